@@ -1,0 +1,97 @@
+/**
+ * The contract between migration formats (pure parsers) and the engine (which executes).
+ * A format turns the files of a migrations directory into migrations in the order the real tool
+ * applies them, and says how the real tool sends each script to PostgreSQL, so the engine can
+ * replay it with the same transaction and statement boundaries.
+ */
+
+/** A file of the migrations directory, read up front (from the work tree or from git at a ref). */
+export interface SourceFile {
+  /** Path relative to the migrations directory, with forward slashes. */
+  path: string;
+  content: string;
+}
+
+/**
+ * How the real tool wraps a script in a transaction.
+ * - `wrap`: BEGIN … COMMIT around the whole script (dbmate, goose, Flyway, diesel, pop).
+ * - `implicit`: the whole script in one simple-query message, which PostgreSQL runs as one
+ *   implicit transaction unless the script has its own BEGIN/COMMIT (golang-migrate, Prisma).
+ * - `none`: every statement commits on its own (goose `NO TRANSACTION`, dbmate `transaction:false`
+ *   when split, Flyway non-transactional statements).
+ */
+export type TransactionMode = 'wrap' | 'implicit' | 'none';
+
+/** A statement as the tool sends it, with the 1-based line in the file where it starts. */
+export interface SqlStatement {
+  sql: string;
+  line: number;
+}
+
+export interface SqlScript {
+  kind: 'sql';
+  /** Display path of the file, relative to the repository root when known. */
+  file: string;
+  /** The part of the file the tool runs for this direction. */
+  text: string;
+  /** 1-based line in `file` where `text` starts. */
+  line: number;
+  transaction: TransactionMode;
+  /**
+   * The statements the tool sends one by one, when it splits the script itself (goose, Flyway).
+   * Undefined when the tool sends `text` as one message (golang-migrate, dbmate, Prisma, diesel).
+   */
+  statements?: SqlStatement[];
+}
+
+/** A migration step run by the team's own tool as a program (Alembic, Knex, a shell command). */
+export interface CommandScript {
+  kind: 'command';
+  file: string;
+  line?: number;
+  argv: string[];
+  cwd: string;
+  env?: Record<string, string>;
+}
+
+export type Script = SqlScript | CommandScript;
+
+/** Marker comments a migration may carry (documented in the README). */
+export type Marker = 'irreversible' | 'down-loses-data';
+
+export interface Migration {
+  /** The version as the tool names it (`000002`, `20240101120000`, `1.10`). */
+  id: string;
+  name: string;
+  up: Script;
+  /** Undefined when there is no down at all (no file, no section). */
+  down?: Script;
+  /** Every file this migration consists of, relative to the migrations directory. */
+  files: string[];
+  /** Markers found in the migration's files, with where they were found. */
+  markers: Partial<Record<Marker, { file: string; line: number }>>;
+}
+
+export type FormatName =
+  | 'golang-migrate'
+  | 'dbmate'
+  | 'goose'
+  | 'flyway'
+  | 'prisma'
+  | 'rollback-sql'
+  | 'diesel'
+  | 'pop'
+  | 'alembic'
+  | 'commands';
+
+export interface MigrationFormat {
+  name: FormatName;
+  /** True when these paths look like this format; auto-detection needs exactly one match. */
+  detect(files: readonly SourceFile[]): boolean;
+  /**
+   * Parses files into migrations in the order the real tool applies them.
+   * Throws ConfigError naming the file (and line) on input the real tool would reject.
+   * `displayDir` is the migrations directory as the user named it, prefixed to file paths.
+   */
+  parse(files: readonly SourceFile[], displayDir: string): Migration[];
+}

