@@ -3,6 +3,7 @@
  * this once, validate with messages naming the flag/input and the accepted values, and hand it to
  * the engine; nothing downstream reads flags, inputs or environment variables.
  */
+import { ConfigError } from './errors.js';
 import type { FormatName } from './formats/types.js';
 import type { ProviderChoice } from './postgres/types.js';
 import type { ProblemKind, Severity } from './verify/result.js';
@@ -48,3 +49,68 @@ export const DEFAULT_OPTIONS: Omit<VerifyOptions, 'migrationsDir' | 'cwd'> = {
   maxDownSeconds: 30,
   statementTimeoutSeconds: 600,
 };
+
+/*
+ * Value parsers shared by the CLI (flag names like `--fail-on`) and the action (input names like
+ * `fail-on`): each names the flag/input it parses and the accepted values, so a bad value is one
+ * actionable line whichever front end it came through.
+ */
+export const FORMAT_NAMES: readonly FormatName[] = [
+  'golang-migrate', 'dbmate', 'goose', 'flyway', 'prisma', 'rollback-sql', 'diesel', 'pop', 'alembic', 'commands',
+];
+export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'url', 'embedded', 'system', 'docker'];
+export const PROBLEM_KINDS: readonly ProblemKind[] = [
+  'up-failed', 'down-failed', 'reup-failed', 'missing-down', 'irreversible', 'rollback-residue', 'reapply-drift',
+  'column-order', 'modified-migration', 'order', 'data-loss', 'threshold', 'timeout', 'lock',
+];
+
+/** Parses one of a fixed set of words. */
+export function parseChoice<T extends string>(value: string, choices: readonly T[], name: string): T {
+  const v = value.trim();
+  if ((choices as readonly string[]).includes(v)) return v as T;
+  throw new ConfigError(`${name} must be one of ${choices.join(', ')} (got '${value}')`);
+}
+
+export function parseFormat(value: string, name = '--format'): FormatName | 'auto' {
+  return parseChoice(value, ['auto', ...FORMAT_NAMES] as const, name);
+}
+
+export function parseProvider(value: string, name = '--postgres'): ProviderChoice {
+  return parseChoice(value, PROVIDER_CHOICES, name);
+}
+
+/** `error` (default), `warning`, or problem kinds, comma or space separated. */
+export function parseFailOn(value: string, name = '--fail-on'): Array<ProblemKind | Severity> {
+  const words = value.split(/[\s,]+/).filter(Boolean);
+  if (words.length === 0) return ['error'];
+  const accepted = ['error', 'warning', ...PROBLEM_KINDS] as const;
+  return words.map((w) => parseChoice(w, accepted, name));
+}
+
+/** A non-negative number of seconds (fractions allowed). */
+export function parseSeconds(value: string, name: string): number {
+  const n = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new ConfigError(`${name} must be a number of seconds ≥ 0 (got '${value}')`);
+  }
+  return n;
+}
+
+/** A whole number ≥ 0. */
+export function parseCount(value: string, name: string): number {
+  const v = value.trim();
+  if (!/^\d+$/.test(v)) throw new ConfigError(`${name} must be a whole number ≥ 0 (got '${value}')`);
+  return Number(v);
+}
+
+/** `true`/`false` as GitHub inputs spell them (YAML 1.2 core schema words). */
+export function parseBoolean(value: string, name: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === '') return v === 'true';
+  if (v === 'false') return false;
+  throw new ConfigError(`${name} must be true or false (got '${value}')`);
+}
+
+export function parseMode(value: string, name = '--mode'): 'step' | 'chain' {
+  return parseChoice(value, ['step', 'chain'] as const, name);
+}
