@@ -86,6 +86,11 @@ export type FormatName =
 
 export interface MigrationFormat {
   name: FormatName;
+  /**
+   * Qualified names of tables the tool itself keeps (e.g. `public.alembic_version`): left out of
+   * snapshots and seeding. Native formats create none, since the engine applies their SQL itself.
+   */
+  bookkeepingTables?: string[];
   /** True when these paths look like this format; auto-detection needs exactly one match. */
   detect(files: readonly SourceFile[]): boolean;
   /**

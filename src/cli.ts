@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * The rollback-verify CLI: flags → engine → terminal report (stdout), progress (stderr), optional
+ * JSON/Markdown files; exit 0 pass, 1 verification failed, 2 usage/config/environment error.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { HELP, parseCli } from './cli-args.js';
+import { runAllCleanups } from './cleanup.js';
+import { isUserFacingError, oneLine } from './errors.js';
+import type { Logger } from './logger.js';
+import { renderJsonReport } from './report/json.js';
+import { renderMarkdownReport } from './report/markdown.js';
+import { renderTerminalReport } from './report/terminal.js';
+import { redactSecrets } from './secrets.js';
+import { runVerification } from './verify/run.js';
+import { VERSION } from './version.js';
+
+async function main(argv: string[]): Promise<number> {
+  const req = parseCli(argv, process.cwd());
+  if (req.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (req.version) {
+    process.stdout.write(`rollback-verify ${VERSION}\n`);
+    return 0;
+  }
+  const secrets = req.options.databaseUrl ? [req.options.databaseUrl] : [];
+  const clean = (s: string) => redactSecrets(s, secrets);
+  const logger: Logger = {
+    info: (m) => process.stderr.write(clean(m) + '\n'),
+    warning: (m) => process.stderr.write(`warning: ${clean(m)}\n`),
+    debug: (m) => (req.verbose ? process.stderr.write(clean(m) + '\n') : undefined),
+  };
+  const result = await runVerification(req.options, { logger });
+  const color = req.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+  if (req.json) writeFileSync(resolve(req.json), clean(renderJsonReport(result)));
+  if (req.markdown) writeFileSync(resolve(req.markdown), clean(renderMarkdownReport(result, {})));
+  process.stdout.write(clean(renderTerminalReport(result, { color })));
+  return result.status === 'pass' ? 0 : 1;
+}
+
+main(process.argv.slice(2))
+  .then(async (code) => {
+    await runAllCleanups();
+    process.exitCode = code;
+  })
+  .catch(async (err: unknown) => {
+    await runAllCleanups();
+    if (isUserFacingError(err)) {
+      process.stderr.write(`rollback-verify: ${oneLine(err)}\n`);
+      process.exitCode = 2;
+    } else {
+      // An unexpected error is our bug: one line plus where to report it, still no stack by default.
+      process.stderr.write(`rollback-verify: internal error: ${oneLine(err)} (please report this; run with RV_DEBUG=1 for details)\n`);
+      if (process.env.RV_DEBUG) process.stderr.write(String((err as Error).stack) + '\n');
+      process.exitCode = 2;
+    }
+  });

@@ -1,0 +1,126 @@
+/**
+ * The plan: which migrations are the baseline and which are new, in the order the tool runs them,
+ * plus the problems visible from the files alone (an edited merged migration, a new migration that
+ * sorts before the baseline).
+ */
+import { ConfigError } from '../errors.js';
+import { detectFormat, getFormat } from '../formats/index.js';
+import type { FormatName, Migration, MigrationFormat, Script, SourceFile } from '../formats/types.js';
+import type { Problem } from '../verify/result.js';
+import { readFilesAtCommit, resolveBase } from './git.js';
+import { readWorkTreeFiles, resolveDir } from './read-files.js';
+
+export interface Plan {
+  format: MigrationFormat;
+  /** Migrations that build the starting schema (at the base ref, when there is one). */
+  baseline: Migration[];
+  /** Migrations to verify, in tool order. */
+  fresh: Migration[];
+  problems: Problem[];
+  base?: { ref: string; sha: string };
+}
+
+export interface PlanRequest {
+  cwd: string;
+  migrationsDir: string;
+  format: FormatName | 'auto';
+  base?: string;
+  from?: string;
+}
+
+/** Builds the plan from the work tree (head) and, with a base ref, git. */
+export async function buildPlan(req: PlanRequest): Promise<Plan> {
+  const absDir = resolveDir(req.cwd, req.migrationsDir);
+  const display = req.migrationsDir.replace(/\/+$/, '') || '.';
+  const headFiles = readWorkTreeFiles(absDir, display);
+  const format = req.format === 'auto' ? detectFormat(headFiles, display) : getFormat(req.format);
+  const head = format.parse(headFiles, display);
+  if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display}'`);
+
+  if (req.base) {
+    if (req.from) throw new ConfigError('--from and --base cannot be used together: --base decides which migrations are new');
+    const tree = await resolveBase(req.cwd, req.base);
+    const baseFiles = await readFilesAtCommit(tree, absDir, display);
+    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, tree.sha) : [];
+    return { format, ...splitByBase(head, baseline), base: { ref: req.base, sha: tree.sha } };
+  }
+  if (req.from) {
+    const at = head.findIndex((m) => m.id === req.from);
+    if (at < 0) {
+      throw new ConfigError(`--from ${req.from} matches no migration in '${display}' (first is ${head[0]!.id}, last is ${head[head.length - 1]!.id})`);
+    }
+    return { format, baseline: head.slice(0, at), fresh: head.slice(at), problems: [] };
+  }
+  return { format, baseline: [], fresh: head, problems: [] };
+}
+
+function parseAtBase(format: MigrationFormat, files: SourceFile[], display: string, sha: string): Migration[] {
+  try {
+    return format.parse(files, display);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      throw new ConfigError(`at the base commit ${sha.slice(0, 7)}: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * New = head migrations whose id the base does not have. The baseline is the base's own files:
+ * that is what production databases ran, even if the PR edited them (which is a problem itself).
+ */
+export function splitByBase(head: Migration[], baseline: Migration[]): Pick<Plan, 'baseline' | 'fresh' | 'problems'> {
+  const baseIds = new Map(baseline.map((m) => [m.id, m]));
+  const problems: Problem[] = [];
+  const fresh = head.filter((m) => !baseIds.has(m.id));
+  for (const m of head) {
+    const old = baseIds.get(m.id);
+    if (!old) continue;
+    for (const dir of ['up', 'down'] as const) {
+      if (scriptText(old[dir]) !== scriptText(m[dir])) {
+        const file = (m[dir] ?? old[dir])!.file;
+        problems.push({
+          kind: 'modified-migration',
+          severity: 'error',
+          migration: m.id,
+          file,
+          line: 1,
+          message: `${dir} of ${m.id}_${m.name} was changed after it was merged; databases that already ran it never see the change — add a new migration instead`,
+        });
+      }
+    }
+  }
+  // Head order is the tool's order: a new migration with a baseline one after it sorts before the
+  // newest applied version, which golang-migrate/goose/Flyway skip or refuse in production.
+  const newestBaseIdx = head.reduce((acc, m, i) => (baseIds.has(m.id) ? i : acc), -1);
+  head.forEach((m, i) => {
+    if (i < newestBaseIdx && !baseIds.has(m.id)) {
+      const newest = head[newestBaseIdx]!;
+      problems.push({
+        kind: 'order',
+        severity: 'error',
+        migration: m.id,
+        file: m.up.file,
+        line: 1,
+        message: `${m.id} sorts before ${newest.id}, which is already merged; the tool would skip or refuse it on databases at ${newest.id} — renumber it after ${newest.id}`,
+      });
+    }
+  });
+  for (const m of baseline) {
+    if (!head.some((h) => h.id === m.id)) {
+      problems.push({
+        kind: 'modified-migration',
+        severity: 'error',
+        migration: m.id,
+        file: m.up.file,
+        message: `${m.id}_${m.name} exists on the base branch but was deleted; databases that ran it keep its changes — revert it with a new migration instead`,
+      });
+    }
+  }
+  return { baseline, fresh, problems };
+}
+
+function scriptText(script: Script | undefined): string | undefined {
+  if (!script) return undefined;
+  return script.kind === 'sql' ? script.text : script.argv.join(' ');
+}

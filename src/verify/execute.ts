@@ -1,0 +1,129 @@
+/**
+ * Runs one migration script on a fresh connection the way its tool sends it (one message, wrapped
+ * in BEGIN/COMMIT, or statement by statement), times it, and maps a failure to PostgreSQL's
+ * message, SQLSTATE, file and line. A new connection per phase means session state (temp tables,
+ * SET, prepared statements) left by one phase cannot make the next one pass.
+ */
+import pg from 'pg';
+import type { Script, SqlScript, SqlStatement } from '../formats/types.js';
+
+export interface ScriptFailure {
+  message: string;
+  sqlstate?: string;
+  file: string;
+  line?: number;
+  /** The failure is about the machine (missing extension), not the migration. */
+  environment?: boolean;
+  /** The statement hit statement_timeout. */
+  timeout?: boolean;
+  /** The connection or the server went away: what the database now holds is unknown. */
+  connectionLost?: boolean;
+}
+
+export interface ScriptOutcome {
+  ms: number;
+  failure?: ScriptFailure;
+}
+
+export interface ExecuteContext {
+  url: string;
+  statementTimeoutMs: number;
+  /** Runs a non-SQL script (a tool's command); provided by the tool-driven formats. */
+  runCommand?: (script: Extract<Script, { kind: 'command' }>, url: string) => Promise<ScriptOutcome>;
+}
+
+/** Executes a script and reports how long it took and how it failed, never throwing for SQL errors. */
+export async function executeScript(script: Script, ctx: ExecuteContext): Promise<ScriptOutcome> {
+  if (script.kind === 'command') {
+    if (!ctx.runCommand) {
+      return { ms: 0, failure: { message: 'this format runs commands, but no command runner is configured', file: script.file, environment: true } };
+    }
+    return ctx.runCommand(script, ctx.url);
+  }
+  const client = new pg.Client({
+    connectionString: ctx.url,
+    // statement_timeout as a startup option, so the migration's own SETs still win.
+    options: `-c statement_timeout=${Math.max(0, Math.round(ctx.statementTimeoutMs))}`,
+  });
+  // An error event on an idle client (the server went away) must not crash the process.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    return { ms: 0, failure: { ...describeError(err, script, undefined), connectionLost: true } };
+  }
+  const started = performance.now();
+  let current: SqlStatement | undefined;
+  let inTransaction = false;
+  try {
+    const statements = script.statements;
+    if (script.transaction === 'wrap') {
+      await client.query('BEGIN');
+      inTransaction = true;
+    }
+    if (statements) {
+      for (const stmt of statements) {
+        current = stmt;
+        await client.query(stmt.sql);
+      }
+    } else {
+      current = { sql: script.text, line: script.line };
+      await client.query(script.text);
+    }
+    current = undefined;
+    if (inTransaction) await client.query('COMMIT');
+    return { ms: performance.now() - started };
+  } catch (err) {
+    const ms = performance.now() - started;
+    if (inTransaction) await client.query('ROLLBACK').catch(() => {});
+    return { ms, failure: describeError(err, script, current) };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+function describeError(err: unknown, script: SqlScript | Extract<Script, { kind: 'command' }>, stmt: SqlStatement | undefined): ScriptFailure {
+  const e = err as pg.DatabaseError & { code?: string };
+  const sqlstate = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
+  const failure: ScriptFailure = { message: (e.message ?? String(err)).trim(), sqlstate, file: script.file };
+  if (stmt) {
+    const pos = Number(e.position);
+    failure.line = stmt.line + (pos > 0 ? countNewlines(stmt.sql, pos - 1) : leadingBlankLines(stmt.sql));
+  }
+  if (sqlstate && isMissingExtension(sqlstate, failure.message)) failure.environment = true;
+  if (sqlstate === '57014') failure.timeout = true;
+  if ((sqlstate && CONNECTION_SQLSTATES.has(sqlstate)) || (!sqlstate && /Connection terminated|ECONNRESET|ECONNREFUSED|server closed the connection/i.test(failure.message))) {
+    failure.connectionLost = true;
+  }
+  return failure;
+}
+
+/** pgvector, PostGIS & co. missing on the server: the fix is another server, not the migration. */
+function isMissingExtension(sqlstate: string, message: string): boolean {
+  return (
+    (sqlstate === '0A000' && /extension ".*" is not available/.test(message)) ||
+    (sqlstate === '58P01' && /extension control file/.test(message))
+  );
+}
+
+function countNewlines(text: string, upTo: number): number {
+  // PostgreSQL's position counts characters, not bytes; JS strings index UTF-16 units, so walk code points.
+  let lines = 0;
+  let i = 0;
+  for (const ch of text) {
+    if (i++ >= upTo) break;
+    if (ch === '\n') lines++;
+  }
+  return lines;
+}
+
+/** A statement's text may start with comments/blank lines; its line is where the SQL starts. */
+function leadingBlankLines(sql: string): number {
+  const m = /^(?:\s|--[^\n]*)*/.exec(sql);
+  if (!m) return 0;
+  const lead = m[0];
+  const cut = lead.lastIndexOf('\n');
+  return cut < 0 ? 0 : countNewlines(lead.slice(0, cut + 1), cut + 1);
+}

@@ -1,0 +1,271 @@
+/**
+ * The verification protocol. Builds the baseline, then for each new migration:
+ * S0 → up → S1 → down → (S0 again? else rollback-residue) → up → (S1 again? else reapply-drift).
+ * `chain` mode does the same for the new migrations as one group. Every outcome is recorded as a
+ * value; the run goes on past a failure as long as it still knows which migrations are applied.
+ */
+import pg from 'pg';
+import type { Migration } from '../formats/types.js';
+import type { Logger } from '../logger.js';
+import { diffSnapshots, type ObjectDifference } from '../schema/diff.js';
+import type { Snapshot } from '../schema/model.js';
+import { snapshotSchema } from '../schema/snapshot.js';
+import { EnvironmentError } from '../errors.js';
+import { isEffectivelyEmpty } from '../sql/split.js';
+import { executeScript, type ExecuteContext, type ScriptFailure } from './execute.js';
+import type { DataHooks } from './hooks.js';
+import type { MigrationResult, PhaseName, Problem, ProblemKind, SchemaChange, SeededTable } from './result.js';
+
+export interface ProtocolInput {
+  url: string;
+  baseline: Migration[];
+  fresh: Migration[];
+  mode: 'step' | 'chain';
+  strictColumnOrder: boolean;
+  statementTimeoutMs: number;
+  excludeTables: string[];
+  data?: DataHooks;
+  runCommand?: ExecuteContext['runCommand'];
+  logger: Logger;
+}
+
+export interface ProtocolOutput {
+  migrations: MigrationResult[];
+  problems: Problem[];
+  schemaChanges: SchemaChange[];
+  seeded: SeededTable[];
+  notes: string[];
+}
+
+/** Runs the protocol against a scratch database; throws only for environment errors. */
+export async function runProtocol(input: ProtocolInput): Promise<ProtocolOutput> {
+  const p = new Protocol(input);
+  return p.run();
+}
+
+class Protocol {
+  private readonly out: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [] };
+  private readonly ctx: ExecuteContext;
+
+  constructor(private readonly input: ProtocolInput) {
+    this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
+  }
+
+  async run(): Promise<ProtocolOutput> {
+    const { input, out } = this;
+    out.migrations = input.fresh.map((m) => ({
+      id: m.id,
+      name: m.name,
+      files: { up: m.up.file, ...(m.down ? { down: m.down.file } : {}) },
+      status: 'not-run',
+      phases: {},
+    }));
+    if (!(await this.buildBaseline())) return out;
+    const base = await this.snapshot();
+    if (input.data) out.seeded.push(...(await this.withClient((c) => input.data!.afterBaseline(c))));
+    const head = input.mode === 'chain' ? await this.verifyChain(base) : await this.verifySteps(base);
+    if (head) {
+      out.schemaChanges = diffSnapshots(base, head).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
+    }
+    return out;
+  }
+
+  private async buildBaseline(): Promise<boolean> {
+    const { input } = this;
+    if (input.baseline.length) input.logger.info(`Building the baseline: ${input.baseline.length} migration(s)`);
+    for (const m of input.baseline) {
+      const r = await executeScript(m.up, this.ctx);
+      if (r.failure) {
+        this.environmentCheck(r.failure);
+        this.problem('up-failed', m, r.failure, `baseline migration ${m.id}_${m.name} failed to apply, so nothing new could be verified: ${r.failure.message}`);
+        this.out.notes.push('Verification stopped: the baseline could not be built.');
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Step-wise: each new migration up → down → up, starting from the previous one's re-applied state. */
+  private async verifySteps(base: Snapshot): Promise<Snapshot | undefined> {
+    const { input, out } = this;
+    let s0 = base;
+    for (let i = 0; i < input.fresh.length; i++) {
+      const m = input.fresh[i]!;
+      const res = out.migrations[i]!;
+      const before = input.data ? await this.withClient((c) => input.data!.beforeUp(c, m)) : undefined;
+
+      const up = await this.phase(m, res, 'up');
+      if (!up) return this.stopAfter(i, `${m.id} failed to apply`);
+      const s1 = await this.snapshot();
+
+      const downScript = this.reversibleDown(m, res);
+      if (!downScript) {
+        s0 = s1;
+        if (input.data) out.seeded.push(...(await this.withClient((c) => input.data!.afterReup(c, m))));
+        continue;
+      }
+      const down = await this.phase(m, res, 'down');
+      if (!down) {
+        if (this.connectionLost) return this.stopAfter(i, `the down of ${m.id} lost its connection`);
+        // A failed transactional down rolls back to S1; anything else leaves an unknown state.
+        const now = await this.snapshot();
+        if (!sameSchema(now, s1)) return this.stopAfter(i, `the failed down of ${m.id} left the schema in an unknown state`);
+        s0 = s1;
+        continue;
+      }
+      const s2 = await this.snapshot();
+      const residue = this.compare(m, s0, s2, 'rollback-residue');
+      if (input.data && before !== undefined) {
+        out.problems.push(...(await this.withClient((c) => input.data!.afterDown(c, m, before))));
+      }
+      const reup = await this.phase(m, res, 'reup');
+      if (!reup) return this.stopAfter(i, `${m.id} failed to re-apply after its down`);
+      const s3 = await this.snapshot();
+      const drift = this.compare(m, s1, s3, 'reapply-drift');
+      if (res.status === 'not-run') res.status = residue || drift ? 'failed' : 'ok';
+      if (input.data) out.seeded.push(...(await this.withClient((c) => input.data!.afterReup(c, m))));
+      s0 = s3;
+    }
+    return s0;
+  }
+
+  /** Chain: all ups, all downs in reverse, all ups; the group's down must restore the base. */
+  private async verifyChain(base: Snapshot): Promise<Snapshot | undefined> {
+    const { input, out } = this;
+    const ms = input.fresh;
+    for (let i = 0; i < ms.length; i++) {
+      if (!(await this.phase(ms[i]!, out.migrations[i]!, 'up'))) return this.stopAfter(i, `${ms[i]!.id} failed to apply`);
+    }
+    const top = await this.snapshot();
+    const reversible = ms.map((m, i) => this.reversibleDown(m, out.migrations[i]!));
+    if (reversible.some((d) => !d)) {
+      out.notes.push('Chain mode: a migration has no usable down, so the group could not be rolled back.');
+      return top;
+    }
+    for (let i = ms.length - 1; i >= 0; i--) {
+      if (!(await this.phase(ms[i]!, out.migrations[i]!, 'down'))) return this.stopAfter(ms.length - 1, `the down of ${ms[i]!.id} failed`);
+    }
+    const bottom = await this.snapshot();
+    const residue = this.compare(undefined, base, bottom, 'rollback-residue');
+    for (let i = 0; i < ms.length; i++) {
+      if (!(await this.phase(ms[i]!, out.migrations[i]!, 'reup'))) return this.stopAfter(ms.length - 1, `${ms[i]!.id} failed to re-apply`);
+    }
+    const again = await this.snapshot();
+    const drift = this.compare(undefined, top, again, 'reapply-drift');
+    for (const r of out.migrations) if (r.status === 'not-run') r.status = residue || drift ? 'failed' : 'ok';
+    return again;
+  }
+
+  /** The down to run, or undefined after recording why there is none (missing or irreversible). */
+  private reversibleDown(m: Migration, res: MigrationResult) {
+    const declared = m.markers.irreversible;
+    if (declared) {
+      res.status = 'irreversible';
+      this.out.problems.push({
+        kind: 'irreversible', severity: 'warning', migration: m.id, file: declared.file, line: declared.line,
+        message: `${m.id}_${m.name} is declared irreversible; its down was not verified`,
+      });
+      return undefined;
+    }
+    const down = m.down;
+    const empty = !down || (down.kind === 'sql' && isEffectivelyEmpty(down.text));
+    if (empty) {
+      res.status = 'failed';
+      this.out.problems.push({
+        kind: 'missing-down', severity: 'error', migration: m.id, file: down?.file ?? m.up.file, line: down?.kind === 'sql' ? down.line : undefined,
+        message: `${m.id}_${m.name} has no down${down ? ' (the down has no statements)' : ''}: write one, or mark the migration with '-- rollback-verify: irreversible'`,
+      });
+      return undefined;
+    }
+    return down;
+  }
+
+  /** Runs one phase on a fresh connection and records its timing; false when it failed. */
+  private async phase(m: Migration, res: MigrationResult, phase: PhaseName): Promise<boolean> {
+    const script = phase === 'down' ? m.down! : m.up;
+    const r = await executeScript(script, this.ctx);
+    const ms = Math.round(r.ms * 10) / 10;
+    res.phases[phase] = { ms, ok: !r.failure, ...(r.failure ? { error: r.failure.message } : {}) };
+    this.input.logger.info(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? 'FAILED' : 'ok'} ${ms.toFixed(1)} ms`);
+    if (!r.failure) return true;
+    this.environmentCheck(r.failure);
+    res.status = 'failed';
+    const kind: ProblemKind = r.failure.timeout ? 'timeout' : phase === 'up' ? 'up-failed' : phase === 'down' ? 'down-failed' : 'reup-failed';
+    const what = phase === 'reup' ? 're-applying the up after its down' : phase;
+    this.problem(kind, m, r.failure, `${what} of ${m.id}_${m.name} failed: ${r.failure.message}${r.failure.sqlstate ? ` (SQLSTATE ${r.failure.sqlstate})` : ''}`);
+    if (r.failure.connectionLost) this.connectionLost = true;
+    return false;
+  }
+
+  private connectionLost = false;
+
+  private environmentCheck(f: ScriptFailure): void {
+    if (f.environment) {
+      throw new EnvironmentError(
+        `${f.file}: ${f.message}. The server lacks this extension: point --database-url at a server that has it (in the action: postgres-image, e.g. pgvector/pgvector:pg17 or postgis/postgis:16-3.4)`,
+      );
+    }
+  }
+
+  private problem(kind: ProblemKind, m: Migration, f: ScriptFailure, message: string): void {
+    this.out.problems.push({ kind, severity: 'error', migration: m.id, message, file: f.file, ...(f.line ? { line: f.line } : {}), ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}) });
+  }
+
+  /** Records differences as problems; returns true when any of them is an error. */
+  private compare(m: Migration | undefined, expected: Snapshot, actual: Snapshot, kind: 'rollback-residue' | 'reapply-drift'): boolean {
+    if (sameSchema(expected, actual)) return false;
+    let failed = false;
+    for (const d of diffSnapshots(expected, actual)) {
+      const problem = this.differenceProblem(m, d, kind);
+      if (problem.severity === 'error') failed = true;
+      this.out.problems.push(problem);
+    }
+    return failed;
+  }
+
+  private differenceProblem(m: Migration | undefined, d: ObjectDifference, kind: 'rollback-residue' | 'reapply-drift'): Problem {
+    const who = m ? `${m.id}_${m.name}` : 'the new migrations as a group';
+    const file = m ? (kind === 'rollback-residue' ? m.down?.file : m.up.file) : undefined;
+    if (d.columnOrderOnly) {
+      return {
+        kind: 'column-order', severity: this.input.strictColumnOrder ? 'error' : 'warning', migration: m?.id, object: d.display, file, diff: d.diff,
+        message: `${d.display} moved: ${kind === 'rollback-residue' ? 'after the down' : 'after re-applying'} ${who} it is at another position (a re-added column goes to the end)`,
+      };
+    }
+    const phrase =
+      kind === 'rollback-residue'
+        ? { added: 'is left behind by the down of', removed: 'is missing after the down of', changed: 'differs after the down of' }[d.change]
+        : { added: 'appears only when re-applying', removed: 'is missing when re-applying', changed: 'differs when re-applying' }[d.change];
+    return { kind, severity: 'error', migration: m?.id, object: d.display, file, diff: d.diff, message: `${d.display} ${phrase} ${who}` };
+  }
+
+  private stopAfter(index: number, why: string): undefined {
+    const rest = this.out.migrations.slice(index + 1).filter((r) => r.status === 'not-run');
+    if (rest.length) this.out.notes.push(`Stopped after ${why}; not run: ${rest.map((r) => r.id).join(', ')}.`);
+    else this.out.notes.push(`Stopped after ${why}.`);
+    return undefined;
+  }
+
+  private async snapshot(): Promise<Snapshot> {
+    return this.withClient((c) => snapshotSchema(c, { excludeTables: this.input.excludeTables }));
+  }
+
+  private async withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: this.input.url });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch (err) {
+      throw new EnvironmentError(`lost the scratch database${this.connectionLost ? ' (a migration ended the connection or stopped the server)' : ''}: ${(err as Error).message}`);
+    }
+    try {
+      return await fn(client);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+}
+
+function sameSchema(a: Snapshot, b: Snapshot): boolean {
+  return a.fingerprint === b.fingerprint;
+}
