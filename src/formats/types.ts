@@ -98,5 +98,15 @@ export interface MigrationFormat {
    * Throws ConfigError naming the file (and line) on input the real tool would reject.
    * `displayDir` is the migrations directory as the user named it, prefixed to file paths.
    */
-  parse(files: readonly SourceFile[], displayDir: string): Migration[];
+  parse(files: readonly SourceFile[], displayDir: string, context?: ParseContext): Migration[];
+}
+
+/** Where the files live on disk, for formats whose steps run the team's own tool as a program. */
+export interface ParseContext {
+  /** Absolute path of the migrations directory in the work tree. */
+  absDir: string;
+  /** Absolute working directory of the run. */
+  cwd: string;
+  /** Tool settings from flags/inputs (e.g. alembic config, up/down commands). */
+  tool: Record<string, string>;
 }

@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { detectFormat, getFormat } from '../formats/index.js';
-import type { FormatName, Migration, MigrationFormat, Script, SourceFile } from '../formats/types.js';
+import type { FormatName, Migration, MigrationFormat, ParseContext, Script, SourceFile } from '../formats/types.js';
 import type { Problem } from '../verify/result.js';
 import { readFilesAtCommit, resolveBase } from './git.js';
 import { readWorkTreeFiles, resolveDir } from './read-files.js';
@@ -26,6 +26,7 @@ export interface PlanRequest {
   format: FormatName | 'auto';
   base?: string;
   from?: string;
+  tool?: Record<string, string>;
 }
 
 /** Builds the plan from the work tree (head) and, with a base ref, git. */
@@ -34,14 +35,15 @@ export async function buildPlan(req: PlanRequest): Promise<Plan> {
   const display = req.migrationsDir.replace(/\/+$/, '') || '.';
   const headFiles = readWorkTreeFiles(absDir, display);
   const format = req.format === 'auto' ? detectFormat(headFiles, display) : getFormat(req.format);
-  const head = format.parse(headFiles, display);
+  const context: ParseContext = { absDir, cwd: resolveDir(req.cwd, '.'), tool: req.tool ?? {} };
+  const head = format.parse(headFiles, display, context);
   if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display}'`);
 
   if (req.base) {
     if (req.from) throw new ConfigError('--from and --base cannot be used together: --base decides which migrations are new');
     const tree = await resolveBase(req.cwd, req.base);
     const baseFiles = await readFilesAtCommit(tree, absDir, display);
-    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, tree.sha) : [];
+    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, tree.sha, context) : [];
     return { format, ...splitByBase(head, baseline), base: { ref: req.base, sha: tree.sha } };
   }
   if (req.from) {
@@ -54,9 +56,9 @@ export async function buildPlan(req: PlanRequest): Promise<Plan> {
   return { format, baseline: [], fresh: head, problems: [] };
 }
 
-function parseAtBase(format: MigrationFormat, files: SourceFile[], display: string, sha: string): Migration[] {
+function parseAtBase(format: MigrationFormat, files: SourceFile[], display: string, sha: string, context: ParseContext): Migration[] {
   try {
-    return format.parse(files, display);
+    return format.parse(files, display, context);
   } catch (err) {
     if (err instanceof ConfigError) {
       throw new ConfigError(`at the base commit ${sha.slice(0, 7)}: ${err.message}`);
