@@ -1,19 +1,25 @@
 /**
  * Chooses and starts the server once per run. `auto` prefers what the user gave (a URL), then the
- * embedded binaries (a known, pinned version), then the system's.
+ * embedded binaries (a known, pinned version), then the system's. The action resolves `auto` with
+ * its own runner order first (runner-choice.ts) and passes a concrete provider.
  */
 import { ConfigError } from '../errors.js';
 import { connectUrlServer } from './url.js';
 import { findEmbeddedBinaries, requireEmbeddedBinaries } from './embedded.js';
 import { findSystemBinaries, requireSystemBinaries } from './system.js';
 import { startLocalCluster } from './local-cluster.js';
+import { startDockerServer } from './docker.js';
 import type { PostgresServer, ProviderChoice } from './types.js';
 
 export interface ServerRequest {
   provider: ProviderChoice;
   databaseUrl?: string;
-  /** Wanted major version for the system provider. */
+  /** Wanted major version for the system and docker providers. */
   postgresMajor?: number;
+  /** Docker image instead of the official `postgres:<major>` (docker provider only). */
+  postgresImage?: string;
+  /** Why the provider was chosen, for the server's description (the action's auto order). */
+  reason?: string;
   tempRoot?: string;
 }
 
@@ -40,7 +46,7 @@ export async function startServer(req: ServerRequest): Promise<PostgresServer> {
       });
     }
     case 'docker':
-      throw new ConfigError('--postgres docker is only available in the GitHub Action');
+      return startDockerServer({ image: req.postgresImage, major: req.postgresMajor, reason: req.reason });
   }
 }
 
