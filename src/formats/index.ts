@@ -1,0 +1,75 @@
+/**
+ * The registry of migration formats, lookup by name and auto-detection.
+ *
+ * Detection asks every format whether the files look like its own and needs exactly one yes.
+ * The formats' detect rules are chosen not to overlap on real projects:
+ * - golang-migrate and pop both accept `<n>_<name>.up.sql`. pop claims a directory only when
+ *   some file shows a pop-only feature (a `.fizz` file, or a dialect/`.autocommit` infix such as
+ *   `.postgres.up.sql`); plain files stay golang-migrate's. Timestamps cannot separate them:
+ *   `migrate create` also writes 14-digit timestamps by default. For plain files the two tools
+ *   behave alike (one message, the version order agrees for same-length versions);
+ *   `--format pop` forces pop.
+ * - dbmate and goose both use `<n>_<name>.sql`; they are told apart by their directives
+ *   (`-- migrate:up` vs `-- +goose Up`); rollback-sql needs a `.rollback.sql` file.
+ * - prisma (`<n>_<name>/migration.sql`) and diesel (`<n…>/up.sql`) differ by file name.
+ */
+import { ConfigError } from '../errors.js';
+import { dbmate } from './dbmate.js';
+import { diesel } from './diesel.js';
+import { flyway } from './flyway.js';
+import { golangMigrate } from './golang-migrate.js';
+import { goose } from './goose.js';
+import { pop } from './pop.js';
+import { prisma } from './prisma.js';
+import { rollbackSql } from './rollback-sql.js';
+import type { FormatName, MigrationFormat, SourceFile } from './types.js';
+
+/** Every SQL format rollback-verify runs natively, in the order they are listed to users. */
+export const FORMATS: readonly MigrationFormat[] = [
+  golangMigrate,
+  dbmate,
+  goose,
+  flyway,
+  prisma,
+  rollbackSql,
+  diesel,
+  pop,
+];
+
+/** What each format's files look like, for messages. */
+const SHAPES: Partial<Record<FormatName, string>> = {
+  'golang-migrate': '<n>_<name>.up.sql/.down.sql',
+  dbmate: '<n>_<name>.sql with -- migrate:up',
+  goose: '<n>_<name>.sql with -- +goose Up',
+  flyway: 'V<version>__<name>.sql',
+  prisma: '<timestamp>_<name>/migration.sql',
+  'rollback-sql': '<n>_<name>.sql + .rollback.sql',
+  diesel: '<version>_<name>/up.sql',
+  pop: '<ts>_<name>[.postgres][.autocommit].up.sql',
+};
+
+/** The format called `name`; ConfigError listing the known names otherwise. */
+export function getFormat(name: string): MigrationFormat {
+  const format = FORMATS.find((f) => f.name === name);
+  if (!format) {
+    throw new ConfigError(`unknown format '${name}' (expected one of: ${FORMATS.map((f) => f.name).join(', ')})`);
+  }
+  return format;
+}
+
+/**
+ * The one format whose files these are. ConfigError when none matches (listing what each
+ * format expects) or several do (naming them and pointing at `--format`).
+ */
+export function detectFormat(files: readonly SourceFile[], displayDir = '.'): MigrationFormat {
+  const matches = FORMATS.filter((f) => f.detect(files));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) {
+    const expected = FORMATS.map((f) => `${f.name} (${SHAPES[f.name]})`).join(', ');
+    throw new ConfigError(`no migration format recognised in ${displayDir}: expected ${expected}`);
+  }
+  const names = matches.map((f) => f.name);
+  throw new ConfigError(
+    `${displayDir} looks like more than one migration format (${names.join(' and ')}); choose one with --format ${names[0]}`,
+  );
+}
