@@ -1,0 +1,146 @@
+/**
+ * Publishing a result on GitHub: report files and outputs, annotations, the job summary, and the
+ * sticky PR comment, in that order — the comment last, because it is the only step that may fail
+ * for reasons outside the run (permissions, forks, API outages), and none of its failures may
+ * cost the reader the summary or change the verdict.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommentMode } from '../inputs.js';
+import type { Logger } from '../logger.js';
+import { renderJsonReport } from '../report/json.js';
+import { COMMENT_MAX_CHARS, renderMarkdownReport, type ReportLinks } from '../report/markdown.js';
+import { redactSecrets } from '../secrets.js';
+import type { VerifyResult } from '../verify/result.js';
+import type { ActionsCore } from './actions-core.js';
+import { annotateProblems, MAX_ANNOTATIONS_PER_LEVEL } from './annotations.js';
+import { upsertStickyComment, type CommentOutcome } from './comment.js';
+import type { RunContext } from './context.js';
+import { commentMarker, digestOf, markerKey } from './marker.js';
+import type { GitHubClient } from './octokit.js';
+import { commentForbiddenWarning } from './permissions.js';
+import { renderSummary, writeJobSummary } from './summary.js';
+
+export interface PublishRequest {
+  result: VerifyResult;
+  ctx: RunContext;
+  comment: CommentMode;
+  workingDirectory: string;
+  /** Values that must never appear in anything written (token, database URL). */
+  secrets: string[];
+  /** Undefined without a token: no comment. */
+  client?: GitHubClient;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PublishOutcome {
+  reportJson: string;
+  reportMarkdown: string;
+  comment: CommentOutcome | { action: 'skipped'; reason: string };
+}
+
+/** The result with every timing zeroed: what the comment says apart from how long things took. */
+export function withoutTimings(result: VerifyResult): VerifyResult {
+  return {
+    ...result,
+    totalMs: 0,
+    migrations: result.migrations.map((m) => ({
+      ...m,
+      phases: Object.fromEntries(Object.entries(m.phases).map(([k, p]) => [k, p && { ...p, ms: 0 }])),
+    })),
+  };
+}
+
+/** Links to files at the PR's head commit (or the run's commit outside a PR). */
+export function reportLinks(ctx: RunContext, workingDirectory: string): ReportLinks | undefined {
+  const sha = ctx.pullRequest?.headSha ?? ctx.sha;
+  if (!ctx.repo || !sha) return undefined;
+  return { repoUrl: `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`, sha, pathPrefix: workingDirectory };
+}
+
+function slug(key: string): string {
+  return key.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'root';
+}
+
+/** Publishes everything; never throws for GitHub API trouble (that becomes a warning). */
+export async function publishResult(req: PublishRequest, core: ActionsCore, logger: Logger): Promise<PublishOutcome> {
+  const { result, ctx } = req;
+  const clean = (text: string) => redactSecrets(text, req.secrets);
+  const key = markerKey(req.workingDirectory, result.migrationsDir);
+  const links = reportLinks(ctx, req.workingDirectory);
+
+  // Report files outside the checkout, so a later `git status` or upload step sees no stray files.
+  const dir = join(ctx.runnerTemp ?? tmpdir(), 'rollback-verify');
+  mkdirSync(dir, { recursive: true });
+  const reportJson = join(dir, `${slug(key)}.json`);
+  const reportMarkdown = join(dir, `${slug(key)}.md`);
+  writeFileSync(reportJson, clean(renderJsonReport(result)));
+  writeFileSync(reportMarkdown, clean(renderMarkdownReport(result, { links, maxChars: Number.MAX_SAFE_INTEGER })));
+
+  core.setOutput('status', result.status);
+  core.setOutput('problems', String(result.problems.length));
+  core.setOutput('report-json', reportJson);
+  core.setOutput('report-markdown', reportMarkdown);
+
+  const counts = annotateProblems(result.problems, core, req.workingDirectory);
+  const overflow =
+    counts.omitted > 0
+      ? `\n> ${counts.omitted} more problem${counts.omitted === 1 ? ' is' : 's are'} listed above without an annotation: GitHub shows at most ${MAX_ANNOTATIONS_PER_LEVEL} error and ${MAX_ANNOTATIONS_PER_LEVEL} warning annotations per step.\n`
+      : '';
+  if (!writeJobSummary(clean(renderSummary(result, links, overflow)), req.env)) {
+    logger.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
+  }
+
+  const comment = await postComment(req, key, links, clean, logger);
+  core.setOutput('comment-url', 'url' in comment ? comment.url : '');
+  switch (comment.action) {
+    case 'created':
+    case 'updated':
+      logger.info(`PR comment ${comment.action}: ${comment.url}`);
+      break;
+    case 'unchanged':
+      logger.info(`PR comment unchanged (same result as last time): ${comment.url}`);
+      break;
+    case 'forbidden':
+      logger.warning(commentForbiddenWarning(comment.detail, ctx.pullRequest?.fromFork ?? false));
+      break;
+    case 'failed':
+      logger.warning(`rollback-verify could not write the PR comment (${comment.detail}); the verdict, the job summary and the outputs are unaffected`);
+      break;
+    default:
+      logger.info(`No PR comment: ${comment.reason}`);
+  }
+  return { reportJson, reportMarkdown, comment };
+}
+
+async function postComment(
+  req: PublishRequest,
+  key: string,
+  links: ReportLinks | undefined,
+  clean: (t: string) => string,
+  logger: Logger,
+): Promise<PublishOutcome['comment']> {
+  const { ctx, result } = req;
+  if (req.comment === 'never') return { action: 'skipped', reason: 'comment: never' };
+  if (!ctx.pullRequest) return { action: 'skipped', reason: `not a pull request (event ${ctx.eventName || 'unknown'})` };
+  if (!ctx.repo) return { action: 'skipped', reason: 'GITHUB_REPOSITORY is not set' };
+  if (!req.client) return { action: 'skipped', reason: 'github-token is empty' };
+  const maxChars = COMMENT_MAX_CHARS - commentMarker(key, digestOf('')).length - 1;
+  const body = clean(renderMarkdownReport(result, { links, maxChars }));
+  const digest = digestOf(clean(renderMarkdownReport(withoutTimings(result), { links, maxChars })));
+  return upsertStickyComment(
+    req.client,
+    {
+      owner: ctx.repo.owner,
+      repo: ctx.repo.repo,
+      issueNumber: ctx.pullRequest.number,
+      key,
+      body,
+      digest,
+      // on-failure: a passing run still updates an existing comment, so it never shows a stale failure.
+      create: req.comment === 'always' || result.status === 'fail',
+    },
+    logger,
+  );
+}
