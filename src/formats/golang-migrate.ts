@@ -21,6 +21,7 @@ import {
   sqlScript,
   VersionClaims,
 } from './common.js';
+import { hasPopOnlyNames } from './pop.js';
 import type { Migration, MigrationFormat, SourceFile } from './types.js';
 
 /** golang-migrate's file name pattern (source/parse.go `Regex`). */
@@ -35,9 +36,12 @@ interface Pair {
   down?: SourceFile;
 }
 
-/** True when some top-level file is named like a golang-migrate migration. */
+/**
+ * True when some top-level file is named like a golang-migrate migration, unless the directory
+ * uses pop-only names (a dialect or `.autocommit` infix, `.fizz`): then it is pop's (see index.ts).
+ */
 function detect(files: readonly SourceFile[]): boolean {
-  return files.some((f) => isTopLevel(f.path) && GOLANG_MIGRATE_FILE.test(f.path));
+  return files.some((f) => isTopLevel(f.path) && GOLANG_MIGRATE_FILE.test(f.path)) && !hasPopOnlyNames(files);
 }
 
 function parse(files: readonly SourceFile[], displayDir: string): Migration[] {

@@ -51,13 +51,18 @@ interface PopFile {
  * dialect or `.autocommit` infix. Plain `<n>_<name>.up.sql` files are golang-migrate's too and
  * are left to it (the two run such files identically); use `--format pop` to force pop.
  */
-function detect(files: readonly SourceFile[]): boolean {
+export function hasPopOnlyNames(files: readonly SourceFile[]): boolean {
   return files.some((f) => {
     const name = baseName(f.path);
     if (POP_FIZZ.test(name)) return true;
     const m = POP_FILE.exec(name);
     return m !== null && (m[3] !== undefined || m[4] !== undefined);
   });
+}
+
+/** pop claims a directory only when it shows pop-only names (see hasPopOnlyNames). */
+function detect(files: readonly SourceFile[]): boolean {
+  return hasPopOnlyNames(files);
 }
 
 /** popx's parseMigrationFilename; undefined for dialects pop does not know (skipped). */

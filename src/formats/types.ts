@@ -4,6 +4,7 @@
  * applies them, and says how the real tool sends each script to PostgreSQL, so the engine can
  * replay it with the same transaction and statement boundaries.
  */
+import type { Problem } from '../verify/result.js';
 
 /** A file of the migrations directory, read up front (from the work tree or from git at a ref). */
 export interface SourceFile {
@@ -52,6 +53,18 @@ export interface CommandScript {
   argv: string[];
   cwd: string;
   env?: Record<string, string>;
+  /**
+   * Runs through a tool-specific launcher instead of argv[0] as is. `alembic`: Alembic's own
+   * command line, with `sqlalchemy.url` set to the scratch database (src/tools/alembic-launch.ts).
+   */
+  launcher?: 'alembic';
+  /** Other files this step runs (display paths), so an error located in one is attributed to it. */
+  extraFiles?: string[];
+  /**
+   * The code this step runs (e.g. a revision's `upgrade()`), compared across git refs to find
+   * edited merged migrations: the argv of a tool's command does not change when the code does.
+   */
+  source?: string;
 }
 
 export type Script = SqlScript | CommandScript;
@@ -70,6 +83,12 @@ export interface Migration {
   files: string[];
   /** Markers found in the migration's files, with where they were found. */
   markers: Partial<Record<Marker, { file: string; line: number }>>;
+  /**
+   * A query over the tool's own bookkeeping (e.g. `alembic_version`) whose result after the down
+   * must equal its result before the up: a down that undoes the schema but leaves the tool
+   * believing the migration is applied breaks the next deploy. A missing table reads as ''.
+   */
+  toolState?: { sql: string; table: string };
 }
 
 export type FormatName =
@@ -82,6 +101,9 @@ export type FormatName =
   | 'diesel'
   | 'pop'
   | 'alembic'
+  | 'sqitch'
+  | 'node-pg-migrate'
+  | 'knex'
   | 'commands';
 
 export interface MigrationFormat {
@@ -99,6 +121,12 @@ export interface MigrationFormat {
    * `displayDir` is the migrations directory as the user named it, prefixed to file paths.
    */
   parse(files: readonly SourceFile[], displayDir: string, context?: ParseContext): Migration[];
+  /**
+   * Plan problems only the tool's own model can see (Alembic: a second head). When present, it
+   * replaces the generic check that a new migration sorts after the newest baseline one, which
+   * means nothing for a revision graph. `baseline` is empty without a base ref.
+   */
+  planProblems?(head: Migration[], baseline: Migration[]): Problem[];
 }
 
 /** Where the files live on disk, for formats whose steps run the team's own tool as a program. */

@@ -1,0 +1,11 @@
+CREATE TYPE order_status AS ENUM ('pending', 'paid', 'shipped', 'cancelled');
+
+CREATE TABLE orders (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    customer_id  bigint NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+    status       order_status NOT NULL DEFAULT 'pending',
+    total_cents  integer NOT NULL CHECK (total_cents >= 0),
+    created_at   timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX orders_customer_id_idx ON orders (customer_id);

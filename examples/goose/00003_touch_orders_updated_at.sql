@@ -1,0 +1,22 @@
+-- +goose Up
+ALTER TABLE orders ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
+
+-- The body is dollar-quoted: its semicolons belong to the function, not to the migration.
+-- +goose StatementBegin
+CREATE FUNCTION touch_updated_at() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END;
+$$;
+-- +goose StatementEnd
+
+CREATE TRIGGER orders_touch_updated_at
+    BEFORE UPDATE ON orders
+    FOR EACH ROW EXECUTE FUNCTION touch_updated_at();
+
+-- +goose Down
+DROP TRIGGER orders_touch_updated_at ON orders;
+DROP FUNCTION touch_updated_at();
+ALTER TABLE orders DROP COLUMN updated_at;
