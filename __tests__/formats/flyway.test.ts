@@ -119,6 +119,7 @@ describe('Flyway format', () => {
     expect(err.message).toContain('db/V1__m.sql:2');
     const [m] = flyway.parse(files({ 'V1__m.sql': mixed, 'V1__m.sql.conf': '# no tx\nexecuteInTransaction=false\n' }), 'db');
     expect(sql(m!.up).transaction).toBe('none');
+    expect(m!.files).toEqual(['V1__m.sql', 'V1__m.sql.conf']);
     const [w] = flyway.parse(files({ 'V1__w.sql': 'SELECT 1;', 'V1__w.sql.conf': 'executeInTransaction = true' }), 'db');
     expect(sql(w!.up).transaction).toBe('wrap');
     expect(() => flyway.parse(files({ 'V1__w.sql': '', 'V1__w.sql.conf': 'executeInTransaction=maybe' }), 'db')).toThrow(/V1__w.sql.conf:1/);

@@ -109,3 +109,10 @@ describe('goose format', () => {
     expect(goose.detect(files({ '1_a.sql': '-- migrate:up\n' }))).toBe(false);
   });
 });
+
+describe('goose statement lines', () => {
+  it('start at the first line with content when whitespace-only lines open the buffer', () => {
+    const r = parseGooseSql('-- +goose Up\n   \n-- kept comment\nSELECT 1;\n');
+    expect(r.up).toEqual([{ sql: '-- kept comment\nSELECT 1;', line: 3 }]);
+  });
+});

@@ -98,11 +98,13 @@ function parse(files: readonly SourceFile[], displayDir: string): Migration[] {
         throw downWithoutUp(displayDir, entry.down!.path, `V${entry.version.display}__<description>.sql`);
       }
       const own = entry.down ? [entry.up, entry.down] : [entry.up];
+      // Script configuration files change how a script runs, so they are part of the migration.
+      const confs = own.flatMap((f) => configs.get(`${f.path}.conf`) ?? []);
       const migration: Migration = {
         id: entry.version.display,
         name: entry.description,
         up: toScript(entry.up, configs, displayDir),
-        files: own.map((f) => f.path),
+        files: [...own, ...confs].map((f) => f.path),
         markers: collectMarkers(own, displayDir),
       };
       if (entry.down) migration.down = toScript(entry.down, configs, displayDir);

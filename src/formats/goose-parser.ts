@@ -14,12 +14,13 @@
  * here because parsing is pure (documented limitation).
  */
 
-/** One direction of a goose file: the statements goose sends, with their file lines. */
+/** A statement goose sends, with the 1-based file line where its (trimmed) text starts. */
 export interface GooseStatement {
   sql: string;
   line: number;
 }
 
+/** Both directions of a goose file, its transaction setting and where its sections start. */
 export interface GooseParseResult {
   up: GooseStatement[];
   down: GooseStatement[];
@@ -114,7 +115,8 @@ function parseDirection(content: string, direction: 'up' | 'down') {
     if (buf === '' && (line.trim().startsWith('--') || line === '')) continue;
 
     if (state !== 'endUp' && state !== 'endDown') {
-      if (buf === '') bufLine = lineNo;
+      // The statement is trimmed, so it starts on the first line with content.
+      if (buf.trim() === '' && line.trim() !== '') bufLine = lineNo;
       buf += line + '\n';
     }
 

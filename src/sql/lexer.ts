@@ -10,6 +10,7 @@
  * the lexer must not invent a boundary inside them.
  */
 
+/** What a token is; only the distinctions splitting and marker search need. */
 export type SqlTokenKind =
   | 'space'
   | 'line-comment'
