@@ -22,7 +22,9 @@ describe('engine verdicts (golang-migrate files, real PostgreSQL)', () => {
     expect(r.status).toBe('pass');
     expect(r.migrations.map((m) => [m.id, m.status])).toEqual([['000001', 'ok'], ['000002', 'ok']]);
     for (const m of r.migrations) for (const ph of ['up', 'down', 'reup'] as const) expect(m.phases[ph]?.ok).toBe(true);
-    expect(r.schemaChanges.map((c) => c.object)).toContain('index public.users_email_lower_idx');
+    // The index belongs to a table the PR adds, so it is shown inside that table's change.
+    expect(r.schemaChanges.map((c) => c.object)).toEqual(['table public.users', 'sequence public.users_id_seq']);
+    expect(r.schemaChanges[0]!.diff).toContain('+CREATE UNIQUE INDEX users_email_lower_idx');
   });
 
   test('a down that leaves an index behind is rollback-residue naming the index', async () => {

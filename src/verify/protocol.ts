@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { Migration } from '../formats/types.js';
 import type { Logger } from '../logger.js';
 import { diffSnapshots, type ObjectDifference } from '../schema/diff.js';
+import { foldTableChildren } from '../schema/fold.js';
 import type { Snapshot } from '../schema/model.js';
 import { snapshotSchema } from '../schema/snapshot.js';
 import { EnvironmentError } from '../errors.js';
@@ -65,7 +66,7 @@ class Protocol {
     if (input.data) out.seeded.push(...(await this.withClient((c) => input.data!.afterBaseline(c))));
     const head = input.mode === 'chain' ? await this.verifyChain(base) : await this.verifySteps(base);
     if (head) {
-      out.schemaChanges = diffSnapshots(base, head).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
+      out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
     }
     return out;
   }
@@ -93,6 +94,7 @@ class Protocol {
       const m = input.fresh[i]!;
       const res = out.migrations[i]!;
       const before = input.data ? await this.withClient((c) => input.data!.beforeUp(c, m)) : undefined;
+      const toolStateBefore = m.toolState ? await this.readToolState(m.toolState.sql) : undefined;
 
       const up = await this.phase(m, res, 'up');
       if (!up) return this.stopAfter(i, `${m.id} failed to apply`);
@@ -114,7 +116,8 @@ class Protocol {
         continue;
       }
       const s2 = await this.snapshot();
-      const residue = this.compare(m, s0, s2, 'rollback-residue');
+      const schemaResidue = this.compare(m, s0, s2, 'rollback-residue');
+      const residue = (await this.toolStateResidue(m, toolStateBefore)) || schemaResidue;
       if (input.data && before !== undefined) {
         out.problems.push(...(await this.withClient((c) => input.data!.afterDown(c, m, before))));
       }
@@ -215,7 +218,7 @@ class Protocol {
   private compare(m: Migration | undefined, expected: Snapshot, actual: Snapshot, kind: 'rollback-residue' | 'reapply-drift'): boolean {
     if (sameSchema(expected, actual)) return false;
     let failed = false;
-    for (const d of diffSnapshots(expected, actual)) {
+    for (const d of foldTableChildren(diffSnapshots(expected, actual))) {
       const problem = this.differenceProblem(m, d, kind);
       if (problem.severity === 'error') failed = true;
       this.out.problems.push(problem);
@@ -237,6 +240,33 @@ class Protocol {
         ? { added: 'is left behind by the down of', removed: 'is missing after the down of', changed: 'differs after the down of' }[d.change]
         : { added: 'appears only when re-applying', removed: 'is missing when re-applying', changed: 'differs when re-applying' }[d.change];
     return { kind, severity: 'error', migration: m?.id, object: d.display, file, diff: d.diff, message: `${d.display} ${phrase} ${who}` };
+  }
+
+  /** Reads a migration tool's bookkeeping (Migration.toolState); a table not created yet reads as ''. */
+  private async readToolState(sql: string): Promise<string> {
+    return this.withClient(async (c) => {
+      try {
+        const r = await c.query<Record<string, unknown>>(sql);
+        const row = r.rows[0];
+        return row ? String(Object.values(row)[0] ?? '') : '';
+      } catch (err) {
+        if ((err as { code?: string }).code === '42P01') return '';
+        throw err;
+      }
+    });
+  }
+
+  /** After a down, the tool must again believe what it believed before the up; true when not. */
+  private async toolStateResidue(m: Migration, before: string | undefined): Promise<boolean> {
+    if (!m.toolState || before === undefined) return false;
+    const after = await this.readToolState(m.toolState.sql);
+    if (after === before) return false;
+    const show = (v: string) => (v === '' ? 'nothing' : `'${v}'`);
+    this.out.problems.push({
+      kind: 'rollback-residue', severity: 'error', migration: m.id, object: `table ${m.toolState.table}`, file: m.down?.file,
+      message: `after the down of ${m.id}_${m.name}, ${m.toolState.table} holds ${show(after)} instead of ${show(before)} (what it held before the up): the tool would consider the wrong migrations applied`,
+    });
+    return true;
   }
 
   private stopAfter(index: number, why: string): undefined {
