@@ -1,0 +1,112 @@
+/**
+ * The data-preservation seam the verification protocol calls: seed after the baseline,
+ * fingerprint before each up, compare after the down, seed the migration's new tables after the
+ * re-up. Holds only what it must between calls: which tables existed before each migration's up.
+ */
+import { readFile } from 'node:fs/promises';
+import type pg from 'pg';
+import { ConfigError } from '../errors.js';
+import type { Migration } from '../formats/types.js';
+import type { Problem, SeededTable } from '../verify/result.js';
+import { isExcluded, readTables } from './catalog.js';
+import { dataLossProblems } from './data-loss.js';
+import { defaultSpec, fingerprintTables } from './fingerprint.js';
+import type { FingerprintSpec, Fingerprints } from './fingerprint.js';
+import { countRows, seedTables } from './seed.js';
+
+export type { Fingerprints, TableFingerprint, FingerprintDetail } from './fingerprint.js';
+
+export interface DataGuardOptions {
+  /** Synthetic rows per table (0: none). */
+  seedRows: number;
+  /** Absolute path of a user SQL file run after the baseline, before the synthetic rows. */
+  seedFile?: string;
+  /** Qualified names (`schema.table`) of tool bookkeeping tables: never seeded nor compared. */
+  excludeTables: string[];
+}
+
+export interface DataGuard {
+  /** After the baseline is built: run seed file and/or synthetic rows into every table. */
+  afterBaseline(client: pg.ClientBase): Promise<SeededTable[]>;
+  /** Before a migration's up: fingerprint every table. */
+  beforeUp(client: pg.ClientBase, migration: Migration): Promise<Fingerprints>;
+  /** After the down: compare with beforeUp's fingerprints → data-loss problems (warning if the migration has markers['down-loses-data']). */
+  afterDown(client: pg.ClientBase, migration: Migration, before: Fingerprints): Promise<Problem[]>;
+  /** After the re-up: seed tables that the migration created (still empty), so later migrations run on data. */
+  afterReup(client: pg.ClientBase, migration: Migration): Promise<SeededTable[]>;
+}
+
+/**
+ * Creates the guard. Seeding calls expect a client outside a transaction block or inside one the
+ * caller owns: they nest under a savepoint then, and never leave the transaction failed.
+ * A seed file that fails is a ConfigError naming the file and line (the user's input is wrong).
+ */
+export function createDataGuard(options: DataGuardOptions): DataGuard {
+  const tablesBefore = new Map<string, Set<string>>();
+  const exclude = options.excludeTables;
+
+  return {
+    async afterBaseline(client) {
+      if (options.seedFile) await runSeedFile(client, options.seedFile);
+      if (options.seedRows > 0) return seedTables(client, { rows: options.seedRows, exclude });
+      if (!options.seedFile) return [];
+      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
+      const counts = await countRows(client, tables);
+      return tables.map((t) => ({ table: t.display, rows: counts.get(t.oid) ?? 0 }));
+    },
+
+    async beforeUp(client, migration) {
+      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
+      tablesBefore.set(migration.id, new Set(tables.map((t) => t.display)));
+      return fingerprintTables(client, tables.map(defaultSpec));
+    },
+
+    async afterDown(client, migration, before) {
+      const tables = new Map((await readTables(client)).map((t) => [t.display, t]));
+      const specs: FingerprintSpec[] = [];
+      for (const [name, was] of before) {
+        const table = tables.get(name);
+        if (!table) continue;
+        const present = new Set(table.columns.map((c) => c.name));
+        // Same key and columns as before, so the hashes are comparable; without the old key,
+        // hashes keyed by it cannot be reproduced and only counts compare (see data-loss.ts).
+        const key = was.detail?.key ?? [];
+        specs.push({
+          table,
+          key: key.every((k) => present.has(k)) ? key : [],
+          columns: Object.keys(was.columns).filter((c) => present.has(c)),
+        });
+      }
+      const after = await fingerprintTables(client, specs);
+      return dataLossProblems(migration, before, after);
+    },
+
+    async afterReup(client, migration) {
+      if (options.seedRows <= 0) return [];
+      const known = tablesBefore.get(migration.id);
+      return seedTables(client, {
+        rows: options.seedRows,
+        exclude,
+        onlyEmpty: true,
+        ...(known ? { include: (name: string) => !known.has(name) } : {}),
+      });
+    },
+  };
+}
+
+/** Runs the user's seed file as one script, as psql -1 would not: the file may have its own BEGIN. */
+async function runSeedFile(client: pg.ClientBase, path: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`seed-file '${path}' cannot be read: ${(err as Error).message}`);
+  }
+  try {
+    await client.query(text);
+  } catch (err) {
+    const e = err as { message: string; position?: string; code?: string };
+    const line = e.position ? text.slice(0, Number(e.position)).split('\n').length : undefined;
+    throw new ConfigError(`seed-file '${path}'${line ? ` line ${line}` : ''} failed: ${e.message}${e.code ? ` (SQLSTATE ${e.code})` : ''}`);
+  }
+}
