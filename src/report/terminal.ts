@@ -22,7 +22,7 @@ export function renderTerminalReport(result: VerifyResult, style: TerminalStyle)
   for (const r of rows) {
     const status = r[5]!;
     const colour = status === 'ok' ? 'green' : status === 'failed' ? 'red' : 'yellow';
-    lines.push(fmt(r.slice(0, 5).concat('')) + paint(colour, status));
+    lines.push(`${fmt(r.slice(0, 5))}  ${paint(colour, status)}`);
   }
   if (result.problems.length) {
     lines.push('', paint('bold', 'Problems'));

@@ -6,6 +6,8 @@
  */
 import pg from 'pg';
 import type { Script, SqlScript, SqlStatement } from '../formats/types.js';
+import { splitStatements } from '../sql/split.js';
+import { runCommandScript } from '../tools/run-command.js';
 
 export interface ScriptFailure {
   message: string;
@@ -35,10 +37,9 @@ export interface ExecuteContext {
 /** Executes a script and reports how long it took and how it failed, never throwing for SQL errors. */
 export async function executeScript(script: Script, ctx: ExecuteContext): Promise<ScriptOutcome> {
   if (script.kind === 'command') {
-    if (!ctx.runCommand) {
-      return { ms: 0, failure: { message: 'this format runs commands, but no command runner is configured', file: script.file, environment: true } };
-    }
-    return ctx.runCommand(script, ctx.url);
+    // The team's own tool runs as a process; the whole step gets the statement timeout as its limit.
+    if (ctx.runCommand) return ctx.runCommand(script, ctx.url);
+    return runCommandScript(script, { url: ctx.url, timeoutMs: ctx.statementTimeoutMs });
   }
   const client = new pg.Client({
     connectionString: ctx.url,
@@ -76,10 +77,53 @@ export async function executeScript(script: Script, ctx: ExecuteContext): Promis
   } catch (err) {
     const ms = performance.now() - started;
     if (inTransaction) await client.query('ROLLBACK').catch(() => {});
-    return { ms, failure: describeError(err, script, current) };
+    const failure = describeError(err, script, current);
+    if (!script.statements && failure.line === undefined) {
+      const located = await locateFailingStatement(client, script, failure);
+      if (located) failure.line = located;
+    }
+    return { ms, failure };
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
+
+/**
+ * A script sent as one message fails as a whole, and PostgreSQL gives no position for run-time
+ * errors. When the failure rolled everything back (the script is transactional and has no
+ * transaction control of its own), replay its statements one by one inside a transaction that is
+ * always rolled back, and report the line of the first one that fails the same way. The database
+ * ends as it was; only sequences a statement advanced stay advanced, as after any rollback.
+ */
+async function locateFailingStatement(client: pg.Client, script: SqlScript, failure: ScriptFailure): Promise<number | undefined> {
+  if (failure.connectionLost || failure.timeout || !failure.sqlstate) return undefined;
+  const statements = splitStatements(script.text, script.line);
+  if (statements.length < 2) return statements[0] ? statements[0].line + leadingBlankLines(statements[0].sql) : undefined;
+  if (statements.some((s) => TRANSACTION_CONTROL.test(stripLeadingComments(s.sql)))) return undefined;
+  try {
+    await client.query('BEGIN');
+    for (const stmt of statements) {
+      try {
+        await client.query(stmt.sql);
+      } catch (err) {
+        const e = err as pg.DatabaseError;
+        if (e.code !== failure.sqlstate) return undefined;
+        const pos = Number(e.position);
+        return stmt.line + (pos > 0 ? countNewlines(stmt.sql, pos - 1) : leadingBlankLines(stmt.sql));
+      }
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await client.query('ROLLBACK').catch(() => {});
+  }
+}
+
+function stripLeadingComments(sql: string): string {
+  return sql.replace(/^(?:\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/, '');
 }
 
 const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
@@ -90,7 +134,10 @@ function describeError(err: unknown, script: SqlScript | Extract<Script, { kind:
   const failure: ScriptFailure = { message: (e.message ?? String(err)).trim(), sqlstate, file: script.file };
   if (stmt) {
     const pos = Number(e.position);
-    failure.line = stmt.line + (pos > 0 ? countNewlines(stmt.sql, pos - 1) : leadingBlankLines(stmt.sql));
+    // Without a position, a whole-file message cannot say which statement failed: leave the line
+    // open for locateFailingStatement rather than pointing at the top of the file.
+    if (pos > 0) failure.line = stmt.line + countNewlines(stmt.sql, pos - 1);
+    else if (script.kind === 'sql' && script.statements) failure.line = stmt.line + leadingBlankLines(stmt.sql);
   }
   if (sqlstate && isMissingExtension(sqlstate, failure.message)) failure.environment = true;
   if (sqlstate === '57014') failure.timeout = true;

@@ -194,8 +194,8 @@ class Protocol {
     this.environmentCheck(r.failure);
     res.status = 'failed';
     const kind: ProblemKind = r.failure.timeout ? 'timeout' : phase === 'up' ? 'up-failed' : phase === 'down' ? 'down-failed' : 'reup-failed';
-    const what = phase === 'reup' ? 're-applying the up after its down' : phase;
-    this.problem(kind, m, r.failure, `${what} of ${m.id}_${m.name} failed: ${r.failure.message}${r.failure.sqlstate ? ` (SQLSTATE ${r.failure.sqlstate})` : ''}`);
+    const what = phase === 'reup' ? `re-applying ${m.id}_${m.name} after its down` : `the ${phase} of ${m.id}_${m.name}`;
+    this.problem(kind, m, r.failure, `${what} failed: ${r.failure.message}${r.failure.sqlstate ? ` (SQLSTATE ${r.failure.sqlstate})` : ''}`);
     if (r.failure.connectionLost) this.connectionLost = true;
     return false;
   }
