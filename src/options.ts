@@ -56,7 +56,8 @@ export const DEFAULT_OPTIONS: Omit<VerifyOptions, 'migrationsDir' | 'cwd'> = {
  * actionable line whichever front end it came through.
  */
 export const FORMAT_NAMES: readonly FormatName[] = [
-  'golang-migrate', 'dbmate', 'goose', 'flyway', 'prisma', 'rollback-sql', 'diesel', 'pop', 'alembic', 'commands',
+  'golang-migrate', 'dbmate', 'goose', 'flyway', 'prisma', 'rollback-sql', 'diesel', 'pop', 'alembic', 'sqitch',
+  'node-pg-migrate', 'knex', 'commands',
 ];
 export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'url', 'embedded', 'system', 'docker'];
 export const PROBLEM_KINDS: readonly ProblemKind[] = [

@@ -14,14 +14,19 @@
  * - prisma (`<n>_<name>/migration.sql`) and diesel (`<n…>/up.sql`) differ by file name.
  */
 import { ConfigError } from '../errors.js';
+import { alembic } from './alembic.js';
+import { commands } from './commands.js';
 import { dbmate } from './dbmate.js';
 import { diesel } from './diesel.js';
 import { flyway } from './flyway.js';
 import { golangMigrate } from './golang-migrate.js';
 import { goose } from './goose.js';
+import { knex } from './knex.js';
+import { nodePgMigrate } from './node-pg-migrate.js';
 import { pop } from './pop.js';
 import { prisma } from './prisma.js';
 import { rollbackSql } from './rollback-sql.js';
+import { sqitch } from './sqitch.js';
 import type { FormatName, MigrationFormat, SourceFile } from './types.js';
 
 /** Every SQL format rollback-verify runs natively, in the order they are listed to users. */
@@ -34,6 +39,13 @@ export const FORMATS: readonly MigrationFormat[] = [
   rollbackSql,
   diesel,
   pop,
+  // Tool-driven formats: the team's own tool runs each step (src/tools/). `commands` never
+  // claims a directory by itself; it is chosen with --format commands.
+  alembic,
+  sqitch,
+  nodePgMigrate,
+  knex,
+  commands,
 ];
 
 /** What each format's files look like, for messages. */
@@ -46,6 +58,10 @@ const SHAPES: Partial<Record<FormatName, string>> = {
   'rollback-sql': '<n>_<name>.sql + .rollback.sql',
   diesel: '<version>_<name>/up.sql',
   pop: '<ts>_<name>[.postgres][.autocommit].up.sql',
+  alembic: 'alembic.ini, or env.py + versions/',
+  sqitch: 'sqitch.plan + deploy/ revert/',
+  'node-pg-migrate': '<n>_<name>.js using pgm',
+  knex: 'knexfile.js, or <n>_<name>.js using knex',
 };
 
 /** The format called `name`; ConfigError listing the known names otherwise. */
@@ -65,7 +81,7 @@ export function detectFormat(files: readonly SourceFile[], displayDir = '.'): Mi
   const matches = FORMATS.filter((f) => f.detect(files));
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) {
-    const expected = FORMATS.map((f) => `${f.name} (${SHAPES[f.name]})`).join(', ');
+    const expected = FORMATS.filter((f) => SHAPES[f.name]).map((f) => `${f.name} (${SHAPES[f.name]})`).join(', ');
     throw new ConfigError(`no migration format recognised in ${displayDir}: expected ${expected}`);
   }
   const names = matches.map((f) => f.name);

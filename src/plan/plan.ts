@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.js';
 import { detectFormat, getFormat } from '../formats/index.js';
 import type { FormatName, Migration, MigrationFormat, ParseContext, Script, SourceFile } from '../formats/types.js';
 import type { Problem } from '../verify/result.js';
+import { expandToolSettings } from '../tools/list-command.js';
 import { readFilesAtCommit, resolveBase } from './git.js';
 import { readWorkTreeFiles, resolveDir } from './read-files.js';
 
@@ -35,7 +36,8 @@ export async function buildPlan(req: PlanRequest): Promise<Plan> {
   const display = req.migrationsDir.replace(/\/+$/, '') || '.';
   const headFiles = readWorkTreeFiles(absDir, display);
   const format = req.format === 'auto' ? detectFormat(headFiles, display) : getFormat(req.format);
-  const context: ParseContext = { absDir, cwd: resolveDir(req.cwd, '.'), tool: req.tool ?? {} };
+  const cwd = resolveDir(req.cwd, '.');
+  const context: ParseContext = { absDir, cwd, tool: await expandToolSettings(req.tool ?? {}, cwd) };
   const head = format.parse(headFiles, display, context);
   if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display}'`);
 
@@ -44,16 +46,19 @@ export async function buildPlan(req: PlanRequest): Promise<Plan> {
     const tree = await resolveBase(req.cwd, req.base);
     const baseFiles = await readFilesAtCommit(tree, absDir, display);
     const baseline = baseFiles ? parseAtBase(format, baseFiles, display, tree.sha, context) : [];
-    return { format, ...splitByBase(head, baseline), base: { ref: req.base, sha: tree.sha } };
+    const split = splitByBase(head, baseline, !format.planProblems);
+    split.problems.push(...(format.planProblems?.(head, baseline) ?? []));
+    return { format, ...split, base: { ref: req.base, sha: tree.sha } };
   }
   if (req.from) {
     const at = head.findIndex((m) => m.id === req.from);
     if (at < 0) {
       throw new ConfigError(`--from ${req.from} matches no migration in '${display}' (first is ${head[0]!.id}, last is ${head[head.length - 1]!.id})`);
     }
-    return { format, baseline: head.slice(0, at), fresh: head.slice(at), problems: [] };
+    const baseline = head.slice(0, at);
+    return { format, baseline, fresh: head.slice(at), problems: format.planProblems?.(head, baseline) ?? [] };
   }
-  return { format, baseline: [], fresh: head, problems: [] };
+  return { format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] };
 }
 
 function parseAtBase(format: MigrationFormat, files: SourceFile[], display: string, sha: string, context: ParseContext): Migration[] {
@@ -71,7 +76,7 @@ function parseAtBase(format: MigrationFormat, files: SourceFile[], display: stri
  * New = head migrations whose id the base does not have. The baseline is the base's own files:
  * that is what production databases ran, even if the PR edited them (which is a problem itself).
  */
-export function splitByBase(head: Migration[], baseline: Migration[]): Pick<Plan, 'baseline' | 'fresh' | 'problems'> {
+export function splitByBase(head: Migration[], baseline: Migration[], checkOrder = true): Pick<Plan, 'baseline' | 'fresh' | 'problems'> {
   const baseIds = new Map(baseline.map((m) => [m.id, m]));
   const problems: Problem[] = [];
   const fresh = head.filter((m) => !baseIds.has(m.id));
@@ -96,7 +101,7 @@ export function splitByBase(head: Migration[], baseline: Migration[]): Pick<Plan
   // newest applied version, which golang-migrate/goose/Flyway skip or refuse in production.
   const newestBaseIdx = head.reduce((acc, m, i) => (baseIds.has(m.id) ? i : acc), -1);
   head.forEach((m, i) => {
-    if (i < newestBaseIdx && !baseIds.has(m.id)) {
+    if (checkOrder && i < newestBaseIdx && !baseIds.has(m.id)) {
       const newest = head[newestBaseIdx]!;
       problems.push({
         kind: 'order',
@@ -124,5 +129,5 @@ export function splitByBase(head: Migration[], baseline: Migration[]): Pick<Plan
 
 function scriptText(script: Script | undefined): string | undefined {
   if (!script) return undefined;
-  return script.kind === 'sql' ? script.text : script.argv.join(' ');
+  return script.kind === 'sql' ? script.text : (script.source ?? script.argv.join(' '));
 }
