@@ -29,7 +29,7 @@ function maskSecret(core: ActionsCore, secret: string): void {
     const password = new URL(secret).password;
     if (password) {
       core.setSecret(password);
-      core.setSecret(decodeURIComponent(password));
+      if (decodeURIComponent(password) !== password) core.setSecret(decodeURIComponent(password));
     }
   } catch {
     // Not a URL: masked whole above.

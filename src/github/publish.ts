@@ -75,8 +75,10 @@ export async function publishResult(req: PublishRequest, core: ActionsCore, logg
   mkdirSync(dir, { recursive: true });
   const reportJson = join(dir, `${slug(key)}.json`);
   const reportMarkdown = join(dir, `${slug(key)}.md`);
+  const comment = commentContent(result, key, links, clean);
   writeFileSync(reportJson, clean(renderJsonReport(result)));
-  writeFileSync(reportMarkdown, clean(renderMarkdownReport(result, { links, maxChars: Number.MAX_SAFE_INTEGER })));
+  // Exactly what the comment holds (marker included), so a workflow_run workflow can post it as is.
+  writeFileSync(reportMarkdown, `${commentMarker(key, comment.digest)}\n${comment.body}`);
 
   core.setOutput('status', result.status);
   core.setOutput('problems', String(result.problems.length));
@@ -92,33 +94,41 @@ export async function publishResult(req: PublishRequest, core: ActionsCore, logg
     logger.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
   }
 
-  const comment = await postComment(req, key, links, clean, logger);
-  core.setOutput('comment-url', 'url' in comment ? comment.url : '');
-  switch (comment.action) {
+  const outcome = await postComment(req, key, comment, logger);
+  core.setOutput('comment-url', 'url' in outcome ? outcome.url : '');
+  switch (outcome.action) {
     case 'created':
     case 'updated':
-      logger.info(`PR comment ${comment.action}: ${comment.url}`);
+      logger.info(`PR comment ${outcome.action}: ${outcome.url}`);
       break;
     case 'unchanged':
-      logger.info(`PR comment unchanged (same result as last time): ${comment.url}`);
+      logger.info(`PR comment unchanged (same result as last time): ${outcome.url}`);
       break;
     case 'forbidden':
-      logger.warning(commentForbiddenWarning(comment.detail, ctx.pullRequest?.fromFork ?? false));
+      logger.warning(commentForbiddenWarning(outcome.detail, ctx.pullRequest?.fromFork ?? false));
       break;
     case 'failed':
-      logger.warning(`rollback-verify could not write the PR comment (${comment.detail}); the verdict, the job summary and the outputs are unaffected`);
+      logger.warning(`rollback-verify could not write the PR comment (${outcome.detail}); the verdict, the job summary and the outputs are unaffected`);
       break;
     default:
-      logger.info(`No PR comment: ${comment.reason}`);
+      logger.info(`No PR comment: ${outcome.reason}`);
   }
-  return { reportJson, reportMarkdown, comment };
+  return { reportJson, reportMarkdown, comment: outcome };
+}
+
+/** The comment's Markdown within its budget, and the digest of what it says (timings aside). */
+function commentContent(result: VerifyResult, key: string, links: ReportLinks | undefined, clean: (t: string) => string): { body: string; digest: string } {
+  const maxChars = COMMENT_MAX_CHARS - commentMarker(key, digestOf('')).length - 1;
+  return {
+    body: clean(renderMarkdownReport(result, { links, maxChars })),
+    digest: digestOf(clean(renderMarkdownReport(withoutTimings(result), { links, maxChars }))),
+  };
 }
 
 async function postComment(
   req: PublishRequest,
   key: string,
-  links: ReportLinks | undefined,
-  clean: (t: string) => string,
+  content: { body: string; digest: string },
   logger: Logger,
 ): Promise<PublishOutcome['comment']> {
   const { ctx, result } = req;
@@ -126,9 +136,6 @@ async function postComment(
   if (!ctx.pullRequest) return { action: 'skipped', reason: `not a pull request (event ${ctx.eventName || 'unknown'})` };
   if (!ctx.repo) return { action: 'skipped', reason: 'GITHUB_REPOSITORY is not set' };
   if (!req.client) return { action: 'skipped', reason: 'github-token is empty' };
-  const maxChars = COMMENT_MAX_CHARS - commentMarker(key, digestOf('')).length - 1;
-  const body = clean(renderMarkdownReport(result, { links, maxChars }));
-  const digest = digestOf(clean(renderMarkdownReport(withoutTimings(result), { links, maxChars })));
   return upsertStickyComment(
     req.client,
     {
@@ -136,8 +143,8 @@ async function postComment(
       repo: ctx.repo.repo,
       issueNumber: ctx.pullRequest.number,
       key,
-      body,
-      digest,
+      body: content.body,
+      digest: content.digest,
       // on-failure: a passing run still updates an existing comment, so it never shows a stale failure.
       create: req.comment === 'always' || result.status === 'fail',
     },

@@ -8,6 +8,7 @@
 import type { MigrationResult, PhaseResult, Problem, Severity, VerifyResult } from '../verify/result.js';
 import { fenceFor, fitBlocks, type MarkdownBlock } from './markdown-budget.js';
 import { countResult, formatMs } from './summary.js';
+import { renderTimingChart } from './timing-chart.js';
 
 /** Where the migration files can be read at the head commit (github.com/owner/repo/blob/sha/…). */
 export interface ReportLinks {
@@ -93,8 +94,9 @@ function headlineBlock(result: VerifyResult): string {
     result.mode === 'chain' ? 'chain mode' : 'step-wise',
     formatMs(result.totalMs),
   ];
+  const named = result.base && !result.base.sha.startsWith(result.base.ref);
   const base = result.base
-    ? `Baseline: ${plural(result.baselineCount, 'migration')} from ${code(result.base.ref)} (${code(result.base.sha.slice(0, 7))}).`
+    ? `Baseline: ${plural(result.baselineCount, 'migration')} from ${named ? `${code(result.base.ref)} (${code(result.base.sha.slice(0, 7))})` : code(result.base.sha.slice(0, 7))}.`
     : `Baseline: ${plural(result.baselineCount, 'migration')}.`;
   return `${title}\n\n${facts.join(' · ')}  \n${context.join(' · ')}  \n${base}\n`;
 }
@@ -143,6 +145,13 @@ function problemBlocks(problems: readonly Problem[], links: ReportLinks | undefi
     }
   }
   return blocks;
+}
+
+/** The Mermaid timing chart, collapsed: the table above already has the numbers. */
+function timingChartBlock(result: VerifyResult): MarkdownBlock[] {
+  const chart = renderTimingChart(result).trimEnd();
+  if (!chart) return [];
+  return [{ kind: 'details', summary: 'Timing chart (up / down / re-up per migration)', body: chart, cut: 'whole' }];
 }
 
 function seededBlock(result: VerifyResult): MarkdownBlock[] {
@@ -196,6 +205,7 @@ export function renderMarkdownReport(result: VerifyResult, opts: MarkdownOptions
   const blocks: MarkdownBlock[] = [
     { kind: 'text', text: headlineBlock(result) },
     { kind: 'text', text: migrationTable(result, opts.links) },
+    ...timingChartBlock(result),
     ...problemBlocks(result.problems, opts.links),
     ...seededBlock(result),
     ...schemaChangeBlocks(result),
