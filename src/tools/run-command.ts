@@ -129,7 +129,9 @@ function failureOf(
   const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
   const message = detail?.message ?? `'${shown}' ${how}: ${lastLines(output.stderr.trim() ? output.stderr : output.stdout) || 'no output'}`;
   const failure: ScriptFailure = { message, file: detail?.file ?? script.file };
-  if (detail?.line) failure.line = detail.line;
+  // Without a location in the output, the step's own definition (e.g. `exports.down`) is the best line.
+  const line = detail?.line ?? (failure.file === script.file ? script.line : undefined);
+  if (line) failure.line = line;
   if (detail?.sqlstate) failure.sqlstate = detail.sqlstate;
   if (/extension ".*" is not available|could not open extension control file/.test(combined)) failure.environment = true;
   if (/server closed the connection unexpectedly|terminating connection due to administrator command|Connection terminated unexpectedly/.test(combined)) {
