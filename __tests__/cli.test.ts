@@ -1,0 +1,93 @@
+/**
+ * The bundled CLI (dist/cli.js) as a user runs it: exit codes, one-line errors without stacks,
+ * reports written, secrets never printed.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { usePostgres } from './helpers/postgres.js';
+import { writeProject } from './helpers/migrations.js';
+import { buildBundle, REPO_ROOT } from './e2e/harness.js';
+import { VERSION } from '../src/version.js';
+
+const pg = usePostgres();
+const CLI = join(REPO_ROOT, 'dist', 'cli.js');
+
+function cli(args: string[], cwd = REPO_ROOT) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => buildBundle());
+
+describe('rollback-verify CLI', () => {
+  test('--help and --version', () => {
+    const help = cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: rollback-verify');
+    expect(cli(['--version']).stdout.trim()).toBe(`rollback-verify ${VERSION}`);
+    expect(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version).toBe(VERSION);
+  });
+
+  test.each([
+    [['no/such/dir'], /migrations directory 'no\/such\/dir' does not exist/],
+    [['examples/golang-migrate', '--format', 'liquibase'], /--format must be one of .*golang-migrate/],
+    [['examples/golang-migrate', '--bogus'], /Unknown option '--bogus'/],
+    [['examples/golang-migrate', '--seed-rows', 'many'], /--seed-rows must be a whole number/],
+    [['examples/golang-migrate', '--database-url', 'mysql://x@y/z'], /--database-url must start with postgres:\/\//],
+    [[], /missing the migrations directory/],
+    [['examples/golang-migrate', '--from', '000001', '--base', 'HEAD'], /--from and --base cannot be used together/],
+  ])('bad input %j: one line, exit 2, no stack', (args, message) => {
+    const r = cli(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('rollback-verify:') || l.includes('    at '));
+    expect(lines).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('a directory in no known format names the formats expected', () => {
+    const dir = writeProject({ 'm/readme.txt': 'hello\n', 'm/data.csv': 'a,b\n' });
+    const r = cli(['m'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no migration format recognised/);
+  });
+
+  test('pass: exit 0, the JSON and Markdown reports, and the password nowhere', () => {
+    const out = mkdtempSync(join(tmpdir(), 'rv-cli-'));
+    const url = pg.server().adminUrl;
+    const password = decodeURIComponent(new URL(url).password);
+    const r = cli(['examples/dbmate', '--database-url', url, '--json', join(out, 'r.json'), '--markdown', join(out, 'r.md')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^PASS: 4 new migrations verified \(dbmate/);
+    const json = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8'));
+    expect(json).toMatchObject({ version: 1, status: 'pass', format: 'dbmate' });
+    expect(json.migrations).toHaveLength(4);
+    const md = readFileSync(join(out, 'r.md'), 'utf8');
+    expect(md).toContain('20240105093000');
+    for (const text of [r.stdout, r.stderr, JSON.stringify(json), md]) expect(text).not.toContain(password);
+  });
+
+  test('fail: exit 1 and the object named on stdout', () => {
+    const r = cli(['__fixtures__/formats/goose-broken', '--database-url', pg.server().adminUrl]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('rollback-residue index public.orders_status_idx');
+  });
+
+  test('a database URL that does not connect: exit 2, password masked, no scratch left', () => {
+    const r = cli(['examples/golang-migrate', '--database-url', 'postgres://me:hunter2secret@127.0.0.1:1/x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot connect to postgres:\/\/me:\*\*\*@127\.0\.0\.1:1\/x/);
+    expect(r.stderr).not.toContain('hunter2secret');
+  });
+
+  test('the embedded default leaves no temp dir behind', () => {
+    const before = readdirSync(tmpdir()).filter((n) => n.startsWith('rollback-verify-pg-'));
+    const r = cli(['examples/rollback-sql', '--seed-rows', '0']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('embedded PostgreSQL');
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith('rollback-verify-pg-'))).toEqual(before);
+    writeFileSync(join(tmpdir(), '.rv-cli-test'), '');
+  });
+});
