@@ -1,5 +1,5 @@
 import { ConfigError } from '../src/errors.js';
-import { parseActionInputs, parsePostgresMajor, parseRepoPath } from '../src/inputs.js';
+import { parseActionInputs, parsePostgresMajor, parseRepoPath, parseToolSettings } from '../src/inputs.js';
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 const env = { GITHUB_WORKSPACE: '/work/repo' };
@@ -64,5 +64,16 @@ describe('action inputs', () => {
     expect(parsePostgresMajor('16.4')).toBe(16);
     expect(parseRepoPath('./db/', 'x')).toBe('db');
     expect(() => parseRepoPath('/abs', 'x')).toThrow(ConfigError);
+  });
+});
+
+describe('tool-settings', () => {
+  test('key: value lines become the engine tool settings', () => {
+    const s = parseActionInputs(reader({ 'migrations-dir': 'db', format: 'commands', 'tool-settings': "# how to run one\nup-command: ./bin/migrate up {id}\ndown-command = './bin/migrate down {id}'\n" }), env);
+    expect(s.options.tool).toEqual({ 'up-command': './bin/migrate up {id}', 'down-command': './bin/migrate down {id}' });
+  });
+
+  test('a malformed line names the input and the line', () => {
+    expect(() => parseToolSettings('up-command ./x')).toThrow("tool-settings line 1 must be 'key: value'");
   });
 });

@@ -84,6 +84,24 @@ export function parseRepoPath(value: string, name: string): string {
 }
 
 /**
+ * `tool-settings`: settings for the tool-driven formats (alembic, sqitch, knex, node-pg-migrate,
+ * commands), one `key: value` per line, keys named like the CLI flags without `--`
+ * (`up-command: ./migrate up {id}`, `alembic-config: db/alembic.ini`).
+ */
+export function parseToolSettings(value: string, name = 'tool-settings'): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  const lines = value.split(/\r?\n/);
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const m = /^([a-z][a-z0-9-]*)\s*[:=]\s*(.*)$/.exec(line);
+    if (!m) throw new ConfigError(`${name} line ${i + 1} must be 'key: value', e.g. 'up-command: ./bin/migrate up {id}' (got '${line}')`);
+    out[m[1]!] = m[2]!.replace(/^(["'])(.*)\1$/, '$2');
+  });
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
  * Parses every action input into ActionSettings. Pure apart from `read` and `env`: it checks
  * values, never the file system or the network.
  */
@@ -128,6 +146,8 @@ export function parseActionInputs(read: InputReader, env: NodeJS.ProcessEnv = pr
   };
   const from = get('from');
   if (from) options.from = from;
+  const tool = parseToolSettings(read('tool-settings') ?? '');
+  if (tool) options.tool = tool;
 
   return {
     options,
