@@ -40,7 +40,7 @@ export function parseSqitchPlan(text: string, file: string): SqitchPlan {
   };
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = i + 1;
-    const pragma = /^\s*%\s*(\w+)\s*=\s*(.*?)\s*$/.exec(raw);
+    const pragma = /^\s*%\s*([\w-]+)\s*=\s*(.*?)\s*$/.exec(raw);
     if (pragma) {
       if (pragma[1] === 'project') project = pragma[2]!;
       return;

@@ -48,6 +48,10 @@ export async function buildPlan(req: PlanRequest): Promise<Plan> {
     const baseline = baseFiles ? parseAtBase(format, baseFiles, display, tree.sha, context) : [];
     const split = splitByBase(head, baseline, !format.planProblems);
     split.problems.push(...(format.planProblems?.(head, baseline) ?? []));
+    // A tool's command runs the files on disk, i.e. the head's: a baseline migration the head
+    // still has runs as the head lays it out (a reworked Sqitch change's original script lives
+    // at deploy/<name>@<tag>.sql there). Edits to it are reported as modified-migration above.
+    split.baseline = split.baseline.map((m) => (m.up.kind === 'command' ? (head.find((h) => h.id === m.id) ?? m) : m));
     return { format, ...split, base: { ref: req.base, sha: tree.sha } };
   }
   if (req.from) {
