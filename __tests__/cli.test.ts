@@ -3,7 +3,7 @@
  * reports written, secrets never printed.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { chmodSync, readFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { usePostgres } from './helpers/postgres.js';
@@ -14,8 +14,8 @@ import { VERSION } from '../src/version.js';
 const pg = usePostgres();
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 
-function cli(args: string[], cwd = REPO_ROOT) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+function cli(args: string[], cwd = REPO_ROOT, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -83,11 +83,13 @@ describe('rollback-verify CLI', () => {
   });
 
   test('the embedded default leaves no temp dir behind', () => {
-    const before = readdirSync(tmpdir()).filter((n) => n.startsWith('rollback-verify-pg-'));
-    const r = cli(['examples/rollback-sql', '--seed-rows', '0']);
+    // A private TMPDIR: other test files start servers in the shared one at the same time.
+    const own = mkdtempSync(join(tmpdir(), 'rv-cli-tmp-'));
+    chmodSync(own, 0o777);
+    const r = cli(['examples/rollback-sql', '--seed-rows', '0'], REPO_ROOT, { TMPDIR: own });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('embedded PostgreSQL');
-    expect(readdirSync(tmpdir()).filter((n) => n.startsWith('rollback-verify-pg-'))).toEqual(before);
-    writeFileSync(join(tmpdir(), '.rv-cli-test'), '');
+    expect(readdirSync(own)).toEqual([]);
+    rmSync(own, { recursive: true, force: true });
   });
 });
