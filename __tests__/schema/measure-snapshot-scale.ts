@@ -4,7 +4,8 @@
  * wall-clock); run it by hand against any server you may create a database in:
  *
  *   npx esbuild __tests__/schema/measure-snapshot-scale.ts --bundle --platform=node --format=esm \
- *     --packages=external --outfile=/tmp/measure.mjs && node /tmp/measure.mjs postgres://…/postgres
+ *     --packages=external --outfile=node_modules/.cache/measure-snapshot.mjs \
+ *     && node node_modules/.cache/measure-snapshot.mjs postgres://…/postgres
  *
  * Prints median/min/max of warm snapshots on one connection, of a snapshot on a fresh connection,
  * and of the server-side fingerprint.

@@ -12,9 +12,6 @@
 /** String.raw, so SQL can carry backslash escapes (E'\n') without double escaping. */
 export const sql = String.raw;
 
-/** Column list every fragment returns, in this order and with these types. */
-export const FRAGMENT_COLUMNS = 'kind, name, ddl, tbl, pos';
-
 /**
  * The CTEs. `excludedTables` is an SQL text[] expression (already escaped) of bookkeeping tables
  * to leave out, with the sequences they own and everything attached to them; undefined when there
