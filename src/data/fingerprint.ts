@@ -3,8 +3,8 @@
  * values, computed by PostgreSQL in one pass per table and one round trip for all tables. No row
  * travels to Node; what comes back is a fixed-size sketch (BUCKETS partial sums per column).
  *
- * A value's hash is `hashtextextended(value::text)`: comparing text keeps a column whose type
- * went int → bigint → int comparable. When the table has a primary key, each value's hash is
+ * A value's hash is its type's own 64-bit hash for common built-in types, else the hash of its
+ * text (see TYPE_HASHES). When the table has a primary key, each value's hash is
  * xor-ed with its row's key hash, so a value moved to another row counts as changed, and rows are
  * spread over buckets by key, which lets afterDown estimate how many values changed (a changed
  * value changes exactly one bucket) without the old rows, which the down has already replaced.
@@ -100,17 +100,30 @@ function totalHash(buckets: number[], nonNull: number): string {
   return `${(sum % BigInt(MODULUS)).toString(16)}:${nonNull}`;
 }
 
-/** int2, int4, int8: built-in type oids, stable across PostgreSQL versions. */
-const INTEGER_TYPES = new Set([20, 21, 23]);
-
 /**
- * Integers hash as int8 (an int → bigint → int round trip compares equal, and it skips the text
- * conversion, the bulk of the cost); everything else hashes its text form.
+ * Hash functions by built-in type oid (stable across versions): the type's own hash reads the
+ * stored value, where a text cast would run its output function, the bulk of the cost
+ * (timestamptz, numeric, jsonb). Integers hash as int8, so an int → bigint → int round trip
+ * compares equal; other types hash their text form.
  */
+const TYPE_HASHES: Record<number, (column: string) => string> = {
+  16: (c) => `hashint8extended(${c}::int::int8, 0)`,
+  20: (c) => `hashint8extended(${c}, 0)`,
+  21: (c) => `hashint8extended(${c}::int8, 0)`,
+  23: (c) => `hashint8extended(${c}::int8, 0)`,
+  25: (c) => `hashtextextended(${c}, 0)`,
+  1043: (c) => `hashtextextended(${c}::text, 0)`,
+  1700: (c) => `hash_numeric_extended(${c}, 0)`,
+  1114: (c) => `timestamp_hash_extended(${c}, 0)`,
+  // A fixed zone: the session's TimeZone must not change the hash between two connections.
+  1184: (c) => `timestamp_hash_extended(${c} AT TIME ZONE 'UTC', 0)`,
+  2950: (c) => `uuid_hash_extended(${c}, 0)`,
+  3802: (c) => `jsonb_hash_extended(${c}, 0)`,
+};
+
 function valueHash(column: string, type: number | undefined): string {
-  return type !== undefined && INTEGER_TYPES.has(type)
-    ? `hashint8extended(${column}::int8, 0)`
-    : `hashtextextended(${column}::text, 0)`;
+  const typed = type !== undefined ? TYPE_HASHES[type] : undefined;
+  return typed ? typed(column) : `hashtextextended(${column}::text, 0)`;
 }
 
 function fingerprintSql(spec: FingerprintSpec): string {
