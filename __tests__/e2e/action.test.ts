@@ -56,7 +56,7 @@ async function runPr(gh: FakeGitHub, r: PrRepo, opts: { shallow?: boolean; input
 const comments = (gh: FakeGitHub, n = 7) => gh.comments.get(n) ?? [];
 const explain = (run: ActionRun) => `exit ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
 
-beforeAll(() => buildBundle(), 120_000);
+beforeAll(() => buildBundle(), 180_000);
 afterAll(() => {
   for (const r of repos) r.cleanup();
 });
@@ -122,6 +122,22 @@ describe('one pull request over several runs', () => {
     expect(residue?.props.file).toMatch(new RegExp(`^${DIR}/000003_users_email_lower\\.(up|down)\\.sql$`));
     expect(run.stdout).toMatch(/::error::rollback verification failed: \d+ problems?/);
   });
+});
+
+test('a push without base-ref verifies the whole chain and comments nowhere', async () => {
+  const gh = await startFakeGitHub();
+  try {
+    const r = repo(GOOD);
+    const run = await runAction({ checkout: r.checkout({ shallow: true }), gh, sha: r.headSha, eventName: 'push', event: { ref: 'refs/heads/feature', after: r.headSha }, inputs: INPUTS });
+    expect(run.code).toBe(0);
+    const json = JSON.parse(readFileSync(run.outputs['report-json']!, 'utf8'));
+    expect(json.baselineCount).toBe(0);
+    expect(json.migrations.map((m: { id: string }) => m.id)).toEqual(['000001', '000002']);
+    expect(gh.requests).toEqual([]);
+    expect(run.stdout).toContain('No PR comment: not a pull request (event push)');
+  } finally {
+    await gh.close();
+  }
 });
 
 test('a PR editing an already-merged migration fails with modified-migration on that file', async () => {

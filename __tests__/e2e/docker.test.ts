@@ -17,9 +17,9 @@ const BASE: Files = {
 let gh: FakeGitHub;
 const repos: PrRepo[] = [];
 beforeAll(async () => {
-  buildBundle();
+  await buildBundle();
   gh = await startFakeGitHub();
-}, 120_000);
+}, 180_000);
 afterAll(async () => {
   await gh.close();
   for (const r of repos) r.cleanup();

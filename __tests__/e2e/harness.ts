@@ -6,18 +6,56 @@
  * workflow-command annotations and the summary.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { FakeGitHub } from '../../__fixtures__/fake-github.js';
 
 export const REPO_ROOT = process.cwd();
 export const BUNDLE = join(REPO_ROOT, 'dist', 'index.js');
 export const FAKE_TOKEN = 'ghs_e2eFakeToken1234567890';
 
-/** Builds dist/ from the current sources with the project's own bundle script. */
-export function buildBundle(): void {
-  execFileSync(process.execPath, ['scripts/bundle.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function bundleIsFresh(): boolean {
+  if (!existsSync(BUNDLE)) return false;
+  const sources = Math.max(newestMtime(join(REPO_ROOT, 'src')), statSync(join(REPO_ROOT, 'scripts', 'bundle.mjs')).mtimeMs);
+  return statSync(BUNDLE).mtimeMs >= sources;
+}
+
+/**
+ * Makes sure dist/index.js is built from the current sources, with the project's own bundle
+ * script. In CI (.ci/run bundles first) it is already fresh and left alone; otherwise one test
+ * file builds it under a lock while the others wait, so no test ever starts a half-written bundle.
+ */
+export async function buildBundle(): Promise<void> {
+  if (bundleIsFresh()) return;
+  const lock = join(REPO_ROOT, 'node_modules', '.cache', 'rollback-verify-e2e', 'bundle.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed run is older than any build takes.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    if (!bundleIsFresh()) execFileSync(process.execPath, ['scripts/bundle.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** Inputs and their defaults, read from action.yml (the runner fills defaults in the same way). */
