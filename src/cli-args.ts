@@ -22,7 +22,14 @@ throwaway PostgreSQL and checks that the down restores the schema and the data e
 
 Options:
   --format <name>           auto (default), golang-migrate, dbmate, goose, flyway, prisma,
-                            rollback-sql, diesel, pop
+                            rollback-sql, diesel, pop, alembic, sqitch, node-pg-migrate, knex,
+                            commands
+  --alembic-config <file>   alembic.ini to use (default: in the migrations dir, else ./alembic.ini)
+  --up-command <cmd>        commands format: applies one migration; {id} {name} {file} are
+                            filled in, DATABASE_URL points at the scratch database
+  --down-command <cmd>      commands format: reverts one migration
+  --list-glob <glob>        commands format: migration files in the dir (default *), name order
+  --list-command <cmd>      commands format: prints the migrations in order, one per line
   --postgres <provider>     auto (default: url, then embedded, then system), embedded, system, url
   --database-url <url>      use this server; a scratch database is created and dropped in it
   --base <git-ref>          migrations that exist at this ref are the baseline; the rest are new
@@ -71,6 +78,11 @@ export function parseCli(argv: string[], cwd: string): CliRequest {
         'statement-timeout': { type: 'string' },
         json: { type: 'string' },
         markdown: { type: 'string' },
+        'alembic-config': { type: 'string' },
+        'up-command': { type: 'string' },
+        'down-command': { type: 'string' },
+        'list-glob': { type: 'string' },
+        'list-command': { type: 'string' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         verbose: { type: 'boolean' },
@@ -108,6 +120,13 @@ export function parseCli(argv: string[], cwd: string): CliRequest {
     ...(v['max-total-seconds'] !== undefined ? { maxTotalSeconds: parseSeconds(v['max-total-seconds'], '--max-total-seconds') } : {}),
     ...(v['statement-timeout'] !== undefined ? { statementTimeoutSeconds: parseSeconds(v['statement-timeout'], '--statement-timeout') } : {}),
   };
+  // Settings of the tool-driven formats, keyed like the flags (src/formats/alembic.ts, commands.ts).
+  const tool: Record<string, string> = {};
+  for (const key of ['alembic-config', 'up-command', 'down-command', 'list-glob', 'list-command'] as const) {
+    const value = v[key];
+    if (value !== undefined) tool[key] = value;
+  }
+  if (Object.keys(tool).length) options.tool = { ...options.tool, ...tool };
   if (options.provider === 'url' && !options.databaseUrl) throw new ConfigError('--postgres url needs --database-url');
   if (options.databaseUrl && options.provider !== 'auto' && options.provider !== 'url') {
     throw new ConfigError(`--database-url cannot be combined with --postgres ${options.provider}`);

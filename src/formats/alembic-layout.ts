@@ -16,8 +16,12 @@ export interface AlembicLayout {
   recursive: boolean;
 }
 
-/** Reads `key = value` lines of the ini's [alembic] section (continuation lines ignored). */
-export function iniSection(text: string, section = 'alembic'): Map<string, string> {
+/**
+ * Reads `key = value` lines of one section of an ini file. Python's configparser (alembic.ini)
+ * treats indented lines as continuations, which are ignored; git-config style files
+ * (sqitch.conf) indent their keys, so `indentedKeys` reads those.
+ */
+export function iniSection(text: string, section = 'alembic', indentedKeys = false): Map<string, string> {
   const out = new Map<string, string>();
   let inside = false;
   for (const raw of text.split(/\r?\n/)) {
@@ -29,7 +33,7 @@ export function iniSection(text: string, section = 'alembic'): Map<string, strin
       continue;
     }
     const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
-    if (inside && kv && !/^\s/.test(raw)) out.set(kv[1]!.trim(), kv[2]!.trim());
+    if (inside && kv && (indentedKeys || !/^\s/.test(raw))) out.set(kv[1]!.trim(), kv[2]!.trim());
   }
   return out;
 }

@@ -30,8 +30,8 @@ interface SqitchLayout {
 /** Directories from sqitch.conf ([core], then [engine "pg"]), relative to the migrations directory. */
 function sqitchLayout(files: readonly SourceFile[]): SqitchLayout {
   const conf = files.find((f) => f.path === 'sqitch.conf')?.content ?? '';
-  const core = iniSection(conf, 'core');
-  const engine = iniSection(conf, 'engine "pg"');
+  const core = iniSection(conf, 'core', true);
+  const engine = iniSection(conf, 'engine "pg"', true);
   const get = (key: string) => engine.get(key) ?? core.get(key);
   const top = posix.normalize(get('top_dir') ?? '.');
   const under = (key: string, dflt: string) => posix.normalize(get(key) ?? posix.join(top, dflt));

@@ -85,7 +85,8 @@ function psqlError(output: string, known: KnownFiles): ToolFailureDetail | undef
   return { message: clip(m[3]!.trim()), file, line: Number(m[2]) };
 }
 
-const NODE_FRAME = /^\s*at (?:.*? \()?(?:file:\/\/)?(\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?\s*$/;
+// The last frame of an inspected error ends in ` {` (the error's own fields follow).
+const NODE_FRAME = /^\s*at (?:.*? \()?(?:file:\/\/)?(\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?\s*\{?\s*$/;
 
 function nodeError(output: string, known: KnownFiles): ToolFailureDetail | undefined {
   const lines = output.split(/\r?\n/);
