@@ -16,6 +16,7 @@ const goldens: Array<{ md: string; json: string; opts: MarkdownOptions }> = [
   { md: 'pass', json: 'pass', opts: { links } },
   { md: 'fail', json: 'fail', opts: { links: { ...links, pathPrefix: 'services/api' } } },
   { md: 'empty', json: 'empty', opts: {} },
+  { md: 'pass-local', json: 'pass', opts: {} },
   { md: 'fail-shortened', json: 'fail', opts: { links, maxChars: 2600 } },
 ];
 

@@ -109,14 +109,22 @@ function phaseCell(p: PhaseResult | undefined): string {
 function migrationTable(result: VerifyResult, links: ReportLinks | undefined): string {
   if (result.migrations.length === 0) return '_This change adds no migrations: nothing to roll back._\n';
   const rows = result.migrations.map((m) => {
-    // Single-file formats (dbmate, goose) keep up and down in one file: one link, named so.
-    const oneFile = !m.files.down || m.files.down === m.files.up;
-    const files = [fileLink(links, m.files.up, undefined, oneFile && m.files.down ? 'file' : 'up')];
-    if (!oneFile) files.push(fileLink(links, m.files.down!, undefined, 'down'));
     const name = `${code(m.id)} ${escapeMarkdown(m.name)}`.trim();
-    return `| ${name} | ${phaseCell(m.phases.up)} | ${phaseCell(m.phases.down)} | ${phaseCell(m.phases.reup)} | ${STATUS_TEXT[m.status]} | ${files.join(' · ')} |`;
+    const cells = [name, phaseCell(m.phases.up), phaseCell(m.phases.down), phaseCell(m.phases.reup), STATUS_TEXT[m.status]];
+    if (links) {
+      // Single-file formats (dbmate, goose) keep up and down in one file: one link, named so.
+      const oneFile = !m.files.down || m.files.down === m.files.up;
+      const files = [fileLink(links, m.files.up, undefined, oneFile && m.files.down ? 'file' : 'up')];
+      if (!oneFile) files.push(fileLink(links, m.files.down!, undefined, 'down'));
+      cells.push(files.join(' · '));
+    }
+    return `| ${cells.join(' | ')} |`;
   });
-  return ['| Migration | Up | Down | Re-up | Result | Files |', '| :-- | --: | --: | --: | :-- | :-- |', ...rows, ''].join('\n');
+  // Without links (a local --markdown file) a Files column would only repeat the names.
+  const head = links
+    ? ['| Migration | Up | Down | Re-up | Result | Files |', '| :-- | --: | --: | --: | :-- | :-- |']
+    : ['| Migration | Up | Down | Re-up | Result |', '| :-- | --: | --: | --: | :-- |'];
+  return [...head, ...rows, ''].join('\n');
 }
 
 function problemBlocks(problems: readonly Problem[], links: ReportLinks | undefined): MarkdownBlock[] {
