@@ -4,8 +4,11 @@ import { detectFormat, FORMATS, getFormat } from '../../src/formats/index.js';
 import { files, thrown } from './files.js';
 
 describe('format registry', () => {
-  it('lists the eight SQL formats and finds them by name', () => {
-    expect(FORMATS.map((f) => f.name)).toEqual(['golang-migrate', 'dbmate', 'goose', 'flyway', 'prisma', 'rollback-sql', 'diesel', 'pop']);
+  it('lists the eight SQL formats, then the tool-driven ones, and finds them by name', () => {
+    expect(FORMATS.map((f) => f.name)).toEqual([
+      'golang-migrate', 'dbmate', 'goose', 'flyway', 'prisma', 'rollback-sql', 'diesel', 'pop',
+      'alembic', 'sqitch', 'node-pg-migrate', 'knex', 'commands',
+    ]);
     expect(getFormat('goose').name).toBe('goose');
     const err = thrown(() => getFormat('liquibase'));
     expect(err).toBeInstanceOf(ConfigError);
@@ -23,6 +26,10 @@ describe('detectFormat', () => {
     ['rollback-sql', { '1_a.sql': '', '1_a.rollback.sql': '' }],
     ['diesel', { '2024-01-01-000000_a/up.sql': '' }],
     ['pop', { '20240101000000_a.postgres.up.sql': '', '20240101000000_a.up.sql': '' }],
+    ['alembic', { 'alembic.ini': '', 'migrations/versions/a_x.py': '' }],
+    ['sqitch', { 'sqitch.plan': '', 'deploy/a.sql': '' }],
+    ['node-pg-migrate', { '1700000000000_a.js': 'exports.up = (pgm) => {};' }],
+    ['knex', { 'knexfile.js': '', 'migrations/1_a.js': '' }],
   ])('recognises %s', (name, spec) => {
     expect(detectFormat(files(spec)).name).toBe(name);
   });
