@@ -75,5 +75,6 @@ describe('tool-settings', () => {
 
   test('a malformed line names the input and the line', () => {
     expect(() => parseToolSettings('up-command ./x')).toThrow("tool-settings line 1 must be 'key: value'");
+    expect(() => parseToolSettings('upcommand: ./x')).toThrow("tool-settings line 1: 'upcommand' is not a setting; accepted keys: alembic-config, up-command, down-command, list-glob, list-command");
   });
 });

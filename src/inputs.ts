@@ -88,6 +88,9 @@ export function parseRepoPath(value: string, name: string): string {
  * commands), one `key: value` per line, keys named like the CLI flags without `--`
  * (`up-command: ./migrate up {id}`, `alembic-config: db/alembic.ini`).
  */
+/** The settings the tool-driven formats read (the CLI's flags of the same names). */
+export const TOOL_SETTING_KEYS = ['alembic-config', 'up-command', 'down-command', 'list-glob', 'list-command'] as const;
+
 export function parseToolSettings(value: string, name = 'tool-settings'): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   const lines = value.split(/\r?\n/);
@@ -96,6 +99,9 @@ export function parseToolSettings(value: string, name = 'tool-settings'): Record
     if (!line || line.startsWith('#')) return;
     const m = /^([a-z][a-z0-9-]*)\s*[:=]\s*(.*)$/.exec(line);
     if (!m) throw new ConfigError(`${name} line ${i + 1} must be 'key: value', e.g. 'up-command: ./bin/migrate up {id}' (got '${line}')`);
+    if (!(TOOL_SETTING_KEYS as readonly string[]).includes(m[1]!)) {
+      throw new ConfigError(`${name} line ${i + 1}: '${m[1]}' is not a setting; accepted keys: ${TOOL_SETTING_KEYS.join(', ')}`);
+    }
     out[m[1]!] = m[2]!.replace(/^(["'])(.*)\1$/, '$2');
   });
   return Object.keys(out).length > 0 ? out : undefined;
