@@ -47,8 +47,9 @@ export async function seedTables(client: pg.ClientBase, request: SeedRequest): P
   await withinTransaction(client, async () => {
     // Deferrable unique keys are not ON CONFLICT arbiters: check them per statement, where a
     // savepoint can catch a violation, rather than at a COMMIT that would lose every table.
-    // JIT compilation of these wide generated expressions costs more than it saves.
-    await client.query('SET CONSTRAINTS ALL IMMEDIATE; SET LOCAL jit = off');
+    // JIT compilation of these wide generated expressions costs more than it saves; the joins
+    // that pick parent rows sort 100,000-row sets, which spill to disk at the default work_mem.
+    await client.query("SET CONSTRAINTS ALL IMMEDIATE; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
     for (const table of order.tables) {
       const plan = planInsert(catalog, table, request.rows, order.deferred.get(table.oid) ?? new Set());
       if ('reason' in plan) {
