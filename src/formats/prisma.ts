@@ -77,6 +77,9 @@ function parse(files: readonly SourceFile[], displayDir: string): Migration[] {
         markers: collectMarkers(own, displayDir),
       };
       if (folder.down) migration.down = script(folder.down);
+      // Prisma's guide "Generating down migrations": diff the new datamodel against the database
+      // while it is still at the previous migration.
+      else migration.missingDownHint = `generate one with: npx prisma migrate diff --from-schema-datamodel prisma/schema.prisma --to-schema-datasource prisma/schema.prisma --script > ${displayPath(displayDir, folder.name)}/down.sql (run it while your database is still at the previous migration)`;
       return migration;
     });
 }

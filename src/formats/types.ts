@@ -89,6 +89,8 @@ export interface Migration {
    * believing the migration is applied breaks the next deploy. A missing table reads as ''.
    */
   toolState?: { sql: string; table: string };
+  /** Added to a missing-down problem: how the tool generates a down (e.g. Prisma's migrate diff). */
+  missingDownHint?: string;
 }
 
 export type FormatName =

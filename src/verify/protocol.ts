@@ -176,7 +176,7 @@ class Protocol {
       res.status = 'failed';
       this.out.problems.push({
         kind: 'missing-down', severity: 'error', migration: m.id, file: down?.file ?? m.up.file, line: down?.kind === 'sql' ? down.line : undefined,
-        message: `${m.id}_${m.name} has no down${down ? ' (the down has no statements)' : ''}: write one, or mark the migration with '-- rollback-verify: irreversible'`,
+        message: `${m.id}_${m.name} has no down${down ? ' (the down has no statements)' : ''}: write one, or mark the migration with '-- rollback-verify: irreversible'${m.missingDownHint ? `; ${m.missingDownHint}` : ''}`,
       });
       return undefined;
     }
