@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import pg from 'pg';
 import { startServer } from '../../src/postgres/select.js';
@@ -8,12 +9,14 @@ import { maskUrl } from '../../src/postgres/mask.js';
 import { findSystemBinaries } from '../../src/postgres/system.js';
 import { ConfigError, EnvironmentError } from '../../src/errors.js';
 
-const ourTempDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('rollback-verify-pg-'));
 
 describe('postgres providers', () => {
   test('embedded server starts, serves a scratch database, and leaves nothing behind', async () => {
-    const before = ourTempDirs();
-    const server = await startServer({ provider: 'embedded' });
+    // Its own temp root: other test files start servers in the shared temp dir concurrently.
+    const own = mkdtempSync(join(tmpdir(), 'rv-providers-'));
+    chmodSync(own, 0o755);
+    const server = await startServer({ provider: 'embedded', tempRoot: own });
+    expect(readdirSync(own)).toHaveLength(1);
     expect(server.provider).toBe('embedded');
     expect(server.version).toMatch(/^\d+\.\d+/);
     const db = await createScratchDatabase(server);
@@ -30,7 +33,8 @@ describe('postgres providers', () => {
     await admin.end();
     expect(left.rowCount).toBe(0);
     await server.stop();
-    expect(ourTempDirs()).toEqual(before);
+    expect(readdirSync(own)).toEqual([]);
+    rmSync(own, { recursive: true });
   });
 
   const system = findSystemBinaries();
