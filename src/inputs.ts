@@ -152,8 +152,13 @@ export function parseActionInputs(read: InputReader, env: NodeJS.ProcessEnv = pr
   };
   const from = get('from');
   if (from) options.from = from;
-  const tool = parseToolSettings(read('tool-settings') ?? '');
-  if (tool) options.tool = tool;
+  const tool = parseToolSettings(read('tool-settings') ?? '') ?? {};
+  // The tool-driven formats' own inputs, named like their CLI flags; they win over tool-settings.
+  for (const key of ['up-command', 'down-command', 'list-glob', 'list-command', 'alembic-config']) {
+    const value = get(key);
+    if (value) tool[key] = value;
+  }
+  if (Object.keys(tool).length) options.tool = tool;
 
   return {
     options,
