@@ -1,5 +1,8 @@
 import { ConfigError } from '../src/errors.js';
-import { parseActionInputs, parsePostgresMajor, parseRepoPath, parseToolSettings } from '../src/inputs.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseActionInputs, parsePostgresMajor, parseRepoPath } from '../src/inputs.js';
+import { TOOL_SETTING_KEYS } from '../src/options.js';
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 const env = { GITHUB_WORKSPACE: '/work/repo' };
@@ -67,14 +70,14 @@ describe('action inputs', () => {
   });
 });
 
-describe('tool-settings', () => {
-  test('key: value lines become the engine tool settings', () => {
-    const s = parseActionInputs(reader({ 'migrations-dir': 'db', format: 'commands', 'tool-settings': "# how to run one\nup-command: ./bin/migrate up {id}\ndown-command = './bin/migrate down {id}'\n" }), env);
+describe('tool inputs', () => {
+  test('inputs named like the CLI flags become the engine tool settings', () => {
+    const s = parseActionInputs(reader({ 'migrations-dir': 'db', format: 'commands', 'up-command': './bin/migrate up {id}', 'down-command': ' ./bin/migrate down {id} ' }), env);
     expect(s.options.tool).toEqual({ 'up-command': './bin/migrate up {id}', 'down-command': './bin/migrate down {id}' });
   });
 
-  test('a malformed line names the input and the line', () => {
-    expect(() => parseToolSettings('up-command ./x')).toThrow("tool-settings line 1 must be 'key: value'");
-    expect(() => parseToolSettings('upcommand: ./x')).toThrow("tool-settings line 1: 'upcommand' is not a setting; accepted keys: alembic-config, up-command, down-command, list-glob, list-command");
+  test('every tool setting is declared in action.yml', () => {
+    const yml = readFileSync(join(process.cwd(), 'action.yml'), 'utf8');
+    for (const key of TOOL_SETTING_KEYS) expect(yml).toMatch(new RegExp(`^  ${key}:$`, 'm'));
   });
 });

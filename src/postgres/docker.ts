@@ -11,6 +11,7 @@ import pg from 'pg';
 import { registerCleanup } from '../cleanup.js';
 import { EnvironmentError } from '../errors.js';
 import type { PostgresServer } from './types.js';
+import { registerSecret } from '../secrets.js';
 
 export interface DockerServerRequest {
   /** Image to run; defaults to the official `postgres:<major>`. */
@@ -86,6 +87,7 @@ export async function startDockerServer(req: DockerServerRequest = {}): Promise<
   const image = dockerImageFor(req);
   const name = `rollback-verify-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const password = randomBytes(18).toString('base64url');
+  registerSecret(password);
   const remove = registerCleanup(async () => {
     await runDocker(docker, ['rm', '--force', '--volumes', name], { timeoutMs: 60_000 });
   });

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { EnvironmentError } from '../errors.js';
 import { registerCleanup } from '../cleanup.js';
+import { registerSecret } from '../secrets.js';
 import type { PostgresServer, ProviderName } from './types.js';
 
 export interface ClusterBinaries {
@@ -88,6 +89,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Post
   try {
     const dataDir = join(root, 'data');
     const password = randomBytes(18).toString('base64url');
+    registerSecret(password);
     const pwFile = join(root, 'pw');
     writeFileSync(pwFile, password + '\n', { mode: 0o600 });
     if (ids.uid !== undefined) {

@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { ConfigError, EnvironmentError } from '../errors.js';
 import { maskUrl } from './mask.js';
+import { registerSecret } from '../secrets.js';
 import type { PostgresServer } from './types.js';
 
 export function parseDatabaseUrl(url: string, input = '--database-url'): URL {
@@ -18,6 +19,7 @@ export function parseDatabaseUrl(url: string, input = '--database-url'): URL {
 }
 
 export async function connectUrlServer(url: string): Promise<PostgresServer> {
+  registerSecret(url);
   parseDatabaseUrl(url);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   try {

@@ -12,6 +12,7 @@ import { createDataHooks } from './data-hooks.js';
 import { runProtocol } from './protocol.js';
 import type { VerifyResult } from './result.js';
 import { thresholdProblems } from './thresholds.js';
+import { lockProblems } from '../locks/verdicts.js';
 import { decideStatus } from './verdict.js';
 
 export interface EngineDeps {
@@ -27,7 +28,13 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` +
       (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : ''),
   );
-  const server = await startServer({ provider: options.provider, databaseUrl: options.databaseUrl, postgresMajor: options.postgresMajor });
+  const server = await startServer({
+    provider: options.provider,
+    databaseUrl: options.databaseUrl,
+    postgresMajor: options.postgresMajor,
+    postgresImage: options.postgresImage,
+    reason: options.providerReason,
+  });
   try {
     logger.info(`PostgreSQL ${server.version}: ${server.description}`);
     const db = await createScratchDatabase(server);
@@ -42,10 +49,12 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
         excludeTables: plan.format.bookkeepingTables ?? [],
         data: await createDataHooks(options, plan.format, resolve(options.cwd)),
         logger,
+        traceLocks: options.traceLocks !== false,
       });
       const totalMs = Math.round(performance.now() - started);
       const problems = [...plan.problems, ...out.problems];
       problems.push(...thresholdProblems(out.migrations, { ...options, totalMs }));
+      problems.push(...lockProblems(out.migrations, options));
       return {
         version: 1,
         status: decideStatus(problems, options.failOn),
