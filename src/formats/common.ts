@@ -68,6 +68,29 @@ export function collectMarkers(files: readonly SourceFile[], displayDir: string)
   return markers;
 }
 
+/** An up file, its down file if any, and files that change how they run (configs, metadata). */
+export interface FilePair {
+  id: string;
+  name: string;
+  up: SourceFile;
+  down?: SourceFile;
+  extraFiles?: readonly SourceFile[];
+}
+
+/** Builds the Migration of a file pair; markers come from the up and the down, up first. */
+export function pairMigration(pair: FilePair, displayDir: string, toScript: (file: SourceFile) => SqlScript): Migration {
+  const own = pair.down ? [pair.up, pair.down] : [pair.up];
+  const migration: Migration = {
+    id: pair.id,
+    name: pair.name,
+    up: toScript(pair.up),
+    files: [...own, ...(pair.extraFiles ?? [])].map((f) => f.path),
+    markers: collectMarkers(own, displayDir),
+  };
+  if (pair.down) migration.down = toScript(pair.down);
+  return migration;
+}
+
 /** Compares two unsigned decimal strings by value (leading zeros allowed, any length). */
 export function compareUnsigned(a: string, b: string): number {
   const x = BigInt(a);

@@ -17,7 +17,7 @@
  *   field is `#[serde(default)] bool`.
  */
 import { ConfigError } from '../errors.js';
-import { collectMarkers, compareStrings, displayPath, sqlScript, VersionClaims } from './common.js';
+import { compareStrings, displayPath, pairMigration, sqlScript, VersionClaims } from './common.js';
 import type { Migration, MigrationFormat, SourceFile } from './types.js';
 
 interface Folder {
@@ -57,17 +57,10 @@ function parse(files: readonly SourceFile[], displayDir: string): Migration[] {
       claims.claim(version, version, folder.name);
       const metadata = folder.files.get('metadata.toml');
       const transaction = runInTransaction(metadata?.content) ? 'wrap' : 'implicit';
-      const own = down ? [up, down] : [up];
-      const script = (file: SourceFile) => sqlScript({ displayDir, path: file.path, text: file.content, transaction });
-      const migration: Migration = {
-        id: version,
-        name: folder.name.includes('_') ? folder.name.slice(folder.name.indexOf('_') + 1) : folder.name,
-        up: script(up),
-        files: [...own, ...(metadata ? [metadata] : [])].map((f) => f.path),
-        markers: collectMarkers(own, displayDir),
-      };
-      if (down) migration.down = script(down);
-      return migration;
+      const name = folder.name.includes('_') ? folder.name.slice(folder.name.indexOf('_') + 1) : folder.name;
+      return pairMigration({ id: version, name, up, down, extraFiles: metadata ? [metadata] : [] }, displayDir, (file) =>
+        sqlScript({ displayDir, path: file.path, text: file.content, transaction }),
+      );
     });
 }
 

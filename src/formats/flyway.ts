@@ -26,7 +26,7 @@
  * - Flyway replaces `${placeholders}` from its configuration; the text is kept as written.
  */
 import { ConfigError } from '../errors.js';
-import { baseName, collectMarkers, displayPath, downWithoutUp, sqlScript, VersionClaims } from './common.js';
+import { baseName, displayPath, downWithoutUp, pairMigration, sqlScript, VersionClaims } from './common.js';
 import { FlywayParseError, parseFlywaySql } from './flyway-parser.js';
 import { compareFlywayVersions, flywayVersionKey, parseFlywayVersion, type FlywayVersion } from './flyway-version.js';
 import type { Migration, MigrationFormat, SourceFile, SqlScript } from './types.js';
@@ -100,15 +100,11 @@ function parse(files: readonly SourceFile[], displayDir: string): Migration[] {
       const own = entry.down ? [entry.up, entry.down] : [entry.up];
       // Script configuration files change how a script runs, so they are part of the migration.
       const confs = own.flatMap((f) => configs.get(`${f.path}.conf`) ?? []);
-      const migration: Migration = {
-        id: entry.version.display,
-        name: entry.description,
-        up: toScript(entry.up, configs, displayDir),
-        files: [...own, ...confs].map((f) => f.path),
-        markers: collectMarkers(own, displayDir),
-      };
-      if (entry.down) migration.down = toScript(entry.down, configs, displayDir);
-      return migration;
+      return pairMigration(
+        { id: entry.version.display, name: entry.description, up: entry.up, down: entry.down, extraFiles: confs },
+        displayDir,
+        (file) => toScript(file, configs, displayDir),
+      );
     });
 }
 

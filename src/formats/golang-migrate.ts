@@ -12,15 +12,7 @@
  *   (`implicit`); a whitespace-only file is skipped.
  */
 import { ConfigError } from '../errors.js';
-import {
-  collectMarkers,
-  compareUnsigned,
-  displayPath,
-  downWithoutUp,
-  isTopLevel,
-  sqlScript,
-  VersionClaims,
-} from './common.js';
+import { compareUnsigned, displayPath, downWithoutUp, isTopLevel, pairMigration, sqlScript, VersionClaims } from './common.js';
 import { hasPopOnlyNames } from './pop.js';
 import type { Migration, MigrationFormat, SourceFile } from './types.js';
 
@@ -70,18 +62,9 @@ function toMigration(pair: Pair, displayDir: string): Migration {
   if (!pair.up) {
     throw downWithoutUp(displayDir, pair.down!.path, `${pair.version}_${pair.name}.up.sql`);
   }
-  const script = (file: SourceFile) =>
-    sqlScript({ displayDir, path: file.path, text: file.content, transaction: 'implicit' });
-  const own = pair.down ? [pair.up, pair.down] : [pair.up];
-  const migration: Migration = {
-    id: pair.version,
-    name: pair.name,
-    up: script(pair.up),
-    files: own.map((f) => f.path),
-    markers: collectMarkers(own, displayDir),
-  };
-  if (pair.down) migration.down = script(pair.down);
-  return migration;
+  return pairMigration({ id: pair.version, name: pair.name, up: pair.up, down: pair.down }, displayDir, (file) =>
+    sqlScript({ displayDir, path: file.path, text: file.content, transaction: 'implicit' }),
+  );
 }
 
 /** The golang-migrate format. */

@@ -21,7 +21,7 @@
  * is a Go text/template in pop (`{{ … }}`); it is sent as written.
  */
 import { ConfigError } from '../errors.js';
-import { baseName, collectMarkers, compareStrings, displayPath, downWithoutUp, sqlScript } from './common.js';
+import { baseName, compareStrings, displayPath, downWithoutUp, pairMigration, sqlScript } from './common.js';
 import type { Migration, MigrationFormat, SourceFile, SqlScript } from './types.js';
 
 /** popx's MigrationFileRegexp. */
@@ -116,16 +116,11 @@ function parse(files: readonly SourceFile[], displayDir: string): Migration[] {
     .sort((a, b) => compareStrings(a.version, b.version))
     .map((up) => {
       const down = chosen.down.get(up.version);
-      const own = down ? [up.file, down.file] : [up.file];
-      const migration: Migration = {
-        id: up.version,
-        name: up.name,
-        up: toScript(up, displayDir),
-        files: own.map((f) => f.path),
-        markers: collectMarkers(own, displayDir),
-      };
-      if (down) migration.down = toScript(down, displayDir);
-      return migration;
+      // pop's scripts carry their parsed name (dialect, autocommit), so map files back to them.
+      const byFile = new Map([[up.file, up], ...(down ? [[down.file, down] as const] : [])]);
+      return pairMigration({ id: up.version, name: up.name, up: up.file, down: down?.file }, displayDir, (file) =>
+        toScript(byFile.get(file)!, displayDir),
+      );
     });
 }
 

@@ -15,7 +15,7 @@
  * migration.sql is an error in Prisma; one with only down.sql is a down without an up.
  */
 import { ConfigError } from '../errors.js';
-import { collectMarkers, compareStrings, dirName, displayPath, sqlScript, VersionClaims } from './common.js';
+import { compareStrings, dirName, displayPath, pairMigration, sqlScript, VersionClaims } from './common.js';
 import type { Migration, MigrationFormat, SourceFile } from './types.js';
 
 const FOLDER = /^([0-9]+)_(.*)$/;
@@ -66,20 +66,13 @@ function parse(files: readonly SourceFile[], displayDir: string): Migration[] {
       }
       // Prisma itself keys migrations by folder name; rollback-verify reports them by timestamp.
       claims.claim(match[1]!, match[1]!, dirName(folder.up.path));
-      const own = folder.down ? [folder.up, folder.down] : [folder.up];
-      const script = (file: SourceFile) =>
-        sqlScript({ displayDir, path: file.path, text: file.content, transaction: 'implicit' });
-      const migration: Migration = {
-        id: match[1]!,
-        name: match[2]!,
-        up: script(folder.up),
-        files: own.map((f) => f.path),
-        markers: collectMarkers(own, displayDir),
-      };
-      if (folder.down) migration.down = script(folder.down);
+      const migration = pairMigration({ id: match[1]!, name: match[2]!, up: folder.up, down: folder.down }, displayDir, (file) =>
+        sqlScript({ displayDir, path: file.path, text: file.content, transaction: 'implicit' }),
+      );
+      if (!folder.down)
       // Prisma's guide "Generating down migrations": diff the new datamodel against the database
       // while it is still at the previous migration.
-      else migration.missingDownHint = `generate one with: npx prisma migrate diff --from-schema-datamodel prisma/schema.prisma --to-schema-datasource prisma/schema.prisma --script > ${displayPath(displayDir, folder.name)}/down.sql (run it while your database is still at the previous migration)`;
+        migration.missingDownHint = `generate one with: npx prisma migrate diff --from-schema-datamodel prisma/schema.prisma --to-schema-datasource prisma/schema.prisma --script > ${displayPath(displayDir, folder.name)}/down.sql (run it while your database is still at the previous migration)`;
       return migration;
     });
 }

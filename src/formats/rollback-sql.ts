@@ -4,14 +4,7 @@
  * number. There is no upstream tool to copy; the convention documented for this format is that
  * each file runs in one transaction (`wrap`), sent as one message.
  */
-import {
-  collectMarkers,
-  compareUnsigned,
-  downWithoutUp,
-  isTopLevel,
-  sqlScript,
-  VersionClaims,
-} from './common.js';
+import { compareUnsigned, downWithoutUp, isTopLevel, pairMigration, sqlScript, VersionClaims } from './common.js';
 import type { Migration, MigrationFormat, SourceFile } from './types.js';
 
 const UP_FILE = /^([0-9]+)_(.+)\.sql$/;
@@ -53,18 +46,9 @@ function parse(files: readonly SourceFile[], displayDir: string): Migration[] {
     .sort((a, b) => compareUnsigned(a.version, b.version))
     .map((pair) => {
       if (!pair.up) throw downWithoutUp(displayDir, pair.down!.path, `${pair.version}_${pair.name}.sql`);
-      const own = pair.down ? [pair.up, pair.down] : [pair.up];
-      const script = (file: SourceFile) =>
-        sqlScript({ displayDir, path: file.path, text: file.content, transaction: 'wrap' });
-      const migration: Migration = {
-        id: pair.version,
-        name: pair.name,
-        up: script(pair.up),
-        files: own.map((f) => f.path),
-        markers: collectMarkers(own, displayDir),
-      };
-      if (pair.down) migration.down = script(pair.down);
-      return migration;
+      return pairMigration({ id: pair.version, name: pair.name, up: pair.up, down: pair.down }, displayDir, (file) =>
+        sqlScript({ displayDir, path: file.path, text: file.content, transaction: 'wrap' }),
+      );
     });
 }
 
