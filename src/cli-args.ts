@@ -44,6 +44,9 @@ Options:
   --max-down-seconds <s>    a down slower than this is a problem (default 30)
   --max-total-seconds <s>   the whole run slower than this is a problem (default off)
   --statement-timeout <s>   cancel any statement running longer (default 600)
+  --no-trace-locks          do not trace locks, rewrites and validation scans per statement
+  --max-lock-ms <ms>        a lock blocking reads or writes held longer is an error (default off)
+  --require-lock-timeout    warn when a migration takes such a lock without setting lock_timeout
   --json <file>             write the JSON report (contract version 1)
   --markdown <file>         write the Markdown report (the PR comment body)
   --no-color                plain output (NO_COLOR is respected too)
@@ -76,6 +79,10 @@ export function parseCli(argv: string[], cwd: string): CliRequest {
         'max-down-seconds': { type: 'string' },
         'max-total-seconds': { type: 'string' },
         'statement-timeout': { type: 'string' },
+        'trace-locks': { type: 'boolean' },
+        'no-trace-locks': { type: 'boolean' },
+        'max-lock-ms': { type: 'string' },
+        'require-lock-timeout': { type: 'boolean' },
         json: { type: 'string' },
         markdown: { type: 'string' },
         'alembic-config': { type: 'string' },
@@ -119,6 +126,9 @@ export function parseCli(argv: string[], cwd: string): CliRequest {
     ...(v['max-down-seconds'] !== undefined ? { maxDownSeconds: parseSeconds(v['max-down-seconds'], '--max-down-seconds') } : {}),
     ...(v['max-total-seconds'] !== undefined ? { maxTotalSeconds: parseSeconds(v['max-total-seconds'], '--max-total-seconds') } : {}),
     ...(v['statement-timeout'] !== undefined ? { statementTimeoutSeconds: parseSeconds(v['statement-timeout'], '--statement-timeout') } : {}),
+    ...(v['no-trace-locks'] ? { traceLocks: false } : {}),
+    ...(v['max-lock-ms'] !== undefined ? { maxLockMs: parseCount(v['max-lock-ms'], '--max-lock-ms') } : {}),
+    ...(v['require-lock-timeout'] ? { requireLockTimeout: true } : {}),
   };
   // Settings of the tool-driven formats, keyed like the flags (src/formats/alembic.ts, commands.ts).
   const tool: Record<string, string> = {};

@@ -136,6 +136,10 @@ export function parseActionInputs(read: InputReader, env: NodeJS.ProcessEnv = pr
     if (value) tool[key] = value;
   }
   if (Object.keys(tool).length) options.tool = tool;
+  // Lock tracing (src/locks): on by default; max-lock-ms 0 means no limit.
+  options.traceLocks = parseBoolean(orDefault('trace-locks', 'true'), 'trace-locks');
+  options.maxLockMs = parseCount(orDefault('max-lock-ms', '0'), 'max-lock-ms');
+  options.requireLockTimeout = parseBoolean(orDefault('require-lock-timeout', 'false'), 'require-lock-timeout');
 
   return {
     options,

@@ -9,6 +9,7 @@ import type { MigrationResult, PhaseResult, Problem, Severity, VerifyResult } fr
 import { fenceFor, fitBlocks, type MarkdownBlock } from './markdown-budget.js';
 import { countResult, formatMs } from './summary.js';
 import { renderTimingChart } from './timing-chart.js';
+import { lockMarkdownBlocks } from './locks.js';
 
 /** Where the migration files can be read at the head commit (github.com/owner/repo/blob/sha/…). */
 export interface ReportLinks {
@@ -215,6 +216,7 @@ export function renderMarkdownReport(result: VerifyResult, opts: MarkdownOptions
     { kind: 'text', text: migrationTable(result, opts.links) },
     ...timingChartBlock(result),
     ...problemBlocks(result.problems, opts.links),
+    ...lockMarkdownBlocks(result, { escape: escapeMarkdown, code, escapeHtml }),
     ...seededBlock(result),
     ...schemaChangeBlocks(result),
     { kind: 'text', text: footer(result) },

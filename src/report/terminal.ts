@@ -1,6 +1,7 @@
 /** The terminal rendering of a result: colour on a TTY unless NO_COLOR, plain otherwise. */
 import type { VerifyResult } from '../verify/result.js';
 import { formatMs, headline, problemLocation } from './summary.js';
+import { renderLockLines } from './locks.js';
 
 export interface TerminalStyle {
   color: boolean;
@@ -40,6 +41,7 @@ export function renderTerminalReport(result: VerifyResult, style: TerminalStyle)
       }
     }
   }
+  lines.push(...renderLockLines(result, (s) => paint('dim', s)));
   if (result.schemaChanges.length) {
     lines.push('', paint('bold', `Schema changes (baseline → head): ${result.schemaChanges.length}`));
     for (const c of result.schemaChanges.slice(0, 50)) lines.push(`  ${c.change.padEnd(7)} ${c.object}`);

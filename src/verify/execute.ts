@@ -128,7 +128,8 @@ function stripLeadingComments(sql: string): string {
 
 const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
 
-function describeError(err: unknown, script: SqlScript | Extract<Script, { kind: 'command' }>, stmt: SqlStatement | undefined): ScriptFailure {
+/** Maps a pg error to a ScriptFailure with file and line (also used by the lock tracer, src/locks/tracer.ts). */
+export function describeError(err: unknown, script: SqlScript | Extract<Script, { kind: 'command' }>, stmt: SqlStatement | undefined): ScriptFailure {
   const e = err as pg.DatabaseError & { code?: string };
   const sqlstate = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
   const failure: ScriptFailure = { message: (e.message ?? String(err)).trim(), sqlstate, file: script.file };

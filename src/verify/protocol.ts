@@ -13,7 +13,9 @@ import type { Snapshot } from '../schema/model.js';
 import { snapshotSchema } from '../schema/snapshot.js';
 import { EnvironmentError } from '../errors.js';
 import { isEffectivelyEmpty } from '../sql/split.js';
-import { executeScript, type ExecuteContext, type ScriptFailure } from './execute.js';
+import { traceScript } from '../locks/tracer.js';
+import type { PhaseLocks } from '../locks/types.js';
+import { executeScript, type ExecuteContext, type ScriptFailure, type ScriptOutcome } from './execute.js';
 import type { DataHooks } from './hooks.js';
 import type { MigrationResult, PhaseName, Problem, ProblemKind, SchemaChange, SeededTable } from './result.js';
 
@@ -28,6 +30,8 @@ export interface ProtocolInput {
   data?: DataHooks;
   runCommand?: ExecuteContext['runCommand'];
   logger: Logger;
+  /** Trace locks per statement of every new migration's phases (src/locks/tracer.ts). */
+  traceLocks?: boolean;
 }
 
 export interface ProtocolOutput {
@@ -186,9 +190,9 @@ class Protocol {
   /** Runs one phase on a fresh connection and records its timing; false when it failed. */
   private async phase(m: Migration, res: MigrationResult, phase: PhaseName): Promise<boolean> {
     const script = phase === 'down' ? m.down! : m.up;
-    const r = await executeScript(script, this.ctx);
+    const r: ScriptOutcome & { locks?: PhaseLocks } = this.input.traceLocks ? await traceScript(script, this.ctx) : await executeScript(script, this.ctx);
     const ms = Math.round(r.ms * 10) / 10;
-    res.phases[phase] = { ms, ok: !r.failure, ...(r.failure ? { error: r.failure.message } : {}) };
+    res.phases[phase] = { ms, ok: !r.failure, ...(r.failure ? { error: r.failure.message } : {}), ...(r.locks ? { locks: r.locks } : {}) };
     this.input.logger.info(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? 'FAILED' : 'ok'} ${ms.toFixed(1)} ms`);
     if (!r.failure) return true;
     this.environmentCheck(r.failure);

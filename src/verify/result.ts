@@ -4,6 +4,7 @@
  * extend, never break.
  */
 import type { FormatName } from '../formats/types.js';
+import type { PhaseLocks } from '../locks/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -45,6 +46,8 @@ export interface PhaseResult {
   ms: number;
   ok: boolean;
   error?: string;
+  /** Per statement: locks taken and held, rewrites, validation scans (when tracing is on). */
+  locks?: PhaseLocks;
 }
 
 export type MigrationStatus = 'ok' | 'failed' | 'irreversible' | 'skipped' | 'not-run';

@@ -1,0 +1,249 @@
+/**
+ * Runs one phase (up, down, re-up) of a migration like executeScript does, and records per
+ * statement the relation locks it took and for how long they were held, rewrites, validation
+ * scans, index builds and its own time. How statements are sent so that the migration means the
+ * same as under its tool is decided in plan.ts; this file executes that plan.
+ *
+ * Timing: the tracer's catalog reads run between statements, inside the transaction, so they would
+ * lengthen every lock they sit under. They are timed and taken off a "migration clock"; statement
+ * times, lock-held times and the phase's time are all read on that clock.
+ */
+import pg from 'pg';
+import type { Script, SqlScript } from '../formats/types.js';
+import { describeError, executeScript, type ExecuteContext, type ScriptFailure, type ScriptOutcome } from '../verify/execute.js';
+import { countRows, probeState, type ProbeResult, type RelationState } from './catalog.js';
+import { lockHold, statementEffects, type PendingLock } from './diff.js';
+import { safeRewriteHint } from './hints.js';
+import { planTrace, type SendGroup, type TracedStatement } from './plan.js';
+import { startLockSampler, type SampledLock } from './sampler.js';
+import { LOCK_STRENGTH, type PhaseLocks, type StatementTrace } from './types.js';
+
+/** A phase's outcome plus its lock trace. */
+export interface TracedOutcome extends ScriptOutcome {
+  locks: PhaseLocks;
+}
+
+/** Executes a script as its tool would, tracing locks; never throws for SQL errors. */
+export async function traceScript(script: Script, ctx: ExecuteContext): Promise<TracedOutcome> {
+  const plan = await planTrace(script);
+  if (plan.kind === 'as-is') return traceAsIs(script, ctx, plan.why, plan.parser, plan.statements);
+  const run = new StatementRun(ctx, plan.script);
+  const outcome = await run.execute(plan.groups);
+  const partial = run.sampledAny ? 'statements that refuse a transaction block ran alone; their locks were sampled from a second connection' : undefined;
+  return { ...outcome, locks: { parser: plan.parser, statements: run.traces, ...(partial ? { partial } : {}) } };
+}
+
+class StatementRun {
+  readonly traces: StatementTrace[] = [];
+  sampledAny = false;
+  private readonly client: pg.Client;
+  private probeMs = 0;
+  private rows = new Map<number, number>();
+  private pid = 0;
+
+  constructor(private readonly ctx: ExecuteContext, private readonly script: SqlScript) {
+    this.client = new pg.Client({ connectionString: ctx.url, options: `-c statement_timeout=${Math.max(0, Math.round(ctx.statementTimeoutMs))}` });
+    this.client.on('error', () => {});
+  }
+
+  /** The migration's clock: wall time minus the tracer's own reads. */
+  private clock(): number {
+    return performance.now() - this.probeMs;
+  }
+
+  /** Times tracer work so it can be taken off the migration's clock. */
+  private async aside<T>(fn: () => Promise<T>): Promise<T> {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.probeMs += performance.now() - t;
+    }
+  }
+
+  async execute(groups: SendGroup[]): Promise<ScriptOutcome> {
+    try {
+      await this.client.connect();
+    } catch (err) {
+      return { ms: 0, failure: { ...describeError(err, this.script, undefined), connectionLost: true } };
+    }
+    let state: ProbeResult;
+    try {
+      const r = await this.client.query<{ pid: number }>('SELECT pg_catalog.pg_backend_pid() AS pid');
+      this.pid = r.rows[0]!.pid;
+      // Counted outside any transaction block, so the counts' own locks are gone before we begin.
+      this.rows = await countRows(this.client).catch(() => new Map<number, number>());
+      state = await probeState(this.client);
+    } catch (err) {
+      await this.client.end().catch(() => {});
+      return { ms: 0, failure: describeError(err, this.script, undefined) };
+    }
+    const started = this.clock();
+    let current: TracedStatement | undefined;
+    let inTransaction = false;
+    let open: PendingLock[] = [];
+    try {
+      for (const group of groups) {
+        if (!group.transaction) {
+          current = group.statements[0]!;
+          state = await this.runAlone(current, state);
+          continue;
+        }
+        await this.client.query('BEGIN');
+        inTransaction = true;
+        // Read the starting state inside the transaction (the per-transaction scan counters start
+        // here), unless the first statement is SET TRANSACTION, which must come first.
+        if (!group.statements[0]!.info.setsTransaction) state = await this.aside(() => probeState(this.client));
+        const txStart = state.relations;
+        for (const stmt of group.statements) {
+          current = stmt;
+          const t0 = this.clock();
+          await this.client.query(stmt.sql);
+          const ms = this.clock() - t0;
+          const after = await this.aside(() => probeState(this.client));
+          const effects = statementEffects({ before: state, after, txStart, info: stmt.info, rows: this.rows, startedAt: t0 });
+          open.push(...effects.locks);
+          this.record(stmt, ms, state.lockTimeoutMs, effects);
+          state = after;
+        }
+        current = undefined;
+        await this.client.query('COMMIT');
+        inTransaction = false;
+        open = closeLocks(open, this.clock());
+      }
+      return { ms: this.clock() - started };
+    } catch (err) {
+      const ms = this.clock() - started;
+      if (inTransaction) await this.client.query('ROLLBACK').catch(() => {});
+      closeLocks(open, this.clock());
+      const failure: ScriptFailure = describeError(err, this.script, current);
+      return { ms, failure };
+    } finally {
+      await this.client.end().catch(() => {});
+    }
+  }
+
+  /** A statement that refuses a transaction block: sent on its own, its locks sampled. */
+  private async runAlone(stmt: TracedStatement, before: ProbeResult): Promise<ProbeResult> {
+    this.sampledAny = true;
+    const sampler = await this.aside(() => startLockSampler(this.ctx.url, this.pid));
+    const t0 = this.clock();
+    let seen: SampledLock[] = [];
+    try {
+      await this.client.query(stmt.sql);
+    } finally {
+      const ms = this.clock() - t0;
+      seen = await this.aside(() => sampler.stop());
+      const after = await this.aside(() => probeState(this.client)).catch(() => before);
+      const effects = statementEffects({ before, after, txStart: before.relations, info: stmt.info, rows: this.rows, startedAt: t0 });
+      effects.locks = sampledLocks(seen, before.relations, this.rows);
+      this.record(stmt, ms, before.lockTimeoutMs, effects, true);
+      before = after;
+    }
+    return before;
+  }
+
+  private record(stmt: TracedStatement, ms: number, lockTimeoutMs: number, effects: ReturnType<typeof statementEffects>, sampled = false): void {
+    const trace: StatementTrace = {
+      line: stmt.line,
+      tag: stmt.info.tag,
+      sql: oneLine(stmt.sql),
+      ms: round(ms),
+      locks: effects.locks as StatementTrace['locks'],
+      rewrites: effects.rewrites,
+      validations: effects.validations,
+      indexBuilds: effects.indexBuilds,
+      lockTimeoutMs,
+      ...(stmt.info.destructive ? { destructive: stmt.info.destructive } : {}),
+      ...(sampled ? { sampled: true } : {}),
+    };
+    const hint = safeRewriteHint(trace, stmt.info);
+    if (hint) trace.hint = hint;
+    // The lock objects are shared with the open list: closeLocks fills in the held times in place
+    // when the transaction ends. The hint needs only `blocking`, which is known now.
+    this.traces.push(trace);
+  }
+}
+
+/** Locks end with their transaction: fill in how long each was held; returns no open locks. */
+function closeLocks(open: PendingLock[], endedAt: number): PendingLock[] {
+  for (const l of open) {
+    l.heldMs = round(endedAt - l.startedAt);
+    delete (l as Partial<PendingLock>).startedAt;
+  }
+  return [];
+}
+
+function sampledLocks(seen: SampledLock[], existing: Map<number, RelationState>, rows: Map<number, number>): PendingLock[] {
+  const out: PendingLock[] = [];
+  const strongest = new Map<number, SampledLock>();
+  for (const s of seen) {
+    const had = strongest.get(s.oid);
+    if (!had || LOCK_STRENGTH.indexOf(s.mode) > LOCK_STRENGTH.indexOf(had.mode)) strongest.set(s.oid, s);
+  }
+  for (const s of strongest.values()) {
+    const rel = existing.get(s.oid);
+    if (!rel) continue;
+    const hold = lockHold(rel, s.mode, rows, 0);
+    hold.heldMs = round(s.lastMs - s.firstMs);
+    delete (hold as Partial<PendingLock>).startedAt;
+    out.push(hold);
+  }
+  return out;
+}
+
+/**
+ * A script sent exactly as its tool sends it (own transaction control, a tool's program, SQL the
+ * parser rejects): the relation locks of every other backend on the scratch database are sampled
+ * from a second connection, and relfilenodes and indexes are compared before and after.
+ */
+async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parser: PhaseLocks['parser'], statements: TracedStatement[]): Promise<TracedOutcome> {
+  const monitor = new pg.Client({ connectionString: ctx.url });
+  monitor.on('error', () => {});
+  let before: ProbeResult | undefined;
+  let rows = new Map<number, number>();
+  try {
+    await monitor.connect();
+    before = await probeState(monitor);
+    rows = await countRows(monitor).catch(() => rows);
+  } catch {
+    before = undefined;
+  }
+  const sampler = before ? await startLockSampler(ctx.url).catch(() => undefined) : undefined;
+  const outcome = await executeScript(script, ctx);
+  const seen = sampler ? await sampler.stop() : [];
+  const after = before ? await probeState(monitor).catch(() => undefined) : undefined;
+  await monitor.end().catch(() => {});
+  if (!before || !after) return { ...outcome, locks: { parser, statements: [], partial: `${why}; the second connection failed` } };
+  const effects = statementEffects({
+    before, after, txStart: before.relations, rows, startedAt: 0,
+    info: { tag: '', transactionControl: false, sendAlone: false, setsTransaction: false, setsLockTimeout: false, validates: [], buildsIndex: false, concurrent: false, addsColumnWithDefault: false, changesType: false },
+  });
+  const sets = statements.some((s) => s.info.setsLockTimeout) || (script.kind === 'sql' && /\block_timeout\b/i.test(script.text));
+  const destructive = statements.map((s) => s.info.destructive).filter(Boolean).join('; ');
+  const trace: StatementTrace = {
+    line: script.line ?? 1,
+    tag: script.kind === 'command' ? 'COMMAND' : 'SCRIPT',
+    sql: oneLine(script.kind === 'command' ? script.argv.join(' ') : script.text),
+    ms: round(outcome.ms),
+    locks: sampledLocks(seen, before.relations, rows),
+    rewrites: effects.rewrites,
+    validations: [],
+    indexBuilds: effects.indexBuilds.map((b) => ({ ...b, concurrent: !seen.some((s) => s.relation === b.table && s.mode === 'SHARE') })),
+    ...(sets ? {} : { lockTimeoutMs: 0 }),
+    ...(destructive ? { destructive } : {}),
+    sampled: true,
+  };
+  const hint = trace.locks.some((l) => l.blocking) ? (sets ? 'keep the transaction short: the lock is held until it commits' : "SET lock_timeout (e.g. '5s') first, so it gives up instead of queueing all traffic behind it") : undefined;
+  if (hint) trace.hint = hint;
+  return { ...outcome, locks: { parser, statements: [trace], partial: why } };
+}
+
+function oneLine(sql: string): string {
+  const flat = sql.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 157)}…` : flat;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
