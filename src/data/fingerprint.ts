@@ -141,6 +141,10 @@ function fingerprintSql(spec: FingerprintSpec): string {
     `SELECT ${t.oid}::int8 AS oid, coalesce(sum(n), 0)::int8 AS rows,` +
     ` coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull FROM (` +
     `SELECT (k & ${BUCKETS - 1}) AS b, count(*) AS n, ${arr(sums)} AS s${counts.map((c) => `, ${c}`).join('')}` +
-    ` FROM (SELECT ${[`${key} AS k`, ...hashes].join(', ')} FROM ${t.qualified} AS t) AS x GROUP BY 1) AS y`
+    // OFFSET 0 keeps the per-row hashes in their own subquery: flattened, the planner would
+    // recompute the key hash (a row-to-text cast) once per column, and it cannot tell that
+    // \`k & BUCKETS-1\` has few groups, so it sorted every row (to disk at 100k rows) instead of
+    // hashing 128 buckets; together 2-3x the time of the whole read.
+    ` FROM (SELECT ${[`${key} AS k`, ...hashes].join(', ')} FROM ${t.qualified} AS t OFFSET 0) AS x GROUP BY 1) AS y`
   );
 }
