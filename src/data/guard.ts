@@ -11,7 +11,8 @@ import type { Problem, SeededTable } from '../verify/result.js';
 import { isExcluded, readTables } from './catalog.js';
 import { dataLossProblems } from './data-loss.js';
 import { defaultSpec, fingerprintTables } from './fingerprint.js';
-import type { FingerprintSpec, Fingerprints } from './fingerprint.js';
+import type { FingerprintSpec, Fingerprints, TableFingerprint } from './fingerprint.js';
+import { probeTables } from './probe.js';
 import { countRows, seedTables } from './seed.js';
 
 export type { Fingerprints, TableFingerprint, FingerprintDetail } from './fingerprint.js';
@@ -44,6 +45,10 @@ export interface DataGuard {
 export function createDataGuard(options: DataGuardOptions): DataGuard {
   const tablesBefore = new Map<string, Set<string>>();
   const exclude = options.excludeTables;
+  // Fingerprints are reused while a table's probe is unchanged (probe.ts): the last full
+  // fingerprint of each table, and each migration's probes from before its up.
+  const lastFull = new Map<string, { probe: string; fingerprint: TableFingerprint }>();
+  const probesBefore = new Map<string, Map<string, string>>();
 
   return {
     async afterBaseline(client) {
@@ -58,7 +63,21 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
     async beforeUp(client, migration) {
       const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
       tablesBefore.set(migration.id, new Set(tables.map((t) => t.display)));
-      return fingerprintTables(client, tables.map(defaultSpec));
+      const probes = await probeTables(client, tables);
+      probesBefore.set(migration.id, probes);
+      const stale = tables.filter((t) => {
+        const last = lastFull.get(t.display);
+        return !last || last.probe !== probes.get(t.display);
+      });
+      const computed = await fingerprintTables(client, stale.map(defaultSpec));
+      const out: Fingerprints = new Map();
+      for (const t of tables) {
+        const fresh = computed.get(t.display);
+        const probe = probes.get(t.display);
+        if (fresh && probe) lastFull.set(t.display, { probe, fingerprint: fresh });
+        out.set(t.display, fresh ?? lastFull.get(t.display)!.fingerprint);
+      }
+      return out;
     },
 
     async afterDown(client, migration, before) {
@@ -77,7 +96,14 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
           columns: Object.keys(was.columns).filter((c) => present.has(c)),
         });
       }
-      const after = await fingerprintTables(client, specs);
+      // A table whose probe is what it was before the up holds the same rows: its fingerprint
+      // over the same key and columns is the one taken then.
+      const probesThen = probesBefore.get(migration.id);
+      probesBefore.delete(migration.id);
+      const probesNow = probesThen ? await probeTables(client, specs.map((s) => s.table)) : new Map<string, string>();
+      const unchanged = (s: FingerprintSpec) => probesThen?.get(s.table.display) !== undefined && probesThen.get(s.table.display) === probesNow.get(s.table.display);
+      const after = await fingerprintTables(client, specs.filter((s) => !unchanged(s)));
+      for (const s of specs) if (unchanged(s)) after.set(s.table.display, before.get(s.table.display)!);
       return dataLossProblems(migration, before, after);
     },
 
