@@ -15,6 +15,7 @@ import { EnvironmentError } from '../errors.js';
 import { isEffectivelyEmpty } from '../sql/split.js';
 import { traceScript } from '../locks/tracer.js';
 import type { PhaseLocks } from '../locks/types.js';
+import { Inspector } from './inspector.js';
 import { executeScript, type ExecuteContext, type ScriptFailure, type ScriptOutcome } from './execute.js';
 import type { DataHooks } from './hooks.js';
 import type { MigrationResult, PhaseName, Problem, ProblemKind, SchemaChange, SeededTable } from './result.js';
@@ -51,12 +52,22 @@ export async function runProtocol(input: ProtocolInput): Promise<ProtocolOutput>
 class Protocol {
   private readonly out: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [] };
   private readonly ctx: ExecuteContext;
+  private readonly inspector: Inspector;
 
   constructor(private readonly input: ProtocolInput) {
     this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
+    this.inspector = new Inspector(input.url, () => (this.connectionLost ? ' (a migration ended the connection or stopped the server)' : ''));
   }
 
   async run(): Promise<ProtocolOutput> {
+    try {
+      return await this.verify();
+    } finally {
+      await this.inspector.close();
+    }
+  }
+
+  private async verify(): Promise<ProtocolOutput> {
     const { input, out } = this;
     out.migrations = input.fresh.map((m) => ({
       id: m.id,
@@ -67,7 +78,8 @@ class Protocol {
     }));
     if (!(await this.buildBaseline())) return out;
     const base = await this.snapshot();
-    if (input.data) out.seeded.push(...(await this.withClient((c) => input.data!.afterBaseline(c))));
+    // A connection of its own: the team's seed file may leave session settings behind.
+    if (input.data) out.seeded.push(...(await this.inspector.useFresh((c) => input.data!.afterBaseline(c))));
     const head = input.mode === 'chain' ? await this.verifyChain(base) : await this.verifySteps(base);
     if (head) {
       out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
@@ -284,20 +296,11 @@ class Protocol {
     return this.withClient((c) => snapshotSchema(c, { excludeTables: this.input.excludeTables }));
   }
 
+  /** Looks at the scratch database between phases, on the inspector's shared connection. */
   private async withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client({ connectionString: this.input.url });
-    client.on('error', () => {});
-    try {
-      await client.connect();
-    } catch (err) {
-      throw new EnvironmentError(`lost the scratch database${this.connectionLost ? ' (a migration ended the connection or stopped the server)' : ''}: ${(err as Error).message}`);
-    }
-    try {
-      return await fn(client);
-    } finally {
-      await client.end().catch(() => {});
-    }
+    return this.inspector.use(fn);
   }
+
 }
 
 function sameSchema(a: Snapshot, b: Snapshot): boolean {

@@ -1,0 +1,98 @@
+/**
+ * The protocol's own connection for looking at the scratch database between phases (schema
+ * snapshots, row fingerprints, tool bookkeeping, seeding new tables). Migration phases still get a
+ * new connection each (execute.ts); only the checks share this one. Opening a connection costs
+ * about as much as a migration step (authentication, a new backend, cold catalog caches), and a
+ * step-wise run takes six or more looks per migration, so one long-lived connection is the
+ * difference between the checks costing a multiple of the migrations and costing a fraction.
+ *
+ * Why sharing is safe: every look is a self-contained implicit transaction that leaves no session
+ * state (snapshots pin their settings with set_config(..., true), fingerprints use SET LOCAL), and
+ * the connection is idle, holding no locks, while a phase runs. A migration may end other
+ * sessions (pg_terminate_backend) — then the look is retried once on a new connection, which is
+ * what the protocol did for every look before.
+ */
+import pg from 'pg';
+import { EnvironmentError } from '../errors.js';
+
+/** SQLSTATEs of a session that the server ended, and pg's messages for a closed socket. */
+const LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const LOST_MESSAGE = /Connection terminated|Client has encountered a connection error|not queryable|ECONNRESET|EPIPE|server closed the connection/i;
+
+function isConnectionLoss(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return (typeof e.code === 'string' && LOST.has(e.code)) || LOST_MESSAGE.test(e.message ?? '');
+}
+
+/** A lazily opened, reused connection with one retry when the server ended it. */
+export class Inspector {
+  private client?: pg.Client;
+  private alive = false;
+
+  /**
+   * @param url the scratch database
+   * @param lostHint extra words for the error when even a new connection fails (e.g. that a
+   *   migration stopped the server)
+   */
+  constructor(
+    private readonly url: string,
+    private readonly lostHint: () => string = () => '',
+  ) {}
+
+  /** Runs `fn` on the shared connection; on a lost connection, once more on a new one. */
+  async use<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = await this.connected();
+    try {
+      return await fn(client);
+    } catch (err) {
+      if (!isConnectionLoss(err)) throw err;
+      await this.close();
+      return fn(await this.connected());
+    }
+  }
+
+  /** Runs `fn` on a connection of its own, closed afterwards (for work that may leave session state). */
+  async useFresh<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = await this.open();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+
+  /** Closes the shared connection (idempotent). */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.alive = false;
+    if (client) await client.end().catch(() => {});
+  }
+
+  private async connected(): Promise<pg.Client> {
+    if (this.client && this.alive) return this.client;
+    await this.close();
+    const client = await this.open();
+    this.client = client;
+    this.alive = true;
+    // A session the server ends while idle says so here; the next look reconnects.
+    const gone = () => {
+      if (this.client === client) this.alive = false;
+    };
+    client.on('error', gone);
+    client.on('end', gone);
+    return client;
+  }
+
+  private async open(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.url });
+    // An error event on an idle client (the server went away) must not crash the process.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch (err) {
+      throw new EnvironmentError(`lost the scratch database${this.lostHint()}: ${(err as Error).message}`);
+    }
+    return client;
+  }
+}
