@@ -4,6 +4,7 @@ import { ConfigError } from './errors.js';
 import {
   DEFAULT_OPTIONS, TOOL_SETTING_KEYS, parseCount, parseFailOn, parseFormat, parseMode, parseProvider, parseSeconds, type VerifyOptions,
 } from './options.js';
+import { parseDatabaseUrl } from './postgres/url.js';
 
 export interface CliRequest {
   options: VerifyOptions;
@@ -137,6 +138,8 @@ export function parseCli(argv: string[], cwd: string): CliRequest {
     if (value !== undefined) tool[key] = value;
   }
   if (Object.keys(tool).length) options.tool = { ...options.tool, ...tool };
+  // Checked with the other flags, before a plan is read or a server is touched (as the action does).
+  if (options.databaseUrl !== undefined) parseDatabaseUrl(options.databaseUrl, '--database-url');
   if (options.provider === 'url' && !options.databaseUrl) throw new ConfigError('--postgres url needs --database-url');
   if (options.databaseUrl && options.provider !== 'auto' && options.provider !== 'url') {
     throw new ConfigError(`--database-url cannot be combined with --postgres ${options.provider}`);

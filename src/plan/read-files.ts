@@ -52,7 +52,9 @@ export function readWorkTreeFiles(dir: string, displayDir: string): SourceFile[]
       try {
         const s = entry.isSymbolicLink() ? statSync(child) : lstatSync(child);
         kind = s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
-      } catch {
+      } catch (err) {
+        // ELOOP: links pointing at each other; anything else: the target is gone.
+        if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new ConfigError(`${display} is a symlink loop; remove the looping link`);
         throw new ConfigError(`${display} is a broken symlink; fix or remove it`);
       }
       if (kind === 'dir') walk(child);

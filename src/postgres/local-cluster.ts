@@ -15,6 +15,7 @@ import pg from 'pg';
 import { EnvironmentError } from '../errors.js';
 import { registerCleanup } from '../cleanup.js';
 import { registerSecret } from '../secrets.js';
+import { startParentWatchdog } from './watchdog.js';
 import type { PostgresServer, ProviderName } from './types.js';
 
 export interface ClusterBinaries {
@@ -28,6 +29,11 @@ export interface LocalClusterOptions {
   description: string;
   /** Parent of the temp dir; defaults to the OS temp dir. */
   tempRoot?: string;
+  /**
+   * The port to try first (later attempts take free ports). A seam for tests: a port that is
+   * already taken must cost one retry, not the run.
+   */
+  firstPort?: number;
 }
 
 /** Finds a free TCP port on 127.0.0.1 by letting the kernel pick one. */
@@ -79,10 +85,19 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Post
     if (!existsSync(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
   }
   const ids = runAsIds();
-  const root = mkdtempSync(join(opts.tempRoot ?? tmpdir(), 'rollback-verify-pg-'));
+  const parent = opts.tempRoot ?? tmpdir();
+  let root: string;
+  try {
+    root = mkdtempSync(join(parent, 'rollback-verify-pg-'));
+  } catch (err) {
+    // A temp dir that is a file, read-only or full is the machine's problem: one line, no stack.
+    throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (set TMPDIR to a writable directory with space)`);
+  }
   let child: ChildProcess | undefined;
+  let stopWatchdog = () => {};
   const removeDir = () => rmSync(root, { recursive: true, force: true });
   const stopNow = registerCleanup(async () => {
+    stopWatchdog();
     await stopChild(child);
     removeDir();
   });
@@ -91,7 +106,11 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Post
     const password = randomBytes(18).toString('base64url');
     registerSecret(password);
     const pwFile = join(root, 'pw');
-    writeFileSync(pwFile, password + '\n', { mode: 0o600 });
+    try {
+      writeFileSync(pwFile, password + '\n', { mode: 0o600 });
+    } catch (err) {
+      throw new EnvironmentError(`cannot write to the temp dir ${root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (set TMPDIR to a writable directory with space)`);
+    }
     if (ids.uid !== undefined) {
       chownSync(root, ids.uid, ids.gid!);
       chownSync(pwFile, ids.uid, ids.gid!);
@@ -103,16 +122,18 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Post
         ids,
       );
     } catch (err) {
-      throw new EnvironmentError(`initdb failed (${opts.description}): ${firstLines(String((err as Error).message))}`);
+      throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String((err as Error).message))}`);
     }
     rmSync(pwFile, { force: true });
 
     let lastError = '';
     for (let attempt = 0; attempt < 5; attempt++) {
-      const port = await freePort();
+      const port = attempt === 0 && opts.firstPort ? opts.firstPort : await freePort();
       const started = await startPostgres(opts.binaries.postgres, dataDir, root, port, ids);
       if ('child' in started) {
         child = started.child;
+        // Without it, a SIGKILLed run would leave this postmaster running (see watchdog.ts).
+        if (child.pid) stopWatchdog = startParentWatchdog({ postmasterPid: child.pid, dataDir, root });
         const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
         const version = await serverVersion(adminUrl);
         return {
@@ -124,14 +145,25 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Post
         };
       }
       lastError = started.error;
-      // A port taken between our probe and postgres' bind is retried with a new port.
-      if (!/could not (bind|create listen)|Address already in use/i.test(lastError)) break;
+      // A port taken between our probe and postgres' bind is retried with a new port. With
+      // log_min_messages=FATAL the bind error itself is not printed, only its FATAL consequence.
+      if (!/could not (bind|create listen|create any TCP\/IP sockets)|Address already in use/i.test(lastError)) break;
     }
     throw new EnvironmentError(`PostgreSQL did not start (${opts.description}): ${firstLines(lastError)}`);
   } catch (err) {
     await stopNow();
     throw err;
   }
+}
+
+/**
+ * initdb prints several lines of progress before its error (e.g. "No space left on device"):
+ * show its error lines, else its last lines, never only the chatter.
+ */
+function errorLines(text: string): string {
+  const lines = text.split('\n').filter((l) => l.trim());
+  const errors = lines.filter((l) => /error|fatal|could not|no space|permission denied/i.test(l));
+  return (errors.length ? errors : lines.slice(-3)).slice(0, 3).join(' / ');
 }
 
 function firstLines(text: string): string {
