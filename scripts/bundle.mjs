@@ -1,6 +1,7 @@
 // Deterministic esbuild bundle of the action (dist/index.js) and the CLI (dist/cli.js).
 // pg is CommonJS, so a createRequire banner lets its require() calls work inside ESM output.
 import { build } from 'esbuild';
+import { copyFileSync } from 'node:fs';
 
 const banner = [
   "import { createRequire as __rvCreateRequire } from 'node:module';",
@@ -27,3 +28,6 @@ await build({
   sourcemap: false,
   minify: false,
 });
+// libpg-query (the lock tracer's SQL parser) is WebAssembly: its loader looks for the .wasm next to
+// the running script, so it ships beside the bundles (without it the tracer falls back to the splitter).
+copyFileSync('node_modules/libpg-query/wasm/libpg-query.wasm', 'dist/libpg-query.wasm');

@@ -15,7 +15,10 @@
  * - `none` (each statement its own message, autocommit): each statement in its own BEGIN …
  *   COMMIT, which is what an autocommitted statement is; statements that refuse a block are sent
  *   alone and sampled.
- * - A script with its own transaction control (BEGIN, COMMIT, SAVEPOINT — SAVEPOINT even errors in
+ * - A script that is one BEGIN … COMMIT of its own (common with golang-migrate) is one transaction
+ *   whichever way it is sent (a BEGIN inside the tool's BEGIN only warns, and so does the tool's
+ *   COMMIT after it): sent as BEGIN, each statement, COMMIT, using the script's own BEGIN/COMMIT.
+ * - Any other script with its own transaction control (BEGIN, COMMIT, SAVEPOINT — SAVEPOINT even errors in
  *   an implicit block) is sent exactly as the tool sends it, watched from a second connection, and
  *   its trace is marked partial. So are tool-driven steps (Alembic, Knex, commands).
  */
@@ -31,6 +34,9 @@ export interface TracedStatement extends ParsedStatement {
 export interface SendGroup {
   transaction: boolean;
   statements: TracedStatement[];
+  /** The script's own BEGIN … and COMMIT, sent instead of ours (they may carry options). */
+  begin?: string;
+  commit?: string;
 }
 
 export type TracePlan =
@@ -56,6 +62,8 @@ export async function planTrace(script: Script): Promise<TracePlan> {
     }
   }
   const statements = parsed.map((s) => ({ ...s, info: classifyStatement(s) }));
+  const own = ownTransaction(statements);
+  if (own) return { kind: 'statements', parser, groups: [own], script: { ...script, statements } };
   if (statements.some((s) => s.info.transactionControl)) {
     return { kind: 'as-is', parser, why: 'the script controls its own transactions: sent as it is, locks sampled from a second connection', statements };
   }
@@ -65,4 +73,23 @@ export async function planTrace(script: Script): Promise<TracePlan> {
   else if (mode === 'implicit') groups = statements.length === 1 && statements[0]!.info.sendAlone ? [{ transaction: false, statements }] : [{ transaction: true, statements }];
   else groups = statements.map((s) => ({ transaction: !s.info.sendAlone, statements: [s] }));
   return { kind: 'statements', parser, groups: groups.filter((g) => g.statements.length), script: { ...script, statements } };
+}
+
+/** The script is `BEGIN; …; COMMIT;` with no other transaction control: one transaction of its own. */
+function ownTransaction(statements: TracedStatement[]): SendGroup | undefined {
+  const first = statements[0];
+  const last = statements[statements.length - 1];
+  if (!first || !last || statements.length < 2 || txWord(first) !== 'begin' || txWord(last) !== 'commit') return undefined;
+  const inner = statements.slice(1, -1);
+  if (inner.some((s) => s.info.transactionControl)) return undefined;
+  return { transaction: true, statements: inner, begin: first.sql, commit: last.sql };
+}
+
+function txWord(s: TracedStatement): 'begin' | 'commit' | undefined {
+  if (!s.info.transactionControl) return undefined;
+  const kind = (s.tree?.TransactionStmt as { kind?: string } | undefined)?.kind;
+  const text = kind ?? s.sql.replace(/^(?:\s|--[^\n]*|\/\*[\s\S]*?\*\/)*/, '').toUpperCase();
+  if (/^(TRANS_STMT_BEGIN|TRANS_STMT_START|BEGIN|START TRANSACTION)\b/.test(text)) return 'begin';
+  if (/^(TRANS_STMT_COMMIT|COMMIT|END)\b/.test(text)) return 'commit';
+  return undefined;
 }

@@ -89,7 +89,7 @@ class StatementRun {
           state = await this.runAlone(current, state);
           continue;
         }
-        await this.client.query('BEGIN');
+        await this.client.query(group.begin ?? 'BEGIN');
         inTransaction = true;
         // Read the starting state inside the transaction (the per-transaction scan counters start
         // here), unless the first statement is SET TRANSACTION, which must come first.
@@ -107,7 +107,7 @@ class StatementRun {
           state = after;
         }
         current = undefined;
-        await this.client.query('COMMIT');
+        await this.client.query(group.commit ?? 'COMMIT');
         inTransaction = false;
         open = closeLocks(open, this.clock());
       }
