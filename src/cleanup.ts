@@ -5,35 +5,61 @@
  */
 type Undo = () => Promise<void> | void;
 
-const stack: { id: number; undo: Undo }[] = [];
+interface Entry {
+  id: number;
+  undo: Undo;
+  /** Set once the undo started: whoever asks again (a direct call, runAllCleanups) awaits it. */
+  run?: Promise<void>;
+}
+
+const stack: Entry[] = [];
+/** Undos started and not yet finished, wherever they were started from. */
+const inFlight = new Set<Promise<void>>();
 let nextId = 1;
 let signalsInstalled = false;
 let running: Promise<void> | undefined;
 
+function runOnce(entry: Entry): Promise<void> {
+  if (!entry.run) {
+    const run = (async () => entry.undo())();
+    entry.run = run;
+    inFlight.add(run);
+    void run.then(
+      () => inFlight.delete(run),
+      () => inFlight.delete(run),
+    );
+  }
+  return entry.run;
+}
+
 /** Registers an undo; returns a function that runs it now (once) and unregisters it. */
 export function registerCleanup(undo: Undo): () => Promise<void> {
   installSignalHandlers();
-  const id = nextId++;
-  stack.push({ id, undo });
-  let done = false;
+  const entry: Entry = { id: nextId++, undo };
+  stack.push(entry);
   return async () => {
-    if (done) return;
-    done = true;
-    const at = stack.findIndex((e) => e.id === id);
+    const at = stack.findIndex((e) => e.id === entry.id);
     if (at >= 0) stack.splice(at, 1);
-    await undo();
+    await runOnce(entry);
   };
 }
 
-/** Runs every registered undo, newest first; errors are swallowed so the rest still run. */
+/**
+ * Runs every registered undo, newest first, and waits for undos already started elsewhere (the
+ * run's own `finally` stopping the server while a signal's cleanup runs): the process exits
+ * right after, and a half-done stop would leave the server's dir behind. Errors are swallowed
+ * so the rest still run.
+ */
 export function runAllCleanups(): Promise<void> {
   running ??= (async () => {
-    while (stack.length > 0) {
-      const entry = stack.pop()!;
-      try {
-        await entry.undo();
-      } catch {
-        // Cleanup must not stop cleanup.
+    while (stack.length > 0 || inFlight.size > 0) {
+      const entry = stack.pop();
+      if (entry) {
+        await runOnce(entry).catch(() => {
+          // Cleanup must not stop cleanup.
+        });
+      } else {
+        await Promise.allSettled([...inFlight]);
       }
     }
   })().finally(() => {
