@@ -9,7 +9,7 @@ import { measurePair } from './stats.js';
 import { type BenchContext, type FigureResult, verifyProject, withDatabase } from './context.js';
 
 export async function fullHistoryFigure(ctx: BenchContext): Promise<FigureResult> {
-  const count = ctx.quick ? 40 : 200;
+  const count = ctx.quick ? 20 : 200;
   const history = generateHistory(count);
   const project = writeProject(history, 'golang-migrate');
   const steps = [...history.map((m) => m.up), ...history.map((m) => m.down).reverse(), ...history.map((m) => m.up)];

@@ -12,7 +12,7 @@ import { type BenchContext, type FigureResult, verifyProject, withDatabase } fro
 export async function peerFigure(ctx: BenchContext): Promise<FigureResult | undefined> {
   const bin = await installDbmate();
   if (!bin) return undefined;
-  const count = ctx.quick ? 40 : 200;
+  const count = ctx.quick ? 20 : 200;
   const project = writeProject(generateHistory(count), 'dbmate');
   const dir = join(project.root, project.dir);
   try {

@@ -10,7 +10,7 @@ import { measurePair } from './stats.js';
 import { type BenchContext, type FigureResult, verifyProject, withDatabase } from './context.js';
 
 export async function prShapedFigure(ctx: BenchContext): Promise<FigureResult> {
-  const baselineCount = ctx.quick ? 40 : 150;
+  const baselineCount = ctx.quick ? 20 : 150;
   const history = generateHistory(baselineCount + 3);
   const baseline = history.slice(0, baselineCount);
   const fresh = history.slice(baselineCount);
