@@ -11,6 +11,12 @@ export class EnvironmentError extends Error {
   override readonly name = 'EnvironmentError';
 }
 
+/**
+ * The scratch database stopped answering between phases (a migration ended every session or
+ * stopped the server). The protocol turns it into a result that keeps the outcomes so far.
+ */
+export class ScratchDatabaseLostError extends EnvironmentError {}
+
 /** True for the errors that end a run with exit code 2 and a one-line message. */
 export function isUserFacingError(err: unknown): err is ConfigError | EnvironmentError {
   return err instanceof ConfigError || err instanceof EnvironmentError;

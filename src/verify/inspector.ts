@@ -13,7 +13,7 @@
  * what the protocol did for every look before.
  */
 import pg from 'pg';
-import { EnvironmentError } from '../errors.js';
+import { ScratchDatabaseLostError } from '../errors.js';
 
 /** SQLSTATEs of a session that the server ended, and pg's messages for a closed socket. */
 const LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
@@ -47,7 +47,13 @@ export class Inspector {
     } catch (err) {
       if (!isConnectionLoss(err)) throw err;
       await this.close();
-      return fn(await this.connected());
+      try {
+        return await fn(await this.connected());
+      } catch (again) {
+        // Lost twice in a row: the server is going or gone, not just this session.
+        if (isConnectionLoss(again)) throw new ScratchDatabaseLostError(`lost the scratch database${this.lostHint()}: ${(again as Error).message}`);
+        throw again;
+      }
     }
   }
 
@@ -91,7 +97,7 @@ export class Inspector {
     try {
       await client.connect();
     } catch (err) {
-      throw new EnvironmentError(`lost the scratch database${this.lostHint()}: ${(err as Error).message}`);
+      throw new ScratchDatabaseLostError(`lost the scratch database${this.lostHint()}: ${(err as Error).message}`);
     }
     return client;
   }

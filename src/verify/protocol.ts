@@ -11,7 +11,7 @@ import { diffSnapshots, type ObjectDifference } from '../schema/diff.js';
 import { foldTableChildren } from '../schema/fold.js';
 import type { Snapshot } from '../schema/model.js';
 import { snapshotSchema } from '../schema/snapshot.js';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, ScratchDatabaseLostError } from '../errors.js';
 import { isEffectivelyEmpty } from '../sql/split.js';
 import { traceScript } from '../locks/tracer.js';
 import type { PhaseLocks } from '../locks/types.js';
@@ -62,9 +62,31 @@ class Protocol {
   async run(): Promise<ProtocolOutput> {
     try {
       return await this.verify();
+    } catch (err) {
+      if (err instanceof ScratchDatabaseLostError && this.lastPhase) return this.databaseLost(err, this.lastPhase);
+      throw err;
     } finally {
       await this.inspector.close();
     }
+  }
+
+  /** The last phase that ran: a database lost after it is blamed on it. */
+  private lastPhase?: { m: Migration; res: MigrationResult; phase: PhaseName };
+
+  /**
+   * The scratch database went away after a phase succeeded (the migration ended every session or
+   * stopped the server, in the background or on the next login): the outcomes so far still make
+   * the report, the migration whose phase ran last fails, the rest stay not-run.
+   */
+  private databaseLost(err: ScratchDatabaseLostError, last: { m: Migration; res: MigrationResult; phase: PhaseName }): ProtocolOutput {
+    const { m, res, phase } = last;
+    res.status = 'failed';
+    const kind: ProblemKind = phase === 'up' ? 'up-failed' : phase === 'down' ? 'down-failed' : 'reup-failed';
+    const file = phase === 'down' ? m.down?.file ?? m.up.file : m.up.file;
+    const what = phase === 'reup' ? `re-applying ${m.id}_${m.name}` : `the ${phase} of ${m.id}_${m.name}`;
+    this.out.problems.push({ kind, severity: 'error', migration: m.id, file, message: `after ${what} the scratch database could not be reached (${err.message}): the migration ended every session or stopped the server` });
+    this.stopAfter(this.out.migrations.indexOf(res), `the scratch database was lost after ${what}`);
+    return this.out;
   }
 
   private async verify(): Promise<ProtocolOutput> {
@@ -202,6 +224,7 @@ class Protocol {
   /** Runs one phase on a fresh connection and records its timing; false when it failed. */
   private async phase(m: Migration, res: MigrationResult, phase: PhaseName): Promise<boolean> {
     const script = phase === 'down' ? m.down! : m.up;
+    this.lastPhase = { m, res, phase };
     const r: ScriptOutcome & { locks?: PhaseLocks } = this.input.traceLocks ? await traceScript(script, this.ctx) : await executeScript(script, this.ctx);
     const ms = Math.round(r.ms * 10) / 10;
     res.phases[phase] = { ms, ok: !r.failure, ...(r.failure ? { error: r.failure.message } : {}), ...(r.locks ? { locks: r.locks } : {}) };
