@@ -11,7 +11,7 @@ const listeners = new Set<(secret: string) => void>();
 export function registerSecret(secret: string | undefined): void {
   if (!secret) return;
   for (const s of expand(secret)) {
-    if (s.length < 4 || known.has(s)) continue;
+    if (!s || known.has(s)) continue;
     known.add(s);
     for (const l of listeners) l(s);
   }
@@ -33,7 +33,11 @@ export function redactSecrets(text: string, extra: readonly string[] = []): stri
   for (const s of extra) registerSecret(s);
   let out = text;
   // Longest first, so a URL is replaced whole before its password alone is.
-  for (const secret of [...known].sort((a, b) => b.length - a.length)) out = out.split(secret).join('***');
+  // Very short secrets are masked by the runner but not replaced in text: '***' for every 'ab' in a
+  // report would destroy it and protect nothing.
+  for (const secret of [...known].sort((a, b) => b.length - a.length)) {
+    if (secret.length >= 4) out = out.split(secret).join('***');
+  }
   return out;
 }
 
