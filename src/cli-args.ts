@@ -31,7 +31,8 @@ Options:
   --down-command <cmd>      commands format: reverts one migration
   --list-glob <glob>        commands format: migration files in the dir (default *), name order
   --list-command <cmd>      commands format: prints the migrations in order, one per line
-  --postgres <provider>     auto (default: url, then embedded, then system), embedded, system, url
+  --postgres <provider>     auto (default: url, then embedded, then system), embedded, system,
+                            url, docker
   --database-url <url>      use this server; a scratch database is created and dropped in it
   --base <git-ref>          migrations that exist at this ref are the baseline; the rest are new
   --from <version>          without --base: the first version that counts as new
