@@ -121,6 +121,13 @@ describe('lock tracing', () => {
     expect(constant.up[0]!.hint).toMatch(/lock_timeout/);
   });
 
+  test('ADD COLUMN … NOT NULL with a constant default scans nothing, so no SET NOT NULL advice', async () => {
+    const r = await trace("ALTER TABLE orders ADD COLUMN region text NOT NULL DEFAULT 'eu';\n", 'ALTER TABLE orders DROP COLUMN region;\n');
+    expect(r.up[0]!.validations).toEqual([]);
+    expect(r.up[0]!.rewrites).toEqual([]);
+    expect(r.up[0]!.hint).not.toMatch(/SET NOT NULL/);
+  });
+
   test('locks are held until the transaction ends, and lock_timeout is seen where it was set', async () => {
     const up = "SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN flag boolean;\nSELECT pg_sleep(0.2);\n";
     const { up: t } = await trace(up, 'ALTER TABLE orders DROP COLUMN flag;\n');

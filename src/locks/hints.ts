@@ -21,7 +21,8 @@ export function safeRewriteHint(trace: StatementTrace, info: StatementInfo): str
     return 'the type change rewrites the table: add a new column, backfill it in batches, then switch over';
   }
   if (trace.rewrites.length) return 'this rewrites the table under ACCESS EXCLUSIVE: split it into steps that do not rewrite';
-  if (trace.validations.length || info.validates.length) {
+  // Only a measured scan: ADD COLUMN … NOT NULL DEFAULT <constant> declares NOT NULL but scans nothing.
+  if (trace.validations.length) {
     if (info.validates.includes('not-null')) {
       return 'add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it, then SET NOT NULL: PostgreSQL skips the scan';
     }
