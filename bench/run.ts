@@ -71,6 +71,9 @@ async function main(): Promise<void> {
       const result = await figure(ctx);
       if (result) figures.push(result);
       else progress(`figure ${id} skipped (its peer tool could not be installed)`);
+      // A long run that fails late still leaves what it measured.
+      mkdirSync('bench/results', { recursive: true });
+      writeFileSync(out.replace(/\.json$/, '.partial.tmp.json'), JSON.stringify({ figures }, null, 2) + '\n');
     }
   } finally {
     await server.stop();
