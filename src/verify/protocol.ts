@@ -103,6 +103,9 @@ class Protocol {
     // A connection of its own: the team's seed file may leave session settings behind.
     if (input.data) out.seeded.push(...(await this.inspector.useFresh((c) => input.data!.afterBaseline(c))));
     const head = input.mode === 'chain' ? await this.verifyChain(base) : await this.verifySteps(base);
+    if (this.noops.length) {
+      out.notes.push(`Run as no-ops (no statements${input.mode === 'chain' ? ' in their down' : ' in their up or down'}): ${listIds(this.noops)}.`);
+    }
     if (head) {
       out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
     }
@@ -131,14 +134,34 @@ class Protocol {
     for (let i = 0; i < input.fresh.length; i++) {
       const m = input.fresh[i]!;
       const res = out.migrations[i]!;
-      const before = input.data ? await this.withClient((c) => input.data!.beforeUp(c, m)) : undefined;
+      let before = input.data ? await this.withClient((c) => input.data!.beforeUp(c, m)) : undefined;
       const toolStateBefore = m.toolState ? await this.readToolState(m.toolState.sql) : undefined;
 
-      const up = await this.phase(m, res, 'up');
-      if (!up) return this.stopAfter(i, `${m.id} failed to apply`);
+      let up = await this.runPhase(m, res, 'up');
+      if (up.failure && this.failsOnSeededRows(up.failure)) {
+        // The synthetic rows, not the migration's logic, may be what breaks it (random foreign
+        // keys, values a backfill never expects): say so, and verify it on empty tables instead
+        // of losing every migration after it.
+        const onSeeded = up.failure;
+        await this.emptySeededTables(m);
+        before = input.data ? await this.withClient((c) => input.data!.beforeUp(c, m)) : undefined;
+        up = await this.runPhase(m, res, 'up');
+        if (!up.failure) this.seededFailureWarning(m, onSeeded);
+      }
+      if (up.failure) {
+        this.recordFailure(m, res, 'up', up.failure);
+        return this.stopAfter(i, `${m.id} failed to apply`);
+      }
       const s1 = await this.snapshot();
 
-      const downScript = this.reversibleDown(m, res);
+      if (isNoop(m)) {
+        // Nothing to undo: tools run such files as no-ops (often SQL for another database).
+        res.status = 'ok';
+        this.noops.push(m.id);
+        s0 = s1;
+        continue;
+      }
+      const downScript = this.reversibleDown(m, res, false);
       if (!downScript) {
         s0 = s1;
         if (input.data) out.seeded.push(...(await this.withClient((c) => input.data!.afterReup(c, m))));
@@ -150,6 +173,8 @@ class Protocol {
         // A failed transactional down rolls back to S1; anything else leaves an unknown state.
         const now = await this.snapshot();
         if (!sameSchema(now, s1)) return this.stopAfter(i, `the failed down of ${m.id} left the schema in an unknown state`);
+        // The up stays applied: seed what it created, or later data checks would be blind there.
+        if (input.data) out.seeded.push(...(await this.withClient((c) => input.data!.afterReup(c, m))));
         s0 = s1;
         continue;
       }
@@ -178,12 +203,18 @@ class Protocol {
       if (!(await this.phase(ms[i]!, out.migrations[i]!, 'up'))) return this.stopAfter(i, `${ms[i]!.id} failed to apply`);
     }
     const top = await this.snapshot();
-    const reversible = ms.map((m, i) => this.reversibleDown(m, out.migrations[i]!));
+    // As a group, an empty down is what the tools make of it: a no-op. The group's residue check
+    // still catches a down that should have done something.
+    const reversible = ms.map((m, i) => this.reversibleDown(m, out.migrations[i]!, true));
     if (reversible.some((d) => !d)) {
       out.notes.push('Chain mode: a migration has no usable down, so the group could not be rolled back.');
       return top;
     }
     for (let i = ms.length - 1; i >= 0; i--) {
+      if (reversible[i] === 'noop') {
+        this.noops.push(ms[i]!.id);
+        continue;
+      }
       if (!(await this.phase(ms[i]!, out.migrations[i]!, 'down'))) return this.stopAfter(ms.length - 1, `the down of ${ms[i]!.id} failed`);
     }
     const bottom = await this.snapshot();
@@ -197,8 +228,11 @@ class Protocol {
     return again;
   }
 
-  /** The down to run, or undefined after recording why there is none (missing or irreversible). */
-  private reversibleDown(m: Migration, res: MigrationResult) {
+  /**
+   * The down to run, `'noop'` for an empty down when it counts as one (chain mode), or undefined
+   * after recording why there is none (missing or irreversible).
+   */
+  private reversibleDown(m: Migration, res: MigrationResult, emptyIsNoop: boolean): Migration['down'] | 'noop' | undefined {
     const declared = m.markers.irreversible;
     if (declared) {
       res.status = 'irreversible';
@@ -210,6 +244,7 @@ class Protocol {
     }
     const down = m.down;
     const empty = !down || (down.kind === 'sql' && isEffectivelyEmpty(down.text));
+    if (empty && down && emptyIsNoop) return 'noop';
     if (empty) {
       res.status = 'failed';
       this.out.problems.push({
@@ -223,20 +258,63 @@ class Protocol {
 
   /** Runs one phase on a fresh connection and records its timing; false when it failed. */
   private async phase(m: Migration, res: MigrationResult, phase: PhaseName): Promise<boolean> {
+    const r = await this.runPhase(m, res, phase);
+    if (r.failure) this.recordFailure(m, res, phase, r.failure);
+    return !r.failure;
+  }
+
+  /** Runs one phase (traced unless tracing is off) and records its timing, not its failure. */
+  private async runPhase(m: Migration, res: MigrationResult, phase: PhaseName): Promise<ScriptOutcome> {
     const script = phase === 'down' ? m.down! : m.up;
     this.lastPhase = { m, res, phase };
     const r: ScriptOutcome & { locks?: PhaseLocks } = this.input.traceLocks ? await traceScript(script, this.ctx) : await executeScript(script, this.ctx);
     const ms = Math.round(r.ms * 10) / 10;
     res.phases[phase] = { ms, ok: !r.failure, ...(r.failure ? { error: r.failure.message } : {}), ...(r.locks ? { locks: r.locks } : {}) };
     this.input.logger.info(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? 'FAILED' : 'ok'} ${ms.toFixed(1)} ms`);
-    if (!r.failure) return true;
-    this.environmentCheck(r.failure);
+    if (r.failure) this.environmentCheck(r.failure);
+    return r;
+  }
+
+  private recordFailure(m: Migration, res: MigrationResult, phase: PhaseName, failure: ScriptFailure): void {
     res.status = 'failed';
-    const kind: ProblemKind = r.failure.timeout ? 'timeout' : phase === 'up' ? 'up-failed' : phase === 'down' ? 'down-failed' : 'reup-failed';
+    const kind: ProblemKind = failure.timeout ? 'timeout' : phase === 'up' ? 'up-failed' : phase === 'down' ? 'down-failed' : 'reup-failed';
     const what = phase === 'reup' ? `re-applying ${m.id}_${m.name} after its down` : `the ${phase} of ${m.id}_${m.name}`;
-    this.problem(kind, m, r.failure, `${what} failed: ${r.failure.message}${r.failure.sqlstate ? ` (SQLSTATE ${r.failure.sqlstate})` : ''}`);
-    if (r.failure.connectionLost) this.connectionLost = true;
-    return false;
+    this.problem(kind, m, failure, `${what} failed: ${failure.message}${failure.sqlstate ? ` (SQLSTATE ${failure.sqlstate})` : ''}`);
+    if (failure.connectionLost) this.connectionLost = true;
+  }
+
+  /** Migrations whose up and down hold no statements, and empty downs run as no-ops in a chain. */
+  private readonly noops: string[] = [];
+  private seededEmptied = false;
+
+  /** Integrity (23) and data (22) errors while the tables hold synthetic rows may be the rows' fault. */
+  private failsOnSeededRows(f: ScriptFailure): boolean {
+    return !this.seededEmptied && /^2[23]/.test(f.sqlstate ?? '') && this.out.seeded.some((t) => t.rows > 0);
+  }
+
+  /** Empties every table the run seeded (bookkeeping tables aside); data checks go on from there. */
+  private async emptySeededTables(m: Migration): Promise<void> {
+    this.seededEmptied = true;
+    const exclude = new Set(this.input.excludeTables);
+    await this.withClient(async (c) => {
+      const { rows } = await c.query<{ q: string; name: string; bare: string }>(
+        `SELECT format('%I.%I', n.nspname, c.relname) AS q, n.nspname || '.' || c.relname AS name, c.relname AS bare
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+            AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`,
+      );
+      const tables = rows.filter((r) => !exclude.has(r.name) && !exclude.has(r.bare)).map((r) => r.q);
+      if (tables.length) await c.query(`TRUNCATE ${tables.join(', ')} CASCADE`);
+    });
+    this.out.notes.push(`From ${m.id} on, the tables seeded before it are empty: ${m.id} failed on the synthetic rows and was verified on empty tables.`);
+  }
+
+  private seededFailureWarning(m: Migration, f: ScriptFailure): void {
+    this.out.problems.push({
+      kind: 'up-failed', severity: 'warning', migration: m.id, file: f.file, ...(f.line ? { line: f.line } : {}), ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}),
+      message: `the up of ${m.id}_${m.name} fails on the seeded rows: ${f.message}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ''}. It passes on empty tables, so it was verified there; in production it fails the same way if your tables hold rows like these (or use --seed-file with realistic data)`,
+    });
   }
 
   private connectionLost = false;
@@ -310,7 +388,7 @@ class Protocol {
 
   private stopAfter(index: number, why: string): undefined {
     const rest = this.out.migrations.slice(index + 1).filter((r) => r.status === 'not-run');
-    if (rest.length) this.out.notes.push(`Stopped after ${why}; not run: ${rest.map((r) => r.id).join(', ')}.`);
+    if (rest.length) this.out.notes.push(`Stopped after ${why}; not run: ${listIds(rest.map((r) => r.id))}.`);
     else this.out.notes.push(`Stopped after ${why}.`);
     return undefined;
   }
@@ -324,6 +402,17 @@ class Protocol {
     return this.inspector.use(fn);
   }
 
+}
+
+/** A migration whose up and down hold no statements: nothing to verify (e.g. SQL for another database). */
+function isNoop(m: Migration): boolean {
+  const empty = (s: Migration['down']) => !s || (s.kind === 'sql' && isEffectivelyEmpty(s.text));
+  return m.up.kind === 'sql' && empty(m.up) && empty(m.down);
+}
+
+/** Ids for a note: all of a short list, the ends and the count of a long one. */
+function listIds(ids: string[]): string {
+  return ids.length <= 8 ? ids.join(', ') : `${ids.length} migrations, ${ids.slice(0, 3).join(', ')} … ${ids.slice(-2).join(', ')}`;
 }
 
 function sameSchema(a: Snapshot, b: Snapshot): boolean {
