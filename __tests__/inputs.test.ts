@@ -1,8 +1,8 @@
 import { ConfigError } from '../src/errors.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseActionInputs, parsePostgresMajor, parseRepoPath } from '../src/inputs.js';
-import { TOOL_SETTING_KEYS } from '../src/options.js';
+import { parseActionInputs, parseRepoPath } from '../src/inputs.js';
+import { parsePostgresMajor, TOOL_SETTING_KEYS } from '../src/options.js';
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 const env = { GITHUB_WORKSPACE: '/work/repo' };
@@ -43,7 +43,7 @@ describe('action inputs', () => {
     [{ postgres: 'podman' }, /^postgres must be one of auto, url, embedded, system, docker \(got 'podman'\)$/],
     [{ comment: 'sometimes' }, /^comment must be one of always, on-failure, never/],
     [{ 'fail-on': 'errors' }, /^fail-on must be one of error, warning, up-failed/],
-    [{ 'postgres-version': 'latest' }, /^postgres-version must be a PostgreSQL major version from 12 to 18/],
+    [{ 'postgres-version': 'latest' }, /^postgres-version must be a PostgreSQL major version from 15 to 18/],
     [{ 'database-url': 'mysql://x' }, /^database-url must start with postgres:\/\//],
     [{ postgres: 'url' }, /^postgres 'url' needs database-url/],
     [{ 'postgres-image': 'pgvector/pgvector:pg17', postgres: 'embedded' }, /^postgres-image needs postgres set to docker or auto/],
@@ -65,6 +65,8 @@ describe('action inputs', () => {
 
   test('small parsers', () => {
     expect(parsePostgresMajor('16.4')).toBe(16);
+    // The snapshot's catalog queries need 15 or later.
+    expect(() => parsePostgresMajor('14', 'postgres-version')).toThrow(/postgres-version must be a PostgreSQL major version from 15 to 18/);
     expect(parseRepoPath('./db/', 'x')).toBe('db');
     expect(() => parseRepoPath('/abs', 'x')).toThrow(ConfigError);
   });

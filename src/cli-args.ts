@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from './errors.js';
 import {
-  DEFAULT_OPTIONS, TOOL_SETTING_KEYS, parseCount, parseFailOn, parseFormat, parseMode, parseProvider, parseSeconds, type VerifyOptions,
+  DEFAULT_OPTIONS, TOOL_SETTING_KEYS, parseCount, parseImage, parsePostgresMajor, parseFailOn, parseFormat, parseMode, parseProvider, parseSeconds, type VerifyOptions,
 } from './options.js';
 import { parseDatabaseUrl } from './postgres/url.js';
 
@@ -34,6 +34,8 @@ Options:
   --postgres <provider>     auto (default: url, then embedded, then system), embedded, system,
                             url, docker
   --database-url <url>      use this server; a scratch database is created and dropped in it
+  --postgres-version <n>    major version for the system and docker providers (15-18)
+  --postgres-image <image>  docker provider: image instead of postgres:<version> (e.g. pgvector)
   --base <git-ref>          migrations that exist at this ref are the baseline; the rest are new
   --from <version>          without --base: the first version that counts as new
   --mode <step|chain>       step (default): each migration up/down/up; chain: the new ones as a group
@@ -70,6 +72,8 @@ export function parseCli(argv: string[], cwd: string): CliRequest {
         format: { type: 'string' },
         postgres: { type: 'string' },
         'database-url': { type: 'string' },
+        'postgres-version': { type: 'string' },
+        'postgres-image': { type: 'string' },
         base: { type: 'string' },
         from: { type: 'string' },
         mode: { type: 'string' },
@@ -117,6 +121,8 @@ export function parseCli(argv: string[], cwd: string): CliRequest {
     ...(v.format !== undefined ? { format: parseFormat(v.format) } : {}),
     ...(v.postgres !== undefined ? { provider: parseProvider(v.postgres) } : {}),
     ...(v['database-url'] !== undefined ? { databaseUrl: v['database-url'] } : {}),
+    ...(v['postgres-version'] !== undefined ? { postgresMajor: parsePostgresMajor(v['postgres-version']) } : {}),
+    ...(v['postgres-image'] !== undefined ? { postgresImage: parseImage(v['postgres-image']) } : {}),
     ...(v.base !== undefined ? { base: v.base } : {}),
     ...(v.from !== undefined ? { from: v.from } : {}),
     ...(v.mode !== undefined ? { mode: parseMode(v.mode) } : {}),

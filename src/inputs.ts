@@ -8,7 +8,7 @@
  * or `fail-on`); the ones here exist only as action inputs.
  */
 import { isAbsolute, join, normalize, resolve } from 'node:path';
-import { TOOL_SETTING_KEYS } from './options.js';
+import { parseImage, parsePostgresMajor, TOOL_SETTING_KEYS } from './options.js';
 import { ConfigError } from './errors.js';
 import {
   DEFAULT_OPTIONS, parseBoolean, parseChoice, parseCount, parseFailOn, parseFormat, parseMode, parseProvider, parseSeconds,
@@ -21,8 +21,6 @@ export const COMMENT_MODES = ['always', 'on-failure', 'never'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
 
 /** Postgres majors the official image and the embedded packages both offer. */
-const MIN_MAJOR = 12;
-const MAX_MAJOR = 18;
 
 /** The action's settings: the engine's options plus what only the action needs. */
 export interface ActionSettings {
@@ -48,26 +46,6 @@ export type InputReader = (name: string) => string;
 /** `comment`: always | on-failure | never. */
 export function parseCommentMode(value: string, name = 'comment'): CommentMode {
   return parseChoice(value, COMMENT_MODES, name);
-}
-
-/** `postgres-version`: a major version number (`16`); `16.4` is read as 16. */
-export function parsePostgresMajor(value: string, name = 'postgres-version'): number {
-  const m = /^\s*(\d+)(?:\.\d+)*\s*$/.exec(value);
-  const major = m ? Number(m[1]) : NaN;
-  if (!Number.isInteger(major) || major < MIN_MAJOR || major > MAX_MAJOR) {
-    throw new ConfigError(`${name} must be a PostgreSQL major version from ${MIN_MAJOR} to ${MAX_MAJOR}, e.g. 16 (got '${value}')`);
-  }
-  return major;
-}
-
-/** A docker image reference (`name[:tag][@digest]`), checked loosely so typos fail early. */
-export function parseImage(value: string, name = 'postgres-image'): string | undefined {
-  const v = value.trim();
-  if (v === '') return undefined;
-  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(v) || v.includes('..')) {
-    throw new ConfigError(`${name} must be a docker image such as postgres:16, pgvector/pgvector:pg17 or postgis/postgis:16-3.4 (got '${value}')`);
-  }
-  return v;
 }
 
 /**
@@ -106,11 +84,11 @@ export function parseActionInputs(read: InputReader, env: NodeJS.ProcessEnv = pr
   if (provider === 'url' && !databaseUrl) {
     throw new ConfigError("postgres 'url' needs database-url (a postgres:// URL); or use postgres: auto, system, docker or embedded");
   }
-  const postgresImage = parseImage(get('postgres-image'));
+  const postgresImage = parseImage(get('postgres-image'), 'postgres-image');
   if (postgresImage && provider !== 'docker' && provider !== 'auto') {
     throw new ConfigError(`postgres-image needs postgres set to docker or auto (got '${provider}')`);
   }
-  const postgresMajor = parsePostgresMajor(orDefault('postgres-version', '16'));
+  const postgresMajor = parsePostgresMajor(orDefault('postgres-version', '16'), 'postgres-version');
 
   const options: VerifyOptions = {
     ...DEFAULT_OPTIONS,

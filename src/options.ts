@@ -129,3 +129,28 @@ export function parseBoolean(value: string, name: string): boolean {
 export function parseMode(value: string, name = '--mode'): 'step' | 'chain' {
   return parseChoice(value, ['step', 'chain'] as const, name);
 }
+
+/** The snapshot's catalog queries need PostgreSQL 15 (pg_publication_namespace, indnullsnotdistinct). */
+const MIN_MAJOR = 15;
+const MAX_MAJOR = 18;
+
+/** `postgres-version`: a major version number (`16`); `16.4` is read as 16. */
+export function parsePostgresMajor(value: string, name = '--postgres-version'): number {
+  const m = /^\s*(\d+)(?:\.\d+)*\s*$/.exec(value);
+  const major = m ? Number(m[1]) : NaN;
+  if (!Number.isInteger(major) || major < MIN_MAJOR || major > MAX_MAJOR) {
+    throw new ConfigError(`${name} must be a PostgreSQL major version from ${MIN_MAJOR} to ${MAX_MAJOR}, e.g. 16 (got '${value}')`);
+  }
+  return major;
+}
+
+/** A docker image reference (`name[:tag][@digest]`), checked loosely so typos fail early. */
+export function parseImage(value: string, name = '--postgres-image'): string | undefined {
+  const v = value.trim();
+  if (v === '') return undefined;
+  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(v) || v.includes('..')) {
+    throw new ConfigError(`${name} must be a docker image such as postgres:16, pgvector/pgvector:pg17 or postgis/postgis:16-3.4 (got '${value}')`);
+  }
+  return v;
+}
+
