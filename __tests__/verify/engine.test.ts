@@ -212,6 +212,17 @@ describe('plans against a git base', () => {
     expect(r.migrations.map((m) => m.id)).toEqual(['000002']);
   });
 
+  test('no new migrations: a pass without starting a server; an edited merged one still fails', async () => {
+    const root = writeGitProject(users, {});
+    // provider url with a URL that would not connect: proves no server is asked for.
+    const r = await verify(root, 'db', 'postgres://x:y@127.0.0.1:1/none', { base: 'HEAD' });
+    expect(r).toMatchObject({ status: 'pass', postgres: 'not started', migrations: [], baselineCount: 1 });
+    const edited = writeGitProject(users, { 'db/000001_users.down.sql': 'DROP TABLE IF EXISTS users;\n' });
+    const e = await verify(edited, 'db', 'postgres://x:y@127.0.0.1:1/none', { base: 'HEAD' });
+    expect(e.status).toBe('fail');
+    expect(e.problems.map((p) => p.kind)).toEqual(['modified-migration']);
+  });
+
   test('an unknown base ref is a config error that says how to fetch it', async () => {
     const root = writeGitProject(users, {});
     const err = await verify(root, 'db', url(), { base: 'no-such-ref' }).catch((e: unknown) => e);

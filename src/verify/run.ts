@@ -5,11 +5,11 @@
 import { resolve } from 'node:path';
 import type { Logger } from '../logger.js';
 import type { VerifyOptions } from '../options.js';
-import { buildPlan } from '../plan/plan.js';
+import { buildPlan, type Plan } from '../plan/plan.js';
 import { startServer } from '../postgres/select.js';
 import { createScratchDatabase } from '../postgres/scratch.js';
 import { createDataHooks } from './data-hooks.js';
-import { runProtocol } from './protocol.js';
+import { runProtocol, type ProtocolOutput } from './protocol.js';
 import type { VerifyResult } from './result.js';
 import { thresholdProblems } from './thresholds.js';
 import { lockProblems } from '../locks/verdicts.js';
@@ -28,6 +28,12 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` +
       (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : ''),
   );
+  if (plan.fresh.length === 0) {
+    // A pull request that adds no migration: nothing to replay, so no server and no baseline build
+    // (the plan's own problems, such as an edited merged migration, still count).
+    const empty: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ['No new migrations: nothing to verify, no server was started.'] };
+    return assembleResult(plan, options, empty, 'not started', started);
+  }
   const server = await startServer({
     provider: options.provider,
     databaseUrl: options.databaseUrl,
@@ -51,30 +57,36 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
         logger,
         traceLocks: options.traceLocks !== false,
       });
-      const totalMs = Math.round(performance.now() - started);
-      const problems = [...plan.problems, ...out.problems];
-      problems.push(...thresholdProblems(out.migrations, { ...options, totalMs }));
-      problems.push(...lockProblems(out.migrations, options));
-      return {
-        version: 1,
-        status: decideStatus(problems, options.failOn),
-        format: plan.format.name,
-        postgres: server.version,
-        mode: options.mode,
-        migrationsDir: options.migrationsDir,
-        ...(plan.base ? { base: plan.base } : {}),
-        baselineCount: plan.baseline.length,
-        migrations: out.migrations,
-        problems,
-        schemaChanges: out.schemaChanges,
-        seeded: out.seeded,
-        totalMs,
-        notes: [`PostgreSQL ${server.version} (${server.provider})`, ...out.notes],
-      };
+      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`);
+      return assembleResult(plan, options, out, server.version, started);
     } finally {
       await db.drop();
     }
   } finally {
     await server.stop();
   }
+}
+
+/** The one result value: the plan's and the protocol's problems, thresholds, locks, the verdict. */
+function assembleResult(plan: Plan, options: VerifyOptions, out: ProtocolOutput, postgres: string, started: number): VerifyResult {
+  const totalMs = Math.round(performance.now() - started);
+  const problems = [...plan.problems, ...out.problems];
+  problems.push(...thresholdProblems(out.migrations, { ...options, totalMs }));
+  problems.push(...lockProblems(out.migrations, options));
+  return {
+    version: 1,
+    status: decideStatus(problems, options.failOn),
+    format: plan.format.name,
+    postgres,
+    mode: options.mode,
+    migrationsDir: options.migrationsDir,
+    ...(plan.base ? { base: plan.base } : {}),
+    baselineCount: plan.baseline.length,
+    migrations: out.migrations,
+    problems,
+    schemaChanges: out.schemaChanges,
+    seeded: out.seeded,
+    totalMs,
+    notes: out.notes,
+  };
 }
