@@ -40,16 +40,21 @@ export interface PublishOutcome {
   comment: CommentOutcome | { action: 'skipped'; reason: string };
 }
 
-/** The result with every timing zeroed: what the comment says apart from how long things took. */
+/**
+ * The result with every timing zeroed: what the comment says apart from how long things took.
+ * Generic over the value (every `ms`/`…Ms` measurement, wherever a renderer keeps one), so a new
+ * timed field cannot make identical runs edit the comment; `lockTimeoutMs` is a setting, not a time.
+ */
 export function withoutTimings(result: VerifyResult): VerifyResult {
-  return {
-    ...result,
-    totalMs: 0,
-    migrations: result.migrations.map((m) => ({
-      ...m,
-      phases: Object.fromEntries(Object.entries(m.phases).map(([k, p]) => [k, p && { ...p, ms: 0 }])),
-    })),
-  };
+  return zeroTimings(result) as VerifyResult;
+}
+
+function zeroTimings(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(zeroTimings);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, typeof v === 'number' && /^(ms|\w+Ms)$/.test(k) && k !== 'lockTimeoutMs' ? 0 : zeroTimings(v)]),
+  );
 }
 
 /** Links to files at the PR's head commit (or the run's commit outside a PR). */
