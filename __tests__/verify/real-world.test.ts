@@ -96,4 +96,22 @@ describe('real-world migration shapes', () => {
     const r = await verify(writeProject(files), 'db', url(), { seedRows: 0 });
     expect(r.notes.join(' ')).toContain('not run: 19 migrations, 02, 03, 04 … 19, 20.');
   });
+
+  test('a function restored with other comments is a warning; one restored with another body is an error', async () => {
+    const fn = (ret: number, comment: string) =>
+      `CREATE OR REPLACE FUNCTION answer() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN ${comment}\n  RETURN ${ret};\nEND $$;\n`;
+    const files = (downRet: number) => ({
+      'db/1_f.up.sql': fn(42, '-- the answer'),
+      'db/1_f.down.sql': 'DROP FUNCTION answer();\n',
+      'db/2_f.up.sql': fn(43, ''),
+      'db/2_f.down.sql': fn(downRet, ''),
+    });
+    const cosmetic = await verify(writeProject(files(42)), 'db', url(), { from: '2' });
+    expect(cosmetic.problems.map((p) => [p.kind, p.severity, p.object])).toEqual([['rollback-residue', 'warning', 'function public.answer()']]);
+    expect(cosmetic.problems[0]!.message).toContain('only in comments or whitespace');
+    expect(cosmetic.status).toBe('pass');
+    const real = await verify(writeProject(files(41)), 'db', url(), { from: '2' });
+    expect(real.problems.map((p) => [p.kind, p.severity])).toEqual([['rollback-residue', 'error']]);
+    expect(real.status).toBe('fail');
+  });
 });

@@ -13,6 +13,7 @@ import type { Snapshot } from '../schema/model.js';
 import { snapshotSchema } from '../schema/snapshot.js';
 import { EnvironmentError, ScratchDatabaseLostError } from '../errors.js';
 import { isEffectivelyEmpty } from '../sql/split.js';
+import { withoutTrivia } from '../sql/normalize.js';
 import { traceScript } from '../locks/tracer.js';
 import type { PhaseLocks } from '../locks/types.js';
 import { Inspector } from './inspector.js';
@@ -350,6 +351,14 @@ class Protocol {
       return {
         kind: 'column-order', severity: this.input.strictColumnOrder ? 'error' : 'warning', migration: m?.id, object: d.display, file, diff: d.diff,
         message: `${d.display} moved: ${kind === 'rollback-residue' ? 'after the down' : 'after re-applying'} ${who} it is at another position (a re-added column goes to the end)`,
+      };
+    }
+    if (d.change === 'changed' && d.before !== undefined && d.after !== undefined && withoutTrivia(d.before) === withoutTrivia(d.after)) {
+      // Same tokens, other comments or layout (a function body restored from an older copy):
+      // it behaves the same, but the source differs, so a reviewer should still see it.
+      return {
+        kind, severity: 'warning', migration: m?.id, object: d.display, file, diff: d.diff,
+        message: `${d.display} differs only in comments or whitespace ${kind === 'rollback-residue' ? 'after the down of' : 'when re-applying'} ${who}`,
       };
     }
     const phrase =
