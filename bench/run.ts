@@ -97,6 +97,12 @@ async function main(): Promise<void> {
     process.stdout.write(`\nNote: the machine was busy (load ${machine.loadBefore} → ${machine.loadAfter} on ${machine.cpus} cores); ratios are steadier than times, but both are noisier than usual.\n`);
   }
   mkdirSync('bench/results', { recursive: true });
+  // --only re-measures some figures: the others are kept from the previous file.
+  if (args.only && existsSync(out)) {
+    const old = JSON.parse(readFileSync(out, 'utf8')) as { figures: FigureResult[] };
+    const fresh = new Map(figures.map((f) => [f.id, f]));
+    figures.splice(0, figures.length, ...old.figures.map((f) => fresh.get(f.id) ?? f), ...figures.filter((f) => !old.figures.some((o) => o.id === f.id)));
+  }
   writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, plan, machine, seconds, figures }, null, 2) + '\n');
   process.stderr.write(`wrote ${out}\n`);
 }
