@@ -42125,6 +42125,9 @@ var Inspector = class {
     const client = await this.open();
     try {
       return await fn2(client);
+    } catch (err) {
+      if (isConnectionLoss(err)) throw new ScratchDatabaseLostError(`lost the scratch database${this.lostHint()}: ${err.message}`);
+      throw err;
     } finally {
       await client.end().catch(() => {
       });
@@ -42184,6 +42187,11 @@ var Protocol = class {
       return await this.verify();
     } catch (err) {
       if (err instanceof ScratchDatabaseLostError && this.lastPhase) return this.databaseLost(err, this.lastPhase);
+      if (err instanceof ScratchDatabaseLostError) {
+        throw new ScratchDatabaseLostError(
+          `${err.message} \u2014 while loading data into the baseline; if the server's disk is full, free space in its temp dir (TMPDIR) or lower --seed-rows`
+        );
+      }
       throw err;
     } finally {
       await this.inspector.close();

@@ -62,6 +62,11 @@ export class Inspector {
     const client = await this.open();
     try {
       return await fn(client);
+    } catch (err) {
+      // No retry: this work (seeding) is not idempotent, and a server that crashed under it
+      // (a full disk PANICs on the WAL) is what the caller has to hear about.
+      if (isConnectionLoss(err)) throw new ScratchDatabaseLostError(`lost the scratch database${this.lostHint()}: ${(err as Error).message}`);
+      throw err;
     } finally {
       await client.end().catch(() => {});
     }

@@ -65,6 +65,12 @@ class Protocol {
       return await this.verify();
     } catch (err) {
       if (err instanceof ScratchDatabaseLostError && this.lastPhase) return this.databaseLost(err, this.lastPhase);
+      if (err instanceof ScratchDatabaseLostError) {
+        // Before any new migration ran: the baseline's data load took the server down.
+        throw new ScratchDatabaseLostError(
+          `${err.message} — while loading data into the baseline; if the server's disk is full, free space in its temp dir (TMPDIR) or lower --seed-rows`,
+        );
+      }
       throw err;
     } finally {
       await this.inspector.close();
