@@ -13,7 +13,8 @@ import type { Script } from '../../src/formats/types.js';
 import { usePostgres } from '../helpers/postgres.js';
 import { readDir, sql } from './files.js';
 
-const root = join(import.meta.dirname ?? process.cwd(), '..', '..');
+// Jest runs from the repository root (see __tests__/e2e/harness.ts REPO_ROOT).
+const root = process.cwd();
 const dirs = [
   ...readdirSync(join(root, 'examples')).map((d) => join('examples', d)),
   ...readdirSync(join(root, '__fixtures__', 'formats')).map((d) => join('__fixtures__', 'formats', d)),

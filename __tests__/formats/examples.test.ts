@@ -11,7 +11,8 @@ import type { Migration, SqlScript } from '../../src/formats/types.js';
 import { isEffectivelyEmpty, splitStatements } from '../../src/sql/split.js';
 import { readDir } from './files.js';
 
-const root = join(import.meta.dirname ?? process.cwd(), '..', '..');
+// Jest runs from the repository root (see __tests__/e2e/harness.ts REPO_ROOT).
+const root = process.cwd();
 const examples = readdirSync(join(root, 'examples')).sort();
 const broken = readdirSync(join(root, '__fixtures__', 'formats')).sort();
 const sql = (m: Migration, d: 'up' | 'down') => m[d] as SqlScript;

@@ -13,7 +13,7 @@ import type { VerifyResult } from '../../src/verify/result.js';
 
 const pg = usePostgres();
 const url = () => pg.server().adminUrl;
-const repo = join(import.meta.dirname ?? process.cwd(), '..', '..');
+const repo = process.cwd();
 
 /** What must not depend on tracing: statuses, problems, schema, seeded rows, phase outcomes. */
 function verdict(r: VerifyResult) {

@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import { usePostgres } from '../helpers/postgres.js';
 import { verify } from '../helpers/migrations.js';
 
 const pg = usePostgres();
-const root = resolve(import.meta.dirname, '../..');
+const root = process.cwd();
 const SQL_FORMATS = ['golang-migrate', 'dbmate', 'goose', 'flyway', 'prisma', 'rollback-sql', 'diesel', 'pop'] as const;
 
 describe.each(SQL_FORMATS)('%s through the whole engine', (format) => {
