@@ -38,6 +38,8 @@ describe('rollback-verify CLI', () => {
     [['examples/golang-migrate', '--database-url', 'mysql://x@y/z'], /--database-url must start with postgres:\/\//],
     [[], /missing the migrations directory/],
     [['examples/golang-migrate', '--from', '000001', '--base', 'HEAD'], /--from and --base cannot be used together/],
+    // Checked before any server: the URL would not connect, and that error must not come first.
+    [['examples/golang-migrate', '--seed-file', 'no/such.sql', '--database-url', 'postgres://u:p@127.0.0.1:1/x'], /seed file 'no\/such\.sql' does not exist/],
   ])('bad input %j: one line, exit 2, no stack', (args, message) => {
     const r = cli(args as string[]);
     expect(r.code).toBe(2);

@@ -8632,7 +8632,6 @@ function parseCli(argv, cwd) {
         "max-down-seconds": { type: "string" },
         "max-total-seconds": { type: "string" },
         "statement-timeout": { type: "string" },
-        "trace-locks": { type: "boolean" },
         "no-trace-locks": { type: "boolean" },
         "max-lock-ms": { type: "string" },
         "require-lock-timeout": { type: "boolean" },
@@ -11786,7 +11785,7 @@ async function git(cwd, args) {
   } catch (err) {
     const e = err;
     if (e.code === "ENOENT") throw new EnvironmentError("git is not installed, but --base needs it");
-    throw new Error((e.stderr ?? e.message).trim());
+    throw new EnvironmentError(`git ${args[0]} failed in ${cwd}: ${(e.stderr ?? e.message).trim().split("\n")[0]}`);
   }
 }
 async function resolveBase(cwd, ref) {
@@ -11829,7 +11828,7 @@ function catFiles(cwd, objects) {
     child.stdout.on("data", (d) => chunks.push(d));
     child.on("error", reject);
     child.on("close", (code2) => {
-      if (code2 !== 0) return reject(new Error(`git cat-file exited with ${code2}`));
+      if (code2 !== 0) return reject(new EnvironmentError(`git cat-file exited with ${code2} in ${cwd}`));
       const all = Buffer.concat(chunks);
       const out = [];
       let at = 0;
@@ -12412,8 +12411,8 @@ var SCRATCH_PREFIX = "rollback_verify_";
 async function createScratchDatabase(server) {
   const name = `${SCRATCH_PREFIX}${Date.now().toString(36)}_${randomBytes3(4).toString("hex")}`;
   const admin = new esm_default.Client({ connectionString: server.adminUrl });
-  await admin.connect();
   try {
+    await admin.connect();
     await admin.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
   } catch (err) {
     throw new EnvironmentError(`cannot create a scratch database on ${server.description}: ${err.message}`);
@@ -12439,8 +12438,8 @@ async function dropDatabase(adminUrl, name) {
 }
 
 // src/verify/data-hooks.ts
+import { readFileSync as readFileSync3 } from "node:fs";
 import { isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
-import { existsSync as existsSync4 } from "node:fs";
 
 // src/data/guard.ts
 import { readFile } from "node:fs/promises";
@@ -13388,11 +13387,18 @@ async function runSeedFile(client, path) {
 }
 
 // src/verify/data-hooks.ts
-async function createDataHooks(options, format, cwd) {
+function createDataHooks(options, format, cwd) {
   let seedFile;
   if (options.seedFile) {
     seedFile = isAbsolute4(options.seedFile) ? options.seedFile : resolve4(cwd, options.seedFile);
-    if (!existsSync4(seedFile)) throw new ConfigError(`seed file '${options.seedFile}' does not exist`);
+    let bytes;
+    try {
+      bytes = readFileSync3(seedFile);
+    } catch (err) {
+      const code2 = err.code;
+      throw new ConfigError(`seed file '${options.seedFile}' ${code2 === "ENOENT" ? "does not exist" : `cannot be read (${code2 ?? err.message})`}`);
+    }
+    decodeFile(bytes, `seed file '${options.seedFile}'`);
   }
   return createDataGuard({ seedRows: options.seedRows, seedFile, excludeTables: format.bookkeepingTables ?? [] });
 }
@@ -14591,7 +14597,7 @@ async function executeScript(script, ctx) {
     });
   }
 }
-var TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
+var TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|ABORT|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
 async function locateFailingStatement(client, script, failure) {
   if (failure.connectionLost || failure.timeout || !failure.sqlstate) return void 0;
   const statements = splitStatements(script.text, script.line);
@@ -15473,11 +15479,6 @@ var Protocol = class {
       return await this.verify();
     } catch (err) {
       if (err instanceof ScratchDatabaseLostError && this.lastPhase) return this.databaseLost(err, this.lastPhase);
-      if (err instanceof ScratchDatabaseLostError) {
-        throw new ScratchDatabaseLostError(
-          `${err.message} \u2014 while loading data into the baseline; if the server's disk is full, free space in its temp dir (TMPDIR) or lower --seed-rows`
-        );
-      }
       throw err;
     } finally {
       await this.inspector.close();
@@ -15511,7 +15512,7 @@ var Protocol = class {
     }));
     if (!await this.buildBaseline()) return out;
     const base = await this.snapshot();
-    if (input.data) out.seeded.push(...await this.inspector.useFresh((c) => input.data.afterBaseline(c)));
+    if (input.data) out.seeded.push(...await this.loadBaselineData(input.data));
     const head = input.mode === "chain" ? await this.verifyChain(base) : await this.verifySteps(base);
     if (this.noops.length) {
       out.notes.push(`Run as no-ops (no statements${input.mode === "chain" ? " in their down" : " in their up or down"}): ${listIds(this.noops)}.`);
@@ -15520,6 +15521,17 @@ var Protocol = class {
       out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
     }
     return out;
+  }
+  /** Seeds the baseline; a server lost while doing so is most likely a full disk, so say that. */
+  async loadBaselineData(data) {
+    try {
+      return await this.inspector.useFresh((c) => data.afterBaseline(c));
+    } catch (err) {
+      if (!(err instanceof ScratchDatabaseLostError)) throw err;
+      throw new ScratchDatabaseLostError(
+        `${err.message} \u2014 while loading data into the baseline; if the server's disk is full, free space in its temp dir (TMPDIR) or lower --seed-rows`
+      );
+    }
   }
   async buildBaseline() {
     const { input } = this;
@@ -15545,7 +15557,7 @@ var Protocol = class {
       let before = input.data ? await this.withClient((c) => input.data.beforeUp(c, m)) : void 0;
       const toolStateBefore = m.toolState ? await this.readToolState(m.toolState.sql) : void 0;
       let up = await this.runPhase(m, res, "up");
-      if (up.failure && this.failsOnSeededRows(up.failure)) {
+      if (up.failure && this.failsOnSeededRows(up.failure) && sameSchema(await this.snapshot(), s0)) {
         const onSeeded = up.failure;
         await this.emptySeededTables(m);
         before = input.data ? await this.withClient((c) => input.data.beforeUp(c, m)) : void 0;
@@ -15877,6 +15889,7 @@ async function runVerification(options, deps) {
   logger.info(
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
   );
+  const data = createDataHooks(options, plan.format, resolve5(options.cwd));
   if (plan.fresh.length === 0) {
     const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."] };
     return assembleResult(plan, options, empty, "not started", started);
@@ -15900,7 +15913,7 @@ async function runVerification(options, deps) {
         strictColumnOrder: options.strictColumnOrder,
         statementTimeoutMs: options.statementTimeoutSeconds * 1e3,
         excludeTables: plan.format.bookkeepingTables ?? [],
-        data: await createDataHooks(options, plan.format, resolve5(options.cwd)),
+        data,
         logger,
         traceLocks: options.traceLocks !== false
       });
@@ -15951,8 +15964,8 @@ async function main(argv) {
 `);
     return 0;
   }
-  const secrets = req.options.databaseUrl ? [req.options.databaseUrl] : [];
-  const clean = (s) => redactSecrets(s, secrets);
+  registerSecret(req.options.databaseUrl);
+  const clean = (s) => redactSecrets(s);
   const logger = {
     info: (m) => process.stderr.write(clean(m) + "\n"),
     warning: (m) => process.stderr.write(`warning: ${clean(m)}
@@ -15972,13 +15985,13 @@ main(process.argv.slice(2)).then(async (code2) => {
 }).catch(async (err) => {
   await runAllCleanups();
   if (isUserFacingError(err)) {
-    process.stderr.write(`rollback-verify: ${oneLine(err)}
-`);
+    process.stderr.write(redactSecrets(`rollback-verify: ${oneLine(err)}
+`));
     process.exitCode = 2;
   } else {
-    process.stderr.write(`rollback-verify: internal error: ${oneLine(err)} (please report this; run with RV_DEBUG=1 for details)
-`);
-    if (process.env.RV_DEBUG) process.stderr.write(String(err.stack) + "\n");
+    process.stderr.write(redactSecrets(`rollback-verify: internal error: ${oneLine(err)} (please report this; run with RV_DEBUG=1 for details)
+`));
+    if (process.env.RV_DEBUG) process.stderr.write(redactSecrets(String(err.stack) + "\n"));
     process.exitCode = 2;
   }
 });

@@ -28227,7 +28227,7 @@ var require_wasm = __commonJS({
 });
 
 // src/main.ts
-import { existsSync as existsSync9 } from "node:fs";
+import { existsSync as existsSync8 } from "node:fs";
 import { join as join14 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
@@ -35547,13 +35547,17 @@ async function publishResult(req, core, logger) {
   const key = markerKey(req.workingDirectory, result.migrationsDir);
   const links = reportLinks(ctx, req.workingDirectory);
   const dir = join3(ctx.runnerTemp ?? tmpdir(), "rollback-verify");
-  mkdirSync(dir, { recursive: true });
   const reportJson = join3(dir, `${slug(key)}.json`);
   const reportMarkdown = join3(dir, `${slug(key)}.md`);
   const comment = commentContent(result, key, links, clean);
-  writeFileSync(reportJson, clean(renderJsonReport(result)));
-  writeFileSync(reportMarkdown, `${commentMarker(key, comment.digest)}
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(reportJson, clean(renderJsonReport(result)));
+    writeFileSync(reportMarkdown, `${commentMarker(key, comment.digest)}
 ${comment.body}`);
+  } catch (err) {
+    logger.warning(`could not write the report files in ${dir}: ${err.message}`);
+  }
   core.setOutput("status", result.status);
   core.setOutput("problems", String(result.problems.length));
   core.setOutput("report-json", reportJson);
@@ -38687,7 +38691,7 @@ async function git2(cwd, args) {
   } catch (err) {
     const e = err;
     if (e.code === "ENOENT") throw new EnvironmentError("git is not installed, but --base needs it");
-    throw new Error((e.stderr ?? e.message).trim());
+    throw new EnvironmentError(`git ${args[0]} failed in ${cwd}: ${(e.stderr ?? e.message).trim().split("\n")[0]}`);
   }
 }
 async function resolveBase2(cwd, ref) {
@@ -38730,7 +38734,7 @@ function catFiles(cwd, objects) {
     child2.stdout.on("data", (d) => chunks.push(d));
     child2.on("error", reject);
     child2.on("close", (code2) => {
-      if (code2 !== 0) return reject(new Error(`git cat-file exited with ${code2}`));
+      if (code2 !== 0) return reject(new EnvironmentError(`git cat-file exited with ${code2} in ${cwd}`));
       const all = Buffer.concat(chunks);
       const out = [];
       let at = 0;
@@ -39126,8 +39130,8 @@ var SCRATCH_PREFIX = "rollback_verify_";
 async function createScratchDatabase(server) {
   const name = `${SCRATCH_PREFIX}${Date.now().toString(36)}_${randomBytes3(4).toString("hex")}`;
   const admin = new esm_default.Client({ connectionString: server.adminUrl });
-  await admin.connect();
   try {
+    await admin.connect();
     await admin.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
   } catch (err) {
     throw new EnvironmentError(`cannot create a scratch database on ${server.description}: ${err.message}`);
@@ -39153,8 +39157,8 @@ async function dropDatabase(adminUrl, name) {
 }
 
 // src/verify/data-hooks.ts
+import { readFileSync as readFileSync6 } from "node:fs";
 import { isAbsolute as isAbsolute5, resolve as resolve6 } from "node:path";
-import { existsSync as existsSync8 } from "node:fs";
 
 // src/data/guard.ts
 import { readFile } from "node:fs/promises";
@@ -40102,11 +40106,18 @@ async function runSeedFile(client, path6) {
 }
 
 // src/verify/data-hooks.ts
-async function createDataHooks(options, format, cwd) {
+function createDataHooks(options, format, cwd) {
   let seedFile;
   if (options.seedFile) {
     seedFile = isAbsolute5(options.seedFile) ? options.seedFile : resolve6(cwd, options.seedFile);
-    if (!existsSync8(seedFile)) throw new ConfigError(`seed file '${options.seedFile}' does not exist`);
+    let bytes;
+    try {
+      bytes = readFileSync6(seedFile);
+    } catch (err) {
+      const code2 = err.code;
+      throw new ConfigError(`seed file '${options.seedFile}' ${code2 === "ENOENT" ? "does not exist" : `cannot be read (${code2 ?? err.message})`}`);
+    }
+    decodeFile(bytes, `seed file '${options.seedFile}'`);
   }
   return createDataGuard({ seedRows: options.seedRows, seedFile, excludeTables: format.bookkeepingTables ?? [] });
 }
@@ -41305,7 +41316,7 @@ async function executeScript(script, ctx) {
     });
   }
 }
-var TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
+var TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|ABORT|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
 async function locateFailingStatement(client, script, failure) {
   if (failure.connectionLost || failure.timeout || !failure.sqlstate) return void 0;
   const statements = splitStatements(script.text, script.line);
@@ -42187,11 +42198,6 @@ var Protocol = class {
       return await this.verify();
     } catch (err) {
       if (err instanceof ScratchDatabaseLostError && this.lastPhase) return this.databaseLost(err, this.lastPhase);
-      if (err instanceof ScratchDatabaseLostError) {
-        throw new ScratchDatabaseLostError(
-          `${err.message} \u2014 while loading data into the baseline; if the server's disk is full, free space in its temp dir (TMPDIR) or lower --seed-rows`
-        );
-      }
       throw err;
     } finally {
       await this.inspector.close();
@@ -42225,7 +42231,7 @@ var Protocol = class {
     }));
     if (!await this.buildBaseline()) return out;
     const base = await this.snapshot();
-    if (input.data) out.seeded.push(...await this.inspector.useFresh((c) => input.data.afterBaseline(c)));
+    if (input.data) out.seeded.push(...await this.loadBaselineData(input.data));
     const head = input.mode === "chain" ? await this.verifyChain(base) : await this.verifySteps(base);
     if (this.noops.length) {
       out.notes.push(`Run as no-ops (no statements${input.mode === "chain" ? " in their down" : " in their up or down"}): ${listIds(this.noops)}.`);
@@ -42234,6 +42240,17 @@ var Protocol = class {
       out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
     }
     return out;
+  }
+  /** Seeds the baseline; a server lost while doing so is most likely a full disk, so say that. */
+  async loadBaselineData(data) {
+    try {
+      return await this.inspector.useFresh((c) => data.afterBaseline(c));
+    } catch (err) {
+      if (!(err instanceof ScratchDatabaseLostError)) throw err;
+      throw new ScratchDatabaseLostError(
+        `${err.message} \u2014 while loading data into the baseline; if the server's disk is full, free space in its temp dir (TMPDIR) or lower --seed-rows`
+      );
+    }
   }
   async buildBaseline() {
     const { input } = this;
@@ -42259,7 +42276,7 @@ var Protocol = class {
       let before = input.data ? await this.withClient((c) => input.data.beforeUp(c, m)) : void 0;
       const toolStateBefore = m.toolState ? await this.readToolState(m.toolState.sql) : void 0;
       let up = await this.runPhase(m, res, "up");
-      if (up.failure && this.failsOnSeededRows(up.failure)) {
+      if (up.failure && this.failsOnSeededRows(up.failure) && sameSchema(await this.snapshot(), s0)) {
         const onSeeded = up.failure;
         await this.emptySeededTables(m);
         before = input.data ? await this.withClient((c) => input.data.beforeUp(c, m)) : void 0;
@@ -42591,6 +42608,7 @@ async function runVerification(options, deps) {
   logger.info(
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
   );
+  const data = createDataHooks(options, plan.format, resolve7(options.cwd));
   if (plan.fresh.length === 0) {
     const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."] };
     return assembleResult(plan, options, empty, "not started", started);
@@ -42614,7 +42632,7 @@ async function runVerification(options, deps) {
         strictColumnOrder: options.strictColumnOrder,
         statementTimeoutMs: options.statementTimeoutSeconds * 1e3,
         excludeTables: plan.format.bookkeepingTables ?? [],
-        data: await createDataHooks(options, plan.format, resolve7(options.cwd)),
+        data,
         logger,
         traceLocks: options.traceLocks !== false
       });
@@ -42661,7 +42679,7 @@ async function run5() {
     const ctx = readRunContext(process.env);
     const { options: parsed } = settings;
     const migrationsAbs = join14(parsed.cwd, parsed.migrationsDir);
-    if (!existsSync9(migrationsAbs)) {
+    if (!existsSync8(migrationsAbs)) {
       const at = ctx.pullRequest?.headSha ?? ctx.sha;
       throw new ConfigError(
         `migrations-dir '${join14(settings.workingDirectory, parsed.migrationsDir)}' does not exist${at ? ` (checked out at ${at.slice(0, 7)}? add actions/checkout before this step)` : ""}`

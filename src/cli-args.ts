@@ -85,7 +85,6 @@ export function parseCli(argv: string[], cwd: string): CliRequest {
         'max-down-seconds': { type: 'string' },
         'max-total-seconds': { type: 'string' },
         'statement-timeout': { type: 'string' },
-        'trace-locks': { type: 'boolean' },
         'no-trace-locks': { type: 'boolean' },
         'max-lock-ms': { type: 'string' },
         'require-lock-timeout': { type: 'boolean' },

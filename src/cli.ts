@@ -12,7 +12,7 @@ import type { Logger } from './logger.js';
 import { renderJsonReport } from './report/json.js';
 import { renderMarkdownReport } from './report/markdown.js';
 import { renderTerminalReport } from './report/terminal.js';
-import { redactSecrets } from './secrets.js';
+import { redactSecrets, registerSecret } from './secrets.js';
 import { runVerification } from './verify/run.js';
 import { VERSION } from './version.js';
 
@@ -26,8 +26,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`rollback-verify ${VERSION}\n`);
     return 0;
   }
-  const secrets = req.options.databaseUrl ? [req.options.databaseUrl] : [];
-  const clean = (s: string) => redactSecrets(s, secrets);
+  // Registered now, so even an error before the server is reached prints it redacted.
+  registerSecret(req.options.databaseUrl);
+  const clean = (s: string) => redactSecrets(s);
   const logger: Logger = {
     info: (m) => process.stderr.write(clean(m) + '\n'),
     warning: (m) => process.stderr.write(`warning: ${clean(m)}\n`),
@@ -49,12 +50,12 @@ main(process.argv.slice(2))
   .catch(async (err: unknown) => {
     await runAllCleanups();
     if (isUserFacingError(err)) {
-      process.stderr.write(`rollback-verify: ${oneLine(err)}\n`);
+      process.stderr.write(redactSecrets(`rollback-verify: ${oneLine(err)}\n`));
       process.exitCode = 2;
     } else {
       // An unexpected error is our bug: one line plus where to report it, still no stack by default.
-      process.stderr.write(`rollback-verify: internal error: ${oneLine(err)} (please report this; run with RV_DEBUG=1 for details)\n`);
-      if (process.env.RV_DEBUG) process.stderr.write(String((err as Error).stack) + '\n');
+      process.stderr.write(redactSecrets(`rollback-verify: internal error: ${oneLine(err)} (please report this; run with RV_DEBUG=1 for details)\n`));
+      if (process.env.RV_DEBUG) process.stderr.write(redactSecrets(String((err as Error).stack) + '\n'));
       process.exitCode = 2;
     }
   });

@@ -77,13 +77,18 @@ export async function publishResult(req: PublishRequest, core: ActionsCore, logg
 
   // Report files outside the checkout, so a later `git status` or upload step sees no stray files.
   const dir = join(ctx.runnerTemp ?? tmpdir(), 'rollback-verify');
-  mkdirSync(dir, { recursive: true });
   const reportJson = join(dir, `${slug(key)}.json`);
   const reportMarkdown = join(dir, `${slug(key)}.md`);
   const comment = commentContent(result, key, links, clean);
-  writeFileSync(reportJson, clean(renderJsonReport(result)));
-  // Exactly what the comment holds (marker included), so a workflow_run workflow can post it as is.
-  writeFileSync(reportMarkdown, `${commentMarker(key, comment.digest)}\n${comment.body}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(reportJson, clean(renderJsonReport(result)));
+    // Exactly what the comment holds (marker included), so a workflow_run workflow can post it as is.
+    writeFileSync(reportMarkdown, `${commentMarker(key, comment.digest)}\n${comment.body}`);
+  } catch (err) {
+    // The report files are a convenience; failing to write them must not change the verdict.
+    logger.warning(`could not write the report files in ${dir}: ${(err as Error).message}`);
+  }
 
   core.setOutput('status', result.status);
   core.setOutput('problems', String(result.problems.length));

@@ -18,7 +18,7 @@ async function git(cwd: string, args: string[]): Promise<string> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT') throw new EnvironmentError('git is not installed, but --base needs it');
-    throw new Error((e.stderr ?? e.message).trim());
+    throw new EnvironmentError(`git ${args[0]} failed in ${cwd}: ${(e.stderr ?? e.message).trim().split('\n')[0]}`);
   }
 }
 
@@ -79,7 +79,7 @@ function catFiles(cwd: string, objects: string[]): Promise<Buffer[]> {
     child.stdout.on('data', (d: Buffer) => chunks.push(d));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`git cat-file exited with ${code}`));
+      if (code !== 0) return reject(new EnvironmentError(`git cat-file exited with ${code} in ${cwd}`));
       const all = Buffer.concat(chunks);
       const out: Buffer[] = [];
       let at = 0;

@@ -10,8 +10,8 @@ export const SCRATCH_PREFIX = 'rollback_verify_';
 export async function createScratchDatabase(server: PostgresServer): Promise<ScratchDatabase> {
   const name = `${SCRATCH_PREFIX}${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server.adminUrl });
-  await admin.connect();
   try {
+    await admin.connect();
     // template0: nothing a previous user put into template1 leaks into the baseline.
     await admin.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
   } catch (err) {

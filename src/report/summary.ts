@@ -2,7 +2,7 @@
  * Plain facts every renderer states the same way (headline counts, phase times), so terminal,
  * Markdown and JSON never disagree on what happened.
  */
-import type { MigrationResult, Problem, VerifyResult } from '../verify/result.js';
+import type { Problem, VerifyResult } from '../verify/result.js';
 
 export interface Counts {
   migrations: number;
@@ -43,6 +43,3 @@ export function problemLocation(p: Problem): string {
   return p.line ? `${p.file}:${p.line}` : p.file;
 }
 
-export function problemsOf(result: VerifyResult, m: MigrationResult): Problem[] {
-  return result.problems.filter((p) => p.migration === m.id);
-}

@@ -1,17 +1,29 @@
-/** Wires data preservation (seeding, fingerprints) into the protocol from the run's options. */
+/**
+ * Wires data preservation (seeding, fingerprints) into the protocol from the run's options. Called
+ * before any server starts, so a bad --seed-file is one line with nothing started.
+ */
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { createDataGuard } from '../data/guard.js';
 import type { MigrationFormat } from '../formats/types.js';
 import type { VerifyOptions } from '../options.js';
+import { decodeFile } from '../plan/read-files.js';
 import type { DataHooks } from './hooks.js';
 
-export async function createDataHooks(options: VerifyOptions, format: MigrationFormat, cwd: string): Promise<DataHooks> {
+export function createDataHooks(options: VerifyOptions, format: MigrationFormat, cwd: string): DataHooks {
   let seedFile: string | undefined;
   if (options.seedFile) {
     seedFile = isAbsolute(options.seedFile) ? options.seedFile : resolve(cwd, options.seedFile);
-    if (!existsSync(seedFile)) throw new ConfigError(`seed file '${options.seedFile}' does not exist`);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(seedFile);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ConfigError(`seed file '${options.seedFile}' ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`}`);
+    }
+    // The same checks as migration files: size, binary, UTF-8.
+    decodeFile(bytes, `seed file '${options.seedFile}'`);
   }
   return createDataGuard({ seedRows: options.seedRows, seedFile, excludeTables: format.bookkeepingTables ?? [] }) as DataHooks;
 }

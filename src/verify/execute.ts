@@ -88,7 +88,7 @@ export async function executeScript(script: Script, ctx: ExecuteContext): Promis
   }
 }
 
-const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|ABORT|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
 
 /**
  * A script sent as one message fails as a whole, and PostgreSQL gives no position for run-time

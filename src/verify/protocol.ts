@@ -65,12 +65,6 @@ class Protocol {
       return await this.verify();
     } catch (err) {
       if (err instanceof ScratchDatabaseLostError && this.lastPhase) return this.databaseLost(err, this.lastPhase);
-      if (err instanceof ScratchDatabaseLostError) {
-        // Before any new migration ran: the baseline's data load took the server down.
-        throw new ScratchDatabaseLostError(
-          `${err.message} — while loading data into the baseline; if the server's disk is full, free space in its temp dir (TMPDIR) or lower --seed-rows`,
-        );
-      }
       throw err;
     } finally {
       await this.inspector.close();
@@ -108,7 +102,7 @@ class Protocol {
     if (!(await this.buildBaseline())) return out;
     const base = await this.snapshot();
     // A connection of its own: the team's seed file may leave session settings behind.
-    if (input.data) out.seeded.push(...(await this.inspector.useFresh((c) => input.data!.afterBaseline(c))));
+    if (input.data) out.seeded.push(...(await this.loadBaselineData(input.data)));
     const head = input.mode === 'chain' ? await this.verifyChain(base) : await this.verifySteps(base);
     if (this.noops.length) {
       out.notes.push(`Run as no-ops (no statements${input.mode === 'chain' ? ' in their down' : ' in their up or down'}): ${listIds(this.noops)}.`);
@@ -117,6 +111,18 @@ class Protocol {
       out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
     }
     return out;
+  }
+
+  /** Seeds the baseline; a server lost while doing so is most likely a full disk, so say that. */
+  private async loadBaselineData(data: DataHooks): Promise<SeededTable[]> {
+    try {
+      return await this.inspector.useFresh((c) => data.afterBaseline(c));
+    } catch (err) {
+      if (!(err instanceof ScratchDatabaseLostError)) throw err;
+      throw new ScratchDatabaseLostError(
+        `${err.message} — while loading data into the baseline; if the server's disk is full, free space in its temp dir (TMPDIR) or lower --seed-rows`,
+      );
+    }
   }
 
   private async buildBaseline(): Promise<boolean> {
@@ -145,7 +151,9 @@ class Protocol {
       const toolStateBefore = m.toolState ? await this.readToolState(m.toolState.sql) : undefined;
 
       let up = await this.runPhase(m, res, 'up');
-      if (up.failure && this.failsOnSeededRows(up.failure)) {
+      // Only when the failed up left the schema as it was: a non-transactional up that got half way
+      // cannot simply be run again.
+      if (up.failure && this.failsOnSeededRows(up.failure) && sameSchema(await this.snapshot(), s0)) {
         // The synthetic rows, not the migration's logic, may be what breaks it (random foreign
         // keys, values a backfill never expects): say so, and verify it on empty tables instead
         // of losing every migration after it.

@@ -28,6 +28,7 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` +
       (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : ''),
   );
+  const data = createDataHooks(options, plan.format, resolve(options.cwd));
   if (plan.fresh.length === 0) {
     // A pull request that adds no migration: nothing to replay, so no server and no baseline build
     // (the plan's own problems, such as an edited merged migration, still count).
@@ -53,7 +54,7 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
         strictColumnOrder: options.strictColumnOrder,
         statementTimeoutMs: options.statementTimeoutSeconds * 1000,
         excludeTables: plan.format.bookkeepingTables ?? [],
-        data: await createDataHooks(options, plan.format, resolve(options.cwd)),
+        data,
         logger,
         traceLocks: options.traceLocks !== false,
       });
