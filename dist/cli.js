@@ -15140,7 +15140,13 @@ SELECT l.relation, l.mode, n.nspname || '.' || c.relname AS name, c.relkind
     }
   };
   let running2 = true;
-  await sample();
+  try {
+    await sample();
+  } catch (err) {
+    await client.end().catch(() => {
+    });
+    throw err;
+  }
   const loop = (async () => {
     while (running2) {
       await new Promise((r) => setTimeout(r, INTERVAL_MS));
@@ -15261,14 +15267,14 @@ var StatementRun = class {
   /** A statement that refuses a transaction block: sent on its own, its locks sampled. */
   async runAlone(stmt, before) {
     this.sampledAny = true;
-    const sampler = await this.aside(() => startLockSampler(this.ctx.url, this.pid));
+    const sampler = await this.aside(() => startLockSampler(this.ctx.url, this.pid)).catch(() => void 0);
     const t0 = this.clock();
     let seen = [];
     try {
       await this.client.query(stmt.sql);
     } finally {
       const ms = this.clock() - t0;
-      seen = await this.aside(() => sampler.stop());
+      seen = sampler ? await this.aside(() => sampler.stop()) : [];
       const after = await this.aside(() => probeState(this.client)).catch(() => before);
       const effects = statementEffects({ before, after, txStart: before.relations, info: stmt.info, rows: this.rows, startedAt: t0 });
       effects.locks = sampledLocks(seen, before.relations, this.rows);

@@ -56,7 +56,12 @@ SELECT l.relation, l.mode, n.nspname || '.' || c.relname AS name, c.relkind
     }
   };
   let running = true;
-  await sample();
+  try {
+    await sample();
+  } catch (err) {
+    await client.end().catch(() => {});
+    throw err;
+  }
   const loop = (async () => {
     while (running) {
       await new Promise((r) => setTimeout(r, INTERVAL_MS));

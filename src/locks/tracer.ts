@@ -126,14 +126,15 @@ class StatementRun {
   /** A statement that refuses a transaction block: sent on its own, its locks sampled. */
   private async runAlone(stmt: TracedStatement, before: ProbeResult): Promise<ProbeResult> {
     this.sampledAny = true;
-    const sampler = await this.aside(() => startLockSampler(this.ctx.url, this.pid));
+    // The tracer's own connection failing is never the migration's failure: trace without it.
+    const sampler = await this.aside(() => startLockSampler(this.ctx.url, this.pid)).catch(() => undefined);
     const t0 = this.clock();
     let seen: SampledLock[] = [];
     try {
       await this.client.query(stmt.sql);
     } finally {
       const ms = this.clock() - t0;
-      seen = await this.aside(() => sampler.stop());
+      seen = sampler ? await this.aside(() => sampler.stop()) : [];
       const after = await this.aside(() => probeState(this.client)).catch(() => before);
       const effects = statementEffects({ before, after, txStart: before.relations, info: stmt.info, rows: this.rows, startedAt: t0 });
       effects.locks = sampledLocks(seen, before.relations, this.rows);
