@@ -20,6 +20,7 @@ import { CLEARED_PG_VARIABLES, databaseEnv, postgresqlUrl } from './database-env
 import { describeToolFailure, lastLines } from './failure-location.js';
 import { findProgram, INSTALL_HINTS } from './find-program.js';
 import { BoundedOutput } from './output.js';
+import { isMissingExtension, textSaysConnectionLost } from '../postgres/failures.js';
 
 /** An argv element replaced by the scratch database URL when the step runs. */
 export const DATABASE_URL_ARG = '{database-url}';
@@ -133,8 +134,8 @@ function failureOf(
   const line = detail?.line ?? (failure.file === script.file ? script.line : undefined);
   if (line) failure.line = line;
   if (detail?.sqlstate) failure.sqlstate = detail.sqlstate;
-  if (/extension ".*" is not available|could not open extension control file/.test(combined)) failure.environment = true;
-  if (/server closed the connection unexpectedly|terminating connection due to administrator command|Connection terminated unexpectedly/.test(combined)) {
+  if (isMissingExtension(combined)) failure.environment = true;
+  if (textSaysConnectionLost(combined)) {
     failure.connectionLost = true;
   }
   if (/could not connect to server|connection to server .* failed|Connection refused|ECONNREFUSED|password authentication failed/.test(combined)) {

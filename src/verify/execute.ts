@@ -7,6 +7,7 @@
 import pg from 'pg';
 import type { Script, SqlScript, SqlStatement } from '../formats/types.js';
 import { splitStatements } from '../sql/split.js';
+import { isConnectionLoss, isMissingExtension } from '../postgres/failures.js';
 import { runCommandScript } from '../tools/run-command.js';
 
 export interface ScriptFailure {
@@ -126,7 +127,6 @@ function stripLeadingComments(sql: string): string {
   return sql.replace(/^(?:\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/, '');
 }
 
-const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
 
 /** Maps a pg error to a ScriptFailure with file and line (also used by the lock tracer, src/locks/tracer.ts). */
 export function describeError(err: unknown, script: SqlScript | Extract<Script, { kind: 'command' }>, stmt: SqlStatement | undefined): ScriptFailure {
@@ -140,20 +140,10 @@ export function describeError(err: unknown, script: SqlScript | Extract<Script, 
     if (pos > 0) failure.line = stmt.line + countNewlines(stmt.sql, pos - 1);
     else if (script.kind === 'sql' && script.statements) failure.line = stmt.line + leadingBlankLines(stmt.sql);
   }
-  if (sqlstate && isMissingExtension(sqlstate, failure.message)) failure.environment = true;
+  if (sqlstate && isMissingExtension(failure.message, sqlstate)) failure.environment = true;
   if (sqlstate === '57014') failure.timeout = true;
-  if ((sqlstate && CONNECTION_SQLSTATES.has(sqlstate)) || (!sqlstate && /Connection terminated|ECONNRESET|ECONNREFUSED|server closed the connection/i.test(failure.message))) {
-    failure.connectionLost = true;
-  }
+  if (isConnectionLoss(err)) failure.connectionLost = true;
   return failure;
-}
-
-/** pgvector, PostGIS & co. missing on the server: the fix is another server, not the migration. */
-function isMissingExtension(sqlstate: string, message: string): boolean {
-  return (
-    (sqlstate === '0A000' && /extension ".*" is not available/.test(message)) ||
-    (sqlstate === '58P01' && /extension control file/.test(message))
-  );
 }
 
 function countNewlines(text: string, upTo: number): number {

@@ -14,15 +14,7 @@
  */
 import pg from 'pg';
 import { ScratchDatabaseLostError } from '../errors.js';
-
-/** SQLSTATEs of a session that the server ended, and pg's messages for a closed socket. */
-const LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
-const LOST_MESSAGE = /Connection terminated|Client has encountered a connection error|not queryable|ECONNRESET|EPIPE|server closed the connection/i;
-
-function isConnectionLoss(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return (typeof e.code === 'string' && LOST.has(e.code)) || LOST_MESSAGE.test(e.message ?? '');
-}
+import { isConnectionLoss } from '../postgres/failures.js';
 
 /** A lazily opened, reused connection with one retry when the server ended it. */
 export class Inspector {
