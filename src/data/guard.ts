@@ -35,6 +35,8 @@ export interface DataGuard {
   afterDown(client: pg.ClientBase, migration: Migration, before: Fingerprints): Promise<Problem[]>;
   /** After the re-up: seed tables that the migration created (still empty), so later migrations run on data. */
   afterReup(client: pg.ClientBase, migration: Migration): Promise<SeededTable[]>;
+  /** Empties every table but the bookkeeping ones, when the synthetic rows broke a migration. */
+  emptyTables(client: pg.ClientBase): Promise<void>;
 }
 
 /**
@@ -116,6 +118,12 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
         onlyEmpty: true,
         ...(known ? { include: (name: string) => !known.has(name) } : {}),
       });
+    },
+
+    async emptyTables(client) {
+      // Partitions go with their parent; TRUNCATE … CASCADE also empties tables that reference these.
+      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
+      if (tables.length) await client.query(`TRUNCATE ${tables.map((t) => t.qualified).join(', ')} CASCADE`);
     },
   };
 }

@@ -12,4 +12,5 @@ export interface DataHooks<F = unknown> {
   beforeUp(client: pg.ClientBase, migration: Migration): Promise<F>;
   afterDown(client: pg.ClientBase, migration: Migration, before: F): Promise<Problem[]>;
   afterReup(client: pg.ClientBase, migration: Migration): Promise<SeededTable[]>;
+  emptyTables(client: pg.ClientBase): Promise<void>;
 }

@@ -310,18 +310,7 @@ class Protocol {
   /** Empties every table the run seeded (bookkeeping tables aside); data checks go on from there. */
   private async emptySeededTables(m: Migration): Promise<void> {
     this.seededEmptied = true;
-    const exclude = new Set(this.input.excludeTables);
-    await this.withClient(async (c) => {
-      const { rows } = await c.query<{ q: string; name: string; bare: string }>(
-        `SELECT format('%I.%I', n.nspname, c.relname) AS q, n.nspname || '.' || c.relname AS name, c.relname AS bare
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-            AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`,
-      );
-      const tables = rows.filter((r) => !exclude.has(r.name) && !exclude.has(r.bare)).map((r) => r.q);
-      if (tables.length) await c.query(`TRUNCATE ${tables.join(', ')} CASCADE`);
-    });
+    await this.withClient((c) => this.input.data!.emptyTables(c));
     this.out.notes.push(`From ${m.id} on, the tables seeded before it are empty: ${m.id} failed on the synthetic rows and was verified on empty tables.`);
   }
 
