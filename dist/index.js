@@ -36501,6 +36501,14 @@ function lineLocator(text, startLine = 1) {
     return startLine + lo;
   };
 }
+function leadingTriviaLength(sql2) {
+  for (const t of tokenizeSql(sql2)) if (!isTrivia(t.kind)) return t.start;
+  return sql2.length;
+}
+var TRANSACTION_CONTROL = /^(BEGIN|COMMIT|ROLLBACK|ABORT|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
+function isTransactionControl(sql2) {
+  return TRANSACTION_CONTROL.test(sql2.slice(leadingTriviaLength(sql2)));
+}
 
 // src/sql/markers.ts
 var MARKERS = ["irreversible", "down-loses-data"];
@@ -41336,12 +41344,11 @@ async function executeScript(script, ctx) {
     });
   }
 }
-var TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|ABORT|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
 async function locateFailingStatement(client, script, failure) {
   if (failure.connectionLost || failure.timeout || !failure.sqlstate) return void 0;
   const statements = splitStatements(script.text, script.line);
   if (statements.length < 2) return statements[0] ? statements[0].line + leadingBlankLines(statements[0].sql) : void 0;
-  if (statements.some((s) => TRANSACTION_CONTROL.test(stripLeadingComments(s.sql)))) return void 0;
+  if (statements.some((s) => isTransactionControl(s.sql))) return void 0;
   try {
     await client.query("BEGIN");
     for (const stmt of statements) {
@@ -41361,9 +41368,6 @@ async function locateFailingStatement(client, script, failure) {
     await client.query("ROLLBACK").catch(() => {
     });
   }
-}
-function stripLeadingComments(sql2) {
-  return sql2.replace(/^(?:\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/, "");
 }
 function describeError(err, script, stmt) {
   const e = err;
@@ -41389,11 +41393,8 @@ function countNewlines(text, upTo) {
   return lines;
 }
 function leadingBlankLines(sql2) {
-  const m = /^(?:\s|--[^\n]*)*/.exec(sql2);
-  if (!m) return 0;
-  const lead = m[0];
-  const cut = lead.lastIndexOf("\n");
-  return cut < 0 ? 0 : countNewlines(lead.slice(0, cut + 1), cut + 1);
+  const lead = leadingTriviaLength(sql2);
+  return countNewlines(sql2.slice(0, lead), lead);
 }
 
 // src/locks/catalog.ts
@@ -41730,7 +41731,7 @@ function classifyText(sql2) {
   const s = sql2.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ").replace(/\s+/g, " ").trim();
   const words = s.split(" ", 3).join(" ").toUpperCase();
   const info2 = blank(words);
-  info2.transactionControl = /^(BEGIN|COMMIT|ROLLBACK|END|START TRANSACTION|SAVEPOINT|RELEASE|PREPARE TRANSACTION|ABORT)\b/i.test(s);
+  info2.transactionControl = isTransactionControl(sql2);
   info2.concurrent = /\bCONCURRENTLY\b/i.test(s);
   info2.sendAlone = info2.concurrent || /^(VACUUM|CREATE DATABASE|DROP DATABASE|ALTER SYSTEM|CALL)\b/i.test(s);
   info2.setsTransaction = /^SET TRANSACTION\b/i.test(s);
@@ -41775,7 +41776,7 @@ async function parseScript(text, startLine) {
     const to = s.stmt_len ? from + s.stmt_len : bytes.length;
     const raw = bytes.subarray(from, to).toString("utf8");
     const start = bytes.subarray(0, from).toString("utf8").length;
-    const lead = leadingTrivia(raw);
+    const lead = leadingTriviaLength(raw);
     const sql2 = raw.slice(lead).trim();
     if (!sql2) continue;
     statements.push({ sql: sql2, line: lineOf(start + lead), tree: s.stmt });
@@ -41791,10 +41792,6 @@ async function parseStatement(stmt) {
   } catch {
     return stmt;
   }
-}
-function leadingTrivia(sql2) {
-  const m = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/.exec(sql2);
-  return m ? m[0].length : 0;
 }
 
 // src/locks/plan.ts
@@ -41838,7 +41835,7 @@ function ownTransaction(statements) {
 function txWord(s) {
   if (!s.info.transactionControl) return void 0;
   const kind = s.tree?.TransactionStmt?.kind;
-  const text = kind ?? s.sql.replace(/^(?:\s|--[^\n]*|\/\*[\s\S]*?\*\/)*/, "").toUpperCase();
+  const text = kind ?? s.sql.slice(leadingTriviaLength(s.sql)).toUpperCase();
   if (/^(TRANS_STMT_BEGIN|TRANS_STMT_START|BEGIN|START TRANSACTION)\b/.test(text)) return "begin";
   if (/^(TRANS_STMT_COMMIT|COMMIT|END)\b/.test(text)) return "commit";
   return void 0;

@@ -5,6 +5,7 @@
  * The trace itself measures what happened; this only names it and picks the hint.
  */
 import type { ParsedStatement } from './parser.js';
+import { isTransactionControl } from '../sql/lexer.js';
 
 type Node = Record<string, unknown>;
 
@@ -238,7 +239,7 @@ function classifyText(sql: string): StatementInfo {
   const s = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ').trim();
   const words = s.split(' ', 3).join(' ').toUpperCase();
   const info = blank(words);
-  info.transactionControl = /^(BEGIN|COMMIT|ROLLBACK|END|START TRANSACTION|SAVEPOINT|RELEASE|PREPARE TRANSACTION|ABORT)\b/i.test(s);
+  info.transactionControl = isTransactionControl(sql);
   info.concurrent = /\bCONCURRENTLY\b/i.test(s);
   info.sendAlone = info.concurrent || /^(VACUUM|CREATE DATABASE|DROP DATABASE|ALTER SYSTEM|CALL)\b/i.test(s);
   info.setsTransaction = /^SET TRANSACTION\b/i.test(s);

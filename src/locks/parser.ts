@@ -9,7 +9,7 @@
  * classification stands in; the trace then says which parser it used.
  */
 import type { SqlStatement } from '../formats/types.js';
-import { lineLocator } from '../sql/lexer.js';
+import { leadingTriviaLength, lineLocator } from '../sql/lexer.js';
 import { splitStatements } from '../sql/split.js';
 
 /** A statement of a script: its text as sent, its line, and its parse tree when the parser read it. */
@@ -71,7 +71,7 @@ export async function parseScript(text: string, startLine: number): Promise<Pars
     const to = s.stmt_len ? from + s.stmt_len : bytes.length;
     const raw = bytes.subarray(from, to).toString('utf8');
     const start = bytes.subarray(0, from).toString('utf8').length;
-    const lead = leadingTrivia(raw);
+    const lead = leadingTriviaLength(raw);
     const sql = raw.slice(lead).trim();
     if (!sql) continue;
     statements.push({ sql, line: lineOf(start + lead), tree: s.stmt });
@@ -92,8 +92,3 @@ export async function parseStatement(stmt: SqlStatement): Promise<ParsedStatemen
   }
 }
 
-/** Length of the whitespace and comments a statement's text starts with. */
-function leadingTrivia(sql: string): number {
-  const m = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/.exec(sql);
-  return m ? m[0].length : 0;
-}

@@ -25,6 +25,7 @@
 import type { Script, SqlScript } from '../formats/types.js';
 import { classifyStatement, type StatementInfo } from './classify.js';
 import { loadParser, parseScript, parseStatement, type ParsedStatement, type ParserName } from './parser.js';
+import { leadingTriviaLength } from '../sql/lexer.js';
 
 export interface TracedStatement extends ParsedStatement {
   info: StatementInfo;
@@ -88,7 +89,7 @@ function ownTransaction(statements: TracedStatement[]): SendGroup | undefined {
 function txWord(s: TracedStatement): 'begin' | 'commit' | undefined {
   if (!s.info.transactionControl) return undefined;
   const kind = (s.tree?.TransactionStmt as { kind?: string } | undefined)?.kind;
-  const text = kind ?? s.sql.replace(/^(?:\s|--[^\n]*|\/\*[\s\S]*?\*\/)*/, '').toUpperCase();
+  const text = kind ?? s.sql.slice(leadingTriviaLength(s.sql)).toUpperCase();
   if (/^(TRANS_STMT_BEGIN|TRANS_STMT_START|BEGIN|START TRANSACTION)\b/.test(text)) return 'begin';
   if (/^(TRANS_STMT_COMMIT|COMMIT|END)\b/.test(text)) return 'commit';
   return undefined;

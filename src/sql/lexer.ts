@@ -166,3 +166,16 @@ export function lineLocator(text: string, startLine = 1): (index: number) => num
     return startLine + lo;
   };
 }
+
+/** Length of the whitespace and comments `sql` starts with (nested block comments included). */
+export function leadingTriviaLength(sql: string): number {
+  for (const t of tokenizeSql(sql)) if (!isTrivia(t.kind)) return t.start;
+  return sql.length;
+}
+
+const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|ROLLBACK|ABORT|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
+
+/** True for statements a script's own transaction is made of (BEGIN, COMMIT, SAVEPOINT, …). */
+export function isTransactionControl(sql: string): boolean {
+  return TRANSACTION_CONTROL.test(sql.slice(leadingTriviaLength(sql)));
+}

@@ -7,6 +7,7 @@
 import pg from 'pg';
 import type { Script, SqlScript, SqlStatement } from '../formats/types.js';
 import { splitStatements } from '../sql/split.js';
+import { isTransactionControl, leadingTriviaLength } from '../sql/lexer.js';
 import { isConnectionLoss, isMissingExtension } from '../postgres/failures.js';
 import { runCommandScript } from '../tools/run-command.js';
 
@@ -89,8 +90,6 @@ export async function executeScript(script: Script, ctx: ExecuteContext): Promis
   }
 }
 
-const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|ABORT|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
-
 /**
  * A script sent as one message fails as a whole, and PostgreSQL gives no position for run-time
  * errors. When the failure rolled everything back (the script is transactional and has no
@@ -102,7 +101,7 @@ async function locateFailingStatement(client: pg.Client, script: SqlScript, fail
   if (failure.connectionLost || failure.timeout || !failure.sqlstate) return undefined;
   const statements = splitStatements(script.text, script.line);
   if (statements.length < 2) return statements[0] ? statements[0].line + leadingBlankLines(statements[0].sql) : undefined;
-  if (statements.some((s) => TRANSACTION_CONTROL.test(stripLeadingComments(s.sql)))) return undefined;
+  if (statements.some((s) => isTransactionControl(s.sql))) return undefined;
   try {
     await client.query('BEGIN');
     for (const stmt of statements) {
@@ -122,11 +121,6 @@ async function locateFailingStatement(client: pg.Client, script: SqlScript, fail
     await client.query('ROLLBACK').catch(() => {});
   }
 }
-
-function stripLeadingComments(sql: string): string {
-  return sql.replace(/^(?:\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/, '');
-}
-
 
 /** Maps a pg error to a ScriptFailure with file and line (also used by the lock tracer, src/locks/tracer.ts). */
 export function describeError(err: unknown, script: SqlScript | Extract<Script, { kind: 'command' }>, stmt: SqlStatement | undefined): ScriptFailure {
@@ -159,9 +153,6 @@ function countNewlines(text: string, upTo: number): number {
 
 /** A statement's text may start with comments/blank lines; its line is where the SQL starts. */
 function leadingBlankLines(sql: string): number {
-  const m = /^(?:\s|--[^\n]*)*/.exec(sql);
-  if (!m) return 0;
-  const lead = m[0];
-  const cut = lead.lastIndexOf('\n');
-  return cut < 0 ? 0 : countNewlines(lead.slice(0, cut + 1), cut + 1);
+  const lead = leadingTriviaLength(sql);
+  return countNewlines(sql.slice(0, lead), lead);
 }
