@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentError } from '../src/errors.js';
 import type { VerifyOptions } from '../src/options.js';
-import type { VerifyResult } from '../src/verify/result.js';
+import type { VerifyResult } from '../src/result/types.js';
 
 const inputs: Record<string, string> = {};
 const core = {

@@ -4,7 +4,7 @@ import { silentLogger } from '../src/logger.js';
 import { createScratchDatabase } from '../src/postgres/scratch.js';
 import type { PostgresServer } from '../src/postgres/types.js';
 import { runVerification } from '../src/verify/run.js';
-import type { VerifyResult } from '../src/verify/result.js';
+import type { VerifyResult } from '../src/result/types.js';
 import type { PairSample, RunPlan, Sample } from './stats.js';
 
 /** Shared by all figures of one `npm run bench`. */

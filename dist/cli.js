@@ -8361,20 +8361,7 @@ function oneLine(err) {
   return text.replace(/\s*\n\s*/g, " ").trim();
 }
 
-// src/options.ts
-var TOOL_SETTING_KEYS = ["alembic-config", "up-command", "down-command", "list-glob", "list-command"];
-var DEFAULT_OPTIONS = {
-  format: "auto",
-  provider: "auto",
-  mode: "step",
-  failOn: ["error"],
-  strictColumnOrder: false,
-  seedRows: 1e3,
-  maxUpSeconds: 30,
-  maxDownSeconds: 30,
-  statementTimeoutSeconds: 600,
-  traceLocks: true
-};
+// src/formats/names.ts
 var FORMAT_NAMES = [
   "golang-migrate",
   "dbmate",
@@ -8390,6 +8377,21 @@ var FORMAT_NAMES = [
   "knex",
   "commands"
 ];
+
+// src/options.ts
+var TOOL_SETTING_KEYS = ["alembic-config", "up-command", "down-command", "list-glob", "list-command"];
+var DEFAULT_OPTIONS = {
+  format: "auto",
+  provider: "auto",
+  mode: "step",
+  failOn: ["error"],
+  strictColumnOrder: false,
+  seedRows: 1e3,
+  maxUpSeconds: 30,
+  maxDownSeconds: 30,
+  statementTimeoutSeconds: 600,
+  traceLocks: true
+};
 var PROVIDER_CHOICES = ["auto", "url", "embedded", "system", "docker"];
 var PROBLEM_KINDS = [
   "up-failed",
@@ -12584,19 +12586,19 @@ function changedValues(was, now, column) {
     return `values changed${atLeast ? ` (at least ${atLeast} of ${rows})` : ""}; no primary key to count them by`;
   }
   const differing = [];
-  const same = [];
+  const same2 = [];
   a.bucketRows.forEach((n, bucket) => {
     if (n === 0) return;
-    (a.buckets[column][bucket] !== b.buckets[column][bucket] ? differing : same).push(n);
+    (a.buckets[column][bucket] !== b.buckets[column][bucket] ? differing : same2).push(n);
   });
   if (differing.every((n) => n === 1)) return `${differing.length} of ${rows} values changed`;
-  const estimate = Math.max(differing.length, Math.min(rows, Math.round(estimateChangedShare(differing, same) * rows)));
+  const estimate = Math.max(differing.length, Math.min(rows, Math.round(estimateChangedShare(differing, same2) * rows)));
   return `about ${estimate} of ${rows} values changed`;
 }
-function estimateChangedShare(differing, same) {
+function estimateChangedShare(differing, same2) {
   if (differing.length === 0) return 0;
-  if (same.length === 0) return 1;
-  const logLikelihood = (p) => differing.reduce((s, n) => s + Math.log(1 - Math.pow(1 - p, n)), 0) + same.reduce((s, n) => s + n * Math.log(1 - p), 0);
+  if (same2.length === 0) return 1;
+  const logLikelihood = (p) => differing.reduce((s, n) => s + Math.log(1 - Math.pow(1 - p, n)), 0) + same2.reduce((s, n) => s + n * Math.log(1 - p), 0);
   let lo = 1e-9;
   let hi = 1 - 1e-9;
   for (let step = 0; step < 100; step++) {
@@ -13987,591 +13989,7 @@ function foldTableChildren(differences) {
   });
 }
 
-// src/schema/snapshot.ts
-import { createHash } from "node:crypto";
-
-// src/schema/snapshot-sql-common.ts
-var sql = String.raw;
-function commonTableExpressions(excludedTables) {
-  const excludedTable = excludedTables ? sql`
-  SELECT c.oid
-  FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p', 'f')
-    AND (ns.q || '.' || quote_ident(c.relname) = ANY (${excludedTables})
-      OR ns.nspname || '.' || c.relname = ANY (${excludedTables})
-      OR c.relname = ANY (${excludedTables}))` : sql`SELECT NULL::oid AS oid WHERE false`;
-  return sql`
-ext_member AS MATERIALIZED (
-  -- Objects created by CREATE EXTENSION belong to the extension, not to the migrations. Read from
-  -- the extensions' side, which pg_depend indexes (its deptype is not).
-  SELECT d.classid, d.objid
-  FROM pg_catalog.pg_extension x
-  JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = x.oid
-  WHERE d.deptype = 'e'
-),
-ns AS MATERIALIZED (
-  -- User schemas: pg_catalog, pg_toast, pg_temp_N, pg_toast_temp_N (all 'pg_'-prefixed, a prefix
-  -- CREATE SCHEMA refuses) and information_schema are system schemas.
-  SELECT n.oid, n.nspname, quote_ident(n.nspname) AS q, n.nspowner, n.nspacl
-  FROM pg_catalog.pg_namespace n
-  WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
-),
-excluded_table AS MATERIALIZED (${excludedTable}),
-excluded_rel AS MATERIALIZED (
-  -- A bookkeeping table's serial/identity sequence goes with it.
-  SELECT oid FROM excluded_table
-  UNION
-  SELECT d.objid FROM pg_catalog.pg_depend d JOIN excluded_table x ON x.oid = d.refobjid
-  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
-    AND d.deptype IN ('a', 'i')
-),
-rel AS MATERIALIZED (
-  -- User relations that carry schema of their own (indexes and composite types are read elsewhere).
-  SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relowner, c.relacl, c.reloptions,
-         c.relispartition, c.relpartbound, c.relam, c.reltablespace, c.relrowsecurity,
-         c.relforcerowsecurity, c.relreplident, ns.q AS nsq, ns.q || '.' || quote_ident(c.relname) AS q
-  FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
-    AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid)
-    AND NOT EXISTS (SELECT 1 FROM excluded_rel x WHERE x.oid = c.oid)
-)`;
-}
-function ownerLine(ownerExpr) {
-  return sql`'OWNER TO ' || quote_ident(pg_catalog.pg_get_userbyid(${ownerExpr}))`;
-}
-function roleName(roleExpr) {
-  return sql`CASE WHEN ${roleExpr} = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(${roleExpr})) END`;
-}
-function sortedOptions(arrayExpr) {
-  return sql`(CASE WHEN ${arrayExpr} IS NOT NULL THEN (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(${arrayExpr}) AS o) END)`;
-}
-function collationName(collOidExpr) {
-  return sql`${collOidExpr}::pg_catalog.regcollation::text`;
-}
-function sequenceParameters(alias) {
-  return sql`'AS ' || pg_catalog.format_type(${alias}.seqtypid, NULL)
-    || ' INCREMENT BY ' || ${alias}.seqincrement
-    || ' MINVALUE ' || ${alias}.seqmin
-    || ' MAXVALUE ' || ${alias}.seqmax
-    || ' START WITH ' || ${alias}.seqstart
-    || ' CACHE ' || ${alias}.seqcache
-    || CASE WHEN ${alias}.seqcycle THEN ' CYCLE' ELSE ' NO CYCLE' END`;
-}
-
-// src/schema/snapshot-sql-relations.ts
-var TABLES = sql`
-SELECT 'table'::text AS kind, r.q AS name,
-  concat_ws(E'\n',
-    'CREATE ' || CASE WHEN r.relpersistence = 'u' THEN 'UNLOGGED ' ELSE '' END
-      || CASE WHEN r.relkind = 'f' THEN 'FOREIGN TABLE ' ELSE 'TABLE ' END || r.q,
-    CASE WHEN r.relispartition THEN '  PARTITION OF ' || inh.parents || ' ' || pg_get_expr(r.relpartbound, r.oid) END,
-    CASE WHEN NOT r.relispartition AND inh.parents IS NOT NULL THEN '  INHERITS (' || inh.parents || ')' END,
-    CASE WHEN r.relkind = 'p' THEN '  PARTITION BY ' || pg_get_partkeydef(r.oid) END,
-    CASE WHEN am.amname IS NOT NULL AND am.amname <> 'heap' THEN '  USING ' || quote_ident(am.amname) END,
-    '  WITH (' || ${sortedOptions("r.reloptions")} || ')',
-    CASE WHEN r.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = r.reltablespace) END,
-    CASE WHEN r.relkind = 'f' THEN (
-      SELECT '  SERVER ' || quote_ident(fs.srvname) || coalesce(' OPTIONS (' || ${sortedOptions("ft.ftoptions")} || ')', '')
-      FROM pg_foreign_table ft JOIN pg_foreign_server fs ON fs.oid = ft.ftserver WHERE ft.ftrelid = r.oid) END,
-    ${ownerLine("r.relowner")},
-    CASE WHEN r.relrowsecurity THEN 'ENABLE ROW LEVEL SECURITY' END,
-    CASE WHEN r.relforcerowsecurity THEN 'FORCE ROW LEVEL SECURITY' END,
-    CASE r.relreplident
-      WHEN 'n' THEN 'REPLICA IDENTITY NOTHING'
-      WHEN 'f' THEN 'REPLICA IDENTITY FULL'
-      WHEN 'i' THEN (SELECT 'REPLICA IDENTITY USING INDEX ' || quote_ident(ic.relname)
-                     FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
-                     WHERE x.indrelid = r.oid AND x.indisreplident) END,
-    'CLUSTER ON ' || clustered.indexname
-  ) AS ddl,
-  NULL::text AS tbl, NULL::int AS pos
-FROM rel r
-LEFT JOIN (
-  SELECT i.inhrelid, string_agg(pn.q || '.' || quote_ident(pc.relname), ', ' ORDER BY i.inhseqno) AS parents
-  FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN ns pn ON pn.oid = pc.relnamespace
-  GROUP BY i.inhrelid
-) inh ON inh.inhrelid = r.oid
-LEFT JOIN pg_am am ON am.oid = r.relam
-LEFT JOIN (
-  SELECT x.indrelid, quote_ident(ic.relname) AS indexname
-  FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid WHERE x.indisclustered
-) clustered ON clustered.indrelid = r.oid
-WHERE r.relkind IN ('r', 'p', 'f')`;
-var COLUMNS = sql`
-SELECT 'column'::text, r.q || '.' || quote_ident(a.attname),
-  concat_ws(' ',
-    quote_ident(a.attname),
-    format_type(a.atttypid, a.atttypmod),
-    CASE WHEN a.attcollation <> t.typcollation THEN 'COLLATE ' || ${collationName("a.attcollation")} END,
-    CASE a.attcompression WHEN 'p' THEN 'COMPRESSION pglz' WHEN 'l' THEN 'COMPRESSION lz4' END,
-    CASE WHEN a.attstorage <> t.typstorage THEN 'STORAGE '
-      || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END,
-    CASE WHEN a.attnotnull THEN 'NOT NULL' END,
-    -- A default cannot refer to columns, so it deparses without the relation (relid 0), which
-    -- spares pg_get_expr opening and locking the table once per column.
-    CASE WHEN a.attgenerated = '' AND ad.adbin IS NOT NULL THEN 'DEFAULT ' || pg_get_expr(ad.adbin, 0) END,
-    CASE a.attgenerated
-      WHEN 's' THEN 'GENERATED ALWAYS AS (' || pg_get_expr(ad.adbin, ad.adrelid) || ') STORED'
-      WHEN 'v' THEN 'GENERATED ALWAYS AS (' || pg_get_expr(ad.adbin, ad.adrelid) || ') VIRTUAL' END,
-    CASE WHEN a.attidentity <> '' THEN (
-      SELECT CASE a.attidentity WHEN 'a' THEN 'GENERATED ALWAYS' ELSE 'GENERATED BY DEFAULT' END
-        || ' AS IDENTITY (' || ${sequenceParameters("idseq")} || ')'
-      FROM pg_depend d JOIN pg_sequence idseq ON idseq.seqrelid = d.objid
-      WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
-        AND d.classid = 'pg_class'::regclass AND d.deptype = 'i') END,
-    CASE WHEN a.attstattarget >= 0 THEN 'STATISTICS ' || a.attstattarget END,
-    'WITH (' || ${sortedOptions("a.attoptions")} || ')',
-    'OPTIONS (' || ${sortedOptions("a.attfdwoptions")} || ')'
-  ),
-  r.q,
-  (row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum))::int
-FROM rel r
-JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
-JOIN pg_type t ON t.oid = a.atttypid
-LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-WHERE r.relkind IN ('r', 'p', 'f')`;
-var CONSTRAINTS = sql`
-SELECT 'constraint'::text, r.q || '.' || quote_ident(co.conname),
-  'CONSTRAINT ' || quote_ident(co.conname) || ' ' || pg_get_constraintdef(co.oid),
-  r.q, NULL::int
-FROM pg_constraint co JOIN rel r ON r.oid = co.conrelid
-WHERE co.contype NOT IN ('n', 't')`;
-var INDEXES = sql`
-SELECT 'index'::text, ins.q || '.' || quote_ident(ic.relname),
-  concat_ws(E'\n',
-    pg_get_indexdef(x.indexrelid),
-    CASE WHEN ic.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = ic.reltablespace) END,
-    CASE WHEN NOT x.indisvalid THEN '-- INVALID (a failed CREATE INDEX CONCURRENTLY leaves this)' END),
-  r.q, NULL::int
-FROM pg_index x
-JOIN rel r ON r.oid = x.indrelid
-JOIN pg_class ic ON ic.oid = x.indexrelid
-JOIN ns ins ON ins.oid = ic.relnamespace
-WHERE NOT EXISTS (
-  SELECT 1 FROM pg_constraint co
-  WHERE co.conindid = x.indexrelid AND co.conrelid = x.indrelid AND co.contype IN ('p', 'u', 'x'))`;
-var SEQUENCES = sql`
-SELECT 'sequence'::text, r.q,
-  concat_ws(E'\n',
-    'CREATE ' || CASE WHEN r.relpersistence = 'u' THEN 'UNLOGGED ' ELSE '' END || 'SEQUENCE ' || r.q,
-    '  ' || ${sequenceParameters("s")},
-    (SELECT '  OWNED BY ' || on_.q || '.' || quote_ident(oc.relname) || '.' || quote_ident(oa.attname)
-     FROM pg_depend d
-     JOIN pg_class oc ON oc.oid = d.refobjid
-     JOIN ns on_ ON on_.oid = oc.relnamespace
-     JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
-     WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
-       AND d.deptype = 'a' AND d.refobjsubid > 0),
-    ${ownerLine("r.relowner")}),
-  NULL::text, NULL::int
-FROM rel r JOIN pg_sequence s ON s.seqrelid = r.oid
-WHERE r.relkind = 'S'
-  AND NOT EXISTS (
-    SELECT 1 FROM pg_depend d
-    WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i')`;
-var VIEWS = sql`
-SELECT CASE r.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END, r.q,
-  concat_ws(E'\n',
-    'CREATE ' || CASE r.relkind WHEN 'v' THEN 'VIEW ' ELSE 'MATERIALIZED VIEW ' END || r.q,
-    CASE WHEN r.relkind = 'm' AND am.amname IS NOT NULL AND am.amname <> 'heap' THEN '  USING ' || quote_ident(am.amname) END,
-    '  WITH (' || ${sortedOptions("r.reloptions")} || ')',
-    CASE WHEN r.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = r.reltablespace) END,
-    'AS',
-    rtrim(pg_get_viewdef(r.oid, true), E'\n'),
-    ${ownerLine("r.relowner")}),
-  NULL::text, NULL::int
-FROM rel r LEFT JOIN pg_am am ON am.oid = r.relam
-WHERE r.relkind IN ('v', 'm')`;
-var STATISTICS = sql`
-SELECT 'statistics'::text, sn.q || '.' || quote_ident(s.stxname),
-  concat_ws(E'\n',
-    pg_get_statisticsobjdef(s.oid),
-    CASE WHEN s.stxstattarget >= 0 THEN 'STATISTICS ' || s.stxstattarget END),
-  r.q, NULL::int
-FROM pg_statistic_ext s JOIN rel r ON r.oid = s.stxrelid JOIN ns sn ON sn.oid = s.stxnamespace`;
-
-// src/schema/snapshot-sql-routines.ts
-var ROUTINE_NAME = sql`pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')'`;
-var AGGREGATE_DEF = sql`
-  'CREATE AGGREGATE ' || pn.q || '.' || quote_ident(p.proname) || '(' || pg_get_function_arguments(p.oid) || ') ('
-  || concat_ws(', ',
-    'SFUNC = ' || ag.aggtransfn::regprocedure,
-    'STYPE = ' || format_type(ag.aggtranstype, NULL),
-    CASE WHEN ag.aggtransspace <> 0 THEN 'SSPACE = ' || ag.aggtransspace END,
-    CASE WHEN ag.aggfinalfn <> 0 THEN 'FINALFUNC = ' || ag.aggfinalfn::regprocedure END,
-    CASE WHEN ag.aggfinalextra THEN 'FINALFUNC_EXTRA' END,
-    'FINALFUNC_MODIFY = ' || ag.aggfinalmodify::text,
-    CASE WHEN ag.aggcombinefn <> 0 THEN 'COMBINEFUNC = ' || ag.aggcombinefn::regprocedure END,
-    CASE WHEN ag.aggserialfn <> 0 THEN 'SERIALFUNC = ' || ag.aggserialfn::regprocedure END,
-    CASE WHEN ag.aggdeserialfn <> 0 THEN 'DESERIALFUNC = ' || ag.aggdeserialfn::regprocedure END,
-    CASE WHEN ag.agginitval IS NOT NULL THEN 'INITCOND = ' || quote_literal(ag.agginitval) END,
-    CASE WHEN ag.aggmtransfn <> 0 THEN 'MSFUNC = ' || ag.aggmtransfn::regprocedure END,
-    CASE WHEN ag.aggminvtransfn <> 0 THEN 'MINVFUNC = ' || ag.aggminvtransfn::regprocedure END,
-    CASE WHEN ag.aggmtranstype <> 0 THEN 'MSTYPE = ' || format_type(ag.aggmtranstype, NULL) END,
-    CASE WHEN ag.aggmfinalfn <> 0 THEN 'MFINALFUNC = ' || ag.aggmfinalfn::regprocedure END,
-    CASE WHEN ag.aggminitval IS NOT NULL THEN 'MINITCOND = ' || quote_literal(ag.aggminitval) END,
-    CASE WHEN ag.aggsortop <> 0 THEN 'SORTOP = ' || ag.aggsortop::regoperator END,
-    CASE WHEN ag.aggkind = 'h' THEN 'HYPOTHETICAL' END,
-    'PARALLEL = ' || CASE p.proparallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END)
-  || ')'`;
-var ROUTINES = sql`
-SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
-  ${ROUTINE_NAME},
-  concat_ws(E'\n',
-    CASE WHEN p.prokind = 'a' THEN ${AGGREGATE_DEF} ELSE rtrim(pg_get_functiondef(p.oid), E'\n') END,
-    ${ownerLine("p.proowner")}),
-  NULL::text, NULL::int
-FROM pg_proc p
-JOIN ns pn ON pn.oid = p.pronamespace
-LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
-WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid)
-  -- Functions a type creates for itself (range and multirange constructors) come with the type.
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')`;
-var TRIGGERS = sql`
-SELECT 'trigger'::text, r.q || '.' || quote_ident(tg.tgname),
-  pg_get_triggerdef(tg.oid)
-    || CASE tg.tgenabled WHEN 'D' THEN E'\nDISABLE' WHEN 'R' THEN E'\nENABLE REPLICA' WHEN 'A' THEN E'\nENABLE ALWAYS' ELSE '' END,
-  r.q, NULL::int
-FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid
-WHERE NOT tg.tgisinternal`;
-var RULES = sql`
-SELECT 'rule'::text, r.q || '.' || quote_ident(rw.rulename),
-  pg_get_ruledef(rw.oid)
-    || CASE rw.ev_enabled WHEN 'D' THEN E'\nDISABLE' WHEN 'R' THEN E'\nENABLE REPLICA' WHEN 'A' THEN E'\nENABLE ALWAYS' ELSE '' END,
-  r.q, NULL::int
-FROM pg_rewrite rw JOIN rel r ON r.oid = rw.ev_class
-WHERE rw.rulename <> '_RETURN'`;
-var EVENT_TRIGGERS = sql`
-SELECT 'event trigger'::text, quote_ident(et.evtname),
-  concat_ws(E'\n',
-    'CREATE EVENT TRIGGER ' || quote_ident(et.evtname) || ' ON ' || et.evtevent,
-    '  WHEN TAG IN (' || (SELECT string_agg(quote_literal(tag), ', ' ORDER BY tag) FROM unnest(et.evttags) AS tag) || ')',
-    '  EXECUTE FUNCTION ' || et.evtfoid::regprocedure,
-    CASE et.evtenabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'A' THEN 'ENABLE ALWAYS' END,
-    ${ownerLine("et.evtowner")}),
-  NULL::text, NULL::int
-FROM pg_event_trigger et
-WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_event_trigger'::regclass AND e.objid = et.oid)`;
-
-// src/schema/snapshot-sql-types.ts
-var TYPE_NAME = sql`tn.q || '.' || quote_ident(t.typname)`;
-var ENUM_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS ENUM ('
-  || coalesce((SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
-               FROM pg_enum e WHERE e.enumtypid = t.oid), '') || ')'`;
-var COMPOSITE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS ('
-  || coalesce((SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
-                 || CASE WHEN a.attcollation <> at.typcollation THEN ' COLLATE ' || ${collationName("a.attcollation")} ELSE '' END,
-                 ', ' ORDER BY a.attnum)
-               FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
-               WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '') || ')'`;
-var RANGE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS RANGE ('
-  || concat_ws(', ',
-    'SUBTYPE = ' || format_type(rg.rngsubtype, NULL),
-    (SELECT 'SUBTYPE_OPCLASS = ' || CASE WHEN opc.opcnamespace = 'pg_catalog'::regnamespace THEN '' ELSE quote_ident(on_.nspname) || '.' END
-       || quote_ident(opc.opcname)
-     FROM pg_opclass opc JOIN pg_namespace on_ ON on_.oid = opc.opcnamespace WHERE opc.oid = rg.rngsubopc),
-    CASE WHEN rg.rngcollation <> 0 THEN 'COLLATION = ' || ${collationName("rg.rngcollation")} END,
-    CASE WHEN rg.rngcanonical <> 0 THEN 'CANONICAL = ' || rg.rngcanonical::regprocedure END,
-    CASE WHEN rg.rngsubdiff <> 0 THEN 'SUBTYPE_DIFF = ' || rg.rngsubdiff::regprocedure END,
-    'MULTIRANGE_TYPE_NAME = ' || format_type(rg.rngmultitypid, NULL))
-  || ')'`;
-var DOMAIN_DEF = sql`concat_ws(E'\n',
-    'CREATE DOMAIN ' || ${TYPE_NAME} || ' AS ' || format_type(t.typbasetype, t.typtypmod)
-      || CASE WHEN t.typcollation <> bt.typcollation THEN ' COLLATE ' || ${collationName("t.typcollation")} ELSE '' END,
-    '  DEFAULT ' || pg_get_expr(t.typdefaultbin, 0),
-    CASE WHEN t.typnotnull THEN '  NOT NULL' END,
-    (SELECT string_agg('  CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid), E'\n' ORDER BY c.conname)
-     FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype <> 'n'))`;
-var BASE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' ('
-  || concat_ws(', ',
-    'INPUT = ' || t.typinput::regprocedure,
-    'OUTPUT = ' || t.typoutput::regprocedure,
-    CASE WHEN t.typreceive <> 0 THEN 'RECEIVE = ' || t.typreceive::regprocedure END,
-    CASE WHEN t.typsend <> 0 THEN 'SEND = ' || t.typsend::regprocedure END,
-    CASE WHEN t.typmodin <> 0 THEN 'TYPMOD_IN = ' || t.typmodin::regprocedure END,
-    CASE WHEN t.typmodout <> 0 THEN 'TYPMOD_OUT = ' || t.typmodout::regprocedure END,
-    CASE WHEN t.typanalyze <> 0 THEN 'ANALYZE = ' || t.typanalyze::regprocedure END,
-    'INTERNALLENGTH = ' || CASE WHEN t.typlen < 0 THEN 'VARIABLE' ELSE t.typlen::text END,
-    CASE WHEN t.typbyval THEN 'PASSEDBYVALUE' END,
-    'ALIGNMENT = ' || t.typalign::text,
-    'STORAGE = ' || t.typstorage::text,
-    'CATEGORY = ' || quote_literal(t.typcategory::text),
-    CASE WHEN t.typispreferred THEN 'PREFERRED = true' END,
-    'DELIMITER = ' || quote_literal(t.typdelim::text),
-    CASE WHEN t.typcollation <> 0 THEN 'COLLATABLE = true' END)
-  || ')'`;
-var TYPES = sql`
-SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, ${TYPE_NAME},
-  concat_ws(E'\n',
-    CASE t.typtype
-      WHEN 'e' THEN ${ENUM_DEF}
-      WHEN 'c' THEN ${COMPOSITE_DEF}
-      WHEN 'r' THEN ${RANGE_DEF}
-      WHEN 'd' THEN ${DOMAIN_DEF}
-      ELSE ${BASE_DEF} END,
-    ${ownerLine("t.typowner")}),
-  NULL::text, NULL::int
-FROM pg_type t
-JOIN ns tn ON tn.oid = t.typnamespace
-LEFT JOIN pg_class tc ON tc.oid = t.typrelid
-LEFT JOIN pg_range rg ON rg.rngtypid = t.oid
-LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
-WHERE t.typtype IN ('e', 'c', 'r', 'd', 'b') AND t.typisdefined
-  AND (t.typtype <> 'c' OR tc.relkind = 'c')
-  AND NOT EXISTS (SELECT 1 FROM pg_type arr WHERE arr.typarray = t.oid)
-  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)`;
-var COLLATIONS = sql`
-SELECT 'collation'::text, cn.q || '.' || quote_ident(co.collname),
-  concat_ws(E'\n',
-    'CREATE COLLATION ' || cn.q || '.' || quote_ident(co.collname) || ' ('
-      || (SELECT string_agg(j.key || ' = ' || j.value, ', ' ORDER BY j.key)
-          FROM jsonb_each_text(to_jsonb(co) - 'oid' - 'collname' - 'collnamespace' - 'collowner' - 'collversion') j
-          WHERE j.value IS NOT NULL) || ')',
-    ${ownerLine("co.collowner")}),
-  NULL::text, NULL::int
-FROM pg_collation co JOIN ns cn ON cn.oid = co.collnamespace
-WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_collation'::regclass AND e.objid = co.oid)`;
-
-// src/schema/snapshot-sql-security.ts
-var POLICIES = sql`
-SELECT 'policy'::text, r.q || '.' || quote_ident(po.polname),
-  concat_ws(E'\n',
-    'CREATE POLICY ' || quote_ident(po.polname) || ' ON ' || r.q,
-    '  AS ' || CASE WHEN po.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END,
-    '  FOR ' || CASE po.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
-    '  TO ' || (SELECT string_agg(role_name, ', ' ORDER BY role_name)
-               FROM (SELECT ${roleName("ro")} AS role_name FROM unnest(po.polroles) AS ro) roles),
-    '  USING (' || pg_get_expr(po.polqual, po.polrelid) || ')',
-    '  WITH CHECK (' || pg_get_expr(po.polwithcheck, po.polrelid) || ')'),
-  r.q, NULL::int
-FROM pg_policy po JOIN rel r ON r.oid = po.polrelid`;
-var ACL_SOURCES = sql`
-SELECT CASE r.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-         WHEN 'f' THEN 'foreign table' ELSE 'table' END AS objtype,
-       r.q AS objname, CASE r.relkind WHEN 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || r.q AS target, '' AS cols,
-       r.relacl AS acl, acldefault(CASE r.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", r.relowner) AS defacl,
-       CASE WHEN r.relkind <> 'S' THEN r.q END AS tbl
-FROM rel r WHERE r.relacl IS NOT NULL
-UNION ALL
-SELECT 'column', r.q || '.' || quote_ident(a.attname), 'TABLE ' || r.q, ' (' || quote_ident(a.attname) || ')',
-       a.attacl, acldefault('c'::"char", r.relowner), r.q
-FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid
-WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
-UNION ALL
-SELECT 'schema', ns.q, 'SCHEMA ' || ns.q, '', ns.nspacl, acldefault('n'::"char", ns.nspowner), NULL
-FROM ns WHERE ns.nspacl IS NOT NULL
-UNION ALL
-SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
-       pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
-       CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END
-         || pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
-       '', p.proacl, acldefault('f'::"char", p.proowner), NULL
-FROM pg_proc p JOIN ns pn ON pn.oid = p.pronamespace
-WHERE p.proacl IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid)
-UNION ALL
-SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, tn.q || '.' || quote_ident(t.typname),
-       CASE t.typtype WHEN 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END || tn.q || '.' || quote_ident(t.typname), '',
-       t.typacl, acldefault('T'::"char", t.typowner), NULL
-FROM pg_type t JOIN ns tn ON tn.oid = t.typnamespace
-WHERE t.typacl IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM pg_type arr WHERE arr.typarray = t.oid)
-  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)`;
-var PRIVILEGES = sql`
-SELECT 'privilege'::text, objtype || ' ' || objname || ' to ' || grantee_name,
-  string_agg(line, E'\n' ORDER BY line), tbl, NULL::int
-FROM (
-  SELECT objtype, objname, tbl, grantee_name,
-    op || ' ' || string_agg(privilege_type || cols, ', ' ORDER BY privilege_type) || ' ON ' || target
-      || CASE op WHEN 'GRANT' THEN ' TO ' ELSE ' FROM ' END || grantee_name
-      || CASE WHEN is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS line
-  FROM (
-    SELECT *, ${roleName("grantee")} AS grantee_name
-    FROM (
-      (SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'GRANT' AS op, e.grantee, e.privilege_type, e.is_grantable
-       FROM acl_source s, aclexplode(s.acl) e
-       EXCEPT
-       SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'GRANT', e.grantee, e.privilege_type, e.is_grantable
-       FROM acl_source s, aclexplode(s.defacl) e)
-      UNION ALL
-      (SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'REVOKE', e.grantee, e.privilege_type, e.is_grantable
-       FROM acl_source s, aclexplode(s.defacl) e
-       EXCEPT
-       SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'REVOKE', e.grantee, e.privilege_type, e.is_grantable
-       FROM acl_source s, aclexplode(s.acl) e)
-    ) entries
-  ) named
-  GROUP BY objtype, objname, target, cols, tbl, grantee_name, op, is_grantable
-) lines
-GROUP BY objtype, objname, tbl, grantee_name`;
-var ACL_SOURCE_CTE = sql`acl_source AS MATERIALIZED (${ACL_SOURCES})`;
-var DEFAULT_PRIVILEGES = sql`
-SELECT 'default privileges'::text,
-  'for role ' || quote_ident(pg_get_userbyid(da.defaclrole))
-    || coalesce(' in schema ' || quote_ident(dn.nspname), '')
-    || ' on ' || CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
-                   WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE da.defaclobjtype::text END,
-  coalesce((SELECT string_agg(line, E'\n' ORDER BY line)
-            FROM (SELECT 'GRANT ' || e.privilege_type || ' TO ' || ${roleName("e.grantee")}
-                         || CASE WHEN e.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS line
-                  FROM aclexplode(da.defaclacl) e) l), '(no privileges)'),
-  NULL::text, NULL::int
-FROM pg_default_acl da LEFT JOIN pg_namespace dn ON dn.oid = da.defaclnamespace`;
-
-// src/schema/snapshot-sql-misc.ts
-var SCHEMAS = sql`
-SELECT 'schema'::text, ns.q, 'CREATE SCHEMA ' || ns.q || E'\n' || ${ownerLine("ns.nspowner")}, NULL::text, NULL::int
-FROM ns
-WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_namespace'::regclass AND e.objid = ns.oid)`;
-var EXTENSIONS = sql`
-SELECT 'extension'::text, quote_ident(x.extname),
-  'CREATE EXTENSION ' || quote_ident(x.extname) || ' WITH SCHEMA ' || quote_ident(xn.nspname)
-    || ' VERSION ' || quote_literal(x.extversion),
-  NULL::text, NULL::int
-FROM pg_extension x JOIN pg_namespace xn ON xn.oid = x.extnamespace`;
-var COMMENTS = sql`
-SELECT 'comment'::text, c.objtype || ' ' || c.identity,
-  'COMMENT ON ' || upper(c.objtype) || ' ' || c.identity || ' IS ' || quote_literal(c.description),
-  NULL::text, NULL::int
-FROM (
-  SELECT regexp_replace(io.type, '^.* column$', 'column') AS objtype, io.identity, io.schema, d.description
-  FROM pg_description d, LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) io
-  WHERE d.objoid >= 16384
-    -- An extension's comment comes from its control file, with the extension.
-    AND d.classoid <> 'pg_extension'::regclass
-    AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = d.classoid AND e.objid = d.objoid)
-    AND NOT EXISTS (
-      SELECT 1 FROM pg_depend dd
-      WHERE dd.classid = d.classoid AND dd.objid = d.objoid AND dd.refclassid = 'pg_class'::regclass
-        AND (dd.refobjid IN (SELECT oid FROM excluded_rel)
-          OR dd.refobjid IN (SELECT objid FROM ext_member WHERE classid = 'pg_class'::regclass)))
-    AND NOT (d.classoid = 'pg_class'::regclass AND d.objoid IN (SELECT oid FROM excluded_rel))
-) c
-WHERE c.schema IS NULL OR c.schema IN (SELECT nspname FROM ns)`;
-var PUBLICATIONS = sql`
-SELECT 'publication'::text, quote_ident(p.pubname),
-  concat_ws(E'\n',
-    'CREATE PUBLICATION ' || quote_ident(p.pubname) || CASE WHEN p.puballtables THEN ' FOR ALL TABLES' ELSE '' END,
-    (SELECT string_agg(line, E'\n' ORDER BY line)
-     FROM (SELECT '  TABLE ' || pns.q || '.' || quote_ident(pc.relname)
-                  || coalesce(' (' || (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
-                                        FROM pg_attribute a WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs)) || ')', '')
-                  || coalesce(' WHERE (' || pg_get_expr(pr.prqual, pr.prrelid) || ')', '') AS line
-           FROM pg_publication_rel pr JOIN pg_class pc ON pc.oid = pr.prrelid JOIN ns pns ON pns.oid = pc.relnamespace
-           WHERE pr.prpubid = p.oid) t),
-    (SELECT string_agg('  TABLES IN SCHEMA ' || quote_ident(pn.nspname), E'\n' ORDER BY pn.nspname)
-     FROM pg_publication_namespace pp JOIN pg_namespace pn ON pn.oid = pp.pnnspid WHERE pp.pnpubid = p.oid),
-    '  WITH (publish = ' || quote_literal(concat_ws(', ',
-        CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,
-        CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END))
-      || ', publish_via_partition_root = ' || p.pubviaroot || ')',
-    ${ownerLine("p.pubowner")}),
-  NULL::text, NULL::int
-FROM pg_publication p`;
-
-// src/schema/snapshot-query.ts
-var FRAGMENTS = [
-  SCHEMAS,
-  EXTENSIONS,
-  TABLES,
-  COLUMNS,
-  CONSTRAINTS,
-  INDEXES,
-  SEQUENCES,
-  VIEWS,
-  STATISTICS,
-  ROUTINES,
-  TRIGGERS,
-  RULES,
-  EVENT_TRIGGERS,
-  TYPES,
-  COLLATIONS,
-  POLICIES,
-  PRIVILEGES,
-  DEFAULT_PRIVILEGES,
-  COMMENTS,
-  PUBLICATIONS
-];
-var PINNED_SETTINGS = [
-  ["search_path", "pg_catalog"],
-  ["DateStyle", "ISO, YMD"],
-  ["IntervalStyle", "postgres"],
-  ["TimeZone", "UTC"],
-  ["extra_float_digits", "1"],
-  ["bytea_output", "hex"],
-  ["quote_all_identifiers", "off"]
-];
-var ROW_ORDER = 'kind COLLATE "C", name COLLATE "C"';
-function objectsQuery(options) {
-  const excluded = options.excludeTables?.length ? sqlTextArray(options.excludeTables) : void 0;
-  return `WITH ${commonTableExpressions(excluded)},
-${ACL_SOURCE_CTE},
-objs (kind, name, ddl, tbl, pos) AS (
-${FRAGMENTS.map((f) => f.trim()).join("\nUNION ALL\n")}
-)`;
-}
-function withPinnedSettings(select) {
-  const save = PINNED_SETTINGS.map(
-    ([name], i) => `set_config('rollback_verify.saved_${i}', current_setting('${name}'), true)`
-  ).join(", ");
-  const pin = PINNED_SETTINGS.map(([name, value]) => `set_config('${name}', '${value}', true)`).join(", ");
-  const restore = PINNED_SETTINGS.map(
-    ([name], i) => `set_config('${name}', current_setting('rollback_verify.saved_${i}'), true)`
-  ).join(", ");
-  return `SELECT ${save};
-SELECT ${pin};
-${select};
-SELECT ${restore};`;
-}
-var RESULT_INDEX = 2;
-function snapshotQuery(options = {}) {
-  return withPinnedSettings(`${objectsQuery(options)}
-SELECT kind, name, ddl, tbl, pos FROM objs ORDER BY ${ROW_ORDER}`);
-}
-
-// src/schema/snapshot.ts
-async function snapshotSchema(client, options = {}) {
-  const rows = resultRows(await client.query(snapshotQuery(options)));
-  const objects = /* @__PURE__ */ new Map();
-  for (const row of rows) {
-    const object = { kind: row.kind, name: row.name, ddl: row.ddl };
-    if (row.tbl !== null) object.table = row.tbl;
-    if (row.pos !== null) object.position = row.pos;
-    objects.set(uniqueKey(objects, objectKey(row.kind, row.name)), object);
-  }
-  return { objects, fingerprint: fingerprintRows(rows) };
-}
-function fingerprintRows(rows) {
-  const text = rows.map((r) => [r.kind, r.name, r.ddl, r.tbl ?? "", r.pos === null ? "" : String(r.pos)].join("")).join("");
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
-function resultRows(result) {
-  const results = Array.isArray(result) ? result : [result];
-  const data = results[RESULT_INDEX];
-  if (!data) throw new Error(`schema snapshot query returned ${results.length} result sets, expected ${RESULT_INDEX + 1}`);
-  return data.rows;
-}
-function uniqueKey(objects, key) {
-  let candidate = key;
-  for (let n = 2; objects.has(candidate); n++) candidate = `${key} #${n}`;
-  return candidate;
-}
-
-// src/sql/normalize.ts
-function withoutTrivia(text) {
-  const parts = [];
-  for (const t of tokenizeSql(text)) {
-    if (isTrivia(t.kind)) continue;
-    const raw = text.slice(t.start, t.end);
-    if (t.kind === "dollar-string") {
-      const tag = /^\$[^$]*\$/.exec(raw)[0];
-      parts.push(`${tag}${withoutTrivia(raw.slice(tag.length, raw.length - tag.length))}${tag}`);
-    } else parts.push(raw);
-  }
-  return parts.join(" ");
-}
-
-// src/verify/execute.ts
+// src/execute/script.ts
 async function executeScript(script, ctx) {
   if (script.kind === "command") {
     if (ctx.runCommand) return ctx.runCommand(script, ctx.url);
@@ -15470,6 +14888,761 @@ var Inspector = class {
   }
 };
 
+// src/verify/check.ts
+async function runChecks(checks, point, at) {
+  const problems = [];
+  for (const check of checks) {
+    const fn2 = check[point];
+    if (!fn2) continue;
+    const found = await fn2.call(check, at);
+    if (found) problems.push(...found);
+  }
+  return problems;
+}
+function whoIs(at) {
+  return at.group ? "the new migrations as a group" : `${at.migrations[0].id}_${at.migrations[0].name}`;
+}
+
+// src/verify/checks/data.ts
+var DataCheck = class {
+  constructor(data) {
+    this.data = data;
+  }
+  data;
+  name = "data";
+  before;
+  async beforeUp(at) {
+    this.before = void 0;
+    if (at.group) return;
+    const m = at.migrations[0];
+    this.before = { id: m.id, fingerprints: await at.db.use((c) => this.data.beforeUp(c, m)) };
+  }
+  async afterDown(at) {
+    const m = at.migrations[0];
+    if (at.group || !this.before || this.before.id !== m.id) return [];
+    return at.db.use((c) => this.data.afterDown(c, m, this.before.fingerprints));
+  }
+  async settled(at) {
+    if (at.group) return;
+    const m = at.migrations[0];
+    at.record.seeded(await at.db.use((c) => this.data.afterReup(c, m)));
+  }
+};
+
+// src/schema/snapshot.ts
+import { createHash } from "node:crypto";
+
+// src/schema/snapshot-sql-common.ts
+var sql = String.raw;
+function commonTableExpressions(excludedTables) {
+  const excludedTable = excludedTables ? sql`
+  SELECT c.oid
+  FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'f')
+    AND (ns.q || '.' || quote_ident(c.relname) = ANY (${excludedTables})
+      OR ns.nspname || '.' || c.relname = ANY (${excludedTables})
+      OR c.relname = ANY (${excludedTables}))` : sql`SELECT NULL::oid AS oid WHERE false`;
+  return sql`
+ext_member AS MATERIALIZED (
+  -- Objects created by CREATE EXTENSION belong to the extension, not to the migrations. Read from
+  -- the extensions' side, which pg_depend indexes (its deptype is not).
+  SELECT d.classid, d.objid
+  FROM pg_catalog.pg_extension x
+  JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = x.oid
+  WHERE d.deptype = 'e'
+),
+ns AS MATERIALIZED (
+  -- User schemas: pg_catalog, pg_toast, pg_temp_N, pg_toast_temp_N (all 'pg_'-prefixed, a prefix
+  -- CREATE SCHEMA refuses) and information_schema are system schemas.
+  SELECT n.oid, n.nspname, quote_ident(n.nspname) AS q, n.nspowner, n.nspacl
+  FROM pg_catalog.pg_namespace n
+  WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+),
+excluded_table AS MATERIALIZED (${excludedTable}),
+excluded_rel AS MATERIALIZED (
+  -- A bookkeeping table's serial/identity sequence goes with it.
+  SELECT oid FROM excluded_table
+  UNION
+  SELECT d.objid FROM pg_catalog.pg_depend d JOIN excluded_table x ON x.oid = d.refobjid
+  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+    AND d.deptype IN ('a', 'i')
+),
+rel AS MATERIALIZED (
+  -- User relations that carry schema of their own (indexes and composite types are read elsewhere).
+  SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relowner, c.relacl, c.reloptions,
+         c.relispartition, c.relpartbound, c.relam, c.reltablespace, c.relrowsecurity,
+         c.relforcerowsecurity, c.relreplident, ns.q AS nsq, ns.q || '.' || quote_ident(c.relname) AS q
+  FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
+    AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid)
+    AND NOT EXISTS (SELECT 1 FROM excluded_rel x WHERE x.oid = c.oid)
+)`;
+}
+function ownerLine(ownerExpr) {
+  return sql`'OWNER TO ' || quote_ident(pg_catalog.pg_get_userbyid(${ownerExpr}))`;
+}
+function roleName(roleExpr) {
+  return sql`CASE WHEN ${roleExpr} = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(${roleExpr})) END`;
+}
+function sortedOptions(arrayExpr) {
+  return sql`(CASE WHEN ${arrayExpr} IS NOT NULL THEN (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(${arrayExpr}) AS o) END)`;
+}
+function collationName(collOidExpr) {
+  return sql`${collOidExpr}::pg_catalog.regcollation::text`;
+}
+function sequenceParameters(alias) {
+  return sql`'AS ' || pg_catalog.format_type(${alias}.seqtypid, NULL)
+    || ' INCREMENT BY ' || ${alias}.seqincrement
+    || ' MINVALUE ' || ${alias}.seqmin
+    || ' MAXVALUE ' || ${alias}.seqmax
+    || ' START WITH ' || ${alias}.seqstart
+    || ' CACHE ' || ${alias}.seqcache
+    || CASE WHEN ${alias}.seqcycle THEN ' CYCLE' ELSE ' NO CYCLE' END`;
+}
+
+// src/schema/snapshot-sql-relations.ts
+var TABLES = sql`
+SELECT 'table'::text AS kind, r.q AS name,
+  concat_ws(E'\n',
+    'CREATE ' || CASE WHEN r.relpersistence = 'u' THEN 'UNLOGGED ' ELSE '' END
+      || CASE WHEN r.relkind = 'f' THEN 'FOREIGN TABLE ' ELSE 'TABLE ' END || r.q,
+    CASE WHEN r.relispartition THEN '  PARTITION OF ' || inh.parents || ' ' || pg_get_expr(r.relpartbound, r.oid) END,
+    CASE WHEN NOT r.relispartition AND inh.parents IS NOT NULL THEN '  INHERITS (' || inh.parents || ')' END,
+    CASE WHEN r.relkind = 'p' THEN '  PARTITION BY ' || pg_get_partkeydef(r.oid) END,
+    CASE WHEN am.amname IS NOT NULL AND am.amname <> 'heap' THEN '  USING ' || quote_ident(am.amname) END,
+    '  WITH (' || ${sortedOptions("r.reloptions")} || ')',
+    CASE WHEN r.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = r.reltablespace) END,
+    CASE WHEN r.relkind = 'f' THEN (
+      SELECT '  SERVER ' || quote_ident(fs.srvname) || coalesce(' OPTIONS (' || ${sortedOptions("ft.ftoptions")} || ')', '')
+      FROM pg_foreign_table ft JOIN pg_foreign_server fs ON fs.oid = ft.ftserver WHERE ft.ftrelid = r.oid) END,
+    ${ownerLine("r.relowner")},
+    CASE WHEN r.relrowsecurity THEN 'ENABLE ROW LEVEL SECURITY' END,
+    CASE WHEN r.relforcerowsecurity THEN 'FORCE ROW LEVEL SECURITY' END,
+    CASE r.relreplident
+      WHEN 'n' THEN 'REPLICA IDENTITY NOTHING'
+      WHEN 'f' THEN 'REPLICA IDENTITY FULL'
+      WHEN 'i' THEN (SELECT 'REPLICA IDENTITY USING INDEX ' || quote_ident(ic.relname)
+                     FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+                     WHERE x.indrelid = r.oid AND x.indisreplident) END,
+    'CLUSTER ON ' || clustered.indexname
+  ) AS ddl,
+  NULL::text AS tbl, NULL::int AS pos
+FROM rel r
+LEFT JOIN (
+  SELECT i.inhrelid, string_agg(pn.q || '.' || quote_ident(pc.relname), ', ' ORDER BY i.inhseqno) AS parents
+  FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN ns pn ON pn.oid = pc.relnamespace
+  GROUP BY i.inhrelid
+) inh ON inh.inhrelid = r.oid
+LEFT JOIN pg_am am ON am.oid = r.relam
+LEFT JOIN (
+  SELECT x.indrelid, quote_ident(ic.relname) AS indexname
+  FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid WHERE x.indisclustered
+) clustered ON clustered.indrelid = r.oid
+WHERE r.relkind IN ('r', 'p', 'f')`;
+var COLUMNS = sql`
+SELECT 'column'::text, r.q || '.' || quote_ident(a.attname),
+  concat_ws(' ',
+    quote_ident(a.attname),
+    format_type(a.atttypid, a.atttypmod),
+    CASE WHEN a.attcollation <> t.typcollation THEN 'COLLATE ' || ${collationName("a.attcollation")} END,
+    CASE a.attcompression WHEN 'p' THEN 'COMPRESSION pglz' WHEN 'l' THEN 'COMPRESSION lz4' END,
+    CASE WHEN a.attstorage <> t.typstorage THEN 'STORAGE '
+      || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END,
+    CASE WHEN a.attnotnull THEN 'NOT NULL' END,
+    -- A default cannot refer to columns, so it deparses without the relation (relid 0), which
+    -- spares pg_get_expr opening and locking the table once per column.
+    CASE WHEN a.attgenerated = '' AND ad.adbin IS NOT NULL THEN 'DEFAULT ' || pg_get_expr(ad.adbin, 0) END,
+    CASE a.attgenerated
+      WHEN 's' THEN 'GENERATED ALWAYS AS (' || pg_get_expr(ad.adbin, ad.adrelid) || ') STORED'
+      WHEN 'v' THEN 'GENERATED ALWAYS AS (' || pg_get_expr(ad.adbin, ad.adrelid) || ') VIRTUAL' END,
+    CASE WHEN a.attidentity <> '' THEN (
+      SELECT CASE a.attidentity WHEN 'a' THEN 'GENERATED ALWAYS' ELSE 'GENERATED BY DEFAULT' END
+        || ' AS IDENTITY (' || ${sequenceParameters("idseq")} || ')'
+      FROM pg_depend d JOIN pg_sequence idseq ON idseq.seqrelid = d.objid
+      WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
+        AND d.classid = 'pg_class'::regclass AND d.deptype = 'i') END,
+    CASE WHEN a.attstattarget >= 0 THEN 'STATISTICS ' || a.attstattarget END,
+    'WITH (' || ${sortedOptions("a.attoptions")} || ')',
+    'OPTIONS (' || ${sortedOptions("a.attfdwoptions")} || ')'
+  ),
+  r.q,
+  (row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum))::int
+FROM rel r
+JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+WHERE r.relkind IN ('r', 'p', 'f')`;
+var CONSTRAINTS = sql`
+SELECT 'constraint'::text, r.q || '.' || quote_ident(co.conname),
+  'CONSTRAINT ' || quote_ident(co.conname) || ' ' || pg_get_constraintdef(co.oid),
+  r.q, NULL::int
+FROM pg_constraint co JOIN rel r ON r.oid = co.conrelid
+WHERE co.contype NOT IN ('n', 't')`;
+var INDEXES = sql`
+SELECT 'index'::text, ins.q || '.' || quote_ident(ic.relname),
+  concat_ws(E'\n',
+    pg_get_indexdef(x.indexrelid),
+    CASE WHEN ic.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = ic.reltablespace) END,
+    CASE WHEN NOT x.indisvalid THEN '-- INVALID (a failed CREATE INDEX CONCURRENTLY leaves this)' END),
+  r.q, NULL::int
+FROM pg_index x
+JOIN rel r ON r.oid = x.indrelid
+JOIN pg_class ic ON ic.oid = x.indexrelid
+JOIN ns ins ON ins.oid = ic.relnamespace
+WHERE NOT EXISTS (
+  SELECT 1 FROM pg_constraint co
+  WHERE co.conindid = x.indexrelid AND co.conrelid = x.indrelid AND co.contype IN ('p', 'u', 'x'))`;
+var SEQUENCES = sql`
+SELECT 'sequence'::text, r.q,
+  concat_ws(E'\n',
+    'CREATE ' || CASE WHEN r.relpersistence = 'u' THEN 'UNLOGGED ' ELSE '' END || 'SEQUENCE ' || r.q,
+    '  ' || ${sequenceParameters("s")},
+    (SELECT '  OWNED BY ' || on_.q || '.' || quote_ident(oc.relname) || '.' || quote_ident(oa.attname)
+     FROM pg_depend d
+     JOIN pg_class oc ON oc.oid = d.refobjid
+     JOIN ns on_ ON on_.oid = oc.relnamespace
+     JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
+     WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
+       AND d.deptype = 'a' AND d.refobjsubid > 0),
+    ${ownerLine("r.relowner")}),
+  NULL::text, NULL::int
+FROM rel r JOIN pg_sequence s ON s.seqrelid = r.oid
+WHERE r.relkind = 'S'
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_depend d
+    WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i')`;
+var VIEWS = sql`
+SELECT CASE r.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END, r.q,
+  concat_ws(E'\n',
+    'CREATE ' || CASE r.relkind WHEN 'v' THEN 'VIEW ' ELSE 'MATERIALIZED VIEW ' END || r.q,
+    CASE WHEN r.relkind = 'm' AND am.amname IS NOT NULL AND am.amname <> 'heap' THEN '  USING ' || quote_ident(am.amname) END,
+    '  WITH (' || ${sortedOptions("r.reloptions")} || ')',
+    CASE WHEN r.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = r.reltablespace) END,
+    'AS',
+    rtrim(pg_get_viewdef(r.oid, true), E'\n'),
+    ${ownerLine("r.relowner")}),
+  NULL::text, NULL::int
+FROM rel r LEFT JOIN pg_am am ON am.oid = r.relam
+WHERE r.relkind IN ('v', 'm')`;
+var STATISTICS = sql`
+SELECT 'statistics'::text, sn.q || '.' || quote_ident(s.stxname),
+  concat_ws(E'\n',
+    pg_get_statisticsobjdef(s.oid),
+    CASE WHEN s.stxstattarget >= 0 THEN 'STATISTICS ' || s.stxstattarget END),
+  r.q, NULL::int
+FROM pg_statistic_ext s JOIN rel r ON r.oid = s.stxrelid JOIN ns sn ON sn.oid = s.stxnamespace`;
+
+// src/schema/snapshot-sql-routines.ts
+var ROUTINE_NAME = sql`pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')'`;
+var AGGREGATE_DEF = sql`
+  'CREATE AGGREGATE ' || pn.q || '.' || quote_ident(p.proname) || '(' || pg_get_function_arguments(p.oid) || ') ('
+  || concat_ws(', ',
+    'SFUNC = ' || ag.aggtransfn::regprocedure,
+    'STYPE = ' || format_type(ag.aggtranstype, NULL),
+    CASE WHEN ag.aggtransspace <> 0 THEN 'SSPACE = ' || ag.aggtransspace END,
+    CASE WHEN ag.aggfinalfn <> 0 THEN 'FINALFUNC = ' || ag.aggfinalfn::regprocedure END,
+    CASE WHEN ag.aggfinalextra THEN 'FINALFUNC_EXTRA' END,
+    'FINALFUNC_MODIFY = ' || ag.aggfinalmodify::text,
+    CASE WHEN ag.aggcombinefn <> 0 THEN 'COMBINEFUNC = ' || ag.aggcombinefn::regprocedure END,
+    CASE WHEN ag.aggserialfn <> 0 THEN 'SERIALFUNC = ' || ag.aggserialfn::regprocedure END,
+    CASE WHEN ag.aggdeserialfn <> 0 THEN 'DESERIALFUNC = ' || ag.aggdeserialfn::regprocedure END,
+    CASE WHEN ag.agginitval IS NOT NULL THEN 'INITCOND = ' || quote_literal(ag.agginitval) END,
+    CASE WHEN ag.aggmtransfn <> 0 THEN 'MSFUNC = ' || ag.aggmtransfn::regprocedure END,
+    CASE WHEN ag.aggminvtransfn <> 0 THEN 'MINVFUNC = ' || ag.aggminvtransfn::regprocedure END,
+    CASE WHEN ag.aggmtranstype <> 0 THEN 'MSTYPE = ' || format_type(ag.aggmtranstype, NULL) END,
+    CASE WHEN ag.aggmfinalfn <> 0 THEN 'MFINALFUNC = ' || ag.aggmfinalfn::regprocedure END,
+    CASE WHEN ag.aggminitval IS NOT NULL THEN 'MINITCOND = ' || quote_literal(ag.aggminitval) END,
+    CASE WHEN ag.aggsortop <> 0 THEN 'SORTOP = ' || ag.aggsortop::regoperator END,
+    CASE WHEN ag.aggkind = 'h' THEN 'HYPOTHETICAL' END,
+    'PARALLEL = ' || CASE p.proparallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END)
+  || ')'`;
+var ROUTINES = sql`
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+  ${ROUTINE_NAME},
+  concat_ws(E'\n',
+    CASE WHEN p.prokind = 'a' THEN ${AGGREGATE_DEF} ELSE rtrim(pg_get_functiondef(p.oid), E'\n') END,
+    ${ownerLine("p.proowner")}),
+  NULL::text, NULL::int
+FROM pg_proc p
+JOIN ns pn ON pn.oid = p.pronamespace
+LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
+WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid)
+  -- Functions a type creates for itself (range and multirange constructors) come with the type.
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')`;
+var TRIGGERS = sql`
+SELECT 'trigger'::text, r.q || '.' || quote_ident(tg.tgname),
+  pg_get_triggerdef(tg.oid)
+    || CASE tg.tgenabled WHEN 'D' THEN E'\nDISABLE' WHEN 'R' THEN E'\nENABLE REPLICA' WHEN 'A' THEN E'\nENABLE ALWAYS' ELSE '' END,
+  r.q, NULL::int
+FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid
+WHERE NOT tg.tgisinternal`;
+var RULES = sql`
+SELECT 'rule'::text, r.q || '.' || quote_ident(rw.rulename),
+  pg_get_ruledef(rw.oid)
+    || CASE rw.ev_enabled WHEN 'D' THEN E'\nDISABLE' WHEN 'R' THEN E'\nENABLE REPLICA' WHEN 'A' THEN E'\nENABLE ALWAYS' ELSE '' END,
+  r.q, NULL::int
+FROM pg_rewrite rw JOIN rel r ON r.oid = rw.ev_class
+WHERE rw.rulename <> '_RETURN'`;
+var EVENT_TRIGGERS = sql`
+SELECT 'event trigger'::text, quote_ident(et.evtname),
+  concat_ws(E'\n',
+    'CREATE EVENT TRIGGER ' || quote_ident(et.evtname) || ' ON ' || et.evtevent,
+    '  WHEN TAG IN (' || (SELECT string_agg(quote_literal(tag), ', ' ORDER BY tag) FROM unnest(et.evttags) AS tag) || ')',
+    '  EXECUTE FUNCTION ' || et.evtfoid::regprocedure,
+    CASE et.evtenabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'A' THEN 'ENABLE ALWAYS' END,
+    ${ownerLine("et.evtowner")}),
+  NULL::text, NULL::int
+FROM pg_event_trigger et
+WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_event_trigger'::regclass AND e.objid = et.oid)`;
+
+// src/schema/snapshot-sql-types.ts
+var TYPE_NAME = sql`tn.q || '.' || quote_ident(t.typname)`;
+var ENUM_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS ENUM ('
+  || coalesce((SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+               FROM pg_enum e WHERE e.enumtypid = t.oid), '') || ')'`;
+var COMPOSITE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS ('
+  || coalesce((SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
+                 || CASE WHEN a.attcollation <> at.typcollation THEN ' COLLATE ' || ${collationName("a.attcollation")} ELSE '' END,
+                 ', ' ORDER BY a.attnum)
+               FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
+               WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '') || ')'`;
+var RANGE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS RANGE ('
+  || concat_ws(', ',
+    'SUBTYPE = ' || format_type(rg.rngsubtype, NULL),
+    (SELECT 'SUBTYPE_OPCLASS = ' || CASE WHEN opc.opcnamespace = 'pg_catalog'::regnamespace THEN '' ELSE quote_ident(on_.nspname) || '.' END
+       || quote_ident(opc.opcname)
+     FROM pg_opclass opc JOIN pg_namespace on_ ON on_.oid = opc.opcnamespace WHERE opc.oid = rg.rngsubopc),
+    CASE WHEN rg.rngcollation <> 0 THEN 'COLLATION = ' || ${collationName("rg.rngcollation")} END,
+    CASE WHEN rg.rngcanonical <> 0 THEN 'CANONICAL = ' || rg.rngcanonical::regprocedure END,
+    CASE WHEN rg.rngsubdiff <> 0 THEN 'SUBTYPE_DIFF = ' || rg.rngsubdiff::regprocedure END,
+    'MULTIRANGE_TYPE_NAME = ' || format_type(rg.rngmultitypid, NULL))
+  || ')'`;
+var DOMAIN_DEF = sql`concat_ws(E'\n',
+    'CREATE DOMAIN ' || ${TYPE_NAME} || ' AS ' || format_type(t.typbasetype, t.typtypmod)
+      || CASE WHEN t.typcollation <> bt.typcollation THEN ' COLLATE ' || ${collationName("t.typcollation")} ELSE '' END,
+    '  DEFAULT ' || pg_get_expr(t.typdefaultbin, 0),
+    CASE WHEN t.typnotnull THEN '  NOT NULL' END,
+    (SELECT string_agg('  CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid), E'\n' ORDER BY c.conname)
+     FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype <> 'n'))`;
+var BASE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' ('
+  || concat_ws(', ',
+    'INPUT = ' || t.typinput::regprocedure,
+    'OUTPUT = ' || t.typoutput::regprocedure,
+    CASE WHEN t.typreceive <> 0 THEN 'RECEIVE = ' || t.typreceive::regprocedure END,
+    CASE WHEN t.typsend <> 0 THEN 'SEND = ' || t.typsend::regprocedure END,
+    CASE WHEN t.typmodin <> 0 THEN 'TYPMOD_IN = ' || t.typmodin::regprocedure END,
+    CASE WHEN t.typmodout <> 0 THEN 'TYPMOD_OUT = ' || t.typmodout::regprocedure END,
+    CASE WHEN t.typanalyze <> 0 THEN 'ANALYZE = ' || t.typanalyze::regprocedure END,
+    'INTERNALLENGTH = ' || CASE WHEN t.typlen < 0 THEN 'VARIABLE' ELSE t.typlen::text END,
+    CASE WHEN t.typbyval THEN 'PASSEDBYVALUE' END,
+    'ALIGNMENT = ' || t.typalign::text,
+    'STORAGE = ' || t.typstorage::text,
+    'CATEGORY = ' || quote_literal(t.typcategory::text),
+    CASE WHEN t.typispreferred THEN 'PREFERRED = true' END,
+    'DELIMITER = ' || quote_literal(t.typdelim::text),
+    CASE WHEN t.typcollation <> 0 THEN 'COLLATABLE = true' END)
+  || ')'`;
+var TYPES = sql`
+SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, ${TYPE_NAME},
+  concat_ws(E'\n',
+    CASE t.typtype
+      WHEN 'e' THEN ${ENUM_DEF}
+      WHEN 'c' THEN ${COMPOSITE_DEF}
+      WHEN 'r' THEN ${RANGE_DEF}
+      WHEN 'd' THEN ${DOMAIN_DEF}
+      ELSE ${BASE_DEF} END,
+    ${ownerLine("t.typowner")}),
+  NULL::text, NULL::int
+FROM pg_type t
+JOIN ns tn ON tn.oid = t.typnamespace
+LEFT JOIN pg_class tc ON tc.oid = t.typrelid
+LEFT JOIN pg_range rg ON rg.rngtypid = t.oid
+LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
+WHERE t.typtype IN ('e', 'c', 'r', 'd', 'b') AND t.typisdefined
+  AND (t.typtype <> 'c' OR tc.relkind = 'c')
+  AND NOT EXISTS (SELECT 1 FROM pg_type arr WHERE arr.typarray = t.oid)
+  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)`;
+var COLLATIONS = sql`
+SELECT 'collation'::text, cn.q || '.' || quote_ident(co.collname),
+  concat_ws(E'\n',
+    'CREATE COLLATION ' || cn.q || '.' || quote_ident(co.collname) || ' ('
+      || (SELECT string_agg(j.key || ' = ' || j.value, ', ' ORDER BY j.key)
+          FROM jsonb_each_text(to_jsonb(co) - 'oid' - 'collname' - 'collnamespace' - 'collowner' - 'collversion') j
+          WHERE j.value IS NOT NULL) || ')',
+    ${ownerLine("co.collowner")}),
+  NULL::text, NULL::int
+FROM pg_collation co JOIN ns cn ON cn.oid = co.collnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_collation'::regclass AND e.objid = co.oid)`;
+
+// src/schema/snapshot-sql-security.ts
+var POLICIES = sql`
+SELECT 'policy'::text, r.q || '.' || quote_ident(po.polname),
+  concat_ws(E'\n',
+    'CREATE POLICY ' || quote_ident(po.polname) || ' ON ' || r.q,
+    '  AS ' || CASE WHEN po.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END,
+    '  FOR ' || CASE po.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+    '  TO ' || (SELECT string_agg(role_name, ', ' ORDER BY role_name)
+               FROM (SELECT ${roleName("ro")} AS role_name FROM unnest(po.polroles) AS ro) roles),
+    '  USING (' || pg_get_expr(po.polqual, po.polrelid) || ')',
+    '  WITH CHECK (' || pg_get_expr(po.polwithcheck, po.polrelid) || ')'),
+  r.q, NULL::int
+FROM pg_policy po JOIN rel r ON r.oid = po.polrelid`;
+var ACL_SOURCES = sql`
+SELECT CASE r.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+         WHEN 'f' THEN 'foreign table' ELSE 'table' END AS objtype,
+       r.q AS objname, CASE r.relkind WHEN 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || r.q AS target, '' AS cols,
+       r.relacl AS acl, acldefault(CASE r.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", r.relowner) AS defacl,
+       CASE WHEN r.relkind <> 'S' THEN r.q END AS tbl
+FROM rel r WHERE r.relacl IS NOT NULL
+UNION ALL
+SELECT 'column', r.q || '.' || quote_ident(a.attname), 'TABLE ' || r.q, ' (' || quote_ident(a.attname) || ')',
+       a.attacl, acldefault('c'::"char", r.relowner), r.q
+FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid
+WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
+UNION ALL
+SELECT 'schema', ns.q, 'SCHEMA ' || ns.q, '', ns.nspacl, acldefault('n'::"char", ns.nspowner), NULL
+FROM ns WHERE ns.nspacl IS NOT NULL
+UNION ALL
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+       pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
+       CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END
+         || pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
+       '', p.proacl, acldefault('f'::"char", p.proowner), NULL
+FROM pg_proc p JOIN ns pn ON pn.oid = p.pronamespace
+WHERE p.proacl IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid)
+UNION ALL
+SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, tn.q || '.' || quote_ident(t.typname),
+       CASE t.typtype WHEN 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END || tn.q || '.' || quote_ident(t.typname), '',
+       t.typacl, acldefault('T'::"char", t.typowner), NULL
+FROM pg_type t JOIN ns tn ON tn.oid = t.typnamespace
+WHERE t.typacl IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM pg_type arr WHERE arr.typarray = t.oid)
+  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)`;
+var PRIVILEGES = sql`
+SELECT 'privilege'::text, objtype || ' ' || objname || ' to ' || grantee_name,
+  string_agg(line, E'\n' ORDER BY line), tbl, NULL::int
+FROM (
+  SELECT objtype, objname, tbl, grantee_name,
+    op || ' ' || string_agg(privilege_type || cols, ', ' ORDER BY privilege_type) || ' ON ' || target
+      || CASE op WHEN 'GRANT' THEN ' TO ' ELSE ' FROM ' END || grantee_name
+      || CASE WHEN is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS line
+  FROM (
+    SELECT *, ${roleName("grantee")} AS grantee_name
+    FROM (
+      (SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'GRANT' AS op, e.grantee, e.privilege_type, e.is_grantable
+       FROM acl_source s, aclexplode(s.acl) e
+       EXCEPT
+       SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'GRANT', e.grantee, e.privilege_type, e.is_grantable
+       FROM acl_source s, aclexplode(s.defacl) e)
+      UNION ALL
+      (SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'REVOKE', e.grantee, e.privilege_type, e.is_grantable
+       FROM acl_source s, aclexplode(s.defacl) e
+       EXCEPT
+       SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'REVOKE', e.grantee, e.privilege_type, e.is_grantable
+       FROM acl_source s, aclexplode(s.acl) e)
+    ) entries
+  ) named
+  GROUP BY objtype, objname, target, cols, tbl, grantee_name, op, is_grantable
+) lines
+GROUP BY objtype, objname, tbl, grantee_name`;
+var ACL_SOURCE_CTE = sql`acl_source AS MATERIALIZED (${ACL_SOURCES})`;
+var DEFAULT_PRIVILEGES = sql`
+SELECT 'default privileges'::text,
+  'for role ' || quote_ident(pg_get_userbyid(da.defaclrole))
+    || coalesce(' in schema ' || quote_ident(dn.nspname), '')
+    || ' on ' || CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
+                   WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE da.defaclobjtype::text END,
+  coalesce((SELECT string_agg(line, E'\n' ORDER BY line)
+            FROM (SELECT 'GRANT ' || e.privilege_type || ' TO ' || ${roleName("e.grantee")}
+                         || CASE WHEN e.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS line
+                  FROM aclexplode(da.defaclacl) e) l), '(no privileges)'),
+  NULL::text, NULL::int
+FROM pg_default_acl da LEFT JOIN pg_namespace dn ON dn.oid = da.defaclnamespace`;
+
+// src/schema/snapshot-sql-misc.ts
+var SCHEMAS = sql`
+SELECT 'schema'::text, ns.q, 'CREATE SCHEMA ' || ns.q || E'\n' || ${ownerLine("ns.nspowner")}, NULL::text, NULL::int
+FROM ns
+WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_namespace'::regclass AND e.objid = ns.oid)`;
+var EXTENSIONS = sql`
+SELECT 'extension'::text, quote_ident(x.extname),
+  'CREATE EXTENSION ' || quote_ident(x.extname) || ' WITH SCHEMA ' || quote_ident(xn.nspname)
+    || ' VERSION ' || quote_literal(x.extversion),
+  NULL::text, NULL::int
+FROM pg_extension x JOIN pg_namespace xn ON xn.oid = x.extnamespace`;
+var COMMENTS = sql`
+SELECT 'comment'::text, c.objtype || ' ' || c.identity,
+  'COMMENT ON ' || upper(c.objtype) || ' ' || c.identity || ' IS ' || quote_literal(c.description),
+  NULL::text, NULL::int
+FROM (
+  SELECT regexp_replace(io.type, '^.* column$', 'column') AS objtype, io.identity, io.schema, d.description
+  FROM pg_description d, LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) io
+  WHERE d.objoid >= 16384
+    -- An extension's comment comes from its control file, with the extension.
+    AND d.classoid <> 'pg_extension'::regclass
+    AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = d.classoid AND e.objid = d.objoid)
+    AND NOT EXISTS (
+      SELECT 1 FROM pg_depend dd
+      WHERE dd.classid = d.classoid AND dd.objid = d.objoid AND dd.refclassid = 'pg_class'::regclass
+        AND (dd.refobjid IN (SELECT oid FROM excluded_rel)
+          OR dd.refobjid IN (SELECT objid FROM ext_member WHERE classid = 'pg_class'::regclass)))
+    AND NOT (d.classoid = 'pg_class'::regclass AND d.objoid IN (SELECT oid FROM excluded_rel))
+) c
+WHERE c.schema IS NULL OR c.schema IN (SELECT nspname FROM ns)`;
+var PUBLICATIONS = sql`
+SELECT 'publication'::text, quote_ident(p.pubname),
+  concat_ws(E'\n',
+    'CREATE PUBLICATION ' || quote_ident(p.pubname) || CASE WHEN p.puballtables THEN ' FOR ALL TABLES' ELSE '' END,
+    (SELECT string_agg(line, E'\n' ORDER BY line)
+     FROM (SELECT '  TABLE ' || pns.q || '.' || quote_ident(pc.relname)
+                  || coalesce(' (' || (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+                                        FROM pg_attribute a WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs)) || ')', '')
+                  || coalesce(' WHERE (' || pg_get_expr(pr.prqual, pr.prrelid) || ')', '') AS line
+           FROM pg_publication_rel pr JOIN pg_class pc ON pc.oid = pr.prrelid JOIN ns pns ON pns.oid = pc.relnamespace
+           WHERE pr.prpubid = p.oid) t),
+    (SELECT string_agg('  TABLES IN SCHEMA ' || quote_ident(pn.nspname), E'\n' ORDER BY pn.nspname)
+     FROM pg_publication_namespace pp JOIN pg_namespace pn ON pn.oid = pp.pnnspid WHERE pp.pnpubid = p.oid),
+    '  WITH (publish = ' || quote_literal(concat_ws(', ',
+        CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,
+        CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END))
+      || ', publish_via_partition_root = ' || p.pubviaroot || ')',
+    ${ownerLine("p.pubowner")}),
+  NULL::text, NULL::int
+FROM pg_publication p`;
+
+// src/schema/snapshot-query.ts
+var FRAGMENTS = [
+  SCHEMAS,
+  EXTENSIONS,
+  TABLES,
+  COLUMNS,
+  CONSTRAINTS,
+  INDEXES,
+  SEQUENCES,
+  VIEWS,
+  STATISTICS,
+  ROUTINES,
+  TRIGGERS,
+  RULES,
+  EVENT_TRIGGERS,
+  TYPES,
+  COLLATIONS,
+  POLICIES,
+  PRIVILEGES,
+  DEFAULT_PRIVILEGES,
+  COMMENTS,
+  PUBLICATIONS
+];
+var PINNED_SETTINGS = [
+  ["search_path", "pg_catalog"],
+  ["DateStyle", "ISO, YMD"],
+  ["IntervalStyle", "postgres"],
+  ["TimeZone", "UTC"],
+  ["extra_float_digits", "1"],
+  ["bytea_output", "hex"],
+  ["quote_all_identifiers", "off"]
+];
+var ROW_ORDER = 'kind COLLATE "C", name COLLATE "C"';
+function objectsQuery(options) {
+  const excluded = options.excludeTables?.length ? sqlTextArray(options.excludeTables) : void 0;
+  return `WITH ${commonTableExpressions(excluded)},
+${ACL_SOURCE_CTE},
+objs (kind, name, ddl, tbl, pos) AS (
+${FRAGMENTS.map((f) => f.trim()).join("\nUNION ALL\n")}
+)`;
+}
+function withPinnedSettings(select) {
+  const save = PINNED_SETTINGS.map(
+    ([name], i) => `set_config('rollback_verify.saved_${i}', current_setting('${name}'), true)`
+  ).join(", ");
+  const pin = PINNED_SETTINGS.map(([name, value]) => `set_config('${name}', '${value}', true)`).join(", ");
+  const restore = PINNED_SETTINGS.map(
+    ([name], i) => `set_config('${name}', current_setting('rollback_verify.saved_${i}'), true)`
+  ).join(", ");
+  return `SELECT ${save};
+SELECT ${pin};
+${select};
+SELECT ${restore};`;
+}
+var RESULT_INDEX = 2;
+function snapshotQuery(options = {}) {
+  return withPinnedSettings(`${objectsQuery(options)}
+SELECT kind, name, ddl, tbl, pos FROM objs ORDER BY ${ROW_ORDER}`);
+}
+
+// src/schema/snapshot.ts
+async function snapshotSchema(client, options = {}) {
+  const rows = resultRows(await client.query(snapshotQuery(options)));
+  const objects = /* @__PURE__ */ new Map();
+  for (const row of rows) {
+    const object = { kind: row.kind, name: row.name, ddl: row.ddl };
+    if (row.tbl !== null) object.table = row.tbl;
+    if (row.pos !== null) object.position = row.pos;
+    objects.set(uniqueKey(objects, objectKey(row.kind, row.name)), object);
+  }
+  return { objects, fingerprint: fingerprintRows(rows) };
+}
+function fingerprintRows(rows) {
+  const text = rows.map((r) => [r.kind, r.name, r.ddl, r.tbl ?? "", r.pos === null ? "" : String(r.pos)].join("")).join("");
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+function resultRows(result) {
+  const results = Array.isArray(result) ? result : [result];
+  const data = results[RESULT_INDEX];
+  if (!data) throw new Error(`schema snapshot query returned ${results.length} result sets, expected ${RESULT_INDEX + 1}`);
+  return data.rows;
+}
+function uniqueKey(objects, key) {
+  let candidate = key;
+  for (let n = 2; objects.has(candidate); n++) candidate = `${key} #${n}`;
+  return candidate;
+}
+
+// src/sql/normalize.ts
+function withoutTrivia(text) {
+  const parts = [];
+  for (const t of tokenizeSql(text)) {
+    if (isTrivia(t.kind)) continue;
+    const raw = text.slice(t.start, t.end);
+    if (t.kind === "dollar-string") {
+      const tag = /^\$[^$]*\$/.exec(raw)[0];
+      parts.push(`${tag}${withoutTrivia(raw.slice(tag.length, raw.length - tag.length))}${tag}`);
+    } else parts.push(raw);
+  }
+  return parts.join(" ");
+}
+
+// src/verify/checks/schema.ts
+var SchemaWatch = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  name = "schema";
+  /** The state before the current migration's up (S0), then after its up (S1). */
+  beforeUpState;
+  afterUpState;
+  /** The newest snapshot taken: where the schema stands as far as the run knows. */
+  latest;
+  /** Takes a snapshot of the whole schema now. */
+  async capture(db) {
+    const s = await db.use((c) => snapshotSchema(c, { excludeTables: this.options.excludeTables }));
+    this.latest = s;
+    return s;
+  }
+  /** The snapshot the run last took (the baseline's until a migration has run). */
+  get current() {
+    return this.latest;
+  }
+  /** Starts from a known state (the baseline) without another snapshot. */
+  startFrom(s) {
+    this.latest = s;
+  }
+  async beforeUp(at) {
+    this.beforeUpState = this.latest ?? await this.capture(at.db);
+    this.afterUpState = void 0;
+  }
+  async afterUp(at) {
+    this.afterUpState = await this.capture(at.db);
+    return [];
+  }
+  async afterDown(at) {
+    const s2 = await this.capture(at.db);
+    return this.compare(at, this.beforeUpState, s2, "rollback-residue");
+  }
+  async afterReup(at) {
+    const s3 = await this.capture(at.db);
+    return this.compare(at, this.afterUpState, s3, "reapply-drift");
+  }
+  /** True when the schema now is what it was before the up (a failed up that changed nothing). */
+  async unchangedSinceBeforeUp(db) {
+    return same(await this.capture(db), this.beforeUpState);
+  }
+  /** True when the schema now is what the up left (a failed down that rolled back). */
+  async unchangedSinceUp(db) {
+    return same(await this.capture(db), this.afterUpState);
+  }
+  /** The migration stays applied without a down (irreversible, missing, or a rolled-back failed down). */
+  keepUp() {
+    this.latest = this.afterUpState ?? this.latest;
+  }
+  compare(at, expected, actual, kind) {
+    if (same(expected, actual)) return [];
+    return foldTableChildren(diffSnapshots(expected, actual)).map((d) => this.differenceProblem(at, d, kind));
+  }
+  differenceProblem(at, d, kind) {
+    const m = at.group ? void 0 : at.migrations[0];
+    const who = whoIs(at);
+    const file = m ? kind === "rollback-residue" ? m.down?.file : m.up.file : void 0;
+    if (d.columnOrderOnly) {
+      return {
+        kind: "column-order",
+        severity: this.options.strictColumnOrder ? "error" : "warning",
+        migration: m?.id,
+        object: d.display,
+        file,
+        diff: d.diff,
+        message: `${d.display} moved: ${kind === "rollback-residue" ? "after the down" : "after re-applying"} ${who} it is at another position (a re-added column goes to the end)`
+      };
+    }
+    if (d.change === "changed" && d.before !== void 0 && d.after !== void 0 && withoutTrivia(d.before) === withoutTrivia(d.after)) {
+      return {
+        kind,
+        severity: "warning",
+        migration: m?.id,
+        object: d.display,
+        file,
+        diff: d.diff,
+        message: `${d.display} differs only in comments or whitespace ${kind === "rollback-residue" ? "after the down of" : "when re-applying"} ${who}`
+      };
+    }
+    const phrase = kind === "rollback-residue" ? { added: "is left behind by the down of", removed: "is missing after the down of", changed: "differs after the down of" }[d.change] : { added: "appears only when re-applying", removed: "is missing when re-applying", changed: "differs when re-applying" }[d.change];
+    return { kind, severity: "error", migration: m?.id, object: d.display, file, diff: d.diff, message: `${d.display} ${phrase} ${who}` };
+  }
+};
+function same(a, b) {
+  return a.fingerprint === b.fingerprint;
+}
+
+// src/verify/checks/tool-state.ts
+var ToolStateCheck = class {
+  name = "tool-state";
+  before;
+  async beforeUp(at) {
+    this.before = void 0;
+    const m = at.migrations[0];
+    if (at.group || !m.toolState) return;
+    this.before = { id: m.id, value: await at.db.use((c) => readToolState(c, m.toolState.sql)) };
+  }
+  async afterDown(at) {
+    const m = at.migrations[0];
+    if (at.group || !m.toolState || !this.before || this.before.id !== m.id) return [];
+    const before = this.before.value;
+    const after = await at.db.use((c) => readToolState(c, m.toolState.sql));
+    if (after === before) return [];
+    const show = (v) => v === "" ? "nothing" : `'${v}'`;
+    return [{
+      kind: "rollback-residue",
+      severity: "error",
+      migration: m.id,
+      object: `table ${m.toolState.table}`,
+      file: m.down?.file,
+      message: `after the down of ${whoIs(at)}, ${m.toolState.table} holds ${show(after)} instead of ${show(before)} (what it held before the up): the tool would consider the wrong migrations applied`
+    }];
+  }
+};
+async function readToolState(c, sql2) {
+  try {
+    const r = await c.query(sql2);
+    const row = r.rows[0];
+    return row ? String(Object.values(row)[0] ?? "") : "";
+  } catch (err) {
+    if (err.code === "42P01") return "";
+    throw err;
+  }
+}
+
 // src/verify/protocol.ts
 async function runProtocol(input) {
   const p = new Protocol(input);
@@ -15480,11 +15653,16 @@ var Protocol = class {
     this.input = input;
     this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
     this.inspector = new Inspector(input.url, () => this.connectionLost ? " (a migration ended the connection or stopped the server)" : "");
+    this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
+    this.checks = [this.schema, new ToolStateCheck(), ...input.data ? [new DataCheck(input.data)] : []];
   }
   input;
   out = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [] };
   ctx;
   inspector;
+  schema;
+  /** Called at every point of the protocol, in this order (src/verify/check.ts). */
+  checks;
   async run() {
     try {
       return await this.verify();
@@ -15522,13 +15700,14 @@ var Protocol = class {
       phases: {}
     }));
     if (!await this.buildBaseline()) return out;
-    const base = await this.snapshot();
+    const base = await this.schema.capture(this.inspector);
     if (input.data) out.seeded.push(...await this.loadBaselineData(input.data));
-    const head = input.mode === "chain" ? await this.verifyChain(base) : await this.verifySteps(base);
+    const finished = input.mode === "chain" ? await this.verifyChain() : await this.verifySteps();
     if (this.noops.length) {
       out.notes.push(`Run as no-ops (no statements${input.mode === "chain" ? " in their down" : " in their up or down"}): ${listIds(this.noops)}.`);
     }
-    if (head) {
+    const head = this.schema.current;
+    if (finished && head) {
       out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
     }
     return out;
@@ -15559,19 +15738,18 @@ var Protocol = class {
     return true;
   }
   /** Step-wise: each new migration up → down → up, starting from the previous one's re-applied state. */
-  async verifySteps(base) {
+  async verifySteps() {
     const { input, out } = this;
-    let s0 = base;
     for (let i = 0; i < input.fresh.length; i++) {
       const m = input.fresh[i];
       const res = out.migrations[i];
-      let before = input.data ? await this.withClient((c) => input.data.beforeUp(c, m)) : void 0;
-      const toolStateBefore = m.toolState ? await this.readToolState(m.toolState.sql) : void 0;
+      const at = this.point([m], false);
+      await this.checkAt("beforeUp", at);
       let up = await this.runPhase(m, res, "up");
-      if (up.failure && this.failsOnSeededRows(up.failure) && sameSchema(await this.snapshot(), s0)) {
+      if (up.failure && this.failsOnSeededRows(up.failure) && await this.schema.unchangedSinceBeforeUp(this.inspector)) {
         const onSeeded = up.failure;
         await this.emptySeededTables(m);
-        before = input.data ? await this.withClient((c) => input.data.beforeUp(c, m)) : void 0;
+        await this.checkAt("beforeUp", at);
         up = await this.runPhase(m, res, "up");
         if (!up.failure) this.seededFailureWarning(m, onSeeded);
       }
@@ -15579,56 +15757,51 @@ var Protocol = class {
         this.recordFailure(m, res, "up", up.failure);
         return this.stopAfter(i, `${m.id} failed to apply`);
       }
-      const s1 = await this.snapshot();
+      await this.checkAt("afterUp", at);
       if (isNoop(m)) {
         res.status = "ok";
         this.noops.push(m.id);
-        s0 = s1;
+        this.schema.keepUp();
         continue;
       }
       const downScript = this.reversibleDown(m, res, false);
       if (!downScript) {
-        s0 = s1;
-        if (input.data) out.seeded.push(...await this.withClient((c) => input.data.afterReup(c, m)));
+        this.schema.keepUp();
+        await this.checkAt("settled", at);
         continue;
       }
       const down = await this.phase(m, res, "down");
       if (!down) {
         if (this.connectionLost) return this.stopAfter(i, `the down of ${m.id} lost its connection`);
-        const now = await this.snapshot();
-        if (!sameSchema(now, s1)) return this.stopAfter(i, `the failed down of ${m.id} left the schema in an unknown state`);
-        if (input.data) out.seeded.push(...await this.withClient((c) => input.data.afterReup(c, m)));
-        s0 = s1;
+        if (!await this.schema.unchangedSinceUp(this.inspector)) return this.stopAfter(i, `the failed down of ${m.id} left the schema in an unknown state`);
+        this.schema.keepUp();
+        await this.checkAt("settled", at);
         continue;
       }
-      const s2 = await this.snapshot();
-      const schemaResidue = this.compare(m, s0, s2, "rollback-residue");
-      const residue = await this.toolStateResidue(m, toolStateBefore) || schemaResidue;
-      if (input.data && before !== void 0) {
-        out.problems.push(...await this.withClient((c) => input.data.afterDown(c, m, before)));
-      }
+      const afterDown = await this.checkAt("afterDown", at);
       const reup = await this.phase(m, res, "reup");
       if (!reup) return this.stopAfter(i, `${m.id} failed to re-apply after its down`);
-      const s3 = await this.snapshot();
-      const drift = this.compare(m, s1, s3, "reapply-drift");
-      if (res.status === "not-run") res.status = residue || drift ? "failed" : "ok";
-      if (input.data) out.seeded.push(...await this.withClient((c) => input.data.afterReup(c, m)));
-      s0 = s3;
+      const afterReup = await this.checkAt("afterReup", at);
+      if (res.status === "not-run") res.status = [...afterDown, ...afterReup].some((p) => p.severity === "error") ? "failed" : "ok";
+      await this.checkAt("settled", at);
     }
-    return s0;
+    return true;
   }
   /** Chain: all ups, all downs in reverse, all ups; the group's down must restore the base. */
-  async verifyChain(base) {
+  async verifyChain() {
     const { input, out } = this;
     const ms = input.fresh;
+    const at = this.point(ms, true);
+    await this.checkAt("beforeUp", at);
     for (let i = 0; i < ms.length; i++) {
       if (!await this.phase(ms[i], out.migrations[i], "up")) return this.stopAfter(i, `${ms[i].id} failed to apply`);
     }
-    const top = await this.snapshot();
+    await this.checkAt("afterUp", at);
     const reversible = ms.map((m, i) => this.reversibleDown(m, out.migrations[i], true));
     if (reversible.some((d) => !d)) {
       out.notes.push("Chain mode: a migration has no usable down, so the group could not be rolled back.");
-      return top;
+      this.schema.keepUp();
+      return true;
     }
     for (let i = ms.length - 1; i >= 0; i--) {
       if (reversible[i] === "noop") {
@@ -15637,15 +15810,30 @@ var Protocol = class {
       }
       if (!await this.phase(ms[i], out.migrations[i], "down")) return this.stopAfter(ms.length - 1, `the down of ${ms[i].id} failed`);
     }
-    const bottom = await this.snapshot();
-    const residue = this.compare(void 0, base, bottom, "rollback-residue");
+    const afterDown = await this.checkAt("afterDown", at);
     for (let i = 0; i < ms.length; i++) {
       if (!await this.phase(ms[i], out.migrations[i], "reup")) return this.stopAfter(ms.length - 1, `${ms[i].id} failed to re-apply`);
     }
-    const again = await this.snapshot();
-    const drift = this.compare(void 0, top, again, "reapply-drift");
-    for (const r of out.migrations) if (r.status === "not-run") r.status = residue || drift ? "failed" : "ok";
-    return again;
+    const afterReup = await this.checkAt("afterReup", at);
+    const failed = [...afterDown, ...afterReup].some((p) => p.severity === "error");
+    for (const r of out.migrations) if (r.status === "not-run") r.status = failed ? "failed" : "ok";
+    return true;
+  }
+  /** What the checks are handed at a point of the protocol. */
+  point(migrations, group) {
+    const out = this.out;
+    return {
+      migrations,
+      group,
+      db: this.inspector,
+      record: { seeded: (tables) => out.seeded.push(...tables), note: (text) => out.notes.push(text) }
+    };
+  }
+  /** Calls every check at one point and records what they found. */
+  async checkAt(point, at) {
+    const problems = await runChecks(this.checks, point, at);
+    this.out.problems.push(...problems);
+    return problems;
   }
   /**
    * The down to run, `'noop'` for an empty down when it counts as one (chain mode), or undefined
@@ -15716,7 +15904,7 @@ var Protocol = class {
   /** Empties every table the run seeded (bookkeeping tables aside); data checks go on from there. */
   async emptySeededTables(m) {
     this.seededEmptied = true;
-    await this.withClient((c) => this.input.data.emptyTables(c));
+    await this.inspector.use((c) => this.input.data.emptyTables(c));
     this.out.notes.push(`From ${m.id} on, the tables seeded before it are empty: ${m.id} failed on the synthetic rows and was verified on empty tables.`);
   }
   seededFailureWarning(m, f) {
@@ -15741,86 +15929,11 @@ var Protocol = class {
   problem(kind, m, f, message) {
     this.out.problems.push({ kind, severity: "error", migration: m.id, message, file: f.file, ...f.line ? { line: f.line } : {}, ...f.sqlstate ? { sqlstate: f.sqlstate } : {} });
   }
-  /** Records differences as problems; returns true when any of them is an error. */
-  compare(m, expected, actual, kind) {
-    if (sameSchema(expected, actual)) return false;
-    let failed = false;
-    for (const d of foldTableChildren(diffSnapshots(expected, actual))) {
-      const problem = this.differenceProblem(m, d, kind);
-      if (problem.severity === "error") failed = true;
-      this.out.problems.push(problem);
-    }
-    return failed;
-  }
-  differenceProblem(m, d, kind) {
-    const who = m ? `${m.id}_${m.name}` : "the new migrations as a group";
-    const file = m ? kind === "rollback-residue" ? m.down?.file : m.up.file : void 0;
-    if (d.columnOrderOnly) {
-      return {
-        kind: "column-order",
-        severity: this.input.strictColumnOrder ? "error" : "warning",
-        migration: m?.id,
-        object: d.display,
-        file,
-        diff: d.diff,
-        message: `${d.display} moved: ${kind === "rollback-residue" ? "after the down" : "after re-applying"} ${who} it is at another position (a re-added column goes to the end)`
-      };
-    }
-    if (d.change === "changed" && d.before !== void 0 && d.after !== void 0 && withoutTrivia(d.before) === withoutTrivia(d.after)) {
-      return {
-        kind,
-        severity: "warning",
-        migration: m?.id,
-        object: d.display,
-        file,
-        diff: d.diff,
-        message: `${d.display} differs only in comments or whitespace ${kind === "rollback-residue" ? "after the down of" : "when re-applying"} ${who}`
-      };
-    }
-    const phrase = kind === "rollback-residue" ? { added: "is left behind by the down of", removed: "is missing after the down of", changed: "differs after the down of" }[d.change] : { added: "appears only when re-applying", removed: "is missing when re-applying", changed: "differs when re-applying" }[d.change];
-    return { kind, severity: "error", migration: m?.id, object: d.display, file, diff: d.diff, message: `${d.display} ${phrase} ${who}` };
-  }
-  /** Reads a migration tool's bookkeeping (Migration.toolState); a table not created yet reads as ''. */
-  async readToolState(sql2) {
-    return this.withClient(async (c) => {
-      try {
-        const r = await c.query(sql2);
-        const row = r.rows[0];
-        return row ? String(Object.values(row)[0] ?? "") : "";
-      } catch (err) {
-        if (err.code === "42P01") return "";
-        throw err;
-      }
-    });
-  }
-  /** After a down, the tool must again believe what it believed before the up; true when not. */
-  async toolStateResidue(m, before) {
-    if (!m.toolState || before === void 0) return false;
-    const after = await this.readToolState(m.toolState.sql);
-    if (after === before) return false;
-    const show = (v) => v === "" ? "nothing" : `'${v}'`;
-    this.out.problems.push({
-      kind: "rollback-residue",
-      severity: "error",
-      migration: m.id,
-      object: `table ${m.toolState.table}`,
-      file: m.down?.file,
-      message: `after the down of ${m.id}_${m.name}, ${m.toolState.table} holds ${show(after)} instead of ${show(before)} (what it held before the up): the tool would consider the wrong migrations applied`
-    });
-    return true;
-  }
   stopAfter(index, why) {
     const rest = this.out.migrations.slice(index + 1).filter((r) => r.status === "not-run");
     if (rest.length) this.out.notes.push(`Stopped after ${why}; not run: ${listIds(rest.map((r) => r.id))}.`);
     else this.out.notes.push(`Stopped after ${why}.`);
-    return void 0;
-  }
-  async snapshot() {
-    return this.withClient((c) => snapshotSchema(c, { excludeTables: this.input.excludeTables }));
-  }
-  /** Looks at the scratch database between phases, on the inspector's shared connection. */
-  async withClient(fn2) {
-    return this.inspector.use(fn2);
+    return false;
   }
 };
 function isNoop(m) {
@@ -15829,9 +15942,6 @@ function isNoop(m) {
 }
 function listIds(ids) {
   return ids.length <= 8 ? ids.join(", ") : `${ids.length} migrations, ${ids.slice(0, 3).join(", ")} \u2026 ${ids.slice(-2).join(", ")}`;
-}
-function sameSchema(a, b) {
-  return a.fingerprint === b.fingerprint;
 }
 
 // src/verify/thresholds.ts
@@ -15871,7 +15981,7 @@ function formatSeconds(ms) {
   return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
 }
 
-// src/verify/verdict.ts
+// src/result/verdict.ts
 function isFailing(problem, failOn) {
   if (problem.severity === "error") return true;
   if (failOn.includes(problem.kind)) return true;

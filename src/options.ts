@@ -4,9 +4,9 @@
  * the engine; nothing downstream reads flags, inputs or environment variables.
  */
 import { ConfigError } from './errors.js';
-import type { FormatName } from './formats/types.js';
+import { FORMAT_NAMES, type FormatName } from './formats/names.js';
 import type { ProviderChoice } from './postgres/types.js';
-import type { ProblemKind, Severity } from './verify/result.js';
+import type { ProblemKind, Severity } from './result/types.js';
 
 export interface VerifyOptions {
   /** The migrations directory as the user wrote it (relative to `cwd`, or absolute). */
@@ -71,10 +71,7 @@ export const DEFAULT_OPTIONS: Omit<VerifyOptions, 'migrationsDir' | 'cwd'> = {
  * `fail-on`): each names the flag/input it parses and the accepted values, so a bad value is one
  * actionable line whichever front end it came through.
  */
-export const FORMAT_NAMES: readonly FormatName[] = [
-  'golang-migrate', 'dbmate', 'goose', 'flyway', 'prisma', 'rollback-sql', 'diesel', 'pop', 'alembic', 'sqitch',
-  'node-pg-migrate', 'knex', 'commands',
-];
+export { FORMAT_NAMES };
 export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'url', 'embedded', 'system', 'docker'];
 export const PROBLEM_KINDS: readonly ProblemKind[] = [
   'up-failed', 'down-failed', 'reup-failed', 'missing-down', 'irreversible', 'rollback-residue', 'reapply-drift',

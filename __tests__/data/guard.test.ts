@@ -13,7 +13,7 @@ import { ConfigError } from '../../src/errors.js';
 import type { Migration } from '../../src/formats/types.js';
 import { createDataGuard } from '../../src/data/guard.js';
 import type { DataGuard } from '../../src/data/guard.js';
-import type { Problem } from '../../src/verify/result.js';
+import type { Problem } from '../../src/result/types.js';
 import { usePostgres } from '../helpers/postgres.js';
 
 const BASELINE = `

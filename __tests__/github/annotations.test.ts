@@ -1,6 +1,6 @@
 import { fakeCore } from '../../__fixtures__/core.js';
 import { annotateProblems } from '../../src/github/annotations.js';
-import type { Problem } from '../../src/verify/result.js';
+import type { Problem } from '../../src/result/types.js';
 
 const problem = (i: number, severity: Problem['severity']): Problem => ({
   kind: severity === 'error' ? 'rollback-residue' : 'column-order',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withoutTimings } from '../../src/github/publish.js';
-import type { VerifyResult } from '../../src/verify/result.js';
+import type { VerifyResult } from '../../src/result/types.js';
 
 const fixture = (): VerifyResult => JSON.parse(readFileSync(join(process.cwd(), '__fixtures__/reports/fail.json'), 'utf8'));
 

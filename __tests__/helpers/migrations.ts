@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { DEFAULT_OPTIONS, type VerifyOptions } from '../../src/options.js';
 import { silentLogger } from '../../src/logger.js';
 import { runVerification } from '../../src/verify/run.js';
-import type { VerifyResult } from '../../src/verify/result.js';
+import type { VerifyResult } from '../../src/result/types.js';
 
 const made: string[] = [];
 afterAll(() => {

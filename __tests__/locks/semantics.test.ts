@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { usePostgres } from '../helpers/postgres.js';
 import { verify, writeProject } from '../helpers/migrations.js';
-import type { VerifyResult } from '../../src/verify/result.js';
+import type { VerifyResult } from '../../src/result/types.js';
 
 const pg = usePostgres();
 const url = () => pg.server().adminUrl;

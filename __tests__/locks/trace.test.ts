@@ -6,7 +6,7 @@
  */
 import { usePostgres } from '../helpers/postgres.js';
 import { verify, writeProject } from '../helpers/migrations.js';
-import type { VerifyResult } from '../../src/verify/result.js';
+import type { VerifyResult } from '../../src/result/types.js';
 import type { StatementTrace } from '../../src/locks/types.js';
 
 const pg = usePostgres();

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMENT_MAX_CHARS, escapeMarkdown, fileUrl, renderMarkdownReport, type MarkdownOptions } from '../../src/report/markdown.js';
-import type { VerifyResult } from '../../src/verify/result.js';
+import type { VerifyResult } from '../../src/result/types.js';
 
 const dir = join(process.cwd(), '__fixtures__', 'reports');
 const load = (name: string): VerifyResult => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as VerifyResult;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderTimingChart } from '../../src/report/timing-chart.js';
-import type { VerifyResult } from '../../src/verify/result.js';
+import type { VerifyResult } from '../../src/result/types.js';
 
 function resultWith(migrations: VerifyResult['migrations']): VerifyResult {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { thresholdProblems } from '../../src/verify/thresholds.js';
-import type { MigrationResult } from '../../src/verify/result.js';
+import type { MigrationResult } from '../../src/result/types.js';
 import { usePostgres } from '../helpers/postgres.js';
 
 function result(id: string, up: number, down?: number, reup?: number): MigrationResult {

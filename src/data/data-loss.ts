@@ -3,7 +3,7 @@
  * problems that name the table or column and how many rows or values changed.
  */
 import type { Migration } from '../formats/types.js';
-import type { Problem } from '../verify/result.js';
+import type { Problem } from '../result/types.js';
 import type { Fingerprints, TableFingerprint } from './fingerprint.js';
 
 /** Compares `before` with `after` over the tables and columns present in both. */

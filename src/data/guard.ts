@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
 import { ConfigError } from '../errors.js';
 import type { Migration } from '../formats/types.js';
-import type { Problem, SeededTable } from '../verify/result.js';
+import type { Problem, SeededTable } from '../result/types.js';
 import { isExcluded, readTables } from './catalog.js';
 import { dataLossProblems } from './data-loss.js';
 import { defaultSpec, fingerprintTables } from './fingerprint.js';

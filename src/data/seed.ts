@@ -7,7 +7,7 @@
  * keys and exclusion constraints). A table that still cannot be filled gets a note, never a throw.
  */
 import type pg from 'pg';
-import type { SeededTable } from '../verify/result.js';
+import type { SeededTable } from '../result/types.js';
 import { isExcluded, quoteIdent, quoteLiteral, readCatalog } from './catalog.js';
 import type { Catalog, ColumnInfo, ConstraintInfo, TableInfo } from './catalog.js';
 import { checkCondition, readShapes } from './check-shapes.js';

@@ -16,7 +16,7 @@
  * missing down.
  */
 import { basename, dirname } from 'node:path';
-import type { Problem } from '../verify/result.js';
+import type { Problem } from '../result/types.js';
 import { isEmptyBody, notImplementedLine, readRevisionScript, type RevisionScript } from './alembic-script.js';
 import { alembicLayout, isRevisionFile } from './alembic-layout.js';
 import { codeMarkers } from './code-markers.js';

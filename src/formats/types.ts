@@ -4,7 +4,8 @@
  * applies them, and says how the real tool sends each script to PostgreSQL, so the engine can
  * replay it with the same transaction and statement boundaries.
  */
-import type { Problem } from '../verify/result.js';
+import type { Problem } from '../result/types.js';
+import type { FormatName } from './names.js';
 
 /** A file of the migrations directory, read up front (from the work tree or from git at a ref). */
 export interface SourceFile {
@@ -93,20 +94,7 @@ export interface Migration {
   missingDownHint?: string;
 }
 
-export type FormatName =
-  | 'golang-migrate'
-  | 'dbmate'
-  | 'goose'
-  | 'flyway'
-  | 'prisma'
-  | 'rollback-sql'
-  | 'diesel'
-  | 'pop'
-  | 'alembic'
-  | 'sqitch'
-  | 'node-pg-migrate'
-  | 'knex'
-  | 'commands';
+export type { FormatName } from './names.js';
 
 export interface MigrationFormat {
   name: FormatName;

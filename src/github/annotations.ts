@@ -3,7 +3,7 @@
  * error and 10 warning annotations per step, so we send at most that many (errors and warnings
  * each in report order) and let the job summary carry the full list.
  */
-import type { Problem } from '../verify/result.js';
+import type { Problem } from '../result/types.js';
 import type { ActionsCore } from './actions-core.js';
 
 export const MAX_ANNOTATIONS_PER_LEVEL = 10;

@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import { renderJsonReport } from '../report/json.js';
 import { COMMENT_MAX_CHARS, renderMarkdownReport, type ReportLinks } from '../report/markdown.js';
 import { redactSecrets } from '../secrets.js';
-import type { VerifyResult } from '../verify/result.js';
+import type { VerifyResult } from '../result/types.js';
 import type { ActionsCore } from './actions-core.js';
 import { annotateProblems, MAX_ANNOTATIONS_PER_LEVEL } from './annotations.js';
 import { upsertStickyComment, type CommentOutcome } from './comment.js';

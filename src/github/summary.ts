@@ -4,7 +4,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { renderMarkdownReport, type ReportLinks } from '../report/markdown.js';
-import type { VerifyResult } from '../verify/result.js';
+import type { VerifyResult } from '../result/types.js';
 
 /** GitHub's per-step summary limit, in bytes. */
 export const SUMMARY_MAX_BYTES = 1024 * 1024;

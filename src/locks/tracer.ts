@@ -10,7 +10,8 @@
  */
 import pg from 'pg';
 import type { Script, SqlScript } from '../formats/types.js';
-import { describeError, executeScript, type ExecuteContext, type ScriptFailure, type ScriptOutcome } from '../verify/execute.js';
+import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
+import { describeError, executeScript, type ExecuteContext } from '../execute/script.js';
 import { countRows, probeState, type ProbeResult, type RelationState } from './catalog.js';
 import { lockHold, statementEffects, type PendingLock } from './diff.js';
 import { safeRewriteHint } from './hints.js';

@@ -6,7 +6,7 @@
  * Up and down are judged; the re-up repeats the up's statements on the same data and would only
  * repeat its problems.
  */
-import type { MigrationResult, PhaseName, Problem } from '../verify/result.js';
+import type { MigrationResult, PhaseName, Problem } from '../result/types.js';
 import type { LockHold, StatementTrace } from './types.js';
 
 export interface LockLimits {

@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors.js';
 import { detectFormat, getFormat } from '../formats/index.js';
 import type { FormatName, Migration, MigrationFormat, ParseContext, Script, SourceFile } from '../formats/types.js';
-import type { Problem } from '../verify/result.js';
+import type { Problem } from '../result/types.js';
 import { expandToolSettings } from '../tools/list-command.js';
 import { readFilesAtCommit, resolveBase } from './git.js';
 import { readWorkTreeFiles, resolveDir } from './read-files.js';

@@ -7,7 +7,7 @@
  */
 import { blockingLocks } from '../locks/verdicts.js';
 import { MODE_BLOCKS, type PhaseLocks, type StatementTrace } from '../locks/types.js';
-import type { MigrationResult, PhaseName, VerifyResult } from '../verify/result.js';
+import type { MigrationResult, PhaseName, VerifyResult } from '../result/types.js';
 import type { MarkdownBlock } from './markdown-budget.js';
 import { formatMs } from './summary.js';
 

@@ -5,7 +5,7 @@
  * diff (collapsed), then what the PR changes in the schema (collapsed). A size budget keeps a PR
  * comment under GitHub's limit by cutting the largest collapsed sections first, and says so.
  */
-import type { MigrationResult, PhaseResult, Problem, Severity, VerifyResult } from '../verify/result.js';
+import type { MigrationResult, PhaseResult, Problem, Severity, VerifyResult } from '../result/types.js';
 import { fenceFor, fitBlocks, type MarkdownBlock } from './markdown-budget.js';
 import { countResult, formatMs } from './summary.js';
 import { renderTimingChart } from './timing-chart.js';

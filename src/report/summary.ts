@@ -2,7 +2,7 @@
  * Plain facts every renderer states the same way (headline counts, phase times), so terminal,
  * Markdown and JSON never disagree on what happened.
  */
-import type { Problem, VerifyResult } from '../verify/result.js';
+import type { Problem, VerifyResult } from '../result/types.js';
 
 export interface Counts {
   migrations: number;

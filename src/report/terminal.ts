@@ -1,5 +1,5 @@
 /** The terminal rendering of a result: colour on a TTY unless NO_COLOR, plain otherwise. */
-import type { VerifyResult } from '../verify/result.js';
+import type { VerifyResult } from '../result/types.js';
 import { formatMs, headline, problemLocation } from './summary.js';
 import { renderLockLines } from './locks.js';
 

@@ -4,7 +4,7 @@
  * each bar is labelled with its migration and phase instead of colour-coding three series.
  * The Markdown report keeps its table next to it for screen readers. Pure.
  */
-import type { PhaseName, VerifyResult } from '../verify/result.js';
+import type { PhaseName, VerifyResult } from '../result/types.js';
 
 const PHASES: ReadonlyArray<[PhaseName, string]> = [
   ['up', 'up'],

@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { EnvironmentError } from '../errors.js';
 import type { CommandScript } from '../formats/types.js';
-import type { ScriptFailure, ScriptOutcome } from '../verify/execute.js';
+import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
 import { alembicProcess, LAUNCHER_URL_VARIABLE } from './alembic-launch.js';
 import { CLEARED_PG_VARIABLES, databaseEnv, postgresqlUrl } from './database-env.js';
 import { describeToolFailure, lastLines } from './failure-location.js';

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import type { Migration } from '../formats/types.js';
-import type { Problem, SeededTable } from './result.js';
+import type { Problem, SeededTable } from '../result/types.js';
 
 export interface DataHooks<F = unknown> {
   afterBaseline(client: pg.ClientBase): Promise<SeededTable[]>;

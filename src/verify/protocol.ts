@@ -4,22 +4,23 @@
  * `chain` mode does the same for the new migrations as one group. Every outcome is recorded as a
  * value; the run goes on past a failure as long as it still knows which migrations are applied.
  */
-import pg from 'pg';
 import type { Migration } from '../formats/types.js';
 import type { Logger } from '../logger.js';
-import { diffSnapshots, type ObjectDifference } from '../schema/diff.js';
+import { diffSnapshots } from '../schema/diff.js';
 import { foldTableChildren } from '../schema/fold.js';
-import type { Snapshot } from '../schema/model.js';
-import { snapshotSchema } from '../schema/snapshot.js';
 import { EnvironmentError, ScratchDatabaseLostError } from '../errors.js';
 import { isEffectivelyEmpty } from '../sql/split.js';
-import { withoutTrivia } from '../sql/normalize.js';
 import { traceScript } from '../locks/tracer.js';
 import type { PhaseLocks } from '../locks/types.js';
 import { Inspector } from './inspector.js';
-import { executeScript, type ExecuteContext, type ScriptFailure, type ScriptOutcome } from './execute.js';
+import { runChecks, type Check, type CheckPoint, type CheckPointName } from './check.js';
+import { DataCheck } from './checks/data.js';
+import { SchemaWatch } from './checks/schema.js';
+import { ToolStateCheck } from './checks/tool-state.js';
+import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
+import { executeScript, type ExecuteContext } from '../execute/script.js';
 import type { DataHooks } from './hooks.js';
-import type { MigrationResult, PhaseName, Problem, ProblemKind, SchemaChange, SeededTable } from './result.js';
+import type { MigrationResult, PhaseName, Problem, ProblemKind, SchemaChange, SeededTable } from '../result/types.js';
 
 export interface ProtocolInput {
   url: string;
@@ -54,10 +55,15 @@ class Protocol {
   private readonly out: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [] };
   private readonly ctx: ExecuteContext;
   private readonly inspector: Inspector;
+  private readonly schema: SchemaWatch;
+  /** Called at every point of the protocol, in this order (src/verify/check.ts). */
+  private readonly checks: Check[];
 
   constructor(private readonly input: ProtocolInput) {
     this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
     this.inspector = new Inspector(input.url, () => (this.connectionLost ? ' (a migration ended the connection or stopped the server)' : ''));
+    this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
+    this.checks = [this.schema, new ToolStateCheck(), ...(input.data ? [new DataCheck(input.data)] : [])];
   }
 
   async run(): Promise<ProtocolOutput> {
@@ -100,14 +106,15 @@ class Protocol {
       phases: {},
     }));
     if (!(await this.buildBaseline())) return out;
-    const base = await this.snapshot();
+    const base = await this.schema.capture(this.inspector);
     // A connection of its own: the team's seed file may leave session settings behind.
     if (input.data) out.seeded.push(...(await this.loadBaselineData(input.data)));
-    const head = input.mode === 'chain' ? await this.verifyChain(base) : await this.verifySteps(base);
+    const finished = input.mode === 'chain' ? await this.verifyChain() : await this.verifySteps();
     if (this.noops.length) {
       out.notes.push(`Run as no-ops (no statements${input.mode === 'chain' ? ' in their down' : ' in their up or down'}): ${listIds(this.noops)}.`);
     }
-    if (head) {
+    const head = this.schema.current;
+    if (finished && head) {
       out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
     }
     return out;
@@ -141,25 +148,24 @@ class Protocol {
   }
 
   /** Step-wise: each new migration up → down → up, starting from the previous one's re-applied state. */
-  private async verifySteps(base: Snapshot): Promise<Snapshot | undefined> {
+  private async verifySteps(): Promise<boolean> {
     const { input, out } = this;
-    let s0 = base;
     for (let i = 0; i < input.fresh.length; i++) {
       const m = input.fresh[i]!;
       const res = out.migrations[i]!;
-      let before = input.data ? await this.withClient((c) => input.data!.beforeUp(c, m)) : undefined;
-      const toolStateBefore = m.toolState ? await this.readToolState(m.toolState.sql) : undefined;
+      const at = this.point([m], false);
+      await this.checkAt('beforeUp', at);
 
       let up = await this.runPhase(m, res, 'up');
       // Only when the failed up left the schema as it was: a non-transactional up that got half way
       // cannot simply be run again.
-      if (up.failure && this.failsOnSeededRows(up.failure) && sameSchema(await this.snapshot(), s0)) {
+      if (up.failure && this.failsOnSeededRows(up.failure) && (await this.schema.unchangedSinceBeforeUp(this.inspector))) {
         // The synthetic rows, not the migration's logic, may be what breaks it (random foreign
         // keys, values a backfill never expects): say so, and verify it on empty tables instead
         // of losing every migration after it.
         const onSeeded = up.failure;
         await this.emptySeededTables(m);
-        before = input.data ? await this.withClient((c) => input.data!.beforeUp(c, m)) : undefined;
+        await this.checkAt('beforeUp', at);
         up = await this.runPhase(m, res, 'up');
         if (!up.failure) this.seededFailureWarning(m, onSeeded);
       }
@@ -167,63 +173,58 @@ class Protocol {
         this.recordFailure(m, res, 'up', up.failure);
         return this.stopAfter(i, `${m.id} failed to apply`);
       }
-      const s1 = await this.snapshot();
+      await this.checkAt('afterUp', at);
 
       if (isNoop(m)) {
         // Nothing to undo: tools run such files as no-ops (often SQL for another database).
         res.status = 'ok';
         this.noops.push(m.id);
-        s0 = s1;
+        this.schema.keepUp();
         continue;
       }
       const downScript = this.reversibleDown(m, res, false);
       if (!downScript) {
-        s0 = s1;
-        if (input.data) out.seeded.push(...(await this.withClient((c) => input.data!.afterReup(c, m))));
+        this.schema.keepUp();
+        await this.checkAt('settled', at);
         continue;
       }
       const down = await this.phase(m, res, 'down');
       if (!down) {
         if (this.connectionLost) return this.stopAfter(i, `the down of ${m.id} lost its connection`);
         // A failed transactional down rolls back to S1; anything else leaves an unknown state.
-        const now = await this.snapshot();
-        if (!sameSchema(now, s1)) return this.stopAfter(i, `the failed down of ${m.id} left the schema in an unknown state`);
+        if (!(await this.schema.unchangedSinceUp(this.inspector))) return this.stopAfter(i, `the failed down of ${m.id} left the schema in an unknown state`);
         // The up stays applied: seed what it created, or later data checks would be blind there.
-        if (input.data) out.seeded.push(...(await this.withClient((c) => input.data!.afterReup(c, m))));
-        s0 = s1;
+        this.schema.keepUp();
+        await this.checkAt('settled', at);
         continue;
       }
-      const s2 = await this.snapshot();
-      const schemaResidue = this.compare(m, s0, s2, 'rollback-residue');
-      const residue = (await this.toolStateResidue(m, toolStateBefore)) || schemaResidue;
-      if (input.data && before !== undefined) {
-        out.problems.push(...(await this.withClient((c) => input.data!.afterDown(c, m, before))));
-      }
+      const afterDown = await this.checkAt('afterDown', at);
       const reup = await this.phase(m, res, 'reup');
       if (!reup) return this.stopAfter(i, `${m.id} failed to re-apply after its down`);
-      const s3 = await this.snapshot();
-      const drift = this.compare(m, s1, s3, 'reapply-drift');
-      if (res.status === 'not-run') res.status = residue || drift ? 'failed' : 'ok';
-      if (input.data) out.seeded.push(...(await this.withClient((c) => input.data!.afterReup(c, m))));
-      s0 = s3;
+      const afterReup = await this.checkAt('afterReup', at);
+      if (res.status === 'not-run') res.status = [...afterDown, ...afterReup].some((p) => p.severity === 'error') ? 'failed' : 'ok';
+      await this.checkAt('settled', at);
     }
-    return s0;
+    return true;
   }
 
   /** Chain: all ups, all downs in reverse, all ups; the group's down must restore the base. */
-  private async verifyChain(base: Snapshot): Promise<Snapshot | undefined> {
+  private async verifyChain(): Promise<boolean> {
     const { input, out } = this;
     const ms = input.fresh;
+    const at = this.point(ms, true);
+    await this.checkAt('beforeUp', at);
     for (let i = 0; i < ms.length; i++) {
       if (!(await this.phase(ms[i]!, out.migrations[i]!, 'up'))) return this.stopAfter(i, `${ms[i]!.id} failed to apply`);
     }
-    const top = await this.snapshot();
+    await this.checkAt('afterUp', at);
     // As a group, an empty down is what the tools make of it: a no-op. The group's residue check
     // still catches a down that should have done something.
     const reversible = ms.map((m, i) => this.reversibleDown(m, out.migrations[i]!, true));
     if (reversible.some((d) => !d)) {
       out.notes.push('Chain mode: a migration has no usable down, so the group could not be rolled back.');
-      return top;
+      this.schema.keepUp();
+      return true;
     }
     for (let i = ms.length - 1; i >= 0; i--) {
       if (reversible[i] === 'noop') {
@@ -232,15 +233,32 @@ class Protocol {
       }
       if (!(await this.phase(ms[i]!, out.migrations[i]!, 'down'))) return this.stopAfter(ms.length - 1, `the down of ${ms[i]!.id} failed`);
     }
-    const bottom = await this.snapshot();
-    const residue = this.compare(undefined, base, bottom, 'rollback-residue');
+    const afterDown = await this.checkAt('afterDown', at);
     for (let i = 0; i < ms.length; i++) {
       if (!(await this.phase(ms[i]!, out.migrations[i]!, 'reup'))) return this.stopAfter(ms.length - 1, `${ms[i]!.id} failed to re-apply`);
     }
-    const again = await this.snapshot();
-    const drift = this.compare(undefined, top, again, 'reapply-drift');
-    for (const r of out.migrations) if (r.status === 'not-run') r.status = residue || drift ? 'failed' : 'ok';
-    return again;
+    const afterReup = await this.checkAt('afterReup', at);
+    const failed = [...afterDown, ...afterReup].some((p) => p.severity === 'error');
+    for (const r of out.migrations) if (r.status === 'not-run') r.status = failed ? 'failed' : 'ok';
+    return true;
+  }
+
+  /** What the checks are handed at a point of the protocol. */
+  private point(migrations: readonly Migration[], group: boolean): CheckPoint {
+    const out = this.out;
+    return {
+      migrations,
+      group,
+      db: this.inspector,
+      record: { seeded: (tables) => out.seeded.push(...tables), note: (text) => out.notes.push(text) },
+    };
+  }
+
+  /** Calls every check at one point and records what they found. */
+  private async checkAt(point: CheckPointName, at: CheckPoint): Promise<Problem[]> {
+    const problems = await runChecks(this.checks, point, at);
+    this.out.problems.push(...problems);
+    return problems;
   }
 
   /**
@@ -310,7 +328,7 @@ class Protocol {
   /** Empties every table the run seeded (bookkeeping tables aside); data checks go on from there. */
   private async emptySeededTables(m: Migration): Promise<void> {
     this.seededEmptied = true;
-    await this.withClient((c) => this.input.data!.emptyTables(c));
+    await this.inspector.use((c) => this.input.data!.emptyTables(c));
     this.out.notes.push(`From ${m.id} on, the tables seeded before it are empty: ${m.id} failed on the synthetic rows and was verified on empty tables.`);
   }
 
@@ -335,83 +353,11 @@ class Protocol {
     this.out.problems.push({ kind, severity: 'error', migration: m.id, message, file: f.file, ...(f.line ? { line: f.line } : {}), ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}) });
   }
 
-  /** Records differences as problems; returns true when any of them is an error. */
-  private compare(m: Migration | undefined, expected: Snapshot, actual: Snapshot, kind: 'rollback-residue' | 'reapply-drift'): boolean {
-    if (sameSchema(expected, actual)) return false;
-    let failed = false;
-    for (const d of foldTableChildren(diffSnapshots(expected, actual))) {
-      const problem = this.differenceProblem(m, d, kind);
-      if (problem.severity === 'error') failed = true;
-      this.out.problems.push(problem);
-    }
-    return failed;
-  }
-
-  private differenceProblem(m: Migration | undefined, d: ObjectDifference, kind: 'rollback-residue' | 'reapply-drift'): Problem {
-    const who = m ? `${m.id}_${m.name}` : 'the new migrations as a group';
-    const file = m ? (kind === 'rollback-residue' ? m.down?.file : m.up.file) : undefined;
-    if (d.columnOrderOnly) {
-      return {
-        kind: 'column-order', severity: this.input.strictColumnOrder ? 'error' : 'warning', migration: m?.id, object: d.display, file, diff: d.diff,
-        message: `${d.display} moved: ${kind === 'rollback-residue' ? 'after the down' : 'after re-applying'} ${who} it is at another position (a re-added column goes to the end)`,
-      };
-    }
-    if (d.change === 'changed' && d.before !== undefined && d.after !== undefined && withoutTrivia(d.before) === withoutTrivia(d.after)) {
-      // Same tokens, other comments or layout (a function body restored from an older copy):
-      // it behaves the same, but the source differs, so a reviewer should still see it.
-      return {
-        kind, severity: 'warning', migration: m?.id, object: d.display, file, diff: d.diff,
-        message: `${d.display} differs only in comments or whitespace ${kind === 'rollback-residue' ? 'after the down of' : 'when re-applying'} ${who}`,
-      };
-    }
-    const phrase =
-      kind === 'rollback-residue'
-        ? { added: 'is left behind by the down of', removed: 'is missing after the down of', changed: 'differs after the down of' }[d.change]
-        : { added: 'appears only when re-applying', removed: 'is missing when re-applying', changed: 'differs when re-applying' }[d.change];
-    return { kind, severity: 'error', migration: m?.id, object: d.display, file, diff: d.diff, message: `${d.display} ${phrase} ${who}` };
-  }
-
-  /** Reads a migration tool's bookkeeping (Migration.toolState); a table not created yet reads as ''. */
-  private async readToolState(sql: string): Promise<string> {
-    return this.withClient(async (c) => {
-      try {
-        const r = await c.query<Record<string, unknown>>(sql);
-        const row = r.rows[0];
-        return row ? String(Object.values(row)[0] ?? '') : '';
-      } catch (err) {
-        if ((err as { code?: string }).code === '42P01') return '';
-        throw err;
-      }
-    });
-  }
-
-  /** After a down, the tool must again believe what it believed before the up; true when not. */
-  private async toolStateResidue(m: Migration, before: string | undefined): Promise<boolean> {
-    if (!m.toolState || before === undefined) return false;
-    const after = await this.readToolState(m.toolState.sql);
-    if (after === before) return false;
-    const show = (v: string) => (v === '' ? 'nothing' : `'${v}'`);
-    this.out.problems.push({
-      kind: 'rollback-residue', severity: 'error', migration: m.id, object: `table ${m.toolState.table}`, file: m.down?.file,
-      message: `after the down of ${m.id}_${m.name}, ${m.toolState.table} holds ${show(after)} instead of ${show(before)} (what it held before the up): the tool would consider the wrong migrations applied`,
-    });
-    return true;
-  }
-
-  private stopAfter(index: number, why: string): undefined {
+  private stopAfter(index: number, why: string): false {
     const rest = this.out.migrations.slice(index + 1).filter((r) => r.status === 'not-run');
     if (rest.length) this.out.notes.push(`Stopped after ${why}; not run: ${listIds(rest.map((r) => r.id))}.`);
     else this.out.notes.push(`Stopped after ${why}.`);
-    return undefined;
-  }
-
-  private async snapshot(): Promise<Snapshot> {
-    return this.withClient((c) => snapshotSchema(c, { excludeTables: this.input.excludeTables }));
-  }
-
-  /** Looks at the scratch database between phases, on the inspector's shared connection. */
-  private async withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    return this.inspector.use(fn);
+    return false;
   }
 
 }
@@ -425,8 +371,4 @@ function isNoop(m: Migration): boolean {
 /** Ids for a note: all of a short list, the ends and the count of a long one. */
 function listIds(ids: string[]): string {
   return ids.length <= 8 ? ids.join(', ') : `${ids.length} migrations, ${ids.slice(0, 3).join(', ')} … ${ids.slice(-2).join(', ')}`;
-}
-
-function sameSchema(a: Snapshot, b: Snapshot): boolean {
-  return a.fingerprint === b.fingerprint;
 }

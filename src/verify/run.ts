@@ -10,10 +10,10 @@ import { startServer } from '../postgres/select.js';
 import { createScratchDatabase } from '../postgres/scratch.js';
 import { createDataHooks } from './data-hooks.js';
 import { runProtocol, type ProtocolOutput } from './protocol.js';
-import type { VerifyResult } from './result.js';
+import type { VerifyResult } from '../result/types.js';
 import { thresholdProblems } from './thresholds.js';
 import { lockProblems } from '../locks/verdicts.js';
-import { decideStatus } from './verdict.js';
+import { decideStatus } from '../result/verdict.js';
 
 export interface EngineDeps {
   logger: Logger;

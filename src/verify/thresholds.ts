@@ -3,7 +3,7 @@
  * migration, the phase, the time and the limit. Timings are taken on seeded data, so they say
  * something about production. Pure: reads timings from migration results, nothing else.
  */
-import type { MigrationResult, PhaseName, Problem } from './result.js';
+import type { MigrationResult, PhaseName, Problem } from '../result/types.js';
 
 export interface ThresholdLimits {
   /** Per migration, for up and re-up; 0 or absent: no limit. */

@@ -10,24 +10,7 @@ import { splitStatements } from '../sql/split.js';
 import { isTransactionControl, leadingTriviaLength } from '../sql/lexer.js';
 import { isConnectionLoss, isMissingExtension } from '../postgres/failures.js';
 import { runCommandScript } from '../tools/run-command.js';
-
-export interface ScriptFailure {
-  message: string;
-  sqlstate?: string;
-  file: string;
-  line?: number;
-  /** The failure is about the machine (missing extension), not the migration. */
-  environment?: boolean;
-  /** The statement hit statement_timeout. */
-  timeout?: boolean;
-  /** The connection or the server went away: what the database now holds is unknown. */
-  connectionLost?: boolean;
-}
-
-export interface ScriptOutcome {
-  ms: number;
-  failure?: ScriptFailure;
-}
+import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
 
 export interface ExecuteContext {
   url: string;

@@ -1,5 +1,5 @@
 /** The verdict, decided once at the end from the problems and --fail-on. */
-import type { ProblemKind, Problem, Severity } from './result.js';
+import type { ProblemKind, Problem, Severity } from './types.js';
 
 /**
  * A problem fails the run when it is an error, when its kind is named in fail-on, or when fail-on

@@ -3,7 +3,7 @@
  * (PR comment, job summary, annotations, outputs) reads only this. JSON contract version 1:
  * extend, never break.
  */
-import type { FormatName } from '../formats/types.js';
+import type { FormatName } from '../formats/names.js';
 import type { PhaseLocks } from '../locks/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';

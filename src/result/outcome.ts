@@ -1,0 +1,23 @@
+/**
+ * What running one script (a migration's up or down, SQL or a tool's command) came to: how long it
+ * took and, when it failed, how. Plain values shared by the executor, the tool runner, the lock
+ * tracer and the protocol, so none of them has to import another to speak about an outcome.
+ */
+
+export interface ScriptFailure {
+  message: string;
+  sqlstate?: string;
+  file: string;
+  line?: number;
+  /** The failure is about the machine (missing extension), not the migration. */
+  environment?: boolean;
+  /** The statement hit statement_timeout. */
+  timeout?: boolean;
+  /** The connection or the server went away: what the database now holds is unknown. */
+  connectionLost?: boolean;
+}
+
+export interface ScriptOutcome {
+  ms: number;
+  failure?: ScriptFailure;
+}

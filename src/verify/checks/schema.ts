@@ -1,0 +1,119 @@
+/**
+ * The schema watch: a snapshot at each point of the protocol, compared where the protocol promises
+ * equality (after the down with the state before the up → `rollback-residue`; after the re-up with
+ * the state after the up → `reapply-drift`). The protocol also asks it whether a failed phase left
+ * the schema as it was, which decides whether the run can go on.
+ */
+import type { Migration } from '../../formats/types.js';
+import type { Problem } from '../../result/types.js';
+import { diffSnapshots, type ObjectDifference } from '../../schema/diff.js';
+import { foldTableChildren } from '../../schema/fold.js';
+import type { Snapshot } from '../../schema/model.js';
+import { snapshotSchema } from '../../schema/snapshot.js';
+import { withoutTrivia } from '../../sql/normalize.js';
+import { whoIs, type Check, type CheckPoint, type Looker } from '../check.js';
+
+export interface SchemaWatchOptions {
+  /** Qualified names of tool bookkeeping tables, left out of every snapshot. */
+  excludeTables: string[];
+  strictColumnOrder: boolean;
+}
+
+export class SchemaWatch implements Check {
+  readonly name = 'schema';
+  /** The state before the current migration's up (S0), then after its up (S1). */
+  private beforeUpState?: Snapshot;
+  private afterUpState?: Snapshot;
+  /** The newest snapshot taken: where the schema stands as far as the run knows. */
+  private latest?: Snapshot;
+
+  constructor(private readonly options: SchemaWatchOptions) {}
+
+  /** Takes a snapshot of the whole schema now. */
+  async capture(db: Looker): Promise<Snapshot> {
+    const s = await db.use((c) => snapshotSchema(c, { excludeTables: this.options.excludeTables }));
+    this.latest = s;
+    return s;
+  }
+
+  /** The snapshot the run last took (the baseline's until a migration has run). */
+  get current(): Snapshot | undefined {
+    return this.latest;
+  }
+
+  /** Starts from a known state (the baseline) without another snapshot. */
+  startFrom(s: Snapshot): void {
+    this.latest = s;
+  }
+
+  async beforeUp(at: CheckPoint): Promise<void> {
+    // The state the previous migration settled in is this one's S0: no second snapshot.
+    this.beforeUpState = this.latest ?? (await this.capture(at.db));
+    this.afterUpState = undefined;
+  }
+
+  async afterUp(at: CheckPoint): Promise<Problem[]> {
+    this.afterUpState = await this.capture(at.db);
+    return [];
+  }
+
+  async afterDown(at: CheckPoint): Promise<Problem[]> {
+    const s2 = await this.capture(at.db);
+    return this.compare(at, this.beforeUpState!, s2, 'rollback-residue');
+  }
+
+  async afterReup(at: CheckPoint): Promise<Problem[]> {
+    const s3 = await this.capture(at.db);
+    return this.compare(at, this.afterUpState!, s3, 'reapply-drift');
+  }
+
+  /** True when the schema now is what it was before the up (a failed up that changed nothing). */
+  async unchangedSinceBeforeUp(db: Looker): Promise<boolean> {
+    return same(await this.capture(db), this.beforeUpState!);
+  }
+
+  /** True when the schema now is what the up left (a failed down that rolled back). */
+  async unchangedSinceUp(db: Looker): Promise<boolean> {
+    return same(await this.capture(db), this.afterUpState!);
+  }
+
+  /** The migration stays applied without a down (irreversible, missing, or a rolled-back failed down). */
+  keepUp(): void {
+    this.latest = this.afterUpState ?? this.latest;
+  }
+
+  private compare(at: CheckPoint, expected: Snapshot, actual: Snapshot, kind: 'rollback-residue' | 'reapply-drift'): Problem[] {
+    if (same(expected, actual)) return [];
+    return foldTableChildren(diffSnapshots(expected, actual)).map((d) => this.differenceProblem(at, d, kind));
+  }
+
+  private differenceProblem(at: CheckPoint, d: ObjectDifference, kind: 'rollback-residue' | 'reapply-drift'): Problem {
+    const m: Migration | undefined = at.group ? undefined : at.migrations[0];
+    const who = whoIs(at);
+    const file = m ? (kind === 'rollback-residue' ? m.down?.file : m.up.file) : undefined;
+    if (d.columnOrderOnly) {
+      return {
+        kind: 'column-order', severity: this.options.strictColumnOrder ? 'error' : 'warning', migration: m?.id, object: d.display, file, diff: d.diff,
+        message: `${d.display} moved: ${kind === 'rollback-residue' ? 'after the down' : 'after re-applying'} ${who} it is at another position (a re-added column goes to the end)`,
+      };
+    }
+    if (d.change === 'changed' && d.before !== undefined && d.after !== undefined && withoutTrivia(d.before) === withoutTrivia(d.after)) {
+      // Same tokens, other comments or layout (a function body restored from an older copy):
+      // it behaves the same, but the source differs, so a reviewer should still see it.
+      return {
+        kind, severity: 'warning', migration: m?.id, object: d.display, file, diff: d.diff,
+        message: `${d.display} differs only in comments or whitespace ${kind === 'rollback-residue' ? 'after the down of' : 'when re-applying'} ${who}`,
+      };
+    }
+    const phrase =
+      kind === 'rollback-residue'
+        ? { added: 'is left behind by the down of', removed: 'is missing after the down of', changed: 'differs after the down of' }[d.change]
+        : { added: 'appears only when re-applying', removed: 'is missing when re-applying', changed: 'differs when re-applying' }[d.change];
+    return { kind, severity: 'error', migration: m?.id, object: d.display, file, diff: d.diff, message: `${d.display} ${phrase} ${who}` };
+  }
+}
+
+/** Two snapshots describe the same schema (their canonical fingerprints agree). */
+export function same(a: Snapshot, b: Snapshot): boolean {
+  return a.fingerprint === b.fingerprint;
+}
