@@ -22,7 +22,9 @@ export type ProblemKind =
   | 'data-loss'
   | 'threshold'
   | 'timeout'
-  | 'lock';
+  | 'lock'
+  /** The machine, not the migration: a missing extension, a lost server. Status `error`. */
+  | 'environment';
 
 export interface Problem {
   kind: ProblemKind;
@@ -38,6 +40,17 @@ export interface Problem {
   sqlstate?: string;
   /** Unified diff (before → after) of the object's canonical definition. */
   diff?: string;
+  /** The phase whose outcome this problem is about (the culprit, for the migration's row). */
+  phase?: PhaseName;
+  /** One sentence: what to do about it. */
+  help?: string;
+  /** URL of this kind's section in docs/problems.md. */
+  docs?: string;
+  /**
+   * Failures that follow from this problem and are not reported on their own (e.g. a re-up that
+   * fails on an object the down left behind): one root cause, one error.
+   */
+  consequences?: Array<{ kind: ProblemKind; message: string; phase?: PhaseName; file?: string; line?: number }>;
 }
 
 export type PhaseName = 'up' | 'down' | 'reup';
@@ -72,9 +85,26 @@ export interface SeededTable {
   note?: string;
 }
 
+/** A generated down that the protocol ran and verified (src/fix). */
+export interface Suggestion {
+  migration: string;
+  /** The file it belongs in (the down, or where the down would be created). */
+  file: string;
+  sql: string;
+  verified: true;
+  /** The problems it fixes, as `kind:object` references. */
+  fixes: string[];
+}
+
+/**
+ * `pass`/`fail` is the verdict; `error` means the run could not finish for a reason outside the
+ * migrations (environment, configuration): what was verified up to then is still reported.
+ */
+export type RunStatus = 'pass' | 'fail' | 'error';
+
 export interface VerifyResult {
   version: 1;
-  status: 'pass' | 'fail';
+  status: RunStatus;
   format: FormatName;
   postgres: string;
   mode: 'step' | 'chain';
@@ -89,4 +119,6 @@ export interface VerifyResult {
   totalMs: number;
   /** Plain-language notes for the reader: provider chosen, skipped steps, truncations. */
   notes: string[];
+  /** Verified fixes (generated downs); absent when none were found or generation is off. */
+  suggestions?: Suggestion[];
 }
