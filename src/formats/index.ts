@@ -22,6 +22,7 @@ import { flyway } from './flyway.js';
 import { golangMigrate } from './golang-migrate.js';
 import { goose } from './goose.js';
 import { knex } from './knex.js';
+import { laravel } from './laravel.js';
 import { nodePgMigrate } from './node-pg-migrate.js';
 import { pop } from './pop.js';
 import { prisma } from './prisma.js';
@@ -49,6 +50,7 @@ export const FORMATS: readonly MigrationFormat[] = [
   knex,
   typeorm,
   sequelize,
+  laravel,
   commands,
 ];
 
@@ -68,6 +70,7 @@ const SHAPES: Partial<Record<FormatName, string>> = {
   knex: 'knexfile.js, or <n>_<name>.js using knex',
   typeorm: '<timestamp>-<Name>.ts with a MigrationInterface class',
   sequelize: '<ts>-<name>.js with up(queryInterface, Sequelize)',
+  laravel: '<YYYY_MM_DD_HHMMSS>_<name>.php extending Migration',
 };
 
 /** The format called `name`; ConfigError listing the known names otherwise. */

@@ -7,8 +7,11 @@
  * users write "irreversible" (neither tool has a marker of its own). Pure.
  */
 
-/** Source with comments, string and template literal contents blanked (same length and lines). */
-export function blankCommentsAndStrings(text: string): string {
+/**
+ * Source with comments, string and template literal contents blanked (same length and lines).
+ * `php`: PHP's rules instead: `#` starts a comment too, and quoted strings may span lines.
+ */
+export function blankCommentsAndStrings(text: string, php = false): string {
   const out = text.split('');
   const blank = (from: number, to: number) => {
     for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
@@ -17,7 +20,7 @@ export function blankCommentsAndStrings(text: string): string {
   while (i < text.length) {
     const c = text[i]!;
     const next = text[i + 1];
-    if (c === '/' && next === '/') {
+    if ((c === '/' && next === '/') || (php && c === '#' && next !== '[')) {
       const end = text.indexOf('\n', i);
       const stop = end < 0 ? text.length : end;
       blank(i, stop);
@@ -31,7 +34,7 @@ export function blankCommentsAndStrings(text: string): string {
       let j = i + 1;
       while (j < text.length && text[j] !== c) {
         if (text[j] === '\\') j++;
-        else if (c !== '`' && text[j] === '\n') break;
+        else if (c !== '`' && !php && text[j] === '\n') break;
         j++;
       }
       // Keep the quotes, so `''` still reads as a (blank) string.
@@ -78,9 +81,10 @@ function matchBracket(code: string, open: number): number {
 /**
  * The method `name` (`up`, `down`) as defined in `source`: the first definition as a class method,
  * an object method, or an object property holding a function. Undefined when there is none.
+ * `php`: PHP source, with `function up(` already read as `up(` by the caller.
  */
-export function findJsMethod(source: string, name: string): JsMethod | undefined {
-  const code = blankCommentsAndStrings(source);
+export function findJsMethod(source: string, name: string, php = false): JsMethod | undefined {
+  const code = blankCommentsAndStrings(source, php);
   // `down(`, `async down(`, `public async down(`, `down: async (`, `down: function (`, `down = async (`.
   const head = new RegExp(`(?:^|[^\\w$.])(${name})\\s*(?:(?::|=)\\s*(?:async\\s+)?(?:function\\b\\s*\\w*\\s*)?)?(\\(|[A-Za-z_$][\\w$]*\\s*=>)`, 'g');
   for (let m = head.exec(code); m; m = head.exec(code)) {

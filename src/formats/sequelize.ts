@@ -42,9 +42,17 @@ export const sequelize: MigrationFormat = {
     // umzug takes every matching file of the folder, whatever it holds; files that are not
     // migrations would fail in sequelize-cli the same way.
     const ordered = files.filter((f) => isTopLevel(f.path) && MIGRATION_FILE.test(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const stamp = (path: string) => /^(\d+)[-_]?(.*?)\.[^.]+$/.exec(path);
+    const stampCount = new Map<string, number>();
+    for (const f of ordered) {
+      const key = stamp(f.path)?.[1];
+      if (key) stampCount.set(key, (stampCount.get(key) ?? 0) + 1);
+    }
     return ordered.map((f): Migration => {
       const shown = displayPath(displayDir, f.path);
-      const m = /^(\d+)[-_]?(.*?)\.[^.]+$/.exec(f.path);
+      const stem = f.path.replace(/\.[^.]+$/, '');
+      // A timestamp two files share cannot be an id: each keeps its whole stem then.
+      const m = stamp(f.path) && stampCount.get(stamp(f.path)![1]!) === 1 ? stamp(f.path) : undefined;
       const up = findJsMethod(f.content, 'up');
       const down = findJsMethod(f.content, 'down');
       const step = (args: string[], line: number | undefined, source?: string): CommandScript => ({
@@ -59,8 +67,8 @@ export const sequelize: MigrationFormat = {
       const markers = codeMarkers(f.content, shown, ['//']);
       if (down?.throwsLine) markers.irreversible ??= { file: shown, line: down.throwsLine };
       return {
-        id: m ? m[1]! : f.path.replace(/\.[^.]+$/, ''),
-        name: m?.[2] || f.path.replace(/\.[^.]+$/, ''),
+        id: m ? m[1]! : stem,
+        name: m?.[2] || stem,
         up: step(['db:migrate', '--to'], up?.line, up?.body ?? f.content),
         ...(down && (!down.empty || markers.irreversible) ? { down: step(['db:migrate:undo', '--name'], down.line) } : {}),
         files: [f.path],

@@ -19,6 +19,7 @@ import { alembicProcess, LAUNCHER_URL_VARIABLE } from './alembic-launch.js';
 import { CLEARED_PG_VARIABLES, databaseEnv, postgresqlUrl } from './database-env.js';
 import { describeToolFailure, lastLines } from './failure-location.js';
 import { findProgram, INSTALL_HINTS } from './find-program.js';
+import { laravelProcess } from './laravel-runner.js';
 import { nodeRunnerProcess } from './node-runner.js';
 import { runnerEnvironmentMessage } from './runner-environment.js';
 import { BoundedOutput } from './output.js';
@@ -103,6 +104,7 @@ export async function runCommandScript(script: CommandScript, options: CommandRu
 async function resolveProcess(script: CommandScript): Promise<{ command: string; args: string[] }> {
   if (script.launcher === 'alembic') return alembicProcess(script.argv, script.cwd);
   if (script.launcher === 'typeorm' || script.launcher === 'sequelize') return nodeRunnerProcess(script.launcher, script.argv, script.cwd, script.file);
+  if (script.launcher === 'laravel') return laravelProcess(script.argv, script.cwd, script.file);
   const [program, ...args] = script.argv;
   if (!program) throw new EnvironmentError(`${script.file}: the step has no command to run`);
   const path = findProgram(program, script.cwd);
