@@ -38,7 +38,7 @@ test('the example passes, against a data source whose host does not exist, and l
     ['1700000000004', 'CustomerOrderTotals', 'ok'],
   ]);
   expect(workTree(root)).toBe(before);
-});
+}, 600_000);
 
 test('a down that forgets an index fails naming the index and the migration file', async () => {
   const root = frameworkProject('__fixtures__/formats/typeorm-broken');

@@ -7,8 +7,11 @@
  * 2. TypeScript is loaded through the project's ts-node (as `typeorm-ts-node-commonjs` does, but
  *    transpile-only: type errors are the compiler's business, not the migration's), else tsx.
  * 3. The data source file is the one the project's scripts pass to the CLI (`-d <file>` in a
- *    package.json script that runs typeorm), else `src/data-source.ts` and similar usual places,
- *    else a bare PostgreSQL DataSource. It must export exactly one DataSource, as for the CLI.
+ *    package.json script that runs typeorm; `-f <ormconfig>` for TypeORM 0.2), else
+ *    `src/data-source.ts` and similar usual places, else `ormconfig.ts/js/json`, else a bare
+ *    PostgreSQL DataSource. It must export exactly one DataSource, as for the CLI, or (0.2) the
+ *    connection options, which become one. Its entities matter: TypeORM installs the extensions
+ *    they need (uuid-ossp for uuid columns) when it connects.
  * 4. Its connection is replaced by the scratch database (`setOptions`, TypeORM's documented way
  *    to change options before `initialize()`): url, host, port, credentials, database; `ssl`,
  *    `replication` and connection keys in `extra` are dropped. Every DataSource initialized in
@@ -77,10 +80,12 @@ function scripts() {
 function dataSourceFile() {
   for (const s of scripts()) {
     if (!/\btypeorm\b/.test(s) && !/typeorm-ts-node/.test(s)) continue;
-    const m = /(?:^|\s)(?:-d|--dataSource|--data-source)(?:=|\s+)("[^"]+"|'[^']+'|\S+)/.exec(s);
+    // -d/--dataSource (0.3); -f/--config names an ormconfig file (0.2).
+    const m = /(?:^|\s)(?:-d|--dataSource|--data-source|-f|--config)(?:=|\s+)("[^"]+"|'[^']+'|\S+)/.exec(s);
     if (m) return { file: path.resolve(root, m[1].replace(/^["']|["']$/g, '')), from: 'package.json scripts' };
   }
-  for (const c of ['src/data-source.ts', 'src/data-source.js', 'data-source.ts', 'data-source.js', 'src/datasource.ts', 'src/db/data-source.ts', 'src/database/data-source.ts', 'src/config/data-source.ts']) {
+  const usual = ['src/data-source.ts', 'src/data-source.js', 'data-source.ts', 'data-source.js', 'src/datasource.ts', 'src/db/data-source.ts', 'src/database/data-source.ts', 'src/config/data-source.ts'];
+  for (const c of usual.concat(['ormconfig.ts', 'ormconfig.js', 'ormconfig.json'])) {
     const file = path.join(root, c);
     if (fs.existsSync(file)) return { file, from: 'its usual place' };
   }
@@ -186,6 +191,12 @@ async function main() {
     const isDs = (v) => v instanceof typeorm.DataSource || (v && v['@instanceof'] === Symbol.for('DataSource'));
     if (isDs(exported)) candidates.push(exported);
     else if (exported && typeof exported === 'object') for (const v of Object.values(exported)) if (isDs(await v)) candidates.push(await v);
+    if (candidates.length === 0) {
+      // TypeORM 0.2's ormconfig exports connection options (one set, or a list named 'default').
+      let options = exported && exported.default !== undefined ? exported.default : exported;
+      if (Array.isArray(options)) options = options.find((o) => !o.name || o.name === 'default');
+      if (options && typeof options === 'object' && typeof options.type === 'string') candidates.push(new typeorm.DataSource(options));
+    }
     if (candidates.length !== 1) environment('the data source ' + rel(found.file) + ' must export exactly one DataSource instance (found ' + candidates.length + ')');
     ds = candidates[0];
   } else {
