@@ -4,6 +4,9 @@
  * exist, so every passing run also proves the scratch database replaced it.
  */
 import { EnvironmentError } from '../../src/errors.js';
+import { buildBundle } from '../e2e/harness.js';
+import { errorLines, runCli } from '../helpers/cli-process.js';
+import { caseTempDir } from '../helpers/leftovers.js';
 import { usePostgres } from '../helpers/postgres.js';
 import { verify } from '../helpers/migrations.js';
 import { frameworkProject, workTree } from './framework-project.js';
@@ -80,6 +83,15 @@ test('a project without sequelize-cli installed is one environment error naming 
   const err = await verify(root, DIR, url()).then(() => undefined, (e: unknown) => e as Error);
   expect(err).toBeInstanceOf(EnvironmentError);
   expect(err!.message).toMatch(/^'sequelize-cli db:migrate --to 20240101000001-create-customers.js --migrations-path .*' could not start: sequelize-cli is not installed in /);
+});
+
+test('the CLI: a missing sequelize-cli is exit 2 with one error line, and the run ends (no sampler left running)', async () => {
+  await buildBundle();
+  const root = frameworkProject(EXAMPLE, {}, { nodeModules: false });
+  const r = await runCli({ args: [DIR, '--database-url', url()], cwd: root, tmpDir: caseTempDir(), hangAfterMs: 120_000 });
+  expect(r.hung).toBe(false);
+  expect(r.code).toBe(2);
+  expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/^rollback-verify: 'sequelize-cli db:migrate --to 20240101000001-create-customers.js .*' could not start: sequelize-cli is not installed in /)]);
 });
 
 test('a config that does not load, or is for another database, is one environment error naming the config', async () => {
