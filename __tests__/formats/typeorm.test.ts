@@ -31,7 +31,8 @@ test("ordered by the timestamp ending each name (TypeORM's order), not by file n
   expect(ms.map((m) => [m.id, m.name])).toEqual([['1700000000001', 'AddUsers'], ['1700000000002', 'AddOrders']]);
   const up = ms[1]!.up as CommandScript;
   expect(up).toMatchObject({ kind: 'command', launcher: 'typeorm', argv: ['typeorm', 'migration:run', 'AddOrders1700000000002'], file: 'src/migrations/a-second.ts', line: 4 });
-  expect(up.env![TYPEORM_MIGRATIONS_VARIABLE]!.split('\n')).toEqual(['/app/src/migrations/b-first.ts', '/app/src/migrations/a-second.ts']);
+  expect(up.cwd).toBe('/app/src/migrations');
+  expect(up.env![TYPEORM_MIGRATIONS_VARIABLE]!.split('\n')).toEqual(['b-first.ts', 'a-second.ts']);
   expect((ms[0]!.down as CommandScript).argv).toEqual(['typeorm', 'migration:revert', 'AddUsers1700000000001']);
   expect(ms[0]!.down!.line).toBe(8);
   expect(ms[0]!.toolState?.table).toBe('public.migrations');

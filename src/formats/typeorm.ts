@@ -17,7 +17,6 @@
  * rejected promise) is `irreversible`, as is `// rollback-verify: irreversible`; an empty `down()`
  * undoes nothing and is judged like any empty down (missing-down).
  */
-import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { codeMarkers } from './code-markers.js';
 import { displayPath } from './common.js';
@@ -90,8 +89,9 @@ export const typeorm: MigrationFormat = {
 
     return classes.map((c, index): Migration => {
       const shown = displayPath(displayDir, c.file.path);
-      // The files TypeORM sees for this step: every migration up to this one.
-      const visible = classes.slice(0, index + 1).map((x) => join(absDir, x.file.path));
+      // The files TypeORM sees for this step: every migration up to this one, relative to the
+      // migrations directory (the step's working directory), which keeps the variable short.
+      const visible = classes.slice(0, index + 1).map((x) => x.file.path);
       const up = findJsMethod(c.file.content, 'up');
       const down = findJsMethod(c.file.content, 'down');
       const step = (command: 'migration:run' | 'migration:revert', line: number | undefined, source?: string): CommandScript => ({

@@ -46,7 +46,9 @@ function fail(err) {
 }
 
 const command = process.argv[1];
-const files = (process.env.ROLLBACK_VERIFY_MIGRATIONS || '').split('\n').filter(Boolean);
+// Paths relative to the migrations directory, the working directory the step starts in: a long
+// history of absolute paths could outgrow what one environment variable may hold.
+const files = (process.env.ROLLBACK_VERIFY_MIGRATIONS || '').split('\n').filter(Boolean).map((f) => path.resolve(f));
 const url = process.env.ROLLBACK_VERIFY_DATABASE_URL;
 
 function projectRoot(from) {
