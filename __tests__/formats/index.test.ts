@@ -7,7 +7,7 @@ describe('format registry', () => {
   it('lists the eight SQL formats, then the tool-driven ones, and finds them by name', () => {
     expect(FORMATS.map((f) => f.name)).toEqual([
       'golang-migrate', 'dbmate', 'goose', 'flyway', 'prisma', 'rollback-sql', 'diesel', 'pop',
-      'alembic', 'sqitch', 'node-pg-migrate', 'knex', 'commands',
+      'alembic', 'sqitch', 'node-pg-migrate', 'knex', 'typeorm', 'sequelize', 'laravel', 'commands',
     ]);
     expect(getFormat('goose').name).toBe('goose');
     const err = thrown(() => getFormat('liquibase'));

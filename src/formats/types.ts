@@ -57,8 +57,11 @@ export interface CommandScript {
   /**
    * Runs through a tool-specific launcher instead of argv[0] as is. `alembic`: Alembic's own
    * command line, with `sqlalchemy.url` set to the scratch database (src/tools/alembic-launch.ts).
+   * `typeorm`, `sequelize`: the project's own package driven by a Node runner pointed at the
+   * scratch database (src/tools/typeorm-runner.ts, sequelize-runner.ts); `laravel`: the app's
+   * Artisan commands through its console kernel, on a scratch connection (laravel-runner.ts).
    */
-  launcher?: 'alembic';
+  launcher?: 'alembic' | 'typeorm' | 'sequelize' | 'laravel';
   /** Other files this step runs (display paths), so an error located in one is attributed to it. */
   extraFiles?: string[];
   /**

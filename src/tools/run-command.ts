@@ -19,6 +19,9 @@ import { alembicProcess, LAUNCHER_URL_VARIABLE } from './alembic-launch.js';
 import { CLEARED_PG_VARIABLES, databaseEnv, postgresqlUrl } from './database-env.js';
 import { describeToolFailure, lastLines } from './failure-location.js';
 import { findProgram, INSTALL_HINTS } from './find-program.js';
+import { laravelProcess } from './laravel-runner.js';
+import { nodeRunnerProcess } from './node-runner.js';
+import { runnerEnvironmentMessage } from './runner-environment.js';
 import { BoundedOutput } from './output.js';
 import { isMissingExtension, textSaysConnectionLost } from '../postgres/failures.js';
 
@@ -100,6 +103,8 @@ export async function runCommandScript(script: CommandScript, options: CommandRu
 
 async function resolveProcess(script: CommandScript): Promise<{ command: string; args: string[] }> {
   if (script.launcher === 'alembic') return alembicProcess(script.argv, script.cwd);
+  if (script.launcher === 'typeorm' || script.launcher === 'sequelize') return nodeRunnerProcess(script.launcher, script.argv, script.cwd, script.file);
+  if (script.launcher === 'laravel') return laravelProcess(script.argv, script.cwd, script.file);
   const [program, ...args] = script.argv;
   if (!program) throw new EnvironmentError(`${script.file}: the step has no command to run`);
   const path = findProgram(program, script.cwd);
@@ -120,6 +125,10 @@ function failureOf(
   if (result.timedOut) {
     return { message: `'${shown}' did not finish within ${Math.round(timeoutMs / 1000)} s; its process group was killed`, file: script.file, timeout: true };
   }
+  // A runner that could not start its tool (a missing package, a config that does not load):
+  // the same for every migration, so one line and exit 2, not a failure of this migration.
+  const cannotStart = runnerEnvironmentMessage(result.code, output.stderr);
+  if (cannotStart) throw new EnvironmentError(`'${shown}' could not start: ${cannotStart}`);
   const combined = `${output.stdout}\n${output.stderr}`;
   const missingDriver = /No module named '(psycopg2|psycopg|asyncpg|pg8000)'|Cannot find module '(pg)'/.exec(combined);
   if (missingDriver) {
