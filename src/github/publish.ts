@@ -57,11 +57,12 @@ function zeroTimings(value: unknown): unknown {
   );
 }
 
-/** Links to files at the PR's head commit (or the run's commit outside a PR). */
+/** Links to files at the PR's head commit (or the run's commit outside a PR), and to the run's summary. */
 export function reportLinks(ctx: RunContext, workingDirectory: string): ReportLinks | undefined {
   const sha = ctx.pullRequest?.headSha ?? ctx.sha;
   if (!ctx.repo || !sha) return undefined;
-  return { repoUrl: `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`, sha, pathPrefix: workingDirectory };
+  const repoUrl = `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`;
+  return { repoUrl, sha, pathPrefix: workingDirectory, ...(ctx.runId ? { summaryUrl: `${repoUrl}/actions/runs/${ctx.runId}` } : {}) };
 }
 
 function slug(key: string): string {
@@ -95,7 +96,7 @@ export async function publishResult(req: PublishRequest, core: ActionsCore, logg
   core.setOutput('report-json', reportJson);
   core.setOutput('report-markdown', reportMarkdown);
 
-  const counts = annotateProblems(result.problems, core, req.workingDirectory);
+  const counts = annotateProblems(result.problems, core, req.workingDirectory, result.stopped?.migration);
   const overflow =
     counts.omitted > 0
       ? `\n> ${counts.omitted} more problem${counts.omitted === 1 ? ' is' : 's are'} listed above without an annotation: GitHub shows at most ${MAX_ANNOTATIONS_PER_LEVEL} error and ${MAX_ANNOTATIONS_PER_LEVEL} warning annotations per step.\n`
@@ -135,6 +136,16 @@ function commentContent(result: VerifyResult, key: string, links: ReportLinks | 
   };
 }
 
+/**
+ * Whether a new comment may be written (an existing one is always kept current). A PR that adds
+ * no migration and has nothing wrong gets no bot comment at all, whatever `comment` says: there is
+ * nothing to review. One that fails (an edited merged migration) still does.
+ */
+export function mayCreateComment(mode: CommentMode, result: VerifyResult): boolean {
+  if (result.status !== 'fail' && result.migrations.length === 0) return false;
+  return mode === 'always' || result.status === 'fail';
+}
+
 async function postComment(
   req: PublishRequest,
   key: string,
@@ -156,7 +167,8 @@ async function postComment(
       body: content.body,
       digest: content.digest,
       // on-failure: a passing run still updates an existing comment, so it never shows a stale failure.
-      create: req.comment === 'always' || result.status === 'fail',
+      create: mayCreateComment(req.comment, result),
+      notCreatedReason: result.migrations.length === 0 ? 'the PR adds no migrations and nothing failed' : 'comment: on-failure and the check passed',
     },
     logger,
   );
