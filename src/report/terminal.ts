@@ -78,7 +78,7 @@ function oneProblem(p: Problem, result: VerifyResult, paint: Paint): string[] {
   const where = problemLocation(p);
   const m = result.migrations.find((x) => x.id === p.migration);
   const about = [p.migration, problemReason(p), m && Object.keys(m.phases).length === 0 ? '(not run; found from the files)' : ''].filter(Boolean).join(' ');
-  const lines = [`  ${sev} ${about}${where ? paint('dim', `  ${where}`) : ''}`];
+  const lines = [`  ${sev} ${p.kind} · ${about}${where ? paint('dim', `  ${where}`) : ''}`];
   lines.push(...p.message.split('\n').map((l) => `    ${l}`));
   for (const c of p.consequences ?? []) lines.push(paint('dim', `    ↳ because of it, ${c.message}${c.file ? ` (${problemLocation(c)})` : ''}; same cause, not counted again`));
   if (p.help) lines.push(`    fix: ${p.help}`);
