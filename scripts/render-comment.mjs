@@ -71,6 +71,10 @@ const html = `<!doctype html>
 <body><div class="comment"><div class="comment-header"><b>github-actions</b> bot commented</div>
 <article class="markdown-body">${body}</article></div>
 ${mermaidFile ? `<script src="${pathToFileURL(mermaidFile).href}"></script><script>mermaid.initialize({ startOnLoad: true, theme: 'default' });</script>` : ''}
+<script>
+  // The rendered height, for a screenshot that ends where the comment ends (read by --dump-dom).
+  setTimeout(() => { document.body.dataset.height = String(document.documentElement.scrollHeight); }, 1500);
+</script>
 </body></html>`;
 writeFileSync(output, html);
 process.stdout.write(`${output}\n`);
@@ -81,13 +85,21 @@ if (png) {
     process.stderr.write('render-comment: no Chromium found for --png (apt-get install chromium)\n');
     process.exit(2);
   }
-  const profile = mkdtempSync(join(tmpdir(), 'render-comment-'));
-  const height = heightFlag ? Number(heightFlag) : Math.max(1200, Math.min(16000, 400 + markdown.split('\n').length * 22));
-  const r = spawnSync(chromium, [
+  const flags = (profile) => [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${profile}`, `--window-size=820,${height}`,
-    '--virtual-time-budget=4000', `--screenshot=${resolve(png)}`, pathToFileURL(resolve(output)).href,
-  ], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+    '--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${profile}`, '--virtual-time-budget=4000',
+  ];
+  const page = pathToFileURL(resolve(output)).href;
+  let height = heightFlag ? Number(heightFlag) : undefined;
+  if (!height) {
+    // First pass: let the page measure itself; second pass: a window exactly that tall.
+    const profile = mkdtempSync(join(tmpdir(), 'render-comment-'));
+    const dom = spawnSync(chromium, [...flags(profile), '--window-size=820,1000', '--dump-dom', page], { encoding: 'utf8', timeout: 120_000 });
+    rmSync(profile, { recursive: true, force: true });
+    height = Number(/data-height="(\d+)"/.exec(dom.stdout ?? '')?.[1] ?? 2000) + 16;
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'render-comment-'));
+  const r = spawnSync(chromium, [...flags(profile), `--window-size=820,${height}`, `--screenshot=${resolve(png)}`, page], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
   rmSync(profile, { recursive: true, force: true });
   if (r.status !== 0 || !existsSync(resolve(png))) {
     process.stderr.write(`render-comment: chromium failed: ${String(r.stderr).split('\n').slice(-3).join(' ')}\n`);

@@ -43,17 +43,20 @@ export interface PublishOutcome {
 /**
  * The result with every timing zeroed: what the comment says apart from how long things took.
  * Generic over the value (every `ms`/`…Ms` measurement, wherever a renderer keeps one), so a new
- * timed field cannot make identical runs edit the comment; `lockTimeoutMs` is a setting, not a time.
+ * timed field cannot make identical runs edit the comment; `lockTimeoutMs` and `maxLockMs` are settings, not times.
  */
 export function withoutTimings(result: VerifyResult): VerifyResult {
   return zeroTimings(result) as VerifyResult;
 }
 
+/** Numbers named like times that are settings, not measurements. */
+const SETTINGS = new Set(['lockTimeoutMs', 'maxLockMs']);
+
 function zeroTimings(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(zeroTimings);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, typeof v === 'number' && /^(ms|\w+Ms)$/.test(k) && k !== 'lockTimeoutMs' ? 0 : zeroTimings(v)]),
+    Object.entries(value).map(([k, v]) => [k, typeof v === 'number' && /^(ms|\w+Ms)$/.test(k) && !SETTINGS.has(k) ? 0 : zeroTimings(v)]),
   );
 }
 

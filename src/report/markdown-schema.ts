@@ -23,14 +23,20 @@ export function schemaChangeBlocks(result: VerifyResult): MarkdownBlock[] {
     .filter((g) => g.items.length);
   let named = 0;
   const list = groups.map(({ change, items }) => {
-    const shown = items.slice(0, Math.max(0, LISTED - named));
-    named += shown.length;
-    const names = shown.map((c) => {
+    // Per kind: "2 tables: orders, invoices", the names cut after LISTED across the section.
+    const kinds = new Map<string, string[]>();
+    for (const c of items) {
       const { kind, name } = splitObject(c.object);
-      return `${kind} ${code(withoutPublic(name))}`;
+      kinds.set(kind, [...(kinds.get(kind) ?? []), withoutPublic(name)]);
+    }
+    const parts = [...kinds].map(([kind, names]) => {
+      const shown = names.slice(0, Math.max(0, LISTED - named));
+      named += shown.length;
+      const more = names.length - shown.length;
+      const label = names.length === 1 ? kind : pluralKind(kind);
+      return `${names.length > 1 ? `${names.length} ` : ''}${label}${shown.length ? ` ${shown.map((n) => code(n)).join(', ')}` : ''}${more ? `${shown.length ? ',' : ''} ${more} more` : ''}`;
     });
-    const more = items.length - shown.length;
-    return `**${change[0]!.toUpperCase()}${change.slice(1)}:** ${names.join(', ')}${more ? `${names.length ? ', ' : ''}${more} more` : ''}`;
+    return `**${change[0]!.toUpperCase()}${change.slice(1)}:** ${parts.join('; ')}`;
   });
   const blocks: MarkdownBlock[] = [{ kind: 'text', text: `### Schema changes\n\n${list.join('  \n')}\n` }];
   const ddl = schemaChangesSql(result.schemaChanges);
@@ -43,4 +49,12 @@ export function schemaChangeBlocks(result: VerifyResult): MarkdownBlock[] {
     blocks.push({ kind: 'details', summary: escapeHtml(`Changed ${n === 1 ? 'object' : 'objects'}: before → after`), body: diff, fence: 'diff', cut: 'lines', order: SCHEMA_ORDER });
   }
   return blocks;
+}
+
+/** `tables`, `indexes`, `policies`. */
+function pluralKind(kind: string): string {
+  if (kind.endsWith('x')) return `${kind}es`;
+  if (kind.endsWith('y')) return `${kind.slice(0, -1)}ies`;
+  if (kind.endsWith('s')) return kind;
+  return `${kind}s`;
 }

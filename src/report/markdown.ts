@@ -46,7 +46,10 @@ function headlineBlock(result: VerifyResult): string {
   const base = result.base
     ? `baseline: ${plural(result.baselineCount, 'migration')} from ${named ? `${code(result.base.ref)} (${code(result.base.sha.slice(0, 7))})` : code(result.base.sha.slice(0, 7))}`
     : `baseline: ${plural(result.baselineCount, 'migration')}`;
-  const context = [escapeMarkdown(result.format), `PostgreSQL ${escapeMarkdown(result.postgres)}`, result.mode === 'chain' ? 'chain mode' : 'step-wise', formatMs(result.totalMs), base];
+  // Without new migrations no server ran: the server and the mode say nothing then.
+  const context = result.migrations.length
+    ? [escapeMarkdown(result.format), `PostgreSQL ${escapeMarkdown(result.postgres)}`, result.mode === 'chain' ? 'chain mode' : 'step-wise', formatMs(result.totalMs), base]
+    : [escapeMarkdown(result.format), base];
   return `${title}\n\n${[...verified, ...counts].join(' · ')}  \n${context.join(' · ')}\n`;
 }
 
