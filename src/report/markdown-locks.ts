@@ -23,6 +23,7 @@ function lockCell(mode: string): string {
   return blocks ? `${mode}: ${blocks.replace(/^blocks /, '')} wait` : mode;
 }
 
+/** The lock section's blocks: a table (collapsed past OPEN_ROWS), the hints, or one line; none without traces. */
 export function lockBlocks(result: VerifyResult, links: ReportLinks | undefined): MarkdownBlock[] {
   const report = lockReport(result);
   if (!report.traced) return [];

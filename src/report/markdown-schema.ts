@@ -15,6 +15,7 @@ export const SCHEMA_ORDER = 20;
 /** Objects named in the open list; the rest are counted (the DDL has them all). */
 const LISTED = 24;
 
+/** The section's blocks: the object list, the DDL and the changed objects' diff (both collapsed); none without changes. */
 export function schemaChangeBlocks(result: VerifyResult): MarkdownBlock[] {
   const changes = namedChanges(result.schemaChanges);
   if (changes.length === 0) return [];

@@ -39,7 +39,10 @@ const FULL_TABLE_ORDER = 40;
 
 function headlineBlock(result: VerifyResult): string {
   const dir = code(result.migrationsDir);
-  const title = result.status === 'pass' ? `## ✅ Rollback check passed · ${dir}` : `## ❌ Rollback check failed · ${dir}`;
+  const title =
+    result.status === 'pass' ? `## ✅ Rollback check passed · ${dir}`
+    : result.status === 'error' ? `## ⚠️ Rollback check could not finish · ${dir}`
+    : `## ❌ Rollback check failed · ${dir}`;
   const verified = verifiedPartsMarkdown(result);
   const counts = problemCountParts(result).map((p) => (/error/.test(p) ? `**${p}**` : p));
   const named = result.base && !result.base.sha.startsWith(result.base.ref);

@@ -24,6 +24,7 @@ export function ran(m: MigrationResult): boolean {
   return Object.keys(m.phases).length > 0;
 }
 
+/** How many migrations were verified, failed, irreversible or not run, and how many errors and warnings. */
 export function countResult(result: VerifyResult): Counts {
   const ranMigrations = result.migrations.filter(ran);
   return {
@@ -86,6 +87,7 @@ export function formatMs(ms: number | undefined): string {
   return `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`;
 }
 
+/** `file:line`, `file`, or '' for a problem without a file. */
 export function problemLocation(p: Pick<Problem, 'file' | 'line'>): string {
   if (!p.file) return '';
   return p.line ? `${p.file}:${p.line}` : p.file;

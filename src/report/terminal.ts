@@ -22,6 +22,7 @@ const DIFF_LINES = 20;
 /** Objects named per kind of schema change. */
 const NAMED_CHANGES = 8;
 
+/** The terminal report, ending with the verdict line. */
 export function renderTerminalReport(result: VerifyResult, style: TerminalStyle): string {
   const paint = (c: keyof typeof codes, s: string) => (style.color ? `\u001b[${codes[c]}m${s}\u001b[0m` : s);
   const lines: string[] = [];
