@@ -2589,11 +2589,11 @@ var require_serializer = __commonJS({
     };
     var bind = (config = {}) => {
       const portal = config.portal || "";
-      const statement = config.statement || "";
+      const statement2 = config.statement || "";
       const binary = config.binary || false;
       const values = config.values || emptyArray;
       const len = values.length;
-      writer.addCString(portal).addCString(statement);
+      writer.addCString(portal).addCString(statement2);
       writer.addInt16(len);
       const formatsOffset = writer.reserveUnsafe(len * 2);
       writer.addInt16(len);
@@ -8773,7 +8773,204 @@ function renderJsonReport(result) {
   return JSON.stringify(result, null, 2) + "\n";
 }
 
+// src/result/objects.ts
+var MULTI_WORD_KINDS = ["materialized view", "default privileges", "event trigger"];
+function splitObject(display) {
+  const multi = MULTI_WORD_KINDS.find((k) => display.startsWith(`${k} `));
+  if (multi) return { kind: multi, name: display.slice(multi.length + 1) };
+  const space = display.indexOf(" ");
+  return space < 0 ? { kind: "", name: display } : { kind: display.slice(0, space), name: display.slice(space + 1) };
+}
+function nameParts(name) {
+  const parts = [];
+  let current = "";
+  let quoted = false;
+  let depth = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && c === "(") depth++;
+    else if (!quoted && c === ")") depth--;
+    if (c === "." && !quoted && depth === 0) {
+      parts.push(current);
+      current = "";
+    } else current += c;
+  }
+  parts.push(current);
+  return parts;
+}
+function bareName(part) {
+  const noArgs = part.startsWith('"') ? part : part.replace(/\(.*$/, "");
+  return noArgs.startsWith('"') && noArgs.endsWith('"') ? noArgs.slice(1, -1).replace(/""/g, '"') : noArgs;
+}
+function withoutPublic(name) {
+  return name.startsWith("public.") ? name.slice("public.".length) : name;
+}
+function shortObject(display) {
+  const { kind, name } = splitObject(display);
+  return kind ? `${kind} ${withoutPublic(name)}` : withoutPublic(name);
+}
+function dropStatement(display) {
+  const { kind, name } = splitObject(display);
+  const parts = nameParts(name);
+  const onTable = () => ({ table: parts.slice(0, -1).join("."), own: parts[parts.length - 1] });
+  switch (kind) {
+    case "table":
+    case "view":
+    case "materialized view":
+    case "index":
+    case "sequence":
+    case "type":
+    case "domain":
+    case "function":
+    case "procedure":
+    case "aggregate":
+    case "schema":
+    case "extension":
+    case "statistics":
+    case "collation":
+      return `DROP ${kind.toUpperCase()} ${name};`;
+    case "column": {
+      const { table, own } = onTable();
+      return `ALTER TABLE ${table} DROP COLUMN ${own};`;
+    }
+    case "constraint": {
+      const { table, own } = onTable();
+      return `ALTER TABLE ${table} DROP CONSTRAINT ${own};`;
+    }
+    case "trigger":
+    case "policy":
+    case "rule": {
+      const { table, own } = onTable();
+      return `DROP ${kind.toUpperCase()} ${own} ON ${table};`;
+    }
+    default:
+      return void 0;
+  }
+}
+
+// src/result/messages.ts
+var PROBLEMS_DOC_URL = "https://github.com/rollback-verify/rollback-verify/blob/main/docs/problems.md";
+function docsUrl(kind) {
+  return `${PROBLEMS_DOC_URL}#${kind}`;
+}
+function differenceChange(p) {
+  if (p.diff && /^@@ -0,0 /m.test(p.diff)) return "added";
+  if (p.diff && /^@@ -\d+(?:,\d+)? \+0,0 @@/m.test(p.diff)) return "removed";
+  if (/is left behind|appears only when/.test(p.message)) return "added";
+  if (/is missing (?:after|when)/.test(p.message)) return "removed";
+  return "changed";
+}
+var PHASE_WORD = { up: "up", down: "down", reup: "re-up" };
+function errorGist(message, max = 70) {
+  const after = /\bfailed: ([\s\S]*)$/.exec(message)?.[1] ?? message;
+  const line = after.split("\n")[0].replace(/ \(SQLSTATE \w+\)\s*$/, "").trim();
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}\u2026` : line;
+}
+function problemReason(p) {
+  const obj = p.object ? shortObject(p.object) : void 0;
+  switch (p.kind) {
+    case "rollback-residue": {
+      if (!obj) return "down does not restore the schema";
+      if (p.severity !== "error" && /only in comments or whitespace/.test(p.message)) return `down changes the layout of ${obj}`;
+      if (/ holds .* instead of /.test(p.message)) return `down does not reset ${obj}`;
+      return { added: `down leaves ${obj}`, removed: `down drops ${obj}`, changed: `down changes ${obj}` }[differenceChange(p)];
+    }
+    case "data-loss": {
+      if (!p.object) return "down loses data";
+      const { kind, name } = splitObject(p.object);
+      return kind === "column" ? `down loses data in ${withoutPublic(name)}` : `down loses rows of ${withoutPublic(name)}`;
+    }
+    case "reapply-drift": {
+      if (!obj) return "re-up differs from the first up";
+      return { added: `re-up adds ${obj}`, removed: `re-up misses ${obj}`, changed: `re-up changes ${obj}` }[differenceChange(p)];
+    }
+    case "column-order": {
+      const { name } = splitObject(p.object ?? "");
+      return `down moves columns of ${withoutPublic(name.split(".").slice(0, 2).join("."))}`;
+    }
+    case "up-failed":
+      return p.severity === "error" ? `up fails: ${errorGist(p.message)}` : "up fails on the seeded rows";
+    case "down-failed":
+      return `down fails: ${errorGist(p.message)}`;
+    case "reup-failed":
+      return `re-up fails: ${errorGist(p.message)}`;
+    case "timeout":
+      return `${p.phase ? PHASE_WORD[p.phase] : "a statement"} timed out`;
+    case "missing-down":
+      return /no statements/.test(p.message) ? "empty down" : "no down";
+    case "irreversible":
+      return "irreversible: down not verified";
+    case "threshold": {
+      const m = /(up|down|re-up|run) took (\S+ s), over the (\S+) s limit/.exec(p.message);
+      if (m) return `${m[1]} took ${m[2]} (limit ${m[3]} s)`;
+      return "too slow";
+    }
+    case "lock": {
+      const table = p.object ? withoutPublic(splitObject(p.object).name) : "a table";
+      const phase = p.phase ? PHASE_WORD[p.phase] : "a phase";
+      const held = / for (\S+ m?s)(?: \([^)]*\))?, over the (\d+) ms limit/.exec(p.message);
+      if (held) return `${phase} locks ${table} for ${held[1]} (limit ${held[2]} ms)`;
+      return `${phase} locks ${table} without lock_timeout`;
+    }
+    case "order": {
+      const m = /sorts before (\S+?),/.exec(p.message);
+      return m ? `sorts before ${m[1]}, already merged` : "out of order";
+    }
+    case "modified-migration":
+      return /was deleted/.test(p.message) ? "deleted after it was merged" : "edited after it was merged";
+    case "environment":
+      return `environment: ${errorGist(p.message, 60)}`;
+    default:
+      return p.kind;
+  }
+}
+function problemHelp(p) {
+  switch (p.kind) {
+    case "rollback-residue": {
+      if (p.severity !== "error") return "Nothing breaks; to keep the source identical, restore the object from the same text the base branch has.";
+      if (/ holds .* instead of /.test(p.message)) return "Make the down undo the tool's bookkeeping too (for Alembic, downgrade() must leave alembic_version at the previous revision).";
+      const change = differenceChange(p);
+      const drop = p.object ? dropStatement(p.object) : void 0;
+      if (change === "added") return drop ? `Remove it in the down: \`${drop}\`` : "Remove it in the down.";
+      if (change === "removed") return "Recreate it in the down exactly as it was before the up (the diff shows its definition), or stop the down from dropping it.";
+      return "Make the down restore it exactly as it was before the up; the diff shows what differs.";
+    }
+    case "data-loss":
+      return "Restore the values in the down (e.g. keep them in a column or table the up leaves in place and copy them back), or mark the migration `-- rollback-verify: down-loses-data` if losing them is accepted.";
+    case "reapply-drift":
+      return "Make the up give the same schema when it runs again after its down: usually the down leaves something the up then skips (IF NOT EXISTS) or builds differently.";
+    case "column-order":
+      return "Usually harmless; if code depends on column order (SELECT *, COPY without a column list), rebuild the table in the down instead of re-adding the column, or accept it (--strict-column-order makes it an error).";
+    case "up-failed":
+      return p.severity === "error" ? "Fix the statement at the line shown: it fails on the base branch schema with seeded rows, as it would on a database at that version." : "Make the up work on rows like these (production may hold them), or load realistic rows with --seed-file.";
+    case "down-failed":
+      return "Fix the down so it runs right after the up: it must undo exactly what the up did, in reverse order.";
+    case "reup-failed":
+      return "Make the down remove everything the up creates, so the up runs again cleanly.";
+    case "timeout":
+      return "Make the statement fast enough for production-sized tables (batches, CONCURRENTLY), or raise --statement-timeout if it is expected to take this long.";
+    case "missing-down":
+      return "Write a down that undoes the up, or mark the migration `-- rollback-verify: irreversible` if it cannot be rolled back.";
+    case "irreversible":
+      return "Nothing to do if this is intended: its down is not verified (--fail-on irreversible makes it fail the run).";
+    case "modified-migration":
+      return "Revert the change to the merged migration and make it in a new migration instead.";
+    case "order":
+      return "Renumber the migration so it sorts after the newest merged one.";
+    case "threshold":
+      return "Make the step faster on large tables (backfill in batches, build indexes CONCURRENTLY), or raise the limit if production can afford it.";
+    case "lock":
+      return /without lock_timeout/.test(p.message) ? "Put `SET lock_timeout = '5s';` before the statement, so it gives up instead of queueing all traffic behind it." : "Use the safer pattern in the message so the lock is short, or raise --max-lock-ms if the table is small in production too.";
+    case "environment":
+      return "Run against a server that has what the migration needs (a --database-url, or postgres-image with the extension).";
+    default:
+      return `See ${docsUrl(p.kind)}.`;
+  }
+}
+
 // src/report/markdown-budget.ts
+var DEFAULT_ORDER = 50;
 var CUT_NOTE = (lines) => `\u2026 ${lines.toLocaleString("en-US")} more line${lines === 1 ? "" : "s"} cut to fit; the job summary has them all`;
 var WHOLE_NOTE = "Cut to fit; the job summary has this section.";
 function fenceFor(content) {
@@ -8814,25 +9011,45 @@ function fitBlocks(input, maxChars, noteAt, note) {
   const cut = /* @__PURE__ */ new Set();
   const budget = maxChars - note(blocks.length).length - 2;
   const size = () => renderBlocks(blocks).length;
-  for (; ; ) {
-    const excess = size() - budget;
-    if (excess <= 0) break;
-    let largest = -1;
-    for (const [i, s2] of state) {
-      if (s2.keep === 0) continue;
-      if (largest < 0 || blocks[i].body.length > blocks[largest].body.length) largest = i;
-    }
-    if (largest < 0) break;
-    const b = blocks[largest];
-    const s = state.get(largest);
-    cut.add(largest);
-    const target = b.body.length - excess - 80;
-    const keep = b.cut === "lines" && target >= 200 ? linesThatFit(s.lines, target) : 0;
-    s.keep = Math.min(keep, s.keep === Number.POSITIVE_INFINITY ? s.lines.length - 1 : s.keep - 1);
-    if (s.keep < 0) s.keep = 0;
-    const rest = s.lines.length - s.keep;
-    b.body = s.keep > 0 ? `${s.lines.slice(0, s.keep).join("\n")}
+  const orderOf = (b) => b.kind === "details" ? b.order ?? DEFAULT_ORDER : b.order;
+  const orders = [...new Set(blocks.map(orderOf).filter((o) => o !== void 0))].sort((a, b) => a - b);
+  for (const order of orders) {
+    for (; ; ) {
+      const excess = size() - budget;
+      if (excess <= 0) break;
+      let largest = -1;
+      for (const [i, s2] of state) {
+        if (s2.keep === 0 || orderOf(blocks[i]) !== order) continue;
+        if (largest < 0 || blocks[i].body.length > blocks[largest].body.length) largest = i;
+      }
+      if (largest < 0) {
+        let droppedAny = false;
+        blocks.forEach((b2, i) => {
+          if (b2.kind === "text" && b2.order === order && !cut.has(i)) {
+            blocks[i] = { kind: "text", text: b2.dropped ?? "" };
+            cut.add(i);
+            droppedAny = true;
+          }
+        });
+        if (!droppedAny) break;
+        continue;
+      }
+      const b = blocks[largest];
+      const s = state.get(largest);
+      cut.add(largest);
+      const target = b.body.length - excess - 80;
+      const keep = b.cut === "lines" && target >= 200 ? linesThatFit(s.lines, target) : 0;
+      s.keep = Math.min(keep, s.keep === Number.POSITIVE_INFINITY ? s.lines.length - 1 : s.keep - 1);
+      if (s.keep < 0) s.keep = 0;
+      const rest = s.lines.length - s.keep;
+      b.body = s.keep > 0 ? `${s.lines.slice(0, s.keep).join("\n")}
 ${CUT_NOTE(rest)}` : b.cut === "whole" ? WHOLE_NOTE : CUT_NOTE(rest);
+    }
+    if (size() <= budget) break;
+  }
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const b = blocks[i];
+    if (b.kind === "text" && b.text === "" && cut.has(i)) blocks.splice(i, 1);
   }
   let dropped = 0;
   while (size() > budget && blocks.length > Math.max(1, noteAt)) {
@@ -8848,66 +9065,36 @@ ${CUT_NOTE(rest)}` : b.cut === "whole" ? WHOLE_NOTE : CUT_NOTE(rest);
   return { text, shortened };
 }
 
-// src/report/summary.ts
-function countResult(result) {
-  return {
-    migrations: result.migrations.length,
-    ok: result.migrations.filter((m) => m.status === "ok").length,
-    failed: result.migrations.filter((m) => m.status === "failed").length,
-    errors: result.problems.filter((p) => p.severity === "error").length,
-    warnings: result.problems.filter((p) => p.severity === "warning").length
-  };
+// src/report/markdown-text.ts
+function escapeMarkdown(text) {
+  return text.replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`).replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, "\\_").replace(/\r?\n/g, " ");
 }
-function headline(result) {
-  const c = countResult(result);
-  const verdict = result.status === "pass" ? "PASS" : "FAIL";
-  const parts = [`${c.migrations} new migration${c.migrations === 1 ? "" : "s"} verified`];
-  if (c.errors) parts.push(`${c.errors} error${c.errors === 1 ? "" : "s"}`);
-  if (c.warnings) parts.push(`${c.warnings} warning${c.warnings === 1 ? "" : "s"}`);
-  return `${verdict}: ${parts.join(", ")} (${result.format}, PostgreSQL ${result.postgres}, ${result.mode === "chain" ? "chain" : "step-wise"})`;
+function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\r?\n/g, " ");
 }
-function formatMs(ms) {
-  if (ms === void 0) return "\u2013";
-  if (ms < 1e3) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-  return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
+function code(text, inTable = false) {
+  const flat = text.replace(/\r?\n/g, " ");
+  const ticks = "`".repeat(Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${inTable ? flat.replace(/\|/g, "\\|") : flat}${pad}${ticks}`;
 }
-function problemLocation(p) {
-  if (!p.file) return "";
-  return p.line ? `${p.file}:${p.line}` : p.file;
+function inlineMarkdown(text) {
+  return text.split(/(`[^`]+`)/).map((part) => part.startsWith("`") && part.endsWith("`") && part.length > 1 ? code(part.slice(1, -1)) : escapeMarkdown(part)).join("");
 }
-
-// src/report/timing-chart.ts
-var PHASES = [
-  ["up", "up"],
-  ["down", "down"],
-  ["reup", "re-up"]
-];
-function renderTimingChart(result) {
-  const labels = [];
-  const values = [];
-  for (const m of result.migrations) {
-    for (const [phase, name] of PHASES) {
-      const timing = m.phases[phase];
-      if (!timing) continue;
-      labels.push(label(`${m.id} ${name}`));
-      values.push(Math.max(0, Math.round(timing.ms)));
-    }
-  }
-  if (values.length === 0) return "";
-  const max = Math.max(1, ...values);
-  return [
-    "```mermaid",
-    "xychart-beta horizontal",
-    '  title "Phase timings (ms)"',
-    `  x-axis [${labels.join(", ")}]`,
-    `  y-axis "ms" 0 --> ${max}`,
-    `  bar [${values.join(", ")}]`,
-    "```",
-    ""
-  ].join("\n");
+function fileUrl(links, file, line) {
+  if (!links) return void 0;
+  const prefix = links.pathPrefix && links.pathPrefix !== "." ? `${links.pathPrefix.replace(/\/+$/, "")}/` : "";
+  const path = `${prefix}${file.replace(/^\.\//, "")}`.split("/").map(encodeURIComponent).join("/");
+  return `${links.repoUrl.replace(/\/+$/, "")}/blob/${links.sha}/${path}${line ? `#L${line}` : ""}`;
 }
-function label(text) {
-  return `"${text.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
+function fileLink(links, file, line, label2) {
+  const text = label2 ?? (line ? `${file}:${line}` : file);
+  const url = fileUrl(links, file, line);
+  return url ? `[${escapeMarkdown(text)}](${url})` : code(text);
+}
+function baseName(file, line) {
+  const name = file.slice(file.lastIndexOf("/") + 1);
+  return line ? `${name}:${line}` : name;
 }
 
 // src/locks/verdicts.ts
@@ -8934,7 +9121,8 @@ function lockProblems(migrations, limits) {
             object: `${lock.relkind} ${lock.relation}`,
             file,
             line: stmt.line,
-            message: `${who}: the ${label2} holds ${lock.mode} on ${lock.relation} for ${formatMs2(lock.heldMs)}${rowsText(lock)}, over the ${max} ms limit (max-lock-ms): ${stmt.tag} at line ${stmt.line}${stmt.hint ? `; ${stmt.hint}` : ""}`
+            phase,
+            message: `${who}: the ${label2} holds ${lock.mode} on ${lock.relation} for ${formatMs(lock.heldMs)}${rowsText(lock)}, over the ${max} ms limit (max-lock-ms): ${stmt.tag} at line ${stmt.line}${stmt.hint ? `; ${stmt.hint}` : ""}`
           });
         }
       }
@@ -8949,6 +9137,7 @@ function lockProblems(migrations, limits) {
             object: `${lock.relkind} ${lock.relation}`,
             file,
             line: stmt.line,
+            phase,
             message: `${who}: the ${label2} takes ${lock.mode} on ${lock.relation} (${stmt.tag} at line ${stmt.line}) without lock_timeout: behind a long query it would queue every other query on the table; SET lock_timeout first (require-lock-timeout)`
           });
         }
@@ -8963,7 +9152,7 @@ function blockingLocks(statements) {
 function rowsText(lock) {
   return lock.rows !== void 0 ? ` (${lock.rows.toLocaleString("en-US")} rows)` : "";
 }
-function formatMs2(ms) {
+function formatMs(ms) {
   return ms < 1e3 ? `${Math.round(ms)} ms` : `${(ms / 1e3).toFixed(2)} s`;
 }
 
@@ -8986,39 +9175,161 @@ var MODE_BLOCKS = {
   "ACCESS EXCLUSIVE": "blocks reads and writes"
 };
 
+// src/report/summary.ts
+function ran(m) {
+  return Object.keys(m.phases).length > 0;
+}
+function countResult(result) {
+  const ranMigrations = result.migrations.filter(ran);
+  return {
+    migrations: result.migrations.length,
+    verified: ranMigrations.filter((m) => m.status === "ok").length,
+    failed: ranMigrations.filter((m) => m.status === "failed").length,
+    irreversible: ranMigrations.filter((m) => m.status === "irreversible").length,
+    notRun: result.migrations.length - ranMigrations.length,
+    errors: result.problems.filter((p) => p.severity === "error").length,
+    warnings: result.problems.filter((p) => p.severity === "warning").length
+  };
+}
+function plural(n, word, many = `${word}s`) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? word : many}`;
+}
+function verifiedParts(result, code2 = (s) => s, strong = (s) => s) {
+  const c = countResult(result);
+  if (c.migrations === 0) return ["no new migrations"];
+  const noun = c.migrations === 1 ? "new migration" : "new migrations";
+  const parts = [
+    c.verified === c.migrations ? `${strong(`${c.migrations.toLocaleString("en-US")} ${noun}`)} verified up \u2192 down \u2192 up` : `${strong(`${c.verified.toLocaleString("en-US")} of ${c.migrations.toLocaleString("en-US")} ${noun}`)} verified up \u2192 down \u2192 up`
+  ];
+  if (c.failed) parts.push(`${c.failed.toLocaleString("en-US")} failed`);
+  if (c.irreversible) parts.push(`${c.irreversible.toLocaleString("en-US")} irreversible (down not run)`);
+  if (c.notRun) {
+    const stop = result.stopped ? ` (stopped at ${code2(result.stopped.migration)}: ${result.stopped.reason})` : "";
+    parts.push(`${c.notRun.toLocaleString("en-US")} not run${stop}`);
+  }
+  return parts;
+}
+function problemCountParts(result) {
+  const c = countResult(result);
+  const parts = [c.errors ? plural(c.errors, "error") : "", c.warnings ? plural(c.warnings, "warning") : ""].filter(Boolean);
+  return parts.length ? parts : ["no problems"];
+}
+function headline(result) {
+  const verdict = result.status === "pass" ? "PASS" : result.status === "error" ? "ERROR" : "FAIL";
+  const context = [result.format, `PostgreSQL ${result.postgres}`, result.mode === "chain" ? "chain" : "step-wise", formatMs2(result.totalMs)];
+  return `${verdict}: ${verifiedParts(result).join(", ")}; ${problemCountParts(result).join(", ")} (${context.join(", ")})`;
+}
+function formatMs2(ms) {
+  if (ms === void 0) return "\u2013";
+  if (ms < 1e3) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
+}
+function problemLocation(p) {
+  if (!p.file) return "";
+  return p.line ? `${p.file}:${p.line}` : p.file;
+}
+function visibleNotes(result) {
+  return result.stopped ? result.notes.filter((n) => !/^Stopped after /.test(n)) : result.notes;
+}
+
 // src/report/locks.ts
-var PHASES2 = ["up", "down"];
-function lockFindings(result) {
-  const out = [];
+var PHASES = ["up", "down"];
+var TABLE_KINDS = /* @__PURE__ */ new Set(["table", "partitioned table", "foreign table"]);
+var DEPENDENT_KINDS = /* @__PURE__ */ new Set(["index", "partitioned index", "sequence", "view", "materialized view", "toast table"]);
+function lockReport(result) {
+  const report = { traced: false, rows: [], hints: [], destructive: [], onNewRelations: 0, partial: [] };
+  const addedByPr = new Set(
+    result.schemaChanges.filter((c) => c.change === "added" && /^(table|view|materialized view|sequence|index) /.test(c.object)).map((c) => relationKey(c.object.replace(/^(materialized view|\w+) /, "")))
+  );
+  const createdEarlier = /* @__PURE__ */ new Set();
   for (const m of result.migrations) {
-    const found = { migration: m, rows: [], destructive: [], partial: [] };
-    for (const phase of PHASES2) {
+    const created = /* @__PURE__ */ new Set([...createdEarlier, ...createdBy(m)]);
+    const isNew = (relation) => addedByPr.has(relationKey(relation)) || created.has(relationKey(relation)) || created.has(bareKey(relation));
+    const hinted = /* @__PURE__ */ new Set();
+    for (const phase of PHASES) {
       const trace = m.phases[phase]?.locks;
       if (!trace) continue;
+      report.traced = true;
       const file = phase === "down" ? m.files.down ?? m.files.up : m.files.up;
-      for (const { stmt, lock } of blockingLocks(trace.statements)) {
-        found.rows.push({
-          phase,
-          file,
-          line: stmt.line,
-          tag: stmt.tag,
-          relation: lock.relation,
-          mode: lock.mode,
-          heldMs: lock.heldMs,
-          ...lock.rows !== void 0 ? { rows: lock.rows } : {},
-          work: work(stmt, lock.relation),
-          ...stmt.hint ? { hint: stmt.hint } : {},
-          sampled: Boolean(stmt.sampled)
-        });
+      const byRelation = /* @__PURE__ */ new Map();
+      for (const stmt of trace.statements) {
+        const locks = relevant(stmt);
+        let kept = 0;
+        for (const lock of locks) {
+          if (isNew(lock.relation)) {
+            report.onNewRelations++;
+            continue;
+          }
+          kept++;
+          const row = byRelation.get(lock.relation);
+          if (!row) {
+            byRelation.set(lock.relation, toRow(m, phase, file, stmt, lock));
+            continue;
+          }
+          row.more++;
+          const stronger2 = LOCK_STRENGTH.indexOf(lock.mode) - LOCK_STRENGTH.indexOf(row.mode);
+          const heldMs = Math.max(row.heldMs, lock.heldMs);
+          if (stronger2 > 0 || stronger2 === 0 && lock.heldMs > row.heldMs) {
+            Object.assign(row, { mode: lock.mode, line: stmt.line, tag: stmt.tag, work: work(stmt, lock.relation), sampled: Boolean(stmt.sampled) });
+          }
+          row.heldMs = heldMs;
+          if (lock.rows !== void 0) row.rows = Math.max(row.rows ?? 0, lock.rows);
+        }
+        if (kept && stmt.hint && !hinted.has(stmt.hint)) {
+          hinted.add(stmt.hint);
+          const same2 = report.hints.find((h) => h.hint === stmt.hint);
+          const at = { migration: m, phase, file, line: stmt.line };
+          if (same2) same2.at.push(at);
+          else report.hints.push({ hint: stmt.hint, at: [at] });
+        }
+        if (phase === "up" && stmt.destructive && (stmt.locks.length === 0 || stmt.locks.some((l) => !isNew(l.relation)))) {
+          report.destructive.push({ migration: m, file, line: stmt.line, what: stmt.destructive });
+        }
       }
-      if (phase === "up") {
-        for (const s of trace.statements) if (s.destructive) found.destructive.push({ file, line: s.line, what: s.destructive });
-      }
-      if (trace.partial && (found.rows.length || phase === "up")) found.partial.push(`${phase}: ${trace.partial}`);
+      report.rows.push(...byRelation.values());
+      if (trace.partial && (byRelation.size || phase === "up")) report.partial.push({ migration: m, text: `${phase}: ${trace.partial}` });
     }
-    if (found.rows.length || found.destructive.length) out.push(found);
+    for (const r of createdBy(m)) createdEarlier.add(r);
+  }
+  return report;
+}
+function relevant(stmt) {
+  const blocking = blockingLocks([stmt]).map((x) => x.lock);
+  if (!blocking.some((l) => TABLE_KINDS.has(l.relkind))) return blocking;
+  return blocking.filter((l) => !DEPENDENT_KINDS.has(l.relkind));
+}
+function toRow(m, phase, file, stmt, lock) {
+  return {
+    migration: m,
+    phase,
+    relation: lock.relation,
+    relkind: lock.relkind,
+    mode: lock.mode,
+    heldMs: lock.heldMs,
+    ...lock.rows !== void 0 ? { rows: lock.rows } : {},
+    file,
+    line: stmt.line,
+    tag: stmt.tag,
+    work: work(stmt, lock.relation),
+    sampled: Boolean(stmt.sampled),
+    more: 0
+  };
+}
+var CREATES = /\bCREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?(?:TABLE|VIEW|MATERIALIZED\s+VIEW|SEQUENCE|(?:UNIQUE\s+)?INDEX(?:\s+CONCURRENTLY)?)\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)/gi;
+function createdBy(m) {
+  const out = [];
+  for (const stmt of m.phases.up?.locks?.statements ?? []) {
+    for (const match of stmt.sql.matchAll(CREATES)) out.push(relationKey(match[1]));
   }
   return out;
+}
+function relationKey(name) {
+  const parts = [...name.matchAll(/"((?:[^"]|"")+)"|([^."\s]+)/g)].map((p) => p[1] !== void 0 ? p[1].replace(/""/g, '"') : p[2].toLowerCase());
+  return parts.join(".");
+}
+function bareKey(relation) {
+  const key = relationKey(relation);
+  return key.slice(key.lastIndexOf(".") + 1);
 }
 function work(stmt, relation) {
   const w = [];
@@ -9027,281 +9338,1222 @@ function work(stmt, relation) {
   if (stmt.indexBuilds.some((b) => b.table === relation && !b.concurrent)) w.push("index build");
   return w;
 }
-function rowsText2(n) {
-  return n === void 0 ? "\u2013" : n.toLocaleString("en-US");
-}
 function modeText(mode) {
   const blocks = MODE_BLOCKS[mode];
-  return blocks ? `${mode} (${blocks})` : mode;
+  return blocks ? `${mode} \xB7 ${blocks}` : mode;
+}
+function relationText(relation) {
+  return relation.startsWith("public.") ? relation.slice("public.".length) : relation;
+}
+function noLocksLine(report) {
+  return report.onNewRelations ? `No blocking locks on tables that existed before this PR (${plural(report.onNewRelations, "lock")} on relations the PR itself creates left out).` : "No blocking locks on tables that existed before this PR.";
 }
 function renderLockLines(result, dim = (s) => s) {
-  const findings = lockFindings(result);
-  if (findings.length === 0) return [];
-  const lines = ["", "Locks (blocking reads or writes, on the seeded data)"];
-  for (const f of findings) {
-    lines.push(`  ${f.migration.id} ${f.migration.name}`.trimEnd());
-    for (const r of f.rows) {
-      const extra = [r.rows !== void 0 ? `${rowsText2(r.rows)} rows` : "", ...r.work].filter(Boolean).join(", ");
-      lines.push(`    ${r.phase.padEnd(4)} ${r.file}:${r.line}  ${r.tag} \u2192 ${r.relation} ${modeText(r.mode)} held ${formatMs(r.heldMs)}${r.sampled ? " (sampled)" : ""}${extra ? `, ${extra}` : ""}`);
-      if (r.hint) lines.push(dim(`         hint: ${r.hint}`));
-    }
-    for (const d of f.destructive) lines.push(`    destructive ${d.file}:${d.line}  ${d.what}`);
+  const report = lockReport(result);
+  if (!report.traced) return [];
+  if (report.rows.length === 0 && report.destructive.length === 0) return ["", dim(noLocksLine(report))];
+  const lines = ["", "Locks on existing tables (blocking reads or writes, measured on the seeded data)"];
+  const shown = new Set([...report.rows].sort((a, b) => b.heldMs - a.heldMs).slice(0, TERMINAL_ROWS));
+  const cells = report.rows.filter((r) => shown.has(r)).map((r) => {
+    const facts = [r.rows !== void 0 ? plural(r.rows, "row") : "", ...r.work].filter(Boolean).join(", ");
+    return [
+      `${r.migration.id} ${r.phase}`,
+      relationText(r.relation),
+      r.mode,
+      `${formatMs2(r.heldMs)}${r.sampled ? " \u2248" : ""}`,
+      `${r.file}:${r.line} ${r.tag}${r.more ? ` +${r.more} more` : ""}${facts ? ` (${facts})` : ""}`
+    ];
+  });
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...cells.map((c) => c[i].length)));
+  for (const c of cells) lines.push(`  ${c.map((v, i) => i === 3 ? v.padStart(widths[i]) : i < 4 ? v.padEnd(widths[i]) : v).join("  ")}`);
+  const hidden = report.rows.length - shown.size;
+  if (hidden > 0) {
+    const longestHidden = Math.max(...report.rows.filter((r) => !shown.has(r)).map((r) => r.heldMs));
+    lines.push(dim(`  \u2026 ${plural(hidden, "more blocking lock")}, none held longer than ${formatMs2(longestHidden)} (--json or --markdown has them all)`));
   }
+  for (const d of report.destructive) lines.push(`  ${d.migration.id} destructive  ${d.file}:${d.line}  ${d.what}`);
+  for (const h of report.hints) lines.push(dim(`  hint: ${h.hint} (${idList(h.at.map((a) => `${a.migration.id} ${a.phase}`))})`));
   return lines;
 }
-function lockMarkdownBlocks(result, fmt) {
-  const { escape, code: code2, escapeHtml: escapeHtml2 } = fmt;
-  const findings = lockFindings(result);
-  if (findings.length === 0) return [];
-  const blocks = [{ kind: "text", text: "### Locks\n\nWhat each new migration and its rollback would lock in production, measured on the seeded data.\n" }];
-  for (const f of findings) {
-    const longest = Math.max(0, ...f.rows.map((r) => r.heldMs));
-    const facts = [
-      f.rows.length ? `${f.rows.length} blocking lock${f.rows.length === 1 ? "" : "s"}, longest ${formatMs(longest)}` : "no blocking locks",
-      f.destructive.length ? `${f.destructive.length} destructive statement${f.destructive.length === 1 ? "" : "s"}` : ""
-    ].filter(Boolean);
-    const table = f.rows.length ? [
-      "| Phase | Statement | Table | Lock | Held | Rows | Hint |",
-      "| :-- | :-- | :-- | :-- | --: | --: | :-- |",
-      ...f.rows.map((r) => {
-        const what = `${code2(`${r.file}:${r.line}`)} ${escape(r.tag)}${r.work.length ? ` (${escape(r.work.join(", "))})` : ""}`;
-        return `| ${r.phase} | ${what} | ${code2(r.relation)} | ${escape(modeText(r.mode))} | ${formatMs(r.heldMs)}${r.sampled ? " \u2248" : ""} | ${rowsText2(r.rows)} | ${r.hint ? escape(r.hint) : ""} |`;
-      })
-    ].join("\n") : "";
-    const destructive = f.destructive.length ? `**Destructive in the up:**
-${f.destructive.map((d) => `- ${code2(`${d.file}:${d.line}`)} ${escape(d.what)}`).join("\n")}` : "";
-    const partial = f.partial.length ? f.partial.map((p) => `_${escape(p)}_`).join("  \n") : "";
-    blocks.push({
+var TERMINAL_ROWS = 10;
+function idList(ids) {
+  return ids.length <= 6 ? ids.join(", ") : `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more`;
+}
+
+// src/report/markdown-locks.ts
+var OPEN_ROWS = 8;
+var LOCKS_ORDER = 0;
+var DROPPED = "_Locks on existing tables: cut to fit; the job summary has them._\n";
+function lockCell(mode) {
+  const blocks = modeText(mode).split(" \xB7 ")[1];
+  return blocks ? `${mode}: ${blocks.replace(/^blocks /, "")} wait` : mode;
+}
+function lockBlocks(result, links) {
+  const report = lockReport(result);
+  if (!report.traced) return [];
+  if (report.rows.length === 0 && report.destructive.length === 0) {
+    return [{ kind: "text", text: `**Locks:** ${escapeMarkdown(noLocksLine(report).replace(/^No /, "no "))}
+`, order: LOCKS_ORDER }];
+  }
+  const counts = new Set(report.rows.map((r) => r.rows));
+  const uniform = counts.size === 1 ? [...counts][0] : void 0;
+  const table = report.rows.length ? [
+    "| Migration | Table | Lock | Held | Statement |",
+    "| :-- | :-- | :-- | --: | :-- |",
+    ...report.rows.map((r) => {
+      const table2 = `${code(relationText(r.relation), true)}${r.rows !== void 0 && uniform === void 0 ? ` (${plural(r.rows, "row")})` : ""}`;
+      const what = `${fileLink(links, r.file, r.line, links ? `line ${r.line}` : baseName(r.file, r.line))} ${escapeMarkdown(r.tag)}${r.work.length ? ` \xB7 ${escapeMarkdown(r.work.join(", "))}` : ""}${r.more ? ` (+${r.more} more)` : ""}`;
+      return `| ${code(r.migration.id, true)} ${r.phase} | ${table2} | ${escapeMarkdown(lockCell(r.mode))} | ${formatMs2(r.heldMs)}${r.sampled ? " \u2248" : ""} | ${what} |`;
+    })
+  ].join("\n") : "";
+  const destructive = report.destructive.map((d) => `- \u26A0\uFE0F ${code(d.migration.id)} destructive: ${fileLink(links, d.file, d.line, baseName(d.file, d.line))} ${escapeMarkdown(d.what)}`);
+  const hints = report.hints.map((h) => {
+    const at = h.at.slice(0, 6).map((a) => `${fileLink(links, a.file, a.line, `${a.migration.id} ${a.phase}`)}`);
+    return `- ${escapeMarkdown(h.hint)}: ${at.join(", ")}${h.at.length > 6 ? ` and ${h.at.length - 6} more` : ""}`;
+  });
+  const partial = report.partial.map((p) => `_${code(p.migration.id)} ${escapeMarkdown(p.text)}_`);
+  const below = [
+    destructive.join("\n"),
+    hints.length ? `**Safer:**
+${hints.join("\n")}` : "",
+    partial.join("  \n")
+  ].filter(Boolean).join("\n\n");
+  const measured = uniform !== void 0 ? `with ${plural(uniform, "seeded row")} per table` : "on the seeded data";
+  const heading = `### Locks on existing tables
+
+Blocking locks the new migrations take on tables production already has, measured ${measured}.
+`;
+  const longest = [...report.rows].sort((a, b) => b.heldMs - a.heldMs)[0];
+  if (report.rows.length <= OPEN_ROWS) {
+    return [{ kind: "text", text: `${heading}
+${[table, below].filter(Boolean).join("\n\n")}
+`, order: LOCKS_ORDER, dropped: DROPPED }];
+  }
+  return [
+    { kind: "text", text: heading, order: LOCKS_ORDER, dropped: DROPPED },
+    {
       kind: "details",
-      summary: escapeHtml2(`${f.migration.id} ${f.migration.name}: ${facts.join(" \xB7 ")}`),
-      body: [table, destructive, partial].filter(Boolean).join("\n\n"),
-      cut: "lines"
+      summary: escapeHtml(`${plural(report.rows.length, "blocking lock")}${longest ? `, longest ${longest.mode} on ${relationText(longest.relation)} for ${formatMs2(longest.heldMs)}` : ""}`),
+      body: [table, below].filter(Boolean).join("\n\n"),
+      cut: "lines",
+      order: LOCKS_ORDER
+    }
+  ];
+}
+
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a;
+    const done = (value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    };
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = () => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    };
+    if (callback) {
+      (function exec() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec();
+          }
+        }, 0);
+      })();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path, added, removed, oldPosInc, options) {
+    const last = path.lastComponent;
+    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+      return {
+        oldPos: path.oldPos + oldPosInc,
+        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array) {
+    const ret = [];
+    for (let i = 0; i < array.length; i++) {
+      if (array[i]) {
+        ret.push(array[i]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i) {
+            const oldValue = oldTokens[oldPos + i];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/line.js
+var LineDiff = class extends Diff {
+  constructor() {
+    super(...arguments);
+    this.tokenize = tokenize;
+  }
+  equals(left, right, options) {
+    if (options.ignoreWhitespace) {
+      if (!options.newlineIsToken || !left.includes("\n")) {
+        left = left.trim();
+      }
+      if (!options.newlineIsToken || !right.includes("\n")) {
+        right = right.trim();
+      }
+    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+      if (left.endsWith("\n")) {
+        left = left.slice(0, -1);
+      }
+      if (right.endsWith("\n")) {
+        right = right.slice(0, -1);
+      }
+    }
+    return super.equals(left, right, options);
+  }
+};
+var lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+
+// node_modules/diff/libesm/patch/create.js
+var INCLUDE_HEADERS = {
+  includeIndex: true,
+  includeUnderline: true,
+  includeFileHeaders: true
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    } }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines) {
+      return lines.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines = current.lines || splitLines(current.value);
+      current.lines = lines;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines.length;
+        } else {
+          oldLine += lines.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines.length <= context * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines.length, context);
+            for (const line of contextLines(lines.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines.length;
+        newLine += lines.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+}
+function formatPatch(patch, headerOptions) {
+  if (!headerOptions) {
+    headerOptions = INCLUDE_HEADERS;
+  }
+  if (Array.isArray(patch)) {
+    if (patch.length > 1 && !headerOptions.includeFileHeaders) {
+      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
+    }
+    return patch.map((p) => formatPatch(p, headerOptions)).join("\n");
+  }
+  const ret = [];
+  if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName) {
+    ret.push("Index: " + patch.oldFileName);
+  }
+  if (headerOptions.includeUnderline) {
+    ret.push("===================================================================");
+  }
+  if (headerOptions.includeFileHeaders) {
+    ret.push("--- " + patch.oldFileName + (typeof patch.oldHeader === "undefined" ? "" : "	" + patch.oldHeader));
+    ret.push("+++ " + patch.newFileName + (typeof patch.newHeader === "undefined" ? "" : "	" + patch.newHeader));
+  }
+  for (let i = 0; i < patch.hunks.length; i++) {
+    const hunk = patch.hunks[i];
+    if (hunk.oldLines === 0) {
+      hunk.oldStart -= 1;
+    }
+    if (hunk.newLines === 0) {
+      hunk.newStart -= 1;
+    }
+    ret.push("@@ -" + hunk.oldStart + "," + hunk.oldLines + " +" + hunk.newStart + "," + hunk.newLines + " @@");
+    for (const line of hunk.lines) {
+      ret.push(line);
+    }
+  }
+  return ret.join("\n") + "\n";
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  if (typeof options === "function") {
+    options = { callback: options };
+  }
+  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+    if (!patchObj) {
+      return;
+    }
+    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+  } else {
+    const { callback } = options;
+    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
+      if (!patchObj) {
+        callback(void 0);
+      } else {
+        callback(formatPatch(patchObj, options.headerOptions));
+      }
+    } }));
+  }
+}
+function splitLines(text) {
+  const hasTrailingNl = text.endsWith("\n");
+  const result = text.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result.pop();
+  } else {
+    result.push(result.pop().slice(0, -1));
+  }
+  return result;
+}
+
+// src/report/schema-sql.ts
+var Step = { Drop: 0, Types: 1, Tables: 2, Routines: 3, Views: 4, Attached: 5, ForeignKeys: 6, Access: 7 };
+function schemaChangesSql(changes) {
+  const steps = /* @__PURE__ */ new Map();
+  const script = { add: (step, sql2) => steps.set(step, [...steps.get(step) ?? [], sql2]) };
+  const serials = serialSequences(changes);
+  const drops = changes.filter((c) => c.change === "removed").reverse();
+  for (const c of drops) script.add(Step.Drop, dropStatement(c.object) ?? `-- removed: ${c.object}`);
+  const tables = orderTables(changes.filter((c) => c.change === "added" && splitObject(c.object).kind === "table"));
+  const created = /* @__PURE__ */ new Set();
+  const addedTables = new Set(tables.map((t) => splitObject(t.object).name));
+  for (const t of tables) {
+    addTable(script, t, serials, { added: addedTables, created });
+    created.add(splitObject(t.object).name);
+  }
+  for (const c of changes) {
+    const { kind } = splitObject(c.object);
+    if (c.change === "removed" || c.change === "added" && kind === "table") continue;
+    if (kind === "sequence" && serials.has(splitObject(c.object).name)) continue;
+    if (c.change === "added") addedObject(script, c, serials);
+    else changedObject(script, c);
+  }
+  const ordered = [...steps.entries()].sort(([a], [b]) => a - b).flatMap(([, list]) => list);
+  return ordered.join("\n");
+}
+function namedChanges(changes) {
+  const serials = serialSequences(changes);
+  return changes.filter((c) => !(c.change === "added" && c.object.startsWith("sequence ") && serials.has(splitObject(c.object).name)));
+}
+function changedObjectsDiff(changes) {
+  return changes.filter((c) => c.change === "changed").map((c) => {
+    const before = cleanLines(sideOf(c.diff, "before")).join("\n");
+    const after = cleanLines(sideOf(c.diff, "after")).join("\n");
+    const patch = createTwoFilesPatch(c.object, c.object, `${before}
+`, `${after}
+`, "before", "after", { context: 3 });
+    return patch.replace(/^Index: .*\n/, "").replace(/^=+\n/, "").trimEnd();
+  }).join("\n");
+}
+function sideOf(diff, side) {
+  const keep = side === "before" ? "-" : "+";
+  const lines = [];
+  let inHunk = false;
+  for (const line of diff.split("\n")) {
+    if (line.startsWith("@@")) {
+      inHunk = true;
+      continue;
+    }
+    if (!inHunk || line.startsWith("\\")) continue;
+    if (line.startsWith(keep) || line.startsWith(" ")) lines.push(line.slice(1));
+  }
+  return lines.join("\n");
+}
+function cleanLines(text) {
+  return text.split("\n").filter((l) => l.trim() !== "" && !/^OWNER TO /.test(l) && !/^-- position \d+ among/.test(l));
+}
+function statement(text) {
+  const t = text.replace(/\s+$/, "");
+  return t.endsWith(";") ? t : `${t};`;
+}
+var TYPE_MAX = { smallint: "32767", integer: "2147483647", bigint: "9223372036854775807" };
+var TYPE_MIN = { smallint: "-32768", integer: "-2147483648", bigint: "-9223372036854775808" };
+var SERIAL = { smallint: "smallserial", integer: "serial", bigint: "bigserial" };
+var SEQUENCE_PARAMS = /AS (smallint|integer|bigint) INCREMENT BY (-?\d+) MINVALUE (-?\d+) MAXVALUE (-?\d+) START WITH (-?\d+) CACHE (\d+) (NO CYCLE|CYCLE)/;
+function sequenceOptions(params, keepType) {
+  const m = SEQUENCE_PARAMS.exec(params);
+  if (!m) return [params];
+  const [, type, inc, min, max, start, cache, cycle] = m;
+  const down = inc.startsWith("-");
+  const opts = [];
+  if (keepType && type !== "bigint") opts.push(`AS ${type}`);
+  if (inc !== "1") opts.push(`INCREMENT BY ${inc}`);
+  if (min !== (down ? TYPE_MIN[type] : "1")) opts.push(`MINVALUE ${min}`);
+  if (max !== (down ? "-1" : TYPE_MAX[type])) opts.push(`MAXVALUE ${max}`);
+  if (start !== (down ? max : min)) opts.push(`START WITH ${start}`);
+  if (cache !== "1") opts.push(`CACHE ${cache}`);
+  if (cycle === "CYCLE") opts.push("CYCLE");
+  return opts;
+}
+function cleanColumn(def) {
+  return def.replace(/ AS IDENTITY \(([^)]*)\)/, (_all, params) => {
+    const opts = sequenceOptions(params, false);
+    return opts.length ? ` AS IDENTITY (${opts.join(" ")})` : " AS IDENTITY";
+  });
+}
+function serialSequences(changes) {
+  const out = /* @__PURE__ */ new Map();
+  const addedTables = changes.filter((c) => c.change === "added" && splitObject(c.object).kind === "table").map((c) => sideOf(c.diff, "after"));
+  for (const c of changes) {
+    const { kind, name } = splitObject(c.object);
+    if (c.change !== "added" || kind !== "sequence") continue;
+    const text = sideOf(c.diff, "after");
+    const params = SEQUENCE_PARAMS.exec(text);
+    const owner = /^\s*OWNED BY (\S+)$/m.exec(text)?.[1];
+    if (!params || !owner || sequenceOptions(params[0], false).length) continue;
+    const column = nameParts(owner).pop();
+    const usesIt = addedTables.some(
+      (t) => t.split("\n").some((l) => l.startsWith(`${column} ${params[1]} `) && l.includes(`DEFAULT nextval('${name}'::regclass)`))
+    );
+    if (usesIt) out.set(name, SERIAL[params[1]]);
+  }
+  return out;
+}
+function orderTables(tables) {
+  const names = new Map(tables.map((t) => [splitObject(t.object).name, t]));
+  const refs = new Map(tables.map((t) => [t, [...sideOf(t.diff, "after").matchAll(/REFERENCES (\S+?)\(/g)].map((m) => m[1]).filter((n) => names.has(n) && n !== splitObject(t.object).name)]));
+  const out = [];
+  const done = /* @__PURE__ */ new Set();
+  let pending = [...tables];
+  while (pending.length) {
+    const ready = pending.filter((t) => refs.get(t).every((r) => done.has(r)));
+    const next = ready.length ? ready : [pending[0]];
+    for (const t of next) {
+      out.push(t);
+      done.add(splitObject(t.object).name);
+    }
+    pending = pending.filter((t) => !next.includes(t));
+  }
+  return out;
+}
+var TABLE_SETTINGS = /^(ENABLE ROW LEVEL SECURITY|FORCE ROW LEVEL SECURITY|REPLICA IDENTITY .*|CLUSTER ON .*)$/;
+function addTable(script, c, serials, tables) {
+  const name = splitObject(c.object).name;
+  const parts = sideOf(c.diff, "after").split(/\n[ \t]*\n/).map((p) => p.replace(/^\n+|\n+$/g, "")).filter(Boolean);
+  const head = cleanLines(parts[0] ?? "");
+  const create = head[0] ?? `CREATE TABLE ${name}`;
+  const clauses = head.slice(1).filter((l) => l.startsWith("  ")).map((l) => l.trim());
+  const settings = head.slice(1).filter((l) => TABLE_SETTINGS.test(l));
+  const partitionOf = clauses.find((l) => l.startsWith("PARTITION OF "));
+  const columns = [];
+  const constraints = [];
+  for (const part of parts.slice(1)) {
+    const lines = cleanLines(part);
+    if (!lines.length) continue;
+    const first = lines[0];
+    if (/^[a-z_"]/.test(first) && lines.length === 1) {
+      columns.push(serialColumn(cleanColumn(first), serials));
+    } else if (first.startsWith("CONSTRAINT ")) {
+      const target = /REFERENCES (\S+?)\(/.exec(first)?.[1];
+      if (target && target !== name && tables.added.has(target) && !tables.created.has(target)) {
+        script.add(Step.ForeignKeys, statement(`ALTER TABLE ${name} ADD ${first}`));
+      } else constraints.push(first);
+    } else {
+      attachedStatement(script, lines, name);
+    }
+  }
+  const rest = clauses.filter((l) => l !== partitionOf);
+  const inherits = rest.filter((l) => l.startsWith("INHERITS "));
+  const after = rest.filter((l) => !l.startsWith("INHERITS "));
+  const body = partitionOf ? "" : ` (
+${[...columns, ...constraints].map((l) => `  ${l}`).join(",\n")}
+)`;
+  const tail = [partitionOf, ...inherits, ...after].filter(Boolean).join(" ");
+  script.add(Step.Tables, statement(`${create}${body}${tail ? ` ${tail}` : ""}`));
+  if (partitionOf) for (const k of constraints) script.add(Step.ForeignKeys, statement(`ALTER TABLE ${name} ADD ${k}`));
+  for (const s of settings) script.add(Step.Attached, statement(`ALTER TABLE ${name} ${s}`));
+}
+function serialColumn(def, serials) {
+  const m = /^(\S+) (smallint|integer|bigint)(.*) DEFAULT nextval\('([^']+)'::regclass\)(.*)$/.exec(def);
+  if (!m || !serials.has(m[4])) return def;
+  const rest = `${m[3]}${m[5]}`.replace(/ NOT NULL\b/, "");
+  return `${m[1]} ${serials.get(m[4])}${rest}`;
+}
+function attachedStatement(script, lines, table) {
+  const first = lines[0];
+  if (/^(GRANT|REVOKE) /.test(first)) {
+    for (const l of lines) script.add(Step.Access, statement(l));
+    return;
+  }
+  if (/^CONSTRAINT /.test(first)) {
+    script.add(/REFERENCES /.test(first) ? Step.ForeignKeys : Step.Tables, statement(`ALTER TABLE ${table} ADD ${first}`));
+    return;
+  }
+  const state = lines.length > 1 && /^(DISABLE|ENABLE REPLICA|ENABLE ALWAYS)$/.test(lines[lines.length - 1]) ? lines.pop() : void 0;
+  const text = lines.filter((l) => !/^-- INVALID/.test(l)).join("\n");
+  script.add(Step.Attached, statement(text));
+  if (state) {
+    const what = /^CREATE (?:CONSTRAINT )?TRIGGER (\S+)/.exec(first) ?? /^CREATE (?:OR REPLACE )?RULE (\S+)/.exec(first);
+    const word = first.includes("TRIGGER") ? "TRIGGER" : "RULE";
+    if (what) script.add(Step.Attached, statement(`ALTER TABLE ${table} ${state.replace(/^(ENABLE|DISABLE)/, "$1")} ${word} ${what[1]}`));
+  }
+}
+function addedObject(script, c, serials) {
+  const { kind, name } = splitObject(c.object);
+  const lines = cleanLines(sideOf(c.diff, "after"));
+  if (!lines.length) return;
+  const parts = nameParts(name);
+  const table = parts.slice(0, -1).join(".");
+  switch (kind) {
+    case "column":
+      script.add(Step.Tables, statement(`ALTER TABLE ${table} ADD COLUMN ${serialColumn(cleanColumn(lines.join(" ")), serials)}`));
+      return;
+    case "constraint":
+      script.add(/REFERENCES /.test(lines[0]) ? Step.ForeignKeys : Step.Tables, statement(`ALTER TABLE ${table} ADD ${lines.join(" ")}`));
+      return;
+    case "sequence": {
+      const params = lines.find((l) => SEQUENCE_PARAMS.test(l));
+      const opts = params ? sequenceOptions(params.trim(), true) : [];
+      script.add(Step.Types, statement(`${lines[0]}${opts.length ? ` ${opts.join(" ")}` : ""}`));
+      const owned = lines.find((l) => /^\s*OWNED BY /.test(l));
+      if (owned) script.add(Step.ForeignKeys, statement(`ALTER SEQUENCE ${name} ${owned.trim()}`));
+      return;
+    }
+    case "view":
+    case "materialized view":
+      script.add(Step.Views, statement(viewText(lines)));
+      return;
+    case "function":
+    case "procedure":
+    case "aggregate":
+      script.add(Step.Routines, statement(lines.join("\n")));
+      return;
+    case "schema":
+    case "extension":
+    case "collation":
+    case "type":
+    case "domain":
+      script.add(Step.Types, statement(joinClauses(lines)));
+      return;
+    case "privilege":
+      for (const l of lines) script.add(Step.Access, statement(l));
+      return;
+    case "comment":
+      script.add(Step.Access, statement(lines.join("\n")));
+      return;
+    case "index":
+    case "trigger":
+    case "rule":
+    case "policy":
+    case "statistics":
+      attachedStatement(script, lines, table);
+      return;
+    default:
+      script.add(Step.Attached, statement(lines.join("\n")));
+  }
+}
+function viewText(lines) {
+  const as = lines.findIndex((l) => l === "AS");
+  if (as < 0) return lines.join("\n");
+  return `${lines.slice(0, as).map((l) => l.trim()).join(" ")} AS
+${lines.slice(as + 1).join("\n")}`;
+}
+function joinClauses(lines) {
+  return lines.map((l, i) => i > 0 && l.startsWith("  ") ? ` ${l.trim()}` : `${i > 0 ? "\n" : ""}${l}`).join("");
+}
+function changedObject(script, c) {
+  const { kind, name } = splitObject(c.object);
+  const before = cleanLines(sideOf(c.diff, "before"));
+  const after = cleanLines(sideOf(c.diff, "after"));
+  const parts = nameParts(name);
+  const table = parts.slice(0, -1).join(".");
+  switch (kind) {
+    case "column": {
+      const alters = columnAlters(before.join(" "), after.join(" "));
+      if (alters.length) script.add(Step.Tables, statement(`ALTER TABLE ${table}
+${alters.map((a) => `  ${a}`).join(",\n")}`));
+      else script.add(Step.Tables, `-- ${c.object}: only its position changed`);
+      return;
+    }
+    case "index":
+      script.add(Step.Attached, statement(`DROP INDEX ${name}`));
+      attachedStatement(script, after, table);
+      return;
+    case "trigger":
+    case "policy":
+    case "rule":
+      script.add(Step.Attached, dropStatement(c.object) ?? `-- changed: ${c.object}`);
+      attachedStatement(script, after, table);
+      return;
+    case "constraint":
+      script.add(Step.ForeignKeys, statement(`ALTER TABLE ${table} DROP CONSTRAINT ${parts[parts.length - 1]}, ADD ${after.join(" ")}`));
+      return;
+    case "view":
+      script.add(Step.Views, statement(viewText(after).replace(/^CREATE VIEW/, "CREATE OR REPLACE VIEW")));
+      return;
+    case "function":
+    case "procedure":
+      script.add(Step.Routines, statement(after.join("\n")));
+      return;
+    case "comment":
+      script.add(Step.Access, statement(after.join("\n")));
+      return;
+    case "table": {
+      const added = after.filter((l) => TABLE_SETTINGS.test(l) && !before.includes(l));
+      for (const l of added) script.add(Step.Attached, statement(`ALTER TABLE ${name} ${l}`));
+      if (!added.length) script.add(Step.Attached, `-- changed: ${c.object} (see the diff)`);
+      return;
+    }
+    default:
+      script.add(Step.Access, `-- changed: ${c.object} (see the diff)`);
+  }
+}
+function columnAlters(before, after) {
+  const a = parseColumn(before);
+  const b = parseColumn(after);
+  const out = [];
+  if (a.type !== b.type) out.push(`ALTER COLUMN ${b.name} TYPE ${b.type}`);
+  if (a.notNull !== b.notNull) out.push(`ALTER COLUMN ${b.name} ${b.notNull ? "SET" : "DROP"} NOT NULL`);
+  if (a.default !== b.default) out.push(b.default ? `ALTER COLUMN ${b.name} SET DEFAULT ${b.default}` : `ALTER COLUMN ${b.name} DROP DEFAULT`);
+  if (!out.length && a.rest !== b.rest) out.push(`-- ${b.name}: ${b.rest || "options"} (see the diff)`);
+  return out;
+}
+var COLUMN_CLAUSES = / (?=COLLATE |COMPRESSION |STORAGE |NOT NULL|DEFAULT |GENERATED |STATISTICS |WITH \(|OPTIONS \()/;
+function parseColumn(def) {
+  const space = def.startsWith('"') ? def.indexOf('" ') + 1 : def.indexOf(" ");
+  const name = def.slice(0, space);
+  const after = def.slice(space + 1);
+  const cut = after.search(COLUMN_CLAUSES);
+  const type = cut < 0 ? after : after.slice(0, cut);
+  const clauses = cut < 0 ? "" : after.slice(cut + 1);
+  const dflt = /DEFAULT (.*?)(?= GENERATED | STATISTICS | WITH \(| OPTIONS \(|$)/.exec(clauses)?.[1];
+  const rest = clauses.replace(/NOT NULL ?/, "").replace(/DEFAULT .*?(?= GENERATED | STATISTICS | WITH \(| OPTIONS \(|$)/, "").trim();
+  return { name, type, notNull: /(^| )NOT NULL\b/.test(clauses), ...dflt ? { default: dflt } : {}, rest };
+}
+
+// src/report/markdown-schema.ts
+var SCHEMA_ORDER = 20;
+var LISTED = 24;
+function schemaChangeBlocks(result) {
+  const changes = namedChanges(result.schemaChanges);
+  if (changes.length === 0) return [];
+  const groups = ["added", "changed", "removed"].map((change) => ({ change, items: changes.filter((c) => c.change === change) })).filter((g) => g.items.length);
+  let named = 0;
+  const list = groups.map(({ change, items }) => {
+    const kinds = /* @__PURE__ */ new Map();
+    for (const c of items) {
+      const { kind, name } = splitObject(c.object);
+      kinds.set(kind, [...kinds.get(kind) ?? [], withoutPublic(name)]);
+    }
+    const parts = [...kinds].map(([kind, names]) => {
+      const shown = names.slice(0, Math.max(0, LISTED - named));
+      named += shown.length;
+      const more = names.length - shown.length;
+      const label2 = names.length === 1 ? kind : pluralKind(kind);
+      return `${names.length > 1 ? `${names.length} ` : ""}${label2}${shown.length ? ` ${shown.map((n) => code(n)).join(", ")}` : ""}${more ? `${shown.length ? "," : ""} ${more} more` : ""}`;
     });
+    return `**${change[0].toUpperCase()}${change.slice(1)}:** ${parts.join("; ")}`;
+  });
+  const blocks = [{ kind: "text", text: `### Schema changes
+
+${list.join("  \n")}
+` }];
+  const ddl = schemaChangesSql(result.schemaChanges);
+  if (ddl) {
+    blocks.push({ kind: "details", summary: `DDL: what this PR does to the schema (${plural(changes.length, "object")})`, body: ddl, fence: "sql", cut: "lines", order: SCHEMA_ORDER });
+  }
+  const diff = changedObjectsDiff(result.schemaChanges);
+  if (diff) {
+    const n = groups.find((g) => g.change === "changed")?.items.length ?? 0;
+    blocks.push({ kind: "details", summary: escapeHtml(`Changed ${n === 1 ? "object" : "objects"}: before \u2192 after`), body: diff, fence: "diff", cut: "lines", order: SCHEMA_ORDER });
   }
   return blocks;
+}
+function pluralKind(kind) {
+  if (kind.endsWith("x")) return `${kind}es`;
+  if (kind.endsWith("y")) return `${kind.slice(0, -1)}ies`;
+  if (kind.endsWith("s")) return kind;
+  return `${kind}s`;
+}
+
+// src/report/rows.ts
+var PHASES2 = ["up", "down", "reup"];
+function rowView(m, result) {
+  const own = result.problems.filter((p) => p.migration === m.id);
+  const errors = own.filter((p) => p.severity === "error");
+  const phases = phaseMarks(m, own, result);
+  const didRun = ran(m);
+  const suffix = didRun ? "" : " \xB7 not run";
+  if (m.status === "failed" || errors.length) {
+    return { icon: "\u274C", text: `${m.reason ?? "failed"}${suffix}`, word: "failed", phases };
+  }
+  if (m.status === "irreversible") return { icon: "\u26A0\uFE0F", text: m.reason ?? "irreversible: down not verified", word: "irreversible", phases };
+  if (!didRun || m.status === "not-run") return { icon: "\u23F8\uFE0F", text: m.reason ? `${m.reason}${suffix}` : "not run", word: "not run", phases };
+  if (m.status === "skipped") return { icon: "\u23ED\uFE0F", text: "skipped", word: "skipped", phases };
+  if (own.some((p) => p.severity === "warning")) return { icon: "\u26A0\uFE0F", text: m.reason ?? "verified, with a warning", word: "warning", phases };
+  return { icon: "\u2705", text: "verified", word: "ok", phases };
+}
+function phaseMarks(m, own, result) {
+  const group = result.mode === "chain" ? result.problems.filter((p) => !p.migration) : [];
+  const blamed = new Set([...own, ...group].filter((p) => p.severity === "error").map((p) => p.phase).filter((x) => !!x));
+  const marks = {};
+  for (const phase of PHASES2) {
+    const p = m.phases[phase];
+    if (blamed.has(phase)) marks[phase] = "culprit";
+    else if (!p) marks[phase] = "absent";
+    else if (!p.ok) marks[phase] = own.some((x) => x.consequences?.some((c) => c.phase === phase)) ? "consequence" : "culprit";
+    else marks[phase] = "ok";
+  }
+  return marks;
+}
+
+// src/report/timing-chart.ts
+var PHASES3 = [
+  ["up", "up", "maxUpSeconds"],
+  ["down", "down", "maxDownSeconds"],
+  ["reup", "re-up", "maxUpSeconds"]
+];
+var NEAR_LIMIT = 0.5;
+var MAX_BARS = 12;
+function nearLimitPhases(result) {
+  const bars = [];
+  result.migrations.forEach((m, i) => {
+    for (const [phase, name, limitKey] of PHASES3) {
+      const timing = m.phases[phase];
+      const limit = result.limits?.[limitKey];
+      if (!timing || !limit || limit <= 0) continue;
+      const seconds = timing.ms / 1e3;
+      if (seconds < limit * NEAR_LIMIT) continue;
+      bars.push({ label: `${m.id} ${name}`, seconds, limitSeconds: limit, share: seconds / limit, order: i * 3 + PHASES3.findIndex(([p]) => p === phase) });
+    }
+  });
+  return bars.sort((a, b) => b.share - a.share).slice(0, MAX_BARS).sort((a, b) => a.order - b.order).map(({ label: label2, seconds, limitSeconds }) => ({ label: label2, seconds, limitSeconds }));
+}
+function renderTimingChart(result) {
+  const bars = nearLimitPhases(result);
+  if (bars.length === 0) return "";
+  const top = Math.max(...bars.map((b) => Math.max(b.seconds, b.limitSeconds)));
+  const round2 = (s) => Math.round(s * 10) / 10;
+  return [
+    "```mermaid",
+    "xychart-beta horizontal",
+    '  title "Phases near their time limit (bars: seconds, line: limit)"',
+    `  x-axis [${bars.map((b) => label(b.label)).join(", ")}]`,
+    `  y-axis "seconds" 0 --> ${Math.ceil(top * 1.1)}`,
+    `  bar [${bars.map((b) => round2(b.seconds)).join(", ")}]`,
+    `  line [${bars.map((b) => b.limitSeconds).join(", ")}]`,
+    "```",
+    ""
+  ].join("\n");
+}
+function label(text) {
+  return `"${text.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
 }
 
 // src/report/markdown.ts
 var COMMENT_MAX_CHARS = 6e4;
+var OPEN_TABLE_ROWS = 12;
 var SEVERITY_ICON = { error: "\u274C", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
-var SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
-var STATUS_TEXT = {
-  ok: "\u2705 ok",
-  failed: "\u274C failed",
-  irreversible: "\u26A0\uFE0F irreversible",
-  skipped: "\u23ED\uFE0F skipped",
-  "not-run": "\u23F8\uFE0F not run"
-};
-function escapeMarkdown(text) {
-  return text.replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`).replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, "\\_").replace(/\r?\n/g, " ");
-}
-function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\r?\n/g, " ");
-}
-function code(text) {
-  const flat = text.replace(/\r?\n/g, " ");
-  const ticks = "`".repeat(Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
-  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${flat}${pad}${ticks}`;
-}
-function plural(n, word) {
-  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
-}
-function fileUrl(links, file, line) {
-  if (!links) return void 0;
-  const prefix = links.pathPrefix && links.pathPrefix !== "." ? `${links.pathPrefix.replace(/\/+$/, "")}/` : "";
-  const path = `${prefix}${file.replace(/^\.\//, "")}`.split("/").map(encodeURIComponent).join("/");
-  return `${links.repoUrl.replace(/\/+$/, "")}/blob/${links.sha}/${path}${line ? `#L${line}` : ""}`;
-}
-function fileLink(links, file, line, label2) {
-  const text = label2 ?? (line ? `${file}:${line}` : file);
-  const url = fileUrl(links, file, line);
-  return url ? `[${escapeMarkdown(text)}](${url})` : code(text);
-}
+var CHART_ORDER = 0;
+var SEEDED_ORDER = 10;
+var DIFF_ORDER = 30;
+var FULL_TABLE_ORDER = 40;
 function headlineBlock(result) {
-  const c = countResult(result);
   const dir = code(result.migrationsDir);
   const title = result.status === "pass" ? `## \u2705 Rollback check passed \xB7 ${dir}` : `## \u274C Rollback check failed \xB7 ${dir}`;
-  const facts = [
-    c.migrations === 0 ? "no new migrations" : `**${plural(c.migrations, "new migration")}** verified up \u2192 down \u2192 up`,
-    plural(c.errors, "error"),
-    plural(c.warnings, "warning")
-  ];
-  const context = [
-    escapeMarkdown(result.format),
-    `PostgreSQL ${escapeMarkdown(result.postgres)}`,
-    result.mode === "chain" ? "chain mode" : "step-wise",
-    formatMs(result.totalMs)
-  ];
+  const verified = verifiedPartsMarkdown(result);
+  const counts = problemCountParts(result).map((p) => /error/.test(p) ? `**${p}**` : p);
   const named = result.base && !result.base.sha.startsWith(result.base.ref);
-  const base = result.base ? `Baseline: ${plural(result.baselineCount, "migration")} from ${named ? `${code(result.base.ref)} (${code(result.base.sha.slice(0, 7))})` : code(result.base.sha.slice(0, 7))}.` : `Baseline: ${plural(result.baselineCount, "migration")}.`;
+  const base = result.base ? `baseline: ${plural(result.baselineCount, "migration")} from ${named ? `${code(result.base.ref)} (${code(result.base.sha.slice(0, 7))})` : code(result.base.sha.slice(0, 7))}` : `baseline: ${plural(result.baselineCount, "migration")}`;
+  const context = result.migrations.length ? [escapeMarkdown(result.format), `PostgreSQL ${escapeMarkdown(result.postgres)}`, result.mode === "chain" ? "chain mode" : "step-wise", formatMs2(result.totalMs), base] : [escapeMarkdown(result.format), base];
   return `${title}
 
-${facts.join(" \xB7 ")}  
-${context.join(" \xB7 ")}  
-${base}
+${[...verified, ...counts].join(" \xB7 ")}  
+${context.join(" \xB7 ")}
 `;
 }
-function phaseCell(p) {
-  if (!p) return "\u2014";
-  return p.ok ? formatMs(p.ms) : `\u274C ${formatMs(p.ms)}`;
+function verifiedPartsMarkdown(result) {
+  const escaped = result.stopped ? { ...result, stopped: { migration: result.stopped.migration, reason: "\0" } } : result;
+  return verifiedParts(escaped, (s) => code(s), (s) => `**${s}**`).map(
+    (p) => result.stopped ? p.replace("\0", escapeMarkdown(result.stopped.reason)) : p
+  );
 }
-function migrationTable(result, links) {
-  if (result.migrations.length === 0) return "_This change adds no migrations: nothing to roll back._\n";
-  const rows = result.migrations.map((m) => {
-    const name = `${code(m.id)} ${escapeMarkdown(m.name)}`.trim();
-    const cells = [name, phaseCell(m.phases.up), phaseCell(m.phases.down), phaseCell(m.phases.reup), STATUS_TEXT[m.status]];
-    if (links) {
-      const oneFile = !m.files.down || m.files.down === m.files.up;
-      const files = [fileLink(links, m.files.up, void 0, oneFile && m.files.down ? "file" : "up")];
-      if (!oneFile) files.push(fileLink(links, m.files.down, void 0, "down"));
-      cells.push(files.join(" \xB7 "));
-    }
+function phaseCell(p, mark, link) {
+  const time = p ? link(formatMs2(p.ms)) : "";
+  switch (mark) {
+    case "culprit":
+      return `\u274C ${time}`.trimEnd();
+    case "consequence":
+      return `\u21B3 ${time}`.trimEnd();
+    case "absent":
+      return "\u2014";
+    default:
+      return time;
+  }
+}
+function tableRows(migrations, result, links) {
+  const rows = migrations.map((m) => {
+    const view = rowView(m, result);
+    const id = links ? fileLink(links, m.files.up, void 0, m.id) : code(m.id, true);
+    const downFile = m.files.down && m.files.down !== m.files.up ? m.files.down : void 0;
+    const plain = (t) => t;
+    const downLink = links && downFile ? (t) => fileLink(links, downFile, void 0, t) : plain;
+    const cells = [
+      `${id} ${escapeMarkdown(m.name)}`.trim(),
+      phaseCell(m.phases.up, view.phases.up, plain),
+      phaseCell(m.phases.down, view.phases.down, downLink),
+      phaseCell(m.phases.reup, view.phases.reup, plain),
+      `${view.icon} ${escapeMarkdown(view.text)}`
+    ];
     return `| ${cells.join(" | ")} |`;
   });
-  const head = links ? ["| Migration | Up | Down | Re-up | Result | Files |", "| :-- | --: | --: | --: | :-- | :-- |"] : ["| Migration | Up | Down | Re-up | Result |", "| :-- | --: | --: | --: | :-- |"];
-  return [...head, ...rows, ""].join("\n");
+  return ["| Migration | Up | Down | Re-up | Result |", "| :-- | --: | --: | --: | :-- |", ...rows].join("\n");
 }
-function problemBlocks(problems, links) {
+function migrationTableBlocks(result, links) {
+  if (result.migrations.length === 0) return [{ kind: "text", text: "_This change adds no migrations: nothing to roll back._\n" }];
+  if (result.migrations.length <= OPEN_TABLE_ROWS) return [{ kind: "text", text: `${tableRows(result.migrations, result, links)}
+` }];
+  const attention = result.migrations.filter((m) => {
+    const view = rowView(m, result);
+    return view.icon !== "\u2705" && (view.icon !== "\u23F8\uFE0F" || m.reason !== void 0);
+  });
+  const c = countResult(result);
+  const summary = [
+    `All ${plural(c.migrations, "migration")}`,
+    c.verified ? `${c.verified} verified` : "",
+    c.failed ? `${c.failed} failed` : "",
+    c.irreversible ? `${c.irreversible} irreversible` : "",
+    c.notRun ? `${c.notRun} not run` : ""
+  ].filter(Boolean);
+  const blocks = [];
+  if (attention.length) blocks.push({ kind: "text", text: `${tableRows(attention, result, links)}
+` });
+  else blocks.push({ kind: "text", text: `_Every one of the ${c.migrations} new migrations was verified._
+` });
+  blocks.push({ kind: "details", summary: escapeHtml(summary.join(" \xB7 ")), body: tableRows(result.migrations, result, links), cut: "lines", order: FULL_TABLE_ORDER });
+  return blocks;
+}
+function problemBlocks(result, links) {
+  const problems = result.problems;
   if (problems.length === 0) return [];
-  const sorted = [...problems].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const blocks = [{ kind: "text", text: `### Problems (${problems.length})
 ` }];
-  for (const p of sorted) {
-    const head = `#### ${SEVERITY_ICON[p.severity]} ${code(p.kind)}${p.object ? ` \xB7 ${escapeMarkdown(p.object)}` : ""}`;
-    const where = [
-      p.migration ? `Migration ${code(p.migration)}` : void 0,
-      p.file ? fileLink(links, p.file, p.line) : void 0,
-      p.sqlstate ? `SQLSTATE ${code(p.sqlstate)}` : void 0
-    ].filter(Boolean);
-    const message = p.message.includes("\n") ? `${fenceFor(p.message)}text
+  for (const p of problems) blocks.push(...problemBlock(p, result, links));
+  return blocks;
+}
+function problemBlock(p, result, links) {
+  const m = result.migrations.find((x) => x.id === p.migration);
+  const head = `#### ${SEVERITY_ICON[p.severity]} ${p.migration ? `${code(p.migration)} ` : ""}${escapeMarkdown(problemReason(p))}`;
+  const where = [
+    `[${code(p.kind)}](${p.docs ?? docsUrl(p.kind)})`,
+    p.file ? fileLink(links, p.file, p.line) : void 0,
+    p.sqlstate ? `SQLSTATE ${code(p.sqlstate)}` : void 0,
+    m && !ran(m) ? "found without running it" : void 0
+  ].filter(Boolean);
+  const message = p.message.includes("\n") ? `${fenceFor(p.message)}text
 ${p.message}
 ${fenceFor(p.message)}` : escapeMarkdown(p.message);
-    blocks.push({ kind: "text", text: `${head}
+  const sample = p.sample && !p.message.includes(" \u2192 ") ? `
 
-${where.length ? `${where.join(" \xB7 ")}
+For example row ${code(p.sample.row)}: ${show(p.sample.before)} \u2192 ${show(p.sample.after)}` : "";
+  const help = p.help ? `
 
-` : ""}${message}
-` });
-    if (p.diff) {
-      blocks.push({
-        kind: "details",
-        summary: `Diff${p.object ? ` of ${escapeHtml(p.object)}` : ""} (before \u2192 after)`,
-        body: p.diff.replace(/\n+$/, ""),
-        fence: "diff",
-        cut: "lines"
-      });
-    }
+**Fix:** ${inlineMarkdown(p.help)}` : "";
+  const consequences = (p.consequences ?? []).map((c) => `
+
+\u21B3 Because of it, ${escapeMarkdown(c.message)}${c.file ? ` (${fileLink(links, c.file, c.line, baseName(c.file, c.line))})` : ""}. Same cause, not counted again.`).join("");
+  const blocks = [{ kind: "text", text: `${head}
+
+${where.join(" \xB7 ")}
+
+${message}${sample}${help}${consequences}
+` }];
+  if (p.diff) {
+    blocks.push({ kind: "details", summary: `Diff${p.object ? ` of ${escapeHtml(p.object)}` : ""} (before \u2192 after)`, body: p.diff.replace(/\n+$/, ""), fence: "diff", cut: "lines", order: DIFF_ORDER });
   }
   return blocks;
+}
+function show(v) {
+  return v === null ? "`NULL`" : code(`'${v}'`);
 }
 function timingChartBlock(result) {
   const chart = renderTimingChart(result).trimEnd();
   if (!chart) return [];
-  return [{ kind: "details", summary: "Timing chart (up / down / re-up per migration)", body: chart, cut: "whole" }];
+  return [{ kind: "details", summary: "Timing: the phases at or over half their time limit", body: chart, cut: "whole", order: CHART_ORDER }];
 }
 function seededBlock(result) {
   if (result.seeded.length === 0) return [];
   const total = result.seeded.reduce((n, s) => n + s.rows, 0);
-  const rows = result.seeded.map((s) => `| ${code(s.table)} | ${s.rows.toLocaleString("en-US")} | ${s.note ? escapeMarkdown(s.note) : ""} |`);
+  const rows = result.seeded.map((s) => `| ${code(s.table, true)} | ${s.rows.toLocaleString("en-US")} | ${s.note ? escapeMarkdown(s.note) : ""} |`);
   return [
     {
       kind: "details",
-      summary: `Seeded data: ${plural(total, "row")} in ${plural(result.seeded.length, "table")} before the new migrations ran`,
+      summary: `Seeded data: ${plural(total, "row")} in ${plural(result.seeded.length, "table")}`,
       body: ["| Table | Rows | Note |", "| :-- | --: | :-- |", ...rows].join("\n"),
-      cut: "lines"
-    }
-  ];
-}
-function schemaChangeBlocks(result) {
-  const changes = result.schemaChanges;
-  if (changes.length === 0) return [];
-  const count = (k) => changes.filter((c) => c.change === k).length;
-  const parts = [["added", count("added")], ["changed", count("changed")], ["removed", count("removed")]].filter(([, n]) => n).map(([k, n]) => `${n} ${k}`);
-  const body = changes.map((c) => `# ${c.change}: ${c.object}
-${c.diff.replace(/\n+$/, "")}`).join("\n\n");
-  return [
-    { kind: "text", text: "### Schema changes\n" },
-    {
-      kind: "details",
-      summary: `What this change does to the schema, baseline \u2192 head: ${plural(changes.length, "object")} (${parts.join(", ")})`,
-      body,
-      fence: "diff",
-      cut: "lines"
+      cut: "lines",
+      order: SEEDED_ORDER
     }
   ];
 }
 function footer(result) {
-  const notes = result.notes.map((n) => escapeMarkdown(n));
+  const notes = visibleNotes(result).map((n) => escapeMarkdown(n));
   return `<sub>rollback-verify${notes.length ? ` \xB7 ${notes.join(" \xB7 ")}` : ""}</sub>
 `;
 }
-function shortenedNote(n) {
-  return `> \u2702\uFE0F Shortened to fit a PR comment: ${plural(n, "section")} cut, largest first. The job summary of this run has the full report.
+function shortenedNote(links) {
+  const summary = links?.summaryUrl ? `[job summary of this run](${links.summaryUrl})` : "job summary of this run";
+  return (n) => `> \u2702\uFE0F Shortened to fit a PR comment: ${plural(n, "section")} cut, locks and charts first. The ${summary} has the full report.
 `;
 }
 function renderMarkdownReport(result, opts = {}) {
   const blocks = [
     { kind: "text", text: headlineBlock(result) },
-    { kind: "text", text: migrationTable(result, opts.links) },
+    ...migrationTableBlocks(result, opts.links),
+    ...problemBlocks(result, opts.links),
+    ...lockBlocks(result, opts.links),
     ...timingChartBlock(result),
-    ...problemBlocks(result.problems, opts.links),
-    ...lockMarkdownBlocks(result, { escape: escapeMarkdown, code, escapeHtml }),
-    ...seededBlock(result),
     ...schemaChangeBlocks(result),
+    ...seededBlock(result),
     { kind: "text", text: footer(result) }
   ];
-  return fitBlocks(blocks, opts.maxChars ?? COMMENT_MAX_CHARS, 1, shortenedNote).text;
+  return fitBlocks(blocks, opts.maxChars ?? COMMENT_MAX_CHARS, 1, shortenedNote(opts.links)).text;
 }
 
 // src/report/terminal.ts
 var codes = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1, cyan: 36 };
+var DIFF_LINES = 20;
+var NAMED_CHANGES = 8;
 function renderTerminalReport(result, style) {
   const paint = (c, s) => style.color ? `\x1B[${codes[c]}m${s}\x1B[0m` : s;
   const lines = [];
-  lines.push(paint(result.status === "pass" ? "green" : "red", paint("bold", headline(result))));
-  if (result.base) lines.push(paint("dim", `base ${result.base.ref} (${result.base.sha.slice(0, 7)}), ${result.baselineCount} baseline migration(s)`));
-  lines.push("");
-  const rows = result.migrations.map((m) => [m.id, m.name, formatMs(m.phases.up?.ms), formatMs(m.phases.down?.ms), formatMs(m.phases.reup?.ms), m.status]);
-  const header = ["migration", "name", "up", "down", "re-up", "result"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r) => r.map((c, i) => i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ").trimEnd();
-  lines.push(paint("dim", fmt(header)));
-  for (const r of rows) {
-    const status = r[5];
-    const colour = status === "ok" ? "green" : status === "failed" ? "red" : "yellow";
-    lines.push(`${fmt(r.slice(0, 5))}  ${paint(colour, status)}`);
-  }
-  if (result.problems.length) {
-    lines.push("", paint("bold", "Problems"));
-    for (const p of result.problems) {
-      const sev = p.severity === "error" ? paint("red", "error") : p.severity === "warning" ? paint("yellow", "warning") : paint("cyan", "info");
-      const where = problemLocation(p);
-      lines.push(`  ${sev} ${p.kind}${p.object ? ` ${p.object}` : ""}${where ? paint("dim", `  ${where}`) : ""}`);
-      lines.push(`    ${p.message}`);
-      if (p.diff) {
-        for (const d of p.diff.split("\n")) {
-          if (!d || d.startsWith("===") || d.startsWith("Index:")) continue;
-          const c = d.startsWith("+") && !d.startsWith("+++") ? "green" : d.startsWith("-") && !d.startsWith("---") ? "red" : "dim";
-          lines.push("      " + paint(c, d));
-        }
-      }
-    }
-  }
+  lines.push(...migrationRows(result, paint));
+  lines.push(...problemLines(result, paint));
   lines.push(...renderLockLines(result, (s) => paint("dim", s)));
-  if (result.schemaChanges.length) {
-    lines.push("", paint("bold", `Schema changes (baseline \u2192 head): ${result.schemaChanges.length}`));
-    for (const c of result.schemaChanges.slice(0, 50)) lines.push(`  ${c.change.padEnd(7)} ${c.object}`);
-    if (result.schemaChanges.length > 50) lines.push(paint("dim", `  \u2026 ${result.schemaChanges.length - 50} more (see --json/--markdown)`));
-  }
+  lines.push(...schemaChangeLines(result));
   if (result.seeded.length) {
     const rowsSeeded = result.seeded.reduce((a, s) => a + s.rows, 0);
-    lines.push("", paint("dim", `Seeded ${rowsSeeded} rows into ${result.seeded.length} table(s).`));
+    lines.push("", paint("dim", `Seeded ${plural(rowsSeeded, "row")} into ${plural(result.seeded.length, "table")}.`));
     for (const s of result.seeded.filter((s2) => s2.note)) lines.push(paint("dim", `  ${s.table}: ${s.note}`));
   }
-  for (const n of result.notes) lines.push(paint("dim", n));
-  lines.push(paint("dim", `Total ${formatMs(result.totalMs)}`));
+  const context = [
+    ...result.base ? [`base ${result.base.ref} (${result.base.sha.slice(0, 7)}), ${plural(result.baselineCount, "baseline migration")}`] : [],
+    ...visibleNotes(result)
+  ];
+  if (context.length) lines.push("");
+  for (const n of context) lines.push(paint("dim", n));
+  lines.push("", paint(result.status === "pass" ? "green" : "red", paint("bold", headline(result))));
   return lines.join("\n") + "\n";
+}
+function migrationRows(result, paint) {
+  if (result.migrations.length === 0) return ["No new migrations: nothing to roll back."];
+  const mark = (m, time) => m === "culprit" ? `\u2717 ${time}` : m === "consequence" ? `\u21B3 ${time}` : time;
+  const rows = result.migrations.map((m) => {
+    const view = rowView(m, result);
+    const detail = view.word === "ok" ? "ok" : view.word === "not run" && !m.reason ? "not run" : `${view.word}: ${view.text}`;
+    return {
+      cells: [m.id, m.name, mark(view.phases.up, formatMs2(m.phases.up?.ms)), mark(view.phases.down, formatMs2(m.phases.down?.ms)), mark(view.phases.reup, formatMs2(m.phases.reup?.ms))],
+      detail,
+      colour: view.icon === "\u2705" ? "green" : view.icon === "\u274C" ? "red" : view.icon === "\u26A0\uFE0F" ? "yellow" : "dim"
+    };
+  });
+  const header = ["migration", "name", "up", "down", "re-up"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i].length)));
+  const fmt = (r) => r.map((c, i) => i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ");
+  return [paint("dim", `${fmt(header)}  result`), ...rows.map((r) => `${fmt(r.cells)}  ${paint(r.colour, r.detail)}`)];
+}
+function problemLines(result, paint) {
+  if (result.problems.length === 0) return [];
+  const lines = ["", paint("bold", `Problems (${result.problems.length})`)];
+  for (const p of result.problems) lines.push(...oneProblem(p, result, paint));
+  const kinds = [...new Set(result.problems.map((p) => p.kind))];
+  lines.push(paint("dim", `  What each kind means and how to fix it: ${kinds.map((k) => docsUrl(k)).join(" ")}`));
+  return lines;
+}
+function oneProblem(p, result, paint) {
+  const sev = p.severity === "error" ? paint("red", "error") : p.severity === "warning" ? paint("yellow", "warning") : paint("cyan", "info");
+  const where = problemLocation(p);
+  const m = result.migrations.find((x) => x.id === p.migration);
+  const about = [p.migration, problemReason(p), m && Object.keys(m.phases).length === 0 ? "(not run; found from the files)" : ""].filter(Boolean).join(" ");
+  const lines = [`  ${sev} ${p.kind} \xB7 ${about}${where ? paint("dim", `  ${where}`) : ""}`];
+  lines.push(...p.message.split("\n").map((l) => `    ${l}`));
+  for (const c of p.consequences ?? []) lines.push(paint("dim", `    \u21B3 because of it, ${c.message}${c.file ? ` (${problemLocation(c)})` : ""}; same cause, not counted again`));
+  if (p.help) lines.push(`    fix: ${p.help}`);
+  if (p.diff) {
+    const diff = p.diff.split("\n").filter((d) => d && !d.startsWith("===") && !d.startsWith("Index:"));
+    for (const d of diff.slice(0, DIFF_LINES)) {
+      const c = d.startsWith("+") && !d.startsWith("+++") ? "green" : d.startsWith("-") && !d.startsWith("---") ? "red" : "dim";
+      lines.push("      " + paint(c, d));
+    }
+    if (diff.length > DIFF_LINES) lines.push(paint("dim", `      \u2026 ${plural(diff.length - DIFF_LINES, "more line")} (see --json or --markdown)`));
+  }
+  return lines;
+}
+function schemaChangeLines(result) {
+  const changes = namedChanges(result.schemaChanges);
+  if (changes.length === 0) return [];
+  const lines = ["", `Schema changes (baseline \u2192 head): ${plural(changes.length, "object")}`];
+  for (const change of ["added", "changed", "removed"]) {
+    const items = changes.filter((c) => c.change === change).map((c) => shortObject(c.object));
+    if (!items.length) continue;
+    const more = items.length - NAMED_CHANGES;
+    lines.push(`  ${change.padEnd(7)} ${items.slice(0, NAMED_CHANGES).join(", ")}${more > 0 ? `, ${more} more` : ""}`);
+  }
+  return lines;
 }
 
 // src/verify/run.ts
@@ -9669,7 +10921,7 @@ function displayPath(displayDir, path) {
   if (dir === "" || dir === ".") return path;
   return `${dir}/${path}`;
 }
-function baseName(path) {
+function baseName2(path) {
   const slash = path.lastIndexOf("/");
   return slash === -1 ? path : path.slice(slash + 1);
 }
@@ -9961,13 +11213,13 @@ function entries(files, tool) {
     for (const raw of listed.split(/\r?\n/)) {
       const line = raw.trim().replace(/^\.\//, "");
       if (!line) continue;
-      if (paths.has(line)) out.push({ ...idAndName(baseName(line).replace(/\.[^.]*$/, "")), path: line });
+      if (paths.has(line)) out.push({ ...idAndName(baseName2(line).replace(/\.[^.]*$/, "")), path: line });
       else if (!line.includes("/") && !/\.\w+$/.test(line)) out.push(idAndName(line));
     }
     return out;
   }
   const glob = globToRegExp(tool["list-glob"] ?? "*");
-  return files.filter((f) => glob.test(f.path)).sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true })).map((f) => ({ ...idAndName(baseName(f.path).replace(/\.[^.]*$/, "")), path: f.path }));
+  return files.filter((f) => glob.test(f.path)).sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true })).map((f) => ({ ...idAndName(baseName2(f.path).replace(/\.[^.]*$/, "")), path: f.path }));
 }
 function parseCommands(files, displayDir, context) {
   const tool = context?.tool ?? {};
@@ -10177,9 +11429,9 @@ function parseFlywaySql(content) {
   const lexer = new FlywayLexer(content, bom);
   const statements = [];
   for (; ; ) {
-    const statement = nextStatement(lexer, content);
-    if (!statement) return statements;
-    statements.push(statement);
+    const statement2 = nextStatement(lexer, content);
+    if (!statement2) return statements;
+    statements.push(statement2);
   }
 }
 function nextStatement(lexer, content) {
@@ -10425,7 +11677,7 @@ var SQL_SUFFIX = /\.sql$/i;
 var LOOKS_VERSIONED = /^[VU][0-9]/;
 function detect3(files) {
   return files.some((f) => {
-    const parsed = parseName(baseName(f.path));
+    const parsed = parseName(baseName2(f.path));
     return parsed !== void 0 && parsed.prefix === "V";
   });
 }
@@ -10443,7 +11695,7 @@ function parse3(files, displayDir) {
   const claims = new VersionClaims(displayDir);
   const configs = new Map(files.filter((f) => /\.sql\.conf$/i.test(f.path)).map((f) => [f.path, f]));
   for (const file of files) {
-    const name = baseName(file.path);
+    const name = baseName2(file.path);
     if (!SQL_SUFFIX.test(name) || !LOOKS_VERSIONED.test(name)) continue;
     const parsed = parseName(name);
     if (!parsed) {
@@ -10491,7 +11743,7 @@ function toScript2(file, configs, displayDir) {
   if (override === void 0 && nonTransactional.length > 0 && nonTransactional.length < statements.length) {
     const offender = statements.find((s, i) => i > 0 && s.canExecuteInTransaction !== statements[0].canExecuteInTransaction);
     throw new ConfigError(
-      `${shown}:${offender.line}: Flyway refuses a migration with both transactional and non-transactional statements (even though mixed is false); move the non-transactional statement into its own migration, or set executeInTransaction in ${baseName(file.path)}.conf`
+      `${shown}:${offender.line}: Flyway refuses a migration with both transactional and non-transactional statements (even though mixed is false); move the non-transactional statement into its own migration, or set executeInTransaction in ${baseName2(file.path)}.conf`
     );
   }
   const inTransaction = override ?? nonTransactional.length === 0;
@@ -10533,7 +11785,7 @@ var SYNONYMS = {
 };
 function hasPopOnlyNames(files) {
   return files.some((f) => {
-    const name = baseName(f.path);
+    const name = baseName2(f.path);
     if (POP_FIZZ.test(name)) return true;
     const m = POP_FILE.exec(name);
     return m !== null && (m[3] !== void 0 || m[4] !== void 0);
@@ -10543,7 +11795,7 @@ function detect4(files) {
   return hasPopOnlyNames(files);
 }
 function parseName2(file, displayDir) {
-  const m = POP_FILE.exec(baseName(file.path));
+  const m = POP_FILE.exec(baseName2(file.path));
   if (!m) {
     throw new ConfigError(
       `${displayPath(displayDir, file.path)} does not match pop's migration file pattern <version>_<name>[.<dialect>][.autocommit].(up|down).sql`
@@ -10562,7 +11814,7 @@ function parseName2(file, displayDir) {
 function parse4(files, displayDir) {
   const chosen = { up: /* @__PURE__ */ new Map(), down: /* @__PURE__ */ new Map() };
   for (const file of files) {
-    const name = baseName(file.path);
+    const name = baseName2(file.path);
     if (/\.fizz$/.test(name)) {
       throw new ConfigError(
         `${displayPath(displayDir, file.path)} is a fizz migration; fizz is pop's own DSL, not SQL, so rollback-verify cannot replay it (convert it to .up.sql/.down.sql)`
@@ -11715,9 +12967,9 @@ var knex = {
     const sub = migrationsSubdir(files);
     const migrationsDir = sub ? join3(absDir, sub) : absDir;
     const cwd = sub ? absDir : dirname4(absDir);
-    const inDir = files.filter((f) => (sub ? f.path.startsWith(`${sub}/`) && !f.path.slice(sub.length + 1).includes("/") : isTopLevel(f.path)) && JS_EXTENSIONS.test(f.path) && !f.path.endsWith(".d.ts")).sort((a, b) => compareStrings(baseName(a.path), baseName(b.path)));
+    const inDir = files.filter((f) => (sub ? f.path.startsWith(`${sub}/`) && !f.path.slice(sub.length + 1).includes("/") : isTopLevel(f.path)) && JS_EXTENSIONS.test(f.path) && !f.path.endsWith(".d.ts")).sort((a, b) => compareStrings(baseName2(a.path), baseName2(b.path)));
     return inDir.map((f) => {
-      const file = baseName(f.path);
+      const file = baseName2(f.path);
       const shown = displayPath(displayDir, f.path);
       const m = /^(\d+)[_-]?(.*?)\.[^.]+$/.exec(file);
       const step = (command, line) => ({
@@ -11931,7 +13183,7 @@ var nodePgMigrate = {
     const claims = new VersionClaims(displayDir, "migration name");
     const ordered = files.filter((f) => isTopLevel(f.path) && FILE2.test(f.path) && (JS_EXTENSIONS.test(f.path) || f.path.endsWith(".sql"))).sort((a, b) => compareNames(a.path, b.path));
     return ordered.map((f) => {
-      const stem = baseName(f.path).replace(/\.[^.]+$/, "");
+      const stem = baseName2(f.path).replace(/\.[^.]+$/, "");
       claims.claim(stem, stem, f.path);
       const [, id, name] = FILE2.exec(f.path);
       const shown = displayPath(displayDir, f.path);
@@ -13294,13 +14546,14 @@ function isExcluded(table, exclude) {
 function dataLossProblems(migration, before, after) {
   const declared = migration.markers["down-loses-data"];
   const problems = [];
-  const add = (object, message) => problems.push({
+  const add = (object, message, sample) => problems.push({
     kind: "data-loss",
     severity: declared ? "warning" : "error",
     migration: migration.id,
     object,
     message: declared ? `${message} (declared by the down-loses-data marker)` : message,
-    ...declared ? { file: declared.file, line: declared.line } : {}
+    ...declared ? { file: declared.file, line: declared.line } : {},
+    ...sample ? { sample } : {}
   });
   for (const [name, was] of before) {
     const now = after.get(name);
@@ -13315,10 +14568,24 @@ function dataLossProblems(migration, before, after) {
     }
     for (const column of Object.keys(was.columns)) {
       if (!(column in now.columns) || now.columns[column] === was.columns[column]) continue;
-      add(`column ${name}.${column}`, `${shortName(name)}.${column}: ${changedValues(was, now, column)}`);
+      const sample = changedSample(was, now, column);
+      add(`column ${name}.${column}`, `${shortName(name)}.${column}: ${changedValues(was, now, column)}${sample ? `; e.g. ${sampleText(sample)}` : ""}`, sample);
     }
   }
   return problems;
+}
+function changedSample(was, now, column) {
+  const key = was.detail?.key ?? [];
+  if (!was.sample || !now.sample || key.length === 0) return void 0;
+  if (key.some((k) => was.sample[k] !== now.sample[k])) return void 0;
+  const before = was.sample[column] ?? null;
+  const after = now.sample[column] ?? null;
+  if (before === after) return void 0;
+  return { row: key.map((k) => `${k}=${was.sample[k] ?? "NULL"}`).join(", "), before, after };
+}
+function sampleText(s) {
+  const show2 = (v) => v === null ? "NULL" : `'${v.length > 40 ? `${v.slice(0, 39)}\u2026` : v}'`;
+  return `${s.row}: ${show2(s.before)} \u2192 ${show2(s.after)}`;
 }
 function shortName(display) {
   return display.startsWith("public.") ? display.slice("public.".length) : display;
@@ -13365,6 +14632,7 @@ function estimateChangedShare(differing, same2) {
 var BUCKETS = 128;
 var MODULUS = "281474976710656";
 var NULL_HASH = "5124095576030431";
+var SAMPLE_CHARS = 100;
 function defaultSpec(table) {
   const pk = table.constraints.find((c) => c.type === "p");
   const key = (pk?.cols ?? []).map((n) => table.columns.find((c) => c.num === n)?.name).filter((n) => !!n);
@@ -13396,7 +14664,8 @@ async function fingerprintTables(client, specs) {
       table: spec.table.display,
       rows: Number(row?.rows ?? 0),
       columns,
-      detail: { oid: spec.table.oid, key: spec.key, bucketRows, buckets, nonNull }
+      detail: { oid: spec.table.oid, key: spec.key, bucketRows, buckets, nonNull },
+      ...row?.sample ? { sample: row.sample } : {}
     });
   }
   return out;
@@ -13432,8 +14701,9 @@ function fingerprintSql(spec) {
   const sums = spec.columns.map((_, k) => `mod(mod(sum(k # coalesce(h${k}, ${NULL_HASH})), ${MODULUS}) + ${MODULUS}, ${MODULUS})::int8`);
   const counts = spec.columns.map((_, k) => `count(h${k}) AS n${k}`);
   const totals = spec.columns.map((_, k) => `coalesce(sum(n${k}), 0)::int8`);
+  const sample = spec.key.length && spec.columns.length ? `(SELECT row_to_json(sample_row) FROM (SELECT ${spec.columns.map((c) => `left(t.${quoteIdent(c)}::text, ${SAMPLE_CHARS}) AS ${quoteIdent(c)}`).join(", ")} FROM ${t.qualified} AS t ORDER BY ${spec.key.map((k) => `t.${quoteIdent(k)}`).join(", ")} LIMIT 1) AS sample_row)` : "NULL::json";
   const arr = (items) => items.length ? `ARRAY[${items.join(", ")}]` : "ARRAY[]::int8[]";
-  return `SELECT ${t.oid}::int8 AS oid, coalesce(sum(n), 0)::int8 AS rows, coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull FROM (SELECT (k & ${BUCKETS - 1}) AS b, count(*) AS n, ${arr(sums)} AS s${counts.map((c) => `, ${c}`).join("")} FROM (SELECT ${[`${key} AS k`, ...hashes].join(", ")} FROM ${t.qualified} AS t OFFSET 0) AS x GROUP BY 1) AS y`;
+  return `SELECT ${t.oid}::int8 AS oid, coalesce(sum(n), 0)::int8 AS rows, coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull, ${sample} AS sample FROM (SELECT (k & ${BUCKETS - 1}) AS b, count(*) AS n, ${arr(sums)} AS s${counts.map((c) => `, ${c}`).join("")} FROM (SELECT ${[`${key} AS k`, ...hashes].join(", ")} FROM ${t.qualified} AS t OFFSET 0) AS x GROUP BY 1) AS y`;
 }
 
 // src/data/probe.ts
@@ -14182,436 +15452,6 @@ function createDataHooks(options, format, cwd) {
     decodeFile(bytes, `seed file '${options.seedFile}'`);
   }
   return createDataGuard({ seedRows: options.seedRows, seedFile, excludeTables: format.bookkeepingTables ?? [] });
-}
-
-// node_modules/diff/libesm/diff/base.js
-var Diff = class {
-  diff(oldStr, newStr, options = {}) {
-    let callback;
-    if (typeof options === "function") {
-      callback = options;
-      options = {};
-    } else if ("callback" in options) {
-      callback = options.callback;
-    }
-    const oldString = this.castInput(oldStr, options);
-    const newString = this.castInput(newStr, options);
-    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-    const newTokens = this.removeEmpty(this.tokenize(newString, options));
-    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-  }
-  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-    var _a;
-    const done = (value) => {
-      value = this.postProcess(value, options);
-      if (callback) {
-        setTimeout(function() {
-          callback(value);
-        }, 0);
-        return void 0;
-      } else {
-        return value;
-      }
-    };
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let editLength = 1;
-    let maxEditLength = newLen + oldLen;
-    if (options.maxEditLength != null) {
-      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-    }
-    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
-    const abortAfterTimestamp = Date.now() + maxExecutionTime;
-    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
-    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-    }
-    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-    const execEditLength = () => {
-      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-        let basePath;
-        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-        if (removePath) {
-          bestPath[diagonalPath - 1] = void 0;
-        }
-        let canAdd = false;
-        if (addPath) {
-          const addPathNewPos = addPath.oldPos - diagonalPath;
-          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-        }
-        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-        if (!canAdd && !canRemove) {
-          bestPath[diagonalPath] = void 0;
-          continue;
-        }
-        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
-          basePath = this.addToPath(addPath, true, false, 0, options);
-        } else {
-          basePath = this.addToPath(removePath, false, true, 1, options);
-        }
-        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-        } else {
-          bestPath[diagonalPath] = basePath;
-          if (basePath.oldPos + 1 >= oldLen) {
-            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-          }
-          if (newPos + 1 >= newLen) {
-            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-          }
-        }
-      }
-      editLength++;
-    };
-    if (callback) {
-      (function exec() {
-        setTimeout(function() {
-          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-            return callback(void 0);
-          }
-          if (!execEditLength()) {
-            exec();
-          }
-        }, 0);
-      })();
-    } else {
-      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-        const ret = execEditLength();
-        if (ret) {
-          return ret;
-        }
-      }
-    }
-  }
-  addToPath(path, added, removed, oldPosInc, options) {
-    const last = path.lastComponent;
-    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
-      return {
-        oldPos: path.oldPos + oldPosInc,
-        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
-      };
-    } else {
-      return {
-        oldPos: path.oldPos + oldPosInc,
-        lastComponent: { count: 1, added, removed, previousComponent: last }
-      };
-    }
-  }
-  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-      newPos++;
-      oldPos++;
-      commonCount++;
-      if (options.oneChangePerToken) {
-        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-      }
-    }
-    if (commonCount && !options.oneChangePerToken) {
-      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-    }
-    basePath.oldPos = oldPos;
-    return newPos;
-  }
-  equals(left, right, options) {
-    if (options.comparator) {
-      return options.comparator(left, right);
-    } else {
-      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
-    }
-  }
-  removeEmpty(array) {
-    const ret = [];
-    for (let i = 0; i < array.length; i++) {
-      if (array[i]) {
-        ret.push(array[i]);
-      }
-    }
-    return ret;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  castInput(value, options) {
-    return value;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  tokenize(value, options) {
-    return Array.from(value);
-  }
-  join(chars) {
-    return chars.join("");
-  }
-  postProcess(changeObjects, options) {
-    return changeObjects;
-  }
-  get useLongestToken() {
-    return false;
-  }
-  buildValues(lastComponent, newTokens, oldTokens) {
-    const components = [];
-    let nextComponent;
-    while (lastComponent) {
-      components.push(lastComponent);
-      nextComponent = lastComponent.previousComponent;
-      delete lastComponent.previousComponent;
-      lastComponent = nextComponent;
-    }
-    components.reverse();
-    const componentLen = components.length;
-    let componentPos = 0, newPos = 0, oldPos = 0;
-    for (; componentPos < componentLen; componentPos++) {
-      const component = components[componentPos];
-      if (!component.removed) {
-        if (!component.added && this.useLongestToken) {
-          let value = newTokens.slice(newPos, newPos + component.count);
-          value = value.map(function(value2, i) {
-            const oldValue = oldTokens[oldPos + i];
-            return oldValue.length > value2.length ? oldValue : value2;
-          });
-          component.value = this.join(value);
-        } else {
-          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-        }
-        newPos += component.count;
-        if (!component.added) {
-          oldPos += component.count;
-        }
-      } else {
-        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-        oldPos += component.count;
-      }
-    }
-    return components;
-  }
-};
-
-// node_modules/diff/libesm/diff/line.js
-var LineDiff = class extends Diff {
-  constructor() {
-    super(...arguments);
-    this.tokenize = tokenize;
-  }
-  equals(left, right, options) {
-    if (options.ignoreWhitespace) {
-      if (!options.newlineIsToken || !left.includes("\n")) {
-        left = left.trim();
-      }
-      if (!options.newlineIsToken || !right.includes("\n")) {
-        right = right.trim();
-      }
-    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-      if (left.endsWith("\n")) {
-        left = left.slice(0, -1);
-      }
-      if (right.endsWith("\n")) {
-        right = right.slice(0, -1);
-      }
-    }
-    return super.equals(left, right, options);
-  }
-};
-var lineDiff = new LineDiff();
-function diffLines(oldStr, newStr, options) {
-  return lineDiff.diff(oldStr, newStr, options);
-}
-function tokenize(value, options) {
-  if (options.stripTrailingCr) {
-    value = value.replace(/\r\n/g, "\n");
-  }
-  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
-    linesAndNewlines.pop();
-  }
-  for (let i = 0; i < linesAndNewlines.length; i++) {
-    const line = linesAndNewlines[i];
-    if (i % 2 && !options.newlineIsToken) {
-      retLines[retLines.length - 1] += line;
-    } else {
-      retLines.push(line);
-    }
-  }
-  return retLines;
-}
-
-// node_modules/diff/libesm/patch/create.js
-var INCLUDE_HEADERS = {
-  includeIndex: true,
-  includeUnderline: true,
-  includeFileHeaders: true
-};
-function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  let optionsObj;
-  if (!options) {
-    optionsObj = {};
-  } else if (typeof options === "function") {
-    optionsObj = { callback: options };
-  } else {
-    optionsObj = options;
-  }
-  if (typeof optionsObj.context === "undefined") {
-    optionsObj.context = 4;
-  }
-  const context = optionsObj.context;
-  if (optionsObj.newlineIsToken) {
-    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
-  }
-  if (!optionsObj.callback) {
-    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-  } else {
-    const { callback } = optionsObj;
-    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
-      const patch = diffLinesResultToPatch(diff);
-      callback(patch);
-    } }));
-  }
-  function diffLinesResultToPatch(diff) {
-    if (!diff) {
-      return;
-    }
-    diff.push({ value: "", lines: [] });
-    function contextLines(lines) {
-      return lines.map(function(entry) {
-        return " " + entry;
-      });
-    }
-    const hunks = [];
-    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
-    for (let i = 0; i < diff.length; i++) {
-      const current = diff[i], lines = current.lines || splitLines(current.value);
-      current.lines = lines;
-      if (current.added || current.removed) {
-        if (!oldRangeStart) {
-          const prev = diff[i - 1];
-          oldRangeStart = oldLine;
-          newRangeStart = newLine;
-          if (prev) {
-            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
-            oldRangeStart -= curRange.length;
-            newRangeStart -= curRange.length;
-          }
-        }
-        for (const line of lines) {
-          curRange.push((current.added ? "+" : "-") + line);
-        }
-        if (current.added) {
-          newLine += lines.length;
-        } else {
-          oldLine += lines.length;
-        }
-      } else {
-        if (oldRangeStart) {
-          if (lines.length <= context * 2 && i < diff.length - 2) {
-            for (const line of contextLines(lines)) {
-              curRange.push(line);
-            }
-          } else {
-            const contextSize = Math.min(lines.length, context);
-            for (const line of contextLines(lines.slice(0, contextSize))) {
-              curRange.push(line);
-            }
-            const hunk = {
-              oldStart: oldRangeStart,
-              oldLines: oldLine - oldRangeStart + contextSize,
-              newStart: newRangeStart,
-              newLines: newLine - newRangeStart + contextSize,
-              lines: curRange
-            };
-            hunks.push(hunk);
-            oldRangeStart = 0;
-            newRangeStart = 0;
-            curRange = [];
-          }
-        }
-        oldLine += lines.length;
-        newLine += lines.length;
-      }
-    }
-    for (const hunk of hunks) {
-      for (let i = 0; i < hunk.lines.length; i++) {
-        if (hunk.lines[i].endsWith("\n")) {
-          hunk.lines[i] = hunk.lines[i].slice(0, -1);
-        } else {
-          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
-          i++;
-        }
-      }
-    }
-    return {
-      oldFileName,
-      newFileName,
-      oldHeader,
-      newHeader,
-      hunks
-    };
-  }
-}
-function formatPatch(patch, headerOptions) {
-  if (!headerOptions) {
-    headerOptions = INCLUDE_HEADERS;
-  }
-  if (Array.isArray(patch)) {
-    if (patch.length > 1 && !headerOptions.includeFileHeaders) {
-      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
-    }
-    return patch.map((p) => formatPatch(p, headerOptions)).join("\n");
-  }
-  const ret = [];
-  if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName) {
-    ret.push("Index: " + patch.oldFileName);
-  }
-  if (headerOptions.includeUnderline) {
-    ret.push("===================================================================");
-  }
-  if (headerOptions.includeFileHeaders) {
-    ret.push("--- " + patch.oldFileName + (typeof patch.oldHeader === "undefined" ? "" : "	" + patch.oldHeader));
-    ret.push("+++ " + patch.newFileName + (typeof patch.newHeader === "undefined" ? "" : "	" + patch.newHeader));
-  }
-  for (let i = 0; i < patch.hunks.length; i++) {
-    const hunk = patch.hunks[i];
-    if (hunk.oldLines === 0) {
-      hunk.oldStart -= 1;
-    }
-    if (hunk.newLines === 0) {
-      hunk.newStart -= 1;
-    }
-    ret.push("@@ -" + hunk.oldStart + "," + hunk.oldLines + " +" + hunk.newStart + "," + hunk.newLines + " @@");
-    for (const line of hunk.lines) {
-      ret.push(line);
-    }
-  }
-  return ret.join("\n") + "\n";
-}
-function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  if (typeof options === "function") {
-    options = { callback: options };
-  }
-  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
-    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
-    if (!patchObj) {
-      return;
-    }
-    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
-  } else {
-    const { callback } = options;
-    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
-      if (!patchObj) {
-        callback(void 0);
-      } else {
-        callback(formatPatch(patchObj, options.headerOptions));
-      }
-    } }));
-  }
-}
-function splitLines(text) {
-  const hasTrailingNl = text.endsWith("\n");
-  const result = text.split("\n").map((line) => line + "\n");
-  if (hasTrailingNl) {
-    result.pop();
-  } else {
-    result.push(result.pop().slice(0, -1));
-  }
-  return result;
 }
 
 // src/schema/ddl.ts
@@ -16380,14 +17220,14 @@ var ToolStateCheck = class {
     const before = this.before.value;
     const after = await at.db.use((c) => readToolState(c, m.toolState.sql));
     if (after === before) return [];
-    const show = (v) => v === "" ? "nothing" : `'${v}'`;
+    const show2 = (v) => v === "" ? "nothing" : `'${v}'`;
     return [{
       kind: "rollback-residue",
       severity: "error",
       migration: m.id,
       object: `table ${m.toolState.table}`,
       file: m.down?.file,
-      message: `after the down of ${whoIs(at)}, ${m.toolState.table} holds ${show(after)} instead of ${show(before)} (what it held before the up): the tool would consider the wrong migrations applied`
+      message: `after the down of ${whoIs(at)}, ${m.toolState.table} holds ${show2(after)} instead of ${show2(before)} (what it held before the up): the tool would consider the wrong migrations applied`
     }];
   }
 };
@@ -16484,7 +17324,7 @@ var Protocol = class {
   }
   async buildBaseline() {
     const { input } = this;
-    if (input.baseline.length) input.logger.info(`Building the baseline: ${input.baseline.length} migration(s)`);
+    if (input.baseline.length) input.logger.info(`Building the baseline: ${input.baseline.length} migration${input.baseline.length === 1 ? "" : "s"}`);
     for (const m of input.baseline) {
       const r = await executeScript(m.up, this.ctx);
       if (r.failure) {
@@ -16642,7 +17482,7 @@ var Protocol = class {
     const r = this.input.traceLocks ? await traceScript(script, this.ctx) : await executeScript(script, this.ctx);
     const ms = Math.round(r.ms * 10) / 10;
     res.phases[phase] = { ms, ok: !r.failure, ...r.failure ? { error: r.failure.message } : {}, ...r.locks ? { locks: r.locks } : {} };
-    this.input.logger.info(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? "FAILED" : "ok"} ${ms.toFixed(1)} ms`);
+    this.input.logger.debug(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? "FAILED" : "ok"} ${ms.toFixed(1)} ms`);
     if (r.failure) this.environmentCheck(r.failure);
     return r;
   }
@@ -16704,7 +17544,7 @@ function listIds(ids) {
 }
 
 // src/verify/thresholds.ts
-var PHASES3 = [
+var PHASES4 = [
   { phase: "up", label: "up", limit: "maxUpSeconds", flag: "max-up-seconds" },
   { phase: "down", label: "down", limit: "maxDownSeconds", flag: "max-down-seconds" },
   // Re-applying is the same work as applying, so it answers to the same limit.
@@ -16713,7 +17553,7 @@ var PHASES3 = [
 function thresholdProblems(migrations, limits) {
   const problems = [];
   for (const m of migrations) {
-    for (const { phase, label: label2, limit, flag } of PHASES3) {
+    for (const { phase, label: label2, limit, flag } of PHASES4) {
       const seconds = limits[limit];
       const timing = m.phases[phase];
       if (!seconds || seconds <= 0 || !timing || timing.ms <= seconds * 1e3) continue;
@@ -16721,6 +17561,7 @@ function thresholdProblems(migrations, limits) {
         kind: "threshold",
         severity: "error",
         migration: m.id,
+        phase,
         message: `${m.id}${m.name ? ` ${m.name}` : ""}: ${label2} took ${formatSeconds(timing.ms)}, over the ${seconds} s limit (${flag})`,
         file: phase === "down" ? m.files.down ?? m.files.up : m.files.up
       });
@@ -16740,6 +17581,202 @@ function formatSeconds(ms) {
   return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
 }
 
+// src/result/consequences.ts
+var DUPLICATE_STATES = /* @__PURE__ */ new Set(["42P07", "42701", "42710", "42723", "42P06"]);
+var UNDEFINED_STATES = /* @__PURE__ */ new Set(["42P01", "42703", "42704", "42883", "3F000"]);
+var AFTER_UP = /* @__PURE__ */ new Set(["down-failed", "reup-failed", "rollback-residue", "reapply-drift", "data-loss", "column-order", "timeout"]);
+function foldConsequences(problems) {
+  const roots = problems.map((p) => ({ ...p }));
+  const folded = /* @__PURE__ */ new Set();
+  const attach = (root, child, message) => {
+    root.consequences = [...root.consequences ?? [], consequenceOf(child, message)];
+    folded.add(child);
+  };
+  for (const child of roots) {
+    if (!child.migration || child.severity !== "error") continue;
+    const mine = roots.filter((p) => p !== child && p.migration === child.migration && !folded.has(p));
+    const upFailure = mine.find((p) => p.severity === "error" && (p.kind === "up-failed" || p.kind === "timeout" && p.phase === "up"));
+    if (upFailure && child !== upFailure && AFTER_UP.has(child.kind) && child.phase !== "up") {
+      attach(upFailure, child, `${phaseWords(child.phase)} failed too: ${errorGist(child.message, 200)}`);
+      continue;
+    }
+    const residues = mine.filter((p) => p.kind === "rollback-residue" && p.severity === "error" && p.object);
+    if (child.kind === "reup-failed" || child.kind === "timeout" && child.phase === "reup") {
+      const names = trippedOn(child);
+      const residue = residues.find((r) => names.includes(ownName(r.object)));
+      if (residue) attach(residue, child, `re-applying the up failed: ${errorGist(child.message, 200)}`);
+      continue;
+    }
+    if (child.kind === "reapply-drift" && child.object) {
+      const residue = residues.find((r) => r.object === child.object || sameTable(r.object, child.object));
+      if (residue) attach(residue, child, `the re-applied up differs there too: ${child.message}`);
+      continue;
+    }
+    if (child.kind === "threshold" && child.phase === "reup") {
+      const up = mine.find((p) => p.kind === "threshold" && p.phase === "up");
+      if (up) attach(up, child, child.message);
+    }
+  }
+  return roots.filter((p) => !folded.has(p));
+}
+function consequenceOf(p, message) {
+  return {
+    kind: p.kind,
+    message,
+    ...p.phase ? { phase: p.phase } : {},
+    ...p.file ? { file: p.file } : {},
+    ...p.line ? { line: p.line } : {}
+  };
+}
+function phaseWords(phase) {
+  return phase === "reup" ? "re-applying the up" : phase === "down" ? "the down" : "a later phase";
+}
+function trippedOn(p) {
+  const text = errorGist(p.message, 1e4);
+  const state = p.sqlstate ?? "";
+  if (!/already exists|does not exist/.test(text) && !DUPLICATE_STATES.has(state) && !UNDEFINED_STATES.has(state)) return [];
+  return [...text.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1]);
+}
+function ownName(display) {
+  const parts = nameParts(splitObject(display).name);
+  return bareName(parts[parts.length - 1]);
+}
+function sameTable(residue, drift) {
+  const r = splitObject(residue);
+  if (r.kind !== "table") return false;
+  const d = splitObject(drift);
+  return d.kind !== "table" && d.name.startsWith(`${r.name}.`);
+}
+
+// src/result/locate.ts
+var CULPRITS = ["DROP", "TRUNCATE", "DELETE", "TYPE", "ADD", "UPDATE", "ALTER", "RENAME", "CREATE", "INSERT"];
+function locateDataLoss(object, down) {
+  if (down.kind !== "sql") return { file: down.file, ...down.line ? { line: down.line } : {} };
+  const { kind, name } = splitObject(object);
+  const parts = nameParts(name).map(bareName);
+  const column = kind === "column" ? parts.pop() : void 0;
+  const table = parts[parts.length - 1];
+  if (!table) return { file: down.file };
+  let best;
+  for (const s of splitStatements(down.text, down.line)) {
+    const { names, keywords } = identifiers(s.sql);
+    if (!names.has(table) || column !== void 0 && !names.has(column)) continue;
+    const rank2 = CULPRITS.findIndex((c) => keywords.has(c));
+    const score = rank2 < 0 ? CULPRITS.length : rank2;
+    if (!best || score < best.rank) {
+      const lead = leadingTriviaLength(s.sql);
+      best = { line: s.line + (s.sql.slice(0, lead).match(/\n/g)?.length ?? 0), rank: score };
+    }
+  }
+  return best ? { file: down.file, line: best.line } : { file: down.file, line: down.line };
+}
+function identifiers(sql2) {
+  const names = /* @__PURE__ */ new Set();
+  const keywords = /* @__PURE__ */ new Set();
+  for (const t of tokenizeSql(sql2)) {
+    const text = sql2.slice(t.start, t.end);
+    if (t.kind === "word") {
+      names.add(text.toLowerCase());
+      keywords.add(text.toUpperCase());
+    } else if (t.kind === "quoted-ident") names.add(text.slice(1, -1).replace(/""/g, '"'));
+  }
+  return { names, keywords };
+}
+
+// src/result/static-checks.ts
+var DDL = /^(CREATE|ALTER|DROP|COMMENT|GRANT|REVOKE|TRUNCATE)\b/i;
+var KIND_WORDS = /* @__PURE__ */ new Set([
+  "OR",
+  "REPLACE",
+  "UNIQUE",
+  "MATERIALIZED",
+  "TEMP",
+  "TEMPORARY",
+  "UNLOGGED",
+  "TABLE",
+  "INDEX",
+  "VIEW",
+  "SEQUENCE",
+  "TYPE",
+  "DOMAIN",
+  "FUNCTION",
+  "PROCEDURE",
+  "TRIGGER",
+  "SCHEMA",
+  "EXTENSION",
+  "POLICY",
+  "RULE",
+  "AGGREGATE",
+  "COLLATION",
+  "STATISTICS",
+  "CONCURRENTLY"
+]);
+function notRunProblems(fresh, results, known2) {
+  const out = [];
+  for (const m of fresh) {
+    const res = results.find((r) => r.id === m.id);
+    if (!res || Object.keys(res.phases).length > 0) continue;
+    if (known2.some((p) => p.migration === m.id && (p.kind === "missing-down" || p.kind === "irreversible"))) continue;
+    const found = staticProblem(m);
+    if (found) out.push(found);
+  }
+  return out;
+}
+function staticProblem(m) {
+  const who = `${m.id}_${m.name}`;
+  const declared = m.markers.irreversible;
+  if (declared) {
+    return {
+      kind: "irreversible",
+      severity: "warning",
+      migration: m.id,
+      file: declared.file,
+      line: declared.line,
+      phase: "down",
+      message: `${who} is declared irreversible; its down was not verified`
+    };
+  }
+  const hint = m.missingDownHint ? `; ${m.missingDownHint}` : "";
+  if (!m.down) {
+    return {
+      kind: "missing-down",
+      severity: "error",
+      migration: m.id,
+      file: m.up.file,
+      phase: "down",
+      message: `${who} has no down${hint}`
+    };
+  }
+  const ddl = m.down.kind === "sql" && isEffectivelyEmpty(m.down.text) ? firstDdl(m.up) : void 0;
+  if (ddl) {
+    return {
+      kind: "missing-down",
+      severity: "error",
+      migration: m.id,
+      file: m.down.file,
+      line: m.down.kind === "sql" ? m.down.line : void 0,
+      phase: "down",
+      message: `${who} has an empty down (no statements) while its up changes the schema (${ddl.what} at line ${ddl.line})${hint}`
+    };
+  }
+  return void 0;
+}
+function firstDdl(up) {
+  if (up.kind !== "sql") return void 0;
+  for (const s of splitStatements(up.text, up.line)) {
+    const lead = leadingTriviaLength(s.sql);
+    const code2 = s.sql.slice(lead);
+    if (!DDL.test(code2)) continue;
+    const line = s.line + (s.sql.slice(0, lead).match(/\n/g)?.length ?? 0);
+    const words = code2.split(/\s+/);
+    let n = 1;
+    while (n < words.length && n < 5 && KIND_WORDS.has(words[n].toUpperCase())) n++;
+    const what = words.slice(0, n).join(" ").toUpperCase();
+    return { what, line };
+  }
+  return void 0;
+}
+
 // src/result/verdict.ts
 function isFailing(problem, failOn) {
   if (problem.severity === "error") return true;
@@ -16750,18 +17787,167 @@ function decideStatus(problems, failOn) {
   return problems.some((p) => isFailing(p, failOn)) ? "fail" : "pass";
 }
 
+// src/result/assemble.ts
+function assembleResult(input) {
+  const migrations = input.migrations.map((m) => ({ ...m, phases: { ...m.phases } }));
+  const byId = new Map(input.fresh.map((m) => [m.id, m]));
+  let problems = [...input.problems, ...notRunProblems(input.fresh, migrations, input.problems)].map((p) => withPhase({ ...p }, migrations));
+  problems = groupColumnOrder(problems);
+  problems = problems.map((p) => withFile(p, byId.get(p.migration ?? ""), migrations));
+  problems = foldConsequences(problems);
+  for (const p of problems) {
+    p.help ??= problemHelp(p);
+    p.docs ??= docsUrl(p.kind);
+  }
+  for (const m of migrations) judgeMigration(m, problems, input.failOn, input.mode);
+  const stopped = stopPoint(migrations, problems, input.fresh);
+  problems = readingOrder(problems, migrations, stopped?.migration);
+  return {
+    version: 1,
+    status: decideStatus(problems, input.failOn),
+    format: input.format,
+    postgres: input.postgres,
+    mode: input.mode,
+    migrationsDir: input.migrationsDir,
+    ...input.base ? { base: input.base } : {},
+    baselineCount: input.baselineCount,
+    migrations,
+    problems,
+    schemaChanges: input.schemaChanges,
+    seeded: input.seeded,
+    totalMs: input.totalMs,
+    notes: input.notes,
+    ...stopped ? { stopped } : {},
+    ...input.limits ? { limits: input.limits } : {}
+  };
+}
+function withPhase(p, migrations) {
+  if (p.phase) return p;
+  const phase = phaseOf(p, migrations.find((m) => m.id === p.migration));
+  return phase ? { ...p, phase } : p;
+}
+function phaseOf(p, m) {
+  switch (p.kind) {
+    case "up-failed":
+      return "up";
+    case "down-failed":
+    case "rollback-residue":
+    case "data-loss":
+    case "missing-down":
+    case "irreversible":
+      return "down";
+    case "reup-failed":
+    case "reapply-drift":
+      return "reup";
+    case "column-order":
+      return /after re-applying/.test(p.message) ? "reup" : "down";
+    case "timeout": {
+      if (/^re-applying/.test(p.message)) return "reup";
+      if (/^the down of/.test(p.message)) return "down";
+      if (/^the up of/.test(p.message)) return "up";
+      const failed = ["up", "down", "reup"].filter((ph) => m?.phases[ph] && !m.phases[ph].ok);
+      return failed[failed.length - 1];
+    }
+    default:
+      return void 0;
+  }
+}
+function withFile(p, m, results) {
+  if (p.kind === "data-loss" && p.object && m) {
+    const down = m.down ?? m.up;
+    const at = locateDataLoss(p.object, down);
+    if (!p.file || at.line !== void 0) return { ...p, file: at.file, ...at.line !== void 0 ? { line: at.line } : {} };
+    return p;
+  }
+  if (p.file) return p;
+  const r = results.find((x) => x.id === p.migration);
+  if (!r) return p;
+  const file = p.phase === "down" ? r.files.down ?? r.files.up : r.files.up;
+  return { ...p, file };
+}
+function groupColumnOrder(problems) {
+  const out = [];
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of problems) {
+    const table = p.kind === "column-order" && p.object ? columnTable(p.object) : void 0;
+    if (!table) {
+      out.push(p);
+      continue;
+    }
+    const key = `${p.migration ?? ""}\0${p.severity}\0${p.phase ?? ""}\0${table}`;
+    const list = groups.get(key);
+    if (list) list.push(p);
+    else {
+      groups.set(key, [p]);
+      out.push(p);
+    }
+  }
+  return out.map((p) => {
+    if (p.kind !== "column-order" || !p.object) return p;
+    const table = columnTable(p.object);
+    const list = table ? groups.get(`${p.migration ?? ""}\0${p.severity}\0${p.phase ?? ""}\0${table}`) : void 0;
+    if (!list || list.length < 2) return p;
+    const columns = list.map((c) => lastPart(c.object));
+    const where = p.phase === "reup" ? "after re-applying" : "after the down";
+    const diff = list.map((c) => c.diff).filter(Boolean).join("\n");
+    const { diff: _own, ...rest } = p;
+    return {
+      ...rest,
+      object: `table ${table}`,
+      message: `${list.length} columns of ${table} are at other positions ${where}: ${columns.join(", ")} (a re-added column goes to the end)`,
+      ...diff ? { diff } : {}
+    };
+  });
+}
+function columnTable(object) {
+  const { kind, name } = splitObject(object);
+  if (kind !== "column") return void 0;
+  const parts = nameParts(name);
+  return parts.length >= 2 ? parts.slice(0, -1).join(".") : void 0;
+}
+function lastPart(object) {
+  const parts = nameParts(splitObject(object).name);
+  return parts[parts.length - 1];
+}
+function judgeMigration(m, problems, failOn, mode) {
+  const own = problems.filter((p) => p.migration === m.id);
+  const failing = own.filter((p) => isFailing(p, failOn));
+  if (failing.some((p) => p.kind !== "irreversible")) m.status = "failed";
+  const group = mode === "chain" && m.status === "failed" && failing.length === 0 ? problems.find((p) => !p.migration && p.severity === "error") : void 0;
+  const first = failing[0] ?? group ?? own.find((p) => p.severity === "warning");
+  if (first) m.reason = `${group && !failing.length ? "as a group: " : ""}${problemReason(first)}${failing.length > 1 ? ` (+${failing.length - 1} more)` : ""}`;
+  else delete m.reason;
+}
+function stopPoint(migrations, problems, fresh) {
+  const ran2 = (m) => Object.keys(m.phases).length > 0;
+  const firstNotRun = migrations.findIndex((m) => !ran2(m));
+  if (firstNotRun < 0) return void 0;
+  const last = migrations.slice(0, firstNotRun).reverse().find(ran2) ?? [...migrations].reverse().find(ran2);
+  if (last) return { migration: last.id, reason: last.reason ?? "it failed" };
+  const freshIds = new Set(fresh.map((m) => m.id));
+  const cause = problems.find((p) => p.severity === "error" && p.kind === "up-failed" && p.migration && !freshIds.has(p.migration)) ?? problems.find((p) => p.kind === "environment");
+  if (!cause) return void 0;
+  return cause.kind === "up-failed" ? { migration: cause.migration, reason: `baseline migration ${problemReason(cause)}` } : { migration: cause.migration ?? "the start", reason: problemReason(cause) };
+}
+function readingOrder(problems, migrations, stoppedAt) {
+  const severity = { error: 0, warning: 1, info: 2 };
+  const position2 = new Map(migrations.map((m, i) => [m.id, i + 1]));
+  const rank2 = (p) => p.migration !== void 0 && p.migration === stoppedAt && p.severity === "error" ? -1 : position2.get(p.migration ?? "") ?? 0;
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => severity[a.p.severity] - severity[b.p.severity] || rank2(a.p) - rank2(b.p) || a.i - b.i).map(({ p }) => p);
+}
+
 // src/verify/run.ts
 async function runVerification(options, deps) {
   const { logger } = deps;
   const started = performance.now();
   const plan = await buildPlan(options);
   logger.info(
-    `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
+    `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration${plan.fresh.length === 1 ? "" : "s"} in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
   );
   const data = createDataHooks(options, plan.format, resolve5(options.cwd));
   if (plan.fresh.length === 0) {
     const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."] };
-    return assembleResult(plan, options, empty, "not started", started);
+    return assembleResult2(plan, options, empty, "not started", started);
   }
   const server = await startServer({
     provider: options.provider,
@@ -16788,7 +17974,7 @@ async function runVerification(options, deps) {
         traceLocks: options.traceLocks !== false
       });
       out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`);
-      return assembleResult(plan, options, out, server.version, started);
+      return assembleResult2(plan, options, out, server.version, started);
     } finally {
       await db.drop();
     }
@@ -16796,27 +17982,30 @@ async function runVerification(options, deps) {
     await server.stop();
   }
 }
-function assembleResult(plan, options, out, postgres, started) {
+function assembleResult2(plan, options, out, postgres, started) {
   const totalMs = Math.round(performance.now() - started);
-  const problems = [...plan.problems, ...out.problems];
-  problems.push(...thresholdProblems(out.migrations, { ...options, totalMs }));
-  problems.push(...lockProblems(out.migrations, options));
-  return {
-    version: 1,
-    status: decideStatus(problems, options.failOn),
+  return assembleResult({
     format: plan.format.name,
     postgres,
     mode: options.mode,
     migrationsDir: options.migrationsDir,
     ...plan.base ? { base: plan.base } : {},
     baselineCount: plan.baseline.length,
+    fresh: plan.fresh,
     migrations: out.migrations,
-    problems,
+    problems: [
+      ...plan.problems,
+      ...out.problems,
+      ...thresholdProblems(out.migrations, { ...options, totalMs }),
+      ...lockProblems(out.migrations, options)
+    ],
     schemaChanges: out.schemaChanges,
     seeded: out.seeded,
-    totalMs,
-    notes: out.notes
-  };
+    notes: out.notes,
+    failOn: options.failOn,
+    limits: { maxUpSeconds: options.maxUpSeconds, maxDownSeconds: options.maxDownSeconds, ...options.maxLockMs ? { maxLockMs: options.maxLockMs } : {} },
+    totalMs
+  });
 }
 
 // src/version.ts

@@ -23,6 +23,8 @@ export interface RunContext {
   pullRequest?: PullRequestInfo;
   serverUrl: string;
   apiUrl: string;
+  /** GITHUB_RUN_ID: the run whose page holds the job summary. */
+  runId?: string;
   /** RUNNER_TEMP: where reports go (outside the checkout). */
   runnerTemp?: string;
   toolCache?: string;
@@ -65,6 +67,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     pullRequest,
     serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    runId: env.GITHUB_RUN_ID || undefined,
     runnerTemp: env.RUNNER_TEMP || undefined,
     toolCache: env.RUNNER_TOOL_CACHE || undefined,
   };

@@ -134,7 +134,7 @@ class Protocol {
 
   private async buildBaseline(): Promise<boolean> {
     const { input } = this;
-    if (input.baseline.length) input.logger.info(`Building the baseline: ${input.baseline.length} migration(s)`);
+    if (input.baseline.length) input.logger.info(`Building the baseline: ${input.baseline.length} migration${input.baseline.length === 1 ? '' : 's'}`);
     for (const m of input.baseline) {
       const r = await executeScript(m.up, this.ctx);
       if (r.failure) {
@@ -303,7 +303,7 @@ class Protocol {
     const r: ScriptOutcome & { locks?: PhaseLocks } = this.input.traceLocks ? await traceScript(script, this.ctx) : await executeScript(script, this.ctx);
     const ms = Math.round(r.ms * 10) / 10;
     res.phases[phase] = { ms, ok: !r.failure, ...(r.failure ? { error: r.failure.message } : {}), ...(r.locks ? { locks: r.locks } : {}) };
-    this.input.logger.info(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? 'FAILED' : 'ok'} ${ms.toFixed(1)} ms`);
+    this.input.logger.debug(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? 'FAILED' : 'ok'} ${ms.toFixed(1)} ms`);
     if (r.failure) this.environmentCheck(r.failure);
     return r;
   }

@@ -13,7 +13,7 @@ import { runProtocol, type ProtocolOutput } from './protocol.js';
 import type { VerifyResult } from '../result/types.js';
 import { thresholdProblems } from './thresholds.js';
 import { lockProblems } from '../locks/verdicts.js';
-import { decideStatus } from '../result/verdict.js';
+import { assembleResult as assemble } from '../result/assemble.js';
 
 export interface EngineDeps {
   logger: Logger;
@@ -25,7 +25,7 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
   const started = performance.now();
   const plan = await buildPlan(options);
   logger.info(
-    `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` +
+    `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration${plan.fresh.length === 1 ? '' : 's'} in ${options.migrationsDir}` +
       (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : ''),
   );
   const data = createDataHooks(options, plan.format, resolve(options.cwd));
@@ -72,23 +72,26 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
 /** The one result value: the plan's and the protocol's problems, thresholds, locks, the verdict. */
 function assembleResult(plan: Plan, options: VerifyOptions, out: ProtocolOutput, postgres: string, started: number): VerifyResult {
   const totalMs = Math.round(performance.now() - started);
-  const problems = [...plan.problems, ...out.problems];
-  problems.push(...thresholdProblems(out.migrations, { ...options, totalMs }));
-  problems.push(...lockProblems(out.migrations, options));
-  return {
-    version: 1,
-    status: decideStatus(problems, options.failOn),
+  return assemble({
     format: plan.format.name,
     postgres,
     mode: options.mode,
     migrationsDir: options.migrationsDir,
     ...(plan.base ? { base: plan.base } : {}),
     baselineCount: plan.baseline.length,
+    fresh: plan.fresh,
     migrations: out.migrations,
-    problems,
+    problems: [
+      ...plan.problems,
+      ...out.problems,
+      ...thresholdProblems(out.migrations, { ...options, totalMs }),
+      ...lockProblems(out.migrations, options),
+    ],
     schemaChanges: out.schemaChanges,
     seeded: out.seeded,
-    totalMs,
     notes: out.notes,
-  };
+    failOn: options.failOn,
+    limits: { maxUpSeconds: options.maxUpSeconds, maxDownSeconds: options.maxDownSeconds, ...(options.maxLockMs ? { maxLockMs: options.maxLockMs } : {}) },
+    totalMs,
+  });
 }
