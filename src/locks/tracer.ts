@@ -93,8 +93,9 @@ class StatementRun {
         await this.client.query(group.begin ?? 'BEGIN');
         inTransaction = true;
         // Read the starting state inside the transaction (the per-transaction scan counters start
-        // here), unless the first statement is SET TRANSACTION, which must come first.
-        if (!group.statements[0]!.info.setsTransaction) state = await this.aside(() => probeState(this.client));
+        // here), unless the first statement is SET TRANSACTION, which must come first. A script
+        // that is only BEGIN … END (comments between) is a transaction with no statements.
+        if (!group.statements[0]?.info.setsTransaction) state = await this.aside(() => probeState(this.client));
         const txStart = state.relations;
         for (const stmt of group.statements) {
           current = stmt;
