@@ -213,10 +213,18 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
     before = undefined;
   }
   const sampler = before ? await startLockSampler(ctx.url).catch(() => undefined) : undefined;
-  const outcome = await executeScript(script, ctx);
-  const seen = sampler ? await sampler.stop() : [];
-  const after = before ? await probeState(monitor).catch(() => undefined) : undefined;
-  await monitor.end().catch(() => {});
+  let outcome: ScriptOutcome;
+  let seen: SampledLock[] = [];
+  let after: ProbeResult | undefined;
+  try {
+    outcome = await executeScript(script, ctx);
+  } finally {
+    // Also when the step throws (its tool is not installed): a sampler left running is a timer
+    // that keeps the process alive forever.
+    seen = sampler ? await sampler.stop() : [];
+    after = before ? await probeState(monitor).catch(() => undefined) : undefined;
+    await monitor.end().catch(() => {});
+  }
   if (!before || !after) return { ...outcome, locks: { parser, statements: [], partial: `${why}; the second connection failed` } };
   const effects = statementEffects({
     before, after, txStart: before.relations, rows, startedAt: 0,

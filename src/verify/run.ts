@@ -14,6 +14,7 @@ import type { VerifyResult } from '../result/types.js';
 import { thresholdProblems } from './thresholds.js';
 import { lockProblems } from '../locks/verdicts.js';
 import { decideStatus } from '../result/verdict.js';
+import { requireInstalledTools } from '../tools/preflight.js';
 
 export interface EngineDeps {
   logger: Logger;
@@ -35,6 +36,8 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
     const empty: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ['No new migrations: nothing to verify, no server was started.'] };
     return assembleResult(plan, options, empty, 'not started', started);
   }
+  // A tool that is not installed is one line now, not a failure half way through the run.
+  await requireInstalledTools([...plan.baseline, ...plan.fresh]);
   const server = await startServer({
     provider: options.provider,
     databaseUrl: options.databaseUrl,
