@@ -24,6 +24,7 @@ import { displayPath } from './common.js';
 import { checkGraph, headsOf, lineage, topologicalOrder, type RevisionNode } from './revision-graph.js';
 import type { CommandScript, Migration, MigrationFormat, ParseContext, SourceFile } from './types.js';
 import { ConfigError } from '../errors.js';
+import { nameWithoutId } from '../result/migration-label.js';
 
 const VERSION_TABLE = 'public.alembic_version';
 
@@ -54,11 +55,9 @@ function readRevisions(files: readonly SourceFile[], displayDir: string, context
   return { layout, revisions: topologicalOrder(revisions) as Revision[] };
 }
 
-/** `abc123_add_users.py` → `add_users`; else the docstring message, else the revision. */
+/** `abc123_add_users.py` → `add_users` (the revision left out wherever it sits); else the docstring message. */
 function revisionName(r: Revision): string {
-  const stem = basename(r.path, '.py');
-  const slug = stem.startsWith(`${r.id}_`) ? stem.slice(r.id.length + 1) : stem === r.id ? '' : stem;
-  return slug || r.script.message || r.id;
+  return nameWithoutId(basename(r.path, '.py'), r.id) || r.script.message || '';
 }
 
 function toMigration(r: Revision, files: readonly SourceFile[], config: string): Migration {

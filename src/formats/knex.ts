@@ -62,7 +62,7 @@ export const knex: MigrationFormat = {
       const down = readJsDown(f.content);
       return {
         id: m ? m[1]! : file.replace(/\.[^.]+$/, ''),
-        name: m?.[2] || file.replace(/\.[^.]+$/, ''),
+        name: m?.[2] ?? '',
         up: step('migrate:up', jsUpLine(f.content)),
         ...(down && !down.empty && !down.declaredFalse ? { down: step('migrate:down', down.line) } : {}),
         files: [f.path],

@@ -65,7 +65,7 @@ export const nodePgMigrate: MigrationFormat = {
       const hasDown = !(down?.empty ?? false) && !(f.path.endsWith('.sql') && !sqlDown);
       return {
         id: id!,
-        name: name || stem,
+        name: name ?? '',
         up: step('up', f.path.endsWith('.sql') ? 1 : jsUpLine(f.content)),
         ...(hasDown ? { down: step('down', downLine) } : {}),
         files: [f.path],

@@ -91,7 +91,8 @@ export const sqitch: MigrationFormat = {
       const present = [deployFile, ...(revertFile ? [revertFile] : [])];
       return {
         id: changeId(c),
-        name: c.name,
+        // The change name is the id already: no second copy to show.
+        name: '',
         up: psqlStep(displayDir, cwd, upScripts, deployFile.content + (verifyFile?.content ?? ''), verifyFile ? [verify] : []),
         ...(revertFile && !revertEmpty ? { down: psqlStep(displayDir, cwd, [revert], revertFile.content, []) } : {}),
         files: [deploy, ...(revertFile ? [revert] : []), ...(verifyFile ? [verify] : [])],

@@ -3,6 +3,7 @@
  * plus the problems visible from the files alone (an edited merged migration, a new migration that
  * sorts before the baseline).
  */
+import { migrationLabel } from '../result/migration-label.js';
 import { ConfigError } from '../errors.js';
 import { detectFormat, getFormat } from '../formats/index.js';
 import type { FormatName, Migration, MigrationFormat, ParseContext, Script, SourceFile } from '../formats/types.js';
@@ -96,7 +97,7 @@ export function splitByBase(head: Migration[], baseline: Migration[], checkOrder
           migration: m.id,
           file,
           line: 1,
-          message: `${dir} of ${m.id}_${m.name} was changed after it was merged; databases that already ran it never see the change — add a new migration instead`,
+          message: `${dir} of ${migrationLabel(m)} was changed after it was merged; databases that already ran it never see the change — add a new migration instead`,
         });
       }
     }
@@ -124,7 +125,7 @@ export function splitByBase(head: Migration[], baseline: Migration[], checkOrder
         severity: 'error',
         migration: m.id,
         file: m.up.file,
-        message: `${m.id}_${m.name} exists on the base branch but was deleted; databases that ran it keep its changes — revert it with a new migration instead`,
+        message: `${migrationLabel(m)} exists on the base branch but was deleted; databases that ran it keep its changes — revert it with a new migration instead`,
       });
     }
   }

@@ -16,6 +16,7 @@
 import type pg from 'pg';
 import type { Migration } from '../formats/types.js';
 import type { Problem, SeededTable } from '../result/types.js';
+import { migrationLabel } from '../result/migration-label.js';
 
 /** How checks reach the scratch database between phases (the protocol's inspector connection). */
 export interface Looker {
@@ -67,5 +68,5 @@ export async function runChecks(checks: readonly Check[], point: CheckPointName,
 
 /** `000002_add_orders`, or the group's name in chain mode. */
 export function whoIs(at: CheckPoint): string {
-  return at.group ? 'the new migrations as a group' : `${at.migrations[0]!.id}_${at.migrations[0]!.name}`;
+  return at.group ? 'the new migrations as a group' : migrationLabel(at.migrations[0]!);
 }

@@ -20,6 +20,7 @@ import { ToolStateCheck } from './checks/tool-state.js';
 import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
 import { executeScript, type ExecuteContext } from '../execute/script.js';
 import type { DataHooks } from './hooks.js';
+import { migrationLabel } from '../result/migration-label.js';
 import type { MigrationResult, PhaseName, Problem, ProblemKind, SchemaChange, SeededTable } from '../result/types.js';
 
 export interface ProtocolInput {
@@ -90,7 +91,7 @@ class Protocol {
     res.status = 'failed';
     const kind: ProblemKind = phase === 'up' ? 'up-failed' : phase === 'down' ? 'down-failed' : 'reup-failed';
     const file = phase === 'down' ? m.down?.file ?? m.up.file : m.up.file;
-    const what = phase === 'reup' ? `re-applying ${m.id}_${m.name}` : `the ${phase} of ${m.id}_${m.name}`;
+    const what = phase === 'reup' ? `re-applying ${migrationLabel(m)}` : `the ${phase} of ${migrationLabel(m)}`;
     this.out.problems.push({ kind, severity: 'error', migration: m.id, file, message: `after ${what} the scratch database could not be reached (${err.message}): the migration ended every session or stopped the server` });
     this.stopAfter(this.out.migrations.indexOf(res), `the scratch database was lost after ${what}`);
     return this.out;
@@ -139,7 +140,7 @@ class Protocol {
       const r = await executeScript(m.up, this.ctx);
       if (r.failure) {
         this.environmentCheck(r.failure);
-        this.problem('up-failed', m, r.failure, `baseline migration ${m.id}_${m.name} failed to apply, so nothing new could be verified: ${r.failure.message}`);
+        this.problem('up-failed', m, r.failure, `baseline migration ${migrationLabel(m)} failed to apply, so nothing new could be verified: ${r.failure.message}`);
         this.out.notes.push('Verification stopped: the baseline could not be built.');
         return false;
       }
@@ -271,7 +272,7 @@ class Protocol {
       res.status = 'irreversible';
       this.out.problems.push({
         kind: 'irreversible', severity: 'warning', migration: m.id, file: declared.file, line: declared.line,
-        message: `${m.id}_${m.name} is declared irreversible; its down was not verified`,
+        message: `${migrationLabel(m)} is declared irreversible; its down was not verified`,
       });
       return undefined;
     }
@@ -282,7 +283,7 @@ class Protocol {
       res.status = 'failed';
       this.out.problems.push({
         kind: 'missing-down', severity: 'error', migration: m.id, file: down?.file ?? m.up.file, line: down?.kind === 'sql' ? down.line : undefined,
-        message: `${m.id}_${m.name} has no down${down ? ' (the down has no statements)' : ''}: write one, or mark the migration with '-- rollback-verify: irreversible'${m.missingDownHint ? `; ${m.missingDownHint}` : ''}`,
+        message: `${migrationLabel(m)} has no down${down ? ' (the down has no statements)' : ''}: write one, or mark the migration with '-- rollback-verify: irreversible'${m.missingDownHint ? `; ${m.missingDownHint}` : ''}`,
       });
       return undefined;
     }
@@ -311,7 +312,7 @@ class Protocol {
   private recordFailure(m: Migration, res: MigrationResult, phase: PhaseName, failure: ScriptFailure): void {
     res.status = 'failed';
     const kind: ProblemKind = failure.timeout ? 'timeout' : phase === 'up' ? 'up-failed' : phase === 'down' ? 'down-failed' : 'reup-failed';
-    const what = phase === 'reup' ? `re-applying ${m.id}_${m.name} after its down` : `the ${phase} of ${m.id}_${m.name}`;
+    const what = phase === 'reup' ? `re-applying ${migrationLabel(m)} after its down` : `the ${phase} of ${migrationLabel(m)}`;
     this.problem(kind, m, failure, `${what} failed: ${failure.message}${failure.sqlstate ? ` (SQLSTATE ${failure.sqlstate})` : ''}`);
     if (failure.connectionLost) this.connectionLost = true;
   }
@@ -335,7 +336,7 @@ class Protocol {
   private seededFailureWarning(m: Migration, f: ScriptFailure): void {
     this.out.problems.push({
       kind: 'up-failed', severity: 'warning', migration: m.id, file: f.file, ...(f.line ? { line: f.line } : {}), ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}),
-      message: `the up of ${m.id}_${m.name} fails on the seeded rows: ${f.message}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ''}. It passes on empty tables, so it was verified there; in production it fails the same way if your tables hold rows like these (or use --seed-file with realistic data)`,
+      message: `the up of ${migrationLabel(m)} fails on the seeded rows: ${f.message}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ''}. It passes on empty tables, so it was verified there; in production it fails the same way if your tables hold rows like these (or use --seed-file with realistic data)`,
     });
   }
 
