@@ -15,7 +15,12 @@ export interface ObjectDifference {
   name: string;
   /** How a report names it, e.g. `index public.users_email_lower_idx`, `column public.users.display_name`. */
   display: string;
-  change: 'added' | 'removed' | 'changed';
+  /** `renamed`: the same definition under another name (src/schema/renames.ts). */
+  change: 'added' | 'removed' | 'changed' | 'renamed';
+  /** For `renamed`: the name it has now. */
+  renamedTo?: string;
+  /** For `renamed`: other differences the rename alone explains (a comment, an index over a renamed column). */
+  explains?: string[];
   /** Canonical text before (absent when added). */
   before?: string;
   /** Canonical text after (absent when removed). */

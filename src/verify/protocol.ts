@@ -116,7 +116,7 @@ class Protocol {
     }
     const head = this.schema.current;
     if (finished && head) {
-      out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
+      out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change === 'renamed' ? 'changed' : d.change, diff: d.diff }));
     }
     return out;
   }

@@ -8,6 +8,7 @@ import type { Migration } from '../../formats/types.js';
 import type { Problem } from '../../result/types.js';
 import { diffSnapshots, type ObjectDifference } from '../../schema/diff.js';
 import { foldTableChildren } from '../../schema/fold.js';
+import { pairRenames } from '../../schema/renames.js';
 import type { Snapshot } from '../../schema/model.js';
 import { snapshotSchema } from '../../schema/snapshot.js';
 import { withoutTrivia } from '../../sql/normalize.js';
@@ -84,7 +85,7 @@ export class SchemaWatch implements Check {
 
   private compare(at: CheckPoint, expected: Snapshot, actual: Snapshot, kind: 'rollback-residue' | 'reapply-drift'): Problem[] {
     if (same(expected, actual)) return [];
-    return foldTableChildren(diffSnapshots(expected, actual)).map((d) => this.differenceProblem(at, d, kind));
+    return pairRenames(foldTableChildren(diffSnapshots(expected, actual))).map((d) => this.differenceProblem(at, d, kind));
   }
 
   private differenceProblem(at: CheckPoint, d: ObjectDifference, kind: 'rollback-residue' | 'reapply-drift'): Problem {
@@ -104,6 +105,15 @@ export class SchemaWatch implements Check {
         kind, severity: 'warning', migration: m?.id, object: d.display, file, diff: d.diff,
         message: `${d.display} differs only in comments or whitespace ${kind === 'rollback-residue' ? 'after the down of' : 'when re-applying'} ${who}`,
       };
+    }
+    if (d.change === 'renamed') {
+      // One rename, one error: not "missing" plus "left behind" plus every object spelling the name.
+      const also = d.explains?.length ? ` (this also explains ${d.explains.join(', ')})` : '';
+      const message =
+        kind === 'rollback-residue'
+          ? `${d.display} is named ${d.renamedTo} after the down of ${who}: same definition, other name — the down does not rename it back${also}`
+          : `${d.display} is named ${d.renamedTo} when re-applying ${who}: same definition, other name${also}`;
+      return { kind, severity: 'error', migration: m?.id, object: d.display, file, diff: d.diff, message };
     }
     const phrase =
       kind === 'rollback-residue'
