@@ -12,7 +12,8 @@
  *   children too), first politely, then with SIGKILL.
  */
 import { spawn } from 'node:child_process';
-import { EnvironmentError } from '../errors.js';
+import { join } from 'node:path';
+import { ConfigError, EnvironmentError } from '../errors.js';
 import type { CommandScript } from '../formats/types.js';
 import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
 import { alembicProcess, LAUNCHER_URL_VARIABLE } from './alembic-launch.js';
@@ -124,6 +125,11 @@ function failureOf(
   const missingDriver = /No module named '(psycopg2|psycopg|asyncpg|pg8000)'|Cannot find module '(pg)'/.exec(combined);
   if (missingDriver) {
     throw new EnvironmentError(`${script.file}: the PostgreSQL driver '${missingDriver[1] ?? missingDriver[2]}' is not installed for ${script.argv[0]}: install the project's dependencies (pip install -r requirements.txt / npm ci)`);
+  }
+  if (script.launcher === 'alembic' && /No 'script_location' key found in configuration/.test(combined)) {
+    // The ini lies outside the migrations directory (read only by Alembic): still a setup problem.
+    const ini = script.argv[script.argv.indexOf('-c') + 1] ?? 'alembic.ini';
+    throw new ConfigError(`${join(script.cwd, ini)} has no script_location in its [alembic] section: Alembic cannot find the migration scripts; add script_location = <the directory holding env.py>`);
   }
   const known = { files: [script.file, ...(script.extraFiles ?? [])] };
   const detail = describeToolFailure(output.stderr, known) ?? describeToolFailure(output.stdout, known);
