@@ -12,8 +12,8 @@
  * - after each down, alembic_version must hold what it held before the up.
  *
  * A downgrade() that raises NotImplementedError is irreversible (as pytest-alembic treats it),
- * and so is one marked `# rollback-verify: irreversible`; an empty downgrade() (only `pass`) is a
- * missing down.
+ * and so is one marked `# rollback-verify: irreversible`; an empty downgrade() (only `pass`) runs
+ * and is judged by the schema it leaves (right for an up that changed none).
  */
 import { basename, dirname } from 'node:path';
 import type { Problem } from '../result/types.js';
@@ -76,12 +76,14 @@ function toMigration(r: Revision, files: readonly SourceFile[], config: string):
   const raises = downgrade ? notImplementedLine(downgrade) : undefined;
   if (raises) markers.irreversible ??= { file: r.file, line: raises };
   const target = r.parents.length > 1 ? r.parents[0]! : `${r.id}@-1`;
-  const hasDown = downgrade !== undefined && (!isEmptyBody(downgrade.body) || markers.irreversible);
+  // An empty downgrade() (only `pass`) still runs: Alembic moves alembic_version back, and the
+  // protocol judges the down by the schema it leaves.
+  const empty = downgrade !== undefined && isEmptyBody(downgrade.body) && !markers.irreversible;
   return {
     id: r.id,
     name: revisionName(r),
     up: step(['upgrade', r.id], upgrade?.line, upgrade?.body ?? content),
-    ...(hasDown ? { down: step(['downgrade', target], downgrade!.line, downgrade!.body) } : {}),
+    ...(downgrade ? { down: { ...step(['downgrade', target], downgrade.line, downgrade.body), ...(empty ? { empty: true } : {}) } } : {}),
     files: [r.path],
     markers,
     toolState: { sql: "SELECT coalesce(string_agg(version_num, ' ' ORDER BY version_num), '') FROM alembic_version", table: VERSION_TABLE },

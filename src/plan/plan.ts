@@ -10,7 +10,7 @@ import type { FormatName, Migration, MigrationFormat, ParseContext, Script, Sour
 import type { Problem } from '../result/types.js';
 import { expandToolSettings } from '../tools/list-command.js';
 import { readFilesAtCommit, resolveBase } from './git.js';
-import { readWorkTreeFiles, resolveDir } from './read-files.js';
+import { readWorkTreeFiles, requireReadable, resolveDir } from './read-files.js';
 
 export interface Plan {
   format: MigrationFormat;
@@ -41,6 +41,7 @@ export async function buildPlan(req: PlanRequest): Promise<Plan> {
   const context: ParseContext = { absDir, cwd, tool: await expandToolSettings(req.tool ?? {}, cwd) };
   const head = format.parse(headFiles, display, context);
   if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display}'`);
+  requireReadable(headFiles, head.flatMap((m) => m.files));
 
   if (req.base) {
     if (req.from) throw new ConfigError('--from and --base cannot be used together: --base decides which migrations are new');
@@ -68,7 +69,9 @@ export async function buildPlan(req: PlanRequest): Promise<Plan> {
 
 function parseAtBase(format: MigrationFormat, files: SourceFile[], display: string, sha: string, context: ParseContext): Migration[] {
   try {
-    return format.parse(files, display, context);
+    const migrations = format.parse(files, display, context);
+    requireReadable(files, migrations.flatMap((m) => m.files));
+    return migrations;
   } catch (err) {
     if (err instanceof ConfigError) {
       throw new ConfigError(`at the base commit ${sha.slice(0, 7)}: ${err.message}`);

@@ -33,6 +33,11 @@ export interface CheckPoint {
   /** True in chain mode, where the points are the group's (all ups, all downs, all ups). */
   group: boolean;
   db: Looker;
+  /**
+   * At afterDown: the down that ran does nothing (no statements, an empty function). It is right
+   * when the up changed no schema; else it is a missing down, named by what it leaves.
+   */
+  emptyDown?: boolean;
   /** Side results that are not problems: tables seeded, notes for the reader. */
   record: CheckRecorder;
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { VerifyOptions } from '../options.js';
 import { buildPlan, type Plan } from '../plan/plan.js';
 import { startServer } from '../postgres/select.js';
-import { createScratchDatabase } from '../postgres/scratch.js';
+import { createScratchDatabase, recreateScratchDatabase } from '../postgres/scratch.js';
 import { createDataHooks } from './data-hooks.js';
 import { runProtocol, type ProtocolOutput } from './protocol.js';
 import type { VerifyResult } from '../result/types.js';
@@ -61,6 +61,7 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
         data,
         logger,
         traceLocks: options.traceLocks !== false,
+        recreateDatabase: () => recreateScratchDatabase(server, db),
       });
       out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`);
       return assembleResult(plan, options, out, server.version, started);
@@ -80,7 +81,8 @@ function assembleResult(plan: Plan, options: VerifyOptions, out: ProtocolOutput,
   problems.push(...lockProblems(out.migrations, options));
   return {
     version: 1,
-    status: decideStatus(problems, options.failOn),
+    // The machine, not the migrations, ended the run: what was verified is reported, as an error.
+    status: problems.some((p) => p.kind === 'environment') ? 'error' : decideStatus(problems, options.failOn),
     format: plan.format.name,
     postgres,
     mode: options.mode,

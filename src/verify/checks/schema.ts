@@ -60,7 +60,27 @@ export class SchemaWatch implements Check {
 
   async afterDown(at: CheckPoint): Promise<Problem[]> {
     const s2 = await this.capture(at.db);
+    if (at.emptyDown && !at.group) return this.emptyDownLeft(at, s2);
     return this.compare(at, this.beforeUpState!, s2, 'rollback-residue');
+  }
+
+  /**
+   * A down that does nothing is right exactly when the up changed no schema (a VALIDATE
+   * CONSTRAINT, a data fix); otherwise it is a missing down: one problem naming what it leaves.
+   */
+  private emptyDownLeft(at: CheckPoint, s2: Snapshot): Problem[] {
+    if (same(this.beforeUpState!, s2)) return [];
+    const m = at.migrations[0]!;
+    const left = differences(this.beforeUpState!, s2);
+    if (left.length === 0) return [];
+    const names = left.map((d) => d.display);
+    const shown = names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
+    return [{
+      kind: 'missing-down', severity: 'error', migration: m.id, file: m.down?.file ?? m.up.file, ...(m.down?.line ? { line: m.down.line } : {}),
+      ...(names.length === 1 ? { object: names[0] } : {}),
+      diff: left.map((d) => d.diff).join('\n'),
+      message: `the down of ${whoIs(at)} does nothing, but its up changed the schema: after the down, ${shown} ${names.length === 1 ? 'is' : 'are'} still changed — write a down that undoes ${names.length === 1 ? 'it' : 'them'}, or mark the migration with '-- rollback-verify: irreversible'${m.missingDownHint ? `; ${m.missingDownHint}` : ''}`,
+    }];
   }
 
   async afterReup(at: CheckPoint): Promise<Problem[]> {
@@ -78,6 +98,15 @@ export class SchemaWatch implements Check {
     return same(await this.capture(db), this.afterUpState!);
   }
 
+  /**
+   * The state after the up was restored (restore.ts): start from a fresh look; true when it is
+   * the schema the up made the first time.
+   */
+  async restored(db: Looker): Promise<boolean> {
+    const now = await this.capture(db);
+    return this.afterUpState ? same(now, this.afterUpState) : true;
+  }
+
   /** The migration stays applied without a down (irreversible, missing, or a rolled-back failed down). */
   keepUp(): void {
     this.latest = this.afterUpState ?? this.latest;
@@ -85,7 +114,7 @@ export class SchemaWatch implements Check {
 
   private compare(at: CheckPoint, expected: Snapshot, actual: Snapshot, kind: 'rollback-residue' | 'reapply-drift'): Problem[] {
     if (same(expected, actual)) return [];
-    return pairRenames(foldTableChildren(diffSnapshots(expected, actual))).map((d) => this.differenceProblem(at, d, kind));
+    return differences(expected, actual).map((d) => this.differenceProblem(at, d, kind));
   }
 
   private differenceProblem(at: CheckPoint, d: ObjectDifference, kind: 'rollback-residue' | 'reapply-drift'): Problem {
@@ -121,6 +150,21 @@ export class SchemaWatch implements Check {
         : { added: 'appears only when re-applying', removed: 'is missing when re-applying', changed: 'differs when re-applying' }[d.change];
     return { kind, severity: 'error', migration: m?.id, object: d.display, file, diff: d.diff, message: `${d.display} ${phrase} ${who}` };
   }
+}
+
+/**
+ * What a reviewer should hear about: renames paired, a table's parts folded into it, and without
+ * constraints that only lost NOT VALID. VALIDATE CONSTRAINT checks the rows; no down can (or
+ * should) make the constraint unvalidated again, and it behaves the same for every new row.
+ */
+function differences(expected: Snapshot, actual: Snapshot): ObjectDifference[] {
+  return pairRenames(foldTableChildren(diffSnapshots(expected, actual))).filter((d) => !onlyValidated(d));
+}
+
+function onlyValidated(d: ObjectDifference): boolean {
+  if (d.kind !== 'constraint' || d.change !== 'changed' || d.before === undefined || d.after === undefined) return false;
+  const unvalidated = (t: string) => t.replace(/\s+NOT VALID(?=\n|$)/g, '');
+  return d.before !== d.after && unvalidated(d.before) === unvalidated(d.after) && /NOT VALID/.test(d.before);
 }
 
 /** Two snapshots describe the same schema (their canonical fingerprints agree). */
