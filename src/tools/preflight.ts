@@ -1,13 +1,12 @@
 /**
- * Before any server starts: every program the plan's tool-driven steps run must be installed.
+ * Before any server starts: every program the plan's tool-driven steps run must be installed
+ * (the tool itself, the TypeScript runner its package.json scripts run it under, Alembic's Python).
  * A missing node-pg-migrate or knex found half way through a run (after the server, the scratch
  * database and the baseline) costs minutes and reads like a migration failure; found here it is
  * one line, exit 2, nothing started.
  */
-import { EnvironmentError } from '../errors.js';
-import type { Migration, Script } from '../formats/types.js';
-import { findAlembicPython } from './alembic-launch.js';
-import { findProgram, INSTALL_HINTS } from './find-program.js';
+import type { Migration } from '../formats/types.js';
+import { resolveProcess } from './run-command.js';
 
 /** Throws EnvironmentError naming the first step whose program is installed nowhere we look. */
 export async function requireInstalledTools(migrations: readonly Migration[]): Promise<void> {
@@ -15,23 +14,10 @@ export async function requireInstalledTools(migrations: readonly Migration[]): P
   for (const m of migrations) {
     for (const script of [m.up, m.down]) {
       if (!script || script.kind !== 'command') continue;
-      const program = script.launcher ?? script.argv[0];
-      if (!program) continue;
-      const key = `${program}\0${script.cwd}`;
+      const key = `${script.launcher ?? script.argv[0]}\0${script.cwd}`;
       if (checked.has(key)) continue;
       checked.add(key);
-      await requireProgram(script, program);
+      await resolveProcess(script);
     }
   }
-}
-
-async function requireProgram(script: Extract<Script, { kind: 'command' }>, program: string): Promise<void> {
-  if (script.launcher === 'alembic') {
-    // Alembic runs under the Python that has it installed; that lookup names what is missing.
-    await findAlembicPython(script.cwd);
-    return;
-  }
-  if (findProgram(program, script.cwd)) return;
-  const hint = INSTALL_HINTS[program];
-  throw new EnvironmentError(`${script.file}: '${program}' was not found in node_modules/.bin or on PATH${hint ? `: ${hint}` : ''}`);
 }

@@ -20,6 +20,7 @@ import { alembicProcess, LAUNCHER_URL_VARIABLE } from './alembic-launch.js';
 import { CLEARED_PG_VARIABLES, databaseEnv, postgresqlUrl } from './database-env.js';
 import { describeToolFailure, lastLines } from './failure-location.js';
 import { findProgram, INSTALL_HINTS } from './find-program.js';
+import { nodeInvocation } from './node-invocation.js';
 import { BoundedOutput } from './output.js';
 import { isMissingExtension, textSaysConnectionLost } from '../postgres/failures.js';
 
@@ -44,10 +45,10 @@ export interface CommandOutcome extends ScriptOutcome {
 
 /** Runs the step; never throws for the tool's failures, only when the tool is not installed. */
 export async function runCommandScript(script: CommandScript, options: CommandRunOptions): Promise<CommandOutcome> {
-  const { command, args } = await resolveProcess(script);
+  const { command, args, env: loading } = await resolveProcess(script);
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of CLEARED_PG_VARIABLES) delete env[name];
-  Object.assign(env, databaseEnv(options.url), { [LAUNCHER_URL_VARIABLE]: postgresqlUrl(options.url) }, script.env ?? {});
+  Object.assign(env, loading ?? {}, databaseEnv(options.url), { [LAUNCHER_URL_VARIABLE]: postgresqlUrl(options.url) }, script.env ?? {});
 
   const stdout = new BoundedOutput();
   const stderr = new BoundedOutput();
@@ -99,7 +100,8 @@ export async function runCommandScript(script: CommandScript, options: CommandRu
   return { ms, output, exitCode: result.code, failure: failureOf(script, output, result, options.timeoutMs) };
 }
 
-async function resolveProcess(script: CommandScript): Promise<{ command: string; args: string[] }> {
+/** The process a step runs as (the project's tool, its loading, Alembic's Python); throws EnvironmentError when it is not installed. */
+export async function resolveProcess(script: CommandScript): Promise<{ command: string; args: string[]; env?: Record<string, string> }> {
   if (script.launcher === 'alembic') return alembicProcess(script.argv, script.cwd);
   const [program, ...args] = script.argv;
   if (!program) throw new EnvironmentError(`${script.file}: the step has no command to run`);
@@ -108,7 +110,16 @@ async function resolveProcess(script: CommandScript): Promise<{ command: string;
     const hint = INSTALL_HINTS[program];
     throw new EnvironmentError(`${script.file}: '${program}' was not found in node_modules/.bin or on PATH${hint ? `: ${hint}` : ''}`);
   }
-  return { command: path, args };
+  if (program !== 'knex' && program !== 'node-pg-migrate') return { command: path, args };
+  // The project's own tool, loaded the way its package.json scripts load it (TypeScript).
+  const how = nodeInvocation(program, script.cwd);
+  if (!how.wrapper) return { command: path, args: [...how.args, ...args], env: how.env };
+  const runner = how.wrapper[0]!;
+  const runnerPath = findProgram(runner, script.cwd) ?? (runner === 'node' ? process.execPath : undefined);
+  if (!runnerPath) {
+    throw new EnvironmentError(`${script.file}: the project runs ${program} under '${runner}' (package.json script '${how.script}'), which is not installed: install the project's packages first (npm ci)`);
+  }
+  return { command: runnerPath, args: [...how.wrapper.slice(1), how.toolPath?.includes('/') ? how.toolPath : path, ...how.args, ...args], env: how.env };
 }
 
 function failureOf(
