@@ -39,6 +39,12 @@ async function main(argv: string[]): Promise<number> {
   if (req.json) writeFileSync(resolve(req.json), clean(renderJsonReport(result)));
   if (req.markdown) writeFileSync(resolve(req.markdown), clean(renderMarkdownReport(result, {})));
   process.stdout.write(clean(renderTerminalReport(result, { color })));
+  if (result.status === 'error') {
+    // The environment ended the run: the reports above hold what was verified; the one line
+    // names the way out, and the exit code says it is not the migrations' verdict.
+    for (const p of result.problems.filter((x) => x.kind === 'environment')) process.stderr.write(`rollback-verify: ${clean(p.message)}\n`);
+    return 2;
+  }
   return result.status === 'pass' ? 0 : 1;
 }
 

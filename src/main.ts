@@ -82,7 +82,10 @@ export async function run(): Promise<void> {
     );
 
     const errors = result.problems.filter((p) => p.severity === 'error').length;
-    if (result.status === 'fail') {
+    if (result.status === 'error') {
+      // The environment ended the run; the summary and comment above still show what was verified.
+      core.setFailed(result.problems.filter((p) => p.kind === 'environment').map((p) => p.message).join('; ') || 'rollback verification could not finish');
+    } else if (result.status === 'fail') {
       core.setFailed(`rollback verification failed: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}) in ${result.migrationsDir}`);
     } else {
       logger.info(`rollback verification passed: ${result.migrations.length} new migration(s), ${result.problems.length} problem(s) below the fail-on level`);

@@ -71,7 +71,7 @@ async function snapshotAfter(...scripts: string[]): Promise<Snapshot> {
 
 /** Schema changes as the protocol reports them: baseline → head, tables folded with their parts. */
 function changes(before: Snapshot, after: Snapshot): SchemaChange[] {
-  return foldTableChildren(diffSnapshots(before, after)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
+  return foldTableChildren(diffSnapshots(before, after)).map((d) => ({ object: d.display, change: d.change as SchemaChange['change'], diff: d.diff }));
 }
 
 describe('schema changes as DDL', () => {

@@ -28,6 +28,15 @@ export function dataLossProblems(migration: Migration, before: Fingerprints, aft
     }
     if (now.rows !== was.rows) {
       const recreated = was.detail && now.detail && was.detail.oid !== now.detail.oid;
+      if (now.rows < was.rows && !recreated && deletesFrom(migration, name)) {
+        // The up's own DELETE removed them: no down brings deleted rows back, and on synthetic
+        // rows they may be rows production does not have (orphans the seed made).
+        problems.push({
+          kind: 'data-loss', severity: 'warning', migration: migration.id, object: `table ${name}`,
+          message: `table ${name}: ${was.rows} rows → ${now.rows}: the up deletes ${was.rows - now.rows} of the synthetic rows and the down cannot bring them back; if production holds such rows (e.g. orphans whose references point nowhere), a rollback does not restore them either`,
+        });
+        continue;
+      }
       add(`table ${name}`, `table ${name}: ${was.rows} rows → ${now.rows}${recreated ? ' (dropped and recreated by the down)' : ''}`);
       continue;
     }
@@ -58,6 +67,18 @@ export function changedSample(was: TableFingerprint, now: TableFingerprint, colu
 export function sampleText(s: DataSample): string {
   const show = (v: string | null) => (v === null ? 'NULL' : `'${v.length > 40 ? `${v.slice(0, 39)}…` : v}'`);
   return `${s.row}: ${show(s.before)} → ${show(s.after)}`;
+}
+
+/** True when the up's text deletes rows of the table (`DELETE FROM [ONLY] [schema.]table`). */
+function deletesFrom(migration: Migration, display: string): boolean {
+  const up = migration.up;
+  const text = up.kind === 'sql' ? up.text : (up.source ?? '');
+  const bare = display.slice(display.lastIndexOf('.') + 1).replace(/^"|"$/g, '');
+  for (const m of text.matchAll(/\bDELETE\s+FROM\s+(?:ONLY\s+)?((?:"[^"]+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[A-Za-z_][\w$]*))?)/gi)) {
+    const target = m[1]!.split('.').pop()!.trim().replace(/^"|"$/g, '');
+    if (target.toLowerCase() === bare.toLowerCase()) return true;
+  }
+  return false;
 }
 
 /** `users` for `public.users`, as people say it; other schemas stay qualified. */

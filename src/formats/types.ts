@@ -12,6 +12,12 @@ export interface SourceFile {
   /** Path relative to the migrations directory, with forward slashes. */
   path: string;
   content: string;
+  /**
+   * Why the file could not be read as text (binary, not UTF-8, too large); `content` is then
+   * empty. Only an error when a migration uses the file: a project may keep images or docs
+   * beside its migrations (a Sqitch project's doc/assets/*.png).
+   */
+  unreadable?: string;
 }
 
 /**
@@ -65,6 +71,12 @@ export interface CommandScript {
   /** Other files this step runs (display paths), so an error located in one is attributed to it. */
   extraFiles?: string[];
   /**
+   * The step's code does nothing (an empty `downgrade()`, `exports.down = () => {}`, a Sqitch
+   * revert holding only BEGIN/COMMIT): the tool still runs it (and updates its bookkeeping), and
+   * the protocol judges it by what it leaves.
+   */
+  empty?: boolean;
+  /**
    * The code this step runs (e.g. a revision's `upgrade()`), compared across git refs to find
    * edited merged migrations: the argv of a tool's command does not change when the code does.
    */
@@ -95,6 +107,13 @@ export interface Migration {
   toolState?: { sql: string; table: string };
   /** Added to a missing-down problem: how the tool generates a down (e.g. Prisma's migrate diff). */
   missingDownHint?: string;
+  /** Where the down would live when there is none (Sqitch's revert/<change>.sql), for a missing-down problem. */
+  downPath?: string;
+  /**
+   * What the migration needs that the run does not create (a Sqitch change of another project):
+   * when its up fails on a missing object, that is reported as the setup gap it is, with `provide`.
+   */
+  external?: { needs: string[]; provide: string };
 }
 
 export type { FormatName } from './names.js';

@@ -7,7 +7,7 @@ import { relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigError, EnvironmentError } from '../errors.js';
 import type { SourceFile } from '../formats/types.js';
-import { decodeFile } from './read-files.js';
+import { textFile } from './read-files.js';
 
 const run = promisify(execFile);
 
@@ -68,7 +68,7 @@ export async function readFilesAtCommit(tree: GitTree, absDir: string, displayDi
   const contents = await catFiles(tree.top, entries.map((e) => e.object));
   return entries.map((e, i) => {
     const rel = e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path;
-    return { path: rel, content: decodeFile(contents[i]!, `${displayDir.replace(/\/+$/, '')}/${rel} at ${tree.sha.slice(0, 7)}`) };
+    return textFile(rel, contents[i]!, `${displayDir.replace(/\/+$/, '')}/${rel} at ${tree.sha.slice(0, 7)}`);
   });
 }
 

@@ -3,13 +3,14 @@
  * plus the problems visible from the files alone (an edited merged migration, a new migration that
  * sorts before the baseline).
  */
+import { migrationLabel } from '../result/migration-label.js';
 import { ConfigError } from '../errors.js';
 import { detectFormat, getFormat } from '../formats/index.js';
 import type { FormatName, Migration, MigrationFormat, ParseContext, Script, SourceFile } from '../formats/types.js';
 import type { Problem } from '../result/types.js';
 import { expandToolSettings } from '../tools/list-command.js';
 import { readFilesAtCommit, resolveBase } from './git.js';
-import { readWorkTreeFiles, resolveDir } from './read-files.js';
+import { readWorkTreeFiles, requireReadable, resolveDir } from './read-files.js';
 
 export interface Plan {
   format: MigrationFormat;
@@ -40,6 +41,7 @@ export async function buildPlan(req: PlanRequest): Promise<Plan> {
   const context: ParseContext = { absDir, cwd, tool: await expandToolSettings(req.tool ?? {}, cwd) };
   const head = format.parse(headFiles, display, context);
   if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display}'`);
+  requireReadable(headFiles, head.flatMap((m) => m.files));
 
   if (req.base) {
     if (req.from) throw new ConfigError('--from and --base cannot be used together: --base decides which migrations are new');
@@ -67,7 +69,9 @@ export async function buildPlan(req: PlanRequest): Promise<Plan> {
 
 function parseAtBase(format: MigrationFormat, files: SourceFile[], display: string, sha: string, context: ParseContext): Migration[] {
   try {
-    return format.parse(files, display, context);
+    const migrations = format.parse(files, display, context);
+    requireReadable(files, migrations.flatMap((m) => m.files));
+    return migrations;
   } catch (err) {
     if (err instanceof ConfigError) {
       throw new ConfigError(`at the base commit ${sha.slice(0, 7)}: ${err.message}`);
@@ -96,7 +100,7 @@ export function splitByBase(head: Migration[], baseline: Migration[], checkOrder
           migration: m.id,
           file,
           line: 1,
-          message: `${dir} of ${m.id}_${m.name} was changed after it was merged; databases that already ran it never see the change — add a new migration instead`,
+          message: `${dir} of ${migrationLabel(m)} was changed after it was merged; databases that already ran it never see the change — add a new migration instead`,
         });
       }
     }
@@ -124,7 +128,7 @@ export function splitByBase(head: Migration[], baseline: Migration[], checkOrder
         severity: 'error',
         migration: m.id,
         file: m.up.file,
-        message: `${m.id}_${m.name} exists on the base branch but was deleted; databases that ran it keep its changes — revert it with a new migration instead`,
+        message: `${migrationLabel(m)} exists on the base branch but was deleted; databases that ran it keep its changes — revert it with a new migration instead`,
       });
     }
   }

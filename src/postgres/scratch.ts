@@ -25,6 +25,24 @@ export async function createScratchDatabase(server: PostgresServer): Promise<Scr
   return { name, url: url.toString(), drop };
 }
 
+/**
+ * Drops the scratch database and creates it again, empty, under the same name: the same URL and
+ * the same cleanup registration, so a run that restores a state (src/verify/restore.ts) leaves
+ * nothing behind either. Sessions still connected are ended (WITH (FORCE)).
+ */
+export async function recreateScratchDatabase(server: PostgresServer, db: ScratchDatabase): Promise<void> {
+  const admin = new pg.Client({ connectionString: server.adminUrl });
+  try {
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${db.name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${db.name}" TEMPLATE template0 ENCODING 'UTF8'`);
+  } catch (err) {
+    throw new EnvironmentError(`cannot recreate the scratch database on ${server.description}: ${(err as Error).message}`);
+  } finally {
+    await admin.end().catch(() => {});
+  }
+}
+
 async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
   try {

@@ -15,6 +15,12 @@ export interface ScriptFailure {
   timeout?: boolean;
   /** The connection or the server went away: what the database now holds is unknown. */
   connectionLost?: boolean;
+  /** PostgreSQL's DETAIL and the objects its error fields name, when it sent them. */
+  detail?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  constraint?: string;
 }
 
 export interface ScriptOutcome {

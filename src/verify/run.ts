@@ -7,13 +7,14 @@ import type { Logger } from '../logger.js';
 import type { VerifyOptions } from '../options.js';
 import { buildPlan, type Plan } from '../plan/plan.js';
 import { startServer } from '../postgres/select.js';
-import { createScratchDatabase } from '../postgres/scratch.js';
+import { createScratchDatabase, recreateScratchDatabase } from '../postgres/scratch.js';
 import { createDataHooks } from './data-hooks.js';
 import { runProtocol, type ProtocolOutput } from './protocol.js';
 import type { VerifyResult } from '../result/types.js';
 import { thresholdProblems } from './thresholds.js';
 import { lockProblems } from '../locks/verdicts.js';
 import { assembleResult as assemble } from '../result/assemble.js';
+import { requireInstalledTools } from '../tools/preflight.js';
 
 export interface EngineDeps {
   logger: Logger;
@@ -35,6 +36,8 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
     const empty: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ['No new migrations: nothing to verify, no server was started.'] };
     return assembleResult(plan, options, empty, 'not started', started);
   }
+  // A tool that is not installed is one line now, not a failure half way through the run.
+  await requireInstalledTools([...plan.baseline, ...plan.fresh]);
   const server = await startServer({
     provider: options.provider,
     databaseUrl: options.databaseUrl,
@@ -58,6 +61,7 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
         data,
         logger,
         traceLocks: options.traceLocks !== false,
+        recreateDatabase: () => recreateScratchDatabase(server, db),
       });
       out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`);
       return assembleResult(plan, options, out, server.version, started);
