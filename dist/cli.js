@@ -12699,7 +12699,7 @@ async function choosePostgres(req, probes = defaultProbes) {
   const major = req.postgresMajor ?? DEFAULT_POSTGRES_MAJOR;
   const which = req.postgresMajor === void 0 ? `PostgreSQL ${major} (the default)` : `PostgreSQL ${major}`;
   const embedded = async (why, installed2 = probes.embedded(major, req.embeddedCache)) => {
-    if (installed2) return { provider: "embedded", major, binaries: installed2.binaries, reason: `${why}; embedded ${which}, ${installed2.where}` };
+    if (installed2) return { provider: "embedded", major, binaries: installed2.binaries, reason: `${why}; embedded PostgreSQL ${major}, ${installed2.where}` };
     if (!req.embeddedCache) {
       throw new EnvironmentError(`embedded ${which} is not installed and no cache directory was given to install it into; set postgres-version to an installed major, or give database-url`);
     }
@@ -16897,7 +16897,7 @@ function assembleResult(plan, options, out, postgres, started) {
 }
 
 // src/version.ts
-var VERSION = "0.1.0";
+var VERSION = "1.0.0";
 
 // src/cli.ts
 async function main(argv) {

@@ -39215,7 +39215,7 @@ async function choosePostgres(req, probes = defaultProbes) {
   const major = req.postgresMajor ?? DEFAULT_POSTGRES_MAJOR;
   const which2 = req.postgresMajor === void 0 ? `PostgreSQL ${major} (the default)` : `PostgreSQL ${major}`;
   const embedded = async (why, installed2 = probes.embedded(major, req.embeddedCache)) => {
-    if (installed2) return { provider: "embedded", major, binaries: installed2.binaries, reason: `${why}; embedded ${which2}, ${installed2.where}` };
+    if (installed2) return { provider: "embedded", major, binaries: installed2.binaries, reason: `${why}; embedded PostgreSQL ${major}, ${installed2.where}` };
     if (!req.embeddedCache) {
       throw new EnvironmentError(`embedded ${which2} is not installed and no cache directory was given to install it into; set postgres-version to an installed major, or give database-url`);
     }

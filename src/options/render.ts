@@ -127,8 +127,9 @@ export function renderActionYml(): string {
 // ---------------------------------------------------------------------------------------------
 // README tables
 
+/** A table cell: pipes escaped, and `<name>` kept visible (GitHub would take it for an HTML tag). */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|');
+  return text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function code(text: string | undefined): string {
