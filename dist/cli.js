@@ -12797,6 +12797,11 @@ function describeDir(dir) {
   }
 }
 function reachableParent(wanted, ids, logger, fallbacks = REACHABLE_TEMP_DIRS) {
+  try {
+    if (!statSync3(wanted).isDirectory()) return wanted;
+  } catch {
+    return wanted;
+  }
   const blocked = firstBlocked(wanted, ids);
   if (!blocked) return wanted;
   for (const dir of fallbacks) {

@@ -30642,7 +30642,9 @@ var execGit = async (args, cwd, input) => {
       cwd,
       // Prompts disabled, so a private remote fails instead of hanging; messages in English.
       env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
-      input: Buffer.from(input ?? ""),
+      // Only when there is input: @actions/exec gives no hold on the child's stdin, so a write to a
+      // git that exited without reading it (EPIPE) could not be caught.
+      ...input ? { input: Buffer.from(input) } : {},
       silent: true,
       ignoreReturnCode: true,
       // Raw bytes: `git cat-file --batch` output is file contents, counted in bytes.
@@ -39313,6 +39315,11 @@ function describeDir(dir) {
   }
 }
 function reachableParent(wanted, ids, logger, fallbacks = REACHABLE_TEMP_DIRS) {
+  try {
+    if (!statSync3(wanted).isDirectory()) return wanted;
+  } catch {
+    return wanted;
+  }
   const blocked = firstBlocked(wanted, ids);
   if (!blocked) return wanted;
   for (const dir of fallbacks) {

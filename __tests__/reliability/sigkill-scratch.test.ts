@@ -46,7 +46,7 @@ interface Run {
 }
 
 function start(cwd: string, tmp: string): Run {
-  const child = spawn(process.execPath, [CLI, 'm', '--database-url', server.server().adminUrl, '--seed-rows', '0'], {
+  const child = spawn(process.execPath, [CLI, 'm', '--database-url', server.server().adminUrl, '--seed-rows', '0', '--max-up-seconds', '0'], {
     cwd,
     env: { ...process.env, NO_COLOR: '1', TMPDIR: tmp },
     stdio: ['ignore', 'pipe', 'pipe'],

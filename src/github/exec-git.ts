@@ -17,7 +17,9 @@ export const execGit: GitRunner = async (args, cwd, input) => {
       cwd,
       // Prompts disabled, so a private remote fails instead of hanging; messages in English.
       env: { ...(process.env as Record<string, string>), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-      input: Buffer.from(input ?? ''),
+      // Only when there is input: @actions/exec gives no hold on the child's stdin, so a write to a
+      // git that exited without reading it (EPIPE) could not be caught.
+      ...(input ? { input: Buffer.from(input) } : {}),
       silent: true,
       ignoreReturnCode: true,
       // Raw bytes: `git cat-file --batch` output is file contents, counted in bytes.

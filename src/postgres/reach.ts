@@ -62,6 +62,12 @@ function describeDir(dir: string): string {
 
 /** The parent for the cluster's temp dir: `wanted` when the server user can reach it, else a fallback. */
 export function reachableParent(wanted: string, ids: RunAs, logger?: Logger, fallbacks = REACHABLE_TEMP_DIRS): string {
+  // Not a directory (missing, a file): the temp dir's creation says so, in its own words.
+  try {
+    if (!statSync(wanted).isDirectory()) return wanted;
+  } catch {
+    return wanted;
+  }
   const blocked = firstBlocked(wanted, ids);
   if (!blocked) return wanted;
   for (const dir of fallbacks) {
