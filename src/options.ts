@@ -9,7 +9,7 @@ import type { VerifyOptions } from './options/types.js';
 export * from './options/types.js';
 export * from './options/values.js';
 export { OPTIONS, OUTPUTS, TOOL_SETTING_KEYS, optionName, flagOf, inputOf, type Front, type OptionSpec, type OptionValues } from './options/table.js';
-export { engineValues, parseOptionValues, wantedMajor, type RawOptions } from './options/read.js';
+export { engineValues, parseOptionValues, type RawOptions } from './options/read.js';
 export { validateOptions } from './options/validate.js';
 
 /** What a run gets for every option not given (from the table's defaults). */

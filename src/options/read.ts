@@ -4,7 +4,7 @@
  * end uses; an option not given takes its declared default. Pure.
  */
 import { ACTION_OPTIONS, CLI_OPTIONS, OPTIONS, optionName, type Front, type OptionSpec, type OptionValues } from './table.js';
-import { DEFAULT_POSTGRES_MAJOR, type VerifyOptions } from './types.js';
+import type { VerifyOptions } from './types.js';
 
 /** Raw option texts as a front end found them. */
 export type RawOptions = Map<OptionSpec, string>;
@@ -47,18 +47,18 @@ export function engineDefaults(): Omit<VerifyOptions, 'migrationsDir' | 'cwd'> {
   return engine as Omit<VerifyOptions, 'migrationsDir' | 'cwd'>;
 }
 
+/** Fields of OptionValues that are not the engine's (VerifyOptions'). */
+type FrontEndField = Exclude<keyof OptionValues, keyof VerifyOptions>;
 /** Option fields the front ends keep for themselves; every other field goes to the engine as is. */
-const FRONT_END_FIELDS = ['baseRef', 'workingDirectory', 'githubToken', 'comment', 'json', 'markdown', 'color', 'verbose', 'help', 'version'] as const;
-type FrontEndField = (typeof FRONT_END_FIELDS)[number];
+const FRONT_END_FIELDS = ['baseRef', 'workingDirectory', 'githubToken', 'comment', 'json', 'markdown', 'color', 'verbose', 'help', 'version'] as const satisfies readonly FrontEndField[];
+// A front end's new field missing from the list above is a type error here, naming it.
+type Unlisted = Exclude<FrontEndField, (typeof FRONT_END_FIELDS)[number]>;
+const everyFrontEndFieldListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyFrontEndFieldListed;
 
 /** The engine's part of parsed values (everything but the front ends' own fields). */
 export function engineValues(values: Partial<OptionValues>): Partial<Omit<OptionValues, FrontEndField>> {
   const engine: Partial<OptionValues> = { ...values };
   for (const field of FRONT_END_FIELDS) delete engine[field];
   return engine;
-}
-
-/** The major a server rollback-verify starts runs: the one asked for, else the default. */
-export function wantedMajor(options: Pick<VerifyOptions, 'postgresMajor'>): number {
-  return options.postgresMajor ?? DEFAULT_POSTGRES_MAJOR;
 }
