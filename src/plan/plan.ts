@@ -9,7 +9,8 @@ import { detectFormat, getFormat } from '../formats/index.js';
 import type { FormatName, Migration, MigrationFormat, ParseContext, Script, SourceFile } from '../formats/types.js';
 import type { Problem } from '../result/types.js';
 import { expandToolSettings } from '../tools/list-command.js';
-import { readFilesAtCommit, resolveBase } from './git.js';
+import type { BaseCommit } from '../options/types.js';
+import { readFilesAtCommit, type GitRunner } from './git.js';
 import { readWorkTreeFiles, requireReadable, resolveDir } from './read-files.js';
 
 export interface Plan {
@@ -19,20 +20,21 @@ export interface Plan {
   /** Migrations to verify, in tool order. */
   fresh: Migration[];
   problems: Problem[];
-  base?: { ref: string; sha: string };
+  base?: BaseCommit;
 }
 
 export interface PlanRequest {
   cwd: string;
   migrationsDir: string;
   format: FormatName | 'auto';
-  base?: string;
+  /** The base commit, resolved by the front end (plan/git.ts). */
+  base?: BaseCommit;
   from?: string;
   tool?: Record<string, string>;
 }
 
 /** Builds the plan from the work tree (head) and, with a base ref, git. */
-export async function buildPlan(req: PlanRequest): Promise<Plan> {
+export async function buildPlan(req: PlanRequest, git?: GitRunner): Promise<Plan> {
   const absDir = resolveDir(req.cwd, req.migrationsDir);
   const display = req.migrationsDir.replace(/\/+$/, '') || '.';
   const headFiles = readWorkTreeFiles(absDir, display);
@@ -45,16 +47,15 @@ export async function buildPlan(req: PlanRequest): Promise<Plan> {
 
   if (req.base) {
     if (req.from) throw new ConfigError('--from and --base cannot be used together: --base decides which migrations are new');
-    const tree = await resolveBase(req.cwd, req.base);
-    const baseFiles = await readFilesAtCommit(tree, absDir, display);
-    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, tree.sha, context) : [];
+    const baseFiles = await readFilesAtCommit(cwd, req.base.sha, absDir, display, git);
+    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, req.base.sha, context) : [];
     const split = splitByBase(head, baseline, !format.planProblems);
     split.problems.push(...(format.planProblems?.(head, baseline) ?? []));
     // A tool's command runs the files on disk, i.e. the head's: a baseline migration the head
     // still has runs as the head lays it out (a reworked Sqitch change's original script lives
     // at deploy/<name>@<tag>.sql there). Edits to it are reported as modified-migration above.
     split.baseline = split.baseline.map((m) => (m.up.kind === 'command' ? (head.find((h) => h.id === m.id) ?? m) : m));
-    return { format, ...split, base: { ref: req.base, sha: tree.sha } };
+    return { format, ...split, base: req.base };
   }
   if (req.from) {
     const at = head.findIndex((m) => m.id === req.from);

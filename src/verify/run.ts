@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { Logger } from '../logger.js';
 import type { VerifyOptions } from '../options.js';
+import type { GitRunner } from '../plan/git.js';
 import { buildPlan, type Plan } from '../plan/plan.js';
 import { startServer } from '../postgres/select.js';
 import { createScratchDatabase, recreateScratchDatabase } from '../postgres/scratch.js';
@@ -18,13 +19,15 @@ import { requireInstalledTools } from '../tools/preflight.js';
 
 export interface EngineDeps {
   logger: Logger;
+  /** How git runs (the action passes @actions/exec's); child_process by default. */
+  git?: GitRunner;
 }
 
 /** Verifies the migrations described by `options`; throws only ConfigError/EnvironmentError. */
 export async function runVerification(options: VerifyOptions, deps: EngineDeps): Promise<VerifyResult> {
   const { logger } = deps;
   const started = performance.now();
-  const plan = await buildPlan(options);
+  const plan = await buildPlan(options, deps.git);
   logger.info(
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration${plan.fresh.length === 1 ? '' : 's'} in ${options.migrationsDir}` +
       (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : ''),
@@ -43,12 +46,13 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
     databaseUrl: options.databaseUrl,
     postgresMajor: options.postgresMajor,
     postgresImage: options.postgresImage,
-    reason: options.providerReason,
-    embeddedDir: options.embeddedDir,
+    embeddedCache: options.embeddedCache,
+    logger,
   });
   try {
-    logger.info(`PostgreSQL ${server.version}: ${server.description}`);
-    const db = await createScratchDatabase(server);
+    logger.info(`PostgreSQL ${server.version}: ${server.description} — ${server.reason}`);
+    // A server that outlives runs may hold scratch databases of runs that were SIGKILLed.
+    const db = await createScratchDatabase(server, { logger, sweep: server.provider === 'url' });
     try {
       const out = await runProtocol({
         url: db.url,
@@ -63,7 +67,7 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
         traceLocks: options.traceLocks !== false,
         recreateDatabase: () => recreateScratchDatabase(server, db),
       });
-      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`);
+      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`, `server: ${server.provider}, ${server.reason}`);
       return assembleResult(plan, options, out, server.version, started);
     } finally {
       await db.drop();
