@@ -212,7 +212,15 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
     before = undefined;
   }
   const sampler = before ? await startLockSampler(ctx.url).catch(() => undefined) : undefined;
-  const outcome = await executeScript(script, ctx);
+  let outcome: ScriptOutcome;
+  try {
+    outcome = await executeScript(script, ctx);
+  } catch (err) {
+    // A tool that cannot run at all (EnvironmentError): the sampler and the monitor must not outlive the run.
+    await sampler?.stop().catch(() => []);
+    await monitor.end().catch(() => {});
+    throw err;
+  }
   const seen = sampler ? await sampler.stop() : [];
   const after = before ? await probeState(monitor).catch(() => undefined) : undefined;
   await monitor.end().catch(() => {});
