@@ -15,6 +15,11 @@ export interface ScriptFailure {
   timeout?: boolean;
   /** The connection or the server went away: what the database now holds is unknown. */
   connectionLost?: boolean;
+  /**
+   * The tool refused to revert because the migration cannot be reversed (Rails'
+   * ActiveRecord::IrreversibleMigration, Django's IrreversibleError), before changing anything.
+   */
+  irreversible?: boolean;
 }
 
 export interface ScriptOutcome {

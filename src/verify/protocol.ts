@@ -309,6 +309,16 @@ class Protocol {
   }
 
   private recordFailure(m: Migration, res: MigrationResult, phase: PhaseName, failure: ScriptFailure): void {
+    if (phase === 'down' && failure.irreversible) {
+      // The tool itself refused to revert (Rails' IrreversibleMigration, Django's IrreversibleError)
+      // before changing anything: the same verdict as a declared irreversible migration.
+      res.status = 'irreversible';
+      this.out.problems.push({
+        kind: 'irreversible', severity: 'warning', migration: m.id, file: failure.file, ...(failure.line ? { line: failure.line } : {}),
+        message: `${m.id}_${m.name} cannot be reverted (${failure.message}); its down was not verified`,
+      });
+      return;
+    }
     res.status = 'failed';
     const kind: ProblemKind = failure.timeout ? 'timeout' : phase === 'up' ? 'up-failed' : phase === 'down' ? 'down-failed' : 'reup-failed';
     const what = phase === 'reup' ? `re-applying ${m.id}_${m.name} after its down` : `the ${phase} of ${m.id}_${m.name}`;

@@ -14,6 +14,8 @@ import type { VerifyResult } from '../result/types.js';
 import { thresholdProblems } from './thresholds.js';
 import { lockProblems } from '../locks/verdicts.js';
 import { decideStatus } from '../result/verdict.js';
+import { FrameworkRunners } from '../tools/framework-runner.js';
+import { runCommandScript } from '../tools/run-command.js';
 
 export interface EngineDeps {
   logger: Logger;
@@ -46,6 +48,9 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
   try {
     logger.info(`PostgreSQL ${server.version}: ${server.description}`);
     const db = await createScratchDatabase(server);
+    // Rails and Django boot once per run and app, not once per phase (src/tools/framework-runner.ts).
+    const runners = new FrameworkRunners();
+    const timeoutMs = options.statementTimeoutSeconds * 1000;
     try {
       const out = await runProtocol({
         url: db.url,
@@ -58,10 +63,12 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
         data,
         logger,
         traceLocks: options.traceLocks !== false,
+        runCommand: (script, url) => runCommandScript(script, { url, timeoutMs, runners }),
       });
       out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`);
       return assembleResult(plan, options, out, server.version, started);
     } finally {
+      await runners.close();
       await db.drop();
     }
   } finally {
