@@ -34,7 +34,8 @@ async function both(cwd: string, dir: string) {
 }
 
 describe('tracing keeps the migrations’ semantics', () => {
-  test.each(readdirSync(join(repo, 'examples')).sort())('example %s: same verdict and schema with and without tracing', async (name) => {
+  // Framework apps (rails, django) run as commands, traced by sampling: their own tests cover them.
+  test.each(readdirSync(join(repo, 'examples')).filter((d) => !['rails', 'django'].includes(d)).sort())('example %s: same verdict and schema with and without tracing', async (name) => {
     const { plain, traced } = await both(repo, join('examples', name));
     expect(verdict(traced)).toEqual(verdict(plain));
     expect(traced.migrations.some((m) => m.phases.up?.locks?.statements.length)).toBe(true);

@@ -17,6 +17,7 @@ import { ConfigError } from '../errors.js';
 import { alembic } from './alembic.js';
 import { commands } from './commands.js';
 import { dbmate } from './dbmate.js';
+import { django } from './django.js';
 import { diesel } from './diesel.js';
 import { flyway } from './flyway.js';
 import { golangMigrate } from './golang-migrate.js';
@@ -25,6 +26,7 @@ import { knex } from './knex.js';
 import { nodePgMigrate } from './node-pg-migrate.js';
 import { pop } from './pop.js';
 import { prisma } from './prisma.js';
+import { rails } from './rails.js';
 import { rollbackSql } from './rollback-sql.js';
 import { sqitch } from './sqitch.js';
 import type { FormatName, MigrationFormat, SourceFile } from './types.js';
@@ -45,6 +47,9 @@ export const FORMATS: readonly MigrationFormat[] = [
   sqitch,
   nodePgMigrate,
   knex,
+  // Web frameworks: one long-lived process per app drives the framework's own migrate command.
+  rails,
+  django,
   commands,
 ];
 
@@ -62,6 +67,8 @@ const SHAPES: Partial<Record<FormatName, string>> = {
   sqitch: 'sqitch.plan + deploy/ revert/',
   'node-pg-migrate': '<n>_<name>.js using pgm',
   knex: 'knexfile.js, or <n>_<name>.js using knex',
+  rails: 'db/migrate/<version>_<name>.rb (ActiveRecord::Migration)',
+  django: '<app>/migrations/<name>.py (migrations.Migration)',
 };
 
 /** The format called `name`; ConfigError listing the known names otherwise. */

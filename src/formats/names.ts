@@ -4,7 +4,7 @@
  */
 export const FORMAT_NAMES = [
   'golang-migrate', 'dbmate', 'goose', 'flyway', 'prisma', 'rollback-sql', 'diesel', 'pop', 'alembic', 'sqitch',
-  'node-pg-migrate', 'knex', 'commands',
+  'node-pg-migrate', 'knex', 'rails', 'django', 'commands',
 ] as const;
 
 export type FormatName = (typeof FORMAT_NAMES)[number];
