@@ -24,7 +24,7 @@ throwaway PostgreSQL and checks that the down restores the schema and the data e
 Options:
   --format <name>           auto (default), golang-migrate, dbmate, goose, flyway, prisma,
                             rollback-sql, diesel, pop, alembic, sqitch, node-pg-migrate, knex,
-                            commands
+                            rails, django, commands
   --alembic-config <file>   alembic.ini to use (default: in the migrations dir, else ./alembic.ini)
   --up-command <cmd>        commands format: applies one migration; {id} {name} {file} are
                             filled in, DATABASE_URL points at the scratch database

@@ -151,6 +151,17 @@ suite('rails (real Rails, real PostgreSQL)', () => {
       "db/migrate/20240101120000_create_customers.rb: 'bin/rails db:migrate:up' could not boot the Rails app: LoadError: cannot load such file -- sidekiq (config/application.rb:3) — a gem the app requires ('sidekiq') is not installed: bundle install (an app without a Gemfile: gem install, or the distribution's ruby-* package)",
     );
 
+    // With a Gemfile, config/boot.rb sets up Bundler as bin/rails does: a gem not installed is named.
+    const bundled = appRepo(EXAMPLE, {
+      Gemfile: 'source "https://rubygems.org"\ngem "rails"\ngem "pg"\ngem "nonexistent_gem_xyz"\n',
+      'config/boot.rb': 'ENV["BUNDLE_GEMFILE"] ||= File.expand_path("../Gemfile", __dir__)\nrequire "bundler/setup"\n',
+    });
+    const gem = await verify(bundled, DIR, url()).catch((e: unknown) => e);
+    expect(gem).toBeInstanceOf(EnvironmentError);
+    expect((gem as Error).message).toMatch(
+      /^db\/migrate\/20240101120000_create_customers\.rb: 'bin\/rails db:migrate:up' could not boot the Rails app: Bundler::GemNotFound: Could not find gem 'nonexistent_gem_xyz'.* \(config\/boot\.rb:2\) — install the app's gems first: bundle install/,
+    );
+
     const app = appRepo(EXAMPLE);
     const saved = process.env.PATH;
     // A PATH without ruby.
