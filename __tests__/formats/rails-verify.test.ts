@@ -175,6 +175,15 @@ suite('rails (real Rails, real PostgreSQL)', () => {
     }
   });
 
+  test('a migration that kills the runner is up-failed, saying so', async () => {
+    const root = appRepo(EXAMPLE, {
+      'db/migrate/20240104120000_crash.rb': migration('Crash', '  def up\n    Process.kill("KILL", Process.pid)\n  end\n\n  def down\n  end\n'),
+    });
+    const r = await verify(root, DIR, url(), { base: 'main' });
+    expect(r.problems.map((p) => [p.kind, p.migration, p.file])).toEqual([['up-failed', '20240104120000', 'db/migrate/20240104120000_crash.rb']]);
+    expect(r.problems[0]!.message).toContain("the Rails runner was killed by SIGKILL during 'bin/rails db:migrate:up VERSION=20240104120000'");
+  });
+
   test('a step that outlives its time limit is a timeout, and the runner is gone with everything it started', async () => {
     const log = join(tempDir('rv-boots-'), 'boots');
     const root = appRepo(EXAMPLE, {

@@ -81,8 +81,6 @@ export class FrameworkRunner {
   private stray = new BoundedOutput();
   private readonly unregister: () => Promise<void>;
   private nextId = 1;
-  /** The runner's boot message (framework versions, resolved names). */
-  ready: Message = {};
 
   private constructor(
     private readonly child: ChildProcess,
@@ -122,7 +120,6 @@ export class FrameworkRunner {
       throw new EnvironmentError(`could not start ${spec.command}: ${first.spawnError.message}`);
     }
     if (first.kind === 'message' && first.message.event === 'ready') {
-      runner.ready = first.message;
       runner.stray = new BoundedOutput();
       return runner;
     }
