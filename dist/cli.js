@@ -10327,8 +10327,6 @@ var FrameworkRunner = class _FrameworkRunner {
   stray = new BoundedOutput();
   unregister;
   nextId = 1;
-  /** The runner's boot message (framework versions, resolved names). */
-  ready = {};
   /** Starts the process and waits for its boot; EnvironmentError when it cannot boot. */
   static async start(spec, bootTimeoutMs) {
     const child = spawn(spec.command, spec.args, {
@@ -10345,7 +10343,6 @@ var FrameworkRunner = class _FrameworkRunner {
       throw new EnvironmentError(`could not start ${spec.command}: ${first.spawnError.message}`);
     }
     if (first.kind === "message" && first.message.event === "ready") {
-      runner.ready = first.message;
       runner.stray = new BoundedOutput();
       return runner;
     }
