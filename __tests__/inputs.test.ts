@@ -39,7 +39,7 @@ describe('action inputs', () => {
 
   test.each([
     [{ 'migrations-dir': '' }, /^migrations-dir is required/],
-    [{ format: 'rails' }, /^format must be one of auto, golang-migrate, .*\(got 'rails'\)$/],
+    [{ format: 'liquibase' }, /^format must be one of auto, golang-migrate, .*\(got 'liquibase'\)$/],
     [{ postgres: 'podman' }, /^postgres must be one of auto, url, embedded, system, docker \(got 'podman'\)$/],
     [{ comment: 'sometimes' }, /^comment must be one of always, on-failure, never/],
     [{ 'fail-on': 'errors' }, /^fail-on must be one of error, warning, up-failed/],

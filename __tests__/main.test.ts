@@ -55,9 +55,9 @@ afterEach(() => {
 });
 
 test('a bad input fails with one line before the engine starts', async () => {
-  inputs.format = 'rails';
+  inputs.format = 'liquibase';
   await run();
-  expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^format must be one of auto, golang-migrate, dbmate, .* \(got 'rails'\)$/));
+  expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^format must be one of auto, golang-migrate, dbmate, .* \(got 'liquibase'\)$/));
   expect(runVerification).not.toHaveBeenCalled();
 });
 
