@@ -17,6 +17,7 @@ import { ConfigError } from '../errors.js';
 import { alembic } from './alembic.js';
 import { commands } from './commands.js';
 import { dbmate } from './dbmate.js';
+import { django } from './django.js';
 import { diesel } from './diesel.js';
 import { flyway } from './flyway.js';
 import { golangMigrate } from './golang-migrate.js';
@@ -26,6 +27,7 @@ import { laravel } from './laravel.js';
 import { nodePgMigrate } from './node-pg-migrate.js';
 import { pop } from './pop.js';
 import { prisma } from './prisma.js';
+import { rails } from './rails.js';
 import { rollbackSql } from './rollback-sql.js';
 import { sequelize } from './sequelize.js';
 import { sqitch } from './sqitch.js';
@@ -51,6 +53,9 @@ export const FORMATS: readonly MigrationFormat[] = [
   typeorm,
   sequelize,
   laravel,
+  // Web frameworks: one long-lived process per app drives the framework's own migrate command.
+  rails,
+  django,
   commands,
 ];
 
@@ -71,6 +76,8 @@ const SHAPES: Partial<Record<FormatName, string>> = {
   typeorm: '<timestamp>-<Name>.ts with a MigrationInterface class',
   sequelize: '<ts>-<name>.js with up(queryInterface, Sequelize)',
   laravel: '<YYYY_MM_DD_HHMMSS>_<name>.php extending Migration',
+  rails: 'db/migrate/<version>_<name>.rb (ActiveRecord::Migration)',
+  django: '<app>/migrations/<name>.py (migrations.Migration)',
 };
 
 /** The format called `name`; ConfigError listing the known names otherwise. */

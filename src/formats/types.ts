@@ -66,8 +66,12 @@ export interface CommandScript {
    * `typeorm`, `sequelize`: the project's own package driven by a Node runner pointed at the
    * scratch database (src/tools/typeorm-runner.ts, sequelize-runner.ts); `laravel`: the app's
    * Artisan commands through its console kernel, on a scratch connection (laravel-runner.ts).
+   * `rails` / `django`: argv is the framework's own command for one migration
+   * (`bin/rails db:migrate:up VERSION=…`, `manage.py migrate <app> <target>`), run with the same
+   * code by one long-lived process per app and run, which boots the framework once
+   * (src/tools/framework-step.ts).
    */
-  launcher?: 'alembic' | 'typeorm' | 'sequelize' | 'laravel';
+  launcher?: 'alembic' | 'typeorm' | 'sequelize' | 'laravel' | 'rails' | 'django';
   /** Other files this step runs (display paths), so an error located in one is attributed to it. */
   extraFiles?: string[];
   /**
@@ -139,6 +143,12 @@ export interface MigrationFormat {
    * means nothing for a revision graph. `baseline` is empty without a base ref.
    */
   planProblems?(head: Migration[], baseline: Migration[]): Problem[];
+  /**
+   * Steps the tool must have run before the new migrations can be applied one at a time that are
+   * not migrations of this directory (Django: the other apps' migrations the new ones depend on).
+   * The plan appends them to the baseline; they are never verified themselves.
+   */
+  baselineSteps?(fresh: readonly Migration[]): Migration[];
 }
 
 /** Where the files live on disk, for formats whose steps run the team's own tool as a program. */

@@ -55,7 +55,7 @@ export async function buildPlan(req: PlanRequest, git?: GitRunner): Promise<Plan
     // still has runs as the head lays it out (a reworked Sqitch change's original script lives
     // at deploy/<name>@<tag>.sql there). Edits to it are reported as modified-migration above.
     split.baseline = split.baseline.map((m) => (m.up.kind === 'command' ? (head.find((h) => h.id === m.id) ?? m) : m));
-    return { format, ...split, base: req.base };
+    return withBaselineSteps({ format, ...split, base: req.base });
   }
   if (req.from) {
     const at = head.findIndex((m) => m.id === req.from);
@@ -63,9 +63,15 @@ export async function buildPlan(req: PlanRequest, git?: GitRunner): Promise<Plan
       throw new ConfigError(`--from ${req.from} matches no migration in '${display}' (first is ${head[0]!.id}, last is ${head[head.length - 1]!.id})`);
     }
     const baseline = head.slice(0, at);
-    return { format, baseline, fresh: head.slice(at), problems: format.planProblems?.(head, baseline) ?? [] };
+    return withBaselineSteps({ format, baseline, fresh: head.slice(at), problems: format.planProblems?.(head, baseline) ?? [] });
   }
-  return { format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] };
+  return withBaselineSteps({ format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] });
+}
+
+/** The format's own steps that must precede the new migrations (MigrationFormat.baselineSteps). */
+function withBaselineSteps(plan: Plan): Plan {
+  const steps = plan.fresh.length ? (plan.format.baselineSteps?.(plan.fresh) ?? []) : [];
+  return steps.length ? { ...plan, baseline: [...plan.baseline, ...steps] } : plan;
 }
 
 function parseAtBase(format: MigrationFormat, files: SourceFile[], display: string, sha: string, context: ParseContext): Migration[] {

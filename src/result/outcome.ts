@@ -21,6 +21,11 @@ export interface ScriptFailure {
   table?: string;
   column?: string;
   constraint?: string;
+  /**
+   * The tool refused to revert because the migration cannot be reversed (Rails'
+   * ActiveRecord::IrreversibleMigration, Django's IrreversibleError), before changing anything.
+   */
+  irreversible?: boolean;
 }
 
 export interface ScriptOutcome {

@@ -25,6 +25,8 @@ import { nodeRunnerProcess } from './node-runner.js';
 import { runnerEnvironmentMessage } from './runner-environment.js';
 import { nodeInvocation } from './node-invocation.js';
 import { BoundedOutput } from './output.js';
+import { runFrameworkStep } from './framework-step.js';
+import type { FrameworkRunners } from './framework-runner.js';
 import { isMissingExtension, textSaysConnectionLost } from '../postgres/failures.js';
 
 /** An argv element replaced by the scratch database URL when the step runs. */
@@ -38,6 +40,8 @@ export interface CommandRunOptions {
   url: string;
   /** The step's time limit; 0 means none. */
   timeoutMs: number;
+  /** The run's long-lived framework runners (Rails, Django); a step boots its own without them. */
+  runners?: FrameworkRunners;
 }
 
 /** A step's outcome, with the tool's output (bounded) for the report. */
@@ -48,6 +52,7 @@ export interface CommandOutcome extends ScriptOutcome {
 
 /** Runs the step; never throws for the tool's failures, only when the tool is not installed. */
 export async function runCommandScript(script: CommandScript, options: CommandRunOptions): Promise<CommandOutcome> {
+  if (script.launcher === 'rails' || script.launcher === 'django') return runFrameworkStep({ ...script, launcher: script.launcher }, options);
   const { command, args, env: loading } = await resolveProcess(script);
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of CLEARED_PG_VARIABLES) delete env[name];

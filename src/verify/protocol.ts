@@ -434,6 +434,16 @@ class Protocol {
 
   /** Records a failed phase; true when the failure is the environment's, which ends the run. */
   private recordFailure(m: Migration, res: MigrationResult, phase: PhaseName, failure: ScriptFailure): boolean {
+    if (phase === 'down' && failure.irreversible) {
+      // The tool itself refused to revert (Rails' IrreversibleMigration, Django's IrreversibleError)
+      // before changing anything: the same verdict as a declared irreversible migration.
+      res.status = 'irreversible';
+      this.out.problems.push({
+        kind: 'irreversible', severity: 'warning', migration: m.id, file: failure.file, ...(failure.line ? { line: failure.line } : {}),
+        message: `${migrationLabel(m)} cannot be reverted (${failure.message}); its down was not verified`,
+      });
+      return false;
+    }
     res.status = 'failed';
     const problem = phaseFailure(m, phase, failure);
     this.out.problems.push(problem);

@@ -16,6 +16,8 @@ import { thresholdProblems } from './thresholds.js';
 import { lockProblems } from '../locks/verdicts.js';
 import { assembleResult as assemble } from '../result/assemble.js';
 import { requireInstalledTools } from '../tools/preflight.js';
+import { FrameworkRunners } from '../tools/framework-runner.js';
+import { runCommandScript } from '../tools/run-command.js';
 
 export interface EngineDeps {
   logger: Logger;
@@ -53,6 +55,9 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
     logger.info(`PostgreSQL ${server.version}: ${server.description} — ${server.reason}`);
     // A server that outlives runs may hold scratch databases of runs that were SIGKILLed.
     const db = await createScratchDatabase(server, { logger, sweep: server.provider === 'url' });
+    // Rails and Django boot once per run and app, not once per phase (src/tools/framework-runner.ts).
+    const runners = new FrameworkRunners();
+    const timeoutMs = options.statementTimeoutSeconds * 1000;
     try {
       const out = await runProtocol({
         url: db.url,
@@ -66,10 +71,12 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
         logger,
         traceLocks: options.traceLocks !== false,
         recreateDatabase: () => recreateScratchDatabase(server, db),
+        runCommand: (script, url) => runCommandScript(script, { url, timeoutMs, runners }),
       });
       out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`, `server: ${server.provider}, ${server.reason}`);
       return assembleResult(plan, options, out, server.version, started);
     } finally {
+      await runners.close();
       await db.drop();
     }
   } finally {
