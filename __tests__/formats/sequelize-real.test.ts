@@ -8,7 +8,7 @@ import { buildBundle } from '../e2e/harness.js';
 import { errorLines, runCli } from '../helpers/cli-process.js';
 import { caseTempDir } from '../helpers/leftovers.js';
 import { usePostgres } from '../helpers/postgres.js';
-import { verify } from '../helpers/migrations.js';
+import { environmentFailure, verify } from '../helpers/migrations.js';
 import { frameworkProject, workTree } from './framework-project.js';
 
 const pg = usePostgres();
@@ -81,7 +81,7 @@ test('a down that throws is irreversible; a down that fails is down-failed at it
 
 test('a project without sequelize-cli installed is one environment error naming the command', async () => {
   const root = frameworkProject(EXAMPLE, {}, { nodeModules: false });
-  const err = await verify(root, DIR, url()).then(() => undefined, (e: unknown) => e as Error);
+  const err = (await environmentFailure(verify(root, DIR, url()))) as Error;
   expect(err).toBeInstanceOf(EnvironmentError);
   expect(err!.message).toMatch(/^'sequelize-cli db:migrate --to 20240101000001-create-customers.js --migrations-path .*' could not start: sequelize-cli is not installed in /);
 });
@@ -97,11 +97,11 @@ test('the CLI: a missing sequelize-cli is exit 2 with one error line, and the ru
 
 test('a config that does not load, or is for another database, is one environment error naming the config', async () => {
   const broken = frameworkProject(EXAMPLE, { 'config/config.json': null, 'config/config.js': "module.exports = require('./secrets.json');\n" });
-  const err = await verify(broken, DIR, url()).then(() => undefined, (e: unknown) => e as Error);
+  const err = (await environmentFailure(verify(broken, DIR, url()))) as Error;
   expect(err).toBeInstanceOf(EnvironmentError);
   expect(err!.message).toContain("could not start: the config config/config.js does not load: Cannot find module './secrets.json'");
   // Jest runs with NODE_ENV=test: sequelize-cli reads that section.
   const mysql = frameworkProject(EXAMPLE, { 'config/config.json': '{ "test": { "dialect": "mysql", "host": "db.shop.invalid" } }\n' });
-  const other = await verify(mysql, DIR, url()).then(() => undefined, (e: unknown) => e as Error);
+  const other = (await environmentFailure(verify(mysql, DIR, url()))) as Error;
   expect(other!.message).toContain("could not start: the config config/config.json (environment test) is for 'mysql': rollback-verify runs PostgreSQL");
 });
