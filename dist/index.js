@@ -35328,8 +35328,8 @@ function countResult(result) {
     warnings: result.problems.filter((p) => p.severity === "warning").length
   };
 }
-function plural(n, word, many = `${word}s`) {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? word : many}`;
+function plural(n, word2, many = `${word2}s`) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? word2 : many}`;
 }
 function verifiedParts(result, code2 = (s) => s, strong = (s) => s) {
   const c = countResult(result);
@@ -36146,8 +36146,8 @@ function attachedStatement(script, lines, table) {
   script.add(Step.Attached, statement(text));
   if (state) {
     const what = /^CREATE (?:CONSTRAINT )?TRIGGER (\S+)/.exec(first) ?? /^CREATE (?:OR REPLACE )?RULE (\S+)/.exec(first);
-    const word = first.includes("TRIGGER") ? "TRIGGER" : "RULE";
-    if (what) script.add(Step.Attached, statement(`ALTER TABLE ${table} ${state.replace(/^(ENABLE|DISABLE)/, "$1")} ${word} ${what[1]}`));
+    const word2 = first.includes("TRIGGER") ? "TRIGGER" : "RULE";
+    if (what) script.add(Step.Attached, statement(`ALTER TABLE ${table} ${state.replace(/^(ENABLE|DISABLE)/, "$1")} ${word2} ${what[1]}`));
   }
 }
 function addedObject(script, c, serials) {
@@ -37932,14 +37932,14 @@ function tokenizeSql(text) {
       }
     } else if (WORD_START.test(c)) {
       while (i < n && WORD_PART.test(text[i])) i++;
-      const word = text.slice(start2, i);
-      if (text[i] === "'" && /^[eE]$/.test(word)) {
+      const word2 = text.slice(start2, i);
+      if (text[i] === "'" && /^[eE]$/.test(word2)) {
         i = endOfQuoted(text, i + 1, "'", true);
         kind = "string";
-      } else if (text[i] === "'" && /^([bBxXnN]|[uU]&)$/.test(word)) {
+      } else if (text[i] === "'" && /^([bBxXnN]|[uU]&)$/.test(word2)) {
         i = endOfQuoted(text, i + 1, "'", false);
         kind = "string";
-      } else if (text[i] === "&" && /^[uU]$/.test(word) && (text[i + 1] === "'" || text[i + 1] === '"')) {
+      } else if (text[i] === "&" && /^[uU]$/.test(word2) && (text[i + 1] === "'" || text[i + 1] === '"')) {
         const quote = text[i + 1];
         i = endOfQuoted(text, i + 2, quote, false);
         kind = quote === "'" ? "string" : "quoted-ident";
@@ -38433,7 +38433,7 @@ function shellQuote(value) {
 function commandArgv(template, values) {
   const fill = (quote) => template.replace(/\{(id|name|file)\}/g, (_, k) => quote(values[k]));
   if (SHELL_SYNTAX.test(template.replace(/\{(id|name|file)\}/g, ""))) return ["/bin/sh", "-c", fill(shellQuote)];
-  return template.trim().split(/\s+/).map((word) => word.replace(/\{(id|name|file)\}/g, (_, k) => values[k]));
+  return template.trim().split(/\s+/).map((word2) => word2.replace(/\{(id|name|file)\}/g, (_, k) => values[k]));
 }
 function idAndName(stem) {
   const m = /^(\d+)[_\-.]?(.*)$/.exec(stem);
@@ -39677,8 +39677,8 @@ var FlywayLexer = class {
       this.pos++;
       while (this.pos < t.length && /[_$\p{L}\p{N}]/u.test(t[this.pos])) this.pos++;
       this.readIdentifierParts();
-      const word = t.slice(start2, this.pos);
-      return /^[\p{L}_]+$/u.test(word) ? make("keyword", word.toUpperCase()) : make("identifier", word);
+      const word2 = t.slice(start2, this.pos);
+      return /^[\p{L}_]+$/u.test(word2) ? make("keyword", word2.toUpperCase()) : make("identifier", word2);
     }
     if (c === " " || c === "\r" || c === "\xA0") {
       this.pos++;
@@ -40101,9 +40101,9 @@ function extractAnnotation(line, lineNo) {
 }
 function endsWithSemicolon(line) {
   let prev = "";
-  for (const word of line.split(/\s+/).filter((w) => w !== "")) {
-    if (word.startsWith("--")) break;
-    prev = word;
+  for (const word2 of line.split(/\s+/).filter((w) => w !== "")) {
+    if (word2.startsWith("--")) break;
+    prev = word2;
   }
   return prev.endsWith(";");
 }
@@ -41676,8 +41676,8 @@ function mergeCodelessPieces(pieces) {
 var RoutineBodyTracker = class {
   words = [];
   depth = 0;
-  see(word, parenDepth) {
-    const w = word.toLowerCase();
+  see(word2, parenDepth) {
+    const w = word2.toLowerCase();
     if (this.words.length < 4) this.words.push(w);
     if (!this.isRoutine() || parenDepth !== 0) return;
     if (w === "begin") this.depth++;
@@ -42999,13 +42999,25 @@ function dataLossProblems(migration, before, after) {
       add(`table ${name}`, `table ${name}: ${was.rows} rows \u2192 ${now.rows}${recreated ? " (dropped and recreated by the down)" : ""}`);
       continue;
     }
+    const keyChanged = keyValuesChanged(was, now);
     for (const column of Object.keys(was.columns)) {
       if (!(column in now.columns) || now.columns[column] === was.columns[column]) continue;
+      if (keyChanged && !was.detail.key.includes(column) && sameUnkeyed(was, now, column)) continue;
       const sample = changedSample(was, now, column);
       add(`column ${name}.${column}`, `${shortName2(name)}.${column}: ${changedValues(was, now, column)}${sample ? `; e.g. ${sampleText(sample)}` : ""}`, sample);
     }
   }
   return problems;
+}
+function keyValuesChanged(was, now) {
+  const key = was.detail?.key ?? [];
+  if (key.length === 0 || key.join("\0") !== (now.detail?.key ?? []).join("\0")) return false;
+  return key.some((k) => k in was.columns && k in now.columns && was.columns[k] !== now.columns[k]);
+}
+function sameUnkeyed(was, now, column) {
+  const a = was.detail?.unkeyed?.[column];
+  const b = now.detail?.unkeyed?.[column];
+  return a !== void 0 && a === b && (was.detail?.nonNull[column] ?? -1) === (now.detail?.nonNull[column] ?? -2);
 }
 function changedSample(was, now, column) {
   const key = was.detail?.key ?? [];
@@ -43071,6 +43083,49 @@ function estimateChangedShare(differing, same2) {
   return (lo + hi) / 2;
 }
 
+// src/data/trigger-written.ts
+async function readTriggerSources(client) {
+  const { rows } = await client.query(
+    `SELECT format('%s.%s', n.nspname, c.relname) AS "table", format('%s.%s()', pn.nspname, p.proname) AS func, p.prosrc AS source
+       FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
+      WHERE NOT t.tgisinternal`
+  );
+  return rows;
+}
+var word = (name) => new RegExp(`(^|[^\\w$"])"?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"?(?![\\w$])`, "i");
+function assigns(source, column) {
+  const c = `"?${column.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"?`;
+  return new RegExp(`\\bNEW\\s*\\.\\s*${c}\\s*:?=(?!=)`, "i").test(source) || new RegExp(`\\bSET\\b[^;]*?(^|[\\s,(])${c}\\s*=`, "i").test(source);
+}
+function scriptText2(script) {
+  if (!script) return "";
+  return script.kind === "sql" ? script.text : script.source ?? "";
+}
+function triggerWrittenValues(migration, problems, triggers, before, after) {
+  if (triggers.length === 0) return problems;
+  const texts = [scriptText2(migration.up), scriptText2(migration.down)];
+  return problems.map((p) => {
+    if (p.kind !== "data-loss" || p.severity !== "error" || !p.object?.startsWith("column ")) return p;
+    const qualified = p.object.slice("column ".length);
+    const dot = qualified.lastIndexOf(".");
+    const table = qualified.slice(0, dot);
+    const column = qualified.slice(dot + 1);
+    const was = before.get(table)?.detail?.nonNull[column];
+    const now = after.get(table)?.detail?.nonNull[column];
+    if (was === void 0 || now === void 0 || now < was) return p;
+    if (texts.some((t) => word(column).test(t))) return p;
+    const bare = table.slice(table.indexOf(".") + 1);
+    const writer = triggers.find((t) => assigns(t.source, column) && (t.table === table || word(bare).test(t.source)));
+    if (!writer) return p;
+    return {
+      ...p,
+      severity: "warning",
+      message: `${p.message} \u2014 written by the trigger function ${writer.func} (on ${writer.table}) when the migration updates rows; neither the up nor the down writes this column, and no down can restore what a trigger stamps`
+    };
+  });
+}
+
 // src/data/fingerprint.ts
 var BUCKETS = 128;
 var MODULUS = "281474976710656";
@@ -43093,9 +43148,11 @@ async function fingerprintTables(client, specs) {
     const bucketRows = new Array(BUCKETS).fill(0);
     const buckets = {};
     const nonNull = {};
+    const unkeyed = {};
     spec.columns.forEach((c, k) => {
       buckets[c] = new Array(BUCKETS).fill(0);
       nonNull[c] = Number(row?.nonnull?.[k] ?? 0);
+      unkeyed[c] = String(row?.unkeyed?.[k] ?? 0);
     });
     for (const [b, n, sums] of row?.buckets ?? []) {
       bucketRows[b] = Number(n);
@@ -43107,7 +43164,7 @@ async function fingerprintTables(client, specs) {
       table: spec.table.display,
       rows: Number(row?.rows ?? 0),
       columns,
-      detail: { oid: spec.table.oid, key: spec.key, bucketRows, buckets, nonNull },
+      detail: { oid: spec.table.oid, key: spec.key, bucketRows, buckets, nonNull, ...spec.key.length ? { unkeyed } : {} },
       ...row?.sample ? { sample: row.sample } : {}
     });
   }
@@ -43138,15 +43195,18 @@ function valueHash(column, type) {
 }
 function fingerprintSql(spec) {
   const t = spec.table;
-  const key = spec.key.length ? `hashtextextended(ROW(${spec.key.map((k) => `t.${quoteIdent(k)}`).join(", ")})::text, 0)` : "0::int8";
   const types2 = new Map(t.columns.map((c) => [c.name, c.type]));
+  const keyHashes = spec.key.map((k) => valueHash(`t.${quoteIdent(k)}`, types2.get(k)));
+  const key = keyHashes.length === 0 ? "0::int8" : keyHashes.length === 1 ? `hashint8extended(${keyHashes[0]}, 1)` : `hashtextextended(ARRAY[${keyHashes.join(", ")}]::text, 1)`;
+  const arr = (items) => items.length ? `ARRAY[${items.join(", ")}]` : "ARRAY[]::int8[]";
   const hashes = spec.columns.map((c, k) => `${valueHash(`t.${quoteIdent(c)}`, types2.get(c))} AS h${k}`);
   const sums = spec.columns.map((_, k) => `mod(mod(sum(k # coalesce(h${k}, ${NULL_HASH})), ${MODULUS}) + ${MODULUS}, ${MODULUS})::int8`);
   const counts = spec.columns.map((_, k) => `count(h${k}) AS n${k}`);
   const totals = spec.columns.map((_, k) => `coalesce(sum(n${k}), 0)::int8`);
+  const plain = spec.columns.map((_, k) => `mod(mod(sum(coalesce(h${k}, ${NULL_HASH})), ${MODULUS}) + ${MODULUS}, ${MODULUS})::int8 AS u${k}`);
+  const unkeyedTotals = spec.key.length ? arr(spec.columns.map((_, k) => `mod(coalesce(sum(u${k}), 0), ${MODULUS})::int8`)) : "NULL::int8[]";
   const sample = spec.key.length && spec.columns.length ? `(SELECT row_to_json(sample_row) FROM (SELECT ${spec.columns.map((c) => `left(t.${quoteIdent(c)}::text, ${SAMPLE_CHARS}) AS ${quoteIdent(c)}`).join(", ")} FROM ${t.qualified} AS t ORDER BY ${spec.key.map((k) => `t.${quoteIdent(k)}`).join(", ")} LIMIT 1) AS sample_row)` : "NULL::json";
-  const arr = (items) => items.length ? `ARRAY[${items.join(", ")}]` : "ARRAY[]::int8[]";
-  return `SELECT ${t.oid}::int8 AS oid, coalesce(sum(n), 0)::int8 AS rows, coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull, ${sample} AS sample FROM (SELECT (k & ${BUCKETS - 1}) AS b, count(*) AS n, ${arr(sums)} AS s${counts.map((c) => `, ${c}`).join("")} FROM (SELECT ${[`${key} AS k`, ...hashes].join(", ")} FROM ${t.qualified} AS t OFFSET 0) AS x GROUP BY 1) AS y`;
+  return `SELECT ${t.oid}::int8 AS oid, coalesce(sum(n), 0)::int8 AS rows, coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull, ${unkeyedTotals} AS unkeyed, ${sample} AS sample FROM (SELECT (k & ${BUCKETS - 1}) AS b, count(*) AS n, ${arr(sums)} AS s${counts.map((c) => `, ${c}`).join("")}${spec.key.length ? plain.map((c) => `, ${c}`).join("") : ""} FROM (SELECT ${[`${key} AS k`, ...hashes].join(", ")} FROM ${t.qualified} AS t OFFSET 0) AS x GROUP BY 1) AS y`;
 }
 
 // src/data/probe.ts
@@ -43613,8 +43673,9 @@ async function seedTables(client, request2) {
   const note = (t, text) => notes.set(t.oid, [...notes.get(t.oid) ?? [], text]);
   await withinTransaction(client, async () => {
     await client.query("SET CONSTRAINTS ALL IMMEDIATE; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
-    for (const table of order.tables) {
-      const plan = planInsert(catalog, table, request2.rows, order.deferred.get(table.oid) ?? /* @__PURE__ */ new Set());
+    for (const [k, table] of order.tables.entries()) {
+      const firstRow = request2.distinctAcrossTables ? 1 + k * request2.rows : 1;
+      const plan = planInsert(catalog, table, request2.rows, order.deferred.get(table.oid) ?? /* @__PURE__ */ new Set(), firstRow);
       if ("reason" in plan) {
         note(table, `not seeded: ${plan.reason}`);
         continue;
@@ -43665,7 +43726,7 @@ function isNullableKey(table, fk) {
 function columnByNum(table, num) {
   return table.columns.find((c) => c.num === num);
 }
-function planInsert(catalog, table, rows, deferred) {
+function planInsert(catalog, table, rows, deferred, firstRow = 1) {
   if (table.partitioned && table.leaves.length === 0) return { reason: "partitioned table without partitions" };
   const shapes = columnShapes(catalog, table);
   const leafShapes = table.leaves.map((leaf) => {
@@ -43721,7 +43782,7 @@ function planInsert(catalog, table, rows, deferred) {
       plans.set(column.num, { column, expr: sequence, essential: true });
       continue;
     }
-    const request2 = { type: column.type, typmod: column.typmod, column: column.name, position: column.num, i, maxRow: rows };
+    const request2 = { type: column.type, typmod: column.typmod, column: column.name, position: column.num, i, maxRow: firstRow + rows - 1 };
     let expr = valueExpression(catalog.types, { ...request2, shape: shapes.get(column.name) });
     const perLeaf = leafShapes.map((m) => m.get(column.name));
     if (expr && perLeaf.some(Boolean)) {
@@ -43782,7 +43843,7 @@ function planInsert(catalog, table, rows, deferred) {
     return `INSERT INTO ${table.qualified} (${names2.join(", ")})${overriding}
 SELECT ${casts.join(", ")} FROM (
   SELECT ${level1.join(", ")} FROM (
-    SELECT ${level0.length ? level0.join(", ") : "1 AS rv_none"} FROM generate_series(1, ${rows}) AS g(i)
+    SELECT ${level0.length ? level0.join(", ") : "1 AS rv_none"} FROM generate_series(${firstRow}, ${firstRow + rows - 1}) AS g(i)
     ${joins.join("\n    ")}
   ) AS b
 ) AS s
@@ -43897,7 +43958,9 @@ function createDataGuard(options) {
       const unchanged = (s) => probesThen?.get(s.table.display) !== void 0 && probesThen.get(s.table.display) === probesNow.get(s.table.display);
       const after = await fingerprintTables(client, specs.filter((s) => !unchanged(s)));
       for (const s of specs) if (unchanged(s)) after.set(s.table.display, before.get(s.table.display));
-      return dataLossProblems(migration, before, after);
+      const problems = dataLossProblems(migration, before, after);
+      if (!problems.some((p) => p.severity === "error" && p.object?.startsWith("column "))) return problems;
+      return triggerWrittenValues(migration, problems, await readTriggerSources(client), before, after);
     },
     async afterReup(client, migration) {
       if (options.seedRows <= 0) return [];
@@ -43915,7 +43978,7 @@ function createDataGuard(options) {
     async reseed(client, rows) {
       await truncateAll(client, exclude);
       const n = rows ?? options.seedRows;
-      return n > 0 ? seedTables(client, { rows: n, exclude }) : [];
+      return n > 0 ? seedTables(client, { rows: n, exclude, ...rows !== void 0 && rows < options.seedRows ? { distinctAcrossTables: true } : {} }) : [];
     },
     planRepair(client, failure) {
       return planRepair(client, failure, exclude);
@@ -46013,6 +46076,18 @@ function environmentProblem(m, phase, f) {
 function missingObject(f) {
   return /^(42|3F)/.test(f.sqlstate ?? "") || /\bdoes not exist\b/.test(f.message);
 }
+function outsideHistoryHint(p, history) {
+  if (p.kind !== "up-failed" || p.sqlstate !== "42P01") return p;
+  const name = /relation "((?:[^"]|"")+)" does not exist/.exec(p.message)?.[1]?.replace(/""/g, '"');
+  if (!name || history.some((m) => m.up.kind !== "sql")) return p;
+  const bare = name.slice(name.lastIndexOf(".") + 1).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const creates = new RegExp(
+    `\\b(?:CREATE\\s+(?:(?:UNLOGGED|TEMP|TEMPORARY|OR\\s+REPLACE|MATERIALIZED|RECURSIVE)\\s+)*(?:TABLE|VIEW|SEQUENCE)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?|RENAME\\s+TO\\s+)(?:"?[\\w$]+"?\\.)?"?${bare}"?(?![\\w$])`,
+    "i"
+  );
+  if (history.some((m) => m.up.kind === "sql" && creates.test(m.up.text))) return p;
+  return { ...p, message: `${p.message} \u2014 no migration of this history creates "${name}": if it comes from outside it (another project's or a library's migrations, a manual setup), load it with --seed-file` };
+}
 function irreversibleProblem(m, declared) {
   return { kind: "irreversible", severity: "warning", migration: m.id, file: declared.file, line: declared.line, message: `${migrationLabel(m)} is declared irreversible; its down was not verified` };
 }
@@ -46162,11 +46237,11 @@ function chainDownProblem(group2, failedAt, f) {
   }
   const names2 = objectNames(`${f.message}
 ${f.detail ?? ""}`);
-  const own = scriptText2(failing.up);
+  const own = scriptText3(failing.up);
   const suspects = names2.filter((n) => !mentions(own, n));
-  const culprit = later.find((m) => suspects.some((n) => mentions(scriptText2(m.up), n)));
+  const culprit = later.find((m) => suspects.some((n) => mentions(scriptText3(m.up), n)));
   if (culprit) {
-    const left = suspects.filter((n) => mentions(scriptText2(culprit.up), n));
+    const left = suspects.filter((n) => mentions(scriptText3(culprit.up), n));
     return {
       kind: "down-failed",
       severity: "error",
@@ -46176,7 +46251,7 @@ ${f.detail ?? ""}`);
       message: `the down of ${migrationLabel(culprit)} leaves ${left.map((n) => `"${n}"`).join(", ")} behind, so rolling the group back fails at the down of ${migrationLabel(failing)} (${f.file}${f.line ? `:${f.line}` : ""}): ${text}`
     };
   }
-  if (later.some((m) => names2.some((n) => mentions(scriptText2(m.up), n)))) {
+  if (later.some((m) => names2.some((n) => mentions(scriptText3(m.up), n)))) {
     return {
       kind: "down-failed",
       severity: "error",
@@ -46193,7 +46268,7 @@ function objectNames(text) {
   for (const m of text.matchAll(/\b(?:table|view|materialized view|index|sequence|function|type|constraint|trigger|policy|rule|column|default value for column)\s+([A-Za-z_][\w$.]*(?:\([^)]*\))?)\s+(?:depends|of)\b/g)) out.add(m[1]);
   return [...out].map((n) => n.replace(/\(.*$/, "")).map((n) => n.split(".").pop()).filter((n) => n.length > 1);
 }
-function scriptText2(s) {
+function scriptText3(s) {
   if (!s) return "";
   return s.kind === "sql" ? s.text : s.source ?? "";
 }
@@ -46555,7 +46630,7 @@ var Protocol = class {
       return false;
     }
     res.status = "failed";
-    const problem = phaseFailure(m, phase, failure);
+    const problem = outsideHistoryHint(phaseFailure(m, phase, failure), [...this.input.baseline, ...this.input.fresh]);
     this.out.problems.push(problem);
     if (failure.connectionLost) this.connectionLost = true;
     return problem.kind === "environment";
@@ -46639,7 +46714,7 @@ function foldConsequences(problems) {
     const residues = mine.filter((p) => p.kind === "rollback-residue" && p.severity === "error" && p.object);
     if (child2.kind === "reup-failed" || child2.kind === "timeout" && child2.phase === "reup") {
       const names2 = trippedOn(child2);
-      const residue = residues.find((r) => names2.includes(ownName(r.object)));
+      const residue = residues.find((r) => names2.includes(ownName(r.object))) ?? enumResidue(child2, residues);
       if (residue) attach(residue, child2, `re-applying the up failed: ${errorGist(child2.message, 200)}`);
       continue;
     }
@@ -46672,6 +46747,12 @@ function trippedOn(p) {
   const state = p.sqlstate ?? "";
   if (!/already exists|does not exist/.test(text) && !DUPLICATE_STATES.has(state) && !UNDEFINED_STATES.has(state)) return [];
   return [...text.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1]);
+}
+function enumResidue(p, residues) {
+  const label2 = /enum label "((?:[^"]|"")*)" already exists/.exec(errorGist(p.message, 1e4))?.[1];
+  if (!label2) return void 0;
+  const quoted = `'${label2.replace(/""/g, '"').replace(/'/g, "''")}'`;
+  return residues.find((r) => splitObject(r.object).kind === "type" && (r.diff ?? "").includes(quoted));
 }
 function ownName(display) {
   const parts = nameParts(splitObject(display).name);

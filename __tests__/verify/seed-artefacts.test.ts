@@ -101,6 +101,26 @@ describe('ups that fail on synthetic rows', () => {
     expect(r2.problems).toEqual([expect.objectContaining({ kind: 'data-loss', severity: 'error', migration: '2', object: 'table public.member' })]);
   });
 
+  test('values that coincide only because two tables got the same synthetic values: a warning, not "fails on any row"', async () => {
+    // ente's 27_consolidate_files_table: object keys of two tables merged into one unique column.
+    const keys = {
+      'db/1_keys.up.sql': 'CREATE TABLE file_keys (id int PRIMARY KEY, object_key text NOT NULL);\nCREATE TABLE thumb_keys (id int PRIMARY KEY, object_key text NOT NULL);\n',
+      'db/1_keys.down.sql': 'DROP TABLE thumb_keys;\nDROP TABLE file_keys;\n',
+    };
+    const merge = (second: string) => ({
+      ...keys,
+      'db/2_merge.up.sql': `CREATE TABLE object_keys (object_key text UNIQUE NOT NULL);\nINSERT INTO object_keys SELECT object_key FROM file_keys;\n${second}`,
+      'db/2_merge.down.sql': 'DROP TABLE object_keys;\n',
+    });
+    const r = await verify(writeProject(merge('INSERT INTO object_keys SELECT object_key FROM thumb_keys;\n')), 'db', url());
+    expect(r.problems).toEqual([expect.objectContaining({ kind: 'up-failed', severity: 'warning', sqlstate: '23505', migration: '2' })]);
+    expect(r.migrations.map((m) => m.status)).toEqual(['ok', 'ok']);
+    // Near miss: an up that inserts the same key twice from one row fails on any row: an error.
+    const dup = await verify(writeProject(merge("INSERT INTO object_keys SELECT 'k' || id FROM file_keys;\nINSERT INTO object_keys SELECT 'k' || id FROM file_keys;\n")), 'db', url());
+    expect(dup.problems).toEqual([expect.objectContaining({ kind: 'up-failed', severity: 'error', sqlstate: '23505', migration: '2' })]);
+    expect(dup.problems[0]!.message).toContain('fails on any row');
+  });
+
   test('near miss: an up that fails on empty tables too is an error and stops', async () => {
     const root = writeProject({
       ...base,

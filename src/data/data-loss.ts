@@ -40,13 +40,31 @@ export function dataLossProblems(migration: Migration, before: Fingerprints, aft
       add(`table ${name}`, `table ${name}: ${was.rows} rows → ${now.rows}${recreated ? ' (dropped and recreated by the down)' : ''}`);
       continue;
     }
+    const keyChanged = keyValuesChanged(was, now);
     for (const column of Object.keys(was.columns)) {
       if (!(column in now.columns) || now.columns[column] === was.columns[column]) continue;
+      // Its values are all still there; only the keys of their rows changed, which the key
+      // column's own problem reports (a bystander of a padded char(n) key is not data loss).
+      if (keyChanged && !was.detail!.key.includes(column) && sameUnkeyed(was, now, column)) continue;
       const sample = changedSample(was, now, column);
       add(`column ${name}.${column}`, `${shortName(name)}.${column}: ${changedValues(was, now, column)}${sample ? `; e.g. ${sampleText(sample)}` : ''}`, sample);
     }
   }
   return problems;
+}
+
+/** True when the values of the primary key the hashes are keyed by changed (same key columns). */
+function keyValuesChanged(was: TableFingerprint, now: TableFingerprint): boolean {
+  const key = was.detail?.key ?? [];
+  if (key.length === 0 || key.join('\0') !== (now.detail?.key ?? []).join('\0')) return false;
+  return key.some((k) => k in was.columns && k in now.columns && was.columns[k] !== now.columns[k]);
+}
+
+/** True when the column holds the same multiset of values, whatever rows they sit in. */
+function sameUnkeyed(was: TableFingerprint, now: TableFingerprint, column: string): boolean {
+  const a = was.detail?.unkeyed?.[column];
+  const b = now.detail?.unkeyed?.[column];
+  return a !== undefined && a === b && (was.detail?.nonNull[column] ?? -1) === (now.detail?.nonNull[column] ?? -2);
 }
 
 /**

@@ -31,6 +31,12 @@ export interface FingerprintDetail {
   buckets: Record<string, number[]>;
   /** Column → number of non-NULL values. */
   nonNull: Record<string, number>;
+  /**
+   * Column → hash of its values as a multiset, not keyed by row: when the down changes the key
+   * values themselves (a `char(n)` key padded), every keyed hash changes, and this tells a column
+   * whose values all stayed from one that lost some.
+   */
+  unkeyed?: Record<string, string>;
 }
 
 /** The fingerprint of one table; `detail` is what comparisons use beyond the totals. */
@@ -75,16 +81,18 @@ export async function fingerprintTables(client: pg.ClientBase, specs: readonly F
   // JIT compiling this wide query costs more than running it (20 s against 4 s for 2.6M rows);
   // SET LOCAL confines the setting to this message's implicit transaction (or the caller's).
   const results = (await client.query(`SET LOCAL jit = off; ${sql}`)) as unknown as pg.QueryResult[];
-  const rows = results[1].rows as Array<{ oid: string; rows: string; buckets: Array<[number, number, number[]]>; nonnull: string[]; sample: Record<string, string | null> | null }>;
+  const rows = results[1].rows as Array<{ oid: string; rows: string; buckets: Array<[number, number, number[]]>; nonnull: string[]; unkeyed: string[] | null; sample: Record<string, string | null> | null }>;
   const byOid = new Map(rows.map((r) => [Number(r.oid), r]));
   for (const spec of specs) {
     const row = byOid.get(spec.table.oid);
     const bucketRows = new Array<number>(BUCKETS).fill(0);
     const buckets: Record<string, number[]> = {};
     const nonNull: Record<string, number> = {};
+    const unkeyed: Record<string, string> = {};
     spec.columns.forEach((c, k) => {
       buckets[c] = new Array<number>(BUCKETS).fill(0);
       nonNull[c] = Number(row?.nonnull?.[k] ?? 0);
+      unkeyed[c] = String(row?.unkeyed?.[k] ?? 0);
     });
     for (const [b, n, sums] of row?.buckets ?? []) {
       bucketRows[b] = Number(n);
@@ -96,7 +104,7 @@ export async function fingerprintTables(client: pg.ClientBase, specs: readonly F
       table: spec.table.display,
       rows: Number(row?.rows ?? 0),
       columns,
-      detail: { oid: spec.table.oid, key: spec.key, bucketRows, buckets, nonNull },
+      detail: { oid: spec.table.oid, key: spec.key, bucketRows, buckets, nonNull, ...(spec.key.length ? { unkeyed } : {}) },
       ...(row?.sample ? { sample: row.sample } : {}),
     });
   }
@@ -137,24 +145,33 @@ function valueHash(column: string, type: number | undefined): string {
 
 function fingerprintSql(spec: FingerprintSpec): string {
   const t = spec.table;
-  const key = spec.key.length
-    ? `hashtextextended(ROW(${spec.key.map((k) => `t.${quoteIdent(k)}`).join(', ')})::text, 0)`
-    : '0::int8';
   const types = new Map(t.columns.map((c) => [c.name, c.type]));
+  // A row's identity is the hash of its key values' own hashes (seed 1, so a one-column key's
+  // column does not xor with itself to zero): not ROW(key)::text, whose text pads a char(n) key
+  // and follows the session's TimeZone, so a key whose values stay the same across a type change
+  // (varchar → char, int → bigint) keeps its rows' identity.
+  const keyHashes = spec.key.map((k) => valueHash(`t.${quoteIdent(k)}`, types.get(k)));
+  const key =
+    keyHashes.length === 0 ? '0::int8'
+    : keyHashes.length === 1 ? `hashint8extended(${keyHashes[0]}, 1)`
+    : `hashtextextended(ARRAY[${keyHashes.join(', ')}]::text, 1)`;
+  const arr = (items: string[]) => (items.length ? `ARRAY[${items.join(', ')}]` : 'ARRAY[]::int8[]');
   const hashes = spec.columns.map((c, k) => `${valueHash(`t.${quoteIdent(c)}`, types.get(c))} AS h${k}`);
   const sums = spec.columns.map((_, k) => `mod(mod(sum(k # coalesce(h${k}, ${NULL_HASH})), ${MODULUS}) + ${MODULUS}, ${MODULUS})::int8`);
   const counts = spec.columns.map((_, k) => `count(h${k}) AS n${k}`);
   const totals = spec.columns.map((_, k) => `coalesce(sum(n${k}), 0)::int8`);
+  // Without a key the bucket sums are already unkeyed; with one, a plain sum per column too.
+  const plain = spec.columns.map((_, k) => `mod(mod(sum(coalesce(h${k}, ${NULL_HASH})), ${MODULUS}) + ${MODULUS}, ${MODULUS})::int8 AS u${k}`);
+  const unkeyedTotals = spec.key.length ? arr(spec.columns.map((_, k) => `mod(coalesce(sum(u${k}), 0), ${MODULUS})::int8`)) : 'NULL::int8[]';
   // One row by key order (an index scan for a primary key): what data-loss shows as an example.
   const sample = spec.key.length && spec.columns.length
     ? `(SELECT row_to_json(sample_row) FROM (SELECT ${spec.columns.map((c) => `left(t.${quoteIdent(c)}::text, ${SAMPLE_CHARS}) AS ${quoteIdent(c)}`).join(', ')}` +
       ` FROM ${t.qualified} AS t ORDER BY ${spec.key.map((k) => `t.${quoteIdent(k)}`).join(', ')} LIMIT 1) AS sample_row)`
     : 'NULL::json';
-  const arr = (items: string[]) => (items.length ? `ARRAY[${items.join(', ')}]` : 'ARRAY[]::int8[]');
   return (
     `SELECT ${t.oid}::int8 AS oid, coalesce(sum(n), 0)::int8 AS rows,` +
-    ` coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull, ${sample} AS sample FROM (` +
-    `SELECT (k & ${BUCKETS - 1}) AS b, count(*) AS n, ${arr(sums)} AS s${counts.map((c) => `, ${c}`).join('')}` +
+    ` coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull, ${unkeyedTotals} AS unkeyed, ${sample} AS sample FROM (` +
+    `SELECT (k & ${BUCKETS - 1}) AS b, count(*) AS n, ${arr(sums)} AS s${counts.map((c) => `, ${c}`).join('')}${spec.key.length ? plain.map((c) => `, ${c}`).join('') : ''}` +
     // OFFSET 0 keeps the per-row hashes in their own subquery: flattened, the planner would
     // recompute the key hash (a row-to-text cast) once per column, and it cannot tell that
     // \`k & BUCKETS-1\` has few groups, so it sorted every row (to disk at 100k rows) instead of

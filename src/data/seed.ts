@@ -25,6 +25,13 @@ export interface SeedRequest {
   onlyEmpty?: boolean;
   /** Seed only tables this returns true for (by `schema.table`); all when absent. */
   include?: (display: string) => boolean;
+  /**
+   * Number each table's rows after the previous table's (table k gets rows k·rows+1 …), so no two
+   * tables hold the same synthetic values: a column named alike in two tables ('object key 1')
+   * would otherwise collide where an up merges them into one unique column, which real data
+   * need not do. Used for the one well-formed row per table of the seeded-rows policy.
+   */
+  distinctAcrossTables?: boolean;
 }
 
 /**
@@ -50,8 +57,9 @@ export async function seedTables(client: pg.ClientBase, request: SeedRequest): P
     // JIT compilation of these wide generated expressions costs more than it saves; the joins
     // that pick parent rows sort 100,000-row sets, which spill to disk at the default work_mem.
     await client.query("SET CONSTRAINTS ALL IMMEDIATE; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
-    for (const table of order.tables) {
-      const plan = planInsert(catalog, table, request.rows, order.deferred.get(table.oid) ?? new Set());
+    for (const [k, table] of order.tables.entries()) {
+      const firstRow = request.distinctAcrossTables ? 1 + k * request.rows : 1;
+      const plan = planInsert(catalog, table, request.rows, order.deferred.get(table.oid) ?? new Set(), firstRow);
       if ('reason' in plan) {
         note(table, `not seeded: ${plan.reason}`);
         continue;
@@ -127,7 +135,7 @@ interface ColumnPlan {
 }
 
 /** Builds the insert for one table, or the reason it cannot be filled. */
-function planInsert(catalog: Catalog, table: TableInfo, rows: number, deferred: Set<string>): InsertPlan {
+function planInsert(catalog: Catalog, table: TableInfo, rows: number, deferred: Set<string>, firstRow = 1): InsertPlan {
   if (table.partitioned && table.leaves.length === 0) return { reason: 'partitioned table without partitions' };
   const shapes = columnShapes(catalog, table);
   const leafShapes = table.leaves.map((leaf) => {
@@ -190,7 +198,7 @@ function planInsert(catalog: Catalog, table: TableInfo, rows: number, deferred: 
       plans.set(column.num, { column, expr: sequence, essential: true });
       continue;
     }
-    const request = { type: column.type, typmod: column.typmod, column: column.name, position: column.num, i, maxRow: rows };
+    const request = { type: column.type, typmod: column.typmod, column: column.name, position: column.num, i, maxRow: firstRow + rows - 1 };
     let expr = valueExpression(catalog.types, { ...request, shape: shapes.get(column.name) });
     const perLeaf = leafShapes.map((m) => m.get(column.name));
     if (expr && perLeaf.some(Boolean)) {
@@ -260,7 +268,7 @@ function planInsert(catalog: Catalog, table: TableInfo, rows: number, deferred: 
       `INSERT INTO ${table.qualified} (${names.join(', ')})${overriding}\n` +
       `SELECT ${casts.join(', ')} FROM (\n` +
       `  SELECT ${level1.join(', ')} FROM (\n` +
-      `    SELECT ${level0.length ? level0.join(', ') : '1 AS rv_none'} FROM generate_series(1, ${rows}) AS g(i)\n` +
+      `    SELECT ${level0.length ? level0.join(', ') : '1 AS rv_none'} FROM generate_series(${firstRow}, ${firstRow + rows - 1}) AS g(i)\n` +
       `    ${joins.join('\n    ')}\n` +
       `  ) AS b\n` +
       `) AS s\n` +

@@ -5,7 +5,8 @@
  *
  * What counts as a consequence:
  * - a re-up that fails on an object the down left behind (`already exists`) or took away (`does
- *   not exist`), when a `rollback-residue` of the same migration names that object;
+ *   not exist`), when a `rollback-residue` of the same migration names that object; an enum
+ *   label that already exists, when the residue is the enum type the down left holding it;
  * - a re-applied schema that differs in an object the down already failed to restore;
  * - whatever fails in the down or re-up of a migration whose up failed (it was half applied);
  * - a re-up over its time limit when the up was already over the same limit (the same work).
@@ -48,7 +49,7 @@ export function foldConsequences(problems: readonly Problem[]): Problem[] {
     const residues = mine.filter((p) => p.kind === 'rollback-residue' && p.severity === 'error' && p.object);
     if (child.kind === 'reup-failed' || (child.kind === 'timeout' && child.phase === 'reup')) {
       const names = trippedOn(child);
-      const residue = residues.find((r) => names.includes(ownName(r.object!)));
+      const residue = residues.find((r) => names.includes(ownName(r.object!))) ?? enumResidue(child, residues);
       if (residue) attach(residue, child, `re-applying the up failed: ${errorGist(child.message, 200)}`);
       continue;
     }
@@ -88,6 +89,17 @@ function trippedOn(p: Problem): string[] {
   const state = p.sqlstate ?? '';
   if (!/already exists|does not exist/.test(text) && !DUPLICATE_STATES.has(state) && !UNDEFINED_STATES.has(state)) return [];
   return [...text.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1]!);
+}
+
+/**
+ * `enum label "x" already exists` names the label, not its type: the residue is the type whose
+ * difference shows that label (ALTER TYPE … ADD VALUE, which no down undoes by dropping the value).
+ */
+function enumResidue(p: Problem, residues: readonly Problem[]): Problem | undefined {
+  const label = /enum label "((?:[^"]|"")*)" already exists/.exec(errorGist(p.message, 10_000))?.[1];
+  if (!label) return undefined;
+  const quoted = `'${label.replace(/""/g, '"').replace(/'/g, "''")}'`;
+  return residues.find((r) => splitObject(r.object!).kind === 'type' && (r.diff ?? '').includes(quoted));
 }
 
 /** The object's own name, as PostgreSQL prints it in messages (`orders_status_idx`, `legacy`). */

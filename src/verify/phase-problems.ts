@@ -41,6 +41,25 @@ function missingObject(f: ScriptFailure): boolean {
   return /^(42|3F)/.test(f.sqlstate ?? '') || /\bdoes not exist\b/.test(f.message);
 }
 
+/**
+ * An up that fails on `relation "x" does not exist` where no migration of the history creates
+ * `x` (ory/keto's `networks`, made by a library's own migrations): the message says it probably
+ * comes from outside the history and how to load it. Only for SQL histories, where "creates" can
+ * be read from the text; a typo gets the same words, which are conditional.
+ */
+export function outsideHistoryHint(p: Problem, history: readonly Migration[]): Problem {
+  if (p.kind !== 'up-failed' || p.sqlstate !== '42P01') return p;
+  const name = /relation "((?:[^"]|"")+)" does not exist/.exec(p.message)?.[1]?.replace(/""/g, '"');
+  if (!name || history.some((m) => m.up.kind !== 'sql')) return p;
+  const bare = name.slice(name.lastIndexOf('.') + 1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const creates = new RegExp(
+    `\\b(?:CREATE\\s+(?:(?:UNLOGGED|TEMP|TEMPORARY|OR\\s+REPLACE|MATERIALIZED|RECURSIVE)\\s+)*(?:TABLE|VIEW|SEQUENCE)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?|RENAME\\s+TO\\s+)(?:"?[\\w$]+"?\\.)?"?${bare}"?(?![\\w$])`,
+    'i',
+  );
+  if (history.some((m) => m.up.kind === 'sql' && creates.test(m.up.text))) return p;
+  return { ...p, message: `${p.message} — no migration of this history creates "${name}": if it comes from outside it (another project's or a library's migrations, a manual setup), load it with --seed-file` };
+}
+
 export function irreversibleProblem(m: Migration, declared: { file: string; line: number }): Problem {
   return { kind: 'irreversible', severity: 'warning', migration: m.id, file: declared.file, line: declared.line, message: `${migrationLabel(m)} is declared irreversible; its down was not verified` };
 }

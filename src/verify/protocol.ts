@@ -25,7 +25,7 @@ import type { DataHooks } from './hooks.js';
 import { migrationLabel } from '../result/migration-label.js';
 import type { MigrationResult, PhaseName, Problem, SchemaChange, SeededTable } from '../result/types.js';
 import { doesNothing } from './empty-script.js';
-import { environmentProblem, irreversibleProblem, missingDownProblem, phaseFailure } from './phase-problems.js';
+import { environmentProblem, irreversibleProblem, missingDownProblem, outsideHistoryHint, phaseFailure } from './phase-problems.js';
 import { RestoreFailed, StateJournal } from './restore.js';
 import { retryOnOtherRows, type RowsUsed } from './seeded-up.js';
 import { chainDownProblem } from './chain-blame.js';
@@ -445,7 +445,7 @@ class Protocol {
       return false;
     }
     res.status = 'failed';
-    const problem = phaseFailure(m, phase, failure);
+    const problem = outsideHistoryHint(phaseFailure(m, phase, failure), [...this.input.baseline, ...this.input.fresh]);
     this.out.problems.push(problem);
     if (failure.connectionLost) this.connectionLost = true;
     return problem.kind === 'environment';
