@@ -8,7 +8,7 @@ import pg from 'pg';
 import { seedTables } from '../../src/data/seed.js';
 import { EnvironmentError } from '../../src/errors.js';
 import type { SqlScript } from '../../src/formats/types.js';
-import { growDatabase, runTrials, type DatabaseRef } from '../../src/predict/trial.js';
+import { growDatabase, ringThresholdBytes, runTrials, type DatabaseRef } from '../../src/predict/trial.js';
 import { SCRATCH_PREFIX } from '../../src/postgres/scratch.js';
 import { scratchDatabasesOn } from '../helpers/leftovers.js';
 import { usePostgres } from '../helpers/postgres.js';
@@ -66,7 +66,8 @@ describe('runTrials', () => {
   it('samples every phase at every size, repeated, and leaves only the source behind, unchanged', async () => {
     const src = await source();
     const before = await query(urlOf(src), COUNTS);
-    const runs = await runTrials({ source: src, phases: [{ phase: 'up', script: UP }, { phase: 'down', script: DOWN }], tables: ['public.events'], sizes: [1500, 200], repeats: 2, statementTimeoutMs: 60_000 });
+    // Default sizes: the seed, then production's 1,500 rows (below the ring threshold of any server).
+    const runs = await runTrials({ source: src, phases: [{ phase: 'up', script: UP }, { phase: 'down', script: DOWN }], tables: ['public.events'], seedRows: 200, productionRows: 1500, repeats: 2, statementTimeoutMs: 60_000 });
 
     // Sizes interleaved, smallest first; each run on its own copy.
     expect(runs.map((r) => r.size)).toEqual([200, 1500, 200, 1500]);
@@ -84,6 +85,12 @@ describe('runTrials', () => {
 
     expect(await trialCopies(src)).toEqual([]);
     expect(await query(urlOf(src), COUNTS)).toEqual(before);
+  });
+
+  it('sizes the large trial from the server: a quarter of shared_buffers', async () => {
+    // 128 MB in the test servers (local-cluster.ts); the tests do not depend on it otherwise.
+    const [setting] = await query<{ bytes: string }>(server.server().adminUrl, "SELECT pg_size_bytes(current_setting('shared_buffers')) / 4 AS bytes");
+    expect(await ringThresholdBytes(server.server().adminUrl)).toBe(Number(setting!.bytes));
   });
 
   it('records a phase that fails at one size, and does not run the phases after it', async () => {

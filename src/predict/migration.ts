@@ -31,7 +31,7 @@ export interface MigrationPredictionRequest {
   tableRows: TableSizes;
   /** Rows the protocol seeded per table: the size the measured phases ran at. */
   seedRows: number;
-  /** Trial sizes and runs per size (trial.ts defaults when absent). */
+  /** Trial sizes and runs per size (default: the seed and a size from planTrialSizes; 3 runs). */
   sizes?: readonly number[];
   repeats?: number;
   /** Tables seeding never touches (tool bookkeeping). */
@@ -71,6 +71,8 @@ export async function predictMigration(request: MigrationPredictionRequest): Pro
         source: request.source,
         phases: request.phases.map((p) => ({ phase: p.phase, script: p.script })),
         tables,
+        seedRows: request.seedRows,
+        productionRows: Math.max(...tables.map((t) => request.tableRows.get(t)!.rows)),
         ...(request.sizes ? { sizes: request.sizes } : {}),
         ...(request.repeats ? { repeats: request.repeats } : {}),
         ...(request.exclude ? { exclude: request.exclude } : {}),

@@ -22,13 +22,11 @@ import type { ExecuteContext } from '../execute/script.js';
 import type { Script } from '../formats/types.js';
 import { traceScript } from '../locks/tracer.js';
 import { SCRATCH_PREFIX } from '../postgres/scratch.js';
+import { planTrialSizes } from './sizes.js';
 import type { GrownTable, PhaseRun, TrialRun } from './types.js';
 
-/**
- * Default trial sizes (rows per concerned table): the default seed, and two larger sizes the fit
- * leans on; 50,000 rows of a table take a few seconds to generate on a 2-core runner.
- */
-export const DEFAULT_TRIAL_SIZES: readonly number[] = [1_000, 10_000, 50_000];
+/** The smallest trial when none is given: the protocol's default seed. */
+export const DEFAULT_SEED_ROWS = 1_000;
 
 /** Runs per size: the fit takes the median, so one slow run on a shared machine does not count. */
 export const DEFAULT_TRIAL_REPEATS = 3;
@@ -52,8 +50,16 @@ export interface TrialRequest {
   phases: readonly TrialPhase[];
   /** Tables to grow, `schema.table` (predict.ts `concernedTables`). */
   tables: readonly string[];
-  /** Rows per table for each size; default DEFAULT_TRIAL_SIZES. */
+  /**
+   * Rows per table for each size. Default: the seed size, then one size chosen by
+   * planTrialSizes (past a quarter of shared_buffers for the narrowest table, or the production
+   * size when smaller), after measuring the tables' width at the seed size.
+   */
   sizes?: readonly number[];
+  /** The smallest size when `sizes` is not given; default DEFAULT_SEED_ROWS. */
+  seedRows?: number;
+  /** The largest production row count among `tables`, for the default sizes (none: no cap). */
+  productionRows?: number;
   /** Runs per size; default DEFAULT_TRIAL_REPEATS. */
   repeats?: number;
   /** Tables seeding never touches (tool bookkeeping), as for the seeder. */
@@ -66,19 +72,32 @@ export interface TrialRequest {
 
 /**
  * Runs every phase `repeats` times at every size; one TrialRun per run. Sizes are interleaved
- * (1k, 10k, 50k, 1k, …) so a machine that gets busier does not bias one size. Throws
+ * (1k, 250k, 1k, 250k, …) so a machine that gets busier does not bias one size. Throws
  * EnvironmentError when a clone cannot be made; a phase that fails is a result (PhaseRun.failure).
  */
 export async function runTrials(request: TrialRequest): Promise<TrialRun[]> {
-  const sizes = [...new Set(request.sizes ?? DEFAULT_TRIAL_SIZES)].sort((a, b) => a - b);
   const repeats = Math.max(1, request.repeats ?? DEFAULT_TRIAL_REPEATS);
   const grown: GrownDatabase[] = [];
   const out: TrialRun[] = [];
+  const grow = async (size: number) => {
+    request.progress?.(`trial: growing ${request.tables.join(', ')} to ${size.toLocaleString('en')} rows`);
+    grown.push(await growDatabase(request.source, request.tables, size, request.exclude));
+  };
   try {
-    for (const size of sizes) {
-      request.progress?.(`trial: growing ${request.tables.join(', ')} to ${size.toLocaleString('en')} rows`);
-      grown.push(await growDatabase(request.source, request.tables, size, request.exclude));
+    let sizes = request.sizes ? [...new Set(request.sizes)].sort((a, b) => a - b) : undefined;
+    if (!sizes) {
+      const seedRows = request.seedRows ?? DEFAULT_SEED_ROWS;
+      await grow(seedRows);
+      const widths = grown[0]!.tables.filter((t) => t.rows > 0).map((t) => t.bytes / t.rows);
+      sizes = planTrialSizes({
+        seedRows,
+        productionRows: request.productionRows ?? Number.MAX_SAFE_INTEGER,
+        bytesPerRow: widths.length ? Math.min(...widths) : 0,
+        ringThresholdBytes: await ringThresholdBytes(request.source.adminUrl),
+      });
     }
+    for (const size of sizes) if (!grown.some((g) => g.size === size)) await grow(size);
+    grown.sort((a, b) => a.size - b.size);
     for (let round = 0; round < repeats; round++) {
       for (const g of grown) {
         request.progress?.(`trial: run ${round + 1}/${repeats} at ${g.size.toLocaleString('en')} rows`);
@@ -89,6 +108,23 @@ export async function runTrials(request: TrialRequest): Promise<TrialRun[]> {
     return out;
   } finally {
     for (const g of grown) await g.drop();
+  }
+}
+
+/** A quarter of shared_buffers in bytes: the size past which PostgreSQL scans a table through a ring. */
+export async function ringThresholdBytes(adminUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const r = await client.query<{ bytes: string }>(
+      "SELECT (SELECT setting::int8 FROM pg_catalog.pg_settings WHERE name = 'shared_buffers') * pg_catalog.current_setting('block_size')::int8 / 4 AS bytes",
+    );
+    return Number(r.rows[0]!.bytes);
+  } catch (err) {
+    throw new EnvironmentError(`cannot read shared_buffers for prediction trials: ${(err as Error).message}`);
+  } finally {
+    await client.end().catch(() => {});
   }
 }
 
