@@ -93,7 +93,8 @@ export async function predictFigure(ctx: BenchContext): Promise<FigureResult> {
   // 1 M rows of `events` (~160 MB) take about a minute to generate on this 2-core machine and
   // seconds to copy per run: the full figure predicts 1,000,000 rows; --quick 400,000.
   const target = ctx.quick ? 400_000 : 1_000_000;
-  const repeats = ctx.quick ? 2 : 3;
+  // Every run is on a fresh copy, so no warm-up round: the rounds interleave all sizes instead.
+  const repeats = ctx.plan.runs;
   return withDatabase(ctx.server, async (url) => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();

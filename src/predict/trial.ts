@@ -1,9 +1,10 @@
 /**
  * Trials: the phases of one migration run, traced, on copies of the scratch database whose
- * concerned tables were grown to a given number of synthetic rows, at two or more sizes, a few
- * times each. What predict.ts fits its models to. Each copy is a `CREATE DATABASE … TEMPLATE`
- * clone (a file copy: no replay of the history), dropped when done, also on SIGINT/SIGTERM
- * (cleanup registry); the source database is only read, never changed.
+ * concerned tables were grown to a given number of synthetic rows, at two or more sizes (by
+ * default the seed and one size past a quarter of shared_buffers, sizes.ts), a few times each:
+ * what predict.ts fits its models to. Each copy is a `CREATE DATABASE … TEMPLATE` clone (a
+ * block copy: no replay of the history), dropped when done, also on SIGINT/SIGTERM (cleanup
+ * registry); the source database is only read, never changed.
  *
  * Growing a table to n rows: its rows are removed (`TRUNCATE … CASCADE`, since the seeder's
  * values are a function of the row number and would collide with the rows already there),
