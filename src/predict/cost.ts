@@ -7,6 +7,7 @@
  */
 import type { CostKind, StatementTrace } from '../locks/types.js';
 
+/** What a statement's cost grows with. */
 export interface StatementCost {
   cost: CostKind;
   /** Tables whose size drives the cost, `schema.table`; empty for metadata-only statements. */

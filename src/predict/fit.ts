@@ -23,6 +23,7 @@ export interface SizeMedian {
   runs: number;
 }
 
+/** A fitted model: `a + b·basis(n)`, or a constant. */
 export interface Fit {
   /** `constant` when the runs show no growth beyond noise, or were made at one size only. */
   shape: Shape | 'constant';
@@ -36,6 +37,7 @@ export interface Fit {
   why?: 'one size' | 'no growth';
 }
 
+/** Tuning of the noise guard. */
 export interface FitOptions {
   /**
    * Growth of the median from the smallest to the largest size at or below this is not growth

@@ -15,6 +15,7 @@ import { annotatePhase, concernedTables, predictPhase, type PhasePrediction } fr
 import { runPhasesOnClone, runTrials, type DatabaseRef } from './trial.js';
 import type { TableSizes, TrialRun } from './types.js';
 
+/** One phase of the migration: its script and what the protocol measured. */
 export interface MigrationPhaseInput {
   /** `up`, `down`, `reup`: trials run them in this order on each copy. */
   phase: string;
@@ -23,6 +24,7 @@ export interface MigrationPhaseInput {
   measured: PhaseResult;
 }
 
+/** Everything predictMigration needs from the protocol. */
 export interface MigrationPredictionRequest {
   /** The scratch database in the state before the first phase; idle (no session connected). */
   source: DatabaseRef;
@@ -41,6 +43,7 @@ export interface MigrationPredictionRequest {
   progress?: (message: string) => void;
 }
 
+/** The migration's phases with predictions, and what the report should say about them. */
 export interface MigrationPrediction {
   /** The measured phases with `predicted` filled in, by phase name. */
   phases: Record<string, PhaseResult>;

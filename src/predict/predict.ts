@@ -25,6 +25,7 @@ import type { PhaseRun, TableSizes, TrialRun } from './types.js';
 /** What a table's size is measured in for one prediction. */
 export type Scale = 'rows' | 'bytes';
 
+/** A lock's predicted hold at production size. */
 export interface LockPrediction {
   relation: string;
   mode: LockMode;
@@ -33,6 +34,7 @@ export interface LockPrediction {
   heldMs: number;
 }
 
+/** A statement's predicted time, the model behind it, and its locks' holds. */
 export interface StatementPrediction {
   /** Position in the phase's statements (0-based), with line and tag to match it to another trace. */
   index: number;
@@ -53,6 +55,7 @@ export interface StatementPrediction {
   locks: LockPrediction[];
 }
 
+/** A phase's prediction: its time, each statement's, and what was left out. */
 export interface PhasePrediction {
   phase: string;
   /** Undefined when no trial of the phase succeeded (see notes). */

@@ -6,6 +6,7 @@
 import { BLOCKING_MODES, type CostKind, type LockMode } from '../locks/types.js';
 import type { PhaseResult } from '../result/types.js';
 
+/** The longest predicted blocking lock on one relation. */
 export interface PredictedBlockingLock {
   relation: string;
   mode: LockMode;

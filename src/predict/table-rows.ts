@@ -12,6 +12,7 @@
 import { ConfigError } from '../errors.js';
 import type { TableSize } from './types.js';
 
+/** Where the text came from (for messages) and how to qualify bare names. */
 export interface TableRowsSource {
   /** The file as the user named it, for messages. */
   file: string;

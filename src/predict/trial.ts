@@ -45,6 +45,7 @@ export interface TrialPhase {
   script: Script;
 }
 
+/** What to run, on what, at which sizes. */
 export interface TrialRequest {
   /** The database in the state before the first phase; no other session may be connected to it. */
   source: DatabaseRef;
