@@ -39,7 +39,9 @@ export function classifyCost(trace: StatementTrace, tables: ReadonlySet<string> 
   if (built.length) return { cost: 'index-build', tables: built };
   // Only indexes got new storage (REINDEX, a rebuild of an index alone): sorting the table's rows.
   if (trace.rewrites.length && lockedTables.length) return { cost: 'index-build', tables: lockedTables };
-  if (trace.validations.length) return { cost: 'validate', tables: unique(trace.validations) };
+  // A foreign key's check may read the referencing table through an index (no sequential scan
+  // to count): the tables it locked are in play too.
+  if (trace.validations.length) return { cost: 'validate', tables: unique([...trace.validations, ...lockedTables]) };
   if (ROW_WORK.test(trace.tag) && lockedTables.length) return { cost: 'scan', tables: lockedTables };
   return { cost: 'metadata', tables: [] };
 }

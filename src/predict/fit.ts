@@ -33,8 +33,12 @@ export interface Fit {
   b: number;
   /** The sizes measured, ascending, with the median at each. */
   sizes: SizeMedian[];
-  /** Why the fit is constant, when it is. */
-  why?: 'one size' | 'no growth';
+  /**
+   * Why the fit is not least squares: constant at one size or without growth beyond noise; or
+   * `no growth, proportional`: in proportion to the largest trial, for work that cannot stay
+   * constant as the table grows (see FitOptions.noGrowth).
+   */
+  why?: 'one size' | 'no growth' | 'no growth, proportional';
 }
 
 /** Tuning of the noise guard. */
@@ -45,6 +49,14 @@ export interface FitOptions {
    * ×1000 is noise made large.
    */
   minGrowthMs?: number;
+  /**
+   * What to fit when the runs show no growth beyond noise (or a slope below zero): `constant`
+   * (the default: an UPDATE by primary key does not grow), or `proportional`, the largest size's
+   * time scaled with n through the origin, for work that reads every row (a rewrite, a
+   * validation, an index build): on a noisy machine their growth between two trial sizes can
+   * drown, but calling them constant would predict seconds for what takes an hour at 40 M rows.
+   */
+  noGrowth?: 'constant' | 'proportional';
 }
 
 /** The basis function of a shape: n, or n·log₂n (0 below n = 2). */
@@ -60,7 +72,10 @@ export function fitCost(shape: Shape, points: readonly Point[], options: FitOpti
   if (sizes.length === 0) return undefined;
   const last = sizes[sizes.length - 1]!;
   if (sizes.length === 1) return { shape: 'constant', a: last.ms, b: 0, sizes, why: 'one size' };
-  const flat: Fit = { shape: 'constant', a: last.ms, b: 0, sizes, why: 'no growth' };
+  const flat: Fit =
+    options.noGrowth === 'proportional' && last.x > 0
+      ? { shape, a: 0, b: last.ms / basis(shape, last.x), sizes, why: 'no growth, proportional' }
+      : { shape: 'constant', a: last.ms, b: 0, sizes, why: 'no growth' };
   if (!grows(usable, sizes[0]!, last, options.minGrowthMs ?? 1)) return flat;
   const fs = sizes.map((s) => basis(shape, s.x));
   const ys = sizes.map((s) => s.ms);

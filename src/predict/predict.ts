@@ -72,6 +72,7 @@ interface Run {
 }
 
 interface Driver {
+  cost: CostKind;
   tables: string[];
   scale: Scale;
   shape: Shape;
@@ -106,13 +107,16 @@ export function predictPhase(phase: string, trials: readonly TrialRun[], product
     if (c.cost === 'metadata' || tables.length === 0) return undefined;
     const bytes = c.cost === 'rewrite' && tables.every((t) => production.get(t)!.bytes !== undefined && runs.every((r) => r.trial.tables.some((g) => g.table === t)));
     const scale: Scale = bytes ? 'bytes' : 'rows';
-    return { tables, scale, shape: c.cost === 'index-build' ? 'nlogn' : 'linear', productionSize: sum(tables.map((t) => production.get(t)![scale] ?? 0)) };
+    return { cost: c.cost, tables, scale, shape: c.cost === 'index-build' ? 'nlogn' : 'linear', productionSize: sum(tables.map((t) => production.get(t)![scale] ?? 0)) };
   });
 
   const measured = reference.map((_, index) => median(atRef.map((r) => r.phase.statements[index]!.ms)));
   const fits = reference.map((_, index) => {
     const driver = drivers[index];
-    return driver ? fitCost(driver.shape, runs.map((r) => ({ x: sizeOf(r, index, driver), ms: r.phase.statements[index]!.ms })), options) : undefined;
+    if (!driver) return undefined;
+    // Work that reads every row cannot stay constant as the table grows; row work may (by key).
+    const noGrowth = driver.cost === 'scan' ? 'constant' : 'proportional';
+    return fitCost(driver.shape, runs.map((r) => ({ x: sizeOf(r, index, driver), ms: r.phase.statements[index]!.ms })), { noGrowth, ...options });
   });
   const predicted = reference.map((_, index) => {
     const fit = fits[index];
@@ -279,7 +283,9 @@ function describe(label: string, driver: Driver, fit: Fit | undefined): string {
   const largest = fit.sizes[fit.sizes.length - 1]!.x;
   const factor = largest > 0 ? driver.productionSize / largest : Infinity;
   const how = factor > 1 ? `extrapolated ×${factor >= 10 ? Math.round(factor).toLocaleString('en') : factor.toFixed(1)} to ${target}` : `interpolated at ${target}`;
-  return `${what}: ${fit.shape === 'nlogn' ? 'n·log n' : 'linear'} fit of trials at ${sizes} (${each}), ${how}`;
+  const model = fit.shape === 'nlogn' ? 'n·log n' : 'linear';
+  if (fit.why === 'no growth, proportional') return `${what}: growth from ${sizes} within noise (${each}); ${model} in proportion to the largest trial, ${how}`;
+  return `${what}: ${model} fit of trials at ${sizes} (${each}), ${how}`;
 }
 
 function sameStatements(a: readonly StatementTrace[], b: readonly StatementTrace[]): boolean {

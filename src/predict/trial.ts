@@ -1,7 +1,7 @@
 /**
  * Trials: the phases of one migration run, traced, on copies of the scratch database whose
  * concerned tables were grown to a given number of synthetic rows, at two or more sizes (by
- * default the seed and one size past a quarter of shared_buffers, sizes.ts), a few times each:
+ * default two sizes past a quarter of shared_buffers, sizes.ts), a few times each:
  * what predict.ts fits its models to. Each copy is a `CREATE DATABASE … TEMPLATE` clone (a
  * block copy: no replay of the history), dropped when done, also on SIGINT/SIGTERM (cleanup
  * registry); the source database is only read, never changed.
@@ -53,9 +53,9 @@ export interface TrialRequest {
   /** Tables to grow, `schema.table` (predict.ts `concernedTables`). */
   tables: readonly string[];
   /**
-   * Rows per table for each size. Default: the seed size, then one size chosen by
-   * planTrialSizes (past a quarter of shared_buffers for the narrowest table, or the production
-   * size when smaller), after measuring the tables' width at the seed size.
+   * Rows per table for each size. Default: planTrialSizes (two sizes past a quarter of
+   * shared_buffers for the narrowest table, or the seed and the production size when that is
+   * smaller), after measuring the tables' width on a copy grown to the seed size.
    */
   sizes?: readonly number[];
   /** The smallest size when `sizes` is not given; default DEFAULT_SEED_ROWS. */
@@ -74,7 +74,7 @@ export interface TrialRequest {
 
 /**
  * Runs every phase `repeats` times at every size; one TrialRun per run. Sizes are interleaved
- * (1k, 250k, 1k, 250k, …) so a machine that gets busier does not bias one size. Throws
+ * (250k, 500k, 250k, 500k, …) so a machine that gets busier does not bias one size. Throws
  * EnvironmentError when a clone cannot be made; a phase that fails is a result (PhaseRun.failure).
  */
 export async function runTrials(request: TrialRequest): Promise<TrialRun[]> {
@@ -88,6 +88,7 @@ export async function runTrials(request: TrialRequest): Promise<TrialRun[]> {
   try {
     let sizes = request.sizes ? [...new Set(request.sizes)].sort((a, b) => a - b) : undefined;
     if (!sizes) {
+      // The tables' width decides the sizes: measure it on a copy grown to the seed size.
       const seedRows = request.seedRows ?? DEFAULT_SEED_ROWS;
       await grow(seedRows);
       const widths = grown[0]!.tables.filter((t) => t.rows > 0).map((t) => t.bytes / t.rows);
@@ -97,6 +98,7 @@ export async function runTrials(request: TrialRequest): Promise<TrialRun[]> {
         bytesPerRow: widths.length ? Math.min(...widths) : 0,
         ringThresholdBytes: await ringThresholdBytes(request.source.adminUrl),
       });
+      if (!sizes.includes(seedRows)) await grown.pop()!.drop();
     }
     for (const size of sizes) if (!grown.some((g) => g.size === size)) await grow(size);
     grown.sort((a, b) => a.size - b.size);
