@@ -40,6 +40,17 @@ describe('fitCost', () => {
     expect(fitCost('linear', [{ x: 1000, ms: 0.3 }, { x: 50_000, ms: 1.2 }], { minGrowthMs: 0.5 })).toMatchObject({ shape: 'linear' });
   });
 
+  it('noGrowth proportional: flat runs of work that reads every row scale through the origin from the largest size', () => {
+    const flat: Point[] = [1000, 1000, 50_000, 50_000].map((x, i) => ({ x, ms: [4, 6, 5, 5][i]! }));
+    const fit = fitCost('linear', flat, { noGrowth: 'proportional' })!;
+    expect(fit).toMatchObject({ shape: 'linear', a: 0, why: 'no growth, proportional' });
+    expect(evaluate(fit, 40_000_000)).toBeCloseTo(5 * 800, 9);
+    // An n·log n shape keeps its shape: more than linear at 800×.
+    expect(evaluate(fitCost('nlogn', flat, { noGrowth: 'proportional' })!, 40_000_000)).toBeGreaterThan(5 * 800);
+    // Growth that stands out is fitted as usual, whatever noGrowth says.
+    expect(fitCost('linear', at([1000, 50_000], (n) => 2 + 0.01 * n, 2), { noGrowth: 'proportional' })).toMatchObject({ shape: 'linear', a: 2 });
+  });
+
   it('keeps growth that stands out of the scatter even when the scatter is wide (a busy machine)', () => {
     const busy: Point[] = [
       ...[11.6, 10.2, 26.4].map((ms) => ({ x: 1000, ms })),

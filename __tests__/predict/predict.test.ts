@@ -115,11 +115,19 @@ describe('predictPhase', () => {
   });
 
   it('a hold that does not grow in the trials stays as measured', () => {
-    const p = predictPhase('meta', trials({ meta: () => [addNullableColumn(0.4, 0.9), rewrite(5, 5)] }), rowsOnly);
+    const p = predictPhase('meta', trials({ meta: () => [addNullableColumn(0.4, 0.9), statement({ tag: 'UPDATE', line: 6, ms: 5, locks: [lock('public.events', 'ROW EXCLUSIVE', 5)] })] }), rowsOnly);
     expect(p.statements[0]!.locks[0]!.heldMs).toBe(0.9);
-    // The rewrite measured the same at every size: no growth to extrapolate.
-    expect(p.statements[1]).toMatchObject({ ms: 5, cost: 'rewrite' });
-    expect(p.statements[1]!.basis).toBe('rewrite of public.events: no growth beyond noise from 1,000 / 10,000 / 50,000 rows (2 runs each); constant at 10,000,000 rows');
+    // Row work (an UPDATE by key) measured the same at every size: no growth to extrapolate.
+    expect(p.statements[1]).toMatchObject({ ms: 5, cost: 'scan' });
+    expect(p.statements[1]!.basis).toBe('row work of public.events: no growth beyond noise from 1,000 / 10,000 / 50,000 rows (2 runs each); constant at 10,000,000 rows');
+  });
+
+  it('a rewrite whose growth drowns in noise is taken in proportion to its largest trial, never as constant', () => {
+    // Reading every row cannot stay constant as the table grows: 5 ms at 50,000 rows is 1 s at 10 M.
+    const p = predictPhase('flat', trials({ flat: () => [rewrite(5, 5)] }), rowsOnly);
+    expect(p.statements[0]).toMatchObject({ ms: 1000, cost: 'rewrite', extrapolated: true });
+    expect(p.statements[0]!.locks[0]!.heldMs).toBeCloseTo(1000, 0);
+    expect(p.statements[0]!.basis).toBe('rewrite of public.events: growth from 1,000 / 10,000 / 50,000 rows within noise (2 runs each); linear in proportion to the largest trial, extrapolated ×200 to 10,000,000 rows');
   });
 
   it('statements on tables not listed stay as measured', () => {
