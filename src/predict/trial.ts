@@ -216,13 +216,18 @@ export async function runPhasesOnClone(template: DatabaseRef, phases: readonly T
   }
 }
 
-interface Clone extends DatabaseRef {
+/** A copy of a database; drop it when done (the cleanup registry drops it on a signal). */
+export interface Clone extends DatabaseRef {
   url: string;
   drop(): Promise<void>;
 }
 
-/** `CREATE DATABASE … TEMPLATE source`, named like every scratch database, dropped by cleanup. */
-async function cloneDatabase(source: DatabaseRef, purpose: string): Promise<Clone> {
+/**
+ * `CREATE DATABASE … TEMPLATE source`, named like every scratch database, dropped by cleanup.
+ * The source must be idle (no session connected); EnvironmentError when it is not, or when the
+ * server refuses. `purpose` is a word in the copy's name.
+ */
+export async function cloneDatabase(source: DatabaseRef, purpose: string): Promise<Clone> {
   const name = `${SCRATCH_PREFIX}trial_${purpose}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const admin = new pg.Client({ connectionString: source.adminUrl });
   admin.on('error', () => {});

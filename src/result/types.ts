@@ -155,4 +155,6 @@ export interface RunLimits {
   maxUpSeconds?: number;
   maxDownSeconds?: number;
   maxLockMs?: number;
+  /** max-predicted-lock-ms, when table-rows is given (src/predict/verdicts.ts). */
+  maxPredictedLockMs?: number;
 }
