@@ -5,16 +5,22 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRODUCTION_SIZES_QUERY } from '../../src/predict/production-query.js';
+import { PRODUCTION_SIZES_COMMAND, PRODUCTION_SIZES_QUERY } from '../../src/predict/production-query.js';
 import { parseTableRows } from '../../src/predict/table-rows.js';
 import { usePostgres } from '../helpers/postgres.js';
 
 const server = usePostgres();
 
 describe('the production query', () => {
+  it('is the query and the command the README tells teams to run, word for word', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('```sql\n' + PRODUCTION_SIZES_QUERY + '```\n');
+    expect(readme).toContain(PRODUCTION_SIZES_COMMAND);
+  });
+
   it('prints CSV that parseTableRows reads: estimates, fallbacks and bytes per table', async () => {
     await server.withDatabase(async (client, db) => {
       await client.query(`
