@@ -62,7 +62,7 @@ describe('predictMigration', () => {
     expect(out.tables).toEqual(['public.events']);
     expect(out.notes).toEqual([]);
     const up = out.phases.up!;
-    expect(up.predicted!.basis).toMatch(/^trials at 100 \/ 1,500 rows per table of public\.events \(1 run each\); 1 statement extrapolated/);
+    expect(up.predicted!.basis).toMatch(/^trials at 100 \/ 1,500 rows per table of public\.events \(1 run each\); 1 statement scaled/);
     const [set, alter] = up.locks!.statements;
     expect(set!.predicted).toMatchObject({ cost: 'metadata', basis: 'metadata only: as measured' });
     expect(alter!.predicted).toMatchObject({ cost: 'rewrite' });

@@ -70,7 +70,7 @@ describe('predictPhase', () => {
     const ref = upStatements(1000);
     const expected = ref.reduce((s, t) => s + t.ms, 0) + 1 + (p.statements[1]!.ms - ref[1]!.ms) + (p.statements[2]!.ms - ref[2]!.ms);
     expect(p.ms).toBeCloseTo(expected, 0);
-    expect(p.basis).toBe('trials at 1,000 / 10,000 / 50,000 rows per table of public.events (2 runs each); 2 statements extrapolated to production sizes, the rest as measured');
+    expect(p.basis).toBe('trials at 1,000 / 10,000 / 50,000 rows per table of public.events (2 runs each); 2 statements scaled to production sizes, the rest as measured');
     expect(p.notes).toEqual([]);
   });
 

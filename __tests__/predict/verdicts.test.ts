@@ -81,6 +81,16 @@ describe('predictionProblems', () => {
     expect(predictionProblems([migration(192_000, 99_000)], { maxUpSeconds: 0, maxDownSeconds: 0, maxPredictedLockMs: 0 })).toEqual([]);
   });
 
+  it('near miss: a long hold over a catalog change only, or a phase already over its limit as measured, is left to the measured verdicts', () => {
+    const m = migration(192_000, 31_000);
+    const alter = m.phases.up!.locks!.statements[1]!;
+    m.phases.up!.locks!.statements[1] = { ...alter, rewrites: [], predicted: { ms: 300, cost: 'metadata', basis: 'metadata only: as measured' } };
+    expect(predictionProblems([m], { maxPredictedLockMs: 100 })).toEqual([]);
+    const slow = migration(192_000);
+    slow.phases.up!.ms = 31_000;
+    expect(predictionProblems([slow], { maxUpSeconds: 30 })).toEqual([]);
+  });
+
   it('without predictions (no table-rows) nothing is judged, however tight the limits', () => {
     expect(predictionProblems([migration(undefined)], { maxUpSeconds: 0.001, maxDownSeconds: 0.001, maxPredictedLockMs: 1 })).toEqual([]);
   });

@@ -20,7 +20,7 @@ function stmt(line: number, sql: string, ms: number, locks: LockHold[], predicte
   return { line, tag: sql.split(' ').slice(0, 2).join(' '), sql, ms, locks, rewrites: [], validations: [], indexBuilds: [], lockTimeoutMs: 5000, ...(predicted ? { predicted } : {}) };
 }
 
-const BASIS = 'trials at 320,000 / 640,000 rows per table of public.events (3 runs each); 1 statement extrapolated to production sizes, the rest as measured';
+const BASIS = 'trials at 320,000 / 640,000 rows per table of public.events (3 runs each); 1 statement scaled to production sizes, the rest as measured';
 const REWRITE_BASIS = 'rewrite of public.events: linear fit of trials at 320,000 / 640,000 rows (3 runs each), extrapolated ×63 to 40,000,000 rows';
 
 function migration(predicted: boolean): MigrationResult {

@@ -38,7 +38,7 @@ describe('predictions in the engine', () => {
     for (const phase of ['up', 'down', 'reup'] as const) {
       expect(m.phases[phase]!.predicted).toEqual({ ms: expect.any(Number), basis: expect.stringMatching(/^(trials at 20 \/ 3,000 rows per table of public\.events|no statement scales)/) });
     }
-    expect(m.phases.up!.predicted!.basis).toMatch(/^trials at 20 \/ 3,000 rows per table of public\.events \(3 runs each\); 1 statement extrapolated/);
+    expect(m.phases.up!.predicted!.basis).toMatch(/^trials at 20 \/ 3,000 rows per table of public\.events \(3 runs each\); 1 statement scaled/);
     const alter = m.phases.up!.locks!.statements.find((s) => s.tag === 'ALTER TABLE')!;
     expect(alter.predicted).toMatchObject({ cost: 'rewrite', basis: expect.stringMatching(/^rewrite of public\.events: /) });
     expect(alter.locks.find((l) => l.relation === 'public.events' && l.mode === 'ACCESS EXCLUSIVE')!.predicted).toEqual({ rows: 3000, heldMs: expect.any(Number) });

@@ -165,7 +165,7 @@ export function predictPhase(phase: string, trials: readonly TrialRun[], product
   const perSize = Math.max(...sizes.map((s) => runs.filter((r) => r.trial.size === s).length));
   const basis = scaled.length
     ? `trials at ${sizes.map(count).join(' / ')} rows per table of ${grown.join(', ')} (${perSize} run${perSize > 1 ? 's' : ''} each); ` +
-      `${scaled.length} statement${scaled.length > 1 ? 's' : ''} extrapolated to production sizes, the rest as measured`
+      `${scaled.length} statement${scaled.length > 1 ? 's' : ''} scaled to production sizes, the rest as measured`
     : 'no statement scales with a listed table: as measured';
   return { phase, ms: round(Math.max(0, phaseMs)), basis, statements, notes };
 }
