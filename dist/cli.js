@@ -21037,7 +21037,7 @@ function predictPhase(phase, trials, production, options = {}) {
   const grown = [...new Set(runs.flatMap((r) => r.trial.tables.map((t) => t.table)))].sort();
   const sizes = [...new Set(runs.map((r) => r.trial.size))].sort((a, b) => a - b);
   const perSize = Math.max(...sizes.map((s) => runs.filter((r) => r.trial.size === s).length));
-  const basis2 = scaled.length ? `trials at ${sizes.map(count2).join(" / ")} rows per table of ${grown.join(", ")} (${perSize} run${perSize > 1 ? "s" : ""} each); ${scaled.length} statement${scaled.length > 1 ? "s" : ""} extrapolated to production sizes, the rest as measured` : "no statement scales with a listed table: as measured";
+  const basis2 = scaled.length ? `trials at ${sizes.map(count2).join(" / ")} rows per table of ${grown.join(", ")} (${perSize} run${perSize > 1 ? "s" : ""} each); ${scaled.length} statement${scaled.length > 1 ? "s" : ""} scaled to production sizes, the rest as measured` : "no statement scales with a listed table: as measured";
   return { phase, ms: round2(Math.max(0, phaseMs)), basis: basis2, statements, notes };
 }
 function concernedTables(statements, production) {
@@ -21521,7 +21521,7 @@ function predictionProblems(migrations, limits) {
       if (!result || !predicted) continue;
       const file = phase === "down" ? m.files.down ?? m.files.up : m.files.up;
       const seconds2 = limits[limit];
-      if (seconds2 && seconds2 > 0 && predicted.ms > seconds2 * 1e3) {
+      if (seconds2 && seconds2 > 0 && predicted.ms > seconds2 * 1e3 && result.ms <= seconds2 * 1e3) {
         problems.push({
           kind: "threshold",
           severity: "error",
@@ -21534,7 +21534,7 @@ function predictionProblems(migrations, limits) {
       const max = limits.maxPredictedLockMs;
       if (!max || max <= 0) continue;
       for (const lock of longestPredictedLocks(result)) {
-        if (lock.heldMs <= max) continue;
+        if (lock.heldMs <= max || lock.cost === "metadata") continue;
         problems.push({
           kind: "lock",
           severity: "error",
