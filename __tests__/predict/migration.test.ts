@@ -43,7 +43,7 @@ async function measured(src: DatabaseRef, traced = true): Promise<MigrationPhase
 }
 
 async function trialCopies(ref: DatabaseRef): Promise<string[]> {
-  return (await scratchDatabasesOn(ref.adminUrl)).filter((name) => name.startsWith(`${SCRATCH_PREFIX}trial_`));
+  return (await scratchDatabasesOn(ref.adminUrl)).filter((name) => name.startsWith(SCRATCH_PREFIX) && name.includes('_trial_'));
 }
 
 describe('predictMigration', () => {

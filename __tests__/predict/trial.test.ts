@@ -51,7 +51,7 @@ async function query<T extends pg.QueryResultRow>(url: string, text: string): Pr
 
 /** Copies made by trials that are still there (the sources are dropped by usePostgres). */
 async function trialCopies(ref: DatabaseRef): Promise<string[]> {
-  return (await scratchDatabasesOn(ref.adminUrl)).filter((name) => name.startsWith(`${SCRATCH_PREFIX}trial_`));
+  return (await scratchDatabasesOn(ref.adminUrl)).filter((name) => name.startsWith(SCRATCH_PREFIX) && name.includes('_trial_'));
 }
 
 function urlOf(ref: DatabaseRef): string {

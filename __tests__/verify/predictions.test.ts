@@ -26,7 +26,7 @@ const project = () =>
   });
 
 async function trialCopies(): Promise<string[]> {
-  return (await scratchDatabasesOn(url())).filter((n) => n.startsWith(`${SCRATCH_PREFIX}trial_`));
+  return (await scratchDatabasesOn(url())).filter((n) => n.startsWith(SCRATCH_PREFIX) && n.includes('_trial_'));
 }
 
 describe('predictions in the engine', () => {

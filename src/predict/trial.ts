@@ -223,12 +223,21 @@ export interface Clone extends DatabaseRef {
 }
 
 /**
+ * A copy's name: as scratchName() names scratch databases, creation time first, so the sweep of a
+ * run on a shared server reads its age from the name (a name starting `trial_` read as 1970, and a
+ * run's live copies were dropped as stale by another run's sweep), then `trial` and the purpose.
+ */
+export function trialCopyName(purpose: string, now = Date.now(), pid = process.pid): string {
+  return `${SCRATCH_PREFIX}${now.toString(36)}_${pid}_trial_${purpose}_${randomBytes(3).toString('hex')}`;
+}
+
+/**
  * `CREATE DATABASE … TEMPLATE source`, named like every scratch database, dropped by cleanup.
  * The source must be idle (no session connected); EnvironmentError when it is not, or when the
  * server refuses. `purpose` is a word in the copy's name.
  */
 export async function cloneDatabase(source: DatabaseRef, purpose: string): Promise<Clone> {
-  const name = `${SCRATCH_PREFIX}trial_${purpose}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const name = trialCopyName(purpose);
   const admin = new pg.Client({ connectionString: source.adminUrl });
   admin.on('error', () => {});
   try {
