@@ -47267,8 +47267,11 @@ async function runPhasesOnClone(template, phases, ctx) {
     await clone.drop();
   }
 }
+function trialCopyName(purpose, now = Date.now(), pid = process.pid) {
+  return `${SCRATCH_PREFIX}${now.toString(36)}_${pid}_trial_${purpose}_${randomBytes5(3).toString("hex")}`;
+}
 async function cloneDatabase(source, purpose) {
-  const name = `${SCRATCH_PREFIX}trial_${purpose}_${Date.now().toString(36)}_${randomBytes5(3).toString("hex")}`;
+  const name = trialCopyName(purpose);
   const admin = new esm_default.Client({ connectionString: source.adminUrl });
   admin.on("error", () => {
   });
