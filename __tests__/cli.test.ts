@@ -42,6 +42,10 @@ describe('rollback-verify CLI', () => {
     [['examples/golang-migrate', '--database-url', 'postgres://u:p@127.0.0.1:1/x', '--postgres', 'docker'], /--database-url cannot be combined with --postgres docker/],
     [['examples/golang-migrate', '--postgres-image', 'pgvector/pgvector:pg17', '--postgres', 'embedded'], /--postgres-image needs --postgres docker or auto \(got 'embedded'\)/],
     [['examples/golang-migrate', '--no-trace-locks', '--max-lock-ms', '100'], /--max-lock-ms judges the lock traces, and lock tracing is off; remove --no-trace-locks/],
+    [['examples/golang-migrate', '--max-predicted-lock-ms', '5000'], /--max-predicted-lock-ms judges the predictions at production sizes, and there are none without --table-rows; give --table-rows <file>/],
+    // Read before any server: the URL would not connect, and that error must not come first.
+    [['examples/golang-migrate', '--table-rows', 'no/such.json', '--database-url', 'postgres://u:p@127.0.0.1:1/x'], /^rollback-verify: table-rows file 'no\/such\.json' does not exist; give the JSON or the CSV of the production query$/m],
+    [['examples/golang-migrate', '--table-rows', 'package.json', '--database-url', 'postgres://u:p@127.0.0.1:1/x'], /^rollback-verify: table-rows package\.json:\d+: /m],
     [['examples/golang-migrate', '--up-command', 'make up'], /--up-command applies to --format commands only \(the format is auto\)/],
     [['examples/golang-migrate', '--seed-rows', 'many'], /--seed-rows must be a whole number/],
     [['examples/golang-migrate', '--database-url', 'mysql://x@y/z'], /--database-url must start with postgres:\/\//],

@@ -28,6 +28,7 @@ describe('action inputs', () => {
       traceLocks: true,
       maxLockMs: 0,
       requireLockTimeout: false,
+      maxPredictedLockMs: 0,
       embeddedCache: '/opt/tc/rollback-verify-embedded-postgres',
     });
     // postgres-version is not filled in: a database-url server or an image is used as it is.
@@ -42,12 +43,14 @@ describe('action inputs', () => {
         'base-ref': 'origin/main', 'github-token': 't', comment: 'on-failure', 'fail-on': 'warning, irreversible',
         'strict-column-order': 'true', mode: 'chain', 'seed-rows': '0', 'working-directory': 'services/api/',
         'seed-file': 'db/seed.sql', 'statement-timeout': '60', 'max-total-seconds': '900', 'trace-locks': 'true', 'max-lock-ms': '500', 'require-lock-timeout': 'true',
+        'table-rows': 'ops/table-rows.csv', 'max-predicted-lock-ms': '5000',
       }),
       env,
     );
     expect(s.options).toMatchObject({
       format: 'goose', provider: 'url', databaseUrl: 'postgres://u:p@h/d', postgresMajor: 16, failOn: ['warning', 'irreversible'], strictColumnOrder: true, mode: 'chain',
       seedRows: 0, cwd: '/work/repo/services/api', seedFile: 'db/seed.sql', statementTimeoutSeconds: 60, maxTotalSeconds: 900, maxLockMs: 500, requireLockTimeout: true,
+      tableRows: 'ops/table-rows.csv', maxPredictedLockMs: 5000,
     });
     expect(s).toMatchObject({ baseRef: 'origin/main', githubToken: 't', comment: 'on-failure', workingDirectory: 'services/api' });
   });
@@ -67,6 +70,9 @@ describe('action inputs', () => {
     [{ from: '000002', 'base-ref': 'main' }, /^from and base-ref cannot be used together: base-ref decides which migrations are new$/],
     [{ 'trace-locks': 'false', 'max-lock-ms': '100' }, /^max-lock-ms judges the lock traces, and lock tracing is off; set trace-locks: true$/],
     [{ 'trace-locks': 'false', 'require-lock-timeout': 'true' }, /^require-lock-timeout judges the lock traces/],
+    [{ 'max-predicted-lock-ms': '5000' }, /^max-predicted-lock-ms judges the predictions at production sizes, and there are none without table-rows; give table-rows <file> or remove max-predicted-lock-ms$/],
+    [{ 'max-predicted-lock-ms': 'soon', 'table-rows': 'rows.json' }, /^max-predicted-lock-ms must be a whole number ≥ 0 \(got 'soon'\)$/],
+    [{ 'trace-locks': 'false', 'table-rows': 'rows.json', 'max-predicted-lock-ms': '5000' }, /^max-predicted-lock-ms judges the lock traces, and lock tracing is off; set trace-locks: true$/],
     [{ 'up-command': 'make up' }, /^up-command applies to format commands only \(the format is auto\)$/],
     [{ 'alembic-config': 'a.ini', format: 'goose' }, /^alembic-config applies to format alembic only \(the format is goose\)$/],
     [{ 'strict-column-order': 'yes' }, /^strict-column-order must be true or false/],

@@ -13,6 +13,7 @@ import { dataFigure } from './figure-data.js';
 import { fullHistoryFigure } from './figure-history.js';
 import { peerFigure } from './figure-peer.js';
 import { prShapedFigure } from './figure-pr.js';
+import { predictFigure } from './figure-predict.js';
 import { serverStartFigure } from './figure-server-start.js';
 import { snapshotFigure } from './figure-snapshot.js';
 import { renderDetails, renderTable } from './table.js';
@@ -30,7 +31,7 @@ function parseArgs(argv: string[]): Args {
     if (a === '--quick') args.quick = true;
     else if (a === '--only') args.only = new Set(argv[++i]!.split(','));
     else if (a === '--runs') args.runs = Number(argv[++i]);
-    else throw new Error(`unknown argument ${a} (accepted: --quick, --only 1,2,3,4,5,start, --runs N)`);
+    else throw new Error(`unknown argument ${a} (accepted: --quick, --only 1,2,3,4,5,6,start, --runs N)`);
   }
   return args;
 }
@@ -42,6 +43,7 @@ const FIGURES: Array<[string, (ctx: BenchContext) => Promise<FigureResult | unde
   ['3', snapshotFigure],
   ['4', dataFigure],
   ['5', peerFigure],
+  ['6', predictFigure],
 ];
 
 function previousValues(path: string): Map<string, number> | undefined {

@@ -694,13 +694,13 @@ var require_binaryParsers = __commonJS({
       if (offset % 8 + bits >= 8) {
         result = callback(0, inv(data[offsetBytes]) & mask, firstBits);
       }
-      var bytes = bits + offset >> 3;
-      for (var i = offsetBytes + 1; i < bytes; i++) {
+      var bytes2 = bits + offset >> 3;
+      for (var i = offsetBytes + 1; i < bytes2; i++) {
         result = callback(result, inv(data[i]), 8);
       }
       var lastBits = (bits + offset) % 8;
       if (lastBits > 0) {
-        result = callback(result, inv(data[bytes]) >> 8 - lastBits, lastBits);
+        result = callback(result, inv(data[bytes2]) >> 8 - lastBits, lastBits);
       }
       return result;
     };
@@ -819,11 +819,11 @@ var require_binaryParsers = __commonJS({
         var array = [];
         var i2;
         if (dimension.length > 1) {
-          var count2 = dimension.shift();
-          for (i2 = 0; i2 < count2; i2++) {
+          var count4 = dimension.shift();
+          for (i2 = 0; i2 < count4; i2++) {
             array[i2] = parse10(dimension, elementType2);
           }
-          dimension.unshift(count2);
+          dimension.unshift(count4);
         } else {
           for (i2 = 0; i2 < dimension[0]; i2++) {
             array[i2] = parseElement(elementType2);
@@ -1212,7 +1212,7 @@ var require_utils2 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes: randomBytes5,
+      randomBytes: randomBytes6,
       deriveKey,
       sha256,
       hashByName,
@@ -1222,7 +1222,7 @@ var require_utils2 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes5(length) {
+    function randomBytes6(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -2657,7 +2657,7 @@ var require_serializer = __commonJS({
       68
       /* code.describe */
     );
-    var describe2 = (msg) => {
+    var describe3 = (msg) => {
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
@@ -2700,7 +2700,7 @@ var require_serializer = __commonJS({
       parse: parse10,
       bind,
       execute,
-      describe: describe2,
+      describe: describe3,
       close,
       flush: () => flushBuffer,
       sync: () => syncBuffer,
@@ -2849,9 +2849,9 @@ var require_parser = __commonJS({
           this.bufferLength = buffer.byteLength;
         }
       }
-      handlePacket(offset, code2, length, bytes) {
+      handlePacket(offset, code2, length, bytes2) {
         const { reader } = this;
-        reader.setBuffer(offset, bytes);
+        reader.setBuffer(offset, bytes2);
         let message;
         switch (code2) {
           case 50:
@@ -3099,7 +3099,7 @@ var require_dist = __commonJS({
     function parse10(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve11) => stream.on("end", () => resolve11()));
+      return new Promise((resolve12) => stream.on("end", () => resolve12()));
     }
   }
 });
@@ -3868,12 +3868,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve11, reject) => {
+        return new this._Promise((resolve12, reject) => {
           this._connect((error) => {
             if (error) {
               reject(error);
             } else {
-              resolve11(this);
+              resolve12(this);
             }
           });
         });
@@ -4255,8 +4255,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve11, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve11(res);
+            result = new this._Promise((resolve12, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve12(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -4356,8 +4356,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve11) => {
-            this.connection.once("end", resolve11);
+          return new this._Promise((resolve12) => {
+            this.connection.once("end", resolve12);
           });
         }
       }
@@ -4406,8 +4406,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve11, reject) {
-        res = resolve11;
+      const result = new Promise2(function(resolve12, reject) {
+        res = resolve12;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -4468,7 +4468,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve11) => resolve11(f()));
+        return new Promise2((resolve12) => resolve12(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -4863,8 +4863,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve11, reject) {
-          this._once("end", resolve11);
+        function(resolve12, reject) {
+          this._once("end", resolve12);
           this._once("error", reject);
         }.bind(this)
       );
@@ -5043,12 +5043,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve11, reject) => {
+      return new this._Promise((resolve12, reject) => {
         this._connect((error) => {
           if (error) {
             reject(error);
           } else {
-            resolve11(this);
+            resolve12(this);
           }
         });
       });
@@ -5072,8 +5072,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve11, reject) => {
-            resolveOut = resolve11;
+          result = new this._Promise((resolve12, reject) => {
+            resolveOut = resolve12;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -5136,8 +5136,8 @@ var require_client2 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve11, reject) {
-          cb = (err) => err ? reject(err) : resolve11();
+        result = new this._Promise(function(resolve12, reject) {
+          cb = (err) => err ? reject(err) : resolve12();
         });
       }
       const doEnd = function() {
@@ -5588,8 +5588,8 @@ var require_libpg_query = __commonJS({
           var info = getWasmImports();
           var instantiateWasm = Module["instantiateWasm"];
           if (instantiateWasm) {
-            return new Promise((resolve11) => {
-              instantiateWasm(info, (inst) => resolve11(receiveInstance(inst)));
+            return new Promise((resolve12) => {
+              instantiateWasm(info, (inst) => resolve12(receiveInstance(inst)));
             });
           }
           wasmBinaryFile ??= findWasmBinary();
@@ -5807,15 +5807,15 @@ var require_libpg_query = __commonJS({
           }
           return parts;
         }, normalize: (path) => {
-          var isAbsolute7 = PATH.isAbs(path), trailingSlash = path.slice(-1) === "/";
-          path = PATH.normalizeArray(path.split("/").filter((p) => !!p), !isAbsolute7).join("/");
-          if (!path && !isAbsolute7) {
+          var isAbsolute8 = PATH.isAbs(path), trailingSlash = path.slice(-1) === "/";
+          path = PATH.normalizeArray(path.split("/").filter((p) => !!p), !isAbsolute8).join("/");
+          if (!path && !isAbsolute8) {
             path = ".";
           }
           if (path && trailingSlash) {
             path += "/";
           }
-          return (isAbsolute7 ? "/" : "") + path;
+          return (isAbsolute8 ? "/" : "") + path;
         }, dirname: (path) => {
           var result = PATH.splitPath(path), root = result[0], dir = result[1];
           if (!root && !dir) {
@@ -5851,7 +5851,7 @@ var require_libpg_query = __commonJS({
         }, relative: (from, to) => {
           from = PATH_FS.resolve(from).slice(1);
           to = PATH_FS.resolve(to).slice(1);
-          function trim(arr) {
+          function trim2(arr) {
             var start2 = 0;
             for (; start2 < arr.length; start2++) {
               if (arr[start2] !== "") break;
@@ -5863,8 +5863,8 @@ var require_libpg_query = __commonJS({
             if (start2 > end) return [];
             return arr.slice(start2, end - start2 + 1);
           }
-          var fromParts = trim(from.split("/"));
-          var toParts = trim(to.split("/"));
+          var fromParts = trim2(from.split("/"));
+          var toParts = trim2(to.split("/"));
           var length = Math.min(fromParts.length, toParts.length);
           var samePartsLength = length;
           for (var i = 0; i < length; i++) {
@@ -6296,7 +6296,7 @@ var require_libpg_query = __commonJS({
         };
         var addRunDependency = (id) => {
           if (!runDependencies) {
-            dependenciesPromise = new Promise((resolve11) => dependenciesPromiseResolve = resolve11);
+            dependenciesPromise = new Promise((resolve12) => dependenciesPromiseResolve = resolve12);
           }
           runDependencies++;
           Module["monitorRunDependencies"]?.(runDependencies);
@@ -7936,7 +7936,7 @@ var require_libpg_query = __commonJS({
           var setStatus = Module["setStatus"];
           if (setStatus) {
             setStatus("Running...");
-            await new Promise((resolve11) => setTimeout(resolve11, 1));
+            await new Promise((resolve12) => setTimeout(resolve12, 1));
             setTimeout(setStatus, 1, "");
           }
           if (ABORT) return;
@@ -8339,7 +8339,7 @@ var require_wasm = __commonJS({
 
 // src/cli.ts
 import { writeFileSync as writeFileSync3 } from "node:fs";
-import { resolve as resolve10 } from "node:path";
+import { resolve as resolve11 } from "node:path";
 
 // src/errors.ts
 var ConfigError = class extends Error {
@@ -8791,6 +8791,23 @@ var OPTIONS = [
     description: "A migration that takes a lock blocking reads or writes without setting lock_timeout first gets a lock warning. Needs trace-locks.",
     parse: bool
   }),
+  option({
+    field: "tableRows",
+    name: "table-rows",
+    kind: "path",
+    placeholder: "<file>",
+    description: `Production row counts per table, as JSON ({"public.events": 40000000}) or the CSV of the production query in the README: each new migration's time and lock holds are then predicted at those sizes, from trials on grown copies.`,
+    parse: (raw) => parseText(raw)
+  }),
+  option({
+    field: "maxPredictedLockMs",
+    name: "max-predicted-lock-ms",
+    kind: "count",
+    default: "0",
+    placeholder: "<ms>",
+    description: "A lock blocking reads or writes predicted to be held longer than this many milliseconds at the table-rows sizes is a lock error; 0 is off. Needs table-rows.",
+    parse: count
+  }),
   toolSetting("alembic-config", ["alembic", "auto"], "Alembic: path of alembic.ini when it is not in the migrations directory or its parent.", "path", "<file>"),
   toolSetting("up-command", ["commands"], "Format commands: the command that applies one migration; {id}, {name} and {file} are filled in, DATABASE_URL is set."),
   toolSetting("down-command", ["commands"], "Format commands: the command that rolls one migration back (placeholders as up-command)."),
@@ -8951,9 +8968,13 @@ function validateOptions(values, from) {
   if (values.from && values.baseRef) {
     throw new ConfigError(`${name("from")} and ${name("baseRef")} cannot be used together: ${name("baseRef")} decides which migrations are new`);
   }
+  if (values.maxPredictedLockMs && !values.tableRows) {
+    throw new ConfigError(`${name("maxPredictedLockMs")} judges the predictions at production sizes, and there are none without ${name("tableRows")}; give ${name("tableRows")} <file> or remove ${name("maxPredictedLockMs")}`);
+  }
   if (values.traceLocks === false) {
     const off = from === "cli" ? "remove --no-trace-locks" : "set trace-locks: true";
     if (values.maxLockMs) throw new ConfigError(`${name("maxLockMs")} judges the lock traces, and lock tracing is off; ${off}`);
+    if (values.maxPredictedLockMs) throw new ConfigError(`${name("maxPredictedLockMs")} judges the lock traces, and lock tracing is off; ${off}`);
     if (values.requireLockTimeout) throw new ConfigError(`${name("requireLockTimeout")} judges the lock traces, and lock tracing is off; ${off}`);
   }
   const format = values.format ?? "auto";
@@ -9190,20 +9211,20 @@ import { TextDecoder as TextDecoder2 } from "node:util";
 var MAX_FILE_BYTES = 20 * 1024 * 1024;
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
 var utf8 = new TextDecoder2("utf-8", { fatal: true });
-function decodeFile(bytes, display) {
-  if (bytes.length > MAX_FILE_BYTES) {
-    throw new ConfigError(`${display} is ${(bytes.length / 1048576).toFixed(1)} MB; migrations over ${MAX_FILE_BYTES / 1048576} MB are refused (move data loads out of migrations)`);
+function decodeFile(bytes2, display) {
+  if (bytes2.length > MAX_FILE_BYTES) {
+    throw new ConfigError(`${display} is ${(bytes2.length / 1048576).toFixed(1)} MB; migrations over ${MAX_FILE_BYTES / 1048576} MB are refused (move data loads out of migrations)`);
   }
-  if (bytes.includes(0)) throw new ConfigError(`${display} is a binary file, not a migration; remove it from the migrations directory`);
+  if (bytes2.includes(0)) throw new ConfigError(`${display} is a binary file, not a migration; remove it from the migrations directory`);
   try {
-    return utf8.decode(bytes).replace(/^\uFEFF/, "");
+    return utf8.decode(bytes2).replace(/^\uFEFF/, "");
   } catch {
     throw new ConfigError(`${display} is not valid UTF-8; save it as UTF-8`);
   }
 }
-function textFile(path, bytes, display) {
+function textFile(path, bytes2, display) {
   try {
-    return { path, content: decodeFile(bytes, display) };
+    return { path, content: decodeFile(bytes2, display) };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     return { path, content: "", unreadable: err.message };
@@ -9247,13 +9268,13 @@ function readWorkTreeFiles(dir, displayDir) {
       }
       if (kind === "dir") walk(child);
       else if (kind === "file") {
-        let bytes;
+        let bytes2;
         try {
-          bytes = readFileSync(child);
+          bytes2 = readFileSync(child);
         } catch (err) {
           throw new ConfigError(`cannot read ${display}: ${err.code ?? err.message}; check its permissions`);
         }
-        files.push(textFile(rel, bytes, display));
+        files.push(textFile(rel, bytes2, display));
       }
     }
   };
@@ -9273,7 +9294,7 @@ function resolveDir(cwd, dir) {
 }
 
 // src/plan/git.ts
-var spawnGit = (args, cwd, input) => new Promise((resolve11) => {
+var spawnGit = (args, cwd, input) => new Promise((resolve12) => {
   const child = spawn("git", args, {
     cwd,
     stdio: ["pipe", "pipe", "pipe"],
@@ -9283,8 +9304,8 @@ var spawnGit = (args, cwd, input) => new Promise((resolve11) => {
   let stderr = "";
   child.stdout.on("data", (d) => out.push(d));
   child.stderr.on("data", (d) => stderr += d.toString());
-  child.on("error", (e) => resolve11({ code: -1, stdout: Buffer.concat(out), stderr: e.code === "ENOENT" ? "git is not installed" : e.message }));
-  child.on("close", (code2) => resolve11({ code: code2, stdout: Buffer.concat(out), stderr }));
+  child.on("error", (e) => resolve12({ code: -1, stdout: Buffer.concat(out), stderr: e.code === "ENOENT" ? "git is not installed" : e.message }));
+  child.on("close", (code2) => resolve12({ code: code2, stdout: Buffer.concat(out), stderr }));
   child.stdin.on("error", () => {
   });
   child.stdin.end(input ?? "");
@@ -9336,10 +9357,10 @@ async function readFilesAtCommit(cwd, sha, absDir, displayDir, git = spawnGit) {
     return textFile(rel, contents[i], `${displayDir.replace(/\/+$/, "")}/${rel} at ${sha.slice(0, 7)}`);
   });
 }
-function splitBatch(all, count2) {
+function splitBatch(all, count4) {
   const out = [];
   let at2 = 0;
-  for (let i = 0; i < count2; i++) {
+  for (let i = 0; i < count4; i++) {
     const nl = all.indexOf(10, at2);
     const size = Number(all.subarray(at2, nl).toString().split(" ")[2]);
     out.push(all.subarray(nl + 1, nl + 1 + size));
@@ -9425,13 +9446,13 @@ function cachedEmbedded(major, cache2) {
   return void 0;
 }
 function run(cmd, args, cwd) {
-  return new Promise((resolve11) => {
+  return new Promise((resolve12) => {
     const child = spawn2(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d) => out += d.toString());
     child.stderr.on("data", (d) => out += d.toString());
-    child.on("error", (e) => resolve11({ code: -1, out: e.code === "ENOENT" ? `${cmd} is not installed` : e.message }));
-    child.on("close", (code2) => resolve11({ code: code2, out }));
+    child.on("error", (e) => resolve12({ code: -1, out: e.code === "ENOENT" ? `${cmd} is not installed` : e.message }));
+    child.on("close", (code2) => resolve12({ code: code2, out }));
   });
 }
 function lastLines(text, n) {
@@ -9623,6 +9644,8 @@ function problemReason(p) {
     case "irreversible":
       return "irreversible: down not verified";
     case "threshold": {
+      const predicted = /the (up|down) is predicted to take (~\S+ \S+) at the table-rows sizes, over the (\S+) s limit/.exec(p.message);
+      if (predicted) return `${predicted[1]} ${predicted[2]} at production size (limit ${predicted[3]} s)`;
       const m = /(up|down|re-up|run) took (\S+ s), over the (\S+) s limit/.exec(p.message);
       if (m) return `${m[1]} took ${m[2]} (limit ${m[3]} s)`;
       return "too slow";
@@ -9630,6 +9653,8 @@ function problemReason(p) {
     case "lock": {
       const table = p.object ? withoutPublic(splitObject(p.object).name) : "a table";
       const phase = p.phase ? PHASE_WORD[p.phase] : "a phase";
+      const predicted = /^\S+.*?: at ([\d,]+) rows the \S+ is predicted to hold \S+(?: \S+)? on \S+ for (~\S+ \S+) .*, over the (\d+) ms limit \(max-predicted-lock-ms\)/.exec(p.message);
+      if (predicted) return `${phase} would lock ${table} for ${predicted[2]} at ${predicted[1]} rows (limit ${predicted[3]} ms)`;
       const held = / for (\S+ m?s)(?: \([^)]*\))?, over the (\d+) ms limit/.exec(p.message);
       if (held) return `${phase} locks ${table} for ${held[1]} (limit ${held[2]} ms)`;
       return `${phase} locks ${table} without lock_timeout`;
@@ -9680,9 +9705,12 @@ function problemHelp(p) {
     case "order":
       return "Renumber the migration so it sorts after the newest merged one.";
     case "threshold":
+      if (/ is predicted to take /.test(p.message)) {
+        return "At production size this step runs past the limit: backfill in batches, build indexes CONCURRENTLY, add constraints NOT VALID and validate them later, or raise the limit if production can afford it.";
+      }
       return "Make the step faster on large tables (backfill in batches, build indexes CONCURRENTLY), or raise the limit if production can afford it.";
     case "lock":
-      return /without lock_timeout/.test(p.message) ? "Put `SET lock_timeout = '5s';` before the statement, so it gives up instead of queueing all traffic behind it." : "Use the safer pattern in the message so the lock is short, or raise --max-lock-ms if the table is small in production too.";
+      return /without lock_timeout/.test(p.message) ? "Put `SET lock_timeout = '5s';` before the statement, so it gives up instead of queueing all traffic behind it." : /\(max-predicted-lock-ms\)/.test(p.message) ? "At production size every query on the table would wait this long: use a pattern that does not rewrite or scan under the lock (NOT VALID then VALIDATE, CREATE INDEX CONCURRENTLY, a nullable column then a backfill), or raise --max-predicted-lock-ms." : "Use the safer pattern in the message so the lock is short, or raise --max-lock-ms if the table is small in production too.";
     case "environment":
       return "Run against a server that has what the migration needs (a --database-url, or postgres-image with the extension).";
     default:
@@ -10160,6 +10188,124 @@ ${[table, below].filter(Boolean).join("\n\n")}
       order: LOCKS_ORDER
     }
   ];
+}
+
+// src/predict/summary.ts
+var COST_LABEL = {
+  metadata: "catalog change",
+  scan: "row work",
+  rewrite: "table rewrite",
+  validate: "validation scan",
+  "index-build": "index build"
+};
+function longestPredictedLocks(phase) {
+  const statements = phase.locks?.statements ?? [];
+  const best = /* @__PURE__ */ new Map();
+  statements.forEach((s, index) => {
+    for (const l of s.locks) {
+      if (!l.blocking || !l.predicted || !BLOCKING_MODES.has(l.mode)) continue;
+      const had = best.get(l.relation);
+      if (had && had.heldMs >= l.predicted.heldMs) continue;
+      const spanned = statements.slice(index).filter((t) => t.predicted && t.predicted.ms <= l.predicted.heldMs + 0.1);
+      const cause = spanned.reduce((a, b) => b.predicted.ms > a.predicted.ms ? b : a, spanned[0] ?? s);
+      best.set(l.relation, { relation: l.relation, relkind: l.relkind, mode: l.mode, rows: l.predicted.rows, heldMs: l.predicted.heldMs, line: s.line, tag: s.tag, cost: cause.predicted?.cost ?? "metadata" });
+    }
+  });
+  return [...best.values()].sort((a, b) => b.heldMs - a.heldMs || a.relation.localeCompare(b.relation));
+}
+function approxDuration(ms) {
+  if (ms < 1e3) return `~${Math.max(1, Math.round(ms))} ms`;
+  const s = ms / 1e3;
+  if (s < 10) return `~${trim(s.toFixed(1))} s`;
+  if (s < 90) return `~${Math.round(s)} s`;
+  const min = s / 60;
+  if (min < 90) return `~${min < 10 ? trim(min.toFixed(1)) : Math.round(min)} min`;
+  const h = min / 60;
+  return `~${h < 10 ? trim(h.toFixed(1)) : Math.round(h)} h`;
+}
+function compactRows(n) {
+  const units = [[1e9, "B"], [1e6, "M"], [1e3, "k"]];
+  for (const [size, unit] of units) {
+    if (n >= size) {
+      const v = n / size;
+      return `${v < 10 ? trim(v.toFixed(1)) : Math.round(v)}${unit}`;
+    }
+  }
+  return String(Math.round(n));
+}
+function trim(fixed) {
+  return fixed.replace(/\.0$/, "");
+}
+
+// src/report/predictions.ts
+var SHOWN = ["up", "down"];
+function predictionRows(result) {
+  const rows = [];
+  for (const m of result.migrations) {
+    for (const phase of SHOWN) {
+      const p = m.phases[phase];
+      if (!p?.predicted) continue;
+      const locks = longestPredictedLocks(p);
+      const sizes = locks.map((l) => l.rows).filter((n) => n > 0);
+      rows.push({
+        migration: m,
+        phase,
+        measuredMs: p.ms,
+        predictedMs: p.predicted.ms,
+        ...sizes.length ? { rows: Math.max(...sizes) } : {},
+        locks,
+        basis: p.predicted.basis,
+        asMeasured: /^no statement scales/.test(p.predicted.basis)
+      });
+    }
+  }
+  return rows;
+}
+function predictionTimeText(row) {
+  if (row.asMeasured) return `${approxDuration(row.predictedMs)}, as measured (nothing scales with a listed table)`;
+  return `${row.rows !== void 0 ? `at ${compactRows(row.rows)} rows ` : ""}${approxDuration(row.predictedMs)} (measured ${formatMs2(row.measuredMs)})`;
+}
+function predictedLockText(lock) {
+  return `${lock.mode} on ${relationText(lock.relation)} ${approxDuration(lock.heldMs)} (${COST_LABEL[lock.cost]})`;
+}
+var LOCKS_PER_PHASE = 2;
+function renderPredictionLines(result, dim = (s) => s) {
+  const rows = predictionRows(result);
+  if (rows.length === 0) return [];
+  const width = Math.max(...rows.map((r) => `${r.migration.id} ${r.phase}`.length));
+  const lines = ["", "Predicted at production size (table-rows; trials on grown copies, extrapolated)"];
+  for (const r of rows) {
+    const locks = r.asMeasured ? [] : r.locks.slice(0, LOCKS_PER_PHASE).map(predictedLockText);
+    const more = r.asMeasured ? 0 : r.locks.length - locks.length;
+    lines.push(`  ${`${r.migration.id} ${r.phase}`.padEnd(width)}  ${[predictionTimeText(r), ...locks].join("; ")}${more > 0 ? ` (+${more} more)` : ""}`);
+  }
+  const extrapolated = rows.filter((r) => !r.asMeasured);
+  if (extrapolated.length) lines.push(dim(`  Basis: ${extrapolated[0].basis}${extrapolated.length > 1 ? ` (and ${extrapolated.length - 1} more in the JSON report)` : ""}`));
+  return lines;
+}
+
+// src/report/markdown-predictions.ts
+var PREDICTIONS_ORDER = 25;
+var DROPPED2 = "_Predictions at production size: cut to fit; the job summary has them._\n";
+function predictionBlocks(result) {
+  const rows = predictionRows(result);
+  if (rows.length === 0) return [];
+  const lines = rows.map((r) => {
+    const locks = r.asMeasured ? [] : r.locks.slice(0, 2).map((l) => `**${escapeMarkdown(predictedLockText(l))}**`);
+    return `- ${code(r.migration.id)} ${r.phase}: ${escapeMarkdown(predictionTimeText(r))}${locks.length ? `; ${locks.join("; ")}` : ""}`;
+  });
+  const head = "### Predicted at production size\n\nFrom `table-rows`: each phase run on copies grown to two sizes, fitted (linear for scans and rewrites, n\xB7log n for index builds) and extrapolated to the production row counts. Expect within about 2\xD7 of a real run.\n";
+  const bases = rows.filter((r) => !r.asMeasured).map((r) => `- ${code(r.migration.id)} ${r.phase}: ${escapeMarkdown(r.basis)}`);
+  const statements = rows.filter((r) => !r.asMeasured).flatMap(
+    (r) => (r.migration.phases[r.phase]?.locks?.statements ?? []).filter((s) => s.predicted && s.predicted.cost !== "metadata").map((s) => `- ${code(r.migration.id)} ${r.phase} line ${s.line} ${escapeMarkdown(s.tag)}: ${escapeMarkdown(s.predicted.basis)}`)
+  );
+  const blocks = [{ kind: "text", text: `${head}
+${lines.join("\n")}
+`, order: PREDICTIONS_ORDER, dropped: DROPPED2 }];
+  if (bases.length) {
+    blocks.push({ kind: "details", summary: "How each prediction was made", body: [...bases, ...statements].join("\n"), cut: "lines", order: PREDICTIONS_ORDER });
+  }
+  return blocks;
 }
 
 // node_modules/diff/libesm/diff/base.js
@@ -11009,14 +11155,14 @@ function renderTimingChart(result) {
   const bars = nearLimitPhases(result);
   if (bars.length === 0) return "";
   const top = Math.max(...bars.map((b) => Math.max(b.seconds, b.limitSeconds)));
-  const round2 = (s) => Math.round(s * 10) / 10;
+  const round3 = (s) => Math.round(s * 10) / 10;
   return [
     "```mermaid",
     "xychart-beta horizontal",
     '  title "Phases near their time limit (bars: seconds, line: limit)"',
     `  x-axis [${bars.map((b) => label(b.label)).join(", ")}]`,
     `  y-axis "seconds" 0 --> ${Math.ceil(top * 1.1)}`,
-    `  bar [${bars.map((b) => round2(b.seconds)).join(", ")}]`,
+    `  bar [${bars.map((b) => round3(b.seconds)).join(", ")}]`,
     `  line [${bars.map((b) => b.limitSeconds).join(", ")}]`,
     "```",
     ""
@@ -11186,6 +11332,8 @@ function renderMarkdownReport(result, opts = {}) {
     { kind: "text", text: headlineBlock(result) },
     ...migrationTableBlocks(result, opts.links),
     ...problemBlocks(result, opts.links),
+    // The lock section leads with the predictions at production size, when table-rows was given.
+    ...predictionBlocks(result),
     ...lockBlocks(result, opts.links),
     ...timingChartBlock(result),
     ...schemaChangeBlocks(result),
@@ -11204,6 +11352,7 @@ function renderTerminalReport(result, style) {
   const lines = [];
   lines.push(...migrationRows(result, paint));
   lines.push(...problemLines(result, paint));
+  lines.push(...renderPredictionLines(result, (s) => paint("dim", s)));
   lines.push(...renderLockLines(result, (s) => paint("dim", s)));
   lines.push(...schemaChangeLines(result));
   if (result.seeded.length) {
@@ -11278,7 +11427,7 @@ function schemaChangeLines(result) {
 }
 
 // src/verify/run.ts
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 
 // src/result/migration-label.ts
 function migrationLabel(m) {
@@ -12130,9 +12279,9 @@ var MAX_MESSAGE = 600;
 function describeToolFailure(output, known2) {
   return pythonTraceback(output, known2) ?? psqlError(output, known2) ?? nodeError(output, known2);
 }
-function lastLines2(output, count2 = 5) {
+function lastLines2(output, count4 = 5) {
   const lines = output.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
-  return clip(lines.slice(-count2).join(" / "));
+  return clip(lines.slice(-count4).join(" / "));
 }
 var TRACEBACK = "Traceback (most recent call last):";
 var PY_FRAME = /^\s*File "([^"]+)", line (\d+)/;
@@ -12332,7 +12481,7 @@ var FrameworkRunner = class _FrameworkRunner {
       stdio: ["pipe", "pipe", "pipe", "pipe"],
       detached: true
     });
-    const spawnError = new Promise((resolve11) => child.once("error", resolve11));
+    const spawnError = new Promise((resolve12) => child.once("error", resolve12));
     const runner = new _FrameworkRunner(child, spec);
     const first = await Promise.race([runner.next(bootTimeoutMs), spawnError.then((e) => ({ spawnError: e }))]);
     if ("spawnError" in first) {
@@ -12414,11 +12563,11 @@ var FrameworkRunner = class _FrameworkRunner {
     }
   }
   wait(ms) {
-    return new Promise((resolve11) => {
+    return new Promise((resolve12) => {
       const done = () => {
         clearTimeout(timer);
         this.waiters.delete(done);
-        resolve11();
+        resolve12();
       };
       const timer = Number.isFinite(ms) ? setTimeout(done, ms) : void 0;
       this.waiters.add(done);
@@ -12783,14 +12932,14 @@ function readDjangoMigration(content, file) {
   const pairs = (name, allowSwappable) => {
     const attr = attributes.get(name);
     if (!attr) return [];
-    const fail = (line) => new ConfigError(`${file}:${line}: ${name} must list ('app_label', 'migration_name') tuples${allowSwappable ? " or migrations.swappable_dependency(\u2026)" : ""} for rollback-verify to order the migrations`);
-    if (attr.node.kind !== "seq") throw fail(attr.node.line);
+    const fail2 = (line) => new ConfigError(`${file}:${line}: ${name} must list ('app_label', 'migration_name') tuples${allowSwappable ? " or migrations.swappable_dependency(\u2026)" : ""} for rollback-verify to order the migrations`);
+    if (attr.node.kind !== "seq") throw fail2(attr.node.line);
     return attr.node.items.map((item) => {
       if (item.kind === "seq" && item.items.length === 2 && item.items.every((x) => x.kind === "str")) {
         return { app: item.items[0].value, name: item.items[1].value };
       }
       if (allowSwappable && item.kind === "call" && /(^|\.)swappable_dependency$/.test(item.func)) return { swappable: true };
-      throw fail(item.line);
+      throw fail2(item.line);
     });
   };
   const named = (deps) => deps.filter((d) => "app" in d);
@@ -15214,7 +15363,7 @@ function parseSqitchPlan(text, file) {
   const changes = [];
   const latest = /* @__PURE__ */ new Map();
   let project = "";
-  const fail = (line, why) => {
+  const fail2 = (line, why) => {
     throw new ConfigError(`${file}:${line}: ${why}`);
   };
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -15229,12 +15378,12 @@ function parseSqitchPlan(text, file) {
     const tag = TAG.exec(content);
     if (tag) {
       const prev = changes[changes.length - 1];
-      if (!prev) fail(line, `tag @${tag[1]} declared without a preceding change`);
+      if (!prev) fail2(line, `tag @${tag[1]} declared without a preceding change`);
       prev.tags.push(tag[1]);
       return;
     }
     const m = CHANGE.exec(content);
-    if (!m || !m[3]) fail(line, `cannot read this line as a change ('name [deps] timestamp planner <email>')`);
+    if (!m || !m[3]) fail2(line, `cannot read this line as a change ('name [deps] timestamp planner <email>')`);
     const name = m[1];
     const requires = (m[2] ?? "").split(/\s+/).filter((d) => d && !d.startsWith("!"));
     const change = { name, line, requires, reworkTags: [], tags: [], instance: 0 };
@@ -15242,18 +15391,18 @@ function parseSqitchPlan(text, file) {
     if (earlier) {
       const from = changes.indexOf(earlier);
       const since = changes.slice(from + 1).reverse().flatMap((c) => c.tags);
-      if (since.length === 0 && earlier.tags.length === 0) fail(line, `change "${name}" is declared again without an intervening tag (rework it after a tag)`);
+      if (since.length === 0 && earlier.tags.length === 0) fail2(line, `change "${name}" is declared again without an intervening tag (rework it after a tag)`);
       earlier.reworkTags.push(...since, ...earlier.tags);
       change.instance = earlier.instance + 1;
     }
-    for (const dep of change.requires) checkRequired(dep, change, changes, project, line, fail);
+    for (const dep of change.requires) checkRequired(dep, change, changes, project, line, fail2);
     changes.push(change);
     latest.set(name, change);
   });
   if (!project) throw new ConfigError(`${file}: missing %project pragma`);
   return { project, changes };
 }
-function checkRequired(dep, change, earlier, project, line, fail) {
+function checkRequired(dep, change, earlier, project, line, fail2) {
   let key = dep;
   const colon = dep.indexOf(":");
   if (colon >= 0) {
@@ -15263,9 +15412,9 @@ function checkRequired(dep, change, earlier, project, line, fail) {
     return;
   }
   const [name, tag] = key.split("@", 2);
-  if (name === change.name && !tag) fail(line, `change "${change.name}" cannot require itself`);
+  if (name === change.name && !tag) fail2(line, `change "${change.name}" cannot require itself`);
   const found = tag ? earlier.some((c, i) => c.name === name && earlier.slice(i).some((t) => t.tags.includes(tag))) : earlier.some((c) => c.name === name);
-  if (!found) fail(line, `change "${change.name}" requires "${dep}", which is not planned before it`);
+  if (!found) fail2(line, `change "${change.name}" requires "${dep}", which is not planned before it`);
 }
 function changeScriptPath(change, dir, extension, exists) {
   if (change.reworkTags.length === 0) return `${dir}/${change.name}.${extension}`;
@@ -15614,7 +15763,7 @@ function dockerImageFor(req) {
   return req.image ?? `postgres:${req.major ?? DEFAULT_POSTGRES_MAJOR}`;
 }
 function runDocker(docker, args, opts = {}) {
-  return new Promise((resolve11) => {
+  return new Promise((resolve12) => {
     const child = spawn5(docker, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
     let stdout = "";
     let stderr = "";
@@ -15623,11 +15772,11 @@ function runDocker(docker, args, opts = {}) {
     const timer = opts.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs) : void 0;
     child.on("error", (e) => {
       if (timer) clearTimeout(timer);
-      resolve11({ code: -1, stdout, stderr: stderr || e.message });
+      resolve12({ code: -1, stdout, stderr: stderr || e.message });
     });
     child.on("close", (code2) => {
       if (timer) clearTimeout(timer);
-      resolve11({ code: code2, stdout, stderr });
+      resolve12({ code: code2, stdout, stderr });
     });
   });
 }
@@ -15996,14 +16145,14 @@ function startParentWatchdog(target) {
 
 // src/postgres/local-cluster.ts
 async function freePort() {
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve12, reject) => {
     const srv = createServer();
     srv.unref();
     srv.on("error", reject);
     srv.listen(0, "127.0.0.1", () => {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve11(port));
+      srv.close(() => resolve12(port));
     });
   });
 }
@@ -16024,13 +16173,13 @@ function runAsIds() {
   }
 }
 function runToEnd(cmd, args, ids) {
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve12, reject) => {
     const child = spawn7(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
     let out = "";
     child.stdout.on("data", (d) => out += d.toString());
     child.stderr.on("data", (d) => out += d.toString());
     child.on("error", reject);
-    child.on("close", (code2) => code2 === 0 ? resolve11(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
+    child.on("close", (code2) => code2 === 0 ? resolve12(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
   });
 }
 async function startLocalCluster(opts) {
@@ -16141,9 +16290,9 @@ async function startPostgres(bin, dataDir, socketDir, port, ids) {
   const child = spawn7(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
   let stderr = "";
   child.stderr.on("data", (d) => stderr += d.toString());
-  const exited = new Promise((resolve11) => {
-    child.on("error", (e) => resolve11({ error: e.message }));
-    child.on("exit", (code2) => resolve11({ error: stderr || `postgres exited with code ${code2}` }));
+  const exited = new Promise((resolve12) => {
+    child.on("error", (e) => resolve12({ error: e.message }));
+    child.on("exit", (code2) => resolve12({ error: stderr || `postgres exited with code ${code2}` }));
   });
   const deadline = Date.now() + 3e4;
   const ready = (async () => {
@@ -16181,11 +16330,11 @@ async function serverVersion(adminUrl) {
 }
 async function stopChild(child) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise((resolve11) => {
+  await new Promise((resolve12) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 5e3);
     child.once("exit", () => {
       clearTimeout(timer);
-      resolve11();
+      resolve12();
     });
     child.kill("SIGQUIT");
   });
@@ -16680,9 +16829,9 @@ async function fingerprintTables(client, specs) {
   return out;
 }
 function totalHash(buckets, nonNull) {
-  let sum = 0n;
-  for (const v of buckets) sum += BigInt(v);
-  return `${(sum % BigInt(MODULUS)).toString(16)}:${nonNull}`;
+  let sum2 = 0n;
+  for (const v of buckets) sum2 += BigInt(v);
+  return `${(sum2 % BigInt(MODULUS)).toString(16)}:${nonNull}`;
 }
 var TYPE_HASHES = {
   16: (c) => `hashint8extended(${c}::int::int8, 0)`,
@@ -16935,10 +17084,10 @@ function numberValue(name, req) {
   const from = lo ?? (hi ? `least(${nat.lo}, ${hi} - 1000 * ${unit})` : nat.lo);
   const to = hi ?? (lo && kind !== "date" && kind !== "time" ? `greatest(${nat.hi}, ${lo})` : nat.hi);
   const k = `((${req.i}) * ${nat.rowStep} + ${req.position})`;
-  const count2 = countBetween(kind, from, to, unit, !hi && nat.wrap ? nat.wrap : void 0);
-  if (kind === "date") return `(${from}) + ((${k}) % ${count2})::int`;
-  if (kind === "timestamp" || kind === "time") return `(${from}) + ((${k}) % ${count2}) * ${unit}`;
-  return `(${from}) + ((${k}) % ${count2}) * ${unit}`;
+  const count4 = countBetween(kind, from, to, unit, !hi && nat.wrap ? nat.wrap : void 0);
+  if (kind === "date") return `(${from}) + ((${k}) % ${count4})::int`;
+  if (kind === "timestamp" || kind === "time") return `(${from}) + ((${k}) % ${count4}) * ${unit}`;
+  return `(${from}) + ((${k}) % ${count4}) * ${unit}`;
 }
 function castFor(name) {
   return name === "timetz" ? "time" : name === "money" ? "numeric" : name === "oid" ? "int8" : name;
@@ -16949,8 +17098,8 @@ function countBetween(kind, from, to, unit, wrap2) {
   else if (kind === "timestamp" || kind === "time")
     span = `floor(extract(epoch from (${to}) - (${from})) / extract(epoch from ${unit}))`;
   else span = `floor(((${to})::numeric - (${from})::numeric) / ${unit})`;
-  const count2 = `greatest(${span} + 1, 1)`;
-  return wrap2 ? `least(${count2}, ${wrap2})::int8` : `least(${count2}, 9000000000000000000)::int8`;
+  const count4 = `greatest(${span} + 1, 1)`;
+  return wrap2 ? `least(${count4}, ${wrap2})::int8` : `least(${count4}, 9000000000000000000)::int8`;
 }
 
 // src/data/repair.ts
@@ -17519,14 +17668,14 @@ function createDataHooks(options, format, cwd) {
   let seedFile;
   if (options.seedFile) {
     seedFile = isAbsolute6(options.seedFile) ? options.seedFile : resolve8(cwd, options.seedFile);
-    let bytes;
+    let bytes2;
     try {
-      bytes = readFileSync6(seedFile);
+      bytes2 = readFileSync6(seedFile);
     } catch (err) {
       const code2 = err.code;
       throw new ConfigError(`seed file '${options.seedFile}' ${code2 === "ENOENT" ? "does not exist" : `cannot be read (${code2 ?? err.message})`}`);
     }
-    decodeFile(bytes, `seed file '${options.seedFile}'`);
+    decodeFile(bytes2, `seed file '${options.seedFile}'`);
   }
   return createDataGuard({ seedRows: options.seedRows, seedFile, excludeTables: format.bookkeepingTables ?? [] });
 }
@@ -17907,13 +18056,13 @@ function statementEffects({ before, after, txStart, info, rows, startedAt }) {
   return { locks, rewrites: rewrites.sort(), validations: validations.sort(), indexBuilds };
 }
 function lockHold(rel, mode, rows, startedAt) {
-  const count2 = rows.get(rel.oid);
+  const count4 = rows.get(rel.oid);
   return {
     relation: rel.name,
     relkind: relkindName(rel.relkind),
     mode,
     heldMs: 0,
-    ...count2 !== void 0 ? { rows: count2 } : {},
+    ...count4 !== void 0 ? { rows: count4 } : {},
     // ACCESS EXCLUSIVE on an index blocks every query on its table: planning locks all indexes.
     blocking: BLOCKING_MODES.has(mode) && (!isIndex(rel.relkind) || mode === "ACCESS EXCLUSIVE"),
     startedAt
@@ -18194,14 +18343,14 @@ async function parseScript(text, startLine) {
   const lib = await loadParser();
   if (!lib) return { parser: "splitter", statements: splitStatements(text, startLine) };
   const result = lib.parseSync(text);
-  const bytes = Buffer.from(text, "utf8");
+  const bytes2 = Buffer.from(text, "utf8");
   const lineOf = lineLocator(text, startLine);
   const statements = [];
   for (const s of result.stmts ?? []) {
     const from = s.stmt_location ?? 0;
-    const to = s.stmt_len ? from + s.stmt_len : bytes.length;
-    const raw = bytes.subarray(from, to).toString("utf8");
-    const start2 = bytes.subarray(0, from).toString("utf8").length;
+    const to = s.stmt_len ? from + s.stmt_len : bytes2.length;
+    const raw = bytes2.subarray(from, to).toString("utf8");
+    const start2 = bytes2.subarray(0, from).toString("utf8").length;
     const lead = leadingTriviaLength(raw);
     const sql2 = raw.slice(lead).trim();
     if (!sql2) continue;
@@ -18632,6 +18781,11 @@ var Inspector = class {
       await client.end().catch(() => {
       });
     }
+  }
+  /** Runs `fn` with the shared connection closed (CREATE DATABASE … TEMPLATE needs the database idle). */
+  async idle(fn2) {
+    await this.close();
+    return fn2();
   }
   /** Closes the shared connection (idempotent). */
   async close() {
@@ -19796,7 +19950,7 @@ var Protocol = class {
     this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
     this.inspector = new Inspector(input.url, () => this.connectionLost ? " (a migration ended the connection or stopped the server)" : "");
     this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
-    this.checks = [this.schema, new ToolStateCheck(), ...input.data ? [new DataCheck(input.data)] : []];
+    this.checks = [this.schema, new ToolStateCheck(), ...input.data ? [new DataCheck(input.data)] : [], ...input.checks ?? []];
     this.journal = new StateJournal(this.ctx, input.recreateDatabase, input.logger);
   }
   input;
@@ -20578,15 +20732,923 @@ async function requireInstalledTools(migrations) {
   }
 }
 
+// src/predict/trial.ts
+import { randomBytes as randomBytes5 } from "node:crypto";
+
+// src/predict/sizes.ts
+var MARGIN = 1.5;
+function planTrialSizes(input) {
+  const min = input.minRows ?? 5e4;
+  const max = input.maxRows ?? 4e5;
+  const production = input.productionRows;
+  if (production <= input.seedRows) return [input.seedRows];
+  const width = input.bytesPerRow > 0 ? input.bytesPerRow : 100;
+  const first = Math.max(min, Math.min(max, roundUp(MARGIN * input.ringThresholdBytes / width)));
+  if (production <= first) return [input.seedRows, production];
+  return [first, Math.min(2 * first, production)];
+}
+function roundUp(n) {
+  const c = Math.ceil(n);
+  const step = 10 ** Math.max(0, Math.floor(Math.log10(c)) - 1);
+  return Math.ceil(c / step) * step;
+}
+
+// src/predict/trial.ts
+var DEFAULT_SEED_ROWS = 1e3;
+var DEFAULT_TRIAL_REPEATS = 3;
+async function runTrials(request) {
+  const repeats = Math.max(1, request.repeats ?? DEFAULT_TRIAL_REPEATS);
+  const grown = [];
+  const out = [];
+  const grow = async (size) => {
+    request.progress?.(`trial: growing ${request.tables.join(", ")} to ${size.toLocaleString("en")} rows`);
+    grown.push(await growDatabase(request.source, request.tables, size, request.exclude));
+  };
+  try {
+    let sizes = request.sizes ? [...new Set(request.sizes)].sort((a, b) => a - b) : void 0;
+    if (!sizes) {
+      const seedRows = request.seedRows ?? DEFAULT_SEED_ROWS;
+      await grow(seedRows);
+      const widths = grown[0].tables.filter((t) => t.rows > 0).map((t) => t.bytes / t.rows);
+      sizes = planTrialSizes({
+        seedRows,
+        productionRows: request.productionRows ?? Number.MAX_SAFE_INTEGER,
+        bytesPerRow: widths.length ? Math.min(...widths) : 0,
+        ringThresholdBytes: await ringThresholdBytes(request.source.adminUrl)
+      });
+      if (!sizes.includes(seedRows)) await grown.pop().drop();
+    }
+    for (const size of sizes) if (!grown.some((g) => g.size === size)) await grow(size);
+    grown.sort((a, b) => a.size - b.size);
+    for (let round3 = 0; round3 < repeats; round3++) {
+      for (const g of grown) {
+        request.progress?.(`trial: run ${round3 + 1}/${repeats} at ${g.size.toLocaleString("en")} rows`);
+        const phases = await runPhasesOnClone(g, request.phases, request);
+        out.push({ size: g.size, tables: g.tables, phases });
+      }
+    }
+    return out;
+  } finally {
+    for (const g of grown) await g.drop();
+  }
+}
+async function ringThresholdBytes(adminUrl) {
+  const client = new esm_default.Client({ connectionString: adminUrl });
+  client.on("error", () => {
+  });
+  try {
+    await client.connect();
+    const r = await client.query(
+      "SELECT (SELECT setting::int8 FROM pg_catalog.pg_settings WHERE name = 'shared_buffers') * pg_catalog.current_setting('block_size')::int8 / 4 AS bytes"
+    );
+    return Number(r.rows[0].bytes);
+  } catch (err) {
+    throw new EnvironmentError(`cannot read shared_buffers for prediction trials: ${err.message}`);
+  } finally {
+    await client.end().catch(() => {
+    });
+  }
+}
+async function growDatabase(source, tables, rows, exclude = []) {
+  const clone = await cloneDatabase(source, "grow");
+  try {
+    const client = new esm_default.Client({ connectionString: clone.url });
+    client.on("error", () => {
+    });
+    await client.connect();
+    try {
+      const concerned = new Set(tables);
+      const all = await readTables(client);
+      const targets = all.filter((t) => concerned.has(t.display) && !isExcluded(t, exclude));
+      const refilled = [];
+      if (targets.length) {
+        const before = await countRows(client, all);
+        await client.query(`TRUNCATE ${targets.map((t) => t.qualified).join(", ")} CASCADE`);
+        const after = await countRows(client, all);
+        await seedTables(client, { rows, exclude, include: (d) => concerned.has(d) });
+        const emptied = all.filter((t) => !concerned.has(t.display) && (before.get(t.oid) ?? 0) > 0 && after.get(t.oid) === 0);
+        const byCount = /* @__PURE__ */ new Map();
+        for (const t of emptied) byCount.set(before.get(t.oid), (byCount.get(before.get(t.oid)) ?? /* @__PURE__ */ new Set()).add(t.display));
+        for (const [n, names2] of byCount) await seedTables(client, { rows: n, exclude, include: (d) => names2.has(d) });
+        refilled.push(...emptied.map((t) => t.display).sort());
+        await client.query(`VACUUM (FREEZE, ANALYZE) ${[...targets, ...emptied].map((t) => t.qualified).join(", ")}`);
+      }
+      const grown = await measureTables(client, tables);
+      return { ...clone, size: rows, tables: grown, refilled };
+    } finally {
+      await client.end().catch(() => {
+      });
+    }
+  } catch (err) {
+    await clone.drop();
+    throw err;
+  }
+}
+async function runPhasesOnClone(template, phases, ctx) {
+  const clone = await cloneDatabase(template, "run");
+  try {
+    const out = [];
+    let failed;
+    for (const p of phases) {
+      if (failed) {
+        out.push({ phase: p.phase, ms: 0, statements: [], failure: `not run: ${failed} failed` });
+        continue;
+      }
+      const traced = await traceScript(p.script, {
+        url: clone.url,
+        statementTimeoutMs: ctx.statementTimeoutMs,
+        ...ctx.runCommand ? { runCommand: ctx.runCommand } : {}
+      });
+      if (traced.failure) failed = p.phase;
+      out.push({
+        phase: p.phase,
+        ms: traced.ms,
+        statements: traced.locks.statements,
+        ...traced.locks.partial ? { partial: traced.locks.partial } : {},
+        ...traced.failure ? { failure: traced.failure.message } : {}
+      });
+    }
+    return out;
+  } finally {
+    await clone.drop();
+  }
+}
+function trialCopyName(purpose, now = Date.now(), pid = process.pid) {
+  return `${SCRATCH_PREFIX}${now.toString(36)}_${pid}_trial_${purpose}_${randomBytes5(3).toString("hex")}`;
+}
+async function cloneDatabase(source, purpose) {
+  const name = trialCopyName(purpose);
+  const admin = new esm_default.Client({ connectionString: source.adminUrl });
+  admin.on("error", () => {
+  });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(source.database)}`);
+  } catch (err) {
+    const e = err;
+    const why = e.code === "55006" ? "other sessions are connected to it; a trial needs it idle" : e.message ?? String(err);
+    throw new EnvironmentError(`cannot copy database ${source.database} for a prediction trial: ${why}`);
+  } finally {
+    await admin.end().catch(() => {
+    });
+  }
+  const url = new URL(source.adminUrl);
+  url.pathname = `/${encodeURIComponent(name)}`;
+  const drop = registerCleanup(() => dropDatabase2(source.adminUrl, name));
+  return { adminUrl: source.adminUrl, database: name, url: url.toString(), drop };
+}
+async function dropDatabase2(adminUrl, name) {
+  const admin = new esm_default.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5e3 });
+  admin.on("error", () => {
+  });
+  try {
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  } catch {
+  } finally {
+    await admin.end().catch(() => {
+    });
+  }
+}
+async function measureTables(client, names2) {
+  if (names2.length === 0) return [];
+  const found = await client.query(
+    `SELECT n.nspname || '.' || c.relname AS name, c.oid::regclass::text AS qualified,
+            CASE WHEN c.relkind = 'p' THEN (SELECT COALESCE(sum(pg_table_size(t.relid)), 0) FROM pg_partition_tree(c.oid) t WHERE t.isleaf)
+                 ELSE pg_table_size(c.oid) END::int8 AS bytes
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND n.nspname || '.' || c.relname = ANY($1::text[])`,
+    [names2]
+  );
+  const out = [];
+  for (const r of found.rows) {
+    const counted = await client.query(`SELECT count(*)::int8 AS n FROM ${r.qualified}`);
+    out.push({ table: r.name, rows: Number(counted.rows[0].n), bytes: Number(r.bytes) });
+  }
+  return out.sort((a, b) => a.table.localeCompare(b.table));
+}
+
+// src/verify/checks/prediction.ts
+var PredictionCopies = class {
+  /** @param source the scratch database and an admin URL of its server (may CREATE DATABASE). */
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  name = "prediction-copies";
+  copies = /* @__PURE__ */ new Map();
+  why = /* @__PURE__ */ new Map();
+  async beforeUp(at2) {
+    if (at2.group) {
+      for (const m of at2.migrations) this.why.set(m.id, "chain mode verifies the migrations as a group; predictions are made in step mode");
+      return;
+    }
+    const id = at2.migrations[0].id;
+    await this.copies.get(id)?.drop();
+    this.copies.delete(id);
+    try {
+      const copy = await at2.db.idle(() => cloneDatabase(this.source, "before"));
+      this.copies.set(id, copy);
+      this.why.delete(id);
+    } catch (err) {
+      if (!(err instanceof EnvironmentError)) throw err;
+      this.why.set(id, err.message);
+    }
+  }
+  copyOf(id) {
+    return this.copies.get(id);
+  }
+  missing(id) {
+    return this.why.get(id);
+  }
+  async dropAll() {
+    const all = [...this.copies.values()];
+    this.copies.clear();
+    for (const c of all) await c.drop();
+  }
+};
+
+// src/verify/predictions.ts
+import { isAbsolute as isAbsolute7, resolve as resolve9 } from "node:path";
+
+// src/predict/cost.ts
+var ROW_KINDS = /* @__PURE__ */ new Set(["table", "partitioned table", "materialized view"]);
+var ROW_WORK = /^(UPDATE|DELETE|INSERT|SELECT|WITH|MERGE|COPY|CREATE TABLE AS|CREATE MATERIALIZED VIEW|REFRESH|CLUSTER|VACUUM|ANALYZE|DO|CALL|SCRIPT|COMMAND)\b/i;
+function classifyCost(trace, tables = /* @__PURE__ */ new Set()) {
+  const lockedTables = unique(trace.locks.filter((l) => ROW_KINDS.has(l.relkind)).map((l) => l.relation));
+  const isTable2 = (name) => tables.has(name) || lockedTables.includes(name);
+  const rewritten = unique(trace.rewrites.filter(isTable2));
+  if (rewritten.length) return { cost: "rewrite", tables: rewritten };
+  const built = trace.indexBuilds.length ? unique(trace.indexBuilds.map((b) => b.table)) : [];
+  if (built.length) return { cost: "index-build", tables: built };
+  if (trace.rewrites.length && lockedTables.length) return { cost: "index-build", tables: lockedTables };
+  if (trace.validations.length) return { cost: "validate", tables: unique([...trace.validations, ...lockedTables]) };
+  if (ROW_WORK.test(trace.tag) && lockedTables.length) return { cost: "scan", tables: lockedTables };
+  return { cost: "metadata", tables: [] };
+}
+function unique(names2) {
+  return [...new Set(names2)].sort();
+}
+
+// src/predict/fit.ts
+function basis(shape2, x) {
+  if (shape2 === "linear") return x;
+  return x >= 2 ? x * Math.log2(x) : 0;
+}
+function fitCost(shape2, points, options = {}) {
+  const usable = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.ms));
+  const sizes = mediansBySize(usable);
+  if (sizes.length === 0) return void 0;
+  const last = sizes[sizes.length - 1];
+  if (sizes.length === 1) return { shape: "constant", a: last.ms, b: 0, sizes, why: "one size" };
+  const flat = options.noGrowth === "proportional" && last.x > 0 ? { shape: shape2, a: 0, b: last.ms / basis(shape2, last.x), sizes, why: "no growth, proportional" } : { shape: "constant", a: last.ms, b: 0, sizes, why: "no growth" };
+  if (!grows(usable, sizes[0], last, options.minGrowthMs ?? 1)) return flat;
+  const fs = sizes.map((s) => basis(shape2, s.x));
+  const ys = sizes.map((s) => s.ms);
+  const n = fs.length;
+  const mf = fs.reduce((s, f) => s + f, 0) / n;
+  const my = ys.reduce((s, y) => s + y, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (fs[i] - mf) ** 2;
+    sxy += (fs[i] - mf) * (ys[i] - my);
+  }
+  if (sxx === 0) return flat;
+  let b = sxy / sxx;
+  let a = my - b * mf;
+  if (b <= 0) return flat;
+  if (a < 0) {
+    a = 0;
+    b = fs.reduce((s, f, i) => s + f * ys[i], 0) / fs.reduce((s, f) => s + f * f, 0);
+  }
+  return { shape: shape2, a, b, sizes };
+}
+function evaluate(fit, x) {
+  if (fit.shape === "constant") return Math.max(0, fit.a);
+  return Math.max(0, fit.a + fit.b * basis(fit.shape, x));
+}
+function mediansBySize(points) {
+  const by = /* @__PURE__ */ new Map();
+  for (const p of points) by.set(p.x, [...by.get(p.x) ?? [], p.ms]);
+  return [...by].sort((a, b) => a[0] - b[0]).map(([x, ms]) => ({ x, ms: median(ms), runs: ms.length }));
+}
+function grows(points, small, large, minMs) {
+  if (large.ms - small.ms <= minMs) return false;
+  const a = points.filter((p) => p.x === small.x).map((p) => p.ms);
+  const b = points.filter((p) => p.x === large.x).map((p) => p.ms);
+  let wins = 0;
+  for (const x of a) for (const y of b) wins += y > x ? 1 : y === x ? 0.5 : 0;
+  return wins >= 0.75 * a.length * b.length;
+}
+function median(values) {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+// src/predict/predict.ts
+function predictPhase(phase, trials, production, options = {}) {
+  const notes = [];
+  const ok = [];
+  for (const trial of trials) {
+    for (const run5 of trial.phases.filter((p) => p.phase === phase)) {
+      if (run5.failure) notes.push(`the ${count2(trial.size)}-row trial failed: ${run5.failure}`);
+      else ok.push({ trial, phase: run5 });
+    }
+  }
+  if (ok.length === 0) return { phase, basis: "no trial of this phase succeeded", statements: [], notes };
+  const refSize = Math.min(...ok.map((r) => r.trial.size));
+  const reference = ok.find((r) => r.trial.size === refSize).phase.statements;
+  const runs = ok.filter((r) => {
+    const same2 = sameStatements(r.phase.statements, reference);
+    if (!same2) notes.push(`the ${count2(r.trial.size)}-row trial ran other statements than the ${count2(refSize)}-row one; left out`);
+    return same2;
+  });
+  const atRef = runs.filter((r) => r.trial.size === refSize);
+  const listed = new Set(production.keys());
+  const drivers = reference.map((trace) => {
+    const c = classifyCost(trace, listed);
+    const tables = c.tables.filter((t) => listed.has(t));
+    if (c.cost === "metadata" || tables.length === 0) return void 0;
+    const bytes2 = c.cost === "rewrite" && tables.every((t) => production.get(t).bytes !== void 0 && runs.every((r) => r.trial.tables.some((g) => g.table === t)));
+    const scale = bytes2 ? "bytes" : "rows";
+    return { cost: c.cost, tables, scale, shape: c.cost === "index-build" ? "nlogn" : "linear", productionSize: sum(tables.map((t) => production.get(t)[scale] ?? 0)) };
+  });
+  const measured = reference.map((_, index) => median(atRef.map((r) => r.phase.statements[index].ms)));
+  const fits = reference.map((_, index) => {
+    const driver = drivers[index];
+    if (!driver) return void 0;
+    const noGrowth = driver.cost === "scan" ? "constant" : "proportional";
+    return fitCost(driver.shape, runs.map((r) => ({ x: sizeOf(r, index, driver), ms: r.phase.statements[index].ms })), { noGrowth, ...options });
+  });
+  const predicted = reference.map((_, index) => {
+    const fit = fits[index];
+    return fit ? evaluate(fit, drivers[index].productionSize) : measured[index];
+  });
+  const largestSize = Math.max(...runs.map((r) => r.trial.size));
+  const statements = reference.map((trace, index) => {
+    const c = classifyCost(trace, listed);
+    const driver = drivers[index];
+    const fit = fits[index];
+    const ms = predicted[index];
+    const basis3 = driver ? describe2(LABEL[c.cost], driver, fit) : c.cost === "metadata" ? "metadata only: as measured" : `${LABEL[c.cost]} of ${c.tables.join(", ")}, not listed in table-rows: as measured`;
+    const locks = trace.locks.map((lock) => {
+      const window2 = holdWindow(index, lock, runs, largestSize);
+      const heldMs = median(holdsOf(atRef, index, lock)) + sum(window2.map((j) => predicted[j] - measured[j]));
+      const driven = window2.map((j) => drivers[j]).find(Boolean);
+      const rows = production.get(lock.relation)?.rows ?? (driven ? sum(driven.tables.map((t) => production.get(t).rows)) : lock.rows ?? 0);
+      return { relation: lock.relation, mode: lock.mode, rows, heldMs: round2(Math.max(0, heldMs)) };
+    });
+    const largest = fit?.sizes[fit.sizes.length - 1]?.x ?? 0;
+    return {
+      index,
+      line: trace.line,
+      tag: trace.tag,
+      cost: c.cost,
+      tables: driver?.tables ?? [],
+      scale: driver?.scale ?? "rows",
+      productionSize: driver?.productionSize ?? 0,
+      ...fit ? { fit } : {},
+      extrapolated: driver !== void 0 && driver.productionSize > largest,
+      ms: round2(ms),
+      basis: basis3,
+      locks
+    };
+  });
+  const phaseMs = median(atRef.map((r) => r.phase.ms)) + sum(predicted.map((ms, i) => ms - measured[i]));
+  const scaled = statements.filter((s) => s.tables.length > 0);
+  const grown = [...new Set(runs.flatMap((r) => r.trial.tables.map((t) => t.table)))].sort();
+  const sizes = [...new Set(runs.map((r) => r.trial.size))].sort((a, b) => a - b);
+  const perSize = Math.max(...sizes.map((s) => runs.filter((r) => r.trial.size === s).length));
+  const basis2 = scaled.length ? `trials at ${sizes.map(count2).join(" / ")} rows per table of ${grown.join(", ")} (${perSize} run${perSize > 1 ? "s" : ""} each); ${scaled.length} statement${scaled.length > 1 ? "s" : ""} scaled to production sizes, the rest as measured` : "no statement scales with a listed table: as measured";
+  return { phase, ms: round2(Math.max(0, phaseMs)), basis: basis2, statements, notes };
+}
+function concernedTables(statements, production) {
+  const listed = new Set(production.keys());
+  const out = /* @__PURE__ */ new Set();
+  for (const s of statements) {
+    const c = classifyCost(s, listed);
+    if (c.cost !== "metadata") {
+      for (const t of c.tables) if (listed.has(t)) out.add(t);
+    }
+  }
+  return [...out].sort();
+}
+function annotatePhase(result, prediction) {
+  const out = { ...result };
+  if (prediction.ms !== void 0) out.predicted = { ms: prediction.ms, basis: prediction.basis };
+  if (!result.locks) return out;
+  out.locks = {
+    ...result.locks,
+    statements: result.locks.statements.map((s, index) => {
+      const p = prediction.statements[index];
+      if (!p || p.line !== s.line || p.tag !== s.tag) return s;
+      return {
+        ...s,
+        predicted: { ms: p.ms, cost: p.cost, basis: p.basis },
+        locks: s.locks.map((l) => {
+          const lp = p.locks.find((x) => x.relation === l.relation && x.mode === l.mode);
+          const predicted = lp ? { rows: lp.rows, heldMs: lp.heldMs } : void 0;
+          return predicted ? { ...l, predicted } : l;
+        })
+      };
+    })
+  };
+  return out;
+}
+function holdsOf(runs, index, lock) {
+  return runs.flatMap((r) => {
+    const l = r.phase.statements[index]?.locks.find((x) => x.relation === lock.relation && x.mode === lock.mode);
+    return l ? [l.heldMs] : [];
+  });
+}
+function holdWindow(index, lock, runs, largestSize) {
+  const ends = [];
+  for (const r of runs.filter((x) => x.trial.size === largestSize)) {
+    const statements = r.phase.statements;
+    const hold = statements[index]?.locks.find((l) => l.relation === lock.relation && l.mode === lock.mode)?.heldMs;
+    if (hold === void 0) continue;
+    let end2 = index;
+    let spent = statements[index].ms;
+    for (let j = index + 1; j < statements.length; j++) {
+      spent += statements[j].ms;
+      if (spent > hold + 0.05 * (j - index + 2)) break;
+      end2 = j;
+    }
+    ends.push(end2);
+  }
+  const end = ends.length ? Math.floor(median(ends)) : index;
+  return Array.from({ length: end - index + 1 }, (_, k) => index + k);
+}
+var LABEL = {
+  metadata: "metadata change",
+  scan: "row work",
+  rewrite: "rewrite",
+  validate: "validation scan",
+  "index-build": "index build"
+};
+function sizeOf(run5, index, driver) {
+  return sum(
+    driver.tables.map((t) => {
+      const grown = run5.trial.tables.find((g) => g.table === t);
+      if (grown) return grown[driver.scale];
+      const traced = run5.phase.statements[index]?.locks.find((l) => l.relation === t)?.rows;
+      return driver.scale === "rows" && traced !== void 0 ? traced : NaN;
+    })
+  );
+}
+function describe2(label2, driver, fit) {
+  const what = `${label2} of ${driver.tables.join(", ")}`;
+  const unit = (x) => driver.scale === "bytes" ? bytes(x) : count2(x);
+  const target = `${unit(driver.productionSize)}${driver.scale === "rows" ? " rows" : ""}`;
+  if (!fit) return `${what}: no usable trial; as measured`;
+  const sizes = fit.sizes.map((s) => unit(s.x)).join(" / ") + (driver.scale === "rows" ? " rows" : "");
+  const runs = Math.max(...fit.sizes.map((s) => s.runs));
+  const each = `${runs} run${runs > 1 ? "s" : ""} each`;
+  if (fit.why === "one size") return `${what}: measured at ${sizes} only (${each}); constant`;
+  if (fit.why === "no growth") return `${what}: no growth beyond noise from ${sizes} (${each}); constant at ${target}`;
+  const largest = fit.sizes[fit.sizes.length - 1].x;
+  const factor = largest > 0 ? driver.productionSize / largest : Infinity;
+  const how = factor > 1 ? `extrapolated \xD7${factor >= 10 ? Math.round(factor).toLocaleString("en") : factor.toFixed(1)} to ${target}` : `interpolated at ${target}`;
+  const model = fit.shape === "nlogn" ? "n\xB7log n" : "linear";
+  if (fit.why === "no growth, proportional") return `${what}: growth from ${sizes} within noise (${each}); ${model} in proportion to the largest trial, ${how}`;
+  return `${what}: ${model} fit of trials at ${sizes} (${each}), ${how}`;
+}
+function sameStatements(a, b) {
+  return a.length === b.length && a.every((s, i) => s.line === b[i].line && s.tag === b[i].tag);
+}
+function count2(n) {
+  return Math.round(n).toLocaleString("en");
+}
+function bytes(n) {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 100 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+}
+function sum(values) {
+  return values.reduce((s, v) => s + v, 0);
+}
+function round2(ms) {
+  return Math.round(ms * 10) / 10;
+}
+
+// src/predict/migration.ts
+async function predictMigration(request) {
+  const notes = [];
+  let traces = request.phases.map((p) => p.measured.locks?.statements);
+  if (traces.some((t) => t === void 0)) {
+    const probe = await probeRun(request, notes);
+    traces = request.phases.map((p, i) => traces[i] ?? probe?.phases.find((x) => x.phase === p.phase)?.statements);
+  }
+  const tables = [...new Set(traces.flatMap((t) => t ? concernedTables(t, request.tableRows) : []))].sort();
+  let runs = [measuredRun(request, traces)];
+  if (tables.length > 0) {
+    try {
+      runs = await runTrials({
+        source: request.source,
+        phases: request.phases.map((p) => ({ phase: p.phase, script: p.script })),
+        tables,
+        seedRows: request.seedRows,
+        productionRows: Math.max(...tables.map((t) => request.tableRows.get(t).rows)),
+        ...request.sizes ? { sizes: request.sizes } : {},
+        ...request.repeats ? { repeats: request.repeats } : {},
+        ...request.exclude ? { exclude: request.exclude } : {},
+        statementTimeoutMs: request.statementTimeoutMs,
+        ...request.runCommand ? { runCommand: request.runCommand } : {},
+        ...request.progress ? { progress: request.progress } : {}
+      });
+    } catch (err) {
+      if (!(err instanceof EnvironmentError)) throw err;
+      notes.push(`no trials (${err.message}): predictions are the measured times`);
+    }
+  }
+  const phases = {};
+  const predictions = {};
+  for (const p of request.phases) {
+    const prediction = predictPhase(p.phase, runs, request.tableRows);
+    predictions[p.phase] = prediction;
+    phases[p.phase] = annotatePhase(p.measured, prediction);
+    notes.push(...prediction.notes.map((n) => `${p.phase}: ${n}`));
+  }
+  return { phases, predictions, tables, notes };
+}
+function measuredRun(request, traces) {
+  return {
+    size: request.seedRows,
+    tables: [],
+    phases: request.phases.map((p, i) => ({
+      phase: p.phase,
+      ms: p.measured.ms,
+      statements: traces[i] ?? [],
+      ...p.measured.ok ? {} : { failure: p.measured.error ?? "failed" }
+    }))
+  };
+}
+async function probeRun(request, notes) {
+  try {
+    const phases = await runPhasesOnClone(request.source, request.phases.map((p) => ({ phase: p.phase, script: p.script })), request);
+    return { size: request.seedRows, tables: [], phases };
+  } catch (err) {
+    if (!(err instanceof EnvironmentError)) throw err;
+    notes.push(`no trace to find the tables that matter (${err.message})`);
+    return void 0;
+  }
+}
+
+// src/predict/read-table-rows.ts
+import { readFile as readFile2 } from "node:fs/promises";
+
+// src/predict/table-rows.ts
+function parseTableRows(text, source) {
+  const body = text.replace(/^\uFEFF/, "");
+  const start2 = body.search(/\S/);
+  if (start2 < 0) throw fail(source, 1, "is empty", 'give a JSON object {"public.events": 40000000} or the CSV of the production query');
+  return body[start2] === "{" || body[start2] === "[" ? parseJson(body, source) : parseCsv(body, source);
+}
+function fail(source, line, what, todo) {
+  return new ConfigError(`table-rows ${source.file}:${line}: ${what}; ${todo}`);
+}
+function parseJson(text, source) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const message = err.message;
+    const at2 = /position (\d+)/.exec(message);
+    const line = at2 ? lineAt3(text, Number(at2[1])) : 1;
+    throw fail(source, line, `is not valid JSON (${message.replace(/\s*\(line \d+ column \d+\)/, "").replace(/ in JSON at position \d+/, "")})`, 'fix the JSON, e.g. {"public.events": 40000000}');
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw fail(source, lineAt3(text, text.search(/\S/)), "must be a JSON object of table \u2192 rows", 'write it as {"public.events": 40000000, "users": 1200000}');
+  }
+  const out = /* @__PURE__ */ new Map();
+  const seenAt = /* @__PURE__ */ new Map();
+  const lines = topLevelKeyLines(text);
+  for (const [key, raw] of Object.entries(value)) {
+    const at2 = lines.get(key) ?? [1];
+    if (at2.length > 1) throw fail(source, at2[1], `"${key}" is given twice (first at line ${at2[0]})`, "keep one entry per table");
+    const line = at2[0];
+    const name = qualifyName(key, source, line);
+    const size = jsonSize(raw, key, source, line);
+    addTable2(out, seenAt, name, size, key, source, line);
+  }
+  return out;
+}
+function jsonSize(raw, key, source, line) {
+  if (typeof raw === "number") return { rows: count3(raw, `rows of "${key}"`, source, line) };
+  if (raw !== null && typeof raw === "object" && !Array.isArray(raw)) {
+    const o = raw;
+    const unknown = Object.keys(o).filter((k) => k !== "rows" && k !== "bytes");
+    if (unknown.length) throw fail(source, line, `"${key}" has ${unknown.map((k) => `"${k}"`).join(", ")}`, 'give only "rows" and, optionally, "bytes"');
+    if (typeof o.rows !== "number") throw fail(source, line, `"${key}" has no number "rows"`, `write it as "${key}": {"rows": 40000000, "bytes": 12884901888}`);
+    const rows = count3(o.rows, `rows of "${key}"`, source, line);
+    if (o.bytes === void 0) return { rows };
+    if (typeof o.bytes !== "number") throw fail(source, line, `bytes of "${key}" is ${JSON.stringify(o.bytes)}`, 'give a whole number of bytes (pg_table_size) or leave "bytes" out');
+    return { rows, bytes: count3(o.bytes, `bytes of "${key}"`, source, line) };
+  }
+  throw fail(source, line, `rows of "${key}" is ${JSON.stringify(raw)}`, `give a whole number of rows, e.g. "${key}": 40000000`);
+}
+function topLevelKeyLines(text) {
+  const out = /* @__PURE__ */ new Map();
+  let depth = 0;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "\n") line++;
+    else if (ch === "{" || ch === "[") depth++;
+    else if (ch === "}" || ch === "]") depth--;
+    else if (ch === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      const literal = text.slice(i, j + 1);
+      const colon = /\s*:/y;
+      colon.lastIndex = j + 1;
+      if (depth === 1 && colon.test(text)) {
+        const key = JSON.parse(literal);
+        out.set(key, [...out.get(key) ?? [], line]);
+      }
+      i = j;
+    }
+  }
+  return out;
+}
+var COLUMNS2 = {
+  schema: ["schema", "schemaname", "table_schema", "nspname"],
+  table: ["table", "relname", "table_name", "tablename"],
+  rows: ["rows", "reltuples", "n_live_tup", "row_count"],
+  bytes: ["bytes", "table_bytes", "pg_table_size"]
+};
+function parseCsv(text, source) {
+  const records = csvRecords(text, source);
+  const header = records.shift();
+  if (!header) throw fail(source, 1, "is empty", "give the CSV of the production query (psql --csv)");
+  if (/^\s*-+\+-/m.test(text) || header.fields.some((f) => f.includes("|"))) {
+    throw fail(source, header.line, "looks like psql's aligned output, not CSV", "run the production query with psql --csv");
+  }
+  const names2 = header.fields.map((f) => f.trim().toLowerCase());
+  const index = (aliases) => names2.findIndex((n) => aliases.includes(n));
+  const col = { schema: index(COLUMNS2.schema), table: index(COLUMNS2.table), rows: index(COLUMNS2.rows), bytes: index(COLUMNS2.bytes) };
+  if (col.table < 0 || col.rows < 0) {
+    throw fail(source, header.line, `the header "${header.fields.join(",")}" has no ${col.table < 0 ? "table" : "rows"} column`, "start with the header schema,table,rows,bytes (the production query prints it)");
+  }
+  const out = /* @__PURE__ */ new Map();
+  const seenAt = /* @__PURE__ */ new Map();
+  for (const record of records) {
+    const f = record.fields;
+    if (f.length === 1 && f[0].trim() === "") continue;
+    if (f.length !== names2.length) {
+      throw fail(source, record.line, `has ${f.length} fields, the header has ${names2.length}`, 'quote fields that contain commas ("\u2026"), as psql --csv does');
+    }
+    const table = f[col.table].trim();
+    if (!table) throw fail(source, record.line, "has no table name", "fill the table column or remove the line");
+    const schema = col.schema >= 0 ? f[col.schema].trim() : "";
+    const name = schema ? `${schema}.${table}` : qualifyName(table, source, record.line);
+    const label2 = schema ? `${schema}.${table}` : table;
+    const rows = count3(csvNumber(f[col.rows], `rows of ${label2}`, source, record.line), `rows of ${label2}`, source, record.line);
+    const bytesText = col.bytes >= 0 ? f[col.bytes].trim() : "";
+    const size = bytesText ? { rows, bytes: count3(csvNumber(bytesText, `bytes of ${label2}`, source, record.line), `bytes of ${label2}`, source, record.line) } : { rows };
+    addTable2(out, seenAt, name, size, label2, source, record.line);
+  }
+  if (out.size === 0) throw fail(source, header.line + 1, "lists no table", "run the production query on the production database (it lists every user table)");
+  return out;
+}
+function csvNumber(text, what, source, line) {
+  const t = text.trim();
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
+    throw fail(source, line, `${what} is "${t}"`, "give a whole number (the production query prints one)");
+  }
+  return Number(t);
+}
+function csvRecords(text, source) {
+  const records = [];
+  let fields = [];
+  let field = "";
+  let line = 1;
+  let recordLine = 1;
+  let quoted = false;
+  let quoteLine = 1;
+  let i = 0;
+  const endRecord = () => {
+    fields.push(field);
+    records.push({ fields, line: recordLine });
+    fields = [];
+    field = "";
+  };
+  while (i < text.length) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+        continue;
+      }
+      if (ch === '"') quoted = false;
+      else {
+        if (ch === "\n") line++;
+        field += ch;
+      }
+      i++;
+      continue;
+    }
+    if (ch === '"' && field.trim() === "") {
+      quoted = true;
+      quoteLine = line;
+      field = "";
+    } else if (ch === ",") {
+      fields.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else field += ch;
+    i++;
+  }
+  if (quoted) throw fail(source, quoteLine, "has a quoted field that never ends", 'close the quote (") or remove it');
+  if (field !== "" || fields.length > 0) endRecord();
+  return records;
+}
+function count3(value, what, source, line) {
+  if (!Number.isFinite(value)) throw fail(source, line, `${what} is not a finite number`, "give a whole number");
+  if (value < 0) {
+    throw fail(source, line, `${what} is ${value}`, "give a number \u2265 0 (reltuples is -1 for a table never analyzed: ANALYZE it on production, or use the production query, which falls back to n_live_tup)");
+  }
+  if (value > Number.MAX_SAFE_INTEGER) throw fail(source, line, `${what} is ${value}`, "give a number below 2^53");
+  return Math.round(value);
+}
+function qualifyName(name, source, line) {
+  const parts = splitName(name.trim());
+  if (!parts || parts.some((p) => p === "")) {
+    throw fail(source, line, `"${name}" is not a table name`, "write schema.table or table (double-quote a name that contains a dot)");
+  }
+  if (parts.length > 2) throw fail(source, line, `"${name}" has ${parts.length} parts`, "write schema.table or table, without the database name");
+  return parts.length === 2 ? `${parts[0]}.${parts[1]}` : `${source.defaultSchema ?? "public"}.${parts[0]}`;
+}
+function splitName(name) {
+  const parts = [];
+  let part = "";
+  let quoted = false;
+  for (let i = 0; i < name.length; i++) {
+    const ch = name[i];
+    if (ch === '"') {
+      if (quoted && name[i + 1] === '"') {
+        part += '"';
+        i++;
+      } else quoted = !quoted;
+    } else if (ch === "." && !quoted) {
+      parts.push(part);
+      part = "";
+    } else part += ch;
+  }
+  if (quoted) return void 0;
+  parts.push(part);
+  return parts;
+}
+function addTable2(out, seenAt, name, size, label2, source, line) {
+  const earlier = seenAt.get(name);
+  if (earlier !== void 0) throw fail(source, line, `"${label2}" is ${name}, already given at line ${earlier}`, "keep one entry per table");
+  seenAt.set(name, line);
+  out.set(name, size);
+}
+function lineAt3(text, offset) {
+  let line = 1;
+  for (let i = 0; i < Math.min(offset, text.length); i++) if (text[i] === "\n") line++;
+  return line;
+}
+
+// src/predict/read-table-rows.ts
+async function readTableRows(path, source = {}) {
+  const file = source.file ?? path;
+  let text;
+  try {
+    text = await readFile2(path, "utf8");
+  } catch (err) {
+    const code2 = err.code;
+    if (code2 === "ENOENT") throw new ConfigError(`table-rows file '${file}' does not exist; give the JSON or the CSV of the production query`);
+    if (code2 === "EISDIR") throw new ConfigError(`table-rows '${file}' is a directory; give the JSON or CSV file`);
+    throw new ConfigError(`cannot read table-rows file '${file}': ${code2 ?? err.message}; check its permissions`);
+  }
+  return parseTableRows(text, { ...source, file });
+}
+
+// src/verify/predictions.ts
+async function loadTableRows(path, cwd) {
+  return readTableRows(isAbsolute7(path) ? path : resolve9(cwd, path), { file: path });
+}
+async function predictNewMigrations(input) {
+  const notes = [];
+  const migrations = [];
+  for (let i = 0; i < input.migrations.length; i++) {
+    const res = input.migrations[i];
+    const m = input.fresh[i];
+    const copy = m && res.phases.up?.ok ? input.copies.copyOf(m.id) : void 0;
+    if (!m || !copy) {
+      const why = m ? input.copies.missing(m.id) : void 0;
+      if (why && res.phases.up?.ok) notes.push(`No prediction for ${migrationLabel(m)}: ${why}.`);
+      migrations.push(res);
+      continue;
+    }
+    const phases = phasesToPredict(m, res);
+    input.logger.info(`Predicting ${migrationLabel(m)} at the table-rows sizes`);
+    const out = await predictMigration({
+      source: copy,
+      phases,
+      tableRows: input.tableRows,
+      seedRows: input.seedRows,
+      exclude: input.exclude,
+      statementTimeoutMs: input.statementTimeoutMs,
+      ...input.runCommand ? { runCommand: input.runCommand } : {},
+      ...input.sizes ? { sizes: input.sizes } : {},
+      ...input.repeats ? { repeats: input.repeats } : {},
+      progress: (message) => input.logger.debug(`  ${m.id} ${message}`)
+    });
+    await copy.drop();
+    notes.push(...out.notes.map((n) => `Prediction for ${migrationLabel(m)}: ${n}.`));
+    migrations.push({ ...res, phases: { ...res.phases, ...out.phases } });
+  }
+  return { migrations, notes };
+}
+function phasesToPredict(m, res) {
+  const out = [];
+  const scripts = [
+    ["up", m.up],
+    ["down", m.down],
+    ["reup", m.up]
+  ];
+  for (const [phase, script] of scripts) {
+    const measured = res.phases[phase];
+    if (!measured || !script || !measured.ok) break;
+    out.push({ phase, script, measured });
+  }
+  return out;
+}
+
+// src/predict/verdicts.ts
+var JUDGED2 = [
+  { phase: "up", label: "up", limit: "maxUpSeconds", flag: "max-up-seconds" },
+  { phase: "down", label: "down", limit: "maxDownSeconds", flag: "max-down-seconds" }
+];
+function predictionProblems(migrations, limits) {
+  const problems = [];
+  for (const m of migrations) {
+    const who = `${m.id}${m.name ? ` ${m.name}` : ""}`;
+    for (const { phase, label: label2, limit, flag } of JUDGED2) {
+      const result = m.phases[phase];
+      const predicted = result?.predicted;
+      if (!result || !predicted) continue;
+      const file = phase === "down" ? m.files.down ?? m.files.up : m.files.up;
+      const seconds2 = limits[limit];
+      if (seconds2 && seconds2 > 0 && predicted.ms > seconds2 * 1e3 && result.ms <= seconds2 * 1e3) {
+        problems.push({
+          kind: "threshold",
+          severity: "error",
+          migration: m.id,
+          phase,
+          file,
+          message: `${who}: the ${label2} is predicted to take ${approxDuration(predicted.ms)} at the table-rows sizes, over the ${seconds2} s limit (${flag}; ${formatMs3(result.ms)} on the seeded rows)`
+        });
+      }
+      const max = limits.maxPredictedLockMs;
+      if (!max || max <= 0) continue;
+      for (const lock of longestPredictedLocks(result)) {
+        if (lock.heldMs <= max || lock.cost === "metadata") continue;
+        problems.push({
+          kind: "lock",
+          severity: "error",
+          migration: m.id,
+          object: `${lock.relkind} ${lock.relation}`,
+          file,
+          line: lock.line,
+          phase,
+          message: `${who}: at ${lock.rows.toLocaleString("en-US")} rows the ${label2} is predicted to hold ${lock.mode} on ${lock.relation} for ${approxDuration(lock.heldMs)} (${COST_LABEL[lock.cost]}), over the ${max} ms limit (max-predicted-lock-ms): ${lock.tag} at line ${lock.line}`
+        });
+      }
+    }
+  }
+  return problems;
+}
+function formatMs3(ms) {
+  return ms < 1e3 ? `${Math.round(ms)} ms` : `${(ms / 1e3).toFixed(2)} s`;
+}
+
 // src/verify/run.ts
 async function runVerification(options, deps) {
   const { logger } = deps;
   const started = performance.now();
+  const tableRows2 = options.tableRows ? await loadTableRows(options.tableRows, resolve10(options.cwd)) : void 0;
   const plan = await buildPlan(options, deps.git);
   logger.info(
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration${plan.fresh.length === 1 ? "" : "s"} in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
   );
-  const data = createDataHooks(options, plan.format, resolve9(options.cwd));
+  const data = createDataHooks(options, plan.format, resolve10(options.cwd));
   if (plan.fresh.length === 0) {
     const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."] };
     return assembleResult2(plan, options, empty, "not started", started);
@@ -20605,6 +21667,8 @@ async function runVerification(options, deps) {
     const db = await createScratchDatabase(server, { logger, sweep: server.provider === "url" });
     const runners = new FrameworkRunners();
     const timeoutMs = options.statementTimeoutSeconds * 1e3;
+    const runCommand = (script, url) => runCommandScript(script, { url, timeoutMs, runners });
+    const copies = tableRows2 ? new PredictionCopies({ adminUrl: server.adminUrl, database: db.name }) : void 0;
     try {
       const out = await runProtocol({
         url: db.url,
@@ -20618,11 +21682,28 @@ async function runVerification(options, deps) {
         logger,
         traceLocks: options.traceLocks !== false,
         recreateDatabase: () => recreateScratchDatabase(server, db),
-        runCommand: (script, url) => runCommandScript(script, { url, timeoutMs, runners })
+        runCommand,
+        ...copies ? { checks: [copies] } : {}
       });
+      if (copies && tableRows2) {
+        const predicted = await predictNewMigrations({
+          fresh: plan.fresh,
+          migrations: out.migrations,
+          copies,
+          tableRows: tableRows2,
+          seedRows: options.seedRows,
+          exclude: plan.format.bookkeepingTables ?? [],
+          statementTimeoutMs: timeoutMs,
+          runCommand,
+          logger
+        });
+        out.migrations = predicted.migrations;
+        out.notes.push(...predicted.notes);
+      }
       out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`, `server: ${server.provider}, ${server.reason}`);
       return assembleResult2(plan, options, out, server.version, started);
     } finally {
+      await copies?.dropAll();
       await runners.close();
       await db.drop();
     }
@@ -20645,13 +21726,15 @@ function assembleResult2(plan, options, out, postgres, started) {
       ...plan.problems,
       ...out.problems,
       ...thresholdProblems(out.migrations, { ...options, totalMs }),
-      ...lockProblems(out.migrations, options)
+      ...lockProblems(out.migrations, options),
+      // Present only with table-rows: phases carry predictions only then.
+      ...predictionProblems(out.migrations, options)
     ],
     schemaChanges: out.schemaChanges,
     seeded: out.seeded,
     notes: out.notes,
     failOn: options.failOn,
-    limits: { maxUpSeconds: options.maxUpSeconds, maxDownSeconds: options.maxDownSeconds, ...options.maxLockMs ? { maxLockMs: options.maxLockMs } : {} },
+    limits: { maxUpSeconds: options.maxUpSeconds, maxDownSeconds: options.maxDownSeconds, ...options.maxLockMs ? { maxLockMs: options.maxLockMs } : {}, ...options.maxPredictedLockMs ? { maxPredictedLockMs: options.maxPredictedLockMs } : {} },
     totalMs
   });
 }
@@ -20690,8 +21773,8 @@ async function main(argv) {
   };
   const result = await runVerification(options, { logger });
   const color = req.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
-  if (req.json) writeFileSync3(resolve10(req.json), clean(renderJsonReport(result)));
-  if (req.markdown) writeFileSync3(resolve10(req.markdown), clean(renderMarkdownReport(result, {})));
+  if (req.json) writeFileSync3(resolve11(req.json), clean(renderJsonReport(result)));
+  if (req.markdown) writeFileSync3(resolve11(req.markdown), clean(renderMarkdownReport(result, {})));
   process.stdout.write(clean(renderTerminalReport(result, { color })));
   if (result.status === "error") {
     for (const p of result.problems.filter((x) => x.kind === "environment")) process.stderr.write(`rollback-verify: ${clean(p.message)}

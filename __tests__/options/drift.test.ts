@@ -46,6 +46,8 @@ function sample(spec: OptionSpec): string {
 /** Other options a sample needs to be valid on its own (a tool setting needs its format). */
 function context(spec: OptionSpec): Record<string, string> {
   const format = spec.formats?.find((f) => f !== 'auto');
+  // A limit on predictions needs the production sizes it predicts at.
+  if (spec.name === 'max-predicted-lock-ms') return { 'table-rows': 'rows.json' };
   return format && spec.name !== 'format' ? { format } : {};
 }
 

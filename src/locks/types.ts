@@ -46,6 +46,25 @@ export interface LockHold {
   rows?: number;
   /** A blocking mode on a relation that existed before the transaction (others could be waiting). */
   blocking: boolean;
+  /** The hold extrapolated to the production table sizes given (src/predict); absent without them. */
+  predicted?: PredictedLock;
+}
+
+/** A lock's hold at production size: `rows` of its table (or of the table that drives it). */
+export interface PredictedLock {
+  rows: number;
+  heldMs: number;
+}
+
+/** How a statement's cost grows with its table: decides the model fitted to the trials. */
+export type CostKind = 'metadata' | 'scan' | 'rewrite' | 'validate' | 'index-build';
+
+/** A statement's time at production size, and what it was extrapolated from. */
+export interface PredictedStatement {
+  ms: number;
+  cost: CostKind;
+  /** E.g. `rewrite of public.events: linear fit of trials at 1,000 / 50,000 rows, ×800 to 40,000,000`. */
+  basis: string;
 }
 
 export interface IndexBuild {
@@ -79,6 +98,8 @@ export interface StatementTrace {
   sampled?: boolean;
   /** Which safe pattern to use instead, when the statement took a blocking lock. */
   hint?: string;
+  /** The statement's time at production size (src/predict); absent without table sizes. */
+  predicted?: PredictedStatement;
 }
 
 export interface PhaseLocks {

@@ -198,6 +198,16 @@ export const OPTIONS = [
     description: 'A migration that takes a lock blocking reads or writes without setting lock_timeout first gets a lock warning. Needs trace-locks.',
     parse: bool,
   }),
+  option({
+    field: 'tableRows', name: 'table-rows', kind: 'path', placeholder: '<file>',
+    description: 'Production row counts per table, as JSON ({"public.events": 40000000}) or the CSV of the production query in the README: each new migration\'s time and lock holds are then predicted at those sizes, from trials on grown copies.',
+    parse: (raw) => parseText(raw),
+  }),
+  option({
+    field: 'maxPredictedLockMs', name: 'max-predicted-lock-ms', kind: 'count', default: '0', placeholder: '<ms>',
+    description: 'A lock blocking reads or writes predicted to be held longer than this many milliseconds at the table-rows sizes is a lock error; 0 is off. Needs table-rows.',
+    parse: count,
+  }),
   toolSetting('alembic-config', ['alembic', 'auto'], 'Alembic: path of alembic.ini when it is not in the migrations directory or its parent.', 'path', '<file>'),
   toolSetting('up-command', ['commands'], 'Format commands: the command that applies one migration; {id}, {name} and {file} are filled in, DATABASE_URL is set.'),
   toolSetting('down-command', ['commands'], 'Format commands: the command that rolls one migration back (placeholders as up-command).'),

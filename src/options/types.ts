@@ -55,6 +55,14 @@ export interface VerifyOptions {
   /** A migration taking a blocking lock without setting lock_timeout is a `lock` warning. */
   requireLockTimeout?: boolean;
   /**
+   * The production row counts per table (`table-rows`): a JSON object or the CSV of the production
+   * query (src/predict/production-query.ts), relative to `cwd`. Given, each new migration's phases
+   * get predictions at those sizes (src/predict); absent, nothing is predicted.
+   */
+  tableRows?: string;
+  /** A blocking lock predicted to be held longer than this many ms is a `lock` error; 0 or absent: no limit. */
+  maxPredictedLockMs?: number;
+  /**
    * Where embedded PostgreSQL packages live and are installed on first use when the wanted major
    * is not installed: the runner's tool cache (action), the user's cache dir (CLI).
    */

@@ -35,9 +35,13 @@ export function validateOptions(values: Partial<OptionValues>, from: Front): voi
   if (values.from && values.baseRef) {
     throw new ConfigError(`${name('from')} and ${name('baseRef')} cannot be used together: ${name('baseRef')} decides which migrations are new`);
   }
+  if (values.maxPredictedLockMs && !values.tableRows) {
+    throw new ConfigError(`${name('maxPredictedLockMs')} judges the predictions at production sizes, and there are none without ${name('tableRows')}; give ${name('tableRows')} <file> or remove ${name('maxPredictedLockMs')}`);
+  }
   if (values.traceLocks === false) {
     const off = from === 'cli' ? 'remove --no-trace-locks' : 'set trace-locks: true';
     if (values.maxLockMs) throw new ConfigError(`${name('maxLockMs')} judges the lock traces, and lock tracing is off; ${off}`);
+    if (values.maxPredictedLockMs) throw new ConfigError(`${name('maxPredictedLockMs')} judges the lock traces, and lock tracing is off; ${off}`);
     if (values.requireLockTimeout) throw new ConfigError(`${name('requireLockTimeout')} judges the lock traces, and lock tracing is off; ${off}`);
   }
   // Settings that only some formats read: with another format they would be silently ignored.

@@ -11,6 +11,7 @@ import type { MigrationResult, PhaseResult, Problem, Severity, VerifyResult } fr
 import { docsUrl, problemReason } from '../result/messages.js';
 import { fenceFor, fitBlocks, type MarkdownBlock } from './markdown-budget.js';
 import { lockBlocks } from './markdown-locks.js';
+import { predictionBlocks } from './markdown-predictions.js';
 import { schemaChangeBlocks } from './markdown-schema.js';
 import { baseName, code, escapeHtml, escapeMarkdown, fileLink, inlineMarkdown, type ReportLinks } from './markdown-text.js';
 import { rowView, type PhaseMark } from './rows.js';
@@ -194,6 +195,8 @@ export function renderMarkdownReport(result: VerifyResult, opts: MarkdownOptions
     { kind: 'text', text: headlineBlock(result) },
     ...migrationTableBlocks(result, opts.links),
     ...problemBlocks(result, opts.links),
+    // The lock section leads with the predictions at production size, when table-rows was given.
+    ...predictionBlocks(result),
     ...lockBlocks(result, opts.links),
     ...timingChartBlock(result),
     ...schemaChangeBlocks(result),

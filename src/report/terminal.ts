@@ -8,6 +8,7 @@ import type { Problem, VerifyResult } from '../result/types.js';
 import { docsUrl, problemReason } from '../result/messages.js';
 import { shortObject } from '../result/objects.js';
 import { renderLockLines } from './locks.js';
+import { renderPredictionLines } from './predictions.js';
 import { rowView, type PhaseMark } from './rows.js';
 import { namedChanges } from './schema-sql.js';
 import { formatMs, headline, plural, problemLocation, visibleNotes } from './summary.js';
@@ -28,6 +29,7 @@ export function renderTerminalReport(result: VerifyResult, style: TerminalStyle)
   const lines: string[] = [];
   lines.push(...migrationRows(result, paint));
   lines.push(...problemLines(result, paint));
+  lines.push(...renderPredictionLines(result, (s) => paint('dim', s)));
   lines.push(...renderLockLines(result, (s) => paint('dim', s)));
   lines.push(...schemaChangeLines(result));
   if (result.seeded.length) {

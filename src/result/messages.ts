@@ -81,6 +81,8 @@ export function problemReason(p: Problem): string {
     case 'irreversible':
       return 'irreversible: down not verified';
     case 'threshold': {
+      const predicted = /the (up|down) is predicted to take (~\S+ \S+) at the table-rows sizes, over the (\S+) s limit/.exec(p.message);
+      if (predicted) return `${predicted[1]} ${predicted[2]} at production size (limit ${predicted[3]} s)`;
       const m = /(up|down|re-up|run) took (\S+ s), over the (\S+) s limit/.exec(p.message);
       if (m) return `${m[1]} took ${m[2]} (limit ${m[3]} s)`;
       return 'too slow';
@@ -88,6 +90,8 @@ export function problemReason(p: Problem): string {
     case 'lock': {
       const table = p.object ? withoutPublic(splitObject(p.object).name) : 'a table';
       const phase = p.phase ? PHASE_WORD[p.phase] : 'a phase';
+      const predicted = /^\S+.*?: at ([\d,]+) rows the \S+ is predicted to hold \S+(?: \S+)? on \S+ for (~\S+ \S+) .*, over the (\d+) ms limit \(max-predicted-lock-ms\)/.exec(p.message);
+      if (predicted) return `${phase} would lock ${table} for ${predicted[2]} at ${predicted[1]} rows (limit ${predicted[3]} ms)`;
       const held = / for (\S+ m?s)(?: \([^)]*\))?, over the (\d+) ms limit/.exec(p.message);
       if (held) return `${phase} locks ${table} for ${held[1]} (limit ${held[2]} ms)`;
       return `${phase} locks ${table} without lock_timeout`;
@@ -142,11 +146,16 @@ export function problemHelp(p: Problem): string {
     case 'order':
       return 'Renumber the migration so it sorts after the newest merged one.';
     case 'threshold':
+      if (/ is predicted to take /.test(p.message)) {
+        return 'At production size this step runs past the limit: backfill in batches, build indexes CONCURRENTLY, add constraints NOT VALID and validate them later, or raise the limit if production can afford it.';
+      }
       return 'Make the step faster on large tables (backfill in batches, build indexes CONCURRENTLY), or raise the limit if production can afford it.';
     case 'lock':
       return /without lock_timeout/.test(p.message)
         ? "Put `SET lock_timeout = '5s';` before the statement, so it gives up instead of queueing all traffic behind it."
-        : 'Use the safer pattern in the message so the lock is short, or raise --max-lock-ms if the table is small in production too.';
+        : /\(max-predicted-lock-ms\)/.test(p.message)
+          ? 'At production size every query on the table would wait this long: use a pattern that does not rewrite or scan under the lock (NOT VALID then VALIDATE, CREATE INDEX CONCURRENTLY, a nullable column then a backfill), or raise --max-predicted-lock-ms.'
+          : 'Use the safer pattern in the message so the lock is short, or raise --max-lock-ms if the table is small in production too.';
     case 'environment':
       return 'Run against a server that has what the migration needs (a --database-url, or postgres-image with the extension).';
     default:

@@ -71,6 +71,14 @@ export interface PhaseResult {
   error?: string;
   /** Per statement: locks taken and held, rewrites, validation scans (when tracing is on). */
   locks?: PhaseLocks;
+  /** The phase's time at the production table sizes given (src/predict); absent without them. */
+  predicted?: PredictedPhase;
+}
+
+/** A phase's predicted time, and what it was extrapolated from (trial sizes, tables). */
+export interface PredictedPhase {
+  ms: number;
+  basis: string;
 }
 
 export type MigrationStatus = 'ok' | 'failed' | 'irreversible' | 'skipped' | 'not-run';
@@ -147,4 +155,6 @@ export interface RunLimits {
   maxUpSeconds?: number;
   maxDownSeconds?: number;
   maxLockMs?: number;
+  /** max-predicted-lock-ms, when table-rows is given (src/predict/verdicts.ts). */
+  maxPredictedLockMs?: number;
 }

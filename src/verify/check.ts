@@ -24,6 +24,11 @@ export interface Looker {
   use<T>(fn: (client: pg.Client) => Promise<T>): Promise<T>;
   /** Runs `fn` on a connection of its own, for work that may leave session state behind. */
   useFresh<T>(fn: (client: pg.Client) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` with no session of the protocol's connected to the scratch database (the shared
+   * connection is closed first and reopened by the next look): for copying it as a template.
+   */
+  idle<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** What the protocol hands a check at each point. */

@@ -64,6 +64,12 @@ export class Inspector {
     }
   }
 
+  /** Runs `fn` with the shared connection closed (CREATE DATABASE … TEMPLATE needs the database idle). */
+  async idle<T>(fn: () => Promise<T>): Promise<T> {
+    await this.close();
+    return fn();
+  }
+
   /** Closes the shared connection (idempotent). */
   async close(): Promise<void> {
     const client = this.client;

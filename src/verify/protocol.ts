@@ -48,6 +48,8 @@ export interface ProtocolInput {
    * restore a known state after a down or re-up left an unknown one. Without it the run stops there.
    */
   recreateDatabase?: () => Promise<void>;
+  /** Checks of the run's own, called after the built-in ones at every point (e.g. prediction copies). */
+  checks?: readonly Check[];
 }
 
 export interface ProtocolOutput {
@@ -86,7 +88,7 @@ class Protocol {
     this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
     this.inspector = new Inspector(input.url, () => (this.connectionLost ? ' (a migration ended the connection or stopped the server)' : ''));
     this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
-    this.checks = [this.schema, new ToolStateCheck(), ...(input.data ? [new DataCheck(input.data)] : [])];
+    this.checks = [this.schema, new ToolStateCheck(), ...(input.data ? [new DataCheck(input.data)] : []), ...(input.checks ?? [])];
     this.journal = new StateJournal(this.ctx, input.recreateDatabase, input.logger);
   }
 

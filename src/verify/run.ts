@@ -18,6 +18,10 @@ import { assembleResult as assemble } from '../result/assemble.js';
 import { requireInstalledTools } from '../tools/preflight.js';
 import { FrameworkRunners } from '../tools/framework-runner.js';
 import { runCommandScript } from '../tools/run-command.js';
+import { PredictionCopies } from './checks/prediction.js';
+import { loadTableRows, predictNewMigrations } from './predictions.js';
+import { predictionProblems } from '../predict/verdicts.js';
+import type { TableSizes } from '../predict/types.js';
 
 export interface EngineDeps {
   logger: Logger;
@@ -29,6 +33,8 @@ export interface EngineDeps {
 export async function runVerification(options: VerifyOptions, deps: EngineDeps): Promise<VerifyResult> {
   const { logger } = deps;
   const started = performance.now();
+  // A bad table-rows file is a configuration error: say so before git runs or a server starts.
+  const tableRows: TableSizes | undefined = options.tableRows ? await loadTableRows(options.tableRows, resolve(options.cwd)) : undefined;
   const plan = await buildPlan(options, deps.git);
   logger.info(
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration${plan.fresh.length === 1 ? '' : 's'} in ${options.migrationsDir}` +
@@ -58,6 +64,9 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
     // Rails and Django boot once per run and app, not once per phase (src/tools/framework-runner.ts).
     const runners = new FrameworkRunners();
     const timeoutMs = options.statementTimeoutSeconds * 1000;
+    const runCommand = (script: Parameters<typeof runCommandScript>[0], url: string) => runCommandScript(script, { url, timeoutMs, runners });
+    // With table-rows: a copy of the state before each new migration's up, for the trials after.
+    const copies = tableRows ? new PredictionCopies({ adminUrl: server.adminUrl, database: db.name }) : undefined;
     try {
       const out = await runProtocol({
         url: db.url,
@@ -71,11 +80,28 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
         logger,
         traceLocks: options.traceLocks !== false,
         recreateDatabase: () => recreateScratchDatabase(server, db),
-        runCommand: (script, url) => runCommandScript(script, { url, timeoutMs, runners }),
+        runCommand,
+        ...(copies ? { checks: [copies] } : {}),
       });
+      if (copies && tableRows) {
+        const predicted = await predictNewMigrations({
+          fresh: plan.fresh,
+          migrations: out.migrations,
+          copies,
+          tableRows,
+          seedRows: options.seedRows,
+          exclude: plan.format.bookkeepingTables ?? [],
+          statementTimeoutMs: timeoutMs,
+          runCommand,
+          logger,
+        });
+        out.migrations = predicted.migrations;
+        out.notes.push(...predicted.notes);
+      }
       out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`, `server: ${server.provider}, ${server.reason}`);
       return assembleResult(plan, options, out, server.version, started);
     } finally {
+      await copies?.dropAll();
       await runners.close();
       await db.drop();
     }
@@ -101,12 +127,14 @@ function assembleResult(plan: Plan, options: VerifyOptions, out: ProtocolOutput,
       ...out.problems,
       ...thresholdProblems(out.migrations, { ...options, totalMs }),
       ...lockProblems(out.migrations, options),
+      // Present only with table-rows: phases carry predictions only then.
+      ...predictionProblems(out.migrations, options),
     ],
     schemaChanges: out.schemaChanges,
     seeded: out.seeded,
     notes: out.notes,
     failOn: options.failOn,
-    limits: { maxUpSeconds: options.maxUpSeconds, maxDownSeconds: options.maxDownSeconds, ...(options.maxLockMs ? { maxLockMs: options.maxLockMs } : {}) },
+    limits: { maxUpSeconds: options.maxUpSeconds, maxDownSeconds: options.maxDownSeconds, ...(options.maxLockMs ? { maxLockMs: options.maxLockMs } : {}), ...(options.maxPredictedLockMs ? { maxPredictedLockMs: options.maxPredictedLockMs } : {}) },
     totalMs,
   });
 }
