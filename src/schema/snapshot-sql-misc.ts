@@ -1,9 +1,11 @@
 /** Snapshot fragments for schemas, extensions, comments and publications. */
 import { ownerLine, sql } from './snapshot-sql-common.js';
+import { catalog, unitOfSql } from './units.js';
 
 /** User schemas with their owner (a schema created by an extension belongs to it). */
 export const SCHEMAS = sql`
-SELECT 'schema'::text, ns.q, 'CREATE SCHEMA ' || ns.q || E'\n' || ${ownerLine('ns.nspowner')}, NULL::text, NULL::int
+SELECT 'schema'::text, ns.q, 'CREATE SCHEMA ' || ns.q || E'\n' || ${ownerLine('ns.nspowner')}, NULL::text, NULL::int,
+  ${catalog('pg_namespace')}, ns.oid
 FROM ns
 WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_namespace'::regclass AND e.objid = ns.oid)`;
 
@@ -12,7 +14,8 @@ export const EXTENSIONS = sql`
 SELECT 'extension'::text, quote_ident(x.extname),
   'CREATE EXTENSION ' || quote_ident(x.extname) || ' WITH SCHEMA ' || quote_ident(xn.nspname)
     || ' VERSION ' || quote_literal(x.extversion),
-  NULL::text, NULL::int
+  NULL::text, NULL::int,
+  ${catalog('pg_extension')}, x.oid
 FROM pg_extension x JOIN pg_namespace xn ON xn.oid = x.extnamespace`;
 
 /**
@@ -24,10 +27,12 @@ FROM pg_extension x JOIN pg_namespace xn ON xn.oid = x.extnamespace`;
 export const COMMENTS = sql`
 SELECT 'comment'::text, c.objtype || ' ' || c.identity,
   'COMMENT ON ' || upper(c.objtype) || ' ' || c.identity || ' IS ' || quote_literal(c.description),
-  NULL::text, NULL::int
+  NULL::text, NULL::int,
+  c.uclass, c.uoid
 FROM (
-  SELECT regexp_replace(io.type, '^.* column$', 'column') AS objtype, io.identity, io.schema, d.description
-  FROM pg_description d, LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) io
+  SELECT regexp_replace(io.type, '^.* column$', 'column') AS objtype, io.identity, io.schema, d.description, cu.uclass, cu.uoid
+  FROM pg_description d, LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) io,
+    ${unitOfSql('d.classoid', 'd.objoid', 'cu')}
   WHERE d.objoid >= 16384
     -- An extension's comment comes from its control file, with the extension.
     AND d.classoid <> 'pg_extension'::regclass
@@ -60,5 +65,6 @@ SELECT 'publication'::text, quote_ident(p.pubname),
         CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END))
       || ', publish_via_partition_root = ' || p.pubviaroot || ')',
     ${ownerLine('p.pubowner')}),
-  NULL::text, NULL::int
+  NULL::text, NULL::int,
+  ${catalog('pg_publication')}, p.oid
 FROM pg_publication p`;

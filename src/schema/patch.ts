@@ -1,0 +1,169 @@
+/**
+ * Patches an in-memory snapshot with re-read units: every row of a re-read unit is replaced by what
+ * the scoped read returned for it (nothing, if the unit is gone). Pure: no database.
+ *
+ * Also says which re-read units were *renamed*, because objects elsewhere print their names and
+ * must be re-read too (changes.ts `findDependents`): a unit is renamed when one of its name-bearing
+ * keys (the table, its columns, a type, a function with its argument types, a schema, ...) is gone
+ * while the unit is still there, or when a printed part of a type others print changed (an enum
+ * label renamed away, a composite type's attributes). A unit the snapshot does not show at all (an
+ * extension member, an operator, a language) cannot be judged by its rows, so it counts as renamed.
+ */
+import { adjustDigest, snapshotDigest, snapshotWithLazyFingerprint } from './hash.js';
+import type { ObjectKind, SchemaObject, Snapshot } from './model.js';
+import { addRow, rowObject, type SnapshotOptions, type SnapshotRow } from './snapshot.js';
+import type { ChangeHorizon } from './changes.js';
+import type { UnitKey } from './units.js';
+
+/** A snapshot that knows which rows belong to which unit, and since when changes must be looked for. */
+export interface TrackedSnapshot extends Snapshot {
+  /** Object keys of each unit. */
+  units: ReadonlyMap<UnitKey, readonly string[]>;
+  /** Changes committed from this horizon on are not in the snapshot yet. */
+  horizon: ChangeHorizon;
+  /** The options the snapshot was read with (re-reads use the same). */
+  options: SnapshotOptions;
+}
+
+/** Builds a tracked snapshot from the rows of a full read. */
+export function trackedFromRows(rows: readonly SnapshotRow[], horizon: ChangeHorizon, options: SnapshotOptions): TrackedSnapshot {
+  const objects = new Map<string, SchemaObject>();
+  const units = new Map<UnitKey, string[]>();
+  for (const row of rows) appendToUnit(units, row.unit, addRow(objects, row));
+  return Object.assign(snapshotWithLazyFingerprint(objects), { units, horizon, options });
+}
+
+function appendToUnit(units: Map<UnitKey, string[]>, unit: UnitKey, key: string): void {
+  const keys = units.get(unit);
+  if (keys) keys.push(key);
+  else units.set(unit, [key]);
+}
+
+/**
+ * `base` with every unit in `reread` replaced by its rows in `rows` (which must hold the rows of
+ * exactly those units). The fingerprint is derived from the base's: minus the replaced objects, plus
+ * their replacements.
+ */
+export function patchSnapshot(
+  base: TrackedSnapshot,
+  reread: ReadonlySet<UnitKey>,
+  rows: readonly SnapshotRow[],
+  horizon: ChangeHorizon,
+): TrackedSnapshot {
+  const objects = new Map(base.objects);
+  const units = new Map(base.units);
+  const removed: SchemaObject[] = [];
+  for (const unit of reread) {
+    for (const key of units.get(unit) ?? []) {
+      removed.push(objects.get(key)!);
+      objects.delete(key);
+    }
+    units.delete(unit);
+  }
+  const added: SchemaObject[] = [];
+  // Fresh key lists for the re-read units: the base's lists are shared, never mutated.
+  const fresh = new Map<UnitKey, string[]>();
+  for (const row of rows) {
+    if (!reread.has(row.unit)) throw new Error(`row of unit ${row.unit} outside the re-read units`);
+    const key = addRow(objects, row);
+    appendToUnit(fresh, row.unit, key);
+    added.push(objects.get(key)!);
+  }
+  for (const [unit, keys] of fresh) units.set(unit, keys);
+  const snapshot = snapshotWithLazyFingerprint(objects, () => adjustDigest(snapshotDigest(base), removed, added));
+  return Object.assign(snapshot, { units, horizon, options: base.options });
+}
+
+/** Kinds whose names other objects print. */
+const NAMED_BY_OTHERS: ReadonlySet<ObjectKind> = new Set<ObjectKind>([
+  'schema',
+  'table',
+  'view',
+  'materialized view',
+  'sequence',
+  'column',
+  'type',
+  'domain',
+  'function',
+  'procedure',
+  'aggregate',
+  'collation',
+]);
+
+/** How re-read units relate to the base (see the module comment). */
+export interface RenameAnalysis {
+  /** Units others may print differently now. */
+  renamed: UnitKey[];
+  /** Schemas (object OIDs) whose name changed: everything in them was renamed. */
+  renamedSchemas: number[];
+}
+
+const PG_NAMESPACE_OID = 2615;
+
+/** Which of the re-read units (rows as read now) were renamed relative to `base`. */
+export function analyseRenames(base: TrackedSnapshot, reread: ReadonlySet<UnitKey>, rows: readonly SnapshotRow[]): RenameAnalysis {
+  const now = new Map<UnitKey, SchemaObject[]>();
+  for (const row of rows) {
+    const list = now.get(row.unit);
+    if (list) list.push(rowObject(row));
+    else now.set(row.unit, [rowObject(row)]);
+  }
+  const renamed: UnitKey[] = [];
+  const renamedSchemas: number[] = [];
+  for (const unit of reread) {
+    const before = (base.units.get(unit) ?? []).map((k) => base.objects.get(k)!);
+    const after = now.get(unit) ?? [];
+    if (before.length === 0 && after.length === 0) {
+      renamed.push(unit); // not shown by the snapshot: judge by its dependents
+      continue;
+    }
+    if (before.length === 0 || after.length === 0) continue; // created or dropped: dependents come and go with it
+    if (!isRenamed(before, after)) continue;
+    renamed.push(unit);
+    const [cls, oid] = unit.split('/').map(Number) as [number, number];
+    if (cls === PG_NAMESPACE_OID) renamedSchemas.push(oid);
+  }
+  return { renamed, renamedSchemas };
+}
+
+function isRenamed(before: readonly SchemaObject[], after: readonly SchemaObject[]): boolean {
+  const afterKeys = new Set(after.map((o) => `${o.kind} ${o.name}`));
+  for (const o of before) {
+    if (NAMED_BY_OTHERS.has(o.kind) && !afterKeys.has(`${o.kind} ${o.name}`)) return true;
+  }
+  const afterTypes = new Map(after.filter((o) => o.kind === 'type').map((o) => [o.name, o.ddl]));
+  for (const o of before) {
+    if (o.kind !== 'type') continue;
+    const ddl = afterTypes.get(o.name);
+    if (ddl === undefined || ddl === o.ddl) continue;
+    // Others print a composite type's attributes ((x).a) and an enum's labels ('a'::t).
+    if (/^CREATE TYPE \S+ AS \(/.test(o.ddl)) return true;
+    const labels = enumLabels(o.ddl);
+    if (labels === undefined) continue;
+    const kept = enumLabels(ddl);
+    if (!kept || labels.some((l) => !kept.includes(l))) return true;
+  }
+  return false;
+}
+
+/** The labels of an enum's canonical text (`CREATE TYPE x AS ENUM ('a', 'b')`), or undefined for other types. */
+export function enumLabels(ddl: string): string[] | undefined {
+  const m = /^CREATE TYPE \S+ AS ENUM \((.*)\)$/m.exec(ddl);
+  if (!m) return undefined;
+  // quote_literal: 'it''s', or E'back\\slash' when the label holds a backslash.
+  return [...m[1]!.matchAll(/E?'((?:[^']|'')*)'/g)].map((x) => x[1]!);
+}
+
+/** Reverse index of a snapshot's units, built on first use (dropped indexes are mapped by name). */
+const unitOfKeyCache = new WeakMap<TrackedSnapshot, Map<string, UnitKey>>();
+
+/** The unit holding an object key, if any. */
+export function unitOfKey(s: TrackedSnapshot, key: string): UnitKey | undefined {
+  let index = unitOfKeyCache.get(s);
+  if (!index) {
+    index = new Map();
+    for (const [unit, keys] of s.units) for (const k of keys) index.set(k, unit);
+    unitOfKeyCache.set(s, index);
+  }
+  return index.get(key);
+}
