@@ -212,6 +212,24 @@ describe('incremental snapshot equals the full snapshot', () => {
       ],
     ));
 
+  test('renamed objects the snapshot does not show but prints: a foreign server, a procedural language, an operator, an extension type', () =>
+    expectExact(
+      `CREATE FOREIGN DATA WRAPPER dummy_fdw; CREATE SERVER remote FOREIGN DATA WRAPPER dummy_fdw;
+       CREATE FOREIGN TABLE far (a int) SERVER remote OPTIONS (x 'y');
+       CREATE FUNCTION body() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+       CREATE FUNCTION same(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 = $2';
+       CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = same);
+       CREATE VIEW eq AS SELECT a === 1 AS one FROM far;
+       CREATE EXTENSION citext; CREATE TABLE names (n citext);`,
+      [
+        'ALTER SERVER remote RENAME TO faraway',
+        'ALTER LANGUAGE plpgsql RENAME TO plpgsql2',
+        'ALTER LANGUAGE plpgsql2 RENAME TO plpgsql',
+        'CREATE SCHEMA ops; ALTER OPERATOR === (int, int) SET SCHEMA ops',
+        'ALTER TYPE citext RENAME TO ci_text',
+      ],
+    ));
+
   test('bookkeeping tables stay left out of patched snapshots', () =>
     expectExact(
       'CREATE TABLE users (id int)',

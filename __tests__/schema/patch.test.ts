@@ -53,7 +53,8 @@ test('renames are told apart from additions, drops and edits', () => {
   const s0 = trackedFromRows(base, '1', {});
   const analyse = (unit: string, rows: SnapshotRow[]) => analyseRenames(s0, new Set([unit]), rows);
   const t = base.filter((r) => r.unit === T);
-  // A new column, a changed column type, a renamed index: nothing others print changed.
+  // A new column, a dropped column, a changed column type, a renamed index: nothing others print changed.
+  expect(analyse(T, [t[0]!, t[2]!]).renamed).toEqual([]);
   expect(analyse(T, [...t, row(T, 'column', 'public.t.b', 'b text', 'public.t', 2)]).renamed).toEqual([]);
   expect(analyse(T, [t[0]!, row(T, 'column', 'public.t.a', 'a bigint', 'public.t', 1), row(T, 'index', 'public.t_a2', 'x', 'public.t')]).renamed).toEqual([]);
   // A renamed column or table: yes.

@@ -127,10 +127,15 @@ export function analyseRenames(base: TrackedSnapshot, reread: ReadonlySet<UnitKe
 }
 
 function isRenamed(before: readonly SchemaObject[], after: readonly SchemaObject[]): boolean {
-  const afterKeys = new Set(after.map((o) => `${o.kind} ${o.name}`));
-  for (const o of before) {
-    if (NAMED_BY_OTHERS.has(o.kind) && !afterKeys.has(`${o.kind} ${o.name}`)) return true;
-  }
+  // A name gone and another of the same kind come: a rename (or a drop and an add, which costs a
+  // needless look at dependents). A name gone alone is a drop: whatever printed it is gone too
+  // (dropped with it, which the log reports) or the drop would have failed.
+  const keys = (list: readonly SchemaObject[]) => new Set(list.filter((o) => NAMED_BY_OTHERS.has(o.kind)).map((o) => `${o.kind} ${o.name}`));
+  const beforeKeys = keys(before);
+  const afterKeys = keys(after);
+  const gone = new Set([...beforeKeys].filter((k) => !afterKeys.has(k)).map((k) => k.slice(0, k.indexOf(' '))));
+  const come = new Set([...afterKeys].filter((k) => !beforeKeys.has(k)).map((k) => k.slice(0, k.indexOf(' '))));
+  for (const kind of gone) if (come.has(kind)) return true;
   const afterTypes = new Map(after.filter((o) => o.kind === 'type').map((o) => [o.name, o.ddl]));
   for (const o of before) {
     if (o.kind !== 'type') continue;
