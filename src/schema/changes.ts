@@ -36,6 +36,8 @@ export interface DetectedChanges {
   horizon: ChangeHorizon;
   /** Units whose rows may have changed. */
   units: UnitKey[];
+  /** Units whose object was dropped: re-read (to drop their rows) only if a snapshot shows them. */
+  gone: UnitKey[];
   /** Dropped indexes and statistics objects, by identity (schema-qualified name): their table is gone from the catalogs. */
   droppedByName: Array<{ kind: 'index' | 'statistics'; identity: string }>;
   /** Why the changes cannot be mapped precisely; non-empty means: read the whole schema. */
@@ -116,7 +118,8 @@ UNION ALL
 SELECT 'unit', ${catalog('pg_event_trigger')}, et.oid, NULL, NULL FROM pg_catalog.pg_event_trigger et
 WHERE et.evtname NOT IN ('${EVENT_TRIGGERS.end}', '${EVENT_TRIGGERS.drop}')
 UNION ALL
-SELECT 'unit', l.uclass, l.uoid, NULL, NULL FROM ${CHANGE_LOG} l WHERE l.xid >= ${h} AND l.uclass IS NOT NULL
+SELECT CASE WHEN l.gone THEN 'gone' ELSE 'unit' END, l.uclass, l.uoid, NULL, NULL
+FROM ${CHANGE_LOG} l WHERE l.xid >= ${h} AND l.uclass IS NOT NULL
 UNION ALL
 SELECT 'log', NULL, NULL, l.event || ' ' || l.tag || ' ' || coalesce(l.object_type, ''), l.identity
 FROM ${CHANGE_LOG} l
@@ -134,7 +137,7 @@ SELECT 'full', NULL, NULL, 'change tracking was removed or disabled', NULL WHERE
 }
 
 interface DetectionRow {
-  what: 'horizon' | 'unit' | 'log' | 'full';
+  what: 'horizon' | 'unit' | 'gone' | 'log' | 'full';
   uclass: number | null;
   uoid: number | null;
   detail: string | null;
@@ -159,15 +162,17 @@ export async function detectChanges(client: pg.ClientBase, since: ChangeHorizon)
     // 42P01: the log table is gone (a migration dropped our schema). Anything else is a real error.
     if ((err as { code?: string }).code !== '42P01') throw err;
     const { rows: h } = await client.query<{ horizon: string }>(HORIZON_SQL);
-    return { horizon: h[0]!.horizon, units: [], droppedByName: [], fullReasons: ['change tracking was removed'] };
+    return { horizon: h[0]!.horizon, units: [], gone: [], droppedByName: [], fullReasons: ['change tracking was removed'] };
   }
   const units = new Set<UnitKey>();
+  const gone = new Set<UnitKey>();
   const droppedByName: DetectedChanges['droppedByName'] = [];
   const fullReasons: string[] = [];
   let horizon = '';
   for (const row of rows) {
     if (row.what === 'horizon') horizon = row.detail!;
     else if (row.what === 'unit') units.add(unitKey(row.uclass!, row.uoid!));
+    else if (row.what === 'gone') gone.add(unitKey(row.uclass!, row.uoid!));
     else if (row.what === 'full') fullReasons.push(row.detail!);
     else {
       const [event, ...rest] = row.detail!.split(' ');
@@ -177,7 +182,7 @@ export async function detectChanges(client: pg.ClientBase, since: ChangeHorizon)
       else if (row.identity) droppedByName.push({ kind: detail.endsWith('statistics object') ? 'statistics' : 'index', identity: row.identity });
     }
   }
-  return { horizon, units: [...units], droppedByName, fullReasons: [...new Set(fullReasons)] };
+  return { horizon, units: [...units], gone: [...gone].filter((u) => !units.has(u)), droppedByName, fullReasons: [...new Set(fullReasons)] };
 }
 
 /**

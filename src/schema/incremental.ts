@@ -41,7 +41,7 @@ const MAX_ROUNDS = 6;
  * any change committed after the read is found by the next refresh.
  */
 export async function trackedSnapshot(client: pg.ClientBase, options: SnapshotOptions = {}): Promise<TrackedSnapshot> {
-  const results = await client.query(`${HORIZON_SQL};\n${snapshotQuery(options)}`);
+  const results = await client.query(`${HORIZON_SQL};\n${snapshotQuery(options, { units: true })}`);
   const all = results as unknown as pg.QueryResult[];
   const horizon = (all[0]!.rows[0] as { horizon: string }).horizon;
   return trackedFromRows(resultRows<SnapshotRow>(all.slice(1)), horizon, options);
@@ -119,9 +119,13 @@ async function withPinnedSettings<T>(client: pg.ClientBase, fn: () => Promise<T>
   }
 }
 
-/** The detected units, the units of dropped indexes and statistics (by name), and all event triggers. */
+/**
+ * The detected units, the dropped ones the snapshot shows, the units of dropped indexes and
+ * statistics (by name), and all event triggers.
+ */
 function initialUnits(base: TrackedSnapshot, detected: DetectedChanges): UnitKey[] {
   const units = new Set(detected.units);
+  for (const unit of detected.gone) if (base.units.has(unit)) units.add(unit);
   for (const d of detected.droppedByName) {
     const unit = unitOfKey(base, objectKey(d.kind, d.identity));
     if (unit) units.add(unit);

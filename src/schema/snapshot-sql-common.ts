@@ -19,7 +19,7 @@ export const sql = String.raw;
  * to leave out, with the sequences they own and everything attached to them; undefined when there
  * are none, which spares a scan of pg_class.
  */
-export function commonTableExpressions(excludedTables: string | undefined, relationScope?: string): string {
+export function commonTableExpressions(excludedTables: string | undefined, relationScope?: string, unitScope?: string): string {
   const excludedTable = excludedTables
     ? sql`
   SELECT c.oid
@@ -39,7 +39,25 @@ export function commonTableExpressions(excludedTables: string | undefined, relat
                   WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = ANY (${relationScope})
                     AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'i')`
     : '';
-  return sql`
+  // A scoped read also names every unit's object OID; what may be part of those units (what
+  // depends on them, twice removed: an index, a constraint, an array of a row type) bounds the
+  // comments worth mapping to units (snapshot-sql-misc.ts).
+  const scopeMember = unitScope
+    ? sql`
+scope_member AS MATERIALIZED (
+  SELECT unnest(${unitScope}) AS oid
+  UNION
+  SELECT d.objid FROM pg_catalog.pg_depend d
+  WHERE d.refclassid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_type'::regclass, 'pg_catalog.pg_publication'::regclass)
+    AND d.refobjid = ANY (${unitScope})
+  UNION
+  SELECT d2.objid FROM pg_catalog.pg_depend d
+  JOIN pg_catalog.pg_depend d2 ON d2.refclassid = d.classid AND d2.refobjid = d.objid
+  WHERE d.refclassid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_type'::regclass)
+    AND d.refobjid = ANY (${unitScope})
+),`
+    : '';
+  return sql`${scopeMember}
 ext_member AS MATERIALIZED (
   -- Objects created by CREATE EXTENSION belong to the extension, not to the migrations. Read from
   -- the extensions' side, which pg_depend indexes (its deptype is not).

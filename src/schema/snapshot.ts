@@ -17,7 +17,7 @@ export interface SnapshotOptions extends SnapshotQueryOptions {
   excludeTables?: string[];
 }
 
-/** One row of the snapshot query; `unit` is the row's unit key (units.ts). */
+/** One row of the snapshot query; `unit` is the row's unit key (units.ts), read only for tracked snapshots. */
 export interface SnapshotRow {
   kind: ObjectKind;
   name: string;
@@ -34,12 +34,15 @@ export interface SnapshotRow {
  */
 export async function snapshotSchema(client: pg.ClientBase, options: SnapshotOptions = {}): Promise<Snapshot> {
   const objects = new Map<string, SchemaObject>();
-  for (const row of resultRows<SnapshotRow>(await client.query(snapshotQuery(options)))) addRow(objects, row);
+  for (const row of resultRows<ObjectRow>(await client.query(snapshotQuery(options)))) addRow(objects, row);
   return snapshotWithLazyFingerprint(objects);
 }
 
+/** A row without its unit (what a plain snapshot reads). */
+export type ObjectRow = Omit<SnapshotRow, 'unit'>;
+
 /** The object a row describes. */
-export function rowObject(row: SnapshotRow): SchemaObject {
+export function rowObject(row: ObjectRow): SchemaObject {
   const object: SchemaObject = { kind: row.kind, name: row.name, ddl: row.ddl };
   if (row.tbl !== null) object.table = row.tbl;
   if (row.pos !== null) object.position = row.pos;
@@ -47,7 +50,7 @@ export function rowObject(row: SnapshotRow): SchemaObject {
 }
 
 /** Adds a row's object to `objects`; returns the key it went under. */
-export function addRow(objects: Map<string, SchemaObject>, row: SnapshotRow): string {
+export function addRow(objects: Map<string, SchemaObject>, row: ObjectRow): string {
   const key = uniqueKey(objects, objectKey(row.kind, row.name));
   objects.set(key, rowObject(row));
   return key;

@@ -44,11 +44,11 @@ const DROPPED_PARENT = sql`
         THEN (SELECT p.oid FROM pg_catalog.pg_publication p WHERE p.pubname = d.address_args[1])
       ELSE d.objid END AS o`;
 
-/** The SQL that installs tracking (idempotent). */
+/** The SQL that installs tracking (again: it replaces what an earlier install left). */
 export function trackingInstallSql(): string {
   const logged = (event: string, source: string) => sql`
 BEGIN
-  INSERT INTO ${CHANGE_LOG} (event, tag, object_type, identity, uclass, uoid)
+  INSERT INTO ${CHANGE_LOG} (event, tag, object_type, identity, uclass, uoid, gone)
   ${source};
   IF NOT FOUND THEN
     -- A DROP logs its objects from sql_drop; ddl_command_end still records that the command ran.
@@ -63,7 +63,7 @@ EXCEPTION WHEN OTHERS THEN
 END`;
   const endBody = logged(
     'end',
-    sql`SELECT 'end', c.command_tag, c.object_type, c.object_identity, u.uclass, u.uoid
+    sql`SELECT 'end', c.command_tag, c.object_type, c.object_identity, u.uclass, u.uoid, false
   FROM pg_catalog.pg_event_trigger_ddl_commands() c
   LEFT JOIN LATERAL (SELECT cu.uclass, cu.uoid FROM ${unitOfSql('c.classid', 'c.objid', 'cu')}) u ON c.classid IS NOT NULL`,
   );
@@ -71,7 +71,9 @@ END`;
     'drop',
     sql`SELECT 'drop', tg_tag, d.object_type, d.object_identity,
     CASE WHEN d.object_type NOT IN ('index', 'statistics object') THEN u.uclass END,
-    CASE WHEN d.object_type NOT IN ('index', 'statistics object') THEN u.uoid END
+    CASE WHEN d.object_type NOT IN ('index', 'statistics object') THEN u.uoid END,
+    -- The unit is the dropped object itself: only worth re-reading if a snapshot shows it.
+    u.uclass = d.classid AND u.uoid = d.objid
   FROM pg_catalog.pg_event_trigger_dropped_objects() d
   LEFT JOIN LATERAL (SELECT du.uclass, du.uoid FROM (${DROPPED_PARENT}) dp, ${unitOfSql('dp.c', 'dp.o', 'du')} WHERE dp.o IS NOT NULL) u ON true`,
   );
@@ -80,23 +82,25 @@ CREATE OR REPLACE FUNCTION ${S}.${name}() RETURNS event_trigger LANGUAGE plpgsql
   SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rv_tracking$
 ${body}
 $rv_tracking$`;
+  // Recreated from scratch: an older layout must not survive, and the log only matters from the
+  // snapshot taken after installing (a reinstall follows a full read anyway).
   return sql`
-CREATE SCHEMA IF NOT EXISTS ${S};
+DROP SCHEMA IF EXISTS ${S} CASCADE;
+CREATE SCHEMA ${S};
 REVOKE ALL ON SCHEMA ${S} FROM PUBLIC;
-CREATE UNLOGGED TABLE IF NOT EXISTS ${CHANGE_LOG} (
+CREATE UNLOGGED TABLE ${CHANGE_LOG} (
   xid pg_catalog.xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
   event text NOT NULL,
   tag text NOT NULL,
   object_type text,
   identity text,
   uclass oid,
-  uoid oid
+  uoid oid,
+  gone boolean
 );
-CREATE INDEX IF NOT EXISTS changes_xid_idx ON ${CHANGE_LOG} (xid);
+CREATE INDEX changes_xid_idx ON ${CHANGE_LOG} (xid);
 ${fn('ddl_command_end', endBody)};
 ${fn('sql_drop', dropBody)};
-DROP EVENT TRIGGER IF EXISTS ${EVENT_TRIGGERS.end};
-DROP EVENT TRIGGER IF EXISTS ${EVENT_TRIGGERS.drop};
 CREATE EVENT TRIGGER ${EVENT_TRIGGERS.end} ON ddl_command_end EXECUTE FUNCTION ${S}.ddl_command_end();
 CREATE EVENT TRIGGER ${EVENT_TRIGGERS.drop} ON sql_drop EXECUTE FUNCTION ${S}.sql_drop();
 -- ALWAYS: a session with session_replication_role = replica (some data loaders set it) still logs.
@@ -108,7 +112,7 @@ ALTER EVENT TRIGGER ${EVENT_TRIGGERS.drop} ENABLE ALWAYS;`;
 export type TrackingStatus = { installed: true } | { installed: false; reason: string };
 
 /**
- * Installs change tracking in the connected database (idempotent). Needs a superuser (event
+ * Installs change tracking in the connected database (or reinstalls it). Needs a superuser (event
  * triggers); any other failure is reported, not thrown, so a run can go on with full snapshots.
  */
 export async function installChangeTracking(client: pg.ClientBase): Promise<TrackingStatus> {

@@ -36,61 +36,89 @@ export function parseUnitKey(key: UnitKey): [number, number] {
 }
 
 /**
- * A LATERAL subquery `(uclass, uoid)`: the unit of the catalog object (classExpr, oidExpr), which
- * must exist. Three steps: a part to its parent (a constraint to its table or domain, a trigger to
- * its table, ...), a type to the type a user declared (an array to its element, a multirange to its
+ * A LATERAL item `alias(uclass, uoid)`: the unit of the catalog object (classExpr, oidExpr). Three steps: a part to its parent (a constraint to its table or domain, a trigger to its
+ * table, ...), a type to the type a user declared (an array to its element, a multirange to its
  * range, a table's row type to the table), a relation to the object it belongs to (an index to its
- * table, an identity sequence to its table, a composite type's relation to the type). Each step is a
- * UNION ALL of branches guarded by a constant comparison of the class, so only one branch runs.
+ * table, an identity sequence to its table, a composite type's relation to the type). An object
+ * that no longer exists is its own unit.
+ *
+ * Each step is a projection of CASE expressions whose branches are scalar subqueries, so per object
+ * only the lookups of its own catalog run (index probes): the snapshot maps every comment through
+ * this, and a schema may comment every column. `OFFSET 0` keeps each step a subquery of its own:
+ * flattened, every reference to a step would copy its expressions (and subqueries) into the next.
  */
 export function unitOfSql(classExpr: string, oidExpr: string, alias: string): string {
   const c = classExpr;
   const o = oidExpr;
-  const part = sql`
-    SELECT 1 AS prio, ${catalog('pg_class')} AS c, ${alias}_ad.adrelid AS o FROM pg_catalog.pg_attrdef ${alias}_ad WHERE ${c} = ${catalog('pg_attrdef')} AND ${alias}_ad.oid = ${o}
-    UNION ALL SELECT 1, CASE WHEN ${alias}_co.conrelid <> 0 THEN ${catalog('pg_class')} ELSE ${catalog('pg_type')} END,
-                        CASE WHEN ${alias}_co.conrelid <> 0 THEN ${alias}_co.conrelid ELSE ${alias}_co.contypid END
-      FROM pg_catalog.pg_constraint ${alias}_co WHERE ${c} = ${catalog('pg_constraint')} AND ${alias}_co.oid = ${o} AND (${alias}_co.conrelid <> 0 OR ${alias}_co.contypid <> 0)
-    UNION ALL SELECT 1, ${catalog('pg_class')}, ${alias}_tg.tgrelid FROM pg_catalog.pg_trigger ${alias}_tg WHERE ${c} = ${catalog('pg_trigger')} AND ${alias}_tg.oid = ${o}
-    UNION ALL SELECT 1, ${catalog('pg_class')}, ${alias}_rw.ev_class FROM pg_catalog.pg_rewrite ${alias}_rw WHERE ${c} = ${catalog('pg_rewrite')} AND ${alias}_rw.oid = ${o}
-    UNION ALL SELECT 1, ${catalog('pg_class')}, ${alias}_po.polrelid FROM pg_catalog.pg_policy ${alias}_po WHERE ${c} = ${catalog('pg_policy')} AND ${alias}_po.oid = ${o}
-    UNION ALL SELECT 1, ${catalog('pg_class')}, ${alias}_st.stxrelid FROM pg_catalog.pg_statistic_ext ${alias}_st WHERE ${c} = ${catalog('pg_statistic_ext')} AND ${alias}_st.oid = ${o}
-    UNION ALL SELECT 1, ${catalog('pg_publication')}, ${alias}_pr.prpubid FROM pg_catalog.pg_publication_rel ${alias}_pr WHERE ${c} = ${catalog('pg_publication_rel')} AND ${alias}_pr.oid = ${o}
-    UNION ALL SELECT 1, ${catalog('pg_publication')}, ${alias}_pn.pnpubid FROM pg_catalog.pg_publication_namespace ${alias}_pn WHERE ${c} = ${catalog('pg_publication_namespace')} AND ${alias}_pn.oid = ${o}
-    -- Range constructors come with their range type.
-    UNION ALL SELECT 1, ${catalog('pg_type')}, ${alias}_d.refobjid FROM pg_catalog.pg_depend ${alias}_d
-      WHERE ${c} = ${catalog('pg_proc')} AND ${alias}_d.classid = ${catalog('pg_proc')} AND ${alias}_d.objid = ${o}
-        AND ${alias}_d.refclassid = ${catalog('pg_type')} AND ${alias}_d.deptype = 'i'
-    UNION ALL SELECT 2, ${c}, ${o}`;
-  // An array's element, then a multirange's range (arrays of multiranges exist), then a row type's table.
-  const type = sql`
-    SELECT CASE WHEN ${alias}_rt.typrelid <> 0 AND ${alias}_rtc.relkind <> 'c' THEN ${catalog('pg_class')} ELSE ${catalog('pg_type')} END AS c,
-           CASE WHEN ${alias}_rt.typrelid <> 0 AND ${alias}_rtc.relkind <> 'c' THEN ${alias}_rt.typrelid ELSE ${alias}_rt.oid END AS o
-    FROM (SELECT coalesce(
-            (SELECT ${alias}_rg.rngtypid FROM pg_catalog.pg_range ${alias}_rg WHERE ${alias}_rg.rngmultitypid = ${alias}_el.o),
-            ${alias}_el.o) AS o
-          FROM (SELECT coalesce(
-                  (SELECT ${alias}_e.oid FROM pg_catalog.pg_type ${alias}_arr JOIN pg_catalog.pg_type ${alias}_e ON ${alias}_e.oid = ${alias}_arr.typelem AND ${alias}_e.typarray = ${alias}_arr.oid
-                   WHERE ${alias}_arr.oid = ${alias}_p.o),
-                  ${alias}_p.o) AS o) ${alias}_el) ${alias}_m
-    JOIN pg_catalog.pg_type ${alias}_rt ON ${alias}_rt.oid = ${alias}_m.o
-    LEFT JOIN pg_catalog.pg_class ${alias}_rtc ON ${alias}_rtc.oid = ${alias}_rt.typrelid
-    WHERE ${alias}_p.c = ${catalog('pg_type')}
-    UNION ALL SELECT ${alias}_p.c, ${alias}_p.o WHERE ${alias}_p.c <> ${catalog('pg_type')}
-      OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type ${alias}_ty WHERE ${alias}_ty.oid = ${alias}_p.o)`;
-  const relation = sql`
-    SELECT 1 AS prio, ${catalog('pg_class')} AS c, ${alias}_ix.indrelid AS o FROM pg_catalog.pg_index ${alias}_ix
-      WHERE ${alias}_t.c = ${catalog('pg_class')} AND ${alias}_ix.indexrelid = ${alias}_t.o
-    UNION ALL SELECT 1, ${catalog('pg_type')}, ${alias}_rc.reltype FROM pg_catalog.pg_class ${alias}_rc
-      WHERE ${alias}_t.c = ${catalog('pg_class')} AND ${alias}_rc.oid = ${alias}_t.o AND ${alias}_rc.relkind = 'c'
-    UNION ALL SELECT 1, ${catalog('pg_class')}, ${alias}_d.refobjid FROM pg_catalog.pg_depend ${alias}_d
-      WHERE ${alias}_t.c = ${catalog('pg_class')} AND ${alias}_d.classid = ${catalog('pg_class')} AND ${alias}_d.objid = ${alias}_t.o
-        AND ${alias}_d.objsubid = 0 AND ${alias}_d.refclassid = ${catalog('pg_class')} AND ${alias}_d.deptype = 'i'
-        AND EXISTS (SELECT 1 FROM pg_catalog.pg_class ${alias}_sq WHERE ${alias}_sq.oid = ${alias}_d.objid AND ${alias}_sq.relkind = 'S')
-    UNION ALL SELECT 2, ${alias}_t.c, ${alias}_t.o`;
-  return sql`LATERAL (SELECT ${alias}_pp.c, ${alias}_pp.o FROM (${part}) ${alias}_pp ORDER BY ${alias}_pp.prio LIMIT 1) ${alias}_p,
-  LATERAL (${type}) ${alias}_t,
-  LATERAL (SELECT ${alias}_r.c AS uclass, ${alias}_r.o AS uoid FROM (${relation}) ${alias}_r ORDER BY ${alias}_r.prio LIMIT 1) ${alias}`;
+  const a = alias;
+  const K = catalog;
+  // Step 1: a part's parent, or NULL when the object is no part (or is gone).
+  const partClass = sql`CASE ${c}
+      WHEN ${K('pg_attrdef')} THEN ${K('pg_class')}
+      WHEN ${K('pg_trigger')} THEN ${K('pg_class')}
+      WHEN ${K('pg_rewrite')} THEN ${K('pg_class')}
+      WHEN ${K('pg_policy')} THEN ${K('pg_class')}
+      WHEN ${K('pg_statistic_ext')} THEN ${K('pg_class')}
+      WHEN ${K('pg_publication_rel')} THEN ${K('pg_publication')}
+      WHEN ${K('pg_publication_namespace')} THEN ${K('pg_publication')}
+      WHEN ${K('pg_constraint')} THEN (SELECT CASE WHEN x.conrelid <> 0 THEN ${K('pg_class')} WHEN x.contypid <> 0 THEN ${K('pg_type')} END
+                                       FROM pg_catalog.pg_constraint x WHERE x.oid = ${o})
+      WHEN ${K('pg_proc')} THEN ${K('pg_type')} END`;
+  const partOid = sql`CASE ${c}
+      WHEN ${K('pg_attrdef')} THEN (SELECT x.adrelid FROM pg_catalog.pg_attrdef x WHERE x.oid = ${o})
+      WHEN ${K('pg_trigger')} THEN (SELECT x.tgrelid FROM pg_catalog.pg_trigger x WHERE x.oid = ${o})
+      WHEN ${K('pg_rewrite')} THEN (SELECT x.ev_class FROM pg_catalog.pg_rewrite x WHERE x.oid = ${o})
+      WHEN ${K('pg_policy')} THEN (SELECT x.polrelid FROM pg_catalog.pg_policy x WHERE x.oid = ${o})
+      WHEN ${K('pg_statistic_ext')} THEN (SELECT x.stxrelid FROM pg_catalog.pg_statistic_ext x WHERE x.oid = ${o})
+      WHEN ${K('pg_publication_rel')} THEN (SELECT x.prpubid FROM pg_catalog.pg_publication_rel x WHERE x.oid = ${o})
+      WHEN ${K('pg_publication_namespace')} THEN (SELECT x.pnpubid FROM pg_catalog.pg_publication_namespace x WHERE x.oid = ${o})
+      WHEN ${K('pg_constraint')} THEN (SELECT nullif(CASE WHEN x.conrelid <> 0 THEN x.conrelid ELSE x.contypid END, 0)
+                                       FROM pg_catalog.pg_constraint x WHERE x.oid = ${o})
+      -- Range constructors come with their range type.
+      WHEN ${K('pg_proc')} THEN (SELECT x.refobjid FROM pg_catalog.pg_depend x
+                                 WHERE x.classid = ${K('pg_proc')} AND x.objid = ${o} AND x.objsubid = 0
+                                   AND x.refclassid = ${K('pg_type')} AND x.deptype = 'i' LIMIT 1) END`;
+  // Step 2 (types): an array's element, a multirange's range (in that order: arrays of multiranges
+  // exist), then a table's row type to the table.
+  const element = sql`coalesce((SELECT e.oid FROM pg_catalog.pg_type t JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND e.typarray = t.oid
+                      WHERE t.oid = ${a}_p.o), ${a}_p.o)`;
+  const declared = sql`coalesce((SELECT r.rngtypid FROM pg_catalog.pg_range r WHERE r.rngmultitypid = ${a}_e.o), ${a}_e.o)`;
+  const rowOf = sql`(SELECT t.typrelid FROM pg_catalog.pg_type t JOIN pg_catalog.pg_class r ON r.oid = t.typrelid
+                      WHERE t.oid = ${a}_d.o AND r.relkind <> 'c')`;
+  // Step 3 (relations): by relkind, an index to its table, a composite type's relation to the
+  // type, an identity sequence to its table.
+  const relationClass = sql`CASE ${a}_k.relkind WHEN 'c' THEN ${K('pg_type')} ELSE ${K('pg_class')} END`;
+  const relationOid = sql`CASE ${a}_k.relkind
+      WHEN 'i' THEN (SELECT x.indrelid FROM pg_catalog.pg_index x WHERE x.indexrelid = ${a}_t.o)
+      WHEN 'I' THEN (SELECT x.indrelid FROM pg_catalog.pg_index x WHERE x.indexrelid = ${a}_t.o)
+      WHEN 'c' THEN ${a}_k.reltype
+      WHEN 'S' THEN coalesce((SELECT x.refobjid FROM pg_catalog.pg_depend x
+                               WHERE x.classid = ${K('pg_class')} AND x.objid = ${a}_t.o AND x.objsubid = 0
+                                 AND x.refclassid = ${K('pg_class')} AND x.deptype = 'i' LIMIT 1), ${a}_t.o)
+      ELSE ${a}_t.o END`;
+  // Tables, views, materialized views and foreign tables are their own unit and what most
+  // objects handed to this are (comments on columns): they skip the steps.
+  const chain = sql`
+    LATERAL (SELECT ${partClass} AS c, ${partOid} AS o OFFSET 0) ${a}_q,
+    LATERAL (SELECT CASE WHEN ${a}_q.o IS NULL THEN ${a}_f.c ELSE ${a}_q.c END AS c, coalesce(${a}_q.o, ${a}_f.o) AS o OFFSET 0) ${a}_p,
+    LATERAL (SELECT CASE WHEN ${a}_p.c = ${K('pg_type')} THEN ${element} ELSE ${a}_p.o END AS o OFFSET 0) ${a}_e,
+    LATERAL (SELECT CASE WHEN ${a}_p.c = ${K('pg_type')} THEN ${declared} ELSE ${a}_e.o END AS o OFFSET 0) ${a}_d,
+    LATERAL (SELECT CASE WHEN ${a}_p.c = ${K('pg_type')} THEN ${rowOf} END AS relid OFFSET 0) ${a}_w,
+    LATERAL (SELECT CASE WHEN ${a}_w.relid IS NOT NULL THEN ${K('pg_class')} ELSE ${a}_p.c END AS c,
+                    coalesce(${a}_w.relid, ${a}_d.o) AS o OFFSET 0) ${a}_t,
+    LATERAL (SELECT (SELECT x.relkind FROM pg_catalog.pg_class x WHERE ${a}_t.c = ${K('pg_class')} AND x.oid = ${a}_t.o) AS relkind,
+                    (SELECT x.reltype FROM pg_catalog.pg_class x WHERE ${a}_t.c = ${K('pg_class')} AND x.oid = ${a}_t.o) AS reltype OFFSET 0) ${a}_k`;
+  return sql`LATERAL (
+  SELECT coalesce(${a}_g.uclass, ${a}_f.c) AS uclass, coalesce(${a}_g.uoid, ${a}_f.o) AS uoid
+  FROM (SELECT ${c} AS c, ${o} AS o,
+               (SELECT x.relkind FROM pg_catalog.pg_class x WHERE ${c} = ${K('pg_class')} AND x.oid = ${o}) AS relkind OFFSET 0) ${a}_f
+  LEFT JOIN LATERAL (
+    SELECT CASE WHEN ${a}_k.relkind IS NULL THEN ${a}_t.c ELSE ${relationClass} END AS uclass,
+           CASE WHEN ${a}_k.relkind IS NULL THEN ${a}_t.o ELSE ${relationOid} END AS uoid
+    FROM ${chain}
+    WHERE ${a}_f.relkind IS NULL OR ${a}_f.relkind NOT IN ('r', 'p', 'v', 'm', 'f')
+  ) ${a}_g ON true
+) ${a}`;
 }
 
 /**
