@@ -246,9 +246,25 @@ describe('incremental snapshot: fallbacks and the safety net', () => {
       const s0 = await trackedSnapshot(client);
       await client.query('DROP SCHEMA _rollback_verify CASCADE; ALTER TABLE a ADD COLUMN b int');
       const r = await refreshSnapshot(client, s0);
-      expect(r.mode).toBe('full');
+      expect([r.mode, r.trackingLost]).toEqual(['full', true]);
       expect(r.reason).toMatch(/tracking was removed/);
       expect(r.snapshot.objects.has('column public.a.b')).toBe(true);
+      // Installed again, the next step is incremental and exact again.
+      expect(await installChangeTracking(client)).toEqual({ installed: true });
+      const s1 = await trackedSnapshot(client);
+      await client.query('ALTER TABLE a DROP COLUMN b');
+      const r2 = await refreshSnapshot(client, s1);
+      expect([r2.mode, r2.trackingLost, r2.snapshot.fingerprint]).toEqual(['incremental', undefined, (await trackedSnapshot(client)).fingerprint]);
+    });
+  });
+
+  test('a step that disables an event trigger of ours makes the refresh a full read', async () => {
+    await pg_.withDatabase(async (client) => {
+      await installChangeTracking(client);
+      const s0 = await trackedSnapshot(client);
+      await client.query('ALTER EVENT TRIGGER _rollback_verify_sql_drop DISABLE; CREATE TABLE b (id int)');
+      const r = await refreshSnapshot(client, s0);
+      expect([r.mode, r.trackingLost]).toEqual(['full', true]);
     });
   });
 

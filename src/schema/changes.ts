@@ -27,6 +27,9 @@ import { sql } from './snapshot-sql-common.js';
 import { CHANGE_LOG, EVENT_TRIGGERS, TRACKING_INTACT_SQL } from './tracking.js';
 import { catalog, unitKey, unitOfSql, type UnitKey } from './units.js';
 
+/** The reason given when a migration removed or disabled change tracking. */
+const TRACKING_LOST = 'change tracking was removed or disabled';
+
 /** A transaction horizon: `pg_snapshot_xmin` of a snapshot, as xid8 text. */
 export type ChangeHorizon = string;
 
@@ -42,6 +45,8 @@ export interface DetectedChanges {
   droppedByName: Array<{ kind: 'index' | 'statistics'; identity: string }>;
   /** Why the changes cannot be mapped precisely; non-empty means: read the whole schema. */
   fullReasons: string[];
+  /** Tracking was removed or disabled (by a migration): install it again to go on incrementally. */
+  trackingLost: boolean;
 }
 
 /**
@@ -133,7 +138,7 @@ UNION ALL
 SELECT 'full', NULL, NULL, 'tablespace ' || quote_ident(ts.spcname) || ' was created or changed (tablespace names record no dependencies)', NULL
 FROM pg_catalog.pg_tablespace ts WHERE ${newer('ts')}
 UNION ALL
-SELECT 'full', NULL, NULL, 'change tracking was removed or disabled', NULL WHERE NOT ${TRACKING_INTACT_SQL}`;
+SELECT 'full', NULL, NULL, '${TRACKING_LOST}', NULL WHERE NOT ${TRACKING_INTACT_SQL}`;
 }
 
 interface DetectionRow {
@@ -162,7 +167,7 @@ export async function detectChanges(client: pg.ClientBase, since: ChangeHorizon)
     // 42P01: the log table is gone (a migration dropped our schema). Anything else is a real error.
     if ((err as { code?: string }).code !== '42P01') throw err;
     const { rows: h } = await client.query<{ horizon: string }>(HORIZON_SQL);
-    return { horizon: h[0]!.horizon, units: [], gone: [], droppedByName: [], fullReasons: ['change tracking was removed'] };
+    return { horizon: h[0]!.horizon, units: [], gone: [], droppedByName: [], fullReasons: [TRACKING_LOST], trackingLost: true };
   }
   const units = new Set<UnitKey>();
   const gone = new Set<UnitKey>();
@@ -182,7 +187,14 @@ export async function detectChanges(client: pg.ClientBase, since: ChangeHorizon)
       else if (row.identity) droppedByName.push({ kind: detail.endsWith('statistics object') ? 'statistics' : 'index', identity: row.identity });
     }
   }
-  return { horizon, units: [...units], gone: [...gone].filter((u) => !units.has(u)), droppedByName, fullReasons: [...new Set(fullReasons)] };
+  return {
+    horizon,
+    units: [...units],
+    gone: [...gone].filter((u) => !units.has(u)),
+    droppedByName,
+    fullReasons: [...new Set(fullReasons)],
+    trackingLost: fullReasons.includes(TRACKING_LOST),
+  };
 }
 
 /**

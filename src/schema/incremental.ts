@@ -60,6 +60,8 @@ export interface RefreshResult {
   rowsRead: number;
   /** Round trips to the server. */
   roundTrips: number;
+  /** A migration removed or disabled change tracking: `installChangeTracking` again to go on incrementally. */
+  trackingLost?: boolean;
 }
 
 /** Options of `refreshSnapshot`. */
@@ -77,7 +79,10 @@ export async function refreshSnapshot(client: pg.ClientBase, base: TrackedSnapsh
   return withPinnedSettings(client, async () => {
     const detected = await detectChanges(client, base.horizon);
     let roundTrips = 3; // pin, detect, restore
-    if (detected.fullReasons.length) return fullRefresh(client, base, detected.fullReasons.join('; '), roundTrips);
+    if (detected.fullReasons.length) {
+      const full = await fullRefresh(client, base, detected.fullReasons.join('; '), roundTrips);
+      return detected.trackingLost ? { ...full, trackingLost: true } : full;
+    }
 
     const read = new Set<UnitKey>();
     const rows: SnapshotRow[] = [];
