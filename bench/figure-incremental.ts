@@ -6,8 +6,12 @@
  * rename a column a view reads; rename it back), then times `refreshSnapshot` (find what changed,
  * re-read it, patch, fingerprint) and, alternately, `snapshotSchema` on the same warm connection.
  * The headline is flatness: the refresh at 1,000 tables over the refresh at 100 (target ≤ 2×, the
- * issue's flatness target); the ratios to the full snapshot are the secondary figures.
+ * issue's flatness target); the ratios to the full snapshot are the secondary figures, and so is
+ * CPU time (server backend + this process), which a busy machine distorts less than wall time: a
+ * refresh is a few round trips, each a wait for a scheduler slot when the cores are contended.
+ * Both sides include the fingerprint (hashed once for a full snapshot, derived for a refresh).
  */
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { createScratchDatabase } from '../src/postgres/scratch.js';
 import { refreshSnapshot, trackedSnapshot, type TrackedSnapshot } from '../src/schema/incremental.js';
@@ -37,6 +41,27 @@ interface SizeResult {
   pair: PairSample;
   unitsRead: number;
   fullReads: number;
+  /** CPU ms (server backend + this process) per refresh and per full snapshot, when /proc tells. */
+  cpu?: { refresh: number; full: number };
+}
+
+/**
+ * CPU time of a server backend in ms (Linux /proc, utime + stime at 100 ticks/s), or undefined
+ * where that cannot be read. On a busy shared machine CPU time says what wall time cannot.
+ */
+function backendCpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** This process's CPU time in ms. */
+function ownCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 async function measureSize(ctx: BenchContext, tables: number): Promise<SizeResult> {
@@ -52,27 +77,39 @@ async function measureSize(ctx: BenchContext, tables: number): Promise<SizeResul
     if (!tracking.installed) throw new Error(tracking.reason);
     let current: TrackedSnapshot = await trackedSnapshot(client);
     void current.fingerprint; // the run's first full snapshot is hashed once; later ones derive from it
+    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     let round = 0;
     let unitsRead = 0;
     let fullReads = 0;
+    const cpu = { refresh: 0, full: 0, refreshes: 0, fulls: 0, readable: backendCpuMs(pid) !== undefined };
+    const cpuNow = () => (backendCpuMs(pid) ?? 0) + ownCpuMs();
     const refresh = async () => {
       await client.query(step(round++));
+      const cpu0 = cpuNow();
       const started = performance.now();
       const r = await refreshSnapshot(client, current);
       void r.snapshot.fingerprint; // comparing is part of the cost
       const ms = performance.now() - started;
+      cpu.refresh += cpuNow() - cpu0;
+      cpu.refreshes++;
       current = r.snapshot;
       unitsRead += r.unitsRead;
       if (r.mode === 'full') fullReads++;
       return ms;
     };
     const full = async () => {
+      const cpu0 = cpuNow();
       const started = performance.now();
-      await snapshotSchema(client);
-      return performance.now() - started;
+      void (await snapshotSchema(client)).fingerprint; // a full snapshot is compared too
+      const ms = performance.now() - started;
+      cpu.full += cpuNow() - cpu0;
+      cpu.fulls++;
+      return ms;
     };
     const pair = await measurePair(ctx.plan, refresh, full, (r) => ctx.progress(`incremental ${tables}: round ${r + 1}/${ctx.plan.warmup + ctx.plan.runs}`));
-    return { tables, objects: current.objects.size, pair, unitsRead: unitsRead / round, fullReads };
+    const result: SizeResult = { tables, objects: current.objects.size, pair, unitsRead: unitsRead / round, fullReads };
+    if (cpu.readable) result.cpu = { refresh: cpu.refresh / cpu.refreshes, full: cpu.full / cpu.fulls };
+    return result;
   } finally {
     await client.end().catch(() => {});
     await db.drop();
@@ -105,6 +142,14 @@ export async function incrementalFigure(ctx: BenchContext): Promise<FigureResult
       [`refresh/full @${large.tables}`]: large.pair.ratio.median,
       [`objects @${large.tables}`]: large.objects,
       'units re-read per step': Math.round(((small.unitsRead + large.unitsRead) / 2) * 10) / 10,
+      ...(small.cpu && large.cpu
+        ? {
+            [`CPU ms refresh @${small.tables}`]: Math.round(small.cpu.refresh * 10) / 10,
+            [`CPU ms refresh @${large.tables}`]: Math.round(large.cpu.refresh * 10) / 10,
+            [`CPU ms full @${small.tables}`]: Math.round(small.cpu.full * 10) / 10,
+            [`CPU ms full @${large.tables}`]: Math.round(large.cpu.full * 10) / 10,
+          }
+        : {}),
     },
     notes,
   };

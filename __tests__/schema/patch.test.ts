@@ -83,8 +83,14 @@ test('enum labels are read back from quote_literal text', () => {
   expect(enumLabels('CREATE TYPE public.p AS (x integer)')).toBeUndefined();
 });
 
-test('the unit holding an object key', () => {
-  const s0 = trackedFromRows(base, '1', {});
+test('the unit holding an object key, and the event triggers, follow patches', () => {
+  const ET = '3466/900';
+  const s0 = trackedFromRows([...base, row(ET, 'event trigger', 'et', 'CREATE EVENT TRIGGER et')], '1', {});
   expect(unitOfKey(s0, 'index public.t_a')).toBe(T);
   expect(unitOfKey(s0, 'index public.gone')).toBeUndefined();
+  expect(s0.eventTriggers).toEqual([ET]);
+  const s1 = patchSnapshot(s0, new Set([T, ET]), [row(T, 'index', 'public.t_b', 'x', 'public.t')], '2');
+  expect([unitOfKey(s1, 'index public.t_a'), unitOfKey(s1, 'index public.t_b'), unitOfKey(s1, 'table public.t')]).toEqual([undefined, T, undefined]);
+  expect(s1.eventTriggers).toEqual([]);
+  expect(unitOfKey(s0, 'index public.t_a')).toBe(T);
 });

@@ -10,6 +10,7 @@
  * extension member, an operator, a language) cannot be judged by its rows, so it counts as renamed.
  */
 import { adjustDigest, snapshotDigest, snapshotWithLazyFingerprint } from './hash.js';
+import { LayeredMap } from './layered-map.js';
 import type { ObjectKind, SchemaObject, Snapshot } from './model.js';
 import { addRow, rowObject, type SnapshotOptions, type SnapshotRow } from './snapshot.js';
 import type { ChangeHorizon } from './changes.js';
@@ -19,6 +20,10 @@ import type { UnitKey } from './units.js';
 export interface TrackedSnapshot extends Snapshot {
   /** Object keys of each unit. */
   units: ReadonlyMap<UnitKey, readonly string[]>;
+  /** The unit of each object key (the reverse of `units`). */
+  unitOf: ReadonlyMap<string, UnitKey>;
+  /** The units of event triggers (dropping one leaves no trace, so they are re-read every time). */
+  eventTriggers: readonly UnitKey[];
   /** Changes committed from this horizon on are not in the snapshot yet. */
   horizon: ChangeHorizon;
   /** The options the snapshot was read with (re-reads use the same). */
@@ -29,8 +34,15 @@ export interface TrackedSnapshot extends Snapshot {
 export function trackedFromRows(rows: readonly SnapshotRow[], horizon: ChangeHorizon, options: SnapshotOptions): TrackedSnapshot {
   const objects = new Map<string, SchemaObject>();
   const units = new Map<UnitKey, string[]>();
-  for (const row of rows) appendToUnit(units, row.unit, addRow(objects, row));
-  return Object.assign(snapshotWithLazyFingerprint(objects), { units, horizon, options });
+  const unitOf = new Map<string, UnitKey>();
+  const eventTriggers = new Set<UnitKey>();
+  for (const row of rows) {
+    const key = addRow(objects, row);
+    appendToUnit(units, row.unit, key);
+    unitOf.set(key, row.unit);
+    if (row.kind === 'event trigger') eventTriggers.add(row.unit);
+  }
+  return Object.assign(snapshotWithLazyFingerprint(objects), { units, unitOf, eventTriggers: [...eventTriggers], horizon, options });
 }
 
 function appendToUnit(units: Map<UnitKey, string[]>, unit: UnitKey, key: string): void {
@@ -50,13 +62,17 @@ export function patchSnapshot(
   rows: readonly SnapshotRow[],
   horizon: ChangeHorizon,
 ): TrackedSnapshot {
-  const objects = new Map(base.objects);
-  const units = new Map(base.units);
+  // Layers over the base, not copies: a patch costs what it replaces (layered-map.ts).
+  const objects = new LayeredMap(base.objects);
+  const units = new LayeredMap(base.units);
+  const unitOf = new LayeredMap(base.unitOf);
+  const eventTriggers = new Set(base.eventTriggers.filter((u) => !reread.has(u)));
   const removed: SchemaObject[] = [];
   for (const unit of reread) {
     for (const key of units.get(unit) ?? []) {
       removed.push(objects.get(key)!);
       objects.delete(key);
+      unitOf.delete(key);
     }
     units.delete(unit);
   }
@@ -67,11 +83,13 @@ export function patchSnapshot(
     if (!reread.has(row.unit)) throw new Error(`row of unit ${row.unit} outside the re-read units`);
     const key = addRow(objects, row);
     appendToUnit(fresh, row.unit, key);
+    unitOf.set(key, row.unit);
+    if (row.kind === 'event trigger') eventTriggers.add(row.unit);
     added.push(objects.get(key)!);
   }
   for (const [unit, keys] of fresh) units.set(unit, keys);
   const snapshot = snapshotWithLazyFingerprint(objects, () => adjustDigest(snapshotDigest(base), removed, added));
-  return Object.assign(snapshot, { units, horizon, options: base.options });
+  return Object.assign(snapshot, { units, unitOf, eventTriggers: [...eventTriggers], horizon, options: base.options });
 }
 
 /** Kinds whose names other objects print. */
@@ -159,16 +177,7 @@ export function enumLabels(ddl: string): string[] | undefined {
   return [...m[1]!.matchAll(/E?'((?:[^']|'')*)'/g)].map((x) => x[1]!);
 }
 
-/** Reverse index of a snapshot's units, built on first use (dropped indexes are mapped by name). */
-const unitOfKeyCache = new WeakMap<TrackedSnapshot, Map<string, UnitKey>>();
-
 /** The unit holding an object key, if any. */
 export function unitOfKey(s: TrackedSnapshot, key: string): UnitKey | undefined {
-  let index = unitOfKeyCache.get(s);
-  if (!index) {
-    index = new Map();
-    for (const [unit, keys] of s.units) for (const k of keys) index.set(k, unit);
-    unitOfKeyCache.set(s, index);
-  }
-  return index.get(key);
+  return s.unitOf.get(key);
 }

@@ -120,20 +120,3 @@ export function unitOfSql(classExpr: string, oidExpr: string, alias: string): st
   ) ${a}_g ON true
 ) ${a}`;
 }
-
-/**
- * Classes whose objects are snapshot units of their own: a change to one is re-read as that unit.
- * Any other class (operators, languages, casts, foreign servers, ...) never has rows of its own
- * except comments, but its name is printed by objects that depend on it.
- */
-export const SNAPSHOT_UNIT_CLASSES = [
-  'pg_namespace',
-  'pg_extension',
-  'pg_class',
-  'pg_proc',
-  'pg_type',
-  'pg_collation',
-  'pg_event_trigger',
-  'pg_publication',
-  'pg_default_acl',
-] as const;
