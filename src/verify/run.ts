@@ -59,20 +59,34 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
     const runners = new FrameworkRunners();
     const timeoutMs = options.statementTimeoutSeconds * 1000;
     try {
-      const out = await runProtocol({
-        url: db.url,
-        baseline: plan.baseline,
-        fresh: plan.fresh,
-        mode: options.mode,
-        strictColumnOrder: options.strictColumnOrder,
-        statementTimeoutMs: options.statementTimeoutSeconds * 1000,
-        excludeTables: plan.format.bookkeepingTables ?? [],
-        data,
-        logger,
-        traceLocks: options.traceLocks !== false,
-        recreateDatabase: () => recreateScratchDatabase(server, db),
-        runCommand: (script, url) => runCommandScript(script, { url, timeoutMs, runners }),
-      });
+      const protocol = (fullSnapshots: boolean) =>
+        runProtocol({
+          url: db.url,
+          baseline: plan.baseline,
+          fresh: plan.fresh,
+          mode: options.mode,
+          strictColumnOrder: options.strictColumnOrder,
+          statementTimeoutMs: options.statementTimeoutSeconds * 1000,
+          excludeTables: plan.format.bookkeepingTables ?? [],
+          fullSnapshots,
+          data,
+          logger,
+          traceLocks: options.traceLocks !== false,
+          recreateDatabase: () => recreateScratchDatabase(server, db),
+          runCommand: (script, url) => runCommandScript(script, { url, timeoutMs, runners }),
+        });
+      let out = await protocol(options.fullSnapshots === true);
+      const mismatch = out.snapshotMismatch;
+      if (mismatch) {
+        // The safety net (docs/design.md): the patched schema model disagreed with a full read, so
+        // none of this run's verdicts are trusted. Verify again from scratch with full snapshots.
+        const shown = mismatch.objects.length <= 5 ? mismatch.objects.join(', ') : `${mismatch.objects.slice(0, 5).join(', ')} and ${mismatch.objects.length - 5} more`;
+        const warning = `Warning: the incremental schema snapshots disagreed with a full read ${mismatch.when} (${shown || 'the fingerprints differ'}); the run was verified again with full snapshots, and these are its results. Please report this; --full-snapshots skips the incremental pass.`;
+        logger.warning(warning);
+        await recreateScratchDatabase(server, db);
+        out = await protocol(true);
+        out.notes.unshift(warning);
+      }
       out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`, `server: ${server.provider}, ${server.reason}`);
       return assembleResult(plan, options, out, server.version, started);
     } finally {
