@@ -80,7 +80,11 @@ describe('incremental and full snapshots give the same reports', () => {
 
   test('chain mode: the example and its broken variant', async () => {
     expect((await expectSameInBothModes(root, 'examples/golang-migrate', { mode: 'chain' })).status).toBe('pass');
-    expect((await expectSameInBothModes(root, '__fixtures__/formats/golang-migrate-broken', { mode: 'chain' })).status).toBe('fail');
+    // From the third migration on: the group's down keeps the orders table, so the index its last
+    // down forgets is left behind (from the first, the group's down drops the table with it).
+    const bad = await expectSameInBothModes(root, '__fixtures__/formats/golang-migrate-broken', { mode: 'chain', from: '000003' });
+    expect(bad.status).toBe('fail');
+    expect(bad.problems.some((p) => p.kind === 'rollback-residue' && p.object === 'index public.orders_status_idx')).toBe(true);
   }, 600_000);
 
   test('a generated history: renames with dependents, types, routines, and downs broken at random', async () => {
