@@ -46979,6 +46979,7 @@ async function requireInstalledTools(migrations) {
   for (const m of migrations) {
     for (const script of [m.up, m.down]) {
       if (!script || script.kind !== "command") continue;
+      if (script.launcher === "rails" || script.launcher === "django") continue;
       const key = `${script.launcher ?? script.argv[0]}\0${script.cwd}`;
       if (checked.has(key)) continue;
       checked.add(key);

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { EnvironmentError } from '../../src/errors.js';
 import { usePostgres } from '../helpers/postgres.js';
 import { verify } from '../helpers/migrations.js';
-import { alive, appRepo, boots, djangoPython, tempDir, usePythonOnPath, workTreeChanges } from './framework-app.js';
+import { alive, appRepo, environmentFailure, boots, djangoPython, tempDir, usePythonOnPath, workTreeChanges } from './framework-app.js';
 
 const suite = djangoPython ? describe : describe.skip;
 if (!djangoPython) {
@@ -164,7 +164,7 @@ class OneWay(Operation):
 
   test('settings that fail to import, or no Django for the Python on PATH, are one environment error saying what to do', async () => {
     const root = appRepo(EXAMPLE, { [SETTINGS]: `import environ\n${exampleSettings}` });
-    const err = await verify(root, DIR, url()).catch((e: unknown) => e);
+    const err = await environmentFailure(verify(root, DIR, url()));
     expect(err).toBeInstanceOf(EnvironmentError);
     expect((err as Error).message).toMatch(
       /^shop\/migrations\/0001_customer\.py: '.*python3? manage\.py migrate' could not set up Django: ModuleNotFoundError: No module named 'environ' \(shop_site\/settings\.py:1\) — the module 'environ' is not installed: install the project's requirements/,
@@ -177,7 +177,7 @@ class OneWay(Operation):
     const app = appRepo(EXAMPLE);
     process.env.PATH = bin;
     try {
-      const none = await verify(app, DIR, url()).catch((e: unknown) => e);
+      const none = await environmentFailure(verify(app, DIR, url()));
       expect(none).toBeInstanceOf(EnvironmentError);
       expect((none as Error).message).toBe(
         `shop/migrations/0001_customer.py: 'python manage.py migrate' needs Django, which is not importable by ${join(bin, 'python3')}: install the project's requirements into the Python on PATH (pip install -r requirements.txt) or activate its virtualenv; Debian/Ubuntu: apt-get install python3-django python3-psycopg2, for /usr/bin/python3`,

@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { git } from '../helpers/migrations.js';
+export { environmentFailure } from '../helpers/migrations.js';
 
 const made: string[] = [];
 afterAll(() => {
@@ -102,3 +103,4 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+

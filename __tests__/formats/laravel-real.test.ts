@@ -6,7 +6,7 @@
  */
 import { EnvironmentError } from '../../src/errors.js';
 import { usePostgres } from '../helpers/postgres.js';
-import { git, verify } from '../helpers/migrations.js';
+import { git, verify, environmentFailure } from '../helpers/migrations.js';
 import { frameworkProject } from './framework-project.js';
 
 const pg = usePostgres();
@@ -80,20 +80,21 @@ test('a down that throws is irreversible; a down that fails is down-failed at it
   }, { nodeModules: false });
   const r = await verify(root, DIR, url());
   expect(r.migrations.map((m) => m.status)).toEqual(['irreversible', 'failed']);
+  // Errors come before warnings in the report's reading order (src/result/assemble.ts).
   expect(r.problems).toEqual([
-    expect.objectContaining({ kind: 'irreversible', migration: '2024_01_02_000001', file: 'database/migrations/2024_01_02_000001_merge_names.php', line: 15 }),
     expect.objectContaining({ kind: 'down-failed', migration: '2024_01_02_000002', file: 'database/migrations/2024_01_02_000002_add_nickname.php', line: 15, sqlstate: '42P01' }),
+    expect.objectContaining({ kind: 'irreversible', migration: '2024_01_02_000001', file: 'database/migrations/2024_01_02_000001_merge_names.php', line: 15 }),
   ]);
-  expect(r.problems[1]!.message).toContain('relation "persons" does not exist');
+  expect(r.problems[0]!.message).toContain('relation "persons" does not exist');
 });
 
 test('an app without its packages, or that does not boot, is one environment error', async () => {
   const noVendor = frameworkProject(EXAMPLE, { 'vendor/autoload.php': null }, { nodeModules: false });
-  const err = await verify(noVendor, DIR, url()).then(() => undefined, (e: unknown) => e as Error);
+  const err = (await environmentFailure(verify(noVendor, DIR, url()))) as Error;
   expect(err).toBeInstanceOf(EnvironmentError);
   expect(err!.message).toMatch(/could not start: .*\/vendor\/autoload.php is missing: install the app's packages first \(composer install\)$/);
   const broken = frameworkProject(EXAMPLE, { 'bootstrap/app.php': "<?php\nthrow new RuntimeException('APP_KEY is not set');\n" }, { nodeModules: false });
-  const boot = await verify(broken, DIR, url()).then(() => undefined, (e: unknown) => e as Error);
+  const boot = (await environmentFailure(verify(broken, DIR, url()))) as Error;
   expect(boot).toBeInstanceOf(EnvironmentError);
   expect(boot!.message).toContain('could not start: the app does not boot: RuntimeException: APP_KEY is not set');
 });

@@ -8,7 +8,7 @@ import { EnvironmentError } from '../../src/errors.js';
 import { delimiter } from 'node:path';
 import { usePostgres } from '../helpers/postgres.js';
 import { verify } from '../helpers/migrations.js';
-import { alive, appRepo, boots, hasRails, tempDir, workTreeChanges } from './framework-app.js';
+import { alive, appRepo, environmentFailure, boots, hasRails, tempDir, workTreeChanges } from './framework-app.js';
 
 const suite = hasRails ? describe : describe.skip;
 if (!hasRails) {
@@ -131,7 +131,7 @@ suite('rails (real Rails, real PostgreSQL)', () => {
         'config/database.yml': yml,
         'config/initializers/connection.rb': `ActiveRecord::Base.establish_connection(ActiveRecord::Base.configurations.configs_for(env_name: "development").first.configuration_hash.merge(database: ${JSON.stringify(appDb)}, url: nil))\n`,
       });
-      const err = await verify(elsewhere, DIR, url()).catch((e: unknown) => e);
+      const err = await environmentFailure(verify(elsewhere, DIR, url()));
       expect(err).toBeInstanceOf(EnvironmentError);
       expect((err as Error).message).toBe(
         `db/migrate/20240101120000_create_customers.rb: the app's database configuration for development does not take DATABASE_URL: it would connect to ${appDb} on ${hostname}:${port} (config/database.yml or an initializer sets it)`,
@@ -145,7 +145,7 @@ suite('rails (real Rails, real PostgreSQL)', () => {
 
   test('an app that cannot boot, or no Ruby at all, is one environment error saying what to install', async () => {
     const root = appRepo(EXAMPLE, { 'config/application.rb': 'require_relative "boot"\nrequire "active_record/railtie"\nrequire "sidekiq"\n' });
-    const err = await verify(root, DIR, url()).catch((e: unknown) => e);
+    const err = await environmentFailure(verify(root, DIR, url()));
     expect(err).toBeInstanceOf(EnvironmentError);
     expect((err as Error).message).toBe(
       "db/migrate/20240101120000_create_customers.rb: 'bin/rails db:migrate:up' could not boot the Rails app: LoadError: cannot load such file -- sidekiq (config/application.rb:3) — a gem the app requires ('sidekiq') is not installed: bundle install (an app without a Gemfile: gem install, or the distribution's ruby-* package)",
@@ -156,7 +156,7 @@ suite('rails (real Rails, real PostgreSQL)', () => {
       Gemfile: 'source "https://rubygems.org"\ngem "rails"\ngem "pg"\ngem "nonexistent_gem_xyz"\n',
       'config/boot.rb': 'ENV["BUNDLE_GEMFILE"] ||= File.expand_path("../Gemfile", __dir__)\nrequire "bundler/setup"\n',
     });
-    const gem = await verify(bundled, DIR, url()).catch((e: unknown) => e);
+    const gem = await environmentFailure(verify(bundled, DIR, url()));
     expect(gem).toBeInstanceOf(EnvironmentError);
     expect((gem as Error).message).toMatch(
       /^db\/migrate\/20240101120000_create_customers\.rb: 'bin\/rails db:migrate:up' could not boot the Rails app: Bundler::GemNotFound: Could not find gem 'nonexistent_gem_xyz'.* \(config\/boot\.rb:2\) — install the app's gems first: bundle install/,
@@ -167,7 +167,7 @@ suite('rails (real Rails, real PostgreSQL)', () => {
     // A PATH without ruby.
     process.env.PATH = [tempDir('rv-empty-'), '/nonexistent'].join(delimiter);
     try {
-      const none = await verify(app, DIR, url()).catch((e: unknown) => e);
+      const none = await environmentFailure(verify(app, DIR, url()));
       expect(none).toBeInstanceOf(EnvironmentError);
       expect((none as Error).message).toMatch(/^db\/migrate\/20240101120000_create_customers\.rb: 'bin\/rails db:migrate:up' needs Ruby, and 'ruby' was not found on PATH: install Ruby and the app's gems/);
     } finally {

@@ -5,7 +5,7 @@
  */
 import { EnvironmentError } from '../../src/errors.js';
 import { usePostgres } from '../helpers/postgres.js';
-import { verify } from '../helpers/migrations.js';
+import { verify, environmentFailure } from '../helpers/migrations.js';
 import { frameworkProject, workTree } from './framework-project.js';
 
 const pg = usePostgres();
@@ -67,23 +67,24 @@ test('a down that throws is irreversible; a down that fails is down-failed at it
   });
   const r = await verify(root, DIR, url());
   expect(r.migrations.map((m) => m.status)).toEqual(['irreversible', 'failed']);
+  // Errors come before warnings in the report's reading order (src/result/assemble.ts).
   expect(r.problems).toEqual([
-    expect.objectContaining({ kind: 'irreversible', migration: '1700000000001', file: 'src/migrations/1700000000001-MergeNames.ts', line: 9 }),
     expect.objectContaining({ kind: 'down-failed', migration: '1700000000002', file: 'src/migrations/1700000000002-AddNickname.ts', line: 9, sqlstate: '42P01' }),
+    expect.objectContaining({ kind: 'irreversible', migration: '1700000000001', file: 'src/migrations/1700000000001-MergeNames.ts', line: 9 }),
   ]);
-  expect(r.problems[1]!.message).toContain('relation "persons" does not exist');
+  expect(r.problems[0]!.message).toContain('relation "persons" does not exist');
 });
 
 test('a project without TypeORM installed is one environment error naming the command, not an up-failed', async () => {
   const root = frameworkProject('examples/typeorm', {}, { nodeModules: false });
-  const err = await verify(root, DIR, url()).then(() => undefined, (e: unknown) => e as Error);
+  const err = (await environmentFailure(verify(root, DIR, url()))) as Error;
   expect(err).toBeInstanceOf(EnvironmentError);
   expect(err!.message).toMatch(/^'typeorm migration:run CreateCustomers1700000000001' could not start: typeorm is not installed in .*: install the project's packages first \(npm ci\)$/);
 });
 
 test('a data source that does not load is one environment error naming the file', async () => {
   const root = frameworkProject('examples/typeorm', { 'src/data-source.ts': "import './missing-config';\nexport {};\n" });
-  const err = await verify(root, DIR, url()).then(() => undefined, (e: unknown) => e as Error);
+  const err = (await environmentFailure(verify(root, DIR, url()))) as Error;
   expect(err).toBeInstanceOf(EnvironmentError);
   expect(err!.message).toContain("could not start: the data source src/data-source.ts does not load: Cannot find module './missing-config'");
 });

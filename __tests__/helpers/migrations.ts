@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/logger.js';
 import { runVerification } from '../../src/verify/run.js';
 import { resolveBase } from '../../src/plan/git.js';
 import type { VerifyResult } from '../../src/result/types.js';
+import { EnvironmentError } from '../../src/errors.js';
 
 const made: string[] = [];
 afterAll(() => {
@@ -60,4 +61,19 @@ export async function verify(cwd: string, dir: string, databaseUrl: string, extr
     { ...DEFAULT_OPTIONS, seedRows: 20, migrationsDir: dir, cwd, provider: 'url', databaseUrl, ...rest, ...(base ? { base: { ref: base.ref, sha: base.sha } } : {}) },
     { logger: silentLogger },
   );
+}
+
+/**
+ * The one line a run that the environment stopped ends with: thrown before the run started (no
+ * Ruby/Python at all), or the result's environment problem (status `error`, everything verified
+ * before it kept — src/result/verdict.ts). Anything else is returned as it came, to fail the test.
+ */
+export async function environmentFailure(run: Promise<{ status: string; problems: ReadonlyArray<{ kind: string; message: string }> }>): Promise<unknown> {
+  try {
+    const r = await run;
+    const p = r.problems.find((x) => x.kind === 'environment');
+    return r.status === 'error' && p ? new EnvironmentError(p.message) : r;
+  } catch (e) {
+    return e;
+  }
 }

@@ -28,41 +28,49 @@ describe('one bug, one error, in a row that says where', () => {
       'db/000002_status_idx.up.sql': 'CREATE INDEX orders_status_idx ON orders (status);\n',
       'db/000002_status_idx.down.sql': '-- the index stays\nSELECT 1;\n',
       'db/000003_audit.up.sql': 'CREATE TABLE audit (id int);\n',
-      'db/000004_later.up.sql': 'CREATE TABLE later (id int);\n',
-      'db/000004_later.down.sql': 'DROP TABLE later;\n',
+      // The run goes on past a residue (the state is restored) and a missing down; only an up that
+      // cannot be applied stops it, and the server-free checks still cover what it never reached.
+      'db/000004_refs.up.sql': 'ALTER TABLE nope ADD COLUMN x int;\n',
+      'db/000004_refs.down.sql': 'ALTER TABLE nope DROP COLUMN x;\n',
+      'db/000005_later.up.sql': 'CREATE TABLE later (id int);\n',
     });
+
     const r = await verify(root, 'db', url(), { base: 'main' });
+    // The run that stopped comes first, then the root causes in migration order.
     expect(r.problems.map((p) => [p.kind, p.migration, p.severity])).toEqual([
+      ['up-failed', '000004', 'error'],
       ['rollback-residue', '000002', 'error'],
       ['missing-down', '000003', 'error'],
+      ['missing-down', '000005', 'error'],
     ]);
-    const [residue] = r.problems;
+    const residue = r.problems.find((p) => p.kind === 'rollback-residue');
     expect(residue!.consequences).toEqual([
       expect.objectContaining({ kind: 'reup-failed', phase: 'reup', message: 're-applying the up failed: relation "orders_status_idx" already exists' }),
     ]);
     expect(r.migrations.map((m) => [m.id, m.status, m.reason])).toEqual([
       ['000002', 'failed', 'down leaves index orders_status_idx'],
       ['000003', 'failed', 'no down'],
-      ['000004', 'not-run', undefined],
+      ['000004', 'failed', 'up fails: relation "nope" does not exist'],
+      // Never run, yet its missing down is reported (a server-free check).
+      ['000005', 'failed', 'no down'],
     ]);
-    expect(r.stopped).toEqual({ migration: '000002', reason: 'down leaves index orders_status_idx' });
+    expect(r.stopped).toEqual({ migration: '000004', reason: 'up fails: relation "nope" does not exist' });
 
     const md = renderMarkdownReport(r);
-    expect(md).toContain('**0 of 3 new migrations** verified up → down → up · 1 failed · 2 not run (stopped at `000002`: down leaves index orders_status_idx) · **2 errors**');
+    expect(md).toContain('**0 of 4 new migrations** verified up → down → up · 3 failed · 1 not run (stopped at `000004`: up fails: relation "nope" does not exist) · **4 errors**');
     expect(md).toMatch(/\| `000002` status_idx \| [\d.]+ m?s \| ❌ [\d.]+ m?s \| ↳ [\d.]+ m?s \| ❌ down leaves index orders_status_idx \|/);
-    expect(md).toContain('| `000003` audit | — | ❌ | — | ❌ no down · not run |');
+    expect(md).toContain('| `000005` later | — | ❌ | — | ❌ no down · not run |');
     expect(md).not.toContain('✅');
-    expect(md).toContain('### Problems (2)');
+    expect(md).toContain('### Problems (4)');
 
     const text = renderTerminalReport(r, { color: false });
-    expect(text.trimEnd().split('\n').pop()).toMatch(/^FAIL: 0 of 3 new migrations verified up → down → up, 1 failed, 2 not run \(stopped at 000002: down leaves index orders_status_idx\); 2 errors \(golang-migrate/);
+    expect(text.trimEnd().split('\n').pop()).toMatch(/^FAIL: 0 of 4 new migrations verified up → down → up, 3 failed, 1 not run \(stopped at 000004: up fails: relation "nope" does not exist\); 4 errors \(golang-migrate/);
 
     const core = fakeCore();
     annotateProblems(r.problems, core, '.', r.stopped?.migration);
-    expect(core.error.mock.calls.map((c) => c[1]?.title)).toEqual([
-      'rollback-verify: rollback-residue · 000002 down leaves index orders_status_idx',
-      'rollback-verify: missing-down · 000003 no down',
-    ]);
+    // The problem that stopped the run gets the first annotation.
+    expect(core.error.mock.calls.map((c) => c[1]?.title)[0]).toBe('rollback-verify: up-failed · 000004 up fails: relation "nope" does not exist');
+    expect(core.error.mock.calls).toHaveLength(4);
   });
 
   test('near miss: a re-up that fails for a reason of its own (a role the down leaves, outside the schema) stays its own error', async () => {

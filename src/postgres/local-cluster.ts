@@ -20,10 +20,8 @@ import { reachableBinaries, reachableParent, type RunAs } from './reach.js';
 import { startParentWatchdog } from './watchdog.js';
 import type { PostgresServer, ProviderName } from './types.js';
 
-export interface ClusterBinaries {
-  initdb: string;
-  postgres: string;
-}
+import type { ClusterBinaries } from './types.js';
+export type { ClusterBinaries };
 
 export interface LocalClusterOptions {
   provider: ProviderName;

@@ -13,7 +13,7 @@ import { chmodSync, copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, r
 import { dirname, join, parse, resolve, sep } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ClusterBinaries } from './local-cluster.js';
+import type { ClusterBinaries } from './types.js';
 
 /** The OS user the server runs as; empty when it runs as ourselves. */
 export interface RunAs {

@@ -21,3 +21,9 @@ export interface ScratchDatabase {
   url: string;
   drop(): Promise<void>;
 }
+
+/** The two server programs a local cluster is started with (system, embedded). */
+export interface ClusterBinaries {
+  initdb: string;
+  postgres: string;
+}

@@ -14,6 +14,9 @@ export async function requireInstalledTools(migrations: readonly Migration[]): P
   for (const m of migrations) {
     for (const script of [m.up, m.down]) {
       if (!script || script.kind !== 'command') continue;
+      // Rails and Django run in the framework's own long-lived runner, which says in one line
+      // what is missing when it cannot boot (src/tools/framework-runner.ts).
+      if (script.launcher === 'rails' || script.launcher === 'django') continue;
       const key = `${script.launcher ?? script.argv[0]}\0${script.cwd}`;
       if (checked.has(key)) continue;
       checked.add(key);
