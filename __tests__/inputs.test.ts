@@ -25,6 +25,7 @@ describe('action inputs', () => {
       maxDownSeconds: 30,
       maxTotalSeconds: 0,
       statementTimeoutSeconds: 600,
+      fullSnapshots: false,
       traceLocks: true,
       maxLockMs: 0,
       requireLockTimeout: false,
@@ -43,14 +44,14 @@ describe('action inputs', () => {
         'base-ref': 'origin/main', 'github-token': 't', comment: 'on-failure', 'fail-on': 'warning, irreversible',
         'strict-column-order': 'true', mode: 'chain', 'seed-rows': '0', 'working-directory': 'services/api/',
         'seed-file': 'db/seed.sql', 'statement-timeout': '60', 'max-total-seconds': '900', 'trace-locks': 'true', 'max-lock-ms': '500', 'require-lock-timeout': 'true',
-        'table-rows': 'ops/table-rows.csv', 'max-predicted-lock-ms': '5000',
+        'table-rows': 'ops/table-rows.csv', 'max-predicted-lock-ms': '5000', 'full-snapshots': 'true',
       }),
       env,
     );
     expect(s.options).toMatchObject({
       format: 'goose', provider: 'url', databaseUrl: 'postgres://u:p@h/d', postgresMajor: 16, failOn: ['warning', 'irreversible'], strictColumnOrder: true, mode: 'chain',
       seedRows: 0, cwd: '/work/repo/services/api', seedFile: 'db/seed.sql', statementTimeoutSeconds: 60, maxTotalSeconds: 900, maxLockMs: 500, requireLockTimeout: true,
-      tableRows: 'ops/table-rows.csv', maxPredictedLockMs: 5000,
+      tableRows: 'ops/table-rows.csv', maxPredictedLockMs: 5000, fullSnapshots: true,
     });
     expect(s).toMatchObject({ baseRef: 'origin/main', githubToken: 't', comment: 'on-failure', workingDirectory: 'services/api' });
   });

@@ -11,6 +11,7 @@ import { startServer } from '../src/postgres/select.js';
 import type { BenchContext, FigureResult } from './context.js';
 import { dataFigure } from './figure-data.js';
 import { fullHistoryFigure } from './figure-history.js';
+import { incrementalFigure } from './figure-incremental.js';
 import { peerFigure } from './figure-peer.js';
 import { prShapedFigure } from './figure-pr.js';
 import { predictFigure } from './figure-predict.js';
@@ -31,7 +32,7 @@ function parseArgs(argv: string[]): Args {
     if (a === '--quick') args.quick = true;
     else if (a === '--only') args.only = new Set(argv[++i]!.split(','));
     else if (a === '--runs') args.runs = Number(argv[++i]);
-    else throw new Error(`unknown argument ${a} (accepted: --quick, --only 1,2,3,4,5,6,start, --runs N)`);
+    else throw new Error(`unknown argument ${a} (accepted: --quick, --only 1,2,3,3i,4,5,6,start, --runs N)`);
   }
   return args;
 }
@@ -41,6 +42,7 @@ const FIGURES: Array<[string, (ctx: BenchContext) => Promise<FigureResult | unde
   ['1', prShapedFigure],
   ['2', fullHistoryFigure],
   ['3', snapshotFigure],
+  ['3i', incrementalFigure],
   ['4', dataFigure],
   ['5', peerFigure],
   ['6', predictFigure],

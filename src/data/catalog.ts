@@ -4,6 +4,7 @@
  * tables.
  */
 import type pg from 'pg';
+import { TRACKING_SCHEMA } from '../schema/tracking-schema.js';
 
 export interface ColumnInfo {
   name: string;
@@ -100,7 +101,7 @@ SELECT coalesce(json_agg(t ORDER BY t.schema, t.name), '[]') FROM (
       FROM pg_partition_tree(c.oid) pt WHERE c.relkind = 'p' AND pt.isleaf) AS leaves
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema', '${TRACKING_SCHEMA}') AND n.nspname NOT LIKE 'pg\\_%'
     AND NOT EXISTS (SELECT 1 FROM pg_depend e
                     WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
 ) t`;

@@ -8,7 +8,14 @@
  * Everything is qualified with pg_catalog so a migration's search_path cannot redirect it.
  */
 import type pg from 'pg';
+import { TRACKING_SCHEMA } from '../schema/tracking-schema.js';
 import type { LockMode } from './types.js';
+
+/**
+ * The run's change tracking (src/schema/tracking.ts) writes its log from event triggers inside the
+ * migration's own transaction: its locks and rows are the instrument's, never the migration's.
+ */
+const NOT_TRACKING = `n.nspname <> '${TRACKING_SCHEMA}'`;
 
 export interface RelationState {
   oid: number;
@@ -37,7 +44,7 @@ SELECT
      LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
      LEFT JOIN pg_catalog.pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
        AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i')
-    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${NOT_TRACKING}
       AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%') AS relations,
   (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(l.relation, l.mode)), '[]')
      FROM pg_catalog.pg_locks l
@@ -70,7 +77,7 @@ SELECT pg_catalog.json_agg(pg_catalog.json_build_array(c.oid,
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't'
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`);
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${NOT_TRACKING}`);
   return new Map((r.rows[0]?.counts ?? []).map(([oid, n]) => [Number(oid), Number(n)]));
 }
 

@@ -6,6 +6,7 @@
  * be missed, and "held" is from first to last sighting. Traces built this way say so (`sampled`).
  */
 import pg from 'pg';
+import { TRACKING_SCHEMA } from '../schema/tracking-schema.js';
 import { lockModeName } from './catalog.js';
 import type { LockMode } from './types.js';
 
@@ -44,7 +45,7 @@ SELECT l.relation, l.mode, n.nspname || '.' || c.relname AS name, c.relkind
  WHERE l.locktype = 'relation' AND l.granted
    AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
    AND ${pid ? 'l.pid = $1' : 'l.pid <> pg_catalog.pg_backend_pid()'}
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`;
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', '${TRACKING_SCHEMA}')`;
   const sample = async () => {
     const r = await client.query<{ relation: number; mode: string; name: string; relkind: string }>(sql, pid ? [pid] : []);
     const now = performance.now() - t0;

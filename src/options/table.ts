@@ -184,6 +184,11 @@ export const OPTIONS = [
     parse: seconds,
   }),
   option({
+    field: 'fullSnapshots', name: 'full-snapshots', kind: 'boolean', default: 'false',
+    description: 'Read the whole schema after every phase instead of only what the phase changed (slower; the verdicts are the same, and a run already falls back to this when its end-of-run check disagrees).',
+    parse: bool,
+  }),
+  option({
     field: 'traceLocks', name: 'trace-locks', kind: 'boolean', default: 'true', negativeFlag: true,
     description: 'Trace the locks, table rewrites and validation scans of every statement of each up and down (reported per migration).',
     parse: bool,

@@ -48,6 +48,11 @@ export interface VerifyOptions {
   statementTimeoutSeconds: number;
   /** Settings of the tool-driven formats, keyed by their option names (alembic-config, up-command, …). */
   tool?: Record<string, string>;
+  /**
+   * Read the whole schema at every point of the protocol instead of re-reading only what each
+   * phase touched (src/schema/incremental.ts); default off. The verdicts are the same either way.
+   */
+  fullSnapshots?: boolean;
   /** Trace locks, rewrites and validation scans per statement (src/locks); default on. */
   traceLocks?: boolean;
   /** A blocking lock held longer than this many ms is a `lock` error; 0 or absent: no limit. */

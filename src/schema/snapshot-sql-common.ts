@@ -9,6 +9,8 @@
  * so the text never depends on the caller's search_path.
  */
 
+import { TRACKING_SCHEMA } from './tracking-schema.js';
+
 /** String.raw, so SQL can carry backslash escapes (E'\n') without double escaping. */
 export const sql = String.raw;
 
@@ -17,7 +19,7 @@ export const sql = String.raw;
  * to leave out, with the sequences they own and everything attached to them; undefined when there
  * are none, which spares a scan of pg_class.
  */
-export function commonTableExpressions(excludedTables: string | undefined): string {
+export function commonTableExpressions(excludedTables: string | undefined, relationScope?: string, unitScope?: string): string {
   const excludedTable = excludedTables
     ? sql`
   SELECT c.oid
@@ -27,7 +29,35 @@ export function commonTableExpressions(excludedTables: string | undefined): stri
       OR ns.nspname || '.' || c.relname = ANY (${excludedTables})
       OR c.relname = ANY (${excludedTables}))`
     : sql`SELECT NULL::oid AS oid WHERE false`;
-  return sql`
+  // A scoped re-read (incremental.ts) names the relation units to read; their identity sequences
+  // come along, because their privileges belong to the table's unit (units.ts).
+  const inScope = relationScope
+    ? sql`
+    AND c.oid IN (SELECT unnest(${relationScope})
+                  UNION ALL
+                  SELECT d.objid FROM pg_catalog.pg_depend d
+                  WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = ANY (${relationScope})
+                    AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'i')`
+    : '';
+  // A scoped read also names every unit's object OID; what may be part of those units (what
+  // depends on them, twice removed: an index, a constraint, an array of a row type) bounds the
+  // comments worth mapping to units (snapshot-sql-misc.ts).
+  const scopeMember = unitScope
+    ? sql`
+scope_member AS MATERIALIZED (
+  SELECT unnest(${unitScope}) AS oid
+  UNION
+  SELECT d.objid FROM pg_catalog.pg_depend d
+  WHERE d.refclassid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_type'::regclass, 'pg_catalog.pg_publication'::regclass)
+    AND d.refobjid = ANY (${unitScope})
+  UNION
+  SELECT d2.objid FROM pg_catalog.pg_depend d
+  JOIN pg_catalog.pg_depend d2 ON d2.refclassid = d.classid AND d2.refobjid = d.objid
+  WHERE d.refclassid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_type'::regclass)
+    AND d.refobjid = ANY (${unitScope})
+),`
+    : '';
+  return sql`${scopeMember}
 ext_member AS MATERIALIZED (
   -- Objects created by CREATE EXTENSION belong to the extension, not to the migrations. Read from
   -- the extensions' side, which pg_depend indexes (its deptype is not).
@@ -38,10 +68,11 @@ ext_member AS MATERIALIZED (
 ),
 ns AS MATERIALIZED (
   -- User schemas: pg_catalog, pg_toast, pg_temp_N, pg_toast_temp_N (all 'pg_'-prefixed, a prefix
-  -- CREATE SCHEMA refuses) and information_schema are system schemas.
+  -- CREATE SCHEMA refuses) and information_schema are system schemas; the run's change tracking
+  -- (tracking-schema.ts) is not the user's.
   SELECT n.oid, n.nspname, quote_ident(n.nspname) AS q, n.nspowner, n.nspacl
   FROM pg_catalog.pg_namespace n
-  WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+  WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' AND n.nspname <> '${TRACKING_SCHEMA}'
 ),
 excluded_table AS MATERIALIZED (${excludedTable}),
 excluded_rel AS MATERIALIZED (
@@ -60,7 +91,7 @@ rel AS MATERIALIZED (
   FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
     AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid)
-    AND NOT EXISTS (SELECT 1 FROM excluded_rel x WHERE x.oid = c.oid)
+    AND NOT EXISTS (SELECT 1 FROM excluded_rel x WHERE x.oid = c.oid)${inScope}
 )`;
 }
 

@@ -1,9 +1,11 @@
 /** Snapshot fragments for schemas, extensions, comments and publications. */
 import { ownerLine, sql } from './snapshot-sql-common.js';
+import { catalog, unitOfSql } from './units.js';
 
 /** User schemas with their owner (a schema created by an extension belongs to it). */
 export const SCHEMAS = sql`
-SELECT 'schema'::text, ns.q, 'CREATE SCHEMA ' || ns.q || E'\n' || ${ownerLine('ns.nspowner')}, NULL::text, NULL::int
+SELECT 'schema'::text, ns.q, 'CREATE SCHEMA ' || ns.q || E'\n' || ${ownerLine('ns.nspowner')}, NULL::text, NULL::int,
+  ${catalog('pg_namespace')}, ns.oid
 FROM ns
 WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_namespace'::regclass AND e.objid = ns.oid)`;
 
@@ -12,7 +14,8 @@ export const EXTENSIONS = sql`
 SELECT 'extension'::text, quote_ident(x.extname),
   'CREATE EXTENSION ' || quote_ident(x.extname) || ' WITH SCHEMA ' || quote_ident(xn.nspname)
     || ' VERSION ' || quote_literal(x.extversion),
-  NULL::text, NULL::int
+  NULL::text, NULL::int,
+  ${catalog('pg_extension')}, x.oid
 FROM pg_extension x JOIN pg_namespace xn ON xn.oid = x.extnamespace`;
 
 /**
@@ -20,15 +23,24 @@ FROM pg_extension x JOIN pg_namespace xn ON xn.oid = x.extnamespace`;
  * OID-free). Objects created by initdb (OID below FirstNormalObjectId, 16384), extension members,
  * objects in system schemas, extensions' own comments, and anything hanging off an excluded or
  * extension-owned table are left out. The type `table column` (and `view column`, ...) is shortened to `column`.
+ *
+ * `withUnits` false leaves the unit columns NULL: a plain snapshot is never patched, and mapping
+ * each comment to its unit costs a few microseconds per comment (schemas that comment every column
+ * have many). A `scoped` read maps only comments on objects of the `scope_member` CTE
+ * (snapshot-sql-common.ts), a superset of its units' objects.
  */
-export const COMMENTS = sql`
+export function commentsFragment(withUnits: boolean, scoped = false): string {
+  const unit = withUnits ? unitOfSql('d.classoid', 'd.objoid', 'cu') : 'LATERAL (SELECT NULL::oid AS uclass, NULL::oid AS uoid) cu';
+  return sql`
 SELECT 'comment'::text, c.objtype || ' ' || c.identity,
   'COMMENT ON ' || upper(c.objtype) || ' ' || c.identity || ' IS ' || quote_literal(c.description),
-  NULL::text, NULL::int
+  NULL::text, NULL::int,
+  c.uclass, c.uoid
 FROM (
-  SELECT regexp_replace(io.type, '^.* column$', 'column') AS objtype, io.identity, io.schema, d.description
-  FROM pg_description d, LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) io
-  WHERE d.objoid >= 16384
+  SELECT regexp_replace(io.type, '^.* column$', 'column') AS objtype, io.identity, io.schema, d.description, cu.uclass, cu.uoid
+  FROM pg_description d, LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) io,
+    ${unit}
+  WHERE d.objoid >= 16384${scoped ? '\n    AND d.objoid IN (SELECT sm.oid FROM scope_member sm)' : ''}
     -- An extension's comment comes from its control file, with the extension.
     AND d.classoid <> 'pg_extension'::regclass
     AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = d.classoid AND e.objid = d.objoid)
@@ -40,6 +52,10 @@ FROM (
     AND NOT (d.classoid = 'pg_class'::regclass AND d.objoid IN (SELECT oid FROM excluded_rel))
 ) c
 WHERE c.schema IS NULL OR c.schema IN (SELECT nspname FROM ns)`;
+}
+
+/** Comments with their units (see commentsFragment). */
+export const COMMENTS = commentsFragment(true);
 
 /** Publications: which tables (with column lists and row filters) or schemas, and what they publish. */
 export const PUBLICATIONS = sql`
@@ -60,5 +76,6 @@ SELECT 'publication'::text, quote_ident(p.pubname),
         CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END))
       || ', publish_via_partition_root = ' || p.pubviaroot || ')',
     ${ownerLine('p.pubowner')}),
-  NULL::text, NULL::int
+  NULL::text, NULL::int,
+  ${catalog('pg_publication')}, p.oid
 FROM pg_publication p`;

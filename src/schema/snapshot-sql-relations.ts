@@ -3,6 +3,7 @@
  * materialized views and extended statistics. Each is one set-based SELECT over the catalogs.
  */
 import { collationName, ownerLine, sequenceParameters, sortedOptions, sql } from './snapshot-sql-common.js';
+import { catalog } from './units.js';
 
 /**
  * Tables (plain, partitioned, foreign): persistence, partition parent and bound, inheritance,
@@ -34,7 +35,8 @@ SELECT 'table'::text AS kind, r.q AS name,
                      WHERE x.indrelid = r.oid AND x.indisreplident) END,
     'CLUSTER ON ' || clustered.indexname
   ) AS ddl,
-  NULL::text AS tbl, NULL::int AS pos
+  NULL::text AS tbl, NULL::int AS pos,
+  ${catalog('pg_class')} AS uclass, r.oid AS uoid
 FROM rel r
 LEFT JOIN (
   SELECT i.inhrelid, string_agg(pn.q || '.' || quote_ident(pc.relname), ', ' ORDER BY i.inhseqno) AS parents
@@ -81,7 +83,8 @@ SELECT 'column'::text, r.q || '.' || quote_ident(a.attname),
     'OPTIONS (' || ${sortedOptions('a.attfdwoptions')} || ')'
   ),
   r.q,
-  (row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum))::int
+  (row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum))::int,
+  ${catalog('pg_class')}, a.attrelid
 FROM rel r
 JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_type t ON t.oid = a.atttypid
@@ -96,7 +99,8 @@ WHERE r.relkind IN ('r', 'p', 'f')`;
 export const CONSTRAINTS = sql`
 SELECT 'constraint'::text, r.q || '.' || quote_ident(co.conname),
   'CONSTRAINT ' || quote_ident(co.conname) || ' ' || pg_get_constraintdef(co.oid),
-  r.q, NULL::int
+  r.q, NULL::int,
+  ${catalog('pg_class')}, r.oid
 FROM pg_constraint co JOIN rel r ON r.oid = co.conrelid
 WHERE co.contype NOT IN ('n', 't')`;
 
@@ -112,7 +116,8 @@ SELECT 'index'::text, ins.q || '.' || quote_ident(ic.relname),
     pg_get_indexdef(x.indexrelid),
     CASE WHEN ic.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = ic.reltablespace) END,
     CASE WHEN NOT x.indisvalid THEN '-- INVALID (a failed CREATE INDEX CONCURRENTLY leaves this)' END),
-  r.q, NULL::int
+  r.q, NULL::int,
+  ${catalog('pg_class')}, r.oid
 FROM pg_index x
 JOIN rel r ON r.oid = x.indrelid
 JOIN pg_class ic ON ic.oid = x.indexrelid
@@ -138,7 +143,8 @@ SELECT 'sequence'::text, r.q,
      WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
        AND d.deptype = 'a' AND d.refobjsubid > 0),
     ${ownerLine('r.relowner')}),
-  NULL::text, NULL::int
+  NULL::text, NULL::int,
+  ${catalog('pg_class')}, r.oid
 FROM rel r JOIN pg_sequence s ON s.seqrelid = r.oid
 WHERE r.relkind = 'S'
   AND NOT EXISTS (
@@ -156,7 +162,8 @@ SELECT CASE r.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END, r.q,
     'AS',
     rtrim(pg_get_viewdef(r.oid, true), E'\n'),
     ${ownerLine('r.relowner')}),
-  NULL::text, NULL::int
+  NULL::text, NULL::int,
+  ${catalog('pg_class')}, r.oid
 FROM rel r LEFT JOIN pg_am am ON am.oid = r.relam
 WHERE r.relkind IN ('v', 'm')`;
 
@@ -166,5 +173,6 @@ SELECT 'statistics'::text, sn.q || '.' || quote_ident(s.stxname),
   concat_ws(E'\n',
     pg_get_statisticsobjdef(s.oid),
     CASE WHEN s.stxstattarget >= 0 THEN 'STATISTICS ' || s.stxstattarget END),
-  r.q, NULL::int
+  r.q, NULL::int,
+  ${catalog('pg_class')}, r.oid
 FROM pg_statistic_ext s JOIN rel r ON r.oid = s.stxrelid JOIN ns sn ON sn.oid = s.stxnamespace`;

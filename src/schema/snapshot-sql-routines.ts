@@ -4,6 +4,8 @@
  * regproc prints a bare OID when the name is overloaded.
  */
 import { ownerLine, sql } from './snapshot-sql-common.js';
+import { TRACKING_SCHEMA } from './tracking-schema.js';
+import { catalog } from './units.js';
 
 /** A routine's snapshot name: `schema.name(input arg types)`, its identity within the schema. */
 const ROUTINE_NAME = sql`pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')'`;
@@ -39,7 +41,8 @@ SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE '
   concat_ws(E'\n',
     CASE WHEN p.prokind = 'a' THEN ${AGGREGATE_DEF} ELSE rtrim(pg_get_functiondef(p.oid), E'\n') END,
     ${ownerLine('p.proowner')}),
-  NULL::text, NULL::int
+  NULL::text, NULL::int,
+  ${catalog('pg_proc')}, p.oid
 FROM pg_proc p
 JOIN ns pn ON pn.oid = p.pronamespace
 LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
@@ -52,7 +55,8 @@ export const TRIGGERS = sql`
 SELECT 'trigger'::text, r.q || '.' || quote_ident(tg.tgname),
   pg_get_triggerdef(tg.oid)
     || CASE tg.tgenabled WHEN 'D' THEN E'\nDISABLE' WHEN 'R' THEN E'\nENABLE REPLICA' WHEN 'A' THEN E'\nENABLE ALWAYS' ELSE '' END,
-  r.q, NULL::int
+  r.q, NULL::int,
+  ${catalog('pg_class')}, r.oid
 FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid
 WHERE NOT tg.tgisinternal`;
 
@@ -61,7 +65,8 @@ export const RULES = sql`
 SELECT 'rule'::text, r.q || '.' || quote_ident(rw.rulename),
   pg_get_ruledef(rw.oid)
     || CASE rw.ev_enabled WHEN 'D' THEN E'\nDISABLE' WHEN 'R' THEN E'\nENABLE REPLICA' WHEN 'A' THEN E'\nENABLE ALWAYS' ELSE '' END,
-  r.q, NULL::int
+  r.q, NULL::int,
+  ${catalog('pg_class')}, r.oid
 FROM pg_rewrite rw JOIN rel r ON r.oid = rw.ev_class
 WHERE rw.rulename <> '_RETURN'`;
 
@@ -74,6 +79,10 @@ SELECT 'event trigger'::text, quote_ident(et.evtname),
     '  EXECUTE FUNCTION ' || et.evtfoid::regprocedure,
     CASE et.evtenabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'A' THEN 'ENABLE ALWAYS' END,
     ${ownerLine('et.evtowner')}),
-  NULL::text, NULL::int
+  NULL::text, NULL::int,
+  ${catalog('pg_event_trigger')}, et.oid
 FROM pg_event_trigger et
-WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_event_trigger'::regclass AND e.objid = et.oid)`;
+WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_event_trigger'::regclass AND e.objid = et.oid)
+  -- The run's own change tracking (tracking.ts) is not part of the schema.
+  AND NOT EXISTS (SELECT 1 FROM pg_proc tp JOIN pg_namespace tn ON tn.oid = tp.pronamespace
+                  WHERE tp.oid = et.evtfoid AND tn.nspname = '${TRACKING_SCHEMA}')`;

@@ -3,6 +3,7 @@
  * domains (with their constraints), user base types, and collations.
  */
 import { collationName, ownerLine, sql } from './snapshot-sql-common.js';
+import { catalog } from './units.js';
 
 const TYPE_NAME = sql`tn.q || '.' || quote_ident(t.typname)`;
 
@@ -71,7 +72,8 @@ SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, ${TYPE_NAME},
       WHEN 'd' THEN ${DOMAIN_DEF}
       ELSE ${BASE_DEF} END,
     ${ownerLine('t.typowner')}),
-  NULL::text, NULL::int
+  NULL::text, NULL::int,
+  ${catalog('pg_type')}, t.oid
 FROM pg_type t
 JOIN ns tn ON tn.oid = t.typnamespace
 LEFT JOIN pg_class tc ON tc.oid = t.typrelid
@@ -95,6 +97,7 @@ SELECT 'collation'::text, cn.q || '.' || quote_ident(co.collname),
           FROM jsonb_each_text(to_jsonb(co) - 'oid' - 'collname' - 'collnamespace' - 'collowner' - 'collversion') j
           WHERE j.value IS NOT NULL) || ')',
     ${ownerLine('co.collowner')}),
-  NULL::text, NULL::int
+  NULL::text, NULL::int,
+  ${catalog('pg_collation')}, co.oid
 FROM pg_collation co JOIN ns cn ON cn.oid = co.collnamespace
 WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_collation'::regclass AND e.objid = co.oid)`;

@@ -2,8 +2,8 @@
  * Reads a schema snapshot from the system catalogs in one round trip (see snapshot-query.ts for
  * the query and why it looks the way it does).
  */
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { snapshotWithLazyFingerprint } from './hash.js';
 import { objectKey, type ObjectKind, type SchemaObject, type Snapshot } from './model.js';
 import { fingerprintQuery, RESULT_INDEX, snapshotQuery, type SnapshotQueryOptions } from './snapshot-query.js';
 
@@ -17,28 +17,43 @@ export interface SnapshotOptions extends SnapshotQueryOptions {
   excludeTables?: string[];
 }
 
-interface SnapshotRow {
+/** One row of the snapshot query; `unit` is the row's unit key (units.ts), read only for tracked snapshots. */
+export interface SnapshotRow {
   kind: ObjectKind;
   name: string;
   ddl: string;
   tbl: string | null;
   pos: number | null;
+  unit: string;
 }
 
 /**
  * Takes a snapshot of every user-visible schema object of the connected database: one query,
  * set-based over the catalogs, OID-free text. System schemas and extension members are left out.
+ * The fingerprint (hash.ts) is computed when first read.
  */
 export async function snapshotSchema(client: pg.ClientBase, options: SnapshotOptions = {}): Promise<Snapshot> {
-  const rows = resultRows<SnapshotRow>(await client.query(snapshotQuery(options)));
   const objects = new Map<string, SchemaObject>();
-  for (const row of rows) {
-    const object: SchemaObject = { kind: row.kind, name: row.name, ddl: row.ddl };
-    if (row.tbl !== null) object.table = row.tbl;
-    if (row.pos !== null) object.position = row.pos;
-    objects.set(uniqueKey(objects, objectKey(row.kind, row.name)), object);
-  }
-  return { objects, fingerprint: fingerprintRows(rows) };
+  for (const row of resultRows<ObjectRow>(await client.query(snapshotQuery(options)))) addRow(objects, row);
+  return snapshotWithLazyFingerprint(objects);
+}
+
+/** A row without its unit (what a plain snapshot reads). */
+export type ObjectRow = Omit<SnapshotRow, 'unit'>;
+
+/** The object a row describes. */
+export function rowObject(row: ObjectRow): SchemaObject {
+  const object: SchemaObject = { kind: row.kind, name: row.name, ddl: row.ddl };
+  if (row.tbl !== null) object.table = row.tbl;
+  if (row.pos !== null) object.position = row.pos;
+  return object;
+}
+
+/** Adds a row's object to `objects`; returns the key it went under. */
+export function addRow(objects: Map<string, SchemaObject>, row: ObjectRow): string {
+  const key = uniqueKey(objects, objectKey(row.kind, row.name));
+  objects.set(key, rowObject(row));
+  return key;
 }
 
 /**
@@ -53,16 +68,8 @@ export async function snapshotFingerprint(client: pg.ClientBase, options: Snapsh
   return fingerprint;
 }
 
-/** Serialises rows exactly like fingerprintQuery's string_agg (same separators, same order). */
-function fingerprintRows(rows: readonly SnapshotRow[]): string {
-  const text = rows
-    .map((r) => [r.kind, r.name, r.ddl, r.tbl ?? '', r.pos === null ? '' : String(r.pos)].join('\x1f'))
-    .join('\x1e');
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
 /** The rows of the data statement of a multi-statement result. */
-function resultRows<T>(result: pg.QueryResult | pg.QueryResult[]): T[] {
+export function resultRows<T>(result: pg.QueryResult | pg.QueryResult[]): T[] {
   const results = Array.isArray(result) ? result : [result];
   const data = results[RESULT_INDEX];
   if (!data) throw new Error(`schema snapshot query returned ${results.length} result sets, expected ${RESULT_INDEX + 1}`);

@@ -17,7 +17,7 @@ import type { PhaseLocks } from '../locks/types.js';
 import { Inspector } from './inspector.js';
 import { runChecks, type Check, type CheckPoint, type CheckPointName } from './check.js';
 import { DataCheck } from './checks/data.js';
-import { SchemaWatch } from './checks/schema.js';
+import { SchemaWatch, type SnapshotMismatch } from './checks/schema.js';
 import { ToolStateCheck } from './checks/tool-state.js';
 import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
 import { executeScript, type ExecuteContext } from '../execute/script.js';
@@ -38,6 +38,8 @@ export interface ProtocolInput {
   strictColumnOrder: boolean;
   statementTimeoutMs: number;
   excludeTables: string[];
+  /** Full schema snapshots at every point instead of incremental ones (`--full-snapshots`). */
+  fullSnapshots?: boolean;
   data?: DataHooks;
   runCommand?: ExecuteContext['runCommand'];
   logger: Logger;
@@ -58,6 +60,11 @@ export interface ProtocolOutput {
   schemaChanges: SchemaChange[];
   seeded: SeededTable[];
   notes: string[];
+  /**
+   * The incremental snapshots disagreed with a full read (checks/schema.ts): these verdicts may be
+   * wrong, and the engine verifies again with full snapshots.
+   */
+  snapshotMismatch?: SnapshotMismatch;
 }
 
 /** Runs the protocol against a scratch database; throws only for configuration errors. */
@@ -87,7 +94,7 @@ class Protocol {
   constructor(private readonly input: ProtocolInput) {
     this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
     this.inspector = new Inspector(input.url, () => (this.connectionLost ? ' (a migration ended the connection or stopped the server)' : ''));
-    this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
+    this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder, fullSnapshots: input.fullSnapshots });
     this.checks = [this.schema, new ToolStateCheck(), ...(input.data ? [new DataCheck(input.data)] : []), ...(input.checks ?? [])];
     this.journal = new StateJournal(this.ctx, input.recreateDatabase, input.logger);
   }
@@ -151,8 +158,12 @@ class Protocol {
     if (this.journal.restores) {
       out.notes.push(`Restored the state after an up ${this.journal.restores} time(s), by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
     }
-    const head = this.schema.current;
-    if (finished && head) {
+    // The safety net: the patched model of this moment must be the schema read whole.
+    const head = await this.schema.finish(this.inspector);
+    const { mismatch, stats } = this.schema;
+    if (mismatch) out.snapshotMismatch = mismatch;
+    input.logger.debug(`schema looks: ${stats.incremental} incremental, ${stats.full} full${stats.fallbacks.length ? ` (${stats.fallbacks.join('; ')})` : ''}`);
+    if (finished) {
       out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change === 'renamed' ? 'changed' : d.change, diff: d.diff }));
     }
     return out;

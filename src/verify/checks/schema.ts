@@ -3,14 +3,30 @@
  * equality (after the down with the state before the up → `rollback-residue`; after the re-up with
  * the state after the up → `reapply-drift`). The protocol also asks it whether a failed phase left
  * the schema as it was, which decides whether the run can go on.
+ *
+ * Snapshots are incremental by default (src/schema/incremental.ts): the first look reads the whole
+ * schema and installs change tracking; every later look re-reads only what the phases since the
+ * previous look touched and patches the model, so a look costs what changed, not the schema's
+ * size. Three things keep the verdicts those of full snapshots (docs/design.md):
+ * - whatever the change detector cannot map (tracking removed by a migration, a lost log record)
+ *   makes that look a full read, and tracking is installed again;
+ * - a difference is only reported after a full read confirmed it: a patched snapshot that differs
+ *   from the full one at that moment is a mismatch (below);
+ * - `finish` reads the whole schema at the end of the run and compares it with the patched model.
+ * A mismatch switches the watch to full snapshots for the rest of the run and is reported
+ * (`mismatch`), so the engine can verify the run again in full mode and keep that verdict.
+ * Without a superuser (event triggers) or with `fullSnapshots`, every look is a full read.
  */
+import type pg from 'pg';
 import type { Migration } from '../../formats/types.js';
 import type { Problem } from '../../result/types.js';
 import { diffSnapshots, type ObjectDifference } from '../../schema/diff.js';
 import { foldTableChildren } from '../../schema/fold.js';
+import { compareWithFull, refreshSnapshot, trackedSnapshot, type TrackedSnapshot } from '../../schema/incremental.js';
 import { pairRenames } from '../../schema/renames.js';
 import type { Snapshot } from '../../schema/model.js';
 import { snapshotSchema } from '../../schema/snapshot.js';
+import { installChangeTracking } from '../../schema/tracking.js';
 import { withoutTrivia } from '../../sql/normalize.js';
 import { whoIs, type Check, type CheckPoint, type Looker } from '../check.js';
 
@@ -18,6 +34,26 @@ export interface SchemaWatchOptions {
   /** Qualified names of tool bookkeeping tables, left out of every snapshot. */
   excludeTables: string[];
   strictColumnOrder: boolean;
+  /** Read the whole schema at every look (`--full-snapshots`), never a patched model. */
+  fullSnapshots?: boolean;
+}
+
+/** How the watch has been looking, for the engine's log and the tests. */
+export interface SchemaWatchStats {
+  /** Looks answered by patching the model with what changed. */
+  incremental: number;
+  /** Looks that read the whole schema. */
+  full: number;
+  /** Why looks could not be incremental (tracking not installable, a fallback's reason), once each. */
+  fallbacks: string[];
+}
+
+/** The patched model disagreed with a full read of the same moment. */
+export interface SnapshotMismatch {
+  /** When it was found: `at the end of the run`, `after the down of 000002_x`, ... */
+  when: string;
+  /** What differs, patched → full (display names). */
+  objects: string[];
 }
 
 export class SchemaWatch implements Check {
@@ -27,12 +63,20 @@ export class SchemaWatch implements Check {
   private afterUpState?: Snapshot;
   /** The newest snapshot taken: where the schema stands as far as the run knows. */
   private latest?: Snapshot;
+  /** Incremental looks: until tracking is known not to work or a mismatch was found. */
+  private incremental: boolean;
+  private trackingInstalled = false;
+  /** The first disagreement between the patched model and a full read. */
+  private found?: SnapshotMismatch;
+  readonly stats: SchemaWatchStats = { incremental: 0, full: 0, fallbacks: [] };
 
-  constructor(private readonly options: SchemaWatchOptions) {}
+  constructor(private readonly options: SchemaWatchOptions) {
+    this.incremental = !options.fullSnapshots;
+  }
 
-  /** Takes a snapshot of the whole schema now. */
+  /** Takes a snapshot of the whole schema now (patched from the previous one when incremental). */
   async capture(db: Looker): Promise<Snapshot> {
-    const s = await db.use((c) => snapshotSchema(c, { excludeTables: this.options.excludeTables }));
+    const s = await db.use((c) => this.look(c));
     this.latest = s;
     return s;
   }
@@ -47,6 +91,91 @@ export class SchemaWatch implements Check {
     this.latest = s;
   }
 
+  /** The patched model disagreed with a full read somewhere in the run (the verdicts need a full-mode run). */
+  get mismatch(): SnapshotMismatch | undefined {
+    return this.found;
+  }
+
+  /**
+   * The safety net at the end of the run: the schema now, read whole, compared with the patched
+   * model of the same moment. Returns the full snapshot (the run's head).
+   */
+  async finish(db: Looker): Promise<Snapshot> {
+    // Full looks throughout: the last one is the head (as before incremental snapshots).
+    if (!this.incremental) return this.latest ?? this.capture(db);
+    const patched = await this.capture(db);
+    return this.confirm(db, patched, 'at the end of the run');
+  }
+
+  private async look(c: pg.ClientBase): Promise<Snapshot> {
+    const base = this.latest;
+    if (!this.incremental) return this.fullLook(c);
+    if (!this.trackingInstalled) {
+      const status = await installChangeTracking(c);
+      if (!status.installed) {
+        this.fallBack(`${status.reason}: every look reads the whole schema`);
+        this.incremental = false;
+        return this.fullLook(c);
+      }
+      this.trackingInstalled = true;
+      return this.fullLook(c);
+    }
+    if (!isTracked(base)) return this.fullLook(c);
+    const r = await refreshSnapshot(c, base);
+    if (r.mode === 'incremental') {
+      this.stats.incremental++;
+      patchedSnapshots.add(r.snapshot);
+      return r.snapshot;
+    }
+    this.fallBack(r.reason ?? 'a full read');
+    if (!r.trackingLost) {
+      this.stats.full++;
+      return r.snapshot;
+    }
+    // A migration dropped the tracking schema or disabled its triggers (or a restore recreated
+    // the database): install it again, then read from after the install.
+    const status = await installChangeTracking(c);
+    if (!status.installed) {
+      this.fallBack(`${status.reason}: every look reads the whole schema`);
+      this.incremental = false;
+    }
+    return this.fullLook(c);
+  }
+
+  private async fullLook(c: pg.ClientBase): Promise<Snapshot> {
+    this.stats.full++;
+    const options = { excludeTables: this.options.excludeTables };
+    return this.incremental ? trackedSnapshot(c, options) : snapshotSchema(c, options);
+  }
+
+  private fallBack(reason: string): void {
+    if (!this.stats.fallbacks.includes(reason)) this.stats.fallbacks.push(reason);
+  }
+
+  /**
+   * Reads the whole schema now and compares it with `patched` (a look of the same moment): on a
+   * disagreement, records the mismatch and goes on with full reads only. Returns the full snapshot.
+   */
+  private async confirm(db: Looker, patched: Snapshot, when: string): Promise<Snapshot> {
+    const full = await db.use((c) => this.fullLook(c));
+    const verdict = compareWithFull(patched, full);
+    if (!verdict.same) {
+      this.found ??= { when, objects: verdict.differences.map((d) => d.display) };
+      this.incremental = false;
+    }
+    this.latest = full;
+    return full;
+  }
+
+  /**
+   * `actual` (just taken) differs from `expected`: when it is a patched model, a full read must
+   * say so too before anything is reported. Returns the snapshot to judge by.
+   */
+  private async confirmed(db: Looker, actual: Snapshot, when: string): Promise<Snapshot> {
+    if (!isPatched(actual)) return actual;
+    return this.confirm(db, actual, when);
+  }
+
   async beforeUp(at: CheckPoint): Promise<void> {
     // The state the previous migration settled in is this one's S0: no second snapshot.
     this.beforeUpState = this.latest ?? (await this.capture(at.db));
@@ -59,7 +188,8 @@ export class SchemaWatch implements Check {
   }
 
   async afterDown(at: CheckPoint): Promise<Problem[]> {
-    const s2 = await this.capture(at.db);
+    let s2 = await this.capture(at.db);
+    if (!same(this.beforeUpState!, s2)) s2 = await this.confirmed(at.db, s2, `after the down of ${whoIs(at)}`);
     if (at.emptyDown && !at.group) return this.emptyDownLeft(at, s2);
     return this.compare(at, this.beforeUpState!, s2, 'rollback-residue');
   }
@@ -84,18 +214,19 @@ export class SchemaWatch implements Check {
   }
 
   async afterReup(at: CheckPoint): Promise<Problem[]> {
-    const s3 = await this.capture(at.db);
+    let s3 = await this.capture(at.db);
+    if (!same(this.afterUpState!, s3)) s3 = await this.confirmed(at.db, s3, `after re-applying ${whoIs(at)}`);
     return this.compare(at, this.afterUpState!, s3, 'reapply-drift');
   }
 
   /** True when the schema now is what it was before the up (a failed up that changed nothing). */
   async unchangedSinceBeforeUp(db: Looker): Promise<boolean> {
-    return same(await this.capture(db), this.beforeUpState!);
+    return this.sameNow(db, this.beforeUpState!, 'after a failed up');
   }
 
   /** True when the schema now is what the up left (a failed down that rolled back). */
   async unchangedSinceUp(db: Looker): Promise<boolean> {
-    return same(await this.capture(db), this.afterUpState!);
+    return this.sameNow(db, this.afterUpState!, 'after a failed down');
   }
 
   /**
@@ -103,8 +234,14 @@ export class SchemaWatch implements Check {
    * the schema the up made the first time.
    */
   async restored(db: Looker): Promise<boolean> {
+    return this.afterUpState ? this.sameNow(db, this.afterUpState, 'after a restore') : (await this.capture(db), true);
+  }
+
+  /** A look now equals `expected`; a "no" from a patched model is confirmed by a full read first. */
+  private async sameNow(db: Looker, expected: Snapshot, when: string): Promise<boolean> {
     const now = await this.capture(db);
-    return this.afterUpState ? same(now, this.afterUpState) : true;
+    if (same(now, expected)) return true;
+    return same(await this.confirmed(db, now, when), expected);
   }
 
   /** The migration stays applied without a down (irreversible, missing, or a rolled-back failed down). */
@@ -165,6 +302,17 @@ function onlyValidated(d: ObjectDifference): boolean {
   if (d.kind !== 'constraint' || d.change !== 'changed' || d.before === undefined || d.after === undefined) return false;
   const unvalidated = (t: string) => t.replace(/\s+NOT VALID(?=\n|$)/g, '');
   return d.before !== d.after && unvalidated(d.before) === unvalidated(d.after) && /NOT VALID/.test(d.before);
+}
+
+/** A snapshot change tracking can refresh (it carries its units and horizon). */
+function isTracked(s: Snapshot | undefined): s is TrackedSnapshot {
+  return s !== undefined && 'horizon' in s && 'units' in s;
+}
+
+/** A snapshot patched from an earlier one rather than read whole. */
+const patchedSnapshots = new WeakSet<Snapshot>();
+function isPatched(s: Snapshot): boolean {
+  return patchedSnapshots.has(s);
 }
 
 /** Two snapshots describe the same schema (their canonical fingerprints agree). */
