@@ -1214,7 +1214,7 @@ var require_utils2 = __commonJS({
       postgresMd5PasswordHash,
       randomBytes: randomBytes6,
       deriveKey,
-      sha256,
+      sha256: sha2562,
       hashByName,
       hmacSha256,
       md5
@@ -1230,8 +1230,8 @@ var require_utils2 = __commonJS({
         return nodeCrypto.createHash("md5").update(string, "utf-8").digest("hex");
       } catch (e) {
         const data = typeof string === "string" ? textEncoder.encode(string) : string;
-        const hash = await subtleCrypto.digest("MD5", data);
-        return Array.from(new Uint8Array(hash)).map((b) => b.toString(16).padStart(2, "0")).join("");
+        const hash2 = await subtleCrypto.digest("MD5", data);
+        return Array.from(new Uint8Array(hash2)).map((b) => b.toString(16).padStart(2, "0")).join("");
       }
     }
     async function postgresMd5PasswordHash(user, password, salt) {
@@ -1239,7 +1239,7 @@ var require_utils2 = __commonJS({
       const outer = await md5(Buffer.concat([Buffer.from(inner), salt]));
       return "md5" + outer;
     }
-    async function sha256(text) {
+    async function sha2562(text) {
       return await subtleCrypto.digest("SHA-256", text);
     }
     async function hashByName(hashName, text) {
@@ -1374,7 +1374,7 @@ var require_cert_signatures = __commonJS({
 var require_sasl = __commonJS({
   "node_modules/pg/lib/crypto/sasl.js"(exports, module) {
     "use strict";
-    var crypto2 = require_utils2();
+    var crypto3 = require_utils2();
     var { signatureAlgorithmHashFromCertificate } = require_cert_signatures();
     function saslprep(password) {
       const nonAsciiSpace = /[\u00A0\u1680\u2000-\u200B\u202F\u205F\u3000]/g;
@@ -1392,7 +1392,7 @@ var require_sasl = __commonJS({
       if (mechanism === "SCRAM-SHA-256-PLUS" && typeof stream.getPeerCertificate !== "function") {
         throw new Error("SASL: Mechanism SCRAM-SHA-256-PLUS requires a certificate");
       }
-      const clientNonce = crypto2.randomBytes(18).toString("base64");
+      const clientNonce = crypto3.randomBytes(18).toString("base64");
       const gs2Header = mechanism === "SCRAM-SHA-256-PLUS" ? "p=tls-server-end-point" : stream ? "y" : "n";
       return {
         mechanism,
@@ -1434,20 +1434,20 @@ var require_sasl = __commonJS({
         const peerCert = stream.getPeerCertificate().raw;
         let hashName = signatureAlgorithmHashFromCertificate(peerCert);
         if (hashName === "MD5" || hashName === "SHA-1") hashName = "SHA-256";
-        const certHash = await crypto2.hashByName(hashName, peerCert);
+        const certHash = await crypto3.hashByName(hashName, peerCert);
         const bindingData = Buffer.concat([Buffer.from("p=tls-server-end-point,,"), Buffer.from(certHash)]);
         channelBinding = bindingData.toString("base64");
       }
       const clientFinalMessageWithoutProof = "c=" + channelBinding + ",r=" + sv.nonce;
       const authMessage = clientFirstMessageBare + "," + serverFirstMessage + "," + clientFinalMessageWithoutProof;
       const saltBytes = Buffer.from(sv.salt, "base64");
-      const saltedPassword = await crypto2.deriveKey(saslprep(password), saltBytes, sv.iteration);
-      const clientKey = await crypto2.hmacSha256(saltedPassword, "Client Key");
-      const storedKey = await crypto2.sha256(clientKey);
-      const clientSignature = await crypto2.hmacSha256(storedKey, authMessage);
+      const saltedPassword = await crypto3.deriveKey(saslprep(password), saltBytes, sv.iteration);
+      const clientKey = await crypto3.hmacSha256(saltedPassword, "Client Key");
+      const storedKey = await crypto3.sha256(clientKey);
+      const clientSignature = await crypto3.hmacSha256(storedKey, authMessage);
       const clientProof = xorBuffers(Buffer.from(clientKey), Buffer.from(clientSignature)).toString("base64");
-      const serverKey = await crypto2.hmacSha256(saltedPassword, "Server Key");
-      const serverSignatureBytes = await crypto2.hmacSha256(serverKey, authMessage);
+      const serverKey = await crypto3.hmacSha256(saltedPassword, "Server Key");
+      const serverSignatureBytes = await crypto3.hmacSha256(serverKey, authMessage);
       session.message = "SASLResponse";
       session.serverSignature = Buffer.from(serverSignatureBytes).toString("base64");
       session.response = clientFinalMessageWithoutProof + ",p=" + clientProof;
@@ -3686,7 +3686,7 @@ var require_client = __commonJS({
     var Query2 = require_query();
     var defaults2 = require_defaults();
     var Connection2 = require_connection();
-    var crypto2 = require_utils2();
+    var crypto3 = require_utils2();
     var activeQueryDeprecationNotice = nodeUtils.deprecate(
       () => {
       },
@@ -3941,7 +3941,7 @@ var require_client = __commonJS({
       _handleAuthMD5Password(msg) {
         this._getPassword(async () => {
           try {
-            const hashedPassword = await crypto2.postgresMd5PasswordHash(this.user, this.password, msg.salt);
+            const hashedPassword = await crypto3.postgresMd5PasswordHash(this.user, this.password, msg.salt);
             this.connection.password(hashedPassword);
           } catch (e) {
             this.emit("error", e);
@@ -6491,21 +6491,21 @@ var require_libpg_query = __commonJS({
             node = node.parent;
           }
         }, hashName(parentid, name) {
-          var hash = 0;
+          var hash2 = 0;
           for (var i = 0; i < name.length; i++) {
-            hash = (hash << 5) - hash + name.charCodeAt(i) | 0;
+            hash2 = (hash2 << 5) - hash2 + name.charCodeAt(i) | 0;
           }
-          return (parentid + hash >>> 0) % FS.nameTable.length;
+          return (parentid + hash2 >>> 0) % FS.nameTable.length;
         }, hashAddNode(node) {
-          var hash = FS.hashName(node.parent.id, node.name);
-          node.name_next = FS.nameTable[hash];
-          FS.nameTable[hash] = node;
+          var hash2 = FS.hashName(node.parent.id, node.name);
+          node.name_next = FS.nameTable[hash2];
+          FS.nameTable[hash2] = node;
         }, hashRemoveNode(node) {
-          var hash = FS.hashName(node.parent.id, node.name);
-          if (FS.nameTable[hash] === node) {
-            FS.nameTable[hash] = node.name_next;
+          var hash2 = FS.hashName(node.parent.id, node.name);
+          if (FS.nameTable[hash2] === node) {
+            FS.nameTable[hash2] = node.name_next;
           } else {
-            var current = FS.nameTable[hash];
+            var current = FS.nameTable[hash2];
             while (current) {
               if (current.name_next === node) {
                 current.name_next = node.name_next;
@@ -6519,8 +6519,8 @@ var require_libpg_query = __commonJS({
           if (errCode) {
             throw new FS.ErrnoError(errCode);
           }
-          var hash = FS.hashName(parent.id, name);
-          for (var node = FS.nameTable[hash]; node; node = node.name_next) {
+          var hash2 = FS.hashName(parent.id, name);
+          for (var node = FS.nameTable[hash2]; node; node = node.name_next) {
             var nodeName = node.name;
             if (node.parent.id === parent.id && nodeName === name) {
               return node;
@@ -6757,7 +6757,7 @@ var require_libpg_query = __commonJS({
           var node = lookup.node;
           var mount = node.mounted;
           var mounts = FS.getMounts(mount);
-          for (var [hash, current] of Object.entries(FS.nameTable)) {
+          for (var [hash2, current] of Object.entries(FS.nameTable)) {
             while (current) {
               var next = current.name_next;
               if (mounts.includes(current.mount)) {
@@ -8764,6 +8764,14 @@ var OPTIONS = [
     placeholder: "<s>",
     description: "Cancels a statement (or a tool's whole step) running longer than this many seconds; the migration gets a timeout problem.",
     parse: seconds
+  }),
+  option({
+    field: "fullSnapshots",
+    name: "full-snapshots",
+    kind: "boolean",
+    default: "false",
+    description: "Read the whole schema after every phase instead of only what the phase changed (slower; the verdicts are the same, and a run already falls back to this when its end-of-run check disagrees).",
+    parse: bool
   }),
   option({
     field: "traceLocks",
@@ -16554,6 +16562,9 @@ import { isAbsolute as isAbsolute6, resolve as resolve8 } from "node:path";
 // src/data/guard.ts
 import { readFile } from "node:fs/promises";
 
+// src/schema/tracking-schema.ts
+var TRACKING_SCHEMA = "_rollback_verify";
+
 // src/data/catalog.ts
 var TABLES_SQL = `
 SELECT coalesce(json_agg(t ORDER BY t.schema, t.name), '[]') FROM (
@@ -16577,7 +16588,7 @@ SELECT coalesce(json_agg(t ORDER BY t.schema, t.name), '[]') FROM (
       FROM pg_partition_tree(c.oid) pt WHERE c.relkind = 'p' AND pt.isleaf) AS leaves
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema', '${TRACKING_SCHEMA}') AND n.nspname NOT LIKE 'pg\\_%'
     AND NOT EXISTS (SELECT 1 FROM pg_depend e
                     WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
 ) t`;
@@ -17104,13 +17115,13 @@ function countBetween(kind, from, to, unit, wrap2) {
 
 // src/data/repair.ts
 async function planRepair(client, failure, exclude) {
-  const catalog = await readCatalog(client);
-  const tables = catalog.tables.filter((t) => !exclude.some((e) => e === t.display || e === t.name));
-  if (failure.sqlstate === "23502") return nullRepair(catalog, tables, failure);
+  const catalog2 = await readCatalog(client);
+  const tables = catalog2.tables.filter((t) => !exclude.some((e) => e === t.display || e === t.name));
+  if (failure.sqlstate === "23502") return nullRepair(catalog2, tables, failure);
   if (failure.sqlstate === "23503") return danglingRepair(tables, failure);
   return void 0;
 }
-function nullRepair(catalog, tables, f) {
+function nullRepair(catalog2, tables, f) {
   const named = /column "((?:[^"]|"")+)" of relation "((?:[^"]|"")+)"/.exec(f.message);
   const tableName = f.table ?? named?.[2];
   const columnName = f.column ?? named?.[1];
@@ -17118,7 +17129,7 @@ function nullRepair(catalog, tables, f) {
   const table = findTable(tables, tableName, f.schema);
   const column = table?.columns.find((c2) => c2.name === columnName);
   if (!table || !column || column.notNull || column.generated) return void 0;
-  const value = valueExpression(catalog.types, { type: column.type, typmod: column.typmod, column: column.name, position: column.num, i: "r.n", maxRow: 1e7 });
+  const value = valueExpression(catalog2.types, { type: column.type, typmod: column.typmod, column: column.name, position: column.num, i: "r.n", maxRow: 1e7 });
   if (!value) return void 0;
   const c = quoteIdent(column.name);
   return {
@@ -17320,8 +17331,8 @@ async function attempt(client, sql2) {
 // src/data/seed.ts
 async function seedTables(client, request) {
   if (request.rows <= 0) return [];
-  const catalog = await readCatalog(client);
-  let tables = catalog.tables.filter(
+  const catalog2 = await readCatalog(client);
+  let tables = catalog2.tables.filter(
     (t) => !isExcluded(t, request.exclude) && (request.include ? request.include(t.display) : true)
   );
   if (request.onlyEmpty) tables = await emptyTables(client, tables);
@@ -17333,7 +17344,7 @@ async function seedTables(client, request) {
     await client.query("SET CONSTRAINTS ALL IMMEDIATE; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
     for (const [k, table] of order.tables.entries()) {
       const firstRow = request.distinctAcrossTables ? 1 + k * request.rows : 1;
-      const plan = planInsert(catalog, table, request.rows, order.deferred.get(table.oid) ?? /* @__PURE__ */ new Set(), firstRow);
+      const plan = planInsert(catalog2, table, request.rows, order.deferred.get(table.oid) ?? /* @__PURE__ */ new Set(), firstRow);
       if ("reason" in plan) {
         note(table, `not seeded: ${plan.reason}`);
         continue;
@@ -17352,7 +17363,7 @@ async function seedTables(client, request) {
       for (const fk of foreignKeys(table)) {
         const selfNullable = fk.refTable === table.oid && isNullableKey(table, fk);
         if (!order.deferred.get(table.oid)?.has(fk.name) && !selfNullable) continue;
-        const parent = catalog.tables.find((t) => t.oid === fk.refTable);
+        const parent = catalog2.tables.find((t) => t.oid === fk.refTable);
         if (!parent) continue;
         const outcome = await attempt(client, fillForeignKeySql(table, parent, fk));
         if (!outcome.ok) note(table, `foreign key ${fk.name} left NULL: ${outcome.error.message}`);
@@ -17384,9 +17395,9 @@ function isNullableKey(table, fk) {
 function columnByNum(table, num) {
   return table.columns.find((c) => c.num === num);
 }
-function planInsert(catalog, table, rows, deferred, firstRow = 1) {
+function planInsert(catalog2, table, rows, deferred, firstRow = 1) {
   if (table.partitioned && table.leaves.length === 0) return { reason: "partitioned table without partitions" };
-  const shapes = columnShapes(catalog, table);
+  const shapes = columnShapes(catalog2, table);
   const leafShapes = table.leaves.map((leaf) => {
     const m = /* @__PURE__ */ new Map();
     if (leaf.constraint) readShapes(leaf.constraint, m);
@@ -17407,7 +17418,7 @@ function planInsert(catalog, table, rows, deferred, firstRow = 1) {
       continue;
     }
     cols.forEach((n) => taken.add(n));
-    const parent = catalog.tables.find((t) => t.oid === fk.refTable);
+    const parent = catalog2.tables.find((t) => t.oid === fk.refTable);
     const notNull = !isNullableKey(table, fk);
     if (fk.refTable === table.oid) {
       cols.forEach((n, k) => {
@@ -17441,16 +17452,16 @@ function planInsert(catalog, table, rows, deferred, firstRow = 1) {
       continue;
     }
     const request = { type: column.type, typmod: column.typmod, column: column.name, position: column.num, i, maxRow: firstRow + rows - 1 };
-    let expr = valueExpression(catalog.types, { ...request, shape: shapes.get(column.name) });
+    let expr = valueExpression(catalog2.types, { ...request, shape: shapes.get(column.name) });
     const perLeaf = leafShapes.map((m) => m.get(column.name));
     if (expr && perLeaf.some(Boolean)) {
       const branches = perLeaf.map((shape2, k) => {
-        const v = shape2 ? valueExpression(catalog.types, { ...request, shape: { ...shapes.get(column.name), ...shape2 } }) : expr;
+        const v = shape2 ? valueExpression(catalog2.types, { ...request, shape: { ...shapes.get(column.name), ...shape2 } }) : expr;
         return `WHEN ${k} THEN ${v ?? expr}`;
       });
       expr = `CASE (${i} % ${perLeaf.length}) ${branches.join(" ")} END`;
     }
-    const required = column.notNull || domainNotNull(catalog, column.type);
+    const required = column.notNull || domainNotNull(catalog2, column.type);
     if (expr) plans.set(column.num, { column, expr, essential: required || perLeaf.some(Boolean) });
     else if (required && column.default === null) unfillable.push(`${column.name} (${column.decl})`);
   }
@@ -17458,9 +17469,9 @@ function planInsert(catalog, table, rows, deferred, firstRow = 1) {
   const present = new Set([...plans.values()].filter((p) => p.expr || p.derived).map((p) => p.column.num));
   for (const plan of plans.values()) {
     const name = quoteIdent(plan.column.name);
-    if ((plan.column.notNull || domainNotNull(catalog, plan.column.type)) && present.has(plan.column.num))
+    if ((plan.column.notNull || domainNotNull(catalog2, plan.column.type)) && present.has(plan.column.num))
       filters.push(`${name} IS NOT NULL`);
-    for (const check of domainChecks(catalog, plan.column.type))
+    for (const check of domainChecks(catalog2, plan.column.type))
       filters.push(`(${checkCondition(check).replace(/\bVALUE\b/g, name)}) IS NOT FALSE`);
   }
   for (const c of table.constraints) {
@@ -17468,7 +17479,7 @@ function planInsert(catalog, table, rows, deferred, firstRow = 1) {
   }
   for (const fk of extraFks) {
     if (!fk.cols.every((n) => present.has(n))) continue;
-    const parent = catalog.tables.find((t) => t.oid === fk.refTable);
+    const parent = catalog2.tables.find((t) => t.oid === fk.refTable);
     if (!parent) continue;
     const pairs = fk.cols.map((n, k) => [quoteIdent(columnByNum(table, n).name), quoteIdent(columnByNum(parent, fk.refCols[k])?.name ?? "?")]);
     filters.push(
@@ -17481,10 +17492,10 @@ function planInsert(catalog, table, rows, deferred, firstRow = 1) {
   const deferrableKeys = table.constraints.some((c) => c.deferrable && "pux".includes(c.type));
   const nullIfInvalid = (p) => {
     const name = quoteIdent(p.column.name);
-    if (p.column.notNull || domainNotNull(catalog, p.column.type)) return `b.${name}`;
+    if (p.column.notNull || domainNotNull(catalog2, p.column.type)) return `b.${name}`;
     const own = [
       ...table.constraints.filter((c) => c.type === "c" && c.cols?.length === 1 && c.cols[0] === p.column.num).map((c) => checkCondition(c.def)),
-      ...domainChecks(catalog, p.column.type).map((check) => checkCondition(check).replace(/\bVALUE\b/g, name))
+      ...domainChecks(catalog2, p.column.type).map((check) => checkCondition(check).replace(/\bVALUE\b/g, name))
     ];
     return own.length ? `CASE WHEN ${own.map((c) => `(${c}) IS NOT FALSE`).join(" AND ")} THEN b.${name} END` : `b.${name}`;
   };
@@ -17528,25 +17539,25 @@ function sequenceExpression(table, column) {
   if (column.default && /\bnextval\(/.test(column.default)) return column.default;
   return void 0;
 }
-function columnShapes(catalog, table) {
+function columnShapes(catalog2, table) {
   const shapes = /* @__PURE__ */ new Map();
   for (const c of table.constraints) if (c.type === "c") readShapes(c.def, shapes);
   for (const column of table.columns) {
-    for (const check of domainChecks(catalog, column.type)) {
+    for (const check of domainChecks(catalog2, column.type)) {
       readShapes(check.replace(/\bVALUE\b/g, quoteIdent(column.name)), shapes);
     }
   }
   return shapes;
 }
-function domainChecks(catalog, type) {
+function domainChecks(catalog2, type) {
   const out = [];
-  for (let t = catalog.types.get(type), depth = 0; t && t.kind === "d" && depth < 8; t = catalog.types.get(t.base), depth++) {
+  for (let t = catalog2.types.get(type), depth = 0; t && t.kind === "d" && depth < 8; t = catalog2.types.get(t.base), depth++) {
     out.push(...t.checks ?? []);
   }
   return out;
 }
-function domainNotNull(catalog, type) {
-  for (let t = catalog.types.get(type), depth = 0; t && t.kind === "d" && depth < 8; t = catalog.types.get(t.base), depth++) {
+function domainNotNull(catalog2, type) {
+  for (let t = catalog2.types.get(type), depth = 0; t && t.kind === "d" && depth < 8; t = catalog2.types.get(t.base), depth++) {
     if (t.notNull) return true;
   }
   return false;
@@ -17965,6 +17976,7 @@ function leadingBlankLines(sql2) {
 }
 
 // src/locks/catalog.ts
+var NOT_TRACKING = `n.nspname <> '${TRACKING_SCHEMA}'`;
 var PROBE_SQL = `
 SELECT
   (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(c.oid, n.nspname || '.' || c.relname, c.relkind, c.relfilenode, COALESCE(i.indrelid, d.refobjid),
@@ -17974,7 +17986,7 @@ SELECT
      LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
      LEFT JOIN pg_catalog.pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
        AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i')
-    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${NOT_TRACKING}
       AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%') AS relations,
   (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(l.relation, l.mode)), '[]')
      FROM pg_catalog.pg_locks l
@@ -17998,7 +18010,7 @@ SELECT pg_catalog.json_agg(pg_catalog.json_build_array(c.oid,
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't'
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`);
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${NOT_TRACKING}`);
   return new Map((r.rows[0]?.counts ?? []).map(([oid, n]) => [Number(oid), Number(n)]));
 }
 function lockModeName(mode) {
@@ -18437,7 +18449,7 @@ SELECT l.relation, l.mode, n.nspname || '.' || c.relname AS name, c.relkind
  WHERE l.locktype = 'relation' AND l.granted
    AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
    AND ${pid ? "l.pid = $1" : "l.pid <> pg_catalog.pg_backend_pid()"}
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`;
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', '${TRACKING_SCHEMA}')`;
   const sample = async () => {
     const r = await client.query(sql2, pid ? [pid] : []);
     const now = performance.now() - t0;
@@ -18864,6 +18876,1350 @@ var DataCheck = class {
   }
 };
 
+// src/schema/incremental.ts
+import { createHash as createHash2 } from "node:crypto";
+
+// src/schema/snapshot-sql-common.ts
+var sql = String.raw;
+function commonTableExpressions(excludedTables, relationScope, unitScope) {
+  const excludedTable = excludedTables ? sql`
+  SELECT c.oid
+  FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'f')
+    AND (ns.q || '.' || quote_ident(c.relname) = ANY (${excludedTables})
+      OR ns.nspname || '.' || c.relname = ANY (${excludedTables})
+      OR c.relname = ANY (${excludedTables}))` : sql`SELECT NULL::oid AS oid WHERE false`;
+  const inScope = relationScope ? sql`
+    AND c.oid IN (SELECT unnest(${relationScope})
+                  UNION ALL
+                  SELECT d.objid FROM pg_catalog.pg_depend d
+                  WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = ANY (${relationScope})
+                    AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'i')` : "";
+  const scopeMember = unitScope ? sql`
+scope_member AS MATERIALIZED (
+  SELECT unnest(${unitScope}) AS oid
+  UNION
+  SELECT d.objid FROM pg_catalog.pg_depend d
+  WHERE d.refclassid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_type'::regclass, 'pg_catalog.pg_publication'::regclass)
+    AND d.refobjid = ANY (${unitScope})
+  UNION
+  SELECT d2.objid FROM pg_catalog.pg_depend d
+  JOIN pg_catalog.pg_depend d2 ON d2.refclassid = d.classid AND d2.refobjid = d.objid
+  WHERE d.refclassid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_type'::regclass)
+    AND d.refobjid = ANY (${unitScope})
+),` : "";
+  return sql`${scopeMember}
+ext_member AS MATERIALIZED (
+  -- Objects created by CREATE EXTENSION belong to the extension, not to the migrations. Read from
+  -- the extensions' side, which pg_depend indexes (its deptype is not).
+  SELECT d.classid, d.objid
+  FROM pg_catalog.pg_extension x
+  JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = x.oid
+  WHERE d.deptype = 'e'
+),
+ns AS MATERIALIZED (
+  -- User schemas: pg_catalog, pg_toast, pg_temp_N, pg_toast_temp_N (all 'pg_'-prefixed, a prefix
+  -- CREATE SCHEMA refuses) and information_schema are system schemas; the run's change tracking
+  -- (tracking-schema.ts) is not the user's.
+  SELECT n.oid, n.nspname, quote_ident(n.nspname) AS q, n.nspowner, n.nspacl
+  FROM pg_catalog.pg_namespace n
+  WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' AND n.nspname <> '${TRACKING_SCHEMA}'
+),
+excluded_table AS MATERIALIZED (${excludedTable}),
+excluded_rel AS MATERIALIZED (
+  -- A bookkeeping table's serial/identity sequence goes with it.
+  SELECT oid FROM excluded_table
+  UNION
+  SELECT d.objid FROM pg_catalog.pg_depend d JOIN excluded_table x ON x.oid = d.refobjid
+  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+    AND d.deptype IN ('a', 'i')
+),
+rel AS MATERIALIZED (
+  -- User relations that carry schema of their own (indexes and composite types are read elsewhere).
+  SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relowner, c.relacl, c.reloptions,
+         c.relispartition, c.relpartbound, c.relam, c.reltablespace, c.relrowsecurity,
+         c.relforcerowsecurity, c.relreplident, ns.q AS nsq, ns.q || '.' || quote_ident(c.relname) AS q
+  FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
+    AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid)
+    AND NOT EXISTS (SELECT 1 FROM excluded_rel x WHERE x.oid = c.oid)${inScope}
+)`;
+}
+function ownerLine(ownerExpr) {
+  return sql`'OWNER TO ' || quote_ident(pg_catalog.pg_get_userbyid(${ownerExpr}))`;
+}
+function roleName(roleExpr) {
+  return sql`CASE WHEN ${roleExpr} = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(${roleExpr})) END`;
+}
+function sortedOptions(arrayExpr) {
+  return sql`(CASE WHEN ${arrayExpr} IS NOT NULL THEN (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(${arrayExpr}) AS o) END)`;
+}
+function collationName(collOidExpr) {
+  return sql`${collOidExpr}::pg_catalog.regcollation::text`;
+}
+function sequenceParameters(alias) {
+  return sql`'AS ' || pg_catalog.format_type(${alias}.seqtypid, NULL)
+    || ' INCREMENT BY ' || ${alias}.seqincrement
+    || ' MINVALUE ' || ${alias}.seqmin
+    || ' MAXVALUE ' || ${alias}.seqmax
+    || ' START WITH ' || ${alias}.seqstart
+    || ' CACHE ' || ${alias}.seqcache
+    || CASE WHEN ${alias}.seqcycle THEN ' CYCLE' ELSE ' NO CYCLE' END`;
+}
+
+// src/schema/units.ts
+function catalog(name) {
+  return `'pg_catalog.${name}'::regclass::oid`;
+}
+function unitKey(classOid, objectOid) {
+  return `${classOid}/${objectOid}`;
+}
+function parseUnitKey(key) {
+  const [c, o] = key.split("/");
+  return [Number(c), Number(o)];
+}
+function unitOfSql(classExpr, oidExpr, alias) {
+  const c = classExpr;
+  const o = oidExpr;
+  const a = alias;
+  const K = catalog;
+  const partClass = sql`CASE ${c}
+      WHEN ${K("pg_attrdef")} THEN ${K("pg_class")}
+      WHEN ${K("pg_trigger")} THEN ${K("pg_class")}
+      WHEN ${K("pg_rewrite")} THEN ${K("pg_class")}
+      WHEN ${K("pg_policy")} THEN ${K("pg_class")}
+      WHEN ${K("pg_statistic_ext")} THEN ${K("pg_class")}
+      WHEN ${K("pg_publication_rel")} THEN ${K("pg_publication")}
+      WHEN ${K("pg_publication_namespace")} THEN ${K("pg_publication")}
+      WHEN ${K("pg_constraint")} THEN (SELECT CASE WHEN x.conrelid <> 0 THEN ${K("pg_class")} WHEN x.contypid <> 0 THEN ${K("pg_type")} END
+                                       FROM pg_catalog.pg_constraint x WHERE x.oid = ${o})
+      WHEN ${K("pg_proc")} THEN ${K("pg_type")} END`;
+  const partOid = sql`CASE ${c}
+      WHEN ${K("pg_attrdef")} THEN (SELECT x.adrelid FROM pg_catalog.pg_attrdef x WHERE x.oid = ${o})
+      WHEN ${K("pg_trigger")} THEN (SELECT x.tgrelid FROM pg_catalog.pg_trigger x WHERE x.oid = ${o})
+      WHEN ${K("pg_rewrite")} THEN (SELECT x.ev_class FROM pg_catalog.pg_rewrite x WHERE x.oid = ${o})
+      WHEN ${K("pg_policy")} THEN (SELECT x.polrelid FROM pg_catalog.pg_policy x WHERE x.oid = ${o})
+      WHEN ${K("pg_statistic_ext")} THEN (SELECT x.stxrelid FROM pg_catalog.pg_statistic_ext x WHERE x.oid = ${o})
+      WHEN ${K("pg_publication_rel")} THEN (SELECT x.prpubid FROM pg_catalog.pg_publication_rel x WHERE x.oid = ${o})
+      WHEN ${K("pg_publication_namespace")} THEN (SELECT x.pnpubid FROM pg_catalog.pg_publication_namespace x WHERE x.oid = ${o})
+      WHEN ${K("pg_constraint")} THEN (SELECT nullif(CASE WHEN x.conrelid <> 0 THEN x.conrelid ELSE x.contypid END, 0)
+                                       FROM pg_catalog.pg_constraint x WHERE x.oid = ${o})
+      -- Range constructors come with their range type.
+      WHEN ${K("pg_proc")} THEN (SELECT x.refobjid FROM pg_catalog.pg_depend x
+                                 WHERE x.classid = ${K("pg_proc")} AND x.objid = ${o} AND x.objsubid = 0
+                                   AND x.refclassid = ${K("pg_type")} AND x.deptype = 'i' LIMIT 1) END`;
+  const element = sql`coalesce((SELECT e.oid FROM pg_catalog.pg_type t JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND e.typarray = t.oid
+                      WHERE t.oid = ${a}_p.o), ${a}_p.o)`;
+  const declared = sql`coalesce((SELECT r.rngtypid FROM pg_catalog.pg_range r WHERE r.rngmultitypid = ${a}_e.o), ${a}_e.o)`;
+  const rowOf = sql`(SELECT t.typrelid FROM pg_catalog.pg_type t JOIN pg_catalog.pg_class r ON r.oid = t.typrelid
+                      WHERE t.oid = ${a}_d.o AND r.relkind <> 'c')`;
+  const relationClass = sql`CASE ${a}_k.relkind WHEN 'c' THEN ${K("pg_type")} ELSE ${K("pg_class")} END`;
+  const relationOid = sql`CASE ${a}_k.relkind
+      WHEN 'i' THEN (SELECT x.indrelid FROM pg_catalog.pg_index x WHERE x.indexrelid = ${a}_t.o)
+      WHEN 'I' THEN (SELECT x.indrelid FROM pg_catalog.pg_index x WHERE x.indexrelid = ${a}_t.o)
+      WHEN 'c' THEN ${a}_k.reltype
+      WHEN 'S' THEN coalesce((SELECT x.refobjid FROM pg_catalog.pg_depend x
+                               WHERE x.classid = ${K("pg_class")} AND x.objid = ${a}_t.o AND x.objsubid = 0
+                                 AND x.refclassid = ${K("pg_class")} AND x.deptype = 'i' LIMIT 1), ${a}_t.o)
+      ELSE ${a}_t.o END`;
+  const chain = sql`
+    LATERAL (SELECT ${partClass} AS c, ${partOid} AS o OFFSET 0) ${a}_q,
+    LATERAL (SELECT CASE WHEN ${a}_q.o IS NULL THEN ${a}_f.c ELSE ${a}_q.c END AS c, coalesce(${a}_q.o, ${a}_f.o) AS o OFFSET 0) ${a}_p,
+    LATERAL (SELECT CASE WHEN ${a}_p.c = ${K("pg_type")} THEN ${element} ELSE ${a}_p.o END AS o OFFSET 0) ${a}_e,
+    LATERAL (SELECT CASE WHEN ${a}_p.c = ${K("pg_type")} THEN ${declared} ELSE ${a}_e.o END AS o OFFSET 0) ${a}_d,
+    LATERAL (SELECT CASE WHEN ${a}_p.c = ${K("pg_type")} THEN ${rowOf} END AS relid OFFSET 0) ${a}_w,
+    LATERAL (SELECT CASE WHEN ${a}_w.relid IS NOT NULL THEN ${K("pg_class")} ELSE ${a}_p.c END AS c,
+                    coalesce(${a}_w.relid, ${a}_d.o) AS o OFFSET 0) ${a}_t,
+    LATERAL (SELECT (SELECT x.relkind FROM pg_catalog.pg_class x WHERE ${a}_t.c = ${K("pg_class")} AND x.oid = ${a}_t.o) AS relkind,
+                    (SELECT x.reltype FROM pg_catalog.pg_class x WHERE ${a}_t.c = ${K("pg_class")} AND x.oid = ${a}_t.o) AS reltype OFFSET 0) ${a}_k`;
+  return sql`LATERAL (
+  SELECT coalesce(${a}_g.uclass, ${a}_f.c) AS uclass, coalesce(${a}_g.uoid, ${a}_f.o) AS uoid
+  FROM (SELECT ${c} AS c, ${o} AS o,
+               (SELECT x.relkind FROM pg_catalog.pg_class x WHERE ${c} = ${K("pg_class")} AND x.oid = ${o}) AS relkind OFFSET 0) ${a}_f
+  LEFT JOIN LATERAL (
+    SELECT CASE WHEN ${a}_k.relkind IS NULL THEN ${a}_t.c ELSE ${relationClass} END AS uclass,
+           CASE WHEN ${a}_k.relkind IS NULL THEN ${a}_t.o ELSE ${relationOid} END AS uoid
+    FROM ${chain}
+    WHERE ${a}_f.relkind IS NULL OR ${a}_f.relkind NOT IN ('r', 'p', 'v', 'm', 'f')
+  ) ${a}_g ON true
+) ${a}`;
+}
+
+// src/schema/tracking.ts
+var S = TRACKING_SCHEMA;
+var CHANGE_LOG = `${S}.changes`;
+var EVENT_TRIGGERS = { end: `${S}_ddl_command_end`, drop: `${S}_sql_drop` };
+var DROPPED_PARENT = sql`
+  SELECT CASE
+      WHEN d.objsubid <> 0 THEN d.classid
+      WHEN d.object_type IN ('table constraint', 'trigger', 'rule', 'policy', 'default value') THEN ${catalog("pg_class")}
+      WHEN d.object_type = 'domain constraint' THEN ${catalog("pg_type")}
+      WHEN d.object_type IN ('publication relation', 'publication namespace') THEN ${catalog("pg_publication")}
+      ELSE d.classid END AS c,
+    CASE
+      WHEN d.objsubid <> 0 THEN d.objid
+      WHEN d.object_type IN ('table constraint', 'trigger', 'rule', 'policy', 'default value')
+        THEN to_regclass(quote_ident(d.address_names[1]) || '.' || quote_ident(d.address_names[2]))::oid
+      WHEN d.object_type = 'domain constraint' THEN to_regtype(d.address_names[1])::oid
+      WHEN d.object_type IN ('publication relation', 'publication namespace')
+        THEN (SELECT p.oid FROM pg_catalog.pg_publication p WHERE p.pubname = d.address_args[1])
+      ELSE d.objid END AS o`;
+function trackingInstallSql() {
+  const logged = (event, source) => sql`
+BEGIN
+  INSERT INTO ${CHANGE_LOG} (event, tag, object_type, identity, uclass, uoid, gone)
+  ${source};
+  IF NOT FOUND THEN
+    -- A DROP logs its objects from sql_drop; ddl_command_end still records that the command ran.
+    INSERT INTO ${CHANGE_LOG} (event, tag) VALUES ('${event}', tg_tag);
+  END IF;
+EXCEPTION WHEN OTHERS THEN
+  -- Tracking must never fail a user's migration. A lost record makes the next read a full one.
+  BEGIN
+    INSERT INTO ${CHANGE_LOG} (event, tag) VALUES ('lost', tg_tag);
+  EXCEPTION WHEN OTHERS THEN NULL;
+  END;
+END`;
+  const endBody = logged(
+    "end",
+    sql`SELECT 'end', c.command_tag, c.object_type, c.object_identity, u.uclass, u.uoid, false
+  FROM pg_catalog.pg_event_trigger_ddl_commands() c
+  LEFT JOIN LATERAL (SELECT cu.uclass, cu.uoid FROM ${unitOfSql("c.classid", "c.objid", "cu")}) u ON c.classid IS NOT NULL`
+  );
+  const dropBody = logged(
+    "drop",
+    sql`SELECT 'drop', tg_tag, d.object_type, d.object_identity,
+    CASE WHEN d.object_type NOT IN ('index', 'statistics object') THEN u.uclass END,
+    CASE WHEN d.object_type NOT IN ('index', 'statistics object') THEN u.uoid END,
+    -- The unit is the dropped object itself: only worth re-reading if a snapshot shows it.
+    u.uclass = d.classid AND u.uoid = d.objid
+  FROM pg_catalog.pg_event_trigger_dropped_objects() d
+  LEFT JOIN LATERAL (SELECT du.uclass, du.uoid FROM (${DROPPED_PARENT}) dp, ${unitOfSql("dp.c", "dp.o", "du")} WHERE dp.o IS NOT NULL) u ON true`
+  );
+  const fn2 = (name, body) => sql`
+CREATE OR REPLACE FUNCTION ${S}.${name}() RETURNS event_trigger LANGUAGE plpgsql
+  SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $rv_tracking$
+${body}
+$rv_tracking$`;
+  return sql`
+DROP SCHEMA IF EXISTS ${S} CASCADE;
+CREATE SCHEMA ${S};
+REVOKE ALL ON SCHEMA ${S} FROM PUBLIC;
+CREATE UNLOGGED TABLE ${CHANGE_LOG} (
+  xid pg_catalog.xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+  event text NOT NULL,
+  tag text NOT NULL,
+  object_type text,
+  identity text,
+  uclass oid,
+  uoid oid,
+  gone boolean
+);
+CREATE INDEX changes_xid_idx ON ${CHANGE_LOG} (xid);
+${fn2("ddl_command_end", endBody)};
+${fn2("sql_drop", dropBody)};
+CREATE EVENT TRIGGER ${EVENT_TRIGGERS.end} ON ddl_command_end EXECUTE FUNCTION ${S}.ddl_command_end();
+CREATE EVENT TRIGGER ${EVENT_TRIGGERS.drop} ON sql_drop EXECUTE FUNCTION ${S}.sql_drop();
+-- ALWAYS: a session with session_replication_role = replica (some data loaders set it) still logs.
+ALTER EVENT TRIGGER ${EVENT_TRIGGERS.end} ENABLE ALWAYS;
+ALTER EVENT TRIGGER ${EVENT_TRIGGERS.drop} ENABLE ALWAYS;`;
+}
+async function installChangeTracking(client) {
+  const { rows } = await client.query("SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user");
+  if (!rows[0]?.rolsuper) return { installed: false, reason: "event triggers need a superuser, and the connected role is not one" };
+  try {
+    await client.query(`BEGIN;
+${trackingInstallSql()}
+COMMIT;`);
+    return { installed: true };
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {
+    });
+    return { installed: false, reason: `cannot install change tracking: ${err.message}` };
+  }
+}
+var TRACKING_INTACT_SQL = sql`(
+  to_regclass('${CHANGE_LOG}') IS NOT NULL
+  AND (SELECT count(*) FROM pg_catalog.pg_event_trigger et
+       JOIN pg_catalog.pg_proc p ON p.oid = et.evtfoid
+       JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+       WHERE et.evtname IN ('${EVENT_TRIGGERS.end}', '${EVENT_TRIGGERS.drop}')
+         AND n.nspname = '${S}' AND et.evtenabled = 'A') = 2)`;
+
+// src/schema/changes.ts
+var TRACKING_LOST = "change tracking was removed or disabled";
+var SWEPT = [
+  ["pg_namespace", catalog("pg_namespace"), "oid"],
+  ["pg_class", catalog("pg_class"), "oid"],
+  ["pg_attribute", catalog("pg_class"), "attrelid"],
+  ["pg_attrdef", catalog("pg_attrdef"), "oid"],
+  ["pg_constraint", catalog("pg_constraint"), "oid"],
+  ["pg_index", catalog("pg_class"), "indexrelid"],
+  ["pg_trigger", catalog("pg_trigger"), "oid"],
+  ["pg_rewrite", catalog("pg_rewrite"), "oid"],
+  ["pg_policy", catalog("pg_policy"), "oid"],
+  ["pg_statistic_ext", catalog("pg_statistic_ext"), "oid"],
+  ["pg_inherits", catalog("pg_class"), "inhrelid"],
+  ["pg_foreign_table", catalog("pg_class"), "ftrelid"],
+  ["pg_sequence", catalog("pg_class"), "seqrelid"],
+  ["pg_proc", catalog("pg_proc"), "oid"],
+  ["pg_aggregate", catalog("pg_proc"), "aggfnoid"],
+  ["pg_type", catalog("pg_type"), "oid"],
+  ["pg_enum", catalog("pg_type"), "enumtypid"],
+  ["pg_range", catalog("pg_type"), "rngtypid"],
+  ["pg_collation", catalog("pg_collation"), "oid"],
+  ["pg_description", "classoid", "objoid"],
+  ["pg_default_acl", catalog("pg_default_acl"), "oid"],
+  ["pg_extension", catalog("pg_extension"), "oid"],
+  ["pg_event_trigger", catalog("pg_event_trigger"), "oid"],
+  ["pg_publication", catalog("pg_publication"), "oid"],
+  ["pg_publication_rel", catalog("pg_publication_rel"), "oid"],
+  ["pg_publication_namespace", catalog("pg_publication_namespace"), "oid"],
+  ["pg_language", catalog("pg_language"), "oid"],
+  ["pg_foreign_server", catalog("pg_foreign_server"), "oid"],
+  ["pg_foreign_data_wrapper", catalog("pg_foreign_data_wrapper"), "oid"]
+];
+function detectChangesSql() {
+  const h = "$1::pg_catalog.xid8";
+  const newer = (alias) => `age(${alias}.xmin) <= (SELECT a FROM h)`;
+  const swept = SWEPT.map(
+    ([table, cls, oid]) => `SELECT ${cls.includes("::") ? cls : `s.${cls}`} AS c, s.${oid} AS o FROM pg_catalog.${table} s WHERE ${newer("s")}`
+  ).join("\n  UNION ALL ");
+  return sql`
+WITH h AS MATERIALIZED (SELECT age(xid(${h})) AS a),
+changed_role AS MATERIALIZED (SELECT r.oid FROM pg_catalog.pg_authid r WHERE ${newer("r")}),
+ids AS (
+  ${swept}
+  UNION ALL
+  -- Objects that print a changed role's name: owners, grantees, policy roles.
+  SELECT sd.classid, sd.objid FROM pg_catalog.pg_shdepend sd JOIN changed_role cr ON sd.refobjid = cr.oid
+  WHERE sd.refclassid = ${catalog("pg_authid")}
+    AND sd.dbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = current_database())
+),
+distinct_ids AS (SELECT DISTINCT c, o FROM ids),
+swept_unit AS (
+  SELECT DISTINCT u.uclass, u.uoid FROM distinct_ids, ${unitOfSql("distinct_ids.c", "distinct_ids.o", "u")}
+)
+SELECT 'horizon' AS what, NULL::oid AS uclass, NULL::oid AS uoid, pg_snapshot_xmin(pg_current_snapshot())::text AS detail, NULL::text AS identity
+UNION ALL
+SELECT 'unit', su.uclass, su.uoid, NULL, NULL FROM swept_unit su
+WHERE NOT EXISTS (
+  -- TOAST tables, temporary relations and system namespaces never carry snapshot rows.
+  SELECT 1 FROM pg_catalog.pg_class c
+  WHERE su.uclass = ${catalog("pg_class")} AND c.oid = su.uoid AND (c.relkind = 't' OR c.relpersistence = 't'))
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n
+                  WHERE su.uclass = ${catalog("pg_namespace")} AND n.oid = su.uoid AND n.nspname ~ '^pg_')
+UNION ALL
+SELECT 'unit', ${catalog("pg_event_trigger")}, et.oid, NULL, NULL FROM pg_catalog.pg_event_trigger et
+WHERE et.evtname NOT IN ('${EVENT_TRIGGERS.end}', '${EVENT_TRIGGERS.drop}')
+UNION ALL
+SELECT CASE WHEN l.gone THEN 'gone' ELSE 'unit' END, l.uclass, l.uoid, NULL, NULL
+FROM ${CHANGE_LOG} l WHERE l.xid >= ${h} AND l.uclass IS NOT NULL
+UNION ALL
+SELECT 'log', NULL, NULL, l.event || ' ' || l.tag || ' ' || coalesce(l.object_type, ''), l.identity
+FROM ${CHANGE_LOG} l
+WHERE l.xid >= ${h}
+  AND (l.event = 'lost' OR l.tag = 'ALTER EXTENSION'
+    OR (l.event = 'drop' AND l.object_type IN ('index', 'statistics object')))
+UNION ALL
+SELECT 'full', NULL, NULL, 'role ' || quote_ident(pg_catalog.pg_get_userbyid(cr.oid)) || ' was changed, and objects it owns record no dependency on it', NULL
+FROM changed_role cr WHERE cr.oid < 16384
+UNION ALL
+SELECT 'full', NULL, NULL, 'tablespace ' || quote_ident(ts.spcname) || ' was created or changed (tablespace names record no dependencies)', NULL
+FROM pg_catalog.pg_tablespace ts WHERE ${newer("ts")}
+UNION ALL
+SELECT 'full', NULL, NULL, '${TRACKING_LOST}', NULL WHERE NOT ${TRACKING_INTACT_SQL}`;
+}
+var HORIZON_SQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon";
+var DETECT = { name: "rollback_verify_detect_changes", text: detectChangesSql() };
+async function detectChanges(client, since) {
+  if (!/^\d+$/.test(since)) throw new Error(`not a transaction horizon: ${since}`);
+  let rows;
+  try {
+    rows = (await client.query({ ...DETECT, values: [since] })).rows;
+  } catch (err) {
+    if (err.code !== "42P01") throw err;
+    const { rows: h } = await client.query(HORIZON_SQL);
+    return { horizon: h[0].horizon, units: [], gone: [], droppedByName: [], fullReasons: [TRACKING_LOST], trackingLost: true };
+  }
+  const units = /* @__PURE__ */ new Set();
+  const gone = /* @__PURE__ */ new Set();
+  const droppedByName = [];
+  const fullReasons = [];
+  let horizon = "";
+  for (const row of rows) {
+    if (row.what === "horizon") horizon = row.detail;
+    else if (row.what === "unit") units.add(unitKey(row.uclass, row.uoid));
+    else if (row.what === "gone") gone.add(unitKey(row.uclass, row.uoid));
+    else if (row.what === "full") fullReasons.push(row.detail);
+    else {
+      const [event, ...rest] = row.detail.split(" ");
+      const detail = rest.join(" ");
+      if (event === "lost") fullReasons.push(`a DDL command (${detail.trim()}) could not be logged`);
+      else if (detail.startsWith("ALTER EXTENSION")) fullReasons.push("ALTER EXTENSION may have added or removed extension members");
+      else if (row.identity) droppedByName.push({ kind: detail.endsWith("statistics object") ? "statistics" : "index", identity: row.identity });
+    }
+  }
+  return {
+    horizon,
+    units: [...units],
+    gone: [...gone].filter((u) => !units.has(u)),
+    droppedByName,
+    fullReasons: [...new Set(fullReasons)],
+    trackingLost: fullReasons.includes(TRACKING_LOST)
+  };
+}
+function dependentsSql() {
+  const schemas = "$3::pg_catalog.oid[]";
+  const anySchema = `cardinality(${schemas}) > 0`;
+  const c = (name) => catalog(name);
+  return sql`
+WITH r (c, o) AS (SELECT * FROM unnest($1::pg_catalog.oid[], $2::pg_catalog.oid[])),
+named (c, o) AS (
+  -- What a unit consists of that others can name: the unit's object, a table's row type and its
+  -- array, its indexes; a type's array, multirange (and its array) and composite relation.
+  SELECT r.c, r.o FROM r
+  UNION ALL SELECT ${c("pg_type")}, rc.reltype FROM r JOIN pg_catalog.pg_class rc ON r.c = ${c("pg_class")} AND rc.oid = r.o WHERE rc.reltype <> 0
+  UNION ALL SELECT ${c("pg_type")}, rt.typarray FROM r JOIN pg_catalog.pg_class rc ON r.c = ${c("pg_class")} AND rc.oid = r.o
+    JOIN pg_catalog.pg_type rt ON rt.oid = rc.reltype WHERE rt.typarray <> 0
+  UNION ALL SELECT ${c("pg_class")}, x.indexrelid FROM r JOIN pg_catalog.pg_index x ON r.c = ${c("pg_class")} AND x.indrelid = r.o
+  UNION ALL SELECT ${c("pg_type")}, t.typarray FROM r JOIN pg_catalog.pg_type t ON r.c = ${c("pg_type")} AND t.oid = r.o WHERE t.typarray <> 0
+  UNION ALL SELECT ${c("pg_class")}, t.typrelid FROM r JOIN pg_catalog.pg_type t ON r.c = ${c("pg_type")} AND t.oid = r.o WHERE t.typrelid <> 0
+  UNION ALL SELECT ${c("pg_type")}, rg.rngmultitypid FROM r JOIN pg_catalog.pg_range rg ON r.c = ${c("pg_type")} AND rg.rngtypid = r.o
+  UNION ALL SELECT ${c("pg_type")}, mt.typarray FROM r JOIN pg_catalog.pg_range rg ON r.c = ${c("pg_type")} AND rg.rngtypid = r.o
+    JOIN pg_catalog.pg_type mt ON mt.oid = rg.rngmultitypid WHERE mt.typarray <> 0
+),
+member (c, o) AS (
+  -- Everything in a renamed schema. Most objects record a dependency on their schema; the
+  -- catalogs are read as well for those that do not.
+  SELECT d.classid, d.objid FROM pg_catalog.pg_depend d WHERE d.refclassid = ${c("pg_namespace")} AND d.refobjid = ANY (${schemas}) AND ${anySchema}
+  UNION ALL SELECT ${c("pg_class")}, x.oid FROM pg_catalog.pg_class x WHERE x.relnamespace = ANY (${schemas}) AND ${anySchema}
+  UNION ALL SELECT ${c("pg_type")}, x.oid FROM pg_catalog.pg_type x WHERE x.typnamespace = ANY (${schemas}) AND ${anySchema}
+  UNION ALL SELECT ${c("pg_proc")}, x.oid FROM pg_catalog.pg_proc x WHERE x.pronamespace = ANY (${schemas}) AND ${anySchema}
+  UNION ALL SELECT ${c("pg_collation")}, x.oid FROM pg_catalog.pg_collation x WHERE x.collnamespace = ANY (${schemas}) AND ${anySchema}
+  UNION ALL SELECT ${c("pg_statistic_ext")}, x.oid FROM pg_catalog.pg_statistic_ext x WHERE x.stxnamespace = ANY (${schemas}) AND ${anySchema}
+  UNION ALL SELECT ${c("pg_constraint")}, x.oid FROM pg_catalog.pg_constraint x WHERE x.connamespace = ANY (${schemas}) AND ${anySchema}
+  UNION ALL SELECT ${c("pg_default_acl")}, x.oid FROM pg_catalog.pg_default_acl x WHERE x.defaclnamespace = ANY (${schemas}) AND ${anySchema}
+  UNION ALL SELECT ${c("pg_publication_namespace")}, x.oid FROM pg_catalog.pg_publication_namespace x WHERE x.pnnspid = ANY (${schemas}) AND ${anySchema}
+  UNION ALL SELECT ${c("pg_extension")}, x.oid FROM pg_catalog.pg_extension x WHERE x.extnamespace = ANY (${schemas}) AND ${anySchema}
+),
+dependent (c, o) AS (
+  SELECT DISTINCT d.classid, d.objid FROM named JOIN pg_catalog.pg_depend d ON d.refclassid = named.c AND d.refobjid = named.o
+  UNION
+  SELECT member.c, member.o FROM member
+)
+SELECT DISTINCT u.uclass, u.uoid FROM dependent, ${unitOfSql("dependent.c", "dependent.o", "u")}`;
+}
+async function findDependents(client, renamed, renamedSchemas) {
+  if (renamed.length === 0 && renamedSchemas.length === 0) return [];
+  const pairs = renamed.map((k) => k.split("/").map(Number));
+  const values = [pairs.map(([cls]) => cls), pairs.map(([, o]) => o), [...renamedSchemas]];
+  const { rows } = await client.query({ ...DEPENDENTS, values });
+  return rows.map((r) => unitKey(r.uclass, r.uoid));
+}
+var DEPENDENTS = { name: "rollback_verify_dependents", text: dependentsSql() };
+
+// src/schema/hash.ts
+import * as crypto2 from "node:crypto";
+var MODULUS2 = 1n << 256n;
+var LANES = 8;
+var LANE = 2 ** 32;
+function objectHashInput(o) {
+  return [o.kind, o.name, o.ddl, o.table ?? "", o.position === void 0 ? "" : String(o.position)].join("");
+}
+var oneShot = crypto2.hash;
+function sha256(text) {
+  return oneShot ? oneShot("sha256", text, "buffer") : crypto2.createHash("sha256").update(text, "utf8").digest();
+}
+function objectDigest(o) {
+  return BigInt(`0x${sha256(objectHashInput(o)).toString("hex")}`);
+}
+function digestObjects(objects) {
+  const lanes = new Array(LANES).fill(0);
+  for (const o of objects) {
+    const h = sha256(objectHashInput(o));
+    for (let i = 0; i < LANES; i++) lanes[i] += h.readUInt32BE(4 * i);
+  }
+  let total = 0n;
+  for (let i = 0; i < LANES; i++) total = total * BigInt(LANE) + BigInt(lanes[i]);
+  return total % MODULUS2;
+}
+function adjustDigest(base, removed, added) {
+  let total = base;
+  for (const o of removed) total -= objectDigest(o);
+  for (const o of added) total += objectDigest(o);
+  return (total % MODULUS2 + MODULUS2) % MODULUS2;
+}
+function digestHex(digest) {
+  return digest.toString(16).padStart(64, "0");
+}
+var digests = /* @__PURE__ */ new WeakMap();
+function snapshotWithLazyFingerprint(objects, digest) {
+  let cached;
+  let compute = digest ?? (() => digestObjects(objects.values()));
+  const value = () => {
+    if (cached === void 0) {
+      cached = compute();
+      compute = void 0;
+    }
+    return cached;
+  };
+  const snapshot = { objects };
+  Object.defineProperty(snapshot, "fingerprint", { enumerable: true, configurable: true, get: () => digestHex(value()) });
+  digests.set(snapshot, value);
+  return snapshot;
+}
+function snapshotDigest(s) {
+  const known2 = digests.get(s);
+  return known2 ? known2() : digestObjects(s.objects.values());
+}
+
+// src/schema/layered-map.ts
+var REMOVED = /* @__PURE__ */ Symbol("removed");
+var MAX_DEPTH2 = 64;
+var LayeredMap = class _LayeredMap extends Map {
+  /** The layer below (another LayeredMap) or the root (a plain map). */
+  base;
+  changes = /* @__PURE__ */ new Map();
+  depth;
+  /** Changes made in this layer and all layers below it, down to the root. */
+  chainChangesBelow;
+  count;
+  /** A map equal to `base`, which later sets and deletes do not touch. */
+  constructor(base) {
+    super();
+    const below = base instanceof _LayeredMap ? base : void 0;
+    const depth = below ? below.depth + 1 : 1;
+    const changed = below ? below.chainChangesBelow + below.changes.size : 0;
+    const flatten = below !== void 0 && (depth > MAX_DEPTH2 || changed * 2 > below.root().size);
+    this.base = flatten ? new Map(base) : base;
+    this.depth = flatten ? 1 : depth;
+    this.chainChangesBelow = flatten ? 0 : changed;
+    this.count = base.size;
+  }
+  root() {
+    let m = this.base;
+    while (m instanceof _LayeredMap) m = m.base;
+    return m;
+  }
+  get size() {
+    return this.count;
+  }
+  get(key) {
+    if (this.changes.has(key)) {
+      const v = this.changes.get(key);
+      return v === REMOVED ? void 0 : v;
+    }
+    return this.base.get(key);
+  }
+  has(key) {
+    if (this.changes.has(key)) return this.changes.get(key) !== REMOVED;
+    return this.base.has(key);
+  }
+  set(key, value) {
+    if (!this.changes) return this;
+    if (!this.has(key)) this.count++;
+    this.changes.set(key, value);
+    return this;
+  }
+  delete(key) {
+    if (!this.has(key)) return false;
+    this.count--;
+    if (this.base.has(key)) this.changes.set(key, REMOVED);
+    else this.changes.delete(key);
+    return true;
+  }
+  clear() {
+    for (const key of [...this.keys()]) this.delete(key);
+  }
+  /** One pass over the root and one over the merged changes: O(size + changes), whatever the depth. */
+  *entries() {
+    const overrides = /* @__PURE__ */ new Map();
+    let m = this;
+    while (m instanceof _LayeredMap) {
+      const layer = m;
+      for (const [key, value] of layer.changes) if (!overrides.has(key)) overrides.set(key, value);
+      m = layer.base;
+    }
+    for (const [key, value] of m) if (!overrides.has(key)) yield [key, value];
+    for (const [key, value] of overrides) if (value !== REMOVED) yield [key, value];
+  }
+  *keys() {
+    for (const [key] of this.entries()) yield key;
+  }
+  *values() {
+    for (const [, value] of this.entries()) yield value;
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+  forEach(fn2, thisArg) {
+    for (const [key, value] of this.entries()) fn2.call(thisArg, value, key, this);
+  }
+};
+
+// src/schema/snapshot-sql-relations.ts
+var TABLES = sql`
+SELECT 'table'::text AS kind, r.q AS name,
+  concat_ws(E'\n',
+    'CREATE ' || CASE WHEN r.relpersistence = 'u' THEN 'UNLOGGED ' ELSE '' END
+      || CASE WHEN r.relkind = 'f' THEN 'FOREIGN TABLE ' ELSE 'TABLE ' END || r.q,
+    CASE WHEN r.relispartition THEN '  PARTITION OF ' || inh.parents || ' ' || pg_get_expr(r.relpartbound, r.oid) END,
+    CASE WHEN NOT r.relispartition AND inh.parents IS NOT NULL THEN '  INHERITS (' || inh.parents || ')' END,
+    CASE WHEN r.relkind = 'p' THEN '  PARTITION BY ' || pg_get_partkeydef(r.oid) END,
+    CASE WHEN am.amname IS NOT NULL AND am.amname <> 'heap' THEN '  USING ' || quote_ident(am.amname) END,
+    '  WITH (' || ${sortedOptions("r.reloptions")} || ')',
+    CASE WHEN r.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = r.reltablespace) END,
+    CASE WHEN r.relkind = 'f' THEN (
+      SELECT '  SERVER ' || quote_ident(fs.srvname) || coalesce(' OPTIONS (' || ${sortedOptions("ft.ftoptions")} || ')', '')
+      FROM pg_foreign_table ft JOIN pg_foreign_server fs ON fs.oid = ft.ftserver WHERE ft.ftrelid = r.oid) END,
+    ${ownerLine("r.relowner")},
+    CASE WHEN r.relrowsecurity THEN 'ENABLE ROW LEVEL SECURITY' END,
+    CASE WHEN r.relforcerowsecurity THEN 'FORCE ROW LEVEL SECURITY' END,
+    CASE r.relreplident
+      WHEN 'n' THEN 'REPLICA IDENTITY NOTHING'
+      WHEN 'f' THEN 'REPLICA IDENTITY FULL'
+      WHEN 'i' THEN (SELECT 'REPLICA IDENTITY USING INDEX ' || quote_ident(ic.relname)
+                     FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+                     WHERE x.indrelid = r.oid AND x.indisreplident) END,
+    'CLUSTER ON ' || clustered.indexname
+  ) AS ddl,
+  NULL::text AS tbl, NULL::int AS pos,
+  ${catalog("pg_class")} AS uclass, r.oid AS uoid
+FROM rel r
+LEFT JOIN (
+  SELECT i.inhrelid, string_agg(pn.q || '.' || quote_ident(pc.relname), ', ' ORDER BY i.inhseqno) AS parents
+  FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN ns pn ON pn.oid = pc.relnamespace
+  GROUP BY i.inhrelid
+) inh ON inh.inhrelid = r.oid
+LEFT JOIN pg_am am ON am.oid = r.relam
+LEFT JOIN (
+  SELECT x.indrelid, quote_ident(ic.relname) AS indexname
+  FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid WHERE x.indisclustered
+) clustered ON clustered.indrelid = r.oid
+WHERE r.relkind IN ('r', 'p', 'f')`;
+var COLUMNS = sql`
+SELECT 'column'::text, r.q || '.' || quote_ident(a.attname),
+  concat_ws(' ',
+    quote_ident(a.attname),
+    format_type(a.atttypid, a.atttypmod),
+    CASE WHEN a.attcollation <> t.typcollation THEN 'COLLATE ' || ${collationName("a.attcollation")} END,
+    CASE a.attcompression WHEN 'p' THEN 'COMPRESSION pglz' WHEN 'l' THEN 'COMPRESSION lz4' END,
+    CASE WHEN a.attstorage <> t.typstorage THEN 'STORAGE '
+      || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END,
+    CASE WHEN a.attnotnull THEN 'NOT NULL' END,
+    -- A default cannot refer to columns, so it deparses without the relation (relid 0), which
+    -- spares pg_get_expr opening and locking the table once per column.
+    CASE WHEN a.attgenerated = '' AND ad.adbin IS NOT NULL THEN 'DEFAULT ' || pg_get_expr(ad.adbin, 0) END,
+    CASE a.attgenerated
+      WHEN 's' THEN 'GENERATED ALWAYS AS (' || pg_get_expr(ad.adbin, ad.adrelid) || ') STORED'
+      WHEN 'v' THEN 'GENERATED ALWAYS AS (' || pg_get_expr(ad.adbin, ad.adrelid) || ') VIRTUAL' END,
+    CASE WHEN a.attidentity <> '' THEN (
+      SELECT CASE a.attidentity WHEN 'a' THEN 'GENERATED ALWAYS' ELSE 'GENERATED BY DEFAULT' END
+        || ' AS IDENTITY (' || ${sequenceParameters("idseq")} || ')'
+      FROM pg_depend d JOIN pg_sequence idseq ON idseq.seqrelid = d.objid
+      WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
+        AND d.classid = 'pg_class'::regclass AND d.deptype = 'i') END,
+    CASE WHEN a.attstattarget >= 0 THEN 'STATISTICS ' || a.attstattarget END,
+    'WITH (' || ${sortedOptions("a.attoptions")} || ')',
+    'OPTIONS (' || ${sortedOptions("a.attfdwoptions")} || ')'
+  ),
+  r.q,
+  (row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum))::int,
+  ${catalog("pg_class")}, a.attrelid
+FROM rel r
+JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+WHERE r.relkind IN ('r', 'p', 'f')`;
+var CONSTRAINTS = sql`
+SELECT 'constraint'::text, r.q || '.' || quote_ident(co.conname),
+  'CONSTRAINT ' || quote_ident(co.conname) || ' ' || pg_get_constraintdef(co.oid),
+  r.q, NULL::int,
+  ${catalog("pg_class")}, r.oid
+FROM pg_constraint co JOIN rel r ON r.oid = co.conrelid
+WHERE co.contype NOT IN ('n', 't')`;
+var INDEXES = sql`
+SELECT 'index'::text, ins.q || '.' || quote_ident(ic.relname),
+  concat_ws(E'\n',
+    pg_get_indexdef(x.indexrelid),
+    CASE WHEN ic.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = ic.reltablespace) END,
+    CASE WHEN NOT x.indisvalid THEN '-- INVALID (a failed CREATE INDEX CONCURRENTLY leaves this)' END),
+  r.q, NULL::int,
+  ${catalog("pg_class")}, r.oid
+FROM pg_index x
+JOIN rel r ON r.oid = x.indrelid
+JOIN pg_class ic ON ic.oid = x.indexrelid
+JOIN ns ins ON ins.oid = ic.relnamespace
+WHERE NOT EXISTS (
+  SELECT 1 FROM pg_constraint co
+  WHERE co.conindid = x.indexrelid AND co.conrelid = x.indrelid AND co.contype IN ('p', 'u', 'x'))`;
+var SEQUENCES = sql`
+SELECT 'sequence'::text, r.q,
+  concat_ws(E'\n',
+    'CREATE ' || CASE WHEN r.relpersistence = 'u' THEN 'UNLOGGED ' ELSE '' END || 'SEQUENCE ' || r.q,
+    '  ' || ${sequenceParameters("s")},
+    (SELECT '  OWNED BY ' || on_.q || '.' || quote_ident(oc.relname) || '.' || quote_ident(oa.attname)
+     FROM pg_depend d
+     JOIN pg_class oc ON oc.oid = d.refobjid
+     JOIN ns on_ ON on_.oid = oc.relnamespace
+     JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
+     WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
+       AND d.deptype = 'a' AND d.refobjsubid > 0),
+    ${ownerLine("r.relowner")}),
+  NULL::text, NULL::int,
+  ${catalog("pg_class")}, r.oid
+FROM rel r JOIN pg_sequence s ON s.seqrelid = r.oid
+WHERE r.relkind = 'S'
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_depend d
+    WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i')`;
+var VIEWS = sql`
+SELECT CASE r.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END, r.q,
+  concat_ws(E'\n',
+    'CREATE ' || CASE r.relkind WHEN 'v' THEN 'VIEW ' ELSE 'MATERIALIZED VIEW ' END || r.q,
+    CASE WHEN r.relkind = 'm' AND am.amname IS NOT NULL AND am.amname <> 'heap' THEN '  USING ' || quote_ident(am.amname) END,
+    '  WITH (' || ${sortedOptions("r.reloptions")} || ')',
+    CASE WHEN r.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = r.reltablespace) END,
+    'AS',
+    rtrim(pg_get_viewdef(r.oid, true), E'\n'),
+    ${ownerLine("r.relowner")}),
+  NULL::text, NULL::int,
+  ${catalog("pg_class")}, r.oid
+FROM rel r LEFT JOIN pg_am am ON am.oid = r.relam
+WHERE r.relkind IN ('v', 'm')`;
+var STATISTICS = sql`
+SELECT 'statistics'::text, sn.q || '.' || quote_ident(s.stxname),
+  concat_ws(E'\n',
+    pg_get_statisticsobjdef(s.oid),
+    CASE WHEN s.stxstattarget >= 0 THEN 'STATISTICS ' || s.stxstattarget END),
+  r.q, NULL::int,
+  ${catalog("pg_class")}, r.oid
+FROM pg_statistic_ext s JOIN rel r ON r.oid = s.stxrelid JOIN ns sn ON sn.oid = s.stxnamespace`;
+
+// src/schema/snapshot-sql-routines.ts
+var ROUTINE_NAME = sql`pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')'`;
+var AGGREGATE_DEF = sql`
+  'CREATE AGGREGATE ' || pn.q || '.' || quote_ident(p.proname) || '(' || pg_get_function_arguments(p.oid) || ') ('
+  || concat_ws(', ',
+    'SFUNC = ' || ag.aggtransfn::regprocedure,
+    'STYPE = ' || format_type(ag.aggtranstype, NULL),
+    CASE WHEN ag.aggtransspace <> 0 THEN 'SSPACE = ' || ag.aggtransspace END,
+    CASE WHEN ag.aggfinalfn <> 0 THEN 'FINALFUNC = ' || ag.aggfinalfn::regprocedure END,
+    CASE WHEN ag.aggfinalextra THEN 'FINALFUNC_EXTRA' END,
+    'FINALFUNC_MODIFY = ' || ag.aggfinalmodify::text,
+    CASE WHEN ag.aggcombinefn <> 0 THEN 'COMBINEFUNC = ' || ag.aggcombinefn::regprocedure END,
+    CASE WHEN ag.aggserialfn <> 0 THEN 'SERIALFUNC = ' || ag.aggserialfn::regprocedure END,
+    CASE WHEN ag.aggdeserialfn <> 0 THEN 'DESERIALFUNC = ' || ag.aggdeserialfn::regprocedure END,
+    CASE WHEN ag.agginitval IS NOT NULL THEN 'INITCOND = ' || quote_literal(ag.agginitval) END,
+    CASE WHEN ag.aggmtransfn <> 0 THEN 'MSFUNC = ' || ag.aggmtransfn::regprocedure END,
+    CASE WHEN ag.aggminvtransfn <> 0 THEN 'MINVFUNC = ' || ag.aggminvtransfn::regprocedure END,
+    CASE WHEN ag.aggmtranstype <> 0 THEN 'MSTYPE = ' || format_type(ag.aggmtranstype, NULL) END,
+    CASE WHEN ag.aggmfinalfn <> 0 THEN 'MFINALFUNC = ' || ag.aggmfinalfn::regprocedure END,
+    CASE WHEN ag.aggminitval IS NOT NULL THEN 'MINITCOND = ' || quote_literal(ag.aggminitval) END,
+    CASE WHEN ag.aggsortop <> 0 THEN 'SORTOP = ' || ag.aggsortop::regoperator END,
+    CASE WHEN ag.aggkind = 'h' THEN 'HYPOTHETICAL' END,
+    'PARALLEL = ' || CASE p.proparallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END)
+  || ')'`;
+var ROUTINES = sql`
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+  ${ROUTINE_NAME},
+  concat_ws(E'\n',
+    CASE WHEN p.prokind = 'a' THEN ${AGGREGATE_DEF} ELSE rtrim(pg_get_functiondef(p.oid), E'\n') END,
+    ${ownerLine("p.proowner")}),
+  NULL::text, NULL::int,
+  ${catalog("pg_proc")}, p.oid
+FROM pg_proc p
+JOIN ns pn ON pn.oid = p.pronamespace
+LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
+WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid)
+  -- Functions a type creates for itself (range and multirange constructors) come with the type.
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')`;
+var TRIGGERS = sql`
+SELECT 'trigger'::text, r.q || '.' || quote_ident(tg.tgname),
+  pg_get_triggerdef(tg.oid)
+    || CASE tg.tgenabled WHEN 'D' THEN E'\nDISABLE' WHEN 'R' THEN E'\nENABLE REPLICA' WHEN 'A' THEN E'\nENABLE ALWAYS' ELSE '' END,
+  r.q, NULL::int,
+  ${catalog("pg_class")}, r.oid
+FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid
+WHERE NOT tg.tgisinternal`;
+var RULES = sql`
+SELECT 'rule'::text, r.q || '.' || quote_ident(rw.rulename),
+  pg_get_ruledef(rw.oid)
+    || CASE rw.ev_enabled WHEN 'D' THEN E'\nDISABLE' WHEN 'R' THEN E'\nENABLE REPLICA' WHEN 'A' THEN E'\nENABLE ALWAYS' ELSE '' END,
+  r.q, NULL::int,
+  ${catalog("pg_class")}, r.oid
+FROM pg_rewrite rw JOIN rel r ON r.oid = rw.ev_class
+WHERE rw.rulename <> '_RETURN'`;
+var EVENT_TRIGGERS2 = sql`
+SELECT 'event trigger'::text, quote_ident(et.evtname),
+  concat_ws(E'\n',
+    'CREATE EVENT TRIGGER ' || quote_ident(et.evtname) || ' ON ' || et.evtevent,
+    '  WHEN TAG IN (' || (SELECT string_agg(quote_literal(tag), ', ' ORDER BY tag) FROM unnest(et.evttags) AS tag) || ')',
+    '  EXECUTE FUNCTION ' || et.evtfoid::regprocedure,
+    CASE et.evtenabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'A' THEN 'ENABLE ALWAYS' END,
+    ${ownerLine("et.evtowner")}),
+  NULL::text, NULL::int,
+  ${catalog("pg_event_trigger")}, et.oid
+FROM pg_event_trigger et
+WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_event_trigger'::regclass AND e.objid = et.oid)
+  -- The run's own change tracking (tracking.ts) is not part of the schema.
+  AND NOT EXISTS (SELECT 1 FROM pg_proc tp JOIN pg_namespace tn ON tn.oid = tp.pronamespace
+                  WHERE tp.oid = et.evtfoid AND tn.nspname = '${TRACKING_SCHEMA}')`;
+
+// src/schema/snapshot-sql-types.ts
+var TYPE_NAME = sql`tn.q || '.' || quote_ident(t.typname)`;
+var ENUM_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS ENUM ('
+  || coalesce((SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+               FROM pg_enum e WHERE e.enumtypid = t.oid), '') || ')'`;
+var COMPOSITE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS ('
+  || coalesce((SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
+                 || CASE WHEN a.attcollation <> at.typcollation THEN ' COLLATE ' || ${collationName("a.attcollation")} ELSE '' END,
+                 ', ' ORDER BY a.attnum)
+               FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
+               WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '') || ')'`;
+var RANGE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS RANGE ('
+  || concat_ws(', ',
+    'SUBTYPE = ' || format_type(rg.rngsubtype, NULL),
+    (SELECT 'SUBTYPE_OPCLASS = ' || CASE WHEN opc.opcnamespace = 'pg_catalog'::regnamespace THEN '' ELSE quote_ident(on_.nspname) || '.' END
+       || quote_ident(opc.opcname)
+     FROM pg_opclass opc JOIN pg_namespace on_ ON on_.oid = opc.opcnamespace WHERE opc.oid = rg.rngsubopc),
+    CASE WHEN rg.rngcollation <> 0 THEN 'COLLATION = ' || ${collationName("rg.rngcollation")} END,
+    CASE WHEN rg.rngcanonical <> 0 THEN 'CANONICAL = ' || rg.rngcanonical::regprocedure END,
+    CASE WHEN rg.rngsubdiff <> 0 THEN 'SUBTYPE_DIFF = ' || rg.rngsubdiff::regprocedure END,
+    'MULTIRANGE_TYPE_NAME = ' || format_type(rg.rngmultitypid, NULL))
+  || ')'`;
+var DOMAIN_DEF = sql`concat_ws(E'\n',
+    'CREATE DOMAIN ' || ${TYPE_NAME} || ' AS ' || format_type(t.typbasetype, t.typtypmod)
+      || CASE WHEN t.typcollation <> bt.typcollation THEN ' COLLATE ' || ${collationName("t.typcollation")} ELSE '' END,
+    '  DEFAULT ' || pg_get_expr(t.typdefaultbin, 0),
+    CASE WHEN t.typnotnull THEN '  NOT NULL' END,
+    (SELECT string_agg('  CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid), E'\n' ORDER BY c.conname)
+     FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype <> 'n'))`;
+var BASE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' ('
+  || concat_ws(', ',
+    'INPUT = ' || t.typinput::regprocedure,
+    'OUTPUT = ' || t.typoutput::regprocedure,
+    CASE WHEN t.typreceive <> 0 THEN 'RECEIVE = ' || t.typreceive::regprocedure END,
+    CASE WHEN t.typsend <> 0 THEN 'SEND = ' || t.typsend::regprocedure END,
+    CASE WHEN t.typmodin <> 0 THEN 'TYPMOD_IN = ' || t.typmodin::regprocedure END,
+    CASE WHEN t.typmodout <> 0 THEN 'TYPMOD_OUT = ' || t.typmodout::regprocedure END,
+    CASE WHEN t.typanalyze <> 0 THEN 'ANALYZE = ' || t.typanalyze::regprocedure END,
+    'INTERNALLENGTH = ' || CASE WHEN t.typlen < 0 THEN 'VARIABLE' ELSE t.typlen::text END,
+    CASE WHEN t.typbyval THEN 'PASSEDBYVALUE' END,
+    'ALIGNMENT = ' || t.typalign::text,
+    'STORAGE = ' || t.typstorage::text,
+    'CATEGORY = ' || quote_literal(t.typcategory::text),
+    CASE WHEN t.typispreferred THEN 'PREFERRED = true' END,
+    'DELIMITER = ' || quote_literal(t.typdelim::text),
+    CASE WHEN t.typcollation <> 0 THEN 'COLLATABLE = true' END)
+  || ')'`;
+var TYPES = sql`
+SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, ${TYPE_NAME},
+  concat_ws(E'\n',
+    CASE t.typtype
+      WHEN 'e' THEN ${ENUM_DEF}
+      WHEN 'c' THEN ${COMPOSITE_DEF}
+      WHEN 'r' THEN ${RANGE_DEF}
+      WHEN 'd' THEN ${DOMAIN_DEF}
+      ELSE ${BASE_DEF} END,
+    ${ownerLine("t.typowner")}),
+  NULL::text, NULL::int,
+  ${catalog("pg_type")}, t.oid
+FROM pg_type t
+JOIN ns tn ON tn.oid = t.typnamespace
+LEFT JOIN pg_class tc ON tc.oid = t.typrelid
+LEFT JOIN pg_range rg ON rg.rngtypid = t.oid
+LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
+WHERE t.typtype IN ('e', 'c', 'r', 'd', 'b') AND t.typisdefined
+  AND (t.typtype <> 'c' OR tc.relkind = 'c')
+  AND NOT EXISTS (SELECT 1 FROM pg_type arr WHERE arr.typarray = t.oid)
+  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)`;
+var COLLATIONS = sql`
+SELECT 'collation'::text, cn.q || '.' || quote_ident(co.collname),
+  concat_ws(E'\n',
+    'CREATE COLLATION ' || cn.q || '.' || quote_ident(co.collname) || ' ('
+      || (SELECT string_agg(j.key || ' = ' || j.value, ', ' ORDER BY j.key)
+          FROM jsonb_each_text(to_jsonb(co) - 'oid' - 'collname' - 'collnamespace' - 'collowner' - 'collversion') j
+          WHERE j.value IS NOT NULL) || ')',
+    ${ownerLine("co.collowner")}),
+  NULL::text, NULL::int,
+  ${catalog("pg_collation")}, co.oid
+FROM pg_collation co JOIN ns cn ON cn.oid = co.collnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_collation'::regclass AND e.objid = co.oid)`;
+
+// src/schema/snapshot-sql-security.ts
+var POLICIES = sql`
+SELECT 'policy'::text, r.q || '.' || quote_ident(po.polname),
+  concat_ws(E'\n',
+    'CREATE POLICY ' || quote_ident(po.polname) || ' ON ' || r.q,
+    '  AS ' || CASE WHEN po.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END,
+    '  FOR ' || CASE po.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+    '  TO ' || (SELECT string_agg(role_name, ', ' ORDER BY role_name)
+               FROM (SELECT ${roleName("ro")} AS role_name FROM unnest(po.polroles) AS ro) roles),
+    '  USING (' || pg_get_expr(po.polqual, po.polrelid) || ')',
+    '  WITH CHECK (' || pg_get_expr(po.polwithcheck, po.polrelid) || ')'),
+  r.q, NULL::int,
+  ${catalog("pg_class")}, r.oid
+FROM pg_policy po JOIN rel r ON r.oid = po.polrelid`;
+var ACL_SOURCES = sql`
+SELECT CASE r.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+         WHEN 'f' THEN 'foreign table' ELSE 'table' END AS objtype,
+       r.q AS objname, CASE r.relkind WHEN 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || r.q AS target, '' AS cols,
+       r.relacl AS acl, acldefault(CASE r.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", r.relowner) AS defacl,
+       CASE WHEN r.relkind <> 'S' THEN r.q END AS tbl,
+       -- An identity sequence's privileges belong to its table's unit (units.ts).
+       ${catalog("pg_class")} AS uclass,
+       CASE WHEN r.relkind = 'S' THEN coalesce(
+         (SELECT d.refobjid FROM pg_depend d
+          WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.objsubid = 0
+            AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i'), r.oid) ELSE r.oid END AS uoid
+FROM rel r WHERE r.relacl IS NOT NULL
+UNION ALL
+SELECT 'column', r.q || '.' || quote_ident(a.attname), 'TABLE ' || r.q, ' (' || quote_ident(a.attname) || ')',
+       a.attacl, acldefault('c'::"char", r.relowner), r.q, ${catalog("pg_class")}, r.oid
+FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid
+WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
+UNION ALL
+SELECT 'schema', ns.q, 'SCHEMA ' || ns.q, '', ns.nspacl, acldefault('n'::"char", ns.nspowner), NULL, ${catalog("pg_namespace")}, ns.oid
+FROM ns WHERE ns.nspacl IS NOT NULL
+UNION ALL
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+       pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
+       CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END
+         || pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
+       '', p.proacl, acldefault('f'::"char", p.proowner), NULL, pu.uclass, pu.uoid
+FROM pg_proc p JOIN ns pn ON pn.oid = p.pronamespace, ${unitOfSql(catalog("pg_proc"), "p.oid", "pu")}
+WHERE p.proacl IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid)
+UNION ALL
+SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, tn.q || '.' || quote_ident(t.typname),
+       CASE t.typtype WHEN 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END || tn.q || '.' || quote_ident(t.typname), '',
+       t.typacl, acldefault('T'::"char", t.typowner), NULL, tu.uclass, tu.uoid
+FROM pg_type t JOIN ns tn ON tn.oid = t.typnamespace, ${unitOfSql(catalog("pg_type"), "t.oid", "tu")}
+WHERE t.typacl IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM pg_type arr WHERE arr.typarray = t.oid)
+  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)`;
+var PRIVILEGES = sql`
+SELECT 'privilege'::text, objtype || ' ' || objname || ' to ' || grantee_name,
+  string_agg(line, E'\n' ORDER BY line), tbl, NULL::int, uclass, uoid
+FROM (
+  SELECT objtype, objname, tbl, uclass, uoid, grantee_name,
+    op || ' ' || string_agg(privilege_type || cols, ', ' ORDER BY privilege_type) || ' ON ' || target
+      || CASE op WHEN 'GRANT' THEN ' TO ' ELSE ' FROM ' END || grantee_name
+      || CASE WHEN is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS line
+  FROM (
+    SELECT *, ${roleName("grantee")} AS grantee_name
+    FROM (
+      (SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, s.uclass, s.uoid, 'GRANT' AS op, e.grantee, e.privilege_type, e.is_grantable
+       FROM acl_source s, aclexplode(s.acl) e
+       EXCEPT
+       SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, s.uclass, s.uoid, 'GRANT', e.grantee, e.privilege_type, e.is_grantable
+       FROM acl_source s, aclexplode(s.defacl) e)
+      UNION ALL
+      (SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, s.uclass, s.uoid, 'REVOKE', e.grantee, e.privilege_type, e.is_grantable
+       FROM acl_source s, aclexplode(s.defacl) e
+       EXCEPT
+       SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, s.uclass, s.uoid, 'REVOKE', e.grantee, e.privilege_type, e.is_grantable
+       FROM acl_source s, aclexplode(s.acl) e)
+    ) entries
+  ) named
+  GROUP BY objtype, objname, target, cols, tbl, uclass, uoid, grantee_name, op, is_grantable
+) lines
+GROUP BY objtype, objname, tbl, uclass, uoid, grantee_name`;
+var ACL_SOURCE_CTE = sql`acl_source AS MATERIALIZED (${ACL_SOURCES})`;
+var DEFAULT_PRIVILEGES = sql`
+SELECT 'default privileges'::text,
+  'for role ' || quote_ident(pg_get_userbyid(da.defaclrole))
+    || coalesce(' in schema ' || quote_ident(dn.nspname), '')
+    || ' on ' || CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
+                   WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE da.defaclobjtype::text END,
+  coalesce((SELECT string_agg(line, E'\n' ORDER BY line)
+            FROM (SELECT 'GRANT ' || e.privilege_type || ' TO ' || ${roleName("e.grantee")}
+                         || CASE WHEN e.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS line
+                  FROM aclexplode(da.defaclacl) e) l), '(no privileges)'),
+  NULL::text, NULL::int,
+  ${catalog("pg_default_acl")}, da.oid
+FROM pg_default_acl da LEFT JOIN pg_namespace dn ON dn.oid = da.defaclnamespace`;
+
+// src/schema/snapshot-sql-misc.ts
+var SCHEMAS = sql`
+SELECT 'schema'::text, ns.q, 'CREATE SCHEMA ' || ns.q || E'\n' || ${ownerLine("ns.nspowner")}, NULL::text, NULL::int,
+  ${catalog("pg_namespace")}, ns.oid
+FROM ns
+WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_namespace'::regclass AND e.objid = ns.oid)`;
+var EXTENSIONS = sql`
+SELECT 'extension'::text, quote_ident(x.extname),
+  'CREATE EXTENSION ' || quote_ident(x.extname) || ' WITH SCHEMA ' || quote_ident(xn.nspname)
+    || ' VERSION ' || quote_literal(x.extversion),
+  NULL::text, NULL::int,
+  ${catalog("pg_extension")}, x.oid
+FROM pg_extension x JOIN pg_namespace xn ON xn.oid = x.extnamespace`;
+function commentsFragment(withUnits, scoped = false) {
+  const unit = withUnits ? unitOfSql("d.classoid", "d.objoid", "cu") : "LATERAL (SELECT NULL::oid AS uclass, NULL::oid AS uoid) cu";
+  return sql`
+SELECT 'comment'::text, c.objtype || ' ' || c.identity,
+  'COMMENT ON ' || upper(c.objtype) || ' ' || c.identity || ' IS ' || quote_literal(c.description),
+  NULL::text, NULL::int,
+  c.uclass, c.uoid
+FROM (
+  SELECT regexp_replace(io.type, '^.* column$', 'column') AS objtype, io.identity, io.schema, d.description, cu.uclass, cu.uoid
+  FROM pg_description d, LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) io,
+    ${unit}
+  WHERE d.objoid >= 16384${scoped ? "\n    AND d.objoid IN (SELECT sm.oid FROM scope_member sm)" : ""}
+    -- An extension's comment comes from its control file, with the extension.
+    AND d.classoid <> 'pg_extension'::regclass
+    AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = d.classoid AND e.objid = d.objoid)
+    AND NOT EXISTS (
+      SELECT 1 FROM pg_depend dd
+      WHERE dd.classid = d.classoid AND dd.objid = d.objoid AND dd.refclassid = 'pg_class'::regclass
+        AND (dd.refobjid IN (SELECT oid FROM excluded_rel)
+          OR dd.refobjid IN (SELECT objid FROM ext_member WHERE classid = 'pg_class'::regclass)))
+    AND NOT (d.classoid = 'pg_class'::regclass AND d.objoid IN (SELECT oid FROM excluded_rel))
+) c
+WHERE c.schema IS NULL OR c.schema IN (SELECT nspname FROM ns)`;
+}
+var COMMENTS = commentsFragment(true);
+var PUBLICATIONS = sql`
+SELECT 'publication'::text, quote_ident(p.pubname),
+  concat_ws(E'\n',
+    'CREATE PUBLICATION ' || quote_ident(p.pubname) || CASE WHEN p.puballtables THEN ' FOR ALL TABLES' ELSE '' END,
+    (SELECT string_agg(line, E'\n' ORDER BY line)
+     FROM (SELECT '  TABLE ' || pns.q || '.' || quote_ident(pc.relname)
+                  || coalesce(' (' || (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+                                        FROM pg_attribute a WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs)) || ')', '')
+                  || coalesce(' WHERE (' || pg_get_expr(pr.prqual, pr.prrelid) || ')', '') AS line
+           FROM pg_publication_rel pr JOIN pg_class pc ON pc.oid = pr.prrelid JOIN ns pns ON pns.oid = pc.relnamespace
+           WHERE pr.prpubid = p.oid) t),
+    (SELECT string_agg('  TABLES IN SCHEMA ' || quote_ident(pn.nspname), E'\n' ORDER BY pn.nspname)
+     FROM pg_publication_namespace pp JOIN pg_namespace pn ON pn.oid = pp.pnnspid WHERE pp.pnpubid = p.oid),
+    '  WITH (publish = ' || quote_literal(concat_ws(', ',
+        CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,
+        CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END))
+      || ', publish_via_partition_root = ' || p.pubviaroot || ')',
+    ${ownerLine("p.pubowner")}),
+  NULL::text, NULL::int,
+  ${catalog("pg_publication")}, p.oid
+FROM pg_publication p`;
+
+// src/schema/snapshot-query.ts
+var FRAGMENTS = [
+  SCHEMAS,
+  EXTENSIONS,
+  TABLES,
+  COLUMNS,
+  CONSTRAINTS,
+  INDEXES,
+  SEQUENCES,
+  VIEWS,
+  STATISTICS,
+  ROUTINES,
+  TRIGGERS,
+  RULES,
+  EVENT_TRIGGERS2,
+  TYPES,
+  COLLATIONS,
+  POLICIES,
+  PRIVILEGES,
+  DEFAULT_PRIVILEGES,
+  COMMENTS,
+  PUBLICATIONS
+];
+var PINNED_SETTINGS = [
+  ["search_path", "pg_catalog"],
+  ["DateStyle", "ISO, YMD"],
+  ["IntervalStyle", "postgres"],
+  ["TimeZone", "UTC"],
+  ["extra_float_digits", "1"],
+  ["bytea_output", "hex"],
+  ["quote_all_identifiers", "off"]
+];
+var ROW_ORDER = 'kind COLLATE "C", name COLLATE "C"';
+var WITHOUT_UNITS = FRAGMENTS.map((f) => f === COMMENTS ? commentsFragment(false) : f);
+var SCOPED = FRAGMENTS.map((f) => f === COMMENTS ? commentsFragment(true, true) : f);
+function objectsQuery(options, scope, units = true) {
+  const excluded = options.excludeTables?.length ? sqlTextArray(options.excludeTables) : void 0;
+  const fragments = scope ? SCOPED : units ? FRAGMENTS : WITHOUT_UNITS;
+  return `WITH ${commonTableExpressions(excluded, scope?.relations, scope?.units)},
+${ACL_SOURCE_CTE},
+objs (kind, name, ddl, tbl, pos, uclass, uoid) AS (
+${fragments.map((f) => f.trim()).join("\nUNION ALL\n")}
+)`;
+}
+function withPinnedSettings(select) {
+  const save = PINNED_SETTINGS.map(
+    ([name], i) => `set_config('rollback_verify.saved_${i}', current_setting('${name}'), true)`
+  ).join(", ");
+  const pin = PINNED_SETTINGS.map(([name, value]) => `set_config('${name}', '${value}', true)`).join(", ");
+  const restore = PINNED_SETTINGS.map(
+    ([name], i) => `set_config('${name}', current_setting('rollback_verify.saved_${i}'), true)`
+  ).join(", ");
+  return `SELECT ${save};
+SELECT ${pin};
+${select};
+SELECT ${restore};`;
+}
+var RESULT_INDEX = 2;
+function snapshotQuery(options = {}, { units = false } = {}) {
+  return withPinnedSettings(`${objectsQuery(options, void 0, units)}
+SELECT kind, name, ddl, tbl, pos${units ? `, ${UNIT_COLUMN}` : ""} FROM objs ORDER BY ${ROW_ORDER}`);
+}
+var UNIT_COLUMN = `uclass::text || '/' || uoid::text AS unit`;
+function scopedSnapshotStatement(options = {}) {
+  return `${objectsQuery(options, { relations: "$1::pg_catalog.oid[]", units: "$2::pg_catalog.oid[]" })}
+SELECT kind, name, ddl, tbl, pos, ${UNIT_COLUMN} FROM objs
+WHERE uoid = ANY ($2::pg_catalog.oid[]) AND (uclass::text || '/' || uoid::text) = ANY ($3::pg_catalog.text[])
+ORDER BY ${ROW_ORDER}`;
+}
+var PREPARED_SETTINGS = [...PINNED_SETTINGS, ["plan_cache_mode", "force_generic_plan"], ["jit", "off"]];
+var pinnedSettingsSql = {
+  read: `SELECT ${PREPARED_SETTINGS.map(([name], i) => `current_setting('${name}') AS s${i}`).join(", ")}`,
+  pin: `SELECT ${PREPARED_SETTINGS.map(([name, value]) => `set_config('${name}', '${value}', false)`).join(", ")}`,
+  restore(values) {
+    return `SELECT ${PREPARED_SETTINGS.map(([name], i) => `set_config('${name}', ${sqlLiteral(values[i] ?? "")}, false)`).join(", ")}`;
+  }
+};
+
+// src/schema/snapshot.ts
+async function snapshotSchema(client, options = {}) {
+  const objects = /* @__PURE__ */ new Map();
+  for (const row of resultRows(await client.query(snapshotQuery(options)))) addRow(objects, row);
+  return snapshotWithLazyFingerprint(objects);
+}
+function rowObject(row) {
+  const object = { kind: row.kind, name: row.name, ddl: row.ddl };
+  if (row.tbl !== null) object.table = row.tbl;
+  if (row.pos !== null) object.position = row.pos;
+  return object;
+}
+function addRow(objects, row) {
+  const key = uniqueKey(objects, objectKey(row.kind, row.name));
+  objects.set(key, rowObject(row));
+  return key;
+}
+function resultRows(result) {
+  const results = Array.isArray(result) ? result : [result];
+  const data = results[RESULT_INDEX];
+  if (!data) throw new Error(`schema snapshot query returned ${results.length} result sets, expected ${RESULT_INDEX + 1}`);
+  return data.rows;
+}
+function uniqueKey(objects, key) {
+  let candidate = key;
+  for (let n = 2; objects.has(candidate); n++) candidate = `${key} #${n}`;
+  return candidate;
+}
+
+// src/schema/patch.ts
+function trackedFromRows(rows, horizon, options) {
+  const objects = /* @__PURE__ */ new Map();
+  const units = /* @__PURE__ */ new Map();
+  const unitOf = /* @__PURE__ */ new Map();
+  const eventTriggers = /* @__PURE__ */ new Set();
+  for (const row of rows) {
+    const key = addRow(objects, row);
+    appendToUnit(units, row.unit, key);
+    unitOf.set(key, row.unit);
+    if (row.kind === "event trigger") eventTriggers.add(row.unit);
+  }
+  return Object.assign(snapshotWithLazyFingerprint(objects), { units, unitOf, eventTriggers: [...eventTriggers], horizon, options });
+}
+function appendToUnit(units, unit, key) {
+  const keys = units.get(unit);
+  if (keys) keys.push(key);
+  else units.set(unit, [key]);
+}
+function patchSnapshot(base, reread, rows, horizon) {
+  const objects = new LayeredMap(base.objects);
+  const units = new LayeredMap(base.units);
+  const unitOf = new LayeredMap(base.unitOf);
+  const eventTriggers = new Set(base.eventTriggers.filter((u) => !reread.has(u)));
+  const removed = [];
+  for (const unit of reread) {
+    for (const key of units.get(unit) ?? []) {
+      removed.push(objects.get(key));
+      objects.delete(key);
+      unitOf.delete(key);
+    }
+    units.delete(unit);
+  }
+  const added = [];
+  const fresh = /* @__PURE__ */ new Map();
+  for (const row of rows) {
+    if (!reread.has(row.unit)) throw new Error(`row of unit ${row.unit} outside the re-read units`);
+    const key = addRow(objects, row);
+    appendToUnit(fresh, row.unit, key);
+    unitOf.set(key, row.unit);
+    if (row.kind === "event trigger") eventTriggers.add(row.unit);
+    added.push(objects.get(key));
+  }
+  for (const [unit, keys] of fresh) units.set(unit, keys);
+  const snapshot = snapshotWithLazyFingerprint(objects, () => adjustDigest(snapshotDigest(base), removed, added));
+  return Object.assign(snapshot, { units, unitOf, eventTriggers: [...eventTriggers], horizon, options: base.options });
+}
+var NAMED_BY_OTHERS = /* @__PURE__ */ new Set([
+  "schema",
+  "table",
+  "view",
+  "materialized view",
+  "sequence",
+  "column",
+  "type",
+  "domain",
+  "function",
+  "procedure",
+  "aggregate",
+  "collation"
+]);
+var PG_NAMESPACE_OID = 2615;
+function analyseRenames(base, reread, rows) {
+  const now = /* @__PURE__ */ new Map();
+  for (const row of rows) {
+    const list = now.get(row.unit);
+    if (list) list.push(rowObject(row));
+    else now.set(row.unit, [rowObject(row)]);
+  }
+  const renamed = [];
+  const renamedSchemas = [];
+  for (const unit of reread) {
+    const before = (base.units.get(unit) ?? []).map((k) => base.objects.get(k));
+    const after = now.get(unit) ?? [];
+    if (before.length === 0 && after.length === 0) {
+      renamed.push(unit);
+      continue;
+    }
+    if (before.length === 0 || after.length === 0) continue;
+    if (!isRenamed(before, after)) continue;
+    renamed.push(unit);
+    const [cls, oid] = unit.split("/").map(Number);
+    if (cls === PG_NAMESPACE_OID) renamedSchemas.push(oid);
+  }
+  return { renamed, renamedSchemas };
+}
+function isRenamed(before, after) {
+  const keys = (list) => new Set(list.filter((o) => NAMED_BY_OTHERS.has(o.kind)).map((o) => `${o.kind} ${o.name}`));
+  const beforeKeys = keys(before);
+  const afterKeys = keys(after);
+  const gone = new Set([...beforeKeys].filter((k) => !afterKeys.has(k)).map((k) => k.slice(0, k.indexOf(" "))));
+  const come = new Set([...afterKeys].filter((k) => !beforeKeys.has(k)).map((k) => k.slice(0, k.indexOf(" "))));
+  for (const kind of gone) if (come.has(kind)) return true;
+  const afterTypes = new Map(after.filter((o) => o.kind === "type").map((o) => [o.name, o.ddl]));
+  for (const o of before) {
+    if (o.kind !== "type") continue;
+    const ddl = afterTypes.get(o.name);
+    if (ddl === void 0 || ddl === o.ddl) continue;
+    if (/^CREATE TYPE \S+ AS \(/.test(o.ddl)) return true;
+    const labels = enumLabels(o.ddl);
+    if (labels === void 0) continue;
+    const kept = enumLabels(ddl);
+    if (!kept || labels.some((l) => !kept.includes(l))) return true;
+  }
+  return false;
+}
+function enumLabels(ddl) {
+  const m = /^CREATE TYPE \S+ AS ENUM \((.*)\)$/m.exec(ddl);
+  if (!m) return void 0;
+  return [...m[1].matchAll(/E?'((?:[^']|'')*)'/g)].map((x) => x[1]);
+}
+function unitOfKey(s, key) {
+  return s.unitOf.get(key);
+}
+
+// src/schema/incremental.ts
+var PG_CLASS_OID = 1259;
+var MAX_ROUNDS = 6;
+async function trackedSnapshot(client, options = {}) {
+  const results = await client.query(`${HORIZON_SQL};
+${snapshotQuery(options, { units: true })}`);
+  const all = results;
+  const horizon = all[0].rows[0].horizon;
+  return trackedFromRows(resultRows(all.slice(1)), horizon, options);
+}
+async function refreshSnapshot(client, base, options = {}) {
+  if (options.full) return fullRefresh(client, base, "full snapshots were asked for", 0);
+  return withPinnedSettings2(client, async () => {
+    const detected = await detectChanges(client, base.horizon);
+    let roundTrips = 3;
+    if (detected.fullReasons.length) {
+      const full = await fullRefresh(client, base, detected.fullReasons.join("; "), roundTrips);
+      return detected.trackingLost ? { ...full, trackingLost: true } : full;
+    }
+    const read2 = /* @__PURE__ */ new Set();
+    const rows = [];
+    let pending = initialUnits(base, detected);
+    for (let round3 = 0; pending.length > 0; round3++) {
+      if (round3 === MAX_ROUNDS) return fullRefresh(client, base, `renames kept widening after ${MAX_ROUNDS} rounds`, roundTrips);
+      for (const unit of pending) read2.add(unit);
+      const roundRows = await readUnits(client, pending, base.options);
+      roundTrips++;
+      rows.push(...roundRows);
+      const { renamed, renamedSchemas } = analyseRenames(base, new Set(pending), roundRows);
+      if (renamed.length === 0) break;
+      const dependents = await findDependents(client, renamed, renamedSchemas);
+      roundTrips++;
+      pending = dependents.filter((u) => !read2.has(u));
+    }
+    const result = {
+      snapshot: patchSnapshot(base, read2, rows, detected.horizon),
+      mode: "incremental",
+      unitsRead: read2.size,
+      rowsRead: rows.length,
+      roundTrips
+    };
+    return result;
+  });
+}
+async function withPinnedSettings2(client, fn2) {
+  const result = await client.query(`${pinnedSettingsSql.read};
+${pinnedSettingsSql.pin}`);
+  const saved = Object.values(result[0].rows[0]);
+  try {
+    return await fn2();
+  } finally {
+    await client.query(pinnedSettingsSql.restore(saved));
+  }
+}
+function initialUnits(base, detected) {
+  const units = new Set(detected.units);
+  for (const unit of detected.gone) if (base.units.has(unit)) units.add(unit);
+  for (const d of detected.droppedByName) {
+    const unit = unitOfKey(base, objectKey(d.kind, d.identity));
+    if (unit) units.add(unit);
+  }
+  for (const unit of base.eventTriggers) units.add(unit);
+  return [...units];
+}
+async function readUnits(client, units, options) {
+  const relations = [];
+  const oids = [];
+  for (const unit of units) {
+    const [cls, oid] = parseUnitKey(unit);
+    if (cls === PG_CLASS_OID) relations.push(oid);
+    oids.push(oid);
+  }
+  const { name, text } = scopedStatement(options);
+  const { rows } = await client.query({ name, text, values: [relations, oids, [...units]] });
+  return rows;
+}
+var scopedStatements = /* @__PURE__ */ new Map();
+function scopedStatement(options) {
+  const cacheKey = JSON.stringify(options.excludeTables ?? []);
+  let statement2 = scopedStatements.get(cacheKey);
+  if (!statement2) {
+    const text = scopedSnapshotStatement(options);
+    statement2 = { name: `rollback_verify_scoped_${createHash2("sha1").update(text).digest("hex").slice(0, 16)}`, text };
+    scopedStatements.set(cacheKey, statement2);
+  }
+  return statement2;
+}
+async function fullRefresh(client, base, reason, roundTrips) {
+  const snapshot = await trackedSnapshot(client, base.options);
+  return { snapshot, mode: "full", reason, unitsRead: snapshot.units.size, rowsRead: snapshot.objects.size, roundTrips: roundTrips + 1 };
+}
+function compareWithFull(patched, full) {
+  if (patched.fingerprint === full.fingerprint) return { same: true, differences: [] };
+  return { same: false, differences: diffSnapshots(patched, full) };
+}
+
 // src/schema/renames.ts
 var OWNER_RANK = ["schema", "table", "view", "materialized view", "type", "domain", "sequence", "column", "function", "procedure", "constraint", "index"];
 function pairRenames(differences2) {
@@ -18950,576 +20306,6 @@ function escapeRegExp2(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-// src/schema/snapshot.ts
-import { createHash } from "node:crypto";
-
-// src/schema/snapshot-sql-common.ts
-var sql = String.raw;
-function commonTableExpressions(excludedTables) {
-  const excludedTable = excludedTables ? sql`
-  SELECT c.oid
-  FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p', 'f')
-    AND (ns.q || '.' || quote_ident(c.relname) = ANY (${excludedTables})
-      OR ns.nspname || '.' || c.relname = ANY (${excludedTables})
-      OR c.relname = ANY (${excludedTables}))` : sql`SELECT NULL::oid AS oid WHERE false`;
-  return sql`
-ext_member AS MATERIALIZED (
-  -- Objects created by CREATE EXTENSION belong to the extension, not to the migrations. Read from
-  -- the extensions' side, which pg_depend indexes (its deptype is not).
-  SELECT d.classid, d.objid
-  FROM pg_catalog.pg_extension x
-  JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = x.oid
-  WHERE d.deptype = 'e'
-),
-ns AS MATERIALIZED (
-  -- User schemas: pg_catalog, pg_toast, pg_temp_N, pg_toast_temp_N (all 'pg_'-prefixed, a prefix
-  -- CREATE SCHEMA refuses) and information_schema are system schemas.
-  SELECT n.oid, n.nspname, quote_ident(n.nspname) AS q, n.nspowner, n.nspacl
-  FROM pg_catalog.pg_namespace n
-  WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
-),
-excluded_table AS MATERIALIZED (${excludedTable}),
-excluded_rel AS MATERIALIZED (
-  -- A bookkeeping table's serial/identity sequence goes with it.
-  SELECT oid FROM excluded_table
-  UNION
-  SELECT d.objid FROM pg_catalog.pg_depend d JOIN excluded_table x ON x.oid = d.refobjid
-  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
-    AND d.deptype IN ('a', 'i')
-),
-rel AS MATERIALIZED (
-  -- User relations that carry schema of their own (indexes and composite types are read elsewhere).
-  SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relowner, c.relacl, c.reloptions,
-         c.relispartition, c.relpartbound, c.relam, c.reltablespace, c.relrowsecurity,
-         c.relforcerowsecurity, c.relreplident, ns.q AS nsq, ns.q || '.' || quote_ident(c.relname) AS q
-  FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
-    AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid)
-    AND NOT EXISTS (SELECT 1 FROM excluded_rel x WHERE x.oid = c.oid)
-)`;
-}
-function ownerLine(ownerExpr) {
-  return sql`'OWNER TO ' || quote_ident(pg_catalog.pg_get_userbyid(${ownerExpr}))`;
-}
-function roleName(roleExpr) {
-  return sql`CASE WHEN ${roleExpr} = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(${roleExpr})) END`;
-}
-function sortedOptions(arrayExpr) {
-  return sql`(CASE WHEN ${arrayExpr} IS NOT NULL THEN (SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(${arrayExpr}) AS o) END)`;
-}
-function collationName(collOidExpr) {
-  return sql`${collOidExpr}::pg_catalog.regcollation::text`;
-}
-function sequenceParameters(alias) {
-  return sql`'AS ' || pg_catalog.format_type(${alias}.seqtypid, NULL)
-    || ' INCREMENT BY ' || ${alias}.seqincrement
-    || ' MINVALUE ' || ${alias}.seqmin
-    || ' MAXVALUE ' || ${alias}.seqmax
-    || ' START WITH ' || ${alias}.seqstart
-    || ' CACHE ' || ${alias}.seqcache
-    || CASE WHEN ${alias}.seqcycle THEN ' CYCLE' ELSE ' NO CYCLE' END`;
-}
-
-// src/schema/snapshot-sql-relations.ts
-var TABLES = sql`
-SELECT 'table'::text AS kind, r.q AS name,
-  concat_ws(E'\n',
-    'CREATE ' || CASE WHEN r.relpersistence = 'u' THEN 'UNLOGGED ' ELSE '' END
-      || CASE WHEN r.relkind = 'f' THEN 'FOREIGN TABLE ' ELSE 'TABLE ' END || r.q,
-    CASE WHEN r.relispartition THEN '  PARTITION OF ' || inh.parents || ' ' || pg_get_expr(r.relpartbound, r.oid) END,
-    CASE WHEN NOT r.relispartition AND inh.parents IS NOT NULL THEN '  INHERITS (' || inh.parents || ')' END,
-    CASE WHEN r.relkind = 'p' THEN '  PARTITION BY ' || pg_get_partkeydef(r.oid) END,
-    CASE WHEN am.amname IS NOT NULL AND am.amname <> 'heap' THEN '  USING ' || quote_ident(am.amname) END,
-    '  WITH (' || ${sortedOptions("r.reloptions")} || ')',
-    CASE WHEN r.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = r.reltablespace) END,
-    CASE WHEN r.relkind = 'f' THEN (
-      SELECT '  SERVER ' || quote_ident(fs.srvname) || coalesce(' OPTIONS (' || ${sortedOptions("ft.ftoptions")} || ')', '')
-      FROM pg_foreign_table ft JOIN pg_foreign_server fs ON fs.oid = ft.ftserver WHERE ft.ftrelid = r.oid) END,
-    ${ownerLine("r.relowner")},
-    CASE WHEN r.relrowsecurity THEN 'ENABLE ROW LEVEL SECURITY' END,
-    CASE WHEN r.relforcerowsecurity THEN 'FORCE ROW LEVEL SECURITY' END,
-    CASE r.relreplident
-      WHEN 'n' THEN 'REPLICA IDENTITY NOTHING'
-      WHEN 'f' THEN 'REPLICA IDENTITY FULL'
-      WHEN 'i' THEN (SELECT 'REPLICA IDENTITY USING INDEX ' || quote_ident(ic.relname)
-                     FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
-                     WHERE x.indrelid = r.oid AND x.indisreplident) END,
-    'CLUSTER ON ' || clustered.indexname
-  ) AS ddl,
-  NULL::text AS tbl, NULL::int AS pos
-FROM rel r
-LEFT JOIN (
-  SELECT i.inhrelid, string_agg(pn.q || '.' || quote_ident(pc.relname), ', ' ORDER BY i.inhseqno) AS parents
-  FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN ns pn ON pn.oid = pc.relnamespace
-  GROUP BY i.inhrelid
-) inh ON inh.inhrelid = r.oid
-LEFT JOIN pg_am am ON am.oid = r.relam
-LEFT JOIN (
-  SELECT x.indrelid, quote_ident(ic.relname) AS indexname
-  FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid WHERE x.indisclustered
-) clustered ON clustered.indrelid = r.oid
-WHERE r.relkind IN ('r', 'p', 'f')`;
-var COLUMNS = sql`
-SELECT 'column'::text, r.q || '.' || quote_ident(a.attname),
-  concat_ws(' ',
-    quote_ident(a.attname),
-    format_type(a.atttypid, a.atttypmod),
-    CASE WHEN a.attcollation <> t.typcollation THEN 'COLLATE ' || ${collationName("a.attcollation")} END,
-    CASE a.attcompression WHEN 'p' THEN 'COMPRESSION pglz' WHEN 'l' THEN 'COMPRESSION lz4' END,
-    CASE WHEN a.attstorage <> t.typstorage THEN 'STORAGE '
-      || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END END,
-    CASE WHEN a.attnotnull THEN 'NOT NULL' END,
-    -- A default cannot refer to columns, so it deparses without the relation (relid 0), which
-    -- spares pg_get_expr opening and locking the table once per column.
-    CASE WHEN a.attgenerated = '' AND ad.adbin IS NOT NULL THEN 'DEFAULT ' || pg_get_expr(ad.adbin, 0) END,
-    CASE a.attgenerated
-      WHEN 's' THEN 'GENERATED ALWAYS AS (' || pg_get_expr(ad.adbin, ad.adrelid) || ') STORED'
-      WHEN 'v' THEN 'GENERATED ALWAYS AS (' || pg_get_expr(ad.adbin, ad.adrelid) || ') VIRTUAL' END,
-    CASE WHEN a.attidentity <> '' THEN (
-      SELECT CASE a.attidentity WHEN 'a' THEN 'GENERATED ALWAYS' ELSE 'GENERATED BY DEFAULT' END
-        || ' AS IDENTITY (' || ${sequenceParameters("idseq")} || ')'
-      FROM pg_depend d JOIN pg_sequence idseq ON idseq.seqrelid = d.objid
-      WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum
-        AND d.classid = 'pg_class'::regclass AND d.deptype = 'i') END,
-    CASE WHEN a.attstattarget >= 0 THEN 'STATISTICS ' || a.attstattarget END,
-    'WITH (' || ${sortedOptions("a.attoptions")} || ')',
-    'OPTIONS (' || ${sortedOptions("a.attfdwoptions")} || ')'
-  ),
-  r.q,
-  (row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum))::int
-FROM rel r
-JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
-JOIN pg_type t ON t.oid = a.atttypid
-LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-WHERE r.relkind IN ('r', 'p', 'f')`;
-var CONSTRAINTS = sql`
-SELECT 'constraint'::text, r.q || '.' || quote_ident(co.conname),
-  'CONSTRAINT ' || quote_ident(co.conname) || ' ' || pg_get_constraintdef(co.oid),
-  r.q, NULL::int
-FROM pg_constraint co JOIN rel r ON r.oid = co.conrelid
-WHERE co.contype NOT IN ('n', 't')`;
-var INDEXES = sql`
-SELECT 'index'::text, ins.q || '.' || quote_ident(ic.relname),
-  concat_ws(E'\n',
-    pg_get_indexdef(x.indexrelid),
-    CASE WHEN ic.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = ic.reltablespace) END,
-    CASE WHEN NOT x.indisvalid THEN '-- INVALID (a failed CREATE INDEX CONCURRENTLY leaves this)' END),
-  r.q, NULL::int
-FROM pg_index x
-JOIN rel r ON r.oid = x.indrelid
-JOIN pg_class ic ON ic.oid = x.indexrelid
-JOIN ns ins ON ins.oid = ic.relnamespace
-WHERE NOT EXISTS (
-  SELECT 1 FROM pg_constraint co
-  WHERE co.conindid = x.indexrelid AND co.conrelid = x.indrelid AND co.contype IN ('p', 'u', 'x'))`;
-var SEQUENCES = sql`
-SELECT 'sequence'::text, r.q,
-  concat_ws(E'\n',
-    'CREATE ' || CASE WHEN r.relpersistence = 'u' THEN 'UNLOGGED ' ELSE '' END || 'SEQUENCE ' || r.q,
-    '  ' || ${sequenceParameters("s")},
-    (SELECT '  OWNED BY ' || on_.q || '.' || quote_ident(oc.relname) || '.' || quote_ident(oa.attname)
-     FROM pg_depend d
-     JOIN pg_class oc ON oc.oid = d.refobjid
-     JOIN ns on_ ON on_.oid = oc.relnamespace
-     JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
-     WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
-       AND d.deptype = 'a' AND d.refobjsubid > 0),
-    ${ownerLine("r.relowner")}),
-  NULL::text, NULL::int
-FROM rel r JOIN pg_sequence s ON s.seqrelid = r.oid
-WHERE r.relkind = 'S'
-  AND NOT EXISTS (
-    SELECT 1 FROM pg_depend d
-    WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i')`;
-var VIEWS = sql`
-SELECT CASE r.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END, r.q,
-  concat_ws(E'\n',
-    'CREATE ' || CASE r.relkind WHEN 'v' THEN 'VIEW ' ELSE 'MATERIALIZED VIEW ' END || r.q,
-    CASE WHEN r.relkind = 'm' AND am.amname IS NOT NULL AND am.amname <> 'heap' THEN '  USING ' || quote_ident(am.amname) END,
-    '  WITH (' || ${sortedOptions("r.reloptions")} || ')',
-    CASE WHEN r.reltablespace <> 0 THEN '  TABLESPACE ' || (SELECT quote_ident(spcname) FROM pg_tablespace WHERE oid = r.reltablespace) END,
-    'AS',
-    rtrim(pg_get_viewdef(r.oid, true), E'\n'),
-    ${ownerLine("r.relowner")}),
-  NULL::text, NULL::int
-FROM rel r LEFT JOIN pg_am am ON am.oid = r.relam
-WHERE r.relkind IN ('v', 'm')`;
-var STATISTICS = sql`
-SELECT 'statistics'::text, sn.q || '.' || quote_ident(s.stxname),
-  concat_ws(E'\n',
-    pg_get_statisticsobjdef(s.oid),
-    CASE WHEN s.stxstattarget >= 0 THEN 'STATISTICS ' || s.stxstattarget END),
-  r.q, NULL::int
-FROM pg_statistic_ext s JOIN rel r ON r.oid = s.stxrelid JOIN ns sn ON sn.oid = s.stxnamespace`;
-
-// src/schema/snapshot-sql-routines.ts
-var ROUTINE_NAME = sql`pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')'`;
-var AGGREGATE_DEF = sql`
-  'CREATE AGGREGATE ' || pn.q || '.' || quote_ident(p.proname) || '(' || pg_get_function_arguments(p.oid) || ') ('
-  || concat_ws(', ',
-    'SFUNC = ' || ag.aggtransfn::regprocedure,
-    'STYPE = ' || format_type(ag.aggtranstype, NULL),
-    CASE WHEN ag.aggtransspace <> 0 THEN 'SSPACE = ' || ag.aggtransspace END,
-    CASE WHEN ag.aggfinalfn <> 0 THEN 'FINALFUNC = ' || ag.aggfinalfn::regprocedure END,
-    CASE WHEN ag.aggfinalextra THEN 'FINALFUNC_EXTRA' END,
-    'FINALFUNC_MODIFY = ' || ag.aggfinalmodify::text,
-    CASE WHEN ag.aggcombinefn <> 0 THEN 'COMBINEFUNC = ' || ag.aggcombinefn::regprocedure END,
-    CASE WHEN ag.aggserialfn <> 0 THEN 'SERIALFUNC = ' || ag.aggserialfn::regprocedure END,
-    CASE WHEN ag.aggdeserialfn <> 0 THEN 'DESERIALFUNC = ' || ag.aggdeserialfn::regprocedure END,
-    CASE WHEN ag.agginitval IS NOT NULL THEN 'INITCOND = ' || quote_literal(ag.agginitval) END,
-    CASE WHEN ag.aggmtransfn <> 0 THEN 'MSFUNC = ' || ag.aggmtransfn::regprocedure END,
-    CASE WHEN ag.aggminvtransfn <> 0 THEN 'MINVFUNC = ' || ag.aggminvtransfn::regprocedure END,
-    CASE WHEN ag.aggmtranstype <> 0 THEN 'MSTYPE = ' || format_type(ag.aggmtranstype, NULL) END,
-    CASE WHEN ag.aggmfinalfn <> 0 THEN 'MFINALFUNC = ' || ag.aggmfinalfn::regprocedure END,
-    CASE WHEN ag.aggminitval IS NOT NULL THEN 'MINITCOND = ' || quote_literal(ag.aggminitval) END,
-    CASE WHEN ag.aggsortop <> 0 THEN 'SORTOP = ' || ag.aggsortop::regoperator END,
-    CASE WHEN ag.aggkind = 'h' THEN 'HYPOTHETICAL' END,
-    'PARALLEL = ' || CASE p.proparallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END)
-  || ')'`;
-var ROUTINES = sql`
-SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
-  ${ROUTINE_NAME},
-  concat_ws(E'\n',
-    CASE WHEN p.prokind = 'a' THEN ${AGGREGATE_DEF} ELSE rtrim(pg_get_functiondef(p.oid), E'\n') END,
-    ${ownerLine("p.proowner")}),
-  NULL::text, NULL::int
-FROM pg_proc p
-JOIN ns pn ON pn.oid = p.pronamespace
-LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
-WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid)
-  -- Functions a type creates for itself (range and multirange constructors) come with the type.
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')`;
-var TRIGGERS = sql`
-SELECT 'trigger'::text, r.q || '.' || quote_ident(tg.tgname),
-  pg_get_triggerdef(tg.oid)
-    || CASE tg.tgenabled WHEN 'D' THEN E'\nDISABLE' WHEN 'R' THEN E'\nENABLE REPLICA' WHEN 'A' THEN E'\nENABLE ALWAYS' ELSE '' END,
-  r.q, NULL::int
-FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid
-WHERE NOT tg.tgisinternal`;
-var RULES = sql`
-SELECT 'rule'::text, r.q || '.' || quote_ident(rw.rulename),
-  pg_get_ruledef(rw.oid)
-    || CASE rw.ev_enabled WHEN 'D' THEN E'\nDISABLE' WHEN 'R' THEN E'\nENABLE REPLICA' WHEN 'A' THEN E'\nENABLE ALWAYS' ELSE '' END,
-  r.q, NULL::int
-FROM pg_rewrite rw JOIN rel r ON r.oid = rw.ev_class
-WHERE rw.rulename <> '_RETURN'`;
-var EVENT_TRIGGERS = sql`
-SELECT 'event trigger'::text, quote_ident(et.evtname),
-  concat_ws(E'\n',
-    'CREATE EVENT TRIGGER ' || quote_ident(et.evtname) || ' ON ' || et.evtevent,
-    '  WHEN TAG IN (' || (SELECT string_agg(quote_literal(tag), ', ' ORDER BY tag) FROM unnest(et.evttags) AS tag) || ')',
-    '  EXECUTE FUNCTION ' || et.evtfoid::regprocedure,
-    CASE et.evtenabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'A' THEN 'ENABLE ALWAYS' END,
-    ${ownerLine("et.evtowner")}),
-  NULL::text, NULL::int
-FROM pg_event_trigger et
-WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_event_trigger'::regclass AND e.objid = et.oid)`;
-
-// src/schema/snapshot-sql-types.ts
-var TYPE_NAME = sql`tn.q || '.' || quote_ident(t.typname)`;
-var ENUM_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS ENUM ('
-  || coalesce((SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
-               FROM pg_enum e WHERE e.enumtypid = t.oid), '') || ')'`;
-var COMPOSITE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS ('
-  || coalesce((SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
-                 || CASE WHEN a.attcollation <> at.typcollation THEN ' COLLATE ' || ${collationName("a.attcollation")} ELSE '' END,
-                 ', ' ORDER BY a.attnum)
-               FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
-               WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '') || ')'`;
-var RANGE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' AS RANGE ('
-  || concat_ws(', ',
-    'SUBTYPE = ' || format_type(rg.rngsubtype, NULL),
-    (SELECT 'SUBTYPE_OPCLASS = ' || CASE WHEN opc.opcnamespace = 'pg_catalog'::regnamespace THEN '' ELSE quote_ident(on_.nspname) || '.' END
-       || quote_ident(opc.opcname)
-     FROM pg_opclass opc JOIN pg_namespace on_ ON on_.oid = opc.opcnamespace WHERE opc.oid = rg.rngsubopc),
-    CASE WHEN rg.rngcollation <> 0 THEN 'COLLATION = ' || ${collationName("rg.rngcollation")} END,
-    CASE WHEN rg.rngcanonical <> 0 THEN 'CANONICAL = ' || rg.rngcanonical::regprocedure END,
-    CASE WHEN rg.rngsubdiff <> 0 THEN 'SUBTYPE_DIFF = ' || rg.rngsubdiff::regprocedure END,
-    'MULTIRANGE_TYPE_NAME = ' || format_type(rg.rngmultitypid, NULL))
-  || ')'`;
-var DOMAIN_DEF = sql`concat_ws(E'\n',
-    'CREATE DOMAIN ' || ${TYPE_NAME} || ' AS ' || format_type(t.typbasetype, t.typtypmod)
-      || CASE WHEN t.typcollation <> bt.typcollation THEN ' COLLATE ' || ${collationName("t.typcollation")} ELSE '' END,
-    '  DEFAULT ' || pg_get_expr(t.typdefaultbin, 0),
-    CASE WHEN t.typnotnull THEN '  NOT NULL' END,
-    (SELECT string_agg('  CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid), E'\n' ORDER BY c.conname)
-     FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype <> 'n'))`;
-var BASE_DEF = sql`'CREATE TYPE ' || ${TYPE_NAME} || ' ('
-  || concat_ws(', ',
-    'INPUT = ' || t.typinput::regprocedure,
-    'OUTPUT = ' || t.typoutput::regprocedure,
-    CASE WHEN t.typreceive <> 0 THEN 'RECEIVE = ' || t.typreceive::regprocedure END,
-    CASE WHEN t.typsend <> 0 THEN 'SEND = ' || t.typsend::regprocedure END,
-    CASE WHEN t.typmodin <> 0 THEN 'TYPMOD_IN = ' || t.typmodin::regprocedure END,
-    CASE WHEN t.typmodout <> 0 THEN 'TYPMOD_OUT = ' || t.typmodout::regprocedure END,
-    CASE WHEN t.typanalyze <> 0 THEN 'ANALYZE = ' || t.typanalyze::regprocedure END,
-    'INTERNALLENGTH = ' || CASE WHEN t.typlen < 0 THEN 'VARIABLE' ELSE t.typlen::text END,
-    CASE WHEN t.typbyval THEN 'PASSEDBYVALUE' END,
-    'ALIGNMENT = ' || t.typalign::text,
-    'STORAGE = ' || t.typstorage::text,
-    'CATEGORY = ' || quote_literal(t.typcategory::text),
-    CASE WHEN t.typispreferred THEN 'PREFERRED = true' END,
-    'DELIMITER = ' || quote_literal(t.typdelim::text),
-    CASE WHEN t.typcollation <> 0 THEN 'COLLATABLE = true' END)
-  || ')'`;
-var TYPES = sql`
-SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, ${TYPE_NAME},
-  concat_ws(E'\n',
-    CASE t.typtype
-      WHEN 'e' THEN ${ENUM_DEF}
-      WHEN 'c' THEN ${COMPOSITE_DEF}
-      WHEN 'r' THEN ${RANGE_DEF}
-      WHEN 'd' THEN ${DOMAIN_DEF}
-      ELSE ${BASE_DEF} END,
-    ${ownerLine("t.typowner")}),
-  NULL::text, NULL::int
-FROM pg_type t
-JOIN ns tn ON tn.oid = t.typnamespace
-LEFT JOIN pg_class tc ON tc.oid = t.typrelid
-LEFT JOIN pg_range rg ON rg.rngtypid = t.oid
-LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
-WHERE t.typtype IN ('e', 'c', 'r', 'd', 'b') AND t.typisdefined
-  AND (t.typtype <> 'c' OR tc.relkind = 'c')
-  AND NOT EXISTS (SELECT 1 FROM pg_type arr WHERE arr.typarray = t.oid)
-  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)`;
-var COLLATIONS = sql`
-SELECT 'collation'::text, cn.q || '.' || quote_ident(co.collname),
-  concat_ws(E'\n',
-    'CREATE COLLATION ' || cn.q || '.' || quote_ident(co.collname) || ' ('
-      || (SELECT string_agg(j.key || ' = ' || j.value, ', ' ORDER BY j.key)
-          FROM jsonb_each_text(to_jsonb(co) - 'oid' - 'collname' - 'collnamespace' - 'collowner' - 'collversion') j
-          WHERE j.value IS NOT NULL) || ')',
-    ${ownerLine("co.collowner")}),
-  NULL::text, NULL::int
-FROM pg_collation co JOIN ns cn ON cn.oid = co.collnamespace
-WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_collation'::regclass AND e.objid = co.oid)`;
-
-// src/schema/snapshot-sql-security.ts
-var POLICIES = sql`
-SELECT 'policy'::text, r.q || '.' || quote_ident(po.polname),
-  concat_ws(E'\n',
-    'CREATE POLICY ' || quote_ident(po.polname) || ' ON ' || r.q,
-    '  AS ' || CASE WHEN po.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END,
-    '  FOR ' || CASE po.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
-    '  TO ' || (SELECT string_agg(role_name, ', ' ORDER BY role_name)
-               FROM (SELECT ${roleName("ro")} AS role_name FROM unnest(po.polroles) AS ro) roles),
-    '  USING (' || pg_get_expr(po.polqual, po.polrelid) || ')',
-    '  WITH CHECK (' || pg_get_expr(po.polwithcheck, po.polrelid) || ')'),
-  r.q, NULL::int
-FROM pg_policy po JOIN rel r ON r.oid = po.polrelid`;
-var ACL_SOURCES = sql`
-SELECT CASE r.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-         WHEN 'f' THEN 'foreign table' ELSE 'table' END AS objtype,
-       r.q AS objname, CASE r.relkind WHEN 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || r.q AS target, '' AS cols,
-       r.relacl AS acl, acldefault(CASE r.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", r.relowner) AS defacl,
-       CASE WHEN r.relkind <> 'S' THEN r.q END AS tbl
-FROM rel r WHERE r.relacl IS NOT NULL
-UNION ALL
-SELECT 'column', r.q || '.' || quote_ident(a.attname), 'TABLE ' || r.q, ' (' || quote_ident(a.attname) || ')',
-       a.attacl, acldefault('c'::"char", r.relowner), r.q
-FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid
-WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
-UNION ALL
-SELECT 'schema', ns.q, 'SCHEMA ' || ns.q, '', ns.nspacl, acldefault('n'::"char", ns.nspowner), NULL
-FROM ns WHERE ns.nspacl IS NOT NULL
-UNION ALL
-SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
-       pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
-       CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END
-         || pn.q || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
-       '', p.proacl, acldefault('f'::"char", p.proowner), NULL
-FROM pg_proc p JOIN ns pn ON pn.oid = p.pronamespace
-WHERE p.proacl IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid)
-UNION ALL
-SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, tn.q || '.' || quote_ident(t.typname),
-       CASE t.typtype WHEN 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END || tn.q || '.' || quote_ident(t.typname), '',
-       t.typacl, acldefault('T'::"char", t.typowner), NULL
-FROM pg_type t JOIN ns tn ON tn.oid = t.typnamespace
-WHERE t.typacl IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM pg_type arr WHERE arr.typarray = t.oid)
-  AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid)`;
-var PRIVILEGES = sql`
-SELECT 'privilege'::text, objtype || ' ' || objname || ' to ' || grantee_name,
-  string_agg(line, E'\n' ORDER BY line), tbl, NULL::int
-FROM (
-  SELECT objtype, objname, tbl, grantee_name,
-    op || ' ' || string_agg(privilege_type || cols, ', ' ORDER BY privilege_type) || ' ON ' || target
-      || CASE op WHEN 'GRANT' THEN ' TO ' ELSE ' FROM ' END || grantee_name
-      || CASE WHEN is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS line
-  FROM (
-    SELECT *, ${roleName("grantee")} AS grantee_name
-    FROM (
-      (SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'GRANT' AS op, e.grantee, e.privilege_type, e.is_grantable
-       FROM acl_source s, aclexplode(s.acl) e
-       EXCEPT
-       SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'GRANT', e.grantee, e.privilege_type, e.is_grantable
-       FROM acl_source s, aclexplode(s.defacl) e)
-      UNION ALL
-      (SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'REVOKE', e.grantee, e.privilege_type, e.is_grantable
-       FROM acl_source s, aclexplode(s.defacl) e
-       EXCEPT
-       SELECT s.objtype, s.objname, s.target, s.cols, s.tbl, 'REVOKE', e.grantee, e.privilege_type, e.is_grantable
-       FROM acl_source s, aclexplode(s.acl) e)
-    ) entries
-  ) named
-  GROUP BY objtype, objname, target, cols, tbl, grantee_name, op, is_grantable
-) lines
-GROUP BY objtype, objname, tbl, grantee_name`;
-var ACL_SOURCE_CTE = sql`acl_source AS MATERIALIZED (${ACL_SOURCES})`;
-var DEFAULT_PRIVILEGES = sql`
-SELECT 'default privileges'::text,
-  'for role ' || quote_ident(pg_get_userbyid(da.defaclrole))
-    || coalesce(' in schema ' || quote_ident(dn.nspname), '')
-    || ' on ' || CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
-                   WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE da.defaclobjtype::text END,
-  coalesce((SELECT string_agg(line, E'\n' ORDER BY line)
-            FROM (SELECT 'GRANT ' || e.privilege_type || ' TO ' || ${roleName("e.grantee")}
-                         || CASE WHEN e.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS line
-                  FROM aclexplode(da.defaclacl) e) l), '(no privileges)'),
-  NULL::text, NULL::int
-FROM pg_default_acl da LEFT JOIN pg_namespace dn ON dn.oid = da.defaclnamespace`;
-
-// src/schema/snapshot-sql-misc.ts
-var SCHEMAS = sql`
-SELECT 'schema'::text, ns.q, 'CREATE SCHEMA ' || ns.q || E'\n' || ${ownerLine("ns.nspowner")}, NULL::text, NULL::int
-FROM ns
-WHERE NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = 'pg_namespace'::regclass AND e.objid = ns.oid)`;
-var EXTENSIONS = sql`
-SELECT 'extension'::text, quote_ident(x.extname),
-  'CREATE EXTENSION ' || quote_ident(x.extname) || ' WITH SCHEMA ' || quote_ident(xn.nspname)
-    || ' VERSION ' || quote_literal(x.extversion),
-  NULL::text, NULL::int
-FROM pg_extension x JOIN pg_namespace xn ON xn.oid = x.extnamespace`;
-var COMMENTS = sql`
-SELECT 'comment'::text, c.objtype || ' ' || c.identity,
-  'COMMENT ON ' || upper(c.objtype) || ' ' || c.identity || ' IS ' || quote_literal(c.description),
-  NULL::text, NULL::int
-FROM (
-  SELECT regexp_replace(io.type, '^.* column$', 'column') AS objtype, io.identity, io.schema, d.description
-  FROM pg_description d, LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) io
-  WHERE d.objoid >= 16384
-    -- An extension's comment comes from its control file, with the extension.
-    AND d.classoid <> 'pg_extension'::regclass
-    AND NOT EXISTS (SELECT 1 FROM ext_member e WHERE e.classid = d.classoid AND e.objid = d.objoid)
-    AND NOT EXISTS (
-      SELECT 1 FROM pg_depend dd
-      WHERE dd.classid = d.classoid AND dd.objid = d.objoid AND dd.refclassid = 'pg_class'::regclass
-        AND (dd.refobjid IN (SELECT oid FROM excluded_rel)
-          OR dd.refobjid IN (SELECT objid FROM ext_member WHERE classid = 'pg_class'::regclass)))
-    AND NOT (d.classoid = 'pg_class'::regclass AND d.objoid IN (SELECT oid FROM excluded_rel))
-) c
-WHERE c.schema IS NULL OR c.schema IN (SELECT nspname FROM ns)`;
-var PUBLICATIONS = sql`
-SELECT 'publication'::text, quote_ident(p.pubname),
-  concat_ws(E'\n',
-    'CREATE PUBLICATION ' || quote_ident(p.pubname) || CASE WHEN p.puballtables THEN ' FOR ALL TABLES' ELSE '' END,
-    (SELECT string_agg(line, E'\n' ORDER BY line)
-     FROM (SELECT '  TABLE ' || pns.q || '.' || quote_ident(pc.relname)
-                  || coalesce(' (' || (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
-                                        FROM pg_attribute a WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs)) || ')', '')
-                  || coalesce(' WHERE (' || pg_get_expr(pr.prqual, pr.prrelid) || ')', '') AS line
-           FROM pg_publication_rel pr JOIN pg_class pc ON pc.oid = pr.prrelid JOIN ns pns ON pns.oid = pc.relnamespace
-           WHERE pr.prpubid = p.oid) t),
-    (SELECT string_agg('  TABLES IN SCHEMA ' || quote_ident(pn.nspname), E'\n' ORDER BY pn.nspname)
-     FROM pg_publication_namespace pp JOIN pg_namespace pn ON pn.oid = pp.pnnspid WHERE pp.pnpubid = p.oid),
-    '  WITH (publish = ' || quote_literal(concat_ws(', ',
-        CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,
-        CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END))
-      || ', publish_via_partition_root = ' || p.pubviaroot || ')',
-    ${ownerLine("p.pubowner")}),
-  NULL::text, NULL::int
-FROM pg_publication p`;
-
-// src/schema/snapshot-query.ts
-var FRAGMENTS = [
-  SCHEMAS,
-  EXTENSIONS,
-  TABLES,
-  COLUMNS,
-  CONSTRAINTS,
-  INDEXES,
-  SEQUENCES,
-  VIEWS,
-  STATISTICS,
-  ROUTINES,
-  TRIGGERS,
-  RULES,
-  EVENT_TRIGGERS,
-  TYPES,
-  COLLATIONS,
-  POLICIES,
-  PRIVILEGES,
-  DEFAULT_PRIVILEGES,
-  COMMENTS,
-  PUBLICATIONS
-];
-var PINNED_SETTINGS = [
-  ["search_path", "pg_catalog"],
-  ["DateStyle", "ISO, YMD"],
-  ["IntervalStyle", "postgres"],
-  ["TimeZone", "UTC"],
-  ["extra_float_digits", "1"],
-  ["bytea_output", "hex"],
-  ["quote_all_identifiers", "off"]
-];
-var ROW_ORDER = 'kind COLLATE "C", name COLLATE "C"';
-function objectsQuery(options) {
-  const excluded = options.excludeTables?.length ? sqlTextArray(options.excludeTables) : void 0;
-  return `WITH ${commonTableExpressions(excluded)},
-${ACL_SOURCE_CTE},
-objs (kind, name, ddl, tbl, pos) AS (
-${FRAGMENTS.map((f) => f.trim()).join("\nUNION ALL\n")}
-)`;
-}
-function withPinnedSettings(select) {
-  const save = PINNED_SETTINGS.map(
-    ([name], i) => `set_config('rollback_verify.saved_${i}', current_setting('${name}'), true)`
-  ).join(", ");
-  const pin = PINNED_SETTINGS.map(([name, value]) => `set_config('${name}', '${value}', true)`).join(", ");
-  const restore = PINNED_SETTINGS.map(
-    ([name], i) => `set_config('${name}', current_setting('rollback_verify.saved_${i}'), true)`
-  ).join(", ");
-  return `SELECT ${save};
-SELECT ${pin};
-${select};
-SELECT ${restore};`;
-}
-var RESULT_INDEX = 2;
-function snapshotQuery(options = {}) {
-  return withPinnedSettings(`${objectsQuery(options)}
-SELECT kind, name, ddl, tbl, pos FROM objs ORDER BY ${ROW_ORDER}`);
-}
-
-// src/schema/snapshot.ts
-async function snapshotSchema(client, options = {}) {
-  const rows = resultRows(await client.query(snapshotQuery(options)));
-  const objects = /* @__PURE__ */ new Map();
-  for (const row of rows) {
-    const object = { kind: row.kind, name: row.name, ddl: row.ddl };
-    if (row.tbl !== null) object.table = row.tbl;
-    if (row.pos !== null) object.position = row.pos;
-    objects.set(uniqueKey(objects, objectKey(row.kind, row.name)), object);
-  }
-  return { objects, fingerprint: fingerprintRows(rows) };
-}
-function fingerprintRows(rows) {
-  const text = rows.map((r) => [r.kind, r.name, r.ddl, r.tbl ?? "", r.pos === null ? "" : String(r.pos)].join("")).join("");
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
-function resultRows(result) {
-  const results = Array.isArray(result) ? result : [result];
-  const data = results[RESULT_INDEX];
-  if (!data) throw new Error(`schema snapshot query returned ${results.length} result sets, expected ${RESULT_INDEX + 1}`);
-  return data.rows;
-}
-function uniqueKey(objects, key) {
-  let candidate = key;
-  for (let n = 2; objects.has(candidate); n++) candidate = `${key} #${n}`;
-  return candidate;
-}
-
 // src/sql/normalize.ts
 function withoutTrivia(text) {
   const parts = [];
@@ -19538,6 +20324,7 @@ function withoutTrivia(text) {
 var SchemaWatch = class {
   constructor(options) {
     this.options = options;
+    this.incremental = !options.fullSnapshots;
   }
   options;
   name = "schema";
@@ -19546,9 +20333,15 @@ var SchemaWatch = class {
   afterUpState;
   /** The newest snapshot taken: where the schema stands as far as the run knows. */
   latest;
-  /** Takes a snapshot of the whole schema now. */
+  /** Incremental looks: until tracking is known not to work or a mismatch was found. */
+  incremental;
+  trackingInstalled = false;
+  /** The first disagreement between the patched model and a full read. */
+  found;
+  stats = { incremental: 0, full: 0, fallbacks: [] };
+  /** Takes a snapshot of the whole schema now (patched from the previous one when incremental). */
   async capture(db) {
-    const s = await db.use((c) => snapshotSchema(c, { excludeTables: this.options.excludeTables }));
+    const s = await db.use((c) => this.look(c));
     this.latest = s;
     return s;
   }
@@ -19560,6 +20353,81 @@ var SchemaWatch = class {
   startFrom(s) {
     this.latest = s;
   }
+  /** The patched model disagreed with a full read somewhere in the run (the verdicts need a full-mode run). */
+  get mismatch() {
+    return this.found;
+  }
+  /**
+   * The safety net at the end of the run: the schema now, read whole, compared with the patched
+   * model of the same moment. Returns the full snapshot (the run's head).
+   */
+  async finish(db) {
+    if (!this.incremental) return this.latest ?? this.capture(db);
+    const patched = await this.capture(db);
+    return this.confirm(db, patched, "at the end of the run");
+  }
+  async look(c) {
+    const base = this.latest;
+    if (!this.incremental) return this.fullLook(c);
+    if (!this.trackingInstalled) {
+      const status2 = await installChangeTracking(c);
+      if (!status2.installed) {
+        this.fallBack(`${status2.reason}: every look reads the whole schema`);
+        this.incremental = false;
+        return this.fullLook(c);
+      }
+      this.trackingInstalled = true;
+      return this.fullLook(c);
+    }
+    if (!isTracked(base)) return this.fullLook(c);
+    const r = await refreshSnapshot(c, base);
+    if (r.mode === "incremental") {
+      this.stats.incremental++;
+      patchedSnapshots.add(r.snapshot);
+      return r.snapshot;
+    }
+    this.fallBack(r.reason ?? "a full read");
+    if (!r.trackingLost) {
+      this.stats.full++;
+      return r.snapshot;
+    }
+    const status = await installChangeTracking(c);
+    if (!status.installed) {
+      this.fallBack(`${status.reason}: every look reads the whole schema`);
+      this.incremental = false;
+    }
+    return this.fullLook(c);
+  }
+  async fullLook(c) {
+    this.stats.full++;
+    const options = { excludeTables: this.options.excludeTables };
+    return this.incremental ? trackedSnapshot(c, options) : snapshotSchema(c, options);
+  }
+  fallBack(reason) {
+    if (!this.stats.fallbacks.includes(reason)) this.stats.fallbacks.push(reason);
+  }
+  /**
+   * Reads the whole schema now and compares it with `patched` (a look of the same moment): on a
+   * disagreement, records the mismatch and goes on with full reads only. Returns the full snapshot.
+   */
+  async confirm(db, patched, when) {
+    const full = await db.use((c) => this.fullLook(c));
+    const verdict = compareWithFull(patched, full);
+    if (!verdict.same) {
+      this.found ??= { when, objects: verdict.differences.map((d) => d.display) };
+      this.incremental = false;
+    }
+    this.latest = full;
+    return full;
+  }
+  /**
+   * `actual` (just taken) differs from `expected`: when it is a patched model, a full read must
+   * say so too before anything is reported. Returns the snapshot to judge by.
+   */
+  async confirmed(db, actual, when) {
+    if (!isPatched(actual)) return actual;
+    return this.confirm(db, actual, when);
+  }
   async beforeUp(at2) {
     this.beforeUpState = this.latest ?? await this.capture(at2.db);
     this.afterUpState = void 0;
@@ -19569,7 +20437,8 @@ var SchemaWatch = class {
     return [];
   }
   async afterDown(at2) {
-    const s2 = await this.capture(at2.db);
+    let s2 = await this.capture(at2.db);
+    if (!same(this.beforeUpState, s2)) s2 = await this.confirmed(at2.db, s2, `after the down of ${whoIs(at2)}`);
     if (at2.emptyDown && !at2.group) return this.emptyDownLeft(at2, s2);
     return this.compare(at2, this.beforeUpState, s2, "rollback-residue");
   }
@@ -19596,24 +20465,30 @@ var SchemaWatch = class {
     }];
   }
   async afterReup(at2) {
-    const s3 = await this.capture(at2.db);
+    let s3 = await this.capture(at2.db);
+    if (!same(this.afterUpState, s3)) s3 = await this.confirmed(at2.db, s3, `after re-applying ${whoIs(at2)}`);
     return this.compare(at2, this.afterUpState, s3, "reapply-drift");
   }
   /** True when the schema now is what it was before the up (a failed up that changed nothing). */
   async unchangedSinceBeforeUp(db) {
-    return same(await this.capture(db), this.beforeUpState);
+    return this.sameNow(db, this.beforeUpState, "after a failed up");
   }
   /** True when the schema now is what the up left (a failed down that rolled back). */
   async unchangedSinceUp(db) {
-    return same(await this.capture(db), this.afterUpState);
+    return this.sameNow(db, this.afterUpState, "after a failed down");
   }
   /**
    * The state after the up was restored (restore.ts): start from a fresh look; true when it is
    * the schema the up made the first time.
    */
   async restored(db) {
+    return this.afterUpState ? this.sameNow(db, this.afterUpState, "after a restore") : (await this.capture(db), true);
+  }
+  /** A look now equals `expected`; a "no" from a patched model is confirmed by a full read first. */
+  async sameNow(db, expected, when) {
     const now = await this.capture(db);
-    return this.afterUpState ? same(now, this.afterUpState) : true;
+    if (same(now, expected)) return true;
+    return same(await this.confirmed(db, now, when), expected);
   }
   /** The migration stays applied without a down (irreversible, missing, or a rolled-back failed down). */
   keepUp() {
@@ -19665,6 +20540,13 @@ function onlyValidated(d) {
   if (d.kind !== "constraint" || d.change !== "changed" || d.before === void 0 || d.after === void 0) return false;
   const unvalidated = (t) => t.replace(/\s+NOT VALID(?=\n|$)/g, "");
   return d.before !== d.after && unvalidated(d.before) === unvalidated(d.after) && /NOT VALID/.test(d.before);
+}
+function isTracked(s) {
+  return s !== void 0 && "horizon" in s && "units" in s;
+}
+var patchedSnapshots = /* @__PURE__ */ new WeakSet();
+function isPatched(s) {
+  return patchedSnapshots.has(s);
 }
 function same(a, b) {
   return a.fingerprint === b.fingerprint;
@@ -19949,7 +20831,7 @@ var Protocol = class {
     this.input = input;
     this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
     this.inspector = new Inspector(input.url, () => this.connectionLost ? " (a migration ended the connection or stopped the server)" : "");
-    this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
+    this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder, fullSnapshots: input.fullSnapshots });
     this.checks = [this.schema, new ToolStateCheck(), ...input.data ? [new DataCheck(input.data)] : [], ...input.checks ?? []];
     this.journal = new StateJournal(this.ctx, input.recreateDatabase, input.logger);
   }
@@ -20020,8 +20902,11 @@ var Protocol = class {
     if (this.journal.restores) {
       out.notes.push(`Restored the state after an up ${this.journal.restores} time(s), by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
     }
-    const head = this.schema.current;
-    if (finished && head) {
+    const head = await this.schema.finish(this.inspector);
+    const { mismatch, stats } = this.schema;
+    if (mismatch) out.snapshotMismatch = mismatch;
+    input.logger.debug(`schema looks: ${stats.incremental} incremental, ${stats.full} full${stats.fallbacks.length ? ` (${stats.fallbacks.join("; ")})` : ""}`);
+    if (finished) {
       out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change === "renamed" ? "changed" : d.change, diff: d.diff }));
     }
     return out;
@@ -21670,7 +22555,7 @@ async function runVerification(options, deps) {
     const runCommand = (script, url) => runCommandScript(script, { url, timeoutMs, runners });
     const copies = tableRows2 ? new PredictionCopies({ adminUrl: server.adminUrl, database: db.name }) : void 0;
     try {
-      const out = await runProtocol({
+      const protocol = (fullSnapshots) => runProtocol({
         url: db.url,
         baseline: plan.baseline,
         fresh: plan.fresh,
@@ -21678,6 +22563,7 @@ async function runVerification(options, deps) {
         strictColumnOrder: options.strictColumnOrder,
         statementTimeoutMs: options.statementTimeoutSeconds * 1e3,
         excludeTables: plan.format.bookkeepingTables ?? [],
+        fullSnapshots,
         data,
         logger,
         traceLocks: options.traceLocks !== false,
@@ -21685,6 +22571,16 @@ async function runVerification(options, deps) {
         runCommand,
         ...copies ? { checks: [copies] } : {}
       });
+      let out = await protocol(options.fullSnapshots === true);
+      const mismatch = out.snapshotMismatch;
+      if (mismatch) {
+        const shown = mismatch.objects.length <= 5 ? mismatch.objects.join(", ") : `${mismatch.objects.slice(0, 5).join(", ")} and ${mismatch.objects.length - 5} more`;
+        const warning = `Warning: the incremental schema snapshots disagreed with a full read ${mismatch.when} (${shown || "the fingerprints differ"}); the run was verified again with full snapshots, and these are its results. Please report this; --full-snapshots skips the incremental pass.`;
+        logger.warning(warning);
+        await recreateScratchDatabase(server, db);
+        out = await protocol(true);
+        out.notes.unshift(warning);
+      }
       if (copies && tableRows2) {
         const predicted = await predictNewMigrations({
           fresh: plan.fresh,
