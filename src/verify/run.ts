@@ -73,7 +73,8 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
         recreateDatabase: () => recreateScratchDatabase(server, db),
         runCommand: (script, url) => runCommandScript(script, { url, timeoutMs, runners }),
       });
-      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`, `server: ${server.provider}, ${server.reason}`);
+      // One note: the version is in every headline already; this says which server and why.
+      out.notes.unshift(`server: ${server.provider} (${server.reason})`);
       return assembleResult(plan, options, out, server.version, started);
     } finally {
       await runners.close();
