@@ -5,7 +5,7 @@
  * src/report/locks.ts. Pure.
  */
 import type { MarkdownBlock } from './markdown-budget.js';
-import { baseName, code, escapeHtml, escapeMarkdown, fileLink, type ReportLinks } from './markdown-text.js';
+import { baseName, code, escapeHtml, escapeMarkdown, fileLink, keepTogether, type ReportLinks } from './markdown-text.js';
 import { lockReport, modeText, noLocksLine, relationText } from './locks.js';
 import { formatMs, plural } from './summary.js';
 import type { VerifyResult } from '../result/types.js';
@@ -40,7 +40,7 @@ export function lockBlocks(result: VerifyResult, links: ReportLinks | undefined)
         ...report.rows.map((r) => {
           const table = `${code(relationText(r.relation), true)}${r.rows !== undefined && uniform === undefined ? ` (${plural(r.rows, 'row')})` : ''}`;
           const what = `${fileLink(links, r.file, r.line, links ? `line ${r.line}` : baseName(r.file, r.line))} ${escapeMarkdown(r.tag)}${r.work.length ? ` · ${escapeMarkdown(r.work.join(', '))}` : ''}${r.more ? ` (+${r.more} more)` : ''}`;
-          return `| ${code(r.migration.id, true)} ${r.phase} | ${table} | ${escapeMarkdown(lockCell(r.mode))} | ${formatMs(r.heldMs)}${r.sampled ? ' ≈' : ''} | ${what} |`;
+          return `| ${code(r.migration.id, true)}\u00a0${r.phase} | ${table} | ${escapeMarkdown(lockCell(r.mode))} | ${keepTogether(`${formatMs(r.heldMs)}${r.sampled ? ' ≈' : ''}`)} | ${what} |`;
         }),
       ].join('\n')
     : '';
