@@ -47,7 +47,8 @@ export function lockBlocks(result: VerifyResult, links: ReportLinks | undefined)
   const destructive = report.destructive.map((d) => `- ⚠️ ${code(d.migration.id)} destructive: ${fileLink(links, d.file, d.line, baseName(d.file, d.line))} ${escapeMarkdown(d.what)}`);
   const hints = report.hints.map((h) => {
     const at = h.at.slice(0, 6).map((a) => `${fileLink(links, a.file, a.line, `${a.migration.id} ${a.phase}`)}`);
-    return `- ${escapeMarkdown(h.hint)}: ${at.join(', ')}${h.at.length > 6 ? ` and ${h.at.length - 6} more` : ''}`;
+    // A bullet starts as a sentence: `Use CREATE INDEX CONCURRENTLY …` beside `SET lock_timeout …`.
+    return `- ${escapeMarkdown(h.hint.charAt(0).toUpperCase() + h.hint.slice(1))}: ${at.join(', ')}${h.at.length > 6 ? ` and ${h.at.length - 6} more` : ''}`;
   });
   const partial = report.partial.map((p) => `_${code(p.migration.id)} ${escapeMarkdown(p.text)}_`);
   const below = [
