@@ -39,7 +39,8 @@ export function lockBlocks(result: VerifyResult, links: ReportLinks | undefined)
         '| :-- | :-- | :-- | --: | :-- |',
         ...report.rows.map((r) => {
           const table = `${code(relationText(r.relation), true)}${r.rows !== undefined && uniform === undefined ? ` (${plural(r.rows, 'row')})` : ''}`;
-          const what = `${fileLink(links, r.file, r.line, links ? `line ${r.line}` : baseName(r.file, r.line))} ${escapeMarkdown(r.tag)}${r.work.length ? ` · ${escapeMarkdown(r.work.join(', '))}` : ''}${r.more ? ` (+${r.more} more)` : ''}`;
+          // The row's migration and phase already name the file: `line 3` is enough, linked when it can be.
+          const what = `${links ? fileLink(links, r.file, r.line, `line ${r.line}`) : `line\u00a0${r.line}`} ${escapeMarkdown(r.tag)}${r.work.length ? ` · ${escapeMarkdown(r.work.join(', '))}` : ''}${r.more ? ` (+${r.more} more)` : ''}`;
           return `| ${code(r.migration.id, true)}\u00a0${r.phase} | ${table} | ${escapeMarkdown(lockCell(r.mode))} | ${keepTogether(`${formatMs(r.heldMs)}${r.sampled ? ' ≈' : ''}`)} | ${what} |`;
         }),
       ].join('\n')
