@@ -9619,7 +9619,7 @@ function problemReason(p) {
     case "timeout":
       return `${p.phase ? PHASE_WORD[p.phase] : "a statement"} timed out`;
     case "missing-down":
-      return /no statements/.test(p.message) ? "empty down" : "no down";
+      return /no statements|does nothing/.test(p.message) ? "empty down" : "no down";
     case "irreversible":
       return "irreversible: down not verified";
     case "threshold": {
@@ -9812,6 +9812,9 @@ function fileLink(links, file, line, label2) {
   const text = label2 ?? (line ? `${file}:${line}` : file);
   const url = fileUrl(links, file, line);
   return url ? `[${escapeMarkdown(text)}](${url})` : code(text);
+}
+function keepTogether(text) {
+  return text.replace(/ /g, "\xA0");
 }
 function baseName(file, line) {
   const name = file.slice(file.lastIndexOf("/") + 1);
@@ -10123,14 +10126,14 @@ function lockBlocks(result, links) {
     "| :-- | :-- | :-- | --: | :-- |",
     ...report.rows.map((r) => {
       const table2 = `${code(relationText(r.relation), true)}${r.rows !== void 0 && uniform === void 0 ? ` (${plural(r.rows, "row")})` : ""}`;
-      const what = `${fileLink(links, r.file, r.line, links ? `line ${r.line}` : baseName(r.file, r.line))} ${escapeMarkdown(r.tag)}${r.work.length ? ` \xB7 ${escapeMarkdown(r.work.join(", "))}` : ""}${r.more ? ` (+${r.more} more)` : ""}`;
-      return `| ${code(r.migration.id, true)} ${r.phase} | ${table2} | ${escapeMarkdown(lockCell(r.mode))} | ${formatMs2(r.heldMs)}${r.sampled ? " \u2248" : ""} | ${what} |`;
+      const what = `${links ? fileLink(links, r.file, r.line, `line ${r.line}`) : `line\xA0${r.line}`} ${escapeMarkdown(r.tag)}${r.work.length ? ` \xB7 ${escapeMarkdown(r.work.join(", "))}` : ""}${r.more ? ` (+${r.more} more)` : ""}`;
+      return `| ${code(r.migration.id, true)}\xA0${r.phase} | ${table2} | ${escapeMarkdown(lockCell(r.mode))} | ${keepTogether(`${formatMs2(r.heldMs)}${r.sampled ? " \u2248" : ""}`)} | ${what} |`;
     })
   ].join("\n") : "";
   const destructive = report.destructive.map((d) => `- \u26A0\uFE0F ${code(d.migration.id)} destructive: ${fileLink(links, d.file, d.line, baseName(d.file, d.line))} ${escapeMarkdown(d.what)}`);
   const hints = report.hints.map((h) => {
     const at2 = h.at.slice(0, 6).map((a) => `${fileLink(links, a.file, a.line, `${a.migration.id} ${a.phase}`)}`);
-    return `- ${escapeMarkdown(h.hint)}: ${at2.join(", ")}${h.at.length > 6 ? ` and ${h.at.length - 6} more` : ""}`;
+    return `- ${escapeMarkdown(h.hint.charAt(0).toUpperCase() + h.hint.slice(1))}: ${at2.join(", ")}${h.at.length > 6 ? ` and ${h.at.length - 6} more` : ""}`;
   });
   const partial = report.partial.map((p) => `_${code(p.migration.id)} ${escapeMarkdown(p.text)}_`);
   const below = [
@@ -11055,12 +11058,12 @@ function verifiedPartsMarkdown(result) {
   );
 }
 function phaseCell(p, mark, link) {
-  const time = p ? link(formatMs2(p.ms)) : "";
+  const time = p ? link(keepTogether(formatMs2(p.ms))) : "";
   switch (mark) {
     case "culprit":
-      return `\u274C ${time}`.trimEnd();
+      return time ? `\u274C\xA0${time}` : "\u274C";
     case "consequence":
-      return `\u21B3 ${time}`.trimEnd();
+      return time ? `\u21B3\xA0${time}` : "\u21B3";
     case "absent":
       return "\u2014";
     default:
@@ -11232,10 +11235,30 @@ function migrationRows(result, paint) {
       colour: view.icon === "\u2705" ? "green" : view.icon === "\u274C" ? "red" : view.icon === "\u26A0\uFE0F" ? "yellow" : "dim"
     };
   });
+  const shown = collapseNotRun(rows, result);
   const header = ["migration", "name", "up", "down", "re-up"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i].length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...shown.map((r) => r.cells[i].length)));
   const fmt = (r) => r.map((c, i) => i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ");
-  return [paint("dim", `${fmt(header)}  result`), ...rows.map((r) => `${fmt(r.cells)}  ${paint(r.colour, r.detail)}`)];
+  return [paint("dim", `${fmt(header)}  result`), ...shown.map((r) => `${fmt(r.cells)}  ${paint(r.colour, r.detail)}`)];
+}
+var COLLAPSE_NOT_RUN = 3;
+function collapseNotRun(rows, result) {
+  const plain = (i) => rows[i].detail === "not run" && !result.migrations[i].reason;
+  const out = [];
+  for (let i = 0; i < rows.length; ) {
+    let j = i;
+    while (j < rows.length && plain(j)) j++;
+    if (j - i >= COLLAPSE_NOT_RUN) {
+      const first = result.migrations[i].id;
+      const last = result.migrations[j - 1].id;
+      out.push({ cells: [`${first} \u2026 ${last}`, plural(j - i, "migration"), "\u2013", "\u2013", "\u2013"], detail: "not run", colour: "dim" });
+      i = j;
+    } else {
+      out.push(rows[i]);
+      i++;
+    }
+  }
+  return out;
 }
 function problemLines(result, paint) {
   if (result.problems.length === 0) return [];
@@ -19789,7 +19812,7 @@ var Protocol = class {
     }
     if (this.dataLimited.length) out.notes.push(`Data checks were limited: ${this.dataLimited.join("; ")}; the tables were seeded again after each.`);
     if (this.journal.restores) {
-      out.notes.push(`Restored the state after an up ${this.journal.restores} time(s), by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
+      out.notes.push(`Restored the state after an up ${this.journal.restores === 1 ? "once" : `${this.journal.restores} times`}, by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
     }
     const head = this.schema.current;
     if (finished && head) {
@@ -19922,7 +19945,8 @@ var Protocol = class {
     if (data && rows !== "seeded") {
       const seeded = await this.inspector.use((c) => data.reseed(c));
       this.journal.record({ label: `seed again after ${m.id}`, run: () => this.inspector.use((c) => data.reseed(c)).then(() => void 0) });
-      this.out.notes.push(`After ${migrationLabel(m)}, ${seeded.filter((t) => t.rows > 0).length} table(s) were seeded again.`);
+      const tables = seeded.filter((t) => t.rows > 0).length;
+      this.out.notes.push(`After ${migrationLabel(m)}, ${tables === 1 ? "1 table was" : `${tables} tables were`} seeded again.`);
     }
     return "next";
   }
@@ -20538,7 +20562,7 @@ async function runVerification(options, deps) {
         recreateDatabase: () => recreateScratchDatabase(server, db),
         runCommand: (script, url) => runCommandScript(script, { url, timeoutMs, runners })
       });
-      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`, `server: ${server.provider}, ${server.reason}`);
+      out.notes.unshift(`server: ${server.provider} (${server.reason})`);
       return assembleResult2(plan, options, out, server.version, started);
     } finally {
       await runners.close();
