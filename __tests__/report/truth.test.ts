@@ -144,5 +144,17 @@ describe('the terminal', () => {
     // Near miss: one table is "1 table".
     const one = { ...r, seeded: r.seeded.slice(0, 1) };
     expect(renderTerminalReport(one, { color: false })).toMatch(/into 1 table\./);
+
+    // A residue makes the run restore the state after the up: a detail for --verbose, said once at the end.
+    const residue = writeProject({ ...BASE, 'db/000002_i.up.sql': 'CREATE INDEX orders_status_idx ON orders (status);\n', 'db/000002_i.down.sql': 'SELECT 1;\n' });
+    info.length = 0;
+    debug.length = 0;
+    const restored = await runVerification(
+      { ...DEFAULT_OPTIONS, seedRows: 5, migrationsDir: 'db', cwd: residue, provider: 'url', databaseUrl: url(), from: '000002' },
+      { logger: { info: (m) => info.push(m), debug: (m) => debug.push(m), warning: (m) => info.push(m) } },
+    );
+    expect(info.join('\n')).not.toContain('restored the state');
+    expect(debug.join('\n')).toMatch(/000002 restored the state after its up/);
+    expect(restored.notes).toContainEqual(expect.stringMatching(/^Restored the state after an up once, /));
   });
 });
