@@ -110,7 +110,7 @@ test('one run alive, one SIGKILLed, a third run: only the live run’s database 
 
     await query(`CREATE ROLE ${GATE}`);
     const aDone = await a.done;
-    expect([aDone.code, aDone.stdout]).toEqual([0, expect.stringMatching(/^PASS: 1 new migration verified/)]);
+    expect([aDone.code, aDone.stdout]).toEqual([0, expect.stringMatching(/^PASS: 1 new migration verified/m)]);
     expect((await scratchDatabasesOn(server.server().adminUrl)).filter((d) => !before.includes(d))).toEqual([]);
   } finally {
     if (a && a.child.exitCode === null) a.child.kill('SIGKILL');
