@@ -46113,7 +46113,7 @@ var StateJournal = class {
     const ms = performance.now() - started;
     this.restoredMs += ms;
     this.restores++;
-    this.logger.info(`  ${m.id} restored the state after its up (${this.steps.length + 1} steps replayed, ${Math.round(ms)} ms)`);
+    this.logger.debug(`  ${m.id} restored the state after its up (${this.steps.length + 1} steps replayed, ${Math.round(ms)} ms)`);
   }
   async up(m) {
     const r = await executeScript(m.up, this.ctx);
