@@ -81,10 +81,11 @@ test('a down that throws is irreversible; a down that fails is down-failed at it
   const r = await verify(root, DIR, url());
   expect(r.migrations.map((m) => m.status)).toEqual(['irreversible', 'failed']);
   expect(r.problems).toEqual([
-    expect.objectContaining({ kind: 'irreversible', migration: '2024_01_02_000001', file: 'database/migrations/2024_01_02_000001_merge_names.php', line: 15 }),
+    // Errors before warnings: the report's reading order (issue 11).
     expect.objectContaining({ kind: 'down-failed', migration: '2024_01_02_000002', file: 'database/migrations/2024_01_02_000002_add_nickname.php', line: 15, sqlstate: '42P01' }),
+    expect.objectContaining({ kind: 'irreversible', migration: '2024_01_02_000001', file: 'database/migrations/2024_01_02_000001_merge_names.php', line: 15 }),
   ]);
-  expect(r.problems[1]!.message).toContain('relation "persons" does not exist');
+  expect(r.problems[0]!.message).toContain('relation "persons" does not exist');
 });
 
 test('an app without its packages, or that does not boot, is one environment error', async () => {

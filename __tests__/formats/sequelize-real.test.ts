@@ -72,10 +72,11 @@ test('a down that throws is irreversible; a down that fails is down-failed at it
   const r = await verify(root, DIR, url());
   expect(r.migrations.map((m) => m.status)).toEqual(['irreversible', 'failed']);
   expect(r.problems).toEqual([
-    expect.objectContaining({ kind: 'irreversible', migration: '20240101000001', file: 'migrations/20240101000001-merge-names.js', line: 9 }),
+    // Errors before warnings: the report's reading order (issue 11).
     expect.objectContaining({ kind: 'down-failed', migration: '20240101000002', file: 'migrations/20240101000002-add-nickname.js', line: 9, sqlstate: '42P01' }),
+    expect.objectContaining({ kind: 'irreversible', migration: '20240101000001', file: 'migrations/20240101000001-merge-names.js', line: 9 }),
   ]);
-  expect(r.problems[1]!.message).toContain('relation "public.persons" does not exist');
+  expect(r.problems[0]!.message).toContain('relation "public.persons" does not exist');
 });
 
 test('a project without sequelize-cli installed is one environment error naming the command', async () => {

@@ -68,10 +68,11 @@ test('a down that throws is irreversible; a down that fails is down-failed at it
   const r = await verify(root, DIR, url());
   expect(r.migrations.map((m) => m.status)).toEqual(['irreversible', 'failed']);
   expect(r.problems).toEqual([
-    expect.objectContaining({ kind: 'irreversible', migration: '1700000000001', file: 'src/migrations/1700000000001-MergeNames.ts', line: 9 }),
+    // Errors before warnings: the report's reading order (issue 11).
     expect.objectContaining({ kind: 'down-failed', migration: '1700000000002', file: 'src/migrations/1700000000002-AddNickname.ts', line: 9, sqlstate: '42P01' }),
+    expect.objectContaining({ kind: 'irreversible', migration: '1700000000001', file: 'src/migrations/1700000000001-MergeNames.ts', line: 9 }),
   ]);
-  expect(r.problems[1]!.message).toContain('relation "persons" does not exist');
+  expect(r.problems[0]!.message).toContain('relation "persons" does not exist');
 });
 
 test('a project without TypeORM installed is one environment error naming the command, not an up-failed', async () => {
