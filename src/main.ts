@@ -73,7 +73,9 @@ export async function run(): Promise<void> {
       const cause = result.problems.filter((p) => p.kind === 'environment').map((p) => p.message).join('; ') || 'the run could not finish';
       core.setFailed(`rollback verification could not finish: ${cause}`);
     } else {
-      logger.info(`rollback verification passed: ${result.migrations.length} new migration(s), ${result.problems.length} problem(s) below the fail-on level`);
+      const n = result.migrations.length;
+      const below = result.problems.length;
+      logger.info(`rollback verification passed: ${n} new migration${n === 1 ? '' : 's'}, ${below} problem${below === 1 ? '' : 's'} below the fail-on level`);
     }
   } catch (err) {
     if (!isUserFacingError(err) && err instanceof Error && err.stack) core.debug(err.stack);

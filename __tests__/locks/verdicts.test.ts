@@ -68,7 +68,7 @@ describe('lock verdicts', () => {
     const md = renderMarkdownReport(r);
     expect(md).toContain('### Locks on existing tables');
     expect(md).toContain('DROP COLUMN orders.legacy');
-    expect(md).toMatch(/\| `2` up \| `orders` \| ACCESS EXCLUSIVE: reads and writes wait \| [\d.]+ m?s \| `2_change\.up\.sql:2` ALTER TABLE/);
+    expect(md).toMatch(/\| `2`\sup \| `orders` \| ACCESS EXCLUSIVE: reads and writes wait \| [\d.]+\sm?s \| line\s2 ALTER TABLE/);
     expect(md).toContain('CREATE INDEX CONCURRENTLY');
     const text = renderTerminalReport(r, { color: false });
     expect(text).toContain('Locks on existing tables (blocking reads or writes, measured on the seeded data)');

@@ -93,7 +93,8 @@ describe('locks that matter', () => {
     const md = renderMarkdownReport(result([m1, m2], ['table public.invoices']), { links: { repoUrl: 'https://github.com/acme/shop', sha: 'abc' } });
     const header = md.split('\n').find((l) => l.startsWith('| Migration | Table'))!;
     expect(header.split('|').length - 2).toBeLessThanOrEqual(5);
-    expect(md).toContain('| `002` up | `orders` | ACCESS EXCLUSIVE: reads and writes wait | 20 ms | [line 3](https://github.com/acme/shop/blob/abc/db/002.up.sql#L3) ALTER TABLE (+1 more) |');
+    // Cells that must not wrap at comment width hold non-breaking spaces (`002`\u00a0up, 20\u00a0ms).
+    expect(md).toContain('| `002`\u00a0up | `orders` | ACCESS EXCLUSIVE: reads and writes wait | 20\u00a0ms | [line 3](https://github.com/acme/shop/blob/abc/db/002.up.sql#L3) ALTER TABLE (+1 more) |');
     expect(md.match(/SET lock_timeout/g)).toHaveLength(1);
   });
 });

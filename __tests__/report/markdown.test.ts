@@ -31,6 +31,67 @@ describe('renderMarkdownReport golden files', () => {
   });
 });
 
+/**
+ * What the screenshots of these goldens taught, as rules over every golden, so a regenerated
+ * golden that breaks one fails here and not only in review.
+ */
+describe('what the goldens teach', () => {
+  const rendered = goldens.map(({ md, json, opts }) => ({ md, result: load(json), out: renderMarkdownReport(load(json), opts) }));
+  /** The row of migration `id` in the (first) migrations table. */
+  const row = (out: string, id: string) => out.split('\n').find((l) => l.startsWith('| ') && new RegExp(`^\\| \\[?\`?${id}\\b`).test(l));
+
+  test.each(rendered)('$md: a row with an error never shows ✅, and says ❌ with the few words of why', ({ result, out }) => {
+    for (const m of result.migrations) {
+      const line = row(out, m.id);
+      if (!line) continue; // past OPEN_TABLE_ROWS, only the rows that need a look are open
+      const errors = result.problems.filter((p) => p.migration === m.id && p.severity === 'error');
+      if (errors.length) {
+        expect(line).not.toContain('✅');
+        expect(line).toMatch(/\| ❌ \S[^|]*\|$/);
+      }
+    }
+    // Near miss: a verified migration with nothing about it reads ✅ verified.
+    const clean = result.migrations.find((m) => m.status === 'ok' && !result.problems.some((p) => p.migration === m.id));
+    if (clean && row(out, clean.id)) expect(row(out, clean.id)).toMatch(/\| ✅ verified \|$/);
+  });
+
+  test.each(rendered)('$md: a headline never says verified for migrations that did not run', ({ result, out }) => {
+    const headline = out.split('\n')[2]!;
+    const ran = result.migrations.filter((m) => Object.keys(m.phases).length > 0);
+    const verified = ran.filter((m) => m.status === 'ok').length;
+    const total = result.migrations.length;
+    const notRun = total - ran.length;
+    if (total === 0) return void expect(headline).toMatch(/^no new migrations/);
+    if (verified < total) {
+      expect(headline).toContain(`**${verified} of ${total} new migration${total === 1 ? '' : 's'}** verified`);
+      expect(headline).not.toContain(`**${total} new migration`);
+    } else {
+      expect(headline).toContain(`**${total} new migration${total === 1 ? '' : 's'}** verified`);
+    }
+    if (notRun) expect(headline).toMatch(new RegExp(`· ${notRun} not run \\(stopped at \`\\d+\`: `));
+    else expect(headline).not.toContain('not run');
+  });
+
+  test.each(rendered)('$md: every problem links its kind\'s docs section and says what to do; consequences are not counted', ({ result, out }) => {
+    const headings = out.split('\n').filter((l) => /^#### (❌|⚠️|ℹ️) /.test(l));
+    if (!out.includes('Shortened')) expect(headings).toHaveLength(result.problems.length);
+    for (const p of result.problems) {
+      expect(out).toContain(`[\`${p.kind}\`](https://github.com/rollback-verify/rollback-verify/blob/main/docs/problems.md#${p.kind})`);
+    }
+    expect(out.split('**Fix:**').length - 1).toBe(headings.length);
+    if (result.problems.length) expect(out).toContain(`### Problems (${result.problems.length})`);
+    for (const c of result.problems.flatMap((p) => p.consequences ?? [])) expect(out).toContain(`↳ Because of it, ${c.message}`);
+  });
+
+  test.each(rendered)('$md: times and lock cells do not wrap at comment width', ({ out }) => {
+    const rows = out.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| :--') && !/^\| (Migration|Table) \|/.test(l));
+    for (const l of rows) {
+      expect(l).not.toMatch(/\d ms\b/); // "51 ms" breaks into "51 / ms" in a narrow cell
+      expect(l).not.toMatch(/^\| `\d+` (up|down|reup) \|/);
+    }
+  });
+});
+
 /** An added table as the protocol reports it: the unified diff of its canonical text. */
 function addedTable(i: number): VerifyResult['schemaChanges'][number] {
   return {

@@ -23,54 +23,55 @@ const BASE = {
 };
 
 describe('one bug, one error, in a row that says where', () => {
-  test('a down that forgets an index: one error (the re-up failure inside it), the row blames the down, the headline counts what ran', async () => {
+  test('a down that forgets an index: one error (the re-up failure inside it), the row blames the down; the headline counts what ran; what the run never reached is still checked', async () => {
+    // The run goes on past the residue (the state after the up is restored) and stops at an up
+    // that fails: 000004 is never run, yet its missing down is found from the files.
     const root = writeGitProject(BASE, {
       'db/000002_status_idx.up.sql': 'CREATE INDEX orders_status_idx ON orders (status);\n',
       'db/000002_status_idx.down.sql': '-- the index stays\nSELECT 1;\n',
-      'db/000003_audit.up.sql': 'CREATE TABLE audit (id int);\n',
-      // The run goes on past a residue (the state is restored) and a missing down; only an up that
-      // cannot be applied stops it, and the server-free checks still cover what it never reached.
-      'db/000004_refs.up.sql': 'ALTER TABLE nope ADD COLUMN x int;\n',
-      'db/000004_refs.down.sql': 'ALTER TABLE nope DROP COLUMN x;\n',
+      'db/000003_items.up.sql': 'ALTER TABLE order_items ADD COLUMN discount numeric;\n',
+      'db/000003_items.down.sql': 'ALTER TABLE order_items DROP COLUMN discount;\n',
+      'db/000004_audit.up.sql': 'CREATE TABLE audit (id int);\n',
       'db/000005_later.up.sql': 'CREATE TABLE later (id int);\n',
+      'db/000005_later.down.sql': 'DROP TABLE later;\n',
     });
-
     const r = await verify(root, 'db', url(), { base: 'main' });
-    // The run that stopped comes first, then the root causes in migration order.
     expect(r.problems.map((p) => [p.kind, p.migration, p.severity])).toEqual([
-      ['up-failed', '000004', 'error'],
+      ['up-failed', '000003', 'error'],
       ['rollback-residue', '000002', 'error'],
-      ['missing-down', '000003', 'error'],
-      ['missing-down', '000005', 'error'],
+      ['missing-down', '000004', 'error'],
     ]);
-    const residue = r.problems.find((p) => p.kind === 'rollback-residue');
-    expect(residue!.consequences).toEqual([
+    const residue = r.problems[1]!;
+    expect(residue.consequences).toEqual([
       expect.objectContaining({ kind: 'reup-failed', phase: 'reup', message: 're-applying the up failed: relation "orders_status_idx" already exists' }),
     ]);
     expect(r.migrations.map((m) => [m.id, m.status, m.reason])).toEqual([
       ['000002', 'failed', 'down leaves index orders_status_idx'],
-      ['000003', 'failed', 'no down'],
-      ['000004', 'failed', 'up fails: relation "nope" does not exist'],
-      // Never run, yet its missing down is reported (a server-free check).
-      ['000005', 'failed', 'no down'],
+      ['000003', 'failed', 'up fails: relation "order_items" does not exist'],
+      ['000004', 'failed', 'no down'],
+      ['000005', 'not-run', undefined],
     ]);
-    expect(r.stopped).toEqual({ migration: '000004', reason: 'up fails: relation "nope" does not exist' });
+    expect(r.stopped).toEqual({ migration: '000003', reason: 'up fails: relation "order_items" does not exist' });
 
     const md = renderMarkdownReport(r);
-    expect(md).toContain('**0 of 4 new migrations** verified up → down → up · 3 failed · 1 not run (stopped at `000004`: up fails: relation "nope" does not exist) · **4 errors**');
-    expect(md).toMatch(/\| `000002` status_idx \| [\d.]+ m?s \| ❌ [\d.]+ m?s \| ↳ [\d.]+ m?s \| ❌ down leaves index orders_status_idx \|/);
-    expect(md).toContain('| `000005` later | — | ❌ | — | ❌ no down · not run |');
+    expect(md).toContain('**0 of 4 new migrations** verified up → down → up · 2 failed · 2 not run (stopped at `000003`: up fails: relation "order_items" does not exist) · **3 errors**');
+    expect(md).toMatch(/\| `000002` status_idx \| [\d.]+\sm?s \| ❌\s[\d.]+\sm?s \| ↳\s[\d.]+\sm?s \| ❌ down leaves index orders_status_idx \|/);
+    expect(md).toContain('| `000004` audit | — | ❌ | — | ❌ no down · not run |');
+    expect(md).toContain('| `000005` later | — | — | — | ⏸️ not run |');
     expect(md).not.toContain('✅');
-    expect(md).toContain('### Problems (4)');
+    expect(md).toContain('### Problems (3)');
 
     const text = renderTerminalReport(r, { color: false });
-    expect(text.trimEnd().split('\n').pop()).toMatch(/^FAIL: 0 of 4 new migrations verified up → down → up, 3 failed, 1 not run \(stopped at 000004: up fails: relation "nope" does not exist\); 4 errors \(golang-migrate/);
+    expect(text.trimEnd().split('\n').pop()).toMatch(/^FAIL: 0 of 4 new migrations verified up → down → up, 2 failed, 2 not run \(stopped at 000003: up fails: relation "order_items" does not exist\); 3 errors \(golang-migrate/);
 
+    // Annotations go to what stopped the run first, then the root causes in report order.
     const core = fakeCore();
     annotateProblems(r.problems, core, '.', r.stopped?.migration);
-    // The problem that stopped the run gets the first annotation.
-    expect(core.error.mock.calls.map((c) => c[1]?.title)[0]).toBe('rollback-verify: up-failed · 000004 up fails: relation "nope" does not exist');
-    expect(core.error.mock.calls).toHaveLength(4);
+    expect(core.error.mock.calls.map((c) => c[1]?.title)).toEqual([
+      'rollback-verify: up-failed · 000003 up fails: relation "order_items" does not exist',
+      'rollback-verify: rollback-residue · 000002 down leaves index orders_status_idx',
+      'rollback-verify: missing-down · 000004 no down',
+    ]);
   });
 
   test('near miss: a re-up that fails for a reason of its own (a role the down leaves, outside the schema) stays its own error', async () => {
@@ -143,5 +144,17 @@ describe('the terminal', () => {
     // Near miss: one table is "1 table".
     const one = { ...r, seeded: r.seeded.slice(0, 1) };
     expect(renderTerminalReport(one, { color: false })).toMatch(/into 1 table\./);
+
+    // A residue makes the run restore the state after the up: a detail for --verbose, said once at the end.
+    const residue = writeProject({ ...BASE, 'db/000002_i.up.sql': 'CREATE INDEX orders_status_idx ON orders (status);\n', 'db/000002_i.down.sql': 'SELECT 1;\n' });
+    info.length = 0;
+    debug.length = 0;
+    const restored = await runVerification(
+      { ...DEFAULT_OPTIONS, seedRows: 5, migrationsDir: 'db', cwd: residue, provider: 'url', databaseUrl: url(), from: '000002' },
+      { logger: { info: (m) => info.push(m), debug: (m) => debug.push(m), warning: (m) => info.push(m) } },
+    );
+    expect(info.join('\n')).not.toContain('restored the state');
+    expect(debug.join('\n')).toMatch(/000002 restored the state after its up/);
+    expect(restored.notes).toContainEqual(expect.stringMatching(/^Restored the state after an up once, /));
   });
 });

@@ -61,7 +61,7 @@ describe('truth: a migration row reflects every error about it', () => {
     expect(rowView(r.migrations[0]!, r).phases).toEqual({ up: 'ok', down: 'culprit', reup: 'ok' });
     const md = renderMarkdownReport(r);
     expect(md).not.toContain('✅');
-    expect(md).toContain('| `001` m001 | 10 ms | ❌ 10 ms | 10 ms | ❌ down loses data in t.c |');
+    expect(md).toContain('| `001` m001 | 10 ms | ❌ 10 ms | 10 ms | ❌ down loses data in t.c |'.replace(/(\d|❌) (?=\d|ms)/g, '$1\u00a0'));
     expect(renderTerminalReport(r, { color: false })).toMatch(/^001 .*failed: down loses data in t\.c$/m);
   });
 

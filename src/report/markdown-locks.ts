@@ -5,7 +5,7 @@
  * src/report/locks.ts. Pure.
  */
 import type { MarkdownBlock } from './markdown-budget.js';
-import { baseName, code, escapeHtml, escapeMarkdown, fileLink, type ReportLinks } from './markdown-text.js';
+import { baseName, code, escapeHtml, escapeMarkdown, fileLink, keepTogether, type ReportLinks } from './markdown-text.js';
 import { lockReport, modeText, noLocksLine, relationText } from './locks.js';
 import { formatMs, plural } from './summary.js';
 import type { VerifyResult } from '../result/types.js';
@@ -39,15 +39,17 @@ export function lockBlocks(result: VerifyResult, links: ReportLinks | undefined)
         '| :-- | :-- | :-- | --: | :-- |',
         ...report.rows.map((r) => {
           const table = `${code(relationText(r.relation), true)}${r.rows !== undefined && uniform === undefined ? ` (${plural(r.rows, 'row')})` : ''}`;
-          const what = `${fileLink(links, r.file, r.line, links ? `line ${r.line}` : baseName(r.file, r.line))} ${escapeMarkdown(r.tag)}${r.work.length ? ` · ${escapeMarkdown(r.work.join(', '))}` : ''}${r.more ? ` (+${r.more} more)` : ''}`;
-          return `| ${code(r.migration.id, true)} ${r.phase} | ${table} | ${escapeMarkdown(lockCell(r.mode))} | ${formatMs(r.heldMs)}${r.sampled ? ' ≈' : ''} | ${what} |`;
+          // The row's migration and phase already name the file: `line 3` is enough, linked when it can be.
+          const what = `${links ? fileLink(links, r.file, r.line, `line ${r.line}`) : `line\u00a0${r.line}`} ${escapeMarkdown(r.tag)}${r.work.length ? ` · ${escapeMarkdown(r.work.join(', '))}` : ''}${r.more ? ` (+${r.more} more)` : ''}`;
+          return `| ${code(r.migration.id, true)}\u00a0${r.phase} | ${table} | ${escapeMarkdown(lockCell(r.mode))} | ${keepTogether(`${formatMs(r.heldMs)}${r.sampled ? ' ≈' : ''}`)} | ${what} |`;
         }),
       ].join('\n')
     : '';
   const destructive = report.destructive.map((d) => `- ⚠️ ${code(d.migration.id)} destructive: ${fileLink(links, d.file, d.line, baseName(d.file, d.line))} ${escapeMarkdown(d.what)}`);
   const hints = report.hints.map((h) => {
     const at = h.at.slice(0, 6).map((a) => `${fileLink(links, a.file, a.line, `${a.migration.id} ${a.phase}`)}`);
-    return `- ${escapeMarkdown(h.hint)}: ${at.join(', ')}${h.at.length > 6 ? ` and ${h.at.length - 6} more` : ''}`;
+    // A bullet starts as a sentence: `Use CREATE INDEX CONCURRENTLY …` beside `SET lock_timeout …`.
+    return `- ${escapeMarkdown(h.hint.charAt(0).toUpperCase() + h.hint.slice(1))}: ${at.join(', ')}${h.at.length > 6 ? ` and ${h.at.length - 6} more` : ''}`;
   });
   const partial = report.partial.map((p) => `_${code(p.migration.id)} ${escapeMarkdown(p.text)}_`);
   const below = [

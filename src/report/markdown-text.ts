@@ -67,6 +67,14 @@ export function fileLink(links: ReportLinks | undefined, file: string, line?: nu
   return url ? `[${escapeMarkdown(text)}](${url})` : code(text);
 }
 
+/**
+ * Text that must not wrap inside a narrow table cell (`51 ms`, `❌ 18 ms`, `000013 down`): at
+ * comment width GitHub otherwise breaks `138 ms` into two lines and the columns read as noise.
+ */
+export function keepTogether(text: string): string {
+  return text.replace(/ /g, '\u00a0');
+}
+
 /** `000013_add_orders.up.sql:3`: the file's own name, which is what a reviewer recognises. */
 export function baseName(file: string, line?: number): string {
   const name = file.slice(file.lastIndexOf('/') + 1);

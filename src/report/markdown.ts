@@ -13,7 +13,7 @@ import { fenceFor, fitBlocks, type MarkdownBlock } from './markdown-budget.js';
 import { lockBlocks } from './markdown-locks.js';
 import { predictionBlocks } from './markdown-predictions.js';
 import { schemaChangeBlocks } from './markdown-schema.js';
-import { baseName, code, escapeHtml, escapeMarkdown, fileLink, inlineMarkdown, type ReportLinks } from './markdown-text.js';
+import { baseName, code, escapeHtml, escapeMarkdown, fileLink, inlineMarkdown, keepTogether, type ReportLinks } from './markdown-text.js';
 import { rowView, type PhaseMark } from './rows.js';
 import { countResult, formatMs, plural, problemCountParts, ran, verifiedParts, visibleNotes } from './summary.js';
 import { renderTimingChart } from './timing-chart.js';
@@ -66,12 +66,12 @@ function verifiedPartsMarkdown(result: VerifyResult): string[] {
 }
 
 function phaseCell(p: PhaseResult | undefined, mark: PhaseMark, link: (text: string) => string): string {
-  const time = p ? link(formatMs(p.ms)) : '';
+  const time = p ? link(keepTogether(formatMs(p.ms))) : '';
   switch (mark) {
     case 'culprit':
-      return `❌ ${time}`.trimEnd();
+      return time ? `❌\u00a0${time}` : '❌';
     case 'consequence':
-      return `↳ ${time}`.trimEnd();
+      return time ? `↳\u00a0${time}` : '↳';
     case 'absent':
       return '—';
     default:

@@ -52,7 +52,7 @@ type Paint = (c: keyof typeof codes, s: string) => string;
 function migrationRows(result: VerifyResult, paint: Paint): string[] {
   if (result.migrations.length === 0) return ['No new migrations: nothing to roll back.'];
   const mark = (m: PhaseMark, time: string) => (m === 'culprit' ? `✗ ${time}` : m === 'consequence' ? `↳ ${time}` : time);
-  const rows = result.migrations.map((m) => {
+  const rows: TerminalRow[] = result.migrations.map((m) => {
     const view = rowView(m, result);
     const detail = view.word === 'ok' ? 'ok' : view.word === 'not run' && !m.reason ? 'not run' : `${view.word}: ${view.text}`;
     return {
@@ -61,10 +61,43 @@ function migrationRows(result: VerifyResult, paint: Paint): string[] {
       colour: (view.icon === '✅' ? 'green' : view.icon === '❌' ? 'red' : view.icon === '⚠️' ? 'yellow' : 'dim') as keyof typeof codes,
     };
   });
+  const shown = collapseNotRun(rows, result);
   const header = ['migration', 'name', 'up', 'down', 're-up'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i]!.length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...shown.map((r) => r.cells[i]!.length)));
   const fmt = (r: string[]) => r.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
-  return [paint('dim', `${fmt(header)}  result`), ...rows.map((r) => `${fmt(r.cells)}  ${paint(r.colour, r.detail)}`)];
+  return [paint('dim', `${fmt(header)}  result`), ...shown.map((r) => `${fmt(r.cells)}  ${paint(r.colour, r.detail)}`)];
+}
+
+interface TerminalRow {
+  cells: string[];
+  detail: string;
+  colour: keyof typeof codes;
+}
+
+/** Runs of this many plain `not run` rows or more are one line: a stopped 30-migration run stays on a screen. */
+const COLLAPSE_NOT_RUN = 3;
+
+/**
+ * Consecutive migrations that did not run and have nothing found about them become one line
+ * (`000016 … 000032  15 migrations  –  –  –  not run`); a not-run row with a problem stays its own.
+ */
+function collapseNotRun(rows: TerminalRow[], result: VerifyResult): TerminalRow[] {
+  const plain = (i: number) => rows[i]!.detail === 'not run' && !result.migrations[i]!.reason;
+  const out: TerminalRow[] = [];
+  for (let i = 0; i < rows.length; ) {
+    let j = i;
+    while (j < rows.length && plain(j)) j++;
+    if (j - i >= COLLAPSE_NOT_RUN) {
+      const first = result.migrations[i]!.id;
+      const last = result.migrations[j - 1]!.id;
+      out.push({ cells: [`${first} … ${last}`, plural(j - i, 'migration'), '–', '–', '–'], detail: 'not run', colour: 'dim' });
+      i = j;
+    } else {
+      out.push(rows[i]!);
+      i++;
+    }
+  }
+  return out;
 }
 
 function problemLines(result: VerifyResult, paint: Paint): string[] {

@@ -77,7 +77,8 @@ export function problemReason(p: Problem): string {
     case 'timeout':
       return `${p.phase ? PHASE_WORD[p.phase] : 'a statement'} timed out`;
     case 'missing-down':
-      return /no statements/.test(p.message) ? 'empty down' : 'no down';
+      // The protocol says an empty down `does nothing`, the file check says `no statements`.
+      return /no statements|does nothing/.test(p.message) ? 'empty down' : 'no down';
     case 'irreversible':
       return 'irreversible: down not verified';
     case 'threshold': {

@@ -156,7 +156,7 @@ class Protocol {
     }
     if (this.dataLimited.length) out.notes.push(`Data checks were limited: ${this.dataLimited.join('; ')}; the tables were seeded again after each.`);
     if (this.journal.restores) {
-      out.notes.push(`Restored the state after an up ${this.journal.restores} time(s), by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
+      out.notes.push(`Restored the state after an up ${this.journal.restores === 1 ? 'once' : `${this.journal.restores} times`}, by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
     }
     // The safety net: the patched model of this moment must be the schema read whole.
     const head = await this.schema.finish(this.inspector);
@@ -307,7 +307,8 @@ class Protocol {
       // Seed every table again, so the next migrations run on data: the data checks stay on.
       const seeded = await this.inspector.use((c) => data.reseed(c));
       this.journal.record({ label: `seed again after ${m.id}`, run: () => this.inspector.use((c) => data.reseed(c)).then(() => undefined) });
-      this.out.notes.push(`After ${migrationLabel(m)}, ${seeded.filter((t) => t.rows > 0).length} table(s) were seeded again.`);
+      const tables = seeded.filter((t) => t.rows > 0).length;
+      this.out.notes.push(`After ${migrationLabel(m)}, ${tables === 1 ? '1 table was' : `${tables} tables were`} seeded again.`);
     }
     return 'next';
   }

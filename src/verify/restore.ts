@@ -82,7 +82,8 @@ export class StateJournal {
     const ms = performance.now() - started;
     this.restoredMs += ms;
     this.restores++;
-    this.logger.info(`  ${m.id} restored the state after its up (${this.steps.length + 1} steps replayed, ${Math.round(ms)} ms)`);
+    // Progress detail (--verbose): the run's notes say once, at the end, that and how often it happened.
+    this.logger.debug(`  ${m.id} restored the state after its up (${this.steps.length + 1} steps replayed, ${Math.round(ms)} ms)`);
   }
 
   private async up(m: Migration): Promise<void> {

@@ -113,8 +113,8 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
         out.migrations = predicted.migrations;
         out.notes.push(...predicted.notes);
       }
-      // One line on the server: which one, and why this one (the stderr line says the same at the start).
-      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider}: ${server.reason})`);
+      // One note: the version is in every headline already; this says which server and why.
+      out.notes.unshift(`server: ${server.provider} (${server.reason})`);
       return assembleResult(plan, options, out, server.version, started);
     } finally {
       await copies?.dropAll();
