@@ -38,7 +38,8 @@ const PHASE_WORD: Record<PhaseName, string> = { up: 'up', down: 'down', reup: 'r
 /** The PostgreSQL (or tool) error inside a failure message, on one line and short. */
 export function errorGist(message: string, max = 70): string {
   const after = /\bfailed: ([\s\S]*)$/.exec(message)?.[1] ?? message;
-  const line = after.split('\n')[0]!.replace(/ \(SQLSTATE \w+\)\s*$/, '').trim();
+  // The error itself: without the SQLSTATE and without advice appended after it (` — …`).
+  const line = after.split('\n')[0]!.replace(/ — .*$/, '').replace(/ \(SQLSTATE \w+\)\s*$/, '').trim();
   return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
 }
 
