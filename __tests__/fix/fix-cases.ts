@@ -245,4 +245,23 @@ export const FIX_CASES: FixCase[] = [
     up: `ALTER TYPE a RENAME VALUE 'y' TO 'why'; CREATE TYPE b2 AS ENUM ('three'); ALTER TABLE t ALTER COLUMN w TYPE b2 USING w::text::b2; DROP TYPE b; ALTER TYPE b2 RENAME TO b`,
     badDown: '',
   },
+  {
+    name: 'a partitioned table: column, type, index, check, primary key and trigger change on the parent, recursing to partitions',
+    base: `CREATE TABLE events (at date NOT NULL, kind varchar(10) NOT NULL) PARTITION BY RANGE (at);
+      CREATE TABLE events_2020 PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+      CREATE TABLE events_2021 PARTITION OF events FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');
+      CREATE FUNCTION on_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+      INSERT INTO events VALUES ('2020-03-01', 'a'), ('2021-03-01', 'b')`,
+    up: `ALTER TABLE events ADD COLUMN note text, ALTER COLUMN kind TYPE varchar(20), ADD CONSTRAINT kind_ok CHECK (kind <> ''), ADD PRIMARY KEY (at, kind);
+      CREATE INDEX events_kind_idx ON events (kind);
+      CREATE TRIGGER events_touch BEFORE UPDATE ON events FOR EACH ROW EXECUTE FUNCTION on_event()`,
+    badDown: '',
+    expect: ['DROP INDEX public.events_kind_idx;', 'ALTER TABLE public.events DROP COLUMN note;', 'DROP TRIGGER events_touch ON public.events;'],
+  },
+  {
+    name: 'an inheritance parent gains a column and a check its children inherit',
+    base: `CREATE TABLE animals (name text NOT NULL); CREATE TABLE dogs (barks bool) INHERITS (animals); CREATE TABLE cats () INHERITS (animals)`,
+    up: `ALTER TABLE animals ADD COLUMN age int, ADD CONSTRAINT named CHECK (name <> ''), ALTER COLUMN name TYPE varchar(50)`,
+    badDown: '',
+  },
 ];

@@ -112,6 +112,7 @@ export class SchemaModel {
       () => this.functionIndex(),
       () => this.changeFunction(),
       () => this.trigger(),
+      () => this.columnSettings(),
     ];
     for (let tries = 0; tries < 20; tries++) {
       const sql = this.pick(ops)!();
@@ -362,6 +363,19 @@ export class SchemaModel {
     if (!f) return undefined;
     if (this.random() < 0.5) return `CREATE OR REPLACE FUNCTION ${f}(x int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT x * ${2 + Math.floor(this.random() * 5)} $$`;
     return `DROP FUNCTION ${f}(int); CREATE FUNCTION ${f}(x int) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT x::bigint $$`;
+  }
+
+  /** Per-column settings: statistics target, storage, attribute options. */
+  private columnSettings(): string | undefined {
+    const t = this.pick(this.tables);
+    const c = t && this.pick(t.columns);
+    if (!t || !c) return undefined;
+    const head = `ALTER TABLE ${this.qualified(t)} ALTER COLUMN ${c.name}`;
+    return this.pick([
+      `${head} SET STATISTICS ${Math.floor(this.random() * 1000)}`,
+      `${head} SET (n_distinct = ${Math.floor(this.random() * 100)})`,
+      `${head} SET STORAGE ${c.type === 'text' || c.type === 'jsonb' ? 'EXTERNAL' : 'PLAIN'}`,
+    ]);
   }
 
   /** A trigger calling a trigger function. */

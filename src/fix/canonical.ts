@@ -206,8 +206,9 @@ export function parseColumn(text: string): ColumnDef {
         i++;
       }
     } else if (word === 'STATISTICS') {
-      column.statistics = toks[i + 1]!.text;
-      i += 2;
+      // The lexer reads a number as one token per digit: take the text up to the next clause.
+      i++;
+      column.statistics = readUntilClause(isClauseStart).replace(/\s+/g, '');
     } else if (word === 'WITH') {
       i++;
       column.options = readParens();

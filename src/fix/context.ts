@@ -90,6 +90,26 @@ export class PlanContext {
    */
   parentOf: (key: string, side: 'from' | 'target') => string | undefined = () => undefined;
 
+  /**
+   * For a part of a partition or inheritance child (a column, constraint, index or trigger), the
+   * parent table's part it comes from: PostgreSQL creates, alters and drops the child's part along
+   * with it, and refuses to do so on the child alone.
+   */
+  inheritedFrom: (key: string, side: 'from' | 'target') => string | undefined = () => undefined;
+
+  /**
+   * True when PostgreSQL itself makes `key` when the down (re)creates the parent table's part it
+   * comes from: the child table exists, so the part recurses to it.
+   */
+  madeByParent(key: string): boolean {
+    const parent = this.inheritedFrom(key, 'target');
+    if (!parent) return false;
+    const m = this.mode(parent);
+    if (m !== 'create' && m !== 'recreate' && m !== 'rename') return false;
+    const table = this.parentOf(key, 'target');
+    return table === undefined || this.mode(table) !== 'create';
+  }
+
   /** Keys of the objects of `from` that refer to `key` (set by the generator once references are read). */
   dependentsOf: (key: string) => string[] = () => [];
 
@@ -108,10 +128,16 @@ export class PlanContext {
     // A sequence altered in place survives by construction: it is unlinked (OWNED BY NONE)
     // before the column that owned it is dropped.
     if (this.mode(key) === 'alter' && key.startsWith('sequence ')) return false;
-    for (let parent = this.parentOf(key, 'from'); parent; parent = this.parentOf(parent, 'from')) {
-      if (this.removed(parent)) return true;
-    }
-    return false;
+    const seen = new Set<string>();
+    const walk = (k: string): boolean => {
+      for (const parent of [this.parentOf(k, 'from'), this.inheritedFrom(k, 'from')]) {
+        if (!parent || seen.has(parent)) continue;
+        seen.add(parent);
+        if (this.removed(parent) || walk(parent)) return true;
+      }
+      return false;
+    };
+    return walk(key);
   }
 
   /**

@@ -11,7 +11,7 @@
  * created first and dropped last. Never DROP … CASCADE: dependents are dropped explicitly first.
  */
 import type { ObjectKind, SchemaObject, Snapshot } from '../schema/model.js';
-import { parseColumn, parseDomain, parseSequence, parseTable } from './canonical.js';
+import { parseColumn, parseDomain, parseSequence, parseTable, splitTopLevel } from './canonical.js';
 import { display, PlanContext, type GenerateOptions, type Mode, type Step, type Unfixable } from './context.js';
 import { schemaOf } from './identifiers.js';
 import { aggregatePlanner, eventTriggerPlanner, hasSqlStringBody, policyPlanner, publicationPlanner, routinePlanner, rulePlanner, triggerPlanner, viewPlanner } from './kinds/code.js';
@@ -91,6 +91,7 @@ export function generateDown(target: Snapshot, from: Snapshot, options: Generate
   const ctx = new PlanContext(target, from, options);
   const keys = [...new Set([...target.objects.keys(), ...from.objects.keys()])].sort();
   ctx.parentOf = (key, side) => parentOf(ctx, key, side);
+  ctx.inheritedFrom = memoize((key, side) => inheritedFrom(ctx, key, side));
   const refsOld = new Map<string, Set<string>>();
   const refsNew = new Map<string, Set<string>>();
   for (const [key, o] of from.objects) refsOld.set(key, objectReferences(ctx, key, o, ctx.fromIndex, 'from'));
@@ -235,6 +236,8 @@ function objectReferences(ctx: PlanContext, key: string, o: SchemaObject, index:
     refs = referencesIn(o.ddl, index, { implicitRelations: o.table ? [o.table] : [], sqlBody });
   }
   refs.delete(key);
+  const inherited = inheritedFrom(ctx, key, side);
+  if (inherited) refs.add(inherited);
   const parent = parentOf(ctx, key, side);
   // A sequence's OWNED BY column waits for the sequence (its default uses it): ordered by a post step.
   if (parent && !(o.kind === 'sequence' && side === 'target')) refs.add(parent);
@@ -292,6 +295,55 @@ function parentOf(ctx: PlanContext, key: string, side: 'from' | 'target'): strin
     default:
       return undefined;
   }
+}
+
+function memoize(fn: (key: string, side: 'from' | 'target') => string | undefined): (key: string, side: 'from' | 'target') => string | undefined {
+  const cache = new Map<string, string | undefined>();
+  return (key, side) => {
+    const id = `${side}\0${key}`;
+    if (!cache.has(id)) cache.set(id, fn(key, side));
+    return cache.get(id);
+  };
+}
+
+/** An index definition without its name and table, for matching a partition's index to its parent's. */
+function indexShape(ddl: string): string {
+  return ddl.split('\n', 1)[0]!.replace(/^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?\S+ /, 'CREATE $1INDEX ');
+}
+
+/**
+ * The parent table's part a child table's part comes from (see PlanContext.inheritedFrom): the
+ * same-named column, CHECK or foreign key, or trigger; for a partition, also the primary key,
+ * unique or exclusion constraint and index of the same shape.
+ */
+function inheritedFrom(ctx: PlanContext, key: string, side: 'from' | 'target'): string | undefined {
+  const index = side === 'from' ? ctx.fromIndex : ctx.targetIndex;
+  const o = index.objects.get(key);
+  if (!o?.table || !['column', 'constraint', 'index', 'trigger'].includes(o.kind)) return undefined;
+  const table = index.objects.get(`table ${o.table}`);
+  if (!table) return undefined;
+  const def = parseTable(table.ddl);
+  const parents = def.partitionOf ? [def.partitionOf.parent] : def.inherits ? splitTopLevel(def.inherits) : [];
+  const own = o.name.slice(o.table.length + 1);
+  for (const parent of parents) {
+    if (o.kind === 'column' || o.kind === 'trigger' || o.kind === 'constraint') {
+      const candidate = `${o.kind} ${parent}.${own}`;
+      const p = index.objects.get(candidate);
+      if (p && (o.kind !== 'trigger' || def.partitionOf)) return candidate;
+    }
+    if (!def.partitionOf) continue;
+    if (o.kind === 'constraint') {
+      const body = o.ddl.slice(o.ddl.indexOf(' ', 'CONSTRAINT '.length) + 1);
+      for (const [k, p] of index.objects) {
+        if (p.kind === 'constraint' && p.table === parent && p.ddl.slice(p.ddl.indexOf(' ', 'CONSTRAINT '.length) + 1) === body && /^(PRIMARY KEY|UNIQUE|EXCLUDE) /.test(body)) return k;
+      }
+    }
+    if (o.kind === 'index') {
+      const shape = indexShape(o.ddl);
+      for (const [k, p] of index.objects) if (p.kind === 'index' && p.table === parent && indexShape(p.ddl) === shape) return k;
+    }
+  }
+  return undefined;
 }
 
 /** The name an object takes in its schema's namespace, where two objects cannot share one. */
@@ -360,7 +412,7 @@ function orderSteps(
   const carrier = (key: string): string => {
     let k = key;
     while (ctx.removed(k) && ctx.dropIsImplicit(k)) {
-      const parent = ctx.parentOf(k, 'from');
+      const parent = [ctx.inheritedFrom(k, 'from'), ctx.parentOf(k, 'from')].find((p) => p !== undefined && (ctx.removed(p) || ctx.goesWithParent(p)));
       if (!parent) break;
       k = parent;
     }

@@ -45,6 +45,8 @@ export async function writeFixFile(path: string, content: string, expectedHash: 
   try {
     const handle = await fs.open(temp, 'wx', mode ?? 0o644);
     try {
+      // open() applies the umask; the rewritten file keeps the old one's mode exactly.
+      if (mode !== undefined) await handle.chmod(mode);
       await handle.writeFile(content, 'utf8');
       await handle.sync();
     } finally {

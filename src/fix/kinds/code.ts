@@ -160,6 +160,7 @@ function tableChildPlanner(what: 'TRIGGER' | 'RULE'): KindPlanner {
         return [{ stage: 'create', sql: `ALTER TABLE ${t!.table} ${enableClause(splitEnabledState(t!.ddl).state, what, name)}` }];
       }
       return dropAndCreate(ctx, key, () => `DROP ${what} ${name} ON ${c!.table}`, () => {
+        if (ctx.madeByParent(key)) return []; // a partition's clone of its parent's trigger
         const { def, state } = splitEnabledState(t!.ddl);
         const steps: Step[] = [{ stage: 'create', sql: stripSemicolon(def) }];
         if (state) steps.push({ stage: 'create', sql: `ALTER TABLE ${t!.table} ${enableClause(state, what, name)}` });

@@ -194,7 +194,7 @@ export const columnPlanner: KindPlanner = {
     if ((mode === 'drop' || mode === 'recreate') && !ctx.dropIsImplicit(key)) {
       steps.push({ stage: 'drop', sql: `ALTER TABLE ${table} DROP COLUMN ${lastPart(c!.name)}` });
     }
-    if (mode === 'create' || mode === 'recreate') {
+    if ((mode === 'create' || mode === 'recreate') && !ctx.madeByParent(key)) {
       const tableKey = relationKey(ctx.targetIndex, table);
       // A column of a table the down creates is part of its CREATE TABLE.
       if (tableKey && ctx.mode(tableKey) === 'create') return steps;
@@ -202,7 +202,11 @@ export const columnPlanner: KindPlanner = {
       steps.push({ stage: 'create', sql: `ALTER TABLE ${table} ADD COLUMN ${columnDefinition(def)}` });
       steps.push(...columnSettings(table, def, undefined, ctx));
     }
-    if (mode === 'alter') steps.push(...alterColumn(ctx, key, table, parseColumn(c!.ddl), parseColumn(t!.ddl)));
+    // A partition's (or child's) column changes with its parent's: ALTER TABLE recurses, and
+    // PostgreSQL refuses to change an inherited column on its own.
+    const parent = ctx.inheritedFrom(key, 'target');
+    const sameAsParent = parent !== undefined && ctx.mode(parent) === 'alter' && ctx.c(parent)?.ddl === c?.ddl && ctx.t(parent)?.ddl === t?.ddl;
+    if (mode === 'alter' && !sameAsParent) steps.push(...alterColumn(ctx, key, table, parseColumn(c!.ddl), parseColumn(t!.ddl)));
     return steps;
   },
 };
@@ -327,7 +331,7 @@ export const constraintPlanner: KindPlanner = {
     if ((mode === 'drop' || mode === 'recreate') && !ctx.dropIsImplicit(key)) {
       steps.push({ stage: 'drop', sql: `ALTER TABLE ${c!.table} DROP CONSTRAINT ${lastPart(c!.name)}` });
     }
-    if (mode === 'create' || mode === 'recreate') steps.push({ stage: 'create', sql: `ALTER TABLE ${t!.table} ADD ${t!.ddl}` });
+    if ((mode === 'create' || mode === 'recreate') && !ctx.madeByParent(key)) steps.push({ stage: 'create', sql: `ALTER TABLE ${t!.table} ADD ${t!.ddl}` });
     if (mode === 'alter') steps.push({ stage: 'create', sql: `ALTER TABLE ${t!.table} VALIDATE CONSTRAINT ${lastPart(t!.name)}` });
     return steps;
   },
@@ -354,7 +358,7 @@ export const indexPlanner: KindPlanner = {
     const c = ctx.c(key);
     const steps: Step[] = [];
     if ((mode === 'drop' || mode === 'recreate') && !ctx.dropIsImplicit(key)) steps.push({ stage: 'drop', sql: `DROP INDEX ${c!.name}` });
-    if (mode === 'create' || mode === 'recreate') {
+    if ((mode === 'create' || mode === 'recreate') && !ctx.madeByParent(key)) {
       const parts = indexParts(t!.ddl);
       if (parts.invalid) ctx.fail(t!, 'it is INVALID in the state to restore (a failed CREATE INDEX CONCURRENTLY); an index cannot be created invalid on purpose');
       // ON ONLY (a partitioned table's index as pg_get_indexdef prints it) would leave the index

@@ -122,7 +122,7 @@ export const typePlanner: KindPlanner = {
       steps.push({
         stage: 'drop',
         sql: `ALTER TYPE ${c!.name} RENAME TO ${away}`,
-        note: `PostgreSQL cannot remove or reorder enum labels: recreate ${t!.name} and move its columns over`,
+        note: `PostgreSQL cannot remove or reorder enum labels: recreate ${t!.name}${[...ctx.retype.values()].includes(key) ? ' and move its columns over' : ''}`,
       });
       steps.push({ stage: 'cleanup', sql: `DROP TYPE ${schemaOf(c!.name)}.${away}` });
     }
