@@ -78,42 +78,53 @@ export class SchemaModel {
     return this.views.some((v) => v.table === this.qualified(t));
   }
 
-  /** One random statement valid for the model as it stands, applied to the model. */
-  next(): string {
-    const ops: Array<() => string | undefined> = [
+  /**
+   * One random statement valid for the model as it stands, applied to the model. An up leans to
+   * changes that make a down hard: retyping under views, recreated views and functions, new enum
+   * labels, drops.
+   */
+  next(phase: 'base' | 'up' = 'base'): string {
+    const builds: Array<() => string | undefined> = [
+      () => this.createTable(),
       () => this.createTable(),
       () => this.createTable(),
       () => this.addColumn(),
       () => this.addColumn(),
-      () => this.dropColumn(),
-      () => this.alterColumnType(),
-      () => this.setDefault(),
-      () => this.setNotNull(),
       () => this.createIndex(),
-      () => this.dropIndex(),
       () => this.addCheck(),
       () => this.addForeignKey(),
       () => this.createEnum(),
-      () => this.addEnumValue(),
+      () => this.enumColumn(),
+      () => this.enumColumn(),
       () => this.createView(),
-      () => this.dropView(),
-      () => this.createSequence(),
-      () => this.alterSequence(),
+      () => this.createView(),
       () => this.createFunction(),
-      () => this.comment(),
-      () => this.grant(),
-      () => this.createSchema(),
-      () => this.rls(),
-      () => this.dropTable(),
-      () => this.identity(),
-      () => this.replaceView(),
-      () => this.retypeUnderViews(),
       () => this.functionDefault(),
       () => this.functionIndex(),
-      () => this.changeFunction(),
       () => this.trigger(),
+      () => this.comment(),
+      () => this.grant(),
+      () => this.createSequence(),
+      () => this.alterSequence(),
+      () => this.rls(),
+      () => this.createSchema(),
       () => this.columnSettings(),
+      () => this.setDefault(),
+      () => this.setNotNull(),
+      () => this.identity(),
     ];
+    const changes: Array<() => string | undefined> = [
+      () => this.retypeUnderViews(),
+      () => this.replaceView(),
+      () => this.changeFunction(),
+      () => this.addEnumValue(),
+      () => this.alterColumnType(),
+      () => this.dropColumn(),
+      () => this.dropTable(),
+      () => this.dropIndex(),
+      () => this.dropView(),
+    ];
+    const ops = phase === 'up' ? [...builds, ...changes, ...changes, ...changes] : builds;
     for (let tries = 0; tries < 20; tries++) {
       const sql = this.pick(ops)!();
       if (sql) return sql;
@@ -365,6 +376,16 @@ export class SchemaModel {
     return `DROP FUNCTION ${f}(int); CREATE FUNCTION ${f}(x int) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT x::bigint $$`;
   }
 
+  /** A column of an enum type, with a default (so a recreated enum has something to move). */
+  private enumColumn(): string | undefined {
+    const e = this.pick(this.enums);
+    const t = this.pick(this.tables);
+    if (!e || !t) return undefined;
+    const c: Column = { name: this.id('c'), type: e.name, notNull: false, hasDefault: true };
+    t.columns.push(c);
+    return `ALTER TABLE ${this.qualified(t)} ADD COLUMN ${c.name} ${e.name} DEFAULT '${e.labels[0]}'`;
+  }
+
   /** Per-column settings: statistics target, storage, attribute options. */
   private columnSettings(): string | undefined {
     const t = this.pick(this.tables);
@@ -393,7 +414,7 @@ export class SchemaModel {
 export function randomMigration(seed: number): { base: string[]; up: string[] } {
   const random = prng(seed);
   const model = new SchemaModel(random);
-  const base = Array.from({ length: 2 + Math.floor(random() * 8) }, () => model.next());
-  const up = Array.from({ length: 1 + Math.floor(random() * 6) }, () => model.next());
+  const base = Array.from({ length: 4 + Math.floor(random() * 10) }, () => model.next());
+  const up = Array.from({ length: 1 + Math.floor(random() * 6) }, () => model.next('up'));
   return { base, up };
 }
