@@ -181,4 +181,22 @@ describe('generated SQL is stable and reviewable', () => {
       );
     });
   });
+
+  test("with the server's version, a generated column's expression is set in place (17+) instead of the column re-added", async () => {
+    await pg_.withDatabase(async (client) => {
+      const version = Number((await client.query('SHOW server_version_num')).rows[0].server_version_num);
+      await client.query('CREATE TABLE t (price int, qty int, note text, total int GENERATED ALWAYS AS (price * qty) STORED)');
+      const s0 = await snapshotSchema(client);
+      await client.query('ALTER TABLE t DROP COLUMN total; ALTER TABLE t ADD COLUMN total int GENERATED ALWAYS AS (price + qty) STORED');
+      const s1 = await snapshotSchema(client);
+      const inPlace = generateDown(s0, s1, { serverVersionNum: version });
+      expect(inPlace.warnings).toEqual([]);
+      if (version >= 170000) expect(inPlace.sql).toBe('ALTER TABLE public.t ALTER COLUMN total SET EXPRESSION AS ((price * qty));\n');
+      else expect(inPlace.sql).toContain('DROP COLUMN total');
+      // Without a version the generator stays with what every supported server accepts.
+      expect(generateDown(s0, s1).sql).toBe('ALTER TABLE public.t DROP COLUMN total;\nALTER TABLE public.t ADD COLUMN total integer GENERATED ALWAYS AS ((price * qty)) STORED;\n');
+      await apply(client, inPlace);
+      expect(await residue(client, s0)).toEqual([]);
+    });
+  });
 });

@@ -67,31 +67,69 @@ export class StatementGraph {
     for (const id of this.vertices.keys()) indegree.set(id, 0);
     for (const [, set] of this.successors) for (const s of set) indegree.set(s, indegree.get(s)! + 1);
     const remaining = new Set(this.vertices.keys());
+    const ready = new Heap<Vertex>(compareVertices);
+    for (const [id, n] of indegree) if (n === 0) ready.push(this.vertices.get(id)!);
     const statements: FixStatement[] = [];
     const cycles: string[] = [];
     while (remaining.size > 0) {
-      let best: Vertex | undefined;
-      let forced = false;
-      for (const id of remaining) {
-        if (indegree.get(id)! > 0) continue;
-        const v = this.vertices.get(id)!;
-        if (!best || compareVertices(v, best) < 0) best = v;
-      }
-      if (!best) {
-        forced = true;
+      let v = ready.pop();
+      if (!v) {
+        // Only a cycle is left: break it at its highest-priority vertex.
         for (const id of remaining) {
-          const v = this.vertices.get(id)!;
-          if (!best || compareVertices(v, best) < 0) best = v;
+          const candidate = this.vertices.get(id)!;
+          if (!v || compareVertices(candidate, v) < 0) v = candidate;
         }
+        if (v!.statements.length > 0) cycles.push(v!.id);
       }
-      const v = best!;
-      if (forced && v.statements.length > 0) cycles.push(v.id);
-      remaining.delete(v.id);
-      statements.push(...v.statements);
-      for (const s of this.successors.get(v.id) ?? []) indegree.set(s, indegree.get(s)! - 1);
-      indegree.set(v.id, -1);
+      const vertex = v!;
+      if (!remaining.delete(vertex.id)) continue;
+      statements.push(...vertex.statements);
+      for (const s of this.successors.get(vertex.id) ?? []) {
+        const n = indegree.get(s)! - 1;
+        indegree.set(s, n);
+        if (n === 0 && remaining.has(s)) ready.push(this.vertices.get(s)!);
+      }
     }
     return { statements, cycles };
+  }
+}
+
+/** A binary min-heap. */
+class Heap<T> {
+  private readonly items: T[] = [];
+
+  constructor(private readonly compare: (a: T, b: T) => number) {}
+
+  push(item: T): void {
+    const items = this.items;
+    items.push(item);
+    for (let i = items.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (this.compare(items[i]!, items[parent]!) >= 0) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const items = this.items;
+    if (items.length === 0) return undefined;
+    const top = items[0]!;
+    const last = items.pop()!;
+    if (items.length > 0) {
+      items[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && this.compare(items[l]!, items[m]!) < 0) m = l;
+        if (r < items.length && this.compare(items[r]!, items[m]!) < 0) m = r;
+        if (m === i) break;
+        [items[i], items[m]] = [items[m]!, items[i]!];
+        i = m;
+      }
+    }
+    return top;
   }
 }
 
