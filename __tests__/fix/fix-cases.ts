@@ -264,4 +264,11 @@ export const FIX_CASES: FixCase[] = [
     up: `ALTER TABLE animals ADD COLUMN age int, ADD CONSTRAINT named CHECK (name <> ''), ALTER COLUMN name TYPE varchar(50)`,
     badDown: '',
   },
+  {
+    name: 'a column retyped under a generated column that uses it',
+    base: `CREATE TABLE t (id int, price int, total int GENERATED ALWAYS AS (price * 2) STORED); INSERT INTO t (id, price) VALUES (1, 5)`,
+    up: `ALTER TABLE t DROP COLUMN total; ALTER TABLE t ALTER COLUMN price TYPE bigint; ALTER TABLE t ADD COLUMN total int GENERATED ALWAYS AS (price * 2) STORED`,
+    badDown: '',
+    expect: ['ALTER TABLE public.t DROP COLUMN total;\nALTER TABLE public.t ALTER COLUMN price TYPE integer USING price::integer;\nALTER TABLE public.t ADD COLUMN total integer GENERATED ALWAYS AS ((price * 2)) STORED;'],
+  },
 ];

@@ -80,7 +80,7 @@ const CREATION_ORDER: readonly ObjectKind[] = [
 const RANK = new Map(CREATION_ORDER.map((k, i) => [k, i]));
 
 /** Kinds whose definition breaks when a column they use changes type (PostgreSQL refuses the ALTER). */
-const COLUMN_TYPE_DEPENDENTS = new Set<ObjectKind>(['view', 'materialized view', 'rule', 'policy', 'trigger', 'function', 'procedure', 'publication']);
+const COLUMN_TYPE_DEPENDENTS = new Set<ObjectKind>(['view', 'materialized view', 'rule', 'policy', 'trigger', 'function', 'procedure', 'publication', 'column']);
 
 /**
  * Generates the SQL that takes the schema from `from` back to `target`. With equal fingerprints
@@ -157,8 +157,9 @@ function propagate(ctx: PlanContext, dependents: Map<string, string[]>): void {
       if (mode === 'drop' || mode === 'recreate' || mode === 'rename') continue;
       const xo = ctx.c(x)!;
       if (!ctx.t(x)) continue;
-      if (columnTypeOnly && !COLUMN_TYPE_DEPENDENTS.has(xo.kind) && xo.kind !== 'comment' && xo.kind !== 'privilege') continue;
-      if (columnTypeOnly && (xo.kind === 'comment' || xo.kind === 'privilege')) continue;
+      // A column retyped in place keeps its indexes and constraints (PostgreSQL rebuilds them),
+      // its grants and comments; what refuses the ALTER has to go and come back.
+      if (columnTypeOnly && !COLUMN_TYPE_DEPENDENTS.has(xo.kind)) continue;
       switch (xo.kind) {
         case 'column':
           columnDependsOn(ctx, x, xo, y, yObject, push);

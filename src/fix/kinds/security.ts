@@ -68,7 +68,7 @@ const PUBLIC_DEFAULT: Record<string, string[]> = { functions: ['EXECUTE'], types
  * has them (they are restored before objects are created): the global entry replaces the built-in
  * default, a schema's entry adds to it.
  */
-function initialState(ctx: PlanContext, objtype: string, objname: string, grantee: string, target: string): AclState {
+function initialState(ctx: PlanContext, objtype: string, objname: string, grantee: string): AclState {
   const objectClass = DEFAULT_ACL_CLASS[objtype];
   if (!objectClass) return new Map();
   const role = ctx.defaultOwner;
@@ -86,7 +86,6 @@ function initialState(ctx: PlanContext, objtype: string, objname: string, grante
   const state: AclState = new Map();
   for (const [p, grantable] of granted) if (!builtin.includes(p) || grantable) state.set(p, { op: 'GRANT', grantable });
   for (const p of builtin) if (!granted.has(p)) state.set(p, { op: 'REVOKE', grantable: false });
-  void target;
   return state;
 }
 
@@ -128,7 +127,7 @@ export function defaultPrivilegeRevokes(ctx: PlanContext, key: string): Step[] {
   const steps: Step[] = [];
   for (const grantee of [...grantees].sort()) {
     if (grantee === ctx.defaultOwner || ctx.t(`privilege ${objtype} ${t.name} to ${grantee}`)) continue;
-    const { grants, revokes } = aclDelta(initialState(ctx, objtype, t.name, grantee, target), new Map(), target, grantee);
+    const { grants, revokes } = aclDelta(initialState(ctx, objtype, t.name, grantee), new Map(), target, grantee);
     for (const sql of [...revokes, ...grants]) steps.push({ stage: 'create', sql, note: 'ALTER DEFAULT PRIVILEGES gives new objects more than this one had' });
   }
   return steps;
@@ -146,7 +145,7 @@ export const privilegePlanner: KindPlanner = {
     const { target, grantee, key: targetKey, objtype, objname } = privilegeTarget((t ?? c)!.name, t ? ctx.targetIndex : ctx.fromIndex);
     // A target the down creates (or recreates) starts with the privileges new objects get.
     const targetNew = targetKey !== undefined && (ctx.mode(targetKey) === 'create' || ctx.removed(targetKey) || ctx.goesWithParent(targetKey));
-    const before = !targetNew ? stateOf(c?.ddl, target) : objtype !== 'column' ? initialState(ctx, objtype, objname, grantee, target) : new Map();
+    const before = !targetNew ? stateOf(c?.ddl, target) : objtype !== 'column' ? initialState(ctx, objtype, objname, grantee) : new Map();
     const after = stateOf(t?.ddl, target);
     const { grants, revokes } = aclDelta(before, after, target, grantee);
     return [...revokes.map((sql): Step => ({ stage: 'create', sql })), ...grants.map((sql): Step => ({ stage: 'create', sql }))];

@@ -71,7 +71,7 @@ function attributeName(attribute: string): string {
   return m ? m[1]! : attribute;
 }
 
-function compositeChanges(q: string, a: readonly string[], b: readonly string[]): { clauses: string[]; adds: boolean } {
+function compositeChanges(a: readonly string[], b: readonly string[]): { clauses: string[]; adds: boolean } {
   let k = 0;
   while (k < a.length && k < b.length && a[k] === b[k]) k++;
   const ra = a.slice(k);
@@ -81,7 +81,6 @@ function compositeChanges(q: string, a: readonly string[], b: readonly string[])
     return { clauses, adds: clauses.length > 0 };
   }
   const clauses = [...ra.reverse().map((attr) => `DROP ATTRIBUTE ${attributeName(attr)}`), ...rb.map((attr) => `ADD ATTRIBUTE ${attr}`)];
-  void q;
   return { clauses, adds: rb.length > 0 };
 }
 
@@ -96,14 +95,13 @@ function rangeCreate(ddl: string): string {
 }
 
 export const typePlanner: KindPlanner = {
-  changeMode(ctx, c, t) {
+  changeMode(_ctx, c, t) {
     const form = typeForm(t.ddl);
     if (form !== typeForm(c.ddl)) return 'recreate';
     const same = splitOwner(c.ddl).body === splitOwner(t.ddl).body;
     if (same) return 'alter';
     if (form === 'enum') return enumChanges(t.name, parseEnumLabels(c.ddl)!, parseEnumLabels(t.ddl)!) ? 'alter' : 'rename';
     if (form === 'composite') return 'alter';
-    void ctx;
     return 'recreate';
   },
   emit(ctx, key) {
@@ -140,7 +138,7 @@ export const typePlanner: KindPlanner = {
       if (form === 'enum') {
         for (const sql of enumChanges(t!.name, parseEnumLabels(c!.ddl)!, parseEnumLabels(t!.ddl)!) ?? []) steps.push({ stage: 'create', sql });
       } else if (form === 'composite') {
-        const { clauses, adds } = compositeChanges(t!.name, parseCompositeAttributes(c!.ddl)!, parseCompositeAttributes(t!.ddl)!);
+        const { clauses, adds } = compositeChanges(parseCompositeAttributes(c!.ddl)!, parseCompositeAttributes(t!.ddl)!);
         const users = ctx.dependentsOf(key).filter((k) => k.startsWith('column ') && !ctx.removed(k));
         if (adds && users.length > 0) {
           ctx.fail(t!, `${users[0]} uses it, and PostgreSQL cannot add or retype attributes of a composite type a column uses; change the column or the type by hand`);
