@@ -10,18 +10,18 @@
  * kind's planner (kinds/*.ts) writes the statements; order.ts sorts them so that what is used is
  * created first and dropped last. Never DROP … CASCADE: dependents are dropped explicitly first.
  */
-import type { ObjectKind, SchemaObject, Snapshot } from '../schema/model.js';
-import { parseColumn, parseDomain, parseSequence, parseTable, splitTopLevel } from './canonical.js';
-import { display, PlanContext, type GenerateOptions, type Mode, type Step, type Unfixable } from './context.js';
-import { schemaOf } from './identifiers.js';
-import { aggregatePlanner, eventTriggerPlanner, hasSqlStringBody, policyPlanner, publicationPlanner, routinePlanner, rulePlanner, triggerPlanner, viewPlanner } from './kinds/code.js';
-import { commentPlanner, extensionPlanner, extensionSchema, schemaPlanner } from './kinds/misc.js';
+import type { ObjectKind, Snapshot } from '../schema/model.js';
+import { display, PlanContext, type GenerateOptions, type Step, type Unfixable } from './context.js';
+import { inheritedFrom, memoize, namespaceName, objectReferences, parentOf } from './dependencies.js';
+import { aggregatePlanner, eventTriggerPlanner, policyPlanner, publicationPlanner, routinePlanner, rulePlanner, triggerPlanner, viewPlanner } from './kinds/code.js';
+import { commentPlanner, extensionPlanner, schemaPlanner } from './kinds/misc.js';
 import type { KindPlanner } from './kinds/planner.js';
 import { columnPlanner, constraintPlanner, indexPlanner, sequencePlanner, statisticsPlanner, tablePlanner } from './kinds/relations.js';
 import { defaultPrivilegeRevokes, defaultPrivilegesPlanner, privilegePlanner } from './kinds/security.js';
 import { collationPlanner, domainPlanner, typePlanner } from './kinds/types.js';
-import { StatementGraph, type FixStatement, type Stage } from './order.js';
-import { commentParts, privilegeTarget, referencesIn, relationKey, schemaKeyOf, type NameIndex } from './references.js';
+import { decideModes, propagate } from './modes.js';
+import { renderStatements, StatementGraph, type FixStatement, type Stage } from './order.js';
+import { relationKey } from './references.js';
 
 export type { FixStatement } from './order.js';
 export type { GenerateOptions, Unfixable } from './context.js';
@@ -79,8 +79,6 @@ const CREATION_ORDER: readonly ObjectKind[] = [
 ];
 const RANK = new Map(CREATION_ORDER.map((k, i) => [k, i]));
 
-/** Kinds whose definition breaks when a column they use changes type (PostgreSQL refuses the ALTER). */
-const COLUMN_TYPE_DEPENDENTS = new Set<ObjectKind>(['view', 'materialized view', 'rule', 'policy', 'trigger', 'function', 'procedure', 'publication', 'column']);
 
 /**
  * Generates the SQL that takes the schema from `from` back to `target`. With equal fingerprints
@@ -100,7 +98,7 @@ export function generateDown(target: Snapshot, from: Snapshot, options: Generate
   for (const [key, refs] of refsOld) for (const ref of refs) (dependents.get(ref) ?? dependents.set(ref, []).get(ref)!).push(key);
   ctx.dependentsOf = (key) => dependents.get(key) ?? [];
 
-  decideModes(ctx, keys);
+  decideModes(ctx, keys, PLANNERS);
   propagate(ctx, dependents);
 
   const steps = new Map<string, Step[]>();
@@ -118,256 +116,8 @@ export function generateDown(target: Snapshot, from: Snapshot, options: Generate
   const { statements, cycles } = orderSteps(ctx, keys, steps, refsOld, refsNew);
   for (const id of cycles) ctx.warn(id.slice(id.indexOf(':') + 1), 'its statements depend on each other in a cycle; the order given may need adjusting by hand');
   columnOrderWarnings(ctx, keys);
-  const sql = statements.map((s) => `${s.note ? `-- ${s.note}\n` : ''}${s.sql};`).join('\n');
+  const sql = renderStatements(statements);
   return { sql: sql ? `${sql}\n` : '', statements, unfixable: ctx.unfixable, warnings: ctx.warnings };
-}
-
-function decideModes(ctx: PlanContext, keys: readonly string[]): void {
-  for (const key of keys) {
-    const t = ctx.t(key);
-    const c = ctx.c(key);
-    let mode: Mode;
-    if (!c) mode = 'create';
-    else if (!t) mode = 'drop';
-    else if (t.ddl === c.ddl && t.table === c.table) mode = 'none'; // a position alone: see columnOrderWarnings
-    else mode = PLANNERS[t.kind]?.changeMode(ctx, c, t, key) ?? 'recreate';
-    if (mode !== 'none') ctx.modes.set(key, mode);
-  }
-}
-
-/**
- * Recreates what depends on something recreated, until nothing more changes: PostgreSQL refuses to
- * drop (or retype) what other objects use, so those go first and come back after.
- */
-function propagate(ctx: PlanContext, dependents: Map<string, string[]>): void {
-  const queue = [...ctx.modes.keys()].filter((k) => isDestructive(ctx, k));
-  const seen = new Set(queue);
-  const push = (key: string) => {
-    if (!seen.has(key)) {
-      seen.add(key);
-      queue.push(key);
-    }
-  };
-  while (queue.length > 0) {
-    const y = queue.shift()!;
-    const yObject = (ctx.c(y) ?? ctx.t(y))!;
-    const columnTypeOnly = yObject.kind === 'column' && !ctx.removed(y);
-    for (const x of dependents.get(y) ?? []) {
-      const mode = ctx.mode(x);
-      if (mode === 'drop' || mode === 'recreate' || mode === 'rename') continue;
-      const xo = ctx.c(x)!;
-      if (!ctx.t(x)) continue;
-      // A column retyped in place keeps its indexes and constraints (PostgreSQL rebuilds them),
-      // its grants and comments; what refuses the ALTER has to go and come back.
-      if (columnTypeOnly && !COLUMN_TYPE_DEPENDENTS.has(xo.kind)) continue;
-      switch (xo.kind) {
-        case 'column':
-          columnDependsOn(ctx, x, xo, y, yObject, push);
-          break;
-        case 'table':
-        case 'sequence':
-        case 'default privileges':
-        case 'schema':
-        case 'extension':
-          break; // tables re-apply CLUSTER ON / REPLICA IDENTITY themselves; the rest never need it
-        case 'type':
-        case 'domain':
-          if (yObject.kind === 'column') break;
-          if (xo.kind === 'domain' && !referencesIn(parseDomain(xo.ddl).head, ctx.fromIndex).has(y)) {
-            ctx.modes.set(x, 'alter'); // only its default or a constraint uses it: dropped and added again
-          } else {
-            ctx.fail(xo, `it uses ${display(yObject)}, which has to be recreated; PostgreSQL cannot point a ${xo.kind} at a new ${yObject.kind}, so restore both by hand`);
-          }
-          break;
-        default:
-          ctx.modes.set(x, 'recreate');
-          push(x);
-      }
-    }
-  }
-}
-
-/** True when the old version of `key` goes away or changes type, so its dependents must be rebuilt. */
-function isDestructive(ctx: PlanContext, key: string): boolean {
-  const mode = ctx.mode(key);
-  if (mode === 'recreate' || mode === 'rename') return true;
-  if (mode !== 'alter' || !key.startsWith('column ')) return false;
-  const a = parseColumn(ctx.c(key)!.ddl);
-  const b = parseColumn(ctx.t(key)!.ddl);
-  return a.type !== b.type || a.collate !== b.collate;
-}
-
-function columnDependsOn(ctx: PlanContext, x: string, xo: SchemaObject, y: string, yo: SchemaObject, push: (k: string) => void): void {
-  const col = parseColumn(xo.ddl);
-  const mentions = (text: string | undefined) => text !== undefined && referencesIn(text, ctx.fromIndex, { implicitRelations: xo.table ? [xo.table] : [] }).has(y);
-  if (mentions(col.default)) {
-    ctx.detachDefault.add(x);
-    if (ctx.mode(x) === 'none') ctx.modes.set(x, 'alter');
-  }
-  if (mentions(`${col.type} ${col.collate ?? ''}`)) {
-    if (ctx.mode(y) === 'rename') {
-      ctx.retype.set(x, y);
-      if (ctx.mode(x) === 'none') ctx.modes.set(x, 'alter');
-      push(x);
-    } else {
-      ctx.fail(xo, `its type ${display(yo)} has to be recreated, and PostgreSQL cannot drop a type a column uses; change the column by hand`);
-    }
-  }
-  if (mentions(col.generated?.expr)) {
-    ctx.modes.set(x, 'recreate');
-    push(x);
-  }
-}
-
-/** Keys the object's definition refers to, plus what it belongs to and its schema. */
-function objectReferences(ctx: PlanContext, key: string, o: SchemaObject, index: NameIndex, side: 'from' | 'target'): Set<string> {
-  let refs: Set<string>;
-  if (o.kind === 'column') {
-    const col = parseColumn(o.ddl);
-    refs = referencesIn(`${col.type} ${col.collate ?? ''} ${col.default ?? ''}`, index);
-    if (col.generated) for (const r of referencesIn(col.generated.expr, index, { implicitRelations: [o.table!] })) refs.add(r);
-  } else if (o.kind === 'sequence' && side === 'target') {
-    refs = new Set(); // OWNED BY waits in a post step; the column's default needs the sequence first
-  } else if (o.kind === 'comment' || o.kind === 'privilege') {
-    refs = new Set(); // their text names only what they are on: the parent below
-  } else {
-    // A string body (LANGUAGE sql) is checked when the function is created, so the tables it reads
-    // come first; PostgreSQL records no dependency on them, so they do not delay a drop.
-    const sqlBody = side === 'target' && (o.kind === 'function' || o.kind === 'procedure') && hasSqlStringBody(o.ddl);
-    refs = referencesIn(o.ddl, index, { implicitRelations: o.table ? [o.table] : [], sqlBody });
-  }
-  refs.delete(key);
-  const inherited = inheritedFrom(ctx, key, side);
-  if (inherited) refs.add(inherited);
-  const parent = parentOf(ctx, key, side);
-  // A sequence's OWNED BY column waits for the sequence (its default uses it): ordered by a post step.
-  if (parent && !(o.kind === 'sequence' && side === 'target')) refs.add(parent);
-  const schema = schemaKeyOf(o, index);
-  if (schema) refs.add(schema);
-  if (o.kind === 'extension') {
-    const s = index.schemas.get(extensionSchema(o.ddl));
-    if (s) refs.add(s);
-  }
-  if (o.kind === 'default privileges') {
-    const m = / in schema (.+) on \S+$/.exec(o.name);
-    const s = m ? index.schemas.get(m[1]!) : undefined;
-    if (s) refs.add(s);
-  }
-  if (o.kind === 'constraint' && o.ddl.includes(' REFERENCES ')) {
-    // A foreign key needs the referenced table's unique constraint or index (pg_depend has the exact one).
-    for (const r of [...refs]) {
-      const referenced = index.objects.get(r);
-      if (!referenced || referenced.kind !== 'table' || r === relationKey(index, o.table ?? '')) continue;
-      for (const [k, other] of index.objects) {
-        if (other.table !== referenced.name) continue;
-        if ((other.kind === 'constraint' && /^CONSTRAINT \S+ (PRIMARY KEY|UNIQUE) /.test(other.ddl)) || (other.kind === 'index' && other.ddl.startsWith('CREATE UNIQUE INDEX '))) refs.add(k);
-      }
-    }
-  }
-  return refs;
-}
-
-/** What `key` belongs to: dropping that takes `key` with it. */
-function parentOf(ctx: PlanContext, key: string, side: 'from' | 'target'): string | undefined {
-  const index = side === 'from' ? ctx.fromIndex : ctx.targetIndex;
-  const o = index.objects.get(key);
-  if (!o) return undefined;
-  switch (o.kind) {
-    case 'column':
-    case 'constraint':
-    case 'index':
-    case 'trigger':
-    case 'rule':
-    case 'policy':
-    case 'statistics':
-      return o.table !== undefined ? relationKey(index, o.table) : undefined;
-    case 'comment':
-      return commentParts(o.name, o.ddl, index).key;
-    case 'privilege':
-      return privilegeTarget(o.name, index).key;
-    case 'sequence': {
-      const owned = parseSequence(o.ddl).ownedBy;
-      return owned && index.objects.has(`column ${owned}`) ? `column ${owned}` : undefined;
-    }
-    case 'table': {
-      const partitionOf = parseTable(o.ddl).partitionOf;
-      return partitionOf ? relationKey(index, partitionOf.parent) : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
-
-function memoize(fn: (key: string, side: 'from' | 'target') => string | undefined): (key: string, side: 'from' | 'target') => string | undefined {
-  const cache = new Map<string, string | undefined>();
-  return (key, side) => {
-    const id = `${side}\0${key}`;
-    if (!cache.has(id)) cache.set(id, fn(key, side));
-    return cache.get(id);
-  };
-}
-
-/** An index definition without its name and table, for matching a partition's index to its parent's. */
-function indexShape(ddl: string): string {
-  return ddl.split('\n', 1)[0]!.replace(/^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?\S+ /, 'CREATE $1INDEX ');
-}
-
-/**
- * The parent table's part a child table's part comes from (see PlanContext.inheritedFrom): the
- * same-named column, CHECK or foreign key, or trigger; for a partition, also the primary key,
- * unique or exclusion constraint and index of the same shape.
- */
-function inheritedFrom(ctx: PlanContext, key: string, side: 'from' | 'target'): string | undefined {
-  const index = side === 'from' ? ctx.fromIndex : ctx.targetIndex;
-  const o = index.objects.get(key);
-  if (!o?.table || !['column', 'constraint', 'index', 'trigger'].includes(o.kind)) return undefined;
-  const table = index.objects.get(`table ${o.table}`);
-  if (!table) return undefined;
-  const def = parseTable(table.ddl);
-  const parents = def.partitionOf ? [def.partitionOf.parent] : def.inherits ? splitTopLevel(def.inherits) : [];
-  const own = o.name.slice(o.table.length + 1);
-  for (const parent of parents) {
-    if (o.kind === 'column' || o.kind === 'trigger' || o.kind === 'constraint') {
-      const candidate = `${o.kind} ${parent}.${own}`;
-      const p = index.objects.get(candidate);
-      if (p && (o.kind !== 'trigger' || def.partitionOf)) return candidate;
-    }
-    if (!def.partitionOf) continue;
-    if (o.kind === 'constraint') {
-      const body = o.ddl.slice(o.ddl.indexOf(' ', 'CONSTRAINT '.length) + 1);
-      for (const [k, p] of index.objects) {
-        if (p.kind === 'constraint' && p.table === parent && p.ddl.slice(p.ddl.indexOf(' ', 'CONSTRAINT '.length) + 1) === body && /^(PRIMARY KEY|UNIQUE|EXCLUDE) /.test(body)) return k;
-      }
-    }
-    if (o.kind === 'index') {
-      const shape = indexShape(o.ddl);
-      for (const [k, p] of index.objects) if (p.kind === 'index' && p.table === parent && indexShape(p.ddl) === shape) return k;
-    }
-  }
-  return undefined;
-}
-
-/** The name an object takes in its schema's namespace, where two objects cannot share one. */
-function namespaceName(o: SchemaObject): string | undefined {
-  switch (o.kind) {
-    case 'table':
-    case 'view':
-    case 'materialized view':
-    case 'sequence':
-    case 'index':
-    case 'type':
-    case 'domain':
-      return `rel ${o.name}`;
-    case 'constraint':
-      // PRIMARY KEY, UNIQUE and EXCLUDE constraints create an index of their own name.
-      return /^CONSTRAINT \S+ (PRIMARY KEY|UNIQUE|EXCLUDE) /.test(o.ddl) ? `rel ${schemaOf(o.table!)}.${o.name.slice(o.table!.length + 1)}` : undefined;
-    case 'function':
-    case 'procedure':
-    case 'aggregate':
-      return `routine ${o.name}`;
-    default:
-      return undefined;
-  }
 }
 
 function orderSteps(

@@ -20,6 +20,11 @@ export interface FixStatement {
   note?: string;
 }
 
+/** Statements as SQL text: `;`-terminated, a note as a `--` comment above its statement. */
+export function renderStatements(statements: readonly Pick<FixStatement, 'sql' | 'note'>[]): string {
+  return statements.map((s) => `${s.note ? `-- ${s.note}\n` : ''}${s.sql};`).join('\n');
+}
+
 export interface Vertex {
   id: string;
   stage: Stage;

@@ -12,7 +12,7 @@
 import type { FormatName } from '../formats/names.js';
 import { endsWithSemicolon } from '../formats/goose-parser.js';
 import type { Migration } from '../formats/types.js';
-import type { FixStatement } from './order.js';
+import { renderStatements, type FixStatement } from './order.js';
 
 /** The edit `--fix` makes: one file, relative to the migrations directory. */
 export interface FixEdit {
@@ -32,7 +32,7 @@ export const FIX_HEADER = '-- Added by rollback-verify --fix: restores the schem
 
 /** Statements as SQL text, `;`-terminated, notes as comments above them. */
 export function statementsText(content: FixContent): string {
-  return content.statements.map((s) => `${s.note ? `-- ${s.note}\n` : ''}${s.sql};`).join('\n');
+  return renderStatements(content.statements);
 }
 
 /**
