@@ -203,6 +203,18 @@ describe('Sqitch: the revert script', () => {
     expect(statementsOf(edit.after)).toEqual(['BEGIN', ...expected, 'COMMIT']);
   });
 
+  test('a revert directory of its own (sqitch.conf revert_dir) is where the statements go', () => {
+    const list = files({
+      'sqitch.conf': '[core]\n\tengine = pg\n\tdeploy_dir = do\n\trevert_dir = undo\n',
+      'sqitch.plan': `%syntax-version=1.0.0\n%project=flipr\n\nusers ${at} # users\n`,
+      'do/users.sql': 'CREATE TABLE users (id int);\n',
+      'undo/users.sql': 'BEGIN;\nDROP TABLE users;\nCOMMIT;\n',
+    });
+    const { edit } = fix('sqitch', list, 'users');
+    expect(edit.path).toBe('undo/users.sql');
+    expect(statementsOf(edit.after)).toEqual(['BEGIN', 'DROP TABLE users', ...expected, 'COMMIT']);
+  });
+
   test('a missing revert script is created from the template', () => {
     const list = project();
     const { edit, migration } = fix('sqitch', list, 'users');

@@ -47,6 +47,10 @@ export function planFixEdit(
   read: (path: string) => string | undefined,
 ): FixEdit | { unsupported: string } {
   const upPath = migration.files[0]!;
+  // The down's own file when the migration has one (its display path ends with the relative path).
+  const downFile = migration.down
+    ? migration.files.find((f) => migration.down!.file === f || migration.down!.file.endsWith(`/${f}`))
+    : undefined;
   const withFile = (path: string, transform: (before: string | undefined) => string): FixEdit => {
     const before = read(path);
     return { path, ...(before !== undefined ? { before } : {}), after: transform(before) };
@@ -77,7 +81,7 @@ export function planFixEdit(
     case 'alembic':
       return withFile(upPath, (before) => fillAlembicDowngrade(before ?? '', content));
     case 'sqitch': {
-      const revert = migration.files.find((f) => /(^|\/)revert\//.test(f)) ?? upPath.replace(/(^|\/)deploy\//, '$1revert/');
+      const revert = downFile ?? migration.files.find((f) => /(^|\/)revert\//.test(f)) ?? upPath.replace(/(^|\/)deploy\//, '$1revert/');
       if (revert === upPath) return { unsupported: `cannot tell where ${migration.name}'s revert script goes; add it to the revert directory by hand` };
       return withFile(revert, (before) => fillSqitchRevert(before, content, migration.name));
     }
