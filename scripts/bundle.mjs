@@ -31,3 +31,6 @@ await build({
 // libpg-query (the lock tracer's SQL parser) is WebAssembly: its loader looks for the .wasm next to
 // the running script, so it ships beside the bundles (without it the tracer falls back to the splitter).
 copyFileSync('node_modules/libpg-query/wasm/libpg-query.wasm', 'dist/libpg-query.wasm');
+// The framework runners (src/tools/framework-runner.ts) are Ruby and Python scripts, found next to
+// the running script: they ship beside the bundles too.
+for (const runner of ['rails-runner.rb', 'django-runner.py']) copyFileSync(`src/tools/${runner}`, `dist/${runner}`);

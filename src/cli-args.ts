@@ -1,162 +1,116 @@
-/** CLI flags → the shared VerifyOptions, validated once, errors naming the flag. */
-import { parseArgs } from 'node:util';
+/**
+ * CLI arguments → option values, through the one option table: the flags, their values and the
+ * operand are read here, parsed by the table's parsers, and checked by validateOptions (the same
+ * rules as the action). An unknown flag is answered in our own words with the closest known one.
+ */
 import { ConfigError } from './errors.js';
-import {
-  DEFAULT_OPTIONS, TOOL_SETTING_KEYS, parseCount, parseImage, parsePostgresMajor, parseFailOn, parseFormat, parseMode, parseProvider, parseSeconds, type VerifyOptions,
-} from './options.js';
-import { parseDatabaseUrl } from './postgres/url.js';
+import { CLI_OPTIONS, flagOf, inputOf, OPTIONS, type OptionSpec, type OptionValues } from './options/table.js';
+import { parseOptionValues, type RawOptions } from './options/read.js';
+import { validateOptions } from './options/validate.js';
+import { renderHelp, USAGE } from './options/render.js';
 
-export interface CliRequest {
-  options: VerifyOptions;
-  json?: string;
-  markdown?: string;
-  color: boolean | undefined;
-  verbose: boolean;
-  help: boolean;
-  version: boolean;
+export const HELP = renderHelp();
+
+/** What the command line asked for. */
+export type CliRequest = Partial<OptionValues> & { help: boolean; version: boolean; verbose: boolean };
+
+const SEE_HELP = `(${USAGE}; see --help)`;
+
+/** Edit distance with adjacent transpositions (a typo's usual shapes). */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
-export const HELP = `Usage: rollback-verify [options] [migrations-dir]
-
-Proves that database migrations roll back: replays each new migration up → down → up on a
-throwaway PostgreSQL and checks that the down restores the schema and the data exactly.
-
-Options:
-  --format <name>           auto (default), golang-migrate, dbmate, goose, flyway, prisma,
-                            rollback-sql, diesel, pop, alembic, sqitch, node-pg-migrate, knex,
-                            commands
-  --alembic-config <file>   alembic.ini to use (default: in the migrations dir, else ./alembic.ini)
-  --up-command <cmd>        commands format: applies one migration; {id} {name} {file} are
-                            filled in, DATABASE_URL points at the scratch database
-  --down-command <cmd>      commands format: reverts one migration
-  --list-glob <glob>        commands format: migration files in the dir (default *), name order
-  --list-command <cmd>      commands format: prints the migrations in order, one per line
-  --postgres <provider>     auto (default: url, then embedded, then system), embedded, system,
-                            url, docker
-  --database-url <url>      use this server; a scratch database is created and dropped in it
-  --postgres-version <n>    major version for the system and docker providers (15-18)
-  --postgres-image <image>  docker provider: image instead of postgres:<version> (e.g. pgvector)
-  --base <git-ref>          migrations that exist at this ref are the baseline; the rest are new
-  --from <version>          without --base: the first version that counts as new
-  --mode <step|chain>       step (default): each migration up/down/up; chain: the new ones as a group
-  --fail-on <list>          what fails the run besides errors: warning, or problem kinds
-                            (e.g. irreversible,column-order); default: error
-  --strict-column-order     a column moved by a rollback is an error, not a warning
-  --seed-rows <n>           synthetic rows per table before verifying (default 1000; 0: off)
-  --seed-file <file>        SQL run after the baseline to load data of your own
-  --max-up-seconds <s>      an up slower than this is a problem (default 30)
-  --max-down-seconds <s>    a down slower than this is a problem (default 30)
-  --max-total-seconds <s>   the whole run slower than this is a problem (default off)
-  --statement-timeout <s>   cancel any statement running longer (default 600)
-  --no-trace-locks          do not trace locks, rewrites and validation scans per statement
-  --max-lock-ms <ms>        a lock blocking reads or writes held longer is an error (default off)
-  --require-lock-timeout    warn when a migration takes such a lock without setting lock_timeout
-  --json <file>             write the JSON report (contract version 1)
-  --markdown <file>         write the Markdown report (the PR comment body)
-  --no-color                plain output (NO_COLOR is respected too)
-  --verbose                 more detail on stderr
-  -h, --help                this help
-  -v, --version             the version
-
-Exit codes: 0 pass, 1 verification failed, 2 usage, configuration or environment error.
-`;
-
-export function parseCli(argv: string[], cwd: string): CliRequest {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string' },
-        postgres: { type: 'string' },
-        'database-url': { type: 'string' },
-        'postgres-version': { type: 'string' },
-        'postgres-image': { type: 'string' },
-        base: { type: 'string' },
-        from: { type: 'string' },
-        mode: { type: 'string' },
-        'fail-on': { type: 'string' },
-        'strict-column-order': { type: 'boolean' },
-        'seed-rows': { type: 'string' },
-        'seed-file': { type: 'string' },
-        'max-up-seconds': { type: 'string' },
-        'max-down-seconds': { type: 'string' },
-        'max-total-seconds': { type: 'string' },
-        'statement-timeout': { type: 'string' },
-        'no-trace-locks': { type: 'boolean' },
-        'max-lock-ms': { type: 'string' },
-        'require-lock-timeout': { type: 'boolean' },
-        json: { type: 'string' },
-        markdown: { type: 'string' },
-        'alembic-config': { type: 'string' },
-        'up-command': { type: 'string' },
-        'down-command': { type: 'string' },
-        'list-glob': { type: 'string' },
-        'list-command': { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
-  } catch (err) {
-    throw new ConfigError(`${(err as Error).message.split('\n')[0]} (see --help)`);
+/** Every spelling the CLI accepts, `--name` → its option (and whether it negates a boolean). */
+function flagTable(): Map<string, { spec: OptionSpec; negated: boolean }> {
+  const table = new Map<string, { spec: OptionSpec; negated: boolean }>();
+  for (const spec of CLI_OPTIONS) {
+    const flag = flagOf(spec);
+    if (!flag) continue;
+    table.set(`--${flag}`, { spec, negated: false });
+    if (spec.kind === 'boolean') table.set(`--no-${flag}`, { spec, negated: true });
+    if (spec.short) table.set(`-${spec.short}`, { spec, negated: false });
   }
-  const v = parsed.values;
-  if (parsed.positionals.length > 1) {
-    throw new ConfigError(`one migrations directory expected, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
+  return table;
+}
+
+/** The known flag closest to an unknown one, when one is close enough to be what was meant. */
+export function closestFlag(unknown: string, known: Iterable<string>): string | undefined {
+  const word = unknown.replace(/=.*$/, '');
+  let best: { flag: string; d: number } | undefined;
+  for (const flag of known) {
+    if (!flag.startsWith('--')) continue;
+    const d = distance(word, flag);
+    if (!best || d < best.d) best = { flag, d };
   }
-  const dir = parsed.positionals[0];
-  const help = Boolean(v.help);
-  const version = Boolean(v.version);
-  if (!dir && !help && !version) throw new ConfigError('missing the migrations directory (rollback-verify [options] <migrations-dir>; see --help)');
-  const options: VerifyOptions = {
-    ...DEFAULT_OPTIONS,
-    migrationsDir: dir ?? '.',
-    cwd,
-    ...(v.format !== undefined ? { format: parseFormat(v.format) } : {}),
-    ...(v.postgres !== undefined ? { provider: parseProvider(v.postgres) } : {}),
-    ...(v['database-url'] !== undefined ? { databaseUrl: v['database-url'] } : {}),
-    ...(v['postgres-version'] !== undefined ? { postgresMajor: parsePostgresMajor(v['postgres-version']) } : {}),
-    ...(v['postgres-image'] !== undefined ? { postgresImage: parseImage(v['postgres-image']) } : {}),
-    ...(v.base !== undefined ? { base: v.base } : {}),
-    ...(v.from !== undefined ? { from: v.from } : {}),
-    ...(v.mode !== undefined ? { mode: parseMode(v.mode) } : {}),
-    ...(v['fail-on'] !== undefined ? { failOn: parseFailOn(v['fail-on']) } : {}),
-    strictColumnOrder: Boolean(v['strict-column-order']),
-    ...(v['seed-rows'] !== undefined ? { seedRows: parseCount(v['seed-rows'], '--seed-rows') } : {}),
-    ...(v['seed-file'] !== undefined ? { seedFile: v['seed-file'] } : {}),
-    ...(v['max-up-seconds'] !== undefined ? { maxUpSeconds: parseSeconds(v['max-up-seconds'], '--max-up-seconds') } : {}),
-    ...(v['max-down-seconds'] !== undefined ? { maxDownSeconds: parseSeconds(v['max-down-seconds'], '--max-down-seconds') } : {}),
-    ...(v['max-total-seconds'] !== undefined ? { maxTotalSeconds: parseSeconds(v['max-total-seconds'], '--max-total-seconds') } : {}),
-    ...(v['statement-timeout'] !== undefined ? { statementTimeoutSeconds: parseSeconds(v['statement-timeout'], '--statement-timeout') } : {}),
-    ...(v['no-trace-locks'] ? { traceLocks: false } : {}),
-    ...(v['max-lock-ms'] !== undefined ? { maxLockMs: parseCount(v['max-lock-ms'], '--max-lock-ms') } : {}),
-    ...(v['require-lock-timeout'] ? { requireLockTimeout: true } : {}),
-  };
-  // Settings of the tool-driven formats, keyed like the flags (src/formats/alembic.ts, commands.ts).
-  const tool: Record<string, string> = {};
-  for (const key of TOOL_SETTING_KEYS) {
-    const value = v[key];
-    if (value !== undefined) tool[key] = value;
+  const bare = word.replace(/^-+/, '');
+  // A prefix of exactly one flag (`--markd`) is that flag.
+  const prefixed = [...known].filter((f) => f.startsWith(`--${bare}`) && bare.length >= 3);
+  if (prefixed.length === 1) return prefixed[0];
+  return best && best.d <= Math.max(2, Math.floor(bare.length / 3)) ? best.flag : undefined;
+}
+
+function unknownFlag(arg: string, table: Map<string, unknown>): ConfigError {
+  const name = arg.replace(/=.*$/, '');
+  // An action input spelled as a flag: say what the CLI calls it, or that it has none.
+  const input = (OPTIONS as readonly OptionSpec[]).find((s) => inputOf(s) === name.replace(/^-+/, '') && flagOf(s) !== inputOf(s));
+  if (input) {
+    const flag = flagOf(input);
+    return new ConfigError(`unknown option ${name}: ${inputOf(input)} is an input of the action; ${flag ? `the CLI flag is --${flag}` : 'the CLI has no such option'} ${SEE_HELP}`);
   }
-  if (Object.keys(tool).length) options.tool = { ...options.tool, ...tool };
-  // Checked with the other flags, before a plan is read or a server is touched (as the action does).
-  if (options.databaseUrl !== undefined) parseDatabaseUrl(options.databaseUrl, '--database-url');
-  if (options.provider === 'url' && !options.databaseUrl) throw new ConfigError('--postgres url needs --database-url');
-  if (options.databaseUrl && options.provider !== 'auto' && options.provider !== 'url') {
-    throw new ConfigError(`--database-url cannot be combined with --postgres ${options.provider}`);
+  const suggestion = closestFlag(name, table.keys());
+  return new ConfigError(`unknown option ${name}${suggestion ? `; did you mean ${suggestion}?` : ''} ${SEE_HELP}`);
+}
+
+/** Parses the arguments (after the program name) into option values; throws ConfigError, one line. */
+export function parseCli(argv: readonly string[]): CliRequest {
+  const table = flagTable();
+  const raw: RawOptions = new Map();
+  const operands: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      operands.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      operands.push(arg);
+      continue;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
+    const known = table.get(name);
+    if (!known) throw unknownFlag(arg, table);
+    const { spec, negated } = known;
+    if (spec.kind === 'boolean') {
+      if (negated && inline !== undefined) throw new ConfigError(`${name} takes no value ${SEE_HELP}`);
+      raw.set(spec, negated ? 'false' : (inline ?? 'true'));
+      continue;
+    }
+    const value = inline ?? argv[i + 1];
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+      throw new ConfigError(`${name} needs a value: ${name} ${spec.placeholder ?? '<value>'} ${SEE_HELP}`);
+    }
+    if (inline === undefined) i++;
+    raw.set(spec, value);
   }
-  return {
-    options,
-    json: v.json,
-    markdown: v.markdown,
-    color: v['no-color'] ? false : v.color ? true : undefined,
-    verbose: Boolean(v.verbose),
-    help,
-    version,
-  };
+  if (operands.length > 1) {
+    throw new ConfigError(`one migrations directory expected, got ${operands.length}: ${operands.join(' ')} ${SEE_HELP}`);
+  }
+  const operand = CLI_OPTIONS.find((s) => s.positional);
+  if (operand && operands[0] !== undefined) raw.set(operand, operands[0]);
+  const values = parseOptionValues(raw, 'cli');
+  validateOptions(values, 'cli');
+  return { ...values, help: values.help ?? false, version: values.version ?? false, verbose: values.verbose ?? false };
 }

@@ -1,7 +1,8 @@
 /**
- * The action's run(): inputs → base commit → PostgreSQL → engine → publish → verdict. Inputs are
- * read here, never at module load; one try/catch turns anything thrown into core.setFailed with
- * one line; cleanup (servers, containers, scratch databases) runs in `finally`.
+ * The action's run(): inputs → base commit → engine (which chooses and starts PostgreSQL) →
+ * publish → verdict. Inputs are read here, never at module load; one try/catch turns anything
+ * thrown into core.setFailed with one line, the `error` status, every output and a one-line job
+ * summary; cleanup (servers, containers, scratch databases) runs in `finally`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,16 +10,18 @@ import * as core from '@actions/core';
 import { runAllCleanups } from './cleanup.js';
 import { ConfigError, isUserFacingError, oneLine } from './errors.js';
 import { coreLogger } from './github/actions-core.js';
-import { resolveBase } from './github/base.js';
-import { readRunContext } from './github/context.js';
+import { baseRequestFor, readRunContext } from './github/context.js';
+import { execGit } from './github/exec-git.js';
 import { createGitHubClient } from './github/octokit.js';
+import { errorOutputs, errorSummary, resultCounts } from './github/outputs.js';
 import { publishResult } from './github/publish.js';
+import { writeJobSummary } from './github/summary.js';
 import { parseActionInputs } from './inputs.js';
 import type { Logger } from './logger.js';
 import type { VerifyOptions } from './options.js';
-import { chooseRunnerPostgres } from './postgres/runner-choice.js';
+import { resolveBase } from './plan/git.js';
 import { runVerification } from './verify/run.js';
-import { knownSecrets, onSecret, registerSecret } from './secrets.js';
+import { knownSecrets, onSecret, redactSecrets, registerSecret } from './secrets.js';
 
 /** Runs the action. Resolves in every case; the verdict is set with core.setFailed. */
 export async function run(): Promise<void> {
@@ -40,39 +43,19 @@ export async function run(): Promise<void> {
       );
     }
 
-    const base = await resolveBase(ctx, settings.baseRef, parsed.cwd, logger);
+    const request = baseRequestFor(ctx, settings.baseRef);
+    if (request && parsed.from) {
+      throw new ConfigError(`from applies only without a base, and ${request.describe} decides which migrations are new; remove from, or run on push or workflow_dispatch`);
+    }
+    const base = request ? await resolveBase(parsed.cwd, request, logger, execGit) : undefined;
     logger.info(
-      base.sha
+      base
         ? `Base: ${base.ref} at ${base.sha.slice(0, 7)}${base.fetched ? ' (fetched into the shallow checkout)' : ''}; migrations not there are new`
         : `No base (event ${ctx.eventName || 'none'}, no base-ref): every migration is verified`,
     );
 
-    const choice = await chooseRunnerPostgres({
-      provider: parsed.provider,
-      databaseUrl: parsed.databaseUrl,
-      postgresMajor: settings.postgresMajor,
-      postgresImage: settings.postgresImage,
-      toolCache: ctx.toolCache,
-      logger,
-    });
-    logger.info(`PostgreSQL provider: ${choice.provider} — ${choice.reason}`);
-
-    const options: VerifyOptions = {
-      ...parsed,
-      provider: choice.provider,
-      base: base.sha,
-      postgresMajor: settings.postgresMajor,
-      ...(settings.postgresImage ? { postgresImage: settings.postgresImage } : {}),
-      providerReason: choice.reason,
-      ...(choice.embeddedDir ? { embeddedDir: choice.embeddedDir } : {}),
-    };
-    const engineResult = await runVerification(options, { logger });
-    // The engine names the base by what it was given (a sha); the reader knows it as the branch.
-    const result = {
-      ...engineResult,
-      ...(engineResult.base && base.ref ? { base: { ...engineResult.base, ref: base.ref } } : {}),
-      notes: [...engineResult.notes, `server: ${choice.provider}, ${choice.reason}`],
-    };
+    const options: VerifyOptions = { ...parsed, ...(base ? { base: { ref: base.ref, sha: base.sha } } : {}) };
+    const result = await runVerification(options, { logger, git: execGit });
 
     const client = settings.githubToken ? createGitHubClient(settings.githubToken, ctx.apiUrl, logger) : undefined;
     await publishResult(
@@ -80,16 +63,29 @@ export async function run(): Promise<void> {
       core,
       logger,
     );
+    for (const [name, value] of Object.entries(resultCounts(result))) core.setOutput(name, value);
 
     const errors = result.problems.filter((p) => p.severity === 'error').length;
     if (result.status === 'fail') {
       core.setFailed(`rollback verification failed: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}) in ${result.migrationsDir}`);
+    } else if (result.status === 'error') {
+      // The environment ended the run; the summary and comment above still show what was verified.
+      const cause = result.problems.filter((p) => p.kind === 'environment').map((p) => p.message).join('; ') || 'the run could not finish';
+      core.setFailed(`rollback verification could not finish: ${cause}`);
     } else {
       logger.info(`rollback verification passed: ${result.migrations.length} new migration(s), ${result.problems.length} problem(s) below the fail-on level`);
     }
   } catch (err) {
     if (!isUserFacingError(err) && err instanceof Error && err.stack) core.debug(err.stack);
-    core.setFailed(isUserFacingError(err) ? oneLine(err) : `rollback-verify failed unexpectedly: ${oneLine(err)}`);
+    const message = redactSecrets(isUserFacingError(err) ? oneLine(err) : `rollback-verify failed unexpectedly: ${oneLine(err)}`);
+    // Every output has a value on every exit, so `if: steps.<id>.outputs.status == 'error'` works.
+    for (const [name, value] of Object.entries(errorOutputs())) core.setOutput(name, value);
+    try {
+      writeJobSummary(errorSummary(message), process.env);
+    } catch {
+      // A summary file that cannot be written must not hide the error itself.
+    }
+    core.setFailed(message);
   } finally {
     await runAllCleanups();
   }

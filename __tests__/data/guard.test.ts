@@ -63,7 +63,7 @@ describe('data guard', () => {
           guard,
           migration('2', 'ALTER TABLE users DROP COLUMN display_name', 'ALTER TABLE users ADD COLUMN display_name text'),
         );
-        expect(messages(problems)).toEqual(['error: users.display_name: 1000 of 1000 values changed (all NULL after the down)']);
+        expect(messages(problems)).toEqual(["error: users.display_name: 1000 of 1000 values changed (all NULL after the down); e.g. id=1: 'display name 1' → NULL"]);
         expect(problems[0]).toMatchObject({ kind: 'data-loss', migration: '2', object: 'column public.users.display_name' });
       }));
 
@@ -95,17 +95,17 @@ describe('data guard', () => {
     it('a data migration whose down does not undo an UPDATE', () =>
       withSeededBaseline(async (client, guard) => {
         const all = await verifyStep(client, guard, migration('2', 'UPDATE users SET email = upper(email)', 'SELECT 1'));
-        expect(messages(all)).toEqual(['error: users.email: about 1000 of 1000 values changed']);
+        expect(messages(all)).toEqual(["error: users.email: about 1000 of 1000 values changed; e.g. id=1: 'user1@example.com' → 'USER1@EXAMPLE.COM'"]);
         const some = await verifyStep(client, guard, migration('3', 'UPDATE tasks SET done = NOT done WHERE id <= 10', 'SELECT 1'));
         expect(some).toHaveLength(1);
-        expect(some[0].message).toMatch(/^tasks\.done: (about )?(9|10|11) of 1000 values changed$/);
+        expect(some[0].message).toMatch(/^tasks\.done: (about )?(9|10|11) of 1000 values changed(; e\.g\. id=\d+: '\w+' → '\w+')?$/);
         // Values moved between rows change each row's value, though the multiset is the same.
         const swapped = await verifyStep(
           client,
           guard,
           migration('4', 'UPDATE tasks SET title = t2.title FROM tasks t2 WHERE t2.id = 1001 - tasks.id', 'SELECT 1'),
         );
-        expect(messages(swapped)).toEqual(['error: tasks.title: about 1000 of 1000 values changed']);
+        expect(messages(swapped)).toEqual(["error: tasks.title: about 1000 of 1000 values changed; e.g. id=1: 'title 1' → 'title 1000'"]);
       }));
 
     it('reports declared loss (down-loses-data marker) as a warning', () =>

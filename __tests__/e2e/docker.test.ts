@@ -52,8 +52,7 @@ test('auto with postgres-image: docker answers, the image runs, the container is
   );
   const out = await result;
   expect(out.code).toBe(0);
-  expect(out.stdout).toContain('PostgreSQL provider: docker — postgres-image pgvector/pgvector:pg17 is set and a Docker engine answered');
-  expect(out.stdout).toContain('docker container of pgvector/pgvector:pg17');
+  expect(out.stdout).toContain('docker container of pgvector/pgvector:pg17 — postgres-image pgvector/pgvector:pg17 is set and a Docker engine answered');
   const calls = docker.calls().map((c) => c.args[0]);
   expect(calls[0]).toBe('version');
   expect(calls).toContain('run');

@@ -121,6 +121,19 @@ export interface RunRequest {
   node?: string;
   /** Called with the child once it started (to signal it). */
   onSpawn?: (child: ChildProcess) => void;
+  /** Run the bundle as root: directly when we are root, else through passwordless sudo. */
+  asRoot?: boolean;
+}
+
+/** True when a test can run something as root: we are root, or sudo works without a password. */
+export function canRunAsRoot(): boolean {
+  if (process.getuid?.() === 0) return true;
+  try {
+    execFileSync('sudo', ['-n', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function decode(value: string): string {
@@ -184,7 +197,11 @@ export async function runAction(req: RunRequest): Promise<ActionRun> {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value === '${{ github.token }}' ? FAKE_TOKEN : value;
   }
 
-  const child = spawn(req.node ?? process.execPath, [BUNDLE], { cwd: req.checkout, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const node = req.node ?? process.execPath;
+  const viaSudo = req.asRoot && process.getuid?.() !== 0;
+  const child = viaSudo
+    ? spawn('sudo', ['-n', 'env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), node, BUNDLE], { cwd: req.checkout, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(node, [BUNDLE], { cwd: req.checkout, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -7,7 +7,7 @@ describe('format registry', () => {
   it('lists the eight SQL formats, then the tool-driven ones, and finds them by name', () => {
     expect(FORMATS.map((f) => f.name)).toEqual([
       'golang-migrate', 'dbmate', 'goose', 'flyway', 'prisma', 'rollback-sql', 'diesel', 'pop',
-      'alembic', 'sqitch', 'node-pg-migrate', 'knex', 'commands',
+      'alembic', 'sqitch', 'node-pg-migrate', 'knex', 'typeorm', 'sequelize', 'laravel', 'rails', 'django', 'commands',
     ]);
     expect(getFormat('goose').name).toBe('goose');
     const err = thrown(() => getFormat('liquibase'));
@@ -30,6 +30,8 @@ describe('detectFormat', () => {
     ['sqitch', { 'sqitch.plan': '', 'deploy/a.sql': '' }],
     ['node-pg-migrate', { '1700000000000_a.js': 'exports.up = (pgm) => {};' }],
     ['knex', { 'knexfile.js': '', 'migrations/1_a.js': '' }],
+    ['rails', { '20240101000000_a.rb': 'class A < ActiveRecord::Migration[7.1]\nend\n' }],
+    ['django', { '__init__.py': '', '0001_initial.py': 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    pass\n' }],
   ])('recognises %s', (name, spec) => {
     expect(detectFormat(files(spec)).name).toBe(name);
   });

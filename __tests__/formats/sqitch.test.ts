@@ -53,8 +53,10 @@ describe('sqitch format', () => {
     const up = ms[1]!.up as CommandScript;
     expect(up.argv).toEqual(['psql', '--no-psqlrc', '--quiet', '--no-align', '--tuples-only', '--set', 'ON_ERROR_STOP=1', '--set', 'registry=sqitch', '--file', 'deploy/f.sql', '--file', 'verify/f.sql']);
     expect(up.extraFiles).toEqual(['db/verify/f.sql']);
-    // The template revert (BEGIN; comment; COMMIT;) undoes nothing: no down.
-    expect(ms[2]!.down).toBeUndefined();
+    // The template revert (BEGIN; comment; COMMIT;) undoes nothing: a down that does nothing,
+    // judged by what it leaves.
+    expect((ms[2]!.down as CommandScript).empty).toBe(true);
+    expect(ms[2]!.downPath).toBe('db/revert/g.sql');
   });
 
   test('detects sqitch.plan, also where sqitch.conf moves it', () => {

@@ -23,6 +23,11 @@ describe('withoutTimings (what decides whether the sticky comment changed)', () 
     (a.migrations[0]!.phases.up as unknown as { locks: unknown }).locks = { lockTimeoutMs: 5000 };
     (b.migrations[0]!.phases.up as unknown as { locks: unknown }).locks = { lockTimeoutMs: 0 };
     expect(JSON.stringify(withoutTimings(a))).not.toBe(JSON.stringify(withoutTimings(b)));
+    const limits = fixture();
+    limits.limits = { maxUpSeconds: 30, maxDownSeconds: 30, maxLockMs: 500 };
+    const otherLimits = fixture();
+    otherLimits.limits = { maxUpSeconds: 30, maxDownSeconds: 30, maxLockMs: 2000 };
+    expect(JSON.stringify(withoutTimings(limits))).not.toBe(JSON.stringify(withoutTimings(otherLimits)));
     const c = fixture();
     c.problems = c.problems.slice(1);
     expect(JSON.stringify(withoutTimings(fixture()))).not.toBe(JSON.stringify(withoutTimings(c)));

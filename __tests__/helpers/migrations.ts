@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { DEFAULT_OPTIONS, type VerifyOptions } from '../../src/options.js';
 import { silentLogger } from '../../src/logger.js';
 import { runVerification } from '../../src/verify/run.js';
+import { resolveBase } from '../../src/plan/git.js';
 import type { VerifyResult } from '../../src/result/types.js';
 
 const made: string[] = [];
@@ -48,10 +49,15 @@ export function writeGitProject(base: Record<string, string>, head: Record<strin
   return root;
 }
 
-/** Runs the engine on `dir` against the given server URL with test-friendly defaults. */
-export function verify(cwd: string, dir: string, databaseUrl: string, extra: Partial<VerifyOptions> = {}): Promise<VerifyResult> {
+/**
+ * Runs the engine on `dir` against the given server URL with test-friendly defaults. A base given
+ * as a ref is resolved first with the git module, as the CLI does.
+ */
+export async function verify(cwd: string, dir: string, databaseUrl: string, extra: Partial<Omit<VerifyOptions, 'base'>> & { base?: string } = {}): Promise<VerifyResult> {
+  const { base: ref, ...rest } = extra;
+  const base = ref ? await resolveBase(cwd, { ref, describe: `--base '${ref}'`, hint: `fetch it: git fetch --depth=1 origin ${ref}` }, silentLogger) : undefined;
   return runVerification(
-    { ...DEFAULT_OPTIONS, seedRows: 20, migrationsDir: dir, cwd, provider: 'url', databaseUrl, ...extra },
+    { ...DEFAULT_OPTIONS, seedRows: 20, migrationsDir: dir, cwd, provider: 'url', databaseUrl, ...rest, ...(base ? { base: { ref: base.ref, sha: base.sha } } : {}) },
     { logger: silentLogger },
   );
 }

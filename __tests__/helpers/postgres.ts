@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import { startServer } from '../../src/postgres/select.js';
+import { findSystemBinaries } from '../../src/postgres/system.js';
 import { createScratchDatabase } from '../../src/postgres/scratch.js';
 import type { PostgresServer, ScratchDatabase } from '../../src/postgres/types.js';
 
@@ -20,7 +21,8 @@ export function usePostgres(): TestPostgres {
   const open: ScratchDatabase[] = [];
   beforeAll(async () => {
     const provider = (process.env.RV_TEST_POSTGRES as 'system' | 'embedded' | undefined) ?? 'embedded';
-    server = await startServer({ provider });
+    // The system's own major (the system provider otherwise wants the default, 17).
+    server = await startServer({ provider, ...(provider === 'system' ? { postgresMajor: findSystemBinaries()?.major } : {}) });
   });
   afterAll(async () => {
     for (const db of open.splice(0)) await db.drop();

@@ -59,28 +59,42 @@ describe('lock verdicts', () => {
     expect(guarded.problems.filter((p) => p.migration === '2')).toEqual([]);
   });
 
-  test('destructive statements of an up and blocking locks reach the terminal and Markdown reports', async () => {
+  test('destructive statements of an up and blocking locks on existing tables reach the terminal and Markdown reports', async () => {
+    // Migration 1 is the baseline (--from 2): orders existed before the new migration.
+    const r = await verify(
+      project('CREATE INDEX orders_qty_idx ON orders (qty);\nALTER TABLE orders DROP COLUMN legacy;\n', 'ALTER TABLE orders ADD COLUMN legacy text;\nDROP INDEX orders_qty_idx;\n'),
+      'db', url(), { from: '2' },
+    );
+    const md = renderMarkdownReport(r);
+    expect(md).toContain('### Locks on existing tables');
+    expect(md).toContain('DROP COLUMN orders.legacy');
+    expect(md).toMatch(/\| `2` up \| `orders` \| ACCESS EXCLUSIVE: reads and writes wait \| [\d.]+ m?s \| `2_change\.up\.sql:2` ALTER TABLE/);
+    expect(md).toContain('CREATE INDEX CONCURRENTLY');
+    const text = renderTerminalReport(r, { color: false });
+    expect(text).toContain('Locks on existing tables (blocking reads or writes, measured on the seeded data)');
+    expect(text).toContain('2 destructive  db/2_change.up.sql:2  DROP COLUMN orders.legacy');
+    expect(text).toMatch(/2 up +orders +ACCESS EXCLUSIVE +[\d.]+ m?s +db\/2_change\.up\.sql:2 ALTER TABLE/);
+    // JSON carries the whole trace.
+    expect(JSON.parse(JSON.stringify(r)).migrations[0].phases.up.locks.parser).toBe('libpg-query');
+  });
+
+  test('near miss: the same statements on a table the same run of new migrations created show no lock rows, and say so in one line', async () => {
     const r = await verify(
       project('CREATE INDEX orders_qty_idx ON orders (qty);\nALTER TABLE orders DROP COLUMN legacy;\n', 'ALTER TABLE orders ADD COLUMN legacy text;\nDROP INDEX orders_qty_idx;\n'),
       'db', url(),
     );
+    // The traces still hold every lock; only the report leaves them out.
+    expect(r.migrations[1]!.phases.up!.locks!.statements.some((s) => s.locks.some((l) => l.blocking && l.relation === 'public.orders'))).toBe(true);
     const md = renderMarkdownReport(r);
-    expect(md).toContain('### Locks');
-    expect(md).toContain('DROP COLUMN orders.legacy');
-    expect(md).toMatch(/\| up \| `db\/2_change\.up\.sql:1` CREATE INDEX \(index build\) \| `public\.orders` \| SHARE \(blocks writes\) \|/);
-    expect(md).toContain('CREATE INDEX CONCURRENTLY');
-    const text = renderTerminalReport(r, { color: false });
-    expect(text).toContain('Locks (blocking reads or writes, on the seeded data)');
-    expect(text).toContain('destructive db/2_change.up.sql:2  DROP COLUMN orders.legacy');
-    expect(text).toMatch(/up {3}db\/2_change\.up\.sql:2 {2}ALTER TABLE → public\.orders ACCESS EXCLUSIVE \(blocks reads and writes\) held/);
-    // JSON carries the whole trace.
-    expect(JSON.parse(JSON.stringify(r)).migrations[1].phases.up.locks.parser).toBe('libpg-query');
+    expect(md).not.toContain('### Locks on existing tables');
+    expect(md).toMatch(/\*\*Locks:\*\* no blocking locks on tables that existed before this PR \(\d+ locks? on relations the PR itself creates left out\)\./);
+    expect(renderTerminalReport(r, { color: false })).toContain('No blocking locks on tables that existed before this PR');
   });
 
   test('--no-trace-locks: no traces, no lock section', async () => {
     const r = await verify(project(SLOW_UP, SLOW_DOWN), 'db', url(), { traceLocks: false, maxLockMs: 1 });
     expect(r.problems).toEqual([]);
     expect(r.migrations[1]!.phases.up!.locks).toBeUndefined();
-    expect(renderMarkdownReport(r)).not.toContain('### Locks');
+    expect(renderMarkdownReport(r)).not.toMatch(/### Locks|\*\*Locks:\*\*/);
   });
 });

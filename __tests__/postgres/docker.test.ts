@@ -26,9 +26,9 @@ afterEach(async () => {
 describe('docker provider', () => {
   test('runs the image, serves connections, and removes the container on stop', async () => {
     expect(await dockerEngineAnswers()).toBe(true);
-    const server = await startServer({ provider: 'docker', postgresImage: 'pgvector/pgvector:pg17', reason: 'test' });
+    const server = await startServer({ provider: 'docker', postgresImage: 'pgvector/pgvector:pg17' });
     expect(server.provider).toBe('docker');
-    expect(server.description).toBe('docker container of pgvector/pgvector:pg17 (test)');
+    expect(server.description).toBe('docker container of pgvector/pgvector:pg17');
     const client = new pg.Client({ connectionString: server.adminUrl });
     await client.connect();
     expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
@@ -46,9 +46,24 @@ describe('docker provider', () => {
     expect(docker.liveContainers()).toEqual([]);
   });
 
-  test('the official image for the wanted major by default', async () => {
-    const server = await startServer({ provider: 'docker', postgresMajor: 15 });
-    expect(docker.calls().find((c) => c.args[0] === 'run')!.args).toContain('postgres:15');
+  test('the official image of the wanted major, 17 by default', async () => {
+    const server = await startServer({ provider: 'docker', postgresMajor: 17 });
+    expect(docker.calls().find((c) => c.args[0] === 'run')!.args).toContain('postgres:17');
+    await server.stop();
+    const byDefault = await startServer({ provider: 'docker' });
+    expect(docker.calls().filter((c) => c.args[0] === 'run').at(-1)!.args).toContain('postgres:17');
+    await byDefault.stop();
+  });
+
+  test('an image that runs another major than postgres-version asks for: stopped, one line, container removed', async () => {
+    // The stand-in runs the embedded server (17) whatever the image.
+    const err = await startServer({ provider: 'docker', postgresImage: 'pgvector/pgvector:pg17', postgresMajor: 16 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EnvironmentError);
+    expect((err as Error).message).toMatch(/^pgvector\/pgvector:pg17 runs PostgreSQL 17\.\d+, but postgres-version is 16; use an image of PostgreSQL 16, or remove postgres-version/);
+    expect(docker.liveContainers()).toEqual([]);
+    // Without postgres-version the image decides.
+    const server = await startServer({ provider: 'docker', postgresImage: 'pgvector/pgvector:pg17' });
+    expect(server.version).toMatch(/^17\./);
     await server.stop();
   });
 

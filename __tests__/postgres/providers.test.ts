@@ -39,8 +39,10 @@ describe('postgres providers', () => {
 
   const system = findSystemBinaries();
   (system ? test : test.skip)('system binaries start a cluster too', async () => {
-    const server = await startServer({ provider: 'system' });
-    expect(server.description).toContain('system PostgreSQL');
+    // The machine's major, asked for: without postgres-version the system provider wants 17.
+    const server = await startServer({ provider: 'system', postgresMajor: system!.major });
+    expect(server.description).toContain(`system PostgreSQL ${system!.major}`);
+    expect(server.version.split('.')[0]).toBe(String(system!.major));
     // The url provider on top of it: connects, checks CREATEDB, never stops a server it did not start.
     const viaUrl = await connectUrlServer(server.adminUrl);
     expect(viaUrl.provider).toBe('url');

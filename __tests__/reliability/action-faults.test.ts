@@ -69,6 +69,8 @@ describe('bad input through the action: one ::error line, no stack, nothing left
     ['migrations-dir escaping the repo', GOOD, { 'migrations-dir': '../elsewhere' }, /^migrations-dir must be a path relative to the repository root/],
     ['unknown mode', GOOD, { mode: 'sideways' }, /^mode must be one of step, chain \(got 'sideways'\)/],
     ['unknown format', GOOD, { format: 'liquibase' }, /^format must be one of auto, golang-migrate/],
+    ['a format name almost right', GOOD, { format: 'golang' }, /^format must be one of auto, golang-migrate, .* \(got 'golang'\)$/],
+    ['database-url with another provider', GOOD, { postgres: 'docker' }, /^database-url cannot be combined with postgres docker/],
     ['bad seed-rows', GOOD, { 'seed-rows': 'lots' }, /^seed-rows must be a whole number/],
     ['bad postgres-version', GOOD, { 'postgres-version': 'latest' }, /^postgres-version must be a PostgreSQL major version/],
     ['bad comment mode', GOOD, { comment: 'sometimes' }, /^comment must be one of always, on-failure, never/],
@@ -83,6 +85,9 @@ describe('bad input through the action: one ::error line, no stack, nothing left
     expect(errorAnnotations(run).map((a) => a.message)).toEqual([expect.stringMatching(message)]);
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
     expect(gh.writes()).toEqual([]);
+    // Outputs on every exit, and the reason in the job summary, in one line.
+    expect(run.outputs).toMatchObject({ status: 'error', errors: '1', problems: '0', 'report-json': '' });
+    expect(run.summary.trim().split('\n')).toEqual([`**rollback-verify could not run:** ${errorAnnotations(run)[0]!.message}`]);
     await expectNoLeftovers({ tempDir: tmp, databaseUrl: server.server().adminUrl });
   });
 

@@ -182,7 +182,7 @@ test('a migration name and dir with spaces and unicode verify cleanly', async ()
   const json = join(tmp, 'r.json');
   const r = await runCli({ args: [dir, '--seed-rows', '5', '--json', json, '--database-url', server.server().adminUrl], cwd, tmpDir: runTmp, hangAfterMs: 120_000 });
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/^PASS: 2 new migrations verified/);
+  expect(r.stdout).toMatch(/\nPASS: 2 new migrations verified.*\n$/);
   expect(r.stdout).toContain('add café table');
   expect(r.stdout).toContain('日本語 テーブル');
   const report = JSON.parse(readFileSync(json, 'utf8')) as { migrations: Array<{ name: string; status: string; files: { up: string } }> };

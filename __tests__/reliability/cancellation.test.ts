@@ -20,7 +20,7 @@ const FILES: Record<string, string> = {
   [`${DIR}/2_slow.up.sql`]: 'SELECT pg_sleep(120);\nCREATE TABLE slow (id int);\n',
   [`${DIR}/2_slow.down.sql`]: 'DROP TABLE slow;\n',
 };
-/** The run is inside migration 2's up once migration 1's re-up is logged. */
+/** The run is inside migration 2's up once migration 1's re-up is logged (per-phase lines need --verbose). */
 const IN_SLOW_UP = /1 reup\s+ok/;
 
 let gh: FakeGitHub;
@@ -67,7 +67,7 @@ describe.each([
     const runTmp = join(tmp, 'run');
     mkdirSync(runTmp, { mode: 0o777 });
     const { state, watch } = signalWhenSlow(signal);
-    const r = await runCli({ args: [DIR, '--postgres', 'embedded', '--seed-rows', '5'], cwd: cliProject(tmp), tmpDir: runTmp, onStderr: (all, child) => watch(all, child, runTmp), hangAfterMs: 60_000 });
+    const r = await runCli({ args: [DIR, '--postgres', 'embedded', '--seed-rows', '5', '--verbose'], cwd: cliProject(tmp), tmpDir: runTmp, onStderr: (all, child) => watch(all, child, runTmp), hangAfterMs: 60_000 });
     expect(state.sent).toBe(true);
     expect(state.serverSeen).toBe(true);
     expect(r.hung).toBe(false);
@@ -103,7 +103,7 @@ test('SIGKILL: the watchdog stops the server and removes its dir', async () => {
   const runTmp = join(tmp, 'run');
   mkdirSync(runTmp, { mode: 0o777 });
   const { state, watch } = signalWhenSlow('SIGKILL');
-  const r = await runCli({ args: [DIR, '--postgres', 'embedded', '--seed-rows', '5'], cwd: cliProject(tmp), tmpDir: runTmp, onStderr: (all, child) => watch(all, child, runTmp), hangAfterMs: 60_000 });
+  const r = await runCli({ args: [DIR, '--postgres', 'embedded', '--seed-rows', '5', '--verbose'], cwd: cliProject(tmp), tmpDir: runTmp, onStderr: (all, child) => watch(all, child, runTmp), hangAfterMs: 60_000 });
   expect(state.serverSeen).toBe(true);
   expect(r.signal).toBe('SIGKILL');
   await expectNoLeftovers({ tempDir: runTmp, waitMs: 15_000 });

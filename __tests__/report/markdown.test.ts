@@ -17,7 +17,9 @@ const goldens: Array<{ md: string; json: string; opts: MarkdownOptions }> = [
   { md: 'fail', json: 'fail', opts: { links: { ...links, pathPrefix: 'services/api' } } },
   { md: 'empty', json: 'empty', opts: {} },
   { md: 'pass-local', json: 'pass', opts: {} },
-  { md: 'fail-shortened', json: 'fail', opts: { links, maxChars: 2600 } },
+  { md: 'fail-shortened', json: 'fail', opts: { links: { ...links, summaryUrl: 'https://github.com/acme/shop/actions/runs/42' }, maxChars: 4200 } },
+  { md: 'data-loss', json: 'data-loss', opts: { links } },
+  { md: 'many', json: 'many', opts: { links } },
 ];
 
 describe('renderMarkdownReport golden files', () => {
@@ -29,45 +31,61 @@ describe('renderMarkdownReport golden files', () => {
   });
 });
 
-/** A result whose schema-change diff alone is far over any comment budget. */
+/** An added table as the protocol reports it: the unified diff of its canonical text. */
+function addedTable(i: number): VerifyResult['schemaChanges'][number] {
+  return {
+    object: `table public.t${i}`,
+    change: 'added',
+    diff: `--- before\n+++ after\n@@ -0,0 +1,5 @@\n+CREATE TABLE public.t${i}\n+OWNER TO app\n+\n+id bigint NOT NULL\n+\n+payload jsonb NOT NULL\n`,
+  };
+}
+
+/** A result whose schema changes alone are far over any comment budget. */
 function hugeResult(): VerifyResult {
   const base = load('fail');
-  const bigDiff = Array.from({ length: 6000 }, (_, i) => `+CREATE TABLE public.t${i} (id bigint PRIMARY KEY, payload jsonb NOT NULL);`).join('\n');
   const midDiff = Array.from({ length: 400 }, (_, i) => `-ALTER TABLE public.t${i} ADD COLUMN c text;`).join('\n');
   return {
     ...base,
-    schemaChanges: [{ object: 'schema public', change: 'changed', diff: bigDiff }],
-    problems: [...base.problems, { kind: 'rollback-residue', severity: 'error', migration: '20240102000000', object: 'table public.t1', message: 'left behind', diff: midDiff }],
+    schemaChanges: Array.from({ length: 6000 }, (_, i) => addedTable(i)),
+    problems: [...base.problems, { kind: 'rollback-residue', severity: 'error', migration: '000013', object: 'table public.t1', message: 'left behind', diff: midDiff }],
   };
 }
 
 describe('size budget', () => {
-  test('a report too large for a comment is cut to the budget, largest collapsed section first, and says so', () => {
+  test('a report too large for a comment is cut to the budget, locks first, problems last, and says so with a link to the job summary', () => {
     const result = hugeResult();
     const full = renderMarkdownReport(result, { maxChars: 10_000_000 });
     expect(full.length).toBeGreaterThan(COMMENT_MAX_CHARS);
     expect(full).not.toContain('Shortened');
 
-    const out = renderMarkdownReport(result, { links });
+    const out = renderMarkdownReport(result, { links: { ...links, summaryUrl: 'https://github.com/acme/shop/actions/runs/7' } });
     expect(out.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
-    expect(out).toMatch(/✂️ Shortened to fit a PR comment: 1 section cut/);
+    expect(out).toMatch(/✂️ Shortened to fit a PR comment: \d+ sections? cut, locks and charts first\. The \[job summary of this run\]\(https:\/\/github\.com\/acme\/shop\/actions\/runs\/7\) has the full report\./);
     // The verdict, the table and every problem headline survive; the mid-sized diff is whole.
     expect(out).toContain('## ❌ Rollback check failed');
-    expect(out).toContain('| Migration | Up | Down | Re-up | Result | Files |');
-    expect(out).toContain('#### ❌ `rollback-residue` · table public.t1');
+    expect(out).toContain('| Migration | Up | Down | Re-up | Result |');
+    for (const p of result.problems) expect(out).toContain(`#### ❌ \`${p.migration}\``);
     expect(out).toContain('-ALTER TABLE public.t399 ADD COLUMN c text;');
-    // The big one is cut on a line boundary with an honest count, inside a closed fence.
+    // The lock table went first (cut order), the DDL is cut on a line boundary with an honest count.
+    expect(full).toContain('### Locks on existing tables');
+    expect(out).not.toContain('### Locks on existing tables');
     const cutLine = /… ([\d,]+) more lines cut to fit; the job summary has them all\n`{3,}\n\n<\/details>/.exec(out);
     expect(cutLine).not.toBeNull();
-    const kept = (out.match(/^\+CREATE TABLE public\.t\d+ /gm) ?? []).length;
-    expect(kept + Number(cutLine![1]!.replace(/,/g, ''))).toBe(6000);
+    const ddl = /```sql\n([\s\S]*?)\n… [\d,]+ more lines/.exec(out)![1]!.split('\n');
+    expect(ddl.length + Number(cutLine![1]!.replace(/,/g, ''))).toBe(full.match(/```sql\n([\s\S]*?)\n```/)![1]!.split('\n').length);
     expect(out.split('<details>').length).toBe(out.split('</details>').length);
   });
 
-  test('when one cut is not enough, the next largest section is cut too', () => {
+  test('near miss: a report that fits is not cut and keeps its locks', () => {
+    const out = renderMarkdownReport(load('fail'), { links });
+    expect(out).not.toContain('Shortened');
+    expect(out).toContain('### Locks on existing tables');
+  });
+
+  test('when one cut is not enough, the next section in cut order goes too', () => {
     const out = renderMarkdownReport(hugeResult(), { maxChars: 6000 });
     expect(out.length).toBeLessThanOrEqual(6000);
-    expect(out).toMatch(/Shortened to fit a PR comment: 2 sections cut/);
+    expect(out).toMatch(/Shortened to fit a PR comment: [2-9] sections cut/);
     expect(out).toContain('## ❌ Rollback check failed');
   });
 
@@ -75,7 +93,7 @@ describe('size budget', () => {
     const result = hugeResult();
     const summary = renderMarkdownReport(result, { maxChars: 1_000_000 });
     expect(summary).not.toContain('Shortened');
-    expect(summary).toContain('+CREATE TABLE public.t5999 ');
+    expect(summary).toContain('CREATE TABLE public.t5999 (');
   });
 
   test('a table too long for the budget drops trailing parts but keeps the verdict', () => {

@@ -54,16 +54,25 @@ describe('diffSnapshots', () => {
     expect(d!.diff).not.toMatch(/^-[^-]/m);
   });
 
-  test('a column whose only change is its position is columnOrderOnly', () => {
+  test('a column whose only change is its position is columnOrderOnly; of two swapped, the one that went back', () => {
     const before = snapshot([id, email]);
     const after = snapshot([{ ...id, position: 2 }, { ...email, position: 1 }]);
     const diffs = diffSnapshots(before, after);
-    expect(diffs.map((d) => [d.display, d.columnOrderOnly])).toEqual([
-      ['column public.users.email', true],
-      ['column public.users.id', true],
-    ]);
-    expect(diffs[0]!.diff).toContain('-- position 2');
-    expect(diffs[0]!.diff).toContain('+-- position 1');
+    expect(diffs.map((d) => [d.display, d.columnOrderOnly])).toEqual([['column public.users.id', true]]);
+    expect(diffs[0]!.diff).toContain('-- position 1');
+    expect(diffs[0]!.diff).toContain('+-- position 2');
+  });
+
+  test('a re-added column is the one column that moved, not the bystanders after its old place', () => {
+    const col = (name: string, position: number): SchemaObject => ({ kind: 'column', name: `public.users.${name}`, ddl: `${name} text`, table: 'public.users', position });
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const before = snapshot(names.map((n, i) => col(n, i + 1)));
+    // b dropped and added back: it goes last, c, d and e each shift up by one.
+    const after = snapshot(['a', 'c', 'd', 'e', 'b'].map((n, i) => col(n, i + 1)));
+    expect(diffSnapshots(before, after).map((d) => d.display)).toEqual(['column public.users.b']);
+    // Near miss: two re-added columns are both reported, still without the bystanders.
+    const twice = snapshot(['a', 'c', 'e', 'b', 'd'].map((n, i) => col(n, i + 1)));
+    expect(diffSnapshots(before, twice).map((d) => d.display)).toEqual(['column public.users.b', 'column public.users.d']);
   });
 
   test('a column that moved and changed is not columnOrderOnly', () => {

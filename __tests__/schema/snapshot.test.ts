@@ -127,10 +127,8 @@ describe('snapshot details', () => {
       const before = await snapshotSchema(client);
       await client.query('ALTER TABLE users DROP COLUMN display_name; ALTER TABLE users ADD COLUMN display_name text');
       const diffs = diffSnapshots(before, await snapshotSchema(client));
-      expect(diffs.map((d) => [d.display, d.columnOrderOnly])).toEqual([
-        ['column public.users.display_name', true],
-        ['column public.users.email', true],
-      ]);
+      // email only shifted up by one: the bystander of the re-added column is not a difference.
+      expect(diffs.map((d) => [d.display, d.columnOrderOnly])).toEqual([['column public.users.display_name', true]]);
       expect(diffs[0]!.diff).toContain("\n--- position 2 among the table's columns\n");
       expect(diffs[0]!.diff).toContain("\n+-- position 3 among the table's columns\n");
     });

@@ -24,7 +24,7 @@ describe('inspection connection', () => {
     });
     const r = await verify(root, 'db', url());
     expect(r.migrations.map((m) => [m.id, m.status])).toEqual([['000001', 'ok'], ['000002', 'ok'], ['000003', 'failed']]);
-    // The index left behind by the down is still seen (and its re-up then fails on it).
-    expect(r.problems.map((p) => p.kind)).toEqual(['rollback-residue', 'reup-failed']);
+    // The index left behind by the down is still seen (and its re-up then fails on it: a consequence).
+    expect(r.problems.map((p) => [p.kind, p.consequences?.map((c) => c.kind)])).toEqual([['rollback-residue', ['reup-failed']]]);
   });
 });

@@ -24,9 +24,9 @@ describe('thresholdProblems', () => {
       maxDownSeconds: 2,
     });
     expect(problems).toEqual([
-      { kind: 'threshold', severity: 'error', migration: '2', file: 'db/2.up.sql', message: '2 m2: up took 31.0 s, over the 30 s limit (max-up-seconds)' },
-      { kind: 'threshold', severity: 'error', migration: '2', file: 'db/2.down.sql', message: '2 m2: down took 2.50 s, over the 2 s limit (max-down-seconds)' },
-      { kind: 'threshold', severity: 'error', migration: '2', file: 'db/2.up.sql', message: '2 m2: re-up took 30.5 s, over the 30 s limit (max-up-seconds)' },
+      { kind: 'threshold', severity: 'error', migration: '2', phase: 'up', file: 'db/2.up.sql', message: '2 m2: up took 31.0 s, over the 30 s limit (max-up-seconds)' },
+      { kind: 'threshold', severity: 'error', migration: '2', phase: 'down', file: 'db/2.down.sql', message: '2 m2: down took 2.50 s, over the 2 s limit (max-down-seconds)' },
+      { kind: 'threshold', severity: 'error', migration: '2', phase: 'reup', file: 'db/2.up.sql', message: '2 m2: re-up took 30.5 s, over the 30 s limit (max-up-seconds)' },
     ]);
   });
 

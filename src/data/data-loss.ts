@@ -3,14 +3,14 @@
  * problems that name the table or column and how many rows or values changed.
  */
 import type { Migration } from '../formats/types.js';
-import type { Problem } from '../result/types.js';
+import type { DataSample, Problem } from '../result/types.js';
 import type { Fingerprints, TableFingerprint } from './fingerprint.js';
 
 /** Compares `before` with `after` over the tables and columns present in both. */
 export function dataLossProblems(migration: Migration, before: Fingerprints, after: Fingerprints): Problem[] {
   const declared = migration.markers['down-loses-data'];
   const problems: Problem[] = [];
-  const add = (object: string, message: string) =>
+  const add = (object: string, message: string, sample?: DataSample) =>
     problems.push({
       kind: 'data-loss',
       severity: declared ? 'warning' : 'error',
@@ -18,6 +18,7 @@ export function dataLossProblems(migration: Migration, before: Fingerprints, aft
       object,
       message: declared ? `${message} (declared by the down-loses-data marker)` : message,
       ...(declared ? { file: declared.file, line: declared.line } : {}),
+      ...(sample ? { sample } : {}),
     });
   for (const [name, was] of before) {
     const now = after.get(name);
@@ -27,15 +28,57 @@ export function dataLossProblems(migration: Migration, before: Fingerprints, aft
     }
     if (now.rows !== was.rows) {
       const recreated = was.detail && now.detail && was.detail.oid !== now.detail.oid;
+      if (now.rows < was.rows && !recreated && deletesFrom(migration, name)) {
+        // The up's own DELETE removed them: no down brings deleted rows back, and on synthetic
+        // rows they may be rows production does not have (orphans the seed made).
+        problems.push({
+          kind: 'data-loss', severity: 'warning', migration: migration.id, object: `table ${name}`,
+          message: `table ${name}: ${was.rows} rows → ${now.rows}: the up deletes ${was.rows - now.rows} of the synthetic rows and the down cannot bring them back; if production holds such rows (e.g. orphans whose references point nowhere), a rollback does not restore them either`,
+        });
+        continue;
+      }
       add(`table ${name}`, `table ${name}: ${was.rows} rows → ${now.rows}${recreated ? ' (dropped and recreated by the down)' : ''}`);
       continue;
     }
     for (const column of Object.keys(was.columns)) {
       if (!(column in now.columns) || now.columns[column] === was.columns[column]) continue;
-      add(`column ${name}.${column}`, `${shortName(name)}.${column}: ${changedValues(was, now, column)}`);
+      const sample = changedSample(was, now, column);
+      add(`column ${name}.${column}`, `${shortName(name)}.${column}: ${changedValues(was, now, column)}${sample ? `; e.g. ${sampleText(sample)}` : ''}`, sample);
     }
   }
   return problems;
+}
+
+/**
+ * One value that changed, from the first row by primary key before and after (fingerprint.ts):
+ * only when it is the same row (same key values) and its value differs.
+ */
+export function changedSample(was: TableFingerprint, now: TableFingerprint, column: string): DataSample | undefined {
+  const key = was.detail?.key ?? [];
+  if (!was.sample || !now.sample || key.length === 0) return undefined;
+  if (key.some((k) => was.sample![k] !== now.sample![k])) return undefined;
+  const before = was.sample[column] ?? null;
+  const after = now.sample[column] ?? null;
+  if (before === after) return undefined;
+  return { row: key.map((k) => `${k}=${was.sample![k] ?? 'NULL'}`).join(', '), before, after };
+}
+
+/** `id=1: 'Ada Lovelace' → NULL`, each value cut to a readable length. */
+export function sampleText(s: DataSample): string {
+  const show = (v: string | null) => (v === null ? 'NULL' : `'${v.length > 40 ? `${v.slice(0, 39)}…` : v}'`);
+  return `${s.row}: ${show(s.before)} → ${show(s.after)}`;
+}
+
+/** True when the up's text deletes rows of the table (`DELETE FROM [ONLY] [schema.]table`). */
+function deletesFrom(migration: Migration, display: string): boolean {
+  const up = migration.up;
+  const text = up.kind === 'sql' ? up.text : (up.source ?? '');
+  const bare = display.slice(display.lastIndexOf('.') + 1).replace(/^"|"$/g, '');
+  for (const m of text.matchAll(/\bDELETE\s+FROM\s+(?:ONLY\s+)?((?:"[^"]+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[A-Za-z_][\w$]*))?)/gi)) {
+    const target = m[1]!.split('.').pop()!.trim().replace(/^"|"$/g, '');
+    if (target.toLowerCase() === bare.toLowerCase()) return true;
+  }
+  return false;
 }
 
 /** `users` for `public.users`, as people say it; other schemas stay qualified. */

@@ -40,7 +40,15 @@ export interface TableFingerprint {
   /** Column → order-independent hash of its values. */
   columns: Record<string, string>;
   detail?: FingerprintDetail;
+  /**
+   * The first row by primary key, each value as text cut to SAMPLE_CHARS (null: SQL NULL), so a
+   * data-loss report can show one value before → after. Absent without a primary key.
+   */
+  sample?: Record<string, string | null>;
 }
+
+/** How much of a sampled value is kept: enough to recognise it, never a whole document. */
+export const SAMPLE_CHARS = 100;
 
 /** Fingerprints by table (`schema.table`). */
 export type Fingerprints = Map<string, TableFingerprint>;
@@ -67,7 +75,7 @@ export async function fingerprintTables(client: pg.ClientBase, specs: readonly F
   // JIT compiling this wide query costs more than running it (20 s against 4 s for 2.6M rows);
   // SET LOCAL confines the setting to this message's implicit transaction (or the caller's).
   const results = (await client.query(`SET LOCAL jit = off; ${sql}`)) as unknown as pg.QueryResult[];
-  const rows = results[1].rows as Array<{ oid: string; rows: string; buckets: Array<[number, number, number[]]>; nonnull: string[] }>;
+  const rows = results[1].rows as Array<{ oid: string; rows: string; buckets: Array<[number, number, number[]]>; nonnull: string[]; sample: Record<string, string | null> | null }>;
   const byOid = new Map(rows.map((r) => [Number(r.oid), r]));
   for (const spec of specs) {
     const row = byOid.get(spec.table.oid);
@@ -89,6 +97,7 @@ export async function fingerprintTables(client: pg.ClientBase, specs: readonly F
       rows: Number(row?.rows ?? 0),
       columns,
       detail: { oid: spec.table.oid, key: spec.key, bucketRows, buckets, nonNull },
+      ...(row?.sample ? { sample: row.sample } : {}),
     });
   }
   return out;
@@ -136,10 +145,15 @@ function fingerprintSql(spec: FingerprintSpec): string {
   const sums = spec.columns.map((_, k) => `mod(mod(sum(k # coalesce(h${k}, ${NULL_HASH})), ${MODULUS}) + ${MODULUS}, ${MODULUS})::int8`);
   const counts = spec.columns.map((_, k) => `count(h${k}) AS n${k}`);
   const totals = spec.columns.map((_, k) => `coalesce(sum(n${k}), 0)::int8`);
+  // One row by key order (an index scan for a primary key): what data-loss shows as an example.
+  const sample = spec.key.length && spec.columns.length
+    ? `(SELECT row_to_json(sample_row) FROM (SELECT ${spec.columns.map((c) => `left(t.${quoteIdent(c)}::text, ${SAMPLE_CHARS}) AS ${quoteIdent(c)}`).join(', ')}` +
+      ` FROM ${t.qualified} AS t ORDER BY ${spec.key.map((k) => `t.${quoteIdent(k)}`).join(', ')} LIMIT 1) AS sample_row)`
+    : 'NULL::json';
   const arr = (items: string[]) => (items.length ? `ARRAY[${items.join(', ')}]` : 'ARRAY[]::int8[]');
   return (
     `SELECT ${t.oid}::int8 AS oid, coalesce(sum(n), 0)::int8 AS rows,` +
-    ` coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull FROM (` +
+    ` coalesce(json_agg(json_build_array(b, n, s)), '[]'::json) AS buckets, ${arr(totals)} AS nonnull, ${sample} AS sample FROM (` +
     `SELECT (k & ${BUCKETS - 1}) AS b, count(*) AS n, ${arr(sums)} AS s${counts.map((c) => `, ${c}`).join('')}` +
     // OFFSET 0 keeps the per-row hashes in their own subquery: flattened, the planner would
     // recompute the key hash (a row-to-text cast) once per column, and it cannot tell that

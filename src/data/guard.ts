@@ -13,7 +13,9 @@ import { dataLossProblems } from './data-loss.js';
 import { defaultSpec, fingerprintTables } from './fingerprint.js';
 import type { FingerprintSpec, Fingerprints, TableFingerprint } from './fingerprint.js';
 import { probeTables } from './probe.js';
+import { planRepair, type SeedRepair } from './repair.js';
 import { countRows, seedTables } from './seed.js';
+import type { ScriptFailure } from '../result/outcome.js';
 
 export type { Fingerprints, TableFingerprint, FingerprintDetail } from './fingerprint.js';
 
@@ -37,6 +39,10 @@ export interface DataGuard {
   afterReup(client: pg.ClientBase, migration: Migration): Promise<SeededTable[]>;
   /** Empties every table but the bookkeeping ones, when the synthetic rows broke a migration. */
   emptyTables(client: pg.ClientBase): Promise<void>;
+  /** Empties every table and seeds it again (`rows` per table; the run's own count by default). */
+  reseed(client: pg.ClientBase, rows?: number): Promise<SeededTable[]>;
+  /** The reshaping of seeded rows a failing up asks for (see repair.ts), not yet run. */
+  planRepair(client: pg.ClientBase, failure: ScriptFailure): Promise<SeedRepair | undefined>;
 }
 
 /**
@@ -121,11 +127,25 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
     },
 
     async emptyTables(client) {
-      // Partitions go with their parent; TRUNCATE … CASCADE also empties tables that reference these.
-      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
-      if (tables.length) await client.query(`TRUNCATE ${tables.map((t) => t.qualified).join(', ')} CASCADE`);
+      await truncateAll(client, exclude);
+    },
+
+    async reseed(client, rows) {
+      await truncateAll(client, exclude);
+      const n = rows ?? options.seedRows;
+      return n > 0 ? seedTables(client, { rows: n, exclude }) : [];
+    },
+
+    planRepair(client, failure) {
+      return planRepair(client, failure, exclude);
     },
   };
+}
+
+/** Empties every table but the bookkeeping ones (partitions go with their parent; CASCADE takes referencing tables). */
+async function truncateAll(client: pg.ClientBase, exclude: readonly string[]): Promise<void> {
+  const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
+  if (tables.length) await client.query(`TRUNCATE ${tables.map((t) => t.qualified).join(', ')} CASCADE`);
 }
 
 /** Runs the user's seed file as one script, as psql -1 would not: the file may have its own BEGIN. */

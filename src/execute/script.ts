@@ -82,10 +82,20 @@ export async function executeScript(script: Script, ctx: ExecuteContext): Promis
  */
 async function locateFailingStatement(client: pg.Client, script: SqlScript, failure: ScriptFailure): Promise<number | undefined> {
   if (failure.connectionLost || failure.timeout || !failure.sqlstate) return undefined;
-  const statements = splitStatements(script.text, script.line);
+  let statements = splitStatements(script.text, script.line);
+  // A script that is one BEGIN … COMMIT of its own failed inside it and rolled back as a whole,
+  // like a script without one: replay what is between (the lock tracer does the same, so the
+  // line is the same with and without tracing).
+  const first = statements[0];
+  const last = statements[statements.length - 1];
+  if (statements.length > 2 && first && last && /^(BEGIN|START\s+TRANSACTION)\b/i.test(first.sql.slice(leadingTriviaLength(first.sql))) && /^(COMMIT|END)\b/i.test(last.sql.slice(leadingTriviaLength(last.sql)))) {
+    statements = statements.slice(1, -1);
+  }
   if (statements.length < 2) return statements[0] ? statements[0].line + leadingBlankLines(statements[0].sql) : undefined;
   if (statements.some((s) => isTransactionControl(s.sql))) return undefined;
   try {
+    // The failed message may have left its own transaction block open (aborted): end it first.
+    await client.query('ROLLBACK').catch(() => {});
     await client.query('BEGIN');
     for (const stmt of statements) {
       try {
@@ -116,6 +126,11 @@ export function describeError(err: unknown, script: SqlScript | Extract<Script, 
     // open for locateFailingStatement rather than pointing at the top of the file.
     if (pos > 0) failure.line = stmt.line + countNewlines(stmt.sql, pos - 1);
     else if (script.kind === 'sql' && script.statements) failure.line = stmt.line + leadingBlankLines(stmt.sql);
+  }
+  // The objects the error names: what a retry on other synthetic rows needs to reshape them.
+  for (const field of ['detail', 'schema', 'table', 'column', 'constraint'] as const) {
+    const value = e[field];
+    if (typeof value === 'string' && value) failure[field] = value;
   }
   if (sqlstate && isMissingExtension(failure.message, sqlstate)) failure.environment = true;
   if (sqlstate === '57014') failure.timeout = true;

@@ -5,6 +5,8 @@
  * directory (holding env.py and versions/).
  */
 import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { displayPath } from './common.js';
 import type { ParseContext, SourceFile } from './types.js';
 
 export interface AlembicLayout {
@@ -64,10 +66,20 @@ export function alembicLayout(files: readonly SourceFile[], context: ParseContex
     }
     const script = options.get('script_location');
     if (script && !script.includes(':')) return { config, recursive, versionDirs: [posix.join(toRel(script), 'versions')] };
+    if (!script && !configuredElsewhere(files)) {
+      // Alembic itself stops here ("No 'script_location' key found in configuration"): a setup
+      // problem to fix in the ini, not a failure of the first migration.
+      throw new ConfigError(`${displayPath(displayDir, iniRel)} has no script_location in its [alembic] section: Alembic cannot find the migration scripts; add script_location = <the directory holding env.py>`);
+    }
   }
   if (files.some((f) => f.path === 'env.py')) return { config, recursive: false, versionDirs: ['versions'] };
   const dirs = new Set(files.filter((f) => /(^|\/)versions\/[^/]+\.py$/.test(f.path)).map((f) => posix.dirname(f.path)));
   return { config, recursive: false, versionDirs: [...dirs].sort() };
+}
+
+/** Alembic 1.16 also reads script_location from pyproject.toml's [tool.alembic]. */
+function configuredElsewhere(files: readonly SourceFile[]): boolean {
+  return files.some((f) => f.path === 'pyproject.toml' && /^\s*\[tool\.alembic\]/m.test(f.content) && /^\s*script_location\s*=/m.test(f.content));
 }
 
 /** version_path_separator: os (default `:` on POSIX), space, comma, colon, semicolon, newline. */

@@ -12,8 +12,8 @@
  * - after each down, alembic_version must hold what it held before the up.
  *
  * A downgrade() that raises NotImplementedError is irreversible (as pytest-alembic treats it),
- * and so is one marked `# rollback-verify: irreversible`; an empty downgrade() (only `pass`) is a
- * missing down.
+ * and so is one marked `# rollback-verify: irreversible`; an empty downgrade() (only `pass`) runs
+ * and is judged by the schema it leaves (right for an up that changed none).
  */
 import { basename, dirname } from 'node:path';
 import type { Problem } from '../result/types.js';
@@ -24,6 +24,7 @@ import { displayPath } from './common.js';
 import { checkGraph, headsOf, lineage, topologicalOrder, type RevisionNode } from './revision-graph.js';
 import type { CommandScript, Migration, MigrationFormat, ParseContext, SourceFile } from './types.js';
 import { ConfigError } from '../errors.js';
+import { nameWithoutId } from '../result/migration-label.js';
 
 const VERSION_TABLE = 'public.alembic_version';
 
@@ -54,11 +55,9 @@ function readRevisions(files: readonly SourceFile[], displayDir: string, context
   return { layout, revisions: topologicalOrder(revisions) as Revision[] };
 }
 
-/** `abc123_add_users.py` → `add_users`; else the docstring message, else the revision. */
+/** `abc123_add_users.py` → `add_users` (the revision left out wherever it sits); else the docstring message. */
 function revisionName(r: Revision): string {
-  const stem = basename(r.path, '.py');
-  const slug = stem.startsWith(`${r.id}_`) ? stem.slice(r.id.length + 1) : stem === r.id ? '' : stem;
-  return slug || r.script.message || r.id;
+  return nameWithoutId(basename(r.path, '.py'), r.id) || r.script.message || '';
 }
 
 function toMigration(r: Revision, files: readonly SourceFile[], config: string): Migration {
@@ -77,12 +76,14 @@ function toMigration(r: Revision, files: readonly SourceFile[], config: string):
   const raises = downgrade ? notImplementedLine(downgrade) : undefined;
   if (raises) markers.irreversible ??= { file: r.file, line: raises };
   const target = r.parents.length > 1 ? r.parents[0]! : `${r.id}@-1`;
-  const hasDown = downgrade !== undefined && (!isEmptyBody(downgrade.body) || markers.irreversible);
+  // An empty downgrade() (only `pass`) still runs: Alembic moves alembic_version back, and the
+  // protocol judges the down by the schema it leaves.
+  const empty = downgrade !== undefined && isEmptyBody(downgrade.body) && !markers.irreversible;
   return {
     id: r.id,
     name: revisionName(r),
     up: step(['upgrade', r.id], upgrade?.line, upgrade?.body ?? content),
-    ...(hasDown ? { down: step(['downgrade', target], downgrade!.line, downgrade!.body) } : {}),
+    ...(downgrade ? { down: { ...step(['downgrade', target], downgrade.line, downgrade.body), ...(empty ? { empty: true } : {}) } } : {}),
     files: [r.path],
     markers,
     toolState: { sql: "SELECT coalesce(string_agg(version_num, ' ' ORDER BY version_num), '') FROM alembic_version", table: VERSION_TABLE },

@@ -17,16 +17,21 @@ import { ConfigError } from '../errors.js';
 import { alembic } from './alembic.js';
 import { commands } from './commands.js';
 import { dbmate } from './dbmate.js';
+import { django } from './django.js';
 import { diesel } from './diesel.js';
 import { flyway } from './flyway.js';
 import { golangMigrate } from './golang-migrate.js';
 import { goose } from './goose.js';
 import { knex } from './knex.js';
+import { laravel } from './laravel.js';
 import { nodePgMigrate } from './node-pg-migrate.js';
 import { pop } from './pop.js';
 import { prisma } from './prisma.js';
+import { rails } from './rails.js';
 import { rollbackSql } from './rollback-sql.js';
+import { sequelize } from './sequelize.js';
 import { sqitch } from './sqitch.js';
+import { typeorm } from './typeorm.js';
 import type { FormatName, MigrationFormat, SourceFile } from './types.js';
 
 /** Every SQL format rollback-verify runs natively, in the order they are listed to users. */
@@ -45,6 +50,12 @@ export const FORMATS: readonly MigrationFormat[] = [
   sqitch,
   nodePgMigrate,
   knex,
+  typeorm,
+  sequelize,
+  laravel,
+  // Web frameworks: one long-lived process per app drives the framework's own migrate command.
+  rails,
+  django,
   commands,
 ];
 
@@ -62,6 +73,11 @@ const SHAPES: Partial<Record<FormatName, string>> = {
   sqitch: 'sqitch.plan + deploy/ revert/',
   'node-pg-migrate': '<n>_<name>.js using pgm',
   knex: 'knexfile.js, or <n>_<name>.js using knex',
+  typeorm: '<timestamp>-<Name>.ts with a MigrationInterface class',
+  sequelize: '<ts>-<name>.js with up(queryInterface, Sequelize)',
+  laravel: '<YYYY_MM_DD_HHMMSS>_<name>.php extending Migration',
+  rails: 'db/migrate/<version>_<name>.rb (ActiveRecord::Migration)',
+  django: '<app>/migrations/<name>.py (migrations.Migration)',
 };
 
 /** The format called `name`; ConfigError listing the known names otherwise. */

@@ -41,7 +41,8 @@ export function readJsDown(source: string): JsDown | undefined {
   const declaredFalse = /^(?:module\.)?(?:exports\.down|export\s+(?:const|let|var)\s+down)\s*=\s*false\b/.test(rest);
   const empty =
     /^(?:(?:module\.)?exports\.down|export\s+(?:const|let|var)\s+down)\s*=\s*(?:async\s+)?(?:function\s*\w*\s*\([^)]*\)|\([^)]*\)\s*=>|\w+\s*=>)\s*\{\s*\}/.test(rest) ||
-    /^export\s+(?:async\s+)?function\s*down\s*\([^)]*\)\s*\{\s*\}/.test(rest);
+    // (TypeScript: `export async function down(knex: Knex): Promise<void> {}`.)
+    /^export\s+(?:async\s+)?function\s*down\s*\([^)]*\)\s*(?::\s*[\w<>.[\], |]+)?\{\s*\}/.test(rest);
   return { line, declaredFalse, empty };
 }
 

@@ -7,7 +7,8 @@
  * upward) for everything else; `--connection` and `--migrations-directory` override its values
  * (cli.js merges the flags over the knexfile's environment config), so the run can only reach
  * the scratch database. DATABASE_URL is set too, for knexfiles that read it. Knex sorts files by
- * name. A module without a down, or with an empty one, has no down; `// rollback-verify:
+ * name. A module without a down has none; an empty one still runs (knex updates its table) and
+ * is judged by what it leaves; `// rollback-verify:
  * irreversible` declares it irreversible.
  */
 import { dirname, join } from 'node:path';
@@ -62,9 +63,9 @@ export const knex: MigrationFormat = {
       const down = readJsDown(f.content);
       return {
         id: m ? m[1]! : file.replace(/\.[^.]+$/, ''),
-        name: m?.[2] || file.replace(/\.[^.]+$/, ''),
+        name: m?.[2] ?? '',
         up: step('migrate:up', jsUpLine(f.content)),
-        ...(down && !down.empty && !down.declaredFalse ? { down: step('migrate:down', down.line) } : {}),
+        ...(down && !down.declaredFalse ? { down: { ...step('migrate:down', down.line), ...(down.empty ? { empty: true } : {}) } } : {}),
         files: [f.path],
         markers,
         toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY id), '') FROM knex_migrations", table: TABLE },

@@ -62,12 +62,12 @@ export const nodePgMigrate: MigrationFormat = {
       const down = f.path.endsWith('.sql') ? undefined : readJsDown(f.content);
       if (down?.declaredFalse) markers.irreversible ??= { file: shown, line: down.line };
       const downLine = sqlDown ? f.content.slice(0, sqlDown.index).split('\n').length : down?.line;
-      const hasDown = !(down?.empty ?? false) && !(f.path.endsWith('.sql') && !sqlDown);
+      const hasDown = !(f.path.endsWith('.sql') && !sqlDown);
       return {
         id: id!,
-        name: name || stem,
+        name: name ?? '',
         up: step('up', f.path.endsWith('.sql') ? 1 : jsUpLine(f.content)),
-        ...(hasDown ? { down: step('down', downLine) } : {}),
+        ...(hasDown ? { down: { ...step('down', downLine), ...(down?.empty ? { empty: true } : {}) } } : {}),
         files: [f.path],
         markers,
         toolState: { sql: "SELECT coalesce(string_agg(name, ' ' ORDER BY run_on, id), '') FROM pgmigrations", table: TABLE },

@@ -57,6 +57,12 @@ function psqlStep(displayDir: string, cwd: string, scripts: string[], content: s
   };
 }
 
+/** How to give the run what another Sqitch project deploys: this run deploys only this plan. */
+function otherProjectHint(needs: string[]): string {
+  const projects = [...new Set(needs.map((d) => d.slice(0, d.indexOf(':'))))];
+  return `it requires ${needs.join(', ')} from the Sqitch project${projects.length > 1 ? 's' : ''} ${projects.join(', ')}, which this run does not deploy: load what ${projects.length > 1 ? 'they create' : 'it creates'} with --seed-file (SQL run after the baseline, e.g. ${projects.length > 1 ? 'their' : 'its'} deploy scripts in plan order)`;
+}
+
 function changeId(c: PlannedChange): string {
   return c.instance === 0 ? c.name : `${c.name}#${c.instance + 1}`;
 }
@@ -85,15 +91,20 @@ export const sqitch: MigrationFormat = {
       if (!deployFile) throw new ConfigError(`${displayPath(displayDir, deploy)} not found: ${displayPath(displayDir, layout.plan)}:${c.line} plans change "${c.name}"`);
       const verifyFile = byPath.get(verify);
       const revertFile = byPath.get(revert);
-      // Sqitch's template revert is BEGIN; a comment; COMMIT; — nothing undone, so no down.
-      const revertEmpty = !revertFile || isEffectivelyEmpty(revertFile.content.replace(/^\s*(?:BEGIN|COMMIT|START TRANSACTION|END)\s*;\s*$/gim, ''));
+      // Sqitch's template revert is BEGIN; a comment; COMMIT; — it undoes nothing, which is right
+      // only when the deploy changed no schema: run it and judge it by what it leaves.
+      const revertEmpty = revertFile !== undefined && isEffectivelyEmpty(revertFile.content.replace(/^\s*(?:BEGIN|COMMIT|START TRANSACTION|END)\s*;\s*$/gim, ''));
       const upScripts = verifyFile ? [deploy, verify] : [deploy];
       const present = [deployFile, ...(revertFile ? [revertFile] : [])];
+      const needs = c.requires.filter((d) => d.includes(':') && d.slice(0, d.indexOf(':')) !== plan.project);
       return {
         id: changeId(c),
-        name: c.name,
+        // The change name is the id already: no second copy to show.
+        name: '',
         up: psqlStep(displayDir, cwd, upScripts, deployFile.content + (verifyFile?.content ?? ''), verifyFile ? [verify] : []),
-        ...(revertFile && !revertEmpty ? { down: psqlStep(displayDir, cwd, [revert], revertFile.content, []) } : {}),
+        ...(revertFile ? { down: { ...psqlStep(displayDir, cwd, [revert], revertFile.content, []), ...(revertEmpty ? { empty: true } : {}) } } : {}),
+        downPath: displayPath(displayDir, revert),
+        ...(needs.length ? { external: { needs, provide: otherProjectHint(needs) } } : {}),
         files: [deploy, ...(revertFile ? [revert] : []), ...(verifyFile ? [verify] : [])],
         markers: collectMarkers(present, displayDir),
       };

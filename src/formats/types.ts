@@ -12,6 +12,12 @@ export interface SourceFile {
   /** Path relative to the migrations directory, with forward slashes. */
   path: string;
   content: string;
+  /**
+   * Why the file could not be read as text (binary, not UTF-8, too large); `content` is then
+   * empty. Only an error when a migration uses the file: a project may keep images or docs
+   * beside its migrations (a Sqitch project's doc/assets/*.png).
+   */
+  unreadable?: string;
 }
 
 /**
@@ -57,10 +63,23 @@ export interface CommandScript {
   /**
    * Runs through a tool-specific launcher instead of argv[0] as is. `alembic`: Alembic's own
    * command line, with `sqlalchemy.url` set to the scratch database (src/tools/alembic-launch.ts).
+   * `typeorm`, `sequelize`: the project's own package driven by a Node runner pointed at the
+   * scratch database (src/tools/typeorm-runner.ts, sequelize-runner.ts); `laravel`: the app's
+   * Artisan commands through its console kernel, on a scratch connection (laravel-runner.ts).
+   * `rails` / `django`: argv is the framework's own command for one migration
+   * (`bin/rails db:migrate:up VERSION=…`, `manage.py migrate <app> <target>`), run with the same
+   * code by one long-lived process per app and run, which boots the framework once
+   * (src/tools/framework-step.ts).
    */
-  launcher?: 'alembic';
+  launcher?: 'alembic' | 'typeorm' | 'sequelize' | 'laravel' | 'rails' | 'django';
   /** Other files this step runs (display paths), so an error located in one is attributed to it. */
   extraFiles?: string[];
+  /**
+   * The step's code does nothing (an empty `downgrade()`, `exports.down = () => {}`, a Sqitch
+   * revert holding only BEGIN/COMMIT): the tool still runs it (and updates its bookkeeping), and
+   * the protocol judges it by what it leaves.
+   */
+  empty?: boolean;
   /**
    * The code this step runs (e.g. a revision's `upgrade()`), compared across git refs to find
    * edited merged migrations: the argv of a tool's command does not change when the code does.
@@ -92,6 +111,13 @@ export interface Migration {
   toolState?: { sql: string; table: string };
   /** Added to a missing-down problem: how the tool generates a down (e.g. Prisma's migrate diff). */
   missingDownHint?: string;
+  /** Where the down would live when there is none (Sqitch's revert/<change>.sql), for a missing-down problem. */
+  downPath?: string;
+  /**
+   * What the migration needs that the run does not create (a Sqitch change of another project):
+   * when its up fails on a missing object, that is reported as the setup gap it is, with `provide`.
+   */
+  external?: { needs: string[]; provide: string };
 }
 
 export type { FormatName } from './names.js';
@@ -117,6 +143,12 @@ export interface MigrationFormat {
    * means nothing for a revision graph. `baseline` is empty without a base ref.
    */
   planProblems?(head: Migration[], baseline: Migration[]): Problem[];
+  /**
+   * Steps the tool must have run before the new migrations can be applied one at a time that are
+   * not migrations of this directory (Django: the other apps' migrations the new ones depend on).
+   * The plan appends them to the baseline; they are never verified themselves.
+   */
+  baselineSteps?(fresh: readonly Migration[]): Migration[];
 }
 
 /** Where the files live on disk, for formats whose steps run the team's own tool as a program. */

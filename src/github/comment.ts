@@ -21,6 +21,8 @@ export interface StickyCommentRequest {
   digest: string;
   /** False: only update an existing comment (comment: on-failure on a passing run). */
   create: boolean;
+  /** Why no comment is created when `create` is false (for the log). */
+  notCreatedReason?: string;
 }
 
 export type CommentOutcome =
@@ -88,7 +90,7 @@ export async function upsertStickyComment(octokit: GitHubClient, req: StickyComm
       const { data } = await octokit.rest.issues.updateComment({ owner: req.owner, repo: req.repo, comment_id: existing.id, body });
       return { action: 'updated', url: data.html_url, id: data.id };
     }
-    if (!req.create) return { action: 'not-created', reason: 'comment: on-failure and the check passed' };
+    if (!req.create) return { action: 'not-created', reason: req.notCreatedReason ?? 'comment: on-failure and the check passed' };
     const { data } = await octokit.rest.issues.createComment({ owner: req.owner, repo: req.repo, issue_number: req.issueNumber, body });
     return { action: 'created', url: data.html_url, id: data.id };
   } catch (err) {

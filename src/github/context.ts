@@ -4,6 +4,7 @@
  * payload file once, into a plain value; nothing else reads GITHUB_* variables.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { BaseRequest } from '../plan/git.js';
 
 export interface PullRequestInfo {
   number: number;
@@ -23,6 +24,8 @@ export interface RunContext {
   pullRequest?: PullRequestInfo;
   serverUrl: string;
   apiUrl: string;
+  /** GITHUB_RUN_ID: the run whose page holds the job summary. */
+  runId?: string;
   /** RUNNER_TEMP: where reports go (outside the checkout). */
   runnerTemp?: string;
   toolCache?: string;
@@ -65,7 +68,32 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     pullRequest,
     serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    runId: env.GITHUB_RUN_ID || undefined,
     runnerTemp: env.RUNNER_TEMP || undefined,
     toolCache: env.RUNNER_TOOL_CACHE || undefined,
+  };
+}
+
+const FETCH_DEPTH_HINT = 'add `fetch-depth: 0` under `with:` of the actions/checkout step';
+
+/**
+ * Which commit is the base of the verification, as a request to the git module: `base-ref` when
+ * given; in a pull request the PR's base commit; otherwise none (push, workflow_dispatch: every
+ * migration is verified). actions/checkout fetches one commit by default, so a missing base is
+ * fetched alone (`git fetch --depth=1 origin <sha>`) rather than asking every user for
+ * `fetch-depth: 0`; only when that fails does the error say what to add to the workflow.
+ */
+export function baseRequestFor(ctx: RunContext, baseRef: string | undefined): BaseRequest | undefined {
+  if (baseRef) {
+    return { ref: baseRef, fetch: true, describe: `base-ref '${baseRef}'`, hint: `name a branch, tag or commit that exists on origin, or ${FETCH_DEPTH_HINT}` };
+  }
+  const pr = ctx.pullRequest;
+  if (!pr) return undefined;
+  return {
+    ref: pr.baseRef,
+    commit: pr.baseSha,
+    fetch: true,
+    describe: `the pull request's base commit ${pr.baseSha.slice(0, 12)} (${pr.baseRef})`,
+    hint: FETCH_DEPTH_HINT,
   };
 }

@@ -43,25 +43,29 @@ export interface PublishOutcome {
 /**
  * The result with every timing zeroed: what the comment says apart from how long things took.
  * Generic over the value (every `ms`/`…Ms` measurement, wherever a renderer keeps one), so a new
- * timed field cannot make identical runs edit the comment; `lockTimeoutMs` is a setting, not a time.
+ * timed field cannot make identical runs edit the comment; `lockTimeoutMs` and `maxLockMs` are settings, not times.
  */
 export function withoutTimings(result: VerifyResult): VerifyResult {
   return zeroTimings(result) as VerifyResult;
 }
 
+/** Numbers named like times that are settings, not measurements. */
+const SETTINGS = new Set(['lockTimeoutMs', 'maxLockMs']);
+
 function zeroTimings(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(zeroTimings);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, typeof v === 'number' && /^(ms|\w+Ms)$/.test(k) && k !== 'lockTimeoutMs' ? 0 : zeroTimings(v)]),
+    Object.entries(value).map(([k, v]) => [k, typeof v === 'number' && /^(ms|\w+Ms)$/.test(k) && !SETTINGS.has(k) ? 0 : zeroTimings(v)]),
   );
 }
 
-/** Links to files at the PR's head commit (or the run's commit outside a PR). */
+/** Links to files at the PR's head commit (or the run's commit outside a PR), and to the run's summary. */
 export function reportLinks(ctx: RunContext, workingDirectory: string): ReportLinks | undefined {
   const sha = ctx.pullRequest?.headSha ?? ctx.sha;
   if (!ctx.repo || !sha) return undefined;
-  return { repoUrl: `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`, sha, pathPrefix: workingDirectory };
+  const repoUrl = `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`;
+  return { repoUrl, sha, pathPrefix: workingDirectory, ...(ctx.runId ? { summaryUrl: `${repoUrl}/actions/runs/${ctx.runId}` } : {}) };
 }
 
 function slug(key: string): string {
@@ -95,7 +99,7 @@ export async function publishResult(req: PublishRequest, core: ActionsCore, logg
   core.setOutput('report-json', reportJson);
   core.setOutput('report-markdown', reportMarkdown);
 
-  const counts = annotateProblems(result.problems, core, req.workingDirectory);
+  const counts = annotateProblems(result.problems, core, req.workingDirectory, result.stopped?.migration);
   const overflow =
     counts.omitted > 0
       ? `\n> ${counts.omitted} more problem${counts.omitted === 1 ? ' is' : 's are'} listed above without an annotation: GitHub shows at most ${MAX_ANNOTATIONS_PER_LEVEL} error and ${MAX_ANNOTATIONS_PER_LEVEL} warning annotations per step.\n`
@@ -135,6 +139,16 @@ function commentContent(result: VerifyResult, key: string, links: ReportLinks | 
   };
 }
 
+/**
+ * Whether a new comment may be written (an existing one is always kept current). A PR that adds
+ * no migration and has nothing wrong gets no bot comment at all, whatever `comment` says: there is
+ * nothing to review. One that fails (an edited merged migration) still does.
+ */
+export function mayCreateComment(mode: CommentMode, result: VerifyResult): boolean {
+  if (result.status !== 'fail' && result.migrations.length === 0) return false;
+  return mode === 'always' || result.status === 'fail';
+}
+
 async function postComment(
   req: PublishRequest,
   key: string,
@@ -156,7 +170,8 @@ async function postComment(
       body: content.body,
       digest: content.digest,
       // on-failure: a passing run still updates an existing comment, so it never shows a stale failure.
-      create: req.comment === 'always' || result.status === 'fail',
+      create: mayCreateComment(req.comment, result),
+      notCreatedReason: result.migrations.length === 0 ? 'the PR adds no migrations and nothing failed' : 'comment: on-failure and the check passed',
     },
     logger,
   );

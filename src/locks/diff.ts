@@ -44,9 +44,7 @@ export function statementEffects({ before, after, txStart, info, rows, startedAt
     if (!rel) continue; // a system catalog, or a relation created in this transaction
     const had = held.get(oid);
     if (had !== undefined && !stronger(mode, had)) continue;
-    // Index locks matter only when they are strong and their table is not locked as strongly
-    // (REINDEX INDEX): the ACCESS SHARE of a validation query's index scan is noise.
-    if (isIndex(rel.relkind) && (!BLOCKING_MODES.has(mode) || (rel.table !== undefined && !stronger(mode, heldNow.get(rel.table) ?? 'ACCESS SHARE')))) continue;
+    if (impliedByOwner(rel, mode, heldNow)) continue;
     added.set(oid, mode);
   }
   const locks = [...added].map(([oid, mode]) => lockHold(txStart.get(oid)!, mode, rows, startedAt)).sort((a, b) => a.relation.localeCompare(b.relation));
@@ -80,6 +78,19 @@ export function lockHold(rel: RelationState, mode: LockHold['mode'], rows: Map<n
     blocking: BLOCKING_MODES.has(mode) && (!isIndex(rel.relkind) || mode === 'ACCESS EXCLUSIVE'),
     startedAt,
   };
+}
+
+/**
+ * A lock that says nothing beyond its table's: index locks matter only when they are strong and
+ * their table is not locked as strongly (REINDEX INDEX) — the ACCESS SHARE of a validation
+ * query's index scan is noise; the lock on a table's own sequence (serial, identity) matters only
+ * when it is stronger than the table's (DROP TABLE locks every index and sequence it drops).
+ */
+export function impliedByOwner(rel: RelationState, mode: LockMode, held: ReadonlyMap<number, LockMode>): boolean {
+  const owner = rel.table !== undefined ? (held.get(rel.table) ?? 'ACCESS SHARE') : undefined;
+  if (isIndex(rel.relkind)) return !BLOCKING_MODES.has(mode) || (owner !== undefined && !stronger(mode, owner));
+  if (rel.relkind === 'S') return owner !== undefined && !stronger(mode, owner);
+  return false;
 }
 
 function isTable(relkind: string): boolean {

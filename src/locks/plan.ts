@@ -49,7 +49,13 @@ export type TracePlan =
 export async function planTrace(script: Script): Promise<TracePlan> {
   const parser: ParserName = (await loadParser()) ? 'libpg-query' : 'splitter';
   if (script.kind === 'command') {
-    return { kind: 'as-is', parser, why: 'run by the tool as a program: locks sampled from a second connection', statements: [] };
+    // A tool that runs a SQL file (psql for Sqitch, node-pg-migrate's .sql migrations): its
+    // statements are known, so the sampled locks can be placed at the statement that took them.
+    let statements: TracedStatement[] = [];
+    if (script.source !== undefined && /\.sql$/i.test(script.file)) {
+      statements = await parseScript(script.source, 1).then((p) => p.statements.map((st) => ({ ...st, info: classifyStatement(st) })), () => []);
+    }
+    return { kind: 'as-is', parser, why: 'run by the tool as a program: locks sampled from a second connection', statements };
   }
   let parsed: ParsedStatement[];
   if (script.statements) {

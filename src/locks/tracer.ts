@@ -13,7 +13,7 @@ import type { Script, SqlScript } from '../formats/types.js';
 import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
 import { describeError, executeScript, type ExecuteContext } from '../execute/script.js';
 import { countRows, probeState, type ProbeResult, type RelationState } from './catalog.js';
-import { lockHold, statementEffects, type PendingLock } from './diff.js';
+import { impliedByOwner, lockHold, statementEffects, type PendingLock } from './diff.js';
 import { safeRewriteHint } from './hints.js';
 import { planTrace, type SendGroup, type TracedStatement } from './plan.js';
 import { startLockSampler, type SampledLock } from './sampler.js';
@@ -93,8 +93,9 @@ class StatementRun {
         await this.client.query(group.begin ?? 'BEGIN');
         inTransaction = true;
         // Read the starting state inside the transaction (the per-transaction scan counters start
-        // here), unless the first statement is SET TRANSACTION, which must come first.
-        if (!group.statements[0]!.info.setsTransaction) state = await this.aside(() => probeState(this.client));
+        // here), unless the first statement is SET TRANSACTION, which must come first. A script
+        // that is only BEGIN … END (comments between) is a transaction with no statements.
+        if (!group.statements[0]?.info.setsTransaction) state = await this.aside(() => probeState(this.client));
         const txStart = state.relations;
         for (const stmt of group.statements) {
           current = stmt;
@@ -183,9 +184,12 @@ function sampledLocks(seen: SampledLock[], existing: Map<number, RelationState>,
     const had = strongest.get(s.oid);
     if (!had || LOCK_STRENGTH.indexOf(s.mode) > LOCK_STRENGTH.indexOf(had.mode)) strongest.set(s.oid, s);
   }
+  const modes = new Map([...strongest].map(([oid, s]) => [oid, s.mode]));
   for (const s of strongest.values()) {
     const rel = existing.get(s.oid);
-    if (!rel) continue;
+    // Locks on relations the step created itself block nobody; those on a table's own indexes
+    // and sequences only repeat the table's (one DROP TABLE is one line, not one per index).
+    if (!rel || impliedByOwner(rel, s.mode, modes)) continue;
     const hold = lockHold(rel, s.mode, rows, 0);
     hold.heldMs = round(s.lastMs - s.firstMs);
     delete (hold as Partial<PendingLock>).startedAt;
@@ -212,10 +216,18 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
     before = undefined;
   }
   const sampler = before ? await startLockSampler(ctx.url).catch(() => undefined) : undefined;
-  const outcome = await executeScript(script, ctx);
-  const seen = sampler ? await sampler.stop() : [];
-  const after = before ? await probeState(monitor).catch(() => undefined) : undefined;
-  await monitor.end().catch(() => {});
+  let outcome: ScriptOutcome;
+  let seen: SampledLock[] = [];
+  let after: ProbeResult | undefined;
+  try {
+    outcome = await executeScript(script, ctx);
+  } finally {
+    // Also when the step throws (its tool is not installed): a sampler left running is a timer
+    // that keeps the process alive forever.
+    seen = sampler ? await sampler.stop() : [];
+    after = before ? await probeState(monitor).catch(() => undefined) : undefined;
+    await monitor.end().catch(() => {});
+  }
   if (!before || !after) return { ...outcome, locks: { parser, statements: [], partial: `${why}; the second connection failed` } };
   const effects = statementEffects({
     before, after, txStart: before.relations, rows, startedAt: 0,
@@ -236,9 +248,59 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
     ...(destructive ? { destructive } : {}),
     sampled: true,
   };
-  const hint = trace.locks.some((l) => l.blocking) ? (sets ? 'keep the transaction short: the lock is held until it commits' : "SET lock_timeout (e.g. '5s') first, so it gives up instead of queueing all traffic behind it") : undefined;
-  if (hint) trace.hint = hint;
-  return { ...outcome, locks: { parser, statements: [trace], partial: why } };
+  const hint = (t: StatementTrace) => (t.locks.some((l) => l.blocking) ? (sets ? 'keep the transaction short: the lock is held until it commits' : "SET lock_timeout (e.g. '5s') first, so it gives up instead of queueing all traffic behind it") : undefined);
+  const traces = atStatements(trace, statements, before.relations);
+  for (const t of traces) {
+    const h = hint(t);
+    if (h) t.hint = h;
+  }
+  return { ...outcome, locks: { parser, statements: traces, partial: why } };
+}
+
+/**
+ * Places what was sampled for a whole script at the statements that name each relation (the
+ * first one does), when the statements are known; what no statement names stays with the script.
+ * A trace line then points at `ALTER TABLE orders …` on line 12, not at line 1 of the file.
+ */
+function atStatements(whole: StatementTrace, statements: TracedStatement[], relations: Map<number, RelationState>): StatementTrace[] {
+  if (statements.length === 0) return [whole];
+  const byName = new Map([...relations.values()].map((r) => [r.name, r]));
+  const owner = (name: string) => {
+    const rel = byName.get(name);
+    return rel?.table !== undefined ? relations.get(rel.table)?.name : undefined;
+  };
+  const find = (name: string | undefined) => (name ? statements.find((s) => names(s.sql, name)) : undefined);
+  const at = new Map<TracedStatement, StatementTrace>();
+  const traceOf = (s: TracedStatement): StatementTrace => {
+    let t = at.get(s);
+    if (!t) {
+      t = { line: s.line, tag: s.info.tag, sql: oneLine(s.sql), ms: 0, locks: [], rewrites: [], validations: [], indexBuilds: [], ...(whole.lockTimeoutMs !== undefined ? { lockTimeoutMs: whole.lockTimeoutMs } : {}), ...(s.info.destructive ? { destructive: s.info.destructive } : {}), sampled: true };
+      at.set(s, t);
+    }
+    return t;
+  };
+  const rest: StatementTrace = { ...whole, locks: [], rewrites: [], indexBuilds: [] };
+  delete rest.destructive;
+  for (const lock of whole.locks) {
+    const s = find(lock.relation) ?? find(owner(lock.relation));
+    if (s) {
+      const t = traceOf(s);
+      t.locks.push(lock);
+      t.ms = Math.max(t.ms, lock.heldMs);
+    } else rest.locks.push(lock);
+  }
+  for (const r of whole.rewrites) (find(r) ?? find(owner(r)) ? traceOf((find(r) ?? find(owner(r)))!).rewrites : rest.rewrites).push(r);
+  for (const b of whole.indexBuilds) (find(b.index) ?? find(b.table) ? traceOf((find(b.index) ?? find(b.table))!).indexBuilds : rest.indexBuilds).push(b);
+  // Destructive statements are listed even when their locks were not sampled.
+  for (const s of statements) if (s.info.destructive) traceOf(s);
+  const placed = [...at.values()].sort((a, b) => a.line - b.line);
+  return rest.locks.length || rest.rewrites.length || rest.indexBuilds.length ? [rest, ...placed] : placed;
+}
+
+/** The statement names the relation (`public.orders` as `orders`, `public.orders` or quoted). */
+function names(sql: string, qualified: string): boolean {
+  const bare = qualified.slice(qualified.lastIndexOf('.') + 1).replace(/^"|"$/g, '');
+  return new RegExp(`(^|[^A-Za-z0-9_$])"?${bare.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?([^A-Za-z0-9_$]|$)`, 'i').test(sql);
 }
 
 function oneLine(sql: string): string {

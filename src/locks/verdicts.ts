@@ -33,7 +33,7 @@ export function lockProblems(migrations: readonly MigrationResult[], limits: Loc
         for (const { stmt, lock } of blockingLocks(trace.statements)) {
           if (lock.heldMs <= max) continue;
           problems.push({
-            kind: 'lock', severity: 'error', migration: m.id, object: `${lock.relkind} ${lock.relation}`, file, line: stmt.line,
+            kind: 'lock', severity: 'error', migration: m.id, object: `${lock.relkind} ${lock.relation}`, file, line: stmt.line, phase,
             message: `${who}: the ${label} holds ${lock.mode} on ${lock.relation} for ${formatMs(lock.heldMs)}${rowsText(lock)}, over the ${max} ms limit (max-lock-ms): ${stmt.tag} at line ${stmt.line}${stmt.hint ? `; ${stmt.hint}` : ''}`,
           });
         }
@@ -43,7 +43,7 @@ export function lockProblems(migrations: readonly MigrationResult[], limits: Loc
         if (unguarded) {
           const { stmt, lock } = unguarded;
           problems.push({
-            kind: 'lock', severity: 'warning', migration: m.id, object: `${lock.relkind} ${lock.relation}`, file, line: stmt.line,
+            kind: 'lock', severity: 'warning', migration: m.id, object: `${lock.relkind} ${lock.relation}`, file, line: stmt.line, phase,
             message: `${who}: the ${label} takes ${lock.mode} on ${lock.relation} (${stmt.tag} at line ${stmt.line}) without lock_timeout: behind a long query it would queue every other query on the table; SET lock_timeout first (require-lock-timeout)`,
           });
         }

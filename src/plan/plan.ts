@@ -3,13 +3,15 @@
  * plus the problems visible from the files alone (an edited merged migration, a new migration that
  * sorts before the baseline).
  */
+import { migrationLabel } from '../result/migration-label.js';
 import { ConfigError } from '../errors.js';
 import { detectFormat, getFormat } from '../formats/index.js';
 import type { FormatName, Migration, MigrationFormat, ParseContext, Script, SourceFile } from '../formats/types.js';
 import type { Problem } from '../result/types.js';
 import { expandToolSettings } from '../tools/list-command.js';
-import { readFilesAtCommit, resolveBase } from './git.js';
-import { readWorkTreeFiles, resolveDir } from './read-files.js';
+import type { BaseCommit } from '../options/types.js';
+import { readFilesAtCommit, type GitRunner } from './git.js';
+import { readWorkTreeFiles, requireReadable, resolveDir } from './read-files.js';
 
 export interface Plan {
   format: MigrationFormat;
@@ -18,20 +20,21 @@ export interface Plan {
   /** Migrations to verify, in tool order. */
   fresh: Migration[];
   problems: Problem[];
-  base?: { ref: string; sha: string };
+  base?: BaseCommit;
 }
 
 export interface PlanRequest {
   cwd: string;
   migrationsDir: string;
   format: FormatName | 'auto';
-  base?: string;
+  /** The base commit, resolved by the front end (plan/git.ts). */
+  base?: BaseCommit;
   from?: string;
   tool?: Record<string, string>;
 }
 
 /** Builds the plan from the work tree (head) and, with a base ref, git. */
-export async function buildPlan(req: PlanRequest): Promise<Plan> {
+export async function buildPlan(req: PlanRequest, git?: GitRunner): Promise<Plan> {
   const absDir = resolveDir(req.cwd, req.migrationsDir);
   const display = req.migrationsDir.replace(/\/+$/, '') || '.';
   const headFiles = readWorkTreeFiles(absDir, display);
@@ -40,19 +43,19 @@ export async function buildPlan(req: PlanRequest): Promise<Plan> {
   const context: ParseContext = { absDir, cwd, tool: await expandToolSettings(req.tool ?? {}, cwd) };
   const head = format.parse(headFiles, display, context);
   if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display}'`);
+  requireReadable(headFiles, head.flatMap((m) => m.files));
 
   if (req.base) {
     if (req.from) throw new ConfigError('--from and --base cannot be used together: --base decides which migrations are new');
-    const tree = await resolveBase(req.cwd, req.base);
-    const baseFiles = await readFilesAtCommit(tree, absDir, display);
-    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, tree.sha, context) : [];
+    const baseFiles = await readFilesAtCommit(cwd, req.base.sha, absDir, display, git);
+    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, req.base.sha, context) : [];
     const split = splitByBase(head, baseline, !format.planProblems);
     split.problems.push(...(format.planProblems?.(head, baseline) ?? []));
     // A tool's command runs the files on disk, i.e. the head's: a baseline migration the head
     // still has runs as the head lays it out (a reworked Sqitch change's original script lives
     // at deploy/<name>@<tag>.sql there). Edits to it are reported as modified-migration above.
     split.baseline = split.baseline.map((m) => (m.up.kind === 'command' ? (head.find((h) => h.id === m.id) ?? m) : m));
-    return { format, ...split, base: { ref: req.base, sha: tree.sha } };
+    return withBaselineSteps({ format, ...split, base: req.base });
   }
   if (req.from) {
     const at = head.findIndex((m) => m.id === req.from);
@@ -60,14 +63,22 @@ export async function buildPlan(req: PlanRequest): Promise<Plan> {
       throw new ConfigError(`--from ${req.from} matches no migration in '${display}' (first is ${head[0]!.id}, last is ${head[head.length - 1]!.id})`);
     }
     const baseline = head.slice(0, at);
-    return { format, baseline, fresh: head.slice(at), problems: format.planProblems?.(head, baseline) ?? [] };
+    return withBaselineSteps({ format, baseline, fresh: head.slice(at), problems: format.planProblems?.(head, baseline) ?? [] });
   }
-  return { format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] };
+  return withBaselineSteps({ format, baseline: [], fresh: head, problems: format.planProblems?.(head, []) ?? [] });
+}
+
+/** The format's own steps that must precede the new migrations (MigrationFormat.baselineSteps). */
+function withBaselineSteps(plan: Plan): Plan {
+  const steps = plan.fresh.length ? (plan.format.baselineSteps?.(plan.fresh) ?? []) : [];
+  return steps.length ? { ...plan, baseline: [...plan.baseline, ...steps] } : plan;
 }
 
 function parseAtBase(format: MigrationFormat, files: SourceFile[], display: string, sha: string, context: ParseContext): Migration[] {
   try {
-    return format.parse(files, display, context);
+    const migrations = format.parse(files, display, context);
+    requireReadable(files, migrations.flatMap((m) => m.files));
+    return migrations;
   } catch (err) {
     if (err instanceof ConfigError) {
       throw new ConfigError(`at the base commit ${sha.slice(0, 7)}: ${err.message}`);
@@ -96,7 +107,7 @@ export function splitByBase(head: Migration[], baseline: Migration[], checkOrder
           migration: m.id,
           file,
           line: 1,
-          message: `${dir} of ${m.id}_${m.name} was changed after it was merged; databases that already ran it never see the change — add a new migration instead`,
+          message: `${dir} of ${migrationLabel(m)} was changed after it was merged; databases that already ran it never see the change — add a new migration instead`,
         });
       }
     }
@@ -124,7 +135,7 @@ export function splitByBase(head: Migration[], baseline: Migration[], checkOrder
         severity: 'error',
         migration: m.id,
         file: m.up.file,
-        message: `${m.id}_${m.name} exists on the base branch but was deleted; databases that ran it keep its changes — revert it with a new migration instead`,
+        message: `${migrationLabel(m)} exists on the base branch but was deleted; databases that ran it keep its changes — revert it with a new migration instead`,
       });
     }
   }

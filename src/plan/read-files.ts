@@ -27,6 +27,26 @@ export function decodeFile(bytes: Uint8Array, display: string): string {
   }
 }
 
+/** A SourceFile for these bytes; one that is not text is kept as unreadable, an error only if used. */
+export function textFile(path: string, bytes: Uint8Array, display: string): SourceFile {
+  try {
+    return { path, content: decodeFile(bytes, display) };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return { path, content: '', unreadable: err.message };
+  }
+}
+
+/** Throws the read error of the first file a migration uses that could not be read as text. */
+export function requireReadable(files: readonly SourceFile[], used: Iterable<string>): void {
+  const unreadable = new Map(files.filter((f) => f.unreadable).map((f) => [f.path, f.unreadable!]));
+  if (unreadable.size === 0) return;
+  for (const path of used) {
+    const why = unreadable.get(path);
+    if (why) throw new ConfigError(why);
+  }
+}
+
 /** Reads every file below `dir` (absolute), following file symlinks but never directory cycles. */
 export function readWorkTreeFiles(dir: string, displayDir: string): SourceFile[] {
   let st;
@@ -65,7 +85,7 @@ export function readWorkTreeFiles(dir: string, displayDir: string): SourceFile[]
         } catch (err) {
           throw new ConfigError(`cannot read ${display}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; check its permissions`);
         }
-        files.push({ path: rel, content: decodeFile(bytes, display) });
+        files.push(textFile(rel, bytes, display));
       }
     }
   };

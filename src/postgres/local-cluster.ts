@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { EnvironmentError } from '../errors.js';
 import { registerCleanup } from '../cleanup.js';
+import type { Logger } from '../logger.js';
 import { registerSecret } from '../secrets.js';
+import { reachableBinaries, reachableParent, type RunAs } from './reach.js';
 import { startParentWatchdog } from './watchdog.js';
 import type { PostgresServer, ProviderName } from './types.js';
 
@@ -34,6 +36,8 @@ export interface LocalClusterOptions {
    * already taken must cost one retry, not the run.
    */
   firstPort?: number;
+  /** Says where the cluster went when the temp dir or the binaries were out of the server user's reach. */
+  logger?: Logger;
 }
 
 /** Finds a free TCP port on 127.0.0.1 by letting the kernel pick one. */
@@ -51,7 +55,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** PostgreSQL refuses to run as root; as root we run it as the `postgres` OS user. */
-function runAsIds(): { uid?: number; gid?: number } {
+function runAsIds(): RunAs {
   if (userInfo().uid !== 0) return {};
   const lookup = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   try {
@@ -68,7 +72,7 @@ function runAsIds(): { uid?: number; gid?: number } {
   }
 }
 
-function runToEnd(cmd: string, args: string[], ids: { uid?: number; gid?: number }): Promise<string> {
+function runToEnd(cmd: string, args: string[], ids: RunAs): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { ...ids, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
     let out = '';
@@ -85,7 +89,8 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Post
     if (!existsSync(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
   }
   const ids = runAsIds();
-  const parent = opts.tempRoot ?? tmpdir();
+  // As root the server runs as `postgres`: its data dir (and binaries, below) must be in reach.
+  const parent = reachableParent(opts.tempRoot ?? tmpdir(), ids, opts.logger);
   let root: string;
   try {
     root = mkdtempSync(join(parent, 'rollback-verify-pg-'));
@@ -115,9 +120,10 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Post
       chownSync(root, ids.uid, ids.gid!);
       chownSync(pwFile, ids.uid, ids.gid!);
     }
+    const binaries = reachableBinaries(opts.binaries, root, ids, opts.logger);
     try {
       await runToEnd(
-        opts.binaries.initdb,
+        binaries.initdb,
         ['-D', dataDir, '-U', 'postgres', `--pwfile=${pwFile}`, '-A', 'scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
         ids,
       );
@@ -129,7 +135,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Post
     let lastError = '';
     for (let attempt = 0; attempt < 5; attempt++) {
       const port = attempt === 0 && opts.firstPort ? opts.firstPort : await freePort();
-      const started = await startPostgres(opts.binaries.postgres, dataDir, root, port, ids);
+      const started = await startPostgres(binaries.postgres, dataDir, root, port, ids);
       if ('child' in started) {
         child = started.child;
         // Without it, a SIGKILLed run would leave this postmaster running (see watchdog.ts).
@@ -175,7 +181,7 @@ async function startPostgres(
   dataDir: string,
   socketDir: string,
   port: number,
-  ids: { uid?: number; gid?: number },
+  ids: RunAs,
 ): Promise<{ child: ChildProcess } | { error: string }> {
   const args = [
     '-D', dataDir, '-p', String(port), '-k', socketDir,

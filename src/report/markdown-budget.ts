@@ -1,14 +1,23 @@
 /**
  * Fits a Markdown document made of plain blocks and collapsed `<details>` blocks into a character
- * budget (a PR comment must stay under GitHub's 65,536-character limit). The largest `<details>`
- * body is cut first, because collapsed sections are what a reader opens last; plain text (the
- * verdict, the table, the problem headlines) is cut only when every section is already empty.
- * The caller learns how many sections were cut so the document can say so.
+ * budget (a PR comment must stay under GitHub's 65,536-character limit). Blocks are cut in the
+ * order their `order` says (lower first: locks and the chart before the schema changes before the
+ * problems' diffs); within one order the largest `<details>` body goes first, on a line boundary,
+ * and a text block with an order is dropped whole once its order's sections are empty. Plain text
+ * without an order (the verdict, the table, the problem headlines) is cut only when everything
+ * else is gone. The caller learns how many sections were cut so the document can say so.
  */
 
 /** A piece of the document. */
 export type MarkdownBlock =
-  | { kind: 'text'; text: string }
+  | {
+      kind: 'text';
+      text: string;
+      /** Cut order (lower: cut earlier); absent: kept to the last. */
+      order?: number;
+      /** What stands in for the block once it is dropped (one short line of Markdown). */
+      dropped?: string;
+    }
   | {
       kind: 'details';
       /** HTML-escaped summary line. */
@@ -19,7 +28,12 @@ export type MarkdownBlock =
       fence?: string;
       /** How the body is cut: by lines from the end (diffs, tables), or all at once (a chart). */
       cut: 'lines' | 'whole';
+      /** Cut order (lower: cut earlier); absent: DEFAULT_ORDER. */
+      order?: number;
     };
+
+/** The order of a details block that does not say. */
+export const DEFAULT_ORDER = 50;
 
 /** What a cut section says instead of what was removed. */
 const CUT_NOTE = (lines: number) => `… ${lines.toLocaleString('en-US')} more line${lines === 1 ? '' : 's'} cut to fit; the job summary has them all`;
@@ -82,26 +96,48 @@ export function fitBlocks(
   // Room for the note itself (its count only ever grows by a few digits).
   const budget = maxChars - note(blocks.length).length - 2;
   const size = () => renderBlocks(blocks).length;
+  const orderOf = (b: MarkdownBlock) => (b.kind === 'details' ? (b.order ?? DEFAULT_ORDER) : b.order);
+  const orders = [...new Set(blocks.map(orderOf).filter((o): o is number => o !== undefined))].sort((a, b) => a - b);
 
-  for (;;) {
-    const excess = size() - budget;
-    if (excess <= 0) break;
-    let largest = -1;
-    for (const [i, s] of state) {
-      if (s.keep === 0) continue;
-      if (largest < 0 || (blocks[i] as { body: string }).body.length > (blocks[largest] as { body: string }).body.length) largest = i;
+  for (const order of orders) {
+    for (;;) {
+      const excess = size() - budget;
+      if (excess <= 0) break;
+      let largest = -1;
+      for (const [i, s] of state) {
+        if (s.keep === 0 || orderOf(blocks[i]!) !== order) continue;
+        if (largest < 0 || (blocks[i] as { body: string }).body.length > (blocks[largest] as { body: string }).body.length) largest = i;
+      }
+      if (largest < 0) {
+        // The sections of this order are empty: drop its text blocks whole (e.g. the lock table).
+        let droppedAny = false;
+        blocks.forEach((b, i) => {
+          if (b.kind === 'text' && b.order === order && !cut.has(i)) {
+            blocks[i] = { kind: 'text', text: b.dropped ?? '' };
+            cut.add(i);
+            droppedAny = true;
+          }
+        });
+        if (!droppedAny) break;
+        continue;
+      }
+      const b = blocks[largest] as Extract<MarkdownBlock, { kind: 'details' }>;
+      const s = state.get(largest)!;
+      cut.add(largest);
+      // Keep what still fits, less room for the cut note; a sliver of a diff helps nobody.
+      const target = b.body.length - excess - 80;
+      const keep = b.cut === 'lines' && target >= 200 ? linesThatFit(s.lines, target) : 0;
+      s.keep = Math.min(keep, s.keep === Number.POSITIVE_INFINITY ? s.lines.length - 1 : s.keep - 1);
+      if (s.keep < 0) s.keep = 0;
+      const rest = s.lines.length - s.keep;
+      b.body = s.keep > 0 ? `${s.lines.slice(0, s.keep).join('\n')}\n${CUT_NOTE(rest)}` : b.cut === 'whole' ? WHOLE_NOTE : CUT_NOTE(rest);
     }
-    if (largest < 0) break;
-    const b = blocks[largest] as Extract<MarkdownBlock, { kind: 'details' }>;
-    const s = state.get(largest)!;
-    cut.add(largest);
-    // Keep what still fits, less room for the cut note; a sliver of a diff helps nobody.
-    const target = b.body.length - excess - 80;
-    const keep = b.cut === 'lines' && target >= 200 ? linesThatFit(s.lines, target) : 0;
-    s.keep = Math.min(keep, s.keep === Number.POSITIVE_INFINITY ? s.lines.length - 1 : s.keep - 1);
-    if (s.keep < 0) s.keep = 0;
-    const rest = s.lines.length - s.keep;
-    b.body = s.keep > 0 ? `${s.lines.slice(0, s.keep).join('\n')}\n${CUT_NOTE(rest)}` : b.cut === 'whole' ? WHOLE_NOTE : CUT_NOTE(rest);
+    if (size() <= budget) break;
+  }
+  // Dropped text blocks that left nothing behind render as nothing.
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const b = blocks[i]!;
+    if (b.kind === 'text' && b.text === '' && cut.has(i)) blocks.splice(i, 1);
   }
 
   // Every section is as small as it gets: drop whole blocks from the end, keeping the headline.

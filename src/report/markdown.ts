@@ -1,25 +1,23 @@
 /**
  * The Markdown report: one renderer for the PR comment, the job summary and `--markdown FILE`.
  * Pure: a VerifyResult in, a string out. Reading order follows what a reviewer needs: the verdict
- * first, then one row per new migration, then each problem with the object it concerns and its
- * diff (collapsed), then what the PR changes in the schema (collapsed). A size budget keeps a PR
- * comment under GitHub's limit by cutting the largest collapsed sections first, and says so.
+ * and what was (not) verified, one row per new migration saying which phase failed and why, each
+ * root problem with what to do and a link to its explanation, then what matters about locks, the
+ * timing chart where a phase comes near its limit, and what the PR changes in the schema (DDL,
+ * collapsed). A size budget keeps a PR comment under GitHub's limit, cutting locks and the chart
+ * first and the problems last, and says so with a link to the full job summary.
  */
 import type { MigrationResult, PhaseResult, Problem, Severity, VerifyResult } from '../result/types.js';
+import { docsUrl, problemReason } from '../result/messages.js';
 import { fenceFor, fitBlocks, type MarkdownBlock } from './markdown-budget.js';
-import { countResult, formatMs } from './summary.js';
+import { lockBlocks } from './markdown-locks.js';
+import { schemaChangeBlocks } from './markdown-schema.js';
+import { baseName, code, escapeHtml, escapeMarkdown, fileLink, inlineMarkdown, type ReportLinks } from './markdown-text.js';
+import { rowView, type PhaseMark } from './rows.js';
+import { countResult, formatMs, plural, problemCountParts, ran, verifiedParts, visibleNotes } from './summary.js';
 import { renderTimingChart } from './timing-chart.js';
-import { lockMarkdownBlocks } from './locks.js';
 
-/** Where the migration files can be read at the head commit (github.com/owner/repo/blob/sha/…). */
-export interface ReportLinks {
-  /** `https://github.com/owner/repo`. */
-  repoUrl: string;
-  /** Commit the links point at: the PR's head. */
-  sha: string;
-  /** Prefix from the repository root to the paths in the result (the working directory). */
-  pathPrefix?: string;
-}
+export { code, escapeHtml, escapeMarkdown, fileUrl, type ReportLinks } from './markdown-text.js';
 
 export interface MarkdownOptions {
   links?: ReportLinks;
@@ -29,198 +27,179 @@ export interface MarkdownOptions {
 
 /** What a PR comment may hold, leaving room for the hidden marker. */
 export const COMMENT_MAX_CHARS = 60_000;
+/** Up to this many migrations, the table lists them all openly; beyond, the ones that need a look. */
+export const OPEN_TABLE_ROWS = 12;
 
 const SEVERITY_ICON: Record<Severity, string> = { error: '❌', warning: '⚠️', info: 'ℹ️' };
-const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-const STATUS_TEXT: Record<MigrationResult['status'], string> = {
-  ok: '✅ ok',
-  failed: '❌ failed',
-  irreversible: '⚠️ irreversible',
-  skipped: '⏭️ skipped',
-  'not-run': '⏸️ not run',
-};
-
-/** Escapes text for Markdown prose: no stray HTML tags, emphasis, links or table breaks. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*[\]<>|]/g, (c) => `\\${c}`)
-    // An underscore inside a word never starts emphasis in GFM: leave `users_email_idx` readable.
-    .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
-    .replace(/\r?\n/g, ' ');
-}
-
-/** Escapes text for inside HTML (a `<summary>` line, where Markdown is not rendered). */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r?\n/g, ' ');
-}
-
-/** An inline code span that survives backticks in the content. */
-export function code(text: string): string {
-  const flat = text.replace(/\r?\n/g, ' ');
-  const ticks = '`'.repeat(Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-  return `${ticks}${pad}${flat}${pad}${ticks}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** The URL of a file (and line) at the head commit, or undefined without links. */
-export function fileUrl(links: ReportLinks | undefined, file: string, line?: number): string | undefined {
-  if (!links) return undefined;
-  const prefix = links.pathPrefix && links.pathPrefix !== '.' ? `${links.pathPrefix.replace(/\/+$/, '')}/` : '';
-  const path = `${prefix}${file.replace(/^\.\//, '')}`.split('/').map(encodeURIComponent).join('/');
-  return `${links.repoUrl.replace(/\/+$/, '')}/blob/${links.sha}/${path}${line ? `#L${line}` : ''}`;
-}
-
-function fileLink(links: ReportLinks | undefined, file: string, line?: number, label?: string): string {
-  const text = label ?? (line ? `${file}:${line}` : file);
-  const url = fileUrl(links, file, line);
-  return url ? `[${escapeMarkdown(text)}](${url})` : code(text);
-}
+/** Cut orders (markdown-budget.ts): lower goes first. */
+const CHART_ORDER = 0;
+const SEEDED_ORDER = 10;
+const DIFF_ORDER = 30;
+const FULL_TABLE_ORDER = 40;
 
 function headlineBlock(result: VerifyResult): string {
-  const c = countResult(result);
   const dir = code(result.migrationsDir);
-  const title = result.status === 'pass' ? `## ✅ Rollback check passed · ${dir}` : `## ❌ Rollback check failed · ${dir}`;
-  const facts = [
-    c.migrations === 0 ? 'no new migrations' : `**${plural(c.migrations, 'new migration')}** verified up → down → up`,
-    plural(c.errors, 'error'),
-    plural(c.warnings, 'warning'),
-  ];
-  const context = [
-    escapeMarkdown(result.format),
-    `PostgreSQL ${escapeMarkdown(result.postgres)}`,
-    result.mode === 'chain' ? 'chain mode' : 'step-wise',
-    formatMs(result.totalMs),
-  ];
+  const title =
+    result.status === 'pass' ? `## ✅ Rollback check passed · ${dir}`
+    : result.status === 'error' ? `## ⚠️ Rollback check could not finish · ${dir}`
+    : `## ❌ Rollback check failed · ${dir}`;
+  const verified = verifiedPartsMarkdown(result);
+  const counts = problemCountParts(result).map((p) => (/error/.test(p) ? `**${p}**` : p));
   const named = result.base && !result.base.sha.startsWith(result.base.ref);
   const base = result.base
-    ? `Baseline: ${plural(result.baselineCount, 'migration')} from ${named ? `${code(result.base.ref)} (${code(result.base.sha.slice(0, 7))})` : code(result.base.sha.slice(0, 7))}.`
-    : `Baseline: ${plural(result.baselineCount, 'migration')}.`;
-  return `${title}\n\n${facts.join(' · ')}  \n${context.join(' · ')}  \n${base}\n`;
+    ? `baseline: ${plural(result.baselineCount, 'migration')} from ${named ? `${code(result.base.ref)} (${code(result.base.sha.slice(0, 7))})` : code(result.base.sha.slice(0, 7))}`
+    : `baseline: ${plural(result.baselineCount, 'migration')}`;
+  // Without new migrations no server ran: the server and the mode say nothing then.
+  const context = result.migrations.length
+    ? [escapeMarkdown(result.format), `PostgreSQL ${escapeMarkdown(result.postgres)}`, result.mode === 'chain' ? 'chain mode' : 'step-wise', formatMs(result.totalMs), base]
+    : [escapeMarkdown(result.format), base];
+  return `${title}\n\n${[...verified, ...counts].join(' · ')}  \n${context.join(' · ')}\n`;
 }
 
-function phaseCell(p: PhaseResult | undefined): string {
-  if (!p) return '—';
-  return p.ok ? formatMs(p.ms) : `❌ ${formatMs(p.ms)}`;
+/** The verified/failed/not-run parts, with the stop reason escaped and the migration as code. */
+function verifiedPartsMarkdown(result: VerifyResult): string[] {
+  const escaped: VerifyResult = result.stopped ? { ...result, stopped: { migration: result.stopped.migration, reason: '\u0000' } } : result;
+  return verifiedParts(escaped, (s) => code(s), (s) => `**${s}**`).map((p) =>
+    result.stopped ? p.replace('\u0000', escapeMarkdown(result.stopped.reason)) : p,
+  );
 }
 
-function migrationTable(result: VerifyResult, links: ReportLinks | undefined): string {
-  if (result.migrations.length === 0) return '_This change adds no migrations: nothing to roll back._\n';
-  const rows = result.migrations.map((m) => {
-    const name = `${code(m.id)} ${escapeMarkdown(m.name)}`.trim();
-    const cells = [name, phaseCell(m.phases.up), phaseCell(m.phases.down), phaseCell(m.phases.reup), STATUS_TEXT[m.status]];
-    if (links) {
-      // Single-file formats (dbmate, goose) keep up and down in one file: one link, named so.
-      const oneFile = !m.files.down || m.files.down === m.files.up;
-      const files = [fileLink(links, m.files.up, undefined, oneFile && m.files.down ? 'file' : 'up')];
-      if (!oneFile) files.push(fileLink(links, m.files.down!, undefined, 'down'));
-      cells.push(files.join(' · '));
-    }
+function phaseCell(p: PhaseResult | undefined, mark: PhaseMark, link: (text: string) => string): string {
+  const time = p ? link(formatMs(p.ms)) : '';
+  switch (mark) {
+    case 'culprit':
+      return `❌ ${time}`.trimEnd();
+    case 'consequence':
+      return `↳ ${time}`.trimEnd();
+    case 'absent':
+      return '—';
+    default:
+      return time;
+  }
+}
+
+function tableRows(migrations: readonly MigrationResult[], result: VerifyResult, links: ReportLinks | undefined): string {
+  const rows = migrations.map((m) => {
+    const view = rowView(m, result);
+    const id = links ? fileLink(links, m.files.up, undefined, m.id) : code(m.id, true);
+    // The id links the up; the down's time links the down when it is a file of its own.
+    const downFile = m.files.down && m.files.down !== m.files.up ? m.files.down : undefined;
+    const plain = (t: string) => t;
+    const downLink = links && downFile ? (t: string) => fileLink(links, downFile, undefined, t) : plain;
+    const cells = [
+      `${id} ${escapeMarkdown(m.name)}`.trim(),
+      phaseCell(m.phases.up, view.phases.up, plain),
+      phaseCell(m.phases.down, view.phases.down, downLink),
+      phaseCell(m.phases.reup, view.phases.reup, plain),
+      `${view.icon} ${escapeMarkdown(view.text)}`,
+    ];
     return `| ${cells.join(' | ')} |`;
   });
-  // Without links (a local --markdown file) a Files column would only repeat the names.
-  const head = links
-    ? ['| Migration | Up | Down | Re-up | Result | Files |', '| :-- | --: | --: | --: | :-- | :-- |']
-    : ['| Migration | Up | Down | Re-up | Result |', '| :-- | --: | --: | --: | :-- |'];
-  return [...head, ...rows, ''].join('\n');
+  return ['| Migration | Up | Down | Re-up | Result |', '| :-- | --: | --: | --: | :-- |', ...rows].join('\n');
 }
 
-function problemBlocks(problems: readonly Problem[], links: ReportLinks | undefined): MarkdownBlock[] {
+/** The migrations table; past OPEN_TABLE_ROWS, the rows that need a look open and all of them collapsed. */
+function migrationTableBlocks(result: VerifyResult, links: ReportLinks | undefined): MarkdownBlock[] {
+  if (result.migrations.length === 0) return [{ kind: 'text', text: '_This change adds no migrations: nothing to roll back._\n' }];
+  if (result.migrations.length <= OPEN_TABLE_ROWS) return [{ kind: 'text', text: `${tableRows(result.migrations, result, links)}\n` }];
+  const attention = result.migrations.filter((m) => {
+    const view = rowView(m, result);
+    return view.icon !== '✅' && (view.icon !== '⏸️' || m.reason !== undefined);
+  });
+  const c = countResult(result);
+  const summary = [
+    `All ${plural(c.migrations, 'migration')}`,
+    c.verified ? `${c.verified} verified` : '',
+    c.failed ? `${c.failed} failed` : '',
+    c.irreversible ? `${c.irreversible} irreversible` : '',
+    c.notRun ? `${c.notRun} not run` : '',
+  ].filter(Boolean);
+  const blocks: MarkdownBlock[] = [];
+  if (attention.length) blocks.push({ kind: 'text', text: `${tableRows(attention, result, links)}\n` });
+  else blocks.push({ kind: 'text', text: `_Every one of the ${c.migrations} new migrations was verified._\n` });
+  blocks.push({ kind: 'details', summary: escapeHtml(summary.join(' · ')), body: tableRows(result.migrations, result, links), cut: 'lines', order: FULL_TABLE_ORDER });
+  return blocks;
+}
+
+function problemBlocks(result: VerifyResult, links: ReportLinks | undefined): MarkdownBlock[] {
+  const problems = result.problems;
   if (problems.length === 0) return [];
-  const sorted = [...problems].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const blocks: MarkdownBlock[] = [{ kind: 'text', text: `### Problems (${problems.length})\n` }];
-  for (const p of sorted) {
-    const head = `#### ${SEVERITY_ICON[p.severity]} ${code(p.kind)}${p.object ? ` · ${escapeMarkdown(p.object)}` : ''}`;
-    const where = [
-      p.migration ? `Migration ${code(p.migration)}` : undefined,
-      p.file ? fileLink(links, p.file, p.line) : undefined,
-      p.sqlstate ? `SQLSTATE ${code(p.sqlstate)}` : undefined,
-    ].filter(Boolean);
-    const message = p.message.includes('\n')
-      ? `${fenceFor(p.message)}text\n${p.message}\n${fenceFor(p.message)}`
-      : escapeMarkdown(p.message);
-    blocks.push({ kind: 'text', text: `${head}\n\n${where.length ? `${where.join(' · ')}\n\n` : ''}${message}\n` });
-    if (p.diff) {
-      blocks.push({
-        kind: 'details',
-        summary: `Diff${p.object ? ` of ${escapeHtml(p.object)}` : ''} (before → after)`,
-        body: p.diff.replace(/\n+$/, ''),
-        fence: 'diff',
-        cut: 'lines',
-      });
-    }
+  for (const p of problems) blocks.push(...problemBlock(p, result, links));
+  return blocks;
+}
+
+function problemBlock(p: Problem, result: VerifyResult, links: ReportLinks | undefined): MarkdownBlock[] {
+  const m = result.migrations.find((x) => x.id === p.migration);
+  const head = `#### ${SEVERITY_ICON[p.severity]} ${p.migration ? `${code(p.migration)} ` : ''}${escapeMarkdown(problemReason(p))}`;
+  const where = [
+    `[${code(p.kind)}](${p.docs ?? docsUrl(p.kind)})`,
+    p.file ? fileLink(links, p.file, p.line) : undefined,
+    p.sqlstate ? `SQLSTATE ${code(p.sqlstate)}` : undefined,
+    m && !ran(m) ? 'found without running it' : undefined,
+  ].filter(Boolean);
+  const message = p.message.includes('\n') ? `${fenceFor(p.message)}text\n${p.message}\n${fenceFor(p.message)}` : escapeMarkdown(p.message);
+  const sample = p.sample && !p.message.includes(' → ') ? `\n\nFor example row ${code(p.sample.row)}: ${show(p.sample.before)} → ${show(p.sample.after)}` : '';
+  const help = p.help ? `\n\n**Fix:** ${inlineMarkdown(p.help)}` : '';
+  const consequences = (p.consequences ?? []).map((c) => `\n\n↳ Because of it, ${escapeMarkdown(c.message)}${c.file ? ` (${fileLink(links, c.file, c.line, baseName(c.file, c.line))})` : ''}. Same cause, not counted again.`).join('');
+  const blocks: MarkdownBlock[] = [{ kind: 'text', text: `${head}\n\n${where.join(' · ')}\n\n${message}${sample}${help}${consequences}\n` }];
+  if (p.diff) {
+    blocks.push({ kind: 'details', summary: `Diff${p.object ? ` of ${escapeHtml(p.object)}` : ''} (before → after)`, body: p.diff.replace(/\n+$/, ''), fence: 'diff', cut: 'lines', order: DIFF_ORDER });
   }
   return blocks;
 }
 
-/** The Mermaid timing chart, collapsed: the table above already has the numbers. */
+function show(v: string | null): string {
+  return v === null ? '`NULL`' : code(`'${v}'`);
+}
+
+/** The timing chart, collapsed, only when a phase comes near its limit. */
 function timingChartBlock(result: VerifyResult): MarkdownBlock[] {
   const chart = renderTimingChart(result).trimEnd();
   if (!chart) return [];
-  return [{ kind: 'details', summary: 'Timing chart (up / down / re-up per migration)', body: chart, cut: 'whole' }];
+  return [{ kind: 'details', summary: 'Timing: the phases at or over half their time limit', body: chart, cut: 'whole', order: CHART_ORDER }];
 }
 
 function seededBlock(result: VerifyResult): MarkdownBlock[] {
   if (result.seeded.length === 0) return [];
   const total = result.seeded.reduce((n, s) => n + s.rows, 0);
-  const rows = result.seeded.map((s) => `| ${code(s.table)} | ${s.rows.toLocaleString('en-US')} | ${s.note ? escapeMarkdown(s.note) : ''} |`);
+  const rows = result.seeded.map((s) => `| ${code(s.table, true)} | ${s.rows.toLocaleString('en-US')} | ${s.note ? escapeMarkdown(s.note) : ''} |`);
   return [
     {
       kind: 'details',
-      summary: `Seeded data: ${plural(total, 'row')} in ${plural(result.seeded.length, 'table')} before the new migrations ran`,
+      summary: `Seeded data: ${plural(total, 'row')} in ${plural(result.seeded.length, 'table')}`,
       body: ['| Table | Rows | Note |', '| :-- | --: | :-- |', ...rows].join('\n'),
       cut: 'lines',
-    },
-  ];
-}
-
-function schemaChangeBlocks(result: VerifyResult): MarkdownBlock[] {
-  const changes = result.schemaChanges;
-  if (changes.length === 0) return [];
-  const count = (k: string) => changes.filter((c) => c.change === k).length;
-  const parts = [['added', count('added')], ['changed', count('changed')], ['removed', count('removed')]]
-    .filter(([, n]) => n)
-    .map(([k, n]) => `${n} ${k}`);
-  const body = changes.map((c) => `# ${c.change}: ${c.object}\n${c.diff.replace(/\n+$/, '')}`).join('\n\n');
-  return [
-    { kind: 'text', text: '### Schema changes\n' },
-    {
-      kind: 'details',
-      summary: `What this change does to the schema, baseline → head: ${plural(changes.length, 'object')} (${parts.join(', ')})`,
-      body,
-      fence: 'diff',
-      cut: 'lines',
+      order: SEEDED_ORDER,
     },
   ];
 }
 
 function footer(result: VerifyResult): string {
-  const notes = result.notes.map((n) => escapeMarkdown(n));
+  const notes = visibleNotes(result).map((n) => escapeMarkdown(n));
   return `<sub>rollback-verify${notes.length ? ` · ${notes.join(' · ')}` : ''}</sub>\n`;
 }
 
-function shortenedNote(n: number): string {
-  return `> ✂️ Shortened to fit a PR comment: ${plural(n, 'section')} cut, largest first. The job summary of this run has the full report.\n`;
+function shortenedNote(links: ReportLinks | undefined): (n: number) => string {
+  const summary = links?.summaryUrl ? `[job summary of this run](${links.summaryUrl})` : 'job summary of this run';
+  return (n) => `> ✂️ Shortened to fit a PR comment: ${plural(n, 'section')} cut, locks and charts first. The ${summary} has the full report.\n`;
 }
 
 /**
  * Renders the Markdown report. `links` turns file paths into links at the head commit; `maxChars`
- * (default COMMENT_MAX_CHARS) is the budget, met by cutting the largest collapsed sections first.
+ * (default COMMENT_MAX_CHARS) is the budget, met by cutting locks and the chart first.
  */
 export function renderMarkdownReport(result: VerifyResult, opts: MarkdownOptions = {}): string {
   const blocks: MarkdownBlock[] = [
     { kind: 'text', text: headlineBlock(result) },
-    { kind: 'text', text: migrationTable(result, opts.links) },
+    ...migrationTableBlocks(result, opts.links),
+    ...problemBlocks(result, opts.links),
+    ...lockBlocks(result, opts.links),
     ...timingChartBlock(result),
-    ...problemBlocks(result.problems, opts.links),
-    ...lockMarkdownBlocks(result, { escape: escapeMarkdown, code, escapeHtml }),
-    ...seededBlock(result),
     ...schemaChangeBlocks(result),
+    ...seededBlock(result),
     { kind: 'text', text: footer(result) },
   ];
   // The shortening note goes right under the verdict, where it is read before anything is missed.
-  return fitBlocks(blocks, opts.maxChars ?? COMMENT_MAX_CHARS, 1, shortenedNote).text;
+  return fitBlocks(blocks, opts.maxChars ?? COMMENT_MAX_CHARS, 1, shortenedNote(opts.links)).text;
 }

@@ -15,6 +15,17 @@ export interface ScriptFailure {
   timeout?: boolean;
   /** The connection or the server went away: what the database now holds is unknown. */
   connectionLost?: boolean;
+  /** PostgreSQL's DETAIL and the objects its error fields name, when it sent them. */
+  detail?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  constraint?: string;
+  /**
+   * The tool refused to revert because the migration cannot be reversed (Rails'
+   * ActiveRecord::IrreversibleMigration, Django's IrreversibleError), before changing anything.
+   */
+  irreversible?: boolean;
 }
 
 export interface ScriptOutcome {

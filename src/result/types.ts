@@ -51,6 +51,16 @@ export interface Problem {
    * fails on an object the down left behind): one root cause, one error.
    */
   consequences?: Array<{ kind: ProblemKind; message: string; phase?: PhaseName; file?: string; line?: number }>;
+  /** Data loss: one value that changed, before → after (texts truncated; null is SQL NULL). */
+  sample?: DataSample;
+}
+
+/** One changed value of a data-loss problem, identified by its row's primary key. */
+export interface DataSample {
+  /** The row, as `id=1` (its primary key columns). */
+  row: string;
+  before: string | null;
+  after: string | null;
 }
 
 export type PhaseName = 'up' | 'down' | 'reup';
@@ -71,6 +81,11 @@ export interface MigrationResult {
   files: { up: string; down?: string };
   status: MigrationStatus;
   phases: Partial<Record<PhaseName, PhaseResult>>;
+  /**
+   * Why the row is not plainly ok, in a few words (`down leaves index orders_status_idx`): the
+   * first root problem about it. Set when the result is assembled; absent for a clean migration.
+   */
+  reason?: string;
 }
 
 export interface SchemaChange {
@@ -121,4 +136,15 @@ export interface VerifyResult {
   notes: string[];
   /** Verified fixes (generated downs); absent when none were found or generation is off. */
   suggestions?: Suggestion[];
+  /** Where the run stopped with new migrations left not run: the migration and why, in a few words. */
+  stopped?: { migration: string; reason: string };
+  /** The limits the run was judged by (0 or absent: off), so a report can draw them. */
+  limits?: RunLimits;
+}
+
+/** Timing and lock limits of a run, as given (seconds and milliseconds as the options name them). */
+export interface RunLimits {
+  maxUpSeconds?: number;
+  maxDownSeconds?: number;
+  maxLockMs?: number;
 }

@@ -11,6 +11,11 @@ export function isFailing(problem: Problem, failOn: ReadonlyArray<ProblemKind | 
   return problem.severity === 'warning' && failOn.includes('warning');
 }
 
-export function decideStatus(problems: readonly Problem[], failOn: ReadonlyArray<ProblemKind | Severity>): 'pass' | 'fail' {
+/**
+ * `error` when the machine, not the migrations, ended the run (an environment problem): what was
+ * verified is still reported, but the verdict is not the migrations'. Otherwise pass or fail.
+ */
+export function decideStatus(problems: readonly Problem[], failOn: ReadonlyArray<ProblemKind | Severity>): 'pass' | 'fail' | 'error' {
+  if (problems.some((p) => p.kind === 'environment')) return 'error';
   return problems.some((p) => isFailing(p, failOn)) ? 'fail' : 'pass';
 }

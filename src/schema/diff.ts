@@ -4,6 +4,7 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import { canonicalText } from './ddl.js';
+import { movedColumns, type ColumnPlace } from './column-order.js';
 import { OBJECT_KIND_ORDER, type ObjectKind, type SchemaObject, type Snapshot } from './model.js';
 
 /** One object that differs between two snapshots. */
@@ -14,7 +15,12 @@ export interface ObjectDifference {
   name: string;
   /** How a report names it, e.g. `index public.users_email_lower_idx`, `column public.users.display_name`. */
   display: string;
-  change: 'added' | 'removed' | 'changed';
+  /** `renamed`: the same definition under another name (src/schema/renames.ts). */
+  change: 'added' | 'removed' | 'changed' | 'renamed';
+  /** For `renamed`: the name it has now. */
+  renamedTo?: string;
+  /** For `renamed`: other differences the rename alone explains (a comment, an index over a renamed column). */
+  explains?: string[];
   /** Canonical text before (absent when added). */
   before?: string;
   /** Canonical text after (absent when removed). */
@@ -43,7 +49,28 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): ObjectDifferen
     const difference = compareObject(key, before.objects.get(key), after.objects.get(key));
     if (difference) differences.push(difference);
   }
-  return differences.sort(compareDifferences);
+  return withoutBystanders(differences, before, after).sort(compareDifferences);
+}
+
+/**
+ * Drops the position-only differences of columns that did not move relative to the others (they
+ * shifted because a column before them left or came back at the end): one re-added column is one
+ * column-order difference, not one per column after it.
+ */
+function withoutBystanders(differences: ObjectDifference[], before: Snapshot, after: Snapshot): ObjectDifference[] {
+  const tables = new Set(differences.filter((d) => d.columnOrderOnly && d.table !== undefined).map((d) => d.table!));
+  if (tables.size === 0) return differences;
+  const moved = new Set<string>();
+  for (const table of tables) {
+    const places: ColumnPlace[] = [];
+    for (const [key, was] of before.objects) {
+      if (was.kind !== 'column' || was.table !== table || was.position === undefined) continue;
+      const now = after.objects.get(key);
+      if (now?.kind === 'column' && now.table === table && now.position !== undefined) places.push({ key, before: was.position, after: now.position });
+    }
+    for (const key of movedColumns(places)) moved.add(key);
+  }
+  return differences.filter((d) => !d.columnOrderOnly || moved.has(d.key));
 }
 
 function compareObject(key: string, before: SchemaObject | undefined, after: SchemaObject | undefined): ObjectDifference | undefined {

@@ -12,14 +12,21 @@
  *   children too), first politely, then with SIGKILL.
  */
 import { spawn } from 'node:child_process';
-import { EnvironmentError } from '../errors.js';
+import { join } from 'node:path';
+import { ConfigError, EnvironmentError } from '../errors.js';
 import type { CommandScript } from '../formats/types.js';
 import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
 import { alembicProcess, LAUNCHER_URL_VARIABLE } from './alembic-launch.js';
 import { CLEARED_PG_VARIABLES, databaseEnv, postgresqlUrl } from './database-env.js';
 import { describeToolFailure, lastLines } from './failure-location.js';
 import { findProgram, INSTALL_HINTS } from './find-program.js';
+import { laravelProcess } from './laravel-runner.js';
+import { nodeRunnerProcess } from './node-runner.js';
+import { runnerEnvironmentMessage } from './runner-environment.js';
+import { nodeInvocation } from './node-invocation.js';
 import { BoundedOutput } from './output.js';
+import { runFrameworkStep } from './framework-step.js';
+import type { FrameworkRunners } from './framework-runner.js';
 import { isMissingExtension, textSaysConnectionLost } from '../postgres/failures.js';
 
 /** An argv element replaced by the scratch database URL when the step runs. */
@@ -33,6 +40,8 @@ export interface CommandRunOptions {
   url: string;
   /** The step's time limit; 0 means none. */
   timeoutMs: number;
+  /** The run's long-lived framework runners (Rails, Django); a step boots its own without them. */
+  runners?: FrameworkRunners;
 }
 
 /** A step's outcome, with the tool's output (bounded) for the report. */
@@ -43,10 +52,11 @@ export interface CommandOutcome extends ScriptOutcome {
 
 /** Runs the step; never throws for the tool's failures, only when the tool is not installed. */
 export async function runCommandScript(script: CommandScript, options: CommandRunOptions): Promise<CommandOutcome> {
-  const { command, args } = await resolveProcess(script);
+  if (script.launcher === 'rails' || script.launcher === 'django') return runFrameworkStep({ ...script, launcher: script.launcher }, options);
+  const { command, args, env: loading } = await resolveProcess(script);
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of CLEARED_PG_VARIABLES) delete env[name];
-  Object.assign(env, databaseEnv(options.url), { [LAUNCHER_URL_VARIABLE]: postgresqlUrl(options.url) }, script.env ?? {});
+  Object.assign(env, loading ?? {}, databaseEnv(options.url), { [LAUNCHER_URL_VARIABLE]: postgresqlUrl(options.url) }, script.env ?? {});
 
   const stdout = new BoundedOutput();
   const stderr = new BoundedOutput();
@@ -98,8 +108,11 @@ export async function runCommandScript(script: CommandScript, options: CommandRu
   return { ms, output, exitCode: result.code, failure: failureOf(script, output, result, options.timeoutMs) };
 }
 
-async function resolveProcess(script: CommandScript): Promise<{ command: string; args: string[] }> {
+/** The process a step runs as (the project's tool, its loading, Alembic's Python); throws EnvironmentError when it is not installed. */
+export async function resolveProcess(script: CommandScript): Promise<{ command: string; args: string[]; env?: Record<string, string> }> {
   if (script.launcher === 'alembic') return alembicProcess(script.argv, script.cwd);
+  if (script.launcher === 'typeorm' || script.launcher === 'sequelize') return nodeRunnerProcess(script.launcher, script.argv, script.cwd, script.file);
+  if (script.launcher === 'laravel') return laravelProcess(script.argv, script.cwd, script.file);
   const [program, ...args] = script.argv;
   if (!program) throw new EnvironmentError(`${script.file}: the step has no command to run`);
   const path = findProgram(program, script.cwd);
@@ -107,7 +120,16 @@ async function resolveProcess(script: CommandScript): Promise<{ command: string;
     const hint = INSTALL_HINTS[program];
     throw new EnvironmentError(`${script.file}: '${program}' was not found in node_modules/.bin or on PATH${hint ? `: ${hint}` : ''}`);
   }
-  return { command: path, args };
+  if (program !== 'knex' && program !== 'node-pg-migrate') return { command: path, args };
+  // The project's own tool, loaded the way its package.json scripts load it (TypeScript).
+  const how = nodeInvocation(program, script.cwd);
+  if (!how.wrapper) return { command: path, args: [...how.args, ...args], env: how.env };
+  const runner = how.wrapper[0]!;
+  const runnerPath = findProgram(runner, script.cwd) ?? (runner === 'node' ? process.execPath : undefined);
+  if (!runnerPath) {
+    throw new EnvironmentError(`${script.file}: the project runs ${program} under '${runner}' (package.json script '${how.script}'), which is not installed: install the project's packages first (npm ci)`);
+  }
+  return { command: runnerPath, args: [...how.wrapper.slice(1), how.toolPath?.includes('/') ? how.toolPath : path, ...how.args, ...args], env: how.env };
 }
 
 function failureOf(
@@ -120,10 +142,19 @@ function failureOf(
   if (result.timedOut) {
     return { message: `'${shown}' did not finish within ${Math.round(timeoutMs / 1000)} s; its process group was killed`, file: script.file, timeout: true };
   }
+  // A runner that could not start its tool (a missing package, a config that does not load):
+  // the same for every migration, so one line and exit 2, not a failure of this migration.
+  const cannotStart = runnerEnvironmentMessage(result.code, output.stderr);
+  if (cannotStart) throw new EnvironmentError(`'${shown}' could not start: ${cannotStart}`);
   const combined = `${output.stdout}\n${output.stderr}`;
   const missingDriver = /No module named '(psycopg2|psycopg|asyncpg|pg8000)'|Cannot find module '(pg)'/.exec(combined);
   if (missingDriver) {
     throw new EnvironmentError(`${script.file}: the PostgreSQL driver '${missingDriver[1] ?? missingDriver[2]}' is not installed for ${script.argv[0]}: install the project's dependencies (pip install -r requirements.txt / npm ci)`);
+  }
+  if (script.launcher === 'alembic' && /No 'script_location' key found in configuration/.test(combined)) {
+    // The ini lies outside the migrations directory (read only by Alembic): still a setup problem.
+    const ini = script.argv[script.argv.indexOf('-c') + 1] ?? 'alembic.ini';
+    throw new ConfigError(`${join(script.cwd, ini)} has no script_location in its [alembic] section: Alembic cannot find the migration scripts; add script_location = <the directory holding env.py>`);
   }
   const known = { files: [script.file, ...(script.extraFiles ?? [])] };
   const detail = describeToolFailure(output.stderr, known) ?? describeToolFailure(output.stdout, known);

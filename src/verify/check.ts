@@ -16,6 +16,7 @@
 import type pg from 'pg';
 import type { Migration } from '../formats/types.js';
 import type { Problem, SeededTable } from '../result/types.js';
+import { migrationLabel } from '../result/migration-label.js';
 
 /** How checks reach the scratch database between phases (the protocol's inspector connection). */
 export interface Looker {
@@ -32,6 +33,11 @@ export interface CheckPoint {
   /** True in chain mode, where the points are the group's (all ups, all downs, all ups). */
   group: boolean;
   db: Looker;
+  /**
+   * At afterDown: the down that ran does nothing (no statements, an empty function). It is right
+   * when the up changed no schema; else it is a missing down, named by what it leaves.
+   */
+  emptyDown?: boolean;
   /** Side results that are not problems: tables seeded, notes for the reader. */
   record: CheckRecorder;
 }
@@ -67,5 +73,5 @@ export async function runChecks(checks: readonly Check[], point: CheckPointName,
 
 /** `000002_add_orders`, or the group's name in chain mode. */
 export function whoIs(at: CheckPoint): string {
-  return at.group ? 'the new migrations as a group' : `${at.migrations[0]!.id}_${at.migrations[0]!.name}`;
+  return at.group ? 'the new migrations as a group' : migrationLabel(at.migrations[0]!);
 }

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { Migration } from '../formats/types.js';
 import type { Problem, SeededTable } from '../result/types.js';
+import type { ScriptFailure } from '../result/outcome.js';
 
 export interface DataHooks<F = unknown> {
   afterBaseline(client: pg.ClientBase): Promise<SeededTable[]>;
@@ -13,4 +14,6 @@ export interface DataHooks<F = unknown> {
   afterDown(client: pg.ClientBase, migration: Migration, before: F): Promise<Problem[]>;
   afterReup(client: pg.ClientBase, migration: Migration): Promise<SeededTable[]>;
   emptyTables(client: pg.ClientBase): Promise<void>;
+  reseed(client: pg.ClientBase, rows?: number): Promise<SeededTable[]>;
+  planRepair(client: pg.ClientBase, failure: ScriptFailure): Promise<{ valueClass: string; sql: string } | undefined>;
 }

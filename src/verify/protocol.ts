@@ -2,7 +2,9 @@
  * The verification protocol. Builds the baseline, then for each new migration:
  * S0 → up → S1 → down → (S0 again? else rollback-residue) → up → (S1 again? else reapply-drift).
  * `chain` mode does the same for the new migrations as one group. Every outcome is recorded as a
- * value; the run goes on past a failure as long as it still knows which migrations are applied.
+ * value. The run goes on past a failure: a down or re-up that leaves the state unknown is followed
+ * by a restore of the state after that migration's up (restore.ts); only an up that cannot be
+ * applied, or an environment the migrations cannot run in, stops it.
  */
 import type { Migration } from '../formats/types.js';
 import type { Logger } from '../logger.js';
@@ -20,7 +22,13 @@ import { ToolStateCheck } from './checks/tool-state.js';
 import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
 import { executeScript, type ExecuteContext } from '../execute/script.js';
 import type { DataHooks } from './hooks.js';
-import type { MigrationResult, PhaseName, Problem, ProblemKind, SchemaChange, SeededTable } from '../result/types.js';
+import { migrationLabel } from '../result/migration-label.js';
+import type { MigrationResult, PhaseName, Problem, SchemaChange, SeededTable } from '../result/types.js';
+import { doesNothing } from './empty-script.js';
+import { environmentProblem, irreversibleProblem, missingDownProblem, phaseFailure } from './phase-problems.js';
+import { RestoreFailed, StateJournal } from './restore.js';
+import { retryOnOtherRows, type RowsUsed } from './seeded-up.js';
+import { chainDownProblem } from './chain-blame.js';
 
 export interface ProtocolInput {
   url: string;
@@ -35,6 +43,11 @@ export interface ProtocolInput {
   logger: Logger;
   /** Trace locks per statement of every new migration's phases (src/locks/tracer.ts). */
   traceLocks?: boolean;
+  /**
+   * Drops the scratch database and creates it again, empty, under the same name: lets the run
+   * restore a known state after a down or re-up left an unknown one. Without it the run stops there.
+   */
+  recreateDatabase?: () => Promise<void>;
 }
 
 export interface ProtocolOutput {
@@ -45,11 +58,14 @@ export interface ProtocolOutput {
   notes: string[];
 }
 
-/** Runs the protocol against a scratch database; throws only for environment errors. */
+/** Runs the protocol against a scratch database; throws only for configuration errors. */
 export async function runProtocol(input: ProtocolInput): Promise<ProtocolOutput> {
   const p = new Protocol(input);
   return p.run();
 }
+
+/** How one migration's step ended for the sequence: go on with the next one, or stop. */
+type Next = 'next' | 'stop';
 
 class Protocol {
   private readonly out: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [] };
@@ -58,12 +74,20 @@ class Protocol {
   private readonly schema: SchemaWatch;
   /** Called at every point of the protocol, in this order (src/verify/check.ts). */
   private readonly checks: Check[];
+  /** Every step that built the current state, for restoring it (restore.ts). */
+  private readonly journal: StateJournal;
+  /** Migrations whose up and down hold no statements, and empty downs run as no-ops in a chain. */
+  private readonly noops: string[] = [];
+  /** Where the data checks did not run on the full seeded rows, for the notes. */
+  private readonly dataLimited: string[] = [];
+  private connectionLost = false;
 
   constructor(private readonly input: ProtocolInput) {
     this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
     this.inspector = new Inspector(input.url, () => (this.connectionLost ? ' (a migration ended the connection or stopped the server)' : ''));
     this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
     this.checks = [this.schema, new ToolStateCheck(), ...(input.data ? [new DataCheck(input.data)] : [])];
+    this.journal = new StateJournal(this.ctx, input.recreateDatabase, input.logger);
   }
 
   async run(): Promise<ProtocolOutput> {
@@ -88,10 +112,12 @@ class Protocol {
   private databaseLost(err: ScratchDatabaseLostError, last: { m: Migration; res: MigrationResult; phase: PhaseName }): ProtocolOutput {
     const { m, res, phase } = last;
     res.status = 'failed';
-    const kind: ProblemKind = phase === 'up' ? 'up-failed' : phase === 'down' ? 'down-failed' : 'reup-failed';
     const file = phase === 'down' ? m.down?.file ?? m.up.file : m.up.file;
-    const what = phase === 'reup' ? `re-applying ${m.id}_${m.name}` : `the ${phase} of ${m.id}_${m.name}`;
-    this.out.problems.push({ kind, severity: 'error', migration: m.id, file, message: `after ${what} the scratch database could not be reached (${err.message}): the migration ended every session or stopped the server` });
+    const what = phase === 'reup' ? `re-applying ${migrationLabel(m)}` : `the ${phase} of ${migrationLabel(m)}`;
+    this.out.problems.push({
+      ...phaseFailure(m, phase, { message: '', file }),
+      message: `after ${what} the scratch database could not be reached (${err.message}): the migration ended every session or stopped the server`,
+    });
     this.stopAfter(this.out.migrations.indexOf(res), `the scratch database was lost after ${what}`);
     return this.out;
   }
@@ -106,16 +132,26 @@ class Protocol {
       phases: {},
     }));
     if (!(await this.buildBaseline())) return out;
-    const base = await this.schema.capture(this.inspector);
     // A connection of its own: the team's seed file may leave session settings behind.
-    if (input.data) out.seeded.push(...(await this.loadBaselineData(input.data)));
+    if (input.data) {
+      const data = input.data;
+      out.seeded.push(...(await this.loadBaselineData(data)));
+      this.journal.record({ label: 'baseline data', run: () => this.inspector.useFresh((c) => data.afterBaseline(c)).then(() => undefined) });
+    }
+    // After the data: a seed file may create objects (another project's tables), which are the
+    // starting point, not something the first migration's down left behind.
+    const base = await this.schema.capture(this.inspector);
     const finished = input.mode === 'chain' ? await this.verifyChain() : await this.verifySteps();
     if (this.noops.length) {
       out.notes.push(`Run as no-ops (no statements${input.mode === 'chain' ? ' in their down' : ' in their up or down'}): ${listIds(this.noops)}.`);
     }
+    if (this.dataLimited.length) out.notes.push(`Data checks were limited: ${this.dataLimited.join('; ')}; the tables were seeded again after each.`);
+    if (this.journal.restores) {
+      out.notes.push(`Restored the state after an up ${this.journal.restores} time(s), by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
+    }
     const head = this.schema.current;
     if (finished && head) {
-      out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change, diff: d.diff }));
+      out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change === 'renamed' ? 'changed' : d.change, diff: d.diff }));
     }
     return out;
   }
@@ -134,78 +170,152 @@ class Protocol {
 
   private async buildBaseline(): Promise<boolean> {
     const { input } = this;
-    if (input.baseline.length) input.logger.info(`Building the baseline: ${input.baseline.length} migration(s)`);
+    if (input.baseline.length) input.logger.info(`Building the baseline: ${input.baseline.length} migration${input.baseline.length === 1 ? '' : 's'}`);
     for (const m of input.baseline) {
-      const r = await executeScript(m.up, this.ctx);
+      const r = await this.execute(m, 'up');
       if (r.failure) {
-        this.environmentCheck(r.failure);
-        this.problem('up-failed', m, r.failure, `baseline migration ${m.id}_${m.name} failed to apply, so nothing new could be verified: ${r.failure.message}`);
+        const f = r.failure;
+        const p = phaseFailure(m, 'up', f);
+        this.out.problems.push(p.kind === 'environment' ? p : { ...p, message: `baseline migration ${migrationLabel(m)} failed to apply, so nothing new could be verified: ${f.message}` });
         this.out.notes.push('Verification stopped: the baseline could not be built.');
         return false;
       }
+      this.journal.recordUp(m);
     }
     return true;
   }
 
   /** Step-wise: each new migration up → down → up, starting from the previous one's re-applied state. */
   private async verifySteps(): Promise<boolean> {
-    const { input, out } = this;
-    for (let i = 0; i < input.fresh.length; i++) {
-      const m = input.fresh[i]!;
-      const res = out.migrations[i]!;
-      const at = this.point([m], false);
-      await this.checkAt('beforeUp', at);
-
-      let up = await this.runPhase(m, res, 'up');
-      // Only when the failed up left the schema as it was: a non-transactional up that got half way
-      // cannot simply be run again.
-      if (up.failure && this.failsOnSeededRows(up.failure) && (await this.schema.unchangedSinceBeforeUp(this.inspector))) {
-        // The synthetic rows, not the migration's logic, may be what breaks it (random foreign
-        // keys, values a backfill never expects): say so, and verify it on empty tables instead
-        // of losing every migration after it.
-        const onSeeded = up.failure;
-        await this.emptySeededTables(m);
-        await this.checkAt('beforeUp', at);
-        up = await this.runPhase(m, res, 'up');
-        if (!up.failure) this.seededFailureWarning(m, onSeeded);
-      }
-      if (up.failure) {
-        this.recordFailure(m, res, 'up', up.failure);
-        return this.stopAfter(i, `${m.id} failed to apply`);
-      }
-      await this.checkAt('afterUp', at);
-
-      if (isNoop(m)) {
-        // Nothing to undo: tools run such files as no-ops (often SQL for another database).
-        res.status = 'ok';
-        this.noops.push(m.id);
-        this.schema.keepUp();
-        continue;
-      }
-      const downScript = this.reversibleDown(m, res, false);
-      if (!downScript) {
-        this.schema.keepUp();
-        await this.checkAt('settled', at);
-        continue;
-      }
-      const down = await this.phase(m, res, 'down');
-      if (!down) {
-        if (this.connectionLost) return this.stopAfter(i, `the down of ${m.id} lost its connection`);
-        // A failed transactional down rolls back to S1; anything else leaves an unknown state.
-        if (!(await this.schema.unchangedSinceUp(this.inspector))) return this.stopAfter(i, `the failed down of ${m.id} left the schema in an unknown state`);
-        // The up stays applied: seed what it created, or later data checks would be blind there.
-        this.schema.keepUp();
-        await this.checkAt('settled', at);
-        continue;
-      }
-      const afterDown = await this.checkAt('afterDown', at);
-      const reup = await this.phase(m, res, 'reup');
-      if (!reup) return this.stopAfter(i, `${m.id} failed to re-apply after its down`);
-      const afterReup = await this.checkAt('afterReup', at);
-      if (res.status === 'not-run') res.status = [...afterDown, ...afterReup].some((p) => p.severity === 'error') ? 'failed' : 'ok';
-      await this.checkAt('settled', at);
+    for (let i = 0; i < this.input.fresh.length; i++) {
+      if ((await this.verifyStep(i)) === 'stop') return false;
     }
     return true;
+  }
+
+  private async verifyStep(i: number): Promise<Next> {
+    const m = this.input.fresh[i]!;
+    const res = this.out.migrations[i]!;
+    const at = this.point([m], false);
+    await this.checkAt('beforeUp', at);
+
+    const up = await this.applyUp(m, res, at);
+    if (!up.ok) return this.stopAfter(i, up.environment ? `${m.id} needs what this server does not have` : `${m.id} failed to apply`);
+    const rows = up.rows;
+    await this.checkAt('afterUp', at);
+
+    if (isNoop(m)) {
+      // Nothing to undo: tools run such files as no-ops (often SQL for another database).
+      if (res.status === 'not-run') res.status = 'ok';
+      this.noops.push(m.id);
+      this.schema.keepUp();
+      return this.settle(m, at, rows);
+    }
+    const down = this.downOf(m, res);
+    if (!down) {
+      this.schema.keepUp();
+      return this.settle(m, at, rows);
+    }
+    const downRun = await this.runPhase(m, res, 'down');
+    if (downRun.failure) {
+      const stop = this.recordFailure(m, res, 'down', downRun.failure);
+      if (stop) return this.stopAfter(i, `the down of ${m.id} could not run here`);
+      // A failed transactional down rolls back to S1: the up stays applied, go on from there.
+      if (!this.connectionLost && (await this.schema.unchangedSinceUp(this.inspector))) {
+        this.schema.keepUp();
+        return this.settle(m, at, rows);
+      }
+      return this.restore(i, at, rows, `the failed down of ${m.id} left the database in an unknown state`);
+    }
+    const emptyDown = doesNothing(down);
+    const afterDown = await this.checkAt('afterDown', { ...at, emptyDown });
+    if (emptyDown && afterDown.some((p) => p.kind === 'missing-down')) {
+      // Nothing was undone, so re-applying would only fail on what is still there.
+      res.status = 'failed';
+      if (down.kind === 'sql') {
+        this.schema.keepUp();
+        return this.settle(m, at, rows);
+      }
+      // The tool still moved its bookkeeping back: the state is the up's schema with the tool
+      // believing otherwise, which the next migration's up would trip over.
+      return this.restore(i, at, rows, `the tool undid its bookkeeping for ${m.id} without undoing its schema`);
+    }
+    const reup = await this.runPhase(m, res, 'reup');
+    if (reup.failure) {
+      if (this.recordFailure(m, res, 'reup', reup.failure)) return this.stopAfter(i, `${m.id} could not be re-applied here`);
+      return this.restore(i, at, rows, `${m.id} failed to re-apply after its down`);
+    }
+    const afterReup = await this.checkAt('afterReup', at);
+    if (res.status === 'not-run') res.status = [...afterDown, ...afterReup].some((p) => p.severity === 'error') ? 'failed' : 'ok';
+    return this.settle(m, at, rows);
+  }
+
+  /**
+   * The up, and when it fails on the seeded rows with the schema left as it was, the retries on
+   * other rows (seeded-up.ts) that tell "fails on any row" from "fails on these synthetic values".
+   */
+  private async applyUp(m: Migration, res: MigrationResult, at: CheckPoint): Promise<{ ok: true; rows: RowsUsed } | { ok: false; environment: boolean }> {
+    const up = await this.runPhase(m, res, 'up');
+    if (!up.failure) return { ok: true, rows: 'seeded' };
+    const data = this.input.data;
+    if (data && !up.failure.environment && this.failsOnSeededRows(up.failure) && (await this.schema.unchangedSinceBeforeUp(this.inspector))) {
+      const retried = await retryOnOtherRows(
+        {
+          m,
+          runUp: () => this.runPhase(m, res, 'up'),
+          unchanged: () => this.schema.unchangedSinceBeforeUp(this.inspector),
+          lookAgain: async () => void (await this.checkAt('beforeUp', at)),
+          db: this.inspector,
+          data,
+          journal: this.journal,
+        },
+        up.failure,
+      );
+      if (retried.ok) {
+        this.out.problems.push(retried.problem);
+        if (retried.problem.severity === 'error') res.status = 'failed';
+        if (retried.rows !== 'seeded') this.dataLimited.push(`${m.id} was verified on ${retried.rows === 'empty' ? 'empty tables' : 'one row per table'}`);
+        return { ok: true, rows: retried.rows };
+      }
+      return { ok: false, environment: this.recordFailure(m, res, 'up', retried.failure) };
+    }
+    return { ok: false, environment: this.recordFailure(m, res, 'up', up.failure) };
+  }
+
+  /**
+   * The migration stays applied from here: the checks' settled point (seeding the tables it
+   * created), the journal entry a restore replays, and fresh seeded rows when it ran on fewer.
+   */
+  private async settle(m: Migration, at: CheckPoint, rows: RowsUsed): Promise<Next> {
+    await this.checkAt('settled', at);
+    const data = this.input.data;
+    this.journal.recordUp(m, data ? () => this.inspector.use((c) => data.afterReup(c, m)).then(() => undefined) : undefined);
+    if (data && rows !== 'seeded') {
+      // Seed every table again, so the next migrations run on data: the data checks stay on.
+      const seeded = await this.inspector.use((c) => data.reseed(c));
+      this.journal.record({ label: `seed again after ${m.id}`, run: () => this.inspector.use((c) => data.reseed(c)).then(() => undefined) });
+      this.out.notes.push(`After ${migrationLabel(m)}, ${seeded.filter((t) => t.rows > 0).length} table(s) were seeded again.`);
+    }
+    return 'next';
+  }
+
+  /**
+   * A down or re-up left the database in an unknown state: restore the state after `m`'s up by
+   * replaying the journal into a new scratch database, and go on with the next migration.
+   */
+  private async restore(i: number, at: CheckPoint, rows: RowsUsed, why: string): Promise<Next> {
+    const m = this.input.fresh[i]!;
+    if (!this.journal.canRestore) return this.stopAfter(i, why);
+    try {
+      await this.journal.restoreTo(m, () => this.inspector.close());
+    } catch (err) {
+      if (!(err instanceof RestoreFailed) && !(err instanceof EnvironmentError)) throw err;
+      return this.stopAfter(i, `${why}, and the state after its up could not be restored (${err.message})`);
+    }
+    this.connectionLost = false;
+    const matches = await this.schema.restored(this.inspector);
+    this.out.notes.push(`${why}: the state after its up was restored and the run went on${matches ? '' : ' (the restored schema differs from the one its up made the first time)'}.`);
+    return this.settle(m, at, rows);
   }
 
   /** Chain: all ups, all downs in reverse, all ups; the group's down must restore the base. */
@@ -215,27 +325,45 @@ class Protocol {
     const at = this.point(ms, true);
     await this.checkAt('beforeUp', at);
     for (let i = 0; i < ms.length; i++) {
-      if (!(await this.phase(ms[i]!, out.migrations[i]!, 'up'))) return this.stopAfter(i, `${ms[i]!.id} failed to apply`);
+      const r = await this.runPhase(ms[i]!, out.migrations[i]!, 'up');
+      if (r.failure) {
+        this.recordFailure(ms[i]!, out.migrations[i]!, 'up', r.failure);
+        this.stopAfter(i, `${ms[i]!.id} failed to apply`);
+        return false;
+      }
     }
     await this.checkAt('afterUp', at);
-    // As a group, an empty down is what the tools make of it: a no-op. The group's residue check
-    // still catches a down that should have done something.
-    const reversible = ms.map((m, i) => this.reversibleDown(m, out.migrations[i]!, true));
-    if (reversible.some((d) => !d)) {
+    const downs = ms.map((m, i) => this.downOf(m, out.migrations[i]!));
+    if (downs.some((d) => !d)) {
       out.notes.push('Chain mode: a migration has no usable down, so the group could not be rolled back.');
       this.schema.keepUp();
       return true;
     }
     for (let i = ms.length - 1; i >= 0; i--) {
-      if (reversible[i] === 'noop') {
+      // As a group, an empty SQL down is what the tools make of it: a no-op. The group's residue
+      // check still catches a down that should have done something.
+      if (downs[i]!.kind === 'sql' && doesNothing(downs[i])) {
         this.noops.push(ms[i]!.id);
         continue;
       }
-      if (!(await this.phase(ms[i]!, out.migrations[i]!, 'down'))) return this.stopAfter(ms.length - 1, `the down of ${ms[i]!.id} failed`);
+      const r = await this.runPhase(ms[i]!, out.migrations[i]!, 'down');
+      if (r.failure) {
+        // A later migration's down may have left what this one trips over: blame the right one.
+        const p = r.failure.environment ? environmentProblem(ms[i], 'down', r.failure) : chainDownProblem(ms, i, r.failure);
+        out.problems.push(p);
+        for (const res of out.migrations) res.status = 'failed';
+        this.stopAfter(ms.length - 1, `the down of ${ms[i]!.id} failed`);
+        return false;
+      }
     }
     const afterDown = await this.checkAt('afterDown', at);
     for (let i = 0; i < ms.length; i++) {
-      if (!(await this.phase(ms[i]!, out.migrations[i]!, 'reup'))) return this.stopAfter(ms.length - 1, `${ms[i]!.id} failed to re-apply`);
+      const r = await this.runPhase(ms[i]!, out.migrations[i]!, 'reup');
+      if (r.failure) {
+        this.recordFailure(ms[i]!, out.migrations[i]!, 'reup', r.failure);
+        this.stopAfter(ms.length - 1, `${ms[i]!.id} failed to re-apply`);
+        return false;
+      }
     }
     const afterReup = await this.checkAt('afterReup', at);
     const failed = [...afterDown, ...afterReup].some((p) => p.severity === 'error');
@@ -262,104 +390,78 @@ class Protocol {
   }
 
   /**
-   * The down to run, `'noop'` for an empty down when it counts as one (chain mode), or undefined
-   * after recording why there is none (missing or irreversible).
+   * The down to run (possibly one that does nothing: it is judged by what it leaves), or
+   * undefined after recording why there is none (declared irreversible, or missing altogether).
    */
-  private reversibleDown(m: Migration, res: MigrationResult, emptyIsNoop: boolean): Migration['down'] | 'noop' | undefined {
+  private downOf(m: Migration, res: MigrationResult): Migration['down'] | undefined {
     const declared = m.markers.irreversible;
     if (declared) {
       res.status = 'irreversible';
-      this.out.problems.push({
-        kind: 'irreversible', severity: 'warning', migration: m.id, file: declared.file, line: declared.line,
-        message: `${m.id}_${m.name} is declared irreversible; its down was not verified`,
-      });
+      this.out.problems.push(irreversibleProblem(m, declared));
       return undefined;
     }
-    const down = m.down;
-    const empty = !down || (down.kind === 'sql' && isEffectivelyEmpty(down.text));
-    if (empty && down && emptyIsNoop) return 'noop';
-    if (empty) {
+    if (!m.down) {
       res.status = 'failed';
-      this.out.problems.push({
-        kind: 'missing-down', severity: 'error', migration: m.id, file: down?.file ?? m.up.file, line: down?.kind === 'sql' ? down.line : undefined,
-        message: `${m.id}_${m.name} has no down${down ? ' (the down has no statements)' : ''}: write one, or mark the migration with '-- rollback-verify: irreversible'${m.missingDownHint ? `; ${m.missingDownHint}` : ''}`,
-      });
+      this.out.problems.push(missingDownProblem(m));
       return undefined;
     }
-    return down;
-  }
-
-  /** Runs one phase on a fresh connection and records its timing; false when it failed. */
-  private async phase(m: Migration, res: MigrationResult, phase: PhaseName): Promise<boolean> {
-    const r = await this.runPhase(m, res, phase);
-    if (r.failure) this.recordFailure(m, res, phase, r.failure);
-    return !r.failure;
+    return m.down;
   }
 
   /** Runs one phase (traced unless tracing is off) and records its timing, not its failure. */
   private async runPhase(m: Migration, res: MigrationResult, phase: PhaseName): Promise<ScriptOutcome> {
-    const script = phase === 'down' ? m.down! : m.up;
     this.lastPhase = { m, res, phase };
-    const r: ScriptOutcome & { locks?: PhaseLocks } = this.input.traceLocks ? await traceScript(script, this.ctx) : await executeScript(script, this.ctx);
+    const r: ScriptOutcome & { locks?: PhaseLocks } = await this.execute(m, phase, this.input.traceLocks);
     const ms = Math.round(r.ms * 10) / 10;
     res.phases[phase] = { ms, ok: !r.failure, ...(r.failure ? { error: r.failure.message } : {}), ...(r.locks ? { locks: r.locks } : {}) };
-    this.input.logger.info(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? 'FAILED' : 'ok'} ${ms.toFixed(1)} ms`);
-    if (r.failure) this.environmentCheck(r.failure);
+    this.input.logger.debug(`  ${m.id} ${phase.padEnd(4)} ${r.failure ? 'FAILED' : 'ok'} ${ms.toFixed(1)} ms`);
     return r;
   }
 
-  private recordFailure(m: Migration, res: MigrationResult, phase: PhaseName, failure: ScriptFailure): void {
-    res.status = 'failed';
-    const kind: ProblemKind = failure.timeout ? 'timeout' : phase === 'up' ? 'up-failed' : phase === 'down' ? 'down-failed' : 'reup-failed';
-    const what = phase === 'reup' ? `re-applying ${m.id}_${m.name} after its down` : `the ${phase} of ${m.id}_${m.name}`;
-    this.problem(kind, m, failure, `${what} failed: ${failure.message}${failure.sqlstate ? ` (SQLSTATE ${failure.sqlstate})` : ''}`);
-    if (failure.connectionLost) this.connectionLost = true;
-  }
-
-  /** Migrations whose up and down hold no statements, and empty downs run as no-ops in a chain. */
-  private readonly noops: string[] = [];
-  private seededEmptied = false;
-
-  /** Integrity (23) and data (22) errors while the tables hold synthetic rows may be the rows' fault. */
-  private failsOnSeededRows(f: ScriptFailure): boolean {
-    return !this.seededEmptied && /^2[23]/.test(f.sqlstate ?? '') && this.out.seeded.some((t) => t.rows > 0);
-  }
-
-  /** Empties every table the run seeded (bookkeeping tables aside); data checks go on from there. */
-  private async emptySeededTables(m: Migration): Promise<void> {
-    this.seededEmptied = true;
-    await this.inspector.use((c) => this.input.data!.emptyTables(c));
-    this.out.notes.push(`From ${m.id} on, the tables seeded before it are empty: ${m.id} failed on the synthetic rows and was verified on empty tables.`);
-  }
-
-  private seededFailureWarning(m: Migration, f: ScriptFailure): void {
-    this.out.problems.push({
-      kind: 'up-failed', severity: 'warning', migration: m.id, file: f.file, ...(f.line ? { line: f.line } : {}), ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}),
-      message: `the up of ${m.id}_${m.name} fails on the seeded rows: ${f.message}${f.sqlstate ? ` (SQLSTATE ${f.sqlstate})` : ''}. It passes on empty tables, so it was verified there; in production it fails the same way if your tables hold rows like these (or use --seed-file with realistic data)`,
-    });
-  }
-
-  private connectionLost = false;
-
-  private environmentCheck(f: ScriptFailure): void {
-    if (f.environment) {
-      throw new EnvironmentError(
-        `${f.file}: ${f.message}. The server lacks this extension: point --database-url at a server that has it (in the action: postgres-image, e.g. pgvector/pgvector:pg17 or postgis/postgis:16-3.4)`,
-      );
+  /**
+   * Runs a script the way its tool does. A tool that cannot run here at all (its database driver
+   * is not installed) is the environment's failure, reported with everything verified so far.
+   */
+  private async execute(m: Migration, phase: PhaseName, traced = false): Promise<ScriptOutcome & { locks?: PhaseLocks }> {
+    const script = phase === 'down' ? m.down! : m.up;
+    try {
+      return traced ? await traceScript(script, this.ctx) : await executeScript(script, this.ctx);
+    } catch (err) {
+      if (!(err instanceof EnvironmentError) || err instanceof ScratchDatabaseLostError) throw err;
+      return { ms: 0, failure: { message: err.message, file: script.file, environment: true } };
     }
   }
 
-  private problem(kind: ProblemKind, m: Migration, f: ScriptFailure, message: string): void {
-    this.out.problems.push({ kind, severity: 'error', migration: m.id, message, file: f.file, ...(f.line ? { line: f.line } : {}), ...(f.sqlstate ? { sqlstate: f.sqlstate } : {}) });
+  /** Records a failed phase; true when the failure is the environment's, which ends the run. */
+  private recordFailure(m: Migration, res: MigrationResult, phase: PhaseName, failure: ScriptFailure): boolean {
+    if (phase === 'down' && failure.irreversible) {
+      // The tool itself refused to revert (Rails' IrreversibleMigration, Django's IrreversibleError)
+      // before changing anything: the same verdict as a declared irreversible migration.
+      res.status = 'irreversible';
+      this.out.problems.push({
+        kind: 'irreversible', severity: 'warning', migration: m.id, file: failure.file, ...(failure.line ? { line: failure.line } : {}),
+        message: `${migrationLabel(m)} cannot be reverted (${failure.message}); its down was not verified`,
+      });
+      return false;
+    }
+    res.status = 'failed';
+    const problem = phaseFailure(m, phase, failure);
+    this.out.problems.push(problem);
+    if (failure.connectionLost) this.connectionLost = true;
+    return problem.kind === 'environment';
   }
 
-  private stopAfter(index: number, why: string): false {
+  /** Integrity (23) and data (22) errors while the tables hold synthetic rows may be the rows' fault. */
+  private failsOnSeededRows(f: ScriptFailure): boolean {
+    return /^2[23]/.test(f.sqlstate ?? '') && this.out.seeded.some((t) => t.rows > 0);
+  }
+
+  private stopAfter(index: number, why: string): 'stop' {
     const rest = this.out.migrations.slice(index + 1).filter((r) => r.status === 'not-run');
     if (rest.length) this.out.notes.push(`Stopped after ${why}; not run: ${listIds(rest.map((r) => r.id))}.`);
     else this.out.notes.push(`Stopped after ${why}.`);
-    return false;
+    return 'stop';
   }
-
 }
 
 /** A migration whose up and down hold no statements: nothing to verify (e.g. SQL for another database). */
@@ -372,3 +474,4 @@ function isNoop(m: Migration): boolean {
 function listIds(ids: string[]): string {
   return ids.length <= 8 ? ids.join(', ') : `${ids.length} migrations, ${ids.slice(0, 3).join(', ')} … ${ids.slice(-2).join(', ')}`;
 }
+

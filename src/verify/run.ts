@@ -5,27 +5,33 @@
 import { resolve } from 'node:path';
 import type { Logger } from '../logger.js';
 import type { VerifyOptions } from '../options.js';
+import type { GitRunner } from '../plan/git.js';
 import { buildPlan, type Plan } from '../plan/plan.js';
 import { startServer } from '../postgres/select.js';
-import { createScratchDatabase } from '../postgres/scratch.js';
+import { createScratchDatabase, recreateScratchDatabase } from '../postgres/scratch.js';
 import { createDataHooks } from './data-hooks.js';
 import { runProtocol, type ProtocolOutput } from './protocol.js';
 import type { VerifyResult } from '../result/types.js';
 import { thresholdProblems } from './thresholds.js';
 import { lockProblems } from '../locks/verdicts.js';
-import { decideStatus } from '../result/verdict.js';
+import { assembleResult as assemble } from '../result/assemble.js';
+import { requireInstalledTools } from '../tools/preflight.js';
+import { FrameworkRunners } from '../tools/framework-runner.js';
+import { runCommandScript } from '../tools/run-command.js';
 
 export interface EngineDeps {
   logger: Logger;
+  /** How git runs (the action passes @actions/exec's); child_process by default. */
+  git?: GitRunner;
 }
 
 /** Verifies the migrations described by `options`; throws only ConfigError/EnvironmentError. */
 export async function runVerification(options: VerifyOptions, deps: EngineDeps): Promise<VerifyResult> {
   const { logger } = deps;
   const started = performance.now();
-  const plan = await buildPlan(options);
+  const plan = await buildPlan(options, deps.git);
   logger.info(
-    `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration(s) in ${options.migrationsDir}` +
+    `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration${plan.fresh.length === 1 ? '' : 's'} in ${options.migrationsDir}` +
       (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : ''),
   );
   const data = createDataHooks(options, plan.format, resolve(options.cwd));
@@ -35,17 +41,23 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
     const empty: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ['No new migrations: nothing to verify, no server was started.'] };
     return assembleResult(plan, options, empty, 'not started', started);
   }
+  // A tool that is not installed is one line now, not a failure half way through the run.
+  await requireInstalledTools([...plan.baseline, ...plan.fresh]);
   const server = await startServer({
     provider: options.provider,
     databaseUrl: options.databaseUrl,
     postgresMajor: options.postgresMajor,
     postgresImage: options.postgresImage,
-    reason: options.providerReason,
-    embeddedDir: options.embeddedDir,
+    embeddedCache: options.embeddedCache,
+    logger,
   });
   try {
-    logger.info(`PostgreSQL ${server.version}: ${server.description}`);
-    const db = await createScratchDatabase(server);
+    logger.info(`PostgreSQL ${server.version}: ${server.description} — ${server.reason}`);
+    // A server that outlives runs may hold scratch databases of runs that were SIGKILLed.
+    const db = await createScratchDatabase(server, { logger, sweep: server.provider === 'url' });
+    // Rails and Django boot once per run and app, not once per phase (src/tools/framework-runner.ts).
+    const runners = new FrameworkRunners();
+    const timeoutMs = options.statementTimeoutSeconds * 1000;
     try {
       const out = await runProtocol({
         url: db.url,
@@ -58,10 +70,13 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
         data,
         logger,
         traceLocks: options.traceLocks !== false,
+        recreateDatabase: () => recreateScratchDatabase(server, db),
+        runCommand: (script, url) => runCommandScript(script, { url, timeoutMs, runners }),
       });
-      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`);
+      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`, `server: ${server.provider}, ${server.reason}`);
       return assembleResult(plan, options, out, server.version, started);
     } finally {
+      await runners.close();
       await db.drop();
     }
   } finally {
@@ -72,23 +87,26 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
 /** The one result value: the plan's and the protocol's problems, thresholds, locks, the verdict. */
 function assembleResult(plan: Plan, options: VerifyOptions, out: ProtocolOutput, postgres: string, started: number): VerifyResult {
   const totalMs = Math.round(performance.now() - started);
-  const problems = [...plan.problems, ...out.problems];
-  problems.push(...thresholdProblems(out.migrations, { ...options, totalMs }));
-  problems.push(...lockProblems(out.migrations, options));
-  return {
-    version: 1,
-    status: decideStatus(problems, options.failOn),
+  return assemble({
     format: plan.format.name,
     postgres,
     mode: options.mode,
     migrationsDir: options.migrationsDir,
     ...(plan.base ? { base: plan.base } : {}),
     baselineCount: plan.baseline.length,
+    fresh: plan.fresh,
     migrations: out.migrations,
-    problems,
+    problems: [
+      ...plan.problems,
+      ...out.problems,
+      ...thresholdProblems(out.migrations, { ...options, totalMs }),
+      ...lockProblems(out.migrations, options),
+    ],
     schemaChanges: out.schemaChanges,
     seeded: out.seeded,
-    totalMs,
     notes: out.notes,
-  };
+    failOn: options.failOn,
+    limits: { maxUpSeconds: options.maxUpSeconds, maxDownSeconds: options.maxDownSeconds, ...(options.maxLockMs ? { maxLockMs: options.maxLockMs } : {}) },
+    totalMs,
+  });
 }

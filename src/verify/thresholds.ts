@@ -35,6 +35,7 @@ export function thresholdProblems(migrations: readonly MigrationResult[], limits
         kind: 'threshold',
         severity: 'error',
         migration: m.id,
+        phase,
         message: `${m.id}${m.name ? ` ${m.name}` : ''}: ${label} took ${formatSeconds(timing.ms)}, over the ${seconds} s limit (${flag})`,
         file: phase === 'down' ? (m.files.down ?? m.files.up) : m.files.up,
       });

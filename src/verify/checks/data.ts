@@ -24,7 +24,11 @@ export class DataCheck implements Check {
   async afterDown(at: CheckPoint): Promise<Problem[]> {
     const m = at.migrations[0]!;
     if (at.group || !this.before || this.before.id !== m.id) return [];
-    return at.db.use((c) => this.data.afterDown(c, m, this.before!.fingerprints));
+    const problems = await at.db.use((c) => this.data.afterDown(c, m, this.before!.fingerprints));
+    if (!at.emptyDown) return problems;
+    // A down that deliberately does nothing after a data fix (normalising values, deleting junk
+    // rows): the change stays, by design; a reviewer should still see what it was.
+    return problems.map((p) => (p.severity === 'error' ? { ...p, severity: 'warning' as const, message: `${p.message} (the down does nothing by design: the up's data change stays)` } : p));
   }
 
   async settled(at: CheckPoint): Promise<void> {

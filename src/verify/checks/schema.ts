@@ -8,6 +8,7 @@ import type { Migration } from '../../formats/types.js';
 import type { Problem } from '../../result/types.js';
 import { diffSnapshots, type ObjectDifference } from '../../schema/diff.js';
 import { foldTableChildren } from '../../schema/fold.js';
+import { pairRenames } from '../../schema/renames.js';
 import type { Snapshot } from '../../schema/model.js';
 import { snapshotSchema } from '../../schema/snapshot.js';
 import { withoutTrivia } from '../../sql/normalize.js';
@@ -59,7 +60,27 @@ export class SchemaWatch implements Check {
 
   async afterDown(at: CheckPoint): Promise<Problem[]> {
     const s2 = await this.capture(at.db);
+    if (at.emptyDown && !at.group) return this.emptyDownLeft(at, s2);
     return this.compare(at, this.beforeUpState!, s2, 'rollback-residue');
+  }
+
+  /**
+   * A down that does nothing is right exactly when the up changed no schema (a VALIDATE
+   * CONSTRAINT, a data fix); otherwise it is a missing down: one problem naming what it leaves.
+   */
+  private emptyDownLeft(at: CheckPoint, s2: Snapshot): Problem[] {
+    if (same(this.beforeUpState!, s2)) return [];
+    const m = at.migrations[0]!;
+    const left = differences(this.beforeUpState!, s2);
+    if (left.length === 0) return [];
+    const names = left.map((d) => d.display);
+    const shown = names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
+    return [{
+      kind: 'missing-down', severity: 'error', migration: m.id, file: m.down?.file ?? m.up.file, ...(m.down?.line ? { line: m.down.line } : {}),
+      ...(names.length === 1 ? { object: names[0] } : {}),
+      diff: left.map((d) => d.diff).join('\n'),
+      message: `the down of ${whoIs(at)} does nothing, but its up changed the schema: after the down, ${shown} ${names.length === 1 ? 'is' : 'are'} still changed — write a down that undoes ${names.length === 1 ? 'it' : 'them'}, or mark the migration with '-- rollback-verify: irreversible'${m.missingDownHint ? `; ${m.missingDownHint}` : ''}`,
+    }];
   }
 
   async afterReup(at: CheckPoint): Promise<Problem[]> {
@@ -77,6 +98,15 @@ export class SchemaWatch implements Check {
     return same(await this.capture(db), this.afterUpState!);
   }
 
+  /**
+   * The state after the up was restored (restore.ts): start from a fresh look; true when it is
+   * the schema the up made the first time.
+   */
+  async restored(db: Looker): Promise<boolean> {
+    const now = await this.capture(db);
+    return this.afterUpState ? same(now, this.afterUpState) : true;
+  }
+
   /** The migration stays applied without a down (irreversible, missing, or a rolled-back failed down). */
   keepUp(): void {
     this.latest = this.afterUpState ?? this.latest;
@@ -84,7 +114,7 @@ export class SchemaWatch implements Check {
 
   private compare(at: CheckPoint, expected: Snapshot, actual: Snapshot, kind: 'rollback-residue' | 'reapply-drift'): Problem[] {
     if (same(expected, actual)) return [];
-    return foldTableChildren(diffSnapshots(expected, actual)).map((d) => this.differenceProblem(at, d, kind));
+    return differences(expected, actual).map((d) => this.differenceProblem(at, d, kind));
   }
 
   private differenceProblem(at: CheckPoint, d: ObjectDifference, kind: 'rollback-residue' | 'reapply-drift'): Problem {
@@ -105,12 +135,36 @@ export class SchemaWatch implements Check {
         message: `${d.display} differs only in comments or whitespace ${kind === 'rollback-residue' ? 'after the down of' : 'when re-applying'} ${who}`,
       };
     }
+    if (d.change === 'renamed') {
+      // One rename, one error: not "missing" plus "left behind" plus every object spelling the name.
+      const also = d.explains?.length ? ` (this also explains ${d.explains.join(', ')})` : '';
+      const message =
+        kind === 'rollback-residue'
+          ? `${d.display} is named ${d.renamedTo} after the down of ${who}: same definition, other name — the down does not rename it back${also}`
+          : `${d.display} is named ${d.renamedTo} when re-applying ${who}: same definition, other name${also}`;
+      return { kind, severity: 'error', migration: m?.id, object: d.display, file, diff: d.diff, message };
+    }
     const phrase =
       kind === 'rollback-residue'
         ? { added: 'is left behind by the down of', removed: 'is missing after the down of', changed: 'differs after the down of' }[d.change]
         : { added: 'appears only when re-applying', removed: 'is missing when re-applying', changed: 'differs when re-applying' }[d.change];
     return { kind, severity: 'error', migration: m?.id, object: d.display, file, diff: d.diff, message: `${d.display} ${phrase} ${who}` };
   }
+}
+
+/**
+ * What a reviewer should hear about: renames paired, a table's parts folded into it, and without
+ * constraints that only lost NOT VALID. VALIDATE CONSTRAINT checks the rows; no down can (or
+ * should) make the constraint unvalidated again, and it behaves the same for every new row.
+ */
+function differences(expected: Snapshot, actual: Snapshot): ObjectDifference[] {
+  return pairRenames(foldTableChildren(diffSnapshots(expected, actual))).filter((d) => !onlyValidated(d));
+}
+
+function onlyValidated(d: ObjectDifference): boolean {
+  if (d.kind !== 'constraint' || d.change !== 'changed' || d.before === undefined || d.after === undefined) return false;
+  const unvalidated = (t: string) => t.replace(/\s+NOT VALID(?=\n|$)/g, '');
+  return d.before !== d.after && unvalidated(d.before) === unvalidated(d.after) && /NOT VALID/.test(d.before);
 }
 
 /** Two snapshots describe the same schema (their canonical fingerprints agree). */
