@@ -55,6 +55,13 @@ export interface VerifyOptions {
   /** A migration taking a blocking lock without setting lock_timeout is a `lock` warning. */
   requireLockTimeout?: boolean;
   /**
+   * Generate a down for each rollback problem and offer it when a trial run verifies it
+   * (`VerifyResult.suggestions`); default on. Off saves the trial's time on failing migrations.
+   */
+  suggestFixes?: boolean;
+  /** Write the verified suggestions into the migrations' downs (`--fix`, CLI only). */
+  fix?: boolean;
+  /**
    * Where embedded PostgreSQL packages live and are installed on first use when the wanted major
    * is not installed: the runner's tool cache (action), the user's cache dir (CLI).
    */

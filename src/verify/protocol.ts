@@ -29,6 +29,7 @@ import { environmentProblem, irreversibleProblem, missingDownProblem, phaseFailu
 import { RestoreFailed, StateJournal } from './restore.js';
 import { retryOnOtherRows, type RowsUsed } from './seeded-up.js';
 import { chainDownProblem } from './chain-blame.js';
+import { SuggestionTrials, type VerifiedFix } from './suggest.js';
 
 export interface ProtocolInput {
   url: string;
@@ -48,6 +49,8 @@ export interface ProtocolInput {
    * restore a known state after a down or re-up left an unknown one. Without it the run stops there.
    */
   recreateDatabase?: () => Promise<void>;
+  /** Generate a down for each rollback problem and keep it when a trial run verifies it (suggest.ts); default on. */
+  suggestFixes?: boolean;
 }
 
 export interface ProtocolOutput {
@@ -56,6 +59,8 @@ export interface ProtocolOutput {
   schemaChanges: SchemaChange[];
   seeded: SeededTable[];
   notes: string[];
+  /** Generated downs that passed their trial (step mode). */
+  suggestions: VerifiedFix[];
 }
 
 /** Runs the protocol against a scratch database; throws only for configuration errors. */
@@ -68,7 +73,7 @@ export async function runProtocol(input: ProtocolInput): Promise<ProtocolOutput>
 type Next = 'next' | 'stop';
 
 class Protocol {
-  private readonly out: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [] };
+  private readonly out: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [], suggestions: [] };
   private readonly ctx: ExecuteContext;
   private readonly inspector: Inspector;
   private readonly schema: SchemaWatch;
@@ -81,13 +86,24 @@ class Protocol {
   /** Where the data checks did not run on the full seeded rows, for the notes. */
   private readonly dataLimited: string[] = [];
   private connectionLost = false;
+  /** Tries a generated down where the migration's own leaves the schema wrong (suggest.ts). */
+  private readonly trials?: SuggestionTrials;
 
   constructor(private readonly input: ProtocolInput) {
     this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
     this.inspector = new Inspector(input.url, () => (this.connectionLost ? ' (a migration ended the connection or stopped the server)' : ''));
     this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
-    this.checks = [this.schema, new ToolStateCheck(), ...(input.data ? [new DataCheck(input.data)] : [])];
+    const data = input.data ? new DataCheck(input.data) : undefined;
+    this.checks = [this.schema, new ToolStateCheck(), ...(data ? [data] : [])];
     this.journal = new StateJournal(this.ctx, input.recreateDatabase, input.logger);
+    if (input.suggestFixes !== false && input.mode === 'step') {
+      this.trials = new SuggestionTrials({
+        schema: this.schema, fingerprints: (id) => data?.fingerprintsBefore(id), data: input.data, db: this.inspector, closeLooks: () => this.inspector.close(),
+        ctx: this.ctx, journal: this.journal, excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder, logger: input.logger,
+      });
+      // Right after the schema watch: it reads the snapshot the watch has just taken.
+      this.checks.splice(1, 0, this.trials);
+    }
   }
 
   async run(): Promise<ProtocolOutput> {
@@ -149,6 +165,7 @@ class Protocol {
     if (this.journal.restores) {
       out.notes.push(`Restored the state after an up ${this.journal.restores} time(s), by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
     }
+    out.suggestions = this.trials?.verified ?? [];
     const head = this.schema.current;
     if (finished && head) {
       out.schemaChanges = foldTableChildren(diffSnapshots(base, head)).map((d) => ({ object: d.display, change: d.change === 'renamed' ? 'changed' : d.change, diff: d.diff }));
@@ -287,6 +304,8 @@ class Protocol {
    * created), the journal entry a restore replays, and fresh seeded rows when it ran on fewer.
    */
   private async settle(m: Migration, at: CheckPoint, rows: RowsUsed): Promise<Next> {
+    const trial = await this.trials?.afterStep(m, this.out.problems.filter((p) => p.migration === m.id));
+    if (trial && !trial.next) return this.stopAfter(this.input.fresh.indexOf(m), trial.why);
     await this.checkAt('settled', at);
     const data = this.input.data;
     this.journal.recordUp(m, data ? () => this.inspector.use((c) => data.afterReup(c, m)).then(() => undefined) : undefined);
