@@ -12,7 +12,20 @@
 import type { FormatName } from '../formats/names.js';
 import { endsWithSemicolon } from '../formats/goose-parser.js';
 import type { Migration } from '../formats/types.js';
-import { renderStatements, type FixStatement } from './order.js';
+import { renderStatements } from './order.js';
+
+export { FIX_HEADER, pythonString, type FixContent } from './fix-text.js';
+import { FIX_HEADER, pythonString, type FixContent } from './fix-text.js';
+import { fillDjangoOperations, fillLaravelDown, fillRailsDown, fillSequelizeDown, fillTypeormDown, type CodeEdit } from './code-writers.js';
+
+/** The formats whose down is framework code (code-writers.ts). */
+const CODE_WRITERS: Record<'typeorm' | 'sequelize' | 'laravel' | 'rails' | 'django', (before: string, content: FixContent) => CodeEdit> = {
+  typeorm: fillTypeormDown,
+  sequelize: fillSequelizeDown,
+  laravel: fillLaravelDown,
+  rails: fillRailsDown,
+  django: fillDjangoOperations,
+};
 
 /** The edit `--fix` makes: one file, relative to the migrations directory. */
 export interface FixEdit {
@@ -21,14 +34,6 @@ export interface FixEdit {
   before?: string;
   after: string;
 }
-
-/** The down to write: its statements (for formats that need them one by one) and the SQL text. */
-export interface FixContent {
-  statements: readonly Pick<FixStatement, 'sql' | 'note'>[];
-}
-
-/** The header of what `--fix` adds, so a reviewer sees where it came from. */
-export const FIX_HEADER = '-- Added by rollback-verify --fix: restores the schema as it was before the up.';
 
 /** Statements as SQL text, `;`-terminated, notes as comments above them. */
 export function statementsText(content: FixContent): string {
@@ -84,6 +89,15 @@ export function planFixEdit(
       const revert = downFile ?? migration.files.find((f) => /(^|\/)revert\//.test(f)) ?? upPath.replace(/(^|\/)deploy\//, '$1revert/');
       if (revert === upPath) return { unsupported: `cannot tell where ${migration.name}'s revert script goes; add it to the revert directory by hand` };
       return withFile(revert, (before) => fillSqitchRevert(before, content, migration.name));
+    }
+    case 'typeorm':
+    case 'sequelize':
+    case 'laravel':
+    case 'rails':
+    case 'django': {
+      const before = read(upPath) ?? '';
+      const edit = CODE_WRITERS[format](before, content);
+      return 'unsupported' in edit ? edit : { path: upPath, before, after: edit.after };
     }
     default:
       return { unsupported: `${format} keeps its down in code; paste the SQL into the migration's down function by hand` };
@@ -147,12 +161,6 @@ export function fillSqitchRevert(before: string | undefined, content: FixContent
  */
 function escapeBindParams(sql: string): string {
   return sql.replace(/(?<![:\w\\]):(\w+)(?!:)/g, '\\:$1');
-}
-
-/** A one-line Python string literal holding `text` exactly. */
-export function pythonString(text: string): string {
-  const escaped = text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
-  return `"${escaped}"`;
 }
 
 /**
