@@ -40,7 +40,7 @@ export function suggestionBlocks(p: Problem, result: VerifyResult, links: Report
     const also = s.fixes.length > 1 ? ` It fixes ${s.fixes.length} problems of ${code(s.migration)}.` : '';
     return [{
       kind: 'text',
-      text: `**Suggested fix** — verified: with it, up → down → up restores the schema and the rows. Add to ${fileLink(links, s.file, undefined, s.file)}:${also}\n\n${fence}sql\n${sql}\n${fence}\n`,
+      text: `**Suggested fix** (verified: up → down → up ran again with it, on the same data, and left nothing behind) — add to ${fileLink(links, s.file, undefined, s.file)}:${also}\n\n${fence}sql\n${sql}\n${fence}\n`,
       order: SUGGESTION_ORDER,
       dropped: `_The suggested fix for ${code(s.migration)} was cut to fit; the job summary has it._\n`,
     }];
