@@ -23,7 +23,9 @@ import { alembicProject, hasAlembic, usersTable } from '../tools/alembic-project
 
 const pg_ = usePostgres();
 const fixtures = join(process.cwd(), '__fixtures__', 'formats');
-const brokenDirs = readdirSync(fixtures).filter((d) => d.endsWith('-broken')).sort();
+/** The frameworks' downs are code their own runner executes: fix-cli.test.ts covers them end to end. */
+const CODE_FORMATS = ['django', 'laravel', 'rails', 'sequelize', 'typeorm'];
+const brokenDirs = readdirSync(fixtures).filter((d) => d.endsWith('-broken') && !CODE_FORMATS.includes(d.replace(/-broken$/, ''))).sort();
 
 /** Sends a script the way its tool does (as examples-postgres.test.ts does). */
 async function run(client: pg.Client, script: Script): Promise<void> {
