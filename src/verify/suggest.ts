@@ -21,6 +21,7 @@ import type { Migration } from '../formats/types.js';
 import type { Logger } from '../logger.js';
 import { executeScript, type ExecuteContext } from '../execute/script.js';
 import { generateDown, type FixStatement, type GeneratedDown } from '../fix/generate.js';
+import { dataRestoreNotes, type DataNote } from '../fix/data-notes.js';
 import type { Snapshot } from '../schema/model.js';
 import type { Problem, ProblemKind } from '../result/types.js';
 import { migrationLabel } from '../result/migration-label.js';
@@ -127,9 +128,10 @@ export class SuggestionTrials implements Check {
     }
     if (!fix.sql) return refuse('the schema before the up and the one the down left do not differ in anything a statement could change');
 
+    const notes = dataRestoreNotes(this.s0, from, this.s2 ? 'down' : 'up');
     let outcome: Awaited<ReturnType<SuggestionTrials['trial']>>;
     try {
-      outcome = await this.trial(m, fix, problems);
+      outcome = await this.trial(m, fix, problems, notes);
     } catch (err) {
       if (!(err instanceof RestoreFailed) && !(err instanceof EnvironmentError)) throw err;
       return { next: false, why: `the state after the up of ${migrationLabel(m)} could not be rebuilt to try a generated down on (${err.message})` };
@@ -142,7 +144,7 @@ export class SuggestionTrials implements Check {
         sql: fix.sql,
         statements: fix.statements,
         fixes: [...new Set(targets.map(problemRef))],
-        warnings: fix.warnings.map((w) => `${w.object}: ${w.reason}`),
+        warnings: [...fix.warnings.map((w) => `${w.object}: ${w.reason}`), ...notes.map((n) => n.message)],
       });
     }
     if (outcome.restored === false) return { next: true };
@@ -154,7 +156,7 @@ export class SuggestionTrials implements Check {
    * rows must be as before the up; the up again must give the schema after the up. `restored`
    * false: the database is in the state after the up (nothing left to restore).
    */
-  private async trial(m: Migration, fix: GeneratedDown, problems: readonly Problem[]): Promise<{ restored: false } | { failed: string; restored?: false }> {
+  private async trial(m: Migration, fix: GeneratedDown, problems: readonly Problem[], notes: readonly DataNote[]): Promise<{ restored: false } | { failed: string; restored?: false }> {
     const { input } = this;
     const watch = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
     const at: CheckPoint = { migrations: [m], group: false, db: input.db, record: { seeded: () => undefined, note: () => undefined } };
@@ -181,7 +183,9 @@ export class SuggestionTrials implements Check {
     if (left.length) return { failed: `after it, ${left.map((p) => p.object ?? p.message).join(', ')} still differ${left.length === 1 ? 's' : ''}` };
     const fp = input.fingerprints?.(m.id);
     if (input.data && fp !== undefined) {
-      const lostBefore = new Set(problems.filter((p) => p.kind === 'data-loss').map((p) => p.object));
+      // Lost already by the author's down, or gone with what the SQL can only recreate empty
+      // (a dropped table's rows, a dropped column's values): a schema fix cannot bring those back.
+      const lostBefore = new Set([...problems.filter((p) => p.kind === 'data-loss').map((p) => p.object), ...notes.map((n) => n.object)]);
       const lost = (await input.db.use((c) => input.data!.afterDown(c, m, fp))).filter((p) => p.severity === 'error' && !lostBefore.has(p.object));
       if (lost.length) return { failed: `it loses data the migration's own down keeps: ${lost.map((p) => p.object ?? p.message).join(', ')}` };
     }
