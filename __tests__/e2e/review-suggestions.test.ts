@@ -64,7 +64,7 @@ test('a suggestion review comment on the down\'s last line: created, kept on the
   } finally {
     await gh.close();
   }
-});
+}, 900_000);
 
 test('a 403 on the review comments: one warning, the verdict stays the migrations\'', async () => {
   const gh = await startFakeGitHub();
