@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderMarkdownReport } from '../../src/report/markdown.js';
 import { renderTerminalReport } from '../../src/report/terminal.js';
+import { suggestionBlocks } from '../../src/report/fixes.js';
 import type { Problem, VerifyResult } from '../../src/result/types.js';
 
 const base = JSON.parse(readFileSync(join(process.cwd(), '__fixtures__', 'reports', 'fail.json'), 'utf8')) as VerifyResult;
@@ -45,4 +46,11 @@ test('a suggestion for other problems is not shown under this one; a problem wit
   expect(md).toContain('_No suggested fix: PostgreSQL offers no faithful way back for x._');
   expect(renderTerminalReport(r, { color: false })).toContain('    no suggested fix: PostgreSQL offers no faithful way back for x');
   expect(renderMarkdownReport(base)).not.toMatch(/suggested fix/i);
+});
+
+test('a copy of the problem (as the job summary hands over) still gets the SQL block', () => {
+  const r = withSuggestion(['rollback-residue:index public.orders_status_idx']);
+  const copy = { ...r.problems.find((p) => p.kind === 'rollback-residue')! };
+  const blocks = suggestionBlocks(copy, r, undefined);
+  expect(blocks.map((b) => (b.kind === 'text' ? b.text : '')).join('')).toContain('```sql\nDROP INDEX public.orders_status_idx;');
 });

@@ -23,7 +23,8 @@ export function suggestionUnder(p: Problem, result: VerifyResult): Suggestion | 
   const s = result.suggestions?.find((x) => x.migration === p.migration && x.fixes.includes(refOf(p)));
   if (!s) return undefined;
   const first = result.problems.find((q) => q.migration === s.migration && s.fixes.includes(refOf(q)));
-  return first === p ? s : undefined;
+  // By reference, not identity: a renderer may hand over copies of the problems.
+  return first && refOf(first) === refOf(p) && first.kind === p.kind ? s : undefined;
 }
 
 /** True when a suggestion shown elsewhere fixes `p` too. */
