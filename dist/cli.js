@@ -11060,7 +11060,7 @@ function suggestionUnder(p, result) {
   const s = result.suggestions?.find((x) => x.migration === p.migration && x.fixes.includes(refOf(p)));
   if (!s) return void 0;
   const first = result.problems.find((q) => q.migration === s.migration && s.fixes.includes(refOf(q)));
-  return first === p ? s : void 0;
+  return first && refOf(first) === refOf(p) && first.kind === p.kind ? s : void 0;
 }
 function fixedElsewhere(p, result) {
   return Boolean(result.suggestions?.some((x) => x.migration === p.migration && x.fixes.includes(refOf(p))));
@@ -19685,6 +19685,16 @@ var StateJournal = class {
    * `m`'s up, with the data the run had given it. Throws RestoreFailed naming the step that failed.
    */
   async restoreTo(m, beforeReplay) {
+    await this.replay(beforeReplay, m);
+  }
+  /**
+   * Recreates the database and replays every recorded step, not `m`'s up: the state before it
+   * (a trial of a generated down starts there, on freshly fingerprinted rows — suggest.ts).
+   */
+  async restoreBefore(m, beforeReplay) {
+    await this.replay(beforeReplay, void 0, m);
+  }
+  async replay(beforeReplay, m, before) {
     if (!this.recreate) throw new RestoreFailed("no way to recreate the scratch database");
     const started = performance.now();
     await beforeReplay();
@@ -19696,13 +19706,16 @@ var StateJournal = class {
         throw new RestoreFailed(`replaying ${step.label} failed: ${err.message}`);
       }
     }
-    await this.up(m).catch((err) => {
-      throw new RestoreFailed(`replaying up ${migrationLabel(m)} failed: ${err.message}`);
-    });
+    if (m) {
+      await this.up(m).catch((err) => {
+        throw new RestoreFailed(`replaying up ${migrationLabel(m)} failed: ${err.message}`);
+      });
+    }
     const ms = performance.now() - started;
     this.restoredMs += ms;
     this.restores++;
-    this.logger.info(`  ${m.id} restored the state after its up (${this.steps.length + 1} steps replayed, ${Math.round(ms)} ms)`);
+    const who = m ?? before;
+    this.logger.info(`  ${who.id} restored the state ${m ? "after" : "before"} its up (${this.steps.length + (m ? 1 : 0)} steps replayed, ${Math.round(ms)} ms)`);
   }
   async up(m) {
     const r = await executeScript(m.up, this.ctx);
@@ -22067,6 +22080,56 @@ function columnOrderWarnings(ctx, keys) {
   }
 }
 
+// src/fix/data-notes.ts
+var MARKER = "`-- rollback-verify: down-loses-data`";
+function dataRestoreNotes(target, from, after = "down") {
+  const by = after === "down" ? "by the down" : "by the up, and no down puts it back";
+  const notes = [];
+  for (const [key, t] of target.objects) {
+    const c = from.objects.get(key);
+    if (t.kind === "table" && !c) {
+      notes.push({
+        object: display(t),
+        message: `${display(t)} was dropped ${by}; recreating it restores its definition, not its rows \u2014 restore them from a copy taken before (e.g. keep the table renamed in the up and rename it back in the down), or mark the migration ${MARKER}`
+      });
+    } else if (t.kind === "column" && !c && t.table && from.objects.has(`table ${t.table}`)) {
+      const col = parseColumn2(t.ddl);
+      if (col.generated) continue;
+      notes.push({
+        object: display(t),
+        message: `${display(t)} was dropped ${by}; its values cannot be regenerated \u2014 the re-added column holds ${col.default !== void 0 ? `its default (${col.default})` : "NULL"} in every row. Keep the values in the up (rename the column, or copy it to a backup table) so the down can put them back, or mark the migration ${MARKER}`
+      });
+    } else if (t.kind === "column" && c) {
+      const a = parseColumn2(c.ddl);
+      const b = parseColumn2(t.ddl);
+      if (a.type !== b.type) {
+        notes.push({
+          object: display(t),
+          message: `${display(t)} was changed from ${b.type} to ${a.type}; converting it back restores the type, and the values only where ${a.type} held them exactly (no cut text, no rounded numbers)`
+        });
+      }
+    } else if (t.kind === "type" && c) {
+      const before = parseEnumLabels(t.ddl);
+      const now = parseEnumLabels(c.ddl);
+      const extra = before && now ? now.filter((label2) => !before.includes(label2)) : [];
+      if (extra.length > 0) {
+        notes.push({
+          object: display(t),
+          message: `${display(t)} has label${extra.length > 1 ? "s" : ""} ${extra.join(", ")} the state before the up did not have; rows holding ${extra.length > 1 ? "them" : "it"} make the conversion back fail \u2014 decide what they become (UPDATE \u2026 SET \u2026 WHERE \u2026) before the type is recreated`
+        });
+      }
+    } else if (t.kind === "sequence" && !c) {
+      const owned = parseSequence(t.ddl).ownedBy;
+      if (owned && from.objects.has(`column ${owned}`)) continue;
+      notes.push({
+        object: display(t),
+        message: `${display(t)} was dropped ${by}; it is recreated at its start value, and the value it had reached is lost \u2014 set it with setval() if anything relies on it`
+      });
+    }
+  }
+  return notes;
+}
+
 // src/verify/suggest.ts
 var FIXABLE = /* @__PURE__ */ new Set(["rollback-residue", "missing-down", "reapply-drift"]);
 function problemRef(p) {
@@ -22087,7 +22150,10 @@ var SuggestionTrials = class {
   async beforeUp(at2) {
     this.s0 = at2.group ? void 0 : this.input.schema.current;
     this.s1 = this.s2 = void 0;
+    this.restoresAtStart = this.input.journal.restores;
   }
+  /** The journal's restore count when the migration started: a restore since makes the rows new ones. */
+  restoresAtStart = 0;
   async afterUp(at2) {
     if (!at2.group) this.s1 = this.input.schema.current;
     return [];
@@ -22123,9 +22189,10 @@ var SuggestionTrials = class {
       return refuse(`PostgreSQL offers no faithful way back for ${fix.unfixable.map((u) => `${u.object} (${u.reason})`).join("; ")}`);
     }
     if (!fix.sql) return refuse("the schema before the up and the one the down left do not differ in anything a statement could change");
+    const notes = dataRestoreNotes(this.s0, from, this.s2 ? "down" : "up");
     let outcome;
     try {
-      outcome = await this.trial(m, fix, problems);
+      outcome = await this.trial(m, fix, problems, notes);
     } catch (err) {
       if (!(err instanceof RestoreFailed) && !(err instanceof EnvironmentError)) throw err;
       return { next: false, why: `the state after the up of ${migrationLabel(m)} could not be rebuilt to try a generated down on (${err.message})` };
@@ -22138,7 +22205,7 @@ var SuggestionTrials = class {
         sql: fix.sql,
         statements: fix.statements,
         fixes: [...new Set(targets.map(problemRef))],
-        warnings: fix.warnings.map((w) => `${w.object}: ${w.reason}`)
+        warnings: [...fix.warnings.map((w) => `${w.object}: ${w.reason}`), ...notes.map((n) => n.message)]
       });
     }
     if (outcome.restored === false) return { next: true };
@@ -22149,17 +22216,23 @@ var SuggestionTrials = class {
    * rows must be as before the up; the up again must give the schema after the up. `restored`
    * false: the database is in the state after the up (nothing left to restore).
    */
-  async trial(m, fix, problems) {
+  async trial(m, fix, problems, notes) {
     const { input } = this;
     const watch = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
     const at2 = { migrations: [m], group: false, db: input.db, record: { seeded: () => void 0, note: () => void 0 } };
     watch.startFrom(this.s0);
     await watch.beforeUp(at2);
     await watch.afterUp(at2);
-    if (watch.current.fingerprint !== this.s1.fingerprint) {
-      await this.restore(m);
+    let fp = input.fingerprints?.(m.id);
+    if (watch.current.fingerprint !== this.s1.fingerprint || input.journal.restores !== this.restoresAtStart) {
+      await input.journal.restoreBefore(m, () => input.closeLooks());
+      input.schema.startFrom(await input.schema.capture(input.db));
+      if (input.schema.current.fingerprint !== this.s0.fingerprint) return { failed: "the state before the up could not be rebuilt to try it on" };
+      if (input.data) fp = await input.db.use((c) => input.data.beforeUp(c, m));
+      const up = await executeScript(m.up, input.ctx);
+      if (up.failure) return { failed: `the up failed on the rebuilt state: ${up.failure.message}` };
       await watch.afterUp(at2);
-      if (watch.current.fingerprint !== this.s1.fingerprint) return { failed: "the state after the up could not be rebuilt to try it on", restored: false };
+      if (watch.current.fingerprint !== this.s1.fingerprint) return { failed: "the up made another schema on the rebuilt state" };
     }
     input.logger.debug(`  ${m.id} trying a generated down (${fix.statements.length} statement${fix.statements.length === 1 ? "" : "s"})`);
     if (m.down) {
@@ -22173,9 +22246,8 @@ var SuggestionTrials = class {
     }
     const left = (await watch.afterDown(at2)).filter((p) => p.severity === "error");
     if (left.length) return { failed: `after it, ${left.map((p) => p.object ?? p.message).join(", ")} still differ${left.length === 1 ? "s" : ""}` };
-    const fp = input.fingerprints?.(m.id);
     if (input.data && fp !== void 0) {
-      const lostBefore = new Set(problems.filter((p) => p.kind === "data-loss").map((p) => p.object));
+      const lostBefore = /* @__PURE__ */ new Set([...problems.filter((p) => p.kind === "data-loss").map((p) => p.object), ...notes.map((n) => n.object)]);
       const lost = (await input.db.use((c) => input.data.afterDown(c, m, fp))).filter((p) => p.severity === "error" && !lostBefore.has(p.object));
       if (lost.length) return { failed: `it loses data the migration's own down keeps: ${lost.map((p) => p.object ?? p.message).join(", ")}` };
     }

@@ -88,7 +88,11 @@ export class SuggestionTrials implements Check {
   async beforeUp(at: CheckPoint): Promise<void> {
     this.s0 = at.group ? undefined : this.input.schema.current;
     this.s1 = this.s2 = undefined;
+    this.restoresAtStart = this.input.journal.restores;
   }
+
+  /** The journal's restore count when the migration started: a restore since makes the rows new ones. */
+  private restoresAtStart = 0;
 
   async afterUp(at: CheckPoint): Promise<Problem[]> {
     if (!at.group) this.s1 = this.input.schema.current;
@@ -163,11 +167,19 @@ export class SuggestionTrials implements Check {
     watch.startFrom(this.s0!);
     await watch.beforeUp(at);
     await watch.afterUp(at);
-    if (watch.current!.fingerprint !== this.s1!.fingerprint) {
-      // The re-up drifted (or the restore differs): start where the up left the schema.
-      await this.restore(m);
+    let fp = input.fingerprints?.(m.id);
+    if (watch.current!.fingerprint !== this.s1!.fingerprint || input.journal.restores !== this.restoresAtStart) {
+      // The re-up drifted, or the state was rebuilt from the journal (its rows are new ones, with
+      // new timestamps, so the fingerprints taken before the up no longer describe them): start
+      // from the state before the up, fingerprint its rows, run the up, then try the fix.
+      await input.journal.restoreBefore(m, () => input.closeLooks());
+      input.schema.startFrom(await input.schema.capture(input.db));
+      if (input.schema.current!.fingerprint !== this.s0!.fingerprint) return { failed: 'the state before the up could not be rebuilt to try it on' };
+      if (input.data) fp = await input.db.use((c) => input.data!.beforeUp(c, m));
+      const up = await executeScript(m.up, input.ctx);
+      if (up.failure) return { failed: `the up failed on the rebuilt state: ${up.failure.message}` };
       await watch.afterUp(at);
-      if (watch.current!.fingerprint !== this.s1!.fingerprint) return { failed: 'the state after the up could not be rebuilt to try it on', restored: false };
+      if (watch.current!.fingerprint !== this.s1!.fingerprint) return { failed: 'the up made another schema on the rebuilt state' };
     }
     input.logger.debug(`  ${m.id} trying a generated down (${fix.statements.length} statement${fix.statements.length === 1 ? '' : 's'})`);
     if (m.down) {
@@ -181,7 +193,6 @@ export class SuggestionTrials implements Check {
     }
     const left = (await watch.afterDown(at)).filter((p) => p.severity === 'error');
     if (left.length) return { failed: `after it, ${left.map((p) => p.object ?? p.message).join(', ')} still differ${left.length === 1 ? 's' : ''}` };
-    const fp = input.fingerprints?.(m.id);
     if (input.data && fp !== undefined) {
       // Lost already by the author's down, or gone with what the SQL can only recreate empty
       // (a dropped table's rows, a dropped column's values): a schema fix cannot bring those back.
