@@ -88,7 +88,7 @@ export function planFixEdit(
     case 'sqitch': {
       const revert = downFile ?? migration.files.find((f) => /(^|\/)revert\//.test(f)) ?? upPath.replace(/(^|\/)deploy\//, '$1revert/');
       if (revert === upPath) return { unsupported: `cannot tell where ${migration.name}'s revert script goes; add it to the revert directory by hand` };
-      return withFile(revert, (before) => fillSqitchRevert(before, content, migration.name));
+      return withFile(revert, (before) => fillSqitchRevert(before, content, migration.name || migration.id));
     }
     case 'typeorm':
     case 'sequelize':
