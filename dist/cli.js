@@ -23326,7 +23326,7 @@ function planFixEdit(format, migration, content, read2) {
     case "sqitch": {
       const revert = downFile ?? migration.files.find((f) => /(^|\/)revert\//.test(f)) ?? upPath.replace(/(^|\/)deploy\//, "$1revert/");
       if (revert === upPath) return { unsupported: `cannot tell where ${migration.name}'s revert script goes; add it to the revert directory by hand` };
-      return withFile2(revert, (before) => fillSqitchRevert(before, content, migration.name));
+      return withFile2(revert, (before) => fillSqitchRevert(before, content, migration.name || migration.id));
     }
     case "typeorm":
     case "sequelize":
