@@ -24,7 +24,18 @@ export interface RecordedRequest {
   authorization?: string;
 }
 
-export type Operation = 'list' | 'create' | 'update' | 'user';
+export type Operation = 'list' | 'create' | 'update' | 'user' | 'pull-files' | 'review-list' | 'review-create' | 'review-delete';
+
+/** A pull request review comment (on a line of a file in the diff). */
+export interface FakeReviewComment {
+  id: number;
+  body: string;
+  path: string;
+  line: number;
+  side: string;
+  commit_id: string;
+  user: { login: string; type: 'Bot' | 'User' };
+}
 
 export interface ScriptedFailure {
   op: Operation;
@@ -47,6 +58,10 @@ export interface FakeGitHub {
   botLogin: string;
   /** Page size cap, like GitHub's 100. */
   maxPerPage: number;
+  /** Files of each pull request's diff (GET /pulls/{n}/files). */
+  pullFiles: Map<number, Array<{ filename: string; status: string }>>;
+  /** Review comments per pull request number. */
+  reviewComments: Map<number, FakeReviewComment[]>;
   /** Adds `count` comments by people to an issue; returns them. */
   seed(issue: number, count: number, make?: (i: number) => Partial<FakeComment>): FakeComment[];
   /** Requests other than GET /user, for "what did the action do" assertions. */
@@ -62,6 +77,8 @@ export async function startFakeGitHub(owner = 'acme', repo = 'shop'): Promise<Fa
     repo,
     requests: [],
     comments: new Map(),
+    pullFiles: new Map(),
+    reviewComments: new Map(),
     failures: [],
     botLogin: 'github-actions[bot]',
     maxPerPage: 100,
@@ -114,6 +131,38 @@ export async function startFakeGitHub(owner = 'acme', repo = 'shop'): Promise<Fa
     });
 
     const base = `/repos/${owner}/${repo}`;
+    const pulls = /^\/repos\/[^/]+\/[^/]+\/pulls\/(?:(\d+)\/(files|comments)|comments\/(\d+))$/.exec(url.pathname);
+    if (pulls && url.pathname.startsWith(base)) {
+      const n = Number(pulls[1]);
+      const pullOp: Operation | undefined =
+        pulls[2] === 'files' && req.method === 'GET' ? 'pull-files'
+        : pulls[2] === 'comments' && req.method === 'GET' ? 'review-list'
+        : pulls[2] === 'comments' && req.method === 'POST' ? 'review-create'
+        : pulls[3] && req.method === 'DELETE' ? 'review-delete'
+        : undefined;
+      if (!pullOp) return send(res, 404, { message: 'Not Found' });
+      const pf = failure(pullOp);
+      if (pf) return send(res, pf.status, { message: pf.message ?? (pf.status === 403 ? 'Resource not accessible by integration' : 'Server Error') }, pf.headers);
+      if (pullOp === 'pull-files') return send(res, 200, fake.pullFiles.get(n) ?? []);
+      if (pullOp === 'review-list') return send(res, 200, fake.reviewComments.get(n) ?? []);
+      if (pullOp === 'review-create') {
+        const b = body as unknown as Omit<FakeReviewComment, 'id' | 'user'>;
+        // GitHub refuses a line outside the diff; here: a file not in the PR's files.
+        if (!(fake.pullFiles.get(n) ?? []).some((f) => f.filename === b.path)) return send(res, 422, { message: 'pull_request_review_thread.path is not part of the diff' });
+        const c: FakeReviewComment = { id: nextId++, body: b.body, path: b.path, line: b.line, side: b.side, commit_id: b.commit_id, user: { login: fake.botLogin, type: 'Bot' } };
+        fake.reviewComments.set(n, [...(fake.reviewComments.get(n) ?? []), c]);
+        return send(res, 201, c);
+      }
+      const id = Number(pulls[3]);
+      for (const [k, list] of fake.reviewComments) {
+        if (list.some((c) => c.id === id)) {
+          fake.reviewComments.set(k, list.filter((c) => c.id !== id));
+          res.writeHead(204);
+          return res.end();
+        }
+      }
+      return send(res, 404, { message: 'Not Found' });
+    }
     const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
     const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname);
     const op: Operation | undefined =

@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
 
     const client = settings.githubToken ? createGitHubClient(settings.githubToken, ctx.apiUrl, logger) : undefined;
     await publishResult(
-      { result, ctx, comment: settings.comment, workingDirectory: settings.workingDirectory, secrets: knownSecrets(), client, env: process.env },
+      { result, ctx, comment: settings.comment, workingDirectory: settings.workingDirectory, secrets: knownSecrets(), client, env: process.env, cwd: parsed.cwd },
       core,
       logger,
     );

@@ -20,6 +20,7 @@ const goldens: Array<{ md: string; json: string; opts: MarkdownOptions }> = [
   { md: 'fail-shortened', json: 'fail', opts: { links: { ...links, summaryUrl: 'https://github.com/acme/shop/actions/runs/42' }, maxChars: 4200 } },
   { md: 'data-loss', json: 'data-loss', opts: { links } },
   { md: 'many', json: 'many', opts: { links } },
+  { md: 'suggestions', json: 'suggestions', opts: { links } },
 ];
 
 describe('renderMarkdownReport golden files', () => {

@@ -21,6 +21,7 @@ import { commentMarker, digestOf, markerKey } from './marker.js';
 import type { GitHubClient } from './octokit.js';
 import { commentForbiddenWarning } from './permissions.js';
 import { renderSummary, writeJobSummary } from './summary.js';
+import { publishReviewSuggestions } from './review-publish.js';
 
 export interface PublishRequest {
   result: VerifyResult;
@@ -32,6 +33,8 @@ export interface PublishRequest {
   /** Undefined without a token: no comment. */
   client?: GitHubClient;
   env?: NodeJS.ProcessEnv;
+  /** Absolute working directory (where the suggestions' files are read); default: the process's. */
+  cwd?: string;
 }
 
 export interface PublishOutcome {
@@ -127,6 +130,8 @@ export async function publishResult(req: PublishRequest, core: ActionsCore, logg
     default:
       logger.info(`No PR comment: ${outcome.reason}`);
   }
+  // After the main comment, and not when it was refused: one 403, one warning.
+  if (outcome.action !== 'forbidden') await publishReviewSuggestions(req, key, logger);
   return { reportJson, reportMarkdown, comment: outcome };
 }
 

@@ -213,6 +213,16 @@ export const OPTIONS = [
     description: 'A lock blocking reads or writes predicted to be held longer than this many milliseconds at the table-rows sizes is a lock error; 0 is off. Needs table-rows.',
     parse: count,
   }),
+  option({
+    field: 'suggestFixes', name: 'suggest-fixes', kind: 'boolean', default: 'true', negativeFlag: true,
+    description: 'For a down that leaves the schema wrong, is missing or is empty: generate the SQL that restores the schema, run it in the same up → down → up on the same data, and offer it (report and JSON) only when it passes.',
+    parse: bool,
+  }),
+  option({
+    field: 'fix', name: 'fix', input: null, kind: 'boolean', default: 'false',
+    description: "Write the verified suggestions into the migrations' downs, in the format's own layout (atomically; a file changed since the run started is left alone), and print what changed.",
+    parse: bool,
+  }),
   toolSetting('alembic-config', ['alembic', 'auto'], 'Alembic: path of alembic.ini when it is not in the migrations directory or its parent.', 'path', '<file>'),
   toolSetting('up-command', ['commands'], 'Format commands: the command that applies one migration; {id}, {name} and {file} are filled in, DATABASE_URL is set.'),
   toolSetting('down-command', ['commands'], 'Format commands: the command that rolls one migration back (placeholders as up-command).'),

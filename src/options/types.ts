@@ -68,6 +68,13 @@ export interface VerifyOptions {
   /** A blocking lock predicted to be held longer than this many ms is a `lock` error; 0 or absent: no limit. */
   maxPredictedLockMs?: number;
   /**
+   * Generate a down for each rollback problem and offer it when a trial run verifies it
+   * (`VerifyResult.suggestions`); default on. Off saves the trial's time on failing migrations.
+   */
+  suggestFixes?: boolean;
+  /** Write the verified suggestions into the migrations' downs (`--fix`, CLI only). */
+  fix?: boolean;
+  /**
    * Where embedded PostgreSQL packages live and are installed on first use when the wanted major
    * is not installed: the runner's tool cache (action), the user's cache dir (CLI).
    */

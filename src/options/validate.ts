@@ -44,6 +44,12 @@ export function validateOptions(values: Partial<OptionValues>, from: Front): voi
     if (values.maxPredictedLockMs) throw new ConfigError(`${name('maxPredictedLockMs')} judges the lock traces, and lock tracing is off; ${off}`);
     if (values.requireLockTimeout) throw new ConfigError(`${name('requireLockTimeout')} judges the lock traces, and lock tracing is off; ${off}`);
   }
+  if (values.fix && values.suggestFixes === false) {
+    throw new ConfigError(`${name('fix')} writes the verified suggestions, and ${name('suggestFixes')} is off; remove --no-suggest-fixes`);
+  }
+  if (values.fix && values.mode === 'chain') {
+    throw new ConfigError(`${name('fix')} needs ${name('mode')} step: a group's down is not one file a fix could go into`);
+  }
   // Settings that only some formats read: with another format they would be silently ignored.
   const format = values.format ?? 'auto';
   for (const spec of OPTIONS as readonly OptionSpec[]) {

@@ -17,6 +17,7 @@ import { baseName, code, escapeHtml, escapeMarkdown, fileLink, inlineMarkdown, k
 import { rowView, type PhaseMark } from './rows.js';
 import { countResult, formatMs, plural, problemCountParts, ran, verifiedParts, visibleNotes } from './summary.js';
 import { renderTimingChart } from './timing-chart.js';
+import { suggestionBlocks } from './fixes.js';
 
 export { code, escapeHtml, escapeMarkdown, fileUrl, type ReportLinks } from './markdown-text.js';
 
@@ -144,6 +145,7 @@ function problemBlock(p: Problem, result: VerifyResult, links: ReportLinks | und
   const help = p.help ? `\n\n**Fix:** ${inlineMarkdown(p.help)}` : '';
   const consequences = (p.consequences ?? []).map((c) => `\n\n↳ Because of it, ${escapeMarkdown(c.message)}${c.file ? ` (${fileLink(links, c.file, c.line, baseName(c.file, c.line))})` : ''}. Same cause, not counted again.`).join('');
   const blocks: MarkdownBlock[] = [{ kind: 'text', text: `${head}\n\n${where.join(' · ')}\n\n${message}${sample}${help}${consequences}\n` }];
+  blocks.push(...suggestionBlocks(p, result, links));
   if (p.diff) {
     blocks.push({ kind: 'details', summary: `Diff${p.object ? ` of ${escapeHtml(p.object)}` : ''} (before → after)`, body: p.diff.replace(/\n+$/, ''), fence: 'diff', cut: 'lines', order: DIFF_ORDER });
   }

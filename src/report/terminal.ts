@@ -9,6 +9,7 @@ import { docsUrl, problemReason } from '../result/messages.js';
 import { shortObject } from '../result/objects.js';
 import { renderLockLines } from './locks.js';
 import { renderPredictionLines } from './predictions.js';
+import { suggestionLines } from './fixes.js';
 import { rowView, type PhaseMark } from './rows.js';
 import { namedChanges } from './schema-sql.js';
 import { formatMs, headline, plural, problemLocation, visibleNotes } from './summary.js';
@@ -118,6 +119,7 @@ function oneProblem(p: Problem, result: VerifyResult, paint: Paint): string[] {
   lines.push(...p.message.split('\n').map((l) => `    ${l}`));
   for (const c of p.consequences ?? []) lines.push(paint('dim', `    ↳ because of it, ${c.message}${c.file ? ` (${problemLocation(c)})` : ''}; same cause, not counted again`));
   if (p.help) lines.push(`    fix: ${p.help}`);
+  lines.push(...suggestionLines(p, result, (s) => paint('dim', s)));
   if (p.diff) {
     const diff = p.diff.split('\n').filter((d) => d && !d.startsWith('===') && !d.startsWith('Index:'));
     for (const d of diff.slice(0, DIFF_LINES)) {

@@ -17,7 +17,7 @@ import { locateDataLoss } from './locate.js';
 import { docsUrl, problemHelp, problemReason } from './messages.js';
 import { nameParts, splitObject } from './objects.js';
 import { notRunProblems } from './static-checks.js';
-import type { MigrationResult, PhaseName, Problem, ProblemKind, RunLimits, SchemaChange, SeededTable, Severity, VerifyResult } from './types.js';
+import type { MigrationResult, PhaseName, Problem, ProblemKind, RunLimits, SchemaChange, SeededTable, Severity, Suggestion, VerifyResult } from './types.js';
 import { decideStatus, isFailing } from './verdict.js';
 
 export interface AssembleInput {
@@ -34,6 +34,8 @@ export interface AssembleInput {
   /** Every problem found: the plan's, the protocol's, thresholds, locks. */
   problems: readonly Problem[];
   schemaChanges: SchemaChange[];
+  /** Verified fixes (src/verify/suggest.ts), with their files; only verified ones ever get here. */
+  suggestions?: Suggestion[];
   seeded: SeededTable[];
   notes: string[];
   failOn: ReadonlyArray<ProblemKind | Severity>;
@@ -74,6 +76,7 @@ export function assembleResult(input: AssembleInput): VerifyResult {
     seeded: input.seeded,
     totalMs: input.totalMs,
     notes: input.notes,
+    ...(input.suggestions?.length ? { suggestions: input.suggestions } : {}),
     ...(stopped ? { stopped } : {}),
     ...(input.limits ? { limits: input.limits } : {}),
   };

@@ -51,6 +51,11 @@ export interface Problem {
    * fails on an object the down left behind): one root cause, one error.
    */
   consequences?: Array<{ kind: ProblemKind; message: string; phase?: PhaseName; file?: string; line?: number }>;
+  /**
+   * Why no verified fix (a generated down, `VerifyResult.suggestions`) is offered for this problem:
+   * PostgreSQL has no faithful way back, or the generated down was tried and failed.
+   */
+  noFix?: string;
   /** Data loss: one value that changed, before → after (texts truncated; null is SQL NULL). */
   sample?: DataSample;
 }

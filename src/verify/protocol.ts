@@ -29,6 +29,7 @@ import { environmentProblem, irreversibleProblem, missingDownProblem, outsideHis
 import { RestoreFailed, StateJournal } from './restore.js';
 import { retryOnOtherRows, type RowsUsed } from './seeded-up.js';
 import { chainDownProblem } from './chain-blame.js';
+import { SuggestionTrials, type VerifiedFix } from './suggest.js';
 
 export interface ProtocolInput {
   url: string;
@@ -52,6 +53,8 @@ export interface ProtocolInput {
   recreateDatabase?: () => Promise<void>;
   /** Checks of the run's own, called after the built-in ones at every point (e.g. prediction copies). */
   checks?: readonly Check[];
+  /** Generate a down for each rollback problem and keep it when a trial run verifies it (suggest.ts); default on. */
+  suggestFixes?: boolean;
 }
 
 export interface ProtocolOutput {
@@ -65,6 +68,8 @@ export interface ProtocolOutput {
    * wrong, and the engine verifies again with full snapshots.
    */
   snapshotMismatch?: SnapshotMismatch;
+  /** Generated downs that passed their trial (step mode). */
+  suggestions: VerifiedFix[];
 }
 
 /** Runs the protocol against a scratch database; throws only for configuration errors. */
@@ -77,7 +82,7 @@ export async function runProtocol(input: ProtocolInput): Promise<ProtocolOutput>
 type Next = 'next' | 'stop';
 
 class Protocol {
-  private readonly out: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [] };
+  private readonly out: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [], suggestions: [] };
   private readonly ctx: ExecuteContext;
   private readonly inspector: Inspector;
   private readonly schema: SchemaWatch;
@@ -90,13 +95,24 @@ class Protocol {
   /** Where the data checks did not run on the full seeded rows, for the notes. */
   private readonly dataLimited: string[] = [];
   private connectionLost = false;
+  /** Tries a generated down where the migration's own leaves the schema wrong (suggest.ts). */
+  private readonly trials?: SuggestionTrials;
 
   constructor(private readonly input: ProtocolInput) {
     this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
     this.inspector = new Inspector(input.url, () => (this.connectionLost ? ' (a migration ended the connection or stopped the server)' : ''));
     this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder, fullSnapshots: input.fullSnapshots });
-    this.checks = [this.schema, new ToolStateCheck(), ...(input.data ? [new DataCheck(input.data)] : []), ...(input.checks ?? [])];
+    const data = input.data ? new DataCheck(input.data) : undefined;
+    this.checks = [this.schema, new ToolStateCheck(), ...(data ? [data] : []), ...(input.checks ?? [])];
     this.journal = new StateJournal(this.ctx, input.recreateDatabase, input.logger);
+    if (input.suggestFixes !== false && input.mode === 'step') {
+      this.trials = new SuggestionTrials({
+        schema: this.schema, fingerprints: (id) => data?.fingerprintsBefore(id), data: input.data, db: this.inspector, closeLooks: () => this.inspector.close(),
+        ctx: this.ctx, journal: this.journal, excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder, logger: input.logger,
+      });
+      // Right after the schema watch: it reads the snapshot the watch has just taken.
+      this.checks.splice(1, 0, this.trials);
+    }
   }
 
   async run(): Promise<ProtocolOutput> {
@@ -158,6 +174,7 @@ class Protocol {
     if (this.journal.restores) {
       out.notes.push(`Restored the state after an up ${this.journal.restores === 1 ? 'once' : `${this.journal.restores} times`}, by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
     }
+    out.suggestions = this.trials?.verified ?? [];
     // The safety net: the patched model of this moment must be the schema read whole.
     const head = await this.schema.finish(this.inspector);
     const { mismatch, stats } = this.schema;
@@ -300,6 +317,8 @@ class Protocol {
    * created), the journal entry a restore replays, and fresh seeded rows when it ran on fewer.
    */
   private async settle(m: Migration, at: CheckPoint, rows: RowsUsed): Promise<Next> {
+    const trial = await this.trials?.afterStep(m, this.out.problems.filter((p) => p.migration === m.id));
+    if (trial && !trial.next) return this.stopAfter(this.input.fresh.indexOf(m), trial.why);
     await this.checkAt('settled', at);
     const data = this.input.data;
     this.journal.recordUp(m, data ? () => this.inspector.use((c) => data.afterReup(c, m)).then(() => undefined) : undefined);

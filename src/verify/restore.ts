@@ -65,6 +65,18 @@ export class StateJournal {
    * `m`'s up, with the data the run had given it. Throws RestoreFailed naming the step that failed.
    */
   async restoreTo(m: Migration, beforeReplay: () => Promise<void>): Promise<void> {
+    await this.replay(beforeReplay, m);
+  }
+
+  /**
+   * Recreates the database and replays every recorded step, not `m`'s up: the state before it
+   * (a trial of a generated down starts there, on freshly fingerprinted rows — suggest.ts).
+   */
+  async restoreBefore(m: Migration, beforeReplay: () => Promise<void>): Promise<void> {
+    await this.replay(beforeReplay, undefined, m);
+  }
+
+  private async replay(beforeReplay: () => Promise<void>, m: Migration | undefined, before?: Migration): Promise<void> {
     if (!this.recreate) throw new RestoreFailed('no way to recreate the scratch database');
     const started = performance.now();
     await beforeReplay();
@@ -76,14 +88,17 @@ export class StateJournal {
         throw new RestoreFailed(`replaying ${step.label} failed: ${(err as Error).message}`);
       }
     }
-    await this.up(m).catch((err: unknown) => {
-      throw new RestoreFailed(`replaying up ${migrationLabel(m)} failed: ${(err as Error).message}`);
-    });
+    if (m) {
+      await this.up(m).catch((err: unknown) => {
+        throw new RestoreFailed(`replaying up ${migrationLabel(m)} failed: ${(err as Error).message}`);
+      });
+    }
     const ms = performance.now() - started;
     this.restoredMs += ms;
     this.restores++;
     // Progress detail (--verbose): the run's notes say once, at the end, that and how often it happened.
-    this.logger.debug(`  ${m.id} restored the state after its up (${this.steps.length + 1} steps replayed, ${Math.round(ms)} ms)`);
+    const who = (m ?? before)!;
+    this.logger.debug(`  ${who.id} restored the state ${m ? 'after' : 'before'} its up (${this.steps.length + (m ? 1 : 0)} steps replayed, ${Math.round(ms)} ms)`);
   }
 
   private async up(m: Migration): Promise<void> {

@@ -22,6 +22,8 @@ import { PredictionCopies } from './checks/prediction.js';
 import { loadTableRows, predictNewMigrations } from './predictions.js';
 import { predictionProblems } from '../predict/verdicts.js';
 import type { TableSizes } from '../predict/types.js';
+import { describeWritten, placeSuggestions, readSources, writeFixes, type SourceContents } from '../fix/apply.js';
+import { resolveDir } from '../plan/read-files.js';
 
 export interface EngineDeps {
   logger: Logger;
@@ -44,9 +46,11 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
   if (plan.fresh.length === 0) {
     // A pull request that adds no migration: nothing to replay, so no server and no baseline build
     // (the plan's own problems, such as an edited merged migration, still count).
-    const empty: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ['No new migrations: nothing to verify, no server was started.'] };
+    const empty: ProtocolOutput = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ['No new migrations: nothing to verify, no server was started.'], suggestions: [] };
     return assembleResult(plan, options, empty, 'not started', started);
   }
+  // --fix edits only what the run verified: the files as they are now.
+  const sources = options.fix ? await readSources(resolveDir(options.cwd, options.migrationsDir), plan.fresh) : undefined;
   // A tool that is not installed is one line now, not a failure half way through the run.
   await requireInstalledTools([...plan.baseline, ...plan.fresh]);
   const server = await startServer({
@@ -84,6 +88,7 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
           recreateDatabase: () => recreateScratchDatabase(server, db),
           runCommand,
           ...(copies ? { checks: [copies] } : {}),
+          suggestFixes: options.suggestFixes !== false,
         });
       let out = await protocol(options.fullSnapshots === true);
       const mismatch = out.snapshotMismatch;
@@ -115,7 +120,9 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
       }
       // One note: the version is in every headline already; this says which server and why.
       out.notes.unshift(`server: ${server.provider} (${server.reason})`);
-      return assembleResult(plan, options, out, server.version, started);
+      const result = assembleResult(plan, options, out, server.version, started);
+      if (sources) await applyFixes(plan, options, out, sources, result, logger);
+      return result;
     } finally {
       await copies?.dropAll();
       await runners.close();
@@ -147,10 +154,31 @@ function assembleResult(plan: Plan, options: VerifyOptions, out: ProtocolOutput,
       ...predictionProblems(out.migrations, options),
     ],
     schemaChanges: out.schemaChanges,
+    suggestions: placeSuggestions(plan.format.name, options.migrationsDir, plan.fresh, out.suggestions),
     seeded: out.seeded,
     notes: out.notes,
     failOn: options.failOn,
     limits: { maxUpSeconds: options.maxUpSeconds, maxDownSeconds: options.maxDownSeconds, ...(options.maxLockMs ? { maxLockMs: options.maxLockMs } : {}), ...(options.maxPredictedLockMs ? { maxPredictedLockMs: options.maxPredictedLockMs } : {}) },
     totalMs,
   });
+}
+
+/**
+ * `--fix`: writes each verified suggestion into its migration's down and says what changed (on
+ * the logger and in the result's notes). Only verified suggestions exist, so only they are written.
+ */
+async function applyFixes(plan: Plan, options: VerifyOptions, out: ProtocolOutput, sources: SourceContents, result: VerifyResult, logger: Logger): Promise<void> {
+  if (out.suggestions.length === 0) {
+    result.notes.push('--fix: no verified fix to write.');
+    logger.info('--fix: no verified fix to write');
+    return;
+  }
+  const absDir = resolveDir(options.cwd, options.migrationsDir);
+  const written = await writeFixes(plan.format.name, absDir, options.migrationsDir, plan.fresh, out.suggestions, sources);
+  for (const w of written) {
+    const line = describeWritten(w);
+    result.notes.push(line);
+    if (w.status === 'changed-since-run' || w.status === 'unsupported') logger.warning(line);
+    else logger.info(line);
+  }
 }

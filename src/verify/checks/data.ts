@@ -21,6 +21,11 @@ export class DataCheck implements Check {
     this.before = { id: m.id, fingerprints: await at.db.use((c) => this.data.beforeUp(c, m)) };
   }
 
+  /** The row fingerprints taken before the up of migration `id` (for a trial of a generated down, suggest.ts). */
+  fingerprintsBefore(id: string): unknown {
+    return this.before?.id === id ? this.before.fingerprints : undefined;
+  }
+
   async afterDown(at: CheckPoint): Promise<Problem[]> {
     const m = at.migrations[0]!;
     if (at.group || !this.before || this.before.id !== m.id) return [];
