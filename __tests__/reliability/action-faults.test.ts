@@ -189,7 +189,9 @@ describe('GitHub API faults: bounded retries, a warning at worst, the verdict un
     gh.failures.push({ op: 'create', status: 429, times: 1, headers: { 'retry-after': '1' }, message: 'API rate limit exceeded' });
     const { run, tmp } = await runPr(GOOD, {});
     expect(run.code).toBe(0);
-    const lists = gh.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/comments'));
+    // The sticky comment's listing, twice failed then answered (the review comments' listing, for
+    // stale fix suggestions, is its own request: src/github/review-publish.ts).
+    const lists = gh.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/issues/5/comments'));
     expect(lists).toHaveLength(3);
     expect(gh.writes().map((w) => w.method)).toEqual(['POST', 'POST']);
     expect(gh.comments.get(5)).toHaveLength(1);

@@ -162,7 +162,10 @@ export class SuggestionTrials implements Check {
    */
   private async trial(m: Migration, fix: GeneratedDown, problems: readonly Problem[], notes: readonly DataNote[]): Promise<{ restored: false } | { failed: string; restored?: false }> {
     const { input } = this;
-    const watch = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
+    // Full reads: the trial may rebuild the database from the journal, after which the change
+    // tracking (reinstalled by the run's own watch) no longer describes this watch's base snapshot.
+    // Trials run only for failing migrations, so their cost stays off the passing path.
+    const watch = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder, fullSnapshots: true });
     const at: CheckPoint = { migrations: [m], group: false, db: input.db, record: { seeded: () => undefined, note: () => undefined } };
     watch.startFrom(this.s0!);
     await watch.beforeUp(at);
