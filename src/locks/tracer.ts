@@ -140,6 +140,12 @@ class StatementRun {
       const after = await this.aside(() => probeState(this.client)).catch(() => before);
       const effects = statementEffects({ before, after, txStart: before.relations, info: stmt.info, rows: this.rows, startedAt: t0 });
       effects.locks = sampledLocks(seen, before.relations, this.rows);
+      if (stmt.info.concurrent && /^DROP INDEX/i.test(stmt.info.tag)) {
+        // DROP INDEX CONCURRENTLY takes ACCESS EXCLUSIVE on the index only once the index is invalid
+        // and no query can be using it: nothing waits on it (PostgreSQL's index_drop). Whether the
+        // sampler sees that last moment is timing; it is not a lock to report either way.
+        for (const l of effects.locks) if (l.relkind === 'index') l.blocking = false;
+      }
       this.record(stmt, ms, before.lockTimeoutMs, effects, true);
       before = after;
     }

@@ -171,8 +171,14 @@ class Protocol {
       out.notes.push(`Run as no-ops (no statements${input.mode === 'chain' ? ' in their down' : ' in their up or down'}): ${listIds(this.noops)}.`);
     }
     if (this.dataLimited.length) out.notes.push(`Data checks were limited: ${this.dataLimited.join('; ')}; the tables were seeded again after each.`);
-    if (this.journal.restores) {
-      out.notes.push(`Restored the state after an up ${this.journal.restores === 1 ? 'once' : `${this.journal.restores} times`}, by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
+    const { restores, trialRestores, restoredMs, trialMs } = this.journal;
+    const own = restores - trialRestores;
+    const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
+    if (own) {
+      out.notes.push(`Restored the state after an up ${times(own)}, by replaying the journal into a new scratch database (${Math.round(restoredMs)} ms in all).`);
+    }
+    if (trialRestores) {
+      out.notes.push(`Rebuilt the database from the journal ${times(trialRestores)} to try generated downs on the run's own rows (${Math.round(trialMs)} ms in all).`);
     }
     out.suggestions = this.trials?.verified ?? [];
     // The safety net: the patched model of this moment must be the schema read whole.

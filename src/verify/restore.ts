@@ -31,7 +31,11 @@ export class StateJournal {
   private readonly steps: JournalStep[] = [];
   /** Total time spent restoring, for the report's notes. */
   restoredMs = 0;
+  /** Every rebuild, the suggestion trials' included (a trial tells from it that its rows are new). */
   restores = 0;
+  /** The rebuilds done for suggestion trials (suggest.ts), and their time: reported apart from the run's own. */
+  trialRestores = 0;
+  trialMs = 0;
 
   constructor(
     private readonly ctx: ExecuteContext,
@@ -64,8 +68,8 @@ export class StateJournal {
    * Recreates the database, replays every recorded step, then `m`'s up: the state right after
    * `m`'s up, with the data the run had given it. Throws RestoreFailed naming the step that failed.
    */
-  async restoreTo(m: Migration, beforeReplay: () => Promise<void>): Promise<void> {
-    await this.replay(beforeReplay, m);
+  async restoreTo(m: Migration, beforeReplay: () => Promise<void>, forTrial = false): Promise<void> {
+    await this.replay(beforeReplay, m, undefined, forTrial);
   }
 
   /**
@@ -73,10 +77,10 @@ export class StateJournal {
    * (a trial of a generated down starts there, on freshly fingerprinted rows — suggest.ts).
    */
   async restoreBefore(m: Migration, beforeReplay: () => Promise<void>): Promise<void> {
-    await this.replay(beforeReplay, undefined, m);
+    await this.replay(beforeReplay, undefined, m, true);
   }
 
-  private async replay(beforeReplay: () => Promise<void>, m: Migration | undefined, before?: Migration): Promise<void> {
+  private async replay(beforeReplay: () => Promise<void>, m: Migration | undefined, before?: Migration, forTrial = false): Promise<void> {
     if (!this.recreate) throw new RestoreFailed('no way to recreate the scratch database');
     const started = performance.now();
     await beforeReplay();
@@ -94,8 +98,13 @@ export class StateJournal {
       });
     }
     const ms = performance.now() - started;
-    this.restoredMs += ms;
     this.restores++;
+    if (forTrial) {
+      this.trialRestores++;
+      this.trialMs += ms;
+    } else {
+      this.restoredMs += ms;
+    }
     // Progress detail (--verbose): the run's notes say once, at the end, that and how often it happened.
     const who = (m ?? before)!;
     this.logger.debug(`  ${who.id} restored the state ${m ? 'after' : 'before'} its up (${this.steps.length + (m ? 1 : 0)} steps replayed, ${Math.round(ms)} ms)`);

@@ -224,7 +224,7 @@ export class SuggestionTrials implements Check {
   }
 
   private async restore(m: Migration): Promise<void> {
-    await this.input.journal.restoreTo(m, () => this.input.closeLooks());
+    await this.input.journal.restoreTo(m, () => this.input.closeLooks(), true);
     this.input.schema.startFrom(await this.input.schema.capture(this.input.db));
   }
 }
