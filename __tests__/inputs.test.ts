@@ -30,6 +30,7 @@ describe('action inputs', () => {
       maxLockMs: 0,
       requireLockTimeout: false,
       maxPredictedLockMs: 0,
+      suggestFixes: true,
       embeddedCache: '/opt/tc/rollback-verify-embedded-postgres',
     });
     // postgres-version is not filled in: a database-url server or an image is used as it is.

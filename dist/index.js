@@ -45260,6 +45260,9 @@ var StatementRun = class {
       const after = await this.aside(() => probeState(this.client)).catch(() => before);
       const effects = statementEffects({ before, after, txStart: before.relations, info: stmt.info, rows: this.rows, startedAt: t0 });
       effects.locks = sampledLocks(seen, before.relations, this.rows);
+      if (stmt.info.concurrent && /^DROP INDEX/i.test(stmt.info.tag)) {
+        for (const l of effects.locks) if (l.relkind === "index") l.blocking = false;
+      }
       this.record(stmt, ms, before.lockTimeoutMs, effects, true);
       before = after;
     }
@@ -47355,7 +47358,11 @@ var StateJournal = class {
   steps = [];
   /** Total time spent restoring, for the report's notes. */
   restoredMs = 0;
+  /** Every rebuild, the suggestion trials' included (a trial tells from it that its rows are new). */
   restores = 0;
+  /** The rebuilds done for suggestion trials (suggest.ts), and their time: reported apart from the run's own. */
+  trialRestores = 0;
+  trialMs = 0;
   /** True when this run can restore at all (the engine handed over a way to recreate the database). */
   get canRestore() {
     return this.recreate !== void 0;
@@ -47377,17 +47384,17 @@ var StateJournal = class {
    * Recreates the database, replays every recorded step, then `m`'s up: the state right after
    * `m`'s up, with the data the run had given it. Throws RestoreFailed naming the step that failed.
    */
-  async restoreTo(m, beforeReplay) {
-    await this.replay(beforeReplay, m);
+  async restoreTo(m, beforeReplay, forTrial = false) {
+    await this.replay(beforeReplay, m, void 0, forTrial);
   }
   /**
    * Recreates the database and replays every recorded step, not `m`'s up: the state before it
    * (a trial of a generated down starts there, on freshly fingerprinted rows — suggest.ts).
    */
   async restoreBefore(m, beforeReplay) {
-    await this.replay(beforeReplay, void 0, m);
+    await this.replay(beforeReplay, void 0, m, true);
   }
-  async replay(beforeReplay, m, before) {
+  async replay(beforeReplay, m, before, forTrial = false) {
     if (!this.recreate) throw new RestoreFailed("no way to recreate the scratch database");
     const started = performance.now();
     await beforeReplay();
@@ -47405,8 +47412,13 @@ var StateJournal = class {
       });
     }
     const ms = performance.now() - started;
-    this.restoredMs += ms;
     this.restores++;
+    if (forTrial) {
+      this.trialRestores++;
+      this.trialMs += ms;
+    } else {
+      this.restoredMs += ms;
+    }
     const who = m ?? before;
     this.logger.debug(`  ${who.id} restored the state ${m ? "after" : "before"} its up (${this.steps.length + (m ? 1 : 0)} steps replayed, ${Math.round(ms)} ms)`);
   }
@@ -49911,7 +49923,7 @@ var SuggestionTrials = class {
    */
   async trial(m, fix, problems, notes) {
     const { input } = this;
-    const watch = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder });
+    const watch = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder, fullSnapshots: true });
     const at2 = { migrations: [m], group: false, db: input.db, record: { seeded: () => void 0, note: () => void 0 } };
     watch.startFrom(this.s0);
     await watch.beforeUp(at2);
@@ -49962,7 +49974,7 @@ var SuggestionTrials = class {
     return { next: true };
   }
   async restore(m) {
-    await this.input.journal.restoreTo(m, () => this.input.closeLooks());
+    await this.input.journal.restoreTo(m, () => this.input.closeLooks(), true);
     this.input.schema.startFrom(await this.input.schema.capture(this.input.db));
   }
 };
@@ -50063,8 +50075,14 @@ var Protocol = class {
       out.notes.push(`Run as no-ops (no statements${input.mode === "chain" ? " in their down" : " in their up or down"}): ${listIds(this.noops)}.`);
     }
     if (this.dataLimited.length) out.notes.push(`Data checks were limited: ${this.dataLimited.join("; ")}; the tables were seeded again after each.`);
-    if (this.journal.restores) {
-      out.notes.push(`Restored the state after an up ${this.journal.restores === 1 ? "once" : `${this.journal.restores} times`}, by replaying the journal into a new scratch database (${Math.round(this.journal.restoredMs)} ms in all).`);
+    const { restores, trialRestores, restoredMs, trialMs } = this.journal;
+    const own = restores - trialRestores;
+    const times = (n) => n === 1 ? "once" : `${n} times`;
+    if (own) {
+      out.notes.push(`Restored the state after an up ${times(own)}, by replaying the journal into a new scratch database (${Math.round(restoredMs)} ms in all).`);
+    }
+    if (trialRestores) {
+      out.notes.push(`Rebuilt the database from the journal ${times(trialRestores)} to try generated downs on the run's own rows (${Math.round(trialMs)} ms in all).`);
     }
     out.suggestions = this.trials?.verified ?? [];
     const head = await this.schema.finish(this.inspector);

@@ -19,18 +19,20 @@ const project = (up: string, down: string) =>
     'db/2_change.down.sql': down,
   });
 
-// ACCESS EXCLUSIVE on orders, then 300 ms more in the same transaction: held ≥ 300 ms.
-const SLOW_UP = 'ALTER TABLE orders ADD COLUMN flag boolean;\nSELECT pg_sleep(0.3);\n';
+// ACCESS EXCLUSIVE on orders, then 1 s more in the same transaction: held ≥ 1000 ms. The limit
+// below sits well between that and the quick locks of the other steps (a DROP TABLE of an empty
+// table, including the change tracking's event trigger, on a loaded machine).
+const SLOW_UP = 'ALTER TABLE orders ADD COLUMN flag boolean;\nSELECT pg_sleep(1);\n';
 const SLOW_DOWN = 'ALTER TABLE orders DROP COLUMN flag;\n';
 
 describe('lock verdicts', () => {
   test('max-lock-ms: a blocking lock held longer fails the run with a lock problem', async () => {
-    const r = await verify(project(SLOW_UP, SLOW_DOWN), 'db', url(), { maxLockMs: 100 });
+    const r = await verify(project(SLOW_UP, SLOW_DOWN), 'db', url(), { maxLockMs: 500 });
     expect(r.status).toBe('fail');
     const locks = r.problems.filter((p) => p.kind === 'lock');
     expect(locks).toHaveLength(1);
     expect(locks[0]).toMatchObject({ severity: 'error', migration: '2', object: 'table public.orders', file: 'db/2_change.up.sql', line: 1 });
-    expect(locks[0]!.message).toMatch(/holds ACCESS EXCLUSIVE on public\.orders for \d+ ms .*over the 100 ms limit \(max-lock-ms\)/);
+    expect(locks[0]!.message).toMatch(/holds ACCESS EXCLUSIVE on public\.orders for \d+ ms .*over the 500 ms limit \(max-lock-ms\)/);
   });
 
   test('max-lock-ms: the same lock under the limit passes (near miss)', async () => {
@@ -38,7 +40,7 @@ describe('lock verdicts', () => {
     expect(r.problems).toEqual([]);
     expect(r.status).toBe('pass');
     const held = r.migrations[1]!.phases.up!.locks!.statements[0]!.locks[0]!.heldMs;
-    expect(held).toBeGreaterThanOrEqual(300);
+    expect(held).toBeGreaterThanOrEqual(1000);
     expect(held).toBeLessThan(3000);
   });
 
