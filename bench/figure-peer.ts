@@ -29,7 +29,7 @@ export async function peerFigure(ctx: BenchContext): Promise<FigureResult | unde
         }),
       (round) => ctx.progress(`peer: round ${round + 1}/${ctx.plan.warmup + ctx.plan.runs}`),
     );
-    const target = { max: 1.5, unit: 'x' as const };
+    const target = { max: 2, unit: 'x' as const };
     return {
       id: '5',
       title: `Peer: dbmate ${DBMATE_VERSION} (${count} migrations)`,

@@ -10,10 +10,11 @@ import { runAllCleanups } from '../src/cleanup.js';
 import { startServer } from '../src/postgres/select.js';
 import type { BenchContext, FigureResult } from './context.js';
 import { dataFigure } from './figure-data.js';
-import { fullHistoryFigure } from './figure-history.js';
+import { flatnessFigure } from './figure-flat.js';
+import { fullHistoryFigure, fullHistorySeedlessFigure } from './figure-history.js';
 import { incrementalFigure } from './figure-incremental.js';
 import { peerFigure } from './figure-peer.js';
-import { prShapedFigure } from './figure-pr.js';
+import { prShapedFigure, prShapedSeedlessFigure } from './figure-pr.js';
 import { predictFigure } from './figure-predict.js';
 import { serverStartFigure } from './figure-server-start.js';
 import { snapshotFigure } from './figure-snapshot.js';
@@ -32,7 +33,7 @@ function parseArgs(argv: string[]): Args {
     if (a === '--quick') args.quick = true;
     else if (a === '--only') args.only = new Set(argv[++i]!.split(','));
     else if (a === '--runs') args.runs = Number(argv[++i]);
-    else throw new Error(`unknown argument ${a} (accepted: --quick, --only 1,2,3,3i,4,5,6,start, --runs N)`);
+    else throw new Error(`unknown argument ${a} (accepted: --quick, --only start,1,1s,2,2s,3,3i,4,5,6,7, --runs N)`);
   }
   return args;
 }
@@ -40,12 +41,15 @@ function parseArgs(argv: string[]): Args {
 const FIGURES: Array<[string, (ctx: BenchContext) => Promise<FigureResult | undefined>]> = [
   ['start', serverStartFigure],
   ['1', prShapedFigure],
+  ['1s', prShapedSeedlessFigure],
   ['2', fullHistoryFigure],
+  ['2s', fullHistorySeedlessFigure],
   ['3', snapshotFigure],
   ['3i', incrementalFigure],
   ['4', dataFigure],
   ['5', peerFigure],
   ['6', predictFigure],
+  ['7', flatnessFigure],
 ];
 
 function previousValues(path: string): Map<string, number> | undefined {
