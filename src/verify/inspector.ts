@@ -25,10 +25,13 @@ export class Inspector {
    * @param url the scratch database
    * @param lostHint extra words for the error when even a new connection fails (e.g. that a
    *   migration stopped the server)
+   * @param closeOthers closes the run's other idle sessions on the database (the reused phase
+   *   session, src/execute/session.ts) when `idle` needs it without any
    */
   constructor(
     private readonly url: string,
     private readonly lostHint: () => string = () => '',
+    private readonly closeOthers: () => Promise<void> = async () => {},
   ) {}
 
   /** Runs `fn` on the shared connection; on a lost connection, once more on a new one. */
@@ -67,6 +70,7 @@ export class Inspector {
   /** Runs `fn` with the shared connection closed (CREATE DATABASE … TEMPLATE needs the database idle). */
   async idle<T>(fn: () => Promise<T>): Promise<T> {
     await this.close();
+    await this.closeOthers();
     return fn();
   }
 
