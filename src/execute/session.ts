@@ -70,11 +70,11 @@ export class PhaseSessions {
         .then((r) => r.rows[0]!.n === s!.settings && r.rows[0]!.pid === s!.pid)
         .catch(() => false);
       if (!ok) {
-        this.drop(key, s);
+        await this.drop(key, s);
         s = undefined;
       }
     } else if (s && !s.busy) {
-      this.drop(key, s);
+      await this.drop(key, s);
       s = undefined;
     }
     if (s?.busy) return this.unpooled(url, statementTimeoutMs);
@@ -90,7 +90,8 @@ export class PhaseSessions {
       pid: async () => session.pid,
       done: async (fresh = false) => {
         session.busy = false;
-        if (fresh || !session.alive || !(await reset(session.client))) this.drop(key, session);
+        // Awaited: a transaction the reset could not end holds its locks until the backend exits.
+        if (fresh || !session.alive || !(await reset(session.client))) await this.drop(key, session);
       },
     };
   }
@@ -121,9 +122,10 @@ export class PhaseSessions {
     await Promise.all(all.map((s) => s.client.end().catch(() => {})));
   }
 
-  private drop(key: string, s: Session): void {
+  private async drop(key: string, s: Session): Promise<void> {
     if (this.sessions.get(key) === s) this.sessions.delete(key);
-    void s.client.end().catch(() => {});
+    // A client whose socket is already gone may never report its end: do not wait long for it.
+    await Promise.race([s.client.end().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
 
   private async open(url: string, statementTimeoutMs: number): Promise<Session> {
