@@ -234,7 +234,7 @@ test('close(url) leaves the database idle: a plain DROP DATABASE succeeds', asyn
 });
 
 test('what DISCARD ALL does not undo is recognised in the script text', () => {
-  for (const s of [`LOAD 'auto_explain';`, `SET app.x = 1;`, `SET LOCAL "app"."x" TO 'y';`, `SELECT set_config('app.x', 'y', false);`, `SELECT set_config(name, 'y', false) FROM t;`, `ALTER DATABASE current SET search_path = a;`, `ALTER ROLE r SET work_mem = '1MB';`, `SELECT dblink_connect('c', 'dbname=x');`]) {
+  for (const s of [`LOAD 'auto_explain';`, `SET app.x = 1;`, `SET LOCAL "app"."x" TO 'y';`, `SELECT set_config('app.x', 'y', false);`, `SELECT set_config(name, 'y', false) FROM t;`, `ALTER DATABASE current SET search_path = a;`, `ALTER ROLE r SET work_mem = '1MB';`, `SELECT dblink_connect('c', 'dbname=x');`, `CREATE EXTENSION IF NOT EXISTS pg_trgm;`]) {
     expect([s, needsFreshSession(s)]).toEqual([s, true]);
   }
   for (const s of [`SET search_path = a, public;`, `SELECT set_config('search_path', 'a', false);`, `UPDATE t SET a = b.c FROM b;`, `ALTER TABLE a.t SET SCHEMA b;`, `ALTER TABLE t ALTER c SET DEFAULT public.f();`, `CREATE TABLE loads (a int);`]) {
