@@ -63,6 +63,7 @@ const leaks: Leak[] = [
 
 let url = '';
 let admin: pg.Client;
+let adminPid = 0;
 
 beforeAll(async () => {
   const db = await server.scratch();
@@ -71,6 +72,7 @@ beforeAll(async () => {
   // The last test stops the server under it.
   admin.on('error', () => {});
   await admin.connect();
+  adminPid = (await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
   await admin.query(`
     DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rv_weak') THEN CREATE ROLE rv_weak NOLOGIN; END IF; END $$;
     CREATE SCHEMA other;
@@ -167,17 +169,24 @@ describe.each(runners)('phases on a reused session (%s)', (_name, run) => {
     }
   });
 
-  test('a session terminated by someone else while idle: the next phase runs on a new session', async () => {
+  test('a session a tool process terminated while idle: the next phase runs on a new session', async () => {
     const sessions = new PhaseSessions();
-    const ctx = { url, statementTimeoutMs: TIMEOUT_MS, sessions };
+    const ctx: ExecuteContext = {
+      url, statementTimeoutMs: TIMEOUT_MS, sessions,
+      // A tool run as a process that ends every other session on the database.
+      runCommand: async () => {
+        const killer = new pg.Client({ connectionString: url });
+        await killer.connect();
+        await killer.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> $1', [adminPid]);
+        await killer.end();
+        return { ms: 0 };
+      },
+    };
     try {
       const first = await run(sql('CREATE TABLE IF NOT EXISTS rv_idle (a int);'), ctx);
       expect(first.failure).toBeUndefined();
-      // Terminated without our client having noticed yet (no event loop turn in between).
-      const lease = await sessions.acquire(url, TIMEOUT_MS);
-      const pid = await lease.pid();
-      await lease.done();
-      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      const tool = await executeScript({ kind: 'command', file: 'tool', argv: ['tool'], cwd: '.' }, ctx);
+      expect(tool.failure).toBeUndefined();
       const next = await run(sql('SELECT 1;'), ctx);
       expect(next.failure).toBeUndefined();
       expect(sessions.opened).toBe(2);

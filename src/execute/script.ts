@@ -36,6 +36,8 @@ export function sessionSpent(script: SqlScript, failure: ScriptFailure | undefin
 /** Executes a script and reports how long it took and how it failed, never throwing for SQL errors. */
 export async function executeScript(script: Script, ctx: ExecuteContext): Promise<ScriptOutcome> {
   if (script.kind === 'command') {
+    // It may end other sessions, the reused one included (checked before its next use).
+    ctx.sessions?.markSuspect();
     // The team's own tool runs as a process; the whole step gets the statement timeout as its limit.
     if (ctx.runCommand) return ctx.runCommand(script, ctx.url);
     return runCommandScript(script, { url: ctx.url, timeoutMs: ctx.statementTimeoutMs });

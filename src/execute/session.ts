@@ -15,8 +15,11 @@
  *   where a new session errors), per-database/per-role settings changed by ALTER DATABASE/ROLE
  *   (read only at connection start), dblink's named connections; and a phase that lost its
  *   connection, timed out, or failed with a COPY in flight.
- * - Before a phase, one round trip checks that the session is still the one we reset (another
- *   process may have terminated it while idle, unnoticed yet); any doubt opens a new one.
+ * - Before a phase, pending socket events are let in (a session the server ended says so), and
+ *   after a tool ran as a process (it may have terminated other sessions, ours included, and we
+ *   may not have heard yet) one round trip checks the session is still the one we reset; any
+ *   doubt opens a new one. Nothing else on the scratch database ends other sessions: our own SQL
+ *   phases run on this session, and the checks only read.
  *
  * Not covered, accepted: a library loaded on demand by a function call (an extension's C function,
  * plpgsql on first use) stays loaded; a later phase can tell only by that library's settings
@@ -47,6 +50,8 @@ interface Session {
   pid: number;
   alive: boolean;
   busy: boolean;
+  /** Something that may have ended it ran since it was reset: ask before using it. */
+  suspect: boolean;
 }
 
 /** The session's backend: asked when it opens, and before every phase (still alive, still it). */
@@ -62,20 +67,24 @@ export class PhaseSessions {
   /** A connected client for a phase. Throws what `connect()` throws when the server refuses. */
   async acquire(url: string, statementTimeoutMs: number): Promise<PhaseLease> {
     const key = `${statementTimeoutMs}\u0000${url}`;
+    // A session the server ended while idle says so in an event not yet handled: let it in.
+    await new Promise((r) => setImmediate(r));
     let s = this.sessions.get(key);
-    if (s && !s.busy && s.alive) {
-      // Still alive and still as opened? Any doubt: a new one.
-      const ok = await s.client
-        .query<{ pid: number }>(PROBE_SQL)
-        .then((r) => r.rows[0]!.pid === s!.pid)
-        .catch(() => false);
+    if (s && !s.busy) {
+      let ok = s.alive;
+      if (ok && s.suspect) {
+        // Still alive and still the one we reset? Any doubt: a new one.
+        s.suspect = false;
+        const pid = s.pid;
+        ok = await s.client
+          .query<{ pid: number }>(PROBE_SQL)
+          .then((r) => r.rows[0]!.pid === pid)
+          .catch(() => false);
+      }
       if (!ok) {
         await this.drop(key, s);
         s = undefined;
       }
-    } else if (s && !s.busy) {
-      await this.drop(key, s);
-      s = undefined;
     }
     if (s?.busy) return this.unpooled(url, statementTimeoutMs);
     if (!s) {
@@ -94,6 +103,11 @@ export class PhaseSessions {
         if (fresh || !session.alive || !(await reset(session.client))) await this.drop(key, session);
       },
     };
+  }
+
+  /** A tool ran as a process (it may end other sessions): check each session before its next use. */
+  markSuspect(): void {
+    for (const s of this.sessions.values()) s.suspect = true;
   }
 
   /**
@@ -132,7 +146,7 @@ export class PhaseSessions {
     const client = newClient(url, statementTimeoutMs);
     await client.connect();
     this.opened++;
-    const session: Session = { client, pid: 0, alive: true, busy: false };
+    const session: Session = { client, pid: 0, alive: true, busy: false, suspect: false };
     // A session the server ends while idle says so here; the next acquire opens a new one.
     const gone = () => {
       session.alive = false;
