@@ -1,7 +1,8 @@
 /**
  * The protocol's own connection for looking at the scratch database between phases (schema
- * snapshots, row fingerprints, tool bookkeeping, seeding new tables). Migration phases still get a
- * new connection each (execute.ts); only the checks share this one. Opening a connection costs
+ * snapshots, row fingerprints, tool bookkeeping, seeding new tables). Migration phases run on a
+ * session of their own, reset between phases (src/execute/session.ts); only the checks share this
+ * one. Opening a connection costs
  * about as much as a migration step (authentication, a new backend, cold catalog caches), and a
  * step-wise run takes six or more looks per migration, so one long-lived connection is the
  * difference between the checks costing a multiple of the migrations and costing a fraction.
