@@ -1,8 +1,9 @@
 /**
- * Runs one migration script on a fresh connection the way its tool sends it (one message, wrapped
- * in BEGIN/COMMIT, or statement by statement), times it, and maps a failure to PostgreSQL's
- * message, SQLSTATE, file and line. A new connection per phase means session state (temp tables,
- * SET, prepared statements) left by one phase cannot make the next one pass.
+ * Runs one migration script the way its tool sends it (one message, wrapped in BEGIN/COMMIT, or
+ * statement by statement), times it, and maps a failure to PostgreSQL's message, SQLSTATE, file
+ * and line. Each phase sees what a new connection sees: either a new connection, or the run's
+ * reused session reset between phases (session.ts), so session state (temp tables, SET, prepared
+ * statements) left by one phase cannot make the next one pass.
  */
 import pg from 'pg';
 import type { Script, SqlScript, SqlStatement } from '../formats/types.js';
@@ -11,33 +12,44 @@ import { isTransactionControl, leadingTriviaLength } from '../sql/lexer.js';
 import { isConnectionLoss, isMissingExtension } from '../postgres/failures.js';
 import { runCommandScript } from '../tools/run-command.js';
 import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
+import { acquirePhase, needsFreshSession, type PhaseLease, type PhaseSessions } from './session.js';
 
 export interface ExecuteContext {
   url: string;
   statementTimeoutMs: number;
   /** Runs a non-SQL script (a tool's command); provided by the tool-driven formats. */
   runCommand?: (script: Extract<Script, { kind: 'command' }>, url: string) => Promise<ScriptOutcome>;
+  /** The run's reused phase sessions (session.ts); without it every phase opens a new connection. */
+  sessions?: PhaseSessions;
+}
+
+/**
+ * Whether the session a SQL phase ran on may serve the next phase after DISCARD ALL: not when the
+ * phase lost its connection or timed out, left a COPY in doubt, or did what DISCARD ALL does not
+ * undo (session.ts). Used by the lock tracer too.
+ */
+export function sessionSpent(script: SqlScript, failure: ScriptFailure | undefined): boolean {
+  if (failure && (failure.connectionLost || failure.timeout || /\bCOPY\b[\s\S]*\b(STDIN|STDOUT)\b/i.test(script.text))) return true;
+  return needsFreshSession(script.text);
 }
 
 /** Executes a script and reports how long it took and how it failed, never throwing for SQL errors. */
 export async function executeScript(script: Script, ctx: ExecuteContext): Promise<ScriptOutcome> {
   if (script.kind === 'command') {
+    // It may end other sessions, the reused one included (checked before its next use).
+    ctx.sessions?.markSuspect();
     // The team's own tool runs as a process; the whole step gets the statement timeout as its limit.
     if (ctx.runCommand) return ctx.runCommand(script, ctx.url);
     return runCommandScript(script, { url: ctx.url, timeoutMs: ctx.statementTimeoutMs });
   }
-  const client = new pg.Client({
-    connectionString: ctx.url,
-    // statement_timeout as a startup option, so the migration's own SETs still win.
-    options: `-c statement_timeout=${Math.max(0, Math.round(ctx.statementTimeoutMs))}`,
-  });
-  // An error event on an idle client (the server went away) must not crash the process.
-  client.on('error', () => {});
+  let lease: PhaseLease;
   try {
-    await client.connect();
+    lease = await acquirePhase(ctx);
   } catch (err) {
     return { ms: 0, failure: { ...describeError(err, script, undefined), connectionLost: true } };
   }
+  const client = lease.client;
+  let failed: ScriptFailure | undefined;
   const started = performance.now();
   let current: SqlStatement | undefined;
   let inTransaction = false;
@@ -63,13 +75,14 @@ export async function executeScript(script: Script, ctx: ExecuteContext): Promis
     const ms = performance.now() - started;
     if (inTransaction) await client.query('ROLLBACK').catch(() => {});
     const failure = describeError(err, script, current);
+    failed = failure;
     if (!script.statements && failure.line === undefined) {
       const located = await locateFailingStatement(client, script, failure);
       if (located) failure.line = located;
     }
     return { ms, failure };
   } finally {
-    await client.end().catch(() => {});
+    await lease.done(sessionSpent(script, failed));
   }
 }
 

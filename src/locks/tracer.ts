@@ -11,7 +11,8 @@
 import pg from 'pg';
 import type { Script, SqlScript } from '../formats/types.js';
 import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
-import { describeError, executeScript, type ExecuteContext } from '../execute/script.js';
+import { describeError, executeScript, sessionSpent, type ExecuteContext } from '../execute/script.js';
+import { acquirePhase, type PhaseLease } from '../execute/session.js';
 import { countRows, probeState, type ProbeResult, type RelationState } from './catalog.js';
 import { impliedByOwner, lockHold, statementEffects, type PendingLock } from './diff.js';
 import { safeRewriteHint } from './hints.js';
@@ -37,15 +38,13 @@ export async function traceScript(script: Script, ctx: ExecuteContext): Promise<
 class StatementRun {
   readonly traces: StatementTrace[] = [];
   sampledAny = false;
-  private readonly client: pg.Client;
+  /** The phase's connection: the run's reused session or a new one (src/execute/session.ts). */
+  private client!: pg.Client;
   private probeMs = 0;
   private rows = new Map<number, number>();
   private pid = 0;
 
-  constructor(private readonly ctx: ExecuteContext, private readonly script: SqlScript) {
-    this.client = new pg.Client({ connectionString: ctx.url, options: `-c statement_timeout=${Math.max(0, Math.round(ctx.statementTimeoutMs))}` });
-    this.client.on('error', () => {});
-  }
+  constructor(private readonly ctx: ExecuteContext, private readonly script: SqlScript) {}
 
   /** The migration's clock: wall time minus the tracer's own reads. */
   private clock(): number {
@@ -63,21 +62,24 @@ class StatementRun {
   }
 
   async execute(groups: SendGroup[]): Promise<ScriptOutcome> {
+    let lease: PhaseLease;
     try {
-      await this.client.connect();
+      lease = await acquirePhase(this.ctx);
     } catch (err) {
       return { ms: 0, failure: { ...describeError(err, this.script, undefined), connectionLost: true } };
     }
+    this.client = lease.client;
+    let failed: ScriptFailure | undefined;
     let state: ProbeResult;
     try {
-      const r = await this.client.query<{ pid: number }>('SELECT pg_catalog.pg_backend_pid() AS pid');
-      this.pid = r.rows[0]!.pid;
+      this.pid = await lease.pid();
       // Counted outside any transaction block, so the counts' own locks are gone before we begin.
       this.rows = await countRows(this.client).catch(() => new Map<number, number>());
       state = await probeState(this.client);
     } catch (err) {
-      await this.client.end().catch(() => {});
-      return { ms: 0, failure: describeError(err, this.script, undefined) };
+      failed = describeError(err, this.script, undefined);
+      await lease.done(true);
+      return { ms: 0, failure: failed };
     }
     const started = this.clock();
     let current: TracedStatement | undefined;
@@ -119,9 +121,10 @@ class StatementRun {
       if (inTransaction) await this.client.query('ROLLBACK').catch(() => {});
       closeLocks(open, this.clock());
       const failure: ScriptFailure = describeError(err, this.script, current);
+      failed = failure;
       return { ms, failure };
     } finally {
-      await this.client.end().catch(() => {});
+      await lease.done(sessionSpent(this.script, failed));
     }
   }
 

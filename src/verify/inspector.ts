@@ -1,7 +1,8 @@
 /**
  * The protocol's own connection for looking at the scratch database between phases (schema
- * snapshots, row fingerprints, tool bookkeeping, seeding new tables). Migration phases still get a
- * new connection each (execute.ts); only the checks share this one. Opening a connection costs
+ * snapshots, row fingerprints, tool bookkeeping, seeding new tables). Migration phases run on a
+ * session of their own, reset between phases (src/execute/session.ts); only the checks share this
+ * one. Opening a connection costs
  * about as much as a migration step (authentication, a new backend, cold catalog caches), and a
  * step-wise run takes six or more looks per migration, so one long-lived connection is the
  * difference between the checks costing a multiple of the migrations and costing a fraction.
@@ -25,10 +26,13 @@ export class Inspector {
    * @param url the scratch database
    * @param lostHint extra words for the error when even a new connection fails (e.g. that a
    *   migration stopped the server)
+   * @param closeOthers closes the run's other idle sessions on the database (the reused phase
+   *   session, src/execute/session.ts) when `idle` needs it without any
    */
   constructor(
     private readonly url: string,
     private readonly lostHint: () => string = () => '',
+    private readonly closeOthers: () => Promise<void> = async () => {},
   ) {}
 
   /** Runs `fn` on the shared connection; on a lost connection, once more on a new one. */
@@ -67,6 +71,7 @@ export class Inspector {
   /** Runs `fn` with the shared connection closed (CREATE DATABASE … TEMPLATE needs the database idle). */
   async idle<T>(fn: () => Promise<T>): Promise<T> {
     await this.close();
+    await this.closeOthers();
     return fn();
   }
 

@@ -21,6 +21,7 @@ import { SchemaWatch, type SnapshotMismatch } from './checks/schema.js';
 import { ToolStateCheck } from './checks/tool-state.js';
 import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
 import { executeScript, type ExecuteContext } from '../execute/script.js';
+import { PhaseSessions } from '../execute/session.js';
 import type { DataHooks } from './hooks.js';
 import { migrationLabel } from '../result/migration-label.js';
 import type { MigrationResult, PhaseName, Problem, SchemaChange, SeededTable } from '../result/types.js';
@@ -99,8 +100,9 @@ class Protocol {
   private readonly trials?: SuggestionTrials;
 
   constructor(private readonly input: ProtocolInput) {
-    this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
-    this.inspector = new Inspector(input.url, () => (this.connectionLost ? ' (a migration ended the connection or stopped the server)' : ''));
+    // One reused session for the SQL phases, reset between them (src/execute/session.ts).
+    this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand, sessions: new PhaseSessions() };
+    this.inspector = new Inspector(input.url, () => (this.connectionLost ? ' (a migration ended the connection or stopped the server)' : ''), () => this.ctx.sessions!.close());
     this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder, fullSnapshots: input.fullSnapshots });
     const data = input.data ? new DataCheck(input.data) : undefined;
     this.checks = [this.schema, new ToolStateCheck(), ...(data ? [data] : []), ...(input.checks ?? [])];
@@ -123,6 +125,7 @@ class Protocol {
       throw err;
     } finally {
       await this.inspector.close();
+      await this.ctx.sessions?.close();
     }
   }
 

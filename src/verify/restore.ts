@@ -84,6 +84,9 @@ export class StateJournal {
     if (!this.recreate) throw new RestoreFailed('no way to recreate the scratch database');
     const started = performance.now();
     await beforeReplay();
+    // The reused phase session is on the database about to be dropped: close it first (a
+    // connected session blocks a plain DROP DATABASE and is killed by WITH (FORCE)).
+    await this.ctx.sessions?.close(this.ctx.url);
     await this.recreate();
     for (const step of this.steps) {
       try {
