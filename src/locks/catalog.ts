@@ -4,11 +4,13 @@
  *   scans counted in this transaction) plus the relation locks the backend itself holds and its
  *   lock_timeout. Run inside the migration's transaction after each statement, it sees the
  *   statement's uncommitted catalog changes (a new relfilenode, a new index) and its locks.
- * - `countRows`: exact row counts per table at the start of a phase.
+ * - `countRows`: exact row counts of the tables a statement can write or newly locked, each once per
+ *   phase, as they were when the phase began (the lock report shows them).
  * Everything is qualified with pg_catalog so a migration's search_path cannot redirect it.
  */
 import type pg from 'pg';
 import { TRACKING_SCHEMA } from '../schema/tracking-schema.js';
+import type { StatementReach } from './classify.js';
 import type { LockMode } from './types.js';
 
 /**
@@ -35,26 +37,48 @@ export interface ProbeResult {
   lockTimeoutMs: number;
 }
 
-const PROBE_SQL = `
+const OWN_LOCKS = `SELECT l.relation FROM pg_catalog.pg_locks l
+    WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted
+      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())`;
+
+/**
+ * `all`: every user relation, without scan counters (the light read of a phase's start and of the
+ * state after a statement sent alone: one pass over pg_class). `touched`: only the relations the
+ * backend holds a lock on or whose pg_class row this transaction wrote, with their scans. A relation
+ * the transaction has not locked cannot have been created, renamed, rewritten, dropped or scanned by
+ * it, so the rest of the state carries over unchanged (mergeProbe).
+ */
+function probeSql(scope: 'all' | 'touched'): string {
+  const scans = scope === 'all' ? 'NULL::bigint' : `CASE WHEN c.relkind IN ('r','p','m','t') THEN pg_catalog.pg_stat_get_xact_numscans(c.oid) END`;
+  // txid_current_if_assigned (PG 10+; pg_current_xact_id_if_assigned is 13+) is epoch-extended;
+  // pg_class.xmin is the 32-bit xid. NULL (no xid yet: nothing written) matches nothing.
+  const scoped = scope === 'all' ? '' : `
+      AND (c.oid IN (${OWN_LOCKS}) OR c.xmin::pg_catalog.text = (pg_catalog.txid_current_if_assigned() % 4294967296)::pg_catalog.text)`;
+  return `
 SELECT
-  (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(c.oid, n.nspname || '.' || c.relname, c.relkind, c.relfilenode, COALESCE(i.indrelid, d.refobjid),
-          CASE WHEN c.relkind IN ('r','p','m','t') THEN pg_catalog.pg_stat_get_xact_numscans(c.oid) END)), '[]')
+  (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(c.oid, n.nspname || '.' || c.relname, c.relkind, c.relfilenode, COALESCE(i.indrelid, d.refobjid), ${scans})), '[]')
      FROM pg_catalog.pg_class c
      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
      LEFT JOIN pg_catalog.pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
        AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i')
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${NOT_TRACKING}
-      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%') AS relations,
+      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'${scoped}) AS relations,
   (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(l.relation, l.mode)), '[]')
      FROM pg_catalog.pg_locks l
     WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted
       AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())) AS locks,
   pg_catalog.current_setting('lock_timeout') AS lock_timeout`;
+}
 
-/** Reads relations, own locks and lock_timeout in one round trip. */
-export async function probeState(client: pg.ClientBase): Promise<ProbeResult> {
-  const r = await client.query<{ relations: Array<[number, string, string, number, number | null, number | null]>; locks: Array<[number, string]>; lock_timeout: string }>(PROBE_SQL);
+const PROBE_SQL = { all: probeSql('all'), touched: probeSql('touched') };
+
+/**
+ * Reads relations (all of them, or only those this transaction touched), own locks and
+ * lock_timeout in one round trip. A `touched` probe is merged into the previous state with mergeProbe.
+ */
+export async function probeState(client: pg.ClientBase, scope: 'all' | 'touched' = 'all'): Promise<ProbeResult> {
+  const r = await client.query<{ relations: Array<[number, string, string, number, number | null, number | null]>; locks: Array<[number, string]>; lock_timeout: string }>(PROBE_SQL[scope]);
   const row = r.rows[0]!;
   const relations = new Map<number, RelationState>();
   for (const [oid, name, relkind, filenode, table, scans] of row.relations) {
@@ -64,21 +88,98 @@ export async function probeState(client: pg.ClientBase): Promise<ProbeResult> {
 }
 
 /**
- * Exact row counts of the user's tables, in one statement (query_to_xml runs a count per table
- * server-side). Tables over 100,000 pages (~800 MB) get the planner's estimate instead, so a big
- * seed file does not make every phase scan everything. Run outside any transaction block, so the
- * ACCESS SHARE locks of the counts are gone before the migration starts.
+ * The state after a statement: the previous state with the touched relations read again. A
+ * relation we hold a lock on that no longer resolves was dropped (a drop takes ACCESS EXCLUSIVE,
+ * held until commit); every other relation is as it was, scans included.
  */
-export async function countRows(client: pg.ClientBase): Promise<Map<number, number>> {
-  const r = await client.query<{ counts: Array<[number, number]> | null }>(`
+export function mergeProbe(previous: ProbeResult, touched: ProbeResult): ProbeResult {
+  const relations = new Map(previous.relations);
+  for (const key of touched.locks) {
+    const oid = Number(key.slice(0, key.indexOf(':')));
+    if (!touched.relations.has(oid)) relations.delete(oid);
+  }
+  for (const [oid, rel] of touched.relations) relations.set(oid, rel);
+  return { relations, locks: touched.locks, lockTimeoutMs: touched.lockTimeoutMs };
+}
+
+/** Sequential scans per table counted in this backend's pending statistics (only those above 0). */
+export async function readScans(client: pg.ClientBase): Promise<Map<number, number>> {
+  const r = await client.query<{ scans: Array<[number, number]> | null }>(`
+SELECT pg_catalog.json_agg(pg_catalog.json_build_array(s.oid, s.n)) AS scans
+  FROM (SELECT c.oid, pg_catalog.pg_stat_get_xact_numscans(c.oid) AS n FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'p', 'm', 't')) s
+ WHERE s.n > 0`);
+  return new Map((r.rows[0]?.scans ?? []).map(([oid, n]) => [Number(oid), Number(n)]));
+}
+
+/** The state with every relation's scan counter set from readScans. */
+export function withScans(state: ProbeResult, scans: Map<number, number>): ProbeResult {
+  const relations = new Map<number, RelationState>();
+  for (const [oid, rel] of state.relations) relations.set(oid, { ...rel, scans: scans.get(oid) ?? 0 });
+  return { ...state, relations };
+}
+
+/** The tables of a state that rows are reported for (regular and partitioned). */
+export function countableTables(state: ProbeResult): number[] {
+  return [...state.relations.values()].filter((r) => r.relkind === 'r' || r.relkind === 'p').map((r) => r.oid);
+}
+
+/**
+ * Exact row counts of some of the `candidates` (tables that existed when the phase began and are
+ * not counted yet), in one statement (query_to_xml runs a count per table server-side):
+ * - without `reach`: all of them (tables a statement newly locked without writing them);
+ * - with `reach`: those the statement can write rows of: the relations it names, their
+ *   partitions and inheritance children, and the tables whose foreign keys reference them
+ *   (cascades), transitively; all candidates when it is opaque, calls a user function, or writes
+ *   through a name that has user triggers or rules, or is a view.
+ * Tables over 100,000 pages (~800 MB) get the planner's estimate instead, so a big seed file does
+ * not make a phase scan everything. `savepoint`: inside the migration's transaction the counts run
+ * in a subtransaction that is rolled back, so their ACCESS SHARE locks are gone before the next
+ * statement (a lock the tracer took must never show up as the migration's).
+ */
+export async function countRows(client: pg.ClientBase, candidates: number[], opts: { reach?: StatementReach; savepoint?: boolean } = {}): Promise<Map<number, number>> {
+  if (candidates.length === 0) return new Map();
+  // E'' reads the same whatever standard_conforming_strings the migration set.
+  const lit = (v: unknown) => `E'${JSON.stringify(v).replace(/\\/g, '\\\\').replace(/'/g, "''")}'::pg_catalog.json`;
+  const reach = opts.reach;
+  const sql = `
+WITH RECURSIVE
+named AS (
+  SELECT pg_catalog.to_regclass(CASE WHEN x->>0 IS NULL THEN pg_catalog.quote_ident(x->>1) ELSE pg_catalog.quote_ident(x->>0) || '.' || pg_catalog.quote_ident(x->>1) END) AS oid
+    FROM pg_catalog.json_array_elements(${lit(reach?.names ?? [])}) x),
+reach(oid) AS (
+  SELECT oid FROM named WHERE oid IS NOT NULL
+  UNION
+  SELECT k.oid FROM reach r CROSS JOIN LATERAL (
+    SELECT i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = r.oid
+    UNION ALL SELECT f.conrelid FROM pg_catalog.pg_constraint f WHERE f.confrelid = r.oid AND f.contype = 'f') k(oid)),
+everything AS (
+  SELECT ${reach && !reach.opaque ? 'false' : 'true'}
+    OR EXISTS (SELECT 1 FROM pg_catalog.json_array_elements(${lit(reach?.funcs ?? [])}) x
+                 JOIN pg_catalog.pg_proc p ON p.proname = x->>1 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND (x->>0 IS NULL OR x->>0 = n.nspname))
+    OR (${reach?.dml ? 'true' : 'false'} AND (
+         EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid IN (SELECT oid FROM reach) AND NOT t.tgisinternal)
+      OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite w WHERE w.ev_class IN (SELECT oid FROM reach) AND w.rulename <> '_RETURN')
+      OR EXISTS (SELECT 1 FROM pg_catalog.pg_class v WHERE v.oid IN (SELECT oid FROM reach) AND v.relkind IN ('v', 'f')))) AS yes)
 SELECT pg_catalog.json_agg(pg_catalog.json_build_array(c.oid,
          CASE WHEN c.relpages > 100000 THEN GREATEST(c.reltuples, 0)::bigint
               ELSE ((pg_catalog.xpath('/row/n/text()', pg_catalog.query_to_xml(pg_catalog.format('SELECT pg_catalog.count(*) AS n FROM %s', c.oid::pg_catalog.regclass), false, true, '')))[1])::text::bigint END)) AS counts
   FROM pg_catalog.pg_class c
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't'
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${NOT_TRACKING}`);
-  return new Map((r.rows[0]?.counts ?? []).map(([oid, n]) => [Number(oid), Number(n)]));
+ WHERE c.oid = ANY ('{${candidates.map(Number).join(',')}}'::pg_catalog.oid[])
+   AND ((SELECT yes FROM everything) OR c.oid IN (SELECT oid FROM reach))`;
+  type Row = { counts?: Array<[number, number]> | null };
+  let rows: Row[];
+  if (opts.savepoint) {
+    try {
+      const results = (await client.query(`SAVEPOINT rv_count; ${sql}; ROLLBACK TO SAVEPOINT rv_count; RELEASE SAVEPOINT rv_count`)) as unknown as Array<{ rows: Row[] }>;
+      rows = results[1]!.rows;
+    } catch (err) {
+      // A count that fails (a statement_timeout the migration set) must not abort its transaction.
+      await client.query('ROLLBACK TO SAVEPOINT rv_count; RELEASE SAVEPOINT rv_count');
+      throw err;
+    }
+  } else rows = (await client.query<Row>(sql)).rows;
+  return new Map((rows[0]?.counts ?? []).map(([oid, n]) => [Number(oid), Number(n)]));
 }
 
 /** pg_locks spells modes `AccessExclusiveLock`; the report uses the SQL spelling. */

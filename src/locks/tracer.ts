@@ -12,7 +12,8 @@ import pg from 'pg';
 import type { Script, SqlScript } from '../formats/types.js';
 import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
 import { describeError, executeScript, type ExecuteContext } from '../execute/script.js';
-import { countRows, probeState, type ProbeResult, type RelationState } from './catalog.js';
+import { countableTables, countRows, mergeProbe, probeState, readScans, withScans, type ProbeResult, type RelationState } from './catalog.js';
+import { statementReach, type StatementReach } from './classify.js';
 import { impliedByOwner, lockHold, statementEffects, type PendingLock } from './diff.js';
 import { safeRewriteHint } from './hints.js';
 import { planTrace, type SendGroup, type TracedStatement } from './plan.js';
@@ -40,6 +41,8 @@ class StatementRun {
   private readonly client: pg.Client;
   private probeMs = 0;
   private rows = new Map<number, number>();
+  /** Tables that existed when the phase began whose rows are not counted yet. */
+  private uncounted = new Set<number>();
   private pid = 0;
 
   constructor(private readonly ctx: ExecuteContext, private readonly script: SqlScript) {
@@ -72,9 +75,10 @@ class StatementRun {
     try {
       const r = await this.client.query<{ pid: number }>('SELECT pg_catalog.pg_backend_pid() AS pid');
       this.pid = r.rows[0]!.pid;
-      // Counted outside any transaction block, so the counts' own locks are gone before we begin.
-      this.rows = await countRows(this.client).catch(() => new Map<number, number>());
+      // One light read of every relation, outside any transaction block; after it, only what a
+      // statement touched is read again, and rows are counted only of tables a statement locks.
       state = await probeState(this.client);
+      this.uncounted = new Set(countableTables(state));
     } catch (err) {
       await this.client.end().catch(() => {});
       return { ms: 0, failure: describeError(err, this.script, undefined) };
@@ -92,17 +96,22 @@ class StatementRun {
         }
         await this.client.query(group.begin ?? 'BEGIN');
         inTransaction = true;
-        // Read the starting state inside the transaction (the per-transaction scan counters start
-        // here), unless the first statement is SET TRANSACTION, which must come first. A script
-        // that is only BEGIN … END (comments between) is a transaction with no statements.
-        if (!group.statements[0]?.info.setsTransaction) state = await this.aside(() => probeState(this.client));
+        // The relations are as the last read left them (a commit changes none); the locks of the
+        // previous transaction are gone.
+        state = { ...state, locks: new Set() };
         const txStart = state.relations;
         for (const stmt of group.statements) {
           current = stmt;
+          // Nothing may run before SET TRANSACTION, which must come first; it names no table.
+          if (!stmt.info.setsTransaction) state = await this.aside(() => this.beforeStatement(stmt, state, true));
           const t0 = this.clock();
           await this.client.query(stmt.sql);
           const ms = this.clock() - t0;
-          const after = await this.aside(() => probeState(this.client));
+          const after = await this.aside(async () => {
+            const merged = mergeProbe(state, await probeState(this.client, 'touched'));
+            await this.countLocked(merged.locks, true);
+            return merged;
+          });
           const effects = statementEffects({ before: state, after, txStart, info: stmt.info, rows: this.rows, startedAt: t0 });
           open.push(...effects.locks);
           this.record(stmt, ms, state.lockTimeoutMs, effects);
@@ -128,6 +137,7 @@ class StatementRun {
   /** A statement that refuses a transaction block: sent on its own, its locks sampled. */
   private async runAlone(stmt: TracedStatement, before: ProbeResult): Promise<ProbeResult> {
     this.sampledAny = true;
+    before = await this.aside(() => this.beforeStatement(stmt, before, false)).catch(() => before);
     // The tracer's own connection failing is never the migration's failure: trace without it.
     const sampler = await this.aside(() => startLockSampler(this.ctx.url, this.pid)).catch(() => undefined);
     const t0 = this.clock();
@@ -137,7 +147,9 @@ class StatementRun {
     } finally {
       const ms = this.clock() - t0;
       seen = sampler ? await this.aside(() => sampler.stop()) : [];
+      // Sent alone, the statement committed and its locks are gone: read everything again.
       const after = await this.aside(() => probeState(this.client)).catch(() => before);
+      await this.aside(() => this.countLocked(new Set(seen.map((l) => `${l.oid}:`)), false));
       const effects = statementEffects({ before, after, txStart: before.relations, info: stmt.info, rows: this.rows, startedAt: t0 });
       effects.locks = sampledLocks(seen, before.relations, this.rows);
       if (stmt.info.concurrent && /^DROP INDEX/i.test(stmt.info.tag)) {
@@ -150,6 +162,38 @@ class StatementRun {
       before = after;
     }
     return before;
+  }
+
+  /**
+   * Before a statement: counts the not yet counted tables it can write (their count as the phase
+   * began, since no earlier statement of the phase wrote them: a table is counted when first
+   * locked), and when it validates constraints, reads the scan counters, so only its own scans
+   * show. The counts' locks end with a rolled-back savepoint inside a transaction block.
+   */
+  private async beforeStatement(stmt: TracedStatement, state: ProbeResult, inTransaction: boolean): Promise<ProbeResult> {
+    if (this.uncounted.size) this.addCounts(await countRows(this.client, [...this.uncounted], { reach: statementReach(stmt.tree), savepoint: inTransaction }).catch(() => undefined));
+    return stmt.info.validates.length ? withScans(state, await readScans(this.client)) : state;
+  }
+
+  /**
+   * After a statement: counts the tables it newly locked that no count covers yet. It did not write
+   * them (beforeStatement counted every table it can write), so the count is still the phase's.
+   */
+  private async countLocked(locks: ReadonlySet<string>, inTransaction: boolean): Promise<void> {
+    const oids = new Set([...locks].map((key) => Number(key.slice(0, key.indexOf(':')))).filter((oid) => this.uncounted.has(oid)));
+    if (oids.size) this.addCounts(await countRows(this.client, [...oids], { savepoint: inTransaction }).catch(() => undefined));
+  }
+
+  /** Records counts. After a count failed, the phase counts nothing more: a later count might not be the phase's. */
+  private addCounts(counts: Map<number, number> | undefined): void {
+    if (!counts) {
+      this.uncounted.clear();
+      return;
+    }
+    for (const [oid, n] of counts) {
+      this.rows.set(oid, n);
+      this.uncounted.delete(oid);
+    }
   }
 
   private record(stmt: TracedStatement, ms: number, lockTimeoutMs: number, effects: ReturnType<typeof statementEffects>, sampled = false): void {
@@ -214,10 +258,13 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
   monitor.on('error', () => {});
   let before: ProbeResult | undefined;
   let rows = new Map<number, number>();
+  let counted = false;
   try {
     await monitor.connect();
     before = await probeState(monitor);
-    rows = await countRows(monitor).catch(() => rows);
+    // The script runs as a whole: count what any of its statements can write before it runs (all
+    // tables when the statements are unknown: a tool's command), the rest of what it locked after.
+    rows = await countRows(monitor, countableTables(before), { reach: scriptReach(statements) }).then((r) => ((counted = true), r), () => rows);
   } catch {
     before = undefined;
   }
@@ -232,6 +279,9 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
     // that keeps the process alive forever.
     seen = sampler ? await sampler.stop() : [];
     after = before ? await probeState(monitor).catch(() => undefined) : undefined;
+    const tables = new Set(before ? countableTables(before) : []);
+    const late = counted ? [...new Set(seen.map((l) => l.oid))].filter((oid) => tables.has(oid) && !rows.has(oid)) : [];
+    if (late.length) for (const [oid, n] of await countRows(monitor, late).catch(() => new Map<number, number>())) rows.set(oid, n);
     await monitor.end().catch(() => {});
   }
   if (!before || !after) return { ...outcome, locks: { parser, statements: [], partial: `${why}; the second connection failed` } };
@@ -261,6 +311,19 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
     if (h) t.hint = h;
   }
   return { ...outcome, locks: { parser, statements: traces, partial: why } };
+}
+
+/** What a whole script can write: every statement's reach together (opaque when none are known). */
+function scriptReach(statements: TracedStatement[]): StatementReach {
+  const all: StatementReach = { names: [], funcs: [], dml: false, opaque: statements.length === 0 };
+  for (const s of statements) {
+    const r = statementReach(s.tree);
+    all.names.push(...r.names);
+    all.funcs.push(...r.funcs);
+    all.dml ||= r.dml;
+    all.opaque ||= r.opaque;
+  }
+  return all;
 }
 
 /**
