@@ -42,47 +42,66 @@ const OWN_LOCKS = `SELECT l.relation FROM pg_catalog.pg_locks l
       AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())`;
 
 /**
- * `all`: every user relation, without scan counters (the light read of a phase's start and of the
- * state after a statement sent alone: one pass over pg_class). `touched`: only the relations the
- * backend holds a lock on or whose pg_class row this transaction wrote, with their scans. A relation
- * the transaction has not locked cannot have been created, renamed, rewritten, dropped or scanned by
- * it, so the rest of the state carries over unchanged (mergeProbe).
+ * The relations of a probe, one row each. `all`: every user relation, without scan counters (the
+ * light read a phase starts with, and the state after a statement sent alone). `touched`: only the
+ * relations the backend holds a lock on and those whose pg_class row this transaction wrote, with
+ * their scans. A relation the transaction has not locked cannot have been created, renamed,
+ * rewritten, dropped or scanned by it, so the rest of the state carries over (mergeProbe).
+ * The owning table is looked up by index, for indexes and sequences only.
  */
-function probeSql(scope: 'all' | 'touched'): string {
+function relationsSql(scope: 'all' | 'touched'): string {
   const scans = scope === 'all' ? 'NULL::bigint' : `CASE WHEN c.relkind IN ('r','p','m','t') THEN pg_catalog.pg_stat_get_xact_numscans(c.oid) END`;
-  // txid_current_if_assigned (PG 10+; pg_current_xact_id_if_assigned is 13+) is epoch-extended;
-  // pg_class.xmin is the 32-bit xid. NULL (no xid yet: nothing written) matches nothing.
-  const scoped = scope === 'all' ? '' : `
-      AND (c.oid IN (${OWN_LOCKS}) OR c.xmin::pg_catalog.text = (pg_catalog.txid_current_if_assigned() % 4294967296)::pg_catalog.text)`;
+  // txid_current_if_assigned (PG 10+; pg_current_xact_id_if_assigned is 13+) is epoch-extended,
+  // pg_class.xmin the 32-bit xid; NULL (nothing written yet) matches nothing.
+  const touched = scope === 'all' ? '' : `
+      AND c.oid IN (${OWN_LOCKS}
+        UNION SELECT x.oid FROM pg_catalog.pg_class x WHERE x.xmin = (pg_catalog.txid_current_if_assigned() % 4294967296)::pg_catalog.text::pg_catalog.xid)`;
   return `
-SELECT
-  (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(c.oid, n.nspname || '.' || c.relname, c.relkind, c.relfilenode, COALESCE(i.indrelid, d.refobjid), ${scans})), '[]')
-     FROM pg_catalog.pg_class c
-     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-     LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
-     LEFT JOIN pg_catalog.pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
-       AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i')
-    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${NOT_TRACKING}
-      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'${scoped}) AS relations,
-  (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(l.relation, l.mode)), '[]')
-     FROM pg_catalog.pg_locks l
-    WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted
-      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())) AS locks,
-  pg_catalog.current_setting('lock_timeout') AS lock_timeout`;
+SELECT c.oid, n.nspname || '.' || c.relname AS name, c.relkind, c.relfilenode,
+       CASE WHEN c.relkind IN ('i', 'I') THEN (SELECT i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid = c.oid)
+            WHEN c.relkind = 'S' THEN (SELECT d.refobjid FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
+              AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i') LIMIT 1) END AS owner,
+       ${scans} AS scans
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${NOT_TRACKING}
+   AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'${touched}`;
 }
 
-const PROBE_SQL = { all: probeSql('all'), touched: probeSql('touched') };
+const LOCKS_SQL = `
+SELECT (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(l.relation, l.mode)), '[]')
+          FROM pg_catalog.pg_locks l
+         WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted
+           AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())) AS locks,
+       pg_catalog.current_setting('lock_timeout') AS lock_timeout`;
+
+// Plain rows, not one JSON document: building JSON was most of the cost at thousands of relations.
+// The touched probe runs after every statement: a named (prepared) statement is planned once per connection.
+const PROBE = {
+  all: { text: relationsSql('all') },
+  touched: { name: 'rv_probe_touched', text: relationsSql('touched') },
+};
+const LOCKS = { name: 'rv_probe_locks', text: LOCKS_SQL };
+
+interface RelationRow {
+  oid: number;
+  name: string;
+  relkind: string;
+  relfilenode: number;
+  owner: number | null;
+  scans: string | null;
+}
 
 /**
- * Reads relations (all of them, or only those this transaction touched), own locks and
- * lock_timeout in one round trip. A `touched` probe is merged into the previous state with mergeProbe.
+ * Reads relations (all of them, or only those this transaction touched), then own locks and
+ * lock_timeout. A `touched` probe is merged into the previous state with mergeProbe.
  */
 export async function probeState(client: pg.ClientBase, scope: 'all' | 'touched' = 'all'): Promise<ProbeResult> {
-  const r = await client.query<{ relations: Array<[number, string, string, number, number | null, number | null]>; locks: Array<[number, string]>; lock_timeout: string }>(PROBE_SQL[scope]);
+  const rels = await client.query<RelationRow>(PROBE[scope]);
+  const r = await client.query<{ locks: Array<[number, string]>; lock_timeout: string }>(LOCKS);
   const row = r.rows[0]!;
   const relations = new Map<number, RelationState>();
-  for (const [oid, name, relkind, filenode, table, scans] of row.relations) {
-    relations.set(Number(oid), { oid: Number(oid), name, relkind, filenode: Number(filenode), ...(table ? { table: Number(table) } : {}), scans: Number(scans ?? 0) });
+  for (const { oid, name, relkind, relfilenode, owner, scans } of rels.rows) {
+    relations.set(Number(oid), { oid: Number(oid), name, relkind, filenode: Number(relfilenode), ...(owner ? { table: Number(owner) } : {}), scans: Number(scans ?? 0) });
   }
   return { relations, locks: new Set(row.locks.map(([oid, mode]) => `${oid}:${mode}`)), lockTimeoutMs: parseDuration(row.lock_timeout) };
 }

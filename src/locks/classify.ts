@@ -263,6 +263,7 @@ function classifyText(sql: string): StatementInfo {
  * - `funcs`: the functions it calls (a user function may write any table);
  * - `dml`: it writes rows of what it names (INSERT/UPDATE/DELETE/MERGE/COPY/TRUNCATE), so the
  *   triggers, rules and view bases behind those names count too;
+ * - `drops`: it drops relations (gone after it, with their partitions);
  * - `opaque`: what it writes cannot be read from its text (no parse tree, DO, CALL, EXECUTE,
  *   an extension's script, DROP … CASCADE, DROP SCHEMA/OWNED): every table counts.
  */
@@ -270,7 +271,16 @@ export interface StatementReach {
   names: Array<[string | null, string]>;
   funcs: Array<[string | null, string]>;
   dml: boolean;
+  drops: boolean;
   opaque: boolean;
+}
+
+/**
+ * Whether the statement can change how many rows a table that existed before it has. Other
+ * statements (ALTER TABLE, CREATE INDEX, … calling no function) leave every count as it was.
+ */
+export function canChangeRows(reach: StatementReach): boolean {
+  return reach.dml || reach.drops || reach.opaque || reach.funcs.length > 0;
 }
 
 const WRITES_ROWS = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'TruncateStmt']);
@@ -279,7 +289,7 @@ const DROPS_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW'
 
 /** The relations and functions a statement names; `tree` undefined (fallback splitter) is opaque. */
 export function statementReach(tree: Record<string, unknown> | undefined): StatementReach {
-  const reach: StatementReach = { names: [], funcs: [], dml: false, opaque: tree === undefined };
+  const reach: StatementReach = { names: [], funcs: [], dml: false, drops: false, opaque: tree === undefined };
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) {
       for (const n of node) walk(n);
@@ -301,6 +311,7 @@ export function statementReach(tree: Record<string, unknown> | undefined): State
         const drop = value as Node;
         if (drop.behavior === 'DROP_CASCADE' || drop.removeType === 'OBJECT_SCHEMA') reach.opaque = true;
         else if (DROPS_RELATIONS.has(String(drop.removeType))) {
+          reach.drops = true;
           for (const name of namesOf(drop.objects)) {
             const parts = name.split('.');
             reach.names.push([parts.length > 1 ? parts[parts.length - 2]! : null, parts[parts.length - 1]!]);

@@ -13,7 +13,7 @@ import type { Script, SqlScript } from '../formats/types.js';
 import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
 import { describeError, executeScript, type ExecuteContext } from '../execute/script.js';
 import { countableTables, countRows, mergeProbe, probeState, readScans, withScans, type ProbeResult, type RelationState } from './catalog.js';
-import { statementReach, type StatementReach } from './classify.js';
+import { canChangeRows, statementReach, type StatementReach } from './classify.js';
 import { impliedByOwner, lockHold, statementEffects, type PendingLock } from './diff.js';
 import { safeRewriteHint } from './hints.js';
 import { planTrace, type SendGroup, type TracedStatement } from './plan.js';
@@ -165,13 +165,14 @@ class StatementRun {
   }
 
   /**
-   * Before a statement: counts the not yet counted tables it can write (their count as the phase
-   * began, since no earlier statement of the phase wrote them: a table is counted when first
-   * locked), and when it validates constraints, reads the scan counters, so only its own scans
+   * Before a statement that can change row counts at all (canChangeRows): counts the not yet
+   * counted tables it can write (their count as the phase began, since no earlier statement of the
+   * phase wrote them: a table is counted when first locked), and when it validates constraints, reads the scan counters, so only its own scans
    * show. The counts' locks end with a rolled-back savepoint inside a transaction block.
    */
   private async beforeStatement(stmt: TracedStatement, state: ProbeResult, inTransaction: boolean): Promise<ProbeResult> {
-    if (this.uncounted.size) this.addCounts(await countRows(this.client, [...this.uncounted], { reach: statementReach(stmt.tree), savepoint: inTransaction }).catch(() => undefined));
+    const reach = statementReach(stmt.tree);
+    if (this.uncounted.size && canChangeRows(reach)) this.addCounts(await countRows(this.client, [...this.uncounted], { reach, savepoint: inTransaction }).catch(() => undefined));
     return stmt.info.validates.length ? withScans(state, await readScans(this.client)) : state;
   }
 
@@ -264,7 +265,9 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
     before = await probeState(monitor);
     // The script runs as a whole: count what any of its statements can write before it runs (all
     // tables when the statements are unknown: a tool's command), the rest of what it locked after.
-    rows = await countRows(monitor, countableTables(before), { reach: scriptReach(statements) }).then((r) => ((counted = true), r), () => rows);
+    const reach = scriptReach(statements);
+    if (canChangeRows(reach)) rows = await countRows(monitor, countableTables(before), { reach }).then((r) => ((counted = true), r), () => rows);
+    else counted = true;
   } catch {
     before = undefined;
   }
@@ -315,12 +318,13 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
 
 /** What a whole script can write: every statement's reach together (opaque when none are known). */
 function scriptReach(statements: TracedStatement[]): StatementReach {
-  const all: StatementReach = { names: [], funcs: [], dml: false, opaque: statements.length === 0 };
+  const all: StatementReach = { names: [], funcs: [], dml: false, drops: false, opaque: statements.length === 0 };
   for (const s of statements) {
     const r = statementReach(s.tree);
     all.names.push(...r.names);
     all.funcs.push(...r.funcs);
     all.dml ||= r.dml;
+    all.drops ||= r.drops;
     all.opaque ||= r.opaque;
   }
   return all;
