@@ -35,75 +35,86 @@ export interface ProbeResult {
   /** `oid:mode` of every relation lock the backend holds. */
   locks: Set<string>;
   lockTimeoutMs: number;
+  /** With a probe of all relations: the names of the functions outside pg_catalog. */
+  userFunctions?: string[];
 }
 
-const OWN_LOCKS = `SELECT l.relation FROM pg_catalog.pg_locks l
+const OWN_LOCKS = `SELECT l.relation, l.mode FROM pg_catalog.pg_locks l
     WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted
       AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())`;
 
 /**
- * The relations of a probe, one row each. `all`: every user relation, without scan counters (the
- * light read a phase starts with, and the state after a statement sent alone). `touched`: only the
- * relations the backend holds a lock on and those whose pg_class row this transaction wrote, with
- * their scans. A relation the transaction has not locked cannot have been created, renamed,
- * rewritten, dropped or scanned by it, so the rest of the state carries over (mergeProbe).
- * The owning table is looked up by index, for indexes and sequences only.
+ * One round trip, one row per fact (k): `r` a relation, `l` a lock the backend holds, `t` the
+ * lock_timeout, `f` (with `all`) the name of a function outside pg_catalog.
+ * `all`: every user relation, without scan counters (the light read a phase starts with, and the
+ * state after a statement sent alone). `touched`: only the relations the backend holds a lock on
+ * and those whose pg_class row this transaction wrote, with their scans. A relation the
+ * transaction has not locked cannot have been created, renamed, rewritten, dropped or scanned by
+ * it, so the rest of the state carries over (mergeProbe). The owning table is looked up by index,
+ * for indexes and sequences only. Plain rows, not one JSON document: building JSON was most of the
+ * cost at thousands of relations.
  */
-function relationsSql(scope: 'all' | 'touched'): string {
+function probeSql(scope: 'all' | 'touched'): string {
   const scans = scope === 'all' ? 'NULL::bigint' : `CASE WHEN c.relkind IN ('r','p','m','t') THEN pg_catalog.pg_stat_get_xact_numscans(c.oid) END`;
   // txid_current_if_assigned (PG 10+; pg_current_xact_id_if_assigned is 13+) is epoch-extended,
   // pg_class.xmin the 32-bit xid; NULL (nothing written yet) matches nothing.
   const touched = scope === 'all' ? '' : `
-      AND c.oid IN (${OWN_LOCKS}
-        UNION SELECT x.oid FROM pg_catalog.pg_class x WHERE x.xmin = (pg_catalog.txid_current_if_assigned() % 4294967296)::pg_catalog.text::pg_catalog.xid)`;
+   AND c.oid IN (SELECT o.relation FROM own o
+     UNION SELECT x.oid FROM pg_catalog.pg_class x WHERE x.xmin = (pg_catalog.txid_current_if_assigned() % 4294967296)::pg_catalog.text::pg_catalog.xid)`;
+  const functions = scope === 'touched' ? '' : `
+UNION ALL
+SELECT DISTINCT 'f', NULL::pg_catalog.oid, p.proname::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::bigint
+  FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')`;
   return `
-SELECT c.oid, n.nspname || '.' || c.relname AS name, c.relkind, c.relfilenode,
+WITH own AS MATERIALIZED (${OWN_LOCKS})
+SELECT 'r' AS k, c.oid, n.nspname || '.' || c.relname AS name, c.relkind::pg_catalog.text AS relkind, c.relfilenode,
        CASE WHEN c.relkind IN ('i', 'I') THEN (SELECT i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid = c.oid)
             WHEN c.relkind = 'S' THEN (SELECT d.refobjid FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
               AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i') LIMIT 1) END AS owner,
        ${scans} AS scans
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${NOT_TRACKING}
-   AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'${touched}`;
+   AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'${touched}
+UNION ALL
+SELECT 'l', o.relation, o.mode, NULL, NULL, NULL, NULL FROM own o
+UNION ALL
+SELECT 't', NULL, pg_catalog.current_setting('lock_timeout'), NULL, NULL, NULL, NULL${functions}`;
 }
 
-const LOCKS_SQL = `
-SELECT (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(l.relation, l.mode)), '[]')
-          FROM pg_catalog.pg_locks l
-         WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted
-           AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())) AS locks,
-       pg_catalog.current_setting('lock_timeout') AS lock_timeout`;
-
-// Plain rows, not one JSON document: building JSON was most of the cost at thousands of relations.
 // The touched probe runs after every statement: a named (prepared) statement is planned once per connection.
 const PROBE = {
-  all: { text: relationsSql('all') },
-  touched: { name: 'rv_probe_touched', text: relationsSql('touched') },
+  all: { text: probeSql('all') },
+  touched: { name: 'rv_probe_touched', text: probeSql('touched') },
 };
-const LOCKS = { name: 'rv_probe_locks', text: LOCKS_SQL };
 
-interface RelationRow {
-  oid: number;
+interface ProbeRow {
+  k: 'r' | 'l' | 't' | 'f';
+  oid: number | null;
   name: string;
-  relkind: string;
-  relfilenode: number;
+  relkind: string | null;
+  relfilenode: number | null;
   owner: number | null;
   scans: string | null;
 }
 
 /**
- * Reads relations (all of them, or only those this transaction touched), then own locks and
- * lock_timeout. A `touched` probe is merged into the previous state with mergeProbe.
+ * Reads relations (all of them, or only those this transaction touched), own locks and
+ * lock_timeout in one round trip. A `touched` probe is merged into the previous state with mergeProbe.
  */
 export async function probeState(client: pg.ClientBase, scope: 'all' | 'touched' = 'all'): Promise<ProbeResult> {
-  const rels = await client.query<RelationRow>(PROBE[scope]);
-  const r = await client.query<{ locks: Array<[number, string]>; lock_timeout: string }>(LOCKS);
-  const row = r.rows[0]!;
+  const r = await client.query<ProbeRow>(PROBE[scope]);
   const relations = new Map<number, RelationState>();
-  for (const { oid, name, relkind, relfilenode, owner, scans } of rels.rows) {
-    relations.set(Number(oid), { oid: Number(oid), name, relkind, filenode: Number(relfilenode), ...(owner ? { table: Number(owner) } : {}), scans: Number(scans ?? 0) });
+  const locks = new Set<string>();
+  const userFunctions: string[] = [];
+  let lockTimeoutMs = 0;
+  for (const { k, oid, name, relkind, relfilenode, owner, scans } of r.rows) {
+    if (k === 'r') relations.set(Number(oid), { oid: Number(oid), name, relkind: relkind!, filenode: Number(relfilenode), ...(owner ? { table: Number(owner) } : {}), scans: Number(scans ?? 0) });
+    else if (k === 'l') locks.add(`${oid}:${name}`);
+    else if (k === 't') lockTimeoutMs = parseDuration(name);
+    else userFunctions.push(name);
   }
-  return { relations, locks: new Set(row.locks.map(([oid, mode]) => `${oid}:${mode}`)), lockTimeoutMs: parseDuration(row.lock_timeout) };
+  return { relations, locks, lockTimeoutMs, ...(scope === 'all' ? { userFunctions } : {}) };
 }
 
 /**
@@ -118,7 +129,7 @@ export function mergeProbe(previous: ProbeResult, touched: ProbeResult): ProbeRe
     if (!touched.relations.has(oid)) relations.delete(oid);
   }
   for (const [oid, rel] of touched.relations) relations.set(oid, rel);
-  return { relations, locks: touched.locks, lockTimeoutMs: touched.lockTimeoutMs };
+  return { relations, locks: touched.locks, lockTimeoutMs: touched.lockTimeoutMs, ...(previous.userFunctions ? { userFunctions: previous.userFunctions } : {}) };
 }
 
 /** Sequential scans per table counted in this backend's pending statistics (only those above 0). */

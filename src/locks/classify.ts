@@ -263,7 +263,8 @@ function classifyText(sql: string): StatementInfo {
  * - `funcs`: the functions it calls (a user function may write any table);
  * - `dml`: it writes rows of what it names (INSERT/UPDATE/DELETE/MERGE/COPY/TRUNCATE), so the
  *   triggers, rules and view bases behind those names count too;
- * - `drops`: it drops relations (gone after it, with their partitions);
+ * - `drops`: it drops tables (gone after it, with their partitions);
+ * - `defines`: names of functions it creates or renames to (a later statement's call may be one);
  * - `opaque`: what it writes cannot be read from its text (no parse tree, DO, CALL, EXECUTE,
  *   an extension's script, DROP … CASCADE, DROP SCHEMA/OWNED): every table counts.
  */
@@ -272,15 +273,17 @@ export interface StatementReach {
   funcs: Array<[string | null, string]>;
   dml: boolean;
   drops: boolean;
+  defines: string[];
   opaque: boolean;
 }
 
 /**
  * Whether the statement can change how many rows a table that existed before it has. Other
- * statements (ALTER TABLE, CREATE INDEX, … calling no function) leave every count as it was.
+ * statements (ALTER TABLE, CREATE INDEX, … calling only built-in functions) leave every count as
+ * it was. `userFunctions`: names of the functions outside pg_catalog, or 'any' when unknown.
  */
-export function canChangeRows(reach: StatementReach): boolean {
-  return reach.dml || reach.drops || reach.opaque || reach.funcs.length > 0;
+export function canChangeRows(reach: StatementReach, userFunctions: ReadonlySet<string> | 'any'): boolean {
+  return reach.dml || reach.drops || reach.opaque || reach.funcs.some(([, name]) => userFunctions === 'any' || userFunctions.has(name));
 }
 
 const WRITES_ROWS = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'TruncateStmt']);
@@ -289,7 +292,7 @@ const DROPS_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW'
 
 /** The relations and functions a statement names; `tree` undefined (fallback splitter) is opaque. */
 export function statementReach(tree: Record<string, unknown> | undefined): StatementReach {
-  const reach: StatementReach = { names: [], funcs: [], dml: false, drops: false, opaque: tree === undefined };
+  const reach: StatementReach = { names: [], funcs: [], dml: false, drops: false, defines: [], opaque: tree === undefined };
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) {
       for (const n of node) walk(n);
@@ -307,11 +310,17 @@ export function statementReach(tree: Record<string, unknown> | undefined): State
         const name = parts[parts.length - 1];
         if (name) reach.funcs.push([parts.length > 1 ? parts[parts.length - 2]! : null, name]);
       }
+      if (key === 'CreateFunctionStmt') {
+        const parts = (((value as Node).funcname as Node[] | undefined) ?? []).map((n) => String((n.String as Node | undefined)?.sval ?? ''));
+        if (parts.length) reach.defines.push(parts[parts.length - 1]!);
+      }
+      if (key === 'RenameStmt' && typeof (value as Node).newname === 'string') reach.defines.push(String((value as Node).newname));
       if (key === 'DropStmt') {
         const drop = value as Node;
         if (drop.behavior === 'DROP_CASCADE' || drop.removeType === 'OBJECT_SCHEMA') reach.opaque = true;
         else if (DROPS_RELATIONS.has(String(drop.removeType))) {
-          reach.drops = true;
+          // Dropping an index, view or sequence removes no table rows; its name is still read.
+          if (drop.removeType === 'OBJECT_TABLE') reach.drops = true;
           for (const name of namesOf(drop.objects)) {
             const parts = name.split('.');
             reach.names.push([parts.length > 1 ? parts[parts.length - 2]! : null, parts[parts.length - 1]!]);

@@ -43,6 +43,8 @@ class StatementRun {
   private rows = new Map<number, number>();
   /** Tables that existed when the phase began whose rows are not counted yet. */
   private uncounted = new Set<number>();
+  /** Names of functions outside pg_catalog: a call to one may write any table. */
+  private userFunctions: Set<string> | 'any' = 'any';
   private pid = 0;
 
   constructor(private readonly ctx: ExecuteContext, private readonly script: SqlScript) {
@@ -79,6 +81,7 @@ class StatementRun {
       // statement touched is read again, and rows are counted only of tables a statement locks.
       state = await probeState(this.client);
       this.uncounted = new Set(countableTables(state));
+      this.userFunctions = state.userFunctions ? new Set(state.userFunctions) : 'any';
     } catch (err) {
       await this.client.end().catch(() => {});
       return { ms: 0, failure: describeError(err, this.script, undefined) };
@@ -172,7 +175,11 @@ class StatementRun {
    */
   private async beforeStatement(stmt: TracedStatement, state: ProbeResult, inTransaction: boolean): Promise<ProbeResult> {
     const reach = statementReach(stmt.tree);
-    if (this.uncounted.size && canChangeRows(reach)) this.addCounts(await countRows(this.client, [...this.uncounted], { reach, savepoint: inTransaction }).catch(() => undefined));
+    if (this.userFunctions !== 'any') for (const name of reach.defines) this.userFunctions.add(name);
+    const writes = canChangeRows(reach, this.userFunctions);
+    // After an opaque statement (DO, CREATE EXTENSION) any function may exist.
+    if (reach.opaque) this.userFunctions = 'any';
+    if (this.uncounted.size && writes) this.addCounts(await countRows(this.client, [...this.uncounted], { reach, savepoint: inTransaction }).catch(() => undefined));
     return stmt.info.validates.length ? withScans(state, await readScans(this.client)) : state;
   }
 
@@ -266,7 +273,7 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
     // The script runs as a whole: count what any of its statements can write before it runs (all
     // tables when the statements are unknown: a tool's command), the rest of what it locked after.
     const reach = scriptReach(statements);
-    if (canChangeRows(reach)) rows = await countRows(monitor, countableTables(before), { reach }).then((r) => ((counted = true), r), () => rows);
+    if (canChangeRows(reach, before.userFunctions ? new Set([...before.userFunctions, ...reach.defines]) : 'any')) rows = await countRows(monitor, countableTables(before), { reach }).then((r) => ((counted = true), r), () => rows);
     else counted = true;
   } catch {
     before = undefined;
@@ -318,13 +325,14 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
 
 /** What a whole script can write: every statement's reach together (opaque when none are known). */
 function scriptReach(statements: TracedStatement[]): StatementReach {
-  const all: StatementReach = { names: [], funcs: [], dml: false, drops: false, opaque: statements.length === 0 };
+  const all: StatementReach = { names: [], funcs: [], dml: false, drops: false, defines: [], opaque: statements.length === 0 };
   for (const s of statements) {
     const r = statementReach(s.tree);
     all.names.push(...r.names);
     all.funcs.push(...r.funcs);
     all.dml ||= r.dml;
     all.drops ||= r.drops;
+    all.defines.push(...r.defines);
     all.opaque ||= r.opaque;
   }
   return all;
