@@ -84,3 +84,27 @@ test('on 200 more tables the trace is the same, and the tracer never scans the t
   expect(large.untouched.size).toBe(200);
   expect([...large.untouched].filter(([, n]) => n > 0)).toEqual([]);
 }, 120_000);
+
+/** Lock rows per statement of a migration traced on BASE plus `setup`. */
+async function lockRows(setup: string, migration: string[]): Promise<unknown[]> {
+  return postgres.withDatabase(async (client, db) => {
+    await client.query(BASE + setup);
+    const outcome = await traceScript(script(migration.join('\n')), { url: db.url, statementTimeoutMs: 60_000 });
+    expect(outcome.failure).toBeUndefined();
+    return outcome.locks.statements.flatMap((s) => s.locks.map((l) => [s.tag, l.relation, l.rows]));
+  });
+}
+
+test('a table written through a trigger still shows its rows as the phase began', async () => {
+  const trigger = `
+CREATE FUNCTION prune_orders() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM orders WHERE id > 10; RETURN NEW; END $$;
+CREATE TRIGGER customers_prune AFTER UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION prune_orders();`;
+  const rows = await lockRows(trigger, ['UPDATE customers SET name = name WHERE id = 1;', 'ALTER TABLE orders ADD COLUMN z int;']);
+  // orders and audit had 30 rows when the phase began; the trigger leaves 10 (audit by cascade).
+  expect(rows).toEqual(expect.arrayContaining([['UPDATE', 'public.orders', 30], ['UPDATE', 'public.audit', 30], ['ALTER TABLE', 'public.orders', 30]]));
+}, 120_000);
+
+test('a table written by a DO block that names it only in its body still shows its rows as the phase began', async () => {
+  const rows = await lockRows('', ['DO $$ BEGIN DELETE FROM audit WHERE id > 10; END $$;', 'ALTER TABLE audit ADD COLUMN z int;']);
+  expect(rows).toEqual(expect.arrayContaining([['DO', 'public.audit', 30], ['ALTER TABLE', 'public.audit', 30]]));
+}, 120_000);
