@@ -1,11 +1,14 @@
 /**
- * The tracer's reads of the catalogs, each one round trip returning one JSON document:
- * - `probeState`: every user relation (oid, name, kind, relfilenode, owning table of an index,
- *   scans counted in this transaction) plus the relation locks the backend itself holds and its
- *   lock_timeout. Run inside the migration's transaction after each statement, it sees the
- *   statement's uncommitted catalog changes (a new relfilenode, a new index) and its locks.
- * - `countRows`: exact row counts of the tables a statement can write or newly locked, each once per
- *   phase, as they were when the phase began (the lock report shows them).
+ * The tracer's reads of the catalogs, each one round trip; each costs what a phase touched, not
+ * the size of the schema, except the one light read a phase starts with:
+ * - `probeState('all')`: every user relation (oid, name, kind, relfilenode, owning table of an
+ *   index or sequence), the relation locks the backend holds, its lock_timeout, the names of
+ *   user functions. Once per phase, and after a statement sent alone.
+ * - `probeState('touched')` + `mergeProbe`: after each statement, inside its transaction, only the
+ *   relations it locked or whose pg_class row it wrote (it sees the uncommitted catalog changes:
+ *   a new relfilenode, a new index; per-transaction scan counters), merged into the last state.
+ * - `countRows`: exact row counts of the tables a statement can write (before it) or newly locked
+ *   (after it), each once per phase, as they were when the phase began (the lock report shows them).
  * Everything is qualified with pg_catalog so a migration's search_path cannot redirect it.
  */
 import type pg from 'pg';
