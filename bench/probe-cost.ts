@@ -5,6 +5,10 @@
  * the count of every table the tracer used to run. Not part of `npm run bench`.
  *
  *   node --import ./scripts/ts-register.mjs bench/probe-cost.ts [tables=1000]
+ *
+ * Measured at 1,000 tables (4,000 relations) on a shared, loaded 2-core machine (2026-12-01):
+ * light read 34-38 ms (once per phase); probe after a statement 1.8-2.5 ms (the full probe it
+ * replaces: 45-68 ms); counting what one statement writes 7-8 ms (every table: 230-390 ms).
  */
 import pg from 'pg';
 import { startServer } from '../src/postgres/select.js';
