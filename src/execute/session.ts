@@ -200,12 +200,23 @@ function newClient(url: string, statementTimeoutMs: number): pg.Client {
   return client;
 }
 
+/**
+ * DISCARD ALL deallocated the server's prepared statements, but node-postgres remembers the names
+ * it prepared on this connection and would send them unprepared (the tracer's probe is one):
+ * forget them too, so the next use prepares again.
+ */
+function forgetPreparedStatements(client: pg.Client): void {
+  const connection = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection;
+  if (connection?.parsedStatements) connection.parsedStatements = {};
+}
+
 /** Back to a new connection's state; false when that failed (the session is then closed). */
 async function reset(client: pg.Client): Promise<boolean> {
   try {
     // A transaction the script left open (or aborted) is rolled back, as on disconnect.
     if (client.getTransactionStatus() !== 'I') await client.query('ROLLBACK');
     await client.query('DISCARD ALL');
+    forgetPreparedStatements(client);
     return client.getTransactionStatus() === 'I';
   } catch {
     return false;

@@ -255,3 +255,81 @@ function classifyText(sql: string): StatementInfo {
   if (/^(DROP TABLE|TRUNCATE)\b/i.test(s) || /\bDROP COLUMN\b/i.test(s)) info.destructive = s.slice(0, 120);
   return info;
 }
+
+/**
+ * What a statement can change rows of, read from its parse tree, so the tracer counts a table's
+ * rows before the statement that may write it (its count as the phase began) and only then:
+ * - `names`: the relations it names (RangeVars, and DROP's name lists), `[schema, name]`;
+ * - `funcs`: the functions it calls (a user function may write any table);
+ * - `dml`: it writes rows of what it names (INSERT/UPDATE/DELETE/MERGE/COPY/TRUNCATE), so the
+ *   triggers, rules and view bases behind those names count too;
+ * - `drops`: it drops tables (gone after it, with their partitions);
+ * - `defines`: names of functions it creates or renames to (a later statement's call may be one);
+ * - `opaque`: what it writes cannot be read from its text (no parse tree, DO, CALL, EXECUTE,
+ *   an extension's script, DROP … CASCADE, DROP SCHEMA/OWNED): every table counts.
+ */
+export interface StatementReach {
+  names: Array<[string | null, string]>;
+  funcs: Array<[string | null, string]>;
+  dml: boolean;
+  drops: boolean;
+  defines: string[];
+  opaque: boolean;
+}
+
+/**
+ * Whether the statement can change how many rows a table that existed before it has. Other
+ * statements (ALTER TABLE, CREATE INDEX, … calling only built-in functions) leave every count as
+ * it was. `userFunctions`: names of the functions outside pg_catalog, or 'any' when unknown.
+ */
+export function canChangeRows(reach: StatementReach, userFunctions: ReadonlySet<string> | 'any'): boolean {
+  return reach.dml || reach.drops || reach.opaque || reach.funcs.some(([, name]) => userFunctions === 'any' || userFunctions.has(name));
+}
+
+const WRITES_ROWS = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'TruncateStmt']);
+const OPAQUE = new Set(['DoStmt', 'CallStmt', 'ExecuteStmt', 'CreateExtensionStmt', 'AlterExtensionStmt', 'AlterExtensionContentsStmt', 'DropOwnedStmt', 'ReassignOwnedStmt']);
+const DROPS_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_INDEX', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE']);
+
+/** The relations and functions a statement names; `tree` undefined (fallback splitter) is opaque. */
+export function statementReach(tree: Record<string, unknown> | undefined): StatementReach {
+  const reach: StatementReach = { names: [], funcs: [], dml: false, drops: false, defines: [], opaque: tree === undefined };
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const obj = node as Node;
+    // A RangeVar appears wrapped ({ RangeVar: {...} }) in lists and bare in fields (relation, pktable).
+    if (typeof obj.relname === 'string') reach.names.push([typeof obj.schemaname === 'string' ? obj.schemaname : null, obj.relname]);
+    for (const [key, value] of Object.entries(obj)) {
+      if (WRITES_ROWS.has(key)) reach.dml = true;
+      if (OPAQUE.has(key)) reach.opaque = true;
+      if (key === 'FuncCall') {
+        const parts = (((value as Node).funcname as Node[] | undefined) ?? []).map((n) => String((n.String as Node | undefined)?.sval ?? ''));
+        const name = parts[parts.length - 1];
+        if (name) reach.funcs.push([parts.length > 1 ? parts[parts.length - 2]! : null, name]);
+      }
+      if (key === 'CreateFunctionStmt') {
+        const parts = (((value as Node).funcname as Node[] | undefined) ?? []).map((n) => String((n.String as Node | undefined)?.sval ?? ''));
+        if (parts.length) reach.defines.push(parts[parts.length - 1]!);
+      }
+      if (key === 'RenameStmt' && typeof (value as Node).newname === 'string') reach.defines.push(String((value as Node).newname));
+      if (key === 'DropStmt') {
+        const drop = value as Node;
+        if (drop.behavior === 'DROP_CASCADE' || drop.removeType === 'OBJECT_SCHEMA') reach.opaque = true;
+        else if (DROPS_RELATIONS.has(String(drop.removeType))) {
+          // Dropping an index, view or sequence removes no table rows; its name is still read.
+          if (drop.removeType === 'OBJECT_TABLE') reach.drops = true;
+          for (const name of namesOf(drop.objects)) {
+            const parts = name.split('.');
+            reach.names.push([parts.length > 1 ? parts[parts.length - 2]! : null, parts[parts.length - 1]!]);
+          }
+        }
+      }
+      walk(value);
+    }
+  };
+  walk(tree);
+  return reach;
+}

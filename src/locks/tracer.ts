@@ -13,7 +13,8 @@ import type { Script, SqlScript } from '../formats/types.js';
 import type { ScriptFailure, ScriptOutcome } from '../result/outcome.js';
 import { describeError, executeScript, sessionSpent, type ExecuteContext } from '../execute/script.js';
 import { acquirePhase, type PhaseLease } from '../execute/session.js';
-import { countRows, probeState, type ProbeResult, type RelationState } from './catalog.js';
+import { countableTables, countRows, mergeProbe, probeState, readScans, withScans, type ProbeResult, type RelationState } from './catalog.js';
+import { canChangeRows, statementReach, type StatementReach } from './classify.js';
 import { impliedByOwner, lockHold, statementEffects, type PendingLock } from './diff.js';
 import { safeRewriteHint } from './hints.js';
 import { planTrace, type SendGroup, type TracedStatement } from './plan.js';
@@ -42,6 +43,10 @@ class StatementRun {
   private client!: pg.Client;
   private probeMs = 0;
   private rows = new Map<number, number>();
+  /** Tables that existed when the phase began whose rows are not counted yet. */
+  private uncounted = new Set<number>();
+  /** Names of functions outside pg_catalog: a call to one may write any table. */
+  private userFunctions: Set<string> | 'any' = 'any';
   private pid = 0;
 
   constructor(private readonly ctx: ExecuteContext, private readonly script: SqlScript) {}
@@ -73,9 +78,11 @@ class StatementRun {
     let state: ProbeResult;
     try {
       this.pid = await lease.pid();
-      // Counted outside any transaction block, so the counts' own locks are gone before we begin.
-      this.rows = await countRows(this.client).catch(() => new Map<number, number>());
+      // One light read of every relation, outside any transaction block; after it, only what a
+      // statement touched is read again, and rows are counted only of tables a statement locks.
       state = await probeState(this.client);
+      this.uncounted = new Set(countableTables(state));
+      this.userFunctions = state.userFunctions ? new Set(state.userFunctions) : 'any';
     } catch (err) {
       failed = describeError(err, this.script, undefined);
       await lease.done(true);
@@ -94,17 +101,22 @@ class StatementRun {
         }
         await this.client.query(group.begin ?? 'BEGIN');
         inTransaction = true;
-        // Read the starting state inside the transaction (the per-transaction scan counters start
-        // here), unless the first statement is SET TRANSACTION, which must come first. A script
-        // that is only BEGIN … END (comments between) is a transaction with no statements.
-        if (!group.statements[0]?.info.setsTransaction) state = await this.aside(() => probeState(this.client));
+        // The relations are as the last read left them (a commit changes none); the locks of the
+        // previous transaction are gone.
+        state = { ...state, locks: new Set() };
         const txStart = state.relations;
         for (const stmt of group.statements) {
           current = stmt;
+          // Nothing may run before SET TRANSACTION, which must come first; it names no table.
+          if (!stmt.info.setsTransaction) state = await this.aside(() => this.beforeStatement(stmt, state, true));
           const t0 = this.clock();
           await this.client.query(stmt.sql);
           const ms = this.clock() - t0;
-          const after = await this.aside(() => probeState(this.client));
+          const after = await this.aside(async () => {
+            const merged = mergeProbe(state, await probeState(this.client, 'touched'));
+            await this.countLocked(merged.locks, true);
+            return merged;
+          });
           const effects = statementEffects({ before: state, after, txStart, info: stmt.info, rows: this.rows, startedAt: t0 });
           open.push(...effects.locks);
           this.record(stmt, ms, state.lockTimeoutMs, effects);
@@ -131,6 +143,7 @@ class StatementRun {
   /** A statement that refuses a transaction block: sent on its own, its locks sampled. */
   private async runAlone(stmt: TracedStatement, before: ProbeResult): Promise<ProbeResult> {
     this.sampledAny = true;
+    before = await this.aside(() => this.beforeStatement(stmt, before, false)).catch(() => before);
     // The tracer's own connection failing is never the migration's failure: trace without it.
     const sampler = await this.aside(() => startLockSampler(this.ctx.url, this.pid)).catch(() => undefined);
     const t0 = this.clock();
@@ -140,7 +153,9 @@ class StatementRun {
     } finally {
       const ms = this.clock() - t0;
       seen = sampler ? await this.aside(() => sampler.stop()) : [];
+      // Sent alone, the statement committed and its locks are gone: read everything again.
       const after = await this.aside(() => probeState(this.client)).catch(() => before);
+      await this.aside(() => this.countLocked(new Set(seen.map((l) => `${l.oid}:`)), false));
       const effects = statementEffects({ before, after, txStart: before.relations, info: stmt.info, rows: this.rows, startedAt: t0 });
       effects.locks = sampledLocks(seen, before.relations, this.rows);
       if (stmt.info.concurrent && /^DROP INDEX/i.test(stmt.info.tag)) {
@@ -153,6 +168,43 @@ class StatementRun {
       before = after;
     }
     return before;
+  }
+
+  /**
+   * Before a statement that can change row counts at all (canChangeRows): counts the not yet
+   * counted tables it can write (their count as the phase began, since no earlier statement of the
+   * phase wrote them: a table is counted when first locked), and when it validates constraints, reads the scan counters, so only its own scans
+   * show. The counts' locks end with a rolled-back savepoint inside a transaction block.
+   */
+  private async beforeStatement(stmt: TracedStatement, state: ProbeResult, inTransaction: boolean): Promise<ProbeResult> {
+    const reach = statementReach(stmt.tree);
+    if (this.userFunctions !== 'any') for (const name of reach.defines) this.userFunctions.add(name);
+    const writes = canChangeRows(reach, this.userFunctions);
+    // After an opaque statement (DO, CREATE EXTENSION) any function may exist.
+    if (reach.opaque) this.userFunctions = 'any';
+    if (this.uncounted.size && writes) this.addCounts(await countRows(this.client, [...this.uncounted], { reach, savepoint: inTransaction }).catch(() => undefined));
+    return stmt.info.validates.length ? withScans(state, await readScans(this.client)) : state;
+  }
+
+  /**
+   * After a statement: counts the tables it newly locked that no count covers yet. It did not write
+   * them (beforeStatement counted every table it can write), so the count is still the phase's.
+   */
+  private async countLocked(locks: ReadonlySet<string>, inTransaction: boolean): Promise<void> {
+    const oids = new Set([...locks].map((key) => Number(key.slice(0, key.indexOf(':')))).filter((oid) => this.uncounted.has(oid)));
+    if (oids.size) this.addCounts(await countRows(this.client, [...oids], { savepoint: inTransaction }).catch(() => undefined));
+  }
+
+  /** Records counts. After a count failed, the phase counts nothing more: a later count might not be the phase's. */
+  private addCounts(counts: Map<number, number> | undefined): void {
+    if (!counts) {
+      this.uncounted.clear();
+      return;
+    }
+    for (const [oid, n] of counts) {
+      this.rows.set(oid, n);
+      this.uncounted.delete(oid);
+    }
   }
 
   private record(stmt: TracedStatement, ms: number, lockTimeoutMs: number, effects: ReturnType<typeof statementEffects>, sampled = false): void {
@@ -217,10 +269,15 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
   monitor.on('error', () => {});
   let before: ProbeResult | undefined;
   let rows = new Map<number, number>();
+  let counted = false;
   try {
     await monitor.connect();
     before = await probeState(monitor);
-    rows = await countRows(monitor).catch(() => rows);
+    // The script runs as a whole: count what any of its statements can write before it runs (all
+    // tables when the statements are unknown: a tool's command), the rest of what it locked after.
+    const reach = scriptReach(statements);
+    if (canChangeRows(reach, before.userFunctions ? new Set([...before.userFunctions, ...reach.defines]) : 'any')) rows = await countRows(monitor, countableTables(before), { reach }).then((r) => ((counted = true), r), () => rows);
+    else counted = true;
   } catch {
     before = undefined;
   }
@@ -235,6 +292,9 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
     // that keeps the process alive forever.
     seen = sampler ? await sampler.stop() : [];
     after = before ? await probeState(monitor).catch(() => undefined) : undefined;
+    const tables = new Set(before ? countableTables(before) : []);
+    const late = counted ? [...new Set(seen.map((l) => l.oid))].filter((oid) => tables.has(oid) && !rows.has(oid)) : [];
+    if (late.length) for (const [oid, n] of await countRows(monitor, late).catch(() => new Map<number, number>())) rows.set(oid, n);
     await monitor.end().catch(() => {});
   }
   if (!before || !after) return { ...outcome, locks: { parser, statements: [], partial: `${why}; the second connection failed` } };
@@ -264,6 +324,21 @@ async function traceAsIs(script: Script, ctx: ExecuteContext, why: string, parse
     if (h) t.hint = h;
   }
   return { ...outcome, locks: { parser, statements: traces, partial: why } };
+}
+
+/** What a whole script can write: every statement's reach together (opaque when none are known). */
+function scriptReach(statements: TracedStatement[]): StatementReach {
+  const all: StatementReach = { names: [], funcs: [], dml: false, drops: false, defines: [], opaque: statements.length === 0 };
+  for (const s of statements) {
+    const r = statementReach(s.tree);
+    all.names.push(...r.names);
+    all.funcs.push(...r.funcs);
+    all.dml ||= r.dml;
+    all.drops ||= r.drops;
+    all.defines.push(...r.defines);
+    all.opaque ||= r.opaque;
+  }
+  return all;
 }
 
 /**
