@@ -94,6 +94,18 @@ describe('seeding scope', () => {
     expect(await scope([sql('1', 'UPDATE products SET v = v;')], catalog)).toEqual(['billing.Audit Log', 'public.products']);
   });
 
+  it('reaches inheritance children, a leaf partition\'s root, and what an event trigger names', async () => {
+    const catalog: ScopeCatalog = {
+      tables,
+      views: [{ schema: 'public', name: 'orders_2024', uses: ['public.orders'] }],
+      inheritance: [{ parent: 'public.products', child: 'public.unrelated' }],
+    };
+    expect(await scope([sql('1', 'DELETE FROM products;')], catalog)).toEqual(['public.products', 'public.unrelated']);
+    expect(await scope([sql('1', 'DELETE FROM orders_2024;')], catalog)).toEqual(['public.accounts', 'public.orders', 'public.users']);
+    const events: ScopeCatalog = { tables, triggers: [{ relation: '*', body: 'BEGIN INSERT INTO notes VALUES (1); END' }] };
+    expect(await scope([sql('1', 'CREATE INDEX ON accounts (v);')], events)).toEqual(['billing.notes', 'public.accounts', 'public.notes']);
+  });
+
   it('reaches tables whose columns have a type the migration alters', async () => {
     expect(await scope([sql('1', "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';")], { tables })).toEqual(['public.diary']);
   });

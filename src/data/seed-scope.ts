@@ -32,7 +32,10 @@ export interface RoutineInfo {
   body: string;
 }
 
-/** A user trigger: the relation it is on (`schema.name`) and its function's body. */
+/**
+ * A user trigger (or a rule that writes): the relation it is on (`schema.name`; `*` for an event
+ * trigger, which any DDL fires) and its function's body (the rule's definition).
+ */
 export interface TriggerInfo {
   relation: string;
   body: string;
@@ -43,6 +46,8 @@ export interface ScopeCatalog {
   views?: readonly ViewInfo[];
   routines?: readonly RoutineInfo[];
   triggers?: readonly TriggerInfo[];
+  /** Table inheritance (not partitioning): a statement on the parent reaches the child's rows. */
+  inheritance?: ReadonlyArray<{ parent: string; child: string }>;
 }
 
 export type SeedScope =
@@ -108,7 +113,7 @@ export function seedScope(refs: References, catalog: ScopeCatalog): SeedScope {
     for (const w of words) reachName(undefined, w);
     // A reached relation's triggers run when the migration writes it.
     for (const tr of catalog.triggers ?? []) {
-      if (triggersDone.has(tr) || !(reached.has(tr.relation) || seenViews.has(tr.relation))) continue;
+      if (triggersDone.has(tr) || !(tr.relation === '*' || reached.has(tr.relation) || seenViews.has(tr.relation))) continue;
       triggersDone.add(tr);
       identifierWords(tr.body, words);
       changed = true;
@@ -119,6 +124,12 @@ export function seedScope(refs: References, catalog: ScopeCatalog): SeedScope {
       const parent = foreignKeys(t).find((fk) => CASCADING.test(fk.def) && reachedOid(fk.refTable));
       if (parent) {
         reached.add(t.display);
+        changed = true;
+      }
+    }
+    for (const i of catalog.inheritance ?? []) {
+      if (reached.has(i.parent) && !reached.has(i.child) && byDisplay.has(i.child)) {
+        reached.add(i.child);
         changed = true;
       }
     }
