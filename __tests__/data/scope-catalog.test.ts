@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { migrationReferences } from '../../src/data/references.js';
+import { createDataGuard } from '../../src/data/guard.js';
 import { readScopeCatalog } from '../../src/data/scope-catalog.js';
 import { seedScope } from '../../src/data/seed-scope.js';
 import type { Migration } from '../../src/formats/types.js';
@@ -26,8 +27,9 @@ const SCHEMA = `
   CREATE TRIGGER t AFTER INSERT ON stamped FOR EACH ROW EXECUTE FUNCTION log_stamp();
   CREATE TABLE bystander (id int);`;
 
-function sql(up: string): Migration {
-  return { id: '1', name: 'm1', up: { kind: 'sql', file: '1.up.sql', text: up, line: 1, transaction: 'implicit' }, files: [], markers: {} };
+function sql(up: string, down?: string, id = '1'): Migration {
+  const script = (text: string, file: string) => ({ kind: 'sql' as const, file, text, line: 1, transaction: 'implicit' as const });
+  return { id, name: `m${id}`, up: script(up, `${id}.up.sql`), ...(down ? { down: script(down, `${id}.down.sql`) } : {}), files: [], markers: {} };
 }
 
 describe('scope catalog', () => {
@@ -47,4 +49,32 @@ describe('scope catalog', () => {
         expect(scope.all ? 'all' : [...scope.tables].sort()).toEqual(expected);
       }));
   }
+});
+
+describe('the guard with a scope', () => {
+  const pg = usePostgres();
+
+  it('seeds and fingerprints only what the new migrations reach (plus tables they create), and still finds a lossy down', () =>
+    pg.withDatabase(async (client) => {
+      await client.query(SCHEMA);
+      const m1 = sql('CREATE TABLE made (id int PRIMARY KEY, base_id int REFERENCES base(id));', 'DROP TABLE made;', '1');
+      const m2 = sql('ALTER TABLE made ADD COLUMN note text;', 'ALTER TABLE made DROP COLUMN note; UPDATE base SET v = NULL;', '2');
+      const guard = createDataGuard({ seedRows: 10, excludeTables: [], fresh: [m1, m2] });
+      const seeded = await guard.afterBaseline(client);
+      expect(seeded.map((t) => t.table)).toEqual(['public.base']);
+      expect(guard.scopeNote()).toContain('Seeded the 1 table the new migrations reach of 9');
+
+      const before1 = await guard.beforeUp(client, m1);
+      expect([...before1.keys()]).toEqual(['public.base']);
+      await client.query(m1.up.kind === 'sql' ? m1.up.text : '');
+      // The table the up created is seeded once it stays applied, as without a scope.
+      expect((await guard.afterReup(client, m1)).map((t) => t.table)).toEqual(['public.made']);
+
+      const before2 = await guard.beforeUp(client, m2);
+      expect([...before2.keys()].sort()).toEqual(['public.base', 'public.made']);
+      await client.query((m2.up as { text: string }).text);
+      await client.query((m2.down as { text: string }).text);
+      const problems = await guard.afterDown(client, m2, before2);
+      expect(problems.filter((p) => p.severity === 'error').map((p) => p.object)).toEqual(['column public.base.v']);
+    }));
 });

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { ConfigError } from '../errors.js';
 import type { Migration } from '../formats/types.js';
 import type { Problem, SeededTable } from '../result/types.js';
-import { isExcluded, readTables } from './catalog.js';
+import { isExcluded, readTables, readTablesNamed } from './catalog.js';
 import { dataLossProblems } from './data-loss.js';
 import { readTriggerSources, triggerWrittenValues } from './trigger-written.js';
 import { defaultSpec, fingerprintTables } from './fingerprint.js';
@@ -42,7 +42,7 @@ export interface DataGuardOptions {
 export interface DataGuard {
   /** After the baseline is built: run seed file and/or synthetic rows into every table. */
   afterBaseline(client: pg.ClientBase): Promise<SeededTable[]>;
-  /** Before a migration's up: fingerprint every table. */
+  /** Before a migration's up: fingerprint every table the new migrations can write (every table without a scope). */
   beforeUp(client: pg.ClientBase, migration: Migration): Promise<Fingerprints>;
   /** After the down: compare with beforeUp's fingerprints → data-loss problems (warning if the migration has markers['down-loses-data']). */
   afterDown(client: pg.ClientBase, migration: Migration, before: Fingerprints): Promise<Problem[]>;
@@ -76,6 +76,9 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
   // The baseline's tables: any other table was created by a new migration, and is seeded once it
   // exists (afterReup, and reseed after a failed up), as without a scope.
   let baselineTables = new Set<string>();
+  // Of those, the tables the new migrations can write (the rest are parents, seeded for their
+  // rows): the only baseline tables whose rows a step can change, so the only ones fingerprinted.
+  let reach: Set<string> | undefined;
   let scopeDecided = false;
   let note: string | undefined;
   const inScope = () => (scope ? { include: (name: string) => scope!.has(name) || !baselineTables.has(name) } : {});
@@ -92,6 +95,7 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
       return;
     }
     scope = decided.tables;
+    reach = decided.reached;
     const seeded = catalog.tables.filter((t) => scope!.has(t.display) && !isExcluded(t, exclude)).length;
     const parents = catalog.tables.filter((t) => scope!.has(t.display) && !decided.reached.has(t.display) && !isExcluded(t, exclude)).length;
     options.debug?.(`seeding ${seeded} of ${total} tables: ${[...decided.reached].sort().join(', ') || 'none'} reached by the new migrations${parents ? `, ${parents} foreign-key parent${parents === 1 ? '' : 's'}` : ''}`);
@@ -108,10 +112,8 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
 
     async afterBaseline(client) {
       if (options.seedFile) await runSeedFile(client, options.seedFile);
-      if (options.seedRows > 0) {
-        await decideScope(client);
-        return seedTables(client, { rows: options.seedRows, exclude, ...inScope() });
-      }
+      await decideScope(client);
+      if (options.seedRows > 0) return seedTables(client, { rows: options.seedRows, exclude, ...inScope() });
       if (!options.seedFile) return [];
       const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
       const counts = await countRows(client, tables);
@@ -119,8 +121,13 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
     },
 
     async beforeUp(client, migration) {
-      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
-      tablesBefore.set(migration.id, new Set(tables.map((t) => t.display)));
+      // Scoped: the baseline tables the new migrations reach, and every table created since (by
+      // them). The others hold what they held after the baseline whatever a step does.
+      const read = reach ? await readTablesNamed(client, [...reach], [...baselineTables]) : await readTables(client);
+      const tables = read.filter((t) => !isExcluded(t, exclude));
+      const existing = new Set(tables.map((t) => t.display));
+      if (reach) for (const d of baselineTables) if (!reach.has(d)) existing.add(d);
+      tablesBefore.set(migration.id, existing);
       const probes = await probeTables(client, tables);
       probesBefore.set(migration.id, probes);
       const stale = tables.filter((t) => {
@@ -139,7 +146,7 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
     },
 
     async afterDown(client, migration, before) {
-      const tables = new Map((await readTables(client)).map((t) => [t.display, t]));
+      const tables = new Map((await readTablesNamed(client, [...before.keys()])).map((t) => [t.display, t]));
       const specs: FingerprintSpec[] = [];
       for (const [name, was] of before) {
         const table = tables.get(name);
