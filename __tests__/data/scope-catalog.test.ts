@@ -49,6 +49,16 @@ describe('scope catalog', () => {
         expect(scope.all ? 'all' : [...scope.tables].sort()).toEqual(expected);
       }));
   }
+
+  it('reaches what an event trigger writes, whatever the migration names', () =>
+    pg.withDatabase(async (client) => {
+      await client.query(SCHEMA);
+      await client.query(`CREATE TABLE ddl_log (id int);
+        CREATE FUNCTION log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ddl_log VALUES (1); END $$;
+        CREATE EVENT TRIGGER log_ddl ON ddl_command_end EXECUTE FUNCTION log_ddl();`);
+      const scope = seedScope(await migrationReferences([sql('ALTER TABLE bystander ADD COLUMN x int;')]), await readScopeCatalog(client));
+      expect(scope.all ? 'all' : [...scope.tables].sort()).toEqual(['public.bystander', 'public.ddl_log']);
+    }));
 });
 
 describe('the guard with a scope', () => {

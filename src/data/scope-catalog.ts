@@ -4,6 +4,7 @@
  * function bodies. One round trip.
  */
 import type pg from 'pg';
+import { TRACKING_SCHEMA } from '../schema/tracking-schema.js';
 import { readTables } from './catalog.js';
 import type { RoutineInfo, ScopeCatalog, TriggerInfo, ViewInfo } from './seed-scope.js';
 
@@ -29,10 +30,11 @@ SELECT
   (SELECT coalesce(json_agg(json_build_object('relation', n.nspname || '.' || c.relname, 'body', pg_get_ruledef(r.oid))), '[]')
      FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE r.ev_type <> '1' AND n.nspname NOT IN ('pg_catalog', 'information_schema')) AS rules,
-  -- Event triggers fire on any DDL a migration runs.
+  -- Event triggers fire on any DDL a migration runs (not the run's own change tracking).
   (SELECT coalesce(json_agg(json_build_object('relation', '*', 'body', p.prosrc)), '[]')
      FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid
-    WHERE e.evtenabled <> 'D' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_event_trigger'::regclass AND d.objid = e.oid AND d.deptype = 'e')) AS events,
+    WHERE e.evtenabled <> 'D' AND p.pronamespace <> coalesce(to_regnamespace('${TRACKING_SCHEMA}')::oid, 0::oid)
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_event_trigger'::regclass AND d.objid = e.oid AND d.deptype = 'e')) AS events,
   -- A leaf partition named by a statement holds rows of its root; an inheritance parent's
   -- statements reach its children's rows.
   (SELECT coalesce(json_agg(json_build_object('parent', pn.nspname || '.' || p.relname, 'child', cn.nspname || '.' || c.relname,
