@@ -102,7 +102,7 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
     if (seeded < total && options.seedRows > 0) {
       const n = (k: number) => k.toLocaleString('en-US');
       note =
-        `Seeded ${seeded === 1 ? 'the 1 table' : `the ${n(seeded)} tables`} the new migrations reach${parents ? ` (with ${n(parents)} foreign-key parent${parents === 1 ? '' : 's'})` : ''} of ${n(total)}; ` +
+        `Seeded ${n(seeded)} of ${n(total)} tables: the ${n(seeded - parents)} the new migrations reach${parents ? ` and ${n(parents)} foreign-key parent${parents === 1 ? '' : 's'} of theirs` : ''}; ` +
         `the others stay empty, since no new migration can change their rows.`;
     }
   }
