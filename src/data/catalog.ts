@@ -100,7 +100,7 @@ SELECT coalesce(json_agg(t ORDER BY t.schema, t.name), '[]') FROM (
         'oid', pt.relid::int8, 'constraint', pg_get_partition_constraintdef(pt.relid)) ORDER BY pt.relid), '[]')
       FROM pg_partition_tree(c.oid) pt WHERE c.relkind = 'p' AND pt.isleaf) AS leaves
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition /*filter*/
     AND n.nspname NOT IN ('pg_catalog', 'information_schema', '${TRACKING_SCHEMA}') AND n.nspname NOT LIKE 'pg\\_%'
     AND NOT EXISTS (SELECT 1 FROM pg_depend e
                     WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
@@ -135,6 +135,19 @@ export async function readCatalog(client: pg.ClientBase): Promise<Catalog> {
 /** Reads tables only: fingerprinting needs no type details. */
 export async function readTables(client: pg.ClientBase): Promise<TableInfo[]> {
   return firstValue(await client.query(TABLES_SQL)) as TableInfo[];
+}
+
+/**
+ * Reads the tables named in `only` (`schema.table`) and, when `orNotIn` is given, every table
+ * not named there too (tables created since a list was taken): what a data check needs when it
+ * knows which tables a migration can reach, at a cost that follows them, not the schema.
+ */
+export async function readTablesNamed(client: pg.ClientBase, only: readonly string[], orNotIn?: readonly string[]): Promise<TableInfo[]> {
+  const sql = TABLES_SQL.replace(
+    '/*filter*/',
+    `AND (n.nspname || '.' || c.relname = ANY($1::text[]) OR ($2::text[] IS NOT NULL AND NOT (n.nspname || '.' || c.relname = ANY($2::text[]))))`,
+  );
+  return firstValue(await client.query(sql, [only, orNotIn ?? null])) as TableInfo[];
 }
 
 function firstValue(result: pg.QueryResult): unknown {

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { ConfigError } from '../errors.js';
 import type { Migration } from '../formats/types.js';
 import type { Problem, SeededTable } from '../result/types.js';
-import { isExcluded, readTables } from './catalog.js';
+import { isExcluded, readTables, readTablesNamed } from './catalog.js';
 import { dataLossProblems } from './data-loss.js';
 import { readTriggerSources, triggerWrittenValues } from './trigger-written.js';
 import { defaultSpec, fingerprintTables } from './fingerprint.js';
@@ -16,6 +16,9 @@ import type { FingerprintSpec, Fingerprints, TableFingerprint } from './fingerpr
 import { probeTables } from './probe.js';
 import { planRepair, type SeedRepair } from './repair.js';
 import { countRows, seedTables } from './seed.js';
+import { migrationReferences } from './references.js';
+import { readScopeCatalog } from './scope-catalog.js';
+import { seedScope } from './seed-scope.js';
 import type { ScriptFailure } from '../result/outcome.js';
 
 export type { Fingerprints, TableFingerprint, FingerprintDetail } from './fingerprint.js';
@@ -27,12 +30,19 @@ export interface DataGuardOptions {
   seedFile?: string;
   /** Qualified names (`schema.table`) of tool bookkeeping tables: never seeded nor compared. */
   excludeTables: string[];
+  /**
+   * The migrations being verified: only the tables their SQL can reach (and those tables'
+   * foreign-key parents) are seeded (seed-scope.ts). Every table when absent.
+   */
+  fresh?: readonly Migration[];
+  /** A line for the debug log (why the scope is what it is). */
+  debug?: (line: string) => void;
 }
 
 export interface DataGuard {
   /** After the baseline is built: run seed file and/or synthetic rows into every table. */
   afterBaseline(client: pg.ClientBase): Promise<SeededTable[]>;
-  /** Before a migration's up: fingerprint every table. */
+  /** Before a migration's up: fingerprint every table the new migrations can write (every table without a scope). */
   beforeUp(client: pg.ClientBase, migration: Migration): Promise<Fingerprints>;
   /** After the down: compare with beforeUp's fingerprints → data-loss problems (warning if the migration has markers['down-loses-data']). */
   afterDown(client: pg.ClientBase, migration: Migration, before: Fingerprints): Promise<Problem[]>;
@@ -44,6 +54,8 @@ export interface DataGuard {
   reseed(client: pg.ClientBase, rows?: number): Promise<SeededTable[]>;
   /** The reshaping of seeded rows a failing up asks for (see repair.ts), not yet run. */
   planRepair(client: pg.ClientBase, failure: ScriptFailure): Promise<SeedRepair | undefined>;
+  /** A note for the run when seeding left tables out (after afterBaseline), else undefined. */
+  scopeNote(): string | undefined;
 }
 
 /**
@@ -58,11 +70,50 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
   // fingerprint of each table, and each migration's probes from before its up.
   const lastFull = new Map<string, { probe: string; fingerprint: TableFingerprint }>();
   const probesBefore = new Map<string, Map<string, string>>();
+  // Tables to seed (`schema.table`), decided once from the baseline (a journal replay of the
+  // baseline data seeds the same ones); undefined: every table.
+  let scope: Set<string> | undefined;
+  // The baseline's tables: any other table was created by a new migration, and is seeded once it
+  // exists (afterReup, and reseed after a failed up), as without a scope.
+  let baselineTables = new Set<string>();
+  // Of those, the tables the new migrations can write (the rest are parents, seeded for their
+  // rows): the only baseline tables whose rows a step can change, so the only ones fingerprinted.
+  let reach: Set<string> | undefined;
+  let scopeDecided = false;
+  let note: string | undefined;
+  const inScope = () => (scope ? { include: (name: string) => scope!.has(name) || !baselineTables.has(name) } : {});
+
+  async function decideScope(client: pg.ClientBase): Promise<void> {
+    if (scopeDecided || !options.fresh) return;
+    scopeDecided = true;
+    const catalog = await readScopeCatalog(client);
+    baselineTables = new Set(catalog.tables.map((t) => t.display));
+    const decided = seedScope(await migrationReferences(options.fresh), catalog);
+    const total = catalog.tables.filter((t) => !isExcluded(t, exclude)).length;
+    if (decided.all) {
+      options.debug?.(`seeding every table: ${decided.why}`);
+      return;
+    }
+    scope = decided.tables;
+    reach = decided.reached;
+    const seeded = catalog.tables.filter((t) => scope!.has(t.display) && !isExcluded(t, exclude)).length;
+    const parents = catalog.tables.filter((t) => scope!.has(t.display) && !decided.reached.has(t.display) && !isExcluded(t, exclude)).length;
+    options.debug?.(`seeding ${seeded} of ${total} tables: ${[...decided.reached].sort().join(', ') || 'none'} reached by the new migrations${parents ? `, ${parents} foreign-key parent${parents === 1 ? '' : 's'}` : ''}`);
+    if (seeded < total && options.seedRows > 0) {
+      const n = (k: number) => k.toLocaleString('en-US');
+      note =
+        `Seeded ${n(seeded)} of ${n(total)} tables: the ${n(seeded - parents)} the new migrations reach${parents ? ` and ${n(parents)} foreign-key parent${parents === 1 ? '' : 's'} of theirs` : ''}; ` +
+        `the others stay empty, since no new migration can change their rows.`;
+    }
+  }
 
   return {
+    scopeNote: () => note,
+
     async afterBaseline(client) {
       if (options.seedFile) await runSeedFile(client, options.seedFile);
-      if (options.seedRows > 0) return seedTables(client, { rows: options.seedRows, exclude });
+      await decideScope(client);
+      if (options.seedRows > 0) return seedTables(client, { rows: options.seedRows, exclude, ...inScope() });
       if (!options.seedFile) return [];
       const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
       const counts = await countRows(client, tables);
@@ -70,8 +121,13 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
     },
 
     async beforeUp(client, migration) {
-      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
-      tablesBefore.set(migration.id, new Set(tables.map((t) => t.display)));
+      // Scoped: the baseline tables the new migrations reach, and every table created since (by
+      // them). The others hold what they held after the baseline whatever a step does.
+      const read = reach ? await readTablesNamed(client, [...reach], [...baselineTables]) : await readTables(client);
+      const tables = read.filter((t) => !isExcluded(t, exclude));
+      const existing = new Set(tables.map((t) => t.display));
+      if (reach) for (const d of baselineTables) if (!reach.has(d)) existing.add(d);
+      tablesBefore.set(migration.id, existing);
       const probes = await probeTables(client, tables);
       probesBefore.set(migration.id, probes);
       const stale = tables.filter((t) => {
@@ -90,7 +146,7 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
     },
 
     async afterDown(client, migration, before) {
-      const tables = new Map((await readTables(client)).map((t) => [t.display, t]));
+      const tables = new Map((await readTablesNamed(client, [...before.keys()])).map((t) => [t.display, t]));
       const specs: FingerprintSpec[] = [];
       for (const [name, was] of before) {
         const table = tables.get(name);
@@ -139,7 +195,7 @@ export function createDataGuard(options: DataGuardOptions): DataGuard {
       const n = rows ?? options.seedRows;
       // A smaller count than the run's is the seeded-rows policy's well-formed rows: values
       // that do not coincide across tables, as real data need not.
-      return n > 0 ? seedTables(client, { rows: n, exclude, ...(rows !== undefined && rows < options.seedRows ? { distinctAcrossTables: true } : {}) }) : [];
+      return n > 0 ? seedTables(client, { rows: n, exclude, ...inScope(), ...(rows !== undefined && rows < options.seedRows ? { distinctAcrossTables: true } : {}) }) : [];
     },
 
     planRepair(client, failure) {

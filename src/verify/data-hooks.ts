@@ -6,12 +6,16 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { createDataGuard } from '../data/guard.js';
-import type { MigrationFormat } from '../formats/types.js';
+import type { Migration, MigrationFormat } from '../formats/types.js';
 import type { VerifyOptions } from '../options.js';
 import { decodeFile } from '../plan/read-files.js';
 import type { DataHooks } from './hooks.js';
 
-export function createDataHooks(options: VerifyOptions, format: MigrationFormat, cwd: string): DataHooks {
+/**
+ * `fresh`: the migrations to verify; seeding covers only the tables they reach. `debug`: where
+ * the seeding scope explains itself.
+ */
+export function createDataHooks(options: VerifyOptions, format: MigrationFormat, cwd: string, fresh?: readonly Migration[], debug?: (line: string) => void): DataHooks {
   let seedFile: string | undefined;
   if (options.seedFile) {
     seedFile = isAbsolute(options.seedFile) ? options.seedFile : resolve(cwd, options.seedFile);
@@ -25,5 +29,5 @@ export function createDataHooks(options: VerifyOptions, format: MigrationFormat,
     // The same checks as migration files: size, binary, UTF-8.
     decodeFile(bytes, `seed file '${options.seedFile}'`);
   }
-  return createDataGuard({ seedRows: options.seedRows, seedFile, excludeTables: format.bookkeepingTables ?? [] }) as DataHooks;
+  return createDataGuard({ seedRows: options.seedRows, seedFile, excludeTables: format.bookkeepingTables ?? [], ...(fresh ? { fresh } : {}), ...(debug ? { debug } : {}) }) as DataHooks;
 }

@@ -16,4 +16,6 @@ export interface DataHooks<F = unknown> {
   emptyTables(client: pg.ClientBase): Promise<void>;
   reseed(client: pg.ClientBase, rows?: number): Promise<SeededTable[]>;
   planRepair(client: pg.ClientBase, failure: ScriptFailure): Promise<{ valueClass: string; sql: string } | undefined>;
+  /** A note for the run when seeding left tables out (known after afterBaseline). */
+  scopeNote?(): string | undefined;
 }

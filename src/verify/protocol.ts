@@ -164,6 +164,8 @@ class Protocol {
     if (input.data) {
       const data = input.data;
       out.seeded.push(...(await this.loadBaselineData(data)));
+      const scoped = data.scopeNote?.();
+      if (scoped) out.notes.push(scoped);
       this.journal.record({ label: 'baseline data', run: () => this.inspector.useFresh((c) => data.afterBaseline(c)).then(() => undefined) });
     }
     // After the data: a seed file may create objects (another project's tables), which are the

@@ -42,7 +42,7 @@ export async function runVerification(options: VerifyOptions, deps: EngineDeps):
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration${plan.fresh.length === 1 ? '' : 's'} in ${options.migrationsDir}` +
       (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : ''),
   );
-  const data = createDataHooks(options, plan.format, resolve(options.cwd));
+  const data = createDataHooks(options, plan.format, resolve(options.cwd), plan.fresh, (line) => logger.debug(line));
   if (plan.fresh.length === 0) {
     // A pull request that adds no migration: nothing to replay, so no server and no baseline build
     // (the plan's own problems, such as an edited merged migration, still count).
