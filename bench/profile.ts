@@ -4,11 +4,14 @@
  * connect, …). Not part of `npm run bench`; used to decide what to optimise.
  *
  *   node --import ./scripts/ts-register.mjs bench/profile.ts [migrations=60] [seed-rows=1000]
+ *   node --import ./scripts/ts-register.mjs bench/profile.ts flat [tables=1000] [seed-rows=1000]
+ *     (figure 7's PR: 10 new migrations at --base main on a baseline of that many tables)
  */
 import pg from 'pg';
 import { startServer } from '../src/postgres/select.js';
 import { generateHistory } from './history.js';
-import { writeProject } from './project.js';
+import { writeGitProject, writeProject } from './project.js';
+import { flatBaseline, flatPr } from './figure-flat.js';
 import { verifyProject } from './context.js';
 
 const totals = new Map<string, { n: number; ms: number }>();
@@ -22,7 +25,7 @@ function add(key: string, ms: number): void {
 function kind(text: string): string {
   if (text.includes('rollback_verify.saved')) return text.includes('string_agg(\n  concat(kind') ? 'schema fingerprint' : 'schema snapshot';
   if (text.startsWith('SET LOCAL jit')) return text.includes('xmin') ? 'data change probe' : 'data fingerprint';
-  if (/^\s*(CREATE|ALTER|DROP|COMMENT|BEGIN|COMMIT)/.test(text)) return 'migration sql';
+  if (/^\s*(CREATE|ALTER|DROP|COMMENT|BEGIN|COMMIT)/.test(text)) return text.length > 2000 ? 'migration sql (long scripts: the baseline)' : 'migration sql';
   if (/^SAVEPOINT rv_try; INSERT/.test(text)) return 'seeding inserts';
   return text.slice(0, 50).replace(/\s+/g, ' ');
 }
@@ -43,13 +46,15 @@ proto.connect = function (this: unknown, ...args: unknown[]) {
   return (connect.apply(this, args) as Promise<unknown>).finally(() => add('connect', performance.now() - started));
 };
 
-const count = Number(process.argv[2] ?? 60);
-const seedRows = Number(process.argv[3] ?? 1000);
+const flat = process.argv[2] === 'flat';
+const args = flat ? process.argv.slice(3) : process.argv.slice(2);
+const count = Number(args[0] ?? (flat ? 1000 : 60));
+const seedRows = Number(args[1] ?? 1000);
 const server = await startServer({ provider: 'embedded' });
-const project = writeProject(generateHistory(count), 'golang-migrate');
+const project = flat ? writeGitProject(flatBaseline(count), flatPr()) : writeProject(generateHistory(count), 'golang-migrate');
 try {
-  const { ms } = await verifyProject(server, project.root, project.dir, { seedRows });
-  console.log(`${count} migrations, seed rows ${seedRows}: ${Math.round(ms)} ms in all\n     ms     n  kind`);
+  const { ms } = await verifyProject(server, project.root, project.dir, { seedRows, ...(flat ? { base: 'main' } : {}) });
+  console.log(`${flat ? `flat PR on ${count} tables` : `${count} migrations`}, seed rows ${seedRows}: ${Math.round(ms)} ms in all\n     ms     n  kind`);
   for (const [k, v] of [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
     console.log(`${String(Math.round(v.ms)).padStart(7)} ${String(v.n).padStart(5)}  ${k}`);
   }
