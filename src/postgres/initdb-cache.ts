@@ -1,0 +1,158 @@
+/**
+ * A cache of initdb'd data directories, so a run's server start copies a finished cluster instead
+ * of running initdb (most of a start's cost). One entry per set of binaries (real path, size,
+ * mtime), initdb arguments, server OS user and LAYOUT_VERSION:
+ *   <cache>/initdb/<key>/data   the cluster as initdb left it (cleanly shut down, never started)
+ *   <cache>/initdb/<key>/ok     written last: an entry without it (or without PG_VERSION) is partial
+ * An entry holds no secret: clusters are initdb'd with trust for the Unix socket only (a run's
+ * socket lives in its private 0700 dir) and scram-sha-256 over TCP with no password set; each run
+ * sets its own random password after start.
+ *
+ * Entries are published atomically: a copy goes to a temp dir beside them and is renamed into
+ * place; a concurrent run that loses the rename uses the winner's. The cache is kept on purpose
+ * (it is what makes the next start fast); every failure here is logged at debug level and the
+ * caller falls back to a plain initdb: the cache never fails a run.
+ */
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../logger.js';
+import type { RunAs } from './reach.js';
+import type { ClusterBinaries } from './types.js';
+
+/** Bump when what goes into an entry changes (initdb arguments are part of the key already). */
+export const LAYOUT_VERSION = 1;
+
+/** What the start did with the cache: copied an entry, made one, or went without. */
+export type InitdbCacheUse = 'hit' | 'miss' | 'off';
+
+/**
+ * The cache's root for this environment: ROLLBACK_VERIFY_CACHE_DIR when set, else the runner's
+ * tool cache (GitHub runners), else the user's cache dir. Entries go to `<root>/initdb/<key>`.
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ROLLBACK_VERIFY_CACHE_DIR) return env.ROLLBACK_VERIFY_CACHE_DIR;
+  if (env.RUNNER_TOOL_CACHE) return join(env.RUNNER_TOOL_CACHE, 'rollback-verify');
+  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir() || tmpdir(), '.cache');
+  return join(base, 'rollback-verify');
+}
+
+/** The entry's name: changes whenever the binaries, the initdb arguments or the server user do. */
+export function cacheKey(binaries: ClusterBinaries, initdbArgs: string[], ids: RunAs): string {
+  const fingerprint = [binaries.initdb, binaries.postgres].map((bin) => {
+    const real = realpathSync(bin);
+    const st = statSync(real);
+    return { real, size: st.size, mtime: st.mtimeMs };
+  });
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ layout: LAYOUT_VERSION, fingerprint, initdbArgs, uid: ids.uid ?? null }))
+    .digest('hex');
+  return hash.slice(0, 24);
+}
+
+/** A finished entry's data dir, or undefined when the entry is missing or partial. */
+export function entryData(entry: string): string | undefined {
+  const data = join(entry, 'data');
+  const ok = ['ok', 'data/PG_VERSION', 'data/global/pg_control', 'data/base'].every((p) => existsSync(join(entry, p)));
+  return ok ? data : undefined;
+}
+
+/**
+ * Copies a data dir, keeping modes and (as root) owners: `cp -a` (out of process, reflinks where
+ * the file system has them), else Node's cpSync with the owner set afterwards.
+ */
+export async function copyDataDir(from: string, to: string, ids: RunAs): Promise<void> {
+  const viaCp = await new Promise<boolean>((resolve) => {
+    const child = spawn('cp', process.platform === 'linux' ? ['-a', '--reflink=auto', from, to] : ['-a', from, to], { stdio: 'ignore' });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
+  if (viaCp) return;
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true, preserveTimestamps: true });
+  if (ids.uid !== undefined) chownTree(to, ids);
+}
+
+function chownTree(path: string, ids: RunAs): void {
+  chownSync(path, ids.uid!, ids.gid!);
+  if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name), ids);
+}
+
+/** Temp dirs of runs that died mid-publish (SIGKILL) are swept once they are this old. */
+const STALE_MS = 10 * 60_000;
+
+/**
+ * The cache for one kind of cluster: `lookup` says where a finished entry is (a copy source),
+ * `publish` stores a freshly initdb'd, never started data dir as the entry.
+ */
+export class InitdbCache {
+  readonly entry: string;
+  private readonly dir: string;
+
+  constructor(root: string, key: string, private readonly logger?: Logger) {
+    this.dir = join(root, 'initdb');
+    this.entry = join(this.dir, key);
+  }
+
+  /** The entry's data dir when it is finished; a partial entry is moved aside (and rebuilt by the caller). */
+  lookup(): string | undefined {
+    const data = entryData(this.entry);
+    if (data) return data;
+    if (existsSync(this.entry)) {
+      this.logger?.debug(`initdb cache: ${this.entry} is partial, rebuilding it`);
+      this.discard(this.entry);
+    }
+    return undefined;
+  }
+
+  /**
+   * Stores a copy of `dataDir` as the entry: copy into a temp dir beside it, mark it finished,
+   * rename. Losing the rename to a concurrent run is fine (its entry is as good as ours).
+   */
+  async publish(dataDir: string, ids: RunAs, onTemp: (dir: string | undefined) => void): Promise<void> {
+    mkdirSync(this.dir, { recursive: true });
+    this.sweep();
+    const tmp = mkdtempSync(join(this.dir, `.tmp-${randomBytes(3).toString('hex')}-`));
+    onTemp(tmp);
+    try {
+      await copyDataDir(dataDir, join(tmp, 'data'), ids);
+      writeFileSync(join(tmp, 'ok'), `layout ${LAYOUT_VERSION}\n`);
+      try {
+        renameSync(tmp, this.entry);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if ((code !== 'EEXIST' && code !== 'ENOTEMPTY') || !entryData(this.entry)) throw err;
+        this.logger?.debug(`initdb cache: a concurrent run stored ${this.entry} first; keeping its entry`);
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+      onTemp(undefined);
+    }
+  }
+
+  /** Moves a bad entry out of the way first (atomic), so no run copies from it while it is removed. */
+  private discard(path: string): void {
+    const aside = join(this.dir, `.stale-${randomBytes(6).toString('hex')}`);
+    try {
+      renameSync(path, aside);
+    } catch {
+      return; // a concurrent run moved it already
+    }
+    rmSync(aside, { recursive: true, force: true });
+  }
+
+  /** Removes temp and stale dirs left by runs that were killed while publishing. */
+  private sweep(): void {
+    for (const name of readdirSync(this.dir)) {
+      if (!name.startsWith('.tmp-') && !name.startsWith('.stale-')) continue;
+      const path = join(this.dir, name);
+      try {
+        if (Date.now() - lstatSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+}
