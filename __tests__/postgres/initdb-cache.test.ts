@@ -5,7 +5,7 @@
  * plain initdb; the stored cluster holds no password and each run's password is its own; a run's
  * copy is gone once it stops.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { requireEmbeddedBinaries } from '../../src/postgres/embedded.js';
@@ -130,6 +130,25 @@ test('a partial entry (no PG_VERSION, or never finished) is rebuilt', async () =
   await again.stop();
   expect(existsSync(join(dir, 'ok'))).toBe(true);
   expect((await cluster(tmp, cacheDir).then(async (s) => (await s.stop(), s))).initdbCache).toBe('hit');
+  await expectNoLeftovers({ tempDir: tmp });
+});
+
+test('a stored cluster that does not start (damaged after it was stored) is rebuilt, the run goes on', async () => {
+  const tmp = caseTempDir();
+  const cacheDir = join(caseTempDir('rv-cache-'), 'cache');
+  await (await cluster(tmp, cacheDir)).stop();
+  const [entry] = entries(cacheDir);
+  const control = join(cacheDir, 'initdb', entry!, 'data', 'global', 'pg_control');
+  // Present (the entry looks finished) but empty: postgres cannot read its control file.
+  truncateSync(control, 0);
+  const debug: string[] = [];
+  const server = await cluster(tmp, cacheDir, debug);
+  expect(server.initdbCache).toBe('miss');
+  expect(debug).toContainEqual(expect.stringMatching(/^initdb cache: a copy of .* did not start .*; rebuilding it$/));
+  expect(await selectOne(server.adminUrl)).toBe(1);
+  await server.stop();
+  expect(statSync(control).size).toBeGreaterThan(0);
+  expect(entries(cacheDir)).toEqual([entry]);
   await expectNoLeftovers({ tempDir: tmp });
 });
 

@@ -102,7 +102,7 @@ export class InitdbCache {
     if (data) return data;
     if (existsSync(this.entry)) {
       this.logger?.debug(`initdb cache: ${this.entry} is partial, rebuilding it`);
-      this.discard(this.entry);
+      this.discard();
     }
     return undefined;
   }
@@ -132,11 +132,11 @@ export class InitdbCache {
     }
   }
 
-  /** Moves a bad entry out of the way first (atomic), so no run copies from it while it is removed. */
-  private discard(path: string): void {
+  /** Removes a bad entry: moved out of the way first (atomic), so no run copies from it meanwhile. */
+  discard(): void {
     const aside = join(this.dir, `.stale-${randomBytes(6).toString('hex')}`);
     try {
-      renameSync(path, aside);
+      renameSync(this.entry, aside);
     } catch {
       return; // a concurrent run moved it already
     }

@@ -148,7 +148,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     const dataDir = join(root, 'data');
     if (ids.uid !== undefined) chownSync(root, ids.uid, ids.gid!);
     const binaries = reachableBinaries(opts.binaries, root, ids, opts.logger);
-    const initdbCache = await prepareDataDir(opts, binaries, dataDir, ids, (dir) => (publishing = dir));
+    let initdbCache = await prepareDataDir(opts, binaries, dataDir, ids, (dir) => (publishing = dir));
 
     const password = randomBytes(18).toString('base64url');
     registerSecret(password);
@@ -167,13 +167,20 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
           version: started.version,
           description: opts.description,
           stop: stopNow,
-          initdbCache,
+          initdbCache: initdbCache.use,
         };
       }
       lastError = started.error;
       // A port taken between our probe and postgres' bind is retried with a new port. With
       // log_min_messages=FATAL the bind error itself is not printed, only its FATAL consequence.
-      if (!/could not (bind|create listen|create any TCP\/IP sockets)|Address already in use/i.test(lastError)) break;
+      if (/could not (bind|create listen|create any TCP\/IP sockets)|Address already in use/i.test(lastError)) continue;
+      if (initdbCache.use !== 'hit') break;
+      // A copied cluster that does not start (an entry damaged after it was stored, e.g. by a
+      // crash: entries are not fsynced): drop the entry, start over from initdb, once.
+      opts.logger?.debug(`initdb cache: a copy of ${initdbCache.cache!.entry} did not start (${firstLines(lastError)}); rebuilding it`);
+      initdbCache.cache!.discard();
+      rmSync(dataDir, { recursive: true, force: true });
+      initdbCache = await prepareDataDir(opts, binaries, dataDir, ids, (dir) => (publishing = dir));
     }
     throw new EnvironmentError(`PostgreSQL did not start (${opts.description}): ${firstLines(lastError)}`);
   } catch (err) {
@@ -193,7 +200,7 @@ async function prepareDataDir(
   dataDir: string,
   ids: RunAs,
   onPublishing: (dir: string | undefined) => void,
-): Promise<InitdbCacheUse> {
+): Promise<{ use: InitdbCacheUse; cache?: InitdbCache }> {
   const debug = (m: string) => opts.logger?.debug(`initdb cache: ${m}`);
   let cache: InitdbCache | undefined;
   try {
@@ -204,7 +211,7 @@ async function prepareDataDir(
       try {
         await copyDataDir(cached, dataDir, ids);
         debug(`hit, copied ${cached}`);
-        return 'hit';
+        return { use: 'hit', cache };
       } catch (err) {
         // A full temp dir, say: initdb below says so in its own words if it fails too.
         debug(`cannot copy ${cached} (${describe(err)}); running initdb`);
@@ -221,14 +228,14 @@ async function prepareDataDir(
   } catch (err) {
     throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String((err as Error).message))}`);
   }
-  if (!cache) return 'off';
+  if (!cache) return { use: 'off' };
   try {
     await cache.publish(dataDir, ids, onPublishing);
     debug(`miss, stored ${cache.entry}`);
-    return 'miss';
+    return { use: 'miss', cache };
   } catch (err) {
     debug(`off, cannot store ${cache.entry} (${describe(err)})`);
-    return 'off';
+    return { use: 'off' };
   }
 }
 
