@@ -5,11 +5,11 @@
  * plain initdb; the stored cluster holds no password and each run's password is its own; a run's
  * copy is gone once it stops.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { requireEmbeddedBinaries } from '../../src/postgres/embedded.js';
-import { defaultCacheDir } from '../../src/postgres/initdb-cache.js';
+import { copyDataDir, defaultCacheDir } from '../../src/postgres/initdb-cache.js';
 import { startLocalCluster, type LocalCluster } from '../../src/postgres/local-cluster.js';
 import { caseTempDir, expectNoLeftovers } from '../helpers/leftovers.js';
 
@@ -199,6 +199,23 @@ test('no password in the cache; each run has its own; trust only over the privat
   expect(existsSync(runDir(a))).toBe(false);
   expect(existsSync(runDir(b))).toBe(false);
   await expectNoLeftovers({ tempDir: tmp });
+});
+
+test('a copy of a stored cluster is exact: every file, mode, owner and byte', async () => {
+  const tmp = caseTempDir();
+  const cacheDir = join(caseTempDir('rv-cache-'), 'cache');
+  await (await cluster(tmp, cacheDir)).stop();
+  const data = join(cacheDir, 'initdb', entries(cacheDir)[0]!, 'data');
+  const copy = join(caseTempDir('rv-copy-'), 'data');
+  await copyDataDir(data, copy, {});
+  const tree = (root: string) =>
+    [root, ...readdirSync(root, { recursive: true }).map((p) => join(root, String(p)))].sort().map((p) => {
+      const st = lstatSync(p);
+      return [p.slice(root.length), st.mode, st.uid, st.gid, st.isFile() ? readFileSync(p).toString('base64') : ''];
+    });
+  const original = tree(data);
+  expect(original.length).toBeGreaterThan(500);
+  expect(tree(copy)).toEqual(original);
 });
 
 test('the cache dir: ROLLBACK_VERIFY_CACHE_DIR, else the runner tool cache, else the user cache dir', () => {
