@@ -5,7 +5,7 @@
  * plain initdb; the stored cluster holds no password and each run's password is its own; a run's
  * copy is gone once it stops.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { requireEmbeddedBinaries } from '../../src/postgres/embedded.js';
@@ -149,6 +149,31 @@ test('a stored cluster that does not start (damaged after it was stored) is rebu
   await server.stop();
   expect(statSync(control).size).toBeGreaterThan(0);
   expect(entries(cacheDir)).toEqual([entry]);
+  await expectNoLeftovers({ tempDir: tmp });
+});
+
+test('storing an entry prunes entries of other binaries unused for 30 days; a hit marks its entry used', async () => {
+  const tmp = caseTempDir();
+  const cacheDir = join(caseTempDir('rv-cache-'), 'cache');
+  const dir = join(cacheDir, 'initdb');
+  const old = Date.now() / 1000 - 40 * 86_400;
+  const recent = Date.now() / 1000 - 3 * 86_400;
+  for (const [name, time] of [['old-build', old], ['recent-build', recent]] as const) {
+    mkdirSync(join(dir, name, 'data'), { recursive: true });
+    writeFileSync(join(dir, name, 'ok'), 'layout 1\n');
+    utimesSync(join(dir, name, 'ok'), time, time);
+  }
+  await (await cluster(tmp, cacheDir)).stop();
+  const list = entries(cacheDir);
+  expect(list).toHaveLength(2);
+  expect(list).toContain('recent-build');
+  const ours = list.find((n) => n !== 'recent-build')!;
+
+  utimesSync(join(dir, ours, 'ok'), old, old);
+  const hit = await cluster(tmp, cacheDir);
+  expect(hit.initdbCache).toBe('hit');
+  await hit.stop();
+  expect(Date.now() - statSync(join(dir, ours, 'ok')).mtimeMs).toBeLessThan(86_400_000);
   await expectNoLeftovers({ tempDir: tmp });
 });
 

@@ -10,12 +10,13 @@
  *
  * Entries are published atomically: a copy goes to a temp dir beside them and is renamed into
  * place; a concurrent run that loses the rename uses the winner's. The cache is kept on purpose
- * (it is what makes the next start fast); every failure here is logged at debug level and the
+ * (it is what makes the next start fast; entries unused for UNUSED_DAYS are pruned when another
+ * is stored); every failure here is logged at debug level and the
  * caller falls back to a plain initdb: the cache never fails a run.
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
@@ -108,6 +109,9 @@ function chownTree(path: string, ids: RunAs): void {
   if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name), ids);
 }
 
+/** Entries of other binaries not used for this long are removed when a new entry is stored. */
+export const UNUSED_DAYS = 30;
+
 /** Temp dirs of runs that died mid-publish (SIGKILL) are swept once they are this old. */
 const STALE_MS = 10 * 60_000;
 
@@ -127,7 +131,16 @@ export class InitdbCache {
   /** The entry's data dir when it is finished; a partial entry is moved aside (and rebuilt by the caller). */
   lookup(): string | undefined {
     const data = entryData(this.entry);
-    if (data) return data;
+    if (data) {
+      // Marks the entry as in use, so pruning (below) keeps it.
+      try {
+        const now = new Date();
+        utimesSync(join(this.entry, 'ok'), now, now);
+      } catch {
+        // A read-only cache still serves copies.
+      }
+      return data;
+    }
     if (existsSync(this.entry)) {
       this.logger?.debug(`initdb cache: ${this.entry} is partial, rebuilding it`);
       this.discard();
@@ -142,6 +155,7 @@ export class InitdbCache {
   async publish(dataDir: string, ids: RunAs, onTemp: (dir: string | undefined) => void): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
     this.sweep();
+    this.prune();
     const tmp = mkdtempSync(join(this.dir, `.tmp-${randomBytes(3).toString('hex')}-`));
     onTemp(tmp);
     try {
@@ -169,6 +183,24 @@ export class InitdbCache {
       return; // a concurrent run moved it already
     }
     rmSync(aside, { recursive: true, force: true });
+  }
+
+  /**
+   * Removes other entries unused for UNUSED_DAYS (binaries that were upgraded or removed), so the
+   * cache does not grow with every PostgreSQL build a machine ever had. Runs only when storing a
+   * new entry, which is when an upgrade shows.
+   */
+  private prune(): void {
+    for (const name of readdirSync(this.dir)) {
+      const entry = join(this.dir, name);
+      if (name.startsWith('.') || entry === this.entry) continue;
+      try {
+        const used = existsSync(join(entry, 'ok')) ? statSync(join(entry, 'ok')).mtimeMs : statSync(entry).mtimeMs;
+        if (Date.now() - used > UNUSED_DAYS * 86_400_000) new InitdbCache(join(this.dir, '..'), name, this.logger).discard();
+      } catch {
+        // Gone already.
+      }
+    }
   }
 
   /** Removes temp and stale dirs left by runs that were killed while publishing. */
