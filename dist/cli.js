@@ -1212,7 +1212,7 @@ var require_utils2 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes: randomBytes7,
+      randomBytes: randomBytes8,
       deriveKey,
       sha256: sha2562,
       hashByName,
@@ -1222,7 +1222,7 @@ var require_utils2 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes7(length) {
+    function randomBytes8(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -2657,7 +2657,7 @@ var require_serializer = __commonJS({
       68
       /* code.describe */
     );
-    var describe3 = (msg) => {
+    var describe4 = (msg) => {
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
@@ -2700,7 +2700,7 @@ var require_serializer = __commonJS({
       parse: parse10,
       bind,
       execute,
-      describe: describe3,
+      describe: describe4,
       close,
       flush: () => flushBuffer,
       sync: () => syncBuffer,
@@ -4975,18 +4975,18 @@ var require_client2 = __commonJS({
       this._queryable = true;
       this.pipeline = Boolean(config.pipeline);
       this._pipelineInFlight = false;
-      const cp = this.connectionParameters = new ConnectionParameters(config);
-      if (config.nativeConnectionString) cp.nativeConnectionString = config.nativeConnectionString;
-      this.user = cp.user;
+      const cp2 = this.connectionParameters = new ConnectionParameters(config);
+      if (config.nativeConnectionString) cp2.nativeConnectionString = config.nativeConnectionString;
+      this.user = cp2.user;
       Object.defineProperty(this, "password", {
         configurable: true,
         enumerable: false,
         writable: true,
-        value: cp.password
+        value: cp2.password
       });
-      this.database = cp.database;
-      this.host = cp.host;
-      this.port = cp.port;
+      this.database = cp2.database;
+      this.host = cp2.host;
+      this.port = cp2.port;
       this.namedQueries = {};
     };
     Client2.Query = NativeQuery;
@@ -8009,8 +8009,8 @@ var require_wasm = __commonJS({
       const lines = [];
       const red = color ? "\x1B[31m" : "";
       const yellow = color ? "\x1B[33m" : "";
-      const reset = color ? "\x1B[0m" : "";
-      lines.push(`${red}Error: ${error.message}${reset}`);
+      const reset2 = color ? "\x1B[0m" : "";
+      lines.push(`${red}Error: ${error.message}${reset2}`);
       if (error.sqlDetails) {
         const { cursorPosition, fileName, functionName, lineNumber } = error.sqlDetails;
         if (cursorPosition !== void 0 && cursorPosition >= 0) {
@@ -8036,7 +8036,7 @@ var require_wasm = __commonJS({
             adjustedPosition = cursorPosition - start2 + (start2 > 0 ? 3 : 0);
           }
           lines.push(displayQuery);
-          lines.push(" ".repeat(adjustedPosition) + `${yellow}^${reset}`);
+          lines.push(" ".repeat(adjustedPosition) + `${yellow}^${reset2}`);
         }
       } else if (showQuery) {
         let displayQuery = query;
@@ -16098,12 +16098,12 @@ function majorOfVersion(version) {
 }
 
 // src/postgres/local-cluster.ts
-import { spawn as spawn7, execFileSync as execFileSync2 } from "node:child_process";
-import { randomBytes as randomBytes3 } from "node:crypto";
-import { chownSync, mkdtempSync as mkdtempSync2, rmSync as rmSync3, writeFileSync as writeFileSync2, existsSync as existsSync6 } from "node:fs";
+import { spawn as spawn8, execFileSync as execFileSync2 } from "node:child_process";
+import { randomBytes as randomBytes4 } from "node:crypto";
+import { chownSync as chownSync2, mkdtempSync as mkdtempSync3, readFileSync as readFileSync5, rmSync as rmSync4, existsSync as existsSync7 } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir as tmpdir3, userInfo } from "node:os";
-import { join as join18 } from "node:path";
+import { tmpdir as tmpdir4, userInfo } from "node:os";
+import { join as join19 } from "node:path";
 
 // src/postgres/reach.ts
 import { spawnSync } from "node:child_process";
@@ -16119,6 +16119,7 @@ function pathChain(path) {
 }
 function firstBlocked(path, ids) {
   if (ids.uid === void 0) return void 0;
+  if (plainlyReachable(path, ids.uid)) return void 0;
   const r = spawnSync("sh", ["-c", 'for d do [ -x "$d" ] || { printf %s "$d"; exit 1; }; done', "sh", ...pathChain(path)], {
     uid: ids.uid,
     gid: ids.gid,
@@ -16127,6 +16128,16 @@ function firstBlocked(path, ids) {
   });
   if (r.error) return void 0;
   return r.status === 0 ? void 0 : r.stdout || path;
+}
+function plainlyReachable(path, uid) {
+  try {
+    return pathChain(path).every((p) => {
+      const st = statSync3(p);
+      return (st.mode & 1) !== 0 || st.uid === uid && (st.mode & 64) !== 0;
+    });
+  } catch {
+    return false;
+  }
 }
 function describeDir(dir) {
   try {
@@ -16253,6 +16264,163 @@ function startParentWatchdog(target) {
   };
 }
 
+// src/postgres/initdb-cache.ts
+import { spawn as spawn7 } from "node:child_process";
+import { createHash, randomBytes as randomBytes3 } from "node:crypto";
+import { chmodSync as chmodSync2, chownSync, cpSync, existsSync as existsSync6, lstatSync as lstatSync3, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readdirSync as readdirSync5, realpathSync as realpathSync2, renameSync as renameSync2, rmSync as rmSync3, statSync as statSync4, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { homedir as homedir2, tmpdir as tmpdir3 } from "node:os";
+import { join as join18 } from "node:path";
+var LAYOUT_VERSION = 1;
+function defaultCacheDir(env = process.env) {
+  if (env.ROLLBACK_VERIFY_CACHE_DIR) return env.ROLLBACK_VERIFY_CACHE_DIR;
+  if (env.RUNNER_TOOL_CACHE) return join18(env.RUNNER_TOOL_CACHE, "rollback-verify");
+  const base = env.XDG_CACHE_HOME || join18(env.HOME || homedir2() || tmpdir3(), ".cache");
+  return join18(base, "rollback-verify");
+}
+function cacheKey(binaries, initdbArgs, ids) {
+  const fingerprint = [binaries.initdb, binaries.postgres].map((bin) => {
+    const real = realpathSync2(bin);
+    const st = statSync4(real);
+    return { real, size: st.size, mtime: st.mtimeMs };
+  });
+  const hash2 = createHash("sha256").update(JSON.stringify({ layout: LAYOUT_VERSION, fingerprint, initdbArgs, uid: ids.uid ?? null })).digest("hex");
+  return hash2.slice(0, 24);
+}
+function entryData(entry) {
+  const data = join18(entry, "data");
+  const ok = ["ok", "data/PG_VERSION", "data/global/pg_control", "data/base"].every((p) => existsSync6(join18(entry, p)));
+  return ok ? data : void 0;
+}
+async function copyDataDir(from, to, ids) {
+  try {
+    await copyInParallel(from, to);
+    return;
+  } catch {
+    rmSync3(to, { recursive: true, force: true });
+  }
+  if (await cp([from, to])) return;
+  rmSync3(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true, preserveTimestamps: true });
+  if (ids.uid !== void 0) chownTree(to, ids);
+}
+async function copyInParallel(from, to) {
+  const made = (src, dst) => {
+    const st = statSync4(src);
+    mkdirSync3(dst);
+    chmodSync2(dst, st.mode & 4095);
+    if (st.uid !== process.getuid?.() || st.gid !== process.getgid?.()) chownSync(dst, st.uid, st.gid);
+  };
+  made(from, to);
+  made(join18(from, "base"), join18(to, "base"));
+  const top = readdirSync5(from).filter((n) => n !== "base").map((n) => join18(from, n));
+  const dbs = readdirSync5(join18(from, "base")).map((n) => join18(from, "base", n));
+  const done = await Promise.all([cp([...top, to + "/"]), ...dbs.map((db) => cp([db, join18(to, "base") + "/"]))]);
+  if (done.includes(false)) throw new Error(`cp -a ${from} ${to} failed`);
+}
+function cp(args) {
+  return new Promise((resolve12) => {
+    const child = spawn7("cp", process.platform === "linux" ? ["-a", "--reflink=auto", ...args] : ["-a", ...args], { stdio: "ignore" });
+    child.on("error", () => resolve12(false));
+    child.on("close", (code2) => resolve12(code2 === 0));
+  });
+}
+function chownTree(path, ids) {
+  chownSync(path, ids.uid, ids.gid);
+  if (lstatSync3(path).isDirectory()) for (const name of readdirSync5(path)) chownTree(join18(path, name), ids);
+}
+var UNUSED_DAYS = 30;
+var STALE_MS = 10 * 6e4;
+var InitdbCache = class _InitdbCache {
+  constructor(root, key, logger) {
+    this.logger = logger;
+    this.dir = join18(root, "initdb");
+    this.entry = join18(this.dir, key);
+  }
+  logger;
+  entry;
+  dir;
+  /** The entry's data dir when it is finished; a partial entry is moved aside (and rebuilt by the caller). */
+  lookup() {
+    const data = entryData(this.entry);
+    if (data) {
+      try {
+        const now = /* @__PURE__ */ new Date();
+        utimesSync(join18(this.entry, "ok"), now, now);
+      } catch {
+      }
+      return data;
+    }
+    if (existsSync6(this.entry)) {
+      this.logger?.debug(`initdb cache: ${this.entry} is partial, rebuilding it`);
+      this.discard();
+    }
+    return void 0;
+  }
+  /**
+   * Stores a copy of `dataDir` as the entry: copy into a temp dir beside it, mark it finished,
+   * rename. Losing the rename to a concurrent run is fine (its entry is as good as ours).
+   */
+  async publish(dataDir, ids, onTemp) {
+    mkdirSync3(this.dir, { recursive: true });
+    this.sweep();
+    this.prune();
+    const tmp = mkdtempSync2(join18(this.dir, `.tmp-${randomBytes3(3).toString("hex")}-`));
+    onTemp(tmp);
+    try {
+      await copyDataDir(dataDir, join18(tmp, "data"), ids);
+      writeFileSync2(join18(tmp, "ok"), `layout ${LAYOUT_VERSION}
+`);
+      try {
+        renameSync2(tmp, this.entry);
+      } catch (err) {
+        const code2 = err.code;
+        if (code2 !== "EEXIST" && code2 !== "ENOTEMPTY" || !entryData(this.entry)) throw err;
+        this.logger?.debug(`initdb cache: a concurrent run stored ${this.entry} first; keeping its entry`);
+      }
+    } finally {
+      rmSync3(tmp, { recursive: true, force: true });
+      onTemp(void 0);
+    }
+  }
+  /** Removes a bad entry: moved out of the way first (atomic), so no run copies from it meanwhile. */
+  discard() {
+    const aside = join18(this.dir, `.stale-${randomBytes3(6).toString("hex")}`);
+    try {
+      renameSync2(this.entry, aside);
+    } catch {
+      return;
+    }
+    rmSync3(aside, { recursive: true, force: true });
+  }
+  /**
+   * Removes other entries unused for UNUSED_DAYS (binaries that were upgraded or removed), so the
+   * cache does not grow with every PostgreSQL build a machine ever had. Runs only when storing a
+   * new entry, which is when an upgrade shows.
+   */
+  prune() {
+    for (const name of readdirSync5(this.dir)) {
+      const entry = join18(this.dir, name);
+      if (name.startsWith(".") || entry === this.entry) continue;
+      try {
+        const used = existsSync6(join18(entry, "ok")) ? statSync4(join18(entry, "ok")).mtimeMs : statSync4(entry).mtimeMs;
+        if (Date.now() - used > UNUSED_DAYS * 864e5) new _InitdbCache(join18(this.dir, ".."), name, this.logger).discard();
+      } catch {
+      }
+    }
+  }
+  /** Removes temp and stale dirs left by runs that were killed while publishing. */
+  sweep() {
+    for (const name of readdirSync5(this.dir)) {
+      if (!name.startsWith(".tmp-") && !name.startsWith(".stale-")) continue;
+      const path = join18(this.dir, name);
+      try {
+        if (Date.now() - lstatSync3(path).mtimeMs > STALE_MS) rmSync3(path, { recursive: true, force: true });
+      } catch {
+      }
+    }
+  }
+};
+
 // src/postgres/local-cluster.ts
 async function freePort() {
   return new Promise((resolve12, reject) => {
@@ -16268,6 +16436,8 @@ async function freePort() {
 }
 function runAsIds() {
   if (userInfo().uid !== 0) return {};
+  const local = passwdEntry("postgres");
+  if (local) return local;
   const lookup = (flag) => Number(execFileSync2("id", [flag, "postgres"], { encoding: "utf8" }).trim());
   try {
     return { uid: lookup("-u"), gid: lookup("-g") };
@@ -16282,9 +16452,19 @@ function runAsIds() {
     }
   }
 }
+function passwdEntry(name) {
+  try {
+    for (const line of readFileSync5("/etc/passwd", "utf8").split("\n")) {
+      const [user, , uid, gid] = line.split(":");
+      if (user === name && uid && gid && /^\d+$/.test(uid) && /^\d+$/.test(gid)) return { uid: Number(uid), gid: Number(gid) };
+    }
+  } catch {
+  }
+  return void 0;
+}
 function runToEnd(cmd, args, ids) {
   return new Promise((resolve12, reject) => {
-    const child = spawn7(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+    const child = spawn8(cmd, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
     let out = "";
     child.stdout.on("data", (d) => out += d.toString());
     child.stderr.on("data", (d) => out += d.toString());
@@ -16292,77 +16472,108 @@ function runToEnd(cmd, args, ids) {
     child.on("close", (code2) => code2 === 0 ? resolve12(out) : reject(new Error(out.trim() || `${cmd} exited with ${code2}`)));
   });
 }
+var INITDB_ARGS = ["-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"];
 async function startLocalCluster(opts) {
   for (const bin of [opts.binaries.initdb, opts.binaries.postgres]) {
-    if (!existsSync6(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
+    if (!existsSync7(bin)) throw new EnvironmentError(`PostgreSQL binary ${bin} is missing`);
   }
   const ids = runAsIds();
-  const parent = reachableParent(opts.tempRoot ?? tmpdir3(), ids, opts.logger);
+  const parent = reachableParent(opts.tempRoot ?? tmpdir4(), ids, opts.logger);
   let root;
   try {
-    root = mkdtempSync2(join18(parent, "rollback-verify-pg-"));
+    root = mkdtempSync3(join19(parent, "rollback-verify-pg-"));
   } catch (err) {
     throw new EnvironmentError(`cannot create a temp dir for PostgreSQL in ${parent}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
   }
   let child;
   let stopWatchdog = () => {
   };
-  const removeDir = () => rmSync3(root, { recursive: true, force: true });
+  let publishing;
+  const removeDir = () => {
+    rmSync4(root, { recursive: true, force: true });
+    if (publishing) rmSync4(publishing, { recursive: true, force: true });
+  };
   const stopNow = registerCleanup(async () => {
     stopWatchdog();
     await stopChild(child);
     removeDir();
   });
   try {
-    const dataDir = join18(root, "data");
-    const password = randomBytes3(18).toString("base64url");
-    registerSecret(password);
-    const pwFile = join18(root, "pw");
-    try {
-      writeFileSync2(pwFile, password + "\n", { mode: 384 });
-    } catch (err) {
-      throw new EnvironmentError(`cannot write to the temp dir ${root}: ${err.code ?? err.message} (set TMPDIR to a writable directory with space)`);
-    }
-    if (ids.uid !== void 0) {
-      chownSync(root, ids.uid, ids.gid);
-      chownSync(pwFile, ids.uid, ids.gid);
-    }
+    const dataDir = join19(root, "data");
+    if (ids.uid !== void 0) chownSync2(root, ids.uid, ids.gid);
     const binaries = reachableBinaries(opts.binaries, root, ids, opts.logger);
-    try {
-      await runToEnd(
-        binaries.initdb,
-        ["-D", dataDir, "-U", "postgres", `--pwfile=${pwFile}`, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
-        ids
-      );
-    } catch (err) {
-      throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String(err.message))}`);
-    }
-    rmSync3(pwFile, { force: true });
+    let initdbCache = await prepareDataDir(opts, binaries, dataDir, ids, (dir) => publishing = dir);
+    const password = randomBytes4(18).toString("base64url");
+    registerSecret(password);
     let lastError = "";
     for (let attempt2 = 0; attempt2 < 5; attempt2++) {
       const port = attempt2 === 0 && opts.firstPort ? opts.firstPort : await freePort();
-      const started = await startPostgres(binaries.postgres, dataDir, root, port, ids);
+      const started = await startPostgres(binaries.postgres, dataDir, root, port, ids, password);
       if ("child" in started) {
         child = started.child;
         if (child.pid) stopWatchdog = startParentWatchdog({ postmasterPid: child.pid, dataDir, root });
-        const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-        const version = await serverVersion(adminUrl);
         return {
           provider: opts.provider,
-          adminUrl,
-          version,
+          adminUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+          socketUrl: `postgres://postgres@${encodeURIComponent(root)}:${port}/postgres`,
+          version: started.version,
           description: opts.description,
-          stop: stopNow
+          stop: stopNow,
+          initdbCache: initdbCache.use
         };
       }
       lastError = started.error;
-      if (!/could not (bind|create listen|create any TCP\/IP sockets)|Address already in use/i.test(lastError)) break;
+      if (/could not (bind|create listen|create any TCP\/IP sockets)|Address already in use/i.test(lastError)) continue;
+      if (initdbCache.use !== "hit") break;
+      opts.logger?.debug(`initdb cache: a copy of ${initdbCache.cache.entry} did not start (${firstLines2(lastError)}); rebuilding it`);
+      initdbCache.cache.discard();
+      rmSync4(dataDir, { recursive: true, force: true });
+      initdbCache = await prepareDataDir(opts, binaries, dataDir, ids, (dir) => publishing = dir);
     }
     throw new EnvironmentError(`PostgreSQL did not start (${opts.description}): ${firstLines2(lastError)}`);
   } catch (err) {
     await stopNow();
     throw err;
   }
+}
+async function prepareDataDir(opts, binaries, dataDir, ids, onPublishing) {
+  const debug = (m) => opts.logger?.debug(`initdb cache: ${m}`);
+  let cache2;
+  try {
+    cache2 = new InitdbCache(opts.cacheDir ?? defaultCacheDir(), cacheKey(opts.binaries, INITDB_ARGS, ids), opts.logger);
+    const cached = cache2.lookup();
+    if (cached) {
+      try {
+        await copyDataDir(cached, dataDir, ids);
+        debug(`hit, copied ${cached}`);
+        return { use: "hit", cache: cache2 };
+      } catch (err) {
+        debug(`cannot copy ${cached} (${describe2(err)}); running initdb`);
+        rmSync4(dataDir, { recursive: true, force: true });
+        cache2 = void 0;
+      }
+    }
+  } catch (err) {
+    debug(`off (${describe2(err)})`);
+    cache2 = void 0;
+  }
+  try {
+    await runToEnd(binaries.initdb, ["-D", dataDir, ...INITDB_ARGS], ids);
+  } catch (err) {
+    throw new EnvironmentError(`initdb failed (${opts.description}): ${errorLines(String(err.message))}`);
+  }
+  if (!cache2) return { use: "off" };
+  try {
+    await cache2.publish(dataDir, ids, onPublishing);
+    debug(`miss, stored ${cache2.entry}`);
+    return { use: "miss", cache: cache2 };
+  } catch (err) {
+    debug(`off, cannot store ${cache2.entry} (${describe2(err)})`);
+    return { use: "off" };
+  }
+}
+function describe2(err) {
+  return err.code ?? err.message;
 }
 function errorLines(text) {
   const lines = text.split("\n").filter((l) => l.trim());
@@ -16372,7 +16583,7 @@ function errorLines(text) {
 function firstLines2(text) {
   return text.split("\n").filter((l) => l.trim()).slice(0, 3).join(" / ");
 }
-async function startPostgres(bin, dataDir, socketDir, port, ids) {
+async function startPostgres(bin, dataDir, socketDir, port, ids, password) {
   const args = [
     "-D",
     dataDir,
@@ -16397,7 +16608,7 @@ async function startPostgres(bin, dataDir, socketDir, port, ids) {
     "-c",
     "logging_collector=off"
   ];
-  const child = spawn7(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+  const child = spawn8(bin, args, { ...ids, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
   let stderr = "";
   child.stderr.on("data", (d) => stderr += d.toString());
   const exited = new Promise((resolve12) => {
@@ -16405,37 +16616,44 @@ async function startPostgres(bin, dataDir, socketDir, port, ids) {
     child.on("exit", (code2) => resolve12({ error: stderr || `postgres exited with code ${code2}` }));
   });
   const deadline = Date.now() + 3e4;
+  let done = false;
   const ready = (async () => {
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !done) {
       if (child.exitCode !== null) return { error: stderr };
-      if (await acceptsConnections(port)) return { child };
-      await new Promise((r) => setTimeout(r, 15));
+      let version;
+      try {
+        version = await setPassword(socketDir, port, password);
+      } catch (err) {
+        return { error: `setting the password failed: ${err.message}` };
+      }
+      if (version) return { child, version };
+      await new Promise((r) => setTimeout(r, POLL_MS));
     }
     return { error: `not ready after 30 s. ${stderr}` };
   })();
   const result = await Promise.race([ready, exited]);
+  done = true;
   if ("error" in result) await stopChild(child);
   return result;
 }
-async function acceptsConnections(port) {
-  const client = new esm_default.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres", password: "x", connectionTimeoutMillis: 1e3 });
+var POLL_MS = 5;
+async function setPassword(socketDir, port, password) {
+  const client = new esm_default.Client({ host: socketDir, port, user: "postgres", database: "postgres", connectionTimeoutMillis: 1e3 });
+  client.on("error", () => {
+  });
   try {
     await client.connect();
-    await client.end();
-    return true;
-  } catch (err) {
-    const code2 = err.code;
-    return code2 === "28P01" || code2 === "28000";
+  } catch {
+    return void 0;
   }
-}
-async function serverVersion(adminUrl) {
-  const client = new esm_default.Client({ connectionString: adminUrl });
-  await client.connect();
   try {
-    const { rows } = await client.query("SELECT current_setting('server_version') AS v");
-    return rows[0].v.split(" ")[0];
+    const results = await client.query(
+      `SET password_encryption = 'scram-sha-256'; ALTER ROLE postgres PASSWORD ${client.escapeLiteral(password)}; SELECT current_setting('server_version') AS v`
+    );
+    return results[2].rows[0].v.split(" ")[0];
   } finally {
-    await client.end();
+    await client.end().catch(() => {
+    });
   }
 }
 async function stopChild(child) {
@@ -16493,15 +16711,15 @@ function wrongMajor(choice, server, req) {
 }
 
 // src/postgres/scratch.ts
-import { randomBytes as randomBytes4 } from "node:crypto";
+import { randomBytes as randomBytes5 } from "node:crypto";
 
 // src/postgres/owner.ts
 import { execFileSync as execFileSync3 } from "node:child_process";
-import { readFileSync as readFileSync5, readlinkSync as readlinkSync2 } from "node:fs";
+import { readFileSync as readFileSync6, readlinkSync as readlinkSync2 } from "node:fs";
 import { hostname } from "node:os";
 function read(path) {
   try {
-    return readFileSync5(path, "utf8").trim();
+    return readFileSync6(path, "utf8").trim();
   } catch {
     return void 0;
   }
@@ -16560,7 +16778,7 @@ function parseScratchComment(comment) {
   }
 }
 function scratchName(now = Date.now(), pid = process.pid) {
-  return `${SCRATCH_PREFIX}${now.toString(36)}_${pid}_${randomBytes4(4).toString("hex")}`;
+  return `${SCRATCH_PREFIX}${now.toString(36)}_${pid}_${randomBytes5(4).toString("hex")}`;
 }
 function createdFromName(name) {
   const m = new RegExp(`^${SCRATCH_PREFIX}([0-9a-z]+)_`).exec(name);
@@ -16658,7 +16876,7 @@ async function dropDatabase(adminUrl, name) {
 }
 
 // src/verify/data-hooks.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 import { isAbsolute as isAbsolute6, resolve as resolve8 } from "node:path";
 
 // src/data/guard.ts
@@ -16689,7 +16907,7 @@ SELECT coalesce(json_agg(t ORDER BY t.schema, t.name), '[]') FROM (
         'oid', pt.relid::int8, 'constraint', pg_get_partition_constraintdef(pt.relid)) ORDER BY pt.relid), '[]')
       FROM pg_partition_tree(c.oid) pt WHERE c.relkind = 'p' AND pt.isleaf) AS leaves
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition /*filter*/
     AND n.nspname NOT IN ('pg_catalog', 'information_schema', '${TRACKING_SCHEMA}') AND n.nspname NOT LIKE 'pg\\_%'
     AND NOT EXISTS (SELECT 1 FROM pg_depend e
                     WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
@@ -16718,6 +16936,13 @@ async function readCatalog(client) {
 }
 async function readTables(client) {
   return firstValue(await client.query(TABLES_SQL));
+}
+async function readTablesNamed(client, only, orNotIn) {
+  const sql2 = TABLES_SQL.replace(
+    "/*filter*/",
+    `AND (n.nspname || '.' || c.relname = ANY($1::text[]) OR ($2::text[] IS NOT NULL AND NOT (n.nspname || '.' || c.relname = ANY($2::text[]))))`
+  );
+  return firstValue(await client.query(sql2, [only, orNotIn ?? null]));
 }
 function firstValue(result) {
   const row = result.rows[0];
@@ -17675,24 +17900,363 @@ JOIN (SELECT ${refs.join(", ")}, row_number() OVER (ORDER BY tableoid, ctid) - 1
 WHERE c.tableoid = cn.toid AND c.ctid = cn.tid AND ${cols.map((c) => `c.${c} IS NULL`).join(" AND ")}`;
 }
 
+// src/locks/parser.ts
+var loading;
+var loadError;
+function loadParser() {
+  loading ??= (async () => {
+    try {
+      const mod = await Promise.resolve().then(() => __toESM(require_wasm(), 1));
+      await mod.loadModule();
+      return mod;
+    } catch (err) {
+      loadError = err.message ?? String(err);
+      return void 0;
+    }
+  })();
+  return loading;
+}
+async function parseScript(text, startLine) {
+  const lib = await loadParser();
+  if (!lib) return { parser: "splitter", statements: splitStatements(text, startLine) };
+  const result = lib.parseSync(text);
+  const bytes2 = Buffer.from(text, "utf8");
+  const lineOf = lineLocator(text, startLine);
+  const statements = [];
+  for (const s of result.stmts ?? []) {
+    const from = s.stmt_location ?? 0;
+    const to = s.stmt_len ? from + s.stmt_len : bytes2.length;
+    const raw = bytes2.subarray(from, to).toString("utf8");
+    const start2 = bytes2.subarray(0, from).toString("utf8").length;
+    const lead = leadingTriviaLength(raw);
+    const sql2 = raw.slice(lead).trim();
+    if (!sql2) continue;
+    statements.push({ sql: sql2, line: lineOf(start2 + lead), tree: s.stmt });
+  }
+  return { parser: "libpg-query", statements };
+}
+async function parseStatement(stmt) {
+  const lib = await loadParser();
+  if (!lib) return stmt;
+  try {
+    const trees = lib.parseSync(stmt.sql).stmts ?? [];
+    return trees[0] ? { ...stmt, tree: trees[0].stmt } : stmt;
+  } catch {
+    return stmt;
+  }
+}
+
+// src/data/references.ts
+function noReferences() {
+  return { relations: [], schemas: /* @__PURE__ */ new Set(), types: /* @__PURE__ */ new Set(), functions: /* @__PURE__ */ new Set(), words: /* @__PURE__ */ new Set() };
+}
+function identifierWords(text, into = /* @__PURE__ */ new Set()) {
+  for (const m of text.matchAll(/"((?:[^"]|"")+)"|([A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)/g)) {
+    into.add(m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2].toLowerCase());
+  }
+  return into;
+}
+var CASCADE_REACHES_COLUMNS = /* @__PURE__ */ new Set(["OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_EXTENSION", "OBJECT_COLLATION", "OBJECT_OPERATOR", "OBJECT_OPCLASS", "OBJECT_OPFAMILY", "OBJECT_CONVERSION", "OBJECT_TSCONFIGURATION", "OBJECT_TSDICTIONARY", "OBJECT_TSPARSER", "OBJECT_TSTEMPLATE", "OBJECT_FOREIGN_SERVER", "OBJECT_FDW", "OBJECT_ACCESS_METHOD", "OBJECT_CAST", "OBJECT_TRANSFORM", "OBJECT_AGGREGATE"]);
+var TYPE_OBJECTS = /* @__PURE__ */ new Set(["OBJECT_TYPE", "OBJECT_DOMAIN", "OBJECT_ATTRIBUTE", "OBJECT_DOMCONSTRAINT"]);
+var EVERYTHING = /* @__PURE__ */ new Set(["DropOwnedStmt", "AlterExtensionStmt", "AlterExtensionContentsStmt", "ImportForeignSchemaStmt"]);
+function strings2(node, into = []) {
+  if (Array.isArray(node)) for (const n of node) strings2(n, into);
+  else if (node && typeof node === "object") {
+    const o = node;
+    if (o.String && typeof o.String.sval === "string") into.push(o.String.sval);
+    else for (const v of Object.values(o)) strings2(v, into);
+  }
+  return into;
+}
+function nameOf(parts) {
+  if (parts.length === 0) return void 0;
+  const name = parts[parts.length - 1];
+  return parts.length >= 2 ? { schema: parts[parts.length - 2], name } : { name };
+}
+function collectFromTree(tree, refs) {
+  const walk = (node, key) => {
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n);
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    const o = node;
+    if (typeof o.relname === "string") {
+      refs.relations.push(typeof o.schemaname === "string" && o.schemaname ? { schema: o.schemaname, name: o.relname } : { name: o.relname });
+    }
+    for (const [k, v] of Object.entries(o)) {
+      if (k === "DoStmt") {
+        identifierWords(strings2(v).join(" "), refs.words);
+        continue;
+      }
+      if (k === "CreateFunctionStmt" || k === "CreateTrigStmt") {
+        const body = v.options?.filter((d) => d.DefElem?.defname === "as");
+        identifierWords(strings2(body ?? []).join(" "), refs.words);
+      }
+      if (k === "FuncCall" || k === "CallStmt") {
+        const names2 = k === "FuncCall" ? strings2(v.funcname) : strings2(v.funccall?.funcname);
+        if (names2.length) refs.functions.add(names2[names2.length - 1]);
+      }
+      if (EVERYTHING.has(k)) refs.everything ??= `a ${k.replace(/Stmt$/, "")} statement`;
+      if (k === "DropStmt") {
+        const d = v;
+        const type = d.removeType;
+        const objects = d.objects ?? [];
+        if (type === "OBJECT_SCHEMA") for (const s of strings2(objects)) refs.schemas.add(s);
+        else if (TYPE_OBJECTS.has(type)) for (const o2 of objects) addType(strings2(o2), refs);
+        else if (d.behavior === "DROP_CASCADE" && CASCADE_REACHES_COLUMNS.has(type)) refs.everything ??= `DROP ${type.replace("OBJECT_", "")} \u2026 CASCADE`;
+        else if (type !== "OBJECT_FUNCTION" && type !== "OBJECT_PROCEDURE" && type !== "OBJECT_ROUTINE") {
+          for (const o2 of objects) {
+            const parts = strings2(o2);
+            if (type === "OBJECT_TRIGGER" || type === "OBJECT_RULE" || type === "OBJECT_POLICY") parts.pop();
+            const n = nameOf(parts);
+            if (n) refs.relations.push(n);
+          }
+        }
+      }
+      if (k === "AlterEnumStmt" || k === "AlterDomainStmt" || k === "CompositeTypeStmt" || k === "AlterTypeStmt") {
+        addType(strings2(v.typeName ?? v.typevar ?? []), refs);
+      }
+      if (k === "RenameStmt" || k === "AlterObjectSchemaStmt" || k === "AlterOwnerStmt" || k === "CommentStmt") {
+        const r = v;
+        const type = r.renameType ?? r.objectType ?? r.objtype;
+        if (TYPE_OBJECTS.has(type) || k === "RenameStmt" && TYPE_OBJECTS.has(r.relationType)) addType(strings2(r.object ?? []), refs);
+        else if (k === "CommentStmt" && r.object) {
+          const n = nameOf(strings2(r.object));
+          if (n) refs.relations.push(n);
+        }
+      }
+      walk(v, k);
+    }
+    void key;
+  };
+  walk(tree);
+}
+function addType(parts, refs) {
+  const n = nameOf(parts);
+  if (n) refs.types.add(n.name);
+}
+function scriptText3(script) {
+  return script.kind === "sql" ? script.text : "";
+}
+async function migrationReferences(migrations) {
+  const refs = noReferences();
+  const lib = await loadParser();
+  for (const m of migrations) {
+    for (const script of [m.up, m.down]) {
+      if (!script) continue;
+      if (script.kind === "command") {
+        refs.everything ??= `migration ${m.id} runs a tool's code (${script.file}), which names no tables the parser can read`;
+        continue;
+      }
+      const text = scriptText3(script);
+      const pieces = script.statements?.length ? script.statements.map((s) => s.sql) : [text];
+      for (const sql2 of pieces) {
+        if (!lib) {
+          identifierWords(sql2, refs.words);
+          continue;
+        }
+        try {
+          for (const s of lib.parseSync(sql2).stmts ?? []) collectFromTree(s.stmt, refs);
+        } catch {
+          identifierWords(sql2, refs.words);
+        }
+      }
+    }
+  }
+  return refs;
+}
+
+// src/data/scope-catalog.ts
+var SQL = `
+SELECT
+  (SELECT coalesce(json_agg(json_build_object('schema', n.nspname, 'name', v.relname, 'uses',
+      (SELECT coalesce(json_agg(DISTINCT un.nspname || '.' || u.relname), '[]')
+         FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+           AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> v.oid
+         JOIN pg_class u ON u.oid = d.refobjid JOIN pg_namespace un ON un.oid = u.relnamespace
+        WHERE r.ev_class = v.oid))), '[]')
+     FROM pg_class v JOIN pg_namespace n ON n.oid = v.relnamespace
+    WHERE v.relkind IN ('v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')) AS views,
+  (SELECT coalesce(json_agg(json_build_object('name', p.proname, 'body', p.prosrc)), '[]')
+     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND p.prolang NOT IN (SELECT oid FROM pg_language WHERE lanname IN ('c', 'internal'))) AS routines,
+  (SELECT coalesce(json_agg(json_build_object('relation', n.nspname || '.' || c.relname, 'body', p.prosrc)), '[]')
+     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     JOIN pg_proc p ON p.oid = t.tgfoid
+    WHERE NOT t.tgisinternal) AS triggers,
+  -- Rules that write (ON INSERT/UPDATE/DELETE \u2026 DO ALSO/INSTEAD \u2026) act like triggers.
+  (SELECT coalesce(json_agg(json_build_object('relation', n.nspname || '.' || c.relname, 'body', pg_get_ruledef(r.oid))), '[]')
+     FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE r.ev_type <> '1' AND n.nspname NOT IN ('pg_catalog', 'information_schema')) AS rules,
+  -- Event triggers fire on any DDL a migration runs (not the run's own change tracking).
+  (SELECT coalesce(json_agg(json_build_object('relation', '*', 'body', p.prosrc)), '[]')
+     FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid
+    WHERE e.evtenabled <> 'D' AND p.pronamespace <> coalesce(to_regnamespace('${TRACKING_SCHEMA}')::oid, 0::oid)
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_event_trigger'::regclass AND d.objid = e.oid AND d.deptype = 'e')) AS events,
+  -- A leaf partition named by a statement holds rows of its root; an inheritance parent's
+  -- statements reach its children's rows.
+  (SELECT coalesce(json_agg(json_build_object('parent', pn.nspname || '.' || p.relname, 'child', cn.nspname || '.' || c.relname,
+      'partition', c.relispartition, 'root', rn.nspname || '.' || r.relname, 'schema', cn.nspname, 'name', c.relname)), '[]')
+     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace
+     JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
+     JOIN pg_class r ON r.oid = coalesce(pg_partition_root(c.oid), c.oid) JOIN pg_namespace rn ON rn.oid = r.relnamespace) AS inherits`;
+async function readScopeCatalog(client) {
+  const tables = await readTables(client);
+  const { rows } = await client.query(SQL);
+  const r = rows[0];
+  const leaves = r.inherits.filter((i) => i.partition).map((i) => ({ schema: i.schema, name: i.name, uses: [i.root] }));
+  return {
+    tables,
+    views: [...r.views, ...leaves],
+    routines: r.routines,
+    triggers: [...r.triggers, ...r.rules, ...r.events],
+    inheritance: r.inherits.filter((i) => !i.partition).map((i) => ({ parent: i.parent, child: i.child }))
+  };
+}
+
+// src/data/seed-scope.ts
+var CASCADING = /\bON (DELETE|UPDATE) (CASCADE|SET NULL|SET DEFAULT)\b/i;
+function seedScope(refs, catalog2) {
+  if (refs.everything) return { all: true, why: refs.everything };
+  const { tables } = catalog2;
+  const byName = /* @__PURE__ */ new Map();
+  for (const t of tables) byName.set(t.name, [...byName.get(t.name) ?? [], t]);
+  const viewsByName = /* @__PURE__ */ new Map();
+  for (const v of catalog2.views ?? []) viewsByName.set(v.name, [...viewsByName.get(v.name) ?? [], v]);
+  const byDisplay = new Map(tables.map((t) => [t.display, t]));
+  const byOid = new Map(tables.map((t) => [t.oid, t]));
+  const viewByDisplay = new Map((catalog2.views ?? []).map((v) => [`${v.schema}.${v.name}`, v]));
+  const reached = /* @__PURE__ */ new Set();
+  const words = new Set(refs.words);
+  const seenViews = /* @__PURE__ */ new Set();
+  const reachView = (v) => {
+    const key = `${v.schema}.${v.name}`;
+    if (seenViews.has(key)) return;
+    seenViews.add(key);
+    for (const u of v.uses) {
+      if (byDisplay.has(u)) reached.add(u);
+      const inner = viewByDisplay.get(u);
+      if (inner) reachView(inner);
+    }
+  };
+  const reachName = (schema, name) => {
+    for (const t of byName.get(name) ?? []) if (!schema || t.schema === schema) reached.add(t.display);
+    for (const v of viewsByName.get(name) ?? []) if (!schema || v.schema === schema) reachView(v);
+  };
+  for (const r of refs.relations) reachName(r.schema, r.name);
+  for (const t of tables) if (refs.schemas.has(t.schema)) reached.add(t.display);
+  const types2 = /* @__PURE__ */ new Set([...refs.types, ...refs.relations.map((r) => r.name)]);
+  for (const t of tables) {
+    if (t.columns.some((c) => [...identifierWords(c.decl)].some((w) => types2.has(w)))) reached.add(t.display);
+  }
+  const routinesDone = /* @__PURE__ */ new Set();
+  const triggersDone = /* @__PURE__ */ new Set();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const r of catalog2.routines ?? []) {
+      if (routinesDone.has(r) || !(refs.functions.has(r.name) || words.has(r.name))) continue;
+      routinesDone.add(r);
+      identifierWords(r.body, words);
+      changed = true;
+    }
+    for (const w of words) reachName(void 0, w);
+    for (const tr of catalog2.triggers ?? []) {
+      if (triggersDone.has(tr) || !(tr.relation === "*" || reached.has(tr.relation) || seenViews.has(tr.relation))) continue;
+      triggersDone.add(tr);
+      identifierWords(tr.body, words);
+      changed = true;
+    }
+    for (const t of tables) {
+      if (reached.has(t.display)) continue;
+      const parent = foreignKeys(t).find((fk) => CASCADING.test(fk.def) && reachedOid(fk.refTable));
+      if (parent) {
+        reached.add(t.display);
+        changed = true;
+      }
+    }
+    for (const i of catalog2.inheritance ?? []) {
+      if (reached.has(i.parent) && !reached.has(i.child) && byDisplay.has(i.child)) {
+        reached.add(i.child);
+        changed = true;
+      }
+    }
+    const before = reached.size;
+    for (const w of words) reachName(void 0, w);
+    if (reached.size !== before) changed = true;
+  }
+  function reachedOid(oid) {
+    const t = byOid.get(oid);
+    return t !== void 0 && reached.has(t.display);
+  }
+  const seeded = new Set(reached);
+  const queue = [...reached].map((d) => byDisplay.get(d));
+  while (queue.length) {
+    const t = queue.pop();
+    for (const fk of foreignKeys(t)) {
+      const parent = byOid.get(fk.refTable);
+      if (parent && !seeded.has(parent.display)) {
+        seeded.add(parent.display);
+        queue.push(parent);
+      }
+    }
+  }
+  return { all: false, tables: seeded, reached };
+}
+
 // src/data/guard.ts
 function createDataGuard(options) {
   const tablesBefore = /* @__PURE__ */ new Map();
   const exclude = options.excludeTables;
   const lastFull = /* @__PURE__ */ new Map();
   const probesBefore = /* @__PURE__ */ new Map();
+  let scope;
+  let baselineTables = /* @__PURE__ */ new Set();
+  let reach;
+  let scopeDecided = false;
+  let note;
+  const inScope = () => scope ? { include: (name) => scope.has(name) || !baselineTables.has(name) } : {};
+  async function decideScope(client) {
+    if (scopeDecided || !options.fresh) return;
+    scopeDecided = true;
+    const catalog2 = await readScopeCatalog(client);
+    baselineTables = new Set(catalog2.tables.map((t) => t.display));
+    const decided = seedScope(await migrationReferences(options.fresh), catalog2);
+    const total = catalog2.tables.filter((t) => !isExcluded(t, exclude)).length;
+    if (decided.all) {
+      options.debug?.(`seeding every table: ${decided.why}`);
+      return;
+    }
+    scope = decided.tables;
+    reach = decided.reached;
+    const seeded = catalog2.tables.filter((t) => scope.has(t.display) && !isExcluded(t, exclude)).length;
+    const parents = catalog2.tables.filter((t) => scope.has(t.display) && !decided.reached.has(t.display) && !isExcluded(t, exclude)).length;
+    options.debug?.(`seeding ${seeded} of ${total} tables: ${[...decided.reached].sort().join(", ") || "none"} reached by the new migrations${parents ? `, ${parents} foreign-key parent${parents === 1 ? "" : "s"}` : ""}`);
+    if (seeded < total && options.seedRows > 0) {
+      const n = (k) => k.toLocaleString("en-US");
+      note = `Seeded ${n(seeded)} of ${n(total)} tables: the ${n(seeded - parents)} the new migrations reach${parents ? ` and ${n(parents)} foreign-key parent${parents === 1 ? "" : "s"} of theirs` : ""}; the others stay empty, since no new migration can change their rows.`;
+    }
+  }
   return {
+    scopeNote: () => note,
     async afterBaseline(client) {
       if (options.seedFile) await runSeedFile(client, options.seedFile);
-      if (options.seedRows > 0) return seedTables(client, { rows: options.seedRows, exclude });
+      await decideScope(client);
+      if (options.seedRows > 0) return seedTables(client, { rows: options.seedRows, exclude, ...inScope() });
       if (!options.seedFile) return [];
       const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
       const counts = await countRows(client, tables);
       return tables.map((t) => ({ table: t.display, rows: counts.get(t.oid) ?? 0 }));
     },
     async beforeUp(client, migration) {
-      const tables = (await readTables(client)).filter((t) => !isExcluded(t, exclude));
-      tablesBefore.set(migration.id, new Set(tables.map((t) => t.display)));
+      const read2 = reach ? await readTablesNamed(client, [...reach], [...baselineTables]) : await readTables(client);
+      const tables = read2.filter((t) => !isExcluded(t, exclude));
+      const existing = new Set(tables.map((t) => t.display));
+      if (reach) {
+        for (const d of baselineTables) if (!reach.has(d)) existing.add(d);
+      }
+      tablesBefore.set(migration.id, existing);
       const probes = await probeTables(client, tables);
       probesBefore.set(migration.id, probes);
       const stale = tables.filter((t) => {
@@ -17710,7 +18274,7 @@ function createDataGuard(options) {
       return out;
     },
     async afterDown(client, migration, before) {
-      const tables = new Map((await readTables(client)).map((t) => [t.display, t]));
+      const tables = new Map((await readTablesNamed(client, [...before.keys()])).map((t) => [t.display, t]));
       const specs = [];
       for (const [name, was] of before) {
         const table = tables.get(name);
@@ -17749,7 +18313,7 @@ function createDataGuard(options) {
     async reseed(client, rows) {
       await truncateAll(client, exclude);
       const n = rows ?? options.seedRows;
-      return n > 0 ? seedTables(client, { rows: n, exclude, ...rows !== void 0 && rows < options.seedRows ? { distinctAcrossTables: true } : {} }) : [];
+      return n > 0 ? seedTables(client, { rows: n, exclude, ...inScope(), ...rows !== void 0 && rows < options.seedRows ? { distinctAcrossTables: true } : {} }) : [];
     },
     planRepair(client, failure) {
       return planRepair(client, failure, exclude);
@@ -17777,20 +18341,20 @@ async function runSeedFile(client, path) {
 }
 
 // src/verify/data-hooks.ts
-function createDataHooks(options, format, cwd) {
+function createDataHooks(options, format, cwd, fresh, debug) {
   let seedFile;
   if (options.seedFile) {
     seedFile = isAbsolute6(options.seedFile) ? options.seedFile : resolve8(cwd, options.seedFile);
     let bytes2;
     try {
-      bytes2 = readFileSync6(seedFile);
+      bytes2 = readFileSync7(seedFile);
     } catch (err) {
       const code2 = err.code;
       throw new ConfigError(`seed file '${options.seedFile}' ${code2 === "ENOENT" ? "does not exist" : `cannot be read (${code2 ?? err.message})`}`);
     }
     decodeFile(bytes2, `seed file '${options.seedFile}'`);
   }
-  return createDataGuard({ seedRows: options.seedRows, seedFile, excludeTables: format.bookkeepingTables ?? [] });
+  return createDataGuard({ seedRows: options.seedRows, seedFile, excludeTables: format.bookkeepingTables ?? [], ...fresh ? { fresh } : {}, ...debug ? { debug } : {} });
 }
 
 // src/schema/ddl.ts
@@ -17959,24 +18523,171 @@ function foldTableChildren(differences2) {
   });
 }
 
-// src/execute/script.ts
-async function executeScript(script, ctx) {
-  if (script.kind === "command") {
-    if (ctx.runCommand) return ctx.runCommand(script, ctx.url);
-    return runCommandScript(script, { url: ctx.url, timeoutMs: ctx.statementTimeoutMs });
+// src/execute/session.ts
+var PROBE_SQL = "SELECT pg_catalog.pg_backend_pid() AS pid";
+var PhaseSessions = class {
+  sessions = /* @__PURE__ */ new Map();
+  unregister;
+  /** Connections opened, for tests and the profile (a reused phase opens none). */
+  opened = 0;
+  /** A connected client for a phase. Throws what `connect()` throws when the server refuses. */
+  async acquire(url, statementTimeoutMs) {
+    const key = `${statementTimeoutMs}\0${url}`;
+    await new Promise((r) => setImmediate(r));
+    let s = this.sessions.get(key);
+    if (s && !s.busy) {
+      let ok = s.alive;
+      if (ok && s.suspect) {
+        s.suspect = false;
+        const pid = s.pid;
+        ok = await s.client.query(PROBE_SQL).then((r) => r.rows[0].pid === pid).catch(() => false);
+      }
+      if (!ok) {
+        await this.drop(key, s);
+        s = void 0;
+      }
+    }
+    if (s?.busy) return this.unpooled(url, statementTimeoutMs);
+    if (!s) {
+      s = await this.open(url, statementTimeoutMs);
+      this.sessions.set(key, s);
+      this.unregister ??= registerCleanup(() => this.closeAll());
+    }
+    const session = s;
+    session.busy = true;
+    return {
+      client: session.client,
+      pid: async () => session.pid,
+      done: async (fresh = false) => {
+        session.busy = false;
+        if (fresh || !session.alive || !await reset(session.client)) await this.drop(key, session);
+      }
+    };
   }
+  /** A tool ran as a process (it may end other sessions): check each session before its next use. */
+  markSuspect() {
+    for (const s of this.sessions.values()) s.suspect = true;
+  }
+  /**
+   * Closes the sessions on `url` (every session without one): before that database is dropped,
+   * recreated or copied as a template, and at the end of the run.
+   */
+  async close(url) {
+    const ends = [];
+    for (const [key, s] of [...this.sessions]) {
+      if (url !== void 0 && !key.endsWith(`\0${url}`)) continue;
+      this.sessions.delete(key);
+      ends.push(s.client.end().catch(() => {
+      }));
+    }
+    await Promise.all(ends);
+    if (this.sessions.size === 0 && this.unregister) {
+      const unregister = this.unregister;
+      this.unregister = void 0;
+      await unregister();
+    }
+  }
+  async closeAll() {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    this.unregister = void 0;
+    await Promise.all(all.map((s) => s.client.end().catch(() => {
+    })));
+  }
+  async drop(key, s) {
+    if (this.sessions.get(key) === s) this.sessions.delete(key);
+    await Promise.race([s.client.end().catch(() => {
+    }), new Promise((r) => setTimeout(r, 1e3).unref())]);
+  }
+  async open(url, statementTimeoutMs) {
+    const client = newClient(url, statementTimeoutMs);
+    await client.connect();
+    this.opened++;
+    const session = { client, pid: 0, alive: true, busy: false, suspect: false };
+    const gone = () => {
+      session.alive = false;
+    };
+    client.on("error", gone);
+    client.on("end", gone);
+    try {
+      const r = await client.query(PROBE_SQL);
+      session.pid = r.rows[0].pid;
+    } catch (err) {
+      await client.end().catch(() => {
+      });
+      throw err;
+    }
+    return session;
+  }
+  /** A phase while the pooled session is in use (not done by the protocol): a connection of its own. */
+  async unpooled(url, statementTimeoutMs) {
+    return freshLease(url, statementTimeoutMs);
+  }
+};
+async function freshLease(url, statementTimeoutMs) {
+  const client = newClient(url, statementTimeoutMs);
+  await client.connect();
+  let pid;
+  return {
+    client,
+    pid: async () => pid ??= (await client.query("SELECT pg_catalog.pg_backend_pid() AS pid")).rows[0].pid,
+    done: async () => {
+      await client.end().catch(() => {
+      });
+    }
+  };
+}
+function acquirePhase(ctx) {
+  return ctx.sessions ? ctx.sessions.acquire(ctx.url, ctx.statementTimeoutMs) : freshLease(ctx.url, ctx.statementTimeoutMs);
+}
+function newClient(url, statementTimeoutMs) {
   const client = new esm_default.Client({
-    connectionString: ctx.url,
-    // statement_timeout as a startup option, so the migration's own SETs still win.
-    options: `-c statement_timeout=${Math.max(0, Math.round(ctx.statementTimeoutMs))}`
+    connectionString: url,
+    // statement_timeout as a startup option, so the migration's own SETs still win (and RESET ALL
+    // in DISCARD ALL returns to it).
+    options: `-c statement_timeout=${Math.max(0, Math.round(statementTimeoutMs))}`
   });
   client.on("error", () => {
   });
+  return client;
+}
+function forgetPreparedStatements(client) {
+  const connection = client.connection;
+  if (connection?.parsedStatements) connection.parsedStatements = {};
+}
+async function reset(client) {
   try {
-    await client.connect();
+    if (client.getTransactionStatus() !== "I") await client.query("ROLLBACK");
+    await client.query("DISCARD ALL");
+    forgetPreparedStatements(client);
+    return client.getTransactionStatus() === "I";
+  } catch {
+    return false;
+  }
+}
+function needsFreshSession(sql2) {
+  return /\bLOAD\s+'/i.test(sql2) || /\bCREATE\s+EXTENSION\b/i.test(sql2) || /\bset_config\s*\(\s*(E?'[^']*\.|[^'\s)])/i.test(sql2) || /\bSET\s+(?:SESSION\s+|LOCAL\s+)?"?[A-Za-z_][\w$]*"?\s*\.\s*"?[A-Za-z_]/i.test(sql2) || /\bALTER\s+(?:DATABASE|ROLE|USER)\b/i.test(sql2) || /\bdblink_connect(?:_u)?\s*\(/i.test(sql2);
+}
+
+// src/execute/script.ts
+function sessionSpent(script, failure) {
+  if (failure && (failure.connectionLost || failure.timeout || /\bCOPY\b[\s\S]*\b(STDIN|STDOUT)\b/i.test(script.text))) return true;
+  return needsFreshSession(script.text);
+}
+async function executeScript(script, ctx) {
+  if (script.kind === "command") {
+    ctx.sessions?.markSuspect();
+    if (ctx.runCommand) return ctx.runCommand(script, ctx.url);
+    return runCommandScript(script, { url: ctx.url, timeoutMs: ctx.statementTimeoutMs });
+  }
+  let lease;
+  try {
+    lease = await acquirePhase(ctx);
   } catch (err) {
     return { ms: 0, failure: { ...describeError(err, script, void 0), connectionLost: true } };
   }
+  const client = lease.client;
+  let failed;
   const started = performance.now();
   let current;
   let inTransaction = false;
@@ -18003,14 +18714,14 @@ async function executeScript(script, ctx) {
     if (inTransaction) await client.query("ROLLBACK").catch(() => {
     });
     const failure = describeError(err, script, current);
+    failed = failure;
     if (!script.statements && failure.line === void 0) {
       const located = await locateFailingStatement(client, script, failure);
       if (located) failure.line = located;
     }
     return { ms, failure };
   } finally {
-    await client.end().catch(() => {
-    });
+    await lease.done(sessionSpent(script, failed));
   }
 }
 async function locateFailingStatement(client, script, failure) {
@@ -18079,41 +18790,117 @@ function leadingBlankLines(sql2) {
 
 // src/locks/catalog.ts
 var NOT_TRACKING = `n.nspname <> '${TRACKING_SCHEMA}'`;
-var PROBE_SQL = `
-SELECT
-  (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(c.oid, n.nspname || '.' || c.relname, c.relkind, c.relfilenode, COALESCE(i.indrelid, d.refobjid),
-          CASE WHEN c.relkind IN ('r','p','m','t') THEN pg_catalog.pg_stat_get_xact_numscans(c.oid) END)), '[]')
-     FROM pg_catalog.pg_class c
-     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-     LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
-     LEFT JOIN pg_catalog.pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
-       AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i')
-    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${NOT_TRACKING}
-      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%') AS relations,
-  (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(l.relation, l.mode)), '[]')
-     FROM pg_catalog.pg_locks l
+var OWN_LOCKS = `SELECT l.relation, l.mode FROM pg_catalog.pg_locks l
     WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted
-      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())) AS locks,
-  pg_catalog.current_setting('lock_timeout') AS lock_timeout`;
-async function probeState(client) {
-  const r = await client.query(PROBE_SQL);
-  const row = r.rows[0];
-  const relations = /* @__PURE__ */ new Map();
-  for (const [oid, name, relkind, filenode, table, scans] of row.relations) {
-    relations.set(Number(oid), { oid: Number(oid), name, relkind, filenode: Number(filenode), ...table ? { table: Number(table) } : {}, scans: Number(scans ?? 0) });
-  }
-  return { relations, locks: new Set(row.locks.map(([oid, mode]) => `${oid}:${mode}`)), lockTimeoutMs: parseDuration(row.lock_timeout) };
+      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())`;
+function probeSql(scope) {
+  const scans = scope === "all" ? "NULL::bigint" : `CASE WHEN c.relkind IN ('r','p','m','t') THEN pg_catalog.pg_stat_get_xact_numscans(c.oid) END`;
+  const touched = scope === "all" ? "" : `
+   AND c.oid IN (SELECT o.relation FROM own o
+     UNION SELECT x.oid FROM pg_catalog.pg_class x WHERE x.xmin = (pg_catalog.txid_current_if_assigned() % 4294967296)::pg_catalog.text::pg_catalog.xid)`;
+  const functions = scope === "touched" ? "" : `
+UNION ALL
+SELECT DISTINCT 'f', NULL::pg_catalog.oid, p.proname::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::bigint
+  FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')`;
+  return `
+WITH own AS MATERIALIZED (${OWN_LOCKS})
+SELECT 'r' AS k, c.oid, n.nspname || '.' || c.relname AS name, c.relkind::pg_catalog.text AS relkind, c.relfilenode,
+       CASE WHEN c.relkind IN ('i', 'I') THEN (SELECT i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid = c.oid)
+            WHEN c.relkind = 'S' THEN (SELECT d.refobjid FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
+              AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i') LIMIT 1) END AS owner,
+       ${scans} AS scans
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${NOT_TRACKING}
+   AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'${touched}
+UNION ALL
+SELECT 'l', o.relation, o.mode, NULL, NULL, NULL, NULL FROM own o
+UNION ALL
+SELECT 't', NULL, pg_catalog.current_setting('lock_timeout'), NULL, NULL, NULL, NULL${functions}`;
 }
-async function countRows2(client) {
+var PROBE = {
+  all: { text: probeSql("all") },
+  touched: { name: "rv_probe_touched", text: probeSql("touched") }
+};
+async function probeState(client, scope = "all") {
+  const r = await client.query(PROBE[scope]);
+  const relations = /* @__PURE__ */ new Map();
+  const locks = /* @__PURE__ */ new Set();
+  const userFunctions = [];
+  let lockTimeoutMs = 0;
+  for (const { k, oid, name, relkind, relfilenode, owner, scans } of r.rows) {
+    if (k === "r") relations.set(Number(oid), { oid: Number(oid), name, relkind, filenode: Number(relfilenode), ...owner ? { table: Number(owner) } : {}, scans: Number(scans ?? 0) });
+    else if (k === "l") locks.add(`${oid}:${name}`);
+    else if (k === "t") lockTimeoutMs = parseDuration(name);
+    else userFunctions.push(name);
+  }
+  return { relations, locks, lockTimeoutMs, ...scope === "all" ? { userFunctions } : {} };
+}
+function mergeProbe(previous, touched) {
+  const relations = new Map(previous.relations);
+  for (const key of touched.locks) {
+    const oid = Number(key.slice(0, key.indexOf(":")));
+    if (!touched.relations.has(oid)) relations.delete(oid);
+  }
+  for (const [oid, rel] of touched.relations) relations.set(oid, rel);
+  return { relations, locks: touched.locks, lockTimeoutMs: touched.lockTimeoutMs, ...previous.userFunctions ? { userFunctions: previous.userFunctions } : {} };
+}
+async function readScans(client) {
   const r = await client.query(`
+SELECT pg_catalog.json_agg(pg_catalog.json_build_array(s.oid, s.n)) AS scans
+  FROM (SELECT c.oid, pg_catalog.pg_stat_get_xact_numscans(c.oid) AS n FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'p', 'm', 't')) s
+ WHERE s.n > 0`);
+  return new Map((r.rows[0]?.scans ?? []).map(([oid, n]) => [Number(oid), Number(n)]));
+}
+function withScans(state, scans) {
+  const relations = /* @__PURE__ */ new Map();
+  for (const [oid, rel] of state.relations) relations.set(oid, { ...rel, scans: scans.get(oid) ?? 0 });
+  return { ...state, relations };
+}
+function countableTables(state) {
+  return [...state.relations.values()].filter((r) => r.relkind === "r" || r.relkind === "p").map((r) => r.oid);
+}
+async function countRows2(client, candidates, opts = {}) {
+  if (candidates.length === 0) return /* @__PURE__ */ new Map();
+  const lit = (v) => `E'${JSON.stringify(v).replace(/\\/g, "\\\\").replace(/'/g, "''")}'::pg_catalog.json`;
+  const reach = opts.reach;
+  const sql2 = `
+WITH RECURSIVE
+named AS (
+  SELECT pg_catalog.to_regclass(CASE WHEN x->>0 IS NULL THEN pg_catalog.quote_ident(x->>1) ELSE pg_catalog.quote_ident(x->>0) || '.' || pg_catalog.quote_ident(x->>1) END) AS oid
+    FROM pg_catalog.json_array_elements(${lit(reach?.names ?? [])}) x),
+reach(oid) AS (
+  SELECT oid FROM named WHERE oid IS NOT NULL
+  UNION
+  SELECT k.oid FROM reach r CROSS JOIN LATERAL (
+    SELECT i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = r.oid
+    UNION ALL SELECT f.conrelid FROM pg_catalog.pg_constraint f WHERE f.confrelid = r.oid AND f.contype = 'f') k(oid)),
+everything AS (
+  SELECT ${reach && !reach.opaque ? "false" : "true"}
+    OR EXISTS (SELECT 1 FROM pg_catalog.json_array_elements(${lit(reach?.funcs ?? [])}) x
+                 JOIN pg_catalog.pg_proc p ON p.proname = x->>1 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND (x->>0 IS NULL OR x->>0 = n.nspname))
+    OR (${reach?.dml ? "true" : "false"} AND (
+         EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid IN (SELECT oid FROM reach) AND NOT t.tgisinternal)
+      OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite w WHERE w.ev_class IN (SELECT oid FROM reach) AND w.rulename <> '_RETURN')
+      OR EXISTS (SELECT 1 FROM pg_catalog.pg_class v WHERE v.oid IN (SELECT oid FROM reach) AND v.relkind IN ('v', 'f')))) AS yes)
 SELECT pg_catalog.json_agg(pg_catalog.json_build_array(c.oid,
          CASE WHEN c.relpages > 100000 THEN GREATEST(c.reltuples, 0)::bigint
               ELSE ((pg_catalog.xpath('/row/n/text()', pg_catalog.query_to_xml(pg_catalog.format('SELECT pg_catalog.count(*) AS n FROM %s', c.oid::pg_catalog.regclass), false, true, '')))[1])::text::bigint END)) AS counts
   FROM pg_catalog.pg_class c
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't'
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${NOT_TRACKING}`);
-  return new Map((r.rows[0]?.counts ?? []).map(([oid, n]) => [Number(oid), Number(n)]));
+ WHERE c.oid = ANY ('{${candidates.map(Number).join(",")}}'::pg_catalog.oid[])
+   AND ((SELECT yes FROM everything) OR c.oid IN (SELECT oid FROM reach))`;
+  let rows;
+  if (opts.savepoint) {
+    try {
+      const results = await client.query(`SAVEPOINT rv_count; ${sql2}; ROLLBACK TO SAVEPOINT rv_count; RELEASE SAVEPOINT rv_count`);
+      rows = results[1].rows;
+    } catch (err) {
+      await client.query("ROLLBACK TO SAVEPOINT rv_count; RELEASE SAVEPOINT rv_count");
+      throw err;
+    }
+  } else rows = (await client.query(sql2)).rows;
+  return new Map((rows[0]?.counts ?? []).map(([oid, n]) => [Number(oid), Number(n)]));
 }
 function lockModeName(mode) {
   return mode.replace(/Lock$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
@@ -18138,100 +18925,6 @@ function parseDuration(value) {
   if (!m) return 0;
   const unit = { us: 1e-3, ms: 1, s: 1e3, min: 6e4, h: 36e5, d: 864e5 }[m[2] ?? "ms"];
   return Number(m[1]) * unit;
-}
-
-// src/locks/diff.ts
-function statementEffects({ before, after, txStart, info, rows, startedAt }) {
-  const held = strongestByRelation(before.locks);
-  const heldNow = strongestByRelation(after.locks);
-  const added = /* @__PURE__ */ new Map();
-  for (const [oid, mode] of heldNow) {
-    const rel = txStart.get(oid);
-    if (!rel) continue;
-    const had = held.get(oid);
-    if (had !== void 0 && !stronger(mode, had)) continue;
-    if (impliedByOwner(rel, mode, heldNow)) continue;
-    added.set(oid, mode);
-  }
-  const locks = [...added].map(([oid, mode]) => lockHold(txStart.get(oid), mode, rows, startedAt)).sort((a, b) => a.relation.localeCompare(b.relation));
-  const rewrites = [];
-  const validations = [];
-  const indexBuilds = [];
-  for (const [oid, now] of after.relations) {
-    const was = before.relations.get(oid);
-    if (was && txStart.has(oid)) {
-      if (was.filenode && now.filenode && was.filenode !== now.filenode && !info.destructive?.startsWith("TRUNCATE")) rewrites.push(now.name);
-      if (info.validates.length && now.scans > was.scans && isTable(now.relkind)) validations.push(now.name);
-    }
-    if (!was && isIndex(now.relkind) && now.table !== void 0 && txStart.has(now.table)) {
-      indexBuilds.push({ index: now.name, table: txStart.get(now.table).name, concurrent: info.concurrent });
-    }
-  }
-  return { locks, rewrites: rewrites.sort(), validations: validations.sort(), indexBuilds };
-}
-function lockHold(rel, mode, rows, startedAt) {
-  const count4 = rows.get(rel.oid);
-  return {
-    relation: rel.name,
-    relkind: relkindName(rel.relkind),
-    mode,
-    heldMs: 0,
-    ...count4 !== void 0 ? { rows: count4 } : {},
-    // ACCESS EXCLUSIVE on an index blocks every query on its table: planning locks all indexes.
-    blocking: BLOCKING_MODES.has(mode) && (!isIndex(rel.relkind) || mode === "ACCESS EXCLUSIVE"),
-    startedAt
-  };
-}
-function impliedByOwner(rel, mode, held) {
-  const owner = rel.table !== void 0 ? held.get(rel.table) ?? "ACCESS SHARE" : void 0;
-  if (isIndex(rel.relkind)) return !BLOCKING_MODES.has(mode) || owner !== void 0 && !stronger(mode, owner);
-  if (rel.relkind === "S") return owner !== void 0 && !stronger(mode, owner);
-  return false;
-}
-function isTable(relkind) {
-  return relkind === "r" || relkind === "p" || relkind === "m";
-}
-function strongestByRelation(keys) {
-  const out = /* @__PURE__ */ new Map();
-  for (const key of keys) {
-    const cut = key.indexOf(":");
-    const oid = Number(key.slice(0, cut));
-    const mode = lockModeName(key.slice(cut + 1));
-    const had = out.get(oid);
-    if (had === void 0 || stronger(mode, had)) out.set(oid, mode);
-  }
-  return out;
-}
-function stronger(a, b) {
-  return LOCK_STRENGTH.indexOf(a) > LOCK_STRENGTH.indexOf(b);
-}
-function isIndex(relkind) {
-  return relkind === "i" || relkind === "I";
-}
-
-// src/locks/hints.ts
-function safeRewriteHint(trace, info) {
-  if (!trace.locks.some((l) => l.blocking)) return void 0;
-  if (trace.indexBuilds.some((b) => !b.concurrent) || info.buildsIndex && trace.indexBuilds.length === 0 && info.tag.startsWith("CREATE")) {
-    return info.tag === "ALTER TABLE" ? "build the index first with CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT \u2026 USING INDEX" : "use CREATE INDEX CONCURRENTLY (outside a transaction): it allows reads and writes while it builds";
-  }
-  if (trace.rewrites.length && info.addsColumnWithDefault) {
-    return "add the column without a volatile default (a constant default needs no rewrite), then backfill in batches";
-  }
-  if (trace.rewrites.length && info.changesType) {
-    return "the type change rewrites the table: add a new column, backfill it in batches, then switch over";
-  }
-  if (trace.rewrites.length) return "this rewrites the table under ACCESS EXCLUSIVE: split it into steps that do not rewrite";
-  if (trace.validations.length) {
-    if (info.validates.includes("not-null")) {
-      return "add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it, then SET NOT NULL: PostgreSQL skips the scan";
-    }
-    if (info.validates.some((v) => v === "foreign-key" || v === "check")) {
-      return "ADD CONSTRAINT \u2026 NOT VALID, then VALIDATE CONSTRAINT in a separate transaction (it only takes SHARE UPDATE EXCLUSIVE)";
-    }
-  }
-  if (trace.lockTimeoutMs === 0) return "SET lock_timeout (e.g. '5s') first, so it gives up instead of queueing all traffic behind it";
-  return "keep the transaction short: the lock is held until it commits";
 }
 
 // src/locks/classify.ts
@@ -18436,51 +19129,145 @@ function classifyText(sql2) {
   if (/^(DROP TABLE|TRUNCATE)\b/i.test(s) || /\bDROP COLUMN\b/i.test(s)) info.destructive = s.slice(0, 120);
   return info;
 }
-
-// src/locks/parser.ts
-var loading;
-var loadError;
-function loadParser() {
-  loading ??= (async () => {
-    try {
-      const mod = await Promise.resolve().then(() => __toESM(require_wasm(), 1));
-      await mod.loadModule();
-      return mod;
-    } catch (err) {
-      loadError = err.message ?? String(err);
-      return void 0;
+function canChangeRows(reach, userFunctions) {
+  return reach.dml || reach.drops || reach.opaque || reach.funcs.some(([, name]) => userFunctions === "any" || userFunctions.has(name));
+}
+var WRITES_ROWS = /* @__PURE__ */ new Set(["InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "CopyStmt", "TruncateStmt"]);
+var OPAQUE = /* @__PURE__ */ new Set(["DoStmt", "CallStmt", "ExecuteStmt", "CreateExtensionStmt", "AlterExtensionStmt", "AlterExtensionContentsStmt", "DropOwnedStmt", "ReassignOwnedStmt"]);
+var DROPS_RELATIONS = /* @__PURE__ */ new Set(["OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_INDEX", "OBJECT_SEQUENCE", "OBJECT_FOREIGN_TABLE"]);
+function statementReach(tree) {
+  const reach = { names: [], funcs: [], dml: false, drops: false, defines: [], opaque: tree === void 0 };
+  const walk = (node) => {
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n);
+      return;
     }
-  })();
-  return loading;
+    if (!node || typeof node !== "object") return;
+    const obj = node;
+    if (typeof obj.relname === "string") reach.names.push([typeof obj.schemaname === "string" ? obj.schemaname : null, obj.relname]);
+    for (const [key, value] of Object.entries(obj)) {
+      if (WRITES_ROWS.has(key)) reach.dml = true;
+      if (OPAQUE.has(key)) reach.opaque = true;
+      if (key === "FuncCall") {
+        const parts = (value.funcname ?? []).map((n) => String(n.String?.sval ?? ""));
+        const name = parts[parts.length - 1];
+        if (name) reach.funcs.push([parts.length > 1 ? parts[parts.length - 2] : null, name]);
+      }
+      if (key === "CreateFunctionStmt") {
+        const parts = (value.funcname ?? []).map((n) => String(n.String?.sval ?? ""));
+        if (parts.length) reach.defines.push(parts[parts.length - 1]);
+      }
+      if (key === "RenameStmt" && typeof value.newname === "string") reach.defines.push(String(value.newname));
+      if (key === "DropStmt") {
+        const drop = value;
+        if (drop.behavior === "DROP_CASCADE" || drop.removeType === "OBJECT_SCHEMA") reach.opaque = true;
+        else if (DROPS_RELATIONS.has(String(drop.removeType))) {
+          if (drop.removeType === "OBJECT_TABLE") reach.drops = true;
+          for (const name of namesOf(drop.objects)) {
+            const parts = name.split(".");
+            reach.names.push([parts.length > 1 ? parts[parts.length - 2] : null, parts[parts.length - 1]]);
+          }
+        }
+      }
+      walk(value);
+    }
+  };
+  walk(tree);
+  return reach;
 }
-async function parseScript(text, startLine) {
-  const lib = await loadParser();
-  if (!lib) return { parser: "splitter", statements: splitStatements(text, startLine) };
-  const result = lib.parseSync(text);
-  const bytes2 = Buffer.from(text, "utf8");
-  const lineOf = lineLocator(text, startLine);
-  const statements = [];
-  for (const s of result.stmts ?? []) {
-    const from = s.stmt_location ?? 0;
-    const to = s.stmt_len ? from + s.stmt_len : bytes2.length;
-    const raw = bytes2.subarray(from, to).toString("utf8");
-    const start2 = bytes2.subarray(0, from).toString("utf8").length;
-    const lead = leadingTriviaLength(raw);
-    const sql2 = raw.slice(lead).trim();
-    if (!sql2) continue;
-    statements.push({ sql: sql2, line: lineOf(start2 + lead), tree: s.stmt });
+
+// src/locks/diff.ts
+function statementEffects({ before, after, txStart, info, rows, startedAt }) {
+  const held = strongestByRelation(before.locks);
+  const heldNow = strongestByRelation(after.locks);
+  const added = /* @__PURE__ */ new Map();
+  for (const [oid, mode] of heldNow) {
+    const rel = txStart.get(oid);
+    if (!rel) continue;
+    const had = held.get(oid);
+    if (had !== void 0 && !stronger(mode, had)) continue;
+    if (impliedByOwner(rel, mode, heldNow)) continue;
+    added.set(oid, mode);
   }
-  return { parser: "libpg-query", statements };
+  const locks = [...added].map(([oid, mode]) => lockHold(txStart.get(oid), mode, rows, startedAt)).sort((a, b) => a.relation.localeCompare(b.relation));
+  const rewrites = [];
+  const validations = [];
+  const indexBuilds = [];
+  for (const [oid, now] of after.relations) {
+    const was = before.relations.get(oid);
+    if (was && txStart.has(oid)) {
+      if (was.filenode && now.filenode && was.filenode !== now.filenode && !info.destructive?.startsWith("TRUNCATE")) rewrites.push(now.name);
+      if (info.validates.length && now.scans > was.scans && isTable(now.relkind)) validations.push(now.name);
+    }
+    if (!was && isIndex(now.relkind) && now.table !== void 0 && txStart.has(now.table)) {
+      indexBuilds.push({ index: now.name, table: txStart.get(now.table).name, concurrent: info.concurrent });
+    }
+  }
+  return { locks, rewrites: rewrites.sort(), validations: validations.sort(), indexBuilds };
 }
-async function parseStatement(stmt) {
-  const lib = await loadParser();
-  if (!lib) return stmt;
-  try {
-    const trees = lib.parseSync(stmt.sql).stmts ?? [];
-    return trees[0] ? { ...stmt, tree: trees[0].stmt } : stmt;
-  } catch {
-    return stmt;
+function lockHold(rel, mode, rows, startedAt) {
+  const count4 = rows.get(rel.oid);
+  return {
+    relation: rel.name,
+    relkind: relkindName(rel.relkind),
+    mode,
+    heldMs: 0,
+    ...count4 !== void 0 ? { rows: count4 } : {},
+    // ACCESS EXCLUSIVE on an index blocks every query on its table: planning locks all indexes.
+    blocking: BLOCKING_MODES.has(mode) && (!isIndex(rel.relkind) || mode === "ACCESS EXCLUSIVE"),
+    startedAt
+  };
+}
+function impliedByOwner(rel, mode, held) {
+  const owner = rel.table !== void 0 ? held.get(rel.table) ?? "ACCESS SHARE" : void 0;
+  if (isIndex(rel.relkind)) return !BLOCKING_MODES.has(mode) || owner !== void 0 && !stronger(mode, owner);
+  if (rel.relkind === "S") return owner !== void 0 && !stronger(mode, owner);
+  return false;
+}
+function isTable(relkind) {
+  return relkind === "r" || relkind === "p" || relkind === "m";
+}
+function strongestByRelation(keys) {
+  const out = /* @__PURE__ */ new Map();
+  for (const key of keys) {
+    const cut = key.indexOf(":");
+    const oid = Number(key.slice(0, cut));
+    const mode = lockModeName(key.slice(cut + 1));
+    const had = out.get(oid);
+    if (had === void 0 || stronger(mode, had)) out.set(oid, mode);
   }
+  return out;
+}
+function stronger(a, b) {
+  return LOCK_STRENGTH.indexOf(a) > LOCK_STRENGTH.indexOf(b);
+}
+function isIndex(relkind) {
+  return relkind === "i" || relkind === "I";
+}
+
+// src/locks/hints.ts
+function safeRewriteHint(trace, info) {
+  if (!trace.locks.some((l) => l.blocking)) return void 0;
+  if (trace.indexBuilds.some((b) => !b.concurrent) || info.buildsIndex && trace.indexBuilds.length === 0 && info.tag.startsWith("CREATE")) {
+    return info.tag === "ALTER TABLE" ? "build the index first with CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT \u2026 USING INDEX" : "use CREATE INDEX CONCURRENTLY (outside a transaction): it allows reads and writes while it builds";
+  }
+  if (trace.rewrites.length && info.addsColumnWithDefault) {
+    return "add the column without a volatile default (a constant default needs no rewrite), then backfill in batches";
+  }
+  if (trace.rewrites.length && info.changesType) {
+    return "the type change rewrites the table: add a new column, backfill it in batches, then switch over";
+  }
+  if (trace.rewrites.length) return "this rewrites the table under ACCESS EXCLUSIVE: split it into steps that do not rewrite";
+  if (trace.validations.length) {
+    if (info.validates.includes("not-null")) {
+      return "add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it, then SET NOT NULL: PostgreSQL skips the scan";
+    }
+    if (info.validates.some((v) => v === "foreign-key" || v === "check")) {
+      return "ADD CONSTRAINT \u2026 NOT VALID, then VALIDATE CONSTRAINT in a separate transaction (it only takes SHARE UPDATE EXCLUSIVE)";
+    }
+  }
+  if (trace.lockTimeoutMs === 0) return "SET lock_timeout (e.g. '5s') first, so it gives up instead of queueing all traffic behind it";
+  return "keep the transaction short: the lock is held until it commits";
 }
 
 // src/locks/plan.ts
@@ -18601,17 +19388,19 @@ var StatementRun = class {
   constructor(ctx, script) {
     this.ctx = ctx;
     this.script = script;
-    this.client = new esm_default.Client({ connectionString: ctx.url, options: `-c statement_timeout=${Math.max(0, Math.round(ctx.statementTimeoutMs))}` });
-    this.client.on("error", () => {
-    });
   }
   ctx;
   script;
   traces = [];
   sampledAny = false;
+  /** The phase's connection: the run's reused session or a new one (src/execute/session.ts). */
   client;
   probeMs = 0;
   rows = /* @__PURE__ */ new Map();
+  /** Tables that existed when the phase began whose rows are not counted yet. */
+  uncounted = /* @__PURE__ */ new Set();
+  /** Names of functions outside pg_catalog: a call to one may write any table. */
+  userFunctions = "any";
   pid = 0;
   /** The migration's clock: wall time minus the tracer's own reads. */
   clock() {
@@ -18627,21 +19416,24 @@ var StatementRun = class {
     }
   }
   async execute(groups) {
+    let lease;
     try {
-      await this.client.connect();
+      lease = await acquirePhase(this.ctx);
     } catch (err) {
       return { ms: 0, failure: { ...describeError(err, this.script, void 0), connectionLost: true } };
     }
+    this.client = lease.client;
+    let failed;
     let state;
     try {
-      const r = await this.client.query("SELECT pg_catalog.pg_backend_pid() AS pid");
-      this.pid = r.rows[0].pid;
-      this.rows = await countRows2(this.client).catch(() => /* @__PURE__ */ new Map());
+      this.pid = await lease.pid();
       state = await probeState(this.client);
+      this.uncounted = new Set(countableTables(state));
+      this.userFunctions = state.userFunctions ? new Set(state.userFunctions) : "any";
     } catch (err) {
-      await this.client.end().catch(() => {
-      });
-      return { ms: 0, failure: describeError(err, this.script, void 0) };
+      failed = describeError(err, this.script, void 0);
+      await lease.done(true);
+      return { ms: 0, failure: failed };
     }
     const started = this.clock();
     let current;
@@ -18656,14 +19448,19 @@ var StatementRun = class {
         }
         await this.client.query(group.begin ?? "BEGIN");
         inTransaction = true;
-        if (!group.statements[0]?.info.setsTransaction) state = await this.aside(() => probeState(this.client));
+        state = { ...state, locks: /* @__PURE__ */ new Set() };
         const txStart = state.relations;
         for (const stmt of group.statements) {
           current = stmt;
+          if (!stmt.info.setsTransaction) state = await this.aside(() => this.beforeStatement(stmt, state, true));
           const t0 = this.clock();
           await this.client.query(stmt.sql);
           const ms = this.clock() - t0;
-          const after = await this.aside(() => probeState(this.client));
+          const after = await this.aside(async () => {
+            const merged = mergeProbe(state, await probeState(this.client, "touched"));
+            await this.countLocked(merged.locks, true);
+            return merged;
+          });
           const effects = statementEffects({ before: state, after, txStart, info: stmt.info, rows: this.rows, startedAt: t0 });
           open.push(...effects.locks);
           this.record(stmt, ms, state.lockTimeoutMs, effects);
@@ -18681,15 +19478,16 @@ var StatementRun = class {
       });
       closeLocks(open, this.clock());
       const failure = describeError(err, this.script, current);
+      failed = failure;
       return { ms, failure };
     } finally {
-      await this.client.end().catch(() => {
-      });
+      await lease.done(sessionSpent(this.script, failed));
     }
   }
   /** A statement that refuses a transaction block: sent on its own, its locks sampled. */
   async runAlone(stmt, before) {
     this.sampledAny = true;
+    before = await this.aside(() => this.beforeStatement(stmt, before, false)).catch(() => before);
     const sampler = await this.aside(() => startLockSampler(this.ctx.url, this.pid)).catch(() => void 0);
     const t0 = this.clock();
     let seen = [];
@@ -18699,6 +19497,7 @@ var StatementRun = class {
       const ms = this.clock() - t0;
       seen = sampler ? await this.aside(() => sampler.stop()) : [];
       const after = await this.aside(() => probeState(this.client)).catch(() => before);
+      await this.aside(() => this.countLocked(new Set(seen.map((l) => `${l.oid}:`)), false));
       const effects = statementEffects({ before, after, txStart: before.relations, info: stmt.info, rows: this.rows, startedAt: t0 });
       effects.locks = sampledLocks(seen, before.relations, this.rows);
       if (stmt.info.concurrent && /^DROP INDEX/i.test(stmt.info.tag)) {
@@ -18708,6 +19507,39 @@ var StatementRun = class {
       before = after;
     }
     return before;
+  }
+  /**
+   * Before a statement that can change row counts at all (canChangeRows): counts the not yet
+   * counted tables it can write (their count as the phase began, since no earlier statement of the
+   * phase wrote them: a table is counted when first locked), and when it validates constraints, reads the scan counters, so only its own scans
+   * show. The counts' locks end with a rolled-back savepoint inside a transaction block.
+   */
+  async beforeStatement(stmt, state, inTransaction) {
+    const reach = statementReach(stmt.tree);
+    if (this.userFunctions !== "any") for (const name of reach.defines) this.userFunctions.add(name);
+    const writes = canChangeRows(reach, this.userFunctions);
+    if (reach.opaque) this.userFunctions = "any";
+    if (this.uncounted.size && writes) this.addCounts(await countRows2(this.client, [...this.uncounted], { reach, savepoint: inTransaction }).catch(() => void 0));
+    return stmt.info.validates.length ? withScans(state, await readScans(this.client)) : state;
+  }
+  /**
+   * After a statement: counts the tables it newly locked that no count covers yet. It did not write
+   * them (beforeStatement counted every table it can write), so the count is still the phase's.
+   */
+  async countLocked(locks, inTransaction) {
+    const oids = new Set([...locks].map((key) => Number(key.slice(0, key.indexOf(":")))).filter((oid) => this.uncounted.has(oid)));
+    if (oids.size) this.addCounts(await countRows2(this.client, [...oids], { savepoint: inTransaction }).catch(() => void 0));
+  }
+  /** Records counts. After a count failed, the phase counts nothing more: a later count might not be the phase's. */
+  addCounts(counts) {
+    if (!counts) {
+      this.uncounted.clear();
+      return;
+    }
+    for (const [oid, n] of counts) {
+      this.rows.set(oid, n);
+      this.uncounted.delete(oid);
+    }
   }
   record(stmt, ms, lockTimeoutMs, effects, sampled = false) {
     const trace = {
@@ -18759,10 +19591,13 @@ async function traceAsIs(script, ctx, why, parser, statements) {
   });
   let before;
   let rows = /* @__PURE__ */ new Map();
+  let counted = false;
   try {
     await monitor.connect();
     before = await probeState(monitor);
-    rows = await countRows2(monitor).catch(() => rows);
+    const reach = scriptReach(statements);
+    if (canChangeRows(reach, before.userFunctions ? /* @__PURE__ */ new Set([...before.userFunctions, ...reach.defines]) : "any")) rows = await countRows2(monitor, countableTables(before), { reach }).then((r) => (counted = true, r), () => rows);
+    else counted = true;
   } catch {
     before = void 0;
   }
@@ -18775,6 +19610,9 @@ async function traceAsIs(script, ctx, why, parser, statements) {
   } finally {
     seen = sampler ? await sampler.stop() : [];
     after = before ? await probeState(monitor).catch(() => void 0) : void 0;
+    const tables = new Set(before ? countableTables(before) : []);
+    const late = counted ? [...new Set(seen.map((l) => l.oid))].filter((oid) => tables.has(oid) && !rows.has(oid)) : [];
+    if (late.length) for (const [oid, n] of await countRows2(monitor, late).catch(() => /* @__PURE__ */ new Map())) rows.set(oid, n);
     await monitor.end().catch(() => {
     });
   }
@@ -18809,6 +19647,19 @@ async function traceAsIs(script, ctx, why, parser, statements) {
     if (h) t.hint = h;
   }
   return { ...outcome, locks: { parser, statements: traces, partial: why } };
+}
+function scriptReach(statements) {
+  const all = { names: [], funcs: [], dml: false, drops: false, defines: [], opaque: statements.length === 0 };
+  for (const s of statements) {
+    const r = statementReach(s.tree);
+    all.names.push(...r.names);
+    all.funcs.push(...r.funcs);
+    all.dml ||= r.dml;
+    all.drops ||= r.drops;
+    all.defines.push(...r.defines);
+    all.opaque ||= r.opaque;
+  }
+  return all;
 }
 function atStatements(whole, statements, relations) {
   if (statements.length === 0) return [whole];
@@ -18861,13 +19712,18 @@ var Inspector = class {
    * @param url the scratch database
    * @param lostHint extra words for the error when even a new connection fails (e.g. that a
    *   migration stopped the server)
+   * @param closeOthers closes the run's other idle sessions on the database (the reused phase
+   *   session, src/execute/session.ts) when `idle` needs it without any
    */
-  constructor(url, lostHint = () => "") {
+  constructor(url, lostHint = () => "", closeOthers = async () => {
+  }) {
     this.url = url;
     this.lostHint = lostHint;
+    this.closeOthers = closeOthers;
   }
   url;
   lostHint;
+  closeOthers;
   client;
   alive = false;
   /** Runs `fn` on the shared connection; on a lost connection, once more on a new one. */
@@ -18902,6 +19758,7 @@ var Inspector = class {
   /** Runs `fn` with the shared connection closed (CREATE DATABASE … TEMPLATE needs the database idle). */
   async idle(fn2) {
     await this.close();
+    await this.closeOthers();
     return fn2();
   }
   /** Closes the shared connection (idempotent). */
@@ -18986,7 +19843,7 @@ var DataCheck = class {
 };
 
 // src/schema/incremental.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // src/schema/snapshot-sql-common.ts
 var sql = String.raw;
@@ -20311,12 +21168,12 @@ async function readUnits(client, units, options) {
 }
 var scopedStatements = /* @__PURE__ */ new Map();
 function scopedStatement(options) {
-  const cacheKey = JSON.stringify(options.excludeTables ?? []);
-  let statement2 = scopedStatements.get(cacheKey);
+  const cacheKey2 = JSON.stringify(options.excludeTables ?? []);
+  let statement2 = scopedStatements.get(cacheKey2);
   if (!statement2) {
     const text = scopedSnapshotStatement(options);
-    statement2 = { name: `rollback_verify_scoped_${createHash2("sha1").update(text).digest("hex").slice(0, 16)}`, text };
-    scopedStatements.set(cacheKey, statement2);
+    statement2 = { name: `rollback_verify_scoped_${createHash3("sha1").update(text).digest("hex").slice(0, 16)}`, text };
+    scopedStatements.set(cacheKey2, statement2);
   }
   return statement2;
 }
@@ -20839,6 +21696,7 @@ var StateJournal = class {
     if (!this.recreate) throw new RestoreFailed("no way to recreate the scratch database");
     const started = performance.now();
     await beforeReplay();
+    await this.ctx.sessions?.close(this.ctx.url);
     await this.recreate();
     for (const step of this.steps) {
       try {
@@ -20913,11 +21771,11 @@ function chainDownProblem(group, failedAt, f) {
   }
   const names2 = objectNames(`${f.message}
 ${f.detail ?? ""}`);
-  const own = scriptText3(failing.up);
+  const own = scriptText4(failing.up);
   const suspects = names2.filter((n) => !mentions(own, n));
-  const culprit = later.find((m) => suspects.some((n) => mentions(scriptText3(m.up), n)));
+  const culprit = later.find((m) => suspects.some((n) => mentions(scriptText4(m.up), n)));
   if (culprit) {
-    const left = suspects.filter((n) => mentions(scriptText3(culprit.up), n));
+    const left = suspects.filter((n) => mentions(scriptText4(culprit.up), n));
     return {
       kind: "down-failed",
       severity: "error",
@@ -20927,7 +21785,7 @@ ${f.detail ?? ""}`);
       message: `the down of ${migrationLabel(culprit)} leaves ${left.map((n) => `"${n}"`).join(", ")} behind, so rolling the group back fails at the down of ${migrationLabel(failing)} (${f.file}${f.line ? `:${f.line}` : ""}): ${text}`
     };
   }
-  if (later.some((m) => names2.some((n) => mentions(scriptText3(m.up), n)))) {
+  if (later.some((m) => names2.some((n) => mentions(scriptText4(m.up), n)))) {
     return {
       kind: "down-failed",
       severity: "error",
@@ -20944,7 +21802,7 @@ function objectNames(text) {
   for (const m of text.matchAll(/\b(?:table|view|materialized view|index|sequence|function|type|constraint|trigger|policy|rule|column|default value for column)\s+([A-Za-z_][\w$.]*(?:\([^)]*\))?)\s+(?:depends|of)\b/g)) out.add(m[1]);
   return [...out].map((n) => n.replace(/\(.*$/, "")).map((n) => n.split(".").pop()).filter((n) => n.length > 1);
 }
-function scriptText3(s) {
+function scriptText4(s) {
   if (!s) return "";
   return s.kind === "sql" ? s.text : s.source ?? "";
 }
@@ -21779,10 +22637,10 @@ function alterTable(ctx, key, a, b) {
 function optionSteps(head, before, after) {
   const name = (o) => o.slice(0, o.indexOf("=") < 0 ? o.length : o.indexOf("="));
   const afterNames = new Set(after.map(name));
-  const reset = before.filter((o) => !afterNames.has(name(o))).map(name);
+  const reset2 = before.filter((o) => !afterNames.has(name(o))).map(name);
   const set = after.filter((o) => !before.includes(o));
   const steps = [];
-  if (reset.length) steps.push({ stage: "create", sql: `${head} RESET (${reset.join(", ")})` });
+  if (reset2.length) steps.push({ stage: "create", sql: `${head} RESET (${reset2.join(", ")})` });
   if (set.length) steps.push({ stage: "create", sql: `${head} SET (${set.join(", ")})` });
   return steps;
 }
@@ -23428,8 +24286,8 @@ async function runProtocol(input) {
 var Protocol = class {
   constructor(input) {
     this.input = input;
-    this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand };
-    this.inspector = new Inspector(input.url, () => this.connectionLost ? " (a migration ended the connection or stopped the server)" : "");
+    this.ctx = { url: input.url, statementTimeoutMs: input.statementTimeoutMs, runCommand: input.runCommand, sessions: new PhaseSessions() };
+    this.inspector = new Inspector(input.url, () => this.connectionLost ? " (a migration ended the connection or stopped the server)" : "", () => this.ctx.sessions.close());
     this.schema = new SchemaWatch({ excludeTables: input.excludeTables, strictColumnOrder: input.strictColumnOrder, fullSnapshots: input.fullSnapshots });
     const data = input.data ? new DataCheck(input.data) : void 0;
     this.checks = [this.schema, new ToolStateCheck(), ...data ? [data] : [], ...input.checks ?? []];
@@ -23474,6 +24332,7 @@ var Protocol = class {
       throw err;
     } finally {
       await this.inspector.close();
+      await this.ctx.sessions?.close();
     }
   }
   /** The last phase that ran: a database lost after it is blamed on it. */
@@ -23508,6 +24367,8 @@ var Protocol = class {
     if (input.data) {
       const data = input.data;
       out.seeded.push(...await this.loadBaselineData(data));
+      const scoped = data.scopeNote?.();
+      if (scoped) out.notes.push(scoped);
       this.journal.record({ label: "baseline data", run: () => this.inspector.useFresh((c) => data.afterBaseline(c)).then(() => void 0) });
     }
     const base = await this.schema.capture(this.inspector);
@@ -24246,7 +25107,7 @@ async function requireInstalledTools(migrations) {
 }
 
 // src/predict/trial.ts
-import { randomBytes as randomBytes5 } from "node:crypto";
+import { randomBytes as randomBytes6 } from "node:crypto";
 
 // src/predict/sizes.ts
 var MARGIN = 1.5;
@@ -24387,7 +25248,7 @@ async function runPhasesOnClone(template, phases, ctx) {
   }
 }
 function trialCopyName(purpose, now = Date.now(), pid = process.pid) {
-  return `${SCRATCH_PREFIX}${now.toString(36)}_${pid}_trial_${purpose}_${randomBytes5(3).toString("hex")}`;
+  return `${SCRATCH_PREFIX}${now.toString(36)}_${pid}_trial_${purpose}_${randomBytes6(3).toString("hex")}`;
 }
 async function cloneDatabase(source, purpose) {
   const name = trialCopyName(purpose);
@@ -24606,7 +25467,7 @@ function predictPhase(phase, trials, production, options = {}) {
     const driver = drivers[index];
     const fit = fits[index];
     const ms = predicted[index];
-    const basis3 = driver ? describe2(LABEL[c.cost], driver, fit) : c.cost === "metadata" ? "metadata only: as measured" : `${LABEL[c.cost]} of ${c.tables.join(", ")}, not listed in table-rows: as measured`;
+    const basis3 = driver ? describe3(LABEL[c.cost], driver, fit) : c.cost === "metadata" ? "metadata only: as measured" : `${LABEL[c.cost]} of ${c.tables.join(", ")}, not listed in table-rows: as measured`;
     const locks = trace.locks.map((lock) => {
       const window2 = holdWindow(index, lock, runs, largestSize);
       const heldMs = median(holdsOf(atRef, index, lock)) + sum(window2.map((j) => predicted[j] - measured[j]));
@@ -24712,7 +25573,7 @@ function sizeOf(run5, index, driver) {
     })
   );
 }
-function describe2(label2, driver, fit) {
+function describe3(label2, driver, fit) {
   const what = `${label2} of ${driver.tables.join(", ")}`;
   const unit = (x) => driver.scale === "bytes" ? bytes(x) : count2(x);
   const target = `${unit(driver.productionSize)}${driver.scale === "rows" ? " rows" : ""}`;
@@ -25154,14 +26015,14 @@ function formatMs3(ms) {
 
 // src/fix/apply.ts
 import { promises as fs2 } from "node:fs";
-import { join as join20 } from "node:path";
+import { join as join21 } from "node:path";
 
 // src/fix/write-file.ts
-import { createHash as createHash3, randomBytes as randomBytes6 } from "node:crypto";
+import { createHash as createHash4, randomBytes as randomBytes7 } from "node:crypto";
 import { promises as fs } from "node:fs";
-import { basename as basename3, dirname as dirname12, join as join19 } from "node:path";
+import { basename as basename3, dirname as dirname12, join as join20 } from "node:path";
 function contentHash(content) {
-  return createHash3("sha256").update(content, "utf8").digest("hex");
+  return createHash4("sha256").update(content, "utf8").digest("hex");
 }
 async function writeFixFile(path, content, expectedHash) {
   let current;
@@ -25176,7 +26037,7 @@ async function writeFixFile(path, content, expectedHash) {
   if (current !== void 0 && contentHash(current) !== expectedHash) return "changed-since-run";
   if (current === content) return "unchanged";
   await fs.mkdir(dirname12(path), { recursive: true });
-  const temp = join19(dirname12(path), `.${basename3(path)}.rollback-verify-${process.pid}-${randomBytes6(4).toString("hex")}.tmp`);
+  const temp = join20(dirname12(path), `.${basename3(path)}.rollback-verify-${process.pid}-${randomBytes7(4).toString("hex")}.tmp`);
   try {
     const handle = await fs.open(temp, "wx", mode ?? 420);
     try {
@@ -25563,7 +26424,7 @@ async function readSources(absDir, migrations) {
   const out = /* @__PURE__ */ new Map();
   for (const path of new Set(migrations.flatMap((m) => m.files))) {
     try {
-      out.set(path, await fs2.readFile(join20(absDir, path), "utf8"));
+      out.set(path, await fs2.readFile(join21(absDir, path), "utf8"));
     } catch {
     }
   }
@@ -25579,7 +26440,7 @@ async function writeFixes(format, absDir, migrationsDir, fresh, fixes, sources) 
       written.push({ migration: m.id, file: m.down?.file ?? m.up.file, status: "unsupported", reason: edit.unsupported, statements: f.statements.length });
       continue;
     }
-    const status = await writeFixFile(join20(absDir, edit.path), edit.after, edit.before === void 0 ? void 0 : contentHash(edit.before));
+    const status = await writeFixFile(join21(absDir, edit.path), edit.after, edit.before === void 0 ? void 0 : contentHash(edit.before));
     written.push({ migration: m.id, file: displayPath(migrationsDir, edit.path), status, statements: f.statements.length });
   }
   return written;
@@ -25609,7 +26470,7 @@ async function runVerification(options, deps) {
   logger.info(
     `${plan.format.name}: ${plan.baseline.length} baseline and ${plan.fresh.length} new migration${plan.fresh.length === 1 ? "" : "s"} in ${options.migrationsDir}` + (plan.base ? ` (base ${plan.base.ref} at ${plan.base.sha.slice(0, 7)})` : "")
   );
-  const data = createDataHooks(options, plan.format, resolve10(options.cwd));
+  const data = createDataHooks(options, plan.format, resolve10(options.cwd), plan.fresh, (line) => logger.debug(line));
   if (plan.fresh.length === 0) {
     const empty = { migrations: [], problems: [], schemaChanges: [], seeded: [], notes: ["No new migrations: nothing to verify, no server was started."], suggestions: [] };
     return assembleResult2(plan, options, empty, "not started", started);
