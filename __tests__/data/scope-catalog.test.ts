@@ -72,7 +72,7 @@ describe('the guard with a scope', () => {
       const guard = createDataGuard({ seedRows: 10, excludeTables: [], fresh: [m1, m2] });
       const seeded = await guard.afterBaseline(client);
       expect(seeded.map((t) => t.table)).toEqual(['public.base']);
-      expect(guard.scopeNote()).toContain('Seeded 1 of 9 tables: the 1 the new migrations reach; the others stay empty');
+      expect(guard.scopeNote()).toContain("Seeded 1 of the baseline's 9 tables: the 1 the new migrations reach; the others stay empty");
 
       const before1 = await guard.beforeUp(client, m1);
       expect([...before1.keys()]).toEqual(['public.base']);

@@ -124,7 +124,8 @@ describe('data loss shows where and what', () => {
 
 describe('the terminal', () => {
   test('per-phase progress is debug (shown with --verbose), the verdict is the last line, plurals are right', async () => {
-    const root = writeProject({ ...BASE, 'db/000002_t.up.sql': 'CREATE TABLE t (id int PRIMARY KEY);\n', 'db/000002_t.down.sql': 'DROP TABLE t;\n' });
+    // t references orders: both are seeded (orders as a table the new migration reaches).
+    const root = writeProject({ ...BASE, 'db/000002_t.up.sql': 'CREATE TABLE t (id int PRIMARY KEY, order_id bigint REFERENCES orders (id));\n', 'db/000002_t.down.sql': 'DROP TABLE t;\n' });
     const info: string[] = [];
     const debug: string[] = [];
     const r = await runVerification(

@@ -35,7 +35,7 @@ describe('seeding only the tables the new migrations reach', () => {
     const r = await verify(root, 'db', url(), { base: 'HEAD' });
     expect(r.seeded.map((s) => s.table).sort()).toEqual(['public.t01', 'public.t02', 'public.t30']);
     expect(r.seeded.every((s) => s.rows === 20)).toBe(true);
-    expect(r.notes.join('\n')).toContain('Seeded 3 of 50 tables: the 2 the new migrations reach and 1 foreign-key parent of theirs; the others stay empty');
+    expect(r.notes.join('\n')).toContain("Seeded 3 of the baseline's 50 tables: the 2 the new migrations reach and 1 foreign-key parent of theirs; the others stay empty");
     expect(r.problems).toEqual([]);
     expect(r.status).toBe('pass');
   });
