@@ -18235,7 +18235,8 @@ function createDataGuard(options) {
     options.debug?.(`seeding ${seeded} of ${total} tables: ${[...decided.reached].sort().join(", ") || "none"} reached by the new migrations${parents ? `, ${parents} foreign-key parent${parents === 1 ? "" : "s"}` : ""}`);
     if (seeded < total && options.seedRows > 0) {
       const n = (k) => k.toLocaleString("en-US");
-      note = `Seeded ${n(seeded)} of ${n(total)} tables: the ${n(seeded - parents)} the new migrations reach${parents ? ` and ${n(parents)} foreign-key parent${parents === 1 ? "" : "s"} of theirs` : ""}; the others stay empty, since no new migration can change their rows.`;
+      const tables = (k) => `${n(k)} table${k === 1 ? "" : "s"}`;
+      note = seeded === 0 ? `No baseline table was seeded: the new migrations reach none of the baseline's ${tables(total)}, so none of their rows can change; tables the new migrations create are seeded.` : `Seeded ${n(seeded)} of the baseline's ${tables(total)}: the ${n(seeded - parents)} the new migrations reach${parents ? ` and ${n(parents)} foreign-key parent${parents === 1 ? "" : "s"} of theirs` : ""}; the others stay empty, since no new migration can change their rows.`;
     }
   }
   return {
