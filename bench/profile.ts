@@ -6,6 +6,8 @@
  *   node --import ./scripts/ts-register.mjs bench/profile.ts [migrations=60] [seed-rows=1000]
  *   node --import ./scripts/ts-register.mjs bench/profile.ts flat [tables=1000] [seed-rows=1000]
  *     (figure 7's PR: 10 new migrations at --base main on a baseline of that many tables)
+ *   node --import ./scripts/ts-register.mjs bench/profile.ts pr [baseline=150] [seed-rows=1000]
+ *     (figure 1's shape: 3 generated migrations at --base main on that many generated ones)
  */
 import pg from 'pg';
 import { startServer } from '../src/postgres/select.js';
@@ -25,6 +27,7 @@ function add(key: string, ms: number): void {
 function kind(text: string): string {
   if (text.includes('rollback_verify.saved')) return text.includes('string_agg(\n  concat(kind') ? 'schema fingerprint' : 'schema snapshot';
   if (text.startsWith('SET LOCAL jit')) return text.includes('xmin') ? 'data change probe' : 'data fingerprint';
+  if (text.includes('json_agg(t ORDER BY t.schema, t.name)')) return 'data: read tables';
   if (/^\s*(CREATE|ALTER|DROP|COMMENT|BEGIN|COMMIT)/.test(text)) return text.length > 2000 ? 'migration sql (long scripts: the baseline)' : 'migration sql';
   if (/^SAVEPOINT rv_try; INSERT/.test(text)) return 'seeding inserts';
   return text.slice(0, 50).replace(/\s+/g, ' ');
@@ -46,15 +49,21 @@ proto.connect = function (this: unknown, ...args: unknown[]) {
   return (connect.apply(this, args) as Promise<unknown>).finally(() => add('connect', performance.now() - started));
 };
 
-const flat = process.argv[2] === 'flat';
-const args = flat ? process.argv.slice(3) : process.argv.slice(2);
-const count = Number(args[0] ?? (flat ? 1000 : 60));
+const mode = process.argv[2] === 'flat' || process.argv[2] === 'pr' ? process.argv[2] : 'history';
+const args = mode === 'history' ? process.argv.slice(2) : process.argv.slice(3);
+const count = Number(args[0] ?? { flat: 1000, pr: 150, history: 60 }[mode]);
 const seedRows = Number(args[1] ?? 1000);
 const server = await startServer({ provider: 'embedded' });
-const project = flat ? writeGitProject(flatBaseline(count), flatPr()) : writeProject(generateHistory(count), 'golang-migrate');
+const pr = generateHistory(count + 3);
+const project =
+  mode === 'flat' ? writeGitProject(flatBaseline(count), flatPr())
+  : mode === 'pr' ? writeGitProject(pr.slice(0, count), pr.slice(count))
+  : writeProject(generateHistory(count), 'golang-migrate');
 try {
-  const { ms } = await verifyProject(server, project.root, project.dir, { seedRows, ...(flat ? { base: 'main' } : {}) });
-  console.log(`${flat ? `flat PR on ${count} tables` : `${count} migrations`}, seed rows ${seedRows}: ${Math.round(ms)} ms in all\n     ms     n  kind`);
+  const { ms, result } = await verifyProject(server, project.root, project.dir, { seedRows, ...(mode === 'history' ? {} : { base: 'main' }) });
+  const what = { flat: `flat PR on ${count} tables`, pr: `PR of 3 on ${count} baseline migrations`, history: `${count} migrations` }[mode];
+  const rows = result.seeded.reduce((sum, t) => sum + t.rows, 0);
+  console.log(`${what}, seed rows ${seedRows}: ${Math.round(ms)} ms in all; seeded ${result.seeded.length} tables, ${rows} rows\n     ms     n  kind`);
   for (const [k, v] of [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
     console.log(`${String(Math.round(v.ms)).padStart(7)} ${String(v.n).padStart(5)}  ${k}`);
   }
